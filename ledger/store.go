@@ -1,0 +1,70 @@
+package ledger
+
+import (
+	"context"
+	"time"
+)
+
+// Store is the persistence the service needs. The store package implements it
+// on SQL; every method returns an *Error with ENotFound when a single thing
+// asked for does not exist, and wraps any other failure.
+type Store interface {
+	// InTx runs fn in one transaction carried by the context; nested calls
+	// join the outer transaction.
+	InTx(ctx context.Context, fn func(ctx context.Context) error) error
+
+	// MarkApplied records that the event was applied to the ledger. It
+	// returns false if the event had been applied before (then the caller
+	// changes nothing).
+	MarkApplied(ctx context.Context, evt EventID, at time.Time) (fresh bool, err error)
+
+	GetMember(ctx context.Context, id UserID) (*Member, error)
+	// PutMember inserts or replaces a member.
+	PutMember(ctx context.Context, m *Member) error
+	// DeleteMember erases a member's personal data.
+	DeleteMember(ctx context.Context, id UserID) error
+
+	GetCircle(ctx context.Context, id CircleID) (*Circle, error)
+	// PutCircle inserts or replaces a circle.
+	PutCircle(ctx context.Context, c *Circle) error
+	// Circles lists every circle, ordered by ID.
+	Circles(ctx context.Context) ([]*Circle, error)
+	// SetCircleMember records that the user is (joined=true) or is no longer
+	// (joined=false) a member of the circle's room.
+	SetCircleMember(ctx context.Context, c CircleID, u UserID, joined bool, at time.Time) error
+	// CircleMembers lists the joined members of a circle, ordered by ID.
+	CircleMembers(ctx context.Context, c CircleID) ([]UserID, error)
+	// CirclesOf lists the circles the user is a member of, ordered by ID.
+	CirclesOf(ctx context.Context, u UserID) ([]CircleID, error)
+
+	GetInvitation(ctx context.Context, id InvitationID) (*Invitation, error)
+	// PutInvitation inserts or replaces an invitation.
+	PutInvitation(ctx context.Context, inv *Invitation) error
+	// InvitationByCode finds a one-time code (case as stored: upper case).
+	InvitationByCode(ctx context.Context, code string) (*Invitation, error)
+	// InvitationByCard finds the invitation whose card is the given event.
+	InvitationByCard(ctx context.Context, card EventID) (*Invitation, error)
+	// PendingInvitations lists pending personal invitations to invitee in
+	// circle (any circle if c is ""), newest first.
+	PendingInvitations(ctx context.Context, c CircleID, invitee UserID) ([]*Invitation, error)
+
+	// AddGuarantee records a guarantee; it returns false (and changes
+	// nothing) if the two members already had one.
+	AddGuarantee(ctx context.Context, g Guarantee) (added bool, err error)
+	// Guarantees lists every guarantee, ordered by (A, B).
+	Guarantees(ctx context.Context) ([]Guarantee, error)
+	// DeleteGuaranteesOf removes every guarantee that has u as an end.
+	DeleteGuaranteesOf(ctx context.Context, u UserID) error
+
+	// PutBlock records a block; an existing one for the same pair is kept.
+	PutBlock(ctx context.Context, b Block) error
+	// DeleteBlock removes the block of blocked by blocker, if any.
+	DeleteBlock(ctx context.Context, blocker, blocked UserID) error
+	// Blocks lists every block, ordered by (Blocker, Blocked).
+	Blocks(ctx context.Context) ([]Block, error)
+
+	// CountActions counts the actions of kind by u at or after since.
+	CountActions(ctx context.Context, u UserID, kind string, since time.Time) (int, error)
+	// RecordAction records one action of kind by u at time at.
+	RecordAction(ctx context.Context, u UserID, kind string, at time.Time) error
+}
