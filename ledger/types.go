@@ -12,8 +12,8 @@ type Action struct {
 
 // Member is a Matrix user known to the bot.
 type Member struct {
-	ID        UserID
-	Lang      Lang   // "" until the member chooses or the bot infers one
+	ID         UserID
+	Lang       Lang   // "" until the member chooses or the bot infers one
 	DirectRoom RoomID // the bot's direct chat with the member, if any
 	// PoolSeen is the pool the member saw when they last asked (per currency),
 	// and PoolSeenCount the trust-list size then; PoolSeenAt is zero if never.

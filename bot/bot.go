@@ -1,0 +1,94 @@
+// Package bot is the Matrix side of Exodus: it takes events from the
+// homeserver (durably, through the inbox), turns members' commands and
+// reactions into ledger calls, and answers in the rooms.
+package bot
+
+import (
+	"context"
+	"regexp"
+	"sync"
+	"time"
+
+	"maunium.net/go/mautrix"
+	"maunium.net/go/mautrix/event"
+	"maunium.net/go/mautrix/id"
+
+	"github.com/exodus-matrix/exodus/ledger"
+)
+
+// Namespace is the key under which every message the bot posts carries its
+// machine-readable content, and the prefix of the bot's own event types.
+const Namespace = "org.exodus"
+
+// CircleStateType is the state event that marks a room as a circle and names
+// its settings and answering bot.
+var CircleStateType = event.Type{Type: Namespace + ".circle", Class: event.StateEventType}
+
+// Client is what the bot needs of the Matrix client-server API. The
+// appservice's bot intent (*appservice.IntentAPI) satisfies it.
+type Client interface {
+	SendMessageEvent(ctx context.Context, roomID id.RoomID, eventType event.Type, contentJSON any, extra ...mautrix.ReqSendEvent) (*mautrix.RespSendEvent, error)
+	SendStateEvent(ctx context.Context, roomID id.RoomID, eventType event.Type, stateKey string, contentJSON any, extra ...mautrix.ReqSendEvent) (*mautrix.RespSendEvent, error)
+	CreateRoom(ctx context.Context, req *mautrix.ReqCreateRoom) (*mautrix.RespCreateRoom, error)
+	JoinRoomByID(ctx context.Context, roomID id.RoomID, extraContent ...map[string]any) (*mautrix.RespJoinRoom, error)
+	InviteUser(ctx context.Context, roomID id.RoomID, req *mautrix.ReqInviteUser, extraContent ...map[string]any) (*mautrix.RespInviteUser, error)
+	JoinedMembers(ctx context.Context, roomID id.RoomID) (*mautrix.RespJoinedMembers, error)
+	StateEvent(ctx context.Context, roomID id.RoomID, eventType event.Type, stateKey string, outContent any) error
+}
+
+// Config is the bot's part of the configuration.
+type Config struct {
+	// UserID is the bot's own Matrix user.
+	UserID id.UserID
+	// Prefix starts a command in a group room, e.g. "!ex".
+	Prefix string
+	// BotUsers matches the user IDs of every appservice user (this bot's
+	// namespace and any other bots'); their events never count as member
+	// actions.
+	BotUsers []*regexp.Regexp
+	// CommandsPerMinute bounds how many commands one member may send.
+	CommandsPerMinute int
+}
+
+// Bot turns Matrix events into ledger calls and answers.
+type Bot struct {
+	cfg    Config
+	cli    Client
+	ledger *ledger.Service
+
+	limiter *limiter
+
+	mu          sync.Mutex
+	directRooms map[id.RoomID]bool      // rooms known to be direct chats (true) or not (false)
+	warned      map[id.RoomID]time.Time // rooms told the bot cannot read encrypted messages
+}
+
+// New returns a bot answering through cli and keeping its books in svc.
+func New(cfg Config, cli Client, svc *ledger.Service) *Bot {
+	if cfg.Prefix == "" {
+		cfg.Prefix = "!ex"
+	}
+	if cfg.CommandsPerMinute <= 0 {
+		cfg.CommandsPerMinute = 20
+	}
+	return &Bot{
+		cfg: cfg, cli: cli, ledger: svc,
+		limiter:     newLimiter(cfg.CommandsPerMinute, time.Minute),
+		directRooms: map[id.RoomID]bool{},
+		warned:      map[id.RoomID]time.Time{},
+	}
+}
+
+// IsBot reports whether a user is this bot or any appservice's user; such
+// users' events never count as member actions.
+func (b *Bot) IsBot(u id.UserID) bool {
+	if u == b.cfg.UserID {
+		return true
+	}
+	for _, re := range b.cfg.BotUsers {
+		if re.MatchString(string(u)) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,161 @@
+package bot
+
+import (
+	"context"
+	"strings"
+
+	"github.com/rs/zerolog"
+	"maunium.net/go/mautrix/event"
+	"maunium.net/go/mautrix/id"
+
+	"github.com/exodus-matrix/exodus/ledger"
+)
+
+// request is one command being answered.
+type request struct {
+	evt    *event.Event
+	cmd    ledger.Command
+	act    ledger.Action
+	lang   ledger.Lang
+	direct bool
+	circle *ledger.Circle // nil outside circles
+}
+
+// commandFunc answers one verb.
+type commandFunc func(ctx context.Context, r *request) error
+
+// commands maps each verb to its handler.
+func (b *Bot) commands() map[ledger.Verb]commandFunc {
+	return map[ledger.Verb]commandFunc{
+		ledger.VerbHelp:    b.cmdHelp,
+		ledger.VerbLang:    b.cmdLang,
+		ledger.VerbCircle:  b.cmdCircle,
+		ledger.VerbInvite:  b.cmdInvite,
+		ledger.VerbAccept:  b.cmdAccept,
+		ledger.VerbDecline: b.cmdDecline,
+		ledger.VerbList:    b.cmdList,
+		ledger.VerbChain:   b.cmdChain,
+		ledger.VerbPool:    b.cmdPool,
+		ledger.VerbBlock:   b.cmdBlock,
+		ledger.VerbUnblock: b.cmdUnblock,
+		ledger.VerbSOS:     b.cmdSOS,
+	}
+}
+
+// handleMessage parses a member's message and answers the command in it.
+func (b *Bot) handleMessage(ctx context.Context, evt *event.Event) error {
+	content := evt.Content.AsMessage()
+	if content.MsgType != event.MsgText || content.RelatesTo.GetReplaceID() != "" {
+		return nil
+	}
+	direct := b.isDirect(ctx, evt.RoomID, evt.Sender)
+	cmd, addressed, perr := ledger.ParseCommand(content.Body, ledger.ParseOptions{
+		Prefix: b.cfg.Prefix, Direct: direct, Mentions: b.mentions(content),
+		DefaultCurrency: b.ledger.Config().DefaultPledge.Currency,
+	})
+	if !addressed {
+		return nil
+	}
+	r := &request{evt: evt, cmd: cmd, act: action(evt), direct: direct}
+	r.lang = b.replyLang(ctx, evt.Sender, cmd.Lang)
+	if ok, warn := b.limiter.allow(evt.Sender, b.ledger.Now()); !ok {
+		if warn {
+			b.reply(ctx, r, b.notice(r.lang, "ratelimit", b.cfg.CommandsPerMinute))
+		}
+		return nil
+	}
+	if perr != nil {
+		b.fail(ctx, r, perr)
+		return nil
+	}
+	if c, err := b.ledger.Circle(ctx, ledger.CircleID(evt.RoomID)); err == nil {
+		r.circle = c
+	}
+	zerolog.Ctx(ctx).Debug().Str("verb", string(cmd.Verb)).Str("sender", evt.Sender.String()).Msg("Handling a command")
+	if err := b.commands()[cmd.Verb](ctx, r); err != nil {
+		b.fail(ctx, r, err)
+	}
+	return nil
+}
+
+// replyLang is the language to answer a member in: theirs if they chose
+// one, else the language of the word they typed (remembered), else the default.
+func (b *Bot) replyLang(ctx context.Context, u id.UserID, typed ledger.Lang) ledger.Lang {
+	m, err := b.ledger.Member(ctx, ledger.UserID(u))
+	if err == nil && m.Lang != "" {
+		return m.Lang
+	}
+	if typed != "" {
+		if err := b.ledger.InferLang(ctx, ledger.UserID(u), typed); err != nil {
+			zerolog.Ctx(ctx).Warn().Err(err).Msg("Failed to remember a member's language")
+		}
+		return typed
+	}
+	return b.ledger.Config().DefaultLang
+}
+
+// mentions are the users a message mentions, the bot excluded.
+func (b *Bot) mentions(content *event.MessageEventContent) []ledger.UserID {
+	if content.Mentions == nil {
+		return nil
+	}
+	var out []ledger.UserID
+	for _, u := range content.Mentions.UserIDs {
+		if u != b.cfg.UserID {
+			out = append(out, ledger.UserID(u))
+		}
+	}
+	return out
+}
+
+// reply answers the command's message in its room.
+func (b *Bot) reply(ctx context.Context, r *request, content *event.Content) id.EventID {
+	return b.send(ctx, r.evt.RoomID, replyTo(content, r.evt))
+}
+
+// replyText answers with a catalogue message.
+func (b *Bot) replyText(ctx context.Context, r *request, key string, args ...any) id.EventID {
+	return b.reply(ctx, r, b.notice(r.lang, key, args...))
+}
+
+// fail logs a refusal once and explains it to the member. An event applied
+// before gets no second answer.
+func (b *Bot) fail(ctx context.Context, r *request, err error) {
+	if ledger.IsDuplicate(err) {
+		return
+	}
+	log := zerolog.Ctx(ctx)
+	if ledger.ErrorCode(err) == ledger.EInternal {
+		log.Error().Err(err).Str("verb", string(r.cmd.Verb)).Msg("Failed to handle a command")
+	} else {
+		log.Info().Err(err).Str("verb", string(r.cmd.Verb)).Msg("Refused a command")
+	}
+	md := b.errorText(r.lang, err, r.cmd.Verb)
+	key := "error"
+	if e := ledger.AsError(err); e != nil {
+		key = e.Key
+	}
+	b.reply(ctx, r, message(md, "error", map[string]any{"key": key, "verb": r.cmd.Verb}))
+}
+
+// needCircle refuses a command that only makes sense in a circle.
+func (b *Bot) needCircle(r *request) error {
+	if r.circle == nil {
+		return ledger.Errorf(ledger.EConflict, "not_circle", b.cfg.Prefix, strings.TrimSpace(b.cfg.Prefix+" "+verbWord(r.cmd.Verb, r.lang)))
+	}
+	return nil
+}
+
+func (b *Bot) cmdHelp(ctx context.Context, r *request) error {
+	b.reply(ctx, r, message(helpText(r.lang, r.cmd.Topic, b.cfg.Prefix), "help", nil))
+	return nil
+}
+
+func (b *Bot) cmdLang(ctx context.Context, r *request) error {
+	if err := b.ledger.SetLang(ctx, r.act, r.cmd.Target); err != nil {
+		return err
+	}
+	r.lang = r.cmd.Target
+	b.replyText(ctx, r, "lang.done")
+	return nil
+}

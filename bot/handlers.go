@@ -1,0 +1,139 @@
+package bot
+
+import (
+	"context"
+	"time"
+
+	"github.com/rs/zerolog"
+	"maunium.net/go/mautrix/event"
+	"maunium.net/go/mautrix/id"
+
+	"github.com/exodus-matrix/exodus/ledger"
+)
+
+// handlerFunc handles one kind of event.
+type handlerFunc func(ctx context.Context, evt *event.Event) error
+
+// handlers is the one place where every Matrix event handler is registered.
+func (b *Bot) handlers() map[event.Type]handlerFunc {
+	return map[event.Type]handlerFunc{
+		event.StateMember:     b.handleMember,
+		event.EventMessage:    b.handleMessage,
+		event.EventReaction:   b.handleReaction,
+		event.EventEncrypted:  b.handleEncrypted,
+		event.StateEncryption: b.handleEncryptionState,
+	}
+}
+
+// HandleEvent dispatches one event to its handler. Events of bots (this
+// one's and any appservice user's) never count as member actions.
+func (b *Bot) HandleEvent(ctx context.Context, evt *event.Event) error {
+	h := b.handlers()[evt.Type]
+	if h == nil || b.IsBot(evt.Sender) {
+		return nil
+	}
+	return h(ctx, evt)
+}
+
+// action is the ledger action an event stands for.
+func action(evt *event.Event) ledger.Action {
+	return ledger.Action{Event: ledger.EventID(evt.ID), Actor: ledger.UserID(evt.Sender), At: time.UnixMilli(evt.Timestamp).UTC()}
+}
+
+// handleMember accepts invitations to rooms and follows who is in circles.
+func (b *Bot) handleMember(ctx context.Context, evt *event.Event) error {
+	content := evt.Content.AsMember()
+	target := id.UserID(evt.GetStateKey())
+	log := zerolog.Ctx(ctx)
+	if target == b.cfg.UserID {
+		if content.Membership == event.MembershipInvite {
+			return b.acceptRoomInvite(ctx, evt, content.IsDirect)
+		}
+		return nil
+	}
+	if b.IsBot(target) {
+		return nil
+	}
+	b.forgetRoomKind(evt.RoomID)
+	joined := content.Membership == event.MembershipJoin
+	if content.Membership == event.MembershipLeave || content.Membership == event.MembershipBan {
+		if err := b.forgetDirectRoom(ctx, target, evt.RoomID); err != nil {
+			log.Warn().Err(err).Msg("Failed to forget a direct chat")
+		}
+	} else if !joined {
+		return nil
+	}
+	err := b.ledger.SetCircleMembership(ctx, ledger.CircleID(evt.RoomID), ledger.UserID(target), joined)
+	if err != nil {
+		log.Error().Err(err).Msg("Failed to record circle membership")
+	}
+	return err
+}
+
+// acceptRoomInvite joins a room the bot was invited to, remembers direct
+// chats, and greets.
+func (b *Bot) acceptRoomInvite(ctx context.Context, evt *event.Event, direct bool) error {
+	log := zerolog.Ctx(ctx)
+	if _, err := b.cli.JoinRoomByID(ctx, evt.RoomID); err != nil {
+		log.Warn().Err(err).Msg("Failed to join a room the bot was invited to")
+		return err
+	}
+	log.Info().Bool("direct", direct).Msg("Joined a room on invitation")
+	inviter := ledger.UserID(evt.Sender)
+	if direct {
+		if err := b.ledger.SetDirectRoom(ctx, inviter, ledger.RoomID(evt.RoomID)); err != nil {
+			log.Error().Err(err).Msg("Failed to record a direct chat")
+		}
+		b.setRoomKind(evt.RoomID, true)
+	}
+	lang := b.ledger.LangOf(ctx, inviter)
+	if b.roomEncrypted(ctx, evt.RoomID) {
+		return b.warnEncrypted(ctx, evt.RoomID, evt.Sender)
+	}
+	key := "greet.room"
+	if direct {
+		key = "greet.direct"
+	}
+	b.send(ctx, evt.RoomID, b.notice(lang, key, b.cfg.Prefix))
+	return nil
+}
+
+// roomEncrypted asks the homeserver whether the room has encryption enabled.
+func (b *Bot) roomEncrypted(ctx context.Context, room id.RoomID) bool {
+	var content event.EncryptionEventContent
+	err := b.cli.StateEvent(ctx, room, event.StateEncryption, "", &content)
+	return err == nil && content.Algorithm != ""
+}
+
+// handleEncryptionState answers encryption being turned on in a room.
+func (b *Bot) handleEncryptionState(ctx context.Context, evt *event.Event) error {
+	return b.warnEncrypted(ctx, evt.RoomID, evt.Sender)
+}
+
+// handleEncrypted answers a message the bot cannot read.
+func (b *Bot) handleEncrypted(ctx context.Context, evt *event.Event) error {
+	return b.warnEncrypted(ctx, evt.RoomID, evt.Sender)
+}
+
+// warnEncrypted says, at most once an hour per room, that the bot cannot
+// read encrypted messages yet, and opens an unencrypted direct chat with
+// the member where everything works.
+func (b *Bot) warnEncrypted(ctx context.Context, room id.RoomID, member id.UserID) error {
+	now := b.ledger.Now()
+	b.mu.Lock()
+	last, seen := b.warned[room]
+	if seen && now.Sub(last) < time.Hour {
+		b.mu.Unlock()
+		return nil
+	}
+	b.warned[room] = now
+	b.mu.Unlock()
+	lang := b.ledger.LangOf(ctx, ledger.UserID(member))
+	b.send(ctx, room, b.notice(lang, "encrypted.room", member))
+	dm, err := b.openDirect(ctx, member, room)
+	if err != nil {
+		return err
+	}
+	b.send(ctx, dm, b.notice(lang, "encrypted.direct", b.cfg.Prefix))
+	return nil
+}

@@ -1,0 +1,191 @@
+package bot
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/rs/zerolog"
+	"maunium.net/go/mautrix"
+	"maunium.net/go/mautrix/event"
+
+	"github.com/exodus-matrix/exodus/ledger"
+)
+
+// MaxTransactionBytes bounds the body of one homeserver transaction.
+const MaxTransactionBytes = 32 << 20
+
+// Intake receives the homeserver's transactions. It records their events in
+// the inbox before it acknowledges the transaction, so a crash loses nothing,
+// and the inbox drops events seen before, so a retry doubles nothing. A
+// single worker then hands the events to the bot in arrival order.
+type Intake struct {
+	inbox   ledger.Inbox
+	hsToken string
+	bot     *Bot
+	state   mautrix.StateStore
+	clock   ledger.Clock
+	wake    chan struct{}
+}
+
+// NewIntake returns an intake that checks transactions against hsToken,
+// records them in inbox, keeps state in state and feeds b.
+func NewIntake(inbox ledger.Inbox, hsToken string, b *Bot, state mautrix.StateStore, clock ledger.Clock) *Intake {
+	return &Intake{inbox: inbox, hsToken: hsToken, bot: b, state: state, clock: clock, wake: make(chan struct{}, 1)}
+}
+
+// Register mounts the transaction endpoint on mux (both the current and the
+// legacy path).
+func (in *Intake) Register(mux *http.ServeMux) {
+	mux.HandleFunc("PUT /_matrix/app/v1/transactions/{txnID}", in.ServeTransaction)
+	mux.HandleFunc("PUT /transactions/{txnID}", in.ServeTransaction)
+}
+
+type transaction struct {
+	Events []json.RawMessage `json:"events"`
+}
+
+type eventHead struct {
+	ID     string `json:"event_id"`
+	RoomID string `json:"room_id"`
+}
+
+// ServeTransaction handles PUT /_matrix/app/v1/transactions/{txnID}.
+func (in *Intake) ServeTransaction(w http.ResponseWriter, r *http.Request) {
+	log := zerolog.Ctx(r.Context()).With().Str("transaction_id", r.PathValue("txnID")).Logger()
+	if !in.authorized(r) {
+		log.Warn().Str("remote_addr", r.RemoteAddr).Msg("Refused a transaction with a wrong hs_token")
+		mautrix.MUnknownToken.WithMessage("Invalid access token").Write(w)
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxTransactionBytes))
+	if err != nil {
+		mautrix.MNotJSON.WithMessage("Failed to read the body").Write(w)
+		return
+	}
+	var txn transaction
+	if err := json.Unmarshal(body, &txn); err != nil {
+		mautrix.MBadJSON.WithMessage("Failed to parse the transaction").Write(w)
+		return
+	}
+	events := make([]ledger.InboxEvent, 0, len(txn.Events))
+	now := in.clock.Now()
+	for _, raw := range txn.Events {
+		var head eventHead
+		if json.Unmarshal(raw, &head) != nil || head.ID == "" {
+			continue
+		}
+		events = append(events, ledger.InboxEvent{ID: ledger.EventID(head.ID), Room: ledger.RoomID(head.RoomID), Raw: raw, ReceivedAt: now})
+	}
+	added, err := in.inbox.Enqueue(r.Context(), events)
+	if err != nil {
+		log.Error().Err(err).Msg("Failed to record a transaction; the homeserver will retry")
+		mautrix.MUnknown.WithMessage("Failed to record the transaction").Write(w)
+		return
+	}
+	log.Debug().Int("events", len(events)).Int("new_events", added).Msg("Recorded a transaction")
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write([]byte("{}"))
+	in.Notify()
+}
+
+func (in *Intake) authorized(r *http.Request) bool {
+	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok {
+		token = r.URL.Query().Get("access_token")
+	}
+	return token != "" && subtle.ConstantTimeCompare([]byte(token), []byte(in.hsToken)) == 1
+}
+
+// Notify wakes the worker.
+func (in *Intake) Notify() {
+	select {
+	case in.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run hands pending events to the bot until ctx ends.
+func (in *Intake) Run(ctx context.Context) error {
+	tick := time.NewTicker(5 * time.Second)
+	defer tick.Stop()
+	for {
+		n, err := in.Drain(ctx)
+		if err != nil && ctx.Err() == nil {
+			zerolog.Ctx(ctx).Error().Err(err).Msg("Failed to read the inbox")
+		}
+		if n > 0 {
+			continue
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-in.wake:
+		case <-tick.C:
+		}
+	}
+}
+
+// Drain handles the pending events, up to a batch, and returns how many it
+// handled.
+func (in *Intake) Drain(ctx context.Context) (int, error) {
+	pending, err := in.inbox.Pending(ctx, 100)
+	if err != nil {
+		return 0, fmt.Errorf("failed to read pending events: %w", err)
+	}
+	for _, ie := range pending {
+		errText := ""
+		if err := in.handle(ctx, ie); err != nil {
+			errText = err.Error()
+		}
+		if err := in.inbox.MarkDone(ctx, ie.Seq, errText); err != nil {
+			return 0, fmt.Errorf("failed to mark event done: %w", err)
+		}
+	}
+	return len(pending), nil
+}
+
+// handle parses one recorded event, updates the state store and hands it to
+// the bot; a panic in a handler is turned into an error.
+func (in *Intake) handle(ctx context.Context, ie ledger.InboxEvent) (err error) {
+	log := zerolog.Ctx(ctx).With().Str("event_id", string(ie.ID)).Str("room_id", string(ie.Room)).Logger()
+	ctx = log.WithContext(ctx)
+	defer func() {
+		if p := recover(); p != nil {
+			log.Error().Any("panic", p).Msg("Event handler panicked")
+			err = fmt.Errorf("handler panicked: %v", p)
+		}
+	}()
+	evt, err := ParseEvent(ie.Raw)
+	if err != nil {
+		log.Warn().Err(err).Msg("Dropped an event that does not parse")
+		return err
+	}
+	if evt.Type.IsState() && in.state != nil {
+		mautrix.UpdateStateStore(ctx, in.state, evt)
+	}
+	return in.bot.HandleEvent(ctx, evt)
+}
+
+// ParseEvent parses an event as the homeserver sent it, content included.
+func ParseEvent(raw []byte) (*event.Event, error) {
+	var evt event.Event
+	if err := json.Unmarshal(raw, &evt); err != nil {
+		return nil, fmt.Errorf("failed to parse event: %w", err)
+	}
+	if evt.StateKey != nil {
+		evt.Type.Class = event.StateEventType
+	} else {
+		evt.Type.Class = event.MessageEventType
+	}
+	if err := evt.Content.ParseRaw(evt.Type); err != nil && !errors.Is(err, event.ErrUnsupportedContentType) {
+		return nil, fmt.Errorf("failed to parse content of %s: %w", evt.Type.Type, err)
+	}
+	return &evt, nil
+}

@@ -1,0 +1,108 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/rs/zerolog"
+	"maunium.net/go/mautrix"
+	"maunium.net/go/mautrix/event"
+	"maunium.net/go/mautrix/id"
+
+	"github.com/exodus-matrix/exodus/ledger"
+)
+
+// send posts a message and returns its event ID ("" if it failed, which is
+// logged: the bot's messages are views that can be posted again).
+func (b *Bot) send(ctx context.Context, room id.RoomID, content *event.Content) id.EventID {
+	resp, err := b.cli.SendMessageEvent(ctx, room, event.EventMessage, content)
+	if err != nil {
+		zerolog.Ctx(ctx).Error().Err(err).Str("to_room", room.String()).Msg("Failed to send a message")
+		return ""
+	}
+	return resp.EventID
+}
+
+// sendDirect posts a message in the bot's direct chat with a member,
+// opening one if needed.
+func (b *Bot) sendDirect(ctx context.Context, member id.UserID, content *event.Content) id.EventID {
+	room, err := b.openDirect(ctx, member, "")
+	if err != nil {
+		zerolog.Ctx(ctx).Error().Err(err).Str("member", member.String()).Msg("Failed to open a direct chat")
+		return ""
+	}
+	return b.send(ctx, room, content)
+}
+
+// openDirect returns the bot's unencrypted direct chat with a member,
+// creating one (and inviting the member) if there is none other than avoid.
+func (b *Bot) openDirect(ctx context.Context, member id.UserID, avoid id.RoomID) (id.RoomID, error) {
+	m, err := b.ledger.Member(ctx, ledger.UserID(member))
+	if err != nil {
+		return "", fmt.Errorf("failed to get member: %w", err)
+	}
+	if m.DirectRoom != "" && id.RoomID(m.DirectRoom) != avoid {
+		return id.RoomID(m.DirectRoom), nil
+	}
+	resp, err := b.cli.CreateRoom(ctx, &mautrix.ReqCreateRoom{
+		Preset:   "trusted_private_chat",
+		IsDirect: true,
+		Invite:   []id.UserID{member},
+		Name:     "Exodus",
+	})
+	if err != nil {
+		return "", fmt.Errorf("failed to create a direct chat: %w", err)
+	}
+	if err := b.ledger.SetDirectRoom(ctx, ledger.UserID(member), ledger.RoomID(resp.RoomID)); err != nil {
+		return "", fmt.Errorf("failed to record the direct chat: %w", err)
+	}
+	b.setRoomKind(resp.RoomID, true)
+	return resp.RoomID, nil
+}
+
+// forgetDirectRoom drops a direct chat the member left.
+func (b *Bot) forgetDirectRoom(ctx context.Context, member id.UserID, room id.RoomID) error {
+	m, err := b.ledger.Member(ctx, ledger.UserID(member))
+	if err != nil || m.DirectRoom != ledger.RoomID(room) {
+		return err
+	}
+	return b.ledger.SetDirectRoom(ctx, ledger.UserID(member), "")
+}
+
+// isDirect reports whether a room is a direct chat between the bot and one
+// member: the member's recorded direct chat, or a room of just the two.
+func (b *Bot) isDirect(ctx context.Context, room id.RoomID, member id.UserID) bool {
+	b.mu.Lock()
+	known, ok := b.directRooms[room]
+	b.mu.Unlock()
+	if ok {
+		return known
+	}
+	if m, err := b.ledger.Member(ctx, ledger.UserID(member)); err == nil && m.DirectRoom == ledger.RoomID(room) {
+		b.setRoomKind(room, true)
+		return true
+	}
+	if _, err := b.ledger.Circle(ctx, ledger.CircleID(room)); err == nil {
+		b.setRoomKind(room, false)
+		return false
+	}
+	resp, err := b.cli.JoinedMembers(ctx, room)
+	if err != nil {
+		return false
+	}
+	direct := len(resp.Joined) == 2
+	b.setRoomKind(room, direct)
+	return direct
+}
+
+func (b *Bot) setRoomKind(room id.RoomID, direct bool) {
+	b.mu.Lock()
+	b.directRooms[room] = direct
+	b.mu.Unlock()
+}
+
+func (b *Bot) forgetRoomKind(room id.RoomID) {
+	b.mu.Lock()
+	delete(b.directRooms, room)
+	b.mu.Unlock()
+}

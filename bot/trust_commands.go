@@ -1,0 +1,370 @@
+package bot
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"github.com/rs/zerolog"
+	"maunium.net/go/mautrix"
+	"maunium.net/go/mautrix/id"
+
+	"github.com/exodus-matrix/exodus/ledger"
+)
+
+// maxListed bounds how many names one list reply shows per section.
+const maxListed = 50
+
+func (b *Bot) cmdInvite(ctx context.Context, r *request) error {
+	if r.cmd.User == "" {
+		return b.inviteCode(ctx, r)
+	}
+	if err := b.needCircle(r); err != nil {
+		return err
+	}
+	inv, err := b.ledger.Invite(ctx, r.act, r.circle.ID, r.cmd.User)
+	if err != nil {
+		return err
+	}
+	invitee := id.UserID(inv.Invitee)
+	md := text(r.circle.Lang, "invite.card", inv.Inviter, inv.Invitee, inv.Pledge, b.cfg.Prefix)
+	card := b.send(ctx, r.evt.RoomID, message(md, "invitation", invitationData(inv), invitee))
+	if card != "" {
+		if err := b.ledger.AttachCard(ctx, inv.ID, ledger.EventID(card)); err != nil {
+			return err
+		}
+	}
+	_, err = b.cli.InviteUser(ctx, r.evt.RoomID, &mautrix.ReqInviteUser{UserID: invitee})
+	if err != nil {
+		zerolog.Ctx(ctx).Info().Err(err).Msg("Could not invite the invitee into the room (maybe already there)")
+	}
+	return nil
+}
+
+func invitationData(inv *ledger.Invitation) map[string]any {
+	return map[string]any{
+		"id": inv.ID, "circle": inv.Circle, "inviter": inv.Inviter, "invitee": inv.Invitee,
+		"pledge_minor": inv.Pledge.Minor, "currency": inv.Pledge.Currency,
+		"status": inv.Status, "expires_at": inv.ExpiresAt.UnixMilli(),
+	}
+}
+
+// inviteCode gives the member a one-time code, always in the direct chat.
+func (b *Bot) inviteCode(ctx context.Context, r *request) error {
+	var circle ledger.CircleID
+	if r.circle != nil {
+		circle = r.circle.ID
+	}
+	inv, err := b.ledger.CreateCode(ctx, r.act, circle)
+	if err != nil {
+		return err
+	}
+	md := text(r.lang, "invite.code", inv.Code, inv.ExpiresAt.Format("2006-01-02 15:04 MST"), b.cfg.UserID)
+	content := message(md, "invitation_code", map[string]any{"code": inv.Code, "expires_at": inv.ExpiresAt.UnixMilli()})
+	if r.direct {
+		b.reply(ctx, r, content)
+		return nil
+	}
+	b.sendDirect(ctx, r.evt.Sender, content)
+	b.replyText(ctx, r, "invite.code_sent", r.evt.Sender)
+	return nil
+}
+
+func (b *Bot) cmdAccept(ctx context.Context, r *request) error {
+	var acc *ledger.Acceptance
+	var err error
+	content := r.evt.Content.AsMessage()
+	switch {
+	case r.cmd.Code != "":
+		acc, err = b.ledger.AcceptCode(ctx, r.act, r.cmd.Code)
+	case content.RelatesTo.GetReplyTo() != "":
+		acc, err = b.ledger.AcceptCard(ctx, r.act, ledger.EventID(content.RelatesTo.GetReplyTo()))
+		if ledger.ErrorCode(err) == ledger.ENotFound {
+			acc, err = b.ledger.AcceptPending(ctx, r.act, b.circleID(r))
+		}
+	default:
+		acc, err = b.ledger.AcceptPending(ctx, r.act, b.circleID(r))
+	}
+	if err != nil {
+		return err
+	}
+	b.announceAcceptance(ctx, r.evt.RoomID, acc, r.lang)
+	return nil
+}
+
+// circleID is the circle of the request, or "" outside circles.
+func (b *Bot) circleID(r *request) ledger.CircleID {
+	if r.circle == nil {
+		return ""
+	}
+	return r.circle.ID
+}
+
+// announceAcceptance tells both sides that a guarantee was made: in the
+// circle room when the acceptance happened there, else in direct chats (and
+// the invitee is invited into the circle the code belongs to).
+func (b *Bot) announceAcceptance(ctx context.Context, room id.RoomID, acc *ledger.Acceptance, lang ledger.Lang) {
+	inv := acc.Invitation
+	tl, err := b.ledger.TrustListOf(ctx, inv.Invitee)
+	if err != nil {
+		zerolog.Ctx(ctx).Warn().Err(err).Msg("Failed to compute a trust list")
+	}
+	data := map[string]any{"invitation": invitationData(inv), "new": acc.New}
+	notify := []id.UserID{id.UserID(inv.Inviter), id.UserID(inv.Invitee)}
+	key := "accept.done"
+	if !acc.New {
+		key = "accept.again"
+	}
+	if ledger.RoomID(room) == ledger.RoomID(inv.Circle) {
+		if c, err := b.ledger.Circle(ctx, inv.Circle); err == nil {
+			lang = c.Lang
+		}
+		b.send(ctx, room, message(text(lang, key, inv.Invitee, inv.Inviter, inv.Pledge, tl.Count()), "guarantee", data, notify...))
+		return
+	}
+	b.send(ctx, room, message(text(lang, key, inv.Invitee, inv.Inviter, inv.Pledge, tl.Count()), "guarantee", data))
+	il := b.ledger.LangOf(ctx, inv.Inviter)
+	b.sendDirect(ctx, id.UserID(inv.Inviter), message(text(il, "accept.told", inv.Invitee, inv.Pledge), "guarantee", data))
+	if inv.Circle == "" {
+		return
+	}
+	c, err := b.ledger.Circle(ctx, inv.Circle)
+	if err != nil {
+		return
+	}
+	if _, err := b.cli.InviteUser(ctx, id.RoomID(c.ID), &mautrix.ReqInviteUser{UserID: id.UserID(inv.Invitee)}); err == nil {
+		b.send(ctx, room, b.notice(lang, "accept.joined", c.Name))
+	}
+}
+
+func (b *Bot) cmdDecline(ctx context.Context, r *request) error {
+	inv, err := b.ledger.Decline(ctx, r.act, b.circleID(r))
+	if err != nil {
+		return err
+	}
+	b.reply(ctx, r, message(text(r.lang, "decline.done", inv.Invitee, inv.Inviter), "invitation", invitationData(inv), id.UserID(inv.Inviter)))
+	return nil
+}
+
+func (b *Bot) cmdList(ctx context.Context, r *request) error {
+	tl, err := b.ledger.TrustListOf(ctx, ledger.UserID(r.evt.Sender))
+	if err != nil {
+		return err
+	}
+	data := map[string]any{"count": tl.Count(), "direct": capped(tl.Direct), "indirect": capped(tl.Indirect)}
+	if tl.Count() == 0 {
+		b.reply(ctx, r, message(text(r.lang, "list.empty", b.cfg.Prefix), "trust_list", data))
+		return nil
+	}
+	var sb strings.Builder
+	sb.WriteString(text(r.lang, "list.header", tl.Count(), len(tl.Direct), len(tl.Indirect)) + "\n\n")
+	b.writeSection(&sb, r.lang, "list.direct", tl.Direct)
+	b.writeSection(&sb, r.lang, "list.indirect", tl.Indirect)
+	b.reply(ctx, r, message(sb.String(), "trust_list", data))
+	return nil
+}
+
+// capped bounds a list carried in machine-readable content.
+func capped(us []ledger.UserID) []ledger.UserID {
+	if len(us) > maxListed*4 {
+		return us[:maxListed*4]
+	}
+	return us
+}
+
+func (b *Bot) writeSection(sb *strings.Builder, l ledger.Lang, key string, us []ledger.UserID) {
+	if len(us) == 0 {
+		return
+	}
+	sb.WriteString(text(l, key, len(us)) + "\n\n")
+	shown := us
+	if len(shown) > maxListed {
+		shown = shown[:maxListed]
+	}
+	for _, u := range shown {
+		sb.WriteString("- " + pill(id.UserID(u)) + "\n")
+	}
+	if len(us) > maxListed {
+		sb.WriteString("\n" + text(l, "list.more", len(us)-maxListed) + "\n")
+	}
+	sb.WriteString("\n")
+}
+
+func (b *Bot) cmdChain(ctx context.Context, r *request) error {
+	chain, err := b.ledger.Chain(ctx, ledger.UserID(r.evt.Sender), r.cmd.User)
+	if err != nil {
+		return err
+	}
+	md := text(r.lang, "chain.result", r.cmd.User, len(chain)-1, strings.ReplaceAll(pills(chain), ", ", " → "))
+	b.reply(ctx, r, message(md, "chain", map[string]any{"chain": chain}))
+	return nil
+}
+
+func (b *Bot) cmdPool(ctx context.Context, r *request) error {
+	rep, err := b.ledger.Pool(ctx, r.act)
+	if err != nil {
+		return err
+	}
+	md := text(r.lang, "pool.result", amounts(r.lang, rep.Current), rep.Count)
+	if rep.Previous == nil {
+		md += "\n\n" + text(r.lang, "pool.first")
+	} else {
+		md += "\n\n" + text(r.lang, "pool.change", rep.PrevAt.Format("2006-01-02 15:04"), amounts(r.lang, rep.Previous),
+			rep.PrevCount, signedDiff(rep.Current, rep.Previous), signed(int64(rep.Count-rep.PrevCount)))
+	}
+	data := map[string]any{"count": rep.Count, "pool": rep.Current, "previous": rep.Previous, "previous_count": rep.PrevCount}
+	b.reply(ctx, r, message(md, "pool", data))
+	return nil
+}
+
+func (b *Bot) cmdBlock(ctx context.Context, r *request) error {
+	res, err := b.ledger.Block(ctx, r.act, r.cmd.User)
+	if err != nil {
+		return err
+	}
+	key := "block.done_noedge"
+	if res.HadGuarantee {
+		key = "block.done"
+	}
+	b.reply(ctx, r, message(text(r.lang, key, r.cmd.User), "block", map[string]any{"blocked": r.cmd.User}))
+	if res.HadGuarantee {
+		b.tellConnected(ctx, res.Tell, "block.told", r.evt.Sender, r.cmd.User)
+	}
+	return nil
+}
+
+func (b *Bot) cmdUnblock(ctx context.Context, r *request) error {
+	res, err := b.ledger.Unblock(ctx, r.act, r.cmd.User)
+	if err != nil {
+		return err
+	}
+	key := "unblock.done"
+	if res.HadGuarantee {
+		key = "unblock.restored"
+	}
+	b.reply(ctx, r, message(text(r.lang, key, r.cmd.User), "unblock", map[string]any{"unblocked": r.cmd.User}))
+	if res.HadGuarantee {
+		b.tellConnected(ctx, res.Tell, "unblock.told", r.evt.Sender, r.cmd.User)
+	}
+	return nil
+}
+
+// tellConnected tells each directly connected member, in their direct chat
+// and language, that actor changed their guarantee with target.
+func (b *Bot) tellConnected(ctx context.Context, to []ledger.UserID, key string, actor id.UserID, target ledger.UserID) {
+	for _, u := range to {
+		if id.UserID(u) == actor {
+			continue
+		}
+		l := b.ledger.LangOf(ctx, u)
+		b.sendDirect(ctx, id.UserID(u), message(text(l, key, actor, target), key, map[string]any{"actor": actor, "target": target}))
+	}
+}
+
+func (b *Bot) cmdSOS(ctx context.Context, r *request) error {
+	tl, err := b.ledger.SOS(ctx, r.act)
+	if err != nil {
+		return err
+	}
+	reached, rooms := b.broadcast(ctx, r, tl)
+	b.replyText(ctx, r, "sos.sent", reached, rooms)
+	return nil
+}
+
+// broadcast posts an sos in each of the sender's circles, and in the direct
+// chats of trust-list members who share no circle with the sender.
+func (b *Bot) broadcast(ctx context.Context, r *request, tl ledger.TrustList) (reached, rooms int) {
+	sender := ledger.UserID(r.evt.Sender)
+	want := map[ledger.UserID]bool{}
+	for _, u := range tl.All() {
+		want[u] = true
+	}
+	circles, err := b.ledger.CirclesOf(ctx, sender)
+	if err != nil {
+		zerolog.Ctx(ctx).Warn().Err(err).Msg("Failed to list the sender's circles")
+	}
+	data := map[string]any{"from": sender, "text": r.cmd.Text}
+	for _, c := range circles {
+		members, err := b.ledger.CircleMembers(ctx, c)
+		if err != nil {
+			continue
+		}
+		lang := r.lang
+		if circle, err := b.ledger.Circle(ctx, c); err == nil {
+			lang = circle.Lang
+		}
+		if b.send(ctx, id.RoomID(c), message(text(lang, "sos.message", sender, r.cmd.Text), "sos", data)) != "" {
+			rooms++
+			for _, m := range members {
+				if want[m] {
+					delete(want, m)
+					reached++
+				}
+			}
+		}
+	}
+	for _, u := range tl.All() {
+		if !want[u] {
+			continue
+		}
+		m, err := b.ledger.Member(ctx, u)
+		if err != nil || m.DirectRoom == "" {
+			continue
+		}
+		l := b.ledger.LangOf(ctx, u)
+		if b.send(ctx, id.RoomID(m.DirectRoom), message(text(l, "sos.message", sender, r.cmd.Text), "sos", data, id.UserID(u))) != "" {
+			reached++
+			rooms++
+		}
+	}
+	return reached, rooms
+}
+
+// amounts renders a list of amounts ("100 EUR + 50 USD"), or "nothing".
+func amounts(l ledger.Lang, as []ledger.Amount) string {
+	if len(as) == 0 {
+		return text(l, "pool.none")
+	}
+	parts := make([]string, len(as))
+	for i, a := range as {
+		parts[i] = a.String()
+	}
+	return strings.Join(parts, " + ")
+}
+
+// signedDiff renders current − previous per currency, e.g. "+200 EUR".
+func signedDiff(cur, prev []ledger.Amount) string {
+	diff := map[ledger.Currency]int64{}
+	var order []ledger.Currency
+	for _, a := range cur {
+		diff[a.Currency] += a.Minor
+		order = append(order, a.Currency)
+	}
+	for _, a := range prev {
+		if _, ok := diff[a.Currency]; !ok {
+			order = append(order, a.Currency)
+		}
+		diff[a.Currency] -= a.Minor
+	}
+	if len(order) == 0 {
+		return "0"
+	}
+	parts := make([]string, 0, len(order))
+	for _, c := range order {
+		a := ledger.Amount{Minor: diff[c], Currency: c}
+		if a.Minor >= 0 {
+			parts = append(parts, "+"+a.String())
+		} else {
+			parts = append(parts, a.String())
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// signed renders a count with its sign: "+3", "-1", "+0".
+func signed(n int64) string {
+	if n >= 0 {
+		return "+" + strconv.FormatInt(n, 10)
+	}
+	return strconv.FormatInt(n, 10)
+}

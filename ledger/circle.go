@@ -1,0 +1,116 @@
+package ledger
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// CircleSpec is what a member asks for when making a circle.
+type CircleSpec struct {
+	ID     CircleID
+	Name   string
+	Pledge Amount // zero: the configured default
+	Lang   Lang   // "": the configured default
+}
+
+// CreateCircle records a new circle owned by the actor, who becomes its
+// first member.
+func (s *Service) CreateCircle(ctx context.Context, act Action, spec CircleSpec) (*Circle, error) {
+	name := strings.TrimSpace(spec.Name)
+	if spec.ID == "" {
+		return nil, Errorf(EInternal, "circle.no_room")
+	}
+	if utf8.RuneCountInString(name) > MaxCircleNameRunes {
+		return nil, Errorf(EInvalid, "cmd.name_too_long", MaxCircleNameRunes)
+	}
+	c := &Circle{ID: spec.ID, Name: name, Pledge: spec.Pledge, Lang: spec.Lang,
+		Owner: act.Actor, CreatedAt: s.at(act), CreatedBy: act.Event}
+	if c.Pledge.IsZero() {
+		c.Pledge = s.cfg.DefaultPledge
+	}
+	if c.Lang == "" {
+		c.Lang = s.cfg.DefaultLang
+	}
+	err := s.apply(ctx, act, false, func(ctx context.Context) error {
+		if _, err := s.store.GetCircle(ctx, spec.ID); err == nil {
+			return Errorf(EConflict, "circle.exists")
+		} else if ErrorCode(err) != ENotFound {
+			return fmt.Errorf("failed to look up circle: %w", err)
+		}
+		if _, err := s.Member(ctx, act.Actor); err != nil {
+			return err
+		}
+		if err := s.store.PutCircle(ctx, c); err != nil {
+			return fmt.Errorf("failed to save circle: %w", err)
+		}
+		return s.store.SetCircleMember(ctx, c.ID, act.Actor, true, c.CreatedAt)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Circle returns a circle.
+func (s *Service) Circle(ctx context.Context, id CircleID) (*Circle, error) {
+	return s.store.GetCircle(ctx, id)
+}
+
+// CirclesOf lists the circles a member belongs to.
+func (s *Service) CirclesOf(ctx context.Context, u UserID) ([]CircleID, error) {
+	return s.store.CirclesOf(ctx, u)
+}
+
+// CircleMembers lists a circle's members.
+func (s *Service) CircleMembers(ctx context.Context, id CircleID) ([]UserID, error) {
+	return s.store.CircleMembers(ctx, id)
+}
+
+// UpdateCircle changes a circle's pledge or language. Only the owner may.
+func (s *Service) UpdateCircle(ctx context.Context, act Action, id CircleID, setting CircleSetting, pledge Amount, lang Lang) (*Circle, error) {
+	var out *Circle
+	err := s.apply(ctx, act, false, func(ctx context.Context) error {
+		c, err := s.store.GetCircle(ctx, id)
+		if err != nil {
+			return err
+		}
+		if c.Owner != act.Actor {
+			return Errorf(EForbidden, "circle.not_owner", c.Owner)
+		}
+		switch setting {
+		case SettingPledge:
+			if pledge.Minor <= 0 {
+				return Errorf(EInvalid, "amount.zero")
+			}
+			c.Pledge = pledge
+		case SettingLang:
+			c.Lang = lang
+		default:
+			return Errorf(EInvalid, "cmd.usage", VerbCircle)
+		}
+		out = c
+		return s.store.PutCircle(ctx, c)
+	})
+	return out, err
+}
+
+// SetCircleMembership records that a user joined or left a circle's room.
+// It is a no-op for rooms that are not circles.
+func (s *Service) SetCircleMembership(ctx context.Context, id CircleID, u UserID, joined bool) error {
+	return s.store.InTx(ctx, func(ctx context.Context) error {
+		if _, err := s.store.GetCircle(ctx, id); err != nil {
+			if ErrorCode(err) == ENotFound {
+				return nil
+			}
+			return err
+		}
+		if joined {
+			if _, err := s.Member(ctx, u); err != nil {
+				return err
+			}
+		}
+		return s.store.SetCircleMember(ctx, id, u, joined, s.clock.Now())
+	})
+}

@@ -1,0 +1,140 @@
+package ledger_test
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/exodus-matrix/exodus/ledger"
+)
+
+// checkError fails t unless err is an *ledger.Error with a key.
+func checkError(t *testing.T, in string, err error) {
+	t.Helper()
+	e := ledger.AsError(err)
+	if e == nil {
+		t.Fatalf("%q: error %v (%T) is not a *ledger.Error", in, err, err)
+	}
+	if e.Key == "" || e.Code != ledger.EInvalid {
+		t.Fatalf("%q: error %+v has no key or code %q", in, e, e.Code)
+	}
+}
+
+func FuzzParseAmount(f *testing.F) {
+	for _, s := range []string{
+		"100", "100 EUR", "100eur", "EUR 100", "€100", "100€", "$5", "12,50", "12.5",
+		"₽500", "500 руб.", "100 долларов", "-5", "0", "1,000", "1.5 JPY", "12.345",
+		"10000000.01", "99999999999999999999", "100 XYZ", "", "€-5", "\xff",
+	} {
+		f.Add(s, "EUR")
+	}
+	f.Add("100", "JPY")
+	f.Add("1", "")
+	f.Fuzz(func(t *testing.T, s, def string) {
+		a, err := ledger.ParseAmount(s, ledger.Currency(def))
+		if err != nil {
+			checkError(t, s, err)
+			return
+		}
+		info, ok := ledger.Currencies[a.Currency]
+		if !ok {
+			t.Fatalf("%q: unknown currency %q", s, a.Currency)
+		}
+		if a.Minor <= 0 || a.Minor > ledger.MaxMinor(info.Code) {
+			t.Fatalf("%q: minor %d out of range", s, a.Minor)
+		}
+		again, err := ledger.ParseAmount(a.String(), "XYZ")
+		if err != nil || again != a {
+			t.Fatalf("%q: %+v renders as %q, which parses as %+v, %v", s, a, a.String(), again, err)
+		}
+	})
+}
+
+func FuzzParseUserID(f *testing.F) {
+	for _, s := range []string{
+		"@alice:example.org", "@alice:example.org:8448", "@a:127.0.0.1:8448", "@a:[::1]:8448",
+		"https://matrix.to/#/%40alice%3Aexample.org?via=x", "matrix:u/bob:x.y", "<@a:b>",
+		"@a:b:0", "@:x", "@a:[fe80::1%eth0]", "@a:1.2.3", "@a:b..c", "",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		u, err := ledger.ParseUserID(s)
+		if err != nil {
+			checkError(t, s, err)
+			return
+		}
+		id := string(u)
+		if !strings.HasPrefix(id, "@") || !strings.Contains(id, ":") || len(id) > ledger.MaxUserIDBytes {
+			t.Fatalf("%q: bad user ID %q", s, id)
+		}
+		if u.Localpart() == "" || u.Server() == "" {
+			t.Fatalf("%q: %q lacks a localpart or server", s, id)
+		}
+		again, err := ledger.ParseUserID(id)
+		if err != nil || again != u {
+			t.Fatalf("%q: %q re-parses as %q, %v", s, id, again, err)
+		}
+	})
+}
+
+func FuzzParseCommand(f *testing.F) {
+	for _, s := range []string{
+		"!ex", "!ex help", "!ex помощь круг", "!ex circle here", "!ex circle pledge 50 EUR",
+		"!ex круг сумма 500 руб", "!ex circle lang ru", `!ex circle "Friends"`, "!ex круг «Друзья»",
+		"!ex invite @alice:example.org", "!ex invite Alice", "!ex accept abcd-1234", "!ex decline",
+		"!ex list", "!ex chain @b:c", "!ex pool", "!ex block @b:c", "!ex unblock", "!ex sos help me",
+		"!ex lang en", "язык ру", "hello", "> <@a:b> x\n\n!ex list", "!ex „x“", "!ex circle «",
+	} {
+		f.Add(s, false, true)
+	}
+	f.Add("help", true, false)
+	f.Add("сос", true, true)
+	f.Fuzz(func(t *testing.T, body string, direct, oneMention bool) {
+		opt := ledger.ParseOptions{Prefix: "!ex", Direct: direct, DefaultCurrency: "EUR"}
+		if oneMention {
+			opt.Mentions = []ledger.UserID{"@m:example.org"}
+		}
+		cmd, addressed, err := ledger.ParseCommand(body, opt)
+		if !addressed {
+			if err != nil || cmd != (ledger.Command{}) {
+				t.Fatalf("%q: not addressed but %+v, %v", body, cmd, err)
+			}
+			return
+		}
+		if err != nil {
+			checkError(t, body, err)
+			return
+		}
+		checkCommand(t, body, cmd)
+	})
+}
+
+// checkCommand checks the invariants of a successfully parsed command.
+func checkCommand(t *testing.T, body string, cmd ledger.Command) {
+	t.Helper()
+	if cmd.Verb == "" {
+		t.Fatalf("%q: no verb", body)
+	}
+	if cmd.Rest != strings.TrimSpace(cmd.Rest) {
+		t.Fatalf("%q: Rest %q is not trimmed", body, cmd.Rest)
+	}
+	if cmd.User != "" && (!strings.HasPrefix(string(cmd.User), "@") || len(cmd.User) > ledger.MaxUserIDBytes) {
+		t.Fatalf("%q: bad user %q", body, cmd.User)
+	}
+	if n := utf8.RuneCountInString(cmd.Name); cmd.Name != "" && (n > ledger.MaxCircleNameRunes || !utf8.ValidString(cmd.Name)) {
+		t.Fatalf("%q: bad name %q", body, cmd.Name)
+	}
+	if cmd.Verb == ledger.VerbCircle && cmd.Name == "" && !cmd.Here && cmd.Setting == "" {
+		t.Fatalf("%q: circle without an argument", body)
+	}
+	if cmd.Verb == ledger.VerbSOS && (cmd.Text == "" || utf8.RuneCountInString(cmd.Text) > ledger.MaxSOSRunes) {
+		t.Fatalf("%q: bad sos text", body)
+	}
+	if cmd.Setting == ledger.SettingPledge && cmd.Amount.Minor <= 0 {
+		t.Fatalf("%q: pledge %+v", body, cmd.Amount)
+	}
+	if cmd.Code != "" && cmd.Code != strings.ToUpper(cmd.Code) {
+		t.Fatalf("%q: code %q not upper case", body, cmd.Code)
+	}
+}

@@ -1,0 +1,657 @@
+package ledger
+
+import (
+	"math"
+	"math/bits"
+	"slices"
+	"sync"
+)
+
+// Graph is the trust network at one moment (immutable after NewGraph, safe
+// for concurrent reads). Use it through the pointer NewGraph returns; do not
+// copy a Graph.
+//
+// Members are interned to int32 indices in ID order, so comparing two
+// indices compares the IDs; active edges are kept in compressed sparse row
+// form (one sorted neighbour slice per member, all in one array). Queries
+// borrow their working memory from a pool, so the breadth-first searches do
+// not touch maps or allocate per visited member.
+type Graph struct {
+	ids   []UserID         // index -> ID, sorted
+	index map[UserID]int32 // ID -> index
+	off   []int32          // neighbours of i are adj[off[i]:off[i+1]]
+	adj   []int32          // sorted within each member
+
+	curs    []Currency // distinct pledge currencies, sorted
+	pOff    []int32    // pledges of i are pledges[pOff[i]:pOff[i+1]]
+	pledges []pledge   // sorted by currency within each member
+
+	comp  []int32   // connected component of each member
+	cOff  []int32   // sums of component c are cSums[cOff[c]:cOff[c+1]]
+	cSums []compSum // sorted by currency within each component
+
+	scratch sync.Pool // of *scratch
+}
+
+// pledge is one member's largest pledge in one currency; cur indexes Graph.curs.
+type pledge struct {
+	cur   int32
+	minor int64
+}
+
+// compSum is the exact sum of the pledges in one currency of the members of
+// one component, and how many members have a pledge in that currency.
+type compSum struct {
+	cur, count int32
+	sum        wide
+}
+
+// scratch is the working memory of one query. Distances are -1 and flags
+// false between queries; each query resets only what it touched.
+type scratch struct {
+	d1, d2 []int32
+	good   []bool
+	q1, q2 []int32
+}
+
+// NewGraph builds the trust network from the guarantees and blocks.
+//
+// An edge A-B counts only if neither A blocked B nor B blocked A
+// (Block{Blocker, Blocked}). Duplicate guarantees for the same pair are one
+// edge. A guarantee whose two ends are the same member is ignored entirely.
+// The ends of a guarantee need not be ordered. Blocks naming a member who
+// appears in no guarantee have no effect. Building takes O(E + V log V)
+// time for E guarantees between V members.
+func NewGraph(guarantees []Guarantee, blocks []Block) *Graph {
+	g := &Graph{}
+	ends := g.intern(guarantees)
+	n := len(g.ids)
+	g.dropBlocked(ends, blocks)
+	g.buildAdjacency(n, ends)
+	g.buildPledges(n, guarantees, ends)
+	g.buildComponents(n)
+	g.scratch.New = func() any {
+		s := &scratch{
+			d1:   make([]int32, n),
+			d2:   make([]int32, n),
+			good: make([]bool, n),
+		}
+		for i := range n {
+			s.d1[i], s.d2[i] = -1, -1
+		}
+		return s
+	}
+	return g
+}
+
+// inactive marks a self-guarantee or a blocked one in the edge keys
+// NewGraph works with.
+const inactive = math.MaxUint64
+
+// edgeKey packs an unordered pair of member indices into one key.
+func edgeKey(a, b int32) uint64 {
+	if b < a {
+		a, b = b, a
+	}
+	return uint64(a)<<32 | uint64(uint32(b))
+}
+
+// edgeEnds unpacks an edge key.
+func edgeEnds(k uint64) (a, b int32) { return int32(k >> 32), int32(uint32(k)) }
+
+// intern numbers the members of the non-self guarantees in ID order and
+// returns, per guarantee, its edge key (inactive for a self-guarantee).
+func (g *Graph) intern(guarantees []Guarantee) []uint64 {
+	index := make(map[UserID]int32, len(guarantees)/2+1)
+	var ids []UserID
+	tmp := make([]int32, 0, 2*len(guarantees))
+	id := func(u UserID) int32 {
+		i, ok := index[u]
+		if !ok {
+			i = int32(len(ids))
+			index[u] = i
+			ids = append(ids, u)
+		}
+		return i
+	}
+	for _, gu := range guarantees {
+		if gu.A != gu.B {
+			tmp = append(tmp, id(gu.A), id(gu.B))
+		}
+	}
+	// Renumber so that index order is ID order.
+	g.ids = slices.Clone(ids)
+	slices.Sort(g.ids)
+	for r, u := range g.ids {
+		index[u] = int32(r)
+	}
+	rank := make([]int32, len(ids))
+	for t, u := range ids {
+		rank[t] = index[u]
+	}
+	g.index = index
+	ends := make([]uint64, len(guarantees))
+	j := 0
+	for i, gu := range guarantees {
+		if gu.A == gu.B {
+			ends[i] = inactive
+			continue
+		}
+		ends[i] = edgeKey(rank[tmp[j]], rank[tmp[j+1]])
+		j += 2
+	}
+	return ends
+}
+
+// dropBlocked marks inactive the edge keys that a block cuts. Blocks are
+// rare, so only guarantees between two members who take part in some block
+// are looked up.
+func (g *Graph) dropBlocked(ends []uint64, blocks []Block) {
+	var keys []uint64
+	involved := make([]bool, len(g.ids))
+	for _, b := range blocks {
+		x, ok1 := g.index[b.Blocker]
+		y, ok2 := g.index[b.Blocked]
+		if ok1 && ok2 && x != y {
+			keys = append(keys, edgeKey(x, y))
+			involved[x], involved[y] = true, true
+		}
+	}
+	if len(keys) == 0 {
+		return
+	}
+	slices.Sort(keys)
+	for i, k := range ends {
+		if k == inactive {
+			continue
+		}
+		if a, b := edgeEnds(k); involved[a] && involved[b] {
+			if _, found := slices.BinarySearch(keys, k); found {
+				ends[i] = inactive
+			}
+		}
+	}
+}
+
+// buildAdjacency fills off and adj from the active edge keys: bucket both
+// directions of every edge by member, then sort and deduplicate each
+// member's (short) neighbour list in place.
+func (g *Graph) buildAdjacency(n int, ends []uint64) {
+	start := make([]int32, n+1)
+	for _, k := range ends {
+		if k != inactive {
+			a, b := edgeEnds(k)
+			start[a+1]++
+			start[b+1]++
+		}
+	}
+	for i := range n {
+		start[i+1] += start[i]
+	}
+	adj := make([]int32, start[n])
+	next := slices.Clone(start[:n])
+	for _, k := range ends {
+		if k != inactive {
+			a, b := edgeEnds(k)
+			adj[next[a]], adj[next[b]] = b, a
+			next[a]++
+			next[b]++
+		}
+	}
+	g.off = make([]int32, n+1)
+	w := int32(0)
+	for i := range n {
+		nb := adj[start[i]:start[i+1]]
+		slices.Sort(nb)
+		w += int32(copy(adj[w:], slices.Compact(nb)))
+		g.off[i+1] = w
+	}
+	g.adj = slices.Clip(adj[:w])
+}
+
+// buildPledges keeps, for every member and currency, the largest pledge
+// among the member's active guarantees. Pledges without a currency (the
+// zero Amount) are ignored.
+func (g *Graph) buildPledges(n int, guarantees []Guarantee, ends []uint64) {
+	curOf := make([]int32, len(guarantees)) // -1: no pledge counts
+	curIndex := map[Currency]int32{}
+	start := make([]int32, n+1)
+	for i, gu := range guarantees {
+		curOf[i] = -1
+		if ends[i] == inactive || gu.Pledge.Currency == "" {
+			continue
+		}
+		c, ok := curIndex[gu.Pledge.Currency]
+		if !ok {
+			c = int32(len(g.curs))
+			curIndex[gu.Pledge.Currency] = c
+			g.curs = append(g.curs, gu.Pledge.Currency)
+		}
+		curOf[i] = c
+		a, b := edgeEnds(ends[i])
+		start[a+1]++
+		start[b+1]++
+	}
+	// Renumber currencies in code order.
+	sorted := slices.Sorted(slices.Values(g.curs))
+	rank := make([]int32, len(g.curs))
+	for i, c := range g.curs {
+		rank[i] = int32(slices.Index(sorted, c))
+	}
+	g.curs = sorted
+	for i := range n {
+		start[i+1] += start[i]
+	}
+	bucket := make([]pledge, start[n])
+	next := slices.Clone(start[:n])
+	for i, c := range curOf {
+		if c >= 0 {
+			p := pledge{rank[c], guarantees[i].Pledge.Minor}
+			a, b := edgeEnds(ends[i])
+			bucket[next[a]], bucket[next[b]] = p, p
+			next[a]++
+			next[b]++
+		}
+	}
+	// Reduce each bucket in place to one pledge per currency, then pack.
+	g.pOff = make([]int32, n+1)
+	w := int32(0)
+	for m := range n {
+		w += int32(copy(bucket[w:], maxPerCurrency(bucket[start[m]:start[m+1]])))
+		g.pOff[m+1] = w
+	}
+	g.pledges = slices.Clip(bucket[:w])
+}
+
+// maxPerCurrency reduces ps in place to the largest pledge per currency,
+// sorted by currency, and returns the reduced prefix. Members have few
+// currencies, so linear scans and an insertion sort are fastest.
+func maxPerCurrency(ps []pledge) []pledge {
+	k := 0
+	for _, p := range ps {
+		j := 0
+		for j < k && ps[j].cur != p.cur {
+			j++
+		}
+		switch {
+		case j == k:
+			ps[k] = p
+			k++
+		case p.minor > ps[j].minor:
+			ps[j].minor = p.minor
+		}
+	}
+	ps = ps[:k]
+	for i := 1; i < len(ps); i++ {
+		for j := i; j > 0 && ps[j].cur < ps[j-1].cur; j-- {
+			ps[j], ps[j-1] = ps[j-1], ps[j]
+		}
+	}
+	return ps
+}
+
+// buildComponents labels the connected components of the active edges and
+// sums the pledges of each, so that Pool need not search. A breadth-first
+// search from each unlabelled member visits its component contiguously.
+func (g *Graph) buildComponents(n int) {
+	g.comp = make([]int32, n)
+	for i := range g.comp {
+		g.comp[i] = -1
+	}
+	g.cOff = []int32{0}
+	q := make([]int32, 0, n)
+	acc := make([]compSum, len(g.curs))
+	var touched []int32
+	for src := range int32(n) {
+		if g.comp[src] >= 0 {
+			continue
+		}
+		c := int32(len(g.cOff) - 1)
+		q = append(q[:0], src)
+		g.comp[src] = c
+		for head := 0; head < len(q); head++ {
+			m := q[head]
+			for _, w := range g.neighbours(m) {
+				if g.comp[w] < 0 {
+					g.comp[w] = c
+					q = append(q, w)
+				}
+			}
+			for _, p := range g.pledges[g.pOff[m]:g.pOff[m+1]] {
+				if acc[p.cur].count == 0 {
+					touched = append(touched, p.cur)
+				}
+				acc[p.cur].count++
+				acc[p.cur].sum.add(p.minor)
+			}
+		}
+		slices.Sort(touched)
+		for _, cur := range touched {
+			g.cSums = append(g.cSums, compSum{cur, acc[cur].count, acc[cur].sum})
+			acc[cur] = compSum{}
+		}
+		touched = touched[:0]
+		g.cOff = append(g.cOff, int32(len(g.cSums)))
+	}
+}
+
+func (g *Graph) Members() int { return len(g.ids) }
+
+// neighbours returns the sorted neighbour indices of member i.
+func (g *Graph) neighbours(i int32) []int32 { return g.adj[g.off[i]:g.off[i+1]] }
+
+// userIDs converts member indices to IDs; nil if there are none.
+func (g *Graph) userIDs(is []int32) []UserID {
+	if len(is) == 0 {
+		return nil
+	}
+	out := make([]UserID, len(is))
+	for k, i := range is {
+		out[k] = g.ids[i]
+	}
+	return out
+}
+
+// Direct returns u's neighbours through active edges, sorted by ID; nil if
+// u has none or is unknown.
+func (g *Graph) Direct(u UserID) []UserID {
+	i, ok := g.index[u]
+	if !ok {
+		return nil
+	}
+	return g.userIDs(g.neighbours(i))
+}
+
+// TrustList is everyone reachable from a member: direct guarantors first,
+// then the rest by distance.
+type TrustList struct {
+	Member   UserID
+	Direct   []UserID // distance 1, sorted by ID
+	Indirect []UserID // distance >= 2, sorted by distance then ID
+}
+
+// Count returns the number of members on the list: len(Direct)+len(Indirect).
+func (t TrustList) Count() int { return len(t.Direct) + len(t.Indirect) }
+
+// All returns the members on the list, Direct then Indirect, in a new slice.
+func (t TrustList) All() []UserID {
+	out := make([]UserID, 0, t.Count())
+	out = append(out, t.Direct...)
+	return append(out, t.Indirect...)
+}
+
+// TrustList returns everyone reachable from u over active edges, u
+// excluded, found by breadth-first search. Both lists are nil when empty,
+// as they are for an unknown member.
+func (g *Graph) TrustList(u UserID) TrustList {
+	t := TrustList{Member: u}
+	src, ok := g.index[u]
+	if !ok {
+		return t
+	}
+	s := g.scratch.Get().(*scratch)
+	q := g.bfs(s, src)
+	// The queue holds each distance's members contiguously; sort each run.
+	for lo := 1; lo < len(q); {
+		hi := lo + 1
+		for hi < len(q) && s.d1[q[hi]] == s.d1[q[lo]] {
+			hi++
+		}
+		slices.Sort(q[lo:hi])
+		lo = hi
+	}
+	direct := 1 + len(g.neighbours(src))
+	t.Direct = g.userIDs(q[1:direct])
+	t.Indirect = g.userIDs(q[direct:])
+	g.release(s)
+	return t
+}
+
+// bfs labels s.d1 with the distance from src of every member it reaches and
+// returns them in visiting order (src first), which is also s.q1. The
+// caller must release s afterwards.
+func (g *Graph) bfs(s *scratch, src int32) []int32 {
+	d, q := s.d1, append(s.q1[:0], src)
+	d[src] = 0
+	for head := 0; head < len(q); head++ {
+		v := q[head]
+		dv := d[v] + 1
+		for _, w := range g.neighbours(v) {
+			if d[w] < 0 {
+				d[w] = dv
+				q = append(q, w)
+			}
+		}
+	}
+	s.q1 = q
+	return q
+}
+
+// release resets what a query touched in s and returns s to the pool.
+func (g *Graph) release(s *scratch) {
+	for _, v := range s.q1 {
+		s.d1[v] = -1
+		s.good[v] = false
+	}
+	for _, v := range s.q2 {
+		s.d2[v] = -1
+	}
+	s.q1, s.q2 = s.q1[:0], s.q2[:0]
+	g.scratch.Put(s)
+}
+
+// Distance returns the number of guarantees on the shortest chain from
+// from to to: 0 if from == to, -1 if to cannot be reached (or either member
+// is unknown).
+func (g *Graph) Distance(from, to UserID) int {
+	if from == to {
+		return 0
+	}
+	a, ok1 := g.index[from]
+	b, ok2 := g.index[to]
+	if !ok1 || !ok2 {
+		return -1
+	}
+	s := g.scratch.Get().(*scratch)
+	defer g.release(s)
+	d, _, _ := g.meet(s, a, b)
+	return d
+}
+
+// Chain returns a shortest chain of guarantees from from to to, both ends
+// included. Among several shortest chains it returns the lexicographically
+// smallest sequence of IDs. It returns nil if from == to, if either member
+// is unknown, or if to cannot be reached.
+func (g *Graph) Chain(from, to UserID) []UserID {
+	a, ok1 := g.index[from]
+	b, ok2 := g.index[to]
+	if !ok1 || !ok2 || a == b {
+		return nil
+	}
+	s := g.scratch.Get().(*scratch)
+	defer g.release(s)
+	d, kf, kt := g.meet(s, a, b)
+	if d < 0 {
+		return nil
+	}
+	g.markGood(s, kf, kt)
+	path := make([]int32, d+1)
+	path[0], path[d] = a, b
+	for i := 1; i < d; i++ {
+		path[i] = g.nextStep(s, path[i-1], i, d, kf)
+	}
+	return g.userIDs(path)
+}
+
+// meet runs a bidirectional breadth-first search between a and b (a != b),
+// always growing the side with the smaller frontier by one whole level. It
+// returns the distance d, or -1, and the numbers of levels kf and kt that
+// are complete in s.d1 (distances from a) and s.d2 (distances to b); when
+// the sides meet, d == kf+kt+1. Labels beyond the complete levels may be
+// partial and must not be trusted.
+func (g *Graph) meet(s *scratch, a, b int32) (d, kf, kt int) {
+	s.q1 = append(s.q1[:0], a)
+	s.q2 = append(s.q2[:0], b)
+	s.d1[a], s.d2[b] = 0, 0
+	fStart, tStart := 0, 0
+	for {
+		nf, nt := len(s.q1)-fStart, len(s.q2)-tStart
+		if nf == 0 || nt == 0 {
+			return -1, kf, kt
+		}
+		var met bool
+		if nf <= nt {
+			end := len(s.q1)
+			s.q1, met = g.grow(s.q1, fStart, s.d1, s.d2, int32(kf+1))
+			fStart = end
+			if !met {
+				kf++
+			}
+		} else {
+			end := len(s.q2)
+			s.q2, met = g.grow(s.q2, tStart, s.d2, s.d1, int32(kt+1))
+			tStart = end
+			if !met {
+				kt++
+			}
+		}
+		if met {
+			return kf + kt + 1, kf, kt
+		}
+	}
+}
+
+// grow labels with dist the unlabelled neighbours of the frontier q[from:],
+// appending them to q, which it returns. It stops early, reporting true, at
+// the first member the other side has labelled.
+func (g *Graph) grow(q []int32, from int, mine, other []int32, dist int32) ([]int32, bool) {
+	end := len(q)
+	for k := from; k < end; k++ {
+		for _, w := range g.neighbours(q[k]) {
+			if mine[w] >= 0 {
+				continue
+			}
+			mine[w] = dist
+			q = append(q, w)
+			if other[w] >= 0 {
+				return q, true
+			}
+		}
+	}
+	return q, false
+}
+
+// markGood sets s.good for every member at distance 1..kf from the start
+// that lies on a shortest chain. Walking the start's queue backwards visits
+// each distance level before the one below it.
+func (g *Graph) markGood(s *scratch, kf, kt int) {
+	for k := len(s.q1) - 1; k > 0; k-- {
+		x := s.q1[k]
+		dx := int(s.d1[x])
+		if dx > kf {
+			continue // a partial level
+		}
+		for _, y := range g.neighbours(x) {
+			if (dx == kf && s.d2[y] == int32(kt)) ||
+				(dx < kf && s.d1[y] == int32(dx+1) && s.good[y]) {
+				s.good[x] = true
+				break
+			}
+		}
+	}
+}
+
+// nextStep returns the smallest neighbour of cur that can stand at position
+// i of a shortest chain of length d, given cur stands at position i-1.
+func (g *Graph) nextStep(s *scratch, cur int32, i, d, kf int) int32 {
+	for _, w := range g.neighbours(cur) {
+		if i <= kf {
+			if s.d1[w] == int32(i) && s.good[w] {
+				return w
+			}
+		} else if s.d2[w] == int32(d-i) {
+			return w
+		}
+	}
+	panic("ledger: graph chain lost its way") // unreachable
+}
+
+// PledgeOf returns, per currency, the largest pledge among u's active
+// guarantees, sorted by currency; nil if there is none. Pledges without a
+// currency (the zero Amount) are ignored.
+func (g *Graph) PledgeOf(u UserID) []Amount {
+	i, ok := g.index[u]
+	if !ok || g.pOff[i] == g.pOff[i+1] {
+		return nil
+	}
+	ps := g.pledges[g.pOff[i]:g.pOff[i+1]]
+	out := make([]Amount, len(ps))
+	for k, p := range ps {
+		out[k] = Amount{Minor: p.minor, Currency: g.curs[p.cur]}
+	}
+	return out
+}
+
+// Pool returns, per currency, the sum of PledgeOf(m) over every m in
+// TrustList(u) (u excluded), sorted by currency; nil if empty. The trust
+// list is u's connected component without u, whose sums NewGraph has
+// computed, so Pool takes time in the number of currencies only.
+//
+// Sums are in int64 minor units. Amounts the ledger accepts are bounded by
+// MaxMajorUnits (10^9 minor units at two decimals), so even a pool of a
+// million members stays below 10^15, far from the int64 limit of about
+// 9.2*10^18. Should absurd pledges get in anyway, sums are computed exactly
+// in 128 bits and clamped to the int64 range rather than wrapping around.
+func (g *Graph) Pool(u UserID) []Amount {
+	i, ok := g.index[u]
+	if !ok {
+		return nil
+	}
+	c := g.comp[i]
+	own := g.pledges[g.pOff[i]:g.pOff[i+1]]
+	var out []Amount
+	for _, cs := range g.cSums[g.cOff[c]:g.cOff[c+1]] {
+		for len(own) > 0 && own[0].cur < cs.cur {
+			own = own[1:]
+		}
+		if len(own) > 0 && own[0].cur == cs.cur {
+			cs.sum.sub(own[0].minor)
+			cs.count--
+		}
+		if cs.count > 0 {
+			out = append(out, Amount{Minor: cs.sum.clamp(), Currency: g.curs[cs.cur]})
+		}
+	}
+	return out
+}
+
+// wide is a signed 128-bit integer, for sums that cannot overflow.
+type wide struct {
+	hi int64
+	lo uint64
+}
+
+// add adds x to w.
+func (w *wide) add(x int64) {
+	var carry uint64
+	w.lo, carry = bits.Add64(w.lo, uint64(x), 0)
+	w.hi += int64(carry) + x>>63
+}
+
+// sub subtracts x from w.
+func (w *wide) sub(x int64) {
+	var borrow uint64
+	w.lo, borrow = bits.Sub64(w.lo, uint64(x), 0)
+	w.hi -= int64(borrow) + x>>63
+}
+
+// clamp returns w, or the nearest int64 bound if w is out of range.
+func (w wide) clamp() int64 {
+	switch {
+	case w.hi == 0 && w.lo <= math.MaxInt64, w.hi == -1 && w.lo > math.MaxInt64:
+		return int64(w.lo)
+	case w.hi < 0:
+		return math.MinInt64
+	}
+	return math.MaxInt64
+}

@@ -1,0 +1,30 @@
+package ledger
+
+import (
+	"context"
+	"time"
+)
+
+// InboxEvent is an event received from the homeserver, recorded durably
+// before the homeserver is told it arrived.
+type InboxEvent struct {
+	Seq        int64 // order of arrival, assigned by the inbox
+	ID         EventID
+	Room       RoomID
+	Raw        []byte // the event as the homeserver sent it (JSON)
+	ReceivedAt time.Time
+}
+
+// Inbox is the durable queue between the homeserver and the ledger: a
+// transaction is acknowledged only after Enqueue returns, and an event is
+// handled once, in arrival order.
+type Inbox interface {
+	// Enqueue records the events in one transaction. Events whose ID was
+	// seen before are ignored; added counts the new ones.
+	Enqueue(ctx context.Context, events []InboxEvent) (added int, err error)
+	// Pending returns up to limit events not yet marked done, oldest first.
+	Pending(ctx context.Context, limit int) ([]InboxEvent, error)
+	// MarkDone records that the event was handled; errText is empty on
+	// success and kept for diagnosis otherwise.
+	MarkDone(ctx context.Context, seq int64, errText string) error
+}

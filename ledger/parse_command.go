@@ -1,0 +1,336 @@
+package ledger
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// ParseCommand reads a chat message as a command to the bot.
+//
+// A message is addressed to the bot if it starts with opt.Prefix (in any
+// case) followed by a space or the end, or if opt.Direct is set (in a direct
+// chat the prefix is optional). A reply fallback ("> <@alice:x> ..." lines
+// quoting the replied-to message) is skipped first. A message not addressed
+// to the bot, or empty, gives addressed == false and no error; the bot must
+// then stay silent. The prefix alone means help.
+//
+// The first word names the verb, in English or Russian, in any case, with
+// "ё" and "е" alike (see VerbWords); cmd.Lang is the language of that word
+// ("" for "?"). The arguments follow the verb's rules, described on Command's
+// fields; a name or other argument may be quoted with "...", «...», “...” or
+// „...“.
+//
+// Any error is an *Error of code EInvalid and comes with addressed == true.
+// When the verb was recognised, cmd.Verb, cmd.Lang, cmd.Rest (and
+// cmd.Setting for circle settings) are still set, so the bot can answer
+// with the verb's usage in the member's language; other fields are zero.
+// The error keys and their arguments:
+//
+//	cmd.too_long          [MaxCommandRunes]     the message is too long
+//	cmd.unknown           [word]                unknown command word (or help topic)
+//	cmd.usage             [Verb]                a required argument is missing
+//	cmd.bad_user          [text, Verb]          the argument is no user ID, and not one mention
+//	cmd.bad_code          [text]                not an invitation code
+//	cmd.bad_lang          [text]                not a supported language
+//	cmd.bad_name          [name]                a circle name with control characters
+//	cmd.name_too_long     [MaxCircleNameRunes]  a circle name over the limit
+//	cmd.text_too_long     [MaxSOSRunes]         an sos text over the limit
+//	amount.*                                    from ParseAmount, for circle pledge
+//
+// For an unknown command word cmd.Verb is empty and cmd.Lang is a guess
+// from the word's script (LangRU for Cyrillic, LangEN for Latin) or "".
+func ParseCommand(body string, opt ParseOptions) (cmd Command, addressed bool, err error) {
+	message, text, addressed := address(body, opt)
+	if !addressed {
+		return Command{}, false, nil
+	}
+	if utf8.RuneCountInString(message) > MaxCommandRunes {
+		return Command{}, true, Errorf(EInvalid, "cmd.too_long", MaxCommandRunes)
+	}
+	word, rest := cutWord(text)
+	if word == "" {
+		return Command{Verb: VerbHelp}, true, nil
+	}
+	v, lang, ok := LookupVerb(word)
+	if !ok {
+		return Command{Lang: scriptLang(word)}, true, Errorf(EInvalid, "cmd.unknown", clip(word))
+	}
+	cmd = Command{Verb: v, Lang: lang, Rest: rest}
+	if err := parseArgs(&cmd, opt); err != nil {
+		return Command{Verb: v, Lang: lang, Rest: rest, Setting: cmd.Setting}, true, err
+	}
+	return cmd, true, nil
+}
+
+// address returns the message (body without reply fallback, trimmed), its
+// command text (the message without any prefix), and whether the message is
+// addressed to the bot at all.
+func address(body string, opt ParseOptions) (message, text string, ok bool) {
+	message = strings.TrimSpace(stripReplyFallback(body))
+	if message == "" {
+		return "", "", false
+	}
+	p := strings.TrimSpace(opt.Prefix)
+	if p != "" && len(message) >= len(p) && strings.EqualFold(message[:len(p)], p) {
+		rest := message[len(p):]
+		r, _ := utf8.DecodeRuneInString(rest)
+		if rest == "" || unicode.IsSpace(r) {
+			return message, strings.TrimSpace(rest), true
+		}
+	}
+	if opt.Direct {
+		return message, message, true
+	}
+	return "", "", false
+}
+
+// stripReplyFallback removes the quoted lines a Matrix client may put before
+// a reply ("> <@alice:example.org> original text").
+func stripReplyFallback(body string) string {
+	if !strings.HasPrefix(body, "> <") && !strings.HasPrefix(body, "> * <") {
+		return body
+	}
+	rest := body
+	for strings.HasPrefix(rest, ">") {
+		i := strings.IndexByte(rest, '\n')
+		if i < 0 {
+			return ""
+		}
+		rest = rest[i+1:]
+	}
+	return rest
+}
+
+// parseArgs reads the arguments of cmd.Verb from cmd.Rest.
+func parseArgs(cmd *Command, opt ParseOptions) error {
+	switch cmd.Verb {
+	case VerbHelp:
+		return parseHelp(cmd)
+	case VerbCircle:
+		return parseCircle(cmd, opt)
+	case VerbInvite:
+		return parseUserArg(cmd, opt, false)
+	case VerbChain, VerbBlock, VerbUnblock:
+		return parseUserArg(cmd, opt, true)
+	case VerbAccept:
+		return parseAccept(cmd)
+	case VerbSOS:
+		return parseSOS(cmd)
+	case VerbLang:
+		return parseLangArg(cmd, cmd.Rest)
+	}
+	return nil // decline, list, pool: no arguments, extra text ignored
+}
+
+// parseHelp reads `help [command-word]`.
+func parseHelp(cmd *Command) error {
+	if cmd.Rest == "" {
+		return nil
+	}
+	word, _, _ := firstToken(cmd.Rest)
+	v, _, ok := LookupVerb(word)
+	if !ok {
+		return Errorf(EInvalid, "cmd.unknown", clip(word))
+	}
+	cmd.Topic = v
+	return nil
+}
+
+// parseCircle reads `circle here`, `circle pledge <amount>`,
+// `circle lang <ru|en>` or `circle <name>`. A quoted argument is always a
+// name; "here" followed by more words is a name too.
+func parseCircle(cmd *Command, opt ParseOptions) error {
+	if cmd.Rest == "" {
+		return usage(cmd.Verb)
+	}
+	if _, _, quoted := firstToken(cmd.Rest); !quoted {
+		word, arg := cutWord(cmd.Rest)
+		w := normWord(word)
+		if _, ok := circleHereWords[w]; ok && arg == "" {
+			cmd.Here = true
+			return nil
+		}
+		if _, ok := circlePledgeWords[w]; ok {
+			cmd.Setting = SettingPledge
+			return parsePledge(cmd, arg, opt.DefaultCurrency)
+		}
+		if _, ok := circleLangWords[w]; ok {
+			cmd.Setting = SettingLang
+			return parseLangArg(cmd, arg)
+		}
+	}
+	name, err := circleName(cmd.Rest)
+	if err != nil {
+		return err
+	}
+	cmd.Name = name
+	return nil
+}
+
+// parsePledge reads the amount of `circle pledge <amount>`.
+func parsePledge(cmd *Command, arg string, def Currency) error {
+	if arg == "" {
+		return usage(cmd.Verb)
+	}
+	a, err := ParseAmount(arg, def)
+	if err != nil {
+		return err
+	}
+	cmd.Amount = a
+	return nil
+}
+
+// parseLangArg reads the language of `lang <ru|en>` or `circle lang <ru|en>`.
+func parseLangArg(cmd *Command, arg string) error {
+	if arg == "" {
+		return usage(cmd.Verb)
+	}
+	word, _, _ := firstToken(arg)
+	l, ok := ParseLang(word)
+	if !ok {
+		return Errorf(EInvalid, "cmd.bad_lang", clip(word))
+	}
+	cmd.Target = l
+	return nil
+}
+
+// circleName reads a circle name: quotes removed if they enclose it all,
+// runs of white space collapsed to one space.
+func circleName(rest string) (string, error) {
+	name := rest
+	if tok, after, quoted := firstToken(rest); quoted && after == "" {
+		name = tok
+	}
+	name = strings.Join(strings.Fields(name), " ")
+	if name == "" {
+		return "", usage(VerbCircle)
+	}
+	if !utf8.ValidString(name) || strings.IndexFunc(name, badNameRune) >= 0 {
+		return "", Errorf(EInvalid, "cmd.bad_name", clip(name))
+	}
+	if utf8.RuneCountInString(name) > MaxCircleNameRunes {
+		return "", Errorf(EInvalid, "cmd.name_too_long", MaxCircleNameRunes)
+	}
+	return name, nil
+}
+
+// badNameRune reports whether r may not appear in a name: control
+// characters and the bidirectional embeddings, overrides and isolates that
+// could disguise one.
+func badNameRune(r rune) bool {
+	return unicode.IsControl(r) || (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069)
+}
+
+// parseUserArg reads the user of invite, chain, block or unblock: a user ID
+// or matrix.to link; or, if it is not one (a display name from a pill) or is
+// missing, the one user the message mentions.
+func parseUserArg(cmd *Command, opt ParseOptions, required bool) error {
+	if cmd.Rest == "" {
+		switch {
+		case len(opt.Mentions) == 1:
+			cmd.User = opt.Mentions[0]
+		case required:
+			return usage(cmd.Verb)
+		}
+		return nil
+	}
+	word, _, _ := firstToken(cmd.Rest)
+	if u, err := ParseUserID(strings.TrimRight(word, ".,;!?")); err == nil {
+		cmd.User = u
+		return nil
+	}
+	if len(opt.Mentions) == 1 {
+		cmd.User = opt.Mentions[0]
+		return nil
+	}
+	return Errorf(EInvalid, "cmd.bad_user", clip(cmd.Rest), cmd.Verb)
+}
+
+// parseAccept reads the optional invitation code of `accept [code]`.
+func parseAccept(cmd *Command) error {
+	if cmd.Rest == "" {
+		return nil
+	}
+	code, _, _ := firstToken(cmd.Rest)
+	if !validCode(code) {
+		return Errorf(EInvalid, "cmd.bad_code", clip(code))
+	}
+	cmd.Code = strings.ToUpper(code)
+	return nil
+}
+
+// validCode reports whether s looks like an invitation code: 4 to 32 ASCII
+// letters, digits and dashes.
+func validCode(s string) bool {
+	if len(s) < 4 || len(s) > 32 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !isDigit(c) && !(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z') && c != '-' {
+			return false
+		}
+	}
+	return true
+}
+
+// parseSOS reads the text of `sos <text>`.
+func parseSOS(cmd *Command) error {
+	switch n := utf8.RuneCountInString(cmd.Rest); {
+	case n == 0:
+		return usage(cmd.Verb)
+	case n > MaxSOSRunes:
+		return Errorf(EInvalid, "cmd.text_too_long", MaxSOSRunes)
+	}
+	cmd.Text = cmd.Rest
+	return nil
+}
+
+// usage is the error of a command missing a required argument.
+func usage(v Verb) *Error {
+	return Errorf(EInvalid, "cmd.usage", v)
+}
+
+// cutWord splits s at its first run of white space; rest is trimmed.
+func cutWord(s string) (word, rest string) {
+	s = strings.TrimSpace(s)
+	i := strings.IndexFunc(s, unicode.IsSpace)
+	if i < 0 {
+		return s, ""
+	}
+	return s[:i], strings.TrimSpace(s[i:])
+}
+
+// closingQuotes maps the opening quotes ParseCommand honours to their closers.
+var closingQuotes = map[rune]rune{'"': '"', '«': '»', '“': '”', '„': '“'}
+
+// firstToken returns the first argument of s: the text inside a leading
+// pair of quotes (quoted is then true), or else the first word. after is
+// the trimmed text that follows it. An unclosed quote is an ordinary
+// character.
+func firstToken(s string) (tok, after string, quoted bool) {
+	s = strings.TrimSpace(s)
+	open, size := utf8.DecodeRuneInString(s)
+	if closer, ok := closingQuotes[open]; ok {
+		if end := strings.IndexRune(s[size:], closer); end >= 0 {
+			inner := s[size : size+end]
+			return inner, strings.TrimSpace(s[size+end+utf8.RuneLen(closer):]), true
+		}
+	}
+	tok, after = cutWord(s)
+	return tok, after, false
+}
+
+// scriptLang guesses the language of an unknown word from its letters.
+func scriptLang(word string) Lang {
+	for _, r := range word {
+		switch {
+		case unicode.Is(unicode.Cyrillic, r):
+			return LangRU
+		case unicode.Is(unicode.Latin, r):
+			return LangEN
+		}
+	}
+	return ""
+}

@@ -1,0 +1,101 @@
+package ledger
+
+import "strings"
+
+// verbWordList gives, in help order, the words of each verb in each language.
+// The first word of a language is its canonical one. Words are in lower case
+// with "ё" written "е".
+var verbWordList = []struct {
+	verb Verb
+	en   []string
+	ru   []string
+}{
+	{VerbHelp, []string{"help"}, []string{"помощь", "справка"}},
+	{VerbCircle, []string{"circle"}, []string{"круг"}},
+	{VerbInvite, []string{"invite"}, []string{"пригласить"}},
+	{VerbAccept, []string{"accept"}, []string{"принять"}},
+	{VerbDecline, []string{"decline"}, []string{"отклонить"}},
+	{VerbList, []string{"list"}, []string{"список"}},
+	{VerbChain, []string{"chain"}, []string{"цепочка"}},
+	{VerbPool, []string{"pool"}, []string{"пул"}},
+	{VerbBlock, []string{"block"}, []string{"блок"}},
+	{VerbUnblock, []string{"unblock"}, []string{"разблок"}},
+	{VerbSOS, []string{"sos"}, []string{"сос"}},
+	{VerbLang, []string{"lang", "language"}, []string{"язык"}},
+}
+
+// neutralVerbWords are command words of no language.
+var neutralVerbWords = map[string]Verb{"?": VerbHelp}
+
+// verbWord is what a command word means.
+type verbWord struct {
+	verb Verb
+	lang Lang
+}
+
+// verbWords maps every command word, normalised by normWord, to its verb.
+var verbWords = buildVerbWords()
+
+// buildVerbWords indexes verbWordList and neutralVerbWords.
+func buildVerbWords() map[string]verbWord {
+	m := make(map[string]verbWord)
+	for _, e := range verbWordList {
+		for _, w := range e.en {
+			m[w] = verbWord{e.verb, LangEN}
+		}
+		for _, w := range e.ru {
+			m[w] = verbWord{e.verb, LangRU}
+		}
+	}
+	for w, v := range neutralVerbWords {
+		m[w] = verbWord{verb: v}
+	}
+	return m
+}
+
+// The words of the circle settings and of "circle here", normalised.
+var (
+	circleHereWords   = map[string]Lang{"here": LangEN, "здесь": LangRU}
+	circlePledgeWords = map[string]Lang{"pledge": LangEN, "сумма": LangRU}
+	circleLangWords   = map[string]Lang{"lang": LangEN, "language": LangEN, "язык": LangRU}
+)
+
+// VerbWords returns the command words for verb v in language l, the
+// canonical one first ("help"; "помощь", "справка"). It returns nil for an
+// unknown verb or language. Language-neutral words ("?") are not included.
+func VerbWords(v Verb, l Lang) []string {
+	for _, e := range verbWordList {
+		if e.verb != v {
+			continue
+		}
+		switch l {
+		case LangEN:
+			return append([]string(nil), e.en...)
+		case LangRU:
+			return append([]string(nil), e.ru...)
+		}
+	}
+	return nil
+}
+
+// AllVerbs returns every verb, in the order help lists them.
+func AllVerbs() []Verb {
+	vs := make([]Verb, len(verbWordList))
+	for i, e := range verbWordList {
+		vs[i] = e.verb
+	}
+	return vs
+}
+
+// LookupVerb returns the verb a command word names, whatever its case, and
+// the word's language ("" for a word of no language, such as "?"). ok is
+// false for an unknown word.
+func LookupVerb(word string) (v Verb, l Lang, ok bool) {
+	w, ok := verbWords[normWord(word)]
+	return w.verb, w.lang, ok
+}
+
+// normWord lower-cases a word and folds "ё" into "е".
+func normWord(s string) string {
+	return foldYo(strings.ToLower(s))
+}

@@ -1,0 +1,183 @@
+package ledger
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// TrustListOf returns a member's trust list.
+func (s *Service) TrustListOf(ctx context.Context, u UserID) (TrustList, error) {
+	g, err := s.Graph(ctx)
+	if err != nil {
+		return TrustList{}, err
+	}
+	return g.TrustList(u), nil
+}
+
+// Chain returns the shortest chain of guarantees from one member to another,
+// both ends included.
+func (s *Service) Chain(ctx context.Context, from, to UserID) ([]UserID, error) {
+	if from == to {
+		return nil, Errorf(EInvalid, "chain.self")
+	}
+	g, err := s.Graph(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c := g.Chain(from, to)
+	if c == nil {
+		return nil, Errorf(ENotFound, "chain.none", to)
+	}
+	return c, nil
+}
+
+// PoolReport is the pool of a member's trust list now and when they last asked.
+type PoolReport struct {
+	Count     int
+	Current   []Amount
+	Previous  []Amount // nil if the member never asked before
+	PrevCount int
+	PrevAt    time.Time // zero if never
+}
+
+// Pool returns the pool of the actor's trust list and remembers it, so the
+// next call can say how it changed. Asking twice with the same event changes
+// nothing.
+func (s *Service) Pool(ctx context.Context, act Action) (*PoolReport, error) {
+	g, err := s.Graph(ctx)
+	if err != nil {
+		return nil, err
+	}
+	tl := g.TrustList(act.Actor)
+	rep := &PoolReport{Count: tl.Count(), Current: g.Pool(act.Actor)}
+	err = s.apply(ctx, act, false, func(ctx context.Context) error {
+		m, err := s.Member(ctx, act.Actor)
+		if err != nil {
+			return err
+		}
+		if !m.PoolSeenAt.IsZero() {
+			rep.Previous, rep.PrevCount, rep.PrevAt = m.PoolSeen, m.PoolSeenCount, m.PoolSeenAt
+			if rep.Previous == nil {
+				rep.Previous = []Amount{}
+			}
+		}
+		m.PoolSeen, m.PoolSeenCount, m.PoolSeenAt = rep.Current, rep.Count, s.at(act)
+		return s.store.PutMember(ctx, m)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return rep, nil
+}
+
+// BlockResult says who a block or unblock concerns.
+type BlockResult struct {
+	// HadGuarantee is true when the two members had a guarantee that the
+	// block cuts (or the unblock restores).
+	HadGuarantee bool
+	// Tell are the members directly connected to the actor (the target
+	// included when they had a guarantee), to be told of the change.
+	Tell []UserID
+}
+
+// Block cuts the actor's guarantee with target; target can no longer invite
+// the actor directly.
+func (s *Service) Block(ctx context.Context, act Action, target UserID) (*BlockResult, error) {
+	if target == act.Actor {
+		return nil, Errorf(EInvalid, "block.self")
+	}
+	g, err := s.Graph(ctx)
+	if err != nil {
+		return nil, err
+	}
+	res := &BlockResult{Tell: g.Direct(act.Actor)}
+	for _, d := range res.Tell {
+		if d == target {
+			res.HadGuarantee = true
+		}
+	}
+	err = s.apply(ctx, act, true, func(ctx context.Context) error {
+		if blocked, err := s.isBlocked(ctx, act.Actor, target); err != nil || blocked {
+			if err == nil {
+				err = Errorf(EConflict, "block.already", target)
+			}
+			return err
+		}
+		return s.store.PutBlock(ctx, Block{Blocker: act.Actor, Blocked: target, CreatedBy: act.Event, CreatedAt: s.at(act)})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// Unblock lifts the actor's block of target, restoring their guarantee if
+// they had one and target does not block the actor.
+func (s *Service) Unblock(ctx context.Context, act Action, target UserID) (*BlockResult, error) {
+	err := s.apply(ctx, act, true, func(ctx context.Context) error {
+		blocked, err := s.isBlocked(ctx, act.Actor, target)
+		if err != nil {
+			return err
+		}
+		if !blocked {
+			return Errorf(EConflict, "block.not_blocked", target)
+		}
+		return s.store.DeleteBlock(ctx, act.Actor, target)
+	})
+	if err != nil {
+		return nil, err
+	}
+	g, err := s.Graph(ctx)
+	if err != nil {
+		return nil, err
+	}
+	res := &BlockResult{Tell: g.Direct(act.Actor)}
+	for _, d := range res.Tell {
+		if d == target {
+			res.HadGuarantee = true
+		}
+	}
+	return res, nil
+}
+
+func (s *Service) isBlocked(ctx context.Context, blocker, blocked UserID) (bool, error) {
+	bs, err := s.store.Blocks(ctx)
+	if err != nil {
+		return false, fmt.Errorf("failed to load blocks: %w", err)
+	}
+	for _, b := range bs {
+		if b.Blocker == blocker && b.Blocked == blocked {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// SOS checks that the actor may send an sos message now, records it against
+// their rate limit, and returns the trust list to send it to.
+func (s *Service) SOS(ctx context.Context, act Action) (TrustList, error) {
+	g, err := s.Graph(ctx)
+	if err != nil {
+		return TrustList{}, err
+	}
+	tl := g.TrustList(act.Actor)
+	if tl.Count() == 0 {
+		return TrustList{}, Errorf(EConflict, "sos.empty")
+	}
+	err = s.apply(ctx, act, false, func(ctx context.Context) error {
+		since := s.at(act).Add(-s.cfg.SOSWindow)
+		n, err := s.store.CountActions(ctx, act.Actor, "sos", since)
+		if err != nil {
+			return fmt.Errorf("failed to count sos messages: %w", err)
+		}
+		if n >= s.cfg.SOSLimit {
+			return Errorf(ERateLimited, "sos.rate_limited", s.cfg.SOSLimit, int(s.cfg.SOSWindow.Hours()))
+		}
+		return s.store.RecordAction(ctx, act.Actor, "sos", s.at(act))
+	})
+	if err != nil {
+		return TrustList{}, err
+	}
+	return tl, nil
+}

@@ -1,0 +1,91 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"go.mau.fi/util/dbutil"
+
+	"github.com/exodus-matrix/exodus/ledger"
+)
+
+const circleColumns = `circle_id, name, pledge_minor, pledge_currency, lang, owner, created_at, created_by`
+
+// scanCircle reads one row of circleColumns.
+func scanCircle(row dbutil.Scannable) (*ledger.Circle, error) {
+	var (
+		c                             ledger.Circle
+		id, currency, lang, owner, by string
+		createdAt                     int64
+	)
+	err := row.Scan(&id, &c.Name, &c.Pledge.Minor, &currency, &lang, &owner, &createdAt, &by)
+	if err != nil {
+		return nil, err
+	}
+	c.ID, c.Pledge.Currency, c.Lang = ledger.CircleID(id), ledger.Currency(currency), ledger.Lang(lang)
+	c.Owner, c.CreatedAt, c.CreatedBy = ledger.UserID(owner), fromMS(createdAt), ledger.EventID(by)
+	return &c, nil
+}
+
+// GetCircle returns the circle with the given ID, or an ENotFound error
+// "circle.not_found".
+func (s *Store) GetCircle(ctx context.Context, id ledger.CircleID) (*ledger.Circle, error) {
+	c, err := scanCircle(s.db.QueryRow(ctx,
+		`SELECT `+circleColumns+` FROM circles WHERE circle_id = $1`, string(id)))
+	if err != nil {
+		return nil, notFound(err, "circle.not_found", "get circle")
+	}
+	return c, nil
+}
+
+// PutCircle inserts or replaces a circle.
+func (s *Store) PutCircle(ctx context.Context, c *ledger.Circle) error {
+	_, err := s.db.Exec(ctx, `
+		INSERT INTO circles (`+circleColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		ON CONFLICT (circle_id) DO UPDATE SET
+			name = excluded.name, pledge_minor = excluded.pledge_minor,
+			pledge_currency = excluded.pledge_currency, lang = excluded.lang,
+			owner = excluded.owner, created_at = excluded.created_at,
+			created_by = excluded.created_by`,
+		string(c.ID), c.Name, c.Pledge.Minor, string(c.Pledge.Currency), string(c.Lang),
+		string(c.Owner), toMS(c.CreatedAt), string(c.CreatedBy))
+	if err != nil {
+		return fmt.Errorf("failed to put circle: %w", err)
+	}
+	return nil
+}
+
+// Circles lists every circle, ordered by ID.
+func (s *Store) Circles(ctx context.Context) ([]*ledger.Circle, error) {
+	return queryList(ctx, s, scanCircle, "circles",
+		`SELECT `+circleColumns+` FROM circles ORDER BY circle_id`)
+}
+
+// SetCircleMember records that u is (joined=true) or is no longer
+// (joined=false) a member of the circle's room, as of at.
+func (s *Store) SetCircleMember(ctx context.Context, c ledger.CircleID, u ledger.UserID, joined bool, at time.Time) error {
+	_, err := s.db.Exec(ctx, `
+		INSERT INTO circle_members (circle_id, user_id, joined, changed_at) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (circle_id, user_id) DO UPDATE SET
+			joined = excluded.joined, changed_at = excluded.changed_at`,
+		string(c), string(u), joined, toMS(at))
+	if err != nil {
+		return fmt.Errorf("failed to set circle member: %w", err)
+	}
+	return nil
+}
+
+// CircleMembers lists the joined members of a circle, ordered by ID.
+func (s *Store) CircleMembers(ctx context.Context, c ledger.CircleID) ([]ledger.UserID, error) {
+	return queryList(ctx, s, dbutil.ScanSingleColumn[ledger.UserID], "circle members", `
+		SELECT user_id FROM circle_members WHERE circle_id = $1 AND joined = $2
+		ORDER BY user_id`, string(c), true)
+}
+
+// CirclesOf lists the circles u is a joined member of, ordered by ID.
+func (s *Store) CirclesOf(ctx context.Context, u ledger.UserID) ([]ledger.CircleID, error) {
+	return queryList(ctx, s, dbutil.ScanSingleColumn[ledger.CircleID], "circles of member", `
+		SELECT circle_id FROM circle_members WHERE user_id = $1 AND joined = $2
+		ORDER BY circle_id`, string(u), true)
+}

@@ -1,0 +1,97 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"go.mau.fi/util/dbutil"
+
+	"github.com/exodus-matrix/exodus/ledger"
+)
+
+// Enqueue records the events in one transaction (joining the caller's, if
+// ctx carries one), in the order given, which becomes their Seq order.
+// Events whose ID was seen before, even in the same call, are ignored;
+// added counts the new ones. The Seq of the given events is not filled in.
+func (s *Store) Enqueue(ctx context.Context, events []ledger.InboxEvent) (int, error) {
+	if len(events) == 0 {
+		return 0, nil
+	}
+	added := 0
+	err := s.InTx(ctx, func(ctx context.Context) error {
+		added = 0 // in case the transaction is retried
+		for _, e := range events {
+			res, err := s.db.Exec(ctx, `
+				INSERT INTO inbox (event_id, room_id, raw, received_at) VALUES ($1, $2, $3, $4)
+				ON CONFLICT (event_id) DO NOTHING`,
+				string(e.ID), string(e.Room), rawBytes(e.Raw), toMS(e.ReceivedAt))
+			if err != nil {
+				return fmt.Errorf("failed to enqueue event: %w", err)
+			}
+			n, err := rowsAffected(res, "inbox event")
+			if err != nil {
+				return err
+			}
+			added += int(n)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return added, nil
+}
+
+// rawBytes never passes nil: the raw column is NOT NULL.
+func rawBytes(raw []byte) []byte {
+	if raw == nil {
+		return []byte{}
+	}
+	return raw
+}
+
+// scanInboxEvent reads one row of the inbox.
+func scanInboxEvent(row dbutil.Scannable) (ledger.InboxEvent, error) {
+	var (
+		e        ledger.InboxEvent
+		id, room string
+		received int64
+	)
+	if err := row.Scan(&e.Seq, &id, &room, &e.Raw, &received); err != nil {
+		return e, err
+	}
+	e.ID, e.Room, e.ReceivedAt = ledger.EventID(id), ledger.RoomID(room), fromMS(received)
+	return e, nil
+}
+
+// Pending returns up to limit events not yet marked done, oldest (lowest
+// Seq) first. A limit of zero or less returns nothing.
+func (s *Store) Pending(ctx context.Context, limit int) ([]ledger.InboxEvent, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	return queryList(ctx, s, scanInboxEvent, "pending inbox events", `
+		SELECT seq, event_id, room_id, raw, received_at FROM inbox
+		WHERE done_at IS NULL ORDER BY seq LIMIT $1`, limit)
+}
+
+// MarkDone records that the event with the given Seq was handled, stamping
+// it with the current wall-clock time; errText is empty on success and kept
+// for diagnosis otherwise. Marking an event done again overwrites the
+// stamp and the error. An unknown seq gives an ENotFound error
+// "inbox.not_found".
+func (s *Store) MarkDone(ctx context.Context, seq int64, errText string) error {
+	res, err := s.db.Exec(ctx, `UPDATE inbox SET done_at = $1, error = $2 WHERE seq = $3`,
+		s.now().UnixMilli(), errText, seq)
+	if err != nil {
+		return fmt.Errorf("failed to mark inbox event done: %w", err)
+	}
+	n, err := rowsAffected(res, "inbox event")
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return ledger.Errorf(ledger.ENotFound, "inbox.not_found")
+	}
+	return nil
+}

@@ -1,0 +1,121 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"go.mau.fi/util/dbutil"
+
+	"github.com/exodus-matrix/exodus/ledger"
+)
+
+// amountJSON is how one Amount of Member.PoolSeen is stored in JSON.
+type amountJSON struct {
+	Minor    int64  `json:"minor"`
+	Currency string `json:"currency"`
+}
+
+// encodeAmounts renders amounts as a JSON array.
+func encodeAmounts(amounts []ledger.Amount) (string, error) {
+	list := make([]amountJSON, len(amounts))
+	for i, a := range amounts {
+		list[i] = amountJSON{Minor: a.Minor, Currency: string(a.Currency)}
+	}
+	b, err := json.Marshal(list)
+	if err != nil {
+		return "", fmt.Errorf("failed to encode amounts: %w", err)
+	}
+	return string(b), nil
+}
+
+// decodeAmounts parses a JSON array of amounts; an empty array gives nil.
+func decodeAmounts(text string) ([]ledger.Amount, error) {
+	var list []amountJSON
+	if text != "" {
+		if err := json.Unmarshal([]byte(text), &list); err != nil {
+			return nil, fmt.Errorf("failed to decode amounts: %w", err)
+		}
+	}
+	if len(list) == 0 {
+		return nil, nil
+	}
+	amounts := make([]ledger.Amount, len(list))
+	for i, a := range list {
+		amounts[i] = ledger.Amount{Minor: a.Minor, Currency: ledger.Currency(a.Currency)}
+	}
+	return amounts, nil
+}
+
+const memberColumns = `user_id, lang, direct_room, pool_seen, pool_seen_count, pool_seen_at, created_at`
+
+// scanMember reads one row of memberColumns.
+func scanMember(row dbutil.Scannable) (*ledger.Member, error) {
+	var (
+		m                  ledger.Member
+		id, lang, room     string
+		poolSeen           string
+		poolSeenAt, create int64
+	)
+	err := row.Scan(&id, &lang, &room, &poolSeen, &m.PoolSeenCount, &poolSeenAt, &create)
+	if err != nil {
+		return nil, err
+	}
+	if m.PoolSeen, err = decodeAmounts(poolSeen); err != nil {
+		return nil, err
+	}
+	m.ID, m.Lang, m.DirectRoom = ledger.UserID(id), ledger.Lang(lang), ledger.RoomID(room)
+	m.PoolSeenAt, m.CreatedAt = fromMS(poolSeenAt), fromMS(create)
+	return &m, nil
+}
+
+// GetMember returns the member with the given ID, or an ENotFound error
+// "member.not_found".
+func (s *Store) GetMember(ctx context.Context, id ledger.UserID) (*ledger.Member, error) {
+	m, err := scanMember(s.db.QueryRow(ctx,
+		`SELECT `+memberColumns+` FROM members WHERE user_id = $1`, string(id)))
+	if err != nil {
+		return nil, notFound(err, "member.not_found", "get member")
+	}
+	return m, nil
+}
+
+// PutMember inserts or replaces a member.
+func (s *Store) PutMember(ctx context.Context, m *ledger.Member) error {
+	poolSeen, err := encodeAmounts(m.PoolSeen)
+	if err != nil {
+		return err
+	}
+	_, err = s.db.Exec(ctx, `
+		INSERT INTO members (`+memberColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7)
+		ON CONFLICT (user_id) DO UPDATE SET
+			lang = excluded.lang, direct_room = excluded.direct_room,
+			pool_seen = excluded.pool_seen, pool_seen_count = excluded.pool_seen_count,
+			pool_seen_at = excluded.pool_seen_at, created_at = excluded.created_at`,
+		string(m.ID), string(m.Lang), string(m.DirectRoom), poolSeen,
+		m.PoolSeenCount, toMS(m.PoolSeenAt), toMS(m.CreatedAt))
+	if err != nil {
+		return fmt.Errorf("failed to put member: %w", err)
+	}
+	return nil
+}
+
+// DeleteMember erases a member's personal data: the member row (language,
+// direct room, pool views), their circle memberships and their recorded
+// actions, in one transaction. Guarantees, blocks and invitations are the
+// shared history of the trust network and stay (see DeleteGuaranteesOf).
+// Deleting a member that does not exist is not an error.
+func (s *Store) DeleteMember(ctx context.Context, id ledger.UserID) error {
+	return s.InTx(ctx, func(ctx context.Context) error {
+		for _, q := range []string{
+			`DELETE FROM members WHERE user_id = $1`,
+			`DELETE FROM circle_members WHERE user_id = $1`,
+			`DELETE FROM actions WHERE user_id = $1`,
+		} {
+			if _, err := s.db.Exec(ctx, q, string(id)); err != nil {
+				return fmt.Errorf("failed to delete member: %w", err)
+			}
+		}
+		return nil
+	})
+}

@@ -1,0 +1,224 @@
+// Package store persists the ledger in SQL through go.mau.fi/util/dbutil.
+// SQLite (driver "sqlite3-fk-wal", cgo) is the default; Postgres (type
+// "postgres") runs the same code and the same migrations. *Store implements
+// ledger.Store and ledger.Inbox.
+//
+// Amounts are stored as BIGINT minor units plus a TEXT currency, times as
+// BIGINT unix milliseconds (0 for an unset time), so times round-trip at
+// millisecond precision and come back in UTC.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"time"
+
+	// The Postgres driver, registered as "postgres".
+	_ "github.com/lib/pq"
+	"github.com/rs/zerolog"
+	"go.mau.fi/util/dbutil"
+	// The SQLite drivers, among them "sqlite3-fk-wal" (foreign keys on, WAL,
+	// synchronous=NORMAL, busy_timeout=5000).
+	_ "go.mau.fi/util/dbutil/litestream"
+
+	"github.com/exodus-matrix/exodus/ledger"
+)
+
+// Database types accepted in Config.Type.
+const (
+	// TypeSQLite is the default: SQLite with foreign keys and WAL.
+	TypeSQLite = "sqlite3-fk-wal"
+	// TypePostgres is Postgres through github.com/lib/pq.
+	TypePostgres = "postgres"
+)
+
+// DefaultSQLiteURI is the recommended SQLite URI. _txlock=immediate makes
+// every transaction take the write lock when it begins, so two transactions
+// that read then write wait for each other (busy_timeout) instead of failing
+// with SQLITE_BUSY.
+const DefaultSQLiteURI = "file:exodus.db?_txlock=immediate"
+
+// Pool sizes used when Config leaves them at zero.
+const (
+	DefaultMaxOpenConns = 20
+	DefaultMaxIdleConns = 2
+)
+
+// owner is written into dbutil's database_owner table; a database owned by
+// another program is refused.
+const owner = "exodus"
+
+//go:embed upgrades/*.sql
+var upgradesFS embed.FS
+
+// upgrades is the migration table, built from the numbered SQL files.
+var upgrades = dbutil.BuildUpgradeTable().WithFSPath(upgradesFS, "upgrades").Finish()
+
+// Config says which database to open.
+type Config struct {
+	// Type is "sqlite3-fk-wal" (the default when empty) or "postgres".
+	Type string
+	// URI is the data source name. For SQLite use e.g.
+	// "file:exodus.db?_txlock=immediate" (see DefaultSQLiteURI); for Postgres
+	// "postgres://user:pass@host/db?sslmode=disable".
+	URI string
+	// MaxOpenConns and MaxIdleConns size the connection pool; zero means
+	// DefaultMaxOpenConns and DefaultMaxIdleConns.
+	MaxOpenConns, MaxIdleConns int
+}
+
+// Store is the SQL implementation of ledger.Store and ledger.Inbox. It is
+// safe for concurrent use.
+type Store struct {
+	db  *dbutil.Database
+	now func() time.Time // stamps inbox done_at
+}
+
+var (
+	_ ledger.Store = (*Store)(nil)
+	_ ledger.Inbox = (*Store)(nil)
+)
+
+// Open connects to the database, brings its schema up to date and returns
+// the Store. The caller must Close it.
+func Open(ctx context.Context, cfg Config, log zerolog.Logger) (*Store, error) {
+	if cfg.Type == "" {
+		cfg.Type = TypeSQLite
+	}
+	if cfg.URI == "" {
+		return nil, fmt.Errorf("failed to open database: no URI configured")
+	}
+	if cfg.MaxOpenConns == 0 {
+		cfg.MaxOpenConns = DefaultMaxOpenConns
+	}
+	if cfg.MaxIdleConns == 0 {
+		cfg.MaxIdleConns = DefaultMaxIdleConns
+	}
+	db, err := dbutil.NewFromConfig(owner, dbutil.Config{PoolConfig: dbutil.PoolConfig{
+		Type:         cfg.Type,
+		URI:          cfg.URI,
+		MaxOpenConns: cfg.MaxOpenConns,
+		MaxIdleConns: cfg.MaxIdleConns,
+	}}, dbutil.ZeroLogger(log))
+	if err != nil {
+		return nil, fmt.Errorf("failed to open %s database: %w", cfg.Type, err)
+	}
+	db.UpgradeTable = upgrades
+	if err = db.Upgrade(ctx); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("failed to upgrade database schema: %w", err)
+	}
+	return &Store{db: db, now: time.Now}, nil
+}
+
+// DB returns the underlying database, so that other components (mautrix's
+// SQL state store) can keep their tables in the same database and pool.
+func (s *Store) DB() *dbutil.Database { return s.db }
+
+// Close closes the connection pool.
+func (s *Store) Close() error {
+	if err := s.db.Close(); err != nil {
+		return fmt.Errorf("failed to close database: %w", err)
+	}
+	return nil
+}
+
+// InTx runs fn in one transaction carried by ctx. A call made with a context
+// that already carries a transaction of this database joins it: fn runs in
+// the outer transaction and only the outermost call commits or rolls back.
+// fn's error is returned unchanged (after rollback).
+func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
+	err := s.db.DoTxn(ctx, nil, fn)
+	if err != nil && errors.Is(err, dbutil.ErrTxn) {
+		return fmt.Errorf("failed to run transaction: %w", err)
+	}
+	return err
+}
+
+// MarkApplied records that the event was applied; fresh is false if it had
+// been recorded before.
+func (s *Store) MarkApplied(ctx context.Context, evt ledger.EventID, at time.Time) (bool, error) {
+	res, err := s.db.Exec(ctx, `
+		INSERT INTO applied_events (event_id, applied_at) VALUES ($1, $2)
+		ON CONFLICT (event_id) DO NOTHING`, string(evt), toMS(at))
+	if err != nil {
+		return false, fmt.Errorf("failed to mark event applied: %w", err)
+	}
+	n, err := rowsAffected(res, "applied event")
+	return n > 0, err
+}
+
+// CountActions counts the actions of kind by u at or after since.
+func (s *Store) CountActions(ctx context.Context, u ledger.UserID, kind string, since time.Time) (int, error) {
+	var n int
+	err := s.db.QueryRow(ctx, `
+		SELECT COUNT(*) FROM actions WHERE user_id = $1 AND kind = $2 AND at >= $3`,
+		string(u), kind, toMS(since)).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("failed to count actions: %w", err)
+	}
+	return n, nil
+}
+
+// RecordAction records one action of kind by u at time at.
+func (s *Store) RecordAction(ctx context.Context, u ledger.UserID, kind string, at time.Time) error {
+	_, err := s.db.Exec(ctx, `INSERT INTO actions (user_id, kind, at) VALUES ($1, $2, $3)`,
+		string(u), kind, toMS(at))
+	if err != nil {
+		return fmt.Errorf("failed to record action: %w", err)
+	}
+	return nil
+}
+
+// toMS converts a time to unix milliseconds, the zero time to 0.
+func toMS(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+// fromMS converts unix milliseconds to a UTC time, 0 to the zero time.
+func fromMS(ms int64) time.Time {
+	if ms == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(ms).UTC()
+}
+
+// nullString stores "" as NULL (for columns under a unique constraint or
+// an index where empty values must not collide or crowd).
+func nullString(s string) sql.NullString {
+	return sql.NullString{String: s, Valid: s != ""}
+}
+
+// notFound maps sql.ErrNoRows to the ledger's ENotFound error with key;
+// other errors are wrapped with what failed.
+func notFound(err error, key, what string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return ledger.Errorf(ledger.ENotFound, key)
+	}
+	return fmt.Errorf("failed to %s: %w", what, err)
+}
+
+// rowsAffected returns how many rows a statement changed.
+func rowsAffected(res sql.Result, what string) (int64, error) {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("failed to count rows of %s: %w", what, err)
+	}
+	return n, nil
+}
+
+// queryList runs a query and converts every row with scan.
+func queryList[T any](ctx context.Context, s *Store, scan func(dbutil.Scannable) (T, error),
+	what, query string, args ...any) ([]T, error) {
+	list, err := dbutil.ConvertRowFn[T](scan).NewRowIter(s.db.Query(ctx, query, args...)).AsList()
+	if err != nil {
+		return nil, fmt.Errorf("failed to list %s: %w", what, err)
+	}
+	return list, nil
+}
