@@ -38,6 +38,6 @@ func (b *Bot) handleReaction(ctx context.Context, evt *event.Event) error {
 		return nil
 	}
 	zerolog.Ctx(ctx).Info().Str("invitation", string(acc.Invitation.ID)).Msg("Invitation accepted by reaction")
-	b.announceAcceptance(ctx, evt.RoomID, acc, b.ledger.LangOf(ctx, ledger.UserID(evt.Sender)))
+	b.announceAcceptance(ctx, evt, acc, b.ledger.LangOf(ctx, ledger.UserID(evt.Sender)))
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/rs/zerolog"
 	"maunium.net/go/mautrix"
+	"maunium.net/go/mautrix/event"
 	"maunium.net/go/mautrix/id"
 
 	"github.com/exodus-matrix/exodus/ledger"
@@ -88,7 +89,7 @@ func (b *Bot) cmdAccept(ctx context.Context, r *request) error {
 	if err != nil {
 		return err
 	}
-	b.announceAcceptance(ctx, r.evt.RoomID, acc, r.lang)
+	b.announceAcceptance(ctx, r.evt, acc, r.lang)
 	return nil
 }
 
@@ -102,8 +103,14 @@ func (b *Bot) circleID(r *request) ledger.CircleID {
 
 // announceAcceptance tells both sides that a guarantee was made: in the
 // circle room when the acceptance happened there, else in direct chats (and
-// the invitee is invited into the circle the code belongs to).
-func (b *Bot) announceAcceptance(ctx context.Context, room id.RoomID, acc *ledger.Acceptance, lang ledger.Lang) {
+// the invitee is invited into the circle the code belongs to). The answer is
+// a reply to the accepting command; cause is the event that accepted.
+func (b *Bot) announceAcceptance(ctx context.Context, cause *event.Event, acc *ledger.Acceptance, lang ledger.Lang) {
+	room := cause.RoomID
+	var replyEvt *event.Event
+	if cause.Type == event.EventMessage {
+		replyEvt = cause
+	}
 	inv := acc.Invitation
 	tl, err := b.ledger.TrustListOf(ctx, inv.Invitee)
 	if err != nil {
@@ -119,10 +126,10 @@ func (b *Bot) announceAcceptance(ctx context.Context, room id.RoomID, acc *ledge
 		if c, err := b.ledger.Circle(ctx, inv.Circle); err == nil {
 			lang = c.Lang
 		}
-		b.send(ctx, room, message(text(lang, key, inv.Invitee, inv.Inviter, inv.Pledge, tl.Count()), "guarantee", data, notify...))
+		b.send(ctx, room, replyTo(message(text(lang, key, inv.Invitee, inv.Inviter, inv.Pledge, tl.Count()), "guarantee", data, notify...), replyEvt))
 		return
 	}
-	b.send(ctx, room, message(text(lang, key, inv.Invitee, inv.Inviter, inv.Pledge, tl.Count()), "guarantee", data))
+	b.send(ctx, room, replyTo(message(text(lang, key, inv.Invitee, inv.Inviter, inv.Pledge, tl.Count()), "guarantee", data), replyEvt))
 	il := b.ledger.LangOf(ctx, inv.Inviter)
 	b.sendDirect(ctx, id.UserID(inv.Inviter), message(text(il, "accept.told", inv.Invitee, inv.Pledge), "guarantee", data))
 	if inv.Circle == "" {

@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"cmp"
 	"math"
 	"math/bits"
 	"slices"
@@ -46,12 +47,13 @@ type compSum struct {
 	sum        wide
 }
 
-// scratch is the working memory of one query. Distances are -1 and flags
-// false between queries; each query resets only what it touched.
+// scratch is the working memory of one query; side 0 searches from its
+// start, side 1 from its target. Distances are -1 and flags false between
+// queries; each query resets only what it touched.
 type scratch struct {
-	d1, d2 []int32
-	good   []bool
-	q1, q2 []int32
+	d    [2][]int32 // distance from the side's origin
+	q    [2][]int32 // members labelled, in order
+	good []bool
 }
 
 // NewGraph builds the trust network from the guarantees and blocks.
@@ -71,13 +73,9 @@ func NewGraph(guarantees []Guarantee, blocks []Block) *Graph {
 	g.buildPledges(n, guarantees, ends)
 	g.buildComponents(n)
 	g.scratch.New = func() any {
-		s := &scratch{
-			d1:   make([]int32, n),
-			d2:   make([]int32, n),
-			good: make([]bool, n),
-		}
+		s := &scratch{d: [2][]int32{make([]int32, n), make([]int32, n)}, good: make([]bool, n)}
 		for i := range n {
-			s.d1[i], s.d2[i] = -1, -1
+			s.d[0][i], s.d[1][i] = -1, -1
 		}
 		return s
 	}
@@ -89,12 +87,7 @@ func NewGraph(guarantees []Guarantee, blocks []Block) *Graph {
 const inactive = math.MaxUint64
 
 // edgeKey packs an unordered pair of member indices into one key.
-func edgeKey(a, b int32) uint64 {
-	if b < a {
-		a, b = b, a
-	}
-	return uint64(a)<<32 | uint64(uint32(b))
-}
+func edgeKey(a, b int32) uint64 { return uint64(min(a, b))<<32 | uint64(uint32(max(a, b))) }
 
 // edgeEnds unpacks an edge key.
 func edgeEnds(k uint64) (a, b int32) { return int32(k >> 32), int32(uint32(k)) }
@@ -104,7 +97,6 @@ func edgeEnds(k uint64) (a, b int32) { return int32(k >> 32), int32(uint32(k)) }
 func (g *Graph) intern(guarantees []Guarantee) []uint64 {
 	index := make(map[UserID]int32, len(guarantees)/2+1)
 	var ids []UserID
-	tmp := make([]int32, 0, 2*len(guarantees))
 	id := func(u UserID) int32 {
 		i, ok := index[u]
 		if !ok {
@@ -114,9 +106,11 @@ func (g *Graph) intern(guarantees []Guarantee) []uint64 {
 		}
 		return i
 	}
-	for _, gu := range guarantees {
+	ends := make([]uint64, len(guarantees))
+	for i, gu := range guarantees {
+		ends[i] = inactive
 		if gu.A != gu.B {
-			tmp = append(tmp, id(gu.A), id(gu.B))
+			ends[i] = edgeKey(id(gu.A), id(gu.B))
 		}
 	}
 	// Renumber so that index order is ID order.
@@ -130,15 +124,11 @@ func (g *Graph) intern(guarantees []Guarantee) []uint64 {
 		rank[t] = index[u]
 	}
 	g.index = index
-	ends := make([]uint64, len(guarantees))
-	j := 0
-	for i, gu := range guarantees {
-		if gu.A == gu.B {
-			ends[i] = inactive
-			continue
+	for i, k := range ends {
+		if k != inactive {
+			a, b := edgeEnds(k)
+			ends[i] = edgeKey(rank[a], rank[b])
 		}
-		ends[i] = edgeKey(rank[tmp[j]], rank[tmp[j+1]])
-		j += 2
 	}
 	return ends
 }
@@ -173,40 +163,13 @@ func (g *Graph) dropBlocked(ends []uint64, blocks []Block) {
 	}
 }
 
-// buildAdjacency fills off and adj from the active edge keys: bucket both
-// directions of every edge by member, then sort and deduplicate each
-// member's (short) neighbour list in place.
+// buildAdjacency fills off and adj from the active edge keys, each
+// member's neighbour list sorted and free of duplicates.
 func (g *Graph) buildAdjacency(n int, ends []uint64) {
-	start := make([]int32, n+1)
-	for _, k := range ends {
-		if k != inactive {
-			a, b := edgeEnds(k)
-			start[a+1]++
-			start[b+1]++
-		}
-	}
-	for i := range n {
-		start[i+1] += start[i]
-	}
-	adj := make([]int32, start[n])
-	next := slices.Clone(start[:n])
-	for _, k := range ends {
-		if k != inactive {
-			a, b := edgeEnds(k)
-			adj[next[a]], adj[next[b]] = b, a
-			next[a]++
-			next[b]++
-		}
-	}
-	g.off = make([]int32, n+1)
-	w := int32(0)
-	for i := range n {
-		nb := adj[start[i]:start[i+1]]
-		slices.Sort(nb)
-		w += int32(copy(adj[w:], slices.Compact(nb)))
-		g.off[i+1] = w
-	}
-	g.adj = slices.Clip(adj[:w])
+	g.off, g.adj = groupByMember(n, ends,
+		func(int) bool { return true },
+		func(_ int, other int32) int32 { return other },
+		func(nb []int32) []int32 { slices.Sort(nb); return slices.Compact(nb) })
 }
 
 // buildPledges keeps, for every member and currency, the largest pledge
@@ -215,7 +178,6 @@ func (g *Graph) buildAdjacency(n int, ends []uint64) {
 func (g *Graph) buildPledges(n int, guarantees []Guarantee, ends []uint64) {
 	curOf := make([]int32, len(guarantees)) // -1: no pledge counts
 	curIndex := map[Currency]int32{}
-	start := make([]int32, n+1)
 	for i, gu := range guarantees {
 		curOf[i] = -1
 		if ends[i] == inactive || gu.Pledge.Currency == "" {
@@ -228,9 +190,6 @@ func (g *Graph) buildPledges(n int, guarantees []Guarantee, ends []uint64) {
 			g.curs = append(g.curs, gu.Pledge.Currency)
 		}
 		curOf[i] = c
-		a, b := edgeEnds(ends[i])
-		start[a+1]++
-		start[b+1]++
 	}
 	// Renumber currencies in code order.
 	sorted := slices.Sorted(slices.Values(g.curs))
@@ -239,33 +198,51 @@ func (g *Graph) buildPledges(n int, guarantees []Guarantee, ends []uint64) {
 		rank[i] = int32(slices.Index(sorted, c))
 	}
 	g.curs = sorted
-	for i := range n {
-		start[i+1] += start[i]
+	g.pOff, g.pledges = groupByMember(n, ends,
+		func(i int) bool { return curOf[i] >= 0 },
+		func(i int, _ int32) pledge { return pledge{rank[curOf[i]], guarantees[i].Pledge.Minor} },
+		maxPerCurrency)
+}
+
+// groupByMember builds a compressed sparse row table: for every active edge
+// key ends[i] with keep(i), it files item(i, other end) under each end;
+// then it reduces each member's group in place and packs the results. It
+// returns the offsets (len n+1) and the items.
+func groupByMember[T any](n int, ends []uint64, keep func(i int) bool,
+	item func(i int, other int32) T, reduce func([]T) []T) ([]int32, []T) {
+	start := make([]int32, n+1)
+	for i, k := range ends {
+		if k != inactive && keep(i) {
+			a, b := edgeEnds(k)
+			start[a+1]++
+			start[b+1]++
+		}
 	}
-	bucket := make([]pledge, start[n])
+	for m := range n {
+		start[m+1] += start[m]
+	}
+	items := make([]T, start[n])
 	next := slices.Clone(start[:n])
-	for i, c := range curOf {
-		if c >= 0 {
-			p := pledge{rank[c], guarantees[i].Pledge.Minor}
-			a, b := edgeEnds(ends[i])
-			bucket[next[a]], bucket[next[b]] = p, p
+	for i, k := range ends {
+		if k != inactive && keep(i) {
+			a, b := edgeEnds(k)
+			items[next[a]], items[next[b]] = item(i, b), item(i, a)
 			next[a]++
 			next[b]++
 		}
 	}
-	// Reduce each bucket in place to one pledge per currency, then pack.
-	g.pOff = make([]int32, n+1)
+	off := make([]int32, n+1)
 	w := int32(0)
 	for m := range n {
-		w += int32(copy(bucket[w:], maxPerCurrency(bucket[start[m]:start[m+1]])))
-		g.pOff[m+1] = w
+		w += int32(copy(items[w:], reduce(items[start[m]:start[m+1]])))
+		off[m+1] = w
 	}
-	g.pledges = slices.Clip(bucket[:w])
+	return off, slices.Clip(items[:w])
 }
 
 // maxPerCurrency reduces ps in place to the largest pledge per currency,
 // sorted by currency, and returns the reduced prefix. Members have few
-// currencies, so linear scans and an insertion sort are fastest.
+// currencies, so a linear scan beats a map.
 func maxPerCurrency(ps []pledge) []pledge {
 	k := 0
 	for _, p := range ps {
@@ -282,11 +259,7 @@ func maxPerCurrency(ps []pledge) []pledge {
 		}
 	}
 	ps = ps[:k]
-	for i := 1; i < len(ps); i++ {
-		for j := i; j > 0 && ps[j].cur < ps[j-1].cur; j-- {
-			ps[j], ps[j-1] = ps[j-1], ps[j]
-		}
-	}
+	slices.SortFunc(ps, func(x, y pledge) int { return cmp.Compare(x.cur, y.cur) })
 	return ps
 }
 
@@ -335,6 +308,8 @@ func (g *Graph) buildComponents(n int) {
 	}
 }
 
+// Members returns the number of distinct members appearing in any guarantee
+// (the ends of blocked edges included, self-guarantees not).
 func (g *Graph) Members() int { return len(g.ids) }
 
 // neighbours returns the sorted neighbour indices of member i.
@@ -391,15 +366,6 @@ func (g *Graph) TrustList(u UserID) TrustList {
 	}
 	s := g.scratch.Get().(*scratch)
 	q := g.bfs(s, src)
-	// The queue holds each distance's members contiguously; sort each run.
-	for lo := 1; lo < len(q); {
-		hi := lo + 1
-		for hi < len(q) && s.d1[q[hi]] == s.d1[q[lo]] {
-			hi++
-		}
-		slices.Sort(q[lo:hi])
-		lo = hi
-	}
 	direct := 1 + len(g.neighbours(src))
 	t.Direct = g.userIDs(q[1:direct])
 	t.Indirect = g.userIDs(q[direct:])
@@ -407,13 +373,18 @@ func (g *Graph) TrustList(u UserID) TrustList {
 	return t
 }
 
-// bfs labels s.d1 with the distance from src of every member it reaches and
-// returns them in visiting order (src first), which is also s.q1. The
-// caller must release s afterwards.
+// bfs labels s.d[0] with the distance from src of every member it reaches
+// and returns them by distance, then ID (src first); the slice is s.q[0].
+// Each distance level is complete, and gets sorted, when the search starts
+// on it. The caller must release s afterwards.
 func (g *Graph) bfs(s *scratch, src int32) []int32 {
-	d, q := s.d1, append(s.q1[:0], src)
+	d, q := s.d[0], append(s.q[0][:0], src)
 	d[src] = 0
-	for head := 0; head < len(q); head++ {
+	for head, level := 0, 1; head < len(q); head++ {
+		if head == level {
+			slices.Sort(q[level:])
+			level = len(q)
+		}
 		v := q[head]
 		dv := d[v] + 1
 		for _, w := range g.neighbours(v) {
@@ -423,20 +394,19 @@ func (g *Graph) bfs(s *scratch, src int32) []int32 {
 			}
 		}
 	}
-	s.q1 = q
+	s.q[0] = q
 	return q
 }
 
 // release resets what a query touched in s and returns s to the pool.
 func (g *Graph) release(s *scratch) {
-	for _, v := range s.q1 {
-		s.d1[v] = -1
-		s.good[v] = false
+	for side, q := range s.q {
+		for _, v := range q {
+			s.d[side][v] = -1
+			s.good[v] = false
+		}
+		s.q[side] = q[:0]
 	}
-	for _, v := range s.q2 {
-		s.d2[v] = -1
-	}
-	s.q1, s.q2 = s.q1[:0], s.q2[:0]
 	g.scratch.Put(s)
 }
 
@@ -486,38 +456,29 @@ func (g *Graph) Chain(from, to UserID) []UserID {
 // meet runs a bidirectional breadth-first search between a and b (a != b),
 // always growing the side with the smaller frontier by one whole level. It
 // returns the distance d, or -1, and the numbers of levels kf and kt that
-// are complete in s.d1 (distances from a) and s.d2 (distances to b); when
-// the sides meet, d == kf+kt+1. Labels beyond the complete levels may be
-// partial and must not be trusted.
+// are complete in s.d[0] (distances from a) and s.d[1] (distances to b);
+// when the sides meet, d == kf+kt+1. Labels beyond the complete levels may
+// be partial and must not be trusted.
 func (g *Graph) meet(s *scratch, a, b int32) (d, kf, kt int) {
-	s.q1 = append(s.q1[:0], a)
-	s.q2 = append(s.q2[:0], b)
-	s.d1[a], s.d2[b] = 0, 0
-	fStart, tStart := 0, 0
+	s.q[0], s.q[1] = append(s.q[0][:0], a), append(s.q[1][:0], b)
+	s.d[0][a], s.d[1][b] = 0, 0
+	var start, k [2]int
 	for {
-		nf, nt := len(s.q1)-fStart, len(s.q2)-tStart
-		if nf == 0 || nt == 0 {
-			return -1, kf, kt
+		side := 0
+		if len(s.q[1])-start[1] < len(s.q[0])-start[0] {
+			side = 1
+		}
+		end := len(s.q[side])
+		if end == start[side] {
+			return -1, k[0], k[1] // the smaller frontier is empty
 		}
 		var met bool
-		if nf <= nt {
-			end := len(s.q1)
-			s.q1, met = g.grow(s.q1, fStart, s.d1, s.d2, int32(kf+1))
-			fStart = end
-			if !met {
-				kf++
-			}
-		} else {
-			end := len(s.q2)
-			s.q2, met = g.grow(s.q2, tStart, s.d2, s.d1, int32(kt+1))
-			tStart = end
-			if !met {
-				kt++
-			}
-		}
+		s.q[side], met = g.grow(s.q[side], start[side], s.d[side], s.d[1-side], int32(k[side]+1))
 		if met {
-			return kf + kt + 1, kf, kt
+			return k[0] + k[1] + 1, k[0], k[1]
 		}
+		start[side] = end
+		k[side]++
 	}
 }
 
@@ -545,15 +506,16 @@ func (g *Graph) grow(q []int32, from int, mine, other []int32, dist int32) ([]in
 // that lies on a shortest chain. Walking the start's queue backwards visits
 // each distance level before the one below it.
 func (g *Graph) markGood(s *scratch, kf, kt int) {
-	for k := len(s.q1) - 1; k > 0; k-- {
-		x := s.q1[k]
-		dx := int(s.d1[x])
+	d0, d1 := s.d[0], s.d[1]
+	for k := len(s.q[0]) - 1; k > 0; k-- {
+		x := s.q[0][k]
+		dx := int(d0[x])
 		if dx > kf {
 			continue // a partial level
 		}
 		for _, y := range g.neighbours(x) {
-			if (dx == kf && s.d2[y] == int32(kt)) ||
-				(dx < kf && s.d1[y] == int32(dx+1) && s.good[y]) {
+			if (dx == kf && d1[y] == int32(kt)) ||
+				(dx < kf && d0[y] == int32(dx+1) && s.good[y]) {
 				s.good[x] = true
 				break
 			}
@@ -566,10 +528,10 @@ func (g *Graph) markGood(s *scratch, kf, kt int) {
 func (g *Graph) nextStep(s *scratch, cur int32, i, d, kf int) int32 {
 	for _, w := range g.neighbours(cur) {
 		if i <= kf {
-			if s.d1[w] == int32(i) && s.good[w] {
+			if s.d[0][w] == int32(i) && s.good[w] {
 				return w
 			}
-		} else if s.d2[w] == int32(d-i) {
+		} else if s.d[1][w] == int32(d-i) {
 			return w
 		}
 	}

@@ -10,32 +10,32 @@ import (
 	"github.com/exodus-matrix/exodus/ledger"
 )
 
-// benchMembers is the size of the synthetic trust network.
-const benchMembers = 100_000
+// graphBenchMembers is the size of the synthetic trust network.
+const graphBenchMembers = 100_000
 
-// benchNetwork is the synthetic network, built once: guarantees, blocks,
+// graphBenchNetwork is the synthetic network, built once: guarantees, blocks,
 // the member IDs, and the graph itself.
-var benchNetwork = sync.OnceValues(func() (*benchData, error) {
-	d := &benchData{}
-	d.ids, d.guarantees, d.blocks = syntheticNetwork(benchMembers)
+var graphBenchNetwork = sync.OnceValues(func() (*graphBenchData, error) {
+	d := &graphBenchData{}
+	d.ids, d.guarantees, d.blocks = syntheticTrustNetwork(graphBenchMembers)
 	d.graph = ledger.NewGraph(d.guarantees, d.blocks)
 	return d, nil
 })
 
-type benchData struct {
+type graphBenchData struct {
 	ids        []ledger.UserID
 	guarantees []ledger.Guarantee
 	blocks     []ledger.Block
 	graph      *ledger.Graph
 }
 
-// syntheticNetwork generates, deterministically, n members where each
+// syntheticTrustNetwork generates, deterministically, n members where each
 // links to one to five (three on average) earlier members: most often a
 // recent one (members join in clusters, invited by friends), otherwise
 // anyone. Pledges are mostly EUR, some USD; about one guarantee in two
 // hundred is blocked. IDs are scrambled so their sort order is unrelated
 // to the order members joined.
-func syntheticNetwork(n int) ([]ledger.UserID, []ledger.Guarantee, []ledger.Block) {
+func syntheticTrustNetwork(n int) ([]ledger.UserID, []ledger.Guarantee, []ledger.Block) {
 	r := rand.New(rand.NewPCG(1, 2))
 	ids := make([]ledger.UserID, n)
 	for i := range ids {
@@ -62,10 +62,10 @@ func syntheticNetwork(n int) ([]ledger.UserID, []ledger.Guarantee, []ledger.Bloc
 	return ids, gs, bs
 }
 
-// benchSetup returns the network and a seeded source of random members.
-func benchSetup(b *testing.B) (*benchData, func() ledger.UserID) {
+// graphBenchSetup returns the network and a seeded source of random members.
+func graphBenchSetup(b *testing.B) (*graphBenchData, func() ledger.UserID) {
 	b.Helper()
-	d, _ := benchNetwork()
+	d, _ := graphBenchNetwork()
 	r := rand.New(rand.NewPCG(3, 4))
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -73,15 +73,17 @@ func benchSetup(b *testing.B) (*benchData, func() ledger.UserID) {
 }
 
 func BenchmarkGraphNew(b *testing.B) {
-	d, _ := benchSetup(b)
-	b.ReportMetric(float64(len(d.guarantees)), "guarantees")
+	d, _ := graphBenchSetup(b)
+	var g *ledger.Graph
 	for b.Loop() {
-		ledger.NewGraph(d.guarantees, d.blocks)
+		g = ledger.NewGraph(d.guarantees, d.blocks)
 	}
+	b.ReportMetric(float64(len(d.guarantees)), "guarantees")
+	b.ReportMetric(float64(g.Members()), "members")
 }
 
 func BenchmarkGraphTrustList(b *testing.B) {
-	d, member := benchSetup(b)
+	d, member := graphBenchSetup(b)
 	n := 0
 	for b.Loop() {
 		n += d.graph.TrustList(member()).Count()
@@ -90,7 +92,7 @@ func BenchmarkGraphTrustList(b *testing.B) {
 }
 
 func BenchmarkGraphChain(b *testing.B) {
-	d, member := benchSetup(b)
+	d, member := graphBenchSetup(b)
 	n := 0
 	for b.Loop() {
 		n += len(d.graph.Chain(member(), member()))
@@ -99,14 +101,14 @@ func BenchmarkGraphChain(b *testing.B) {
 }
 
 func BenchmarkGraphDistance(b *testing.B) {
-	d, member := benchSetup(b)
+	d, member := graphBenchSetup(b)
 	for b.Loop() {
 		d.graph.Distance(member(), member())
 	}
 }
 
 func BenchmarkGraphPool(b *testing.B) {
-	d, member := benchSetup(b)
+	d, member := graphBenchSetup(b)
 	for b.Loop() {
 		d.graph.Pool(member())
 	}

@@ -1,6 +1,7 @@
 package ledger_test
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -12,44 +13,44 @@ import (
 	"github.com/exodus-matrix/exodus/ledger"
 )
 
-// uid turns a short name into a user ID: "a" -> "@a:x".
-func uid(name string) ledger.UserID { return ledger.UserID("@" + name + ":x") }
+// grID turns a short name into a user ID: "a" -> "@a:x".
+func grID(name string) ledger.UserID { return ledger.UserID("@" + name + ":x") }
 
-// uids turns short names into user IDs; nil for no names.
-func uids(names ...string) []ledger.UserID {
+// grIDs turns short names into user IDs; nil for no names.
+func grIDs(names ...string) []ledger.UserID {
 	if len(names) == 0 {
 		return nil
 	}
 	out := make([]ledger.UserID, len(names))
 	for i, n := range names {
-		out[i] = uid(n)
+		out[i] = grID(n)
 	}
 	return out
 }
 
-func eur(minor int64) ledger.Amount { return ledger.Amount{Minor: minor, Currency: "EUR"} }
-func usd(minor int64) ledger.Amount { return ledger.Amount{Minor: minor, Currency: "USD"} }
+func grEUR(minor int64) ledger.Amount { return ledger.Amount{Minor: minor, Currency: "EUR"} }
+func grUSD(minor int64) ledger.Amount { return ledger.Amount{Minor: minor, Currency: "USD"} }
 
-// gp is a guarantee between x and y pledging p, ends left as given.
-func gp(x, y string, p ledger.Amount) ledger.Guarantee {
-	return ledger.Guarantee{A: uid(x), B: uid(y), Pledge: p}
+// grPledge is a guarantee between x and y pledging p, ends left as given.
+func grPledge(x, y string, p ledger.Amount) ledger.Guarantee {
+	return ledger.Guarantee{A: grID(x), B: grID(y), Pledge: p}
 }
 
-// gu is a guarantee between x and y pledging 10 EUR.
-func gu(x, y string) ledger.Guarantee { return gp(x, y, eur(1000)) }
+// grEdge is a guarantee between x and y pledging 10 EUR.
+func grEdge(x, y string) ledger.Guarantee { return grPledge(x, y, grEUR(1000)) }
 
-// blk is a block of blocked by blocker.
-func blk(blocker, blocked string) ledger.Block {
-	return ledger.Block{Blocker: uid(blocker), Blocked: uid(blocked)}
+// grBlock is the block of blocked by blocker.
+func grBlock(blocker, blocked string) ledger.Block {
+	return ledger.Block{Blocker: grID(blocker), Blocked: grID(blocked)}
 }
 
-// sameIDs compares ID lists, requiring nil for an empty list as the API promises.
-func sameIDs(got, want []ledger.UserID) bool {
+// grSameIDs compares ID lists, requiring nil for an empty list as the API promises.
+func grSameIDs(got, want []ledger.UserID) bool {
 	return (got == nil) == (len(want) == 0) && slices.Equal(got, want)
 }
 
-// sameAmounts compares amount lists, requiring nil for an empty list.
-func sameAmounts(got, want []ledger.Amount) bool {
+// grSameAmounts compares amount lists, requiring nil for an empty list.
+func grSameAmounts(got, want []ledger.Amount) bool {
 	return (got == nil) == (len(want) == 0) && slices.Equal(got, want)
 }
 
@@ -61,53 +62,53 @@ func TestGraphTrustList(t *testing.T) {
 		member           string
 		direct, indirect []string
 	}{
-		{"line", []ledger.Guarantee{gu("a", "b"), gu("b", "c"), gu("c", "d")}, nil,
+		{"line", []ledger.Guarantee{grEdge("a", "b"), grEdge("b", "c"), grEdge("c", "d")}, nil,
 			"a", []string{"b"}, []string{"c", "d"}},
-		{"middle of line", []ledger.Guarantee{gu("a", "b"), gu("b", "c"), gu("c", "d")}, nil,
+		{"middle of line", []ledger.Guarantee{grEdge("a", "b"), grEdge("b", "c"), grEdge("c", "d")}, nil,
 			"c", []string{"b", "d"}, []string{"a"}},
 		{"by distance then ID", []ledger.Guarantee{
-			gu("a", "m"), gu("m", "b"), gu("a", "c"), gu("c", "z"), gu("z", "d")}, nil,
+			grEdge("a", "m"), grEdge("m", "b"), grEdge("a", "c"), grEdge("c", "z"), grEdge("z", "d")}, nil,
 			"a", []string{"c", "m"}, []string{"b", "z", "d"}},
-		{"cycle", []ledger.Guarantee{gu("a", "b"), gu("b", "c"), gu("c", "d"), gu("d", "a")}, nil,
+		{"cycle", []ledger.Guarantee{grEdge("a", "b"), grEdge("b", "c"), grEdge("c", "d"), grEdge("d", "a")}, nil,
 			"a", []string{"b", "d"}, []string{"c"}},
-		{"unordered ends", []ledger.Guarantee{gu("z", "a"), gu("y", "z")}, nil,
+		{"unordered ends", []ledger.Guarantee{grEdge("z", "a"), grEdge("y", "z")}, nil,
 			"a", []string{"z"}, []string{"y"}},
-		{"block cuts edge", []ledger.Guarantee{gu("a", "b"), gu("b", "c")}, []ledger.Block{blk("a", "b")},
+		{"block cuts edge", []ledger.Guarantee{grEdge("a", "b"), grEdge("b", "c")}, []ledger.Block{grBlock("a", "b")},
 			"a", nil, nil},
-		{"block cuts edge, other side", []ledger.Guarantee{gu("a", "b"), gu("b", "c")}, []ledger.Block{blk("a", "b")},
+		{"block cuts edge, other side", []ledger.Guarantee{grEdge("a", "b"), grEdge("b", "c")}, []ledger.Block{grBlock("a", "b")},
 			"b", []string{"c"}, nil},
-		{"reverse block cuts edge", []ledger.Guarantee{gu("a", "b"), gu("b", "c")}, []ledger.Block{blk("b", "a")},
+		{"reverse block cuts edge", []ledger.Guarantee{grEdge("a", "b"), grEdge("b", "c")}, []ledger.Block{grBlock("b", "a")},
 			"a", nil, nil},
-		{"block leaves other route", []ledger.Guarantee{gu("a", "b"), gu("b", "c"), gu("a", "c")},
-			[]ledger.Block{blk("c", "a")}, "a", []string{"b"}, []string{"c"}},
-		{"unrelated blocks", []ledger.Guarantee{gu("a", "b"), gu("b", "c")},
-			[]ledger.Block{blk("a", "c"), blk("a", "q"), blk("q", "b"), blk("a", "a")},
+		{"block leaves other route", []ledger.Guarantee{grEdge("a", "b"), grEdge("b", "c"), grEdge("a", "c")},
+			[]ledger.Block{grBlock("c", "a")}, "a", []string{"b"}, []string{"c"}},
+		{"unrelated blocks", []ledger.Guarantee{grEdge("a", "b"), grEdge("b", "c")},
+			[]ledger.Block{grBlock("a", "c"), grBlock("a", "q"), grBlock("q", "b"), grBlock("a", "a")},
 			"a", []string{"b"}, []string{"c"}},
-		{"duplicates", []ledger.Guarantee{gu("a", "b"), gu("a", "b"), gu("b", "a"), gu("b", "c"), gu("c", "b")}, nil,
+		{"duplicates", []ledger.Guarantee{grEdge("a", "b"), grEdge("a", "b"), grEdge("b", "a"), grEdge("b", "c"), grEdge("c", "b")}, nil,
 			"a", []string{"b"}, []string{"c"}},
-		{"self edges", []ledger.Guarantee{gu("a", "a"), gu("a", "b"), gu("b", "b")}, nil,
+		{"self edges", []ledger.Guarantee{grEdge("a", "a"), grEdge("a", "b"), grEdge("b", "b")}, nil,
 			"a", []string{"b"}, nil},
-		{"unknown member", []ledger.Guarantee{gu("a", "b")}, nil,
+		{"unknown member", []ledger.Guarantee{grEdge("a", "b")}, nil,
 			"q", nil, nil},
 		{"empty graph", nil, nil, "a", nil, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			g := ledger.NewGraph(tt.gs, tt.bs)
-			tl := g.TrustList(uid(tt.member))
-			if tl.Member != uid(tt.member) {
-				t.Errorf("Member = %q, want %q", tl.Member, uid(tt.member))
+			tl := g.TrustList(grID(tt.member))
+			if tl.Member != grID(tt.member) {
+				t.Errorf("Member = %q, want %q", tl.Member, grID(tt.member))
 			}
-			if !sameIDs(tl.Direct, uids(tt.direct...)) {
-				t.Errorf("Direct = %v, want %v", tl.Direct, uids(tt.direct...))
+			if !grSameIDs(tl.Direct, grIDs(tt.direct...)) {
+				t.Errorf("Direct = %v, want %v", tl.Direct, grIDs(tt.direct...))
 			}
-			if !sameIDs(tl.Indirect, uids(tt.indirect...)) {
-				t.Errorf("Indirect = %v, want %v", tl.Indirect, uids(tt.indirect...))
+			if !grSameIDs(tl.Indirect, grIDs(tt.indirect...)) {
+				t.Errorf("Indirect = %v, want %v", tl.Indirect, grIDs(tt.indirect...))
 			}
-			if !sameIDs(g.Direct(uid(tt.member)), uids(tt.direct...)) {
-				t.Errorf("Direct() = %v, want %v", g.Direct(uid(tt.member)), uids(tt.direct...))
+			if !grSameIDs(g.Direct(grID(tt.member)), grIDs(tt.direct...)) {
+				t.Errorf("Direct() = %v, want %v", g.Direct(grID(tt.member)), grIDs(tt.direct...))
 			}
-			all := uids(append(slices.Clone(tt.direct), tt.indirect...)...)
+			all := grIDs(append(slices.Clone(tt.direct), tt.indirect...)...)
 			if tl.Count() != len(all) || !slices.Equal(tl.All(), all) {
 				t.Errorf("Count, All = %d, %v; want %d, %v", tl.Count(), tl.All(), len(all), all)
 			}
@@ -123,11 +124,11 @@ func TestGraphMembers(t *testing.T) {
 		want int
 	}{
 		{"empty", nil, nil, 0},
-		{"one edge", []ledger.Guarantee{gu("a", "b")}, nil, 2},
-		{"duplicates", []ledger.Guarantee{gu("a", "b"), gu("b", "a"), gu("b", "c")}, nil, 3},
-		{"blocked ends count", []ledger.Guarantee{gu("a", "b"), gu("c", "d")}, []ledger.Block{blk("c", "d")}, 4},
-		{"blocks add nobody", []ledger.Guarantee{gu("a", "b")}, []ledger.Block{blk("x", "y")}, 2},
-		{"self edges ignored", []ledger.Guarantee{gu("a", "a"), gu("a", "b"), gu("x", "x")}, nil, 2},
+		{"one edge", []ledger.Guarantee{grEdge("a", "b")}, nil, 2},
+		{"duplicates", []ledger.Guarantee{grEdge("a", "b"), grEdge("b", "a"), grEdge("b", "c")}, nil, 3},
+		{"blocked ends count", []ledger.Guarantee{grEdge("a", "b"), grEdge("c", "d")}, []ledger.Block{grBlock("c", "d")}, 4},
+		{"blocks add nobody", []ledger.Guarantee{grEdge("a", "b")}, []ledger.Block{grBlock("x", "y")}, 2},
+		{"self edges ignored", []ledger.Guarantee{grEdge("a", "a"), grEdge("a", "b"), grEdge("x", "x")}, nil, 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -141,7 +142,7 @@ func TestGraphMembers(t *testing.T) {
 func TestGraphChain(t *testing.T) {
 	// Two routes of length 3 from a to z: a-x-q-z and a-y-p-z. Listed so
 	// that the larger IDs come first.
-	twoRoutes := []ledger.Guarantee{gu("y", "a"), gu("p", "y"), gu("z", "p"), gu("a", "x"), gu("q", "x"), gu("q", "z")}
+	twoRoutes := []ledger.Guarantee{grEdge("y", "a"), grEdge("p", "y"), grEdge("z", "p"), grEdge("a", "x"), grEdge("q", "x"), grEdge("q", "z")}
 	tests := []struct {
 		name     string
 		gs       []ledger.Guarantee
@@ -150,32 +151,32 @@ func TestGraphChain(t *testing.T) {
 		chain    []string
 		distance int
 	}{
-		{"direct", []ledger.Guarantee{gu("a", "b")}, nil, "a", "b", []string{"a", "b"}, 1},
-		{"tie picks smaller ID", []ledger.Guarantee{gu("a", "c"), gu("c", "d"), gu("a", "b"), gu("b", "d")}, nil,
+		{"direct", []ledger.Guarantee{grEdge("a", "b")}, nil, "a", "b", []string{"a", "b"}, 1},
+		{"tie picks smaller ID", []ledger.Guarantee{grEdge("a", "c"), grEdge("c", "d"), grEdge("a", "b"), grEdge("b", "d")}, nil,
 			"a", "d", []string{"a", "b", "d"}, 2},
 		{"tie decided at first step", twoRoutes, nil, "a", "z", []string{"a", "x", "q", "z"}, 3},
 		{"tie decided at first step, reversed", twoRoutes, nil, "z", "a", []string{"z", "p", "y", "a"}, 3},
-		{"tie decided late", []ledger.Guarantee{gu("a", "b"), gu("b", "d"), gu("b", "c"), gu("c", "e"), gu("d", "e")}, nil,
+		{"tie decided late", []ledger.Guarantee{grEdge("a", "b"), grEdge("b", "d"), grEdge("b", "c"), grEdge("c", "e"), grEdge("d", "e")}, nil,
 			"a", "e", []string{"a", "b", "c", "e"}, 3},
-		{"shortest beats smaller", []ledger.Guarantee{gu("a", "b"), gu("b", "c"), gu("c", "z"), gu("a", "y"), gu("y", "z")}, nil,
+		{"shortest beats smaller", []ledger.Guarantee{grEdge("a", "b"), grEdge("b", "c"), grEdge("c", "z"), grEdge("a", "y"), grEdge("y", "z")}, nil,
 			"a", "z", []string{"a", "y", "z"}, 2},
-		{"block forces detour", []ledger.Guarantee{gu("a", "z"), gu("a", "m"), gu("m", "z")}, []ledger.Block{blk("z", "a")},
+		{"block forces detour", []ledger.Guarantee{grEdge("a", "z"), grEdge("a", "m"), grEdge("m", "z")}, []ledger.Block{grBlock("z", "a")},
 			"a", "z", []string{"a", "m", "z"}, 2},
-		{"blocked away", []ledger.Guarantee{gu("a", "b"), gu("b", "c")}, []ledger.Block{blk("c", "b")},
+		{"blocked away", []ledger.Guarantee{grEdge("a", "b"), grEdge("b", "c")}, []ledger.Block{grBlock("c", "b")},
 			"a", "c", nil, -1},
-		{"disconnected", []ledger.Guarantee{gu("a", "b"), gu("c", "d")}, nil, "a", "d", nil, -1},
-		{"same member", []ledger.Guarantee{gu("a", "b")}, nil, "a", "a", nil, 0},
-		{"unknown from", []ledger.Guarantee{gu("a", "b")}, nil, "q", "a", nil, -1},
-		{"unknown to", []ledger.Guarantee{gu("a", "b")}, nil, "a", "q", nil, -1},
-		{"same unknown", []ledger.Guarantee{gu("a", "b")}, nil, "q", "q", nil, 0},
+		{"disconnected", []ledger.Guarantee{grEdge("a", "b"), grEdge("c", "d")}, nil, "a", "d", nil, -1},
+		{"same member", []ledger.Guarantee{grEdge("a", "b")}, nil, "a", "a", nil, 0},
+		{"unknown from", []ledger.Guarantee{grEdge("a", "b")}, nil, "q", "a", nil, -1},
+		{"unknown to", []ledger.Guarantee{grEdge("a", "b")}, nil, "a", "q", nil, -1},
+		{"same unknown", []ledger.Guarantee{grEdge("a", "b")}, nil, "q", "q", nil, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			g := ledger.NewGraph(tt.gs, tt.bs)
-			if got := g.Chain(uid(tt.from), uid(tt.to)); !sameIDs(got, uids(tt.chain...)) {
-				t.Errorf("Chain = %v, want %v", got, uids(tt.chain...))
+			if got := g.Chain(grID(tt.from), grID(tt.to)); !grSameIDs(got, grIDs(tt.chain...)) {
+				t.Errorf("Chain = %v, want %v", got, grIDs(tt.chain...))
 			}
-			if got := g.Distance(uid(tt.from), uid(tt.to)); got != tt.distance {
+			if got := g.Distance(grID(tt.from), grID(tt.to)); got != tt.distance {
 				t.Errorf("Distance = %d, want %d", got, tt.distance)
 			}
 		})
@@ -184,30 +185,30 @@ func TestGraphChain(t *testing.T) {
 
 func TestGraphPledgeAndPool(t *testing.T) {
 	gs := []ledger.Guarantee{
-		gp("a", "b", eur(1000)),
-		gp("b", "a", eur(5000)), // same pair, larger pledge: the max counts
-		gp("a", "c", usd(2000)),
-		gp("c", "d", eur(500)),
-		gp("a", "e", eur(100000)), // blocked below: does not count
-		gp("d", "f", ledger.Amount{}),
-		gp("g", "g", eur(7)), // self edge: ignored
+		grPledge("a", "b", grEUR(1000)),
+		grPledge("b", "a", grEUR(5000)), // same pair, larger pledge: the max counts
+		grPledge("a", "c", grUSD(2000)),
+		grPledge("c", "d", grEUR(500)),
+		grPledge("a", "e", grEUR(100000)), // blocked below: does not count
+		grPledge("d", "f", ledger.Amount{}),
+		grPledge("g", "g", grEUR(7)), // self edge: ignored
 	}
-	g := ledger.NewGraph(gs, []ledger.Block{blk("e", "a")})
+	g := ledger.NewGraph(gs, []ledger.Block{grBlock("e", "a")})
 	pledges := []struct {
 		member string
 		want   []ledger.Amount
 	}{
-		{"a", []ledger.Amount{eur(5000), usd(2000)}},
-		{"b", []ledger.Amount{eur(5000)}},
-		{"c", []ledger.Amount{eur(500), usd(2000)}},
-		{"d", []ledger.Amount{eur(500)}},
+		{"a", []ledger.Amount{grEUR(5000), grUSD(2000)}},
+		{"b", []ledger.Amount{grEUR(5000)}},
+		{"c", []ledger.Amount{grEUR(500), grUSD(2000)}},
+		{"d", []ledger.Amount{grEUR(500)}},
 		{"e", nil},
 		{"f", nil}, // only a pledge without currency
 		{"g", nil},
 		{"q", nil},
 	}
 	for _, p := range pledges {
-		if got := g.PledgeOf(uid(p.member)); !sameAmounts(got, p.want) {
+		if got := g.PledgeOf(grID(p.member)); !grSameAmounts(got, p.want) {
 			t.Errorf("PledgeOf(%s) = %v, want %v", p.member, got, p.want)
 		}
 	}
@@ -215,38 +216,56 @@ func TestGraphPledgeAndPool(t *testing.T) {
 		member string
 		want   []ledger.Amount
 	}{
-		{"b", []ledger.Amount{eur(5000 + 500 + 500), usd(2000 + 2000)}},
-		{"a", []ledger.Amount{eur(5000 + 500 + 500), usd(2000)}},
-		{"f", []ledger.Amount{eur(5000 + 5000 + 500 + 500), usd(2000 + 2000)}},
+		{"b", []ledger.Amount{grEUR(5000 + 500 + 500), grUSD(2000 + 2000)}},
+		{"a", []ledger.Amount{grEUR(5000 + 500 + 500), grUSD(2000)}},
+		{"f", []ledger.Amount{grEUR(5000 + 5000 + 500 + 500), grUSD(2000 + 2000)}},
 		{"e", nil},
 		{"g", nil},
 		{"q", nil},
 	}
 	for _, p := range pools {
-		if got := g.Pool(uid(p.member)); !sameAmounts(got, p.want) {
+		if got := g.Pool(grID(p.member)); !grSameAmounts(got, p.want) {
 			t.Errorf("Pool(%s) = %v, want %v", p.member, got, p.want)
 		}
 	}
 }
 
-func TestGraphPoolSaturates(t *testing.T) {
-	big := eur(math.MaxInt64)
-	g := ledger.NewGraph([]ledger.Guarantee{gp("a", "b", big), gp("b", "c", big)}, nil)
-	want := []ledger.Amount{eur(math.MaxInt64)}
-	if got := g.Pool(uid("b")); !slices.Equal(got, want) {
-		t.Errorf("Pool = %v, want %v", got, want)
+func TestGraphPoolExactAndClamped(t *testing.T) {
+	const maxI, minI = math.MaxInt64, math.MinInt64
+	// A line a-b-c-d. b and c pledge the max of their two guarantees, so
+	// the pledges are a: max, b: max, c: -max, d: -max.
+	line := []ledger.Guarantee{
+		grPledge("a", "b", grEUR(maxI)), grPledge("b", "c", grEUR(minI)), grPledge("c", "d", grEUR(-maxI))}
+	tests := []struct {
+		name   string
+		gs     []ledger.Guarantee
+		member string
+		want   int64
+	}{
+		{"too big clamps", []ledger.Guarantee{grPledge("a", "b", grEUR(maxI)), grPledge("b", "c", grEUR(maxI))}, "b", maxI},
+		{"too small clamps", []ledger.Guarantee{grPledge("a", "b", grEUR(minI)), grPledge("b", "c", grEUR(minI))}, "b", minI},
+		{"exact though a partial sum overflows", line, "c", maxI}, // max + max - max
+		{"exact though partial sums underflow", line, "b", -maxI}, // max - max - max
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := ledger.NewGraph(tt.gs, nil).Pool(grID(tt.member))
+			if want := []ledger.Amount{grEUR(tt.want)}; !slices.Equal(got, want) {
+				t.Errorf("Pool = %v, want %v", got, want)
+			}
+		})
 	}
 }
 
 func TestGraphResultsAreCopies(t *testing.T) {
-	g := ledger.NewGraph([]ledger.Guarantee{gu("a", "b"), gu("b", "c")}, nil)
-	g.Direct(uid("b"))[0] = uid("zz")
-	g.PledgeOf(uid("b"))[0] = usd(1)
-	g.TrustList(uid("a")).Direct[0] = uid("zz")
-	if got := g.Direct(uid("b")); !slices.Equal(got, uids("a", "c")) {
+	g := ledger.NewGraph([]ledger.Guarantee{grEdge("a", "b"), grEdge("b", "c")}, nil)
+	g.Direct(grID("b"))[0] = grID("zz")
+	g.PledgeOf(grID("b"))[0] = grUSD(1)
+	g.TrustList(grID("a")).Direct[0] = grID("zz")
+	if got := g.Direct(grID("b")); !slices.Equal(got, grIDs("a", "c")) {
 		t.Errorf("Direct after mutation = %v", got)
 	}
-	if got := g.PledgeOf(uid("b")); !slices.Equal(got, []ledger.Amount{eur(1000)}) {
+	if got := g.PledgeOf(grID("b")); !slices.Equal(got, []ledger.Amount{grEUR(1000)}) {
 		t.Errorf("PledgeOf after mutation = %v", got)
 	}
 }
@@ -255,19 +274,19 @@ func TestGraphConcurrentReads(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 7))
 	var gs []ledger.Guarantee
 	for i := 1; i < 300; i++ {
-		gs = append(gs, gu(fmt.Sprint(i), fmt.Sprint(r.IntN(i))))
+		gs = append(gs, grEdge(fmt.Sprint(i), fmt.Sprint(r.IntN(i))))
 	}
 	g := ledger.NewGraph(gs, nil)
-	want := g.Chain(uid("299"), uid("0"))
-	wantTL := g.TrustList(uid("150")).All()
+	want := g.Chain(grID("299"), grID("0"))
+	wantTL := g.TrustList(grID("150")).All()
 	var wg sync.WaitGroup
 	for range 8 {
 		wg.Go(func() {
 			for range 50 {
-				if got := g.Chain(uid("299"), uid("0")); !slices.Equal(got, want) {
+				if got := g.Chain(grID("299"), grID("0")); !slices.Equal(got, want) {
 					t.Errorf("Chain = %v, want %v", got, want)
 				}
-				if got := g.TrustList(uid("150")).All(); !slices.Equal(got, wantTL) {
+				if got := g.TrustList(grID("150")).All(); !slices.Equal(got, wantTL) {
 					t.Errorf("TrustList differs")
 				}
 			}
@@ -282,11 +301,11 @@ type refGraph struct {
 	names   []ledger.UserID // every name, members or not
 	member  []bool
 	adj     [][]bool
-	dist    [][]int // refInf when unreachable
+	dist    [][]int // grInf when unreachable
 	pledges [][]ledger.Amount
 }
 
-const refInf = math.MaxInt32
+const grInf = math.MaxInt32
 
 // newRefGraph builds the reference for names and the given guarantees and blocks.
 func newRefGraph(names []ledger.UserID, gs []ledger.Guarantee, bs []ledger.Block) *refGraph {
@@ -315,16 +334,16 @@ func newRefGraph(names []ledger.UserID, gs []ledger.Guarantee, bs []ledger.Block
 		}
 		r.adj[x][y], r.adj[y][x] = true, true
 		if g.Pledge.Currency != "" {
-			r.pledges[x] = refMax(r.pledges[x], g.Pledge)
-			r.pledges[y] = refMax(r.pledges[y], g.Pledge)
+			r.pledges[x] = grRefMax(r.pledges[x], g.Pledge)
+			r.pledges[y] = grRefMax(r.pledges[y], g.Pledge)
 		}
 	}
 	r.floydWarshall()
 	return r
 }
 
-// refMax folds p into ps, keeping the largest amount per currency, sorted.
-func refMax(ps []ledger.Amount, p ledger.Amount) []ledger.Amount {
+// grRefMax folds p into ps, keeping the largest amount per currency, sorted.
+func grRefMax(ps []ledger.Amount, p ledger.Amount) []ledger.Amount {
 	for i := range ps {
 		if ps[i].Currency == p.Currency {
 			ps[i].Minor = max(ps[i].Minor, p.Minor)
@@ -332,18 +351,8 @@ func refMax(ps []ledger.Amount, p ledger.Amount) []ledger.Amount {
 		}
 	}
 	ps = append(ps, p)
-	slices.SortFunc(ps, func(a, b ledger.Amount) int { return compareStrings(string(a.Currency), string(b.Currency)) })
+	slices.SortFunc(ps, func(a, b ledger.Amount) int { return cmp.Compare(a.Currency, b.Currency) })
 	return ps
-}
-
-func compareStrings(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 func (r *refGraph) floydWarshall() {
@@ -356,14 +365,14 @@ func (r *refGraph) floydWarshall() {
 			case r.adj[i][j]:
 				r.dist[i][j] = 1
 			default:
-				r.dist[i][j] = refInf
+				r.dist[i][j] = grInf
 			}
 		}
 	}
 	for k := range n {
 		for i := range n {
 			for j := range n {
-				if r.dist[i][k] != refInf && r.dist[k][j] != refInf && r.dist[i][k]+r.dist[k][j] < r.dist[i][j] {
+				if r.dist[i][k] != grInf && r.dist[k][j] != grInf && r.dist[i][k]+r.dist[k][j] < r.dist[i][j] {
 					r.dist[i][j] = r.dist[i][k] + r.dist[k][j]
 				}
 			}
@@ -375,7 +384,7 @@ func (r *refGraph) floydWarshall() {
 func (r *refGraph) trustList(u int) (direct, indirect []ledger.UserID) {
 	var others []int
 	for v := range r.names {
-		if v != u && r.dist[u][v] != refInf {
+		if v != u && r.dist[u][v] != grInf {
 			others = append(others, v)
 		}
 	}
@@ -383,7 +392,7 @@ func (r *refGraph) trustList(u int) (direct, indirect []ledger.UserID) {
 		if r.dist[u][a] != r.dist[u][b] {
 			return r.dist[u][a] - r.dist[u][b]
 		}
-		return compareStrings(string(r.names[a]), string(r.names[b]))
+		return cmp.Compare(r.names[a], r.names[b])
 	})
 	for _, v := range others {
 		if r.dist[u][v] == 1 {
@@ -398,7 +407,7 @@ func (r *refGraph) trustList(u int) (direct, indirect []ledger.UserID) {
 // chain enumerates every shortest chain from u to v by depth-first search
 // over the shortest-path DAG and returns the lexicographically smallest.
 func (r *refGraph) chain(u, v int) []ledger.UserID {
-	if u == v || r.dist[u][v] == refInf {
+	if u == v || r.dist[u][v] == grInf {
 		return nil
 	}
 	var best []ledger.UserID
@@ -425,7 +434,7 @@ func (r *refGraph) chain(u, v int) []ledger.UserID {
 func (r *refGraph) pool(u int) []ledger.Amount {
 	var out []ledger.Amount
 	for v := range r.names {
-		if v == u || r.dist[u][v] == refInf {
+		if v == u || r.dist[u][v] == grInf {
 			continue
 		}
 		for _, p := range r.pledges[v] {
@@ -437,13 +446,13 @@ func (r *refGraph) pool(u int) []ledger.Amount {
 			}
 		}
 	}
-	slices.SortFunc(out, func(a, b ledger.Amount) int { return compareStrings(string(a.Currency), string(b.Currency)) })
+	slices.SortFunc(out, func(a, b ledger.Amount) int { return cmp.Compare(a.Currency, b.Currency) })
 	return out
 }
 
-// randomNames returns n distinct IDs whose sort order is unrelated to
+// randomGraphNames returns n distinct IDs whose sort order is unrelated to
 // their order in the slice.
-func randomNames(r *rand.Rand, n int) []ledger.UserID {
+func randomGraphNames(r *rand.Rand, n int) []ledger.UserID {
 	seen := map[ledger.UserID]bool{}
 	var names []ledger.UserID
 	for len(names) < n {
@@ -451,7 +460,7 @@ func randomNames(r *rand.Rand, n int) []ledger.UserID {
 		for i := range b {
 			b[i] = byte('a' + r.IntN(6))
 		}
-		u := uid(string(b))
+		u := grID(string(b))
 		if !seen[u] {
 			seen[u] = true
 			names = append(names, u)
@@ -487,7 +496,7 @@ func randomGraph(r *rand.Rand, names []ledger.UserID) ([]ledger.Guarantee, []led
 	for range r.IntN(n/2 + 1) {
 		x, y := names[r.IntN(n)], names[r.IntN(n)]
 		if r.IntN(10) == 0 {
-			y = uid("outsider")
+			y = grID("outsider")
 		}
 		bs = append(bs, ledger.Block{Blocker: x, Blocked: y})
 	}
@@ -501,21 +510,21 @@ func TestGraphMatchesReference(t *testing.T) {
 	}
 	for trial := range trials {
 		r := rand.New(rand.NewPCG(20240601, uint64(trial)))
-		names := randomNames(r, 2+r.IntN(39))
+		names := randomGraphNames(r, 2+r.IntN(39))
 		gs, bs := randomGraph(r, names)
 		g := ledger.NewGraph(gs, bs)
 		// The reference also knows one name that is nobody.
-		ref := newRefGraph(append(names, uid("nobody")), gs, bs)
-		if msg := checkAgainstReference(g, ref); msg != "" {
+		ref := newRefGraph(append(names, grID("nobody")), gs, bs)
+		if msg := checkGraphAgainstReference(g, ref); msg != "" {
 			t.Fatalf("trial %d (rand.NewPCG(20240601, %d)), %d names, %d guarantees, %d blocks: %s",
 				trial, trial, len(names), len(gs), len(bs), msg)
 		}
 	}
 }
 
-// checkAgainstReference compares every query for every member and pair; it
+// checkGraphAgainstReference compares every query for every member and pair; it
 // returns a description of the first difference, or "".
-func checkAgainstReference(g *ledger.Graph, ref *refGraph) string {
+func checkGraphAgainstReference(g *ledger.Graph, ref *refGraph) string {
 	members := 0
 	for _, m := range ref.member {
 		if m {
@@ -528,27 +537,27 @@ func checkAgainstReference(g *ledger.Graph, ref *refGraph) string {
 	for u, un := range ref.names {
 		direct, indirect := ref.trustList(u)
 		tl := g.TrustList(un)
-		if !sameIDs(tl.Direct, direct) || !sameIDs(tl.Indirect, indirect) || tl.Member != un {
+		if !grSameIDs(tl.Direct, direct) || !grSameIDs(tl.Indirect, indirect) || tl.Member != un {
 			return fmt.Sprintf("TrustList(%s) = %v, want direct %v indirect %v", un, tl, direct, indirect)
 		}
-		if got := g.Direct(un); !sameIDs(got, direct) {
+		if got := g.Direct(un); !grSameIDs(got, direct) {
 			return fmt.Sprintf("Direct(%s) = %v, want %v", un, got, direct)
 		}
-		if got := g.PledgeOf(un); !sameAmounts(got, ref.pledges[u]) {
+		if got := g.PledgeOf(un); !grSameAmounts(got, ref.pledges[u]) {
 			return fmt.Sprintf("PledgeOf(%s) = %v, want %v", un, got, ref.pledges[u])
 		}
-		if got, want := g.Pool(un), ref.pool(u); !sameAmounts(got, want) {
+		if got, want := g.Pool(un), ref.pool(u); !grSameAmounts(got, want) {
 			return fmt.Sprintf("Pool(%s) = %v, want %v", un, got, want)
 		}
 		for v, vn := range ref.names {
 			want := ref.dist[u][v]
-			if want == refInf {
+			if want == grInf {
 				want = -1
 			}
 			if got := g.Distance(un, vn); got != want {
 				return fmt.Sprintf("Distance(%s, %s) = %d, want %d", un, vn, got, want)
 			}
-			if got, want := g.Chain(un, vn), ref.chain(u, v); !sameIDs(got, want) {
+			if got, want := g.Chain(un, vn), ref.chain(u, v); !grSameIDs(got, want) {
 				return fmt.Sprintf("Chain(%s, %s) = %v, want %v", un, vn, got, want)
 			}
 		}

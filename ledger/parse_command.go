@@ -38,8 +38,8 @@ import (
 //	cmd.text_too_long     [MaxSOSRunes]         an sos text over the limit
 //	amount.*                                    from ParseAmount, for circle pledge
 //
-// For an unknown command word cmd.Verb is empty and cmd.Lang is a guess
-// from the word's script (LangRU for Cyrillic, LangEN for Latin) or "".
+// For an unknown command word cmd.Verb is empty and cmd.Lang is LangRU if
+// the word is Cyrillic, else "".
 func ParseCommand(body string, opt ParseOptions) (cmd Command, addressed bool, err error) {
 	message, text, addressed := address(body, opt)
 	if !addressed {
@@ -322,15 +322,12 @@ func firstToken(s string) (tok, after string, quoted bool) {
 	return tok, after, false
 }
 
-// scriptLang guesses the language of an unknown word from its letters.
+// scriptLang guesses the language of an unknown word: LangRU if it has a
+// Cyrillic letter, else "" (Latin letters say little: Russian speakers type
+// them too, and the bot remembers the language it infers).
 func scriptLang(word string) Lang {
-	for _, r := range word {
-		switch {
-		case unicode.Is(unicode.Cyrillic, r):
-			return LangRU
-		case unicode.Is(unicode.Latin, r):
-			return LangEN
-		}
+	if strings.IndexFunc(word, func(r rune) bool { return unicode.Is(unicode.Cyrillic, r) }) >= 0 {
+		return LangRU
 	}
 	return ""
 }

@@ -211,10 +211,10 @@ func TestParseCommandErrors(t *testing.T) {
 	}{
 		{"!ex " + strings.Repeat("x", 4000), room, "", "", "cmd.too_long", []any{ledger.MaxCommandRunes}},
 		{strings.Repeat("ж", 4001), direct, "", "", "cmd.too_long", []any{ledger.MaxCommandRunes}},
-		{"!ex frobnicate", room, "", ledger.LangEN, "cmd.unknown", []any{"frobnicate"}},
+		{"!ex frobnicate", room, "", "", "cmd.unknown", []any{"frobnicate"}},
 		{"!ex Фигня", room, "", ledger.LangRU, "cmd.unknown", []any{"Фигня"}},
 		{"!ex 123", room, "", "", "cmd.unknown", []any{"123"}},
-		{"hello bot", direct, "", ledger.LangEN, "cmd.unknown", []any{"hello"}},
+		{"hello bot", direct, "", "", "cmd.unknown", []any{"hello"}},
 		{"!ex help me", room, ledger.VerbHelp, ledger.LangEN, "cmd.unknown", []any{"me"}},
 		{"!ex помощь мне", room, ledger.VerbHelp, ledger.LangRU, "cmd.unknown", []any{"мне"}},
 		{"!ex circle", room, ledger.VerbCircle, ledger.LangEN, "cmd.usage", []any{ledger.VerbCircle}},

@@ -73,7 +73,10 @@ CREATE TABLE guarantees (
 	created_by      id_text NOT NULL,
 	created_at      BIGINT  NOT NULL,
 	PRIMARY KEY (a, b)
+-- only: postgres
 );
+-- only: sqlite
+) WITHOUT ROWID; -- stored in (a, b) order: Guarantees reads it as is
 CREATE INDEX guarantees_b_idx ON guarantees (b);
 
 CREATE TABLE blocks (

@@ -1,0 +1,206 @@
+package main
+
+import (
+	"fmt"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/exodus-matrix/exodus/ledger"
+)
+
+// Config is the whole configuration file.
+type Config struct {
+	Homeserver struct {
+		Address string `yaml:"address"`
+		Domain  string `yaml:"domain"`
+	} `yaml:"homeserver"`
+	AppService struct {
+		Address        string `yaml:"address"`
+		Hostname       string `yaml:"hostname"`
+		Port           uint16 `yaml:"port"`
+		ID             string `yaml:"id"`
+		BotLocalpart   string `yaml:"bot_localpart"`
+		BotDisplayname string `yaml:"bot_displayname"`
+		ASToken        string `yaml:"as_token"`
+		HSToken        string `yaml:"hs_token"`
+	} `yaml:"appservice"`
+	Bot struct {
+		Prefix            string   `yaml:"prefix"`
+		CommandsPerMinute int      `yaml:"commands_per_minute"`
+		OtherBots         []string `yaml:"other_bots"`
+	} `yaml:"bot"`
+	Ledger struct {
+		DefaultPledge string `yaml:"default_pledge"`
+		DefaultLang   string `yaml:"default_lang"`
+		InviteTTL     string `yaml:"invite_ttl"`
+		CodeTTL       string `yaml:"code_ttl"`
+		SOSLimit      int    `yaml:"sos_limit"`
+		SOSWindow     string `yaml:"sos_window"`
+	} `yaml:"ledger"`
+	Database struct {
+		Type         string `yaml:"type"`
+		URI          string `yaml:"uri"`
+		MaxOpenConns int    `yaml:"max_open_conns"`
+		MaxIdleConns int    `yaml:"max_idle_conns"`
+	} `yaml:"database"`
+	Logging struct {
+		MinLevel string `yaml:"min_level"`
+		Format   string `yaml:"format"`
+	} `yaml:"logging"`
+
+	// Parsed values, filled by Validate.
+	rules     ledger.Config
+	otherBots []*regexp.Regexp
+}
+
+// LoadConfig reads and validates a configuration file.
+func LoadConfig(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("failed to read config: %w", err)
+	}
+	var cfg Config
+	if err := yaml.Unmarshal(data, &cfg); err != nil {
+		return nil, fmt.Errorf("failed to parse config %s: %w", path, err)
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	return &cfg, nil
+}
+
+// keyError names the key that is wrong and what is expected there.
+func keyError(key, expected string, got any) error {
+	return fmt.Errorf("%s: expected %s, got %q", key, expected, fmt.Sprint(got))
+}
+
+// Validate checks every value and fills in the parsed ones; the first
+// problem found is returned, naming its key.
+func (c *Config) Validate() error {
+	checks := []func() error{c.validateHomeserver, c.validateAppService, c.validateBot, c.validateLedger, c.validateDatabase, c.validateLogging}
+	for _, check := range checks {
+		if err := check(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func validURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
+
+func (c *Config) validateHomeserver() error {
+	if !validURL(c.Homeserver.Address) {
+		return keyError("homeserver.address", "an http(s) URL such as http://127.0.0.1:8008", c.Homeserver.Address)
+	}
+	if c.Homeserver.Domain == "" || strings.ContainsAny(c.Homeserver.Domain, " /@") {
+		return keyError("homeserver.domain", "the homeserver's server_name, such as example.org", c.Homeserver.Domain)
+	}
+	return nil
+}
+
+var localpartRe = regexp.MustCompile(`^[a-z0-9._=/+-]+$`)
+
+func (c *Config) validateAppService() error {
+	as := &c.AppService
+	switch {
+	case !validURL(as.Address):
+		return keyError("appservice.address", "the http(s) URL where the homeserver reaches the bot", as.Address)
+	case as.Hostname == "":
+		return keyError("appservice.hostname", "an address to listen on, such as 127.0.0.1 or 0.0.0.0", as.Hostname)
+	case as.Port == 0:
+		return keyError("appservice.port", "a TCP port from 1 to 65535", as.Port)
+	case as.ID == "":
+		return keyError("appservice.id", "a non-empty appservice ID", as.ID)
+	case !localpartRe.MatchString(as.BotLocalpart):
+		return keyError("appservice.bot_localpart", "a Matrix localpart (lower-case letters, digits, ._=/+-)", as.BotLocalpart)
+	case len(as.ASToken) < 16 || as.ASToken == "generate":
+		return keyError("appservice.as_token", "a random token of at least 16 characters (run exodus -g)", as.ASToken)
+	case len(as.HSToken) < 16 || as.HSToken == "generate":
+		return keyError("appservice.hs_token", "a random token of at least 16 characters (run exodus -g)", as.HSToken)
+	}
+	return nil
+}
+
+func (c *Config) validateBot() error {
+	if c.Bot.Prefix == "" || strings.ContainsAny(c.Bot.Prefix, " \t\n") || len(c.Bot.Prefix) > 16 {
+		return keyError("bot.prefix", "1 to 16 characters without spaces, such as !ex", c.Bot.Prefix)
+	}
+	if c.Bot.CommandsPerMinute < 1 || c.Bot.CommandsPerMinute > 600 {
+		return keyError("bot.commands_per_minute", "a number from 1 to 600", c.Bot.CommandsPerMinute)
+	}
+	c.otherBots = nil
+	for i, s := range c.Bot.OtherBots {
+		re, err := regexp.Compile(s)
+		if err != nil {
+			return keyError(fmt.Sprintf("bot.other_bots[%d]", i), "a regular expression", s)
+		}
+		c.otherBots = append(c.otherBots, re)
+	}
+	return nil
+}
+
+func (c *Config) validateLedger() error {
+	l := &c.Ledger
+	rules := ledger.DefaultConfig()
+	pledge, err := ledger.ParseAmount(l.DefaultPledge, "EUR")
+	if err != nil {
+		return keyError("ledger.default_pledge", "an amount with a currency, such as 100 EUR", l.DefaultPledge)
+	}
+	rules.DefaultPledge = pledge
+	lang, ok := ledger.ParseLang(l.DefaultLang)
+	if !ok {
+		return keyError("ledger.default_lang", "en or ru", l.DefaultLang)
+	}
+	rules.DefaultLang = lang
+	durations := []struct {
+		key, val string
+		into     *time.Duration
+	}{{"ledger.invite_ttl", l.InviteTTL, &rules.InviteTTL}, {"ledger.code_ttl", l.CodeTTL, &rules.CodeTTL}, {"ledger.sos_window", l.SOSWindow, &rules.SOSWindow}}
+	for _, d := range durations {
+		v, err := time.ParseDuration(d.val)
+		if err != nil || v < time.Minute || v > 365*24*time.Hour {
+			return keyError(d.key, "a duration from 1m to 8760h, such as 168h", d.val)
+		}
+		*d.into = v
+	}
+	if l.SOSLimit < 1 || l.SOSLimit > 100 {
+		return keyError("ledger.sos_limit", "a number from 1 to 100", l.SOSLimit)
+	}
+	rules.SOSLimit = l.SOSLimit
+	c.rules = rules
+	return nil
+}
+
+func (c *Config) validateDatabase() error {
+	d := &c.Database
+	if d.Type != "sqlite3-fk-wal" && d.Type != "postgres" {
+		return keyError("database.type", "sqlite3-fk-wal or postgres", d.Type)
+	}
+	if d.URI == "" {
+		return keyError("database.uri", "a database URI, such as file:exodus.db?_txlock=immediate", d.URI)
+	}
+	if d.MaxOpenConns < 1 || d.MaxIdleConns < 0 || d.MaxIdleConns > d.MaxOpenConns {
+		return keyError("database.max_open_conns", "at least 1, and max_idle_conns from 0 to max_open_conns", d.MaxOpenConns)
+	}
+	return nil
+}
+
+func (c *Config) validateLogging() error {
+	switch c.Logging.MinLevel {
+	case "trace", "debug", "info", "warn", "error":
+	default:
+		return keyError("logging.min_level", "trace, debug, info, warn or error", c.Logging.MinLevel)
+	}
+	if c.Logging.Format != "pretty" && c.Logging.Format != "json" {
+		return keyError("logging.format", "pretty or json", c.Logging.Format)
+	}
+	return nil
+}

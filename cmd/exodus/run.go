@@ -1,0 +1,135 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"regexp"
+	"strconv"
+	"time"
+
+	"github.com/rs/zerolog"
+	"go.mau.fi/util/dbutil"
+	"maunium.net/go/mautrix/appservice"
+	"maunium.net/go/mautrix/sqlstatestore"
+
+	"github.com/exodus-matrix/exodus/bot"
+	"github.com/exodus-matrix/exodus/ledger"
+	"github.com/exodus-matrix/exodus/store"
+)
+
+// newLogger builds the one logger of the process from the config.
+func newLogger(cfg *Config) zerolog.Logger {
+	level, err := zerolog.ParseLevel(cfg.Logging.MinLevel)
+	if err != nil {
+		level = zerolog.InfoLevel
+	}
+	var log zerolog.Logger
+	if cfg.Logging.Format == "json" {
+		log = zerolog.New(os.Stderr)
+	} else {
+		log = zerolog.New(zerolog.ConsoleWriter{Out: os.Stderr, TimeFormat: time.DateTime})
+	}
+	return log.Level(level).With().Timestamp().Logger()
+}
+
+// run wires the store, the ledger, the appservice and the bot, and serves
+// until ctx ends.
+func run(ctx context.Context, cfg *Config) error {
+	log := newLogger(cfg)
+	ctx = log.WithContext(ctx)
+	st, err := store.Open(ctx, store.Config{Type: cfg.Database.Type, URI: cfg.Database.URI,
+		MaxOpenConns: cfg.Database.MaxOpenConns, MaxIdleConns: cfg.Database.MaxIdleConns}, log)
+	if err != nil {
+		return fmt.Errorf("failed to open the database: %w", err)
+	}
+	defer st.Close()
+	stateStore := sqlstatestore.NewSQLStateStore(st.DB(), dbutil.ZeroLogger(log.With().Str("db_section", "matrix_state").Logger()), false)
+	if err := stateStore.Upgrade(ctx); err != nil {
+		return fmt.Errorf("failed to upgrade the Matrix state store: %w", err)
+	}
+	as, err := appservice.CreateFull(appservice.CreateOpts{
+		Registration:     registrationFromConfig(cfg),
+		HomeserverDomain: cfg.Homeserver.Domain,
+		HomeserverURL:    cfg.Homeserver.Address,
+		HostConfig:       appservice.HostConfig{Hostname: cfg.AppService.Hostname, Port: cfg.AppService.Port},
+		StateStore:       stateStore,
+	})
+	if err != nil {
+		return fmt.Errorf("failed to create the appservice: %w", err)
+	}
+	as.Log = log.With().Str("component", "appservice").Logger()
+	intent := as.BotIntent()
+	svc := ledger.NewService(st, ledger.SystemClock{}, cfg.rules)
+	botUsers := append([]*regexp.Regexp{regexp.MustCompile("^@" + regexp.QuoteMeta(cfg.AppService.BotLocalpart) + ":")}, cfg.otherBots...)
+	b := bot.New(bot.Config{UserID: intent.UserID, Prefix: cfg.Bot.Prefix, BotUsers: botUsers,
+		CommandsPerMinute: cfg.Bot.CommandsPerMinute}, intent, svc)
+	intake := bot.NewIntake(st, cfg.AppService.HSToken, b, stateStore, ledger.SystemClock{})
+
+	mux := http.NewServeMux()
+	intake.Register(mux)
+	mux.Handle("/", as.Router)
+	addr := net.JoinHostPort(cfg.AppService.Hostname, strconv.Itoa(int(cfg.AppService.Port)))
+	srv := &http.Server{Addr: addr, Handler: withLogger(mux, log), ReadHeaderTimeout: 10 * time.Second}
+	errs := make(chan error, 2)
+	go func() {
+		log.Info().Str("address", addr).Msg("Listening for the homeserver")
+		if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errs <- fmt.Errorf("failed to serve: %w", err)
+		}
+	}()
+	if err := registerBot(ctx, intent, cfg.AppService.BotDisplayname); err != nil {
+		return err
+	}
+	as.Ready = true
+	go func() { errs <- intake.Run(ctx) }()
+	log.Info().Str("bot", intent.UserID.String()).Msg("Exodus is running")
+	select {
+	case <-ctx.Done():
+	case err = <-errs:
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_ = srv.Shutdown(shutdown)
+	log.Info().Msg("Exodus stopped")
+	if err != nil && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	return nil
+}
+
+// registerBot makes sure the bot user exists, retrying while the homeserver
+// starts, and sets its display name.
+func registerBot(ctx context.Context, intent *appservice.IntentAPI, name string) error {
+	log := zerolog.Ctx(ctx)
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		err := intent.EnsureRegistered(ctx)
+		if err == nil {
+			break
+		}
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			return fmt.Errorf("failed to register the bot user with the homeserver: %w", err)
+		}
+		log.Warn().Err(err).Msg("Homeserver not answering yet; retrying")
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(2 * time.Second):
+		}
+	}
+	if err := intent.SetDisplayName(ctx, name); err != nil {
+		log.Warn().Err(err).Msg("Failed to set the bot's display name")
+	}
+	return nil
+}
+
+// withLogger puts the logger into each request's context.
+func withLogger(h http.Handler, log zerolog.Logger) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeHTTP(w, r.WithContext(log.WithContext(r.Context())))
+	})
+}

@@ -1,0 +1,259 @@
+// Package stack runs the whole system locally: a real Dendrite homeserver
+// and the exodus binary as its appservice. The end-to-end tests and the demo
+// use it.
+package stack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"time"
+
+	"gopkg.in/yaml.v3"
+	"maunium.net/go/mautrix/id"
+
+	"github.com/exodus-matrix/exodus"
+	"github.com/exodus-matrix/exodus/internal/devnet"
+)
+
+// Options configure Start.
+type Options struct {
+	// Dir holds the homeserver's and the bot's files. Required.
+	Dir string
+	// ServerName is the homeserver's name; default "localhost".
+	ServerName string
+	// HSPort and BotPort are the loopback ports; 0 picks free ones.
+	HSPort, BotPort int
+	// BotLog receives the bot's log; default Dir/exodus.log.
+	BotLog io.Writer
+	// Settings are extra config values for the bot, by dotted key
+	// (e.g. "ledger.sos_limit": 1).
+	Settings map[string]any
+}
+
+// Stack is a running homeserver with the bot attached.
+type Stack struct {
+	HS *devnet.Homeserver
+	// BotID is the bot's Matrix user.
+	BotID id.UserID
+	// BotURL is where the bot listens for the homeserver.
+	BotURL string
+	// ConfigPath, RegistrationPath and DBPath are the bot's files.
+	ConfigPath, RegistrationPath, DBPath string
+	// HSToken is the token the homeserver presents to the bot.
+	HSToken string
+
+	binary string
+	botLog io.Writer
+	mu     sync.Mutex
+	bot    *exec.Cmd
+	botEnd chan struct{}
+}
+
+var buildOnce struct {
+	sync.Mutex
+	path string
+}
+
+// BuildExodus builds the exodus binary once per process into <repo>/bin.
+func BuildExodus(ctx context.Context) (string, error) {
+	buildOnce.Lock()
+	defer buildOnce.Unlock()
+	if buildOnce.path != "" {
+		return buildOnce.path, nil
+	}
+	root, err := devnet.RepoRoot()
+	if err != nil {
+		return "", err
+	}
+	out := filepath.Join(root, "bin", "exodus")
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", out, "./cmd/exodus")
+	cmd.Dir = root
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("failed to build exodus: %w\n%s", err, msg)
+	}
+	buildOnce.path = out
+	return out, nil
+}
+
+// Start builds what is missing, writes the bot's config and registration
+// (with `exodus -g`), starts Dendrite with the registration, then the bot,
+// and waits until the bot is ready.
+func Start(ctx context.Context, opt Options) (*Stack, error) {
+	if opt.Dir == "" {
+		return nil, errors.New("stack: Options.Dir is required")
+	}
+	if opt.ServerName == "" {
+		opt.ServerName = "localhost"
+	}
+	var err error
+	for _, p := range []*int{&opt.HSPort, &opt.BotPort} {
+		if *p == 0 {
+			if *p, err = freePort(); err != nil {
+				return nil, err
+			}
+		}
+	}
+	s := &Stack{botLog: opt.BotLog}
+	if s.binary, err = BuildExodus(ctx); err != nil {
+		return nil, err
+	}
+	if err := s.configure(ctx, opt); err != nil {
+		return nil, err
+	}
+	s.HS, err = devnet.Start(ctx, devnet.Options{Dir: filepath.Join(opt.Dir, "dendrite"), ServerName: opt.ServerName,
+		Port: opt.HSPort, Registrations: []string{s.RegistrationPath}})
+	if err != nil {
+		return nil, err
+	}
+	if err := s.StartBot(ctx); err != nil {
+		s.Stop()
+		return nil, err
+	}
+	return s, nil
+}
+
+// configure writes config.yaml from the example and runs `exodus -g`.
+func (s *Stack) configure(ctx context.Context, opt Options) error {
+	if err := os.MkdirAll(opt.Dir, 0o755); err != nil {
+		return fmt.Errorf("stack: %w", err)
+	}
+	dir, _ := filepath.Abs(opt.Dir)
+	s.ConfigPath = filepath.Join(dir, "config.yaml")
+	s.RegistrationPath = filepath.Join(dir, "registration.yaml")
+	s.DBPath = filepath.Join(dir, "exodus.db")
+	s.BotURL = "http://127.0.0.1:" + strconv.Itoa(opt.BotPort)
+	s.BotID = id.NewUserID("exodus", opt.ServerName)
+	settings := map[string]any{
+		"homeserver.address": "http://127.0.0.1:" + strconv.Itoa(opt.HSPort),
+		"homeserver.domain":  opt.ServerName,
+		"appservice.address": s.BotURL,
+		"appservice.port":    opt.BotPort,
+		"database.uri":       "file:" + s.DBPath + "?_txlock=immediate",
+		"logging.min_level":  "debug",
+	}
+	for k, v := range opt.Settings {
+		settings[k] = v
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(exodus.ExampleConfig, &doc); err != nil {
+		return fmt.Errorf("stack: %w", err)
+	}
+	for k, v := range settings {
+		if err := devnet.SetYAMLPath(&doc, k, v); err != nil {
+			return fmt.Errorf("stack: %s: %w", k, err)
+		}
+	}
+	data, err := yaml.Marshal(&doc)
+	if err != nil {
+		return fmt.Errorf("stack: %w", err)
+	}
+	if err := os.WriteFile(s.ConfigPath, data, 0o600); err != nil {
+		return fmt.Errorf("stack: %w", err)
+	}
+	out, err := exec.CommandContext(ctx, s.binary, "-g", "-c", s.ConfigPath, "-r", s.RegistrationPath).CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("stack: exodus -g: %w\n%s", err, out)
+	}
+	var cfg struct {
+		AppService struct {
+			HSToken string `yaml:"hs_token"`
+		} `yaml:"appservice"`
+	}
+	data, err = os.ReadFile(s.ConfigPath)
+	if err == nil {
+		err = yaml.Unmarshal(data, &cfg)
+	}
+	s.HSToken = cfg.AppService.HSToken
+	return err
+}
+
+// StartBot starts the exodus process (again, after StopBot) and waits until
+// it answers ready.
+func (s *Stack) StartBot(ctx context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.bot != nil {
+		return errors.New("stack: the bot is running")
+	}
+	logw := s.botLog
+	if logw == nil {
+		f, err := os.OpenFile(filepath.Join(filepath.Dir(s.ConfigPath), "exodus.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+		if err != nil {
+			return fmt.Errorf("stack: %w", err)
+		}
+		logw = f
+	}
+	cmd := exec.Command(s.binary, "-c", s.ConfigPath)
+	cmd.Stdout, cmd.Stderr = logw, logw
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("stack: failed to start exodus: %w", err)
+	}
+	end := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(end) }()
+	s.bot, s.botEnd = cmd, end
+	return waitReady(ctx, s.BotURL+"/_matrix/mau/ready", end)
+}
+
+// StopBot stops the exodus process (SIGTERM, then kill after 10 s).
+func (s *Stack) StopBot() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.bot == nil {
+		return
+	}
+	_ = s.bot.Process.Signal(os.Interrupt)
+	select {
+	case <-s.botEnd:
+	case <-time.After(10 * time.Second):
+		_ = s.bot.Process.Kill()
+		<-s.botEnd
+	}
+	s.bot = nil
+}
+
+// Stop stops the bot and the homeserver.
+func (s *Stack) Stop() {
+	s.StopBot()
+	if s.HS != nil {
+		_ = s.HS.Stop()
+	}
+}
+
+func waitReady(ctx context.Context, url string, exited <-chan struct{}) error {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	for {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		select {
+		case <-exited:
+			return errors.New("stack: exodus exited before it was ready (see exodus.log)")
+		case <-ctx.Done():
+			return fmt.Errorf("stack: exodus not ready: %w", ctx.Err())
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, fmt.Errorf("stack: %w", err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
