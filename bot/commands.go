@@ -78,20 +78,17 @@ func (b *Bot) handleMessage(ctx context.Context, evt *event.Event) error {
 	return nil
 }
 
-// replyLang is the language to answer a member in: theirs if they chose
-// one, else the language of the word they typed (remembered), else the default.
+// replyLang is the language to answer a command in: the language of the
+// command word the member typed (remembered as theirs if they have none
+// yet), else the member's language, else the default.
 func (b *Bot) replyLang(ctx context.Context, u id.UserID, typed ledger.Lang) ledger.Lang {
-	m, err := b.ledger.Member(ctx, ledger.UserID(u))
-	if err == nil && m.Lang != "" {
-		return m.Lang
-	}
 	if typed != "" {
 		if err := b.ledger.InferLang(ctx, ledger.UserID(u), typed); err != nil {
 			zerolog.Ctx(ctx).Warn().Err(err).Msg("Failed to remember a member's language")
 		}
 		return typed
 	}
-	return b.ledger.Config().DefaultLang
+	return b.ledger.LangOf(ctx, ledger.UserID(u))
 }
 
 // mentions are the users a message mentions, the bot excluded.

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"maunium.net/go/mautrix"
 	"maunium.net/go/mautrix/event"
 	"maunium.net/go/mautrix/id"
 
@@ -152,3 +153,5 @@ func joinInvite(t *testing.T, u *devnet.User, from id.UserID) id.RoomID {
 	}
 	return room
 }
+
+func inviteReq(u id.UserID) *mautrix.ReqInviteUser { return &mautrix.ReqInviteUser{UserID: u} }

@@ -132,7 +132,7 @@ func (s *Store) Close() error {
 // fn's error is returned unchanged (after rollback).
 func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
 	err := s.db.DoTxn(ctx, nil, fn)
-	if err != nil && errors.Is(err, dbutil.ErrTxn) {
+	if errors.Is(err, dbutil.ErrTxnBegin) || errors.Is(err, dbutil.ErrTxnCommit) {
 		return fmt.Errorf("failed to run transaction: %w", err)
 	}
 	return err

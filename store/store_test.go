@@ -17,6 +17,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/exodus-matrix/exodus/ledger"
 	"github.com/exodus-matrix/exodus/store"
 )
 
@@ -62,6 +63,26 @@ func TestSQLiteReopen(t *testing.T) {
 	defer s2.Close()
 	if fresh, err := s2.MarkApplied(ctx, "$e1", at(0)); err != nil || fresh {
 		t.Fatalf("MarkApplied after reopen = %v, %v; want false, nil", fresh, err)
+	}
+}
+
+// TestClosed checks that a closed store fails cleanly.
+func TestClosed(t *testing.T) {
+	ctx := context.Background()
+	s, err := store.Open(ctx, sqliteConfig(t), zerolog.Nop())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	err = s.InTx(ctx, func(context.Context) error { return nil })
+	if err == nil || !strings.HasPrefix(err.Error(), "failed to run transaction") {
+		t.Errorf("InTx on a closed store = %v", err)
+	}
+	_, err = s.GetMember(ctx, alice)
+	if err == nil || ledger.ErrorCode(err) != ledger.EInternal {
+		t.Errorf("GetMember on a closed store = %v; want an internal error", err)
 	}
 }
 
@@ -248,6 +269,7 @@ func runSuite(t *testing.T, open func(t *testing.T) *store.Store) {
 		{"InTxConcurrent", testInTxConcurrent},
 		{"Inbox", testInbox},
 		{"InboxInTx", testInboxInTx},
+		{"StateStoreSharesDB", testStateStoreSharesDB},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { c.fn(t, open(t)) })

@@ -1,0 +1,51 @@
+package e2e_test
+
+import (
+	"testing"
+)
+
+// TestBadCommandsGetClearAnswers checks that malformed and unknown commands
+// are answered with what was understood and what to type, in the member's
+// language.
+func TestBadCommandsGetClearAnswers(t *testing.T) {
+	alice := member(t, "alice")
+	dm := openDM(t, alice)
+	cases := []struct{ say, want string }{
+		{"frobnicate", "don't know the command `frobnicate`"},
+		{"chain bob", "is not a Matrix user ID"},
+		{"chain bob", "!ex chain @user:server"},
+		{"lang klingon", "choose ru or en"},
+		{"circle here", "direct chat cannot be a circle"},
+		{"invite @bob:localhost", "not a circle"},
+		{"accept NOPE-CODE", "is unknown"},
+		{"chain " + alice.ID.String(), "That is you"},
+		{"sos help me", "trust list is empty"},
+	}
+	for _, c := range cases {
+		mustContain(t, say(t, alice, dm, c.say), c.want)
+	}
+	// Russian words get Russian answers; a language-neutral command ("?")
+	// is answered in the language the member chose.
+	mustContain(t, say(t, alice, dm, "цепочка кто-то"), "не идентификатор пользователя Matrix", "!ex цепочка @user:server")
+	mustContain(t, say(t, alice, dm, "список"), "трастовый список пуст")
+	mustContain(t, say(t, alice, dm, "?"), "Commands")
+	mustContain(t, say(t, alice, dm, "язык ru"), "по-русски")
+	mustContain(t, say(t, alice, dm, "?"), "Команды")
+}
+
+// TestEncryptedRoom checks that in an encrypted room the bot says it cannot
+// read it and opens an unencrypted direct chat where commands work.
+func TestEncryptedRoom(t *testing.T) {
+	carol := member(t, "carol")
+	room, err := carol.CreateRoom(testCtx(t), "secret", nil, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := carol.Client.InviteUser(testCtx(t), room, inviteReq(env.BotID)); err != nil {
+		t.Fatal(err)
+	}
+	botSays(t, carol, room, "cannot read encrypted messages")
+	dm := joinInvite(t, carol, env.BotID)
+	botSays(t, carol, dm, "Here I can read you")
+	mustContain(t, say(t, carol, dm, "help"), "Commands")
+}
