@@ -1,0 +1,40 @@
+# Exodus: the two commands are `make demo` (run everything locally) and
+# `make test` (run every test). Everything else is a helper.
+GO ?= go
+
+.PHONY: demo test build tools vet unit e2e postgres-test bench fuzz clean
+
+## demo: build everything, start Dendrite, the bot and a demo circle; print how to connect.
+demo:
+	$(GO) run ./cmd/exodus-demo
+
+## test: every test — vet, unit and property tests, fuzz seeds, end-to-end on Dendrite, and the store suite on Postgres.
+test: vet
+	$(GO) test -count=1 ./...
+	bash scripts/with-postgres.sh $(GO) test -count=1 -run '^TestPostgres$$' ./store/
+
+build:
+	CGO_ENABLED=1 $(GO) build -o bin/exodus ./cmd/exodus
+
+tools:
+	bash tools/dendrite/build.sh
+
+vet:
+	$(GO) vet ./...
+
+e2e:
+	$(GO) test -count=1 -v ./e2e/
+
+## bench: the benchmarks quoted in docs/performance.md.
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 20x ./ledger/ ./store/ ./bot/
+
+## fuzz: run each fuzzer for a while (FUZZTIME=30s by default).
+FUZZTIME ?= 30s
+fuzz:
+	$(GO) test ./ledger/ -run '^$$' -fuzz '^FuzzParseAmount$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./ledger/ -run '^$$' -fuzz '^FuzzParseUserID$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./ledger/ -run '^$$' -fuzz '^FuzzParseCommand$$' -fuzztime $(FUZZTIME)
+
+clean:
+	rm -rf bin .demo tools/dendrite/bin

@@ -1,0 +1,125 @@
+package bot_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+	"maunium.net/go/mautrix"
+	"maunium.net/go/mautrix/event"
+	"maunium.net/go/mautrix/id"
+
+	"github.com/exodus-matrix/exodus/bot"
+	"github.com/exodus-matrix/exodus/ledger"
+	"github.com/exodus-matrix/exodus/store"
+)
+
+// fakeClient records what the bot sends instead of talking to a homeserver.
+type fakeClient struct {
+	mu   sync.Mutex
+	n    int
+	sent []sentMessage
+}
+
+type sentMessage struct {
+	Room    id.RoomID
+	Content map[string]any
+}
+
+func (f *fakeClient) record(room id.RoomID, content any) id.EventID {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.n++
+	data, _ := json.Marshal(content)
+	var m map[string]any
+	_ = json.Unmarshal(data, &m)
+	f.sent = append(f.sent, sentMessage{Room: room, Content: m})
+	return id.EventID(fmt.Sprintf("$bot%d", f.n))
+}
+
+func (f *fakeClient) messages() []sentMessage {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]sentMessage(nil), f.sent...)
+}
+
+func (f *fakeClient) SendMessageEvent(_ context.Context, room id.RoomID, _ event.Type, content any, _ ...mautrix.ReqSendEvent) (*mautrix.RespSendEvent, error) {
+	return &mautrix.RespSendEvent{EventID: f.record(room, content)}, nil
+}
+
+func (f *fakeClient) SendStateEvent(_ context.Context, room id.RoomID, _ event.Type, _ string, _ any, _ ...mautrix.ReqSendEvent) (*mautrix.RespSendEvent, error) {
+	return &mautrix.RespSendEvent{EventID: "$state"}, nil
+}
+
+func (f *fakeClient) CreateRoom(context.Context, *mautrix.ReqCreateRoom) (*mautrix.RespCreateRoom, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.n++
+	return &mautrix.RespCreateRoom{RoomID: id.RoomID(fmt.Sprintf("!room%d:test", f.n))}, nil
+}
+
+func (f *fakeClient) JoinRoomByID(_ context.Context, room id.RoomID, _ ...map[string]any) (*mautrix.RespJoinRoom, error) {
+	return &mautrix.RespJoinRoom{RoomID: room}, nil
+}
+
+func (f *fakeClient) InviteUser(context.Context, id.RoomID, *mautrix.ReqInviteUser, ...map[string]any) (*mautrix.RespInviteUser, error) {
+	return &mautrix.RespInviteUser{}, nil
+}
+
+func (f *fakeClient) JoinedMembers(context.Context, id.RoomID) (*mautrix.RespJoinedMembers, error) {
+	return &mautrix.RespJoinedMembers{Joined: map[id.UserID]mautrix.JoinedMember{"@a:test": {}, "@b:test": {}, "@exodus:test": {}}}, nil
+}
+
+func (f *fakeClient) StateEvent(context.Context, id.RoomID, event.Type, string, any) error {
+	return mautrix.MNotFound
+}
+
+// harness is a bot on a real migrated SQLite, with a fake Matrix client.
+type harness struct {
+	ctx    context.Context
+	store  *store.Store
+	svc    *ledger.Service
+	cli    *fakeClient
+	bot    *bot.Bot
+	intake *bot.Intake
+	circle ledger.CircleID
+}
+
+const hsToken = "hs-token-for-tests-0123456789"
+
+func newHarness(tb testing.TB) *harness {
+	tb.Helper()
+	ctx := zerolog.Nop().WithContext(context.Background())
+	st, err := store.Open(ctx, store.Config{URI: "file:" + filepath.Join(tb.TempDir(), "exodus.db") + "?_txlock=immediate"}, zerolog.Nop())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { st.Close() })
+	clock := ledger.NewManualClock(time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC))
+	svc := ledger.NewService(st, clock, ledger.DefaultConfig())
+	cli := &fakeClient{}
+	b := bot.New(bot.Config{UserID: "@exodus:test", Prefix: "!ex", CommandsPerMinute: 1000,
+		BotUsers: []*regexp.Regexp{regexp.MustCompile(`^@exodus:`), regexp.MustCompile(`^@telegram_`)}}, cli, svc)
+	h := &harness{ctx: ctx, store: st, svc: svc, cli: cli, bot: b, intake: bot.NewIntake(st, hsToken, b, nil, clock), circle: "!circle:test"}
+	_, err = svc.CreateCircle(ctx, ledger.Action{Event: "$create", Actor: "@owner:test", At: clock.Now()},
+		ledger.CircleSpec{ID: h.circle, Name: "Test"})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return h
+}
+
+// message is a raw m.room.message event as a homeserver sends it.
+func message(evtID, room, sender, body string) json.RawMessage {
+	raw, _ := json.Marshal(map[string]any{
+		"event_id": evtID, "room_id": room, "sender": sender, "type": "m.room.message",
+		"origin_server_ts": 1_790_000_000_000, "content": map[string]any{"msgtype": "m.text", "body": body},
+	})
+	return raw
+}

@@ -1,0 +1,157 @@
+// Command exodus-demo runs the whole system locally: a real Dendrite
+// homeserver, the Exodus bot, and a demo circle whose members invited and
+// vouched for each other. It prints how to connect a Matrix client.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"maunium.net/go/mautrix/event"
+	"maunium.net/go/mautrix/id"
+
+	"github.com/exodus-matrix/exodus/internal/devnet"
+	"github.com/exodus-matrix/exodus/internal/stack"
+)
+
+func main() {
+	dir := flag.String("dir", ".demo", "where the homeserver and the bot keep their files (wiped at start)")
+	hsPort := flag.Int("hs-port", 8008, "the homeserver's port on 127.0.0.1")
+	botPort := flag.Int("bot-port", 29330, "the bot's port on 127.0.0.1")
+	flag.Parse()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, *dir, *hsPort, *botPort); err != nil {
+		fmt.Fprintln(os.Stderr, "exodus-demo:", err)
+		os.Exit(1)
+	}
+}
+
+// demoMembers are the demo's accounts; every password is "exodus-demo".
+var demoMembers = []string{"alice", "bob", "carol"}
+
+const demoPassword = "exodus-demo"
+
+func run(ctx context.Context, dir string, hsPort, botPort int) error {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return err
+	}
+	if err := os.RemoveAll(abs); err != nil {
+		return err
+	}
+	fmt.Println("Building and starting the homeserver and the bot (the first build takes a few minutes)…")
+	setup, cancel := context.WithTimeout(ctx, 15*time.Minute)
+	defer cancel()
+	s, err := stack.Start(setup, stack.Options{Dir: abs, HSPort: hsPort, BotPort: botPort})
+	if err != nil {
+		return err
+	}
+	defer s.Stop()
+	circle, err := seed(setup, s)
+	if err != nil {
+		return fmt.Errorf("failed to set up the demo circle: %w", err)
+	}
+	printWelcome(s, circle, abs)
+	<-ctx.Done()
+	fmt.Println("\nStopping.")
+	return nil
+}
+
+// seed registers the demo members; alice creates a circle, invites bob and
+// carol, and both accept (bob with ✅ on the card, carol with a command).
+func seed(ctx context.Context, s *stack.Stack) (id.RoomID, error) {
+	users := map[string]*devnet.User{}
+	for _, name := range demoMembers {
+		u, err := s.HS.Register(ctx, name, demoPassword)
+		if err != nil {
+			return "", err
+		}
+		users[name] = u
+	}
+	alice := users["alice"]
+	dm, err := alice.CreateDM(ctx, s.BotID)
+	if err != nil {
+		return "", err
+	}
+	if _, err := waitBot(ctx, alice, dm, "", s.BotID); err != nil {
+		return "", err
+	}
+	if _, err := alice.Send(ctx, dm, "circle Demo circle"); err != nil {
+		return "", err
+	}
+	circle, err := alice.WaitInvite(ctx, s.BotID)
+	if err != nil {
+		return "", err
+	}
+	if err := alice.Join(ctx, circle); err != nil {
+		return "", err
+	}
+	for _, name := range []string{"bob", "carol"} {
+		if err := inviteAndAccept(ctx, s, alice, users[name], circle, name == "bob"); err != nil {
+			return "", err
+		}
+	}
+	return circle, nil
+}
+
+func inviteAndAccept(ctx context.Context, s *stack.Stack, inviter, invitee *devnet.User, circle id.RoomID, byReaction bool) error {
+	sent, err := inviter.Send(ctx, circle, "!ex invite "+invitee.ID.String())
+	if err != nil {
+		return err
+	}
+	card, err := waitBot(ctx, inviter, circle, sent, s.BotID)
+	if err != nil {
+		return err
+	}
+	if _, err := invitee.WaitInvite(ctx, s.BotID); err != nil {
+		return err
+	}
+	if err := invitee.Join(ctx, circle); err != nil {
+		return err
+	}
+	if byReaction {
+		sent, err = invitee.React(ctx, circle, card.ID, "✅")
+	} else {
+		sent, err = invitee.Send(ctx, circle, "!ex accept")
+	}
+	if err != nil {
+		return err
+	}
+	_, err = waitBot(ctx, invitee, circle, sent, s.BotID)
+	return err
+}
+
+func waitBot(ctx context.Context, u *devnet.User, room id.RoomID, after id.EventID, bot id.UserID) (*event.Event, error) {
+	wait, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	return u.WaitMessageAfter(wait, room, after, bot, nil)
+}
+
+func printWelcome(s *stack.Stack, circle id.RoomID, dir string) {
+	fmt.Printf(`
+Exodus is running.
+
+  Homeserver (Dendrite):  %[1]s   server name: %[2]s
+  Bot:                    %[3]s   (listening for the homeserver at %[4]s)
+  Demo circle:            "Demo circle"  %[5]s
+
+Members (password for all: %[6]s): @alice:%[2]s, @bob:%[2]s, @carol:%[2]s
+They guarantee each other: alice-bob, alice-carol.
+
+Connect a Matrix client:
+  - Element (desktop or web): "Sign in" -> "Edit" homeserver -> %[1]s,
+    then user "alice" (or bob, carol) and the password above. Register more users freely.
+  - Any other client (nheko, fractal, gomuks...): homeserver URL %[1]s.
+Talk to the bot: start a direct chat with %[3]s and type "help",
+or in the demo circle type "!ex list", "!ex pool", "!ex invite @someone:%[2]s".
+
+Files and logs: %[7]s (exodus.log, dendrite/dendrite.log). Press Ctrl-C to stop.
+`, s.HS.URL, s.HS.ServerName, s.BotID, s.BotURL, circle, demoPassword, dir)
+}
