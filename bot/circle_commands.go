@@ -103,7 +103,7 @@ func (b *Bot) circleHere(ctx context.Context, r *request) error {
 	if err := b.recordMembers(ctx, c); err != nil {
 		zerolog.Ctx(ctx).Warn().Err(err).Msg("Failed to record the members of a new circle")
 	}
-	b.send(ctx, r.evt.RoomID, message(text(c.Lang, "circle.here_done", c.Name, c.Pledge, b.cfg.Prefix), "circle", b.stateOf(c)))
+	b.reply(ctx, r, message(text(c.Lang, "circle.here_done", c.Name, c.Pledge, b.cfg.Prefix), "circle", b.stateOf(c)))
 	return nil
 }
 

@@ -69,8 +69,9 @@ func (b *Bot) forgetDirectRoom(ctx context.Context, member id.UserID, room id.Ro
 	return b.ledger.SetDirectRoom(ctx, ledger.UserID(member), "")
 }
 
-// isDirect reports whether a room is a direct chat between the bot and one
-// member: the member's recorded direct chat, or a room of just the two.
+// isDirect reports whether a room is the member's direct chat with the bot:
+// one the member opened with is_direct, or one the bot opened for them. A
+// group room of two is not a direct chat (it may become a circle).
 func (b *Bot) isDirect(ctx context.Context, room id.RoomID, member id.UserID) bool {
 	b.mu.Lock()
 	known, ok := b.directRooms[room]
@@ -78,20 +79,11 @@ func (b *Bot) isDirect(ctx context.Context, room id.RoomID, member id.UserID) bo
 	if ok {
 		return known
 	}
-	if m, err := b.ledger.Member(ctx, ledger.UserID(member)); err == nil && m.DirectRoom == ledger.RoomID(room) {
+	m, err := b.ledger.Member(ctx, ledger.UserID(member))
+	direct := err == nil && m.DirectRoom == ledger.RoomID(room)
+	if direct {
 		b.setRoomKind(room, true)
-		return true
 	}
-	if _, err := b.ledger.Circle(ctx, ledger.CircleID(room)); err == nil {
-		b.setRoomKind(room, false)
-		return false
-	}
-	resp, err := b.cli.JoinedMembers(ctx, room)
-	if err != nil {
-		return false
-	}
-	direct := len(resp.Joined) == 2
-	b.setRoomKind(room, direct)
 	return direct
 }
 

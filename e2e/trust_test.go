@@ -90,6 +90,12 @@ func TestTrustNetwork(t *testing.T) {
 // card, and has the invitee join the room. It returns the card.
 func inviteAndJoin(t *testing.T, inviter, invitee *devnet.User, circle id.RoomID) *event.Event {
 	t.Helper()
+	return inviteAndJoinPledge(t, inviter, invitee, circle, "100 EUR")
+}
+
+// inviteAndJoinPledge is inviteAndJoin for a circle whose pledge is pledge.
+func inviteAndJoinPledge(t *testing.T, inviter, invitee *devnet.User, circle id.RoomID, pledge string) *event.Event {
+	t.Helper()
 	ctx := testCtx(t)
 	sent, err := inviter.Send(ctx, circle, "!ex invite "+invitee.ID.String())
 	if err != nil {
@@ -103,7 +109,7 @@ func inviteAndJoin(t *testing.T, inviter, invitee *devnet.User, circle id.RoomID
 	if kind != "invitation" || d["invitee"] != invitee.ID.String() || d["inviter"] != inviter.ID.String() {
 		t.Fatalf("card = %s %v", kind, d)
 	}
-	mustContain(t, card, "I intend to help you in case of need with 100 EUR and count on reciprocity")
+	mustContain(t, card, "I intend to help you in case of need with "+pledge+" and count on reciprocity")
 	if got := joinInvite(t, invitee, env.BotID); got != circle {
 		t.Fatalf("%s was invited into %s, want the circle %s", invitee.ID, got, circle)
 	}
