@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"github.com/exodus-matrix/exodus/bot"
 	"github.com/exodus-matrix/exodus/ledger"
 )
 
@@ -106,5 +107,27 @@ func TestCardsCarryMachineReadableContent(t *testing.T) {
 	}
 	if inv, err := h.svc.InvitationByCard(h.ctx, ledger.EventID("$bot1")); err != nil || inv.Invitee != "@bob:test" {
 		t.Fatalf("card not attached to the invitation: %v %v", inv, err)
+	}
+}
+
+// TestRecordedEventsSurviveARestart records a transaction, then hands the
+// same database to a new bot (as after a crash before handling): the event
+// is handled once, by the new one.
+func TestRecordedEventsSurviveARestart(t *testing.T) {
+	h := newHarness(t)
+	if code := h.put(t, hsToken, "txn", message("$m1", string(h.circle), "@alice:test", "!ex invite @bob:test")); code != http.StatusOK {
+		t.Fatalf("status %d", code)
+	}
+	cli := &fakeClient{}
+	restarted := bot.New(bot.Config{UserID: "@exodus:test", Prefix: "!ex"}, cli, h.svc)
+	intake := bot.NewIntake(h.store, hsToken, restarted, nil, ledger.SystemClock{})
+	if n, err := intake.Drain(h.ctx); err != nil || n != 1 {
+		t.Fatalf("drain after restart: %d, %v", n, err)
+	}
+	if n, _ := intake.Drain(h.ctx); n != 0 {
+		t.Fatalf("event handled twice")
+	}
+	if len(cli.messages()) != 1 || len(h.cli.messages()) != 0 {
+		t.Fatalf("restarted bot sent %d, old bot %d", len(cli.messages()), len(h.cli.messages()))
 	}
 }
