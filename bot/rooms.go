@@ -79,8 +79,7 @@ func (b *Bot) isDirect(ctx context.Context, room id.RoomID, member id.UserID) bo
 	if ok {
 		return known
 	}
-	m, err := b.ledger.Member(ctx, ledger.UserID(member))
-	direct := err == nil && m.DirectRoom == ledger.RoomID(room)
+	direct := b.ledger.DirectRoomOf(ctx, ledger.UserID(member)) == ledger.RoomID(room)
 	if direct {
 		b.setRoomKind(room, true)
 	}

@@ -174,6 +174,16 @@ func (s *Service) InferLang(ctx context.Context, u UserID, l Lang) error {
 	return s.store.PutMember(ctx, m)
 }
 
+// DirectRoomOf returns the bot's direct chat with a member, or "" (it does
+// not create a member record).
+func (s *Service) DirectRoomOf(ctx context.Context, u UserID) RoomID {
+	m, err := s.store.GetMember(ctx, u)
+	if err != nil {
+		return ""
+	}
+	return m.DirectRoom
+}
+
 // SetDirectRoom records the bot's direct chat with a member.
 func (s *Service) SetDirectRoom(ctx context.Context, u UserID, room RoomID) error {
 	return s.store.InTx(ctx, func(ctx context.Context) error {

@@ -91,12 +91,7 @@ func (s *Service) Block(ctx context.Context, act Action, target UserID) (*BlockR
 	if err != nil {
 		return nil, err
 	}
-	res := &BlockResult{Tell: g.Direct(act.Actor)}
-	for _, d := range res.Tell {
-		if d == target {
-			res.HadGuarantee = true
-		}
-	}
+	res := blockResult(g, act.Actor, target)
 	err = s.apply(ctx, act, true, func(ctx context.Context) error {
 		if blocked, err := s.isBlocked(ctx, act.Actor, target); err != nil || blocked {
 			if err == nil {
@@ -132,13 +127,19 @@ func (s *Service) Unblock(ctx context.Context, act Action, target UserID) (*Bloc
 	if err != nil {
 		return nil, err
 	}
-	res := &BlockResult{Tell: g.Direct(act.Actor)}
+	return blockResult(g, act.Actor, target), nil
+}
+
+// blockResult lists the actor's direct guarantors in g and whether target
+// is one of them.
+func blockResult(g *Graph, actor, target UserID) *BlockResult {
+	res := &BlockResult{Tell: g.Direct(actor)}
 	for _, d := range res.Tell {
 		if d == target {
 			res.HadGuarantee = true
 		}
 	}
-	return res, nil
+	return res
 }
 
 func (s *Service) isBlocked(ctx context.Context, blocker, blocked UserID) (bool, error) {
