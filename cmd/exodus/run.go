@@ -68,12 +68,18 @@ func run(ctx context.Context, cfg *Config) error {
 	b := bot.New(bot.Config{UserID: intent.UserID, Prefix: cfg.Bot.Prefix, BotUsers: botUsers,
 		CommandsPerMinute: cfg.Bot.CommandsPerMinute}, intent, svc)
 	intake := bot.NewIntake(st, cfg.AppService.HSToken, b, stateStore, ledger.SystemClock{})
+	return serve(ctx, cfg, as, intake)
+}
 
+// serve listens for the homeserver, registers the bot user, and feeds the
+// recorded events to the bot until ctx ends.
+func serve(ctx context.Context, cfg *Config, as *appservice.AppService, intake *bot.Intake) error {
+	log := zerolog.Ctx(ctx)
 	mux := http.NewServeMux()
 	intake.Register(mux)
 	mux.Handle("/", as.Router)
 	addr := net.JoinHostPort(cfg.AppService.Hostname, strconv.Itoa(int(cfg.AppService.Port)))
-	srv := &http.Server{Addr: addr, Handler: withLogger(mux, log), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Addr: addr, Handler: withLogger(mux, *log), ReadHeaderTimeout: 10 * time.Second}
 	errs := make(chan error, 2)
 	go func() {
 		log.Info().Str("address", addr).Msg("Listening for the homeserver")
@@ -81,12 +87,13 @@ func run(ctx context.Context, cfg *Config) error {
 			errs <- fmt.Errorf("failed to serve: %w", err)
 		}
 	}()
-	if err := registerBot(ctx, intent, cfg.AppService.BotDisplayname); err != nil {
+	if err := registerBot(ctx, as.BotIntent(), cfg.AppService.BotDisplayname); err != nil {
 		return err
 	}
 	as.Ready = true
 	go func() { errs <- intake.Run(ctx) }()
-	log.Info().Str("bot", intent.UserID.String()).Msg("Exodus is running")
+	log.Info().Str("bot", as.BotMXID().String()).Msg("Exodus is running")
+	var err error
 	select {
 	case <-ctx.Done():
 	case err = <-errs:
