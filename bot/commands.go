@@ -78,10 +78,13 @@ func (b *Bot) handleMessage(ctx context.Context, evt *event.Event) error {
 	return nil
 }
 
-// replyLang is the language to answer a command in: the language of the
-// command word the member typed (remembered as theirs if they have none
-// yet), else the member's language, else the default.
+// replyLang is the language to answer a command in: the one the member
+// chose with `lang`; else the language of the command word they typed
+// (remembered for notifications); else their last one, or the default.
 func (b *Bot) replyLang(ctx context.Context, u id.UserID, typed ledger.Lang) ledger.Lang {
+	if m, err := b.ledger.Member(ctx, ledger.UserID(u)); err == nil && m.LangChosen && m.Lang != "" {
+		return m.Lang
+	}
 	if typed != "" {
 		if err := b.ledger.InferLang(ctx, ledger.UserID(u), typed); err != nil {
 			zerolog.Ctx(ctx).Warn().Err(err).Msg("Failed to remember a member's language")

@@ -24,13 +24,15 @@ func TestBadCommandsGetClearAnswers(t *testing.T) {
 	for _, c := range cases {
 		mustContain(t, say(t, alice, dm, c.say), c.want)
 	}
-	// Russian words get Russian answers; a language-neutral command ("?")
-	// is answered in the language the member chose.
+	// Russian words get Russian answers until the member chooses a
+	// language with `lang`; from then on that language wins.
 	mustContain(t, say(t, alice, dm, "цепочка кто-то"), "не идентификатор пользователя Matrix", "!ex цепочка @user:server")
 	mustContain(t, say(t, alice, dm, "список"), "трастовый список пуст")
-	mustContain(t, say(t, alice, dm, "?"), "Commands")
-	mustContain(t, say(t, alice, dm, "язык ru"), "по-русски")
 	mustContain(t, say(t, alice, dm, "?"), "Команды")
+	mustContain(t, say(t, alice, dm, "lang en"), "English")
+	mustContain(t, say(t, alice, dm, "помощь"), "Commands")
+	mustContain(t, say(t, alice, dm, "язык ru"), "по-русски")
+	mustContain(t, say(t, alice, dm, "list"), "трастовый список пуст")
 }
 
 // TestEncryptedRoom checks that in an encrypted room the bot says it cannot

@@ -158,16 +158,16 @@ func (s *Service) SetLang(ctx context.Context, act Action, l Lang) error {
 		if err != nil {
 			return err
 		}
-		m.Lang = l
+		m.Lang, m.LangChosen = l, true
 		return s.store.PutMember(ctx, m)
 	})
 }
 
-// InferLang sets the member's language from the words they type, unless
-// they chose one already.
+// InferLang sets the member's language to that of the words they type,
+// unless they chose one with `lang`.
 func (s *Service) InferLang(ctx context.Context, u UserID, l Lang) error {
 	m, err := s.Member(ctx, u)
-	if err != nil || m.Lang != "" || l == "" {
+	if err != nil || m.LangChosen || m.Lang == l || l == "" {
 		return err
 	}
 	m.Lang = l

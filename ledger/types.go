@@ -12,8 +12,11 @@ type Action struct {
 
 // Member is a Matrix user known to the bot.
 type Member struct {
-	ID         UserID
-	Lang       Lang   // "" until the member chooses or the bot infers one
+	ID   UserID
+	Lang Lang // "" until the member chooses or the bot infers one
+	// LangChosen is true once the member chose Lang with `lang`; until
+	// then Lang follows the language of the words they type.
+	LangChosen bool
 	DirectRoom RoomID // the bot's direct chat with the member, if any
 	// PoolSeen is the pool the member saw when they last asked (per currency),
 	// and PoolSeenCount the trust-list size then; PoolSeenAt is zero if never.

@@ -47,7 +47,7 @@ func decodeAmounts(text string) ([]ledger.Amount, error) {
 	return amounts, nil
 }
 
-const memberColumns = `user_id, lang, direct_room, pool_seen, pool_seen_count, pool_seen_at, created_at`
+const memberColumns = `user_id, lang, lang_chosen, direct_room, pool_seen, pool_seen_count, pool_seen_at, created_at`
 
 // scanMember reads one row of memberColumns.
 func scanMember(row dbutil.Scannable) (*ledger.Member, error) {
@@ -57,7 +57,7 @@ func scanMember(row dbutil.Scannable) (*ledger.Member, error) {
 		poolSeen           string
 		poolSeenAt, create int64
 	)
-	err := row.Scan(&id, &lang, &room, &poolSeen, &m.PoolSeenCount, &poolSeenAt, &create)
+	err := row.Scan(&id, &lang, &m.LangChosen, &room, &poolSeen, &m.PoolSeenCount, &poolSeenAt, &create)
 	if err != nil {
 		return nil, err
 	}
@@ -87,12 +87,12 @@ func (s *Store) PutMember(ctx context.Context, m *ledger.Member) error {
 		return err
 	}
 	_, err = s.db.Exec(ctx, `
-		INSERT INTO members (`+memberColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7)
+		INSERT INTO members (`+memberColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 		ON CONFLICT (user_id) DO UPDATE SET
-			lang = excluded.lang, direct_room = excluded.direct_room,
+			lang = excluded.lang, lang_chosen = excluded.lang_chosen, direct_room = excluded.direct_room,
 			pool_seen = excluded.pool_seen, pool_seen_count = excluded.pool_seen_count,
 			pool_seen_at = excluded.pool_seen_at, created_at = excluded.created_at`,
-		string(m.ID), string(m.Lang), string(m.DirectRoom), poolSeen,
+		string(m.ID), string(m.Lang), m.LangChosen, string(m.DirectRoom), poolSeen,
 		m.PoolSeenCount, toMS(m.PoolSeenAt), toMS(m.CreatedAt))
 	if err != nil {
 		return fmt.Errorf("failed to put member: %w", err)

@@ -62,7 +62,7 @@ func testMembers(t *testing.T, s *store.Store) {
 	eq(t, "plain member", got, plain)
 
 	m := &ledger.Member{
-		ID: alice, Lang: ledger.LangRU, DirectRoom: "!dm:example.org",
+		ID: alice, Lang: ledger.LangRU, LangChosen: true, DirectRoom: "!dm:example.org",
 		PoolSeen:      []ledger.Amount{eur(12_50), {Minor: 300, Currency: "JPY"}},
 		PoolSeenCount: 7, PoolSeenAt: at(5), CreatedAt: at(1),
 	}

@@ -18,6 +18,8 @@ CREATE TABLE applied_events (
 CREATE TABLE members (
 	user_id         id_text PRIMARY KEY,
 	lang            TEXT    NOT NULL DEFAULT '',
+	-- true once the member chose the language with `lang`
+	lang_chosen     BOOLEAN NOT NULL DEFAULT false,
 	direct_room     id_text NOT NULL DEFAULT '',
 	-- JSON array of amounts: [{"minor":1250,"currency":"EUR"}]
 	pool_seen       TEXT    NOT NULL DEFAULT '[]',
