@@ -7,3 +7,6 @@ import "gopkg.in/yaml.v3"
 func SetYAMLPath(doc *yaml.Node, path string, value any) error {
 	return setPath(doc, path, value)
 }
+
+// FreePort asks the kernel for an unused TCP port on 127.0.0.1.
+func FreePort() (int, error) { return freePort() }

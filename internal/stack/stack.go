@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -97,7 +96,7 @@ func Start(ctx context.Context, opt Options) (*Stack, error) {
 	var err error
 	for _, p := range []*int{&opt.HSPort, &opt.BotPort} {
 		if *p == 0 {
-			if *p, err = freePort(); err != nil {
+			if *p, err = devnet.FreePort(); err != nil {
 				return nil, err
 			}
 		}
@@ -247,13 +246,4 @@ func waitReady(ctx context.Context, url string, exited <-chan struct{}) error {
 		case <-time.After(200 * time.Millisecond):
 		}
 	}
-}
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, fmt.Errorf("stack: %w", err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
 }
