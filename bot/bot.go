@@ -57,6 +57,9 @@ type Bot struct {
 	ledger *ledger.Service
 
 	limiter *limiter
+	// onEvent and onVerb are the handler registries, built once in New.
+	onEvent map[event.Type]handlerFunc
+	onVerb  map[ledger.Verb]commandFunc
 
 	mu          sync.Mutex
 	directRooms map[id.RoomID]bool      // rooms known to be direct chats (true) or not (false)
@@ -71,12 +74,14 @@ func New(cfg Config, cli Client, svc *ledger.Service) *Bot {
 	if cfg.CommandsPerMinute <= 0 {
 		cfg.CommandsPerMinute = 20
 	}
-	return &Bot{
+	b := &Bot{
 		cfg: cfg, cli: cli, ledger: svc,
 		limiter:     newLimiter(cfg.CommandsPerMinute, time.Minute),
 		directRooms: map[id.RoomID]bool{},
 		warned:      map[id.RoomID]time.Time{},
 	}
+	b.onEvent, b.onVerb = b.handlers(), b.commands()
+	return b
 }
 
 // IsBot reports whether a user is this bot or any appservice's user; such

@@ -72,7 +72,11 @@ func (b *Bot) handleMessage(ctx context.Context, evt *event.Event) error {
 		r.circle = c
 	}
 	zerolog.Ctx(ctx).Debug().Str("verb", string(cmd.Verb)).Str("sender", evt.Sender.String()).Msg("Handling a command")
-	if err := b.commands()[cmd.Verb](ctx, r); err != nil {
+	run := b.onVerb[cmd.Verb]
+	if run == nil {
+		run = b.cmdHelp
+	}
+	if err := run(ctx, r); err != nil {
 		b.fail(ctx, r, err)
 	}
 	return nil

@@ -28,7 +28,7 @@ func (b *Bot) handlers() map[event.Type]handlerFunc {
 // HandleEvent dispatches one event to its handler. Events of bots (this
 // one's and any appservice user's) never count as member actions.
 func (b *Bot) HandleEvent(ctx context.Context, evt *event.Event) error {
-	h := b.handlers()[evt.Type]
+	h := b.onEvent[evt.Type]
 	if h == nil || b.IsBot(evt.Sender) {
 		return nil
 	}
