@@ -17,6 +17,26 @@ const (
 	VerbUnblock Verb = "unblock"
 	VerbSOS     Verb = "sos"
 	VerbLang    Verb = "lang"
+
+	VerbStatus     Verb = "status"
+	VerbIntend     Verb = "intend"
+	VerbWithdraw   Verb = "withdraw"
+	VerbCommit     Verb = "commit"
+	VerbSent       Verb = "sent"
+	VerbGot        Verb = "got"
+	VerbForgive    Verb = "forgive"
+	VerbRemind     Verb = "remind"
+	VerbMy         Verb = "my"
+	VerbToMe       Verb = "tome"
+	VerbPending    Verb = "pending"
+	VerbArchive    Verb = "archive"
+	VerbOverdue    Verb = "overdue"
+	VerbNetwork    Verb = "network"
+	VerbAbout      Verb = "about"
+	VerbRequisites Verb = "requisites"
+	VerbLeave      Verb = "leave"
+	VerbMute       Verb = "mute"
+	VerbUnmute     Verb = "unmute"
 )
 
 // Bounds on what a member may type.
@@ -25,6 +45,23 @@ const (
 	MaxCircleNameRunes = 80   // circle <name>
 	MaxSOSRunes        = 2000 // sos <text>
 	MaxUserIDBytes     = 255  // the Matrix limit on a user ID
+	MaxAboutRunes      = 180  // about <text>
+	MaxRequisiteRunes  = 300  // requisites <text>
+	MaxRequisites      = 5    // requisites a member may keep
+	MaxRedDays         = 31   // status red <amount> <days>
+)
+
+// RequisiteAction names what `requisites ...` does.
+type RequisiteAction string
+
+// The requisites sub-commands: `requisites` lists, `requisites <text>` adds,
+// `requisites default <n>` makes the n-th the default, `requisites remove <n>`
+// removes it.
+const (
+	RequisitesList    RequisiteAction = ""
+	RequisitesAdd     RequisiteAction = "add"
+	RequisitesDefault RequisiteAction = "default"
+	RequisitesRemove  RequisiteAction = "remove"
 )
 
 // CircleSetting names what `circle <setting> <value>` changes.
@@ -49,6 +86,12 @@ type ParseOptions struct {
 	Mentions []UserID
 	// DefaultCurrency applies to an amount typed without one.
 	DefaultCurrency Currency
+	// ReplyToBot is true when the message replies to one of the bot's
+	// events (a need card, a notice). The prefix may then be left out; but
+	// without the prefix, a message whose first word is no command word and
+	// which is not an amount is not addressed to the bot (it is discussion).
+	// A reply that is just an amount means `intend <amount>`.
+	ReplyToBot bool
 }
 
 // Command is a parsed chat command. Only the fields of its verb are set.
@@ -68,4 +111,19 @@ type Command struct {
 	Text    string        // sos <text>
 	Target  Lang          // lang <ru|en>, circle lang <ru|en>
 	Topic   Verb          // help <command>
+
+	// status green | orange <amount> | red <amount> <days>
+	Status Status
+	Days   int
+	// intend [amount], commit [amount]: Amount (zero = the default amount);
+	// status orange/red: Amount.
+	// forgive, remind: User (required); got: User (optional).
+	// about [text]: Text ("" shows the profile).
+	// requisites [<text> | default <n> | remove <n>]:
+	Requisites RequisiteAction
+	Index      int // 1-based, for requisites default/remove
+	// leave [confirm]: Confirm.
+	Confirm bool
+	// mute/unmute [kind]: Notice ("" lists the kinds).
+	Notice NoticeKind
 }

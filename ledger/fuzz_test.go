@@ -85,6 +85,10 @@ func FuzzParseCommand(f *testing.F) {
 		"!ex invite @alice:example.org", "!ex invite Alice", "!ex accept abcd-1234", "!ex decline",
 		"!ex list", "!ex chain @b:c", "!ex pool", "!ex block @b:c", "!ex unblock", "!ex sos help me",
 		"!ex lang en", "язык ру", "hello", "> <@a:b> x\n\n!ex list", "!ex „x“", "!ex circle «",
+		"!ex status green", "!ex status orange 300", "!ex status red 300 EUR 7 days", "!ex статус красный ₽500 3д",
+		"!ex intend 30", "!ex намерен", "!ex commit €12,50", "!ex forgive @b:c", "!ex напомнить", "!ex got",
+		"!ex about кот\tи\nсобака", "!ex requisites default 2", "!ex реквизиты по умолчанию 9",
+		"!ex requisites IBAN PT50", "!ex leave yes", "!ex mute reminder", "!ex включить все", "мне",
 	} {
 		f.Add(s, false, true)
 	}

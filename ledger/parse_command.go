@@ -15,6 +15,14 @@ import (
 // to the bot, or empty, gives addressed == false and no error; the bot must
 // then stay silent. The prefix alone means help.
 //
+// A reply to one of the bot's events (opt.ReplyToBot) without the prefix is
+// addressed to the bot only if its first word is a command word (including
+// "?"), or if the whole message is an amount (ParseAmount), which means
+// `intend <amount>`: cmd.Verb is VerbIntend, cmd.Lang "", cmd.Rest the
+// amount text. Any other such reply is discussion, not addressed. In a
+// direct chat every message stays addressed, and a reply to the bot that is
+// just an amount means intend too.
+//
 // The first word names the verb, in English or Russian, in any case, with
 // "ё" and "е" alike (see VerbWords); cmd.Lang is the language of that word
 // ("" for "?"). The arguments follow the verb's rules, described on Command's
@@ -36,17 +44,30 @@ import (
 //	cmd.bad_name          [name]                a circle name with control characters
 //	cmd.name_too_long     [MaxCircleNameRunes]  a circle name over the limit
 //	cmd.text_too_long     [MaxSOSRunes]         an sos text over the limit
-//	amount.*                                    from ParseAmount, for circle pledge
+//	cmd.text_too_long     [MaxAboutRunes]       an about text over the limit
+//	cmd.text_too_long     [MaxRequisiteRunes]   a requisite over the limit
+//	cmd.bad_text          []                    about or requisite text with control characters
+//	cmd.bad_status        [word]                status: not green, orange or red
+//	cmd.bad_days          [text, MaxRedDays]    status red: days not a number from 1 to MaxRedDays
+//	cmd.bad_index         [text, MaxRequisites] requisites default/remove: not a number from 1 to MaxRequisites
+//	cmd.bad_notice        [word]                mute/unmute: not a notification kind (NoticeKinds)
+//	amount.*                                    from ParseAmount, for circle pledge,
+//	                                            status orange/red, intend and commit
 //
 // For an unknown command word cmd.Verb is empty and cmd.Lang is LangRU if
 // the word is Cyrillic, else "".
 func ParseCommand(body string, opt ParseOptions) (cmd Command, addressed bool, err error) {
-	message, text, addressed := address(body, opt)
+	message, text, prefixed, addressed := address(body, opt)
 	if !addressed {
 		return Command{}, false, nil
 	}
 	if utf8.RuneCountInString(message) > MaxCommandRunes {
 		return Command{}, true, Errorf(EInvalid, "cmd.too_long", MaxCommandRunes)
+	}
+	if opt.ReplyToBot && !prefixed {
+		if a, err := ParseAmount(text, opt.DefaultCurrency); err == nil {
+			return Command{Verb: VerbIntend, Rest: text, Amount: a}, true, nil
+		}
 	}
 	word, rest := cutWord(text)
 	if word == "" {
@@ -64,25 +85,36 @@ func ParseCommand(body string, opt ParseOptions) (cmd Command, addressed bool, e
 }
 
 // address returns the message (body without reply fallback, trimmed), its
-// command text (the message without any prefix), and whether the message is
-// addressed to the bot at all.
-func address(body string, opt ParseOptions) (message, text string, ok bool) {
+// command text (the message without any prefix), whether it had the prefix,
+// and whether the message is addressed to the bot at all.
+func address(body string, opt ParseOptions) (message, text string, prefixed, ok bool) {
 	message = strings.TrimSpace(stripReplyFallback(body))
 	if message == "" {
-		return "", "", false
+		return "", "", false, false
 	}
 	p := strings.TrimSpace(opt.Prefix)
 	if p != "" && len(message) >= len(p) && strings.EqualFold(message[:len(p)], p) {
 		rest := message[len(p):]
 		r, _ := utf8.DecodeRuneInString(rest)
 		if rest == "" || unicode.IsSpace(r) {
-			return message, strings.TrimSpace(rest), true
+			return message, strings.TrimSpace(rest), true, true
 		}
 	}
-	if opt.Direct {
-		return message, message, true
+	if opt.Direct || (opt.ReplyToBot && repliesToBot(message, opt.DefaultCurrency)) {
+		return message, message, false, true
 	}
-	return "", "", false
+	return "", "", false, false
+}
+
+// repliesToBot reports whether a reply to the bot without the prefix is
+// meant for the bot: its first word is a command word, or it is an amount.
+func repliesToBot(message string, def Currency) bool {
+	word, _ := cutWord(message)
+	if _, _, ok := LookupVerb(word); ok {
+		return true
+	}
+	_, err := ParseAmount(message, def)
+	return err == nil
 }
 
 // stripReplyFallback removes the quoted lines a Matrix client may put before
@@ -109,9 +141,9 @@ func parseArgs(cmd *Command, opt ParseOptions) error {
 		return parseHelp(cmd)
 	case VerbCircle:
 		return parseCircle(cmd, opt)
-	case VerbInvite:
+	case VerbInvite, VerbGot:
 		return parseUserArg(cmd, opt, false)
-	case VerbChain, VerbBlock, VerbUnblock:
+	case VerbChain, VerbBlock, VerbUnblock, VerbForgive, VerbRemind:
 		return parseUserArg(cmd, opt, true)
 	case VerbAccept:
 		return parseAccept(cmd)
@@ -119,8 +151,22 @@ func parseArgs(cmd *Command, opt ParseOptions) error {
 		return parseSOS(cmd)
 	case VerbLang:
 		return parseLangArg(cmd, cmd.Rest)
+	case VerbStatus:
+		return parseStatus(cmd, opt.DefaultCurrency)
+	case VerbIntend, VerbCommit:
+		return parseOptionalAmount(cmd, opt.DefaultCurrency)
+	case VerbAbout:
+		return parseAbout(cmd)
+	case VerbRequisites:
+		return parseRequisites(cmd)
+	case VerbLeave:
+		parseLeave(cmd)
+	case VerbMute, VerbUnmute:
+		return parseNotice(cmd)
 	}
-	return nil // decline, list, pool: no arguments, extra text ignored
+	// decline, list, pool, withdraw, sent, my, tome, pending, archive,
+	// overdue, network: no arguments, extra text ignored
+	return nil
 }
 
 // parseHelp reads `help [command-word]`.
@@ -222,7 +268,8 @@ func badNameRune(r rune) bool {
 	return unicode.IsControl(r) || (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069)
 }
 
-// parseUserArg reads the user of invite, chain, block or unblock: a user ID
+// parseUserArg reads the user of invite, chain, block, unblock, forgive,
+// remind or got: a user ID
 // or matrix.to link; or, if it is not one (a display name from a pill) or is
 // missing, the one user the message mentions.
 func parseUserArg(cmd *Command, opt ParseOptions, required bool) error {

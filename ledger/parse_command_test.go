@@ -81,7 +81,7 @@ func TestParseCommandVerbs(t *testing.T) {
 			}
 		}
 	}
-	if got := ledger.AllVerbs(); len(got) != 12 || got[0] != ledger.VerbHelp {
+	if got := ledger.AllVerbs(); len(got) != 31 || got[0] != ledger.VerbHelp || got[30] != ledger.VerbUnmute {
 		t.Errorf("AllVerbs() = %v", got)
 	}
 	if ledger.VerbWords("nope", ledger.LangEN) != nil || ledger.VerbWords(ledger.VerbHelp, "fr") != nil {
@@ -107,6 +107,8 @@ func TestParseCommandValid(t *testing.T) {
 		{"!ex помощь Круг", room, ledger.Command{Verb: ledger.VerbHelp, Lang: ledger.LangRU, Rest: "Круг", Topic: ledger.VerbCircle}},
 		{"!ex справка язык", room, ledger.Command{Verb: ledger.VerbHelp, Lang: ledger.LangRU, Rest: "язык", Topic: ledger.VerbLang}},
 		{"!ex help ?", room, ledger.Command{Verb: ledger.VerbHelp, Lang: ledger.LangEN, Rest: "?", Topic: ledger.VerbHelp}},
+		{"!ex помощь мне", room, ledger.Command{Verb: ledger.VerbHelp, Lang: ledger.LangRU, Rest: "мне", Topic: ledger.VerbToMe}},
+		{"!ex help STATUS", room, ledger.Command{Verb: ledger.VerbHelp, Lang: ledger.LangEN, Rest: "STATUS", Topic: ledger.VerbStatus}},
 		{"!ex circle here", room, ledger.Command{Verb: ledger.VerbCircle, Lang: ledger.LangEN, Rest: "here", Here: true}},
 		{"!ex круг здесь", room, ledger.Command{Verb: ledger.VerbCircle, Lang: ledger.LangRU, Rest: "здесь", Here: true}},
 		{"!ex КРУГ ЗДЕСЬ", room, ledger.Command{Verb: ledger.VerbCircle, Lang: ledger.LangRU, Rest: "ЗДЕСЬ", Here: true}},
@@ -216,7 +218,7 @@ func TestParseCommandErrors(t *testing.T) {
 		{"!ex 123", room, "", "", "cmd.unknown", []any{"123"}},
 		{"hello bot", direct, "", "", "cmd.unknown", []any{"hello"}},
 		{"!ex help me", room, ledger.VerbHelp, ledger.LangEN, "cmd.unknown", []any{"me"}},
-		{"!ex помощь мне", room, ledger.VerbHelp, ledger.LangRU, "cmd.unknown", []any{"мне"}},
+		{"!ex помощь нам", room, ledger.VerbHelp, ledger.LangRU, "cmd.unknown", []any{"нам"}},
 		{"!ex circle", room, ledger.VerbCircle, ledger.LangEN, "cmd.usage", []any{ledger.VerbCircle}},
 		{"!ex круг", room, ledger.VerbCircle, ledger.LangRU, "cmd.usage", []any{ledger.VerbCircle}},
 		{`!ex circle ""`, room, ledger.VerbCircle, ledger.LangEN, "cmd.usage", []any{ledger.VerbCircle}},
@@ -272,6 +274,80 @@ func TestParseCommandErrors(t *testing.T) {
 		}
 		if cmd.User != "" || cmd.Name != "" || cmd.Here || cmd.Code != "" || cmd.Text != "" || cmd.Target != "" || !cmd.Amount.IsZero() {
 			t.Errorf("ParseCommand(%.60q) failed but set argument fields: %+v", c.body, cmd)
+		}
+	}
+}
+
+func TestParseCommandReplyToBot(t *testing.T) {
+	reply := room
+	reply.ReplyToBot = true
+	directReply := direct
+	directReply.ReplyToBot = true
+	cases := []struct {
+		body      string
+		opt       ledger.ParseOptions
+		addressed bool
+		want      ledger.Command
+		key       string // error key, if any
+	}{
+		// Discussion in the thread of a bot's card: not for the bot.
+		{"hello everyone", reply, false, ledger.Command{}, ""},
+		{"I can help next week", reply, false, ledger.Command{}, ""},
+		{"давайте скинемся", reply, false, ledger.Command{}, ""},
+		{"50 euros would be nice", reply, false, ledger.Command{}, ""},
+		{"50 bananas", reply, false, ledger.Command{}, ""},
+		{"-5", reply, false, ledger.Command{}, ""},
+		{"0", reply, false, ledger.Command{}, ""},
+		{"1,000", reply, false, ledger.Command{}, ""},
+		{"> <@bot:x.y> Alice needs help\n\ngood luck Alice", reply, false, ledger.Command{}, ""},
+		{"please !ex intend", reply, false, ledger.Command{}, ""},
+		{strings.Repeat("ж ", 3000), reply, false, ledger.Command{}, ""},
+		// A bare amount means intend.
+		{"50", reply, true, ledger.Command{Verb: ledger.VerbIntend, Rest: "50", Amount: ledger.Amount{Minor: 5000, Currency: "EUR"}}, ""},
+		{" €12,50 ", reply, true, ledger.Command{Verb: ledger.VerbIntend, Rest: "€12,50", Amount: ledger.Amount{Minor: 1250, Currency: "EUR"}}, ""},
+		{"500 руб", reply, true, ledger.Command{Verb: ledger.VerbIntend, Rest: "500 руб", Amount: ledger.Amount{Minor: 50000, Currency: "RUB"}}, ""},
+		{"> <@bot:x.y> Alice needs help\n\n$20", reply, true,
+			ledger.Command{Verb: ledger.VerbIntend, Rest: "$20", Amount: ledger.Amount{Minor: 2000, Currency: "USD"}}, ""},
+		// A command word without the prefix.
+		{"intend 30", reply, true, ledger.Command{Verb: ledger.VerbIntend, Lang: ledger.LangEN, Rest: "30",
+			Amount: ledger.Amount{Minor: 3000, Currency: "EUR"}}, ""},
+		{"Намерен 30", reply, true, ledger.Command{Verb: ledger.VerbIntend, Lang: ledger.LangRU, Rest: "30",
+			Amount: ledger.Amount{Minor: 3000, Currency: "EUR"}}, ""},
+		{"commit", reply, true, ledger.Command{Verb: ledger.VerbCommit, Lang: ledger.LangEN}, ""},
+		{"обязуюсь", reply, true, ledger.Command{Verb: ledger.VerbCommit, Lang: ledger.LangRU}, ""},
+		{"отправила", reply, true, ledger.Command{Verb: ledger.VerbSent, Lang: ledger.LangRU}, ""},
+		{"?", reply, true, ledger.Command{Verb: ledger.VerbHelp}, ""},
+		{"intend lots", reply, true, ledger.Command{Verb: ledger.VerbIntend, Lang: ledger.LangEN, Rest: "lots"}, "amount.malformed"},
+		// With the prefix, as usual.
+		{"!ex commit", reply, true, ledger.Command{Verb: ledger.VerbCommit, Lang: ledger.LangEN}, ""},
+		{"!ex обязательство 20", reply, true, ledger.Command{Verb: ledger.VerbCommit, Lang: ledger.LangRU, Rest: "20",
+			Amount: ledger.Amount{Minor: 2000, Currency: "EUR"}}, ""},
+		{"!ex", reply, true, ledger.Command{Verb: ledger.VerbHelp}, ""},
+		{"!ex 50", reply, true, ledger.Command{}, "cmd.unknown"},
+		{"!ex hello", reply, true, ledger.Command{}, "cmd.unknown"},
+		// Without ReplyToBot, a bare amount is not for the bot.
+		{"50", room, false, ledger.Command{}, ""},
+		{"intend 30", room, false, ledger.Command{}, ""},
+		// In a direct chat, everything is addressed; a bare amount means
+		// intend only in a reply to the bot.
+		{"hello bot", directReply, true, ledger.Command{}, "cmd.unknown"},
+		{"50", directReply, true, ledger.Command{Verb: ledger.VerbIntend, Rest: "50", Amount: ledger.Amount{Minor: 5000, Currency: "EUR"}}, ""},
+		{"50", direct, true, ledger.Command{}, "cmd.unknown"},
+		{"!ex 50", directReply, true, ledger.Command{}, "cmd.unknown"},
+		{"intend 30", direct, true, ledger.Command{Verb: ledger.VerbIntend, Lang: ledger.LangEN, Rest: "30",
+			Amount: ledger.Amount{Minor: 3000, Currency: "EUR"}}, ""},
+	}
+	for _, c := range cases {
+		cmd, addressed, err := ledger.ParseCommand(c.body, c.opt)
+		key := ""
+		if e := ledger.AsError(err); e != nil {
+			key = e.Key
+		} else if err != nil {
+			key = err.Error()
+		}
+		if addressed != c.addressed || key != c.key || !reflect.DeepEqual(cmd, c.want) {
+			t.Errorf("ParseCommand(%.60q, direct=%v reply=%v) = %+v, %v, %v\nwant %+v, %v, %q",
+				c.body, c.opt.Direct, c.opt.ReplyToBot, cmd, addressed, err, c.want, c.addressed, c.key)
 		}
 	}
 }

@@ -22,6 +22,25 @@ var verbWordList = []struct {
 	{VerbUnblock, []string{"unblock"}, []string{"разблок"}},
 	{VerbSOS, []string{"sos"}, []string{"сос"}},
 	{VerbLang, []string{"lang", "language"}, []string{"язык"}},
+	{VerbStatus, []string{"status"}, []string{"статус"}},
+	{VerbIntend, []string{"intend"}, []string{"намерение", "намерен"}},
+	{VerbWithdraw, []string{"withdraw"}, []string{"отозвать"}},
+	{VerbCommit, []string{"commit"}, []string{"обязательство", "обязуюсь"}},
+	{VerbSent, []string{"sent"}, []string{"отправил", "отправила", "отправлено"}},
+	{VerbGot, []string{"got"}, []string{"получил", "получила", "получено"}},
+	{VerbForgive, []string{"forgive"}, []string{"простить"}},
+	{VerbRemind, []string{"remind"}, []string{"напомнить"}},
+	{VerbMy, []string{"my"}, []string{"мои"}},
+	{VerbToMe, []string{"tome", "to-me"}, []string{"мне"}},
+	{VerbPending, []string{"pending"}, []string{"ожидают"}},
+	{VerbArchive, []string{"archive"}, []string{"архив"}},
+	{VerbOverdue, []string{"overdue"}, []string{"просрочено"}},
+	{VerbNetwork, []string{"network"}, []string{"сеть"}},
+	{VerbAbout, []string{"about"}, []string{"обомне", "о-себе"}},
+	{VerbRequisites, []string{"requisites"}, []string{"реквизиты"}},
+	{VerbLeave, []string{"leave"}, []string{"выйти"}},
+	{VerbMute, []string{"mute"}, []string{"заглушить", "тихо"}},
+	{VerbUnmute, []string{"unmute"}, []string{"включить"}},
 }
 
 // neutralVerbWords are command words of no language.
@@ -59,6 +78,28 @@ var (
 	circlePledgeWords = map[string]Lang{"pledge": LangEN, "сумма": LangRU}
 	circleLangWords   = map[string]Lang{"lang": LangEN, "language": LangEN, "язык": LangRU}
 )
+
+// statusWords maps the colour words of `status <colour>`, normalised, to a
+// status.
+var statusWords = map[string]Status{
+	"green": StatusGreen, "зеленый": StatusGreen,
+	"orange": StatusOrange, "yellow": StatusOrange, "оранжевый": StatusOrange, "желтый": StatusOrange,
+	"red": StatusRed, "красный": StatusRed,
+}
+
+// dayWords are the units that may follow the days of `status red`, normalised.
+var dayWords = map[string]bool{
+	"days": true, "day": true, "d": true, "дней": true, "дня": true, "день": true, "д": true,
+}
+
+// The words of the requisites sub-commands, normalised.
+var (
+	requisitesDefaultWords = map[string]bool{"default": true, "по-умолчанию": true, "основные": true}
+	requisitesRemoveWords  = map[string]bool{"remove": true, "удалить": true}
+)
+
+// confirmWords confirm `leave`, normalised.
+var confirmWords = map[string]bool{"confirm": true, "yes": true, "подтверждаю": true, "да": true}
 
 // VerbWords returns the command words for verb v in language l, the
 // canonical one first ("help"; "помощь", "справка"). It returns nil for an

@@ -26,10 +26,14 @@ type Config struct {
 	// SOSLimit is how many sos messages a member may send per SOSWindow.
 	SOSLimit  int
 	SOSWindow time.Duration
+	// RemindInterval is how long a member waits before reminding the same
+	// member again.
+	RemindInterval time.Duration
 }
 
 // DefaultConfig returns the defaults: 100 EUR, English, invitations open for
-// 14 days, codes for 7 days, 3 sos messages a day.
+// 14 days, codes for 7 days, 3 sos messages a day, one reminder to the same
+// member per 12 hours.
 func DefaultConfig() Config {
 	return Config{
 		DefaultPledge: Amount{Minor: 10000, Currency: "EUR"},
@@ -38,6 +42,8 @@ func DefaultConfig() Config {
 		CodeTTL:       7 * 24 * time.Hour,
 		SOSLimit:      3,
 		SOSWindow:     24 * time.Hour,
+
+		RemindInterval: 12 * time.Hour,
 	}
 }
 
@@ -50,6 +56,9 @@ type Service struct {
 
 	mu    sync.Mutex
 	graph *Graph // nil when it must be rebuilt
+
+	aidMu sync.Mutex // serialises the mutual-aid ledger
+	book  *Book      // nil until loaded, or when it must be reloaded
 }
 
 // NewService returns a Service over store, reading time from clock.

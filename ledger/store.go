@@ -67,4 +67,30 @@ type Store interface {
 	CountActions(ctx context.Context, u UserID, kind string, since time.Time) (int, error)
 	// RecordAction records one action of kind by u at time at.
 	RecordAction(ctx context.Context, u UserID, kind string, at time.Time) error
+
+	// AppendOp records an op of the mutual-aid ledger (its event was marked
+	// applied in the same transaction).
+	AppendOp(ctx context.Context, op Op) error
+	// Ops lists every recorded op in canonical order (time, then event ID).
+	Ops(ctx context.Context) ([]Op, error)
+	// SaveAid inserts or replaces needs, promises and statuses: the
+	// projection of the ops, for queries.
+	SaveAid(ctx context.Context, needs []*Need, promises []*Promise, statuses []*MemberStatus) error
+	// ClearAid deletes every need, promise and status, before a rebuild
+	// writes them all again.
+	ClearAid(ctx context.Context) error
+
+	// GetProfile returns a member's profile (ENotFound if none).
+	GetProfile(ctx context.Context, u UserID) (*Profile, error)
+	// PutProfile inserts or replaces a profile.
+	PutProfile(ctx context.Context, p *Profile) error
+	// DeleteProfile erases a member's profile.
+	DeleteProfile(ctx context.Context, u UserID) error
+
+	// PutCard records an event the bot posted that members act on.
+	PutCard(ctx context.Context, c Card) error
+	// CardByEvent finds the card posted as the given event.
+	CardByEvent(ctx context.Context, evt EventID) (*Card, error)
+	// CardsOf lists the cards of a need, ordered by room.
+	CardsOf(ctx context.Context, n NeedID) ([]Card, error)
 }

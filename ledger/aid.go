@@ -1,0 +1,264 @@
+package ledger
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// Do applies one op of the mutual-aid ledger: it checks the rules that need
+// more than the book (circles shared with the need's owner), resolves which
+// need a `sent` or `got` means when the member named none, records the op
+// and applies it in canonical order. An op that comes before the last one
+// applied (a late event) rebuilds the book from every recorded op, so the
+// result is the same whatever order events arrived in.
+//
+// A refused op returns an *Error; it is still recorded when it reached the
+// book, since a late event may make it valid in canonical order. An event
+// applied before returns ErrAlreadyApplied.
+func (s *Service) Do(ctx context.Context, op Op) (*Outcome, error) {
+	if op.Event == "" || op.Actor == "" {
+		return nil, fmt.Errorf("failed to apply op: %w", Errorf(EInternal, "action.incomplete"))
+	}
+	if op.At.IsZero() {
+		op.At = s.clock.Now()
+	}
+	// The store keeps milliseconds, as Matrix timestamps are: an op must
+	// sort the same before and after a round trip.
+	op.At = op.At.Truncate(time.Millisecond).UTC()
+	s.aidMu.Lock()
+	defer s.aidMu.Unlock()
+	book, err := s.loadBook(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.gate(ctx, book, &op); err != nil {
+		return nil, err
+	}
+	var out *Outcome
+	var refused error
+	err = s.store.InTx(ctx, func(ctx context.Context) error {
+		fresh, err := s.store.MarkApplied(ctx, op.Event, op.At)
+		if err != nil {
+			return fmt.Errorf("failed to mark event applied: %w", err)
+		}
+		if !fresh {
+			return ErrAlreadyApplied
+		}
+		if err := s.store.AppendOp(ctx, op); err != nil {
+			return fmt.Errorf("failed to record op: %w", err)
+		}
+		out, refused, err = s.applyToBook(ctx, book, op)
+		return err
+	})
+	if err != nil {
+		s.book = nil // the book may hold what the store does not
+		return nil, err
+	}
+	return out, refused
+}
+
+// applyToBook applies op incrementally, or rebuilds the book if op is late,
+// and writes what changed. refused is the book's answer to op.
+func (s *Service) applyToBook(ctx context.Context, book *Book, op Op) (out *Outcome, refused error, err error) {
+	last := book.Last()
+	if last.Event == "" || last.Before(&op) {
+		out, refused = book.Apply(op)
+		needs, promises, statuses := book.Changed()
+		return out, refused, s.store.SaveAid(ctx, needs, promises, statuses)
+	}
+	ops, err := s.store.Ops(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("failed to load ops: %w", err)
+	}
+	fresh := NewBook()
+	for _, o := range ops {
+		res, rerr := fresh.Apply(o)
+		if o.Event == op.Event {
+			out, refused = res, rerr
+		}
+	}
+	if err := s.store.ClearAid(ctx); err != nil {
+		return nil, nil, fmt.Errorf("failed to clear aid projection: %w", err)
+	}
+	needs, promises, statuses := fresh.Snapshot()
+	fresh.resetDirty()
+	s.book = fresh
+	return out, refused, s.store.SaveAid(ctx, needs, promises, statuses)
+}
+
+// loadBook returns the book, replaying every recorded op on first use.
+// The caller holds aidMu.
+func (s *Service) loadBook(ctx context.Context) (*Book, error) {
+	if s.book != nil {
+		return s.book, nil
+	}
+	ops, err := s.store.Ops(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("failed to load ops: %w", err)
+	}
+	b := NewBook()
+	for _, o := range ops {
+		_, _ = b.Apply(o) // refusals were answered when the op arrived
+	}
+	b.resetDirty()
+	s.book = b
+	return b, nil
+}
+
+// gate checks what the book cannot: that a member promising toward a need
+// shares a circle with its owner; and fills in the need of a sent or got
+// typed without one.
+func (s *Service) gate(ctx context.Context, b *Book, op *Op) error {
+	switch op.Kind {
+	case OpIntend, OpCommit:
+		n, ok := b.needs[op.Need]
+		if !ok {
+			return Errorf(ENotFound, "need.not_found")
+		}
+		if n.Owner != op.Actor {
+			return s.checkSharedCircle(ctx, op.Actor, n.Owner)
+		}
+	case OpWithdraw, OpUnreact:
+		if op.Need == "" {
+			return Errorf(EInvalid, "need.reply_to_card")
+		}
+	case OpSent:
+		if op.Need == "" {
+			return resolveSent(b, op)
+		}
+	case OpGot:
+		if op.Need == "" {
+			return resolveGot(b, op)
+		}
+	case OpForgive:
+		if op.Giver == "" {
+			return Errorf(EInvalid, "cmd.usage", VerbForgive)
+		}
+	}
+	return nil
+}
+
+// checkSharedCircle refuses a promise between members who share no circle.
+func (s *Service) checkSharedCircle(ctx context.Context, a, b UserID) error {
+	ca, err := s.store.CirclesOf(ctx, a)
+	if err != nil {
+		return fmt.Errorf("failed to list circles: %w", err)
+	}
+	cb, err := s.store.CirclesOf(ctx, b)
+	if err != nil {
+		return fmt.Errorf("failed to list circles: %w", err)
+	}
+	for _, c := range ca {
+		if slices.Contains(cb, c) {
+			return nil
+		}
+	}
+	return Errorf(EForbidden, "need.not_in_circle", b)
+}
+
+// resolveSent picks the need of a `sent` typed without one: the actor's
+// only open commitment that is not sent yet.
+func resolveSent(b *Book, op *Op) error {
+	var found []*Promise
+	for _, p := range b.PromisesBy(op.Actor) {
+		if p.State == PromiseCommitment {
+			found = append(found, p)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return Errorf(ENotFound, "promise.none_open")
+	case 1:
+		op.Need = found[0].Need
+		return nil
+	}
+	return Errorf(EConflict, "promise.which_need")
+}
+
+// resolveGot picks the need of a `got` typed without one: the oldest open
+// commitment of the named giver to the actor, else the only one marked sent.
+func resolveGot(b *Book, op *Op) error {
+	var sent []*Promise
+	for _, p := range b.PromisesTo(op.Actor) {
+		if op.Giver != "" && p.Giver == op.Giver && p.State.Open() {
+			op.Need = p.Need
+			return nil
+		}
+		if p.State == PromiseSent {
+			sent = append(sent, p)
+		}
+	}
+	switch {
+	case op.Giver != "":
+		return Errorf(ENotFound, "promise.none_from", op.Giver)
+	case len(sent) == 1:
+		op.Need, op.Giver = sent[0].Need, sent[0].Giver
+		return nil
+	case len(sent) == 0:
+		return Errorf(ENotFound, "promise.nothing_to_confirm")
+	}
+	return Errorf(EConflict, "promise.which_giver")
+}
+
+// View runs fn with the book, read-only, under the service's lock.
+func (s *Service) View(ctx context.Context, fn func(b *Book) error) error {
+	s.aidMu.Lock()
+	defer s.aidMu.Unlock()
+	b, err := s.loadBook(ctx)
+	if err != nil {
+		return err
+	}
+	return fn(b)
+}
+
+// NeedView is a need with its figures and promises.
+type NeedView struct {
+	Need     *Need
+	Totals   Totals
+	Promises []*Promise
+}
+
+// Need returns a need with its figures and promises.
+func (s *Service) Need(ctx context.Context, id NeedID) (*NeedView, error) {
+	var v *NeedView
+	err := s.View(ctx, func(b *Book) error {
+		n, ok := b.Need(id)
+		if !ok {
+			return Errorf(ENotFound, "need.not_found")
+		}
+		v = &NeedView{Need: n, Totals: b.TotalsOf(id), Promises: b.PromisesToward(id)}
+		return nil
+	})
+	return v, err
+}
+
+// StatusOf returns a member's status.
+func (s *Service) StatusOf(ctx context.Context, u UserID) (MemberStatus, error) {
+	var st MemberStatus
+	err := s.View(ctx, func(b *Book) error {
+		st = b.StatusOf(u)
+		return nil
+	})
+	return st, err
+}
+
+// Rebuild replays every recorded op into a fresh book and rewrites the
+// projection: the ledger as the events say it is.
+func (s *Service) Rebuild(ctx context.Context) error {
+	s.aidMu.Lock()
+	defer s.aidMu.Unlock()
+	s.book = nil
+	b, err := s.loadBook(ctx)
+	if err != nil {
+		return err
+	}
+	needs, promises, statuses := b.Snapshot()
+	return s.store.InTx(ctx, func(ctx context.Context) error {
+		if err := s.store.ClearAid(ctx); err != nil {
+			return fmt.Errorf("failed to clear aid projection: %w", err)
+		}
+		return s.store.SaveAid(ctx, needs, promises, statuses)
+	})
+}

@@ -1,0 +1,59 @@
+package ledger
+
+import "time"
+
+// OpKind names a change of the mutual-aid ledger.
+type OpKind string
+
+// The kinds of op. Each is caused by one member-authored event.
+const (
+	OpStatus   OpKind = "status"   // Status, Amount, Days
+	OpIntend   OpKind = "intend"   // Need, Amount (zero = Default), Reaction if by ❤️
+	OpWithdraw OpKind = "withdraw" // Need
+	OpUnreact  OpKind = "unreact"  // Need, Target: the removed reaction
+	OpCommit   OpKind = "commit"   // Need, Amount (zero = the intention's or Default), Reaction if by 🤝
+	OpSent     OpKind = "sent"     // Need
+	OpGot      OpKind = "got"      // Need, Giver (optional)
+	OpForgive  OpKind = "forgive"  // Giver
+	OpLeave    OpKind = "leave"    //
+)
+
+// Op is one change of the mutual-aid ledger, as recorded: the ledger is the
+// result of applying every recorded op in canonical order (see Before), so
+// it does not depend on the order the events arrived in.
+type Op struct {
+	Kind  OpKind    `json:"kind"`
+	Event EventID   `json:"event"`
+	Actor UserID    `json:"actor"`
+	At    time.Time `json:"at"`
+
+	Need   NeedID `json:"need,omitempty"`
+	Status Status `json:"status,omitempty"`
+	Amount Amount `json:"amount,omitempty"`
+	Days   int    `json:"days,omitempty"`
+	// Default is the amount ❤️ or a bare `commit` means: the pledge of the
+	// circle the card is in, capped at what is missing when applied.
+	Default  Amount  `json:"default,omitempty"`
+	Giver    UserID  `json:"giver,omitempty"`
+	Reaction EventID `json:"reaction,omitempty"`
+	Target   EventID `json:"target,omitempty"`
+}
+
+// Before reports whether op o comes before p in canonical order: by the
+// event's time, then by event ID.
+func (o *Op) Before(p *Op) bool {
+	if !o.At.Equal(p.At) {
+		return o.At.Before(p.At)
+	}
+	return o.Event < p.Event
+}
+
+// Action returns the action that caused the op.
+func (o *Op) Action() Action {
+	return Action{Event: o.Event, Actor: o.Actor, At: o.At}
+}
+
+// opOf starts an op of kind k caused by act.
+func opOf(k OpKind, act Action) Op {
+	return Op{Kind: k, Event: act.Event, Actor: act.Actor, At: act.At}
+}

@@ -1,0 +1,235 @@
+package ledger
+
+import "time"
+
+// Status is a member's traffic light.
+type Status string
+
+// The statuses: green only helps, orange needs regular monthly support,
+// red needs an emergency collection within a number of days.
+const (
+	StatusGreen  Status = "green"
+	StatusOrange Status = "orange"
+	StatusRed    Status = "red"
+)
+
+// NeedID identifies a need: the ID of the event that opened it.
+type NeedID string
+
+// PromiseID identifies a promise: the ID of the event that created it.
+type PromiseID string
+
+// NeedKind says what a need is for.
+type NeedKind string
+
+// The kinds of need.
+const (
+	NeedOrange NeedKind = "orange" // regular monthly support
+	NeedRed    NeedKind = "red"    // an emergency collection
+)
+
+// NeedState is where a need stands.
+type NeedState string
+
+// The need states.
+const (
+	NeedOpen     NeedState = "open"
+	NeedClosed   NeedState = "closed"   // a red collection that reached its target
+	NeedArchived NeedState = "archived" // the member changed status
+)
+
+// Need is an open request for help of one member, in one currency.
+type Need struct {
+	ID       NeedID
+	Kind     NeedKind
+	Owner    UserID // the beneficiary
+	Target   Amount
+	Deadline time.Time // red only
+	State    NeedState
+	OpenedAt time.Time
+	ClosedAt time.Time
+	ClosedBy EventID
+}
+
+// PromiseState is where a promise stands in its lifecycle.
+type PromiseState string
+
+// The promise states (see the lifecycle in the product spec).
+const (
+	PromiseIntention  PromiseState = "intention"
+	PromiseCommitment PromiseState = "commitment"
+	PromiseSent       PromiseState = "sent"
+	PromiseFulfilled  PromiseState = "fulfilled"
+	PromiseWithdrawn  PromiseState = "withdrawn"
+	PromiseForgiven   PromiseState = "forgiven"
+	// PromiseReleased is a promise the ledger let go: an intention or an open
+	// commitment toward a need that closed or was archived, or cancelled by
+	// a member leaving.
+	PromiseReleased PromiseState = "released"
+	// PromiseSetAside is an intention toward an orange need while its owner
+	// is red; it comes back when the member returns to orange.
+	PromiseSetAside PromiseState = "set_aside"
+)
+
+// Live reports whether the promise still counts toward its need.
+func (s PromiseState) Live() bool {
+	switch s {
+	case PromiseIntention, PromiseCommitment, PromiseSent, PromiseFulfilled:
+		return true
+	}
+	return false
+}
+
+// Binding reports whether the promise is a commitment in any stage (it can
+// no longer be withdrawn by the giver).
+func (s PromiseState) Binding() bool {
+	return s == PromiseCommitment || s == PromiseSent || s == PromiseFulfilled
+}
+
+// Open reports whether the giver still owes something (a commitment not yet
+// confirmed).
+func (s PromiseState) Open() bool {
+	return s == PromiseCommitment || s == PromiseSent
+}
+
+// Promise is one member's promise toward a need: an intention, then a
+// commitment, then sent and fulfilled. A member has at most one live
+// promise per need.
+type Promise struct {
+	ID          PromiseID
+	Need        NeedID
+	Giver       UserID
+	Beneficiary UserID
+	Amount      Amount
+	State       PromiseState
+	// Reaction is the reaction event that set the promise last, if it was
+	// a reaction (removing that reaction withdraws an intention).
+	Reaction  EventID
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	UpdatedBy EventID
+	// Overdue is set when the promise's deadline passed while still open.
+	Overdue bool
+}
+
+// MemberStatus is a member's traffic light and what red remembers.
+type MemberStatus struct {
+	Member UserID
+	Status Status
+	// Previous is the status to return to when a red collection ends.
+	Previous Status
+	// Need is the member's open need, if any.
+	Need      NeedID
+	ChangedAt time.Time
+}
+
+// NoticeKind names a kind of notification a member can mute.
+type NoticeKind string
+
+// The notification kinds.
+const (
+	NoticeStatus     NoticeKind = "status"     // a member of my network changed status
+	NoticeIntention  NoticeKind = "intention"  // someone intends to help me (or the same need)
+	NoticeConversion NoticeKind = "conversion" // I am asked to turn an intention into a commitment
+	NoticeCommitment NoticeKind = "commitment" // someone committed to help me
+	NoticeSent       NoticeKind = "sent"       // a giver says they sent
+	NoticeReceived   NoticeKind = "received"   // my help was confirmed as received
+	NoticeForgiven   NoticeKind = "forgiven"   // I was released from a commitment
+	NoticeReminder   NoticeKind = "reminder"   // someone reminds me to act
+	NoticeClosed     NoticeKind = "closed"     // a collection I helped closed
+)
+
+// NoticeKinds lists every notification kind, in the order help shows them.
+var NoticeKinds = []NoticeKind{
+	NoticeStatus, NoticeIntention, NoticeConversion, NoticeCommitment,
+	NoticeSent, NoticeReceived, NoticeForgiven, NoticeReminder, NoticeClosed,
+}
+
+// ParseNoticeKind reads a notification kind as a member would type it, in
+// English or Russian. ok is false for anything else.
+func ParseNoticeKind(s string) (k NoticeKind, ok bool) {
+	w := normWord(s)
+	for _, k := range NoticeKinds {
+		if w == string(k) {
+			return k, true
+		}
+	}
+	k, ok = noticeWordsRU[w]
+	return k, ok
+}
+
+// noticeWordsRU are the Russian words of the notification kinds, normalised.
+var noticeWordsRU = map[string]NoticeKind{
+	"статус":        NoticeStatus,
+	"намерения":     NoticeIntention,
+	"намерение":     NoticeIntention,
+	"конвертация":   NoticeConversion,
+	"обязательства": NoticeCommitment,
+	"обязательство": NoticeCommitment,
+	"отправлено":    NoticeSent,
+	"получено":      NoticeReceived,
+	"прощено":       NoticeForgiven,
+	"напоминания":   NoticeReminder,
+	"напоминание":   NoticeReminder,
+	"закрыто":       NoticeClosed,
+}
+
+// Requisite is a member's payment details; one of them is the default.
+type Requisite struct {
+	Text    string
+	Default bool
+}
+
+// Profile is what a member tells about themself.
+type Profile struct {
+	Member     UserID
+	About      string
+	Requisites []Requisite
+	Muted      []NoticeKind
+}
+
+// DefaultRequisite returns the text givers see: the default requisite, or
+// "" when the member has none (the bot then says "ask me personally").
+func (p *Profile) DefaultRequisite() string {
+	for _, r := range p.Requisites {
+		if r.Default {
+			return r.Text
+		}
+	}
+	if len(p.Requisites) > 0 {
+		return p.Requisites[0].Text
+	}
+	return ""
+}
+
+// IsMuted reports whether the member muted notifications of kind k.
+func (p *Profile) IsMuted(k NoticeKind) bool {
+	for _, m := range p.Muted {
+		if m == k {
+			return true
+		}
+	}
+	return false
+}
+
+// CardKind says what a card the bot posted stands for.
+type CardKind string
+
+// The card kinds.
+const (
+	CardNeed       CardKind = "need"       // a need card in a circle room
+	CardCommitment CardKind = "commitment" // the notice to a giver who committed
+	CardSent       CardKind = "sent"       // the notice to a beneficiary that a giver sent
+	CardNotice     CardKind = "notice"     // any other notice about a promise
+)
+
+// Card is an event the bot posted that members reply or react to: a need
+// card, or a notice about one promise.
+type Card struct {
+	Event   EventID
+	Room    RoomID
+	Kind    CardKind
+	Circle  CircleID // need cards only
+	Need    NeedID
+	Promise PromiseID // notices only
+}

@@ -1,0 +1,334 @@
+package ledger
+
+// Totals are the figures of a need: intended (intentions), committed
+// (commitments in any stage), confirmed (fulfilled), and missing (target −
+// committed, never below zero).
+type Totals struct {
+	Target    Amount
+	Intended  Amount
+	Committed Amount
+	Confirmed Amount
+	Missing   Amount
+	Givers    int // members with a live promise
+}
+
+// TotalsOf returns the figures of need n.
+func (b *Book) TotalsOf(n NeedID) Totals {
+	need, ok := b.needs[n]
+	if !ok {
+		return Totals{}
+	}
+	c := need.Target.Currency
+	t := Totals{Target: need.Target, Intended: Amount{0, c}, Committed: Amount{0, c}, Confirmed: Amount{0, c}}
+	for _, p := range b.promisesOf(n) {
+		switch {
+		case p.State == PromiseIntention:
+			t.Intended.Minor += p.Amount.Minor
+		case p.State.Binding():
+			t.Committed.Minor += p.Amount.Minor
+			if p.State == PromiseFulfilled {
+				t.Confirmed.Minor += p.Amount.Minor
+			}
+		}
+		if p.State.Live() {
+			t.Givers++
+		}
+	}
+	t.Missing = Amount{max(0, need.Target.Minor-t.Committed.Minor), c}
+	return t
+}
+
+// openNeedFor returns need n if the actor may promise toward it.
+func (b *Book) openNeedFor(op Op) (*Need, error) {
+	n, ok := b.needs[op.Need]
+	if !ok {
+		return nil, Errorf(ENotFound, "need.not_found")
+	}
+	if n.Owner == op.Actor {
+		return nil, Errorf(EForbidden, "promise.self")
+	}
+	switch n.State {
+	case NeedOpen:
+	case NeedSuspended:
+		return nil, Errorf(EConflict, "need.suspended", n.Owner)
+	default:
+		return nil, Errorf(EConflict, "need.closed", n.Owner)
+	}
+	return n, nil
+}
+
+// amountFor resolves the amount of an intend or commit op toward n: the
+// amount typed, else the fallback (the intention's amount), else the
+// default pledge capped at what is missing.
+func (b *Book) amountFor(op Op, n *Need, fallback Amount) (Amount, error) {
+	a := op.Amount
+	if a.IsZero() {
+		a = fallback
+	}
+	if a.IsZero() {
+		if op.Default.Currency != n.Target.Currency || op.Default.Minor <= 0 {
+			return Amount{}, Errorf(EInvalid, "promise.amount_needed", n.Target.Currency)
+		}
+		missing := b.TotalsOf(n.ID).Missing
+		if missing.Minor <= 0 {
+			return Amount{}, Errorf(EConflict, "need.covered", n.Owner)
+		}
+		a = Amount{min(op.Default.Minor, missing.Minor), n.Target.Currency}
+	}
+	if a.Currency != n.Target.Currency {
+		return Amount{}, Errorf(EInvalid, "promise.currency", n.Target.Currency)
+	}
+	if a.Minor <= 0 {
+		return Amount{}, Errorf(EInvalid, "amount.not_positive")
+	}
+	if a.Minor > n.Target.Minor {
+		return Amount{}, Errorf(EInvalid, "promise.over_target", n.Target)
+	}
+	return a, nil
+}
+
+// applyIntend creates or changes the actor's intention toward a need.
+func (b *Book) applyIntend(op Op, out *Outcome) error {
+	n, err := b.openNeedFor(op)
+	if err != nil {
+		return err
+	}
+	if n.Kind == NeedRed {
+		return Errorf(EConflict, "need.red_commit_only", n.Owner)
+	}
+	p := b.livePromise(n.ID, op.Actor)
+	if p != nil && p.State.Binding() {
+		return Errorf(EConflict, "promise.irrevocable", p.Amount)
+	}
+	out.Need = copyNeed(n)
+	if p != nil && op.Amount.IsZero() {
+		out.Promise, out.NoChange = copyPromise(p), true // a second ❤️
+		return nil
+	}
+	a, err := b.amountFor(op, n, Amount{})
+	if err != nil {
+		return err
+	}
+	if p == nil {
+		b.newPromise(op, n, a, PromiseIntention, out)
+		return nil
+	}
+	b.changePromise(p, op, a, PromiseIntention, out)
+	return nil
+}
+
+// applyWithdraw withdraws the actor's intention (OpWithdraw), or the one
+// the removed reaction set (OpUnreact).
+func (b *Book) applyWithdraw(op Op, out *Outcome) error {
+	p := b.livePromise(op.Need, op.Actor)
+	if p == nil || (op.Kind == OpUnreact && p.Reaction != op.Target) {
+		return Errorf(ENotFound, "promise.none")
+	}
+	if p.State.Binding() {
+		return Errorf(EConflict, "promise.irrevocable", p.Amount)
+	}
+	out.Need = copyNeed(b.needs[p.Need])
+	b.changePromise(p, op, p.Amount, PromiseWithdrawn, out)
+	return nil
+}
+
+// applyCommit turns the actor's intention into a commitment, or makes one.
+func (b *Book) applyCommit(op Op, out *Outcome) error {
+	n, err := b.openNeedFor(op)
+	if err != nil {
+		return err
+	}
+	p := b.livePromise(n.ID, op.Actor)
+	if p != nil && p.State.Binding() {
+		return Errorf(EConflict, "promise.already_committed", p.Amount)
+	}
+	var fallback Amount
+	if p != nil {
+		fallback = p.Amount
+	}
+	a, err := b.amountFor(op, n, fallback)
+	if err != nil {
+		return err
+	}
+	out.Need = copyNeed(n)
+	if p == nil {
+		b.newPromise(op, n, a, PromiseCommitment, out)
+		return nil
+	}
+	b.changePromise(p, op, a, PromiseCommitment, out)
+	return nil
+}
+
+// applySent marks the actor's commitment toward a need as sent.
+func (b *Book) applySent(op Op, out *Outcome) error {
+	p := b.givenPromise(op.Need, op.Actor)
+	if p == nil {
+		return Errorf(ENotFound, "promise.none")
+	}
+	switch p.State {
+	case PromiseIntention, PromiseSetAside:
+		return Errorf(EConflict, "promise.not_committed")
+	case PromiseSent:
+		return Errorf(EConflict, "promise.already_sent")
+	case PromiseFulfilled:
+		return Errorf(EConflict, "promise.already_fulfilled")
+	}
+	out.Need = copyNeed(b.needs[p.Need])
+	b.changePromise(p, op, p.Amount, PromiseSent, out)
+	return nil
+}
+
+// givenPromise returns the giver's promise toward a need that still
+// matters: live, or set aside.
+func (b *Book) givenPromise(n NeedID, giver UserID) *Promise {
+	return b.livePromise(n, giver)
+}
+
+// applyGot confirms receipt of a commitment toward the actor's need.
+func (b *Book) applyGot(op Op, out *Outcome) error {
+	n, ok := b.needs[op.Need]
+	if !ok {
+		return Errorf(ENotFound, "need.not_found")
+	}
+	if n.Owner != op.Actor {
+		return Errorf(EForbidden, "promise.not_beneficiary", n.Owner)
+	}
+	p, err := b.receivable(n, op.Giver)
+	if err != nil {
+		return err
+	}
+	out.Need = copyNeed(n)
+	b.changePromise(p, op, p.Amount, PromiseFulfilled, out)
+	b.closeIfConfirmed(n, op, out)
+	return nil
+}
+
+// receivable picks the commitment a `got` confirms: the giver's, or the one
+// marked sent (or, failing that, the one open) when the giver is not named.
+func (b *Book) receivable(n *Need, giver UserID) (*Promise, error) {
+	var sent, open []*Promise
+	for _, p := range b.promisesOf(n.ID) {
+		if giver != "" && p.Giver != giver {
+			continue
+		}
+		switch p.State {
+		case PromiseSent:
+			sent = append(sent, p)
+		case PromiseCommitment:
+			open = append(open, p)
+		}
+	}
+	switch {
+	case len(sent) == 1 || (len(sent) == 0 && len(open) == 1):
+		return append(sent, open...)[0], nil
+	case len(sent)+len(open) == 0 && giver != "":
+		return nil, Errorf(ENotFound, "promise.none_from", giver)
+	case len(sent)+len(open) == 0:
+		return nil, Errorf(ENotFound, "promise.nothing_to_confirm")
+	}
+	return nil, Errorf(EConflict, "promise.which_giver")
+}
+
+// closeIfConfirmed closes a red collection whose confirmed sum reached its
+// target: the owner returns to the previous status, surplus commitments not
+// yet sent are released.
+func (b *Book) closeIfConfirmed(n *Need, op Op, out *Outcome) {
+	if n.Kind != NeedRed || n.State != NeedOpen {
+		return
+	}
+	if b.TotalsOf(n.ID).Confirmed.Minor < n.Target.Minor {
+		return
+	}
+	b.endNeed(n, NeedClosed, op, out)
+	st := b.StatusOf(n.Owner)
+	prev := st.Previous
+	if prev == "" || prev == StatusRed {
+		prev = StatusGreen
+	}
+	st.Status, st.Previous, st.Need, st.ChangedAt = prev, "", "", op.At
+	if prev == StatusOrange {
+		for _, id := range b.byOwner[n.Owner] {
+			if o := b.needs[id]; o.State == NeedSuspended {
+				b.resumeNeed(o, op, out)
+				b.dirty.needs[o.ID] = true
+				st.Need = o.ID
+			}
+		}
+	}
+	b.putStatus(st)
+	out.Status = copyStatus(&st)
+}
+
+// applyForgive releases every open commitment of op.Giver to the actor.
+func (b *Book) applyForgive(op Op, out *Outcome) error {
+	if op.Giver == op.Actor {
+		return Errorf(EForbidden, "promise.self")
+	}
+	found := false
+	for _, id := range b.byGiver[op.Giver] {
+		p := b.promises[id]
+		if p.Beneficiary == op.Actor && p.State.Open() {
+			b.setState(p, PromiseForgiven, op, out)
+			found = true
+		}
+	}
+	if !found {
+		return Errorf(ENotFound, "promise.none_from", op.Giver)
+	}
+	return nil
+}
+
+// applyLeave cancels intentions both ways: the actor's own, and those
+// toward the actor's needs, which are archived; open commitments toward
+// the actor are released (nobody is left to confirm them). The actor's own
+// commitments stay owed.
+func (b *Book) applyLeave(op Op, out *Outcome) error {
+	for _, id := range b.byGiver[op.Actor] {
+		if p := b.promises[id]; p.State == PromiseIntention || p.State == PromiseSetAside {
+			b.setState(p, PromiseWithdrawn, op, out)
+		}
+	}
+	for _, nid := range b.byOwner[op.Actor] {
+		n := b.needs[nid]
+		if n.State == NeedOpen || n.State == NeedSuspended {
+			b.archiveNeed(n, op, out)
+		}
+		for _, p := range b.promisesOf(nid) {
+			if p.State.Open() {
+				b.setState(p, PromiseReleased, op, out)
+			}
+		}
+	}
+	st := b.StatusOf(op.Actor)
+	if st.Status != StatusGreen || st.Need != "" {
+		st.Status, st.Previous, st.Need, st.ChangedAt = StatusGreen, "", "", op.At
+		b.putStatus(st)
+		out.Status = copyStatus(&st)
+	}
+	return nil
+}
+
+// newPromise records a new promise of the actor toward n.
+func (b *Book) newPromise(op Op, n *Need, a Amount, st PromiseState, out *Outcome) {
+	p := &Promise{
+		ID: PromiseID(op.Event), Need: n.ID, Giver: op.Actor, Beneficiary: n.Owner,
+		Amount: a, State: st, Reaction: op.Reaction,
+		CreatedAt: op.At, UpdatedAt: op.At, UpdatedBy: op.Event,
+	}
+	b.promises[p.ID] = p
+	b.byNeed[n.ID] = append(b.byNeed[n.ID], p.ID)
+	b.byGiver[op.Actor] = append(b.byGiver[op.Actor], p.ID)
+	b.dirty.promises[p.ID] = true
+	out.Promise = copyPromise(p)
+}
+
+// changePromise moves the op's own promise to amount a and state st.
+func (b *Book) changePromise(p *Promise, op Op, a Amount, st PromiseState, out *Outcome) {
+	out.Before = copyPromise(p)
+	p.Amount, p.State, p.UpdatedAt, p.UpdatedBy = a, st, op.At, op.Event
+	if op.Kind == OpIntend || op.Kind == OpCommit {
+		p.Reaction = op.Reaction
+	}
+	b.dirty.promises[p.ID] = true
+	out.Promise = copyPromise(p)
+}

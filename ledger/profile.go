@@ -1,0 +1,212 @@
+package ledger
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"unicode/utf8"
+)
+
+// Profile returns a member's profile (empty if they wrote none).
+func (s *Service) Profile(ctx context.Context, u UserID) (*Profile, error) {
+	p, err := s.store.GetProfile(ctx, u)
+	if ErrorCode(err) == ENotFound {
+		return &Profile{Member: u}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("failed to get profile: %w", err)
+	}
+	return p, nil
+}
+
+// editProfile changes the actor's profile with fn, once per event.
+func (s *Service) editProfile(ctx context.Context, act Action, fn func(p *Profile) error) (*Profile, error) {
+	var out *Profile
+	err := s.apply(ctx, act, false, func(ctx context.Context) error {
+		p, err := s.Profile(ctx, act.Actor)
+		if err != nil {
+			return err
+		}
+		if err := fn(p); err != nil {
+			return err
+		}
+		out = p
+		return s.store.PutProfile(ctx, p)
+	})
+	return out, err
+}
+
+// SetAbout sets what the actor tells about themself.
+func (s *Service) SetAbout(ctx context.Context, act Action, text string) (*Profile, error) {
+	if utf8.RuneCountInString(text) > MaxAboutRunes {
+		return nil, Errorf(EInvalid, "cmd.text_too_long", MaxAboutRunes)
+	}
+	return s.editProfile(ctx, act, func(p *Profile) error {
+		p.About = text
+		return nil
+	})
+}
+
+// AddRequisite adds payment details; the first become the default.
+func (s *Service) AddRequisite(ctx context.Context, act Action, text string) (*Profile, error) {
+	if text == "" {
+		return nil, Errorf(EInvalid, "cmd.usage", VerbRequisites)
+	}
+	if utf8.RuneCountInString(text) > MaxRequisiteRunes {
+		return nil, Errorf(EInvalid, "cmd.text_too_long", MaxRequisiteRunes)
+	}
+	return s.editProfile(ctx, act, func(p *Profile) error {
+		if len(p.Requisites) >= MaxRequisites {
+			return Errorf(EConflict, "requisites.full", MaxRequisites)
+		}
+		p.Requisites = append(p.Requisites, Requisite{Text: text, Default: len(p.Requisites) == 0})
+		return nil
+	})
+}
+
+// SetDefaultRequisite makes the i-th (1-based) requisite the default.
+func (s *Service) SetDefaultRequisite(ctx context.Context, act Action, i int) (*Profile, error) {
+	return s.editProfile(ctx, act, func(p *Profile) error {
+		if i < 1 || i > len(p.Requisites) {
+			return Errorf(ENotFound, "requisites.no_such", i, len(p.Requisites))
+		}
+		for j := range p.Requisites {
+			p.Requisites[j].Default = j == i-1
+		}
+		return nil
+	})
+}
+
+// RemoveRequisite removes the i-th (1-based) requisite; if it was the
+// default, the first one left becomes the default.
+func (s *Service) RemoveRequisite(ctx context.Context, act Action, i int) (*Profile, error) {
+	return s.editProfile(ctx, act, func(p *Profile) error {
+		if i < 1 || i > len(p.Requisites) {
+			return Errorf(ENotFound, "requisites.no_such", i, len(p.Requisites))
+		}
+		wasDefault := p.Requisites[i-1].Default
+		p.Requisites = slices.Delete(p.Requisites, i-1, i)
+		if wasDefault && len(p.Requisites) > 0 {
+			p.Requisites[0].Default = true
+		}
+		return nil
+	})
+}
+
+// SetMuted mutes (or unmutes) one kind of notification for the actor.
+func (s *Service) SetMuted(ctx context.Context, act Action, k NoticeKind, muted bool) (*Profile, error) {
+	if !slices.Contains(NoticeKinds, k) {
+		return nil, Errorf(EInvalid, "cmd.bad_notice", string(k))
+	}
+	return s.editProfile(ctx, act, func(p *Profile) error {
+		p.Muted = slices.DeleteFunc(p.Muted, func(m NoticeKind) bool { return m == k })
+		if muted {
+			p.Muted = append(p.Muted, k)
+			slices.Sort(p.Muted)
+		}
+		return nil
+	})
+}
+
+// Wants reports whether member u wants notifications of kind k.
+func (s *Service) Wants(ctx context.Context, u UserID, k NoticeKind) bool {
+	p, err := s.Profile(ctx, u)
+	return err != nil || !p.IsMuted(k)
+}
+
+// Leave erases the actor's personal data (profile, language, guarantees)
+// and cancels intentions both ways. The outcome names the promises it
+// changed, so those affected can be told.
+func (s *Service) Leave(ctx context.Context, act Action) (*Outcome, error) {
+	out, err := s.Do(ctx, Op{Kind: OpLeave, Event: act.Event, Actor: act.Actor, At: s.at(act)})
+	if err != nil {
+		return nil, err
+	}
+	err = s.store.InTx(ctx, func(ctx context.Context) error {
+		if err := s.store.DeleteProfile(ctx, act.Actor); err != nil {
+			return fmt.Errorf("failed to delete profile: %w", err)
+		}
+		if err := s.store.DeleteGuaranteesOf(ctx, act.Actor); err != nil {
+			return fmt.Errorf("failed to delete guarantees: %w", err)
+		}
+		return s.store.DeleteMember(ctx, act.Actor)
+	})
+	s.invalidateGraph()
+	return out, err
+}
+
+// AddCard records an event the bot posted that members act on.
+func (s *Service) AddCard(ctx context.Context, c Card) error {
+	if err := s.store.PutCard(ctx, c); err != nil {
+		return fmt.Errorf("failed to record card: %w", err)
+	}
+	return nil
+}
+
+// CardByEvent finds the card the bot posted as evt (ENotFound if it is
+// none).
+func (s *Service) CardByEvent(ctx context.Context, evt EventID) (*Card, error) {
+	return s.store.CardByEvent(ctx, evt)
+}
+
+// CardsOf lists the cards of a need.
+func (s *Service) CardsOf(ctx context.Context, n NeedID) ([]Card, error) {
+	return s.store.CardsOf(ctx, n)
+}
+
+// Reminder is what a member asks another to do.
+type Reminder struct {
+	To UserID
+	// Convert are the other's intentions toward the actor's needs (the
+	// actor asks to turn them into commitments); Fulfil their open
+	// commitments to the actor; Confirm the actor's commitments marked sent
+	// that the other has not confirmed.
+	Convert, Fulfil, Confirm []*Promise
+}
+
+// Remind asks another member to act on the promises between them. It is
+// allowed once per RemindInterval for the same pair.
+func (s *Service) Remind(ctx context.Context, act Action, to UserID) (*Reminder, error) {
+	if to == act.Actor {
+		return nil, Errorf(EInvalid, "remind.self")
+	}
+	r := &Reminder{To: to}
+	err := s.View(ctx, func(b *Book) error {
+		for _, p := range b.PromisesBy(to) {
+			switch {
+			case p.Beneficiary != act.Actor:
+			case p.State == PromiseIntention:
+				r.Convert = append(r.Convert, p)
+			case p.State.Open():
+				r.Fulfil = append(r.Fulfil, p)
+			}
+		}
+		for _, p := range b.PromisesBy(act.Actor) {
+			if p.Beneficiary == to && p.State == PromiseSent {
+				r.Confirm = append(r.Confirm, p)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(r.Convert)+len(r.Fulfil)+len(r.Confirm) == 0 {
+		return nil, Errorf(ENotFound, "remind.nothing", to)
+	}
+	kind := "remind:" + string(to)
+	err = s.apply(ctx, act, false, func(ctx context.Context) error {
+		n, err := s.store.CountActions(ctx, act.Actor, kind, s.at(act).Add(-s.cfg.RemindInterval))
+		if err != nil {
+			return fmt.Errorf("failed to count reminders: %w", err)
+		}
+		if n > 0 {
+			return Errorf(ERateLimited, "remind.too_soon", to, int(s.cfg.RemindInterval.Hours()))
+		}
+		return s.store.RecordAction(ctx, act.Actor, kind, s.at(act))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}

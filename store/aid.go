@@ -1,0 +1,211 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"go.mau.fi/util/dbutil"
+
+	"github.com/exodus-matrix/exodus/ledger"
+)
+
+// AppendOp records an op of the mutual-aid ledger, its fields as JSON.
+func (s *Store) AppendOp(ctx context.Context, op ledger.Op) error {
+	body, err := json.Marshal(op)
+	if err != nil {
+		return fmt.Errorf("failed to encode op: %w", err)
+	}
+	_, err = s.db.Exec(ctx, `
+		INSERT INTO aid_ops (event_id, at, actor, kind, body) VALUES ($1, $2, $3, $4, $5)`,
+		string(op.Event), toMS(op.At), string(op.Actor), string(op.Kind), string(body))
+	if err != nil {
+		return fmt.Errorf("failed to insert op: %w", err)
+	}
+	return nil
+}
+
+// scanOp reads one op from its JSON body.
+func scanOp(row dbutil.Scannable) (ledger.Op, error) {
+	var body string
+	if err := row.Scan(&body); err != nil {
+		return ledger.Op{}, err
+	}
+	var op ledger.Op
+	if err := json.Unmarshal([]byte(body), &op); err != nil {
+		return ledger.Op{}, fmt.Errorf("failed to decode op: %w", err)
+	}
+	return op, nil
+}
+
+// Ops lists every recorded op in canonical order.
+func (s *Store) Ops(ctx context.Context) ([]ledger.Op, error) {
+	return queryList(ctx, s, scanOp, "ops", `SELECT body FROM aid_ops ORDER BY at, event_id`)
+}
+
+// SaveAid inserts or replaces needs, promises and statuses.
+func (s *Store) SaveAid(ctx context.Context, needs []*ledger.Need, promises []*ledger.Promise,
+	statuses []*ledger.MemberStatus) error {
+	for _, n := range needs {
+		if err := s.putNeed(ctx, n); err != nil {
+			return err
+		}
+	}
+	for _, p := range promises {
+		if err := s.putPromise(ctx, p); err != nil {
+			return err
+		}
+	}
+	for _, st := range statuses {
+		_, err := s.db.Exec(ctx, `
+			INSERT INTO statuses (user_id, status, previous, need_id, changed_at) VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (user_id) DO UPDATE SET status = excluded.status, previous = excluded.previous,
+				need_id = excluded.need_id, changed_at = excluded.changed_at`,
+			string(st.Member), string(st.Status), string(st.Previous), string(st.Need), toMS(st.ChangedAt))
+		if err != nil {
+			return fmt.Errorf("failed to save status: %w", err)
+		}
+	}
+	return nil
+}
+
+func (s *Store) putNeed(ctx context.Context, n *ledger.Need) error {
+	_, err := s.db.Exec(ctx, `
+		INSERT INTO needs (need_id, kind, owner, target_minor, target_currency, deadline, state,
+			opened_at, closed_at, closed_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+		ON CONFLICT (need_id) DO UPDATE SET kind = excluded.kind, owner = excluded.owner,
+			target_minor = excluded.target_minor, target_currency = excluded.target_currency,
+			deadline = excluded.deadline, state = excluded.state, opened_at = excluded.opened_at,
+			closed_at = excluded.closed_at, closed_by = excluded.closed_by`,
+		string(n.ID), string(n.Kind), string(n.Owner), n.Target.Minor, string(n.Target.Currency),
+		toMS(n.Deadline), string(n.State), toMS(n.OpenedAt), toMS(n.ClosedAt), string(n.ClosedBy))
+	if err != nil {
+		return fmt.Errorf("failed to save need: %w", err)
+	}
+	return nil
+}
+
+func (s *Store) putPromise(ctx context.Context, p *ledger.Promise) error {
+	_, err := s.db.Exec(ctx, `
+		INSERT INTO promises (promise_id, need_id, giver, beneficiary, amount_minor, currency, state,
+			reaction, overdue, created_at, updated_at, updated_by)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+		ON CONFLICT (promise_id) DO UPDATE SET need_id = excluded.need_id, giver = excluded.giver,
+			beneficiary = excluded.beneficiary, amount_minor = excluded.amount_minor,
+			currency = excluded.currency, state = excluded.state, reaction = excluded.reaction,
+			overdue = excluded.overdue, created_at = excluded.created_at,
+			updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+		string(p.ID), string(p.Need), string(p.Giver), string(p.Beneficiary), p.Amount.Minor,
+		string(p.Amount.Currency), string(p.State), string(p.Reaction), p.Overdue,
+		toMS(p.CreatedAt), toMS(p.UpdatedAt), string(p.UpdatedBy))
+	if err != nil {
+		return fmt.Errorf("failed to save promise: %w", err)
+	}
+	return nil
+}
+
+// ClearAid deletes every need, promise and status.
+func (s *Store) ClearAid(ctx context.Context) error {
+	for _, table := range []string{"needs", "promises", "statuses"} {
+		if _, err := s.db.Exec(ctx, `DELETE FROM `+table); err != nil {
+			return fmt.Errorf("failed to clear %s: %w", table, err)
+		}
+	}
+	return nil
+}
+
+// GetProfile returns a member's profile, or an ENotFound error
+// "profile.not_found".
+func (s *Store) GetProfile(ctx context.Context, u ledger.UserID) (*ledger.Profile, error) {
+	var about, reqs, muted string
+	err := s.db.QueryRow(ctx, `SELECT about, requisites, muted FROM profiles WHERE user_id = $1`,
+		string(u)).Scan(&about, &reqs, &muted)
+	if err != nil {
+		return nil, notFound(err, "profile.not_found", "get profile")
+	}
+	p := &ledger.Profile{Member: u, About: about}
+	if err := json.Unmarshal([]byte(reqs), &p.Requisites); err != nil {
+		return nil, fmt.Errorf("failed to decode requisites: %w", err)
+	}
+	if err := json.Unmarshal([]byte(muted), &p.Muted); err != nil {
+		return nil, fmt.Errorf("failed to decode muted kinds: %w", err)
+	}
+	return p, nil
+}
+
+// PutProfile inserts or replaces a profile.
+func (s *Store) PutProfile(ctx context.Context, p *ledger.Profile) error {
+	reqs, err := json.Marshal(nonNil(p.Requisites))
+	if err != nil {
+		return fmt.Errorf("failed to encode requisites: %w", err)
+	}
+	muted, err := json.Marshal(nonNil(p.Muted))
+	if err != nil {
+		return fmt.Errorf("failed to encode muted kinds: %w", err)
+	}
+	_, err = s.db.Exec(ctx, `
+		INSERT INTO profiles (user_id, about, requisites, muted) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (user_id) DO UPDATE SET about = excluded.about,
+			requisites = excluded.requisites, muted = excluded.muted`,
+		string(p.Member), p.About, string(reqs), string(muted))
+	if err != nil {
+		return fmt.Errorf("failed to save profile: %w", err)
+	}
+	return nil
+}
+
+// nonNil turns a nil slice into an empty one, so it encodes as [].
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+// DeleteProfile erases a member's profile.
+func (s *Store) DeleteProfile(ctx context.Context, u ledger.UserID) error {
+	if _, err := s.db.Exec(ctx, `DELETE FROM profiles WHERE user_id = $1`, string(u)); err != nil {
+		return fmt.Errorf("failed to delete profile: %w", err)
+	}
+	return nil
+}
+
+const cardColumns = `event_id, room_id, kind, circle_id, need_id, promise_id`
+
+// scanCard reads one row of cardColumns.
+func scanCard(row dbutil.Scannable) (ledger.Card, error) {
+	var evt, room, kind, circle, need, promise string
+	if err := row.Scan(&evt, &room, &kind, &circle, &need, &promise); err != nil {
+		return ledger.Card{}, err
+	}
+	return ledger.Card{
+		Event: ledger.EventID(evt), Room: ledger.RoomID(room), Kind: ledger.CardKind(kind),
+		Circle: ledger.CircleID(circle), Need: ledger.NeedID(need), Promise: ledger.PromiseID(promise),
+	}, nil
+}
+
+// PutCard records a card; a card already recorded is kept.
+func (s *Store) PutCard(ctx context.Context, c ledger.Card) error {
+	_, err := s.db.Exec(ctx, `INSERT INTO cards (`+cardColumns+`) VALUES ($1, $2, $3, $4, $5, $6)
+		ON CONFLICT (event_id) DO NOTHING`,
+		string(c.Event), string(c.Room), string(c.Kind), string(c.Circle), string(c.Need), string(c.Promise))
+	if err != nil {
+		return fmt.Errorf("failed to save card: %w", err)
+	}
+	return nil
+}
+
+// CardByEvent finds a card, or returns an ENotFound error "card.not_found".
+func (s *Store) CardByEvent(ctx context.Context, evt ledger.EventID) (*ledger.Card, error) {
+	c, err := scanCard(s.db.QueryRow(ctx, `SELECT `+cardColumns+` FROM cards WHERE event_id = $1`, string(evt)))
+	if err != nil {
+		return nil, notFound(err, "card.not_found", "get card")
+	}
+	return &c, nil
+}
+
+// CardsOf lists the cards of a need, ordered by room then event.
+func (s *Store) CardsOf(ctx context.Context, n ledger.NeedID) ([]ledger.Card, error) {
+	return queryList(ctx, s, scanCard, "cards",
+		`SELECT `+cardColumns+` FROM cards WHERE need_id = $1 ORDER BY room_id, event_id`, string(n))
+}
