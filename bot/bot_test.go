@@ -25,6 +25,8 @@ type fakeClient struct {
 	mu   sync.Mutex
 	n    int
 	sent []sentMessage
+	// timeline is what Messages returns per room, newest first.
+	timeline map[id.RoomID][]*event.Event
 }
 
 type sentMessage struct {
@@ -74,6 +76,12 @@ func (f *fakeClient) InviteUser(context.Context, id.RoomID, *mautrix.ReqInviteUs
 
 func (f *fakeClient) JoinedMembers(context.Context, id.RoomID) (*mautrix.RespJoinedMembers, error) {
 	return &mautrix.RespJoinedMembers{Joined: map[id.UserID]mautrix.JoinedMember{"@a:test": {}, "@b:test": {}, "@exodus:test": {}}}, nil
+}
+
+func (f *fakeClient) Messages(_ context.Context, room id.RoomID, _, _ string, _ mautrix.Direction, _ *mautrix.FilterPart, _ int) (*mautrix.RespMessages, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return &mautrix.RespMessages{Chunk: f.timeline[room]}, nil
 }
 
 func (f *fakeClient) StateEvent(context.Context, id.RoomID, event.Type, string, any) error {

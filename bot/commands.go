@@ -19,6 +19,7 @@ type request struct {
 	lang   ledger.Lang
 	direct bool
 	circle *ledger.Circle // nil outside circles
+	card   *ledger.Card   // the bot's card the message replies to, if any
 }
 
 // commandFunc answers one verb.
@@ -39,6 +40,26 @@ func (b *Bot) commands() map[ledger.Verb]commandFunc {
 		ledger.VerbBlock:   b.cmdBlock,
 		ledger.VerbUnblock: b.cmdUnblock,
 		ledger.VerbSOS:     b.cmdSOS,
+
+		ledger.VerbStatus:     b.cmdStatus,
+		ledger.VerbIntend:     b.cmdIntend,
+		ledger.VerbWithdraw:   b.cmdWithdraw,
+		ledger.VerbCommit:     b.cmdCommit,
+		ledger.VerbSent:       b.cmdSent,
+		ledger.VerbGot:        b.cmdGot,
+		ledger.VerbForgive:    b.cmdForgive,
+		ledger.VerbRemind:     b.cmdRemind,
+		ledger.VerbMy:         b.cmdView,
+		ledger.VerbToMe:       b.cmdView,
+		ledger.VerbPending:    b.cmdView,
+		ledger.VerbArchive:    b.cmdArchive,
+		ledger.VerbOverdue:    b.cmdArchive,
+		ledger.VerbNetwork:    b.cmdNetwork,
+		ledger.VerbAbout:      b.cmdAbout,
+		ledger.VerbRequisites: b.cmdRequisites,
+		ledger.VerbLeave:      b.cmdLeave,
+		ledger.VerbMute:       b.cmdMute,
+		ledger.VerbUnmute:     b.cmdMute,
 	}
 }
 
@@ -49,14 +70,15 @@ func (b *Bot) handleMessage(ctx context.Context, evt *event.Event) error {
 		return nil
 	}
 	direct := b.isDirect(ctx, evt.RoomID, evt.Sender)
+	card := b.repliedCard(ctx, content)
 	cmd, addressed, perr := ledger.ParseCommand(content.Body, ledger.ParseOptions{
 		Prefix: b.cfg.Prefix, Direct: direct, Mentions: b.mentions(content),
-		DefaultCurrency: b.ledger.Config().DefaultPledge.Currency,
+		DefaultCurrency: b.defaultCurrency(ctx, evt, card), ReplyToBot: card != nil,
 	})
-	if !addressed {
+	if !addressed || (card != nil && !direct && !b.meantForBot(content.Body, cmd, perr)) {
 		return nil
 	}
-	r := &request{evt: evt, cmd: cmd, act: action(evt), direct: direct}
+	r := &request{evt: evt, cmd: cmd, act: action(evt), direct: direct, card: card}
 	r.lang = b.replyLang(ctx, evt.Sender, cmd.Lang)
 	if ok, warn := b.limiter.allow(evt.Sender, b.ledger.Now()); !ok {
 		if warn {
@@ -80,6 +102,69 @@ func (b *Bot) handleMessage(ctx context.Context, evt *event.Event) error {
 		b.fail(ctx, r, err)
 	}
 	return nil
+}
+
+// replyVerbs are the verbs a reply to a card may use without the prefix.
+var replyVerbs = map[ledger.Verb]bool{
+	ledger.VerbIntend: true, ledger.VerbWithdraw: true, ledger.VerbCommit: true, ledger.VerbSent: true,
+	ledger.VerbGot: true, ledger.VerbForgive: true, ledger.VerbRemind: true,
+}
+
+// meantForBot tells whether a reply to a card in a group room is a command:
+// it has the prefix; or it is a promise command that parses, with nothing
+// after a verb that takes no arguments. Anything else is discussion ("got
+// it, thanks") and gets no answer.
+func (b *Bot) meantForBot(body string, cmd ledger.Command, perr error) bool {
+	if _, prefixed, _ := ledger.ParseCommand(body, ledger.ParseOptions{Prefix: b.cfg.Prefix}); prefixed {
+		return true
+	}
+	if perr != nil || !replyVerbs[cmd.Verb] {
+		return false
+	}
+	switch cmd.Verb {
+	case ledger.VerbWithdraw, ledger.VerbSent:
+		return cmd.Rest == ""
+	case ledger.VerbGot:
+		return cmd.Rest == "" || cmd.User != ""
+	}
+	return true
+}
+
+// repliedCard is the bot's card a message replies to (or whose thread it
+// is in), if any.
+func (b *Bot) repliedCard(ctx context.Context, content *event.MessageEventContent) *ledger.Card {
+	target := content.RelatesTo.GetReplyTo()
+	if target == "" {
+		target = content.RelatesTo.GetThreadParent()
+	}
+	if target == "" {
+		return nil
+	}
+	card, err := b.ledger.CardByEvent(ctx, ledger.EventID(target))
+	if err != nil {
+		return nil
+	}
+	return card
+}
+
+// defaultCurrency is the currency of an amount typed without one: that of
+// the need the message replies to, else of the circle it is in, else of
+// the sender's first circle, else the configured default.
+func (b *Bot) defaultCurrency(ctx context.Context, evt *event.Event, card *ledger.Card) ledger.Currency {
+	if card != nil {
+		if v, err := b.ledger.Need(ctx, card.Need); err == nil {
+			return v.Need.Target.Currency
+		}
+	}
+	if c, err := b.ledger.Circle(ctx, ledger.CircleID(evt.RoomID)); err == nil {
+		return c.Pledge.Currency
+	}
+	if cs, err := b.ledger.CirclesOf(ctx, ledger.UserID(evt.Sender)); err == nil && len(cs) > 0 {
+		if c, err := b.ledger.Circle(ctx, cs[0]); err == nil {
+			return c.Pledge.Currency
+		}
+	}
+	return b.ledger.Config().DefaultPledge.Currency
 }
 
 // replyLang is the language to answer a command in: the one the member

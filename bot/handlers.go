@@ -20,6 +20,7 @@ func (b *Bot) handlers() map[event.Type]handlerFunc {
 		event.StateMember:     b.handleMember,
 		event.EventMessage:    b.handleMessage,
 		event.EventReaction:   b.handleReaction,
+		event.EventRedaction:  b.handleRedaction,
 		event.EventEncrypted:  b.handleEncrypted,
 		event.StateEncryption: b.handleEncryptionState,
 	}

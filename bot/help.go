@@ -22,6 +22,26 @@ var helpEN = map[ledger.Verb]helpEntry{
 	ledger.VerbUnblock: {"@user:server", "restore it"},
 	ledger.VerbSOS:     {"<text>", "a message to your whole trust list (a few a day)"},
 	ledger.VerbLang:    {"ru | en", "the language I speak with you"},
+
+	ledger.VerbStatus:     {"green | orange <amount> | red <amount> <days>", "your status: green, you only help; orange, you need this much a month; red, an emergency collection within so many days"},
+	ledger.VerbIntend:     {"[amount]", "reply to a need card (or react ❤️): intend to help with an amount; reply again to change it"},
+	ledger.VerbWithdraw:   {"", "reply to the card (or remove your ❤️): withdraw your intention"},
+	ledger.VerbCommit:     {"[amount]", "reply to the card or to a request (or react 🤝): commit to help; a commitment cannot be withdrawn"},
+	ledger.VerbSent:       {"", "reply to the commitment notice or the card: say you have sent the money"},
+	ledger.VerbGot:        {"[@user:server]", "reply to the \"sent\" notice (or react 👍): confirm you received it"},
+	ledger.VerbForgive:    {"@user:server", "release a giver from their commitments to you"},
+	ledger.VerbRemind:     {"@user:server", "remind a member of what waits between you (now and then)"},
+	ledger.VerbMy:         {"", "what you promised"},
+	ledger.VerbToMe:       {"", "what others promised you"},
+	ledger.VerbPending:    {"", "what was sent to you and waits for your confirmation"},
+	ledger.VerbArchive:    {"", "fulfilled and forgiven promises, both ways"},
+	ledger.VerbOverdue:    {"", "overdue commitments, both ways"},
+	ledger.VerbNetwork:    {"", "who helps you, whom you help, who helps the same people"},
+	ledger.VerbAbout:      {"[text]", "tell about yourself (up to 180 characters); without text: your profile"},
+	ledger.VerbRequisites: {"[<text> | default <n> | remove <n>]", "your payment details, shown to those who commit to you: add, choose the default, remove"},
+	ledger.VerbLeave:      {"[confirm]", "leave Exodus: erase your data and cancel intentions to and from you"},
+	ledger.VerbMute:       {"[kind]", "mute a kind of notifications; without a kind: the kinds"},
+	ledger.VerbUnmute:     {"<kind>", "get a kind of notifications again"},
 }
 
 var helpRU = map[ledger.Verb]helpEntry{
@@ -37,6 +57,50 @@ var helpRU = map[ledger.Verb]helpEntry{
 	ledger.VerbUnblock: {"@user:server", "восстановить его"},
 	ledger.VerbSOS:     {"<текст>", "сообщение всему трастовому списку (несколько в день)"},
 	ledger.VerbLang:    {"ru | en", "язык, на котором я говорю с вами"},
+
+	ledger.VerbStatus:     {"зелёный | оранжевый <сумма> | красный <сумма> <дней>", "ваш статус: зелёный — вы только помогаете; оранжевый — вам нужна эта сумма в месяц; красный — срочный сбор за столько-то дней"},
+	ledger.VerbIntend:     {"[сумма]", "ответ на карточку сбора (или ❤️): намерение помочь суммой; ответьте снова, чтобы её изменить"},
+	ledger.VerbWithdraw:   {"", "ответ на карточку (или снимите ❤️): отозвать ваше намерение"},
+	ledger.VerbCommit:     {"[сумма]", "ответ на карточку или на просьбу (или 🤝): взять обязательство; отозвать его нельзя"},
+	ledger.VerbSent:       {"", "ответ на уведомление об обязательстве или на карточку: сообщить, что вы перевели деньги"},
+	ledger.VerbGot:        {"[@user:server]", "ответ на уведомление «отправил» (или 👍): подтвердить получение"},
+	ledger.VerbForgive:    {"@user:server", "освободить дающего от обязательств перед вами"},
+	ledger.VerbRemind:     {"@user:server", "напомнить участнику о том, что между вами не завершено (не слишком часто)"},
+	ledger.VerbMy:         {"", "что обещали вы"},
+	ledger.VerbToMe:       {"", "что обещали вам"},
+	ledger.VerbPending:    {"", "что вам отправили и что ждёт вашего подтверждения"},
+	ledger.VerbArchive:    {"", "исполненные и прощённые обещания, в обе стороны"},
+	ledger.VerbOverdue:    {"", "просроченные обязательства, в обе стороны"},
+	ledger.VerbNetwork:    {"", "кто помогает вам, кому помогаете вы, кто помогает тем же людям"},
+	ledger.VerbAbout:      {"[текст]", "рассказать о себе (до 180 символов); без текста — ваш профиль"},
+	ledger.VerbRequisites: {"[<текст> | по-умолчанию <номер> | удалить <номер>]", "ваши реквизиты, их видят те, кто берёт перед вами обязательство: добавить, выбрать основные, удалить"},
+	ledger.VerbLeave:      {"[подтверждаю]", "выйти из Exodus: удалить ваши данные и отменить намерения — ваши и в вашу пользу"},
+	ledger.VerbMute:       {"[вид]", "отключить вид уведомлений; без вида — список видов"},
+	ledger.VerbUnmute:     {"<вид>", "снова получать этот вид уведомлений"},
+}
+
+// helpSection is a group of commands in the full help.
+type helpSection struct {
+	en, ru string
+	verbs  []ledger.Verb
+}
+
+// helpSections group the full help; a verb in none of them is listed last.
+var helpSections = []helpSection{
+	{"Trust", "Доверие", []ledger.Verb{
+		ledger.VerbHelp, ledger.VerbCircle, ledger.VerbInvite, ledger.VerbAccept, ledger.VerbDecline,
+		ledger.VerbList, ledger.VerbChain, ledger.VerbPool, ledger.VerbBlock, ledger.VerbUnblock, ledger.VerbSOS,
+	}},
+	{"Mutual aid", "Взаимопомощь", []ledger.Verb{
+		ledger.VerbStatus, ledger.VerbIntend, ledger.VerbWithdraw, ledger.VerbCommit, ledger.VerbSent,
+		ledger.VerbGot, ledger.VerbForgive, ledger.VerbRemind,
+	}},
+	{"Overviews (answered in our direct chat)", "Обзоры (отвечаю в личном чате)", []ledger.Verb{
+		ledger.VerbMy, ledger.VerbToMe, ledger.VerbPending, ledger.VerbArchive, ledger.VerbOverdue, ledger.VerbNetwork,
+	}},
+	{"Profile", "Профиль", []ledger.Verb{
+		ledger.VerbAbout, ledger.VerbRequisites, ledger.VerbMute, ledger.VerbUnmute, ledger.VerbLang, ledger.VerbLeave,
+	}},
 }
 
 func helpOf(l ledger.Lang) map[ledger.Verb]helpEntry {
@@ -71,10 +135,28 @@ func helpText(l ledger.Lang, topic ledger.Verb, prefix string) string {
 	} else {
 		sb.WriteString("**Exodus — mutual aid among people who know each other.** Commands (no `" + prefix + "` needed in a direct chat):\n\n")
 	}
-	for _, v := range ledger.AllVerbs() {
+	line := func(v ledger.Verb) {
 		sb.WriteString("- " + usage(l, v, prefix) + " — " + helpOf(l)[v].what + "\n")
 	}
-	return sb.String()
+	listed := make(map[ledger.Verb]bool)
+	for _, sec := range helpSections {
+		title := sec.en
+		if l == ledger.LangRU {
+			title = sec.ru
+		}
+		sb.WriteString("**" + title + "**\n\n")
+		for _, v := range sec.verbs {
+			line(v)
+			listed[v] = true
+		}
+		sb.WriteString("\n")
+	}
+	for _, v := range ledger.AllVerbs() {
+		if !listed[v] {
+			line(v)
+		}
+	}
+	return strings.TrimRight(sb.String(), "\n")
 }
 
 func other(l ledger.Lang) ledger.Lang {

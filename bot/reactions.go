@@ -10,34 +10,144 @@ import (
 	"github.com/exodus-matrix/exodus/ledger"
 )
 
-// acceptKeys are the reactions that accept an invitation card.
-var acceptKeys = map[string]bool{"✅": true, "✔": true, "☑": true}
+// The reactions that mean something; any other key is ignored.
+var (
+	acceptKeys  = map[string]bool{"✅": true, "✔": true, "☑": true}
+	intendKeys  = map[string]bool{"❤": true, "♥": true}
+	commitKeys  = map[string]bool{"🤝": true}
+	confirmKeys = map[string]bool{"👍": true}
+)
 
-// normalizeKey strips emoji variation selectors, so "✔️" and "✔" are one key.
+// normalizeKey strips emoji variation selectors and skin tones, so "✔️"
+// and "✔", "👍🏽" and "👍" are one key.
 func normalizeKey(k string) string {
-	return strings.TrimSpace(strings.ReplaceAll(k, "\ufe0f", ""))
+	k = strings.ReplaceAll(k, "\ufe0f", "")
+	for _, tone := range []string{"\U0001F3FB", "\U0001F3FC", "\U0001F3FD", "\U0001F3FE", "\U0001F3FF"} {
+		k = strings.ReplaceAll(k, tone, "")
+	}
+	return strings.TrimSpace(k)
 }
 
-// handleReaction turns a member's reaction on a bot card into a ledger call.
+// handleReaction turns a member's reaction on a bot card into a ledger call:
+// ✅ on an invitation accepts it; ❤️ on a need card is an intention of the
+// default amount, 🤝 a commitment; 👍 on a "sent" notice confirms receipt.
 // Reactions on anything else, and keys that mean nothing, are ignored.
 func (b *Bot) handleReaction(ctx context.Context, evt *event.Event) error {
 	rel := evt.Content.AsReaction().RelatesTo
-	if rel.Type != event.RelAnnotation || !acceptKeys[normalizeKey(rel.Key)] {
+	if rel.Type != event.RelAnnotation {
 		return nil
 	}
-	acc, err := b.ledger.AcceptCard(ctx, action(evt), ledger.EventID(rel.EventID))
+	key := normalizeKey(rel.Key)
+	if acceptKeys[key] {
+		return b.acceptByReaction(ctx, evt, rel.EventID.String())
+	}
+	if !intendKeys[key] && !commitKeys[key] && !confirmKeys[key] {
+		return nil
+	}
+	card, err := b.ledger.CardByEvent(ctx, ledger.EventID(rel.EventID))
 	if err != nil {
-		if ledger.IsDuplicate(err) || ledger.AsError(err) != nil && ledger.AsError(err).Key == "invitation.not_found" {
+		return nil // not a card of ours
+	}
+	// Answers reply to the card, not to the reaction.
+	onCard := *evt
+	onCard.ID = rel.EventID
+	r := &request{evt: &onCard, act: action(evt), lang: b.ledger.LangOf(ctx, ledger.UserID(evt.Sender)), card: card}
+	op := b.op(ctx, r, ledger.OpIntend)
+	op.Reaction = op.Event
+	switch {
+	case commitKeys[key]:
+		op.Kind, r.cmd.Verb = ledger.OpCommit, ledger.VerbCommit
+	case confirmKeys[key]:
+		if card.Kind != ledger.CardSent && card.Kind != ledger.CardCommitment {
+			return nil
+		}
+		op.Kind, op.Reaction, r.cmd.Verb = ledger.OpGot, "", ledger.VerbGot
+		op.Giver = b.giverOf(ctx, card)
+	default:
+		r.cmd.Verb = ledger.VerbIntend
+	}
+	out, err := b.ledger.Do(ctx, op)
+	if err != nil {
+		return b.refuseReaction(ctx, r, err)
+	}
+	zerolog.Ctx(ctx).Info().Str("op", string(op.Kind)).Str("need", string(op.Need)).Msg("Applied a reaction")
+	if card.Kind != ledger.CardNeed {
+		b.replyText(ctx, r, string(r.cmd.Verb)+".done", out.Promise.Amount, out.Promise.Beneficiary)
+	}
+	b.after(ctx, out)
+	return nil
+}
+
+// giverOf is the giver of the promise a notice card is about.
+func (b *Bot) giverOf(ctx context.Context, card *ledger.Card) ledger.UserID {
+	var giver ledger.UserID
+	_ = b.ledger.View(ctx, func(bk *ledger.Book) error {
+		if p, ok := bk.Promise(card.Promise); ok {
+			giver = p.Giver
+		}
+		return nil
+	})
+	return giver
+}
+
+// refuseReaction explains a refused reaction with a reply to it. A duplicate
+// gets no answer.
+func (b *Bot) refuseReaction(ctx context.Context, r *request, err error) error {
+	if ledger.IsDuplicate(err) {
+		return nil
+	}
+	b.fail(ctx, r, err)
+	if ledger.ErrorCode(err) == ledger.EInternal {
+		return err
+	}
+	return nil
+}
+
+// acceptByReaction accepts the invitation whose card was reacted to.
+func (b *Bot) acceptByReaction(ctx context.Context, evt *event.Event, card string) error {
+	acc, err := b.ledger.AcceptCard(ctx, action(evt), ledger.EventID(card))
+	if err != nil {
+		if e := ledger.AsError(err); e != nil && e.Key == "invitation.not_found" {
 			return nil
 		}
 		r := &request{evt: evt, act: action(evt), lang: b.ledger.LangOf(ctx, ledger.UserID(evt.Sender))}
-		b.fail(ctx, r, err)
-		if ledger.ErrorCode(err) == ledger.EInternal {
-			return err
-		}
-		return nil
+		return b.refuseReaction(ctx, r, err)
 	}
 	zerolog.Ctx(ctx).Info().Str("invitation", string(acc.Invitation.ID)).Msg("Invitation accepted by reaction")
 	b.announceAcceptance(ctx, evt, acc, b.ledger.LangOf(ctx, ledger.UserID(evt.Sender)))
+	return nil
+}
+
+// handleRedaction honours a removed reaction: removing the ❤️ that set an
+// intention withdraws it; removing the 🤝 of a commitment gets a reminder
+// that a commitment stays. Dendrite does not push redactions to
+// appservices, so they also arrive through reconciliation from the room.
+func (b *Bot) handleRedaction(ctx context.Context, evt *event.Event) error {
+	target := evt.Redacts
+	if target == "" {
+		target = evt.Content.AsRedaction().Redacts
+	}
+	var p *ledger.Promise
+	_ = b.ledger.View(ctx, func(bk *ledger.Book) error {
+		p, _ = bk.PromiseByReaction(ledger.EventID(target))
+		return nil
+	})
+	if p == nil || p.Giver != ledger.UserID(evt.Sender) {
+		return nil
+	}
+	op := ledger.Op{Kind: ledger.OpUnreact, Event: ledger.EventID(evt.ID), Actor: p.Giver,
+		At: action(evt).At, Need: p.Need, Target: ledger.EventID(target)}
+	out, err := b.ledger.Do(ctx, op)
+	if err != nil {
+		plain := *evt
+		plain.ID = "" // the reaction is gone: answer without a reply
+		r := &request{evt: &plain, act: action(evt), lang: b.ledger.LangOf(ctx, p.Giver), cmd: ledger.Command{Verb: ledger.VerbWithdraw}}
+		if ledger.ErrorCode(err) == ledger.ENotFound {
+			return nil
+		}
+		return b.refuseReaction(ctx, r, err)
+	}
+	zerolog.Ctx(ctx).Info().Str("need", string(p.Need)).Msg("Withdrew an intention whose reaction was removed")
+	b.after(ctx, out)
 	return nil
 }

@@ -89,7 +89,7 @@ func (b *Bot) notice(l ledger.Lang, key string, args ...any) *event.Content {
 
 // replyTo makes content a reply to evt.
 func replyTo(content *event.Content, evt *event.Event) *event.Content {
-	if evt != nil {
+	if evt != nil && evt.ID != "" {
 		content.Parsed.(*event.MessageEventContent).RelatesTo = (&event.RelatesTo{}).SetReplyTo(evt.ID)
 	}
 	return content

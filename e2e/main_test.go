@@ -28,7 +28,7 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-	env, err = stack.Start(ctx, stack.Options{Dir: dir, Settings: map[string]any{"ledger.sos_limit": 2}})
+	env, err = stack.Start(ctx, stack.Options{Dir: dir, Settings: map[string]any{"ledger.sos_limit": 2, "bot.reconcile_interval": "1s"}})
 	cancel()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "failed to start the stack:", err)

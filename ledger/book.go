@@ -22,6 +22,8 @@ type Book struct {
 	byNeed  map[NeedID][]PromiseID // in creation order
 	byGiver map[UserID][]PromiseID // in creation order
 	byOwner map[UserID][]NeedID    // in opening order
+	// byReaction maps a reaction event to the promise it set last.
+	byReaction map[EventID]PromiseID
 
 	last  Op // the last op applied
 	dirty dirtySet
@@ -43,6 +45,8 @@ func NewBook() *Book {
 		byNeed:   make(map[NeedID][]PromiseID),
 		byGiver:  make(map[UserID][]PromiseID),
 		byOwner:  make(map[UserID][]NeedID),
+
+		byReaction: make(map[EventID]PromiseID),
 	}
 	b.resetDirty()
 	return b
@@ -143,9 +147,22 @@ func (b *Book) applyStatus(op Op, out *Outcome) error {
 	case StatusRed:
 		if cur.Status == StatusRed {
 			n := b.needs[cur.Need]
+			if n.Target.Currency != op.Amount.Currency {
+				// Another currency starts a new collection, as orange does:
+				// the promises made cannot be counted in it.
+				b.archiveNeed(n, op, out)
+				cur.Need = b.openNeed(op, NeedRed, out)
+				break
+			}
 			n.Target, n.Deadline = op.Amount, op.At.Add(time.Duration(op.Days)*24*time.Hour)
 			b.dirty.needs[n.ID] = true
+			// A target lowered to what was confirmed is reached: the
+			// collection closes and the member leaves red.
+			b.closeIfConfirmed(n, op, out)
 			out.Need = copyNeed(n)
+			if n.State == NeedClosed {
+				return nil
+			}
 			break
 		}
 		b.suspendOrange(op.Actor, op, out)
@@ -360,6 +377,6 @@ func (b *Book) Changed() (needs []*Need, promises []*Promise, statuses []*Member
 	return needs, promises, statuses
 }
 
-func copyNeed(n *Need) *Need                  { c := *n; return &c }
-func copyPromise(p *Promise) *Promise         { c := *p; return &c }
+func copyNeed(n *Need) *Need                   { c := *n; return &c }
+func copyPromise(p *Promise) *Promise          { c := *p; return &c }
 func copyStatus(s *MemberStatus) *MemberStatus { c := *s; return &c }

@@ -79,7 +79,7 @@ func (b *Book) amountFor(op Op, n *Need, fallback Amount) (Amount, error) {
 		return Amount{}, Errorf(EInvalid, "promise.currency", n.Target.Currency)
 	}
 	if a.Minor <= 0 {
-		return Amount{}, Errorf(EInvalid, "amount.not_positive")
+		return Amount{}, Errorf(EInvalid, "amount.zero")
 	}
 	if a.Minor > n.Target.Minor {
 		return Amount{}, Errorf(EInvalid, "promise.over_target", n.Target)
@@ -318,6 +318,9 @@ func (b *Book) newPromise(op Op, n *Need, a Amount, st PromiseState, out *Outcom
 	b.promises[p.ID] = p
 	b.byNeed[n.ID] = append(b.byNeed[n.ID], p.ID)
 	b.byGiver[op.Actor] = append(b.byGiver[op.Actor], p.ID)
+	if op.Reaction != "" {
+		b.byReaction[op.Reaction] = p.ID
+	}
 	b.dirty.promises[p.ID] = true
 	out.Promise = copyPromise(p)
 }
@@ -328,6 +331,9 @@ func (b *Book) changePromise(p *Promise, op Op, a Amount, st PromiseState, out *
 	p.Amount, p.State, p.UpdatedAt, p.UpdatedBy = a, st, op.At, op.Event
 	if op.Kind == OpIntend || op.Kind == OpCommit {
 		p.Reaction = op.Reaction
+		if op.Reaction != "" {
+			b.byReaction[op.Reaction] = p.ID
+		}
 	}
 	b.dirty.promises[p.ID] = true
 	out.Promise = copyPromise(p)

@@ -20,6 +20,16 @@ func (b *Book) Promise(p PromiseID) (*Promise, bool) {
 	return copyPromise(pr), true
 }
 
+// PromiseByReaction returns a copy of the promise a reaction event set, if
+// that reaction still defines it.
+func (b *Book) PromiseByReaction(evt EventID) (*Promise, bool) {
+	p, ok := b.promises[b.byReaction[evt]]
+	if !ok || p.Reaction != evt {
+		return nil, false
+	}
+	return copyPromise(p), true
+}
+
 // PromisesToward returns copies of the promises toward need n, in creation
 // order.
 func (b *Book) PromisesToward(n NeedID) []*Promise {

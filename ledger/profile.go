@@ -210,3 +210,31 @@ func (s *Service) Remind(ctx context.Context, act Action, to UserID) (*Reminder,
 	}
 	return r, nil
 }
+
+// OpenCardRooms lists the rooms that hold a card of an open need, sorted:
+// the rooms to reconcile from.
+func (s *Service) OpenCardRooms(ctx context.Context) ([]RoomID, error) {
+	var open []*Need
+	if err := s.View(ctx, func(b *Book) error {
+		open = b.OpenNeeds()
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	seen := map[RoomID]bool{}
+	var rooms []RoomID
+	for _, n := range open {
+		cards, err := s.store.CardsOf(ctx, n.ID)
+		if err != nil {
+			return nil, fmt.Errorf("failed to list cards: %w", err)
+		}
+		for _, c := range cards {
+			if c.Kind == CardNeed && !seen[c.Room] {
+				seen[c.Room] = true
+				rooms = append(rooms, c.Room)
+			}
+		}
+	}
+	slices.Sort(rooms)
+	return rooms, nil
+}

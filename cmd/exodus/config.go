@@ -33,6 +33,9 @@ type Config struct {
 		Prefix            string   `yaml:"prefix"`
 		CommandsPerMinute int      `yaml:"commands_per_minute"`
 		OtherBots         []string `yaml:"other_bots"`
+		// ReconcileInterval is how often the bot reads the rooms with open
+		// need cards for what the homeserver did not push (redactions).
+		ReconcileInterval string `yaml:"reconcile_interval"`
 	} `yaml:"bot"`
 	Ledger struct {
 		DefaultPledge string `yaml:"default_pledge"`
@@ -41,6 +44,7 @@ type Config struct {
 		CodeTTL       string `yaml:"code_ttl"`
 		SOSLimit      int    `yaml:"sos_limit"`
 		SOSWindow     string `yaml:"sos_window"`
+		RemindEvery   string `yaml:"remind_interval"`
 	} `yaml:"ledger"`
 	Database struct {
 		Type         string `yaml:"type"`
@@ -56,6 +60,7 @@ type Config struct {
 	// Parsed values, filled by Validate.
 	rules     ledger.Config
 	otherBots []*regexp.Regexp
+	reconcile time.Duration
 }
 
 // LoadConfig reads and validates a configuration file.
@@ -144,6 +149,11 @@ func (c *Config) validateBot() error {
 		}
 		c.otherBots = append(c.otherBots, re)
 	}
+	v, err := time.ParseDuration(c.Bot.ReconcileInterval)
+	if err != nil || v < 100*time.Millisecond || v > time.Hour {
+		return keyError("bot.reconcile_interval", "a duration from 100ms to 1h, such as 30s", c.Bot.ReconcileInterval)
+	}
+	c.reconcile = v
 	return nil
 }
 
@@ -163,7 +173,8 @@ func (c *Config) validateLedger() error {
 	durations := []struct {
 		key, val string
 		into     *time.Duration
-	}{{"ledger.invite_ttl", l.InviteTTL, &rules.InviteTTL}, {"ledger.code_ttl", l.CodeTTL, &rules.CodeTTL}, {"ledger.sos_window", l.SOSWindow, &rules.SOSWindow}}
+	}{{"ledger.invite_ttl", l.InviteTTL, &rules.InviteTTL}, {"ledger.code_ttl", l.CodeTTL, &rules.CodeTTL}, {"ledger.sos_window", l.SOSWindow, &rules.SOSWindow},
+		{"ledger.remind_interval", l.RemindEvery, &rules.RemindInterval}}
 	for _, d := range durations {
 		v, err := time.ParseDuration(d.val)
 		if err != nil || v < time.Minute || v > 365*24*time.Hour {

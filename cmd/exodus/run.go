@@ -80,7 +80,7 @@ func serve(ctx context.Context, cfg *Config, as *appservice.AppService, intake *
 	mux.Handle("/", as.Router)
 	addr := net.JoinHostPort(cfg.AppService.Hostname, strconv.Itoa(int(cfg.AppService.Port)))
 	srv := &http.Server{Addr: addr, Handler: withLogger(mux, *log), ReadHeaderTimeout: 10 * time.Second}
-	errs := make(chan error, 2)
+	errs := make(chan error, 3)
 	go func() {
 		log.Info().Str("address", addr).Msg("Listening for the homeserver")
 		if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -92,6 +92,7 @@ func serve(ctx context.Context, cfg *Config, as *appservice.AppService, intake *
 	}
 	as.Ready = true
 	go func() { errs <- intake.Run(ctx) }()
+	go func() { errs <- intake.RunReconcile(ctx, cfg.reconcile) }()
 	log.Info().Str("bot", as.BotMXID().String()).Msg("Exodus is running")
 	var err error
 	select {

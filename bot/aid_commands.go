@@ -1,0 +1,164 @@
+package bot
+
+import (
+	"context"
+
+	"github.com/exodus-matrix/exodus/ledger"
+)
+
+// op starts the ledger op of a command: the need is the one of the card the
+// command replies to, if any.
+func (b *Bot) op(ctx context.Context, r *request, k ledger.OpKind) ledger.Op {
+	op := ledger.Op{Kind: k, Event: r.act.Event, Actor: r.act.Actor, At: r.act.At}
+	if r.card != nil {
+		op.Need = r.card.Need
+		op.Default = b.defaultAmount(ctx, r.card)
+	}
+	return op
+}
+
+// defaultAmount is what ❤️ or a bare `commit` means on a card: the pledge
+// of the card's circle (the ledger caps it at what is missing).
+func (b *Bot) defaultAmount(ctx context.Context, card *ledger.Card) ledger.Amount {
+	if card.Circle != "" {
+		if c, err := b.ledger.Circle(ctx, card.Circle); err == nil {
+			return c.Pledge
+		}
+	}
+	return b.ledger.Config().DefaultPledge
+}
+
+// needCard refuses a promise command that does not reply to a card.
+func needReply(r *request) error {
+	if r.card == nil || r.card.Need == "" {
+		return ledger.Errorf(ledger.EInvalid, "need.reply_to_card", r.cmd.Verb)
+	}
+	return nil
+}
+
+// do applies an op, answers with key (args: the outcome's promise amount
+// and the need's owner) and updates the cards and the people concerned.
+func (b *Bot) do(ctx context.Context, r *request, op ledger.Op, key string) error {
+	out, err := b.ledger.Do(ctx, op)
+	if err != nil {
+		return err
+	}
+	if key != "" {
+		var amount ledger.Amount
+		var owner ledger.UserID
+		if out.Promise != nil {
+			amount, owner = out.Promise.Amount, out.Promise.Beneficiary
+		}
+		if out.NoChange {
+			key = "intend.same"
+		}
+		b.replyText(ctx, r, key, amount, owner)
+	}
+	b.after(ctx, out)
+	return nil
+}
+
+func (b *Bot) cmdStatus(ctx context.Context, r *request) error {
+	op := b.op(ctx, r, ledger.OpStatus)
+	op.Need, op.Status, op.Amount, op.Days = "", r.cmd.Status, r.cmd.Amount, r.cmd.Days
+	out, err := b.ledger.Do(ctx, op)
+	if err != nil {
+		return err
+	}
+	switch op.Status {
+	case ledger.StatusGreen:
+		b.replyText(ctx, r, "status.green_done")
+	case ledger.StatusOrange:
+		b.replyText(ctx, r, "status.orange_done", op.Amount)
+	default:
+		b.replyText(ctx, r, "status.red_done", op.Amount, op.Days)
+	}
+	b.after(ctx, out)
+	return nil
+}
+
+func (b *Bot) cmdIntend(ctx context.Context, r *request) error {
+	if err := needReply(r); err != nil {
+		return err
+	}
+	op := b.op(ctx, r, ledger.OpIntend)
+	op.Amount = r.cmd.Amount
+	return b.do(ctx, r, op, "intend.done")
+}
+
+func (b *Bot) cmdWithdraw(ctx context.Context, r *request) error {
+	if err := needReply(r); err != nil {
+		return err
+	}
+	return b.do(ctx, r, b.op(ctx, r, ledger.OpWithdraw), "withdraw.done")
+}
+
+func (b *Bot) cmdCommit(ctx context.Context, r *request) error {
+	if err := needReply(r); err != nil {
+		return err
+	}
+	op := b.op(ctx, r, ledger.OpCommit)
+	op.Amount = r.cmd.Amount
+	return b.do(ctx, r, op, "commit.done")
+}
+
+func (b *Bot) cmdSent(ctx context.Context, r *request) error {
+	return b.do(ctx, r, b.op(ctx, r, ledger.OpSent), "sent.done")
+}
+
+func (b *Bot) cmdGot(ctx context.Context, r *request) error {
+	op := b.op(ctx, r, ledger.OpGot)
+	op.Giver = r.cmd.User
+	if op.Giver == "" && r.card != nil && r.card.Promise != "" {
+		if v, err := b.ledger.Need(ctx, r.card.Need); err == nil {
+			for _, p := range v.Promises {
+				if p.ID == r.card.Promise {
+					op.Giver = p.Giver
+				}
+			}
+		}
+	}
+	out, err := b.ledger.Do(ctx, op)
+	if err != nil {
+		return err
+	}
+	b.replyText(ctx, r, "got.done", out.Promise.Amount, out.Promise.Giver)
+	b.after(ctx, out)
+	return nil
+}
+
+func (b *Bot) cmdForgive(ctx context.Context, r *request) error {
+	op := b.op(ctx, r, ledger.OpForgive)
+	op.Need, op.Giver = "", r.cmd.User
+	out, err := b.ledger.Do(ctx, op)
+	if err != nil {
+		return err
+	}
+	b.replyText(ctx, r, "forgive.done", op.Giver, sums(out.Affected))
+	b.after(ctx, out)
+	return nil
+}
+
+func (b *Bot) cmdRemind(ctx context.Context, r *request) error {
+	rem, err := b.ledger.Remind(ctx, r.act, r.cmd.User)
+	if err != nil {
+		return err
+	}
+	b.replyText(ctx, r, "remind.done", rem.To)
+	b.sendReminder(ctx, r.act.Actor, rem)
+	return nil
+}
+
+func (b *Bot) cmdLeave(ctx context.Context, r *request) error {
+	if !r.cmd.Confirm {
+		b.replyText(ctx, r, "leave.confirm", r.cmd.Verb)
+		return nil
+	}
+	out, err := b.ledger.Leave(ctx, r.act)
+	if err != nil {
+		return err
+	}
+	b.replyText(ctx, r, "leave.done")
+	b.after(ctx, out)
+	return nil
+}

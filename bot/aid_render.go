@@ -1,0 +1,140 @@
+package bot
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/exodus-matrix/exodus/ledger"
+)
+
+// barWidth is the number of cells of a progress bar.
+const barWidth = 20
+
+// progressBar draws part/whole as a bar of cells with a percentage.
+func progressBar(part, whole int64) string {
+	if whole <= 0 {
+		whole = 1
+	}
+	filled := int(min(part, whole) * barWidth / whole)
+	pct := part * 100 / whole
+	return "`" + strings.Repeat("█", filled) + strings.Repeat("░", barWidth-filled) + fmt.Sprintf("` %d%%", pct)
+}
+
+// statusIcon is the traffic light of a status or need kind.
+func statusIcon(s string) string {
+	switch s {
+	case string(ledger.StatusOrange):
+		return "🟠"
+	case string(ledger.StatusRed):
+		return "🔴"
+	}
+	return "🟢"
+}
+
+// promiseIcon is the symbol of a promise state.
+func promiseIcon(s ledger.PromiseState) string {
+	switch s {
+	case ledger.PromiseIntention:
+		return "❤️"
+	case ledger.PromiseCommitment:
+		return "🤝"
+	case ledger.PromiseSent:
+		return "📤"
+	case ledger.PromiseFulfilled:
+		return "👍"
+	}
+	return "·"
+}
+
+// needCardText renders a need card in Markdown.
+func needCardText(l ledger.Lang, v *ledger.NeedView, pledge ledger.Amount, prefix string) string {
+	n, t := v.Need, v.Totals
+	var sb strings.Builder
+	if n.Kind == ledger.NeedRed {
+		sb.WriteString(text(l, "card.red", n.Owner, n.Target, n.Deadline.Format("2006-01-02")))
+	} else {
+		sb.WriteString(text(l, "card.orange", n.Owner, n.Target))
+	}
+	sb.WriteString("\n\n" + text(l, "card.figures", t.Target, t.Intended, t.Committed, t.Confirmed, t.Missing))
+	sb.WriteString("\n\n" + progressBar(t.Committed.Minor, t.Target.Minor))
+	if lines := promiseLines(v.Promises); lines != "" {
+		sb.WriteString("\n\n" + lines)
+	}
+	sb.WriteString("\n\n")
+	switch {
+	case n.State == ledger.NeedClosed:
+		sb.WriteString(text(l, "card.closed"))
+	case n.State == ledger.NeedArchived:
+		sb.WriteString(text(l, "card.archived"))
+	case n.State == ledger.NeedSuspended:
+		sb.WriteString(text(l, "card.suspended", n.Owner))
+	case n.Kind == ledger.NeedRed:
+		sb.WriteString(text(l, "card.howto_red", prefix))
+	default:
+		def := pledge
+		if def.Currency != n.Target.Currency || def.Minor > t.Missing.Minor {
+			def = t.Missing
+		}
+		sb.WriteString(text(l, "card.howto", def, prefix))
+	}
+	return sb.String()
+}
+
+// promiseLines lists the live promises of a card, one short line each.
+func promiseLines(ps []*ledger.Promise) string {
+	var parts []string
+	for _, p := range ps {
+		if p.State.Live() {
+			parts = append(parts, fmt.Sprintf("%s %s %s", promiseIcon(p.State), pill(idOf(p.Giver)), p.Amount))
+		}
+	}
+	return strings.Join(parts, " · ")
+}
+
+// needData is the machine-readable content of a need card.
+func needData(v *ledger.NeedView) map[string]any {
+	n, t := v.Need, v.Totals
+	promises := make([]map[string]any, 0, len(v.Promises))
+	for _, p := range v.Promises {
+		if p.State.Live() {
+			promises = append(promises, map[string]any{"id": p.ID, "giver": p.Giver, "amount": amountData(p.Amount), "state": p.State})
+		}
+	}
+	d := map[string]any{
+		"need": n.ID, "kind": n.Kind, "owner": n.Owner, "state": n.State,
+		"target": amountData(t.Target), "intended": amountData(t.Intended), "committed": amountData(t.Committed),
+		"confirmed": amountData(t.Confirmed), "missing": amountData(t.Missing), "promises": promises,
+	}
+	if !n.Deadline.IsZero() {
+		d["deadline"] = n.Deadline.UnixMilli()
+	}
+	return d
+}
+
+// amountData is the machine-readable form of an amount.
+func amountData(a ledger.Amount) map[string]any {
+	return map[string]any{"minor": a.Minor, "currency": a.Currency}
+}
+
+// promiseData is the machine-readable form of a promise.
+func promiseData(p *ledger.Promise) map[string]any {
+	return map[string]any{"id": p.ID, "need": p.Need, "giver": p.Giver, "beneficiary": p.Beneficiary,
+		"amount": amountData(p.Amount), "state": p.State}
+}
+
+// sums adds amounts up per currency, in the order the currencies appear.
+func sums(ps []*ledger.Promise) string {
+	var order []ledger.Currency
+	total := map[ledger.Currency]int64{}
+	for _, p := range ps {
+		if _, ok := total[p.Amount.Currency]; !ok {
+			order = append(order, p.Amount.Currency)
+		}
+		total[p.Amount.Currency] += p.Amount.Minor
+	}
+	parts := make([]string, len(order))
+	for i, c := range order {
+		parts[i] = ledger.Amount{Minor: total[c], Currency: c}.String()
+	}
+	return strings.Join(parts, " + ")
+}

@@ -1,0 +1,137 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/rs/zerolog"
+	"maunium.net/go/mautrix/event"
+	"maunium.net/go/mautrix/id"
+
+	"github.com/exodus-matrix/exodus/ledger"
+)
+
+// idOf converts a ledger user to a Matrix user.
+func idOf(u ledger.UserID) id.UserID { return id.UserID(u) }
+
+// needCard renders the current card of a need for a circle.
+func (b *Bot) needCard(ctx context.Context, v *ledger.NeedView, c *ledger.Circle) *event.Content {
+	l, pledge := b.ledger.Config().DefaultLang, b.ledger.Config().DefaultPledge
+	if c != nil {
+		l, pledge = c.Lang, c.Pledge
+	}
+	return message(needCardText(l, v, pledge, b.cfg.Prefix), "need", needData(v))
+}
+
+// showNeeds posts the cards of needs that have none yet (in each circle of
+// the owner) and edits the cards of the others, so every card shows the
+// live figures.
+func (b *Bot) showNeeds(ctx context.Context, needs []*ledger.Need) {
+	for _, n := range needs {
+		if err := b.showNeed(ctx, n.ID); err != nil {
+			zerolog.Ctx(ctx).Error().Err(err).Str("need", string(n.ID)).Msg("Failed to update need cards")
+		}
+	}
+}
+
+func (b *Bot) showNeed(ctx context.Context, need ledger.NeedID) error {
+	v, err := b.ledger.Need(ctx, need)
+	if err != nil {
+		return err
+	}
+	cards, err := b.ledger.CardsOf(ctx, need)
+	if err != nil {
+		return err
+	}
+	posted := map[ledger.CircleID]bool{}
+	for _, c := range cards {
+		if c.Kind != ledger.CardNeed {
+			continue
+		}
+		posted[c.Circle] = true
+		circle, _ := b.ledger.Circle(ctx, c.Circle)
+		b.edit(ctx, id2room(c.Room), id.EventID(c.Event), b.needCard(ctx, v, circle))
+	}
+	if v.Need.State != ledger.NeedOpen {
+		return nil
+	}
+	circles, err := b.ledger.CirclesOf(ctx, v.Need.Owner)
+	if err != nil {
+		return err
+	}
+	for _, cid := range circles {
+		if posted[cid] {
+			continue
+		}
+		circle, err := b.ledger.Circle(ctx, cid)
+		if err != nil {
+			continue
+		}
+		evt := b.send(ctx, id.RoomID(cid), b.needCard(ctx, v, circle))
+		if evt == "" {
+			continue
+		}
+		card := ledger.Card{Event: ledger.EventID(evt), Room: ledger.RoomID(cid), Kind: ledger.CardNeed, Circle: cid, Need: need}
+		if err := b.ledger.AddCard(ctx, card); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func id2room(r ledger.RoomID) id.RoomID { return id.RoomID(r) }
+
+// edit replaces the message evt in room with content (an m.replace edit
+// whose new content carries the machine-readable part too).
+func (b *Bot) edit(ctx context.Context, room id.RoomID, evt id.EventID, content *event.Content) {
+	fresh, err := contentMap(content)
+	if err != nil {
+		zerolog.Ctx(ctx).Error().Err(err).Msg("Failed to render an edit")
+		return
+	}
+	outer := make(map[string]any, len(fresh)+2)
+	for k, v := range fresh {
+		outer[k] = v
+	}
+	if body, ok := fresh["body"].(string); ok {
+		outer["body"] = "* " + body
+	}
+	if html, ok := fresh["formatted_body"].(string); ok {
+		outer["formatted_body"] = "* " + html
+	}
+	delete(fresh, "m.relates_to")
+	outer["m.new_content"] = fresh
+	outer["m.relates_to"] = map[string]any{"rel_type": "m.replace", "event_id": evt}
+	if _, err := b.cli.SendMessageEvent(ctx, room, event.EventMessage, outer); err != nil {
+		zerolog.Ctx(ctx).Error().Err(err).Str("to_room", room.String()).Msg("Failed to edit a card")
+	}
+}
+
+// contentMap renders content as the JSON object it is sent as.
+func contentMap(content *event.Content) (map[string]any, error) {
+	data, err := json.Marshal(content)
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]any
+	err = json.Unmarshal(data, &m)
+	return m, err
+}
+
+// sendCard sends a notice about a promise to a member's direct chat and
+// records it, so a reply or reaction to it acts on that promise.
+func (b *Bot) sendCard(ctx context.Context, to ledger.UserID, kind ledger.CardKind, p *ledger.Promise, content *event.Content) {
+	room, err := b.openDirect(ctx, idOf(to), "")
+	if err != nil {
+		zerolog.Ctx(ctx).Error().Err(err).Str("member", string(to)).Msg("Failed to open a direct chat")
+		return
+	}
+	evt := b.send(ctx, room, content)
+	if evt == "" {
+		return
+	}
+	card := ledger.Card{Event: ledger.EventID(evt), Room: ledger.RoomID(room), Kind: kind, Need: p.Need, Promise: p.ID}
+	if err := b.ledger.AddCard(ctx, card); err != nil {
+		zerolog.Ctx(ctx).Error().Err(err).Msg("Failed to record a notice card")
+	}
+}

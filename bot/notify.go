@@ -1,0 +1,178 @@
+package bot
+
+import (
+	"context"
+
+	"github.com/rs/zerolog"
+
+	"github.com/exodus-matrix/exodus/ledger"
+)
+
+// after brings the room up to date with an op's outcome: the cards of the
+// needs it touched are posted or edited, and the members concerned are
+// told in their direct chats, each in their language, unless they muted
+// that kind of notification.
+func (b *Bot) after(ctx context.Context, out *ledger.Outcome) {
+	if out == nil {
+		return
+	}
+	b.showNeeds(ctx, out.Needs)
+	if out.NoChange {
+		return
+	}
+	op, p := out.Op, out.Promise
+	switch op.Kind {
+	case ledger.OpStatus:
+		b.tellNetwork(ctx, op.Actor, out.Status)
+	case ledger.OpIntend:
+		b.tell(ctx, p.Beneficiary, ledger.NoticeIntention, "notify.intention", p.Giver, p.Amount)
+		for _, q := range b.coGivers(ctx, p) {
+			b.tell(ctx, q, ledger.NoticeIntention, "notify.cohelper", p.Giver, p.Amount, p.Beneficiary)
+		}
+	case ledger.OpCommit:
+		b.tell(ctx, p.Beneficiary, ledger.NoticeCommitment, "notify.commitment", p.Giver, p.Amount)
+		b.sendRequisites(ctx, p)
+	case ledger.OpSent:
+		if b.ledger.Wants(ctx, p.Beneficiary, ledger.NoticeSent) {
+			l := b.ledger.LangOf(ctx, p.Beneficiary)
+			b.sendCard(ctx, p.Beneficiary, ledger.CardSent, p,
+				message(text(l, "notify.sent", p.Giver, p.Amount, b.cfg.Prefix), "sent", promiseData(p)))
+		}
+	case ledger.OpGot:
+		b.tell(ctx, p.Giver, ledger.NoticeReceived, "notify.received", p.Beneficiary, p.Amount)
+	case ledger.OpForgive:
+		for _, q := range out.Affected {
+			b.tell(ctx, q.Giver, ledger.NoticeForgiven, "notify.forgiven", q.Beneficiary, q.Amount)
+		}
+	case ledger.OpLeave:
+		b.tellLeave(ctx, op.Actor, out.Affected)
+	}
+	for _, n := range out.Closed {
+		if n.State == ledger.NeedClosed {
+			b.tellClosed(ctx, n, out)
+		}
+	}
+}
+
+// tell sends a member a catalogue notice in their direct chat, unless they
+// muted kind k.
+func (b *Bot) tell(ctx context.Context, to ledger.UserID, k ledger.NoticeKind, key string, args ...any) {
+	if !b.ledger.Wants(ctx, to, k) {
+		return
+	}
+	l := b.ledger.LangOf(ctx, to)
+	b.sendDirect(ctx, idOf(to), message(text(l, key, args...), key, map[string]any{"notice": k}))
+}
+
+// coGivers are the other members with a live promise toward the same need.
+func (b *Bot) coGivers(ctx context.Context, p *ledger.Promise) []ledger.UserID {
+	v, err := b.ledger.Need(ctx, p.Need)
+	if err != nil {
+		return nil
+	}
+	var us []ledger.UserID
+	for _, q := range v.Promises {
+		if q.State.Live() && q.Giver != p.Giver {
+			us = append(us, q.Giver)
+		}
+	}
+	return us
+}
+
+// sendRequisites gives a giver who committed the beneficiary's payment
+// details, as a notice they can reply `sent` to.
+func (b *Bot) sendRequisites(ctx context.Context, p *ledger.Promise) {
+	prof, err := b.ledger.Profile(ctx, p.Beneficiary)
+	if err != nil {
+		zerolog.Ctx(ctx).Error().Err(err).Msg("Failed to read requisites")
+		return
+	}
+	l := b.ledger.LangOf(ctx, p.Giver)
+	req := prof.DefaultRequisite()
+	if req == "" {
+		req = text(l, "requisites.ask")
+	}
+	b.sendCard(ctx, p.Giver, ledger.CardCommitment, p,
+		message(text(l, "notify.requisites", p.Beneficiary, p.Amount, req, b.cfg.Prefix), "commitment", promiseData(p)))
+}
+
+// tellNetwork tells the member's direct guarantors of a status change.
+func (b *Bot) tellNetwork(ctx context.Context, u ledger.UserID, st *ledger.MemberStatus) {
+	if st == nil {
+		return
+	}
+	tl, err := b.ledger.TrustListOf(ctx, u)
+	if err != nil {
+		zerolog.Ctx(ctx).Error().Err(err).Msg("Failed to read the trust list")
+		return
+	}
+	key := "notify.status_" + string(st.Status)
+	var target ledger.Amount
+	if st.Need != "" {
+		if v, err := b.ledger.Need(ctx, st.Need); err == nil {
+			target = v.Need.Target
+		}
+	}
+	for _, g := range tl.Direct {
+		b.tell(ctx, g, ledger.NoticeStatus, key, u, target)
+	}
+}
+
+// tellClosed thanks the givers of a red collection that closed, and tells
+// those whose commitments it released.
+func (b *Bot) tellClosed(ctx context.Context, n *ledger.Need, out *ledger.Outcome) {
+	v, err := b.ledger.Need(ctx, n.ID)
+	if err != nil {
+		return
+	}
+	for _, p := range v.Promises {
+		switch {
+		case p.State == ledger.PromiseFulfilled || p.State == ledger.PromiseSent:
+			b.tell(ctx, p.Giver, ledger.NoticeClosed, "notify.closed_thanks", n.Owner, n.Target)
+		case p.State == ledger.PromiseReleased && p.UpdatedBy == out.Op.Event:
+			b.tell(ctx, p.Giver, ledger.NoticeClosed, "notify.closed_released", n.Owner, p.Amount)
+		}
+	}
+	b.tellNetwork(ctx, n.Owner, out.Status)
+}
+
+// tellLeave tells the other side of every promise a member's leaving
+// changed.
+func (b *Bot) tellLeave(ctx context.Context, u ledger.UserID, affected []*ledger.Promise) {
+	told := map[ledger.UserID]bool{}
+	for _, p := range affected {
+		other := p.Giver
+		if other == u {
+			other = p.Beneficiary
+		}
+		if told[other] {
+			continue
+		}
+		told[other] = true
+		l := b.ledger.LangOf(ctx, other)
+		b.sendDirect(ctx, idOf(other), b.notice(l, "notify.left", u))
+	}
+}
+
+// sendReminder asks the other member to act on each promise between them:
+// convert an intention, fulfil a commitment, or confirm a receipt.
+func (b *Bot) sendReminder(ctx context.Context, from ledger.UserID, rem *ledger.Reminder) {
+	l := b.ledger.LangOf(ctx, rem.To)
+	for _, p := range rem.Convert {
+		if b.ledger.Wants(ctx, rem.To, ledger.NoticeConversion) {
+			b.sendCard(ctx, rem.To, ledger.CardNotice, p,
+				message(text(l, "notify.convert", from, p.Amount, b.cfg.Prefix), "conversion", promiseData(p)))
+		}
+	}
+	if !b.ledger.Wants(ctx, rem.To, ledger.NoticeReminder) {
+		return
+	}
+	for _, p := range rem.Fulfil {
+		b.sendCard(ctx, rem.To, ledger.CardCommitment, p,
+			message(text(l, "notify.remind_fulfil", from, p.Amount, b.cfg.Prefix), "reminder", promiseData(p)))
+	}
+	for _, p := range rem.Confirm {
+		b.sendCard(ctx, rem.To, ledger.CardSent, p,
+			message(text(l, "notify.remind_confirm", from, p.Amount, b.cfg.Prefix), "reminder", promiseData(p)))
+	}
+}

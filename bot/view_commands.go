@@ -1,0 +1,278 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"maunium.net/go/mautrix/event"
+
+	"github.com/exodus-matrix/exodus/ledger"
+)
+
+// answerDirect answers a personal view in the member's direct chat; asked in
+// a group room, it says where the answer went.
+func (b *Bot) answerDirect(ctx context.Context, r *request, content *event.Content) {
+	if r.direct {
+		b.reply(ctx, r, content)
+		return
+	}
+	if b.sendDirect(ctx, r.evt.Sender, content) != "" {
+		b.replyText(ctx, r, "view.in_direct")
+	}
+}
+
+// promiseView is one list of promises of an organizer view.
+type promiseView struct {
+	key   string // the section's heading
+	match func(p *ledger.Promise) bool
+}
+
+// viewSections are the sections of each organizer view, and whether the
+// view lists promises the member made (mine) or promises made to them.
+var viewSections = map[ledger.Verb][]promiseView{
+	ledger.VerbMy: {
+		{"view.intentions", stateIs(ledger.PromiseIntention)},
+		{"view.commitments", stateIs(ledger.PromiseCommitment)},
+		{"view.sent", stateIs(ledger.PromiseSent)},
+		{"view.fulfilled", stateIs(ledger.PromiseFulfilled)},
+	},
+	ledger.VerbToMe: {
+		{"view.intentions", stateIs(ledger.PromiseIntention)},
+		{"view.commitments", stateIs(ledger.PromiseCommitment)},
+		{"view.sent", stateIs(ledger.PromiseSent)},
+		{"view.fulfilled", stateIs(ledger.PromiseFulfilled)},
+	},
+	ledger.VerbPending: {{"view.awaiting", stateIs(ledger.PromiseSent)}},
+}
+
+func stateIs(s ledger.PromiseState) func(*ledger.Promise) bool {
+	return func(p *ledger.Promise) bool { return p.State == s }
+}
+
+// cmdView answers my, tome and pending.
+func (b *Bot) cmdView(ctx context.Context, r *request) error {
+	var ps []*ledger.Promise
+	err := b.ledger.View(ctx, func(bk *ledger.Book) error {
+		if r.cmd.Verb == ledger.VerbMy {
+			ps = bk.PromisesBy(r.act.Actor)
+		} else {
+			ps = bk.PromisesTo(r.act.Actor)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	mine := r.cmd.Verb == ledger.VerbMy
+	var sb strings.Builder
+	sb.WriteString(text(r.lang, "view."+string(r.cmd.Verb)))
+	var shown []*ledger.Promise
+	for _, sec := range viewSections[r.cmd.Verb] {
+		var list []*ledger.Promise
+		for _, p := range ps {
+			if sec.match(p) {
+				list = append(list, p)
+			}
+		}
+		if len(list) == 0 {
+			continue
+		}
+		shown = append(shown, list...)
+		sb.WriteString("\n\n" + text(r.lang, sec.key, len(list), sums(list)) + "\n" + promiseList(list, mine))
+	}
+	if len(shown) == 0 {
+		sb.WriteString("\n\n" + text(r.lang, "view.empty"))
+	}
+	b.answerDirect(ctx, r, message(sb.String(), "view", map[string]any{"view": r.cmd.Verb, "promises": promisesData(shown)}))
+	return nil
+}
+
+// cmdArchive answers archive (fulfilled, forgiven) and overdue (commitments
+// still open whose need is no longer open or whose deadline passed), both
+// ways.
+func (b *Bot) cmdArchive(ctx context.Context, r *request) error {
+	var given, received []*ledger.Promise
+	err := b.ledger.View(ctx, func(bk *ledger.Book) error {
+		keep := func(p *ledger.Promise) bool {
+			if r.cmd.Verb == ledger.VerbArchive {
+				return p.State == ledger.PromiseFulfilled || p.State == ledger.PromiseForgiven
+			}
+			n, _ := bk.Need(p.Need)
+			return p.State.Open() && (p.Overdue || n == nil || n.State != ledger.NeedOpen ||
+				(!n.Deadline.IsZero() && b.ledger.Now().After(n.Deadline)))
+		}
+		given, received = filter(bk.PromisesBy(r.act.Actor), keep), filter(bk.PromisesTo(r.act.Actor), keep)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	var sb strings.Builder
+	sb.WriteString(text(r.lang, "view."+string(r.cmd.Verb)))
+	if len(given) > 0 {
+		sb.WriteString("\n\n" + text(r.lang, "view.given", len(given), sums(given)) + "\n" + promiseList(given, true))
+	}
+	if len(received) > 0 {
+		sb.WriteString("\n\n" + text(r.lang, "view.received", len(received), sums(received)) + "\n" + promiseList(received, false))
+	}
+	if len(given)+len(received) == 0 {
+		sb.WriteString("\n\n" + text(r.lang, "view.empty"))
+	}
+	all := append(append([]*ledger.Promise(nil), given...), received...)
+	b.answerDirect(ctx, r, message(sb.String(), "view", map[string]any{"view": r.cmd.Verb, "promises": promisesData(all)}))
+	return nil
+}
+
+func filter(ps []*ledger.Promise, keep func(*ledger.Promise) bool) []*ledger.Promise {
+	var out []*ledger.Promise
+	for _, p := range ps {
+		if keep(p) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// promiseList renders promises one per line: the amount and the other side.
+func promiseList(ps []*ledger.Promise, mine bool) string {
+	lines := make([]string, len(ps))
+	for i, p := range ps {
+		other, arrow := p.Beneficiary, "→"
+		if !mine {
+			other, arrow = p.Giver, "←"
+		}
+		lines[i] = fmt.Sprintf("- %s %s %s %s (%s)", promiseIcon(p.State), p.Amount, arrow, pill(idOf(other)), p.CreatedAt.Format("2006-01-02"))
+	}
+	return strings.Join(lines, "\n")
+}
+
+func promisesData(ps []*ledger.Promise) []map[string]any {
+	out := make([]map[string]any, len(ps))
+	for i, p := range ps {
+		out[i] = promiseData(p)
+	}
+	return out
+}
+
+func (b *Bot) cmdNetwork(ctx context.Context, r *request) error {
+	var nw ledger.Network
+	err := b.ledger.View(ctx, func(bk *ledger.Book) error {
+		nw = bk.NetworkOf(r.act.Actor)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	md := text(r.lang, "network.header") + "\n\n" +
+		text(r.lang, "network.helps_me", len(nw.HelpsMe), orNone(r.lang, nw.HelpsMe)) + "\n\n" +
+		text(r.lang, "network.i_help", len(nw.IHelp), orNone(r.lang, nw.IHelp)) + "\n\n" +
+		text(r.lang, "network.co", len(nw.CoHelpers), orNone(r.lang, nw.CoHelpers))
+	b.answerDirect(ctx, r, message(md, "network", map[string]any{
+		"helps_me": nw.HelpsMe, "i_help": nw.IHelp, "co_helpers": nw.CoHelpers}))
+	return nil
+}
+
+func orNone(l ledger.Lang, us []ledger.UserID) string {
+	if len(us) == 0 {
+		return text(l, "pool.none")
+	}
+	return pills(us)
+}
+
+func (b *Bot) cmdAbout(ctx context.Context, r *request) error {
+	if r.cmd.Text != "" {
+		if _, err := b.ledger.SetAbout(ctx, r.act, r.cmd.Text); err != nil {
+			return err
+		}
+		b.replyText(ctx, r, "about.done")
+		return nil
+	}
+	prof, err := b.ledger.Profile(ctx, r.act.Actor)
+	if err != nil {
+		return err
+	}
+	st, err := b.ledger.StatusOf(ctx, r.act.Actor)
+	if err != nil {
+		return err
+	}
+	about := prof.About
+	if about == "" {
+		about = text(r.lang, "about.none")
+	}
+	md := text(r.lang, "profile", statusIcon(string(st.Status)), text(r.lang, "light."+string(st.Status)), about) +
+		"\n\n" + requisiteList(r.lang, prof) + "\n\n" + text(r.lang, "profile.muted", mutedList(prof))
+	b.answerDirect(ctx, r, message(md, "profile", map[string]any{"status": st.Status, "about": prof.About}))
+	return nil
+}
+
+func requisiteList(l ledger.Lang, p *ledger.Profile) string {
+	if len(p.Requisites) == 0 {
+		return text(l, "requisites.none")
+	}
+	lines := []string{text(l, "requisites.header")}
+	for i, q := range p.Requisites {
+		mark := ""
+		if q.Default {
+			mark = " " + text(l, "requisites.default_mark")
+		}
+		lines = append(lines, fmt.Sprintf("%d. %s%s", i+1, q.Text, mark))
+	}
+	return strings.Join(lines, "\n")
+}
+
+func mutedList(p *ledger.Profile) string {
+	if len(p.Muted) == 0 {
+		return "—"
+	}
+	parts := make([]string, len(p.Muted))
+	for i, k := range p.Muted {
+		parts[i] = "`" + string(k) + "`"
+	}
+	return strings.Join(parts, ", ")
+}
+
+func (b *Bot) cmdRequisites(ctx context.Context, r *request) error {
+	var prof *ledger.Profile
+	var err error
+	switch r.cmd.Requisites {
+	case ledger.RequisitesAdd:
+		prof, err = b.ledger.AddRequisite(ctx, r.act, r.cmd.Text)
+	case ledger.RequisitesDefault:
+		prof, err = b.ledger.SetDefaultRequisite(ctx, r.act, r.cmd.Index)
+	case ledger.RequisitesRemove:
+		prof, err = b.ledger.RemoveRequisite(ctx, r.act, r.cmd.Index)
+	default:
+		prof, err = b.ledger.Profile(ctx, r.act.Actor)
+	}
+	if err != nil {
+		return err
+	}
+	b.answerDirect(ctx, r, message(requisiteList(r.lang, prof)+"\n\n"+text(r.lang, "requisites.howto", b.cfg.Prefix), "requisites", nil))
+	return nil
+}
+
+func (b *Bot) cmdMute(ctx context.Context, r *request) error {
+	if r.cmd.Notice == "" {
+		prof, err := b.ledger.Profile(ctx, r.act.Actor)
+		if err != nil {
+			return err
+		}
+		kinds := make([]string, len(ledger.NoticeKinds))
+		for i, k := range ledger.NoticeKinds {
+			kinds[i] = "`" + string(k) + "`"
+		}
+		b.replyText(ctx, r, "mute.list", strings.Join(kinds, ", "), mutedList(prof))
+		return nil
+	}
+	muted := r.cmd.Verb == ledger.VerbMute
+	if _, err := b.ledger.SetMuted(ctx, r.act, r.cmd.Notice, muted); err != nil {
+		return err
+	}
+	key := "unmute.done"
+	if muted {
+		key = "mute.done"
+	}
+	b.replyText(ctx, r, key, string(r.cmd.Notice))
+	return nil
+}

@@ -1,0 +1,809 @@
+package ledger_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/exodus-matrix/exodus/ledger"
+)
+
+// This file checks the Book against refModel, a naive model of the
+// lifecycle of a promise written from the rules of the product spec ("The
+// lifecycle of a promise", "Who may do what"), over random sequences of ops.
+
+// refModel is the reference model: lists searched linearly, no indexes.
+type refModel struct {
+	needs    []*ledger.Need    // in opening order
+	promises []*ledger.Promise // in creation order
+	statuses map[ledger.UserID]*ledger.MemberStatus
+}
+
+func newRefModel() *refModel {
+	return &refModel{statuses: map[ledger.UserID]*ledger.MemberStatus{}}
+}
+
+// clone returns a deep copy: an op is applied to a clone, kept only if the
+// rules allow it, so a refused op changes nothing.
+func (m *refModel) clone() *refModel {
+	c := newRefModel()
+	for _, n := range m.needs {
+		cp := *n
+		c.needs = append(c.needs, &cp)
+	}
+	for _, p := range m.promises {
+		cp := *p
+		c.promises = append(c.promises, &cp)
+	}
+	for u, s := range m.statuses {
+		cp := *s
+		c.statuses[u] = &cp
+	}
+	return c
+}
+
+func (m *refModel) need(id ledger.NeedID) *ledger.Need {
+	for _, n := range m.needs {
+		if n.ID == id {
+			return n
+		}
+	}
+	return nil
+}
+
+func (m *refModel) status(u ledger.UserID) ledger.MemberStatus {
+	if s, ok := m.statuses[u]; ok {
+		return *s
+	}
+	return ledger.MemberStatus{Member: u, Status: ledger.StatusGreen}
+}
+
+// current returns the giver's promise toward a need that still stands
+// (intention, set aside, commitment, sent or fulfilled). The rules allow at
+// most one; more is a broken invariant, reported as an error.
+func (m *refModel) current(n ledger.NeedID, giver ledger.UserID) (*ledger.Promise, error) {
+	var found []*ledger.Promise
+	for _, p := range m.promises {
+		if p.Need != n || p.Giver != giver {
+			continue
+		}
+		switch p.State {
+		case ledger.PromiseIntention, ledger.PromiseSetAside, ledger.PromiseCommitment,
+			ledger.PromiseSent, ledger.PromiseFulfilled:
+			found = append(found, p)
+		}
+	}
+	if len(found) > 1 {
+		return nil, fmt.Errorf("%s has %d standing promises toward %s", giver, len(found), n)
+	}
+	if len(found) == 0 {
+		return nil, nil
+	}
+	return found[0], nil
+}
+
+// totals computes a need's figures from its promises.
+func (m *refModel) totals(n *ledger.Need) ledger.Totals {
+	c := n.Target.Currency
+	t := ledger.Totals{Target: n.Target, Intended: ledger.Amount{Currency: c},
+		Committed: ledger.Amount{Currency: c}, Confirmed: ledger.Amount{Currency: c}}
+	givers := map[ledger.PromiseID]bool{}
+	for _, p := range m.promises {
+		if p.Need != n.ID {
+			continue
+		}
+		switch p.State {
+		case ledger.PromiseIntention:
+			t.Intended.Minor += p.Amount.Minor
+			givers[p.ID] = true
+		case ledger.PromiseCommitment, ledger.PromiseSent:
+			t.Committed.Minor += p.Amount.Minor
+			givers[p.ID] = true
+		case ledger.PromiseFulfilled:
+			t.Committed.Minor += p.Amount.Minor
+			t.Confirmed.Minor += p.Amount.Minor
+			givers[p.ID] = true
+		}
+	}
+	t.Givers = len(givers)
+	t.Missing = ledger.Amount{Currency: c}
+	if t.Committed.Minor < n.Target.Minor {
+		t.Missing.Minor = n.Target.Minor - t.Committed.Minor
+	}
+	return t
+}
+
+// touch moves promise p to state st as a consequence of op.
+func touch(p *ledger.Promise, st ledger.PromiseState, op ledger.Op) {
+	p.State, p.UpdatedAt, p.UpdatedBy = st, op.At, op.Event
+}
+
+// end closes or archives need n: intentions toward it (set aside ones too)
+// are released; commitments stay owed, except that a red collection
+// reaching its target releases those not yet sent.
+func (m *refModel) end(n *ledger.Need, st ledger.NeedState, op ledger.Op) {
+	n.State, n.ClosedAt, n.ClosedBy = st, op.At, op.Event
+	for _, p := range m.promises {
+		if p.Need != n.ID {
+			continue
+		}
+		if p.State == ledger.PromiseIntention || p.State == ledger.PromiseSetAside ||
+			(st == ledger.NeedClosed && p.State == ledger.PromiseCommitment) {
+			touch(p, ledger.PromiseReleased, op)
+		}
+	}
+}
+
+// resume reopens a suspended orange need: its set-aside intentions return.
+func (m *refModel) resume(n *ledger.Need, op ledger.Op) {
+	n.State = ledger.NeedOpen
+	for _, p := range m.promises {
+		if p.Need == n.ID && p.State == ledger.PromiseSetAside {
+			touch(p, ledger.PromiseIntention, op)
+		}
+	}
+}
+
+func (m *refModel) open(op ledger.Op, k ledger.NeedKind) *ledger.Need {
+	n := &ledger.Need{ID: ledger.NeedID(op.Event), Kind: k, Owner: op.Actor, Target: op.Amount,
+		State: ledger.NeedOpen, OpenedAt: op.At}
+	if k == ledger.NeedRed {
+		n.Deadline = op.At.Add(time.Duration(op.Days) * 24 * time.Hour)
+	}
+	m.needs = append(m.needs, n)
+	return n
+}
+
+// apply applies op to m and returns the key of the refusal ("" if allowed)
+// and whether an allowed op changed nothing. A refused op leaves m as it
+// was. err reports a broken invariant of the model itself.
+func (m *refModel) apply(op ledger.Op) (refusal string, noChange bool, err error) {
+	c := m.clone()
+	refusal, noChange, err = c.do(op)
+	if err == nil && refusal == "" {
+		*m = *c
+	}
+	return refusal, noChange, err
+}
+
+func (m *refModel) do(op ledger.Op) (string, bool, error) {
+	switch op.Kind {
+	case ledger.OpStatus:
+		return m.doStatus(op), false, nil
+	case ledger.OpIntend:
+		return m.doIntend(op)
+	case ledger.OpWithdraw, ledger.OpUnreact:
+		p, err := m.current(op.Need, op.Actor)
+		if err != nil {
+			return "", false, err
+		}
+		switch {
+		case p == nil, op.Kind == ledger.OpUnreact && p.Reaction != op.Target:
+			return "promise.none", false, nil
+		case p.State != ledger.PromiseIntention && p.State != ledger.PromiseSetAside:
+			return "promise.irrevocable", false, nil
+		}
+		touch(p, ledger.PromiseWithdrawn, op)
+		return "", false, nil
+	case ledger.OpCommit:
+		return m.doCommit(op)
+	case ledger.OpSent:
+		p, err := m.current(op.Need, op.Actor)
+		if err != nil {
+			return "", false, err
+		}
+		switch {
+		case p == nil:
+			return "promise.none", false, nil
+		case p.State == ledger.PromiseIntention || p.State == ledger.PromiseSetAside:
+			return "promise.not_committed", false, nil
+		case p.State == ledger.PromiseSent:
+			return "promise.already_sent", false, nil
+		case p.State == ledger.PromiseFulfilled:
+			return "promise.already_fulfilled", false, nil
+		}
+		touch(p, ledger.PromiseSent, op)
+		return "", false, nil
+	case ledger.OpGot:
+		return m.doGot(op), false, nil
+	case ledger.OpForgive:
+		if op.Giver == op.Actor {
+			return "promise.self", false, nil
+		}
+		found := false
+		for _, p := range m.promises {
+			if p.Giver == op.Giver && p.Beneficiary == op.Actor &&
+				(p.State == ledger.PromiseCommitment || p.State == ledger.PromiseSent) {
+				touch(p, ledger.PromiseForgiven, op)
+				found = true
+			}
+		}
+		if !found {
+			return "promise.none_from", false, nil
+		}
+		return "", false, nil
+	case ledger.OpLeave:
+		m.doLeave(op)
+		return "", false, nil
+	}
+	return "op.unknown", false, nil
+}
+
+func (m *refModel) doStatus(op ledger.Op) string {
+	cur := m.status(op.Actor)
+	switch op.Status {
+	case ledger.StatusGreen:
+		if cur.Status == ledger.StatusGreen {
+			return "status.already_green"
+		}
+	case ledger.StatusOrange, ledger.StatusRed:
+		if op.Amount.Minor <= 0 || op.Amount.Currency == "" {
+			return "status.amount_required"
+		}
+		if op.Status == ledger.StatusRed && (op.Days < 1 || op.Days > ledger.MaxRedDays) {
+			return "cmd.bad_days"
+		}
+	default:
+		return "cmd.bad_status"
+	}
+	next := ledger.MemberStatus{Member: op.Actor, Status: op.Status, ChangedAt: op.At}
+	switch op.Status {
+	case ledger.StatusGreen:
+		// Every need of the member ends; commitments stay owed.
+		for _, n := range m.needs {
+			if n.Owner == op.Actor && (n.State == ledger.NeedOpen || n.State == ledger.NeedSuspended) {
+				m.end(n, ledger.NeedArchived, op)
+			}
+		}
+	case ledger.StatusOrange:
+		// Orange ends a red collection, and resumes (or retargets) the
+		// orange need; a need in another currency is archived.
+		for _, n := range m.needs {
+			if n.Owner == op.Actor && n.Kind == ledger.NeedRed && n.State == ledger.NeedOpen {
+				m.end(n, ledger.NeedArchived, op)
+			}
+		}
+		for _, n := range m.needs {
+			if n.Owner != op.Actor || n.Kind != ledger.NeedOrange ||
+				(n.State != ledger.NeedOpen && n.State != ledger.NeedSuspended) {
+				continue
+			}
+			if n.Target.Currency != op.Amount.Currency {
+				m.end(n, ledger.NeedArchived, op)
+				continue
+			}
+			n.Target = op.Amount
+			if n.State == ledger.NeedSuspended {
+				m.resume(n, op)
+			}
+			next.Need = n.ID
+			break
+		}
+		if next.Need == "" {
+			next.Need = m.open(op, ledger.NeedOrange).ID
+		}
+	case ledger.StatusRed:
+		if cur.Status == ledger.StatusRed {
+			// A new red amount or deadline changes the collection; in
+			// another currency it starts a new one, as orange does.
+			n := m.need(cur.Need)
+			next.Previous = cur.Previous
+			if n.Target.Currency == op.Amount.Currency {
+				n.Target, n.Deadline = op.Amount, op.At.Add(time.Duration(op.Days)*24*time.Hour)
+				next.Need = n.ID
+				m.statuses[op.Actor] = &next
+				// A target lowered to what was confirmed is reached.
+				m.closeIfConfirmed(n, op)
+				return ""
+			}
+			m.end(n, ledger.NeedArchived, op)
+			next.Need = m.open(op, ledger.NeedRed).ID
+			break
+		}
+		// Going red sets the orange need aside and remembers the status.
+		for _, n := range m.needs {
+			if n.Owner == op.Actor && n.Kind == ledger.NeedOrange && n.State == ledger.NeedOpen {
+				n.State = ledger.NeedSuspended
+				for _, p := range m.promises {
+					if p.Need == n.ID && p.State == ledger.PromiseIntention {
+						touch(p, ledger.PromiseSetAside, op)
+					}
+				}
+			}
+		}
+		next.Previous = cur.Status
+		next.Need = m.open(op, ledger.NeedRed).ID
+	}
+	m.statuses[op.Actor] = &next
+	return ""
+}
+
+// promiseToward checks that the actor may promise toward need id.
+func (m *refModel) promiseToward(op ledger.Op) (*ledger.Need, string) {
+	n := m.need(op.Need)
+	switch {
+	case n == nil:
+		return nil, "need.not_found"
+	case n.Owner == op.Actor:
+		return nil, "promise.self"
+	case n.State == ledger.NeedSuspended:
+		return nil, "need.suspended"
+	case n.State != ledger.NeedOpen:
+		return nil, "need.closed"
+	}
+	return n, ""
+}
+
+// amount resolves the amount of an intend or commit: typed, else the
+// intention's, else the default pledge capped at what is missing.
+func (m *refModel) amount(op ledger.Op, n *ledger.Need, fallback ledger.Amount) (ledger.Amount, string) {
+	a := op.Amount
+	if a.Minor == 0 {
+		a = fallback
+	}
+	if a.Minor == 0 {
+		if op.Default.Minor <= 0 || op.Default.Currency != n.Target.Currency {
+			return a, "promise.amount_needed"
+		}
+		missing := m.totals(n).Missing
+		if missing.Minor == 0 {
+			return a, "need.covered"
+		}
+		a = ledger.Amount{Minor: min(op.Default.Minor, missing.Minor), Currency: n.Target.Currency}
+	}
+	switch {
+	case a.Currency != n.Target.Currency:
+		return a, "promise.currency"
+	case a.Minor <= 0:
+		return a, "amount.zero"
+	case a.Minor > n.Target.Minor:
+		return a, "promise.over_target"
+	}
+	return a, ""
+}
+
+func (m *refModel) newPromise(op ledger.Op, n *ledger.Need, a ledger.Amount, st ledger.PromiseState) {
+	m.promises = append(m.promises, &ledger.Promise{
+		ID: ledger.PromiseID(op.Event), Need: n.ID, Giver: op.Actor, Beneficiary: n.Owner,
+		Amount: a, State: st, Reaction: op.Reaction, CreatedAt: op.At, UpdatedAt: op.At, UpdatedBy: op.Event,
+	})
+}
+
+func (m *refModel) doIntend(op ledger.Op) (string, bool, error) {
+	n, why := m.promiseToward(op)
+	if why != "" {
+		return why, false, nil
+	}
+	if n.Kind == ledger.NeedRed {
+		return "need.red_commit_only", false, nil
+	}
+	p, err := m.current(n.ID, op.Actor)
+	if err != nil {
+		return "", false, err
+	}
+	if p != nil && p.State != ledger.PromiseIntention {
+		return "promise.irrevocable", false, nil
+	}
+	if p != nil && op.Amount.Minor == 0 {
+		return "", true, nil // a second ❤️ changes nothing
+	}
+	a, why := m.amount(op, n, ledger.Amount{})
+	if why != "" {
+		return why, false, nil
+	}
+	if p == nil {
+		m.newPromise(op, n, a, ledger.PromiseIntention)
+		return "", false, nil
+	}
+	p.Amount, p.Reaction = a, op.Reaction
+	touch(p, ledger.PromiseIntention, op)
+	return "", false, nil
+}
+
+func (m *refModel) doCommit(op ledger.Op) (string, bool, error) {
+	n, why := m.promiseToward(op)
+	if why != "" {
+		return why, false, nil
+	}
+	p, err := m.current(n.ID, op.Actor)
+	if err != nil {
+		return "", false, err
+	}
+	var fallback ledger.Amount
+	if p != nil {
+		if p.State != ledger.PromiseIntention {
+			return "promise.already_committed", false, nil
+		}
+		fallback = p.Amount
+	}
+	a, why := m.amount(op, n, fallback)
+	if why != "" {
+		return why, false, nil
+	}
+	if p == nil {
+		m.newPromise(op, n, a, ledger.PromiseCommitment)
+		return "", false, nil
+	}
+	p.Amount, p.Reaction = a, op.Reaction
+	touch(p, ledger.PromiseCommitment, op)
+	return "", false, nil
+}
+
+func (m *refModel) doGot(op ledger.Op) string {
+	n := m.need(op.Need)
+	if n == nil {
+		return "need.not_found"
+	}
+	if n.Owner != op.Actor {
+		return "promise.not_beneficiary"
+	}
+	var sent, open []*ledger.Promise
+	for _, p := range m.promises {
+		if p.Need != n.ID || (op.Giver != "" && p.Giver != op.Giver) {
+			continue
+		}
+		if p.State == ledger.PromiseSent {
+			sent = append(sent, p)
+		}
+		if p.State == ledger.PromiseCommitment {
+			open = append(open, p)
+		}
+	}
+	var p *ledger.Promise
+	switch {
+	case len(sent) == 1:
+		p = sent[0]
+	case len(sent) == 0 && len(open) == 1:
+		p = open[0]
+	case len(sent)+len(open) == 0 && op.Giver != "":
+		return "promise.none_from"
+	case len(sent)+len(open) == 0:
+		return "promise.nothing_to_confirm"
+	default:
+		return "promise.which_giver"
+	}
+	touch(p, ledger.PromiseFulfilled, op)
+	m.closeIfConfirmed(n, op)
+	return ""
+}
+
+// closeIfConfirmed closes a red collection whose confirmed sum reached its
+// target: the owner returns to the status before red.
+func (m *refModel) closeIfConfirmed(n *ledger.Need, op ledger.Op) {
+	if n.Kind == ledger.NeedRed && n.State == ledger.NeedOpen && m.totals(n).Confirmed.Minor >= n.Target.Minor {
+		m.end(n, ledger.NeedClosed, op)
+		st := m.status(n.Owner)
+		back := st.Previous
+		if back != ledger.StatusOrange {
+			back = ledger.StatusGreen
+		}
+		next := ledger.MemberStatus{Member: n.Owner, Status: back, ChangedAt: op.At}
+		if back == ledger.StatusOrange {
+			for _, o := range m.needs {
+				if o.Owner == n.Owner && o.State == ledger.NeedSuspended {
+					m.resume(o, op)
+					next.Need = o.ID
+				}
+			}
+		}
+		m.statuses[n.Owner] = &next
+	}
+}
+
+// doLeave cancels intentions both ways, archives the leaver's needs,
+// releases commitments toward them (nobody is left to confirm), and makes
+// the leaver green. The leaver's own commitments stay owed.
+func (m *refModel) doLeave(op ledger.Op) {
+	for _, p := range m.promises {
+		if p.Giver == op.Actor && (p.State == ledger.PromiseIntention || p.State == ledger.PromiseSetAside) {
+			touch(p, ledger.PromiseWithdrawn, op)
+		}
+	}
+	for _, n := range m.needs {
+		if n.Owner != op.Actor {
+			continue
+		}
+		if n.State == ledger.NeedOpen || n.State == ledger.NeedSuspended {
+			m.end(n, ledger.NeedArchived, op)
+		}
+		for _, p := range m.promises {
+			if p.Need == n.ID && (p.State == ledger.PromiseCommitment || p.State == ledger.PromiseSent) {
+				touch(p, ledger.PromiseReleased, op)
+			}
+		}
+	}
+	if st := m.status(op.Actor); st.Status != ledger.StatusGreen || st.Need != "" {
+		m.statuses[op.Actor] = &ledger.MemberStatus{Member: op.Actor, Status: ledger.StatusGreen, ChangedAt: op.At}
+	}
+}
+
+// snapshot returns the model's contents sorted by ID, as Book.Snapshot.
+func (m *refModel) snapshot() (needs []*ledger.Need, promises []*ledger.Promise, statuses []*ledger.MemberStatus) {
+	c := m.clone()
+	needs, promises = c.needs, c.promises
+	for _, s := range c.statuses {
+		statuses = append(statuses, s)
+	}
+	sort.Slice(needs, func(i, j int) bool { return needs[i].ID < needs[j].ID })
+	sort.Slice(promises, func(i, j int) bool { return promises[i].ID < promises[j].ID })
+	sort.Slice(statuses, func(i, j int) bool { return statuses[i].Member < statuses[j].Member })
+	return needs, promises, statuses
+}
+
+// opGen generates random ops over a few members, choosing needs from those
+// the reference model knows (and sometimes one that does not exist).
+type opGen struct {
+	r       *rand.Rand
+	members []ledger.UserID
+	at      time.Time
+	n       int
+	// sameAt is the chance that an op has the same time as the one before.
+	sameAt float64
+	// eventID names the n-th event.
+	eventID func(n int) ledger.EventID
+}
+
+func newOpGen(seed uint64, members int) *opGen {
+	g := &opGen{r: rand.New(rand.NewPCG(seed, 0x5eed)),
+		at:      time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC),
+		eventID: func(n int) ledger.EventID { return ledger.EventID(fmt.Sprintf("$e%04d", n)) }}
+	for i := range members {
+		g.members = append(g.members, ledger.UserID(fmt.Sprintf("@m%d:t", i)))
+	}
+	return g
+}
+
+func mEUR(whole int64) ledger.Amount { return ledger.Amount{Minor: whole * 100, Currency: "EUR"} }
+
+func (g *opGen) member() ledger.UserID { return g.members[g.r.IntN(len(g.members))] }
+
+// pickNeed returns a need of the model, preferring open ones.
+func (g *opGen) pickNeed(m *refModel) *ledger.Need {
+	if len(m.needs) == 0 || g.r.IntN(40) == 0 {
+		return &ledger.Need{ID: "$no-such-need", Owner: g.member()}
+	}
+	var open []*ledger.Need
+	for _, n := range m.needs {
+		if n.State == ledger.NeedOpen {
+			open = append(open, n)
+		}
+	}
+	if len(open) > 0 && g.r.IntN(4) != 0 {
+		return open[g.r.IntN(len(open))]
+	}
+	return m.needs[g.r.IntN(len(m.needs))]
+}
+
+// giverFor returns a member other than the need's owner, mostly.
+func (g *opGen) giverFor(n *ledger.Need) ledger.UserID {
+	if g.r.IntN(12) == 0 {
+		return n.Owner
+	}
+	for {
+		if u := g.member(); u != n.Owner {
+			return u
+		}
+	}
+}
+
+// promiseAmount is zero (the default or the intention's) half the time.
+func (g *opGen) promiseAmount() ledger.Amount {
+	switch g.r.IntN(20) {
+	case 0:
+		return ledger.Amount{Minor: 5000, Currency: "USD"}
+	case 1:
+		return mEUR(2000) // over any target
+	}
+	if g.r.IntN(2) == 0 {
+		return ledger.Amount{}
+	}
+	return mEUR(int64(10 * (1 + g.r.IntN(20))))
+}
+
+func (g *opGen) defaultPledge() ledger.Amount {
+	switch g.r.IntN(10) {
+	case 0:
+		return ledger.Amount{}
+	case 1:
+		return ledger.Amount{Minor: 10000, Currency: "USD"}
+	}
+	return mEUR(100)
+}
+
+// next returns a random op, given the current state m.
+func (g *opGen) next(m *refModel) ledger.Op {
+	g.n++
+	if g.r.Float64() >= g.sameAt {
+		g.at = g.at.Add(time.Duration(1+g.r.IntN(90)) * time.Minute)
+	}
+	op := ledger.Op{Event: g.eventID(g.n), At: g.at}
+	k := g.r.IntN(100)
+	switch {
+	case k < 16:
+		op.Kind, op.Actor = ledger.OpStatus, g.member()
+		op.Status = []ledger.Status{ledger.StatusGreen, ledger.StatusOrange, ledger.StatusRed}[g.r.IntN(3)]
+		if op.Status != ledger.StatusGreen {
+			op.Amount = mEUR(int64(50 * (1 + g.r.IntN(8))))
+			if g.r.IntN(12) == 0 {
+				op.Amount.Currency = "USD"
+			}
+			if g.r.IntN(30) == 0 {
+				op.Amount = ledger.Amount{}
+			}
+		}
+		if op.Status == ledger.StatusRed {
+			op.Days = 1 + g.r.IntN(30)
+			if g.r.IntN(30) == 0 {
+				op.Days = []int{0, 32}[g.r.IntN(2)]
+			}
+		}
+		if g.r.IntN(50) == 0 {
+			op.Status = "purple"
+		}
+	case k < 38:
+		n := g.pickNeed(m)
+		op.Kind, op.Need, op.Actor = ledger.OpIntend, n.ID, g.giverFor(n)
+		op.Amount, op.Default = g.promiseAmount(), g.defaultPledge()
+		if g.r.IntN(2) == 0 {
+			op.Reaction = ledger.EventID("$r" + string(op.Event)[1:])
+		}
+	case k < 44:
+		n := g.pickNeed(m)
+		op.Kind, op.Need, op.Actor = ledger.OpWithdraw, n.ID, g.giverFor(n)
+	case k < 48:
+		n := g.pickNeed(m)
+		op.Kind, op.Need, op.Actor = ledger.OpUnreact, n.ID, g.giverFor(n)
+		op.Target = "$r-none"
+		// Mostly the reaction of a promise toward the need.
+		var rs []*ledger.Promise
+		for _, p := range m.promises {
+			if p.Need == n.ID && p.Reaction != "" {
+				rs = append(rs, p)
+			}
+		}
+		if len(rs) > 0 && g.r.IntN(5) != 0 {
+			p := rs[g.r.IntN(len(rs))]
+			op.Actor, op.Target = p.Giver, p.Reaction
+		}
+	case k < 66:
+		n := g.pickNeed(m)
+		op.Kind, op.Need, op.Actor = ledger.OpCommit, n.ID, g.giverFor(n)
+		op.Amount, op.Default = g.promiseAmount(), g.defaultPledge()
+		if g.r.IntN(3) == 0 {
+			op.Reaction = ledger.EventID("$r" + string(op.Event)[1:])
+		}
+	case k < 78:
+		n := g.pickNeed(m)
+		op.Kind, op.Need, op.Actor = ledger.OpSent, n.ID, g.giverFor(n)
+	case k < 92:
+		n := g.pickNeed(m)
+		op.Kind, op.Need, op.Actor = ledger.OpGot, n.ID, n.Owner
+		if g.r.IntN(8) == 0 {
+			op.Actor = g.member()
+		}
+		if g.r.IntN(2) == 0 {
+			op.Giver = g.member()
+		}
+	case k < 98:
+		op.Kind, op.Actor, op.Giver = ledger.OpForgive, g.member(), g.member()
+	default:
+		op.Kind, op.Actor = ledger.OpLeave, g.member()
+	}
+	return op
+}
+
+// diffBook compares the book with the model and describes the first
+// differences ("" if none).
+func diffBook(b *ledger.Book, m *refModel) string {
+	var d []string
+	bn, bp, bs := b.Snapshot()
+	mn, mp, ms := m.snapshot()
+	if !reflect.DeepEqual(bn, mn) {
+		d = append(d, fmt.Sprintf("needs:\n book  %s\n model %s", showAll(bn), showAll(mn)))
+	}
+	if !reflect.DeepEqual(bp, mp) {
+		d = append(d, fmt.Sprintf("promises:\n book  %s\n model %s", showAll(bp), showAll(mp)))
+	}
+	if !reflect.DeepEqual(bs, ms) {
+		d = append(d, fmt.Sprintf("statuses:\n book  %s\n model %s", showAll(bs), showAll(ms)))
+	}
+	for _, n := range mn {
+		if bt, mt := b.TotalsOf(n.ID), m.totals(n); bt != mt {
+			d = append(d, fmt.Sprintf("totals of %s: book %+v, model %+v", n.ID, bt, mt))
+		}
+	}
+	return strings.Join(d, "\n")
+}
+
+func showAll[T any](list []*T) string {
+	s := make([]string, len(list))
+	for i, v := range list {
+		s[i] = fmt.Sprintf("%+v", *v)
+	}
+	return "[" + strings.Join(s, "\n        ") + "]"
+}
+
+// TestBookMatchesModel applies random op sequences to a Book and to the
+// reference model, and checks after every op that both allowed or refused
+// it (with the same reason) and hold the same needs, promises, statuses and
+// figures.
+func TestBookMatchesModel(t *testing.T) {
+	const sequences, length = 500, 60
+	for seq := range sequences {
+		g := newOpGen(uint64(seq), 4+seq%2)
+		g.sameAt = 0.1
+		b, m := ledger.NewBook(), newRefModel()
+		var history []string
+		for i := range length {
+			op := g.next(m)
+			want, wantNoChange, merr := m.apply(op)
+			if merr != nil {
+				t.Fatalf("seq %d op %d: model invariant: %v", seq, i, merr)
+			}
+			out, err := b.Apply(op)
+			got := key(err)
+			if err != nil && ledger.AsError(err) == nil {
+				t.Fatalf("seq %d op %d: %+v: error %v is not an *ledger.Error", seq, i, op, err)
+			}
+			history = append(history, fmt.Sprintf("%+v -> %q", op, got))
+			if got != want {
+				t.Fatalf("seq %d op %d: %+v\nbook says %q, model says %q\nhistory:\n%s",
+					seq, i, op, got, want, strings.Join(history, "\n"))
+			}
+			if err == nil && out.NoChange != wantNoChange {
+				t.Fatalf("seq %d op %d: %+v: NoChange = %v, want %v", seq, i, op, out.NoChange, wantNoChange)
+			}
+			if d := diffBook(b, m); d != "" {
+				t.Fatalf("seq %d op %d: %+v (%q)\n%s\nhistory:\n%s", seq, i, op, got, d, strings.Join(history, "\n"))
+			}
+		}
+	}
+}
+
+// TestBookModelCoversTheRules checks that the random sequences reach every
+// refusal and every promise state, so the comparison above means something.
+func TestBookModelCoversTheRules(t *testing.T) {
+	refusals := map[string]int{}
+	states := map[ledger.PromiseState]int{}
+	needStates := map[ledger.NeedState]int{}
+	for seq := range 200 {
+		g := newOpGen(uint64(seq), 4+seq%2)
+		m := newRefModel()
+		for range 60 {
+			why, _, _ := m.apply(g.next(m))
+			refusals[why]++
+		}
+		for _, p := range m.promises {
+			states[p.State]++
+		}
+		for _, n := range m.needs {
+			needStates[n.State]++
+		}
+	}
+	for _, k := range []string{"", "status.already_green", "need.not_found", "promise.self", "need.suspended",
+		"need.closed", "need.red_commit_only", "promise.irrevocable", "promise.none", "promise.already_committed",
+		"promise.not_committed", "promise.already_sent", "promise.not_beneficiary", "promise.none_from",
+		"promise.nothing_to_confirm", "promise.over_target", "promise.currency", "promise.amount_needed",
+		"cmd.bad_days", "status.amount_required", "cmd.bad_status"} {
+		if refusals[k] == 0 {
+			t.Errorf("no op reached %q", k)
+		}
+	}
+	for _, s := range []ledger.PromiseState{ledger.PromiseIntention, ledger.PromiseCommitment, ledger.PromiseSent,
+		ledger.PromiseFulfilled, ledger.PromiseWithdrawn, ledger.PromiseForgiven, ledger.PromiseReleased,
+		ledger.PromiseSetAside} {
+		if states[s] == 0 {
+			t.Errorf("no promise ended %s", s)
+		}
+	}
+	for _, s := range []ledger.NeedState{ledger.NeedOpen, ledger.NeedClosed, ledger.NeedArchived, ledger.NeedSuspended} {
+		if needStates[s] == 0 {
+			t.Errorf("no need ended %s", s)
+		}
+	}
+	t.Logf("refusals: %v", refusals)
+}
