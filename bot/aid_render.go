@@ -138,3 +138,19 @@ func sums(ps []*ledger.Promise) string {
 	}
 	return strings.Join(parts, " + ")
 }
+
+// statusWord is the word a member types for a status in a language.
+func statusWord(s ledger.Status, l ledger.Lang) string {
+	if l != ledger.LangRU {
+		return string(s)
+	}
+	switch s {
+	case ledger.StatusGreen:
+		return "зелёный"
+	case ledger.StatusOrange:
+		return "оранжевый"
+	case ledger.StatusRed:
+		return "красный"
+	}
+	return string(s)
+}

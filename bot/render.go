@@ -29,6 +29,9 @@ func text(l ledger.Lang, key string, args ...any) string {
 			return key
 		}
 	}
+	if !strings.Contains(tmpl, "%") {
+		return tmpl // extra arguments must not show as %!(EXTRA ...)
+	}
 	for i, a := range args {
 		switch v := a.(type) {
 		case ledger.Verb:
@@ -41,6 +44,8 @@ func text(l ledger.Lang, key string, args ...any) string {
 			args[i] = v.String()
 		case ledger.Lang:
 			args[i] = text(l, "lang."+string(v))
+		case ledger.Status:
+			args[i] = statusWord(v, l)
 		}
 	}
 	return fmt.Sprintf(tmpl, args...)

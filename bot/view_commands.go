@@ -110,11 +110,15 @@ func (b *Bot) cmdArchive(ctx context.Context, r *request) error {
 	}
 	var sb strings.Builder
 	sb.WriteString(text(r.lang, "view."+string(r.cmd.Verb)))
+	byKey, toKey := "view.given", "view.received"
+	if r.cmd.Verb == ledger.VerbOverdue {
+		byKey, toKey = "view.owed_by", "view.owed_to"
+	}
 	if len(given) > 0 {
-		sb.WriteString("\n\n" + text(r.lang, "view.given", len(given), sums(given)) + "\n" + promiseList(given, true))
+		sb.WriteString("\n\n" + text(r.lang, byKey, len(given), sums(given)) + "\n" + promiseList(given, true))
 	}
 	if len(received) > 0 {
-		sb.WriteString("\n\n" + text(r.lang, "view.received", len(received), sums(received)) + "\n" + promiseList(received, false))
+		sb.WriteString("\n\n" + text(r.lang, toKey, len(received), sums(received)) + "\n" + promiseList(received, false))
 	}
 	if len(given)+len(received) == 0 {
 		sb.WriteString("\n\n" + text(r.lang, "view.empty"))

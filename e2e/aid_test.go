@@ -86,3 +86,69 @@ func TestOrangeNeed(t *testing.T) {
 	wantPromises(t, alice.ID, bob.ID, promiseRow{"withdrawn", 10000}, promiseRow{"commitment", 10000})
 	_ = time.Second
 }
+
+// TestRedCollection follows an emergency: ❤️ is refused with a hint,
+// commitments by command and by 🤝, receipts by `got @user` and by 👍, and
+// the collection closes itself when the confirmed sum reaches its target:
+// the member returns to the previous status, a surplus commitment is
+// released, and the givers are thanked.
+func TestRedCollection(t *testing.T) {
+	dave, erin, frank, gina := member(t, "dave"), member(t, "erin"), member(t, "frank"), member(t, "gina")
+	circle := circleOf(t, "Emergency", dave, erin, frank, gina)
+	daveDM := openDM(t, dave)
+	mustContain(t, say(t, dave, daveDM, "status orange 40"), "40 EUR a month")
+	orange := needCard(t, erin, circle, "", dave.ID)
+	react(t, erin, circle, orange.ID, "❤️")
+	cardShows(t, erin, circle, orange.ID, orange.ID, "intended 40 EUR")
+
+	status, err := dave.Send(testCtx(t), circle, "!ex status red 200 3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustContain(t, replyTo(t, dave, circle, status), "200 EUR within 3 days")
+	card := needCard(t, erin, circle, status, dave.ID)
+	mustContain(t, card, "emergency", "200 EUR", "commitments only")
+	cardShows(t, erin, circle, orange.ID, status, "Paused")
+	wantPromises(t, erin.ID, dave.ID, promiseRow{"set_aside", 4000})
+
+	// ❤️ on a red card gets a short hint and changes nothing.
+	heart := react(t, gina, circle, card.ID, "❤️")
+	hint := replyTo(t, gina, circle, card.ID)
+	mustContain(t, hint, "commitments only")
+	_ = heart
+	wantPromises(t, gina.ID, dave.ID)
+
+	// erin commits 150 by command, frank 🤝 (his pledge capped at what is
+	// missing: 50), gina 30 more than needed.
+	mustContain(t, replyCmd(t, erin, circle, card.ID, "commit 150"), "Your commitment: 150 EUR")
+	shake := react(t, frank, circle, card.ID, "🤝")
+	cardShows(t, erin, circle, card.ID, shake, "committed 200 EUR", "missing 0 EUR")
+	wantPromises(t, frank.ID, dave.ID, promiseRow{"commitment", 5000})
+	mustContain(t, replyCmd(t, gina, circle, card.ID, "!ex commit 30"), "Your commitment: 30 EUR")
+
+	// erin and frank send; dave confirms erin by command, frank by 👍.
+	erinDM, frankDM := dmOf(t, erin, ""), dmOf(t, frank, "")
+	mustContain(t, say(t, erin, erinDM, "sent"), "as sent")
+	mustContain(t, replyCmd(t, frank, circle, card.ID, "sent"), "as sent")
+	botSays(t, dave, daveDM, "says they sent you 150 EUR")
+	frankSent := botSays(t, dave, daveDM, "says they sent you 50 EUR")
+	mustContain(t, say(t, dave, daveDM, "got "+erin.ID.String()), "confirmed receiving 150 EUR")
+	react(t, dave, daveDM, frankSent.ID, "👍")
+	mustContain(t, replyTo(t, dave, daveDM, frankSent.ID), "confirmed receiving 50 EUR")
+
+	// The collection closed itself.
+	d := cardShows(t, erin, circle, card.ID, status, "Collected", "confirmed 200 EUR")
+	if d["state"] != "closed" {
+		t.Fatalf("red card state = %v, want closed", d["state"])
+	}
+	botSays(t, erin, erinDM, "reached 200 EUR and is closed")
+	botSays(t, frank, frankDM, "reached 200 EUR and is closed")
+	ginaDM := dmOf(t, gina, "")
+	botSays(t, gina, ginaDM, "your commitment of 30 EUR is released")
+	wantPromises(t, gina.ID, dave.ID, promiseRow{"released", 3000})
+	wantPromises(t, erin.ID, dave.ID, promiseRow{"intention", 4000}, promiseRow{"fulfilled", 15000})
+	if st := statusOf(t, dave.ID); st != "orange" {
+		t.Fatalf("dave's status after the collection = %s, want orange (the previous one)", st)
+	}
+	cardShows(t, erin, circle, orange.ID, status, "intended 40 EUR")
+}

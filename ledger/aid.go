@@ -53,7 +53,9 @@ func (s *Service) Do(ctx context.Context, op Op) (*Outcome, error) {
 		return err
 	})
 	if err != nil {
-		s.book = nil // the book may hold what the store does not
+		if !IsDuplicate(err) {
+			s.book = nil // the book may hold what the store does not
+		}
 		return nil, err
 	}
 	return out, refused
@@ -113,11 +115,13 @@ func (s *Service) loadBook(ctx context.Context) (*Book, error) {
 func (s *Service) gate(ctx context.Context, b *Book, op *Op) error {
 	switch op.Kind {
 	case OpIntend, OpCommit:
-		n, ok := b.needs[op.Need]
-		if !ok {
-			return Errorf(ENotFound, "need.not_found")
+		if op.Need == "" {
+			return Errorf(EInvalid, "need.reply_to_card", VerbIntend)
 		}
-		if n.Owner != op.Actor {
+		// A need not known yet (its event arrives late) cannot be checked
+		// here: the op is recorded, the book refuses it for now, and it
+		// counts once the need's earlier event arrives.
+		if n, ok := b.needs[op.Need]; ok && n.Owner != op.Actor {
 			return s.checkSharedCircle(ctx, op.Actor, n.Owner)
 		}
 	case OpWithdraw, OpUnreact:

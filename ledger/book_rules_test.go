@@ -1,6 +1,7 @@
 package ledger_test
 
 import (
+	"fmt"
 	"reflect"
 	"testing"
 	"time"
@@ -41,12 +42,13 @@ func newRulesScene(t *testing.T) *rulesScene {
 	return s
 }
 
-// op stamps op with a fresh event (unless it has one) and the next minute.
+// op stamps op with the next minute, and with a fresh event "$setN" (the
+// N-th op named so) unless it has one.
 func (s *rulesScene) op(op ledger.Op) ledger.Op {
-	s.n++
 	s.at = s.at.Add(time.Minute)
 	if op.Event == "" {
-		op.Event = ledger.EventID("$op" + string(rune('a'+s.n)))
+		s.n++
+		op.Event = ledger.EventID(fmt.Sprintf("$set%d", s.n))
 	}
 	op.At = s.at
 	return op
@@ -183,7 +185,7 @@ func TestWhoMayDoWhat(t *testing.T) {
 			setup: []ledger.Op{commit(rOther, rRedN, 20), sent(rGiver, rRedN), sent(rOther, rRedN)},
 			op:    got(rRed, rRedN, ""), want: "promise.which_giver"},
 		{name: "confirm the only sender among open ones", setup: []ledger.Op{commit(rOther, rRedN, 20), sent(rOther, rRedN)},
-			op: got(rRed, rRedN, ""), check: wantPromise("$opc", ledger.PromiseFulfilled, 20)},
+			op: got(rRed, rRedN, ""), check: wantPromise("$set1", ledger.PromiseFulfilled, 20)},
 		{name: "confirm without naming one of two open", setup: []ledger.Op{commit(rOther, rRedN, 20)},
 			op: got(rRed, rRedN, ""), want: "promise.which_giver"},
 
@@ -255,11 +257,8 @@ func TestWhoMayDoWhat(t *testing.T) {
 			for _, op := range c.setup {
 				s.must(op)
 			}
+			c.op.Event = "$op"
 			op := s.op(c.op)
-			if c.op.Event == "" {
-				op.Event = "$op"
-			}
-			// "$opc" names a promise made in setup by the third op.
 			before := snapshotOf(s.b)
 			out, err := s.b.Apply(op)
 			if got := key(err); got != c.want {

@@ -270,6 +270,10 @@ func runSuite(t *testing.T, open func(t *testing.T) *store.Store) {
 		{"Inbox", testInbox},
 		{"InboxInTx", testInboxInTx},
 		{"StateStoreSharesDB", testStateStoreSharesDB},
+		{"AidOps", testAidOps},
+		{"SaveAid", testSaveAid},
+		{"Profiles", testProfiles},
+		{"Cards", testCards},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { c.fn(t, open(t)) })

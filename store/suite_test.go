@@ -2,6 +2,10 @@ package store_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -330,4 +334,228 @@ func testActions(t *testing.T, s *store.Store) {
 	n, err = s.CountActions(ctx, carol, "invite", time.Time{})
 	must(t, err)
 	eq(t, "nobody's invites", n, 0)
+}
+
+func testAidOps(t *testing.T, s *store.Store) {
+	ctx := context.Background()
+	ops, err := s.Ops(ctx)
+	must(t, err)
+	eq(t, "no ops", len(ops), 0)
+
+	status := ledger.Op{Kind: ledger.OpStatus, Event: "$b", Actor: alice, At: at(5),
+		Status: ledger.StatusRed, Amount: eur(250_00), Days: 7}
+	first := ledger.Op{Kind: ledger.OpIntend, Event: "$z", Actor: bob, At: at(0),
+		Need: "$n1", Default: eur(100_00), Reaction: "$heart"}
+	commit := ledger.Op{Kind: ledger.OpCommit, Event: "$A", Actor: zed, At: at(5),
+		Need: "$n1", Amount: ledger.Amount{Minor: 1500, Currency: "JPY"}}
+	got := ledger.Op{Kind: ledger.OpGot, Event: "$Zed", Actor: carol, At: at(5), Need: "$n«1»", Giver: zed}
+	unreact := ledger.Op{Kind: ledger.OpUnreact, Event: "$y", Actor: bob, At: at(9), Need: "$n1", Target: "$heart"}
+	leave := ledger.Op{Kind: ledger.OpLeave, Event: "$a", Actor: alice, At: at(5).Add(time.Millisecond)}
+	for _, op := range []ledger.Op{status, first, commit, got, unreact, leave} {
+		must(t, s.AppendOp(ctx, op))
+	}
+	if err := s.AppendOp(ctx, ledger.Op{Kind: ledger.OpLeave, Event: "$b", Actor: bob, At: at(20)}); err == nil {
+		t.Error("AppendOp of an event recorded before succeeded")
+	}
+	ops, err = s.Ops(ctx)
+	must(t, err)
+	// By time, then by event ID in byte order: "$A" < "$Zed" < "$b".
+	eq(t, "ops in canonical order", ops, []ledger.Op{first, commit, got, status, leave, unreact})
+	for i := 1; i < len(ops); i++ {
+		if ops[i].Before(&ops[i-1]) {
+			t.Errorf("op %s listed after %s", ops[i].Event, ops[i-1].Event)
+		}
+	}
+}
+
+// aidRows reads the needs, promises and statuses tables, one line a row,
+// in byte order of the key.
+func aidRows(t *testing.T, s *store.Store) (needs, promises, statuses []string) {
+	t.Helper()
+	ctx := context.Background()
+	read := func(q string, n int) []string {
+		rows, err := s.DB().Query(ctx, q)
+		must(t, err)
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			vals := make([]any, n)
+			ptrs := make([]any, n)
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			must(t, rows.Scan(ptrs...))
+			line := make([]string, n)
+			for i, v := range vals {
+				if b, ok := v.([]byte); ok {
+					v = string(b)
+				}
+				line[i] = fmt.Sprint(v)
+			}
+			out = append(out, strings.Join(line, "|"))
+		}
+		must(t, rows.Err())
+		sort.Strings(out)
+		return out
+	}
+	needs = read(`SELECT need_id, kind, owner, target_minor, target_currency, deadline, state,
+		opened_at, closed_at, closed_by FROM needs`, 10)
+	promises = read(`SELECT promise_id, need_id, giver, beneficiary, amount_minor, currency, state,
+		reaction, CASE WHEN overdue THEN 1 ELSE 0 END, created_at, updated_at, updated_by FROM promises`, 12)
+	statuses = read(`SELECT user_id, status, previous, need_id, changed_at FROM statuses`, 5)
+	return needs, promises, statuses
+}
+
+func ms(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+func needRow(n *ledger.Need) string {
+	return fmt.Sprintf("%s|%s|%s|%d|%s|%d|%s|%d|%d|%s", n.ID, n.Kind, n.Owner, n.Target.Minor, n.Target.Currency,
+		ms(n.Deadline), n.State, ms(n.OpenedAt), ms(n.ClosedAt), n.ClosedBy)
+}
+
+func promiseRow(p *ledger.Promise) string {
+	overdue := 0
+	if p.Overdue {
+		overdue = 1
+	}
+	return fmt.Sprintf("%s|%s|%s|%s|%d|%s|%s|%s|%d|%d|%d|%s", p.ID, p.Need, p.Giver, p.Beneficiary, p.Amount.Minor,
+		p.Amount.Currency, p.State, p.Reaction, overdue, ms(p.CreatedAt), ms(p.UpdatedAt), p.UpdatedBy)
+}
+
+func statusRow(st *ledger.MemberStatus) string {
+	return fmt.Sprintf("%s|%s|%s|%s|%d", st.Member, st.Status, st.Previous, st.Need, ms(st.ChangedAt))
+}
+
+func testSaveAid(t *testing.T, s *store.Store) {
+	ctx := context.Background()
+	red := &ledger.Need{ID: "$red", Kind: ledger.NeedRed, Owner: alice, Target: eur(300_00), Deadline: at(60 * 24 * 5),
+		State: ledger.NeedClosed, OpenedAt: at(0), ClosedAt: at(30), ClosedBy: "$got"}
+	orange := &ledger.Need{ID: "$Orange", Kind: ledger.NeedOrange, Owner: bob, Target: ledger.Amount{Minor: 5000, Currency: "JPY"},
+		State: ledger.NeedOpen, OpenedAt: at(1)}
+	p1 := &ledger.Promise{ID: "$p1", Need: red.ID, Giver: bob, Beneficiary: alice, Amount: eur(120_00),
+		State: ledger.PromiseFulfilled, Reaction: "$r1", CreatedAt: at(2), UpdatedAt: at(30), UpdatedBy: "$got", Overdue: true}
+	p2 := &ledger.Promise{ID: "$P2", Need: orange.ID, Giver: zed, Beneficiary: bob, Amount: ledger.Amount{Minor: 700, Currency: "JPY"},
+		State: ledger.PromiseIntention, CreatedAt: at(3), UpdatedAt: at(3), UpdatedBy: "$P2"}
+	s1 := &ledger.MemberStatus{Member: alice, Status: ledger.StatusGreen, ChangedAt: at(30)}
+	s2 := &ledger.MemberStatus{Member: bob, Status: ledger.StatusRed, Previous: ledger.StatusOrange, Need: "$bobred", ChangedAt: at(4)}
+
+	must(t, s.SaveAid(ctx, nil, nil, nil))
+	must(t, s.SaveAid(ctx, []*ledger.Need{red, orange}, []*ledger.Promise{p1, p2}, []*ledger.MemberStatus{s1, s2}))
+	rowsOf := func() []string {
+		n, p, st := aidRows(t, s)
+		return append(append(n, p...), st...)
+	}
+	want := func(ns []*ledger.Need, ps []*ledger.Promise, ss []*ledger.MemberStatus) []string {
+		var n, p, st []string
+		for _, x := range ns {
+			n = append(n, needRow(x))
+		}
+		for _, x := range ps {
+			p = append(p, promiseRow(x))
+		}
+		for _, x := range ss {
+			st = append(st, statusRow(x))
+		}
+		sort.Strings(n)
+		sort.Strings(p)
+		sort.Strings(st)
+		return append(append(n, p...), st...)
+	}
+	eq(t, "saved", rowsOf(), want([]*ledger.Need{red, orange}, []*ledger.Promise{p1, p2}, []*ledger.MemberStatus{s1, s2}))
+
+	// Saving again replaces in place, whatever changed.
+	orange.State, orange.Target, orange.ClosedAt, orange.ClosedBy = ledger.NeedArchived, eur(1), at(40), "$green"
+	p2.State, p2.Amount, p2.Reaction, p2.UpdatedAt, p2.UpdatedBy, p2.Overdue = ledger.PromiseReleased, eur(1), "$r2", at(40), "$green", true
+	s2.Status, s2.Previous, s2.Need, s2.ChangedAt = ledger.StatusGreen, "", "", at(40)
+	must(t, s.SaveAid(ctx, []*ledger.Need{orange}, []*ledger.Promise{p2}, []*ledger.MemberStatus{s2}))
+	eq(t, "upserted", rowsOf(), want([]*ledger.Need{red, orange}, []*ledger.Promise{p1, p2}, []*ledger.MemberStatus{s1, s2}))
+
+	must(t, s.ClearAid(ctx))
+	eq(t, "cleared", len(rowsOf()), 0)
+	must(t, s.ClearAid(ctx))
+
+	// A rebuild: clear and save in one transaction; a failure keeps the old.
+	must(t, s.SaveAid(ctx, []*ledger.Need{red}, nil, nil))
+	boom := errors.New("boom")
+	err := s.InTx(ctx, func(ctx context.Context) error {
+		must(t, s.ClearAid(ctx))
+		must(t, s.SaveAid(ctx, []*ledger.Need{orange}, nil, nil))
+		return boom
+	})
+	eq(t, "rolled back error", errors.Is(err, boom), true)
+	eq(t, "after rollback", rowsOf(), want([]*ledger.Need{red}, nil, nil))
+}
+
+func testProfiles(t *testing.T, s *store.Store) {
+	ctx := context.Background()
+	_, err := s.GetProfile(ctx, alice)
+	wantNotFound(t, err, "profile.not_found")
+
+	p := &ledger.Profile{Member: alice, About: "Помогаю «всем» ✓",
+		Requisites: []ledger.Requisite{{Text: "IBAN DE00 1234"}, {Text: "PayPal a@b.c", Default: true}},
+		Muted:      []ledger.NoticeKind{ledger.NoticeIntention, ledger.NoticeStatus}}
+	must(t, s.PutProfile(ctx, p))
+	got, err := s.GetProfile(ctx, alice)
+	must(t, err)
+	eq(t, "profile", got, p)
+
+	empty := &ledger.Profile{Member: bob}
+	must(t, s.PutProfile(ctx, empty))
+	got, err = s.GetProfile(ctx, bob)
+	must(t, err)
+	eq(t, "empty profile about", got.About, "")
+	eq(t, "empty profile requisites", len(got.Requisites), 0)
+	eq(t, "empty profile muted", len(got.Muted), 0)
+
+	p.About, p.Requisites, p.Muted = "", p.Requisites[1:], nil
+	must(t, s.PutProfile(ctx, p))
+	got, err = s.GetProfile(ctx, alice)
+	must(t, err)
+	eq(t, "replaced requisites", got.Requisites, p.Requisites)
+	eq(t, "replaced about", got.About, "")
+	eq(t, "replaced muted", len(got.Muted), 0)
+
+	must(t, s.DeleteProfile(ctx, alice))
+	_, err = s.GetProfile(ctx, alice)
+	wantNotFound(t, err, "profile.not_found")
+	must(t, s.DeleteProfile(ctx, alice)) // nothing to delete: no error
+	_, err = s.GetProfile(ctx, bob)
+	must(t, err)
+}
+
+func testCards(t *testing.T, s *store.Store) {
+	ctx := context.Background()
+	_, err := s.CardByEvent(ctx, "$nope")
+	wantNotFound(t, err, "card.not_found")
+
+	c1 := ledger.Card{Event: "$c1", Room: "!b:x", Kind: ledger.CardNeed, Circle: "!b:x", Need: "$n1"}
+	c2 := ledger.Card{Event: "$c2", Room: "!Z:x", Kind: ledger.CardNeed, Circle: "!Z:x", Need: "$n1"}
+	c3 := ledger.Card{Event: "$C0", Room: "!b:x", Kind: ledger.CardSent, Need: "$n1", Promise: "$p1"}
+	c4 := ledger.Card{Event: "$c4", Room: "!dm:x", Kind: ledger.CardCommitment, Need: "$n2", Promise: "$p2"}
+	for _, c := range []ledger.Card{c1, c2, c3, c4} {
+		must(t, s.PutCard(ctx, c))
+	}
+	changed := c1
+	changed.Room, changed.Need = "!other:x", "$n9"
+	must(t, s.PutCard(ctx, changed)) // kept as it was
+
+	got, err := s.CardByEvent(ctx, "$c1")
+	must(t, err)
+	eq(t, "card", *got, c1)
+	got, err = s.CardByEvent(ctx, "$c4")
+	must(t, err)
+	eq(t, "notice card", *got, c4)
+
+	list, err := s.CardsOf(ctx, "$n1")
+	must(t, err)
+	// By room, then event, in byte order: "!Z:x" < "!b:x", "$C0" < "$c1".
+	eq(t, "cards of n1", list, []ledger.Card{c2, c3, c1})
+	list, err = s.CardsOf(ctx, "$none")
+	must(t, err)
+	eq(t, "cards of no need", len(list), 0)
 }

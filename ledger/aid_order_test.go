@@ -1,0 +1,320 @@
+package ledger_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/exodus-matrix/exodus/ledger"
+	"github.com/exodus-matrix/exodus/store"
+)
+
+// aidWorld is a ledger service on a real migrated SQLite file, with members
+// who share one circle.
+type aidWorld struct {
+	t     *testing.T
+	ctx   context.Context
+	st    *store.Store
+	svc   *ledger.Service
+	clock *ledger.ManualClock
+	n     int
+}
+
+const aidCircle ledger.CircleID = "!aid:test"
+
+// newAidWorld opens a fresh store and puts members in one circle.
+func newAidWorld(t *testing.T, members ...ledger.UserID) *aidWorld {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, store.Config{URI: "file:" + filepath.Join(t.TempDir(), "aid.db") + "?_txlock=immediate"}, zerolog.Nop())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	clock := ledger.NewManualClock(time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC))
+	w := &aidWorld{t: t, ctx: ctx, st: st, svc: ledger.NewService(st, clock, ledger.DefaultConfig()), clock: clock}
+	if _, err := w.svc.CreateCircle(ctx, w.act("@founder:t"), ledger.CircleSpec{ID: aidCircle, Name: "Aid"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range members {
+		w.join(u)
+	}
+	return w
+}
+
+func (w *aidWorld) join(u ledger.UserID) {
+	w.t.Helper()
+	if err := w.svc.SetCircleMembership(w.ctx, aidCircle, u, true); err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+// act is a fresh action of u now.
+func (w *aidWorld) act(u ledger.UserID) ledger.Action {
+	w.n++
+	return ledger.Action{Event: ledger.EventID(fmt.Sprintf("$w%d", w.n)), Actor: u, At: w.clock.Now()}
+}
+
+// reopen returns a new service over the same store, as after a restart.
+func (w *aidWorld) reopen() *ledger.Service {
+	return ledger.NewService(w.st, w.clock, ledger.DefaultConfig())
+}
+
+// flatLedger is a ledger with times in milliseconds, as the store keeps
+// them, so that books and SQL rows compare exactly.
+type flatLedger struct {
+	Needs    []flatNeed
+	Promises []flatPromise
+	Statuses []flatStatus
+}
+
+type flatNeed struct {
+	ID, Kind, Owner, Currency, State, ClosedBy string
+	Target, Deadline, OpenedAt, ClosedAt       int64
+}
+
+type flatPromise struct {
+	ID, Need, Giver, Beneficiary, Currency, State, Reaction, UpdatedBy string
+	Amount, CreatedAt, UpdatedAt                                       int64
+	Overdue                                                            bool
+}
+
+type flatStatus struct {
+	Member, Status, Previous, Need string
+	ChangedAt                      int64
+}
+
+func ms(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+// flatten turns a book's snapshot into a flatLedger.
+func flatten(b *ledger.Book) flatLedger {
+	var f flatLedger
+	needs, promises, statuses := b.Snapshot()
+	for _, n := range needs {
+		f.Needs = append(f.Needs, flatNeed{string(n.ID), string(n.Kind), string(n.Owner), string(n.Target.Currency),
+			string(n.State), string(n.ClosedBy), n.Target.Minor, ms(n.Deadline), ms(n.OpenedAt), ms(n.ClosedAt)})
+	}
+	for _, p := range promises {
+		f.Promises = append(f.Promises, flatPromise{string(p.ID), string(p.Need), string(p.Giver), string(p.Beneficiary),
+			string(p.Amount.Currency), string(p.State), string(p.Reaction), string(p.UpdatedBy),
+			p.Amount.Minor, ms(p.CreatedAt), ms(p.UpdatedAt), p.Overdue})
+	}
+	for _, s := range statuses {
+		f.Statuses = append(f.Statuses, flatStatus{string(s.Member), string(s.Status), string(s.Previous),
+			string(s.Need), ms(s.ChangedAt)})
+	}
+	return f
+}
+
+// viewFlat returns the service's book, flattened.
+func viewFlat(t *testing.T, svc *ledger.Service) flatLedger {
+	t.Helper()
+	var f flatLedger
+	if err := svc.View(context.Background(), func(b *ledger.Book) error { f = flatten(b); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// projection reads the needs, promises and statuses tables.
+func projection(t *testing.T, st *store.Store) flatLedger {
+	t.Helper()
+	ctx := context.Background()
+	var f flatLedger
+	query := func(q string, scan func(row interface{ Scan(...any) error }) error) {
+		rows, err := st.DB().Query(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			if err := scan(rows); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	query(`SELECT need_id, kind, owner, target_currency, state, closed_by, target_minor, deadline, opened_at, closed_at FROM needs`,
+		func(r interface{ Scan(...any) error }) error {
+			var n flatNeed
+			err := r.Scan(&n.ID, &n.Kind, &n.Owner, &n.Currency, &n.State, &n.ClosedBy, &n.Target, &n.Deadline, &n.OpenedAt, &n.ClosedAt)
+			f.Needs = append(f.Needs, n)
+			return err
+		})
+	query(`SELECT promise_id, need_id, giver, beneficiary, currency, state, reaction, updated_by, amount_minor, created_at, updated_at, overdue FROM promises`,
+		func(r interface{ Scan(...any) error }) error {
+			var p flatPromise
+			err := r.Scan(&p.ID, &p.Need, &p.Giver, &p.Beneficiary, &p.Currency, &p.State, &p.Reaction, &p.UpdatedBy,
+				&p.Amount, &p.CreatedAt, &p.UpdatedAt, &p.Overdue)
+			f.Promises = append(f.Promises, p)
+			return err
+		})
+	query(`SELECT user_id, status, previous, need_id, changed_at FROM statuses`,
+		func(r interface{ Scan(...any) error }) error {
+			var s flatStatus
+			err := r.Scan(&s.Member, &s.Status, &s.Previous, &s.Need, &s.ChangedAt)
+			f.Statuses = append(f.Statuses, s)
+			return err
+		})
+	sort.Slice(f.Needs, func(i, j int) bool { return f.Needs[i].ID < f.Needs[j].ID })
+	sort.Slice(f.Promises, func(i, j int) bool { return f.Promises[i].ID < f.Promises[j].ID })
+	sort.Slice(f.Statuses, func(i, j int) bool { return f.Statuses[i].Member < f.Statuses[j].Member })
+	return f
+}
+
+// canonical applies ops to a plain Book in canonical order.
+func canonical(ops []ledger.Op) flatLedger {
+	sorted := slices.Clone(ops)
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Before(&sorted[j]) })
+	b := ledger.NewBook()
+	for _, op := range sorted {
+		_, _ = b.Apply(op)
+	}
+	return flatten(b)
+}
+
+// eventSet generates n ops over members, in the order a single observer
+// would see them, with event IDs that do not sort in that order and many
+// equal timestamps, so canonical order relies on the event-ID tie-break.
+func eventSet(seed uint64, members, n int) []ledger.Op {
+	g := newOpGen(seed, members)
+	g.sameAt = 0.35
+	r := rand.New(rand.NewPCG(seed, 7))
+	g.eventID = func(i int) ledger.EventID {
+		return ledger.EventID(fmt.Sprintf("$%c%c%03d", 'a'+r.IntN(26), 'A'+r.IntN(26), i))
+	}
+	m := newRefModel()
+	ops := make([]ledger.Op, n)
+	for i := range ops {
+		ops[i] = g.next(m)
+		_, _, _ = m.apply(ops[i])
+	}
+	return ops
+}
+
+// deliver applies ops through svc in the given order. Ops the service
+// turned away before recording them (a promise toward a need it has not
+// seen yet) are delivered again after the others, as the bot does when it
+// reconciles from the room, until no more are recorded.
+func deliver(t *testing.T, svc *ledger.Service, ops []ledger.Op) {
+	t.Helper()
+	ctx := context.Background()
+	pending := ops
+	for len(pending) > 0 {
+		var again []ledger.Op
+		for _, op := range pending {
+			_, err := svc.Do(ctx, op)
+			if err != nil && ledger.AsError(err) == nil {
+				t.Fatalf("%+v: %v", op, err)
+			}
+			if err != nil && !ledger.IsDuplicate(err) {
+				again = append(again, op) // refused: recorded or not, the next pass tells
+			}
+		}
+		if len(again) == len(pending) {
+			return
+		}
+		pending = again
+	}
+}
+
+// TestAidOrderIndependence applies the same events in different orders,
+// some of them twice, each to a fresh service: the book, the SQL
+// projection, and the book replayed after a restart are the same every
+// time, and the same as applying the events to a Book in canonical order.
+func TestAidOrderIndependence(t *testing.T) {
+	const sets, shuffles, length = 30, 3, 40
+	for set := range sets {
+		members := 4 + set%2
+		ops := eventSet(uint64(1000+set), members, length)
+		want := canonical(ops)
+		r := rand.New(rand.NewPCG(uint64(set), 99))
+		for sh := range shuffles {
+			order := slices.Clone(ops)
+			r.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+			// Deliver a few events twice, the second time later.
+			for range 5 {
+				i := r.IntN(len(order))
+				j := i + r.IntN(len(order)-i)
+				order = slices.Insert(order, j+1, order[i])
+			}
+			var users []ledger.UserID
+			for i := range members {
+				users = append(users, ledger.UserID(fmt.Sprintf("@m%d:t", i)))
+			}
+			w := newAidWorld(t, users...)
+			deliver(t, w.svc, order)
+
+			what := fmt.Sprintf("set %d shuffle %d", set, sh)
+			if got := viewFlat(t, w.svc); !reflect.DeepEqual(got, want) {
+				t.Fatalf("%s: book differs from canonical order:\n got %+v\nwant %+v", what, got, want)
+			}
+			if got := projection(t, w.st); !reflect.DeepEqual(got, want) {
+				t.Fatalf("%s: SQL projection differs:\n got %+v\nwant %+v", what, got, want)
+			}
+			restarted := w.reopen()
+			if got := viewFlat(t, restarted); !reflect.DeepEqual(got, want) {
+				t.Fatalf("%s: book replayed after a restart differs:\n got %+v\nwant %+v", what, got, want)
+			}
+			if err := restarted.Rebuild(w.ctx); err != nil {
+				t.Fatal(err)
+			}
+			if got := projection(t, w.st); !reflect.DeepEqual(got, want) {
+				t.Fatalf("%s: SQL projection after Rebuild differs:\n got %+v\nwant %+v", what, got, want)
+			}
+		}
+	}
+}
+
+// TestAidOrderSpotCheck makes sure the order test compares ledgers with
+// content: its event sets open needs and reach every promise state.
+func TestAidOrderSpotCheck(t *testing.T) {
+	states := map[string]int{}
+	for set := range 30 {
+		for _, p := range canonical(eventSet(uint64(1000+set), 4+set%2, 40)).Promises {
+			states[p.State]++
+		}
+	}
+	for _, s := range []ledger.PromiseState{ledger.PromiseIntention, ledger.PromiseCommitment, ledger.PromiseSent,
+		ledger.PromiseFulfilled, ledger.PromiseWithdrawn, ledger.PromiseReleased} {
+		if states[string(s)] == 0 {
+			t.Errorf("no promise ends %s", s)
+		}
+	}
+}
+
+// TestAidLatePromiseIsKept delivers a commitment before the (earlier)
+// status event that opened its need, as a second bot may receive them: the
+// ledger must be the one of canonical order (Principle 3, "Deterministic").
+func TestAidLatePromiseIsKept(t *testing.T) {
+	const owner, giver ledger.UserID = "@owner:t", "@giver:t"
+	w := newAidWorld(t, owner, giver)
+	t0 := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	red := ledger.Op{Kind: ledger.OpStatus, Event: "$red", Actor: owner, At: t0, Status: ledger.StatusRed, Amount: mEUR(100), Days: 5}
+	com := ledger.Op{Kind: ledger.OpCommit, Event: "$commit", Actor: giver, At: t0.Add(time.Minute), Need: "$red", Amount: mEUR(40)}
+	want := canonical([]ledger.Op{red, com})
+
+	_, err := w.svc.Do(w.ctx, com) // arrives first
+	t.Logf("the commitment arriving first: %v", err)
+	if _, err := w.svc.Do(w.ctx, red); err != nil {
+		t.Fatal(err)
+	}
+	if got := viewFlat(t, w.svc); !reflect.DeepEqual(got, want) {
+		t.Errorf("late need: the commitment is lost:\n got %+v\nwant %+v", got, want)
+	}
+}
