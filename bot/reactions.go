@@ -48,6 +48,10 @@ func (b *Bot) handleReaction(ctx context.Context, evt *event.Event) error {
 	if err != nil {
 		return nil // not a card of ours
 	}
+	if ok, _ := b.limiter.allow(evt.Sender, b.ledger.Now()); !ok {
+		zerolog.Ctx(ctx).Info().Str("sender", evt.Sender.String()).Msg("Ignored a reaction over the rate limit")
+		return nil // reactions share the command budget; no answer to a flood
+	}
 	// Answers reply to the card, not to the reaction.
 	onCard := *evt
 	onCard.ID = rel.EventID
