@@ -65,7 +65,8 @@ func run(ctx context.Context, dir string, hsPort, botPort int) error {
 }
 
 // seed registers the demo members; alice creates a circle, invites bob and
-// carol, and both accept (bob with ✅ on the card, carol with a command).
+// carol, and both accept (bob with ✅ on the card, carol with a command);
+// then carol asks for support and bob intends to help.
 func seed(ctx context.Context, s *stack.Stack) (id.RoomID, error) {
 	users := map[string]*devnet.User{}
 	for _, name := range demoMembers {
@@ -98,7 +99,31 @@ func seed(ctx context.Context, s *stack.Stack) (id.RoomID, error) {
 			return "", err
 		}
 	}
-	return circle, nil
+	return circle, needsHelp(ctx, s, users["carol"], users["bob"], circle)
+}
+
+// needsHelp has carol ask for monthly support and bob answer with ❤️, so
+// the demo circle shows a live need card.
+func needsHelp(ctx context.Context, s *stack.Stack, carol, bob *devnet.User, circle id.RoomID) error {
+	sent, err := carol.Send(ctx, circle, "!ex status orange 150")
+	if err != nil {
+		return err
+	}
+	wait, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	card, err := bob.WaitMessageAfter(wait, circle, sent, s.BotID, func(e *event.Event) bool {
+		ns, _ := e.Content.Raw["org.exodus"].(map[string]any)
+		return ns["type"] == "need"
+	})
+	if err != nil {
+		return err
+	}
+	heart, err := bob.React(ctx, circle, card.ID, "❤️")
+	if err != nil {
+		return err
+	}
+	_, err = waitBot(ctx, bob, circle, heart, s.BotID) // the card's edit
+	return err
 }
 
 func inviteAndAccept(ctx context.Context, s *stack.Stack, inviter, invitee *devnet.User, circle id.RoomID, byReaction bool) error {
@@ -143,14 +168,16 @@ Exodus is running.
   Demo circle:            "Demo circle"  %[5]s
 
 Members (password for all: %[6]s): @alice:%[2]s, @bob:%[2]s, @carol:%[2]s
-They guarantee each other: alice-bob, alice-carol.
+They guarantee each other: alice-bob, alice-carol. carol needs monthly support
+(150 EUR) and bob intends 100 EUR toward it: see the need card in the circle.
 
 Connect a Matrix client:
   - Element (desktop or web): "Sign in" -> "Edit" homeserver -> %[1]s,
     then user "alice" (or bob, carol) and the password above. Register more users freely.
   - Any other client (nheko, fractal, gomuks...): homeserver URL %[1]s.
 Talk to the bot: start a direct chat with %[3]s and type "help",
-or in the demo circle type "!ex list", "!ex pool", "!ex invite @someone:%[2]s".
+or in the demo circle type "!ex list", "!ex pool", "!ex invite @someone:%[2]s";
+react ❤️ or 🤝 on carol's need card, or reply to it with an amount.
 
 Files and logs: %[7]s (exodus.log, dendrite/dendrite.log). Press Ctrl-C to stop.
 `, s.HS.URL, s.HS.ServerName, s.BotID, s.BotURL, circle, demoPassword, dir)
