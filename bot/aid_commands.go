@@ -65,6 +65,11 @@ func (b *Bot) cmdStatus(ctx context.Context, r *request) error {
 	if err != nil {
 		return err
 	}
+	if cs, err := b.ledger.CirclesOf(ctx, op.Actor); err == nil && len(cs) == 0 && op.Status != ledger.StatusGreen {
+		b.replyText(ctx, r, "status.no_circles", op.Amount)
+		b.after(ctx, out)
+		return nil
+	}
 	switch op.Status {
 	case ledger.StatusGreen:
 		b.replyText(ctx, r, "status.green_done")

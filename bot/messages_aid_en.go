@@ -16,6 +16,7 @@ var aidEN = map[string]string{
 	"light.orange": "orange (I need regular support)",
 	"light.red":    "red (I need emergency help)",
 
+	"status.no_circles":  "Your status is set (%[1]v), but you are in no circle yet, so nobody sees your need card. Ask someone you know to invite you into their circle, or create one with `circle <name>`.",
 	"status.green_done":  "🟢 Your status is green. Your open needs are archived; commitments made to you stay owed.",
 	"status.orange_done": "🟠 Your status is orange: you need %[1]v a month. Your need card is in your circles.",
 	"status.red_done":    "🔴 Your status is red: you need %[1]v within %[2]v days. Your need card is in your circles; it accepts commitments only.",
