@@ -30,6 +30,7 @@ type fakeClient struct {
 }
 
 type sentMessage struct {
+	ID      id.EventID
 	Room    id.RoomID
 	Content map[string]any
 }
@@ -41,8 +42,9 @@ func (f *fakeClient) record(room id.RoomID, content any) id.EventID {
 	data, _ := json.Marshal(content)
 	var m map[string]any
 	_ = json.Unmarshal(data, &m)
-	f.sent = append(f.sent, sentMessage{Room: room, Content: m})
-	return id.EventID(fmt.Sprintf("$bot%d", f.n))
+	evt := id.EventID(fmt.Sprintf("$bot%d", f.n))
+	f.sent = append(f.sent, sentMessage{ID: evt, Room: room, Content: m})
+	return evt
 }
 
 func (f *fakeClient) messages() []sentMessage {
