@@ -18,6 +18,14 @@ import (
 // book, since a late event may make it valid in canonical order. An event
 // applied before returns ErrAlreadyApplied.
 func (s *Service) Do(ctx context.Context, op Op) (*Outcome, error) {
+	s.aidMu.Lock()
+	defer s.aidMu.Unlock()
+	return s.doLocked(ctx, op, nil)
+}
+
+// doLocked is Do with aidMu held; also, when not nil, runs in the same
+// transaction after the op, if the op was applied.
+func (s *Service) doLocked(ctx context.Context, op Op, also func(ctx context.Context) error) (*Outcome, error) {
 	if op.Event == "" || op.Actor == "" {
 		return nil, fmt.Errorf("failed to apply op: %w", Errorf(EInternal, "action.incomplete"))
 	}
@@ -27,8 +35,6 @@ func (s *Service) Do(ctx context.Context, op Op) (*Outcome, error) {
 	// The store keeps milliseconds, as Matrix timestamps are: an op must
 	// sort the same before and after a round trip.
 	op.At = op.At.Truncate(time.Millisecond).UTC()
-	s.aidMu.Lock()
-	defer s.aidMu.Unlock()
 	book, err := s.loadBook(ctx)
 	if err != nil {
 		return nil, err
@@ -50,6 +56,9 @@ func (s *Service) Do(ctx context.Context, op Op) (*Outcome, error) {
 			return fmt.Errorf("failed to record op: %w", err)
 		}
 		out, refused, err = s.applyToBook(ctx, book, op)
+		if err == nil && refused == nil && also != nil {
+			err = also(ctx)
+		}
 		return err
 	})
 	if err != nil {

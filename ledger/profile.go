@@ -118,11 +118,10 @@ func (s *Service) Wants(ctx context.Context, u UserID, k NoticeKind) bool {
 // and cancels intentions both ways. The outcome names the promises it
 // changed, so those affected can be told.
 func (s *Service) Leave(ctx context.Context, act Action) (*Outcome, error) {
-	out, err := s.Do(ctx, Op{Kind: OpLeave, Event: act.Event, Actor: act.Actor, At: s.at(act)})
-	if err != nil {
-		return nil, err
-	}
-	err = s.store.InTx(ctx, func(ctx context.Context) error {
+	s.aidMu.Lock()
+	defer s.aidMu.Unlock()
+	op := Op{Kind: OpLeave, Event: act.Event, Actor: act.Actor, At: s.at(act)}
+	out, err := s.doLocked(ctx, op, func(ctx context.Context) error {
 		if err := s.store.DeleteProfile(ctx, act.Actor); err != nil {
 			return fmt.Errorf("failed to delete profile: %w", err)
 		}
@@ -131,8 +130,11 @@ func (s *Service) Leave(ctx context.Context, act Action) (*Outcome, error) {
 		}
 		return s.store.DeleteMember(ctx, act.Actor)
 	})
+	if err != nil {
+		return nil, err
+	}
 	s.invalidateGraph()
-	return out, err
+	return out, nil
 }
 
 // AddCard records an event the bot posted that members act on.
