@@ -1,0 +1,426 @@
+package ledger_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/exodus-matrix/exodus/ledger"
+	"github.com/exodus-matrix/exodus/store"
+)
+
+// The synthetic mutual-aid history: 100,000 members, about 1,000,000 ops.
+const (
+	aidBenchMembers = 100_000
+	aidBenchOps     = 1_000_000
+	// aidBenchGivers is how many members answer each need.
+	aidBenchGivers = 20
+)
+
+// aidBenchStart is when the synthetic history begins.
+var aidBenchStart = time.Date(2026, 1, 5, 8, 0, 0, 0, time.UTC)
+
+// aidStream generates, deterministically and without end, a realistic
+// history of the mutual-aid ledger. About 10 % of the members have a need
+// open at any time (70 % orange, 30 % red). Each need is answered by 20
+// other members: toward an orange need each intends (half by ❤️ with the
+// circle's pledge, half with an amount typed), commits, says sent, and the
+// owner confirms receipt (got); toward a red need each commits directly.
+// The steps of the givers of all open needs interleave at random. When all
+// 20 are confirmed the owner returns to green (the need is archived) and
+// another member opens a need. Times are increasing (1 ms to 1 s apart);
+// event IDs are random, as Matrix event IDs are hashes.
+type aidStream struct {
+	r       *rand.Rand
+	members []ledger.UserID
+	busy    map[ledger.UserID]bool // members with a need open
+	active  []*aidPlan
+	queue   []ledger.Op
+	at      time.Time
+	open    int // how many needs are kept open
+}
+
+type aidPlan struct {
+	owner  ledger.UserID
+	need   ledger.NeedID
+	red    bool
+	givers []aidGiver // those not done yet
+}
+
+// aidGiver is a giver and the next step: 0 intend, 1 commit, 2 sent, 3 got.
+type aidGiver struct {
+	id   ledger.UserID
+	step int
+}
+
+func newAidStream(members int, seed uint64) *aidStream {
+	s := &aidStream{
+		r:       rand.New(rand.NewPCG(seed, 7)),
+		members: make([]ledger.UserID, members),
+		busy:    make(map[ledger.UserID]bool),
+		at:      aidBenchStart,
+		open:    members / 10,
+	}
+	for i := range s.members {
+		s.members[i] = ledger.UserID(fmt.Sprintf("@u%08x:example.org", uint32(i)*2654435761))
+	}
+	return s
+}
+
+// event returns a fresh event ID shaped like a Matrix one (44 characters).
+func (s *aidStream) event() ledger.EventID {
+	return ledger.EventID(fmt.Sprintf("$%016x%016x%011x", s.r.Uint64(), s.r.Uint64(), s.r.Uint64()>>20))
+}
+
+func (s *aidStream) member() ledger.UserID { return s.members[s.r.IntN(len(s.members))] }
+
+func (s *aidStream) amount() ledger.Amount {
+	return ledger.Amount{Minor: 1000 * (1 + s.r.Int64N(5)), Currency: "EUR"} // 10 to 50 EUR
+}
+
+// next returns the next op of the history.
+func (s *aidStream) next() ledger.Op {
+	s.at = s.at.Add(time.Millisecond * time.Duration(1+s.r.IntN(1000)))
+	if len(s.queue) > 0 {
+		op := s.queue[0]
+		s.queue = s.queue[1:]
+		op.At = s.at
+		return op
+	}
+	op := ledger.Op{Event: s.event(), At: s.at}
+	if len(s.active) < s.open {
+		s.openNeed(&op)
+		return op
+	}
+	pi := s.r.IntN(len(s.active))
+	p := s.active[pi]
+	gi := s.r.IntN(len(p.givers))
+	g := &p.givers[gi]
+	op.Need = p.need
+	switch g.step {
+	case 0:
+		op.Kind, op.Actor = ledger.OpIntend, g.id
+		if s.r.IntN(2) == 0 {
+			op.Reaction, op.Default = op.Event, ledger.Amount{Minor: 2000, Currency: "EUR"}
+		} else {
+			op.Amount = s.amount()
+		}
+	case 1:
+		op.Kind, op.Actor = ledger.OpCommit, g.id
+		switch {
+		case !p.red && s.r.IntN(2) == 0: // the intention's amount
+		case s.r.IntN(2) == 0: // 🤝 with the pledge
+			op.Reaction, op.Default = op.Event, ledger.Amount{Minor: 2000, Currency: "EUR"}
+		default:
+			op.Amount = s.amount()
+		}
+	case 2:
+		op.Kind, op.Actor = ledger.OpSent, g.id
+	case 3:
+		op.Kind, op.Actor, op.Giver = ledger.OpGot, p.owner, g.id
+	}
+	g.step++
+	if g.step == 4 {
+		p.givers[gi] = p.givers[len(p.givers)-1]
+		p.givers = p.givers[:len(p.givers)-1]
+	}
+	if len(p.givers) == 0 {
+		// All confirmed: the owner is green again, the need archived.
+		s.queue = append(s.queue, ledger.Op{Kind: ledger.OpStatus, Event: s.event(), Actor: p.owner, Status: ledger.StatusGreen})
+		delete(s.busy, p.owner)
+		s.active[pi] = s.active[len(s.active)-1]
+		s.active = s.active[:len(s.active)-1]
+	}
+	return op
+}
+
+// openNeed makes op a status op of a member without a need.
+func (s *aidStream) openNeed(op *ledger.Op) {
+	owner := s.member()
+	for s.busy[owner] {
+		owner = s.member()
+	}
+	s.busy[owner] = true
+	op.Kind, op.Actor = ledger.OpStatus, owner
+	p := &aidPlan{owner: owner, need: ledger.NeedID(op.Event), red: s.r.IntN(10) < 3}
+	if p.red {
+		op.Status, op.Amount, op.Days = ledger.StatusRed, ledger.Amount{Minor: 200_000, Currency: "EUR"}, 14
+	} else {
+		op.Status, op.Amount = ledger.StatusOrange, ledger.Amount{Minor: 100_000, Currency: "EUR"}
+	}
+	seen := map[ledger.UserID]bool{owner: true}
+	for len(p.givers) < aidBenchGivers {
+		g := s.member()
+		if seen[g] {
+			continue
+		}
+		seen[g] = true
+		step := 0
+		if p.red {
+			step = 1 // a red collection takes commitments only
+		}
+		p.givers = append(p.givers, aidGiver{id: g, step: step})
+	}
+	s.active = append(s.active, p)
+}
+
+// take returns the next n ops.
+func (s *aidStream) take(n int) []ledger.Op {
+	ops := make([]ledger.Op, n)
+	for i := range ops {
+		ops[i] = s.next()
+	}
+	return ops
+}
+
+// aidBenchHistory is the synthetic history of 1,000,000 ops over 100,000
+// members, built once.
+var aidBenchHistory = sync.OnceValue(func() []ledger.Op {
+	return newAidStream(aidBenchMembers, 1).take(aidBenchOps)
+})
+
+// replay folds ops into a fresh book and counts the refusals.
+func replay(ops []ledger.Op) (*ledger.Book, int) {
+	b := ledger.NewBook()
+	refused := 0
+	for _, op := range ops {
+		if _, err := b.Apply(op); err != nil {
+			refused++
+		}
+	}
+	return b, refused
+}
+
+// aidApplyBatch is how many ops one iteration of BenchmarkBookApply
+// applies, so that a short run (make bench: 20 iterations) still measures
+// thousands of ops.
+const aidApplyBatch = 1000
+
+// BenchmarkBookApply measures Book.Apply on a book that already holds the
+// first half of the history (steady state: 10,000 needs open, some 150,000
+// promises), 1,000 ops per iteration; ns/apply and allocs/apply are per op.
+// When the second half runs out the book is rebuilt outside the timer.
+func BenchmarkBookApply(b *testing.B) {
+	ops := aidBenchHistory()
+	half := len(ops) / 2
+	kinds := map[ledger.OpKind]int{}
+	for _, op := range ops {
+		kinds[op.Kind]++
+	}
+	b.Logf("%d ops: %v", len(ops), kinds)
+	book, refused := replay(ops[:half])
+	i, applied, errs := half, 0, 0
+	var mallocs uint64 // during the timed part
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	start := ms.Mallocs
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if i+aidApplyBatch > len(ops) {
+			b.StopTimer()
+			runtime.ReadMemStats(&ms)
+			mallocs += ms.Mallocs - start
+			book, _ = replay(ops[:half])
+			i = half
+			runtime.ReadMemStats(&ms)
+			start = ms.Mallocs
+			b.StartTimer()
+		}
+		for _, op := range ops[i : i+aidApplyBatch] {
+			if _, err := book.Apply(op); err != nil {
+				errs++
+			}
+		}
+		i += aidApplyBatch
+		applied += aidApplyBatch
+	}
+	b.StopTimer()
+	runtime.ReadMemStats(&ms)
+	mallocs += ms.Mallocs - start
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(applied), "ns/apply")
+	b.ReportMetric(float64(mallocs)/float64(applied), "allocs/apply")
+	b.ReportMetric(float64(applied)/b.Elapsed().Seconds(), "ops/s")
+	b.ReportMetric(float64(refused+errs)/float64(half+applied), "refused/op")
+}
+
+// BenchmarkBookReplay measures building a book from the whole recorded
+// history, as the service does on its first use after a restart and on
+// every late op. heap-MB is the live heap after the build (the 1,000,000
+// ops included); book-MB is what the book alone adds to it.
+func BenchmarkBookReplay(b *testing.B) {
+	ops := aidBenchHistory()
+	before := liveHeap()
+	var book *ledger.Book
+	refused := 0
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		book, refused = replay(ops)
+	}
+	b.StopTimer()
+	after := liveHeap()
+	needs, promises, _ := book.Snapshot()
+	b.ReportMetric(float64(len(ops)), "ops")
+	b.ReportMetric(float64(len(needs)), "needs")
+	b.ReportMetric(float64(len(promises)), "promises")
+	b.ReportMetric(float64(refused), "refused")
+	b.ReportMetric(float64(after)/(1<<20), "heap-MB")
+	b.ReportMetric((float64(after)-float64(before))/(1<<20), "book-MB")
+}
+
+// liveHeap returns HeapAlloc after a collection.
+func liveHeap() uint64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
+}
+
+// aidBench is a service on a real migrated SQLite in WAL mode whose ledger
+// holds the first ops of a synthetic history (ops/10 members, all in one
+// circle, so that the shared-circle check of Do runs and passes).
+type aidBench struct {
+	ctx    context.Context
+	st     *store.Store
+	svc    *ledger.Service
+	clock  *ledger.ManualClock
+	stream *aidStream
+	// recorded counts the ops in the store; late numbers the late ops.
+	recorded, late int
+}
+
+// newAidBench records the first `ops` ops of a history straight into the
+// store (event marked applied, op appended, one SQL transaction) and then
+// rebuilds the projection: the same tables Service.Do leaves after
+// applying them in order, without the minutes it would take to get there.
+func newAidBench(b *testing.B, ops int) *aidBench {
+	b.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, store.Config{URI: "file:" + filepath.Join(b.TempDir(), "aid.db") + "?_txlock=immediate"}, zerolog.Nop())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = st.Close() })
+	clock := ledger.NewManualClock(aidBenchStart)
+	w := &aidBench{ctx: ctx, st: st, svc: ledger.NewService(st, clock, ledger.DefaultConfig()), clock: clock,
+		stream: newAidStream(max(ops/10, aidBenchGivers*10), 2)}
+	const circle ledger.CircleID = "!aid:example.org"
+	err = st.InTx(ctx, func(ctx context.Context) error {
+		if _, err := w.svc.CreateCircle(ctx, ledger.Action{Event: "$circle", Actor: "@founder:example.org", At: aidBenchStart},
+			ledger.CircleSpec{ID: circle, Name: "Aid"}); err != nil {
+			return err
+		}
+		for _, u := range w.stream.members {
+			if err := w.svc.SetCircleMembership(ctx, circle, u, true); err != nil {
+				return err
+			}
+		}
+		for range ops {
+			op := w.stream.next()
+			if _, err := st.MarkApplied(ctx, op.Event, op.At); err != nil {
+				return err
+			}
+			if err := st.AppendOp(ctx, op); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := w.svc.Rebuild(ctx); err != nil {
+		b.Fatal(err)
+	}
+	w.recorded = ops
+	return w
+}
+
+// do applies op through Service.Do; a refusal by the rules counts, any
+// other failure stops the benchmark.
+func (w *aidBench) do(b *testing.B, op ledger.Op) (refused bool) {
+	_, err := w.svc.Do(w.ctx, op)
+	if !ledger.IsDuplicate(err) && ledger.ErrorCode(err) != ledger.EForbidden {
+		w.recorded++ // recorded, even when the book refused it
+	}
+	if err != nil && ledger.AsError(err) == nil {
+		b.Fatalf("Do(%+v): %v", op, err)
+	}
+	return err != nil
+}
+
+// BenchmarkAidDo measures Service.Do end to end on SQLite, over a ledger
+// of 10,000 and 100,000 recorded ops (and 1,000,000 when EXODUS_BENCH_1M is
+// set: over a minute of setup and half a minute per late op, kept out of
+// make bench):
+//   - restart: the first op after a restart (a new Service), which first
+//     reads every op back and replays it;
+//   - late: an op that sorts before the last one applied, which reads every
+//     op back, replays it and rewrites the whole projection;
+//   - in-order: the next op of the history, applied to the book in memory
+//     and the changed rows written.
+//
+// The three share one store and each adds its ops to it; in-order, which
+// adds the most, runs last. "recorded" is the number of ops in the store
+// when a run starts.
+func BenchmarkAidDo(b *testing.B) {
+	sizes := []int{10_000, 100_000}
+	if os.Getenv("EXODUS_BENCH_1M") != "" {
+		sizes = append(sizes, aidBenchOps)
+	}
+	for _, size := range sizes {
+		b.Run(fmt.Sprintf("ops=%d", size), func(b *testing.B) {
+			w := newAidBench(b, size)
+			b.Run("restart", func(b *testing.B) {
+				recorded := w.recorded
+				b.ReportAllocs()
+				for b.Loop() {
+					w.svc = ledger.NewService(w.st, w.clock, ledger.DefaultConfig())
+					if w.do(b, w.stream.next()) {
+						b.Fatalf("op refused")
+					}
+				}
+				b.ReportMetric(float64(recorded), "recorded")
+			})
+			b.Run("late", func(b *testing.B) {
+				recorded := w.recorded
+				b.ReportAllocs()
+				for b.Loop() {
+					// A member turns orange a day before the history began:
+					// the event arrives last but sorts first.
+					w.late++
+					op := ledger.Op{Kind: ledger.OpStatus, Event: ledger.EventID(fmt.Sprintf("$late%d", w.late)),
+						Actor:  ledger.UserID(fmt.Sprintf("@late%d:example.org", w.late)),
+						At:     aidBenchStart.Add(-24*time.Hour + time.Duration(w.late)*time.Millisecond),
+						Status: ledger.StatusOrange, Amount: ledger.Amount{Minor: 30_000, Currency: "EUR"}}
+					if w.do(b, op) {
+						b.Fatalf("late op refused")
+					}
+				}
+				b.ReportMetric(float64(recorded), "recorded")
+			})
+			b.Run("in-order", func(b *testing.B) {
+				recorded := w.recorded
+				refused := 0
+				b.ReportAllocs()
+				for b.Loop() {
+					if w.do(b, w.stream.next()) {
+						refused++
+					}
+				}
+				b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "ops/s")
+				b.ReportMetric(float64(refused)/float64(b.N), "refused/op")
+				b.ReportMetric(float64(recorded), "recorded")
+			})
+		})
+	}
+}
