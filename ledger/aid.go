@@ -70,33 +70,68 @@ func (s *Service) doLocked(ctx context.Context, op Op, also func(ctx context.Con
 	return out, refused
 }
 
-// applyToBook applies op incrementally, or rebuilds the book if op is late,
-// and writes what changed. refused is the book's answer to op.
+// applyToBook applies op to the book and writes what changed. An op that
+// sorts after the last one applied is applied in place; a late one is
+// applied in its canonical place by taking back the ops after it (from
+// the book's journal) or, if it is older than the journal reaches, by
+// replaying every recorded op. refused is the book's answer to op.
 func (s *Service) applyToBook(ctx context.Context, book *Book, op Op) (out *Outcome, refused error, err error) {
 	last := book.Last()
-	if last.Event == "" || last.Before(&op) {
+	switch {
+	case last.Event == "" || last.Before(&op):
 		out, refused = book.Apply(op)
-		needs, promises, statuses := book.Changed()
-		return out, refused, s.store.SaveAid(ctx, needs, promises, statuses)
+	case book.CanRewind(op):
+		out, refused = book.ApplyLate(op)
+	default:
+		return s.replayWith(ctx, op)
 	}
+	c := book.Changed()
+	if err := s.store.SaveAid(ctx, c.Needs, c.Promises, c.Statuses); err != nil {
+		return nil, nil, err
+	}
+	return out, refused, s.store.DeleteAid(ctx, c.GoneNeeds, c.GonePromises, c.GoneStatuses)
+}
+
+// replayWith rebuilds the book from every recorded op (op among them) and
+// rewrites the projection; it returns op's outcome in the replay.
+func (s *Service) replayWith(ctx context.Context, op Op) (out *Outcome, refused error, err error) {
 	ops, err := s.store.Ops(ctx)
 	if err != nil {
 		return nil, nil, fmt.Errorf("failed to load ops: %w", err)
 	}
-	fresh := NewBook()
-	for _, o := range ops {
-		res, rerr := fresh.Apply(o)
+	fresh := replay(ops, func(o Op, res *Outcome, rerr error) {
 		if o.Event == op.Event {
 			out, refused = res, rerr
 		}
-	}
+	})
 	if err := s.store.ClearAid(ctx); err != nil {
 		return nil, nil, fmt.Errorf("failed to clear aid projection: %w", err)
 	}
 	needs, promises, statuses := fresh.Snapshot()
-	fresh.resetDirty()
 	s.book = fresh
 	return out, refused, s.store.SaveAid(ctx, needs, promises, statuses)
+}
+
+// replay applies ops (in canonical order) to a fresh book, journaling only
+// the last DefaultJournalOps of them; seen, if not nil, sees each result.
+func replay(ops []Op, seen func(Op, *Outcome, error)) *Book {
+	b := NewBook()
+	start := len(ops) - DefaultJournalOps // the first op worth journaling
+	if start > 0 {
+		b.SetJournalLimit(0)
+	}
+	for i, o := range ops {
+		if i == start {
+			b.SetJournalLimit(DefaultJournalOps)
+		}
+		res, err := b.Apply(o) // refusals were answered when the op arrived
+		if seen != nil {
+			seen(o, res, err)
+		}
+	}
+	b.SetJournalLimit(DefaultJournalOps)
+	b.resetDirty()
+	return b
 }
 
 // loadBook returns the book, replaying every recorded op on first use.
@@ -109,13 +144,8 @@ func (s *Service) loadBook(ctx context.Context) (*Book, error) {
 	if err != nil {
 		return nil, fmt.Errorf("failed to load ops: %w", err)
 	}
-	b := NewBook()
-	for _, o := range ops {
-		_, _ = b.Apply(o) // refusals were answered when the op arrived
-	}
-	b.resetDirty()
-	s.book = b
-	return b, nil
+	s.book = replay(ops, nil)
+	return s.book, nil
 }
 
 // gate checks what the book cannot: that a member promising toward a need

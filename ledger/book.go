@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"slices"
 	"sort"
 	"time"
 )
@@ -25,6 +26,13 @@ type Book struct {
 	// byReaction maps a reaction event to the promise it set last.
 	byReaction map[EventID]PromiseID
 
+	// journal holds what the most recent ops changed, oldest first, so a
+	// late op can be applied in its place (book_journal.go); cur is the
+	// entry of the op being applied.
+	journal      []*undo
+	journalLimit int
+	cur          *undo
+
 	last  Op // the last op applied
 	dirty dirtySet
 }
@@ -47,6 +55,8 @@ func NewBook() *Book {
 		byOwner:  make(map[UserID][]NeedID),
 
 		byReaction: make(map[EventID]PromiseID),
+
+		journalLimit: DefaultJournalOps,
 	}
 	b.resetDirty()
 	return b
@@ -93,6 +103,8 @@ type Outcome struct {
 // the book unchanged. The op becomes Last either way.
 func (b *Book) Apply(op Op) (*Outcome, error) {
 	out := &Outcome{Op: op}
+	b.begin(op)
+	defer b.commit()
 	var err error
 	switch op.Kind {
 	case OpStatus:
@@ -154,8 +166,8 @@ func (b *Book) applyStatus(op Op, out *Outcome) error {
 				cur.Need = b.openNeed(op, NeedRed, out)
 				break
 			}
+			b.touchNeed(n)
 			n.Target, n.Deadline = op.Amount, op.At.Add(time.Duration(op.Days)*24*time.Hour)
-			b.dirty.needs[n.ID] = true
 			// A target lowered to what was confirmed is reached: the
 			// collection closes and the member leaves red.
 			b.closeIfConfirmed(n, op, out)
@@ -196,8 +208,8 @@ func checkStatusOp(op Op, cur MemberStatus) error {
 }
 
 func (b *Book) putStatus(s MemberStatus) {
+	b.touchStatus(s.Member)
 	b.statuses[s.Member] = &s
-	b.dirty.statuses[s.Member] = true
 }
 
 // openOrange opens the actor's orange need, or resumes (with the new
@@ -213,11 +225,11 @@ func (b *Book) openOrange(op Op, out *Outcome) NeedID {
 			b.archiveNeed(n, op, out)
 			continue
 		}
+		b.touchNeed(n)
 		n.Target = op.Amount
 		if n.State == NeedSuspended {
 			b.resumeNeed(n, op, out)
 		}
-		b.dirty.needs[n.ID] = true
 		out.Need = copyNeed(n)
 		return n.ID
 	}
@@ -233,9 +245,7 @@ func (b *Book) openNeed(op Op, k NeedKind, out *Outcome) NeedID {
 	if k == NeedRed {
 		n.Deadline = op.At.Add(time.Duration(op.Days) * 24 * time.Hour)
 	}
-	b.needs[n.ID] = n
-	b.byOwner[op.Actor] = append(b.byOwner[op.Actor], n.ID)
-	b.dirty.needs[n.ID] = true
+	b.addNeed(n)
 	out.Need = copyNeed(n)
 	return n.ID
 }
@@ -248,8 +258,8 @@ func (b *Book) suspendOrange(u UserID, op Op, out *Outcome) {
 		if n.Kind != NeedOrange || n.State != NeedOpen {
 			continue
 		}
+		b.touchNeed(n)
 		n.State = NeedSuspended
-		b.dirty.needs[n.ID] = true
 		for _, p := range b.promisesOf(n.ID) {
 			if p.State == PromiseIntention {
 				b.setState(p, PromiseSetAside, op, out)
@@ -260,6 +270,7 @@ func (b *Book) suspendOrange(u UserID, op Op, out *Outcome) {
 
 // resumeNeed reopens a suspended need and restores its set-aside intentions.
 func (b *Book) resumeNeed(n *Need, op Op, out *Outcome) {
+	b.touchNeed(n)
 	n.State = NeedOpen
 	for _, p := range b.promisesOf(n.ID) {
 		if p.State == PromiseSetAside {
@@ -294,8 +305,8 @@ func (b *Book) archiveNeed(n *Need, op Op, out *Outcome) {
 // and so are commitments not yet sent when a red collection reached its
 // target. Other commitments stay owed.
 func (b *Book) endNeed(n *Need, st NeedState, op Op, out *Outcome) {
+	b.touchNeed(n)
 	n.State, n.ClosedAt, n.ClosedBy = st, op.At, op.Event
-	b.dirty.needs[n.ID] = true
 	for _, p := range b.promisesOf(n.ID) {
 		switch {
 		case p.State == PromiseIntention || p.State == PromiseSetAside:
@@ -309,8 +320,8 @@ func (b *Book) endNeed(n *Need, st NeedState, op Op, out *Outcome) {
 
 // setState moves another promise to state st as a side effect of op.
 func (b *Book) setState(p *Promise, st PromiseState, op Op, out *Outcome) {
+	b.touchPromise(p)
 	p.State, p.UpdatedAt, p.UpdatedBy = st, op.At, op.Event
-	b.dirty.promises[p.ID] = true
 	out.Affected = append(out.Affected, copyPromise(p))
 }
 
@@ -359,22 +370,50 @@ func (b *Book) touchedNeeds(out *Outcome) []*Need {
 	return ns
 }
 
-// Changed returns what changed since the last call, and forgets it.
-func (b *Book) Changed() (needs []*Need, promises []*Promise, statuses []*MemberStatus) {
+// Changes are the needs, promises and statuses an op (or a rewind)
+// changed, and the IDs of those it removed (only taking an op back removes).
+type Changes struct {
+	Needs        []*Need
+	Promises     []*Promise
+	Statuses     []*MemberStatus
+	GoneNeeds    []NeedID
+	GonePromises []PromiseID
+	GoneStatuses []UserID
+}
+
+// Changed returns what changed since the last call, each list sorted by ID,
+// and forgets it.
+func (b *Book) Changed() Changes {
+	var c Changes
 	for id := range b.dirty.needs {
-		needs = append(needs, copyNeed(b.needs[id]))
+		if n, ok := b.needs[id]; ok {
+			c.Needs = append(c.Needs, copyNeed(n))
+		} else {
+			c.GoneNeeds = append(c.GoneNeeds, id)
+		}
 	}
 	for id := range b.dirty.promises {
-		promises = append(promises, copyPromise(b.promises[id]))
+		if p, ok := b.promises[id]; ok {
+			c.Promises = append(c.Promises, copyPromise(p))
+		} else {
+			c.GonePromises = append(c.GonePromises, id)
+		}
 	}
 	for id := range b.dirty.statuses {
-		statuses = append(statuses, copyStatus(b.statuses[id]))
+		if s, ok := b.statuses[id]; ok {
+			c.Statuses = append(c.Statuses, copyStatus(s))
+		} else {
+			c.GoneStatuses = append(c.GoneStatuses, id)
+		}
 	}
-	sort.Slice(needs, func(i, j int) bool { return needs[i].ID < needs[j].ID })
-	sort.Slice(promises, func(i, j int) bool { return promises[i].ID < promises[j].ID })
-	sort.Slice(statuses, func(i, j int) bool { return statuses[i].Member < statuses[j].Member })
+	sort.Slice(c.Needs, func(i, j int) bool { return c.Needs[i].ID < c.Needs[j].ID })
+	sort.Slice(c.Promises, func(i, j int) bool { return c.Promises[i].ID < c.Promises[j].ID })
+	sort.Slice(c.Statuses, func(i, j int) bool { return c.Statuses[i].Member < c.Statuses[j].Member })
+	slices.Sort(c.GoneNeeds)
+	slices.Sort(c.GonePromises)
+	slices.Sort(c.GoneStatuses)
 	b.resetDirty()
-	return needs, promises, statuses
+	return c
 }
 
 func copyNeed(n *Need) *Need                   { c := *n; return &c }

@@ -364,8 +364,11 @@ func (w *aidBench) do(b *testing.B, op ledger.Op) (refused bool) {
 // make bench):
 //   - restart: the first op after a restart (a new Service), which first
 //     reads every op back and replays it;
-//   - late: an op that sorts before the last one applied, which reads every
-//     op back, replays it and rewrites the whole projection;
+//   - late: an op that sorts before every op recorded, older than the
+//     journal reaches: it reads every op back, replays it and rewrites the
+//     whole projection;
+//   - late-recent: an op 30 s older than the newest (about 60 ops back),
+//     applied in its place by taking those ops back through the journal;
 //   - in-order: the next op of the history, applied to the book in memory
 //     and the changed rows written.
 //
@@ -401,6 +404,23 @@ func BenchmarkAidDo(b *testing.B) {
 					op := ledger.Op{Kind: ledger.OpStatus, Event: ledger.EventID(fmt.Sprintf("$late%d", w.late)),
 						Actor:  ledger.UserID(fmt.Sprintf("@late%d:example.org", w.late)),
 						At:     aidBenchStart.Add(-24*time.Hour + time.Duration(w.late)*time.Millisecond),
+						Status: ledger.StatusOrange, Amount: ledger.Amount{Minor: 30_000, Currency: "EUR"}}
+					if w.do(b, op) {
+						b.Fatalf("late op refused")
+					}
+				}
+				b.ReportMetric(float64(recorded), "recorded")
+			})
+			b.Run("late-recent", func(b *testing.B) {
+				recorded := w.recorded
+				b.ReportAllocs()
+				for b.Loop() {
+					// A member turns orange 30 seconds before the newest op
+					// (about 60 ops back): the journal takes those back.
+					w.late++
+					op := ledger.Op{Kind: ledger.OpStatus, Event: ledger.EventID(fmt.Sprintf("$late%d", w.late)),
+						Actor:  ledger.UserID(fmt.Sprintf("@late%d:example.org", w.late)),
+						At:     w.stream.at.Add(-30 * time.Second),
 						Status: ledger.StatusOrange, Amount: ledger.Amount{Minor: 30_000, Currency: "EUR"}}
 					if w.do(b, op) {
 						b.Fatalf("late op refused")

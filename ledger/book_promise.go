@@ -250,7 +250,6 @@ func (b *Book) closeIfConfirmed(n *Need, op Op, out *Outcome) {
 		for _, id := range b.byOwner[n.Owner] {
 			if o := b.needs[id]; o.State == NeedSuspended {
 				b.resumeNeed(o, op, out)
-				b.dirty.needs[o.ID] = true
 				st.Need = o.ID
 			}
 		}
@@ -315,26 +314,18 @@ func (b *Book) newPromise(op Op, n *Need, a Amount, st PromiseState, out *Outcom
 		Amount: a, State: st, Reaction: op.Reaction,
 		CreatedAt: op.At, UpdatedAt: op.At, UpdatedBy: op.Event,
 	}
-	b.promises[p.ID] = p
-	b.byNeed[n.ID] = append(b.byNeed[n.ID], p.ID)
-	b.byGiver[op.Actor] = append(b.byGiver[op.Actor], p.ID)
-	if op.Reaction != "" {
-		b.byReaction[op.Reaction] = p.ID
-	}
-	b.dirty.promises[p.ID] = true
+	b.addPromise(p)
 	out.Promise = copyPromise(p)
 }
 
 // changePromise moves the op's own promise to amount a and state st.
 func (b *Book) changePromise(p *Promise, op Op, a Amount, st PromiseState, out *Outcome) {
 	out.Before = copyPromise(p)
+	b.touchPromise(p)
 	p.Amount, p.State, p.UpdatedAt, p.UpdatedBy = a, st, op.At, op.Event
 	if op.Kind == OpIntend || op.Kind == OpCommit {
 		p.Reaction = op.Reaction
-		if op.Reaction != "" {
-			b.byReaction[op.Reaction] = p.ID
-		}
+		b.setReaction(op.Reaction, p.ID)
 	}
-	b.dirty.promises[p.ID] = true
 	out.Promise = copyPromise(p)
 }

@@ -76,6 +76,9 @@ type Store interface {
 	// SaveAid inserts or replaces needs, promises and statuses: the
 	// projection of the ops, for queries.
 	SaveAid(ctx context.Context, needs []*Need, promises []*Promise, statuses []*MemberStatus) error
+	// DeleteAid deletes the needs, promises and statuses named (taking back
+	// an op can remove what it created).
+	DeleteAid(ctx context.Context, needs []NeedID, promises []PromiseID, statuses []UserID) error
 	// ClearAid deletes every need, promise and status, before a rebuild
 	// writes them all again.
 	ClearAid(ctx context.Context) error

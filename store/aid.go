@@ -104,6 +104,26 @@ func (s *Store) putPromise(ctx context.Context, p *ledger.Promise) error {
 	return nil
 }
 
+// DeleteAid deletes the needs, promises and statuses named.
+func (s *Store) DeleteAid(ctx context.Context, needs []ledger.NeedID, promises []ledger.PromiseID, statuses []ledger.UserID) error {
+	for _, id := range needs {
+		if _, err := s.db.Exec(ctx, `DELETE FROM needs WHERE need_id = $1`, string(id)); err != nil {
+			return fmt.Errorf("failed to delete need: %w", err)
+		}
+	}
+	for _, id := range promises {
+		if _, err := s.db.Exec(ctx, `DELETE FROM promises WHERE promise_id = $1`, string(id)); err != nil {
+			return fmt.Errorf("failed to delete promise: %w", err)
+		}
+	}
+	for _, id := range statuses {
+		if _, err := s.db.Exec(ctx, `DELETE FROM statuses WHERE user_id = $1`, string(id)); err != nil {
+			return fmt.Errorf("failed to delete status: %w", err)
+		}
+	}
+	return nil
+}
+
 // ClearAid deletes every need, promise and status.
 func (s *Store) ClearAid(ctx context.Context) error {
 	for _, table := range []string{"needs", "promises", "statuses"} {

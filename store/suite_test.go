@@ -475,6 +475,11 @@ func testSaveAid(t *testing.T, s *store.Store) {
 	must(t, s.SaveAid(ctx, []*ledger.Need{orange}, []*ledger.Promise{p2}, []*ledger.MemberStatus{s2}))
 	eq(t, "upserted", rowsOf(), want([]*ledger.Need{red, orange}, []*ledger.Promise{p1, p2}, []*ledger.MemberStatus{s1, s2}))
 
+	// Taking an op back removes what it created; unknown IDs are no error.
+	must(t, s.DeleteAid(ctx, []ledger.NeedID{orange.ID, "$nothing"}, []ledger.PromiseID{p2.ID}, []ledger.UserID{bob}))
+	eq(t, "deleted", rowsOf(), want([]*ledger.Need{red}, []*ledger.Promise{p1}, []*ledger.MemberStatus{s1}))
+	must(t, s.DeleteAid(ctx, nil, nil, nil))
+
 	must(t, s.ClearAid(ctx))
 	eq(t, "cleared", len(rowsOf()), 0)
 	must(t, s.ClearAid(ctx))
