@@ -99,7 +99,7 @@ func (s *Service) replayWith(ctx context.Context, op Op) (out *Outcome, refused 
 	if err != nil {
 		return nil, nil, fmt.Errorf("failed to load ops: %w", err)
 	}
-	fresh := replay(ops, func(o Op, res *Outcome, rerr error) {
+	fresh := replay(ops, s.cfg.journalOps(), func(o Op, res *Outcome, rerr error) {
 		if o.Event == op.Event {
 			out, refused = res, rerr
 		}
@@ -113,23 +113,21 @@ func (s *Service) replayWith(ctx context.Context, op Op) (out *Outcome, refused 
 }
 
 // replay applies ops (in canonical order) to a fresh book, journaling only
-// the last DefaultJournalOps of them; seen, if not nil, sees each result.
-func replay(ops []Op, seen func(Op, *Outcome, error)) *Book {
+// the last limit of them; seen, if not nil, sees each result.
+func replay(ops []Op, limit int, seen func(Op, *Outcome, error)) *Book {
 	b := NewBook()
-	start := len(ops) - DefaultJournalOps // the first op worth journaling
-	if start > 0 {
-		b.SetJournalLimit(0)
-	}
+	start := len(ops) - limit // the first op worth journaling
+	b.SetJournalLimit(0)
 	for i, o := range ops {
-		if i == start {
-			b.SetJournalLimit(DefaultJournalOps)
+		if i == max(start, 0) {
+			b.SetJournalLimit(limit)
 		}
 		res, err := b.Apply(o) // refusals were answered when the op arrived
 		if seen != nil {
 			seen(o, res, err)
 		}
 	}
-	b.SetJournalLimit(DefaultJournalOps)
+	b.SetJournalLimit(limit)
 	b.resetDirty()
 	return b
 }
@@ -144,7 +142,7 @@ func (s *Service) loadBook(ctx context.Context) (*Book, error) {
 	if err != nil {
 		return nil, fmt.Errorf("failed to load ops: %w", err)
 	}
-	s.book = replay(ops, nil)
+	s.book = replay(ops, s.cfg.journalOps(), nil)
 	return s.book, nil
 }
 

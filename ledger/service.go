@@ -29,6 +29,21 @@ type Config struct {
 	// RemindInterval is how long a member waits before reminding the same
 	// member again.
 	RemindInterval time.Duration
+	// AidJournalOps is how many recent ops the mutual-aid book can take
+	// back to apply a late op in its place: 0 means DefaultJournalOps, a
+	// negative number none (every late op is a full replay).
+	AidJournalOps int
+}
+
+// journalOps is the journal size AidJournalOps asks for.
+func (c Config) journalOps() int {
+	switch {
+	case c.AidJournalOps == 0:
+		return DefaultJournalOps
+	case c.AidJournalOps < 0:
+		return 0
+	}
+	return c.AidJournalOps
 }
 
 // DefaultConfig returns the defaults: 100 EUR, English, invitations open for
