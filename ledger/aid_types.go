@@ -93,8 +93,8 @@ func (s PromiseState) Open() bool {
 }
 
 // Promise is one member's promise toward a need: an intention, then a
-// commitment, then sent and fulfilled. A member has at most one live
-// promise per need.
+// commitment, then sent and fulfilled. A member has at most one promise
+// per need that is not yet fulfilled; after that they may promise again.
 type Promise struct {
 	ID          PromiseID
 	Need        NeedID

@@ -335,14 +335,31 @@ func (b *Book) promisesOf(n NeedID) []*Promise {
 	return ps
 }
 
-// livePromise returns giver's live or set-aside promise toward need n.
-func (b *Book) livePromise(n NeedID, giver UserID) *Promise {
+// pendingPromise returns giver's promise toward need n that is not yet
+// fulfilled (an intention, set aside or not, or a commitment, sent or not).
+// A giver has at most one; once it is fulfilled they may promise again.
+func (b *Book) pendingPromise(n NeedID, giver UserID) *Promise {
 	for _, p := range b.promisesOf(n) {
-		if p.Giver == giver && (p.State.Live() || p.State == PromiseSetAside) {
+		if p.Giver == giver && p.State != PromiseFulfilled && (p.State.Live() || p.State == PromiseSetAside) {
 			return p
 		}
 	}
 	return nil
+}
+
+// livePromise returns giver's pending promise toward need n, else their
+// last fulfilled one (so a refusal can say it is fulfilled).
+func (b *Book) livePromise(n NeedID, giver UserID) *Promise {
+	if p := b.pendingPromise(n, giver); p != nil {
+		return p
+	}
+	var last *Promise
+	for _, p := range b.promisesOf(n) {
+		if p.Giver == giver && p.State == PromiseFulfilled {
+			last = p
+		}
+	}
+	return last
 }
 
 // touchedNeeds lists the needs the op changed, by ID.

@@ -62,28 +62,42 @@ func (m *refModel) status(u ledger.UserID) ledger.MemberStatus {
 	return ledger.MemberStatus{Member: u, Status: ledger.StatusGreen}
 }
 
-// current returns the giver's promise toward a need that still stands
-// (intention, set aside, commitment, sent or fulfilled). The rules allow at
-// most one; more is a broken invariant, reported as an error.
-func (m *refModel) current(n ledger.NeedID, giver ledger.UserID) (*ledger.Promise, error) {
+// pending returns the giver's promise toward a need that is not fulfilled
+// yet (intention, set aside, commitment or sent). The rules allow at most
+// one; more is a broken invariant, reported as an error.
+func (m *refModel) pending(n ledger.NeedID, giver ledger.UserID) (*ledger.Promise, error) {
 	var found []*ledger.Promise
 	for _, p := range m.promises {
 		if p.Need != n || p.Giver != giver {
 			continue
 		}
 		switch p.State {
-		case ledger.PromiseIntention, ledger.PromiseSetAside, ledger.PromiseCommitment,
-			ledger.PromiseSent, ledger.PromiseFulfilled:
+		case ledger.PromiseIntention, ledger.PromiseSetAside, ledger.PromiseCommitment, ledger.PromiseSent:
 			found = append(found, p)
 		}
 	}
 	if len(found) > 1 {
-		return nil, fmt.Errorf("%s has %d standing promises toward %s", giver, len(found), n)
+		return nil, fmt.Errorf("%s has %d pending promises toward %s", giver, len(found), n)
 	}
 	if len(found) == 0 {
 		return nil, nil
 	}
 	return found[0], nil
+}
+
+// current returns the giver's pending promise toward a need, else their
+// last fulfilled one, else nil.
+func (m *refModel) current(n ledger.NeedID, giver ledger.UserID) (*ledger.Promise, error) {
+	p, err := m.pending(n, giver)
+	if p != nil || err != nil {
+		return p, err
+	}
+	for _, q := range m.promises {
+		if q.Need == n && q.Giver == giver && q.State == ledger.PromiseFulfilled {
+			p = q
+		}
+	}
+	return p, nil
 }
 
 // totals computes a need's figures from its promises.
@@ -381,7 +395,7 @@ func (m *refModel) doIntend(op ledger.Op) (string, bool, error) {
 	if n.Kind == ledger.NeedRed {
 		return "need.red_commit_only", false, nil
 	}
-	p, err := m.current(n.ID, op.Actor)
+	p, err := m.pending(n.ID, op.Actor)
 	if err != nil {
 		return "", false, err
 	}
@@ -409,7 +423,7 @@ func (m *refModel) doCommit(op ledger.Op) (string, bool, error) {
 	if why != "" {
 		return why, false, nil
 	}
-	p, err := m.current(n.ID, op.Actor)
+	p, err := m.pending(n.ID, op.Actor)
 	if err != nil {
 		return "", false, err
 	}

@@ -96,7 +96,7 @@ func (b *Book) applyIntend(op Op, out *Outcome) error {
 	if n.Kind == NeedRed {
 		return Errorf(EConflict, "need.red_commit_only", n.Owner)
 	}
-	p := b.livePromise(n.ID, op.Actor)
+	p := b.pendingPromise(n.ID, op.Actor)
 	if p != nil && p.State.Binding() {
 		return Errorf(EConflict, "promise.irrevocable", p.Amount)
 	}
@@ -138,7 +138,7 @@ func (b *Book) applyCommit(op Op, out *Outcome) error {
 	if err != nil {
 		return err
 	}
-	p := b.livePromise(n.ID, op.Actor)
+	p := b.pendingPromise(n.ID, op.Actor)
 	if p != nil && p.State.Binding() {
 		return Errorf(EConflict, "promise.already_committed", p.Amount)
 	}
