@@ -70,10 +70,13 @@ func (b *Bot) cmdStatus(ctx context.Context, r *request) error {
 		b.after(ctx, out)
 		return nil
 	}
-	switch op.Status {
-	case ledger.StatusGreen:
+	switch {
+	case out.Status != nil && out.Status.Status != op.Status:
+		// A red target lowered to what was confirmed closed the collection.
+		b.replyText(ctx, r, "status.red_reached", out.Status.Status)
+	case op.Status == ledger.StatusGreen:
 		b.replyText(ctx, r, "status.green_done")
-	case ledger.StatusOrange:
+	case op.Status == ledger.StatusOrange:
 		b.replyText(ctx, r, "status.orange_done", op.Amount)
 	default:
 		b.replyText(ctx, r, "status.red_done", op.Amount, op.Days)

@@ -133,18 +133,15 @@ func (b *Bot) meantForBot(body string, cmd ledger.Command, perr error) bool {
 // repliedCard is the bot's card a message replies to (or whose thread it
 // is in), if any.
 func (b *Bot) repliedCard(ctx context.Context, content *event.MessageEventContent) *ledger.Card {
-	target := content.RelatesTo.GetReplyTo()
-	if target == "" {
-		target = content.RelatesTo.GetThreadParent()
+	for _, target := range []id.EventID{content.RelatesTo.GetNonFallbackReplyTo(), content.RelatesTo.GetThreadParent()} {
+		if target == "" {
+			continue
+		}
+		if card, err := b.ledger.CardByEvent(ctx, ledger.EventID(target)); err == nil {
+			return card
+		}
 	}
-	if target == "" {
-		return nil
-	}
-	card, err := b.ledger.CardByEvent(ctx, ledger.EventID(target))
-	if err != nil {
-		return nil
-	}
-	return card
+	return nil
 }
 
 // defaultCurrency is the currency of an amount typed without one: that of

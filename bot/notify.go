@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"strings"
 
 	"github.com/rs/zerolog"
 
@@ -92,11 +93,13 @@ func (b *Bot) sendRequisites(ctx context.Context, p *ledger.Promise) {
 	if req == "" {
 		req = text(l, "requisites.ask")
 	}
+	req = strings.ReplaceAll(strings.ReplaceAll(req, "\r\n", "\n"), "\n", "\n> ") // every line quoted
 	b.sendCard(ctx, p.Giver, ledger.CardCommitment, p,
 		message(text(l, "notify.requisites", p.Beneficiary, p.Amount, req, b.cfg.Prefix), "commitment", promiseData(p)))
 }
 
-// tellNetwork tells the member's direct guarantors of a status change.
+// tellNetwork tells the member's network of a status change: their direct
+// guarantors and the members who help them.
 func (b *Bot) tellNetwork(ctx context.Context, u ledger.UserID, st *ledger.MemberStatus) {
 	if st == nil {
 		return
@@ -106,6 +109,12 @@ func (b *Bot) tellNetwork(ctx context.Context, u ledger.UserID, st *ledger.Membe
 		zerolog.Ctx(ctx).Error().Err(err).Msg("Failed to read the trust list")
 		return
 	}
+	var helpers []ledger.UserID
+	_ = b.ledger.View(ctx, func(bk *ledger.Book) error {
+		helpers = bk.NetworkOf(u).HelpsMe
+		return nil
+	})
+	told := map[ledger.UserID]bool{u: true}
 	key := "notify.status_" + string(st.Status)
 	var target ledger.Amount
 	if st.Need != "" {
@@ -113,8 +122,11 @@ func (b *Bot) tellNetwork(ctx context.Context, u ledger.UserID, st *ledger.Membe
 			target = v.Need.Target
 		}
 	}
-	for _, g := range tl.Direct {
-		b.tell(ctx, g, ledger.NoticeStatus, key, u, target)
+	for _, g := range append(tl.Direct, helpers...) {
+		if !told[g] {
+			told[g] = true
+			b.tell(ctx, g, ledger.NoticeStatus, key, u, target)
+		}
 	}
 }
 
@@ -133,7 +145,9 @@ func (b *Bot) tellClosed(ctx context.Context, n *ledger.Need, out *ledger.Outcom
 			b.tell(ctx, p.Giver, ledger.NoticeClosed, "notify.closed_released", n.Owner, p.Amount)
 		}
 	}
-	b.tellNetwork(ctx, n.Owner, out.Status)
+	if out.Op.Kind != ledger.OpStatus { // a status op told the network already
+		b.tellNetwork(ctx, n.Owner, out.Status)
+	}
 }
 
 // tellLeave tells the other side of every promise a member's leaving

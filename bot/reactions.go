@@ -13,7 +13,7 @@ import (
 // The reactions that mean something; any other key is ignored.
 var (
 	acceptKeys  = map[string]bool{"✅": true, "✔": true, "☑": true}
-	intendKeys  = map[string]bool{"❤": true, "♥": true}
+	intendKeys  = map[string]bool{"❤": true}
 	commitKeys  = map[string]bool{"🤝": true}
 	confirmKeys = map[string]bool{"👍": true}
 )
@@ -76,7 +76,11 @@ func (b *Bot) handleReaction(ctx context.Context, evt *event.Event) error {
 	}
 	zerolog.Ctx(ctx).Info().Str("op", string(op.Kind)).Str("need", string(op.Need)).Msg("Applied a reaction")
 	if card.Kind != ledger.CardNeed {
-		b.replyText(ctx, r, string(r.cmd.Verb)+".done", out.Promise.Amount, out.Promise.Beneficiary)
+		other := out.Promise.Beneficiary
+		if op.Kind == ledger.OpGot {
+			other = out.Promise.Giver
+		}
+		b.replyText(ctx, r, string(r.cmd.Verb)+".done", out.Promise.Amount, other)
 	}
 	b.after(ctx, out)
 	return nil

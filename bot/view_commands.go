@@ -31,19 +31,18 @@ type promiseView struct {
 // viewSections are the sections of each organizer view, and whether the
 // view lists promises the member made (mine) or promises made to them.
 var viewSections = map[ledger.Verb][]promiseView{
-	ledger.VerbMy: {
-		{"view.intentions", stateIs(ledger.PromiseIntention)},
-		{"view.commitments", stateIs(ledger.PromiseCommitment)},
-		{"view.sent", stateIs(ledger.PromiseSent)},
-		{"view.fulfilled", stateIs(ledger.PromiseFulfilled)},
-	},
-	ledger.VerbToMe: {
-		{"view.intentions", stateIs(ledger.PromiseIntention)},
-		{"view.commitments", stateIs(ledger.PromiseCommitment)},
-		{"view.sent", stateIs(ledger.PromiseSent)},
-		{"view.fulfilled", stateIs(ledger.PromiseFulfilled)},
-	},
+	ledger.VerbMy:      promiseSections,
+	ledger.VerbToMe:    promiseSections,
 	ledger.VerbPending: {{"view.awaiting", stateIs(ledger.PromiseSent)}},
+}
+
+// promiseSections are the sections of my and tome, by state.
+var promiseSections = []promiseView{
+	{"view.intentions", stateIs(ledger.PromiseIntention)},
+	{"view.set_aside", stateIs(ledger.PromiseSetAside)},
+	{"view.commitments", stateIs(ledger.PromiseCommitment)},
+	{"view.sent", stateIs(ledger.PromiseSent)},
+	{"view.fulfilled", stateIs(ledger.PromiseFulfilled)},
 }
 
 func stateIs(s ledger.PromiseState) func(*ledger.Promise) bool {
@@ -99,7 +98,7 @@ func (b *Bot) cmdArchive(ctx context.Context, r *request) error {
 				return p.State == ledger.PromiseFulfilled || p.State == ledger.PromiseForgiven
 			}
 			n, _ := bk.Need(p.Need)
-			return p.State.Open() && (p.Overdue || n == nil || n.State != ledger.NeedOpen ||
+			return p.State.Open() && (p.Overdue || n == nil || (n.State != ledger.NeedOpen && n.State != ledger.NeedSuspended) ||
 				(!n.Deadline.IsZero() && b.ledger.Now().After(n.Deadline)))
 		}
 		given, received = filter(bk.PromisesBy(r.act.Actor), keep), filter(bk.PromisesTo(r.act.Actor), keep)

@@ -38,7 +38,7 @@ func TestOrangeNeed(t *testing.T) {
 	botSays(t, bob, bobDM, "intends to help you with 100 EUR")
 	wantPromises(t, alice.ID, bob.ID, promiseRow{"intention", 10000})
 	// A second ❤️ from the same member is the same intention.
-	react(t, alice, circle, card.ID, "♥️")
+	react(t, alice, circle, card.ID, "❤")
 
 	// carol replies with an amount, then changes it, then commits.
 	mustContain(t, replyCmd(t, carol, circle, card.ID, "50"), "Your intention: 50 EUR")

@@ -87,9 +87,12 @@ func (s *Service) applyToBook(ctx context.Context, book *Book, op Op) (out *Outc
 	}
 	c := book.Changed()
 	if err := s.store.SaveAid(ctx, c.Needs, c.Promises, c.Statuses); err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("failed to save changes: %w", err)
 	}
-	return out, refused, s.store.DeleteAid(ctx, c.GoneNeeds, c.GonePromises, c.GoneStatuses)
+	if err := s.store.DeleteAid(ctx, c.GoneNeeds, c.GonePromises, c.GoneStatuses); err != nil {
+		return nil, nil, fmt.Errorf("failed to delete what was taken back: %w", err)
+	}
+	return out, refused, nil
 }
 
 // replayWith rebuilds the book from every recorded op (op among them) and
@@ -109,7 +112,10 @@ func (s *Service) replayWith(ctx context.Context, op Op) (out *Outcome, refused 
 	}
 	needs, promises, statuses := fresh.Snapshot()
 	s.book = fresh
-	return out, refused, s.store.SaveAid(ctx, needs, promises, statuses)
+	if err := s.store.SaveAid(ctx, needs, promises, statuses); err != nil {
+		return nil, nil, fmt.Errorf("failed to save the replayed ledger: %w", err)
+	}
+	return out, refused, nil
 }
 
 // replay applies ops (in canonical order) to a fresh book, journaling only
@@ -300,6 +306,9 @@ func (s *Service) Rebuild(ctx context.Context) error {
 		if err := s.store.ClearAid(ctx); err != nil {
 			return fmt.Errorf("failed to clear aid projection: %w", err)
 		}
-		return s.store.SaveAid(ctx, needs, promises, statuses)
+		if err := s.store.SaveAid(ctx, needs, promises, statuses); err != nil {
+			return fmt.Errorf("failed to save the rebuilt ledger: %w", err)
+		}
+		return nil
 	})
 }

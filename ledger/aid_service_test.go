@@ -67,7 +67,7 @@ func TestAidDoIsIdempotent(t *testing.T) {
 		t.Fatal(err)
 	}
 	refused := ledger.Op{Kind: ledger.OpSent, Event: "$sent-of-nothing", Actor: sAnn, Need: need, At: w.clock.Now()}
-	if _, err := w.svc.Do(w.ctx, refused); key(err) != "promise.none" {
+	if _, err := w.svc.Do(w.ctx, refused); key(err) != "promise.none_open" {
 		t.Fatalf("sent by the beneficiary: %v", err)
 	}
 	book, table := viewFlat(t, w.svc), projection(t, w.st)

@@ -212,7 +212,7 @@ func (m *refModel) do(op ledger.Op) (string, bool, error) {
 		}
 		switch {
 		case p == nil:
-			return "promise.none", false, nil
+			return "promise.none_open", false, nil
 		case p.State == ledger.PromiseIntention || p.State == ledger.PromiseSetAside:
 			return "promise.not_committed", false, nil
 		case p.State == ledger.PromiseSent:
@@ -799,7 +799,7 @@ func TestBookModelCoversTheRules(t *testing.T) {
 		}
 	}
 	for _, k := range []string{"", "status.already_green", "need.not_found", "promise.self", "need.suspended",
-		"need.closed", "need.red_commit_only", "promise.irrevocable", "promise.none", "promise.already_committed",
+		"need.closed", "need.red_commit_only", "promise.irrevocable", "promise.none", "promise.none_open", "promise.already_committed",
 		"promise.not_committed", "promise.already_sent", "promise.not_beneficiary", "promise.none_from",
 		"promise.nothing_to_confirm", "promise.over_target", "promise.currency", "promise.amount_needed",
 		"cmd.bad_days", "status.amount_required", "cmd.bad_status"} {

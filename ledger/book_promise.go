@@ -163,7 +163,7 @@ func (b *Book) applyCommit(op Op, out *Outcome) error {
 func (b *Book) applySent(op Op, out *Outcome) error {
 	p := b.givenPromise(op.Need, op.Actor)
 	if p == nil {
-		return Errorf(ENotFound, "promise.none")
+		return Errorf(ENotFound, "promise.none_open")
 	}
 	switch p.State {
 	case PromiseIntention, PromiseSetAside:

@@ -166,8 +166,8 @@ func TestWhoMayDoWhat(t *testing.T) {
 		{name: "sent after the need was archived (still owed)", setup: []ledger.Op{status(rRed, ledger.StatusGreen, 0, 0)},
 			op: sent(rGiver, rRedN), check: wantPromise("$s-commit", ledger.PromiseSent, 80)},
 		{name: "sent of an intention", op: sent(rGiver, rOrange), want: "promise.not_committed"},
-		{name: "sent with nothing", op: sent(rOther, rRedN), want: "promise.none"},
-		{name: "beneficiary says sent", op: sent(rRed, rRedN), want: "promise.none"},
+		{name: "sent with nothing", op: sent(rOther, rRedN), want: "promise.none_open"},
+		{name: "beneficiary says sent", op: sent(rRed, rRedN), want: "promise.none_open"},
 		{name: "sent twice", setup: []ledger.Op{sent(rGiver, rRedN)}, op: sent(rGiver, rRedN), want: "promise.already_sent"},
 		{name: "sent after receipt", setup: []ledger.Op{got(rRed, rRedN, "")}, op: sent(rGiver, rRedN), want: "promise.already_fulfilled"},
 

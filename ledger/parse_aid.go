@@ -2,7 +2,6 @@ package ledger
 
 import (
 	"strings"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -183,9 +182,13 @@ func checkText(s string, max int) error {
 }
 
 // badTextRune reports whether r may not appear in a free text: a control
-// character other than a tab or a line break ("\n", "\r").
+// character other than a tab or a line break ("\n", "\r"), or a bidi
+// embedding, override or isolate (which could disguise payment details).
 func badTextRune(r rune) bool {
-	return unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t'
+	if r == '\n' || r == '\r' || r == '\t' {
+		return false
+	}
+	return badNameRune(r) // control characters and bidi overrides, as names
 }
 
 // parseLeave reads `leave [confirm]`.

@@ -149,6 +149,9 @@ func (c *Config) validateBot() error {
 		}
 		c.otherBots = append(c.otherBots, re)
 	}
+	if c.Bot.ReconcileInterval == "" { // added after the first release: optional
+		c.Bot.ReconcileInterval = "30s"
+	}
 	v, err := time.ParseDuration(c.Bot.ReconcileInterval)
 	if err != nil || v < 100*time.Millisecond || v > time.Hour {
 		return keyError("bot.reconcile_interval", "a duration from 100ms to 1h, such as 30s", c.Bot.ReconcileInterval)
@@ -170,6 +173,9 @@ func (c *Config) validateLedger() error {
 		return keyError("ledger.default_lang", "en or ru", l.DefaultLang)
 	}
 	rules.DefaultLang = lang
+	if l.RemindEvery == "" { // added after the first release: optional
+		l.RemindEvery = "12h"
+	}
 	durations := []struct {
 		key, val string
 		into     *time.Duration
