@@ -162,11 +162,14 @@ func (b *Bot) cmdLeave(ctx context.Context, r *request) error {
 		b.replyText(ctx, r, "leave.confirm", r.cmd.Verb)
 		return nil
 	}
-	out, err := b.ledger.Leave(ctx, r.act)
+	d, err := b.ledger.Leave(ctx, r.act)
 	if err != nil {
 		return err
 	}
 	b.replyText(ctx, r, "leave.done")
-	b.after(ctx, out)
+	b.after(ctx, d.Outcome)
+	for _, g := range d.Guarantors {
+		b.sendDirect(ctx, idOf(g), b.notice(b.ledger.LangOf(ctx, g), "notify.left_guarantee", r.act.Actor))
+	}
 	return nil
 }

@@ -57,7 +57,9 @@ var aidEN = map[string]string{
 	"notify.status_red":      "🔴 %[1]v needs emergency help: %[2]v. Their card is in their circles.",
 	"notify.closed_thanks":   "✅ The emergency collection for %[1]v reached %[2]v and is closed. Thank you for your help!",
 	"notify.closed_released": "✅ The emergency collection for %[1]v is complete, so your commitment of %[2]v is released: you owe nothing.",
-	"notify.left":            "%[1]v left Exodus; the intentions between you are cancelled.",
+	"notify.left_released":   "%[1]v left Exodus; what you promised toward their needs is cancelled: you owe nothing.",
+	"notify.left_withdrawn":  "%[1]v left Exodus; their intention toward you is withdrawn.",
+	"notify.left_guarantee":  "%[1]v left Exodus; your guarantee with them is removed, so your trust list may have changed.",
 
 	"view.in_direct":          "I answered in our direct chat.",
 	"view.my":                 "**What you promised**",

@@ -151,20 +151,21 @@ func (b *Bot) tellClosed(ctx context.Context, n *ledger.Need, out *ledger.Outcom
 }
 
 // tellLeave tells the other side of every promise a member's leaving
-// changed.
+// cancelled: givers toward their needs owe nothing now; beneficiaries of
+// their intentions lose them.
 func (b *Bot) tellLeave(ctx context.Context, u ledger.UserID, affected []*ledger.Promise) {
 	told := map[ledger.UserID]bool{}
 	for _, p := range affected {
-		other := p.Giver
+		other, key := p.Giver, "notify.left_released"
 		if other == u {
-			other = p.Beneficiary
+			other, key = p.Beneficiary, "notify.left_withdrawn"
 		}
 		if told[other] {
 			continue
 		}
 		told[other] = true
 		l := b.ledger.LangOf(ctx, other)
-		b.sendDirect(ctx, idOf(other), b.notice(l, "notify.left", u))
+		b.sendDirect(ctx, idOf(other), b.notice(l, key, u))
 	}
 }
 

@@ -416,6 +416,9 @@ func TestAidLeave(t *testing.T) {
 	if _, err := w.svc.SetAbout(w.ctx, w.act(sAnn), "about ann"); err != nil {
 		t.Fatal(err)
 	}
+	if err := w.svc.SetLang(w.ctx, w.act(sAnn), ledger.LangRU); err != nil {
+		t.Fatal(err)
+	}
 	annNeed, benNeed, doraNeed := w.status(sAnn, 300, 0), w.status(sBen, 300, 0), w.status(sDora, 100, 7)
 	benToAnn := w.must(ledger.Op{Kind: ledger.OpIntend, Actor: sBen, Need: annNeed, Amount: mEUR(20)}).Promise.ID
 	cidToAnn := w.must(ledger.Op{Kind: ledger.OpCommit, Actor: sCid, Need: annNeed, Amount: mEUR(30)}).Promise.ID
@@ -437,6 +440,9 @@ func TestAidLeave(t *testing.T) {
 		}
 	}
 	affected := map[ledger.PromiseID]bool{}
+	if len(out.Guarantors) != 1 || out.Guarantors[0] != sBen {
+		t.Errorf("guarantors %v: ben had a guarantee with her and must be told", out.Guarantors)
+	}
 	for _, p := range out.Affected {
 		affected[p.ID] = true
 	}
@@ -453,13 +459,14 @@ func TestAidLeave(t *testing.T) {
 	if _, err := w.st.GetProfile(w.ctx, sAnn); key(err) != "profile.not_found" {
 		t.Errorf("profile: %v", err)
 	}
-	if _, err := w.st.GetMember(w.ctx, sAnn); key(err) != "member.not_found" {
-		t.Errorf("member: %v", err)
+	if m, err := w.st.GetMember(w.ctx, sAnn); err != nil || m.Lang != "" || m.LangChosen || m.PoolSeenAt != (time.Time{}) {
+		t.Errorf("member after leaving: %+v %v", m, err)
 	}
 	if gs, err := w.st.Guarantees(w.ctx); err != nil || len(gs) != 0 {
 		t.Errorf("guarantees %+v %v", gs, err)
 	}
-	if cs, err := w.st.CirclesOf(w.ctx, sAnn); err != nil || len(cs) != 0 {
+	// She is still in the room: she stays a member of the circle.
+	if cs, err := w.st.CirclesOf(w.ctx, sAnn); err != nil || len(cs) != 1 {
 		t.Errorf("circles %v %v", cs, err)
 	}
 	if tl, _ := w.svc.TrustListOf(w.ctx, sBen); tl.Count() != 0 {

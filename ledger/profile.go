@@ -114,27 +114,57 @@ func (s *Service) Wants(ctx context.Context, u UserID, k NoticeKind) bool {
 	return err != nil || !p.IsMuted(k)
 }
 
-// Leave erases the actor's personal data (profile, language, guarantees)
-// and cancels intentions both ways. The outcome names the promises it
-// changed, so those affected can be told.
-func (s *Service) Leave(ctx context.Context, act Action) (*Outcome, error) {
+// Departure is what a member's leaving changed: the promises it cancelled
+// (in Outcome.Affected) and the members they had guarantees with, to be
+// told.
+type Departure struct {
+	*Outcome
+	Guarantors []UserID
+}
+
+// Leave erases the actor's personal data (profile, payment details,
+// language, pool views, guarantees) and cancels intentions both ways, in
+// one transaction. The member stays known as a member of the rooms they
+// are in, and their rate limits stay, so leaving does not reset them.
+func (s *Service) Leave(ctx context.Context, act Action) (*Departure, error) {
+	g, err := s.Graph(ctx)
+	if err != nil {
+		return nil, err
+	}
+	d := &Departure{Guarantors: g.Direct(act.Actor)}
 	s.aidMu.Lock()
 	defer s.aidMu.Unlock()
 	op := Op{Kind: OpLeave, Event: act.Event, Actor: act.Actor, At: s.at(act)}
-	out, err := s.doLocked(ctx, op, func(ctx context.Context) error {
+	d.Outcome, err = s.doLocked(ctx, op, func(ctx context.Context) error {
 		if err := s.store.DeleteProfile(ctx, act.Actor); err != nil {
 			return fmt.Errorf("failed to delete profile: %w", err)
 		}
 		if err := s.store.DeleteGuaranteesOf(ctx, act.Actor); err != nil {
 			return fmt.Errorf("failed to delete guarantees: %w", err)
 		}
-		return s.store.DeleteMember(ctx, act.Actor)
+		return s.forget(ctx, act.Actor)
 	})
 	if err != nil {
 		return nil, err
 	}
 	s.invalidateGraph()
-	return out, nil
+	return d, nil
+}
+
+// forget erases what the member record holds about a member but the direct
+// chat the bot answers them in.
+func (s *Service) forget(ctx context.Context, u UserID) error {
+	m, err := s.store.GetMember(ctx, u)
+	if ErrorCode(err) == ENotFound {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("failed to get member: %w", err)
+	}
+	if err := s.store.PutMember(ctx, &Member{ID: u, DirectRoom: m.DirectRoom, CreatedAt: m.CreatedAt}); err != nil {
+		return fmt.Errorf("failed to erase member: %w", err)
+	}
+	return nil
 }
 
 // AddCard records an event the bot posted that members act on.
