@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -222,5 +223,31 @@ func TestViewAnswersInDirectChat(t *testing.T) {
 	if typ, data := ns(there[0]); typ != "view" || data["view"] != string(ledger.VerbMy) ||
 		!strings.Contains(body(there[0]), "What you promised") || !strings.Contains(body(there[0]), "100 EUR") {
 		t.Fatalf("view in the direct chat: %s %v %q", typ, data, body(there[0]))
+	}
+}
+
+// A removed ❤️ behind more than a page of events the bot already has is
+// still found; events older than the open needs are not read back.
+func TestReconcileReadsPastKnownEventsButNotBeforeTheNeed(t *testing.T) {
+	w := newAidWorld(t)
+	room := id.RoomID(w.circle)
+	_, old := w.event("m.room.message", w.circle, dave, map[string]any{"msgtype": "m.text", "body": "!ex sos from before"}, nil)
+	need, cards := w.openNeed()
+	heart, heartRaw := w.event("m.reaction", w.circle, bob, reactionContent(cards[w.circle], "❤️"), nil)
+	w.deliver(heartRaw)
+	_, undo := w.redaction(w.circle, bob, heart)
+	timeline := []*event.Event{timelineEvent(t, undo), timelineEvent(t, heartRaw)}
+	for i := range 70 { // pushed chatter after the removal: known to the inbox
+		_, raw := w.event("m.room.message", w.circle, carol, map[string]any{"msgtype": "m.text", "body": "chat "+strconv.Itoa(i)}, nil)
+		w.deliver(raw)
+		timeline = append([]*event.Event{timelineEvent(t, raw)}, timeline...)
+	}
+	timeline = append(timeline, timelineEvent(t, old))
+	w.cli.timeline = map[id.RoomID][]*event.Event{room: timeline}
+	if n := w.reconcile(); n != 1 {
+		t.Fatalf("reconcile added %d events, want only the removal of the ❤️", n)
+	}
+	if p := w.promise(need, bob); p == nil || p.State != ledger.PromiseWithdrawn {
+		t.Fatalf("bob's promise after removing ❤️: %+v", p)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -80,10 +81,20 @@ func (f *fakeClient) JoinedMembers(context.Context, id.RoomID) (*mautrix.RespJoi
 	return &mautrix.RespJoinedMembers{Joined: map[id.UserID]mautrix.JoinedMember{"@a:test": {}, "@b:test": {}, "@exodus:test": {}}}, nil
 }
 
-func (f *fakeClient) Messages(_ context.Context, room id.RoomID, _, _ string, _ mautrix.Direction, _ *mautrix.FilterPart, _ int) (*mautrix.RespMessages, error) {
+// Messages pages through the room's timeline, newest first, as /messages
+// with dir=b does: the from and end tokens are offsets.
+func (f *fakeClient) Messages(_ context.Context, room id.RoomID, from, _ string, _ mautrix.Direction, _ *mautrix.FilterPart, limit int) (*mautrix.RespMessages, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return &mautrix.RespMessages{Chunk: f.timeline[room]}, nil
+	all := f.timeline[room]
+	start, _ := strconv.Atoi(from)
+	start = min(start, len(all))
+	end := min(start+limit, len(all))
+	resp := &mautrix.RespMessages{Chunk: all[start:end]}
+	if end < len(all) {
+		resp.End = strconv.Itoa(end)
+	}
+	return resp, nil
 }
 
 func (f *fakeClient) StateEvent(context.Context, id.RoomID, event.Type, string, any) error {

@@ -9,11 +9,13 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/rs/zerolog"
 	"maunium.net/go/mautrix"
 	"maunium.net/go/mautrix/event"
+	"maunium.net/go/mautrix/id"
 
 	"github.com/exodus-matrix/exodus/ledger"
 )
@@ -32,12 +34,16 @@ type Intake struct {
 	state   mautrix.StateStore
 	clock   ledger.Clock
 	wake    chan struct{}
+
+	mu    sync.Mutex
+	marks map[id.RoomID]int64 // per room, the newest event time the last reconciliation saw
 }
 
 // NewIntake returns an intake that checks transactions against hsToken,
 // records them in inbox, keeps state in state and feeds b.
 func NewIntake(inbox ledger.Inbox, hsToken string, b *Bot, state mautrix.StateStore, clock ledger.Clock) *Intake {
-	return &Intake{inbox: inbox, hsToken: hsToken, bot: b, state: state, clock: clock, wake: make(chan struct{}, 1)}
+	return &Intake{inbox: inbox, hsToken: hsToken, bot: b, state: state, clock: clock,
+		wake: make(chan struct{}, 1), marks: map[id.RoomID]int64{}}
 }
 
 // Register mounts the transaction endpoint on mux (both the current and the

@@ -8,32 +8,37 @@ import (
 
 	"github.com/rs/zerolog"
 	"maunium.net/go/mautrix"
+	"maunium.net/go/mautrix/event"
 	"maunium.net/go/mautrix/id"
 
 	"github.com/exodus-matrix/exodus/ledger"
 )
 
-// Reconciliation bounds: events read per page, pages per room and pass.
+// Reconciliation bounds: events read per page, pages per room and pass,
+// and how far before the last pass's newest event a pass reads again
+// (clocks of homeservers differ).
 const (
 	reconcilePage     = 50
-	reconcileMaxPages = 5
+	reconcileMaxPages = 20
+	reconcileOverlap  = 5 * time.Minute
 )
 
 // Reconcile heals what the homeserver did not push: it reads the recent
 // timeline of every room with an open need card and records the events
 // the bot has not seen (above all m.room.redaction, which Dendrite does not
 // push to appservices, so a removed ❤️ would otherwise go unnoticed) in the
-// inbox, where the worker handles them like pushed ones. Reading a room
-// stops at the first page that holds nothing new.
+// inbox, where the worker handles them like pushed ones. A room is read
+// back to the newest event of the previous pass (less an overlap), and
+// never before its oldest open need: older events cannot concern the cards.
 func (in *Intake) Reconcile(ctx context.Context) (added int, err error) {
 	rooms, err := in.bot.ledger.OpenCardRooms(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("failed to list rooms with open cards: %w", err)
 	}
-	for _, room := range rooms {
-		n, err := in.reconcileRoom(ctx, id.RoomID(room))
+	for _, cr := range rooms {
+		n, err := in.reconcileRoom(ctx, id.RoomID(cr.Room), cr.Since.UnixMilli())
 		if err != nil {
-			zerolog.Ctx(ctx).Warn().Err(err).Str("room_id", string(room)).Msg("Failed to reconcile a room")
+			zerolog.Ctx(ctx).Warn().Err(err).Str("room_id", string(cr.Room)).Msg("Failed to reconcile a room")
 			continue
 		}
 		added += n
@@ -44,35 +49,60 @@ func (in *Intake) Reconcile(ctx context.Context) (added int, err error) {
 	return added, nil
 }
 
-// reconcileRoom records the room's recent events the inbox lacks.
-func (in *Intake) reconcileRoom(ctx context.Context, room id.RoomID) (int, error) {
-	added, from := 0, ""
+// reconcileRoom records the room's events since floor (unix ms, or the
+// last pass's mark if later) that the inbox lacks.
+func (in *Intake) reconcileRoom(ctx context.Context, room id.RoomID, floor int64) (int, error) {
+	in.mu.Lock()
+	if mark, ok := in.marks[room]; ok {
+		floor = max(floor, mark-reconcileOverlap.Milliseconds())
+	}
+	in.mu.Unlock()
+	added, from, newest := 0, "", int64(0)
 	for page := 0; page < reconcileMaxPages; page++ {
 		resp, err := in.bot.cli.Messages(ctx, room, from, "", mautrix.DirectionBackward, nil, reconcilePage)
 		if err != nil {
 			return added, fmt.Errorf("failed to read the timeline: %w", err)
 		}
-		events := make([]ledger.InboxEvent, 0, len(resp.Chunk))
-		now := in.clock.Now()
-		for i := len(resp.Chunk) - 1; i >= 0; i-- { // oldest first
-			evt := resp.Chunk[i]
-			raw, err := json.Marshal(evt)
-			if err != nil || evt.ID == "" {
-				continue
-			}
-			events = append(events, ledger.InboxEvent{ID: ledger.EventID(evt.ID), Room: ledger.RoomID(room), Raw: raw, ReceivedAt: now})
+		events, oldest := in.recent(room, resp.Chunk, floor)
+		for _, e := range resp.Chunk {
+			newest = max(newest, e.Timestamp)
 		}
 		n, err := in.inbox.Enqueue(ctx, events)
 		if err != nil {
 			return added, fmt.Errorf("failed to record events: %w", err)
 		}
 		added += n
-		if n == 0 || resp.End == "" || len(resp.Chunk) < reconcilePage {
+		if oldest < floor || resp.End == "" || len(resp.Chunk) < reconcilePage {
 			break
 		}
 		from = resp.End
 	}
+	if newest > 0 {
+		in.mu.Lock()
+		in.marks[room] = newest
+		in.mu.Unlock()
+	}
 	return added, nil
+}
+
+// recent converts the events of a page (newest first) at or after floor
+// into inbox events, oldest first; oldest is the earliest time on the page.
+func (in *Intake) recent(room id.RoomID, chunk []*event.Event, floor int64) (events []ledger.InboxEvent, oldest int64) {
+	oldest = int64(1) << 62
+	now := in.clock.Now()
+	for i := len(chunk) - 1; i >= 0; i-- {
+		evt := chunk[i]
+		oldest = min(oldest, evt.Timestamp)
+		if evt.ID == "" || evt.Timestamp < floor {
+			continue
+		}
+		raw, err := json.Marshal(evt)
+		if err != nil {
+			continue
+		}
+		events = append(events, ledger.InboxEvent{ID: ledger.EventID(evt.ID), Room: ledger.RoomID(room), Raw: raw, ReceivedAt: now})
+	}
+	return events, oldest
 }
 
 // RunReconcile reconciles every interval until ctx ends.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -243,9 +245,16 @@ func (s *Service) Remind(ctx context.Context, act Action, to UserID) (*Reminder,
 	return r, nil
 }
 
+// CardRoom is a room that holds cards of open needs, and when the oldest of
+// those needs opened: nothing older in the room can concern them.
+type CardRoom struct {
+	Room  RoomID
+	Since time.Time
+}
+
 // OpenCardRooms lists the rooms that hold a card of an open need, sorted:
 // the rooms to reconcile from.
-func (s *Service) OpenCardRooms(ctx context.Context) ([]RoomID, error) {
+func (s *Service) OpenCardRooms(ctx context.Context) ([]CardRoom, error) {
 	var open []*Need
 	if err := s.View(ctx, func(b *Book) error {
 		open = b.OpenNeeds()
@@ -253,20 +262,22 @@ func (s *Service) OpenCardRooms(ctx context.Context) ([]RoomID, error) {
 	}); err != nil {
 		return nil, err
 	}
-	seen := map[RoomID]bool{}
-	var rooms []RoomID
+	since := map[RoomID]time.Time{}
 	for _, n := range open {
 		cards, err := s.store.CardsOf(ctx, n.ID)
 		if err != nil {
 			return nil, fmt.Errorf("failed to list cards: %w", err)
 		}
 		for _, c := range cards {
-			if c.Kind == CardNeed && !seen[c.Room] {
-				seen[c.Room] = true
-				rooms = append(rooms, c.Room)
+			if t, ok := since[c.Room]; c.Kind == CardNeed && (!ok || n.OpenedAt.Before(t)) {
+				since[c.Room] = n.OpenedAt
 			}
 		}
 	}
-	slices.Sort(rooms)
+	rooms := make([]CardRoom, 0, len(since))
+	for r, t := range since {
+		rooms = append(rooms, CardRoom{Room: r, Since: t})
+	}
+	slices.SortFunc(rooms, func(a, b CardRoom) int { return strings.Compare(string(a.Room), string(b.Room)) })
 	return rooms, nil
 }
