@@ -238,7 +238,7 @@ func TestReconcileReadsPastKnownEventsButNotBeforeTheNeed(t *testing.T) {
 	_, undo := w.redaction(w.circle, bob, heart)
 	timeline := []*event.Event{timelineEvent(t, undo), timelineEvent(t, heartRaw)}
 	for i := range 70 { // pushed chatter after the removal: known to the inbox
-		_, raw := w.event("m.room.message", w.circle, carol, map[string]any{"msgtype": "m.text", "body": "chat "+strconv.Itoa(i)}, nil)
+		_, raw := w.event("m.room.message", w.circle, carol, map[string]any{"msgtype": "m.text", "body": "chat " + strconv.Itoa(i)}, nil)
 		w.deliver(raw)
 		timeline = append([]*event.Event{timelineEvent(t, raw)}, timeline...)
 	}

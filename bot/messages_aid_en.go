@@ -94,6 +94,8 @@ var aidEN = map[string]string{
 	"mute.done":               "Muted: `%[1]v` notifications.",
 	"unmute.done":             "You will get `%[1]v` notifications again.",
 
+	"status.unchanged":           "Your status is already orange with %[1]v a month.",
+	"event.future":               "Your homeserver's clock is ahead of mine, so I cannot place this in time; nothing was changed. Please tell your homeserver's administrator.",
 	"status.already_green":       "Your status is already green.",
 	"status.amount_required":     "This status needs an amount: `status %[1]v <amount>`.",
 	"cmd.bad_status":             "`%[1]v` is not a status: choose green, orange <amount> or red <amount> <days>.",

@@ -7,6 +7,10 @@ import (
 	"time"
 )
 
+// MaxClockSkew is how far ahead of the bot's clock an event's timestamp may
+// be; a homeserver whose clock runs further ahead gets its events refused.
+const MaxClockSkew = 10 * time.Minute
+
 // Do applies one op of the mutual-aid ledger: it checks the rules that need
 // more than the book (circles shared with the need's owner), resolves which
 // need a `sent` or `got` means when the member named none, records the op
@@ -44,6 +48,7 @@ func (s *Service) doLocked(ctx context.Context, op Op, also func(ctx context.Con
 	}
 	var out *Outcome
 	var refused error
+	touched := false // whether the book may hold what the store does not
 	err = s.store.InTx(ctx, func(ctx context.Context) error {
 		fresh, err := s.store.MarkApplied(ctx, op.Event, op.At)
 		if err != nil {
@@ -52,9 +57,15 @@ func (s *Service) doLocked(ctx context.Context, op Op, also func(ctx context.Con
 		if !fresh {
 			return ErrAlreadyApplied
 		}
+		if op.At.After(s.clock.Now().Add(MaxClockSkew)) {
+			// An event from the future would stay last forever and let
+			// later events land before it: refused, not recorded.
+			return Errorf(EInvalid, "event.future")
+		}
 		if err := s.store.AppendOp(ctx, op); err != nil {
 			return fmt.Errorf("failed to record op: %w", err)
 		}
+		touched = true
 		out, refused, err = s.applyToBook(ctx, book, op)
 		if err == nil && refused == nil && also != nil {
 			err = also(ctx)
@@ -62,8 +73,8 @@ func (s *Service) doLocked(ctx context.Context, op Op, also func(ctx context.Con
 		return err
 	})
 	if err != nil {
-		if !IsDuplicate(err) {
-			s.book = nil // the book may hold what the store does not
+		if touched {
+			s.book = nil // replayed from the store on next use
 		}
 		return nil, err
 	}

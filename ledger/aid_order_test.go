@@ -39,7 +39,7 @@ func newAidWorld(t *testing.T, members ...ledger.UserID) *aidWorld {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = st.Close() })
-	clock := ledger.NewManualClock(time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC))
+	clock := ledger.NewManualClock(time.Date(2027, 3, 1, 8, 0, 0, 0, time.UTC))
 	w := &aidWorld{t: t, ctx: ctx, st: st, svc: ledger.NewService(st, clock, ledger.DefaultConfig()), clock: clock}
 	if _, err := w.svc.CreateCircle(ctx, w.act("@founder:t"), ledger.CircleSpec{ID: aidCircle, Name: "Aid"}); err != nil {
 		t.Fatal(err)

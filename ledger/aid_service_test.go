@@ -502,3 +502,21 @@ func TestAidRestartReplays(t *testing.T) {
 		t.Errorf("orange need after withdrawal %+v %v", v, err)
 	}
 }
+
+// An event stamped too far in the future is refused and not recorded; the
+// same event with a sane time then applies.
+func TestAidRefusesEventsFromTheFuture(t *testing.T) {
+	w := newAidWorld(t, sAnn)
+	op := ledger.Op{Kind: ledger.OpStatus, Event: "$ahead", Actor: sAnn, Status: ledger.StatusOrange,
+		Amount: mEUR(100), At: w.clock.Now().Add(ledger.MaxClockSkew + time.Minute)}
+	if _, err := w.svc.Do(w.ctx, op); key(err) != "event.future" {
+		t.Fatalf("future event: %v, want event.future", err)
+	}
+	if ops, err := w.st.Ops(w.ctx); err != nil || len(ops) != 0 {
+		t.Fatalf("recorded %v %v", ops, err)
+	}
+	op.At = w.clock.Now().Add(ledger.MaxClockSkew - time.Minute) // a clock a little ahead is fine
+	if _, err := w.svc.Do(w.ctx, op); err != nil {
+		t.Fatalf("the same event in time: %v", err)
+	}
+}

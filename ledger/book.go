@@ -145,7 +145,7 @@ func (b *Book) StatusOf(u UserID) MemberStatus {
 // applyStatus changes the actor's traffic light.
 func (b *Book) applyStatus(op Op, out *Outcome) error {
 	cur := b.StatusOf(op.Actor)
-	if err := checkStatusOp(op, cur); err != nil {
+	if err := b.checkStatusOp(op, cur); err != nil {
 		return err
 	}
 	switch op.Status {
@@ -188,7 +188,12 @@ func (b *Book) applyStatus(op Op, out *Outcome) error {
 }
 
 // checkStatusOp refuses a status op that is malformed or changes nothing.
-func checkStatusOp(op Op, cur MemberStatus) error {
+func (b *Book) checkStatusOp(op Op, cur MemberStatus) error {
+	if op.Status == StatusOrange && cur.Status == StatusOrange {
+		if n, ok := b.needs[cur.Need]; ok && n.Target == op.Amount {
+			return Errorf(EConflict, "status.unchanged", op.Amount)
+		}
+	}
 	switch op.Status {
 	case StatusGreen:
 		if cur.Status == StatusGreen {

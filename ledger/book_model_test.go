@@ -249,6 +249,11 @@ func (m *refModel) do(op ledger.Op) (string, bool, error) {
 
 func (m *refModel) doStatus(op ledger.Op) string {
 	cur := m.status(op.Actor)
+	if op.Status == ledger.StatusOrange && cur.Status == ledger.StatusOrange {
+		if n := m.need(cur.Need); n != nil && n.Target == op.Amount {
+			return "status.unchanged" // the same support again changes nothing
+		}
+	}
 	switch op.Status {
 	case ledger.StatusGreen:
 		if cur.Status == ledger.StatusGreen {
