@@ -39,7 +39,7 @@ func needReply(r *request) error {
 // do applies an op, answers with key (args: the outcome's promise amount
 // and the need's owner) and updates the cards and the people concerned.
 func (b *Bot) do(ctx context.Context, r *request, op ledger.Op, key string) error {
-	out, err := b.ledger.Do(ctx, op)
+	out, err := b.apply(ctx, op)
 	if err != nil {
 		return err
 	}
@@ -61,7 +61,7 @@ func (b *Bot) do(ctx context.Context, r *request, op ledger.Op, key string) erro
 func (b *Bot) cmdStatus(ctx context.Context, r *request) error {
 	op := b.op(ctx, r, ledger.OpStatus)
 	op.Need, op.Status, op.Amount, op.Days = "", r.cmd.Status, r.cmd.Amount, r.cmd.Days
-	out, err := b.ledger.Do(ctx, op)
+	out, err := b.apply(ctx, op)
 	if err != nil {
 		return err
 	}
@@ -126,7 +126,7 @@ func (b *Bot) cmdGot(ctx context.Context, r *request) error {
 			}
 		}
 	}
-	out, err := b.ledger.Do(ctx, op)
+	out, err := b.apply(ctx, op)
 	if err != nil {
 		return err
 	}
@@ -138,7 +138,7 @@ func (b *Bot) cmdGot(ctx context.Context, r *request) error {
 func (b *Bot) cmdForgive(ctx context.Context, r *request) error {
 	op := b.op(ctx, r, ledger.OpForgive)
 	op.Need, op.Giver = "", r.cmd.User
-	out, err := b.ledger.Do(ctx, op)
+	out, err := b.apply(ctx, op)
 	if err != nil {
 		return err
 	}

@@ -251,3 +251,34 @@ func TestReconcileReadsPastKnownEventsButNotBeforeTheNeed(t *testing.T) {
 		t.Fatalf("bob's promise after removing ❤️: %+v", p)
 	}
 }
+
+// A late event that changes the fate of a later one: bob's withdrawal
+// counted, then his commitment sent before it arrives late; in the order
+// they were sent the withdrawal cannot stand, and bob is told so.
+func TestLateEventTellsWhoseCommandChangedFate(t *testing.T) {
+	w := newAidWorld(t)
+	need, cards := w.openNeed()
+	card := cards[w.circle]
+	w.reply(w.circle, bob, card, "30")
+	_, commit := w.event("m.room.message", w.circle, bob, map[string]any{"msgtype": "m.text", "body": "commit",
+		"m.relates_to": map[string]any{"m.in_reply_to": map[string]any{"event_id": card}}}, nil)
+	w.reply(w.circle, bob, card, "withdraw") // stamped after the commitment
+	if p := w.promise(need, bob); p == nil || p.State != ledger.PromiseWithdrawn {
+		t.Fatalf("after withdraw: %+v", p)
+	}
+	k := w.sentCount()
+	w.deliver(commit) // arrives last, sorts before the withdrawal
+	if p := w.promise(need, bob); p == nil || p.State != ledger.PromiseCommitment {
+		t.Fatalf("after the late commitment: %+v", p)
+	}
+	var told bool
+	for _, m := range w.sentSince(k) {
+		body, _ := m.Content["body"].(string)
+		if m.Room == id.RoomID(dm(bob)) && strings.Contains(body, "no longer counts") && strings.Contains(body, "cannot be withdrawn") {
+			told = true
+		}
+	}
+	if !told {
+		t.Fatalf("bob was not told his withdrawal no longer counts: %v", w.sentSince(k))
+	}
+}

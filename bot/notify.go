@@ -53,6 +53,45 @@ func (b *Bot) after(ctx context.Context, out *ledger.Outcome) {
 			b.tellClosed(ctx, n, out)
 		}
 	}
+	b.afterReapplied(ctx, out.Reapplied)
+}
+
+// apply runs an op through the ledger. When it was a late op that changed
+// the fate of later ones, their authors are told, even if the op itself was
+// refused.
+func (b *Bot) apply(ctx context.Context, op ledger.Op) (*ledger.Outcome, error) {
+	out, err := b.ledger.Do(ctx, op)
+	if err != nil && out != nil {
+		b.afterReapplied(ctx, out.Reapplied)
+		return nil, err
+	}
+	return out, err
+}
+
+// opVerbs name the command behind each kind of op, for notices.
+var opVerbs = map[ledger.OpKind]ledger.Verb{
+	ledger.OpStatus: ledger.VerbStatus, ledger.OpIntend: ledger.VerbIntend, ledger.OpWithdraw: ledger.VerbWithdraw,
+	ledger.OpUnreact: ledger.VerbWithdraw, ledger.OpCommit: ledger.VerbCommit, ledger.OpSent: ledger.VerbSent,
+	ledger.OpGot: ledger.VerbGot, ledger.OpForgive: ledger.VerbForgive, ledger.OpLeave: ledger.VerbLeave,
+}
+
+// afterReapplied brings the rooms up to date with ops whose fate a late
+// event changed, and tells their authors: an op refused when it arrived
+// that counts now, or one that counted and no longer does (and why).
+func (b *Bot) afterReapplied(ctx context.Context, reapplied []ledger.Reapplied) {
+	for _, r := range reapplied {
+		l := b.ledger.LangOf(ctx, r.Op.Actor)
+		if r.Outcome != nil {
+			b.after(ctx, r.Outcome)
+			b.sendDirect(ctx, idOf(r.Op.Actor), b.notice(l, "notify.late_counts", opVerbs[r.Op.Kind]))
+			continue
+		}
+		if r.Op.Need != "" {
+			b.showNeeds(ctx, []*ledger.Need{{ID: r.Op.Need}})
+		}
+		why := b.errorText(l, r.Err, "")
+		b.sendDirect(ctx, idOf(r.Op.Actor), b.notice(l, "notify.late_undone", opVerbs[r.Op.Kind], why))
+	}
 }
 
 // tell sends a member a catalogue notice in their direct chat, unless they

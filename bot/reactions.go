@@ -70,7 +70,7 @@ func (b *Bot) handleReaction(ctx context.Context, evt *event.Event) error {
 	default:
 		r.cmd.Verb = ledger.VerbIntend
 	}
-	out, err := b.ledger.Do(ctx, op)
+	out, err := b.apply(ctx, op)
 	if err != nil {
 		return b.refuseReaction(ctx, r, err)
 	}
@@ -145,7 +145,7 @@ func (b *Bot) handleRedaction(ctx context.Context, evt *event.Event) error {
 	}
 	op := ledger.Op{Kind: ledger.OpUnreact, Event: ledger.EventID(evt.ID), Actor: p.Giver,
 		At: action(evt).At, Need: p.Need, Target: ledger.EventID(target)}
-	out, err := b.ledger.Do(ctx, op)
+	out, err := b.apply(ctx, op)
 	if err != nil {
 		plain := *evt
 		plain.ID = "" // the reaction is gone: answer without a reply

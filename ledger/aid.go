@@ -19,8 +19,11 @@ const MaxClockSkew = 10 * time.Minute
 // result is the same whatever order events arrived in.
 //
 // A refused op returns an *Error; it is still recorded when it reached the
-// book, since a late event may make it valid in canonical order. An event
-// applied before returns ErrAlreadyApplied.
+// book, since a late event may make it valid in canonical order. A late op
+// may change the fate of ops after it: they are listed in
+// Outcome.Reapplied, and the Outcome comes back even with the op's own
+// refusal when there are any. An event applied before returns
+// ErrAlreadyApplied.
 func (s *Service) Do(ctx context.Context, op Op) (*Outcome, error) {
 	s.aidMu.Lock()
 	defer s.aidMu.Unlock()
@@ -77,6 +80,9 @@ func (s *Service) doLocked(ctx context.Context, op Op, also func(ctx context.Con
 			s.book = nil // replayed from the store on next use
 		}
 		return nil, err
+	}
+	if refused != nil && (out == nil || len(out.Reapplied) == 0) {
+		return nil, refused
 	}
 	return out, refused
 }

@@ -97,6 +97,8 @@ type Outcome struct {
 	// NoChange is set when the op was allowed but changed nothing (a second
 	// ❤️ from the same member).
 	NoChange bool
+	// Reapplied are the later ops whose fate this (late) op changed.
+	Reapplied []Reapplied
 }
 
 // Apply applies op to the book. A refused op returns an *Error and leaves
@@ -127,6 +129,9 @@ func (b *Book) Apply(op Op) (*Outcome, error) {
 		err = Errorf(EInvalid, "op.unknown", string(op.Kind))
 	}
 	b.last = op
+	if b.cur != nil {
+		b.cur.refused = err != nil
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ const DefaultJournalOps = 20_000
 // entries it appended, and the reaction index entries it overwrote.
 type undo struct {
 	op        Op
+	refused   bool // whether the book refused the op
 	prevLast  Op
 	needs     map[NeedID]*Need
 	promises  map[PromiseID]*Promise
@@ -169,8 +170,13 @@ func (b *Book) CanRewind(op Op) bool {
 // canonical place: the ops after it are taken back, it is applied, and they
 // are applied again. The result is the book that applying every op in
 // canonical order gives. The caller checks CanRewind first.
+//
+// An op applied again may now count where it was refused, or the reverse
+// (the late op changed what came after it): those are listed in
+// Outcome.Reapplied, so their authors can be told. When the late op itself
+// is refused and others changed, the Outcome is returned with the error.
 func (b *Book) ApplyLate(op Op) (*Outcome, error) {
-	var later []Op
+	var later []*undo
 	for len(b.journal) > 0 {
 		u := b.journal[len(b.journal)-1]
 		if u.op.Before(&op) {
@@ -178,13 +184,32 @@ func (b *Book) ApplyLate(op Op) (*Outcome, error) {
 		}
 		b.rollback(u)
 		b.journal = b.journal[:len(b.journal)-1]
-		later = append(later, u.op)
+		later = append(later, u)
 	}
 	out, err := b.Apply(op)
+	var flips []Reapplied
 	for i := len(later) - 1; i >= 0; i-- {
-		_, _ = b.Apply(later[i]) // their answers were given when they arrived
+		res, rerr := b.Apply(later[i].op)
+		if (rerr != nil) != later[i].refused {
+			flips = append(flips, Reapplied{Op: later[i].op, Outcome: res, Err: rerr})
+		}
+	}
+	if out == nil && len(flips) > 0 {
+		out = &Outcome{Op: op}
+	}
+	if out != nil {
+		out.Reapplied = flips
 	}
 	return out, err
+}
+
+// Reapplied is an op whose fate a late op changed: it counts now (Outcome
+// set) where it was refused, or it is refused now (Err set) where it
+// counted.
+type Reapplied struct {
+	Op      Op
+	Outcome *Outcome
+	Err     error
 }
 
 // rollback takes one op back.

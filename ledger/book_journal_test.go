@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/exodus-matrix/exodus/ledger"
 )
@@ -119,5 +120,57 @@ func TestApplyLateEqualsCanonicalOrder(t *testing.T) {
 	}
 	if rewound == 0 || replayed == 0 {
 		t.Fatalf("rewound %d, replayed %d: both paths must be exercised", rewound, replayed)
+	}
+}
+
+// TestApplyLateReportsChangedFates: a commitment refused because the need
+// was covered counts once a forgiveness sent before it arrives late, and
+// ApplyLate says so; an op that counted and no longer does is reported too.
+func TestApplyLateReportsChangedFates(t *testing.T) {
+	const owner, d, e ledger.UserID = "@owner:t", "@d:t", "@e:t"
+	at := func(m int) time.Time { return time.Date(2026, 5, 1, 10, m, 0, 0, time.UTC) }
+	b := ledger.NewBook()
+	red := ledger.Op{Kind: ledger.OpStatus, Event: "$red", Actor: owner, At: at(0), Status: ledger.StatusRed, Amount: mEUR(100), Days: 3}
+	dCommit := ledger.Op{Kind: ledger.OpCommit, Event: "$d", Actor: d, At: at(1), Need: "$red", Amount: mEUR(100)}
+	eCommit := ledger.Op{Kind: ledger.OpCommit, Event: "$e", Actor: e, At: at(4), Need: "$red", Default: mEUR(100)}
+	for _, op := range []ledger.Op{red, dCommit} {
+		if _, err := b.Apply(op); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := b.Apply(eCommit); key(err) != "need.covered" {
+		t.Fatalf("e's commitment: %v, want need.covered", err)
+	}
+	forgive := ledger.Op{Kind: ledger.OpForgive, Event: "$forgive", Actor: owner, At: at(3), Giver: d}
+	if !b.CanRewind(forgive) {
+		t.Fatal("the journal must reach back to the forgiveness")
+	}
+	out, err := b.ApplyLate(forgive)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Reapplied) != 1 || out.Reapplied[0].Op.Event != "$e" || out.Reapplied[0].Outcome == nil ||
+		out.Reapplied[0].Outcome.Promise.State != ledger.PromiseCommitment {
+		t.Fatalf("reapplied = %+v, want e's commitment counting now", out.Reapplied)
+	}
+
+	// The reverse: a withdrawal that counted is refused once a commitment
+	// sent before it arrives late and makes the promise binding.
+	b = ledger.NewBook()
+	orange := ledger.Op{Kind: ledger.OpStatus, Event: "$orange", Actor: owner, At: at(0), Status: ledger.StatusOrange, Amount: mEUR(100)}
+	intend := ledger.Op{Kind: ledger.OpIntend, Event: "$intend", Actor: e, At: at(1), Need: "$orange", Amount: mEUR(30)}
+	withdraw := ledger.Op{Kind: ledger.OpWithdraw, Event: "$withdraw", Actor: e, At: at(5), Need: "$orange"}
+	for _, op := range []ledger.Op{orange, intend, withdraw} {
+		if _, err := b.Apply(op); err != nil {
+			t.Fatal(err)
+		}
+	}
+	commit := ledger.Op{Kind: ledger.OpCommit, Event: "$commit", Actor: e, At: at(3), Need: "$orange"}
+	out, err = b.ApplyLate(commit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Reapplied) != 1 || out.Reapplied[0].Op.Event != "$withdraw" || key(out.Reapplied[0].Err) != "promise.irrevocable" {
+		t.Fatalf("reapplied = %+v, want the withdrawal refused now", out.Reapplied)
 	}
 }
