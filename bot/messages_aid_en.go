@@ -57,6 +57,7 @@ var aidEN = map[string]string{
 	"notify.status_red":      "🔴 %[1]v needs emergency help: %[2]v. Their card is in their circles.",
 	"notify.closed_thanks":   "✅ The emergency collection for %[1]v reached %[2]v and is closed. Thank you for your help!",
 	"notify.closed_released": "✅ The emergency collection for %[1]v is complete, so your commitment of %[2]v is released: you owe nothing.",
+	"ratelimit_reaction":     "%[2]v, you are reacting faster than I take actions (at most %[1]v a minute), so I did not count your last reactions: remove them and react again in a minute.",
 	"notify.late_counts":     "An event sent before yours reached me late. In the order events were sent, your `%[1]v` counts after all, although I had refused it.",
 	"notify.late_undone":     "An event sent before yours reached me late. In the order events were sent, your `%[1]v` no longer counts: %[2]v",
 	"notify.left_released":   "%[1]v left Exodus; what you promised toward their needs is cancelled: you owe nothing.",

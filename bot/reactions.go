@@ -48,9 +48,18 @@ func (b *Bot) handleReaction(ctx context.Context, evt *event.Event) error {
 	if err != nil {
 		return nil // not a card of ours
 	}
-	if ok, _ := b.limiter.allow(evt.Sender, b.ledger.Now()); !ok {
+	if ok, warn := b.limiter.allow(evt.Sender, b.ledger.Now()); !ok {
+		// Reactions share the command budget. The first one over it is
+		// answered (the ❤️ stays visible but does not count: the member
+		// must know), the rest of a flood is not.
 		zerolog.Ctx(ctx).Info().Str("sender", evt.Sender.String()).Msg("Ignored a reaction over the rate limit")
-		return nil // reactions share the command budget; no answer to a flood
+		if warn {
+			onCard := *evt
+			onCard.ID = rel.EventID
+			lang := b.ledger.LangOf(ctx, ledger.UserID(evt.Sender))
+			b.send(ctx, evt.RoomID, replyTo(b.notice(lang, "ratelimit_reaction", b.cfg.CommandsPerMinute, evt.Sender), &onCard))
+		}
+		return nil
 	}
 	// Answers reply to the card, not to the reaction.
 	onCard := *evt
