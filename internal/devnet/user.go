@@ -316,8 +316,9 @@ func (u *User) Messages(ctx context.Context, roomID id.RoomID) ([]*event.Event, 
 	return append([]*event.Event(nil), log.events...), nil
 }
 
-// refresh pages backwards from the newest event until it reaches one already
-// known (or the start of the room) and appends the new events in order.
+// refresh pages backwards from the newest event until a page holds one
+// already known (or the start of the room) and appends the new events in
+// order.
 // Backward pagination from "now" is used because it is the path Dendrite's
 // /messages handles most reliably (its forward tokens reset to t0_0 at the
 // end). Caller holds u.mu.
@@ -337,8 +338,11 @@ func (u *User) refresh(ctx context.Context, roomID id.RoomID) (*roomLog, error) 
 		done := len(resp.Chunk) == 0 || resp.End == "" || resp.End == from
 		for _, evt := range resp.Chunk {
 			if _, known := log.index[evt.ID]; known {
+				// The rest of this page is older, except events at the same
+				// depth (sent concurrently, e.g. a message and a join): they
+				// may come after a known one, so the page is read to its end.
 				done = true
-				break
+				continue
 			}
 			if evt.RoomID == "" {
 				evt.RoomID = roomID
