@@ -16,7 +16,16 @@ const (
 	OpGot      OpKind = "got"      // Need, Giver (optional)
 	OpForgive  OpKind = "forgive"  // Giver
 	OpLeave    OpKind = "leave"    //
+
+	// Ops of the clock (Actor is ClockActor), keyed by synthetic event IDs
+	// so that each happens once.
+	OpRollover OpKind = "rollover" // Month: the month that begins at At
+	OpDeadline OpKind = "deadline" // Need: a red collection whose days end at At
 )
+
+// ClockActor is the actor of the clock's ops (month rollover, deadlines):
+// no Matrix user can have this ID.
+const ClockActor UserID = "exodus:clock"
 
 // Op is one change of the mutual-aid ledger, as recorded: the ledger is the
 // result of applying every recorded op in canonical order (see Before), so
@@ -37,6 +46,7 @@ type Op struct {
 	Giver    UserID  `json:"giver,omitempty"`
 	Reaction EventID `json:"reaction,omitempty"`
 	Target   EventID `json:"target,omitempty"`
+	Month    string  `json:"month,omitempty"`
 }
 
 // Before reports whether op o comes before p in canonical order: by the

@@ -36,6 +36,7 @@ const (
 	NeedOpen     NeedState = "open"
 	NeedClosed   NeedState = "closed"   // a red collection that reached its target
 	NeedArchived NeedState = "archived" // the member changed status
+	NeedExpired  NeedState = "expired"  // a red collection whose days passed
 )
 
 // Need is an open request for help of one member, in one currency.
@@ -69,6 +70,8 @@ const (
 	// PromiseSetAside is an intention toward an orange need while its owner
 	// is red; it comes back when the member returns to orange.
 	PromiseSetAside PromiseState = "set_aside"
+	// PromiseExpired is an intention the month ended on.
+	PromiseExpired PromiseState = "expired"
 )
 
 // Live reports whether the promise still counts toward its need.
@@ -108,8 +111,15 @@ type Promise struct {
 	CreatedAt time.Time
 	UpdatedAt time.Time
 	UpdatedBy EventID
-	// Overdue is set when the promise's deadline passed while still open.
+	// Overdue is set when the promise's deadline passed while still open:
+	// its month ended, or its red collection's days passed.
 	Overdue bool
+	// Period is the month the promise belongs to ("2026-11"; "" before the
+	// first month ended): an orange need counts its current month's only.
+	Period string
+	// Renewed is set on an intention the monthly rollover made from the
+	// giver's commitment of the month before.
+	Renewed bool
 }
 
 // MemberStatus is a member's traffic light and what red remembers.

@@ -26,6 +26,8 @@ type Book struct {
 	// byReaction maps a reaction event to the promise it set last.
 	byReaction map[EventID]PromiseID
 
+	period string // the month of the last rollover
+
 	// journal holds what the most recent ops changed, oldest first, so a
 	// late op can be applied in its place (book_journal.go); cur is the
 	// entry of the op being applied.
@@ -99,6 +101,9 @@ type Outcome struct {
 	NoChange bool
 	// Reapplied are the later ops whose fate this (late) op changed.
 	Reapplied []Reapplied
+	// Renewed are the intentions a month's rollover made from last month's
+	// commitments toward orange needs.
+	Renewed []*Promise
 }
 
 // Apply applies op to the book. A refused op returns an *Error and leaves
@@ -125,6 +130,10 @@ func (b *Book) Apply(op Op) (*Outcome, error) {
 		err = b.applyForgive(op, out)
 	case OpLeave:
 		err = b.applyLeave(op, out)
+	case OpRollover:
+		err = b.applyRollover(op, out)
+	case OpDeadline:
+		err = b.applyDeadline(op, out)
 	default:
 		err = Errorf(EInvalid, "op.unknown", string(op.Kind))
 	}
@@ -349,7 +358,11 @@ func (b *Book) promisesOf(n NeedID) []*Promise {
 // fulfilled (an intention, set aside or not, or a commitment, sent or not).
 // A giver has at most one; once it is fulfilled they may promise again.
 func (b *Book) pendingPromise(n NeedID, giver UserID) *Promise {
+	need := b.needs[n]
 	for _, p := range b.promisesOf(n) {
+		if need != nil && !b.counts(p, need) {
+			continue // another month's promise toward monthly support
+		}
 		if p.Giver == giver && p.State != PromiseFulfilled && (p.State.Live() || p.State == PromiseSetAside) {
 			return p
 		}
@@ -364,8 +377,9 @@ func (b *Book) livePromise(n NeedID, giver UserID) *Promise {
 		return p
 	}
 	var last *Promise
+	need := b.needs[n]
 	for _, p := range b.promisesOf(n) {
-		if p.Giver == giver && p.State == PromiseFulfilled {
+		if p.Giver == giver && p.State == PromiseFulfilled && (need == nil || b.counts(p, need)) {
 			last = p
 		}
 	}
@@ -441,6 +455,11 @@ func (b *Book) Changed() Changes {
 	slices.Sort(c.GoneStatuses)
 	b.resetDirty()
 	return c
+}
+
+// sortNeeds sorts needs by ID.
+func sortNeeds(ns []*Need) {
+	sort.Slice(ns, func(i, j int) bool { return ns[i].ID < ns[j].ID })
 }
 
 func copyNeed(n *Need) *Need                   { c := *n; return &c }

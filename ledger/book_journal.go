@@ -8,14 +8,15 @@ const DefaultJournalOps = 20_000
 // need, promise and status before the op (nil: it did not exist), the index
 // entries it appended, and the reaction index entries it overwrote.
 type undo struct {
-	op        Op
-	refused   bool // whether the book refused the op
-	prevLast  Op
-	needs     map[NeedID]*Need
-	promises  map[PromiseID]*Promise
-	statuses  map[UserID]*MemberStatus
-	appends   []indexAppend
-	reactions map[EventID]reactionBefore
+	op         Op
+	refused    bool // whether the book refused the op
+	prevLast   Op
+	prevPeriod string
+	needs      map[NeedID]*Need
+	promises   map[PromiseID]*Promise
+	statuses   map[UserID]*MemberStatus
+	appends    []indexAppend
+	reactions  map[EventID]reactionBefore
 }
 
 // indexAppend is one ID appended to an index slice.
@@ -45,7 +46,7 @@ func (b *Book) begin(op Op) {
 		b.cur = nil
 		return
 	}
-	b.cur = &undo{op: op, prevLast: b.last}
+	b.cur = &undo{op: op, prevLast: b.last, prevPeriod: b.period}
 }
 
 // commit files the entry of the op just applied, dropping the oldest past
@@ -256,7 +257,12 @@ func (b *Book) rollback(u *undo) {
 			delete(b.byReaction, evt)
 		}
 	}
-	b.last = u.prevLast
+	b.last, b.period = u.prevLast, u.prevPeriod
+}
+
+// setPeriod moves the book to another month (taken back with the op).
+func (b *Book) setPeriod(month string) {
+	b.period = month
 }
 
 // trimLast drops the last element of an index slice (nil when empty).

@@ -21,6 +21,9 @@ func (b *Book) TotalsOf(n NeedID) Totals {
 	c := need.Target.Currency
 	t := Totals{Target: need.Target, Intended: Amount{0, c}, Committed: Amount{0, c}, Confirmed: Amount{0, c}}
 	for _, p := range b.promisesOf(n) {
+		if !b.counts(p, need) {
+			continue
+		}
 		switch {
 		case p.State == PromiseIntention:
 			t.Intended.Minor += p.Amount.Minor
@@ -178,9 +181,15 @@ func (b *Book) applySent(op Op, out *Outcome) error {
 	return nil
 }
 
-// givenPromise returns the giver's promise toward a need that still
-// matters: live, or set aside.
+// givenPromise returns the promise a giver's `sent` means: their oldest
+// commitment toward the need not yet sent, of any month (an overdue one
+// first); else their current promise, for the answer.
 func (b *Book) givenPromise(n NeedID, giver UserID) *Promise {
+	for _, p := range b.promisesOf(n) {
+		if p.Giver == giver && p.State == PromiseCommitment {
+			return p
+		}
+	}
 	return b.livePromise(n, giver)
 }
 
@@ -240,22 +249,7 @@ func (b *Book) closeIfConfirmed(n *Need, op Op, out *Outcome) {
 		return
 	}
 	b.endNeed(n, NeedClosed, op, out)
-	st := b.StatusOf(n.Owner)
-	prev := st.Previous
-	if prev == "" || prev == StatusRed {
-		prev = StatusGreen
-	}
-	st.Status, st.Previous, st.Need, st.ChangedAt = prev, "", "", op.At
-	if prev == StatusOrange {
-		for _, id := range b.byOwner[n.Owner] {
-			if o := b.needs[id]; o.State == NeedSuspended {
-				b.resumeNeed(o, op, out)
-				st.Need = o.ID
-			}
-		}
-	}
-	b.putStatus(st)
-	out.Status = copyStatus(&st)
+	out.Status = b.returnFromRed(n.Owner, op, out)
 }
 
 // applyForgive releases every open commitment of op.Giver to the actor.
@@ -311,7 +305,7 @@ func (b *Book) applyLeave(op Op, out *Outcome) error {
 func (b *Book) newPromise(op Op, n *Need, a Amount, st PromiseState, out *Outcome) {
 	p := &Promise{
 		ID: PromiseID(op.Event), Need: n.ID, Giver: op.Actor, Beneficiary: n.Owner,
-		Amount: a, State: st, Reaction: op.Reaction,
+		Amount: a, State: st, Reaction: op.Reaction, Period: b.period,
 		CreatedAt: op.At, UpdatedAt: op.At, UpdatedBy: op.Event,
 	}
 	b.addPromise(p)

@@ -29,6 +29,8 @@ type Config struct {
 	// RemindInterval is how long a member waits before reminding the same
 	// member again.
 	RemindInterval time.Duration
+	// Cycle says when months begin and when the monthly reminder goes out.
+	Cycle CycleConfig
 	// AidJournalOps is how many recent ops the mutual-aid book can take
 	// back to apply a late op in its place: 0 means DefaultJournalOps, a
 	// negative number none (every late op is a full replay).
@@ -59,6 +61,7 @@ func DefaultConfig() Config {
 		SOSWindow:     24 * time.Hour,
 
 		RemindInterval: 12 * time.Hour,
+		Cycle:          CycleConfig{Location: time.UTC, RemindDays: 3},
 	}
 }
 

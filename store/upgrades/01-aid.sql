@@ -36,6 +36,8 @@ CREATE TABLE promises (
 	state        TEXT    NOT NULL,
 	reaction     id_text NOT NULL,
 	overdue      BOOLEAN NOT NULL DEFAULT false,
+	period       TEXT    NOT NULL DEFAULT '', -- the month it belongs to
+	renewed      BOOLEAN NOT NULL DEFAULT false,
 	created_at   BIGINT  NOT NULL,
 	updated_at   BIGINT  NOT NULL,
 	updated_by   id_text NOT NULL
