@@ -123,6 +123,9 @@ var internalKeys = map[string]string{
 	"event.already_applied": "a replayed event is dropped silently, never answered",
 	"profile.not_found":     "a member without a profile gets an empty one",
 	"card.not_found":        "a reaction to a message that is no card is ignored",
+	"op.clock_only":         "only the scheduler makes clock ops; its refusals are logged",
+	"cycle.month_done":      "a month rolled over already: the scheduler logs it",
+	"cycle.deadline_moot":   "a deadline moved or the collection ended: the scheduler logs it",
 }
 
 // ledgerErrorRe and ledgerKeyRe find the message keys of the errors a

@@ -97,6 +97,10 @@ var aidEN = map[string]string{
 	"mute.done":               "Muted: `%[1]v` notifications.",
 	"unmute.done":             "You will get `%[1]v` notifications again.",
 
+	"kassa.claim_not_positive":   "A claim must be more than zero.",
+	"kassa.duplicate_pledge":     "A member declared two maxima for the kassa; only one counts.",
+	"kassa.bad_commitment":       "That share is not in the claim's currency, or below zero.",
+	"kassa.overcommitted":        "The shares committed already exceed the claim.",
 	"status.unchanged":           "Your status is already orange with %[1]v a month.",
 	"event.future":               "Your homeserver's clock is ahead of mine, so I cannot place this in time; nothing was changed. Please tell your homeserver's administrator.",
 	"status.already_green":       "Your status is already green.",

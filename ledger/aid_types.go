@@ -147,12 +147,15 @@ const (
 	NoticeForgiven   NoticeKind = "forgiven"   // I was released from a commitment
 	NoticeReminder   NoticeKind = "reminder"   // someone reminds me to act
 	NoticeClosed     NoticeKind = "closed"     // a collection I helped closed
+	NoticeRenewal    NoticeKind = "renewal"    // my monthly support was renewed as an intention
+	NoticeDigest     NoticeKind = "digest"     // the monthly reminder of what I still owe
 )
 
 // NoticeKinds lists every notification kind, in the order help shows them.
 var NoticeKinds = []NoticeKind{
 	NoticeStatus, NoticeIntention, NoticeConversion, NoticeCommitment,
 	NoticeSent, NoticeReceived, NoticeForgiven, NoticeReminder, NoticeClosed,
+	NoticeRenewal, NoticeDigest,
 }
 
 // ParseNoticeKind reads a notification kind as a member would type it, in
@@ -182,6 +185,8 @@ var noticeWordsRU = map[string]NoticeKind{
 	"напоминания":   NoticeReminder,
 	"напоминание":   NoticeReminder,
 	"закрыто":       NoticeClosed,
+	"продление":     NoticeRenewal,
+	"сводка":        NoticeDigest,
 }
 
 // Requisite is a member's payment details; one of them is the default.
