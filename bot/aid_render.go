@@ -66,6 +66,8 @@ func needCardText(l ledger.Lang, v *ledger.NeedView, pledge ledger.Amount, prefi
 		sb.WriteString(text(l, "card.closed"))
 	case n.State == ledger.NeedArchived:
 		sb.WriteString(text(l, "card.archived"))
+	case n.State == ledger.NeedExpired:
+		sb.WriteString(text(l, "card.expired"))
 	case n.State == ledger.NeedSuspended:
 		sb.WriteString(text(l, "card.suspended", n.Owner))
 	case n.Kind == ledger.NeedRed:

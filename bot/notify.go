@@ -47,6 +47,8 @@ func (b *Bot) after(ctx context.Context, out *ledger.Outcome) {
 		}
 	case ledger.OpLeave:
 		b.tellLeave(ctx, op.Actor, out.Affected)
+	case ledger.OpRollover, ledger.OpDeadline:
+		b.afterClock(ctx, out)
 	}
 	for _, n := range out.Closed {
 		if n.State == ledger.NeedClosed {

@@ -37,6 +37,11 @@ type Config struct {
 		// need cards for what the homeserver did not push (redactions).
 		ReconcileInterval string `yaml:"reconcile_interval"`
 	} `yaml:"bot"`
+	Cycle struct {
+		TimeZone     string `yaml:"time_zone"`
+		RemindDays   *int   `yaml:"remind_days"`
+		TickInterval string `yaml:"tick_interval"`
+	} `yaml:"cycle"`
 	Ledger struct {
 		DefaultPledge string `yaml:"default_pledge"`
 		DefaultLang   string `yaml:"default_lang"`
@@ -61,6 +66,7 @@ type Config struct {
 	rules     ledger.Config
 	otherBots []*regexp.Regexp
 	reconcile time.Duration
+	tick      time.Duration
 }
 
 // LoadConfig reads and validates a configuration file.
@@ -87,7 +93,8 @@ func keyError(key, expected string, got any) error {
 // Validate checks every value and fills in the parsed ones; the first
 // problem found is returned, naming its key.
 func (c *Config) Validate() error {
-	checks := []func() error{c.validateHomeserver, c.validateAppService, c.validateBot, c.validateLedger, c.validateDatabase, c.validateLogging}
+	checks := []func() error{c.validateHomeserver, c.validateAppService, c.validateBot, c.validateLedger,
+		c.validateCycle, c.validateDatabase, c.validateLogging}
 	for _, check := range checks {
 		if err := check(); err != nil {
 			return err
@@ -193,6 +200,36 @@ func (c *Config) validateLedger() error {
 	}
 	rules.SOSLimit = l.SOSLimit
 	c.rules = rules
+	return nil
+}
+
+// validateCycle reads the monthly cycle's settings; the section was added
+// after the first release, so every key has a default.
+func (c *Config) validateCycle() error {
+	cy := &c.Cycle
+	if cy.TimeZone == "" {
+		cy.TimeZone = "UTC"
+	}
+	loc, err := time.LoadLocation(cy.TimeZone)
+	if err != nil {
+		return keyError("cycle.time_zone", "an IANA time zone, such as Europe/Berlin or UTC", cy.TimeZone)
+	}
+	days := 3
+	if cy.RemindDays != nil {
+		days = *cy.RemindDays
+	}
+	if days < 0 || days > 27 {
+		return keyError("cycle.remind_days", "a number of days from 0 to 27", days)
+	}
+	if cy.TickInterval == "" {
+		cy.TickInterval = "1m"
+	}
+	tick, err := time.ParseDuration(cy.TickInterval)
+	if err != nil || tick < 100*time.Millisecond || tick > time.Hour {
+		return keyError("cycle.tick_interval", "a duration from 100ms to 1h, such as 1m", cy.TickInterval)
+	}
+	c.rules.Cycle = ledger.CycleConfig{Location: loc, RemindDays: days}
+	c.tick = tick
 	return nil
 }
 

@@ -9,6 +9,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	// Time zone data for cycle.time_zone on machines without it.
+	_ "time/tzdata"
 )
 
 func main() {

@@ -68,19 +68,19 @@ func run(ctx context.Context, cfg *Config) error {
 	b := bot.New(bot.Config{UserID: intent.UserID, Prefix: cfg.Bot.Prefix, BotUsers: botUsers,
 		CommandsPerMinute: cfg.Bot.CommandsPerMinute}, intent, svc)
 	intake := bot.NewIntake(st, cfg.AppService.HSToken, b, stateStore, ledger.SystemClock{})
-	return serve(ctx, cfg, as, intake)
+	return serve(ctx, cfg, as, intake, b)
 }
 
 // serve listens for the homeserver, registers the bot user, and feeds the
 // recorded events to the bot until ctx ends.
-func serve(ctx context.Context, cfg *Config, as *appservice.AppService, intake *bot.Intake) error {
+func serve(ctx context.Context, cfg *Config, as *appservice.AppService, intake *bot.Intake, b *bot.Bot) error {
 	log := zerolog.Ctx(ctx)
 	mux := http.NewServeMux()
 	intake.Register(mux)
 	mux.Handle("/", as.Router)
 	addr := net.JoinHostPort(cfg.AppService.Hostname, strconv.Itoa(int(cfg.AppService.Port)))
 	srv := &http.Server{Addr: addr, Handler: withLogger(mux, *log), ReadHeaderTimeout: 10 * time.Second}
-	errs := make(chan error, 3)
+	errs := make(chan error, 4)
 	go func() {
 		log.Info().Str("address", addr).Msg("Listening for the homeserver")
 		if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -93,6 +93,7 @@ func serve(ctx context.Context, cfg *Config, as *appservice.AppService, intake *
 	as.Ready = true
 	go func() { errs <- intake.Run(ctx) }()
 	go func() { errs <- intake.RunReconcile(ctx, cfg.reconcile) }()
+	go func() { errs <- b.RunScheduler(ctx, cfg.tick) }()
 	log.Info().Str("bot", as.BotMXID().String()).Msg("Exodus is running")
 	var err error
 	select {

@@ -1,0 +1,112 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/exodus-matrix/exodus/ledger"
+)
+
+// Tick does what the clock has made due: month rollovers and red deadlines
+// (ledger ops keyed to happen once, so a tick missed while the bot was down
+// happens when it is back, and never twice), then the monthly reminder to
+// each member who still owes something.
+func (b *Bot) Tick(ctx context.Context) error {
+	now := b.ledger.Now()
+	ops, err := b.ledger.DueClockOps(ctx, now)
+	if err != nil {
+		return fmt.Errorf("failed to list clock ops: %w", err)
+	}
+	log := zerolog.Ctx(ctx)
+	for _, op := range ops {
+		out, err := b.apply(ctx, op)
+		switch {
+		case ledger.IsDuplicate(err):
+			continue
+		case ledger.ErrorCode(err) == ledger.EInternal || (err != nil && ledger.AsError(err) == nil):
+			return fmt.Errorf("failed to apply %s: %w", op.Event, err)
+		case err != nil:
+			log.Info().Err(err).Str("op", string(op.Event)).Msg("The clock's op changed nothing")
+			continue
+		}
+		log.Info().Str("op", string(op.Event)).Msg("Applied a clock op")
+		b.after(ctx, out)
+	}
+	digests, err := b.ledger.MonthlyDigests(ctx, now)
+	if err != nil {
+		return fmt.Errorf("failed to make the monthly digests: %w", err)
+	}
+	for _, d := range digests {
+		b.sendDigest(ctx, d)
+	}
+	return nil
+}
+
+// RunScheduler ticks every interval until ctx ends.
+func (b *Bot) RunScheduler(ctx context.Context, every time.Duration) error {
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for {
+		if err := b.Tick(ctx); err != nil && ctx.Err() == nil {
+			zerolog.Ctx(ctx).Error().Err(err).Msg("Failed to run the scheduler")
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-tick.C:
+		}
+	}
+}
+
+// sendDigest tells a member, in one message, what they still owe this
+// month, unless they muted digests.
+func (b *Bot) sendDigest(ctx context.Context, d ledger.Digest) {
+	if !b.ledger.Wants(ctx, d.Member, ledger.NoticeDigest) {
+		return
+	}
+	l := b.ledger.LangOf(ctx, d.Member)
+	parts := []string{text(l, "digest.header")}
+	if len(d.Convert) > 0 {
+		parts = append(parts, text(l, "digest.convert", len(d.Convert), sums(d.Convert))+"\n"+promiseList(d.Convert, true))
+	}
+	if len(d.Fulfil) > 0 {
+		parts = append(parts, text(l, "digest.fulfil", len(d.Fulfil), sums(d.Fulfil))+"\n"+promiseList(d.Fulfil, true))
+	}
+	if len(d.Confirm) > 0 {
+		parts = append(parts, text(l, "digest.confirm", len(d.Confirm), sums(d.Confirm))+"\n"+promiseList(d.Confirm, false))
+	}
+	all := append(append(append([]*ledger.Promise(nil), d.Convert...), d.Fulfil...), d.Confirm...)
+	b.sendDirect(ctx, idOf(d.Member), message(strings.Join(parts, "\n\n"), "digest", map[string]any{"promises": promisesData(all)}))
+}
+
+// afterClock tells members what a clock op did: the givers whose monthly
+// support was renewed (each may withdraw by replying to the notice), and,
+// when a red collection's days passed, its owner and its givers who still
+// owe.
+func (b *Bot) afterClock(ctx context.Context, out *ledger.Outcome) {
+	for _, p := range out.Renewed {
+		if !b.ledger.Wants(ctx, p.Giver, ledger.NoticeRenewal) {
+			continue
+		}
+		l := b.ledger.LangOf(ctx, p.Giver)
+		b.sendCard(ctx, p.Giver, ledger.CardNotice, p,
+			message(text(l, "notify.renewed", p.Beneficiary, p.Amount), "renewal", promiseData(p)))
+	}
+	if out.Op.Kind != ledger.OpDeadline || out.Need == nil {
+		return
+	}
+	n := out.Need
+	v, err := b.ledger.Need(ctx, n.ID)
+	if err != nil {
+		return
+	}
+	b.tell(ctx, n.Owner, ledger.NoticeClosed, "notify.deadline_owner", v.Totals.Confirmed, n.Target)
+	for _, p := range out.Affected {
+		b.tell(ctx, p.Giver, ledger.NoticeClosed, "notify.deadline_giver", n.Owner, p.Amount)
+	}
+	b.tellNetwork(ctx, n.Owner, out.Status)
+}
