@@ -17,6 +17,9 @@ const (
 	OpForgive  OpKind = "forgive"  // Giver
 	OpLeave    OpKind = "leave"    //
 
+	OpInitiative OpKind = "initiative" // Text (title), Amount (price), Until, Circle
+	OpDone       OpKind = "done"       // Need, Text (the report)
+
 	// Ops of the clock (Actor is ClockActor), keyed by synthetic event IDs
 	// so that each happens once.
 	OpRollover OpKind = "rollover" // Month: the month that begins at At
@@ -47,6 +50,10 @@ type Op struct {
 	Reaction EventID `json:"reaction,omitempty"`
 	Target   EventID `json:"target,omitempty"`
 	Month    string  `json:"month,omitempty"`
+
+	Text   string    `json:"text,omitempty"`
+	Until  time.Time `json:"until,omitempty"`
+	Circle CircleID  `json:"circle,omitempty"`
 }
 
 // Before reports whether op o comes before p in canonical order: by the

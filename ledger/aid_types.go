@@ -26,6 +26,9 @@ type NeedKind string
 const (
 	NeedOrange NeedKind = "orange" // regular monthly support
 	NeedRed    NeedKind = "red"    // an emergency collection
+	// NeedInitiative is a project with a price and a deadline, funded by
+	// voting with intentions.
+	NeedInitiative NeedKind = "initiative"
 )
 
 // NeedState is where a need stands.
@@ -36,7 +39,8 @@ const (
 	NeedOpen     NeedState = "open"
 	NeedClosed   NeedState = "closed"   // a red collection that reached its target
 	NeedArchived NeedState = "archived" // the member changed status
-	NeedExpired  NeedState = "expired"  // a red collection whose days passed
+	NeedExpired  NeedState = "expired"  // a red collection or initiative whose days passed
+	NeedDone     NeedState = "done"     // an initiative its initiator marked done
 )
 
 // Need is an open request for help of one member, in one currency.
@@ -50,6 +54,14 @@ type Need struct {
 	OpenedAt time.Time
 	ClosedAt time.Time
 	ClosedBy EventID
+	// Initiatives only: what it is, the circle it was posted in, the
+	// initiator's report when done, and when the intentions and then the
+	// commitments first reached the price.
+	Title     string
+	Circle    CircleID
+	Report    string
+	ReachedAt time.Time
+	FundedAt  time.Time
 }
 
 // PromiseState is where a promise stands in its lifecycle.

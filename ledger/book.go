@@ -104,6 +104,10 @@ type Outcome struct {
 	// Renewed are the intentions a month's rollover made from last month's
 	// commitments toward orange needs.
 	Renewed []*Promise
+	// Reached is set when an initiative's intentions and commitments first
+	// reached its price (backers are asked to commit); Funded when its
+	// commitments did.
+	Reached, Funded bool
 }
 
 // Apply applies op to the book. A refused op returns an *Error and leaves
@@ -130,6 +134,10 @@ func (b *Book) Apply(op Op) (*Outcome, error) {
 		err = b.applyForgive(op, out)
 	case OpLeave:
 		err = b.applyLeave(op, out)
+	case OpInitiative:
+		err = b.applyInitiative(op, out)
+	case OpDone:
+		err = b.applyDone(op, out)
 	case OpRollover:
 		err = b.applyRollover(op, out)
 	case OpDeadline:

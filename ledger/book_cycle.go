@@ -25,7 +25,9 @@ func (b *Book) applyRollover(op Op, out *Outcome) error {
 	}
 	ids := make([]PromiseID, 0, len(b.promises))
 	for _, n := range b.sortedNeeds() {
-		ids = append(ids, b.byNeed[n.ID]...)
+		if n.Kind != NeedInitiative { // an initiative lives by its own deadline
+			ids = append(ids, b.byNeed[n.ID]...)
+		}
 	}
 	for _, id := range ids {
 		p := b.promises[id]
@@ -85,7 +87,14 @@ func (b *Book) applyDeadline(op Op, out *Outcome) error {
 		return Errorf(EForbidden, "op.clock_only")
 	}
 	n, ok := b.needs[op.Need]
-	if !ok || n.Kind != NeedRed || n.State != NeedOpen || !n.Deadline.Equal(op.At) {
+	if !ok || n.State != NeedOpen || !n.Deadline.Equal(op.At) {
+		return Errorf(EConflict, "cycle.deadline_moot")
+	}
+	switch n.Kind {
+	case NeedInitiative:
+		return b.expireInitiative(n, op, out)
+	case NeedRed:
+	default:
 		return Errorf(EConflict, "cycle.deadline_moot")
 	}
 	b.endNeed(n, NeedExpired, op, out)
@@ -137,7 +146,8 @@ func (b *Book) sortedNeeds() []*Need {
 func (b *Book) DueDeadlines(now time.Time) []*Need {
 	var due []*Need
 	for _, n := range b.needs {
-		if n.Kind == NeedRed && n.State == NeedOpen && !n.Deadline.After(now) {
+		unfunded := n.Kind == NeedInitiative && n.FundedAt.IsZero()
+		if (n.Kind == NeedRed || unfunded) && n.State == NeedOpen && !n.Deadline.After(now) {
 			due = append(due, copyNeed(n))
 		}
 	}

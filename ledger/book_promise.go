@@ -114,9 +114,10 @@ func (b *Book) applyIntend(op Op, out *Outcome) error {
 	}
 	if p == nil {
 		b.newPromise(op, n, a, PromiseIntention, out)
-		return nil
+	} else {
+		b.changePromise(p, op, a, PromiseIntention, out)
 	}
-	b.changePromise(p, op, a, PromiseIntention, out)
+	b.reachInitiative(n, op, out)
 	return nil
 }
 
@@ -156,9 +157,10 @@ func (b *Book) applyCommit(op Op, out *Outcome) error {
 	out.Need = copyNeed(n)
 	if p == nil {
 		b.newPromise(op, n, a, PromiseCommitment, out)
-		return nil
+	} else {
+		b.changePromise(p, op, a, PromiseCommitment, out)
 	}
-	b.changePromise(p, op, a, PromiseCommitment, out)
+	b.reachInitiative(n, op, out)
 	return nil
 }
 

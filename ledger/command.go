@@ -1,5 +1,7 @@
 package ledger
 
+import "time"
+
 // Verb is what a chat command asks for, whatever language its word was in.
 type Verb string
 
@@ -37,6 +39,9 @@ const (
 	VerbLeave      Verb = "leave"
 	VerbMute       Verb = "mute"
 	VerbUnmute     Verb = "unmute"
+
+	VerbInitiative Verb = "initiative"
+	VerbDone       Verb = "done"
 )
 
 // Bounds on what a member may type.
@@ -126,4 +131,9 @@ type Command struct {
 	Confirm bool
 	// mute/unmute [kind]: Notice ("" lists the kinds).
 	Notice NoticeKind
+	// initiative "<title>" <price> [currency] by <date>: Text (the title),
+	// Amount (the price) and ByDate (the calendar date, at midnight UTC;
+	// the initiative ends when that day ends in the cycle's time zone).
+	// done [report]: Text.
+	ByDate time.Time
 }

@@ -72,13 +72,17 @@ func (s *Store) SaveAid(ctx context.Context, needs []*ledger.Need, promises []*l
 func (s *Store) putNeed(ctx context.Context, n *ledger.Need) error {
 	_, err := s.db.Exec(ctx, `
 		INSERT INTO needs (need_id, kind, owner, target_minor, target_currency, deadline, state,
-			opened_at, closed_at, closed_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+			opened_at, closed_at, closed_by, title, circle_id, report, reached_at, funded_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
 		ON CONFLICT (need_id) DO UPDATE SET kind = excluded.kind, owner = excluded.owner,
 			target_minor = excluded.target_minor, target_currency = excluded.target_currency,
 			deadline = excluded.deadline, state = excluded.state, opened_at = excluded.opened_at,
-			closed_at = excluded.closed_at, closed_by = excluded.closed_by`,
+			closed_at = excluded.closed_at, closed_by = excluded.closed_by, title = excluded.title,
+			circle_id = excluded.circle_id, report = excluded.report, reached_at = excluded.reached_at,
+			funded_at = excluded.funded_at`,
 		string(n.ID), string(n.Kind), string(n.Owner), n.Target.Minor, string(n.Target.Currency),
-		toMS(n.Deadline), string(n.State), toMS(n.OpenedAt), toMS(n.ClosedAt), string(n.ClosedBy))
+		toMS(n.Deadline), string(n.State), toMS(n.OpenedAt), toMS(n.ClosedAt), string(n.ClosedBy),
+		n.Title, string(n.Circle), n.Report, toMS(n.ReachedAt), toMS(n.FundedAt))
 	if err != nil {
 		return fmt.Errorf("failed to save need: %w", err)
 	}

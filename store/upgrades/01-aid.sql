@@ -22,7 +22,13 @@ CREATE TABLE needs (
 	state           TEXT    NOT NULL,
 	opened_at       BIGINT  NOT NULL,
 	closed_at       BIGINT  NOT NULL,
-	closed_by       id_text NOT NULL
+	closed_by       id_text NOT NULL,
+	-- initiatives only
+	title           TEXT    NOT NULL DEFAULT '',
+	circle_id       id_text NOT NULL DEFAULT '',
+	report          TEXT    NOT NULL DEFAULT '',
+	reached_at      BIGINT  NOT NULL DEFAULT 0,
+	funded_at       BIGINT  NOT NULL DEFAULT 0
 );
 CREATE INDEX needs_owner_idx ON needs (owner);
 

@@ -1,0 +1,99 @@
+package ledger
+
+import (
+	"time"
+	"unicode/utf8"
+)
+
+// Bounds of an initiative.
+const (
+	MaxInitiativeTitleRunes  = 200
+	MaxInitiativeReportRunes = 1000
+	MaxInitiativeDays        = 366 // how far ahead its deadline may be
+)
+
+// applyInitiative opens an initiative: a project of the actor with a price
+// and a deadline, posted in one circle, funded by intentions.
+func (b *Book) applyInitiative(op Op, out *Outcome) error {
+	switch n := utf8.RuneCountInString(op.Text); {
+	case n == 0:
+		return Errorf(EInvalid, "cmd.usage", VerbInitiative)
+	case n > MaxInitiativeTitleRunes:
+		return Errorf(EInvalid, "cmd.text_too_long", MaxInitiativeTitleRunes)
+	}
+	if op.Amount.Minor <= 0 || op.Amount.Currency == "" {
+		return Errorf(EInvalid, "amount.zero")
+	}
+	if !op.Until.After(op.At) {
+		return Errorf(EInvalid, "initiative.past")
+	}
+	if op.Until.After(op.At.Add(MaxInitiativeDays * 24 * time.Hour)) {
+		return Errorf(EInvalid, "initiative.too_far", MaxInitiativeDays)
+	}
+	n := &Need{
+		ID: NeedID(op.Event), Kind: NeedInitiative, Owner: op.Actor, Target: op.Amount, Deadline: op.Until,
+		State: NeedOpen, OpenedAt: op.At, Title: op.Text, Circle: op.Circle,
+	}
+	b.addNeed(n)
+	out.Need = copyNeed(n)
+	return nil
+}
+
+// reachInitiative notes, once each, when an initiative's intentions and
+// commitments together first reach its price (backers are asked to
+// commit), and when its commitments do (it is funded).
+func (b *Book) reachInitiative(n *Need, op Op, out *Outcome) {
+	if n.Kind != NeedInitiative || n.State != NeedOpen {
+		return
+	}
+	t := b.TotalsOf(n.ID)
+	if n.ReachedAt.IsZero() && t.Intended.Minor+t.Committed.Minor >= n.Target.Minor {
+		b.touchNeed(n)
+		n.ReachedAt = op.At
+		out.Reached = true
+	}
+	if n.FundedAt.IsZero() && t.Committed.Minor >= n.Target.Minor {
+		b.touchNeed(n)
+		n.FundedAt = op.At
+		out.Funded = true
+	}
+	out.Need = copyNeed(n)
+}
+
+// applyDone closes an initiative as done, with the initiator's report:
+// intentions left are released, commitments stay owed.
+func (b *Book) applyDone(op Op, out *Outcome) error {
+	n, ok := b.needs[op.Need]
+	if !ok || n.Kind != NeedInitiative {
+		return Errorf(ENotFound, "initiative.not_found")
+	}
+	if n.Owner != op.Actor {
+		return Errorf(EForbidden, "initiative.not_initiator", n.Owner)
+	}
+	if n.State != NeedOpen {
+		return Errorf(EConflict, "need.closed", n.Owner)
+	}
+	if utf8.RuneCountInString(op.Text) > MaxInitiativeReportRunes {
+		return Errorf(EInvalid, "cmd.text_too_long", MaxInitiativeReportRunes)
+	}
+	b.endNeed(n, NeedDone, op, out)
+	n.Report = op.Text // touched by endNeed
+	out.Need = copyNeed(n)
+	return nil
+}
+
+// expireInitiative ends an initiative whose deadline passed before it was
+// funded: every promise toward it is released (all or nothing).
+func (b *Book) expireInitiative(n *Need, op Op, out *Outcome) error {
+	if !n.FundedAt.IsZero() {
+		return Errorf(EConflict, "cycle.deadline_moot")
+	}
+	b.endNeed(n, NeedExpired, op, out)
+	for _, p := range b.promisesOf(n.ID) {
+		if p.State.Open() {
+			b.setState(p, PromiseReleased, op, out)
+		}
+	}
+	out.Need = copyNeed(n)
+	return nil
+}
