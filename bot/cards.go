@@ -20,6 +20,11 @@ func (b *Bot) needCard(ctx context.Context, v *ledger.NeedView, c *ledger.Circle
 	if c != nil {
 		l, pledge = c.Lang, c.Pledge
 	}
+	if v.Need.Kind == ledger.NeedInitiative {
+		d := needData(v)
+		d["title"], d["backers"] = v.Need.Title, v.Totals.Givers
+		return message(initiativeCardText(l, v, b.ledger.Now(), b.cfg.Prefix), "initiative", d)
+	}
 	return message(needCardText(l, v, pledge, b.cfg.Prefix), "need", needData(v))
 }
 
@@ -58,6 +63,9 @@ func (b *Bot) showNeed(ctx context.Context, need ledger.NeedID) error {
 	circles, err := b.ledger.CirclesOf(ctx, v.Need.Owner)
 	if err != nil {
 		return err
+	}
+	if v.Need.Kind == ledger.NeedInitiative { // posted in its own circle only
+		circles = []ledger.CircleID{v.Need.Circle}
 	}
 	for _, cid := range circles {
 		if posted[cid] {

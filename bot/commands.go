@@ -60,6 +60,8 @@ func (b *Bot) commands() map[ledger.Verb]commandFunc {
 		ledger.VerbLeave:      b.cmdLeave,
 		ledger.VerbMute:       b.cmdMute,
 		ledger.VerbUnmute:     b.cmdMute,
+		ledger.VerbInitiative: b.cmdInitiative,
+		ledger.VerbDone:       b.cmdDone,
 	}
 }
 

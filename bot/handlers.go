@@ -17,12 +17,14 @@ type handlerFunc func(ctx context.Context, evt *event.Event) error
 // handlers is the one place where every Matrix event handler is registered.
 func (b *Bot) handlers() map[event.Type]handlerFunc {
 	return map[event.Type]handlerFunc{
-		event.StateMember:     b.handleMember,
-		event.EventMessage:    b.handleMessage,
-		event.EventReaction:   b.handleReaction,
-		event.EventRedaction:  b.handleRedaction,
-		event.EventEncrypted:  b.handleEncrypted,
-		event.StateEncryption: b.handleEncryptionState,
+		event.StateMember:    b.handleMember,
+		event.EventMessage:   b.handleMessage,
+		event.EventReaction:  b.handleReaction,
+		event.EventRedaction: b.handleRedaction,
+
+		event.EventUnstablePollResponse: b.handlePollResponse,
+		event.EventEncrypted:            b.handleEncrypted,
+		event.StateEncryption:           b.handleEncryptionState,
 	}
 }
 

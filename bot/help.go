@@ -40,6 +40,8 @@ var helpEN = map[ledger.Verb]helpEntry{
 	ledger.VerbAbout:      {"[text]", "tell about yourself (up to 180 characters); without text: your profile"},
 	ledger.VerbRequisites: {"[<text> | default <n> | remove <n>]", "your payment details, shown to those who commit to you: add, choose the default, remove"},
 	ledger.VerbLeave:      {"[confirm]", "leave Exodus: erase your data and cancel intentions to and from you"},
+	ledger.VerbInitiative: {"\"<title>\" <price> by <date>", "a project the circle funds by voting with intentions (❤️, an amount, or its poll)"},
+	ledger.VerbDone:       {"[report]", "(initiator) mark your initiative done, with a short report"},
 	ledger.VerbMute:       {"[kind]", "mute a kind of notifications; without a kind: the kinds"},
 	ledger.VerbUnmute:     {"<kind>", "get a kind of notifications again"},
 }
@@ -75,6 +77,8 @@ var helpRU = map[ledger.Verb]helpEntry{
 	ledger.VerbAbout:      {"[текст]", "рассказать о себе (до 180 символов); без текста — ваш профиль"},
 	ledger.VerbRequisites: {"[<текст> | по-умолчанию <номер> | удалить <номер>]", "ваши реквизиты, их видят те, кто берёт перед вами обязательство: добавить, выбрать реквизиты по умолчанию, удалить"},
 	ledger.VerbLeave:      {"[подтверждаю]", "выйти из Exodus: удалить ваши данные и отменить намерения — ваши и в вашу пользу"},
+	ledger.VerbInitiative: {"\"<название>\" <цена> до <дата>", "проект, который круг финансирует, голосуя намерениями (❤️, сумма или опрос)"},
+	ledger.VerbDone:       {"[отчёт]", "(автор) отметить инициативу выполненной, с коротким отчётом"},
 	ledger.VerbMute:       {"[вид]", "отключить вид уведомлений; без вида — список видов"},
 	ledger.VerbUnmute:     {"<вид>", "снова получать этот вид уведомлений"},
 }
@@ -95,6 +99,7 @@ var helpSections = []helpSection{
 		ledger.VerbStatus, ledger.VerbIntend, ledger.VerbWithdraw, ledger.VerbCommit, ledger.VerbSent,
 		ledger.VerbGot, ledger.VerbForgive, ledger.VerbRemind,
 	}},
+	{"Initiatives", "Инициативы", []ledger.Verb{ledger.VerbInitiative, ledger.VerbDone}},
 	{"Overviews (answered in our direct chat)", "Обзоры (отвечаю в личном чате)", []ledger.Verb{
 		ledger.VerbMy, ledger.VerbToMe, ledger.VerbPending, ledger.VerbArchive, ledger.VerbOverdue, ledger.VerbNetwork,
 	}},

@@ -21,11 +21,15 @@ func (b *Bot) after(ctx context.Context, out *ledger.Outcome) {
 	if out.NoChange {
 		return
 	}
+	b.afterInitiative(ctx, out)
 	op, p := out.Op, out.Promise
 	switch op.Kind {
 	case ledger.OpStatus:
 		b.tellNetwork(ctx, op.Actor, out.Status)
 	case ledger.OpIntend:
+		if out.Need != nil && out.Need.Kind == ledger.NeedInitiative {
+			break // backers hear of the initiative's milestones instead
+		}
 		b.tell(ctx, p.Beneficiary, ledger.NoticeIntention, "notify.intention", p.Giver, p.Amount)
 		for _, q := range b.coGivers(ctx, p) {
 			b.tell(ctx, q, ledger.NoticeIntention, "notify.cohelper", p.Giver, p.Amount, p.Beneficiary)

@@ -96,7 +96,7 @@ func (b *Bot) afterClock(ctx context.Context, out *ledger.Outcome) {
 		b.sendCard(ctx, p.Giver, ledger.CardNotice, p,
 			message(text(l, "notify.renewed", p.Beneficiary, p.Amount), "renewal", promiseData(p)))
 	}
-	if out.Op.Kind != ledger.OpDeadline || out.Need == nil {
+	if out.Op.Kind != ledger.OpDeadline || out.Need == nil || out.Need.Kind == ledger.NeedInitiative {
 		return
 	}
 	n := out.Need

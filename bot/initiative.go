@@ -1,0 +1,235 @@
+package bot
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/rs/zerolog"
+	"maunium.net/go/mautrix/event"
+	"maunium.net/go/mautrix/id"
+
+	"github.com/exodus-matrix/exodus/ledger"
+)
+
+// CardPoll is an initiative's native Matrix poll (MSC3381): an answer is an
+// intention of that amount.
+const CardPoll ledger.CardKind = "poll"
+
+// pollAnswerPrefix starts the ID of a poll answer; the rest is the amount
+// in minor units.
+const pollAnswerPrefix = "a"
+
+func (b *Bot) cmdInitiative(ctx context.Context, r *request) error {
+	if err := b.needCircle(r); err != nil {
+		return err
+	}
+	until := b.deadlineOf(r.cmd.ByDate)
+	op := b.op(ctx, r, ledger.OpInitiative)
+	op.Need, op.Text, op.Amount, op.Until, op.Circle = "", r.cmd.Text, r.cmd.Amount, until, r.circle.ID
+	out, err := b.apply(ctx, op)
+	if err != nil {
+		return err
+	}
+	b.replyText(ctx, r, "initiative.created", op.Text, op.Amount, until.Add(-time.Second).Format("2006-01-02"))
+	b.after(ctx, out)
+	if v, err := b.ledger.Need(ctx, out.Need.ID); err == nil {
+		b.postPoll(ctx, v, r.circle)
+	}
+	return nil
+}
+
+// deadlineOf is when an initiative "by <date>" ends: when that day ends in
+// the cycle's time zone. A date without a year is the next such date.
+func (b *Bot) deadlineOf(d time.Time) time.Time {
+	loc := b.ledger.Config().Cycle.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	now := b.ledger.Now().In(loc)
+	y := d.Year()
+	if y == 0 {
+		y = now.Year()
+		if time.Date(y, d.Month(), d.Day()+1, 0, 0, 0, 0, loc).Before(now) {
+			y++
+		}
+	}
+	return time.Date(y, d.Month(), d.Day()+1, 0, 0, 0, 0, loc)
+}
+
+func (b *Bot) cmdDone(ctx context.Context, r *request) error {
+	op := b.op(ctx, r, ledger.OpDone)
+	op.Text = r.cmd.Text
+	if op.Need == "" {
+		op.Need = b.onlyInitiativeOf(ctx, r.act.Actor)
+	}
+	if op.Need == "" {
+		return ledger.Errorf(ledger.EInvalid, "need.reply_to_card", ledger.VerbDone)
+	}
+	out, err := b.apply(ctx, op)
+	if err != nil {
+		return err
+	}
+	b.replyText(ctx, r, "initiative.done", out.Need.Title)
+	b.after(ctx, out)
+	return nil
+}
+
+// onlyInitiativeOf is the member's one open initiative, or "".
+func (b *Bot) onlyInitiativeOf(ctx context.Context, u ledger.UserID) ledger.NeedID {
+	var found []ledger.NeedID
+	_ = b.ledger.View(ctx, func(bk *ledger.Book) error {
+		for _, n := range bk.NeedsOf(u) {
+			if n.Kind == ledger.NeedInitiative && n.State == ledger.NeedOpen {
+				found = append(found, n.ID)
+			}
+		}
+		return nil
+	})
+	if len(found) != 1 {
+		return ""
+	}
+	return found[0]
+}
+
+// pollAmounts are the answers of an initiative's poll: a twentieth, a
+// tenth, a quarter and half of the price, in whole units, without repeats.
+func pollAmounts(price ledger.Amount) []ledger.Amount {
+	unit := int64(1)
+	for range price.Exponent() {
+		unit *= 10
+	}
+	var out []ledger.Amount
+	seen := map[int64]bool{}
+	for _, div := range []int64{20, 10, 4, 2} {
+		m := price.Minor / div / unit * unit
+		if m > 0 && !seen[m] {
+			seen[m] = true
+			out = append(out, ledger.Amount{Minor: m, Currency: price.Currency})
+		}
+	}
+	return out
+}
+
+// postPoll posts the initiative as a native poll whose answers are amounts,
+// so a client's poll interface votes with intentions.
+func (b *Bot) postPoll(ctx context.Context, v *ledger.NeedView, c *ledger.Circle) {
+	answers := []map[string]any{}
+	for _, a := range pollAmounts(v.Need.Target) {
+		answers = append(answers, map[string]any{"id": pollAnswerPrefix + strconv.FormatInt(a.Minor, 10), "org.matrix.msc1767.text": a.String()})
+	}
+	if len(answers) == 0 {
+		return
+	}
+	question := text(c.Lang, "initiative.poll", v.Need.Title, v.Need.Target)
+	content := map[string]any{
+		"org.matrix.msc3381.poll.start": map[string]any{
+			"kind": "org.matrix.msc3381.poll.disclosed", "max_selections": 1,
+			"question": map[string]any{"org.matrix.msc1767.text": question}, "answers": answers,
+		},
+		"org.matrix.msc1767.text": question,
+		Namespace:                 map[string]any{"type": "initiative_poll", "data": map[string]any{"need": v.Need.ID}},
+	}
+	resp, err := b.cli.SendMessageEvent(ctx, id.RoomID(c.ID), event.EventUnstablePollStart, content)
+	if err != nil {
+		zerolog.Ctx(ctx).Error().Err(err).Msg("Failed to post an initiative's poll")
+		return
+	}
+	card := ledger.Card{Event: ledger.EventID(resp.EventID), Room: ledger.RoomID(c.ID), Kind: CardPoll, Circle: c.ID, Need: v.Need.ID}
+	if err := b.ledger.AddCard(ctx, card); err != nil {
+		zerolog.Ctx(ctx).Error().Err(err).Msg("Failed to record an initiative's poll")
+	}
+}
+
+// handlePollResponse turns an answer to an initiative's poll into an
+// intention of that amount (a changed answer replaces it; no answer
+// withdraws it).
+func (b *Bot) handlePollResponse(ctx context.Context, evt *event.Event) error {
+	content, ok := evt.Content.Parsed.(*event.PollResponseEventContent)
+	if !ok {
+		return nil
+	}
+	card, err := b.ledger.CardByEvent(ctx, ledger.EventID(content.RelatesTo.EventID))
+	if err != nil || card.Kind != CardPoll {
+		return nil
+	}
+	onPoll := *evt
+	onPoll.ID = content.RelatesTo.EventID
+	r := &request{evt: &onPoll, act: action(evt), lang: b.ledger.LangOf(ctx, ledger.UserID(evt.Sender)), card: card}
+	op := b.op(ctx, r, ledger.OpWithdraw)
+	r.cmd.Verb = ledger.VerbWithdraw
+	if answers := content.Response.Answers; len(answers) > 0 {
+		minor, err := strconv.ParseInt(strings.TrimPrefix(answers[0], pollAnswerPrefix), 10, 64)
+		if err != nil || !strings.HasPrefix(answers[0], pollAnswerPrefix) {
+			return nil // not one of our answers
+		}
+		v, err := b.ledger.Need(ctx, card.Need)
+		if err != nil {
+			return nil
+		}
+		op.Kind, op.Amount, r.cmd.Verb = ledger.OpIntend, ledger.Amount{Minor: minor, Currency: v.Need.Target.Currency}, ledger.VerbIntend
+	}
+	out, err := b.apply(ctx, op)
+	if err != nil {
+		return b.refuseReaction(ctx, r, err)
+	}
+	b.after(ctx, out)
+	return nil
+}
+
+// initiativeCardText renders an initiative's card in Markdown.
+func initiativeCardText(l ledger.Lang, v *ledger.NeedView, now time.Time, prefix string) string {
+	n, t := v.Need, v.Totals
+	days := int(n.Deadline.Sub(now).Hours()/24 + 0.999)
+	var sb strings.Builder
+	sb.WriteString(text(l, "card.initiative", n.Title, n.Owner, n.Target, n.Deadline.Add(-time.Second).Format("2006-01-02"), max(days, 0)))
+	sb.WriteString("\n\n" + text(l, "card.figures", t.Target, t.Intended, t.Committed, t.Confirmed, t.Missing))
+	sb.WriteString("\n\n" + text(l, "card.votes", progressBar(t.Intended.Minor+t.Committed.Minor, t.Target.Minor), t.Givers))
+	sb.WriteString("\n\n" + text(l, "card.funding", progressBar(t.Committed.Minor, t.Target.Minor)))
+	if lines := promiseLines(v.Promises); lines != "" {
+		sb.WriteString("\n\n" + lines)
+	}
+	sb.WriteString("\n\n")
+	switch n.State {
+	case ledger.NeedDone:
+		sb.WriteString(text(l, "card.initiative_done", n.Report))
+	case ledger.NeedExpired:
+		sb.WriteString(text(l, "card.initiative_expired"))
+	default:
+		if !n.FundedAt.IsZero() {
+			sb.WriteString(text(l, "card.initiative_funded") + " ")
+		}
+		sb.WriteString(text(l, "card.initiative_howto", prefix))
+	}
+	return sb.String()
+}
+
+// afterInitiative tells the backers of an initiative what an op did to it:
+// reached by intentions (asking them to commit), funded, done, expired.
+func (b *Bot) afterInitiative(ctx context.Context, out *ledger.Outcome) {
+	n := out.Need
+	if n == nil || n.Kind != ledger.NeedInitiative {
+		return
+	}
+	v, err := b.ledger.Need(ctx, n.ID)
+	if err != nil {
+		return
+	}
+	for _, p := range v.Promises {
+		switch {
+		case out.Reached && !out.Funded && p.State == ledger.PromiseIntention:
+			l := b.ledger.LangOf(ctx, p.Giver)
+			b.sendCard(ctx, p.Giver, ledger.CardNotice, p, message(text(l, "notify.initiative_reached", n.Title, p.Amount), "conversion", promiseData(p)))
+		case out.Funded && p.State.Live():
+			b.tell(ctx, p.Giver, ledger.NoticeClosed, "notify.initiative_funded", n.Title)
+		case out.Op.Kind == ledger.OpDone && p.State.Binding():
+			b.tell(ctx, p.Giver, ledger.NoticeClosed, "notify.initiative_done", n.Title, n.Report)
+		case out.Op.Kind == ledger.OpDeadline && p.State == ledger.PromiseReleased && p.UpdatedBy == out.Op.Event:
+			b.tell(ctx, p.Giver, ledger.NoticeClosed, "notify.initiative_expired", n.Title, p.Amount)
+		}
+	}
+	if out.Funded {
+		b.tell(ctx, n.Owner, ledger.NoticeClosed, "notify.initiative_funded", n.Title)
+	}
+}
