@@ -25,14 +25,14 @@ func (b *Bot) cmdInitiative(ctx context.Context, r *request) error {
 	if err := b.needCircle(r); err != nil {
 		return err
 	}
-	until := b.deadlineOf(r.cmd.ByDate)
+	until := b.deadlineOf(r.cmd.ByDate, r.cmd.ByClock)
 	op := b.op(ctx, r, ledger.OpInitiative)
 	op.Need, op.Text, op.Amount, op.Until, op.Circle = "", r.cmd.Text, r.cmd.Amount, until, r.circle.ID
 	out, err := b.apply(ctx, op)
 	if err != nil {
 		return err
 	}
-	b.replyText(ctx, r, "initiative.created", op.Text, op.Amount, until.Add(-time.Second).Format("2006-01-02"))
+	b.replyText(ctx, r, "initiative.created", op.Text, op.Amount, until.Add(-time.Second).Format("2006-01-02 15:04"))
 	b.after(ctx, out)
 	if v, err := b.ledger.Need(ctx, out.Need.ID); err == nil {
 		b.postPoll(ctx, v, r.circle)
@@ -40,9 +40,10 @@ func (b *Bot) cmdInitiative(ctx context.Context, r *request) error {
 	return nil
 }
 
-// deadlineOf is when an initiative "by <date>" ends: when that day ends in
-// the cycle's time zone. A date without a year is the next such date.
-func (b *Bot) deadlineOf(d time.Time) time.Time {
+// deadlineOf is when an initiative "by <date> [HH:MM]" ends, in the cycle's
+// time zone: at that time, or when that day ends. A date without a year is
+// the next such date.
+func (b *Bot) deadlineOf(d time.Time, clock bool) time.Time {
 	loc := b.ledger.Config().Cycle.Location
 	if loc == nil {
 		loc = time.UTC
@@ -54,6 +55,9 @@ func (b *Bot) deadlineOf(d time.Time) time.Time {
 		if time.Date(y, d.Month(), d.Day()+1, 0, 0, 0, 0, loc).Before(now) {
 			y++
 		}
+	}
+	if clock {
+		return time.Date(y, d.Month(), d.Day(), d.Hour(), d.Minute(), 0, 0, loc)
 	}
 	return time.Date(y, d.Month(), d.Day()+1, 0, 0, 0, 0, loc)
 }

@@ -24,14 +24,16 @@ func (b *Book) applyInitiative(op Op, out *Outcome) error {
 	if op.Amount.Minor <= 0 || op.Amount.Currency == "" {
 		return Errorf(EInvalid, "amount.zero")
 	}
-	if !op.Until.After(op.At) {
+	// In milliseconds, as op times are: the deadline op must fall on it.
+	until := op.Until.Truncate(time.Millisecond).UTC()
+	if !until.After(op.At) {
 		return Errorf(EInvalid, "initiative.past")
 	}
-	if op.Until.After(op.At.Add(MaxInitiativeDays * 24 * time.Hour)) {
+	if until.After(op.At.Add(MaxInitiativeDays * 24 * time.Hour)) {
 		return Errorf(EInvalid, "initiative.too_far", MaxInitiativeDays)
 	}
 	n := &Need{
-		ID: NeedID(op.Event), Kind: NeedInitiative, Owner: op.Actor, Target: op.Amount, Deadline: op.Until,
+		ID: NeedID(op.Event), Kind: NeedInitiative, Owner: op.Actor, Target: op.Amount, Deadline: until,
 		State: NeedOpen, OpenedAt: op.At, Title: op.Text, Circle: op.Circle,
 	}
 	b.addNeed(n)
@@ -83,14 +85,15 @@ func (b *Book) applyDone(op Op, out *Outcome) error {
 }
 
 // expireInitiative ends an initiative whose deadline passed before it was
-// funded: every promise toward it is released (all or nothing).
+// funded: every promise toward it is released (all or nothing), but for
+// help already marked sent, which its initiator can still confirm.
 func (b *Book) expireInitiative(n *Need, op Op, out *Outcome) error {
 	if !n.FundedAt.IsZero() {
 		return Errorf(EConflict, "cycle.deadline_moot")
 	}
 	b.endNeed(n, NeedExpired, op, out)
 	for _, p := range b.promisesOf(n.ID) {
-		if p.State.Open() {
+		if p.State == PromiseCommitment {
 			b.setState(p, PromiseReleased, op, out)
 		}
 	}

@@ -134,6 +134,9 @@ type Command struct {
 	// initiative "<title>" <price> [currency] by <date>: Text (the title),
 	// Amount (the price) and ByDate (the calendar date, at midnight UTC;
 	// the initiative ends when that day ends in the cycle's time zone).
+	// "by <date> <HH:MM>" sets the time of day in ByDate and ByClock: the
+	// initiative ends at that moment instead.
 	// done [report]: Text.
-	ByDate time.Time
+	ByDate  time.Time
+	ByClock bool
 }

@@ -89,6 +89,8 @@ func FuzzParseCommand(f *testing.F) {
 		"!ex intend 30", "!ex намерен", "!ex commit €12,50", "!ex forgive @b:c", "!ex напомнить", "!ex got",
 		"!ex about кот\tи\nсобака", "!ex requisites default 2", "!ex реквизиты по умолчанию 9",
 		"!ex requisites IBAN PT50", "!ex leave yes", "!ex mute reminder", "!ex включить все", "мне",
+		`!ex initiative "Roof" 300 EUR by 2027-05-01`, "!ex проект «Сад» ₽500 до 29.02", "!ex готово всё\nкуплено",
+		`!ex инициатива „x“ 1 к 31/12/2027 .`, `!ex initiative "a" 5 by 31.02.2027`,
 	} {
 		f.Add(s, false, true)
 	}

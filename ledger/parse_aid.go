@@ -2,11 +2,12 @@ package ledger
 
 import (
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
 // This file reads the arguments of the mutual-aid verbs: status, intend,
-// commit, got, about, requisites, leave, mute and unmute. The verbs of no
+// commit, got, about, requisites, leave, mute, unmute, initiative and done. The verbs of no
 // argument (withdraw, sent, my, tome, pending, archive, overdue, network)
 // ignore any extra text, and forgive and remind take a user as invite does.
 
@@ -209,5 +210,129 @@ func parseNotice(cmd *Command) error {
 		return Errorf(EInvalid, "cmd.bad_notice", clip(word))
 	}
 	cmd.Notice = k
+	return nil
+}
+
+// parseInitiative reads `initiative "<title>" <price> [currency] by <date>`
+// ("до" or "к" for "by"). The title must be quoted; the price is everything
+// between it and the by-word; the date is the word after it (any words
+// after the date are ignored), one of YYYY-MM-DD, DD.MM.YYYY, DD/MM/YYYY or
+// DD.MM. A DD.MM date has year 0 in cmd.ByDate: the bot fills in the year
+// (the next such date not in the past) and must check the day again then
+// (29.02 is accepted here, as year 0 is a leap year).
+func parseInitiative(cmd *Command, def Currency) error {
+	tok, after, quoted := firstToken(cmd.Rest)
+	title := strings.TrimSpace(tok)
+	if !quoted || title == "" {
+		return usage(cmd.Verb)
+	}
+	fields := strings.Fields(after)
+	by := -1
+	for i, f := range fields {
+		if byWords[normWord(f)] {
+			by = i
+			break
+		}
+	}
+	if by < 1 || by == len(fields)-1 { // no by-word, no price or no date
+		return usage(cmd.Verb)
+	}
+	if !utf8.ValidString(title) || strings.IndexFunc(title, badNameRune) >= 0 {
+		return Errorf(EInvalid, "cmd.bad_text")
+	}
+	if utf8.RuneCountInString(title) > MaxInitiativeTitleRunes {
+		return Errorf(EInvalid, "cmd.text_too_long", MaxInitiativeTitleRunes)
+	}
+	a, err := ParseAmount(strings.Join(fields[:by], " "), def)
+	if err != nil {
+		return err
+	}
+	dateText := fields[by+1]
+	date, ok := parseDate(strings.TrimRight(dateText, ".,;!?"))
+	if !ok {
+		return Errorf(EInvalid, "cmd.bad_date", clip(dateText))
+	}
+	if by+2 < len(fields) {
+		if h, m, ok := parseClock(strings.TrimRight(fields[by+2], ".,;!?")); ok {
+			date, cmd.ByClock = date.Add(time.Duration(h)*time.Hour+time.Duration(m)*time.Minute), true
+		}
+	}
+	cmd.Text, cmd.Amount, cmd.ByDate = title, a, date
+	return nil
+}
+
+// parseClock reads a time of day written HH:MM (24 hours).
+func parseClock(s string) (h, m int, ok bool) {
+	hs, ms, found := strings.Cut(s, ":")
+	if !found {
+		return 0, 0, false
+	}
+	h, okH := dateNumber(hs, 1, 2)
+	m, okM := dateNumber(ms, 2, 2)
+	if !okH || !okM || h > 23 || m > 59 {
+		return 0, 0, false
+	}
+	return h, m, true
+}
+
+// parseDate reads a calendar date: YYYY-MM-DD, DD.MM.YYYY, DD/MM/YYYY, or
+// DD.MM (year 0), in ASCII digits, day and month of one or two. It returns
+// midnight UTC of that day; ok is false for a malformed or impossible date
+// (31.02.2027), or a year before 1000 (year 1 would be the zero time).
+func parseDate(s string) (t time.Time, ok bool) {
+	var y, m, d string
+	withYear := true
+	switch {
+	case strings.Count(s, "-") == 2:
+		p := strings.Split(s, "-")
+		y, m, d = p[0], p[1], p[2]
+	case strings.Count(s, ".") == 2:
+		p := strings.Split(s, ".")
+		d, m, y = p[0], p[1], p[2]
+	case strings.Count(s, "/") == 2:
+		p := strings.Split(s, "/")
+		d, m, y = p[0], p[1], p[2]
+	case strings.Count(s, ".") == 1:
+		d, m, _ = strings.Cut(s, ".")
+		withYear = false
+	default:
+		return time.Time{}, false
+	}
+	year := 0
+	if withYear {
+		if year, ok = dateNumber(y, 4, 4); !ok || year < 1000 {
+			return time.Time{}, false
+		}
+	}
+	month, okM := dateNumber(m, 1, 2)
+	day, okD := dateNumber(d, 1, 2)
+	if !okM || !okD || month < 1 || month > 12 || day < 1 {
+		return time.Time{}, false
+	}
+	t = time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC)
+	if t.Day() != day || t.Month() != time.Month(month) {
+		return time.Time{}, false // 31.02 rolled over into March
+	}
+	return t, true
+}
+
+// dateNumber reads s, of minLen to maxLen ASCII digits, as a number.
+func dateNumber(s string, minLen, maxLen int) (int, bool) {
+	if len(s) < minLen || len(s) > maxLen || !allDigits(s) {
+		return 0, false
+	}
+	n := 0
+	for i := 0; i < len(s); i++ {
+		n = n*10 + int(s[i]-'0')
+	}
+	return n, true
+}
+
+// parseDone reads the optional report of `done [report]`.
+func parseDone(cmd *Command) error {
+	if err := checkText(cmd.Rest, MaxInitiativeReportRunes); err != nil {
+		return err
+	}
+	cmd.Text = cmd.Rest
 	return nil
 }

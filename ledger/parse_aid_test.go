@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/exodus-matrix/exodus/ledger"
@@ -305,6 +306,7 @@ func FuzzParseAid(f *testing.F) {
 		"!ex commit", "got it, thanks", "спасибо всем", "!ex requisites default 2",
 		"реквизиты по умолчанию 1", "обомне привет\r\n", "!ex mute reminder", "!ex leave yes",
 		"!ex status orange", "!ex status red 1 1 1 1", "?",
+		`!ex initiative "Roof" €12,50 by 1.5.2027`, `инициатива «Сад» 500 руб до 01.05`, "done report",
 	} {
 		f.Add(s, false, true)
 	}
@@ -370,10 +372,23 @@ func checkAidCommand(t *testing.T, body string, cmd ledger.Command) {
 		default:
 			t.Fatalf("%q: requisites %q", body, cmd.Requisites)
 		}
+	case ledger.VerbInitiative:
+		if cmd.Text == "" || utf8.RuneCountInString(cmd.Text) > ledger.MaxInitiativeTitleRunes || !utf8.ValidString(cmd.Text) ||
+			cmd.Text != strings.TrimSpace(cmd.Text) || cmd.Amount.Minor <= 0 || cmd.ByDate.IsZero() ||
+			cmd.ByDate.Location() != time.UTC || cmd.ByDate.Hour() != 0 || cmd.ByDate.Minute() != 0 {
+			t.Fatalf("%q: initiative %+v", body, cmd)
+		}
+	case ledger.VerbDone:
+		if utf8.RuneCountInString(cmd.Text) > ledger.MaxInitiativeReportRunes || !utf8.ValidString(cmd.Text) {
+			t.Fatalf("%q: done %q", body, cmd.Text)
+		}
 	case ledger.VerbMute, ledger.VerbUnmute:
 		if _, ok := ledger.ParseNoticeKind(string(cmd.Notice)); cmd.Notice != "" && !ok {
 			t.Fatalf("%q: notice %q", body, cmd.Notice)
 		}
+	}
+	if cmd.Verb != ledger.VerbInitiative && !cmd.ByDate.IsZero() {
+		t.Fatalf("%q: %s with a date", body, cmd.Verb)
 	}
 	if cmd.Verb != ledger.VerbStatus && (cmd.Status != "" || cmd.Days != 0) {
 		t.Fatalf("%q: %s with a status", body, cmd.Verb)

@@ -46,13 +46,24 @@ import (
 //	cmd.text_too_long     [MaxSOSRunes]         an sos text over the limit
 //	cmd.text_too_long     [MaxAboutRunes]       an about text over the limit
 //	cmd.text_too_long     [MaxRequisiteRunes]   a requisite over the limit
-//	cmd.bad_text          []                    about or requisite text with control characters
+//	cmd.text_too_long     [MaxInitiativeTitleRunes]  an initiative title over the limit
+//	cmd.text_too_long     [MaxInitiativeReportRunes] a done report over the limit
+//	cmd.bad_text          []                    about, requisite or done text with control
+//	                                            characters, or an initiative title with any
+//	                                            (line breaks and tabs included)
 //	cmd.bad_status        [word]                status: not green, orange or red
 //	cmd.bad_days          [text, MaxRedDays]    status red: days not a number from 1 to MaxRedDays
 //	cmd.bad_index         [text, MaxRequisites] requisites default/remove: not a number from 1 to MaxRequisites
 //	cmd.bad_notice        [word]                mute/unmute: not a notification kind (NoticeKinds)
+//	cmd.bad_date          [text]                initiative: the date after by/до/к is not one of
+//	                                            YYYY-MM-DD, DD.MM.YYYY, DD/MM/YYYY, DD.MM, or no such day
 //	amount.*                                    from ParseAmount, for circle pledge,
-//	                                            status orange/red, intend and commit
+//	                                            status orange/red, intend, commit and initiative
+//
+// An initiative's title must be quoted, and a price and a by-word (by, до,
+// к) followed by a date must come after it, else the error is cmd.usage.
+// A date typed as DD.MM gives cmd.ByDate in year 0: the bot fills in the
+// year (the next such day not in the past) and checks the day again (29.02).
 //
 // For an unknown command word cmd.Verb is empty and cmd.Lang is LangRU if
 // the word is Cyrillic, else "".
@@ -163,6 +174,10 @@ func parseArgs(cmd *Command, opt ParseOptions) error {
 		parseLeave(cmd)
 	case VerbMute, VerbUnmute:
 		return parseNotice(cmd)
+	case VerbInitiative:
+		return parseInitiative(cmd, opt.DefaultCurrency)
+	case VerbDone:
+		return parseDone(cmd)
 	}
 	// decline, list, pool, withdraw, sent, my, tome, pending, archive,
 	// overdue, network: no arguments, extra text ignored

@@ -41,6 +41,8 @@ var verbWordList = []struct {
 	{VerbLeave, []string{"leave"}, []string{"выйти"}},
 	{VerbMute, []string{"mute"}, []string{"заглушить", "тихо"}},
 	{VerbUnmute, []string{"unmute"}, []string{"включить"}},
+	{VerbInitiative, []string{"initiative"}, []string{"инициатива", "проект"}},
+	{VerbDone, []string{"done"}, []string{"выполнено", "готово"}},
 }
 
 // neutralVerbWords are command words of no language.
@@ -97,6 +99,10 @@ var (
 	requisitesDefaultWords = map[string]bool{"default": true, "по-умолчанию": true, "основные": true}
 	requisitesRemoveWords  = map[string]bool{"remove": true, "удалить": true}
 )
+
+// byWords introduce the date of `initiative "<title>" <price> by <date>`,
+// normalised.
+var byWords = map[string]bool{"by": true, "до": true, "к": true}
 
 // confirmWords confirm `leave`, normalised.
 var confirmWords = map[string]bool{"confirm": true, "yes": true, "подтверждаю": true, "да": true}
