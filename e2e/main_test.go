@@ -28,7 +28,7 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-	env, err = stack.Start(ctx, stack.Options{Dir: dir, Settings: map[string]any{"ledger.sos_limit": 2, "bot.reconcile_interval": "1s"}})
+	env, err = stack.Start(ctx, stack.Options{Dir: dir, Settings: map[string]any{"ledger.sos_limit": 2, "bot.reconcile_interval": "1s", "cycle.tick_interval": "1s"}})
 	cancel()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "failed to start the stack:", err)
@@ -155,3 +155,9 @@ func joinInvite(t *testing.T, u *devnet.User, from id.UserID) id.RoomID {
 }
 
 func inviteReq(u id.UserID) *mautrix.ReqInviteUser { return &mautrix.ReqInviteUser{UserID: u} }
+
+// contextFor is a context bounded by d, for a step that waits on the clock.
+func contextFor(t *testing.T, d time.Duration) (context.Context, context.CancelFunc) {
+	t.Helper()
+	return context.WithTimeout(context.Background(), d)
+}
