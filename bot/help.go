@@ -42,6 +42,10 @@ var helpEN = map[ledger.Verb]helpEntry{
 	ledger.VerbLeave:      {"[confirm]", "leave Exodus: erase your data and cancel intentions to and from you"},
 	ledger.VerbInitiative: {"\"<title>\" <price> by <date>", "a project the circle funds by voting with intentions (❤️, an amount, or its poll)"},
 	ledger.VerbDone:       {"[report]", "(initiator) mark your initiative done, with a short report"},
+	ledger.VerbKassa:      {"[amount]", "declare the most you would give in a month to the kassa; without an amount: the kassa"},
+	ledger.VerbClaim:      {"<amount> <reason>", "ask the kassa for help; a second member approves, then it is shared in proportion to the declared maxima"},
+	ledger.VerbApprove:    {"", "(reply to a claim) approve another member's claim, so its shares are published"},
+	ledger.VerbClearing:   {"", "open commitments that cancel out in cycles, and chains that can be shortened, as a proposal"},
 	ledger.VerbMute:       {"[kind]", "mute a kind of notifications; without a kind: the kinds"},
 	ledger.VerbUnmute:     {"<kind>", "get a kind of notifications again"},
 }
@@ -79,6 +83,10 @@ var helpRU = map[ledger.Verb]helpEntry{
 	ledger.VerbLeave:      {"[подтверждаю]", "выйти из Exodus: удалить ваши данные и отменить намерения — ваши и в вашу пользу"},
 	ledger.VerbInitiative: {"\"<название>\" <цена> до <дата>", "проект, который круг финансирует, голосуя намерениями (❤️, сумма или опрос)"},
 	ledger.VerbDone:       {"[отчёт]", "(автор) отметить инициативу выполненной, с коротким отчётом"},
+	ledger.VerbKassa:      {"[сумма]", "заявить, сколько вы готовы дать в кассу в месяц; без суммы — состояние кассы"},
+	ledger.VerbClaim:      {"<сумма> <причина>", "попросить помощи из кассы; после одобрения другим участником она делится пропорционально заявленным суммам"},
+	ledger.VerbApprove:    {"", "(ответом на заявку) одобрить заявку другого участника, чтобы доли были опубликованы"},
+	ledger.VerbClearing:   {"", "открытые обязательства, которые гасят друг друга по кругу, и цепочки, которые можно сократить, — как предложение"},
 	ledger.VerbMute:       {"[вид]", "отключить вид уведомлений; без вида — список видов"},
 	ledger.VerbUnmute:     {"<вид>", "снова получать этот вид уведомлений"},
 }
@@ -100,6 +108,7 @@ var helpSections = []helpSection{
 		ledger.VerbGot, ledger.VerbForgive, ledger.VerbRemind,
 	}},
 	{"Initiatives", "Инициативы", []ledger.Verb{ledger.VerbInitiative, ledger.VerbDone}},
+	{"Kassa and clearing", "Касса и клиринг", []ledger.Verb{ledger.VerbKassa, ledger.VerbClaim, ledger.VerbApprove, ledger.VerbClearing}},
 	{"Overviews (answered in our direct chat)", "Обзоры (отвечаю в личном чате)", []ledger.Verb{
 		ledger.VerbMy, ledger.VerbToMe, ledger.VerbPending, ledger.VerbArchive, ledger.VerbOverdue, ledger.VerbNetwork,
 	}},

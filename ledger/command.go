@@ -42,6 +42,10 @@ const (
 
 	VerbInitiative Verb = "initiative"
 	VerbDone       Verb = "done"
+	VerbKassa      Verb = "kassa"
+	VerbClaim      Verb = "claim"
+	VerbApprove    Verb = "approve"
+	VerbClearing   Verb = "clearing"
 )
 
 // Bounds on what a member may type.
@@ -139,4 +143,7 @@ type Command struct {
 	// done [report]: Text.
 	ByDate  time.Time
 	ByClock bool
+	// kassa [amount]: Amount (zero shows the kassa). claim <amount>
+	// <reason>: Amount, Text. approve: nothing (reply to the claim card).
+	// clearing: nothing.
 }

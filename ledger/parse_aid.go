@@ -336,3 +336,29 @@ func parseDone(cmd *Command) error {
 	cmd.Text = cmd.Rest
 	return nil
 }
+
+// MaxClaimReasonRunes bounds the reason of a kassa claim.
+const MaxClaimReasonRunes = 300
+
+// parseClaim reads `claim <amount> <reason>`: the amount is the first word,
+// or the first two when they make one ("300 EUR"); the reason is the rest.
+func parseClaim(cmd *Command, def Currency) error {
+	words := strings.Fields(cmd.Rest)
+	if len(words) < 2 {
+		return usage(cmd.Verb)
+	}
+	n := 1
+	a, err := ParseAmount(words[0], def)
+	if two, err2 := ParseAmount(words[0]+" "+words[1], def); err2 == nil && len(words) > 2 {
+		a, err, n = two, nil, 2
+	}
+	if err != nil {
+		return err
+	}
+	reason := strings.Join(words[n:], " ")
+	if err := checkText(reason, MaxClaimReasonRunes); err != nil {
+		return err
+	}
+	cmd.Amount, cmd.Text = a, reason
+	return nil
+}

@@ -178,6 +178,10 @@ func parseArgs(cmd *Command, opt ParseOptions) error {
 		return parseInitiative(cmd, opt.DefaultCurrency)
 	case VerbDone:
 		return parseDone(cmd)
+	case VerbKassa:
+		return parseOptionalAmount(cmd, opt.DefaultCurrency)
+	case VerbClaim:
+		return parseClaim(cmd, opt.DefaultCurrency)
 	}
 	// decline, list, pool, withdraw, sent, my, tome, pending, archive,
 	// overdue, network: no arguments, extra text ignored

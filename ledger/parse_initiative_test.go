@@ -184,3 +184,30 @@ func TestParseInitiativeTimeOfDay(t *testing.T) {
 		}
 	}
 }
+
+func TestParseKassaAndClaim(t *testing.T) {
+	cases := []struct {
+		body   string
+		verb   ledger.Verb
+		amount ledger.Amount
+		text   string
+		key    string
+	}{
+		{"!ex kassa 50", ledger.VerbKassa, ledger.Amount{Minor: 5000, Currency: "EUR"}, "", ""},
+		{"!ex касса", ledger.VerbKassa, ledger.Amount{}, "", ""},
+		{"!ex claim 300 EUR dentist bill", ledger.VerbClaim, ledger.Amount{Minor: 30000, Currency: "EUR"}, "dentist bill", ""},
+		{"!ex заявка 120,50 лекарства", ledger.VerbClaim, ledger.Amount{Minor: 12050, Currency: "EUR"}, "лекарства", ""},
+		{"!ex claim €80 rent", ledger.VerbClaim, ledger.Amount{Minor: 8000, Currency: "EUR"}, "rent", ""},
+		{"!ex claim 300", ledger.VerbClaim, ledger.Amount{}, "", "cmd.usage"},
+		{"!ex claim lots of money", ledger.VerbClaim, ledger.Amount{}, "", "amount.malformed"},
+		{"!ex claim 300 " + strings.Repeat("x", ledger.MaxClaimReasonRunes+1), ledger.VerbClaim, ledger.Amount{}, "", "cmd.text_too_long"},
+		{"!ex approve", ledger.VerbApprove, ledger.Amount{}, "", ""},
+		{"!ex клиринг", ledger.VerbClearing, ledger.Amount{}, "", ""},
+	}
+	for _, c := range cases {
+		cmd, _, err := ledger.ParseCommand(c.body, room)
+		if key(err) != c.key || cmd.Verb != c.verb || (c.key == "" && (cmd.Amount != c.amount || cmd.Text != c.text)) {
+			t.Errorf("%q: %+v %v; want %s %v %q %q", c.body, cmd, err, c.verb, c.amount, c.text, c.key)
+		}
+	}
+}

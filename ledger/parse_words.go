@@ -43,6 +43,10 @@ var verbWordList = []struct {
 	{VerbUnmute, []string{"unmute"}, []string{"включить"}},
 	{VerbInitiative, []string{"initiative"}, []string{"инициатива", "проект"}},
 	{VerbDone, []string{"done"}, []string{"выполнено", "готово"}},
+	{VerbKassa, []string{"kassa", "pool-fund"}, []string{"касса"}},
+	{VerbClaim, []string{"claim"}, []string{"заявка"}},
+	{VerbApprove, []string{"approve"}, []string{"одобрить"}},
+	{VerbClearing, []string{"clearing"}, []string{"клиринг"}},
 }
 
 // neutralVerbWords are command words of no language.
