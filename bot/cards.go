@@ -20,6 +20,11 @@ func (b *Bot) needCard(ctx context.Context, v *ledger.NeedView, c *ledger.Circle
 	if c != nil {
 		l, pledge = c.Lang, c.Pledge
 	}
+	if v.Need.Kind == ledger.NeedClaim {
+		d := needData(v)
+		d["reason"] = v.Need.Title
+		return message(claimCardText(l, v), "claim", d)
+	}
 	if v.Need.Kind == ledger.NeedInitiative {
 		d := needData(v)
 		d["title"], d["backers"] = v.Need.Title, v.Totals.Givers
@@ -57,14 +62,14 @@ func (b *Bot) showNeed(ctx context.Context, need ledger.NeedID) error {
 		circle, _ := b.ledger.Circle(ctx, c.Circle)
 		b.edit(ctx, id2room(c.Room), id.EventID(c.Event), b.needCard(ctx, v, circle))
 	}
-	if v.Need.State != ledger.NeedOpen {
+	if v.Need.State != ledger.NeedOpen && v.Need.State != ledger.NeedProposed {
 		return nil
 	}
 	circles, err := b.ledger.CirclesOf(ctx, v.Need.Owner)
 	if err != nil {
 		return err
 	}
-	if v.Need.Kind == ledger.NeedInitiative { // posted in its own circle only
+	if v.Need.Kind == ledger.NeedInitiative || v.Need.Kind == ledger.NeedClaim { // posted in its own circle only
 		circles = []ledger.CircleID{v.Need.Circle}
 	}
 	for _, cid := range circles {

@@ -62,6 +62,10 @@ func (b *Bot) commands() map[ledger.Verb]commandFunc {
 		ledger.VerbUnmute:     b.cmdMute,
 		ledger.VerbInitiative: b.cmdInitiative,
 		ledger.VerbDone:       b.cmdDone,
+		ledger.VerbKassa:      b.cmdKassa,
+		ledger.VerbClaim:      b.cmdClaim,
+		ledger.VerbApprove:    b.cmdApprove,
+		ledger.VerbClearing:   b.cmdClearing,
 	}
 }
 
@@ -110,6 +114,7 @@ func (b *Bot) handleMessage(ctx context.Context, evt *event.Event) error {
 var replyVerbs = map[ledger.Verb]bool{
 	ledger.VerbIntend: true, ledger.VerbWithdraw: true, ledger.VerbCommit: true, ledger.VerbSent: true,
 	ledger.VerbGot: true, ledger.VerbForgive: true, ledger.VerbRemind: true,
+	ledger.VerbApprove: true, ledger.VerbDone: true,
 }
 
 // meantForBot tells whether a reply to a card in a group room is a command:
@@ -124,7 +129,7 @@ func (b *Bot) meantForBot(body string, cmd ledger.Command, perr error) bool {
 		return false
 	}
 	switch cmd.Verb {
-	case ledger.VerbWithdraw, ledger.VerbSent:
+	case ledger.VerbWithdraw, ledger.VerbSent, ledger.VerbApprove:
 		return cmd.Rest == ""
 	case ledger.VerbGot:
 		return cmd.Rest == "" || cmd.User != ""

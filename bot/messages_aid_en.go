@@ -166,4 +166,17 @@ var aidEN = map[string]string{
 	"remind.self":                "You cannot remind yourself.",
 	"remind.nothing":             "Nothing is waiting between you and %[1]v.",
 	"remind.too_soon":            "You have already reminded %[1]v recently; you can again after %[2]v hours.",
+
+	"clearing.header":         "**Clearing of open commitments**",
+	"clearing.no_commitments": "There are no open commitments (promised and not yet sent), so there is nothing to clear.",
+	"clearing.nothing":        "Open commitments: %[1]v, in all %[2]v. They form no cycle and no chain that could be shortened: there is nothing to clear.",
+	"clearing.proposal":       "This is only a proposal; nothing has changed. Commitments that cancel out could be cleared if everyone concerned agreed; agreeing is not possible yet. Yours come first.",
+	"clearing.currency":       "**%[1]v**: open commitments %[2]v now, %[3]v after clearing (%[4]v less).",
+	"clearing.currency_none":  "**%[1]v**: open commitments %[2]v; nothing to clear.",
+	"clearing.cycles":         "Cycles that cancel out (%[1]v):",
+	"clearing.cycle_reduce":   "%[1]v less on each debt",
+	"clearing.chains":         "Chains that can be shortened (%[1]v):",
+	"clearing.chain":          "%[1]v becomes %[2]v: %[3]v",
+	"clearing.more":           "…and %[1]v more.",
+	"clearing.yours":          "— *yours*",
 }

@@ -22,6 +22,7 @@ func (b *Bot) after(ctx context.Context, out *ledger.Outcome) {
 		return
 	}
 	b.afterInitiative(ctx, out)
+	b.tellShares(ctx, out)
 	op, p := out.Op, out.Promise
 	switch op.Kind {
 	case ledger.OpStatus:

@@ -19,6 +19,9 @@ const (
 
 	OpInitiative OpKind = "initiative" // Text (title), Amount (price), Until, Circle
 	OpDone       OpKind = "done"       // Need, Text (the report)
+	OpKassa      OpKind = "kassa"      // Amount: the actor's monthly maximum
+	OpClaim      OpKind = "claim"      // Amount, Text (the reason), Circle
+	OpApprove    OpKind = "approve"    // Need: the claim approved
 
 	// Ops of the clock (Actor is ClockActor), keyed by synthetic event IDs
 	// so that each happens once.

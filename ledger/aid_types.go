@@ -29,6 +29,10 @@ const (
 	// NeedInitiative is a project with a price and a deadline, funded by
 	// voting with intentions.
 	NeedInitiative NeedKind = "initiative"
+	// NeedClaim is a claim on the kassa: once a second member approves it,
+	// it is shared among the members in proportion to their declared
+	// monthly maxima.
+	NeedClaim NeedKind = "claim"
 )
 
 // NeedState is where a need stands.
@@ -41,6 +45,7 @@ const (
 	NeedArchived NeedState = "archived" // the member changed status
 	NeedExpired  NeedState = "expired"  // a red collection or initiative whose days passed
 	NeedDone     NeedState = "done"     // an initiative its initiator marked done
+	NeedProposed NeedState = "proposed" // a kassa claim awaiting a second member's approval
 )
 
 // Need is an open request for help of one member, in one currency.
@@ -143,6 +148,9 @@ type MemberStatus struct {
 	// Need is the member's open need, if any.
 	Need      NeedID
 	ChangedAt time.Time
+	// KassaMax is the most the member would give the kassa in a month
+	// (zero if they declared nothing).
+	KassaMax Amount
 }
 
 // NoticeKind names a kind of notification a member can mute.

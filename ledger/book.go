@@ -104,6 +104,9 @@ type Outcome struct {
 	// Renewed are the intentions a month's rollover made from last month's
 	// commitments toward orange needs.
 	Renewed []*Promise
+	// Shares are the kassa shares an approval or a redistribution made or
+	// changed.
+	Shares []*Promise
 	// Reached is set when an initiative's intentions and commitments first
 	// reached its price (backers are asked to commit); Funded when its
 	// commitments did.
@@ -138,6 +141,12 @@ func (b *Book) Apply(op Op) (*Outcome, error) {
 		err = b.applyInitiative(op, out)
 	case OpDone:
 		err = b.applyDone(op, out)
+	case OpKassa:
+		err = b.applyKassa(op, out)
+	case OpClaim:
+		err = b.applyClaim(op, out)
+	case OpApprove:
+		err = b.applyApprove(op, out)
 	case OpRollover:
 		err = b.applyRollover(op, out)
 	case OpDeadline:

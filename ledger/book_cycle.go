@@ -25,7 +25,7 @@ func (b *Book) applyRollover(op Op, out *Outcome) error {
 	}
 	ids := make([]PromiseID, 0, len(b.promises))
 	for _, n := range b.sortedNeeds() {
-		if n.Kind != NeedInitiative { // an initiative lives by its own deadline
+		if n.Kind != NeedInitiative && n.Kind != NeedClaim { // they live by their own course
 			ids = append(ids, b.byNeed[n.ID]...)
 		}
 	}

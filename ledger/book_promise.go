@@ -131,8 +131,12 @@ func (b *Book) applyWithdraw(op Op, out *Outcome) error {
 	if p.State.Binding() {
 		return Errorf(EConflict, "promise.irrevocable", p.Amount)
 	}
-	out.Need = copyNeed(b.needs[p.Need])
+	n := b.needs[p.Need]
+	out.Need = copyNeed(n)
 	b.changePromise(p, op, p.Amount, PromiseWithdrawn, out)
+	if n.Kind == NeedClaim && n.State == NeedOpen {
+		b.redistribute(n, op, out) // a declined share goes to the others
+	}
 	return nil
 }
 
@@ -295,8 +299,9 @@ func (b *Book) applyLeave(op Op, out *Outcome) error {
 		}
 	}
 	st := b.StatusOf(op.Actor)
-	if st.Status != StatusGreen || st.Need != "" {
+	if st.Status != StatusGreen || st.Need != "" || st.KassaMax.Minor != 0 {
 		st.Status, st.Previous, st.Need, st.ChangedAt = StatusGreen, "", "", op.At
+		st.KassaMax = Amount{} // leaving the kassa too
 		b.putStatus(st)
 		out.Status = copyStatus(&st)
 	}

@@ -58,10 +58,13 @@ func (s *Store) SaveAid(ctx context.Context, needs []*ledger.Need, promises []*l
 	}
 	for _, st := range statuses {
 		_, err := s.db.Exec(ctx, `
-			INSERT INTO statuses (user_id, status, previous, need_id, changed_at) VALUES ($1, $2, $3, $4, $5)
+			INSERT INTO statuses (user_id, status, previous, need_id, changed_at, kassa_minor, kassa_currency)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)
 			ON CONFLICT (user_id) DO UPDATE SET status = excluded.status, previous = excluded.previous,
-				need_id = excluded.need_id, changed_at = excluded.changed_at`,
-			string(st.Member), string(st.Status), string(st.Previous), string(st.Need), toMS(st.ChangedAt))
+				need_id = excluded.need_id, changed_at = excluded.changed_at,
+				kassa_minor = excluded.kassa_minor, kassa_currency = excluded.kassa_currency`,
+			string(st.Member), string(st.Status), string(st.Previous), string(st.Need), toMS(st.ChangedAt),
+			st.KassaMax.Minor, string(st.KassaMax.Currency))
 		if err != nil {
 			return fmt.Errorf("failed to save status: %w", err)
 		}

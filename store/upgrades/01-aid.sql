@@ -57,7 +57,9 @@ CREATE TABLE statuses (
 	status     TEXT    NOT NULL,
 	previous   TEXT    NOT NULL,
 	need_id    id_text NOT NULL,
-	changed_at BIGINT  NOT NULL
+	changed_at BIGINT  NOT NULL,
+	kassa_minor    BIGINT NOT NULL DEFAULT 0, -- the declared monthly maximum
+	kassa_currency TEXT   NOT NULL DEFAULT ''
 );
 
 CREATE TABLE profiles (

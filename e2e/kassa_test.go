@@ -1,0 +1,45 @@
+package e2e_test
+
+import (
+	"testing"
+
+	"maunium.net/go/mautrix/event"
+)
+
+// TestKassaClaim: members declare maxima, a claim waits for another
+// member's approval, its shares follow the maxima and are committed from
+// the direct chat.
+func TestKassaClaim(t *testing.T) {
+	vic, tara, uma := member(t, "vic"), member(t, "tara"), member(t, "uma")
+	circle := circleOf(t, "Kassa", vic, tara, uma)
+	taraDM, umaDM := openDM(t, tara), openDM(t, uma)
+	mustContain(t, say(t, tara, circle, "!ex kassa 50"), "at most 50 EUR a month")
+	mustContain(t, say(t, uma, circle, "!ex касса 100"), "100 EUR")
+	mustContain(t, say(t, vic, circle, "!ex kassa"), "2 members", "150 EUR")
+
+	sent, err := vic.Send(testCtx(t), circle, "!ex claim 30 medicine")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustContain(t, replyTo(t, vic, circle, sent), "30 EUR", "approve")
+	card, err := vic.WaitMessageAfter(testCtx(t), circle, sent, env.BotID, func(e *event.Event) bool {
+		ns, _ := e.Content.Raw["org.exodus"].(map[string]any)
+		return ns["type"] == "claim"
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustContain(t, card, "medicine", "Awaiting approval")
+	mustContain(t, replyCmd(t, vic, circle, card.ID, "approve"), "cannot approve your own claim")
+	wantPromises(t, tara.ID, vic.ID)
+
+	approval := replyCmd(t, tara, circle, card.ID, "approve")
+	mustContain(t, approval, "approved")
+	share := botSays(t, uma, umaDM, "Ваша доля") // uma wrote Russian
+	mustContain(t, share, "**20 EUR**")
+	botSays(t, tara, taraDM, "**10 EUR**")
+	wantPromises(t, uma.ID, vic.ID, promiseRow{"intention", 2000})
+	mustContain(t, replyCmd(t, uma, umaDM, share.ID, "commit"), "Your commitment: 20 EUR")
+	cardShows(t, vic, circle, card.ID, approval.ID, "committed 20 EUR", "missing 10 EUR")
+	wantPromises(t, uma.ID, vic.ID, promiseRow{"commitment", 2000})
+}
