@@ -22,21 +22,24 @@ func (b *Bot) cmdClearing(ctx context.Context, r *request) error {
 	if err != nil {
 		return err
 	}
-	var debts []ledger.Debt
-	err = b.ledger.View(ctx, func(bk *ledger.Book) error {
-		for _, p := range bk.AllPromises() {
-			// Only commitments between members of the asker's circles:
-			// nobody sees who owes whom in circles they are not in.
-			if p.State == ledger.PromiseCommitment && circle[p.Giver] && circle[p.Beneficiary] {
-				debts = append(debts, ledger.Debt{ID: p.ID, From: p.Giver, To: p.Beneficiary, Amount: p.Amount})
-			}
-		}
-		return nil
-	})
+	all, err := b.openDebts(ctx)
 	if err != nil {
 		return err
 	}
-	plans := ledger.PlanClearing(debts)
+	global := ledger.PlanClearing(all)
+	if r.cmd.Confirm {
+		return b.agreeClearing(ctx, r, global)
+	}
+	// The plan is the same for everyone (so its cycles have one ID); each
+	// member sees only the debts, cycles and chains among members of their
+	// circles: nobody sees who owes whom in circles they are not in.
+	var debts []ledger.Debt
+	for _, d := range all {
+		if circle[d.From] && circle[d.To] {
+			debts = append(debts, d)
+		}
+	}
+	plans := visiblePlans(global, circle)
 	me := r.act.Actor
 
 	// The cycles and chains of each plan, the member's first, and how many
@@ -146,7 +149,8 @@ func (v *clearingView) render(l ledger.Lang) string {
 		lines = append(lines, "", text(l, "clearing.cycles", len(v.cycles)))
 		for i, c := range v.cycles[:v.shownCycles] {
 			ring := append(slices.Clone(c.Members), c.Members[0])
-			lines = append(lines, "- "+arrows(ring)+": "+text(l, "clearing.cycle_reduce", c.Reduce)+yours(l, i < v.myCycles))
+			lines = append(lines, "- "+arrows(ring)+": "+text(l, "clearing.cycle_reduce", c.Reduce)+yours(l, i < v.myCycles)+
+				" · `"+c.ID()+"`")
 		}
 		if more := len(v.cycles) - v.shownCycles; more > 0 {
 			lines = append(lines, "", text(l, "clearing.more", more))
@@ -171,7 +175,7 @@ func (v *clearingView) data() map[string]any {
 	p := v.plan
 	cycles := make([]map[string]any, v.shownCycles)
 	for i, c := range v.cycles[:v.shownCycles] {
-		cycles[i] = map[string]any{"members": c.Members, "debts": c.Debts, "reduce": amountData(c.Reduce), "yours": i < v.myCycles}
+		cycles[i] = map[string]any{"id": c.ID(), "members": c.Members, "debts": c.Debts, "reduce": amountData(c.Reduce), "yours": i < v.myCycles}
 	}
 	chains := make([]map[string]any, v.shownChains)
 	for i, c := range v.chains[:v.shownChains] {
@@ -228,4 +232,104 @@ func (b *Bot) circleMates(ctx context.Context, u ledger.UserID) (map[ledger.User
 		}
 	}
 	return mates, nil
+}
+
+// openDebts are every open commitment (promised, not yet sent) as debts.
+func (b *Bot) openDebts(ctx context.Context) ([]ledger.Debt, error) {
+	var debts []ledger.Debt
+	err := b.ledger.View(ctx, func(bk *ledger.Book) error {
+		for _, p := range bk.AllPromises() {
+			if p.State == ledger.PromiseCommitment {
+				debts = append(debts, ledger.Debt{ID: p.ID, From: p.Giver, To: p.Beneficiary, Amount: p.Amount})
+			}
+		}
+		return nil
+	})
+	return debts, err
+}
+
+// visiblePlans keeps, of each plan, the debts, cycles and chains whose
+// members are all among mates; the totals are those of what is kept.
+func visiblePlans(plans []ledger.ClearingPlan, mates map[ledger.UserID]bool) []ledger.ClearingPlan {
+	var out []ledger.ClearingPlan
+	for _, p := range plans {
+		v := ledger.ClearingPlan{Currency: p.Currency, Removed: ledger.Amount{Currency: p.Currency}}
+		for _, d := range p.Before {
+			if mates[d.From] && mates[d.To] {
+				v.Before = append(v.Before, d)
+			}
+		}
+		for _, c := range p.Cycles {
+			if allIn(c.Members, mates) {
+				v.Cycles = append(v.Cycles, c)
+				v.Removed.Minor += c.Reduce.Minor * int64(len(c.Members))
+			}
+		}
+		for _, c := range p.Chains {
+			if allIn([]ledger.UserID{c.From, c.Via, c.To}, mates) {
+				v.Chains = append(v.Chains, c)
+				v.Removed.Minor += c.Amount.Minor
+			}
+		}
+		after := debtSum(p.Currency, v.Before)
+		after.Minor -= v.Removed.Minor
+		v.After = []ledger.Debt{{Amount: after}}
+		if len(v.Before) > 0 {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func allIn(us []ledger.UserID, set map[ledger.UserID]bool) bool {
+	for _, u := range us {
+		if !set[u] {
+			return false
+		}
+	}
+	return true
+}
+
+// agreeClearing records the member's agreement to clear the cycle named by
+// its ID; the last agreement needed clears it. The others in the cycle are
+// told.
+func (b *Bot) agreeClearing(ctx context.Context, r *request, plans []ledger.ClearingPlan) error {
+	var cycle *ledger.Cycle
+	for i := range plans {
+		for j := range plans[i].Cycles {
+			if plans[i].Cycles[j].ID() == strings.ToUpper(r.cmd.Text) {
+				cycle = &plans[i].Cycles[j]
+			}
+		}
+	}
+	if cycle == nil {
+		return ledger.Errorf(ledger.ENotFound, "clearing.stale")
+	}
+	op := b.op(ctx, r, ledger.OpAgree)
+	op.Need, op.Cycle = "", cycle
+	out, err := b.apply(ctx, op)
+	if err != nil {
+		return err
+	}
+	var agreed []ledger.UserID
+	_ = b.ledger.View(ctx, func(bk *ledger.Book) error {
+		agreed = bk.Agreed(out.Clearing)
+		return nil
+	})
+	if out.Cleared {
+		b.replyText(ctx, r, "clearing.applied", out.Clearing, cycle.Reduce)
+	} else {
+		b.replyText(ctx, r, "clearing.agreed", out.Clearing, len(agreed), len(cycle.Members))
+	}
+	for _, m := range cycle.Members {
+		switch {
+		case m == r.act.Actor:
+		case out.Cleared:
+			b.tell(ctx, m, ledger.NoticeClosed, "clearing.applied_told", out.Clearing, cycle.Reduce)
+		default:
+			b.tell(ctx, m, ledger.NoticeReminder, "clearing.agreed_told", r.act.Actor, out.Clearing, len(agreed), len(cycle.Members))
+		}
+	}
+	b.after(ctx, out)
+	return nil
 }

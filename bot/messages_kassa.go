@@ -22,6 +22,14 @@ var kassaEN = map[string]string{
 	"kassa.self_approval": "You cannot approve your own claim: another member must.",
 	"kassa.not_proposed":  "This claim has been approved already.",
 	"kassa.empty":         "Nobody has declared a kassa maximum in %[1]v yet, so there is nobody to share the claim among.",
+
+	"clearing.agreed":         "You agreed to clear cycle `%[1]v` (%[2]v of %[3]v have agreed). It is cleared when everyone in it has.",
+	"clearing.applied":        "✅ Everyone agreed: cycle `%[1]v` is cleared; %[2]v of each debt in it counts as fulfilled.",
+	"clearing.agreed_told":    "%[1]v agreed to clear cycle `%[2]v` (%[3]v of %[4]v). Type `clearing` to see it, and `clearing agree %[2]v` to agree.",
+	"clearing.applied_told":   "✅ Cycle `%[1]v` is cleared: %[2]v of your debt in it counts as fulfilled, and so does as much owed to you.",
+	"clearing.stale":          "That cycle cannot be cleared now: the commitments in it changed (or the ID is wrong). Type `clearing` for the current proposal.",
+	"clearing.not_member":     "You are not in that cycle, so it is not yours to agree to.",
+	"clearing.already_agreed": "You have already agreed to clear cycle `%[1]v`.",
 }
 
 var kassaRU = map[string]string{
@@ -40,4 +48,12 @@ var kassaRU = map[string]string{
 	"kassa.self_approval": "Свою заявку одобрить нельзя: это должен сделать другой участник.",
 	"kassa.not_proposed":  "Эта заявка уже одобрена.",
 	"kassa.empty":         "Никто ещё не заявил сумму для кассы в %[1]v, поэтому делить заявку не между кем.",
+
+	"clearing.agreed":         "Вы согласились погасить круг `%[1]v` (согласны %[2]v из %[3]v). Он будет погашен, когда согласятся все.",
+	"clearing.applied":        "✅ Все согласны: круг `%[1]v` погашен; по %[2]v от каждого долга в нём считается исполненным.",
+	"clearing.agreed_told":    "%[1]v соглашается погасить круг `%[2]v` (%[3]v из %[4]v). Напишите `клиринг`, чтобы увидеть его, и `клиринг согласен %[2]v`, чтобы согласиться.",
+	"clearing.applied_told":   "✅ Круг `%[1]v` погашен: %[2]v вашего долга в нём считается исполненным, как и столько же долга вам.",
+	"clearing.stale":          "Этот круг сейчас погасить нельзя: обязательства в нём изменились (или ID неверен). Напишите `клиринг`, чтобы увидеть текущее предложение.",
+	"clearing.not_member":     "Вы не участник этого круга, соглашаться не вам.",
+	"clearing.already_agreed": "Вы уже согласились погасить круг `%[1]v`.",
 }

@@ -22,6 +22,7 @@ const (
 	OpKassa      OpKind = "kassa"      // Amount: the actor's monthly maximum
 	OpClaim      OpKind = "claim"      // Amount, Text (the reason), Circle
 	OpApprove    OpKind = "approve"    // Need: the claim approved
+	OpAgree      OpKind = "agree"      // Cycle: the clearing cycle agreed to
 
 	// Ops of the clock (Actor is ClockActor), keyed by synthetic event IDs
 	// so that each happens once.
@@ -57,6 +58,7 @@ type Op struct {
 	Text   string    `json:"text,omitempty"`
 	Until  time.Time `json:"until,omitempty"`
 	Circle CircleID  `json:"circle,omitempty"`
+	Cycle  *Cycle    `json:"cycle,omitempty"`
 }
 
 // Before reports whether op o comes before p in canonical order: by the

@@ -137,6 +137,8 @@ type Promise struct {
 	// Renewed is set on an intention the monthly rollover made from the
 	// giver's commitment of the month before.
 	Renewed bool
+	// Cleared is set on a promise fulfilled by clearing a cycle of debts.
+	Cleared bool
 }
 
 // MemberStatus is a member's traffic light and what red remembers.

@@ -27,6 +27,8 @@ type Book struct {
 	byReaction map[EventID]PromiseID
 
 	period string // the month of the last rollover
+	// agreements are who agreed to clear each cycle, by cycle ID.
+	agreements map[string]map[UserID]bool
 
 	// journal holds what the most recent ops changed, oldest first, so a
 	// late op can be applied in its place (book_journal.go); cur is the
@@ -59,6 +61,7 @@ func NewBook() *Book {
 		byReaction: make(map[EventID]PromiseID),
 
 		journalLimit: DefaultJournalOps,
+		agreements:   make(map[string]map[UserID]bool),
 	}
 	b.resetDirty()
 	return b
@@ -107,6 +110,10 @@ type Outcome struct {
 	// Shares are the kassa shares an approval or a redistribution made or
 	// changed.
 	Shares []*Promise
+	// Clearing is the cycle an agreement was to; Cleared is set when the
+	// agreement was the last one needed and the cycle was cleared.
+	Clearing string
+	Cleared  bool
 	// Reached is set when an initiative's intentions and commitments first
 	// reached its price (backers are asked to commit); Funded when its
 	// commitments did.
@@ -147,6 +154,8 @@ func (b *Book) Apply(op Op) (*Outcome, error) {
 		err = b.applyClaim(op, out)
 	case OpApprove:
 		err = b.applyApprove(op, out)
+	case OpAgree:
+		err = b.applyAgree(op, out)
 	case OpRollover:
 		err = b.applyRollover(op, out)
 	case OpDeadline:

@@ -12,6 +12,7 @@ type undo struct {
 	refused    bool // whether the book refused the op
 	prevLast   Op
 	prevPeriod string
+	agreed     []agreement
 	needs      map[NeedID]*Need
 	promises   map[PromiseID]*Promise
 	statuses   map[UserID]*MemberStatus
@@ -256,6 +257,9 @@ func (b *Book) rollback(u *undo) {
 		} else {
 			delete(b.byReaction, evt)
 		}
+	}
+	for _, a := range u.agreed {
+		delete(b.agreements[a.id], a.u)
 	}
 	b.last, b.period = u.prevLast, u.prevPeriod
 }

@@ -362,3 +362,25 @@ func parseClaim(cmd *Command, def Currency) error {
 	cmd.Amount, cmd.Text = a, reason
 	return nil
 }
+
+// clearingAgreeWords say "agree" in `clearing agree <ID>`, normalised.
+var clearingAgreeWords = map[string]bool{"agree": true, "согласен": true, "согласна": true, "согласие": true}
+
+// parseClearing reads `clearing [agree <ID>]`: with agree, Confirm is set
+// and Text is the cycle's ID (upper case).
+func parseClearing(cmd *Command) error {
+	word, rest := cutWord(cmd.Rest)
+	if word == "" || !clearingAgreeWords[normWord(word)] {
+		return nil
+	}
+	id, _ := cutWord(rest)
+	if id == "" || len(id) > 32 || strings.IndexFunc(id, func(r rune) bool { return !isHexRune(r) }) >= 0 {
+		return usage(cmd.Verb)
+	}
+	cmd.Confirm, cmd.Text = true, strings.ToUpper(id)
+	return nil
+}
+
+func isHexRune(r rune) bool {
+	return (r >= '0' && r <= '9') || (r >= 'a' && r <= 'f') || (r >= 'A' && r <= 'F')
+}

@@ -182,6 +182,8 @@ func parseArgs(cmd *Command, opt ParseOptions) error {
 		return parseOptionalAmount(cmd, opt.DefaultCurrency)
 	case VerbClaim:
 		return parseClaim(cmd, opt.DefaultCurrency)
+	case VerbClearing:
+		return parseClearing(cmd)
 	}
 	// decline, list, pool, withdraw, sent, my, tome, pending, archive,
 	// overdue, network: no arguments, extra text ignored

@@ -44,6 +44,7 @@ CREATE TABLE promises (
 	overdue      BOOLEAN NOT NULL DEFAULT false,
 	period       TEXT    NOT NULL DEFAULT '', -- the month it belongs to
 	renewed      BOOLEAN NOT NULL DEFAULT false,
+	cleared      BOOLEAN NOT NULL DEFAULT false, -- fulfilled by clearing a cycle
 	created_at   BIGINT  NOT NULL,
 	updated_at   BIGINT  NOT NULL,
 	updated_by   id_text NOT NULL

@@ -1,0 +1,140 @@
+package ledger
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strconv"
+	"strings"
+)
+
+// ID names a cycle of a clearing plan: a short hash of its members, debts
+// and amount, the same on every bot that computes the same plan.
+func (c *Cycle) ID() string {
+	h := sha256.New()
+	for _, m := range c.Members {
+		h.Write([]byte(m + "\n"))
+	}
+	for _, d := range c.Debts {
+		h.Write([]byte(d + "\n"))
+	}
+	h.Write([]byte(strconv.FormatInt(c.Reduce.Minor, 10) + string(c.Reduce.Currency)))
+	return strings.ToUpper(hex.EncodeToString(h.Sum(nil))[:10])
+}
+
+// Agreed returns who agreed to clear cycle id so far.
+func (b *Book) Agreed(id string) []UserID {
+	return sortedUsers(b.agreements[id], "")
+}
+
+// applyAgree records the actor's agreement to clear a cycle; when everyone
+// in it has agreed, the cycle is cleared: Reduce of each debt in it counts
+// as fulfilled (each member pays and receives the same amount, so no money
+// needs to move), and the rest stays owed.
+func (b *Book) applyAgree(op Op, out *Outcome) error {
+	c := op.Cycle
+	if c == nil || len(c.Members) < 2 || c.Reduce.Minor <= 0 {
+		return Errorf(EInvalid, "clearing.stale")
+	}
+	if !containsUser(c.Members, op.Actor) {
+		return Errorf(EForbidden, "clearing.not_member")
+	}
+	pairs, err := b.cyclePairs(c)
+	if err != nil {
+		return err
+	}
+	id := c.ID()
+	if b.agreements[id][op.Actor] {
+		return Errorf(EConflict, "clearing.already_agreed", id)
+	}
+	b.agree(id, op.Actor)
+	out.Clearing = id
+	if len(b.agreements[id]) < len(c.Members) {
+		return nil
+	}
+	for _, ps := range pairs {
+		b.clearPair(ps, c.Reduce, op, out)
+	}
+	out.Cleared = true
+	return nil
+}
+
+// cyclePairs checks a cycle against the book and returns, for each of its
+// debts (member i owes member i+1), the open commitments that make it.
+func (b *Book) cyclePairs(c *Cycle) ([][]*Promise, error) {
+	pairs := make([][]*Promise, len(c.Members))
+	for i, from := range c.Members {
+		to := c.Members[(i+1)%len(c.Members)]
+		var sum int64
+		for _, id := range c.Debts {
+			p, ok := b.promises[id]
+			if ok && p.Giver == from && p.Beneficiary == to && p.State == PromiseCommitment && p.Amount.Currency == c.Reduce.Currency {
+				pairs[i] = append(pairs[i], p)
+				sum += p.Amount.Minor
+			}
+		}
+		if sum < c.Reduce.Minor {
+			return nil, Errorf(EConflict, "clearing.stale")
+		}
+	}
+	return pairs, nil
+}
+
+// clearPair clears amount of one debt of a cycle, oldest commitment first:
+// a commitment cleared whole is fulfilled; one cleared in part keeps the
+// rest as a commitment, and the part cleared becomes a fulfilled promise.
+func (b *Book) clearPair(ps []*Promise, amount Amount, op Op, out *Outcome) {
+	left := amount.Minor
+	for _, p := range ps {
+		if left == 0 {
+			break
+		}
+		take := min(left, p.Amount.Minor)
+		left -= take
+		if take == p.Amount.Minor {
+			b.touchPromise(p)
+			p.Cleared = true
+			b.setState(p, PromiseFulfilled, op, out)
+		} else {
+			b.touchPromise(p)
+			p.Amount.Minor -= take
+			p.UpdatedAt, p.UpdatedBy = op.At, op.Event
+			out.Affected = append(out.Affected, copyPromise(p))
+			part := &Promise{
+				ID: PromiseID(string(op.Event) + "/" + string(p.ID)), Need: p.Need, Giver: p.Giver, Beneficiary: p.Beneficiary,
+				Amount: Amount{take, p.Amount.Currency}, State: PromiseFulfilled, Period: p.Period, Cleared: true,
+				CreatedAt: op.At, UpdatedAt: op.At, UpdatedBy: op.Event,
+			}
+			b.addPromise(part)
+			out.Affected = append(out.Affected, copyPromise(part))
+		}
+		if n := b.needs[p.Need]; n != nil {
+			b.closeIfConfirmed(n, op, out)
+		}
+	}
+}
+
+// agree records u's agreement to clear cycle id (taken back with the op).
+func (b *Book) agree(id string, u UserID) {
+	if b.agreements[id] == nil {
+		b.agreements[id] = map[UserID]bool{}
+	}
+	b.agreements[id][u] = true
+	if b.cur != nil {
+		b.cur.agreed = append(b.cur.agreed, agreement{id, u})
+	}
+}
+
+// agreement is one member's agreement to one cycle, for the journal.
+type agreement struct {
+	id string
+	u  UserID
+}
+
+func containsUser(us []UserID, u UserID) bool {
+	for _, v := range us {
+		if v == u {
+			return true
+		}
+	}
+	return false
+}
