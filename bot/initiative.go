@@ -32,12 +32,26 @@ func (b *Bot) cmdInitiative(ctx context.Context, r *request) error {
 	if err != nil {
 		return err
 	}
-	b.replyText(ctx, r, "initiative.created", op.Text, op.Amount, until.Add(-time.Second).Format("2006-01-02 15:04"))
+	b.replyText(ctx, r, "initiative.created", op.Text, op.Amount, b.showDeadline(until))
 	b.after(ctx, out)
 	if v, err := b.ledger.Need(ctx, out.Need.ID); err == nil {
 		b.postPoll(ctx, v, r.circle)
 	}
 	return nil
+}
+
+// showDeadline renders an initiative's deadline in the cycle's time zone:
+// the last day for one that ends at midnight, else the day and time.
+func (b *Bot) showDeadline(t time.Time) string {
+	loc := b.ledger.Config().Cycle.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	t = t.In(loc)
+	if t.Hour() == 0 && t.Minute() == 0 {
+		return t.AddDate(0, 0, -1).Format("2006-01-02")
+	}
+	return t.Format("2006-01-02 15:04")
 }
 
 // deadlineOf is when an initiative "by <date> [HH:MM]" ends, in the cycle's
@@ -183,11 +197,11 @@ func (b *Bot) handlePollResponse(ctx context.Context, evt *event.Event) error {
 }
 
 // initiativeCardText renders an initiative's card in Markdown.
-func initiativeCardText(l ledger.Lang, v *ledger.NeedView, now time.Time, prefix string) string {
+func initiativeCardText(l ledger.Lang, v *ledger.NeedView, now time.Time, deadline, prefix string) string {
 	n, t := v.Need, v.Totals
 	days := int(n.Deadline.Sub(now).Hours()/24 + 0.999)
 	var sb strings.Builder
-	sb.WriteString(text(l, "card.initiative", n.Title, n.Owner, n.Target, n.Deadline.Add(-time.Second).Format("2006-01-02"), max(days, 0)))
+	sb.WriteString(text(l, "card.initiative", n.Title, n.Owner, n.Target, deadline, max(days, 0)))
 	sb.WriteString("\n\n" + text(l, "card.figures", t.Target, t.Intended, t.Committed, t.Confirmed, t.Missing))
 	sb.WriteString("\n\n" + text(l, "card.votes", progressBar(t.Intended.Minor+t.Committed.Minor, t.Target.Minor), t.Givers))
 	sb.WriteString("\n\n" + text(l, "card.funding", progressBar(t.Committed.Minor, t.Target.Minor)))

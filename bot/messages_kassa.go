@@ -30,6 +30,7 @@ var kassaEN = map[string]string{
 	"clearing.stale":          "That cycle cannot be cleared now: the commitments in it changed (or the ID is wrong). Type `clearing` for the current proposal.",
 	"clearing.not_member":     "You are not in that cycle, so it is not yours to agree to.",
 	"clearing.already_agreed": "You have already agreed to clear cycle `%[1]v`.",
+	"need.past_deadline":      "The time of this collection of %[1]v is over, so it takes no more promises.",
 }
 
 var kassaRU = map[string]string{
@@ -56,4 +57,5 @@ var kassaRU = map[string]string{
 	"clearing.stale":          "Этот круг сейчас погасить нельзя: обязательства в нём изменились (или ID неверен). Напишите `клиринг`, чтобы увидеть текущее предложение.",
 	"clearing.not_member":     "Вы не участник этого круга, соглашаться не вам.",
 	"clearing.already_agreed": "Вы уже согласились погасить круг `%[1]v`.",
+	"need.past_deadline":      "Срок этого сбора %[1]v истёк, обещания больше не принимаются.",
 }

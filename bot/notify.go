@@ -80,6 +80,8 @@ var opVerbs = map[ledger.OpKind]ledger.Verb{
 	ledger.OpStatus: ledger.VerbStatus, ledger.OpIntend: ledger.VerbIntend, ledger.OpWithdraw: ledger.VerbWithdraw,
 	ledger.OpUnreact: ledger.VerbWithdraw, ledger.OpCommit: ledger.VerbCommit, ledger.OpSent: ledger.VerbSent,
 	ledger.OpGot: ledger.VerbGot, ledger.OpForgive: ledger.VerbForgive, ledger.OpLeave: ledger.VerbLeave,
+	ledger.OpInitiative: ledger.VerbInitiative, ledger.OpDone: ledger.VerbDone, ledger.OpKassa: ledger.VerbKassa,
+	ledger.OpClaim: ledger.VerbClaim, ledger.OpApprove: ledger.VerbApprove, ledger.OpAgree: ledger.VerbClearing,
 }
 
 // afterReapplied brings the rooms up to date with ops whose fate a late
@@ -87,6 +89,14 @@ var opVerbs = map[ledger.OpKind]ledger.Verb{
 // that counts now, or one that counted and no longer does (and why).
 func (b *Bot) afterReapplied(ctx context.Context, reapplied []ledger.Reapplied) {
 	for _, r := range reapplied {
+		if r.Op.Actor == ledger.ClockActor { // the clock is told nothing; its changes show on the cards
+			if r.Outcome != nil {
+				b.after(ctx, r.Outcome)
+			} else if r.Op.Need != "" {
+				b.showNeeds(ctx, []*ledger.Need{{ID: r.Op.Need}})
+			}
+			continue
+		}
 		l := b.ledger.LangOf(ctx, r.Op.Actor)
 		if r.Outcome != nil {
 			b.after(ctx, r.Outcome)

@@ -105,8 +105,10 @@ func (b *Bot) afterClock(ctx context.Context, out *ledger.Outcome) {
 		return
 	}
 	b.tell(ctx, n.Owner, ledger.NoticeClosed, "notify.deadline_owner", v.Totals.Confirmed, n.Target)
-	for _, p := range out.Affected {
-		b.tell(ctx, p.Giver, ledger.NoticeClosed, "notify.deadline_giver", n.Owner, p.Amount)
+	for _, p := range v.Promises { // every giver who still has to send
+		if p.State == ledger.PromiseCommitment {
+			b.tell(ctx, p.Giver, ledger.NoticeClosed, "notify.deadline_giver", n.Owner, p.Amount)
+		}
 	}
 	b.tellNetwork(ctx, n.Owner, out.Status)
 }

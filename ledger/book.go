@@ -336,7 +336,9 @@ func (b *Book) closeRed(u UserID, op Op, out *Outcome, st NeedState) {
 // archiveNeedsOf archives every open or suspended need of u.
 func (b *Book) archiveNeedsOf(u UserID, op Op, out *Outcome) {
 	for _, id := range b.byOwner[u] {
-		if n := b.needs[id]; n.State == NeedOpen || n.State == NeedSuspended {
+		n := b.needs[id]
+		statusNeed := n.Kind == NeedOrange || n.Kind == NeedRed // not initiatives or claims
+		if statusNeed && (n.State == NeedOpen || n.State == NeedSuspended) {
 			b.archiveNeed(n, op, out)
 		}
 	}

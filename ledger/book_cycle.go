@@ -50,24 +50,24 @@ func (b *Book) applyRollover(op Op, out *Outcome) error {
 	return nil
 }
 
-// renew makes this month's intentions toward orange need n from the last
-// fulfilled (confirmed) commitment of each giver in month prev.
+// renew makes this month's intentions toward orange need n from what each
+// giver's commitments confirmed in month prev add up to.
 func (b *Book) renew(n *Need, prev string, op Op, out *Outcome) {
-	last := map[UserID]*Promise{}
+	total := map[UserID]int64{}
 	var givers []UserID
 	for _, p := range b.promisesOf(n.ID) {
 		if p.Period != prev || p.State != PromiseFulfilled {
 			continue
 		}
-		if _, seen := last[p.Giver]; !seen {
+		if _, seen := total[p.Giver]; !seen {
 			givers = append(givers, p.Giver)
 		}
-		last[p.Giver] = p
+		total[p.Giver] += p.Amount.Minor // parts cleared and paid add up
 	}
 	for _, g := range givers {
 		p := &Promise{
-			ID: PromiseID(string(op.Event) + "/" + string(g)), Need: n.ID, Giver: g, Beneficiary: n.Owner,
-			Amount: last[g].Amount, State: PromiseIntention, Period: b.period, Renewed: true,
+			ID: PromiseID(string(op.Event) + "/" + string(n.ID) + "/" + string(g)), Need: n.ID, Giver: g, Beneficiary: n.Owner,
+			Amount: Amount{total[g], n.Target.Currency}, State: PromiseIntention, Period: b.period, Renewed: true,
 			CreatedAt: op.At, UpdatedAt: op.At, UpdatedBy: op.Event,
 		}
 		b.addPromise(p)

@@ -133,7 +133,12 @@ func (b *Book) redistribute(n *Need, op Op, out *Outcome) {
 		}
 		b.addShare(n, s, op, out)
 	}
-	for _, p := range pending { // no share left for them
+	left := make([]*Promise, 0, len(pending))
+	for _, p := range pending {
+		left = append(left, p)
+	}
+	sort.Slice(left, func(i, j int) bool { return left[i].ID < left[j].ID })
+	for _, p := range left { // no share left for them
 		b.setState(p, PromiseReleased, op, out)
 	}
 }

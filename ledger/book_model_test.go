@@ -345,6 +345,8 @@ func (m *refModel) promiseToward(op ledger.Op) (*ledger.Need, string) {
 		return nil, "need.not_found"
 	case n.Owner == op.Actor:
 		return nil, "promise.self"
+	case !n.Deadline.IsZero() && !op.At.Before(n.Deadline):
+		return nil, "need.past_deadline" // a collection's days are over
 	case n.State == ledger.NeedSuspended:
 		return nil, "need.suspended"
 	case n.State != ledger.NeedOpen:

@@ -50,6 +50,9 @@ func (b *Book) openNeedFor(op Op) (*Need, error) {
 	if n.Owner == op.Actor {
 		return nil, Errorf(EForbidden, "promise.self")
 	}
+	if !n.Deadline.IsZero() && !op.At.Before(n.Deadline) {
+		return nil, Errorf(EConflict, "need.past_deadline", n.Owner)
+	}
 	switch n.State {
 	case NeedOpen:
 	case NeedSuspended:
@@ -236,6 +239,8 @@ func (b *Book) receivable(n *Need, giver UserID) (*Promise, error) {
 	switch {
 	case len(sent) == 1 || (len(sent) == 0 && len(open) == 1):
 		return append(sent, open...)[0], nil
+	case giver != "" && len(sent)+len(open) > 1:
+		return append(sent, open...)[0], nil // the giver is named: their oldest first
 	case len(sent)+len(open) == 0 && giver != "":
 		return nil, Errorf(ENotFound, "promise.none_from", giver)
 	case len(sent)+len(open) == 0:
@@ -282,14 +287,21 @@ func (b *Book) applyForgive(op Op, out *Outcome) error {
 // the actor are released (nobody is left to confirm them). The actor's own
 // commitments stay owed.
 func (b *Book) applyLeave(op Op, out *Outcome) error {
+	var claims []*Need
 	for _, id := range b.byGiver[op.Actor] {
 		if p := b.promises[id]; p.State == PromiseIntention || p.State == PromiseSetAside {
 			b.setState(p, PromiseWithdrawn, op, out)
+			if n := b.needs[p.Need]; n.Kind == NeedClaim && n.State == NeedOpen {
+				claims = append(claims, n)
+			}
 		}
+	}
+	for _, n := range claims { // their kassa shares go to the others
+		b.redistribute(n, op, out)
 	}
 	for _, nid := range b.byOwner[op.Actor] {
 		n := b.needs[nid]
-		if n.State == NeedOpen || n.State == NeedSuspended {
+		if n.State == NeedOpen || n.State == NeedSuspended || n.State == NeedProposed {
 			b.archiveNeed(n, op, out)
 		}
 		for _, p := range b.promisesOf(nid) {

@@ -62,7 +62,7 @@ func TestRolloverExpiresRenewsAndMarksOverdue(t *testing.T) {
 	if p := w.promise(paid); p.State != ledger.PromiseFulfilled || p.Period != "" {
 		t.Errorf("last month's fulfilled commitment %+v", p)
 	}
-	renewed := w.promise(ledger.PromiseID("tick:rollover:2027-04/" + string(sCid)))
+	renewed := w.promise(ledger.PromiseID("tick:rollover:2027-04/" + string(need) + "/" + string(sCid)))
 	if renewed == nil || renewed.State != ledger.PromiseIntention || !renewed.Renewed || renewed.Amount != mEUR(50) || renewed.Period != "2027-04" {
 		t.Fatalf("renewed intention %+v, want cid's 50 EUR as this month's intention", renewed)
 	}

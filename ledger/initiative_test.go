@@ -182,7 +182,7 @@ func TestInitiativeExpiresUnfunded(t *testing.T) {
 	if _, err := w.do(ledger.Op{Kind: ledger.OpDone, Actor: sAnn, Need: n.ID}); key(err) != "need.closed" {
 		t.Errorf("done after expiry: %v", err)
 	}
-	if _, err := w.do(ledger.Op{Kind: ledger.OpCommit, Actor: sCid, Need: n.ID}); key(err) != "need.closed" {
+	if _, err := w.do(ledger.Op{Kind: ledger.OpCommit, Actor: sCid, Need: n.ID}); key(err) != "need.past_deadline" {
 		t.Errorf("commit after expiry: %v", err)
 	}
 	if st, _ := w.svc.StatusOf(w.ctx, sAnn); st.Status != ledger.StatusGreen {

@@ -218,8 +218,8 @@ func (c *Config) validateCycle() error {
 	if cy.RemindDays != nil {
 		days = *cy.RemindDays
 	}
-	if days < 0 || days > 27 {
-		return keyError("cycle.remind_days", "a number of days from 0 to 27", days)
+	if days < 1 || days > 27 {
+		return keyError("cycle.remind_days", "a number of days from 1 to 27", days)
 	}
 	if cy.TickInterval == "" {
 		cy.TickInterval = "1m"
