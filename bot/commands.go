@@ -77,11 +77,14 @@ func (b *Bot) handleMessage(ctx context.Context, evt *event.Event) error {
 	}
 	direct := b.isDirect(ctx, evt.RoomID, evt.Sender)
 	card := b.repliedCard(ctx, content)
-	cmd, addressed, perr := ledger.ParseCommand(content.Body, ledger.ParseOptions{
-		Prefix: b.cfg.Prefix, Direct: direct, Mentions: b.mentions(content),
-		DefaultCurrency: b.defaultCurrency(ctx, evt, card), ReplyToBot: card != nil,
-	})
-	if !addressed || (card != nil && !direct && !b.meantForBot(content.Body, cmd, perr)) {
+	opt := ledger.ParseOptions{Prefix: b.cfg.Prefix, Direct: direct, Mentions: b.mentions(content), ReplyToBot: card != nil,
+		DefaultCurrency: b.ledger.Config().DefaultPledge.Currency}
+	if _, addressed, _ := ledger.ParseCommand(content.Body, opt); !addressed {
+		return nil // chatter: no lookups for it
+	}
+	opt.DefaultCurrency = b.defaultCurrency(ctx, evt, card)
+	cmd, _, perr := ledger.ParseCommand(content.Body, opt)
+	if card != nil && !direct && !b.meantForBot(content.Body, cmd, perr) {
 		return nil
 	}
 	r := &request{evt: evt, cmd: cmd, act: action(evt), direct: direct, card: card}

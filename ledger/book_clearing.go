@@ -3,6 +3,7 @@ package ledger
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -35,7 +36,7 @@ func (b *Book) applyAgree(op Op, out *Outcome) error {
 	if c == nil || len(c.Members) < 2 || c.Reduce.Minor <= 0 {
 		return Errorf(EInvalid, "clearing.stale")
 	}
-	if !containsUser(c.Members, op.Actor) {
+	if !slices.Contains(c.Members, op.Actor) {
 		return Errorf(EForbidden, "clearing.not_member")
 	}
 	pairs, err := b.cyclePairs(c)
@@ -128,13 +129,4 @@ func (b *Book) agree(id string, u UserID) {
 type agreement struct {
 	id string
 	u  UserID
-}
-
-func containsUser(us []UserID, u UserID) bool {
-	for _, v := range us {
-		if v == u {
-			return true
-		}
-	}
-	return false
 }

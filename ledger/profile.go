@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -255,29 +254,9 @@ type CardRoom struct {
 // OpenCardRooms lists the rooms that hold a card of an open need, sorted:
 // the rooms to reconcile from.
 func (s *Service) OpenCardRooms(ctx context.Context) ([]CardRoom, error) {
-	var open []*Need
-	if err := s.View(ctx, func(b *Book) error {
-		open = b.OpenNeeds()
-		return nil
-	}); err != nil {
-		return nil, err
+	rooms, err := s.store.OpenCardRooms(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("failed to list rooms with open cards: %w", err)
 	}
-	since := map[RoomID]time.Time{}
-	for _, n := range open {
-		cards, err := s.store.CardsOf(ctx, n.ID)
-		if err != nil {
-			return nil, fmt.Errorf("failed to list cards: %w", err)
-		}
-		for _, c := range cards {
-			if t, ok := since[c.Room]; c.Kind == CardNeed && (!ok || n.OpenedAt.Before(t)) {
-				since[c.Room] = n.OpenedAt
-			}
-		}
-	}
-	rooms := make([]CardRoom, 0, len(since))
-	for r, t := range since {
-		rooms = append(rooms, CardRoom{Room: r, Since: t})
-	}
-	slices.SortFunc(rooms, func(a, b CardRoom) int { return strings.Compare(string(a.Room), string(b.Room)) })
 	return rooms, nil
 }

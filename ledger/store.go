@@ -96,4 +96,7 @@ type Store interface {
 	CardByEvent(ctx context.Context, evt EventID) (*Card, error)
 	// CardsOf lists the cards of a need, ordered by room.
 	CardsOf(ctx context.Context, n NeedID) ([]Card, error)
+	// OpenCardRooms lists the rooms holding need cards of open needs, each
+	// with when the oldest of those needs opened, ordered by room.
+	OpenCardRooms(ctx context.Context) ([]CardRoom, error)
 }

@@ -237,3 +237,19 @@ func (s *Store) CardsOf(ctx context.Context, n ledger.NeedID) ([]ledger.Card, er
 	return queryList(ctx, s, scanCard, "cards",
 		`SELECT `+cardColumns+` FROM cards WHERE need_id = $1 ORDER BY room_id, event_id`, string(n))
 }
+
+// OpenCardRooms lists the rooms holding need cards of open needs, each with
+// when the oldest of those needs opened, in one query over the projection.
+func (s *Store) OpenCardRooms(ctx context.Context) ([]ledger.CardRoom, error) {
+	return queryList(ctx, s, func(row dbutil.Scannable) (ledger.CardRoom, error) {
+		var room string
+		var since int64
+		if err := row.Scan(&room, &since); err != nil {
+			return ledger.CardRoom{}, err
+		}
+		return ledger.CardRoom{Room: ledger.RoomID(room), Since: fromMS(since)}, nil
+	}, "rooms with open cards", `
+		SELECT c.room_id, MIN(n.opened_at) FROM cards c JOIN needs n ON n.need_id = c.need_id
+		WHERE c.kind = $1 AND n.state = $2 GROUP BY c.room_id ORDER BY c.room_id`,
+		string(ledger.CardNeed), string(ledger.NeedOpen))
+}

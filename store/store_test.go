@@ -274,6 +274,7 @@ func runSuite(t *testing.T, open func(t *testing.T) *store.Store) {
 		{"SaveAid", testSaveAid},
 		{"Profiles", testProfiles},
 		{"Cards", testCards},
+		{"OpenCardRooms", testOpenCardRooms},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { c.fn(t, open(t)) })

@@ -564,3 +564,28 @@ func testCards(t *testing.T, s *store.Store) {
 	must(t, err)
 	eq(t, "cards of no need", len(list), 0)
 }
+
+func testOpenCardRooms(t *testing.T, s *store.Store) {
+	ctx := context.Background()
+	open1 := &ledger.Need{ID: "$o1", Kind: ledger.NeedOrange, Owner: alice, Target: eur(100), State: ledger.NeedOpen, OpenedAt: at(5)}
+	open2 := &ledger.Need{ID: "$o2", Kind: ledger.NeedRed, Owner: bob, Target: eur(100), State: ledger.NeedOpen, OpenedAt: at(2)}
+	closed := &ledger.Need{ID: "$c", Kind: ledger.NeedRed, Owner: zed, Target: eur(100), State: ledger.NeedClosed, OpenedAt: at(1)}
+	must(t, s.SaveAid(ctx, []*ledger.Need{open1, open2, closed}, nil, nil))
+	for _, c := range []ledger.Card{
+		{Event: "$k1", Room: "!r1:x", Kind: ledger.CardNeed, Need: open1.ID},
+		{Event: "$k2", Room: "!r1:x", Kind: ledger.CardNeed, Need: open2.ID},
+		{Event: "$k3", Room: "!r2:x", Kind: ledger.CardNeed, Need: closed.ID}, // closed: not read again
+		{Event: "$k4", Room: "!dm:x", Kind: ledger.CardSent, Need: open1.ID},  // a notice, not a card in a circle
+		{Event: "$k5", Room: "!r3:x", Kind: ledger.CardNeed, Need: open1.ID},
+	} {
+		must(t, s.PutCard(ctx, c))
+	}
+	rooms, err := s.OpenCardRooms(ctx)
+	must(t, err)
+	want := []ledger.CardRoom{{Room: "!r1:x", Since: at(2)}, {Room: "!r3:x", Since: at(5)}}
+	eq(t, "rooms", len(rooms), len(want))
+	for i := range want {
+		eq(t, "room", rooms[i].Room, want[i].Room)
+		eq(t, "since", rooms[i].Since.Equal(want[i].Since), true)
+	}
+}
