@@ -49,6 +49,9 @@ type Config struct {
 	BotUsers []*regexp.Regexp
 	// CommandsPerMinute bounds how many commands one member may send.
 	CommandsPerMinute int
+	// WebURL is the public address of the web organizer ("" when it is
+	// off): login links and the API address start with it.
+	WebURL string
 }
 
 // Bot turns Matrix events into ledger calls and answers.

@@ -126,6 +126,15 @@ var internalKeys = map[string]string{
 	"op.clock_only":         "only the scheduler makes clock ops; its refusals are logged",
 	"cycle.month_done":      "a month rolled over already: the scheduler logs it",
 	"cycle.deadline_moot":   "a deadline moved or the collection ended: the scheduler logs it",
+	"web.post_failed":       "EInternal: errorText answers error.internal",
+	"auth.bad_token":        "web only: the web's catalogue answers it",
+	"auth.bad_link":         "web only: the web's catalogue answers it",
+	"auth.used_link":        "web only: the web's catalogue answers it",
+	"auth.expired_link":     "web only: the web's catalogue answers it",
+	"auth.no_session":       "web only: the web's catalogue answers it",
+	"token.not_found":       "the store's lookup; the ledger answers auth.bad_token",
+	"link.not_found":        "the store's lookup; the ledger answers auth.bad_link",
+	"session.not_found":     "the store's lookup; the ledger answers auth.no_session",
 }
 
 // ledgerErrorRe and ledgerKeyRe find the message keys of the errors a

@@ -20,6 +20,7 @@ type request struct {
 	direct bool
 	circle *ledger.Circle // nil outside circles
 	card   *ledger.Card   // the bot's card the message replies to, if any
+	web    *webReply      // set for an action taken on the web: answers are collected, not sent
 }
 
 // commandFunc answers one verb.
@@ -66,6 +67,8 @@ func (b *Bot) commands() map[ledger.Verb]commandFunc {
 		ledger.VerbClaim:      b.cmdClaim,
 		ledger.VerbApprove:    b.cmdApprove,
 		ledger.VerbClearing:   b.cmdClearing,
+		ledger.VerbToken:      b.cmdToken,
+		ledger.VerbWeb:        b.cmdWeb,
 	}
 }
 
@@ -206,6 +209,12 @@ func (b *Bot) mentions(content *event.MessageEventContent) []ledger.UserID {
 
 // reply answers the command's message in its room.
 func (b *Bot) reply(ctx context.Context, r *request, content *event.Content) id.EventID {
+	if r.web != nil {
+		if msg, ok := content.Parsed.(*event.MessageEventContent); ok {
+			r.web.texts = append(r.web.texts, msg.Body)
+		}
+		return ""
+	}
 	return b.send(ctx, r.evt.RoomID, replyTo(content, r.evt))
 }
 

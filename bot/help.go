@@ -39,6 +39,8 @@ var helpEN = map[ledger.Verb]helpEntry{
 	ledger.VerbNetwork:    {"", "who helps you, whom you help, who helps the same people"},
 	ledger.VerbAbout:      {"[text]", "tell about yourself (up to 180 characters); without text: your profile"},
 	ledger.VerbRequisites: {"[<text> | default <n> | remove <n>]", "your payment details, shown to those who commit to you: add, choose the default, remove"},
+	ledger.VerbWeb:        {"", "a one-time link (10 minutes) that logs you into the web organizer; sent to our direct chat"},
+	ledger.VerbToken:      {"[new <name> [read|write] | revoke <name>]", "your personal API tokens: list, make one (shown once, in our direct chat) or revoke one"},
 	ledger.VerbLeave:      {"[confirm]", "leave Exodus: erase your data and cancel intentions to and from you"},
 	ledger.VerbInitiative: {"\"<title>\" <price> by <date>", "a project the circle funds by voting with intentions (❤️, an amount, or its poll)"},
 	ledger.VerbDone:       {"[report]", "(initiator) mark your initiative done, with a short report"},
@@ -80,6 +82,8 @@ var helpRU = map[ledger.Verb]helpEntry{
 	ledger.VerbNetwork:    {"", "кто помогает вам, кому помогаете вы, кто помогает тем же людям"},
 	ledger.VerbAbout:      {"[текст]", "рассказать о себе (до 180 символов); без текста — ваш профиль"},
 	ledger.VerbRequisites: {"[<текст> | по-умолчанию <номер> | удалить <номер>]", "ваши реквизиты, их видят те, кто берёт перед вами обязательство: добавить, выбрать реквизиты по умолчанию, удалить"},
+	ledger.VerbWeb:        {"", "одноразовая ссылка (10 минут) для входа в веб-органайзер; приходит в наш личный чат"},
+	ledger.VerbToken:      {"[новый <имя> [чтение|запись] | отозвать <имя>]", "ваши личные API-токены: список, новый (показываю один раз, в личном чате) или отозвать"},
 	ledger.VerbLeave:      {"[подтверждаю]", "выйти из Exodus: удалить ваши данные и отменить намерения — ваши и в вашу пользу"},
 	ledger.VerbInitiative: {"\"<название>\" <цена> до <дата>", "проект, который круг финансирует, голосуя намерениями (❤️, сумма или опрос)"},
 	ledger.VerbDone:       {"[отчёт]", "(автор) отметить инициативу выполненной, с коротким отчётом"},
@@ -115,6 +119,7 @@ var helpSections = []helpSection{
 	{"Profile", "Профиль", []ledger.Verb{
 		ledger.VerbAbout, ledger.VerbRequisites, ledger.VerbMute, ledger.VerbUnmute, ledger.VerbLang, ledger.VerbLeave,
 	}},
+	{"Web organizer and API", "Веб-органайзер и API", []ledger.Verb{ledger.VerbWeb, ledger.VerbToken}},
 }
 
 func helpOf(l ledger.Lang) map[ledger.Verb]helpEntry {

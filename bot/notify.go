@@ -67,6 +67,12 @@ func (b *Bot) after(ctx context.Context, out *ledger.Outcome) {
 // the fate of later ones, their authors are told, even if the op itself was
 // refused.
 func (b *Bot) apply(ctx context.Context, op ledger.Op) (*ledger.Outcome, error) {
+	if isDryRun(ctx) {
+		if err := b.ledger.Check(ctx, op); err != nil {
+			return nil, err
+		}
+		return nil, errDryRun
+	}
 	out, err := b.ledger.Do(ctx, op)
 	if err != nil && out != nil {
 		b.afterReapplied(ctx, out.Reapplied)

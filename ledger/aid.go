@@ -87,6 +87,32 @@ func (s *Service) doLocked(ctx context.Context, op Op, also func(ctx context.Con
 	return out, refused
 }
 
+// Check tells whether Do would accept op now, without recording or
+// changing anything: the web asks before the bot posts a member's action
+// into the room. The event ID may be a placeholder.
+func (s *Service) Check(ctx context.Context, op Op) error {
+	s.aidMu.Lock()
+	defer s.aidMu.Unlock()
+	if op.Actor == "" {
+		return fmt.Errorf("failed to check op: %w", Errorf(EInternal, "action.incomplete"))
+	}
+	if op.Event == "" {
+		op.Event = "check:"
+	}
+	if op.At.IsZero() {
+		op.At = s.clock.Now()
+	}
+	op.At = op.At.Truncate(time.Millisecond).UTC()
+	book, err := s.loadBook(ctx)
+	if err != nil {
+		return err
+	}
+	if err := s.gate(ctx, book, &op); err != nil {
+		return err
+	}
+	return book.Try(op)
+}
+
 // applyToBook applies op to the book and writes what changed. An op that
 // sorts after the last one applied is applied in place; a late one is
 // applied in its canonical place by taking back the ops after it (from

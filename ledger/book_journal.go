@@ -276,3 +276,16 @@ func trimLast[T any](s []T) []T {
 	}
 	return s[:len(s)-1]
 }
+
+// Try applies op and takes it back at once: it tells whether the book
+// would accept op now, and leaves the book as it was.
+func (b *Book) Try(op Op) error {
+	limit := b.journalLimit
+	b.journalLimit = limit + 1 // room for op's entry without dropping one
+	defer func() { b.journalLimit = limit }()
+	_, err := b.Apply(op)
+	u := b.journal[len(b.journal)-1]
+	b.journal = b.journal[:len(b.journal)-1]
+	b.rollback(u)
+	return err
+}

@@ -46,6 +46,9 @@ const (
 	VerbClaim      Verb = "claim"
 	VerbApprove    Verb = "approve"
 	VerbClearing   Verb = "clearing"
+
+	VerbToken Verb = "token"
+	VerbWeb   Verb = "web"
 )
 
 // Bounds on what a member may type.
@@ -146,4 +149,18 @@ type Command struct {
 	// kassa [amount]: Amount (zero shows the kassa). claim <amount>
 	// <reason>: Amount, Text. approve: nothing (reply to the claim card).
 	// clearing: nothing.
+
+	// token [new <name> [read|write] | revoke <name>]: TokenAction, Name
+	// and Scope (read unless write is asked for).
+	TokenAction TokenAction
+	Scope       TokenScope
 }
+
+// TokenAction is what `token` does: list (""), make or revoke a token.
+type TokenAction string
+
+// The token actions.
+const (
+	TokenNew    TokenAction = "new"
+	TokenRevoke TokenAction = "revoke"
+)

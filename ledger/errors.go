@@ -15,6 +15,9 @@ const (
 	EInvalid Code = "invalid"
 	// ENotFound means the thing asked for does not exist.
 	ENotFound Code = "not_found"
+	// EUnauthorized means the caller is not known: no, a bad or an expired
+	// credential.
+	EUnauthorized Code = "unauthorized"
 	// EForbidden means the actor may not do this.
 	EForbidden Code = "forbidden"
 	// EConflict means the action contradicts the current state.

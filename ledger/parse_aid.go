@@ -384,3 +384,35 @@ func parseClearing(cmd *Command) error {
 func isHexRune(r rune) bool {
 	return (r >= '0' && r <= '9') || (r >= 'a' && r <= 'f') || (r >= 'A' && r <= 'F')
 }
+
+// parseToken reads `token [new <name> [read|write] | revoke <name>]`.
+func parseToken(cmd *Command) error {
+	word, rest := cutWord(cmd.Rest)
+	switch w := normWord(word); {
+	case word == "":
+		return nil
+	case tokenNewWords[w]:
+		cmd.TokenAction, cmd.Scope = TokenNew, ScopeRead
+	case tokenRevokeWords[w]:
+		cmd.TokenAction = TokenRevoke
+	default:
+		return usage(cmd.Verb)
+	}
+	name, rest := cutWord(rest)
+	if name == "" {
+		return usage(cmd.Verb)
+	}
+	if !validTokenName(name) {
+		return Errorf(EInvalid, "token.bad_name", MaxTokenNameRunes)
+	}
+	cmd.Name = name
+	scope, rest := cutWord(rest)
+	if scope != "" {
+		sc, ok := tokenScopeWords[normWord(scope)]
+		if !ok || cmd.TokenAction != TokenNew || rest != "" {
+			return usage(cmd.Verb)
+		}
+		cmd.Scope = sc
+	}
+	return nil
+}

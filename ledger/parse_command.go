@@ -182,6 +182,8 @@ func parseArgs(cmd *Command, opt ParseOptions) error {
 		return parseOptionalAmount(cmd, opt.DefaultCurrency)
 	case VerbClaim:
 		return parseClaim(cmd, opt.DefaultCurrency)
+	case VerbToken:
+		return parseToken(cmd)
 	case VerbClearing:
 		return parseClearing(cmd)
 	}

@@ -81,7 +81,7 @@ func TestParseCommandVerbs(t *testing.T) {
 			}
 		}
 	}
-	if got := ledger.AllVerbs(); len(got) != 37 || got[0] != ledger.VerbHelp || got[36] != ledger.VerbClearing {
+	if got := ledger.AllVerbs(); len(got) != 39 || got[0] != ledger.VerbHelp || got[38] != ledger.VerbWeb {
 		t.Errorf("AllVerbs() = %v", got)
 	}
 	if ledger.VerbWords("nope", ledger.LangEN) != nil || ledger.VerbWords(ledger.VerbHelp, "fr") != nil {

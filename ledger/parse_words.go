@@ -47,6 +47,8 @@ var verbWordList = []struct {
 	{VerbClaim, []string{"claim"}, []string{"заявка"}},
 	{VerbApprove, []string{"approve"}, []string{"одобрить"}},
 	{VerbClearing, []string{"clearing"}, []string{"клиринг"}},
+	{VerbToken, []string{"token"}, []string{"токен"}},
+	{VerbWeb, []string{"web"}, []string{"веб", "сайт"}},
 }
 
 // neutralVerbWords are command words of no language.
@@ -107,6 +109,16 @@ var (
 // byWords introduce the date of `initiative "<title>" <price> by <date>`,
 // normalised.
 var byWords = map[string]bool{"by": true, "до": true, "к": true}
+
+// The words of `token new|revoke <name> [read|write]`, normalised.
+var (
+	tokenNewWords    = map[string]bool{"new": true, "create": true, "новый": true, "создать": true}
+	tokenRevokeWords = map[string]bool{"revoke": true, "delete": true, "отозвать": true, "удалить": true}
+	tokenScopeWords  = map[string]TokenScope{
+		"read": ScopeRead, "read-only": ScopeRead, "readonly": ScopeRead, "чтение": ScopeRead,
+		"write": ScopeWrite, "read-write": ScopeWrite, "запись": ScopeWrite,
+	}
+)
 
 // confirmWords confirm `leave`, normalised.
 var confirmWords = map[string]bool{"confirm": true, "yes": true, "подтверждаю": true, "да": true}

@@ -143,6 +143,9 @@ func (s *Service) Leave(ctx context.Context, act Action) (*Departure, error) {
 		if err := s.store.DeleteGuaranteesOf(ctx, act.Actor); err != nil {
 			return fmt.Errorf("failed to delete guarantees: %w", err)
 		}
+		if err := s.store.DeleteAccessOf(ctx, act.Actor); err != nil {
+			return fmt.Errorf("failed to delete web access: %w", err)
+		}
 		return s.forget(ctx, act.Actor)
 	})
 	if err != nil {

@@ -99,4 +99,27 @@ type Store interface {
 	// OpenCardRooms lists the rooms holding need cards of open needs, each
 	// with when the oldest of those needs opened, ordered by room.
 	OpenCardRooms(ctx context.Context) ([]CardRoom, error)
+
+	// PutToken inserts an API token.
+	PutToken(ctx context.Context, t Token) error
+	// TokensOf lists a member's API tokens, by name.
+	TokensOf(ctx context.Context, u UserID) ([]Token, error)
+	// TokenByHash finds a token by the hash of its secret.
+	TokenByHash(ctx context.Context, hash string) (*Token, error)
+	// DeleteToken deletes a member's token by name; false if none.
+	DeleteToken(ctx context.Context, u UserID, name string) (bool, error)
+	// PutLoginLink inserts a login link.
+	PutLoginLink(ctx context.Context, l LoginLink) error
+	// LoginLink finds a login link by the hash of its secret.
+	LoginLink(ctx context.Context, hash string) (*LoginLink, error)
+	// UseLoginLink marks a login link used.
+	UseLoginLink(ctx context.Context, hash string, at time.Time) error
+	// PutSession inserts a web session.
+	PutSession(ctx context.Context, sess Session) error
+	// SessionByHash finds a session by the hash of its secret.
+	SessionByHash(ctx context.Context, hash string) (*Session, error)
+	// DeleteSession deletes a session.
+	DeleteSession(ctx context.Context, hash string) error
+	// DeleteAccessOf deletes a member's tokens, login links and sessions.
+	DeleteAccessOf(ctx context.Context, u UserID) error
 }

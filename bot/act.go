@@ -1,0 +1,242 @@
+package bot
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"maunium.net/go/mautrix/event"
+	"maunium.net/go/mautrix/id"
+
+	"github.com/exodus-matrix/exodus/ledger"
+)
+
+// errDryRun is what a handler returns, through b.apply, when its op was
+// only checked: the ledger would accept it.
+var errDryRun = errors.New("dry run: the op would be accepted")
+
+type dryRunKey struct{}
+
+// isDryRun reports whether ctx only checks ops.
+func isDryRun(ctx context.Context) bool { return ctx.Value(dryRunKey{}) != nil }
+
+// webReply collects what the bot answers an action taken on the web.
+type webReply struct{ texts []string }
+
+// notFromWeb are the verbs the web does not take: help is the page itself,
+// login links and tokens are made in the direct chat only, and circles are
+// rooms a member creates in their client.
+var notFromWeb = map[ledger.Verb]bool{
+	ledger.VerbHelp: true, ledger.VerbWeb: true, ledger.VerbToken: true, ledger.VerbCircle: true,
+}
+
+// opVerbs are the verbs whose change is a ledger op: the room must hold the
+// event the op is keyed by, so the action is checked first, then posted,
+// then applied keyed by the posted event.
+func opVerb(cmd ledger.Command) bool {
+	switch cmd.Verb {
+	case ledger.VerbStatus, ledger.VerbIntend, ledger.VerbWithdraw, ledger.VerbCommit, ledger.VerbSent, ledger.VerbGot,
+		ledger.VerbForgive, ledger.VerbInitiative, ledger.VerbDone, ledger.VerbClaim, ledger.VerbApprove:
+		return true
+	case ledger.VerbKassa:
+		return !cmd.Amount.IsZero()
+	case ledger.VerbClearing:
+		return cmd.Confirm
+	}
+	return false
+}
+
+// viewVerb reports whether a command only shows something.
+func viewVerb(cmd ledger.Command) bool {
+	switch cmd.Verb {
+	case ledger.VerbList, ledger.VerbChain, ledger.VerbPool, ledger.VerbMy, ledger.VerbToMe, ledger.VerbPending,
+		ledger.VerbArchive, ledger.VerbOverdue, ledger.VerbNetwork:
+		return true
+	case ledger.VerbAbout:
+		return cmd.Text == ""
+	case ledger.VerbRequisites:
+		return cmd.Requisites == ""
+	case ledger.VerbMute, ledger.VerbUnmute:
+		return cmd.Notice == ""
+	case ledger.VerbLeave:
+		return !cmd.Confirm
+	}
+	return false
+}
+
+// Act carries out a member's action taken on a web page or through the API,
+// through the same handlers and ledger rules as chat. An action that
+// changes something is posted into the room (the circle's, else the
+// member's direct chat) as a structured event naming the member, so the
+// room stays the full record; an op is checked first, so a refused action
+// posts nothing, and then applied keyed by the posted event. The reply's
+// text is the bot's answer in the member's language, a refusal's too.
+func (b *Bot) Act(ctx context.Context, req ledger.Request) (*ledger.Reply, error) {
+	cmd := req.Command
+	lang := b.replyLang(ctx, id.UserID(req.Member), "")
+	if notFromWeb[cmd.Verb] || b.onVerb[cmd.Verb] == nil {
+		err := ledger.Errorf(ledger.EInvalid, "web.chat_only", cmd.Verb)
+		return &ledger.Reply{Text: b.errorText(lang, err, cmd.Verb)}, err
+	}
+	r, err := b.webRequest(ctx, req, lang)
+	if err != nil {
+		return &ledger.Reply{Text: b.errorText(lang, err, cmd.Verb)}, err
+	}
+	reply := &ledger.Reply{Room: ledger.RoomID(r.evt.RoomID)}
+	run := func(ctx context.Context) error { return b.onVerb[cmd.Verb](ctx, r) }
+	switch {
+	case opVerb(cmd):
+		if err := run(context.WithValue(ctx, dryRunKey{}, true)); !errors.Is(err, errDryRun) {
+			return b.webDone(ctx, r, reply, err)
+		}
+		r.web.texts = nil
+		evt := b.announce(ctx, r, req)
+		if evt == "" {
+			err := ledger.Errorf(ledger.EInternal, "web.post_failed")
+			return &ledger.Reply{Text: b.errorText(lang, err, cmd.Verb)}, err
+		}
+		reply.Event = ledger.EventID(evt)
+		r.evt.ID = evt
+		r.act.Event = ledger.EventID(evt)
+		return b.webDone(ctx, r, reply, run(ctx))
+	case viewVerb(cmd):
+		return b.webDone(ctx, r, reply, run(ctx))
+	}
+	err = run(ctx)
+	if err == nil {
+		if evt := b.announce(ctx, r, req); evt != "" {
+			reply.Event = ledger.EventID(evt)
+			r.evt.ID = evt
+		}
+	}
+	return b.webDone(ctx, r, reply, err)
+}
+
+// webDone finishes an action from the web: the answer collected becomes
+// the reply's text (a refusal's explanation if it failed) and, when the
+// action was posted, it is posted as the answer to that event.
+func (b *Bot) webDone(ctx context.Context, r *request, reply *ledger.Reply, err error) (*ledger.Reply, error) {
+	if err != nil {
+		reply.Text = b.errorText(r.lang, err, r.cmd.Verb)
+		if reply.Event != "" {
+			b.send(ctx, r.evt.RoomID, replyTo(message(reply.Text, "error", nil), r.evt))
+		}
+		return reply, err
+	}
+	reply.Text = strings.Join(r.web.texts, "\n\n")
+	if reply.Event != "" && reply.Text != "" {
+		b.send(ctx, r.evt.RoomID, replyTo(message(reply.Text, "web_answer", nil), r.evt))
+	}
+	return reply, nil
+}
+
+// webRequest builds the request an action from the web is handled as: in
+// the room it is posted to, replying to the need's card there, if any.
+func (b *Bot) webRequest(ctx context.Context, req ledger.Request, lang ledger.Lang) (*request, error) {
+	now := b.ledger.Now().Truncate(time.Millisecond)
+	room, card, err := b.webRoom(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	var nonce [8]byte
+	_, _ = rand.Read(nonce[:])
+	evt := &event.Event{ID: id.EventID("$web-" + hex.EncodeToString(nonce[:])), RoomID: room,
+		Sender: id.UserID(req.Member), Timestamp: now.UnixMilli()}
+	r := &request{evt: evt, cmd: req.Command, act: action(evt), lang: lang, card: card, web: &webReply{}}
+	if c, err := b.ledger.Circle(ctx, ledger.CircleID(room)); err == nil {
+		r.circle = c
+	} else {
+		r.direct = true
+	}
+	return r, nil
+}
+
+// webRoom is where an action from the web is posted: the circle asked
+// for (the member must be in it); else the circle of the need's card the
+// member shares; else the member's first circle; else their direct chat.
+func (b *Bot) webRoom(ctx context.Context, req ledger.Request) (id.RoomID, *ledger.Card, error) {
+	mine, err := b.ledger.CirclesOf(ctx, req.Member)
+	if err != nil {
+		return "", nil, err
+	}
+	if req.Circle != "" && !slices.Contains(mine, req.Circle) {
+		return "", nil, ledger.Errorf(ledger.EForbidden, "web.not_member")
+	}
+	room := req.Circle
+	var card *ledger.Card
+	if req.Need != "" {
+		if _, err := b.ledger.Need(ctx, req.Need); err != nil {
+			return "", nil, err
+		}
+		cards, err := b.ledger.CardsOf(ctx, req.Need)
+		if err != nil {
+			return "", nil, err
+		}
+		for i := range cards {
+			c := cards[i]
+			if slices.Contains(mine, ledger.CircleID(c.Room)) && (room == "" || ledger.CircleID(c.Room) == room) {
+				card, room = &c, ledger.CircleID(c.Room)
+				break
+			}
+		}
+		if card == nil {
+			card = &ledger.Card{Need: req.Need, Circle: room, Room: ledger.RoomID(room)}
+		}
+	}
+	if room == "" && len(mine) > 0 {
+		room = mine[0]
+	}
+	if room == "" {
+		direct, err := b.openDirect(ctx, id.UserID(req.Member), "")
+		return direct, card, err
+	}
+	return id.RoomID(room), card, nil
+}
+
+// announce posts an action taken on the web into its room: a notice naming
+// the member, with the action under the project's namespace.
+func (b *Bot) announce(ctx context.Context, r *request, req ledger.Request) id.EventID {
+	l := b.ledger.Config().DefaultLang
+	if r.circle != nil && r.circle.Lang != "" {
+		l = r.circle.Lang
+	}
+	line := commandLine(req.Command, l)
+	md := text(l, "web.action", req.Member, line)
+	data := map[string]any{"member": req.Member, "verb": req.Command.Verb, "command": line, "at": r.act.At.UnixMilli()}
+	if req.Need != "" {
+		data["need"] = req.Need
+	}
+	if !req.Command.Amount.IsZero() {
+		data["amount"] = amountData(req.Command.Amount)
+	}
+	return b.send(ctx, r.evt.RoomID, message(md, "web_action", data))
+}
+
+// commandLine is a command as a member would type it, in language l.
+func commandLine(cmd ledger.Command, l ledger.Lang) string {
+	parts := []string{verbWord(cmd.Verb, l)}
+	if cmd.Rest != "" {
+		return parts[0] + " " + cmd.Rest
+	}
+	if cmd.Status != "" {
+		parts = append(parts, statusWord(cmd.Status, l))
+	}
+	if !cmd.Amount.IsZero() {
+		parts = append(parts, cmd.Amount.String())
+	}
+	if cmd.Days > 0 {
+		parts = append(parts, strconv.Itoa(cmd.Days))
+	}
+	if cmd.User != "" {
+		parts = append(parts, string(cmd.User))
+	}
+	if cmd.Text != "" {
+		parts = append(parts, cmd.Text)
+	}
+	return strings.Join(parts, " ")
+}

@@ -1,0 +1,84 @@
+package bot
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"maunium.net/go/mautrix/event"
+	"maunium.net/go/mautrix/id"
+
+	"github.com/exodus-matrix/exodus/ledger"
+)
+
+// cmdWeb sends a one-time login link to the web organizer. The link goes
+// to the member's direct chat whatever room they asked in: in a group room
+// anyone could use it.
+func (b *Bot) cmdWeb(ctx context.Context, r *request) error {
+	if b.cfg.WebURL == "" {
+		return ledger.Errorf(ledger.EConflict, "web.off")
+	}
+	secret, link, err := b.ledger.NewLoginLink(ctx, r.act)
+	if err != nil {
+		return err
+	}
+	url := strings.TrimRight(b.cfg.WebURL, "/") + "/login?t=" + secret
+	mins := int(time.Until(link.ExpiresAt).Round(time.Minute) / time.Minute)
+	if mins <= 0 || mins > int(ledger.LoginLinkTTL/time.Minute) {
+		mins = int(ledger.LoginLinkTTL / time.Minute)
+	}
+	content := message(text(r.lang, "web.link", url, mins), "web_link", nil)
+	b.privately(ctx, r, content)
+	return nil
+}
+
+// cmdToken lists, makes or revokes the member's API tokens. A new token's
+// secret is shown once, in the direct chat.
+func (b *Bot) cmdToken(ctx context.Context, r *request) error {
+	switch r.cmd.TokenAction {
+	case ledger.TokenNew:
+		secret, t, err := b.ledger.NewToken(ctx, r.act, r.cmd.Name, r.cmd.Scope)
+		if err != nil {
+			return err
+		}
+		api := strings.TrimRight(b.cfg.WebURL, "/") + "/api/v1"
+		b.privately(ctx, r, message(text(r.lang, "token.created", t.Name, text(r.lang, "token.scope_"+string(t.Scope)), secret, api),
+			"token", map[string]any{"name": t.Name, "scope": t.Scope}))
+		return nil
+	case ledger.TokenRevoke:
+		if err := b.ledger.RevokeToken(ctx, r.act, r.cmd.Name); err != nil {
+			return err
+		}
+		b.replyText(ctx, r, "token.revoked", r.cmd.Name)
+		return nil
+	}
+	ts, err := b.ledger.Tokens(ctx, r.act.Actor)
+	if err != nil {
+		return err
+	}
+	if len(ts) == 0 {
+		b.replyText(ctx, r, "token.none")
+		return nil
+	}
+	var sb strings.Builder
+	sb.WriteString(text(r.lang, "token.list"))
+	for _, t := range ts {
+		sb.WriteString("\n- `" + t.Name + "` — " + text(r.lang, "token.scope_"+string(t.Scope)) + ", " + t.CreatedAt.UTC().Format("2006-01-02"))
+	}
+	b.reply(ctx, r, message(sb.String(), "tokens", nil))
+	return nil
+}
+
+// privately answers in the direct chat: as a reply there, or, asked in a
+// group room, by a message in the direct chat and a pointer to it here.
+func (b *Bot) privately(ctx context.Context, r *request, content *event.Content) {
+	if r.direct {
+		b.reply(ctx, r, content)
+		return
+	}
+	if b.sendDirect(ctx, id.UserID(r.act.Actor), content) == "" {
+		b.replyText(ctx, r, "error.internal")
+		return
+	}
+	b.replyText(ctx, r, "web.sent_direct")
+}
