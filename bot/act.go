@@ -240,3 +240,9 @@ func commandLine(cmd ledger.Command, l ledger.Lang) string {
 	}
 	return strings.Join(parts, " ")
 }
+
+// Explain renders a refusal in a language, as the chat answers it (the
+// web shows the ledger's refusals in the same words).
+func (b *Bot) Explain(l ledger.Lang, err error) string {
+	return b.errorText(l, err, "")
+}

@@ -24,10 +24,11 @@ func main() {
 	dir := flag.String("dir", ".demo", "where the homeserver and the bot keep their files (wiped at start)")
 	hsPort := flag.Int("hs-port", 8008, "the homeserver's port on 127.0.0.1")
 	botPort := flag.Int("bot-port", 29330, "the bot's port on 127.0.0.1")
+	webPort := flag.Int("web-port", 8009, "the web organizer's port on 127.0.0.1")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, *dir, *hsPort, *botPort); err != nil {
+	if err := run(ctx, *dir, *hsPort, *botPort, *webPort); err != nil {
 		fmt.Fprintln(os.Stderr, "exodus-demo:", err)
 		os.Exit(1)
 	}
@@ -38,7 +39,7 @@ var demoMembers = []string{"alice", "bob", "carol"}
 
 const demoPassword = "exodus-demo"
 
-func run(ctx context.Context, dir string, hsPort, botPort int) error {
+func run(ctx context.Context, dir string, hsPort, botPort, webPort int) error {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return err
@@ -49,7 +50,7 @@ func run(ctx context.Context, dir string, hsPort, botPort int) error {
 	fmt.Println("Building and starting the homeserver and the bot (the first build takes a few minutes)…")
 	setup, cancel := context.WithTimeout(ctx, 15*time.Minute)
 	defer cancel()
-	s, err := stack.Start(setup, stack.Options{Dir: abs, HSPort: hsPort, BotPort: botPort})
+	s, err := stack.Start(setup, stack.Options{Dir: abs, HSPort: hsPort, BotPort: botPort, WebPort: webPort})
 	if err != nil {
 		return err
 	}
@@ -166,6 +167,7 @@ Exodus is running.
   Homeserver (Dendrite):  %[1]s   server name: %[2]s
   Bot:                    %[3]s   (listening for the homeserver at %[4]s)
   Demo circle:            "Demo circle"  %[5]s
+  Web organizer and API:  %[8]s   (API under %[8]s/api/v1, described at /api/v1/openapi.json)
 
 Members (password for all: %[6]s): @alice:%[2]s, @bob:%[2]s, @carol:%[2]s
 They guarantee each other: alice-bob, alice-carol. carol needs monthly support
@@ -179,6 +181,10 @@ Talk to the bot: start a direct chat with %[3]s and type "help",
 or in the demo circle type "!ex list", "!ex pool", "!ex invite @someone:%[2]s";
 react ❤️ or 🤝 on carol's need card, or reply to it with an amount.
 
+Open the web organizer: type "web" in your direct chat with the bot and open the
+one-time link it sends (valid 10 minutes). For the API, type "token new mytool write"
+there and send the token as "Authorization: Bearer <token>".
+
 Files and logs: %[7]s (exodus.log, dendrite/dendrite.log). Press Ctrl-C to stop.
-`, s.HS.URL, s.HS.ServerName, s.BotID, s.BotURL, circle, demoPassword, dir)
+`, s.HS.URL, s.HS.ServerName, s.BotID, s.BotURL, circle, demoPassword, dir, s.WebURL)
 }

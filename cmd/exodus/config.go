@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 	"regexp"
@@ -51,6 +52,13 @@ type Config struct {
 		SOSWindow     string `yaml:"sos_window"`
 		RemindEvery   string `yaml:"remind_interval"`
 	} `yaml:"ledger"`
+	// Web is the web organizer and the HTTP API (added after the first
+	// release: off when listen is empty).
+	Web struct {
+		Listen            string `yaml:"listen"`
+		PublicURL         string `yaml:"public_url"`
+		RequestsPerMinute int    `yaml:"requests_per_minute"`
+	} `yaml:"web"`
 	Database struct {
 		Type         string `yaml:"type"`
 		URI          string `yaml:"uri"`
@@ -94,7 +102,7 @@ func keyError(key, expected string, got any) error {
 // problem found is returned, naming its key.
 func (c *Config) Validate() error {
 	checks := []func() error{c.validateHomeserver, c.validateAppService, c.validateBot, c.validateLedger,
-		c.validateCycle, c.validateDatabase, c.validateLogging}
+		c.validateCycle, c.validateWeb, c.validateDatabase, c.validateLogging}
 	for _, check := range checks {
 		if err := check(); err != nil {
 			return err
@@ -255,6 +263,27 @@ func (c *Config) validateLogging() error {
 	}
 	if c.Logging.Format != "pretty" && c.Logging.Format != "json" {
 		return keyError("logging.format", "pretty or json", c.Logging.Format)
+	}
+	return nil
+}
+
+// validateWeb checks the web organizer's settings; without listen it is off.
+func (c *Config) validateWeb() error {
+	w := &c.Web
+	if w.Listen == "" {
+		return nil
+	}
+	if _, _, err := net.SplitHostPort(w.Listen); err != nil {
+		return keyError("web.listen", "a host:port to listen on, such as 127.0.0.1:8009", w.Listen)
+	}
+	if !validURL(w.PublicURL) {
+		return keyError("web.public_url", "the http(s) URL members open, such as https://exodus.example.org", w.PublicURL)
+	}
+	if w.RequestsPerMinute == 0 {
+		w.RequestsPerMinute = 120
+	}
+	if w.RequestsPerMinute < 1 || w.RequestsPerMinute > 10000 {
+		return keyError("web.requests_per_minute", "a number from 1 to 10000", w.RequestsPerMinute)
 	}
 	return nil
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/exodus-matrix/exodus/bot"
 	"github.com/exodus-matrix/exodus/ledger"
 	"github.com/exodus-matrix/exodus/store"
+	"github.com/exodus-matrix/exodus/web"
 )
 
 // newLogger builds the one logger of the process from the config.
@@ -66,14 +67,22 @@ func run(ctx context.Context, cfg *Config) error {
 	svc := ledger.NewService(st, ledger.SystemClock{}, cfg.rules)
 	botUsers := append([]*regexp.Regexp{regexp.MustCompile("^@" + regexp.QuoteMeta(cfg.AppService.BotLocalpart) + ":")}, cfg.otherBots...)
 	b := bot.New(bot.Config{UserID: intent.UserID, Prefix: cfg.Bot.Prefix, BotUsers: botUsers,
-		CommandsPerMinute: cfg.Bot.CommandsPerMinute}, intent, svc)
+		CommandsPerMinute: cfg.Bot.CommandsPerMinute, WebURL: cfg.Web.PublicURL}, intent, svc)
 	intake := bot.NewIntake(st, cfg.AppService.HSToken, b, stateStore, ledger.SystemClock{})
-	return serve(ctx, cfg, as, intake, b)
+	var site *web.Server
+	if cfg.Web.Listen != "" {
+		site, err = web.New(web.Config{PublicURL: cfg.Web.PublicURL, BotUserID: ledger.UserID(intent.UserID),
+			Prefix: cfg.Bot.Prefix, RequestsPerMinute: cfg.Web.RequestsPerMinute}, svc, b)
+		if err != nil {
+			return fmt.Errorf("failed to set up the web organizer: %w", err)
+		}
+	}
+	return serve(ctx, cfg, as, intake, b, site)
 }
 
 // serve listens for the homeserver, registers the bot user, and feeds the
 // recorded events to the bot until ctx ends.
-func serve(ctx context.Context, cfg *Config, as *appservice.AppService, intake *bot.Intake, b *bot.Bot) error {
+func serve(ctx context.Context, cfg *Config, as *appservice.AppService, intake *bot.Intake, b *bot.Bot, site *web.Server) error {
 	log := zerolog.Ctx(ctx)
 	mux := http.NewServeMux()
 	intake.Register(mux)
@@ -87,6 +96,16 @@ func serve(ctx context.Context, cfg *Config, as *appservice.AppService, intake *
 			errs <- fmt.Errorf("failed to serve: %w", err)
 		}
 	}()
+	var webSrv *http.Server
+	if site != nil {
+		webSrv = &http.Server{Addr: cfg.Web.Listen, Handler: withLogger(site.Handler(), *log), ReadHeaderTimeout: 10 * time.Second}
+		go func() {
+			log.Info().Str("address", cfg.Web.Listen).Str("public_url", cfg.Web.PublicURL).Msg("Serving the web organizer and the API")
+			if err := webSrv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				errs <- fmt.Errorf("failed to serve the web organizer: %w", err)
+			}
+		}()
+	}
 	if err := registerBot(ctx, as.BotIntent(), cfg.AppService.BotDisplayname); err != nil {
 		return err
 	}
@@ -103,6 +122,9 @@ func serve(ctx context.Context, cfg *Config, as *appservice.AppService, intake *
 	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	_ = srv.Shutdown(shutdown)
+	if webSrv != nil {
+		_ = webSrv.Shutdown(shutdown)
+	}
 	log.Info().Msg("Exodus stopped")
 	if err != nil && !errors.Is(err, context.Canceled) {
 		return err

@@ -29,8 +29,9 @@ type Options struct {
 	Dir string
 	// ServerName is the homeserver's name; default "localhost".
 	ServerName string
-	// HSPort and BotPort are the loopback ports; 0 picks free ones.
-	HSPort, BotPort int
+	// HSPort, BotPort and WebPort are the loopback ports; 0 picks free
+	// ones.
+	HSPort, BotPort, WebPort int
 	// BotLog receives the bot's log; default Dir/exodus.log.
 	BotLog io.Writer
 	// Settings are extra config values for the bot, by dotted key
@@ -45,6 +46,8 @@ type Stack struct {
 	BotID id.UserID
 	// BotURL is where the bot listens for the homeserver.
 	BotURL string
+	// WebURL is the web organizer and the API.
+	WebURL string
 	// ConfigPath, RegistrationPath and DBPath are the bot's files.
 	ConfigPath, RegistrationPath, DBPath string
 	// HSToken is the token the homeserver presents to the bot.
@@ -94,7 +97,7 @@ func Start(ctx context.Context, opt Options) (*Stack, error) {
 		opt.ServerName = "localhost"
 	}
 	var err error
-	for _, p := range []*int{&opt.HSPort, &opt.BotPort} {
+	for _, p := range []*int{&opt.HSPort, &opt.BotPort, &opt.WebPort} {
 		if *p == 0 {
 			if *p, err = devnet.FreePort(); err != nil {
 				return nil, err
@@ -131,6 +134,7 @@ func (s *Stack) configure(ctx context.Context, opt Options) error {
 	s.DBPath = filepath.Join(dir, "exodus.db")
 	s.BotURL = "http://127.0.0.1:" + strconv.Itoa(opt.BotPort)
 	s.BotID = id.NewUserID("exodus", opt.ServerName)
+	s.WebURL = "http://127.0.0.1:" + strconv.Itoa(opt.WebPort)
 	settings := map[string]any{
 		"homeserver.address": "http://127.0.0.1:" + strconv.Itoa(opt.HSPort),
 		"homeserver.domain":  opt.ServerName,
@@ -138,6 +142,8 @@ func (s *Stack) configure(ctx context.Context, opt Options) error {
 		"appservice.port":    opt.BotPort,
 		"database.uri":       "file:" + s.DBPath + "?_txlock=immediate",
 		"logging.min_level":  "debug",
+		"web.listen":         "127.0.0.1:" + strconv.Itoa(opt.WebPort),
+		"web.public_url":     s.WebURL,
 	}
 	for k, v := range opt.Settings {
 		settings[k] = v

@@ -1,0 +1,80 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/exodus-matrix/exodus/ledger"
+)
+
+// maxBody bounds a request body.
+const maxBody = 64 << 10
+
+// api wraps an API route: the bearer token (unless the route is public),
+// its scope, the rate limit, and JSON errors.
+func (s *Server) api(rt Route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+		if rt.Public {
+			rt.handler(w, r)
+			return
+		}
+		c, err := s.bearer(r)
+		if err != nil {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="exodus"`)
+			s.writeError(w, r, err, "")
+			return
+		}
+		r = r.WithContext(withCaller(r.Context(), c))
+		if !s.limiter.allow("token:"+ledger.HashSecret(c.Session), s.svc.Now()) {
+			w.Header().Set("Retry-After", "60")
+			s.writeError(w, r, ledger.Errorf(ledger.ERateLimited, "api.rate_limited", s.cfg.RequestsPerMinute), "")
+			return
+		}
+		if rt.Write && c.Scope != ledger.ScopeWrite {
+			s.writeError(w, r, ledger.Errorf(ledger.EForbidden, "api.read_only"), "")
+			return
+		}
+		rt.handler(w, r)
+	})
+}
+
+// bearer authenticates a request by its personal API token.
+func (s *Server) bearer(r *http.Request) (*caller, error) {
+	h := r.Header.Get("Authorization")
+	scheme, secret, ok := strings.Cut(h, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") || secret == "" {
+		return nil, ledger.Errorf(ledger.EUnauthorized, "auth.no_token")
+	}
+	t, err := s.svc.TokenBySecret(r.Context(), strings.TrimSpace(secret))
+	if err != nil {
+		return nil, err
+	}
+	// Session holds the token's secret here: the rate limit's key.
+	return &caller{Member: t.Member, Lang: s.svc.LangOf(r.Context(), t.Member), Scope: t.Scope, Session: secret}, nil
+}
+
+// apiNotFound answers a path under /api/ that is no route.
+func (s *Server) apiNotFound(w http.ResponseWriter, r *http.Request) {
+	s.writeError(w, r, ledger.Errorf(ledger.ENotFound, "api.no_route"), "")
+}
+
+// decode reads a JSON request body into v; unknown fields are refused.
+func decode(r *http.Request, v any) error {
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		if err == io.EOF {
+			return ledger.Errorf(ledger.EInvalid, "api.empty_body")
+		}
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return ledger.Errorf(ledger.EInvalid, "api.too_large", maxBody)
+		}
+		return errBadJSON(err)
+	}
+	return nil
+}

@@ -1,0 +1,194 @@
+package web
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/exodus-matrix/exodus/ledger"
+)
+
+// sessionCookie names the web session's cookie.
+const sessionCookie = "exodus_session"
+
+// langCookie names the cookie of the page language a member switched to.
+const langCookie = "exodus_lang"
+
+// pageFunc answers a page for a logged-in member.
+type pageFunc func(w http.ResponseWriter, r *http.Request, c *caller)
+
+// page wraps a page: it needs a session (else the welcome page, which
+// says how to log in), bounds the requests per session and, for a form
+// post, checks that it comes from this site (Origin, Sec-Fetch-Site and
+// the form's token).
+func (s *Server) page(h pageFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c := s.session(r)
+		if c == nil {
+			if r.Method != http.MethodGet {
+				s.pageError(w, r, nil, ledger.Errorf(ledger.EUnauthorized, "auth.no_session"))
+				return
+			}
+			s.welcome(w, r)
+			return
+		}
+		r = r.WithContext(withCaller(r.Context(), c))
+		if !s.limiter.allow("session:"+ledger.HashSecret(c.Session), s.svc.Now()) {
+			w.Header().Set("Retry-After", "60")
+			s.pageError(w, r, c, ledger.Errorf(ledger.ERateLimited, "api.rate_limited", s.cfg.RequestsPerMinute))
+			return
+		}
+		if r.Method == http.MethodPost {
+			if err := s.checkForm(r, c); err != nil {
+				s.pageError(w, r, c, err)
+				return
+			}
+		}
+		h(w, r, c)
+	})
+}
+
+// session returns the caller of a request with a live session cookie.
+func (s *Server) session(r *http.Request) *caller {
+	ck, err := r.Cookie(sessionCookie)
+	if err != nil || ck.Value == "" {
+		return nil
+	}
+	sess, err := s.svc.SessionBySecret(r.Context(), ck.Value)
+	if err != nil {
+		if ledger.ErrorCode(err) == ledger.EInternal {
+			logOf(r).Error().Err(err).Msg("Failed to read a session")
+		}
+		return nil
+	}
+	return &caller{Member: sess.Member, Lang: s.pageLang(r, sess.Member), Scope: ledger.ScopeWrite, Session: ck.Value}
+}
+
+// pageLang is the language of the pages: the one the member switched to
+// on the page, else their chat language.
+func (s *Server) pageLang(r *http.Request, u ledger.UserID) ledger.Lang {
+	if ck, err := r.Cookie(langCookie); err == nil {
+		if l := ledger.Lang(ck.Value); l == ledger.LangEN || l == ledger.LangRU {
+			return l
+		}
+	}
+	if u != "" {
+		return s.svc.LangOf(r.Context(), u)
+	}
+	if strings.HasPrefix(strings.ToLower(r.Header.Get("Accept-Language")), "ru") {
+		return ledger.LangRU
+	}
+	return ledger.LangEN
+}
+
+// csrfToken is the token every form of a session carries: derived from the
+// session's secret, so it needs no storage and differs per session.
+func csrfToken(session string) string {
+	h := sha256.Sum256([]byte("exodus-csrf:" + session))
+	return hex.EncodeToString(h[:16])
+}
+
+// checkForm refuses a form post from another site: the browser's
+// Sec-Fetch-Site or Origin must say same origin, and the form's token must
+// be the session's.
+func (s *Server) checkForm(r *http.Request, c *caller) error {
+	if !s.sameOrigin(r) {
+		return ledger.Errorf(ledger.EForbidden, "auth.cross_site")
+	}
+	if err := r.ParseForm(); err != nil {
+		return ledger.Errorf(ledger.EInvalid, "api.bad_form")
+	}
+	if !ledger.SameSecret(r.PostForm.Get("csrf"), csrfToken(c.Session)) {
+		return ledger.Errorf(ledger.EForbidden, "auth.cross_site")
+	}
+	return nil
+}
+
+// sameOrigin reports whether a post comes from this site, by the headers
+// browsers set: Sec-Fetch-Site, else Origin, else Referer.
+func (s *Server) sameOrigin(r *http.Request) bool {
+	switch r.Header.Get("Sec-Fetch-Site") {
+	case "same-origin":
+		return true
+	case "cross-site", "same-site":
+		return false
+	}
+	origin := r.Header.Get("Origin")
+	if origin == "" || origin == "null" {
+		ref, err := url.Parse(r.Header.Get("Referer"))
+		if err != nil || ref.Host == "" {
+			return origin == "" // no header at all: not a browser's cross-site post
+		}
+		origin = ref.Scheme + "://" + ref.Host
+	}
+	return origin == s.ownOrigin(r)
+}
+
+// ownOrigin is this site's origin: from PublicURL, else from the request.
+func (s *Server) ownOrigin(r *http.Request) string {
+	if s.origin != "" {
+		return s.origin
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+// loginPage shows the button that spends a login link. Opening the link
+// does not log in by itself: link previews (a homeserver fetching URLs
+// posted in chat) would spend it.
+func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, "login", &pageData{Lang: s.pageLang(r, ""), Link: r.URL.Query().Get("t")})
+}
+
+// login spends a login link and starts a session.
+func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	if !s.sameOrigin(r) {
+		s.pageError(w, r, nil, ledger.Errorf(ledger.EForbidden, "auth.cross_site"))
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		s.pageError(w, r, nil, ledger.Errorf(ledger.EInvalid, "api.bad_form"))
+		return
+	}
+	secret, sess, err := s.svc.UseLoginLink(r.Context(), r.PostForm.Get("t"))
+	if err != nil {
+		s.pageError(w, r, nil, err)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: secret, Path: "/", Expires: sess.ExpiresAt,
+		MaxAge: int(time.Until(sess.ExpiresAt) / time.Second), HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode})
+	logOf(r).Info().Str("member", string(sess.Member)).Msg("Member logged in to the web organizer")
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+// logout ends the session.
+func (s *Server) logout(w http.ResponseWriter, r *http.Request, c *caller) {
+	if err := s.svc.EndSession(r.Context(), c.Session); err != nil {
+		s.pageError(w, r, c, err)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
+		Secure: s.secure, SameSite: http.SameSiteLaxMode})
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+// setLang switches the pages' language (a cookie; the chat's stays).
+func (s *Server) setLang(w http.ResponseWriter, r *http.Request) {
+	l := ledger.Lang(r.URL.Query().Get("lang"))
+	if l != ledger.LangEN && l != ledger.LangRU {
+		l = ledger.LangEN
+	}
+	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: string(l), Path: "/", MaxAge: 365 * 24 * 3600,
+		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode})
+	back := r.URL.Query().Get("back")
+	if !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") {
+		back = "/"
+	}
+	http.Redirect(w, r, back, http.StatusSeeOther)
+}

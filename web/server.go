@@ -1,0 +1,141 @@
+// Package web is the web organizer and the HTTP API of Exodus: pages a
+// member logs into with a one-time link from the chat, and JSON under
+// /api/v1 for tools holding a personal API token. It speaks ledger types
+// only: reads go to the ledger service, and every action goes to an Actor
+// (the bot), which carries it out through the same rules as chat and posts
+// it into the room.
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/exodus-matrix/exodus/ledger"
+)
+
+// Actor carries out a member's action the way the chat does: checked by
+// the same rules, posted into the room, applied. The bot implements it.
+type Actor interface {
+	Act(ctx context.Context, req ledger.Request) (*ledger.Reply, error)
+	// Explain renders a ledger refusal in a language, as the chat does.
+	Explain(l ledger.Lang, err error) string
+}
+
+// Config is the web's part of the configuration.
+type Config struct {
+	// PublicURL is the address members open ("http://localhost:8009");
+	// session cookies are Secure when it is https, and cross-site checks
+	// compare request origins with it.
+	PublicURL string
+	// BotUserID is the bot's Matrix ID, shown where a page tells the member
+	// to ask the bot for a login link.
+	BotUserID ledger.UserID
+	// Prefix is the bot's command prefix, for pages that quote commands.
+	Prefix string
+	// RequestsPerMinute bounds the API requests of one token and the pages
+	// of one session (120 by default).
+	RequestsPerMinute int
+}
+
+// Server serves the pages and the API.
+type Server struct {
+	cfg     Config
+	svc     *ledger.Service
+	actor   Actor
+	limiter *limiter
+	origin  string // scheme://host of PublicURL
+	secure  bool   // whether cookies are Secure
+	pages   *pageSet
+}
+
+// New returns a server reading from svc and acting through actor.
+func New(cfg Config, svc *ledger.Service, actor Actor) (*Server, error) {
+	if cfg.RequestsPerMinute <= 0 {
+		cfg.RequestsPerMinute = 120
+	}
+	if cfg.Prefix == "" {
+		cfg.Prefix = "!ex"
+	}
+	s := &Server{cfg: cfg, svc: svc, actor: actor, limiter: newLimiter(cfg.RequestsPerMinute, time.Minute)}
+	if u, err := url.Parse(cfg.PublicURL); err == nil && u.Host != "" {
+		s.origin = u.Scheme + "://" + u.Host
+		s.secure = u.Scheme == "https"
+	}
+	pages, err := loadPages()
+	if err != nil {
+		return nil, err
+	}
+	s.pages = pages
+	return s, nil
+}
+
+// Route is one route of the API: its method and path pattern, as in the
+// OpenAPI document ("/api/v1/needs/{id}").
+type Route struct {
+	Method, Path string
+	// Write is set on routes that change something: a read-only token is
+	// refused on them.
+	Write bool
+	// Public is set on routes that need no token.
+	Public bool
+	handler http.HandlerFunc
+}
+
+// Handler returns the HTTP handler of the pages, the static assets and the
+// API. Every route is registered here.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	for _, r := range s.APIRoutes() {
+		mux.Handle(r.Method+" "+r.Path, s.api(r))
+	}
+	mux.Handle("/api/", s.api(Route{handler: s.apiNotFound, Public: true}))
+	s.pageRoutes(mux)
+	return securityHeaders(mux)
+}
+
+// securityHeaders sets the headers every answer carries.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("X-Frame-Options", "DENY")
+		if !strings.HasPrefix(r.URL.Path, "/api/") {
+			h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// memberKey carries the authenticated member in a request's context.
+type memberKey struct{}
+
+// caller is who a request comes from.
+type caller struct {
+	Member ledger.UserID
+	Lang   ledger.Lang
+	// Scope is the token's (ScopeWrite for a web session).
+	Scope ledger.TokenScope
+	// Session is the session's secret (pages only), for the forms' token.
+	Session string
+}
+
+func withCaller(ctx context.Context, c *caller) context.Context {
+	return context.WithValue(ctx, memberKey{}, c)
+}
+
+// callerOf returns the authenticated caller of a request (nil if none).
+func callerOf(ctx context.Context) *caller {
+	c, _ := ctx.Value(memberKey{}).(*caller)
+	return c
+}
+
+// logOf is the request's logger (the one from cmd, carried in the context).
+func logOf(r *http.Request) *zerolog.Logger {
+	return zerolog.Ctx(r.Context())
+}
