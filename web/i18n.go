@@ -60,9 +60,9 @@ var wordsEN = map[string]string{
 	"api.too_large":     "The request body is too large (at most %[1]v bytes).",
 	"api.bad_form":      "The form could not be read.",
 
-	"welcome.title":     "Exodus",
-	"dashboard.title":   "Dashboard",
-	"login.title":       "Log in",
+	"welcome.title":   "Exodus",
+	"dashboard.title": "Dashboard",
+	"login.title":     "Log in",
 }
 
 var wordsRU = map[string]string{
@@ -91,7 +91,7 @@ var wordsRU = map[string]string{
 	"api.too_large":     "Тело запроса слишком большое (не больше %[1]v байт).",
 	"api.bad_form":      "Не удалось прочитать форму.",
 
-	"welcome.title":     "Exodus",
-	"dashboard.title":   "Главная",
-	"login.title":       "Вход",
+	"welcome.title":   "Exodus",
+	"dashboard.title": "Главная",
+	"login.title":     "Вход",
 }

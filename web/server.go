@@ -82,7 +82,7 @@ type Route struct {
 	// refused on them.
 	Write bool
 	// Public is set on routes that need no token.
-	Public bool
+	Public  bool
 	handler http.HandlerFunc
 }
 
