@@ -2,7 +2,7 @@
 # `make test` (run every test). Everything else is a helper.
 GO ?= go
 
-.PHONY: demo test build tools vet unit e2e postgres-test bench fuzz clean
+.PHONY: demo test build tools vet unit e2e postgres-test bench fuzz clean screenshots
 
 ## demo: build everything, start Dendrite, the bot and a demo circle; print how to connect.
 demo:
@@ -24,6 +24,10 @@ vet:
 
 e2e:
 	$(GO) test -count=1 -v ./e2e/
+
+## screenshots: run the browser end-to-end test and save its screenshots into docs/screenshots.
+screenshots:
+	EXODUS_SCREENSHOTS=$(CURDIR)/docs/screenshots $(GO) test -count=1 -run '^TestWebOrganizer$$' -v ./e2e/
 
 ## bench: the benchmarks quoted in docs/performance.md.
 bench:

@@ -57,6 +57,10 @@ func viewVerb(cmd ledger.Command) bool {
 	case ledger.VerbList, ledger.VerbChain, ledger.VerbPool, ledger.VerbMy, ledger.VerbToMe, ledger.VerbPending,
 		ledger.VerbArchive, ledger.VerbOverdue, ledger.VerbNetwork:
 		return true
+	case ledger.VerbKassa:
+		return cmd.Amount.IsZero()
+	case ledger.VerbClearing:
+		return !cmd.Confirm
 	case ledger.VerbAbout:
 		return cmd.Text == ""
 	case ledger.VerbRequisites:
@@ -105,6 +109,9 @@ func (b *Bot) Act(ctx context.Context, req ledger.Request) (*ledger.Reply, error
 		r.act.Event = ledger.EventID(evt)
 		return b.webDone(ctx, r, reply, run(ctx))
 	case viewVerb(cmd):
+		// A view is personal and posted nowhere: the handler answers as
+		// in the direct chat, and the answer is collected.
+		r.direct = true
 		return b.webDone(ctx, r, reply, run(ctx))
 	}
 	err = run(ctx)
@@ -184,12 +191,14 @@ func (b *Bot) webRoom(ctx context.Context, req ledger.Request) (id.RoomID, *ledg
 				break
 			}
 		}
-		if card == nil {
-			card = &ledger.Card{Need: req.Need, Circle: room, Room: ledger.RoomID(room)}
-		}
 	}
 	if room == "" && len(mine) > 0 {
 		room = mine[0]
+	}
+	if req.Need != "" && card == nil {
+		// No card of the need in the member's circles: as a reply to a
+		// card in the room chosen (its pledge is the default amount).
+		card = &ledger.Card{Need: req.Need, Circle: room, Room: ledger.RoomID(room)}
 	}
 	if room == "" {
 		direct, err := b.openDirect(ctx, id.UserID(req.Member), "")

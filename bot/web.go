@@ -23,11 +23,13 @@ func (b *Bot) cmdWeb(ctx context.Context, r *request) error {
 		return err
 	}
 	url := strings.TrimRight(b.cfg.WebURL, "/") + "/login?t=" + secret
-	mins := int(time.Until(link.ExpiresAt).Round(time.Minute) / time.Minute)
+	mins := int(link.ExpiresAt.Sub(b.ledger.Now()).Round(time.Minute) / time.Minute)
 	if mins <= 0 || mins > int(ledger.LoginLinkTTL/time.Minute) {
 		mins = int(ledger.LoginLinkTTL / time.Minute)
 	}
-	content := message(text(r.lang, "web.link", url, mins), "web_link", nil)
+	// An autolink: bare, the secret's '_' and '-' could turn part of it
+	// into emphasis in the HTML body, and the link shown would be wrong.
+	content := message(text(r.lang, "web.link", "<"+url+">", mins), "web_link", nil)
 	b.privately(ctx, r, content)
 	return nil
 }
@@ -37,6 +39,9 @@ func (b *Bot) cmdWeb(ctx context.Context, r *request) error {
 func (b *Bot) cmdToken(ctx context.Context, r *request) error {
 	switch r.cmd.TokenAction {
 	case ledger.TokenNew:
+		if b.cfg.WebURL == "" {
+			return ledger.Errorf(ledger.EConflict, "web.off") // no API to use it with
+		}
 		secret, t, err := b.ledger.NewToken(ctx, r.act, r.cmd.Name, r.cmd.Scope)
 		if err != nil {
 			return err

@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -140,9 +141,20 @@ func (s *Service) NewToken(ctx context.Context, act Action, name string, scope T
 	return secret, t, nil
 }
 
-// RevokeToken deletes the actor's token of that name.
+// RevokeToken deletes the actor's token of that name. Names compare as
+// NewToken compares them, without regard to case.
 func (s *Service) RevokeToken(ctx context.Context, act Action, name string) error {
 	return s.apply(ctx, act, false, func(ctx context.Context) error {
+		have, err := s.store.TokensOf(ctx, act.Actor)
+		if err != nil {
+			return fmt.Errorf("failed to list tokens: %w", err)
+		}
+		for _, h := range have {
+			if strings.EqualFold(h.Name, name) {
+				name = h.Name
+				break
+			}
+		}
 		gone, err := s.store.DeleteToken(ctx, act.Actor, name)
 		if err != nil {
 			return fmt.Errorf("failed to delete token: %w", err)
@@ -154,12 +166,14 @@ func (s *Service) RevokeToken(ctx context.Context, act Action, name string) erro
 	})
 }
 
-// Tokens lists a member's tokens, by name.
+// Tokens lists a member's tokens, by name (in byte order, whatever the
+// database's collation).
 func (s *Service) Tokens(ctx context.Context, u UserID) ([]Token, error) {
 	ts, err := s.store.TokensOf(ctx, u)
 	if err != nil {
 		return nil, fmt.Errorf("failed to list tokens: %w", err)
 	}
+	slices.SortFunc(ts, func(a, b Token) int { return strings.Compare(a.Name, b.Name) })
 	return ts, nil
 }
 
@@ -180,13 +194,16 @@ func (s *Service) TokenBySecret(ctx context.Context, secret string) (*Token, err
 }
 
 // NewLoginLink makes a one-time login secret for the actor, usable once
-// within LoginLinkTTL.
+// within LoginLinkTTL. The link's life and the rate limit run on the
+// service's clock, as UseLoginLink's check does, not on the event's
+// timestamp: a delayed event must not give a link already expired, nor a
+// homeserver's clock a link that lives longer or escapes the limit.
 func (s *Service) NewLoginLink(ctx context.Context, act Action) (string, *LoginLink, error) {
 	secret, hash, err := newSecret(linkPrefix)
 	if err != nil {
 		return "", nil, err
 	}
-	now := s.at(act)
+	now := s.clock.Now()
 	l := &LoginLink{Hash: hash, Member: act.Actor, ExpiresAt: now.Add(LoginLinkTTL)}
 	err = s.apply(ctx, act, false, func(ctx context.Context) error {
 		n, err := s.store.CountActions(ctx, act.Actor, "web_link", now.Add(-time.Hour))
@@ -236,6 +253,16 @@ func (s *Service) UseLoginLink(ctx context.Context, secret string) (string, *Ses
 		}
 		if !now.Before(l.ExpiresAt) {
 			return Errorf(EUnauthorized, "auth.expired_link")
+		}
+		// Two uses at once both read the link unused; only one may spend
+		// it. The insert of the same key waits for the other transaction
+		// and then finds it there (Postgres reads committed rows only).
+		fresh, err := s.store.MarkApplied(ctx, EventID("login-link:"+l.Hash), now)
+		if err != nil {
+			return fmt.Errorf("failed to spend login link: %w", err)
+		}
+		if !fresh {
+			return Errorf(EUnauthorized, "auth.used_link")
 		}
 		if err := s.store.UseLoginLink(ctx, l.Hash, now); err != nil {
 			return fmt.Errorf("failed to spend login link: %w", err)

@@ -110,6 +110,9 @@ func (s *Service) Check(ctx context.Context, op Op) error {
 	if err := s.gate(ctx, book, &op); err != nil {
 		return err
 	}
+	if op.At.After(s.clock.Now().Add(MaxClockSkew)) {
+		return Errorf(EInvalid, "event.future") // as Do refuses it
+	}
 	return book.Try(op)
 }
 

@@ -278,11 +278,13 @@ func trimLast[T any](s []T) []T {
 }
 
 // Try applies op and takes it back at once: it tells whether the book
-// would accept op now, and leaves the book as it was.
+// would accept op now, and leaves the book as it was, what Changed
+// reports included.
 func (b *Book) Try(op Op) error {
-	limit := b.journalLimit
+	limit, dirty := b.journalLimit, b.dirty
 	b.journalLimit = limit + 1 // room for op's entry without dropping one
-	defer func() { b.journalLimit = limit }()
+	b.resetDirty()
+	defer func() { b.journalLimit, b.dirty = limit, dirty }()
 	_, err := b.Apply(op)
 	u := b.journal[len(b.journal)-1]
 	b.journal = b.journal[:len(b.journal)-1]

@@ -1,6 +1,8 @@
 package ledger
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -46,7 +48,10 @@ func (s *Service) CircleLedger(ctx context.Context, c CircleID) (*CircleLedger, 
 			l.Statuses = append(l.Statuses, b.StatusOf(m))
 		}
 		for _, n := range b.needs {
-			if in[n.Owner] || (n.Circle == c && n.Circle != "") {
+			// An initiative or a claim belongs to the circle it was posted
+			// in (its card is only there), even when its owner is in
+			// others; a member's own need belongs to each of their circles.
+			if n.Circle == c || (n.Circle == "" && in[n.Owner]) {
 				l.Needs = append(l.Needs, *n)
 			}
 		}
@@ -69,35 +74,47 @@ func (s *Service) CircleLedger(ctx context.Context, c CircleID) (*CircleLedger, 
 // separated by tabs, texts quoted: the form Digest hashes. Two bots that
 // applied the same events write the same bytes.
 func (l *CircleLedger) Canonical() []byte {
-	var sb strings.Builder
+	var buf bytes.Buffer
+	l.writeCanonical(bufio.NewWriter(&buf))
+	return buf.Bytes()
+}
+
+// writeCanonical writes the canonical form to w and flushes it.
+func (l *CircleLedger) writeCanonical(sb *bufio.Writer) {
 	sb.WriteString(DigestVersion + "\n")
-	line(&sb, "circle", string(l.Circle))
+	line(sb, "circle", string(l.Circle))
 	for _, m := range l.Members {
-		line(&sb, "member", string(m))
+		line(sb, "member", string(m))
 	}
 	for _, st := range l.Statuses {
-		line(&sb, "status", string(st.Member), string(st.Status), string(st.Previous), string(st.Need), st.KassaMax.String())
+		line(sb, "status", string(st.Member), string(st.Status), string(st.Previous), string(st.Need), st.KassaMax.String())
 	}
 	for _, n := range l.Needs {
-		line(&sb, "need", string(n.ID), string(n.Kind), string(n.Owner), n.Target.String(), string(n.State),
+		line(sb, "need", string(n.ID), string(n.Kind), string(n.Owner), n.Target.String(), string(n.State),
 			ms(n.Deadline), strconv.Quote(n.Title), string(n.Circle), strconv.Quote(n.Report))
 	}
 	for _, p := range l.Promises {
-		line(&sb, "promise", string(p.ID), string(p.Need), string(p.Giver), string(p.Beneficiary), p.Amount.String(),
+		line(sb, "promise", string(p.ID), string(p.Need), string(p.Giver), string(p.Beneficiary), p.Amount.String(),
 			string(p.State), strconv.FormatBool(p.Overdue), p.Period, strconv.FormatBool(p.Cleared))
 	}
-	return []byte(sb.String())
+	_ = sb.Flush() // the writers below never fail
 }
 
 // Digest is the SHA-256 of the canonical form, as "sha256:<hex>".
 func (l *CircleLedger) Digest() string {
-	h := sha256.Sum256(l.Canonical())
-	return "sha256:" + hex.EncodeToString(h[:])
+	h := sha256.New()
+	l.writeCanonical(bufio.NewWriterSize(h, 64<<10))
+	return "sha256:" + hex.EncodeToString(h.Sum(nil))
 }
 
-func line(sb *strings.Builder, fields ...string) {
-	sb.WriteString(strings.Join(fields, "\t"))
-	sb.WriteByte('\n')
+func line(w *bufio.Writer, fields ...string) {
+	for i, f := range fields {
+		if i > 0 {
+			_ = w.WriteByte('\t')
+		}
+		_, _ = w.WriteString(f)
+	}
+	_ = w.WriteByte('\n')
 }
 
 func ms(t time.Time) string {

@@ -276,6 +276,7 @@ func runSuite(t *testing.T, open func(t *testing.T) *store.Store) {
 		{"Cards", testCards},
 		{"OpenCardRooms", testOpenCardRooms},
 	}
+	cases = append(cases, accessCases...) // suite_access_test.go
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { c.fn(t, open(t)) })
 	}

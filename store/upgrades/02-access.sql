@@ -3,7 +3,7 @@
 CREATE TABLE api_tokens (
 	token_hash TEXT    PRIMARY KEY,
 	user_id    id_text NOT NULL,
-	name       TEXT    NOT NULL,
+	name       id_text NOT NULL,
 	scope      TEXT    NOT NULL,
 	created_at BIGINT  NOT NULL,
 	UNIQUE (user_id, name)
