@@ -82,7 +82,10 @@ func viewVerb(cmd ledger.Command) bool {
 // text is the bot's answer in the member's language, a refusal's too.
 func (b *Bot) Act(ctx context.Context, req ledger.Request) (*ledger.Reply, error) {
 	cmd := req.Command
-	lang := b.replyLang(ctx, id.UserID(req.Member), "")
+	lang := req.Lang
+	if lang != ledger.LangEN && lang != ledger.LangRU {
+		lang = b.replyLang(ctx, id.UserID(req.Member), "")
+	}
 	if notFromWeb[cmd.Verb] || b.onVerb[cmd.Verb] == nil {
 		err := ledger.Errorf(ledger.EInvalid, "web.chat_only", cmd.Verb)
 		return &ledger.Reply{Text: b.errorText(lang, err, cmd.Verb)}, err

@@ -15,6 +15,8 @@ type Request struct {
 	Need NeedID
 	// Command is the parsed command.
 	Command Command
+	// Lang is the language to answer in ("": the member's own).
+	Lang Lang
 }
 
 // Reply is what came of a Request.

@@ -2,11 +2,15 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"fmt"
 	"html/template"
 	"io/fs"
 	"net/http"
+	"net/url"
+	"path"
+	"strings"
 
 	"github.com/exodus-matrix/exodus/ledger"
 )
@@ -17,23 +21,34 @@ var templatesFS embed.FS
 //go:embed static
 var staticFS embed.FS
 
-// pageSet holds the parsed templates: each page with the layout.
+// pageSet holds the parsed templates: each page with the layout and the
+// shared parts (files named _*.html).
 type pageSet struct {
 	byName map[string]*template.Template
+	// views answers the pages a form posted from, to show one again with
+	// the form's error (see again).
+	views *http.ServeMux
 }
 
-// loadPages parses every page template together with the layout.
+// loadPages parses every page template together with the layout and the
+// shared parts.
 func loadPages() (*pageSet, error) {
 	names, err := fs.Glob(templatesFS, "templates/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("failed to list templates: %w", err)
 	}
+	shared := []string{"templates/layout.html"}
+	for _, n := range names {
+		if strings.HasPrefix(path.Base(n), "_") {
+			shared = append(shared, n)
+		}
+	}
 	ps := &pageSet{byName: map[string]*template.Template{}}
 	for _, n := range names {
-		if n == "templates/layout.html" {
+		if n == "templates/layout.html" || strings.HasPrefix(path.Base(n), "_") {
 			continue
 		}
-		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templatesFS, "templates/layout.html", n)
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templatesFS, append(append([]string(nil), shared...), n)...)
 		if err != nil {
 			return nil, fmt.Errorf("failed to parse %s: %w", n, err)
 		}
@@ -49,11 +64,17 @@ type pageData struct {
 	Member ledger.UserID
 	CSRF   string
 	Title  string
+	// Nav names the entry of the navigation the page belongs to.
+	Nav string
 	// Path is the page's path, for the language switch to come back to.
 	Path string
 	// Flash is a message after an action (Error set if it was refused).
 	Flash string
 	Error bool
+	// Status is the HTTP status of the answer (200 if zero).
+	Status int
+	// Form holds the values of a refused form, to fill it again.
+	Form url.Values
 	// Link is the login link's secret, on the login page.
 	Link string
 	// BotUserID and Prefix tell how to ask the bot for a link.
@@ -79,10 +100,14 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, dat
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
+	if data.Status != 0 && data.Status != http.StatusOK {
+		w.WriteHeader(data.Status)
+	}
 	_, _ = w.Write(buf.Bytes())
 }
 
-// fill sets what every page shows: the member, the form token, the path.
+// fill sets what every page shows: the member, the form token, the path,
+// and the message of an action just done or refused.
 func (s *Server) fill(r *http.Request, data *pageData) {
 	if c := callerOf(r.Context()); c != nil {
 		data.Member, data.CSRF = c.Member, csrfToken(c.Session)
@@ -93,7 +118,24 @@ func (s *Server) fill(r *http.Request, data *pageData) {
 	if data.Lang == "" {
 		data.Lang = s.pageLang(r, "")
 	}
-	data.Path, data.BotUserID, data.Prefix = r.URL.RequestURI(), s.cfg.BotUserID, s.cfg.Prefix
+	if n, _ := r.Context().Value(noteKey{}).(*note); n != nil && data.Flash == "" {
+		data.Flash, data.Error, data.Form = n.msg, n.err, n.form
+		if data.Status == 0 {
+			data.Status = n.status
+		}
+	}
+	q := r.URL.Query()
+	if done := q.Get("done"); done != "" && data.Flash == "" {
+		if m, ok := lookup(data.Lang, "done."+done); ok {
+			data.Flash = m
+		}
+	}
+	q.Del("done")
+	data.Path = r.URL.EscapedPath()
+	if len(q) > 0 {
+		data.Path += "?" + q.Encode()
+	}
+	data.BotUserID, data.Prefix = s.cfg.BotUserID, s.cfg.Prefix
 }
 
 // pageError answers a page request with an error page in the member's
@@ -103,21 +145,20 @@ func (s *Server) pageError(w http.ResponseWriter, r *http.Request, c *caller, er
 	if status == http.StatusInternalServerError {
 		logOf(r).Error().Err(err).Str("path", r.URL.Path).Msg("Failed to answer a page")
 	}
-	data := &pageData{Title: "error.title"}
+	data := &pageData{Title: "error.title", Status: status}
 	if c != nil {
 		data.Lang = c.Lang
 	} else {
 		data.Lang = s.pageLang(r, "")
 	}
 	data.Flash, data.Error = s.errorMessage(data.Lang, err), true
-	w.WriteHeader(status)
+	r = r.WithContext(context.WithValue(r.Context(), noteKey{}, (*note)(nil)))
 	s.render(w, r, "error", data)
 }
 
 // welcome is the page of a visitor without a session: how to log in.
 func (s *Server) welcome(w http.ResponseWriter, r *http.Request) {
-	w.WriteHeader(http.StatusUnauthorized)
-	s.render(w, r, "welcome", &pageData{Title: "welcome.title"})
+	s.render(w, r, "welcome", &pageData{Title: "welcome.title", Status: http.StatusUnauthorized})
 }
 
 // pageRoutes registers the pages, the login and the static assets.
@@ -128,15 +169,46 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /login", s.login)
 	mux.HandleFunc("GET /lang", s.setLang)
 	mux.Handle("POST /logout", s.page(s.logout))
-	mux.Handle("GET /{$}", s.page(s.dashboard))
-}
 
-// dashboard is the member's home page.
-func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, c *caller) {
-	s.render(w, r, "dashboard", &pageData{Title: "dashboard.title"})
-}
+	// The pages a member reads; views serves them again after a refused
+	// form, with the form's error.
+	views := http.NewServeMux()
+	for _, v := range []struct {
+		pattern string
+		h       pageFunc
+	}{
+		{"/{$}", s.dashboard},
+		{"/my", s.myPage},
+		{"/tome", s.toMePage},
+		{"/pending", s.pendingPage},
+		{"/archive", s.archivePage},
+		{"/calendar", s.calendarPage},
+		{"/needs/{id}", s.needPage},
+		{"/initiatives/{id}", s.needPage},
+		{"/circles/{id}", s.circlePage},
+		{"/kassa", s.kassaPage},
+		{"/profile", s.profilePage},
+		{"/network", s.networkPage},
+	} {
+		mux.Handle("GET "+v.pattern, s.page(v.h))
+		h := v.h
+		views.HandleFunc("GET "+v.pattern, func(w http.ResponseWriter, r *http.Request) { h(w, r, callerOf(r.Context())) })
+	}
+	s.pages.views = views
 
-// funcs are the template functions.
-var funcs = template.FuncMap{
-	"t": func(l ledger.Lang, key string, args ...any) string { return trf(l, key, args...) },
+	mux.Handle("GET /network.svg", s.page(s.networkSVG))
+	mux.Handle("GET /export.csv", s.page(s.pageMemberExport))
+	mux.Handle("GET /export.json", s.page(s.pageMemberExport))
+	mux.Handle("GET /circles/{id}/export.csv", s.page(s.pageCircleExport))
+	mux.Handle("GET /circles/{id}/export.json", s.page(s.pageCircleExport))
+
+	// The actions: each goes to the actor, as the chat's command would.
+	mux.Handle("POST /needs/{id}/{action}", s.page(s.needAction))
+	mux.Handle("POST /status", s.page(s.statusAction))
+	mux.Handle("POST /kassa/declare", s.page(s.kassaDeclare))
+	mux.Handle("POST /kassa/claim", s.page(s.kassaClaim))
+	mux.Handle("POST /profile/about", s.page(s.aboutAction))
+	mux.Handle("POST /profile/requisites", s.page(s.requisitesAction))
+	mux.Handle("POST /profile/lang", s.page(s.langAction))
+	mux.Handle("POST /profile/notices", s.page(s.noticeAction))
 }
