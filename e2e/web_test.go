@@ -19,7 +19,7 @@ import (
 func TestWebOrganizer(t *testing.T) {
 	alice, carol := member(t, "alice"), member(t, "carol")
 	circle := circleOf(t, "Web", alice, carol)
-	aliceDM := dmOf(t, alice, "")
+	aliceDM := openDM(t, alice)
 
 	// carol needs 150 EUR a month: a card in the circle.
 	status, err := carol.Send(testCtx(t), circle, "!ex status orange 150")
@@ -46,7 +46,7 @@ func TestWebOrganizer(t *testing.T) {
 		chromedp.WaitVisible(`a[href="/needs/`+need+`"]`, chromedp.ByQuery),
 		chromedp.Text(`main`, &dashboard, chromedp.ByQuery),
 	)
-	for _, want := range []string{carol.ID.Localpart(), "150 EUR"} {
+	for _, want := range []string{carol.ID.Localpart(), "0.00 EUR of 150.00 EUR"} {
 		if !strings.Contains(dashboard, want) {
 			t.Fatalf("dashboard lacks %q:\n%s", want, dashboard)
 		}
@@ -67,7 +67,7 @@ func TestWebOrganizer(t *testing.T) {
 	}
 
 	// alice intends 20 EUR on carol's need page.
-	var flash string
+	var flash, actions string
 	run(t, ctx, "intend on the need page",
 		chromedp.Navigate(env.WebURL+"/needs/"+need),
 		chromedp.WaitVisible(`form[action$="/intend"] input[name="amount"]`, chromedp.ByQuery),
@@ -75,9 +75,10 @@ func TestWebOrganizer(t *testing.T) {
 		chromedp.Click(`form[action$="/intend"] button[type="submit"]`, chromedp.ByQuery),
 		chromedp.WaitVisible(`.flash`, chromedp.ByQuery),
 		chromedp.Text(`.flash`, &flash, chromedp.ByQuery),
+		chromedp.Text(`#act`, &actions, chromedp.ByQuery),
 	)
-	if !strings.Contains(flash, "20 EUR") {
-		t.Fatalf("the page did not confirm the intention: %q", flash)
+	if !strings.Contains(flash, "intention") || !strings.Contains(actions, "20.00 EUR") {
+		t.Fatalf("the page did not confirm the intention: flash %q, actions %q", flash, actions)
 	}
 	screenshot(t, ctx, "need")
 
@@ -101,16 +102,16 @@ func TestWebOrganizer(t *testing.T) {
 	// The other pages render for her, with the intention on "my promises".
 	var mine string
 	run(t, ctx, "my promises",
-		chromedp.Navigate(env.WebURL+"/promises"),
+		chromedp.Navigate(env.WebURL+"/my"),
 		chromedp.WaitVisible(`main`, chromedp.ByQuery),
 		chromedp.Text(`main`, &mine, chromedp.ByQuery),
 	)
-	if !strings.Contains(mine, "20 EUR") {
+	if !strings.Contains(mine, "20.00 EUR") {
 		t.Fatalf("my promises lack the intention:\n%s", mine)
 	}
 	screenshot(t, ctx, "promises")
 	for _, p := range []struct{ path, name string }{
-		{"/calendar", "calendar"}, {"/network", "network"}, {"/circles/" + circle.String(), "circle"},
+		{"/tome", "tome"}, {"/calendar", "calendar"}, {"/network", "network"}, {"/circles/" + circle.String(), "circle"},
 		{"/kassa", "kassa"}, {"/profile", "profile"},
 	} {
 		run(t, ctx, p.name, chromedp.Navigate(env.WebURL+p.path), chromedp.WaitVisible(`main h1`, chromedp.ByQuery))

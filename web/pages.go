@@ -204,6 +204,7 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 
 	// The actions: each goes to the actor, as the chat's command would.
 	mux.Handle("POST /needs/{id}/{action}", s.page(s.needAction))
+	mux.Handle("POST /initiatives/{id}/{action}", s.page(s.needAction))
 	mux.Handle("POST /status", s.page(s.statusAction))
 	mux.Handle("POST /kassa/declare", s.page(s.kassaDeclare))
 	mux.Handle("POST /kassa/claim", s.page(s.kassaClaim))

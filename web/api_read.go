@@ -1,0 +1,329 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/exodus-matrix/exodus/ledger"
+)
+
+// This file holds the read routes: what a member sees in chat with list,
+// pool, chain, my, tome, pending, archive, overdue, network, kassa and
+// about, and the needs and circles they see.
+
+// apiMe answers who the token belongs to: the member, their language, the
+// token's scope, their status, their circles and the size of their trust
+// list.
+func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) {
+	c := callerOf(r.Context())
+	st, err := s.svc.StatusOf(r.Context(), c.Member)
+	if err != nil {
+		s.writeError(w, r, err, "")
+		return
+	}
+	circles, err := s.svc.CirclesOf(r.Context(), c.Member)
+	if err != nil {
+		s.writeError(w, r, err, "")
+		return
+	}
+	tl, err := s.svc.TrustListOf(r.Context(), c.Member)
+	if err != nil {
+		s.writeError(w, r, err, "")
+		return
+	}
+	st.Member = c.Member
+	writeJSON(w, http.StatusOK, map[string]any{"member": c.Member, "lang": c.Lang, "scope": c.Scope,
+		"status": statusOfMember(st), "circles": apiCircles0(circles), "trust_count": tl.Count()})
+}
+
+func apiCircles0(cs []ledger.CircleID) []ledger.CircleID {
+	if cs == nil {
+		return []ledger.CircleID{}
+	}
+	return cs
+}
+
+// apiTrust answers the member's trust list: direct guarantors first, then
+// everyone reachable through guarantees.
+func (s *Server) apiTrust(w http.ResponseWriter, r *http.Request) {
+	c := callerOf(r.Context())
+	tl, err := s.svc.TrustListOf(r.Context(), c.Member)
+	if err != nil {
+		s.writeError(w, r, err, "")
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"direct": usersOf(tl.Direct), "indirect": usersOf(tl.Indirect), "count": tl.Count()})
+}
+
+// apiPool answers the pool of the member's trust list, per currency. Unlike
+// the chat's pool, it does not record what the member saw.
+func (s *Server) apiPool(w http.ResponseWriter, r *http.Request) {
+	c := callerOf(r.Context())
+	g, err := s.svc.Graph(r.Context())
+	if err != nil {
+		s.writeError(w, r, err, "")
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"count": g.TrustList(c.Member).Count(), "pool": amountsOf(g.Pool(c.Member))})
+}
+
+// apiChain answers the shortest chain of guarantees from the member to
+// another.
+func (s *Server) apiChain(w http.ResponseWriter, r *http.Request) {
+	c := callerOf(r.Context())
+	to, err := ledger.ParseUserID(r.PathValue("user"))
+	if err != nil {
+		s.writeError(w, r, err, "")
+		return
+	}
+	chain, err := s.svc.Chain(r.Context(), c.Member, to)
+	if err != nil {
+		s.writeError(w, r, err, "")
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"from": c.Member, "to": to, "chain": chain, "hops": len(chain) - 1})
+}
+
+// apiNeeds answers the needs in the member's network they could act on,
+// with their figures.
+func (s *Server) apiNeeds(w http.ResponseWriter, r *http.Request) {
+	c := callerOf(r.Context())
+	rc, err := s.apiReachOf(r.Context(), c.Member)
+	if err != nil {
+		s.writeError(w, r, err, "")
+		return
+	}
+	out := []needJSON{}
+	err = s.svc.View(r.Context(), func(b *ledger.Book) error {
+		for _, n := range rc.apiNetworkNeeds(b) {
+			j := needOf(n)
+			j.Progress = progressOf(b.TotalsOf(n.ID))
+			out = append(out, j)
+		}
+		return nil
+	})
+	if err != nil {
+		s.writeError(w, r, err, "")
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"needs": out})
+}
+
+// apiNeed answers one need the member sees, with its figures and promises.
+func (s *Server) apiNeed(w http.ResponseWriter, r *http.Request) {
+	c := callerOf(r.Context())
+	v, err := s.apiVisibleNeed(r.Context(), c.Member, ledger.NeedID(r.PathValue("id")))
+	if err != nil {
+		s.writeError(w, r, err, "")
+		return
+	}
+	writeJSON(w, http.StatusOK, needViewOf(v))
+}
+
+// apiPromiseStates are the states a promise list may be filtered by.
+var apiPromiseStates = []ledger.PromiseState{
+	ledger.PromiseIntention, ledger.PromiseCommitment, ledger.PromiseSent, ledger.PromiseFulfilled,
+	ledger.PromiseWithdrawn, ledger.PromiseForgiven, ledger.PromiseReleased, ledger.PromiseSetAside, ledger.PromiseExpired,
+}
+
+// apiStateFilter reads the optional ?state= of a promise list.
+func apiStateFilter(r *http.Request) (func(*ledger.Promise) bool, error) {
+	q := r.URL.Query()
+	if !q.Has("state") {
+		return func(*ledger.Promise) bool { return true }, nil
+	}
+	want := ledger.PromiseState(strings.ToLower(q.Get("state")))
+	for _, st := range apiPromiseStates {
+		if st == want {
+			return func(p *ledger.Promise) bool { return p.State == want }, nil
+		}
+	}
+	return nil, ledger.Errorf(ledger.EInvalid, "api.bad_state", q.Get("state"))
+}
+
+// apiPromiseList answers promises of the member, given (mine) or toward
+// their needs, that keep says to keep.
+func (s *Server) apiPromiseList(w http.ResponseWriter, r *http.Request, mine bool, keep func(*ledger.Promise) bool) {
+	c := callerOf(r.Context())
+	var ps []*ledger.Promise
+	err := s.svc.View(r.Context(), func(b *ledger.Book) error {
+		all := b.PromisesTo(c.Member)
+		if mine {
+			all = b.PromisesBy(c.Member)
+		}
+		ps = apiFilter(all, keep)
+		return nil
+	})
+	if err != nil {
+		s.writeError(w, r, err, "")
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"promises": promisesOf(ps)})
+}
+
+func apiFilter(ps []*ledger.Promise, keep func(*ledger.Promise) bool) []*ledger.Promise {
+	var out []*ledger.Promise
+	for _, p := range ps {
+		if keep(p) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// apiPromises answers the promises the member gave (chat: my), optionally
+// of one state.
+func (s *Server) apiPromises(w http.ResponseWriter, r *http.Request) {
+	keep, err := apiStateFilter(r)
+	if err != nil {
+		s.writeError(w, r, err, "")
+		return
+	}
+	s.apiPromiseList(w, r, true, keep)
+}
+
+// apiPromisesToMe answers the promises toward the member's needs (chat:
+// tome), optionally of one state.
+func (s *Server) apiPromisesToMe(w http.ResponseWriter, r *http.Request) {
+	keep, err := apiStateFilter(r)
+	if err != nil {
+		s.writeError(w, r, err, "")
+		return
+	}
+	s.apiPromiseList(w, r, false, keep)
+}
+
+// apiPending answers what givers say they sent the member, awaiting the
+// member's confirmation (chat: pending).
+func (s *Server) apiPending(w http.ResponseWriter, r *http.Request) {
+	s.apiPromiseList(w, r, false, func(p *ledger.Promise) bool { return p.State == ledger.PromiseSent })
+}
+
+// apiArchive answers the fulfilled and forgiven promises, both ways (chat:
+// archive).
+func (s *Server) apiArchive(w http.ResponseWriter, r *http.Request) {
+	s.apiBothWays(w, r, func(_ *ledger.Book, p *ledger.Promise) bool {
+		return p.State == ledger.PromiseFulfilled || p.State == ledger.PromiseForgiven
+	})
+}
+
+// apiOverdue answers the commitments still open whose month ended, whose
+// need is no longer open or whose deadline passed, both ways (chat:
+// overdue).
+func (s *Server) apiOverdue(w http.ResponseWriter, r *http.Request) {
+	now := s.svc.Now()
+	s.apiBothWays(w, r, func(b *ledger.Book, p *ledger.Promise) bool {
+		if !p.State.Open() {
+			return false
+		}
+		n, ok := b.Need(p.Need)
+		return p.Overdue || !ok || (n.State != ledger.NeedOpen && n.State != ledger.NeedSuspended) ||
+			(!n.Deadline.IsZero() && now.After(n.Deadline))
+	})
+}
+
+// apiBothWays answers the promises the member gave and received that keep
+// says to keep.
+func (s *Server) apiBothWays(w http.ResponseWriter, r *http.Request, keep func(*ledger.Book, *ledger.Promise) bool) {
+	c := callerOf(r.Context())
+	var given, received []*ledger.Promise
+	err := s.svc.View(r.Context(), func(b *ledger.Book) error {
+		k := func(p *ledger.Promise) bool { return keep(b, p) }
+		given, received = apiFilter(b.PromisesBy(c.Member), k), apiFilter(b.PromisesTo(c.Member), k)
+		return nil
+	})
+	if err != nil {
+		s.writeError(w, r, err, "")
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"given": promisesOf(given), "received": promisesOf(received)})
+}
+
+// apiNetwork answers who the member is connected to by promises.
+func (s *Server) apiNetwork(w http.ResponseWriter, r *http.Request) {
+	c := callerOf(r.Context())
+	var nw ledger.Network
+	err := s.svc.View(r.Context(), func(b *ledger.Book) error {
+		nw = b.NetworkOf(c.Member)
+		return nil
+	})
+	if err != nil {
+		s.writeError(w, r, err, "")
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"helps_me": usersOf(nw.HelpsMe), "i_help": usersOf(nw.IHelp),
+		"co_helpers": usersOf(nw.CoHelpers)})
+}
+
+// apiInitiatives answers the open initiatives posted in the member's
+// circles, with their figures.
+func (s *Server) apiInitiatives(w http.ResponseWriter, r *http.Request) {
+	c := callerOf(r.Context())
+	rc, err := s.apiReachOf(r.Context(), c.Member)
+	if err != nil {
+		s.writeError(w, r, err, "")
+		return
+	}
+	out := []needJSON{}
+	err = s.svc.View(r.Context(), func(b *ledger.Book) error {
+		for _, n := range rc.apiNetworkNeeds(b) {
+			if n.Kind == ledger.NeedInitiative && n.State == ledger.NeedOpen {
+				j := needOf(n)
+				j.Progress = progressOf(b.TotalsOf(n.ID))
+				out = append(out, j)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		s.writeError(w, r, err, "")
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"initiatives": out})
+}
+
+// apiKassa answers the kassa of a currency (?currency=, else the member's
+// default): how many members declared a monthly maximum, their total, and
+// the member's own.
+func (s *Server) apiKassa(w http.ResponseWriter, r *http.Request) {
+	c := callerOf(r.Context())
+	cur := ledger.Currency(strings.ToUpper(r.URL.Query().Get("currency")))
+	if cur == "" {
+		cur = s.apiCurrency(r.Context(), c.Member, "")
+	}
+	if _, ok := ledger.Currencies[cur]; !ok {
+		s.writeError(w, r, ledger.Errorf(ledger.EInvalid, "api.bad_currency", r.URL.Query().Get("currency")), "")
+		return
+	}
+	var pledges []ledger.KassaPledge
+	var mine ledger.Amount
+	err := s.svc.View(r.Context(), func(b *ledger.Book) error {
+		pledges, mine = b.KassaOf(cur), b.StatusOf(c.Member).KassaMax
+		return nil
+	})
+	if err != nil {
+		s.writeError(w, r, err, "")
+		return
+	}
+	total := ledger.Amount{Currency: cur}
+	for _, p := range pledges {
+		total.Minor += p.Max.Minor
+	}
+	out := map[string]any{"currency": cur, "members": len(pledges), "total": amountOf(total)}
+	if mine.Minor > 0 {
+		out["mine"] = amountOf(mine)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// apiProfile answers the member's profile: about, requisites, muted
+// notifications, language.
+func (s *Server) apiProfile(w http.ResponseWriter, r *http.Request) {
+	c := callerOf(r.Context())
+	p, err := s.svc.Profile(r.Context(), c.Member)
+	if err != nil {
+		s.writeError(w, r, err, "")
+		return
+	}
+	writeJSON(w, http.StatusOK, profileOf(p, s.svc.LangOf(r.Context(), c.Member)))
+}

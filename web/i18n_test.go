@@ -1,0 +1,160 @@
+package web
+
+import (
+	"fmt"
+	"io/fs"
+	"regexp"
+	"slices"
+	"sort"
+	"testing"
+
+	"github.com/exodus-matrix/exodus/ledger"
+)
+
+// placeholder matches a fmt verb of a message: %[1]v, %[2]q, %v...
+var placeholder = regexp.MustCompile(`%(\[[0-9]+\])?[a-z]`)
+
+// placeholders lists a message's verbs, sorted.
+func placeholders(m string) []string {
+	ps := placeholder.FindAllString(m, -1)
+	sort.Strings(ps)
+	return ps
+}
+
+func TestCataloguesMatch(t *testing.T) {
+	for k, en := range wordsEN {
+		ru, ok := wordsRU[k]
+		if !ok {
+			t.Errorf("%q has no Russian", k)
+			continue
+		}
+		if pe, pr := placeholders(en), placeholders(ru); !slices.Equal(pe, pr) {
+			t.Errorf("%q: placeholders %v in English, %v in Russian", k, pe, pr)
+		}
+		if en == "" || ru == "" {
+			t.Errorf("%q is empty", k)
+		}
+	}
+	for k := range wordsRU {
+		if _, ok := wordsEN[k]; !ok {
+			t.Errorf("%q has no English", k)
+		}
+	}
+}
+
+// templateKey matches a literal key of the t function in a template:
+// {{t .Lang "key"}}, (t $L "key" ...).
+var templateKey = regexp.MustCompile(`\bt \$?[A-Za-z.]*\s+"([^"]+)"`)
+
+// templatePrefix matches a key built in a template: (print "state." .State).
+var templatePrefix = regexp.MustCompile(`\(print "([a-z_]+\.)`)
+
+func TestEveryTemplateWordExists(t *testing.T) {
+	names, err := fs.Glob(templatesFS, "templates/*.html")
+	if err != nil || len(names) == 0 {
+		t.Fatalf("templates: %v %v", names, err)
+	}
+	used, prefixes := 0, map[string]bool{}
+	for _, n := range names {
+		b, err := templatesFS.ReadFile(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range templateKey.FindAllStringSubmatch(string(b), -1) {
+			used++
+			for l, words := range catalogues {
+				if _, ok := words[m[1]]; !ok {
+					t.Errorf("%s: %q is not in the %s words", n, m[1], l)
+				}
+			}
+		}
+		for _, m := range templatePrefix.FindAllStringSubmatch(string(b), -1) {
+			prefixes[m[1]] = true
+		}
+	}
+	if used < 100 {
+		t.Errorf("only %d words found in the templates: is the pattern right?", used)
+	}
+	// The keys templates build: each family must be whole.
+	families := map[string][]string{"month.": {}, "wd.": {}}
+	for i := 1; i <= 12; i++ {
+		families["month."] = append(families["month."], fmt.Sprint(i))
+	}
+	for i := 1; i <= 7; i++ {
+		families["wd."] = append(families["wd."], fmt.Sprint(i))
+	}
+	for _, s := range []ledger.PromiseState{ledger.PromiseIntention, ledger.PromiseCommitment, ledger.PromiseSent,
+		ledger.PromiseFulfilled, ledger.PromiseWithdrawn, ledger.PromiseForgiven, ledger.PromiseReleased,
+		ledger.PromiseSetAside, ledger.PromiseExpired} {
+		families["state."] = append(families["state."], string(s))
+	}
+	for _, k := range []ledger.NeedKind{ledger.NeedOrange, ledger.NeedRed, ledger.NeedInitiative, ledger.NeedClaim} {
+		families["kind."] = append(families["kind."], string(k))
+	}
+	for _, s := range []ledger.NeedState{ledger.NeedOpen, ledger.NeedClosed, ledger.NeedArchived, ledger.NeedExpired,
+		ledger.NeedDone, ledger.NeedProposed, ledger.NeedSuspended} {
+		families["need_state."] = append(families["need_state."], string(s))
+	}
+	for _, s := range []ledger.Status{ledger.StatusGreen, ledger.StatusOrange, ledger.StatusRed} {
+		families["light."] = append(families["light."], string(s))
+	}
+	for _, k := range ledger.NoticeKinds {
+		families["notice."] = append(families["notice."], string(k))
+	}
+	for _, k := range []string{"red", "initiative", "commitment", "reminder"} {
+		families["calendar."] = append(families["calendar."], k)
+		families["calendar.short_"] = append(families["calendar.short_"], k)
+	}
+	for p := range prefixes {
+		if _, ok := families[p]; !ok && p != "calendar.short_" {
+			t.Errorf("templates build keys %q… that no family lists", p)
+		}
+	}
+	// What the handlers name: page titles and intros, sections, flashes.
+	for _, nav := range []string{"my", "tome", "pending", "archive"} {
+		families[nav+"."] = []string{"title", "intro"}
+	}
+	for _, k := range byState {
+		families["section."] = append(families["section."], k.key[len("section."):])
+	}
+	families["section."] = append(families["section."], "awaiting", "given", "received", "owed_by", "owed_to")
+	for action := range needActions {
+		families["done."] = append(families["done."], action)
+	}
+	families["done."] = append(families["done."], "status", "kassa", "claim", "about", "requisites_add",
+		"requisites_default", "requisites_remove", "lang", "mute", "unmute")
+	families["network."] = []string{"picture", "legend_me", "legend_direct", "legend_indirect", "more"}
+	for _, title := range []string{"dashboard", "need", "circle", "kassa", "profile", "calendar", "network", "error", "welcome", "login"} {
+		families[title+"."] = append(families[title+"."], "title")
+	}
+	for p, ks := range families {
+		for _, k := range ks {
+			for l, words := range catalogues {
+				if _, ok := words[p+k]; !ok {
+					t.Errorf("%q is not in the %s words", p+k, l)
+				}
+			}
+		}
+	}
+}
+
+func TestWebErrorsAreExplained(t *testing.T) {
+	// The web's own refusals have words; an input error of the ledger too,
+	// with its arguments filled in.
+	s := &Server{}
+	for _, err := range []error{
+		ledger.Errorf(ledger.EInvalid, "amount.malformed", "abc"),
+		ledger.Errorf(ledger.EInvalid, "cmd.bad_days", "99", ledger.MaxRedDays),
+		ledger.Errorf(ledger.ENotFound, "page.no_need"),
+		ledger.Errorf(ledger.EForbidden, "page.not_member"),
+		ledger.Errorf(ledger.EInvalid, "calendar.bad_month", "x"),
+		ledger.Errorf(ledger.EInvalid, "form.amount_missing"),
+	} {
+		for _, l := range ledger.Langs {
+			m := s.errorMessage(l, err)
+			if m == "" || placeholder.MatchString(m) || regexp.MustCompile(`%!`).MatchString(m) {
+				t.Errorf("%s %v: %q", l, err, m)
+			}
+		}
+	}
+}

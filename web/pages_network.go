@@ -1,0 +1,36 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/exodus-matrix/exodus/ledger"
+)
+
+// networkPage is the member's trust network and who helps whom.
+type networkPage struct {
+	Direct, Indirect []ledger.UserID
+	Total            int
+	Pool             []ledger.Amount
+	ledger.Network
+}
+
+// networkPage shows the picture of the trust network with its lists.
+func (s *Server) networkPage(w http.ResponseWriter, r *http.Request, c *caller) {
+	ctx := r.Context()
+	g, err := s.svc.Graph(ctx)
+	if err != nil {
+		s.pageError(w, r, c, err)
+		return
+	}
+	tl := g.TrustList(c.Member)
+	p := &networkPage{Direct: tl.Direct, Indirect: tl.Indirect, Total: tl.Count(), Pool: g.Pool(c.Member)}
+	err = s.svc.View(ctx, func(b *ledger.Book) error {
+		p.Network = b.NetworkOf(c.Member)
+		return nil
+	})
+	if err != nil {
+		s.pageError(w, r, c, err)
+		return
+	}
+	s.render(w, r, "network", &pageData{Title: "network.title", Nav: "network", Page: p})
+}
