@@ -31,7 +31,7 @@ screenshots:
 
 ## bench: the benchmarks quoted in docs/performance.md.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime 20x ./ledger/ ./store/ ./bot/
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 20x ./ledger/ ./store/ ./bot/ ./web/
 
 ## fuzz: run each fuzzer for a while (FUZZTIME=30s by default).
 FUZZTIME ?= 30s

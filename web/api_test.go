@@ -86,7 +86,7 @@ type errorT struct {
 }
 
 // decodeAs reads an answer's JSON body.
-func decodeAs[T any](t *testing.T, r *response) T {
+func decodeAs[T any](t testing.TB, r *response) T {
 	t.Helper()
 	var v T
 	if err := json.Unmarshal([]byte(r.Body), &v); err != nil {

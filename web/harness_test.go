@@ -34,7 +34,7 @@ const (
 // harness is the web server over a real migrated SQLite, with a manual
 // clock and a fake actor that applies requests straight to the ledger.
 type harness struct {
-	t     *testing.T
+	t     testing.TB
 	ctx   context.Context
 	svc   *ledger.Service
 	clock *ledger.ManualClock
@@ -45,7 +45,7 @@ type harness struct {
 	need ledger.NeedID
 }
 
-func newHarness(t *testing.T) *harness {
+func newHarness(t testing.TB) *harness {
 	t.Helper()
 	ctx := zerolog.Nop().WithContext(context.Background())
 	st, err := store.Open(ctx, store.Config{URI: "file:" + filepath.Join(t.TempDir(), "web.db") + "?_txlock=immediate"}, zerolog.Nop())
