@@ -166,9 +166,19 @@ func (b *Bot) webRequest(ctx context.Context, req ledger.Request, lang ledger.La
 	return r, nil
 }
 
+// personalVerbs change only the member's own profile or concern one other
+// member: from the web they are posted into the member's direct chat, as
+// they would be typed there (payment details never go to a circle room).
+var personalVerbs = map[ledger.Verb]bool{
+	ledger.VerbAbout: true, ledger.VerbRequisites: true, ledger.VerbLang: true, ledger.VerbMute: true,
+	ledger.VerbUnmute: true, ledger.VerbLeave: true, ledger.VerbRemind: true, ledger.VerbAccept: true,
+	ledger.VerbBlock: true, ledger.VerbUnblock: true,
+}
+
 // webRoom is where an action from the web is posted: the circle asked
 // for (the member must be in it); else the circle of the need's card the
-// member shares; else the member's first circle; else their direct chat.
+// member shares; else, unless the action is personal, the member's first
+// circle; else their direct chat.
 func (b *Bot) webRoom(ctx context.Context, req ledger.Request) (id.RoomID, *ledger.Card, error) {
 	mine, err := b.ledger.CirclesOf(ctx, req.Member)
 	if err != nil {
@@ -195,7 +205,7 @@ func (b *Bot) webRoom(ctx context.Context, req ledger.Request) (id.RoomID, *ledg
 			}
 		}
 	}
-	if room == "" && len(mine) > 0 {
+	if room == "" && len(mine) > 0 && !personalVerbs[req.Command.Verb] {
 		room = mine[0]
 	}
 	if req.Need != "" && card == nil {

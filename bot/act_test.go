@@ -201,21 +201,42 @@ func TestActViewsPostNothing(t *testing.T) {
 
 func TestActOtherChangesArePostedAfterwards(t *testing.T) {
 	w := newWebWorld(t, webURL)
-	k := w.sentCount()
-	reply, err := w.bot.Act(w.ctx, ledger.Request{Member: bob, Command: w.command("about I mend bikes")})
-	if err != nil {
+	if err := w.svc.SetDirectRoom(w.ctx, bob, "!dm-bob:test"); err != nil {
 		t.Fatal(err)
 	}
-	sent := w.sentSince(k)
-	notices := webActions(sent)
-	if len(notices) != 1 || notices[0].Room != id.RoomID(w.circle) || reply.Event != ledger.EventID(notices[0].ID) {
-		t.Fatalf("sent %v, reply %+v; want one notice in bob's circle", sent, reply)
-	}
-	if len(sent) != 2 || !repliesTo(sent[1], notices[0].ID) || body(sent[1]) != reply.Text || !strings.Contains(reply.Text, "Saved") {
-		t.Errorf("sent %v, reply %q; want the answer under the notice", sent, reply.Text)
+	// A profile change goes to bob's direct chat, where he would type it,
+	// never to a circle room (payment details are private).
+	for _, c := range []struct{ text, saved string }{{"about I mend bikes", "Saved"}, {"requisites IBAN DE02 1234", "IBAN DE02 1234"}} {
+		k := w.sentCount()
+		reply, err := w.bot.Act(w.ctx, ledger.Request{Member: bob, Command: w.command(c.text)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sent := w.sentSince(k)
+		notices := webActions(sent)
+		if len(notices) != 1 || notices[0].Room != "!dm-bob:test" || reply.Event != ledger.EventID(notices[0].ID) {
+			t.Fatalf("%s: sent %v, reply %+v; want one notice in bob's direct chat", c.text, sent, reply)
+		}
+		if len(sent) != 2 || !repliesTo(sent[1], notices[0].ID) || body(sent[1]) != reply.Text || !strings.Contains(reply.Text, c.saved) {
+			t.Errorf("%s: sent %v, reply %q; want the answer under the notice", c.text, sent, reply.Text)
+		}
+		for _, m := range sent {
+			if m.Room == id.RoomID(w.circle) {
+				t.Errorf("%s: posted into the circle: %v", c.text, m)
+			}
+		}
 	}
 	if p, err := w.svc.Profile(w.ctx, bob); err != nil || p.About != "I mend bikes" {
 		t.Errorf("profile %+v, %v", p, err)
+	}
+
+	// A change about the circle goes to the circle.
+	k := w.sentCount()
+	if _, err := w.bot.Act(w.ctx, ledger.Request{Member: bob, Command: w.command("invite @zed:test")}); err != nil {
+		t.Fatal(err)
+	}
+	if n := webActions(w.sentSince(k)); len(n) != 1 || n[0].Room != id.RoomID(w.circle) {
+		t.Errorf("notices %v; want one in bob's circle", n)
 	}
 
 	// A member in no circle acts in the direct chat.
