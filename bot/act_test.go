@@ -331,3 +331,33 @@ func TestActOnANeedWithoutCardUsesTheRoomsPledge(t *testing.T) {
 		t.Errorf("erin's promise %+v; want the circle's pledge, 7 EUR", p)
 	}
 }
+
+// A profile change asked for in a circle (the API's general command route
+// takes one) still goes to the member's direct chat: payment details
+// never go to a circle room.
+func TestActPersonalVerbInACircleGoesToTheDirectChat(t *testing.T) {
+	w := newWebWorld(t, webURL)
+	if err := w.svc.SetDirectRoom(w.ctx, bob, "!dm-bob:test"); err != nil {
+		t.Fatal(err)
+	}
+	need, _ := w.carolsNeed()
+	for _, req := range []ledger.Request{
+		{Member: bob, Circle: w.circle, Command: w.command("requisites IBAN DE02 9999")},
+		{Member: bob, Need: need, Command: w.command("about I fix roofs")},
+	} {
+		k := w.sentCount()
+		reply, err := w.bot.Act(w.ctx, req)
+		if err != nil {
+			t.Fatalf("%+v: %v", req, err)
+		}
+		sent := w.sentSince(k)
+		if n := webActions(sent); len(n) != 1 || n[0].Room != "!dm-bob:test" || reply.Room != "!dm-bob:test" {
+			t.Errorf("%s: notices %v, reply %+v; want one in bob's direct chat", req.Command.Verb, n, reply)
+		}
+		for _, m := range sent {
+			if m.Room == id.RoomID(w.circle) {
+				t.Errorf("%s: posted into the circle: %v", req.Command.Verb, m)
+			}
+		}
+	}
+}

@@ -12,9 +12,11 @@ import (
 // members of those circles (their circle mates, themself included).
 //
 // The visibility rule of needs, one for every route: a member sees their
-// own needs, the needs of their circle mates, the initiatives and claims
-// posted in their circles, and any need they hold a promise toward. Any
-// other need is answered as not found, as if it did not exist.
+// own needs, the personal needs of their circle mates, the initiatives and
+// claims posted in their circles (not those a circle mate posted in a
+// circle they are not in: its card is only in that room), and any need
+// they hold a promise toward. Any other need is answered as not found, as
+// if it did not exist.
 type reach struct {
 	me      ledger.UserID
 	circles []ledger.CircleID
@@ -47,7 +49,7 @@ func (rc *reach) inCircle(c ledger.CircleID) bool {
 
 // sees reports whether the member may see need n, by the rule above.
 func (rc *reach) sees(b *ledger.Book, n *ledger.Need) bool {
-	if rc.mates[n.Owner] || rc.inCircle(n.Circle) {
+	if n.Owner == rc.me || (n.Circle == "" && rc.mates[n.Owner]) || rc.inCircle(n.Circle) {
 		return true
 	}
 	for _, p := range b.PromisesToward(n.ID) {

@@ -23,9 +23,10 @@ type pageFunc func(w http.ResponseWriter, r *http.Request, c *caller)
 // page wraps a page: it needs a session (else the welcome page, which
 // says how to log in), bounds the requests per session and, for a form
 // post, checks that it comes from this site (Origin, Sec-Fetch-Site and
-// the form's token).
+// the form's token). A body is bounded as the API's is.
 func (s *Server) page(h pageFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 		c := s.session(r)
 		if c == nil {
 			if r.Method != http.MethodGet {
@@ -148,6 +149,7 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
 
 // login spends a login link and starts a session.
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 	if !s.sameOrigin(r) {
 		s.pageError(w, r, nil, ledger.Errorf(ledger.EForbidden, "auth.cross_site"))
 		return
@@ -186,9 +188,5 @@ func (s *Server) setLang(w http.ResponseWriter, r *http.Request) {
 	}
 	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: string(l), Path: "/", MaxAge: 365 * 24 * 3600,
 		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode})
-	back := r.URL.Query().Get("back")
-	if !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") {
-		back = "/"
-	}
-	http.Redirect(w, r, back, http.StatusSeeOther)
+	http.Redirect(w, r, localPath(r.URL.Query().Get("back"), "/"), http.StatusSeeOther)
 }

@@ -68,10 +68,12 @@ type note struct {
 }
 
 // localPath returns p if it is a path of this site, else fallback: a form's
-// "back" field must not send the member elsewhere.
+// "back" field or the language switch's must not send the member
+// elsewhere. Browsers read a backslash as a slash and drop tabs and line
+// breaks ("/\t/evil" is "//evil"), so any of these is refused too.
 func localPath(p, fallback string) string {
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") ||
-		strings.ContainsAny(p, "\r\n") {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") ||
+		strings.IndexFunc(p, func(r rune) bool { return r == '\\' || unicode.IsControl(r) }) >= 0 {
 		return fallback
 	}
 	return p
@@ -339,10 +341,12 @@ func (s *Server) viewerOf(ctx context.Context, u ledger.UserID) (*viewer, error)
 // in reports whether the member is in circle c.
 func (rc *viewer) in(c ledger.CircleID) bool { return c != "" && slices.Contains(rc.circles, c) }
 
-// sees reports whether the member may open need n: their own, one of a
-// member who shares a circle with them, or one posted in their circle.
+// sees reports whether the member may open need n: their own, a personal
+// need of a member who shares a circle with them, or an initiative or
+// claim posted in their circle (one posted in another circle is that
+// circle's only, as its card is).
 func (rc *viewer) sees(n *ledger.Need) bool {
-	return rc.peers[n.Owner] || rc.in(n.Circle)
+	return n.Owner == rc.me || (n.Circle == "" && rc.peers[n.Owner]) || rc.in(n.Circle)
 }
 
 // needCard is a need as a list shows it: its figures and a bar.
