@@ -90,6 +90,12 @@ func (b *Bot) Act(ctx context.Context, req ledger.Request) (*ledger.Reply, error
 		err := ledger.Errorf(ledger.EInvalid, "web.chat_only", cmd.Verb)
 		return &ledger.Reply{Text: b.errorText(lang, err, cmd.Verb)}, err
 	}
+	// The chat's bound on a member's commands holds for the web too (however
+	// many sessions and tokens they hold): each action posts into a room.
+	if ok, _ := b.limiter.allow(id.UserID(req.Member), b.ledger.Now()); !ok {
+		err := ledger.Errorf(ledger.ERateLimited, "ratelimit", b.cfg.CommandsPerMinute)
+		return &ledger.Reply{Text: b.errorText(lang, err, cmd.Verb)}, err
+	}
 	r, err := b.webRequest(ctx, req, lang)
 	if err != nil {
 		return &ledger.Reply{Text: b.errorText(lang, err, cmd.Verb)}, err
@@ -175,10 +181,10 @@ var personalVerbs = map[ledger.Verb]bool{
 	ledger.VerbBlock: true, ledger.VerbUnblock: true,
 }
 
-// webRoom is where an action from the web is posted: the circle asked
-// for (the member must be in it); else the circle of the need's card the
-// member shares; else, unless the action is personal, the member's first
-// circle; else their direct chat.
+// webRoom is where an action from the web is posted: a personal action
+// in the member's direct chat; else the circle asked for (the member must
+// be in it); else the circle of the need's card the member shares; else
+// the member's first circle; else their direct chat.
 func (b *Bot) webRoom(ctx context.Context, req ledger.Request) (id.RoomID, *ledger.Card, error) {
 	mine, err := b.ledger.CirclesOf(ctx, req.Member)
 	if err != nil {
@@ -186,6 +192,12 @@ func (b *Bot) webRoom(ctx context.Context, req ledger.Request) (id.RoomID, *ledg
 	}
 	if req.Circle != "" && !slices.Contains(mine, req.Circle) {
 		return "", nil, ledger.Errorf(ledger.EForbidden, "web.not_member")
+	}
+	if personalVerbs[req.Command.Verb] {
+		// Whatever circle or need came with it (the API's command route
+		// takes both): typed in the direct chat, never in a circle room.
+		direct, err := b.openDirect(ctx, id.UserID(req.Member), "")
+		return direct, nil, err
 	}
 	room := req.Circle
 	var card *ledger.Card
@@ -205,7 +217,7 @@ func (b *Bot) webRoom(ctx context.Context, req ledger.Request) (id.RoomID, *ledg
 			}
 		}
 	}
-	if room == "" && len(mine) > 0 && !personalVerbs[req.Command.Verb] {
+	if room == "" && len(mine) > 0 {
 		room = mine[0]
 	}
 	if req.Need != "" && card == nil {

@@ -1,12 +1,14 @@
 package bot_test
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"maunium.net/go/mautrix/id"
 
+	"github.com/exodus-matrix/exodus/bot"
 	"github.com/exodus-matrix/exodus/ledger"
 )
 
@@ -359,5 +361,33 @@ func TestActPersonalVerbInACircleGoesToTheDirectChat(t *testing.T) {
 				t.Errorf("%s: posted into the circle: %v", req.Command.Verb, m)
 			}
 		}
+	}
+}
+
+// The chat's bound on a member's commands holds for actions from the web:
+// many sessions or tokens do not let a member flood a circle room.
+func TestActSharesTheChatsRateLimit(t *testing.T) {
+	w := newWebWorld(t, webURL)
+	w.bot = bot.New(bot.Config{UserID: "@exodus:test", Prefix: "!ex", CommandsPerMinute: 3, WebURL: webURL,
+		BotUsers: []*regexp.Regexp{regexp.MustCompile(`^@exodus:`)}}, w.cli, w.svc)
+	for i := range 3 {
+		if _, err := w.bot.Act(w.ctx, ledger.Request{Member: bob, Command: w.command("about hello")}); err != nil {
+			t.Fatalf("action %d: %v", i+1, err)
+		}
+	}
+	k := w.sentCount()
+	reply, err := w.bot.Act(w.ctx, ledger.Request{Member: bob, Command: w.command("status orange 100")})
+	if e := ledger.AsError(err); e == nil || e.Code != ledger.ERateLimited || reply == nil || !strings.Contains(reply.Text, "at most 3 a minute") {
+		t.Fatalf("a fourth action in a minute: %+v, %v; want refused as too many", reply, err)
+	}
+	if sent := w.sentSince(k); len(sent) != 0 {
+		t.Errorf("posted %v; want nothing", sent)
+	}
+	if st, _ := w.svc.StatusOf(w.ctx, bob); st.Status != ledger.StatusGreen {
+		t.Errorf("bob's status changed: %+v", st)
+	}
+	// carol has her own budget.
+	if _, err := w.bot.Act(w.ctx, ledger.Request{Member: carol, Command: w.command("about hi")}); err != nil {
+		t.Errorf("carol: %v", err)
 	}
 }

@@ -181,7 +181,10 @@ func (s *Server) apiCommandRequest(ctx context.Context, u ledger.UserID, text st
 		}
 		cur = v.Need.Target.Currency
 	}
-	cmd, addressed, err := ledger.ParseCommand(text, ledger.ParseOptions{Prefix: s.cfg.Prefix, Direct: true, DefaultCurrency: cur})
+	// About a need, it is read as a reply to its card: a bare amount is an
+	// intention, as in chat.
+	cmd, addressed, err := ledger.ParseCommand(text, ledger.ParseOptions{Prefix: s.cfg.Prefix, Direct: true,
+		ReplyToBot: n != "", DefaultCurrency: cur})
 	switch {
 	case err != nil:
 		return req, err

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -46,9 +47,36 @@ func (s *Server) calendarPage(w http.ResponseWriter, r *http.Request, c *caller)
 	}
 	p := &calendarPage{Month: key, Year: start.Year(), MonthNum: int(start.Month()),
 		Prev: cycle.MonthKey(start.AddDate(0, 0, -1)), Next: cycle.MonthKey(start.AddDate(0, 1, 0))}
+	events, err := s.calendarEvents(ctx, rc)
+	if err != nil {
+		s.pageError(w, r, c, err)
+		return
+	}
+	if at, err := cycle.RemindAt(key); err == nil {
+		day := at.In(loc).Format("2006-01-02")
+		events[day] = append(events[day], calEvent{Kind: "reminder"})
+	}
+	p.Weeks = monthGrid(start.Year(), start.Month(), now.In(loc).Format("2006-01-02"))
+	for _, week := range p.Weeks {
+		for i := range week {
+			week[i].Events = events[week[i].Key]
+			if week[i].InMonth && len(week[i].Events) > 0 {
+				p.Agenda = append(p.Agenda, week[i])
+			}
+		}
+	}
+	sort.SliceStable(p.Agenda, func(i, j int) bool { return p.Agenda[i].Key < p.Agenda[j].Key })
+	s.render(w, r, "calendar", &pageData{Title: "calendar.title", Nav: "calendar", Page: p})
+}
+
+// calendarEvents are what is due, by day ("2006-01-02"): the deadlines of
+// the red collections and initiatives the member sees, and the member's
+// open commitments (due when their month ends).
+func (s *Server) calendarEvents(ctx context.Context, rc *viewer) (map[string][]calEvent, error) {
+	cycle, loc := s.svc.Config().Cycle, s.loc()
 	events := map[string][]calEvent{}
 	add := func(day string, e calEvent) { events[day] = append(events[day], e) }
-	err = s.svc.View(ctx, func(b *ledger.Book) error {
+	err := s.svc.View(ctx, func(b *ledger.Book) error {
 		for _, n := range b.OpenNeeds() {
 			if !rc.sees(n) || n.Deadline.IsZero() {
 				continue
@@ -62,7 +90,7 @@ func (s *Server) calendarPage(w http.ResponseWriter, r *http.Request, c *caller)
 					Text: fmt.Sprintf("%s · %s", n.Title, money(n.Target))})
 			}
 		}
-		for _, pr := range b.PromisesBy(c.Member) {
+		for _, pr := range b.PromisesBy(rc.me) {
 			if !pr.State.Open() {
 				continue
 			}
@@ -83,22 +111,5 @@ func (s *Server) calendarPage(w http.ResponseWriter, r *http.Request, c *caller)
 		}
 		return nil
 	})
-	if err != nil {
-		s.pageError(w, r, c, err)
-		return
-	}
-	if at, err := cycle.RemindAt(key); err == nil {
-		add(at.In(loc).Format("2006-01-02"), calEvent{Kind: "reminder"})
-	}
-	p.Weeks = monthGrid(start.Year(), start.Month(), now.In(loc).Format("2006-01-02"))
-	for _, week := range p.Weeks {
-		for i := range week {
-			week[i].Events = events[week[i].Key]
-			if week[i].InMonth && len(week[i].Events) > 0 {
-				p.Agenda = append(p.Agenda, week[i])
-			}
-		}
-	}
-	sort.SliceStable(p.Agenda, func(i, j int) bool { return p.Agenda[i].Key < p.Agenda[j].Key })
-	s.render(w, r, "calendar", &pageData{Title: "calendar.title", Nav: "calendar", Page: p})
+	return events, err
 }

@@ -78,43 +78,9 @@ func drawNetwork(g trustGraph, me ledger.UserID, w svgWords) []byte {
 	sb.WriteString("\n<title id=\"svg-title\">" + esc(w.Title) + "</title>\n")
 	sb.WriteString(`<rect class="bg" x="0" y="0" width="100%" height="100%" fill="#fbfcfd"/>` + "\n")
 
-	// Edges first, under the nodes: each guarantee between two drawn
-	// members once, in the order of the nodes.
-	sb.WriteString(`<g class="edges">` + "\n")
-	for i, n := range nodes {
-		for _, v := range g.Direct(n.id) {
-			j, ok := at[v]
-			if !ok || j <= i {
-				continue
-			}
-			m := nodes[j]
-			switch {
-			case i == 0:
-				fmt.Fprintf(&sb, `<line class="edge me" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#2e8b62" stroke-width="2"/>`+"\n", n.x, n.y, m.x, m.y)
-			case n.class == "node direct" && m.class == "node direct":
-				fmt.Fprintf(&sb, `<line class="edge" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#9bbfae" stroke-width="1.5"/>`+"\n", n.x, n.y, m.x, m.y)
-			default:
-				fmt.Fprintf(&sb, `<line class="edge far" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#b8c2cc" stroke-width="1" stroke-dasharray="4 3"/>`+"\n", n.x, n.y, m.x, m.y)
-			}
-		}
-	}
-	sb.WriteString("</g>\n<g class=\"nodes\">\n")
-	for _, n := range nodes {
-		fmt.Fprintf(&sb, `<g class="%s" data-id="%s">`, n.class, esc(string(n.id)))
-		fmt.Fprintf(&sb, "<title>%s</title>", esc(string(n.id)))
-		switch n.class {
-		case "node me":
-			fmt.Fprintf(&sb, `<circle cx="%.1f" cy="%.1f" r="16" fill="#1f6f50" stroke="#12422f" stroke-width="2"/>`, n.x, n.y)
-		case "node direct":
-			fmt.Fprintf(&sb, `<circle cx="%.1f" cy="%.1f" r="10" fill="#2e8b62" stroke="#1f6f50" stroke-width="1.5"/>`, n.x, n.y)
-		default:
-			fmt.Fprintf(&sb, `<circle cx="%.1f" cy="%.1f" r="8" fill="#ffffff" stroke="#6b7c93" stroke-width="1.5" stroke-dasharray="3 2"/>`, n.x, n.y)
-		}
-		fmt.Fprintf(&sb, `<text x="%.1f" y="%.1f" text-anchor="middle" font-family="sans-serif" font-size="11" fill="#23313f" stroke="#fbfcfd" stroke-width="3" paint-order="stroke">%s</text>`,
-			n.x, n.y+24, esc(label(n.id)))
-		sb.WriteString("</g>\n")
-	}
-	sb.WriteString("</g>\n")
+	// Edges first, under the nodes.
+	writeEdges(&sb, g, nodes, at)
+	writeNodes(&sb, nodes)
 
 	// The legend, top left.
 	sb.WriteString(`<g class="legend" font-family="sans-serif" font-size="12" fill="#23313f">` + "\n")
@@ -129,6 +95,52 @@ func drawNetwork(g trustGraph, me ledger.UserID, w svgWords) []byte {
 	}
 	sb.WriteString("</svg>\n")
 	return []byte(sb.String())
+}
+
+// writeEdges draws each guarantee between two drawn members once, in the
+// order of the nodes: solid from the member, lighter between direct ones,
+// dashed to indirect ones. at is each node's index.
+func writeEdges(sb *strings.Builder, g trustGraph, nodes []svgNode, at map[ledger.UserID]int) {
+	sb.WriteString(`<g class="edges">` + "\n")
+	for i, n := range nodes {
+		for _, v := range g.Direct(n.id) {
+			j, ok := at[v]
+			if !ok || j <= i {
+				continue
+			}
+			m := nodes[j]
+			switch {
+			case i == 0:
+				fmt.Fprintf(sb, `<line class="edge me" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#2e8b62" stroke-width="2"/>`+"\n", n.x, n.y, m.x, m.y)
+			case n.class == "node direct" && m.class == "node direct":
+				fmt.Fprintf(sb, `<line class="edge" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#9bbfae" stroke-width="1.5"/>`+"\n", n.x, n.y, m.x, m.y)
+			default:
+				fmt.Fprintf(sb, `<line class="edge far" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#b8c2cc" stroke-width="1" stroke-dasharray="4 3"/>`+"\n", n.x, n.y, m.x, m.y)
+			}
+		}
+	}
+	sb.WriteString("</g>\n")
+}
+
+// writeNodes draws the members, each with its ID as a tooltip and a label.
+func writeNodes(sb *strings.Builder, nodes []svgNode) {
+	sb.WriteString("<g class=\"nodes\">\n")
+	for _, n := range nodes {
+		fmt.Fprintf(sb, `<g class="%s" data-id="%s">`, n.class, esc(string(n.id)))
+		fmt.Fprintf(sb, "<title>%s</title>", esc(string(n.id)))
+		switch n.class {
+		case "node me":
+			fmt.Fprintf(sb, `<circle cx="%.1f" cy="%.1f" r="16" fill="#1f6f50" stroke="#12422f" stroke-width="2"/>`, n.x, n.y)
+		case "node direct":
+			fmt.Fprintf(sb, `<circle cx="%.1f" cy="%.1f" r="10" fill="#2e8b62" stroke="#1f6f50" stroke-width="1.5"/>`, n.x, n.y)
+		default:
+			fmt.Fprintf(sb, `<circle cx="%.1f" cy="%.1f" r="8" fill="#ffffff" stroke="#6b7c93" stroke-width="1.5" stroke-dasharray="3 2"/>`, n.x, n.y)
+		}
+		fmt.Fprintf(sb, `<text x="%.1f" y="%.1f" text-anchor="middle" font-family="sans-serif" font-size="11" fill="#23313f" stroke="#fbfcfd" stroke-width="3" paint-order="stroke">%s</text>`,
+			n.x, n.y+24, esc(label(n.id)))
+		sb.WriteString("</g>\n")
+	}
+	sb.WriteString("</g>\n")
 }
 
 // label is the short name a node shows: the localpart, cut to a length.
