@@ -32,11 +32,11 @@ type CircleLedger struct {
 // (members, needs and promises by ID).
 func (s *Service) CircleLedger(ctx context.Context, c CircleID) (*CircleLedger, error) {
 	if _, err := s.Circle(ctx, c); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("failed to get the circle: %w", err)
 	}
 	members, err := s.CircleMembers(ctx, c)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("failed to list the circle's members: %w", err)
 	}
 	l := &CircleLedger{Circle: c, Members: members}
 	in := make(map[UserID]bool, len(members))

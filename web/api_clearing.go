@@ -46,7 +46,7 @@ type chainJSON struct {
 // applied; a member of a cycle agrees with POST /clearing/{cycle}/agree.
 func (s *Server) apiClearing(w http.ResponseWriter, r *http.Request) {
 	c := callerOf(r.Context())
-	rc, err := s.apiReachOf(r.Context(), c.Member)
+	rc, err := s.viewerOf(r.Context(), c.Member)
 	if err != nil {
 		s.writeError(w, r, err, "")
 		return
@@ -54,7 +54,7 @@ func (s *Server) apiClearing(w http.ResponseWriter, r *http.Request) {
 	out := []clearingJSON{}
 	err = s.svc.View(r.Context(), func(b *ledger.Book) error {
 		for _, p := range ledger.PlanClearing(apiOpenDebts(b)) {
-			if v, ok := apiVisiblePlan(b, p, rc.mates, c.Member); ok {
+			if v, ok := apiVisiblePlan(b, p, rc.peers, c.Member); ok {
 				out = append(out, v)
 			}
 		}

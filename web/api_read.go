@@ -88,7 +88,7 @@ func (s *Server) apiChain(w http.ResponseWriter, r *http.Request) {
 // with their figures.
 func (s *Server) apiNeeds(w http.ResponseWriter, r *http.Request) {
 	c := callerOf(r.Context())
-	rc, err := s.apiReachOf(r.Context(), c.Member)
+	rc, err := s.viewerOf(r.Context(), c.Member)
 	if err != nil {
 		s.writeError(w, r, err, "")
 		return
@@ -259,7 +259,7 @@ func (s *Server) apiNetwork(w http.ResponseWriter, r *http.Request) {
 // circles, with their figures.
 func (s *Server) apiInitiatives(w http.ResponseWriter, r *http.Request) {
 	c := callerOf(r.Context())
-	rc, err := s.apiReachOf(r.Context(), c.Member)
+	rc, err := s.viewerOf(r.Context(), c.Member)
 	if err != nil {
 		s.writeError(w, r, err, "")
 		return

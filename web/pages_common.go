@@ -309,8 +309,15 @@ func (s *Server) day(t time.Time) string {
 	return t.In(s.loc()).Format("2006-01-02")
 }
 
-// viewer is what a member may see: their circles and the members who share
-// one with them.
+// viewer is what a member may see, on the pages and in the API alike:
+// their circles and the members who share one with them.
+//
+// The visibility rule of needs: a member sees their own needs, the
+// personal needs of their circle mates, the initiatives and claims posted
+// in their circles (not those a circle mate posted in a circle they are
+// not in: its card is only in that room), and any need they hold a
+// promise toward. Any other need is answered as not found, as if it did
+// not exist.
 type viewer struct {
 	me      ledger.UserID
 	circles []ledger.CircleID
@@ -347,6 +354,20 @@ func (rc *viewer) in(c ledger.CircleID) bool { return c != "" && slices.Contains
 // circle's only, as its card is).
 func (rc *viewer) sees(n *ledger.Need) bool {
 	return n.Owner == rc.me || (n.Circle == "" && rc.peers[n.Owner]) || rc.in(n.Circle)
+}
+
+// seesAny reports whether the member may see need n by the whole rule:
+// sees, or they hold a promise toward it.
+func (rc *viewer) seesAny(b *ledger.Book, n *ledger.Need) bool {
+	if rc.sees(n) {
+		return true
+	}
+	for _, p := range b.PromisesToward(n.ID) {
+		if p.Giver == rc.me {
+			return true
+		}
+	}
+	return false
 }
 
 // needCard is a need as a list shows it: its figures and a bar.
