@@ -8,6 +8,10 @@
 //	t.Cleanup(func() { _ = hs.Stop() })
 //	alice, err := hs.Register(ctx, "alice", "password")
 //
+// Several servers federate with each other when started with
+// Options{Federate: true} and distinct loopback Hosts (127.0.0.1,
+// 127.0.0.2, ...); see federation_test.go.
+//
 // Dendrite is built from the separate module tools/dendrite (see BuildTools),
 // so its dependencies never enter the project's go.mod.
 package devnet

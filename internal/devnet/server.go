@@ -3,6 +3,8 @@ package devnet
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -32,11 +34,30 @@ type Options struct {
 	// databases and the key (a restarted server sees the same users/rooms).
 	Dir string
 	// ServerName is the Matrix server name; user IDs look like
-	// @alice:<ServerName>. Default "localhost".
+	// @alice:<ServerName>. Default "localhost", or with Federate
+	// "<Host>:<FederationPort>" (the only value allowed then).
 	ServerName string
-	// Port is the plain-HTTP port (client and federation API) on 127.0.0.1;
-	// 0 picks a free one.
+	// Host is the loopback IP Dendrite listens on. Default "127.0.0.1".
+	// Federating servers need distinct names, so give each its own IP
+	// (127.0.0.2, 127.0.0.3, ... are loopback addresses on Linux).
+	Host string
+	// Port is the plain-HTTP port (client API; with Federate also the
+	// federation API) on Host; 0 picks a free one.
 	Port int
+	// Federate makes the server federate with other devnet servers on
+	// loopback: the server name is "<Host>:<FederationPort>" (an IP literal
+	// with an explicit port, so peers need no .well-known or SRV lookup),
+	// Dendrite also serves HTTPS on that address with a self-signed
+	// certificate from generate-keys (Dir/tls.crt, Dir/tls.key, made once
+	// per Dir), and its federation client skips TLS validation and may
+	// only dial loopback addresses. Without Federate, federation is
+	// disabled and only plain HTTP is served.
+	Federate bool
+	// FederationPort is the HTTPS port on Host used with Federate; 0 picks
+	// a free one. It is part of the server name, which the databases
+	// remember: to restart a federating server on a reused Dir, pass the
+	// same Host and FederationPort again.
+	FederationPort int
 	// Registrations are appservice registration YAML files, loaded via
 	// app_service_api.config_files (relative paths are made absolute).
 	Registrations []string
@@ -56,8 +77,17 @@ type Homeserver struct {
 	ServerName string
 	// Dir is the working directory (absolute).
 	Dir string
-	// Port is the TCP port Dendrite listens on (127.0.0.1 only).
+	// Host is the loopback IP Dendrite listens on.
+	Host string
+	// Port is the plain-HTTP port Dendrite listens on (on Host).
 	Port int
+	// Federate tells whether federation is on (see Options.Federate).
+	Federate bool
+	// FederationURL is the HTTPS base URL peers use,
+	// "https://<ServerName>"; "" without Federate.
+	FederationURL string
+	// FederationPort is the HTTPS port on Host; 0 without Federate.
+	FederationPort int
 	// ConfigPath is the generated dendrite.yaml.
 	ConfigPath string
 	// LogPath is Dir/dendrite.log when Options.LogOutput was nil, else "".
@@ -75,19 +105,36 @@ type Homeserver struct {
 // Start generates a signing key (once per Dir) and a dendrite.yaml
 // (generate-config -ci, then patched: SQLite files under Dir, appservice
 // registrations, open registration without captcha, rate limiting off,
-// federation disabled, logging to stdout), launches
-// `dendrite -config dendrite.yaml -http-bind-address 127.0.0.1:PORT
-// -really-enable-open-registration` and waits until GET
-// /_matrix/client/versions answers 200 (at most StartTimeout, or until ctx
-// ends). If Dendrite exits early, the error contains the last 40 lines of its
-// log. ctx only bounds the start-up; the process runs until Stop. The
-// binaries are built first if needed (BuildTools).
+// federation disabled unless Options.Federate, logging to stdout), launches
+// `dendrite -config dendrite.yaml -http-bind-address HOST:PORT
+// -really-enable-open-registration` (with Federate also -https-bind-address
+// HOST:FEDPORT -tls-cert -tls-key) and waits until GET
+// /_matrix/client/versions answers 200 (and, with Federate, GET
+// https://HOST:FEDPORT/_matrix/key/v2/server too), at most StartTimeout or
+// until ctx ends. If Dendrite exits early, the error contains the last 40
+// lines of its log. ctx only bounds the start-up; the process runs until
+// Stop. The binaries are built first if needed (BuildTools).
+//
+// With Federate, servers started with distinct Hosts (say 127.0.0.1 and
+// 127.0.0.2) federate: users of one can invite, join and message users of
+// the other.
 func Start(ctx context.Context, opt Options) (*Homeserver, error) {
 	if opt.Dir == "" {
 		return nil, errors.New("devnet: Options.Dir is required")
 	}
-	if opt.ServerName == "" {
-		opt.ServerName = "localhost"
+	if opt.Host == "" {
+		opt.Host = "127.0.0.1"
+	}
+	if ip := net.ParseIP(opt.Host); ip == nil || !ip.IsLoopback() {
+		return nil, fmt.Errorf("devnet: Options.Host %q is not a loopback IP address", opt.Host)
+	}
+	fixedName := opt.ServerName
+	if opt.Federate {
+		if opt.ServerName != "" && (opt.FederationPort == 0 || opt.ServerName != FederationServerName(opt.Host, opt.FederationPort)) {
+			return nil, fmt.Errorf("devnet: with Federate, ServerName must be empty or %s", FederationServerName(opt.Host, opt.FederationPort))
+		}
+	} else if opt.ServerName == "" {
+		fixedName = "localhost"
 	}
 	if opt.LogLevel == "" {
 		opt.LogLevel = "info"
@@ -114,25 +161,43 @@ func Start(ctx context.Context, opt Options) (*Homeserver, error) {
 	if err != nil {
 		return nil, err
 	}
-	configPath, err := writeConfig(ctx, binDir, dir, opt.ServerName, opt.LogLevel, regs)
-	if err != nil {
-		return nil, err
+	var tlsCert, tlsKey string
+	if opt.Federate {
+		if tlsCert, tlsKey, err = ensureTLS(ctx, binDir, dir); err != nil {
+			return nil, err
+		}
 	}
 
 	// With a random port, another process may grab it between our probe and
 	// Dendrite's bind: retry a few times on "address already in use".
 	attempts := 1
-	if opt.Port == 0 {
+	if opt.Port == 0 || (opt.Federate && opt.FederationPort == 0) {
 		attempts = 3
 	}
 	for i := 1; ; i++ {
-		port := opt.Port
-		if port == 0 {
-			if port, err = freePort(); err != nil {
+		l := launchSpec{binDir: binDir, dir: dir, opt: opt, port: opt.Port, tlsCert: tlsCert, tlsKey: tlsKey}
+		if l.port == 0 {
+			if l.port, err = FreePortOn(opt.Host); err != nil {
 				return nil, err
 			}
 		}
-		hs, err := launch(ctx, binDir, dir, configPath, opt, port)
+		if opt.Federate {
+			l.fedPort = opt.FederationPort
+			for l.fedPort == 0 || l.fedPort == l.port {
+				if l.fedPort, err = FreePortOn(opt.Host); err != nil {
+					return nil, err
+				}
+			}
+		}
+		l.serverName = fixedName
+		if opt.Federate {
+			l.serverName = FederationServerName(opt.Host, l.fedPort)
+		}
+		// The config depends on the server name, hence on the port.
+		if l.configPath, err = writeConfig(ctx, binDir, dir, l.serverName, opt.LogLevel, regs, opt.Federate); err != nil {
+			return nil, err
+		}
+		hs, err := launch(ctx, l)
 		if err == nil {
 			return hs, nil
 		}
@@ -142,8 +207,32 @@ func Start(ctx context.Context, opt Options) (*Homeserver, error) {
 	}
 }
 
+// FederationServerName is the server name of a federating devnet server:
+// "<host>:<port>" (IPv6 hosts in brackets).
+func FederationServerName(host string, port int) string {
+	return net.JoinHostPort(host, strconv.Itoa(port))
+}
+
+// ensureTLS creates the self-signed TLS certificate and key for the HTTPS
+// (federation) listener once per Dir. A 2048-bit RSA key keeps generation
+// fast; peers do not check it (federation_api.disable_tls_validation).
+func ensureTLS(ctx context.Context, binDir, dir string) (cert, key string, err error) {
+	cert, key = filepath.Join(dir, "tls.crt"), filepath.Join(dir, "tls.key")
+	_, errC := os.Stat(cert)
+	_, errK := os.Stat(key)
+	if errC == nil && errK == nil {
+		return cert, key, nil
+	}
+	_ = os.Remove(cert)
+	_ = os.Remove(key)
+	if out, err := runTool(ctx, binDir, dir, "generate-keys", "--tls-cert", cert, "--tls-key", key, "--keysize", "2048"); err != nil {
+		return "", "", fmt.Errorf("devnet: generate-keys (TLS): %w\n%s", err, out)
+	}
+	return cert, key, nil
+}
+
 // writeConfig creates the signing key if absent and (re)writes dendrite.yaml.
-func writeConfig(ctx context.Context, binDir, dir, serverName, logLevel string, regs []string) (string, error) {
+func writeConfig(ctx context.Context, binDir, dir, serverName, logLevel string, regs []string, federate bool) (string, error) {
 	keyPath := filepath.Join(dir, "matrix_key.pem")
 	if _, err := os.Stat(keyPath); err != nil {
 		if out, err := runTool(ctx, binDir, dir, "generate-keys", "--private-key", keyPath); err != nil {
@@ -167,9 +256,9 @@ func writeConfig(ctx context.Context, binDir, dir, serverName, logLevel string, 
 	}{
 		{"global.server_name", serverName},
 		{"global.private_key", keyPath},
-		// No outbound federation (it would try to reach other servers, and
-		// there are none on a loopback test network).
-		{"global.disable_federation", true},
+		// Without Federate: no outbound federation (it would try to reach
+		// other servers, and there are none on a loopback test network).
+		{"global.disable_federation", !federate},
 		{"global.trusted_third_party_id_servers", []string{}},
 		{"global.report_stats.enabled", false},
 		{"global.jetstream.storage_path", dir},
@@ -181,6 +270,25 @@ func writeConfig(ctx context.Context, binDir, dir, serverName, logLevel string, 
 		{"client_api.rate_limiting.enabled", false},
 		{"federation_api.key_perspectives", []string{}},
 		{"logging", []map[string]any{{"type": "std", "level": logLevel}}},
+	}
+	if federate {
+		patches = append(patches, []struct {
+			path  string
+			value any
+		}{
+			// Peers present self-signed certificates for IP literals.
+			{"federation_api.disable_tls_validation", true},
+			// Server keys are fetched directly from the peer (no
+			// perspectives, which would mean matrix.org).
+			{"federation_api.prefer_direct_fetch", true},
+			// Dendrite's defaults deny 127.0.0.0/8 (and other private
+			// networks) to the federation client; on devnet the peers are
+			// on loopback, and only there may it connect.
+			{"federation_api.deny_networks", []string{}},
+			{"federation_api.allow_networks", []string{"127.0.0.0/8", "::1/128"}},
+			// Fail fast rather than back off for hours if a peer is down.
+			{"federation_api.send_max_retries", 3},
+		}...)
 	}
 	for _, p := range patches {
 		if err := setPath(&doc, p.path, p.value); err != nil {
@@ -249,26 +357,56 @@ func runTool(ctx context.Context, binDir, dir, name string, args ...string) ([]b
 }
 
 // freePort asks the kernel for an unused TCP port on 127.0.0.1.
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+func freePort() (int, error) { return FreePortOn("127.0.0.1") }
+
+// FreePortOn asks the kernel for an unused TCP port on the IP address host.
+func FreePortOn(host string) (int, error) {
+	l, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
 	if err != nil {
-		return 0, fmt.Errorf("devnet: finding a free port: %w", err)
+		return 0, fmt.Errorf("devnet: finding a free port on %s: %w", host, err)
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
-// launch starts Dendrite on port and waits for it to answer.
-func launch(ctx context.Context, binDir, dir, configPath string, opt Options, port int) (*Homeserver, error) {
+// launchSpec is one attempt at starting Dendrite.
+type launchSpec struct {
+	binDir, dir, configPath string
+	opt                     Options
+	serverName              string
+	port, fedPort           int // fedPort is 0 without Federate
+	tlsCert, tlsKey         string
+}
+
+// launch starts Dendrite and waits for it to answer.
+func launch(ctx context.Context, l launchSpec) (*Homeserver, error) {
+	opt, dir := l.opt, l.dir
 	hs := &Homeserver{
-		URL:        "http://127.0.0.1:" + strconv.Itoa(port),
-		ServerName: opt.ServerName,
+		URL:        "http://" + net.JoinHostPort(opt.Host, strconv.Itoa(l.port)),
+		ServerName: l.serverName,
 		Dir:        dir,
-		Port:       port,
-		ConfigPath: configPath,
+		Host:       opt.Host,
+		Port:       l.port,
+		Federate:   opt.Federate,
+		ConfigPath: l.configPath,
 		done:       make(chan struct{}),
 		tail:       &tailBuffer{max: 40},
 	}
+	args := []string{
+		"-config", l.configPath,
+		"-http-bind-address", net.JoinHostPort(opt.Host, strconv.Itoa(l.port)),
+	}
+	if opt.Federate {
+		hs.FederationPort = l.fedPort
+		hs.FederationURL = "https://" + net.JoinHostPort(opt.Host, strconv.Itoa(l.fedPort))
+		args = append(args,
+			"-https-bind-address", net.JoinHostPort(opt.Host, strconv.Itoa(l.fedPort)),
+			"-tls-cert", l.tlsCert, "-tls-key", l.tlsKey)
+	} else {
+		// Never served without -tls-cert/-tls-key, but must parse.
+		args = append(args, "-https-bind-address", "127.0.0.1:0")
+	}
+	args = append(args, "-really-enable-open-registration")
 	out := opt.LogOutput
 	if out == nil {
 		hs.LogPath = filepath.Join(dir, "dendrite.log")
@@ -280,13 +418,7 @@ func launch(ctx context.Context, binDir, dir, configPath string, opt Options, po
 		out = f
 	}
 	w := io.MultiWriter(out, hs.tail)
-	hs.cmd = exec.Command(filepath.Join(binDir, "dendrite"+exeSuffix()),
-		"-config", configPath,
-		"-http-bind-address", "127.0.0.1:"+strconv.Itoa(port),
-		// Never served without -tls-cert/-tls-key, but must parse.
-		"-https-bind-address", "127.0.0.1:0",
-		"-really-enable-open-registration",
-	)
+	hs.cmd = exec.Command(filepath.Join(l.binDir, "dendrite"+exeSuffix()), args...)
 	hs.cmd.Dir = dir
 	hs.cmd.Stdout = w
 	hs.cmd.Stderr = w
@@ -311,24 +443,47 @@ func launch(ctx context.Context, binDir, dir, configPath string, opt Options, po
 func (h *Homeserver) waitReady(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, StartTimeout)
 	defer cancel()
-	client := &http.Client{Timeout: 2 * time.Second}
-	url := h.URL + "/_matrix/client/versions"
+	client := &http.Client{Timeout: 2 * time.Second, Transport: &http.Transport{
+		// The federation listener has a self-signed certificate.
+		TLSClientConfig: &tls.Config{InsecureSkipVerify: true}, //nolint:gosec // loopback test server
+	}}
+	defer client.CloseIdleConnections()
+	// Each probe answers true once its endpoint is up.
+	type probe struct {
+		url string
+		ok  func(body []byte) bool
+	}
+	probes := []probe{{h.URL + "/_matrix/client/versions", func([]byte) bool { return true }}}
+	if h.Federate {
+		// The HTTPS listener starts separately (a failed bind ends the
+		// process, noticed below). The server name in the key response
+		// tells our Dendrite from another process that took the port.
+		probes = append(probes, probe{h.FederationURL + "/_matrix/key/v2/server", func(body []byte) bool {
+			var keys struct {
+				ServerName string `json:"server_name"`
+			}
+			return json.Unmarshal(body, &keys) == nil && keys.ServerName == h.ServerName
+		}})
+	}
 	tick := time.NewTicker(100 * time.Millisecond)
 	defer tick.Stop()
 	for {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, probes[0].url, nil)
 		if resp, err := client.Do(req); err == nil {
-			_, _ = io.Copy(io.Discard, resp.Body)
+			body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 			_ = resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return nil
+			if resp.StatusCode == http.StatusOK && probes[0].ok(body) {
+				if probes = probes[1:]; len(probes) == 0 {
+					return nil
+				}
+				continue
 			}
 		}
 		select {
 		case <-h.done:
 			return fmt.Errorf("devnet: dendrite exited during start-up (%v); last log lines:\n%s", h.waitErr, h.tail.String())
 		case <-ctx.Done():
-			return fmt.Errorf("devnet: dendrite did not answer %s: %w; last log lines:\n%s", url, ctx.Err(), h.tail.String())
+			return fmt.Errorf("devnet: dendrite did not answer %s: %w; last log lines:\n%s", probes[0].url, ctx.Err(), h.tail.String())
 		case <-tick.C:
 		}
 	}

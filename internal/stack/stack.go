@@ -8,10 +8,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -27,8 +29,20 @@ import (
 type Options struct {
 	// Dir holds the homeserver's and the bot's files. Required.
 	Dir string
-	// ServerName is the homeserver's name; default "localhost".
+	// ServerName is the homeserver's name; default "localhost", or with
+	// Federate "<Host>:<FederationPort>" (the only value allowed then).
 	ServerName string
+	// Federate makes the homeserver federate with other devnet servers on
+	// loopback (see devnet.Options.Federate): two stacks with different
+	// Hosts, each Dendrite with its own bot, see each other's users.
+	Federate bool
+	// Host is the loopback IP the homeserver listens on; default
+	// "127.0.0.1". Federating stacks need distinct ones (127.0.0.2, ...).
+	// The bot and the web organizer stay on 127.0.0.1.
+	Host string
+	// FederationPort is the homeserver's HTTPS (federation) port with
+	// Federate; 0 picks a free one.
+	FederationPort int
 	// HSPort, BotPort and WebPort are the loopback ports; 0 picks free
 	// ones.
 	HSPort, BotPort, WebPort int
@@ -93,16 +107,32 @@ func Start(ctx context.Context, opt Options) (*Stack, error) {
 	if opt.Dir == "" {
 		return nil, errors.New("stack: Options.Dir is required")
 	}
-	if opt.ServerName == "" {
-		opt.ServerName = "localhost"
+	if opt.Host == "" {
+		opt.Host = "127.0.0.1"
 	}
 	var err error
-	for _, p := range []*int{&opt.HSPort, &opt.BotPort, &opt.WebPort} {
-		if *p == 0 {
-			if *p, err = devnet.FreePort(); err != nil {
-				return nil, err
-			}
+	// The server name (the bot's domain) must be known before Dendrite
+	// starts, so the ports are chosen here.
+	if opt.HSPort, err = freePort(opt.Host, opt.HSPort); err != nil {
+		return nil, err
+	}
+	if opt.Federate {
+		if opt.FederationPort, err = freePort(opt.Host, opt.FederationPort, opt.HSPort); err != nil {
+			return nil, err
 		}
+		name := devnet.FederationServerName(opt.Host, opt.FederationPort)
+		if opt.ServerName != "" && opt.ServerName != name {
+			return nil, fmt.Errorf("stack: with Federate, ServerName must be empty or %s", name)
+		}
+		opt.ServerName = name
+	} else if opt.ServerName == "" {
+		opt.ServerName = "localhost"
+	}
+	if opt.BotPort, err = freePort("127.0.0.1", opt.BotPort); err != nil {
+		return nil, err
+	}
+	if opt.WebPort, err = freePort("127.0.0.1", opt.WebPort, opt.BotPort); err != nil {
+		return nil, err
 	}
 	s := &Stack{botLog: opt.BotLog}
 	if s.binary, err = BuildExodus(ctx); err != nil {
@@ -112,7 +142,8 @@ func Start(ctx context.Context, opt Options) (*Stack, error) {
 		return nil, err
 	}
 	s.HS, err = devnet.Start(ctx, devnet.Options{Dir: filepath.Join(opt.Dir, "dendrite"), ServerName: opt.ServerName,
-		Port: opt.HSPort, Registrations: []string{s.RegistrationPath}})
+		Host: opt.Host, Port: opt.HSPort, Federate: opt.Federate, FederationPort: opt.FederationPort,
+		Registrations: []string{s.RegistrationPath}})
 	if err != nil {
 		return nil, err
 	}
@@ -121,6 +152,21 @@ func Start(ctx context.Context, opt Options) (*Stack, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// freePort returns port if it is set, else a free port on host other than
+// the ports taken (chosen earlier but not bound yet).
+func freePort(host string, port int, taken ...int) (int, error) {
+	for port == 0 || slices.Contains(taken, port) {
+		p, err := devnet.FreePortOn(host)
+		if err != nil {
+			return 0, err
+		}
+		if !slices.Contains(taken, p) {
+			port = p
+		}
+	}
+	return port, nil
 }
 
 // configure writes config.yaml from the example and runs `exodus -g`.
@@ -136,7 +182,7 @@ func (s *Stack) configure(ctx context.Context, opt Options) error {
 	s.BotID = id.NewUserID("exodus", opt.ServerName)
 	s.WebURL = "http://127.0.0.1:" + strconv.Itoa(opt.WebPort)
 	settings := map[string]any{
-		"homeserver.address": "http://127.0.0.1:" + strconv.Itoa(opt.HSPort),
+		"homeserver.address": "http://" + net.JoinHostPort(opt.Host, strconv.Itoa(opt.HSPort)),
 		"homeserver.domain":  opt.ServerName,
 		"appservice.address": s.BotURL,
 		"appservice.port":    opt.BotPort,
