@@ -193,6 +193,12 @@ func (b *Bot) webRoom(ctx context.Context, req ledger.Request) (id.RoomID, *ledg
 	if req.Circle != "" && !slices.Contains(mine, req.Circle) {
 		return "", nil, ledger.Errorf(ledger.EForbidden, "web.not_member")
 	}
+	// Only circles this bot answers in: another bot's followers accept
+	// records of web actions from the answering bot alone.
+	mine = slices.DeleteFunc(mine, func(c ledger.CircleID) bool { return !b.answers(ctx, id.RoomID(c)) })
+	if req.Circle != "" && !slices.Contains(mine, req.Circle) {
+		return "", nil, ledger.Errorf(ledger.EConflict, "web.other_bot")
+	}
 	if personalVerbs[req.Command.Verb] {
 		// Whatever circle or need came with it (the API's command route
 		// takes both): typed in the direct chat, never in a circle room.
@@ -241,7 +247,8 @@ func (b *Bot) announce(ctx context.Context, r *request, req ledger.Request) id.E
 	}
 	line := commandLine(req.Command, l)
 	md := text(l, "web.action", req.Member, line)
-	data := map[string]any{"member": req.Member, "verb": req.Command.Verb, "command": line, "at": r.act.At.UnixMilli()}
+	data := map[string]any{"member": req.Member, "verb": req.Command.Verb, "command": line, "at": r.act.At.UnixMilli(),
+		"cmd": req.Command}
 	if req.Need != "" {
 		data["need"] = req.Need
 	}

@@ -79,7 +79,7 @@ func New(cfg Config, cli Client, svc *ledger.Service) *Bot {
 		cfg.CommandsPerMinute = 20
 	}
 	b := &Bot{
-		cfg: cfg, cli: cli, ledger: svc,
+		cfg: cfg, cli: quietClient{cli}, ledger: svc,
 		limiter:     newLimiter(cfg.CommandsPerMinute, time.Minute),
 		directRooms: map[id.RoomID]bool{},
 		warned:      map[id.RoomID]time.Time{},

@@ -29,11 +29,26 @@ func (b *Bot) handlers() map[event.Type]handlerFunc {
 }
 
 // HandleEvent dispatches one event to its handler. Events of bots (this
-// one's and any appservice user's) never count as member actions.
+// one's and any appservice user's) never count as member actions; the
+// circle state event and the answering bot's cards and web actions are
+// followed (follow.go). In a circle another bot answers in, the event is
+// handled silently: the ledger changes the same, nothing is sent.
 func (b *Bot) HandleEvent(ctx context.Context, evt *event.Event) error {
+	if evt.Type == CircleStateType {
+		return b.handleCircleState(ctx, evt)
+	}
+	if b.IsBot(evt.Sender) {
+		if evt.Sender == b.cfg.UserID {
+			return nil // its own: applied when made
+		}
+		return b.followBot(ctx, evt)
+	}
 	h := b.onEvent[evt.Type]
-	if h == nil || b.IsBot(evt.Sender) {
+	if h == nil {
 		return nil
+	}
+	if !b.answers(ctx, evt.RoomID) {
+		ctx = silently(ctx)
 	}
 	return h(ctx, evt)
 }
@@ -82,6 +97,12 @@ func (b *Bot) acceptRoomInvite(ctx context.Context, evt *event.Event, direct boo
 		return err
 	}
 	log.Info().Bool("direct", direct).Msg("Joined a room on invitation")
+	if !direct {
+		b.adoptJoinedCircle(ctx, evt.RoomID, b.ledger.Now())
+		if !b.answers(ctx, evt.RoomID) {
+			return nil // another bot answers here: no greeting
+		}
+	}
 	inviter := ledger.UserID(evt.Sender)
 	if direct {
 		if err := b.ledger.SetDirectRoom(ctx, inviter, ledger.RoomID(evt.RoomID)); err != nil {

@@ -154,6 +154,9 @@ func (b *Bot) postPoll(ctx context.Context, v *ledger.NeedView, c *ledger.Circle
 		zerolog.Ctx(ctx).Error().Err(err).Msg("Failed to post an initiative's poll")
 		return
 	}
+	if resp.EventID == "" {
+		return // silent: another bot answers in this circle
+	}
 	card := ledger.Card{Event: ledger.EventID(resp.EventID), Room: ledger.RoomID(c.ID), Kind: CardPoll, Circle: c.ID, Need: v.Need.ID}
 	if err := b.ledger.AddCard(ctx, card); err != nil {
 		zerolog.Ctx(ctx).Error().Err(err).Msg("Failed to record an initiative's poll")

@@ -15,6 +15,9 @@ import (
 // send posts a message and returns its event ID ("" if it failed, which is
 // logged: the bot's messages are views that can be posted again).
 func (b *Bot) send(ctx context.Context, room id.RoomID, content *event.Content) id.EventID {
+	if isSilent(ctx) || room == "" {
+		return ""
+	}
 	resp, err := b.cli.SendMessageEvent(ctx, room, event.EventMessage, content)
 	if err != nil {
 		zerolog.Ctx(ctx).Error().Err(err).Str("to_room", room.String()).Msg("Failed to send a message")
@@ -37,6 +40,9 @@ func (b *Bot) sendDirect(ctx context.Context, member id.UserID, content *event.C
 // openDirect returns the bot's unencrypted direct chat with a member,
 // creating one (and inviting the member) if there is none other than avoid.
 func (b *Bot) openDirect(ctx context.Context, member id.UserID, avoid id.RoomID) (id.RoomID, error) {
+	if isSilent(ctx) {
+		return "", nil // nothing is sent anyway
+	}
 	m, err := b.ledger.Member(ctx, ledger.UserID(member))
 	if err != nil {
 		return "", fmt.Errorf("failed to get member: %w", err)

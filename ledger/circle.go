@@ -53,6 +53,66 @@ func (s *Service) CreateCircle(ctx context.Context, act Action, spec CircleSpec)
 	return c, nil
 }
 
+// CircleState is what a circle's state event in its room says: the
+// settings every bot in the room follows, and the bot that answers.
+type CircleState struct {
+	Name         string
+	Pledge       Amount
+	Lang         Lang
+	Owner        UserID
+	AnsweringBot UserID
+}
+
+// AdoptCircle records what a circle's state event says: a bot that joins a
+// circle another bot made learns it this way, and every bot follows later
+// changes (the pledge, the language, which bot answers). It creates the
+// circle if unknown and returns it.
+func (s *Service) AdoptCircle(ctx context.Context, act Action, id CircleID, st CircleState) (*Circle, error) {
+	if id == "" {
+		return nil, Errorf(EInternal, "circle.no_room")
+	}
+	var out *Circle
+	err := s.apply(ctx, act, false, func(ctx context.Context) error {
+		c, err := s.store.GetCircle(ctx, id)
+		switch {
+		case ErrorCode(err) == ENotFound:
+			c = &Circle{ID: id, CreatedAt: s.at(act), CreatedBy: act.Event}
+		case err != nil:
+			return fmt.Errorf("failed to look up circle: %w", err)
+		}
+		if name := strings.TrimSpace(st.Name); name != "" && utf8.RuneCountInString(name) <= MaxCircleNameRunes {
+			c.Name = name
+		}
+		if st.Pledge.Minor > 0 && st.Pledge.Currency != "" {
+			c.Pledge = st.Pledge
+		}
+		if l, ok := ParseLang(string(st.Lang)); ok {
+			c.Lang = l
+		}
+		if c.Pledge.IsZero() {
+			c.Pledge = s.cfg.DefaultPledge
+		}
+		if c.Lang == "" {
+			c.Lang = s.cfg.DefaultLang
+		}
+		if st.Owner != "" {
+			c.Owner = st.Owner
+		}
+		if st.AnsweringBot != "" {
+			c.AnsweringBot = st.AnsweringBot
+		}
+		out = c
+		if err := s.store.PutCircle(ctx, c); err != nil {
+			return fmt.Errorf("failed to save circle: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // Circle returns a circle.
 func (s *Service) Circle(ctx context.Context, id CircleID) (*Circle, error) {
 	return s.store.GetCircle(ctx, id)

@@ -35,6 +35,10 @@ type Circle struct {
 	Owner     UserID
 	CreatedAt time.Time
 	CreatedBy EventID
+	// AnsweringBot is the bot that answers in the circle's room, as the
+	// circle's state event names it ("" before any bot was named); other
+	// bots in the room follow it silently.
+	AnsweringBot UserID
 }
 
 // InvitationStatus is where an invitation stands.

@@ -10,21 +10,22 @@ import (
 	"github.com/exodus-matrix/exodus/ledger"
 )
 
-const circleColumns = `circle_id, name, pledge_minor, pledge_currency, lang, owner, created_at, created_by`
+const circleColumns = `circle_id, name, pledge_minor, pledge_currency, lang, owner, created_at, created_by, answering_bot`
 
 // scanCircle reads one row of circleColumns.
 func scanCircle(row dbutil.Scannable) (*ledger.Circle, error) {
 	var (
 		c                             ledger.Circle
-		id, currency, lang, owner, by string
-		createdAt                     int64
+		id, currency, lang, owner, by, answering string
+		createdAt                                int64
 	)
-	err := row.Scan(&id, &c.Name, &c.Pledge.Minor, &currency, &lang, &owner, &createdAt, &by)
+	err := row.Scan(&id, &c.Name, &c.Pledge.Minor, &currency, &lang, &owner, &createdAt, &by, &answering)
 	if err != nil {
 		return nil, err
 	}
 	c.ID, c.Pledge.Currency, c.Lang = ledger.CircleID(id), ledger.Currency(currency), ledger.Lang(lang)
 	c.Owner, c.CreatedAt, c.CreatedBy = ledger.UserID(owner), fromMS(createdAt), ledger.EventID(by)
+	c.AnsweringBot = ledger.UserID(answering)
 	return &c, nil
 }
 
@@ -42,14 +43,14 @@ func (s *Store) GetCircle(ctx context.Context, id ledger.CircleID) (*ledger.Circ
 // PutCircle inserts or replaces a circle.
 func (s *Store) PutCircle(ctx context.Context, c *ledger.Circle) error {
 	_, err := s.db.Exec(ctx, `
-		INSERT INTO circles (`+circleColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		INSERT INTO circles (`+circleColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 		ON CONFLICT (circle_id) DO UPDATE SET
 			name = excluded.name, pledge_minor = excluded.pledge_minor,
 			pledge_currency = excluded.pledge_currency, lang = excluded.lang,
 			owner = excluded.owner, created_at = excluded.created_at,
-			created_by = excluded.created_by`,
+			created_by = excluded.created_by, answering_bot = excluded.answering_bot`,
 		string(c.ID), c.Name, c.Pledge.Minor, string(c.Pledge.Currency), string(c.Lang),
-		string(c.Owner), toMS(c.CreatedAt), string(c.CreatedBy))
+		string(c.Owner), toMS(c.CreatedAt), string(c.CreatedBy), string(c.AnsweringBot))
 	if err != nil {
 		return fmt.Errorf("failed to put circle: %w", err)
 	}

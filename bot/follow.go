@@ -1,0 +1,203 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/rs/zerolog"
+	"maunium.net/go/mautrix"
+	"maunium.net/go/mautrix/event"
+	"maunium.net/go/mautrix/id"
+
+	"github.com/exodus-matrix/exodus/ledger"
+)
+
+// Several bots may sit in one circle (each community runs its own): the
+// circle's state event names the one that answers; the others follow every
+// event silently and compute the same ledger. This file holds what a bot
+// needs to follow a circle it does not answer in.
+
+type silentKey struct{}
+
+// silently marks ctx: the bot handles the event (the ledger changes the
+// same) but sends nothing; the answering bot does the talking.
+func silently(ctx context.Context) context.Context { return context.WithValue(ctx, silentKey{}, true) }
+
+// isSilent reports whether ctx is silent.
+func isSilent(ctx context.Context) bool { return ctx.Value(silentKey{}) != nil }
+
+// answers reports whether this bot answers in a room: any room that is not
+// a circle (its direct chats), and a circle whose state names this bot or
+// no bot at all.
+func (b *Bot) answers(ctx context.Context, room id.RoomID) bool {
+	c, err := b.ledger.Circle(ctx, ledger.CircleID(room))
+	if err != nil {
+		return true
+	}
+	return c.AnsweringBot == "" || id.UserID(c.AnsweringBot) == b.cfg.UserID
+}
+
+// quietClient drops the writes of a silent context; reads go through.
+type quietClient struct{ Client }
+
+func (q quietClient) SendMessageEvent(ctx context.Context, roomID id.RoomID, eventType event.Type, contentJSON any, extra ...mautrix.ReqSendEvent) (*mautrix.RespSendEvent, error) {
+	if isSilent(ctx) {
+		return &mautrix.RespSendEvent{}, nil
+	}
+	return q.Client.SendMessageEvent(ctx, roomID, eventType, contentJSON, extra...)
+}
+
+func (q quietClient) SendStateEvent(ctx context.Context, roomID id.RoomID, eventType event.Type, stateKey string, contentJSON any, extra ...mautrix.ReqSendEvent) (*mautrix.RespSendEvent, error) {
+	if isSilent(ctx) {
+		return &mautrix.RespSendEvent{}, nil
+	}
+	return q.Client.SendStateEvent(ctx, roomID, eventType, stateKey, contentJSON, extra...)
+}
+
+func (q quietClient) CreateRoom(ctx context.Context, req *mautrix.ReqCreateRoom) (*mautrix.RespCreateRoom, error) {
+	if isSilent(ctx) {
+		return nil, errSilent
+	}
+	return q.Client.CreateRoom(ctx, req)
+}
+
+func (q quietClient) InviteUser(ctx context.Context, roomID id.RoomID, req *mautrix.ReqInviteUser, extraContent ...map[string]any) (*mautrix.RespInviteUser, error) {
+	if isSilent(ctx) {
+		return &mautrix.RespInviteUser{}, nil
+	}
+	return q.Client.InviteUser(ctx, roomID, req, extraContent...)
+}
+
+// errSilent is what a silent bot gets for an action it must not take.
+var errSilent = errors.New("silent: another bot answers here")
+
+// handleCircleState follows a circle's state event, whoever set it (the
+// homeserver lets only those with the power level do so): a circle another
+// bot made becomes known, and every bot learns which one answers.
+func (b *Bot) handleCircleState(ctx context.Context, evt *event.Event) error {
+	var st circleState
+	if err := json.Unmarshal(evt.Content.VeryRaw, &st); err != nil {
+		zerolog.Ctx(ctx).Warn().Err(err).Msg("Ignored a malformed circle state event")
+		return nil
+	}
+	return b.adoptCircle(ctx, evt.RoomID, action(evt), st)
+}
+
+// adoptCircle records what a circle state says and, the first time, who is
+// in the room.
+func (b *Bot) adoptCircle(ctx context.Context, room id.RoomID, act ledger.Action, st circleState) error {
+	_, known := b.ledger.Circle(ctx, ledger.CircleID(room))
+	c, err := b.ledger.AdoptCircle(ctx, act, ledger.CircleID(room), ledger.CircleState{
+		Name: st.Name, Pledge: ledger.Amount{Minor: st.PledgeMinor, Currency: ledger.Currency(st.Currency)},
+		Lang: ledger.Lang(st.Lang), Owner: ledger.UserID(st.Owner), AnsweringBot: ledger.UserID(st.AnsweringBot)})
+	if ledger.IsDuplicate(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	zerolog.Ctx(ctx).Info().Str("circle", string(c.ID)).Str("answering_bot", string(c.AnsweringBot)).Msg("Following a circle's state")
+	if known != nil {
+		return b.recordMembers(ctx, c)
+	}
+	return nil
+}
+
+// adoptJoinedCircle reads the circle state of a room the bot just joined:
+// a circle another bot made is learnt from it.
+func (b *Bot) adoptJoinedCircle(ctx context.Context, room id.RoomID, at time.Time) {
+	var st circleState
+	if err := b.cli.StateEvent(ctx, room, CircleStateType, "", &st); err != nil || st.AnsweringBot == "" {
+		return
+	}
+	act := ledger.Action{Event: ledger.EventID("join:" + string(room) + ":" + at.Format(time.RFC3339Nano)), Actor: ledger.UserID(b.cfg.UserID), At: at}
+	if err := b.adoptCircle(ctx, room, act, st); err != nil {
+		zerolog.Ctx(ctx).Error().Err(err).Msg("Failed to follow the circle of a room joined")
+	}
+}
+
+// followBot reads another bot's messages in a circle (and this bot's own,
+// when rebuilding from the rooms): the cards of the bot answering there,
+// so that reactions and replies to them name the same need for every bot,
+// and its records of actions taken on the web, which it alone may make.
+func (b *Bot) followBot(ctx context.Context, evt *event.Event) error {
+	c, err := b.ledger.Circle(ctx, ledger.CircleID(evt.RoomID))
+	if err != nil || evt.Sender != b.answerer(c) {
+		return nil
+	}
+	ns, _ := evt.Content.Raw[Namespace].(map[string]any)
+	kind, _ := ns["type"].(string)
+	data, _ := ns["data"].(map[string]any)
+	if ns == nil || evt.Content.Raw["m.relates_to"] != nil && kind != "web_action" {
+		return nil // an edit, a reply: no card
+	}
+	switch kind {
+	case "need", "initiative", "claim", "initiative_poll":
+		need, _ := data["need"].(string)
+		if need == "" {
+			return nil
+		}
+		card := ledger.Card{Event: ledger.EventID(evt.ID), Room: ledger.RoomID(evt.RoomID), Kind: ledger.CardNeed,
+			Circle: c.ID, Need: ledger.NeedID(need)}
+		if kind == "initiative_poll" {
+			card.Kind = CardPoll
+		}
+		return b.ledger.AddCard(ctx, card)
+	case "invitation":
+		inv, _ := data["id"].(string)
+		if inv == "" {
+			return nil
+		}
+		if err := b.ledger.AttachCard(ctx, ledger.InvitationID(inv), ledger.EventID(evt.ID)); ledger.ErrorCode(err) != ledger.ENotFound {
+			return err
+		}
+		return nil
+	case "web_action":
+		return b.followWebAction(ctx, evt, c, data)
+	}
+	return nil
+}
+
+// answerer is the bot that answers in a circle.
+func (b *Bot) answerer(c *ledger.Circle) id.UserID {
+	if c.AnsweringBot == "" {
+		return b.cfg.UserID
+	}
+	return id.UserID(c.AnsweringBot)
+}
+
+// followWebAction applies, silently, an action a member took on the web
+// of the answering bot, keyed by the event that records it, exactly as
+// that bot applied it.
+func (b *Bot) followWebAction(ctx context.Context, evt *event.Event, c *ledger.Circle, data map[string]any) error {
+	raw, err := json.Marshal(data["cmd"])
+	if err != nil {
+		return nil
+	}
+	var cmd ledger.Command
+	member, _ := data["member"].(string)
+	at, _ := data["at"].(float64)
+	if json.Unmarshal(raw, &cmd) != nil || member == "" || cmd.Verb == "" || notFromWeb[cmd.Verb] || b.onVerb[cmd.Verb] == nil {
+		return nil
+	}
+	need, _ := data["need"].(string)
+	fake := &event.Event{ID: evt.ID, RoomID: evt.RoomID, Sender: id.UserID(member), Timestamp: int64(at)}
+	r := &request{evt: fake, cmd: cmd, act: action(fake), lang: c.Lang, circle: c, web: &webReply{}}
+	if need != "" {
+		r.card = &ledger.Card{Need: ledger.NeedID(need), Circle: c.ID, Room: ledger.RoomID(c.ID)}
+		if cards, err := b.ledger.CardsOf(ctx, ledger.NeedID(need)); err == nil {
+			for i := range cards {
+				if cards[i].Room == ledger.RoomID(c.ID) {
+					r.card = &cards[i]
+				}
+			}
+		}
+	}
+	err = b.onVerb[cmd.Verb](silently(ctx), r)
+	if err != nil && !ledger.IsDuplicate(err) && ledger.ErrorCode(err) == ledger.EInternal {
+		return err
+	}
+	return nil
+}
