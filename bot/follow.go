@@ -25,6 +25,18 @@ type silentKey struct{}
 // same) but sends nothing; the answering bot does the talking.
 func silently(ctx context.Context) context.Context { return context.WithValue(ctx, silentKey{}, true) }
 
+type rebuildKey struct{}
+
+// Rebuilding marks ctx for replaying a room's history into an empty
+// ledger: everything is handled silently, and the bot's own cards and
+// records of web actions are followed as another bot's would be.
+func Rebuilding(ctx context.Context) context.Context {
+	return context.WithValue(silently(ctx), rebuildKey{}, true)
+}
+
+// isRebuilding reports whether ctx replays history.
+func isRebuilding(ctx context.Context) bool { return ctx.Value(rebuildKey{}) != nil }
+
 // isSilent reports whether ctx is silent.
 func isSilent(ctx context.Context) bool { return ctx.Value(silentKey{}) != nil }
 

@@ -38,7 +38,7 @@ func (b *Bot) HandleEvent(ctx context.Context, evt *event.Event) error {
 		return b.handleCircleState(ctx, evt)
 	}
 	if b.IsBot(evt.Sender) {
-		if evt.Sender == b.cfg.UserID {
+		if evt.Sender == b.cfg.UserID && !isRebuilding(ctx) {
 			return nil // its own: applied when made
 		}
 		return b.followBot(ctx, evt)
