@@ -35,6 +35,7 @@ type Client interface {
 	JoinedMembers(ctx context.Context, roomID id.RoomID) (*mautrix.RespJoinedMembers, error)
 	StateEvent(ctx context.Context, roomID id.RoomID, eventType event.Type, stateKey string, outContent any) error
 	Messages(ctx context.Context, roomID id.RoomID, from, to string, dir mautrix.Direction, filter *mautrix.FilterPart, limit int) (*mautrix.RespMessages, error)
+	SyncRequest(ctx context.Context, timeout int, since, filterID string, fullState bool, setPresence event.Presence) (*mautrix.RespSync, error)
 }
 
 // Config is the bot's part of the configuration.
@@ -49,6 +50,10 @@ type Config struct {
 	BotUsers []*regexp.Regexp
 	// CommandsPerMinute bounds how many commands one member may send.
 	CommandsPerMinute int
+	// TakeoverAfter is how long a member's command in a circle may go
+	// unanswered by the circle's answering bot before another bot takes
+	// over (5 minutes by default).
+	TakeoverAfter time.Duration
 	// WebURL is the public address of the web organizer ("" when it is
 	// off): login links and the API address start with it.
 	WebURL string
@@ -68,6 +73,7 @@ type Bot struct {
 	mu          sync.Mutex
 	directRooms map[id.RoomID]bool      // rooms known to be direct chats (true) or not (false)
 	warned      map[id.RoomID]time.Time // rooms told the bot cannot read encrypted messages
+	unanswered  map[id.RoomID]time.Time // circles whose answering bot owes an answer since
 }
 
 // New returns a bot answering through cli and keeping its books in svc.
@@ -78,11 +84,15 @@ func New(cfg Config, cli Client, svc *ledger.Service) *Bot {
 	if cfg.CommandsPerMinute <= 0 {
 		cfg.CommandsPerMinute = 20
 	}
+	if cfg.TakeoverAfter <= 0 {
+		cfg.TakeoverAfter = 5 * time.Minute
+	}
 	b := &Bot{
 		cfg: cfg, cli: quietClient{cli}, ledger: svc,
 		limiter:     newLimiter(cfg.CommandsPerMinute, time.Minute),
 		directRooms: map[id.RoomID]bool{},
 		warned:      map[id.RoomID]time.Time{},
+		unanswered:  map[id.RoomID]time.Time{},
 	}
 	b.onEvent, b.onVerb = b.handlers(), b.commands()
 	return b

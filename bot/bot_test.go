@@ -28,6 +28,8 @@ type fakeClient struct {
 	sent []sentMessage
 	// timeline is what Messages returns per room, newest first.
 	timeline map[id.RoomID][]*event.Event
+	// invites are the bot's pending invitations SyncRequest serves.
+	invites map[id.RoomID]*event.Event
 }
 
 type sentMessage struct {
@@ -93,6 +95,19 @@ func (f *fakeClient) Messages(_ context.Context, room id.RoomID, from, _ string,
 	resp := &mautrix.RespMessages{Chunk: all[start:end]}
 	if end < len(all) {
 		resp.End = strconv.Itoa(end)
+	}
+	return resp, nil
+}
+
+// SyncRequest serves the invitations the homeserver did not push (none
+// unless a test sets f.invites).
+func (f *fakeClient) SyncRequest(context.Context, int, string, string, bool, event.Presence) (*mautrix.RespSync, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	resp := &mautrix.RespSync{}
+	resp.Rooms.Invite = map[id.RoomID]*mautrix.SyncInvitedRoom{}
+	for room, evt := range f.invites {
+		resp.Rooms.Invite[room] = &mautrix.SyncInvitedRoom{State: mautrix.SyncEventsList{Events: []*event.Event{evt}}}
 	}
 	return resp, nil
 }

@@ -97,6 +97,9 @@ func id2room(r ledger.RoomID) id.RoomID { return id.RoomID(r) }
 // edit replaces the message evt in room with content (an m.replace edit
 // whose new content carries the machine-readable part too).
 func (b *Bot) edit(ctx context.Context, room id.RoomID, evt id.EventID, content *event.Content) {
+	if !b.answers(ctx, room) {
+		return // another bot's card: only its sender may edit it
+	}
 	fresh, err := contentMap(content)
 	if err != nil {
 		zerolog.Ctx(ctx).Error().Err(err).Msg("Failed to render an edit")

@@ -135,10 +135,14 @@ func (b *Bot) adoptJoinedCircle(ctx context.Context, room id.RoomID, at time.Tim
 // so that reactions and replies to them name the same need for every bot,
 // and its records of actions taken on the web, which it alone may make.
 func (b *Bot) followBot(ctx context.Context, evt *event.Event) error {
+	if evt.Type == event.StateMember {
+		return b.botMembership(ctx, evt)
+	}
 	c, err := b.ledger.Circle(ctx, ledger.CircleID(evt.RoomID))
 	if err != nil || evt.Sender != b.answerer(c) {
 		return nil
 	}
+	b.markAnswered(evt.RoomID)
 	ns, _ := evt.Content.Raw[Namespace].(map[string]any)
 	kind, _ := ns["type"].(string)
 	data, _ := ns["data"].(map[string]any)

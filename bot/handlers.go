@@ -70,7 +70,7 @@ func (b *Bot) handleMember(ctx context.Context, evt *event.Event) error {
 		return nil
 	}
 	if b.IsBot(target) {
-		return nil
+		return b.botMembership(ctx, evt) // a member invited or kicked a bot
 	}
 	b.forgetRoomKind(evt.RoomID)
 	joined := content.Membership == event.MembershipJoin

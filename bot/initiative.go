@@ -149,6 +149,9 @@ func (b *Bot) postPoll(ctx context.Context, v *ledger.NeedView, c *ledger.Circle
 		"org.matrix.msc1767.text": question,
 		Namespace:                 map[string]any{"type": "initiative_poll", "data": map[string]any{"need": v.Need.ID}},
 	}
+	if !b.answers(ctx, id.RoomID(c.ID)) {
+		return
+	}
 	resp, err := b.cli.SendMessageEvent(ctx, id.RoomID(c.ID), event.EventUnstablePollStart, content)
 	if err != nil {
 		zerolog.Ctx(ctx).Error().Err(err).Msg("Failed to post an initiative's poll")

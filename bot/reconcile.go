@@ -118,6 +118,11 @@ func (in *Intake) RunReconcile(ctx context.Context, interval time.Duration) erro
 			return ctx.Err()
 		case <-tick.C:
 		}
+		if n, err := in.bot.FindInvites(ctx); err != nil {
+			zerolog.Ctx(ctx).Warn().Err(err).Msg("Failed to look for invitations")
+		} else if n > 0 {
+			zerolog.Ctx(ctx).Info().Int("rooms", n).Msg("Joined rooms found by sync")
+		}
 		if n, err := in.Reconcile(ctx); err != nil {
 			zerolog.Ctx(ctx).Error().Err(err).Msg("Failed to reconcile rooms")
 		} else if n > 0 {

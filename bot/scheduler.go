@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/rs/zerolog"
+	"maunium.net/go/mautrix/id"
 
 	"github.com/exodus-matrix/exodus/ledger"
 )
@@ -16,6 +17,8 @@ import (
 // happens when it is back, and never twice), then the monthly reminder to
 // each member who still owes something.
 func (b *Bot) Tick(ctx context.Context) error {
+	ctx = context.WithValue(ctx, clockKey{}, true)
+	b.checkTakeovers(ctx)
 	now := b.ledger.Now()
 	ops, err := b.ledger.DueClockOps(ctx, now)
 	if err != nil {
@@ -65,7 +68,7 @@ func (b *Bot) RunScheduler(ctx context.Context, every time.Duration) error {
 // sendDigest tells a member, in one message, what they still owe this
 // month, unless they muted digests.
 func (b *Bot) sendDigest(ctx context.Context, d ledger.Digest) {
-	if !b.ledger.Wants(ctx, d.Member, ledger.NoticeDigest) {
+	if !b.ledger.Wants(ctx, d.Member, ledger.NoticeDigest) || !b.speaksFor(ctx, d.Member) {
 		return
 	}
 	l := b.ledger.LangOf(ctx, d.Member)
@@ -111,4 +114,20 @@ func (b *Bot) afterClock(ctx context.Context, out *ledger.Outcome) {
 		}
 	}
 	b.tellNetwork(ctx, n.Owner, out.Status)
+}
+
+// clockKey marks the scheduler's context: what the clock makes due, every
+// bot applies, but only one bot tells each member (speaksFor).
+type clockKey struct{}
+
+// speaksFor reports whether this bot sends a member the clock's notices:
+// the bot answering in the member's first circle, or, for a member in no
+// circle, the bot with a direct chat with them. Every bot computes the
+// same answer, so a member hears once however many bots follow them.
+func (b *Bot) speaksFor(ctx context.Context, u ledger.UserID) bool {
+	cs, err := b.ledger.CirclesOf(ctx, u)
+	if err != nil || len(cs) == 0 {
+		return b.ledger.DirectRoomOf(ctx, u) != ""
+	}
+	return b.answers(ctx, id.RoomID(cs[0]))
 }

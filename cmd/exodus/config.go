@@ -37,6 +37,9 @@ type Config struct {
 		// ReconcileInterval is how often the bot reads the rooms with open
 		// need cards for what the homeserver did not push (redactions).
 		ReconcileInterval string `yaml:"reconcile_interval"`
+		// TakeoverAfter is how long a command in a circle may go unanswered
+		// by the circle's answering bot before another bot takes over.
+		TakeoverAfter string `yaml:"takeover_after"`
 	} `yaml:"bot"`
 	Cycle struct {
 		TimeZone     string `yaml:"time_zone"`
@@ -74,6 +77,7 @@ type Config struct {
 	rules     ledger.Config
 	otherBots []*regexp.Regexp
 	reconcile time.Duration
+	takeover  time.Duration
 	tick      time.Duration
 }
 
@@ -172,6 +176,14 @@ func (c *Config) validateBot() error {
 		return keyError("bot.reconcile_interval", "a duration from 100ms to 1h, such as 30s", c.Bot.ReconcileInterval)
 	}
 	c.reconcile = v
+	if c.Bot.TakeoverAfter == "" { // added after the first release: optional
+		c.Bot.TakeoverAfter = "5m"
+	}
+	v, err = time.ParseDuration(c.Bot.TakeoverAfter)
+	if err != nil || v < time.Second || v > 24*time.Hour {
+		return keyError("bot.takeover_after", "a duration from 1s to 24h, such as 5m", c.Bot.TakeoverAfter)
+	}
+	c.takeover = v
 	return nil
 }
 

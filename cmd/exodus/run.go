@@ -67,7 +67,7 @@ func run(ctx context.Context, cfg *Config) error {
 	svc := ledger.NewService(st, ledger.SystemClock{}, cfg.rules)
 	botUsers := append([]*regexp.Regexp{regexp.MustCompile("^@" + regexp.QuoteMeta(cfg.AppService.BotLocalpart) + ":")}, cfg.otherBots...)
 	b := bot.New(bot.Config{UserID: intent.UserID, Prefix: cfg.Bot.Prefix, BotUsers: botUsers,
-		CommandsPerMinute: cfg.Bot.CommandsPerMinute, WebURL: cfg.Web.PublicURL}, intent, svc)
+		CommandsPerMinute: cfg.Bot.CommandsPerMinute, WebURL: cfg.Web.PublicURL, TakeoverAfter: cfg.takeover}, intent, svc)
 	intake := bot.NewIntake(st, cfg.AppService.HSToken, b, stateStore, ledger.SystemClock{})
 	var site *web.Server
 	if cfg.Web.Listen != "" {

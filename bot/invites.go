@@ -1,0 +1,54 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/rs/zerolog"
+	"maunium.net/go/mautrix/event"
+	"maunium.net/go/mautrix/id"
+)
+
+// Dendrite 0.15.2 does not push to an appservice the invitations its users
+// get over federation (its appservice consumer skips them), so a bot
+// invited into a circle on another server would never hear of it. The bot
+// heals from its own sync: FindInvites lists the rooms it is invited to
+// and joins them as if the invitation had been pushed.
+
+// FindInvites joins the rooms the bot is invited to and was not told of;
+// it returns how many it handled.
+func (b *Bot) FindInvites(ctx context.Context) (int, error) {
+	resp, err := b.cli.SyncRequest(ctx, 0, "", "", false, event.PresenceOffline)
+	if err != nil {
+		return 0, fmt.Errorf("failed to sync for invitations: %w", err)
+	}
+	n := 0
+	for room, inv := range resp.Rooms.Invite {
+		evt := b.inviteOf(room, inv.State.Events)
+		if evt == nil {
+			continue
+		}
+		zerolog.Ctx(ctx).Info().Str("room_id", room.String()).Str("inviter", evt.Sender.String()).Msg("Found an invitation the homeserver did not push")
+		if err := b.acceptRoomInvite(ctx, evt, evt.Content.AsMember().IsDirect); err != nil {
+			continue
+		}
+		n++
+	}
+	return n, nil
+}
+
+// inviteOf is the bot's own invite event among a room's invite state.
+func (b *Bot) inviteOf(room id.RoomID, state []*event.Event) *event.Event {
+	for _, evt := range state {
+		if evt.Type != event.StateMember || evt.GetStateKey() != b.cfg.UserID.String() {
+			continue
+		}
+		_ = evt.Content.ParseRaw(evt.Type)
+		if evt.Content.AsMember().Membership != event.MembershipInvite {
+			continue
+		}
+		evt.RoomID = room
+		return evt
+	}
+	return nil
+}

@@ -1,0 +1,148 @@
+package bot
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/rs/zerolog"
+	"maunium.net/go/mautrix/event"
+	"maunium.net/go/mautrix/id"
+
+	"github.com/exodus-matrix/exodus/ledger"
+)
+
+// Taking over. When the bot answering in a circle leaves its room, or a
+// member's command there goes unanswered for Config.TakeoverAfter, the
+// other bots in the room apply one deterministic rule: the bot with the
+// smallest user ID among them (the silent one excluded) takes over. It
+// names itself in the circle's state event and says so in the room; every
+// bot, the old one too when it is back, follows the new state.
+
+// markUnanswered notes that a member addressed the bot in a circle another
+// bot answers in: if that bot says nothing for TakeoverAfter, it has
+// stopped answering.
+func (b *Bot) markUnanswered(room id.RoomID) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if _, ok := b.unanswered[room]; !ok {
+		b.unanswered[room] = b.ledger.Now()
+	}
+}
+
+// markAnswered notes that the answering bot spoke in a room.
+func (b *Bot) markAnswered(room id.RoomID) {
+	b.mu.Lock()
+	delete(b.unanswered, room)
+	b.mu.Unlock()
+}
+
+// checkTakeovers takes over the circles whose answering bot has left
+// unanswered commands for TakeoverAfter, where the rule picks this bot.
+func (b *Bot) checkTakeovers(ctx context.Context) {
+	now := b.ledger.Now()
+	var due []id.RoomID
+	b.mu.Lock()
+	for room, since := range b.unanswered {
+		if now.Sub(since) >= b.cfg.TakeoverAfter {
+			due = append(due, room)
+		}
+	}
+	b.mu.Unlock()
+	for _, room := range due {
+		c, err := b.ledger.Circle(ctx, ledger.CircleID(room))
+		if err != nil || b.answers(ctx, room) {
+			b.markAnswered(room)
+			continue
+		}
+		b.takeOver(ctx, c, "circle.takeover_silent")
+	}
+}
+
+// botMembership follows a bot joining or leaving a circle: the answering
+// bot gives a joining bot the power to name itself in the circle's state
+// (so it can take over one day); when the answering bot leaves, the rule
+// picks who takes over at once.
+func (b *Bot) botMembership(ctx context.Context, evt *event.Event) error {
+	target := id.UserID(evt.GetStateKey())
+	c, err := b.ledger.Circle(ctx, ledger.CircleID(evt.RoomID))
+	if err != nil || target == b.cfg.UserID {
+		return nil
+	}
+	switch evt.Content.AsMember().Membership {
+	case event.MembershipJoin:
+		if b.answers(ctx, evt.RoomID) && !isRebuilding(ctx) {
+			b.grantStatePower(ctx, evt.RoomID, target)
+		}
+	case event.MembershipLeave, event.MembershipBan:
+		if target == b.answerer(c) && !isRebuilding(ctx) {
+			b.takeOver(ctx, c, "circle.takeover_left")
+		}
+	}
+	return nil
+}
+
+// grantStatePower raises a bot to the power level of the circle's state
+// event, if this bot may.
+func (b *Bot) grantStatePower(ctx context.Context, room id.RoomID, bot id.UserID) {
+	var pl event.PowerLevelsEventContent
+	if err := b.cli.StateEvent(ctx, room, event.StatePowerLevels, "", &pl); err != nil {
+		return
+	}
+	need := pl.GetEventLevel(CircleStateType)
+	if pl.GetUserLevel(bot) >= need || pl.GetUserLevel(b.cfg.UserID) < max(need, pl.GetEventLevel(event.StatePowerLevels)) {
+		return
+	}
+	pl.SetUserLevel(bot, need)
+	if _, err := b.cli.SendStateEvent(ctx, room, event.StatePowerLevels, "", &pl); err != nil {
+		zerolog.Ctx(ctx).Warn().Err(err).Str("bot", bot.String()).Msg("Failed to give a bot the power to take over")
+	}
+}
+
+// takeOver applies the rule in a circle whose answering bot stopped: if
+// this bot is the first of the other bots in the room, it names itself in
+// the circle's state and says why.
+func (b *Bot) takeOver(ctx context.Context, c *ledger.Circle, why string) {
+	old := b.answerer(c)
+	if next := b.nextAnswerer(ctx, id.RoomID(c.ID), old); next != b.cfg.UserID {
+		return
+	}
+	log := zerolog.Ctx(ctx).With().Str("circle", string(c.ID)).Str("previous_bot", old.String()).Logger()
+	now := b.ledger.Now()
+	act := ledger.Action{Event: ledger.EventID("takeover:" + string(c.ID) + ":" + now.Format(time.RFC3339Nano)),
+		Actor: ledger.UserID(b.cfg.UserID), At: now}
+	mine, err := b.ledger.AdoptCircle(ctx, act, c.ID, ledger.CircleState{AnsweringBot: ledger.UserID(b.cfg.UserID)})
+	if err != nil {
+		log.Error().Err(err).Msg("Failed to take over a circle")
+		return
+	}
+	b.markAnswered(id.RoomID(c.ID))
+	if _, err := b.cli.SendStateEvent(ctx, id.RoomID(c.ID), CircleStateType, "", b.stateOf(mine)); err != nil {
+		log.Warn().Err(err).Msg("Failed to name this bot in the circle's state")
+	}
+	mins := int(b.cfg.TakeoverAfter.Round(time.Minute) / time.Minute)
+	b.send(ctx, id.RoomID(c.ID), message(text(mine.Lang, why, old, b.cfg.UserID, max(mins, 1)), "takeover",
+		map[string]any{"previous": old, "answering_bot": b.cfg.UserID}))
+	log.Info().Msg("Took over answering in a circle")
+}
+
+// nextAnswerer is the rule: the bot with the smallest user ID among the
+// bots joined to the room other than the one that stopped.
+func (b *Bot) nextAnswerer(ctx context.Context, room id.RoomID, stopped id.UserID) id.UserID {
+	resp, err := b.cli.JoinedMembers(ctx, room)
+	if err != nil {
+		return ""
+	}
+	var bots []id.UserID
+	for u := range resp.Joined {
+		if u != stopped && b.IsBot(u) {
+			bots = append(bots, u)
+		}
+	}
+	if len(bots) == 0 {
+		return ""
+	}
+	slices.SortFunc(bots, func(a, b id.UserID) int { return strings.Compare(string(a), string(b)) })
+	return bots[0]
+}

@@ -1,0 +1,272 @@
+package e2e_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"maunium.net/go/mautrix"
+	"maunium.net/go/mautrix/event"
+	"maunium.net/go/mautrix/id"
+
+	"github.com/exodus-matrix/exodus/internal/devnet"
+	"github.com/exodus-matrix/exodus/internal/stack"
+)
+
+// fedStacks starts two stacks whose homeservers federate (127.0.0.1:<p>
+// and 127.0.0.2:<p>), each with its own bot and database.
+func fedStacks(t *testing.T) (one, two *stack.Stack) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	settings := map[string]any{"bot.reconcile_interval": "1s", "cycle.tick_interval": "1s", "bot.takeover_after": "4s"}
+	hosts := []string{"127.0.0.1", "127.0.0.2"}
+	stacks := make([]*stack.Stack, 2)
+	errs := make([]error, 2)
+	var wg sync.WaitGroup
+	for i, host := range hosts {
+		dir, err := os.MkdirTemp("", "exodus-fed-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			if t.Failed() {
+				t.Logf("files of the stack on %s kept in %s", host, dir)
+			} else {
+				_ = os.RemoveAll(dir)
+			}
+		})
+		wg.Go(func() {
+			stacks[i], errs[i] = stack.Start(ctx, stack.Options{Dir: dir, Host: host, Federate: true, Settings: settings})
+		})
+	}
+	wg.Wait()
+	for _, s := range stacks {
+		if s != nil {
+			t.Cleanup(s.Stop)
+		}
+	}
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("stack on %s: %v", hosts[i], err)
+		}
+	}
+	return stacks[0], stacks[1]
+}
+
+// fedMember registers a user on a stack's homeserver.
+func fedMember(t *testing.T, s *stack.Stack, name string) *devnet.User {
+	t.Helper()
+	local := fmt.Sprintf("%s%d", name, time.Now().UnixNano()%1_000_000)
+	u, err := s.HS.Register(testCtx(t), local, "password-"+local)
+	if err != nil {
+		t.Fatalf("register %s: %v", name, err)
+	}
+	return u
+}
+
+// sayTo sends a message and waits for bot's reply to it.
+func sayTo(t *testing.T, u *devnet.User, room id.RoomID, bot id.UserID, body string) *event.Event {
+	t.Helper()
+	sent, err := u.Send(testCtx(t), room, body)
+	if err != nil {
+		t.Fatalf("%s says %q: %v", u.ID, body, err)
+	}
+	return replyFrom(t, u, room, bot, sent)
+}
+
+// replyFrom waits for bot's reply to an event.
+func replyFrom(t *testing.T, u *devnet.User, room id.RoomID, bot id.UserID, to id.EventID) *event.Event {
+	t.Helper()
+	evt, err := u.WaitMessageAfter(testCtx(t), room, to, bot, func(e *event.Event) bool {
+		msg, ok := e.Content.Parsed.(*event.MessageEventContent)
+		return ok && msg.RelatesTo.GetReplyTo() == to
+	})
+	if err != nil {
+		t.Fatalf("waiting for %s's reply to %s: %v", bot, to, err)
+	}
+	return evt
+}
+
+// dmWith opens a direct chat with a bot and waits for its greeting.
+func dmWith(t *testing.T, u *devnet.User, bot id.UserID) id.RoomID {
+	t.Helper()
+	room, err := u.CreateDM(testCtx(t), bot)
+	if err != nil {
+		t.Fatalf("create DM: %v", err)
+	}
+	if _, err := u.WaitMessage(testCtx(t), room, bot, devnet.BodyContains("Exodus")); err != nil {
+		t.Fatalf("greeting from %s: %v", bot, err)
+	}
+	return room
+}
+
+var tokenRe = regexp.MustCompile("ext_[A-Za-z0-9_-]+")
+
+// digestOf asks a bot's API for a circle's digest with a member's token.
+func digestOf(t *testing.T, s *stack.Stack, token string, circle id.RoomID) (digest string, promises int) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, s.WebURL+"/api/v1/circles/"+url.PathEscape(circle.String())+"/digest", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	var d struct {
+		Digest   string `json:"digest"`
+		Promises int    `json:"promises"`
+	}
+	if resp.StatusCode != http.StatusOK || json.Unmarshal(body, &d) != nil {
+		t.Fatalf("digest from %s: %d %s", s.BotID, resp.StatusCode, body)
+	}
+	return d.Digest, d.Promises
+}
+
+// sameDigest waits until both bots show the same digest of the circle
+// (the follower may be a moment behind) and returns it.
+func sameDigest(t *testing.T, one, two *stack.Stack, tokOne, tokTwo string, circle id.RoomID, promises int) string {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		d1, p1 := digestOf(t, one, tokOne, circle)
+		d2, p2 := digestOf(t, two, tokTwo, circle)
+		if d1 == d2 && p1 == promises {
+			return d1
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("digests differ: %s (%d promises) on %s, %s (%d promises) on %s", d1, p1, one.BotID, d2, p2, two.BotID)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// TestFederatedCircle runs a circle with members on two homeservers and a
+// bot on each: a guarantee and a whole need lifecycle across servers, the
+// same digest on both bots, the answering bot stopped and the other one
+// taking over.
+func TestFederatedCircle(t *testing.T) {
+	one, two := fedStacks(t)
+	alice, bob := fedMember(t, one, "alice"), fedMember(t, two, "bob")
+
+	// alice makes a circle with her bot and brings in bob and bob's bot.
+	aliceDM := dmWith(t, alice, one.BotID)
+	mustContain(t, sayTo(t, alice, aliceDM, one.BotID, "circle Bridge"), "Bridge")
+	circle, err := alice.WaitInvite(testCtx(t), one.BotID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := alice.Join(testCtx(t), circle); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := alice.Client.InviteUser(testCtx(t), circle, &mautrix.ReqInviteUser{UserID: two.BotID}); err != nil {
+		t.Fatalf("invite bot two: %v", err)
+	}
+	waitJoined(t, alice, circle, two.BotID)
+
+	// The guarantee, across servers: bot one answers, bot two follows.
+	sent, err := alice.Send(testCtx(t), circle, "!ex invite "+bob.ID.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := alice.WaitMessageAfter(testCtx(t), circle, sent, one.BotID, devnet.BodyContains("Invitation")); err != nil {
+		t.Fatal(err)
+	}
+	if room, err := bob.WaitInvite(testCtx(t), one.BotID); err != nil || room != circle {
+		t.Fatalf("bob's invitation: %s %v", room, err)
+	}
+	if err := bob.Join(testCtx(t), circle); err != nil {
+		t.Fatal(err)
+	}
+	mustContain(t, sayTo(t, bob, circle, one.BotID, "!ex accept"), "accepted the invitation")
+
+	// bob's need, answered from the other server.
+	status, err := bob.Send(testCtx(t), circle, "!ex status orange 150")
+	if err != nil {
+		t.Fatal(err)
+	}
+	card, err := alice.WaitMessageAfter(testCtx(t), circle, status, one.BotID, func(e *event.Event) bool {
+		ns, _ := e.Content.Raw["org.exodus"].(map[string]any)
+		return ns["type"] == "need" && e.Content.Raw["m.relates_to"] == nil
+	})
+	if err != nil {
+		t.Fatalf("need card: %v", err)
+	}
+	heart := react(t, alice, circle, card.ID, "❤️")
+	if _, err := bob.WaitMessageAfter(testCtx(t), circle, heart, one.BotID, devnet.BodyContains("intended 100 EUR")); err != nil {
+		t.Fatalf("card after ❤️: %v", err)
+	}
+	reply, err := alice.Reply(testCtx(t), circle, card.ID, "commit 60")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustContain(t, replyFrom(t, alice, circle, one.BotID, reply), "Your commitment: 60 EUR")
+	reply, err = alice.Reply(testCtx(t), circle, card.ID, "sent")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustContain(t, replyFrom(t, alice, circle, one.BotID, reply), "as sent")
+	mustContain(t, sayTo(t, bob, circle, one.BotID, "!ex got "+alice.ID.String()), "60 EUR")
+
+	// Both bots computed the same ledger.
+	tokOne := tokenOf(t, alice, aliceDM, one.BotID)
+	tokTwo := tokenOf(t, bob, dmWith(t, bob, two.BotID), two.BotID)
+	digest := sameDigest(t, one, two, tokOne, tokTwo, circle, 1)
+	t.Logf("both bots: %s", digest)
+
+	// Bot one stops; bob's command goes unanswered; bot two takes over,
+	// says so, and answers from then on.
+	one.StopBot()
+	unanswered, err := bob.Send(testCtx(t), circle, "!ex list")
+	if err != nil {
+		t.Fatal(err)
+	}
+	takeover, err := bob.WaitMessageAfter(testCtx(t), circle, unanswered, two.BotID, func(e *event.Event) bool {
+		ns, _ := e.Content.Raw["org.exodus"].(map[string]any)
+		return ns["type"] == "takeover"
+	})
+	if err != nil {
+		t.Fatalf("waiting for bot two to take over: %v", err)
+	}
+	mustContain(t, takeover, "answers in this circle")
+	mustContain(t, sayTo(t, bob, circle, two.BotID, "!ex list"), alice.ID.Localpart())
+}
+
+// waitJoined waits until user is joined to room, as u sees it.
+func waitJoined(t *testing.T, u *devnet.User, room id.RoomID, user id.UserID) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		resp, err := u.Client.JoinedMembers(testCtx(t), room)
+		if err == nil {
+			if _, ok := resp.Joined[user]; ok {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s did not join %s: %v", user, room, err)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// tokenOf makes a read-only API token for u with a bot, in their direct chat.
+func tokenOf(t *testing.T, u *devnet.User, dm id.RoomID, bot id.UserID) string {
+	t.Helper()
+	answer := sayTo(t, u, dm, bot, "token new digest")
+	tok := tokenRe.FindString(devnet.Body(answer))
+	if tok == "" || !strings.HasPrefix(tok, "ext_") {
+		t.Fatalf("no token in %q", devnet.Body(answer))
+	}
+	return tok
+}
