@@ -172,6 +172,8 @@ func (b *Bot) followBot(ctx context.Context, evt *event.Event) error {
 		return nil
 	case "web_action":
 		return b.followWebAction(ctx, evt, c, data)
+	case "relay":
+		return b.followRelay(ctx, data)
 	}
 	return nil
 }

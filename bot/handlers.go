@@ -47,7 +47,9 @@ func (b *Bot) HandleEvent(ctx context.Context, evt *event.Event) error {
 	if h == nil {
 		return nil
 	}
-	if !b.answers(ctx, evt.RoomID) {
+	if _, err := b.ledger.Circle(ctx, ledger.CircleID(evt.RoomID)); err != nil {
+		ctx = fromOutside(ctx) // its ops are relayed into the member's circles
+	} else if !b.answers(ctx, evt.RoomID) {
 		ctx = silently(ctx)
 	}
 	return h(ctx, evt)

@@ -78,6 +78,9 @@ func (b *Bot) apply(ctx context.Context, op ledger.Op) (*ledger.Outcome, error) 
 		b.afterReapplied(ctx, out.Reapplied)
 		return nil, err
 	}
+	if err == nil && isFromOutside(ctx) && !isSilent(ctx) {
+		b.relay(ctx, op)
+	}
 	return out, err
 }
 

@@ -211,11 +211,29 @@ func TestFederatedCircle(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustContain(t, replyFrom(t, alice, circle, one.BotID, reply), "Your commitment: 60 EUR")
-	reply, err = alice.Reply(testCtx(t), circle, card.ID, "sent")
+	// alice says "sent" in her direct chat, replying to the commitment
+	// notice there: bot two never sees that room, so bot one records the
+	// op in the circle for every bot.
+	notice, err := alice.WaitMessage(testCtx(t), aliceDM, one.BotID, func(e *event.Event) bool {
+		ns, _ := e.Content.Raw["org.exodus"].(map[string]any)
+		return ns["type"] == "commitment"
+	})
+	if err != nil {
+		t.Fatalf("commitment notice: %v", err)
+	}
+	reply, err = alice.Reply(testCtx(t), aliceDM, notice.ID, "sent")
 	if err != nil {
 		t.Fatal(err)
 	}
-	mustContain(t, replyFrom(t, alice, circle, one.BotID, reply), "as sent")
+	mustContain(t, replyFrom(t, alice, aliceDM, one.BotID, reply), "as sent")
+	if _, err := bob.WaitMessageAfter(testCtx(t), circle, status, one.BotID, func(e *event.Event) bool {
+		ns, _ := e.Content.Raw["org.exodus"].(map[string]any)
+		d, _ := ns["data"].(map[string]any)
+		op, _ := d["op"].(map[string]any)
+		return ns["type"] == "relay" && op["event"] == reply.String()
+	}); err != nil {
+		t.Fatalf("the relay of alice's sent: %v", err)
+	}
 	mustContain(t, sayTo(t, bob, circle, one.BotID, "!ex got "+alice.ID.String()), "60 EUR")
 
 	// Both bots computed the same ledger.
