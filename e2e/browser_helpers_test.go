@@ -32,11 +32,17 @@ func chromiumPath(t *testing.T) string {
 // context for chromedp actions in one tab; it is closed when the test ends.
 func browser(t *testing.T) context.Context {
 	t.Helper()
+	// Not t.TempDir: Chromium may still write its profile while it shuts
+	// down, and a directory that is not empty fails that cleanup.
+	profile, err := os.MkdirTemp("", "exodus-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromiumPath(t)),
 		chromedp.NoSandbox,
 		chromedp.DisableGPU,
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(profile),
 		chromedp.Flag("disable-quic", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
@@ -44,7 +50,16 @@ func browser(t *testing.T) context.Context {
 	)
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(alloc)
-	t.Cleanup(func() { cancelCtx(); cancelAlloc() })
+	t.Cleanup(func() {
+		cancelCtx()
+		cancelAlloc()
+		for range 20 { // Chromium's last writes may race the first attempts
+			if os.RemoveAll(profile) == nil {
+				return
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	})
 	if err := chromedp.Run(ctx); err != nil { // starts the browser
 		t.Fatalf("failed to start Chromium: %v", err)
 	}
