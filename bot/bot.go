@@ -36,6 +36,7 @@ type Client interface {
 	StateEvent(ctx context.Context, roomID id.RoomID, eventType event.Type, stateKey string, outContent any) error
 	Messages(ctx context.Context, roomID id.RoomID, from, to string, dir mautrix.Direction, filter *mautrix.FilterPart, limit int) (*mautrix.RespMessages, error)
 	SyncRequest(ctx context.Context, timeout int, since, filterID string, fullState bool, setPresence event.Presence) (*mautrix.RespSync, error)
+	JoinedRooms(ctx context.Context) (*mautrix.RespJoinedRooms, error)
 }
 
 // Config is the bot's part of the configuration.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"sync"
 	"testing"
@@ -110,6 +111,18 @@ func (f *fakeClient) SyncRequest(context.Context, int, string, string, bool, eve
 		resp.Rooms.Invite[room] = &mautrix.SyncInvitedRoom{State: mautrix.SyncEventsList{Events: []*event.Event{evt}}}
 	}
 	return resp, nil
+}
+
+// JoinedRooms lists the rooms with a timeline, in order.
+func (f *fakeClient) JoinedRooms(context.Context) (*mautrix.RespJoinedRooms, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	rooms := make([]id.RoomID, 0, len(f.timeline))
+	for room := range f.timeline {
+		rooms = append(rooms, room)
+	}
+	slices.Sort(rooms)
+	return &mautrix.RespJoinedRooms{JoinedRooms: rooms}, nil
 }
 
 func (f *fakeClient) StateEvent(context.Context, id.RoomID, event.Type, string, any) error {

@@ -40,6 +40,25 @@ func isRebuilding(ctx context.Context) bool { return ctx.Value(rebuildKey{}) != 
 // isSilent reports whether ctx is silent.
 func isSilent(ctx context.Context) bool { return ctx.Value(silentKey{}) != nil }
 
+// aloud undoes silently (not Rebuilding): for what this bot must say
+// itself though a member's event in a circle it does not answer in set it
+// off, such as taking over when a member kicks the answering bot.
+func aloud(ctx context.Context) context.Context {
+	if !isSilent(ctx) || isRebuilding(ctx) {
+		return ctx
+	}
+	return aloudCtx{ctx}
+}
+
+type aloudCtx struct{ context.Context }
+
+func (c aloudCtx) Value(key any) any {
+	if key == (silentKey{}) {
+		return nil
+	}
+	return c.Context.Value(key)
+}
+
 // answers reports whether this bot answers in a room: any room that is not
 // a circle (its direct chats), and a circle whose state names this bot or
 // no bot at all.

@@ -104,6 +104,7 @@ func (b *Bot) grantStatePower(ctx context.Context, room id.RoomID, bot id.UserID
 // this bot is the first of the other bots in the room, it names itself in
 // the circle's state and says why.
 func (b *Bot) takeOver(ctx context.Context, c *ledger.Circle, why string) {
+	ctx = aloud(ctx) // a member's kick of the answering bot comes silent
 	old := b.answerer(c)
 	if next := b.nextAnswerer(ctx, id.RoomID(c.ID), old); next != b.cfg.UserID {
 		return
