@@ -89,12 +89,13 @@ func New(cfg Config, cli Client, svc *ledger.Service) *Bot {
 		cfg.TakeoverAfter = 5 * time.Minute
 	}
 	b := &Bot{
-		cfg: cfg, cli: quietClient{cli}, ledger: svc,
+		cfg: cfg, ledger: svc,
 		limiter:     newLimiter(cfg.CommandsPerMinute, time.Minute),
 		directRooms: map[id.RoomID]bool{},
 		warned:      map[id.RoomID]time.Time{},
 		unanswered:  map[id.RoomID]time.Time{},
 	}
+	b.cli = quietClient{Client: cli, may: b.mayWrite}
 	b.onEvent, b.onVerb = b.handlers(), b.commands()
 	return b
 }

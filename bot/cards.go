@@ -137,6 +137,9 @@ func contentMap(content *event.Content) (map[string]any, error) {
 // sendCard sends a notice about a promise to a member's direct chat and
 // records it, so a reply or reaction to it acts on that promise.
 func (b *Bot) sendCard(ctx context.Context, to ledger.UserID, kind ledger.CardKind, p *ledger.Promise, content *event.Content) {
+	if ctx.Value(clockKey{}) != nil && !b.speaksFor(ctx, to) {
+		return // another bot tells this member what the clock did
+	}
 	room, err := b.openDirect(ctx, idOf(to), "")
 	if err != nil {
 		zerolog.Ctx(ctx).Error().Err(err).Str("member", string(to)).Msg("Failed to open a direct chat")

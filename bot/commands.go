@@ -85,9 +85,6 @@ func (b *Bot) handleMessage(ctx context.Context, evt *event.Event) error {
 	if _, addressed, _ := ledger.ParseCommand(content.Body, opt); !addressed {
 		return nil // chatter: no lookups for it
 	}
-	if isSilent(ctx) && !isRebuilding(ctx) {
-		b.markUnanswered(evt.RoomID) // the answering bot owes an answer
-	}
 	opt.DefaultCurrency = b.defaultCurrency(ctx, evt, card)
 	cmd, _, perr := ledger.ParseCommand(content.Body, opt)
 	if card != nil && !direct && !b.meantForBot(content.Body, cmd, perr) {
@@ -100,6 +97,9 @@ func (b *Bot) handleMessage(ctx context.Context, evt *event.Event) error {
 			b.reply(ctx, r, b.notice(r.lang, "ratelimit", b.cfg.CommandsPerMinute))
 		}
 		return nil
+	}
+	if isSilent(ctx) && !isRebuilding(ctx) {
+		b.markUnanswered(evt.RoomID) // the answering bot owes an answer to this
 	}
 	if perr != nil {
 		b.fail(ctx, r, perr)

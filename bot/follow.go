@@ -70,18 +70,37 @@ func (b *Bot) answers(ctx context.Context, room id.RoomID) bool {
 	return c.AnsweringBot == "" || id.UserID(c.AnsweringBot) == b.cfg.UserID
 }
 
-// quietClient drops the writes of a silent context; reads go through.
-type quietClient struct{ Client }
+// mayWrite reports whether the bot may post into a room in ctx: never
+// while rebuilding; in a silent context (an event of a circle another bot
+// answers in) only into circles it answers itself (the need's cards
+// there), not the event's room or any direct chat, which the answering bot
+// serves.
+func (b *Bot) mayWrite(ctx context.Context, room id.RoomID) bool {
+	switch {
+	case isRebuilding(ctx):
+		return false
+	case !isSilent(ctx):
+		return true
+	}
+	c, err := b.ledger.Circle(ctx, ledger.CircleID(room))
+	return err == nil && b.answerer(c) == b.cfg.UserID
+}
+
+// quietClient drops the writes mayWrite refuses; reads go through.
+type quietClient struct {
+	Client
+	may func(ctx context.Context, room id.RoomID) bool
+}
 
 func (q quietClient) SendMessageEvent(ctx context.Context, roomID id.RoomID, eventType event.Type, contentJSON any, extra ...mautrix.ReqSendEvent) (*mautrix.RespSendEvent, error) {
-	if isSilent(ctx) {
+	if !q.may(ctx, roomID) {
 		return &mautrix.RespSendEvent{}, nil
 	}
 	return q.Client.SendMessageEvent(ctx, roomID, eventType, contentJSON, extra...)
 }
 
 func (q quietClient) SendStateEvent(ctx context.Context, roomID id.RoomID, eventType event.Type, stateKey string, contentJSON any, extra ...mautrix.ReqSendEvent) (*mautrix.RespSendEvent, error) {
-	if isSilent(ctx) {
+	if !q.may(ctx, roomID) {
 		return &mautrix.RespSendEvent{}, nil
 	}
 	return q.Client.SendStateEvent(ctx, roomID, eventType, stateKey, contentJSON, extra...)

@@ -15,8 +15,8 @@ import (
 // send posts a message and returns its event ID ("" if it failed, which is
 // logged: the bot's messages are views that can be posted again).
 func (b *Bot) send(ctx context.Context, room id.RoomID, content *event.Content) id.EventID {
-	if isSilent(ctx) || room == "" || !b.answers(ctx, room) {
-		return "" // another bot answers in that circle
+	if room == "" || !b.answers(ctx, room) || !b.mayWrite(ctx, room) {
+		return "" // another bot answers there
 	}
 	resp, err := b.cli.SendMessageEvent(ctx, room, event.EventMessage, content)
 	if err != nil {

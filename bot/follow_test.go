@@ -1,0 +1,585 @@
+package bot_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+	"maunium.net/go/mautrix"
+	"maunium.net/go/mautrix/event"
+	"maunium.net/go/mautrix/id"
+
+	"github.com/exodus-matrix/exodus/bot"
+	"github.com/exodus-matrix/exodus/ledger"
+	"github.com/exodus-matrix/exodus/store"
+)
+
+// The bots of the federation tests, one per homeserver. botC sorts before
+// both (the takeover rule picks the smallest user ID).
+const (
+	botA  id.UserID = "@exodus:a.test"
+	botB  id.UserID = "@exodus:b.test"
+	botC  id.UserID = "@exodus:0.test"
+	owner           = "@owner:test"
+)
+
+// peerClient is the fake homeserver of one bot: it also answers who is in
+// a room, serves and records state events, and records joins.
+type peerClient struct {
+	*fakeClient
+	mu      sync.Mutex
+	members []id.UserID
+	state   map[id.RoomID]map[string]json.RawMessage
+	states  []stateSent
+	joins   []id.RoomID
+	creates int
+}
+
+// stateSent is a state event the bot sent.
+type stateSent struct {
+	Room    id.RoomID
+	Type    string
+	Content map[string]any
+}
+
+func newPeerClient(base int, members ...id.UserID) *peerClient {
+	return &peerClient{fakeClient: &fakeClient{n: base}, members: members, state: map[id.RoomID]map[string]json.RawMessage{}}
+}
+
+func (c *peerClient) setMembers(members ...id.UserID) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.members = members
+}
+
+func (c *peerClient) JoinedMembers(context.Context, id.RoomID) (*mautrix.RespJoinedMembers, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	resp := &mautrix.RespJoinedMembers{Joined: map[id.UserID]mautrix.JoinedMember{}}
+	for _, u := range c.members {
+		resp.Joined[u] = mautrix.JoinedMember{}
+	}
+	return resp, nil
+}
+
+// setState sets a room's state event as the homeserver holds it.
+func (c *peerClient) setState(room id.RoomID, typ event.Type, content any) {
+	raw, _ := json.Marshal(content)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.state[room] == nil {
+		c.state[room] = map[string]json.RawMessage{}
+	}
+	c.state[room][typ.Type] = raw
+}
+
+func (c *peerClient) StateEvent(_ context.Context, room id.RoomID, typ event.Type, _ string, out any) error {
+	c.mu.Lock()
+	raw, ok := c.state[room][typ.Type]
+	c.mu.Unlock()
+	if !ok {
+		return mautrix.MNotFound
+	}
+	return json.Unmarshal(raw, out)
+}
+
+func (c *peerClient) SendStateEvent(_ context.Context, room id.RoomID, typ event.Type, _ string, content any, _ ...mautrix.ReqSendEvent) (*mautrix.RespSendEvent, error) {
+	raw, _ := json.Marshal(content)
+	var m map[string]any
+	_ = json.Unmarshal(raw, &m)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.states = append(c.states, stateSent{Room: room, Type: typ.Type, Content: m})
+	if c.state[room] == nil {
+		c.state[room] = map[string]json.RawMessage{}
+	}
+	c.state[room][typ.Type] = raw
+	return &mautrix.RespSendEvent{EventID: id.EventID(fmt.Sprintf("$state%d", len(c.states)))}, nil
+}
+
+func (c *peerClient) sentStates() []stateSent {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]stateSent(nil), c.states...)
+}
+
+func (c *peerClient) JoinRoomByID(_ context.Context, room id.RoomID, _ ...map[string]any) (*mautrix.RespJoinRoom, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.joins = append(c.joins, room)
+	return &mautrix.RespJoinRoom{RoomID: room}, nil
+}
+
+func (c *peerClient) CreateRoom(ctx context.Context, req *mautrix.ReqCreateRoom) (*mautrix.RespCreateRoom, error) {
+	c.mu.Lock()
+	c.creates++
+	c.mu.Unlock()
+	return c.fakeClient.CreateRoom(ctx, req)
+}
+
+// quiet reports what the bot sent at all: messages, state events, rooms.
+func (c *peerClient) said() string {
+	c.mu.Lock()
+	creates, states := c.creates, len(c.states)
+	c.mu.Unlock()
+	if msgs := c.messages(); len(msgs) > 0 || creates > 0 || states > 0 {
+		return fmt.Sprintf("%d messages %v, %d state events, %d rooms created", len(msgs), msgs, states, creates)
+	}
+	return ""
+}
+
+// peer is one bot with its own database, clock and homeserver.
+type peer struct {
+	user  id.UserID
+	ctx   context.Context
+	clock *ledger.ManualClock
+	svc   *ledger.Service
+	cli   *peerClient
+	bot   *bot.Bot
+	fed   int // how many of its messages were fed to the other bots
+}
+
+var fedStart = time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+
+func newPeer(t *testing.T, user id.UserID, base int, members ...id.UserID) *peer {
+	t.Helper()
+	ctx := zerolog.Nop().WithContext(context.Background())
+	st, err := store.Open(ctx, store.Config{URI: "file:" + filepath.Join(t.TempDir(), "exodus.db") + "?_txlock=immediate"}, zerolog.Nop())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	clock := ledger.NewManualClock(fedStart)
+	svc := ledger.NewService(st, clock, ledger.DefaultConfig())
+	cli := newPeerClient(base, members...)
+	b := bot.New(bot.Config{UserID: user, Prefix: "!ex", CommandsPerMinute: 1000,
+		BotUsers: []*regexp.Regexp{regexp.MustCompile(`^@exodus:`)}}, cli, svc)
+	return &peer{user: user, ctx: ctx, clock: clock, svc: svc, cli: cli, bot: b}
+}
+
+// circle is the peer's record of a circle (nil if unknown).
+func (p *peer) circle(c ledger.CircleID) *ledger.Circle {
+	got, err := p.svc.Circle(p.ctx, c)
+	if err != nil {
+		return nil
+	}
+	return got
+}
+
+// digest is the peer's digest of a circle's ledger.
+func (p *peer) digest(t *testing.T, c ledger.CircleID) string {
+	t.Helper()
+	l, err := p.svc.CircleLedger(p.ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l.Digest()
+}
+
+// promise is the giver's latest promise toward need in the peer's ledger.
+func (p *peer) promise(need ledger.NeedID, giver ledger.UserID) *ledger.Promise {
+	var found *ledger.Promise
+	_ = p.svc.View(p.ctx, func(b *ledger.Book) error {
+		for _, q := range b.PromisesToward(need) {
+			if q.Giver == giver {
+				cp := *q
+				found = &cp
+			}
+		}
+		return nil
+	})
+	return found
+}
+
+// fedWorld is one circle that bots of several homeservers sit in: botA
+// made it and answers; botB follows. alice and bob are members.
+type fedWorld struct {
+	t      *testing.T
+	a, b   *peer
+	circle ledger.CircleID
+	n      int
+}
+
+// members of the world's circle as the homeservers list them.
+var fedMembers = []id.UserID{owner, alice, bob, botA, botB}
+
+func newFedWorld(t *testing.T) *fedWorld {
+	t.Helper()
+	w := &fedWorld{t: t, circle: "!fed:a.test",
+		a: newPeer(t, botA, 0, fedMembers...), b: newPeer(t, botB, 5000, fedMembers...)}
+	_, err := w.a.svc.CreateCircle(w.a.ctx, ledger.Action{Event: "$create", Actor: owner, At: fedStart},
+		ledger.CircleSpec{ID: w.circle, Name: "Garden", Pledge: ledger.Amount{Minor: 3000, Currency: "EUR"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// botA names itself in the circle's state; both bots follow it, and
+	// the members join.
+	w.feed(w.state(botA, w.stateContent(botA)), w.a, w.b)
+	for _, u := range []string{alice, bob} {
+		w.feed(w.membership(u, u, event.MembershipJoin), w.a, w.b)
+	}
+	return w
+}
+
+// stateContent is the circle state naming a bot, as botA publishes it.
+func (w *fedWorld) stateContent(answering id.UserID) map[string]any {
+	return map[string]any{"name": "Garden", "pledge_minor": 3000, "currency": "EUR", "lang": "en",
+		"owner": owner, "answering_bot": answering, "version": 1}
+}
+
+// event builds an event with a fresh ID and a later timestamp.
+func (w *fedWorld) event(typ string, sender any, content map[string]any, top map[string]any) *event.Event {
+	w.t.Helper()
+	w.n++
+	return w.eventID(id.EventID(fmt.Sprintf("$f%03d", w.n)), typ, sender, content, top)
+}
+
+// eventID builds an event with a given ID and a later timestamp.
+func (w *fedWorld) eventID(evtID id.EventID, typ string, sender any, content map[string]any, top map[string]any) *event.Event {
+	w.t.Helper()
+	w.n++
+	room := fmt.Sprint(w.circle)
+	if r, ok := top["room_id"]; ok {
+		room = fmt.Sprint(r)
+	}
+	m := map[string]any{"event_id": evtID, "room_id": room, "sender": fmt.Sprint(sender), "type": typ,
+		"origin_server_ts": fedStart.Add(-time.Hour).UnixMilli() + int64(w.n)*1000, "content": content}
+	for k, v := range top {
+		m[k] = v
+	}
+	raw, _ := json.Marshal(m)
+	evt, err := bot.ParseEvent(raw)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return evt
+}
+
+// state is a circle state event a sender sets in the circle.
+func (w *fedWorld) state(sender any, content map[string]any) *event.Event {
+	return w.event(bot.CircleStateType.Type, sender, content, map[string]any{"state_key": ""})
+}
+
+// membership is a member event: sender sets target's membership.
+func (w *fedWorld) membership(sender, target any, m event.Membership) *event.Event {
+	return w.event("m.room.member", sender, map[string]any{"membership": m},
+		map[string]any{"state_key": fmt.Sprint(target)})
+}
+
+// feed hands an event to each bot, as each one's homeserver pushes it.
+func (w *fedWorld) feed(evt *event.Event, to ...*peer) {
+	w.t.Helper()
+	for _, p := range to {
+		// Each bot parses its own copy, as it would from its homeserver.
+		raw, _ := json.Marshal(evt)
+		cp, err := bot.ParseEvent(raw)
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		if err := p.bot.HandleEvent(p.ctx, cp); err != nil {
+			w.t.Fatalf("%s handling %s: %v", p.user, evt.ID, err)
+		}
+	}
+}
+
+// say is a member's message in the circle, fed to every bot; replyTo ""
+// makes it no reply. Then the messages botA sent in the circle are fed to
+// botB.
+func (w *fedWorld) say(sender string, replyTo id.EventID, body string) id.EventID {
+	w.t.Helper()
+	content := map[string]any{"msgtype": "m.text", "body": body}
+	if replyTo != "" {
+		content["m.relates_to"] = map[string]any{"m.in_reply_to": map[string]any{"event_id": replyTo}}
+	}
+	evt := w.event("m.room.message", sender, content, nil)
+	w.feed(evt, w.a, w.b)
+	w.relay(w.a, w.b)
+	return evt.ID
+}
+
+// react is a member's reaction, fed to every bot, then botA's messages to
+// botB.
+func (w *fedWorld) react(sender string, target id.EventID, key string) id.EventID {
+	w.t.Helper()
+	evt := w.event("m.reaction", sender, reactionContent(target, key), nil)
+	w.feed(evt, w.a, w.b)
+	w.relay(w.a, w.b)
+	return evt.ID
+}
+
+// relay feeds the messages from sent to the circle since last time to the
+// other bots, as events of from's user with the IDs from's homeserver gave
+// them.
+func (w *fedWorld) relay(from *peer, to ...*peer) {
+	w.t.Helper()
+	msgs := from.cli.messages()
+	for _, m := range msgs[from.fed:] {
+		if m.Room != id.RoomID(w.circle) {
+			continue // direct chats: only that bot is in them
+		}
+		w.feed(w.eventID(m.ID, "m.room.message", from.user, m.Content, nil), to...)
+	}
+	from.fed = len(msgs)
+}
+
+// needOf is the member's open need in a peer's ledger.
+func (w *fedWorld) needOf(p *peer, u ledger.UserID) ledger.NeedID {
+	w.t.Helper()
+	st, err := p.svc.StatusOf(p.ctx, u)
+	if err != nil || st.Need == "" {
+		w.t.Fatalf("%s: no need of %s: %+v %v", p.user, u, st, err)
+	}
+	return st.Need
+}
+
+// cardIn is the need card a bot sent in the circle.
+func (w *fedWorld) cardIn(p *peer, need ledger.NeedID) id.EventID {
+	w.t.Helper()
+	for _, m := range inRoom(p.cli.messages(), w.circle) {
+		if typ, data := ns(m); typ == "need" && data["need"] == string(need) && m.Content["m.relates_to"] == nil {
+			return m.ID
+		}
+	}
+	w.t.Fatalf("%s posted no card of %s: %v", p.user, need, p.cli.messages())
+	return ""
+}
+
+// sameLedger checks that both bots hold the same ledger of the circle.
+func (w *fedWorld) sameLedger() {
+	w.t.Helper()
+	if da, db := w.a.digest(w.t, w.circle), w.b.digest(w.t, w.circle); da != db {
+		la, _ := w.a.svc.CircleLedger(w.a.ctx, w.circle)
+		lb, _ := w.b.svc.CircleLedger(w.b.ctx, w.circle)
+		w.t.Fatalf("the bots' ledgers differ:\n%s:\n%s\n%s:\n%s", botA, la.Canonical(), botB, lb.Canonical())
+	}
+}
+
+// 1. A bot that does not answer in a circle follows a whole promise's life
+// there without a word, and ends with the answering bot's ledger.
+func TestFollowerIsSilentAndKeepsTheSameLedger(t *testing.T) {
+	w := newFedWorld(t)
+	if c := w.b.circle(w.circle); c == nil || c.AnsweringBot != ledger.UserID(botA) {
+		t.Fatalf("botB's circle %+v; want botA answering", c)
+	}
+	w.say(alice, "", "!ex status orange 150")
+	need := w.needOf(w.a, alice)
+	if got := w.needOf(w.b, alice); got != need {
+		t.Fatalf("botB's need of alice %s; botA's %s", got, need)
+	}
+	card := w.cardIn(w.a, need)
+	if c, err := w.b.svc.CardByEvent(w.b.ctx, ledger.EventID(card)); err != nil || c.Need != need {
+		t.Fatalf("botB did not learn botA's card %s: %+v %v", card, c, err)
+	}
+	w.sameLedger()
+
+	w.react(bob, card, "❤️")
+	if p := w.b.promise(need, bob); p == nil || p.State != ledger.PromiseIntention || p.Amount.Minor != 3000 {
+		t.Fatalf("botB: bob's promise after ❤️: %+v", p)
+	}
+	w.sameLedger()
+	w.say(bob, card, "commit")
+	if p := w.b.promise(need, bob); p == nil || p.State != ledger.PromiseCommitment {
+		t.Fatalf("botB: bob's promise after commit: %+v", p)
+	}
+	w.say(bob, card, "sent")
+	if p := w.b.promise(need, bob); p == nil || p.State != ledger.PromiseSent {
+		t.Fatalf("botB: bob's promise after sent: %+v", p)
+	}
+	w.say(alice, "", "!ex got "+bob)
+	for _, p := range []*peer{w.a, w.b} {
+		if q := p.promise(need, bob); q == nil || q.State != ledger.PromiseFulfilled {
+			t.Fatalf("%s: bob's promise after got: %+v", p.user, q)
+		}
+	}
+	w.sameLedger()
+	if said := w.b.cli.said(); said != "" {
+		t.Fatalf("the silent bot said: %s", said)
+	}
+	if len(w.a.cli.messages()) == 0 {
+		t.Fatal("the answering bot said nothing")
+	}
+}
+
+// 2. The circle state event makes a circle known with its settings, and a
+// later one naming another bot hands the answering over.
+func TestCircleStateAdoptsAndHandsOver(t *testing.T) {
+	w := newFedWorld(t)
+	c := w.b.circle(w.circle)
+	if c == nil || c.Name != "Garden" || c.Pledge != (ledger.Amount{Minor: 3000, Currency: "EUR"}) || c.Lang != ledger.LangEN ||
+		c.Owner != owner || c.AnsweringBot != ledger.UserID(botA) {
+		t.Fatalf("botB adopted %+v", c)
+	}
+	members, err := w.b.svc.CircleMembers(w.b.ctx, w.circle)
+	if err != nil || strings.Join(ledgerUsers(members), " ") != strings.Join([]string{alice, bob, owner}, " ") {
+		t.Fatalf("botB's members of the circle %v %v", members, err)
+	}
+	w.sameLedger()
+
+	// A state in Russian, with a new pledge, naming botB.
+	st := w.stateContent(botB)
+	st["lang"], st["pledge_minor"] = "ru", 4000
+	w.feed(w.state(botA, st), w.a, w.b)
+	for _, p := range []*peer{w.a, w.b} {
+		c := p.circle(w.circle)
+		if c == nil || c.AnsweringBot != ledger.UserID(botB) || c.Lang != ledger.LangRU || c.Pledge.Minor != 4000 || c.Name != "Garden" {
+			t.Fatalf("%s's circle after the hand-over: %+v", p.user, c)
+		}
+	}
+	ka := len(w.a.cli.messages())
+	cmd := w.event("m.room.message", alice, map[string]any{"msgtype": "m.text", "body": "!ex status orange 150"}, nil)
+	w.feed(cmd, w.a, w.b)
+	if got := w.a.cli.messages()[ka:]; len(got) != 0 {
+		t.Fatalf("botA still answers: %v", got)
+	}
+	var answered bool
+	for _, m := range inRoom(w.b.cli.messages(), w.circle) {
+		if typ, _ := ns(m); typ == "need" {
+			answered = true
+		}
+	}
+	if !answered {
+		t.Fatalf("botB did not post alice's card: %v", w.b.cli.messages())
+	}
+	w.relay(w.b, w.a)
+	need := w.needOf(w.b, alice)
+	card := w.cardIn(w.b, need)
+	if c, err := w.a.svc.CardByEvent(w.a.ctx, ledger.EventID(card)); err != nil || c.Need != need {
+		t.Fatalf("botA did not learn botB's card %s: %+v %v", card, c, err)
+	}
+	w.sameLedger()
+
+	// A state event that is not JSON of the circle is ignored.
+	bad := w.event(bot.CircleStateType.Type, botA, map[string]any{"answering_bot": 7}, map[string]any{"state_key": ""})
+	w.feed(bad, w.a, w.b)
+	if c := w.b.circle(w.circle); c.AnsweringBot != ledger.UserID(botB) {
+		t.Fatalf("a malformed state changed the circle: %+v", c)
+	}
+}
+
+func ledgerUsers(us []ledger.UserID) []string {
+	out := make([]string, len(us))
+	for i, u := range us {
+		out[i] = string(u)
+	}
+	return out
+}
+
+// 3. The answering bot's record of an action taken on its web is applied
+// by the follower keyed by the record's event; the same record from a bot
+// that does not answer is ignored.
+func TestFollowerAppliesWebActionRecords(t *testing.T) {
+	w := newFedWorld(t)
+	w.say(alice, "", "!ex status orange 150")
+	need := w.needOf(w.a, alice)
+	cmd, _, err := ledger.ParseCommand("intend 20", ledger.ParseOptions{Direct: true, DefaultCurrency: "EUR"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := len(w.a.cli.messages())
+	reply, err := w.a.bot.Act(w.a.ctx, ledger.Request{Member: bob, Need: need, Command: cmd})
+	if err != nil {
+		t.Fatalf("Act: %v (%+v)", err, reply)
+	}
+	records := webActions(w.a.cli.messages()[k:])
+	if len(records) != 1 || reply.Event != ledger.EventID(records[0].ID) {
+		t.Fatalf("web_action records %v; reply %+v", records, reply)
+	}
+	record := records[0]
+	if _, data := ns(record); data["cmd"] == nil {
+		t.Fatalf("the record carries no command: %v", data)
+	}
+	w.relay(w.a, w.b)
+	p := w.b.promise(need, bob)
+	if p == nil || p.ID != ledger.PromiseID(record.ID) || p.State != ledger.PromiseIntention || p.Amount.Minor != 2000 {
+		t.Fatalf("botB: bob's promise %+v; want an intention of 20 keyed by %s", p, record.ID)
+	}
+	w.sameLedger()
+	if said := w.b.cli.said(); said != "" {
+		t.Fatalf("the silent bot said: %s", said)
+	}
+
+	// The same record again (redelivered) changes nothing.
+	before := w.b.digest(t, w.circle)
+	w.feed(w.eventID(record.ID, "m.room.message", botA, record.Content, nil), w.b)
+	if w.b.digest(t, w.circle) != before {
+		t.Fatal("a redelivered record changed the ledger")
+	}
+
+	// A record of a withdrawal, from a bot in the room that does not
+	// answer there, is ignored by both bots.
+	wd := map[string]any{}
+	raw, _ := json.Marshal(record.Content)
+	_ = json.Unmarshal(raw, &wd)
+	data := wd[bot.Namespace].(map[string]any)["data"].(map[string]any)
+	data["verb"] = "withdraw"
+	data["cmd"] = map[string]any{"Verb": "withdraw"}
+	before = w.b.digest(t, w.circle)
+	w.feed(w.event("m.room.message", botC, wd, nil), w.a, w.b)
+	if w.b.digest(t, w.circle) != before {
+		t.Fatal("botB applied a record of a bot that does not answer")
+	}
+	if p := w.b.promise(need, bob); p == nil || p.State != ledger.PromiseIntention {
+		t.Fatalf("botB: bob's promise after a stranger's record %+v", p)
+	}
+	w.sameLedger()
+
+	// From the answering bot, the same withdrawal counts on the follower.
+	w.feed(w.event("m.room.message", botA, wd, nil), w.b)
+	if p := w.b.promise(need, bob); p == nil || p.State != ledger.PromiseWithdrawn {
+		t.Fatalf("botB: bob's promise after botA's record of a withdrawal %+v", p)
+	}
+}
+
+// 3b. A bot does not take actions on its web in a circle another bot
+// answers: their followers would not accept its records.
+func TestWebActionRefusedWhereAnotherBotAnswers(t *testing.T) {
+	w := newFedWorld(t)
+	w.say(alice, "", "!ex status orange 150")
+	need := w.needOf(w.b, alice)
+	cmd, _, _ := ledger.ParseCommand("intend 20", ledger.ParseOptions{Direct: true, DefaultCurrency: "EUR"})
+	_, err := w.b.bot.Act(w.b.ctx, ledger.Request{Member: bob, Need: need, Circle: w.circle, Command: cmd})
+	if ledger.ErrorCode(err) != ledger.EConflict {
+		t.Fatalf("Act in botA's circle on botB: %v; want a conflict", err)
+	}
+	if p := w.b.promise(need, bob); p != nil {
+		t.Fatalf("bob's promise after a refused action %+v", p)
+	}
+	if w.b.cli.said() != "" {
+		t.Fatalf("botB said: %s", w.b.cli.said())
+	}
+}
+
+// 1b. A member in two circles, each answered by another bot: her need's
+// card goes to each circle from the bot answering there, wherever she
+// typed the command.
+func TestCardsInEachCircleFromItsAnsweringBot(t *testing.T) {
+	w := newFedWorld(t)
+	second := ledger.CircleID("!zed:b.test")
+	st := w.stateContent(botB)
+	st["name"] = "Zed"
+	w.feed(w.event(bot.CircleStateType.Type, botB, st, map[string]any{"state_key": "", "room_id": second}), w.a, w.b)
+	w.feed(w.event("m.room.member", alice, map[string]any{"membership": "join"},
+		map[string]any{"state_key": alice, "room_id": second}), w.a, w.b)
+	w.say(alice, "", "!ex status orange 150")
+	need := w.needOf(w.a, alice)
+	w.cardIn(w.a, need)
+	if got := inRoom(w.a.cli.messages(), second); len(got) != 0 {
+		t.Fatalf("botA posted in botB's circle: %v", got)
+	}
+	var card bool
+	for _, m := range inRoom(w.b.cli.messages(), second) {
+		if typ, data := ns(m); typ == "need" && data["need"] == string(need) {
+			card = true
+		}
+	}
+	if !card {
+		t.Fatal("the need's card in the circle this bot answers was not posted")
+	}
+}
