@@ -17,7 +17,20 @@ func main() {
 	cfgPath := flag.String("c", "config.yaml", "path to the configuration file")
 	generate := flag.Bool("g", false, "generate a registration with fresh tokens and put them into the config")
 	regPath := flag.String("r", "registration.yaml", "where -g writes the registration")
+	flag.Usage = func() {
+		fmt.Fprintf(flag.CommandLine.Output(), "Usage: exodus [-c config.yaml] [-g [-r registration.yaml]]\n"+
+			"       exodus rebuild [-c config.yaml] [-force] [-max-events N]  (rebuild the ledger from the rooms)\n")
+		flag.PrintDefaults()
+	}
 	flag.Parse()
+
+	switch {
+	case flag.NArg() > 0 && flag.Arg(0) == "rebuild":
+		os.Exit(rebuildMain(*cfgPath, flag.Args()[1:]))
+	case flag.NArg() > 0:
+		flag.Usage()
+		os.Exit(2)
+	}
 
 	if *generate {
 		if err := generateRegistration(*cfgPath, *regPath); err != nil {

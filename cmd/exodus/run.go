@@ -64,11 +64,15 @@ func run(ctx context.Context, cfg *Config) error {
 	}
 	as.Log = log.With().Str("component", "appservice").Logger()
 	intent := as.BotIntent()
-	svc := ledger.NewService(st, ledger.SystemClock{}, cfg.rules)
+	clock := bot.NewReplayClock(ledger.SystemClock{}) // the wall clock; during a rebuild, the replayed event's time
+	svc := ledger.NewService(st, clock, cfg.rules)
 	botUsers := append([]*regexp.Regexp{regexp.MustCompile("^@" + regexp.QuoteMeta(cfg.AppService.BotLocalpart) + ":")}, cfg.otherBots...)
 	b := bot.New(bot.Config{UserID: intent.UserID, Prefix: cfg.Bot.Prefix, BotUsers: botUsers,
 		CommandsPerMinute: cfg.Bot.CommandsPerMinute, WebURL: cfg.Web.PublicURL, TakeoverAfter: cfg.takeover}, intent, svc)
-	intake := bot.NewIntake(st, cfg.AppService.HSToken, b, stateStore, ledger.SystemClock{})
+	intake := bot.NewIntake(st, cfg.AppService.HSToken, b, stateStore, clock)
+	if err := rebuildOnStart(ctx, cfg, st, intent, intake, clock); err != nil {
+		return err
+	}
 	var site *web.Server
 	if cfg.Web.Listen != "" {
 		site, err = web.New(web.Config{PublicURL: cfg.Web.PublicURL, BotUserID: ledger.UserID(intent.UserID),

@@ -1,0 +1,151 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"regexp"
+	"syscall"
+
+	"github.com/rs/zerolog"
+	"go.mau.fi/util/dbutil"
+	"maunium.net/go/mautrix/appservice"
+	"maunium.net/go/mautrix/sqlstatestore"
+
+	"github.com/exodus-matrix/exodus/bot"
+	"github.com/exodus-matrix/exodus/ledger"
+	"github.com/exodus-matrix/exodus/store"
+)
+
+// rebuildMain runs `exodus rebuild [-c config.yaml] [-force] [-max-events N]`:
+// it rebuilds the ledger from the history of the rooms the bot is in and
+// prints each circle's digest. Exodus must not be running on the same
+// database meanwhile.
+func rebuildMain(cfgPath string, args []string) int {
+	fs := flag.NewFlagSet("exodus rebuild", flag.ContinueOnError)
+	path := fs.String("c", cfgPath, "path to the configuration file")
+	force := fs.Bool("force", false, "clear a ledger that is not empty first (everything the rooms make again, the web's sessions and API tokens too)")
+	maxEvents := fs.Int("max-events", bot.DefaultRebuildMaxEvents, "the most events read from one room's history (a room with more fails the rebuild)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(os.Stderr, "exodus rebuild: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	}
+	cfg, err := LoadConfig(*path)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "exodus:", err)
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := rebuildCommand(ctx, cfg, *force, *maxEvents, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "exodus rebuild:", err)
+		return 1
+	}
+	return 0
+}
+
+// rebuildCommand opens the database, clears the ledger if force (or
+// refuses a ledger that is not empty), connects to the homeserver as the
+// appservice's bot, rebuilds the ledger from the rooms and writes a
+// summary to out.
+func rebuildCommand(ctx context.Context, cfg *Config, force bool, maxEvents int, out io.Writer) error {
+	log := newLogger(cfg)
+	ctx = log.WithContext(ctx)
+	st, err := store.Open(ctx, store.Config{Type: cfg.Database.Type, URI: cfg.Database.URI,
+		MaxOpenConns: cfg.Database.MaxOpenConns, MaxIdleConns: cfg.Database.MaxIdleConns}, log)
+	if err != nil {
+		return fmt.Errorf("failed to open the database: %w", err)
+	}
+	defer st.Close()
+	empty, err := st.LedgerEmpty(ctx)
+	if err != nil {
+		return err
+	}
+	if !empty {
+		if !force {
+			return errors.New("the ledger is not empty; stop exodus and run `exodus rebuild -force` to clear it and rebuild it from the rooms")
+		}
+		if err := st.ClearLedger(ctx); err != nil {
+			return err
+		}
+		log.Warn().Msg("Cleared the ledger to rebuild it from the rooms")
+	}
+	stateStore := sqlstatestore.NewSQLStateStore(st.DB(), dbutil.ZeroLogger(log.With().Str("db_section", "matrix_state").Logger()), false)
+	if err := stateStore.Upgrade(ctx); err != nil {
+		return fmt.Errorf("failed to upgrade the Matrix state store: %w", err)
+	}
+	as, err := appservice.CreateFull(appservice.CreateOpts{
+		Registration:     registrationFromConfig(cfg),
+		HomeserverDomain: cfg.Homeserver.Domain,
+		HomeserverURL:    cfg.Homeserver.Address,
+		HostConfig:       appservice.HostConfig{Hostname: cfg.AppService.Hostname, Port: cfg.AppService.Port},
+		StateStore:       stateStore,
+	})
+	if err != nil {
+		return fmt.Errorf("failed to create the appservice: %w", err)
+	}
+	as.Log = log.With().Str("component", "appservice").Logger()
+	intent := as.BotIntent()
+	clock := bot.NewReplayClock(ledger.SystemClock{})
+	svc := ledger.NewService(st, clock, cfg.rules)
+	botUsers := append([]*regexp.Regexp{regexp.MustCompile("^@" + regexp.QuoteMeta(cfg.AppService.BotLocalpart) + ":")}, cfg.otherBots...)
+	b := bot.New(bot.Config{UserID: intent.UserID, Prefix: cfg.Bot.Prefix, BotUsers: botUsers,
+		CommandsPerMinute: cfg.Bot.CommandsPerMinute, WebURL: cfg.Web.PublicURL, TakeoverAfter: cfg.takeover}, intent, svc)
+	intake := bot.NewIntake(st, cfg.AppService.HSToken, b, stateStore, clock)
+	if err := registerBot(ctx, intent, cfg.AppService.BotDisplayname); err != nil {
+		return err
+	}
+	report, err := intake.RebuildFromRooms(ctx, bot.RebuildOptions{MaxEventsPerRoom: maxEvents, TickEvery: cfg.tick, Clock: clock})
+	if err != nil {
+		return err
+	}
+	return printRebuild(ctx, out, svc, report)
+}
+
+// printRebuild writes what a rebuild did and each circle's digest, the
+// figure to compare with another bot's (GET /api/v1/circles/{id}/digest).
+func printRebuild(ctx context.Context, out io.Writer, svc *ledger.Service, r *bot.RebuildReport) error {
+	fmt.Fprintf(out, "Rebuilt the ledger from %d rooms: %d events replayed, %d skipped (before the bot joined), %d failed, %d clock ops.\n",
+		len(r.Rooms), r.Events, r.Skipped, r.Failed, r.ClockOps)
+	for _, c := range r.Circles {
+		l, err := svc.CircleLedger(ctx, c)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "%s\tmembers %d\tneeds %d\tpromises %d\t%s\n", c, len(l.Members), len(l.Needs), len(l.Promises), l.Digest())
+	}
+	if r.Failed > 0 {
+		fmt.Fprintln(out, "Some events failed; their errors are in the inbox table (column error).")
+	}
+	return nil
+}
+
+// rebuildOnStart rebuilds an empty ledger from the rooms the bot is
+// already in, before the bot serves: a start with a lost or new database
+// recomputes the ledger instead of beginning a new one.
+func rebuildOnStart(ctx context.Context, cfg *Config, st *store.Store, intent *appservice.IntentAPI, intake *bot.Intake, clock *bot.ReplayClock) error {
+	log := zerolog.Ctx(ctx)
+	empty, err := st.LedgerEmpty(ctx)
+	if err != nil || !empty {
+		return err
+	}
+	if err := registerBot(ctx, intent, cfg.AppService.BotDisplayname); err != nil {
+		return err
+	}
+	report, err := intake.RebuildFromRooms(ctx, bot.RebuildOptions{TickEvery: cfg.tick, Clock: clock})
+	if err != nil {
+		return fmt.Errorf("failed to rebuild the empty ledger from the rooms: %w", err)
+	}
+	if len(report.Rooms) > 0 {
+		log.Info().Int("rooms", len(report.Rooms)).Int("circles", len(report.Circles)).Int("events", report.Events).
+			Msg("The ledger was empty: rebuilt it from the rooms the bot is in")
+	}
+	return nil
+}
