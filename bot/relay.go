@@ -21,7 +21,9 @@ import (
 type outsideKey struct{}
 
 // fromOutside marks ctx: the event being handled is in no circle room.
-func fromOutside(ctx context.Context) context.Context { return context.WithValue(ctx, outsideKey{}, true) }
+func fromOutside(ctx context.Context) context.Context {
+	return context.WithValue(ctx, outsideKey{}, true)
+}
 
 // isFromOutside reports whether the event being handled is in no circle.
 func isFromOutside(ctx context.Context) bool { return ctx.Value(outsideKey{}) != nil }

@@ -15,7 +15,7 @@ const circleColumns = `circle_id, name, pledge_minor, pledge_currency, lang, own
 // scanCircle reads one row of circleColumns.
 func scanCircle(row dbutil.Scannable) (*ledger.Circle, error) {
 	var (
-		c                             ledger.Circle
+		c                                        ledger.Circle
 		id, currency, lang, owner, by, answering string
 		createdAt                                int64
 	)
