@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"os/exec"
 	"regexp"
 	"strings"
 	"sync"
@@ -258,6 +259,37 @@ func TestFederatedCircle(t *testing.T) {
 	}
 	mustContain(t, takeover, "answers in this circle")
 	mustContain(t, sayTo(t, bob, circle, two.BotID, "!ex list"), alice.ID.Localpart())
+
+	// Each bot, stopped, rebuilds its ledger from the rooms' history on a
+	// cleared database: the same digest.
+	two.StopBot()
+	for _, s := range []*stack.Stack{one, two} {
+		if got := rebuiltDigest(t, s, circle); got != digest {
+			t.Errorf("%s rebuilt the circle's digest as %s, want %s", s.BotID, got, digest)
+		}
+	}
+}
+
+// rebuiltDigest runs `exodus rebuild -force` for a stopped stack's bot and
+// returns the circle's digest it prints.
+func rebuiltDigest(t *testing.T, s *stack.Stack, circle id.RoomID) string {
+	t.Helper()
+	bin, err := stack.BuildExodus(testCtx(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.CommandContext(testCtx(t), bin, "rebuild", "-c", s.ConfigPath, "-force").CombinedOutput()
+	if err != nil {
+		t.Fatalf("exodus rebuild for %s: %v\n%s", s.BotID, err, out)
+	}
+	for _, line := range strings.Split(string(out), "\n") {
+		fields := strings.Split(line, "\t")
+		if len(fields) == 5 && fields[0] == circle.String() {
+			return fields[4]
+		}
+	}
+	t.Fatalf("no digest of %s in the rebuild's output:\n%s", circle, out)
+	return ""
 }
 
 // waitJoined waits until user is joined to room, as u sees it.
