@@ -79,7 +79,7 @@ func (b *Bot) apply(ctx context.Context, op ledger.Op) (*ledger.Outcome, error) 
 		return nil, err
 	}
 	if err == nil && isFromOutside(ctx) && !isSilent(ctx) {
-		b.relay(ctx, op)
+		b.relay(ctx, "relay.op", op)
 	}
 	return out, err
 }

@@ -166,5 +166,10 @@ func (b *Bot) handleRedaction(ctx context.Context, evt *event.Event) error {
 	}
 	zerolog.Ctx(ctx).Info().Str("need", string(p.Need)).Msg("Withdrew an intention whose reaction was removed")
 	b.after(ctx, out)
+	if orig, err := b.ledger.RecordedOp(ctx, ledger.EventID(target)); err == nil && !isSilent(ctx) {
+		// A redacted reaction keeps no trace of what it reacted to: the
+		// room records both ops, so that a rebuild finds them.
+		b.relay(ctx, "relay.unreact", *orig, op)
+	}
 	return nil
 }

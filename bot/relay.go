@@ -28,9 +28,10 @@ func fromOutside(ctx context.Context) context.Context {
 // isFromOutside reports whether the event being handled is in no circle.
 func isFromOutside(ctx context.Context) bool { return ctx.Value(outsideKey{}) != nil }
 
-// relay records an op applied from outside the circles in each circle of
-// its actor that this bot answers in.
-func (b *Bot) relay(ctx context.Context, op ledger.Op) {
+// relay records ops applied from outside the circles in each circle of
+// their actor that this bot answers in; key names the notice's words.
+func (b *Bot) relay(ctx context.Context, key string, ops ...ledger.Op) {
+	op := ops[0]
 	if op.Actor == ledger.ClockActor {
 		return
 	}
@@ -44,26 +45,30 @@ func (b *Bot) relay(ctx context.Context, op ledger.Op) {
 		if err != nil || !b.answers(ctx, id.RoomID(cid)) {
 			continue
 		}
-		md := text(c.Lang, "relay.op", op.Actor, opVerbs[op.Kind])
-		b.send(ctx, id.RoomID(cid), message(md, "relay", map[string]any{"op": op}))
+		md := text(c.Lang, key, op.Actor, opVerbs[op.Kind])
+		b.send(ctx, id.RoomID(cid), message(md, "relay", map[string]any{"ops": ops}))
 	}
 }
 
-// followRelay applies an op another bot relayed, silently, keyed by the
-// member's original event.
+// followRelay applies the ops another bot relayed, silently, keyed by the
+// member's original events.
 func (b *Bot) followRelay(ctx context.Context, data map[string]any) error {
-	raw, err := json.Marshal(data["op"])
+	raw, err := json.Marshal(data["ops"])
 	if err != nil {
 		return nil
 	}
-	var op ledger.Op
-	if json.Unmarshal(raw, &op) != nil || op.Event == "" || op.Actor == "" || op.Kind == "" ||
-		op.Actor == ledger.ClockActor || b.IsBot(id.UserID(op.Actor)) {
+	var ops []ledger.Op
+	if json.Unmarshal(raw, &ops) != nil || len(ops) > 4 {
 		return nil
 	}
-	_, err = b.apply(silently(ctx), op)
-	if err != nil && ledger.ErrorCode(err) == ledger.EInternal {
-		return err
+	for _, op := range ops {
+		if op.Event == "" || op.Actor == "" || op.Kind == "" || op.Actor == ledger.ClockActor || b.IsBot(id.UserID(op.Actor)) {
+			continue
+		}
+		_, err = b.apply(silently(ctx), op)
+		if err != nil && ledger.ErrorCode(err) == ledger.EInternal {
+			return err
+		}
 	}
 	return nil
 }

@@ -230,17 +230,41 @@ func TestFederatedCircle(t *testing.T) {
 	if _, err := bob.WaitMessageAfter(testCtx(t), circle, status, one.BotID, func(e *event.Event) bool {
 		ns, _ := e.Content.Raw["org.exodus"].(map[string]any)
 		d, _ := ns["data"].(map[string]any)
-		op, _ := d["op"].(map[string]any)
+		ops, _ := d["ops"].([]any)
+		op, _ := func() (map[string]any, bool) {
+			if len(ops) == 0 {
+				return nil, false
+			}
+			m, ok := ops[0].(map[string]any)
+			return m, ok
+		}()
 		return ns["type"] == "relay" && op["event"] == reply.String()
 	}); err != nil {
 		t.Fatalf("the relay of alice's sent: %v", err)
 	}
 	mustContain(t, sayTo(t, bob, circle, one.BotID, "!ex got "+alice.ID.String()), "60 EUR")
 
+	// alice ❤️ again, then takes the ❤️ back: bot one finds the removal in
+	// the room and records both ops there (a redacted reaction keeps no
+	// trace of its card, and a rebuild needs them).
+	again := react(t, alice, circle, card.ID, "❤️")
+	if _, err := bob.WaitMessageAfter(testCtx(t), circle, again, one.BotID, devnet.BodyContains("intended 90 EUR")); err != nil {
+		t.Fatalf("card after the second ❤️: %v", err)
+	}
+	if _, err := alice.Redact(testCtx(t), circle, again, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := bob.WaitMessageAfter(testCtx(t), circle, again, one.BotID, func(e *event.Event) bool {
+		ns, _ := e.Content.Raw["org.exodus"].(map[string]any)
+		return ns["type"] == "relay" && strings.Contains(devnet.Body(e), "removed a reaction")
+	}); err != nil {
+		t.Fatalf("the record of the removed ❤️: %v", err)
+	}
+
 	// Both bots computed the same ledger.
 	tokOne := tokenOf(t, alice, aliceDM, one.BotID)
 	tokTwo := tokenOf(t, bob, dmWith(t, bob, two.BotID), two.BotID)
-	digest := sameDigest(t, one, two, tokOne, tokTwo, circle, 1)
+	digest := sameDigest(t, one, two, tokOne, tokTwo, circle, 2)
 	t.Logf("both bots: %s", digest)
 
 	// Bot one stops; bob's command goes unanswered; bot two takes over,

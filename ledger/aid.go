@@ -87,6 +87,15 @@ func (s *Service) doLocked(ctx context.Context, op Op, also func(ctx context.Con
 	return out, refused
 }
 
+// RecordedOp returns the op recorded for an event, if any (ENotFound).
+func (s *Service) RecordedOp(ctx context.Context, evt EventID) (*Op, error) {
+	op, err := s.store.OpByEvent(ctx, evt)
+	if err != nil {
+		return nil, fmt.Errorf("failed to get the op of %s: %w", evt, err)
+	}
+	return &op, nil
+}
+
 // Check tells whether Do would accept op now, without recording or
 // changing anything: the web asks before the bot posts a member's action
 // into the room. The event ID may be a placeholder.

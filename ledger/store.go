@@ -71,6 +71,8 @@ type Store interface {
 	// AppendOp records an op of the mutual-aid ledger (its event was marked
 	// applied in the same transaction).
 	AppendOp(ctx context.Context, op Op) error
+	// OpByEvent returns the op recorded for an event (ENotFound if none).
+	OpByEvent(ctx context.Context, evt EventID) (Op, error)
 	// Ops lists every recorded op in canonical order (time, then event ID).
 	Ops(ctx context.Context) ([]Op, error)
 	// SaveAid inserts or replaces needs, promises and statuses: the

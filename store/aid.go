@@ -38,6 +38,15 @@ func scanOp(row dbutil.Scannable) (ledger.Op, error) {
 	return op, nil
 }
 
+// OpByEvent returns the op recorded for an event.
+func (s *Store) OpByEvent(ctx context.Context, evt ledger.EventID) (ledger.Op, error) {
+	op, err := scanOp(s.db.QueryRow(ctx, `SELECT body FROM aid_ops WHERE event_id = $1`, string(evt)))
+	if err != nil {
+		return ledger.Op{}, notFound(err, "op.not_found", "get op")
+	}
+	return op, nil
+}
+
 // Ops lists every recorded op in canonical order.
 func (s *Store) Ops(ctx context.Context) ([]ledger.Op, error) {
 	return queryList(ctx, s, scanOp, "ops", `SELECT body FROM aid_ops ORDER BY at, event_id`)
