@@ -1,0 +1,83 @@
+package bot_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"maunium.net/go/mautrix/event"
+	"maunium.net/go/mautrix/id"
+
+	"github.com/exodus-matrix/exodus/bot"
+	"github.com/exodus-matrix/exodus/ledger"
+)
+
+// rebuildHistory is a circle room's history as /messages serves it (newest
+// first): the circle's state naming the bot, the bot's join, members
+// joining, a third of them going orange, and members' chatter and
+// commands, n events in all.
+func rebuildHistory(b *testing.B, n int) map[id.RoomID][]*event.Event {
+	const room = id.RoomID("!bench:test")
+	var evts []*event.Event
+	ts := int64(rebuildStart)
+	add := func(typ, sender string, stateKey *string, content map[string]any) {
+		ts += 1000
+		m := map[string]any{"event_id": fmt.Sprintf("$b%06d", len(evts)), "room_id": room, "sender": sender,
+			"type": typ, "origin_server_ts": ts, "content": content}
+		if stateKey != nil {
+			m["state_key"] = *stateKey
+		}
+		raw, _ := json.Marshal(m)
+		var evt event.Event
+		if err := json.Unmarshal(raw, &evt); err != nil {
+			b.Fatal(err)
+		}
+		evts = append(evts, &evt)
+	}
+	empty, bu := "", botUser
+	add("org.exodus.circle", botUser, &empty, map[string]any{"name": "Bench", "pledge_minor": 10000, "currency": "EUR",
+		"lang": "en", "owner": "@m0000:test", "answering_bot": botUser, "version": 1})
+	add("m.room.member", botUser, &bu, map[string]any{"membership": "join"})
+	members := max(n/5, 3)
+	for i := range members {
+		u := fmt.Sprintf("@m%04d:test", i)
+		add("m.room.member", u, &u, map[string]any{"membership": "join"})
+	}
+	for i := 0; len(evts) < n; i++ {
+		u := fmt.Sprintf("@m%04d:test", i%members)
+		body := "hello, how are you?"
+		if i < members/3 {
+			body = "!ex status orange 100"
+		} else if i%4 == 0 {
+			body = "!ex list"
+		}
+		add("m.room.message", u, nil, map[string]any{"msgtype": "m.text", "body": body})
+	}
+	slices.Reverse(evts)
+	return map[id.RoomID][]*event.Event{room: evts}
+}
+
+// BenchmarkRebuild replays a 2,000-event circle room into an empty ledger
+// through RebuildFromRooms (paged /messages from a fake homeserver, real
+// SQLite): the rate of a rebuild, in events per second.
+func BenchmarkRebuild(b *testing.B) {
+	const n = 2000
+	history := rebuildHistory(b, n)
+	for b.Loop() {
+		b.StopTimer()
+		rc := bot.NewReplayClock(ledger.NewManualClock(time.UnixMilli(rebuildStart + 10_000_000).UTC()))
+		h := newBareHarness(b, rc, 1000)
+		h.cli.timeline = history
+		b.StartTimer()
+		report, err := h.intake.RebuildFromRooms(h.ctx, bot.RebuildOptions{PageSize: 100, Clock: rc})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if report.Events < n-10 {
+			b.Fatalf("replayed %d of %d events", report.Events, n)
+		}
+	}
+	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "events/s")
+}
