@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"strings"
 
 	"github.com/rs/zerolog"
@@ -229,8 +230,8 @@ func (b *Bot) replyText(ctx context.Context, r *request, key string, args ...any
 // fail logs a refusal once and explains it to the member. An event applied
 // before gets no second answer.
 func (b *Bot) fail(ctx context.Context, r *request, err error) {
-	if ledger.IsDuplicate(err) {
-		return
+	if ledger.IsDuplicate(err) || errors.Is(err, errSilent) {
+		return // applied before; or an action only the answering bot takes
 	}
 	log := zerolog.Ctx(ctx)
 	if ledger.ErrorCode(err) == ledger.EInternal {
