@@ -15,6 +15,9 @@ import (
 // to the member's direct chat whatever room they asked in: in a group room
 // anyone could use it.
 func (b *Bot) cmdWeb(ctx context.Context, r *request) error {
+	if isRebuilding(ctx) {
+		return nil // a secret is no part of the rooms' record: not replayed
+	}
 	if b.cfg.WebURL == "" {
 		return ledger.Errorf(ledger.EConflict, "web.off")
 	}
@@ -37,6 +40,9 @@ func (b *Bot) cmdWeb(ctx context.Context, r *request) error {
 // cmdToken lists, makes or revokes the member's API tokens. A new token's
 // secret is shown once, in the direct chat.
 func (b *Bot) cmdToken(ctx context.Context, r *request) error {
+	if isRebuilding(ctx) {
+		return nil // secrets are no part of the rooms' record: not replayed
+	}
 	switch r.cmd.TokenAction {
 	case ledger.TokenNew:
 		if b.cfg.WebURL == "" {

@@ -192,3 +192,27 @@ func TestTokenNewInCircleShowsTheSecretOnlyInDirectChat(t *testing.T) {
 		t.Errorf("in the circle: %q; want a pointer to the direct chat", body(here[0]))
 	}
 }
+
+// A rebuild replays the rooms' history, the direct chats' too: a `token
+// new` or `web` there made a secret nobody may see again, so it is not
+// replayed (tokens and sessions are no part of the rooms' record).
+func TestRebuildDoesNotReplaySecrets(t *testing.T) {
+	w := newWebWorld(t, webURL)
+	for _, body := range []string{"token new ci write", "web"} {
+		_, raw := w.event("m.room.message", dm(bob), bob, map[string]any{"msgtype": "m.text", "body": body}, nil)
+		evt, err := bot.ParseEvent(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		k := w.sentCount()
+		if err := w.bot.HandleEvent(bot.Rebuilding(w.ctx), evt); err != nil {
+			t.Fatal(err)
+		}
+		if sent := w.sentSince(k); len(sent) != 0 {
+			t.Errorf("%q replayed sent %v", body, sent)
+		}
+	}
+	if ts, err := w.svc.Tokens(w.ctx, bob); err != nil || len(ts) != 0 {
+		t.Errorf("tokens after the replay: %v, %v", ts, err)
+	}
+}

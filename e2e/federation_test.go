@@ -292,6 +292,21 @@ func TestFederatedCircle(t *testing.T) {
 			t.Errorf("%s rebuilt the circle's digest as %s, want %s", s.BotID, got, digest)
 		}
 	}
+
+	// Bot two starts on an empty database: it rebuilds from the rooms
+	// before serving, and shows the same digest through its API.
+	if err := os.Remove(two.DBPath); err != nil {
+		t.Fatal(err)
+	}
+	_ = os.Remove(two.DBPath + "-wal")
+	_ = os.Remove(two.DBPath + "-shm")
+	if err := two.StartBot(testCtx(t)); err != nil {
+		t.Fatal(err)
+	}
+	bobDM := dmWith(t, bob, two.BotID)
+	if got, _ := digestOf(t, two, tokenOf(t, bob, bobDM, two.BotID), circle); got != digest {
+		t.Errorf("after a start on an empty database, bot two's digest is %s, want %s", got, digest)
+	}
 }
 
 // rebuiltDigest runs `exodus rebuild -force` for a stopped stack's bot and
