@@ -261,9 +261,38 @@ func TestFederatedCircle(t *testing.T) {
 		t.Fatalf("the record of the removed ❤️: %v", err)
 	}
 
+	// The trust list spans every circle a bot sees: bob's own circle on
+	// server two, with carol, joins the graph of the circle from server
+	// one, so carol's list reaches alice through bob.
+	carol := fedMember(t, two, "carol")
+	bobDM := dmWith(t, bob, two.BotID)
+	mustContain(t, sayTo(t, bob, bobDM, two.BotID, "circle Home"), "Home")
+	home, err := bob.WaitInvite(testCtx(t), two.BotID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := bob.Join(testCtx(t), home); err != nil {
+		t.Fatal(err)
+	}
+	sent, err = bob.Send(testCtx(t), home, "!ex invite "+carol.ID.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := bob.WaitMessageAfter(testCtx(t), home, sent, two.BotID, devnet.BodyContains("Invitation")); err != nil {
+		t.Fatal(err)
+	}
+	if room, err := carol.WaitInvite(testCtx(t), two.BotID); err != nil || room != home {
+		t.Fatalf("carol's invitation: %s %v", room, err)
+	}
+	if err := carol.Join(testCtx(t), home); err != nil {
+		t.Fatal(err)
+	}
+	mustContain(t, sayTo(t, carol, home, two.BotID, "!ex accept"), "accepted the invitation")
+	mustContain(t, sayTo(t, carol, home, two.BotID, "!ex list"), bob.ID.Localpart(), alice.ID.Localpart())
+
 	// Both bots computed the same ledger.
 	tokOne := tokenOf(t, alice, aliceDM, one.BotID)
-	tokTwo := tokenOf(t, bob, dmWith(t, bob, two.BotID), two.BotID)
+	tokTwo := tokenOf(t, bob, bobDM, two.BotID)
 	digest := sameDigest(t, one, two, tokOne, tokTwo, circle, 2)
 	t.Logf("both bots: %s", digest)
 
@@ -303,7 +332,6 @@ func TestFederatedCircle(t *testing.T) {
 	if err := two.StartBot(testCtx(t)); err != nil {
 		t.Fatal(err)
 	}
-	bobDM := dmWith(t, bob, two.BotID)
 	if got, _ := digestOf(t, two, tokenOf(t, bob, bobDM, two.BotID), circle); got != digest {
 		t.Errorf("after a start on an empty database, bot two's digest is %s, want %s", got, digest)
 	}
