@@ -45,7 +45,7 @@ func opVerb(cmd ledger.Command) bool {
 		return true
 	case ledger.VerbKassa:
 		return !cmd.Amount.IsZero()
-	case ledger.VerbClearing:
+	case ledger.VerbClearing, ledger.VerbLeave:
 		return cmd.Confirm
 	}
 	return false
@@ -92,7 +92,7 @@ func (b *Bot) Act(ctx context.Context, req ledger.Request) (*ledger.Reply, error
 	}
 	// The chat's bound on a member's commands holds for the web too (however
 	// many sessions and tokens they hold): each action posts into a room.
-	if ok, _ := b.limiter.allow(id.UserID(req.Member), b.ledger.Now()); !ok {
+	if ok, _ := b.limiter.allow(string(req.Member), b.ledger.Now()); !ok {
 		err := ledger.Errorf(ledger.ERateLimited, "ratelimit", b.cfg.CommandsPerMinute)
 		return &ledger.Reply{Text: b.errorText(lang, err, cmd.Verb)}, err
 	}
@@ -101,6 +101,11 @@ func (b *Bot) Act(ctx context.Context, req ledger.Request) (*ledger.Reply, error
 		return &ledger.Reply{Text: b.errorText(lang, err, cmd.Verb)}, err
 	}
 	reply := &ledger.Reply{Room: ledger.RoomID(r.evt.RoomID)}
+	if r.circle == nil {
+		// Posted in the member's direct chat: as for a command typed
+		// there, its ops are relayed into the member's circles.
+		ctx = fromOutside(ctx)
+	}
 	run := func(ctx context.Context) error { return b.onVerb[cmd.Verb](ctx, r) }
 	switch {
 	case opVerb(cmd):

@@ -162,9 +162,20 @@ func (b *Bot) cmdLeave(ctx context.Context, r *request) error {
 		b.replyText(ctx, r, "leave.confirm", r.cmd.Verb)
 		return nil
 	}
+	if err := b.unrelayable(ctx, r.act.Actor); err != nil {
+		return err
+	}
+	if isDryRun(ctx) {
+		return errDryRun // nothing else refuses a departure
+	}
 	d, err := b.ledger.Leave(ctx, r.act)
 	if err != nil {
 		return err
+	}
+	if isFromOutside(ctx) && !isSilent(ctx) && d.Outcome != nil {
+		// Said in a direct chat: the other bots of the member's circles
+		// apply the departure too (Leave does not go through apply).
+		b.relay(ctx, "relay.op", d.Outcome.Op)
 	}
 	b.replyText(ctx, r, "leave.done")
 	b.after(ctx, d.Outcome)

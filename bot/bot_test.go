@@ -31,6 +31,8 @@ type fakeClient struct {
 	timeline map[id.RoomID][]*event.Event
 	// invites are the bot's pending invitations SyncRequest serves.
 	invites map[id.RoomID]*event.Event
+	// joined, when set for a room, is who JoinedMembers says is in it.
+	joined map[id.RoomID][]id.UserID
 }
 
 type sentMessage struct {
@@ -80,7 +82,16 @@ func (f *fakeClient) InviteUser(context.Context, id.RoomID, *mautrix.ReqInviteUs
 	return &mautrix.RespInviteUser{}, nil
 }
 
-func (f *fakeClient) JoinedMembers(context.Context, id.RoomID) (*mautrix.RespJoinedMembers, error) {
+func (f *fakeClient) JoinedMembers(_ context.Context, room id.RoomID) (*mautrix.RespJoinedMembers, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if users, ok := f.joined[room]; ok {
+		resp := &mautrix.RespJoinedMembers{Joined: map[id.UserID]mautrix.JoinedMember{}}
+		for _, u := range users {
+			resp.Joined[u] = mautrix.JoinedMember{}
+		}
+		return resp, nil
+	}
 	return &mautrix.RespJoinedMembers{Joined: map[id.UserID]mautrix.JoinedMember{"@a:test": {}, "@b:test": {}, "@exodus:test": {}}}, nil
 }
 

@@ -109,11 +109,11 @@ func (b *Bot) circleHere(ctx context.Context, r *request) error {
 
 // recordMembers records everyone already in a room that just became a circle.
 func (b *Bot) recordMembers(ctx context.Context, c *ledger.Circle) error {
-	resp, err := b.cli.JoinedMembers(ctx, id.RoomID(c.ID))
+	members, err := b.membersThen(ctx, id.RoomID(c.ID))
 	if err != nil {
 		return fmt.Errorf("failed to list members: %w", err)
 	}
-	for u := range resp.Joined {
+	for _, u := range members {
 		if b.IsBot(u) {
 			continue
 		}

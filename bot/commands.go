@@ -93,7 +93,7 @@ func (b *Bot) handleMessage(ctx context.Context, evt *event.Event) error {
 	}
 	r := &request{evt: evt, cmd: cmd, act: action(evt), direct: direct, card: card}
 	r.lang = b.replyLang(ctx, evt.Sender, cmd.Lang)
-	if ok, warn := b.limiter.allow(evt.Sender, b.ledger.Now()); !ok {
+	if ok, warn := b.limiter.allow(limitKey(evt.Sender, evt.RoomID), r.act.At); !ok {
 		if warn {
 			b.reply(ctx, r, b.notice(r.lang, "ratelimit", b.cfg.CommandsPerMinute))
 		}

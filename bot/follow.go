@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -127,6 +128,9 @@ var errSilent = errors.New("silent: another bot answers here")
 // homeserver lets only those with the power level do so): a circle another
 // bot made becomes known, and every bot learns which one answers.
 func (b *Bot) handleCircleState(ctx context.Context, evt *event.Event) error {
+	if evt.GetStateKey() != "" {
+		return nil // not the circle's state, which a joining bot reads
+	}
 	var st circleState
 	if err := json.Unmarshal(evt.Content.VeryRaw, &st); err != nil {
 		zerolog.Ctx(ctx).Warn().Err(err).Msg("Ignored a malformed circle state event")
@@ -211,7 +215,7 @@ func (b *Bot) followBot(ctx context.Context, evt *event.Event) error {
 	case "web_action":
 		return b.followWebAction(ctx, evt, c, data)
 	case "relay":
-		return b.followRelay(ctx, data)
+		return b.followRelay(ctx, c, data)
 	}
 	return nil
 }
@@ -222,6 +226,18 @@ func (b *Bot) answerer(c *ledger.Circle) id.UserID {
 		return b.cfg.UserID
 	}
 	return id.UserID(c.AnsweringBot)
+}
+
+// inCircle reports whether a member is in a circle: a circle's answering
+// bot records there the actions of the circle's members only, so that it
+// cannot change, for the bots following it, what members of other circles
+// did.
+func (b *Bot) inCircle(ctx context.Context, c ledger.CircleID, u ledger.UserID) bool {
+	if b.IsBot(id.UserID(u)) {
+		return false
+	}
+	cs, err := b.ledger.CirclesOf(ctx, u)
+	return err == nil && slices.Contains(cs, c)
 }
 
 // followWebAction applies, silently, an action a member took on the web
@@ -235,7 +251,8 @@ func (b *Bot) followWebAction(ctx context.Context, evt *event.Event, c *ledger.C
 	var cmd ledger.Command
 	member, _ := data["member"].(string)
 	at, _ := data["at"].(float64)
-	if json.Unmarshal(raw, &cmd) != nil || member == "" || cmd.Verb == "" || notFromWeb[cmd.Verb] || b.onVerb[cmd.Verb] == nil {
+	if json.Unmarshal(raw, &cmd) != nil || member == "" || cmd.Verb == "" || notFromWeb[cmd.Verb] || b.onVerb[cmd.Verb] == nil ||
+		!b.inCircle(ctx, c.ID, ledger.UserID(member)) {
 		return nil
 	}
 	need, _ := data["need"].(string)

@@ -583,3 +583,173 @@ func TestCardsInEachCircleFromItsAnsweringBot(t *testing.T) {
 		t.Fatal("the need's card in the circle this bot answers was not posted")
 	}
 }
+
+// direct is a member's message in their direct chat with p, fed to p
+// alone (no other bot is in it); then p's messages in the circle are fed
+// to the other bots.
+func (w *fedWorld) direct(p *peer, sender string, body string, others ...*peer) id.EventID {
+	w.t.Helper()
+	dm := ledger.RoomID("!dm-" + strings.TrimPrefix(strings.Split(sender, ":")[0], "@") + ":" + string(p.user))
+	if err := p.svc.SetDirectRoom(p.ctx, ledger.UserID(sender), dm); err != nil {
+		w.t.Fatal(err)
+	}
+	evt := w.event("m.room.message", sender, map[string]any{"msgtype": "m.text", "body": body}, map[string]any{"room_id": dm})
+	w.feed(evt, p)
+	w.relay(p, others...)
+	return evt.ID
+}
+
+// 9. A member leaving in the direct chat with the answering bot: the
+// other bots of the member's circle apply the departure too.
+func TestLeaveInADirectChatIsRelayed(t *testing.T) {
+	w := newFedWorld(t)
+	w.say(alice, "", "!ex status orange 150")
+	need := w.needOf(w.a, alice)
+	w.react(bob, w.cardIn(w.a, need), "❤️")
+	w.sameLedger()
+	w.direct(w.a, bob, "leave confirm", w.b)
+	if p := w.a.promise(need, bob); p == nil || p.State != ledger.PromiseWithdrawn {
+		t.Fatalf("botA: bob's promise after he left %+v", p)
+	}
+	w.sameLedger()
+}
+
+// 9b. The same departure taken on the answering bot's web.
+func TestLeaveOnTheWebIsRelayed(t *testing.T) {
+	w := newFedWorld(t)
+	w.say(alice, "", "!ex status orange 150")
+	need := w.needOf(w.a, alice)
+	w.react(bob, w.cardIn(w.a, need), "❤️")
+	if err := w.a.svc.SetDirectRoom(w.a.ctx, bob, "!dm-bob:a.test"); err != nil {
+		t.Fatal(err)
+	}
+	cmd, _, err := ledger.ParseCommand("leave confirm", ledger.ParseOptions{Direct: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := len(w.a.cli.messages())
+	reply, err := w.a.bot.Act(w.a.ctx, ledger.Request{Member: bob, Command: cmd})
+	if err != nil {
+		t.Fatalf("Act: %v (%+v)", err, reply)
+	}
+	records := webActions(w.a.cli.messages()[k:])
+	if len(records) != 1 || reply.Event != ledger.EventID(records[0].ID) {
+		t.Fatalf("web_action records %v; reply %+v", records, reply)
+	}
+	if p := w.a.promise(need, bob); p == nil || p.State != ledger.PromiseWithdrawn || p.UpdatedBy != ledger.EventID(records[0].ID) {
+		t.Fatalf("botA: bob's promise after he left on the web %+v; want withdrawn by %s", p, records[0].ID)
+	}
+	w.relay(w.a, w.b)
+	w.sameLedger()
+}
+
+// limited makes the peer's bot anew with a limit of n commands a minute.
+func (p *peer) limited(n int) {
+	p.bot = bot.New(bot.Config{UserID: p.user, Prefix: "!ex", CommandsPerMinute: n,
+		BotUsers: []*regexp.Regexp{regexp.MustCompile(`^@exodus:`)}}, p.cli, p.svc)
+}
+
+// 10. The bound on a member's commands a minute is decided by the events'
+// times: the answering bot, which handles them as they come, and a bot
+// that handles them all at once later (it was down) drop the same ones.
+func TestRateLimitIsTheSameOnEveryBot(t *testing.T) {
+	w := newFedWorld(t)
+	w.a.limited(3)
+	w.b.limited(3)
+	start := fedStart.Add(-30 * time.Minute)
+	var events []*event.Event
+	for i, body := range []string{"!ex status orange 100", "!ex status green", "!ex status orange 200", "!ex status green"} {
+		at := start.Add(time.Duration(i) * 30 * time.Second)
+		evt := w.event("m.room.message", alice, map[string]any{"msgtype": "m.text", "body": body},
+			map[string]any{"origin_server_ts": at.UnixMilli()})
+		w.a.clock.Set(at)
+		w.feed(evt, w.a)
+		events = append(events, evt)
+	}
+	w.b.clock.Set(start.Add(10 * time.Minute))
+	for _, evt := range events {
+		w.feed(evt, w.b)
+	}
+	w.relay(w.a, w.b)
+	if st, _ := w.a.svc.StatusOf(w.a.ctx, alice); st.Status != ledger.StatusGreen {
+		t.Fatalf("botA: alice is %s; want green after her fourth command", st.Status)
+	}
+	w.sameLedger()
+}
+
+// 11. A bot answering another circle cannot change, through its records
+// there, the promises of members who are not in that circle.
+func TestRecordsOnlyForMembersOfTheirCircle(t *testing.T) {
+	w := newFedWorld(t)
+	w.say(alice, "", "!ex status orange 150")
+	need := w.needOf(w.a, alice)
+	w.react(bob, w.cardIn(w.a, need), "❤️")
+	w.sameLedger()
+
+	// botC answers a circle of its own that botB sits in; bob is not in it.
+	zed := "!zed:0.test"
+	st := w.stateContent(botC)
+	st["name"] = "Zed"
+	w.b.cli.setMembers(owner, botB, botC) // who is in zed when botB learns it
+	w.feed(w.event(bot.CircleStateType.Type, botC, st, map[string]any{"state_key": "", "room_id": zed}), w.b)
+	w.b.cli.setMembers(fedMembers...)
+	at := fedStart.Add(-time.Minute)
+	relay := map[string]any{"msgtype": "m.notice", "body": "relay", bot.Namespace: map[string]any{"type": "relay",
+		"data": map[string]any{"ops": []any{map[string]any{"kind": "withdraw", "event": "$forged", "actor": bob, "at": at, "need": need}}}}}
+	w.feed(w.event("m.room.message", botC, relay, map[string]any{"room_id": zed}), w.b)
+	web := map[string]any{"msgtype": "m.notice", "body": "web", bot.Namespace: map[string]any{"type": "web_action",
+		"data": map[string]any{"member": bob, "verb": "withdraw", "need": string(need), "at": at.UnixMilli(),
+			"cmd": map[string]any{"Verb": "withdraw"}}}}
+	w.feed(w.event("m.room.message", botC, web, map[string]any{"room_id": zed}), w.b)
+	if p := w.b.promise(need, bob); p == nil || p.State != ledger.PromiseIntention {
+		t.Fatalf("botB: bob's promise after botC's records in its circle: %+v", p)
+	}
+	w.sameLedger()
+}
+
+// 12. A need made in a direct chat with botA and relayed gets its card in
+// a circle of its owner botB answers, as if made in botA's circle.
+func TestRelayedNeedGetsItsCardFromEveryAnsweringBot(t *testing.T) {
+	w := newFedWorld(t)
+	second := ledger.CircleID("!zed:b.test")
+	st := w.stateContent(botB)
+	st["name"] = "Zed"
+	w.feed(w.event(bot.CircleStateType.Type, botB, st, map[string]any{"state_key": "", "room_id": second}), w.a, w.b)
+	w.feed(w.event("m.room.member", alice, map[string]any{"membership": "join"},
+		map[string]any{"state_key": alice, "room_id": second}), w.a, w.b)
+	w.direct(w.a, alice, "status orange 150", w.b)
+	need := w.needOf(w.b, alice)
+	var card bool
+	for _, m := range inRoom(w.b.cli.messages(), second) {
+		if typ, data := ns(m); typ == "need" && data["need"] == string(need) {
+			card = true
+		}
+	}
+	if !card {
+		t.Fatalf("botB posted no card of the relayed need in its circle: %v", w.b.cli.messages())
+	}
+	w.sameLedger()
+}
+
+// 13. An op a member makes in the direct chat (or on the web) of a bot
+// that answers in none of the member's circles would reach none of them:
+// that bot refuses it and names the bot to write to.
+func TestOpOutsideRefusedByABotAnsweringNoneOfTheMembersCircles(t *testing.T) {
+	w := newFedWorld(t)
+	w.direct(w.b, bob, "status orange 100", w.a)
+	if st, _ := w.b.svc.StatusOf(w.b.ctx, bob); st.Status != ledger.StatusGreen {
+		t.Fatalf("botB applied bob's status from its direct chat: %+v", st)
+	}
+	var refused bool
+	for _, m := range w.b.cli.messages() {
+		refused = refused || strings.Contains(body(m), string(botA))
+	}
+	if !refused {
+		t.Fatalf("botB did not name the bot to write to: %v", w.b.cli.messages())
+	}
+	cmd, _, _ := ledger.ParseCommand("status orange 100", ledger.ParseOptions{Direct: true, DefaultCurrency: "EUR"})
+	if _, err := w.b.bot.Act(w.b.ctx, ledger.Request{Member: bob, Command: cmd}); ledger.ErrorCode(err) != ledger.EConflict {
+		t.Fatalf("Act on botB for bob: %v; want a conflict", err)
+	}
+	w.sameLedger()
+}

@@ -67,6 +67,9 @@ func (b *Bot) after(ctx context.Context, out *ledger.Outcome) {
 // the fate of later ones, their authors are told, even if the op itself was
 // refused.
 func (b *Bot) apply(ctx context.Context, op ledger.Op) (*ledger.Outcome, error) {
+	if err := b.unrelayable(ctx, op.Actor); err != nil {
+		return nil, err
+	}
 	if isDryRun(ctx) {
 		if err := b.ledger.Check(ctx, op); err != nil {
 			return nil, err

@@ -6,6 +6,7 @@ import (
 
 	"github.com/rs/zerolog"
 	"maunium.net/go/mautrix/event"
+	"maunium.net/go/mautrix/id"
 
 	"github.com/exodus-matrix/exodus/ledger"
 )
@@ -48,7 +49,7 @@ func (b *Bot) handleReaction(ctx context.Context, evt *event.Event) error {
 	if err != nil {
 		return nil // not a card of ours
 	}
-	if ok, warn := b.limiter.allow(evt.Sender, b.ledger.Now()); !ok {
+	if ok, warn := b.limiter.allow(limitKey(evt.Sender, evt.RoomID), action(evt).At); !ok {
 		// Reactions share the command budget. The first one over it is
 		// answered (the ❤️ stays visible but does not count: the member
 		// must know), the rest of a flood is not.
@@ -139,6 +140,7 @@ func (b *Bot) acceptByReaction(ctx context.Context, evt *event.Event, card strin
 // intention withdraws it; removing the 🤝 of a commitment gets a reminder
 // that a commitment stays. Dendrite does not push redactions to
 // appservices, so they also arrive through reconciliation from the room.
+// Any other removed event whose op counted still counts.
 func (b *Bot) handleRedaction(ctx context.Context, evt *event.Event) error {
 	target := evt.Redacts
 	if target == "" {
@@ -150,6 +152,7 @@ func (b *Bot) handleRedaction(ctx context.Context, evt *event.Event) error {
 		return nil
 	})
 	if p == nil || p.Giver != ledger.UserID(evt.Sender) {
+		b.relayRemoved(ctx, target, nil)
 		return nil
 	}
 	op := ledger.Op{Kind: ledger.OpUnreact, Event: ledger.EventID(evt.ID), Actor: p.Giver,
@@ -159,6 +162,9 @@ func (b *Bot) handleRedaction(ctx context.Context, evt *event.Event) error {
 		plain := *evt
 		plain.ID = "" // the reaction is gone: answer without a reply
 		r := &request{evt: &plain, act: action(evt), lang: b.ledger.LangOf(ctx, p.Giver), cmd: ledger.Command{Verb: ledger.VerbWithdraw}}
+		if !ledger.IsDuplicate(err) {
+			b.relayRemoved(ctx, target, nil) // the reaction's op stays
+		}
 		if ledger.ErrorCode(err) == ledger.ENotFound {
 			return nil
 		}
@@ -166,10 +172,25 @@ func (b *Bot) handleRedaction(ctx context.Context, evt *event.Event) error {
 	}
 	zerolog.Ctx(ctx).Info().Str("need", string(p.Need)).Msg("Withdrew an intention whose reaction was removed")
 	b.after(ctx, out)
-	if orig, err := b.ledger.RecordedOp(ctx, ledger.EventID(target)); err == nil && !isSilent(ctx) {
-		// A redacted reaction keeps no trace of what it reacted to: the
-		// room records both ops, so that a rebuild finds them.
-		b.relay(ctx, "relay.unreact", *orig, op)
-	}
+	b.relayRemoved(ctx, target, &op)
 	return nil
+}
+
+// relayRemoved records in the room the op of a removed event: a removed
+// event keeps no trace of what it said, so the room records its op (and the
+// withdrawal its removal made, if any) for a rebuild and the other bots to
+// find. An op from outside the circles was relayed when applied.
+func (b *Bot) relayRemoved(ctx context.Context, target id.EventID, undo *ledger.Op) {
+	if isSilent(ctx) || isFromOutside(ctx) {
+		return
+	}
+	orig, err := b.ledger.RecordedOp(ctx, ledger.EventID(target))
+	if err != nil {
+		return
+	}
+	if undo != nil {
+		b.relay(ctx, "relay.unreact", *orig, *undo)
+		return
+	}
+	b.relay(ctx, "relay.removed", *orig)
 }

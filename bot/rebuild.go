@@ -179,7 +179,7 @@ func (in *Intake) RebuildFromRooms(ctx context.Context, opt RebuildOptions) (*Re
 	}
 	events := mergeHistories(histories)
 
-	rctx := Rebuilding(ctx)
+	rctx := context.WithValue(Rebuilding(ctx), replayMembersKey{}, replayMembers{})
 	defer opt.Clock.set(time.Time{})
 	joinedNow := map[id.RoomID]bool{} // rooms the bot is in, at the point of the replay
 	nextTick := int64(-1 << 63)
@@ -343,6 +343,12 @@ func (in *Intake) replay(ctx context.Context, raw []byte, joined map[id.RoomID]b
 		m := evt.Content.AsMember().Membership
 		joined[evt.RoomID] = m == event.MembershipJoin
 	}
+	if members, ok := ctx.Value(replayMembersKey{}).(replayMembers); ok && evt.Type == event.StateMember {
+		if members[evt.RoomID] == nil {
+			members[evt.RoomID] = map[id.UserID]bool{}
+		}
+		members[evt.RoomID][id.UserID(evt.GetStateKey())] = evt.Content.AsMember().Membership == event.MembershipJoin
+	}
 	if !evt.Type.IsState() && !joined[evt.RoomID] && !b.seenByAnotherBot(ctx, evt.RoomID) {
 		// Before the bot joined (or after it left): no bot handled it.
 		return false, nil
@@ -354,6 +360,37 @@ func (in *Intake) replay(ctx context.Context, raw []byte, joined map[id.RoomID]b
 		return true, err
 	}
 	return true, b.HandleEvent(ctx, evt)
+}
+
+// replayMembers is, during a rebuild, who the history replayed so far
+// shows in each room (true) or gone from it (false).
+type replayMembers map[id.RoomID]map[id.UserID]bool
+
+type replayMembersKey struct{}
+
+// membersThen is who was in a room at the point of the replay: those the
+// history shows joined, and those in it now the history shows nothing of
+// (it may not show events before the bot joined). Live, it is who is in it
+// now.
+func (b *Bot) membersThen(ctx context.Context, room id.RoomID) ([]id.UserID, error) {
+	resp, err := b.cli.JoinedMembers(ctx, room)
+	if err != nil {
+		return nil, err
+	}
+	then, _ := ctx.Value(replayMembersKey{}).(replayMembers)
+	var out []id.UserID
+	for u := range resp.Joined {
+		if in, seen := then[room][u]; !seen || in {
+			out = append(out, u)
+		}
+	}
+	for u, in := range then[room] {
+		if _, now := resp.Joined[u]; in && !now {
+			out = append(out, u)
+		}
+	}
+	slices.Sort(out)
+	return out, nil
 }
 
 // seenByAnotherBot reports whether a room is a circle another bot answers

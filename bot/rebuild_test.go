@@ -564,3 +564,90 @@ func TestRebuildRefusesATruncatedHistory(t *testing.T) {
 		t.Fatalf("ledger empty after a refused rebuild: %v %v", empty, err)
 	}
 }
+
+// redact makes a redaction of target, delivered to the live bot, and
+// strips target's content in the history, as a homeserver serves it then.
+func (w *rebuildWorld) redact(room id.RoomID, sender string, target id.EventID) {
+	w.t.Helper()
+	w.happen(true, "m.room.redaction", room, sender, nil, map[string]any{"redacts": target})
+	for _, evt := range w.history[room] {
+		if evt.ID == target {
+			evt.Content = event.Content{Raw: map[string]any{}}
+		}
+	}
+}
+
+// A command, a 🤝 and a 👍 whose events were removed afterwards still
+// count live (only removing a ❤️ undoes something): a rebuild, which finds
+// those events stripped of their content, gives the same ledger.
+func TestRebuildAfterRemovedEventsThatStillCount(t *testing.T) {
+	w := newRebuildWorld(t, 1000)
+	const circle = id.RoomID("!c:test")
+	w.happen(true, "m.room.create", circle, botUser, ptr(""), map[string]any{"creator": botUser})
+	w.member(circle, botUser, botUser, "join", false)
+	w.happen(true, bot.CircleStateType.Type, circle, botUser, ptr(""), map[string]any{"name": "Redacted", "pledge_minor": 1000,
+		"currency": "EUR", "lang": "en", "owner": ann, "answering_bot": botUser, "version": 1})
+	w.member(circle, ann, ann, "join", false)
+	w.member(circle, ben, ben, "join", false)
+	status := w.say(circle, ann, "!ex status orange 300", "")
+	st, _ := w.svc.StatusOf(w.ctx, ann)
+	cards, err := w.svc.CardsOf(w.ctx, st.Need)
+	if err != nil || len(cards) != 1 {
+		t.Fatalf("cards of ann's need: %v %v", cards, err)
+	}
+	need, needCard := st.Need, id.EventID(cards[0].Event)
+	commit := w.react(circle, ben, needCard, "🤝")
+	w.redact(circle, ben, commit)
+	w.redact(circle, ann, status)
+	if p := promiseOf(w.harness, need, ben); p == nil || p.State != ledger.PromiseCommitment {
+		t.Fatalf("ben's promise after removing his 🤝: %+v", p)
+	}
+	circles := []ledger.CircleID{ledger.CircleID(circle)}
+	live := snapshot(t, w.harness, circles, []ledger.NeedID{need}, nil)
+	h, _ := w.rebuild(1000, 100, false)
+	rebuilt := snapshot(t, h, circles, []ledger.NeedID{need}, nil)
+	for _, k := range []string{"cards " + string(need), "ops"} {
+		delete(live, k) // the live bot's notices of the removals are its own
+		delete(rebuilt, k)
+	}
+	compare(t, live, rebuilt)
+}
+
+// A member who was in the room when it became a circle, took part, and
+// left later: the rebuild counts them as in the circle until they left,
+// as the live bot did, not as the room's members are now.
+func TestRebuildKnowsWhoWasInTheCircleThen(t *testing.T) {
+	w := newRebuildWorld(t, 1000)
+	const circle = id.RoomID("!c:test")
+	w.cli.joined = map[id.RoomID][]id.UserID{circle: {botUser, ann, ben, cat}}
+	w.happen(true, "m.room.create", circle, botUser, ptr(""), map[string]any{"creator": botUser})
+	w.member(circle, botUser, botUser, "join", false)
+	for _, u := range []string{ann, ben, cat} {
+		w.member(circle, u, u, "join", false)
+	}
+	w.happen(true, bot.CircleStateType.Type, circle, botUser, ptr(""), map[string]any{"name": "Then", "pledge_minor": 1000,
+		"currency": "EUR", "lang": "en", "owner": ann, "answering_bot": botUser, "version": 1})
+	w.say(circle, ann, "!ex status orange 300", "")
+	st, _ := w.svc.StatusOf(w.ctx, ann)
+	cards, err := w.svc.CardsOf(w.ctx, st.Need)
+	if err != nil || len(cards) != 1 {
+		t.Fatalf("cards of ann's need: %v %v", cards, err)
+	}
+	w.react(circle, cat, id.EventID(cards[0].Event), "❤️")
+	if p := promiseOf(w.harness, st.Need, cat); p == nil || p.State != ledger.PromiseIntention {
+		t.Fatalf("cat's promise: %+v", p)
+	}
+	w.cli.joined[circle] = []id.UserID{botUser, ann, ben}
+	w.member(circle, cat, cat, "leave", false)
+
+	circles := []ledger.CircleID{ledger.CircleID(circle)}
+	live := snapshot(t, w.harness, circles, []ledger.NeedID{st.Need}, nil)
+	rc := bot.NewReplayClock(ledger.NewManualClock(w.clock.Now()))
+	h := newBareHarness(t, rc, 1000)
+	h.cli.timeline = w.timelines()
+	h.cli.joined = map[id.RoomID][]id.UserID{circle: {botUser, ann, ben}} // as the room is now
+	if _, err := h.intake.RebuildFromRooms(h.ctx, bot.RebuildOptions{Clock: rc}); err != nil {
+		t.Fatal(err)
+	}
+	compare(t, live, snapshot(t, h, circles, []ledger.NeedID{st.Need}, nil))
+}

@@ -50,9 +50,40 @@ func (b *Bot) relay(ctx context.Context, key string, ops ...ledger.Op) {
 	}
 }
 
-// followRelay applies the ops another bot relayed, silently, keyed by the
-// member's original events.
-func (b *Bot) followRelay(ctx context.Context, data map[string]any) error {
+// unrelayable refuses an op a member makes outside the circles when this
+// bot answers in none of the member's circles: its relay would reach none
+// of them, and the bots there would never count it. Rebuilding decides the
+// same as live.
+func (b *Bot) unrelayable(ctx context.Context, actor ledger.UserID) error {
+	if !isFromOutside(ctx) || actor == ledger.ClockActor {
+		return nil
+	}
+	circles, err := b.ledger.CirclesOf(ctx, actor)
+	if err != nil {
+		return nil
+	}
+	var other id.UserID
+	for _, cid := range circles {
+		c, err := b.ledger.Circle(ctx, cid)
+		if err != nil {
+			continue
+		}
+		if b.answerer(c) == b.cfg.UserID {
+			return nil
+		}
+		if other == "" {
+			other = b.answerer(c)
+		}
+	}
+	if other == "" {
+		return nil // in no circle: nobody else follows the member
+	}
+	return ledger.Errorf(ledger.EConflict, "relay.other_bot", other)
+}
+
+// followRelay applies the ops another bot relayed in circle c, silently,
+// keyed by the member's original events; only ops of c's members count.
+func (b *Bot) followRelay(ctx context.Context, c *ledger.Circle, data map[string]any) error {
 	raw, err := json.Marshal(data["ops"])
 	if err != nil {
 		return nil
@@ -62,12 +93,26 @@ func (b *Bot) followRelay(ctx context.Context, data map[string]any) error {
 		return nil
 	}
 	for _, op := range ops {
-		if op.Event == "" || op.Actor == "" || op.Kind == "" || op.Actor == ledger.ClockActor || b.IsBot(id.UserID(op.Actor)) {
+		if op.Event == "" || op.Actor == "" || op.Kind == "" || op.Actor == ledger.ClockActor || !b.inCircle(ctx, c.ID, op.Actor) {
 			continue
 		}
-		_, err = b.apply(silently(ctx), op)
+		var out *ledger.Outcome
+		if op.Kind == ledger.OpLeave {
+			// As the relaying bot applied it: the member is forgotten too.
+			var d *ledger.Departure
+			if d, err = b.ledger.Leave(silently(ctx), op.Action()); err == nil {
+				out = d.Outcome
+			}
+		} else {
+			out, err = b.apply(silently(ctx), op)
+		}
 		if err != nil && ledger.ErrorCode(err) == ledger.EInternal {
 			return err
+		}
+		if err == nil && out != nil {
+			// The cards in the circles this bot answers show it (silent:
+			// nothing else is sent).
+			b.after(silently(ctx), out)
 		}
 	}
 	return nil

@@ -113,15 +113,19 @@ func (b *Bot) takeOver(ctx context.Context, c *ledger.Circle, why string) {
 	now := b.ledger.Now()
 	act := ledger.Action{Event: ledger.EventID("takeover:" + string(c.ID) + ":" + now.Format(time.RFC3339Nano)),
 		Actor: ledger.UserID(b.cfg.UserID), At: now}
+	// The state first: the other bots follow the bot it names, so a bot
+	// that cannot name itself must not answer (its records would count for
+	// itself alone). A takeover by silence is tried again at the next tick.
+	if _, err := b.cli.SendStateEvent(ctx, id.RoomID(c.ID), CircleStateType, "", b.stateOf(c)); err != nil {
+		log.Warn().Err(err).Msg("Failed to name this bot in the circle's state: not taking over")
+		return
+	}
 	mine, err := b.ledger.AdoptCircle(ctx, act, c.ID, ledger.CircleState{AnsweringBot: ledger.UserID(b.cfg.UserID)})
 	if err != nil {
 		log.Error().Err(err).Msg("Failed to take over a circle")
 		return
 	}
 	b.markAnswered(id.RoomID(c.ID))
-	if _, err := b.cli.SendStateEvent(ctx, id.RoomID(c.ID), CircleStateType, "", b.stateOf(mine)); err != nil {
-		log.Warn().Err(err).Msg("Failed to name this bot in the circle's state")
-	}
 	mins := int(b.cfg.TakeoverAfter.Round(time.Minute) / time.Minute)
 	b.send(ctx, id.RoomID(c.ID), message(text(mine.Lang, why, old, b.cfg.UserID, max(mins, 1)), "takeover",
 		map[string]any{"previous": old, "answering_bot": b.cfg.UserID}))

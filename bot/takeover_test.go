@@ -1,11 +1,14 @@
 package bot_test
 
 import (
+	"context"
 	"encoding/json"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"maunium.net/go/mautrix"
 	"maunium.net/go/mautrix/event"
 	"maunium.net/go/mautrix/id"
 
@@ -365,5 +368,39 @@ func TestClockNoticesComeFromOneBot(t *testing.T) {
 	}
 	if da, db := w.a.digest(t, w.circle), w.b.digest(t, w.circle); da != db {
 		t.Error("the bots' ledgers differ after the clock's ops")
+	}
+}
+
+// noStateClient is a homeserver that refuses the bot's state events (it
+// lacks the power level).
+type noStateClient struct{ *peerClient }
+
+func (noStateClient) SendStateEvent(context.Context, id.RoomID, event.Type, string, any, ...mautrix.ReqSendEvent) (*mautrix.RespSendEvent, error) {
+	return nil, mautrix.MForbidden
+}
+
+// 5c. A bot that cannot name itself in the circle's state does not take
+// over: the other bots would go on following the bot the state names, and
+// ignore its records.
+func TestNoTakeoverWithoutTheState(t *testing.T) {
+	w := newFedWorld(t)
+	w.b.cli.setMembers(owner, alice, bob, botB)
+	w.b.bot = bot.New(bot.Config{UserID: botB, Prefix: "!ex", CommandsPerMinute: 1000,
+		BotUsers: []*regexp.Regexp{regexp.MustCompile(`^@exodus:`)}}, noStateClient{w.b.cli}, w.b.svc)
+	w.feed(w.membership(botA, botA, event.MembershipLeave), w.b)
+	w.stillA(w.b)
+}
+
+// 2b. Only the circle state event of state key "" is the circle's state
+// (the one a joining bot reads): another state key changes nothing.
+func TestCircleStateOfAnotherKeyIsIgnored(t *testing.T) {
+	w := newFedWorld(t)
+	st := w.stateContent(botB)
+	st["pledge_minor"] = 9000
+	w.feed(w.event(bot.CircleStateType.Type, owner, st, map[string]any{"state_key": "x"}), w.a, w.b)
+	w.stillA(w.a)
+	w.stillA(w.b)
+	if c := w.b.circle(w.circle); c.Pledge.Minor != 3000 {
+		t.Fatalf("botB's circle after a state of another key: %+v", c)
 	}
 }
