@@ -75,6 +75,8 @@ type Bot struct {
 	directRooms map[id.RoomID]bool      // rooms known to be direct chats (true) or not (false)
 	warned      map[id.RoomID]time.Time // rooms told the bot cannot read encrypted messages
 	unanswered  map[id.RoomID]time.Time // circles whose answering bot owes an answer since
+	// catchUp replays the history of a circle joined (set by NewIntake).
+	catchUp func(ctx context.Context, room id.RoomID)
 }
 
 // New returns a bot answering through cli and keeping its books in svc.

@@ -166,9 +166,14 @@ func (b *Bot) adoptJoinedCircle(ctx context.Context, room id.RoomID, at time.Tim
 	if err := b.cli.StateEvent(ctx, room, CircleStateType, "", &st); err != nil || st.AnsweringBot == "" {
 		return
 	}
+	_, unknown := b.ledger.Circle(ctx, ledger.CircleID(room))
 	act := ledger.Action{Event: ledger.EventID("join:" + string(room) + ":" + at.Format(time.RFC3339Nano)), Actor: ledger.UserID(b.cfg.UserID), At: at}
 	if err := b.adoptCircle(ctx, room, act, st); err != nil {
 		zerolog.Ctx(ctx).Error().Err(err).Msg("Failed to follow the circle of a room joined")
+		return
+	}
+	if unknown != nil && !isRebuilding(ctx) && b.catchUp != nil && id.UserID(st.AnsweringBot) != b.cfg.UserID {
+		b.catchUp(ctx, room) // a circle with a past: the ledger must hold it
 	}
 }
 

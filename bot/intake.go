@@ -42,8 +42,10 @@ type Intake struct {
 // NewIntake returns an intake that checks transactions against hsToken,
 // records them in inbox, keeps state in state and feeds b.
 func NewIntake(inbox ledger.Inbox, hsToken string, b *Bot, state mautrix.StateStore, clock ledger.Clock) *Intake {
-	return &Intake{inbox: inbox, hsToken: hsToken, bot: b, state: state, clock: clock,
+	in := &Intake{inbox: inbox, hsToken: hsToken, bot: b, state: state, clock: clock,
 		wake: make(chan struct{}, 1), marks: map[id.RoomID]int64{}}
+	b.catchUp = in.catchUp
+	return in
 }
 
 // Register mounts the transaction endpoint on mux (both the current and the

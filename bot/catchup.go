@@ -1,0 +1,47 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/rs/zerolog"
+	"maunium.net/go/mautrix/id"
+)
+
+// Catching up. A bot that joins a circle another bot has answered in for a
+// while must compute the same ledger: it reads the room's history (the
+// homeserver lets a member read it back to when history became visible)
+// and replays it silently, as a rebuild does for every room. Events it
+// replays again later change nothing: every change is keyed by its event.
+
+// catchUp replays the history of a circle the bot just joined, where
+// another bot answers.
+func (in *Intake) catchUp(ctx context.Context, room id.RoomID) {
+	log := zerolog.Ctx(ctx).With().Str("room_id", room.String()).Logger()
+	history, err := in.readHistory(ctx, room, RebuildOptions{}.withDefaults())
+	if err != nil {
+		log.Warn().Err(err).Msg("Failed to read the history of a circle joined")
+		return
+	}
+	// Each replayed event decides for itself whether it is from outside
+	// the circles, whatever the context of the invitation was.
+	ctx = context.WithValue(ctx, outsideKey{}, nil)
+	rctx := context.WithValue(Rebuilding(ctx), replayMembersKey{}, replayMembers{})
+	joined := map[id.RoomID]bool{}
+	replayed, failed := 0, 0
+	for _, evt := range history {
+		raw, err := json.Marshal(evt)
+		if err != nil {
+			continue
+		}
+		handled, err := in.replay(rctx, raw, joined)
+		switch {
+		case err != nil:
+			failed++
+			log.Debug().Err(err).Str("event_id", evt.ID.String()).Msg("A replayed event of a circle joined failed")
+		case handled:
+			replayed++
+		}
+	}
+	log.Info().Int("events", replayed).Int("failed", failed).Msg("Caught up with the history of a circle joined")
+}
