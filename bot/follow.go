@@ -53,6 +53,7 @@ func aloud(ctx context.Context) context.Context {
 
 type aloudCtx struct{ context.Context }
 
+// Value hides the silent mark and passes every other key through.
 func (c aloudCtx) Value(key any) any {
 	if key == (silentKey{}) {
 		return nil
@@ -93,6 +94,8 @@ type quietClient struct {
 	may func(ctx context.Context, room id.RoomID) bool
 }
 
+// SendMessageEvent sends, unless mayWrite refuses the room: then it
+// answers as if sent, with no event ID.
 func (q quietClient) SendMessageEvent(ctx context.Context, roomID id.RoomID, eventType event.Type, contentJSON any, extra ...mautrix.ReqSendEvent) (*mautrix.RespSendEvent, error) {
 	if !q.may(ctx, roomID) {
 		return &mautrix.RespSendEvent{}, nil
@@ -100,6 +103,7 @@ func (q quietClient) SendMessageEvent(ctx context.Context, roomID id.RoomID, eve
 	return q.Client.SendMessageEvent(ctx, roomID, eventType, contentJSON, extra...)
 }
 
+// SendStateEvent sends a state event, unless mayWrite refuses the room.
 func (q quietClient) SendStateEvent(ctx context.Context, roomID id.RoomID, eventType event.Type, stateKey string, contentJSON any, extra ...mautrix.ReqSendEvent) (*mautrix.RespSendEvent, error) {
 	if !q.may(ctx, roomID) {
 		return &mautrix.RespSendEvent{}, nil
@@ -107,6 +111,7 @@ func (q quietClient) SendStateEvent(ctx context.Context, roomID id.RoomID, event
 	return q.Client.SendStateEvent(ctx, roomID, eventType, stateKey, contentJSON, extra...)
 }
 
+// CreateRoom refuses in a silent context: only the answering bot opens rooms.
 func (q quietClient) CreateRoom(ctx context.Context, req *mautrix.ReqCreateRoom) (*mautrix.RespCreateRoom, error) {
 	if isSilent(ctx) {
 		return nil, errSilent
@@ -114,6 +119,7 @@ func (q quietClient) CreateRoom(ctx context.Context, req *mautrix.ReqCreateRoom)
 	return q.Client.CreateRoom(ctx, req)
 }
 
+// InviteUser does nothing in a silent context: the answering bot invites.
 func (q quietClient) InviteUser(ctx context.Context, roomID id.RoomID, req *mautrix.ReqInviteUser, extraContent ...map[string]any) (*mautrix.RespInviteUser, error) {
 	if isSilent(ctx) {
 		return &mautrix.RespInviteUser{}, nil
