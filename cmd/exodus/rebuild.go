@@ -8,13 +8,10 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"regexp"
 	"syscall"
 
 	"github.com/rs/zerolog"
-	"go.mau.fi/util/dbutil"
 	"maunium.net/go/mautrix/appservice"
-	"maunium.net/go/mautrix/sqlstatestore"
 
 	"github.com/exodus-matrix/exodus/bot"
 	"github.com/exodus-matrix/exodus/ledger"
@@ -77,28 +74,11 @@ func rebuildCommand(ctx context.Context, cfg *Config, force bool, maxEvents int,
 		}
 		log.Warn().Msg("Cleared the ledger to rebuild it from the rooms")
 	}
-	stateStore := sqlstatestore.NewSQLStateStore(st.DB(), dbutil.ZeroLogger(log.With().Str("db_section", "matrix_state").Logger()), false)
-	if err := stateStore.Upgrade(ctx); err != nil {
-		return fmt.Errorf("failed to upgrade the Matrix state store: %w", err)
-	}
-	as, err := appservice.CreateFull(appservice.CreateOpts{
-		Registration:     registrationFromConfig(cfg),
-		HomeserverDomain: cfg.Homeserver.Domain,
-		HomeserverURL:    cfg.Homeserver.Address,
-		HostConfig:       appservice.HostConfig{Hostname: cfg.AppService.Hostname, Port: cfg.AppService.Port},
-		StateStore:       stateStore,
-	})
+	w, err := wire(ctx, cfg, st)
 	if err != nil {
-		return fmt.Errorf("failed to create the appservice: %w", err)
+		return err
 	}
-	as.Log = log.With().Str("component", "appservice").Logger()
-	intent := as.BotIntent()
-	clock := bot.NewReplayClock(ledger.SystemClock{})
-	svc := ledger.NewService(st, clock, cfg.rules)
-	botUsers := append([]*regexp.Regexp{regexp.MustCompile("^@" + regexp.QuoteMeta(cfg.AppService.BotLocalpart) + ":")}, cfg.otherBots...)
-	b := bot.New(bot.Config{UserID: intent.UserID, Prefix: cfg.Bot.Prefix, BotUsers: botUsers,
-		CommandsPerMinute: cfg.Bot.CommandsPerMinute, WebURL: cfg.Web.PublicURL, TakeoverAfter: cfg.takeover}, intent, svc)
-	intake := bot.NewIntake(st, cfg.AppService.HSToken, b, stateStore, clock)
+	intent, clock, svc, intake := w.intent, w.clock, w.svc, w.intake
 	if err := registerBot(ctx, intent, cfg.AppService.BotDisplayname); err != nil {
 		return err
 	}

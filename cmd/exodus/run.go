@@ -7,14 +7,11 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"regexp"
 	"strconv"
 	"time"
 
 	"github.com/rs/zerolog"
-	"go.mau.fi/util/dbutil"
 	"maunium.net/go/mautrix/appservice"
-	"maunium.net/go/mautrix/sqlstatestore"
 
 	"github.com/exodus-matrix/exodus/bot"
 	"github.com/exodus-matrix/exodus/ledger"
@@ -48,28 +45,11 @@ func run(ctx context.Context, cfg *Config) error {
 		return fmt.Errorf("failed to open the database: %w", err)
 	}
 	defer st.Close()
-	stateStore := sqlstatestore.NewSQLStateStore(st.DB(), dbutil.ZeroLogger(log.With().Str("db_section", "matrix_state").Logger()), false)
-	if err := stateStore.Upgrade(ctx); err != nil {
-		return fmt.Errorf("failed to upgrade the Matrix state store: %w", err)
-	}
-	as, err := appservice.CreateFull(appservice.CreateOpts{
-		Registration:     registrationFromConfig(cfg),
-		HomeserverDomain: cfg.Homeserver.Domain,
-		HomeserverURL:    cfg.Homeserver.Address,
-		HostConfig:       appservice.HostConfig{Hostname: cfg.AppService.Hostname, Port: cfg.AppService.Port},
-		StateStore:       stateStore,
-	})
+	w, err := wire(ctx, cfg, st)
 	if err != nil {
-		return fmt.Errorf("failed to create the appservice: %w", err)
+		return err
 	}
-	as.Log = log.With().Str("component", "appservice").Logger()
-	intent := as.BotIntent()
-	clock := bot.NewReplayClock(ledger.SystemClock{}) // the wall clock; during a rebuild, the replayed event's time
-	svc := ledger.NewService(st, clock, cfg.rules)
-	botUsers := append([]*regexp.Regexp{regexp.MustCompile("^@" + regexp.QuoteMeta(cfg.AppService.BotLocalpart) + ":")}, cfg.otherBots...)
-	b := bot.New(bot.Config{UserID: intent.UserID, Prefix: cfg.Bot.Prefix, BotUsers: botUsers,
-		CommandsPerMinute: cfg.Bot.CommandsPerMinute, WebURL: cfg.Web.PublicURL, TakeoverAfter: cfg.takeover}, intent, svc)
-	intake := bot.NewIntake(st, cfg.AppService.HSToken, b, stateStore, clock)
+	as, intent, clock, svc, b, intake := w.as, w.intent, w.clock, w.svc, w.bot, w.intake
 	if err := rebuildOnStart(ctx, cfg, st, intent, intake, clock); err != nil {
 		return err
 	}

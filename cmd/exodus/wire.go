@@ -1,0 +1,58 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+
+	"github.com/rs/zerolog"
+	"go.mau.fi/util/dbutil"
+	"maunium.net/go/mautrix/appservice"
+	"maunium.net/go/mautrix/sqlstatestore"
+
+	"github.com/exodus-matrix/exodus/bot"
+	"github.com/exodus-matrix/exodus/ledger"
+	"github.com/exodus-matrix/exodus/store"
+)
+
+// parts are the wired pieces of a bot: what `exodus` serves with and what
+// `exodus rebuild` rebuilds with.
+type parts struct {
+	stateStore *sqlstatestore.SQLStateStore
+	as         *appservice.AppService
+	intent     *appservice.IntentAPI
+	clock      *bot.ReplayClock
+	svc        *ledger.Service
+	bot        *bot.Bot
+	intake     *bot.Intake
+}
+
+// wire builds the Matrix state store (in the same database), the
+// appservice, the ledger service on the store and the bot with its intake.
+func wire(ctx context.Context, cfg *Config, st *store.Store) (*parts, error) {
+	log := zerolog.Ctx(ctx)
+	p := &parts{}
+	p.stateStore = sqlstatestore.NewSQLStateStore(st.DB(), dbutil.ZeroLogger(log.With().Str("db_section", "matrix_state").Logger()), false)
+	if err := p.stateStore.Upgrade(ctx); err != nil {
+		return nil, fmt.Errorf("failed to upgrade the Matrix state store: %w", err)
+	}
+	as, err := appservice.CreateFull(appservice.CreateOpts{
+		Registration:     registrationFromConfig(cfg),
+		HomeserverDomain: cfg.Homeserver.Domain,
+		HomeserverURL:    cfg.Homeserver.Address,
+		HostConfig:       appservice.HostConfig{Hostname: cfg.AppService.Hostname, Port: cfg.AppService.Port},
+		StateStore:       p.stateStore,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("failed to create the appservice: %w", err)
+	}
+	as.Log = log.With().Str("component", "appservice").Logger()
+	p.as, p.intent = as, as.BotIntent()
+	p.clock = bot.NewReplayClock(ledger.SystemClock{}) // the wall clock; during a rebuild, the replayed event's time
+	p.svc = ledger.NewService(st, p.clock, cfg.rules)
+	botUsers := append([]*regexp.Regexp{regexp.MustCompile("^@" + regexp.QuoteMeta(cfg.AppService.BotLocalpart) + ":")}, cfg.otherBots...)
+	p.bot = bot.New(bot.Config{UserID: p.intent.UserID, Prefix: cfg.Bot.Prefix, BotUsers: botUsers,
+		CommandsPerMinute: cfg.Bot.CommandsPerMinute, WebURL: cfg.Web.PublicURL, TakeoverAfter: cfg.takeover}, p.intent, p.svc)
+	p.intake = bot.NewIntake(st, cfg.AppService.HSToken, p.bot, p.stateStore, p.clock)
+	return p, nil
+}
