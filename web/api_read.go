@@ -87,6 +87,12 @@ func (s *Server) apiChain(w http.ResponseWriter, r *http.Request) {
 // apiNeeds answers the needs in the member's network they could act on,
 // with their figures.
 func (s *Server) apiNeeds(w http.ResponseWriter, r *http.Request) {
+	s.apiNetworkNeeds(w, r, "needs", func(*ledger.Need) bool { return true })
+}
+
+// apiNetworkNeeds answers, under key, the needs in the member's network
+// they could act on that keep accepts, with their figures.
+func (s *Server) apiNetworkNeeds(w http.ResponseWriter, r *http.Request, key string, keep func(*ledger.Need) bool) {
 	c := callerOf(r.Context())
 	rc, err := s.viewerOf(r.Context(), c.Member)
 	if err != nil {
@@ -96,9 +102,11 @@ func (s *Server) apiNeeds(w http.ResponseWriter, r *http.Request) {
 	out := []needJSON{}
 	err = s.svc.View(r.Context(), func(b *ledger.Book) error {
 		for _, n := range rc.apiNetworkNeeds(b) {
-			j := needOf(n)
-			j.Progress = progressOf(b.TotalsOf(n.ID))
-			out = append(out, j)
+			if keep(n) {
+				j := needOf(n)
+				j.Progress = progressOf(b.TotalsOf(n.ID))
+				out = append(out, j)
+			}
 		}
 		return nil
 	})
@@ -106,7 +114,7 @@ func (s *Server) apiNeeds(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err, "")
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"needs": out})
+	writeJSON(w, http.StatusOK, map[string]any{key: out})
 }
 
 // apiNeed answers one need the member sees, with its figures and promises.
@@ -258,28 +266,9 @@ func (s *Server) apiNetwork(w http.ResponseWriter, r *http.Request) {
 // apiInitiatives answers the open initiatives posted in the member's
 // circles, with their figures.
 func (s *Server) apiInitiatives(w http.ResponseWriter, r *http.Request) {
-	c := callerOf(r.Context())
-	rc, err := s.viewerOf(r.Context(), c.Member)
-	if err != nil {
-		s.writeError(w, r, err, "")
-		return
-	}
-	out := []needJSON{}
-	err = s.svc.View(r.Context(), func(b *ledger.Book) error {
-		for _, n := range rc.apiNetworkNeeds(b) {
-			if n.Kind == ledger.NeedInitiative && n.State == ledger.NeedOpen {
-				j := needOf(n)
-				j.Progress = progressOf(b.TotalsOf(n.ID))
-				out = append(out, j)
-			}
-		}
-		return nil
+	s.apiNetworkNeeds(w, r, "initiatives", func(n *ledger.Need) bool {
+		return n.Kind == ledger.NeedInitiative && n.State == ledger.NeedOpen
 	})
-	if err != nil {
-		s.writeError(w, r, err, "")
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"initiatives": out})
 }
 
 // apiKassa answers the kassa of a currency (?currency=, else the member's
