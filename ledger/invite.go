@@ -2,7 +2,9 @@ package ledger
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"fmt"
 	"strings"
 )
@@ -82,7 +84,7 @@ func (s *Service) CreateCode(ctx context.Context, act Action, circle CircleID) (
 			return err
 		}
 		inv = &Invitation{ID: InvitationID(act.Event), Circle: circle, Inviter: act.Actor,
-			Code: newCode(), Pledge: pledge, Status: InvitationPending,
+			Code: s.newCode(act.Event), Pledge: pledge, Status: InvitationPending,
 			CreatedAt: s.at(act), ExpiresAt: s.at(act).Add(s.cfg.CodeTTL)}
 		return s.store.PutInvitation(ctx, inv)
 	})
@@ -92,10 +94,17 @@ func (s *Service) CreateCode(ctx context.Context, act Action, circle CircleID) (
 // codeAlphabet leaves out letters and digits that are easy to confuse.
 const codeAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
-// newCode returns a random code such as "K7Q2-M9XD" (40 bits).
-func newCode() string {
+// newCode returns the one-time code of the invitation made by event evt,
+// such as "K7Q2-M9XD" (40 bits): derived from the event with the
+// configured CodeKey, so that a rebuild from the rooms makes the same code
+// again and a later `accept <code>` still finds it; random without a key.
+func (s *Service) newCode(evt EventID) string {
 	var b [8]byte
-	if _, err := rand.Read(b[:]); err != nil {
+	if len(s.cfg.CodeKey) > 0 {
+		mac := hmac.New(sha256.New, s.cfg.CodeKey)
+		mac.Write([]byte("exodus-invitation-code:" + string(evt)))
+		copy(b[:], mac.Sum(nil))
+	} else if _, err := rand.Read(b[:]); err != nil {
 		panic(fmt.Sprintf("crypto/rand failed: %v", err))
 	}
 	var sb strings.Builder

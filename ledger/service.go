@@ -31,6 +31,11 @@ type Config struct {
 	RemindInterval time.Duration
 	// Cycle says when months begin and when the monthly reminder goes out.
 	Cycle CycleConfig
+	// CodeKey, when set, derives each one-time invitation code from the
+	// event that asked for it (HMAC-SHA256), so that a rebuild from the
+	// rooms makes the same codes; keep it secret and stable (the bot uses
+	// its appservice token). Without it codes are random.
+	CodeKey []byte
 	// AidJournalOps is how many recent ops the mutual-aid book can take
 	// back to apply a late op in its place: 0 means DefaultJournalOps, a
 	// negative number none (every late op is a full replay).

@@ -219,6 +219,7 @@ func (c *Config) validateLedger() error {
 		return keyError("ledger.sos_limit", "a number from 1 to 100", l.SOSLimit)
 	}
 	rules.SOSLimit = l.SOSLimit
+	rules.CodeKey = []byte("exodus-codes:" + c.AppService.ASToken) // secret and stable: codes survive a rebuild
 	c.rules = rules
 	return nil
 }
