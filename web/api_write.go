@@ -192,20 +192,24 @@ func apiReportBody(r *http.Request, _ *ledger.Need, cmd *ledger.Command) error {
 // body as {"user"}: forgive, remind, block.
 func (s *Server) apiUserAction(verb ledger.Verb) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		var body struct {
-			User string `json:"user"`
-		}
-		if err := decode(r, &body); err != nil {
-			s.writeError(w, r, err, "")
-			return
-		}
-		u, err := apiUser("user", body.User)
+		u, err := decodeUser(r)
 		if err != nil {
 			s.writeError(w, r, err, "")
 			return
 		}
 		s.apiPerform(w, r, ledger.Request{Command: ledger.Command{Verb: verb, User: u}}, http.StatusOK, apiFreshBlock(verb))
 	}
+}
+
+// decodeUser reads a body {"user": "@someone:server"}.
+func decodeUser(r *http.Request) (ledger.UserID, error) {
+	var body struct {
+		User string `json:"user"`
+	}
+	if err := decode(r, &body); err != nil {
+		return "", err
+	}
+	return apiUser("user", body.User)
 }
 
 // apiFreshBlock says, after a block or unblock, whether the member now blocks
@@ -241,14 +245,7 @@ func (s *Server) apiInvite(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err, "")
 		return
 	}
-	var body struct {
-		User string `json:"user"`
-	}
-	if err := decode(r, &body); err != nil {
-		s.writeError(w, r, err, "")
-		return
-	}
-	u, err := apiUser("user", body.User)
+	u, err := decodeUser(r)
 	if err != nil {
 		s.writeError(w, r, err, "")
 		return

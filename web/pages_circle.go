@@ -32,21 +32,14 @@ type circlePage struct {
 // ownCircle returns circle id if the member is in it: not found if it
 // does not exist, forbidden if they are not in it.
 func (s *Server) ownCircle(ctx context.Context, u ledger.UserID, id ledger.CircleID) (*ledger.Circle, error) {
-	circle, err := s.svc.Circle(ctx, id)
-	if err != nil {
-		if ledger.ErrorCode(err) == ledger.ENotFound {
-			return nil, ledger.Errorf(ledger.ENotFound, "page.no_circle")
-		}
-		return nil, err
-	}
-	mine, err := s.svc.CirclesOf(ctx, u)
-	if err != nil {
-		return nil, err
-	}
-	if !slices.Contains(mine, id) {
+	circle, err := s.apiMemberCircle(ctx, u, id)
+	switch ledger.ErrorCode(err) {
+	case ledger.ENotFound:
+		return nil, ledger.Errorf(ledger.ENotFound, "page.no_circle")
+	case ledger.EForbidden:
 		return nil, ledger.Errorf(ledger.EForbidden, "page.not_member")
 	}
-	return circle, nil
+	return circle, err
 }
 
 // circlePage shows a circle to its members.
