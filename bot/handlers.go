@@ -47,9 +47,9 @@ func (b *Bot) HandleEvent(ctx context.Context, evt *event.Event) error {
 	if h == nil {
 		return nil
 	}
-	if _, err := b.ledger.Circle(ctx, ledger.CircleID(evt.RoomID)); err != nil {
+	if c, err := b.ledger.Circle(ctx, ledger.CircleID(evt.RoomID)); err != nil {
 		ctx = fromOutside(ctx) // its ops are relayed into the member's circles
-	} else if !b.answers(ctx, evt.RoomID) {
+	} else if b.answerer(c) != b.cfg.UserID {
 		ctx = silently(ctx)
 	}
 	return h(ctx, evt)
