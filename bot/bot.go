@@ -6,6 +6,7 @@ package bot
 import (
 	"context"
 	"regexp"
+	"slices"
 	"sync"
 	"time"
 
@@ -45,10 +46,15 @@ type Config struct {
 	UserID id.UserID
 	// Prefix starts a command in a group room, e.g. "!ex".
 	Prefix string
-	// BotUsers matches the user IDs of every appservice user (this bot's
-	// namespace and any other bots'); their events never count as member
-	// actions.
+	// BotUsers matches the user IDs of other automated users (bridges,
+	// other appservices): their events never count as member actions and
+	// are never followed.
 	BotUsers []*regexp.Regexp
+	// TrustedBots are the other Exodus bots the operator trusts, by exact
+	// user ID: only they (and this bot) are followed in a circle, given the
+	// power to name the answering bot, or take over. A circle state event
+	// or a record from anyone else changes nothing.
+	TrustedBots []id.UserID
 	// CommandsPerMinute bounds how many commands one member may send.
 	CommandsPerMinute int
 	// TakeoverAfter is how long a member's command in a circle may go
@@ -75,6 +81,7 @@ type Bot struct {
 	directRooms map[id.RoomID]bool      // rooms known to be direct chats (true) or not (false)
 	warned      map[id.RoomID]time.Time // rooms told the bot cannot read encrypted messages
 	unanswered  map[id.RoomID]time.Time // circles whose answering bot owes an answer since
+	inviteTried map[id.RoomID]time.Time // rooms joined on an invitation FindInvites found, when
 	// catchUp replays the history of a circle joined (set by NewIntake).
 	catchUp func(ctx context.Context, room id.RoomID)
 }
@@ -96,16 +103,17 @@ func New(cfg Config, cli Client, svc *ledger.Service) *Bot {
 		directRooms: map[id.RoomID]bool{},
 		warned:      map[id.RoomID]time.Time{},
 		unanswered:  map[id.RoomID]time.Time{},
+		inviteTried: map[id.RoomID]time.Time{},
 	}
 	b.cli = quietClient{Client: cli, may: b.mayWrite}
 	b.onEvent, b.onVerb = b.handlers(), b.commands()
 	return b
 }
 
-// IsBot reports whether a user is this bot or any appservice's user; such
-// users' events never count as member actions.
+// IsBot reports whether a user is this bot, a trusted bot or another
+// automated user; such users' events never count as member actions.
 func (b *Bot) IsBot(u id.UserID) bool {
-	if u == b.cfg.UserID {
+	if b.trusted(u) {
 		return true
 	}
 	for _, re := range b.cfg.BotUsers {
@@ -114,4 +122,10 @@ func (b *Bot) IsBot(u id.UserID) bool {
 		}
 	}
 	return false
+}
+
+// trusted reports whether a user is a bot this one follows: itself, or a
+// bot the operator listed by exact user ID (Config.TrustedBots).
+func (b *Bot) trusted(u id.UserID) bool {
+	return u != "" && (u == b.cfg.UserID || slices.Contains(b.cfg.TrustedBots, u))
 }

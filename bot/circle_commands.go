@@ -32,6 +32,12 @@ func (b *Bot) stateOf(c *ledger.Circle) *circleState {
 // moderatorLevel is the power level needed to make a room a circle.
 const moderatorLevel = 50
 
+// stateLevel is the power level that may set a circle's state (and so name
+// its answering bot) in the rooms the bot makes: below the level that may
+// change the power levels (100), so a trusted bot raised to it to take over
+// one day can never take the room.
+const stateLevel = 90
+
 func (b *Bot) cmdCircle(ctx context.Context, r *request) error {
 	switch {
 	case r.cmd.Here:
@@ -58,7 +64,7 @@ func (b *Bot) circleNew(ctx context.Context, r *request) error {
 			Content: event.Content{Parsed: st}}},
 		PowerLevelOverride: &event.PowerLevelsEventContent{
 			Users:  map[id.UserID]int{b.cfg.UserID: 100, r.evt.Sender: moderatorLevel},
-			Events: map[string]int{CircleStateType.Type: 100, event.StatePowerLevels.Type: 100},
+			Events: map[string]int{CircleStateType.Type: stateLevel, event.StatePowerLevels.Type: 100},
 		},
 	})
 	if err != nil {

@@ -69,7 +69,7 @@ func (b *Bot) answers(ctx context.Context, room id.RoomID) bool {
 	if err != nil {
 		return true
 	}
-	return c.AnsweringBot == "" || id.UserID(c.AnsweringBot) == b.cfg.UserID
+	return b.answerer(c) == b.cfg.UserID
 }
 
 // mayWrite reports whether the bot may post into a room in ctx: never
@@ -130,9 +130,9 @@ func (q quietClient) InviteUser(ctx context.Context, roomID id.RoomID, req *maut
 // errSilent is what a silent bot gets for an action it must not take.
 var errSilent = errors.New("silent: another bot answers here")
 
-// handleCircleState follows a circle's state event, whoever set it (the
-// homeserver lets only those with the power level do so): a circle another
-// bot made becomes known, and every bot learns which one answers.
+// handleCircleState follows a circle's state event set by a trusted bot
+// (HandleEvent drops everyone else's): a circle another bot made becomes
+// known, and every bot learns which one answers.
 func (b *Bot) handleCircleState(ctx context.Context, evt *event.Event) error {
 	if evt.GetStateKey() != "" {
 		return nil // not the circle's state, which a joining bot reads
@@ -170,6 +170,11 @@ func (b *Bot) adoptCircle(ctx context.Context, room id.RoomID, act ledger.Action
 func (b *Bot) adoptJoinedCircle(ctx context.Context, room id.RoomID, at time.Time) {
 	var st circleState
 	if err := b.cli.StateEvent(ctx, room, CircleStateType, "", &st); err != nil || st.AnsweringBot == "" {
+		return
+	}
+	if !b.trusted(id.UserID(st.AnsweringBot)) {
+		zerolog.Ctx(ctx).Warn().Str("room_id", room.String()).Str("answering_bot", st.AnsweringBot).
+			Msg("Joined a circle whose answering bot is not in bot.trusted_bots: not following it; list that bot there to follow it")
 		return
 	}
 	_, unknown := b.ledger.Circle(ctx, ledger.CircleID(room))
@@ -231,9 +236,11 @@ func (b *Bot) followBot(ctx context.Context, evt *event.Event) error {
 	return nil
 }
 
-// answerer is the bot that answers in a circle.
+// answerer is the bot that answers in a circle: the one its state names
+// if this bot trusts it, else this bot (a bot it does not trust is never
+// followed, so it must not fall silent for one).
 func (b *Bot) answerer(c *ledger.Circle) id.UserID {
-	if c.AnsweringBot == "" {
+	if c.AnsweringBot == "" || !b.trusted(id.UserID(c.AnsweringBot)) {
 		return b.cfg.UserID
 	}
 	return id.UserID(c.AnsweringBot)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"regexp"
 	"strings"
 	"sync"
@@ -27,6 +28,8 @@ const (
 	botA  id.UserID = "@exodus:a.test"
 	botB  id.UserID = "@exodus:b.test"
 	botC  id.UserID = "@exodus:0.test"
+	// rogue is named like a bot but no operator listed it as trusted.
+	rogue id.UserID = "@exodus:0rogue.test"
 	owner           = "@owner:test"
 )
 
@@ -110,6 +113,13 @@ func (c *peerClient) sentStates() []stateSent {
 	return append([]stateSent(nil), c.states...)
 }
 
+// JoinedRooms lists the rooms the bot joined.
+func (c *peerClient) JoinedRooms(context.Context) (*mautrix.RespJoinedRooms, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return &mautrix.RespJoinedRooms{JoinedRooms: slices.Clone(c.joins)}, nil
+}
+
 func (c *peerClient) JoinRoomByID(_ context.Context, room id.RoomID, _ ...map[string]any) (*mautrix.RespJoinRoom, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -160,7 +170,7 @@ func newPeer(t *testing.T, user id.UserID, base int, members ...id.UserID) *peer
 	svc := ledger.NewService(st, clock, ledger.DefaultConfig())
 	cli := newPeerClient(base, members...)
 	b := bot.New(bot.Config{UserID: user, Prefix: "!ex", CommandsPerMinute: 1000,
-		BotUsers: []*regexp.Regexp{regexp.MustCompile(`^@exodus:`)}}, cli, svc)
+		TrustedBots: []id.UserID{botA, botB, botC}}, cli, svc)
 	return &peer{user: user, ctx: ctx, clock: clock, svc: svc, cli: cli, bot: b}
 }
 

@@ -31,15 +31,24 @@ func (b *Bot) handlers() map[event.Type]handlerFunc {
 // HandleEvent dispatches one event to its handler. Events of bots (this
 // one's and any appservice user's) never count as member actions; the
 // circle state event and the answering bot's cards and web actions are
-// followed (follow.go). In a circle another bot answers in, the event is
+// followed (follow.go) when they come from a trusted bot, and ignored
+// otherwise. In a circle another bot answers in, the event is
 // handled silently: the ledger changes the same, nothing is sent.
 func (b *Bot) HandleEvent(ctx context.Context, evt *event.Event) error {
 	if evt.Type == CircleStateType {
+		if !b.trusted(evt.Sender) {
+			zerolog.Ctx(ctx).Warn().Str("sender", evt.Sender.String()).
+				Msg("Ignored a circle state event from a user not in bot.trusted_bots")
+			return nil
+		}
 		return b.handleCircleState(ctx, evt)
 	}
 	if b.IsBot(evt.Sender) {
-		if evt.Sender == b.cfg.UserID && !isRebuilding(ctx) {
+		switch {
+		case evt.Sender == b.cfg.UserID && !isRebuilding(ctx):
 			return nil // its own: applied when made
+		case !b.trusted(evt.Sender) && evt.Type != event.StateMember:
+			return nil // an unlisted bot's records and cards change nothing
 		}
 		return b.followBot(ctx, evt)
 	}

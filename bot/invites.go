@@ -3,6 +3,8 @@ package bot
 import (
 	"context"
 	"fmt"
+	"slices"
+	"time"
 
 	"github.com/rs/zerolog"
 	"maunium.net/go/mautrix/event"
@@ -16,16 +18,24 @@ import (
 // and joins them as if the invitation had been pushed.
 
 // FindInvites joins the rooms the bot is invited to and was not told of;
-// it returns how many it handled.
+// it returns how many it handled. An invitation into a room the bot is in
+// already is not acted on again, nor one it tried within the last hour.
 func (b *Bot) FindInvites(ctx context.Context) (int, error) {
 	resp, err := b.cli.SyncRequest(ctx, 0, "", "", false, event.PresenceOffline)
 	if err != nil {
 		return 0, fmt.Errorf("failed to sync for invitations: %w", err)
 	}
+	if len(resp.Rooms.Invite) == 0 {
+		return 0, nil
+	}
+	joined, err := b.cli.JoinedRooms(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("failed to list the rooms joined: %w", err)
+	}
 	n := 0
 	for room, inv := range resp.Rooms.Invite {
 		evt := b.inviteOf(room, inv.State.Events)
-		if evt == nil {
+		if evt == nil || slices.Contains(joined.JoinedRooms, room) || !b.firstTry(room) {
 			continue
 		}
 		zerolog.Ctx(ctx).Info().Str("room_id", room.String()).Str("inviter", evt.Sender.String()).Msg("Found an invitation the homeserver did not push")
@@ -35,6 +45,24 @@ func (b *Bot) FindInvites(ctx context.Context) (int, error) {
 		n++
 	}
 	return n, nil
+}
+
+// firstTry reports whether the bot has not tried to join a room on an
+// invitation it found within the last hour, and notes that it tries now.
+func (b *Bot) firstTry(room id.RoomID) bool {
+	now := b.ledger.Now()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if last, ok := b.inviteTried[room]; ok && now.Sub(last) < time.Hour {
+		return false
+	}
+	for r, at := range b.inviteTried {
+		if now.Sub(at) >= time.Hour {
+			delete(b.inviteTried, r)
+		}
+	}
+	b.inviteTried[room] = now
+	return true
 }
 
 // inviteOf is the bot's own invite event among a room's invite state.

@@ -7,7 +7,7 @@ func init() {
 
 // followEN and followRU are the catalogues of several bots in one circle.
 var followEN = map[string]string{
-	"circle.takeover_silent": "🔁 %[1]v has not answered here for %[3]v min, so from now on %[2]v answers in this circle. The ledger is the same: every bot in the room computes it from the room's events.",
+	"circle.takeover_silent": "🔁 %[1]v has not answered here for %[3]v, so from now on %[2]v answers in this circle. The ledger is the same: every bot in the room computes it from the room's events.",
 	"circle.takeover_left":   "🔁 %[1]v left this circle, so from now on %[2]v answers in it. The ledger is the same: every bot in the room computes it from the room's events.",
 	"relay.op":               "📒 Recorded for every bot of this circle: %[1]v, in a direct chat: `%[2]v`.",
 	"relay.unreact":          "📒 Recorded for every bot of this circle: %[1]v removed a reaction, which withdrew an intention.",
@@ -16,7 +16,7 @@ var followEN = map[string]string{
 }
 
 var followRU = map[string]string{
-	"circle.takeover_silent": "🔁 %[1]v не отвечает здесь уже %[3]v мин, поэтому с этого момента в круге отвечает %[2]v. Реестр тот же: каждый бот в комнате считает его по событиям комнаты.",
+	"circle.takeover_silent": "🔁 %[1]v не отвечает здесь уже %[3]v, поэтому с этого момента в круге отвечает %[2]v. Реестр тот же: каждый бот в комнате считает его по событиям комнаты.",
 	"circle.takeover_left":   "🔁 %[1]v покинул круг, поэтому с этого момента в нём отвечает %[2]v. Реестр тот же: каждый бот в комнате считает его по событиям комнаты.",
 	"relay.op":               "📒 Записано для всех ботов этого круга: %[1]v, в личном чате: `%[2]v`.",
 	"relay.unreact":          "📒 Записано для всех ботов этого круга: %[1]v убрал реакцию, и намерение отозвано.",

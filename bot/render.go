@@ -3,6 +3,7 @@ package bot
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"maunium.net/go/mautrix/event"
 	"maunium.net/go/mautrix/format"
@@ -117,4 +118,28 @@ func (b *Bot) errorText(l ledger.Lang, err error, verb ledger.Verb) string {
 		return msg + " " + text(l, "type_help", b.cfg.Prefix)
 	}
 	return msg
+}
+
+// durationText writes a duration the way a person says it, in whole
+// units: "20 s", "5 min", "1 h 30 min" ("20 с", "5 мин", "1 ч 30 мин").
+func durationText(l ledger.Lang, d time.Duration) string {
+	units := []struct {
+		size   time.Duration
+		en, ru string
+	}{{time.Hour, "h", "ч"}, {time.Minute, "min", "мин"}, {time.Second, "s", "с"}}
+	var parts []string
+	for _, u := range units {
+		if n := d / u.size; n > 0 {
+			name := u.en
+			if l == ledger.LangRU {
+				name = u.ru
+			}
+			parts = append(parts, fmt.Sprintf("%d %s", n, name))
+			d -= n * u.size
+		}
+	}
+	if len(parts) == 0 {
+		return durationText(l, time.Second)
+	}
+	return strings.Join(parts, " ")
 }

@@ -18,7 +18,6 @@ import (
 // each member who still owes something.
 func (b *Bot) Tick(ctx context.Context) error {
 	ctx = context.WithValue(ctx, clockKey{}, true)
-	b.checkTakeovers(ctx)
 	now := b.ledger.Now()
 	ops, err := b.ledger.DueClockOps(ctx, now)
 	if err != nil {

@@ -38,9 +38,31 @@ func (b *Bot) markAnswered(room id.RoomID) {
 	b.mu.Unlock()
 }
 
-// checkTakeovers takes over the circles whose answering bot has left
+// RunTakeovers checks for circles to take over until ctx ends, often
+// enough that a takeover by silence comes within TakeoverAfter and a few
+// seconds, whatever the scheduler's tick.
+func (b *Bot) RunTakeovers(ctx context.Context) error {
+	tick := time.NewTicker(takeoverPoll(b.cfg.TakeoverAfter))
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-tick.C:
+			b.CheckTakeovers(ctx)
+		}
+	}
+}
+
+// takeoverPoll is how often RunTakeovers looks: a tenth of the wait, from
+// a quarter of a second to five seconds.
+func takeoverPoll(after time.Duration) time.Duration {
+	return min(max(after/10, 250*time.Millisecond), 5*time.Second)
+}
+
+// CheckTakeovers takes over the circles whose answering bot has left
 // unanswered commands for TakeoverAfter, where the rule picks this bot.
-func (b *Bot) checkTakeovers(ctx context.Context) {
+func (b *Bot) CheckTakeovers(ctx context.Context) {
 	now := b.ledger.Now()
 	var due []id.RoomID
 	b.mu.Lock()
@@ -83,18 +105,37 @@ func (b *Bot) botMembership(ctx context.Context, evt *event.Event) error {
 	return nil
 }
 
-// grantStatePower raises a bot to the power level of the circle's state
-// event, if this bot may.
+// grantStatePower raises a trusted bot to the power level of the circle's
+// state event, if this bot may. No bot is ever given a level that lets it
+// rewrite the power levels: where the circle's state needs that much (a
+// circle made before this rule), the state's level is lowered below it in
+// the same change.
 func (b *Bot) grantStatePower(ctx context.Context, room id.RoomID, bot id.UserID) {
+	if !b.trusted(bot) {
+		return
+	}
 	var pl event.PowerLevelsEventContent
 	if err := b.cli.StateEvent(ctx, room, event.StatePowerLevels, "", &pl); err != nil {
 		return
 	}
+	plLevel := pl.GetEventLevel(event.StatePowerLevels)
 	need := pl.GetEventLevel(CircleStateType)
-	if pl.GetUserLevel(bot) >= need || pl.GetUserLevel(b.cfg.UserID) < max(need, pl.GetEventLevel(event.StatePowerLevels)) {
+	if pl.GetUserLevel(b.cfg.UserID) < max(need, plLevel) {
 		return
 	}
-	pl.SetUserLevel(bot, need)
+	lowered := need >= plLevel
+	if lowered {
+		if need = plLevel - 10; need <= pl.UsersDefault {
+			return // no level between the members' and the power levels' own
+		}
+		pl.SetEventLevel(CircleStateType, need)
+	}
+	switch {
+	case pl.GetUserLevel(bot) < need:
+		pl.SetUserLevel(bot, need)
+	case !lowered:
+		return
+	}
 	if _, err := b.cli.SendStateEvent(ctx, room, event.StatePowerLevels, "", &pl); err != nil {
 		zerolog.Ctx(ctx).Warn().Err(err).Str("bot", bot.String()).Msg("Failed to give a bot the power to take over")
 	}
@@ -126,14 +167,13 @@ func (b *Bot) takeOver(ctx context.Context, c *ledger.Circle, why string) {
 		return
 	}
 	b.markAnswered(id.RoomID(c.ID))
-	mins := int(b.cfg.TakeoverAfter.Round(time.Minute) / time.Minute)
-	b.send(ctx, id.RoomID(c.ID), message(text(mine.Lang, why, old, b.cfg.UserID, max(mins, 1)), "takeover",
+	b.send(ctx, id.RoomID(c.ID), message(text(mine.Lang, why, old, b.cfg.UserID, durationText(mine.Lang, b.cfg.TakeoverAfter)), "takeover",
 		map[string]any{"previous": old, "answering_bot": b.cfg.UserID}))
 	log.Info().Msg("Took over answering in a circle")
 }
 
 // nextAnswerer is the rule: the bot with the smallest user ID among the
-// bots joined to the room other than the one that stopped.
+// trusted bots joined to the room other than the one that stopped.
 func (b *Bot) nextAnswerer(ctx context.Context, room id.RoomID, stopped id.UserID) id.UserID {
 	resp, err := b.cli.JoinedMembers(ctx, room)
 	if err != nil {
@@ -141,7 +181,7 @@ func (b *Bot) nextAnswerer(ctx context.Context, room id.RoomID, stopped id.UserI
 	}
 	var bots []id.UserID
 	for u := range resp.Joined {
-		if u != stopped && b.IsBot(u) {
+		if u != stopped && b.trusted(u) {
 			bots = append(bots, u)
 		}
 	}

@@ -16,9 +16,10 @@ import (
 	"github.com/exodus-matrix/exodus/ledger"
 )
 
-// tick runs a bot's scheduler once.
+// tick runs a bot's takeover check and its scheduler once.
 func (p *peer) tick(t *testing.T) {
 	t.Helper()
+	p.bot.CheckTakeovers(p.ctx)
 	if err := p.bot.Tick(p.ctx); err != nil {
 		t.Fatalf("%s: Tick: %v", p.user, err)
 	}
@@ -201,8 +202,13 @@ func TestAnsweringBotGivesAJoiningBotThePower(t *testing.T) {
 	if len(sent) != 1 || sent[0].Room != id.RoomID(w.circle) {
 		t.Fatalf("botA sent power levels %v; want one", sent)
 	}
+	// The circle was made when the state needed 100, the level that may
+	// rewrite the power levels: botA lowers the state's level below it
+	// and gives botC just that, never 100.
 	users, _ := sent[0].Content["users"].(map[string]any)
-	if users[string(botC)] != float64(100) || users[string(botA)] != float64(100) || users[owner] != float64(50) {
+	events, _ := sent[0].Content["events"].(map[string]any)
+	if users[string(botC)] != float64(90) || users[string(botA)] != float64(100) || users[owner] != float64(50) ||
+		events[bot.CircleStateType.Type] != float64(90) || events[event.StatePowerLevels.Type] != float64(100) {
 		t.Fatalf("power levels sent: %v", sent[0].Content)
 	}
 	if got := powerSent(w.b); len(got) != 0 {
@@ -214,10 +220,29 @@ func TestAnsweringBotGivesAJoiningBotThePower(t *testing.T) {
 	if got := powerSent(w.a); len(got) != 1 {
 		t.Fatalf("botA sent power levels again: %v", got)
 	}
-	// A member joining gets nothing.
+	// A member joining gets nothing, nor does a bot the operator did not
+	// list in bot.trusted_bots, whatever its name.
 	w.feed(w.membership("@erin:test", "@erin:test", event.MembershipJoin), w.a)
+	w.feed(w.membership(rogue, rogue, event.MembershipJoin), w.a)
 	if got := powerSent(w.a); len(got) != 1 {
-		t.Fatalf("botA raised a member: %v", got)
+		t.Fatalf("botA raised a member or an unlisted bot: %v", got)
+	}
+
+	// Where the state already needs less than the power levels, the
+	// joining bot gets that level and nothing else changes.
+	low := newFedWorld(t)
+	pl := powerLevels(map[id.UserID]int{botA: 100, owner: 50})
+	pl.Events[bot.CircleStateType.Type] = 80
+	low.a.cli.setState(id.RoomID(low.circle), event.StatePowerLevels, pl)
+	low.feed(low.membership(botC, botC, event.MembershipJoin), low.a)
+	sent = powerSent(low.a)
+	if len(sent) != 1 {
+		t.Fatalf("botA sent power levels %v; want one", sent)
+	}
+	users, _ = sent[0].Content["users"].(map[string]any)
+	events, _ = sent[0].Content["events"].(map[string]any)
+	if users[string(botC)] != float64(80) || events[bot.CircleStateType.Type] != float64(80) {
+		t.Fatalf("power levels sent: %v", sent[0].Content)
 	}
 
 	// An answering bot without the power to change power levels can't.
@@ -280,6 +305,19 @@ func TestFindInvitesJoinsAndAdoptsCircles(t *testing.T) {
 	}
 	if p.circle(ledger.CircleID(plain)) != nil {
 		t.Fatal("an ordinary room became a circle")
+	}
+
+	// The sync still lists an invitation the bot acted on (Dendrite does,
+	// for rooms joined over federation): the bot, in the room now, does
+	// not join it again.
+	p.cli.invites = map[id.RoomID]*event.Event{circle: inviteEvent(t, circle, botB), plain: inviteEvent(t, plain, botB)}
+	for range 3 {
+		if n, err := p.bot.FindInvites(p.ctx); err != nil || n != 0 {
+			t.Fatalf("FindInvites of invitations acted on: %d, %v", n, err)
+		}
+	}
+	if len(p.cli.joins) != 2 {
+		t.Fatalf("joined %v; want each room once", p.cli.joins)
 	}
 
 	// Another user's invitation in the sync is not the bot's.

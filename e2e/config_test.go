@@ -28,6 +28,8 @@ func TestConfigErrorsNameTheKey(t *testing.T) {
 		{`default_pledge: "100 EUR"`, `default_pledge: "100 XYZ"`, "ledger.default_pledge: expected an amount"},
 		{"invite_ttl: 336h", "invite_ttl: soon", "ledger.invite_ttl: expected a duration"},
 		{"min_level: debug", "min_level: loud", "logging.min_level: expected"},
+		{"trusted_bots: []", "trusted_bots: [exodus]", "bot.trusted_bots[0]: expected the full user ID"},
+		{"trusted_bots: []", "trusted_bots: ['@exodus:localhost']", "bot.trusted_bots[0]: expected the full user ID"},
 	}
 	for _, c := range cases {
 		if !strings.Contains(string(good), c.from) {

@@ -29,12 +29,24 @@ func fedStacks(t *testing.T) (one, two *stack.Stack) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	settings := map[string]any{"bot.reconcile_interval": "1s", "cycle.tick_interval": "1s", "bot.takeover_after": "4s"}
 	hosts := []string{"127.0.0.1", "127.0.0.2"}
+	// The federation ports are chosen first: each bot's config lists the
+	// other bot, by its user ID, among the bots it trusts.
+	ports, bots := make([]int, 2), make([]string, 2)
+	for i, host := range hosts {
+		p, err := devnet.FreePortOn(host)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ports[i], bots[i] = p, id.NewUserID("exodus", devnet.FederationServerName(host, p)).String()
+	}
 	stacks := make([]*stack.Stack, 2)
 	errs := make([]error, 2)
 	var wg sync.WaitGroup
 	for i, host := range hosts {
+		// The tick is slow on purpose: a takeover does not wait for it.
+		settings := map[string]any{"bot.reconcile_interval": "1s", "cycle.tick_interval": "1h", "bot.takeover_after": "4s",
+			"bot.trusted_bots": []string{bots[1-i]}}
 		dir, err := os.MkdirTemp("", "exodus-fed-")
 		if err != nil {
 			t.Fatal(err)
@@ -47,7 +59,7 @@ func fedStacks(t *testing.T) (one, two *stack.Stack) {
 			}
 		})
 		wg.Go(func() {
-			stacks[i], errs[i] = stack.Start(ctx, stack.Options{Dir: dir, Host: host, Federate: true, Settings: settings})
+			stacks[i], errs[i] = stack.Start(ctx, stack.Options{Dir: dir, Host: host, Federate: true, FederationPort: ports[i], Settings: settings})
 		})
 	}
 	wg.Wait()

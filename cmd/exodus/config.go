@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+	"maunium.net/go/mautrix/id"
 
 	"github.com/exodus-matrix/exodus/ledger"
 )
@@ -34,6 +35,9 @@ type Config struct {
 		Prefix            string   `yaml:"prefix"`
 		CommandsPerMinute int      `yaml:"commands_per_minute"`
 		OtherBots         []string `yaml:"other_bots"`
+		// TrustedBots are the other Exodus bots this one follows, by exact
+		// user ID (added after the first release: none when absent).
+		TrustedBots []string `yaml:"trusted_bots"`
 		// ReconcileInterval is how often the bot reads the rooms with open
 		// need cards for what the homeserver did not push (redactions).
 		ReconcileInterval string `yaml:"reconcile_interval"`
@@ -76,6 +80,7 @@ type Config struct {
 	// Parsed values, filled by Validate.
 	rules     ledger.Config
 	otherBots []*regexp.Regexp
+	trusted   []id.UserID
 	reconcile time.Duration
 	takeover  time.Duration
 	tick      time.Duration
@@ -160,13 +165,8 @@ func (c *Config) validateBot() error {
 	if c.Bot.CommandsPerMinute < 1 || c.Bot.CommandsPerMinute > 600 {
 		return keyError("bot.commands_per_minute", "a number from 1 to 600", c.Bot.CommandsPerMinute)
 	}
-	c.otherBots = nil
-	for i, s := range c.Bot.OtherBots {
-		re, err := regexp.Compile(s)
-		if err != nil {
-			return keyError(fmt.Sprintf("bot.other_bots[%d]", i), "a regular expression", s)
-		}
-		c.otherBots = append(c.otherBots, re)
+	if err := c.validateBotUsers(); err != nil {
+		return err
 	}
 	if c.Bot.ReconcileInterval == "" { // added after the first release: optional
 		c.Bot.ReconcileInterval = "30s"
@@ -184,6 +184,29 @@ func (c *Config) validateBot() error {
 		return keyError("bot.takeover_after", "a duration from 1s to 24h, such as 5m", c.Bot.TakeoverAfter)
 	}
 	c.takeover = v
+	return nil
+}
+
+// validateBotUsers checks the other automated users (patterns) and the
+// trusted Exodus bots (exact user IDs, never this bot itself).
+func (c *Config) validateBotUsers() error {
+	c.otherBots = nil
+	for i, s := range c.Bot.OtherBots {
+		re, err := regexp.Compile(s)
+		if err != nil {
+			return keyError(fmt.Sprintf("bot.other_bots[%d]", i), "a regular expression", s)
+		}
+		c.otherBots = append(c.otherBots, re)
+	}
+	c.trusted = nil
+	self := id.NewUserID(c.AppService.BotLocalpart, c.Homeserver.Domain)
+	for i, s := range c.Bot.TrustedBots {
+		u, err := ledger.ParseUserID(s)
+		if err != nil || id.UserID(u) == self {
+			return keyError(fmt.Sprintf("bot.trusted_bots[%d]", i), "the full user ID of another community's Exodus bot, such as @exodus:example.org", s)
+		}
+		c.trusted = append(c.trusted, id.UserID(u))
+	}
 	return nil
 }
 

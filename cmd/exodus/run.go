@@ -73,7 +73,7 @@ func serve(ctx context.Context, cfg *Config, as *appservice.AppService, intake *
 	mux.Handle("/", as.Router)
 	addr := net.JoinHostPort(cfg.AppService.Hostname, strconv.Itoa(int(cfg.AppService.Port)))
 	srv := &http.Server{Addr: addr, Handler: withLogger(mux, *log), ReadHeaderTimeout: 10 * time.Second}
-	errs := make(chan error, 4)
+	errs := make(chan error, 5)
 	go func() {
 		log.Info().Str("address", addr).Msg("Listening for the homeserver")
 		if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -97,6 +97,7 @@ func serve(ctx context.Context, cfg *Config, as *appservice.AppService, intake *
 	go func() { errs <- intake.Run(ctx) }()
 	go func() { errs <- intake.RunReconcile(ctx, cfg.reconcile) }()
 	go func() { errs <- b.RunScheduler(ctx, cfg.tick) }()
+	go func() { errs <- b.RunTakeovers(ctx) }()
 	log.Info().Str("bot", as.BotMXID().String()).Msg("Exodus is running")
 	var err error
 	select {

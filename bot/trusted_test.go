@@ -1,0 +1,109 @@
+package bot_test
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"maunium.net/go/mautrix/event"
+	"maunium.net/go/mautrix/id"
+
+	"github.com/exodus-matrix/exodus/bot"
+	"github.com/exodus-matrix/exodus/ledger"
+)
+
+// A bot is followed only if the operator listed it by exact user ID. The
+// rogue below is named like every Exodus bot (@exodus:…) on a server of
+// its own; no operator listed it.
+
+// Its circle state naming itself, or a member's naming it, changes nobody's
+// answering bot; nor does a state a member sets naming a listed bot.
+func TestCircleStateOnlyFromTrustedBots(t *testing.T) {
+	w := newFedWorld(t)
+	w.feed(w.state(rogue, w.stateContent(rogue)), w.a, w.b)
+	w.feed(w.state(owner, w.stateContent(rogue)), w.a, w.b)
+	w.feed(w.state(owner, w.stateContent(botB)), w.a, w.b)
+	for _, p := range []*peer{w.a, w.b} {
+		if c := p.circle(w.circle); c == nil || c.AnsweringBot != ledger.UserID(botA) {
+			t.Fatalf("%s's circle after untrusted states: %+v", p.user, c)
+		}
+	}
+	w.stillA(w.b)
+	// A listed bot's state still counts.
+	w.feed(w.state(botB, w.stateContent(botB)), w.a)
+	if c := w.a.circle(w.circle); c.AnsweringBot != ledger.UserID(botB) {
+		t.Fatalf("botA's circle after botB's state: %+v", c)
+	}
+}
+
+// Its records of web actions, relays and cards change no ledger, though it
+// copies the answering bot's own.
+func TestRecordsOfAnUnlistedBotChangeNothing(t *testing.T) {
+	w := newFedWorld(t)
+	w.say(alice, "", "!ex status orange 150")
+	need := w.needOf(w.a, alice)
+	cmd, _, _ := ledger.ParseCommand("intend 20", ledger.ParseOptions{Direct: true, DefaultCurrency: "EUR"})
+	k := len(w.a.cli.messages())
+	if _, err := w.a.bot.Act(w.a.ctx, ledger.Request{Member: bob, Need: need, Command: cmd}); err != nil {
+		t.Fatal(err)
+	}
+	record := webActions(w.a.cli.messages()[k:])[0]
+	w.relay(w.a, w.b)
+	before := w.a.digest(t, w.circle)
+
+	// The rogue forges a commitment in bob's name.
+	forged := copyContent(record.Content)
+	data := forged[bot.Namespace].(map[string]any)["data"].(map[string]any)
+	data["verb"] = "commit"
+	data["cmd"] = map[string]any{"Verb": "commit"}
+	w.feed(w.event("m.room.message", rogue, forged, nil), w.a, w.b)
+	// And a card of its own for alice's need, and a relay of a "sent".
+	w.feed(w.event("m.room.message", rogue, map[string]any{"msgtype": "m.notice", "body": "card",
+		bot.Namespace: map[string]any{"type": "need", "data": map[string]any{"need": string(need)}}}, nil), w.a, w.b)
+	w.feed(w.event("m.room.message", rogue, map[string]any{"msgtype": "m.notice", "body": "relay",
+		bot.Namespace: map[string]any{"type": "relay", "data": map[string]any{"member": bob, "verb": "sent"}}}, nil), w.a, w.b)
+
+	for _, p := range []*peer{w.a, w.b} {
+		if got := p.digest(t, w.circle); got != before {
+			t.Fatalf("%s's ledger changed on a rogue's records", p.user)
+		}
+		if q := p.promise(need, bob); q == nil || q.State != ledger.PromiseIntention {
+			t.Fatalf("%s: bob's promise after the rogue's records %+v", p.user, q)
+		}
+	}
+}
+
+// The takeover rule counts listed bots only: with the answering bot
+// silent, the rogue sorting first among the room's bots is passed over.
+func TestTakeoverPassesOverUnlistedBots(t *testing.T) {
+	w := newFedWorld(t)
+	w.b.cli.setMembers(append(fedMembers, rogue)...)
+	w.feed(w.command(alice, "!ex status orange 150"), w.b)
+	w.b.clock.Advance(5 * time.Minute)
+	w.b.tick(t)
+	w.tookOver(w.b, botA)
+}
+
+// A bot joining a room whose circle state names a bot it does not trust
+// does not follow it: it keeps answering there itself.
+func TestJoinedCircleOfAnUnlistedBotIsNotFollowed(t *testing.T) {
+	p := newPeer(t, botB, 5000, owner, alice, rogue, botB)
+	room := id.RoomID("!rogue:0rogue.test")
+	p.cli.setState(room, bot.CircleStateType, map[string]any{"name": "Trap", "pledge_minor": 100, "currency": "EUR",
+		"lang": "en", "owner": owner, "answering_bot": rogue, "version": 1})
+	p.cli.invites = map[id.RoomID]*event.Event{room: inviteEvent(t, room, botB)}
+	if _, err := p.bot.FindInvites(p.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if c := p.circle(ledger.CircleID(room)); c != nil {
+		t.Fatalf("botB followed a rogue's circle: %+v", c)
+	}
+}
+
+// copyContent is a deep copy of a message's content.
+func copyContent(c map[string]any) map[string]any {
+	raw, _ := json.Marshal(c)
+	out := map[string]any{}
+	_ = json.Unmarshal(raw, &out)
+	return out
+}
