@@ -5,8 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
-	"slices"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -25,9 +25,9 @@ import (
 // The bots of the federation tests, one per homeserver. botC sorts before
 // both (the takeover rule picks the smallest user ID).
 const (
-	botA  id.UserID = "@exodus:a.test"
-	botB  id.UserID = "@exodus:b.test"
-	botC  id.UserID = "@exodus:0.test"
+	botA id.UserID = "@exodus:a.test"
+	botB id.UserID = "@exodus:b.test"
+	botC id.UserID = "@exodus:0.test"
 	// rogue is named like a bot but no operator listed it as trusted.
 	rogue id.UserID = "@exodus:0rogue.test"
 	owner           = "@owner:test"
