@@ -80,7 +80,7 @@ func (b *Bot) handleMessage(ctx context.Context, evt *event.Event) error {
 		return nil
 	}
 	direct := b.isDirect(ctx, evt.RoomID, evt.Sender)
-	card := b.repliedCard(ctx, content)
+	card := b.repliedCard(ctx, evt, content)
 	opt := ledger.ParseOptions{Prefix: b.cfg.Prefix, Direct: direct, Mentions: b.mentions(content), ReplyToBot: card != nil,
 		DefaultCurrency: b.ledger.Config().DefaultPledge.Currency}
 	if _, addressed, _ := ledger.ParseCommand(content.Body, opt); !addressed {
@@ -148,17 +148,42 @@ func (b *Bot) meantForBot(body string, cmd ledger.Command, perr error) bool {
 }
 
 // repliedCard is the bot's card a message replies to (or whose thread it
-// is in), if any.
-func (b *Bot) repliedCard(ctx context.Context, content *event.MessageEventContent) *ledger.Card {
+// is in), if that counts (relatedCard).
+func (b *Bot) repliedCard(ctx context.Context, evt *event.Event, content *event.MessageEventContent) *ledger.Card {
 	for _, target := range []id.EventID{content.RelatesTo.GetNonFallbackReplyTo(), content.RelatesTo.GetThreadParent()} {
-		if target == "" {
-			continue
-		}
-		if card, err := b.ledger.CardByEvent(ctx, ledger.EventID(target)); err == nil {
+		if card := b.relatedCard(ctx, evt, target); card != nil {
 			return card
 		}
 	}
 	return nil
+}
+
+// relatedCard is the bot's card an event's relation (a reply, a reaction,
+// a poll answer) points at, if it counts: the card must be in the event's
+// own room (a relation may name any event ID, in any room), and a notice in
+// a direct chat counts only for the giver or the beneficiary of the
+// promise it is about.
+func (b *Bot) relatedCard(ctx context.Context, evt *event.Event, target id.EventID) *ledger.Card {
+	if target == "" {
+		return nil
+	}
+	card, err := b.ledger.CardByEvent(ctx, ledger.EventID(target))
+	if err != nil || card.Room != ledger.RoomID(evt.RoomID) {
+		return nil
+	}
+	if card.Promise == "" {
+		return card // a need card, in a circle room
+	}
+	var party bool
+	_ = b.ledger.View(ctx, func(bk *ledger.Book) error {
+		p, ok := bk.Promise(card.Promise)
+		party = ok && (p.Giver == ledger.UserID(evt.Sender) || p.Beneficiary == ledger.UserID(evt.Sender))
+		return nil
+	})
+	if !party {
+		return nil
+	}
+	return card
 }
 
 // defaultCurrency is the currency of an amount typed without one: that of

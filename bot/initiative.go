@@ -174,8 +174,8 @@ func (b *Bot) handlePollResponse(ctx context.Context, evt *event.Event) error {
 	if !ok {
 		return nil
 	}
-	card, err := b.ledger.CardByEvent(ctx, ledger.EventID(content.RelatesTo.EventID))
-	if err != nil || card.Kind != CardPoll {
+	card := b.relatedCard(ctx, evt, content.RelatesTo.EventID)
+	if card == nil || card.Kind != CardPoll {
 		return nil
 	}
 	onPoll := *evt

@@ -144,6 +144,7 @@ var aidEN = map[string]string{
 	"need.closed":                "This need of %[1]v is closed and takes no more promises.",
 	"need.covered":               "The need of %[1]v is fully covered by commitments. To help anyway, reply with an amount.",
 	"need.red_commit_only":       "The emergency of %[1]v takes commitments only: react 🤝 or reply `commit <amount>`.",
+	"need.not_circle_member":     "Only members of its circle can act on this; you are not in that circle's room.",
 	"need.not_in_circle":         "You and %[1]v share no circle, so you cannot promise toward this need.",
 	"promise.self":               "You cannot promise to yourself.",
 	"promise.amount_needed":      "Please reply with an amount in %[1]v.",

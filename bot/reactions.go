@@ -45,9 +45,9 @@ func (b *Bot) handleReaction(ctx context.Context, evt *event.Event) error {
 	if !intendKeys[key] && !commitKeys[key] && !confirmKeys[key] {
 		return nil
 	}
-	card, err := b.ledger.CardByEvent(ctx, ledger.EventID(rel.EventID))
-	if err != nil {
-		return nil // not a card of ours
+	card := b.relatedCard(ctx, evt, rel.EventID)
+	if card == nil {
+		return nil // not a card of ours in this room
 	}
 	if ok, warn := b.limiter.allow(limitKey(evt.Sender, evt.RoomID), action(evt).At); !ok {
 		// Reactions share the command budget. The first one over it is

@@ -208,7 +208,8 @@ func (s *Service) loadBook(ctx context.Context) (*Book, error) {
 }
 
 // gate checks what the book cannot: that a member promising toward a need
-// shares a circle with its owner; and fills in the need of a sent or got
+// shares a circle with its owner, and that one acting on a circle's own
+// need (an initiative, a claim) is in that circle; and fills in the need of a sent or got
 // typed without one.
 func (s *Service) gate(ctx context.Context, b *Book, op *Op) error {
 	switch op.Kind {
@@ -219,8 +220,14 @@ func (s *Service) gate(ctx context.Context, b *Book, op *Op) error {
 		// A need not known yet (its event arrives late) cannot be checked
 		// here: the op is recorded, the book refuses it for now, and it
 		// counts once the need's earlier event arrives.
-		if n, ok := b.needs[op.Need]; ok && n.Owner != op.Actor {
+		if n, ok := b.needs[op.Need]; ok && n.Circle != "" {
+			return s.checkInCircle(ctx, op.Actor, n.Circle)
+		} else if ok && n.Owner != op.Actor {
 			return s.checkSharedCircle(ctx, op.Actor, n.Owner)
+		}
+	case OpApprove:
+		if n, ok := b.needs[op.Need]; ok && n.Circle != "" {
+			return s.checkInCircle(ctx, op.Actor, n.Circle)
 		}
 	case OpWithdraw, OpUnreact:
 		if op.Need == "" {
@@ -258,6 +265,20 @@ func (s *Service) checkSharedCircle(ctx context.Context, a, b UserID) error {
 		}
 	}
 	return Errorf(EForbidden, "need.not_in_circle", b)
+}
+
+// checkInCircle refuses an act on a circle's own need (an initiative, a
+// kassa claim) by someone who is not in that circle's room: only members
+// of a circle act on its needs.
+func (s *Service) checkInCircle(ctx context.Context, u UserID, c CircleID) error {
+	cs, err := s.store.CirclesOf(ctx, u)
+	if err != nil {
+		return fmt.Errorf("failed to list circles: %w", err)
+	}
+	if !slices.Contains(cs, c) {
+		return Errorf(EForbidden, "need.not_circle_member")
+	}
+	return nil
 }
 
 // resolveSent picks the need of a `sent` typed without one: the actor's
