@@ -1,0 +1,117 @@
+package bot_test
+
+import (
+	"strings"
+	"testing"
+
+	"maunium.net/go/mautrix/id"
+
+	"github.com/exodus-matrix/exodus/ledger"
+)
+
+// erin is in the second circle only (alice is in both).
+const erin = "@erin:test"
+
+// crossWorld is the aid world with erin in the second circle and a card of
+// the first circle's of the given kind, posted in reply to its command.
+func crossWorld(t *testing.T) *aidWorld {
+	t.Helper()
+	w := newAidWorld(t)
+	if err := w.svc.SetCircleMembership(w.ctx, w.circle2, erin, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.svc.SetDirectRoom(w.ctx, erin, dm(erin)); err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+// cardOf is the first card of a kind the bot posted in a room since k.
+func (w *aidWorld) cardOf(room any, kind string, k int) (id.EventID, ledger.NeedID) {
+	w.t.Helper()
+	for _, m := range inRoom(w.sentSince(k), room) {
+		if typ, data := ns(m); typ == kind && m.Content["m.relates_to"] == nil {
+			need, _ := data["need"].(string)
+			return m.ID, ledger.NeedID(need)
+		}
+	}
+	w.t.Fatalf("no %s card in %v: %v", kind, room, w.sentSince(k))
+	return "", ""
+}
+
+// A reply that approves a claim counts only in the claim card's room: not
+// from a stranger's direct chat, nor from another circle the replier is in.
+func TestApproveCountsOnlyOnTheCardsOwnRoom(t *testing.T) {
+	w := crossWorld(t)
+	w.say(w.circle, bob, "!ex kassa 50")
+	w.say(w.circle, carol, "!ex kassa 50")
+	k := w.sentCount()
+	w.say(w.circle, dave, "!ex claim 40 rent")
+	card, claim := w.cardOf(w.circle, "claim", k)
+	proposed := func(who string) {
+		t.Helper()
+		if v, err := w.svc.Need(w.ctx, claim); err != nil || v.Need.State != ledger.NeedProposed || len(v.Promises) != 0 {
+			t.Fatalf("after %s: the claim %+v, %v; want it still proposed", who, v, err)
+		}
+	}
+
+	k = w.sentCount()
+	w.reply(dm(erin), erin, card, "approve")
+	proposed("erin's approval from her direct chat")
+	if got := inRoom(w.sentSince(k), dm(erin)); len(got) != 1 || !strings.Contains(strings.ToLower(body(got[0])), "reply to a need card") {
+		t.Fatalf("erin was told %v; want to reply to the card", got)
+	}
+	w.reply(w.circle2, alice, card, "!ex approve")
+	proposed("alice's approval in the second circle")
+	w.reply(dm(alice), alice, card, "approve")
+	proposed("alice's approval from her direct chat")
+
+	w.reply(w.circle, bob, card, "approve")
+	if v, _ := w.svc.Need(w.ctx, claim); v.Need.State != ledger.NeedOpen {
+		t.Fatalf("bob's approval in the claim's circle: %+v", v.Need)
+	}
+}
+
+// A ❤️ on an initiative card counts only in the card's room: a reaction in
+// another circle pointing at it backs nothing, whoever sends it.
+func TestReactionCountsOnlyOnTheCardsOwnRoom(t *testing.T) {
+	w := crossWorld(t)
+	k := w.sentCount()
+	w.say(w.circle, bob, `!ex initiative "Roof" 100 by 2026-12-20`)
+	card, need := w.cardOf(w.circle, "initiative", k)
+	w.react(w.circle2, erin, card, "❤️")
+	w.react(w.circle2, alice, card, "❤️")
+	for _, u := range []ledger.UserID{erin, alice} {
+		if p := w.promise(need, u); p != nil {
+			t.Fatalf("%s backs the initiative from another room: %+v", u, p)
+		}
+	}
+	w.react(w.circle, alice, card, "❤️")
+	if p := w.promise(need, alice); p == nil || p.State != ledger.PromiseIntention {
+		t.Fatalf("alice's ❤️ in the initiative's circle: %+v", p)
+	}
+}
+
+// A notice in a direct chat counts for the parties of its promise only.
+func TestNoticeInADirectChatCountsForItsPartiesOnly(t *testing.T) {
+	w := crossWorld(t)
+	need, cards := w.openNeed()
+	w.react(w.circle, bob, cards[w.circle], "🤝")
+	p := w.promise(need, bob)
+	if p == nil || p.State != ledger.PromiseCommitment {
+		t.Fatalf("bob's commitment %+v", p)
+	}
+	notice := w.lastEventIn(dm(bob)) // the payment details, to bob
+	// carol, let into bob's direct chat, says "sent" in reply to it.
+	w.reply(dm(bob), carol, notice, "sent")
+	if q := w.promise(need, bob); q.State != ledger.PromiseCommitment {
+		t.Fatalf("carol's reply in bob's chat changed bob's promise: %+v", q)
+	}
+	if q := w.promise(need, carol); q != nil {
+		t.Fatalf("carol's reply made a promise: %+v", q)
+	}
+	w.reply(dm(bob), bob, notice, "sent")
+	if q := w.promise(need, bob); q.State != ledger.PromiseSent {
+		t.Fatalf("bob's own reply: %+v", q)
+	}
+}
