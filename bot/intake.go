@@ -59,9 +59,31 @@ type transaction struct {
 	Events []json.RawMessage `json:"events"`
 }
 
+// eventHead is what the inbox needs of an event to record it.
 type eventHead struct {
-	ID     string `json:"event_id"`
-	RoomID string `json:"room_id"`
+	ID        string          `json:"event_id"`
+	RoomID    string          `json:"room_id"`
+	Sender    string          `json:"sender"`
+	Type      string          `json:"type"`
+	StateKey  *string         `json:"state_key,omitempty"`
+	Timestamp int64           `json:"origin_server_ts"`
+	Content   json.RawMessage `json:"content"`
+}
+
+// inboxEvent is the inbox record of a raw event ("" ID if it has none).
+// The bot's own messages are recorded without their content: they carry
+// the secrets it hands members (login links, API tokens), and the bot
+// never acts on them but to skip them.
+func (in *Intake) inboxEvent(raw json.RawMessage, at time.Time) ledger.InboxEvent {
+	var head eventHead
+	if json.Unmarshal(raw, &head) != nil || head.ID == "" {
+		return ledger.InboxEvent{}
+	}
+	if id.UserID(head.Sender) == in.bot.cfg.UserID && head.StateKey == nil {
+		head.Content = json.RawMessage("{}")
+		raw, _ = json.Marshal(head)
+	}
+	return ledger.InboxEvent{ID: ledger.EventID(head.ID), Room: ledger.RoomID(head.RoomID), Raw: raw, ReceivedAt: at}
 }
 
 // ServeTransaction handles PUT /_matrix/app/v1/transactions/{txnID}.
@@ -85,11 +107,9 @@ func (in *Intake) ServeTransaction(w http.ResponseWriter, r *http.Request) {
 	events := make([]ledger.InboxEvent, 0, len(txn.Events))
 	now := in.clock.Now()
 	for _, raw := range txn.Events {
-		var head eventHead
-		if json.Unmarshal(raw, &head) != nil || head.ID == "" {
-			continue
+		if ie := in.inboxEvent(raw, now); ie.ID != "" {
+			events = append(events, ie)
 		}
-		events = append(events, ledger.InboxEvent{ID: ledger.EventID(head.ID), Room: ledger.RoomID(head.RoomID), Raw: raw, ReceivedAt: now})
 	}
 	added, err := in.inbox.Enqueue(r.Context(), events)
 	if err != nil {
@@ -119,11 +139,21 @@ func (in *Intake) Notify() {
 	}
 }
 
-// Run hands pending events to the bot until ctx ends.
+// InboxKeep is how long the inbox remembers a handled event's ID, so that
+// a redelivery of it is known; reconciliation reads no older events.
+const InboxKeep = 30 * 24 * time.Hour
+
+// Run hands pending events to the bot until ctx ends, and prunes the
+// inbox when it starts and every hour.
 func (in *Intake) Run(ctx context.Context) error {
 	tick := time.NewTicker(5 * time.Second)
 	defer tick.Stop()
+	var pruned time.Time
 	for {
+		if now := in.clock.Now(); now.Sub(pruned) >= time.Hour {
+			in.prune(ctx, now)
+			pruned = now
+		}
 		n, err := in.Drain(ctx)
 		if err != nil && ctx.Err() == nil {
 			zerolog.Ctx(ctx).Error().Err(err).Msg("Failed to read the inbox")
@@ -138,6 +168,16 @@ func (in *Intake) Run(ctx context.Context) error {
 		case <-tick.C:
 		}
 	}
+}
+
+// prune forgets the handled events older than InboxKeep.
+func (in *Intake) prune(ctx context.Context, now time.Time) {
+	n, err := in.inbox.PruneInbox(ctx, now.Add(-InboxKeep))
+	if err != nil {
+		zerolog.Ctx(ctx).Error().Err(err).Msg("Failed to prune the inbox")
+		return
+	}
+	zerolog.Ctx(ctx).Debug().Int("events", n).Msg("Pruned the inbox")
 }
 
 // Drain handles the pending events, up to a batch, and returns how many it

@@ -194,7 +194,9 @@ func (in *Intake) RebuildFromRooms(ctx context.Context, opt RebuildOptions) (*Re
 				continue
 			}
 			at := time.UnixMilli(evt.Timestamp).UTC()
-			recorded = append(recorded, ledger.InboxEvent{ID: ledger.EventID(evt.ID), Room: ledger.RoomID(evt.RoomID), Raw: raw, ReceivedAt: at})
+			if ie := in.inboxEvent(raw, at); ie.ID != "" {
+				recorded = append(recorded, ie)
+			}
 			opt.Clock.set(at)
 			if evt.Timestamp >= nextTick {
 				n, err := b.applyClockOps(rctx, at)

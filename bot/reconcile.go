@@ -29,14 +29,16 @@ const (
 // push to appservices, so a removed ❤️ would otherwise go unnoticed) in the
 // inbox, where the worker handles them like pushed ones. A room is read
 // back to the newest event of the previous pass (less an overlap), and
-// never before its oldest open need: older events cannot concern the cards.
+// never before its oldest open need (older events cannot concern the
+// cards) nor before InboxKeep (the inbox has forgotten those it handled).
 func (in *Intake) Reconcile(ctx context.Context) (added int, err error) {
 	rooms, err := in.bot.ledger.OpenCardRooms(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("failed to list rooms with open cards: %w", err)
 	}
+	kept := in.clock.Now().Add(-InboxKeep).UnixMilli() // older events are forgotten, not new
 	for _, cr := range rooms {
-		n, err := in.reconcileRoom(ctx, id.RoomID(cr.Room), cr.Since.UnixMilli())
+		n, err := in.reconcileRoom(ctx, id.RoomID(cr.Room), max(cr.Since.UnixMilli(), kept))
 		if err != nil {
 			zerolog.Ctx(ctx).Warn().Err(err).Str("room_id", string(cr.Room)).Msg("Failed to reconcile a room")
 			continue
@@ -100,7 +102,10 @@ func (in *Intake) recent(room id.RoomID, chunk []*event.Event, floor int64) (eve
 		if err != nil {
 			continue
 		}
-		events = append(events, ledger.InboxEvent{ID: ledger.EventID(evt.ID), Room: ledger.RoomID(room), Raw: raw, ReceivedAt: now})
+		if ie := in.inboxEvent(raw, now); ie.ID != "" {
+			ie.Room = ledger.RoomID(room)
+			events = append(events, ie)
+		}
 	}
 	return events, oldest
 }

@@ -11,7 +11,7 @@ type InboxEvent struct {
 	Seq        int64 // order of arrival, assigned by the inbox
 	ID         EventID
 	Room       RoomID
-	Raw        []byte // the event as the homeserver sent it (JSON)
+	Raw        []byte // the event as the homeserver sent it (JSON); empty once handled
 	ReceivedAt time.Time
 }
 
@@ -24,7 +24,12 @@ type Inbox interface {
 	Enqueue(ctx context.Context, events []InboxEvent) (added int, err error)
 	// Pending returns up to limit events not yet marked done, oldest first.
 	Pending(ctx context.Context, limit int) ([]InboxEvent, error)
-	// MarkDone records that the event was handled; errText is empty on
+	// MarkDone records that the event was handled and drops its raw body
+	// (what a member typed is not kept once handled); errText is empty on
 	// success and kept for diagnosis otherwise.
 	MarkDone(ctx context.Context, seq int64, errText string) error
+	// PruneInbox forgets the handled events received before the given
+	// time, and any raw body a handled event still holds; it returns how
+	// many events it forgot.
+	PruneInbox(ctx context.Context, receivedBefore time.Time) (int, error)
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"go.mau.fi/util/dbutil"
 
@@ -76,13 +77,14 @@ func (s *Store) Pending(ctx context.Context, limit int) ([]ledger.InboxEvent, er
 }
 
 // MarkDone records that the event with the given Seq was handled, stamping
-// it with the current wall-clock time; errText is empty on success and kept
-// for diagnosis otherwise. Marking an event done again overwrites the
-// stamp and the error. An unknown seq gives an ENotFound error
-// "inbox.not_found".
+// it with the current wall-clock time, and drops its raw body (what a
+// member typed is not kept once handled; the event ID stays, so a
+// redelivery is still known). errText is empty on success and kept for
+// diagnosis otherwise. Marking an event done again overwrites the stamp
+// and the error. An unknown seq gives an ENotFound error "inbox.not_found".
 func (s *Store) MarkDone(ctx context.Context, seq int64, errText string) error {
-	res, err := s.db.Exec(ctx, `UPDATE inbox SET done_at = $1, error = $2 WHERE seq = $3`,
-		s.now().UnixMilli(), errText, seq)
+	res, err := s.db.Exec(ctx, `UPDATE inbox SET done_at = $1, error = $2, raw = $3 WHERE seq = $4`,
+		s.now().UnixMilli(), errText, []byte{}, seq)
 	if err != nil {
 		return fmt.Errorf("failed to mark inbox event done: %w", err)
 	}
@@ -94,4 +96,30 @@ func (s *Store) MarkDone(ctx context.Context, seq int64, errText string) error {
 		return ledger.Errorf(ledger.ENotFound, "inbox.not_found")
 	}
 	return nil
+}
+
+// PruneInbox drops the raw body of every handled event still holding one
+// (rows from before bodies were dropped on MarkDone), then deletes the
+// handled events received before the given time; it returns how many were
+// deleted. On SQLite the write-ahead log is then checkpointed, so the
+// pages that held them are overwritten in the database file (the store
+// opens SQLite with secure_delete on).
+func (s *Store) PruneInbox(ctx context.Context, receivedBefore time.Time) (int, error) {
+	if _, err := s.db.Exec(ctx, `UPDATE inbox SET raw = $1 WHERE done_at IS NOT NULL AND length(raw) > 0`, []byte{}); err != nil {
+		return 0, fmt.Errorf("failed to drop handled events' bodies: %w", err)
+	}
+	res, err := s.db.Exec(ctx, `DELETE FROM inbox WHERE done_at IS NOT NULL AND received_at < $1`, toMS(receivedBefore))
+	if err != nil {
+		return 0, fmt.Errorf("failed to prune the inbox: %w", err)
+	}
+	n, err := rowsAffected(res, "inbox event")
+	if err != nil {
+		return 0, err
+	}
+	if s.db.Dialect == dbutil.SQLite {
+		if _, err := s.db.Exec(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+			return int(n), fmt.Errorf("failed to checkpoint the database: %w", err)
+		}
+	}
+	return int(n), nil
 }

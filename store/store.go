@@ -14,6 +14,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	// The Postgres driver, registered as "postgres".
@@ -97,6 +98,9 @@ func Open(ctx context.Context, cfg Config, log zerolog.Logger) (*Store, error) {
 	if cfg.MaxIdleConns == 0 {
 		cfg.MaxIdleConns = DefaultMaxIdleConns
 	}
+	if cfg.Type == TypeSQLite {
+		cfg.URI = withSecureDelete(cfg.URI)
+	}
 	db, err := dbutil.NewFromConfig(owner, dbutil.Config{PoolConfig: dbutil.PoolConfig{
 		Type:         cfg.Type,
 		URI:          cfg.URI,
@@ -112,6 +116,19 @@ func Open(ctx context.Context, cfg Config, log zerolog.Logger) (*Store, error) {
 		return nil, fmt.Errorf("failed to upgrade database schema: %w", err)
 	}
 	return &Store{db: db, now: time.Now}, nil
+}
+
+// withSecureDelete turns SQLite's secure_delete on in a URI (unless it says
+// otherwise): deleted and overwritten content is zeroed in the file, so
+// what a member typed and erased is not left in free pages.
+func withSecureDelete(uri string) string {
+	if strings.Contains(uri, "_secure_delete=") {
+		return uri
+	}
+	if strings.Contains(uri, "?") {
+		return uri + "&_secure_delete=on"
+	}
+	return uri + "?_secure_delete=on"
 }
 
 // DB returns the underlying database, so that other components (mautrix's

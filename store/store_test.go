@@ -269,6 +269,7 @@ func runSuite(t *testing.T, open func(t *testing.T) *store.Store) {
 		{"InTxConcurrent", testInTxConcurrent},
 		{"Inbox", testInbox},
 		{"InboxInTx", testInboxInTx},
+		{"InboxPrune", testInboxPrune},
 		{"StateStoreSharesDB", testStateStoreSharesDB},
 		{"AidOps", testAidOps},
 		{"SaveAid", testSaveAid},

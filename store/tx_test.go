@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"sync"
@@ -236,4 +237,45 @@ func testInboxInTx(t *testing.T, s *store.Store) {
 	pending, err := s.Pending(ctx, 10)
 	must(t, err)
 	eq(t, "pending after rolled back Enqueue", len(pending), 0)
+}
+
+// rawLen is the length of the raw body the inbox holds for an event (-1 if
+// it holds no row).
+func rawLen(t *testing.T, s *store.Store, evt string) int {
+	t.Helper()
+	n := -1
+	err := s.DB().QueryRow(context.Background(), `SELECT length(raw) FROM inbox WHERE event_id = $1`, evt).Scan(&n)
+	if err != nil && err != sql.ErrNoRows {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// testInboxPrune: a handled event keeps its ID but not its body; pruning
+// drops bodies left from before, forgets handled events received before
+// the horizon and keeps pending ones whatever their age.
+func testInboxPrune(t *testing.T, s *store.Store) {
+	ctx := context.Background()
+	_, err := s.Enqueue(ctx, []ledger.InboxEvent{inboxEvent("$old", 0), inboxEvent("$new", 10), inboxEvent("$waiting", 0)})
+	must(t, err)
+	pending, err := s.Pending(ctx, 10)
+	must(t, err)
+	must(t, s.MarkDone(ctx, pending[0].Seq, ""))
+	must(t, s.MarkDone(ctx, pending[1].Seq, "failed"))
+	eq(t, "body of a handled event", rawLen(t, s, "$old"), 0)
+	eq(t, "body of a pending event", rawLen(t, s, "$waiting") > 0, true)
+
+	// A handled row from before bodies were dropped on MarkDone.
+	_, err = s.DB().Exec(ctx, `UPDATE inbox SET raw = $1 WHERE event_id = '$new'`, []byte(`{"body":"requisites IBAN"}`))
+	must(t, err)
+	n, err := s.PruneInbox(ctx, at(5))
+	must(t, err)
+	eq(t, "events forgotten", n, 1)
+	eq(t, "forgotten row", rawLen(t, s, "$old"), -1)
+	eq(t, "body of a handled row kept", rawLen(t, s, "$new"), 0)
+	eq(t, "old pending event kept", rawLen(t, s, "$waiting") > 0, true)
+
+	added, err := s.Enqueue(ctx, []ledger.InboxEvent{inboxEvent("$new", 11), inboxEvent("$old", 11)})
+	must(t, err)
+	eq(t, "enqueued again: only the forgotten one", added, 1)
 }
