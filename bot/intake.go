@@ -141,7 +141,7 @@ func (in *Intake) Notify() {
 
 // InboxKeep is how long the inbox remembers a handled event's ID, so that
 // a redelivery of it is known; reconciliation reads no older events.
-const InboxKeep = 30 * 24 * time.Hour
+const InboxKeep = 90 * 24 * time.Hour
 
 // Run hands pending events to the bot until ctx ends, and prunes the
 // inbox when it starts and every hour.
