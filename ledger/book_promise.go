@@ -285,7 +285,8 @@ func (b *Book) applyForgive(op Op, out *Outcome) error {
 // applyLeave cancels intentions both ways: the actor's own, and those
 // toward the actor's needs, which are archived; open commitments toward
 // the actor are released (nobody is left to confirm them). The actor's own
-// commitments stay owed.
+// commitments stay owed. The reasons of the actor's kassa claims are
+// erased.
 func (b *Book) applyLeave(op Op, out *Outcome) error {
 	var claims []*Need
 	for _, id := range b.byGiver[op.Actor] {
@@ -303,6 +304,10 @@ func (b *Book) applyLeave(op Op, out *Outcome) error {
 		n := b.needs[nid]
 		if n.State == NeedOpen || n.State == NeedSuspended || n.State == NeedProposed {
 			b.archiveNeed(n, op, out)
+		}
+		if n.Kind == NeedClaim && n.Title != "" { // a claim's reason is personal: erased
+			b.touchNeed(n)
+			n.Title = ""
 		}
 		for _, p := range b.promisesOf(nid) {
 			if p.State.Open() {

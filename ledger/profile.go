@@ -123,7 +123,12 @@ type Departure struct {
 	Guarantors []UserID
 }
 
-// Leave erases the actor's personal data (profile, payment details,
+// ErasedText stands in a recorded op for a text its author erased by
+// leaving, so that the op still replays as it did.
+const ErasedText = "…"
+
+// Leave erases the actor's personal data (profile, payment details, the
+// reasons of their kassa claims,
 // language, pool views, guarantees) and cancels intentions both ways, in
 // one transaction. The member stays known as a member of the rooms they
 // are in, and their rate limits stay, so leaving does not reset them.
@@ -145,6 +150,9 @@ func (s *Service) Leave(ctx context.Context, act Action) (*Departure, error) {
 		}
 		if err := s.store.DeleteAccessOf(ctx, act.Actor); err != nil {
 			return fmt.Errorf("failed to delete web access: %w", err)
+		}
+		if err := s.store.EraseOpTexts(ctx, act.Actor, OpClaim); err != nil {
+			return fmt.Errorf("failed to erase claim reasons: %w", err)
 		}
 		return s.forget(ctx, act.Actor)
 	})

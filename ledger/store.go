@@ -124,4 +124,8 @@ type Store interface {
 	DeleteSession(ctx context.Context, hash string) error
 	// DeleteAccessOf deletes a member's tokens, login links and sessions.
 	DeleteAccessOf(ctx context.Context, u UserID) error
+	// EraseOpTexts replaces the text (Op.Text) of a member's recorded ops
+	// of a kind by ErasedText: what they wrote is erased, the rest of the
+	// op stays (and still replays).
+	EraseOpTexts(ctx context.Context, u UserID, kind OpKind) error
 }

@@ -25,6 +25,30 @@ func (s *Store) AppendOp(ctx context.Context, op ledger.Op) error {
 	return nil
 }
 
+// EraseOpTexts replaces the text of a member's recorded ops of a kind by
+// ledger.ErasedText.
+func (s *Store) EraseOpTexts(ctx context.Context, u ledger.UserID, kind ledger.OpKind) error {
+	ops, err := queryList(ctx, s, scanOp, "ops of a member", `
+		SELECT body FROM aid_ops WHERE actor = $1 AND kind = $2`, string(u), string(kind))
+	if err != nil {
+		return err
+	}
+	for _, op := range ops {
+		if op.Text == "" || op.Text == ledger.ErasedText {
+			continue
+		}
+		op.Text = ledger.ErasedText
+		body, err := json.Marshal(op)
+		if err != nil {
+			return fmt.Errorf("failed to encode op: %w", err)
+		}
+		if _, err := s.db.Exec(ctx, `UPDATE aid_ops SET body = $1 WHERE event_id = $2`, string(body), string(op.Event)); err != nil {
+			return fmt.Errorf("failed to erase an op's text: %w", err)
+		}
+	}
+	return nil
+}
+
 // scanOp reads one op from its JSON body.
 func scanOp(row dbutil.Scannable) (ledger.Op, error) {
 	var body string

@@ -1,0 +1,102 @@
+package ledger_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/exodus-matrix/exodus/ledger"
+)
+
+// dumpDB is every value of every table of the world's SQLite database, as
+// text: what a scan of the database would find.
+func (w *aidWorld) dumpDB() string {
+	w.t.Helper()
+	tables, err := w.st.DB().Query(w.ctx, `SELECT name FROM sqlite_master WHERE type = 'table'`)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	var names []string
+	for tables.Next() {
+		var n string
+		if err := tables.Scan(&n); err != nil {
+			w.t.Fatal(err)
+		}
+		names = append(names, n)
+	}
+	_ = tables.Close()
+	var all strings.Builder
+	for _, name := range names {
+		rows, err := w.st.DB().Query(w.ctx, `SELECT * FROM "`+name+`"`)
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		cols, _ := rows.Columns()
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				w.t.Fatal(err)
+			}
+			for _, v := range vals {
+				if b, ok := v.([]byte); ok {
+					v = string(b)
+				}
+				fmt.Fprintf(&all, "%s: %v\n", name, v)
+			}
+		}
+		_ = rows.Close()
+	}
+	return all.String()
+}
+
+// After leaving, nothing a member wrote about themself is left in the
+// database: their about text, payment details, the reasons of their
+// claims, their tokens and sessions. What the others' ledger needs (the
+// claim itself, its amounts and states) stays, under the member's ID.
+func TestLeaveErasesEverythingPersonal(t *testing.T) {
+	w := newAidWorld(t, sAnn, sBen, sCid)
+	const about, iban, reason = "Gardener-ABOUT-TEXT", "IBAN-DE-SECRET-0000", "chemotherapy-REASON"
+	if _, err := w.svc.SetAbout(w.ctx, w.act(sAnn), about); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.svc.AddRequisite(w.ctx, w.act(sAnn), iban); err != nil {
+		t.Fatal(err)
+	}
+	w.must(ledger.Op{Kind: ledger.OpKassa, Actor: sBen, Amount: mEUR(50)})
+	claim := w.must(ledger.Op{Kind: ledger.OpClaim, Actor: sAnn, Amount: mEUR(30), Text: reason, Circle: aidCircle}).Need.ID
+	w.must(ledger.Op{Kind: ledger.OpApprove, Actor: sCid, Need: claim})
+	w.must(ledger.Op{Kind: ledger.OpCommit, Actor: sBen, Need: claim})
+	token, _ := w.newToken(sAnn, "ci", ledger.ScopeWrite)
+	for _, s := range []string{about, iban, reason} {
+		if !strings.Contains(w.dumpDB(), s) {
+			t.Fatalf("%q is not in the database before leaving: the scan sees nothing", s)
+		}
+	}
+
+	if _, err := w.svc.Leave(w.ctx, w.act(sAnn)); err != nil {
+		t.Fatal(err)
+	}
+	dump := w.dumpDB()
+	for _, s := range []string{about, iban, reason, token, ledger.HashSecret(token)} {
+		if strings.Contains(dump, s) {
+			t.Errorf("%q is still in the database after leaving", s)
+		}
+	}
+	v := w.need(claim)
+	if v.Need.Owner != sAnn || v.Need.Target != mEUR(30) || v.Need.Title != "" || len(v.Promises) == 0 {
+		t.Fatalf("the claim after ann left: %+v %+v", v.Need, v.Promises)
+	}
+	// Nobody is left to confirm ben's commitment: it is released.
+	if p := v.Promises[0]; p.Giver != sBen || p.Amount != mEUR(30) || p.State != ledger.PromiseReleased {
+		t.Fatalf("ben's commitment after ann left: %+v", p)
+	}
+	// A replay of the recorded ops gives the same erased ledger.
+	fresh := w.reopen()
+	if got, err := fresh.Need(w.ctx, claim); err != nil || got.Need.Title != "" {
+		t.Fatalf("the claim after a replay: %+v, %v", got, err)
+	}
+}
