@@ -128,9 +128,8 @@ type Departure struct {
 const ErasedText = "…"
 
 // Leave erases the actor's personal data (profile, payment details, the
-// reasons of their kassa claims,
-// language, pool views, guarantees) and cancels intentions both ways, in
-// one transaction. The member stays known as a member of the rooms they
+// reasons of their kassa claims, language, pool views, guarantees, web
+// access) and cancels intentions both ways, in one transaction. The member stays known as a member of the rooms they
 // are in, and their rate limits stay, so leaving does not reset them.
 func (s *Service) Leave(ctx context.Context, act Action) (*Departure, error) {
 	g, err := s.Graph(ctx)
