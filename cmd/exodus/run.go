@@ -56,7 +56,8 @@ func run(ctx context.Context, cfg *Config) error {
 	var site *web.Server
 	if cfg.Web.Listen != "" {
 		site, err = web.New(web.Config{PublicURL: cfg.Web.PublicURL, BotUserID: ledger.UserID(intent.UserID),
-			Prefix: cfg.Bot.Prefix, RequestsPerMinute: cfg.Web.RequestsPerMinute}, svc, b)
+			Prefix: cfg.Bot.Prefix, RequestsPerMinute: cfg.Web.RequestsPerMinute, FailedAuthLimit: cfg.Web.FailedAuthLimit,
+			FailedAuthWindow: cfg.authWindow, TrustedProxies: cfg.trustedProxies}, svc, b)
 		if err != nil {
 			return fmt.Errorf("failed to set up the web organizer: %w", err)
 		}
