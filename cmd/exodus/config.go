@@ -81,6 +81,9 @@ type Config struct {
 		Format   string `yaml:"format"`
 	} `yaml:"logging"`
 
+	// path is the file the config was loaded from.
+	path string
+
 	// Parsed values, filled by Validate.
 	rules          ledger.Config
 	otherBots      []*regexp.Regexp
@@ -104,6 +107,7 @@ func LoadConfig(path string) (*Config, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("config %s: %w", path, err)
 	}
+	cfg.path = path
 	return &cfg, nil
 }
 

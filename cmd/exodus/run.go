@@ -15,7 +15,6 @@ import (
 
 	"github.com/exodus-matrix/exodus/bot"
 	"github.com/exodus-matrix/exodus/ledger"
-	"github.com/exodus-matrix/exodus/store"
 	"github.com/exodus-matrix/exodus/web"
 )
 
@@ -35,14 +34,16 @@ func newLogger(cfg *Config) zerolog.Logger {
 }
 
 // run wires the store, the ledger, the appservice and the bot, and serves
-// until ctx ends.
-func run(ctx context.Context, cfg *Config) error {
+// until ctx ends. The files holding secrets are checked first: the config
+// (at cfg.path) and the database are made private, a registration at
+// regPath readable by others is warned about.
+func run(ctx context.Context, cfg *Config, regPath string) error {
 	log := newLogger(cfg)
 	ctx = log.WithContext(ctx)
-	st, err := store.Open(ctx, store.Config{Type: cfg.Database.Type, URI: cfg.Database.URI,
-		MaxOpenConns: cfg.Database.MaxOpenConns, MaxIdleConns: cfg.Database.MaxIdleConns}, log)
+	checkSecretFiles(&log, cfg.path, regPath)
+	st, err := openStore(ctx, cfg, log)
 	if err != nil {
-		return fmt.Errorf("failed to open the database: %w", err)
+		return err
 	}
 	defer st.Close()
 	w, err := wire(ctx, cfg, st)
