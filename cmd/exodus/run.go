@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -18,19 +19,24 @@ import (
 	"github.com/exodus-matrix/exodus/web"
 )
 
-// newLogger builds the one logger of the process from the config.
+// newLogger builds the one logger of the process from the config, writing
+// to standard error.
 func newLogger(cfg *Config) zerolog.Logger {
+	return newLoggerTo(cfg, os.Stderr)
+}
+
+// newLoggerTo builds the logger writing to out. Every line passes the
+// redactor first, so no secret reaches out at any level (see redact.go).
+func newLoggerTo(cfg *Config, out io.Writer) zerolog.Logger {
 	level, err := zerolog.ParseLevel(cfg.Logging.MinLevel)
 	if err != nil {
 		level = zerolog.InfoLevel
 	}
-	var log zerolog.Logger
-	if cfg.Logging.Format == "json" {
-		log = zerolog.New(os.Stderr)
-	} else {
-		log = zerolog.New(zerolog.ConsoleWriter{Out: os.Stderr, TimeFormat: time.DateTime})
+	if cfg.Logging.Format != "json" {
+		out = zerolog.ConsoleWriter{Out: out, TimeFormat: time.DateTime}
 	}
-	return log.Level(level).With().Timestamp().Logger()
+	w := newRedactor(out, cfg.AppService.ASToken, cfg.AppService.HSToken, dbPassword(cfg.Database.URI))
+	return zerolog.New(w).Level(level).With().Timestamp().Logger()
 }
 
 // run wires the store, the ledger, the appservice and the bot, and serves
