@@ -14,7 +14,8 @@ import (
 const maxBody = 64 << 10
 
 // api wraps an API route: the bearer token (unless the route is public),
-// its scope, the rate limit, and JSON errors.
+// its scope, the rate limit, and JSON errors. An address locked out after
+// failed authentications is refused before its token is looked at.
 func (s *Server) api(rt Route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
@@ -22,8 +23,14 @@ func (s *Server) api(rt Route) http.Handler {
 			rt.handler(w, r)
 			return
 		}
+		addr, err := s.lockedOut(w, r)
+		if err != nil {
+			s.writeError(w, r, err, "")
+			return
+		}
 		c, err := s.bearer(r)
 		if err != nil {
+			s.failedAuth(r, addr, err)
 			w.Header().Set("WWW-Authenticate", `Bearer realm="exodus"`)
 			s.writeError(w, r, err, "")
 			return

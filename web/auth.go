@@ -147,9 +147,15 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, "login", &pageData{Lang: s.pageLang(r, ""), Link: r.URL.Query().Get("t")})
 }
 
-// login spends a login link and starts a session.
+// login spends a login link and starts a session. An address locked out
+// after failed authentications is refused before its link is looked at.
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+	addr, err := s.lockedOut(w, r)
+	if err != nil {
+		s.pageError(w, r, nil, err)
+		return
+	}
 	if !s.sameOrigin(r) {
 		s.pageError(w, r, nil, ledger.Errorf(ledger.EForbidden, "auth.cross_site"))
 		return
@@ -160,6 +166,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	secret, sess, err := s.svc.UseLoginLink(r.Context(), r.PostForm.Get("t"))
 	if err != nil {
+		s.failedAuth(r, addr, err)
 		s.pageError(w, r, nil, err)
 		return
 	}

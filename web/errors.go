@@ -57,7 +57,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // internal error is logged here, once, and not explained.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error, msg string) {
 	status := statusOf(err)
-	lang := ledger.LangEN
+	lang := s.pageLang(r, "") // no member yet: the browser's language
 	if c := callerOf(r.Context()); c != nil && c.Lang != "" {
 		lang = c.Lang
 	}

@@ -40,12 +40,27 @@ type harness struct {
 	clock *ledger.ManualClock
 	actor *fakeActor
 	srv   *httptest.Server
-	n     int
+	// handler is the server's handler, for requests made in process (from
+	// another client address than the test server's loopback).
+	handler http.Handler
+	n       int
 	// need is carol's orange need.
 	need ledger.NeedID
 }
 
+// harnessConfig is the web configuration of a harness: rate limits high
+// enough for the tests that send many requests, and many bad secrets.
+func harnessConfig() web.Config {
+	return web.Config{BotUserID: "@exodus:test", RequestsPerMinute: 1000, FailedAuthLimit: 100_000}
+}
+
 func newHarness(t testing.TB) *harness {
+	t.Helper()
+	return newHarnessWith(t, harnessConfig())
+}
+
+// newHarnessWith is newHarness with a web configuration.
+func newHarnessWith(t testing.TB, cfg web.Config) *harness {
 	t.Helper()
 	ctx := zerolog.Nop().WithContext(context.Background())
 	st, err := store.Open(ctx, store.Config{URI: "file:" + filepath.Join(t.TempDir(), "web.db") + "?_txlock=immediate"}, zerolog.Nop())
@@ -56,11 +71,12 @@ func newHarness(t testing.TB) *harness {
 	clock := ledger.NewManualClock(time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC))
 	h := &harness{t: t, ctx: ctx, svc: ledger.NewService(st, clock, ledger.DefaultConfig()), clock: clock}
 	h.actor = &fakeActor{h: h}
-	s, err := web.New(web.Config{BotUserID: "@exodus:test", RequestsPerMinute: 1000}, h.svc, h.actor)
+	s, err := web.New(cfg, h.svc, h.actor)
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.srv = httptest.NewServer(s.Handler())
+	h.handler = s.Handler()
+	h.srv = httptest.NewServer(h.handler)
 	t.Cleanup(h.srv.Close)
 	h.setup()
 	return h

@@ -18,6 +18,7 @@ var wordsEN = map[string]string{
 	"auth.expired_link": "This login link has expired (links last 10 minutes). Ask the bot for a new one: type `web` in your direct chat with it.",
 	"auth.no_session":   "You are not logged in. Ask the bot for a login link: type `web` in your direct chat with it.",
 	"auth.cross_site":   "This form was not sent from the Exodus page itself, so it was refused. Open the page and try again.",
+	"auth.locked_out":   "Too many failed attempts to authenticate from your address (%[1]v within %[2]v s). For now every attempt from it is refused, even with a valid API token or login link: try again in %[3]v s.",
 	"api.read_only":     "This token is read-only; make one with `token new <name> write` to act.",
 	"api.rate_limited":  "Too many requests: at most %[1]v a minute. Wait a minute.",
 	"api.no_route":      "There is no such API route; see /api/v1/openapi.json.",

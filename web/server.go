@@ -9,6 +9,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -40,6 +41,21 @@ type Config struct {
 	// RequestsPerMinute bounds the API requests of one token and the pages
 	// of one session (120 by default).
 	RequestsPerMinute int
+	// FailedAuthLimit is how many failed authentications (an unknown,
+	// revoked or missing API token; a bad, used or expired login link) one
+	// client address may make within FailedAuthWindow (10 by default).
+	// Past it, every API request needing a token and every login from the
+	// address is refused with 429 and Retry-After, without looking at the
+	// secret: a valid token or link is refused too until the window has
+	// room again.
+	FailedAuthLimit int
+	// FailedAuthWindow is the sliding window of FailedAuthLimit (a minute
+	// by default).
+	FailedAuthWindow time.Duration
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client address. Without them (the default) the address is the
+	// connection's, and the header is ignored.
+	TrustedProxies []netip.Prefix
 }
 
 // Server serves the pages and the API.
@@ -48,9 +64,11 @@ type Server struct {
 	svc     *ledger.Service
 	actor   Actor
 	limiter *limiter
-	origin  string // scheme://host of PublicURL
-	secure  bool   // whether cookies are Secure
-	pages   *pageSet
+	// failures counts failed authentications per client address.
+	failures *limiter
+	origin   string // scheme://host of PublicURL
+	secure   bool   // whether cookies are Secure
+	pages    *pageSet
 }
 
 // New returns a server reading from svc and acting through actor.
@@ -61,7 +79,14 @@ func New(cfg Config, svc *ledger.Service, actor Actor) (*Server, error) {
 	if cfg.Prefix == "" {
 		cfg.Prefix = "!ex"
 	}
-	s := &Server{cfg: cfg, svc: svc, actor: actor, limiter: newLimiter(cfg.RequestsPerMinute, time.Minute)}
+	if cfg.FailedAuthLimit <= 0 {
+		cfg.FailedAuthLimit = 10
+	}
+	if cfg.FailedAuthWindow <= 0 {
+		cfg.FailedAuthWindow = time.Minute
+	}
+	s := &Server{cfg: cfg, svc: svc, actor: actor, limiter: newLimiter(cfg.RequestsPerMinute, time.Minute),
+		failures: newLimiter(cfg.FailedAuthLimit, cfg.FailedAuthWindow)}
 	if u, err := url.Parse(cfg.PublicURL); err == nil && u.Host != "" {
 		s.origin = u.Scheme + "://" + u.Host
 		s.secure = u.Scheme == "https"

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"regexp"
@@ -65,6 +66,13 @@ type Config struct {
 		Listen            string `yaml:"listen"`
 		PublicURL         string `yaml:"public_url"`
 		RequestsPerMinute int    `yaml:"requests_per_minute"`
+		// FailedAuthLimit and FailedAuthWindow bound the failed
+		// authentications of one client address (added later: optional).
+		FailedAuthLimit  int    `yaml:"failed_auth_limit"`
+		FailedAuthWindow string `yaml:"failed_auth_window"`
+		// TrustedProxies are the reverse proxies (IPs or CIDRs) whose
+		// X-Forwarded-For names the client address.
+		TrustedProxies []string `yaml:"trusted_proxies"`
 	} `yaml:"web"`
 	Database struct {
 		Type         string `yaml:"type"`
@@ -77,13 +85,18 @@ type Config struct {
 		Format   string `yaml:"format"`
 	} `yaml:"logging"`
 
+	// path is the file the config was loaded from.
+	path string
+
 	// Parsed values, filled by Validate.
-	rules     ledger.Config
-	otherBots []*regexp.Regexp
-	trusted   []id.UserID
-	reconcile time.Duration
-	takeover  time.Duration
-	tick      time.Duration
+	rules          ledger.Config
+	otherBots      []*regexp.Regexp
+	trusted        []id.UserID
+	reconcile      time.Duration
+	takeover       time.Duration
+	tick           time.Duration
+	authWindow     time.Duration
+	trustedProxies []netip.Prefix
 }
 
 // LoadConfig reads and validates a configuration file.
@@ -99,6 +112,7 @@ func LoadConfig(path string) (*Config, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("config %s: %w", path, err)
 	}
+	cfg.path = path
 	return &cfg, nil
 }
 
@@ -321,5 +335,49 @@ func (c *Config) validateWeb() error {
 	if w.RequestsPerMinute < 1 || w.RequestsPerMinute > 10000 {
 		return keyError("web.requests_per_minute", "a number from 1 to 10000", w.RequestsPerMinute)
 	}
+	return c.validateWebAuth()
+}
+
+// validateWebAuth checks the limit on failed authentications and the
+// trusted proxies; every key has a default.
+func (c *Config) validateWebAuth() error {
+	w := &c.Web
+	if w.FailedAuthLimit == 0 {
+		w.FailedAuthLimit = 10
+	}
+	if w.FailedAuthLimit < 1 || w.FailedAuthLimit > 10000 {
+		return keyError("web.failed_auth_limit", "a number from 1 to 10000", w.FailedAuthLimit)
+	}
+	if w.FailedAuthWindow == "" {
+		w.FailedAuthWindow = "1m"
+	}
+	v, err := time.ParseDuration(w.FailedAuthWindow)
+	if err != nil || v < time.Second || v > 24*time.Hour {
+		return keyError("web.failed_auth_window", "a duration from 1s to 24h, such as 1m", w.FailedAuthWindow)
+	}
+	c.authWindow = v
+	c.trustedProxies = nil
+	for i, s := range w.TrustedProxies {
+		p, err := parseProxy(s)
+		if err != nil {
+			return keyError(fmt.Sprintf("web.trusted_proxies[%d]", i), "an IP address or a CIDR block, such as 127.0.0.1 or 10.0.0.0/8", s)
+		}
+		c.trustedProxies = append(c.trustedProxies, p)
+	}
 	return nil
+}
+
+// parseProxy reads a trusted proxy: a block, or an address (a block of
+// one).
+func parseProxy(s string) (netip.Prefix, error) {
+	if strings.Contains(s, "/") {
+		p, err := netip.ParsePrefix(s)
+		return p.Masked(), err
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil || a.Zone() != "" {
+		return netip.Prefix{}, fmt.Errorf("not an IP address: %q", s)
+	}
+	a = a.Unmap()
+	return netip.PrefixFrom(a, a.BitLen()), nil
 }

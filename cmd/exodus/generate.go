@@ -16,7 +16,8 @@ import (
 
 // generateRegistration writes a registration with fresh tokens to regPath
 // and puts the same tokens into the config at cfgPath (created from the
-// example if missing), keeping its comments.
+// example if missing), keeping its comments. Both files end 0600, whatever
+// mode they had.
 func generateRegistration(cfgPath, regPath string) error {
 	data, err := os.ReadFile(cfgPath)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -37,10 +38,14 @@ func generateRegistration(cfgPath, regPath string) error {
 		return fmt.Errorf("config %s: %w", cfgPath, err)
 	}
 	fillRegistration(reg, &cfg)
-	if err := reg.Save(regPath); err != nil {
+	regYAML, err := reg.YAML()
+	if err != nil {
 		return fmt.Errorf("failed to write registration: %w", err)
 	}
-	if err := os.WriteFile(cfgPath, out, 0o600); err != nil {
+	if err := writePrivate(regPath, []byte(regYAML)); err != nil {
+		return fmt.Errorf("failed to write registration: %w", err)
+	}
+	if err := writePrivate(cfgPath, out); err != nil {
 		return fmt.Errorf("failed to write config: %w", err)
 	}
 	return nil

@@ -16,7 +16,7 @@ import (
 func main() {
 	cfgPath := flag.String("c", "config.yaml", "path to the configuration file")
 	generate := flag.Bool("g", false, "generate a registration with fresh tokens and put them into the config")
-	regPath := flag.String("r", "registration.yaml", "where -g writes the registration")
+	regPath := flag.String("r", "registration.yaml", "the registration: where -g writes it (0600); at start, a warning if others can read it")
 	flag.Usage = func() {
 		fmt.Fprintf(flag.CommandLine.Output(), "Usage: exodus [-c config.yaml] [-g [-r registration.yaml]]\n"+
 			"       exodus rebuild [-c config.yaml] [-force] [-max-events N]  (rebuild the ledger from the rooms)\n")
@@ -47,7 +47,7 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, cfg); err != nil {
+	if err := run(ctx, cfg, *regPath); err != nil {
 		fmt.Fprintln(os.Stderr, "exodus:", err)
 		os.Exit(1)
 	}

@@ -55,10 +55,9 @@ func rebuildMain(cfgPath string, args []string) int {
 func rebuildCommand(ctx context.Context, cfg *Config, force bool, maxEvents int, out io.Writer) error {
 	log := newLogger(cfg)
 	ctx = log.WithContext(ctx)
-	st, err := store.Open(ctx, store.Config{Type: cfg.Database.Type, URI: cfg.Database.URI,
-		MaxOpenConns: cfg.Database.MaxOpenConns, MaxIdleConns: cfg.Database.MaxIdleConns}, log)
+	st, err := openStore(ctx, cfg, log)
 	if err != nil {
-		return fmt.Errorf("failed to open the database: %w", err)
+		return err
 	}
 	defer st.Close()
 	empty, err := st.LedgerEmpty(ctx)

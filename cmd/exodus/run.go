@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -15,34 +16,40 @@ import (
 
 	"github.com/exodus-matrix/exodus/bot"
 	"github.com/exodus-matrix/exodus/ledger"
-	"github.com/exodus-matrix/exodus/store"
 	"github.com/exodus-matrix/exodus/web"
 )
 
-// newLogger builds the one logger of the process from the config.
+// newLogger builds the one logger of the process from the config, writing
+// to standard error.
 func newLogger(cfg *Config) zerolog.Logger {
+	return newLoggerTo(cfg, os.Stderr)
+}
+
+// newLoggerTo builds the logger writing to out. Every line passes the
+// redactor first, so no secret reaches out at any level (see redact.go).
+func newLoggerTo(cfg *Config, out io.Writer) zerolog.Logger {
 	level, err := zerolog.ParseLevel(cfg.Logging.MinLevel)
 	if err != nil {
 		level = zerolog.InfoLevel
 	}
-	var log zerolog.Logger
-	if cfg.Logging.Format == "json" {
-		log = zerolog.New(os.Stderr)
-	} else {
-		log = zerolog.New(zerolog.ConsoleWriter{Out: os.Stderr, TimeFormat: time.DateTime})
+	if cfg.Logging.Format != "json" {
+		out = zerolog.ConsoleWriter{Out: out, TimeFormat: time.DateTime}
 	}
-	return log.Level(level).With().Timestamp().Logger()
+	w := newRedactor(out, cfg.AppService.ASToken, cfg.AppService.HSToken, dbPassword(cfg.Database.URI))
+	return zerolog.New(w).Level(level).With().Timestamp().Logger()
 }
 
 // run wires the store, the ledger, the appservice and the bot, and serves
-// until ctx ends.
-func run(ctx context.Context, cfg *Config) error {
+// until ctx ends. The files holding secrets are checked first: the config
+// (at cfg.path) and the database are made private, a registration at
+// regPath readable by others is warned about.
+func run(ctx context.Context, cfg *Config, regPath string) error {
 	log := newLogger(cfg)
 	ctx = log.WithContext(ctx)
-	st, err := store.Open(ctx, store.Config{Type: cfg.Database.Type, URI: cfg.Database.URI,
-		MaxOpenConns: cfg.Database.MaxOpenConns, MaxIdleConns: cfg.Database.MaxIdleConns}, log)
+	checkSecretFiles(&log, cfg.path, regPath)
+	st, err := openStore(ctx, cfg, log)
 	if err != nil {
-		return fmt.Errorf("failed to open the database: %w", err)
+		return err
 	}
 	defer st.Close()
 	w, err := wire(ctx, cfg, st)
@@ -56,7 +63,8 @@ func run(ctx context.Context, cfg *Config) error {
 	var site *web.Server
 	if cfg.Web.Listen != "" {
 		site, err = web.New(web.Config{PublicURL: cfg.Web.PublicURL, BotUserID: ledger.UserID(intent.UserID),
-			Prefix: cfg.Bot.Prefix, RequestsPerMinute: cfg.Web.RequestsPerMinute}, svc, b)
+			Prefix: cfg.Bot.Prefix, RequestsPerMinute: cfg.Web.RequestsPerMinute, FailedAuthLimit: cfg.Web.FailedAuthLimit,
+			FailedAuthWindow: cfg.authWindow, TrustedProxies: cfg.trustedProxies}, svc, b)
 		if err != nil {
 			return fmt.Errorf("failed to set up the web organizer: %w", err)
 		}
