@@ -236,3 +236,42 @@ func TestAPIRateLimit(t *testing.T) {
 		t.Fatalf("a minute later: %d", r.StatusCode)
 	}
 }
+
+// TestAPIOutsidersCannotActOnACirclesClaimOrInitiative: a write token acts
+// as its member, and a member of another circle may neither approve this
+// circle's claim nor back or commit to its initiative, though he shares
+// that other circle with their authors; nothing changes.
+func TestAPIOutsidersCannotActOnACirclesClaimOrInitiative(t *testing.T) {
+	h := newHarness(t)
+	const other ledger.CircleID = "!other:test"
+	if _, err := h.svc.CreateCircle(h.ctx, h.act(dave), ledger.CircleSpec{ID: other, Name: "Other"}); err != nil {
+		t.Fatal(err)
+	}
+	// dave shares the other circle with the claimant and the initiator,
+	// yet a circle's own need is not his to see: not found (and, were it
+	// found, the ledger would refuse him: TestWhoMayActOnACirclesNeeds).
+	for _, u := range []ledger.UserID{dave, carol, alice} {
+		if err := h.svc.SetCircleMembership(h.ctx, other, u, true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	eur := func(n int64) ledger.Amount { return ledger.Amount{Minor: n * 100, Currency: "EUR"} }
+	h.do(ledger.Op{Kind: ledger.OpKassa, Actor: bob, Amount: eur(50)})
+	claim := h.do(ledger.Op{Kind: ledger.OpClaim, Actor: carol, Amount: eur(30), Text: "rent", Circle: circle}).Need.ID
+	roof := h.do(ledger.Op{Kind: ledger.OpInitiative, Actor: alice, Text: "Roof", Amount: eur(100),
+		Until: h.clock.Now().Add(240 * time.Hour), Circle: circle}).Need.ID
+	dt := h.token(dave, ledger.ScopeWrite)
+	for _, c := range []struct {
+		need ledger.NeedID
+		verb string
+		body string
+	}{{claim, "approve", ""}, {roof, "intend", `{"amount":"10"}`}, {roof, "commit", `{"amount":"10"}`}} {
+		h.expectError("POST", needPath(c.need, c.verb), dt, c.body, 404, "need.not_found")
+	}
+	if v, err := h.svc.Need(h.ctx, claim); err != nil || v.Need.State != ledger.NeedProposed {
+		t.Fatalf("the claim after dave's approval: %+v, %v", v, err)
+	}
+	if v, err := h.svc.Need(h.ctx, roof); err != nil || len(v.Promises) != 0 {
+		t.Fatalf("the initiative after dave's promises: %+v, %v", v, err)
+	}
+}
