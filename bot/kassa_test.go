@@ -138,6 +138,36 @@ func (w *aidWorld) claimOf(u ledger.UserID) ledger.NeedID {
 	return id
 }
 
+// TestKassaClaimSharedInItsCircleAndLeavingDropsTheMaximum: a maximum
+// declared in another circle gets no share; a member who leaves the
+// circle's room loses his maximum there and his share goes to the others.
+func TestKassaClaimSharedInItsCircleAndLeavingDropsTheMaximum(t *testing.T) {
+	w := newAidWorld(t)
+	w.say(w.circle, bob, "!ex kassa 50")
+	w.say(w.circle, carol, "!ex kassa 50")
+	w.say(w.circle2, alice, "!ex kassa 100") // the second circle's: no share here
+	w.say(w.circle, dave, "!ex claim 40 rent")
+	claim := w.claimOf(dave)
+	w.reply(w.circle, alice, w.cardIn(claim, w.circle), "approve")
+	if got := w.shares(claim); got != "@bob:test=20 EUR intention;@carol:test=20 EUR intention" {
+		t.Fatalf("shares %s; want bob's and carol's alone", got)
+	}
+
+	k := w.sentCount()
+	_, raw := w.event("m.room.member", w.circle, bob, map[string]any{"membership": "leave"}, map[string]any{"state_key": bob})
+	w.deliver(raw)
+	if got := w.kassaOf(bob); got != "" {
+		t.Fatalf("bob's maxima after he left: %q", got)
+	}
+	if got := w.shares(claim); got != "@bob:test=20 EUR withdrawn;@carol:test=40 EUR intention" {
+		t.Fatalf("shares after bob left: %s; want his share declined and carol's raised", got)
+	}
+	told := inRoom(w.sentSince(k), dm(carol))
+	if len(told) != 1 || !strings.Contains(body(told[0]), "**40 EUR**") {
+		t.Fatalf("carol told %v; want her new share", told)
+	}
+}
+
 // cardIn is the need's card in a circle's room.
 func (w *aidWorld) cardIn(need ledger.NeedID, c ledger.CircleID) id.EventID {
 	w.t.Helper()
