@@ -197,3 +197,26 @@ func (w *aidWorld) shares(claim ledger.NeedID) string {
 	}
 	return strings.Join(parts, ";")
 }
+
+// TestKassaFromTheWeb: a maximum declared on the web for a circle is that
+// circle's; without one, it is declared as in the direct chat: for the
+// member's only circle, and a member of several is asked which.
+func TestKassaFromTheWeb(t *testing.T) {
+	w := newWebWorld(t, webURL)
+	if _, err := w.bot.Act(w.ctx, ledger.Request{Member: alice, Circle: w.circle2, Command: w.command("kassa 40")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.bot.Act(w.ctx, ledger.Request{Member: bob, Command: w.command("kassa 20")}); err != nil {
+		t.Fatal(err)
+	}
+	reply, err := w.bot.Act(w.ctx, ledger.Request{Member: alice, Command: w.command("kassa 10")})
+	if ledger.ErrorCode(err) != ledger.EConflict || !strings.Contains(reply.Text, "several circles") {
+		t.Fatalf("alice without a circle: %v %+v", err, reply)
+	}
+	if got := w.kassaOf(alice); got != string(w.circle2)+"=40 EUR" {
+		t.Errorf("alice's maxima %q", got)
+	}
+	if got := w.kassaOf(bob); got != string(w.circle)+"=20 EUR" {
+		t.Errorf("bob's maxima %q", got)
+	}
+}
