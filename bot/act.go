@@ -187,9 +187,10 @@ var personalVerbs = map[ledger.Verb]bool{
 }
 
 // webRoom is where an action from the web is posted: a personal action
-// in the member's direct chat; else the circle asked for (the member must
-// be in it); else the circle of the need's card the member shares; else
-// the member's first circle; else their direct chat.
+// (and a kassa maximum for no circle named) in the member's direct chat;
+// else the circle asked for (the member must be in it); else the circle of
+// the need's card the member shares; else the member's first circle; else
+// their direct chat.
 func (b *Bot) webRoom(ctx context.Context, req ledger.Request) (id.RoomID, *ledger.Card, error) {
 	mine, err := b.ledger.CirclesOf(ctx, req.Member)
 	if err != nil {
@@ -204,9 +205,11 @@ func (b *Bot) webRoom(ctx context.Context, req ledger.Request) (id.RoomID, *ledg
 	if req.Circle != "" && !slices.Contains(mine, req.Circle) {
 		return "", nil, ledger.Errorf(ledger.EConflict, "web.other_bot")
 	}
-	if personalVerbs[req.Command.Verb] {
+	if personalVerbs[req.Command.Verb] || req.Command.Verb == ledger.VerbKassa && req.Circle == "" {
 		// Whatever circle or need came with it (the API's command route
-		// takes both): typed in the direct chat, never in a circle room.
+		// takes both): typed in the direct chat, never in a circle room. A
+		// kassa maximum for no circle named is declared as typed there: for
+		// the member's only circle, else they are asked which.
 		direct, err := b.openDirect(ctx, id.UserID(req.Member), "")
 		return direct, nil, err
 	}

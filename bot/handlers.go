@@ -95,8 +95,37 @@ func (b *Bot) handleMember(ctx context.Context, evt *event.Event) error {
 	err := b.ledger.SetCircleMembership(ctx, ledger.CircleID(evt.RoomID), ledger.UserID(target), joined)
 	if err != nil {
 		log.Error().Err(err).Msg("Failed to record circle membership")
+		return err
 	}
-	return err
+	if !joined {
+		return b.leftCircle(ctx, evt, ledger.UserID(target))
+	}
+	return nil
+}
+
+// leftCircle records a member leaving a circle's room (or removed from
+// it) in the ledger: their kassa maximum there is dropped and their shares
+// of its claims not yet committed go to the others. The op is keyed by the
+// membership event, which every bot in the room sees, and recorded for
+// every leave, whatever the book holds: so all of them record the same ops.
+func (b *Bot) leftCircle(ctx context.Context, evt *event.Event, u ledger.UserID) error {
+	if _, err := b.ledger.Circle(ctx, ledger.CircleID(evt.RoomID)); err != nil {
+		return nil // not a circle
+	}
+	act := action(evt)
+	op := ledger.Op{Kind: ledger.OpLeaveCircle, Event: act.Event, Actor: u, At: act.At, Circle: ledger.CircleID(evt.RoomID)}
+	out, err := b.apply(ctx, op)
+	switch {
+	case ledger.IsDuplicate(err):
+		return nil
+	case err != nil && ledger.ErrorCode(err) == ledger.EInternal:
+		return err
+	case err != nil:
+		zerolog.Ctx(ctx).Warn().Err(err).Msg("The ledger refused a member leaving a circle")
+		return nil
+	}
+	b.after(ctx, out)
+	return nil
 }
 
 // acceptRoomInvite joins a room the bot was invited to, remembers direct

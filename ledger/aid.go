@@ -208,9 +208,10 @@ func (s *Service) loadBook(ctx context.Context) (*Book, error) {
 }
 
 // gate checks what the book cannot: that a member promising toward a need
-// shares a circle with its owner, and that one acting on a circle's own
-// need (an initiative, a claim) is in that circle; and fills in the need of a sent or got
-// typed without one.
+// shares a circle with its owner, that one acting on a circle's own need
+// (an initiative, a claim) is in that circle, and that one declaring a
+// kassa maximum for a circle is in it; and fills in the need of a sent or
+// got typed without one.
 func (s *Service) gate(ctx context.Context, b *Book, op *Op) error {
 	switch op.Kind {
 	case OpIntend, OpCommit:
@@ -228,6 +229,10 @@ func (s *Service) gate(ctx context.Context, b *Book, op *Op) error {
 	case OpApprove:
 		if n, ok := b.needs[op.Need]; ok && n.Circle != "" {
 			return s.checkInCircle(ctx, op.Actor, n.Circle)
+		}
+	case OpKassa:
+		if op.Circle != "" {
+			return s.checkInCircle(ctx, op.Actor, op.Circle)
 		}
 	case OpWithdraw, OpUnreact:
 		if op.Need == "" {

@@ -19,10 +19,15 @@ const (
 
 	OpInitiative OpKind = "initiative" // Text (title), Amount (price), Until, Circle
 	OpDone       OpKind = "done"       // Need, Text (the report)
-	OpKassa      OpKind = "kassa"      // Amount: the actor's monthly maximum
+	OpKassa      OpKind = "kassa"      // Amount: the actor's monthly maximum, Circle: for its kassa ("" before maxima were per circle)
 	OpClaim      OpKind = "claim"      // Amount, Text (the reason), Circle
 	OpApprove    OpKind = "approve"    // Need: the claim approved
 	OpAgree      OpKind = "agree"      // Cycle: the clearing cycle agreed to
+	// OpLeaveCircle is the actor leaving (or being removed from) a circle's
+	// room, keyed by that membership event, which every bot in the room
+	// sees: their kassa maximum there is dropped and their kassa shares of
+	// its claims not yet committed are declined.
+	OpLeaveCircle OpKind = "leave_circle" // Circle
 
 	// Ops of the clock (Actor is ClockActor), keyed by synthetic event IDs
 	// so that each happens once.

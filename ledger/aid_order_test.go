@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -82,14 +83,25 @@ type flatNeed struct {
 }
 
 type flatPromise struct {
-	ID, Need, Giver, Beneficiary, Currency, State, Reaction, UpdatedBy string
-	Amount, CreatedAt, UpdatedAt                                       int64
-	Overdue                                                            bool
+	ID, Need, Giver, Beneficiary, Currency, State, Reaction, UpdatedBy, Period string
+	Amount, CreatedAt, UpdatedAt                                               int64
+	Overdue                                                                    bool
 }
 
 type flatStatus struct {
 	Member, Status, Previous, Need string
 	ChangedAt                      int64
+	// Kassa are the member's kassa maxima, "circle=amount" by circle.
+	Kassa string
+}
+
+// kassaText writes kassa maxima as flatStatus.Kassa holds them.
+func kassaText(ks []ledger.KassaMax) string {
+	parts := make([]string, len(ks))
+	for i, k := range ks {
+		parts[i] = string(k.Circle) + "=" + k.Max.String()
+	}
+	return strings.Join(parts, ";")
 }
 
 func ms(t time.Time) int64 {
@@ -109,12 +121,12 @@ func flatten(b *ledger.Book) flatLedger {
 	}
 	for _, p := range promises {
 		f.Promises = append(f.Promises, flatPromise{string(p.ID), string(p.Need), string(p.Giver), string(p.Beneficiary),
-			string(p.Amount.Currency), string(p.State), string(p.Reaction), string(p.UpdatedBy),
+			string(p.Amount.Currency), string(p.State), string(p.Reaction), string(p.UpdatedBy), p.Period,
 			p.Amount.Minor, ms(p.CreatedAt), ms(p.UpdatedAt), p.Overdue})
 	}
 	for _, s := range statuses {
 		f.Statuses = append(f.Statuses, flatStatus{string(s.Member), string(s.Status), string(s.Previous),
-			string(s.Need), ms(s.ChangedAt)})
+			string(s.Need), ms(s.ChangedAt), kassaText(s.Kassa)})
 	}
 	return f
 }
@@ -156,11 +168,11 @@ func projection(t *testing.T, st *store.Store) flatLedger {
 			f.Needs = append(f.Needs, n)
 			return err
 		})
-	query(`SELECT promise_id, need_id, giver, beneficiary, currency, state, reaction, updated_by, amount_minor, created_at, updated_at, overdue FROM promises`,
+	query(`SELECT promise_id, need_id, giver, beneficiary, currency, state, reaction, updated_by, period, amount_minor, created_at, updated_at, overdue FROM promises`,
 		func(r interface{ Scan(...any) error }) error {
 			var p flatPromise
 			err := r.Scan(&p.ID, &p.Need, &p.Giver, &p.Beneficiary, &p.Currency, &p.State, &p.Reaction, &p.UpdatedBy,
-				&p.Amount, &p.CreatedAt, &p.UpdatedAt, &p.Overdue)
+				&p.Period, &p.Amount, &p.CreatedAt, &p.UpdatedAt, &p.Overdue)
 			f.Promises = append(f.Promises, p)
 			return err
 		})
@@ -171,6 +183,22 @@ func projection(t *testing.T, st *store.Store) flatLedger {
 			f.Statuses = append(f.Statuses, s)
 			return err
 		})
+	kassa := map[string][]ledger.KassaMax{}
+	query(`SELECT user_id, circle_id, max_minor, currency FROM kassa_maxima ORDER BY user_id, circle_id`,
+		func(r interface{ Scan(...any) error }) error {
+			var u, c, cur string
+			var minor int64
+			err := r.Scan(&u, &c, &minor, &cur)
+			kassa[u] = append(kassa[u], ledger.KassaMax{Circle: ledger.CircleID(c), Max: ledger.Amount{Minor: minor, Currency: ledger.Currency(cur)}})
+			return err
+		})
+	for i := range f.Statuses {
+		f.Statuses[i].Kassa = kassaText(kassa[f.Statuses[i].Member])
+		delete(kassa, f.Statuses[i].Member)
+	}
+	if len(kassa) > 0 {
+		t.Fatalf("kassa maxima of members with no status: %v", kassa)
+	}
 	sort.Slice(f.Needs, func(i, j int) bool { return f.Needs[i].ID < f.Needs[j].ID })
 	sort.Slice(f.Promises, func(i, j int) bool { return f.Promises[i].ID < f.Promises[j].ID })
 	sort.Slice(f.Statuses, func(i, j int) bool { return f.Statuses[i].Member < f.Statuses[j].Member })

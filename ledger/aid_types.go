@@ -150,9 +150,41 @@ type MemberStatus struct {
 	// Need is the member's open need, if any.
 	Need      NeedID
 	ChangedAt time.Time
-	// KassaMax is the most the member would give the kassa in a month
-	// (zero if they declared nothing).
-	KassaMax Amount
+	// Kassa are the most the member would give the kassa of each circle in
+	// a month, by circle (none if they declared nothing): see KassaIn.
+	Kassa []KassaMax
+}
+
+// KassaMax is a member's declared monthly maximum for the kassa of one
+// circle. Circle is "" for a maximum recorded before maxima were per
+// circle (a `kassa` op without a circle): it applies to the claims of
+// every circle the member declared nothing for, until they declare one for
+// a circle or leave a circle's room, which drops it.
+type KassaMax struct {
+	Circle CircleID
+	Max    Amount
+}
+
+// KassaIn returns the maximum that applies to the claims of circle c: the
+// one declared for c, else the circle-less one of old (legacy is then
+// true); zero if neither.
+func (s *MemberStatus) KassaIn(c CircleID) (limit Amount, legacy bool) {
+	if m, ok := s.KassaDeclared(c); ok {
+		return m, c == ""
+	}
+	m, ok := s.KassaDeclared("")
+	return m, ok
+}
+
+// KassaDeclared returns the maximum declared for circle c itself ("": the
+// circle-less one of old), if any.
+func (s *MemberStatus) KassaDeclared(c CircleID) (Amount, bool) {
+	for _, k := range s.Kassa {
+		if k.Circle == c {
+			return k.Max, true
+		}
+	}
+	return Amount{}, false
 }
 
 // NoticeKind names a kind of notification a member can mute.

@@ -150,6 +150,8 @@ func (b *Book) Apply(op Op) (*Outcome, error) {
 		err = b.applyDone(op, out)
 	case OpKassa:
 		err = b.applyKassa(op, out)
+	case OpLeaveCircle:
+		err = b.applyLeaveCircle(op, out)
 	case OpClaim:
 		err = b.applyClaim(op, out)
 	case OpApprove:
@@ -177,7 +179,7 @@ func (b *Book) Apply(op Op) (*Outcome, error) {
 // StatusOf returns a member's status (green if never set).
 func (b *Book) StatusOf(u UserID) MemberStatus {
 	if s, ok := b.statuses[u]; ok {
-		return *s
+		return *copyStatus(s)
 	}
 	return MemberStatus{Member: u, Status: StatusGreen}
 }
@@ -490,6 +492,13 @@ func sortNeeds(ns []*Need) {
 	sort.Slice(ns, func(i, j int) bool { return ns[i].ID < ns[j].ID })
 }
 
-func copyNeed(n *Need) *Need                   { c := *n; return &c }
-func copyPromise(p *Promise) *Promise          { c := *p; return &c }
-func copyStatus(s *MemberStatus) *MemberStatus { c := *s; return &c }
+func copyNeed(n *Need) *Need          { c := *n; return &c }
+func copyPromise(p *Promise) *Promise { c := *p; return &c }
+
+// copyStatus copies a status, its kassa maxima too: the book never changes
+// a slice it handed out, nor one it keeps.
+func copyStatus(s *MemberStatus) *MemberStatus {
+	c := *s
+	c.Kassa = slices.Clone(s.Kassa)
+	return &c
+}

@@ -5,18 +5,85 @@ import (
 	"unicode/utf8"
 )
 
-// applyKassa records the most the actor would give the kassa in a month.
+// The kassa is per circle: a member declares their monthly maximum in a
+// circle (OpKassa carries the circle), and a claim posted in a circle is
+// shared only among the maxima that apply there. A maximum is a maximum:
+// what a member was asked this month on the circle's other claims comes
+// off it (book_kassa_month.go).
+
+// applyKassa records the most the actor would give the kassa of op.Circle
+// in a month. A maximum declared for a circle drops the circle-less one of
+// old; an op without a circle (recorded before maxima were per circle)
+// sets that circle-less one.
 func (b *Book) applyKassa(op Op, out *Outcome) error {
 	if op.Amount.Minor <= 0 || op.Amount.Currency == "" {
 		return Errorf(EInvalid, "amount.zero")
 	}
 	st := b.StatusOf(op.Actor)
-	if st.KassaMax == op.Amount {
+	if cur, ok := st.KassaDeclared(op.Circle); ok && cur == op.Amount {
 		return Errorf(EConflict, "kassa.unchanged", op.Amount)
 	}
-	st.KassaMax = op.Amount
+	kept := make([]KassaMax, 0, len(st.Kassa)+1)
+	for _, k := range st.Kassa {
+		if k.Circle != op.Circle && (op.Circle == "" || k.Circle != "") {
+			kept = append(kept, k)
+		}
+	}
+	st.Kassa = sortedKassa(append(kept, KassaMax{Circle: op.Circle, Max: op.Amount}))
 	b.putStatus(st)
 	out.Status = copyStatus(&st)
+	return nil
+}
+
+// sortedKassa sorts maxima by circle.
+func sortedKassa(ks []KassaMax) []KassaMax {
+	sort.Slice(ks, func(i, j int) bool { return ks[i].Circle < ks[j].Circle })
+	return ks
+}
+
+// applyLeaveCircle follows the actor out of a circle's room: the maximum
+// they declared there is dropped, and so is the circle-less one of old
+// (it would apply to this circle's claims too); their shares of the
+// circle's claims that are still intentions are declined (withdrawn) and
+// shared again among the others. Their commitments stay owed. Leaving a
+// room where they had none of these changes nothing (NoChange): the bot
+// records the op for every leave, whatever its book holds, so that every
+// replica records the same ops.
+func (b *Book) applyLeaveCircle(op Op, out *Outcome) error {
+	if op.Circle == "" {
+		return Errorf(EInvalid, "kassa.no_circle")
+	}
+	st := b.StatusOf(op.Actor)
+	kept := make([]KassaMax, 0, len(st.Kassa))
+	for _, k := range st.Kassa {
+		if k.Circle != op.Circle && k.Circle != "" {
+			kept = append(kept, k)
+		}
+	}
+	changed := len(kept) != len(st.Kassa)
+	if changed {
+		st.Kassa = kept
+		if len(kept) == 0 {
+			st.Kassa = nil
+		}
+		b.putStatus(st)
+		out.Status = copyStatus(&st)
+	}
+	var claims []*Need
+	for _, id := range b.byGiver[op.Actor] {
+		p := b.promises[id]
+		n := b.needs[p.Need]
+		if n.Kind == NeedClaim && n.Circle == op.Circle && p.State == PromiseIntention {
+			b.setState(p, PromiseWithdrawn, op, out)
+			if n.State == NeedOpen {
+				claims = append(claims, n)
+			}
+		}
+	}
+	for _, n := range claims { // their shares go to the others
+		b.redistribute(n, op, out)
+	}
+	out.NoChange = !changed && len(out.Affected) == 0
 	return nil
 }
 
@@ -42,8 +109,12 @@ func (b *Book) applyClaim(op Op, out *Outcome) error {
 }
 
 // applyApprove approves another member's claim and shares it among the
-// members who declared a maximum in its currency, in proportion to their
-// maxima: each share is an intention of that member, to commit or decline.
+// maxima that apply in its circle and currency, in proportion to what is
+// left of them this month: each share is an intention of that member, to
+// commit or decline. What they cannot cover stays missing. A claim
+// nobody declared a maximum for is refused ("kassa.empty"), and so is one
+// whose circle's maxima are used up this month ("kassa.exhausted"): it
+// can be approved again next month.
 func (b *Book) applyApprove(op Op, out *Outcome) error {
 	n, ok := b.needs[op.Need]
 	if !ok || n.Kind != NeedClaim {
@@ -55,12 +126,16 @@ func (b *Book) applyApprove(op Op, out *Outcome) error {
 	if n.State != NeedProposed {
 		return Errorf(EConflict, "kassa.not_proposed")
 	}
-	shares, _, err := SplitClaim(n.Target, b.kassaPledges(n))
+	pledges, declared := b.kassaPledges(n)
+	shares, _, err := SplitClaim(n.Target, pledges)
 	if err != nil {
 		return err
 	}
-	if len(shares) == 0 {
+	switch {
+	case declared == 0:
 		return Errorf(EConflict, "kassa.empty", n.Target.Currency)
+	case len(shares) == 0:
+		return Errorf(EConflict, "kassa.exhausted", n.Target.Currency)
 	}
 	b.touchNeed(n)
 	n.State = NeedOpen
@@ -71,20 +146,8 @@ func (b *Book) applyApprove(op Op, out *Outcome) error {
 	return nil
 }
 
-// kassaPledges are the declared maxima that a claim is shared among: every
-// member's in its currency, the claimant's excepted.
-func (b *Book) kassaPledges(n *Need) []KassaPledge {
-	var ps []KassaPledge
-	for u, st := range b.statuses {
-		if u != n.Owner && st.KassaMax.Minor > 0 && st.KassaMax.Currency == n.Target.Currency {
-			ps = append(ps, KassaPledge{Member: u, Max: st.KassaMax})
-		}
-	}
-	sort.Slice(ps, func(i, j int) bool { return ps[i].Member < ps[j].Member })
-	return ps
-}
-
-// addShare records one member's share of a claim as their intention.
+// addShare records one member's share of a claim as their intention, asked
+// this month.
 func (b *Book) addShare(n *Need, s Share, op Op, out *Outcome) {
 	p := &Promise{
 		ID: PromiseID(string(op.Event) + "/" + string(s.Member)), Need: n.ID, Giver: s.Member, Beneficiary: n.Owner,
@@ -97,7 +160,9 @@ func (b *Book) addShare(n *Need, s Share, op Op, out *Outcome) {
 
 // redistribute shares again what a declined share leaves open: members who
 // committed keep their commitments, those who declined (withdrew) get
-// nothing, and the others' shares are recomputed from their maxima.
+// nothing, and the others' shares are recomputed from what is left of
+// their maxima this month. A share that changes is asked anew: it belongs
+// to this month (its Period), whatever month it was first asked in.
 func (b *Book) redistribute(n *Need, op Op, out *Outcome) {
 	committed, declined := map[UserID]Amount{}, map[UserID]bool{}
 	pending := map[UserID]*Promise{}
@@ -115,7 +180,8 @@ func (b *Book) redistribute(n *Need, op Op, out *Outcome) {
 	for u := range pending {
 		delete(declined, u) // a member who declined and then intended again is in
 	}
-	shares, _, err := Redistribute(n.Target, b.kassaPledges(n), committed, declined)
+	pledges, _ := b.kassaPledges(n)
+	shares, _, err := Redistribute(n.Target, pledges, committed, declined)
 	if err != nil {
 		return // commitments over the claim: nothing left to share
 	}
@@ -127,6 +193,7 @@ func (b *Book) redistribute(n *Need, op Op, out *Outcome) {
 			delete(pending, s.Member)
 			if p.Amount != s.Amount {
 				b.changePromise(p, op, s.Amount, PromiseIntention, &Outcome{})
+				p.Period = b.period
 				out.Shares = append(out.Shares, copyPromise(p))
 			}
 			continue
@@ -141,16 +208,4 @@ func (b *Book) redistribute(n *Need, op Op, out *Outcome) {
 	for _, p := range left { // no share left for them
 		b.setState(p, PromiseReleased, op, out)
 	}
-}
-
-// KassaOf returns the declared monthly maxima in currency c, by member.
-func (b *Book) KassaOf(c Currency) []KassaPledge {
-	var ps []KassaPledge
-	for u, st := range b.statuses {
-		if st.KassaMax.Minor > 0 && st.KassaMax.Currency == c {
-			ps = append(ps, KassaPledge{Member: u, Max: st.KassaMax})
-		}
-	}
-	sort.Slice(ps, func(i, j int) bool { return ps[i].Member < ps[j].Member })
-	return ps
 }

@@ -316,9 +316,9 @@ func (b *Book) applyLeave(op Op, out *Outcome) error {
 		}
 	}
 	st := b.StatusOf(op.Actor)
-	if st.Status != StatusGreen || st.Need != "" || st.KassaMax.Minor != 0 {
+	if st.Status != StatusGreen || st.Need != "" || len(st.Kassa) != 0 {
 		st.Status, st.Previous, st.Need, st.ChangedAt = StatusGreen, "", "", op.At
-		st.KassaMax = Amount{} // leaving the kassa too
+		st.Kassa = nil // leaving the kassa of every circle too
 		b.putStatus(st)
 		out.Status = copyStatus(&st)
 	}

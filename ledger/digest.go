@@ -15,11 +15,16 @@ import (
 
 // DigestVersion names the canonical form a digest hashes; it changes when
 // the form does, so digests of different versions are never compared.
-const DigestVersion = "exodus-ledger-v1"
+//
+// v2: kassa maxima are per circle, one "kassa" line each (member, circle,
+// maximum) after the status lines, the status line without them.
+const DigestVersion = "exodus-ledger-v2"
 
 // CircleLedger is a circle's part of the mutual-aid ledger: its members,
-// their statuses, the needs of its members and the initiatives and claims
-// posted in it, and every promise toward those needs.
+// their statuses (with only the kassa maxima that apply in this circle:
+// declared for it, or the circle-less one of old), the needs of its
+// members and the initiatives and claims posted in it, and every promise
+// toward those needs.
 type CircleLedger struct {
 	Circle   CircleID
 	Members  []UserID
@@ -45,7 +50,7 @@ func (s *Service) CircleLedger(ctx context.Context, c CircleID) (*CircleLedger, 
 	}
 	err = s.View(ctx, func(b *Book) error {
 		for _, m := range members {
-			l.Statuses = append(l.Statuses, b.StatusOf(m))
+			l.Statuses = append(l.Statuses, kassaOnlyIn(b.StatusOf(m), c))
 		}
 		for _, n := range b.needs {
 			// An initiative or a claim belongs to the circle it was posted
@@ -70,6 +75,19 @@ func (s *Service) CircleLedger(ctx context.Context, c CircleID) (*CircleLedger, 
 	return l, nil
 }
 
+// kassaOnlyIn keeps, of a member's kassa maxima, those that apply in
+// circle c: another circle's are not this circle's part of the ledger.
+func kassaOnlyIn(st MemberStatus, c CircleID) MemberStatus {
+	var ks []KassaMax
+	for _, k := range st.Kassa {
+		if k.Circle == c || k.Circle == "" {
+			ks = append(ks, k)
+		}
+	}
+	st.Kassa = ks
+	return st
+}
+
 // Canonical is the circle's ledger as text, one line per fact, fields
 // separated by tabs, texts quoted: the form Digest hashes. Two bots that
 // applied the same events write the same bytes.
@@ -87,7 +105,12 @@ func (l *CircleLedger) writeCanonical(sb *bufio.Writer) {
 		line(sb, "member", string(m))
 	}
 	for _, st := range l.Statuses {
-		line(sb, "status", string(st.Member), string(st.Status), string(st.Previous), string(st.Need), st.KassaMax.String())
+		line(sb, "status", string(st.Member), string(st.Status), string(st.Previous), string(st.Need))
+	}
+	for _, st := range l.Statuses {
+		for _, k := range st.Kassa {
+			line(sb, "kassa", string(st.Member), string(k.Circle), k.Max.String())
+		}
 	}
 	for _, n := range l.Needs {
 		line(sb, "need", string(n.ID), string(n.Kind), string(n.Owner), n.Target.String(), string(n.State),

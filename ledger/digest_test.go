@@ -49,6 +49,7 @@ func digestOps(now time.Time) []ledger.Op {
 		{Kind: ledger.OpKassa, Event: "$k1", Actor: sBen, Amount: mEUR(20), At: at(11)},
 		{Kind: ledger.OpCommit, Event: "$a3", Actor: sAnn, Need: "$d1", Amount: mEUR(25), At: at(12)},
 		{Kind: ledger.OpWithdraw, Event: "$c3", Actor: sCid, Need: "$a1", At: at(13)},
+		{Kind: ledger.OpKassa, Event: "$k2", Actor: sAnn, Circle: otherCircle, Amount: mEUR(30), At: at(14)},
 	}
 }
 
@@ -138,9 +139,14 @@ func TestCanonicalForm(t *testing.T) {
 			t.Errorf("no line starting %q in\n%s", want, canon)
 		}
 	}
-	// A need of a non-member (dora) and an initiative posted in another
-	// circle, even by a member, are not this circle's.
-	for _, not := range []string{"member\t" + string(sDora), "need\t$d1", "need\t$i2", "promise\t$a3"} {
+	// Ben's kassa maximum of old (declared without a circle) applies here.
+	if !has("kassa\t" + string(sBen) + "\t\t20 EUR") {
+		t.Errorf("no line of ben's circle-less kassa maximum in\n%s", canon)
+	}
+	// A need of a non-member (dora), an initiative posted in another
+	// circle, even by a member, and a member's kassa maximum in another
+	// circle are not this circle's.
+	for _, not := range []string{"member\t" + string(sDora), "need\t$d1", "need\t$i2", "promise\t$a3", "kassa\t" + string(sAnn)} {
 		if has(not) {
 			t.Errorf("a line starting %q in\n%s", not, canon)
 		}
@@ -162,6 +168,9 @@ func TestCanonicalForm(t *testing.T) {
 	}
 	if hasNeed(other.Needs, "$i1") {
 		t.Error("the other circle's ledger holds the aid circle's initiative")
+	}
+	if want := "kassa\t" + string(sAnn) + "\t" + string(otherCircle) + "\t30 EUR\n"; !strings.Contains(string(other.Canonical()), want) {
+		t.Errorf("the other circle's canonical form lacks %q:\n%s", want, other.Canonical())
 	}
 	if _, err := w.svc.CircleLedger(w.ctx, "!none:test"); ledger.ErrorCode(err) != ledger.ENotFound {
 		t.Errorf("ledger of an unknown circle: %v", err)

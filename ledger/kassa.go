@@ -10,7 +10,8 @@ import (
 
 // The kassa is a circle's mutual-aid fund: each member declares the most they
 // would give in a month, and a claim is split among the members in proportion
-// to those maxima. This file holds the pure computation of that split.
+// to those maxima (what is left of them this month: book_kassa_month.go).
+// This file holds the pure computation of that split.
 
 // KassaPledge is a member's declared monthly maximum.
 type KassaPledge struct {

@@ -76,7 +76,8 @@ func (s *Store) Ops(ctx context.Context) ([]ledger.Op, error) {
 	return queryList(ctx, s, scanOp, "ops", `SELECT body FROM aid_ops ORDER BY at, event_id`)
 }
 
-// SaveAid inserts or replaces needs, promises and statuses.
+// SaveAid inserts or replaces needs, promises and statuses; a status's
+// kassa maxima (the kassa_maxima table) replace the member's former ones.
 func (s *Store) SaveAid(ctx context.Context, needs []*ledger.Need, promises []*ledger.Promise,
 	statuses []*ledger.MemberStatus) error {
 	for _, n := range needs {
@@ -90,16 +91,33 @@ func (s *Store) SaveAid(ctx context.Context, needs []*ledger.Need, promises []*l
 		}
 	}
 	for _, st := range statuses {
+		if err := s.putStatus(ctx, st); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// putStatus inserts or replaces a status and the member's kassa maxima.
+func (s *Store) putStatus(ctx context.Context, st *ledger.MemberStatus) error {
+	_, err := s.db.Exec(ctx, `
+		INSERT INTO statuses (user_id, status, previous, need_id, changed_at)
+		VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (user_id) DO UPDATE SET status = excluded.status, previous = excluded.previous,
+			need_id = excluded.need_id, changed_at = excluded.changed_at`,
+		string(st.Member), string(st.Status), string(st.Previous), string(st.Need), toMS(st.ChangedAt))
+	if err != nil {
+		return fmt.Errorf("failed to save status: %w", err)
+	}
+	if _, err := s.db.Exec(ctx, `DELETE FROM kassa_maxima WHERE user_id = $1`, string(st.Member)); err != nil {
+		return fmt.Errorf("failed to replace kassa maxima: %w", err)
+	}
+	for _, k := range st.Kassa {
 		_, err := s.db.Exec(ctx, `
-			INSERT INTO statuses (user_id, status, previous, need_id, changed_at, kassa_minor, kassa_currency)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)
-			ON CONFLICT (user_id) DO UPDATE SET status = excluded.status, previous = excluded.previous,
-				need_id = excluded.need_id, changed_at = excluded.changed_at,
-				kassa_minor = excluded.kassa_minor, kassa_currency = excluded.kassa_currency`,
-			string(st.Member), string(st.Status), string(st.Previous), string(st.Need), toMS(st.ChangedAt),
-			st.KassaMax.Minor, string(st.KassaMax.Currency))
+			INSERT INTO kassa_maxima (user_id, circle_id, max_minor, currency) VALUES ($1, $2, $3, $4)`,
+			string(st.Member), string(k.Circle), k.Max.Minor, string(k.Max.Currency))
 		if err != nil {
-			return fmt.Errorf("failed to save status: %w", err)
+			return fmt.Errorf("failed to save kassa maximum: %w", err)
 		}
 	}
 	return nil
@@ -145,7 +163,8 @@ func (s *Store) putPromise(ctx context.Context, p *ledger.Promise) error {
 	return nil
 }
 
-// DeleteAid deletes the needs, promises and statuses named.
+// DeleteAid deletes the needs, promises and statuses named (a status with
+// its kassa maxima).
 func (s *Store) DeleteAid(ctx context.Context, needs []ledger.NeedID, promises []ledger.PromiseID, statuses []ledger.UserID) error {
 	for _, id := range needs {
 		if _, err := s.db.Exec(ctx, `DELETE FROM needs WHERE need_id = $1`, string(id)); err != nil {
@@ -161,13 +180,16 @@ func (s *Store) DeleteAid(ctx context.Context, needs []ledger.NeedID, promises [
 		if _, err := s.db.Exec(ctx, `DELETE FROM statuses WHERE user_id = $1`, string(id)); err != nil {
 			return fmt.Errorf("failed to delete status: %w", err)
 		}
+		if _, err := s.db.Exec(ctx, `DELETE FROM kassa_maxima WHERE user_id = $1`, string(id)); err != nil {
+			return fmt.Errorf("failed to delete kassa maxima: %w", err)
+		}
 	}
 	return nil
 }
 
-// ClearAid deletes every need, promise and status.
+// ClearAid deletes every need, promise and status (and kassa maximum).
 func (s *Store) ClearAid(ctx context.Context) error {
-	for _, table := range []string{"needs", "promises", "statuses"} {
+	for _, table := range []string{"needs", "promises", "statuses", "kassa_maxima"} {
 		if _, err := s.db.Exec(ctx, `DELETE FROM `+table); err != nil {
 			return fmt.Errorf("failed to clear %s: %w", table, err)
 		}

@@ -10,7 +10,7 @@ import (
 // bot derived from Matrix events. Circles and their members, invitations,
 // guarantees and blocks; members' records (language, direct chat),
 // profiles and the rate-limit history (actions); the mutual-aid ops and
-// their projection (needs, promises, statuses); the cards (learnt again
+// their projection (needs, promises, statuses, kassa maxima); the cards (learnt again
 // from the bot's own messages); the events applied and the inbox (the
 // rebuild records the history it replays there, so the homeserver's
 // later pushes and reconciliation do not handle an event twice).
@@ -23,7 +23,7 @@ import (
 var ledgerTables = []string{
 	"applied_events", "inbox",
 	"circles", "circle_members", "members", "invitations", "guarantees", "blocks", "actions",
-	"aid_ops", "needs", "promises", "statuses", "profiles", "cards",
+	"aid_ops", "needs", "promises", "statuses", "kassa_maxima", "profiles", "cards",
 	"api_tokens", "login_links", "web_sessions",
 }
 

@@ -60,7 +60,8 @@ var ledgerFillers = map[string]func(ctx context.Context, s *store.Store) error{
 		n := &ledger.Need{ID: "$st", Kind: ledger.NeedOrange, Owner: alice, Target: eur(300_00), State: ledger.NeedOpen, OpenedAt: at(2)}
 		p := &ledger.Promise{ID: "$heart", Need: n.ID, Giver: bob, Beneficiary: alice, Amount: eur(1000),
 			State: ledger.PromiseIntention, Reaction: "$heart", CreatedAt: at(3), UpdatedAt: at(3), UpdatedBy: "$heart"}
-		st := &ledger.MemberStatus{Member: alice, Status: ledger.StatusOrange, Need: n.ID, ChangedAt: at(2)}
+		st := &ledger.MemberStatus{Member: alice, Status: ledger.StatusOrange, Need: n.ID, ChangedAt: at(2),
+			Kassa: []ledger.KassaMax{{Circle: "!c:x", Max: eur(5000)}}}
 		return s.SaveAid(ctx, []*ledger.Need{n}, []*ledger.Promise{p}, []*ledger.MemberStatus{st})
 	},
 	"profiles": func(ctx context.Context, s *store.Store) error {

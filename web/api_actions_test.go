@@ -11,23 +11,66 @@ import (
 // The write routes carried out end to end through the fake actor: the
 // command each becomes, and the fresh state each answers with.
 
+// kassaT is the answer of GET /api/v1/kassa.
+type kassaT struct {
+	Circles []struct {
+		Circle, Name, Currency string
+		Members                int
+		Total                  amountT
+		Mine, Asked, Left      *amountT
+		Legacy                 bool
+	}
+}
+
 func TestAPIKassaAndClaims(t *testing.T) {
 	h := newHarness(t)
-	at, bt, ct := h.token(alice, ledger.ScopeWrite), h.token(bob, ledger.ScopeWrite), h.token(carol, ledger.ScopeWrite)
-	act := decodeAs[actionT](t, h.expect("POST", "/api/v1/kassa", at, `{"amount":"50"}`, 200))
-	if act.Status == nil || act.Status.KassaMax == nil || *act.Status.KassaMax != (amountT{5000, "EUR", "50 EUR"}) {
+	const second ledger.CircleID = "!second:test"
+	if _, err := h.svc.CreateCircle(h.ctx, h.act(alice), ledger.CircleSpec{ID: second, Name: "Garden"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []ledger.UserID{alice, dave} {
+		if err := h.svc.SetCircleMembership(h.ctx, second, u, true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	at, bt, ct, dt := h.token(alice, ledger.ScopeWrite), h.token(bob, ledger.ScopeWrite), h.token(carol, ledger.ScopeWrite), h.token(dave, ledger.ScopeWrite)
+	// alice is in two circles: she names the one she means.
+	h.expectError("POST", "/api/v1/kassa", at, `{"amount":"50"}`, 400, "api.required")
+	h.expectError("POST", "/api/v1/kassa", bt, `{"circle":"!second:test","amount":"50"}`, 403, "api.not_member")
+	act := decodeAs[actionT](t, h.expect("POST", "/api/v1/kassa", at, `{"circle":"!circle:test","amount":"50"}`, 200))
+	if act.Status == nil || len(act.Status.KassaMaxima) != 1 || act.Status.KassaMaxima[0].Circle != string(circle) ||
+		act.Status.KassaMaxima[0].Max != (amountT{5000, "EUR", "50 EUR"}) {
 		t.Fatalf("kassa: %+v", act.Status)
 	}
+	if req := h.lastRequest(); req.Circle != circle || req.Command.Verb != ledger.VerbKassa {
+		t.Fatalf("kassa request: %+v", req)
+	}
+	// bob is in one: it is his.
 	h.expect("POST", "/api/v1/kassa", bt, `{"amount":"30 EUR"}`, 200)
-	k := decodeAs[struct {
-		Currency string
-		Members  int
-		Total    amountT
-		Mine     *amountT
-	}](t, h.expect("GET", "/api/v1/kassa?currency=eur", at, "", 200))
-	if k.Currency != "EUR" || k.Members != 2 || k.Total.Minor != 8000 || k.Mine == nil || k.Mine.Minor != 5000 {
+	if req := h.lastRequest(); req.Circle != circle {
+		t.Fatalf("bob's kassa request: %+v", req)
+	}
+	h.expect("POST", "/api/v1/kassa", dt, `{"amount":"100"}`, 200)
+	k := decodeAs[kassaT](t, h.expect("GET", "/api/v1/kassa", at, "", 200))
+	if len(k.Circles) != 2 {
 		t.Fatalf("kassa view: %+v", k)
 	}
+	for _, f := range k.Circles {
+		switch f.Circle {
+		case string(circle):
+			if f.Name != "Friends" || f.Currency != "EUR" || f.Members != 2 || f.Total.Minor != 8000 || f.Mine == nil || f.Mine.Minor != 5000 ||
+				f.Asked == nil || f.Asked.Minor != 0 || f.Left == nil || f.Left.Minor != 5000 {
+				t.Fatalf("the circle's kassa: %+v", f)
+			}
+		case string(second):
+			if f.Name != "Garden" || f.Members != 1 || f.Total.Minor != 10000 || f.Mine != nil {
+				t.Fatalf("the second circle's kassa: %+v", f)
+			}
+		default:
+			t.Fatalf("kassa of %s", f.Circle)
+		}
+	}
+	h.expectError("GET", "/api/v1/kassa?circle=%21second%3Atest", bt, "", 403, "api.not_member")
 	act = decodeAs[actionT](t, h.expect("POST", "/api/v1/claims", ct, `{"circle":"!circle:test","amount":"40","reason":"rent"}`, 201))
 	if act.Need == nil || act.Need.Kind != "claim" || act.Need.State != "proposed" || act.Need.Title != "rent" || act.Need.Circle != string(circle) {
 		t.Fatalf("claim: %+v", act.Need)
@@ -39,7 +82,11 @@ func TestAPIKassaAndClaims(t *testing.T) {
 	h.expectError("POST", needPath(claim, "approve"), ct, "", 403, "kassa.self_approval")
 	act = decodeAs[actionT](t, h.expect("POST", needPath(claim, "approve"), at, "", 200))
 	if act.Need.State != "open" || len(act.Need.Promises) != 2 {
-		t.Fatalf("approved claim: %+v", act.Need)
+		t.Fatalf("approved claim: %+v (dave declared in another circle: no share)", act.Need)
+	}
+	k = decodeAs[kassaT](t, h.expect("GET", "/api/v1/kassa?circle=%21circle%3Atest", at, "", 200))
+	if len(k.Circles) != 1 || k.Circles[0].Asked == nil || k.Circles[0].Asked.Minor != 2500 || k.Circles[0].Left.Minor != 2500 {
+		t.Fatalf("alice's kassa after her share of 25 EUR: %+v", k)
 	}
 	list := decodeAs[struct{ Needs []needT }](t, h.expect("GET", "/api/v1/needs", bt, "", 200))
 	if len(list.Needs) != 2 || list.Needs[1].ID != string(claim) {

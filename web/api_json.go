@@ -140,7 +140,16 @@ type statusJSON struct {
 	Previous  ledger.Status `json:"previous,omitempty"`
 	Need      ledger.NeedID `json:"need,omitempty"`
 	ChangedAt string        `json:"changed_at,omitempty"`
-	KassaMax  *amountJSON   `json:"kassa_max,omitempty"`
+	// KassaMaxima are the kassa maxima the member declared, by circle (in
+	// a circle's listing, those that apply there only).
+	KassaMaxima []kassaMaxJSON `json:"kassa_maxima,omitempty"`
+}
+
+// kassaMaxJSON is a monthly maximum declared for a circle's kassa; Circle
+// is left out for one declared before maxima were per circle.
+type kassaMaxJSON struct {
+	Circle ledger.CircleID `json:"circle,omitempty"`
+	Max    amountJSON      `json:"max"`
 }
 
 func statusOfMember(st ledger.MemberStatus) *statusJSON {
@@ -149,8 +158,8 @@ func statusOfMember(st ledger.MemberStatus) *statusJSON {
 	}
 	j := &statusJSON{Member: st.Member, Status: st.Status, Previous: st.Previous, Need: st.Need,
 		ChangedAt: timeText(st.ChangedAt)}
-	if st.KassaMax.Minor > 0 {
-		j.KassaMax = amountPtr(st.KassaMax)
+	for _, k := range st.Kassa {
+		j.KassaMaxima = append(j.KassaMaxima, kassaMaxJSON{Circle: k.Circle, Max: amountOf(k.Max)})
 	}
 	return j
 }

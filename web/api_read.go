@@ -271,38 +271,46 @@ func (s *Server) apiInitiatives(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// apiKassa answers the kassa of a currency (?currency=, else the member's
-// default): how many members declared a monthly maximum, their total, and
-// the member's own.
+// kassaFundJSON is the kassa of one circle as the member sees it.
+type kassaFundJSON struct {
+	Circle   ledger.CircleID `json:"circle"`
+	Name     string          `json:"name"`
+	Currency ledger.Currency `json:"currency"`
+	Members  int             `json:"members"`
+	Total    amountJSON      `json:"total"`
+	Mine     *amountJSON     `json:"mine,omitempty"`
+	Legacy   bool            `json:"legacy,omitempty"`
+	Asked    *amountJSON     `json:"asked,omitempty"`
+	Left     *amountJSON     `json:"left,omitempty"`
+}
+
+// apiKassa answers the kassa of each of the member's circles (?circle=,
+// one of theirs, for that one only): how many members declared a monthly
+// maximum there in the circle's currency, their total, and the member's
+// own with what they were asked this month.
 func (s *Server) apiKassa(w http.ResponseWriter, r *http.Request) {
 	c := callerOf(r.Context())
-	cur := ledger.Currency(strings.ToUpper(r.URL.Query().Get("currency")))
-	if cur == "" {
-		cur = s.apiCurrency(r.Context(), c.Member, "")
+	only := ledger.CircleID(r.URL.Query().Get("circle"))
+	if only != "" {
+		if _, err := s.apiMemberCircle(r.Context(), c.Member, only); err != nil {
+			s.writeError(w, r, err, "")
+			return
+		}
 	}
-	if _, ok := ledger.Currencies[cur]; !ok {
-		s.writeError(w, r, ledger.Errorf(ledger.EInvalid, "api.bad_currency", r.URL.Query().Get("currency")), "")
-		return
-	}
-	var pledges []ledger.KassaPledge
-	var mine ledger.Amount
-	err := s.svc.View(r.Context(), func(b *ledger.Book) error {
-		pledges, mine = b.KassaOf(cur), b.StatusOf(c.Member).KassaMax
-		return nil
-	})
+	funds, err := s.svc.KassaFunds(r.Context(), c.Member, only)
 	if err != nil {
 		s.writeError(w, r, err, "")
 		return
 	}
-	total := ledger.Amount{Currency: cur}
-	for _, p := range pledges {
-		total.Minor += p.Max.Minor
+	out := make([]kassaFundJSON, len(funds))
+	for i, f := range funds {
+		out[i] = kassaFundJSON{Circle: f.Circle.ID, Name: f.Circle.Name, Currency: f.Total.Currency, Members: f.Members,
+			Total: amountOf(f.Total), Legacy: f.Legacy}
+		if !f.Mine.IsZero() {
+			out[i].Mine, out[i].Asked, out[i].Left = amountPtr(f.Mine), amountPtr(f.Asked), amountPtr(f.Left)
+		}
 	}
-	out := map[string]any{"currency": cur, "members": len(pledges), "total": amountOf(total)}
-	if mine.Minor > 0 {
-		out["mine"] = amountOf(mine)
-	}
-	writeJSON(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, map[string]any{"circles": out})
 }
 
 // apiProfile answers the member's profile: about, requisites, muted

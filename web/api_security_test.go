@@ -45,7 +45,7 @@ func (h *harness) samples() map[string]sample {
 		"GET /api/v1/overdue":                        {"/api/v1/overdue", ""},
 		"GET /api/v1/network":                        {"/api/v1/network", ""},
 		"GET /api/v1/initiatives":                    {"/api/v1/initiatives", ""},
-		"GET /api/v1/kassa":                          {"/api/v1/kassa?currency=EUR", ""},
+		"GET /api/v1/kassa":                          {"/api/v1/kassa", ""},
 		"GET /api/v1/clearing":                       {"/api/v1/clearing", ""},
 		"GET /api/v1/profile":                        {"/api/v1/profile", ""},
 		"GET /api/v1/circles":                        {"/api/v1/circles", ""},

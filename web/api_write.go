@@ -253,22 +253,30 @@ func (s *Server) apiInvite(w http.ResponseWriter, r *http.Request) {
 	s.apiPerform(w, r, ledger.Request{Circle: circle.ID, Command: ledger.Command{Verb: ledger.VerbInvite, User: u}}, http.StatusOK, nil)
 }
 
-// apiKassaDeclare declares the member's monthly maximum for the kassa.
+// apiKassaDeclare declares the member's monthly maximum for the kassa of
+// a circle of theirs (the one named; else their only one).
 func (s *Server) apiKassaDeclare(w http.ResponseWriter, r *http.Request) {
 	c := callerOf(r.Context())
 	var body struct {
-		Amount string `json:"amount"`
+		Circle ledger.CircleID `json:"circle"`
+		Amount string          `json:"amount"`
 	}
 	if err := decode(r, &body); err != nil {
 		s.writeError(w, r, err, "")
 		return
 	}
-	a, err := apiAmount("amount", body.Amount, s.apiCurrency(r.Context(), c.Member, ""))
+	circle, err := s.kassaCircle(r.Context(), c.Member, body.Circle)
 	if err != nil {
 		s.writeError(w, r, err, "")
 		return
 	}
-	s.apiPerform(w, r, ledger.Request{Command: ledger.Command{Verb: ledger.VerbKassa, Amount: a}}, http.StatusOK, s.apiFreshStatus(c.Member))
+	a, err := apiAmount("amount", body.Amount, circle.Pledge.Currency)
+	if err != nil {
+		s.writeError(w, r, err, "")
+		return
+	}
+	s.apiPerform(w, r, ledger.Request{Circle: circle.ID, Command: ledger.Command{Verb: ledger.VerbKassa, Amount: a}},
+		http.StatusOK, s.apiFreshStatus(c.Member))
 }
 
 // apiClaim asks the kassa of a circle of the member's for help; the claim

@@ -162,7 +162,7 @@ func TestExportMemberJSONRoundTrips(t *testing.T) {
 	h.do(ledger.Op{Kind: ledger.OpCommit, Actor: bob, Need: h.need})
 	h.do(ledger.Op{Kind: ledger.OpIntend, Actor: alice, Need: h.need, Amount: eur(20)})
 	h.do(ledger.Op{Kind: ledger.OpSent, Actor: bob, Need: h.need})
-	h.do(ledger.Op{Kind: ledger.OpKassa, Actor: carol, Amount: eur(15)})
+	h.do(ledger.Op{Kind: ledger.OpKassa, Actor: carol, Circle: circle, Amount: eur(15)})
 	r := h.expect("GET", "/api/v1/export.json", h.token(carol, ledger.ScopeRead), "", 200)
 	if cd := r.Header.Get("Content-Disposition"); cd != `attachment; filename="exodus-member-carol_test.json"` {
 		t.Fatalf("content disposition %q", cd)
@@ -175,8 +175,8 @@ func TestExportMemberJSONRoundTrips(t *testing.T) {
 	back := ledger.MemberLedger{Member: ledger.UserID(got.Member), Status: ledger.MemberStatus{Member: ledger.UserID(got.Status.Member),
 		Status: ledger.Status(got.Status.Status), Previous: ledger.Status(got.Status.Previous), Need: ledger.NeedID(got.Status.Need),
 		ChangedAt: parseTime(t, got.Status.ChangedAt)}}
-	if got.Status.KassaMax != nil {
-		back.Status.KassaMax = amountBack(*got.Status.KassaMax)
+	for _, k := range got.Status.KassaMaxima {
+		back.Status.Kassa = append(back.Status.Kassa, ledger.KassaMax{Circle: ledger.CircleID(k.Circle), Max: amountBack(k.Max)})
 	}
 	for _, n := range got.Needs {
 		back.Needs = append(back.Needs, needBack(t, n))
@@ -199,7 +199,8 @@ func TestExportMemberJSONRoundTrips(t *testing.T) {
 	if !reflect.DeepEqual(back, norm) {
 		t.Fatalf("round trip:\n got %+v\nwant %+v", back, norm)
 	}
-	if len(back.Received) != 2 || back.Status.KassaMax != eur(15) || back.Received[0].State == back.Received[1].State {
+	if len(back.Received) != 2 || len(back.Status.Kassa) != 1 || back.Status.Kassa[0] != (ledger.KassaMax{Circle: circle, Max: eur(15)}) ||
+		back.Received[0].State == back.Received[1].State {
 		t.Fatalf("carol's ledger: %+v", back)
 	}
 }

@@ -1,26 +1,19 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"slices"
 
 	"github.com/exodus-matrix/exodus/ledger"
 )
 
-// kassaFund is the kassa in one currency.
-type kassaFund struct {
-	Currency ledger.Currency
-	Members  int
-	Total    ledger.Amount
-}
-
-// kassaPage is the kassa: the declared maxima, the member's own, and the
-// claims in the member's circles.
+// kassaPage is the kassa: each of the member's circles' (the maxima its
+// members declared, the member's own and what they were asked this
+// month), and the claims in the member's circles.
 type kassaPage struct {
-	Funds    []kassaFund
-	Mine     ledger.Amount
-	Currency ledger.Currency
-	Circles  []circleLink
+	Funds   []ledger.KassaFund
+	Circles []circleLink
 	// Proposed are others' claims awaiting approval; Open the claims being
 	// shared; MyClaims the member's own.
 	Proposed, Open, MyClaims []needCard
@@ -35,16 +28,14 @@ func (s *Server) kassaPage(w http.ResponseWriter, r *http.Request, c *caller) {
 		s.pageError(w, r, c, err)
 		return
 	}
-	p := &kassaPage{Currency: s.typedCurrency(ctx, rc), MaxReason: ledger.MaxClaimReasonRunes}
+	p := &kassaPage{MaxReason: ledger.MaxClaimReasonRunes}
 	if p.Circles, err = s.circlesOf(ctx, rc); err != nil {
 		s.pageError(w, r, c, err)
 		return
 	}
-	currencies := []ledger.Currency{p.Currency}
-	for _, cl := range p.Circles {
-		if !slices.Contains(currencies, cl.Pledge.Currency) {
-			currencies = append(currencies, cl.Pledge.Currency)
-		}
+	if p.Funds, err = s.svc.KassaFunds(ctx, c.Member, ""); err != nil {
+		s.pageError(w, r, c, err)
+		return
 	}
 	peers := make([]ledger.UserID, 0, len(rc.peers))
 	for u := range rc.peers {
@@ -52,18 +43,6 @@ func (s *Server) kassaPage(w http.ResponseWriter, r *http.Request, c *caller) {
 	}
 	slices.Sort(peers)
 	err = s.svc.View(ctx, func(b *ledger.Book) error {
-		p.Mine = b.StatusOf(c.Member).KassaMax
-		if !p.Mine.IsZero() && !slices.Contains(currencies, p.Mine.Currency) {
-			currencies = append(currencies, p.Mine.Currency)
-		}
-		for _, cur := range currencies {
-			f := kassaFund{Currency: cur, Total: ledger.Amount{Currency: cur}}
-			for _, kp := range b.KassaOf(cur) {
-				f.Members++
-				f.Total.Minor += kp.Max.Minor
-			}
-			p.Funds = append(p.Funds, f)
-		}
 		for _, u := range peers {
 			for _, n := range b.NeedsOf(u) {
 				if n.Kind != ledger.NeedClaim || !(rc.in(n.Circle) || u == c.Member) {
@@ -89,21 +68,42 @@ func (s *Server) kassaPage(w http.ResponseWriter, r *http.Request, c *caller) {
 	s.render(w, r, "kassa", &pageData{Title: "kassa.title", Nav: "kassa", Page: p})
 }
 
-// kassaDeclare declares the most the member would give the kassa in a
-// month: `kassa <amount>`.
+// kassaDeclare declares the most the member would give the kassa of one
+// of their circles in a month: `kassa <amount>` typed in that circle's
+// room.
 func (s *Server) kassaDeclare(w http.ResponseWriter, r *http.Request, c *caller) {
 	ctx := r.Context()
-	rc, err := s.viewerOf(ctx, c.Member)
+	circle, err := s.kassaCircle(ctx, c.Member, ledger.CircleID(r.PostForm.Get("circle")))
 	if err != nil {
 		s.refuse(w, r, c, "/kassa", err)
 		return
 	}
-	a, err := formAmount(r, "amount", s.typedCurrency(ctx, rc), true)
+	a, err := formAmount(r, "amount", circle.Pledge.Currency, true)
 	if err != nil {
 		s.refuse(w, r, c, "/kassa", err)
 		return
 	}
-	s.act(w, r, c, "/kassa", "kassa", ledger.Request{Command: ledger.Command{Verb: ledger.VerbKassa, Amount: a}})
+	s.act(w, r, c, "/kassa", "kassa", ledger.Request{Circle: circle.ID, Command: ledger.Command{Verb: ledger.VerbKassa, Amount: a}})
+}
+
+// kassaCircle is the circle a maximum is declared for: the one named,
+// which must be the member's; else the member's only circle. A member of
+// several circles must name one.
+func (s *Server) kassaCircle(ctx context.Context, u ledger.UserID, id ledger.CircleID) (*ledger.Circle, error) {
+	if id != "" {
+		return s.apiMemberCircle(ctx, u, id)
+	}
+	mine, err := s.svc.CirclesOf(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	switch len(mine) {
+	case 0:
+		return nil, ledger.Errorf(ledger.EConflict, "kassa.no_circle")
+	case 1:
+		return s.svc.Circle(ctx, mine[0])
+	}
+	return nil, apiRequired("circle", "")
 }
 
 // kassaClaim claims from the kassa in one of the member's circles:

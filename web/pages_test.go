@@ -403,15 +403,24 @@ func TestKassaPage(t *testing.T) {
 	h := newHarness(t)
 	b := h.login(alice)
 	mustShow(t, "kassa", b.get("/kassa"), "Kassa", "nothing yet", `action="/kassa/declare"`, `action="/kassa/claim"`)
-	r := b.postForm("/kassa/declare", url.Values{"amount": {"50"}})
+	mustShow(t, "kassa", b.get("/kassa"), `<select name="circle">`, `<option value="`+string(circle)+`"`)
+	r := b.postForm("/kassa/declare", url.Values{"circle": {string(circle)}, "amount": {"50"}})
 	if r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("declare: %d\n%s", r.StatusCode, r.Body)
 	}
-	if req := h.lastAct(); req.Command.Verb != ledger.VerbKassa || req.Command.Amount != cents(5000) {
+	if req := h.lastAct(); req.Command.Verb != ledger.VerbKassa || req.Command.Amount != cents(5000) || req.Circle != circle {
 		t.Errorf("declare request %+v", req)
 	}
-	h.login(bob).postForm("/kassa/declare", url.Values{"amount": {"30"}})
-	mustShow(t, "kassa after", b.get("/kassa"), "80.00 EUR", "2 members", "50.00 EUR")
+	h.login(bob).postForm("/kassa/declare", url.Values{"amount": {"30"}}) // his only circle
+	if req := h.lastAct(); req.Circle != circle {
+		t.Errorf("bob's declare request %+v", req)
+	}
+	mustShow(t, "kassa after", b.get("/kassa"), "Friends, declared (EUR)", "80.00 EUR", "2 members",
+		"<strong>50.00 EUR</strong>, asked this month 0.00 EUR, 50.00 EUR left")
+	// dave is in no circle: nothing to declare for.
+	if r := h.login(dave).postForm("/kassa/declare", url.Values{"amount": {"30"}}); r.StatusCode != http.StatusConflict {
+		t.Errorf("dave declares: %d", r.StatusCode)
+	}
 
 	// carol claims in the circle; alice approves it from the kassa page.
 	cb := h.login(carol)
@@ -442,7 +451,7 @@ func TestKassaPage(t *testing.T) {
 	if req := h.lastAct(); req.Command.Verb != ledger.VerbApprove || req.Need != id || req.Circle != circle {
 		t.Errorf("approve request %+v", req)
 	}
-	mustShow(t, "alice's kassa after", b.get("/kassa"), "Claims being shared")
+	mustShow(t, "alice's kassa after", b.get("/kassa"), "Claims being shared", "asked this month 25.00 EUR, 25.00 EUR left")
 	// A claim in a circle one is not in is refused.
 	r = h.login(dave).postForm("/kassa/claim", url.Values{"circle": {string(circle)}, "amount": {"40"}, "reason": {"rent"}})
 	if r.StatusCode != http.StatusForbidden {
