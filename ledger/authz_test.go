@@ -30,9 +30,9 @@ func TestWhoMayActOnACirclesNeeds(t *testing.T) {
 		w                 *aidWorld
 		need, claim, roof ledger.NeedID
 	}
+	const other ledger.CircleID = "!other:test"
 	setup := func(t *testing.T) world {
 		w := newAidWorld(t, sOwner, sMember, sBoth)
-		const other ledger.CircleID = "!other:test"
 		if _, err := w.svc.CreateCircle(w.ctx, w.act("@founder:t"), ledger.CircleSpec{ID: other, Name: "Other"}); err != nil {
 			t.Fatal(err)
 		}
@@ -41,9 +41,10 @@ func TestWhoMayActOnACirclesNeeds(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		for _, u := range []ledger.UserID{sMember, sBoth, sAway, sNobody} {
-			w.must(ledger.Op{Kind: ledger.OpKassa, Actor: u, Amount: mEUR(50)})
+		for _, u := range []ledger.UserID{sMember, sBoth} {
+			w.must(ledger.Op{Kind: ledger.OpKassa, Actor: u, Amount: mEUR(50), Circle: aidCircle})
 		}
+		w.must(ledger.Op{Kind: ledger.OpKassa, Actor: sAway, Amount: mEUR(50), Circle: other})
 		return world{w: w,
 			need:  w.status(sOwner, 300, 0),
 			claim: w.must(ledger.Op{Kind: ledger.OpClaim, Actor: sOwner, Amount: mEUR(30), Text: "rent", Circle: aidCircle}).Need.ID,

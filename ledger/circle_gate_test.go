@@ -21,8 +21,8 @@ func TestOnlyMembersActOnACirclesInitiativeOrClaim(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	w.must(ledger.Op{Kind: ledger.OpKassa, Actor: sBen, Amount: mEUR(50)})
-	w.must(ledger.Op{Kind: ledger.OpKassa, Actor: sEve, Amount: mEUR(50)})
+	w.must(ledger.Op{Kind: ledger.OpKassa, Actor: sBen, Amount: mEUR(50), Circle: aidCircle})
+	w.must(ledger.Op{Kind: ledger.OpKassa, Actor: sEve, Amount: mEUR(50), Circle: other})
 	claim := w.must(ledger.Op{Kind: ledger.OpClaim, Actor: sAnn, Amount: mEUR(30), Text: "rent", Circle: aidCircle}).Need.ID
 	roof := w.initiative(sAnn, "Roof", 100, w.clock.Now().Add(10*24*time.Hour))
 

@@ -66,7 +66,7 @@ func TestLeaveErasesEverythingPersonal(t *testing.T) {
 	if _, err := w.svc.AddRequisite(w.ctx, w.act(sAnn), iban); err != nil {
 		t.Fatal(err)
 	}
-	w.must(ledger.Op{Kind: ledger.OpKassa, Actor: sBen, Amount: mEUR(50)})
+	w.must(ledger.Op{Kind: ledger.OpKassa, Actor: sBen, Amount: mEUR(50), Circle: aidCircle})
 	claim := w.must(ledger.Op{Kind: ledger.OpClaim, Actor: sAnn, Amount: mEUR(30), Text: reason, Circle: aidCircle}).Need.ID
 	w.must(ledger.Op{Kind: ledger.OpApprove, Actor: sCid, Need: claim})
 	w.must(ledger.Op{Kind: ledger.OpCommit, Actor: sBen, Need: claim})
