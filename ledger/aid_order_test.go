@@ -301,17 +301,24 @@ func TestAidOrderIndependence(t *testing.T) {
 			if got := projection(t, w.st); !reflect.DeepEqual(got, want) {
 				t.Fatalf("%s: SQL projection differs:\n got %+v\nwant %+v", what, got, want)
 			}
-			restarted := w.reopen()
-			if got := viewFlat(t, restarted); !reflect.DeepEqual(got, want) {
-				t.Fatalf("%s: book replayed after a restart differs:\n got %+v\nwant %+v", what, got, want)
-			}
-			if err := restarted.Rebuild(w.ctx); err != nil {
-				t.Fatal(err)
-			}
-			if got := projection(t, w.st); !reflect.DeepEqual(got, want) {
-				t.Fatalf("%s: SQL projection after Rebuild differs:\n got %+v\nwant %+v", what, got, want)
-			}
+			w.sameAfterRestart(what, want)
 		}
+	}
+}
+
+// sameAfterRestart checks that a service restarted on the world's store
+// replays the same ledger, and that its Rebuild writes the same projection.
+func (w *aidWorld) sameAfterRestart(what string, want flatLedger) {
+	w.t.Helper()
+	restarted := w.reopen()
+	if got := viewFlat(w.t, restarted); !reflect.DeepEqual(got, want) {
+		w.t.Fatalf("%s: book replayed after a restart differs:\n got %+v\nwant %+v", what, got, want)
+	}
+	if err := restarted.Rebuild(w.ctx); err != nil {
+		w.t.Fatal(err)
+	}
+	if got := projection(w.t, w.st); !reflect.DeepEqual(got, want) {
+		w.t.Fatalf("%s: SQL projection after Rebuild differs:\n got %+v\nwant %+v", what, got, want)
 	}
 }
 

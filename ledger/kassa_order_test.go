@@ -83,16 +83,7 @@ func TestKassaOrderIndependence(t *testing.T) {
 		if got := w.circleLedger(aidCircle).Digest(); got != digest {
 			t.Fatalf("%s: digest %s, want %s", what, got, digest)
 		}
-		restarted := w.reopen()
-		if got := viewFlat(t, restarted); !reflect.DeepEqual(got, want) {
-			t.Fatalf("%s: book replayed after a restart differs:\n got %+v\nwant %+v", what, got, want)
-		}
-		if err := restarted.Rebuild(w.ctx); err != nil {
-			t.Fatal(err)
-		}
-		if got := projection(t, w.st); !reflect.DeepEqual(got, want) {
-			t.Fatalf("%s: SQL projection after Rebuild differs:\n got %+v\nwant %+v", what, got, want)
-		}
+		w.sameAfterRestart(what, want)
 	}
 }
 
