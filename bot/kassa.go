@@ -34,9 +34,9 @@ func (b *Bot) cmdKassa(ctx context.Context, r *request) error {
 	for _, p := range pledges {
 		total.Minor += p.Max.Minor
 	}
-	yours := text(r.lang, "kassa.none_yet")
+	yours := markdown(text(r.lang, "kassa.none_yet"))
 	if !mine.IsZero() {
-		yours = mine.String()
+		yours = markdown(mine.String())
 	}
 	b.reply(ctx, r, message(text(r.lang, "kassa.view", string(c), len(pledges), total, yours), "kassa",
 		map[string]any{"currency": c, "members": len(pledges), "total": amountData(total)}))
