@@ -109,35 +109,37 @@ func longestRun(s string, c byte) int {
 // in "…"); and "@room" in any case written with a full-width "＠".
 func normalise(s string) string {
 	var out strings.Builder
-	n, space, cut := 0, false, false
-	lineStart := 0 // where the current line starts in out
+	n, cut := 0, false
+	var sep byte // the space or line break before the next character, if any
 	for _, r := range strings.ToValidUTF8(s, "\uFFFD") {
 		switch {
 		case isLineBreak(r):
-			if out.Len() > lineStart {
-				out.WriteByte('\n')
-				lineStart = out.Len()
+			if out.Len() > 0 {
+				sep = '\n'
 			}
-			space = false
 		case unicode.IsSpace(r):
-			space = out.Len() > lineStart
+			if out.Len() > 0 && sep == 0 {
+				sep = ' '
+			}
 		case unicode.Is(unicode.Cc, r) || unicode.Is(unicode.Cf, r):
 			// dropped
-		case n == maxLiteralRunes:
-			cut = true
 		default:
-			if space {
-				out.WriteByte(' ')
-				n, space = n+1, false
+			if sep != 0 {
+				out.WriteByte(sep)
+				n, sep = n+1, 0
 			}
-			out.WriteRune(r)
-			n++
+			if n == maxLiteralRunes {
+				cut = true
+			} else {
+				out.WriteRune(r)
+				n++
+			}
 		}
 		if cut {
 			break
 		}
 	}
-	t := strings.TrimSuffix(out.String(), "\n")
+	t := strings.TrimRight(out.String(), " \n")
 	if cut {
 		t += "…"
 	}
