@@ -39,6 +39,7 @@ fuzz:
 	$(GO) test ./ledger/ -run '^$$' -fuzz '^FuzzParseAmount$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./ledger/ -run '^$$' -fuzz '^FuzzParseUserID$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./ledger/ -run '^$$' -fuzz '^FuzzParseCommand$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./bot/ -run '^$$' -fuzz '^FuzzLiteral$$' -fuzztime $(FUZZTIME)
 
 clean:
 	rm -rf bin .demo tools/dendrite/bin

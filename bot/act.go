@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"html"
 	"slices"
 	"strconv"
 	"strings"
@@ -26,7 +27,7 @@ type dryRunKey struct{}
 func isDryRun(ctx context.Context) bool { return ctx.Value(dryRunKey{}) != nil }
 
 // webReply collects what the bot answers an action taken on the web.
-type webReply struct{ texts []string }
+type webReply struct{ answers []*event.MessageEventContent }
 
 // notFromWeb are the verbs the web does not take: help is the page itself,
 // login links and tokens are made in the direct chat only, and circles are
@@ -88,17 +89,17 @@ func (b *Bot) Act(ctx context.Context, req ledger.Request) (*ledger.Reply, error
 	}
 	if notFromWeb[cmd.Verb] || b.onVerb[cmd.Verb] == nil {
 		err := ledger.Errorf(ledger.EInvalid, "web.chat_only", cmd.Verb)
-		return &ledger.Reply{Text: b.errorText(lang, err, cmd.Verb)}, err
+		return &ledger.Reply{Text: plain(b.errorText(lang, err, cmd.Verb))}, err
 	}
 	// The chat's bound on a member's commands holds for the web too (however
 	// many sessions and tokens they hold): each action posts into a room.
 	if ok, _ := b.limiter.allow(string(req.Member), b.ledger.Now()); !ok {
 		err := ledger.Errorf(ledger.ERateLimited, "ratelimit", b.cfg.CommandsPerMinute)
-		return &ledger.Reply{Text: b.errorText(lang, err, cmd.Verb)}, err
+		return &ledger.Reply{Text: plain(b.errorText(lang, err, cmd.Verb))}, err
 	}
 	r, err := b.webRequest(ctx, req, lang)
 	if err != nil {
-		return &ledger.Reply{Text: b.errorText(lang, err, cmd.Verb)}, err
+		return &ledger.Reply{Text: plain(b.errorText(lang, err, cmd.Verb))}, err
 	}
 	reply := &ledger.Reply{Room: ledger.RoomID(r.evt.RoomID)}
 	if r.circle == nil {
@@ -112,11 +113,11 @@ func (b *Bot) Act(ctx context.Context, req ledger.Request) (*ledger.Reply, error
 		if err := run(context.WithValue(ctx, dryRunKey{}, true)); !errors.Is(err, errDryRun) {
 			return b.webDone(ctx, r, reply, err)
 		}
-		r.web.texts = nil
+		r.web.answers = nil
 		evt := b.announce(ctx, r, req)
 		if evt == "" {
 			err := ledger.Errorf(ledger.EInternal, "web.post_failed")
-			return &ledger.Reply{Text: b.errorText(lang, err, cmd.Verb)}, err
+			return &ledger.Reply{Text: plain(b.errorText(lang, err, cmd.Verb))}, err
 		}
 		reply.Event = ledger.EventID(evt)
 		r.evt.ID = evt
@@ -143,17 +144,43 @@ func (b *Bot) Act(ctx context.Context, req ledger.Request) (*ledger.Reply, error
 // action was posted, it is posted as the answer to that event.
 func (b *Bot) webDone(ctx context.Context, r *request, reply *ledger.Reply, err error) (*ledger.Reply, error) {
 	if err != nil {
-		reply.Text = b.errorText(r.lang, err, r.cmd.Verb)
+		md := b.errorText(r.lang, err, r.cmd.Verb)
+		reply.Text = plain(md)
 		if reply.Event != "" {
-			b.send(ctx, r.evt.RoomID, replyTo(message(reply.Text, "error", nil), r.evt))
+			b.send(ctx, r.evt.RoomID, replyTo(message(md, "error", nil), r.evt))
 		}
 		return reply, err
 	}
-	reply.Text = strings.Join(r.web.texts, "\n\n")
+	texts := make([]string, len(r.web.answers))
+	for i, a := range r.web.answers {
+		texts[i] = a.Body
+	}
+	reply.Text = strings.Join(texts, "\n\n")
 	if reply.Event != "" && reply.Text != "" {
-		b.send(ctx, r.evt.RoomID, replyTo(message(reply.Text, "web_answer", nil), r.evt))
+		b.send(ctx, r.evt.RoomID, replyTo(webAnswer(r.web.answers), r.evt))
 	}
 	return reply, nil
+}
+
+// webAnswer is the notice posted under an action taken on the web: the
+// bot's answers to it as they were rendered (their plain bodies are no
+// Markdown, so they are never rendered again), one after the other.
+func webAnswer(answers []*event.MessageEventContent) *event.Content {
+	msg := event.MessageEventContent{MsgType: event.MsgNotice, Mentions: &event.Mentions{}}
+	bodies, htmls := make([]string, len(answers)), make([]string, len(answers))
+	for i, a := range answers {
+		bodies[i], htmls[i] = a.Body, a.FormattedBody
+		if a.FormattedBody != "" {
+			msg.Format = event.FormatHTML
+		} else {
+			htmls[i] = strings.ReplaceAll(html.EscapeString(a.Body), "\n", "<br>")
+		}
+	}
+	msg.Body = strings.Join(bodies, "\n\n")
+	if msg.Format != "" {
+		msg.FormattedBody = strings.Join(htmls, "<br><br>")
+	}
+	return &event.Content{Parsed: &msg, Raw: map[string]any{Namespace: map[string]any{"type": "web_answer"}}}
 }
 
 // webRequest builds the request an action from the web is handled as: in
@@ -291,7 +318,7 @@ func commandLine(cmd ledger.Command, l ledger.Lang) string {
 }
 
 // Explain renders a refusal in a language, as the chat answers it (the
-// web shows the ledger's refusals in the same words).
+// web shows the ledger's refusals in the same words), as plain text.
 func (b *Bot) Explain(l ledger.Lang, err error) string {
-	return b.errorText(l, err, "")
+	return plain(b.errorText(l, err, ""))
 }

@@ -33,6 +33,8 @@ type fakeClient struct {
 	invites map[id.RoomID]*event.Event
 	// joined, when set for a room, is who JoinedMembers says is in it.
 	joined map[id.RoomID][]id.UserID
+	// created are the rooms the bot asked to create.
+	created []*mautrix.ReqCreateRoom
 }
 
 type sentMessage struct {
@@ -67,10 +69,11 @@ func (f *fakeClient) SendStateEvent(_ context.Context, room id.RoomID, _ event.T
 	return &mautrix.RespSendEvent{EventID: "$state"}, nil
 }
 
-func (f *fakeClient) CreateRoom(context.Context, *mautrix.ReqCreateRoom) (*mautrix.RespCreateRoom, error) {
+func (f *fakeClient) CreateRoom(_ context.Context, req *mautrix.ReqCreateRoom) (*mautrix.RespCreateRoom, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.n++
+	f.created = append(f.created, req)
 	return &mautrix.RespCreateRoom{RoomID: id.RoomID(fmt.Sprintf("!room%d:test", f.n))}, nil
 }
 

@@ -58,7 +58,7 @@ func (b *Bot) circleNew(ctx context.Context, r *request) error {
 	resp, err := b.cli.CreateRoom(ctx, &mautrix.ReqCreateRoom{
 		Preset: "private_chat",
 		Name:   spec.Name,
-		Topic:  text(spec.Lang, "circle.welcome", spec.Name, spec.Pledge, b.cfg.Prefix),
+		Topic:  plain(text(spec.Lang, "circle.welcome", spec.Name, spec.Pledge, b.cfg.Prefix)),
 		Invite: []id.UserID{r.evt.Sender},
 		InitialState: []*event.Event{{Type: CircleStateType, StateKey: ptr(""),
 			Content: event.Content{Parsed: st}}},

@@ -159,8 +159,8 @@ func (v *clearingView) render(l ledger.Lang) string {
 	if len(v.chains) > 0 {
 		lines = append(lines, "", text(l, "clearing.chains", len(v.chains)))
 		for i, c := range v.chains[:v.shownChains] {
-			lines = append(lines, "- "+text(l, "clearing.chain", arrows([]ledger.UserID{c.From, c.Via, c.To}),
-				arrows([]ledger.UserID{c.From, c.To}), c.Amount)+yours(l, i < v.myChains))
+			lines = append(lines, "- "+text(l, "clearing.chain", markdown(arrows([]ledger.UserID{c.From, c.Via, c.To})),
+				markdown(arrows([]ledger.UserID{c.From, c.To})), c.Amount)+yours(l, i < v.myChains))
 		}
 		if more := len(v.chains) - v.shownChains; more > 0 {
 			lines = append(lines, "", text(l, "clearing.more", more))

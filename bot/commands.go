@@ -240,7 +240,7 @@ func (b *Bot) mentions(content *event.MessageEventContent) []ledger.UserID {
 func (b *Bot) reply(ctx context.Context, r *request, content *event.Content) id.EventID {
 	if r.web != nil {
 		if msg, ok := content.Parsed.(*event.MessageEventContent); ok {
-			r.web.texts = append(r.web.texts, msg.Body)
+			r.web.answers = append(r.web.answers, msg)
 		}
 		return ""
 	}

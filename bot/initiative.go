@@ -140,13 +140,14 @@ func (b *Bot) postPoll(ctx context.Context, v *ledger.NeedView, c *ledger.Circle
 	if len(answers) == 0 {
 		return
 	}
-	question := text(c.Lang, "initiative.poll", v.Need.Title, v.Need.Target)
+	question := plain(text(c.Lang, "initiative.poll", v.Need.Title, v.Need.Target))
 	content := map[string]any{
 		"org.matrix.msc3381.poll.start": map[string]any{
 			"kind": "org.matrix.msc3381.poll.disclosed", "max_selections": 1,
 			"question": map[string]any{"org.matrix.msc1767.text": question}, "answers": answers,
 		},
 		"org.matrix.msc1767.text": question,
+		"m.mentions":              map[string]any{},
 		Namespace:                 map[string]any{"type": "initiative_poll", "data": map[string]any{"need": v.Need.ID}},
 	}
 	if !b.answers(ctx, id.RoomID(c.ID)) {
@@ -209,8 +210,8 @@ func initiativeCardText(l ledger.Lang, v *ledger.NeedView, now time.Time, deadli
 	var sb strings.Builder
 	sb.WriteString(text(l, "card.initiative", n.Title, n.Owner, n.Target, deadline, max(days, 0)))
 	sb.WriteString("\n\n" + text(l, "card.figures", t.Target, t.Intended, t.Committed, t.Confirmed, t.Missing))
-	sb.WriteString("\n\n" + text(l, "card.votes", progressBar(t.Intended.Minor+t.Committed.Minor, t.Target.Minor), t.Givers))
-	sb.WriteString("\n\n" + text(l, "card.funding", progressBar(t.Committed.Minor, t.Target.Minor)))
+	sb.WriteString("\n\n" + text(l, "card.votes", markdown(progressBar(t.Intended.Minor+t.Committed.Minor, t.Target.Minor)), t.Givers))
+	sb.WriteString("\n\n" + text(l, "card.funding", markdown(progressBar(t.Committed.Minor, t.Target.Minor))))
 	if lines := promiseLines(v.Promises); lines != "" {
 		sb.WriteString("\n\n" + lines)
 	}

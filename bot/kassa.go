@@ -57,11 +57,11 @@ func (b *Bot) kassaCircle(ctx context.Context, r *request) (*ledger.Circle, erro
 	names := make([]string, 0, len(ids))
 	for _, id := range ids {
 		if c, err := b.ledger.Circle(ctx, id); err == nil {
-			names = append(names, "**"+c.Name+"**")
+			names = append(names, "**"+literal(c.Name)+"**")
 		}
 	}
 	typed := strings.TrimSpace(b.cfg.Prefix + " " + verbWord(ledger.VerbKassa, r.lang) + " " + r.cmd.Amount.String())
-	return nil, ledger.Errorf(ledger.EConflict, "kassa.which_circle", typed, strings.Join(names, ", "))
+	return nil, ledger.Errorf(ledger.EConflict, "kassa.which_circle", typed, markdown(strings.Join(names, ", ")))
 }
 
 // showKassa shows the kassa: in a circle's room, that circle's (the reply
@@ -109,7 +109,7 @@ func kassaLine(l ledger.Lang, key string, f ledger.KassaFund) string {
 	default:
 		yours = text(l, "kassa.yours", f.Mine, f.Asked, f.Left)
 	}
-	return text(l, key, f.Circle.Name, string(f.Total.Currency), f.Members, f.Total, yours)
+	return text(l, key, f.Circle.Name, string(f.Total.Currency), f.Members, f.Total, markdown(yours))
 }
 
 // kassaData is one circle's kassa in the machine-readable part.

@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"strings"
 
 	"github.com/rs/zerolog"
 
@@ -119,7 +118,7 @@ func (b *Bot) afterReapplied(ctx context.Context, reapplied []ledger.Reapplied) 
 			b.showNeeds(ctx, []*ledger.Need{{ID: r.Op.Need}})
 		}
 		why := b.errorText(l, r.Err, "")
-		b.sendDirect(ctx, idOf(r.Op.Actor), b.notice(l, "notify.late_undone", opVerbs[r.Op.Kind], why))
+		b.sendDirect(ctx, idOf(r.Op.Actor), b.notice(l, "notify.late_undone", opVerbs[r.Op.Kind], markdown(why)))
 	}
 }
 
@@ -160,11 +159,10 @@ func (b *Bot) sendRequisites(ctx context.Context, p *ledger.Promise) {
 		return
 	}
 	l := b.ledger.LangOf(ctx, p.Giver)
-	req := prof.DefaultRequisite()
-	if req == "" {
-		req = text(l, "requisites.ask")
+	var req any = prof.DefaultRequisite() // shown literally, its lines inside the quote
+	if prof.DefaultRequisite() == "" {
+		req = markdown(text(l, "requisites.ask"))
 	}
-	req = strings.ReplaceAll(strings.ReplaceAll(req, "\r\n", "\n"), "\n", "\n> ") // every line quoted
 	b.sendCard(ctx, p.Giver, ledger.CardCommitment, p,
 		message(text(l, "notify.requisites", p.Beneficiary, p.Amount, req, b.cfg.Prefix), "commitment", promiseData(p)))
 }

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 	"time"
 
@@ -20,9 +21,16 @@ func catalogue(l ledger.Lang) map[string]string {
 	return messagesEN
 }
 
-// text renders a catalogue message in a language. Verbs among the arguments
-// are shown as that language's command word; a key missing from the
-// catalogue falls back to English, then to the key itself.
+// text renders a catalogue message in a language, as Markdown. A key
+// missing from the catalogue falls back to English, then to the key itself.
+//
+// Every argument of a string kind (a string, or a named string type not
+// listed below) may be a member's text, so it is shown literally (literal.go):
+// escaped in running text, and inside a code span of the template
+// normalised, with the span's fence made longer than any backticks in it.
+// Markdown the bot wrote itself goes in as a markdown value. Verbs are shown
+// as that language's command word, users as pills, amounts, languages and
+// statuses as their words; other values as fmt's %v.
 func text(l ledger.Lang, key string, args ...any) string {
 	tmpl, ok := catalogue(l)[key]
 	if !ok {
@@ -33,23 +41,57 @@ func text(l ledger.Lang, key string, args ...any) string {
 	if !strings.Contains(tmpl, "%") {
 		return tmpl // extra arguments must not show as %!(EXTRA ...)
 	}
+	prose, code := make([]any, len(args)), make([]any, len(args))
 	for i, a := range args {
-		switch v := a.(type) {
-		case ledger.Verb:
-			args[i] = verbWord(v, l)
-		case ledger.UserID:
-			args[i] = pill(id.UserID(v))
-		case id.UserID:
-			args[i] = pill(v)
-		case ledger.Amount:
-			args[i] = v.String()
-		case ledger.Lang:
-			args[i] = text(l, "lang."+string(v))
-		case ledger.Status:
-			args[i] = statusWord(v, l)
+		prose[i], code[i] = argument(l, a)
+	}
+	var sb strings.Builder
+	for _, seg := range segments(tmpl) {
+		if seg.code {
+			sb.WriteString(codeSpan(fill(seg.text, code)))
+		} else {
+			sb.WriteString(fill(seg.text, prose))
 		}
 	}
+	return sb.String()
+}
+
+// fill formats one segment of a template (its placeholders name their
+// arguments, so a segment may use some of them only).
+func fill(tmpl string, args []any) string {
+	if !strings.Contains(tmpl, "%") {
+		return tmpl
+	}
 	return fmt.Sprintf(tmpl, args...)
+}
+
+// argument is how a value of a catalogue message shows in running text
+// and inside a code span.
+func argument(l ledger.Lang, a any) (prose, code any) {
+	switch v := a.(type) {
+	case markdown:
+		return string(v), string(v)
+	case ledger.Verb:
+		w := verbWord(v, l)
+		return w, w
+	case ledger.UserID:
+		return pill(id.UserID(v)), normalise(string(v))
+	case id.UserID:
+		return pill(v), normalise(string(v))
+	case ledger.Amount:
+		s := v.String()
+		return s, s
+	case ledger.Lang:
+		s := text(l, "lang."+string(v))
+		return s, s
+	case ledger.Status:
+		s := statusWord(v, l)
+		return s, s
+	}
+	if rv := reflect.ValueOf(a); rv.Kind() == reflect.String {
+		return literal(rv.String()), normalise(rv.String())
+	}
+	return a, a
 }
 
 // verbWord is the command word of a verb in a language.
@@ -60,9 +102,14 @@ func verbWord(v ledger.Verb, l ledger.Lang) string {
 	return string(v)
 }
 
-// pill renders a user as a Markdown mention link, which clients show as a pill.
+// pill renders a user as a Markdown mention link, which clients show as a
+// pill; the user ID in it is shown literally (a historical ID may hold
+// punctuation, and "@room:server" must not ping the room).
 func pill(u id.UserID) string {
-	return fmt.Sprintf("[%s](%s)", u, u.URI().MatrixToURL())
+	if u == "" {
+		return ""
+	}
+	return fmt.Sprintf("[%s](%s)", literal(string(u)), u.URI().MatrixToURL())
 }
 
 // pills renders users as a comma-separated list of mentions.
@@ -93,6 +140,12 @@ func (b *Bot) notice(l ledger.Lang, key string, args ...any) *event.Content {
 	return message(text(l, key, args...), key, nil)
 }
 
+// plain is the plain text of a message rendered from Markdown (its body),
+// for what shows no formatting: a poll's question, a room's topic, the web.
+func plain(md string) string {
+	return format.RenderMarkdown(md, true, false).Body
+}
+
 // replyTo makes content a reply to evt.
 func replyTo(content *event.Content, evt *event.Event) *event.Content {
 	if evt != nil && evt.ID != "" {
@@ -111,9 +164,9 @@ func (b *Bot) errorText(l ledger.Lang, err error, verb ledger.Verb) string {
 	msg := text(l, e.Key, e.Args...)
 	switch {
 	case verb != "" && strings.HasPrefix(e.Key, "cmd.") && e.Key != "cmd.unknown":
-		return text(l, "understood", b.cfg.Prefix+" "+verbWord(verb, l), msg) + "\n\n" + text(l, "type_usage", usage(l, verb, b.cfg.Prefix))
+		return text(l, "understood", b.cfg.Prefix+" "+verbWord(verb, l), markdown(msg)) + "\n\n" + text(l, "type_usage", markdown(usage(l, verb, b.cfg.Prefix)))
 	case verb != "" && (strings.HasPrefix(e.Key, "amount.") || strings.HasPrefix(e.Key, "user.")):
-		return msg + "\n\n" + text(l, "type_usage", usage(l, verb, b.cfg.Prefix))
+		return msg + "\n\n" + text(l, "type_usage", markdown(usage(l, verb, b.cfg.Prefix)))
 	case e.Key == "cmd.unknown" || e.Key == "cmd.too_long":
 		return msg + " " + text(l, "type_help", b.cfg.Prefix)
 	}

@@ -202,7 +202,7 @@ func (b *Bot) cmdChain(ctx context.Context, r *request) error {
 	if err != nil {
 		return err
 	}
-	md := text(r.lang, "chain.result", r.cmd.User, len(chain)-1, strings.ReplaceAll(pills(chain), ", ", " → "))
+	md := text(r.lang, "chain.result", r.cmd.User, len(chain)-1, markdown(strings.ReplaceAll(pills(chain), ", ", " → ")))
 	b.reply(ctx, r, message(md, "chain", map[string]any{"chain": chain}))
 	return nil
 }

@@ -176,11 +176,11 @@ func (b *Bot) cmdNetwork(ctx context.Context, r *request) error {
 	return nil
 }
 
-func orNone(l ledger.Lang, us []ledger.UserID) string {
+func orNone(l ledger.Lang, us []ledger.UserID) markdown {
 	if len(us) == 0 {
-		return text(l, "pool.none")
+		return markdown(text(l, "pool.none"))
 	}
-	return pills(us)
+	return markdown(pills(us))
 }
 
 func (b *Bot) cmdAbout(ctx context.Context, r *request) error {
@@ -199,12 +199,12 @@ func (b *Bot) cmdAbout(ctx context.Context, r *request) error {
 	if err != nil {
 		return err
 	}
-	about := prof.About
-	if about == "" {
-		about = text(r.lang, "about.none")
+	var about any = prof.About // shown literally
+	if prof.About == "" {
+		about = markdown(text(r.lang, "about.none"))
 	}
 	md := text(r.lang, "profile", statusIcon(string(st.Status)), text(r.lang, "light."+string(st.Status)), about) +
-		"\n\n" + requisiteList(r.lang, prof) + "\n\n" + text(r.lang, "profile.muted", mutedList(prof))
+		"\n\n" + requisiteList(r.lang, prof) + "\n\n" + text(r.lang, "profile.muted", markdown(mutedList(prof)))
 	b.answerDirect(ctx, r, message(md, "profile", map[string]any{"status": st.Status, "about": prof.About}))
 	return nil
 }
@@ -219,7 +219,7 @@ func requisiteList(l ledger.Lang, p *ledger.Profile) string {
 		if q.Default {
 			mark = " " + text(l, "requisites.default_mark")
 		}
-		lines = append(lines, fmt.Sprintf("%d. %s%s", i+1, q.Text, mark))
+		lines = append(lines, fmt.Sprintf("%d. %s%s", i+1, literal(q.Text), mark))
 	}
 	return strings.Join(lines, "\n")
 }
@@ -265,7 +265,7 @@ func (b *Bot) cmdMute(ctx context.Context, r *request) error {
 		for i, k := range ledger.NoticeKinds {
 			kinds[i] = "`" + string(k) + "`"
 		}
-		b.replyText(ctx, r, "mute.list", strings.Join(kinds, ", "), mutedList(prof))
+		b.replyText(ctx, r, "mute.list", markdown(strings.Join(kinds, ", ")), markdown(mutedList(prof)))
 		return nil
 	}
 	muted := r.cmd.Verb == ledger.VerbMute

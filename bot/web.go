@@ -32,7 +32,7 @@ func (b *Bot) cmdWeb(ctx context.Context, r *request) error {
 	}
 	// An autolink: bare, the secret's '_' and '-' could turn part of it
 	// into emphasis in the HTML body, and the link shown would be wrong.
-	content := message(text(r.lang, "web.link", "<"+url+">", mins), "web_link", nil)
+	content := message(text(r.lang, "web.link", markdown("<"+url+">"), mins), "web_link", nil)
 	b.privately(ctx, r, content)
 	return nil
 }
@@ -74,7 +74,7 @@ func (b *Bot) cmdToken(ctx context.Context, r *request) error {
 	var sb strings.Builder
 	sb.WriteString(text(r.lang, "token.list"))
 	for _, t := range ts {
-		sb.WriteString("\n- `" + t.Name + "` — " + text(r.lang, "token.scope_"+string(t.Scope)) + ", " + t.CreatedAt.UTC().Format("2006-01-02"))
+		sb.WriteString("\n- " + literalCode(t.Name) + " — " + text(r.lang, "token.scope_"+string(t.Scope)) + ", " + t.CreatedAt.UTC().Format("2006-01-02"))
 	}
 	b.reply(ctx, r, message(sb.String(), "tokens", nil))
 	return nil

@@ -1,6 +1,8 @@
 package ledger_test
 
 import (
+	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -20,12 +22,31 @@ func checkError(t *testing.T, in string, err error) {
 	}
 }
 
+// hostileTexts is the corpus of hostile member texts (Markdown, HTML,
+// @room, bidi and zero-width characters, a 10,000-character word...) the
+// bot's tests show literally; here they seed the parsers' fuzzers.
+func hostileTexts(f *testing.F) []string {
+	f.Helper()
+	data, err := os.ReadFile("testdata/hostile.json")
+	if err != nil {
+		f.Fatal(err)
+	}
+	var texts []string
+	if err := json.Unmarshal(data, &texts); err != nil {
+		f.Fatal(err)
+	}
+	return texts
+}
+
 func FuzzParseAmount(f *testing.F) {
 	for _, s := range []string{
 		"100", "100 EUR", "100eur", "EUR 100", "€100", "100€", "$5", "12,50", "12.5",
 		"₽500", "500 руб.", "100 долларов", "-5", "0", "1,000", "1.5 JPY", "12.345",
 		"10000000.01", "99999999999999999999", "100 XYZ", "", "€-5", "\xff",
 	} {
+		f.Add(s, "EUR")
+	}
+	for _, s := range hostileTexts(f) {
 		f.Add(s, "EUR")
 	}
 	f.Add("100", "JPY")
@@ -55,7 +76,11 @@ func FuzzParseUserID(f *testing.F) {
 		"@alice:example.org", "@alice:example.org:8448", "@a:127.0.0.1:8448", "@a:[::1]:8448",
 		"https://matrix.to/#/%40alice%3Aexample.org?via=x", "matrix:u/bob:x.y", "<@a:b>",
 		"@a:b:0", "@:x", "@a:[fe80::1%eth0]", "@a:1.2.3", "@a:b..c", "",
+		"@room:evil.example", "@[x](https://evil.example):b", "@a\u202e:b",
 	} {
+		f.Add(s)
+	}
+	for _, s := range hostileTexts(f) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -93,6 +118,14 @@ func FuzzParseCommand(f *testing.F) {
 		`!ex инициатива „x“ 1 к 31/12/2027 .`, `!ex initiative "a" 5 by 31.02.2027`,
 	} {
 		f.Add(s, false, true)
+	}
+	for _, s := range hostileTexts(f) {
+		for _, cmd := range []string{"!ex ", "!ex about ", "!ex requisites ", "!ex sos ", "!ex circle ", "!ex claim 5 ",
+			"!ex done ", "!ex invite ", "!ex status orange "} {
+			f.Add(cmd+s, false, false)
+		}
+		f.Add(`!ex initiative "`+s+`" 5 by 2027-01-01`, false, false)
+		f.Add(s, true, false)
 	}
 	f.Add("help", true, false)
 	f.Add("сос", true, true)
