@@ -33,13 +33,16 @@ screenshots:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 20x ./ledger/ ./store/ ./bot/ ./web/
 
-## fuzz: run each fuzzer for a while (FUZZTIME=30s by default).
-FUZZTIME ?= 30s
+## fuzz: run each fuzzer for FUZZTIME (a million executions each by default; a duration such as 30s works too).
+## Their seed corpora (the hostile texts of ledger/testdata/hostile.json among them) run in `make test`.
+FUZZTIME ?= 1000000x
 fuzz:
 	$(GO) test ./ledger/ -run '^$$' -fuzz '^FuzzParseAmount$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./ledger/ -run '^$$' -fuzz '^FuzzParseUserID$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./ledger/ -run '^$$' -fuzz '^FuzzParseCommand$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./ledger/ -run '^$$' -fuzz '^FuzzParseAid$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./bot/ -run '^$$' -fuzz '^FuzzLiteral$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./bot/ -run '^$$' -fuzz '^FuzzInboxEvent$$' -fuzztime $(FUZZTIME)
 
 clean:
 	rm -rf bin .demo tools/dendrite/bin

@@ -25,6 +25,13 @@ func FuzzInboxEvent(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
+	for _, s := range HostileTexts(f) {
+		for _, sender := range []string{"@exodus:test", "@a:x"} {
+			raw, _ := json.Marshal(map[string]any{"event_id": "$h", "room_id": "!r:x", "sender": sender,
+				"type": "m.room.message", "content": map[string]any{"msgtype": "m.text", "body": s}})
+			f.Add(raw)
+		}
+	}
 	in := &Intake{bot: &Bot{cfg: Config{UserID: "@exodus:test"}}}
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		_, _ = ParseEvent(raw)

@@ -311,6 +311,10 @@ func FuzzParseAid(f *testing.F) {
 		f.Add(s, false, true)
 	}
 	f.Add("50", true, true)
+	for _, s := range hostileTexts(f) {
+		f.Add("!ex requisites "+s, false, false)
+		f.Add(s, true, true)
+	}
 	f.Fuzz(func(t *testing.T, body string, direct, reply bool) {
 		opt := ledger.ParseOptions{Prefix: "!ex", Direct: direct, ReplyToBot: reply, DefaultCurrency: "EUR"}
 		cmd, addressed, err := ledger.ParseCommand(body, opt)
