@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -327,8 +328,24 @@ func TestFederatedCircle(t *testing.T) {
 	if err != nil {
 		t.Fatalf("waiting for bot two to take over: %v", err)
 	}
-	mustContain(t, takeover, "answers in this circle")
+	mustContain(t, takeover, "answers in this circle", "for 4 s")
 	mustContain(t, sayTo(t, bob, circle, two.BotID, "!ex list"), alice.ID.Localpart())
+	// Where Dendrite did not push bot two's invitation into the circle, bot
+	// two found it by a sync, once: the sync lists it still, every second,
+	// and the bot does not join again.
+	logTwo, err := os.ReadFile(filepath.Join(filepath.Dir(two.ConfigPath), "exodus.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := 0
+	for _, line := range strings.Split(string(logTwo), "\n") {
+		if strings.Contains(line, "Found an invitation the homeserver did not push") && strings.Contains(line, circle.String()) {
+			found++
+		}
+	}
+	if found > 1 {
+		t.Errorf("bot two acted %d times on its invitation into the circle found by sync; want once at most", found)
+	}
 
 	// Each bot, stopped, rebuilds its ledger from the rooms' history on a
 	// cleared database: the same digest.
