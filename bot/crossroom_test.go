@@ -115,3 +115,27 @@ func TestNoticeInADirectChatCountsForItsPartiesOnly(t *testing.T) {
 		t.Fatalf("bob's own reply: %+v", q)
 	}
 }
+
+// A poll answer counts only in the poll's own room: one sent in another
+// circle, naming the poll of the first, backs nothing.
+func TestPollAnswerCountsOnlyInThePollsOwnRoom(t *testing.T) {
+	w := crossWorld(t)
+	k := w.sentCount()
+	w.say(w.circle, bob, `!ex initiative "Roof" 100 by 2026-12-20`)
+	poll, need := w.cardOf(w.circle, "initiative_poll", k)
+	answer := func(room any, sender string) {
+		_, raw := w.event("org.matrix.msc3381.poll.response", room, sender, map[string]any{
+			"m.relates_to":                     map[string]any{"rel_type": "m.reference", "event_id": poll},
+			"org.matrix.msc3381.poll.response": map[string]any{"answers": []string{"a2000"}},
+		}, nil)
+		w.deliver(raw)
+	}
+	answer(w.circle2, alice)
+	if p := w.promise(need, alice); p != nil {
+		t.Fatalf("alice's poll answer from another circle: %+v", p)
+	}
+	answer(w.circle, alice)
+	if p := w.promise(need, alice); p == nil || p.State != ledger.PromiseIntention || p.Amount.Minor != 2000 {
+		t.Fatalf("alice's poll answer in the initiative's circle: %+v", p)
+	}
+}
