@@ -174,45 +174,17 @@ func TestFederatedCircle(t *testing.T) {
 	one, two := fedStacks(t)
 	alice, bob := fedMember(t, one, "alice"), fedMember(t, two, "bob")
 
-	// alice makes a circle with her bot and brings in bob and bob's bot.
+	// alice makes a circle with her bot and brings in bob (a guarantee
+	// across servers), then bob's bot.
 	aliceDM := dmWith(t, alice, one.BotID)
-	mustContain(t, sayTo(t, alice, aliceDM, one.BotID, "circle Bridge"), "Bridge")
-	circle, err := alice.WaitInvite(testCtx(t), one.BotID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := alice.Join(testCtx(t), circle); err != nil {
-		t.Fatal(err)
-	}
-
-	// The guarantee, across servers: bot one answers, bot two follows.
-	sent, err := alice.Send(testCtx(t), circle, "!ex invite "+bob.ID.String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := alice.WaitMessageAfter(testCtx(t), circle, sent, one.BotID, devnet.BodyContains("Invitation")); err != nil {
-		t.Fatal(err)
-	}
-	if room, err := bob.WaitInvite(testCtx(t), one.BotID); err != nil || room != circle {
-		t.Fatalf("bob's invitation: %s %v", room, err)
-	}
-	if err := bob.Join(testCtx(t), circle); err != nil {
-		t.Fatal(err)
-	}
-	mustContain(t, sayTo(t, bob, circle, one.BotID, "!ex accept"), "accepted the invitation")
+	circle := fedCircle(t, one, "Bridge", alice, aliceDM, bob)
 
 	// bob's need, answered from the other server.
 	status, err := bob.Send(testCtx(t), circle, "!ex status orange 150")
 	if err != nil {
 		t.Fatal(err)
 	}
-	card, err := alice.WaitMessageAfter(testCtx(t), circle, status, one.BotID, func(e *event.Event) bool {
-		ns, _ := e.Content.Raw["org.exodus"].(map[string]any)
-		return ns["type"] == "need" && e.Content.Raw["m.relates_to"] == nil
-	})
-	if err != nil {
-		t.Fatalf("need card: %v", err)
-	}
+	card := cardAfter(t, alice, circle, one.BotID, status, "need")
 	heart := react(t, alice, circle, card.ID, "❤️")
 	if _, err := bob.WaitMessageAfter(testCtx(t), circle, heart, one.BotID, devnet.BodyContains("intended 100 EUR")); err != nil {
 		t.Fatalf("card after ❤️: %v", err)
@@ -284,28 +256,7 @@ func TestFederatedCircle(t *testing.T) {
 	// one, so carol's list reaches alice through bob.
 	carol := fedMember(t, two, "carol")
 	bobDM := dmWith(t, bob, two.BotID)
-	mustContain(t, sayTo(t, bob, bobDM, two.BotID, "circle Home"), "Home")
-	home, err := bob.WaitInvite(testCtx(t), two.BotID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := bob.Join(testCtx(t), home); err != nil {
-		t.Fatal(err)
-	}
-	sent, err = bob.Send(testCtx(t), home, "!ex invite "+carol.ID.String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := bob.WaitMessageAfter(testCtx(t), home, sent, two.BotID, devnet.BodyContains("Invitation")); err != nil {
-		t.Fatal(err)
-	}
-	if room, err := carol.WaitInvite(testCtx(t), two.BotID); err != nil || room != home {
-		t.Fatalf("carol's invitation: %s %v", room, err)
-	}
-	if err := carol.Join(testCtx(t), home); err != nil {
-		t.Fatal(err)
-	}
-	mustContain(t, sayTo(t, carol, home, two.BotID, "!ex accept"), "accepted the invitation")
+	home := fedCircle(t, two, "Home", bob, bobDM, carol)
 	mustContain(t, sayTo(t, carol, home, two.BotID, "!ex list"), bob.ID.Localpart(), alice.ID.Localpart())
 
 	// Both bots computed the same ledger.

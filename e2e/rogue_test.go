@@ -62,7 +62,7 @@ func TestRogueBotChangesNothing(t *testing.T) {
 	}
 	alice, carol := fedMember(t, one, "alice"), fedMember(t, one, "carol")
 	aliceDM, carolDM := dmWith(t, alice, one.BotID), dmWith(t, carol, one.BotID)
-	circle := fedCircle(t, one, alice, aliceDM, carol)
+	circle := fedCircle(t, one, "Keep", alice, aliceDM, carol)
 	status, err := alice.Send(testCtx(t), circle, "!ex status orange 100")
 	if err != nil {
 		t.Fatal(err)
@@ -126,10 +126,10 @@ func TestRogueBotChangesNothing(t *testing.T) {
 }
 
 // fedCircle makes a circle of owner's with the stack's bot and brings
-// others in with a guarantee each.
-func fedCircle(t *testing.T, s *stack.Stack, owner *devnet.User, ownerDM id.RoomID, others ...*devnet.User) id.RoomID {
+// others (on any server) in with a guarantee each.
+func fedCircle(t *testing.T, s *stack.Stack, name string, owner *devnet.User, ownerDM id.RoomID, others ...*devnet.User) id.RoomID {
 	t.Helper()
-	mustContain(t, sayTo(t, owner, ownerDM, s.BotID, "circle Keep"), "Keep")
+	mustContain(t, sayTo(t, owner, ownerDM, s.BotID, "circle "+name), name)
 	circle, err := owner.WaitInvite(testCtx(t), s.BotID)
 	if err != nil {
 		t.Fatal(err)
