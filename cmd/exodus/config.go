@@ -1,16 +1,18 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"net/netip"
 	"net/url"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"time"
 
-	"gopkg.in/yaml.v3"
 	"maunium.net/go/mautrix/id"
 
 	"github.com/exodus-matrix/exodus/ledger"
@@ -25,7 +27,7 @@ type Config struct {
 	AppService struct {
 		Address        string `yaml:"address"`
 		Hostname       string `yaml:"hostname"`
-		Port           uint16 `yaml:"port"`
+		Port           int    `yaml:"port"`
 		ID             string `yaml:"id"`
 		BotLocalpart   string `yaml:"bot_localpart"`
 		BotDisplayname string `yaml:"bot_displayname"`
@@ -99,21 +101,33 @@ type Config struct {
 	trustedProxies []netip.Prefix
 }
 
-// LoadConfig reads and validates a configuration file.
+// LoadConfig reads and validates a configuration file. A missing file is
+// one line with the fix (`exodus -g` makes one); an unknown key, a value of
+// the wrong type or out of range is one line naming its dotted key.
 func LoadConfig(path string) (*Config, error) {
 	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("no config file at %s; create one from the example with `exodus -g -c %s -r %s`",
+			path, path, defaultRegistration(path))
+	}
 	if err != nil {
 		return nil, fmt.Errorf("failed to read config: %w", err)
 	}
 	var cfg Config
-	if err := yaml.Unmarshal(data, &cfg); err != nil {
-		return nil, fmt.Errorf("failed to parse config %s: %w", path, err)
+	if err := decodeConfig(data, &cfg); err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
 	}
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("config %s: %w", path, err)
 	}
 	cfg.path = path
 	return &cfg, nil
+}
+
+// defaultRegistration is where the registration goes when -r is not given:
+// registration.yaml beside the config file.
+func defaultRegistration(cfgPath string) string {
+	return filepath.Join(filepath.Dir(cfgPath), "registration.yaml")
 }
 
 // keyError names the key that is wrong and what is expected there.
@@ -149,6 +163,9 @@ func (c *Config) validateHomeserver() error {
 	return nil
 }
 
+// tokenExpected is what an appservice token must be.
+const tokenExpected = `a random token of at least 16 characters (set it to "generate" and run exodus -g to make one)`
+
 var localpartRe = regexp.MustCompile(`^[a-z0-9._=/+-]+$`)
 
 func (c *Config) validateAppService() error {
@@ -158,16 +175,16 @@ func (c *Config) validateAppService() error {
 		return keyError("appservice.address", "the http(s) URL where the homeserver reaches the bot", as.Address)
 	case as.Hostname == "":
 		return keyError("appservice.hostname", "an address to listen on, such as 127.0.0.1 or 0.0.0.0", as.Hostname)
-	case as.Port == 0:
+	case as.Port < 1 || as.Port > 65535:
 		return keyError("appservice.port", "a TCP port from 1 to 65535", as.Port)
 	case as.ID == "":
 		return keyError("appservice.id", "a non-empty appservice ID", as.ID)
 	case !localpartRe.MatchString(as.BotLocalpart):
 		return keyError("appservice.bot_localpart", "a Matrix localpart (lower-case letters, digits, ._=/+-)", as.BotLocalpart)
 	case len(as.ASToken) < 16 || as.ASToken == "generate":
-		return keyError("appservice.as_token", "a random token of at least 16 characters (run exodus -g)", as.ASToken)
+		return keyError("appservice.as_token", tokenExpected, as.ASToken)
 	case len(as.HSToken) < 16 || as.HSToken == "generate":
-		return keyError("appservice.hs_token", "a random token of at least 16 characters (run exodus -g)", as.HSToken)
+		return keyError("appservice.hs_token", tokenExpected, as.HSToken)
 	}
 	return nil
 }

@@ -39,7 +39,7 @@ func wire(ctx context.Context, cfg *Config, st *store.Store) (*parts, error) {
 		Registration:     registrationFromConfig(cfg),
 		HomeserverDomain: cfg.Homeserver.Domain,
 		HomeserverURL:    cfg.Homeserver.Address,
-		HostConfig:       appservice.HostConfig{Hostname: cfg.AppService.Hostname, Port: cfg.AppService.Port},
+		HostConfig:       appservice.HostConfig{Hostname: cfg.AppService.Hostname, Port: uint16(cfg.AppService.Port)},
 		StateStore:       p.stateStore,
 	})
 	if err != nil {
