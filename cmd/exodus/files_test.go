@@ -65,8 +65,11 @@ func TestGenerateWritesPrivateFiles(t *testing.T) {
 					}
 				}
 			}
-			if err := generateRegistration(cfgPath, regPath); err != nil {
-				t.Fatal(err)
+			// A fresh run writes the config only; the second the registration.
+			for range map[bool]int{false: 2, true: 1}[existing] {
+				if _, err := generateRegistration(cfgPath, regPath); err != nil {
+					t.Fatal(err)
+				}
 			}
 			for _, p := range []string{cfgPath, regPath} {
 				if m := modeOf(t, p); m != 0o600 {

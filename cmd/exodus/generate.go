@@ -10,45 +10,89 @@ import (
 
 	"gopkg.in/yaml.v3"
 	"maunium.net/go/mautrix/appservice"
+	"maunium.net/go/mautrix/id"
 
 	"github.com/exodus-matrix/exodus"
 )
 
-// generateRegistration writes a registration with fresh tokens to regPath
-// and puts the same tokens into the config at cfgPath (created from the
-// example if missing), keeping its comments. Both files end 0600, whatever
-// mode they had.
-func generateRegistration(cfgPath, regPath string) error {
+// generated is what `exodus -g` did.
+type generated struct {
+	// createdConfig is set when there was no config: it was written from
+	// the example, with fresh tokens, and no registration was written.
+	createdConfig bool
+	// newTokens is set when the config's tokens were "generate" (or
+	// missing) and fresh ones were put in.
+	newTokens bool
+	// bot and url are the bot user and the push URL of the registration.
+	bot, url string
+}
+
+// generateRegistration is `exodus -g`. With no config at cfgPath, it
+// writes one from the example with fresh tokens and stops there, for the
+// operator to edit before any registration exists. With a config, it
+// derives the registration at regPath from the config as it is: its URL,
+// user namespace and tokens. Tokens still "generate" (or missing) are
+// replaced by fresh ones in the config first; set tokens are kept, so
+// running it again after an edit changes only what was edited. The
+// config's comments are kept, and both files end 0600, whatever mode
+// they had.
+func generateRegistration(cfgPath, regPath string) (*generated, error) {
 	data, err := os.ReadFile(cfgPath)
-	if errors.Is(err, fs.ErrNotExist) {
+	created := errors.Is(err, fs.ErrNotExist)
+	if created {
 		data = exodus.ExampleConfig
 	} else if err != nil {
-		return fmt.Errorf("failed to read config: %w", err)
+		return nil, fmt.Errorf("failed to read config: %w", err)
 	}
-	reg := appservice.CreateRegistration()
-	out, err := setTokens(data, reg.AppToken, reg.ServerToken)
+	out, newTokens, err := fillTokens(data)
 	if err != nil {
-		return err
+		return nil, fmt.Errorf("config %s: %w", cfgPath, err)
 	}
 	var cfg Config
-	if err := yaml.Unmarshal(out, &cfg); err != nil {
-		return fmt.Errorf("failed to parse config: %w", err)
+	if err := decodeConfig(out, &cfg); err != nil {
+		return nil, fmt.Errorf("config %s: %w", cfgPath, err)
 	}
 	if err := cfg.Validate(); err != nil {
-		return fmt.Errorf("config %s: %w", cfgPath, err)
+		return nil, fmt.Errorf("config %s: %w", cfgPath, err)
 	}
-	fillRegistration(reg, &cfg)
-	regYAML, err := reg.YAML()
-	if err != nil {
-		return fmt.Errorf("failed to write registration: %w", err)
-	}
-	if err := writePrivate(regPath, []byte(regYAML)); err != nil {
-		return fmt.Errorf("failed to write registration: %w", err)
+	res := &generated{createdConfig: created, newTokens: newTokens,
+		bot: id.NewUserID(cfg.AppService.BotLocalpart, cfg.Homeserver.Domain).String(), url: cfg.AppService.Address}
+	if !created {
+		regYAML, err := registrationFromConfig(&cfg).YAML()
+		if err != nil {
+			return nil, fmt.Errorf("failed to write registration: %w", err)
+		}
+		if err := writePrivate(regPath, []byte(regYAML)); err != nil {
+			return nil, fmt.Errorf("failed to write registration: %w", err)
+		}
 	}
 	if err := writePrivate(cfgPath, out); err != nil {
-		return fmt.Errorf("failed to write config: %w", err)
+		return nil, fmt.Errorf("failed to write config: %w", err)
 	}
-	return nil
+	return res, nil
+}
+
+// fillTokens returns the config with fresh tokens in place of those that
+// are "generate", empty or missing, and whether it made any; a config
+// with both tokens set comes back as it was, byte for byte.
+func fillTokens(doc []byte) ([]byte, bool, error) {
+	var cfg Config
+	if err := decodeConfig(doc, &cfg); err != nil {
+		return nil, false, err
+	}
+	as, hs := cfg.AppService.ASToken, cfg.AppService.HSToken
+	fresh := appservice.CreateRegistration()
+	if as != "" && as != "generate" && hs != "" && hs != "generate" {
+		return doc, false, nil
+	}
+	if as == "" || as == "generate" {
+		as = fresh.AppToken
+	}
+	if hs == "" || hs == "generate" {
+		hs = fresh.ServerToken
+	}
+	out, err := setTokens(doc, as, hs)
+	return out, true, err
 }
 
 // fillRegistration sets everything but the tokens from the config.
@@ -78,7 +122,7 @@ func setTokens(doc []byte, asToken, hsToken string) ([]byte, error) {
 		return nil, fmt.Errorf("failed to parse config: %w", err)
 	}
 	if len(root.Content) == 0 {
-		return nil, fmt.Errorf("config is empty")
+		return nil, fmt.Errorf("the file is empty; remove it and run exodus -g again to write it from the example")
 	}
 	as := mapValue(root.Content[0], "appservice")
 	if as == nil {

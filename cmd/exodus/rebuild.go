@@ -6,9 +6,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/rs/zerolog"
 	"maunium.net/go/mautrix/appservice"
@@ -41,6 +43,11 @@ func rebuildMain(cfgPath string, args []string) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	log := newLogger(cfg)
+	if err := checkHomeserver(ctx, &log, cfg, defaultRegistration(*path), &http.Client{Timeout: 30 * time.Second}, 2*time.Minute); err != nil {
+		fmt.Fprintln(os.Stderr, "exodus rebuild:", err)
+		return 1
+	}
 	if err := rebuildCommand(ctx, cfg, *force, *maxEvents, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "exodus rebuild:", err)
 		return 1
