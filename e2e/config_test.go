@@ -1,9 +1,11 @@
 package e2e_test
 
 import (
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -12,32 +14,60 @@ import (
 
 // TestConfigErrorsNameTheKey starts exodus with broken configs and checks
 // that it stops at once with a message naming the key and what is expected.
+// The configs are copies of the running bot's; those that pass the checks
+// of the file itself are judged against the running Dendrite.
 func TestConfigErrorsNameTheKey(t *testing.T) {
 	bin, err := stack.BuildExodus(testCtx(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	good, err := os.ReadFile(env.ConfigPath)
+	data, err := os.ReadFile(env.ConfigPath)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cases := []struct{ from, to, want string }{
-		{"type: sqlite3-fk-wal", "type: mysql", "database.type: expected sqlite3-fk-wal or postgres"},
-		{`prefix: "!ex"`, `prefix: ""`, "bot.prefix: expected"},
-		{"default_lang: en", "default_lang: fr", "ledger.default_lang: expected en or ru"},
-		{`default_pledge: "100 EUR"`, `default_pledge: "100 XYZ"`, "ledger.default_pledge: expected an amount"},
-		{"invite_ttl: 336h", "invite_ttl: soon", "ledger.invite_ttl: expected a duration"},
-		{"min_level: debug", "min_level: loud", "logging.min_level: expected"},
-		{"trusted_bots: []", "trusted_bots: [exodus]", "bot.trusted_bots[0]: expected the full user ID"},
-		{"trusted_bots: []", "trusted_bots: ['@exodus:localhost']", "bot.trusted_bots[0]: expected the full user ID"},
+	good := string(data)
+	botURL, err := url.Parse(env.BotURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	asToken := regexp.MustCompile(`as_token: "?[^"\n]+"?`).FindString(good)
+	cases := []struct {
+		from, to, want string
+		withReg        bool // the bot's registration.yaml beside the config
+	}{
+		{"type: sqlite3-fk-wal", "type: mysql", "database.type: expected sqlite3-fk-wal or postgres", false},
+		{`prefix: "!ex"`, `prefix: ""`, "bot.prefix: expected", false},
+		{"default_lang: en", "default_lang: fr", "ledger.default_lang: expected en or ru", false},
+		{`default_pledge: "100 EUR"`, `default_pledge: "100 XYZ"`, "ledger.default_pledge: expected an amount", false},
+		{"invite_ttl: 336h", "invite_ttl: soon", "ledger.invite_ttl: expected a duration", false},
+		{"min_level: debug", "min_level: loud", "logging.min_level: expected", false},
+		{"trusted_bots: []", "trusted_bots: [exodus]", "bot.trusted_bots[0]: expected the full user ID", false},
+		{"trusted_bots: []", "trusted_bots: ['@exodus:localhost']", "bot.trusted_bots[0]: expected the full user ID", false},
+		{"requests_per_minute: 120", "request_per_minute: 120", "web.request_per_minute: unknown key; did you mean web.requests_per_minute?", false},
+		{"port: " + botURL.Port(), "port: 99999", `appservice.port: expected a TCP port from 1 to 65535, got "99999"`, false},
+		{"port: " + botURL.Port(), "port: -1", `appservice.port: expected a TCP port from 1 to 65535, got "-1"`, false},
+		{"domain: localhost", "domain: example.org", `homeserver.domain: expected the homeserver's server_name "localhost" (it calls the bot @exodus:localhost), got "example.org"`, false},
+		{asToken, `as_token: "not-the-homeservers-token"`, "appservice.as_token: the homeserver at " + env.HS.URL + " does not know this token (M_UNKNOWN_TOKEN)", false},
+		{"address: " + env.BotURL, "address: http://127.0.0.1:1", "does not match the config", true},
+		{"domain: localhost", "domain: example.org", "its user namespace does not cover @exodus:example.org (appservice.bot_localpart, homeserver.domain); run `exodus -g -c", true},
 	}
 	for _, c := range cases {
-		if !strings.Contains(string(good), c.from) {
+		if !strings.Contains(good, c.from) {
 			t.Fatalf("the generated config has no %q:\n%s", c.from, good)
 		}
-		path := filepath.Join(t.TempDir(), "config.yaml")
-		if err := os.WriteFile(path, []byte(strings.Replace(string(good), c.from, c.to, 1)), 0o600); err != nil {
+		dir := t.TempDir()
+		path := filepath.Join(dir, "config.yaml")
+		if err := os.WriteFile(path, []byte(strings.Replace(good, c.from, c.to, 1)), 0o600); err != nil {
 			t.Fatal(err)
+		}
+		if c.withReg {
+			reg, err := os.ReadFile(env.RegistrationPath)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, "registration.yaml"), reg, 0o600); err != nil {
+				t.Fatal(err)
+			}
 		}
 		out, err := exec.CommandContext(testCtx(t), bin, "-c", path).CombinedOutput()
 		if err == nil {
@@ -46,10 +76,30 @@ func TestConfigErrorsNameTheKey(t *testing.T) {
 		if !strings.Contains(string(out), c.want) {
 			t.Fatalf("%s: got %q, want it to contain %q", c.to, out, c.want)
 		}
+		if strings.Contains(string(out), env.HSToken) {
+			t.Fatalf("%s: the hs_token is in the output", c.to)
+		}
 	}
-	path := filepath.Join(t.TempDir(), "config.yaml")
+	dir := t.TempDir()
+	path := filepath.Join(dir, "config.yaml")
 	out, err := exec.CommandContext(testCtx(t), bin, "-c", path).CombinedOutput()
-	if err == nil || !strings.Contains(string(out), "failed to read config") {
-		t.Fatalf("missing config: err=%v out=%q", err, out)
+	want := "exodus: no config file at " + path + "; create one from the example with `exodus -g -c " + path + " -r " + filepath.Join(dir, "registration.yaml") + "`\n"
+	if err == nil || string(out) != want {
+		t.Fatalf("missing config: err=%v out=%q, want %q", err, out, want)
+	}
+}
+
+// TestConfigVersion checks that the binary tells its version and commit.
+func TestConfigVersion(t *testing.T) {
+	bin, err := stack.BuildExodus(testCtx(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := regexp.MustCompile(`^exodus \S+, commit \S+( \(with uncommitted changes\))?\n$`)
+	for _, arg := range []string{"version", "--version"} {
+		out, err := exec.CommandContext(testCtx(t), bin, arg).CombinedOutput()
+		if err != nil || !want.Match(out) {
+			t.Errorf("exodus %s: %v %q", arg, err, out)
+		}
 	}
 }
