@@ -25,6 +25,10 @@ const HeartbeatEvery = 30 * time.Second
 // PackagesPerLine is how many compiled packages make one progress line.
 const PackagesPerLine = 100
 
+// ModulesPerLine is how many downloaded modules make one progress line
+// (the first one has a line of its own).
+const ModulesPerLine = 50
+
 // tailLines is how many of the last lines of a failed build's output its
 // error carries.
 const tailLines = 20
@@ -44,8 +48,8 @@ func GoBuild(ctx context.Context, what, dir string, env []string, progress io.Wr
 
 // RunReported runs cmd (made with CommandInGroup, so that cancelling ctx
 // kills it and its children) and reports on progress (nil: nothing): every
-// PackagesPerLine lines of `go build -v` (one a compiled package), the
-// modules downloaded, a heartbeat with the elapsed time when nothing was
+// PackagesPerLine lines of `go build -v` (one a compiled package), the first
+// and every ModulesPerLine-th module downloaded, a heartbeat with the elapsed time when nothing was
 // said for HeartbeatEvery, and the time it took. A failure names the
 // command, its directory, its exit status and its last lines of output; a
 // cancelled run says it was interrupted.
@@ -119,8 +123,12 @@ func (r *report) line(s string) {
 	switch {
 	case strings.HasPrefix(s, "go: downloading "):
 		r.downloads++
-		if r.downloads%PackagesPerLine == 0 {
-			r.say("%d modules downloaded, last %s", r.downloads, strings.TrimPrefix(s, "go: downloading "))
+		module := strings.TrimPrefix(s, "go: downloading ")
+		switch {
+		case r.downloads == 1:
+			r.say("downloading modules, first %s", module)
+		case r.downloads%ModulesPerLine == 0:
+			r.say("%d modules downloaded, last %s", r.downloads, module)
 		}
 	case isPackagePath(s):
 		r.packages++

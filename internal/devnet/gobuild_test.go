@@ -20,7 +20,7 @@ func TestReportSaysEveryHundredPackagesAndDownloads(t *testing.T) {
 	clock := &fakeClock{t: time.Unix(1_000_000, 0)}
 	var out bytes.Buffer
 	r := newReport("Dendrite", &out, clock.now)
-	for i := 1; i <= 2*PackagesPerLine; i++ {
+	for i := 1; i <= 2*ModulesPerLine; i++ {
 		fmt.Fprintf(r, "go: downloading example.org/m%d v1.0.0\n", i)
 	}
 	clock.t = clock.t.Add(90 * time.Second)
@@ -31,14 +31,15 @@ func TestReportSaysEveryHundredPackagesAndDownloads(t *testing.T) {
 	}
 	// A compiler's complaint is not a package.
 	fmt.Fprint(r, "# example.org/bad\nbad/x.go:3:1: syntax error\n")
-	want := "  Dendrite: 100 modules downloaded, last example.org/m100 v1.0.0 (0s)\n" +
-		"  Dendrite: 200 modules downloaded, last example.org/m200 v1.0.0 (0s)\n" +
+	want := "  Dendrite: downloading modules, first example.org/m1 v1.0.0 (0s)\n" +
+		"  Dendrite: 50 modules downloaded, last example.org/m50 v1.0.0 (0s)\n" +
+		"  Dendrite: 100 modules downloaded, last example.org/m100 v1.0.0 (0s)\n" +
 		"  Dendrite: 100 packages compiled, last example.org/m100/pkg (1m30s)\n" +
 		"  Dendrite: 200 packages compiled, last example.org/m200/pkg (1m30s)\n"
 	if out.String() != want {
 		t.Fatalf("progress:\n%s\nwant:\n%s", out.String(), want)
 	}
-	if r.packages != 2*PackagesPerLine+5 || r.downloads != 2*PackagesPerLine {
+	if r.packages != 2*PackagesPerLine+5 || r.downloads != 2*ModulesPerLine {
 		t.Fatalf("counted %d packages, %d downloads", r.packages, r.downloads)
 	}
 }
