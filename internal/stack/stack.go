@@ -195,7 +195,12 @@ func freePort(host string, port int, taken ...int) (int, error) {
 
 // configure writes config.yaml from the example and runs `exodus -g`.
 func (s *Stack) configure(ctx context.Context, opt Options) error {
-	if err := os.MkdirAll(opt.Dir, 0o755); err != nil {
+	// Private: besides the bot's config and registration, Dendrite's
+	// databases under it hold the appservice's token.
+	if err := os.MkdirAll(opt.Dir, 0o700); err != nil {
+		return fmt.Errorf("stack: %w", err)
+	}
+	if err := os.Chmod(opt.Dir, 0o700); err != nil {
 		return fmt.Errorf("stack: %w", err)
 	}
 	dir, _ := filepath.Abs(opt.Dir)
@@ -267,7 +272,7 @@ func (s *Stack) StartBot(ctx context.Context) error {
 		}
 		logw = f
 	}
-	cmd := exec.Command(s.binary, "-c", s.ConfigPath)
+	cmd := exec.Command(s.binary, "-c", s.ConfigPath, "-r", s.RegistrationPath)
 	cmd.Stdout, cmd.Stderr = logw, logw
 	devnet.OwnProcessGroup(cmd) // Stop stops it, not a Ctrl-C aimed at us
 	if err := cmd.Start(); err != nil {
