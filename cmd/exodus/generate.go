@@ -21,7 +21,7 @@ import (
 func generateRegistration(cfgPath, regPath string) error {
 	data, err := os.ReadFile(cfgPath)
 	if errors.Is(err, fs.ErrNotExist) {
-		data = exodus.ExampleConfig
+		data = exampleConfig(exodus.ExampleConfig) // container.go
 	} else if err != nil {
 		return fmt.Errorf("failed to read config: %w", err)
 	}
