@@ -13,6 +13,8 @@ import (
 	"testing"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/exodus-matrix/exodus/internal/devnet"
 )
 
 // readyLine is what the demo prints once everything is up.
@@ -55,6 +57,12 @@ var secretShapes = regexp.MustCompile(`/login\?t=|ex[tls]_[A-Za-z0-9_-]{16,}`)
 // info, and finds its registration private (no warning about it).
 func TestDemoRunsAndStopsEverything(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "demo")
+	// Where make demo runs it (the children inherit the working directory).
+	root, err := devnet.RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(root)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	term := &terminal{ready: make(chan struct{})}
