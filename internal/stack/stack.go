@@ -195,12 +195,7 @@ func freePort(host string, port int, taken ...int) (int, error) {
 
 // configure writes config.yaml from the example and runs `exodus -g`.
 func (s *Stack) configure(ctx context.Context, opt Options) error {
-	// Private: besides the bot's config and registration, Dendrite's
-	// databases under it hold the appservice's token.
-	if err := os.MkdirAll(opt.Dir, 0o700); err != nil {
-		return fmt.Errorf("stack: %w", err)
-	}
-	if err := os.Chmod(opt.Dir, 0o700); err != nil {
+	if err := privateDir(opt.Dir); err != nil {
 		return fmt.Errorf("stack: %w", err)
 	}
 	dir, _ := filepath.Abs(opt.Dir)
@@ -254,6 +249,16 @@ func (s *Stack) configure(ctx context.Context, opt Options) error {
 	}
 	s.HSToken = cfg.AppService.HSToken
 	return err
+}
+
+// privateDir makes dir, readable by its owner only: besides the bot's
+// config and registration, Dendrite's databases under it hold the
+// appservice's token.
+func privateDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	return os.Chmod(dir, 0o700)
 }
 
 // StartBot starts the exodus process (again, after StopBot) and waits until
