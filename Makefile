@@ -7,7 +7,7 @@ GO ?= go
 ## demo: build everything, start Dendrite, the bot and a demo circle; print how to connect.
 ## The launcher runs directly, with no `go run` between make and it, so Ctrl-C and SIGTERM reach it.
 demo:
-	@echo "Compiling the demo launcher into bin/exodus-demo (with a cold Go cache: modules to download, a few minutes)…"
+	@echo "Compiling the demo launcher into bin/exodus-demo (the first time it downloads modules: up to a minute or two)…"
 	$(GO) build -o bin/exodus-demo ./cmd/exodus-demo
 	bin/exodus-demo
 
