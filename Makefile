@@ -5,8 +5,11 @@ GO ?= go
 .PHONY: demo test build tools vet unit e2e postgres-test bench fuzz clean screenshots
 
 ## demo: build everything, start Dendrite, the bot and a demo circle; print how to connect.
+## The launcher runs directly, with no `go run` between make and it, so Ctrl-C and SIGTERM reach it.
 demo:
-	$(GO) run ./cmd/exodus-demo
+	@echo "Compiling the demo launcher into bin/exodus-demo (the first time it downloads modules: up to a minute or two)…"
+	$(GO) build -o bin/exodus-demo ./cmd/exodus-demo
+	bin/exodus-demo
 
 ## test: every test — vet, unit and property tests, fuzz seeds, end-to-end on Dendrite, and the store suite on Postgres.
 test: vet

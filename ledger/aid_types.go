@@ -72,7 +72,7 @@ type Need struct {
 // PromiseState is where a promise stands in its lifecycle.
 type PromiseState string
 
-// The promise states (see the lifecycle in the product spec).
+// The promise states (see the lifecycle in docs/product.md).
 const (
 	PromiseIntention  PromiseState = "intention"
 	PromiseCommitment PromiseState = "commitment"

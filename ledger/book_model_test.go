@@ -9,7 +9,7 @@ import (
 )
 
 // This file checks the Book against refModel, a naive model of the
-// lifecycle of a promise written from the rules of the product spec ("The
+// lifecycle of a promise written from the rules of docs/product.md ("The
 // lifecycle of a promise", "Who may do what"), over random sequences of ops.
 
 // refModel is the reference model: lists searched linearly, no indexes.

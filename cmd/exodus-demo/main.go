@@ -5,8 +5,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -26,9 +28,16 @@ func main() {
 	botPort := flag.Int("bot-port", 29330, "the bot's port on 127.0.0.1")
 	webPort := flag.Int("web-port", 8009, "the web organizer's port on 127.0.0.1")
 	flag.Parse()
+	// Ctrl-C (SIGINT) or SIGTERM cancels ctx: a build in progress is
+	// killed with its compilers, the bot and Dendrite are stopped.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, *dir, *hsPort, *botPort, *webPort); err != nil {
+	err := run(ctx, os.Stdout, ports{dir: *dir, hs: *hsPort, bot: *botPort, web: *webPort})
+	switch {
+	case err != nil && ctx.Err() != nil:
+		fmt.Fprintln(os.Stderr, "exodus-demo: interrupted; everything it started is stopped.")
+		os.Exit(130)
+	case err != nil:
 		fmt.Fprintln(os.Stderr, "exodus-demo:", err)
 		os.Exit(1)
 	}
@@ -39,30 +48,60 @@ var demoMembers = []string{"alice", "bob", "carol"}
 
 const demoPassword = "exodus-demo"
 
-func run(ctx context.Context, dir string, hsPort, botPort, webPort int) error {
-	abs, err := filepath.Abs(dir)
+// setupTimeout bounds starting Dendrite and the bot and seeding the demo
+// circle; the builds before it have no deadline.
+const setupTimeout = 5 * time.Minute
+
+// ports says where the demo keeps its files and listens; 0 picks a free
+// port.
+type ports struct {
+	dir          string
+	hs, bot, web int
+}
+
+// run builds what is missing, starts the stack, seeds the demo circle,
+// prints how to connect to out, and runs until ctx is cancelled; it stops
+// every process it started before it returns.
+func run(ctx context.Context, out io.Writer, p ports) error {
+	abs, err := filepath.Abs(p.dir)
 	if err != nil {
 		return err
 	}
 	if err := os.RemoveAll(abs); err != nil {
 		return err
 	}
-	fmt.Println("Building and starting the homeserver and the bot (the first build takes a few minutes)…")
-	setup, cancel := context.WithTimeout(ctx, 15*time.Minute)
-	defer cancel()
-	s, err := stack.Start(setup, stack.Options{Dir: abs, HSPort: hsPort, BotPort: botPort, WebPort: webPort})
-	if err != nil {
+	if err := stack.Build(ctx, out); err != nil {
 		return err
 	}
-	defer s.Stop()
+	fmt.Fprintln(out, "Starting Dendrite and the bot, and setting up the demo circle…")
+	setup, cancel := context.WithTimeout(ctx, setupTimeout)
+	defer cancel()
+	s, err := stack.Start(setup, stack.Options{Dir: abs, HSPort: p.hs, BotPort: p.bot, WebPort: p.web, LogLevel: "info"})
+	if err != nil {
+		return setupError(ctx, err, abs)
+	}
+	defer func() {
+		fmt.Fprintln(out, "Stopping the bot and Dendrite…")
+		s.Stop()
+		fmt.Fprintln(out, "Stopped.")
+	}()
 	circle, err := seed(setup, s)
 	if err != nil {
-		return fmt.Errorf("failed to set up the demo circle: %w", err)
+		return setupError(ctx, fmt.Errorf("failed to set up the demo circle: %w", err), abs)
 	}
-	printWelcome(s, circle, abs)
+	printWelcome(out, s, circle, abs)
 	<-ctx.Done()
-	fmt.Println("\nStopping.")
+	fmt.Fprintln(out)
 	return nil
+}
+
+// setupError adds to an error of the start where to look, and says so when
+// the setup ran out of time.
+func setupError(ctx context.Context, err error, dir string) error {
+	if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+		err = fmt.Errorf("the homeserver and the bot were not ready within %s: %w", setupTimeout, err)
+	}
+	return fmt.Errorf("%w\n(logs: %s)", err, filepath.Join(dir, "exodus.log")+", "+filepath.Join(dir, "dendrite", "dendrite.log"))
 }
 
 // seed registers the demo members; alice creates a circle, invites bob and
@@ -160,8 +199,10 @@ func waitBot(ctx context.Context, u *devnet.User, room id.RoomID, after id.Event
 	return u.WaitMessageAfter(wait, room, after, bot, nil)
 }
 
-func printWelcome(s *stack.Stack, circle id.RoomID, dir string) {
-	fmt.Printf(`
+// printWelcome says how to connect. It prints no token and no login link:
+// a member gets those from the bot, in their direct chat.
+func printWelcome(out io.Writer, s *stack.Stack, circle id.RoomID, dir string) {
+	fmt.Fprintf(out, `
 Exodus is running.
 
   Homeserver (Dendrite):  %[1]s   server name: %[2]s

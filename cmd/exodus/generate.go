@@ -40,7 +40,7 @@ func generateRegistration(cfgPath, regPath string) (*generated, error) {
 	data, err := os.ReadFile(cfgPath)
 	created := errors.Is(err, fs.ErrNotExist)
 	if created {
-		data = exodus.ExampleConfig
+		data = exampleConfig(exodus.ExampleConfig) // container.go
 	} else if err != nil {
 		return nil, fmt.Errorf("failed to read config: %w", err)
 	}

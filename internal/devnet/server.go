@@ -345,7 +345,7 @@ func setPath(doc *yaml.Node, path string, value any) error {
 }
 
 func runTool(ctx context.Context, binDir, dir, name string, args ...string) ([]byte, error) {
-	cmd := exec.CommandContext(ctx, filepath.Join(binDir, name+exeSuffix()), args...)
+	cmd := CommandInGroup(ctx, filepath.Join(binDir, name+exeSuffix()), args...)
 	cmd.Dir = dir
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -422,7 +422,7 @@ func launch(ctx context.Context, l launchSpec) (*Homeserver, error) {
 	hs.cmd.Dir = dir
 	hs.cmd.Stdout = w
 	hs.cmd.Stderr = w
-	prepareCmd(hs.cmd)
+	OwnProcessGroup(hs.cmd)
 	if err := hs.cmd.Start(); err != nil {
 		hs.closeLog()
 		return nil, fmt.Errorf("devnet: starting dendrite: %w", err)
@@ -501,7 +501,7 @@ func (h *Homeserver) Stop() error {
 			select {
 			case <-h.done:
 			case <-time.After(StopTimeout):
-				_ = h.cmd.Process.Kill()
+				_ = KillGroup(h.cmd)
 				<-h.done
 				h.stopErr = fmt.Errorf("devnet: dendrite ignored SIGTERM for %s and was killed", StopTimeout)
 				return

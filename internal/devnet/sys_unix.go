@@ -44,10 +44,29 @@ func terminate(p *os.Process) error {
 	return p.Signal(syscall.SIGTERM)
 }
 
-// prepareCmd puts Dendrite in its own process group (so a Ctrl-C aimed at
-// the test or demo does not reach it before Stop does) and, on Linux, makes
-// the kernel kill it if the parent dies without calling Stop.
-func prepareCmd(cmd *exec.Cmd) {
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+// OwnProcessGroup runs cmd in a process group of its own: a Ctrl-C at the
+// terminal reaches only the foreground group, so the demo or the test
+// decides how its children stop, and KillGroup reaches the child and
+// everything it started. On Linux the kernel also kills the child if this
+// process dies without stopping it.
+func OwnProcessGroup(cmd *exec.Cmd) {
+	if cmd.SysProcAttr == nil {
+		cmd.SysProcAttr = &syscall.SysProcAttr{}
+	}
+	cmd.SysProcAttr.Setpgid = true
 	setPdeathsig(cmd.SysProcAttr)
+}
+
+// KillGroup kills the process group of a started cmd (run with
+// OwnProcessGroup): the child and every process it started that is still in
+// the group. A group with no process left is not an error.
+func KillGroup(cmd *exec.Cmd) error {
+	if cmd.Process == nil {
+		return nil
+	}
+	err := syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	if errors.Is(err, syscall.ESRCH) {
+		return os.ErrProcessDone
+	}
+	return err
 }

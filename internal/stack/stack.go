@@ -4,6 +4,7 @@
 package stack
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -48,6 +49,9 @@ type Options struct {
 	HSPort, BotPort, WebPort int
 	// BotLog receives the bot's log; default Dir/exodus.log.
 	BotLog io.Writer
+	// LogLevel is the bot's logging.min_level; default "debug" (the
+	// tests read the log; the demo asks for "info").
+	LogLevel string
 	// Settings are extra config values for the bot, by dotted key
 	// (e.g. "ledger.sos_limit": 1).
 	Settings map[string]any
@@ -79,8 +83,15 @@ var buildOnce struct {
 	path string
 }
 
-// BuildExodus builds the exodus binary once per process into <repo>/bin.
+// BuildExodus builds the exodus binary quietly; see BuildExodusTo.
 func BuildExodus(ctx context.Context) (string, error) {
+	return BuildExodusTo(ctx, nil)
+}
+
+// BuildExodusTo builds the exodus binary once per process into <repo>/bin,
+// reporting on progress (nil: nothing; see devnet.RunReported). The build
+// has no deadline of its own; cancelling ctx stops it, compilers and all.
+func BuildExodusTo(ctx context.Context, progress io.Writer) (string, error) {
 	buildOnce.Lock()
 	defer buildOnce.Unlock()
 	if buildOnce.path != "" {
@@ -91,13 +102,26 @@ func BuildExodus(ctx context.Context) (string, error) {
 		return "", err
 	}
 	out := filepath.Join(root, "bin", "exodus")
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", out, "./cmd/exodus")
-	cmd.Dir = root
-	if msg, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("failed to build exodus: %w\n%s", err, msg)
+	if progress != nil {
+		fmt.Fprintf(progress, "Building the bot into %s (seconds with a warm Go build cache, minutes with a cold one).\n", out)
+	}
+	if err := devnet.GoBuild(ctx, "the bot", root, nil, progress, "-o", out, "./cmd/exodus"); err != nil {
+		return "", fmt.Errorf("stack: %w", err)
 	}
 	buildOnce.path = out
 	return out, nil
+}
+
+// Build builds everything Start runs: the bot, then Dendrite if it is
+// missing, reporting on progress (nil: nothing). Builds have no deadline;
+// call it before giving Start one, so that the deadline covers only
+// starting the services.
+func Build(ctx context.Context, progress io.Writer) error {
+	if _, err := BuildExodusTo(ctx, progress); err != nil {
+		return err
+	}
+	_, err := devnet.BuildToolsTo(ctx, progress)
+	return err
 }
 
 // Start builds what is missing, writes the bot's config and registration
@@ -171,7 +195,7 @@ func freePort(host string, port int, taken ...int) (int, error) {
 
 // configure writes config.yaml from the example and runs `exodus -g`.
 func (s *Stack) configure(ctx context.Context, opt Options) error {
-	if err := os.MkdirAll(opt.Dir, 0o755); err != nil {
+	if err := privateDir(opt.Dir); err != nil {
 		return fmt.Errorf("stack: %w", err)
 	}
 	dir, _ := filepath.Abs(opt.Dir)
@@ -187,7 +211,7 @@ func (s *Stack) configure(ctx context.Context, opt Options) error {
 		"appservice.address": s.BotURL,
 		"appservice.port":    opt.BotPort,
 		"database.uri":       "file:" + s.DBPath + "?_txlock=immediate",
-		"logging.min_level":  "debug",
+		"logging.min_level":  cmp.Or(opt.LogLevel, "debug"),
 		"web.listen":         "127.0.0.1:" + strconv.Itoa(opt.WebPort),
 		"web.public_url":     s.WebURL,
 	}
@@ -210,7 +234,7 @@ func (s *Stack) configure(ctx context.Context, opt Options) error {
 	if err := os.WriteFile(s.ConfigPath, data, 0o600); err != nil {
 		return fmt.Errorf("stack: %w", err)
 	}
-	out, err := exec.CommandContext(ctx, s.binary, "-g", "-c", s.ConfigPath, "-r", s.RegistrationPath).CombinedOutput()
+	out, err := devnet.CommandInGroup(ctx, s.binary, "-g", "-c", s.ConfigPath, "-r", s.RegistrationPath).CombinedOutput()
 	if err != nil {
 		return fmt.Errorf("stack: exodus -g: %w\n%s", err, out)
 	}
@@ -225,6 +249,16 @@ func (s *Stack) configure(ctx context.Context, opt Options) error {
 	}
 	s.HSToken = cfg.AppService.HSToken
 	return err
+}
+
+// privateDir makes dir, readable by its owner only: besides the bot's
+// config and registration, Dendrite's databases under it hold the
+// appservice's token.
+func privateDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	return os.Chmod(dir, 0o700)
 }
 
 // StartBot starts the exodus process (again, after StopBot) and waits until
@@ -243,8 +277,9 @@ func (s *Stack) StartBot(ctx context.Context) error {
 		}
 		logw = f
 	}
-	cmd := exec.Command(s.binary, "-c", s.ConfigPath)
+	cmd := exec.Command(s.binary, "-c", s.ConfigPath, "-r", s.RegistrationPath)
 	cmd.Stdout, cmd.Stderr = logw, logw
+	devnet.OwnProcessGroup(cmd) // Stop stops it, not a Ctrl-C aimed at us
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("stack: failed to start exodus: %w", err)
 	}
@@ -265,7 +300,7 @@ func (s *Stack) StopBot() {
 	select {
 	case <-s.botEnd:
 	case <-time.After(10 * time.Second):
-		_ = s.bot.Process.Kill()
+		_ = devnet.KillGroup(s.bot)
 		<-s.botEnd
 	}
 	s.bot = nil
