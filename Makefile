@@ -16,8 +16,10 @@ test: vet
 	$(GO) test -count=1 ./...
 	bash scripts/with-postgres.sh $(GO) test -count=1 -run '^TestPostgres$$' ./store/
 
+# The commit is stamped by hand too: Go does not stamp it with -buildvcs=false or in a git worktree.
+COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null)
 build:
-	CGO_ENABLED=1 $(GO) build -o bin/exodus ./cmd/exodus
+	CGO_ENABLED=1 $(GO) build -ldflags "-X main.commit=$(COMMIT)" -o bin/exodus ./cmd/exodus
 
 tools:
 	bash tools/dendrite/build.sh
