@@ -57,7 +57,10 @@ func run(ctx context.Context, cfg *Config, regPath string) error {
 		return err
 	}
 	as, intent, clock, svc, b, intake := w.as, w.intent, w.clock, w.svc, w.bot, w.intake
-	if err := rebuildOnStart(ctx, cfg, st, intent, intake, clock); err != nil {
+	if err := registerBot(ctx, newBotLink(cfg, intent, regPath)); err != nil {
+		return err
+	}
+	if err := rebuildOnStart(ctx, cfg, st, intake, clock); err != nil {
 		return err
 	}
 	var site *web.Server
@@ -72,8 +75,8 @@ func run(ctx context.Context, cfg *Config, regPath string) error {
 	return serve(ctx, cfg, as, intake, b, site)
 }
 
-// serve listens for the homeserver, registers the bot user, and feeds the
-// recorded events to the bot until ctx ends.
+// serve listens for the homeserver and feeds the recorded events to the
+// bot (registered: registerBot) until ctx ends.
 func serve(ctx context.Context, cfg *Config, as *appservice.AppService, intake *bot.Intake, b *bot.Bot, site *web.Server) error {
 	log := zerolog.Ctx(ctx)
 	mux := http.NewServeMux()
@@ -98,9 +101,6 @@ func serve(ctx context.Context, cfg *Config, as *appservice.AppService, intake *
 			}
 		}()
 	}
-	if err := registerBot(ctx, as.BotIntent(), cfg.AppService.BotDisplayname); err != nil {
-		return err
-	}
 	as.Ready = true
 	go func() { errs <- intake.Run(ctx) }()
 	go func() { errs <- intake.RunReconcile(ctx, cfg.reconcile) }()
@@ -121,32 +121,6 @@ func serve(ctx context.Context, cfg *Config, as *appservice.AppService, intake *
 	log.Info().Msg("Exodus stopped")
 	if err != nil && !errors.Is(err, context.Canceled) {
 		return err
-	}
-	return nil
-}
-
-// registerBot makes sure the bot user exists, retrying while the homeserver
-// starts, and sets its display name.
-func registerBot(ctx context.Context, intent *appservice.IntentAPI, name string) error {
-	log := zerolog.Ctx(ctx)
-	deadline := time.Now().Add(2 * time.Minute)
-	for {
-		err := intent.EnsureRegistered(ctx)
-		if err == nil {
-			break
-		}
-		if time.Now().After(deadline) || ctx.Err() != nil {
-			return fmt.Errorf("failed to register the bot user with the homeserver: %w", err)
-		}
-		log.Warn().Err(err).Msg("Homeserver not answering yet; retrying")
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(2 * time.Second):
-		}
-	}
-	if err := intent.SetDisplayName(ctx, name); err != nil {
-		log.Warn().Err(err).Msg("Failed to set the bot's display name")
 	}
 	return nil
 }
