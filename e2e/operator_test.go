@@ -1,6 +1,9 @@
 package e2e_test
 
 import (
+	"encoding/json"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -73,4 +76,59 @@ func writeConfig(t *testing.T, path string, settings map[string]any) {
 	if err := os.WriteFile(path, data, 0o600); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestHealth reads the bot's health on both listeners after a member's
+// command, and the start-up line in its log.
+func TestHealth(t *testing.T) {
+	alice := member(t, "health")
+	dm := openDM(t, alice)
+	say(t, alice, dm, "help")
+
+	for _, url := range []string{env.BotURL + "/_exodus/health", env.WebURL + "/health"} {
+		code, body := get(t, url)
+		var rep struct {
+			Status string                    `json:"status"`
+			Checks map[string]map[string]any `json:"checks"`
+		}
+		if err := json.Unmarshal([]byte(body), &rep); err != nil {
+			t.Fatalf("%s: %v\n%s", url, err, body)
+		}
+		if code != http.StatusOK || rep.Status != "ok" || len(rep.Checks) != 6 {
+			t.Fatalf("%s: %d %s", url, code, body)
+		}
+		for name, c := range rep.Checks {
+			if c["ok"] != true {
+				t.Errorf("%s: %s fails: %v", url, name, c)
+			}
+		}
+		if rep.Checks["transactions"]["last_received"] == nil || rep.Checks["web"]["enabled"] != true {
+			t.Errorf("%s: %s", url, body)
+		}
+	}
+
+	log, err := os.ReadFile(filepath.Join(filepath.Dir(env.ConfigPath), "exodus.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "Start-up checks: database ok; homeserver " + env.HS.URL + " reachable; as_token accepted; bot user " + env.BotID.String() +
+		" registered; web organizer listening on " + strings.TrimPrefix(env.WebURL, "http://")
+	if !strings.Contains(string(log), want) {
+		t.Fatalf("no start-up line %q in the log", want)
+	}
+}
+
+// get fetches a URL and returns the status and the body.
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, string(body)
 }
