@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -78,9 +79,9 @@ func writeConfig(t *testing.T, path string, settings map[string]any) {
 	}
 }
 
-// TestHealth reads the bot's health on both listeners after a member's
-// command, and the start-up line in its log.
-func TestHealth(t *testing.T) {
+// TestHealthAndMetrics reads the bot's health on both listeners and its
+// metrics after a member's command, and the start-up line in its log.
+func TestHealthAndMetrics(t *testing.T) {
 	alice := member(t, "health")
 	dm := openDM(t, alice)
 	say(t, alice, dm, "help")
@@ -107,12 +108,23 @@ func TestHealth(t *testing.T) {
 		}
 	}
 
+	_, text := get(t, metricsURL)
+	if n := metricValue(text, `exodus_events_received_total{type="m.room.message"}`); n < 1 {
+		t.Fatalf("no message received in the metrics:\n%s", text)
+	}
+	for _, name := range []string{"exodus_inbox_pending ", "exodus_event_answer_seconds_count ", "exodus_events_handled_total{"} {
+		if !strings.Contains(text, "\n"+name) {
+			t.Errorf("no %s in the metrics", name)
+		}
+	}
+
 	log, err := os.ReadFile(filepath.Join(filepath.Dir(env.ConfigPath), "exodus.log"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := "Start-up checks: database ok; homeserver " + env.HS.URL + " reachable; as_token accepted; bot user " + env.BotID.String() +
-		" registered; web organizer listening on " + strings.TrimPrefix(env.WebURL, "http://")
+		" registered; web organizer listening on " + strings.TrimPrefix(env.WebURL, "http://") + "; metrics listening on " +
+		strings.TrimSuffix(strings.TrimPrefix(metricsURL, "http://"), "/metrics")
 	if !strings.Contains(string(log), want) {
 		t.Fatalf("no start-up line %q in the log", want)
 	}
@@ -131,4 +143,18 @@ func get(t *testing.T, url string) (int, string) {
 		t.Fatal(err)
 	}
 	return resp.StatusCode, string(body)
+}
+
+// metricValue is the value of a sample in the Prometheus text format, -1
+// if there is none.
+func metricValue(text, sample string) float64 {
+	for _, line := range strings.Split(text, "\n") {
+		if v, ok := strings.CutPrefix(line, sample+" "); ok {
+			f, err := strconv.ParseFloat(v, 64)
+			if err == nil {
+				return f
+			}
+		}
+	}
+	return -1
 }

@@ -188,9 +188,9 @@ func (r healthReport) failing() []string {
 }
 
 // startup is what the start-up line names: the homeserver's address, the
-// bot user, and the web organizer's address ("" when it is off).
+// bot user, and the listeners' addresses ("" for one that is off).
 type startup struct {
-	homeserver, bot, web string
+	homeserver, bot, web, metrics string // addresses; web and metrics "" when off
 }
 
 // logStartup says, in one line, what was checked at start and the result
@@ -205,6 +205,7 @@ func (h *health) logStartup(ctx context.Context, s startup) {
 		"as_token " + verdict(c.ASTokenAccepted, "accepted"),
 		fmt.Sprintf("bot user %s %s", s.bot, verdict(c.BotRegistered, "registered")),
 		"web organizer " + listening(s.web),
+		"metrics " + listening(s.metrics),
 	}
 	evt := zerolog.Ctx(ctx).Info()
 	if rep.Status != "ok" {

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/rs/zerolog"
+
+	"github.com/exodus-matrix/exodus/bot"
 )
 
 // fakeHomeserver answers the client-server API's register, whoami and
@@ -60,8 +62,9 @@ const (
 	testRegPath = "/etc/exodus/registration.yaml"
 )
 
-// wireTo wires a bot on a new database whose homeserver.address is addr.
-func wireTo(t *testing.T, addr string) (w *parts, cfg *Config) {
+// wireTo wires a bot on a new database whose homeserver.address is addr,
+// counting in Prometheus metrics if withMetrics (else m is nil).
+func wireTo(t *testing.T, addr string, withMetrics bool) (w *parts, m *promMetrics, cfg *Config) {
 	t.Helper()
 	cfg = testConfig(t)
 	cfg.Homeserver.Address = addr
@@ -71,17 +74,22 @@ func wireTo(t *testing.T, addr string) (w *parts, cfg *Config) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	if w, err = wire(quietCtx(), cfg, st); err != nil {
+	var metrics bot.Metrics
+	if withMetrics {
+		m = newPromMetrics(st.CountPending)
+		metrics = m
+	}
+	if w, err = wire(quietCtx(), cfg, st, metrics); err != nil {
 		t.Fatal(err)
 	}
-	return w, cfg
+	return w, m, cfg
 }
 
 // linkTo is the link of a bot whose homeserver.address is addr, retried
 // without waiting.
 func linkTo(t *testing.T, addr string) botLink {
 	t.Helper()
-	w, cfg := wireTo(t, addr)
+	w, _, cfg := wireTo(t, addr, false)
 	l := newBotLink(cfg, w.intent, testRegPath)
 	l.retryEvery = time.Millisecond
 	return l

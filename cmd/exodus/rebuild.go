@@ -72,7 +72,7 @@ func rebuildCommand(ctx context.Context, cfg *Config, force bool, maxEvents int,
 		}
 		log.Warn().Msg("Cleared the ledger to rebuild it from the rooms")
 	}
-	w, err := wire(ctx, cfg, st)
+	w, err := wire(ctx, cfg, st, nil)
 	if err != nil {
 		return err
 	}

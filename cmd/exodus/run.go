@@ -13,6 +13,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/exodus-matrix/exodus/bot"
 	"github.com/exodus-matrix/exodus/ledger"
 	"github.com/exodus-matrix/exodus/web"
 )
@@ -50,12 +51,23 @@ func run(ctx context.Context, cfg *Config, regPath string) error {
 		return err
 	}
 	defer st.Close()
-	w, err := wire(ctx, cfg, st)
+	var metrics *promMetrics
+	var botMetrics bot.Metrics // nil, not a nil *promMetrics, when off
+	if cfg.Metrics.Enabled {
+		metrics = newPromMetrics(st.CountPending)
+		botMetrics = metrics
+	}
+	w, err := wire(ctx, cfg, st, botMetrics)
 	if err != nil {
 		return err
 	}
 	hl := newHealth(st.Ping, w.intake.LastTransaction, cfg.Web.Listen != "", time.Now)
-	observeHomeserver(w.as.HTTPClient, func(a hsAnswer) { hl.record(a.probe(time.Now())) })
+	observeHomeserver(w.as.HTTPClient, func(a hsAnswer) {
+		hl.record(a.probe(time.Now()))
+		if metrics != nil {
+			metrics.homeserverAnswer(a)
+		}
+	})
 	link := newBotLink(cfg, w.intent, regPath)
 	if err := registerBot(ctx, link); err != nil {
 		return err
@@ -73,20 +85,21 @@ func run(ctx context.Context, cfg *Config, regPath string) error {
 			return fmt.Errorf("failed to set up the web organizer: %w", err)
 		}
 	}
-	return serve(ctx, cfg, w, served{site: site, health: hl, link: link})
+	return serve(ctx, cfg, w, served{site: site, health: hl, metrics: metrics, link: link})
 }
 
 // served is what serve serves besides the appservice: the web organizer
-// (nil when off), the health checks.
+// and the metrics (nil when off), the health checks.
 type served struct {
-	site   *web.Server
-	health *health
-	link   botLink
+	site    *web.Server
+	health  *health
+	metrics *promMetrics
+	link    botLink
 }
 
-// serve listens for the homeserver (and on the web listener when on),
-// says what it checked, and feeds the recorded events to the bot until ctx
-// ends.
+// serve listens for the homeserver (and on the web and metrics listeners
+// when on), says what it checked, and feeds the recorded events to the
+// bot until ctx ends.
 func serve(ctx context.Context, cfg *Config, w *parts, s served) error {
 	log := zerolog.Ctx(ctx)
 	ls := &listeners{log: *log, errs: make(chan error, 8)}
@@ -95,7 +108,11 @@ func serve(ctx context.Context, cfg *Config, w *parts, s served) error {
 		return err
 	}
 	w.as.Ready = true
-	s.health.logStartup(ctx, startup{homeserver: cfg.Homeserver.Address, bot: w.intent.UserID.String(), web: cfg.Web.Listen})
+	up := startup{homeserver: cfg.Homeserver.Address, bot: w.intent.UserID.String(), web: cfg.Web.Listen}
+	if s.metrics != nil {
+		up.metrics = cfg.Metrics.Listen
+	}
+	s.health.logStartup(ctx, up)
 	errs := ls.errs
 	go func() { errs <- w.intake.Run(ctx) }()
 	go func() { errs <- w.intake.RunReconcile(ctx, cfg.reconcile) }()
@@ -114,8 +131,9 @@ func serve(ctx context.Context, cfg *Config, w *parts, s served) error {
 	return nil
 }
 
-// listenAll starts the listeners: the appservice's (transactions, health)
-// and, when on, the web organizer's (with the health under /health).
+// listenAll starts the listeners: the appservice's (transactions, health),
+// the web organizer's (with the health under /health) and the metrics',
+// the last two when on.
 func (ls *listeners) listenAll(cfg *Config, w *parts, s served) error {
 	mux := http.NewServeMux()
 	w.intake.Register(mux)
@@ -133,6 +151,13 @@ func (ls *listeners) listenAll(cfg *Config, w *parts, s served) error {
 			return err
 		}
 		s.health.setWebListening()
+	}
+	if s.metrics != nil {
+		metricsMux := http.NewServeMux()
+		metricsMux.Handle("GET /metrics", s.metrics.handler())
+		if err := ls.listen("metrics", cfg.Metrics.Listen, "metrics.listen", metricsMux); err != nil {
+			return err
+		}
 	}
 	return nil
 }
