@@ -30,9 +30,9 @@ type aidWorld struct {
 	n       int // events built so far: their IDs and timestamps
 }
 
-func newAidWorld(t *testing.T) *aidWorld {
+func newAidWorld(t *testing.T, opts ...func(*bot.Config)) *aidWorld {
 	t.Helper()
-	w := &aidWorld{harness: newHarness(t), t: t, circle2: "!circle2:test"}
+	w := &aidWorld{harness: newHarness(t, opts...), t: t, circle2: "!circle2:test"}
 	_, err := w.svc.CreateCircle(w.ctx, ledger.Action{Event: "$create2", Actor: "@owner:test", At: w.svc.Now()},
 		ledger.CircleSpec{ID: w.circle2, Name: "Second"})
 	if err != nil {

@@ -64,6 +64,9 @@ type Config struct {
 	// WebURL is the public address of the web organizer ("" when it is
 	// off): login links and the API address start with it.
 	WebURL string
+	// Metrics receives what the bot and its intake count; nil counts
+	// nothing (NoMetrics).
+	Metrics Metrics
 }
 
 // Bot turns Matrix events into ledger calls and answers.
@@ -96,6 +99,9 @@ func New(cfg Config, cli Client, svc *ledger.Service) *Bot {
 	}
 	if cfg.TakeoverAfter <= 0 {
 		cfg.TakeoverAfter = 5 * time.Minute
+	}
+	if cfg.Metrics == nil {
+		cfg.Metrics = NoMetrics{}
 	}
 	b := &Bot{
 		cfg: cfg, ledger: svc,

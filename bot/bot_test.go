@@ -156,7 +156,7 @@ type harness struct {
 
 const hsToken = "hs-token-for-tests-0123456789"
 
-func newHarness(tb testing.TB) *harness {
+func newHarness(tb testing.TB, opts ...func(*bot.Config)) *harness {
 	tb.Helper()
 	ctx := zerolog.Nop().WithContext(context.Background())
 	st, err := store.Open(ctx, store.Config{URI: "file:" + filepath.Join(tb.TempDir(), "exodus.db") + "?_txlock=immediate"}, zerolog.Nop())
@@ -167,8 +167,12 @@ func newHarness(tb testing.TB) *harness {
 	clock := ledger.NewManualClock(time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC))
 	svc := ledger.NewService(st, clock, ledger.DefaultConfig())
 	cli := &fakeClient{}
-	b := bot.New(bot.Config{UserID: "@exodus:test", Prefix: "!ex", CommandsPerMinute: 1000,
-		BotUsers: []*regexp.Regexp{regexp.MustCompile(`^@exodus:`), regexp.MustCompile(`^@telegram_`)}}, cli, svc)
+	cfg := bot.Config{UserID: "@exodus:test", Prefix: "!ex", CommandsPerMinute: 1000,
+		BotUsers: []*regexp.Regexp{regexp.MustCompile(`^@exodus:`), regexp.MustCompile(`^@telegram_`)}}
+	for _, opt := range opts {
+		opt(&cfg)
+	}
+	b := bot.New(cfg, cli, svc)
 	h := &harness{ctx: ctx, store: st, svc: svc, cli: cli, bot: b, intake: bot.NewIntake(st, hsToken, b, nil, clock), circle: "!circle:test"}
 	_, err = svc.CreateCircle(ctx, ledger.Action{Event: "$create", Actor: "@owner:test", At: clock.Now()},
 		ledger.CircleSpec{ID: h.circle, Name: "Test"})

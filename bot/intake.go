@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -34,6 +35,9 @@ type Intake struct {
 	state   mautrix.StateStore
 	clock   ledger.Clock
 	wake    chan struct{}
+	// lastTxn is when the last transaction was recorded (unix ms, 0 for
+	// none since the start).
+	lastTxn atomic.Int64
 
 	mu    sync.Mutex
 	marks map[id.RoomID]int64 // per room, the newest event time the last reconciliation saw
@@ -71,19 +75,25 @@ type eventHead struct {
 }
 
 // inboxEvent is the inbox record of a raw event ("" ID if it has none).
-// The bot's own messages are recorded without their content: they carry
-// the secrets it hands members (login links, API tokens), and the bot
-// never acts on them but to skip them.
 func (in *Intake) inboxEvent(raw json.RawMessage, at time.Time) ledger.InboxEvent {
+	ie, _ := in.typedInboxEvent(raw, at)
+	return ie
+}
+
+// typedInboxEvent is the inbox record of a raw event ("" ID if it has
+// none) and the event's type. The bot's own messages are recorded without
+// their content: they carry the secrets it hands members (login links, API
+// tokens), and the bot never acts on them but to skip them.
+func (in *Intake) typedInboxEvent(raw json.RawMessage, at time.Time) (ledger.InboxEvent, string) {
 	var head eventHead
 	if json.Unmarshal(raw, &head) != nil || head.ID == "" {
-		return ledger.InboxEvent{}
+		return ledger.InboxEvent{}, ""
 	}
 	if id.UserID(head.Sender) == in.bot.cfg.UserID && head.StateKey == nil {
 		head.Content = json.RawMessage("{}")
 		raw, _ = json.Marshal(head)
 	}
-	return ledger.InboxEvent{ID: ledger.EventID(head.ID), Room: ledger.RoomID(head.RoomID), Raw: raw, ReceivedAt: at}
+	return ledger.InboxEvent{ID: ledger.EventID(head.ID), Room: ledger.RoomID(head.RoomID), Raw: raw, ReceivedAt: at}, head.Type
 }
 
 // ServeTransaction handles PUT /_matrix/app/v1/transactions/{txnID}.
@@ -105,10 +115,12 @@ func (in *Intake) ServeTransaction(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	events := make([]ledger.InboxEvent, 0, len(txn.Events))
+	types := make([]string, 0, len(txn.Events))
 	now := in.clock.Now()
 	for _, raw := range txn.Events {
-		if ie := in.inboxEvent(raw, now); ie.ID != "" {
+		if ie, typ := in.typedInboxEvent(raw, now); ie.ID != "" {
 			events = append(events, ie)
+			types = append(types, in.bot.EventLabel(typ))
 		}
 	}
 	added, err := in.inbox.Enqueue(r.Context(), events)
@@ -117,6 +129,8 @@ func (in *Intake) ServeTransaction(w http.ResponseWriter, r *http.Request) {
 		mautrix.MUnknown.WithMessage("Failed to record the transaction").Write(w)
 		return
 	}
+	in.lastTxn.Store(now.UnixMilli())
+	in.bot.cfg.Metrics.EventsReceived(types)
 	log.Debug().Int("events", len(events)).Int("new_events", added).Msg("Recorded a transaction")
 	w.Header().Set("Content-Type", "application/json")
 	_, _ = w.Write([]byte("{}"))
@@ -129,6 +143,16 @@ func (in *Intake) authorized(r *http.Request) bool {
 		token = r.URL.Query().Get("access_token")
 	}
 	return token != "" && subtle.ConstantTimeCompare([]byte(token), []byte(in.hsToken)) == 1
+}
+
+// LastTransaction is when the last transaction from the homeserver was
+// recorded since the start; the zero time if none was.
+func (in *Intake) LastTransaction() time.Time {
+	ms := in.lastTxn.Load()
+	if ms == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(ms).UTC()
 }
 
 // Notify wakes the worker.
@@ -200,21 +224,25 @@ func (in *Intake) Drain(ctx context.Context) (int, error) {
 }
 
 // handle parses one recorded event, updates the state store and hands it to
-// the bot; a panic in a handler is turned into an error.
+// the bot; a panic in a handler is turned into an error. The handling is
+// counted (Config.Metrics) under the event's type.
 func (in *Intake) handle(ctx context.Context, ie ledger.InboxEvent) (err error) {
 	log := zerolog.Ctx(ctx).With().Str("event_id", string(ie.ID)).Str("room_id", string(ie.Room)).Logger()
 	ctx = log.WithContext(ctx)
+	start, label := time.Now(), OtherEventType
 	defer func() {
 		if p := recover(); p != nil {
 			log.Error().Any("panic", p).Msg("Event handler panicked")
 			err = fmt.Errorf("handler panicked: %v", p)
 		}
+		in.bot.cfg.Metrics.EventHandled(label, max(in.clock.Now().Sub(ie.ReceivedAt), 0), time.Since(start), err)
 	}()
 	evt, err := ParseEvent(ie.Raw)
 	if err != nil {
 		log.Warn().Err(err).Msg("Dropped an event that does not parse")
 		return err
 	}
+	label = in.bot.EventLabel(evt.Type.Type)
 	if evt.Type.IsState() && in.state != nil {
 		mautrix.UpdateStateStore(ctx, in.state, evt)
 	}

@@ -76,6 +76,7 @@ func (b *Bot) apply(ctx context.Context, op ledger.Op) (*ledger.Outcome, error) 
 		return nil, errDryRun
 	}
 	out, err := b.ledger.Do(ctx, op)
+	b.cfg.Metrics.LedgerOp(op.Kind, opResult(err))
 	if err != nil && out != nil {
 		b.afterReapplied(ctx, out.Reapplied)
 		return nil, err

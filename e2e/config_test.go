@@ -47,7 +47,7 @@ func TestConfigErrorsNameTheKey(t *testing.T) {
 		{"port: " + botURL.Port(), "port: 99999", `appservice.port: expected a TCP port from 1 to 65535, got "99999"`, false},
 		{"port: " + botURL.Port(), "port: -1", `appservice.port: expected a TCP port from 1 to 65535, got "-1"`, false},
 		{"domain: localhost", "domain: example.org", `homeserver.domain: expected the homeserver's server_name "localhost" (it calls the bot @exodus:localhost), got "example.org"`, false},
-		{asToken, `as_token: "not-the-homeservers-token"`, "appservice.as_token: the homeserver at " + env.HS.URL + " does not know this token (M_UNKNOWN_TOKEN)", false},
+		{asToken, `as_token: "not-the-homeservers-token"`, "the homeserver at " + env.HS.URL + " refuses the as_token (M_UNKNOWN_TOKEN): it has not loaded this bot's registration", false},
 		{"address: " + env.BotURL, "address: http://127.0.0.1:1", "does not match the config", true},
 		{"domain: localhost", "domain: example.org", "its user namespace does not cover @exodus:example.org (appservice.bot_localpart, homeserver.domain); run `exodus -g -c", true},
 	}

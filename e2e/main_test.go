@@ -21,14 +21,25 @@ import (
 // env is the homeserver and bot shared by the tests of this package.
 var env *stack.Stack
 
+// metricsURL is where env's bot serves its Prometheus metrics.
+var metricsURL string
+
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "exodus-e2e-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
+	metricsPort, err := devnet.FreePort()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	metricsAddr := fmt.Sprintf("127.0.0.1:%d", metricsPort)
+	metricsURL = "http://" + metricsAddr + "/metrics"
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-	env, err = stack.Start(ctx, stack.Options{Dir: dir, Settings: map[string]any{"ledger.sos_limit": 2, "bot.reconcile_interval": "1s", "cycle.tick_interval": "1s"}})
+	env, err = stack.Start(ctx, stack.Options{Dir: dir, Settings: map[string]any{"ledger.sos_limit": 2, "bot.reconcile_interval": "1s", "cycle.tick_interval": "1s",
+		"metrics.enabled": true, "metrics.listen": metricsAddr}})
 	cancel()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "failed to start the stack:", err)

@@ -123,3 +123,12 @@ func (s *Store) PruneInbox(ctx context.Context, receivedBefore time.Time) (int, 
 	}
 	return int(n), nil
 }
+
+// CountPending counts the events not yet marked done: the inbox's backlog.
+func (s *Store) CountPending(ctx context.Context) (int, error) {
+	var n int
+	if err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM inbox WHERE done_at IS NULL`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("failed to count pending inbox events: %w", err)
+	}
+	return n, nil
+}

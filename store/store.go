@@ -135,6 +135,14 @@ func withSecureDelete(uri string) string {
 // SQL state store) can keep their tables in the same database and pool.
 func (s *Store) DB() *dbutil.Database { return s.db }
 
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.db.RawDB.PingContext(ctx); err != nil {
+		return fmt.Errorf("failed to reach the database: %w", err)
+	}
+	return nil
+}
+
 // Close closes the connection pool.
 func (s *Store) Close() error {
 	if err := s.db.Close(); err != nil {

@@ -86,6 +86,8 @@ type Config struct {
 		MinLevel string `yaml:"min_level"`
 		Format   string `yaml:"format"`
 	} `yaml:"logging"`
+	// Metrics is the opt-in Prometheus listener (metrics_config.go).
+	Metrics MetricsConfig `yaml:"metrics"`
 
 	// path is the file the config was loaded from.
 	path string
@@ -139,7 +141,8 @@ func keyError(key, expected string, got any) error {
 // problem found is returned, naming its key.
 func (c *Config) Validate() error {
 	checks := []func() error{c.validateHomeserver, c.validateAppService, c.validateBot, c.validateLedger,
-		c.validateCycle, c.validateWeb, c.validateDatabase, c.validateLogging}
+		c.validateCycle, c.validateWeb, c.validateDatabase, c.validateLogging,
+		c.validateMetrics} // metrics_config.go
 	for _, check := range checks {
 		if err := check(); err != nil {
 			return err

@@ -93,14 +93,15 @@ func unknownKey(name string, known []string) error {
 func nearestKey(name string, known []string) string {
 	last := lastPart(name)
 	limit := max(1, min(3, len(last)/3))
-	best, bestDist := "", limit+1
+	best, bestDist, bestFull := "", limit+1, 0
 	for _, k := range known {
-		d := editDistance(name, k)
+		full := editDistance(name, k)
+		d := full
 		if lastPart(k) == last && strings.Contains(name, ".") && strings.Contains(k, ".") {
-			d = min(d, 1)
+			d = min(d, 1) // the right key in the wrong section
 		}
-		if d < bestDist {
-			best, bestDist = k, d
+		if d < bestDist || d == bestDist && full < bestFull { // a tie goes to the closer name
+			best, bestDist, bestFull = k, d, full
 		}
 	}
 	return best

@@ -172,8 +172,7 @@ func judgeWhoami(cfg *Config, regPath string, ans *whoamiAnswer) error {
 	hs := cfg.Homeserver.Address
 	switch {
 	case ans.status == http.StatusUnauthorized || ans.errcode == "M_UNKNOWN_TOKEN" || ans.errcode == "M_FORBIDDEN":
-		return fmt.Errorf("appservice.as_token: the homeserver at %s does not know this token (%s): it has not loaded the registration of this config; %s",
-			hs, cmp.Or(ans.errcode, fmt.Sprintf("HTTP %d", ans.status)), regenerateFix(cfg.path, regPath))
+		return errTokenRefused(hs, cmp.Or(ans.errcode, fmt.Sprintf("HTTP %d", ans.status)), regPath)
 	case ans.status != http.StatusOK:
 		return fmt.Errorf("homeserver.address: expected the URL of a Matrix homeserver's client-server API, got %q (HTTP %d from /_matrix/client/v3/account/whoami)", hs, ans.status)
 	}

@@ -102,10 +102,8 @@ func TestJudgeWhoami(t *testing.T) {
 			`homeserver.domain: expected the homeserver's server_name "example.org" (it calls the bot @exodus:example.org), got "localhost"`},
 		{whoamiAnswer{status: 200, userID: "@bot:localhost"},
 			"appservice.bot_localpart: the homeserver's registration makes the bot @bot:localhost, the config @exodus:localhost" + fix},
-		{whoamiAnswer{status: 401, errcode: "M_UNKNOWN_TOKEN"},
-			"appservice.as_token: the homeserver at http://127.0.0.1:8008 does not know this token (M_UNKNOWN_TOKEN): it has not loaded the registration of this config" + fix},
-		{whoamiAnswer{status: 401},
-			"appservice.as_token: the homeserver at http://127.0.0.1:8008 does not know this token (HTTP 401): it has not loaded the registration of this config" + fix},
+		{whoamiAnswer{status: 401, errcode: "M_UNKNOWN_TOKEN"}, errTokenRefused("http://127.0.0.1:8008", "M_UNKNOWN_TOKEN", "registration.yaml").Error()},
+		{whoamiAnswer{status: 401}, errTokenRefused("http://127.0.0.1:8008", "HTTP 401", "registration.yaml").Error()},
 		{whoamiAnswer{status: 404},
 			`homeserver.address: expected the URL of a Matrix homeserver's client-server API, got "http://127.0.0.1:8008" (HTTP 404 from /_matrix/client/v3/account/whoami)`},
 		{whoamiAnswer{status: 200},
@@ -120,9 +118,9 @@ func TestJudgeWhoami(t *testing.T) {
 	}
 }
 
-// fakeHomeserver answers whoami for the test token with user, and 401 to
+// whoamiServer answers whoami for the test token with user, and 401 to
 // any other token.
-func fakeHomeserver(t *testing.T, user string) *httptest.Server {
+func whoamiServer(t *testing.T, user string) *httptest.Server {
 	t.Helper()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -147,17 +145,17 @@ func TestCheckHomeserver(t *testing.T) {
 		cfg.path = "config.yaml"
 		return checkHomeserver(context.Background(), &log, cfg, "registration.yaml", http.DefaultClient, 0)
 	}
-	right := fakeHomeserver(t, "@exodus:localhost")
+	right := whoamiServer(t, "@exodus:localhost")
 	cfg := testConfig(t)
 	cfg.Homeserver.Address = right.URL + "/" // a trailing slash is no matter
 	if err := check(cfg); err != nil {
 		t.Errorf("right homeserver: %v", err)
 	}
 	cfg.AppService.ASToken = "another-token-0123456789"
-	if err := check(cfg); err == nil || !strings.HasPrefix(err.Error(), "appservice.as_token: the homeserver at "+right.URL+"/ does not know this token (M_UNKNOWN_TOKEN)") {
+	if err := check(cfg); err == nil || !strings.HasPrefix(err.Error(), "the homeserver at "+right.URL+"/ refuses the as_token (M_UNKNOWN_TOKEN)") {
 		t.Errorf("unknown token: %v", err)
 	}
-	other := fakeHomeserver(t, "@exodus:example.org")
+	other := whoamiServer(t, "@exodus:example.org")
 	cfg = testConfig(t)
 	cfg.Homeserver.Address = other.URL
 	if err := check(cfg); err == nil || !strings.HasPrefix(err.Error(), `homeserver.domain: expected the homeserver's server_name "example.org"`) {

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/rs/zerolog"
-	"maunium.net/go/mautrix/appservice"
 
 	"github.com/exodus-matrix/exodus/bot"
 	"github.com/exodus-matrix/exodus/ledger"
@@ -80,12 +79,12 @@ func rebuildCommand(ctx context.Context, cfg *Config, force bool, maxEvents int,
 		}
 		log.Warn().Msg("Cleared the ledger to rebuild it from the rooms")
 	}
-	w, err := wire(ctx, cfg, st)
+	w, err := wire(ctx, cfg, st, nil)
 	if err != nil {
 		return err
 	}
-	intent, clock, svc, intake := w.intent, w.clock, w.svc, w.intake
-	if err := registerBot(ctx, intent, cfg.AppService.BotDisplayname); err != nil {
+	clock, svc, intake := w.clock, w.svc, w.intake
+	if err := registerBot(ctx, newBotLink(cfg, w.intent, "")); err != nil {
 		return err
 	}
 	report, err := intake.RebuildFromRooms(ctx, bot.RebuildOptions{MaxEventsPerRoom: maxEvents, TickEvery: cfg.tick, Clock: clock})
@@ -115,14 +114,12 @@ func printRebuild(ctx context.Context, out io.Writer, svc *ledger.Service, r *bo
 
 // rebuildOnStart rebuilds an empty ledger from the rooms the bot is
 // already in, before the bot serves: a start with a lost or new database
-// recomputes the ledger instead of beginning a new one.
-func rebuildOnStart(ctx context.Context, cfg *Config, st *store.Store, intent *appservice.IntentAPI, intake *bot.Intake, clock *bot.ReplayClock) error {
+// recomputes the ledger instead of beginning a new one. The bot must be
+// registered (registerBot).
+func rebuildOnStart(ctx context.Context, cfg *Config, st *store.Store, intake *bot.Intake, clock *bot.ReplayClock) error {
 	log := zerolog.Ctx(ctx)
 	empty, err := st.LedgerEmpty(ctx)
 	if err != nil || !empty {
-		return err
-	}
-	if err := registerBot(ctx, intent, cfg.AppService.BotDisplayname); err != nil {
 		return err
 	}
 	report, err := intake.RebuildFromRooms(ctx, bot.RebuildOptions{TickEvery: cfg.tick, Clock: clock})

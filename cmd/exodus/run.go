@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/rs/zerolog"
-	"maunium.net/go/mautrix/appservice"
 
 	"github.com/exodus-matrix/exodus/bot"
 	"github.com/exodus-matrix/exodus/ledger"
@@ -52,103 +51,152 @@ func run(ctx context.Context, cfg *Config, regPath string) error {
 		return err
 	}
 	defer st.Close()
-	w, err := wire(ctx, cfg, st)
+	var metrics *promMetrics
+	var botMetrics bot.Metrics // nil, not a nil *promMetrics, when off
+	if cfg.Metrics.Enabled {
+		metrics = newPromMetrics(st.CountPending)
+		botMetrics = metrics
+	}
+	w, err := wire(ctx, cfg, st, botMetrics)
 	if err != nil {
 		return err
 	}
-	as, intent, clock, svc, b, intake := w.as, w.intent, w.clock, w.svc, w.bot, w.intake
-	if err := rebuildOnStart(ctx, cfg, st, intent, intake, clock); err != nil {
+	hl := newHealth(st.Ping, w.intake.LastTransaction, cfg.Web.Listen != "", time.Now)
+	observeHomeserver(w.as.HTTPClient, func(a hsAnswer) {
+		hl.record(a.probe(time.Now()))
+		if metrics != nil {
+			metrics.homeserverAnswer(a)
+		}
+	})
+	link := newBotLink(cfg, w.intent, regPath)
+	if err := registerBot(ctx, link); err != nil {
+		return err
+	}
+	hl.record(probe{at: time.Now(), reachable: yes(), tokenOK: yes(), registered: yes()}) // what registerBot checked
+	if err := rebuildOnStart(ctx, cfg, st, w.intake, w.clock); err != nil {
 		return err
 	}
 	var site *web.Server
 	if cfg.Web.Listen != "" {
-		site, err = web.New(web.Config{PublicURL: cfg.Web.PublicURL, BotUserID: ledger.UserID(intent.UserID),
+		site, err = web.New(web.Config{PublicURL: cfg.Web.PublicURL, BotUserID: ledger.UserID(w.intent.UserID),
 			Prefix: cfg.Bot.Prefix, RequestsPerMinute: cfg.Web.RequestsPerMinute, FailedAuthLimit: cfg.Web.FailedAuthLimit,
-			FailedAuthWindow: cfg.authWindow, TrustedProxies: cfg.trustedProxies}, svc, b)
+			FailedAuthWindow: cfg.authWindow, TrustedProxies: cfg.trustedProxies}, w.svc, w.bot)
 		if err != nil {
 			return fmt.Errorf("failed to set up the web organizer: %w", err)
 		}
 	}
-	return serve(ctx, cfg, as, intake, b, site)
+	return serve(ctx, cfg, w, served{site: site, health: hl, metrics: metrics, link: link})
 }
 
-// serve listens for the homeserver, registers the bot user, and feeds the
-// recorded events to the bot until ctx ends.
-func serve(ctx context.Context, cfg *Config, as *appservice.AppService, intake *bot.Intake, b *bot.Bot, site *web.Server) error {
+// served is what serve serves besides the appservice: the web organizer
+// and the metrics (nil when off), the health checks.
+type served struct {
+	site    *web.Server
+	health  *health
+	metrics *promMetrics
+	link    botLink
+}
+
+// serve listens for the homeserver (and on the web and metrics listeners
+// when on), says what it checked, and feeds the recorded events to the
+// bot until ctx ends.
+func serve(ctx context.Context, cfg *Config, w *parts, s served) error {
 	log := zerolog.Ctx(ctx)
-	mux := http.NewServeMux()
-	intake.Register(mux)
-	mux.Handle("/", as.Router)
-	addr := net.JoinHostPort(cfg.AppService.Hostname, strconv.Itoa(int(cfg.AppService.Port)))
-	srv := &http.Server{Addr: addr, Handler: withLogger(mux, *log), ReadHeaderTimeout: 10 * time.Second}
-	errs := make(chan error, 5)
-	go func() {
-		log.Info().Str("address", addr).Msg("Listening for the homeserver")
-		if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			errs <- fmt.Errorf("failed to serve: %w", err)
-		}
-	}()
-	var webSrv *http.Server
-	if site != nil {
-		webSrv = &http.Server{Addr: cfg.Web.Listen, Handler: withLogger(site.Handler(), *log), ReadHeaderTimeout: 10 * time.Second}
-		go func() {
-			log.Info().Str("address", cfg.Web.Listen).Str("public_url", cfg.Web.PublicURL).Msg("Serving the web organizer and the API")
-			if err := webSrv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
-				errs <- fmt.Errorf("failed to serve the web organizer: %w", err)
-			}
-		}()
-	}
-	if err := registerBot(ctx, as.BotIntent(), cfg.AppService.BotDisplayname); err != nil {
+	ls := &listeners{log: *log, errs: make(chan error, 8)}
+	defer ls.shutdown()
+	if err := ls.listenAll(cfg, w, s); err != nil {
 		return err
 	}
-	as.Ready = true
-	go func() { errs <- intake.Run(ctx) }()
-	go func() { errs <- intake.RunReconcile(ctx, cfg.reconcile) }()
-	go func() { errs <- b.RunScheduler(ctx, cfg.tick) }()
-	go func() { errs <- b.RunTakeovers(ctx) }()
-	log.Info().Str("bot", as.BotMXID().String()).Msg("Exodus is running")
+	w.as.Ready = true
+	up := startup{homeserver: cfg.Homeserver.Address, bot: w.intent.UserID.String(), web: cfg.Web.Listen}
+	if s.metrics != nil {
+		up.metrics = cfg.Metrics.Listen
+	}
+	s.health.logStartup(ctx, up)
+	errs := ls.errs
+	go func() { errs <- w.intake.Run(ctx) }()
+	go func() { errs <- w.intake.RunReconcile(ctx, cfg.reconcile) }()
+	go func() { errs <- w.bot.RunScheduler(ctx, cfg.tick) }()
+	go func() { errs <- w.bot.RunTakeovers(ctx) }()
+	go func() { errs <- s.health.watch(ctx, s.link.probeHomeserver, healthEvery) }()
+	log.Info().Str("bot", w.as.BotMXID().String()).Msg("Exodus is running")
 	var err error
 	select {
 	case <-ctx.Done():
 	case err = <-errs:
 	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	_ = srv.Shutdown(shutdown)
-	if webSrv != nil {
-		_ = webSrv.Shutdown(shutdown)
-	}
-	log.Info().Msg("Exodus stopped")
 	if err != nil && !errors.Is(err, context.Canceled) {
 		return err
 	}
 	return nil
 }
 
-// registerBot makes sure the bot user exists, retrying while the homeserver
-// starts, and sets its display name.
-func registerBot(ctx context.Context, intent *appservice.IntentAPI, name string) error {
-	log := zerolog.Ctx(ctx)
-	deadline := time.Now().Add(2 * time.Minute)
-	for {
-		err := intent.EnsureRegistered(ctx)
-		if err == nil {
-			break
-		}
-		if time.Now().After(deadline) || ctx.Err() != nil {
-			return fmt.Errorf("failed to register the bot user with the homeserver: %w", err)
-		}
-		log.Warn().Err(err).Msg("Homeserver not answering yet; retrying")
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(2 * time.Second):
-		}
+// listenAll starts the listeners: the appservice's (transactions, health),
+// the web organizer's (with the health under /health) and the metrics',
+// the last two when on.
+func (ls *listeners) listenAll(cfg *Config, w *parts, s served) error {
+	mux := http.NewServeMux()
+	w.intake.Register(mux)
+	mux.Handle("GET "+healthPath, s.health)
+	mux.Handle("/", w.as.Router)
+	addr := net.JoinHostPort(cfg.AppService.Hostname, strconv.Itoa(int(cfg.AppService.Port)))
+	if err := ls.listen("the homeserver", addr, "appservice.hostname and appservice.port", mux); err != nil {
+		return err
 	}
-	if err := intent.SetDisplayName(ctx, name); err != nil {
-		log.Warn().Err(err).Msg("Failed to set the bot's display name")
+	if s.site != nil {
+		webMux := http.NewServeMux()
+		webMux.Handle("GET "+webHealthPath, s.health)
+		webMux.Handle("/", s.site.Handler())
+		if err := ls.listen("the web organizer and the API", cfg.Web.Listen, "web.listen", webMux); err != nil {
+			return err
+		}
+		s.health.setWebListening()
+	}
+	if s.metrics != nil {
+		metricsMux := http.NewServeMux()
+		metricsMux.Handle("GET /metrics", s.metrics.handler())
+		if err := ls.listen("metrics", cfg.Metrics.Listen, "metrics.listen", metricsMux); err != nil {
+			return err
+		}
 	}
 	return nil
+}
+
+// listeners are the HTTP servers of the process; a server that stops
+// with an error sends it to errs.
+type listeners struct {
+	log     zerolog.Logger
+	errs    chan error
+	servers []*http.Server
+}
+
+// listen binds addr (the config's key named in the error) and serves h
+// there for whom.
+func (ls *listeners) listen(whom, addr, key string, h http.Handler) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("failed to listen for %s on %s (%s): %w", whom, addr, key, err)
+	}
+	srv := &http.Server{Handler: withLogger(h, ls.log), ReadHeaderTimeout: 10 * time.Second}
+	ls.servers = append(ls.servers, srv)
+	ls.log.Info().Str("address", addr).Msg("Listening for " + whom)
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			ls.errs <- fmt.Errorf("failed to serve %s: %w", whom, err)
+		}
+	}()
+	return nil
+}
+
+// shutdown stops the servers, waiting up to ten seconds for requests
+// under way.
+func (ls *listeners) shutdown() {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for _, srv := range ls.servers {
+		_ = srv.Shutdown(ctx)
+	}
+	ls.log.Info().Msg("Exodus stopped")
 }
 
 // withLogger puts the logger into each request's context.

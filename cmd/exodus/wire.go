@@ -27,8 +27,9 @@ type parts struct {
 }
 
 // wire builds the Matrix state store (in the same database), the
-// appservice, the ledger service on the store and the bot with its intake.
-func wire(ctx context.Context, cfg *Config, st *store.Store) (*parts, error) {
+// appservice, the ledger service on the store and the bot with its intake,
+// counting in metrics (nil: nothing).
+func wire(ctx context.Context, cfg *Config, st *store.Store, metrics bot.Metrics) (*parts, error) {
 	log := zerolog.Ctx(ctx)
 	p := &parts{}
 	p.stateStore = sqlstatestore.NewSQLStateStore(st.DB(), dbutil.ZeroLogger(log.With().Str("db_section", "matrix_state").Logger()), false)
@@ -50,7 +51,7 @@ func wire(ctx context.Context, cfg *Config, st *store.Store) (*parts, error) {
 	p.clock = bot.NewReplayClock(ledger.SystemClock{}) // the wall clock; during a rebuild, the replayed event's time
 	p.svc = ledger.NewService(st, p.clock, cfg.rules)
 	p.bot = bot.New(bot.Config{UserID: p.intent.UserID, Prefix: cfg.Bot.Prefix, BotUsers: cfg.otherBots, TrustedBots: cfg.trusted,
-		CommandsPerMinute: cfg.Bot.CommandsPerMinute, WebURL: cfg.Web.PublicURL, TakeoverAfter: cfg.takeover}, p.intent, p.svc)
+		CommandsPerMinute: cfg.Bot.CommandsPerMinute, WebURL: cfg.Web.PublicURL, TakeoverAfter: cfg.takeover, Metrics: metrics}, p.intent, p.svc)
 	p.intake = bot.NewIntake(st, cfg.AppService.HSToken, p.bot, p.stateStore, p.clock)
 	return p, nil
 }

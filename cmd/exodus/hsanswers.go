@@ -1,0 +1,104 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"regexp"
+	"time"
+)
+
+// hsAnswer is what one request to the homeserver came to.
+type hsAnswer struct {
+	// status is the HTTP status, 0 when the homeserver did not answer.
+	status int
+	// errcode is the Matrix errcode of an error answer ("" if none).
+	errcode string
+}
+
+// errcodeRe bounds the errcodes counted as they are; any other error
+// answer is counted by its HTTP status.
+var errcodeRe = regexp.MustCompile(`^M_[A-Z_]{1,40}$`)
+
+// kind is the label of a failed request in the metrics ("" for a
+// success): "unreachable", the errcode, or "http_<status>".
+func (a hsAnswer) kind() string {
+	switch {
+	case a.status == 0:
+		return "unreachable"
+	case a.status < 400:
+		return ""
+	case errcodeRe.MatchString(a.errcode):
+		return a.errcode
+	}
+	return fmt.Sprintf("http_%d", a.status)
+}
+
+// probe is what the answer tells the health checks: whether the
+// homeserver answers, and whether it refused the as_token.
+func (a hsAnswer) probe(at time.Time) probe {
+	p := probe{at: at}
+	switch {
+	case a.status == 0 || a.status == http.StatusBadGateway || a.status == http.StatusServiceUnavailable || a.status == http.StatusGatewayTimeout:
+		p.reachable, p.detail = no(), "no answer"
+	case a.errcode == "M_UNKNOWN_TOKEN":
+		p.reachable, p.tokenOK, p.detail = yes(), no(), a.errcode
+	default:
+		p.reachable = yes()
+	}
+	return p
+}
+
+// observedTransport passes every request to the homeserver to base and
+// tells observe what each came to. A request the bot cancelled tells
+// nothing. The body of an error answer is read to learn its errcode, and
+// handed on whole.
+type observedTransport struct {
+	base    http.RoundTripper
+	observe func(hsAnswer)
+}
+
+// maxErrorPeek bounds how much of an error answer is read for its
+// errcode.
+const maxErrorPeek = 64 << 10
+
+// RoundTrip implements http.RoundTripper.
+func (t observedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := t.base.RoundTrip(req)
+	if err != nil {
+		if !errors.Is(err, context.Canceled) {
+			t.observe(hsAnswer{})
+		}
+		return resp, err
+	}
+	a := hsAnswer{status: resp.StatusCode}
+	if resp.StatusCode >= 400 && resp.Body != nil {
+		peeked, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorPeek))
+		var body struct {
+			ErrCode string `json:"errcode"`
+		}
+		_ = json.Unmarshal(peeked, &body)
+		a.errcode = body.ErrCode
+		resp.Body = struct {
+			io.Reader
+			io.Closer
+		}{io.MultiReader(bytes.NewReader(peeked), resp.Body), resp.Body}
+	}
+	t.observe(a)
+	return resp, nil
+}
+
+// observeHomeserver makes the client's transport tell observe about every
+// request (see observedTransport). It must be called before the client
+// makes its first request.
+func observeHomeserver(cli *http.Client, observe func(hsAnswer)) {
+	base := cli.Transport
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	cli.Transport = observedTransport{base: base, observe: observe}
+}

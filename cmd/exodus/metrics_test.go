@@ -1,0 +1,134 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/exodus-matrix/exodus/ledger"
+)
+
+// homeserverSink answers every client-server request as done (with a
+// fresh event ID), but the profile's, which it forbids.
+func homeserverSink() http.Handler {
+	var n atomic.Int64
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if strings.Contains(r.URL.Path, "/profile/") {
+			w.WriteHeader(http.StatusForbidden)
+			_, _ = io.WriteString(w, `{"errcode":"M_FORBIDDEN","error":"no"}`)
+			return
+		}
+		_ = json.NewEncoder(w).Encode(map[string]any{"event_id": "$sent" + strings.Repeat("x", int(n.Add(1)))})
+	})
+}
+
+// rawEvent is an event as the homeserver pushes it.
+func rawEvent(evtID, typ, room, sender string, content map[string]any) json.RawMessage {
+	raw, _ := json.Marshal(map[string]any{"event_id": evtID, "room_id": room, "sender": sender, "type": typ,
+		"origin_server_ts": 1_790_000_000_000, "content": content})
+	return raw
+}
+
+// scrape reads the metrics as Prometheus does.
+func scrape(t *testing.T, m *promMetrics) string {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	m.handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	if rec.Code != http.StatusOK {
+		t.Fatalf("scrape: %d %s", rec.Code, rec.Body)
+	}
+	return rec.Body.String()
+}
+
+// Events pushed through the intake and handled by the bot show in the
+// scraped metrics: received and handled by type, the ops with their
+// result, the backlog, the latencies, and the homeserver's refusals.
+func TestMetricsScrape(t *testing.T) {
+	hs := httptest.NewServer(homeserverSink())
+	defer hs.Close()
+	w, m, cfg := wireTo(t, hs.URL, true)
+	observeHomeserver(w.as.HTTPClient, m.homeserverAnswer)
+	ctx := quietCtx()
+	circle := ledger.CircleID("!circle:localhost")
+	if _, err := w.svc.CreateCircle(ctx, ledger.Action{Event: "$create", Actor: "@owner:localhost", At: w.svc.Now()},
+		ledger.CircleSpec{ID: circle, Name: "Test"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []ledger.UserID{"@alice:localhost", "@bob:localhost"} {
+		if err := w.svc.SetCircleMembership(ctx, circle, u, true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	text := func(body string) map[string]any { return map[string]any{"msgtype": "m.text", "body": body} }
+	put(t, w, cfg.AppService.HSToken, "txn1",
+		rawEvent("$m1", "m.room.message", string(circle), "@alice:localhost", text("!ex status orange 300")),
+		rawEvent("$x1", "com.example.anything", string(circle), "@alice:localhost", map[string]any{}))
+	put(t, w, cfg.AppService.HSToken, "txn2", rawEvent("$m2", "m.room.message", string(circle), "@bob:localhost", text("!ex got")))
+	if got := scrape(t, m); !strings.Contains(got, "exodus_inbox_pending 3\n") {
+		t.Fatalf("backlog before handling:\n%s", got)
+	}
+	for {
+		n, err := w.intake.Drain(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			break
+		}
+	}
+	if err := w.intent.SetDisplayName(ctx, "Exodus"); err == nil {
+		t.Fatal("the sink let the bot set its name")
+	}
+	got := scrape(t, m)
+	for _, want := range []string{
+		`exodus_events_received_total{type="m.room.message"} 2`,
+		`exodus_events_received_total{type="other"} 1`,
+		`exodus_events_handled_total{type="m.room.message"} 2`,
+		`exodus_events_handled_total{type="other"} 1`,
+		`exodus_ledger_ops_total{kind="status",result="applied"} 1`,
+		`exodus_ledger_ops_total{kind="got",result="refused"} 1`,
+		`exodus_inbox_pending 0`,
+		`exodus_event_answer_seconds_count 3`,
+		`exodus_event_handle_seconds_count 3`,
+		`exodus_homeserver_errors_total{kind="M_FORBIDDEN"} 1`,
+	} {
+		if !strings.Contains(got, want+"\n") {
+			t.Errorf("no %s in:\n%s", want, grepExodus(got))
+		}
+	}
+	if strings.Contains(got, "exodus_handler_failures_total{") {
+		t.Errorf("a handler failed:\n%s", grepExodus(got))
+	}
+}
+
+// put sends a transaction to the intake as the homeserver does.
+func put(t *testing.T, w *parts, token, txnID string, events ...json.RawMessage) {
+	t.Helper()
+	mux := http.NewServeMux()
+	w.intake.Register(mux)
+	body, _ := json.Marshal(map[string]any{"events": events})
+	req := httptest.NewRequest(http.MethodPut, "/_matrix/app/v1/transactions/"+txnID, bytes.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+token)
+	rec := httptest.NewRecorder()
+	mux.ServeHTTP(rec, req.WithContext(quietCtx()))
+	if rec.Code != http.StatusOK {
+		t.Fatalf("transaction %s: %d %s", txnID, rec.Code, rec.Body)
+	}
+}
+
+// grepExodus keeps the lines of the exodus metrics.
+func grepExodus(text string) string {
+	var out []string
+	for _, line := range strings.Split(text, "\n") {
+		if strings.HasPrefix(line, "exodus_") {
+			out = append(out, line)
+		}
+	}
+	return strings.Join(out, "\n")
+}
