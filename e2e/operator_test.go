@@ -32,7 +32,10 @@ func TestTokenTheHomeserverDoesNotKnow(t *testing.T) {
 	}
 	dir := t.TempDir()
 	cfgPath, regPath := filepath.Join(dir, "config.yaml"), filepath.Join(dir, "registration.yaml")
-	writeConfig(t, cfgPath, map[string]any{"appservice.port": port, "web.listen": "",
+	// Fresh tokens ("generate": -g keeps tokens that are set) and no
+	// listener of the shared bot's.
+	writeConfig(t, cfgPath, map[string]any{"appservice.port": port, "web.listen": "", "metrics.enabled": false,
+		"appservice.as_token": "generate", "appservice.hs_token": "generate",
 		"database.uri": "file:" + filepath.Join(dir, "exodus.db") + "?_txlock=immediate"})
 	if out, err := exec.CommandContext(ctx, bin, "-g", "-c", cfgPath, "-r", regPath).CombinedOutput(); err != nil {
 		t.Fatalf("exodus -g: %v\n%s", err, out)
