@@ -66,6 +66,13 @@ func generateRegistration(cfgPath, regPath string) (*generated, error) {
 			return nil, fmt.Errorf("failed to write registration: %w", err)
 		}
 	}
+	if !created && !newTokens {
+		// Nothing to change: the operator's file stays as it is (it may be
+		// read-only), only made private if it can be (the start warns
+		// otherwise).
+		_ = os.Chmod(cfgPath, 0o600)
+		return res, nil
+	}
 	if err := writePrivate(cfgPath, out); err != nil {
 		return nil, fmt.Errorf("failed to write config: %w", err)
 	}

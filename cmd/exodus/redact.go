@@ -103,3 +103,10 @@ func dbPassword(uri string) string {
 	p, _ := u.User.Password()
 	return p
 }
+
+// secretsRedacted wraps w (standard error, for the one-line errors main
+// prints) so that the config's secrets and any URI password are blanked,
+// as in the log.
+func secretsRedacted(w io.Writer, cfg *Config) io.Writer {
+	return newRedactor(w, cfg.AppService.ASToken, cfg.AppService.HSToken, dbPassword(cfg.Database.URI))
+}

@@ -34,8 +34,7 @@ func newLoggerTo(cfg *Config, out io.Writer) zerolog.Logger {
 	if cfg.Logging.Format != "json" {
 		out = zerolog.ConsoleWriter{Out: out, TimeFormat: time.DateTime}
 	}
-	w := newRedactor(out, cfg.AppService.ASToken, cfg.AppService.HSToken, dbPassword(cfg.Database.URI))
-	return zerolog.New(w).Level(level).With().Timestamp().Logger()
+	return zerolog.New(secretsRedacted(out, cfg)).Level(level).With().Timestamp().Logger()
 }
 
 // run wires the store, the ledger, the appservice and the bot, and serves
@@ -113,6 +112,9 @@ func serve(ctx context.Context, cfg *Config, w *parts, s served) error {
 		up.metrics = cfg.Metrics.Listen
 	}
 	s.health.logStartup(ctx, up)
+	if msg := checkReach(ctx, cfg, &http.Client{}); msg != "" {
+		log.Warn().Msg(msg)
+	}
 	errs := ls.errs
 	go func() { errs <- w.intake.Run(ctx) }()
 	go func() { errs <- w.intake.RunReconcile(ctx, cfg.reconcile) }()
