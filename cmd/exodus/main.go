@@ -137,7 +137,7 @@ func runMain(cfgPath, regPath string, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "exodus:", err)
 		return 2
 	}
-	stderr = secretsRedacted(stderr, cfg) // an error may quote a database URI
+	stderr = secretsRedacted(stderr, cfg)           // an error may quote a database URI
 	warning, err := checkRegistration(cfg, regPath) // needs no network: first
 	if err != nil {
 		fmt.Fprintln(stderr, "exodus:", err)
