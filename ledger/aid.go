@@ -228,7 +228,14 @@ func (s *Service) gate(ctx context.Context, b *Book, op *Op) error {
 		}
 	case OpApprove:
 		if n, ok := b.needs[op.Need]; ok && n.Circle != "" {
-			return s.checkInCircle(ctx, op.Actor, n.Circle)
+			if err := s.checkInCircle(ctx, op.Actor, n.Circle); err != nil {
+				return err
+			}
+			members, err := s.store.CircleMembers(ctx, n.Circle)
+			if err != nil {
+				return fmt.Errorf("failed to list the members of a claim's circle: %w", err)
+			}
+			op.Members = members
 		}
 	case OpKassa:
 		if op.Circle != "" {

@@ -64,6 +64,11 @@ type Op struct {
 	Until  time.Time `json:"until,omitempty"`
 	Circle CircleID  `json:"circle,omitempty"`
 	Cycle  *Cycle    `json:"cycle,omitempty"`
+	// Members, on an approve, are the members of the claim's circle when
+	// it was approved (filled in by the service, recorded with the op): a
+	// maximum declared for no circle (before maxima were per circle) is
+	// shared only among them.
+	Members []UserID `json:"members,omitempty"`
 }
 
 // Before reports whether op o comes before p in canonical order: by the

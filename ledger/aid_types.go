@@ -67,6 +67,11 @@ type Need struct {
 	Report    string
 	ReachedAt time.Time
 	FundedAt  time.Time
+
+	// eligible, for a claim approved with its circle's members known
+	// (Op.Members), are those a maximum declared for no circle is shared
+	// among; nil: everyone's (claims approved before it was recorded).
+	eligible []UserID
 }
 
 // PromiseState is where a promise stands in its lifecycle.

@@ -126,7 +126,7 @@ func (b *Book) applyApprove(op Op, out *Outcome) error {
 	if n.State != NeedProposed {
 		return Errorf(EConflict, "kassa.not_proposed")
 	}
-	pledges, declared := b.kassaPledges(n)
+	pledges, declared := b.kassaPledges(n, op.Members)
 	shares, _, err := SplitClaim(n.Target, pledges)
 	if err != nil {
 		return err
@@ -138,7 +138,7 @@ func (b *Book) applyApprove(op Op, out *Outcome) error {
 		return Errorf(EConflict, "kassa.exhausted", n.Target.Currency)
 	}
 	b.touchNeed(n)
-	n.State = NeedOpen
+	n.State, n.eligible = NeedOpen, op.Members
 	for _, s := range shares {
 		b.addShare(n, s, op, out)
 	}
@@ -180,7 +180,7 @@ func (b *Book) redistribute(n *Need, op Op, out *Outcome) {
 	for u := range pending {
 		delete(declined, u) // a member who declined and then intended again is in
 	}
-	pledges, _ := b.kassaPledges(n)
+	pledges, _ := b.kassaPledges(n, n.eligible)
 	shares, _, err := Redistribute(n.Target, pledges, committed, declined)
 	if err != nil {
 		return // commitments over the claim: nothing left to share

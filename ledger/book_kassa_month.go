@@ -1,6 +1,9 @@
 package ledger
 
-import "sort"
+import (
+	"slices"
+	"sort"
+)
 
 // A maximum is a maximum: a member who declared 50 a month in a circle is
 // never asked for more than 50 in one month on that circle's claims
@@ -17,15 +20,17 @@ import "sort"
 // currency, what is left of it this month once their shares of the
 // circle's other claims are counted. Members with nothing left are left
 // out; declared counts every member whose maximum applies, left or not.
+// A maximum declared for no circle (of old) counts only for the eligible,
+// the members of the claim's circle when it was approved, when known.
 // The book knows no memberships: a maximum is declared in a circle's room
 // by its member, and dropped when they leave it (OpLeaveCircle).
-func (b *Book) kassaPledges(n *Need) (ps []KassaPledge, declared int) {
+func (b *Book) kassaPledges(n *Need, eligible []UserID) (ps []KassaPledge, declared int) {
 	for u, st := range b.statuses {
 		if u == n.Owner {
 			continue
 		}
 		limit, legacy := st.KassaIn(n.Circle)
-		if limit.Minor <= 0 || limit.Currency != n.Target.Currency {
+		if limit.Minor <= 0 || limit.Currency != n.Target.Currency || legacy && eligible != nil && !slices.Contains(eligible, u) {
 			continue
 		}
 		declared++

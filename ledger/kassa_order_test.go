@@ -156,3 +156,20 @@ func TestKassaOldCirclelessOpsReplay(t *testing.T) {
 		t.Fatalf("SQL projection:\n got %+v\nwant %+v", got, want)
 	}
 }
+
+// TestKassaOldMaximumStaysInTheMembersCircles: a maximum declared for no
+// circle (before maxima were per circle) is shared only among the members
+// of the claim's circle when it is approved: a member of another circle
+// is asked for nothing he could not commit; a restart replays the same.
+func TestKassaOldMaximumStaysInTheMembersCircles(t *testing.T) {
+	w := newKassaWorld(t)
+	w.must(ledger.Op{Kind: ledger.OpKassa, Actor: sBen, Amount: mEUR(50)})
+	w.must(ledger.Op{Kind: ledger.OpKassa, Actor: sEve, Amount: mEUR(50)}) // eve is in the other circle only
+	if _, shares := w.approvedClaim(sAnn, sCid, aidCircle, 60); !sameShares(shares, map[ledger.UserID]int64{sBen: 50}) {
+		t.Fatalf("shares %v; want ben's 50 alone, eve being in no circle of the claim", shares)
+	}
+	want := viewFlat(t, w.svc)
+	if got := viewFlat(t, w.reopen()); !reflect.DeepEqual(got, want) {
+		t.Fatalf("replayed after a restart:\n got %+v\nwant %+v", got, want)
+	}
+}
