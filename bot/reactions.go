@@ -152,7 +152,7 @@ func (b *Bot) handleRedaction(ctx context.Context, evt *event.Event) error {
 		return nil
 	})
 	if p == nil || p.Giver != ledger.UserID(evt.Sender) {
-		b.relayRemoved(ctx, target, nil)
+		b.relayRemoved(ctx, evt.RoomID, evt.Sender, target, nil)
 		return nil
 	}
 	op := ledger.Op{Kind: ledger.OpUnreact, Event: ledger.EventID(evt.ID), Actor: p.Giver,
@@ -163,7 +163,7 @@ func (b *Bot) handleRedaction(ctx context.Context, evt *event.Event) error {
 		plain.ID = "" // the reaction is gone: answer without a reply
 		r := &request{evt: &plain, act: action(evt), lang: b.ledger.LangOf(ctx, p.Giver), cmd: ledger.Command{Verb: ledger.VerbWithdraw}}
 		if !ledger.IsDuplicate(err) {
-			b.relayRemoved(ctx, target, nil) // the reaction's op stays
+			b.relayRemoved(ctx, evt.RoomID, evt.Sender, target, nil) // the reaction's op stays
 		}
 		if ledger.ErrorCode(err) == ledger.ENotFound {
 			return nil
@@ -172,20 +172,23 @@ func (b *Bot) handleRedaction(ctx context.Context, evt *event.Event) error {
 	}
 	zerolog.Ctx(ctx).Info().Str("need", string(p.Need)).Msg("Withdrew an intention whose reaction was removed")
 	b.after(ctx, out)
-	b.relayRemoved(ctx, target, &op)
+	b.relayRemoved(ctx, evt.RoomID, evt.Sender, target, &op)
 	return nil
 }
 
 // relayRemoved records in the room the op of a removed event: a removed
 // event keeps no trace of what it said, so the room records its op (and the
 // withdrawal its removal made, if any) for a rebuild and the other bots to
-// find. An op from outside the circles was relayed when applied.
-func (b *Bot) relayRemoved(ctx context.Context, target id.EventID, undo *ledger.Op) {
+// find. An op from outside the circles was relayed when applied. Only a
+// removal that took effect is recorded: by the op's own author, or by a
+// moderator of the room; a redaction naming someone else's event (which
+// anyone may send, and the homeserver does not apply) repeats nothing.
+func (b *Bot) relayRemoved(ctx context.Context, room id.RoomID, by id.UserID, target id.EventID, undo *ledger.Op) {
 	if isSilent(ctx) || isFromOutside(ctx) {
 		return
 	}
 	orig, err := b.ledger.RecordedOp(ctx, ledger.EventID(target))
-	if err != nil {
+	if err != nil || orig.Actor != ledger.UserID(by) && !b.mayRedactOthers(ctx, room, by) {
 		return
 	}
 	if undo != nil {
@@ -193,4 +196,15 @@ func (b *Bot) relayRemoved(ctx context.Context, target id.EventID, undo *ledger.
 		return
 	}
 	b.relay(ctx, "relay.removed", *orig)
+}
+
+// mayRedactOthers reports whether a user may remove other users' events in
+// a room; when the room's power levels cannot be read, it is assumed they
+// may (the record of a removed op is kept rather than lost).
+func (b *Bot) mayRedactOthers(ctx context.Context, room id.RoomID, u id.UserID) bool {
+	var pl event.PowerLevelsEventContent
+	if err := b.cli.StateEvent(ctx, room, event.StatePowerLevels, "", &pl); err != nil {
+		return true
+	}
+	return pl.GetUserLevel(u) >= pl.Redact()
 }

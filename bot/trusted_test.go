@@ -107,3 +107,32 @@ func copyContent(c map[string]any) map[string]any {
 	_ = json.Unmarshal(raw, &out)
 	return out
 }
+
+// A redaction naming another member's event, by someone the room does not
+// let remove it, takes nothing away: the bot records nothing of that
+// member's op for it (the op and what it said stay where they were).
+func TestForeignRedactionWithoutPowerRepeatsNothing(t *testing.T) {
+	w := newFedWorld(t)
+	w.a.cli.setState(id.RoomID(w.circle), event.StatePowerLevels, powerLevels(map[id.UserID]int{botA: 100, owner: 50}))
+	w.say(alice, "", "!ex status orange 150")
+	card := w.cardIn(w.a, w.needOf(w.a, alice))
+	heart := w.react(bob, card, "❤️")
+	k := len(w.a.cli.messages())
+	w.feed(w.event("m.room.redaction", alice, map[string]any{"redacts": heart}, map[string]any{"redacts": heart}), w.a)
+	for _, m := range w.a.cli.messages()[k:] {
+		if typ, _ := ns(m); typ == "relay" {
+			t.Fatalf("a powerless member's redaction of bob's ❤️ was recorded: %v", m)
+		}
+	}
+	// The owner, a moderator, removes it: the room records bob's op.
+	w.feed(w.event("m.room.redaction", owner, map[string]any{"redacts": heart}, map[string]any{"redacts": heart}), w.a)
+	var relayed bool
+	for _, m := range w.a.cli.messages()[k:] {
+		if typ, _ := ns(m); typ == "relay" {
+			relayed = true
+		}
+	}
+	if !relayed {
+		t.Fatal("a moderator's removal of bob's ❤️ left no record of his op")
+	}
+}
