@@ -177,7 +177,17 @@ func (b *Bot) adoptJoinedCircle(ctx context.Context, room id.RoomID, at time.Tim
 			Msg("Joined a circle whose answering bot is not in bot.trusted_bots: not following it; list that bot there to follow it")
 		return
 	}
-	_, unknown := b.ledger.Circle(ctx, ledger.CircleID(room))
+	known, unknown := b.ledger.Circle(ctx, ledger.CircleID(room))
+	if unknown == nil {
+		// The state read here comes without its sender, so of a circle
+		// already known only the answering bot is taken (a trusted one):
+		// its settings change only by a trusted bot's state event.
+		if st.AnsweringBot == string(known.AnsweringBot) {
+			return
+		}
+		st = circleState{Name: known.Name, PledgeMinor: known.Pledge.Minor, Currency: string(known.Pledge.Currency),
+			Lang: string(known.Lang), Owner: string(known.Owner), AnsweringBot: st.AnsweringBot, SchemaVersion: 1}
+	}
 	act := ledger.Action{Event: ledger.EventID("join:" + string(room) + ":" + at.Format(time.RFC3339Nano)), Actor: ledger.UserID(b.cfg.UserID), At: at}
 	if err := b.adoptCircle(ctx, room, act, st); err != nil {
 		zerolog.Ctx(ctx).Error().Err(err).Msg("Failed to follow the circle of a room joined")

@@ -136,3 +136,22 @@ func TestForeignRedactionWithoutPowerRepeatsNothing(t *testing.T) {
 		t.Fatal("a moderator's removal of bob's ❤️ left no record of his op")
 	}
 }
+
+// Rejoining a circle it knows (kicked, then invited again), a bot takes
+// nothing of the circle's settings from the state it reads on joining,
+// which comes without its sender: a member with the power to set it could
+// have forged the owner or the pledge.
+func TestRejoinedCircleKeepsItsSettings(t *testing.T) {
+	w := newFedWorld(t)
+	forged := w.stateContent(botA)
+	forged["owner"], forged["pledge_minor"] = alice, 99900
+	w.b.cli.setState(id.RoomID(w.circle), bot.CircleStateType, forged)
+	w.b.cli.invites = map[id.RoomID]*event.Event{id.RoomID(w.circle): inviteEvent(t, id.RoomID(w.circle), botB)}
+	if _, err := w.b.bot.FindInvites(w.b.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if c := w.b.circle(w.circle); c == nil || c.Owner != owner || c.Pledge.Minor != 3000 || c.AnsweringBot != ledger.UserID(botA) {
+		t.Fatalf("botB's circle after rejoining: %+v", c)
+	}
+	w.sameLedger()
+}
