@@ -139,3 +139,22 @@ func TestPollAnswerCountsOnlyInThePollsOwnRoom(t *testing.T) {
 		t.Fatalf("alice's poll answer in the initiative's circle: %+v", p)
 	}
 }
+
+// A member banned by another bot (a moderation bot listed in other_bots) is
+// out of the circle as if a person had banned him: he may no longer act
+// on its needs.
+func TestAMemberBannedByABotLeavesTheCircle(t *testing.T) {
+	w := crossWorld(t)
+	_, raw := w.event("m.room.member", w.circle, "@telegram_mod:test", map[string]any{"membership": "ban"},
+		map[string]any{"state_key": dave})
+	w.deliver(raw)
+	cs, err := w.svc.CirclesOf(w.ctx, dave)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cs {
+		if c == w.circle {
+			t.Fatalf("dave, banned by a bot, is still in the circle: %v", cs)
+		}
+	}
+}

@@ -43,7 +43,8 @@ func (b *Bot) HandleEvent(ctx context.Context, evt *event.Event) error {
 		}
 		return b.handleCircleState(ctx, evt)
 	}
-	if b.IsBot(evt.Sender) {
+	memberChange := evt.Type == event.StateMember && !b.IsBot(id.UserID(evt.GetStateKey()))
+	if b.IsBot(evt.Sender) && !memberChange { // a member's membership counts whoever changed it (a bot may ban)
 		switch {
 		case evt.Sender == b.cfg.UserID && !isRebuilding(ctx):
 			return nil // its own: applied when made
