@@ -80,6 +80,8 @@ type Bot struct {
 	onEvent map[event.Type]handlerFunc
 	onVerb  map[ledger.Verb]commandFunc
 
+	takeoverMu sync.Mutex // one takeover at a time
+
 	mu          sync.Mutex
 	directRooms map[id.RoomID]bool      // rooms known to be direct chats (true) or not (false)
 	warned      map[id.RoomID]time.Time // rooms told the bot cannot read encrypted messages

@@ -146,7 +146,17 @@ func (b *Bot) grantStatePower(ctx context.Context, room id.RoomID, bot id.UserID
 // the circle's state and says why.
 func (b *Bot) takeOver(ctx context.Context, c *ledger.Circle, why string) {
 	ctx = aloud(ctx) // a member's kick of the answering bot comes silent
+	// The takeover checker and the worker (a member's kick) may both get
+	// here: one at a time, and the second finds the circle taken over.
+	b.takeoverMu.Lock()
+	defer b.takeoverMu.Unlock()
+	if fresh, err := b.ledger.Circle(ctx, c.ID); err == nil {
+		c = fresh
+	}
 	old := b.answerer(c)
+	if old == b.cfg.UserID {
+		return
+	}
 	if next := b.nextAnswerer(ctx, id.RoomID(c.ID), old); next != b.cfg.UserID {
 		return
 	}
