@@ -11,8 +11,9 @@
 #     -e EXODUS_WEB_PUBLIC_URL=https://exodus.example.org \
 #     exodus -g -c /data/config.yaml -r /data/registration.yaml     # the config, from the environment
 #   docker run --rm -v exodus-data:/data exodus -g -c /data/config.yaml -r /data/registration.yaml  # the registration
-#   docker run -d --name exodus -v exodus-data:/data -p 29330:29330 -p 8009:8009 exodus
-#   docker cp exodus:/data/registration.yaml .    # give it to the homeserver
+#   docker create --name exodus --restart unless-stopped -v exodus-data:/data -p 29330:29330 -p 127.0.0.1:8009:8009 exodus
+#   docker cp exodus:/data/registration.yaml .    # give it to the homeserver, restart it
+#   docker start exodus
 FROM golang:1.26-bookworm AS build
 WORKDIR /src
 COPY go.mod go.sum ./

@@ -20,6 +20,7 @@ func TestHomeserverAnswerKinds(t *testing.T) {
 		{hsAnswer{status: 200}, ""},
 		{hsAnswer{status: 403, errcode: "M_FORBIDDEN"}, "M_FORBIDDEN"},
 		{hsAnswer{status: 404, errcode: "com.example.custom"}, "http_404"},
+		{hsAnswer{status: 403, errcode: "M_FROM_A_REMOTE_SERVER"}, "http_403"}, // not a known errcode: no new label
 		{hsAnswer{status: 502}, "http_502"},
 	}
 	for _, c := range cases {
