@@ -159,7 +159,22 @@ func (h *health) report(ctx context.Context) healthReport {
 // ServeHTTP answers the report as JSON: 200 when every critical check
 // passes, 503 otherwise.
 func (h *health) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h.serve(w, h.report(r.Context()))
+}
+
+// ServePublic answers the report without the details of failing checks
+// (a network error names internal hosts): the web listener's mirror,
+// which anyone may reach.
+func (h *health) ServePublic(w http.ResponseWriter, r *http.Request) {
 	rep := h.report(r.Context())
+	for _, c := range []*check{&rep.Checks.Database, &rep.Checks.HomeserverReachable, &rep.Checks.ASTokenAccepted, &rep.Checks.BotRegistered} {
+		c.Detail = ""
+	}
+	h.serve(w, rep)
+}
+
+// serve writes a report.
+func (h *health) serve(w http.ResponseWriter, rep healthReport) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	if rep.Status != "ok" {

@@ -130,3 +130,21 @@ func TestHealthPingsTheDatabaseSparingly(t *testing.T) {
 		t.Fatalf("%d pings after %s", th.pings, dbPingEvery)
 	}
 }
+
+// The web listener's mirror, which anyone may reach, says which check
+// fails but not why: a network error names internal hosts.
+func TestPublicHealthHidesDetails(t *testing.T) {
+	th := newTestHealth(false)
+	th.record(probe{at: th.now, reachable: no(), detail: "dial: lookup matrix.internal on 10.0.0.2:53: no such host"})
+	private := httptest.NewRecorder()
+	th.ServeHTTP(private, httptest.NewRequest(http.MethodGet, healthPath, nil))
+	public := httptest.NewRecorder()
+	th.ServePublic(public, httptest.NewRequest(http.MethodGet, webHealthPath, nil))
+	if !strings.Contains(private.Body.String(), "matrix.internal") {
+		t.Fatalf("the operator's health lost the detail: %s", private.Body)
+	}
+	if strings.Contains(public.Body.String(), "matrix.internal") || public.Code != http.StatusServiceUnavailable ||
+		!strings.Contains(public.Body.String(), `"homeserver_reachable":{"ok":false`) {
+		t.Fatalf("public health %d: %s", public.Code, public.Body)
+	}
+}

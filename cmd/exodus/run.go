@@ -147,7 +147,7 @@ func (ls *listeners) listenAll(cfg *Config, w *parts, s served) error {
 	}
 	if s.site != nil {
 		webMux := http.NewServeMux()
-		webMux.Handle("GET "+webHealthPath, s.health)
+		webMux.HandleFunc("GET "+webHealthPath, s.health.ServePublic)
 		webMux.Handle("/", s.site.Handler())
 		if err := ls.listen("the web organizer and the API", cfg.Web.Listen, "web.listen", webMux); err != nil {
 			return err
