@@ -43,8 +43,7 @@ func (b *Bot) HandleEvent(ctx context.Context, evt *event.Event) error {
 		}
 		return b.handleCircleState(ctx, evt)
 	}
-	memberChange := evt.Type == event.StateMember && !b.IsBot(id.UserID(evt.GetStateKey()))
-	if b.IsBot(evt.Sender) && !memberChange { // a member's membership counts whoever changed it (a bot may ban)
+	if b.IsBot(evt.Sender) && !b.removesAMember(evt) { // a member removed counts whoever removed him (a bot may ban)
 		switch {
 		case evt.Sender == b.cfg.UserID && !isRebuilding(ctx):
 			return nil // its own: applied when made
@@ -63,6 +62,16 @@ func (b *Bot) HandleEvent(ctx context.Context, evt *event.Event) error {
 		ctx = silently(ctx)
 	}
 	return h(ctx, evt)
+}
+
+// removesAMember reports whether evt takes a member (not a bot) out of a
+// room: a kick or a ban, which counts whoever sent it.
+func (b *Bot) removesAMember(evt *event.Event) bool {
+	if evt.Type != event.StateMember || b.IsBot(id.UserID(evt.GetStateKey())) {
+		return false
+	}
+	m := evt.Content.AsMember().Membership
+	return m == event.MembershipLeave || m == event.MembershipBan
 }
 
 // action is the ledger action an event stands for.
