@@ -43,17 +43,7 @@ func TestFromEnvironmentSetsOnlyTheListedKeys(t *testing.T) {
 // from the environment; an existing config keeps its values.
 func TestGenerateTakesTheEnvironmentOnlyForANewConfig(t *testing.T) {
 	t.Setenv("EXODUS_APPSERVICE_HOSTNAME", "0.0.0.0")
-	dir := t.TempDir()
-	cfgPath, regPath := filepath.Join(dir, "config.yaml"), filepath.Join(dir, "registration.yaml")
-	// The first -g writes the config, the second the registration from it.
-	for range 2 {
-		if _, err := generateRegistration(cfgPath, regPath); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := os.Stat(regPath); err != nil {
-		t.Fatalf("exodus-setup wrote no registration: %v", err)
-	}
+	cfgPath, regPath := generateTwice(t)
 	cfg, err := LoadConfig(cfgPath)
 	if err != nil || cfg.AppService.Hostname != "0.0.0.0" {
 		t.Fatalf("new config: %v, hostname %q", err, cfg.AppService.Hostname)
@@ -115,17 +105,7 @@ func generateAsSetup(t *testing.T, img dockerfile, setup composeService) (*Confi
 	for k, v := range setup.Environment {
 		t.Setenv(k, v)
 	}
-	dir := t.TempDir()
-	cfgPath, regPath := filepath.Join(dir, "config.yaml"), filepath.Join(dir, "registration.yaml")
-	// The first -g writes the config, the second the registration from it.
-	for range 2 {
-		if _, err := generateRegistration(cfgPath, regPath); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := os.Stat(regPath); err != nil {
-		t.Fatalf("exodus-setup wrote no registration: %v", err)
-	}
+	cfgPath, regPath := generateTwice(t)
 	cfg, err := LoadConfig(cfgPath)
 	if err != nil {
 		t.Fatal(err)
@@ -311,4 +291,22 @@ func buildInputs(t *testing.T) []string {
 		t.Fatalf("go list found only %v", files)
 	}
 	return files
+}
+
+// generateTwice runs -g twice in a fresh directory, as the README and
+// exodus-setup do: the first writes the config, the second the
+// registration from it. It returns their paths.
+func generateTwice(t *testing.T) (cfgPath, regPath string) {
+	t.Helper()
+	dir := t.TempDir()
+	cfgPath, regPath = filepath.Join(dir, "config.yaml"), filepath.Join(dir, "registration.yaml")
+	for range 2 {
+		if _, err := generateRegistration(cfgPath, regPath); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := os.Stat(regPath); err != nil {
+		t.Fatalf("-g twice wrote no registration: %v", err)
+	}
+	return cfgPath, regPath
 }
