@@ -105,7 +105,7 @@ func generateAsSetup(t *testing.T, img dockerfile, setup composeService) (*Confi
 	for k, v := range setup.Environment {
 		t.Setenv(k, v)
 	}
-	cfgPath, regPath := generateTwice(t)
+	cfgPath, _ := generateTwice(t)
 	cfg, err := LoadConfig(cfgPath)
 	if err != nil {
 		t.Fatal(err)
