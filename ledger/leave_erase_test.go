@@ -2,6 +2,8 @@ package ledger_test
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -53,6 +55,17 @@ func (w *aidWorld) dumpDB() string {
 	return all.String()
 }
 
+// dbFiles are the world's SQLite database file and its write-ahead log.
+func (w *aidWorld) dbFiles() []string {
+	w.t.Helper()
+	var seq int
+	var name, file string
+	if err := w.st.DB().QueryRow(w.ctx, `PRAGMA database_list`).Scan(&seq, &name, &file); err != nil || file == "" {
+		w.t.Fatalf("the database's file: %q, %v", file, err)
+	}
+	return []string{file, file + "-wal"}
+}
+
 // After leaving, nothing a member wrote about themself is left in the
 // database: their about text, payment details, the reasons of their
 // claims, their tokens and sessions. What the others' ledger needs (the
@@ -84,6 +97,20 @@ func TestLeaveErasesEverythingPersonal(t *testing.T) {
 	for _, s := range []string{about, iban, reason, token, ledger.HashSecret(token)} {
 		if strings.Contains(dump, s) {
 			t.Errorf("%q is still in the database after leaving", s)
+		}
+	}
+	// Nor in the files, the write-ahead log included, while the store is
+	// open: leaving checkpoints it into the file, where secure_delete
+	// zeroed what was erased.
+	for _, f := range w.dbFiles() {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			continue // no -wal file at all: nothing in it
+		}
+		for _, s := range []string{about, iban, reason} {
+			if strings.Contains(string(data), s) {
+				t.Errorf("%q is still in %s after leaving", s, filepath.Base(f))
+			}
 		}
 	}
 	v := w.need(claim)

@@ -159,6 +159,9 @@ func (s *Service) Leave(ctx context.Context, act Action) (*Departure, error) {
 		return nil, err
 	}
 	s.invalidateGraph()
+	// Best effort: the departure is saved; what it erased leaves the
+	// storage's log here, or at the intake's next hourly prune.
+	_ = s.store.Flush(ctx)
 	return d, nil
 }
 

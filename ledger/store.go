@@ -124,6 +124,10 @@ type Store interface {
 	DeleteSession(ctx context.Context, hash string) error
 	// DeleteAccessOf deletes a member's tokens, login links and sessions.
 	DeleteAccessOf(ctx context.Context, u UserID) error
+	// Flush makes what was erased leave the storage's own logs too (for
+	// SQLite: the write-ahead log is checkpointed into the file, where
+	// erased content is zeroed). Leave calls it once a departure is saved.
+	Flush(ctx context.Context) error
 	// EraseOpTexts replaces the text (Op.Text) of a member's recorded ops
 	// of a kind by ErasedText: what they wrote is erased, the rest of the
 	// op stays (and still replays).

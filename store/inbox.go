@@ -116,12 +116,23 @@ func (s *Store) PruneInbox(ctx context.Context, receivedBefore time.Time) (int, 
 	if err != nil {
 		return 0, err
 	}
-	if s.db.Dialect == dbutil.SQLite {
-		if _, err := s.db.Exec(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
-			return int(n), fmt.Errorf("failed to checkpoint the database: %w", err)
-		}
+	if err := s.Flush(ctx); err != nil {
+		return int(n), err
 	}
 	return int(n), nil
+}
+
+// Flush checkpoints SQLite's write-ahead log into the database file and
+// truncates it, so content erased (and zeroed there, secure_delete being
+// on) is left in no log; nothing to do on Postgres.
+func (s *Store) Flush(ctx context.Context) error {
+	if s.db.Dialect != dbutil.SQLite {
+		return nil
+	}
+	if _, err := s.db.Exec(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+		return fmt.Errorf("failed to checkpoint the database: %w", err)
+	}
+	return nil
 }
 
 // CountPending counts the events not yet marked done: the inbox's backlog.
