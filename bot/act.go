@@ -5,12 +5,14 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"html"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/rs/zerolog"
 	"maunium.net/go/mautrix/event"
 	"maunium.net/go/mautrix/id"
 
@@ -122,21 +124,46 @@ func (b *Bot) Act(ctx context.Context, req ledger.Request) (*ledger.Reply, error
 		reply.Event = ledger.EventID(evt)
 		r.evt.ID = evt
 		r.act.Event = ledger.EventID(evt)
-		return b.webDone(ctx, r, reply, run(ctx))
+		return b.inOneTx(ctx, func(ctx context.Context) (*ledger.Reply, error) {
+			return b.webDone(ctx, r, reply, run(ctx))
+		})
 	case viewVerb(cmd):
 		// A view is personal and posted nowhere: the handler answers as
 		// in the direct chat, and the answer is collected.
 		r.direct = true
 		return b.webDone(ctx, r, reply, run(ctx))
 	}
-	err = run(ctx)
-	if err == nil {
-		if evt := b.announce(ctx, r, req); evt != "" {
-			reply.Event = ledger.EventID(evt)
-			r.evt.ID = evt
+	return b.inOneTx(ctx, func(ctx context.Context) (*ledger.Reply, error) {
+		err := run(ctx)
+		if err == nil {
+			if evt := b.announce(ctx, r, req); evt != "" {
+				reply.Event = ledger.EventID(evt)
+				r.evt.ID = evt
+			}
 		}
+		return b.webDone(ctx, r, reply, err)
+	})
+}
+
+// inOneTx runs an action's handling in one transaction: its change and
+// what the bot says about it (the outbox) are kept together. fn's error is
+// a refusal, which the transaction keeps (its answer is written); only a
+// failure of the transaction itself takes everything back.
+func (b *Bot) inOneTx(ctx context.Context, fn func(ctx context.Context) (*ledger.Reply, error)) (*ledger.Reply, error) {
+	var (
+		reply  *ledger.Reply
+		refuse error
+	)
+	err := b.out.InTx(ctx, func(ctx context.Context) error {
+		reply, refuse = fn(ctx)
+		return nil
+	})
+	if err != nil {
+		b.ledger.Forget()
+		return nil, fmt.Errorf("failed to keep an action: %w", err)
 	}
-	return b.webDone(ctx, r, reply, err)
+	b.sender.Notify()
+	return reply, refuse
 }
 
 // webDone finishes an action from the web: the answer collected becomes
@@ -290,7 +317,22 @@ func (b *Bot) announce(ctx context.Context, r *request, req ledger.Request) id.E
 	if !req.Command.Amount.IsZero() {
 		data["amount"] = amountData(req.Command.Amount)
 	}
-	return b.send(ctx, r.evt.RoomID, message(md, "web_action", data))
+	return b.post(ctx, r.evt.RoomID, message(md, "web_action", data))
+}
+
+// post sends a message at once and returns its event ID ("" if it failed,
+// which is logged): only for the record of a web action, whose event ID
+// the op is keyed by. Everything else goes through the outbox.
+func (b *Bot) post(ctx context.Context, room id.RoomID, content *event.Content) id.EventID {
+	if !b.mayPost(ctx, room) {
+		return ""
+	}
+	resp, err := b.cli.SendMessageEvent(ctx, room, event.EventMessage, content)
+	if err != nil {
+		zerolog.Ctx(ctx).Error().Err(err).Str("to_room", room.String()).Msg("Failed to post a web action")
+		return ""
+	}
+	return resp.EventID
 }
 
 // commandLine is a command as a member would type it, in language l.

@@ -369,7 +369,8 @@ func TestActPersonalVerbInACircleGoesToTheDirectChat(t *testing.T) {
 func TestActSharesTheChatsRateLimit(t *testing.T) {
 	w := newWebWorld(t, webURL)
 	w.bot = bot.New(bot.Config{UserID: "@exodus:test", Prefix: "!ex", CommandsPerMinute: 3, WebURL: webURL,
-		BotUsers: []*regexp.Regexp{regexp.MustCompile(`^@exodus:`)}}, w.cli, w.svc)
+		BotUsers: []*regexp.Regexp{regexp.MustCompile(`^@exodus:`)}}, w.cli, w.svc, w.store)
+	hook(w.bot, w.cli)
 	for i := range 3 {
 		if _, err := w.bot.Act(w.ctx, ledger.Request{Member: bob, Command: w.command("about hello")}); err != nil {
 			t.Fatalf("action %d: %v", i+1, err)

@@ -344,6 +344,7 @@ func (w *aidWorld) handleAgain(raw json.RawMessage) {
 	if err := w.bot.HandleEvent(w.ctx, evt); err != nil {
 		w.t.Fatal(err)
 	}
+	deliver(w.bot)
 }
 
 // lastIn is the last message the bot sent to room.

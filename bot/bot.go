@@ -74,6 +74,8 @@ type Bot struct {
 	cfg    Config
 	cli    Client
 	ledger *ledger.Service
+	out    Outbox  // what the bot must say, written with the change that calls for it
+	sender *Sender // delivers out
 
 	limiter *limiter
 	// onEvent and onVerb are the handler registries, built once in New.
@@ -87,12 +89,15 @@ type Bot struct {
 	warned      map[id.RoomID]time.Time // rooms told the bot cannot read encrypted messages
 	unanswered  map[id.RoomID]time.Time // circles whose answering bot owes an answer since
 	inviteTried map[id.RoomID]time.Time // rooms joined on an invitation FindInvites found, when
-	// catchUp replays the history of a circle joined (set by NewIntake).
-	catchUp func(ctx context.Context, room id.RoomID)
+	// catchUps are the circles joined whose history the intake must
+	// replay, once the handling that joined them is committed.
+	catchUps []id.RoomID
 }
 
-// New returns a bot answering through cli and keeping its books in svc.
-func New(cfg Config, cli Client, svc *ledger.Service) *Bot {
+// New returns a bot keeping its books in svc, writing what it says to out
+// (in the transaction of the change that calls for it), and sending it
+// through cli (Sender).
+func New(cfg Config, cli Client, svc *ledger.Service, out Outbox) *Bot {
 	if cfg.Prefix == "" {
 		cfg.Prefix = "!ex"
 	}
@@ -106,7 +111,7 @@ func New(cfg Config, cli Client, svc *ledger.Service) *Bot {
 		cfg.Metrics = NoMetrics{}
 	}
 	b := &Bot{
-		cfg: cfg, ledger: svc,
+		cfg: cfg, ledger: svc, out: out,
 		limiter:     newLimiter(cfg.CommandsPerMinute, time.Minute),
 		directRooms: map[id.RoomID]bool{},
 		warned:      map[id.RoomID]time.Time{},
@@ -114,9 +119,14 @@ func New(cfg Config, cli Client, svc *ledger.Service) *Bot {
 		inviteTried: map[id.RoomID]time.Time{},
 	}
 	b.cli = quietClient{Client: cli, may: b.mayWrite}
+	b.sender = &Sender{bot: b, out: out, wake: make(chan struct{}, 1)}
 	b.onEvent, b.onVerb = b.handlers(), b.commands()
 	return b
 }
+
+// Sender returns what delivers the bot's outbox: run it (Sender.Run)
+// beside the intake.
+func (b *Bot) Sender() *Sender { return b.sender }
 
 // IsBot reports whether a user is this bot, a trusted bot or another
 // automated user; such users' events never count as member actions.

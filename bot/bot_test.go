@@ -24,9 +24,12 @@ import (
 
 // fakeClient records what the bot sends instead of talking to a homeserver.
 type fakeClient struct {
-	mu   sync.Mutex
-	n    int
-	sent []sentMessage
+	// deliver sends the bot's outbox through this client; messages runs
+	// it first, so a test reads what the bot has said so far.
+	deliver func()
+	mu      sync.Mutex
+	n       int
+	sent    []sentMessage
 	// timeline is what Messages returns per room, newest first.
 	timeline map[id.RoomID][]*event.Event
 	// invites are the bot's pending invitations SyncRequest serves.
@@ -56,6 +59,9 @@ func (f *fakeClient) record(room id.RoomID, content any) id.EventID {
 }
 
 func (f *fakeClient) messages() []sentMessage {
+	if f.deliver != nil {
+		f.deliver()
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return append([]sentMessage(nil), f.sent...)
@@ -143,6 +149,22 @@ func (f *fakeClient) StateEvent(context.Context, id.RoomID, event.Type, string, 
 	return mautrix.MNotFound
 }
 
+// hook makes cli deliver b's outbox whenever a test reads what was sent.
+func hook(b *bot.Bot, cli *fakeClient) *bot.Bot {
+	cli.deliver = func() { deliver(b) }
+	return b
+}
+
+// deliver sends everything in b's outbox that is due.
+func deliver(b *bot.Bot) {
+	ctx := zerolog.Nop().WithContext(context.Background())
+	for range 100 {
+		if wait, err := b.Sender().Flush(ctx); err != nil || wait > 0 {
+			return
+		}
+	}
+}
+
 // harness is a bot on a real migrated SQLite, with a fake Matrix client.
 type harness struct {
 	ctx    context.Context
@@ -172,7 +194,7 @@ func newHarness(tb testing.TB, opts ...func(*bot.Config)) *harness {
 	for _, opt := range opts {
 		opt(&cfg)
 	}
-	b := bot.New(cfg, cli, svc)
+	b := hook(bot.New(cfg, cli, svc, st), cli)
 	h := &harness{ctx: ctx, store: st, svc: svc, cli: cli, bot: b, intake: bot.NewIntake(st, hsToken, b, nil, clock), circle: "!circle:test"}
 	_, err = svc.CreateCircle(ctx, ledger.Action{Event: "$create", Actor: "@owner:test", At: clock.Now()},
 		ledger.CircleSpec{ID: h.circle, Name: "Test"})

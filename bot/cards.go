@@ -60,7 +60,7 @@ func (b *Bot) showNeed(ctx context.Context, need ledger.NeedID) error {
 		}
 		posted[c.Circle] = true
 		circle, _ := b.ledger.Circle(ctx, c.Circle)
-		b.edit(ctx, id2room(c.Room), id.EventID(c.Event), b.needCard(ctx, v, circle))
+		b.edit(ctx, id2room(c.Room), id.EventID(c.Event), cardKey(need, c.Circle), b.needCard(ctx, v, circle))
 	}
 	if v.Need.State != ledger.NeedOpen && v.Need.State != ledger.NeedProposed {
 		return nil
@@ -80,47 +80,30 @@ func (b *Bot) showNeed(ctx context.Context, need ledger.NeedID) error {
 		if err != nil {
 			continue
 		}
-		evt := b.send(ctx, id.RoomID(cid), b.needCard(ctx, v, circle))
-		if evt == "" {
-			continue
-		}
-		card := ledger.Card{Event: ledger.EventID(evt), Room: ledger.RoomID(cid), Kind: ledger.CardNeed, Circle: cid, Need: need}
-		if err := b.ledger.AddCard(ctx, card); err != nil {
-			return err
-		}
+		// Posted once: until the card is sent, a newer text replaces the
+		// pending one (same key), and once sent it is recorded.
+		b.enqueue(ctx, outgoing{room: id.RoomID(cid), typ: event.EventMessage, content: b.needCard(ctx, v, circle),
+			key: cardKey(need, cid), then: &afterSend{Card: &ledger.Card{Kind: ledger.CardNeed, Circle: cid, Need: need}}})
 	}
 	return nil
+}
+
+// cardKey names a need's card in a circle in the outbox: its post and its
+// edits, of which only the latest text is sent.
+func cardKey(need ledger.NeedID, circle ledger.CircleID) string {
+	return "card:" + string(need) + ":" + string(circle)
 }
 
 func id2room(r ledger.RoomID) id.RoomID { return id.RoomID(r) }
 
 // edit replaces the message evt in room with content (an m.replace edit
-// whose new content carries the machine-readable part too).
-func (b *Bot) edit(ctx context.Context, room id.RoomID, evt id.EventID, content *event.Content) {
+// whose new content carries the machine-readable part too, made when it is
+// sent); a newer edit with the same key replaces one not sent yet.
+func (b *Bot) edit(ctx context.Context, room id.RoomID, evt id.EventID, key string, content *event.Content) {
 	if !b.answers(ctx, room) {
 		return // another bot's card: only its sender may edit it
 	}
-	fresh, err := contentMap(content)
-	if err != nil {
-		zerolog.Ctx(ctx).Error().Err(err).Msg("Failed to render an edit")
-		return
-	}
-	outer := make(map[string]any, len(fresh)+2)
-	for k, v := range fresh {
-		outer[k] = v
-	}
-	if body, ok := fresh["body"].(string); ok {
-		outer["body"] = "* " + body
-	}
-	if html, ok := fresh["formatted_body"].(string); ok {
-		outer["formatted_body"] = "* " + html
-	}
-	delete(fresh, "m.relates_to")
-	outer["m.new_content"] = fresh
-	outer["m.relates_to"] = map[string]any{"rel_type": "m.replace", "event_id": evt}
-	if _, err := b.cli.SendMessageEvent(ctx, room, event.EventMessage, outer); err != nil {
-		zerolog.Ctx(ctx).Error().Err(err).Str("to_room", room.String()).Msg("Failed to edit a card")
-	}
+	b.enqueue(ctx, outgoing{room: room, typ: event.EventMessage, content: content, edits: evt, key: key})
 }
 
 // contentMap renders content as the JSON object it is sent as.
@@ -135,22 +118,11 @@ func contentMap(content *event.Content) (map[string]any, error) {
 }
 
 // sendCard sends a notice about a promise to a member's direct chat and
-// records it, so a reply or reaction to it acts on that promise.
+// records it once sent, so a reply or reaction to it acts on that promise.
 func (b *Bot) sendCard(ctx context.Context, to ledger.UserID, kind ledger.CardKind, p *ledger.Promise, content *event.Content) {
-	if ctx.Value(clockKey{}) != nil && !b.speaksFor(ctx, to) {
+	if b.clockSpeaksNot(ctx, to) {
 		return // another bot tells this member what the clock did
 	}
-	room, err := b.openDirect(ctx, idOf(to), "")
-	if err != nil {
-		zerolog.Ctx(ctx).Error().Err(err).Str("member", string(to)).Msg("Failed to open a direct chat")
-		return
-	}
-	evt := b.send(ctx, room, content)
-	if evt == "" {
-		return
-	}
-	card := ledger.Card{Event: ledger.EventID(evt), Room: ledger.RoomID(room), Kind: kind, Need: p.Need, Promise: p.ID}
-	if err := b.ledger.AddCard(ctx, card); err != nil {
-		zerolog.Ctx(ctx).Error().Err(err).Msg("Failed to record a notice card")
-	}
+	b.enqueueDirect(ctx, idOf(to), outgoing{typ: event.EventMessage, content: content,
+		then: &afterSend{Card: &ledger.Card{Kind: kind, Need: p.Need, Promise: p.ID}}})
 }

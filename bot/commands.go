@@ -236,20 +236,21 @@ func (b *Bot) mentions(content *event.MessageEventContent) []ledger.UserID {
 	return out
 }
 
-// reply answers the command's message in its room.
-func (b *Bot) reply(ctx context.Context, r *request, content *event.Content) id.EventID {
+// reply answers the command's message in its room (through the outbox, in
+// the transaction of the command's handling).
+func (b *Bot) reply(ctx context.Context, r *request, content *event.Content) {
 	if r.web != nil {
 		if msg, ok := content.Parsed.(*event.MessageEventContent); ok {
 			r.web.answers = append(r.web.answers, msg)
 		}
-		return ""
+		return
 	}
-	return b.send(ctx, r.evt.RoomID, replyTo(content, r.evt))
+	b.enqueue(ctx, outgoing{room: r.evt.RoomID, typ: event.EventMessage, content: replyTo(content, r.evt), cause: r.evt.ID})
 }
 
 // replyText answers with a catalogue message.
-func (b *Bot) replyText(ctx context.Context, r *request, key string, args ...any) id.EventID {
-	return b.reply(ctx, r, b.notice(r.lang, key, args...))
+func (b *Bot) replyText(ctx context.Context, r *request, key string, args ...any) {
+	b.reply(ctx, r, b.notice(r.lang, key, args...))
 }
 
 // fail logs a refusal once and explains it to the member. An event applied

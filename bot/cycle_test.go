@@ -52,7 +52,8 @@ const yearCircle ledger.CircleID = "!year:test"
 func (w *yearWorld) start(st ledger.Store) {
 	w.svc = ledger.NewService(st, w.clock, ledger.DefaultConfig())
 	w.bot = bot.New(bot.Config{UserID: "@exodus:test", Prefix: "!ex", CommandsPerMinute: 1000,
-		BotUsers: []*regexp.Regexp{regexp.MustCompile(`^@exodus:`)}}, w.cli, w.svc)
+		BotUsers: []*regexp.Regexp{regexp.MustCompile(`^@exodus:`)}}, w.cli, w.svc, st.(bot.Outbox))
+	hook(w.bot, w.cli)
 }
 
 func newYearWorld(t *testing.T) *yearWorld {

@@ -193,8 +193,10 @@ func (b *Bot) adoptJoinedCircle(ctx context.Context, room id.RoomID, at time.Tim
 		zerolog.Ctx(ctx).Error().Err(err).Msg("Failed to follow the circle of a room joined")
 		return
 	}
-	if unknown != nil && !isRebuilding(ctx) && b.catchUp != nil && id.UserID(st.AnsweringBot) != b.cfg.UserID {
-		b.catchUp(ctx, room) // a circle with a past: the ledger must hold it
+	if unknown != nil && !isRebuilding(ctx) && id.UserID(st.AnsweringBot) != b.cfg.UserID {
+		b.mu.Lock() // a circle with a past: the ledger must hold it (Intake.catchUp)
+		b.catchUps = append(b.catchUps, room)
+		b.mu.Unlock()
 	}
 }
 

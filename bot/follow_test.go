@@ -151,6 +151,7 @@ type peer struct {
 	ctx   context.Context
 	clock *ledger.ManualClock
 	svc   *ledger.Service
+	st    *store.Store
 	cli   *peerClient
 	bot   *bot.Bot
 	fed   int // how many of its messages were fed to the other bots
@@ -170,8 +171,9 @@ func newPeer(t *testing.T, user id.UserID, base int, members ...id.UserID) *peer
 	svc := ledger.NewService(st, clock, ledger.DefaultConfig())
 	cli := newPeerClient(base, members...)
 	b := bot.New(bot.Config{UserID: user, Prefix: "!ex", CommandsPerMinute: 1000,
-		TrustedBots: []id.UserID{botA, botB, botC}}, cli, svc)
-	return &peer{user: user, ctx: ctx, clock: clock, svc: svc, cli: cli, bot: b}
+		TrustedBots: []id.UserID{botA, botB, botC}}, cli, svc, st)
+	hook(b, cli.fakeClient)
+	return &peer{user: user, ctx: ctx, clock: clock, svc: svc, st: st, cli: cli, bot: b}
 }
 
 // circle is the peer's record of a circle (nil if unknown).
@@ -296,6 +298,7 @@ func (w *fedWorld) feed(evt *event.Event, to ...*peer) {
 		if err := p.bot.HandleEvent(p.ctx, cp); err != nil {
 			w.t.Fatalf("%s handling %s: %v", p.user, evt.ID, err)
 		}
+		deliver(p.bot)
 	}
 }
 
@@ -656,7 +659,8 @@ func TestLeaveOnTheWebIsRelayed(t *testing.T) {
 // limited makes the peer's bot anew with a limit of n commands a minute.
 func (p *peer) limited(n int) {
 	p.bot = bot.New(bot.Config{UserID: p.user, Prefix: "!ex", CommandsPerMinute: n,
-		BotUsers: []*regexp.Regexp{regexp.MustCompile(`^@exodus:`)}}, p.cli, p.svc)
+		BotUsers: []*regexp.Regexp{regexp.MustCompile(`^@exodus:`)}}, p.cli, p.svc, p.st)
+	hook(p.bot, p.cli.fakeClient)
 }
 
 // 10. The bound on a member's commands a minute is decided by the events'

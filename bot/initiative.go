@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/rs/zerolog"
 	"maunium.net/go/mautrix/event"
 	"maunium.net/go/mautrix/id"
 
@@ -150,21 +149,8 @@ func (b *Bot) postPoll(ctx context.Context, v *ledger.NeedView, c *ledger.Circle
 		"m.mentions":              map[string]any{},
 		Namespace:                 map[string]any{"type": "initiative_poll", "data": map[string]any{"need": v.Need.ID}},
 	}
-	if !b.answers(ctx, id.RoomID(c.ID)) {
-		return
-	}
-	resp, err := b.cli.SendMessageEvent(ctx, id.RoomID(c.ID), event.EventUnstablePollStart, content)
-	if err != nil {
-		zerolog.Ctx(ctx).Error().Err(err).Msg("Failed to post an initiative's poll")
-		return
-	}
-	if resp.EventID == "" {
-		return // silent: another bot answers in this circle
-	}
-	card := ledger.Card{Event: ledger.EventID(resp.EventID), Room: ledger.RoomID(c.ID), Kind: CardPoll, Circle: c.ID, Need: v.Need.ID}
-	if err := b.ledger.AddCard(ctx, card); err != nil {
-		zerolog.Ctx(ctx).Error().Err(err).Msg("Failed to record an initiative's poll")
-	}
+	b.enqueue(ctx, outgoing{room: id.RoomID(c.ID), typ: event.EventUnstablePollStart, content: content,
+		then: &afterSend{Card: &ledger.Card{Kind: CardPoll, Circle: c.ID, Need: v.Need.ID}}})
 }
 
 // handlePollResponse turns an answer to an initiative's poll into an

@@ -48,7 +48,6 @@ type Intake struct {
 func NewIntake(inbox ledger.Inbox, hsToken string, b *Bot, state mautrix.StateStore, clock ledger.Clock) *Intake {
 	in := &Intake{inbox: inbox, hsToken: hsToken, bot: b, state: state, clock: clock,
 		wake: make(chan struct{}, 1), marks: map[id.RoomID]int64{}}
-	b.catchUp = in.catchUp
 	return in
 }
 
@@ -205,22 +204,43 @@ func (in *Intake) prune(ctx context.Context, now time.Time) {
 }
 
 // Drain handles the pending events, up to a batch, and returns how many it
-// handled.
+// handled. Each event is handled in one transaction: what it changes in the
+// ledger, what the bot must say about it (the outbox) and its mark as done
+// are kept together or not at all, so a crash at any point leaves it to be
+// handled again from the start.
 func (in *Intake) Drain(ctx context.Context) (int, error) {
+	in.catchUps(ctx)
 	pending, err := in.inbox.Pending(ctx, 100)
 	if err != nil {
 		return 0, fmt.Errorf("failed to read pending events: %w", err)
 	}
 	for _, ie := range pending {
-		errText := ""
-		if err := in.handle(ctx, ie); err != nil {
-			errText = err.Error()
+		err := in.bot.out.InTx(ctx, func(ctx context.Context) error {
+			errText := ""
+			if err := in.handle(ctx, ie); err != nil {
+				errText = err.Error()
+			}
+			return in.inbox.MarkDone(ctx, ie.Seq, errText)
+		})
+		if err != nil {
+			in.bot.ledger.Forget() // it may hold what the store took back
+			return 0, fmt.Errorf("failed to handle an event: %w", err)
 		}
-		if err := in.inbox.MarkDone(ctx, ie.Seq, errText); err != nil {
-			return 0, fmt.Errorf("failed to mark event done: %w", err)
-		}
+		in.bot.sender.Notify()
+		in.catchUps(ctx)
 	}
 	return len(pending), nil
+}
+
+// catchUps replays the history of the circles the events handled joined.
+func (in *Intake) catchUps(ctx context.Context) {
+	in.bot.mu.Lock()
+	rooms := in.bot.catchUps
+	in.bot.catchUps = nil
+	in.bot.mu.Unlock()
+	for _, room := range rooms {
+		in.catchUp(ctx, room)
+	}
 }
 
 // handle parses one recorded event, updates the state store and hands it to

@@ -129,7 +129,7 @@ func (b *Bot) tell(ctx context.Context, to ledger.UserID, k ledger.NoticeKind, k
 	if !b.ledger.Wants(ctx, to, k) {
 		return
 	}
-	if ctx.Value(clockKey{}) != nil && !b.speaksFor(ctx, to) {
+	if b.clockSpeaksNot(ctx, to) {
 		return // another bot tells this member what the clock did
 	}
 	l := b.ledger.LangOf(ctx, to)

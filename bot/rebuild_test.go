@@ -42,7 +42,8 @@ func newBareHarness(tb testing.TB, clock ledger.Clock, perMinute int) *harness {
 	svc := ledger.NewService(st, clock, ledger.DefaultConfig())
 	cli := &fakeClient{}
 	b := bot.New(bot.Config{UserID: botUser, Prefix: "!ex", CommandsPerMinute: perMinute,
-		BotUsers: []*regexp.Regexp{regexp.MustCompile(`^@exodus:`), regexp.MustCompile(`^@telegram_`)}}, cli, svc)
+		BotUsers: []*regexp.Regexp{regexp.MustCompile(`^@exodus:`), regexp.MustCompile(`^@telegram_`)}}, cli, svc, st)
+	hook(b, cli)
 	return &harness{ctx: ctx, store: st, svc: svc, cli: cli, bot: b, intake: bot.NewIntake(st, hsToken, b, nil, clock)}
 }
 

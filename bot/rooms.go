@@ -4,38 +4,11 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/rs/zerolog"
 	"maunium.net/go/mautrix"
-	"maunium.net/go/mautrix/event"
 	"maunium.net/go/mautrix/id"
 
 	"github.com/exodus-matrix/exodus/ledger"
 )
-
-// send posts a message and returns its event ID ("" if it failed, which is
-// logged: the bot's messages are views that can be posted again).
-func (b *Bot) send(ctx context.Context, room id.RoomID, content *event.Content) id.EventID {
-	if room == "" || !b.answers(ctx, room) || !b.mayWrite(ctx, room) {
-		return "" // another bot answers there
-	}
-	resp, err := b.cli.SendMessageEvent(ctx, room, event.EventMessage, content)
-	if err != nil {
-		zerolog.Ctx(ctx).Error().Err(err).Str("to_room", room.String()).Msg("Failed to send a message")
-		return ""
-	}
-	return resp.EventID
-}
-
-// sendDirect posts a message in the bot's direct chat with a member,
-// opening one if needed.
-func (b *Bot) sendDirect(ctx context.Context, member id.UserID, content *event.Content) id.EventID {
-	room, err := b.openDirect(ctx, member, "")
-	if err != nil {
-		zerolog.Ctx(ctx).Error().Err(err).Str("member", member.String()).Msg("Failed to open a direct chat")
-		return ""
-	}
-	return b.send(ctx, room, content)
-}
 
 // openDirect returns the bot's unencrypted direct chat with a member,
 // creating one (and inviting the member) if there is none other than avoid.

@@ -23,29 +23,49 @@ func (b *Bot) Tick(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("failed to list clock ops: %w", err)
 	}
-	log := zerolog.Ctx(ctx)
 	for _, op := range ops {
+		if err := b.tickOp(ctx, op); err != nil {
+			return err
+		}
+	}
+	// The month's reminders are marked sent in the transaction that
+	// writes them to the outbox: both happen, or neither.
+	return b.out.InTx(ctx, func(ctx context.Context) error {
+		digests, err := b.ledger.MonthlyDigests(ctx, now)
+		if err != nil {
+			return fmt.Errorf("failed to make the monthly digests: %w", err)
+		}
+		for _, d := range digests {
+			b.sendDigest(ctx, d)
+		}
+		return nil
+	})
+}
+
+// tickOp applies one op the clock made due and writes what members are
+// told of it (renewals, a red collection's end) in the same transaction.
+func (b *Bot) tickOp(ctx context.Context, op ledger.Op) error {
+	log := zerolog.Ctx(ctx)
+	var failed error
+	err := b.out.InTx(ctx, func(ctx context.Context) error {
 		out, err := b.apply(ctx, op)
 		switch {
 		case ledger.IsDuplicate(err):
-			continue
 		case ledger.ErrorCode(err) == ledger.EInternal || (err != nil && ledger.AsError(err) == nil):
-			return fmt.Errorf("failed to apply %s: %w", op.Event, err)
+			failed = fmt.Errorf("failed to apply %s: %w", op.Event, err)
 		case err != nil:
 			log.Info().Err(err).Str("op", string(op.Event)).Msg("The clock's op changed nothing")
-			continue
+		default:
+			log.Info().Str("op", string(op.Event)).Msg("Applied a clock op")
+			b.after(ctx, out)
 		}
-		log.Info().Str("op", string(op.Event)).Msg("Applied a clock op")
-		b.after(ctx, out)
-	}
-	digests, err := b.ledger.MonthlyDigests(ctx, now)
+		return nil // what the ledger recorded stays, refused or not
+	})
 	if err != nil {
-		return fmt.Errorf("failed to make the monthly digests: %w", err)
+		b.ledger.Forget()
+		return fmt.Errorf("failed to apply %s: %w", op.Event, err)
 	}
-	for _, d := range digests {
-		b.sendDigest(ctx, d)
-	}
-	return nil
+	return failed
 }
 
 // RunScheduler ticks every interval until ctx ends.
@@ -118,6 +138,12 @@ func (b *Bot) afterClock(ctx context.Context, out *ledger.Outcome) {
 // clockKey marks the scheduler's context: what the clock makes due, every
 // bot applies, but only one bot tells each member (speaksFor).
 type clockKey struct{}
+
+// clockSpeaksNot reports whether ctx is the clock's and another bot tells
+// member u what it did.
+func (b *Bot) clockSpeaksNot(ctx context.Context, u ledger.UserID) bool {
+	return ctx.Value(clockKey{}) != nil && !b.speaksFor(ctx, u)
+}
 
 // speaksFor reports whether this bot sends a member the clock's notices:
 // the bot answering in the member's first circle, or, for a member in no

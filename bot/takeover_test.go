@@ -424,7 +424,8 @@ func TestNoTakeoverWithoutTheState(t *testing.T) {
 	w := newFedWorld(t)
 	w.b.cli.setMembers(owner, alice, bob, botB)
 	w.b.bot = bot.New(bot.Config{UserID: botB, Prefix: "!ex", CommandsPerMinute: 1000,
-		BotUsers: []*regexp.Regexp{regexp.MustCompile(`^@exodus:`)}}, noStateClient{w.b.cli}, w.b.svc)
+		BotUsers: []*regexp.Regexp{regexp.MustCompile(`^@exodus:`)}}, noStateClient{w.b.cli}, w.b.svc, w.b.st)
+	hook(w.b.bot, w.b.cli.fakeClient)
 	w.feed(w.membership(botA, botA, event.MembershipLeave), w.b)
 	w.stillA(w.b)
 }

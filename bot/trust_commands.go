@@ -29,12 +29,8 @@ func (b *Bot) cmdInvite(ctx context.Context, r *request) error {
 	}
 	invitee := id.UserID(inv.Invitee)
 	md := text(r.circle.Lang, "invite.card", inv.Inviter, inv.Invitee, inv.Pledge, b.cfg.Prefix)
-	card := b.send(ctx, r.evt.RoomID, message(md, "invitation", invitationData(inv), invitee))
-	if card != "" {
-		if err := b.ledger.AttachCard(ctx, inv.ID, ledger.EventID(card)); err != nil {
-			return err
-		}
-	}
+	b.enqueue(ctx, outgoing{room: r.evt.RoomID, typ: event.EventMessage, cause: r.evt.ID,
+		content: message(md, "invitation", invitationData(inv), invitee), then: &afterSend{Invitation: inv.ID}})
 	_, err = b.cli.InviteUser(ctx, r.evt.RoomID, &mautrix.ReqInviteUser{UserID: invitee})
 	if err != nil {
 		zerolog.Ctx(ctx).Info().Err(err).Msg("Could not invite the invitee into the room (maybe already there)")
@@ -300,7 +296,7 @@ func (b *Bot) broadcast(ctx context.Context, r *request, tl ledger.TrustList) (r
 		if circle, err := b.ledger.Circle(ctx, c); err == nil {
 			lang = circle.Lang
 		}
-		if b.send(ctx, id.RoomID(c), message(text(lang, "sos.message", sender, r.cmd.Text), "sos", data)) != "" {
+		if b.send(ctx, id.RoomID(c), message(text(lang, "sos.message", sender, r.cmd.Text), "sos", data)) {
 			rooms++
 			for _, m := range members {
 				if want[m] {
@@ -319,7 +315,7 @@ func (b *Bot) broadcast(ctx context.Context, r *request, tl ledger.TrustList) (r
 			continue
 		}
 		l := b.ledger.LangOf(ctx, u)
-		if b.send(ctx, id.RoomID(m.DirectRoom), message(text(l, "sos.message", sender, r.cmd.Text), "sos", data, id.UserID(u))) != "" {
+		if b.send(ctx, id.RoomID(m.DirectRoom), message(text(l, "sos.message", sender, r.cmd.Text), "sos", data, id.UserID(u))) {
 			reached++
 			rooms++
 		}

@@ -17,7 +17,7 @@ func (b *Bot) answerDirect(ctx context.Context, r *request, content *event.Conte
 		b.reply(ctx, r, content)
 		return
 	}
-	if b.sendDirect(ctx, r.evt.Sender, content) != "" {
+	if b.sendDirect(ctx, r.evt.Sender, content) {
 		b.replyText(ctx, r, "view.in_direct")
 	}
 }

@@ -87,7 +87,7 @@ func (b *Bot) privately(ctx context.Context, r *request, content *event.Content)
 		b.reply(ctx, r, content)
 		return
 	}
-	if b.sendDirect(ctx, id.UserID(r.act.Actor), content) == "" {
+	if !b.sendDirect(ctx, id.UserID(r.act.Actor), content) {
 		b.replyText(ctx, r, "error.internal")
 		return
 	}

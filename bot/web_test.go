@@ -20,7 +20,8 @@ func newWebWorld(t *testing.T, url string) *aidWorld {
 	t.Helper()
 	w := newAidWorld(t)
 	w.bot = bot.New(bot.Config{UserID: "@exodus:test", Prefix: "!ex", CommandsPerMinute: 1000, WebURL: url,
-		BotUsers: []*regexp.Regexp{regexp.MustCompile(`^@exodus:`)}}, w.cli, w.svc)
+		BotUsers: []*regexp.Regexp{regexp.MustCompile(`^@exodus:`)}}, w.cli, w.svc, w.store)
+	hook(w.bot, w.cli)
 	w.intake = bot.NewIntake(w.store, hsToken, w.bot, nil, w.svc)
 	return w
 }

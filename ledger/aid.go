@@ -379,6 +379,16 @@ func (s *Service) StatusOf(ctx context.Context, u UserID) (MemberStatus, error) 
 	return st, err
 }
 
+// Forget drops what the service holds in memory (the mutual-aid book, the
+// trust graph), to be read back from the store on next use: the caller's
+// transaction that the service's changes joined was rolled back.
+func (s *Service) Forget() {
+	s.aidMu.Lock()
+	s.book = nil
+	s.aidMu.Unlock()
+	s.invalidateGraph()
+}
+
 // Rebuild replays every recorded op into a fresh book and rewrites the
 // projection: the ledger as the events say it is.
 func (s *Service) Rebuild(ctx context.Context) error {

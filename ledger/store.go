@@ -9,8 +9,9 @@ import (
 // on SQL; every method returns an *Error with ENotFound when a single thing
 // asked for does not exist, and wraps any other failure.
 type Store interface {
-	// InTx runs fn in one transaction carried by the context; nested calls
-	// join the outer transaction.
+	// InTx runs fn in one transaction carried by the context; a nested
+	// call joins the outer transaction, and its fn's error takes back only
+	// what that fn wrote.
 	InTx(ctx context.Context, fn func(ctx context.Context) error) error
 
 	// MarkApplied records that the event was applied to the ledger. It

@@ -14,6 +14,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -152,15 +153,46 @@ func (s *Store) Close() error {
 }
 
 // InTx runs fn in one transaction carried by ctx. A call made with a context
-// that already carries a transaction of this database joins it: fn runs in
-// the outer transaction and only the outermost call commits or rolls back.
-// fn's error is returned unchanged (after rollback).
+// that already carries a transaction of this store runs fn in a savepoint of
+// it: fn's error takes back what fn wrote (and only that), and only the
+// outermost call commits. fn's error is returned unchanged (after rollback).
 func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
-	err := s.db.DoTxn(ctx, nil, fn)
+	if depth, ok := ctx.Value(txDepthKey{s}).(int); ok {
+		return s.savepoint(ctx, depth+1, fn)
+	}
+	err := s.db.DoTxn(ctx, nil, func(ctx context.Context) error {
+		return fn(context.WithValue(ctx, txDepthKey{s}, 0))
+	})
 	if errors.Is(err, dbutil.ErrTxnBegin) || errors.Is(err, dbutil.ErrTxnCommit) {
 		return fmt.Errorf("failed to run transaction: %w", err)
 	}
 	return err
+}
+
+// txDepthKey marks a context whose transaction is this store's, with how
+// many savepoints deep it is (the transaction itself, like dbutil's, is
+// carried by the context).
+type txDepthKey struct{ s *Store }
+
+// savepoint runs fn inside a savepoint of the transaction ctx carries.
+func (s *Store) savepoint(ctx context.Context, depth int, fn func(ctx context.Context) error) error {
+	name := "sp" + strconv.Itoa(depth)
+	if _, err := s.db.Exec(ctx, "SAVEPOINT "+name); err != nil {
+		return fmt.Errorf("failed to open a savepoint: %w", err)
+	}
+	if err := fn(context.WithValue(ctx, txDepthKey{s}, depth)); err != nil {
+		if _, rerr := s.db.Exec(ctx, "ROLLBACK TO SAVEPOINT "+name); rerr != nil {
+			return fmt.Errorf("failed to roll back to a savepoint (%w) after: %w", rerr, err)
+		}
+		if _, rerr := s.db.Exec(ctx, "RELEASE SAVEPOINT "+name); rerr != nil {
+			return fmt.Errorf("failed to release a savepoint (%w) after: %w", rerr, err)
+		}
+		return err
+	}
+	if _, err := s.db.Exec(ctx, "RELEASE SAVEPOINT "+name); err != nil {
+		return fmt.Errorf("failed to release a savepoint: %w", err)
+	}
+	return nil
 }
 
 // MarkApplied records that the event was applied; fresh is false if it had

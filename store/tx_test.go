@@ -123,6 +123,28 @@ func testInTxNested(t *testing.T, s *store.Store) {
 		t.Errorf("InTx error = %v; want errBoom", err)
 	}
 	eq(t, "inner3 visible", wrote(t, s, "inner3"), false)
+
+	// Inner fails and the outer goes on: only the inner's writes are taken
+	// back (a savepoint), the outer's before and after are committed.
+	must(t, s.InTx(ctx, func(ctx context.Context) error {
+		writeSome(ctx, t, s, "outer4")
+		err := s.InTx(ctx, func(ctx context.Context) error {
+			writeSome(ctx, t, s, "inner4")
+			return s.InTx(ctx, func(ctx context.Context) error {
+				writeSome(ctx, t, s, "innermost4")
+				return errBoom
+			})
+		})
+		if !errors.Is(err, errBoom) {
+			t.Errorf("nested InTx error = %v; want errBoom", err)
+		}
+		writeSome(ctx, t, s, "after4")
+		return nil
+	}))
+	eq(t, "outer4 visible", wrote(t, s, "outer4"), true)
+	eq(t, "inner4 visible", wrote(t, s, "inner4"), false)
+	eq(t, "innermost4 visible", wrote(t, s, "innermost4"), false)
+	eq(t, "after4 visible", wrote(t, s, "after4"), true)
 }
 
 // testInTxConcurrent runs read-then-write transactions from many goroutines:

@@ -101,7 +101,7 @@ type served struct {
 // bot until ctx ends.
 func serve(ctx context.Context, cfg *Config, w *parts, s served) error {
 	log := zerolog.Ctx(ctx)
-	ls := &listeners{log: *log, errs: make(chan error, 8)}
+	ls := &listeners{log: *log, errs: make(chan error, 12)}
 	defer ls.shutdown()
 	if err := ls.listenAll(cfg, w, s); err != nil {
 		return err
@@ -117,6 +117,7 @@ func serve(ctx context.Context, cfg *Config, w *parts, s served) error {
 	}
 	errs := ls.errs
 	go func() { errs <- w.intake.Run(ctx) }()
+	go func() { errs <- w.bot.Sender().Run(ctx) }()
 	go func() { errs <- w.intake.RunReconcile(ctx, cfg.reconcile) }()
 	go func() { errs <- w.bot.RunScheduler(ctx, cfg.tick) }()
 	go func() { errs <- w.bot.RunTakeovers(ctx) }()

@@ -51,7 +51,7 @@ func wire(ctx context.Context, cfg *Config, st *store.Store, metrics bot.Metrics
 	p.clock = bot.NewReplayClock(ledger.SystemClock{}) // the wall clock; during a rebuild, the replayed event's time
 	p.svc = ledger.NewService(st, p.clock, cfg.rules)
 	p.bot = bot.New(bot.Config{UserID: p.intent.UserID, Prefix: cfg.Bot.Prefix, BotUsers: cfg.otherBots, TrustedBots: cfg.trusted,
-		CommandsPerMinute: cfg.Bot.CommandsPerMinute, WebURL: cfg.Web.PublicURL, TakeoverAfter: cfg.takeover, Metrics: metrics}, p.intent, p.svc)
+		CommandsPerMinute: cfg.Bot.CommandsPerMinute, WebURL: cfg.Web.PublicURL, TakeoverAfter: cfg.takeover, Metrics: metrics}, p.intent, p.svc, st)
 	p.intake = bot.NewIntake(st, cfg.AppService.HSToken, p.bot, p.stateStore, p.clock)
 	return p, nil
 }

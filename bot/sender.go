@@ -1,0 +1,253 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/rs/zerolog"
+	"maunium.net/go/mautrix"
+	"maunium.net/go/mautrix/event"
+	"maunium.net/go/mautrix/id"
+
+	"github.com/exodus-matrix/exodus/ledger"
+)
+
+// Sender delivers the outbox: in order per room, each message with a
+// transaction ID derived from it (so a send retried after a crash is
+// deduplicated by the homeserver), retrying with backoff while the
+// homeserver is unreachable or failing, until it is accepted or refused
+// for good.
+type Sender struct {
+	bot  *Bot
+	out  Outbox
+	wake chan struct{}
+	// MaxBackoff bounds the wait between two attempts at one message.
+	MaxBackoff time.Duration
+}
+
+// outboxBatch is how many pending messages one pass reads.
+const outboxBatch = 200
+
+// Notify wakes the sender.
+func (s *Sender) Notify() {
+	if s == nil {
+		return
+	}
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run delivers the outbox until ctx ends.
+func (s *Sender) Run(ctx context.Context) error {
+	for {
+		wait, err := s.Flush(ctx)
+		if err != nil && ctx.Err() == nil {
+			zerolog.Ctx(ctx).Error().Err(err).Msg("Failed to read the outbox")
+			wait = time.Second
+		}
+		timer := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return ctx.Err()
+		case <-s.wake:
+		case <-timer.C:
+		}
+		timer.Stop()
+	}
+}
+
+// Flush makes one pass over the pending messages, sending each that is due
+// and whose room has no earlier message waiting; it returns how long until
+// the next message is due (a minute when none is pending).
+func (s *Sender) Flush(ctx context.Context) (time.Duration, error) {
+	pending, err := s.out.PendingOutbox(ctx, outboxBatch)
+	if err != nil {
+		return 0, fmt.Errorf("failed to read the outbox: %w", err)
+	}
+	now := time.Now()
+	wait := time.Minute
+	held := map[string]bool{} // rooms (or members) with an earlier message waiting
+	for _, m := range pending {
+		lane := laneOf(m)
+		if held[lane] {
+			continue
+		}
+		if m.NextAt.After(now) {
+			held[lane] = true
+			wait = min(wait, m.NextAt.Sub(now))
+			continue
+		}
+		if !s.deliver(ctx, m) {
+			held[lane] = true
+			wait = min(wait, s.backoff(m.Attempts+1))
+		}
+	}
+	if len(pending) == outboxBatch && len(held) == 0 {
+		wait = 0 // more to read
+	}
+	return wait, nil
+}
+
+// laneOf is what orders a message: its room, or the member whose direct
+// chat is not open yet.
+func laneOf(m ledger.OutboxMessage) string {
+	if m.Room != "" {
+		return string(m.Room)
+	}
+	return "to:" + string(m.To)
+}
+
+// backoff is the wait before attempt n (1s, 2s, 4s, ... up to MaxBackoff).
+func (s *Sender) backoff(n int) time.Duration {
+	limit := s.MaxBackoff
+	if limit <= 0 {
+		limit = 5 * time.Minute
+	}
+	d := time.Second << min(n, 20)
+	return min(d/2, limit)
+}
+
+// deliver sends one message and records it sent; a failure is put off (or
+// dropped, when the homeserver refuses it for good). It reports whether the
+// message left the queue.
+func (s *Sender) deliver(ctx context.Context, m ledger.OutboxMessage) bool {
+	log := zerolog.Ctx(ctx).With().Int64("outbox_id", m.ID).Str("to_room", string(m.Room)).Logger()
+	evt, room, err := s.send(ctx, m)
+	if err == nil {
+		err = s.sent(ctx, m, room, evt)
+		if err == nil {
+			return true
+		}
+		log.Error().Err(err).Msg("Failed to record a message sent")
+		return false
+	}
+	if refusedForGood(err) {
+		log.Warn().Err(err).Msg("The homeserver refused a message for good; dropped it")
+		if err := s.out.DropOutbox(ctx, m.ID); err != nil {
+			log.Error().Err(err).Msg("Failed to drop a message")
+		}
+		return true
+	}
+	log.Warn().Err(err).Int("attempt", m.Attempts+1).Msg("Failed to send a message; will retry")
+	if err := s.out.RetryOutbox(ctx, m.ID, time.Now().Add(s.backoff(m.Attempts+1))); err != nil {
+		log.Error().Err(err).Msg("Failed to put off a message")
+	}
+	return false
+}
+
+// send sends message m (opening the member's direct chat first when it has
+// no room yet) and returns the event ID and the room.
+func (s *Sender) send(ctx context.Context, m ledger.OutboxMessage) (id.EventID, id.RoomID, error) {
+	room := id.RoomID(m.Room)
+	if room == "" {
+		r, err := s.bot.openDirect(ctx, id.UserID(m.To), "")
+		if err != nil {
+			return "", "", fmt.Errorf("failed to open a direct chat: %w", err)
+		}
+		if err := s.out.SetOutboxRoom(ctx, m.ID, ledger.RoomID(r)); err != nil {
+			return "", "", err
+		}
+		room = r
+	}
+	content := json.RawMessage(m.Content)
+	if m.Edits != "" {
+		edit, err := editOf(m.Content, id.EventID(m.Edits))
+		if err != nil {
+			return "", "", fmt.Errorf("failed to render an edit: %w", err)
+		}
+		content = edit
+	}
+	typ := event.Type{Type: m.EventType, Class: event.MessageEventType}
+	resp, err := s.bot.cli.SendMessageEvent(ctx, room, typ, content, mautrix.ReqSendEvent{TransactionID: txnID(m)})
+	if err != nil {
+		return "", room, err
+	}
+	return resp.EventID, room, nil
+}
+
+// txnID derives the transaction ID of a message from its row: the same
+// message (and text version) always gets the same one.
+func txnID(m ledger.OutboxMessage) string {
+	return "exodus." + strconv.FormatInt(m.ID, 10) + "." + strconv.Itoa(m.Version) + "." +
+		strconv.FormatInt(m.CreatedAt.UnixMilli(), 36)
+}
+
+// sent records message m sent as evt in room: gone from the outbox, and
+// what it stands for recorded (a card), in one transaction.
+func (s *Sender) sent(ctx context.Context, m ledger.OutboxMessage, room id.RoomID, evt id.EventID) error {
+	return s.out.InTx(ctx, func(ctx context.Context) error {
+		if _, err := s.out.SentOutbox(ctx, m.ID, m.Version, ledger.EventID(evt)); err != nil {
+			return err
+		}
+		if m.Edits != "" || len(m.Then) == 0 {
+			return nil
+		}
+		var then afterSend
+		if err := json.Unmarshal(m.Then, &then); err != nil {
+			return fmt.Errorf("failed to read what to record of a message: %w", err)
+		}
+		return s.bot.recordSent(ctx, then, room, evt)
+	})
+}
+
+// recordSent records what a message sent as evt in room stands for.
+func (b *Bot) recordSent(ctx context.Context, then afterSend, room id.RoomID, evt id.EventID) error {
+	if then.Card != nil {
+		card := *then.Card
+		card.Event, card.Room = ledger.EventID(evt), ledger.RoomID(room)
+		if err := b.ledger.AddCard(ctx, card); err != nil {
+			return fmt.Errorf("failed to record a card: %w", err)
+		}
+	}
+	if then.Invitation != "" {
+		err := b.ledger.AttachCard(ctx, then.Invitation, ledger.EventID(evt))
+		if err != nil && ledger.ErrorCode(err) != ledger.ENotFound {
+			return fmt.Errorf("failed to record an invitation's card: %w", err)
+		}
+	}
+	return nil
+}
+
+// refusedForGood reports whether the homeserver refused a send in a way a
+// retry cannot change (the bot is not in the room, the room is gone, the
+// message is malformed or too large); a bad token, a timeout or a rate
+// limit is retried.
+func refusedForGood(err error) bool {
+	var he mautrix.HTTPError
+	if !errors.As(err, &he) || he.Response == nil {
+		return false
+	}
+	c := he.Response.StatusCode
+	return c >= 400 && c < 500 && c != 401 && c != 408 && c != 429
+}
+
+// editOf wraps a message's content as an m.replace edit of evt: the new
+// content under m.new_content (machine-readable part included), and a
+// fallback body starting with "* ".
+func editOf(content []byte, evt id.EventID) (json.RawMessage, error) {
+	var fresh map[string]any
+	if err := json.Unmarshal(content, &fresh); err != nil {
+		return nil, err
+	}
+	outer := make(map[string]any, len(fresh)+2)
+	for k, v := range fresh {
+		outer[k] = v
+	}
+	if body, ok := fresh["body"].(string); ok {
+		outer["body"] = "* " + body
+	}
+	if html, ok := fresh["formatted_body"].(string); ok {
+		outer["formatted_body"] = "* " + html
+	}
+	delete(fresh, "m.relates_to")
+	outer["m.new_content"] = fresh
+	outer["m.relates_to"] = map[string]any{"rel_type": "m.replace", "event_id": evt}
+	return json.Marshal(outer)
+}
