@@ -5,11 +5,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/rs/zerolog"
+
+	"github.com/exodus-matrix/exodus/ledger"
 )
 
 // Health paths: on the appservice listener, and on the web listener when
@@ -22,6 +25,14 @@ const (
 // dbPingEvery is how long a database ping answers the health checks: a
 // hit within it reuses the last one.
 const dbPingEvery = 5 * time.Second
+
+// outboxLate is how long the oldest pending message may wait, while the
+// bot runs, before the outbox check fails. The sender retries a failed
+// send within 5 minutes at most, so a message still there after 10 has
+// failed again and again: the homeserver refuses what the bot sends or
+// does not answer. A message written before the start counts from the
+// start: what a stopped bot left is delivered once it runs again.
+const outboxLate = 10 * time.Minute
 
 // healthEvery is how often the homeserver is asked again who the bot is.
 const healthEvery = time.Minute
@@ -42,6 +53,18 @@ type transactionsCheck struct {
 	OK           bool       `json:"ok"`
 	Critical     bool       `json:"critical"`
 	LastReceived *time.Time `json:"last_received"`
+}
+
+// outboxCheck tells how much the bot has still to say: the messages
+// pending in the outbox and the age of the oldest, in whole seconds (0
+// when none). It fails when the oldest waits longer than outboxLate, or
+// when the outbox cannot be read.
+type outboxCheck struct {
+	OK               bool   `json:"ok"`
+	Critical         bool   `json:"critical"`
+	Messages         int    `json:"messages"`
+	OldestAgeSeconds int64  `json:"oldest_age_seconds"`
+	Detail           string `json:"detail,omitempty"`
 }
 
 // webCheck tells whether the web organizer listens; it is critical when
@@ -66,17 +89,20 @@ type healthChecks struct {
 	ASTokenAccepted     check             `json:"as_token_accepted"`
 	BotRegistered       check             `json:"bot_registered"`
 	Transactions        transactionsCheck `json:"transactions"`
+	Outbox              outboxCheck       `json:"outbox"`
 	Web                 webCheck          `json:"web"`
 }
 
 // health keeps the results of the checks. The homeserver is never asked
 // on a hit: its checks come from the start-up, the periodic probe and the
 // answers to the bot's own requests (record). The database is pinged at
-// most every dbPingEvery.
+// most every dbPingEvery; the outbox is counted on each hit (one query).
 type health struct {
 	ping    func(context.Context) error
 	lastTxn func() time.Time
+	backlog func(context.Context) (ledger.OutboxBacklog, error)
 	now     func() time.Time
+	started time.Time // when the outbox's messages start to count late
 
 	mu         sync.Mutex
 	database   check
@@ -86,12 +112,14 @@ type health struct {
 	web        webCheck
 }
 
-// newHealth returns the health of a bot whose database answers ping and
-// whose intake tells lastTxn; webEnabled says whether the web organizer
-// must listen (setWebListening says it does).
-func newHealth(ping func(context.Context) error, lastTxn func() time.Time, webEnabled bool, now func() time.Time) *health {
+// newHealth returns the health of a bot whose database answers ping,
+// whose intake tells lastTxn and whose outbox backlog counts; webEnabled
+// says whether the web organizer must listen (setWebListening says it
+// does).
+func newHealth(ping func(context.Context) error, lastTxn func() time.Time,
+	backlog func(context.Context) (ledger.OutboxBacklog, error), webEnabled bool, now func() time.Time) *health {
 	unchecked := check{Critical: true, Detail: "not checked yet"}
-	return &health{ping: ping, lastTxn: lastTxn, now: now,
+	return &health{ping: ping, lastTxn: lastTxn, backlog: backlog, now: now, started: now(),
 		database: unchecked, reachable: unchecked, token: unchecked, registered: unchecked,
 		web: webCheck{OK: !webEnabled, Critical: webEnabled, Enabled: webEnabled}}
 }
@@ -123,8 +151,8 @@ func setCheck(c *check, ok *bool, at time.Time, detail string) {
 	}
 }
 
-// report pings the database if its last ping is older than dbPingEvery
-// and returns every check.
+// report pings the database if its last ping is older than dbPingEvery,
+// counts the outbox, and returns every check.
 func (h *health) report(ctx context.Context) healthReport {
 	now := h.now()
 	h.mu.Lock()
@@ -138,10 +166,12 @@ func (h *health) report(ctx context.Context) healthReport {
 		setCheck(&h.database, &ok, now, "the database does not answer")
 		h.mu.Unlock()
 	}
+	outbox := h.outbox(ctx, now)
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	r := healthReport{Status: "ok", Checks: healthChecks{Database: h.database, HomeserverReachable: h.reachable,
-		ASTokenAccepted: h.token, BotRegistered: h.registered, Web: h.web, Transactions: transactionsCheck{OK: true}}}
+		ASTokenAccepted: h.token, BotRegistered: h.registered, Web: h.web, Transactions: transactionsCheck{OK: true},
+		Outbox: outbox}}
 	if last := h.lastTxn(); !last.IsZero() {
 		r.Checks.Transactions.LastReceived = &last
 	}
@@ -150,10 +180,41 @@ func (h *health) report(ctx context.Context) healthReport {
 			r.Status = "failing"
 		}
 	}
-	if r.Checks.Web.Critical && !r.Checks.Web.OK {
+	if (r.Checks.Outbox.Critical && !r.Checks.Outbox.OK) || (r.Checks.Web.Critical && !r.Checks.Web.OK) {
 		r.Status = "failing"
 	}
 	return r
+}
+
+// outbox counts the outbox backlog at now: late when its oldest message
+// has waited longer than outboxLate since it was written and since the
+// start.
+func (h *health) outbox(ctx context.Context, now time.Time) outboxCheck {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	b, err := h.backlog(ctx)
+	if err != nil {
+		return outboxCheck{Critical: true, Detail: "the outbox cannot be read"}
+	}
+	c := outboxCheck{OK: true, Critical: true, Messages: b.Messages}
+	if b.Messages == 0 || b.Oldest.IsZero() {
+		return c
+	}
+	c.OldestAgeSeconds = int64(max(now.Sub(b.Oldest), 0) / time.Second)
+	if now.Sub(later(b.Oldest, h.started)) > outboxLate {
+		c.OK = false
+		c.Detail = "a message has waited more than " + strconv.Itoa(int(outboxLate/time.Minute)) +
+			" minutes to be sent: the homeserver refuses what the bot sends or does not answer"
+	}
+	return c
+}
+
+// later is the later of two times.
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
 
 // ServeHTTP answers the report as JSON: 200 when every critical check
@@ -170,6 +231,7 @@ func (h *health) ServePublic(w http.ResponseWriter, r *http.Request) {
 	for _, c := range []*check{&rep.Checks.Database, &rep.Checks.HomeserverReachable, &rep.Checks.ASTokenAccepted, &rep.Checks.BotRegistered} {
 		c.Detail = ""
 	}
+	rep.Checks.Outbox.Detail = ""
 	h.serve(w, rep)
 }
 
@@ -195,6 +257,9 @@ func (r healthReport) failing() []string {
 		if n.c.Critical && !n.c.OK {
 			out = append(out, n.name+" ("+n.c.Detail+")")
 		}
+	}
+	if r.Checks.Outbox.Critical && !r.Checks.Outbox.OK {
+		out = append(out, "outbox ("+r.Checks.Outbox.Detail+")")
 	}
 	if r.Checks.Web.Critical && !r.Checks.Web.OK {
 		out = append(out, "web (not listening)")

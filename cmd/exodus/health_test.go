@@ -4,27 +4,64 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/exodus-matrix/exodus/ledger"
+	"github.com/exodus-matrix/exodus/store"
 )
 
-// testHealth is a health whose clock, database and intake the test sets.
+// testHealth is a health whose clock, database, intake and outbox the
+// test sets (an empty outbox unless backlog is set).
 type testHealth struct {
 	*health
 	now     time.Time
 	pingErr error
 	pings   int
 	lastTxn time.Time
+	backlog func(context.Context) (ledger.OutboxBacklog, error)
 }
 
 func newTestHealth(webEnabled bool) *testHealth {
 	th := &testHealth{now: time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)}
 	th.health = newHealth(func(context.Context) error { th.pings++; return th.pingErr },
-		func() time.Time { return th.lastTxn }, webEnabled, func() time.Time { return th.now })
+		func() time.Time { return th.lastTxn },
+		func(ctx context.Context) (ledger.OutboxBacklog, error) {
+			if th.backlog == nil {
+				return ledger.OutboxBacklog{}, nil
+			}
+			return th.backlog(ctx)
+		}, webEnabled, func() time.Time { return th.now })
 	return th
+}
+
+// openTestStore opens a new migrated SQLite store in a temporary directory.
+func openTestStore(t *testing.T) *store.Store {
+	t.Helper()
+	st, err := store.Open(quietCtx(), store.Config{URI: "file:" + filepath.Join(t.TempDir(), "exodus.db") + "?_txlock=immediate"},
+		zerolog.Nop())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// putOutbox writes a message to the outbox as the bot does, written at at.
+func putOutbox(t *testing.T, st *store.Store, at time.Time) {
+	t.Helper()
+	err := st.PutOutbox(quietCtx(), ledger.OutboxMessage{Room: "!r:x", EventType: "m.room.message", Content: []byte(`{}`),
+		CreatedAt: at})
+	if err != nil {
+		t.Fatal(err)
+	}
 }
 
 // get answers GET /_exodus/health: the status and the JSON, as a map and
@@ -66,7 +103,7 @@ func TestHealthReport(t *testing.T) {
 		t.Fatalf("all checks passed: %d %+v", code, rep)
 	}
 	checks, _ := raw["checks"].(map[string]any)
-	for _, name := range []string{"database", "homeserver_reachable", "as_token_accepted", "bot_registered", "transactions", "web"} {
+	for _, name := range []string{"database", "homeserver_reachable", "as_token_accepted", "bot_registered", "transactions", "outbox", "web"} {
 		c, ok := checks[name].(map[string]any)
 		if !ok || c["ok"] != true {
 			t.Errorf("%s: %v", name, checks[name])
@@ -146,5 +183,67 @@ func TestPublicHealthHidesDetails(t *testing.T) {
 	if strings.Contains(public.Body.String(), "matrix.internal") || public.Code != http.StatusServiceUnavailable ||
 		!strings.Contains(public.Body.String(), `"homeserver_reachable":{"ok":false`) {
 		t.Fatalf("public health %d: %s", public.Code, public.Body)
+	}
+}
+
+// The outbox check counts the messages pending and the age of the oldest,
+// read from the store on each hit; it fails once the oldest has waited
+// more than outboxLate while the bot runs.
+func TestHealthOutbox(t *testing.T) {
+	st := openTestStore(t)
+	th := newTestHealth(false)
+	th.backlog = st.OutboxBacklog
+	th.record(allYes(th.now))
+	_, raw, _ := th.get(t)
+	if ob := raw["checks"].(map[string]any)["outbox"]; fmt.Sprint(ob) != "map[critical:true messages:0 ok:true oldest_age_seconds:0]" {
+		t.Fatalf("empty outbox: %v", ob)
+	}
+	start := th.now
+	putOutbox(t, st, start.Add(-90*time.Second)) // left from before the start
+	putOutbox(t, st, start.Add(-10*time.Second))
+	code, _, rep := th.get(t)
+	if ob := rep.Checks.Outbox; code != http.StatusOK || !ob.OK || ob.Messages != 2 || ob.OldestAgeSeconds != 90 || ob.Detail != "" {
+		t.Fatalf("two pending: %d %+v", code, ob)
+	}
+	th.now = start.Add(outboxLate) // the oldest is older, but not late for as long while the bot runs
+	if code, _, rep := th.get(t); code != http.StatusOK || !rep.Checks.Outbox.OK {
+		t.Fatalf("at the limit: %d %+v", code, rep.Checks.Outbox)
+	}
+	th.now = start.Add(outboxLate + time.Second)
+	code, _, rep = th.get(t)
+	if ob := rep.Checks.Outbox; code != http.StatusServiceUnavailable || rep.Status != "failing" || ob.OK ||
+		ob.OldestAgeSeconds != int64((outboxLate+91*time.Second)/time.Second) || !strings.Contains(ob.Detail, "10 minutes") {
+		t.Fatalf("late: %d %+v", code, ob)
+	}
+	if got := strings.Join(rep.failing(), ", "); !strings.HasPrefix(got, "outbox (a message has waited more than 10 minutes") {
+		t.Fatalf("failing: %s", got)
+	}
+	public := httptest.NewRecorder()
+	th.ServePublic(public, httptest.NewRequest(http.MethodGet, webHealthPath, nil))
+	if public.Code != http.StatusServiceUnavailable || strings.Contains(public.Body.String(), "10 minutes") ||
+		!strings.Contains(public.Body.String(), `"outbox":{"ok":false`) {
+		t.Fatalf("public health %d: %s", public.Code, public.Body)
+	}
+}
+
+// A message written while the bot runs is late outboxLate after it was
+// written; an outbox that cannot be read fails the check.
+func TestHealthOutboxLateAndUnreadable(t *testing.T) {
+	st := openTestStore(t)
+	th := newTestHealth(false)
+	th.backlog = st.OutboxBacklog
+	th.record(allYes(th.now))
+	th.now = th.now.Add(time.Hour)
+	putOutbox(t, st, th.now.Add(-outboxLate-time.Second))
+	if code, _, rep := th.get(t); code != http.StatusServiceUnavailable || rep.Checks.Outbox.OK ||
+		rep.Checks.Outbox.Messages != 1 || rep.Checks.Outbox.OldestAgeSeconds != 601 {
+		t.Fatalf("late: %d %+v", code, rep.Checks.Outbox)
+	}
+	th.backlog = func(context.Context) (ledger.OutboxBacklog, error) {
+		return ledger.OutboxBacklog{}, errors.New("closed")
+	}
+	if code, _, rep := th.get(t); code != http.StatusServiceUnavailable || rep.Checks.Outbox.OK ||
+		rep.Checks.Outbox.Detail != "the outbox cannot be read" {
+		t.Fatalf("unreadable: %d %+v", code, rep.Checks.Outbox)
 	}
 }

@@ -76,7 +76,7 @@ func wireTo(t *testing.T, addr string, withMetrics bool) (w *parts, m *promMetri
 	t.Cleanup(func() { st.Close() })
 	var metrics bot.Metrics
 	if withMetrics {
-		m = newPromMetrics(st.CountPending)
+		m = newPromMetrics(st.CountPending, st.OutboxBacklog)
 		metrics = m
 	}
 	if w, err = wire(quietCtx(), cfg, st, metrics); err != nil {

@@ -18,7 +18,8 @@ import (
 var latencyBuckets = []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60}
 
 // promMetrics is bot.Metrics on a Prometheus registry of its own, with
-// the homeserver's failed requests and the inbox backlog besides.
+// the homeserver's failed requests and the inbox and outbox backlogs
+// besides.
 type promMetrics struct {
 	reg      *prometheus.Registry
 	received *prometheus.CounterVec
@@ -33,8 +34,9 @@ type promMetrics struct {
 var _ bot.Metrics = (*promMetrics)(nil)
 
 // newPromMetrics registers the metrics; pending counts the inbox backlog
-// on each scrape.
-func newPromMetrics(pending func(context.Context) (int, error)) *promMetrics {
+// and outbox the outbox's, on each scrape.
+func newPromMetrics(pending func(context.Context) (int, error),
+	outbox func(context.Context) (ledger.OutboxBacklog, error)) *promMetrics {
 	m := &promMetrics{
 		reg: prometheus.NewRegistry(),
 		received: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "exodus_events_received_total",
@@ -55,6 +57,7 @@ func newPromMetrics(pending func(context.Context) (int, error)) *promMetrics {
 	m.reg.MustRegister(m.received, m.handled, m.failures, m.answer, m.handle, m.hsErrors, m.ops,
 		pendingCollector{count: pending, desc: prometheus.NewDesc("exodus_inbox_pending",
 			"Events recorded in the inbox and not handled yet.", nil, nil)},
+		newOutboxCollector(outbox),
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -114,4 +117,42 @@ func (c pendingCollector) Collect(ch chan<- prometheus.Metric) {
 		return
 	}
 	ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, float64(n))
+}
+
+// outboxCollector counts the outbox backlog on each scrape: the messages
+// pending and the age of the oldest, from one query.
+type outboxCollector struct {
+	backlog func(context.Context) (ledger.OutboxBacklog, error)
+	pending *prometheus.Desc
+	age     *prometheus.Desc
+}
+
+// newOutboxCollector counts the backlog that backlog reads.
+func newOutboxCollector(backlog func(context.Context) (ledger.OutboxBacklog, error)) outboxCollector {
+	return outboxCollector{backlog: backlog,
+		pending: prometheus.NewDesc("exodus_outbox_pending",
+			"Messages the bot wrote to its outbox and the homeserver has not accepted yet.", nil, nil),
+		age: prometheus.NewDesc("exodus_outbox_oldest_age_seconds",
+			"Age of the oldest message pending in the outbox (0 when none).", nil, nil)}
+}
+
+// Describe implements prometheus.Collector.
+func (c outboxCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.pending; ch <- c.age }
+
+// Collect implements prometheus.Collector.
+func (c outboxCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	b, err := c.backlog(ctx)
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(c.pending, err)
+		ch <- prometheus.NewInvalidMetric(c.age, err)
+		return
+	}
+	age := 0.0
+	if b.Messages > 0 && !b.Oldest.IsZero() {
+		age = max(time.Since(b.Oldest).Seconds(), 0)
+	}
+	ch <- prometheus.MustNewConstMetric(c.pending, prometheus.GaugeValue, float64(b.Messages))
+	ch <- prometheus.MustNewConstMetric(c.age, prometheus.GaugeValue, age)
 }

@@ -6,9 +6,11 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/exodus-matrix/exodus/ledger"
 )
@@ -131,4 +133,42 @@ func grepExodus(text string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// The outbox gauges count what the store holds on each scrape: the
+// messages pending, and the age of the oldest (0 when none).
+func TestMetricsOutbox(t *testing.T) {
+	st := openTestStore(t)
+	m := newPromMetrics(st.CountPending, st.OutboxBacklog)
+	got := scrape(t, m)
+	for _, want := range []string{"exodus_outbox_pending 0\n", "exodus_outbox_oldest_age_seconds 0\n"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("no %s in:\n%s", want, grepExodus(got))
+		}
+	}
+	putOutbox(t, st, time.Now().Add(-2*time.Minute))
+	putOutbox(t, st, time.Now().Add(-time.Minute))
+	got = scrape(t, m)
+	if !strings.Contains(got, "exodus_outbox_pending 2\n") {
+		t.Errorf("two pending:\n%s", grepExodus(got))
+	}
+	if age := gauge(t, got, "exodus_outbox_oldest_age_seconds"); age < 120 || age > 130 {
+		t.Errorf("oldest age %v, want about 120:\n%s", age, grepExodus(got))
+	}
+}
+
+// gauge is the value of an unlabelled metric in a scrape.
+func gauge(t *testing.T, text, name string) float64 {
+	t.Helper()
+	for _, line := range strings.Split(text, "\n") {
+		if v, ok := strings.CutPrefix(line, name+" "); ok {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return f
+		}
+	}
+	t.Fatalf("no %s in:\n%s", name, grepExodus(text))
+	return 0
 }

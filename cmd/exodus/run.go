@@ -53,14 +53,14 @@ func run(ctx context.Context, cfg *Config, regPath string) error {
 	var metrics *promMetrics
 	var botMetrics bot.Metrics // nil, not a nil *promMetrics, when off
 	if cfg.Metrics.Enabled {
-		metrics = newPromMetrics(st.CountPending)
+		metrics = newPromMetrics(st.CountPending, st.OutboxBacklog)
 		botMetrics = metrics
 	}
 	w, err := wire(ctx, cfg, st, botMetrics)
 	if err != nil {
 		return err
 	}
-	hl := newHealth(st.Ping, w.intake.LastTransaction, cfg.Web.Listen != "", time.Now)
+	hl := newHealth(st.Ping, w.intake.LastTransaction, st.OutboxBacklog, cfg.Web.Listen != "", time.Now)
 	observeHomeserver(w.as.HTTPClient, func(a hsAnswer) {
 		hl.record(a.probe(time.Now()))
 		if metrics != nil {
