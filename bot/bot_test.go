@@ -38,6 +38,12 @@ type fakeClient struct {
 	joined map[id.RoomID][]id.UserID
 	// created are the rooms the bot asked to create.
 	created []*mautrix.ReqCreateRoom
+	// txns are the transaction IDs sent, by room: a send with one seen
+	// before returns its event again and records nothing, as a homeserver
+	// does.
+	txns map[string]id.EventID
+	// fail, when set, is what a send to a room fails with (nil: it succeeds).
+	fail func(room id.RoomID) error
 }
 
 type sentMessage struct {
@@ -67,8 +73,41 @@ func (f *fakeClient) messages() []sentMessage {
 	return append([]sentMessage(nil), f.sent...)
 }
 
-func (f *fakeClient) SendMessageEvent(_ context.Context, room id.RoomID, _ event.Type, content any, _ ...mautrix.ReqSendEvent) (*mautrix.RespSendEvent, error) {
-	return &mautrix.RespSendEvent{EventID: f.record(room, content)}, nil
+func (f *fakeClient) SendMessageEvent(_ context.Context, room id.RoomID, _ event.Type, content any, extra ...mautrix.ReqSendEvent) (*mautrix.RespSendEvent, error) {
+	f.mu.Lock()
+	fail := f.fail
+	var txn string
+	if len(extra) > 0 && extra[0].TransactionID != "" {
+		txn = string(room) + "/" + extra[0].TransactionID
+	}
+	if evt, ok := f.txns[txn]; ok && txn != "" {
+		f.mu.Unlock()
+		return &mautrix.RespSendEvent{EventID: evt}, nil
+	}
+	f.mu.Unlock()
+	if fail != nil {
+		if err := fail(room); err != nil {
+			return nil, err
+		}
+	}
+	evt := f.record(room, content)
+	if txn != "" {
+		f.mu.Lock()
+		if f.txns == nil {
+			f.txns = map[string]id.EventID{}
+		}
+		f.txns[txn] = evt
+		f.mu.Unlock()
+	}
+	return &mautrix.RespSendEvent{EventID: evt}, nil
+}
+
+// count is how many messages were sent so far, without delivering the
+// outbox first.
+func (f *fakeClient) count() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.sent)
 }
 
 func (f *fakeClient) SendStateEvent(_ context.Context, room id.RoomID, _ event.Type, _ string, _ any, _ ...mautrix.ReqSendEvent) (*mautrix.RespSendEvent, error) {

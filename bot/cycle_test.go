@@ -188,3 +188,42 @@ func TestSimulatedYear(t *testing.T) {
 		t.Errorf("carol's expired intentions %d, bob's fulfilled commitments %d; want 12 and 12", expired, fulfilled)
 	}
 }
+
+// The monthly reminder and a renewal are written with the clock's change
+// that calls for them; the bot is killed before it sends either. The
+// restarted bot sends each once, and ticking again sends neither again.
+func TestReminderAndRenewalSurviveACrashBeforeTheirSend(t *testing.T) {
+	w := newYearWorld(t)
+	w.do(ledger.Op{Kind: ledger.OpStatus, Actor: alice, Status: ledger.StatusOrange, Amount: ledger.Amount{Minor: 10000, Currency: "EUR"}})
+	st, _ := w.svc.StatusOf(w.ctx, alice)
+	w.do(ledger.Op{Kind: ledger.OpCommit, Actor: bob, Need: st.Need, Amount: ledger.Amount{Minor: 6000, Currency: "EUR"}})
+	w.do(ledger.Op{Kind: ledger.OpSent, Actor: bob, Need: st.Need})
+	w.do(ledger.Op{Kind: ledger.OpGot, Actor: alice, Need: st.Need, Giver: bob})
+	w.do(ledger.Op{Kind: ledger.OpIntend, Actor: carol, Need: st.Need, Amount: ledger.Amount{Minor: 2000, Currency: "EUR"}})
+	crashAfterTick := func(day time.Time) {
+		t.Helper()
+		w.clock.Set(day)
+		k := w.cli.count()
+		if err := w.bot.Tick(w.ctx); err != nil {
+			t.Fatal(err)
+		}
+		if w.cli.count() != k {
+			t.Fatalf("%s: sent before the crash", day.Format("2006-01-02"))
+		}
+		w.start(w.st) // kill -9 before the sender ran, then start again
+	}
+	crashAfterTick(time.Date(2027, 1, 29, 9, 0, 0, 0, time.UTC)) // the reminder is due
+	if got := w.noticesTo(carol, "digest"); got != 1 {
+		t.Fatalf("carol's reminders after the restart: %d, want 1", got)
+	}
+	crashAfterTick(time.Date(2027, 2, 1, 9, 0, 0, 0, time.UTC)) // February: bob's support renewed
+	if got := w.noticesTo(bob, "renewal"); got != 1 {
+		t.Fatalf("bob's renewals after the restart: %d, want 1", got)
+	}
+	if err := w.bot.Tick(w.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if r, d := w.noticesTo(bob, "renewal"), w.noticesTo(carol, "digest"); r != 1 || d != 1 {
+		t.Fatalf("after ticking again: %d renewals, %d reminders; want 1 and 1", r, d)
+	}
+}

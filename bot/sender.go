@@ -25,8 +25,19 @@ type Sender struct {
 	bot  *Bot
 	out  Outbox
 	wake chan struct{}
-	// MaxBackoff bounds the wait between two attempts at one message.
+	// MaxBackoff bounds the wait between two attempts at one message
+	// (5 minutes when zero).
 	MaxBackoff time.Duration
+	// Now tells the time attempts are put off from (time.Now when nil).
+	Now func() time.Time
+}
+
+// now is the sender's time.
+func (s *Sender) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
 }
 
 // outboxBatch is how many pending messages one pass reads.
@@ -71,7 +82,7 @@ func (s *Sender) Flush(ctx context.Context) (time.Duration, error) {
 	if err != nil {
 		return 0, fmt.Errorf("failed to read the outbox: %w", err)
 	}
-	now := time.Now()
+	now := s.now()
 	wait := time.Minute
 	held := map[string]bool{} // rooms (or members) with an earlier message waiting
 	for _, m := range pending {
@@ -136,7 +147,7 @@ func (s *Sender) deliver(ctx context.Context, m ledger.OutboxMessage) bool {
 		return true
 	}
 	log.Warn().Err(err).Int("attempt", m.Attempts+1).Msg("Failed to send a message; will retry")
-	if err := s.out.RetryOutbox(ctx, m.ID, time.Now().Add(s.backoff(m.Attempts+1))); err != nil {
+	if err := s.out.RetryOutbox(ctx, m.ID, s.now().Add(s.backoff(m.Attempts+1))); err != nil {
 		log.Error().Err(err).Msg("Failed to put off a message")
 	}
 	return false
