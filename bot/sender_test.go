@@ -27,7 +27,6 @@ func (w *aidWorld) restart(cli bot.Client, fake *fakeClient) {
 	w.intake = bot.NewIntake(w.store, hsToken, w.bot, nil, w.svc)
 }
 
-
 // backlog is how many messages wait in the outbox.
 func (w *aidWorld) backlog() int {
 	w.t.Helper()
@@ -57,9 +56,8 @@ func TestAnswerAndCardEditSurviveACrashBeforeTheirSend(t *testing.T) {
 	w := newAidWorld(t)
 	need, cards := w.openNeed()
 	k := w.cli.count()
-	_, raw := w.event("m.room.message", w.circle, bob, map[string]any{"msgtype": "m.text", "body": "50",
+	cmd, raw := w.event("m.room.message", w.circle, bob, map[string]any{"msgtype": "m.text", "body": "50",
 		"m.relates_to": map[string]any{"m.in_reply_to": map[string]any{"event_id": cards[w.circle]}}}, nil)
-	cmd := id.EventID("$e" + padded(w.n))
 	if code := w.put(t, hsToken, "txn-crash", raw); code != http.StatusOK {
 		t.Fatalf("transaction refused: %d", code)
 	}
@@ -92,22 +90,6 @@ func TestAnswerAndCardEditSurviveACrashBeforeTheirSend(t *testing.T) {
 	}
 }
 
-// padded is n as the aid world numbers its events.
-func padded(n int) string {
-	s := "000" + itoa(n)
-	return s[len(s)-3:]
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var b []byte
-	for ; n > 0; n /= 10 {
-		b = append([]byte{byte('0' + n%10)}, b...)
-	}
-	return string(b)
-}
 
 // lossyClient passes sends to the homeserver but loses the first n
 // answers, as a crash right after the homeserver took a message would.
