@@ -90,7 +90,6 @@ func TestAnswerAndCardEditSurviveACrashBeforeTheirSend(t *testing.T) {
 	}
 }
 
-
 // lossyClient passes sends to the homeserver but loses the first n
 // answers, as a crash right after the homeserver took a message would.
 type lossyClient struct {
