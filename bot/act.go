@@ -23,11 +23,6 @@ import (
 // only checked: the ledger would accept it.
 var errDryRun = errors.New("dry run: the op would be accepted")
 
-type dryRunKey struct{}
-
-// isDryRun reports whether ctx only checks ops.
-func isDryRun(ctx context.Context) bool { return ctx.Value(dryRunKey{}) != nil }
-
 // webReply collects what the bot answers an action taken on the web.
 type webReply struct{ answers []*event.MessageEventContent }
 
@@ -107,12 +102,12 @@ func (b *Bot) Act(ctx context.Context, req ledger.Request) (*ledger.Reply, error
 	if r.circle == nil {
 		// Posted in the member's direct chat: as for a command typed
 		// there, its ops are relayed into the member's circles.
-		ctx = fromOutside(ctx)
+		b = b.fromOutside()
 	}
-	run := func(ctx context.Context) error { return b.onVerb[cmd.Verb](ctx, r) }
+	run := func(b *Bot, ctx context.Context) error { return b.onVerb[cmd.Verb](b, ctx, r) }
 	switch {
 	case opVerb(cmd):
-		if err := run(context.WithValue(ctx, dryRunKey{}, true)); !errors.Is(err, errDryRun) {
+		if err := run(b.dryRun(), ctx); !errors.Is(err, errDryRun) {
 			return b.webDone(ctx, r, reply, err)
 		}
 		r.web.answers = nil
@@ -125,16 +120,16 @@ func (b *Bot) Act(ctx context.Context, req ledger.Request) (*ledger.Reply, error
 		r.evt.ID = evt
 		r.act.Event = ledger.EventID(evt)
 		return b.inOneTx(ctx, func(ctx context.Context) (*ledger.Reply, error) {
-			return b.webDone(ctx, r, reply, run(ctx))
+			return b.webDone(ctx, r, reply, run(b, ctx))
 		})
 	case viewVerb(cmd):
 		// A view is personal and posted nowhere: the handler answers as
 		// in the direct chat, and the answer is collected.
 		r.direct = true
-		return b.webDone(ctx, r, reply, run(ctx))
+		return b.webDone(ctx, r, reply, run(b, ctx))
 	}
 	return b.inOneTx(ctx, func(ctx context.Context) (*ledger.Reply, error) {
-		err := run(ctx)
+		err := run(b, ctx)
 		if err == nil {
 			if evt := b.announce(ctx, r, req); evt != "" {
 				reply.Event = ledger.EventID(evt)

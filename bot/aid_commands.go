@@ -165,14 +165,14 @@ func (b *Bot) cmdLeave(ctx context.Context, r *request) error {
 	if err := b.unrelayable(ctx, r.act.Actor); err != nil {
 		return err
 	}
-	if isDryRun(ctx) {
+	if b.mode.dryRun {
 		return errDryRun // nothing else refuses a departure
 	}
 	d, err := b.ledger.Leave(ctx, r.act)
 	if err != nil {
 		return err
 	}
-	if isFromOutside(ctx) && !isSilent(ctx) && d.Outcome != nil {
+	if b.mode.outside && !b.mode.silent && d.Outcome != nil {
 		// Said in a direct chat: the other bots of the member's circles
 		// apply the departure too (Leave does not go through apply).
 		b.relay(ctx, "relay.op", d.Outcome.Op)

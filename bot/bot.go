@@ -72,16 +72,23 @@ type Config struct {
 // Bot turns Matrix events into ledger calls and answers.
 type Bot struct {
 	cfg    Config
-	cli    Client
+	raw    Client // the homeserver
+	cli    Client // raw, less the writes the mode refuses (quietClient)
 	ledger *ledger.Service
 	out    Outbox  // what the bot must say, written with the change that calls for it
 	sender *Sender // delivers out
 
 	limiter *limiter
-	// onEvent and onVerb are the handler registries, built once in New.
+	// onEvent and onVerb are the handler registries.
 	onEvent map[event.Type]handlerFunc
 	onVerb  map[ledger.Verb]commandFunc
 
+	*shared      // what every mode of the bot shares
+	mode    mode // how this copy handles what it is given (mode.go)
+}
+
+// shared is the bot's state that its copies in other modes share.
+type shared struct {
 	takeoverMu sync.Mutex // one takeover at a time
 
 	mu          sync.Mutex
@@ -111,16 +118,18 @@ func New(cfg Config, cli Client, svc *ledger.Service, out Outbox) *Bot {
 		cfg.Metrics = NoMetrics{}
 	}
 	b := &Bot{
-		cfg: cfg, ledger: svc, out: out,
-		limiter:     newLimiter(cfg.CommandsPerMinute, time.Minute),
-		directRooms: map[id.RoomID]bool{},
-		warned:      map[id.RoomID]time.Time{},
-		unanswered:  map[id.RoomID]time.Time{},
-		inviteTried: map[id.RoomID]time.Time{},
+		cfg: cfg, raw: cli, ledger: svc, out: out,
+		limiter: newLimiter(cfg.CommandsPerMinute, time.Minute),
+		onEvent: eventHandlers, onVerb: commandHandlers,
+		shared: &shared{
+			directRooms: map[id.RoomID]bool{},
+			warned:      map[id.RoomID]time.Time{},
+			unanswered:  map[id.RoomID]time.Time{},
+			inviteTried: map[id.RoomID]time.Time{},
+		},
 	}
-	b.cli = quietClient{Client: cli, may: b.mayWrite}
+	b.cli = quietClient{Client: cli, bot: b}
 	b.sender = &Sender{bot: b, out: out, wake: make(chan struct{}, 1)}
-	b.onEvent, b.onVerb = b.handlers(), b.commands()
 	return b
 }
 

@@ -24,9 +24,8 @@ func (in *Intake) catchUp(ctx context.Context, room id.RoomID) {
 		return
 	}
 	// Each replayed event decides for itself whether it is from outside
-	// the circles, whatever the context of the invitation was.
-	ctx = context.WithValue(ctx, outsideKey{}, nil)
-	rctx := context.WithValue(Rebuilding(ctx), replayMembersKey{}, replayMembers{})
+	// the circles: the replaying bot's mode is fresh.
+	rb := in.bot.rebuilding(replayMembers{})
 	joined := map[id.RoomID]bool{}
 	replayed, failed := 0, 0
 	for _, evt := range history {
@@ -34,7 +33,7 @@ func (in *Intake) catchUp(ctx context.Context, room id.RoomID) {
 		if err != nil {
 			continue
 		}
-		handled, err := in.replay(rctx, raw, joined)
+		handled, err := in.replay(ctx, rb, raw, joined)
 		switch {
 		case err != nil:
 			failed++

@@ -25,52 +25,51 @@ type request struct {
 }
 
 // commandFunc answers one verb.
-type commandFunc func(ctx context.Context, r *request) error
+type commandFunc func(b *Bot, ctx context.Context, r *request) error
 
-// commands maps each verb to its handler.
-func (b *Bot) commands() map[ledger.Verb]commandFunc {
-	return map[ledger.Verb]commandFunc{
-		ledger.VerbHelp:    b.cmdHelp,
-		ledger.VerbLang:    b.cmdLang,
-		ledger.VerbCircle:  b.cmdCircle,
-		ledger.VerbInvite:  b.cmdInvite,
-		ledger.VerbAccept:  b.cmdAccept,
-		ledger.VerbDecline: b.cmdDecline,
-		ledger.VerbList:    b.cmdList,
-		ledger.VerbChain:   b.cmdChain,
-		ledger.VerbPool:    b.cmdPool,
-		ledger.VerbBlock:   b.cmdBlock,
-		ledger.VerbUnblock: b.cmdUnblock,
-		ledger.VerbSOS:     b.cmdSOS,
+// commandHandlers maps each verb to its handler (a method of the bot, called
+// on the bot in the mode of the handling).
+var commandHandlers = map[ledger.Verb]commandFunc{
+	ledger.VerbHelp:    (*Bot).cmdHelp,
+	ledger.VerbLang:    (*Bot).cmdLang,
+	ledger.VerbCircle:  (*Bot).cmdCircle,
+	ledger.VerbInvite:  (*Bot).cmdInvite,
+	ledger.VerbAccept:  (*Bot).cmdAccept,
+	ledger.VerbDecline: (*Bot).cmdDecline,
+	ledger.VerbList:    (*Bot).cmdList,
+	ledger.VerbChain:   (*Bot).cmdChain,
+	ledger.VerbPool:    (*Bot).cmdPool,
+	ledger.VerbBlock:   (*Bot).cmdBlock,
+	ledger.VerbUnblock: (*Bot).cmdUnblock,
+	ledger.VerbSOS:     (*Bot).cmdSOS,
 
-		ledger.VerbStatus:     b.cmdStatus,
-		ledger.VerbIntend:     b.cmdIntend,
-		ledger.VerbWithdraw:   b.cmdWithdraw,
-		ledger.VerbCommit:     b.cmdCommit,
-		ledger.VerbSent:       b.cmdSent,
-		ledger.VerbGot:        b.cmdGot,
-		ledger.VerbForgive:    b.cmdForgive,
-		ledger.VerbRemind:     b.cmdRemind,
-		ledger.VerbMy:         b.cmdView,
-		ledger.VerbToMe:       b.cmdView,
-		ledger.VerbPending:    b.cmdView,
-		ledger.VerbArchive:    b.cmdArchive,
-		ledger.VerbOverdue:    b.cmdArchive,
-		ledger.VerbNetwork:    b.cmdNetwork,
-		ledger.VerbAbout:      b.cmdAbout,
-		ledger.VerbRequisites: b.cmdRequisites,
-		ledger.VerbLeave:      b.cmdLeave,
-		ledger.VerbMute:       b.cmdMute,
-		ledger.VerbUnmute:     b.cmdMute,
-		ledger.VerbInitiative: b.cmdInitiative,
-		ledger.VerbDone:       b.cmdDone,
-		ledger.VerbKassa:      b.cmdKassa,
-		ledger.VerbClaim:      b.cmdClaim,
-		ledger.VerbApprove:    b.cmdApprove,
-		ledger.VerbClearing:   b.cmdClearing,
-		ledger.VerbToken:      b.cmdToken,
-		ledger.VerbWeb:        b.cmdWeb,
-	}
+	ledger.VerbStatus:     (*Bot).cmdStatus,
+	ledger.VerbIntend:     (*Bot).cmdIntend,
+	ledger.VerbWithdraw:   (*Bot).cmdWithdraw,
+	ledger.VerbCommit:     (*Bot).cmdCommit,
+	ledger.VerbSent:       (*Bot).cmdSent,
+	ledger.VerbGot:        (*Bot).cmdGot,
+	ledger.VerbForgive:    (*Bot).cmdForgive,
+	ledger.VerbRemind:     (*Bot).cmdRemind,
+	ledger.VerbMy:         (*Bot).cmdView,
+	ledger.VerbToMe:       (*Bot).cmdView,
+	ledger.VerbPending:    (*Bot).cmdView,
+	ledger.VerbArchive:    (*Bot).cmdArchive,
+	ledger.VerbOverdue:    (*Bot).cmdArchive,
+	ledger.VerbNetwork:    (*Bot).cmdNetwork,
+	ledger.VerbAbout:      (*Bot).cmdAbout,
+	ledger.VerbRequisites: (*Bot).cmdRequisites,
+	ledger.VerbLeave:      (*Bot).cmdLeave,
+	ledger.VerbMute:       (*Bot).cmdMute,
+	ledger.VerbUnmute:     (*Bot).cmdMute,
+	ledger.VerbInitiative: (*Bot).cmdInitiative,
+	ledger.VerbDone:       (*Bot).cmdDone,
+	ledger.VerbKassa:      (*Bot).cmdKassa,
+	ledger.VerbClaim:      (*Bot).cmdClaim,
+	ledger.VerbApprove:    (*Bot).cmdApprove,
+	ledger.VerbClearing:   (*Bot).cmdClearing,
+	ledger.VerbToken:      (*Bot).cmdToken,
+	ledger.VerbWeb:        (*Bot).cmdWeb,
 }
 
 // handleMessage parses a member's message and answers the command in it.
@@ -99,7 +98,7 @@ func (b *Bot) handleMessage(ctx context.Context, evt *event.Event) error {
 		}
 		return nil
 	}
-	if isSilent(ctx) && !isRebuilding(ctx) {
+	if b.mode.silent && !b.mode.rebuilding {
 		b.markUnanswered(evt.RoomID) // the answering bot owes an answer to this
 	}
 	if perr != nil {
@@ -112,9 +111,9 @@ func (b *Bot) handleMessage(ctx context.Context, evt *event.Event) error {
 	zerolog.Ctx(ctx).Debug().Str("verb", string(cmd.Verb)).Str("sender", evt.Sender.String()).Msg("Handling a command")
 	run := b.onVerb[cmd.Verb]
 	if run == nil {
-		run = b.cmdHelp
+		run = (*Bot).cmdHelp
 	}
-	if err := run(ctx, r); err != nil {
+	if err := run(b, ctx, r); err != nil {
 		b.fail(ctx, r, err)
 	}
 	return nil

@@ -20,47 +20,6 @@ import (
 // event silently and compute the same ledger. This file holds what a bot
 // needs to follow a circle it does not answer in.
 
-type silentKey struct{}
-
-// silently marks ctx: the bot handles the event (the ledger changes the
-// same) but sends nothing; the answering bot does the talking.
-func silently(ctx context.Context) context.Context { return context.WithValue(ctx, silentKey{}, true) }
-
-type rebuildKey struct{}
-
-// Rebuilding marks ctx for replaying a room's history into an empty
-// ledger: everything is handled silently, and the bot's own cards and
-// records of web actions are followed as another bot's would be.
-func Rebuilding(ctx context.Context) context.Context {
-	return context.WithValue(silently(ctx), rebuildKey{}, true)
-}
-
-// isRebuilding reports whether ctx replays history.
-func isRebuilding(ctx context.Context) bool { return ctx.Value(rebuildKey{}) != nil }
-
-// isSilent reports whether ctx is silent.
-func isSilent(ctx context.Context) bool { return ctx.Value(silentKey{}) != nil }
-
-// aloud undoes silently (not Rebuilding): for what this bot must say
-// itself though a member's event in a circle it does not answer in set it
-// off, such as taking over when a member kicks the answering bot.
-func aloud(ctx context.Context) context.Context {
-	if !isSilent(ctx) || isRebuilding(ctx) {
-		return ctx
-	}
-	return aloudCtx{ctx}
-}
-
-type aloudCtx struct{ context.Context }
-
-// Value hides the silent mark and passes every other key through.
-func (c aloudCtx) Value(key any) any {
-	if key == (silentKey{}) {
-		return nil
-	}
-	return c.Context.Value(key)
-}
-
 // answers reports whether this bot answers in a room: any room that is not
 // a circle (its direct chats), and a circle whose state names this bot or
 // no bot at all.
@@ -72,32 +31,32 @@ func (b *Bot) answers(ctx context.Context, room id.RoomID) bool {
 	return b.answerer(c) == b.cfg.UserID
 }
 
-// mayWrite reports whether the bot may post into a room in ctx: never
-// while rebuilding; in a silent context (an event of a circle another bot
-// answers in) only into circles it answers itself (the need's cards
-// there), not the event's room or any direct chat, which the answering bot
-// serves.
+// mayWrite reports whether the bot may write into a room in its mode:
+// never while rebuilding; silent (an event of a circle another bot answers
+// in), only into circles it answers itself (the need's cards there), not
+// the event's room or any direct chat, which the answering bot serves.
 func (b *Bot) mayWrite(ctx context.Context, room id.RoomID) bool {
 	switch {
-	case isRebuilding(ctx):
+	case b.mode.rebuilding:
 		return false
-	case !isSilent(ctx):
+	case !b.mode.silent:
 		return true
 	}
 	c, err := b.ledger.Circle(ctx, ledger.CircleID(room))
 	return err == nil && b.answerer(c) == b.cfg.UserID
 }
 
-// quietClient drops the writes mayWrite refuses; reads go through.
+// quietClient drops the writes its bot's mode refuses (mayWrite); reads go
+// through.
 type quietClient struct {
 	Client
-	may func(ctx context.Context, room id.RoomID) bool
+	bot *Bot
 }
 
 // SendMessageEvent sends, unless mayWrite refuses the room: then it
 // answers as if sent, with no event ID.
 func (q quietClient) SendMessageEvent(ctx context.Context, roomID id.RoomID, eventType event.Type, contentJSON any, extra ...mautrix.ReqSendEvent) (*mautrix.RespSendEvent, error) {
-	if !q.may(ctx, roomID) {
+	if !q.bot.mayWrite(ctx, roomID) {
 		return &mautrix.RespSendEvent{}, nil
 	}
 	return q.Client.SendMessageEvent(ctx, roomID, eventType, contentJSON, extra...)
@@ -105,7 +64,7 @@ func (q quietClient) SendMessageEvent(ctx context.Context, roomID id.RoomID, eve
 
 // SendStateEvent sends a state event, unless mayWrite refuses the room.
 func (q quietClient) SendStateEvent(ctx context.Context, roomID id.RoomID, eventType event.Type, stateKey string, contentJSON any, extra ...mautrix.ReqSendEvent) (*mautrix.RespSendEvent, error) {
-	if !q.may(ctx, roomID) {
+	if !q.bot.mayWrite(ctx, roomID) {
 		return &mautrix.RespSendEvent{}, nil
 	}
 	return q.Client.SendStateEvent(ctx, roomID, eventType, stateKey, contentJSON, extra...)
@@ -113,7 +72,7 @@ func (q quietClient) SendStateEvent(ctx context.Context, roomID id.RoomID, event
 
 // CreateRoom refuses in a silent context: only the answering bot opens rooms.
 func (q quietClient) CreateRoom(ctx context.Context, req *mautrix.ReqCreateRoom) (*mautrix.RespCreateRoom, error) {
-	if isSilent(ctx) {
+	if q.bot.mode.silent {
 		return nil, errSilent
 	}
 	return q.Client.CreateRoom(ctx, req)
@@ -121,7 +80,7 @@ func (q quietClient) CreateRoom(ctx context.Context, req *mautrix.ReqCreateRoom)
 
 // InviteUser does nothing in a silent context: the answering bot invites.
 func (q quietClient) InviteUser(ctx context.Context, roomID id.RoomID, req *mautrix.ReqInviteUser, extraContent ...map[string]any) (*mautrix.RespInviteUser, error) {
-	if isSilent(ctx) {
+	if q.bot.mode.silent {
 		return &mautrix.RespInviteUser{}, nil
 	}
 	return q.Client.InviteUser(ctx, roomID, req, extraContent...)
@@ -193,7 +152,7 @@ func (b *Bot) adoptJoinedCircle(ctx context.Context, room id.RoomID, at time.Tim
 		zerolog.Ctx(ctx).Error().Err(err).Msg("Failed to follow the circle of a room joined")
 		return
 	}
-	if unknown != nil && !isRebuilding(ctx) && id.UserID(st.AnsweringBot) != b.cfg.UserID {
+	if unknown != nil && !b.mode.rebuilding && id.UserID(st.AnsweringBot) != b.cfg.UserID {
 		b.mu.Lock() // a circle with a past: the ledger must hold it (Intake.catchUp)
 		b.catchUps = append(b.catchUps, room)
 		b.mu.Unlock()
@@ -298,7 +257,7 @@ func (b *Bot) followWebAction(ctx context.Context, evt *event.Event, c *ledger.C
 			}
 		}
 	}
-	err = b.onVerb[cmd.Verb](silently(ctx), r)
+	err = b.onVerb[cmd.Verb](b.silently(), ctx, r)
 	if err != nil && !ledger.IsDuplicate(err) && ledger.ErrorCode(err) == ledger.EInternal {
 		return err
 	}

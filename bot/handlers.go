@@ -11,21 +11,21 @@ import (
 	"github.com/exodus-matrix/exodus/ledger"
 )
 
-// handlerFunc handles one kind of event.
-type handlerFunc func(ctx context.Context, evt *event.Event) error
+// handlerFunc handles one kind of event (a method of the bot, called on the
+// bot in the mode of the handling).
+type handlerFunc func(b *Bot, ctx context.Context, evt *event.Event) error
 
-// handlers is the one place where every Matrix event handler is registered.
-func (b *Bot) handlers() map[event.Type]handlerFunc {
-	return map[event.Type]handlerFunc{
-		event.StateMember:    b.handleMember,
-		event.EventMessage:   b.handleMessage,
-		event.EventReaction:  b.handleReaction,
-		event.EventRedaction: b.handleRedaction,
+// eventHandlers is the one place where every Matrix event handler is
+// registered.
+var eventHandlers = map[event.Type]handlerFunc{
+	event.StateMember:    (*Bot).handleMember,
+	event.EventMessage:   (*Bot).handleMessage,
+	event.EventReaction:  (*Bot).handleReaction,
+	event.EventRedaction: (*Bot).handleRedaction,
 
-		event.EventUnstablePollResponse: b.handlePollResponse,
-		event.EventEncrypted:            b.handleEncrypted,
-		event.StateEncryption:           b.handleEncryptionState,
-	}
+	event.EventUnstablePollResponse: (*Bot).handlePollResponse,
+	event.EventEncrypted:            (*Bot).handleEncrypted,
+	event.StateEncryption:           (*Bot).handleEncryptionState,
 }
 
 // HandleEvent dispatches one event to its handler. Events of bots (this
@@ -45,7 +45,7 @@ func (b *Bot) HandleEvent(ctx context.Context, evt *event.Event) error {
 	}
 	if b.IsBot(evt.Sender) && !b.removesAMember(evt) { // a member removed counts whoever removed him (a bot may ban)
 		switch {
-		case evt.Sender == b.cfg.UserID && !isRebuilding(ctx):
+		case evt.Sender == b.cfg.UserID && !b.mode.rebuilding:
 			return nil // its own: applied when made
 		case !b.trusted(evt.Sender) && evt.Type != event.StateMember:
 			return nil // an unlisted bot's records and cards change nothing
@@ -57,11 +57,11 @@ func (b *Bot) HandleEvent(ctx context.Context, evt *event.Event) error {
 		return nil
 	}
 	if c, err := b.ledger.Circle(ctx, ledger.CircleID(evt.RoomID)); err != nil {
-		ctx = fromOutside(ctx) // its ops are relayed into the member's circles
+		b = b.fromOutside() // its ops are relayed into the member's circles
 	} else if b.answerer(c) != b.cfg.UserID {
-		ctx = silently(ctx)
+		b = b.silently()
 	}
-	return h(ctx, evt)
+	return h(b, ctx, evt)
 }
 
 // removesAMember reports whether evt takes a member (not a bot) out of a

@@ -69,7 +69,7 @@ func (b *Bot) apply(ctx context.Context, op ledger.Op) (*ledger.Outcome, error) 
 	if err := b.unrelayable(ctx, op.Actor); err != nil {
 		return nil, err
 	}
-	if isDryRun(ctx) {
+	if b.mode.dryRun {
 		if err := b.ledger.Check(ctx, op); err != nil {
 			return nil, err
 		}
@@ -81,7 +81,7 @@ func (b *Bot) apply(ctx context.Context, op ledger.Op) (*ledger.Outcome, error) 
 		b.afterReapplied(ctx, out.Reapplied)
 		return nil, err
 	}
-	if err == nil && isFromOutside(ctx) && !isSilent(ctx) {
+	if err == nil && b.mode.outside && !b.mode.silent {
 		b.relay(ctx, "relay.op", op)
 	}
 	return out, err

@@ -46,14 +46,14 @@ type outgoing struct {
 	cause   id.EventID
 }
 
-// mayPost is the one place that decides whether the handling ctx
-// describes writes a message to the outbox: never while rebuilding from
+// mayPost is the one place that decides whether the bot, in its mode,
+// writes a message to the outbox: never while rebuilding from
 // the rooms; while following a circle another bot answers (silent), only
 // into circles this bot answers (the need's cards there), not the event's
 // room or any direct chat, which the answering bot serves.
 func (b *Bot) mayPost(ctx context.Context, room id.RoomID) bool {
 	if room == "" {
-		return !isSilent(ctx) && !isRebuilding(ctx)
+		return !b.mode.silent && !b.mode.rebuilding
 	}
 	return b.answers(ctx, room) && b.mayWrite(ctx, room)
 }
@@ -98,7 +98,7 @@ func (b *Bot) sendDirect(ctx context.Context, member id.UserID, content *event.C
 
 // enqueueDirect addresses m to a member's direct chat.
 func (b *Bot) enqueueDirect(ctx context.Context, member id.UserID, m outgoing) bool {
-	if isSilent(ctx) {
+	if b.mode.silent {
 		return false // the answering bot tells the member
 	}
 	m.to = member

@@ -184,7 +184,7 @@ func (b *Bot) handleRedaction(ctx context.Context, evt *event.Event) error {
 // moderator of the room; a redaction naming someone else's event (which
 // anyone may send, and the homeserver does not apply) repeats nothing.
 func (b *Bot) relayRemoved(ctx context.Context, room id.RoomID, by id.UserID, target id.EventID, undo *ledger.Op) {
-	if isSilent(ctx) || isFromOutside(ctx) {
+	if b.mode.silent || b.mode.outside {
 		return
 	}
 	orig, err := b.ledger.RecordedOp(ctx, ledger.EventID(target))

@@ -179,7 +179,7 @@ func (in *Intake) RebuildFromRooms(ctx context.Context, opt RebuildOptions) (*Re
 	}
 	events := mergeHistories(histories)
 
-	rctx := context.WithValue(Rebuilding(ctx), replayMembersKey{}, replayMembers{})
+	rb := b.rebuilding(replayMembers{})
 	defer opt.Clock.set(time.Time{})
 	joinedNow := map[id.RoomID]bool{} // rooms the bot is in, at the point of the replay
 	nextTick := int64(-1 << 63)
@@ -199,14 +199,14 @@ func (in *Intake) RebuildFromRooms(ctx context.Context, opt RebuildOptions) (*Re
 			}
 			opt.Clock.set(at)
 			if evt.Timestamp >= nextTick {
-				n, err := b.applyClockOps(rctx, at)
+				n, err := rb.applyClockOps(ctx, at)
 				report.ClockOps += n
 				if err != nil {
 					return report, err
 				}
 				nextTick = evt.Timestamp + opt.TickEvery.Milliseconds()
 			}
-			handled, err := in.replay(rctx, raw, joinedNow)
+			handled, err := in.replay(ctx, rb, raw, joinedNow)
 			switch {
 			case !handled:
 				report.Skipped++
@@ -228,13 +228,13 @@ func (in *Intake) RebuildFromRooms(ctx context.Context, opt RebuildOptions) (*Re
 		if _, err := b.ledger.Circle(ctx, ledger.CircleID(room)); err != nil {
 			// A circle whose state event the history did not show (not
 			// visible to the bot): learnt from its state, as on joining.
-			b.adoptJoinedCircle(rctx, room, b.ledger.Now())
+			rb.adoptJoinedCircle(ctx, room, b.ledger.Now())
 		}
 		if _, err := b.ledger.Circle(ctx, ledger.CircleID(room)); err == nil {
 			report.Circles = append(report.Circles, ledger.CircleID(room))
 		}
 	}
-	if err := b.Tick(rctx); err != nil {
+	if err := rb.Tick(ctx); err != nil {
 		return report, fmt.Errorf("failed to do the clock's work after the rebuild: %w", err)
 	}
 	log.Info().Int("events", report.Events).Int("skipped", report.Skipped).Int("failed", report.Failed).
@@ -325,9 +325,9 @@ func (h *heads) Pop() any {
 }
 
 // replay parses one event of the history as the inbox worker does and hands
-// it to the bot; handled is false for an event no bot would have been
+// it to b (the bot rebuilding); handled is false for an event no bot would have been
 // given live. joined follows the rooms the bot is in.
-func (in *Intake) replay(ctx context.Context, raw []byte, joined map[id.RoomID]bool) (handled bool, err error) {
+func (in *Intake) replay(ctx context.Context, b *Bot, raw []byte, joined map[id.RoomID]bool) (handled bool, err error) {
 	evt, err := ParseEvent(raw)
 	if err != nil {
 		return true, err
@@ -340,12 +340,11 @@ func (in *Intake) replay(ctx context.Context, raw []byte, joined map[id.RoomID]b
 			err = fmt.Errorf("handler panicked: %v", p)
 		}
 	}()
-	b := in.bot
 	if evt.Type == event.StateMember && evt.GetStateKey() == b.cfg.UserID.String() {
 		m := evt.Content.AsMember().Membership
 		joined[evt.RoomID] = m == event.MembershipJoin
 	}
-	if members, ok := ctx.Value(replayMembersKey{}).(replayMembers); ok && evt.Type == event.StateMember {
+	if members := b.mode.replay; members != nil && evt.Type == event.StateMember {
 		if members[evt.RoomID] == nil {
 			members[evt.RoomID] = map[id.UserID]bool{}
 		}
@@ -364,12 +363,6 @@ func (in *Intake) replay(ctx context.Context, raw []byte, joined map[id.RoomID]b
 	return true, b.HandleEvent(ctx, evt)
 }
 
-// replayMembers is, during a rebuild, who the history replayed so far
-// shows in each room (true) or gone from it (false).
-type replayMembers map[id.RoomID]map[id.UserID]bool
-
-type replayMembersKey struct{}
-
 // membersThen is who was in a room at the point of the replay: those the
 // history shows joined, and those in it now the history shows nothing of
 // (it may not show events before the bot joined). Live, it is who is in it
@@ -379,7 +372,7 @@ func (b *Bot) membersThen(ctx context.Context, room id.RoomID) ([]id.UserID, err
 	if err != nil {
 		return nil, err
 	}
-	then, _ := ctx.Value(replayMembersKey{}).(replayMembers)
+	then := b.mode.replay
 	var out []id.UserID
 	for u := range resp.Joined {
 		if in, seen := then[room][u]; !seen || in {
@@ -497,7 +490,7 @@ func (b *Bot) followDirectWebAction(ctx context.Context, evt *event.Event, data 
 	if need, _ := data["need"].(string); need != "" && !personalVerbs[cmd.Verb] {
 		r.card = &ledger.Card{Need: ledger.NeedID(need)}
 	}
-	err = b.onVerb[cmd.Verb](silently(ctx), r)
+	err = b.onVerb[cmd.Verb](b.silently(), ctx, r)
 	if err != nil && !ledger.IsDuplicate(err) && ledger.ErrorCode(err) == ledger.EInternal {
 		return err
 	}

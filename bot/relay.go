@@ -18,16 +18,6 @@ import (
 // it keyed by the original event, exactly as the relaying bot did. Like
 // records of web actions, relays count only from a circle's answering bot.
 
-type outsideKey struct{}
-
-// fromOutside marks ctx: the event being handled is in no circle room.
-func fromOutside(ctx context.Context) context.Context {
-	return context.WithValue(ctx, outsideKey{}, true)
-}
-
-// isFromOutside reports whether the event being handled is in no circle.
-func isFromOutside(ctx context.Context) bool { return ctx.Value(outsideKey{}) != nil }
-
 // relay records ops applied from outside the circles in each circle of
 // their actor that this bot answers in; key names the notice's words.
 func (b *Bot) relay(ctx context.Context, key string, ops ...ledger.Op) {
@@ -55,7 +45,7 @@ func (b *Bot) relay(ctx context.Context, key string, ops ...ledger.Op) {
 // of them, and the bots there would never count it. Rebuilding decides the
 // same as live.
 func (b *Bot) unrelayable(ctx context.Context, actor ledger.UserID) error {
-	if !isFromOutside(ctx) || actor == ledger.ClockActor {
+	if !b.mode.outside || actor == ledger.ClockActor {
 		return nil
 	}
 	circles, err := b.ledger.CirclesOf(ctx, actor)
@@ -100,11 +90,11 @@ func (b *Bot) followRelay(ctx context.Context, c *ledger.Circle, data map[string
 		if op.Kind == ledger.OpLeave {
 			// As the relaying bot applied it: the member is forgotten too.
 			var d *ledger.Departure
-			if d, err = b.ledger.Leave(silently(ctx), op.Action()); err == nil {
+			if d, err = b.ledger.Leave(ctx, op.Action()); err == nil {
 				out = d.Outcome
 			}
 		} else {
-			out, err = b.apply(silently(ctx), op)
+			out, err = b.silently().apply(ctx, op)
 		}
 		if err != nil && ledger.ErrorCode(err) == ledger.EInternal {
 			return err
@@ -112,7 +102,7 @@ func (b *Bot) followRelay(ctx context.Context, c *ledger.Circle, data map[string
 		if err == nil && out != nil {
 			// The cards in the circles this bot answers show it (silent:
 			// nothing else is sent).
-			b.after(silently(ctx), out)
+			b.silently().after(ctx, out)
 		}
 	}
 	return nil

@@ -13,7 +13,7 @@ import (
 // openDirect returns the bot's unencrypted direct chat with a member,
 // creating one (and inviting the member) if there is none other than avoid.
 func (b *Bot) openDirect(ctx context.Context, member id.UserID, avoid id.RoomID) (id.RoomID, error) {
-	if isSilent(ctx) {
+	if b.mode.silent {
 		return "", nil // nothing is sent anyway
 	}
 	m, err := b.ledger.Member(ctx, ledger.UserID(member))

@@ -17,7 +17,7 @@ import (
 // happens when it is back, and never twice), then the monthly reminder to
 // each member who still owes something.
 func (b *Bot) Tick(ctx context.Context) error {
-	ctx = context.WithValue(ctx, clockKey{}, true)
+	b = b.onClock()
 	now := b.ledger.Now()
 	ops, err := b.ledger.DueClockOps(ctx, now)
 	if err != nil {
@@ -135,14 +135,10 @@ func (b *Bot) afterClock(ctx context.Context, out *ledger.Outcome) {
 	b.tellNetwork(ctx, n.Owner, out.Status)
 }
 
-// clockKey marks the scheduler's context: what the clock makes due, every
-// bot applies, but only one bot tells each member (speaksFor).
-type clockKey struct{}
-
 // clockSpeaksNot reports whether ctx is the clock's and another bot tells
 // member u what it did.
 func (b *Bot) clockSpeaksNot(ctx context.Context, u ledger.UserID) bool {
-	return ctx.Value(clockKey{}) != nil && !b.speaksFor(ctx, u)
+	return b.mode.clock && !b.speaksFor(ctx, u)
 }
 
 // speaksFor reports whether this bot sends a member the clock's notices:

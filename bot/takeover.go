@@ -94,11 +94,11 @@ func (b *Bot) botMembership(ctx context.Context, evt *event.Event) error {
 	}
 	switch evt.Content.AsMember().Membership {
 	case event.MembershipJoin:
-		if b.answers(ctx, evt.RoomID) && !isRebuilding(ctx) {
+		if b.answers(ctx, evt.RoomID) && !b.mode.rebuilding {
 			b.grantStatePower(ctx, evt.RoomID, target)
 		}
 	case event.MembershipLeave, event.MembershipBan:
-		if target == b.answerer(c) && !isRebuilding(ctx) {
+		if target == b.answerer(c) && !b.mode.rebuilding {
 			b.takeOver(ctx, c, "circle.takeover_left")
 		}
 	}
@@ -145,7 +145,7 @@ func (b *Bot) grantStatePower(ctx context.Context, room id.RoomID, bot id.UserID
 // this bot is the first of the other bots in the room, it names itself in
 // the circle's state and says why.
 func (b *Bot) takeOver(ctx context.Context, c *ledger.Circle, why string) {
-	ctx = aloud(ctx) // a member's kick of the answering bot comes silent
+	b = b.aloud() // a member's kick of the answering bot comes silent
 	// The takeover checker and the worker (a member's kick) may both get
 	// here: one at a time, and the second finds the circle taken over.
 	b.takeoverMu.Lock()

@@ -15,7 +15,7 @@ import (
 // to the member's direct chat whatever room they asked in: in a group room
 // anyone could use it.
 func (b *Bot) cmdWeb(ctx context.Context, r *request) error {
-	if isRebuilding(ctx) {
+	if b.mode.rebuilding {
 		return nil // a secret is no part of the rooms' record: not replayed
 	}
 	if b.cfg.WebURL == "" {
@@ -40,7 +40,7 @@ func (b *Bot) cmdWeb(ctx context.Context, r *request) error {
 // cmdToken lists, makes or revokes the member's API tokens. A new token's
 // secret is shown once, in the direct chat.
 func (b *Bot) cmdToken(ctx context.Context, r *request) error {
-	if isRebuilding(ctx) {
+	if b.mode.rebuilding {
 		return nil // secrets are no part of the rooms' record: not replayed
 	}
 	switch r.cmd.TokenAction {
