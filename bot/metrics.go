@@ -17,13 +17,30 @@ type Metrics interface {
 	EventsReceived(eventTypes []string)
 	// EventHandled is called once per event the worker took from the
 	// inbox: waited is the time from its receipt to the end of its
-	// handling (the bot's answer is sent by then), took the handling
-	// alone; err is the handler's error (nil on success).
+	// handling (the bot's answer is in the outbox by then), took the
+	// handling alone; err is the handler's error (nil on success).
 	EventHandled(eventType string, waited, took time.Duration, err error)
 	// LedgerOp is called once per mutual-aid op the bot asked the ledger
 	// to apply, with what became of it.
 	LedgerOp(kind ledger.OpKind, result OpResult)
+	// MessageSent is called once per attempt of the sender at a message
+	// of the outbox, with what came of it; waited is the time from its
+	// writing to the attempt's end.
+	MessageSent(result SendResult, waited time.Duration)
 }
+
+// SendResult is what came of an attempt to send a message of the outbox.
+type SendResult string
+
+// The results of a send.
+const (
+	// SendAccepted: the homeserver accepted the message.
+	SendAccepted SendResult = "accepted"
+	// SendRetried: it failed and will be tried again.
+	SendRetried SendResult = "retried"
+	// SendDropped: the homeserver refused it for good.
+	SendDropped SendResult = "dropped"
+)
 
 // OpResult is what became of an op the bot asked the ledger to apply.
 type OpResult string
@@ -64,6 +81,9 @@ func (NoMetrics) EventHandled(string, time.Duration, time.Duration, error) {}
 
 // LedgerOp does nothing.
 func (NoMetrics) LedgerOp(ledger.OpKind, OpResult) {}
+
+// MessageSent does nothing.
+func (NoMetrics) MessageSent(SendResult, time.Duration) {}
 
 // OtherEventType is the label of every event type the bot has no handler
 // for: any user may send events of any type, and a label per type would

@@ -17,6 +17,13 @@ type recordedMetrics struct {
 	handled  []string
 	failed   []string
 	ops      []string
+	sends    []bot.SendResult
+}
+
+func (m *recordedMetrics) MessageSent(result bot.SendResult, _ time.Duration) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.sends = append(m.sends, result)
 }
 
 func (m *recordedMetrics) EventsReceived(types []string) {
@@ -59,6 +66,11 @@ func TestMetricsCountEventsAndOps(t *testing.T) {
 	}
 	if !slices.Equal(m.ops, []string{"status/applied", "got/refused"}) {
 		t.Fatalf("ops: %v", m.ops)
+	}
+	// The answer and the need's card to each circle, the refusal: each
+	// accepted at the first attempt.
+	if len(m.sends) != 4 || slices.ContainsFunc(m.sends, func(r bot.SendResult) bool { return r != bot.SendAccepted }) {
+		t.Fatalf("sends: %v", m.sends)
 	}
 }
 

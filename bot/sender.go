@@ -131,7 +131,10 @@ func (s *Sender) backoff(n int) time.Duration {
 func (s *Sender) deliver(ctx context.Context, m ledger.OutboxMessage) bool {
 	log := zerolog.Ctx(ctx).With().Int64("outbox_id", m.ID).Str("to_room", string(m.Room)).Logger()
 	evt, room, err := s.send(ctx, m)
+	metrics := s.bot.cfg.Metrics
+	waited := max(s.now().Sub(m.CreatedAt), 0)
 	if err == nil {
+		metrics.MessageSent(SendAccepted, waited)
 		err = s.sent(ctx, m, room, evt)
 		if err == nil {
 			return true
@@ -140,12 +143,14 @@ func (s *Sender) deliver(ctx context.Context, m ledger.OutboxMessage) bool {
 		return false
 	}
 	if refusedForGood(err) {
+		metrics.MessageSent(SendDropped, waited)
 		log.Warn().Err(err).Msg("The homeserver refused a message for good; dropped it")
 		if err := s.out.DropOutbox(ctx, m.ID); err != nil {
 			log.Error().Err(err).Msg("Failed to drop a message")
 		}
 		return true
 	}
+	metrics.MessageSent(SendRetried, waited)
 	log.Warn().Err(err).Int("attempt", m.Attempts+1).Msg("Failed to send a message; will retry")
 	if err := s.out.RetryOutbox(ctx, m.ID, s.now().Add(s.backoff(m.Attempts+1))); err != nil {
 		log.Error().Err(err).Msg("Failed to put off a message")

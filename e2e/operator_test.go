@@ -98,7 +98,7 @@ func TestHealthAndMetrics(t *testing.T) {
 		if err := json.Unmarshal([]byte(body), &rep); err != nil {
 			t.Fatalf("%s: %v\n%s", url, err, body)
 		}
-		if code != http.StatusOK || rep.Status != "ok" || len(rep.Checks) != 6 {
+		if code != http.StatusOK || rep.Status != "ok" || len(rep.Checks) != 7 {
 			t.Fatalf("%s: %d %s", url, code, body)
 		}
 		for name, c := range rep.Checks {
@@ -106,7 +106,8 @@ func TestHealthAndMetrics(t *testing.T) {
 				t.Errorf("%s: %s fails: %v", url, name, c)
 			}
 		}
-		if rep.Checks["transactions"]["last_received"] == nil || rep.Checks["web"]["enabled"] != true {
+		if rep.Checks["transactions"]["last_received"] == nil || rep.Checks["web"]["enabled"] != true ||
+			rep.Checks["outbox"]["messages"] == nil {
 			t.Errorf("%s: %s", url, body)
 		}
 	}
@@ -115,7 +116,8 @@ func TestHealthAndMetrics(t *testing.T) {
 	if n := metricValue(text, `exodus_events_received_total{type="m.room.message"}`); n < 1 {
 		t.Fatalf("no message received in the metrics:\n%s", text)
 	}
-	for _, name := range []string{"exodus_inbox_pending ", "exodus_event_answer_seconds_count ", "exodus_events_handled_total{"} {
+	for _, name := range []string{"exodus_inbox_pending ", "exodus_outbox_pending ", "exodus_outbox_oldest_age_seconds ",
+		"exodus_event_answer_seconds_count ", "exodus_events_handled_total{"} {
 		if !strings.Contains(text, "\n"+name) {
 			t.Errorf("no %s in the metrics", name)
 		}

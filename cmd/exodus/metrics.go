@@ -26,6 +26,8 @@ type promMetrics struct {
 	handled  *prometheus.CounterVec
 	failures *prometheus.CounterVec
 	answer   prometheus.Histogram
+	delivery prometheus.Histogram
+	sends    *prometheus.CounterVec
 	handle   prometheus.Histogram
 	hsErrors *prometheus.CounterVec
 	ops      *prometheus.CounterVec
@@ -46,7 +48,11 @@ func newPromMetrics(pending func(context.Context) (int, error),
 		failures: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "exodus_handler_failures_total",
 			Help: "Events whose handling failed, by type (the error is kept in the inbox table)."}, []string{"type"}),
 		answer: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "exodus_event_answer_seconds",
-			Help: "From an event's receipt to the end of its handling, the bot's answer sent.", Buckets: latencyBuckets}),
+			Help: "From an event's receipt to the end of its handling, the bot's answer written to the outbox.", Buckets: latencyBuckets}),
+		delivery: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "exodus_outbox_delivery_seconds",
+			Help: "From a message written to the outbox to the homeserver accepting it.", Buckets: latencyBuckets}),
+		sends: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "exodus_outbox_sends_total",
+			Help: "Attempts to send a message of the outbox: accepted, retried or dropped."}, []string{"result"}),
 		handle: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "exodus_event_handle_seconds",
 			Help: "The handling of one event.", Buckets: latencyBuckets}),
 		hsErrors: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "exodus_homeserver_errors_total",
@@ -54,7 +60,7 @@ func newPromMetrics(pending func(context.Context) (int, error),
 		ops: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "exodus_ledger_ops_total",
 			Help: "Mutual-aid ops the bot asked the ledger to apply, by kind and result (applied, refused, duplicate, failed)."}, []string{"kind", "result"}),
 	}
-	m.reg.MustRegister(m.received, m.handled, m.failures, m.answer, m.handle, m.hsErrors, m.ops,
+	m.reg.MustRegister(m.received, m.handled, m.failures, m.answer, m.delivery, m.sends, m.handle, m.hsErrors, m.ops,
 		pendingCollector{count: pending, desc: prometheus.NewDesc("exodus_inbox_pending",
 			"Events recorded in the inbox and not handled yet.", nil, nil)},
 		newOutboxCollector(outbox),
@@ -82,6 +88,15 @@ func (m *promMetrics) EventHandled(eventType string, waited, took time.Duration,
 // LedgerOp counts an op by kind and result.
 func (m *promMetrics) LedgerOp(kind ledger.OpKind, result bot.OpResult) {
 	m.ops.WithLabelValues(string(kind), string(result)).Inc()
+}
+
+// MessageSent counts an attempt at a message of the outbox and observes
+// how long an accepted one waited.
+func (m *promMetrics) MessageSent(result bot.SendResult, waited time.Duration) {
+	m.sends.WithLabelValues(string(result)).Inc()
+	if result == bot.SendAccepted {
+		m.delivery.Observe(waited.Seconds())
+	}
 }
 
 // homeserverAnswer counts a failed request to the homeserver.
