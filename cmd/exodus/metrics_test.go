@@ -26,6 +26,10 @@ func homeserverSink() http.Handler {
 			_, _ = io.WriteString(w, `{"errcode":"M_FORBIDDEN","error":"no"}`)
 			return
 		}
+		if strings.HasSuffix(r.URL.Path, "/join") { // the bot joins a room before it sends there
+			_ = json.NewEncoder(w).Encode(map[string]any{"room_id": "!circle:localhost"})
+			return
+		}
 		_ = json.NewEncoder(w).Encode(map[string]any{"event_id": "$sent" + strings.Repeat("x", int(n.Add(1)))})
 	})
 }
@@ -87,6 +91,9 @@ func TestMetricsScrape(t *testing.T) {
 	if err := w.intent.SetDisplayName(ctx, "Exodus"); err == nil {
 		t.Fatal("the sink let the bot set its name")
 	}
+	if _, err := w.bot.Sender().Flush(ctx); err != nil { // the answers, the card
+		t.Fatal(err)
+	}
 	got := scrape(t, m)
 	for _, want := range []string{
 		`exodus_events_received_total{type="m.room.message"} 2`,
@@ -99,6 +106,9 @@ func TestMetricsScrape(t *testing.T) {
 		`exodus_event_answer_seconds_count 3`,
 		`exodus_event_handle_seconds_count 3`,
 		`exodus_homeserver_errors_total{kind="M_FORBIDDEN"} 1`,
+		`exodus_outbox_sends_total{result="accepted"} 3`,
+		`exodus_outbox_delivery_seconds_count 3`,
+		`exodus_outbox_pending 0`,
 	} {
 		if !strings.Contains(got, want+"\n") {
 			t.Errorf("no %s in:\n%s", want, grepExodus(got))
