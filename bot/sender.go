@@ -181,7 +181,10 @@ func (s *Sender) send(ctx context.Context, m ledger.OutboxMessage) (id.EventID, 
 		content = edit
 	}
 	typ := event.Type{Type: m.EventType, Class: event.MessageEventType}
-	resp, err := s.bot.cli.SendMessageEvent(ctx, room, typ, content, mautrix.ReqSendEvent{TransactionID: txnID(m)})
+	// One attempt per call: the sender's own backoff spaces the retries,
+	// so a homeserver that is down holds up no other room meanwhile.
+	once := context.WithValue(ctx, mautrix.MaxAttemptsContextKey, 1)
+	resp, err := s.bot.cli.SendMessageEvent(once, room, typ, content, mautrix.ReqSendEvent{TransactionID: txnID(m)})
 	if err != nil {
 		return "", room, err
 	}
