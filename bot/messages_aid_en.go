@@ -1,14 +1,5 @@
 package bot
 
-func init() { merge(messagesEN, aidEN) }
-
-// merge adds the entries of more to a catalogue.
-func merge(into, more map[string]string) {
-	for k, v := range more {
-		into[k] = v
-	}
-}
-
 // aidEN is the English catalogue of mutual aid: statuses, needs, promises,
 // the organizer views, the profile and the notifications.
 var aidEN = map[string]string{

@@ -1,7 +1,5 @@
 package bot
 
-func init() { merge(messagesRU, aidRU) }
-
 // aidRU is the Russian catalogue of mutual aid; its keys are those of aidEN.
 var aidRU = map[string]string{
 	"light.green":  "зелёный (я только помогаю)",

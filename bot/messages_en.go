@@ -1,8 +1,26 @@
 package bot
 
-// messagesEN is the English catalogue. Placeholders are fmt verbs with
-// explicit argument indexes; the text is Markdown.
-var messagesEN = map[string]string{
+// messagesEN is the English catalogue: its parts joined. Placeholders are
+// fmt verbs with explicit argument indexes; the text is Markdown.
+var messagesEN = joined(coreEN, aidEN, webEN, followEN, kassaEN)
+
+// messagesRU is the Russian catalogue; its keys are those of messagesEN.
+var messagesRU = joined(coreRU, aidRU, webRU, followRU, kassaRU)
+
+// joined is one catalogue of the keys of every part (a key of a later part
+// replaces an earlier one).
+func joined(parts ...map[string]string) map[string]string {
+	out := map[string]string{}
+	for _, p := range parts {
+		for k, v := range p {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// coreEN is the English catalogue of the trust network, circles and help.
+var coreEN = map[string]string{
 	"greet.room":         "Hello! I am Exodus, a mutual-aid bot for people who know each other. Type `%[1]v circle here` to make this room a trust circle, or `%[1]v help` to see everything I can do.",
 	"greet.direct":       "Hello! I am Exodus. In this chat you can type commands without a prefix: `help`, `list`, `pool`, `circle <name>`, `accept <code>`…",
 	"encrypted.room":     "%[1]v, this room is end-to-end encrypted and I cannot read encrypted messages yet. I have opened a direct chat with you without encryption: talk to me there.",

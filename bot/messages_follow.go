@@ -1,10 +1,5 @@
 package bot
 
-func init() {
-	merge(messagesEN, followEN)
-	merge(messagesRU, followRU)
-}
-
 // followEN and followRU are the catalogues of several bots in one circle.
 var followEN = map[string]string{
 	"circle.takeover_silent": "🔁 %[1]v has not answered here for %[3]v, so from now on %[2]v answers in this circle. The ledger is the same: every bot in the room computes it from the room's events.",

@@ -1,10 +1,5 @@
 package bot
 
-func init() {
-	merge(messagesEN, kassaEN)
-	merge(messagesRU, kassaRU)
-}
-
 // kassaEN and kassaRU are the catalogues of the kassa.
 var kassaEN = map[string]string{
 	"kassa.declared":       "🏦 You will give the kassa of **%[2]v** at most %[1]v a month. A claim there is shared in proportion to what its members declared, and all its claims of a month together never ask you for more.",

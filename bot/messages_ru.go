@@ -1,7 +1,8 @@
 package bot
 
-// messagesRU is the Russian catalogue; its keys are those of messagesEN.
-var messagesRU = map[string]string{
+// coreRU is the Russian catalogue of the trust network, circles and help;
+// its keys are those of coreEN.
+var coreRU = map[string]string{
 	"greet.room":         "Здравствуйте! Я Exodus, бот взаимопомощи для людей, которые знают друг друга. Напишите `%[1]v круг здесь`, чтобы сделать эту комнату кругом доверия, или `%[1]v помощь`, чтобы увидеть все команды.",
 	"greet.direct":       "Здравствуйте! Я Exodus. В этом чате команды можно писать без префикса: `помощь`, `список`, `пул`, `круг <название>`, `принять <код>`…",
 	"encrypted.room":     "%[1]v, эта комната зашифрована, а я пока не умею читать зашифрованные сообщения. Я открыл с вами личный чат без шифрования: пишите мне там.",

@@ -1,10 +1,5 @@
 package bot
 
-func init() {
-	merge(messagesEN, webEN)
-	merge(messagesRU, webRU)
-}
-
 // webEN and webRU are the catalogues of the web organizer and the API
 // tokens, as the chat shows them.
 var webEN = map[string]string{

@@ -1,17 +1,8 @@
 package web
 
-// The words of the API's own refusals. They join the web's catalogues
-// (i18n.go) when the package starts; the ledger's refusals are explained
-// as the chat explains them.
-func init() {
-	for k, v := range apiWordsEN {
-		wordsEN[k] = v
-	}
-	for k, v := range apiWordsRU {
-		wordsRU[k] = v
-	}
-}
-
+// apiWordsEN are the words of the API's own refusals, part of the web's
+// catalogues (wordsEN); the ledger's refusals are explained as the chat
+// explains them.
 var apiWordsEN = map[string]string{
 	"api.not_member":  "You are not a member of this circle.",
 	"api.bad_state":   "%[1]q is not a promise state; use intention, commitment, sent, fulfilled, withdrawn, forgiven, released, set_aside or expired.",
@@ -29,6 +20,7 @@ var apiWordsEN = map[string]string{
 	"api.bad_format":  "%[1]q is not an export format; use json or csv.",
 }
 
+// apiWordsRU are the Russian words of the API's own refusals.
 var apiWordsRU = map[string]string{
 	"api.not_member":  "Вы не участник этого круга.",
 	"api.bad_state":   "%[1]q — не состояние обещания; используйте intention, commitment, sent, fulfilled, withdrawn, forgiven, released, set_aside или expired.",

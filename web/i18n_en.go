@@ -1,7 +1,22 @@
 package web
 
-// wordsEN are the English words of the pages and of the web's own errors.
-var wordsEN = map[string]string{
+// wordsEN are the English words of the pages and of the web's own errors,
+// the API's included.
+var wordsEN = joined(pageWordsEN, apiWordsEN)
+
+// joined is one catalogue of the keys of every part.
+func joined(parts ...map[string]string) map[string]string {
+	out := map[string]string{}
+	for _, p := range parts {
+		for k, v := range p {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// pageWordsEN are the English words of the pages.
+var pageWordsEN = map[string]string{
 	"error.internal":     "Something went wrong on our side; it is logged. Try again later.",
 	"error.invalid":      "That input is not valid.",
 	"error.unauthorized": "Log in first.",

@@ -1,7 +1,11 @@
 package web
 
-// wordsRU are the Russian words of the pages and of the web's own errors.
-var wordsRU = map[string]string{
+// wordsRU are the Russian words of the pages and of the web's own errors,
+// the API's included.
+var wordsRU = joined(pageWordsRU, apiWordsRU)
+
+// pageWordsRU are the Russian words of the pages.
+var pageWordsRU = map[string]string{
 	"error.internal":     "Что-то сломалось на нашей стороне; это записано. Попробуйте позже.",
 	"error.invalid":      "Эти данные не подходят.",
 	"error.unauthorized": "Сначала войдите.",
