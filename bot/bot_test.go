@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"regexp"
@@ -44,6 +45,9 @@ type fakeClient struct {
 	txns map[string]id.EventID
 	// fail, when set, is what a send to a room fails with (nil: it succeeds).
 	fail func(room id.RoomID) error
+	// lose, when set, tells the sends that are taken but answered with an
+	// error, as when the answer is lost.
+	lose func(sentMessage) bool
 }
 
 type sentMessage struct {
@@ -91,13 +95,16 @@ func (f *fakeClient) SendMessageEvent(_ context.Context, room id.RoomID, _ event
 		}
 	}
 	evt := f.record(room, content)
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	if txn != "" {
-		f.mu.Lock()
 		if f.txns == nil {
 			f.txns = map[string]id.EventID{}
 		}
 		f.txns[txn] = evt
-		f.mu.Unlock()
+	}
+	if f.lose != nil && f.lose(f.sent[len(f.sent)-1]) {
+		return nil, errors.New("connection reset: the answer was lost")
 	}
 	return &mautrix.RespSendEvent{EventID: evt}, nil
 }

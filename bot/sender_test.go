@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -180,5 +181,66 @@ func TestSenderDropsWhatTheHomeserverRefusesForGood(t *testing.T) {
 	carols := w.say(dm(carol), carol, "!ex my")
 	if got := w.sentSince(k); len(got) != 1 || len(answersTo(got, carols)) != 1 || w.backlog() != 0 {
 		t.Fatalf("sent %v, waiting %d; want carol's answer sent and bob's dropped", got, w.backlog())
+	}
+}
+
+// needPosts are the need cards the bot posted (not edits), in order.
+func needPosts(sent []sentMessage) []sentMessage {
+	var out []sentMessage
+	for _, m := range sent {
+		ns, _ := m.Content["org.exodus"].(map[string]any)
+		if ns["type"] == "need" && m.Content["m.relates_to"] == nil {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// The homeserver takes a need card but its answer is lost; before the bot
+// sends the card again, the need changes and a newer text replaces the
+// pending card. The card is not posted twice: sent again under its first
+// transaction ID, it is answered with the event posted first, which the
+// ledger records as the card and the newer text edits.
+func TestSenderPostTakenThenReplaced(t *testing.T) {
+	w := newAidWorld(t)
+	later := time.Now()
+	w.bot.Sender().Now = func() time.Time { return later }
+	w.say(w.circle, alice, "!ex status orange 300")
+	before := w.cli.count()
+	lost := false
+	w.cli.lose = func(m sentMessage) bool { // bob's card: taken, its answer lost
+		if len(needPosts([]sentMessage{m})) == 1 && !lost {
+			lost = true
+			return true
+		}
+		return false
+	}
+	w.say(w.circle, bob, "!ex status orange 200")
+	if posts := needPosts(w.sentSince(before)); len(posts) != 1 {
+		t.Fatalf("%d posts of bob's card when its answer was lost, want 1", len(posts))
+	}
+	later = later.Add(time.Hour) // past the backoff
+	w.say(w.circle, bob, "!ex status orange 250")
+
+	sent := w.sentSince(before)
+	posts := needPosts(sent)
+	if len(posts) != 1 {
+		t.Fatalf("bob's card was posted %d times, want once", len(posts))
+	}
+	st, err := w.svc.StatusOf(w.ctx, bob)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cards, err := w.svc.CardsOf(w.ctx, st.Need)
+	if err != nil || len(cards) != 1 || id.EventID(cards[0].Event) != posts[0].ID {
+		t.Fatalf("the ledger's cards of bob's need: %+v (%v), want the one posted, %s", cards, err, posts[0].ID)
+	}
+	edits := editsOf(sent, posts[0].ID)
+	if len(edits) == 0 {
+		t.Fatalf("bob's card was never edited: %v", sent)
+	}
+	fresh, _ := edits[len(edits)-1].Content["m.new_content"].(map[string]any)
+	if body, _ := fresh["body"].(string); !strings.Contains(body, "250 EUR") {
+		t.Fatalf("the card's latest edit: %v, want it to show 250 EUR", edits[len(edits)-1].Content)
 	}
 }
