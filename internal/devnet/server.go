@@ -93,6 +93,7 @@ type Homeserver struct {
 	// LogPath is Dir/dendrite.log when Options.LogOutput was nil, else "".
 	LogPath string
 
+	spec     launchSpec // how it was launched, for Restart
 	cmd      *exec.Cmd
 	done     chan struct{} // closed once the process has exited
 	waitErr  error         // set before done is closed
@@ -380,64 +381,85 @@ type launchSpec struct {
 
 // launch starts Dendrite and waits for it to answer.
 func launch(ctx context.Context, l launchSpec) (*Homeserver, error) {
-	opt, dir := l.opt, l.dir
+	opt := l.opt
 	hs := &Homeserver{
 		URL:        "http://" + net.JoinHostPort(opt.Host, strconv.Itoa(l.port)),
 		ServerName: l.serverName,
-		Dir:        dir,
+		Dir:        l.dir,
 		Host:       opt.Host,
 		Port:       l.port,
 		Federate:   opt.Federate,
 		ConfigPath: l.configPath,
-		done:       make(chan struct{}),
+		spec:       l,
 		tail:       &tailBuffer{max: 40},
-	}
-	args := []string{
-		"-config", l.configPath,
-		"-http-bind-address", net.JoinHostPort(opt.Host, strconv.Itoa(l.port)),
 	}
 	if opt.Federate {
 		hs.FederationPort = l.fedPort
 		hs.FederationURL = "https://" + net.JoinHostPort(opt.Host, strconv.Itoa(l.fedPort))
+	}
+	if err := hs.run(ctx); err != nil {
+		return nil, err
+	}
+	return hs, nil
+}
+
+// args are Dendrite's command-line arguments.
+func (l launchSpec) args() []string {
+	args := []string{
+		"-config", l.configPath,
+		"-http-bind-address", net.JoinHostPort(l.opt.Host, strconv.Itoa(l.port)),
+	}
+	if l.opt.Federate {
 		args = append(args,
-			"-https-bind-address", net.JoinHostPort(opt.Host, strconv.Itoa(l.fedPort)),
+			"-https-bind-address", net.JoinHostPort(l.opt.Host, strconv.Itoa(l.fedPort)),
 			"-tls-cert", l.tlsCert, "-tls-key", l.tlsKey)
 	} else {
 		// Never served without -tls-cert/-tls-key, but must parse.
 		args = append(args, "-https-bind-address", "127.0.0.1:0")
 	}
-	args = append(args, "-really-enable-open-registration")
-	out := opt.LogOutput
+	return append(args, "-really-enable-open-registration")
+}
+
+// run starts the Dendrite process of h.spec and waits for it to answer;
+// if it does not, the process is stopped.
+func (h *Homeserver) run(ctx context.Context) error {
+	l := h.spec
+	h.done, h.waitErr, h.stopOnce, h.stopErr = make(chan struct{}), nil, sync.Once{}, nil
+	out := l.opt.LogOutput
+	h.logFile = nil
 	if out == nil {
-		hs.LogPath = filepath.Join(dir, "dendrite.log")
-		f, err := os.OpenFile(hs.LogPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+		h.LogPath = filepath.Join(l.dir, "dendrite.log")
+		f, err := os.OpenFile(h.LogPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 		if err != nil {
-			return nil, fmt.Errorf("devnet: %w", err)
+			return fmt.Errorf("devnet: %w", err)
 		}
-		hs.logFile = f
+		h.logFile = f
 		out = f
 	}
-	w := io.MultiWriter(out, hs.tail)
-	hs.cmd = exec.Command(filepath.Join(l.binDir, "dendrite"+exeSuffix()), args...)
-	hs.cmd.Dir = dir
-	hs.cmd.Stdout = w
-	hs.cmd.Stderr = w
-	OwnProcessGroup(hs.cmd)
-	if err := hs.cmd.Start(); err != nil {
-		hs.closeLog()
-		return nil, fmt.Errorf("devnet: starting dendrite: %w", err)
+	w := io.MultiWriter(out, h.tail)
+	h.cmd = exec.Command(filepath.Join(l.binDir, "dendrite"+exeSuffix()), l.args()...)
+	h.cmd.Dir = l.dir
+	h.cmd.Stdout = w
+	h.cmd.Stderr = w
+	OwnProcessGroup(h.cmd)
+	if err := h.cmd.Start(); err != nil {
+		h.closeLog()
+		return fmt.Errorf("devnet: starting dendrite: %w", err)
 	}
+	cmd, done, logFile := h.cmd, h.done, h.logFile
 	go func() {
-		hs.waitErr = hs.cmd.Wait()
-		hs.closeLog()
-		close(hs.done)
+		h.waitErr = cmd.Wait()
+		if logFile != nil {
+			_ = logFile.Close()
+		}
+		close(done)
 	}()
 
-	if err := hs.waitReady(ctx); err != nil {
-		_ = hs.Stop()
-		return nil, err
+	if err := h.waitReady(ctx); err != nil {
+		_ = h.Stop()
+		return err
 	}
-	return hs, nil
+	return nil
 }
 
 func (h *Homeserver) waitReady(ctx context.Context) error {

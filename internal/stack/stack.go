@@ -55,6 +55,11 @@ type Options struct {
 	// Settings are extra config values for the bot, by dotted key
 	// (e.g. "ledger.sos_limit": 1).
 	Settings map[string]any
+	// Proxy, when set, stands between the bot and the homeserver: the
+	// bot's homeserver.address is the proxy's, and Start points the
+	// proxy at Dendrite. Dendrite still pushes transactions straight to
+	// the bot, and members talk to Dendrite directly.
+	Proxy *Proxy
 }
 
 // Stack is a running homeserver with the bot attached.
@@ -205,8 +210,15 @@ func (s *Stack) configure(ctx context.Context, opt Options) error {
 	s.BotURL = "http://127.0.0.1:" + strconv.Itoa(opt.BotPort)
 	s.BotID = id.NewUserID("exodus", opt.ServerName)
 	s.WebURL = "http://127.0.0.1:" + strconv.Itoa(opt.WebPort)
+	hsAddress := "http://" + net.JoinHostPort(opt.Host, strconv.Itoa(opt.HSPort))
+	if opt.Proxy != nil {
+		if err := opt.Proxy.SetTarget(hsAddress); err != nil {
+			return err
+		}
+		hsAddress = opt.Proxy.URL
+	}
 	settings := map[string]any{
-		"homeserver.address": "http://" + net.JoinHostPort(opt.Host, strconv.Itoa(opt.HSPort)),
+		"homeserver.address": hsAddress,
 		"homeserver.domain":  opt.ServerName,
 		"appservice.address": s.BotURL,
 		"appservice.port":    opt.BotPort,
@@ -269,22 +281,31 @@ func (s *Stack) StartBot(ctx context.Context) error {
 	if s.bot != nil {
 		return errors.New("stack: the bot is running")
 	}
-	logw := s.botLog
+	logw, logFile := s.botLog, (*os.File)(nil)
 	if logw == nil {
 		f, err := os.OpenFile(filepath.Join(filepath.Dir(s.ConfigPath), "exodus.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
 		if err != nil {
 			return fmt.Errorf("stack: %w", err)
 		}
-		logw = f
+		logw, logFile = f, f
 	}
 	cmd := exec.Command(s.binary, "-c", s.ConfigPath, "-r", s.RegistrationPath)
 	cmd.Stdout, cmd.Stderr = logw, logw
 	devnet.OwnProcessGroup(cmd) // Stop stops it, not a Ctrl-C aimed at us
 	if err := cmd.Start(); err != nil {
+		if logFile != nil {
+			_ = logFile.Close()
+		}
 		return fmt.Errorf("stack: failed to start exodus: %w", err)
 	}
 	end := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(end) }()
+	go func() {
+		_ = cmd.Wait()
+		if logFile != nil {
+			_ = logFile.Close()
+		}
+		close(end)
+	}()
 	s.bot, s.botEnd = cmd, end
 	return waitReady(ctx, s.BotURL+"/_matrix/mau/ready", end)
 }
@@ -304,6 +325,28 @@ func (s *Stack) StopBot() {
 		<-s.botEnd
 	}
 	s.bot = nil
+}
+
+// KillBot kills the exodus process with SIGKILL, as a crash would (its
+// whole process group), and waits until it is gone; StartBot starts it
+// again on the same files.
+func (s *Stack) KillBot() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.bot == nil {
+		return
+	}
+	_ = devnet.KillGroup(s.bot)
+	<-s.botEnd
+	s.bot = nil
+}
+
+// RestartHomeserver stops Dendrite and launches it again on the same
+// directory, port and configuration (devnet.Homeserver.Restart), waiting
+// until it answers; the bot keeps running, and its requests fail
+// meanwhile.
+func (s *Stack) RestartHomeserver(ctx context.Context) error {
+	return s.HS.Restart(ctx)
 }
 
 // Stop stops the bot and the homeserver.
