@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"regexp"
@@ -38,6 +39,13 @@ type fakeClient struct {
 	joined map[id.RoomID][]id.UserID
 	// created are the rooms the bot asked to create.
 	created []*mautrix.ReqCreateRoom
+	// txns, when set, makes sends deduplicated by transaction ID as a
+	// homeserver does: a send with a known ID is answered with the event
+	// posted the first time.
+	txns map[string]id.EventID
+	// lose, when set, tells the sends that are taken but answered with an
+	// error, as when the answer is lost.
+	lose func(sentMessage) bool
 }
 
 type sentMessage struct {
@@ -67,8 +75,27 @@ func (f *fakeClient) messages() []sentMessage {
 	return append([]sentMessage(nil), f.sent...)
 }
 
-func (f *fakeClient) SendMessageEvent(_ context.Context, room id.RoomID, _ event.Type, content any, _ ...mautrix.ReqSendEvent) (*mautrix.RespSendEvent, error) {
-	return &mautrix.RespSendEvent{EventID: f.record(room, content)}, nil
+func (f *fakeClient) SendMessageEvent(_ context.Context, room id.RoomID, _ event.Type, content any, extra ...mautrix.ReqSendEvent) (*mautrix.RespSendEvent, error) {
+	txn := ""
+	if len(extra) > 0 {
+		txn = extra[0].TransactionID
+	}
+	f.mu.Lock()
+	evt, known := f.txns[txn]
+	f.mu.Unlock()
+	if known {
+		return &mautrix.RespSendEvent{EventID: evt}, nil
+	}
+	evt = f.record(room, content)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.txns != nil && txn != "" {
+		f.txns[txn] = evt
+	}
+	if f.lose != nil && f.lose(f.sent[len(f.sent)-1]) {
+		return nil, errors.New("connection reset: the answer was lost")
+	}
+	return &mautrix.RespSendEvent{EventID: evt}, nil
 }
 
 func (f *fakeClient) SendStateEvent(_ context.Context, room id.RoomID, _ event.Type, _ string, _ any, _ ...mautrix.ReqSendEvent) (*mautrix.RespSendEvent, error) {

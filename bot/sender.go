@@ -173,17 +173,32 @@ func (s *Sender) send(ctx context.Context, m ledger.OutboxMessage) (id.EventID, 
 }
 
 // txnID derives the transaction ID of a message from its row: the same
-// message (and text version) always gets the same one.
+// message (and text version, see sentVersion) always gets the same one.
 func txnID(m ledger.OutboxMessage) string {
-	return "exodus." + strconv.FormatInt(m.ID, 10) + "." + strconv.Itoa(m.Version) + "." +
+	return "exodus." + strconv.FormatInt(m.ID, 10) + "." + strconv.Itoa(sentVersion(m)) + "." +
 		strconv.FormatInt(m.CreatedAt.UnixMilli(), 36)
+}
+
+// sentVersion is the text version a send of m is made and recorded as:
+// an edit's own, and for a post (a card) always the first. A newer text
+// replaces a pending post in place, yet the homeserver may have taken an
+// older text already, its answer lost in a crash. Sent again under the
+// first text's transaction ID, the post is answered with the event posted
+// then rather than posted twice; recorded as the first text, the newer one
+// stays in the outbox (SentOutbox) and is sent as an edit of that event (a
+// redundant one when the homeserver had not taken the older text).
+func sentVersion(m ledger.OutboxMessage) int {
+	if m.Edits == "" {
+		return 0
+	}
+	return m.Version
 }
 
 // sent records message m sent as evt in room: gone from the outbox, and
 // what it stands for recorded (a card), in one transaction.
 func (s *Sender) sent(ctx context.Context, m ledger.OutboxMessage, room id.RoomID, evt id.EventID) error {
 	return s.out.InTx(ctx, func(ctx context.Context) error {
-		if _, err := s.out.SentOutbox(ctx, m.ID, m.Version, ledger.EventID(evt)); err != nil {
+		if _, err := s.out.SentOutbox(ctx, m.ID, sentVersion(m), ledger.EventID(evt)); err != nil {
 			return err
 		}
 		if m.Edits != "" || len(m.Then) == 0 {
