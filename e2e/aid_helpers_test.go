@@ -48,7 +48,13 @@ func needCard(t *testing.T, u *devnet.User, room id.RoomID, after id.EventID, ow
 // machine-readable data.
 func cardShows(t *testing.T, u *devnet.User, room id.RoomID, card, after id.EventID, subs ...string) map[string]any {
 	t.Helper()
-	evt, err := u.WaitMessageAfter(testCtx(t), room, after, env.BotID, func(e *event.Event) bool {
+	return cardShowsFrom(t, u, room, env.BotID, card, after, subs...)
+}
+
+// cardShowsFrom is cardShows for the card of bot (of a stack of its own).
+func cardShowsFrom(t *testing.T, u *devnet.User, room id.RoomID, bot id.UserID, card, after id.EventID, subs ...string) map[string]any {
+	t.Helper()
+	evt, err := u.WaitMessageAfter(testCtx(t), room, after, bot, func(e *event.Event) bool {
 		rel, _ := e.Content.Raw["m.relates_to"].(map[string]any)
 		fresh, _ := e.Content.Raw["m.new_content"].(map[string]any)
 		if rel == nil || rel["rel_type"] != "m.replace" || rel["event_id"] != card.String() || fresh == nil {

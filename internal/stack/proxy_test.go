@@ -13,112 +13,158 @@ import (
 	"github.com/exodus-matrix/exodus/internal/stack"
 )
 
-// TestProxyModes drives each mode of the proxy against a stand-in
-// homeserver that counts what reaches it.
-func TestProxyModes(t *testing.T) {
-	var reached, bad atomic.Int32
-	slow := make(chan struct{})
-	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasSuffix(r.URL.Path, "/slow") {
-			<-slow // the homeserver still handling it
+// The paths the proxy tests use: a send (its transaction ID last) and
+// another request.
+const (
+	send  = "/_matrix/client/v3/rooms/!r:localhost/send/m.room.message/txn1"
+	other = "/_matrix/client/v3/joined_rooms"
+)
+
+// proxyRig is a proxy in front of a stand-in homeserver that counts the
+// requests reaching it; one whose path ends in "/slow" is answered only
+// once slow is closed.
+type proxyRig struct {
+	p       *stack.Proxy
+	reached atomic.Int32
+	slow    chan struct{}
+	codes   chan int // statuses of requests sent in the background
+	ctx     context.Context
+}
+
+func newProxyRig(t *testing.T) *proxyRig {
+	t.Helper()
+	r := &proxyRig{slow: make(chan struct{}), codes: make(chan int, 4)}
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if strings.HasSuffix(req.URL.Path, "/slow") {
+			<-r.slow // the homeserver still handling it
 		}
-		reached.Add(1)
-		if body, err := io.ReadAll(r.Body); err != nil || string(body) != "{}" {
-			bad.Add(1) // the body must reach the homeserver whole
+		if body, err := io.ReadAll(req.Body); err != nil || string(body) != "{}" {
+			w.WriteHeader(http.StatusBadRequest) // the body must reach the homeserver whole
+			return
 		}
+		r.reached.Add(1)
 		_, _ = w.Write([]byte(`{"event_id":"$x"}`))
 	}))
-	defer hs.Close()
+	t.Cleanup(hs.Close)
+	p, err := stack.NewProxy()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = p.Close() })
+	if err := p.SetTarget(hs.URL); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	t.Cleanup(cancel)
+	r.p, r.ctx = p, ctx
+	return r
+}
+
+// background sends a PUT to path through the proxy in a goroutine; its
+// status comes on r.codes.
+func (r *proxyRig) background(t *testing.T, path string) {
+	go func() { r.codes <- put(t, r.p, path) }()
+}
+
+// TestProxyPassAndDown: without a target the proxy answers 502; passing,
+// requests reach the homeserver and sends are counted; down, nothing
+// does.
+func TestProxyPassAndDown(t *testing.T) {
 	p, err := stack.NewProxy()
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer p.Close()
-	const send = "/_matrix/client/v3/rooms/!r:localhost/send/m.room.message/txn1"
-	const other = "/_matrix/client/v3/joined_rooms"
 	if got := put(t, p, other); got != http.StatusBadGateway {
 		t.Fatalf("without a target: %d, want 502", got)
 	}
-	if err := p.SetTarget(hs.URL); err != nil {
-		t.Fatal(err)
+	r := newProxyRig(t)
+	if put(t, r.p, send) != http.StatusOK || put(t, r.p, other) != http.StatusOK || r.reached.Load() != 2 {
+		t.Fatalf("passing: %d reached", r.reached.Load())
 	}
-	if got := put(t, p, send); got != http.StatusOK || reached.Load() != 1 || p.Sends() != 1 {
-		t.Fatalf("pass: %d, %d reached, %d sends", got, reached.Load(), p.Sends())
+	if r.p.Sends() != 1 || r.p.SendsOf(send) != 1 || len(r.p.SendCounts()) != 1 {
+		t.Fatalf("sends counted: %d, %v", r.p.Sends(), r.p.SendCounts())
 	}
+	r.p.SetMode(stack.ProxyDown)
+	if put(t, r.p, send) != http.StatusBadGateway || put(t, r.p, other) != http.StatusBadGateway || r.reached.Load() != 2 {
+		t.Fatalf("down: %d reached", r.reached.Load())
+	}
+}
 
-	// Held sends never reach the homeserver; other requests pass.
-	p.SetMode(stack.ProxyHoldSends)
-	codes := make(chan int, 1)
-	go func() { codes <- put(t, p, send) }()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if held, err := p.WaitHeld(ctx, 1); err != nil || held[0].Path != send || string(held[0].Body) != "{}" {
+// TestProxyHoldSends: a held send never reaches the homeserver and is
+// answered 502 once released; other requests pass meanwhile; HoldOnly
+// narrows what is held.
+func TestProxyHoldSends(t *testing.T) {
+	r := newProxyRig(t)
+	r.p.SetMode(stack.ProxyHoldSends)
+	r.background(t, send)
+	if held, err := r.p.WaitHeld(r.ctx, 1); err != nil || held[0].Path != send || string(held[0].Body) != "{}" {
 		t.Fatalf("held %v: %v", held, err)
 	}
-	if got := put(t, p, other); got != http.StatusOK || reached.Load() != 2 {
-		t.Fatalf("another request while a send is held: %d, %d reached", got, reached.Load())
+	if got := put(t, r.p, other); got != http.StatusOK || r.reached.Load() != 1 {
+		t.Fatalf("another request while a send is held: %d, %d reached", got, r.reached.Load())
 	}
-	if n := p.Release(); n != 1 || <-codes != http.StatusBadGateway || reached.Load() != 2 {
-		t.Fatalf("released %d; the held send reached the homeserver (%d)", n, reached.Load())
+	if n := r.p.Release(); n != 1 || <-r.codes != http.StatusBadGateway || r.reached.Load() != 1 || r.p.Sends() != 0 {
+		t.Fatalf("released %d; the held send reached the homeserver (%d)", n, r.reached.Load())
 	}
+	r.p.HoldOnly(func(h stack.Held) bool { return strings.HasSuffix(h.Path, "/txn2") })
+	if got := put(t, r.p, send); got != http.StatusOK || r.reached.Load() != 2 {
+		t.Fatalf("a send HoldOnly refuses: %d, %d reached", got, r.reached.Load())
+	}
+	r.background(t, strings.Replace(send, "txn1", "txn2", 1))
+	if _, err := r.p.WaitHeld(r.ctx, 1); err != nil || r.p.Release() != 1 || <-r.codes != http.StatusBadGateway {
+		t.Fatalf("a send HoldOnly accepts was not held: %v", err)
+	}
+	short, stop := context.WithTimeout(r.ctx, 50*time.Millisecond)
+	defer stop()
+	if _, err := r.p.WaitHeld(short, 1); err == nil {
+		t.Fatal("WaitHeld returned with nothing held")
+	}
+}
 
-	// A held answer: the homeserver took the send, the client gets 502.
-	p.SetMode(stack.ProxyHoldAnswers)
-	go func() { codes <- put(t, p, send) }()
-	if _, err := p.WaitHeld(ctx, 1); err != nil || reached.Load() != 3 {
-		t.Fatalf("held answer: %v, %d reached", err, reached.Load())
+// TestProxyHoldAnswers: the homeserver takes a send whose answer the
+// proxy holds; released, the client gets 502.
+func TestProxyHoldAnswers(t *testing.T) {
+	r := newProxyRig(t)
+	r.p.SetMode(stack.ProxyHoldAnswers)
+	r.background(t, send)
+	if _, err := r.p.WaitHeld(r.ctx, 1); err != nil || r.reached.Load() != 1 {
+		t.Fatalf("held answer: %v, %d reached", err, r.reached.Load())
 	}
 	select {
-	case c := <-codes:
+	case c := <-r.codes:
 		t.Fatalf("the answer was not held: %d", c)
 	case <-time.After(100 * time.Millisecond):
 	}
-	if p.Release(); <-codes != http.StatusBadGateway {
+	if r.p.Release(); <-r.codes != http.StatusBadGateway {
 		t.Fatal("a released answer was passed on")
 	}
-	if p.SendsOf(send) != 2 || p.Sends() != 2 || len(p.SendCounts()) != 1 {
-		t.Fatalf("sends forwarded: %d of %s, %d in all; want 2", p.SendsOf(send), send, p.Sends())
+	r.background(t, send) // the same send again
+	if _, err := r.p.WaitHeld(r.ctx, 1); err != nil || r.p.Release() != 1 || <-r.codes != http.StatusBadGateway {
+		t.Fatalf("a send again was not held: %v", err)
 	}
+	if r.p.SendsOf(send) != 2 || r.reached.Load() != 2 {
+		t.Fatalf("the send reached the homeserver %d times, want 2", r.p.SendsOf(send))
+	}
+}
 
-	// Only the sends HoldOnly accepts are held.
-	p.HoldOnly(func(h stack.Held) bool { return strings.HasSuffix(h.Path, "/txn2") })
-	p.SetMode(stack.ProxyHoldSends)
-	if got := put(t, p, send); got != http.StatusOK || reached.Load() != 4 {
-		t.Fatalf("a send HoldOnly refuses: %d, %d reached", got, reached.Load())
-	}
-	go func() { codes <- put(t, p, strings.Replace(send, "txn1", "txn2", 1)) }()
-	if _, err := p.WaitHeld(ctx, 1); err != nil || p.Release() != 1 || <-codes != http.StatusBadGateway {
-		t.Fatalf("a send HoldOnly accepts was not held: %v", err)
-	}
-	p.HoldOnly(nil)
-	// WaitIdle waits for the sends still at the homeserver.
-	p.SetMode(stack.ProxyPass)
-	go func() { codes <- put(t, p, strings.Replace(send, "txn1", "slow", 1)) }()
-	for p.Sends() != 4 {
+// TestProxyWaitIdle: WaitIdle waits for the sends still at the homeserver.
+func TestProxyWaitIdle(t *testing.T) {
+	r := newProxyRig(t)
+	r.background(t, strings.Replace(send, "txn1", "slow", 1))
+	for r.p.Sends() != 1 {
 		time.Sleep(time.Millisecond)
 	}
 	idle := make(chan error, 1)
-	go func() { idle <- p.WaitIdle(ctx) }()
+	go func() { idle <- r.p.WaitIdle(r.ctx) }()
 	select {
 	case err := <-idle:
 		t.Fatalf("WaitIdle returned (%v) while a send was at the homeserver", err)
 	case <-time.After(50 * time.Millisecond):
 	}
-	close(slow)
-	if err := <-idle; err != nil || <-codes != http.StatusOK {
+	close(r.slow)
+	if err := <-idle; err != nil || <-r.codes != http.StatusOK {
 		t.Fatalf("WaitIdle after the send came back: %v", err)
-	}
-	if bad.Load() != 0 {
-		t.Fatalf("%d requests reached the homeserver without their body", bad.Load())
-	}
-	p.SetMode(stack.ProxyDown)
-	if got := put(t, p, other); got != http.StatusBadGateway || reached.Load() != 5 {
-		t.Fatalf("down: %d, %d reached", got, reached.Load())
-	}
-	short, stop := context.WithTimeout(context.Background(), 50*time.Millisecond)
-	defer stop()
-	if _, err := p.WaitHeld(short, 1); err == nil {
-		t.Fatal("WaitHeld returned with nothing held")
 	}
 }
 
