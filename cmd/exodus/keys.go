@@ -50,9 +50,13 @@ func checkKeys(node *yaml.Node, typ reflect.Type, prefix string, known []string)
 		return keyError(strings.TrimSuffix(prefix, "."), "a section of keys", node.Value)
 	}
 	fields := yamlFields(typ)
+	lines := make(map[string]int) // the line of each key written so far
 	for i := 0; i+1 < len(node.Content); i += 2 {
 		key, val := node.Content[i], node.Content[i+1]
-		if key.Value == "<<" { // a merge key: its keys are checked where they are written
+		if key.Value == "<<" { // a merge key: its keys are this section's
+			if err := checkMerge(val, typ, prefix, known); err != nil {
+				return err
+			}
 			continue
 		}
 		name := prefix + key.Value
@@ -60,6 +64,10 @@ func checkKeys(node *yaml.Node, typ reflect.Type, prefix string, known []string)
 		if !ok {
 			return unknownKey(name, known)
 		}
+		if line, twice := lines[key.Value]; twice {
+			return fmt.Errorf("%s: set twice, on lines %d and %d; keep one", name, line, key.Line)
+		}
+		lines[key.Value] = key.Line
 		ft := f.Type
 		if ft.Kind() == reflect.Pointer {
 			ft = ft.Elem()
@@ -72,6 +80,23 @@ func checkKeys(node *yaml.Node, typ reflect.Type, prefix string, known []string)
 		}
 		if err := val.Decode(reflect.New(ft).Interface()); err != nil {
 			return keyError(name, typeName(ft), scalarText(val))
+		}
+	}
+	return nil
+}
+
+// checkMerge checks what a merge key (<<) brings into a section: a
+// mapping, or a list of them, whose keys must be the section's.
+func checkMerge(val *yaml.Node, typ reflect.Type, prefix string, known []string) error {
+	for val.Kind == yaml.AliasNode && val.Alias != nil {
+		val = val.Alias
+	}
+	if val.Kind != yaml.SequenceNode {
+		return checkKeys(val, typ, prefix, known)
+	}
+	for _, m := range val.Content {
+		if err := checkKeys(m, typ, prefix, known); err != nil {
+			return err
 		}
 	}
 	return nil

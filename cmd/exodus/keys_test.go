@@ -80,6 +80,13 @@ func TestConfigKeysAcceptTheExample(t *testing.T) {
 		{"web: &w {listen: ''}\nbot: *w\n", "bot.listen: unknown key; did you mean web.listen?"},
 		{"web: loud\n", `web: expected a section of keys, got "loud"`},
 		{"- a\n- b\n", "expected a mapping of sections (homeserver:, appservice:, …), got a list"},
+		// A key written twice, and the keys a merge key (<<) brings in.
+		{"bot:\n  prefix: a\n  prefix: b\n", "bot.prefix: set twice, on lines 2 and 3; keep one"},
+		{"web:\nweb:\n", "web: set twice, on lines 1 and 2; keep one"},
+		{"bot: {prefix: a, <<: {colour: blue}}\n", "bot.colour: unknown key (config.example.yaml describes every key)"},
+		{"web: &w {listen: ''}\nbot: {<<: *w}\n", "bot.listen: unknown key; did you mean web.listen?"},
+		{"bot: {<<: [{prefix: a}, {prefix: [a]}]}\n", `bot.prefix: expected a single value (quote it if in doubt), got "list"`},
+		{"bot: {<<: {prefix: a}, prefix: b}\n", ""}, // a key overrides a merged one
 	} {
 		var cfg Config
 		err := decodeConfig([]byte(c.doc), &cfg)
