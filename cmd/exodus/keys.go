@@ -78,7 +78,7 @@ func checkKeys(node *yaml.Node, typ reflect.Type, prefix string, known []string)
 			}
 			continue
 		}
-		if err := val.Decode(reflect.New(ft).Interface()); err != nil {
+		if err := val.Decode(reflect.New(ft).Interface()); err != nil || fractional(val, ft) {
 			return keyError(name, typeName(ft), scalarText(val))
 		}
 	}
@@ -181,6 +181,13 @@ func yamlPaths(typ reflect.Type, prefix string) []string {
 		}
 	}
 	return paths
+}
+
+// fractional reports whether val is a number with a fraction where typ
+// wants a whole one (yaml.v3 would drop the fraction: 8008.5 is 8008).
+func fractional(val *yaml.Node, typ reflect.Type) bool {
+	k := typ.Kind()
+	return val.Kind == yaml.ScalarNode && val.ShortTag() == "!!float" && k >= reflect.Int && k <= reflect.Uint64
 }
 
 // typeName says what a value of a field's type looks like.
