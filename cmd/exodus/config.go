@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -154,6 +155,14 @@ func (c *Config) Validate() error {
 func validURL(s string) bool {
 	u, err := url.Parse(s)
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
+
+// validListen reports whether addr is a host:port to listen on, the port
+// a number from 1 to 65535 (not 0, which would pick a random one).
+func validListen(addr string) bool {
+	_, port, err := net.SplitHostPort(addr)
+	p, perr := strconv.Atoi(port)
+	return err == nil && perr == nil && p >= 1 && p <= 65535
 }
 
 func (c *Config) validateHomeserver() error {
@@ -319,8 +328,11 @@ func (c *Config) validateDatabase() error {
 	if d.URI == "" {
 		return keyError("database.uri", "a database URI, such as file:exodus.db?_txlock=immediate", d.URI)
 	}
-	if d.MaxOpenConns < 1 || d.MaxIdleConns < 0 || d.MaxIdleConns > d.MaxOpenConns {
-		return keyError("database.max_open_conns", "at least 1, and max_idle_conns from 0 to max_open_conns", d.MaxOpenConns)
+	if d.MaxOpenConns < 1 {
+		return keyError("database.max_open_conns", "a number of at least 1", d.MaxOpenConns)
+	}
+	if d.MaxIdleConns < 0 || d.MaxIdleConns > d.MaxOpenConns {
+		return keyError("database.max_idle_conns", fmt.Sprintf("a number from 0 to max_open_conns (%d)", d.MaxOpenConns), d.MaxIdleConns)
 	}
 	return nil
 }
@@ -343,7 +355,7 @@ func (c *Config) validateWeb() error {
 	if w.Listen == "" {
 		return nil
 	}
-	if _, _, err := net.SplitHostPort(w.Listen); err != nil {
+	if !validListen(w.Listen) {
 		return keyError("web.listen", "a host:port to listen on, such as 127.0.0.1:8009", w.Listen)
 	}
 	if !validURL(w.PublicURL) {

@@ -50,9 +50,13 @@ func checkKeys(node *yaml.Node, typ reflect.Type, prefix string, known []string)
 		return keyError(strings.TrimSuffix(prefix, "."), "a section of keys", node.Value)
 	}
 	fields := yamlFields(typ)
+	lines := make(map[string]int) // the line of each key written so far
 	for i := 0; i+1 < len(node.Content); i += 2 {
 		key, val := node.Content[i], node.Content[i+1]
-		if key.Value == "<<" { // a merge key: its keys are checked where they are written
+		if key.Value == "<<" { // a merge key: its keys are this section's
+			if err := checkMerge(val, typ, prefix, known); err != nil {
+				return err
+			}
 			continue
 		}
 		name := prefix + key.Value
@@ -60,6 +64,10 @@ func checkKeys(node *yaml.Node, typ reflect.Type, prefix string, known []string)
 		if !ok {
 			return unknownKey(name, known)
 		}
+		if line, twice := lines[key.Value]; twice {
+			return fmt.Errorf("%s: set twice, on lines %d and %d; keep one", name, line, key.Line)
+		}
+		lines[key.Value] = key.Line
 		ft := f.Type
 		if ft.Kind() == reflect.Pointer {
 			ft = ft.Elem()
@@ -70,8 +78,25 @@ func checkKeys(node *yaml.Node, typ reflect.Type, prefix string, known []string)
 			}
 			continue
 		}
-		if err := val.Decode(reflect.New(ft).Interface()); err != nil {
+		if err := val.Decode(reflect.New(ft).Interface()); err != nil || fractional(val, ft) {
 			return keyError(name, typeName(ft), scalarText(val))
+		}
+	}
+	return nil
+}
+
+// checkMerge checks what a merge key (<<) brings into a section: a
+// mapping, or a list of them, whose keys must be the section's.
+func checkMerge(val *yaml.Node, typ reflect.Type, prefix string, known []string) error {
+	for val.Kind == yaml.AliasNode && val.Alias != nil {
+		val = val.Alias
+	}
+	if val.Kind != yaml.SequenceNode {
+		return checkKeys(val, typ, prefix, known)
+	}
+	for _, m := range val.Content {
+		if err := checkKeys(m, typ, prefix, known); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -156,6 +181,13 @@ func yamlPaths(typ reflect.Type, prefix string) []string {
 		}
 	}
 	return paths
+}
+
+// fractional reports whether val is a number with a fraction where typ
+// wants a whole one (yaml.v3 would drop the fraction: 8008.5 is 8008).
+func fractional(val *yaml.Node, typ reflect.Type) bool {
+	k := typ.Kind()
+	return val.Kind == yaml.ScalarNode && val.ShortTag() == "!!float" && k >= reflect.Int && k <= reflect.Uint64
 }
 
 // typeName says what a value of a field's type looks like.

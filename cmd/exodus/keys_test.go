@@ -39,6 +39,9 @@ func TestConfigKeysAreNamed(t *testing.T) {
 		{"    max_open_conns: 5", "    colour: blue", "database.colour: unknown key (config.example.yaml describes every key)"},
 		{"    prefix: \"!ex\"", "    prefix: [a, b]", "bot.prefix: expected a single value (quote it if in doubt), got \"list\""},
 		{"    commands_per_minute: 20", "    commands_per_minute: twenty", "bot.commands_per_minute: expected a whole number, got \"twenty\""},
+		{"    commands_per_minute: 20", "    commands_per_minute: 20.5", "bot.commands_per_minute: expected a whole number, got \"20.5\""},
+		{"    remind_days: 3", "    remind_days: 3.0", "cycle.remind_days: expected a whole number, got \"3.0\""},
+		{"    port: 29330", "    port: .inf", "appservice.port: expected a whole number, got \".inf\""},
 		{"    other_bots: []", "    other_bots: '@bridge:.*'", "bot.other_bots: expected a list such as [a, b], or [], got \"@bridge:.*\""},
 		{"    port: 29330", "    port: 99999", "appservice.port: expected a TCP port from 1 to 65535, got \"99999\""},
 		{"    port: 29330", "    port: 65536", "appservice.port: expected a TCP port from 1 to 65535, got \"65536\""},
@@ -80,6 +83,13 @@ func TestConfigKeysAcceptTheExample(t *testing.T) {
 		{"web: &w {listen: ''}\nbot: *w\n", "bot.listen: unknown key; did you mean web.listen?"},
 		{"web: loud\n", `web: expected a section of keys, got "loud"`},
 		{"- a\n- b\n", "expected a mapping of sections (homeserver:, appservice:, …), got a list"},
+		// A key written twice, and the keys a merge key (<<) brings in.
+		{"bot:\n  prefix: a\n  prefix: b\n", "bot.prefix: set twice, on lines 2 and 3; keep one"},
+		{"web:\nweb:\n", "web: set twice, on lines 1 and 2; keep one"},
+		{"bot: {prefix: a, <<: {colour: blue}}\n", "bot.colour: unknown key (config.example.yaml describes every key)"},
+		{"web: &w {listen: ''}\nbot: {<<: *w}\n", "bot.listen: unknown key; did you mean web.listen?"},
+		{"bot: {<<: [{prefix: a}, {prefix: [a]}]}\n", `bot.prefix: expected a single value (quote it if in doubt), got "list"`},
+		{"bot: {<<: {prefix: a}, prefix: b}\n", ""}, // a key overrides a merged one
 	} {
 		var cfg Config
 		err := decodeConfig([]byte(c.doc), &cfg)

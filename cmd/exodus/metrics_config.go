@@ -27,8 +27,7 @@ func (c *Config) validateMetrics() error {
 	if m.Listen == "" {
 		m.Listen = DefaultMetricsListen
 	}
-	_, port, err := net.SplitHostPort(m.Listen)
-	if p, perr := strconv.Atoi(port); err != nil || perr != nil || p < 1 || p > 65535 {
+	if !validListen(m.Listen) { // config.go
 		return keyError("metrics.listen", "a host:port to listen on, such as 127.0.0.1:8001", m.Listen)
 	}
 	if m.Listen == c.Web.Listen || m.Listen == net.JoinHostPort(c.AppService.Hostname, strconv.Itoa(int(c.AppService.Port))) {
