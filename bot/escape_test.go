@@ -319,6 +319,7 @@ func TestMemberTextIsShownLiterally(t *testing.T) {
 	}
 	for n, s := range bot.HostileTexts(t) {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			t.Parallel() // each text in its own world; harmless is only read
 			got := runEscapeSteps(t, s)
 			for i, st := range escapeSteps {
 				checkStep(t, st, s, got.sent[i], harmless.sent[i], got.refused[i])

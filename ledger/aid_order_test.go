@@ -261,15 +261,22 @@ func deliver(t *testing.T, svc *ledger.Service, ops []ledger.Op) {
 	}
 }
 
+// aidOrderSets is the number of event sets of TestAidOrderIndependence, of
+// aidOrderLength events each; TestAidOrderSpotCheck checks the same sets.
+func aidOrderSets() int { return sized(30, 8) }
+
+const aidOrderLength = 40
+
 // TestAidOrderIndependence applies the same events in different orders,
 // some of them twice, each to a fresh service: the book, the SQL
 // projection, and the book replayed after a restart are the same every
 // time, and the same as applying the events to a Book in canonical order.
 func TestAidOrderIndependence(t *testing.T) {
-	const sets, shuffles, length = 30, 3, 40
-	for set := range sets {
+	t.Parallel()
+	const shuffles = 3 // one per journal size below
+	for set := range aidOrderSets() {
 		members := 4 + set%2
-		ops := eventSet(uint64(1000+set), members, length)
+		ops := eventSet(uint64(1000+set), members, aidOrderLength)
 		want := canonical(ops)
 		r := rand.New(rand.NewPCG(uint64(set), 99))
 		for sh := range shuffles {
@@ -326,8 +333,8 @@ func (w *aidWorld) sameAfterRestart(what string, want flatLedger) {
 // content: its event sets open needs and reach every promise state.
 func TestAidOrderSpotCheck(t *testing.T) {
 	states := map[string]int{}
-	for set := range 30 {
-		for _, p := range canonical(eventSet(uint64(1000+set), 4+set%2, 40)).Promises {
+	for set := range aidOrderSets() {
+		for _, p := range canonical(eventSet(uint64(1000+set), 4+set%2, aidOrderLength)).Promises {
 			states[p.State]++
 		}
 	}

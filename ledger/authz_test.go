@@ -26,6 +26,7 @@ const (
 // kassa claim, back an initiative or mark it done. Each cell runs on a
 // fresh ledger, so one allowed act does not change the next.
 func TestWhoMayActOnACirclesNeeds(t *testing.T) {
+	t.Parallel()
 	type world struct {
 		w                 *aidWorld
 		need, claim, roof ledger.NeedID

@@ -77,8 +77,9 @@ func foldSorted(ops []ledger.Op) *ledger.Book {
 // book equals the canonical fold of the ops seen so far, and the written
 // written from Changed (upserts and removals) equals the book.
 func TestApplyLateEqualsCanonicalOrder(t *testing.T) {
+	t.Parallel()
 	rewound, replayed := 0, 0
-	for seq := range 200 {
+	for seq := range sized(200, 50) {
 		g := newOpGen(uint64(1000+seq), 4+seq%2)
 		g.sameAt = 0.2
 		m := newRefModel()

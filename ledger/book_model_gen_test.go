@@ -210,8 +210,9 @@ func showAll[T any](list []*T) string {
 // it (with the same reason) and hold the same needs, promises, statuses and
 // figures.
 func TestBookMatchesModel(t *testing.T) {
-	const sequences, length = 500, 60
-	for seq := range sequences {
+	t.Parallel()
+	const length = 60
+	for seq := range sized(500, 100) {
 		g := newOpGen(uint64(seq), 4+seq%2)
 		g.sameAt = 0.1
 		b, m := ledger.NewBook(), newRefModel()

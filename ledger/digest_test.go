@@ -73,6 +73,7 @@ func (w *aidWorld) circleLedger(c ledger.CircleID) *ledger.CircleLedger {
 }
 
 func TestDigestIsTheSameWhateverTheOrder(t *testing.T) {
+	t.Parallel()
 	inOrder := newDigestWorld(t)
 	ops := digestOps(inOrder.clock.Now())
 	inOrder.feed(ops)

@@ -504,11 +504,8 @@ func randomGraph(r *rand.Rand, names []ledger.UserID) ([]ledger.Guarantee, []led
 }
 
 func TestGraphMatchesReference(t *testing.T) {
-	trials := 2000
-	if testing.Short() {
-		trials = 200
-	}
-	for trial := range trials {
+	t.Parallel()
+	for trial := range sized(2000, 200) {
 		r := rand.New(rand.NewPCG(20240601, uint64(trial)))
 		names := randomGraphNames(r, 2+r.IntN(39))
 		gs, bs := randomGraph(r, names)

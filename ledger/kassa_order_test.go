@@ -53,6 +53,7 @@ func kassaOps(now time.Time) []ledger.Op {
 // kassa maxima too), the book after a restart and after a rebuild, and the
 // circle's digest are the same every time, and those of canonical order.
 func TestKassaOrderIndependence(t *testing.T) {
+	t.Parallel()
 	probe := newKassaWorld(t)
 	ops := kassaOps(probe.clock.Now())
 	want := canonical(ops)

@@ -183,8 +183,9 @@ func kassaRandomClaim(r *rand.Rand, ps []ledger.KassaPledge) int64 {
 }
 
 func TestSplitClaimKassaProperties(t *testing.T) {
+	t.Parallel()
 	r := rand.New(rand.NewPCG(1, 2))
-	for i := 0; i < 20_000; i++ {
+	for range sized(20_000, 3_000) {
 		ps := kassaRandomPledges(r)
 		claim := kassaRandomClaim(r, ps)
 		shares, missing, err := ledger.SplitClaim(kEUR(claim), ps)
@@ -202,8 +203,9 @@ func TestSplitClaimKassaProperties(t *testing.T) {
 }
 
 func TestRedistributeKassaProperties(t *testing.T) {
+	t.Parallel()
 	r := rand.New(rand.NewPCG(3, 4))
-	for i := 0; i < 20_000; i++ {
+	for range sized(20_000, 3_000) {
 		ps := kassaRandomPledges(r)
 		claim := kassaRandomClaim(r, ps)
 		committed := map[ledger.UserID]ledger.Amount{}
