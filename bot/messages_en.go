@@ -1,5 +1,7 @@
 package bot
 
+import "maps"
+
 // messagesEN is the English catalogue: its parts joined. Placeholders are
 // fmt verbs with explicit argument indexes; the text is Markdown.
 var messagesEN = joined(coreEN, aidEN, webEN, followEN, kassaEN)
@@ -12,9 +14,7 @@ var messagesRU = joined(coreRU, aidRU, webRU, followRU, kassaRU)
 func joined(parts ...map[string]string) map[string]string {
 	out := map[string]string{}
 	for _, p := range parts {
-		for k, v := range p {
-			out[k] = v
-		}
+		maps.Copy(out, p)
 	}
 	return out
 }

@@ -18,6 +18,7 @@ import (
 // each member who still owes something.
 func (b *Bot) Tick(ctx context.Context) error {
 	b = b.onClock()
+	defer b.sender.Notify() // what its transactions wrote is committed by then
 	now := b.ledger.Now()
 	ops, err := b.ledger.DueClockOps(ctx, now)
 	if err != nil {

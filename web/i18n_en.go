@@ -1,5 +1,7 @@
 package web
 
+import "maps"
+
 // wordsEN are the English words of the pages and of the web's own errors,
 // the API's included.
 var wordsEN = joined(pageWordsEN, apiWordsEN)
@@ -8,9 +10,7 @@ var wordsEN = joined(pageWordsEN, apiWordsEN)
 func joined(parts ...map[string]string) map[string]string {
 	out := map[string]string{}
 	for _, p := range parts {
-		for k, v := range p {
-			out[k] = v
-		}
+		maps.Copy(out, p)
 	}
 	return out
 }
