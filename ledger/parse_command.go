@@ -68,31 +68,61 @@ import (
 // For an unknown command word cmd.Verb is empty and cmd.Lang is LangRU if
 // the word is Cyrillic, else "".
 func ParseCommand(body string, opt ParseOptions) (cmd Command, addressed bool, err error) {
-	message, text, prefixed, addressed := address(body, opt)
+	a, addressed := Address(body, opt)
 	if !addressed {
 		return Command{}, false, nil
 	}
-	if utf8.RuneCountInString(message) > MaxCommandRunes {
-		return Command{}, true, Errorf(EInvalid, "cmd.too_long", MaxCommandRunes)
+	cmd, err = a.Parse(opt.DefaultCurrency)
+	return cmd, true, err
+}
+
+// Addressed is a message addressed to the bot (Address), not parsed yet:
+// the bot may look up what the parsing needs (the default currency) only
+// for a message meant for it, and still read its text once.
+type Addressed struct {
+	message  string // the whole message, reply fallback removed, trimmed
+	text     string // the message without the prefix
+	prefixed bool
+	opt      ParseOptions
+}
+
+// Address tells whether a message is addressed to the bot, as ParseCommand
+// does, and returns it ready to parse. An amount in a reply to the bot is
+// recognised in opt.DefaultCurrency.
+func Address(body string, opt ParseOptions) (a Addressed, ok bool) {
+	message, text, prefixed, ok := address(body, opt)
+	return Addressed{message: message, text: text, prefixed: prefixed, opt: opt}, ok
+}
+
+// Prefixed reports whether the message starts with the command prefix.
+func (a Addressed) Prefixed() bool { return a.prefixed }
+
+// Parse reads the addressed message as a command, with def the currency of
+// an amount typed without one. Its results are those of ParseCommand.
+func (a Addressed) Parse(def Currency) (Command, error) {
+	opt := a.opt
+	opt.DefaultCurrency = def
+	if utf8.RuneCountInString(a.message) > MaxCommandRunes {
+		return Command{}, Errorf(EInvalid, "cmd.too_long", MaxCommandRunes)
 	}
-	if opt.ReplyToBot && !prefixed {
-		if a, err := ParseAmount(text, opt.DefaultCurrency); err == nil {
-			return Command{Verb: VerbIntend, Rest: text, Amount: a}, true, nil
+	if opt.ReplyToBot && !a.prefixed {
+		if amt, err := ParseAmount(a.text, def); err == nil {
+			return Command{Verb: VerbIntend, Rest: a.text, Amount: amt}, nil
 		}
 	}
-	word, rest := cutWord(text)
+	word, rest := cutWord(a.text)
 	if word == "" {
-		return Command{Verb: VerbHelp}, true, nil
+		return Command{Verb: VerbHelp}, nil
 	}
-	v, lang, ok := LookupVerb(word)
+	w, ok := verbWords[normWord(word)]
 	if !ok {
-		return Command{Lang: scriptLang(word)}, true, Errorf(EInvalid, "cmd.unknown", clip(word))
+		return Command{Lang: scriptLang(word)}, Errorf(EInvalid, "cmd.unknown", clip(word))
 	}
-	cmd = Command{Verb: v, Lang: lang, Rest: rest}
-	if err := parseArgs(&cmd, opt); err != nil {
-		return Command{Verb: v, Lang: lang, Rest: rest, Setting: cmd.Setting}, true, err
+	cmd := Command{Verb: w.verb, Lang: w.lang, Rest: rest}
+	if err := w.syntax.args.parse(&cmd, opt); err != nil {
+		return Command{Verb: w.verb, Lang: w.lang, Rest: rest, Setting: cmd.Setting}, err
 	}
-	return cmd, true, nil
+	return cmd, nil
 }
 
 // address returns the message (body without reply fallback, trimmed), its
@@ -145,50 +175,70 @@ func stripReplyFallback(body string) string {
 	return rest
 }
 
-// parseArgs reads the arguments of cmd.Verb from cmd.Rest.
-func parseArgs(cmd *Command, opt ParseOptions) error {
-	switch cmd.Verb {
-	case VerbHelp:
+// argKind is the kind of arguments a verb takes: how they are read.
+type argKind int
+
+// The kinds of arguments, each read by its parse function.
+const (
+	argNone         argKind = iota // nothing; extra text is ignored
+	argTopic                       // help [command-word]
+	argCircle                      // circle <name> | here | pledge <amount> | lang <ru|en>
+	argUser                        // [user]
+	argUserRequired                // <user>
+	argCode                        // [invitation code]
+	argMessage                     // <text> (sos)
+	argLang                        // <ru|en>
+	argStatus                      // green | orange <amount> | red <amount> <days>
+	argAmount                      // [amount]
+	argAbout                       // [text]
+	argRequisites                  // [<text> | default <n> | remove <n>]
+	argConfirm                     // [confirm]
+	argNotice                      // [notification kind]
+	argInitiative                  // "<title>" <price> by <date>
+	argReport                      // [report] (done)
+	argClaim                       // <amount> <reason>
+	argToken                       // [new <name> [read|write] | revoke <name>]
+	argClearing                    // [agree <cycle>]
+)
+
+// parse reads the arguments of cmd.Verb from cmd.Rest.
+func (k argKind) parse(cmd *Command, opt ParseOptions) error {
+	switch k {
+	case argTopic:
 		return parseHelp(cmd)
-	case VerbCircle:
+	case argCircle:
 		return parseCircle(cmd, opt)
-	case VerbInvite, VerbGot:
-		return parseUserArg(cmd, opt, false)
-	case VerbChain, VerbBlock, VerbUnblock, VerbForgive, VerbRemind:
-		return parseUserArg(cmd, opt, true)
-	case VerbAccept:
+	case argUser, argUserRequired:
+		return parseUserArg(cmd, opt, k == argUserRequired)
+	case argCode:
 		return parseAccept(cmd)
-	case VerbSOS:
+	case argMessage:
 		return parseSOS(cmd)
-	case VerbLang:
+	case argLang:
 		return parseLangArg(cmd, cmd.Rest)
-	case VerbStatus:
+	case argStatus:
 		return parseStatus(cmd, opt.DefaultCurrency)
-	case VerbIntend, VerbCommit:
+	case argAmount:
 		return parseOptionalAmount(cmd, opt.DefaultCurrency)
-	case VerbAbout:
+	case argAbout:
 		return parseAbout(cmd)
-	case VerbRequisites:
+	case argRequisites:
 		return parseRequisites(cmd)
-	case VerbLeave:
+	case argConfirm:
 		parseLeave(cmd)
-	case VerbMute, VerbUnmute:
+	case argNotice:
 		return parseNotice(cmd)
-	case VerbInitiative:
+	case argInitiative:
 		return parseInitiative(cmd, opt.DefaultCurrency)
-	case VerbDone:
+	case argReport:
 		return parseDone(cmd)
-	case VerbKassa:
-		return parseOptionalAmount(cmd, opt.DefaultCurrency)
-	case VerbClaim:
+	case argClaim:
 		return parseClaim(cmd, opt.DefaultCurrency)
-	case VerbToken:
+	case argToken:
 		return parseToken(cmd)
-	case VerbClearing:
+	case argClearing:
 		return parseClearing(cmd)
 	}
-	// decline, list, pool, withdraw, sent, my, tome, pending, archive,
-	// overdue, network: no arguments, extra text ignored
 	return nil
 }
 

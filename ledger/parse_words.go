@@ -2,80 +2,93 @@ package ledger
 
 import "strings"
 
-// verbWordList gives, in help order, the words of each verb in each language.
-// The first word of a language is its canonical one. Words are in lower case
-// with "ё" written "е".
-var verbWordList = []struct {
+// syntax is how a verb is typed: its words in each language (the first of
+// a language is its canonical one) and the kind of its arguments.
+type syntax struct {
 	verb Verb
 	en   []string
 	ru   []string
-}{
-	{VerbHelp, []string{"help"}, []string{"помощь", "справка"}},
-	{VerbCircle, []string{"circle"}, []string{"круг"}},
-	{VerbInvite, []string{"invite"}, []string{"пригласить"}},
-	{VerbAccept, []string{"accept"}, []string{"принять"}},
-	{VerbDecline, []string{"decline"}, []string{"отклонить"}},
-	{VerbList, []string{"list"}, []string{"список"}},
-	{VerbChain, []string{"chain"}, []string{"цепочка"}},
-	{VerbPool, []string{"pool"}, []string{"пул"}},
-	{VerbBlock, []string{"block"}, []string{"блок"}},
-	{VerbUnblock, []string{"unblock"}, []string{"разблок"}},
-	{VerbSOS, []string{"sos"}, []string{"сос"}},
-	{VerbLang, []string{"lang", "language"}, []string{"язык"}},
-	{VerbStatus, []string{"status"}, []string{"статус"}},
-	{VerbIntend, []string{"intend"}, []string{"намерение", "намерен"}},
-	{VerbWithdraw, []string{"withdraw"}, []string{"отозвать"}},
-	{VerbCommit, []string{"commit"}, []string{"обязательство", "обязуюсь"}},
-	{VerbSent, []string{"sent"}, []string{"отправил", "отправила", "отправлено"}},
-	{VerbGot, []string{"got"}, []string{"получил", "получила", "получено"}},
-	{VerbForgive, []string{"forgive"}, []string{"простить"}},
-	{VerbRemind, []string{"remind"}, []string{"напомнить"}},
-	{VerbMy, []string{"my"}, []string{"мои"}},
-	{VerbToMe, []string{"tome", "to-me"}, []string{"мне"}},
-	{VerbPending, []string{"pending"}, []string{"ожидают"}},
-	{VerbArchive, []string{"archive"}, []string{"архив"}},
-	{VerbOverdue, []string{"overdue"}, []string{"просрочено"}},
-	{VerbNetwork, []string{"network"}, []string{"сеть"}},
-	{VerbAbout, []string{"about"}, []string{"обомне", "о-себе"}},
-	{VerbRequisites, []string{"requisites"}, []string{"реквизиты"}},
-	{VerbLeave, []string{"leave"}, []string{"выйти"}},
-	{VerbMute, []string{"mute"}, []string{"заглушить", "тихо"}},
-	{VerbUnmute, []string{"unmute"}, []string{"включить"}},
-	{VerbInitiative, []string{"initiative"}, []string{"инициатива", "проект"}},
-	{VerbDone, []string{"done"}, []string{"выполнено", "готово"}},
-	{VerbKassa, []string{"kassa", "pool-fund"}, []string{"касса"}},
-	{VerbClaim, []string{"claim"}, []string{"заявка"}},
-	{VerbApprove, []string{"approve"}, []string{"одобрить"}},
-	{VerbClearing, []string{"clearing"}, []string{"клиринг"}},
-	{VerbToken, []string{"token"}, []string{"токен"}},
-	{VerbWeb, []string{"web"}, []string{"веб", "сайт"}},
+	args argKind
+}
+
+// grammar is the chat's vocabulary: one syntax per verb, in the order help
+// lists them. Words are in lower case with "ё" written "е". A new verb is
+// one line here (and its constant); the bot's declaration of the command
+// (bot/command_table.go) adds its help and its handler.
+var grammar = []syntax{
+	{VerbHelp, []string{"help"}, []string{"помощь", "справка"}, argTopic},
+	{VerbCircle, []string{"circle"}, []string{"круг"}, argCircle},
+	{VerbInvite, []string{"invite"}, []string{"пригласить"}, argUser},
+	{VerbAccept, []string{"accept"}, []string{"принять"}, argCode},
+	{VerbDecline, []string{"decline"}, []string{"отклонить"}, argNone},
+	{VerbList, []string{"list"}, []string{"список"}, argNone},
+	{VerbChain, []string{"chain"}, []string{"цепочка"}, argUserRequired},
+	{VerbPool, []string{"pool"}, []string{"пул"}, argNone},
+	{VerbBlock, []string{"block"}, []string{"блок"}, argUserRequired},
+	{VerbUnblock, []string{"unblock"}, []string{"разблок"}, argUserRequired},
+	{VerbSOS, []string{"sos"}, []string{"сос"}, argMessage},
+	{VerbLang, []string{"lang", "language"}, []string{"язык"}, argLang},
+	{VerbStatus, []string{"status"}, []string{"статус"}, argStatus},
+	{VerbIntend, []string{"intend"}, []string{"намерение", "намерен"}, argAmount},
+	{VerbWithdraw, []string{"withdraw"}, []string{"отозвать"}, argNone},
+	{VerbCommit, []string{"commit"}, []string{"обязательство", "обязуюсь"}, argAmount},
+	{VerbSent, []string{"sent"}, []string{"отправил", "отправила", "отправлено"}, argNone},
+	{VerbGot, []string{"got"}, []string{"получил", "получила", "получено"}, argUser},
+	{VerbForgive, []string{"forgive"}, []string{"простить"}, argUserRequired},
+	{VerbRemind, []string{"remind"}, []string{"напомнить"}, argUserRequired},
+	{VerbMy, []string{"my"}, []string{"мои"}, argNone},
+	{VerbToMe, []string{"tome", "to-me"}, []string{"мне"}, argNone},
+	{VerbPending, []string{"pending"}, []string{"ожидают"}, argNone},
+	{VerbArchive, []string{"archive"}, []string{"архив"}, argNone},
+	{VerbOverdue, []string{"overdue"}, []string{"просрочено"}, argNone},
+	{VerbNetwork, []string{"network"}, []string{"сеть"}, argNone},
+	{VerbAbout, []string{"about"}, []string{"обомне", "о-себе"}, argAbout},
+	{VerbRequisites, []string{"requisites"}, []string{"реквизиты"}, argRequisites},
+	{VerbLeave, []string{"leave"}, []string{"выйти"}, argConfirm},
+	{VerbMute, []string{"mute"}, []string{"заглушить", "тихо"}, argNotice},
+	{VerbUnmute, []string{"unmute"}, []string{"включить"}, argNotice},
+	{VerbInitiative, []string{"initiative"}, []string{"инициатива", "проект"}, argInitiative},
+	{VerbDone, []string{"done"}, []string{"выполнено", "готово"}, argReport},
+	{VerbKassa, []string{"kassa", "pool-fund"}, []string{"касса"}, argAmount},
+	{VerbClaim, []string{"claim"}, []string{"заявка"}, argClaim},
+	{VerbApprove, []string{"approve"}, []string{"одобрить"}, argNone},
+	{VerbClearing, []string{"clearing"}, []string{"клиринг"}, argClearing},
+	{VerbToken, []string{"token"}, []string{"токен"}, argToken},
+	{VerbWeb, []string{"web"}, []string{"веб", "сайт"}, argNone},
 }
 
 // neutralVerbWords are command words of no language.
 var neutralVerbWords = map[string]Verb{"?": VerbHelp}
 
-// verbWord is what a command word means.
+// verbWord is what a command word means: the verb's syntax (nil for a
+// neutral word) and the word's language.
 type verbWord struct {
-	verb Verb
-	lang Lang
+	verb   Verb
+	lang   Lang
+	syntax *syntax
 }
 
 // verbWords maps every command word, normalised by normWord, to its verb.
 var verbWords = buildVerbWords()
 
-// buildVerbWords indexes verbWordList and neutralVerbWords.
+// buildVerbWords indexes grammar and neutralVerbWords.
 func buildVerbWords() map[string]verbWord {
 	m := make(map[string]verbWord)
-	for _, e := range verbWordList {
+	for i := range grammar {
+		e := &grammar[i]
 		for _, w := range e.en {
-			m[w] = verbWord{e.verb, LangEN}
+			m[w] = verbWord{e.verb, LangEN, e}
 		}
 		for _, w := range e.ru {
-			m[w] = verbWord{e.verb, LangRU}
+			m[w] = verbWord{e.verb, LangRU, e}
 		}
 	}
 	for w, v := range neutralVerbWords {
-		m[w] = verbWord{verb: v}
+		for i := range grammar {
+			if grammar[i].verb == v {
+				m[w] = verbWord{verb: v, syntax: &grammar[i]}
+			}
+		}
 	}
 	return m
 }
@@ -127,7 +140,7 @@ var confirmWords = map[string]bool{"confirm": true, "yes": true, "подтвер
 // canonical one first ("help"; "помощь", "справка"). It returns nil for an
 // unknown verb or language. Language-neutral words ("?") are not included.
 func VerbWords(v Verb, l Lang) []string {
-	for _, e := range verbWordList {
+	for _, e := range grammar {
 		if e.verb != v {
 			continue
 		}
@@ -143,8 +156,8 @@ func VerbWords(v Verb, l Lang) []string {
 
 // AllVerbs returns every verb, in the order help lists them.
 func AllVerbs() []Verb {
-	vs := make([]Verb, len(verbWordList))
-	for i, e := range verbWordList {
+	vs := make([]Verb, len(grammar))
+	for i, e := range grammar {
 		vs[i] = e.verb
 	}
 	return vs
