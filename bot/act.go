@@ -26,51 +26,6 @@ var errDryRun = errors.New("dry run: the op would be accepted")
 // webReply collects what the bot answers an action taken on the web.
 type webReply struct{ answers []*event.MessageEventContent }
 
-// notFromWeb are the verbs the web does not take: help is the page itself,
-// login links and tokens are made in the direct chat only, and circles are
-// rooms a member creates in their client.
-var notFromWeb = map[ledger.Verb]bool{
-	ledger.VerbHelp: true, ledger.VerbWeb: true, ledger.VerbToken: true, ledger.VerbCircle: true,
-}
-
-// opVerbs are the verbs whose change is a ledger op: the room must hold the
-// event the op is keyed by, so the action is checked first, then posted,
-// then applied keyed by the posted event.
-func opVerb(cmd ledger.Command) bool {
-	switch cmd.Verb {
-	case ledger.VerbStatus, ledger.VerbIntend, ledger.VerbWithdraw, ledger.VerbCommit, ledger.VerbSent, ledger.VerbGot,
-		ledger.VerbForgive, ledger.VerbInitiative, ledger.VerbDone, ledger.VerbClaim, ledger.VerbApprove:
-		return true
-	case ledger.VerbKassa:
-		return !cmd.Amount.IsZero()
-	case ledger.VerbClearing, ledger.VerbLeave:
-		return cmd.Confirm
-	}
-	return false
-}
-
-// viewVerb reports whether a command only shows something.
-func viewVerb(cmd ledger.Command) bool {
-	switch cmd.Verb {
-	case ledger.VerbList, ledger.VerbChain, ledger.VerbPool, ledger.VerbMy, ledger.VerbToMe, ledger.VerbPending,
-		ledger.VerbArchive, ledger.VerbOverdue, ledger.VerbNetwork:
-		return true
-	case ledger.VerbKassa:
-		return cmd.Amount.IsZero()
-	case ledger.VerbClearing:
-		return !cmd.Confirm
-	case ledger.VerbAbout:
-		return cmd.Text == ""
-	case ledger.VerbRequisites:
-		return cmd.Requisites == ""
-	case ledger.VerbMute, ledger.VerbUnmute:
-		return cmd.Notice == ""
-	case ledger.VerbLeave:
-		return !cmd.Confirm
-	}
-	return false
-}
-
 // Act carries out a member's action taken on a web page or through the API,
 // through the same handlers and ledger rules as chat. An action that
 // changes something is posted into the room (the circle's, else the
@@ -84,7 +39,7 @@ func (b *Bot) Act(ctx context.Context, req ledger.Request) (*ledger.Reply, error
 	if lang != ledger.LangEN && lang != ledger.LangRU {
 		lang = b.replyLang(ctx, id.UserID(req.Member), "")
 	}
-	if notFromWeb[cmd.Verb] || b.onVerb[cmd.Verb] == nil {
+	if !b.commands.fromWeb(cmd.Verb) {
 		err := ledger.Errorf(ledger.EInvalid, "web.chat_only", cmd.Verb)
 		return &ledger.Reply{Text: plain(b.errorText(lang, err, cmd.Verb))}, err
 	}
@@ -104,9 +59,9 @@ func (b *Bot) Act(ctx context.Context, req ledger.Request) (*ledger.Reply, error
 		// there, its ops are relayed into the member's circles.
 		b = b.fromOutside()
 	}
-	run := func(b *Bot, ctx context.Context) error { return b.onVerb[cmd.Verb](b, ctx, r) }
-	switch {
-	case opVerb(cmd):
+	run := func(b *Bot, ctx context.Context) error { return b.commands.run(ctx, b, r) }
+	switch b.commands.webUse(cmd) {
+	case webOp:
 		if err := run(b.dryRun(), ctx); !errors.Is(err, errDryRun) {
 			return b.webDone(ctx, r, reply, err)
 		}
@@ -122,7 +77,7 @@ func (b *Bot) Act(ctx context.Context, req ledger.Request) (*ledger.Reply, error
 		return b.inOneTx(ctx, func(ctx context.Context) (*ledger.Reply, error) {
 			return b.webDone(ctx, r, reply, run(b, ctx))
 		})
-	case viewVerb(cmd):
+	case webView:
 		// A view is personal and posted nowhere: the handler answers as
 		// in the direct chat, and the answer is collected.
 		r.direct = true
@@ -226,15 +181,6 @@ func (b *Bot) webRequest(ctx context.Context, req ledger.Request, lang ledger.La
 	return r, nil
 }
 
-// personalVerbs change only the member's own profile or concern one other
-// member: from the web they are posted into the member's direct chat, as
-// they would be typed there (payment details never go to a circle room).
-var personalVerbs = map[ledger.Verb]bool{
-	ledger.VerbAbout: true, ledger.VerbRequisites: true, ledger.VerbLang: true, ledger.VerbMute: true,
-	ledger.VerbUnmute: true, ledger.VerbLeave: true, ledger.VerbRemind: true, ledger.VerbAccept: true,
-	ledger.VerbBlock: true, ledger.VerbUnblock: true,
-}
-
 // webRoom is where an action from the web is posted: a personal action
 // (and a kassa maximum for no circle named) in the member's direct chat;
 // else the circle asked for (the member must be in it); else the circle of
@@ -254,7 +200,7 @@ func (b *Bot) webRoom(ctx context.Context, req ledger.Request) (id.RoomID, *ledg
 	if req.Circle != "" && !slices.Contains(mine, req.Circle) {
 		return "", nil, ledger.Errorf(ledger.EConflict, "web.other_bot")
 	}
-	if personalVerbs[req.Command.Verb] || req.Command.Verb == ledger.VerbKassa && req.Circle == "" {
+	if b.commands.personal(req.Command.Verb) || req.Command.Verb == ledger.VerbKassa && req.Circle == "" {
 		// Whatever circle or need came with it (the API's command route
 		// takes both): typed in the direct chat, never in a circle room. A
 		// kassa maximum for no circle named is declared as typed there: for

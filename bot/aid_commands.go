@@ -8,18 +8,18 @@ import (
 
 // op starts the ledger op of a command: the need is the one of the card the
 // command replies to, if any.
-func (b *Bot) op(ctx context.Context, r *request, k ledger.OpKind) ledger.Op {
+func newOp(ctx context.Context, b *Bot, r *request, k ledger.OpKind) ledger.Op {
 	op := ledger.Op{Kind: k, Event: r.act.Event, Actor: r.act.Actor, At: r.act.At}
 	if r.card != nil {
 		op.Need = r.card.Need
-		op.Default = b.defaultAmount(ctx, r.card)
+		op.Default = defaultAmount(ctx, b, r.card)
 	}
 	return op
 }
 
 // defaultAmount is what ❤️ or a bare `commit` means on a card: the pledge
 // of the card's circle (the ledger caps it at what is missing).
-func (b *Bot) defaultAmount(ctx context.Context, card *ledger.Card) ledger.Amount {
+func defaultAmount(ctx context.Context, b *Bot, card *ledger.Card) ledger.Amount {
 	if card.Circle != "" {
 		if c, err := b.ledger.Circle(ctx, card.Circle); err == nil {
 			return c.Pledge
@@ -38,7 +38,7 @@ func needReply(r *request) error {
 
 // do applies an op, answers with key (args: the outcome's promise amount
 // and the need's owner) and updates the cards and the people concerned.
-func (b *Bot) do(ctx context.Context, r *request, op ledger.Op, key string) error {
+func do(ctx context.Context, b *Bot, r *request, op ledger.Op, key string) error {
 	out, err := b.apply(ctx, op)
 	if err != nil {
 		return err
@@ -58,8 +58,8 @@ func (b *Bot) do(ctx context.Context, r *request, op ledger.Op, key string) erro
 	return nil
 }
 
-func (b *Bot) cmdStatus(ctx context.Context, r *request) error {
-	op := b.op(ctx, r, ledger.OpStatus)
+func cmdStatus(ctx context.Context, b *Bot, r *request) error {
+	op := newOp(ctx, b, r, ledger.OpStatus)
 	op.Need, op.Status, op.Amount, op.Days = "", r.cmd.Status, r.cmd.Amount, r.cmd.Days
 	out, err := b.apply(ctx, op)
 	if err != nil {
@@ -85,37 +85,37 @@ func (b *Bot) cmdStatus(ctx context.Context, r *request) error {
 	return nil
 }
 
-func (b *Bot) cmdIntend(ctx context.Context, r *request) error {
+func cmdIntend(ctx context.Context, b *Bot, r *request) error {
 	if err := needReply(r); err != nil {
 		return err
 	}
-	op := b.op(ctx, r, ledger.OpIntend)
+	op := newOp(ctx, b, r, ledger.OpIntend)
 	op.Amount = r.cmd.Amount
-	return b.do(ctx, r, op, "intend.done")
+	return do(ctx, b, r, op, "intend.done")
 }
 
-func (b *Bot) cmdWithdraw(ctx context.Context, r *request) error {
+func cmdWithdraw(ctx context.Context, b *Bot, r *request) error {
 	if err := needReply(r); err != nil {
 		return err
 	}
-	return b.do(ctx, r, b.op(ctx, r, ledger.OpWithdraw), "withdraw.done")
+	return do(ctx, b, r, newOp(ctx, b, r, ledger.OpWithdraw), "withdraw.done")
 }
 
-func (b *Bot) cmdCommit(ctx context.Context, r *request) error {
+func cmdCommit(ctx context.Context, b *Bot, r *request) error {
 	if err := needReply(r); err != nil {
 		return err
 	}
-	op := b.op(ctx, r, ledger.OpCommit)
+	op := newOp(ctx, b, r, ledger.OpCommit)
 	op.Amount = r.cmd.Amount
-	return b.do(ctx, r, op, "commit.done")
+	return do(ctx, b, r, op, "commit.done")
 }
 
-func (b *Bot) cmdSent(ctx context.Context, r *request) error {
-	return b.do(ctx, r, b.op(ctx, r, ledger.OpSent), "sent.done")
+func cmdSent(ctx context.Context, b *Bot, r *request) error {
+	return do(ctx, b, r, newOp(ctx, b, r, ledger.OpSent), "sent.done")
 }
 
-func (b *Bot) cmdGot(ctx context.Context, r *request) error {
-	op := b.op(ctx, r, ledger.OpGot)
+func cmdGot(ctx context.Context, b *Bot, r *request) error {
+	op := newOp(ctx, b, r, ledger.OpGot)
 	op.Giver = r.cmd.User
 	if op.Giver == "" && r.card != nil && r.card.Promise != "" {
 		if v, err := b.ledger.Need(ctx, r.card.Need); err == nil {
@@ -135,8 +135,8 @@ func (b *Bot) cmdGot(ctx context.Context, r *request) error {
 	return nil
 }
 
-func (b *Bot) cmdForgive(ctx context.Context, r *request) error {
-	op := b.op(ctx, r, ledger.OpForgive)
+func cmdForgive(ctx context.Context, b *Bot, r *request) error {
+	op := newOp(ctx, b, r, ledger.OpForgive)
 	op.Need, op.Giver = "", r.cmd.User
 	out, err := b.apply(ctx, op)
 	if err != nil {
@@ -147,7 +147,7 @@ func (b *Bot) cmdForgive(ctx context.Context, r *request) error {
 	return nil
 }
 
-func (b *Bot) cmdRemind(ctx context.Context, r *request) error {
+func cmdRemind(ctx context.Context, b *Bot, r *request) error {
 	rem, err := b.ledger.Remind(ctx, r.act, r.cmd.User)
 	if err != nil {
 		return err
@@ -157,7 +157,7 @@ func (b *Bot) cmdRemind(ctx context.Context, r *request) error {
 	return nil
 }
 
-func (b *Bot) cmdLeave(ctx context.Context, r *request) error {
+func cmdLeave(ctx context.Context, b *Bot, r *request) error {
 	if !r.cmd.Confirm {
 		b.replyText(ctx, r, "leave.confirm", r.cmd.Verb)
 		return nil

@@ -79,9 +79,9 @@ type Bot struct {
 	sender *Sender // delivers out
 
 	limiter *limiter
-	// onEvent and onVerb are the handler registries.
-	onEvent map[event.Type]handlerFunc
-	onVerb  map[ledger.Verb]commandFunc
+	// onEvent are the event handlers; commands, the chat's commands.
+	onEvent  map[event.Type]handlerFunc
+	commands *commandSet
 
 	*shared      // what every mode of the bot shares
 	mode    mode // how this copy handles what it is given (mode.go)
@@ -120,7 +120,7 @@ func New(cfg Config, cli Client, svc *ledger.Service, out Outbox) *Bot {
 	b := &Bot{
 		cfg: cfg, raw: cli, ledger: svc, out: out,
 		limiter: newLimiter(cfg.CommandsPerMinute, time.Minute),
-		onEvent: eventHandlers, onVerb: commandHandlers,
+		onEvent: eventHandlers, commands: newCommandSet(),
 		shared: &shared{
 			directRooms: map[id.RoomID]bool{},
 			warned:      map[id.RoomID]time.Time{},

@@ -76,45 +76,6 @@ func TestCatalogueNotEmpty(t *testing.T) {
 	}
 }
 
-func TestHelpCoversAllVerbs(t *testing.T) {
-	for _, v := range ledger.AllVerbs() {
-		for l, h := range map[ledger.Lang]map[ledger.Verb]helpEntry{ledger.LangEN: helpEN, ledger.LangRU: helpRU} {
-			if e, ok := h[v]; !ok || e.what == "" {
-				t.Errorf("help %s: verb %q has no entry", l, v)
-			}
-		}
-	}
-	for _, h := range []map[ledger.Verb]helpEntry{helpEN, helpRU} {
-		for v := range h {
-			if !slices.Contains(ledger.AllVerbs(), v) {
-				t.Errorf("help has an entry for %q, which is not a verb", v)
-			}
-		}
-	}
-}
-
-func TestHelpSectionsListEveryVerbOnce(t *testing.T) {
-	seen := map[ledger.Verb]int{}
-	for _, sec := range helpSections {
-		for _, v := range sec.verbs {
-			seen[v]++
-		}
-	}
-	for _, v := range ledger.AllVerbs() {
-		if seen[v] != 1 {
-			t.Errorf("verb %q is in %d help sections, want 1", v, seen[v])
-		}
-	}
-	for _, l := range []ledger.Lang{ledger.LangEN, ledger.LangRU} {
-		full := helpText(l, "", "!ex")
-		for _, v := range ledger.AllVerbs() {
-			if n := strings.Count(full, "`!ex "+verbWord(v, l)+" ") + strings.Count(full, "`!ex "+verbWord(v, l)+"`"); n != 1 {
-				t.Errorf("help %s lists %q %d times, want 1", l, v, n)
-			}
-		}
-	}
-}
-
 // internalKeys are error keys of the ledger that never reach a member in
 // their own words, so the catalogues need not have them.
 var internalKeys = map[string]string{

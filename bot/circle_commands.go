@@ -38,19 +38,19 @@ const moderatorLevel = 50
 // one day can never take the room.
 const stateLevel = 90
 
-func (b *Bot) cmdCircle(ctx context.Context, r *request) error {
+func cmdCircle(ctx context.Context, b *Bot, r *request) error {
 	switch {
 	case r.cmd.Here:
-		return b.circleHere(ctx, r)
+		return circleHere(ctx, b, r)
 	case r.cmd.Setting != "":
-		return b.circleSet(ctx, r)
+		return circleSet(ctx, b, r)
 	default:
-		return b.circleNew(ctx, r)
+		return circleNew(ctx, b, r)
 	}
 }
 
 // circleNew creates a circle room and invites the member into it.
-func (b *Bot) circleNew(ctx context.Context, r *request) error {
+func circleNew(ctx context.Context, b *Bot, r *request) error {
 	def := b.ledger.Config()
 	spec := ledger.CircleSpec{Name: r.cmd.Name, Pledge: def.DefaultPledge, Lang: r.lang}
 	st := &circleState{Name: spec.Name, PledgeMinor: spec.Pledge.Minor, Currency: string(spec.Pledge.Currency),
@@ -82,7 +82,7 @@ func (b *Bot) circleNew(ctx context.Context, r *request) error {
 }
 
 // circleHere makes the room the command was typed in a circle.
-func (b *Bot) circleHere(ctx context.Context, r *request) error {
+func circleHere(ctx context.Context, b *Bot, r *request) error {
 	if r.direct {
 		b.replyText(ctx, r, "circle.here_direct", b.cfg.Prefix)
 		return nil
@@ -105,7 +105,7 @@ func (b *Bot) circleHere(ctx context.Context, r *request) error {
 	if err != nil {
 		return err
 	}
-	b.publishState(ctx, c)
+	publishState(ctx, b, c)
 	if err := b.recordMembers(ctx, c); err != nil {
 		zerolog.Ctx(ctx).Warn().Err(err).Msg("Failed to record the members of a new circle")
 	}
@@ -131,22 +131,22 @@ func (b *Bot) recordMembers(ctx context.Context, c *ledger.Circle) error {
 }
 
 // circleSet changes a circle's pledge or language (owner only).
-func (b *Bot) circleSet(ctx context.Context, r *request) error {
-	if err := b.needCircle(r); err != nil {
+func circleSet(ctx context.Context, b *Bot, r *request) error {
+	if err := needCircle(b, r); err != nil {
 		return err
 	}
 	c, err := b.ledger.UpdateCircle(ctx, r.act, r.circle.ID, r.cmd.Setting, r.cmd.Amount, r.cmd.Target)
 	if err != nil {
 		return err
 	}
-	b.publishState(ctx, c)
+	publishState(ctx, b, c)
 	b.reply(ctx, r, message(text(r.lang, "circle.updated", c.Name, c.Pledge, c.Lang), "circle", b.stateOf(c)))
 	return nil
 }
 
 // publishState writes the circle state event (best effort: the bot may lack
 // the power level in a room it did not create).
-func (b *Bot) publishState(ctx context.Context, c *ledger.Circle) {
+func publishState(ctx context.Context, b *Bot, c *ledger.Circle) {
 	if _, err := b.cli.SendStateEvent(ctx, id.RoomID(c.ID), CircleStateType, "", b.stateOf(c)); err != nil {
 		zerolog.Ctx(ctx).Warn().Err(err).Msg("Failed to publish the circle state event")
 	}

@@ -17,18 +17,18 @@ const clearingShown = 20
 // cmdClearing answers clearing: it plans the netting of every open
 // commitment (not yet sent) in the ledger and shows it, in the member's
 // direct chat, as a proposal. Nothing is applied: the ledger is unchanged.
-func (b *Bot) cmdClearing(ctx context.Context, r *request) error {
-	circle, err := b.circleMates(ctx, r.act.Actor)
+func cmdClearing(ctx context.Context, b *Bot, r *request) error {
+	circle, err := circleMates(ctx, b, r.act.Actor)
 	if err != nil {
 		return err
 	}
-	all, err := b.openDebts(ctx)
+	all, err := openDebts(ctx, b)
 	if err != nil {
 		return err
 	}
 	global := ledger.PlanClearing(all)
 	if r.cmd.Confirm {
-		return b.agreeClearing(ctx, r, global)
+		return agreeClearing(ctx, b, r, global)
 	}
 	// The plan is the same for everyone (so its cycles have one ID); each
 	// member sees only the debts, cycles and chains among members of their
@@ -74,7 +74,7 @@ func (b *Bot) cmdClearing(ctx context.Context, r *request) error {
 			sb.WriteString("\n\n" + views[i].render(r.lang))
 		}
 	}
-	b.answerDirect(ctx, r, message(sb.String(), "clearing", map[string]any{"plans": data}))
+	answerDirect(ctx, b, r, message(sb.String(), "clearing", map[string]any{"plans": data}))
 	return nil
 }
 
@@ -216,7 +216,7 @@ func debtSum(c ledger.Currency, ds []ledger.Debt) ledger.Amount {
 }
 
 // circleMates are the members of every circle u is in, u included.
-func (b *Bot) circleMates(ctx context.Context, u ledger.UserID) (map[ledger.UserID]bool, error) {
+func circleMates(ctx context.Context, b *Bot, u ledger.UserID) (map[ledger.UserID]bool, error) {
 	mates := map[ledger.UserID]bool{u: true}
 	circles, err := b.ledger.CirclesOf(ctx, u)
 	if err != nil {
@@ -235,7 +235,7 @@ func (b *Bot) circleMates(ctx context.Context, u ledger.UserID) (map[ledger.User
 }
 
 // openDebts are every open commitment (promised, not yet sent) as debts.
-func (b *Bot) openDebts(ctx context.Context) ([]ledger.Debt, error) {
+func openDebts(ctx context.Context, b *Bot) ([]ledger.Debt, error) {
 	var debts []ledger.Debt
 	err := b.ledger.View(ctx, func(bk *ledger.Book) error {
 		for _, p := range bk.AllPromises() {
@@ -293,7 +293,7 @@ func allIn(us []ledger.UserID, set map[ledger.UserID]bool) bool {
 // agreeClearing records the member's agreement to clear the cycle named by
 // its ID; the last agreement needed clears it. The others in the cycle are
 // told.
-func (b *Bot) agreeClearing(ctx context.Context, r *request, plans []ledger.ClearingPlan) error {
+func agreeClearing(ctx context.Context, b *Bot, r *request, plans []ledger.ClearingPlan) error {
 	var cycle *ledger.Cycle
 	for i := range plans {
 		for j := range plans[i].Cycles {
@@ -305,7 +305,7 @@ func (b *Bot) agreeClearing(ctx context.Context, r *request, plans []ledger.Clea
 	if cycle == nil {
 		return ledger.Errorf(ledger.ENotFound, "clearing.stale")
 	}
-	op := b.op(ctx, r, ledger.OpAgree)
+	op := newOp(ctx, b, r, ledger.OpAgree)
 	op.Need, op.Cycle = "", cycle
 	out, err := b.apply(ctx, op)
 	if err != nil {

@@ -24,73 +24,26 @@ type request struct {
 	web    *webReply      // set for an action taken on the web: answers are collected, not sent
 }
 
-// commandFunc answers one verb.
-type commandFunc func(b *Bot, ctx context.Context, r *request) error
-
-// commandHandlers maps each verb to its handler (a method of the bot, called
-// on the bot in the mode of the handling).
-var commandHandlers = map[ledger.Verb]commandFunc{
-	ledger.VerbHelp:    (*Bot).cmdHelp,
-	ledger.VerbLang:    (*Bot).cmdLang,
-	ledger.VerbCircle:  (*Bot).cmdCircle,
-	ledger.VerbInvite:  (*Bot).cmdInvite,
-	ledger.VerbAccept:  (*Bot).cmdAccept,
-	ledger.VerbDecline: (*Bot).cmdDecline,
-	ledger.VerbList:    (*Bot).cmdList,
-	ledger.VerbChain:   (*Bot).cmdChain,
-	ledger.VerbPool:    (*Bot).cmdPool,
-	ledger.VerbBlock:   (*Bot).cmdBlock,
-	ledger.VerbUnblock: (*Bot).cmdUnblock,
-	ledger.VerbSOS:     (*Bot).cmdSOS,
-
-	ledger.VerbStatus:     (*Bot).cmdStatus,
-	ledger.VerbIntend:     (*Bot).cmdIntend,
-	ledger.VerbWithdraw:   (*Bot).cmdWithdraw,
-	ledger.VerbCommit:     (*Bot).cmdCommit,
-	ledger.VerbSent:       (*Bot).cmdSent,
-	ledger.VerbGot:        (*Bot).cmdGot,
-	ledger.VerbForgive:    (*Bot).cmdForgive,
-	ledger.VerbRemind:     (*Bot).cmdRemind,
-	ledger.VerbMy:         (*Bot).cmdView,
-	ledger.VerbToMe:       (*Bot).cmdView,
-	ledger.VerbPending:    (*Bot).cmdView,
-	ledger.VerbArchive:    (*Bot).cmdArchive,
-	ledger.VerbOverdue:    (*Bot).cmdArchive,
-	ledger.VerbNetwork:    (*Bot).cmdNetwork,
-	ledger.VerbAbout:      (*Bot).cmdAbout,
-	ledger.VerbRequisites: (*Bot).cmdRequisites,
-	ledger.VerbLeave:      (*Bot).cmdLeave,
-	ledger.VerbMute:       (*Bot).cmdMute,
-	ledger.VerbUnmute:     (*Bot).cmdMute,
-	ledger.VerbInitiative: (*Bot).cmdInitiative,
-	ledger.VerbDone:       (*Bot).cmdDone,
-	ledger.VerbKassa:      (*Bot).cmdKassa,
-	ledger.VerbClaim:      (*Bot).cmdClaim,
-	ledger.VerbApprove:    (*Bot).cmdApprove,
-	ledger.VerbClearing:   (*Bot).cmdClearing,
-	ledger.VerbToken:      (*Bot).cmdToken,
-	ledger.VerbWeb:        (*Bot).cmdWeb,
-}
-
 // handleMessage parses a member's message and answers the command in it.
-func (b *Bot) handleMessage(ctx context.Context, evt *event.Event) error {
+// The request is built once: the circle is the one HandleEvent read, and
+// the text is addressed, then parsed, once.
+func (b *Bot) handleMessage(ctx context.Context, evt *event.Event, c *ledger.Circle) error {
 	content := evt.Content.AsMessage()
 	if content.MsgType != event.MsgText || content.RelatesTo.GetReplaceID() != "" {
 		return nil
 	}
 	direct := b.isDirect(ctx, evt.RoomID, evt.Sender)
-	card := b.repliedCard(ctx, evt, content)
-	opt := ledger.ParseOptions{Prefix: b.cfg.Prefix, Direct: direct, Mentions: b.mentions(content), ReplyToBot: card != nil,
-		DefaultCurrency: b.ledger.Config().DefaultPledge.Currency}
-	if _, addressed, _ := ledger.ParseCommand(content.Body, opt); !addressed {
+	card := repliedCard(ctx, b, evt, content)
+	msg, addressed := ledger.Address(content.Body, ledger.ParseOptions{Prefix: b.cfg.Prefix, Direct: direct,
+		Mentions: mentions(b, content), ReplyToBot: card != nil, DefaultCurrency: b.ledger.Config().DefaultPledge.Currency})
+	if !addressed {
 		return nil // chatter: no lookups for it
 	}
-	opt.DefaultCurrency = b.defaultCurrency(ctx, evt, card)
-	cmd, _, perr := ledger.ParseCommand(content.Body, opt)
-	if card != nil && !direct && !b.meantForBot(content.Body, cmd, perr) {
+	cmd, perr := msg.Parse(defaultCurrency(ctx, b, evt, c, card))
+	if card != nil && !direct && !meantForBot(b, msg, cmd, perr) {
 		return nil
 	}
-	r := &request{evt: evt, cmd: cmd, act: action(evt), direct: direct, card: card}
+	r := &request{evt: evt, cmd: cmd, act: action(evt), direct: direct, circle: c, card: card}
 	r.lang = b.replyLang(ctx, evt.Sender, cmd.Lang)
 	if ok, warn := b.limiter.allow(limitKey(evt.Sender, evt.RoomID), r.act.At); !ok {
 		if warn {
@@ -105,50 +58,38 @@ func (b *Bot) handleMessage(ctx context.Context, evt *event.Event) error {
 		b.fail(ctx, r, perr)
 		return nil
 	}
-	if c, err := b.ledger.Circle(ctx, ledger.CircleID(evt.RoomID)); err == nil {
-		r.circle = c
-	}
 	zerolog.Ctx(ctx).Debug().Str("verb", string(cmd.Verb)).Str("sender", evt.Sender.String()).Msg("Handling a command")
-	run := b.onVerb[cmd.Verb]
-	if run == nil {
-		run = (*Bot).cmdHelp
-	}
-	if err := run(b, ctx, r); err != nil {
+	if err := b.commands.run(ctx, b, r); err != nil {
 		b.fail(ctx, r, err)
 	}
 	return nil
 }
 
-// replyVerbs are the verbs a reply to a card may use without the prefix.
-var replyVerbs = map[ledger.Verb]bool{
-	ledger.VerbIntend: true, ledger.VerbWithdraw: true, ledger.VerbCommit: true, ledger.VerbSent: true,
-	ledger.VerbGot: true, ledger.VerbForgive: true, ledger.VerbRemind: true,
-	ledger.VerbApprove: true, ledger.VerbDone: true,
-}
-
 // meantForBot tells whether a reply to a card in a group room is a command:
-// it has the prefix; or it is a promise command that parses, with nothing
-// after a verb that takes no arguments. Anything else is discussion ("got
-// it, thanks") and gets no answer.
-func (b *Bot) meantForBot(body string, cmd ledger.Command, perr error) bool {
-	if _, prefixed, _ := ledger.ParseCommand(body, ledger.ParseOptions{Prefix: b.cfg.Prefix}); prefixed {
+// it has the prefix; or it is a command a reply may use (command.reply)
+// that parses. Anything else is discussion ("got it, thanks") and gets no
+// answer.
+func meantForBot(b *Bot, msg ledger.Addressed, cmd ledger.Command, perr error) bool {
+	if msg.Prefixed() {
 		return true
 	}
-	if perr != nil || !replyVerbs[cmd.Verb] {
+	if perr != nil {
 		return false
 	}
-	switch cmd.Verb {
-	case ledger.VerbWithdraw, ledger.VerbSent, ledger.VerbApprove:
+	switch b.commands.replyUse(cmd.Verb) {
+	case replyAny:
+		return true
+	case replyBare:
 		return cmd.Rest == ""
-	case ledger.VerbGot:
+	case replyBareOrUser:
 		return cmd.Rest == "" || cmd.User != ""
 	}
-	return true
+	return false
 }
 
 // repliedCard is the bot's card a message replies to (or whose thread it
 // is in), if that counts (relatedCard).
-func (b *Bot) repliedCard(ctx context.Context, evt *event.Event, content *event.MessageEventContent) *ledger.Card {
+func repliedCard(ctx context.Context, b *Bot, evt *event.Event, content *event.MessageEventContent) *ledger.Card {
 	for _, target := range []id.EventID{content.RelatesTo.GetNonFallbackReplyTo(), content.RelatesTo.GetThreadParent()} {
 		if card := b.relatedCard(ctx, evt, target); card != nil {
 			return card
@@ -186,15 +127,16 @@ func (b *Bot) relatedCard(ctx context.Context, evt *event.Event, target id.Event
 }
 
 // defaultCurrency is the currency of an amount typed without one: that of
-// the need the message replies to, else of the circle it is in, else of
-// the sender's first circle, else the configured default.
-func (b *Bot) defaultCurrency(ctx context.Context, evt *event.Event, card *ledger.Card) ledger.Currency {
+// the need the message replies to, else of the circle it is in (c, nil
+// outside circles), else of the sender's first circle, else the configured
+// default.
+func defaultCurrency(ctx context.Context, b *Bot, evt *event.Event, c *ledger.Circle, card *ledger.Card) ledger.Currency {
 	if card != nil {
 		if v, err := b.ledger.Need(ctx, card.Need); err == nil {
 			return v.Need.Target.Currency
 		}
 	}
-	if c, err := b.ledger.Circle(ctx, ledger.CircleID(evt.RoomID)); err == nil {
+	if c != nil {
 		return c.Pledge.Currency
 	}
 	if cs, err := b.ledger.CirclesOf(ctx, ledger.UserID(evt.Sender)); err == nil && len(cs) > 0 {
@@ -222,7 +164,7 @@ func (b *Bot) replyLang(ctx context.Context, u id.UserID, typed ledger.Lang) led
 }
 
 // mentions are the users a message mentions, the bot excluded.
-func (b *Bot) mentions(content *event.MessageEventContent) []ledger.UserID {
+func mentions(b *Bot, content *event.MessageEventContent) []ledger.UserID {
 	if content.Mentions == nil {
 		return nil
 	}
@@ -244,7 +186,21 @@ func (b *Bot) reply(ctx context.Context, r *request, content *event.Content) {
 		}
 		return
 	}
-	b.enqueue(ctx, outgoing{room: r.evt.RoomID, typ: event.EventMessage, content: replyTo(content, r.evt), cause: r.evt.ID})
+	if !b.mayAnswer(r) {
+		return
+	}
+	b.write(ctx, outgoing{room: r.evt.RoomID, typ: event.EventMessage, content: replyTo(content, r.evt), cause: r.evt.ID})
+}
+
+// mayAnswer is mayPost for the request's own room, decided from the circle
+// read once for the request (nil: the room is no circle), without reading
+// it again.
+func (b *Bot) mayAnswer(r *request) bool {
+	ours := r.circle == nil || b.answerer(r.circle) == b.cfg.UserID
+	if !ours || b.mode.rebuilding {
+		return false
+	}
+	return !b.mode.silent || r.circle != nil
 }
 
 // replyText answers with a catalogue message.
@@ -273,19 +229,19 @@ func (b *Bot) fail(ctx context.Context, r *request, err error) {
 }
 
 // needCircle refuses a command that only makes sense in a circle.
-func (b *Bot) needCircle(r *request) error {
+func needCircle(b *Bot, r *request) error {
 	if r.circle == nil {
 		return ledger.Errorf(ledger.EConflict, "not_circle", b.cfg.Prefix, strings.TrimSpace(b.cfg.Prefix+" "+verbWord(r.cmd.Verb, r.lang)))
 	}
 	return nil
 }
 
-func (b *Bot) cmdHelp(ctx context.Context, r *request) error {
-	b.reply(ctx, r, message(helpText(r.lang, r.cmd.Topic, b.cfg.Prefix), "help", nil))
+func cmdHelp(ctx context.Context, b *Bot, r *request) error {
+	b.reply(ctx, r, message(b.commands.helpText(r.lang, r.cmd.Topic, b.cfg.Prefix), "help", nil))
 	return nil
 }
 
-func (b *Bot) cmdLang(ctx context.Context, r *request) error {
+func cmdLang(ctx context.Context, b *Bot, r *request) error {
 	if err := b.ledger.SetLang(ctx, r.act, r.cmd.Target); err != nil {
 		return err
 	}

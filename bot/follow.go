@@ -240,7 +240,7 @@ func (b *Bot) followWebAction(ctx context.Context, evt *event.Event, c *ledger.C
 	var cmd ledger.Command
 	member, _ := data["member"].(string)
 	at, _ := data["at"].(float64)
-	if json.Unmarshal(raw, &cmd) != nil || member == "" || cmd.Verb == "" || notFromWeb[cmd.Verb] || b.onVerb[cmd.Verb] == nil ||
+	if json.Unmarshal(raw, &cmd) != nil || member == "" || cmd.Verb == "" || !b.commands.fromWeb(cmd.Verb) ||
 		!b.inCircle(ctx, c.ID, ledger.UserID(member)) {
 		return nil
 	}
@@ -257,7 +257,7 @@ func (b *Bot) followWebAction(ctx context.Context, evt *event.Event, c *ledger.C
 			}
 		}
 	}
-	err = b.onVerb[cmd.Verb](b.silently(), ctx, r)
+	err = b.commands.run(ctx, b.silently(), r)
 	if err != nil && !ledger.IsDuplicate(err) && ledger.ErrorCode(err) == ledger.EInternal {
 		return err
 	}

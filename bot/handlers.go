@@ -12,8 +12,9 @@ import (
 )
 
 // handlerFunc handles one kind of event (a method of the bot, called on the
-// bot in the mode of the handling).
-type handlerFunc func(b *Bot, ctx context.Context, evt *event.Event) error
+// bot in the mode of the handling). c is the circle of the event's room,
+// read once by HandleEvent (nil outside circles).
+type handlerFunc func(b *Bot, ctx context.Context, evt *event.Event, c *ledger.Circle) error
 
 // eventHandlers is the one place where every Matrix event handler is
 // registered.
@@ -56,12 +57,14 @@ func (b *Bot) HandleEvent(ctx context.Context, evt *event.Event) error {
 	if h == nil {
 		return nil
 	}
-	if c, err := b.ledger.Circle(ctx, ledger.CircleID(evt.RoomID)); err != nil {
+	c, err := b.ledger.Circle(ctx, ledger.CircleID(evt.RoomID))
+	if err != nil {
+		c = nil
 		b = b.fromOutside() // its ops are relayed into the member's circles
 	} else if b.answerer(c) != b.cfg.UserID {
 		b = b.silently()
 	}
-	return h(b, ctx, evt)
+	return h(b, ctx, evt, c)
 }
 
 // removesAMember reports whether evt takes a member (not a bot) out of a
@@ -80,7 +83,7 @@ func action(evt *event.Event) ledger.Action {
 }
 
 // handleMember accepts invitations to rooms and follows who is in circles.
-func (b *Bot) handleMember(ctx context.Context, evt *event.Event) error {
+func (b *Bot) handleMember(ctx context.Context, evt *event.Event, c *ledger.Circle) error {
 	content := evt.Content.AsMember()
 	target := id.UserID(evt.GetStateKey())
 	log := zerolog.Ctx(ctx)
@@ -108,7 +111,7 @@ func (b *Bot) handleMember(ctx context.Context, evt *event.Event) error {
 		return err
 	}
 	if !joined {
-		return b.leftCircle(ctx, evt, ledger.UserID(target))
+		return b.leftCircle(ctx, evt, c, ledger.UserID(target))
 	}
 	return nil
 }
@@ -118,8 +121,8 @@ func (b *Bot) handleMember(ctx context.Context, evt *event.Event) error {
 // of its claims not yet committed go to the others. The op is keyed by the
 // membership event, which every bot in the room sees, and recorded for
 // every leave, whatever the book holds: so all of them record the same ops.
-func (b *Bot) leftCircle(ctx context.Context, evt *event.Event, u ledger.UserID) error {
-	if _, err := b.ledger.Circle(ctx, ledger.CircleID(evt.RoomID)); err != nil {
+func (b *Bot) leftCircle(ctx context.Context, evt *event.Event, c *ledger.Circle, u ledger.UserID) error {
+	if c == nil {
 		return nil // not a circle
 	}
 	act := action(evt)
@@ -180,12 +183,12 @@ func (b *Bot) roomEncrypted(ctx context.Context, room id.RoomID) bool {
 }
 
 // handleEncryptionState answers encryption being turned on in a room.
-func (b *Bot) handleEncryptionState(ctx context.Context, evt *event.Event) error {
+func (b *Bot) handleEncryptionState(ctx context.Context, evt *event.Event, _ *ledger.Circle) error {
 	return b.warnEncrypted(ctx, evt.RoomID, evt.Sender)
 }
 
 // handleEncrypted answers a message the bot cannot read.
-func (b *Bot) handleEncrypted(ctx context.Context, evt *event.Event) error {
+func (b *Bot) handleEncrypted(ctx context.Context, evt *event.Event, _ *ledger.Circle) error {
 	return b.warnEncrypted(ctx, evt.RoomID, evt.Sender)
 }
 

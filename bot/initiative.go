@@ -20,28 +20,25 @@ const CardPoll ledger.CardKind = "poll"
 // in minor units.
 const pollAnswerPrefix = "a"
 
-func (b *Bot) cmdInitiative(ctx context.Context, r *request) error {
-	if err := b.needCircle(r); err != nil {
-		return err
-	}
-	until := b.deadlineOf(r.cmd.ByDate, r.cmd.ByClock)
-	op := b.op(ctx, r, ledger.OpInitiative)
+func cmdInitiative(ctx context.Context, b *Bot, r *request) error {
+	until := deadlineOf(b, r.cmd.ByDate, r.cmd.ByClock)
+	op := newOp(ctx, b, r, ledger.OpInitiative)
 	op.Need, op.Text, op.Amount, op.Until, op.Circle = "", r.cmd.Text, r.cmd.Amount, until, r.circle.ID
 	out, err := b.apply(ctx, op)
 	if err != nil {
 		return err
 	}
-	b.replyText(ctx, r, "initiative.created", op.Text, op.Amount, b.showDeadline(until))
+	b.replyText(ctx, r, "initiative.created", op.Text, op.Amount, showDeadline(b, until))
 	b.after(ctx, out)
 	if v, err := b.ledger.Need(ctx, out.Need.ID); err == nil {
-		b.postPoll(ctx, v, r.circle)
+		postPoll(ctx, b, v, r.circle)
 	}
 	return nil
 }
 
 // showDeadline renders an initiative's deadline in the cycle's time zone:
 // the last day for one that ends at midnight, else the day and time.
-func (b *Bot) showDeadline(t time.Time) string {
+func showDeadline(b *Bot, t time.Time) string {
 	loc := b.ledger.Config().Cycle.Location
 	if loc == nil {
 		loc = time.UTC
@@ -56,7 +53,7 @@ func (b *Bot) showDeadline(t time.Time) string {
 // deadlineOf is when an initiative "by <date> [HH:MM]" ends, in the cycle's
 // time zone: at that time, or when that day ends. A date without a year is
 // the next such date.
-func (b *Bot) deadlineOf(d time.Time, clock bool) time.Time {
+func deadlineOf(b *Bot, d time.Time, clock bool) time.Time {
 	loc := b.ledger.Config().Cycle.Location
 	if loc == nil {
 		loc = time.UTC
@@ -75,11 +72,11 @@ func (b *Bot) deadlineOf(d time.Time, clock bool) time.Time {
 	return time.Date(y, d.Month(), d.Day()+1, 0, 0, 0, 0, loc)
 }
 
-func (b *Bot) cmdDone(ctx context.Context, r *request) error {
-	op := b.op(ctx, r, ledger.OpDone)
+func cmdDone(ctx context.Context, b *Bot, r *request) error {
+	op := newOp(ctx, b, r, ledger.OpDone)
 	op.Text = r.cmd.Text
 	if op.Need == "" {
-		op.Need = b.onlyInitiativeOf(ctx, r.act.Actor)
+		op.Need = onlyInitiativeOf(ctx, b, r.act.Actor)
 	}
 	if op.Need == "" {
 		return ledger.Errorf(ledger.EInvalid, "need.reply_to_card", ledger.VerbDone)
@@ -94,7 +91,7 @@ func (b *Bot) cmdDone(ctx context.Context, r *request) error {
 }
 
 // onlyInitiativeOf is the member's one open initiative, or "".
-func (b *Bot) onlyInitiativeOf(ctx context.Context, u ledger.UserID) ledger.NeedID {
+func onlyInitiativeOf(ctx context.Context, b *Bot, u ledger.UserID) ledger.NeedID {
 	var found []ledger.NeedID
 	_ = b.ledger.View(ctx, func(bk *ledger.Book) error {
 		for _, n := range bk.NeedsOf(u) {
@@ -131,7 +128,7 @@ func pollAmounts(price ledger.Amount) []ledger.Amount {
 
 // postPoll posts the initiative as a native poll whose answers are amounts,
 // so a client's poll interface votes with intentions.
-func (b *Bot) postPoll(ctx context.Context, v *ledger.NeedView, c *ledger.Circle) {
+func postPoll(ctx context.Context, b *Bot, v *ledger.NeedView, c *ledger.Circle) {
 	answers := []map[string]any{}
 	for _, a := range pollAmounts(v.Need.Target) {
 		answers = append(answers, map[string]any{"id": pollAnswerPrefix + strconv.FormatInt(a.Minor, 10), "org.matrix.msc1767.text": a.String()})
@@ -156,7 +153,7 @@ func (b *Bot) postPoll(ctx context.Context, v *ledger.NeedView, c *ledger.Circle
 // handlePollResponse turns an answer to an initiative's poll into an
 // intention of that amount (a changed answer replaces it; no answer
 // withdraws it).
-func (b *Bot) handlePollResponse(ctx context.Context, evt *event.Event) error {
+func (b *Bot) handlePollResponse(ctx context.Context, evt *event.Event, c *ledger.Circle) error {
 	content, ok := evt.Content.Parsed.(*event.PollResponseEventContent)
 	if !ok {
 		return nil
@@ -167,8 +164,8 @@ func (b *Bot) handlePollResponse(ctx context.Context, evt *event.Event) error {
 	}
 	onPoll := *evt
 	onPoll.ID = content.RelatesTo.EventID
-	r := &request{evt: &onPoll, act: action(evt), lang: b.ledger.LangOf(ctx, ledger.UserID(evt.Sender)), card: card}
-	op := b.op(ctx, r, ledger.OpWithdraw)
+	r := &request{evt: &onPoll, act: action(evt), lang: b.ledger.LangOf(ctx, ledger.UserID(evt.Sender)), circle: c, card: card}
+	op := newOp(ctx, b, r, ledger.OpWithdraw)
 	r.cmd.Verb = ledger.VerbWithdraw
 	if answers := content.Response.Answers; len(answers) > 0 {
 		minor, err := strconv.ParseInt(strings.TrimPrefix(answers[0], pollAnswerPrefix), 10, 64)

@@ -9,11 +9,11 @@ import (
 
 // cmdKassa declares the member's monthly maximum for a circle's kassa, or
 // shows the kassa.
-func (b *Bot) cmdKassa(ctx context.Context, r *request) error {
+func cmdKassa(ctx context.Context, b *Bot, r *request) error {
 	if r.cmd.Amount.IsZero() {
-		return b.showKassa(ctx, r)
+		return showKassa(ctx, b, r)
 	}
-	c, err := b.kassaCircle(ctx, r)
+	c, err := kassaCircle(ctx, b, r)
 	if err != nil {
 		return err
 	}
@@ -21,7 +21,7 @@ func (b *Bot) cmdKassa(ctx context.Context, r *request) error {
 	if err != nil {
 		return err
 	}
-	op := b.op(ctx, r, ledger.OpKassa)
+	op := newOp(ctx, b, r, ledger.OpKassa)
 	op.Need, op.Amount, op.Circle = "", r.cmd.Amount, c.ID
 	out, err := b.apply(ctx, op)
 	if err != nil {
@@ -40,7 +40,7 @@ func (b *Bot) cmdKassa(ctx context.Context, r *request) error {
 // room it is typed in; in a direct chat, the member's only circle. A member
 // of several circles is asked to type it in the room of the one they
 // mean: the bot does not guess.
-func (b *Bot) kassaCircle(ctx context.Context, r *request) (*ledger.Circle, error) {
+func kassaCircle(ctx context.Context, b *Bot, r *request) (*ledger.Circle, error) {
 	if r.circle != nil {
 		return r.circle, nil
 	}
@@ -67,7 +67,7 @@ func (b *Bot) kassaCircle(ctx context.Context, r *request) (*ledger.Circle, erro
 // showKassa shows the kassa: in a circle's room, that circle's (the reply
 // is seen by all, so no other circle is named); in a direct chat, each of
 // the member's circles'.
-func (b *Bot) showKassa(ctx context.Context, r *request) error {
+func showKassa(ctx context.Context, b *Bot, r *request) error {
 	var only ledger.CircleID
 	if r.circle != nil {
 		only = r.circle.ID
@@ -122,11 +122,8 @@ func kassaData(f ledger.KassaFund) map[string]any {
 }
 
 // cmdClaim asks the kassa for help; the claim card waits for approval.
-func (b *Bot) cmdClaim(ctx context.Context, r *request) error {
-	if err := b.needCircle(r); err != nil {
-		return err
-	}
-	op := b.op(ctx, r, ledger.OpClaim)
+func cmdClaim(ctx context.Context, b *Bot, r *request) error {
+	op := newOp(ctx, b, r, ledger.OpClaim)
 	op.Need, op.Amount, op.Text, op.Circle = "", r.cmd.Amount, r.cmd.Text, r.circle.ID
 	out, err := b.apply(ctx, op)
 	if err != nil {
@@ -138,11 +135,11 @@ func (b *Bot) cmdClaim(ctx context.Context, r *request) error {
 }
 
 // cmdApprove approves the claim whose card the message replies to.
-func (b *Bot) cmdApprove(ctx context.Context, r *request) error {
+func cmdApprove(ctx context.Context, b *Bot, r *request) error {
 	if err := needReply(r); err != nil {
 		return err
 	}
-	out, err := b.apply(ctx, b.op(ctx, r, ledger.OpApprove))
+	out, err := b.apply(ctx, newOp(ctx, b, r, ledger.OpApprove))
 	if err != nil {
 		return err
 	}

@@ -62,7 +62,15 @@ func (b *Bot) mayPost(ctx context.Context, room id.RoomID) bool {
 // it reports whether the message was written (false when the bot does not
 // speak there, or the write failed, which is logged).
 func (b *Bot) enqueue(ctx context.Context, m outgoing) bool {
-	if (m.room == "" && m.to == "") || !b.mayPost(ctx, m.room) || b.out == nil {
+	if (m.room == "" && m.to == "") || !b.mayPost(ctx, m.room) {
+		return false
+	}
+	return b.write(ctx, m)
+}
+
+// write writes a message the bot may post (mayPost) to the outbox.
+func (b *Bot) write(ctx context.Context, m outgoing) bool {
+	if b.out == nil {
 		return false
 	}
 	content, err := json.Marshal(m.content)

@@ -33,14 +33,14 @@ func normalizeKey(k string) string {
 // ✅ on an invitation accepts it; ❤️ on a need card is an intention of the
 // default amount, 🤝 a commitment; 👍 on a "sent" notice confirms receipt.
 // Reactions on anything else, and keys that mean nothing, are ignored.
-func (b *Bot) handleReaction(ctx context.Context, evt *event.Event) error {
+func (b *Bot) handleReaction(ctx context.Context, evt *event.Event, c *ledger.Circle) error {
 	rel := evt.Content.AsReaction().RelatesTo
 	if rel.Type != event.RelAnnotation {
 		return nil
 	}
 	key := normalizeKey(rel.Key)
 	if acceptKeys[key] {
-		return b.acceptByReaction(ctx, evt, rel.EventID.String())
+		return b.acceptByReaction(ctx, evt, c, rel.EventID.String())
 	}
 	if !intendKeys[key] && !commitKeys[key] && !confirmKeys[key] {
 		return nil
@@ -65,8 +65,8 @@ func (b *Bot) handleReaction(ctx context.Context, evt *event.Event) error {
 	// Answers reply to the card, not to the reaction.
 	onCard := *evt
 	onCard.ID = rel.EventID
-	r := &request{evt: &onCard, act: action(evt), lang: b.ledger.LangOf(ctx, ledger.UserID(evt.Sender)), card: card}
-	op := b.op(ctx, r, ledger.OpIntend)
+	r := &request{evt: &onCard, act: action(evt), lang: b.ledger.LangOf(ctx, ledger.UserID(evt.Sender)), circle: c, card: card}
+	op := newOp(ctx, b, r, ledger.OpIntend)
 	op.Reaction = op.Event
 	switch {
 	case commitKeys[key]:
@@ -122,17 +122,17 @@ func (b *Bot) refuseReaction(ctx context.Context, r *request, err error) error {
 }
 
 // acceptByReaction accepts the invitation whose card was reacted to.
-func (b *Bot) acceptByReaction(ctx context.Context, evt *event.Event, card string) error {
+func (b *Bot) acceptByReaction(ctx context.Context, evt *event.Event, c *ledger.Circle, card string) error {
 	acc, err := b.ledger.AcceptCard(ctx, action(evt), ledger.EventID(card))
 	if err != nil {
 		if e := ledger.AsError(err); e != nil && e.Key == "invitation.not_found" {
 			return nil
 		}
-		r := &request{evt: evt, act: action(evt), lang: b.ledger.LangOf(ctx, ledger.UserID(evt.Sender))}
+		r := &request{evt: evt, act: action(evt), lang: b.ledger.LangOf(ctx, ledger.UserID(evt.Sender)), circle: c}
 		return b.refuseReaction(ctx, r, err)
 	}
 	zerolog.Ctx(ctx).Info().Str("invitation", string(acc.Invitation.ID)).Msg("Invitation accepted by reaction")
-	b.announceAcceptance(ctx, evt, acc, b.ledger.LangOf(ctx, ledger.UserID(evt.Sender)))
+	announceAcceptance(ctx, b, evt, acc, b.ledger.LangOf(ctx, ledger.UserID(evt.Sender)))
 	return nil
 }
 
@@ -141,7 +141,7 @@ func (b *Bot) acceptByReaction(ctx context.Context, evt *event.Event, card strin
 // that a commitment stays. Dendrite does not push redactions to
 // appservices, so they also arrive through reconciliation from the room.
 // Any other removed event whose op counted still counts.
-func (b *Bot) handleRedaction(ctx context.Context, evt *event.Event) error {
+func (b *Bot) handleRedaction(ctx context.Context, evt *event.Event, c *ledger.Circle) error {
 	target := evt.Redacts
 	if target == "" {
 		target = evt.Content.AsRedaction().Redacts
@@ -161,7 +161,7 @@ func (b *Bot) handleRedaction(ctx context.Context, evt *event.Event) error {
 	if err != nil {
 		plain := *evt
 		plain.ID = "" // the reaction is gone: answer without a reply
-		r := &request{evt: &plain, act: action(evt), lang: b.ledger.LangOf(ctx, p.Giver), cmd: ledger.Command{Verb: ledger.VerbWithdraw}}
+		r := &request{evt: &plain, act: action(evt), lang: b.ledger.LangOf(ctx, p.Giver), circle: c, cmd: ledger.Command{Verb: ledger.VerbWithdraw}}
 		if !ledger.IsDuplicate(err) {
 			b.relayRemoved(ctx, evt.RoomID, evt.Sender, target, nil) // the reaction's op stays
 		}

@@ -482,15 +482,15 @@ func (b *Bot) followDirectWebAction(ctx context.Context, evt *event.Event, data 
 	var cmd ledger.Command
 	member, _ := data["member"].(string)
 	at, _ := data["at"].(float64)
-	if json.Unmarshal(raw, &cmd) != nil || member == "" || cmd.Verb == "" || notFromWeb[cmd.Verb] || b.onVerb[cmd.Verb] == nil {
+	if json.Unmarshal(raw, &cmd) != nil || member == "" || cmd.Verb == "" || !b.commands.fromWeb(cmd.Verb) {
 		return nil
 	}
 	fake := &event.Event{ID: evt.ID, RoomID: evt.RoomID, Sender: id.UserID(member), Timestamp: int64(at)}
 	r := &request{evt: fake, cmd: cmd, act: action(fake), lang: b.replyLang(ctx, fake.Sender, ""), direct: true, web: &webReply{}}
-	if need, _ := data["need"].(string); need != "" && !personalVerbs[cmd.Verb] {
+	if need, _ := data["need"].(string); need != "" && !b.commands.personal(cmd.Verb) {
 		r.card = &ledger.Card{Need: ledger.NeedID(need)}
 	}
-	err = b.onVerb[cmd.Verb](b.silently(), ctx, r)
+	err = b.commands.run(ctx, b.silently(), r)
 	if err != nil && !ledger.IsDuplicate(err) && ledger.ErrorCode(err) == ledger.EInternal {
 		return err
 	}

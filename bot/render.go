@@ -164,9 +164,9 @@ func (b *Bot) errorText(l ledger.Lang, err error, verb ledger.Verb) string {
 	msg := text(l, e.Key, e.Args...)
 	switch {
 	case verb != "" && strings.HasPrefix(e.Key, "cmd.") && e.Key != "cmd.unknown":
-		return text(l, "understood", b.cfg.Prefix+" "+verbWord(verb, l), markdown(msg)) + "\n\n" + text(l, "type_usage", markdown(usage(l, verb, b.cfg.Prefix)))
+		return text(l, "understood", b.cfg.Prefix+" "+verbWord(verb, l), markdown(msg)) + "\n\n" + text(l, "type_usage", markdown(b.commands.usage(l, verb, b.cfg.Prefix)))
 	case verb != "" && (strings.HasPrefix(e.Key, "amount.") || strings.HasPrefix(e.Key, "user.")):
-		return msg + "\n\n" + text(l, "type_usage", markdown(usage(l, verb, b.cfg.Prefix)))
+		return msg + "\n\n" + text(l, "type_usage", markdown(b.commands.usage(l, verb, b.cfg.Prefix)))
 	case e.Key == "cmd.unknown" || e.Key == "cmd.too_long":
 		return msg + " " + text(l, "type_help", b.cfg.Prefix)
 	}

@@ -16,11 +16,11 @@ import (
 // maxListed bounds how many names one list reply shows per section.
 const maxListed = 50
 
-func (b *Bot) cmdInvite(ctx context.Context, r *request) error {
+func cmdInvite(ctx context.Context, b *Bot, r *request) error {
 	if r.cmd.User == "" {
-		return b.inviteCode(ctx, r)
+		return inviteCode(ctx, b, r)
 	}
-	if err := b.needCircle(r); err != nil {
+	if err := needCircle(b, r); err != nil {
 		return err
 	}
 	inv, err := b.ledger.Invite(ctx, r.act, r.circle.ID, r.cmd.User)
@@ -47,7 +47,7 @@ func invitationData(inv *ledger.Invitation) map[string]any {
 }
 
 // inviteCode gives the member a one-time code, always in the direct chat.
-func (b *Bot) inviteCode(ctx context.Context, r *request) error {
+func inviteCode(ctx context.Context, b *Bot, r *request) error {
 	var circle ledger.CircleID
 	if r.circle != nil {
 		circle = r.circle.ID
@@ -67,7 +67,7 @@ func (b *Bot) inviteCode(ctx context.Context, r *request) error {
 	return nil
 }
 
-func (b *Bot) cmdAccept(ctx context.Context, r *request) error {
+func cmdAccept(ctx context.Context, b *Bot, r *request) error {
 	var acc *ledger.Acceptance
 	var err error
 	content := r.evt.Content.AsMessage()
@@ -77,20 +77,20 @@ func (b *Bot) cmdAccept(ctx context.Context, r *request) error {
 	case content.RelatesTo.GetReplyTo() != "":
 		acc, err = b.ledger.AcceptCard(ctx, r.act, ledger.EventID(content.RelatesTo.GetReplyTo()))
 		if ledger.ErrorCode(err) == ledger.ENotFound {
-			acc, err = b.ledger.AcceptPending(ctx, r.act, b.circleID(r))
+			acc, err = b.ledger.AcceptPending(ctx, r.act, circleID(b, r))
 		}
 	default:
-		acc, err = b.ledger.AcceptPending(ctx, r.act, b.circleID(r))
+		acc, err = b.ledger.AcceptPending(ctx, r.act, circleID(b, r))
 	}
 	if err != nil {
 		return err
 	}
-	b.announceAcceptance(ctx, r.evt, acc, r.lang)
+	announceAcceptance(ctx, b, r.evt, acc, r.lang)
 	return nil
 }
 
 // circleID is the circle of the request, or "" outside circles.
-func (b *Bot) circleID(r *request) ledger.CircleID {
+func circleID(b *Bot, r *request) ledger.CircleID {
 	if r.circle == nil {
 		return ""
 	}
@@ -101,7 +101,7 @@ func (b *Bot) circleID(r *request) ledger.CircleID {
 // circle room when the acceptance happened there, else in direct chats (and
 // the invitee is invited into the circle the code belongs to). The answer is
 // a reply to the accepting command; cause is the event that accepted.
-func (b *Bot) announceAcceptance(ctx context.Context, cause *event.Event, acc *ledger.Acceptance, lang ledger.Lang) {
+func announceAcceptance(ctx context.Context, b *Bot, cause *event.Event, acc *ledger.Acceptance, lang ledger.Lang) {
 	room := cause.RoomID
 	var replyEvt *event.Event
 	if cause.Type == event.EventMessage {
@@ -140,8 +140,8 @@ func (b *Bot) announceAcceptance(ctx context.Context, cause *event.Event, acc *l
 	}
 }
 
-func (b *Bot) cmdDecline(ctx context.Context, r *request) error {
-	inv, err := b.ledger.Decline(ctx, r.act, b.circleID(r))
+func cmdDecline(ctx context.Context, b *Bot, r *request) error {
+	inv, err := b.ledger.Decline(ctx, r.act, circleID(b, r))
 	if err != nil {
 		return err
 	}
@@ -149,7 +149,7 @@ func (b *Bot) cmdDecline(ctx context.Context, r *request) error {
 	return nil
 }
 
-func (b *Bot) cmdList(ctx context.Context, r *request) error {
+func cmdList(ctx context.Context, b *Bot, r *request) error {
 	tl, err := b.ledger.TrustListOf(ctx, ledger.UserID(r.evt.Sender))
 	if err != nil {
 		return err
@@ -161,8 +161,8 @@ func (b *Bot) cmdList(ctx context.Context, r *request) error {
 	}
 	var sb strings.Builder
 	sb.WriteString(text(r.lang, "list.header", tl.Count(), len(tl.Direct), len(tl.Indirect)) + "\n\n")
-	b.writeSection(&sb, r.lang, "list.direct", tl.Direct)
-	b.writeSection(&sb, r.lang, "list.indirect", tl.Indirect)
+	writeSection(b, &sb, r.lang, "list.direct", tl.Direct)
+	writeSection(b, &sb, r.lang, "list.indirect", tl.Indirect)
 	b.reply(ctx, r, message(sb.String(), "trust_list", data))
 	return nil
 }
@@ -175,7 +175,7 @@ func capped(us []ledger.UserID) []ledger.UserID {
 	return us
 }
 
-func (b *Bot) writeSection(sb *strings.Builder, l ledger.Lang, key string, us []ledger.UserID) {
+func writeSection(b *Bot, sb *strings.Builder, l ledger.Lang, key string, us []ledger.UserID) {
 	if len(us) == 0 {
 		return
 	}
@@ -193,7 +193,7 @@ func (b *Bot) writeSection(sb *strings.Builder, l ledger.Lang, key string, us []
 	sb.WriteString("\n")
 }
 
-func (b *Bot) cmdChain(ctx context.Context, r *request) error {
+func cmdChain(ctx context.Context, b *Bot, r *request) error {
 	chain, err := b.ledger.Chain(ctx, ledger.UserID(r.evt.Sender), r.cmd.User)
 	if err != nil {
 		return err
@@ -203,7 +203,7 @@ func (b *Bot) cmdChain(ctx context.Context, r *request) error {
 	return nil
 }
 
-func (b *Bot) cmdPool(ctx context.Context, r *request) error {
+func cmdPool(ctx context.Context, b *Bot, r *request) error {
 	rep, err := b.ledger.Pool(ctx, r.act)
 	if err != nil {
 		return err
@@ -220,7 +220,7 @@ func (b *Bot) cmdPool(ctx context.Context, r *request) error {
 	return nil
 }
 
-func (b *Bot) cmdBlock(ctx context.Context, r *request) error {
+func cmdBlock(ctx context.Context, b *Bot, r *request) error {
 	res, err := b.ledger.Block(ctx, r.act, r.cmd.User)
 	if err != nil {
 		return err
@@ -231,12 +231,12 @@ func (b *Bot) cmdBlock(ctx context.Context, r *request) error {
 	}
 	b.reply(ctx, r, message(text(r.lang, key, r.cmd.User), "block", map[string]any{"blocked": r.cmd.User}))
 	if res.HadGuarantee {
-		b.tellConnected(ctx, res.Tell, "block.told", r.evt.Sender, r.cmd.User)
+		tellConnected(ctx, b, res.Tell, "block.told", r.evt.Sender, r.cmd.User)
 	}
 	return nil
 }
 
-func (b *Bot) cmdUnblock(ctx context.Context, r *request) error {
+func cmdUnblock(ctx context.Context, b *Bot, r *request) error {
 	res, err := b.ledger.Unblock(ctx, r.act, r.cmd.User)
 	if err != nil {
 		return err
@@ -247,14 +247,14 @@ func (b *Bot) cmdUnblock(ctx context.Context, r *request) error {
 	}
 	b.reply(ctx, r, message(text(r.lang, key, r.cmd.User), "unblock", map[string]any{"unblocked": r.cmd.User}))
 	if res.HadGuarantee {
-		b.tellConnected(ctx, res.Tell, "unblock.told", r.evt.Sender, r.cmd.User)
+		tellConnected(ctx, b, res.Tell, "unblock.told", r.evt.Sender, r.cmd.User)
 	}
 	return nil
 }
 
 // tellConnected tells each directly connected member, in their direct chat
 // and language, that actor changed their guarantee with target.
-func (b *Bot) tellConnected(ctx context.Context, to []ledger.UserID, key string, actor id.UserID, target ledger.UserID) {
+func tellConnected(ctx context.Context, b *Bot, to []ledger.UserID, key string, actor id.UserID, target ledger.UserID) {
 	for _, u := range to {
 		if id.UserID(u) == actor {
 			continue
@@ -264,19 +264,19 @@ func (b *Bot) tellConnected(ctx context.Context, to []ledger.UserID, key string,
 	}
 }
 
-func (b *Bot) cmdSOS(ctx context.Context, r *request) error {
+func cmdSOS(ctx context.Context, b *Bot, r *request) error {
 	tl, err := b.ledger.SOS(ctx, r.act)
 	if err != nil {
 		return err
 	}
-	reached, rooms := b.broadcast(ctx, r, tl)
+	reached, rooms := broadcast(ctx, b, r, tl)
 	b.replyText(ctx, r, "sos.sent", reached, rooms)
 	return nil
 }
 
 // broadcast posts an sos in each of the sender's circles, and in the direct
 // chats of trust-list members who share no circle with the sender.
-func (b *Bot) broadcast(ctx context.Context, r *request, tl ledger.TrustList) (reached, rooms int) {
+func broadcast(ctx context.Context, b *Bot, r *request, tl ledger.TrustList) (reached, rooms int) {
 	sender := ledger.UserID(r.evt.Sender)
 	want := map[ledger.UserID]bool{}
 	for _, u := range tl.All() {

@@ -12,7 +12,7 @@ import (
 
 // answerDirect answers a personal view in the member's direct chat; asked in
 // a group room, it says where the answer went.
-func (b *Bot) answerDirect(ctx context.Context, r *request, content *event.Content) {
+func answerDirect(ctx context.Context, b *Bot, r *request, content *event.Content) {
 	if r.direct {
 		b.reply(ctx, r, content)
 		return
@@ -50,7 +50,7 @@ func stateIs(s ledger.PromiseState) func(*ledger.Promise) bool {
 }
 
 // cmdView answers my, tome and pending.
-func (b *Bot) cmdView(ctx context.Context, r *request) error {
+func cmdView(ctx context.Context, b *Bot, r *request) error {
 	var ps []*ledger.Promise
 	err := b.ledger.View(ctx, func(bk *ledger.Book) error {
 		if r.cmd.Verb == ledger.VerbMy {
@@ -83,14 +83,14 @@ func (b *Bot) cmdView(ctx context.Context, r *request) error {
 	if len(shown) == 0 {
 		sb.WriteString("\n\n" + text(r.lang, "view.empty"))
 	}
-	b.answerDirect(ctx, r, message(sb.String(), "view", map[string]any{"view": r.cmd.Verb, "promises": promisesData(shown)}))
+	answerDirect(ctx, b, r, message(sb.String(), "view", map[string]any{"view": r.cmd.Verb, "promises": promisesData(shown)}))
 	return nil
 }
 
 // cmdArchive answers archive (fulfilled, forgiven) and overdue (commitments
 // still open whose need is no longer open or whose deadline passed), both
 // ways.
-func (b *Bot) cmdArchive(ctx context.Context, r *request) error {
+func cmdArchive(ctx context.Context, b *Bot, r *request) error {
 	var given, received []*ledger.Promise
 	err := b.ledger.View(ctx, func(bk *ledger.Book) error {
 		keep := func(p *ledger.Promise) bool {
@@ -123,7 +123,7 @@ func (b *Bot) cmdArchive(ctx context.Context, r *request) error {
 		sb.WriteString("\n\n" + text(r.lang, "view.empty"))
 	}
 	all := append(append([]*ledger.Promise(nil), given...), received...)
-	b.answerDirect(ctx, r, message(sb.String(), "view", map[string]any{"view": r.cmd.Verb, "promises": promisesData(all)}))
+	answerDirect(ctx, b, r, message(sb.String(), "view", map[string]any{"view": r.cmd.Verb, "promises": promisesData(all)}))
 	return nil
 }
 
@@ -158,7 +158,7 @@ func promisesData(ps []*ledger.Promise) []map[string]any {
 	return out
 }
 
-func (b *Bot) cmdNetwork(ctx context.Context, r *request) error {
+func cmdNetwork(ctx context.Context, b *Bot, r *request) error {
 	var nw ledger.Network
 	err := b.ledger.View(ctx, func(bk *ledger.Book) error {
 		nw = bk.NetworkOf(r.act.Actor)
@@ -171,7 +171,7 @@ func (b *Bot) cmdNetwork(ctx context.Context, r *request) error {
 		text(r.lang, "network.helps_me", len(nw.HelpsMe), orNone(r.lang, nw.HelpsMe)) + "\n\n" +
 		text(r.lang, "network.i_help", len(nw.IHelp), orNone(r.lang, nw.IHelp)) + "\n\n" +
 		text(r.lang, "network.co", len(nw.CoHelpers), orNone(r.lang, nw.CoHelpers))
-	b.answerDirect(ctx, r, message(md, "network", map[string]any{
+	answerDirect(ctx, b, r, message(md, "network", map[string]any{
 		"helps_me": nw.HelpsMe, "i_help": nw.IHelp, "co_helpers": nw.CoHelpers}))
 	return nil
 }
@@ -183,7 +183,7 @@ func orNone(l ledger.Lang, us []ledger.UserID) markdown {
 	return markdown(pills(us))
 }
 
-func (b *Bot) cmdAbout(ctx context.Context, r *request) error {
+func cmdAbout(ctx context.Context, b *Bot, r *request) error {
 	if r.cmd.Text != "" {
 		if _, err := b.ledger.SetAbout(ctx, r.act, r.cmd.Text); err != nil {
 			return err
@@ -205,7 +205,7 @@ func (b *Bot) cmdAbout(ctx context.Context, r *request) error {
 	}
 	md := text(r.lang, "profile", statusIcon(string(st.Status)), text(r.lang, "light."+string(st.Status)), about) +
 		"\n\n" + requisiteList(r.lang, prof) + "\n\n" + text(r.lang, "profile.muted", markdown(mutedList(prof)))
-	b.answerDirect(ctx, r, message(md, "profile", map[string]any{"status": st.Status, "about": prof.About}))
+	answerDirect(ctx, b, r, message(md, "profile", map[string]any{"status": st.Status, "about": prof.About}))
 	return nil
 }
 
@@ -235,7 +235,7 @@ func mutedList(p *ledger.Profile) string {
 	return strings.Join(parts, ", ")
 }
 
-func (b *Bot) cmdRequisites(ctx context.Context, r *request) error {
+func cmdRequisites(ctx context.Context, b *Bot, r *request) error {
 	var prof *ledger.Profile
 	var err error
 	switch r.cmd.Requisites {
@@ -251,11 +251,11 @@ func (b *Bot) cmdRequisites(ctx context.Context, r *request) error {
 	if err != nil {
 		return err
 	}
-	b.answerDirect(ctx, r, message(requisiteList(r.lang, prof)+"\n\n"+text(r.lang, "requisites.howto", b.cfg.Prefix), "requisites", nil))
+	answerDirect(ctx, b, r, message(requisiteList(r.lang, prof)+"\n\n"+text(r.lang, "requisites.howto", b.cfg.Prefix), "requisites", nil))
 	return nil
 }
 
-func (b *Bot) cmdMute(ctx context.Context, r *request) error {
+func cmdMute(ctx context.Context, b *Bot, r *request) error {
 	if r.cmd.Notice == "" {
 		prof, err := b.ledger.Profile(ctx, r.act.Actor)
 		if err != nil {

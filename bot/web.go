@@ -14,7 +14,7 @@ import (
 // cmdWeb sends a one-time login link to the web organizer. The link goes
 // to the member's direct chat whatever room they asked in: in a group room
 // anyone could use it.
-func (b *Bot) cmdWeb(ctx context.Context, r *request) error {
+func cmdWeb(ctx context.Context, b *Bot, r *request) error {
 	if b.mode.rebuilding {
 		return nil // a secret is no part of the rooms' record: not replayed
 	}
@@ -33,13 +33,13 @@ func (b *Bot) cmdWeb(ctx context.Context, r *request) error {
 	// An autolink: bare, the secret's '_' and '-' could turn part of it
 	// into emphasis in the HTML body, and the link shown would be wrong.
 	content := message(text(r.lang, "web.link", markdown("<"+url+">"), mins), "web_link", nil)
-	b.privately(ctx, r, content)
+	privately(ctx, b, r, content)
 	return nil
 }
 
 // cmdToken lists, makes or revokes the member's API tokens. A new token's
 // secret is shown once, in the direct chat.
-func (b *Bot) cmdToken(ctx context.Context, r *request) error {
+func cmdToken(ctx context.Context, b *Bot, r *request) error {
 	if b.mode.rebuilding {
 		return nil // secrets are no part of the rooms' record: not replayed
 	}
@@ -53,7 +53,7 @@ func (b *Bot) cmdToken(ctx context.Context, r *request) error {
 			return err
 		}
 		api := strings.TrimRight(b.cfg.WebURL, "/") + "/api/v1"
-		b.privately(ctx, r, message(text(r.lang, "token.created", t.Name, text(r.lang, "token.scope_"+string(t.Scope)), secret, api),
+		privately(ctx, b, r, message(text(r.lang, "token.created", t.Name, text(r.lang, "token.scope_"+string(t.Scope)), secret, api),
 			"token", map[string]any{"name": t.Name, "scope": t.Scope}))
 		return nil
 	case ledger.TokenRevoke:
@@ -82,7 +82,7 @@ func (b *Bot) cmdToken(ctx context.Context, r *request) error {
 
 // privately answers in the direct chat: as a reply there, or, asked in a
 // group room, by a message in the direct chat and a pointer to it here.
-func (b *Bot) privately(ctx context.Context, r *request, content *event.Content) {
+func privately(ctx context.Context, b *Bot, r *request, content *event.Content) {
 	if r.direct {
 		b.reply(ctx, r, content)
 		return

@@ -1,0 +1,67 @@
+package bot_test
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"regexp"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+	"maunium.net/go/mautrix/event"
+
+	"github.com/exodus-matrix/exodus/bot"
+	"github.com/exodus-matrix/exodus/ledger"
+	"github.com/exodus-matrix/exodus/store"
+)
+
+// countingStore counts the circle reads of the ledger.
+type countingStore struct {
+	*store.Store
+	circles atomic.Int64
+}
+
+func (s *countingStore) GetCircle(ctx context.Context, c ledger.CircleID) (*ledger.Circle, error) {
+	s.circles.Add(1)
+	return s.Store.GetCircle(ctx, c)
+}
+
+// TestOneCommandReadsTheCircleOnce: handling one command in a circle room
+// reads its circle once, however the command then answers.
+func TestOneCommandReadsTheCircleOnce(t *testing.T) {
+	ctx := zerolog.Nop().WithContext(context.Background())
+	st, err := store.Open(ctx, store.Config{URI: "file:" + filepath.Join(t.TempDir(), "exodus.db") + "?_txlock=immediate"}, zerolog.Nop())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	cs := &countingStore{Store: st}
+	clock := ledger.NewManualClock(time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC))
+	svc := ledger.NewService(cs, clock, ledger.DefaultConfig())
+	cfg := bot.Config{UserID: "@exodus:test", Prefix: "!ex", CommandsPerMinute: 1000,
+		BotUsers: []*regexp.Regexp{regexp.MustCompile(`^@exodus:`)}}
+	b := bot.New(cfg, &fakeClient{}, svc, st)
+	const room = "!circle:test"
+	if _, err := svc.CreateCircle(ctx, ledger.Action{Event: "$create", Actor: "@owner:test", At: clock.Now()},
+		ledger.CircleSpec{ID: room, Name: "Test"}); err != nil {
+		t.Fatal(err)
+	}
+	for i, body := range []string{"!ex list", "!ex help", "!ex pool"} {
+		var evt event.Event
+		if err := json.Unmarshal(message("$m"+string(rune('a'+i)), room, "@alice:test", body), &evt); err != nil {
+			t.Fatal(err)
+		}
+		if err := evt.Content.ParseRaw(evt.Type); err != nil {
+			t.Fatal(err)
+		}
+		cs.circles.Store(0)
+		if err := b.HandleEvent(ctx, &evt); err != nil {
+			t.Fatal(err)
+		}
+		if n := cs.circles.Load(); n != 1 {
+			t.Errorf("%q read the circle %d times, want 1", body, n)
+		}
+	}
+}
