@@ -23,6 +23,13 @@ import (
 // only checked: the ledger would accept it.
 var errDryRun = errors.New("dry run: the op would be accepted")
 
+// WebActor carries out the actions members take on the web (web.Actor):
+// the bot's role for the web, apart from its handling of Matrix events.
+type WebActor struct{ bot *Bot }
+
+// WebActor returns the bot's role for the web.
+func (b *Bot) WebActor() *WebActor { return &WebActor{bot: b} }
+
 // webReply collects what the bot answers an action taken on the web.
 type webReply struct{ answers []*event.MessageEventContent }
 
@@ -33,7 +40,8 @@ type webReply struct{ answers []*event.MessageEventContent }
 // room stays the full record; an op is checked first, so a refused action
 // posts nothing, and then applied keyed by the posted event. The reply's
 // text is the bot's answer in the member's language, a refusal's too.
-func (b *Bot) Act(ctx context.Context, req ledger.Request) (*ledger.Reply, error) {
+func (a *WebActor) Act(ctx context.Context, req ledger.Request) (*ledger.Reply, error) {
+	b := a.bot
 	cmd := req.Command
 	lang := req.Lang
 	if lang != ledger.LangEN && lang != ledger.LangRU {
@@ -49,7 +57,7 @@ func (b *Bot) Act(ctx context.Context, req ledger.Request) (*ledger.Reply, error
 		err := ledger.Errorf(ledger.ERateLimited, "ratelimit", b.cfg.CommandsPerMinute)
 		return &ledger.Reply{Text: plain(b.errorText(lang, err, cmd.Verb))}, err
 	}
-	r, err := b.webRequest(ctx, req, lang)
+	r, err := a.request(ctx, req, lang)
 	if err != nil {
 		return &ledger.Reply{Text: plain(b.errorText(lang, err, cmd.Verb))}, err
 	}
@@ -63,10 +71,10 @@ func (b *Bot) Act(ctx context.Context, req ledger.Request) (*ledger.Reply, error
 	switch b.commands.webUse(cmd) {
 	case webOp:
 		if err := run(b.dryRun(), ctx); !errors.Is(err, errDryRun) {
-			return b.webDone(ctx, r, reply, err)
+			return a.done(ctx, b, r, reply, err)
 		}
 		r.web.answers = nil
-		evt := b.announce(ctx, r, req)
+		evt := a.announce(ctx, b, r, req)
 		if evt == "" {
 			err := ledger.Errorf(ledger.EInternal, "web.post_failed")
 			return &ledger.Reply{Text: plain(b.errorText(lang, err, cmd.Verb))}, err
@@ -74,24 +82,24 @@ func (b *Bot) Act(ctx context.Context, req ledger.Request) (*ledger.Reply, error
 		reply.Event = ledger.EventID(evt)
 		r.evt.ID = evt
 		r.act.Event = ledger.EventID(evt)
-		return b.inOneTx(ctx, func(ctx context.Context) (*ledger.Reply, error) {
-			return b.webDone(ctx, r, reply, run(b, ctx))
+		return a.inOneTx(ctx, func(ctx context.Context) (*ledger.Reply, error) {
+			return a.done(ctx, b, r, reply, run(b, ctx))
 		})
 	case webView:
 		// A view is personal and posted nowhere: the handler answers as
 		// in the direct chat, and the answer is collected.
 		r.direct = true
-		return b.webDone(ctx, r, reply, run(b, ctx))
+		return a.done(ctx, b, r, reply, run(b, ctx))
 	}
-	return b.inOneTx(ctx, func(ctx context.Context) (*ledger.Reply, error) {
+	return a.inOneTx(ctx, func(ctx context.Context) (*ledger.Reply, error) {
 		err := run(b, ctx)
 		if err == nil {
-			if evt := b.announce(ctx, r, req); evt != "" {
+			if evt := a.announce(ctx, b, r, req); evt != "" {
 				reply.Event = ledger.EventID(evt)
 				r.evt.ID = evt
 			}
 		}
-		return b.webDone(ctx, r, reply, err)
+		return a.done(ctx, b, r, reply, err)
 	})
 }
 
@@ -99,7 +107,8 @@ func (b *Bot) Act(ctx context.Context, req ledger.Request) (*ledger.Reply, error
 // what the bot says about it (the outbox) are kept together. fn's error is
 // a refusal, which the transaction keeps (its answer is written); only a
 // failure of the transaction itself takes everything back.
-func (b *Bot) inOneTx(ctx context.Context, fn func(ctx context.Context) (*ledger.Reply, error)) (*ledger.Reply, error) {
+func (a *WebActor) inOneTx(ctx context.Context, fn func(ctx context.Context) (*ledger.Reply, error)) (*ledger.Reply, error) {
+	b := a.bot
 	var (
 		reply  *ledger.Reply
 		refuse error
@@ -116,10 +125,11 @@ func (b *Bot) inOneTx(ctx context.Context, fn func(ctx context.Context) (*ledger
 	return reply, refuse
 }
 
-// webDone finishes an action from the web: the answer collected becomes
-// the reply's text (a refusal's explanation if it failed) and, when the
-// action was posted, it is posted as the answer to that event.
-func (b *Bot) webDone(ctx context.Context, r *request, reply *ledger.Reply, err error) (*ledger.Reply, error) {
+// done finishes an action from the web, handled by b in its mode: the
+// answer collected becomes the reply's text (a refusal's explanation if it
+// failed) and, when the action was posted, it is posted as the answer to
+// that event.
+func (a *WebActor) done(ctx context.Context, b *Bot, r *request, reply *ledger.Reply, err error) (*ledger.Reply, error) {
 	if err != nil {
 		md := b.errorText(r.lang, err, r.cmd.Verb)
 		reply.Text = plain(md)
@@ -160,11 +170,12 @@ func webAnswer(answers []*event.MessageEventContent) *event.Content {
 	return &event.Content{Parsed: &msg, Raw: map[string]any{Namespace: map[string]any{"type": "web_answer"}}}
 }
 
-// webRequest builds the request an action from the web is handled as: in
+// request builds the request an action from the web is handled as: in
 // the room it is posted to, replying to the need's card there, if any.
-func (b *Bot) webRequest(ctx context.Context, req ledger.Request, lang ledger.Lang) (*request, error) {
+func (a *WebActor) request(ctx context.Context, req ledger.Request, lang ledger.Lang) (*request, error) {
+	b := a.bot
 	now := b.ledger.Now().Truncate(time.Millisecond)
-	room, card, err := b.webRoom(ctx, req)
+	room, card, err := a.room(ctx, req)
 	if err != nil {
 		return nil, err
 	}
@@ -181,12 +192,13 @@ func (b *Bot) webRequest(ctx context.Context, req ledger.Request, lang ledger.La
 	return r, nil
 }
 
-// webRoom is where an action from the web is posted: a personal action
+// room is where an action from the web is posted: a personal action
 // (and a kassa maximum for no circle named) in the member's direct chat;
 // else the circle asked for (the member must be in it); else the circle of
 // the need's card the member shares; else the member's first circle; else
 // their direct chat.
-func (b *Bot) webRoom(ctx context.Context, req ledger.Request) (id.RoomID, *ledger.Card, error) {
+func (a *WebActor) room(ctx context.Context, req ledger.Request) (id.RoomID, *ledger.Card, error) {
+	b := a.bot
 	mine, err := b.ledger.CirclesOf(ctx, req.Member)
 	if err != nil {
 		return "", nil, err
@@ -241,9 +253,10 @@ func (b *Bot) webRoom(ctx context.Context, req ledger.Request) (id.RoomID, *ledg
 	return id.RoomID(room), card, nil
 }
 
-// announce posts an action taken on the web into its room: a notice naming
-// the member, with the action under the project's namespace.
-func (b *Bot) announce(ctx context.Context, r *request, req ledger.Request) id.EventID {
+// announce posts an action taken on the web into its room, as b in its
+// mode: a notice naming the member, with the action under the project's
+// namespace.
+func (a *WebActor) announce(ctx context.Context, b *Bot, r *request, req ledger.Request) id.EventID {
 	l := b.ledger.Config().DefaultLang
 	if r.circle != nil && r.circle.Lang != "" {
 		l = r.circle.Lang
@@ -258,13 +271,13 @@ func (b *Bot) announce(ctx context.Context, r *request, req ledger.Request) id.E
 	if !req.Command.Amount.IsZero() {
 		data["amount"] = amountData(req.Command.Amount)
 	}
-	return b.post(ctx, r.evt.RoomID, message(md, "web_action", data))
+	return post(ctx, b, r.evt.RoomID, message(md, "web_action", data))
 }
 
 // post sends a message at once and returns its event ID ("" if it failed,
 // which is logged): only for the record of a web action, whose event ID
 // the op is keyed by. Everything else goes through the outbox.
-func (b *Bot) post(ctx context.Context, room id.RoomID, content *event.Content) id.EventID {
+func post(ctx context.Context, b *Bot, room id.RoomID, content *event.Content) id.EventID {
 	if !b.mayPost(ctx, room) {
 		return ""
 	}
@@ -302,6 +315,6 @@ func commandLine(cmd ledger.Command, l ledger.Lang) string {
 
 // Explain renders a refusal in a language, as the chat answers it (the
 // web shows the ledger's refusals in the same words), as plain text.
-func (b *Bot) Explain(l ledger.Lang, err error) string {
-	return plain(b.errorText(l, err, ""))
+func (a *WebActor) Explain(l ledger.Lang, err error) string {
+	return plain(a.bot.errorText(l, err, ""))
 }

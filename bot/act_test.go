@@ -68,7 +68,7 @@ func TestActPostsTheActionThenAppliesItKeyedByThePost(t *testing.T) {
 	w := newWebWorld(t, webURL)
 	need, card := w.carolsNeed()
 	k, ops := w.sentCount(), w.opCount()
-	reply, err := w.bot.Act(w.ctx, ledger.Request{Member: bob, Need: need, Command: w.command("intend 50")})
+	reply, err := w.bot.WebActor().Act(w.ctx, ledger.Request{Member: bob, Need: need, Command: w.command("intend 50")})
 	if err != nil {
 		t.Fatalf("Act: %v (%+v)", err, reply)
 	}
@@ -142,7 +142,7 @@ func TestActRefusedPostsNothing(t *testing.T) {
 	}
 	for _, c := range cases {
 		k, ops, before := w.sentCount(), w.opCount(), w.snapshot(need)
-		reply, err := w.bot.Act(w.ctx, c.req)
+		reply, err := w.bot.WebActor().Act(w.ctx, c.req)
 		e := ledger.AsError(err)
 		if e == nil || (c.key != "" && e.Key != c.key) {
 			t.Errorf("%s: error %v; want %s", c.name, err, c.key)
@@ -154,14 +154,14 @@ func TestActRefusedPostsNothing(t *testing.T) {
 		if w.opCount() != ops || w.snapshot(need) != before {
 			t.Errorf("%s: the ledger changed", c.name)
 		}
-		if reply == nil || reply.Event != "" || reply.Text == "" || !strings.HasPrefix(reply.Text, w.bot.Explain(ledger.LangEN, err)) {
-			t.Errorf("%s: reply %+v; want the refusal explained (%q)", c.name, reply, w.bot.Explain(ledger.LangEN, err))
+		if reply == nil || reply.Event != "" || reply.Text == "" || !strings.HasPrefix(reply.Text, w.bot.WebActor().Explain(ledger.LangEN, err)) {
+			t.Errorf("%s: reply %+v; want the refusal explained (%q)", c.name, reply, w.bot.WebActor().Explain(ledger.LangEN, err))
 		}
 	}
 
 	// The checks left nothing behind: the same action, now acceptable,
 	// is applied.
-	if _, err := w.bot.Act(w.ctx, ledger.Request{Member: bob, Need: need, Command: w.command("commit 50")}); err != nil {
+	if _, err := w.bot.WebActor().Act(w.ctx, ledger.Request{Member: bob, Need: need, Command: w.command("commit 50")}); err != nil {
 		t.Fatalf("commit after the refusals: %v", err)
 	}
 	if p := w.promise(need, bob); p == nil || p.State != ledger.PromiseCommitment {
@@ -172,7 +172,7 @@ func TestActRefusedPostsNothing(t *testing.T) {
 func TestActViewsPostNothing(t *testing.T) {
 	w := newWebWorld(t, webURL)
 	need, _ := w.carolsNeed()
-	if _, err := w.bot.Act(w.ctx, ledger.Request{Member: bob, Need: need, Command: w.command("intend 50")}); err != nil {
+	if _, err := w.bot.WebActor().Act(w.ctx, ledger.Request{Member: bob, Need: need, Command: w.command("intend 50")}); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range []struct{ text, want string }{
@@ -182,7 +182,7 @@ func TestActViewsPostNothing(t *testing.T) {
 		{"about", ""},
 	} {
 		k, ops := w.sentCount(), w.opCount()
-		reply, err := w.bot.Act(w.ctx, ledger.Request{Member: bob, Command: w.command(c.text)})
+		reply, err := w.bot.WebActor().Act(w.ctx, ledger.Request{Member: bob, Command: w.command(c.text)})
 		if err != nil {
 			t.Errorf("%s: %v", c.text, err)
 			continue
@@ -195,7 +195,7 @@ func TestActViewsPostNothing(t *testing.T) {
 			t.Errorf("%s: reply %+v", c.text, reply)
 		}
 	}
-	reply, _ := w.bot.Act(w.ctx, ledger.Request{Member: bob, Command: w.command("my")})
+	reply, _ := w.bot.WebActor().Act(w.ctx, ledger.Request{Member: bob, Command: w.command("my")})
 	if !strings.Contains(reply.Text, "50") || !strings.Contains(reply.Text, carol) {
 		t.Errorf("my: %q; want bob's intention toward carol", reply.Text)
 	}
@@ -210,7 +210,7 @@ func TestActOtherChangesArePostedAfterwards(t *testing.T) {
 	// never to a circle room (payment details are private).
 	for _, c := range []struct{ text, saved string }{{"about I mend bikes", "Saved"}, {"requisites IBAN DE02 1234", "IBAN DE02 1234"}} {
 		k := w.sentCount()
-		reply, err := w.bot.Act(w.ctx, ledger.Request{Member: bob, Command: w.command(c.text)})
+		reply, err := w.bot.WebActor().Act(w.ctx, ledger.Request{Member: bob, Command: w.command(c.text)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -234,7 +234,7 @@ func TestActOtherChangesArePostedAfterwards(t *testing.T) {
 
 	// A change about the circle goes to the circle.
 	k := w.sentCount()
-	if _, err := w.bot.Act(w.ctx, ledger.Request{Member: bob, Command: w.command("invite @zed:test")}); err != nil {
+	if _, err := w.bot.WebActor().Act(w.ctx, ledger.Request{Member: bob, Command: w.command("invite @zed:test")}); err != nil {
 		t.Fatal(err)
 	}
 	if n := webActions(w.sentSince(k)); len(n) != 1 || n[0].Room != id.RoomID(w.circle) {
@@ -247,7 +247,7 @@ func TestActOtherChangesArePostedAfterwards(t *testing.T) {
 		t.Fatal(err)
 	}
 	k = w.sentCount()
-	if _, err := w.bot.Act(w.ctx, ledger.Request{Member: erin, Command: w.command("about hello")}); err != nil {
+	if _, err := w.bot.WebActor().Act(w.ctx, ledger.Request{Member: erin, Command: w.command("about hello")}); err != nil {
 		t.Fatal(err)
 	}
 	if n := webActions(w.sentSince(k)); len(n) != 1 || n[0].Room != "!dm-erin:test" {
@@ -259,7 +259,7 @@ func TestActRefusesChatOnlyVerbsAndOtherCircles(t *testing.T) {
 	w := newWebWorld(t, webURL)
 	k := w.sentCount()
 	for _, v := range []ledger.Verb{ledger.VerbHelp, ledger.VerbWeb, ledger.VerbToken, ledger.VerbCircle} {
-		reply, err := w.bot.Act(w.ctx, ledger.Request{Member: bob, Command: ledger.Command{Verb: v}})
+		reply, err := w.bot.WebActor().Act(w.ctx, ledger.Request{Member: bob, Command: ledger.Command{Verb: v}})
 		if e := ledger.AsError(err); e == nil || e.Key != "web.chat_only" {
 			t.Errorf("%s: %v; want web.chat_only", v, err)
 		}
@@ -268,7 +268,7 @@ func TestActRefusesChatOnlyVerbsAndOtherCircles(t *testing.T) {
 		}
 	}
 	// bob is not in the second circle.
-	reply, err := w.bot.Act(w.ctx, ledger.Request{Member: bob, Circle: w.circle2, Command: w.command("status orange 100")})
+	reply, err := w.bot.WebActor().Act(w.ctx, ledger.Request{Member: bob, Circle: w.circle2, Command: w.command("status orange 100")})
 	if e := ledger.AsError(err); e == nil || e.Key != "web.not_member" || e.Code != ledger.EForbidden {
 		t.Errorf("acting in another circle: %v; want web.not_member", err)
 	}
@@ -285,17 +285,17 @@ func TestActRefusesChatOnlyVerbsAndOtherCircles(t *testing.T) {
 
 func TestActAnswersInTheMembersLanguage(t *testing.T) {
 	w := newWebWorld(t, webURL)
-	if got := w.bot.Explain(ledger.LangRU, ledger.Errorf(ledger.EForbidden, "web.not_member")); got != "Вы не участник этого круга." {
+	if got := w.bot.WebActor().Explain(ledger.LangRU, ledger.Errorf(ledger.EForbidden, "web.not_member")); got != "Вы не участник этого круга." {
 		t.Errorf("Explain in Russian: %q", got)
 	}
-	if got := w.bot.Explain(ledger.LangEN, ledger.Errorf(ledger.EForbidden, "web.not_member")); got != "You are not a member of that circle." {
+	if got := w.bot.WebActor().Explain(ledger.LangEN, ledger.Errorf(ledger.EForbidden, "web.not_member")); got != "You are not a member of that circle." {
 		t.Errorf("Explain in English: %q", got)
 	}
-	if got := w.bot.Explain(ledger.LangRU, ledger.ErrAlreadyApplied); got == "" {
+	if got := w.bot.WebActor().Explain(ledger.LangRU, ledger.ErrAlreadyApplied); got == "" {
 		t.Error("Explain of an internal error is empty")
 	}
 	w.say(dm(bob), bob, "!ex lang ru")
-	reply, err := w.bot.Act(w.ctx, ledger.Request{Member: bob, Circle: w.circle2, Command: w.command("status orange 100")})
+	reply, err := w.bot.WebActor().Act(w.ctx, ledger.Request{Member: bob, Circle: w.circle2, Command: w.command("status orange 100")})
 	if err == nil || reply.Text != "Вы не участник этого круга." {
 		t.Errorf("reply to a Russian speaker: %+v, %v", reply, err)
 	}
@@ -322,7 +322,7 @@ func TestActOnANeedWithoutCardUsesTheRoomsPledge(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	reply, err := w.bot.Act(w.ctx, ledger.Request{Member: ledger.UserID(erin), Need: out.Need.ID, Command: w.command("intend")})
+	reply, err := w.bot.WebActor().Act(w.ctx, ledger.Request{Member: ledger.UserID(erin), Need: out.Need.ID, Command: w.command("intend")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -348,7 +348,7 @@ func TestActPersonalVerbInACircleGoesToTheDirectChat(t *testing.T) {
 		{Member: bob, Need: need, Command: w.command("about I fix roofs")},
 	} {
 		k := w.sentCount()
-		reply, err := w.bot.Act(w.ctx, req)
+		reply, err := w.bot.WebActor().Act(w.ctx, req)
 		if err != nil {
 			t.Fatalf("%+v: %v", req, err)
 		}
@@ -372,12 +372,12 @@ func TestActSharesTheChatsRateLimit(t *testing.T) {
 		BotUsers: []*regexp.Regexp{regexp.MustCompile(`^@exodus:`)}}, w.cli, w.svc, w.store)
 	hook(w.bot, w.cli)
 	for i := range 3 {
-		if _, err := w.bot.Act(w.ctx, ledger.Request{Member: bob, Command: w.command("about hello")}); err != nil {
+		if _, err := w.bot.WebActor().Act(w.ctx, ledger.Request{Member: bob, Command: w.command("about hello")}); err != nil {
 			t.Fatalf("action %d: %v", i+1, err)
 		}
 	}
 	k := w.sentCount()
-	reply, err := w.bot.Act(w.ctx, ledger.Request{Member: bob, Command: w.command("status orange 100")})
+	reply, err := w.bot.WebActor().Act(w.ctx, ledger.Request{Member: bob, Command: w.command("status orange 100")})
 	if e := ledger.AsError(err); e == nil || e.Code != ledger.ERateLimited || reply == nil || !strings.Contains(reply.Text, "at most 3 a minute") {
 		t.Fatalf("a fourth action in a minute: %+v, %v; want refused as too many", reply, err)
 	}
@@ -388,7 +388,7 @@ func TestActSharesTheChatsRateLimit(t *testing.T) {
 		t.Errorf("bob's status changed: %+v", st)
 	}
 	// carol has her own budget.
-	if _, err := w.bot.Act(w.ctx, ledger.Request{Member: carol, Command: w.command("about hi")}); err != nil {
+	if _, err := w.bot.WebActor().Act(w.ctx, ledger.Request{Member: carol, Command: w.command("about hi")}); err != nil {
 		t.Errorf("carol: %v", err)
 	}
 }

@@ -74,10 +74,10 @@ var escapeSteps = []escapeStep{
 	{"initiative on the web", func(w *aidWorld, s string) {
 		by := time.Date(2026, 12, 20, 0, 0, 0, 0, time.UTC)
 		cmd := ledger.Command{Verb: ledger.VerbInitiative, Text: s, Amount: ledger.Amount{Minor: 10000, Currency: "EUR"}, ByDate: by}
-		_, _ = w.bot.Act(w.ctx, ledger.Request{Member: dave, Circle: w.circle, Command: cmd})
+		_, _ = w.bot.WebActor().Act(w.ctx, ledger.Request{Member: dave, Circle: w.circle, Command: cmd})
 	}, whole, false, []string{"web_action", "web_answer", "initiative"}},
 	{"sos on the web", func(w *aidWorld, s string) {
-		_, _ = w.bot.Act(w.ctx, ledger.Request{Member: bob, Command: ledger.Command{Verb: ledger.VerbSOS, Rest: s, Text: s}})
+		_, _ = w.bot.WebActor().Act(w.ctx, ledger.Request{Member: bob, Command: ledger.Command{Verb: ledger.VerbSOS, Rest: s, Text: s}})
 	}, func(s string) string { return "sos " + s }, false, []string{"web_action"}}, // the line as typed
 	{"unknown command", func(w *aidWorld, s string) { w.say(w.circle, bob, "!ex "+s) }, func(s string) string {
 		if len([]rune(s)) > ledger.MaxCommandRunes-4 {

@@ -496,7 +496,7 @@ func TestFollowerAppliesWebActionRecords(t *testing.T) {
 		t.Fatal(err)
 	}
 	k := len(w.a.cli.messages())
-	reply, err := w.a.bot.Act(w.a.ctx, ledger.Request{Member: bob, Need: need, Command: cmd})
+	reply, err := w.a.bot.WebActor().Act(w.a.ctx, ledger.Request{Member: bob, Need: need, Command: cmd})
 	if err != nil {
 		t.Fatalf("Act: %v (%+v)", err, reply)
 	}
@@ -557,7 +557,7 @@ func TestWebActionRefusedWhereAnotherBotAnswers(t *testing.T) {
 	w.say(alice, "", "!ex status orange 150")
 	need := w.needOf(w.b, alice)
 	cmd, _, _ := ledger.ParseCommand("intend 20", ledger.ParseOptions{Direct: true, DefaultCurrency: "EUR"})
-	_, err := w.b.bot.Act(w.b.ctx, ledger.Request{Member: bob, Need: need, Circle: w.circle, Command: cmd})
+	_, err := w.b.bot.WebActor().Act(w.b.ctx, ledger.Request{Member: bob, Need: need, Circle: w.circle, Command: cmd})
 	if ledger.ErrorCode(err) != ledger.EConflict {
 		t.Fatalf("Act in botA's circle on botB: %v; want a conflict", err)
 	}
@@ -641,7 +641,7 @@ func TestLeaveOnTheWebIsRelayed(t *testing.T) {
 		t.Fatal(err)
 	}
 	k := len(w.a.cli.messages())
-	reply, err := w.a.bot.Act(w.a.ctx, ledger.Request{Member: bob, Command: cmd})
+	reply, err := w.a.bot.WebActor().Act(w.a.ctx, ledger.Request{Member: bob, Command: cmd})
 	if err != nil {
 		t.Fatalf("Act: %v (%+v)", err, reply)
 	}
@@ -762,7 +762,7 @@ func TestOpOutsideRefusedByABotAnsweringNoneOfTheMembersCircles(t *testing.T) {
 		t.Fatalf("botB did not name the bot to write to: %v", w.b.cli.messages())
 	}
 	cmd, _, _ := ledger.ParseCommand("status orange 100", ledger.ParseOptions{Direct: true, DefaultCurrency: "EUR"})
-	if _, err := w.b.bot.Act(w.b.ctx, ledger.Request{Member: bob, Command: cmd}); ledger.ErrorCode(err) != ledger.EConflict {
+	if _, err := w.b.bot.WebActor().Act(w.b.ctx, ledger.Request{Member: bob, Command: cmd}); ledger.ErrorCode(err) != ledger.EConflict {
 		t.Fatalf("Act on botB for bob: %v; want a conflict", err)
 	}
 	w.sameLedger()

@@ -203,13 +203,13 @@ func (w *aidWorld) shares(claim ledger.NeedID) string {
 // member's only circle, and a member of several is asked which.
 func TestKassaFromTheWeb(t *testing.T) {
 	w := newWebWorld(t, webURL)
-	if _, err := w.bot.Act(w.ctx, ledger.Request{Member: alice, Circle: w.circle2, Command: w.command("kassa 40")}); err != nil {
+	if _, err := w.bot.WebActor().Act(w.ctx, ledger.Request{Member: alice, Circle: w.circle2, Command: w.command("kassa 40")}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.bot.Act(w.ctx, ledger.Request{Member: bob, Command: w.command("kassa 20")}); err != nil {
+	if _, err := w.bot.WebActor().Act(w.ctx, ledger.Request{Member: bob, Command: w.command("kassa 20")}); err != nil {
 		t.Fatal(err)
 	}
-	reply, err := w.bot.Act(w.ctx, ledger.Request{Member: alice, Command: w.command("kassa 10")})
+	reply, err := w.bot.WebActor().Act(w.ctx, ledger.Request{Member: alice, Command: w.command("kassa 10")})
 	if ledger.ErrorCode(err) != ledger.EConflict || !strings.Contains(reply.Text, "several circles") {
 		t.Fatalf("alice without a circle: %v %+v", err, reply)
 	}

@@ -135,7 +135,7 @@ func (w *rebuildWorld) act(req ledger.Request) {
 	w.t.Helper()
 	w.ts += 1000
 	w.clock.Set(time.UnixMilli(w.ts).UTC())
-	if _, err := w.bot.Act(w.ctx, req); err != nil {
+	if _, err := w.bot.WebActor().Act(w.ctx, req); err != nil {
 		w.t.Fatalf("web action %+v: %v", req, err)
 	}
 	w.keepSent(w.ts)

@@ -44,7 +44,7 @@ func TestRecordsOfAnUnlistedBotChangeNothing(t *testing.T) {
 	need := w.needOf(w.a, alice)
 	cmd, _, _ := ledger.ParseCommand("intend 20", ledger.ParseOptions{Direct: true, DefaultCurrency: "EUR"})
 	k := len(w.a.cli.messages())
-	if _, err := w.a.bot.Act(w.a.ctx, ledger.Request{Member: bob, Need: need, Command: cmd}); err != nil {
+	if _, err := w.a.bot.WebActor().Act(w.a.ctx, ledger.Request{Member: bob, Need: need, Command: cmd}); err != nil {
 		t.Fatal(err)
 	}
 	record := webActions(w.a.cli.messages()[k:])[0]
