@@ -27,7 +27,7 @@ type request struct {
 // handleMessage parses a member's message and answers the command in it.
 // The request is built once: the circle is the one HandleEvent read, and
 // the text is addressed, then parsed, once.
-func (b *Bot) handleMessage(ctx context.Context, evt *event.Event, c *ledger.Circle) error {
+func handleMessage(ctx context.Context, b *Bot, evt *event.Event, c *ledger.Circle) error {
 	content := evt.Content.AsMessage()
 	if content.MsgType != event.MsgText || content.RelatesTo.GetReplaceID() != "" {
 		return nil
@@ -91,7 +91,7 @@ func meantForBot(b *Bot, msg ledger.Addressed, cmd ledger.Command, perr error) b
 // is in), if that counts (relatedCard).
 func repliedCard(ctx context.Context, b *Bot, evt *event.Event, content *event.MessageEventContent) *ledger.Card {
 	for _, target := range []id.EventID{content.RelatesTo.GetNonFallbackReplyTo(), content.RelatesTo.GetThreadParent()} {
-		if card := b.relatedCard(ctx, evt, target); card != nil {
+		if card := relatedCard(ctx, b, evt, target); card != nil {
 			return card
 		}
 	}
@@ -103,7 +103,7 @@ func repliedCard(ctx context.Context, b *Bot, evt *event.Event, content *event.M
 // own room (a relation may name any event ID, in any room), and a notice in
 // a direct chat counts only for the giver or the beneficiary of the
 // promise it is about.
-func (b *Bot) relatedCard(ctx context.Context, evt *event.Event, target id.EventID) *ledger.Card {
+func relatedCard(ctx context.Context, b *Bot, evt *event.Event, target id.EventID) *ledger.Card {
 	if target == "" {
 		return nil
 	}

@@ -11,22 +11,22 @@ import (
 	"github.com/exodus-matrix/exodus/ledger"
 )
 
-// handlerFunc handles one kind of event (a method of the bot, called on the
-// bot in the mode of the handling). c is the circle of the event's room,
-// read once by HandleEvent (nil outside circles).
-type handlerFunc func(b *Bot, ctx context.Context, evt *event.Event, c *ledger.Circle) error
+// handlerFunc handles one kind of event: b is the bot in the mode of the
+// handling, c the circle of the event's room, read once by HandleEvent
+// (nil outside circles).
+type handlerFunc func(ctx context.Context, b *Bot, evt *event.Event, c *ledger.Circle) error
 
 // eventHandlers is the one place where every Matrix event handler is
 // registered.
 var eventHandlers = map[event.Type]handlerFunc{
-	event.StateMember:    (*Bot).handleMember,
-	event.EventMessage:   (*Bot).handleMessage,
-	event.EventReaction:  (*Bot).handleReaction,
-	event.EventRedaction: (*Bot).handleRedaction,
+	event.StateMember:    handleMember,
+	event.EventMessage:   handleMessage,
+	event.EventReaction:  handleReaction,
+	event.EventRedaction: handleRedaction,
 
-	event.EventUnstablePollResponse: (*Bot).handlePollResponse,
-	event.EventEncrypted:            (*Bot).handleEncrypted,
-	event.StateEncryption:           (*Bot).handleEncryptionState,
+	event.EventUnstablePollResponse: handlePollResponse,
+	event.EventEncrypted:            handleEncrypted,
+	event.StateEncryption:           handleEncryptionState,
 }
 
 // HandleEvent dispatches one event to its handler. Events of bots (this
@@ -44,7 +44,7 @@ func (b *Bot) HandleEvent(ctx context.Context, evt *event.Event) error {
 		}
 		return b.handleCircleState(ctx, evt)
 	}
-	if b.IsBot(evt.Sender) && !b.removesAMember(evt) { // a member removed counts whoever removed him (a bot may ban)
+	if b.IsBot(evt.Sender) && !removesAMember(b, evt) { // a member removed counts whoever removed him (a bot may ban)
 		switch {
 		case evt.Sender == b.cfg.UserID && !b.mode.rebuilding:
 			return nil // its own: applied when made
@@ -64,12 +64,12 @@ func (b *Bot) HandleEvent(ctx context.Context, evt *event.Event) error {
 	} else if b.answerer(c) != b.cfg.UserID {
 		b = b.silently()
 	}
-	return h(b, ctx, evt, c)
+	return h(ctx, b, evt, c)
 }
 
 // removesAMember reports whether evt takes a member (not a bot) out of a
 // room: a kick or a ban, which counts whoever sent it.
-func (b *Bot) removesAMember(evt *event.Event) bool {
+func removesAMember(b *Bot, evt *event.Event) bool {
 	if evt.Type != event.StateMember || b.IsBot(id.UserID(evt.GetStateKey())) {
 		return false
 	}
@@ -83,13 +83,13 @@ func action(evt *event.Event) ledger.Action {
 }
 
 // handleMember accepts invitations to rooms and follows who is in circles.
-func (b *Bot) handleMember(ctx context.Context, evt *event.Event, c *ledger.Circle) error {
+func handleMember(ctx context.Context, b *Bot, evt *event.Event, c *ledger.Circle) error {
 	content := evt.Content.AsMember()
 	target := id.UserID(evt.GetStateKey())
 	log := zerolog.Ctx(ctx)
 	if target == b.cfg.UserID {
 		if content.Membership == event.MembershipInvite {
-			return b.acceptRoomInvite(ctx, evt, content.IsDirect)
+			return acceptRoomInvite(ctx, b, evt, content.IsDirect)
 		}
 		return nil
 	}
@@ -111,7 +111,7 @@ func (b *Bot) handleMember(ctx context.Context, evt *event.Event, c *ledger.Circ
 		return err
 	}
 	if !joined {
-		return b.leftCircle(ctx, evt, c, ledger.UserID(target))
+		return leftCircle(ctx, b, evt, c, ledger.UserID(target))
 	}
 	return nil
 }
@@ -121,7 +121,7 @@ func (b *Bot) handleMember(ctx context.Context, evt *event.Event, c *ledger.Circ
 // of its claims not yet committed go to the others. The op is keyed by the
 // membership event, which every bot in the room sees, and recorded for
 // every leave, whatever the book holds: so all of them record the same ops.
-func (b *Bot) leftCircle(ctx context.Context, evt *event.Event, c *ledger.Circle, u ledger.UserID) error {
+func leftCircle(ctx context.Context, b *Bot, evt *event.Event, c *ledger.Circle, u ledger.UserID) error {
 	if c == nil {
 		return nil // not a circle
 	}
@@ -143,7 +143,7 @@ func (b *Bot) leftCircle(ctx context.Context, evt *event.Event, c *ledger.Circle
 
 // acceptRoomInvite joins a room the bot was invited to, remembers direct
 // chats, and greets.
-func (b *Bot) acceptRoomInvite(ctx context.Context, evt *event.Event, direct bool) error {
+func acceptRoomInvite(ctx context.Context, b *Bot, evt *event.Event, direct bool) error {
 	log := zerolog.Ctx(ctx)
 	if _, err := b.cli.JoinRoomByID(ctx, evt.RoomID); err != nil {
 		log.Warn().Err(err).Msg("Failed to join a room the bot was invited to")
@@ -164,8 +164,8 @@ func (b *Bot) acceptRoomInvite(ctx context.Context, evt *event.Event, direct boo
 		b.setRoomKind(evt.RoomID, true)
 	}
 	lang := b.ledger.LangOf(ctx, inviter)
-	if b.roomEncrypted(ctx, evt.RoomID) {
-		return b.warnEncrypted(ctx, evt.RoomID, evt.Sender)
+	if roomEncrypted(ctx, b, evt.RoomID) {
+		return warnEncrypted(ctx, b, evt.RoomID, evt.Sender)
 	}
 	key := "greet.room"
 	if direct {
@@ -176,26 +176,26 @@ func (b *Bot) acceptRoomInvite(ctx context.Context, evt *event.Event, direct boo
 }
 
 // roomEncrypted asks the homeserver whether the room has encryption enabled.
-func (b *Bot) roomEncrypted(ctx context.Context, room id.RoomID) bool {
+func roomEncrypted(ctx context.Context, b *Bot, room id.RoomID) bool {
 	var content event.EncryptionEventContent
 	err := b.cli.StateEvent(ctx, room, event.StateEncryption, "", &content)
 	return err == nil && content.Algorithm != ""
 }
 
 // handleEncryptionState answers encryption being turned on in a room.
-func (b *Bot) handleEncryptionState(ctx context.Context, evt *event.Event, _ *ledger.Circle) error {
-	return b.warnEncrypted(ctx, evt.RoomID, evt.Sender)
+func handleEncryptionState(ctx context.Context, b *Bot, evt *event.Event, _ *ledger.Circle) error {
+	return warnEncrypted(ctx, b, evt.RoomID, evt.Sender)
 }
 
 // handleEncrypted answers a message the bot cannot read.
-func (b *Bot) handleEncrypted(ctx context.Context, evt *event.Event, _ *ledger.Circle) error {
-	return b.warnEncrypted(ctx, evt.RoomID, evt.Sender)
+func handleEncrypted(ctx context.Context, b *Bot, evt *event.Event, _ *ledger.Circle) error {
+	return warnEncrypted(ctx, b, evt.RoomID, evt.Sender)
 }
 
 // warnEncrypted says, at most once an hour per room, that the bot cannot
 // read encrypted messages yet, and opens an unencrypted direct chat with
 // the member where everything works.
-func (b *Bot) warnEncrypted(ctx context.Context, room id.RoomID, member id.UserID) error {
+func warnEncrypted(ctx context.Context, b *Bot, room id.RoomID, member id.UserID) error {
 	now := b.ledger.Now()
 	b.mu.Lock()
 	last, seen := b.warned[room]

@@ -153,12 +153,12 @@ func postPoll(ctx context.Context, b *Bot, v *ledger.NeedView, c *ledger.Circle)
 // handlePollResponse turns an answer to an initiative's poll into an
 // intention of that amount (a changed answer replaces it; no answer
 // withdraws it).
-func (b *Bot) handlePollResponse(ctx context.Context, evt *event.Event, c *ledger.Circle) error {
+func handlePollResponse(ctx context.Context, b *Bot, evt *event.Event, c *ledger.Circle) error {
 	content, ok := evt.Content.Parsed.(*event.PollResponseEventContent)
 	if !ok {
 		return nil
 	}
-	card := b.relatedCard(ctx, evt, content.RelatesTo.EventID)
+	card := relatedCard(ctx, b, evt, content.RelatesTo.EventID)
 	if card == nil || card.Kind != CardPoll {
 		return nil
 	}
@@ -180,7 +180,7 @@ func (b *Bot) handlePollResponse(ctx context.Context, evt *event.Event, c *ledge
 	}
 	out, err := b.apply(ctx, op)
 	if err != nil {
-		return b.refuseReaction(ctx, r, err)
+		return refuseReaction(ctx, b, r, err)
 	}
 	b.after(ctx, out)
 	return nil

@@ -39,7 +39,7 @@ func (b *Bot) FindInvites(ctx context.Context) (int, error) {
 			continue
 		}
 		zerolog.Ctx(ctx).Info().Str("room_id", room.String()).Str("inviter", evt.Sender.String()).Msg("Found an invitation the homeserver did not push")
-		if err := b.acceptRoomInvite(ctx, evt, evt.Content.AsMember().IsDirect); err != nil {
+		if err := acceptRoomInvite(ctx, b, evt, evt.Content.AsMember().IsDirect); err != nil {
 			continue
 		}
 		n++

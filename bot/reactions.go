@@ -33,19 +33,19 @@ func normalizeKey(k string) string {
 // ✅ on an invitation accepts it; ❤️ on a need card is an intention of the
 // default amount, 🤝 a commitment; 👍 on a "sent" notice confirms receipt.
 // Reactions on anything else, and keys that mean nothing, are ignored.
-func (b *Bot) handleReaction(ctx context.Context, evt *event.Event, c *ledger.Circle) error {
+func handleReaction(ctx context.Context, b *Bot, evt *event.Event, c *ledger.Circle) error {
 	rel := evt.Content.AsReaction().RelatesTo
 	if rel.Type != event.RelAnnotation {
 		return nil
 	}
 	key := normalizeKey(rel.Key)
 	if acceptKeys[key] {
-		return b.acceptByReaction(ctx, evt, c, rel.EventID.String())
+		return acceptByReaction(ctx, b, evt, c, rel.EventID.String())
 	}
 	if !intendKeys[key] && !commitKeys[key] && !confirmKeys[key] {
 		return nil
 	}
-	card := b.relatedCard(ctx, evt, rel.EventID)
+	card := relatedCard(ctx, b, evt, rel.EventID)
 	if card == nil {
 		return nil // not a card of ours in this room
 	}
@@ -76,13 +76,13 @@ func (b *Bot) handleReaction(ctx context.Context, evt *event.Event, c *ledger.Ci
 			return nil
 		}
 		op.Kind, op.Reaction, r.cmd.Verb = ledger.OpGot, "", ledger.VerbGot
-		op.Giver = b.giverOf(ctx, card)
+		op.Giver = giverOf(ctx, b, card)
 	default:
 		r.cmd.Verb = ledger.VerbIntend
 	}
 	out, err := b.apply(ctx, op)
 	if err != nil {
-		return b.refuseReaction(ctx, r, err)
+		return refuseReaction(ctx, b, r, err)
 	}
 	zerolog.Ctx(ctx).Info().Str("op", string(op.Kind)).Str("need", string(op.Need)).Msg("Applied a reaction")
 	if card.Kind != ledger.CardNeed {
@@ -97,7 +97,7 @@ func (b *Bot) handleReaction(ctx context.Context, evt *event.Event, c *ledger.Ci
 }
 
 // giverOf is the giver of the promise a notice card is about.
-func (b *Bot) giverOf(ctx context.Context, card *ledger.Card) ledger.UserID {
+func giverOf(ctx context.Context, b *Bot, card *ledger.Card) ledger.UserID {
 	var giver ledger.UserID
 	_ = b.ledger.View(ctx, func(bk *ledger.Book) error {
 		if p, ok := bk.Promise(card.Promise); ok {
@@ -110,7 +110,7 @@ func (b *Bot) giverOf(ctx context.Context, card *ledger.Card) ledger.UserID {
 
 // refuseReaction explains a refused reaction with a reply to it. A duplicate
 // gets no answer.
-func (b *Bot) refuseReaction(ctx context.Context, r *request, err error) error {
+func refuseReaction(ctx context.Context, b *Bot, r *request, err error) error {
 	if ledger.IsDuplicate(err) {
 		return nil
 	}
@@ -122,14 +122,14 @@ func (b *Bot) refuseReaction(ctx context.Context, r *request, err error) error {
 }
 
 // acceptByReaction accepts the invitation whose card was reacted to.
-func (b *Bot) acceptByReaction(ctx context.Context, evt *event.Event, c *ledger.Circle, card string) error {
+func acceptByReaction(ctx context.Context, b *Bot, evt *event.Event, c *ledger.Circle, card string) error {
 	acc, err := b.ledger.AcceptCard(ctx, action(evt), ledger.EventID(card))
 	if err != nil {
 		if e := ledger.AsError(err); e != nil && e.Key == "invitation.not_found" {
 			return nil
 		}
 		r := &request{evt: evt, act: action(evt), lang: b.ledger.LangOf(ctx, ledger.UserID(evt.Sender)), circle: c}
-		return b.refuseReaction(ctx, r, err)
+		return refuseReaction(ctx, b, r, err)
 	}
 	zerolog.Ctx(ctx).Info().Str("invitation", string(acc.Invitation.ID)).Msg("Invitation accepted by reaction")
 	announceAcceptance(ctx, b, evt, acc, b.ledger.LangOf(ctx, ledger.UserID(evt.Sender)))
@@ -141,7 +141,7 @@ func (b *Bot) acceptByReaction(ctx context.Context, evt *event.Event, c *ledger.
 // that a commitment stays. Dendrite does not push redactions to
 // appservices, so they also arrive through reconciliation from the room.
 // Any other removed event whose op counted still counts.
-func (b *Bot) handleRedaction(ctx context.Context, evt *event.Event, c *ledger.Circle) error {
+func handleRedaction(ctx context.Context, b *Bot, evt *event.Event, c *ledger.Circle) error {
 	target := evt.Redacts
 	if target == "" {
 		target = evt.Content.AsRedaction().Redacts
@@ -152,7 +152,7 @@ func (b *Bot) handleRedaction(ctx context.Context, evt *event.Event, c *ledger.C
 		return nil
 	})
 	if p == nil || p.Giver != ledger.UserID(evt.Sender) {
-		b.relayRemoved(ctx, evt.RoomID, evt.Sender, target, nil)
+		relayRemoved(ctx, b, evt.RoomID, evt.Sender, target, nil)
 		return nil
 	}
 	op := ledger.Op{Kind: ledger.OpUnreact, Event: ledger.EventID(evt.ID), Actor: p.Giver,
@@ -163,16 +163,16 @@ func (b *Bot) handleRedaction(ctx context.Context, evt *event.Event, c *ledger.C
 		plain.ID = "" // the reaction is gone: answer without a reply
 		r := &request{evt: &plain, act: action(evt), lang: b.ledger.LangOf(ctx, p.Giver), circle: c, cmd: ledger.Command{Verb: ledger.VerbWithdraw}}
 		if !ledger.IsDuplicate(err) {
-			b.relayRemoved(ctx, evt.RoomID, evt.Sender, target, nil) // the reaction's op stays
+			relayRemoved(ctx, b, evt.RoomID, evt.Sender, target, nil) // the reaction's op stays
 		}
 		if ledger.ErrorCode(err) == ledger.ENotFound {
 			return nil
 		}
-		return b.refuseReaction(ctx, r, err)
+		return refuseReaction(ctx, b, r, err)
 	}
 	zerolog.Ctx(ctx).Info().Str("need", string(p.Need)).Msg("Withdrew an intention whose reaction was removed")
 	b.after(ctx, out)
-	b.relayRemoved(ctx, evt.RoomID, evt.Sender, target, &op)
+	relayRemoved(ctx, b, evt.RoomID, evt.Sender, target, &op)
 	return nil
 }
 
@@ -183,12 +183,12 @@ func (b *Bot) handleRedaction(ctx context.Context, evt *event.Event, c *ledger.C
 // removal that took effect is recorded: by the op's own author, or by a
 // moderator of the room; a redaction naming someone else's event (which
 // anyone may send, and the homeserver does not apply) repeats nothing.
-func (b *Bot) relayRemoved(ctx context.Context, room id.RoomID, by id.UserID, target id.EventID, undo *ledger.Op) {
+func relayRemoved(ctx context.Context, b *Bot, room id.RoomID, by id.UserID, target id.EventID, undo *ledger.Op) {
 	if b.mode.silent || b.mode.outside {
 		return
 	}
 	orig, err := b.ledger.RecordedOp(ctx, ledger.EventID(target))
-	if err != nil || orig.Actor != ledger.UserID(by) && !b.mayRedactOthers(ctx, room, by) {
+	if err != nil || orig.Actor != ledger.UserID(by) && !mayRedactOthers(ctx, b, room, by) {
 		return
 	}
 	if undo != nil {
@@ -201,7 +201,7 @@ func (b *Bot) relayRemoved(ctx context.Context, room id.RoomID, by id.UserID, ta
 // mayRedactOthers reports whether a user may remove other users' events in
 // a room; when the room's power levels cannot be read, it is assumed they
 // may (the record of a removed op is kept rather than lost).
-func (b *Bot) mayRedactOthers(ctx context.Context, room id.RoomID, u id.UserID) bool {
+func mayRedactOthers(ctx context.Context, b *Bot, room id.RoomID, u id.UserID) bool {
 	var pl event.PowerLevelsEventContent
 	if err := b.cli.StateEvent(ctx, room, event.StatePowerLevels, "", &pl); err != nil {
 		return true
