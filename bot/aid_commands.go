@@ -180,7 +180,7 @@ func cmdLeave(ctx context.Context, b *Bot, r *request) error {
 	b.replyText(ctx, r, "leave.done")
 	b.after(ctx, d.Outcome)
 	for _, g := range d.Guarantors {
-		b.sendDirect(ctx, idOf(g), b.notice(b.ledger.LangOf(ctx, g), "notify.left_guarantee", r.act.Actor))
+		b.sendDirect(ctx, idOf(g), notice(b.ledger.LangOf(ctx, g), "notify.left_guarantee", r.act.Actor))
 	}
 	return nil
 }

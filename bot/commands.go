@@ -47,7 +47,7 @@ func handleMessage(ctx context.Context, b *Bot, evt *event.Event, c *ledger.Circ
 	r.lang = b.replyLang(ctx, evt.Sender, cmd.Lang)
 	if ok, warn := b.limiter.allow(limitKey(evt.Sender, evt.RoomID), r.act.At); !ok {
 		if warn {
-			b.reply(ctx, r, b.notice(r.lang, "ratelimit", b.cfg.CommandsPerMinute))
+			b.reply(ctx, r, notice(r.lang, "ratelimit", b.cfg.CommandsPerMinute))
 		}
 		return nil
 	}
@@ -186,26 +186,18 @@ func (b *Bot) reply(ctx context.Context, r *request, content *event.Content) {
 		}
 		return
 	}
-	if !b.mayAnswer(r) {
+	// mayPost for the request's own room, decided from the circle read
+	// once for the request (nil: the room is no circle), not read again.
+	ours := r.circle == nil || b.answerer(r.circle) == b.cfg.UserID
+	if !ours || b.mode.rebuilding || b.mode.silent && r.circle == nil {
 		return
 	}
 	b.write(ctx, outgoing{room: r.evt.RoomID, typ: event.EventMessage, content: replyTo(content, r.evt), cause: r.evt.ID})
 }
 
-// mayAnswer is mayPost for the request's own room, decided from the circle
-// read once for the request (nil: the room is no circle), without reading
-// it again.
-func (b *Bot) mayAnswer(r *request) bool {
-	ours := r.circle == nil || b.answerer(r.circle) == b.cfg.UserID
-	if !ours || b.mode.rebuilding {
-		return false
-	}
-	return !b.mode.silent || r.circle != nil
-}
-
 // replyText answers with a catalogue message.
 func (b *Bot) replyText(ctx context.Context, r *request, key string, args ...any) {
-	b.reply(ctx, r, b.notice(r.lang, key, args...))
+	b.reply(ctx, r, notice(r.lang, key, args...))
 }
 
 // fail logs a refusal once and explains it to the member. An event applied

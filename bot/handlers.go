@@ -171,7 +171,7 @@ func acceptRoomInvite(ctx context.Context, b *Bot, evt *event.Event, direct bool
 	if direct {
 		key = "greet.direct"
 	}
-	b.send(ctx, evt.RoomID, b.notice(lang, key, b.cfg.Prefix))
+	b.send(ctx, evt.RoomID, notice(lang, key, b.cfg.Prefix))
 	return nil
 }
 
@@ -206,11 +206,11 @@ func warnEncrypted(ctx context.Context, b *Bot, room id.RoomID, member id.UserID
 	b.warned[room] = now
 	b.mu.Unlock()
 	lang := b.ledger.LangOf(ctx, ledger.UserID(member))
-	b.send(ctx, room, b.notice(lang, "encrypted.room", member))
+	b.send(ctx, room, notice(lang, "encrypted.room", member))
 	dm, err := b.openDirect(ctx, member, room)
 	if err != nil {
 		return err
 	}
-	b.send(ctx, dm, b.notice(lang, "encrypted.direct", b.cfg.Prefix))
+	b.send(ctx, dm, notice(lang, "encrypted.direct", b.cfg.Prefix))
 	return nil
 }

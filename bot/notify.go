@@ -112,14 +112,14 @@ func (b *Bot) afterReapplied(ctx context.Context, reapplied []ledger.Reapplied) 
 		l := b.ledger.LangOf(ctx, r.Op.Actor)
 		if r.Outcome != nil {
 			b.after(ctx, r.Outcome)
-			b.sendDirect(ctx, idOf(r.Op.Actor), b.notice(l, "notify.late_counts", opVerbs[r.Op.Kind]))
+			b.sendDirect(ctx, idOf(r.Op.Actor), notice(l, "notify.late_counts", opVerbs[r.Op.Kind]))
 			continue
 		}
 		if r.Op.Need != "" {
 			b.showNeeds(ctx, []*ledger.Need{{ID: r.Op.Need}})
 		}
 		why := b.errorText(l, r.Err, "")
-		b.sendDirect(ctx, idOf(r.Op.Actor), b.notice(l, "notify.late_undone", opVerbs[r.Op.Kind], markdown(why)))
+		b.sendDirect(ctx, idOf(r.Op.Actor), notice(l, "notify.late_undone", opVerbs[r.Op.Kind], markdown(why)))
 	}
 }
 
@@ -235,7 +235,7 @@ func (b *Bot) tellLeave(ctx context.Context, u ledger.UserID, affected []*ledger
 		}
 		told[other] = true
 		l := b.ledger.LangOf(ctx, other)
-		b.sendDirect(ctx, idOf(other), b.notice(l, key, u))
+		b.sendDirect(ctx, idOf(other), notice(l, key, u))
 	}
 }
 

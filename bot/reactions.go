@@ -58,7 +58,7 @@ func handleReaction(ctx context.Context, b *Bot, evt *event.Event, c *ledger.Cir
 			onCard := *evt
 			onCard.ID = rel.EventID
 			lang := b.ledger.LangOf(ctx, ledger.UserID(evt.Sender))
-			b.send(ctx, evt.RoomID, replyTo(b.notice(lang, "ratelimit_reaction", b.cfg.CommandsPerMinute, evt.Sender), &onCard))
+			b.send(ctx, evt.RoomID, replyTo(notice(lang, "ratelimit_reaction", b.cfg.CommandsPerMinute, evt.Sender), &onCard))
 		}
 		return nil
 	}

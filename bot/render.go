@@ -136,7 +136,7 @@ func message(md, kind string, data any, notify ...id.UserID) *event.Content {
 }
 
 // notice builds a plain catalogue notice.
-func (b *Bot) notice(l ledger.Lang, key string, args ...any) *event.Content {
+func notice(l ledger.Lang, key string, args ...any) *event.Content {
 	return message(text(l, key, args...), key, nil)
 }
 

@@ -136,7 +136,7 @@ func announceAcceptance(ctx context.Context, b *Bot, cause *event.Event, acc *le
 		return
 	}
 	if _, err := b.cli.InviteUser(ctx, id.RoomID(c.ID), &mautrix.ReqInviteUser{UserID: id.UserID(inv.Invitee)}); err == nil {
-		b.send(ctx, room, b.notice(lang, "accept.joined", c.Name))
+		b.send(ctx, room, notice(lang, "accept.joined", c.Name))
 	}
 }
 
