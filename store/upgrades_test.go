@@ -6,6 +6,7 @@ import (
 	"embed"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -26,6 +27,27 @@ var testdataFS embed.FS
 func numberedUpgrades() dbutil.UpgradeTable {
 	v1 := dbutil.BuildUpgradeTable().WithFSPath(testdataFS, "testdata").Finish()
 	return append(v1[:1:1], upgrades[1:]...)
+}
+
+// latestHeader is the header of 00-latest.sql.
+var latestHeader = regexp.MustCompile(`^-- v0 -> v(\d+):`)
+
+// TestLatestSchemaIsOneStep: 00-latest.sql takes a fresh database straight
+// to the latest version, so a new numbered file with no update of
+// 00-latest.sql fails here.
+func TestLatestSchemaIsOneStep(t *testing.T) {
+	data, err := upgradesFS.ReadFile("upgrades/00-latest.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := latestHeader.FindSubmatch(data)
+	if m == nil {
+		t.Fatalf("00-latest.sql does not start with %q", latestHeader)
+	}
+	if v, _ := strconv.Atoi(string(m[1])); v != len(upgrades) {
+		t.Errorf("00-latest.sql goes from v0 to v%d; the numbered files reach v%d: "+
+			"write the new migration into 00-latest.sql and raise its version", v, len(upgrades))
+	}
 }
 
 // SchemaOf creates a database of type typ at uri (which must be empty),
