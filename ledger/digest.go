@@ -50,7 +50,7 @@ func (s *Service) CircleLedger(ctx context.Context, c CircleID) (*CircleLedger, 
 	}
 	err = s.View(ctx, func(b *Book) error {
 		for _, m := range members {
-			l.Statuses = append(l.Statuses, kassaOnlyIn(b.rec.statusOf(m), c))
+			l.Statuses = append(l.Statuses, kassaOnlyIn(b.StatusOf(m), c))
 		}
 		for _, n := range b.rec.needs {
 			// An initiative or a claim belongs to the circle it was posted
@@ -161,7 +161,7 @@ type MemberLedger struct {
 func (s *Service) MemberLedger(ctx context.Context, u UserID) (*MemberLedger, error) {
 	l := &MemberLedger{Member: u}
 	err := s.View(ctx, func(b *Book) error {
-		l.Status = b.rec.statusOf(u)
+		l.Status = b.StatusOf(u)
 		for _, n := range b.NeedsOf(u) {
 			l.Needs = append(l.Needs, *n)
 		}
