@@ -44,11 +44,11 @@ type chainJSON struct {
 
 // apiClearing answers the clearing proposal the member sees. Nothing is
 // applied; a member of a cycle agrees with POST /clearing/{cycle}/agree.
-func (s *Server) apiClearing(w http.ResponseWriter, r *http.Request) {
+func (s *apiReads) apiClearing(w http.ResponseWriter, r *http.Request) {
 	c := callerOf(r.Context())
-	rc, err := s.viewerOf(r.Context(), c.Member)
+	rc, err := s.vis.viewerOf(r.Context(), c.Member)
 	if err != nil {
-		s.writeError(w, r, err, "")
+		s.errs.writeError(w, r, err, "")
 		return
 	}
 	out := []clearingJSON{}
@@ -61,7 +61,7 @@ func (s *Server) apiClearing(w http.ResponseWriter, r *http.Request) {
 		return nil
 	})
 	if err != nil {
-		s.writeError(w, r, err, "")
+		s.errs.writeError(w, r, err, "")
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"plans": out})

@@ -13,13 +13,14 @@ var openAPIDoc []byte
 // APIRoutes is the route table of the API: Handler registers these, and
 // the OpenAPI document describes exactly these.
 func (s *Server) APIRoutes() []Route {
-	return append(append([]Route{
-		{Method: "GET", Path: "/api/v1/openapi.json", Public: true, handler: s.openAPI},
-	}, s.readRoutes()...), s.writeRoutes()...)
+	routes := []Route{{Method: "GET", Path: "/api/v1/openapi.json", Public: true, handler: serveOpenAPI}}
+	routes = append(routes, s.reads.readRoutes()...)
+	routes = append(routes, s.exports.apiRoutes()...)
+	return append(routes, s.writes.writeRoutes()...)
 }
 
 // readRoutes are the routes that only read: what a member sees in chat.
-func (s *Server) readRoutes() []Route {
+func (s *apiReads) readRoutes() []Route {
 	return []Route{
 		{Method: "GET", Path: "/api/v1/me", handler: s.apiMe},
 		{Method: "GET", Path: "/api/v1/trust", handler: s.apiTrust},
@@ -40,6 +41,12 @@ func (s *Server) readRoutes() []Route {
 		{Method: "GET", Path: "/api/v1/circles", handler: s.apiCircles},
 		{Method: "GET", Path: "/api/v1/circles/{id}", handler: s.apiCircle},
 		{Method: "GET", Path: "/api/v1/circles/{id}/digest", handler: s.apiDigest},
+	}
+}
+
+// apiRoutes are the exports' routes: they only read.
+func (s *exports) apiRoutes() []Route {
+	return []Route{
 		{Method: "GET", Path: "/api/v1/circles/{id}/export.json", handler: s.apiCircleExport(formatJSON)},
 		{Method: "GET", Path: "/api/v1/circles/{id}/export.csv", handler: s.apiCircleExport(formatCSV)},
 		{Method: "GET", Path: "/api/v1/export.json", handler: s.apiExport(formatJSON)},
@@ -49,7 +56,7 @@ func (s *Server) readRoutes() []Route {
 
 // writeRoutes are the routes that act: each goes to the actor as a chat
 // command of the token's member.
-func (s *Server) writeRoutes() []Route {
+func (s *apiWrites) writeRoutes() []Route {
 	return []Route{
 		{Method: "POST", Path: "/api/v1/status", Write: true, handler: s.apiStatus},
 		{Method: "POST", Path: "/api/v1/needs/{id}/intend", Write: true, handler: s.apiNeedAction(ledger.VerbIntend, apiAmountBody)},
@@ -78,8 +85,8 @@ func (s *Server) writeRoutes() []Route {
 	}
 }
 
-// openAPI serves the OpenAPI 3 document of the API.
-func (s *Server) openAPI(w http.ResponseWriter, r *http.Request) {
+// serveOpenAPI serves the OpenAPI 3 document of the API.
+func serveOpenAPI(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	_, _ = w.Write(openAPIDoc)
 }

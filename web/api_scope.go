@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"net/http"
 	"slices"
 	"sort"
 
@@ -44,7 +45,7 @@ func (rc *viewer) apiNetworkNeeds(b *ledger.Book) []*ledger.Need {
 
 // apiVisibleNeed returns need id with its figures and promises if the member
 // sees it, else a not-found error.
-func (s *Server) apiVisibleNeed(ctx context.Context, u ledger.UserID, id ledger.NeedID) (*ledger.NeedView, error) {
+func (s *visibility) apiVisibleNeed(ctx context.Context, u ledger.UserID, id ledger.NeedID) (*ledger.NeedView, error) {
 	rc, err := s.viewerOf(ctx, u)
 	if err != nil {
 		return nil, err
@@ -63,7 +64,7 @@ func (s *Server) apiVisibleNeed(ctx context.Context, u ledger.UserID, id ledger.
 
 // apiMemberCircle returns circle c if the member is in it: not found for an
 // unknown circle, forbidden for a circle of which they are no member.
-func (s *Server) apiMemberCircle(ctx context.Context, u ledger.UserID, c ledger.CircleID) (*ledger.Circle, error) {
+func (s *visibility) apiMemberCircle(ctx context.Context, u ledger.UserID, c ledger.CircleID) (*ledger.Circle, error) {
 	circle, err := s.svc.Circle(ctx, c)
 	if err != nil {
 		return nil, err
@@ -81,7 +82,7 @@ func (s *Server) apiMemberCircle(ctx context.Context, u ledger.UserID, c ledger.
 // apiCurrency is the currency of an amount sent without one, outside
 // any need: the pledge currency of the circle given, else of the member's
 // first circle, else the configured default pledge's.
-func (s *Server) apiCurrency(ctx context.Context, u ledger.UserID, c ledger.CircleID) ledger.Currency {
+func (s *visibility) apiCurrency(ctx context.Context, u ledger.UserID, c ledger.CircleID) ledger.Currency {
 	if c == "" {
 		if cs, err := s.svc.CirclesOf(ctx, u); err == nil && len(cs) > 0 {
 			c = cs[0]
@@ -93,4 +94,19 @@ func (s *Server) apiCurrency(ctx context.Context, u ledger.UserID, c ledger.Circ
 		}
 	}
 	return s.svc.Config().DefaultPledge.Currency
+}
+
+// apiCircleLedger reads the ledger of the circle in the path, for one of its
+// members only.
+func (s *visibility) apiCircleLedger(r *http.Request) (*ledger.Circle, *ledger.CircleLedger, error) {
+	c := callerOf(r.Context())
+	circle, err := s.apiMemberCircle(r.Context(), c.Member, ledger.CircleID(r.PathValue("id")))
+	if err != nil {
+		return nil, nil, err
+	}
+	l, err := s.svc.CircleLedger(r.Context(), circle.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return circle, l, nil
 }

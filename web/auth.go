@@ -24,27 +24,27 @@ type pageFunc func(w http.ResponseWriter, r *http.Request, c *caller)
 // says how to log in), bounds the requests per session and, for a form
 // post, checks that it comes from this site (Origin, Sec-Fetch-Site and
 // the form's token). A body is bounded as the API's is.
-func (s *Server) page(h pageFunc) http.Handler {
+func (s *gate) page(h pageFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 		c := s.session(r)
 		if c == nil {
 			if r.Method != http.MethodGet {
-				s.pageError(w, r, nil, ledger.Errorf(ledger.EUnauthorized, "auth.no_session"))
+				s.view.pageError(w, r, nil, ledger.Errorf(ledger.EUnauthorized, "auth.no_session"))
 				return
 			}
-			s.welcome(w, r)
+			s.view.welcome(w, r)
 			return
 		}
 		r = r.WithContext(withCaller(r.Context(), c))
-		if !s.limiter.allow("session:"+ledger.HashSecret(c.Session), s.svc.Now()) {
+		if !s.limiter.allow("session:"+ledger.HashSecret(c.Session), s.store.Now()) {
 			w.Header().Set("Retry-After", "60")
-			s.pageError(w, r, c, ledger.Errorf(ledger.ERateLimited, "api.rate_limited", s.cfg.RequestsPerMinute))
+			s.view.pageError(w, r, c, ledger.Errorf(ledger.ERateLimited, "api.rate_limited", s.perMinute))
 			return
 		}
 		if r.Method == http.MethodPost {
 			if err := s.checkForm(r, c); err != nil {
-				s.pageError(w, r, c, err)
+				s.view.pageError(w, r, c, err)
 				return
 			}
 		}
@@ -53,12 +53,12 @@ func (s *Server) page(h pageFunc) http.Handler {
 }
 
 // session returns the caller of a request with a live session cookie.
-func (s *Server) session(r *http.Request) *caller {
+func (s *gate) session(r *http.Request) *caller {
 	ck, err := r.Cookie(sessionCookie)
 	if err != nil || ck.Value == "" {
 		return nil
 	}
-	sess, err := s.svc.SessionBySecret(r.Context(), ck.Value)
+	sess, err := s.store.SessionBySecret(r.Context(), ck.Value)
 	if err != nil {
 		if ledger.ErrorCode(err) == ledger.EInternal {
 			logOf(r).Error().Err(err).Msg("Failed to read a session")
@@ -70,19 +70,33 @@ func (s *Server) session(r *http.Request) *caller {
 
 // pageLang is the language of the pages: the one the member switched to
 // on the page, else their chat language.
-func (s *Server) pageLang(r *http.Request, u ledger.UserID) ledger.Lang {
-	if ck, err := r.Cookie(langCookie); err == nil {
-		if l := ledger.Lang(ck.Value); l == ledger.LangEN || l == ledger.LangRU {
-			return l
-		}
+func (s *gate) pageLang(r *http.Request, u ledger.UserID) ledger.Lang {
+	if l, ok := cookieLang(r); ok {
+		return l
 	}
-	if u != "" {
-		return s.svc.LangOf(r.Context(), u)
+	return s.store.LangOf(r.Context(), u)
+}
+
+// browserLang is the language of the pages for a visitor not logged in:
+// the one they switched to on the page, else the browser's.
+func browserLang(r *http.Request) ledger.Lang {
+	if l, ok := cookieLang(r); ok {
+		return l
 	}
 	if strings.HasPrefix(strings.ToLower(r.Header.Get("Accept-Language")), "ru") {
 		return ledger.LangRU
 	}
 	return ledger.LangEN
+}
+
+// cookieLang is the language a visitor switched the pages to, if any.
+func cookieLang(r *http.Request) (ledger.Lang, bool) {
+	if ck, err := r.Cookie(langCookie); err == nil {
+		if l := ledger.Lang(ck.Value); l == ledger.LangEN || l == ledger.LangRU {
+			return l, true
+		}
+	}
+	return "", false
 }
 
 // csrfToken is the token every form of a session carries: derived from the
@@ -95,7 +109,7 @@ func csrfToken(session string) string {
 // checkForm refuses a form post from another site: the browser's
 // Sec-Fetch-Site or Origin must say same origin, and the form's token must
 // be the session's.
-func (s *Server) checkForm(r *http.Request, c *caller) error {
+func (s *gate) checkForm(r *http.Request, c *caller) error {
 	if !s.sameOrigin(r) {
 		return ledger.Errorf(ledger.EForbidden, "auth.cross_site")
 	}
@@ -110,7 +124,7 @@ func (s *Server) checkForm(r *http.Request, c *caller) error {
 
 // sameOrigin reports whether a post comes from this site, by the headers
 // browsers set: Sec-Fetch-Site, else Origin, else Referer.
-func (s *Server) sameOrigin(r *http.Request) bool {
+func (s *gate) sameOrigin(r *http.Request) bool {
 	switch r.Header.Get("Sec-Fetch-Site") {
 	case "same-origin":
 		return true
@@ -129,7 +143,7 @@ func (s *Server) sameOrigin(r *http.Request) bool {
 }
 
 // ownOrigin is this site's origin: from PublicURL, else from the request.
-func (s *Server) ownOrigin(r *http.Request) string {
+func (s *gate) ownOrigin(r *http.Request) string {
 	if s.origin != "" {
 		return s.origin
 	}
@@ -143,43 +157,43 @@ func (s *Server) ownOrigin(r *http.Request) string {
 // loginPage shows the button that spends a login link. Opening the link
 // does not log in by itself: link previews (a homeserver fetching URLs
 // posted in chat) would spend it.
-func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, "login", &pageData{Lang: s.pageLang(r, ""), Link: r.URL.Query().Get("t")})
+func (s *gate) loginPage(w http.ResponseWriter, r *http.Request) {
+	s.view.render(w, r, "login", &pageData{Lang: browserLang(r), Link: r.URL.Query().Get("t")})
 }
 
 // login spends a login link and starts a session. An address locked out
 // after failed authentications is refused before its link is looked at.
-func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+func (s *gate) login(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
-	addr, err := s.lockedOut(w, r)
+	addr, err := s.lock.lockedOut(w, r)
 	if err != nil {
-		s.pageError(w, r, nil, err)
+		s.view.pageError(w, r, nil, err)
 		return
 	}
 	if !s.sameOrigin(r) {
-		s.pageError(w, r, nil, ledger.Errorf(ledger.EForbidden, "auth.cross_site"))
+		s.view.pageError(w, r, nil, ledger.Errorf(ledger.EForbidden, "auth.cross_site"))
 		return
 	}
 	if err := r.ParseForm(); err != nil {
-		s.pageError(w, r, nil, ledger.Errorf(ledger.EInvalid, "api.bad_form"))
+		s.view.pageError(w, r, nil, ledger.Errorf(ledger.EInvalid, "api.bad_form"))
 		return
 	}
-	secret, sess, err := s.svc.UseLoginLink(r.Context(), r.PostForm.Get("t"))
+	secret, sess, err := s.store.UseLoginLink(r.Context(), r.PostForm.Get("t"))
 	if err != nil {
-		s.failedAuth(r, addr, err)
-		s.pageError(w, r, nil, err)
+		s.lock.failedAuth(r, addr, err)
+		s.view.pageError(w, r, nil, err)
 		return
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: secret, Path: "/", Expires: sess.ExpiresAt,
-		MaxAge: int(sess.ExpiresAt.Sub(s.svc.Now()) / time.Second), HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode})
+		MaxAge: int(sess.ExpiresAt.Sub(s.store.Now()) / time.Second), HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode})
 	logOf(r).Info().Str("member", string(sess.Member)).Msg("Member logged in to the web organizer")
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
 
 // logout ends the session.
-func (s *Server) logout(w http.ResponseWriter, r *http.Request, c *caller) {
-	if err := s.svc.EndSession(r.Context(), c.Session); err != nil {
-		s.pageError(w, r, c, err)
+func (s *gate) logout(w http.ResponseWriter, r *http.Request, c *caller) {
+	if err := s.store.EndSession(r.Context(), c.Session); err != nil {
+		s.view.pageError(w, r, c, err)
 		return
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
@@ -188,7 +202,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request, c *caller) {
 }
 
 // setLang switches the pages' language (a cookie; the chat's stays).
-func (s *Server) setLang(w http.ResponseWriter, r *http.Request) {
+func (s *gate) setLang(w http.ResponseWriter, r *http.Request) {
 	l := ledger.Lang(r.URL.Query().Get("lang"))
 	if l != ledger.LangEN && l != ledger.LangRU {
 		l = ledger.LangEN

@@ -209,3 +209,62 @@ func fileSlug(id string) string {
 	}
 	return sb.String()
 }
+
+// apiCircleExport answers a circle's ledger as a file in format.
+func (s *exports) apiCircleExport(format string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		_, l, err := s.vis.apiCircleLedger(r)
+		if err != nil {
+			s.errs.writeError(w, r, err, "")
+			return
+		}
+		writeCircleExport(w, l, format)
+	}
+}
+
+// apiExport answers the member's own ledger as a file in format.
+func (s *exports) apiExport(format string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		c := callerOf(r.Context())
+		l, err := s.svc.MemberLedger(r.Context(), c.Member)
+		if err != nil {
+			s.errs.writeError(w, r, err, "")
+			return
+		}
+		writeMemberExport(w, l, format)
+	}
+}
+
+// exportFormat is the format an export's path asks for.
+func exportFormat(path string) string {
+	if strings.HasSuffix(path, ".json") {
+		return "json"
+	}
+	return "csv"
+}
+
+// pageMemberExport serves the member's own ledger as CSV or JSON.
+func (s *exports) pageMemberExport(w http.ResponseWriter, r *http.Request, c *caller) {
+	l, err := s.svc.MemberLedger(r.Context(), c.Member)
+	if err != nil {
+		s.view.pageError(w, r, c, err)
+		return
+	}
+	writeMemberExport(w, l, exportFormat(r.URL.Path))
+}
+
+// pageCircleExport serves a circle's ledger as CSV or JSON, to its members.
+func (s *exports) pageCircleExport(w http.ResponseWriter, r *http.Request, c *caller) {
+	ctx := r.Context()
+	circle, err := s.vis.ownCircle(ctx, c.Member, ledger.CircleID(r.PathValue("id")))
+	if err != nil {
+		s.view.pageError(w, r, c, err)
+		return
+	}
+	l, err := s.svc.CircleLedger(ctx, circle.ID)
+	if err != nil {
+		s.view.pageError(w, r, c, err)
+		return
+	}
+	writeCircleExport(w, l, exportFormat(r.URL.Path))
+}

@@ -27,7 +27,7 @@ var monthParam = regexp.MustCompile(`^[0-9]{4}-(0[1-9]|1[0-2])$`)
 // calendarPage shows a month (Monday first) with the deadlines of red
 // collections and initiatives in the member's network, the member's open
 // commitments (due at their month's end) and the monthly reminder's day.
-func (s *Server) calendarPage(w http.ResponseWriter, r *http.Request, c *caller) {
+func (s *pages) calendarPage(w http.ResponseWriter, r *http.Request, c *caller) {
 	ctx := r.Context()
 	cycle, loc := s.svc.Config().Cycle, s.loc()
 	now := s.svc.Now()
@@ -37,19 +37,19 @@ func (s *Server) calendarPage(w http.ResponseWriter, r *http.Request, c *caller)
 	}
 	start, err := cycle.MonthStart(key)
 	if !monthParam.MatchString(key) || err != nil {
-		s.pageError(w, r, c, ledger.Errorf(ledger.EInvalid, "calendar.bad_month", key))
+		s.view.pageError(w, r, c, ledger.Errorf(ledger.EInvalid, "calendar.bad_month", key))
 		return
 	}
-	rc, err := s.viewerOf(ctx, c.Member)
+	rc, err := s.vis.viewerOf(ctx, c.Member)
 	if err != nil {
-		s.pageError(w, r, c, err)
+		s.view.pageError(w, r, c, err)
 		return
 	}
 	p := &calendarPage{Month: key, Year: start.Year(), MonthNum: int(start.Month()),
 		Prev: cycle.MonthKey(start.AddDate(0, 0, -1)), Next: cycle.MonthKey(start.AddDate(0, 1, 0))}
 	events, err := s.calendarEvents(ctx, rc)
 	if err != nil {
-		s.pageError(w, r, c, err)
+		s.view.pageError(w, r, c, err)
 		return
 	}
 	if at, err := cycle.RemindAt(key); err == nil {
@@ -72,7 +72,7 @@ func (s *Server) calendarPage(w http.ResponseWriter, r *http.Request, c *caller)
 // calendarEvents are what is due, by day ("2006-01-02"): the deadlines of
 // the red collections and initiatives the member sees, and the member's
 // open commitments (due when their month ends).
-func (s *Server) calendarEvents(ctx context.Context, rc *viewer) (map[string][]calEvent, error) {
+func (s *pages) calendarEvents(ctx context.Context, rc *viewer) (map[string][]calEvent, error) {
 	cycle, loc := s.svc.Config().Cycle, s.loc()
 	events := map[string][]calEvent{}
 	add := func(day string, e calEvent) { events[day] = append(events[day], e) }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"slices"
-	"strings"
 
 	"github.com/exodus-matrix/exodus/ledger"
 )
@@ -31,7 +30,7 @@ type circlePage struct {
 
 // ownCircle returns circle id if the member is in it: not found if it
 // does not exist, forbidden if they are not in it.
-func (s *Server) ownCircle(ctx context.Context, u ledger.UserID, id ledger.CircleID) (*ledger.Circle, error) {
+func (s *visibility) ownCircle(ctx context.Context, u ledger.UserID, id ledger.CircleID) (*ledger.Circle, error) {
 	circle, err := s.apiMemberCircle(ctx, u, id)
 	switch ledger.ErrorCode(err) {
 	case ledger.ENotFound:
@@ -43,26 +42,26 @@ func (s *Server) ownCircle(ctx context.Context, u ledger.UserID, id ledger.Circl
 }
 
 // circlePage shows a circle to its members.
-func (s *Server) circlePage(w http.ResponseWriter, r *http.Request, c *caller) {
+func (s *pages) circlePage(w http.ResponseWriter, r *http.Request, c *caller) {
 	ctx := r.Context()
-	circle, err := s.ownCircle(ctx, c.Member, ledger.CircleID(r.PathValue("id")))
+	circle, err := s.vis.ownCircle(ctx, c.Member, ledger.CircleID(r.PathValue("id")))
 	if err != nil {
-		s.pageError(w, r, c, err)
+		s.view.pageError(w, r, c, err)
 		return
 	}
 	members, err := s.svc.CircleMembers(ctx, circle.ID)
 	if err != nil {
-		s.pageError(w, r, c, err)
+		s.view.pageError(w, r, c, err)
 		return
 	}
 	g, err := s.svc.Graph(ctx)
 	if err != nil {
-		s.pageError(w, r, c, err)
+		s.view.pageError(w, r, c, err)
 		return
 	}
 	l, err := s.svc.CircleLedger(ctx, circle.ID)
 	if err != nil {
-		s.pageError(w, r, c, err)
+		s.view.pageError(w, r, c, err)
 		return
 	}
 	direct := g.Direct(c.Member)
@@ -85,43 +84,9 @@ func (s *Server) circlePage(w http.ResponseWriter, r *http.Request, c *caller) {
 		return nil
 	})
 	if err != nil {
-		s.pageError(w, r, c, err)
+		s.view.pageError(w, r, c, err)
 		return
 	}
 	sortCards(p.Needs)
 	s.render(w, r, "circle", &pageData{Title: "circle.title", Nav: "dashboard", Page: p})
-}
-
-// exportFormat is the format an export's path asks for.
-func exportFormat(path string) string {
-	if strings.HasSuffix(path, ".json") {
-		return "json"
-	}
-	return "csv"
-}
-
-// pageMemberExport serves the member's own ledger as CSV or JSON.
-func (s *Server) pageMemberExport(w http.ResponseWriter, r *http.Request, c *caller) {
-	l, err := s.svc.MemberLedger(r.Context(), c.Member)
-	if err != nil {
-		s.pageError(w, r, c, err)
-		return
-	}
-	writeMemberExport(w, l, exportFormat(r.URL.Path))
-}
-
-// pageCircleExport serves a circle's ledger as CSV or JSON, to its members.
-func (s *Server) pageCircleExport(w http.ResponseWriter, r *http.Request, c *caller) {
-	ctx := r.Context()
-	circle, err := s.ownCircle(ctx, c.Member, ledger.CircleID(r.PathValue("id")))
-	if err != nil {
-		s.pageError(w, r, c, err)
-		return
-	}
-	l, err := s.svc.CircleLedger(ctx, circle.ID)
-	if err != nil {
-		s.pageError(w, r, c, err)
-		return
-	}
-	writeCircleExport(w, l, exportFormat(r.URL.Path))
 }

@@ -55,10 +55,6 @@ func (d *pageData) Kept(form, field string) string {
 	return d.Form.Get(field)
 }
 
-// noteKey carries, in a request's context, the message a page shows again
-// after a refused form.
-type noteKey struct{}
-
 // note is a refused form's message, status and values.
 type note struct {
 	msg    string
@@ -99,34 +95,36 @@ func withDone(p, key string) string {
 
 // again shows the page at back once more, with the form's values and a
 // refusal: nothing changed.
-func (s *Server) again(w http.ResponseWriter, r *http.Request, c *caller, back, msg string, status int) {
+func (s *forms) again(w http.ResponseWriter, r *http.Request, c *caller, back, msg string, status int) {
 	u, err := url.Parse(back)
 	if err != nil {
 		u = &url.URL{Path: "/"}
 	}
-	n := &note{msg: msg, err: true, status: status, form: r.PostForm}
-	r2 := r.Clone(context.WithValue(r.Context(), noteKey{}, n))
+	shown := *s.pages
+	shown.note = &note{msg: msg, err: true, status: status, form: r.PostForm}
+	views := shown.viewMux()
+	r2 := r.Clone(r.Context())
 	r2.Method, r2.URL, r2.RequestURI, r2.Body = http.MethodGet, u, u.RequestURI(), http.NoBody
-	if _, pattern := s.pages.views.Handler(r2); pattern == "" {
-		s.render(w, r, "error", &pageData{Title: "error.title", Flash: msg, Error: true, Status: status})
+	if _, pattern := views.Handler(r2); pattern == "" {
+		s.view.render(w, r, "error", &pageData{Title: "error.title", Flash: msg, Error: true, Status: status})
 		return
 	}
-	s.pages.views.ServeHTTP(w, r2)
+	views.ServeHTTP(w, r2)
 }
 
 // refuse shows the form's page again with the explanation of err.
-func (s *Server) refuse(w http.ResponseWriter, r *http.Request, c *caller, back string, err error) {
+func (s *forms) refuse(w http.ResponseWriter, r *http.Request, c *caller, back string, err error) {
 	status := statusOf(err)
 	if status == http.StatusInternalServerError {
 		logOf(r).Error().Err(err).Str("path", r.URL.Path).Msg("Failed to carry out a form")
 	}
-	s.again(w, r, c, back, s.errorMessage(c.Lang, err), status)
+	s.again(w, r, c, back, s.errs.errorMessage(c.Lang, err), status)
 }
 
 // act carries out a member's action through the actor, as the chat
 // would, then returns to back: with done's message if it was done, or
 // with the form and the refusal if not.
-func (s *Server) act(w http.ResponseWriter, r *http.Request, c *caller, back, done string, req ledger.Request) {
+func (s *forms) act(w http.ResponseWriter, r *http.Request, c *caller, back, done string, req ledger.Request) {
 	req.Member, req.Lang = c.Member, c.Lang
 	reply, err := s.actor.Act(r.Context(), req)
 	if err == nil {
@@ -294,7 +292,7 @@ func step5(part, whole int64) int {
 }
 
 // loc is the time zone of the cycle: dates are shown in it.
-func (s *Server) loc() *time.Location {
+func (s *pages) loc() *time.Location {
 	if l := s.svc.Config().Cycle.Location; l != nil {
 		return l
 	}
@@ -302,7 +300,7 @@ func (s *Server) loc() *time.Location {
 }
 
 // day renders a time's date in the cycle's time zone ("" if zero).
-func (s *Server) day(t time.Time) string {
+func (s *pages) day(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
@@ -326,7 +324,7 @@ type viewer struct {
 }
 
 // viewerOf returns what u may see.
-func (s *Server) viewerOf(ctx context.Context, u ledger.UserID) (*viewer, error) {
+func (s *visibility) viewerOf(ctx context.Context, u ledger.UserID) (*viewer, error) {
 	cs, err := s.svc.CirclesOf(ctx, u)
 	if err != nil {
 		return nil, err
@@ -392,7 +390,7 @@ type needCard struct {
 }
 
 // cardOf builds the card of need n from the book.
-func (s *Server) cardOf(b *ledger.Book, n *ledger.Need, me ledger.UserID) needCard {
+func (s *pages) cardOf(b *ledger.Book, n *ledger.Need, me ledger.UserID) needCard {
 	t := b.TotalsOf(n.ID)
 	promised := ledger.Amount{Minor: t.Intended.Minor + t.Committed.Minor, Currency: n.Target.Currency}
 	nc := needCard{ID: n.ID, Href: needHref(n.ID, n.Kind), Kind: n.Kind, State: n.State, Owner: n.Owner,

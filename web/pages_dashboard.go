@@ -17,7 +17,7 @@ type circleLink struct {
 }
 
 // circlesOf lists the member's circles with their names.
-func (s *Server) circlesOf(ctx context.Context, rc *viewer) ([]circleLink, error) {
+func (s *visibility) circlesOf(ctx context.Context, rc *viewer) ([]circleLink, error) {
 	out := make([]circleLink, 0, len(rc.circles))
 	for _, id := range rc.circles {
 		c, err := s.svc.Circle(ctx, id)
@@ -32,7 +32,7 @@ func (s *Server) circlesOf(ctx context.Context, rc *viewer) ([]circleLink, error
 // typedCurrency is the currency of an amount typed without one: the
 // pledge's of the member's first circle, else the configured one (as the
 // chat's direct commands read it).
-func (s *Server) typedCurrency(ctx context.Context, rc *viewer) ledger.Currency {
+func (s *visibility) typedCurrency(ctx context.Context, rc *viewer) ledger.Currency {
 	if len(rc.circles) > 0 {
 		if c, err := s.svc.Circle(ctx, rc.circles[0]); err == nil {
 			return c.Pledge.Currency
@@ -74,22 +74,22 @@ type dashboardPage struct {
 }
 
 // dashboard is the member's home page.
-func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, c *caller) {
+func (s *pages) dashboard(w http.ResponseWriter, r *http.Request, c *caller) {
 	ctx := r.Context()
-	rc, err := s.viewerOf(ctx, c.Member)
+	rc, err := s.vis.viewerOf(ctx, c.Member)
 	if err != nil {
-		s.pageError(w, r, c, err)
+		s.view.pageError(w, r, c, err)
 		return
 	}
 	g, err := s.svc.Graph(ctx)
 	if err != nil {
-		s.pageError(w, r, c, err)
+		s.view.pageError(w, r, c, err)
 		return
 	}
 	tl := g.TrustList(c.Member)
-	p := &dashboardPage{Direct: len(tl.Direct), Total: tl.Count(), Pool: g.Pool(c.Member), Currency: s.typedCurrency(ctx, rc)}
-	if p.Circles, err = s.circlesOf(ctx, rc); err != nil {
-		s.pageError(w, r, c, err)
+	p := &dashboardPage{Direct: len(tl.Direct), Total: tl.Count(), Pool: g.Pool(c.Member), Currency: s.vis.typedCurrency(ctx, rc)}
+	if p.Circles, err = s.vis.circlesOf(ctx, rc); err != nil {
+		s.view.pageError(w, r, c, err)
 		return
 	}
 	now := s.svc.Now()
@@ -119,7 +119,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, c *caller) {
 		return nil
 	})
 	if err != nil {
-		s.pageError(w, r, c, err)
+		s.view.pageError(w, r, c, err)
 		return
 	}
 	sortCards(p.Needs)
@@ -128,10 +128,10 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, c *caller) {
 
 // statusAction sets the member's traffic light: green, orange <amount> or
 // red <amount> <days>.
-func (s *Server) statusAction(w http.ResponseWriter, r *http.Request, c *caller) {
+func (s *forms) statusAction(w http.ResponseWriter, r *http.Request, c *caller) {
 	ctx := r.Context()
 	back := backOf(r, "/profile")
-	rc, err := s.viewerOf(ctx, c.Member)
+	rc, err := s.vis.viewerOf(ctx, c.Member)
 	if err != nil {
 		s.refuse(w, r, c, back, err)
 		return
@@ -140,7 +140,7 @@ func (s *Server) statusAction(w http.ResponseWriter, r *http.Request, c *caller)
 	switch cmd.Status {
 	case ledger.StatusGreen:
 	case ledger.StatusOrange, ledger.StatusRed:
-		if cmd.Amount, err = formAmount(r, "amount", s.typedCurrency(ctx, rc), true); err != nil {
+		if cmd.Amount, err = formAmount(r, "amount", s.vis.typedCurrency(ctx, rc), true); err != nil {
 			s.refuse(w, r, c, back, err)
 			return
 		}

@@ -21,20 +21,20 @@ type kassaPage struct {
 }
 
 // kassaPage shows the kassa.
-func (s *Server) kassaPage(w http.ResponseWriter, r *http.Request, c *caller) {
+func (s *pages) kassaPage(w http.ResponseWriter, r *http.Request, c *caller) {
 	ctx := r.Context()
-	rc, err := s.viewerOf(ctx, c.Member)
+	rc, err := s.vis.viewerOf(ctx, c.Member)
 	if err != nil {
-		s.pageError(w, r, c, err)
+		s.view.pageError(w, r, c, err)
 		return
 	}
 	p := &kassaPage{MaxReason: ledger.MaxClaimReasonRunes}
-	if p.Circles, err = s.circlesOf(ctx, rc); err != nil {
-		s.pageError(w, r, c, err)
+	if p.Circles, err = s.vis.circlesOf(ctx, rc); err != nil {
+		s.view.pageError(w, r, c, err)
 		return
 	}
 	if p.Funds, err = s.svc.KassaFunds(ctx, c.Member, ""); err != nil {
-		s.pageError(w, r, c, err)
+		s.view.pageError(w, r, c, err)
 		return
 	}
 	peers := make([]ledger.UserID, 0, len(rc.peers))
@@ -62,7 +62,7 @@ func (s *Server) kassaPage(w http.ResponseWriter, r *http.Request, c *caller) {
 		return nil
 	})
 	if err != nil {
-		s.pageError(w, r, c, err)
+		s.view.pageError(w, r, c, err)
 		return
 	}
 	s.render(w, r, "kassa", &pageData{Title: "kassa.title", Nav: "kassa", Page: p})
@@ -71,9 +71,9 @@ func (s *Server) kassaPage(w http.ResponseWriter, r *http.Request, c *caller) {
 // kassaDeclare declares the most the member would give the kassa of one
 // of their circles in a month: `kassa <amount>` typed in that circle's
 // room.
-func (s *Server) kassaDeclare(w http.ResponseWriter, r *http.Request, c *caller) {
+func (s *forms) kassaDeclare(w http.ResponseWriter, r *http.Request, c *caller) {
 	ctx := r.Context()
-	circle, err := s.kassaCircle(ctx, c.Member, ledger.CircleID(r.PostForm.Get("circle")))
+	circle, err := s.vis.kassaCircle(ctx, c.Member, ledger.CircleID(r.PostForm.Get("circle")))
 	if err != nil {
 		s.refuse(w, r, c, "/kassa", err)
 		return
@@ -89,7 +89,7 @@ func (s *Server) kassaDeclare(w http.ResponseWriter, r *http.Request, c *caller)
 // kassaCircle is the circle a maximum is declared for: the one named,
 // which must be the member's; else the member's only circle. A member of
 // several circles must name one.
-func (s *Server) kassaCircle(ctx context.Context, u ledger.UserID, id ledger.CircleID) (*ledger.Circle, error) {
+func (s *visibility) kassaCircle(ctx context.Context, u ledger.UserID, id ledger.CircleID) (*ledger.Circle, error) {
 	if id != "" {
 		return s.apiMemberCircle(ctx, u, id)
 	}
@@ -108,9 +108,9 @@ func (s *Server) kassaCircle(ctx context.Context, u ledger.UserID, id ledger.Cir
 
 // kassaClaim claims from the kassa in one of the member's circles:
 // `claim <amount> <reason>` typed in that circle's room.
-func (s *Server) kassaClaim(w http.ResponseWriter, r *http.Request, c *caller) {
+func (s *forms) kassaClaim(w http.ResponseWriter, r *http.Request, c *caller) {
 	ctx := r.Context()
-	rc, err := s.viewerOf(ctx, c.Member)
+	rc, err := s.vis.viewerOf(ctx, c.Member)
 	if err != nil {
 		s.refuse(w, r, c, "/kassa", err)
 		return
@@ -120,7 +120,7 @@ func (s *Server) kassaClaim(w http.ResponseWriter, r *http.Request, c *caller) {
 		s.refuse(w, r, c, "/kassa", ledger.Errorf(ledger.EForbidden, "page.not_member"))
 		return
 	}
-	circle, err := s.svc.Circle(ctx, id)
+	circle, err := s.circles.Circle(ctx, id)
 	if err != nil {
 		s.refuse(w, r, c, "/kassa", err)
 		return

@@ -39,7 +39,7 @@ type needPage struct {
 // openableNeed returns need id if the member may open it: a need in their
 // network or one they promised toward (else not found, as for a need that
 // does not exist).
-func (s *Server) openableNeed(ctx context.Context, rc *viewer, id ledger.NeedID) (*ledger.NeedView, error) {
+func (s *visibility) openableNeed(ctx context.Context, rc *viewer, id ledger.NeedID) (*ledger.NeedView, error) {
 	v, err := s.svc.Need(ctx, id)
 	if err != nil {
 		if ledger.ErrorCode(err) == ledger.ENotFound {
@@ -55,7 +55,7 @@ func (s *Server) openableNeed(ctx context.Context, rc *viewer, id ledger.NeedID)
 
 // pledgeFor is the default amount of a promise toward n: the pledge of a
 // circle the member shares with its owner (or the initiative's circle).
-func (s *Server) pledgeFor(ctx context.Context, rc *viewer, n *ledger.Need) ledger.Amount {
+func (s *visibility) pledgeFor(ctx context.Context, rc *viewer, n *ledger.Need) ledger.Amount {
 	for _, id := range rc.circles {
 		if id == n.Circle || (n.Circle == "" && slices.Contains(rc.members[id], n.Owner)) {
 			if c, err := s.svc.Circle(ctx, id); err == nil {
@@ -68,20 +68,20 @@ func (s *Server) pledgeFor(ctx context.Context, rc *viewer, n *ledger.Need) ledg
 
 // needPage shows a need with its figures, its promises and what the member
 // may do about it.
-func (s *Server) needPage(w http.ResponseWriter, r *http.Request, c *caller) {
+func (s *pages) needPage(w http.ResponseWriter, r *http.Request, c *caller) {
 	ctx := r.Context()
 	id := ledger.NeedID(r.PathValue("id"))
-	rc, err := s.viewerOf(ctx, c.Member)
+	rc, err := s.vis.viewerOf(ctx, c.Member)
 	if err != nil {
-		s.pageError(w, r, c, err)
+		s.view.pageError(w, r, c, err)
 		return
 	}
-	v, err := s.openableNeed(ctx, rc, id)
+	v, err := s.vis.openableNeed(ctx, rc, id)
 	if err == nil && strings.HasPrefix(r.URL.Path, "/initiatives/") && v.Need.Kind != ledger.NeedInitiative {
 		err = ledger.Errorf(ledger.ENotFound, "page.no_need")
 	}
 	if err != nil {
-		s.pageError(w, r, c, err)
+		s.view.pageError(w, r, c, err)
 		return
 	}
 	n := v.Need
@@ -100,7 +100,7 @@ func (s *Server) needPage(w http.ResponseWriter, r *http.Request, c *caller) {
 		return nil
 	})
 	if err != nil {
-		s.pageError(w, r, c, err)
+		s.view.pageError(w, r, c, err)
 		return
 	}
 	if prof, err := s.svc.Profile(ctx, n.Owner); err == nil {
@@ -118,7 +118,7 @@ func (s *Server) needPage(w http.ResponseWriter, r *http.Request, c *caller) {
 
 // offer decides which actions the need's page offers the member; the
 // ledger decides again when one is taken.
-func (s *Server) offer(ctx context.Context, rc *viewer, p *needPage) {
+func (s *pages) offer(ctx context.Context, rc *viewer, p *needPage) {
 	n, me := p.Need, rc.me
 	open := n.State == ledger.NeedOpen
 	binding := false
@@ -134,7 +134,7 @@ func (s *Server) offer(ctx context.Context, rc *viewer, p *needPage) {
 		}
 	}
 	if n.Owner != me {
-		p.Default = s.pledgeFor(ctx, rc, n)
+		p.Default = s.vis.pledgeFor(ctx, rc, n)
 		if p.Default.Currency != n.Target.Currency || p.Default.Minor > p.Card.Missing.Minor {
 			p.Default = p.Card.Missing
 		}
@@ -167,22 +167,22 @@ var needActions = map[string]ledger.Verb{
 
 // needAction carries out an action on a need: the command a reply to its
 // card would be.
-func (s *Server) needAction(w http.ResponseWriter, r *http.Request, c *caller) {
+func (s *forms) needAction(w http.ResponseWriter, r *http.Request, c *caller) {
 	ctx := r.Context()
 	action := r.PathValue("action")
 	verb, ok := needActions[action]
-	rc, err := s.viewerOf(ctx, c.Member)
+	rc, err := s.vis.viewerOf(ctx, c.Member)
 	if err != nil {
-		s.pageError(w, r, c, err)
+		s.view.pageError(w, r, c, err)
 		return
 	}
 	if !ok {
-		s.pageError(w, r, c, ledger.Errorf(ledger.ENotFound, "page.no_action"))
+		s.view.pageError(w, r, c, ledger.Errorf(ledger.ENotFound, "page.no_action"))
 		return
 	}
-	v, err := s.openableNeed(ctx, rc, ledger.NeedID(r.PathValue("id")))
+	v, err := s.vis.openableNeed(ctx, rc, ledger.NeedID(r.PathValue("id")))
 	if err != nil {
-		s.pageError(w, r, c, err)
+		s.view.pageError(w, r, c, err)
 		return
 	}
 	n := v.Need

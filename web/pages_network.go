@@ -15,11 +15,11 @@ type networkPage struct {
 }
 
 // networkPage shows the picture of the trust network with its lists.
-func (s *Server) networkPage(w http.ResponseWriter, r *http.Request, c *caller) {
+func (s *pages) networkPage(w http.ResponseWriter, r *http.Request, c *caller) {
 	ctx := r.Context()
 	g, err := s.svc.Graph(ctx)
 	if err != nil {
-		s.pageError(w, r, c, err)
+		s.view.pageError(w, r, c, err)
 		return
 	}
 	tl := g.TrustList(c.Member)
@@ -29,7 +29,7 @@ func (s *Server) networkPage(w http.ResponseWriter, r *http.Request, c *caller) 
 		return nil
 	})
 	if err != nil {
-		s.pageError(w, r, c, err)
+		s.view.pageError(w, r, c, err)
 		return
 	}
 	s.render(w, r, "network", &pageData{Title: "network.title", Nav: "network", Page: p})

@@ -34,24 +34,24 @@ type profilePage struct {
 }
 
 // profilePage shows the member's profile and its forms.
-func (s *Server) profilePage(w http.ResponseWriter, r *http.Request, c *caller) {
+func (s *pages) profilePage(w http.ResponseWriter, r *http.Request, c *caller) {
 	ctx := r.Context()
-	rc, err := s.viewerOf(ctx, c.Member)
+	rc, err := s.vis.viewerOf(ctx, c.Member)
 	if err != nil {
-		s.pageError(w, r, c, err)
+		s.view.pageError(w, r, c, err)
 		return
 	}
 	prof, err := s.svc.Profile(ctx, c.Member)
 	if err != nil {
-		s.pageError(w, r, c, err)
+		s.view.pageError(w, r, c, err)
 		return
 	}
 	st, err := s.svc.StatusOf(ctx, c.Member)
 	if err != nil {
-		s.pageError(w, r, c, err)
+		s.view.pageError(w, r, c, err)
 		return
 	}
-	p := &profilePage{Status: st, Currency: s.typedCurrency(ctx, rc), About: prof.About, ChatLang: s.svc.LangOf(ctx, c.Member),
+	p := &profilePage{Status: st, Currency: s.vis.typedCurrency(ctx, rc), About: prof.About, ChatLang: s.svc.LangOf(ctx, c.Member),
 		MaxAbout: ledger.MaxAboutRunes, MaxRequisite: ledger.MaxRequisiteRunes, CanAddRequisite: len(prof.Requisites) < ledger.MaxRequisites}
 	for i, q := range prof.Requisites {
 		p.Requisites = append(p.Requisites, requisiteRow{N: i + 1, Requisite: q})
@@ -59,15 +59,15 @@ func (s *Server) profilePage(w http.ResponseWriter, r *http.Request, c *caller) 
 	for _, k := range ledger.NoticeKinds {
 		p.Notices = append(p.Notices, noticeRow{Kind: k, Muted: prof.IsMuted(k)})
 	}
-	if p.Circles, err = s.circlesOf(ctx, rc); err != nil {
-		s.pageError(w, r, c, err)
+	if p.Circles, err = s.vis.circlesOf(ctx, rc); err != nil {
+		s.view.pageError(w, r, c, err)
 		return
 	}
 	s.render(w, r, "profile", &pageData{Title: "profile.title", Nav: "profile", Page: p})
 }
 
 // aboutAction sets what the member tells about themself: `about <text>`.
-func (s *Server) aboutAction(w http.ResponseWriter, r *http.Request, c *caller) {
+func (s *forms) aboutAction(w http.ResponseWriter, r *http.Request, c *caller) {
 	text, err := formText(r, "about", ledger.MaxAboutRunes, true)
 	if err != nil {
 		s.refuse(w, r, c, "/profile", err)
@@ -78,7 +78,7 @@ func (s *Server) aboutAction(w http.ResponseWriter, r *http.Request, c *caller) 
 
 // requisitesAction adds a requisite, makes one the default or removes
 // one: `requisites <text>`, `requisites default <n>`, `requisites remove <n>`.
-func (s *Server) requisitesAction(w http.ResponseWriter, r *http.Request, c *caller) {
+func (s *forms) requisitesAction(w http.ResponseWriter, r *http.Request, c *caller) {
 	cmd := ledger.Command{Verb: ledger.VerbRequisites, Requisites: ledger.RequisiteAction(r.PostForm.Get("op"))}
 	var err error
 	switch cmd.Requisites {
@@ -98,7 +98,7 @@ func (s *Server) requisitesAction(w http.ResponseWriter, r *http.Request, c *cal
 
 // langAction sets the member's language: the bot's (`lang ru|en`) and the
 // pages'.
-func (s *Server) langAction(w http.ResponseWriter, r *http.Request, c *caller) {
+func (s *forms) langAction(w http.ResponseWriter, r *http.Request, c *caller) {
 	l := ledger.Lang(r.PostForm.Get("lang"))
 	if !slices.Contains(ledger.Langs, l) {
 		s.refuse(w, r, c, "/profile", ledger.Errorf(ledger.EInvalid, "cmd.bad_lang", string(l)))
@@ -121,7 +121,7 @@ func (s *Server) langAction(w http.ResponseWriter, r *http.Request, c *caller) {
 
 // noticeAction mutes or unmutes one kind of notification: `mute <kind>`,
 // `unmute <kind>`.
-func (s *Server) noticeAction(w http.ResponseWriter, r *http.Request, c *caller) {
+func (s *forms) noticeAction(w http.ResponseWriter, r *http.Request, c *caller) {
 	k := ledger.NoticeKind(r.PostForm.Get("kind"))
 	if !slices.Contains(ledger.NoticeKinds, k) {
 		s.refuse(w, r, c, "/profile", ledger.Errorf(ledger.EInvalid, "cmd.bad_notice", string(k)))

@@ -54,7 +54,7 @@ func overdue(b *ledger.Book, p *ledger.Promise, now time.Time) bool {
 }
 
 // rowOf builds the row of promise p for member me.
-func (s *Server) rowOf(b *ledger.Book, p *ledger.Promise, me ledger.UserID, now time.Time) promiseRow {
+func (s *pages) rowOf(b *ledger.Book, p *ledger.Promise, me ledger.UserID, now time.Time) promiseRow {
 	row := promiseRow{Promise: p, Mine: p.Giver == me, Other: p.Giver, Date: s.day(p.CreatedAt), Late: overdue(b, p, now)}
 	if row.Mine {
 		row.Other = p.Beneficiary
@@ -76,7 +76,7 @@ func (s *Server) rowOf(b *ledger.Book, p *ledger.Promise, me ledger.UserID, now 
 }
 
 // sectionOf lists the promises matching keep under a heading.
-func (s *Server) sectionOf(b *ledger.Book, key string, ps []*ledger.Promise, me ledger.UserID, now time.Time,
+func (s *pages) sectionOf(b *ledger.Book, key string, ps []*ledger.Promise, me ledger.UserID, now time.Time,
 	keep func(*ledger.Promise) bool) section {
 	sec := section{Key: key}
 	var kept []*ledger.Promise
@@ -107,7 +107,7 @@ var byState = []struct {
 }
 
 // promisesView renders a list page whose sections fn builds.
-func (s *Server) promisesView(w http.ResponseWriter, r *http.Request, c *caller, nav string,
+func (s *pages) promisesView(w http.ResponseWriter, r *http.Request, c *caller, nav string,
 	fn func(b *ledger.Book, now time.Time) []section) {
 	p := &promisesPage{Heading: nav + ".title", Intro: nav + ".intro", Back: r.URL.Path}
 	now := s.svc.Now()
@@ -120,14 +120,14 @@ func (s *Server) promisesView(w http.ResponseWriter, r *http.Request, c *caller,
 		return nil
 	})
 	if err != nil {
-		s.pageError(w, r, c, err)
+		s.view.pageError(w, r, c, err)
 		return
 	}
 	s.render(w, r, "promises", &pageData{Title: p.Heading, Nav: nav, Page: p})
 }
 
 // myPage lists what the member promised, by state.
-func (s *Server) myPage(w http.ResponseWriter, r *http.Request, c *caller) {
+func (s *pages) myPage(w http.ResponseWriter, r *http.Request, c *caller) {
 	s.promisesView(w, r, c, "my", func(b *ledger.Book, now time.Time) []section {
 		ps := b.PromisesBy(c.Member)
 		var out []section
@@ -139,7 +139,7 @@ func (s *Server) myPage(w http.ResponseWriter, r *http.Request, c *caller) {
 }
 
 // toMePage lists what others promised the member, by state.
-func (s *Server) toMePage(w http.ResponseWriter, r *http.Request, c *caller) {
+func (s *pages) toMePage(w http.ResponseWriter, r *http.Request, c *caller) {
 	s.promisesView(w, r, c, "tome", func(b *ledger.Book, now time.Time) []section {
 		ps := b.PromisesTo(c.Member)
 		var out []section
@@ -152,7 +152,7 @@ func (s *Server) toMePage(w http.ResponseWriter, r *http.Request, c *caller) {
 
 // pendingPage lists what givers marked sent to the member, awaiting
 // their confirmation.
-func (s *Server) pendingPage(w http.ResponseWriter, r *http.Request, c *caller) {
+func (s *pages) pendingPage(w http.ResponseWriter, r *http.Request, c *caller) {
 	s.promisesView(w, r, c, "pending", func(b *ledger.Book, now time.Time) []section {
 		return []section{s.sectionOf(b, "section.awaiting", b.PromisesTo(c.Member), c.Member, now, stateIs(ledger.PromiseSent))}
 	})
@@ -160,7 +160,7 @@ func (s *Server) pendingPage(w http.ResponseWriter, r *http.Request, c *caller) 
 
 // archivePage lists what was fulfilled or forgiven, and what is overdue,
 // both ways.
-func (s *Server) archivePage(w http.ResponseWriter, r *http.Request, c *caller) {
+func (s *pages) archivePage(w http.ResponseWriter, r *http.Request, c *caller) {
 	s.promisesView(w, r, c, "archive", func(b *ledger.Book, now time.Time) []section {
 		by, to := b.PromisesBy(c.Member), b.PromisesTo(c.Member)
 		done := func(p *ledger.Promise) bool {
