@@ -38,7 +38,7 @@ func (s *apiReads) apiCircles(w http.ResponseWriter, r *http.Request) {
 // apiCircle answers one of the member's circles with its members and their
 // statuses.
 func (s *apiReads) apiCircle(w http.ResponseWriter, r *http.Request) {
-	circle, l, err := s.vis.apiCircleLedger(r)
+	circle, l, err := s.vis.circleLedger(r)
 	if err != nil {
 		s.errs.writeError(w, r, err, "")
 		return
@@ -70,7 +70,7 @@ func digestOf(l *ledger.CircleLedger) digestJSON {
 // apiDigest answers the digest of a circle's ledger: a hash of its
 // canonical form, the same on two bots that applied the same events.
 func (s *apiReads) apiDigest(w http.ResponseWriter, r *http.Request) {
-	_, l, err := s.vis.apiCircleLedger(r)
+	_, l, err := s.vis.circleLedger(r)
 	if err != nil {
 		s.errs.writeError(w, r, err, "")
 		return

@@ -169,13 +169,13 @@ func (s *apiWrites) apiCommandRequest(ctx context.Context, u ledger.UserID, text
 		return req, err
 	}
 	if c != "" {
-		if _, err := s.vis.apiMemberCircle(ctx, u, c); err != nil {
+		if _, err := s.vis.memberCircle(ctx, u, c); err != nil {
 			return req, err
 		}
 	}
 	cur := s.vis.apiCurrency(ctx, u, c)
 	if n != "" {
-		v, err := s.vis.apiVisibleNeed(ctx, u, n)
+		v, err := s.vis.visibleNeed(ctx, u, n)
 		if err != nil {
 			return req, err
 		}

@@ -120,7 +120,7 @@ func (s *apiReads) apiNetworkNeeds(w http.ResponseWriter, r *http.Request, key s
 // apiNeed answers one need the member sees, with its figures and promises.
 func (s *apiReads) apiNeed(w http.ResponseWriter, r *http.Request) {
 	c := callerOf(r.Context())
-	v, err := s.vis.apiVisibleNeed(r.Context(), c.Member, ledger.NeedID(r.PathValue("id")))
+	v, err := s.vis.visibleNeed(r.Context(), c.Member, ledger.NeedID(r.PathValue("id")))
 	if err != nil {
 		s.errs.writeError(w, r, err, "")
 		return
@@ -292,7 +292,7 @@ func (s *apiReads) apiKassa(w http.ResponseWriter, r *http.Request) {
 	c := callerOf(r.Context())
 	only := ledger.CircleID(r.URL.Query().Get("circle"))
 	if only != "" {
-		if _, err := s.vis.apiMemberCircle(r.Context(), c.Member, only); err != nil {
+		if _, err := s.vis.memberCircle(r.Context(), c.Member, only); err != nil {
 			s.errs.writeError(w, r, err, "")
 			return
 		}

@@ -130,7 +130,7 @@ type apiNeedBody func(r *http.Request, n *ledger.Need, cmd *ledger.Command) erro
 func (s *apiWrites) apiNeedAction(verb ledger.Verb, read apiNeedBody) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		c := callerOf(r.Context())
-		v, err := s.vis.apiVisibleNeed(r.Context(), c.Member, ledger.NeedID(r.PathValue("id")))
+		v, err := s.vis.visibleNeed(r.Context(), c.Member, ledger.NeedID(r.PathValue("id")))
 		if err != nil {
 			s.errs.writeError(w, r, err, "")
 			return
@@ -240,7 +240,7 @@ func (s *apiWrites) apiUnblock(w http.ResponseWriter, r *http.Request) {
 // invitation card in the circle's room.
 func (s *apiWrites) apiInvite(w http.ResponseWriter, r *http.Request) {
 	c := callerOf(r.Context())
-	circle, err := s.vis.apiMemberCircle(r.Context(), c.Member, ledger.CircleID(r.PathValue("id")))
+	circle, err := s.vis.memberCircle(r.Context(), c.Member, ledger.CircleID(r.PathValue("id")))
 	if err != nil {
 		s.errs.writeError(w, r, err, "")
 		return
@@ -306,7 +306,7 @@ func (s *apiWrites) apiClaimCommand(ctx context.Context, u ledger.UserID, c ledg
 	if err := apiRequired("circle", string(c)); err != nil {
 		return cmd, "", err
 	}
-	circle, err := s.vis.apiMemberCircle(ctx, u, c)
+	circle, err := s.vis.memberCircle(ctx, u, c)
 	if err != nil {
 		return cmd, "", err
 	}
@@ -338,7 +338,7 @@ func (s *apiWrites) apiInitiative(w http.ResponseWriter, r *http.Request) {
 		s.errs.writeError(w, r, err, "")
 		return
 	}
-	circle, err := s.vis.apiMemberCircle(r.Context(), c.Member, body.Circle)
+	circle, err := s.vis.memberCircle(r.Context(), c.Member, body.Circle)
 	if err != nil {
 		s.errs.writeError(w, r, err, "")
 		return

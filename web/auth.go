@@ -207,7 +207,13 @@ func (s *gate) setLang(w http.ResponseWriter, r *http.Request) {
 	if l != ledger.LangEN && l != ledger.LangRU {
 		l = ledger.LangEN
 	}
-	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: string(l), Path: "/", MaxAge: 365 * 24 * 3600,
-		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode})
+	http.SetCookie(w, langCookieOf(l, s.secure))
 	http.Redirect(w, r, localPath(r.URL.Query().Get("back"), "/"), http.StatusSeeOther)
+}
+
+// langCookieOf is the cookie of the page language a member switched to, a
+// year long (Secure behind https).
+func langCookieOf(l ledger.Lang, secure bool) *http.Cookie {
+	return &http.Cookie{Name: langCookie, Value: string(l), Path: "/", MaxAge: 365 * 24 * 3600,
+		HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode}
 }

@@ -213,7 +213,7 @@ func fileSlug(id string) string {
 // apiCircleExport answers a circle's ledger as a file in format.
 func (s *exports) apiCircleExport(format string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		_, l, err := s.vis.apiCircleLedger(r)
+		_, l, err := s.vis.circleLedger(r)
 		if err != nil {
 			s.errs.writeError(w, r, err, "")
 			return

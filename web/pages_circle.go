@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"slices"
 
@@ -26,19 +25,6 @@ type circlePage struct {
 	// claims posted in it.
 	Needs  []needCard
 	Digest string
-}
-
-// ownCircle returns circle id if the member is in it: not found if it
-// does not exist, forbidden if they are not in it.
-func (s *visibility) ownCircle(ctx context.Context, u ledger.UserID, id ledger.CircleID) (*ledger.Circle, error) {
-	circle, err := s.apiMemberCircle(ctx, u, id)
-	switch ledger.ErrorCode(err) {
-	case ledger.ENotFound:
-		return nil, ledger.Errorf(ledger.ENotFound, "page.no_circle")
-	case ledger.EForbidden:
-		return nil, ledger.Errorf(ledger.EForbidden, "page.not_member")
-	}
-	return circle, err
 }
 
 // circlePage shows a circle to its members.

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"sort"
 
@@ -14,31 +13,6 @@ type circleLink struct {
 	Href   string
 	Name   string
 	Pledge ledger.Amount
-}
-
-// circlesOf lists the member's circles with their names.
-func (s *visibility) circlesOf(ctx context.Context, rc *viewer) ([]circleLink, error) {
-	out := make([]circleLink, 0, len(rc.circles))
-	for _, id := range rc.circles {
-		c, err := s.svc.Circle(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, circleLink{ID: id, Href: circleHref(id), Name: c.Name, Pledge: c.Pledge})
-	}
-	return out, nil
-}
-
-// typedCurrency is the currency of an amount typed without one: the
-// pledge's of the member's first circle, else the configured one (as the
-// chat's direct commands read it).
-func (s *visibility) typedCurrency(ctx context.Context, rc *viewer) ledger.Currency {
-	if len(rc.circles) > 0 {
-		if c, err := s.svc.Circle(ctx, rc.circles[0]); err == nil {
-			return c.Pledge.Currency
-		}
-	}
-	return s.svc.Config().DefaultPledge.Currency
 }
 
 // kindOrder sorts the needs of a list: emergencies first.
@@ -124,37 +98,4 @@ func (s *pages) dashboard(w http.ResponseWriter, r *http.Request, c *caller) {
 	}
 	sortCards(p.Needs)
 	s.render(w, r, "dashboard", &pageData{Title: "dashboard.title", Nav: "dashboard", Page: p})
-}
-
-// statusAction sets the member's traffic light: green, orange <amount> or
-// red <amount> <days>.
-func (s *forms) statusAction(w http.ResponseWriter, r *http.Request, c *caller) {
-	ctx := r.Context()
-	back := backOf(r, "/profile")
-	rc, err := s.vis.viewerOf(ctx, c.Member)
-	if err != nil {
-		s.refuse(w, r, c, back, err)
-		return
-	}
-	cmd := ledger.Command{Verb: ledger.VerbStatus, Status: ledger.Status(r.PostForm.Get("status"))}
-	switch cmd.Status {
-	case ledger.StatusGreen:
-	case ledger.StatusOrange, ledger.StatusRed:
-		if cmd.Amount, err = formAmount(r, "amount", s.vis.typedCurrency(ctx, rc), true); err != nil {
-			s.refuse(w, r, c, back, err)
-			return
-		}
-		if cmd.Status == ledger.StatusRed {
-			days, err := formIndex(r, "days", ledger.MaxRedDays)
-			if err != nil {
-				s.refuse(w, r, c, back, ledger.Errorf(ledger.EInvalid, "cmd.bad_days", r.PostForm.Get("days"), ledger.MaxRedDays))
-				return
-			}
-			cmd.Days = days
-		}
-	default:
-		s.refuse(w, r, c, back, ledger.Errorf(ledger.EInvalid, "cmd.bad_status", r.PostForm.Get("status")))
-		return
-	}
-	s.act(w, r, c, back, "status", ledger.Request{Command: cmd})
 }

@@ -36,36 +36,6 @@ type needPage struct {
 	Back   string
 }
 
-// openableNeed returns need id if the member may open it: a need in their
-// network or one they promised toward (else not found, as for a need that
-// does not exist).
-func (s *visibility) openableNeed(ctx context.Context, rc *viewer, id ledger.NeedID) (*ledger.NeedView, error) {
-	v, err := s.svc.Need(ctx, id)
-	if err != nil {
-		if ledger.ErrorCode(err) == ledger.ENotFound {
-			return nil, ledger.Errorf(ledger.ENotFound, "page.no_need")
-		}
-		return nil, err
-	}
-	if rc.sees(v.Need) || slices.ContainsFunc(v.Promises, func(p *ledger.Promise) bool { return p.Giver == rc.me }) {
-		return v, nil
-	}
-	return nil, ledger.Errorf(ledger.ENotFound, "page.no_need")
-}
-
-// pledgeFor is the default amount of a promise toward n: the pledge of a
-// circle the member shares with its owner (or the initiative's circle).
-func (s *visibility) pledgeFor(ctx context.Context, rc *viewer, n *ledger.Need) ledger.Amount {
-	for _, id := range rc.circles {
-		if id == n.Circle || (n.Circle == "" && slices.Contains(rc.members[id], n.Owner)) {
-			if c, err := s.svc.Circle(ctx, id); err == nil {
-				return c.Pledge
-			}
-		}
-	}
-	return s.svc.Config().DefaultPledge
-}
-
 // needPage shows a need with its figures, its promises and what the member
 // may do about it.
 func (s *pages) needPage(w http.ResponseWriter, r *http.Request, c *caller) {
@@ -156,63 +126,4 @@ func (s *pages) offer(ctx context.Context, rc *viewer, p *needPage) {
 	if !binding || n.Owner == me {
 		p.Requisite = ""
 	}
-}
-
-// needActions are the actions of a need's page, by the path's last part.
-var needActions = map[string]ledger.Verb{
-	"intend": ledger.VerbIntend, "withdraw": ledger.VerbWithdraw, "commit": ledger.VerbCommit,
-	"sent": ledger.VerbSent, "got": ledger.VerbGot, "forgive": ledger.VerbForgive,
-	"done": ledger.VerbDone, "approve": ledger.VerbApprove,
-}
-
-// needAction carries out an action on a need: the command a reply to its
-// card would be.
-func (s *forms) needAction(w http.ResponseWriter, r *http.Request, c *caller) {
-	ctx := r.Context()
-	action := r.PathValue("action")
-	verb, ok := needActions[action]
-	rc, err := s.vis.viewerOf(ctx, c.Member)
-	if err != nil {
-		s.view.pageError(w, r, c, err)
-		return
-	}
-	if !ok {
-		s.view.pageError(w, r, c, ledger.Errorf(ledger.ENotFound, "page.no_action"))
-		return
-	}
-	v, err := s.vis.openableNeed(ctx, rc, ledger.NeedID(r.PathValue("id")))
-	if err != nil {
-		s.view.pageError(w, r, c, err)
-		return
-	}
-	n := v.Need
-	back := backOf(r, needHref(n.ID, n.Kind))
-	req := ledger.Request{Need: n.ID, Command: ledger.Command{Verb: verb}}
-	cmd := &req.Command
-	switch verb {
-	case ledger.VerbIntend, ledger.VerbCommit:
-		if cmd.Amount, err = formAmount(r, "amount", n.Target.Currency, false); err != nil {
-			s.refuse(w, r, c, back, err)
-			return
-		}
-	case ledger.VerbGot, ledger.VerbForgive:
-		giver := ledger.UserID(strings.TrimSpace(r.PostForm.Get("giver")))
-		if giver == "" && verb == ledger.VerbForgive {
-			s.refuse(w, r, c, back, ledger.Errorf(ledger.EInvalid, "form.giver_missing"))
-			return
-		}
-		if giver != "" && !slices.ContainsFunc(v.Promises, func(p *ledger.Promise) bool { return p.Giver == giver }) {
-			s.refuse(w, r, c, back, ledger.Errorf(ledger.EInvalid, "form.bad_giver"))
-			return
-		}
-		cmd.User = giver
-	case ledger.VerbDone:
-		if cmd.Text, err = formText(r, "report", ledger.MaxInitiativeReportRunes, false); err != nil {
-			s.refuse(w, r, c, back, err)
-			return
-		}
-	case ledger.VerbApprove:
-		req.Circle = n.Circle
-	}
-	s.act(w, r, c, back, action, req)
 }
