@@ -11,23 +11,23 @@ import (
 // the ledgers as CSV or JSON. A circle's routes are for its members only.
 
 // apiCircles answers the circles the member is in.
-func (s *apiReads) apiCircles(w http.ResponseWriter, r *http.Request) {
+func (api *apiReads) apiCircles(w http.ResponseWriter, r *http.Request) {
 	c := callerOf(r.Context())
-	ids, err := s.svc.CirclesOf(r.Context(), c.Member)
+	ids, err := api.svc.CirclesOf(r.Context(), c.Member)
 	if err != nil {
-		s.errs.writeError(w, r, err, "")
+		api.errs.writeError(w, r, err, "")
 		return
 	}
 	out := []*circleJSON{}
 	for _, id := range ids {
-		circle, err := s.svc.Circle(r.Context(), id)
+		circle, err := api.svc.Circle(r.Context(), id)
 		if err != nil {
-			s.errs.writeError(w, r, err, "")
+			api.errs.writeError(w, r, err, "")
 			return
 		}
-		members, err := s.svc.CircleMembers(r.Context(), id)
+		members, err := api.svc.CircleMembers(r.Context(), id)
 		if err != nil {
-			s.errs.writeError(w, r, err, "")
+			api.errs.writeError(w, r, err, "")
 			return
 		}
 		out = append(out, circleOf(circle, len(members)))
@@ -37,10 +37,10 @@ func (s *apiReads) apiCircles(w http.ResponseWriter, r *http.Request) {
 
 // apiCircle answers one of the member's circles with its members and their
 // statuses.
-func (s *apiReads) apiCircle(w http.ResponseWriter, r *http.Request) {
-	circle, l, err := s.vis.circleLedger(r)
+func (api *apiReads) apiCircle(w http.ResponseWriter, r *http.Request) {
+	circle, l, err := api.vis.circleLedger(r)
 	if err != nil {
-		s.errs.writeError(w, r, err, "")
+		api.errs.writeError(w, r, err, "")
 		return
 	}
 	j := circleOf(circle, len(l.Members))
@@ -69,10 +69,10 @@ func digestOf(l *ledger.CircleLedger) digestJSON {
 
 // apiDigest answers the digest of a circle's ledger: a hash of its
 // canonical form, the same on two bots that applied the same events.
-func (s *apiReads) apiDigest(w http.ResponseWriter, r *http.Request) {
-	_, l, err := s.vis.circleLedger(r)
+func (api *apiReads) apiDigest(w http.ResponseWriter, r *http.Request) {
+	_, l, err := api.vis.circleLedger(r)
 	if err != nil {
-		s.errs.writeError(w, r, err, "")
+		api.errs.writeError(w, r, err, "")
 		return
 	}
 	writeJSON(w, http.StatusOK, digestOf(l))

@@ -211,11 +211,11 @@ func fileSlug(id string) string {
 }
 
 // apiCircleExport answers a circle's ledger as a file in format.
-func (s *exports) apiCircleExport(format string) http.HandlerFunc {
+func (x *exports) apiCircleExport(format string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		_, l, err := s.vis.circleLedger(r)
+		_, l, err := x.vis.circleLedger(r)
 		if err != nil {
-			s.errs.writeError(w, r, err, "")
+			x.errs.writeError(w, r, err, "")
 			return
 		}
 		writeCircleExport(w, l, format)
@@ -223,12 +223,12 @@ func (s *exports) apiCircleExport(format string) http.HandlerFunc {
 }
 
 // apiExport answers the member's own ledger as a file in format.
-func (s *exports) apiExport(format string) http.HandlerFunc {
+func (x *exports) apiExport(format string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		c := callerOf(r.Context())
-		l, err := s.svc.MemberLedger(r.Context(), c.Member)
+		l, err := x.svc.MemberLedger(r.Context(), c.Member)
 		if err != nil {
-			s.errs.writeError(w, r, err, "")
+			x.errs.writeError(w, r, err, "")
 			return
 		}
 		writeMemberExport(w, l, format)
@@ -244,26 +244,26 @@ func exportFormat(path string) string {
 }
 
 // pageMemberExport serves the member's own ledger as CSV or JSON.
-func (s *exports) pageMemberExport(w http.ResponseWriter, r *http.Request, c *caller) {
-	l, err := s.svc.MemberLedger(r.Context(), c.Member)
+func (x *exports) pageMemberExport(w http.ResponseWriter, r *http.Request, c *caller) {
+	l, err := x.svc.MemberLedger(r.Context(), c.Member)
 	if err != nil {
-		s.view.pageError(w, r, c, err)
+		x.view.pageError(w, r, c, err)
 		return
 	}
 	writeMemberExport(w, l, exportFormat(r.URL.Path))
 }
 
 // pageCircleExport serves a circle's ledger as CSV or JSON, to its members.
-func (s *exports) pageCircleExport(w http.ResponseWriter, r *http.Request, c *caller) {
+func (x *exports) pageCircleExport(w http.ResponseWriter, r *http.Request, c *caller) {
 	ctx := r.Context()
-	circle, err := s.vis.ownCircle(ctx, c.Member, ledger.CircleID(r.PathValue("id")))
+	circle, err := x.vis.ownCircle(ctx, c.Member, ledger.CircleID(r.PathValue("id")))
 	if err != nil {
-		s.view.pageError(w, r, c, err)
+		x.view.pageError(w, r, c, err)
 		return
 	}
-	l, err := s.svc.CircleLedger(ctx, circle.ID)
+	l, err := x.svc.CircleLedger(ctx, circle.ID)
 	if err != nil {
-		s.view.pageError(w, r, c, err)
+		x.view.pageError(w, r, c, err)
 		return
 	}
 	writeCircleExport(w, l, exportFormat(r.URL.Path))

@@ -44,38 +44,38 @@ func withDone(p, key string) string {
 
 // again shows the page at back once more, with the form's values and a
 // refusal: nothing changed.
-func (s *forms) again(w http.ResponseWriter, r *http.Request, c *caller, back, msg string, status int) {
+func (f *forms) again(w http.ResponseWriter, r *http.Request, c *caller, back, msg string, status int) {
 	u, err := url.Parse(back)
 	if err != nil {
 		u = &url.URL{Path: "/"}
 	}
-	shown := *s.pages
+	shown := *f.pages
 	shown.note = &note{msg: msg, err: true, status: status, form: r.PostForm}
 	views := shown.viewMux()
 	r2 := r.Clone(r.Context())
 	r2.Method, r2.URL, r2.RequestURI, r2.Body = http.MethodGet, u, u.RequestURI(), http.NoBody
 	if _, pattern := views.Handler(r2); pattern == "" {
-		s.view.render(w, r, "error", &pageData{Title: "error.title", Flash: msg, Error: true, Status: status})
+		f.view.render(w, r, "error", &pageData{Title: "error.title", Flash: msg, Error: true, Status: status})
 		return
 	}
 	views.ServeHTTP(w, r2)
 }
 
 // refuse shows the form's page again with the explanation of err.
-func (s *forms) refuse(w http.ResponseWriter, r *http.Request, c *caller, back string, err error) {
+func (f *forms) refuse(w http.ResponseWriter, r *http.Request, c *caller, back string, err error) {
 	status := statusOf(err)
 	if status == http.StatusInternalServerError {
 		logOf(r).Error().Err(err).Str("path", r.URL.Path).Msg("Failed to carry out a form")
 	}
-	s.again(w, r, c, back, s.errs.errorMessage(c.Lang, err), status)
+	f.again(w, r, c, back, f.errs.errorMessage(c.Lang, err), status)
 }
 
 // act carries out a member's action through the actor, as the chat
 // would, then returns to back: with done's message if it was done, or
 // with the form and the refusal if not.
-func (s *forms) act(w http.ResponseWriter, r *http.Request, c *caller, back, done string, req ledger.Request) {
+func (f *forms) act(w http.ResponseWriter, r *http.Request, c *caller, back, done string, req ledger.Request) {
 	req.Member, req.Lang = c.Member, c.Lang
-	reply, err := s.actor.Act(r.Context(), req)
+	reply, err := f.actor.Act(r.Context(), req)
 	if err == nil {
 		logOf(r).Debug().Str("member", string(c.Member)).Str("verb", string(req.Command.Verb)).Msg("Carried out a web action")
 		http.Redirect(w, r, withDone(back, done), http.StatusSeeOther)
@@ -83,10 +83,10 @@ func (s *forms) act(w http.ResponseWriter, r *http.Request, c *caller, back, don
 	}
 	status := statusOf(err)
 	if status == http.StatusInternalServerError || reply == nil || reply.Text == "" {
-		s.refuse(w, r, c, back, err)
+		f.refuse(w, r, c, back, err)
 		return
 	}
-	s.again(w, r, c, back, reply.Text, status)
+	f.again(w, r, c, back, reply.Text, status)
 }
 
 // formAmount reads an amount field; empty is the zero amount unless the
@@ -138,35 +138,35 @@ func formIndex(r *http.Request, field string, max int) (int, error) {
 
 // statusAction sets the member's traffic light: green, orange <amount> or
 // red <amount> <days>.
-func (s *forms) statusAction(w http.ResponseWriter, r *http.Request, c *caller) {
+func (f *forms) statusAction(w http.ResponseWriter, r *http.Request, c *caller) {
 	ctx := r.Context()
 	back := backOf(r, "/profile")
-	rc, err := s.vis.viewerOf(ctx, c.Member)
+	rc, err := f.vis.viewerOf(ctx, c.Member)
 	if err != nil {
-		s.refuse(w, r, c, back, err)
+		f.refuse(w, r, c, back, err)
 		return
 	}
 	cmd := ledger.Command{Verb: ledger.VerbStatus, Status: ledger.Status(r.PostForm.Get("status"))}
 	switch cmd.Status {
 	case ledger.StatusGreen:
 	case ledger.StatusOrange, ledger.StatusRed:
-		if cmd.Amount, err = formAmount(r, "amount", s.vis.typedCurrency(ctx, rc), true); err != nil {
-			s.refuse(w, r, c, back, err)
+		if cmd.Amount, err = formAmount(r, "amount", f.vis.typedCurrency(ctx, rc), true); err != nil {
+			f.refuse(w, r, c, back, err)
 			return
 		}
 		if cmd.Status == ledger.StatusRed {
 			days, err := formIndex(r, "days", ledger.MaxRedDays)
 			if err != nil {
-				s.refuse(w, r, c, back, ledger.Errorf(ledger.EInvalid, "cmd.bad_days", r.PostForm.Get("days"), ledger.MaxRedDays))
+				f.refuse(w, r, c, back, ledger.Errorf(ledger.EInvalid, "cmd.bad_days", r.PostForm.Get("days"), ledger.MaxRedDays))
 				return
 			}
 			cmd.Days = days
 		}
 	default:
-		s.refuse(w, r, c, back, ledger.Errorf(ledger.EInvalid, "cmd.bad_status", r.PostForm.Get("status")))
+		f.refuse(w, r, c, back, ledger.Errorf(ledger.EInvalid, "cmd.bad_status", r.PostForm.Get("status")))
 		return
 	}
-	s.act(w, r, c, back, "status", ledger.Request{Command: cmd})
+	f.act(w, r, c, back, "status", ledger.Request{Command: cmd})
 }
 
 // needActions are the actions of a need's page, by the path's last part.
@@ -178,22 +178,22 @@ var needActions = map[string]ledger.Verb{
 
 // needAction carries out an action on a need: the command a reply to its
 // card would be.
-func (s *forms) needAction(w http.ResponseWriter, r *http.Request, c *caller) {
+func (f *forms) needAction(w http.ResponseWriter, r *http.Request, c *caller) {
 	ctx := r.Context()
 	action := r.PathValue("action")
 	verb, ok := needActions[action]
-	rc, err := s.vis.viewerOf(ctx, c.Member)
+	rc, err := f.vis.viewerOf(ctx, c.Member)
 	if err != nil {
-		s.view.pageError(w, r, c, err)
+		f.view.pageError(w, r, c, err)
 		return
 	}
 	if !ok {
-		s.view.pageError(w, r, c, ledger.Errorf(ledger.ENotFound, "page.no_action"))
+		f.view.pageError(w, r, c, ledger.Errorf(ledger.ENotFound, "page.no_action"))
 		return
 	}
-	v, err := s.vis.openableNeed(ctx, rc, ledger.NeedID(r.PathValue("id")))
+	v, err := f.vis.openableNeed(ctx, rc, ledger.NeedID(r.PathValue("id")))
 	if err != nil {
-		s.view.pageError(w, r, c, err)
+		f.view.pageError(w, r, c, err)
 		return
 	}
 	n := v.Need
@@ -203,95 +203,95 @@ func (s *forms) needAction(w http.ResponseWriter, r *http.Request, c *caller) {
 	switch verb {
 	case ledger.VerbIntend, ledger.VerbCommit:
 		if cmd.Amount, err = formAmount(r, "amount", n.Target.Currency, false); err != nil {
-			s.refuse(w, r, c, back, err)
+			f.refuse(w, r, c, back, err)
 			return
 		}
 	case ledger.VerbGot, ledger.VerbForgive:
 		giver := ledger.UserID(strings.TrimSpace(r.PostForm.Get("giver")))
 		if giver == "" && verb == ledger.VerbForgive {
-			s.refuse(w, r, c, back, ledger.Errorf(ledger.EInvalid, "form.giver_missing"))
+			f.refuse(w, r, c, back, ledger.Errorf(ledger.EInvalid, "form.giver_missing"))
 			return
 		}
 		if giver != "" && !slices.ContainsFunc(v.Promises, func(p *ledger.Promise) bool { return p.Giver == giver }) {
-			s.refuse(w, r, c, back, ledger.Errorf(ledger.EInvalid, "form.bad_giver"))
+			f.refuse(w, r, c, back, ledger.Errorf(ledger.EInvalid, "form.bad_giver"))
 			return
 		}
 		cmd.User = giver
 	case ledger.VerbDone:
 		if cmd.Text, err = formText(r, "report", ledger.MaxInitiativeReportRunes, false); err != nil {
-			s.refuse(w, r, c, back, err)
+			f.refuse(w, r, c, back, err)
 			return
 		}
 	case ledger.VerbApprove:
 		req.Circle = n.Circle
 	}
-	s.act(w, r, c, back, action, req)
+	f.act(w, r, c, back, action, req)
 }
 
 // kassaDeclare declares the most the member would give the kassa of one
 // of their circles in a month: `kassa <amount>` typed in that circle's
 // room.
-func (s *forms) kassaDeclare(w http.ResponseWriter, r *http.Request, c *caller) {
+func (f *forms) kassaDeclare(w http.ResponseWriter, r *http.Request, c *caller) {
 	ctx := r.Context()
-	circle, err := s.vis.kassaCircle(ctx, c.Member, ledger.CircleID(r.PostForm.Get("circle")))
+	circle, err := f.vis.kassaCircle(ctx, c.Member, ledger.CircleID(r.PostForm.Get("circle")))
 	if err != nil {
-		s.refuse(w, r, c, "/kassa", err)
+		f.refuse(w, r, c, "/kassa", err)
 		return
 	}
 	a, err := formAmount(r, "amount", circle.Pledge.Currency, true)
 	if err != nil {
-		s.refuse(w, r, c, "/kassa", err)
+		f.refuse(w, r, c, "/kassa", err)
 		return
 	}
-	s.act(w, r, c, "/kassa", "kassa", ledger.Request{Circle: circle.ID, Command: ledger.Command{Verb: ledger.VerbKassa, Amount: a}})
+	f.act(w, r, c, "/kassa", "kassa", ledger.Request{Circle: circle.ID, Command: ledger.Command{Verb: ledger.VerbKassa, Amount: a}})
 }
 
 // kassaClaim claims from the kassa in one of the member's circles:
 // `claim <amount> <reason>` typed in that circle's room.
-func (s *forms) kassaClaim(w http.ResponseWriter, r *http.Request, c *caller) {
+func (f *forms) kassaClaim(w http.ResponseWriter, r *http.Request, c *caller) {
 	ctx := r.Context()
-	rc, err := s.vis.viewerOf(ctx, c.Member)
+	rc, err := f.vis.viewerOf(ctx, c.Member)
 	if err != nil {
-		s.refuse(w, r, c, "/kassa", err)
+		f.refuse(w, r, c, "/kassa", err)
 		return
 	}
 	id := ledger.CircleID(r.PostForm.Get("circle"))
 	if !rc.in(id) {
-		s.refuse(w, r, c, "/kassa", ledger.Errorf(ledger.EForbidden, "page.not_member"))
+		f.refuse(w, r, c, "/kassa", ledger.Errorf(ledger.EForbidden, "page.not_member"))
 		return
 	}
-	circle, err := s.circles.Circle(ctx, id)
+	circle, err := f.circles.Circle(ctx, id)
 	if err != nil {
-		s.refuse(w, r, c, "/kassa", err)
+		f.refuse(w, r, c, "/kassa", err)
 		return
 	}
 	a, err := formAmount(r, "amount", circle.Pledge.Currency, true)
 	if err != nil {
-		s.refuse(w, r, c, "/kassa", err)
+		f.refuse(w, r, c, "/kassa", err)
 		return
 	}
 	reason, err := formText(r, "reason", ledger.MaxClaimReasonRunes, true)
 	if err != nil {
-		s.refuse(w, r, c, "/kassa", err)
+		f.refuse(w, r, c, "/kassa", err)
 		return
 	}
-	s.act(w, r, c, "/kassa", "claim", ledger.Request{Circle: id,
+	f.act(w, r, c, "/kassa", "claim", ledger.Request{Circle: id,
 		Command: ledger.Command{Verb: ledger.VerbClaim, Amount: a, Text: reason}})
 }
 
 // aboutAction sets what the member tells about themself: `about <text>`.
-func (s *forms) aboutAction(w http.ResponseWriter, r *http.Request, c *caller) {
+func (f *forms) aboutAction(w http.ResponseWriter, r *http.Request, c *caller) {
 	text, err := formText(r, "about", ledger.MaxAboutRunes, true)
 	if err != nil {
-		s.refuse(w, r, c, "/profile", err)
+		f.refuse(w, r, c, "/profile", err)
 		return
 	}
-	s.act(w, r, c, "/profile", "about", ledger.Request{Command: ledger.Command{Verb: ledger.VerbAbout, Text: text}})
+	f.act(w, r, c, "/profile", "about", ledger.Request{Command: ledger.Command{Verb: ledger.VerbAbout, Text: text}})
 }
 
 // requisitesAction adds a requisite, makes one the default or removes
 // one: `requisites <text>`, `requisites default <n>`, `requisites remove <n>`.
-func (s *forms) requisitesAction(w http.ResponseWriter, r *http.Request, c *caller) {
+func (f *forms) requisitesAction(w http.ResponseWriter, r *http.Request, c *caller) {
 	cmd := ledger.Command{Verb: ledger.VerbRequisites, Requisites: ledger.RequisiteAction(r.PostForm.Get("op"))}
 	var err error
 	switch cmd.Requisites {
@@ -303,45 +303,45 @@ func (s *forms) requisitesAction(w http.ResponseWriter, r *http.Request, c *call
 		err = ledger.Errorf(ledger.EInvalid, "api.bad_form")
 	}
 	if err != nil {
-		s.refuse(w, r, c, "/profile", err)
+		f.refuse(w, r, c, "/profile", err)
 		return
 	}
-	s.act(w, r, c, "/profile", "requisites_"+string(cmd.Requisites), ledger.Request{Command: cmd})
+	f.act(w, r, c, "/profile", "requisites_"+string(cmd.Requisites), ledger.Request{Command: cmd})
 }
 
 // langAction sets the member's language: the bot's (`lang ru|en`) and the
 // pages'.
-func (s *forms) langAction(w http.ResponseWriter, r *http.Request, c *caller) {
+func (f *forms) langAction(w http.ResponseWriter, r *http.Request, c *caller) {
 	l := ledger.Lang(r.PostForm.Get("lang"))
 	if !slices.Contains(ledger.Langs, l) {
-		s.refuse(w, r, c, "/profile", ledger.Errorf(ledger.EInvalid, "cmd.bad_lang", string(l)))
+		f.refuse(w, r, c, "/profile", ledger.Errorf(ledger.EInvalid, "cmd.bad_lang", string(l)))
 		return
 	}
 	req := ledger.Request{Member: c.Member, Lang: l, Command: ledger.Command{Verb: ledger.VerbLang, Target: l}}
-	reply, err := s.actor.Act(r.Context(), req)
+	reply, err := f.actor.Act(r.Context(), req)
 	if err != nil {
 		if reply != nil && reply.Text != "" && statusOf(err) != http.StatusInternalServerError {
-			s.again(w, r, c, "/profile", reply.Text, statusOf(err))
+			f.again(w, r, c, "/profile", reply.Text, statusOf(err))
 			return
 		}
-		s.refuse(w, r, c, "/profile", err)
+		f.refuse(w, r, c, "/profile", err)
 		return
 	}
-	http.SetCookie(w, langCookieOf(l, s.secure))
+	http.SetCookie(w, langCookieOf(l, f.secure))
 	http.Redirect(w, r, withDone("/profile", "lang"), http.StatusSeeOther)
 }
 
 // noticeAction mutes or unmutes one kind of notification: `mute <kind>`,
 // `unmute <kind>`.
-func (s *forms) noticeAction(w http.ResponseWriter, r *http.Request, c *caller) {
+func (f *forms) noticeAction(w http.ResponseWriter, r *http.Request, c *caller) {
 	k := ledger.NoticeKind(r.PostForm.Get("kind"))
 	if !slices.Contains(ledger.NoticeKinds, k) {
-		s.refuse(w, r, c, "/profile", ledger.Errorf(ledger.EInvalid, "cmd.bad_notice", string(k)))
+		f.refuse(w, r, c, "/profile", ledger.Errorf(ledger.EInvalid, "cmd.bad_notice", string(k)))
 		return
 	}
 	verb := ledger.VerbUnmute
 	if r.PostForm.Get("mute") == "1" {
 		verb = ledger.VerbMute
 	}
-	s.act(w, r, c, "/profile", string(verb), ledger.Request{Command: ledger.Command{Verb: verb, Notice: k}})
+	f.act(w, r, c, "/profile", string(verb), ledger.Request{Command: ledger.Command{Verb: verb, Notice: k}})
 }

@@ -74,14 +74,14 @@ type pageData struct {
 }
 
 // render writes a page; data.Lang picks the language of its words.
-func (s *renderer) render(w http.ResponseWriter, r *http.Request, name string, data *pageData) {
-	t, ok := s.byName[name]
+func (rn *renderer) render(w http.ResponseWriter, r *http.Request, name string, data *pageData) {
+	t, ok := rn.byName[name]
 	if !ok {
 		logOf(r).Error().Str("page", name).Msg("Failed to find a page template")
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
-	s.fill(r, data)
+	rn.fill(r, data)
 	var buf bytes.Buffer
 	if err := t.Execute(&buf, data); err != nil {
 		logOf(r).Error().Err(err).Str("page", name).Msg("Failed to render a page")
@@ -98,7 +98,7 @@ func (s *renderer) render(w http.ResponseWriter, r *http.Request, name string, d
 
 // fill sets what every page shows: the member, the form token, the path,
 // and the message of an action just done or refused.
-func (s *renderer) fill(r *http.Request, data *pageData) {
+func (rn *renderer) fill(r *http.Request, data *pageData) {
 	if c := callerOf(r.Context()); c != nil {
 		data.Member, data.CSRF = c.Member, csrfToken(c.Session)
 		if data.Lang == "" {
@@ -119,12 +119,12 @@ func (s *renderer) fill(r *http.Request, data *pageData) {
 	if len(q) > 0 {
 		data.Path += "?" + q.Encode()
 	}
-	data.BotUserID, data.Prefix = s.bot, s.prefix
+	data.BotUserID, data.Prefix = rn.bot, rn.prefix
 }
 
 // pageError answers a page request with an error page in the member's
 // language; an internal error is logged here, once.
-func (s *renderer) pageError(w http.ResponseWriter, r *http.Request, c *caller, err error) {
+func (rn *renderer) pageError(w http.ResponseWriter, r *http.Request, c *caller, err error) {
 	status := statusOf(err)
 	if status == http.StatusInternalServerError {
 		logOf(r).Error().Err(err).Str("path", r.URL.Path).Msg("Failed to answer a page")
@@ -135,13 +135,13 @@ func (s *renderer) pageError(w http.ResponseWriter, r *http.Request, c *caller, 
 	} else {
 		data.Lang = browserLang(r)
 	}
-	data.Flash, data.Error = s.errs.errorMessage(data.Lang, err), true
-	s.render(w, r, "error", data)
+	data.Flash, data.Error = rn.errs.errorMessage(data.Lang, err), true
+	rn.render(w, r, "error", data)
 }
 
 // welcome is the page of a visitor without a session: how to log in.
-func (s *renderer) welcome(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, "welcome", &pageData{Title: "welcome.title", Status: http.StatusUnauthorized})
+func (rn *renderer) welcome(w http.ResponseWriter, r *http.Request) {
+	rn.render(w, r, "welcome", &pageData{Title: "welcome.title", Status: http.StatusUnauthorized})
 }
 
 // pageRoutes registers the pages, the login and the static assets.
@@ -183,28 +183,28 @@ type view struct {
 
 // views are the pages a member reads: registered as routes, and served
 // again after a refused form (see forms.again).
-func (s *pages) views() []view {
+func (pg *pages) views() []view {
 	return []view{
-		{"/{$}", s.dashboard},
-		{"/my", s.myPage},
-		{"/tome", s.toMePage},
-		{"/pending", s.pendingPage},
-		{"/archive", s.archivePage},
-		{"/calendar", s.calendarPage},
-		{"/needs/{id}", s.needPage},
-		{"/initiatives/{id}", s.needPage},
-		{"/circles/{id}", s.circlePage},
-		{"/kassa", s.kassaPage},
-		{"/profile", s.profilePage},
-		{"/network", s.networkPage},
+		{"/{$}", pg.dashboard},
+		{"/my", pg.myPage},
+		{"/tome", pg.toMePage},
+		{"/pending", pg.pendingPage},
+		{"/archive", pg.archivePage},
+		{"/calendar", pg.calendarPage},
+		{"/needs/{id}", pg.needPage},
+		{"/initiatives/{id}", pg.needPage},
+		{"/circles/{id}", pg.circlePage},
+		{"/kassa", pg.kassaPage},
+		{"/profile", pg.profilePage},
+		{"/network", pg.networkPage},
 	}
 }
 
 // viewMux serves the pages of views to a member already let in, for
 // forms.again; a page shown by it carries the pages' note.
-func (s *pages) viewMux() *http.ServeMux {
+func (pg *pages) viewMux() *http.ServeMux {
 	mux := http.NewServeMux()
-	for _, v := range s.views() {
+	for _, v := range pg.views() {
 		h := v.h
 		mux.HandleFunc("GET "+v.pattern, func(w http.ResponseWriter, r *http.Request) { h(w, r, callerOf(r.Context())) })
 	}
@@ -213,12 +213,12 @@ func (s *pages) viewMux() *http.ServeMux {
 
 // render writes a page of the pages, with their note if they show one
 // again after a refused form.
-func (s *pages) render(w http.ResponseWriter, r *http.Request, name string, data *pageData) {
-	if n := s.note; n != nil && data.Flash == "" {
+func (pg *pages) render(w http.ResponseWriter, r *http.Request, name string, data *pageData) {
+	if n := pg.note; n != nil && data.Flash == "" {
 		data.Flash, data.Error, data.Form = n.msg, n.err, n.form
 		if data.Status == 0 {
 			data.Status = n.status
 		}
 	}
-	s.view.render(w, r, name, data)
+	pg.view.render(w, r, name, data)
 }

@@ -28,32 +28,32 @@ type circlePage struct {
 }
 
 // circlePage shows a circle to its members.
-func (s *pages) circlePage(w http.ResponseWriter, r *http.Request, c *caller) {
+func (pg *pages) circlePage(w http.ResponseWriter, r *http.Request, c *caller) {
 	ctx := r.Context()
-	circle, err := s.vis.ownCircle(ctx, c.Member, ledger.CircleID(r.PathValue("id")))
+	circle, err := pg.vis.ownCircle(ctx, c.Member, ledger.CircleID(r.PathValue("id")))
 	if err != nil {
-		s.view.pageError(w, r, c, err)
+		pg.view.pageError(w, r, c, err)
 		return
 	}
-	members, err := s.svc.CircleMembers(ctx, circle.ID)
+	members, err := pg.svc.CircleMembers(ctx, circle.ID)
 	if err != nil {
-		s.view.pageError(w, r, c, err)
+		pg.view.pageError(w, r, c, err)
 		return
 	}
-	g, err := s.svc.Graph(ctx)
+	g, err := pg.svc.Graph(ctx)
 	if err != nil {
-		s.view.pageError(w, r, c, err)
+		pg.view.pageError(w, r, c, err)
 		return
 	}
-	l, err := s.svc.CircleLedger(ctx, circle.ID)
+	l, err := pg.svc.CircleLedger(ctx, circle.ID)
 	if err != nil {
-		s.view.pageError(w, r, c, err)
+		pg.view.pageError(w, r, c, err)
 		return
 	}
 	direct := g.Direct(c.Member)
 	p := &circlePage{Circle: circle, Href: circleHref(circle.ID), Digest: l.Digest()}
 	in := map[ledger.UserID]bool{}
-	err = s.svc.View(ctx, func(b *ledger.Book) error {
+	err = pg.svc.View(ctx, func(b *ledger.Book) error {
 		for _, m := range members {
 			in[m] = true
 			row := memberRow{ID: m, Me: m == c.Member, Direct: slices.Contains(direct, m), Status: b.StatusOf(m).Status}
@@ -64,15 +64,15 @@ func (s *pages) circlePage(w http.ResponseWriter, r *http.Request, c *caller) {
 		}
 		for _, n := range b.OpenNeeds() {
 			if (in[n.Owner] && (n.Circle == "" || n.Circle == circle.ID)) || n.Circle == circle.ID {
-				p.Needs = append(p.Needs, s.cardOf(b, n, c.Member))
+				p.Needs = append(p.Needs, pg.cardOf(b, n, c.Member))
 			}
 		}
 		return nil
 	})
 	if err != nil {
-		s.view.pageError(w, r, c, err)
+		pg.view.pageError(w, r, c, err)
 		return
 	}
 	sortCards(p.Needs)
-	s.render(w, r, "circle", &pageData{Title: "circle.title", Nav: "dashboard", Page: p})
+	pg.render(w, r, "circle", &pageData{Title: "circle.title", Nav: "dashboard", Page: p})
 }

@@ -168,19 +168,19 @@ func step5(part, whole int64) int {
 }
 
 // loc is the time zone of the cycle: dates are shown in it.
-func (s *pages) loc() *time.Location {
-	if l := s.svc.Config().Cycle.Location; l != nil {
+func (pg *pages) loc() *time.Location {
+	if l := pg.svc.Config().Cycle.Location; l != nil {
 		return l
 	}
 	return time.UTC
 }
 
 // day renders a time's date in the cycle's time zone ("" if zero).
-func (s *pages) day(t time.Time) string {
+func (pg *pages) day(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(s.loc()).Format("2006-01-02")
+	return t.In(pg.loc()).Format("2006-01-02")
 }
 
 // needCard is a need as a list shows it: its figures and a bar.
@@ -205,13 +205,13 @@ type needCard struct {
 }
 
 // cardOf builds the card of need n from the book.
-func (s *pages) cardOf(b *ledger.Book, n *ledger.Need, me ledger.UserID) needCard {
+func (pg *pages) cardOf(b *ledger.Book, n *ledger.Need, me ledger.UserID) needCard {
 	t := b.TotalsOf(n.ID)
 	promised := ledger.Amount{Minor: t.Intended.Minor + t.Committed.Minor, Currency: n.Target.Currency}
 	nc := needCard{ID: n.ID, Href: needHref(n.ID, n.Kind), Kind: n.Kind, State: n.State, Owner: n.Owner,
-		Mine: n.Owner == me, Title: n.Title, Circle: n.Circle, Totals: t, Promised: promised, Deadline: s.day(n.Deadline)}
+		Mine: n.Owner == me, Title: n.Title, Circle: n.Circle, Totals: t, Promised: promised, Deadline: pg.day(n.Deadline)}
 	if !n.Deadline.IsZero() {
-		if left := n.Deadline.Sub(s.svc.Now()); left > 0 {
+		if left := n.Deadline.Sub(pg.svc.Now()); left > 0 {
 			nc.DaysLeft = int((left + 24*time.Hour - 1) / (24 * time.Hour))
 		}
 	}

@@ -48,30 +48,30 @@ type dashboardPage struct {
 }
 
 // dashboard is the member's home page.
-func (s *pages) dashboard(w http.ResponseWriter, r *http.Request, c *caller) {
+func (pg *pages) dashboard(w http.ResponseWriter, r *http.Request, c *caller) {
 	ctx := r.Context()
-	rc, err := s.vis.viewerOf(ctx, c.Member)
+	rc, err := pg.vis.viewerOf(ctx, c.Member)
 	if err != nil {
-		s.view.pageError(w, r, c, err)
+		pg.view.pageError(w, r, c, err)
 		return
 	}
-	g, err := s.svc.Graph(ctx)
+	g, err := pg.svc.Graph(ctx)
 	if err != nil {
-		s.view.pageError(w, r, c, err)
+		pg.view.pageError(w, r, c, err)
 		return
 	}
 	tl := g.TrustList(c.Member)
-	p := &dashboardPage{Direct: len(tl.Direct), Total: tl.Count(), Pool: g.Pool(c.Member), Currency: s.vis.typedCurrency(ctx, rc)}
-	if p.Circles, err = s.vis.circlesOf(ctx, rc); err != nil {
-		s.view.pageError(w, r, c, err)
+	p := &dashboardPage{Direct: len(tl.Direct), Total: tl.Count(), Pool: g.Pool(c.Member), Currency: pg.vis.typedCurrency(ctx, rc)}
+	if p.Circles, err = pg.vis.circlesOf(ctx, rc); err != nil {
+		pg.view.pageError(w, r, c, err)
 		return
 	}
-	now := s.svc.Now()
-	err = s.svc.View(ctx, func(b *ledger.Book) error {
+	now := pg.svc.Now()
+	err = pg.svc.View(ctx, func(b *ledger.Book) error {
 		p.Status = b.StatusOf(c.Member)
 		for _, n := range b.OpenNeeds() {
 			if rc.sees(n) {
-				p.Needs = append(p.Needs, s.cardOf(b, n, c.Member))
+				p.Needs = append(p.Needs, pg.cardOf(b, n, c.Member))
 			}
 		}
 		for _, pr := range b.PromisesBy(c.Member) {
@@ -93,9 +93,9 @@ func (s *pages) dashboard(w http.ResponseWriter, r *http.Request, c *caller) {
 		return nil
 	})
 	if err != nil {
-		s.view.pageError(w, r, c, err)
+		pg.view.pageError(w, r, c, err)
 		return
 	}
 	sortCards(p.Needs)
-	s.render(w, r, "dashboard", &pageData{Title: "dashboard.title", Nav: "dashboard", Page: p})
+	pg.render(w, r, "dashboard", &pageData{Title: "dashboard.title", Nav: "dashboard", Page: p})
 }

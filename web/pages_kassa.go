@@ -20,20 +20,20 @@ type kassaPage struct {
 }
 
 // kassaPage shows the kassa.
-func (s *pages) kassaPage(w http.ResponseWriter, r *http.Request, c *caller) {
+func (pg *pages) kassaPage(w http.ResponseWriter, r *http.Request, c *caller) {
 	ctx := r.Context()
-	rc, err := s.vis.viewerOf(ctx, c.Member)
+	rc, err := pg.vis.viewerOf(ctx, c.Member)
 	if err != nil {
-		s.view.pageError(w, r, c, err)
+		pg.view.pageError(w, r, c, err)
 		return
 	}
 	p := &kassaPage{MaxReason: ledger.MaxClaimReasonRunes}
-	if p.Circles, err = s.vis.circlesOf(ctx, rc); err != nil {
-		s.view.pageError(w, r, c, err)
+	if p.Circles, err = pg.vis.circlesOf(ctx, rc); err != nil {
+		pg.view.pageError(w, r, c, err)
 		return
 	}
-	if p.Funds, err = s.svc.KassaFunds(ctx, c.Member, ""); err != nil {
-		s.view.pageError(w, r, c, err)
+	if p.Funds, err = pg.svc.KassaFunds(ctx, c.Member, ""); err != nil {
+		pg.view.pageError(w, r, c, err)
 		return
 	}
 	peers := make([]ledger.UserID, 0, len(rc.peers))
@@ -41,13 +41,13 @@ func (s *pages) kassaPage(w http.ResponseWriter, r *http.Request, c *caller) {
 		peers = append(peers, u)
 	}
 	slices.Sort(peers)
-	err = s.svc.View(ctx, func(b *ledger.Book) error {
+	err = pg.svc.View(ctx, func(b *ledger.Book) error {
 		for _, u := range peers {
 			for _, n := range b.NeedsOf(u) {
 				if n.Kind != ledger.NeedClaim || !(rc.in(n.Circle) || u == c.Member) {
 					continue
 				}
-				card := s.cardOf(b, n, c.Member)
+				card := pg.cardOf(b, n, c.Member)
 				switch {
 				case u == c.Member:
 					p.MyClaims = append(p.MyClaims, card)
@@ -61,8 +61,8 @@ func (s *pages) kassaPage(w http.ResponseWriter, r *http.Request, c *caller) {
 		return nil
 	})
 	if err != nil {
-		s.view.pageError(w, r, c, err)
+		pg.view.pageError(w, r, c, err)
 		return
 	}
-	s.render(w, r, "kassa", &pageData{Title: "kassa.title", Nav: "kassa", Page: p})
+	pg.render(w, r, "kassa", &pageData{Title: "kassa.title", Nav: "kassa", Page: p})
 }

@@ -38,29 +38,29 @@ type needPage struct {
 
 // needPage shows a need with its figures, its promises and what the member
 // may do about it.
-func (s *pages) needPage(w http.ResponseWriter, r *http.Request, c *caller) {
+func (pg *pages) needPage(w http.ResponseWriter, r *http.Request, c *caller) {
 	ctx := r.Context()
 	id := ledger.NeedID(r.PathValue("id"))
-	rc, err := s.vis.viewerOf(ctx, c.Member)
+	rc, err := pg.vis.viewerOf(ctx, c.Member)
 	if err != nil {
-		s.view.pageError(w, r, c, err)
+		pg.view.pageError(w, r, c, err)
 		return
 	}
-	v, err := s.vis.openableNeed(ctx, rc, id)
+	v, err := pg.vis.openableNeed(ctx, rc, id)
 	if err == nil && strings.HasPrefix(r.URL.Path, "/initiatives/") && v.Need.Kind != ledger.NeedInitiative {
 		err = ledger.Errorf(ledger.ENotFound, "page.no_need")
 	}
 	if err != nil {
-		s.view.pageError(w, r, c, err)
+		pg.view.pageError(w, r, c, err)
 		return
 	}
 	n := v.Need
-	p := &needPage{Need: n, Back: needHref(n.ID, n.Kind), Reached: s.day(n.ReachedAt), Funded: s.day(n.FundedAt), Closed: s.day(n.ClosedAt)}
-	now := s.svc.Now()
-	err = s.svc.View(ctx, func(b *ledger.Book) error {
-		p.Card = s.cardOf(b, n, c.Member)
+	p := &needPage{Need: n, Back: needHref(n.ID, n.Kind), Reached: pg.day(n.ReachedAt), Funded: pg.day(n.FundedAt), Closed: pg.day(n.ClosedAt)}
+	now := pg.svc.Now()
+	err = pg.svc.View(ctx, func(b *ledger.Book) error {
+		p.Card = pg.cardOf(b, n, c.Member)
 		for _, pr := range b.PromisesToward(n.ID) {
-			row := s.rowOf(b, pr, c.Member, now)
+			row := pg.rowOf(b, pr, c.Member, now)
 			if pr.State.Live() {
 				p.Live = append(p.Live, row)
 			} else {
@@ -70,25 +70,25 @@ func (s *pages) needPage(w http.ResponseWriter, r *http.Request, c *caller) {
 		return nil
 	})
 	if err != nil {
-		s.view.pageError(w, r, c, err)
+		pg.view.pageError(w, r, c, err)
 		return
 	}
-	if prof, err := s.svc.Profile(ctx, n.Owner); err == nil {
+	if prof, err := pg.svc.Profile(ctx, n.Owner); err == nil {
 		p.OwnerAbout = prof.About
 		p.Requisite = prof.DefaultRequisite()
 	}
 	if n.Circle != "" {
-		if circle, err := s.svc.Circle(ctx, n.Circle); err == nil {
+		if circle, err := pg.svc.Circle(ctx, n.Circle); err == nil {
 			p.Circle = &circleLink{ID: circle.ID, Href: circleHref(circle.ID), Name: circle.Name, Pledge: circle.Pledge}
 		}
 	}
-	s.offer(ctx, rc, p)
-	s.render(w, r, "need", &pageData{Title: "need.title", Nav: "dashboard", Page: p})
+	pg.offer(ctx, rc, p)
+	pg.render(w, r, "need", &pageData{Title: "need.title", Nav: "dashboard", Page: p})
 }
 
 // offer decides which actions the need's page offers the member; the
 // ledger decides again when one is taken.
-func (s *pages) offer(ctx context.Context, rc *viewer, p *needPage) {
+func (pg *pages) offer(ctx context.Context, rc *viewer, p *needPage) {
 	n, me := p.Need, rc.me
 	open := n.State == ledger.NeedOpen
 	binding := false
@@ -104,7 +104,7 @@ func (s *pages) offer(ctx context.Context, rc *viewer, p *needPage) {
 		}
 	}
 	if n.Owner != me {
-		p.Default = s.vis.pledgeFor(ctx, rc, n)
+		p.Default = pg.vis.pledgeFor(ctx, rc, n)
 		if p.Default.Currency != n.Target.Currency || p.Default.Minor > p.Card.Missing.Minor {
 			p.Default = p.Card.Missing
 		}

@@ -33,24 +33,24 @@ type profilePage struct {
 }
 
 // profilePage shows the member's profile and its forms.
-func (s *pages) profilePage(w http.ResponseWriter, r *http.Request, c *caller) {
+func (pg *pages) profilePage(w http.ResponseWriter, r *http.Request, c *caller) {
 	ctx := r.Context()
-	rc, err := s.vis.viewerOf(ctx, c.Member)
+	rc, err := pg.vis.viewerOf(ctx, c.Member)
 	if err != nil {
-		s.view.pageError(w, r, c, err)
+		pg.view.pageError(w, r, c, err)
 		return
 	}
-	prof, err := s.svc.Profile(ctx, c.Member)
+	prof, err := pg.svc.Profile(ctx, c.Member)
 	if err != nil {
-		s.view.pageError(w, r, c, err)
+		pg.view.pageError(w, r, c, err)
 		return
 	}
-	st, err := s.svc.StatusOf(ctx, c.Member)
+	st, err := pg.svc.StatusOf(ctx, c.Member)
 	if err != nil {
-		s.view.pageError(w, r, c, err)
+		pg.view.pageError(w, r, c, err)
 		return
 	}
-	p := &profilePage{Status: st, Currency: s.vis.typedCurrency(ctx, rc), About: prof.About, ChatLang: s.svc.LangOf(ctx, c.Member),
+	p := &profilePage{Status: st, Currency: pg.vis.typedCurrency(ctx, rc), About: prof.About, ChatLang: pg.svc.LangOf(ctx, c.Member),
 		MaxAbout: ledger.MaxAboutRunes, MaxRequisite: ledger.MaxRequisiteRunes, CanAddRequisite: len(prof.Requisites) < ledger.MaxRequisites}
 	for i, q := range prof.Requisites {
 		p.Requisites = append(p.Requisites, requisiteRow{N: i + 1, Requisite: q})
@@ -58,9 +58,9 @@ func (s *pages) profilePage(w http.ResponseWriter, r *http.Request, c *caller) {
 	for _, k := range ledger.NoticeKinds {
 		p.Notices = append(p.Notices, noticeRow{Kind: k, Muted: prof.IsMuted(k)})
 	}
-	if p.Circles, err = s.vis.circlesOf(ctx, rc); err != nil {
-		s.view.pageError(w, r, c, err)
+	if p.Circles, err = pg.vis.circlesOf(ctx, rc); err != nil {
+		pg.view.pageError(w, r, c, err)
 		return
 	}
-	s.render(w, r, "profile", &pageData{Title: "profile.title", Nav: "profile", Page: p})
+	pg.render(w, r, "profile", &pageData{Title: "profile.title", Nav: "profile", Page: p})
 }

@@ -45,13 +45,13 @@ func (rc *viewer) apiNetworkNeeds(b *ledger.Book) []*ledger.Need {
 
 // visibleNeed returns need id with its figures and promises if the member
 // sees it, else a not-found error.
-func (s *visibility) visibleNeed(ctx context.Context, u ledger.UserID, id ledger.NeedID) (*ledger.NeedView, error) {
-	rc, err := s.viewerOf(ctx, u)
+func (vis *visibility) visibleNeed(ctx context.Context, u ledger.UserID, id ledger.NeedID) (*ledger.NeedView, error) {
+	rc, err := vis.viewerOf(ctx, u)
 	if err != nil {
 		return nil, err
 	}
 	var v *ledger.NeedView
-	err = s.svc.View(ctx, func(b *ledger.Book) error {
+	err = vis.svc.View(ctx, func(b *ledger.Book) error {
 		n, ok := b.Need(id)
 		if !ok || !rc.seesAny(b, n) {
 			return ledger.Errorf(ledger.ENotFound, "need.not_found")
@@ -64,12 +64,12 @@ func (s *visibility) visibleNeed(ctx context.Context, u ledger.UserID, id ledger
 
 // memberCircle returns circle c if the member is in it: not found for an
 // unknown circle, forbidden for a circle of which they are no member.
-func (s *visibility) memberCircle(ctx context.Context, u ledger.UserID, c ledger.CircleID) (*ledger.Circle, error) {
-	circle, err := s.svc.Circle(ctx, c)
+func (vis *visibility) memberCircle(ctx context.Context, u ledger.UserID, c ledger.CircleID) (*ledger.Circle, error) {
+	circle, err := vis.svc.Circle(ctx, c)
 	if err != nil {
 		return nil, err
 	}
-	mine, err := s.svc.CirclesOf(ctx, u)
+	mine, err := vis.svc.CirclesOf(ctx, u)
 	if err != nil {
 		return nil, err
 	}
@@ -82,29 +82,29 @@ func (s *visibility) memberCircle(ctx context.Context, u ledger.UserID, c ledger
 // apiCurrency is the currency of an amount sent without one, outside
 // any need: the pledge currency of the circle given, else of the member's
 // first circle, else the configured default pledge's.
-func (s *visibility) apiCurrency(ctx context.Context, u ledger.UserID, c ledger.CircleID) ledger.Currency {
+func (vis *visibility) apiCurrency(ctx context.Context, u ledger.UserID, c ledger.CircleID) ledger.Currency {
 	if c == "" {
-		if cs, err := s.svc.CirclesOf(ctx, u); err == nil && len(cs) > 0 {
+		if cs, err := vis.svc.CirclesOf(ctx, u); err == nil && len(cs) > 0 {
 			c = cs[0]
 		}
 	}
 	if c != "" {
-		if circle, err := s.svc.Circle(ctx, c); err == nil && circle.Pledge.Currency != "" {
+		if circle, err := vis.svc.Circle(ctx, c); err == nil && circle.Pledge.Currency != "" {
 			return circle.Pledge.Currency
 		}
 	}
-	return s.svc.Config().DefaultPledge.Currency
+	return vis.svc.Config().DefaultPledge.Currency
 }
 
 // circleLedger reads the ledger of the circle in the path, for one of its
 // members only.
-func (s *visibility) circleLedger(r *http.Request) (*ledger.Circle, *ledger.CircleLedger, error) {
+func (vis *visibility) circleLedger(r *http.Request) (*ledger.Circle, *ledger.CircleLedger, error) {
 	c := callerOf(r.Context())
-	circle, err := s.memberCircle(r.Context(), c.Member, ledger.CircleID(r.PathValue("id")))
+	circle, err := vis.memberCircle(r.Context(), c.Member, ledger.CircleID(r.PathValue("id")))
 	if err != nil {
 		return nil, nil, err
 	}
-	l, err := s.svc.CircleLedger(r.Context(), circle.ID)
+	l, err := vis.svc.CircleLedger(r.Context(), circle.ID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -128,14 +128,14 @@ type viewer struct {
 }
 
 // viewerOf returns what u may see.
-func (s *visibility) viewerOf(ctx context.Context, u ledger.UserID) (*viewer, error) {
-	cs, err := s.svc.CirclesOf(ctx, u)
+func (vis *visibility) viewerOf(ctx context.Context, u ledger.UserID) (*viewer, error) {
+	cs, err := vis.svc.CirclesOf(ctx, u)
 	if err != nil {
 		return nil, err
 	}
 	rc := &viewer{me: u, circles: cs, peers: map[ledger.UserID]bool{u: true}, members: map[ledger.CircleID][]ledger.UserID{}}
 	for _, c := range cs {
-		ms, err := s.svc.CircleMembers(ctx, c)
+		ms, err := vis.svc.CircleMembers(ctx, c)
 		if err != nil {
 			return nil, err
 		}
@@ -173,10 +173,10 @@ func (rc *viewer) seesAny(b *ledger.Book, n *ledger.Need) bool {
 }
 
 // circlesOf lists the member's circles with their names.
-func (s *visibility) circlesOf(ctx context.Context, rc *viewer) ([]circleLink, error) {
+func (vis *visibility) circlesOf(ctx context.Context, rc *viewer) ([]circleLink, error) {
 	out := make([]circleLink, 0, len(rc.circles))
 	for _, id := range rc.circles {
-		c, err := s.svc.Circle(ctx, id)
+		c, err := vis.svc.Circle(ctx, id)
 		if err != nil {
 			return nil, err
 		}
@@ -188,20 +188,20 @@ func (s *visibility) circlesOf(ctx context.Context, rc *viewer) ([]circleLink, e
 // typedCurrency is the currency of an amount typed without one: the
 // pledge's of the member's first circle, else the configured one (as the
 // chat's direct commands read it).
-func (s *visibility) typedCurrency(ctx context.Context, rc *viewer) ledger.Currency {
+func (vis *visibility) typedCurrency(ctx context.Context, rc *viewer) ledger.Currency {
 	if len(rc.circles) > 0 {
-		if c, err := s.svc.Circle(ctx, rc.circles[0]); err == nil {
+		if c, err := vis.svc.Circle(ctx, rc.circles[0]); err == nil {
 			return c.Pledge.Currency
 		}
 	}
-	return s.svc.Config().DefaultPledge.Currency
+	return vis.svc.Config().DefaultPledge.Currency
 }
 
 // openableNeed returns need id if the member may open it: a need in their
 // network or one they promised toward (else not found, as for a need that
 // does not exist).
-func (s *visibility) openableNeed(ctx context.Context, rc *viewer, id ledger.NeedID) (*ledger.NeedView, error) {
-	v, err := s.svc.Need(ctx, id)
+func (vis *visibility) openableNeed(ctx context.Context, rc *viewer, id ledger.NeedID) (*ledger.NeedView, error) {
+	v, err := vis.svc.Need(ctx, id)
 	if err != nil {
 		if ledger.ErrorCode(err) == ledger.ENotFound {
 			return nil, ledger.Errorf(ledger.ENotFound, "page.no_need")
@@ -216,25 +216,25 @@ func (s *visibility) openableNeed(ctx context.Context, rc *viewer, id ledger.Nee
 
 // pledgeFor is the default amount of a promise toward n: the pledge of a
 // circle the member shares with its owner (or the initiative's circle).
-func (s *visibility) pledgeFor(ctx context.Context, rc *viewer, n *ledger.Need) ledger.Amount {
+func (vis *visibility) pledgeFor(ctx context.Context, rc *viewer, n *ledger.Need) ledger.Amount {
 	for _, id := range rc.circles {
 		if id == n.Circle || (n.Circle == "" && slices.Contains(rc.members[id], n.Owner)) {
-			if c, err := s.svc.Circle(ctx, id); err == nil {
+			if c, err := vis.svc.Circle(ctx, id); err == nil {
 				return c.Pledge
 			}
 		}
 	}
-	return s.svc.Config().DefaultPledge
+	return vis.svc.Config().DefaultPledge
 }
 
 // kassaCircle is the circle a maximum is declared for: the one named,
 // which must be the member's; else the member's only circle. A member of
 // several circles must name one.
-func (s *visibility) kassaCircle(ctx context.Context, u ledger.UserID, id ledger.CircleID) (*ledger.Circle, error) {
+func (vis *visibility) kassaCircle(ctx context.Context, u ledger.UserID, id ledger.CircleID) (*ledger.Circle, error) {
 	if id != "" {
-		return s.memberCircle(ctx, u, id)
+		return vis.memberCircle(ctx, u, id)
 	}
-	mine, err := s.svc.CirclesOf(ctx, u)
+	mine, err := vis.svc.CirclesOf(ctx, u)
 	if err != nil {
 		return nil, err
 	}
@@ -242,15 +242,15 @@ func (s *visibility) kassaCircle(ctx context.Context, u ledger.UserID, id ledger
 	case 0:
 		return nil, ledger.Errorf(ledger.EConflict, "kassa.no_circle")
 	case 1:
-		return s.svc.Circle(ctx, mine[0])
+		return vis.svc.Circle(ctx, mine[0])
 	}
 	return nil, apiRequired("circle", "")
 }
 
 // ownCircle returns circle id if the member is in it: not found if it
 // does not exist, forbidden if they are not in it.
-func (s *visibility) ownCircle(ctx context.Context, u ledger.UserID, id ledger.CircleID) (*ledger.Circle, error) {
-	circle, err := s.memberCircle(ctx, u, id)
+func (vis *visibility) ownCircle(ctx context.Context, u ledger.UserID, id ledger.CircleID) (*ledger.Circle, error) {
+	circle, err := vis.memberCircle(ctx, u, id)
 	switch ledger.ErrorCode(err) {
 	case ledger.ENotFound:
 		return nil, ledger.Errorf(ledger.ENotFound, "page.no_circle")
