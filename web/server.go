@@ -152,8 +152,9 @@ func securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
-// memberKey carries the authenticated member in a request's context.
-type memberKey struct{}
+// callerKey carries the authenticated caller in a request's context: the
+// only value the web puts there.
+type callerKey struct{}
 
 // caller is who a request comes from.
 type caller struct {
@@ -166,12 +167,12 @@ type caller struct {
 }
 
 func withCaller(ctx context.Context, c *caller) context.Context {
-	return context.WithValue(ctx, memberKey{}, c)
+	return context.WithValue(ctx, callerKey{}, c)
 }
 
 // callerOf returns the authenticated caller of a request (nil if none).
 func callerOf(ctx context.Context) *caller {
-	c, _ := ctx.Value(memberKey{}).(*caller)
+	c, _ := ctx.Value(callerKey{}).(*caller)
 	return c
 }
 
