@@ -175,16 +175,16 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 	mux.Handle("POST /profile/notices", s.gate.page(s.forms.noticeAction))
 }
 
-// view is a page a member reads, by its path pattern.
-type view struct {
+// viewRoute is a page a member reads, by its path pattern.
+type viewRoute struct {
 	pattern string
 	h       pageFunc
 }
 
 // views are the pages a member reads: registered as routes, and served
 // again after a refused form (see forms.again).
-func (pg *pages) views() []view {
-	return []view{
+func (pg *pages) views() []viewRoute {
+	return []viewRoute{
 		{"/{$}", pg.dashboard},
 		{"/my", pg.myPage},
 		{"/tome", pg.toMePage},
