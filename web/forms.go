@@ -43,7 +43,8 @@ func withDone(p, key string) string {
 }
 
 // again shows the page at back once more, with the form's values and a
-// refusal: nothing changed.
+// refusal: nothing changed. The page is served by a copy of the pages
+// that holds the refusal as its note.
 func (f *forms) again(w http.ResponseWriter, r *http.Request, c *caller, back, msg string, status int) {
 	u, err := url.Parse(back)
 	if err != nil {

@@ -97,7 +97,8 @@ func (rn *renderer) render(w http.ResponseWriter, r *http.Request, name string, 
 }
 
 // fill sets what every page shows: the member, the form token, the path,
-// and the message of an action just done or refused.
+// and the message of an action just done (a refused one's is set by
+// pages.render).
 func (rn *renderer) fill(r *http.Request, data *pageData) {
 	if c := callerOf(r.Context()); c != nil {
 		data.Member, data.CSRF = c.Member, csrfToken(c.Session)
