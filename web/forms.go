@@ -52,7 +52,7 @@ func (f *forms) again(w http.ResponseWriter, r *http.Request, c *caller, back, m
 	}
 	shown := *f.pages
 	shown.note = &note{msg: msg, err: true, status: status, form: r.PostForm}
-	views := shown.viewMux()
+	views := shown.viewMux(c)
 	r2 := r.Clone(r.Context())
 	r2.Method, r2.URL, r2.RequestURI, r2.Body = http.MethodGet, u, u.RequestURI(), http.NoBody
 	if _, pattern := views.Handler(r2); pattern == "" {

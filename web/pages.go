@@ -201,13 +201,13 @@ func (pg *pages) views() []viewRoute {
 	}
 }
 
-// viewMux serves the pages of views to a member already let in, for
+// viewMux serves the pages of views to member c, already let in, for
 // forms.again; a page shown by it carries the pages' note.
-func (pg *pages) viewMux() *http.ServeMux {
+func (pg *pages) viewMux(c *caller) *http.ServeMux {
 	mux := http.NewServeMux()
 	for _, v := range pg.views() {
 		h := v.h
-		mux.HandleFunc("GET "+v.pattern, func(w http.ResponseWriter, r *http.Request) { h(w, r, callerOf(r.Context())) })
+		mux.HandleFunc("GET "+v.pattern, func(w http.ResponseWriter, r *http.Request) { h(w, r, c) })
 	}
 	return mux
 }
