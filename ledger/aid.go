@@ -189,7 +189,7 @@ func replay(ops []Op, limit int, seen func(Op, *Outcome, error)) *Book {
 		}
 	}
 	b.SetJournalLimit(limit)
-	b.resetDirty()
+	b.rec.resetDirty()
 	return b
 }
 
@@ -221,13 +221,13 @@ func (s *Service) gate(ctx context.Context, b *Book, op *Op) error {
 		// A need not known yet (its event arrives late) cannot be checked
 		// here: the op is recorded, the book refuses it for now, and it
 		// counts once the need's earlier event arrives.
-		if n, ok := b.needs[op.Need]; ok && n.Circle != "" {
+		if n, ok := b.Need(op.Need); ok && n.Circle != "" {
 			return s.checkInCircle(ctx, op.Actor, n.Circle)
 		} else if ok && n.Owner != op.Actor {
 			return s.checkSharedCircle(ctx, op.Actor, n.Owner)
 		}
 	case OpApprove:
-		if n, ok := b.needs[op.Need]; ok && n.Circle != "" {
+		if n, ok := b.Need(op.Need); ok && n.Circle != "" {
 			if err := s.checkInCircle(ctx, op.Actor, n.Circle); err != nil {
 				return err
 			}

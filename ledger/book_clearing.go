@@ -22,16 +22,19 @@ func (c *Cycle) ID() string {
 	return strings.ToUpper(hex.EncodeToString(h.Sum(nil))[:10])
 }
 
+// clearingRules apply the agreements to clear a cycle of debts.
+type clearingRules struct{ rec *records }
+
 // Agreed returns who agreed to clear cycle id so far.
 func (b *Book) Agreed(id string) []UserID {
-	return sortedUsers(b.agreements[id], "")
+	return sortedUsers(b.rec.agreements[id], "")
 }
 
 // applyAgree records the actor's agreement to clear a cycle; when everyone
 // in it has agreed, the cycle is cleared: Reduce of each debt in it counts
 // as fulfilled (each member pays and receives the same amount, so no money
 // needs to move), and the rest stays owed.
-func (b *Book) applyAgree(op Op, out *Outcome) error {
+func (cr clearingRules) applyAgree(op Op, out *Outcome) error {
 	c := op.Cycle
 	if c == nil || len(c.Members) < 2 || c.Reduce.Minor <= 0 {
 		return Errorf(EInvalid, "clearing.stale")
@@ -39,21 +42,21 @@ func (b *Book) applyAgree(op Op, out *Outcome) error {
 	if !slices.Contains(c.Members, op.Actor) {
 		return Errorf(EForbidden, "clearing.not_member")
 	}
-	pairs, err := b.cyclePairs(c)
+	pairs, err := cr.cyclePairs(c)
 	if err != nil {
 		return err
 	}
 	id := c.ID()
-	if b.agreements[id][op.Actor] {
+	if cr.rec.agreements[id][op.Actor] {
 		return Errorf(EConflict, "clearing.already_agreed", id)
 	}
-	b.agree(id, op.Actor)
+	cr.rec.agree(id, op.Actor)
 	out.Clearing = id
-	if len(b.agreements[id]) < len(c.Members) {
+	if len(cr.rec.agreements[id]) < len(c.Members) {
 		return nil
 	}
 	for _, ps := range pairs {
-		b.clearPair(ps, c.Reduce, op, out)
+		cr.clearPair(ps, c.Reduce, op, out)
 	}
 	out.Cleared = true
 	return nil
@@ -61,13 +64,13 @@ func (b *Book) applyAgree(op Op, out *Outcome) error {
 
 // cyclePairs checks a cycle against the book and returns, for each of its
 // debts (member i owes member i+1), the open commitments that make it.
-func (b *Book) cyclePairs(c *Cycle) ([][]*Promise, error) {
+func (cr clearingRules) cyclePairs(c *Cycle) ([][]*Promise, error) {
 	pairs := make([][]*Promise, len(c.Members))
 	for i, from := range c.Members {
 		to := c.Members[(i+1)%len(c.Members)]
 		var sum int64
 		for _, id := range c.Debts {
-			p, ok := b.promises[id]
+			p, ok := cr.rec.promises[id]
 			if ok && p.Giver == from && p.Beneficiary == to && p.State == PromiseCommitment && p.Amount.Currency == c.Reduce.Currency {
 				pairs[i] = append(pairs[i], p)
 				sum += p.Amount.Minor
@@ -83,7 +86,7 @@ func (b *Book) cyclePairs(c *Cycle) ([][]*Promise, error) {
 // clearPair clears amount of one debt of a cycle, oldest commitment first:
 // a commitment cleared whole is fulfilled; one cleared in part keeps the
 // rest as a commitment, and the part cleared becomes a fulfilled promise.
-func (b *Book) clearPair(ps []*Promise, amount Amount, op Op, out *Outcome) {
+func (cr clearingRules) clearPair(ps []*Promise, amount Amount, op Op, out *Outcome) {
 	left := amount.Minor
 	for _, p := range ps {
 		if left == 0 {
@@ -92,11 +95,11 @@ func (b *Book) clearPair(ps []*Promise, amount Amount, op Op, out *Outcome) {
 		take := min(left, p.Amount.Minor)
 		left -= take
 		if take == p.Amount.Minor {
-			b.touchPromise(p)
+			cr.rec.touchPromise(p)
 			p.Cleared = true
-			b.setState(p, PromiseFulfilled, op, out)
+			cr.rec.setState(p, PromiseFulfilled, op, out)
 		} else {
-			b.touchPromise(p)
+			cr.rec.touchPromise(p)
 			p.Amount.Minor -= take
 			p.UpdatedAt, p.UpdatedBy = op.At, op.Event
 			out.Affected = append(out.Affected, copyPromise(p))
@@ -105,23 +108,23 @@ func (b *Book) clearPair(ps []*Promise, amount Amount, op Op, out *Outcome) {
 				Amount: Amount{take, p.Amount.Currency}, State: PromiseFulfilled, Period: p.Period, Cleared: true,
 				CreatedAt: op.At, UpdatedAt: op.At, UpdatedBy: op.Event,
 			}
-			b.addPromise(part)
+			cr.rec.addPromise(part)
 			out.Affected = append(out.Affected, copyPromise(part))
 		}
-		if n := b.needs[p.Need]; n != nil {
-			b.closeIfConfirmed(n, op, out)
+		if n := cr.rec.needs[p.Need]; n != nil {
+			cr.rec.closeIfConfirmed(n, op, out)
 		}
 	}
 }
 
 // agree records u's agreement to clear cycle id (taken back with the op).
-func (b *Book) agree(id string, u UserID) {
-	if b.agreements[id] == nil {
-		b.agreements[id] = map[UserID]bool{}
+func (r *records) agree(id string, u UserID) {
+	if r.agreements[id] == nil {
+		r.agreements[id] = map[UserID]bool{}
 	}
-	b.agreements[id][u] = true
-	if b.cur != nil {
-		b.cur.agreed = append(b.cur.agreed, agreement{id, u})
+	r.agreements[id][u] = true
+	if r.cur != nil {
+		r.cur.agreed = append(r.cur.agreed, agreement{id, u})
 	}
 }
 

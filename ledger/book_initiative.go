@@ -12,9 +12,13 @@ const (
 	MaxInitiativeDays        = 366 // how far ahead its deadline may be
 )
 
+// initiativeRules apply initiatives: a member's project with a price and a
+// deadline, funded all or nothing.
+type initiativeRules struct{ rec *records }
+
 // applyInitiative opens an initiative: a project of the actor with a price
 // and a deadline, posted in one circle, funded by intentions.
-func (b *Book) applyInitiative(op Op, out *Outcome) error {
+func (ir initiativeRules) applyInitiative(op Op, out *Outcome) error {
 	switch n := utf8.RuneCountInString(op.Text); {
 	case n == 0:
 		return Errorf(EInvalid, "cmd.usage", VerbInitiative)
@@ -36,7 +40,7 @@ func (b *Book) applyInitiative(op Op, out *Outcome) error {
 		ID: NeedID(op.Event), Kind: NeedInitiative, Owner: op.Actor, Target: op.Amount, Deadline: until,
 		State: NeedOpen, OpenedAt: op.At, Title: op.Text, Circle: op.Circle,
 	}
-	b.addNeed(n)
+	ir.rec.addNeed(n)
 	out.Need = copyNeed(n)
 	return nil
 }
@@ -44,18 +48,18 @@ func (b *Book) applyInitiative(op Op, out *Outcome) error {
 // reachInitiative notes, once each, when an initiative's intentions and
 // commitments together first reach its price (backers are asked to
 // commit), and when its commitments do (it is funded).
-func (b *Book) reachInitiative(n *Need, op Op, out *Outcome) {
+func (ir initiativeRules) reachInitiative(n *Need, op Op, out *Outcome) {
 	if n.Kind != NeedInitiative || n.State != NeedOpen {
 		return
 	}
-	t := b.TotalsOf(n.ID)
+	t := ir.rec.totals(n.ID)
 	if n.ReachedAt.IsZero() && t.Intended.Minor+t.Committed.Minor >= n.Target.Minor {
-		b.touchNeed(n)
+		ir.rec.touchNeed(n)
 		n.ReachedAt = op.At
 		out.Reached = true
 	}
 	if n.FundedAt.IsZero() && t.Committed.Minor >= n.Target.Minor {
-		b.touchNeed(n)
+		ir.rec.touchNeed(n)
 		n.FundedAt = op.At
 		out.Funded = true
 	}
@@ -64,8 +68,8 @@ func (b *Book) reachInitiative(n *Need, op Op, out *Outcome) {
 
 // applyDone closes an initiative as done, with the initiator's report:
 // intentions left are released, commitments stay owed.
-func (b *Book) applyDone(op Op, out *Outcome) error {
-	n, ok := b.needs[op.Need]
+func (ir initiativeRules) applyDone(op Op, out *Outcome) error {
+	n, ok := ir.rec.needs[op.Need]
 	if !ok || n.Kind != NeedInitiative {
 		return Errorf(ENotFound, "initiative.not_found")
 	}
@@ -78,7 +82,7 @@ func (b *Book) applyDone(op Op, out *Outcome) error {
 	if utf8.RuneCountInString(op.Text) > MaxInitiativeReportRunes {
 		return Errorf(EInvalid, "cmd.text_too_long", MaxInitiativeReportRunes)
 	}
-	b.endNeed(n, NeedDone, op, out)
+	ir.rec.endNeed(n, NeedDone, op, out)
 	n.Report = op.Text // touched by endNeed
 	out.Need = copyNeed(n)
 	return nil
@@ -87,14 +91,14 @@ func (b *Book) applyDone(op Op, out *Outcome) error {
 // expireInitiative ends an initiative whose deadline passed before it was
 // funded: every promise toward it is released (all or nothing), but for
 // help already marked sent, which its initiator can still confirm.
-func (b *Book) expireInitiative(n *Need, op Op, out *Outcome) error {
+func (ir initiativeRules) expireInitiative(n *Need, op Op, out *Outcome) error {
 	if !n.FundedAt.IsZero() {
 		return Errorf(EConflict, "cycle.deadline_moot")
 	}
-	b.endNeed(n, NeedExpired, op, out)
-	for _, p := range b.promisesOf(n.ID) {
+	ir.rec.endNeed(n, NeedExpired, op, out)
+	for _, p := range ir.rec.promisesOf(n.ID) {
 		if p.State == PromiseCommitment {
-			b.setState(p, PromiseReleased, op, out)
+			ir.rec.setState(p, PromiseReleased, op, out)
 		}
 	}
 	out.Need = copyNeed(n)

@@ -32,141 +32,77 @@ type reactionBefore struct {
 	exists bool
 }
 
+// journal holds what the most recent ops changed, oldest first, so that a
+// late op can be applied in its place: the ops after it are taken back
+// and applied again.
+type journal struct {
+	entries []*undo
+	limit   int // how many entries are kept (0: the journal is off)
+}
+
+// setLimit sets how many entries the journal keeps, dropping the oldest
+// past it.
+func (j *journal) setLimit(n int) {
+	j.limit = max(0, n)
+	if len(j.entries) > j.limit {
+		j.entries = append([]*undo(nil), j.entries[len(j.entries)-j.limit:]...)
+	}
+}
+
+// begin returns the entry of op, to fill while it is applied, or nil if
+// the journal is off; last and period are the book's before op.
+func (j *journal) begin(op, last Op, period string) *undo {
+	if j.limit == 0 {
+		return nil
+	}
+	return &undo{op: op, prevLast: last, prevPeriod: period}
+}
+
+// file keeps the entry of the op just applied (nil: none), dropping the
+// oldest past the limit.
+func (j *journal) file(u *undo) {
+	if u == nil {
+		return
+	}
+	j.entries = append(j.entries, u)
+	if len(j.entries) > j.limit {
+		drop := len(j.entries) - j.limit
+		clear(j.entries[:drop])
+		j.entries = j.entries[drop:]
+	}
+}
+
+// reaches reports whether the journal reaches back before op: whether
+// taking back every op it holds that sorts after op is enough to apply op
+// in its place.
+func (j *journal) reaches(op Op) bool {
+	if len(j.entries) == 0 {
+		return false
+	}
+	before := j.entries[0].prevLast // the op just before the oldest kept
+	return before.Event == "" || before.Before(&op)
+}
+
+// newest returns the entry of the last op applied (nil if none).
+func (j *journal) newest() *undo {
+	if len(j.entries) == 0 {
+		return nil
+	}
+	return j.entries[len(j.entries)-1]
+}
+
+// drop forgets the newest entry, once its op is taken back.
+func (j *journal) drop() {
+	j.entries = j.entries[:len(j.entries)-1]
+}
+
 // SetJournalLimit sets how many recent ops the book keeps the means to take
 // back (0 turns the journal off; DefaultJournalOps by default).
-func (b *Book) SetJournalLimit(n int) {
-	b.journalLimit = max(0, n)
-	if len(b.journal) > b.journalLimit {
-		b.journal = append([]*undo(nil), b.journal[len(b.journal)-b.journalLimit:]...)
-	}
-}
-
-// begin starts the journal entry of op, if the journal is on.
-func (b *Book) begin(op Op) {
-	if b.journalLimit == 0 {
-		b.cur = nil
-		return
-	}
-	b.cur = &undo{op: op, prevLast: b.last, prevPeriod: b.period}
-}
-
-// commit files the entry of the op just applied, dropping the oldest past
-// the limit.
-func (b *Book) commit() {
-	if b.cur == nil {
-		return
-	}
-	b.journal = append(b.journal, b.cur)
-	if len(b.journal) > b.journalLimit {
-		drop := len(b.journal) - b.journalLimit
-		clear(b.journal[:drop])
-		b.journal = b.journal[drop:]
-	}
-	b.cur = nil
-}
-
-// touchNeed marks n changed and remembers it as it was before the op.
-func (b *Book) touchNeed(n *Need) {
-	b.dirty.needs[n.ID] = true
-	if b.cur == nil {
-		return
-	}
-	if b.cur.needs == nil {
-		b.cur.needs = make(map[NeedID]*Need)
-	}
-	if _, ok := b.cur.needs[n.ID]; !ok {
-		b.cur.needs[n.ID] = copyNeed(n)
-	}
-}
-
-// touchPromise marks p changed and remembers it as it was before the op.
-func (b *Book) touchPromise(p *Promise) {
-	b.dirty.promises[p.ID] = true
-	if b.cur == nil {
-		return
-	}
-	if b.cur.promises == nil {
-		b.cur.promises = make(map[PromiseID]*Promise)
-	}
-	if _, ok := b.cur.promises[p.ID]; !ok {
-		b.cur.promises[p.ID] = copyPromise(p)
-	}
-}
-
-// touchStatus marks u's status changed and remembers it as it was.
-func (b *Book) touchStatus(u UserID) {
-	b.dirty.statuses[u] = true
-	if b.cur == nil {
-		return
-	}
-	if b.cur.statuses == nil {
-		b.cur.statuses = make(map[UserID]*MemberStatus)
-	}
-	if _, ok := b.cur.statuses[u]; !ok {
-		var before *MemberStatus
-		if s, ok := b.statuses[u]; ok {
-			before = copyStatus(s)
-		}
-		b.cur.statuses[u] = before
-	}
-}
-
-// addNeed records a new need.
-func (b *Book) addNeed(n *Need) {
-	b.dirty.needs[n.ID] = true
-	if b.cur != nil {
-		if b.cur.needs == nil {
-			b.cur.needs = make(map[NeedID]*Need)
-		}
-		b.cur.needs[n.ID] = nil
-		b.cur.appends = append(b.cur.appends, indexAppend{'o', string(n.Owner)})
-	}
-	b.needs[n.ID] = n
-	b.byOwner[n.Owner] = append(b.byOwner[n.Owner], n.ID)
-}
-
-// addPromise records a new promise.
-func (b *Book) addPromise(p *Promise) {
-	b.dirty.promises[p.ID] = true
-	if b.cur != nil {
-		if b.cur.promises == nil {
-			b.cur.promises = make(map[PromiseID]*Promise)
-		}
-		b.cur.promises[p.ID] = nil
-		b.cur.appends = append(b.cur.appends, indexAppend{'n', string(p.Need)}, indexAppend{'g', string(p.Giver)})
-	}
-	b.promises[p.ID] = p
-	b.byNeed[p.Need] = append(b.byNeed[p.Need], p.ID)
-	b.byGiver[p.Giver] = append(b.byGiver[p.Giver], p.ID)
-	b.setReaction(p.Reaction, p.ID)
-}
-
-// setReaction points a reaction event at the promise it set.
-func (b *Book) setReaction(evt EventID, id PromiseID) {
-	if evt == "" {
-		return
-	}
-	if b.cur != nil {
-		if b.cur.reactions == nil {
-			b.cur.reactions = make(map[EventID]reactionBefore)
-		}
-		if _, ok := b.cur.reactions[evt]; !ok {
-			prev, exists := b.byReaction[evt]
-			b.cur.reactions[evt] = reactionBefore{prev, exists}
-		}
-	}
-	b.byReaction[evt] = id
-}
+func (b *Book) SetJournalLimit(n int) { b.journal.setLimit(n) }
 
 // CanRewind reports whether op, which sorts before the last op applied, can
 // be applied in place with ApplyLate: the journal reaches back before it.
-func (b *Book) CanRewind(op Op) bool {
-	if len(b.journal) == 0 {
-		return false
-	}
-	before := b.journal[0].prevLast // the op just before the oldest kept
-	return before.Event == "" || before.Before(&op)
-}
+func (b *Book) CanRewind(op Op) bool { return b.journal.reaches(op) }
 
 // ApplyLate applies an op that sorts before the last one applied, in its
 // canonical place: the ops after it are taken back, it is applied, and they
@@ -179,13 +115,9 @@ func (b *Book) CanRewind(op Op) bool {
 // is refused and others changed, the Outcome is returned with the error.
 func (b *Book) ApplyLate(op Op) (*Outcome, error) {
 	var later []*undo
-	for len(b.journal) > 0 {
-		u := b.journal[len(b.journal)-1]
-		if u.op.Before(&op) {
-			break
-		}
+	for u := b.journal.newest(); u != nil && !u.op.Before(&op); u = b.journal.newest() {
 		b.rollback(u)
-		b.journal = b.journal[:len(b.journal)-1]
+		b.journal.drop()
 		later = append(later, u)
 	}
 	out, err := b.Apply(op)
@@ -205,6 +137,12 @@ func (b *Book) ApplyLate(op Op) (*Outcome, error) {
 	return out, err
 }
 
+// rollback takes one op back: its changes and its place as the last op.
+func (b *Book) rollback(u *undo) {
+	b.rec.rollback(u)
+	b.last = u.prevLast
+}
+
 // Reapplied is an op whose fate a late op changed: it counts now (Outcome
 // set) where it was refused, or it is refused now (Err set) where it
 // counted.
@@ -214,59 +152,54 @@ type Reapplied struct {
 	Err     error
 }
 
-// rollback takes one op back.
-func (b *Book) rollback(u *undo) {
+// rollback takes back the changes of one op.
+func (r *records) rollback(u *undo) {
 	for i := len(u.appends) - 1; i >= 0; i-- {
 		a := u.appends[i]
 		switch a.kind {
 		case 'n':
-			b.byNeed[NeedID(a.key)] = trimLast(b.byNeed[NeedID(a.key)])
+			r.byNeed[NeedID(a.key)] = trimLast(r.byNeed[NeedID(a.key)])
 		case 'g':
-			b.byGiver[UserID(a.key)] = trimLast(b.byGiver[UserID(a.key)])
+			r.byGiver[UserID(a.key)] = trimLast(r.byGiver[UserID(a.key)])
 		case 'o':
-			b.byOwner[UserID(a.key)] = trimLast(b.byOwner[UserID(a.key)])
+			r.byOwner[UserID(a.key)] = trimLast(r.byOwner[UserID(a.key)])
 		}
 	}
 	for id, n := range u.needs {
-		b.dirty.needs[id] = true
+		r.dirty.needs[id] = true
 		if n == nil {
-			delete(b.needs, id)
+			delete(r.needs, id)
 		} else {
-			b.needs[id] = n
+			r.needs[id] = n
 		}
 	}
 	for id, p := range u.promises {
-		b.dirty.promises[id] = true
+		r.dirty.promises[id] = true
 		if p == nil {
-			delete(b.promises, id)
+			delete(r.promises, id)
 		} else {
-			b.promises[id] = p
+			r.promises[id] = p
 		}
 	}
 	for id, s := range u.statuses {
-		b.dirty.statuses[id] = true
+		r.dirty.statuses[id] = true
 		if s == nil {
-			delete(b.statuses, id)
+			delete(r.statuses, id)
 		} else {
-			b.statuses[id] = s
+			r.statuses[id] = s
 		}
 	}
-	for evt, r := range u.reactions {
-		if r.exists {
-			b.byReaction[evt] = r.id
+	for evt, before := range u.reactions {
+		if before.exists {
+			r.byReaction[evt] = before.id
 		} else {
-			delete(b.byReaction, evt)
+			delete(r.byReaction, evt)
 		}
 	}
 	for _, a := range u.agreed {
-		delete(b.agreements[a.id], a.u)
+		delete(r.agreements[a.id], a.u)
 	}
-	b.last, b.period = u.prevLast, u.prevPeriod
-}
-
-// setPeriod moves the book to another month (taken back with the op).
-func (b *Book) setPeriod(month string) {
-	b.period = month
+	r.period = u.prevPeriod
 }
 
 // trimLast drops the last element of an index slice (nil when empty).
@@ -281,13 +214,13 @@ func trimLast[T any](s []T) []T {
 // would accept op now, and leaves the book as it was, what Changed
 // reports included.
 func (b *Book) Try(op Op) error {
-	limit, dirty := b.journalLimit, b.dirty
-	b.journalLimit = limit + 1 // room for op's entry without dropping one
-	b.resetDirty()
-	defer func() { b.journalLimit, b.dirty = limit, dirty }()
+	limit, dirty := b.journal.limit, b.rec.dirty
+	b.journal.limit = limit + 1 // room for op's entry without dropping one
+	b.rec.resetDirty()
+	defer func() { b.journal.limit, b.rec.dirty = limit, dirty }()
 	_, err := b.Apply(op)
-	u := b.journal[len(b.journal)-1]
-	b.journal = b.journal[:len(b.journal)-1]
+	u := b.journal.newest()
+	b.journal.drop()
 	b.rollback(u)
 	return err
 }

@@ -11,15 +11,19 @@ import (
 // what a member was asked this month on the circle's other claims comes
 // off it (book_kassa_month.go).
 
+// kassaRules apply the kassa: the monthly maxima members declare in a
+// circle, and the claims on it, shared among those maxima once approved.
+type kassaRules struct{ rec *records }
+
 // applyKassa records the most the actor would give the kassa of op.Circle
 // in a month. A maximum declared for a circle drops the circle-less one of
 // old; an op without a circle (recorded before maxima were per circle)
 // sets that circle-less one.
-func (b *Book) applyKassa(op Op, out *Outcome) error {
+func (kr kassaRules) applyKassa(op Op, out *Outcome) error {
 	if op.Amount.Minor <= 0 || op.Amount.Currency == "" {
 		return Errorf(EInvalid, "amount.zero")
 	}
-	st := b.StatusOf(op.Actor)
+	st := kr.rec.statusOf(op.Actor)
 	if cur, ok := st.KassaDeclared(op.Circle); ok && cur == op.Amount {
 		return Errorf(EConflict, "kassa.unchanged", op.Amount)
 	}
@@ -30,7 +34,7 @@ func (b *Book) applyKassa(op Op, out *Outcome) error {
 		}
 	}
 	st.Kassa = sortedKassa(append(kept, KassaMax{Circle: op.Circle, Max: op.Amount}))
-	b.putStatus(st)
+	kr.rec.putStatus(st)
 	out.Status = copyStatus(&st)
 	return nil
 }
@@ -49,11 +53,11 @@ func sortedKassa(ks []KassaMax) []KassaMax {
 // room where they had none of these changes nothing (NoChange): the bot
 // records the op for every leave, whatever its book holds, so that every
 // replica records the same ops.
-func (b *Book) applyLeaveCircle(op Op, out *Outcome) error {
+func (kr kassaRules) applyLeaveCircle(op Op, out *Outcome) error {
 	if op.Circle == "" {
 		return Errorf(EInvalid, "kassa.no_circle")
 	}
-	st := b.StatusOf(op.Actor)
+	st := kr.rec.statusOf(op.Actor)
 	kept := make([]KassaMax, 0, len(st.Kassa))
 	for _, k := range st.Kassa {
 		if k.Circle != op.Circle && k.Circle != "" {
@@ -66,22 +70,22 @@ func (b *Book) applyLeaveCircle(op Op, out *Outcome) error {
 		if len(kept) == 0 {
 			st.Kassa = nil
 		}
-		b.putStatus(st)
+		kr.rec.putStatus(st)
 		out.Status = copyStatus(&st)
 	}
 	var claims []*Need
-	for _, id := range b.byGiver[op.Actor] {
-		p := b.promises[id]
-		n := b.needs[p.Need]
+	for _, id := range kr.rec.byGiver[op.Actor] {
+		p := kr.rec.promises[id]
+		n := kr.rec.needs[p.Need]
 		if n.Kind == NeedClaim && n.Circle == op.Circle && p.State == PromiseIntention {
-			b.setState(p, PromiseWithdrawn, op, out)
+			kr.rec.setState(p, PromiseWithdrawn, op, out)
 			if n.State == NeedOpen {
 				claims = append(claims, n)
 			}
 		}
 	}
 	for _, n := range claims { // their shares go to the others
-		b.redistribute(n, op, out)
+		kr.redistribute(n, op, out)
 	}
 	out.NoChange = !changed && len(out.Affected) == 0
 	return nil
@@ -89,7 +93,7 @@ func (b *Book) applyLeaveCircle(op Op, out *Outcome) error {
 
 // applyClaim opens a claim on the kassa; it waits for another member's
 // approval before it is shared.
-func (b *Book) applyClaim(op Op, out *Outcome) error {
+func (kr kassaRules) applyClaim(op Op, out *Outcome) error {
 	if op.Amount.Minor <= 0 || op.Amount.Currency == "" {
 		return Errorf(EInvalid, "kassa.claim_not_positive")
 	}
@@ -103,7 +107,7 @@ func (b *Book) applyClaim(op Op, out *Outcome) error {
 		ID: NeedID(op.Event), Kind: NeedClaim, Owner: op.Actor, Target: op.Amount,
 		State: NeedProposed, OpenedAt: op.At, Title: op.Text, Circle: op.Circle,
 	}
-	b.addNeed(n)
+	kr.rec.addNeed(n)
 	out.Need = copyNeed(n)
 	return nil
 }
@@ -115,8 +119,8 @@ func (b *Book) applyClaim(op Op, out *Outcome) error {
 // nobody declared a maximum for is refused ("kassa.empty"), and so is one
 // whose circle's maxima are used up this month ("kassa.exhausted"): it
 // can be approved again next month.
-func (b *Book) applyApprove(op Op, out *Outcome) error {
-	n, ok := b.needs[op.Need]
+func (kr kassaRules) applyApprove(op Op, out *Outcome) error {
+	n, ok := kr.rec.needs[op.Need]
 	if !ok || n.Kind != NeedClaim {
 		return Errorf(ENotFound, "kassa.not_claim")
 	}
@@ -126,7 +130,7 @@ func (b *Book) applyApprove(op Op, out *Outcome) error {
 	if n.State != NeedProposed {
 		return Errorf(EConflict, "kassa.not_proposed")
 	}
-	pledges, declared := b.kassaPledges(n, op.Members)
+	pledges, declared := kr.pledges(n, op.Members)
 	shares, _, err := SplitClaim(n.Target, pledges)
 	if err != nil {
 		return err
@@ -137,10 +141,10 @@ func (b *Book) applyApprove(op Op, out *Outcome) error {
 	case len(shares) == 0:
 		return Errorf(EConflict, "kassa.exhausted", n.Target.Currency)
 	}
-	b.touchNeed(n)
+	kr.rec.touchNeed(n)
 	n.State, n.eligible = NeedOpen, op.Members
 	for _, s := range shares {
-		b.addShare(n, s, op, out)
+		kr.addShare(n, s, op, out)
 	}
 	out.Need = copyNeed(n)
 	return nil
@@ -148,13 +152,13 @@ func (b *Book) applyApprove(op Op, out *Outcome) error {
 
 // addShare records one member's share of a claim as their intention, asked
 // this month.
-func (b *Book) addShare(n *Need, s Share, op Op, out *Outcome) {
+func (kr kassaRules) addShare(n *Need, s Share, op Op, out *Outcome) {
 	p := &Promise{
 		ID: PromiseID(string(op.Event) + "/" + string(s.Member)), Need: n.ID, Giver: s.Member, Beneficiary: n.Owner,
-		Amount: s.Amount, State: PromiseIntention, Period: b.period,
+		Amount: s.Amount, State: PromiseIntention, Period: kr.rec.period,
 		CreatedAt: op.At, UpdatedAt: op.At, UpdatedBy: op.Event,
 	}
-	b.addPromise(p)
+	kr.rec.addPromise(p)
 	out.Shares = append(out.Shares, copyPromise(p))
 }
 
@@ -163,10 +167,10 @@ func (b *Book) addShare(n *Need, s Share, op Op, out *Outcome) {
 // nothing, and the others' shares are recomputed from what is left of
 // their maxima this month. A share that changes is asked anew: it belongs
 // to this month (its Period), whatever month it was first asked in.
-func (b *Book) redistribute(n *Need, op Op, out *Outcome) {
+func (kr kassaRules) redistribute(n *Need, op Op, out *Outcome) {
 	committed, declined := map[UserID]Amount{}, map[UserID]bool{}
 	pending := map[UserID]*Promise{}
-	for _, p := range b.promisesOf(n.ID) {
+	for _, p := range kr.rec.promisesOf(n.ID) {
 		switch {
 		case p.State.Binding():
 			a := committed[p.Giver]
@@ -180,7 +184,7 @@ func (b *Book) redistribute(n *Need, op Op, out *Outcome) {
 	for u := range pending {
 		delete(declined, u) // a member who declined and then intended again is in
 	}
-	pledges, _ := b.kassaPledges(n, n.eligible)
+	pledges, _ := kr.pledges(n, n.eligible)
 	shares, _, err := Redistribute(n.Target, pledges, committed, declined)
 	if err != nil {
 		return // commitments over the claim: nothing left to share
@@ -192,13 +196,13 @@ func (b *Book) redistribute(n *Need, op Op, out *Outcome) {
 		if p := pending[s.Member]; p != nil {
 			delete(pending, s.Member)
 			if p.Amount != s.Amount {
-				b.changePromise(p, op, s.Amount, PromiseIntention, &Outcome{})
-				p.Period = b.period
+				kr.rec.changePromise(p, op, s.Amount, PromiseIntention, &Outcome{})
+				p.Period = kr.rec.period
 				out.Shares = append(out.Shares, copyPromise(p))
 			}
 			continue
 		}
-		b.addShare(n, s, op, out)
+		kr.addShare(n, s, op, out)
 	}
 	left := make([]*Promise, 0, len(pending))
 	for _, p := range pending {
@@ -206,6 +210,6 @@ func (b *Book) redistribute(n *Need, op Op, out *Outcome) {
 	}
 	sort.Slice(left, func(i, j int) bool { return left[i].ID < left[j].ID })
 	for _, p := range left { // no share left for them
-		b.setState(p, PromiseReleased, op, out)
+		kr.rec.setState(p, PromiseReleased, op, out)
 	}
 }

@@ -15,7 +15,7 @@ import (
 // no month: a share asked stays asked, to commit or decline), but the new
 // month starts with nothing asked, so every maximum is whole again.
 
-// kassaPledges are what claim n is shared among: for every member but the
+// pledges are what claim n is shared among: for every member but the
 // claimant whose maximum that applies in the claim's circle is in its
 // currency, what is left of it this month once their shares of the
 // circle's other claims are counted. Members with nothing left are left
@@ -24,8 +24,8 @@ import (
 // the members of the claim's circle when it was approved, when known.
 // The book knows no memberships: a maximum is declared in a circle's room
 // by its member, and dropped when they leave it (OpLeaveCircle).
-func (b *Book) kassaPledges(n *Need, eligible []UserID) (ps []KassaPledge, declared int) {
-	for u, st := range b.statuses {
+func (kr kassaRules) pledges(n *Need, eligible []UserID) (ps []KassaPledge, declared int) {
+	for u, st := range kr.rec.statuses {
 		if u == n.Owner {
 			continue
 		}
@@ -34,7 +34,7 @@ func (b *Book) kassaPledges(n *Need, eligible []UserID) (ps []KassaPledge, decla
 			continue
 		}
 		declared++
-		if left := limit.Minor - b.kassaAsked(st, n.Circle, legacy, limit.Currency, n.ID); left > 0 {
+		if left := limit.Minor - kr.asked(st, n.Circle, legacy, limit.Currency, n.ID); left > 0 {
 			ps = append(ps, KassaPledge{Member: u, Max: Amount{left, limit.Currency}})
 		}
 	}
@@ -42,18 +42,18 @@ func (b *Book) kassaPledges(n *Need, eligible []UserID) (ps []KassaPledge, decla
 	return ps, declared
 }
 
-// kassaAsked is what member st was asked this month, in currency cur, on
+// asked is what member st was asked this month, in currency cur, on
 // the claims their maximum for circle c covers, claim except excepted:
 // the claims of c, or, for the circle-less maximum of old (legacy), the
 // claims of every circle they declared no maximum of their own for.
-func (b *Book) kassaAsked(st *MemberStatus, c CircleID, legacy bool, cur Currency, except NeedID) int64 {
+func (kr kassaRules) asked(st *MemberStatus, c CircleID, legacy bool, cur Currency, except NeedID) int64 {
 	var sum int64
-	for _, id := range b.byGiver[st.Member] {
-		p := b.promises[id]
-		if p.Need == except || p.Period != b.period || p.Amount.Currency != cur || !p.State.Live() {
+	for _, id := range kr.rec.byGiver[st.Member] {
+		p := kr.rec.promises[id]
+		if p.Need == except || p.Period != kr.rec.period || p.Amount.Currency != cur || !p.State.Live() {
 			continue
 		}
-		n := b.needs[p.Need]
+		n := kr.rec.needs[p.Need]
 		if n == nil || n.Kind != NeedClaim {
 			continue
 		}
@@ -69,26 +69,11 @@ func (b *Book) kassaAsked(st *MemberStatus, c CircleID, legacy bool, cur Currenc
 	return sum
 }
 
-// KassaIn returns the maxima that apply to the claims of circle c in
-// currency cur, by member: those declared for c, and the circle-less ones
-// of old. The book knows no memberships: a caller showing a circle's
-// kassa keeps its members' only.
-func (b *Book) KassaIn(c CircleID, cur Currency) []KassaPledge {
-	var ps []KassaPledge
-	for u, st := range b.statuses {
-		if limit, _ := st.KassaIn(c); limit.Minor > 0 && limit.Currency == cur {
-			ps = append(ps, KassaPledge{Member: u, Max: limit})
-		}
-	}
-	sort.Slice(ps, func(i, j int) bool { return ps[i].Member < ps[j].Member })
-	return ps
-}
-
 // KassaAsked returns what member u was asked this month on the claims of
 // circle c that their maximum there covers (zero, in no currency, when no
 // maximum applies there).
 func (b *Book) KassaAsked(u UserID, c CircleID) Amount {
-	st, ok := b.statuses[u]
+	st, ok := b.rec.statuses[u]
 	if !ok {
 		return Amount{}
 	}
@@ -96,5 +81,5 @@ func (b *Book) KassaAsked(u UserID, c CircleID) Amount {
 	if limit.Minor <= 0 {
 		return Amount{}
 	}
-	return Amount{b.kassaAsked(st, c, legacy, limit.Currency, ""), limit.Currency}
+	return Amount{b.kassa.asked(st, c, legacy, limit.Currency, ""), limit.Currency}
 }

@@ -13,15 +13,18 @@ type Totals struct {
 }
 
 // TotalsOf returns the figures of need n.
-func (b *Book) TotalsOf(n NeedID) Totals {
-	need, ok := b.needs[n]
+func (b *Book) TotalsOf(n NeedID) Totals { return b.rec.totals(n) }
+
+// totals returns the figures of need n (zero if there is none).
+func (r *records) totals(n NeedID) Totals {
+	need, ok := r.needs[n]
 	if !ok {
 		return Totals{}
 	}
 	c := need.Target.Currency
 	t := Totals{Target: need.Target, Intended: Amount{0, c}, Committed: Amount{0, c}, Confirmed: Amount{0, c}}
-	for _, p := range b.promisesOf(n) {
-		if !b.counts(p, need) {
+	for _, p := range r.promisesOf(n) {
+		if !r.counts(p, need) {
 			continue
 		}
 		switch {
@@ -41,9 +44,17 @@ func (b *Book) TotalsOf(n NeedID) Totals {
 	return t
 }
 
+// promiseRules apply what a member does toward another's need: intend,
+// withdraw, commit, mark sent, confirm receipt, forgive, and leave.
+type promiseRules struct {
+	rec        *records
+	initiative initiativeRules // an initiative reached by a promise is noted
+	kassa      kassaRules      // a declined kassa share goes to the others
+}
+
 // openNeedFor returns need n if the actor may promise toward it.
-func (b *Book) openNeedFor(op Op) (*Need, error) {
-	n, ok := b.needs[op.Need]
+func (pr promiseRules) openNeedFor(op Op) (*Need, error) {
+	n, ok := pr.rec.needs[op.Need]
 	if !ok {
 		return nil, Errorf(ENotFound, "need.not_found")
 	}
@@ -66,7 +77,7 @@ func (b *Book) openNeedFor(op Op) (*Need, error) {
 // amountFor resolves the amount of an intend or commit op toward n: the
 // amount typed, else the fallback (the intention's amount), else the
 // default pledge capped at what is missing.
-func (b *Book) amountFor(op Op, n *Need, fallback Amount) (Amount, error) {
+func (pr promiseRules) amountFor(op Op, n *Need, fallback Amount) (Amount, error) {
 	a := op.Amount
 	if a.IsZero() {
 		a = fallback
@@ -75,7 +86,7 @@ func (b *Book) amountFor(op Op, n *Need, fallback Amount) (Amount, error) {
 		if op.Default.Currency != n.Target.Currency || op.Default.Minor <= 0 {
 			return Amount{}, Errorf(EInvalid, "promise.amount_needed", n.Target.Currency)
 		}
-		missing := b.TotalsOf(n.ID).Missing
+		missing := pr.rec.totals(n.ID).Missing
 		if missing.Minor <= 0 {
 			return Amount{}, Errorf(EConflict, "need.covered", n.Owner)
 		}
@@ -94,15 +105,15 @@ func (b *Book) amountFor(op Op, n *Need, fallback Amount) (Amount, error) {
 }
 
 // applyIntend creates or changes the actor's intention toward a need.
-func (b *Book) applyIntend(op Op, out *Outcome) error {
-	n, err := b.openNeedFor(op)
+func (pr promiseRules) applyIntend(op Op, out *Outcome) error {
+	n, err := pr.openNeedFor(op)
 	if err != nil {
 		return err
 	}
 	if n.Kind == NeedRed {
 		return Errorf(EConflict, "need.red_commit_only", n.Owner)
 	}
-	p := b.pendingPromise(n.ID, op.Actor)
+	p := pr.rec.pendingPromise(n.ID, op.Actor)
 	if p != nil && p.State.Binding() {
 		return Errorf(EConflict, "promise.irrevocable", p.Amount)
 	}
@@ -111,45 +122,45 @@ func (b *Book) applyIntend(op Op, out *Outcome) error {
 		out.Promise, out.NoChange = copyPromise(p), true // a second ❤️
 		return nil
 	}
-	a, err := b.amountFor(op, n, Amount{})
+	a, err := pr.amountFor(op, n, Amount{})
 	if err != nil {
 		return err
 	}
 	if p == nil {
-		b.newPromise(op, n, a, PromiseIntention, out)
+		pr.newPromise(op, n, a, PromiseIntention, out)
 	} else {
-		b.changePromise(p, op, a, PromiseIntention, out)
+		pr.rec.changePromise(p, op, a, PromiseIntention, out)
 	}
-	b.reachInitiative(n, op, out)
+	pr.initiative.reachInitiative(n, op, out)
 	return nil
 }
 
 // applyWithdraw withdraws the actor's intention (OpWithdraw), or the one
 // the removed reaction set (OpUnreact).
-func (b *Book) applyWithdraw(op Op, out *Outcome) error {
-	p := b.livePromise(op.Need, op.Actor)
+func (pr promiseRules) applyWithdraw(op Op, out *Outcome) error {
+	p := pr.rec.livePromise(op.Need, op.Actor)
 	if p == nil || (op.Kind == OpUnreact && p.Reaction != op.Target) {
 		return Errorf(ENotFound, "promise.none")
 	}
 	if p.State.Binding() {
 		return Errorf(EConflict, "promise.irrevocable", p.Amount)
 	}
-	n := b.needs[p.Need]
+	n := pr.rec.needs[p.Need]
 	out.Need = copyNeed(n)
-	b.changePromise(p, op, p.Amount, PromiseWithdrawn, out)
+	pr.rec.changePromise(p, op, p.Amount, PromiseWithdrawn, out)
 	if n.Kind == NeedClaim && n.State == NeedOpen {
-		b.redistribute(n, op, out) // a declined share goes to the others
+		pr.kassa.redistribute(n, op, out) // a declined share goes to the others
 	}
 	return nil
 }
 
 // applyCommit turns the actor's intention into a commitment, or makes one.
-func (b *Book) applyCommit(op Op, out *Outcome) error {
-	n, err := b.openNeedFor(op)
+func (pr promiseRules) applyCommit(op Op, out *Outcome) error {
+	n, err := pr.openNeedFor(op)
 	if err != nil {
 		return err
 	}
-	p := b.pendingPromise(n.ID, op.Actor)
+	p := pr.rec.pendingPromise(n.ID, op.Actor)
 	if p != nil && p.State.Binding() {
 		return Errorf(EConflict, "promise.already_committed", p.Amount)
 	}
@@ -157,23 +168,23 @@ func (b *Book) applyCommit(op Op, out *Outcome) error {
 	if p != nil {
 		fallback = p.Amount
 	}
-	a, err := b.amountFor(op, n, fallback)
+	a, err := pr.amountFor(op, n, fallback)
 	if err != nil {
 		return err
 	}
 	out.Need = copyNeed(n)
 	if p == nil {
-		b.newPromise(op, n, a, PromiseCommitment, out)
+		pr.newPromise(op, n, a, PromiseCommitment, out)
 	} else {
-		b.changePromise(p, op, a, PromiseCommitment, out)
+		pr.rec.changePromise(p, op, a, PromiseCommitment, out)
 	}
-	b.reachInitiative(n, op, out)
+	pr.initiative.reachInitiative(n, op, out)
 	return nil
 }
 
 // applySent marks the actor's commitment toward a need as sent.
-func (b *Book) applySent(op Op, out *Outcome) error {
-	p := b.givenPromise(op.Need, op.Actor)
+func (pr promiseRules) applySent(op Op, out *Outcome) error {
+	p := pr.givenPromise(op.Need, op.Actor)
 	if p == nil {
 		return Errorf(ENotFound, "promise.none_open")
 	}
@@ -185,47 +196,47 @@ func (b *Book) applySent(op Op, out *Outcome) error {
 	case PromiseFulfilled:
 		return Errorf(EConflict, "promise.already_fulfilled")
 	}
-	out.Need = copyNeed(b.needs[p.Need])
-	b.changePromise(p, op, p.Amount, PromiseSent, out)
+	out.Need = copyNeed(pr.rec.needs[p.Need])
+	pr.rec.changePromise(p, op, p.Amount, PromiseSent, out)
 	return nil
 }
 
 // givenPromise returns the promise a giver's `sent` means: their oldest
 // commitment toward the need not yet sent, of any month (an overdue one
 // first); else their current promise, for the answer.
-func (b *Book) givenPromise(n NeedID, giver UserID) *Promise {
-	for _, p := range b.promisesOf(n) {
+func (pr promiseRules) givenPromise(n NeedID, giver UserID) *Promise {
+	for _, p := range pr.rec.promisesOf(n) {
 		if p.Giver == giver && p.State == PromiseCommitment {
 			return p
 		}
 	}
-	return b.livePromise(n, giver)
+	return pr.rec.livePromise(n, giver)
 }
 
 // applyGot confirms receipt of a commitment toward the actor's need.
-func (b *Book) applyGot(op Op, out *Outcome) error {
-	n, ok := b.needs[op.Need]
+func (pr promiseRules) applyGot(op Op, out *Outcome) error {
+	n, ok := pr.rec.needs[op.Need]
 	if !ok {
 		return Errorf(ENotFound, "need.not_found")
 	}
 	if n.Owner != op.Actor {
 		return Errorf(EForbidden, "promise.not_beneficiary", n.Owner)
 	}
-	p, err := b.receivable(n, op.Giver)
+	p, err := pr.receivable(n, op.Giver)
 	if err != nil {
 		return err
 	}
 	out.Need = copyNeed(n)
-	b.changePromise(p, op, p.Amount, PromiseFulfilled, out)
-	b.closeIfConfirmed(n, op, out)
+	pr.rec.changePromise(p, op, p.Amount, PromiseFulfilled, out)
+	pr.rec.closeIfConfirmed(n, op, out)
 	return nil
 }
 
 // receivable picks the commitment a `got` confirms: the giver's, or the one
 // marked sent (or, failing that, the one open) when the giver is not named.
-func (b *Book) receivable(n *Need, giver UserID) (*Promise, error) {
+func (pr promiseRules) receivable(n *Need, giver UserID) (*Promise, error) {
 	var sent, open []*Promise
-	for _, p := range b.promisesOf(n.ID) {
+	for _, p := range pr.rec.promisesOf(n.ID) {
 		if giver != "" && p.Giver != giver {
 			continue
 		}
@@ -249,30 +260,16 @@ func (b *Book) receivable(n *Need, giver UserID) (*Promise, error) {
 	return nil, Errorf(EConflict, "promise.which_giver")
 }
 
-// closeIfConfirmed closes a red collection whose confirmed sum reached its
-// target: the owner returns to the previous status, surplus commitments not
-// yet sent are released.
-func (b *Book) closeIfConfirmed(n *Need, op Op, out *Outcome) {
-	if n.Kind != NeedRed || n.State != NeedOpen {
-		return
-	}
-	if b.TotalsOf(n.ID).Confirmed.Minor < n.Target.Minor {
-		return
-	}
-	b.endNeed(n, NeedClosed, op, out)
-	out.Status = b.returnFromRed(n.Owner, op, out)
-}
-
 // applyForgive releases every open commitment of op.Giver to the actor.
-func (b *Book) applyForgive(op Op, out *Outcome) error {
+func (pr promiseRules) applyForgive(op Op, out *Outcome) error {
 	if op.Giver == op.Actor {
 		return Errorf(EForbidden, "promise.self")
 	}
 	found := false
-	for _, id := range b.byGiver[op.Giver] {
-		p := b.promises[id]
+	for _, id := range pr.rec.byGiver[op.Giver] {
+		p := pr.rec.promises[id]
 		if p.Beneficiary == op.Actor && p.State.Open() {
-			b.setState(p, PromiseForgiven, op, out)
+			pr.rec.setState(p, PromiseForgiven, op, out)
 			found = true
 		}
 	}
@@ -287,63 +284,51 @@ func (b *Book) applyForgive(op Op, out *Outcome) error {
 // the actor are released (nobody is left to confirm them). The actor's own
 // commitments stay owed. The reasons of the actor's kassa claims are
 // erased.
-func (b *Book) applyLeave(op Op, out *Outcome) error {
+func (pr promiseRules) applyLeave(op Op, out *Outcome) error {
 	var claims []*Need
-	for _, id := range b.byGiver[op.Actor] {
-		if p := b.promises[id]; p.State == PromiseIntention || p.State == PromiseSetAside {
-			b.setState(p, PromiseWithdrawn, op, out)
-			if n := b.needs[p.Need]; n.Kind == NeedClaim && n.State == NeedOpen {
+	for _, id := range pr.rec.byGiver[op.Actor] {
+		if p := pr.rec.promises[id]; p.State == PromiseIntention || p.State == PromiseSetAside {
+			pr.rec.setState(p, PromiseWithdrawn, op, out)
+			if n := pr.rec.needs[p.Need]; n.Kind == NeedClaim && n.State == NeedOpen {
 				claims = append(claims, n)
 			}
 		}
 	}
 	for _, n := range claims { // their kassa shares go to the others
-		b.redistribute(n, op, out)
+		pr.kassa.redistribute(n, op, out)
 	}
-	for _, nid := range b.byOwner[op.Actor] {
-		n := b.needs[nid]
+	for _, nid := range pr.rec.byOwner[op.Actor] {
+		n := pr.rec.needs[nid]
 		if n.State == NeedOpen || n.State == NeedSuspended || n.State == NeedProposed {
-			b.archiveNeed(n, op, out)
+			pr.rec.archiveNeed(n, op, out)
 		}
 		if n.Kind == NeedClaim && n.Title != "" { // a claim's reason is personal: erased
-			b.touchNeed(n)
+			pr.rec.touchNeed(n)
 			n.Title = ""
 		}
-		for _, p := range b.promisesOf(nid) {
+		for _, p := range pr.rec.promisesOf(nid) {
 			if p.State.Open() {
-				b.setState(p, PromiseReleased, op, out)
+				pr.rec.setState(p, PromiseReleased, op, out)
 			}
 		}
 	}
-	st := b.StatusOf(op.Actor)
+	st := pr.rec.statusOf(op.Actor)
 	if st.Status != StatusGreen || st.Need != "" || len(st.Kassa) != 0 {
 		st.Status, st.Previous, st.Need, st.ChangedAt = StatusGreen, "", "", op.At
 		st.Kassa = nil // leaving the kassa of every circle too
-		b.putStatus(st)
+		pr.rec.putStatus(st)
 		out.Status = copyStatus(&st)
 	}
 	return nil
 }
 
 // newPromise records a new promise of the actor toward n.
-func (b *Book) newPromise(op Op, n *Need, a Amount, st PromiseState, out *Outcome) {
+func (pr promiseRules) newPromise(op Op, n *Need, a Amount, st PromiseState, out *Outcome) {
 	p := &Promise{
 		ID: PromiseID(op.Event), Need: n.ID, Giver: op.Actor, Beneficiary: n.Owner,
-		Amount: a, State: st, Reaction: op.Reaction, Period: b.period,
+		Amount: a, State: st, Reaction: op.Reaction, Period: pr.rec.period,
 		CreatedAt: op.At, UpdatedAt: op.At, UpdatedBy: op.Event,
 	}
-	b.addPromise(p)
-	out.Promise = copyPromise(p)
-}
-
-// changePromise moves the op's own promise to amount a and state st.
-func (b *Book) changePromise(p *Promise, op Op, a Amount, st PromiseState, out *Outcome) {
-	out.Before = copyPromise(p)
-	b.touchPromise(p)
-	p.Amount, p.State, p.UpdatedAt, p.UpdatedBy = a, st, op.At, op.Event
-	if op.Kind == OpIntend || op.Kind == OpCommit {
-		p.Reaction = op.Reaction
-		b.setReaction(op.Reaction, p.ID)
-	}
+	pr.rec.addPromise(p)
 	out.Promise = copyPromise(p)
 }

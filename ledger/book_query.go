@@ -4,7 +4,7 @@ import "sort"
 
 // Need returns a copy of need n.
 func (b *Book) Need(n NeedID) (*Need, bool) {
-	need, ok := b.needs[n]
+	need, ok := b.rec.needs[n]
 	if !ok {
 		return nil, false
 	}
@@ -13,7 +13,7 @@ func (b *Book) Need(n NeedID) (*Need, bool) {
 
 // Promise returns a copy of promise p.
 func (b *Book) Promise(p PromiseID) (*Promise, bool) {
-	pr, ok := b.promises[p]
+	pr, ok := b.rec.promises[p]
 	if !ok {
 		return nil, false
 	}
@@ -23,7 +23,7 @@ func (b *Book) Promise(p PromiseID) (*Promise, bool) {
 // PromiseByReaction returns a copy of the promise a reaction event set, if
 // that reaction still defines it.
 func (b *Book) PromiseByReaction(evt EventID) (*Promise, bool) {
-	p, ok := b.promises[b.byReaction[evt]]
+	p, ok := b.rec.promises[b.rec.byReaction[evt]]
 	if !ok || p.Reaction != evt {
 		return nil, false
 	}
@@ -33,14 +33,14 @@ func (b *Book) PromiseByReaction(evt EventID) (*Promise, bool) {
 // PromisesToward returns copies of the promises toward need n, in creation
 // order.
 func (b *Book) PromisesToward(n NeedID) []*Promise {
-	return copies(b.promisesOf(n))
+	return copies(b.rec.promisesOf(n))
 }
 
 // PromisesBy returns copies of every promise giver made, oldest first.
 func (b *Book) PromisesBy(giver UserID) []*Promise {
-	ps := make([]*Promise, 0, len(b.byGiver[giver]))
-	for _, id := range b.byGiver[giver] {
-		ps = append(ps, b.promises[id])
+	ps := make([]*Promise, 0, len(b.rec.byGiver[giver]))
+	for _, id := range b.rec.byGiver[giver] {
+		ps = append(ps, b.rec.promises[id])
 	}
 	return copies(ps)
 }
@@ -49,8 +49,8 @@ func (b *Book) PromisesBy(giver UserID) []*Promise {
 // first.
 func (b *Book) PromisesTo(owner UserID) []*Promise {
 	var ps []*Promise
-	for _, n := range b.byOwner[owner] {
-		ps = append(ps, b.promisesOf(n)...)
+	for _, n := range b.rec.byOwner[owner] {
+		ps = append(ps, b.rec.promisesOf(n)...)
 	}
 	sort.SliceStable(ps, func(i, j int) bool { return ps[i].CreatedAt.Before(ps[j].CreatedAt) })
 	return copies(ps)
@@ -58,9 +58,9 @@ func (b *Book) PromisesTo(owner UserID) []*Promise {
 
 // NeedsOf returns copies of owner's needs, oldest first.
 func (b *Book) NeedsOf(owner UserID) []*Need {
-	ns := make([]*Need, 0, len(b.byOwner[owner]))
-	for _, id := range b.byOwner[owner] {
-		ns = append(ns, copyNeed(b.needs[id]))
+	ns := make([]*Need, 0, len(b.rec.byOwner[owner]))
+	for _, id := range b.rec.byOwner[owner] {
+		ns = append(ns, copyNeed(b.rec.needs[id]))
 	}
 	return ns
 }
@@ -68,7 +68,7 @@ func (b *Book) NeedsOf(owner UserID) []*Need {
 // OpenNeeds returns copies of every open need, by ID.
 func (b *Book) OpenNeeds() []*Need {
 	var ns []*Need
-	for _, n := range b.needs {
+	for _, n := range b.rec.needs {
 		if n.State == NeedOpen {
 			ns = append(ns, copyNeed(n))
 		}
@@ -92,8 +92,8 @@ func (b *Book) NetworkOf(u UserID) Network {
 			helps[p.Giver] = true
 		}
 	}
-	for _, id := range b.byGiver[u] {
-		if p := b.promises[id]; p.State.Live() {
+	for _, id := range b.rec.byGiver[u] {
+		if p := b.rec.promises[id]; p.State.Live() {
 			ihelp[p.Beneficiary] = true
 		}
 	}
@@ -110,13 +110,13 @@ func (b *Book) NetworkOf(u UserID) Network {
 // Snapshot returns copies of everything in the book, each list by ID: what
 // a store writes after a rebuild, and what tests compare.
 func (b *Book) Snapshot() (needs []*Need, promises []*Promise, statuses []*MemberStatus) {
-	for _, n := range b.needs {
+	for _, n := range b.rec.needs {
 		needs = append(needs, copyNeed(n))
 	}
-	for _, p := range b.promises {
+	for _, p := range b.rec.promises {
 		promises = append(promises, copyPromise(p))
 	}
-	for _, s := range b.statuses {
+	for _, s := range b.rec.statuses {
 		statuses = append(statuses, copyStatus(s))
 	}
 	sort.Slice(needs, func(i, j int) bool { return needs[i].ID < needs[j].ID })
@@ -142,4 +142,15 @@ func sortedUsers(set map[UserID]bool, except UserID) []UserID {
 	}
 	sort.Slice(us, func(i, j int) bool { return us[i] < us[j] })
 	return us
+}
+
+// AllPromises returns copies of every promise in the book, whatever its
+// state, sorted by ID.
+func (b *Book) AllPromises() []*Promise {
+	ps := make([]*Promise, 0, len(b.rec.promises))
+	for _, p := range b.rec.promises {
+		ps = append(ps, copyPromise(p))
+	}
+	sort.Slice(ps, func(i, j int) bool { return ps[i].ID < ps[j].ID })
+	return ps
 }

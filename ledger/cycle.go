@@ -70,7 +70,7 @@ func (s *Service) DueClockOps(ctx context.Context, now time.Time) ([]Op, error) 
 	err := s.View(ctx, func(b *Book) error {
 		period, due = b.Period(), b.DueDeadlines(now)
 		if period == "" {
-			for _, n := range b.needs {
+			for _, n := range b.rec.needs {
 				if first.IsZero() || n.OpenedAt.Before(first) {
 					first = n.OpenedAt
 				}
@@ -154,10 +154,10 @@ func (b *Book) digests() []Digest {
 		}
 		return by[u]
 	}
-	for _, n := range b.sortedNeeds() {
-		for _, p := range b.promisesOf(n.ID) {
+	for _, n := range b.rec.sortedNeeds() {
+		for _, p := range b.rec.promisesOf(n.ID) {
 			switch {
-			case p.State == PromiseIntention && b.counts(p, n) && n.State == NeedOpen:
+			case p.State == PromiseIntention && b.rec.counts(p, n) && n.State == NeedOpen:
 				get(p.Giver).Convert = append(get(p.Giver).Convert, copyPromise(p))
 			case p.State == PromiseCommitment:
 				get(p.Giver).Fulfil = append(get(p.Giver).Fulfil, copyPromise(p))

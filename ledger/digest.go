@@ -52,7 +52,7 @@ func (s *Service) CircleLedger(ctx context.Context, c CircleID) (*CircleLedger, 
 		for _, m := range members {
 			l.Statuses = append(l.Statuses, kassaOnlyIn(b.StatusOf(m), c))
 		}
-		for _, n := range b.needs {
+		for _, n := range b.rec.needs {
 			// An initiative or a claim belongs to the circle it was posted
 			// in (its card is only there), even when its owner is in
 			// others; a member's own need belongs to each of their circles.

@@ -60,7 +60,7 @@ func (b *Book) fillFund(f *KassaFund, members []UserID, u UserID) {
 	c, cur := f.Circle.ID, f.Circle.Pledge.Currency
 	f.Total = Amount{Currency: cur}
 	for _, m := range members {
-		st, ok := b.statuses[m]
+		st, ok := b.rec.statuses[m]
 		if !ok {
 			continue
 		}
@@ -69,7 +69,7 @@ func (b *Book) fillFund(f *KassaFund, members []UserID, u UserID) {
 			f.Total.Minor += limit.Minor
 		}
 	}
-	if st, ok := b.statuses[u]; ok {
+	if st, ok := b.rec.statuses[u]; ok {
 		f.Mine, f.Legacy = st.KassaIn(c)
 	}
 	if f.Mine.Minor > 0 {

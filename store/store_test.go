@@ -39,6 +39,9 @@ func TestPostgres(t *testing.T) {
 		t.Skipf("%s not set; run through scripts/with-postgres.sh", postgresEnv)
 	}
 	runSuite(t, func(t *testing.T) *store.Store { return openPostgres(t, uri) })
+	t.Run("SchemaLatestEqualsNumbered", func(t *testing.T) {
+		testSchemaLatestEqualsNumbered(t, store.TypePostgres, func(t *testing.T) string { return freshPostgres(t, uri) })
+	})
 }
 
 // TestSQLiteReopen checks that opening an up-to-date database again keeps

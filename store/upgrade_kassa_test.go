@@ -23,7 +23,7 @@ func TestUpgradeMovesKassaMaximaToTheirTable(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	db.UpgradeTable = upgrades[:4]
+	db.UpgradeTable = numberedUpgrades()[:4] // v1 as shipped, then 01..03
 	if err := db.Upgrade(ctx); err != nil {
 		t.Fatal(err)
 	}

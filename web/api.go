@@ -16,33 +16,33 @@ const maxBody = 64 << 10
 // api wraps an API route: the bearer token (unless the route is public),
 // its scope, the rate limit, and JSON errors. An address locked out after
 // failed authentications is refused before its token is looked at.
-func (s *Server) api(rt Route) http.Handler {
+func (g *gate) api(rt Route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 		if rt.Public {
 			rt.handler(w, r)
 			return
 		}
-		addr, err := s.lockedOut(w, r)
+		addr, err := g.lock.lockedOut(w, r)
 		if err != nil {
-			s.writeError(w, r, err, "")
+			g.errs.writeError(w, r, err, "")
 			return
 		}
-		c, err := s.bearer(r)
+		c, err := g.bearer(r)
 		if err != nil {
-			s.failedAuth(r, addr, err)
+			g.lock.failedAuth(r, addr, err)
 			w.Header().Set("WWW-Authenticate", `Bearer realm="exodus"`)
-			s.writeError(w, r, err, "")
+			g.errs.writeError(w, r, err, "")
 			return
 		}
 		r = r.WithContext(withCaller(r.Context(), c))
-		if !s.limiter.allow("token:"+ledger.HashSecret(c.Session), s.svc.Now()) {
+		if !g.limiter.allow("token:"+ledger.HashSecret(c.Session), g.store.Now()) {
 			w.Header().Set("Retry-After", "60")
-			s.writeError(w, r, ledger.Errorf(ledger.ERateLimited, "api.rate_limited", s.cfg.RequestsPerMinute), "")
+			g.errs.writeError(w, r, ledger.Errorf(ledger.ERateLimited, "api.rate_limited", g.perMinute), "")
 			return
 		}
 		if rt.Write && c.Scope != ledger.ScopeWrite {
-			s.writeError(w, r, ledger.Errorf(ledger.EForbidden, "api.read_only"), "")
+			g.errs.writeError(w, r, ledger.Errorf(ledger.EForbidden, "api.read_only"), "")
 			return
 		}
 		rt.handler(w, r)
@@ -50,23 +50,23 @@ func (s *Server) api(rt Route) http.Handler {
 }
 
 // bearer authenticates a request by its personal API token.
-func (s *Server) bearer(r *http.Request) (*caller, error) {
+func (g *gate) bearer(r *http.Request) (*caller, error) {
 	h := r.Header.Get("Authorization")
 	scheme, secret, ok := strings.Cut(h, " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") || secret == "" {
 		return nil, ledger.Errorf(ledger.EUnauthorized, "auth.no_token")
 	}
-	t, err := s.svc.TokenBySecret(r.Context(), strings.TrimSpace(secret))
+	t, err := g.store.TokenBySecret(r.Context(), strings.TrimSpace(secret))
 	if err != nil {
 		return nil, err
 	}
 	// Session holds the token's secret here: the rate limit's key.
-	return &caller{Member: t.Member, Lang: s.svc.LangOf(r.Context(), t.Member), Scope: t.Scope, Session: secret}, nil
+	return &caller{Member: t.Member, Lang: g.store.LangOf(r.Context(), t.Member), Scope: t.Scope, Session: secret}, nil
 }
 
 // apiNotFound answers a path under /api/ that is no route.
-func (s *Server) apiNotFound(w http.ResponseWriter, r *http.Request) {
-	s.writeError(w, r, ledger.Errorf(ledger.ENotFound, "api.no_route"), "")
+func (g *gate) apiNotFound(w http.ResponseWriter, r *http.Request) {
+	g.errs.writeError(w, r, ledger.Errorf(ledger.ENotFound, "api.no_route"), "")
 }
 
 // decode reads a JSON request body into v; unknown fields are refused.

@@ -44,15 +44,15 @@ type chainJSON struct {
 
 // apiClearing answers the clearing proposal the member sees. Nothing is
 // applied; a member of a cycle agrees with POST /clearing/{cycle}/agree.
-func (s *Server) apiClearing(w http.ResponseWriter, r *http.Request) {
+func (api *apiReads) apiClearing(w http.ResponseWriter, r *http.Request) {
 	c := callerOf(r.Context())
-	rc, err := s.viewerOf(r.Context(), c.Member)
+	rc, err := api.vis.viewerOf(r.Context(), c.Member)
 	if err != nil {
-		s.writeError(w, r, err, "")
+		api.errs.writeError(w, r, err, "")
 		return
 	}
 	out := []clearingJSON{}
-	err = s.svc.View(r.Context(), func(b *ledger.Book) error {
+	err = api.svc.View(r.Context(), func(b *ledger.Book) error {
 		for _, p := range ledger.PlanClearing(apiOpenDebts(b)) {
 			if v, ok := apiVisiblePlan(b, p, rc.peers, c.Member); ok {
 				out = append(out, v)
@@ -61,7 +61,7 @@ func (s *Server) apiClearing(w http.ResponseWriter, r *http.Request) {
 		return nil
 	})
 	if err != nil {
-		s.writeError(w, r, err, "")
+		api.errs.writeError(w, r, err, "")
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"plans": out})

@@ -11,37 +11,37 @@ import (
 // general command route that reaches every chat command.
 
 // apiFreshProfile fills in the caller's profile.
-func (s *Server) apiFreshProfile(u ledger.UserID) func(context.Context, *ledger.Reply, *actionJSON) error {
+func (api *apiWrites) apiFreshProfile(u ledger.UserID) func(context.Context, *ledger.Reply, *actionJSON) error {
 	return func(ctx context.Context, _ *ledger.Reply, out *actionJSON) error {
-		p, err := s.svc.Profile(ctx, u)
+		p, err := api.svc.Profile(ctx, u)
 		if err != nil {
 			return err
 		}
-		out.Profile = profileOf(p, s.svc.LangOf(ctx, u))
+		out.Profile = profileOf(p, api.svc.LangOf(ctx, u))
 		return nil
 	}
 }
 
 // apiProfileAction hands a profile command to the actor and answers with the
 // fresh profile.
-func (s *Server) apiProfileAction(w http.ResponseWriter, r *http.Request, cmd ledger.Command, status int) {
-	s.apiPerform(w, r, ledger.Request{Command: cmd}, status, s.apiFreshProfile(callerOf(r.Context()).Member))
+func (api *apiWrites) apiProfileAction(w http.ResponseWriter, r *http.Request, cmd ledger.Command, status int) {
+	api.apiPerform(w, r, ledger.Request{Command: cmd}, status, api.apiFreshProfile(callerOf(r.Context()).Member))
 }
 
 // apiAbout sets what the member tells about themself.
-func (s *Server) apiAbout(w http.ResponseWriter, r *http.Request) {
+func (api *apiWrites) apiAbout(w http.ResponseWriter, r *http.Request) {
 	var body struct {
 		Text string `json:"text"`
 	}
 	if err := decode(r, &body); err != nil {
-		s.writeError(w, r, err, "")
+		api.errs.writeError(w, r, err, "")
 		return
 	}
 	if err := apiTextField("text", body.Text, ledger.MaxAboutRunes); err != nil {
-		s.writeError(w, r, err, "")
+		api.errs.writeError(w, r, err, "")
 		return
 	}
-	s.apiProfileAction(w, r, ledger.Command{Verb: ledger.VerbAbout, Text: body.Text}, http.StatusOK)
+	api.apiProfileAction(w, r, ledger.Command{Verb: ledger.VerbAbout, Text: body.Text}, http.StatusOK)
 }
 
 // apiTextField refuses an empty or malformed free text.
@@ -53,79 +53,79 @@ func apiTextField(field, s string, max int) error {
 }
 
 // apiAddRequisite adds payment details; the first become the default.
-func (s *Server) apiAddRequisite(w http.ResponseWriter, r *http.Request) {
+func (api *apiWrites) apiAddRequisite(w http.ResponseWriter, r *http.Request) {
 	var body struct {
 		Text string `json:"text"`
 	}
 	if err := decode(r, &body); err != nil {
-		s.writeError(w, r, err, "")
+		api.errs.writeError(w, r, err, "")
 		return
 	}
 	if err := apiTextField("text", body.Text, ledger.MaxRequisiteRunes); err != nil {
-		s.writeError(w, r, err, "")
+		api.errs.writeError(w, r, err, "")
 		return
 	}
 	cmd := ledger.Command{Verb: ledger.VerbRequisites, Requisites: ledger.RequisitesAdd, Text: body.Text}
-	s.apiProfileAction(w, r, cmd, http.StatusCreated)
+	api.apiProfileAction(w, r, cmd, http.StatusCreated)
 }
 
 // apiRequisite is the route of an action on the n-th requisite in the
 // path: make it the default, or remove it.
-func (s *Server) apiRequisite(action ledger.RequisiteAction) http.HandlerFunc {
+func (api *apiWrites) apiRequisite(action ledger.RequisiteAction) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		n, err := apiIndex(r.PathValue("n"))
 		if err != nil {
-			s.writeError(w, r, err, "")
+			api.errs.writeError(w, r, err, "")
 			return
 		}
 		if err := decodeOptional(r, &struct{}{}); err != nil {
-			s.writeError(w, r, err, "")
+			api.errs.writeError(w, r, err, "")
 			return
 		}
-		s.apiProfileAction(w, r, ledger.Command{Verb: ledger.VerbRequisites, Requisites: action, Index: n}, http.StatusOK)
+		api.apiProfileAction(w, r, ledger.Command{Verb: ledger.VerbRequisites, Requisites: action, Index: n}, http.StatusOK)
 	}
 }
 
 // apiLang sets the language the bot speaks to the member.
-func (s *Server) apiLang(w http.ResponseWriter, r *http.Request) {
+func (api *apiWrites) apiLang(w http.ResponseWriter, r *http.Request) {
 	var body struct {
 		Lang string `json:"lang"`
 	}
 	if err := decode(r, &body); err != nil {
-		s.writeError(w, r, err, "")
+		api.errs.writeError(w, r, err, "")
 		return
 	}
 	l, ok := ledger.ParseLang(body.Lang)
 	if !ok {
-		s.writeError(w, r, ledger.Errorf(ledger.EInvalid, "api.bad_lang", body.Lang), "")
+		api.errs.writeError(w, r, ledger.Errorf(ledger.EInvalid, "api.bad_lang", body.Lang), "")
 		return
 	}
-	s.apiProfileAction(w, r, ledger.Command{Verb: ledger.VerbLang, Target: l}, http.StatusOK)
+	api.apiProfileAction(w, r, ledger.Command{Verb: ledger.VerbLang, Target: l}, http.StatusOK)
 }
 
 // apiNotice mutes or unmutes one kind of notification.
-func (s *Server) apiNotice(w http.ResponseWriter, r *http.Request) {
+func (api *apiWrites) apiNotice(w http.ResponseWriter, r *http.Request) {
 	k, ok := ledger.ParseNoticeKind(r.PathValue("kind"))
 	if !ok {
-		s.writeError(w, r, ledger.Errorf(ledger.EInvalid, "api.bad_notice", r.PathValue("kind")), "")
+		api.errs.writeError(w, r, ledger.Errorf(ledger.EInvalid, "api.bad_notice", r.PathValue("kind")), "")
 		return
 	}
 	var body struct {
 		Muted *bool `json:"muted"`
 	}
 	if err := decode(r, &body); err != nil {
-		s.writeError(w, r, err, "")
+		api.errs.writeError(w, r, err, "")
 		return
 	}
 	if body.Muted == nil {
-		s.writeError(w, r, ledger.Errorf(ledger.EInvalid, "api.required", "muted"), "")
+		api.errs.writeError(w, r, ledger.Errorf(ledger.EInvalid, "api.required", "muted"), "")
 		return
 	}
 	verb := ledger.VerbUnmute
 	if *body.Muted {
 		verb = ledger.VerbMute
 	}
-	s.apiProfileAction(w, r, ledger.Command{Verb: verb, Notice: k}, http.StatusOK)
+	api.apiProfileAction(w, r, ledger.Command{Verb: verb, Notice: k}, http.StatusOK)
 }
 
 // apiChatOnly are the verbs the API does not take: help is this document,
@@ -136,7 +136,7 @@ var apiChatOnly = map[ledger.Verb]bool{ledger.VerbHelp: true, ledger.VerbWeb: tr
 // with the bot (the prefix may be left out): optionally in one of the
 // member's circles, and about a need the member sees, as a reply to its
 // card would be.
-func (s *Server) apiCommand(w http.ResponseWriter, r *http.Request) {
+func (api *apiWrites) apiCommand(w http.ResponseWriter, r *http.Request) {
 	c := callerOf(r.Context())
 	var body struct {
 		Command string          `json:"command"`
@@ -144,18 +144,18 @@ func (s *Server) apiCommand(w http.ResponseWriter, r *http.Request) {
 		Need    ledger.NeedID   `json:"need"`
 	}
 	if err := decode(r, &body); err != nil {
-		s.writeError(w, r, err, "")
+		api.errs.writeError(w, r, err, "")
 		return
 	}
-	req, err := s.apiCommandRequest(r.Context(), c.Member, body.Command, body.Circle, body.Need)
+	req, err := api.apiCommandRequest(r.Context(), c.Member, body.Command, body.Circle, body.Need)
 	if err != nil {
-		s.writeError(w, r, err, "")
+		api.errs.writeError(w, r, err, "")
 		return
 	}
-	s.apiPerform(w, r, req, http.StatusOK, func(ctx context.Context, reply *ledger.Reply, out *actionJSON) error {
+	api.apiPerform(w, r, req, http.StatusOK, func(ctx context.Context, reply *ledger.Reply, out *actionJSON) error {
 		out.Command = &req.Command.Verb
 		if req.Need != "" {
-			return s.apiFreshNeed(req.Need)(ctx, reply, out)
+			return api.apiFreshNeed(req.Need)(ctx, reply, out)
 		}
 		return nil
 	})
@@ -163,19 +163,19 @@ func (s *Server) apiCommand(w http.ResponseWriter, r *http.Request) {
 
 // apiCommandRequest checks a typed command, its circle and its need, and makes
 // the request the actor gets.
-func (s *Server) apiCommandRequest(ctx context.Context, u ledger.UserID, text string, c ledger.CircleID, n ledger.NeedID) (ledger.Request, error) {
+func (api *apiWrites) apiCommandRequest(ctx context.Context, u ledger.UserID, text string, c ledger.CircleID, n ledger.NeedID) (ledger.Request, error) {
 	req := ledger.Request{Circle: c, Need: n}
 	if err := apiRequired("command", text); err != nil {
 		return req, err
 	}
 	if c != "" {
-		if _, err := s.apiMemberCircle(ctx, u, c); err != nil {
+		if _, err := api.vis.memberCircle(ctx, u, c); err != nil {
 			return req, err
 		}
 	}
-	cur := s.apiCurrency(ctx, u, c)
+	cur := api.vis.apiCurrency(ctx, u, c)
 	if n != "" {
-		v, err := s.apiVisibleNeed(ctx, u, n)
+		v, err := api.vis.visibleNeed(ctx, u, n)
 		if err != nil {
 			return req, err
 		}
@@ -183,7 +183,7 @@ func (s *Server) apiCommandRequest(ctx context.Context, u ledger.UserID, text st
 	}
 	// About a need, it is read as a reply to its card: a bare amount is an
 	// intention, as in chat.
-	cmd, addressed, err := ledger.ParseCommand(text, ledger.ParseOptions{Prefix: s.cfg.Prefix, Direct: true,
+	cmd, addressed, err := ledger.ParseCommand(text, ledger.ParseOptions{Prefix: api.prefix, Direct: true,
 		ReplyToBot: n != "", DefaultCurrency: cur})
 	switch {
 	case err != nil:

@@ -14,21 +14,21 @@ import (
 // apiMe answers who the token belongs to: the member, their language, the
 // token's scope, their status, their circles and the size of their trust
 // list.
-func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) {
+func (api *apiReads) apiMe(w http.ResponseWriter, r *http.Request) {
 	c := callerOf(r.Context())
-	st, err := s.svc.StatusOf(r.Context(), c.Member)
+	st, err := api.svc.StatusOf(r.Context(), c.Member)
 	if err != nil {
-		s.writeError(w, r, err, "")
+		api.errs.writeError(w, r, err, "")
 		return
 	}
-	circles, err := s.svc.CirclesOf(r.Context(), c.Member)
+	circles, err := api.svc.CirclesOf(r.Context(), c.Member)
 	if err != nil {
-		s.writeError(w, r, err, "")
+		api.errs.writeError(w, r, err, "")
 		return
 	}
-	tl, err := s.svc.TrustListOf(r.Context(), c.Member)
+	tl, err := api.svc.TrustListOf(r.Context(), c.Member)
 	if err != nil {
-		s.writeError(w, r, err, "")
+		api.errs.writeError(w, r, err, "")
 		return
 	}
 	st.Member = c.Member
@@ -45,11 +45,11 @@ func apiCircles0(cs []ledger.CircleID) []ledger.CircleID {
 
 // apiTrust answers the member's trust list: direct guarantors first, then
 // everyone reachable through guarantees.
-func (s *Server) apiTrust(w http.ResponseWriter, r *http.Request) {
+func (api *apiReads) apiTrust(w http.ResponseWriter, r *http.Request) {
 	c := callerOf(r.Context())
-	tl, err := s.svc.TrustListOf(r.Context(), c.Member)
+	tl, err := api.svc.TrustListOf(r.Context(), c.Member)
 	if err != nil {
-		s.writeError(w, r, err, "")
+		api.errs.writeError(w, r, err, "")
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"direct": usersOf(tl.Direct), "indirect": usersOf(tl.Indirect), "count": tl.Count()})
@@ -57,11 +57,11 @@ func (s *Server) apiTrust(w http.ResponseWriter, r *http.Request) {
 
 // apiPool answers the pool of the member's trust list, per currency. Unlike
 // the chat's pool, it does not record what the member saw.
-func (s *Server) apiPool(w http.ResponseWriter, r *http.Request) {
+func (api *apiReads) apiPool(w http.ResponseWriter, r *http.Request) {
 	c := callerOf(r.Context())
-	g, err := s.svc.Graph(r.Context())
+	g, err := api.svc.Graph(r.Context())
 	if err != nil {
-		s.writeError(w, r, err, "")
+		api.errs.writeError(w, r, err, "")
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"count": g.TrustList(c.Member).Count(), "pool": amountsOf(g.Pool(c.Member))})
@@ -69,16 +69,16 @@ func (s *Server) apiPool(w http.ResponseWriter, r *http.Request) {
 
 // apiChain answers the shortest chain of guarantees from the member to
 // another.
-func (s *Server) apiChain(w http.ResponseWriter, r *http.Request) {
+func (api *apiReads) apiChain(w http.ResponseWriter, r *http.Request) {
 	c := callerOf(r.Context())
 	to, err := ledger.ParseUserID(r.PathValue("user"))
 	if err != nil {
-		s.writeError(w, r, err, "")
+		api.errs.writeError(w, r, err, "")
 		return
 	}
-	chain, err := s.svc.Chain(r.Context(), c.Member, to)
+	chain, err := api.svc.Chain(r.Context(), c.Member, to)
 	if err != nil {
-		s.writeError(w, r, err, "")
+		api.errs.writeError(w, r, err, "")
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"from": c.Member, "to": to, "chain": chain, "hops": len(chain) - 1})
@@ -86,21 +86,21 @@ func (s *Server) apiChain(w http.ResponseWriter, r *http.Request) {
 
 // apiNeeds answers the needs in the member's network they could act on,
 // with their figures.
-func (s *Server) apiNeeds(w http.ResponseWriter, r *http.Request) {
-	s.apiNetworkNeeds(w, r, "needs", func(*ledger.Need) bool { return true })
+func (api *apiReads) apiNeeds(w http.ResponseWriter, r *http.Request) {
+	api.apiNetworkNeeds(w, r, "needs", func(*ledger.Need) bool { return true })
 }
 
 // apiNetworkNeeds answers, under key, the needs in the member's network
 // they could act on that keep accepts, with their figures.
-func (s *Server) apiNetworkNeeds(w http.ResponseWriter, r *http.Request, key string, keep func(*ledger.Need) bool) {
+func (api *apiReads) apiNetworkNeeds(w http.ResponseWriter, r *http.Request, key string, keep func(*ledger.Need) bool) {
 	c := callerOf(r.Context())
-	rc, err := s.viewerOf(r.Context(), c.Member)
+	rc, err := api.vis.viewerOf(r.Context(), c.Member)
 	if err != nil {
-		s.writeError(w, r, err, "")
+		api.errs.writeError(w, r, err, "")
 		return
 	}
 	out := []needJSON{}
-	err = s.svc.View(r.Context(), func(b *ledger.Book) error {
+	err = api.svc.View(r.Context(), func(b *ledger.Book) error {
 		for _, n := range rc.apiNetworkNeeds(b) {
 			if keep(n) {
 				j := needOf(n)
@@ -111,18 +111,18 @@ func (s *Server) apiNetworkNeeds(w http.ResponseWriter, r *http.Request, key str
 		return nil
 	})
 	if err != nil {
-		s.writeError(w, r, err, "")
+		api.errs.writeError(w, r, err, "")
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{key: out})
 }
 
 // apiNeed answers one need the member sees, with its figures and promises.
-func (s *Server) apiNeed(w http.ResponseWriter, r *http.Request) {
+func (api *apiReads) apiNeed(w http.ResponseWriter, r *http.Request) {
 	c := callerOf(r.Context())
-	v, err := s.apiVisibleNeed(r.Context(), c.Member, ledger.NeedID(r.PathValue("id")))
+	v, err := api.vis.visibleNeed(r.Context(), c.Member, ledger.NeedID(r.PathValue("id")))
 	if err != nil {
-		s.writeError(w, r, err, "")
+		api.errs.writeError(w, r, err, "")
 		return
 	}
 	writeJSON(w, http.StatusOK, needViewOf(v))
@@ -151,10 +151,10 @@ func apiStateFilter(r *http.Request) (func(*ledger.Promise) bool, error) {
 
 // apiPromiseList answers promises of the member, given (mine) or toward
 // their needs, that keep says to keep.
-func (s *Server) apiPromiseList(w http.ResponseWriter, r *http.Request, mine bool, keep func(*ledger.Promise) bool) {
+func (api *apiReads) apiPromiseList(w http.ResponseWriter, r *http.Request, mine bool, keep func(*ledger.Promise) bool) {
 	c := callerOf(r.Context())
 	var ps []*ledger.Promise
-	err := s.svc.View(r.Context(), func(b *ledger.Book) error {
+	err := api.svc.View(r.Context(), func(b *ledger.Book) error {
 		all := b.PromisesTo(c.Member)
 		if mine {
 			all = b.PromisesBy(c.Member)
@@ -163,7 +163,7 @@ func (s *Server) apiPromiseList(w http.ResponseWriter, r *http.Request, mine boo
 		return nil
 	})
 	if err != nil {
-		s.writeError(w, r, err, "")
+		api.errs.writeError(w, r, err, "")
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"promises": promisesOf(ps)})
@@ -181,36 +181,36 @@ func apiFilter(ps []*ledger.Promise, keep func(*ledger.Promise) bool) []*ledger.
 
 // apiPromises answers the promises the member gave (chat: my), optionally
 // of one state.
-func (s *Server) apiPromises(w http.ResponseWriter, r *http.Request) {
+func (api *apiReads) apiPromises(w http.ResponseWriter, r *http.Request) {
 	keep, err := apiStateFilter(r)
 	if err != nil {
-		s.writeError(w, r, err, "")
+		api.errs.writeError(w, r, err, "")
 		return
 	}
-	s.apiPromiseList(w, r, true, keep)
+	api.apiPromiseList(w, r, true, keep)
 }
 
 // apiPromisesToMe answers the promises toward the member's needs (chat:
 // tome), optionally of one state.
-func (s *Server) apiPromisesToMe(w http.ResponseWriter, r *http.Request) {
+func (api *apiReads) apiPromisesToMe(w http.ResponseWriter, r *http.Request) {
 	keep, err := apiStateFilter(r)
 	if err != nil {
-		s.writeError(w, r, err, "")
+		api.errs.writeError(w, r, err, "")
 		return
 	}
-	s.apiPromiseList(w, r, false, keep)
+	api.apiPromiseList(w, r, false, keep)
 }
 
 // apiPending answers what givers say they sent the member, awaiting the
 // member's confirmation (chat: pending).
-func (s *Server) apiPending(w http.ResponseWriter, r *http.Request) {
-	s.apiPromiseList(w, r, false, func(p *ledger.Promise) bool { return p.State == ledger.PromiseSent })
+func (api *apiReads) apiPending(w http.ResponseWriter, r *http.Request) {
+	api.apiPromiseList(w, r, false, func(p *ledger.Promise) bool { return p.State == ledger.PromiseSent })
 }
 
 // apiArchive answers the fulfilled and forgiven promises, both ways (chat:
 // archive).
-func (s *Server) apiArchive(w http.ResponseWriter, r *http.Request) {
-	s.apiBothWays(w, r, func(_ *ledger.Book, p *ledger.Promise) bool {
+func (api *apiReads) apiArchive(w http.ResponseWriter, r *http.Request) {
+	api.apiBothWays(w, r, func(_ *ledger.Book, p *ledger.Promise) bool {
 		return p.State == ledger.PromiseFulfilled || p.State == ledger.PromiseForgiven
 	})
 }
@@ -218,9 +218,9 @@ func (s *Server) apiArchive(w http.ResponseWriter, r *http.Request) {
 // apiOverdue answers the commitments still open whose month ended, whose
 // need is no longer open or whose deadline passed, both ways (chat:
 // overdue).
-func (s *Server) apiOverdue(w http.ResponseWriter, r *http.Request) {
-	now := s.svc.Now()
-	s.apiBothWays(w, r, func(b *ledger.Book, p *ledger.Promise) bool {
+func (api *apiReads) apiOverdue(w http.ResponseWriter, r *http.Request) {
+	now := api.svc.Now()
+	api.apiBothWays(w, r, func(b *ledger.Book, p *ledger.Promise) bool {
 		if !p.State.Open() {
 			return false
 		}
@@ -232,31 +232,31 @@ func (s *Server) apiOverdue(w http.ResponseWriter, r *http.Request) {
 
 // apiBothWays answers the promises the member gave and received that keep
 // says to keep.
-func (s *Server) apiBothWays(w http.ResponseWriter, r *http.Request, keep func(*ledger.Book, *ledger.Promise) bool) {
+func (api *apiReads) apiBothWays(w http.ResponseWriter, r *http.Request, keep func(*ledger.Book, *ledger.Promise) bool) {
 	c := callerOf(r.Context())
 	var given, received []*ledger.Promise
-	err := s.svc.View(r.Context(), func(b *ledger.Book) error {
+	err := api.svc.View(r.Context(), func(b *ledger.Book) error {
 		k := func(p *ledger.Promise) bool { return keep(b, p) }
 		given, received = apiFilter(b.PromisesBy(c.Member), k), apiFilter(b.PromisesTo(c.Member), k)
 		return nil
 	})
 	if err != nil {
-		s.writeError(w, r, err, "")
+		api.errs.writeError(w, r, err, "")
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"given": promisesOf(given), "received": promisesOf(received)})
 }
 
 // apiNetwork answers who the member is connected to by promises.
-func (s *Server) apiNetwork(w http.ResponseWriter, r *http.Request) {
+func (api *apiReads) apiNetwork(w http.ResponseWriter, r *http.Request) {
 	c := callerOf(r.Context())
 	var nw ledger.Network
-	err := s.svc.View(r.Context(), func(b *ledger.Book) error {
+	err := api.svc.View(r.Context(), func(b *ledger.Book) error {
 		nw = b.NetworkOf(c.Member)
 		return nil
 	})
 	if err != nil {
-		s.writeError(w, r, err, "")
+		api.errs.writeError(w, r, err, "")
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"helps_me": usersOf(nw.HelpsMe), "i_help": usersOf(nw.IHelp),
@@ -265,8 +265,8 @@ func (s *Server) apiNetwork(w http.ResponseWriter, r *http.Request) {
 
 // apiInitiatives answers the open initiatives posted in the member's
 // circles, with their figures.
-func (s *Server) apiInitiatives(w http.ResponseWriter, r *http.Request) {
-	s.apiNetworkNeeds(w, r, "initiatives", func(n *ledger.Need) bool {
+func (api *apiReads) apiInitiatives(w http.ResponseWriter, r *http.Request) {
+	api.apiNetworkNeeds(w, r, "initiatives", func(n *ledger.Need) bool {
 		return n.Kind == ledger.NeedInitiative && n.State == ledger.NeedOpen
 	})
 }
@@ -288,18 +288,18 @@ type kassaFundJSON struct {
 // one of theirs, for that one only): how many members declared a monthly
 // maximum there in the circle's currency, their total, and the member's
 // own with what they were asked this month.
-func (s *Server) apiKassa(w http.ResponseWriter, r *http.Request) {
+func (api *apiReads) apiKassa(w http.ResponseWriter, r *http.Request) {
 	c := callerOf(r.Context())
 	only := ledger.CircleID(r.URL.Query().Get("circle"))
 	if only != "" {
-		if _, err := s.apiMemberCircle(r.Context(), c.Member, only); err != nil {
-			s.writeError(w, r, err, "")
+		if _, err := api.vis.memberCircle(r.Context(), c.Member, only); err != nil {
+			api.errs.writeError(w, r, err, "")
 			return
 		}
 	}
-	funds, err := s.svc.KassaFunds(r.Context(), c.Member, only)
+	funds, err := api.svc.KassaFunds(r.Context(), c.Member, only)
 	if err != nil {
-		s.writeError(w, r, err, "")
+		api.errs.writeError(w, r, err, "")
 		return
 	}
 	out := make([]kassaFundJSON, len(funds))
@@ -315,12 +315,12 @@ func (s *Server) apiKassa(w http.ResponseWriter, r *http.Request) {
 
 // apiProfile answers the member's profile: about, requisites, muted
 // notifications, language.
-func (s *Server) apiProfile(w http.ResponseWriter, r *http.Request) {
+func (api *apiReads) apiProfile(w http.ResponseWriter, r *http.Request) {
 	c := callerOf(r.Context())
-	p, err := s.svc.Profile(r.Context(), c.Member)
+	p, err := api.svc.Profile(r.Context(), c.Member)
 	if err != nil {
-		s.writeError(w, r, err, "")
+		api.errs.writeError(w, r, err, "")
 		return
 	}
-	writeJSON(w, http.StatusOK, profileOf(p, s.svc.LangOf(r.Context(), c.Member)))
+	writeJSON(w, http.StatusOK, profileOf(p, api.svc.LangOf(r.Context(), c.Member)))
 }

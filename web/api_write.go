@@ -16,15 +16,15 @@ import (
 // apiPerform hands a command to the actor for the caller and answers with the
 // bot's answer, where it was posted, and what fresh fills in. A refusal is
 // answered with the status of its code and the bot's explanation.
-func (s *Server) apiPerform(w http.ResponseWriter, r *http.Request, req ledger.Request, status int,
+func (api *apiWrites) apiPerform(w http.ResponseWriter, r *http.Request, req ledger.Request, status int,
 	fresh func(ctx context.Context, reply *ledger.Reply, out *actionJSON) error) {
 	req.Member = callerOf(r.Context()).Member // only ever the token's member
-	reply, err := s.actor.Act(r.Context(), req)
+	reply, err := api.actor.Act(r.Context(), req)
 	if reply == nil {
 		reply = &ledger.Reply{}
 	}
 	if err != nil {
-		s.writeError(w, r, err, reply.Text)
+		api.errs.writeError(w, r, err, reply.Text)
 		return
 	}
 	out := &actionJSON{Message: reply.Text, Room: reply.Room, Event: reply.Event}
@@ -38,9 +38,9 @@ func (s *Server) apiPerform(w http.ResponseWriter, r *http.Request, req ledger.R
 }
 
 // apiFreshNeed fills in need id with its figures and promises.
-func (s *Server) apiFreshNeed(id ledger.NeedID) func(context.Context, *ledger.Reply, *actionJSON) error {
+func (api *apiWrites) apiFreshNeed(id ledger.NeedID) func(context.Context, *ledger.Reply, *actionJSON) error {
 	return func(ctx context.Context, _ *ledger.Reply, out *actionJSON) error {
-		v, err := s.svc.Need(ctx, id)
+		v, err := api.svc.Need(ctx, id)
 		if err != nil {
 			return err
 		}
@@ -50,9 +50,9 @@ func (s *Server) apiFreshNeed(id ledger.NeedID) func(context.Context, *ledger.Re
 }
 
 // apiFreshStatus fills in the caller's status and their open need, if any.
-func (s *Server) apiFreshStatus(u ledger.UserID) func(context.Context, *ledger.Reply, *actionJSON) error {
+func (api *apiWrites) apiFreshStatus(u ledger.UserID) func(context.Context, *ledger.Reply, *actionJSON) error {
 	return func(ctx context.Context, _ *ledger.Reply, out *actionJSON) error {
-		st, err := s.svc.StatusOf(ctx, u)
+		st, err := api.svc.StatusOf(ctx, u)
 		if err != nil {
 			return err
 		}
@@ -60,22 +60,22 @@ func (s *Server) apiFreshStatus(u ledger.UserID) func(context.Context, *ledger.R
 		if st.Need == "" {
 			return nil
 		}
-		return s.apiFreshNeed(st.Need)(ctx, nil, out)
+		return api.apiFreshNeed(st.Need)(ctx, nil, out)
 	}
 }
 
 // apiFreshCreated fills in the need an action created: its ID is the event
 // the action was posted as.
-func (s *Server) apiFreshCreated(ctx context.Context, reply *ledger.Reply, out *actionJSON) error {
+func (api *apiWrites) apiFreshCreated(ctx context.Context, reply *ledger.Reply, out *actionJSON) error {
 	if reply.Event == "" {
 		return nil
 	}
-	return s.apiFreshNeed(ledger.NeedID(reply.Event))(ctx, reply, out)
+	return api.apiFreshNeed(ledger.NeedID(reply.Event))(ctx, reply, out)
 }
 
 // apiStatus sets the member's traffic light: green; orange with a monthly
 // amount; red with an amount and a number of days.
-func (s *Server) apiStatus(w http.ResponseWriter, r *http.Request) {
+func (api *apiWrites) apiStatus(w http.ResponseWriter, r *http.Request) {
 	c := callerOf(r.Context())
 	var body struct {
 		Status string `json:"status"`
@@ -83,15 +83,15 @@ func (s *Server) apiStatus(w http.ResponseWriter, r *http.Request) {
 		Days   int    `json:"days"`
 	}
 	if err := decode(r, &body); err != nil {
-		s.writeError(w, r, err, "")
+		api.errs.writeError(w, r, err, "")
 		return
 	}
-	cmd, err := apiStatusCommand(body.Status, body.Amount, body.Days, s.apiCurrency(r.Context(), c.Member, ""))
+	cmd, err := apiStatusCommand(body.Status, body.Amount, body.Days, api.vis.apiCurrency(r.Context(), c.Member, ""))
 	if err != nil {
-		s.writeError(w, r, err, "")
+		api.errs.writeError(w, r, err, "")
 		return
 	}
-	s.apiPerform(w, r, ledger.Request{Command: cmd}, http.StatusOK, s.apiFreshStatus(c.Member))
+	api.apiPerform(w, r, ledger.Request{Command: cmd}, http.StatusOK, api.apiFreshStatus(c.Member))
 }
 
 // apiStatusCommand checks the fields of a status change and makes its command.
@@ -127,20 +127,20 @@ type apiNeedBody func(r *http.Request, n *ledger.Need, cmd *ledger.Command) erro
 
 // apiNeedAction is the route of an action on a need the member sees (any
 // other is not found): intend, withdraw, commit, sent, got, done, approve.
-func (s *Server) apiNeedAction(verb ledger.Verb, read apiNeedBody) http.HandlerFunc {
+func (api *apiWrites) apiNeedAction(verb ledger.Verb, read apiNeedBody) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		c := callerOf(r.Context())
-		v, err := s.apiVisibleNeed(r.Context(), c.Member, ledger.NeedID(r.PathValue("id")))
+		v, err := api.vis.visibleNeed(r.Context(), c.Member, ledger.NeedID(r.PathValue("id")))
 		if err != nil {
-			s.writeError(w, r, err, "")
+			api.errs.writeError(w, r, err, "")
 			return
 		}
 		cmd := ledger.Command{Verb: verb}
 		if err := read(r, v.Need, &cmd); err != nil {
-			s.writeError(w, r, err, "")
+			api.errs.writeError(w, r, err, "")
 			return
 		}
-		s.apiPerform(w, r, ledger.Request{Need: v.Need.ID, Command: cmd}, http.StatusOK, s.apiFreshNeed(v.Need.ID))
+		api.apiPerform(w, r, ledger.Request{Need: v.Need.ID, Command: cmd}, http.StatusOK, api.apiFreshNeed(v.Need.ID))
 	}
 }
 
@@ -190,14 +190,14 @@ func apiReportBody(r *http.Request, _ *ledger.Need, cmd *ledger.Command) error {
 
 // apiUserAction is the route of an action about another member, named in the
 // body as {"user"}: forgive, remind, block.
-func (s *Server) apiUserAction(verb ledger.Verb) http.HandlerFunc {
+func (api *apiWrites) apiUserAction(verb ledger.Verb) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		u, err := decodeUser(r)
 		if err != nil {
-			s.writeError(w, r, err, "")
+			api.errs.writeError(w, r, err, "")
 			return
 		}
-		s.apiPerform(w, r, ledger.Request{Command: ledger.Command{Verb: verb, User: u}}, http.StatusOK, apiFreshBlock(verb))
+		api.apiPerform(w, r, ledger.Request{Command: ledger.Command{Verb: verb, User: u}}, http.StatusOK, apiFreshBlock(verb))
 	}
 }
 
@@ -226,62 +226,62 @@ func apiFreshBlock(verb ledger.Verb) func(context.Context, *ledger.Reply, *actio
 }
 
 // apiUnblock lifts the member's block of the member in the path.
-func (s *Server) apiUnblock(w http.ResponseWriter, r *http.Request) {
+func (api *apiWrites) apiUnblock(w http.ResponseWriter, r *http.Request) {
 	u, err := ledger.ParseUserID(r.PathValue("user"))
 	if err != nil {
-		s.writeError(w, r, err, "")
+		api.errs.writeError(w, r, err, "")
 		return
 	}
-	s.apiPerform(w, r, ledger.Request{Command: ledger.Command{Verb: ledger.VerbUnblock, User: u}}, http.StatusOK,
+	api.apiPerform(w, r, ledger.Request{Command: ledger.Command{Verb: ledger.VerbUnblock, User: u}}, http.StatusOK,
 		apiFreshBlock(ledger.VerbUnblock))
 }
 
 // apiInvite invites a member into a circle of the member's: a personal
 // invitation card in the circle's room.
-func (s *Server) apiInvite(w http.ResponseWriter, r *http.Request) {
+func (api *apiWrites) apiInvite(w http.ResponseWriter, r *http.Request) {
 	c := callerOf(r.Context())
-	circle, err := s.apiMemberCircle(r.Context(), c.Member, ledger.CircleID(r.PathValue("id")))
+	circle, err := api.vis.memberCircle(r.Context(), c.Member, ledger.CircleID(r.PathValue("id")))
 	if err != nil {
-		s.writeError(w, r, err, "")
+		api.errs.writeError(w, r, err, "")
 		return
 	}
 	u, err := decodeUser(r)
 	if err != nil {
-		s.writeError(w, r, err, "")
+		api.errs.writeError(w, r, err, "")
 		return
 	}
-	s.apiPerform(w, r, ledger.Request{Circle: circle.ID, Command: ledger.Command{Verb: ledger.VerbInvite, User: u}}, http.StatusOK, nil)
+	api.apiPerform(w, r, ledger.Request{Circle: circle.ID, Command: ledger.Command{Verb: ledger.VerbInvite, User: u}}, http.StatusOK, nil)
 }
 
 // apiKassaDeclare declares the member's monthly maximum for the kassa of
 // a circle of theirs (the one named; else their only one).
-func (s *Server) apiKassaDeclare(w http.ResponseWriter, r *http.Request) {
+func (api *apiWrites) apiKassaDeclare(w http.ResponseWriter, r *http.Request) {
 	c := callerOf(r.Context())
 	var body struct {
 		Circle ledger.CircleID `json:"circle"`
 		Amount string          `json:"amount"`
 	}
 	if err := decode(r, &body); err != nil {
-		s.writeError(w, r, err, "")
+		api.errs.writeError(w, r, err, "")
 		return
 	}
-	circle, err := s.kassaCircle(r.Context(), c.Member, body.Circle)
+	circle, err := api.vis.kassaCircle(r.Context(), c.Member, body.Circle)
 	if err != nil {
-		s.writeError(w, r, err, "")
+		api.errs.writeError(w, r, err, "")
 		return
 	}
 	a, err := apiAmount("amount", body.Amount, circle.Pledge.Currency)
 	if err != nil {
-		s.writeError(w, r, err, "")
+		api.errs.writeError(w, r, err, "")
 		return
 	}
-	s.apiPerform(w, r, ledger.Request{Circle: circle.ID, Command: ledger.Command{Verb: ledger.VerbKassa, Amount: a}},
-		http.StatusOK, s.apiFreshStatus(c.Member))
+	api.apiPerform(w, r, ledger.Request{Circle: circle.ID, Command: ledger.Command{Verb: ledger.VerbKassa, Amount: a}},
+		http.StatusOK, api.apiFreshStatus(c.Member))
 }
 
 // apiClaim asks the kassa of a circle of the member's for help; the claim
 // waits for a second member's approval.
-func (s *Server) apiClaim(w http.ResponseWriter, r *http.Request) {
+func (api *apiWrites) apiClaim(w http.ResponseWriter, r *http.Request) {
 	c := callerOf(r.Context())
 	var body struct {
 		Circle ledger.CircleID `json:"circle"`
@@ -289,24 +289,24 @@ func (s *Server) apiClaim(w http.ResponseWriter, r *http.Request) {
 		Reason string          `json:"reason"`
 	}
 	if err := decode(r, &body); err != nil {
-		s.writeError(w, r, err, "")
+		api.errs.writeError(w, r, err, "")
 		return
 	}
-	cmd, circle, err := s.apiClaimCommand(r.Context(), c.Member, body.Circle, body.Amount, body.Reason)
+	cmd, circle, err := api.apiClaimCommand(r.Context(), c.Member, body.Circle, body.Amount, body.Reason)
 	if err != nil {
-		s.writeError(w, r, err, "")
+		api.errs.writeError(w, r, err, "")
 		return
 	}
-	s.apiPerform(w, r, ledger.Request{Circle: circle, Command: cmd}, http.StatusCreated, s.apiFreshCreated)
+	api.apiPerform(w, r, ledger.Request{Circle: circle, Command: cmd}, http.StatusCreated, api.apiFreshCreated)
 }
 
 // apiClaimCommand checks the fields of a claim and makes its command.
-func (s *Server) apiClaimCommand(ctx context.Context, u ledger.UserID, c ledger.CircleID, amount, reason string) (ledger.Command, ledger.CircleID, error) {
+func (api *apiWrites) apiClaimCommand(ctx context.Context, u ledger.UserID, c ledger.CircleID, amount, reason string) (ledger.Command, ledger.CircleID, error) {
 	cmd := ledger.Command{Verb: ledger.VerbClaim}
 	if err := apiRequired("circle", string(c)); err != nil {
 		return cmd, "", err
 	}
-	circle, err := s.apiMemberCircle(ctx, u, c)
+	circle, err := api.vis.memberCircle(ctx, u, c)
 	if err != nil {
 		return cmd, "", err
 	}
@@ -322,7 +322,7 @@ func (s *Server) apiClaimCommand(ctx context.Context, u ledger.UserID, c ledger.
 
 // apiInitiative posts an initiative in a circle of the member's: a title,
 // a price, and a deadline (a date, or an RFC 3339 moment).
-func (s *Server) apiInitiative(w http.ResponseWriter, r *http.Request) {
+func (api *apiWrites) apiInitiative(w http.ResponseWriter, r *http.Request) {
 	c := callerOf(r.Context())
 	var body struct {
 		Circle   ledger.CircleID `json:"circle"`
@@ -331,29 +331,29 @@ func (s *Server) apiInitiative(w http.ResponseWriter, r *http.Request) {
 		Deadline string          `json:"deadline"`
 	}
 	if err := decode(r, &body); err != nil {
-		s.writeError(w, r, err, "")
+		api.errs.writeError(w, r, err, "")
 		return
 	}
 	if err := apiRequired("circle", string(body.Circle)); err != nil {
-		s.writeError(w, r, err, "")
+		api.errs.writeError(w, r, err, "")
 		return
 	}
-	circle, err := s.apiMemberCircle(r.Context(), c.Member, body.Circle)
+	circle, err := api.vis.memberCircle(r.Context(), c.Member, body.Circle)
 	if err != nil {
-		s.writeError(w, r, err, "")
+		api.errs.writeError(w, r, err, "")
 		return
 	}
-	cmd, err := s.apiInitiativeCommand(circle, body.Title, body.Price, body.Deadline)
+	cmd, err := api.apiInitiativeCommand(circle, body.Title, body.Price, body.Deadline)
 	if err != nil {
-		s.writeError(w, r, err, "")
+		api.errs.writeError(w, r, err, "")
 		return
 	}
-	s.apiPerform(w, r, ledger.Request{Circle: circle.ID, Command: cmd}, http.StatusCreated, s.apiFreshCreated)
+	api.apiPerform(w, r, ledger.Request{Circle: circle.ID, Command: cmd}, http.StatusCreated, api.apiFreshCreated)
 }
 
 // apiInitiativeCommand checks the fields of an initiative and makes its
 // command; the price is in the circle's currency unless written.
-func (s *Server) apiInitiativeCommand(circle *ledger.Circle, title, price, deadline string) (ledger.Command, error) {
+func (api *apiWrites) apiInitiativeCommand(circle *ledger.Circle, title, price, deadline string) (ledger.Command, error) {
 	cmd := ledger.Command{Verb: ledger.VerbInitiative}
 	if err := apiRequired("title", title); err != nil {
 		return cmd, err
@@ -368,7 +368,7 @@ func (s *Server) apiInitiativeCommand(circle *ledger.Circle, title, price, deadl
 	if err := apiRequired("deadline", deadline); err != nil {
 		return cmd, err
 	}
-	by, clock, err := apiDeadline(deadline, s.svc.Config().Cycle.Location)
+	by, clock, err := apiDeadline(deadline, api.svc.Config().Cycle.Location)
 	if err != nil {
 		return cmd, err
 	}
@@ -378,19 +378,19 @@ func (s *Server) apiInitiativeCommand(circle *ledger.Circle, title, price, deadl
 
 // apiClearingAgree records the member's agreement to clear a cycle of the
 // clearing proposal; the last agreement needed clears it.
-func (s *Server) apiClearingAgree(w http.ResponseWriter, r *http.Request) {
+func (api *apiWrites) apiClearingAgree(w http.ResponseWriter, r *http.Request) {
 	id, err := apiCycleID(r.PathValue("cycle"))
 	if err != nil {
-		s.writeError(w, r, err, "")
+		api.errs.writeError(w, r, err, "")
 		return
 	}
 	if err := decodeOptional(r, &struct{}{}); err != nil {
-		s.writeError(w, r, err, "")
+		api.errs.writeError(w, r, err, "")
 		return
 	}
 	cmd := ledger.Command{Verb: ledger.VerbClearing, Confirm: true, Text: id}
-	s.apiPerform(w, r, ledger.Request{Command: cmd}, http.StatusOK, func(ctx context.Context, _ *ledger.Reply, out *actionJSON) error {
-		return s.svc.View(ctx, func(b *ledger.Book) error {
+	api.apiPerform(w, r, ledger.Request{Command: cmd}, http.StatusOK, func(ctx context.Context, _ *ledger.Reply, out *actionJSON) error {
+		return api.svc.View(ctx, func(b *ledger.Book) error {
 			out.Cycle = &clearingCycleID{ID: id, Agreed: usersOf(b.Agreed(id))}
 			return nil
 		})

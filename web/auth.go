@@ -24,27 +24,27 @@ type pageFunc func(w http.ResponseWriter, r *http.Request, c *caller)
 // says how to log in), bounds the requests per session and, for a form
 // post, checks that it comes from this site (Origin, Sec-Fetch-Site and
 // the form's token). A body is bounded as the API's is.
-func (s *Server) page(h pageFunc) http.Handler {
+func (g *gate) page(h pageFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
-		c := s.session(r)
+		c := g.session(r)
 		if c == nil {
 			if r.Method != http.MethodGet {
-				s.pageError(w, r, nil, ledger.Errorf(ledger.EUnauthorized, "auth.no_session"))
+				g.view.pageError(w, r, nil, ledger.Errorf(ledger.EUnauthorized, "auth.no_session"))
 				return
 			}
-			s.welcome(w, r)
+			g.view.welcome(w, r)
 			return
 		}
 		r = r.WithContext(withCaller(r.Context(), c))
-		if !s.limiter.allow("session:"+ledger.HashSecret(c.Session), s.svc.Now()) {
+		if !g.limiter.allow("session:"+ledger.HashSecret(c.Session), g.store.Now()) {
 			w.Header().Set("Retry-After", "60")
-			s.pageError(w, r, c, ledger.Errorf(ledger.ERateLimited, "api.rate_limited", s.cfg.RequestsPerMinute))
+			g.view.pageError(w, r, c, ledger.Errorf(ledger.ERateLimited, "api.rate_limited", g.perMinute))
 			return
 		}
 		if r.Method == http.MethodPost {
-			if err := s.checkForm(r, c); err != nil {
-				s.pageError(w, r, c, err)
+			if err := g.checkForm(r, c); err != nil {
+				g.view.pageError(w, r, c, err)
 				return
 			}
 		}
@@ -53,36 +53,50 @@ func (s *Server) page(h pageFunc) http.Handler {
 }
 
 // session returns the caller of a request with a live session cookie.
-func (s *Server) session(r *http.Request) *caller {
+func (g *gate) session(r *http.Request) *caller {
 	ck, err := r.Cookie(sessionCookie)
 	if err != nil || ck.Value == "" {
 		return nil
 	}
-	sess, err := s.svc.SessionBySecret(r.Context(), ck.Value)
+	sess, err := g.store.SessionBySecret(r.Context(), ck.Value)
 	if err != nil {
 		if ledger.ErrorCode(err) == ledger.EInternal {
 			logOf(r).Error().Err(err).Msg("Failed to read a session")
 		}
 		return nil
 	}
-	return &caller{Member: sess.Member, Lang: s.pageLang(r, sess.Member), Scope: ledger.ScopeWrite, Session: ck.Value}
+	return &caller{Member: sess.Member, Lang: g.pageLang(r, sess.Member), Scope: ledger.ScopeWrite, Session: ck.Value}
 }
 
 // pageLang is the language of the pages: the one the member switched to
 // on the page, else their chat language.
-func (s *Server) pageLang(r *http.Request, u ledger.UserID) ledger.Lang {
-	if ck, err := r.Cookie(langCookie); err == nil {
-		if l := ledger.Lang(ck.Value); l == ledger.LangEN || l == ledger.LangRU {
-			return l
-		}
+func (g *gate) pageLang(r *http.Request, u ledger.UserID) ledger.Lang {
+	if l, ok := cookieLang(r); ok {
+		return l
 	}
-	if u != "" {
-		return s.svc.LangOf(r.Context(), u)
+	return g.store.LangOf(r.Context(), u)
+}
+
+// browserLang is the language of the pages for a visitor not logged in:
+// the one they switched to on the page, else the browser's.
+func browserLang(r *http.Request) ledger.Lang {
+	if l, ok := cookieLang(r); ok {
+		return l
 	}
 	if strings.HasPrefix(strings.ToLower(r.Header.Get("Accept-Language")), "ru") {
 		return ledger.LangRU
 	}
 	return ledger.LangEN
+}
+
+// cookieLang is the language a visitor switched the pages to, if any.
+func cookieLang(r *http.Request) (ledger.Lang, bool) {
+	if ck, err := r.Cookie(langCookie); err == nil {
+		if l := ledger.Lang(ck.Value); l == ledger.LangEN || l == ledger.LangRU {
+			return l, true
+		}
+	}
+	return "", false
 }
 
 // csrfToken is the token every form of a session carries: derived from the
@@ -95,8 +109,8 @@ func csrfToken(session string) string {
 // checkForm refuses a form post from another site: the browser's
 // Sec-Fetch-Site or Origin must say same origin, and the form's token must
 // be the session's.
-func (s *Server) checkForm(r *http.Request, c *caller) error {
-	if !s.sameOrigin(r) {
+func (g *gate) checkForm(r *http.Request, c *caller) error {
+	if !g.sameOrigin(r) {
 		return ledger.Errorf(ledger.EForbidden, "auth.cross_site")
 	}
 	if err := r.ParseForm(); err != nil {
@@ -110,7 +124,7 @@ func (s *Server) checkForm(r *http.Request, c *caller) error {
 
 // sameOrigin reports whether a post comes from this site, by the headers
 // browsers set: Sec-Fetch-Site, else Origin, else Referer.
-func (s *Server) sameOrigin(r *http.Request) bool {
+func (g *gate) sameOrigin(r *http.Request) bool {
 	switch r.Header.Get("Sec-Fetch-Site") {
 	case "same-origin":
 		return true
@@ -125,13 +139,13 @@ func (s *Server) sameOrigin(r *http.Request) bool {
 		}
 		origin = ref.Scheme + "://" + ref.Host
 	}
-	return origin == s.ownOrigin(r)
+	return origin == g.ownOrigin(r)
 }
 
 // ownOrigin is this site's origin: from PublicURL, else from the request.
-func (s *Server) ownOrigin(r *http.Request) string {
-	if s.origin != "" {
-		return s.origin
+func (g *gate) ownOrigin(r *http.Request) string {
+	if g.origin != "" {
+		return g.origin
 	}
 	scheme := "http"
 	if r.TLS != nil {
@@ -143,57 +157,63 @@ func (s *Server) ownOrigin(r *http.Request) string {
 // loginPage shows the button that spends a login link. Opening the link
 // does not log in by itself: link previews (a homeserver fetching URLs
 // posted in chat) would spend it.
-func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, "login", &pageData{Lang: s.pageLang(r, ""), Link: r.URL.Query().Get("t")})
+func (g *gate) loginPage(w http.ResponseWriter, r *http.Request) {
+	g.view.render(w, r, "login", &pageData{Lang: browserLang(r), Link: r.URL.Query().Get("t")})
 }
 
 // login spends a login link and starts a session. An address locked out
 // after failed authentications is refused before its link is looked at.
-func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+func (g *gate) login(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
-	addr, err := s.lockedOut(w, r)
+	addr, err := g.lock.lockedOut(w, r)
 	if err != nil {
-		s.pageError(w, r, nil, err)
+		g.view.pageError(w, r, nil, err)
 		return
 	}
-	if !s.sameOrigin(r) {
-		s.pageError(w, r, nil, ledger.Errorf(ledger.EForbidden, "auth.cross_site"))
+	if !g.sameOrigin(r) {
+		g.view.pageError(w, r, nil, ledger.Errorf(ledger.EForbidden, "auth.cross_site"))
 		return
 	}
 	if err := r.ParseForm(); err != nil {
-		s.pageError(w, r, nil, ledger.Errorf(ledger.EInvalid, "api.bad_form"))
+		g.view.pageError(w, r, nil, ledger.Errorf(ledger.EInvalid, "api.bad_form"))
 		return
 	}
-	secret, sess, err := s.svc.UseLoginLink(r.Context(), r.PostForm.Get("t"))
+	secret, sess, err := g.store.UseLoginLink(r.Context(), r.PostForm.Get("t"))
 	if err != nil {
-		s.failedAuth(r, addr, err)
-		s.pageError(w, r, nil, err)
+		g.lock.failedAuth(r, addr, err)
+		g.view.pageError(w, r, nil, err)
 		return
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: secret, Path: "/", Expires: sess.ExpiresAt,
-		MaxAge: int(sess.ExpiresAt.Sub(s.svc.Now()) / time.Second), HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode})
+		MaxAge: int(sess.ExpiresAt.Sub(g.store.Now()) / time.Second), HttpOnly: true, Secure: g.secure, SameSite: http.SameSiteLaxMode})
 	logOf(r).Info().Str("member", string(sess.Member)).Msg("Member logged in to the web organizer")
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
 
 // logout ends the session.
-func (s *Server) logout(w http.ResponseWriter, r *http.Request, c *caller) {
-	if err := s.svc.EndSession(r.Context(), c.Session); err != nil {
-		s.pageError(w, r, c, err)
+func (g *gate) logout(w http.ResponseWriter, r *http.Request, c *caller) {
+	if err := g.store.EndSession(r.Context(), c.Session); err != nil {
+		g.view.pageError(w, r, c, err)
 		return
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
-		Secure: s.secure, SameSite: http.SameSiteLaxMode})
+		Secure: g.secure, SameSite: http.SameSiteLaxMode})
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
 
 // setLang switches the pages' language (a cookie; the chat's stays).
-func (s *Server) setLang(w http.ResponseWriter, r *http.Request) {
+func (g *gate) setLang(w http.ResponseWriter, r *http.Request) {
 	l := ledger.Lang(r.URL.Query().Get("lang"))
 	if l != ledger.LangEN && l != ledger.LangRU {
 		l = ledger.LangEN
 	}
-	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: string(l), Path: "/", MaxAge: 365 * 24 * 3600,
-		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode})
+	http.SetCookie(w, langCookieOf(l, g.secure))
 	http.Redirect(w, r, localPath(r.URL.Query().Get("back"), "/"), http.StatusSeeOther)
+}
+
+// langCookieOf is the cookie of the page language a member switched to, a
+// year long (Secure behind https).
+func langCookieOf(l ledger.Lang, secure bool) *http.Cookie {
+	return &http.Cookie{Name: langCookie, Value: string(l), Path: "/", MaxAge: 365 * 24 * 3600,
+		HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode}
 }

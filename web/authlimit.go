@@ -21,26 +21,26 @@ import (
 
 // lockedOut returns the client address of a request and, if the address
 // is locked out, the refusal to answer with; it then sets Retry-After.
-func (s *Server) lockedOut(w http.ResponseWriter, r *http.Request) (string, error) {
-	addr := s.clientAddr(r)
-	wait, locked := s.failures.blocked(addr, s.svc.Now())
+func (lo *lockout) lockedOut(w http.ResponseWriter, r *http.Request) (string, error) {
+	addr := lo.clientAddr(r)
+	wait, locked := lo.failures.blocked(addr, lo.clock.Now())
 	if !locked {
 		return addr, nil
 	}
 	secs := ceilSeconds(wait)
 	w.Header().Set("Retry-After", strconv.Itoa(secs))
-	return addr, ledger.Errorf(ledger.ERateLimited, "auth.locked_out", s.cfg.FailedAuthLimit, ceilSeconds(s.cfg.FailedAuthWindow), secs)
+	return addr, ledger.Errorf(ledger.ERateLimited, "auth.locked_out", lo.limit, ceilSeconds(lo.window), secs)
 }
 
 // failedAuth counts err against addr if it is a failed authentication;
 // the address reaching the limit is logged.
-func (s *Server) failedAuth(r *http.Request, addr string, err error) {
+func (lo *lockout) failedAuth(r *http.Request, addr string, err error) {
 	if ledger.ErrorCode(err) != ledger.EUnauthorized {
 		return
 	}
-	if s.failures.hit(addr, s.svc.Now()) {
-		logOf(r).Warn().Str("address", addr).Int("failures", s.cfg.FailedAuthLimit).
-			Dur("window", s.cfg.FailedAuthWindow).Msg("Locked out an address after failed authentications")
+	if lo.failures.hit(addr, lo.clock.Now()) {
+		logOf(r).Warn().Str("address", addr).Int("failures", lo.limit).
+			Dur("window", lo.window).Msg("Locked out an address after failed authentications")
 	}
 }
 
@@ -53,7 +53,7 @@ func ceilSeconds(d time.Duration) int {
 // against: the connection's IP; if that is a trusted proxy, the nearest
 // address in X-Forwarded-For that is not one. An IPv6 address counts by
 // its /64, the block one host usually holds.
-func (s *Server) clientAddr(r *http.Request) string {
+func (lo *lockout) clientAddr(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		host = r.RemoteAddr
@@ -63,8 +63,8 @@ func (s *Server) clientAddr(r *http.Request) string {
 		return host
 	}
 	addr = addr.Unmap().WithZone("")
-	if s.trusted(addr) {
-		addr = s.forwardedFor(r, addr)
+	if lo.trusted(addr) {
+		addr = lo.forwardedFor(r, addr)
 	}
 	if addr.Is6() {
 		return netip.PrefixFrom(addr, 64).Masked().String()
@@ -73,8 +73,8 @@ func (s *Server) clientAddr(r *http.Request) string {
 }
 
 // trusted reports whether an address is one of the trusted proxies.
-func (s *Server) trusted(a netip.Addr) bool {
-	for _, p := range s.cfg.TrustedProxies {
+func (lo *lockout) trusted(a netip.Addr) bool {
+	for _, p := range lo.proxies {
 		if p.Contains(a) {
 			return true
 		}
@@ -85,7 +85,7 @@ func (s *Server) trusted(a netip.Addr) bool {
 // forwardedFor reads X-Forwarded-For from the right (the hop nearest to
 // us) and returns the first address that is not a trusted proxy; if every
 // one is, the leftmost; an entry that is no address ends the walk.
-func (s *Server) forwardedFor(r *http.Request, peer netip.Addr) netip.Addr {
+func (lo *lockout) forwardedFor(r *http.Request, peer netip.Addr) netip.Addr {
 	var hops []string
 	for _, v := range r.Header.Values("X-Forwarded-For") {
 		hops = append(hops, strings.Split(v, ",")...)
@@ -97,7 +97,7 @@ func (s *Server) forwardedFor(r *http.Request, peer netip.Addr) netip.Addr {
 			break
 		}
 		addr = a.Unmap().WithZone("")
-		if !s.trusted(addr) {
+		if !lo.trusted(addr) {
 			break
 		}
 	}

@@ -55,9 +55,9 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // writeError answers an API request with an error; the explanation is msg
 // if given (the bot's, in the member's language), else the web's own. An
 // internal error is logged here, once, and not explained.
-func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error, msg string) {
+func (ex *explainer) writeError(w http.ResponseWriter, r *http.Request, err error, msg string) {
 	status := statusOf(err)
-	lang := s.pageLang(r, "") // no member yet: the browser's language
+	lang := browserLang(r) // no member yet: the browser's language
 	if c := callerOf(r.Context()); c != nil && c.Lang != "" {
 		lang = c.Lang
 	}
@@ -72,7 +72,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error, m
 		logOf(r).Debug().Err(err).Str("path", r.URL.Path).Msg("Refused a request")
 	}
 	if msg == "" {
-		msg = s.errorMessage(lang, err)
+		msg = ex.errorMessage(lang, err)
 	}
 	body.Message = msg
 	writeJSON(w, status, apiError{Error: body})
@@ -94,7 +94,7 @@ func errBadJSON(err error) error {
 // errorMessage explains an error in a language: from the web's catalogue
 // if it has the key (the web's own errors), else as the chat would (the
 // ledger's refusals, from the bot's catalogue).
-func (s *Server) errorMessage(l ledger.Lang, err error) string {
+func (ex *explainer) errorMessage(l ledger.Lang, err error) string {
 	e := ledger.AsError(err)
 	if e == nil || e.Code == ledger.EInternal {
 		return tr(l, "error.internal")
@@ -102,8 +102,8 @@ func (s *Server) errorMessage(l ledger.Lang, err error) string {
 	if m, ok := lookup(l, e.Key); ok {
 		return fmt.Sprintf(m, e.Args...)
 	}
-	if s.actor != nil {
-		return s.actor.Explain(l, err)
+	if ex.actor != nil {
+		return ex.actor.Explain(l, err)
 	}
 	return tr(l, "error."+string(e.Code))
 }

@@ -209,3 +209,62 @@ func fileSlug(id string) string {
 	}
 	return sb.String()
 }
+
+// apiCircleExport answers a circle's ledger as a file in format.
+func (x *exports) apiCircleExport(format string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		_, l, err := x.vis.circleLedger(r)
+		if err != nil {
+			x.errs.writeError(w, r, err, "")
+			return
+		}
+		writeCircleExport(w, l, format)
+	}
+}
+
+// apiExport answers the member's own ledger as a file in format.
+func (x *exports) apiExport(format string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		c := callerOf(r.Context())
+		l, err := x.svc.MemberLedger(r.Context(), c.Member)
+		if err != nil {
+			x.errs.writeError(w, r, err, "")
+			return
+		}
+		writeMemberExport(w, l, format)
+	}
+}
+
+// exportFormat is the format an export's path asks for.
+func exportFormat(path string) string {
+	if strings.HasSuffix(path, ".json") {
+		return "json"
+	}
+	return "csv"
+}
+
+// pageMemberExport serves the member's own ledger as CSV or JSON.
+func (x *exports) pageMemberExport(w http.ResponseWriter, r *http.Request, c *caller) {
+	l, err := x.svc.MemberLedger(r.Context(), c.Member)
+	if err != nil {
+		x.view.pageError(w, r, c, err)
+		return
+	}
+	writeMemberExport(w, l, exportFormat(r.URL.Path))
+}
+
+// pageCircleExport serves a circle's ledger as CSV or JSON, to its members.
+func (x *exports) pageCircleExport(w http.ResponseWriter, r *http.Request, c *caller) {
+	ctx := r.Context()
+	circle, err := x.vis.ownCircle(ctx, c.Member, ledger.CircleID(r.PathValue("id")))
+	if err != nil {
+		x.view.pageError(w, r, c, err)
+		return
+	}
+	l, err := x.svc.CircleLedger(ctx, circle.ID)
+	if err != nil {
+		x.view.pageError(w, r, c, err)
+		return
+	}
+	writeCircleExport(w, l, exportFormat(r.URL.Path))
+}

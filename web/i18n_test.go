@@ -141,7 +141,7 @@ func TestEveryTemplateWordExists(t *testing.T) {
 func TestWebErrorsAreExplained(t *testing.T) {
 	// The web's own refusals have words; an input error of the ledger too,
 	// with its arguments filled in.
-	s := &Server{}
+	s := &explainer{}
 	for _, err := range []error{
 		ledger.Errorf(ledger.EInvalid, "amount.malformed", "abc"),
 		ledger.Errorf(ledger.EInvalid, "cmd.bad_days", "99", ledger.MaxRedDays),

@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"context"
 	"embed"
 	"fmt"
 	"html/template"
@@ -21,18 +20,9 @@ var templatesFS embed.FS
 //go:embed static
 var staticFS embed.FS
 
-// pageSet holds the parsed templates: each page with the layout and the
-// shared parts (files named _*.html).
-type pageSet struct {
-	byName map[string]*template.Template
-	// views answers the pages a form posted from, to show one again with
-	// the form's error (see again).
-	views *http.ServeMux
-}
-
 // loadPages parses every page template together with the layout and the
 // shared parts.
-func loadPages() (*pageSet, error) {
+func loadPages() (map[string]*template.Template, error) {
 	names, err := fs.Glob(templatesFS, "templates/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("failed to list templates: %w", err)
@@ -43,7 +33,7 @@ func loadPages() (*pageSet, error) {
 			shared = append(shared, n)
 		}
 	}
-	ps := &pageSet{byName: map[string]*template.Template{}}
+	byName := map[string]*template.Template{}
 	for _, n := range names {
 		if n == "templates/layout.html" || strings.HasPrefix(path.Base(n), "_") {
 			continue
@@ -53,9 +43,9 @@ func loadPages() (*pageSet, error) {
 			return nil, fmt.Errorf("failed to parse %s: %w", n, err)
 		}
 		name := n[len("templates/") : len(n)-len(".html")]
-		ps.byName[name] = t
+		byName[name] = t
 	}
-	return ps, nil
+	return byName, nil
 }
 
 // pageData is what every page template gets; Page holds the page's own.
@@ -84,14 +74,14 @@ type pageData struct {
 }
 
 // render writes a page; data.Lang picks the language of its words.
-func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, data *pageData) {
-	t, ok := s.pages.byName[name]
+func (rn *renderer) render(w http.ResponseWriter, r *http.Request, name string, data *pageData) {
+	t, ok := rn.byName[name]
 	if !ok {
 		logOf(r).Error().Str("page", name).Msg("Failed to find a page template")
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
-	s.fill(r, data)
+	rn.fill(r, data)
 	var buf bytes.Buffer
 	if err := t.Execute(&buf, data); err != nil {
 		logOf(r).Error().Err(err).Str("page", name).Msg("Failed to render a page")
@@ -107,8 +97,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, dat
 }
 
 // fill sets what every page shows: the member, the form token, the path,
-// and the message of an action just done or refused.
-func (s *Server) fill(r *http.Request, data *pageData) {
+// and the message of an action just done (a refused one's is set by
+// pages.render).
+func (rn *renderer) fill(r *http.Request, data *pageData) {
 	if c := callerOf(r.Context()); c != nil {
 		data.Member, data.CSRF = c.Member, csrfToken(c.Session)
 		if data.Lang == "" {
@@ -116,13 +107,7 @@ func (s *Server) fill(r *http.Request, data *pageData) {
 		}
 	}
 	if data.Lang == "" {
-		data.Lang = s.pageLang(r, "")
-	}
-	if n, _ := r.Context().Value(noteKey{}).(*note); n != nil && data.Flash == "" {
-		data.Flash, data.Error, data.Form = n.msg, n.err, n.form
-		if data.Status == 0 {
-			data.Status = n.status
-		}
+		data.Lang = browserLang(r)
 	}
 	q := r.URL.Query()
 	if done := q.Get("done"); done != "" && data.Flash == "" {
@@ -135,12 +120,12 @@ func (s *Server) fill(r *http.Request, data *pageData) {
 	if len(q) > 0 {
 		data.Path += "?" + q.Encode()
 	}
-	data.BotUserID, data.Prefix = s.cfg.BotUserID, s.cfg.Prefix
+	data.BotUserID, data.Prefix = rn.bot, rn.prefix
 }
 
 // pageError answers a page request with an error page in the member's
 // language; an internal error is logged here, once.
-func (s *Server) pageError(w http.ResponseWriter, r *http.Request, c *caller, err error) {
+func (rn *renderer) pageError(w http.ResponseWriter, r *http.Request, c *caller, err error) {
 	status := statusOf(err)
 	if status == http.StatusInternalServerError {
 		logOf(r).Error().Err(err).Str("path", r.URL.Path).Msg("Failed to answer a page")
@@ -149,67 +134,92 @@ func (s *Server) pageError(w http.ResponseWriter, r *http.Request, c *caller, er
 	if c != nil {
 		data.Lang = c.Lang
 	} else {
-		data.Lang = s.pageLang(r, "")
+		data.Lang = browserLang(r)
 	}
-	data.Flash, data.Error = s.errorMessage(data.Lang, err), true
-	r = r.WithContext(context.WithValue(r.Context(), noteKey{}, (*note)(nil)))
-	s.render(w, r, "error", data)
+	data.Flash, data.Error = rn.errs.errorMessage(data.Lang, err), true
+	rn.render(w, r, "error", data)
 }
 
 // welcome is the page of a visitor without a session: how to log in.
-func (s *Server) welcome(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, "welcome", &pageData{Title: "welcome.title", Status: http.StatusUnauthorized})
+func (rn *renderer) welcome(w http.ResponseWriter, r *http.Request) {
+	rn.render(w, r, "welcome", &pageData{Title: "welcome.title", Status: http.StatusUnauthorized})
 }
 
 // pageRoutes registers the pages, the login and the static assets.
 func (s *Server) pageRoutes(mux *http.ServeMux) {
 	static, _ := fs.Sub(staticFS, "static")
 	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
-	mux.HandleFunc("GET /login", s.loginPage)
-	mux.HandleFunc("POST /login", s.login)
-	mux.HandleFunc("GET /lang", s.setLang)
-	mux.Handle("POST /logout", s.page(s.logout))
+	mux.HandleFunc("GET /login", s.gate.loginPage)
+	mux.HandleFunc("POST /login", s.gate.login)
+	mux.HandleFunc("GET /lang", s.gate.setLang)
+	mux.Handle("POST /logout", s.gate.page(s.gate.logout))
 
-	// The pages a member reads; views serves them again after a refused
-	// form, with the form's error.
-	views := http.NewServeMux()
-	for _, v := range []struct {
-		pattern string
-		h       pageFunc
-	}{
-		{"/{$}", s.dashboard},
-		{"/my", s.myPage},
-		{"/tome", s.toMePage},
-		{"/pending", s.pendingPage},
-		{"/archive", s.archivePage},
-		{"/calendar", s.calendarPage},
-		{"/needs/{id}", s.needPage},
-		{"/initiatives/{id}", s.needPage},
-		{"/circles/{id}", s.circlePage},
-		{"/kassa", s.kassaPage},
-		{"/profile", s.profilePage},
-		{"/network", s.networkPage},
-	} {
-		mux.Handle("GET "+v.pattern, s.page(v.h))
-		h := v.h
-		views.HandleFunc("GET "+v.pattern, func(w http.ResponseWriter, r *http.Request) { h(w, r, callerOf(r.Context())) })
+	// The pages a member reads.
+	for _, v := range s.pages.views() {
+		mux.Handle("GET "+v.pattern, s.gate.page(v.h))
 	}
-	s.pages.views = views
-
-	mux.Handle("GET /network.svg", s.page(s.networkSVG))
-	mux.Handle("GET /export.csv", s.page(s.pageMemberExport))
-	mux.Handle("GET /export.json", s.page(s.pageMemberExport))
-	mux.Handle("GET /circles/{id}/export.csv", s.page(s.pageCircleExport))
-	mux.Handle("GET /circles/{id}/export.json", s.page(s.pageCircleExport))
+	mux.Handle("GET /network.svg", s.gate.page(s.pages.networkSVG))
+	mux.Handle("GET /export.csv", s.gate.page(s.exports.pageMemberExport))
+	mux.Handle("GET /export.json", s.gate.page(s.exports.pageMemberExport))
+	mux.Handle("GET /circles/{id}/export.csv", s.gate.page(s.exports.pageCircleExport))
+	mux.Handle("GET /circles/{id}/export.json", s.gate.page(s.exports.pageCircleExport))
 
 	// The actions: each goes to the actor, as the chat's command would.
-	mux.Handle("POST /needs/{id}/{action}", s.page(s.needAction))
-	mux.Handle("POST /initiatives/{id}/{action}", s.page(s.needAction))
-	mux.Handle("POST /status", s.page(s.statusAction))
-	mux.Handle("POST /kassa/declare", s.page(s.kassaDeclare))
-	mux.Handle("POST /kassa/claim", s.page(s.kassaClaim))
-	mux.Handle("POST /profile/about", s.page(s.aboutAction))
-	mux.Handle("POST /profile/requisites", s.page(s.requisitesAction))
-	mux.Handle("POST /profile/lang", s.page(s.langAction))
-	mux.Handle("POST /profile/notices", s.page(s.noticeAction))
+	mux.Handle("POST /needs/{id}/{action}", s.gate.page(s.forms.needAction))
+	mux.Handle("POST /initiatives/{id}/{action}", s.gate.page(s.forms.needAction))
+	mux.Handle("POST /status", s.gate.page(s.forms.statusAction))
+	mux.Handle("POST /kassa/declare", s.gate.page(s.forms.kassaDeclare))
+	mux.Handle("POST /kassa/claim", s.gate.page(s.forms.kassaClaim))
+	mux.Handle("POST /profile/about", s.gate.page(s.forms.aboutAction))
+	mux.Handle("POST /profile/requisites", s.gate.page(s.forms.requisitesAction))
+	mux.Handle("POST /profile/lang", s.gate.page(s.forms.langAction))
+	mux.Handle("POST /profile/notices", s.gate.page(s.forms.noticeAction))
+}
+
+// viewRoute is a page a member reads, by its path pattern.
+type viewRoute struct {
+	pattern string
+	h       pageFunc
+}
+
+// views are the pages a member reads: registered as routes, and served
+// again after a refused form (see forms.again).
+func (pg *pages) views() []viewRoute {
+	return []viewRoute{
+		{"/{$}", pg.dashboard},
+		{"/my", pg.myPage},
+		{"/tome", pg.toMePage},
+		{"/pending", pg.pendingPage},
+		{"/archive", pg.archivePage},
+		{"/calendar", pg.calendarPage},
+		{"/needs/{id}", pg.needPage},
+		{"/initiatives/{id}", pg.needPage},
+		{"/circles/{id}", pg.circlePage},
+		{"/kassa", pg.kassaPage},
+		{"/profile", pg.profilePage},
+		{"/network", pg.networkPage},
+	}
+}
+
+// viewMux serves the pages of views to member c, already let in, for
+// forms.again; a page shown by it carries the pages' note.
+func (pg *pages) viewMux(c *caller) *http.ServeMux {
+	mux := http.NewServeMux()
+	for _, v := range pg.views() {
+		h := v.h
+		mux.HandleFunc("GET "+v.pattern, func(w http.ResponseWriter, r *http.Request) { h(w, r, c) })
+	}
+	return mux
+}
+
+// render writes a page of the pages, with their note if they show one
+// again after a refused form.
+func (pg *pages) render(w http.ResponseWriter, r *http.Request, name string, data *pageData) {
+	if n := pg.note; n != nil && data.Flash == "" {
+		data.Flash, data.Error, data.Form = n.msg, n.err, n.form
+		if data.Status == 0 {
+			data.Status = n.status
+		}
+	}
+	pg.view.render(w, r, name, data)
 }

@@ -27,29 +27,29 @@ var monthParam = regexp.MustCompile(`^[0-9]{4}-(0[1-9]|1[0-2])$`)
 // calendarPage shows a month (Monday first) with the deadlines of red
 // collections and initiatives in the member's network, the member's open
 // commitments (due at their month's end) and the monthly reminder's day.
-func (s *Server) calendarPage(w http.ResponseWriter, r *http.Request, c *caller) {
+func (pg *pages) calendarPage(w http.ResponseWriter, r *http.Request, c *caller) {
 	ctx := r.Context()
-	cycle, loc := s.svc.Config().Cycle, s.loc()
-	now := s.svc.Now()
+	cycle, loc := pg.svc.Config().Cycle, pg.loc()
+	now := pg.svc.Now()
 	key := r.URL.Query().Get("month")
 	if key == "" {
 		key = cycle.MonthKey(now)
 	}
 	start, err := cycle.MonthStart(key)
 	if !monthParam.MatchString(key) || err != nil {
-		s.pageError(w, r, c, ledger.Errorf(ledger.EInvalid, "calendar.bad_month", key))
+		pg.view.pageError(w, r, c, ledger.Errorf(ledger.EInvalid, "calendar.bad_month", key))
 		return
 	}
-	rc, err := s.viewerOf(ctx, c.Member)
+	rc, err := pg.vis.viewerOf(ctx, c.Member)
 	if err != nil {
-		s.pageError(w, r, c, err)
+		pg.view.pageError(w, r, c, err)
 		return
 	}
 	p := &calendarPage{Month: key, Year: start.Year(), MonthNum: int(start.Month()),
 		Prev: cycle.MonthKey(start.AddDate(0, 0, -1)), Next: cycle.MonthKey(start.AddDate(0, 1, 0))}
-	events, err := s.calendarEvents(ctx, rc)
+	events, err := pg.calendarEvents(ctx, rc)
 	if err != nil {
-		s.pageError(w, r, c, err)
+		pg.view.pageError(w, r, c, err)
 		return
 	}
 	if at, err := cycle.RemindAt(key); err == nil {
@@ -66,17 +66,17 @@ func (s *Server) calendarPage(w http.ResponseWriter, r *http.Request, c *caller)
 		}
 	}
 	sort.SliceStable(p.Agenda, func(i, j int) bool { return p.Agenda[i].Key < p.Agenda[j].Key })
-	s.render(w, r, "calendar", &pageData{Title: "calendar.title", Nav: "calendar", Page: p})
+	pg.render(w, r, "calendar", &pageData{Title: "calendar.title", Nav: "calendar", Page: p})
 }
 
 // calendarEvents are what is due, by day ("2006-01-02"): the deadlines of
 // the red collections and initiatives the member sees, and the member's
 // open commitments (due when their month ends).
-func (s *Server) calendarEvents(ctx context.Context, rc *viewer) (map[string][]calEvent, error) {
-	cycle, loc := s.svc.Config().Cycle, s.loc()
+func (pg *pages) calendarEvents(ctx context.Context, rc *viewer) (map[string][]calEvent, error) {
+	cycle, loc := pg.svc.Config().Cycle, pg.loc()
 	events := map[string][]calEvent{}
 	add := func(day string, e calEvent) { events[day] = append(events[day], e) }
-	err := s.svc.View(ctx, func(b *ledger.Book) error {
+	err := pg.svc.View(ctx, func(b *ledger.Book) error {
 		for _, n := range b.OpenNeeds() {
 			if !rc.sees(n) || n.Deadline.IsZero() {
 				continue

@@ -1,10 +1,8 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"slices"
-	"strings"
 
 	"github.com/exodus-matrix/exodus/ledger"
 )
@@ -29,46 +27,33 @@ type circlePage struct {
 	Digest string
 }
 
-// ownCircle returns circle id if the member is in it: not found if it
-// does not exist, forbidden if they are not in it.
-func (s *Server) ownCircle(ctx context.Context, u ledger.UserID, id ledger.CircleID) (*ledger.Circle, error) {
-	circle, err := s.apiMemberCircle(ctx, u, id)
-	switch ledger.ErrorCode(err) {
-	case ledger.ENotFound:
-		return nil, ledger.Errorf(ledger.ENotFound, "page.no_circle")
-	case ledger.EForbidden:
-		return nil, ledger.Errorf(ledger.EForbidden, "page.not_member")
-	}
-	return circle, err
-}
-
 // circlePage shows a circle to its members.
-func (s *Server) circlePage(w http.ResponseWriter, r *http.Request, c *caller) {
+func (pg *pages) circlePage(w http.ResponseWriter, r *http.Request, c *caller) {
 	ctx := r.Context()
-	circle, err := s.ownCircle(ctx, c.Member, ledger.CircleID(r.PathValue("id")))
+	circle, err := pg.vis.ownCircle(ctx, c.Member, ledger.CircleID(r.PathValue("id")))
 	if err != nil {
-		s.pageError(w, r, c, err)
+		pg.view.pageError(w, r, c, err)
 		return
 	}
-	members, err := s.svc.CircleMembers(ctx, circle.ID)
+	members, err := pg.svc.CircleMembers(ctx, circle.ID)
 	if err != nil {
-		s.pageError(w, r, c, err)
+		pg.view.pageError(w, r, c, err)
 		return
 	}
-	g, err := s.svc.Graph(ctx)
+	g, err := pg.svc.Graph(ctx)
 	if err != nil {
-		s.pageError(w, r, c, err)
+		pg.view.pageError(w, r, c, err)
 		return
 	}
-	l, err := s.svc.CircleLedger(ctx, circle.ID)
+	l, err := pg.svc.CircleLedger(ctx, circle.ID)
 	if err != nil {
-		s.pageError(w, r, c, err)
+		pg.view.pageError(w, r, c, err)
 		return
 	}
 	direct := g.Direct(c.Member)
 	p := &circlePage{Circle: circle, Href: circleHref(circle.ID), Digest: l.Digest()}
 	in := map[ledger.UserID]bool{}
-	err = s.svc.View(ctx, func(b *ledger.Book) error {
+	err = pg.svc.View(ctx, func(b *ledger.Book) error {
 		for _, m := range members {
 			in[m] = true
 			row := memberRow{ID: m, Me: m == c.Member, Direct: slices.Contains(direct, m), Status: b.StatusOf(m).Status}
@@ -79,49 +64,15 @@ func (s *Server) circlePage(w http.ResponseWriter, r *http.Request, c *caller) {
 		}
 		for _, n := range b.OpenNeeds() {
 			if (in[n.Owner] && (n.Circle == "" || n.Circle == circle.ID)) || n.Circle == circle.ID {
-				p.Needs = append(p.Needs, s.cardOf(b, n, c.Member))
+				p.Needs = append(p.Needs, pg.cardOf(b, n, c.Member))
 			}
 		}
 		return nil
 	})
 	if err != nil {
-		s.pageError(w, r, c, err)
+		pg.view.pageError(w, r, c, err)
 		return
 	}
 	sortCards(p.Needs)
-	s.render(w, r, "circle", &pageData{Title: "circle.title", Nav: "dashboard", Page: p})
-}
-
-// exportFormat is the format an export's path asks for.
-func exportFormat(path string) string {
-	if strings.HasSuffix(path, ".json") {
-		return "json"
-	}
-	return "csv"
-}
-
-// pageMemberExport serves the member's own ledger as CSV or JSON.
-func (s *Server) pageMemberExport(w http.ResponseWriter, r *http.Request, c *caller) {
-	l, err := s.svc.MemberLedger(r.Context(), c.Member)
-	if err != nil {
-		s.pageError(w, r, c, err)
-		return
-	}
-	writeMemberExport(w, l, exportFormat(r.URL.Path))
-}
-
-// pageCircleExport serves a circle's ledger as CSV or JSON, to its members.
-func (s *Server) pageCircleExport(w http.ResponseWriter, r *http.Request, c *caller) {
-	ctx := r.Context()
-	circle, err := s.ownCircle(ctx, c.Member, ledger.CircleID(r.PathValue("id")))
-	if err != nil {
-		s.pageError(w, r, c, err)
-		return
-	}
-	l, err := s.svc.CircleLedger(ctx, circle.ID)
-	if err != nil {
-		s.pageError(w, r, c, err)
-		return
-	}
-	writeCircleExport(w, l, exportFormat(r.URL.Path))
+	pg.render(w, r, "circle", &pageData{Title: "circle.title", Nav: "dashboard", Page: p})
 }

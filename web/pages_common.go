@@ -1,17 +1,13 @@
 package web
 
 import (
-	"context"
 	"fmt"
 	"html/template"
-	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/exodus-matrix/exodus/ledger"
 )
@@ -55,18 +51,6 @@ func (d *pageData) Kept(form, field string) string {
 	return d.Form.Get(field)
 }
 
-// noteKey carries, in a request's context, the message a page shows again
-// after a refused form.
-type noteKey struct{}
-
-// note is a refused form's message, status and values.
-type note struct {
-	msg    string
-	err    bool
-	status int
-	form   url.Values
-}
-
 // localPath returns p if it is a path of this site, else fallback: a form's
 // "back" field or the language switch's must not send the member
 // elsewhere. Browsers read a backslash as a slash and drop tabs and line
@@ -77,116 +61,6 @@ func localPath(p, fallback string) string {
 		return fallback
 	}
 	return p
-}
-
-// backOf is where a form returns to: its "back" field if local, else
-// fallback.
-func backOf(r *http.Request, fallback string) string {
-	return localPath(r.PostForm.Get("back"), fallback)
-}
-
-// withDone adds ?done=key to a path: the page then says what was done.
-func withDone(p, key string) string {
-	u, err := url.Parse(p)
-	if err != nil {
-		return p
-	}
-	q := u.Query()
-	q.Set("done", key)
-	u.RawQuery = q.Encode()
-	return u.RequestURI()
-}
-
-// again shows the page at back once more, with the form's values and a
-// refusal: nothing changed.
-func (s *Server) again(w http.ResponseWriter, r *http.Request, c *caller, back, msg string, status int) {
-	u, err := url.Parse(back)
-	if err != nil {
-		u = &url.URL{Path: "/"}
-	}
-	n := &note{msg: msg, err: true, status: status, form: r.PostForm}
-	r2 := r.Clone(context.WithValue(r.Context(), noteKey{}, n))
-	r2.Method, r2.URL, r2.RequestURI, r2.Body = http.MethodGet, u, u.RequestURI(), http.NoBody
-	if _, pattern := s.pages.views.Handler(r2); pattern == "" {
-		s.render(w, r, "error", &pageData{Title: "error.title", Flash: msg, Error: true, Status: status})
-		return
-	}
-	s.pages.views.ServeHTTP(w, r2)
-}
-
-// refuse shows the form's page again with the explanation of err.
-func (s *Server) refuse(w http.ResponseWriter, r *http.Request, c *caller, back string, err error) {
-	status := statusOf(err)
-	if status == http.StatusInternalServerError {
-		logOf(r).Error().Err(err).Str("path", r.URL.Path).Msg("Failed to carry out a form")
-	}
-	s.again(w, r, c, back, s.errorMessage(c.Lang, err), status)
-}
-
-// act carries out a member's action through the actor, as the chat
-// would, then returns to back: with done's message if it was done, or
-// with the form and the refusal if not.
-func (s *Server) act(w http.ResponseWriter, r *http.Request, c *caller, back, done string, req ledger.Request) {
-	req.Member, req.Lang = c.Member, c.Lang
-	reply, err := s.actor.Act(r.Context(), req)
-	if err == nil {
-		logOf(r).Debug().Str("member", string(c.Member)).Str("verb", string(req.Command.Verb)).Msg("Carried out a web action")
-		http.Redirect(w, r, withDone(back, done), http.StatusSeeOther)
-		return
-	}
-	status := statusOf(err)
-	if status == http.StatusInternalServerError || reply == nil || reply.Text == "" {
-		s.refuse(w, r, c, back, err)
-		return
-	}
-	s.again(w, r, c, back, reply.Text, status)
-}
-
-// formAmount reads an amount field; empty is the zero amount unless the
-// field is required.
-func formAmount(r *http.Request, field string, def ledger.Currency, required bool) (ledger.Amount, error) {
-	text := strings.TrimSpace(r.PostForm.Get(field))
-	if text == "" {
-		if required {
-			return ledger.Amount{}, ledger.Errorf(ledger.EInvalid, "form.amount_missing")
-		}
-		return ledger.Amount{}, nil
-	}
-	return ledger.ParseAmount(text, def)
-}
-
-// formText reads a free text field as the chat's parser checks one: no
-// control characters but line breaks and tabs, no bidi overrides, at most
-// max characters.
-func formText(r *http.Request, field string, max int, required bool) (string, error) {
-	text := strings.TrimSpace(strings.ReplaceAll(r.PostForm.Get(field), "\r\n", "\n"))
-	switch {
-	case text == "" && required:
-		return "", ledger.Errorf(ledger.EInvalid, "form.text_missing")
-	case !utf8.ValidString(text) || strings.IndexFunc(text, formBadRune) >= 0:
-		return "", ledger.Errorf(ledger.EInvalid, "cmd.bad_text")
-	case utf8.RuneCountInString(text) > max:
-		return "", ledger.Errorf(ledger.EInvalid, "cmd.text_too_long", max)
-	}
-	return text, nil
-}
-
-// formBadRune is a character a free text may not hold (as in chat).
-func formBadRune(r rune) bool {
-	if r == '\n' || r == '\r' || r == '\t' {
-		return false
-	}
-	return unicode.IsControl(r) || (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069)
-}
-
-// formIndex reads a 1-based number field from 1 to max.
-func formIndex(r *http.Request, field string, max int) (int, error) {
-	text := strings.TrimSpace(r.PostForm.Get(field))
-	n, err := strconv.Atoi(text)
-	if err != nil || n < 1 || n > max {
-		return 0, ledger.Errorf(ledger.EInvalid, "cmd.bad_index", text, max)
-	}
-	return n, nil
 }
 
 // money renders an amount with all its decimals: "100.00 EUR".
@@ -294,80 +168,19 @@ func step5(part, whole int64) int {
 }
 
 // loc is the time zone of the cycle: dates are shown in it.
-func (s *Server) loc() *time.Location {
-	if l := s.svc.Config().Cycle.Location; l != nil {
+func (pg *pages) loc() *time.Location {
+	if l := pg.svc.Config().Cycle.Location; l != nil {
 		return l
 	}
 	return time.UTC
 }
 
 // day renders a time's date in the cycle's time zone ("" if zero).
-func (s *Server) day(t time.Time) string {
+func (pg *pages) day(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(s.loc()).Format("2006-01-02")
-}
-
-// viewer is what a member may see, on the pages and in the API alike:
-// their circles and the members who share one with them.
-//
-// The visibility rule of needs: a member sees their own needs, the
-// personal needs of their circle mates, the initiatives and claims posted
-// in their circles (not those a circle mate posted in a circle they are
-// not in: its card is only in that room), and any need they hold a
-// promise toward. Any other need is answered as not found, as if it did
-// not exist.
-type viewer struct {
-	me      ledger.UserID
-	circles []ledger.CircleID
-	peers   map[ledger.UserID]bool
-	members map[ledger.CircleID][]ledger.UserID
-}
-
-// viewerOf returns what u may see.
-func (s *Server) viewerOf(ctx context.Context, u ledger.UserID) (*viewer, error) {
-	cs, err := s.svc.CirclesOf(ctx, u)
-	if err != nil {
-		return nil, err
-	}
-	rc := &viewer{me: u, circles: cs, peers: map[ledger.UserID]bool{u: true}, members: map[ledger.CircleID][]ledger.UserID{}}
-	for _, c := range cs {
-		ms, err := s.svc.CircleMembers(ctx, c)
-		if err != nil {
-			return nil, err
-		}
-		rc.members[c] = ms
-		for _, m := range ms {
-			rc.peers[m] = true
-		}
-	}
-	return rc, nil
-}
-
-// in reports whether the member is in circle c.
-func (rc *viewer) in(c ledger.CircleID) bool { return c != "" && slices.Contains(rc.circles, c) }
-
-// sees reports whether the member may open need n: their own, a personal
-// need of a member who shares a circle with them, or an initiative or
-// claim posted in their circle (one posted in another circle is that
-// circle's only, as its card is).
-func (rc *viewer) sees(n *ledger.Need) bool {
-	return n.Owner == rc.me || (n.Circle == "" && rc.peers[n.Owner]) || rc.in(n.Circle)
-}
-
-// seesAny reports whether the member may see need n by the whole rule:
-// sees, or they hold a promise toward it.
-func (rc *viewer) seesAny(b *ledger.Book, n *ledger.Need) bool {
-	if rc.sees(n) {
-		return true
-	}
-	for _, p := range b.PromisesToward(n.ID) {
-		if p.Giver == rc.me {
-			return true
-		}
-	}
-	return false
+	return t.In(pg.loc()).Format("2006-01-02")
 }
 
 // needCard is a need as a list shows it: its figures and a bar.
@@ -392,13 +205,13 @@ type needCard struct {
 }
 
 // cardOf builds the card of need n from the book.
-func (s *Server) cardOf(b *ledger.Book, n *ledger.Need, me ledger.UserID) needCard {
+func (pg *pages) cardOf(b *ledger.Book, n *ledger.Need, me ledger.UserID) needCard {
 	t := b.TotalsOf(n.ID)
 	promised := ledger.Amount{Minor: t.Intended.Minor + t.Committed.Minor, Currency: n.Target.Currency}
 	nc := needCard{ID: n.ID, Href: needHref(n.ID, n.Kind), Kind: n.Kind, State: n.State, Owner: n.Owner,
-		Mine: n.Owner == me, Title: n.Title, Circle: n.Circle, Totals: t, Promised: promised, Deadline: s.day(n.Deadline)}
+		Mine: n.Owner == me, Title: n.Title, Circle: n.Circle, Totals: t, Promised: promised, Deadline: pg.day(n.Deadline)}
 	if !n.Deadline.IsZero() {
-		if left := n.Deadline.Sub(s.svc.Now()); left > 0 {
+		if left := n.Deadline.Sub(pg.svc.Now()); left > 0 {
 			nc.DaysLeft = int((left + 24*time.Hour - 1) / (24 * time.Hour))
 		}
 	}

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"sort"
 
@@ -14,31 +13,6 @@ type circleLink struct {
 	Href   string
 	Name   string
 	Pledge ledger.Amount
-}
-
-// circlesOf lists the member's circles with their names.
-func (s *Server) circlesOf(ctx context.Context, rc *viewer) ([]circleLink, error) {
-	out := make([]circleLink, 0, len(rc.circles))
-	for _, id := range rc.circles {
-		c, err := s.svc.Circle(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, circleLink{ID: id, Href: circleHref(id), Name: c.Name, Pledge: c.Pledge})
-	}
-	return out, nil
-}
-
-// typedCurrency is the currency of an amount typed without one: the
-// pledge's of the member's first circle, else the configured one (as the
-// chat's direct commands read it).
-func (s *Server) typedCurrency(ctx context.Context, rc *viewer) ledger.Currency {
-	if len(rc.circles) > 0 {
-		if c, err := s.svc.Circle(ctx, rc.circles[0]); err == nil {
-			return c.Pledge.Currency
-		}
-	}
-	return s.svc.Config().DefaultPledge.Currency
 }
 
 // kindOrder sorts the needs of a list: emergencies first.
@@ -74,30 +48,30 @@ type dashboardPage struct {
 }
 
 // dashboard is the member's home page.
-func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, c *caller) {
+func (pg *pages) dashboard(w http.ResponseWriter, r *http.Request, c *caller) {
 	ctx := r.Context()
-	rc, err := s.viewerOf(ctx, c.Member)
+	rc, err := pg.vis.viewerOf(ctx, c.Member)
 	if err != nil {
-		s.pageError(w, r, c, err)
+		pg.view.pageError(w, r, c, err)
 		return
 	}
-	g, err := s.svc.Graph(ctx)
+	g, err := pg.svc.Graph(ctx)
 	if err != nil {
-		s.pageError(w, r, c, err)
+		pg.view.pageError(w, r, c, err)
 		return
 	}
 	tl := g.TrustList(c.Member)
-	p := &dashboardPage{Direct: len(tl.Direct), Total: tl.Count(), Pool: g.Pool(c.Member), Currency: s.typedCurrency(ctx, rc)}
-	if p.Circles, err = s.circlesOf(ctx, rc); err != nil {
-		s.pageError(w, r, c, err)
+	p := &dashboardPage{Direct: len(tl.Direct), Total: tl.Count(), Pool: g.Pool(c.Member), Currency: pg.vis.typedCurrency(ctx, rc)}
+	if p.Circles, err = pg.vis.circlesOf(ctx, rc); err != nil {
+		pg.view.pageError(w, r, c, err)
 		return
 	}
-	now := s.svc.Now()
-	err = s.svc.View(ctx, func(b *ledger.Book) error {
+	now := pg.svc.Now()
+	err = pg.svc.View(ctx, func(b *ledger.Book) error {
 		p.Status = b.StatusOf(c.Member)
 		for _, n := range b.OpenNeeds() {
 			if rc.sees(n) {
-				p.Needs = append(p.Needs, s.cardOf(b, n, c.Member))
+				p.Needs = append(p.Needs, pg.cardOf(b, n, c.Member))
 			}
 		}
 		for _, pr := range b.PromisesBy(c.Member) {
@@ -119,42 +93,9 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, c *caller) {
 		return nil
 	})
 	if err != nil {
-		s.pageError(w, r, c, err)
+		pg.view.pageError(w, r, c, err)
 		return
 	}
 	sortCards(p.Needs)
-	s.render(w, r, "dashboard", &pageData{Title: "dashboard.title", Nav: "dashboard", Page: p})
-}
-
-// statusAction sets the member's traffic light: green, orange <amount> or
-// red <amount> <days>.
-func (s *Server) statusAction(w http.ResponseWriter, r *http.Request, c *caller) {
-	ctx := r.Context()
-	back := backOf(r, "/profile")
-	rc, err := s.viewerOf(ctx, c.Member)
-	if err != nil {
-		s.refuse(w, r, c, back, err)
-		return
-	}
-	cmd := ledger.Command{Verb: ledger.VerbStatus, Status: ledger.Status(r.PostForm.Get("status"))}
-	switch cmd.Status {
-	case ledger.StatusGreen:
-	case ledger.StatusOrange, ledger.StatusRed:
-		if cmd.Amount, err = formAmount(r, "amount", s.typedCurrency(ctx, rc), true); err != nil {
-			s.refuse(w, r, c, back, err)
-			return
-		}
-		if cmd.Status == ledger.StatusRed {
-			days, err := formIndex(r, "days", ledger.MaxRedDays)
-			if err != nil {
-				s.refuse(w, r, c, back, ledger.Errorf(ledger.EInvalid, "cmd.bad_days", r.PostForm.Get("days"), ledger.MaxRedDays))
-				return
-			}
-			cmd.Days = days
-		}
-	default:
-		s.refuse(w, r, c, back, ledger.Errorf(ledger.EInvalid, "cmd.bad_status", r.PostForm.Get("status")))
-		return
-	}
-	s.act(w, r, c, back, "status", ledger.Request{Command: cmd})
+	pg.render(w, r, "dashboard", &pageData{Title: "dashboard.title", Nav: "dashboard", Page: p})
 }

@@ -36,61 +36,31 @@ type needPage struct {
 	Back   string
 }
 
-// openableNeed returns need id if the member may open it: a need in their
-// network or one they promised toward (else not found, as for a need that
-// does not exist).
-func (s *Server) openableNeed(ctx context.Context, rc *viewer, id ledger.NeedID) (*ledger.NeedView, error) {
-	v, err := s.svc.Need(ctx, id)
-	if err != nil {
-		if ledger.ErrorCode(err) == ledger.ENotFound {
-			return nil, ledger.Errorf(ledger.ENotFound, "page.no_need")
-		}
-		return nil, err
-	}
-	if rc.sees(v.Need) || slices.ContainsFunc(v.Promises, func(p *ledger.Promise) bool { return p.Giver == rc.me }) {
-		return v, nil
-	}
-	return nil, ledger.Errorf(ledger.ENotFound, "page.no_need")
-}
-
-// pledgeFor is the default amount of a promise toward n: the pledge of a
-// circle the member shares with its owner (or the initiative's circle).
-func (s *Server) pledgeFor(ctx context.Context, rc *viewer, n *ledger.Need) ledger.Amount {
-	for _, id := range rc.circles {
-		if id == n.Circle || (n.Circle == "" && slices.Contains(rc.members[id], n.Owner)) {
-			if c, err := s.svc.Circle(ctx, id); err == nil {
-				return c.Pledge
-			}
-		}
-	}
-	return s.svc.Config().DefaultPledge
-}
-
 // needPage shows a need with its figures, its promises and what the member
 // may do about it.
-func (s *Server) needPage(w http.ResponseWriter, r *http.Request, c *caller) {
+func (pg *pages) needPage(w http.ResponseWriter, r *http.Request, c *caller) {
 	ctx := r.Context()
 	id := ledger.NeedID(r.PathValue("id"))
-	rc, err := s.viewerOf(ctx, c.Member)
+	rc, err := pg.vis.viewerOf(ctx, c.Member)
 	if err != nil {
-		s.pageError(w, r, c, err)
+		pg.view.pageError(w, r, c, err)
 		return
 	}
-	v, err := s.openableNeed(ctx, rc, id)
+	v, err := pg.vis.openableNeed(ctx, rc, id)
 	if err == nil && strings.HasPrefix(r.URL.Path, "/initiatives/") && v.Need.Kind != ledger.NeedInitiative {
 		err = ledger.Errorf(ledger.ENotFound, "page.no_need")
 	}
 	if err != nil {
-		s.pageError(w, r, c, err)
+		pg.view.pageError(w, r, c, err)
 		return
 	}
 	n := v.Need
-	p := &needPage{Need: n, Back: needHref(n.ID, n.Kind), Reached: s.day(n.ReachedAt), Funded: s.day(n.FundedAt), Closed: s.day(n.ClosedAt)}
-	now := s.svc.Now()
-	err = s.svc.View(ctx, func(b *ledger.Book) error {
-		p.Card = s.cardOf(b, n, c.Member)
+	p := &needPage{Need: n, Back: needHref(n.ID, n.Kind), Reached: pg.day(n.ReachedAt), Funded: pg.day(n.FundedAt), Closed: pg.day(n.ClosedAt)}
+	now := pg.svc.Now()
+	err = pg.svc.View(ctx, func(b *ledger.Book) error {
+		p.Card = pg.cardOf(b, n, c.Member)
 		for _, pr := range b.PromisesToward(n.ID) {
-			row := s.rowOf(b, pr, c.Member, now)
+			row := pg.rowOf(b, pr, c.Member, now)
 			if pr.State.Live() {
 				p.Live = append(p.Live, row)
 			} else {
@@ -100,25 +70,25 @@ func (s *Server) needPage(w http.ResponseWriter, r *http.Request, c *caller) {
 		return nil
 	})
 	if err != nil {
-		s.pageError(w, r, c, err)
+		pg.view.pageError(w, r, c, err)
 		return
 	}
-	if prof, err := s.svc.Profile(ctx, n.Owner); err == nil {
+	if prof, err := pg.svc.Profile(ctx, n.Owner); err == nil {
 		p.OwnerAbout = prof.About
 		p.Requisite = prof.DefaultRequisite()
 	}
 	if n.Circle != "" {
-		if circle, err := s.svc.Circle(ctx, n.Circle); err == nil {
+		if circle, err := pg.svc.Circle(ctx, n.Circle); err == nil {
 			p.Circle = &circleLink{ID: circle.ID, Href: circleHref(circle.ID), Name: circle.Name, Pledge: circle.Pledge}
 		}
 	}
-	s.offer(ctx, rc, p)
-	s.render(w, r, "need", &pageData{Title: "need.title", Nav: "dashboard", Page: p})
+	pg.offer(ctx, rc, p)
+	pg.render(w, r, "need", &pageData{Title: "need.title", Nav: "dashboard", Page: p})
 }
 
 // offer decides which actions the need's page offers the member; the
 // ledger decides again when one is taken.
-func (s *Server) offer(ctx context.Context, rc *viewer, p *needPage) {
+func (pg *pages) offer(ctx context.Context, rc *viewer, p *needPage) {
 	n, me := p.Need, rc.me
 	open := n.State == ledger.NeedOpen
 	binding := false
@@ -134,7 +104,7 @@ func (s *Server) offer(ctx context.Context, rc *viewer, p *needPage) {
 		}
 	}
 	if n.Owner != me {
-		p.Default = s.pledgeFor(ctx, rc, n)
+		p.Default = pg.vis.pledgeFor(ctx, rc, n)
 		if p.Default.Currency != n.Target.Currency || p.Default.Minor > p.Card.Missing.Minor {
 			p.Default = p.Card.Missing
 		}
@@ -156,63 +126,4 @@ func (s *Server) offer(ctx context.Context, rc *viewer, p *needPage) {
 	if !binding || n.Owner == me {
 		p.Requisite = ""
 	}
-}
-
-// needActions are the actions of a need's page, by the path's last part.
-var needActions = map[string]ledger.Verb{
-	"intend": ledger.VerbIntend, "withdraw": ledger.VerbWithdraw, "commit": ledger.VerbCommit,
-	"sent": ledger.VerbSent, "got": ledger.VerbGot, "forgive": ledger.VerbForgive,
-	"done": ledger.VerbDone, "approve": ledger.VerbApprove,
-}
-
-// needAction carries out an action on a need: the command a reply to its
-// card would be.
-func (s *Server) needAction(w http.ResponseWriter, r *http.Request, c *caller) {
-	ctx := r.Context()
-	action := r.PathValue("action")
-	verb, ok := needActions[action]
-	rc, err := s.viewerOf(ctx, c.Member)
-	if err != nil {
-		s.pageError(w, r, c, err)
-		return
-	}
-	if !ok {
-		s.pageError(w, r, c, ledger.Errorf(ledger.ENotFound, "page.no_action"))
-		return
-	}
-	v, err := s.openableNeed(ctx, rc, ledger.NeedID(r.PathValue("id")))
-	if err != nil {
-		s.pageError(w, r, c, err)
-		return
-	}
-	n := v.Need
-	back := backOf(r, needHref(n.ID, n.Kind))
-	req := ledger.Request{Need: n.ID, Command: ledger.Command{Verb: verb}}
-	cmd := &req.Command
-	switch verb {
-	case ledger.VerbIntend, ledger.VerbCommit:
-		if cmd.Amount, err = formAmount(r, "amount", n.Target.Currency, false); err != nil {
-			s.refuse(w, r, c, back, err)
-			return
-		}
-	case ledger.VerbGot, ledger.VerbForgive:
-		giver := ledger.UserID(strings.TrimSpace(r.PostForm.Get("giver")))
-		if giver == "" && verb == ledger.VerbForgive {
-			s.refuse(w, r, c, back, ledger.Errorf(ledger.EInvalid, "form.giver_missing"))
-			return
-		}
-		if giver != "" && !slices.ContainsFunc(v.Promises, func(p *ledger.Promise) bool { return p.Giver == giver }) {
-			s.refuse(w, r, c, back, ledger.Errorf(ledger.EInvalid, "form.bad_giver"))
-			return
-		}
-		cmd.User = giver
-	case ledger.VerbDone:
-		if cmd.Text, err = formText(r, "report", ledger.MaxInitiativeReportRunes, false); err != nil {
-			s.refuse(w, r, c, back, err)
-			return
-		}
-	case ledger.VerbApprove:
-		req.Circle = n.Circle
-	}
-	s.act(w, r, c, back, action, req)
 }

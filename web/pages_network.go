@@ -15,22 +15,22 @@ type networkPage struct {
 }
 
 // networkPage shows the picture of the trust network with its lists.
-func (s *Server) networkPage(w http.ResponseWriter, r *http.Request, c *caller) {
+func (pg *pages) networkPage(w http.ResponseWriter, r *http.Request, c *caller) {
 	ctx := r.Context()
-	g, err := s.svc.Graph(ctx)
+	g, err := pg.svc.Graph(ctx)
 	if err != nil {
-		s.pageError(w, r, c, err)
+		pg.view.pageError(w, r, c, err)
 		return
 	}
 	tl := g.TrustList(c.Member)
 	p := &networkPage{Direct: tl.Direct, Indirect: tl.Indirect, Total: tl.Count(), Pool: g.Pool(c.Member)}
-	err = s.svc.View(ctx, func(b *ledger.Book) error {
+	err = pg.svc.View(ctx, func(b *ledger.Book) error {
 		p.Network = b.NetworkOf(c.Member)
 		return nil
 	})
 	if err != nil {
-		s.pageError(w, r, c, err)
+		pg.view.pageError(w, r, c, err)
 		return
 	}
-	s.render(w, r, "network", &pageData{Title: "network.title", Nav: "network", Page: p})
+	pg.render(w, r, "network", &pageData{Title: "network.title", Nav: "network", Page: p})
 }

@@ -54,8 +54,8 @@ func overdue(b *ledger.Book, p *ledger.Promise, now time.Time) bool {
 }
 
 // rowOf builds the row of promise p for member me.
-func (s *Server) rowOf(b *ledger.Book, p *ledger.Promise, me ledger.UserID, now time.Time) promiseRow {
-	row := promiseRow{Promise: p, Mine: p.Giver == me, Other: p.Giver, Date: s.day(p.CreatedAt), Late: overdue(b, p, now)}
+func (pg *pages) rowOf(b *ledger.Book, p *ledger.Promise, me ledger.UserID, now time.Time) promiseRow {
+	row := promiseRow{Promise: p, Mine: p.Giver == me, Other: p.Giver, Date: pg.day(p.CreatedAt), Late: overdue(b, p, now)}
 	if row.Mine {
 		row.Other = p.Beneficiary
 	}
@@ -76,14 +76,14 @@ func (s *Server) rowOf(b *ledger.Book, p *ledger.Promise, me ledger.UserID, now 
 }
 
 // sectionOf lists the promises matching keep under a heading.
-func (s *Server) sectionOf(b *ledger.Book, key string, ps []*ledger.Promise, me ledger.UserID, now time.Time,
+func (pg *pages) sectionOf(b *ledger.Book, key string, ps []*ledger.Promise, me ledger.UserID, now time.Time,
 	keep func(*ledger.Promise) bool) section {
 	sec := section{Key: key}
 	var kept []*ledger.Promise
 	for _, p := range ps {
 		if keep(p) {
 			kept = append(kept, p)
-			sec.Rows = append(sec.Rows, s.rowOf(b, p, me, now))
+			sec.Rows = append(sec.Rows, pg.rowOf(b, p, me, now))
 		}
 	}
 	sec.Total = sum(kept)
@@ -107,11 +107,11 @@ var byState = []struct {
 }
 
 // promisesView renders a list page whose sections fn builds.
-func (s *Server) promisesView(w http.ResponseWriter, r *http.Request, c *caller, nav string,
+func (pg *pages) promisesView(w http.ResponseWriter, r *http.Request, c *caller, nav string,
 	fn func(b *ledger.Book, now time.Time) []section) {
 	p := &promisesPage{Heading: nav + ".title", Intro: nav + ".intro", Back: r.URL.Path}
-	now := s.svc.Now()
-	err := s.svc.View(r.Context(), func(b *ledger.Book) error {
+	now := pg.svc.Now()
+	err := pg.svc.View(r.Context(), func(b *ledger.Book) error {
 		for _, sec := range fn(b, now) {
 			if len(sec.Rows) > 0 {
 				p.Sections = append(p.Sections, sec)
@@ -120,31 +120,31 @@ func (s *Server) promisesView(w http.ResponseWriter, r *http.Request, c *caller,
 		return nil
 	})
 	if err != nil {
-		s.pageError(w, r, c, err)
+		pg.view.pageError(w, r, c, err)
 		return
 	}
-	s.render(w, r, "promises", &pageData{Title: p.Heading, Nav: nav, Page: p})
+	pg.render(w, r, "promises", &pageData{Title: p.Heading, Nav: nav, Page: p})
 }
 
 // myPage lists what the member promised, by state.
-func (s *Server) myPage(w http.ResponseWriter, r *http.Request, c *caller) {
-	s.promisesView(w, r, c, "my", func(b *ledger.Book, now time.Time) []section {
+func (pg *pages) myPage(w http.ResponseWriter, r *http.Request, c *caller) {
+	pg.promisesView(w, r, c, "my", func(b *ledger.Book, now time.Time) []section {
 		ps := b.PromisesBy(c.Member)
 		var out []section
 		for _, st := range byState {
-			out = append(out, s.sectionOf(b, st.key, ps, c.Member, now, stateIs(st.state)))
+			out = append(out, pg.sectionOf(b, st.key, ps, c.Member, now, stateIs(st.state)))
 		}
 		return out
 	})
 }
 
 // toMePage lists what others promised the member, by state.
-func (s *Server) toMePage(w http.ResponseWriter, r *http.Request, c *caller) {
-	s.promisesView(w, r, c, "tome", func(b *ledger.Book, now time.Time) []section {
+func (pg *pages) toMePage(w http.ResponseWriter, r *http.Request, c *caller) {
+	pg.promisesView(w, r, c, "tome", func(b *ledger.Book, now time.Time) []section {
 		ps := b.PromisesTo(c.Member)
 		var out []section
 		for _, st := range byState {
-			out = append(out, s.sectionOf(b, st.key, ps, c.Member, now, stateIs(st.state)))
+			out = append(out, pg.sectionOf(b, st.key, ps, c.Member, now, stateIs(st.state)))
 		}
 		return out
 	})
@@ -152,26 +152,26 @@ func (s *Server) toMePage(w http.ResponseWriter, r *http.Request, c *caller) {
 
 // pendingPage lists what givers marked sent to the member, awaiting
 // their confirmation.
-func (s *Server) pendingPage(w http.ResponseWriter, r *http.Request, c *caller) {
-	s.promisesView(w, r, c, "pending", func(b *ledger.Book, now time.Time) []section {
-		return []section{s.sectionOf(b, "section.awaiting", b.PromisesTo(c.Member), c.Member, now, stateIs(ledger.PromiseSent))}
+func (pg *pages) pendingPage(w http.ResponseWriter, r *http.Request, c *caller) {
+	pg.promisesView(w, r, c, "pending", func(b *ledger.Book, now time.Time) []section {
+		return []section{pg.sectionOf(b, "section.awaiting", b.PromisesTo(c.Member), c.Member, now, stateIs(ledger.PromiseSent))}
 	})
 }
 
 // archivePage lists what was fulfilled or forgiven, and what is overdue,
 // both ways.
-func (s *Server) archivePage(w http.ResponseWriter, r *http.Request, c *caller) {
-	s.promisesView(w, r, c, "archive", func(b *ledger.Book, now time.Time) []section {
+func (pg *pages) archivePage(w http.ResponseWriter, r *http.Request, c *caller) {
+	pg.promisesView(w, r, c, "archive", func(b *ledger.Book, now time.Time) []section {
 		by, to := b.PromisesBy(c.Member), b.PromisesTo(c.Member)
 		done := func(p *ledger.Promise) bool {
 			return p.State == ledger.PromiseFulfilled || p.State == ledger.PromiseForgiven
 		}
 		late := func(p *ledger.Promise) bool { return overdue(b, p, now) }
 		return []section{
-			s.sectionOf(b, "section.owed_by", by, c.Member, now, late),
-			s.sectionOf(b, "section.owed_to", to, c.Member, now, late),
-			s.sectionOf(b, "section.given", by, c.Member, now, done),
-			s.sectionOf(b, "section.received", to, c.Member, now, done),
+			pg.sectionOf(b, "section.owed_by", by, c.Member, now, late),
+			pg.sectionOf(b, "section.owed_to", to, c.Member, now, late),
+			pg.sectionOf(b, "section.given", by, c.Member, now, done),
+			pg.sectionOf(b, "section.received", to, c.Member, now, done),
 		}
 	})
 }

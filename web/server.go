@@ -58,17 +58,20 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 }
 
-// Server serves the pages and the API.
+// Server serves the pages and the API. It only wires the routes: each
+// route is answered by the part that plays its role.
 type Server struct {
-	cfg     Config
-	svc     *ledger.Service
-	actor   Actor
-	limiter *limiter
-	// failures counts failed authentications per client address.
-	failures *limiter
-	origin   string // scheme://host of PublicURL
-	secure   bool   // whether cookies are Secure
-	pages    *pageSet
+	// gate authenticates: sessions and login links for the pages, bearer
+	// tokens for the API, rate limits and cross-site checks.
+	gate *gate
+	// pages are the pages a member reads; forms the actions they post.
+	pages *pages
+	forms *forms
+	// reads and writes are the API's routes that read and that act.
+	reads  *apiReads
+	writes *apiWrites
+	// exports are the CSV and JSON exports, of the pages and the API.
+	exports *exports
 }
 
 // New returns a server reading from svc and acting through actor.
@@ -85,18 +88,30 @@ func New(cfg Config, svc *ledger.Service, actor Actor) (*Server, error) {
 	if cfg.FailedAuthWindow <= 0 {
 		cfg.FailedAuthWindow = time.Minute
 	}
-	s := &Server{cfg: cfg, svc: svc, actor: actor, limiter: newLimiter(cfg.RequestsPerMinute, time.Minute),
-		failures: newLimiter(cfg.FailedAuthLimit, cfg.FailedAuthWindow)}
-	if u, err := url.Parse(cfg.PublicURL); err == nil && u.Host != "" {
-		s.origin = u.Scheme + "://" + u.Host
-		s.secure = u.Scheme == "https"
-	}
-	pages, err := loadPages()
+	templates, err := loadPages()
 	if err != nil {
 		return nil, err
 	}
-	s.pages = pages
-	return s, nil
+	errs := &explainer{actor: actor}
+	view := &renderer{byName: templates, bot: cfg.BotUserID, prefix: cfg.Prefix, errs: errs}
+	vis := &visibility{svc: svc}
+	g := &gate{store: svc, limiter: newLimiter(cfg.RequestsPerMinute, time.Minute), perMinute: cfg.RequestsPerMinute,
+		lock: &lockout{failures: newLimiter(cfg.FailedAuthLimit, cfg.FailedAuthWindow), limit: cfg.FailedAuthLimit,
+			window: cfg.FailedAuthWindow, proxies: cfg.TrustedProxies, clock: svc},
+		view: view, errs: errs}
+	if u, err := url.Parse(cfg.PublicURL); err == nil && u.Host != "" {
+		g.origin = u.Scheme + "://" + u.Host
+		g.secure = u.Scheme == "https"
+	}
+	pg := &pages{svc: svc, vis: vis, view: view}
+	return &Server{
+		gate:    g,
+		pages:   pg,
+		forms:   &forms{actor: actor, circles: svc, vis: vis, pages: pg, view: view, errs: errs, secure: g.secure},
+		reads:   &apiReads{svc: svc, vis: vis, errs: errs},
+		writes:  &apiWrites{actor: actor, svc: svc, vis: vis, errs: errs, prefix: cfg.Prefix},
+		exports: &exports{svc: svc, vis: vis, view: view, errs: errs},
+	}, nil
 }
 
 // Route is one route of the API: its method and path pattern, as in the
@@ -116,9 +131,9 @@ type Route struct {
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	for _, r := range s.APIRoutes() {
-		mux.Handle(r.Method+" "+r.Path, s.api(r))
+		mux.Handle(r.Method+" "+r.Path, s.gate.api(r))
 	}
-	mux.Handle("/api/", s.api(Route{handler: s.apiNotFound, Public: true}))
+	mux.Handle("/api/", s.gate.api(Route{handler: s.gate.apiNotFound, Public: true}))
 	s.pageRoutes(mux)
 	return securityHeaders(mux)
 }
@@ -137,8 +152,9 @@ func securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
-// memberKey carries the authenticated member in a request's context.
-type memberKey struct{}
+// callerKey carries the authenticated caller in a request's context: the
+// only value the web puts there.
+type callerKey struct{}
 
 // caller is who a request comes from.
 type caller struct {
@@ -151,12 +167,12 @@ type caller struct {
 }
 
 func withCaller(ctx context.Context, c *caller) context.Context {
-	return context.WithValue(ctx, memberKey{}, c)
+	return context.WithValue(ctx, callerKey{}, c)
 }
 
 // callerOf returns the authenticated caller of a request (nil if none).
 func callerOf(ctx context.Context) *caller {
-	c, _ := ctx.Value(memberKey{}).(*caller)
+	c, _ := ctx.Value(callerKey{}).(*caller)
 	return c
 }
 

@@ -160,10 +160,10 @@ func esc(s string) string {
 }
 
 // networkSVG serves the picture of the member's trust network.
-func (s *Server) networkSVG(w http.ResponseWriter, r *http.Request, c *caller) {
-	g, err := s.svc.Graph(r.Context())
+func (pg *pages) networkSVG(w http.ResponseWriter, r *http.Request, c *caller) {
+	g, err := pg.svc.Graph(r.Context())
 	if err != nil {
-		s.pageError(w, r, c, err)
+		pg.view.pageError(w, r, c, err)
 		return
 	}
 	l := c.Lang

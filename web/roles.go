@@ -1,0 +1,200 @@
+package web
+
+import (
+	"context"
+	"html/template"
+	"net/netip"
+	"time"
+
+	"github.com/exodus-matrix/exodus/ledger"
+)
+
+// The server's parts, one role each, and the small interfaces to the
+// ledger service and the actor that each part needs. New wires them.
+
+// acting carries out a member's request (the Actor's Act).
+type acting interface {
+	Act(ctx context.Context, req ledger.Request) (*ledger.Reply, error)
+}
+
+// explaining renders a ledger refusal in a language (the Actor's Explain).
+type explaining interface {
+	Explain(l ledger.Lang, err error) string
+}
+
+// clock tells the time of the ledger.
+type clock interface {
+	Now() time.Time
+}
+
+// sessionStore is what the gate asks of the ledger: sessions, login
+// links, API tokens and a member's language.
+type sessionStore interface {
+	Now() time.Time
+	SessionBySecret(ctx context.Context, secret string) (*ledger.Session, error)
+	UseLoginLink(ctx context.Context, secret string) (string, *ledger.Session, error)
+	EndSession(ctx context.Context, secret string) error
+	TokenBySecret(ctx context.Context, secret string) (*ledger.Token, error)
+	LangOf(ctx context.Context, u ledger.UserID) ledger.Lang
+}
+
+// circleReader is what visibility reads: circles, their members, needs.
+type circleReader interface {
+	Config() ledger.Config
+	View(ctx context.Context, fn func(b *ledger.Book) error) error
+	Need(ctx context.Context, id ledger.NeedID) (*ledger.NeedView, error)
+	Circle(ctx context.Context, id ledger.CircleID) (*ledger.Circle, error)
+	CirclesOf(ctx context.Context, u ledger.UserID) ([]ledger.CircleID, error)
+	CircleMembers(ctx context.Context, id ledger.CircleID) ([]ledger.UserID, error)
+	CircleLedger(ctx context.Context, c ledger.CircleID) (*ledger.CircleLedger, error)
+}
+
+// pageReader is what the pages read besides what visibility answers.
+type pageReader interface {
+	Now() time.Time
+	Config() ledger.Config
+	View(ctx context.Context, fn func(b *ledger.Book) error) error
+	Graph(ctx context.Context) (*ledger.Graph, error)
+	Circle(ctx context.Context, id ledger.CircleID) (*ledger.Circle, error)
+	CircleMembers(ctx context.Context, id ledger.CircleID) ([]ledger.UserID, error)
+	CircleLedger(ctx context.Context, c ledger.CircleID) (*ledger.CircleLedger, error)
+	KassaFunds(ctx context.Context, u ledger.UserID, only ledger.CircleID) ([]ledger.KassaFund, error)
+	Profile(ctx context.Context, u ledger.UserID) (*ledger.Profile, error)
+	StatusOf(ctx context.Context, u ledger.UserID) (ledger.MemberStatus, error)
+	LangOf(ctx context.Context, u ledger.UserID) ledger.Lang
+}
+
+// circleFinder finds a circle.
+type circleFinder interface {
+	Circle(ctx context.Context, id ledger.CircleID) (*ledger.Circle, error)
+}
+
+// apiReader is what the API's read routes read.
+type apiReader interface {
+	Now() time.Time
+	View(ctx context.Context, fn func(b *ledger.Book) error) error
+	Graph(ctx context.Context) (*ledger.Graph, error)
+	Chain(ctx context.Context, from, to ledger.UserID) ([]ledger.UserID, error)
+	TrustListOf(ctx context.Context, u ledger.UserID) (ledger.TrustList, error)
+	StatusOf(ctx context.Context, u ledger.UserID) (ledger.MemberStatus, error)
+	Circle(ctx context.Context, id ledger.CircleID) (*ledger.Circle, error)
+	CirclesOf(ctx context.Context, u ledger.UserID) ([]ledger.CircleID, error)
+	CircleMembers(ctx context.Context, id ledger.CircleID) ([]ledger.UserID, error)
+	KassaFunds(ctx context.Context, u ledger.UserID, only ledger.CircleID) ([]ledger.KassaFund, error)
+	Profile(ctx context.Context, u ledger.UserID) (*ledger.Profile, error)
+	LangOf(ctx context.Context, u ledger.UserID) ledger.Lang
+}
+
+// apiWriter is what the API's write routes read back after an action.
+type apiWriter interface {
+	Config() ledger.Config
+	View(ctx context.Context, fn func(b *ledger.Book) error) error
+	Need(ctx context.Context, id ledger.NeedID) (*ledger.NeedView, error)
+	StatusOf(ctx context.Context, u ledger.UserID) (ledger.MemberStatus, error)
+	Profile(ctx context.Context, u ledger.UserID) (*ledger.Profile, error)
+	LangOf(ctx context.Context, u ledger.UserID) ledger.Lang
+}
+
+// exportReader reads the ledgers the exports write.
+type exportReader interface {
+	MemberLedger(ctx context.Context, u ledger.UserID) (*ledger.MemberLedger, error)
+	CircleLedger(ctx context.Context, c ledger.CircleID) (*ledger.CircleLedger, error)
+}
+
+// explainer words an error in the member's language, for a page or as
+// the API's JSON error (errors.go).
+type explainer struct {
+	// actor words the ledger's refusals as the chat does (nil: the web's
+	// generic words).
+	actor explaining
+}
+
+// renderer renders the page templates (pages.go).
+type renderer struct {
+	byName map[string]*template.Template
+	// bot and prefix tell how to ask the bot for a login link.
+	bot    ledger.UserID
+	prefix string
+	errs   *explainer
+}
+
+// gate lets requests in: the pages' sessions and login links, the API's
+// bearer tokens, the rate limit per session or token, and the cross-site
+// checks of form posts (auth.go, api.go).
+type gate struct {
+	store     sessionStore
+	limiter   *limiter
+	perMinute int
+	lock      *lockout
+	origin    string // scheme://host of PublicURL
+	secure    bool   // whether cookies are Secure
+	view      *renderer
+	errs      *explainer
+}
+
+// lockout counts failed authentications per client address and locks an
+// address out past the limit (authlimit.go).
+type lockout struct {
+	failures *limiter
+	limit    int
+	window   time.Duration
+	// proxies are the trusted proxies whose X-Forwarded-For counts.
+	proxies []netip.Prefix
+	clock   clock
+}
+
+// visibility answers what a member may see, for the pages and the API
+// alike (api_scope.go, pages_common.go).
+type visibility struct {
+	svc circleReader
+}
+
+// pages are the pages a member reads (pages_*.go).
+type pages struct {
+	svc  pageReader
+	vis  *visibility
+	view *renderer
+	// note is set on a copy of the pages that shows one again after a
+	// refused form (forms.again), with the refusal and the form's values.
+	note *note
+}
+
+// forms carry out the actions posted from the pages through the actor.
+type forms struct {
+	actor   acting
+	circles circleFinder
+	vis     *visibility
+	// pages are shown again, with the refusal, after a refused form.
+	pages  *pages
+	view   *renderer
+	errs   *explainer
+	secure bool // whether cookies are Secure
+}
+
+// apiReads answers the API's routes that only read (api_read.go,
+// api_circles.go, api_clearing.go).
+type apiReads struct {
+	svc  apiReader
+	vis  *visibility
+	errs *explainer
+}
+
+// apiWrites answers the API's routes that act, through the actor
+// (api_write.go, api_profile.go).
+type apiWrites struct {
+	actor acting
+	svc   apiWriter
+	vis   *visibility
+	errs  *explainer
+	// prefix is the bot's command prefix, for /api/v1/commands.
+	prefix string
+}
+
+// exports writes the CSV and JSON exports of a member and of a circle,
+// for the pages and the API (export.go).
+type exports struct {
+	svc  exportReader
+	vis  *visibility
+	view *renderer
+	errs *explainer
+}
