@@ -359,3 +359,28 @@ func TestParseCommandErrorKeepsSetting(t *testing.T) {
 		t.Errorf("got %+v, %v", cmd, err)
 	}
 }
+
+// TestAddressThenParse: a message is addressed once and parsed once, with
+// the default currency known only then; the result is ParseCommand's.
+func TestAddressThenParse(t *testing.T) {
+	reply := ledger.ParseOptions{Prefix: "!ex", ReplyToBot: true, DefaultCurrency: "EUR"}
+	if _, ok := ledger.Address("thanks, got it", reply); ok {
+		t.Error("discussion in a reply to the bot is addressed")
+	}
+	a, ok := ledger.Address("20", reply)
+	if !ok || a.Prefixed() {
+		t.Fatalf("a bare amount replying to the bot: addressed %v, prefixed %v", ok, a.Prefixed())
+	}
+	cmd, err := a.Parse("RUB")
+	if err != nil || cmd.Verb != ledger.VerbIntend || cmd.Amount != (ledger.Amount{Minor: 2000, Currency: "RUB"}) {
+		t.Errorf("Parse(RUB) = %+v, %v; want intend 20 RUB", cmd, err)
+	}
+	a, ok = ledger.Address("!EX commit 5", reply)
+	if !ok || !a.Prefixed() {
+		t.Fatalf("a prefixed command: addressed %v, prefixed %v", ok, a.Prefixed())
+	}
+	want, _, wantErr := ledger.ParseCommand("!EX commit 5", reply)
+	if got, err := a.Parse("EUR"); !reflect.DeepEqual(got, want) || (err == nil) != (wantErr == nil) {
+		t.Errorf("Parse = %+v, %v; ParseCommand = %+v, %v", got, err, want, wantErr)
+	}
+}
