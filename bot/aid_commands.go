@@ -6,20 +6,25 @@ import (
 	"github.com/exodus-matrix/exodus/ledger"
 )
 
-// op starts the ledger op of a command: the need is the one of the card the
-// command replies to, if any.
+// newOp starts the ledger op of a command: the need is the one of the card
+// the command replies to, if any.
 func newOp(ctx context.Context, b *Bot, r *request, k ledger.OpKind) ledger.Op {
 	op := ledger.Op{Kind: k, Event: r.act.Event, Actor: r.act.Actor, At: r.act.At}
 	if r.card != nil {
 		op.Need = r.card.Need
-		op.Default = defaultAmount(ctx, b, r.card)
+		op.Default = defaultAmount(ctx, b, r)
 	}
 	return op
 }
 
-// defaultAmount is what ❤️ or a bare `commit` means on a card: the pledge
-// of the card's circle (the ledger caps it at what is missing).
-func defaultAmount(ctx context.Context, b *Bot, card *ledger.Card) ledger.Amount {
+// defaultAmount is what ❤️ or a bare `commit` means on the card the
+// request replies to: the pledge of the card's circle (the ledger caps it
+// at what is missing); the request's circle is not read again.
+func defaultAmount(ctx context.Context, b *Bot, r *request) ledger.Amount {
+	card := r.card
+	if r.circle != nil && card.Circle == r.circle.ID {
+		return r.circle.Pledge
+	}
 	if card.Circle != "" {
 		if c, err := b.ledger.Circle(ctx, card.Circle); err == nil {
 			return c.Pledge
@@ -28,7 +33,7 @@ func defaultAmount(ctx context.Context, b *Bot, card *ledger.Card) ledger.Amount
 	return b.ledger.Config().DefaultPledge
 }
 
-// needCard refuses a promise command that does not reply to a card.
+// needReply refuses a promise command that does not reply to a card.
 func needReply(r *request) error {
 	if r.card == nil || r.card.Need == "" {
 		return ledger.Errorf(ledger.EInvalid, "need.reply_to_card", r.cmd.Verb)

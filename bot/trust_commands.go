@@ -77,10 +77,10 @@ func cmdAccept(ctx context.Context, b *Bot, r *request) error {
 	case content.RelatesTo.GetReplyTo() != "":
 		acc, err = b.ledger.AcceptCard(ctx, r.act, ledger.EventID(content.RelatesTo.GetReplyTo()))
 		if ledger.ErrorCode(err) == ledger.ENotFound {
-			acc, err = b.ledger.AcceptPending(ctx, r.act, circleID(b, r))
+			acc, err = b.ledger.AcceptPending(ctx, r.act, circleID(r))
 		}
 	default:
-		acc, err = b.ledger.AcceptPending(ctx, r.act, circleID(b, r))
+		acc, err = b.ledger.AcceptPending(ctx, r.act, circleID(r))
 	}
 	if err != nil {
 		return err
@@ -90,7 +90,7 @@ func cmdAccept(ctx context.Context, b *Bot, r *request) error {
 }
 
 // circleID is the circle of the request, or "" outside circles.
-func circleID(b *Bot, r *request) ledger.CircleID {
+func circleID(r *request) ledger.CircleID {
 	if r.circle == nil {
 		return ""
 	}
@@ -141,7 +141,7 @@ func announceAcceptance(ctx context.Context, b *Bot, cause *event.Event, acc *le
 }
 
 func cmdDecline(ctx context.Context, b *Bot, r *request) error {
-	inv, err := b.ledger.Decline(ctx, r.act, circleID(b, r))
+	inv, err := b.ledger.Decline(ctx, r.act, circleID(r))
 	if err != nil {
 		return err
 	}
@@ -161,8 +161,8 @@ func cmdList(ctx context.Context, b *Bot, r *request) error {
 	}
 	var sb strings.Builder
 	sb.WriteString(text(r.lang, "list.header", tl.Count(), len(tl.Direct), len(tl.Indirect)) + "\n\n")
-	writeSection(b, &sb, r.lang, "list.direct", tl.Direct)
-	writeSection(b, &sb, r.lang, "list.indirect", tl.Indirect)
+	writeSection(&sb, r.lang, "list.direct", tl.Direct)
+	writeSection(&sb, r.lang, "list.indirect", tl.Indirect)
 	b.reply(ctx, r, message(sb.String(), "trust_list", data))
 	return nil
 }
@@ -175,7 +175,7 @@ func capped(us []ledger.UserID) []ledger.UserID {
 	return us
 }
 
-func writeSection(b *Bot, sb *strings.Builder, l ledger.Lang, key string, us []ledger.UserID) {
+func writeSection(sb *strings.Builder, l ledger.Lang, key string, us []ledger.UserID) {
 	if len(us) == 0 {
 		return
 	}
