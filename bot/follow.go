@@ -153,10 +153,21 @@ func (b *Bot) adoptJoinedCircle(ctx context.Context, room id.RoomID, at time.Tim
 		return
 	}
 	if unknown != nil && !b.mode.rebuilding && id.UserID(st.AnsweringBot) != b.cfg.UserID {
-		b.mu.Lock() // a circle with a past: the ledger must hold it (Intake.catchUp)
-		b.catchUps = append(b.catchUps, room)
+		b.mu.Lock() // a circle with a past: the ledger must hold it (JoinedCircles)
+		b.joinedCircles = append(b.joinedCircles, room)
 		b.mu.Unlock()
 	}
+}
+
+// JoinedCircles returns, and forgets, the circles another bot answers in
+// that the bot joined since the last call: the ledger must hold their past,
+// replayed from their history (replica.Replica.CatchUp).
+func (b *Bot) JoinedCircles() []id.RoomID {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	rooms := b.joinedCircles
+	b.joinedCircles = nil
+	return rooms
 }
 
 // followBot reads another bot's messages in a circle (and this bot's own,

@@ -22,7 +22,7 @@ func newWebWorld(t *testing.T, url string) *aidWorld {
 	w.bot = bot.New(bot.Config{UserID: "@exodus:test", Prefix: "!ex", CommandsPerMinute: 1000, WebURL: url,
 		BotUsers: []*regexp.Regexp{regexp.MustCompile(`^@exodus:`)}}, w.cli, w.svc, w.store)
 	hook(w.bot, w.cli)
-	w.intake = bot.NewIntake(w.store, hsToken, w.bot, nil, w.svc)
+	w.intake = bot.NewIntake(w.store, hsToken, w.bot, nil, w.svc, nil)
 	return w
 }
 

@@ -72,7 +72,7 @@ func run(ctx context.Context, cfg *Config, regPath string) error {
 		return err
 	}
 	hl.record(probe{at: time.Now(), reachable: yes(), tokenOK: yes(), registered: yes()}) // what registerBot checked
-	if err := rebuildOnStart(ctx, cfg, st, w.intake, w.clock); err != nil {
+	if err := rebuildOnStart(ctx, cfg, st, w.replica, w.clock); err != nil {
 		return err
 	}
 	var site *web.Server
@@ -118,7 +118,7 @@ func serve(ctx context.Context, cfg *Config, w *parts, s served) error {
 	errs := ls.errs
 	go func() { errs <- w.intake.Run(ctx) }()
 	go func() { errs <- w.bot.Sender().Run(ctx) }()
-	go func() { errs <- w.intake.RunReconcile(ctx, cfg.reconcile) }()
+	go func() { errs <- w.reconciler.Run(ctx, cfg.reconcile) }()
 	go func() { errs <- w.bot.RunScheduler(ctx, cfg.tick) }()
 	go func() { errs <- w.bot.RunTakeovers(ctx) }()
 	go func() { errs <- s.health.watch(ctx, s.link.probeHomeserver, healthEvery) }()

@@ -1,23 +1,20 @@
-package bot_test
+package replica_test
 
 import (
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"reflect"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/rs/zerolog"
 	"maunium.net/go/mautrix/event"
 	"maunium.net/go/mautrix/id"
 
 	"github.com/exodus-matrix/exodus/bot"
+	"github.com/exodus-matrix/exodus/bot/replica"
 	"github.com/exodus-matrix/exodus/ledger"
-	"github.com/exodus-matrix/exodus/store"
 )
 
 // The members of the rebuild tests (the fake client's JoinedMembers names
@@ -28,24 +25,6 @@ const (
 	ben     = "@b:test"
 	cat     = "@c:test"
 )
-
-// newBareHarness is a bot on an empty migrated SQLite: no circle, nothing
-// applied. Its service runs on clock.
-func newBareHarness(tb testing.TB, clock ledger.Clock, perMinute int) *harness {
-	tb.Helper()
-	ctx := zerolog.Nop().WithContext(tb.Context())
-	st, err := store.Open(ctx, store.Config{URI: "file:" + filepath.Join(tb.TempDir(), "exodus.db") + "?_txlock=immediate"}, zerolog.Nop())
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { st.Close() })
-	svc := ledger.NewService(st, clock, ledger.DefaultConfig())
-	cli := &fakeClient{}
-	b := bot.New(bot.Config{UserID: botUser, Prefix: "!ex", CommandsPerMinute: perMinute,
-		BotUsers: []*regexp.Regexp{regexp.MustCompile(`^@exodus:`), regexp.MustCompile(`^@telegram_`)}}, cli, svc, st)
-	hook(b, cli)
-	return &harness{ctx: ctx, store: st, svc: svc, cli: cli, bot: b, intake: bot.NewIntake(st, hsToken, b, nil, clock)}
-}
 
 // rebuildWorld is a live bot whose whole ledger comes from room events, and
 // the rooms' history those events make: the members' events, and the bot's
@@ -289,16 +268,16 @@ func compare(t *testing.T, live, rebuilt map[string]string) {
 // rebuild serves the world's history to a fresh bot on an empty database
 // and rebuilds it, on a replay clock (unless noClock) set to the live
 // clock's time.
-func (w *rebuildWorld) rebuild(perMinute, pageSize int, noClock bool) (*harness, *bot.RebuildReport) {
+func (w *rebuildWorld) rebuild(perMinute, pageSize int, noClock bool) (*harness, *replica.Report) {
 	w.t.Helper()
-	rc := bot.NewReplayClock(ledger.NewManualClock(w.clock.Now()))
+	rc := replica.NewReplayClock(ledger.NewManualClock(w.clock.Now()))
 	h := newBareHarness(w.t, rc, perMinute)
 	h.cli.timeline = w.timelines()
-	opt := bot.RebuildOptions{PageSize: pageSize, Clock: rc}
+	opt := replica.Options{PageSize: pageSize, Clock: rc}
 	if noClock {
 		opt.Clock = nil
 	}
-	report, err := h.intake.RebuildFromRooms(h.ctx, opt)
+	report, err := h.replica.Rebuild(h.ctx, opt)
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -557,7 +536,7 @@ func TestRebuildRefusesATruncatedHistory(t *testing.T) {
 	}
 	h := newBareHarness(t, ledger.NewManualClock(w.clock.Now()), 1000)
 	h.cli.timeline = w.timelines()
-	_, err := h.intake.RebuildFromRooms(h.ctx, bot.RebuildOptions{PageSize: 3, MaxEventsPerRoom: 8})
+	_, err := h.replica.Rebuild(h.ctx, replica.Options{PageSize: 3, MaxEventsPerRoom: 8})
 	if err == nil || !strings.Contains(err.Error(), "more than 8 events") {
 		t.Fatalf("rebuild of a room over the limit: %v", err)
 	}
@@ -643,11 +622,11 @@ func TestRebuildKnowsWhoWasInTheCircleThen(t *testing.T) {
 
 	circles := []ledger.CircleID{ledger.CircleID(circle)}
 	live := snapshot(t, w.harness, circles, []ledger.NeedID{st.Need}, nil)
-	rc := bot.NewReplayClock(ledger.NewManualClock(w.clock.Now()))
+	rc := replica.NewReplayClock(ledger.NewManualClock(w.clock.Now()))
 	h := newBareHarness(t, rc, 1000)
 	h.cli.timeline = w.timelines()
 	h.cli.joined = map[id.RoomID][]id.UserID{circle: {botUser, ann, ben}} // as the room is now
-	if _, err := h.intake.RebuildFromRooms(h.ctx, bot.RebuildOptions{Clock: rc}); err != nil {
+	if _, err := h.replica.Rebuild(h.ctx, replica.Options{Clock: rc}); err != nil {
 		t.Fatal(err)
 	}
 	compare(t, live, snapshot(t, h, circles, []ledger.NeedID{st.Need}, nil))
