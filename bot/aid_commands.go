@@ -162,7 +162,7 @@ func (b *Bot) cmdLeave(ctx context.Context, r *request) error {
 		b.replyText(ctx, r, "leave.confirm", r.cmd.Verb)
 		return nil
 	}
-	if err := b.unrelayable(ctx, r.act.Actor); err != nil {
+	if err := (relays{b}).unrelayable(ctx, r.act.Actor); err != nil {
 		return err
 	}
 	if b.mode.dryRun {
@@ -175,7 +175,7 @@ func (b *Bot) cmdLeave(ctx context.Context, r *request) error {
 	if b.mode.outside && !b.mode.silent && d.Outcome != nil {
 		// Said in a direct chat: the other bots of the member's circles
 		// apply the departure too (Leave does not go through apply).
-		b.relay(ctx, "relay.op", d.Outcome.Op)
+		relays{b}.relay(ctx, "relay.op", d.Outcome.Op)
 	}
 	b.replyText(ctx, r, "leave.done")
 	b.after(ctx, d.Outcome)

@@ -99,7 +99,7 @@ func (b *Bot) handleMessage(ctx context.Context, evt *event.Event) error {
 		return nil
 	}
 	if b.mode.silent && !b.mode.rebuilding {
-		b.markUnanswered(evt.RoomID) // the answering bot owes an answer to this
+		takeovers{b}.markUnanswered(evt.RoomID) // the answering bot owes an answer to this
 	}
 	if perr != nil {
 		b.fail(ctx, r, perr)

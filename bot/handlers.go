@@ -41,7 +41,7 @@ func (b *Bot) HandleEvent(ctx context.Context, evt *event.Event) error {
 				Msg("Ignored a circle state event from a user not in bot.trusted_bots")
 			return nil
 		}
-		return b.handleCircleState(ctx, evt)
+		return peers{b}.handleCircleState(ctx, evt)
 	}
 	if b.IsBot(evt.Sender) && !b.removesAMember(evt) { // a member removed counts whoever removed him (a bot may ban)
 		switch {
@@ -50,7 +50,7 @@ func (b *Bot) HandleEvent(ctx context.Context, evt *event.Event) error {
 		case !b.trusted(evt.Sender) && evt.Type != event.StateMember:
 			return nil // an unlisted bot's records and cards change nothing
 		}
-		return b.followBot(ctx, evt)
+		return peers{b}.followBot(ctx, evt)
 	}
 	h := b.onEvent[evt.Type]
 	if h == nil {
@@ -58,7 +58,7 @@ func (b *Bot) HandleEvent(ctx context.Context, evt *event.Event) error {
 	}
 	if c, err := b.ledger.Circle(ctx, ledger.CircleID(evt.RoomID)); err != nil {
 		b = b.fromOutside() // its ops are relayed into the member's circles
-	} else if b.answerer(c) != b.cfg.UserID {
+	} else if (peers{b}).answerer(c) != b.cfg.UserID {
 		b = b.silently()
 	}
 	return h(b, ctx, evt)
@@ -91,7 +91,7 @@ func (b *Bot) handleMember(ctx context.Context, evt *event.Event) error {
 		return nil
 	}
 	if b.IsBot(target) {
-		return b.botMembership(ctx, evt) // a member invited or kicked a bot
+		return takeovers{b}.botMembership(ctx, evt) // a member invited or kicked a bot
 	}
 	b.forgetRoomKind(evt.RoomID)
 	joined := content.Membership == event.MembershipJoin
@@ -148,8 +148,8 @@ func (b *Bot) acceptRoomInvite(ctx context.Context, evt *event.Event, direct boo
 	}
 	log.Info().Bool("direct", direct).Msg("Joined a room on invitation")
 	if !direct {
-		b.adoptJoinedCircle(ctx, evt.RoomID, b.ledger.Now())
-		if !b.answers(ctx, evt.RoomID) {
+		peers{b}.adoptJoinedCircle(ctx, evt.RoomID, b.ledger.Now())
+		if !(peers{b}).answers(ctx, evt.RoomID) {
 			return nil // another bot answers here: no greeting
 		}
 	}

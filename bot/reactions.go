@@ -192,10 +192,10 @@ func (b *Bot) relayRemoved(ctx context.Context, room id.RoomID, by id.UserID, ta
 		return
 	}
 	if undo != nil {
-		b.relay(ctx, "relay.unreact", *orig, *undo)
+		relays{b}.relay(ctx, "relay.unreact", *orig, *undo)
 		return
 	}
-	b.relay(ctx, "relay.removed", *orig)
+	relays{b}.relay(ctx, "relay.removed", *orig)
 }
 
 // mayRedactOthers reports whether a user may remove other users' events in

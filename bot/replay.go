@@ -69,7 +69,7 @@ func (r *Replayer) Settle(ctx context.Context, rooms []id.RoomID) ([]ledger.Circ
 	var circles []ledger.CircleID
 	for _, room := range rooms {
 		if _, err := b.ledger.Circle(ctx, ledger.CircleID(room)); err != nil {
-			b.adoptJoinedCircle(ctx, room, b.ledger.Now())
+			peers{b}.adoptJoinedCircle(ctx, room, b.ledger.Now())
 		}
 		if _, err := b.ledger.Circle(ctx, ledger.CircleID(room)); err == nil {
 			circles = append(circles, ledger.CircleID(room))
@@ -86,7 +86,7 @@ func (r *Replayer) Settle(ctx context.Context, rooms []id.RoomID) ([]ledger.Circ
 func (r *Replayer) seenByAnotherBot(ctx context.Context, room id.RoomID) bool {
 	b := r.b
 	c, err := b.ledger.Circle(ctx, ledger.CircleID(room))
-	return err == nil && b.answerer(c) != b.cfg.UserID
+	return err == nil && peers{b}.answerer(c) != b.cfg.UserID
 }
 
 // replayAside replays what only this bot saw and HandleEvent does not

@@ -14,6 +14,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/exodus-matrix/exodus/bot"
+	"github.com/exodus-matrix/exodus/bot/replica"
 	"github.com/exodus-matrix/exodus/ledger"
 	"github.com/exodus-matrix/exodus/web"
 )
@@ -120,7 +121,7 @@ func serve(ctx context.Context, cfg *Config, w *parts, s served) error {
 	go func() { errs <- w.bot.Sender().Run(ctx) }()
 	go func() { errs <- w.reconciler.Run(ctx, cfg.reconcile) }()
 	go func() { errs <- w.bot.RunScheduler(ctx, cfg.tick) }()
-	go func() { errs <- w.bot.RunTakeovers(ctx) }()
+	go func() { errs <- replica.RunTakeovers(ctx, w.bot, cfg.takeover) }()
 	go func() { errs <- s.health.watch(ctx, s.link.probeHomeserver, healthEvery) }()
 	log.Info().Str("bot", w.as.BotMXID().String()).Msg("Exodus is running")
 	var err error
