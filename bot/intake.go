@@ -215,7 +215,7 @@ func (in *Intake) prune(ctx context.Context, now time.Time) {
 // are kept together or not at all, so a crash at any point leaves it to be
 // handled again from the start.
 func (in *Intake) Drain(ctx context.Context) (int, error) {
-	in.catchUps(ctx)
+	in.catchUpJoined(ctx)
 	pending, err := in.inbox.Pending(ctx, 100)
 	if err != nil {
 		return 0, fmt.Errorf("failed to read pending events: %w", err)
@@ -233,13 +233,14 @@ func (in *Intake) Drain(ctx context.Context) (int, error) {
 			return 0, fmt.Errorf("failed to handle an event: %w", err)
 		}
 		in.bot.sender.Notify()
-		in.catchUps(ctx)
+		in.catchUpJoined(ctx)
 	}
 	return len(pending), nil
 }
 
-// catchUps replays the history of the circles the events handled joined.
-func (in *Intake) catchUps(ctx context.Context) {
+// catchUpJoined replays the history of the circles the events handled
+// joined.
+func (in *Intake) catchUpJoined(ctx context.Context) {
 	if in.catchUp != nil {
 		in.catchUp.CatchUp(ctx)
 	}

@@ -45,7 +45,8 @@ func (t takeovers) markAnswered(room id.RoomID) {
 }
 
 // CheckTakeovers takes over the circles whose answering bot has left
-// unanswered commands for TakeoverAfter, where the rule picks this bot.
+// unanswered commands for TakeoverAfter, where the rule picks this bot
+// (replica.RunTakeovers calls it on a clock of its own).
 func (b *Bot) CheckTakeovers(ctx context.Context) {
 	now := b.ledger.Now()
 	var due []id.RoomID
