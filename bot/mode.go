@@ -70,11 +70,6 @@ func (b *Bot) rebuilding(members replayMembers) *Bot {
 	return b.with(mode{silent: true, rebuilding: true, replay: members})
 }
 
-// Rebuilding returns the bot replaying a room's history into an empty
-// ledger: everything is handled silently, and the bot's own cards and
-// records of web actions are followed as another bot's would be.
-func (b *Bot) Rebuilding() *Bot { return b.rebuilding(replayMembers{}) }
-
 // fromOutside is the bot handling an event in no circle room.
 func (b *Bot) fromOutside() *Bot {
 	m := b.mode

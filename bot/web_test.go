@@ -206,7 +206,7 @@ func TestRebuildDoesNotReplaySecrets(t *testing.T) {
 			t.Fatal(err)
 		}
 		k := w.sentCount()
-		if err := w.bot.Rebuilding().HandleEvent(w.ctx, evt); err != nil {
+		if err := w.bot.Replaying().Handle(w.ctx, evt); err != nil {
 			t.Fatal(err)
 		}
 		if sent := w.sentSince(k); len(sent) != 0 {
