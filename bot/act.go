@@ -208,7 +208,7 @@ func (a *WebActor) room(ctx context.Context, req ledger.Request) (id.RoomID, *le
 	}
 	// Only circles this bot answers in: another bot's followers accept
 	// records of web actions from the answering bot alone.
-	mine = slices.DeleteFunc(mine, func(c ledger.CircleID) bool { return !b.answers(ctx, id.RoomID(c)) })
+	mine = slices.DeleteFunc(mine, func(c ledger.CircleID) bool { return !peers{b}.answers(ctx, id.RoomID(c)) })
 	if req.Circle != "" && !slices.Contains(mine, req.Circle) {
 		return "", nil, ledger.Errorf(ledger.EConflict, "web.other_bot")
 	}

@@ -167,7 +167,7 @@ func cmdLeave(ctx context.Context, b *Bot, r *request) error {
 		b.replyText(ctx, r, "leave.confirm", r.cmd.Verb)
 		return nil
 	}
-	if err := b.unrelayable(ctx, r.act.Actor); err != nil {
+	if err := (relays{b}).unrelayable(ctx, r.act.Actor); err != nil {
 		return err
 	}
 	if b.mode.dryRun {
@@ -180,7 +180,7 @@ func cmdLeave(ctx context.Context, b *Bot, r *request) error {
 	if b.mode.outside && !b.mode.silent && d.Outcome != nil {
 		// Said in a direct chat: the other bots of the member's circles
 		// apply the departure too (Leave does not go through apply).
-		b.relay(ctx, "relay.op", d.Outcome.Op)
+		relays{b}.relay(ctx, "relay.op", d.Outcome.Op)
 	}
 	b.replyText(ctx, r, "leave.done")
 	b.after(ctx, d.Outcome)

@@ -9,6 +9,7 @@ import (
 	"maunium.net/go/mautrix/event"
 	"maunium.net/go/mautrix/id"
 
+	"github.com/exodus-matrix/exodus/bot/replica"
 	"github.com/exodus-matrix/exodus/ledger"
 )
 
@@ -25,7 +26,10 @@ func timelineEvent(t *testing.T, raw json.RawMessage) *event.Event {
 // reconcile runs one reconciliation pass and handles what it found.
 func (w *aidWorld) reconcile() int {
 	w.t.Helper()
-	n, err := w.intake.Reconcile(w.ctx)
+	if w.reconciler == nil {
+		w.reconciler = replica.NewReconciler(w.svc, w.cli, w.store, "@exodus:test", w.svc, w.intake.Notify, w.bot)
+	}
+	n, err := w.reconciler.Reconcile(w.ctx)
 	if err != nil {
 		w.t.Fatal(err)
 	}

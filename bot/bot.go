@@ -96,9 +96,10 @@ type shared struct {
 	warned      map[id.RoomID]time.Time // rooms told the bot cannot read encrypted messages
 	unanswered  map[id.RoomID]time.Time // circles whose answering bot owes an answer since
 	inviteTried map[id.RoomID]time.Time // rooms joined on an invitation FindInvites found, when
-	// catchUps are the circles joined whose history the intake must
-	// replay, once the handling that joined them is committed.
-	catchUps []id.RoomID
+	// joinedCircles are the circles joined whose history must be
+	// replayed, once the handling that joined them is committed
+	// (JoinedCircles).
+	joinedCircles []id.RoomID
 }
 
 // New returns a bot keeping its books in svc, writing what it says to out

@@ -19,6 +19,7 @@ import (
 	"maunium.net/go/mautrix/id"
 
 	"github.com/exodus-matrix/exodus/bot"
+	"github.com/exodus-matrix/exodus/bot/replica"
 	"github.com/exodus-matrix/exodus/ledger"
 	"github.com/exodus-matrix/exodus/store"
 )
@@ -220,6 +221,9 @@ type harness struct {
 	bot    *bot.Bot
 	intake *bot.Intake
 	circle ledger.CircleID
+	// reconciler reads the rooms for what the homeserver did not push
+	// (made on first use).
+	reconciler *replica.Reconciler
 }
 
 const hsToken = "hs-token-for-tests-0123456789"
@@ -241,7 +245,7 @@ func newHarness(tb testing.TB, opts ...func(*bot.Config)) *harness {
 		opt(&cfg)
 	}
 	b := hook(bot.New(cfg, cli, svc, st), cli)
-	h := &harness{ctx: ctx, store: st, svc: svc, cli: cli, bot: b, intake: bot.NewIntake(st, hsToken, b, nil, clock), circle: "!circle:test"}
+	h := &harness{ctx: ctx, store: st, svc: svc, cli: cli, bot: b, intake: bot.NewIntake(st, hsToken, b, nil, clock, nil), circle: "!circle:test"}
 	_, err = svc.CreateCircle(ctx, ledger.Action{Event: "$create", Actor: "@owner:test", At: clock.Now()},
 		ledger.CircleSpec{ID: h.circle, Name: "Test"})
 	if err != nil {

@@ -100,7 +100,7 @@ func id2room(r ledger.RoomID) id.RoomID { return id.RoomID(r) }
 // whose new content carries the machine-readable part too, made when it is
 // sent); a newer edit with the same key replaces one not sent yet.
 func (b *Bot) edit(ctx context.Context, room id.RoomID, evt id.EventID, key string, content *event.Content) {
-	if !b.answers(ctx, room) {
+	if !(peers{b}).answers(ctx, room) {
 		return // another bot's card: only its sender may edit it
 	}
 	b.enqueue(ctx, outgoing{room: room, typ: event.EventMessage, content: content, edits: evt, key: key})

@@ -52,7 +52,7 @@ func handleMessage(ctx context.Context, b *Bot, evt *event.Event, c *ledger.Circ
 		return nil
 	}
 	if b.mode.silent && !b.mode.rebuilding {
-		b.markUnanswered(evt.RoomID) // the answering bot owes an answer to this
+		takeovers{b}.markUnanswered(evt.RoomID) // the answering bot owes an answer to this
 	}
 	if perr != nil {
 		b.fail(ctx, r, perr)
@@ -188,7 +188,7 @@ func (b *Bot) reply(ctx context.Context, r *request, content *event.Content) {
 	}
 	// mayPost for the request's own room, decided from the circle read
 	// once for the request (nil: the room is no circle), not read again.
-	ours := r.circle == nil || b.answerer(r.circle) == b.cfg.UserID
+	ours := r.circle == nil || peers{b}.answerer(r.circle) == b.cfg.UserID
 	if !ours || b.mode.rebuilding || b.mode.silent && r.circle == nil {
 		return
 	}

@@ -20,15 +20,21 @@ import (
 // event silently and compute the same ledger. This file holds what a bot
 // needs to follow a circle it does not answer in.
 
+// peers is the bot's role among the other bots of its circles: who answers
+// where, and following what the answering bot records. It acts in its
+// bot's mode.
+type peers struct{ b *Bot }
+
 // answers reports whether this bot answers in a room: any room that is not
 // a circle (its direct chats), and a circle whose state names this bot or
 // no bot at all.
-func (b *Bot) answers(ctx context.Context, room id.RoomID) bool {
+func (p peers) answers(ctx context.Context, room id.RoomID) bool {
+	b := p.b
 	c, err := b.ledger.Circle(ctx, ledger.CircleID(room))
 	if err != nil {
 		return true
 	}
-	return b.answerer(c) == b.cfg.UserID
+	return p.answerer(c) == b.cfg.UserID
 }
 
 // mayWrite reports whether the bot may write into a room in its mode:
@@ -43,7 +49,7 @@ func (b *Bot) mayWrite(ctx context.Context, room id.RoomID) bool {
 		return true
 	}
 	c, err := b.ledger.Circle(ctx, ledger.CircleID(room))
-	return err == nil && b.answerer(c) == b.cfg.UserID
+	return err == nil && peers{b}.answerer(c) == b.cfg.UserID
 }
 
 // quietClient drops the writes its bot's mode refuses (mayWrite); reads go
@@ -92,7 +98,7 @@ var errSilent = errors.New("silent: another bot answers here")
 // handleCircleState follows a circle's state event set by a trusted bot
 // (HandleEvent drops everyone else's): a circle another bot made becomes
 // known, and every bot learns which one answers.
-func (b *Bot) handleCircleState(ctx context.Context, evt *event.Event) error {
+func (p peers) handleCircleState(ctx context.Context, evt *event.Event) error {
 	if evt.GetStateKey() != "" {
 		return nil // not the circle's state, which a joining bot reads
 	}
@@ -101,12 +107,13 @@ func (b *Bot) handleCircleState(ctx context.Context, evt *event.Event) error {
 		zerolog.Ctx(ctx).Warn().Err(err).Msg("Ignored a malformed circle state event")
 		return nil
 	}
-	return b.adoptCircle(ctx, evt.RoomID, action(evt), st)
+	return p.adoptCircle(ctx, evt.RoomID, action(evt), st)
 }
 
 // adoptCircle records what a circle state says and, the first time, who is
 // in the room.
-func (b *Bot) adoptCircle(ctx context.Context, room id.RoomID, act ledger.Action, st circleState) error {
+func (p peers) adoptCircle(ctx context.Context, room id.RoomID, act ledger.Action, st circleState) error {
+	b := p.b
 	_, known := b.ledger.Circle(ctx, ledger.CircleID(room))
 	c, err := b.ledger.AdoptCircle(ctx, act, ledger.CircleID(room), ledger.CircleState{
 		Name: st.Name, Pledge: ledger.Amount{Minor: st.PledgeMinor, Currency: ledger.Currency(st.Currency)},
@@ -126,7 +133,8 @@ func (b *Bot) adoptCircle(ctx context.Context, room id.RoomID, act ledger.Action
 
 // adoptJoinedCircle reads the circle state of a room the bot just joined:
 // a circle another bot made is learnt from it.
-func (b *Bot) adoptJoinedCircle(ctx context.Context, room id.RoomID, at time.Time) {
+func (p peers) adoptJoinedCircle(ctx context.Context, room id.RoomID, at time.Time) {
+	b := p.b
 	var st circleState
 	if err := b.cli.StateEvent(ctx, room, CircleStateType, "", &st); err != nil || st.AnsweringBot == "" {
 		return
@@ -148,30 +156,42 @@ func (b *Bot) adoptJoinedCircle(ctx context.Context, room id.RoomID, at time.Tim
 			Lang: string(known.Lang), Owner: string(known.Owner), AnsweringBot: st.AnsweringBot, SchemaVersion: 1}
 	}
 	act := ledger.Action{Event: ledger.EventID("join:" + string(room) + ":" + at.Format(time.RFC3339Nano)), Actor: ledger.UserID(b.cfg.UserID), At: at}
-	if err := b.adoptCircle(ctx, room, act, st); err != nil {
+	if err := p.adoptCircle(ctx, room, act, st); err != nil {
 		zerolog.Ctx(ctx).Error().Err(err).Msg("Failed to follow the circle of a room joined")
 		return
 	}
 	if unknown != nil && !b.mode.rebuilding && id.UserID(st.AnsweringBot) != b.cfg.UserID {
-		b.mu.Lock() // a circle with a past: the ledger must hold it (Intake.catchUp)
-		b.catchUps = append(b.catchUps, room)
+		b.mu.Lock() // a circle with a past: the ledger must hold it (JoinedCircles)
+		b.joinedCircles = append(b.joinedCircles, room)
 		b.mu.Unlock()
 	}
+}
+
+// JoinedCircles returns, and forgets, the circles another bot answers in
+// that the bot joined since the last call: the ledger must hold their past,
+// replayed from their history (replica.Replica.CatchUp).
+func (b *Bot) JoinedCircles() []id.RoomID {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	rooms := b.joinedCircles
+	b.joinedCircles = nil
+	return rooms
 }
 
 // followBot reads another bot's messages in a circle (and this bot's own,
 // when rebuilding from the rooms): the cards of the bot answering there,
 // so that reactions and replies to them name the same need for every bot,
 // and its records of actions taken on the web, which it alone may make.
-func (b *Bot) followBot(ctx context.Context, evt *event.Event) error {
+func (p peers) followBot(ctx context.Context, evt *event.Event) error {
+	b := p.b
 	if evt.Type == event.StateMember {
-		return b.botMembership(ctx, evt)
+		return takeovers{b}.botMembership(ctx, evt)
 	}
 	c, err := b.ledger.Circle(ctx, ledger.CircleID(evt.RoomID))
-	if err != nil || evt.Sender != b.answerer(c) {
+	if err != nil || evt.Sender != p.answerer(c) {
 		return nil
 	}
-	b.markAnswered(evt.RoomID)
+	takeovers{b}.markAnswered(evt.RoomID)
 	ns, _ := evt.Content.Raw[Namespace].(map[string]any)
 	kind, _ := ns["type"].(string)
 	data, _ := ns["data"].(map[string]any)
@@ -200,9 +220,9 @@ func (b *Bot) followBot(ctx context.Context, evt *event.Event) error {
 		}
 		return nil
 	case "web_action":
-		return b.followWebAction(ctx, evt, c, data)
+		return p.followWebAction(ctx, evt, c, data)
 	case "relay":
-		return b.followRelay(ctx, c, data)
+		return relays{b}.followRelay(ctx, c, data)
 	}
 	return nil
 }
@@ -210,7 +230,8 @@ func (b *Bot) followBot(ctx context.Context, evt *event.Event) error {
 // answerer is the bot that answers in a circle: the one its state names
 // if this bot trusts it, else this bot (a bot it does not trust is never
 // followed, so it must not fall silent for one).
-func (b *Bot) answerer(c *ledger.Circle) id.UserID {
+func (p peers) answerer(c *ledger.Circle) id.UserID {
+	b := p.b
 	if c.AnsweringBot == "" || !b.trusted(id.UserID(c.AnsweringBot)) {
 		return b.cfg.UserID
 	}
@@ -221,7 +242,8 @@ func (b *Bot) answerer(c *ledger.Circle) id.UserID {
 // bot records there the actions of the circle's members only, so that it
 // cannot change, for the bots following it, what members of other circles
 // did.
-func (b *Bot) inCircle(ctx context.Context, c ledger.CircleID, u ledger.UserID) bool {
+func (p peers) inCircle(ctx context.Context, c ledger.CircleID, u ledger.UserID) bool {
+	b := p.b
 	if b.IsBot(id.UserID(u)) {
 		return false
 	}
@@ -232,7 +254,8 @@ func (b *Bot) inCircle(ctx context.Context, c ledger.CircleID, u ledger.UserID) 
 // followWebAction applies, silently, an action a member took on the web
 // of the answering bot, keyed by the event that records it, exactly as
 // that bot applied it.
-func (b *Bot) followWebAction(ctx context.Context, evt *event.Event, c *ledger.Circle, data map[string]any) error {
+func (p peers) followWebAction(ctx context.Context, evt *event.Event, c *ledger.Circle, data map[string]any) error {
+	b := p.b
 	raw, err := json.Marshal(data["cmd"])
 	if err != nil {
 		return nil
@@ -241,7 +264,7 @@ func (b *Bot) followWebAction(ctx context.Context, evt *event.Event, c *ledger.C
 	member, _ := data["member"].(string)
 	at, _ := data["at"].(float64)
 	if json.Unmarshal(raw, &cmd) != nil || member == "" || cmd.Verb == "" || !b.commands.fromWeb(cmd.Verb) ||
-		!b.inCircle(ctx, c.ID, ledger.UserID(member)) {
+		!p.inCircle(ctx, c.ID, ledger.UserID(member)) {
 		return nil
 	}
 	need, _ := data["need"].(string)

@@ -42,7 +42,7 @@ func (b *Bot) HandleEvent(ctx context.Context, evt *event.Event) error {
 				Msg("Ignored a circle state event from a user not in bot.trusted_bots")
 			return nil
 		}
-		return b.handleCircleState(ctx, evt)
+		return peers{b}.handleCircleState(ctx, evt)
 	}
 	if b.IsBot(evt.Sender) && !removesAMember(b, evt) { // a member removed counts whoever removed him (a bot may ban)
 		switch {
@@ -51,7 +51,7 @@ func (b *Bot) HandleEvent(ctx context.Context, evt *event.Event) error {
 		case !b.trusted(evt.Sender) && evt.Type != event.StateMember:
 			return nil // an unlisted bot's records and cards change nothing
 		}
-		return b.followBot(ctx, evt)
+		return peers{b}.followBot(ctx, evt)
 	}
 	h := b.onEvent[evt.Type]
 	if h == nil {
@@ -61,7 +61,7 @@ func (b *Bot) HandleEvent(ctx context.Context, evt *event.Event) error {
 	if err != nil {
 		c = nil
 		b = b.fromOutside() // its ops are relayed into the member's circles
-	} else if b.answerer(c) != b.cfg.UserID {
+	} else if (peers{b}).answerer(c) != b.cfg.UserID {
 		b = b.silently()
 	}
 	return h(ctx, b, evt, c)
@@ -94,7 +94,7 @@ func handleMember(ctx context.Context, b *Bot, evt *event.Event, c *ledger.Circl
 		return nil
 	}
 	if b.IsBot(target) {
-		return b.botMembership(ctx, evt) // a member invited or kicked a bot
+		return takeovers{b}.botMembership(ctx, evt) // a member invited or kicked a bot
 	}
 	b.forgetRoomKind(evt.RoomID)
 	joined := content.Membership == event.MembershipJoin
@@ -151,8 +151,8 @@ func acceptRoomInvite(ctx context.Context, b *Bot, evt *event.Event, direct bool
 	}
 	log.Info().Bool("direct", direct).Msg("Joined a room on invitation")
 	if !direct {
-		b.adoptJoinedCircle(ctx, evt.RoomID, b.ledger.Now())
-		if !b.answers(ctx, evt.RoomID) {
+		peers{b}.adoptJoinedCircle(ctx, evt.RoomID, b.ledger.Now())
+		if !(peers{b}).answers(ctx, evt.RoomID) {
 			return nil // another bot answers here: no greeting
 		}
 	}

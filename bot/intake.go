@@ -9,7 +9,6 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -34,21 +33,27 @@ type Intake struct {
 	bot     *Bot
 	state   mautrix.StateStore
 	clock   ledger.Clock
+	catchUp CatchUp
 	wake    chan struct{}
 	// lastTxn is when the last transaction was recorded (unix ms, 0 for
 	// none since the start).
 	lastTxn atomic.Int64
+}
 
-	mu    sync.Mutex
-	marks map[id.RoomID]int64 // per room, the newest event time the last reconciliation saw
+// CatchUp is what the intake does before and after each event it hands
+// to the bot: replay the history of the circles the bot joined meanwhile
+// (replica.Replica.CatchUp), once the handling that joined them is
+// committed.
+type CatchUp interface {
+	CatchUp(ctx context.Context)
 }
 
 // NewIntake returns an intake that checks transactions against hsToken,
-// records them in inbox, keeps state in state and feeds b.
-func NewIntake(inbox ledger.Inbox, hsToken string, b *Bot, state mautrix.StateStore, clock ledger.Clock) *Intake {
-	in := &Intake{inbox: inbox, hsToken: hsToken, bot: b, state: state, clock: clock,
-		wake: make(chan struct{}, 1), marks: map[id.RoomID]int64{}}
-	return in
+// records them in inbox, keeps state in state and feeds b, catching up
+// between events with catchUp (nil: no catching up).
+func NewIntake(inbox ledger.Inbox, hsToken string, b *Bot, state mautrix.StateStore, clock ledger.Clock, catchUp CatchUp) *Intake {
+	return &Intake{inbox: inbox, hsToken: hsToken, bot: b, state: state, clock: clock, catchUp: catchUp,
+		wake: make(chan struct{}, 1)}
 }
 
 // Register mounts the transaction endpoint on mux (both the current and the
@@ -73,22 +78,23 @@ type eventHead struct {
 	Content   json.RawMessage `json:"content"`
 }
 
-// inboxEvent is the inbox record of a raw event ("" ID if it has none).
-func (in *Intake) inboxEvent(raw json.RawMessage, at time.Time) ledger.InboxEvent {
-	ie, _ := in.typedInboxEvent(raw, at)
+// InboxRecord is the inbox record of a raw event received at at ("" ID if
+// it has none), for the bot self.
+func InboxRecord(self id.UserID, raw json.RawMessage, at time.Time) ledger.InboxEvent {
+	ie, _ := typedInboxEvent(self, raw, at)
 	return ie
 }
 
 // typedInboxEvent is the inbox record of a raw event ("" ID if it has
-// none) and the event's type. The bot's own messages are recorded without
-// their content: they carry the secrets it hands members (login links, API
-// tokens), and the bot never acts on them but to skip them.
-func (in *Intake) typedInboxEvent(raw json.RawMessage, at time.Time) (ledger.InboxEvent, string) {
+// none) and the event's type. The bot's (self's) own messages are recorded
+// without their content: they carry the secrets it hands members (login
+// links, API tokens), and the bot never acts on them but to skip them.
+func typedInboxEvent(self id.UserID, raw json.RawMessage, at time.Time) (ledger.InboxEvent, string) {
 	var head eventHead
 	if json.Unmarshal(raw, &head) != nil || head.ID == "" {
 		return ledger.InboxEvent{}, ""
 	}
-	if id.UserID(head.Sender) == in.bot.cfg.UserID && head.StateKey == nil {
+	if id.UserID(head.Sender) == self && head.StateKey == nil {
 		head.Content = json.RawMessage("{}")
 		raw, _ = json.Marshal(head)
 	}
@@ -117,7 +123,7 @@ func (in *Intake) ServeTransaction(w http.ResponseWriter, r *http.Request) {
 	types := make([]string, 0, len(txn.Events))
 	now := in.clock.Now()
 	for _, raw := range txn.Events {
-		if ie, typ := in.typedInboxEvent(raw, now); ie.ID != "" {
+		if ie, typ := typedInboxEvent(in.bot.cfg.UserID, raw, now); ie.ID != "" {
 			events = append(events, ie)
 			types = append(types, in.bot.EventLabel(typ))
 		}
@@ -209,7 +215,7 @@ func (in *Intake) prune(ctx context.Context, now time.Time) {
 // are kept together or not at all, so a crash at any point leaves it to be
 // handled again from the start.
 func (in *Intake) Drain(ctx context.Context) (int, error) {
-	in.catchUps(ctx)
+	in.catchUpJoined(ctx)
 	pending, err := in.inbox.Pending(ctx, 100)
 	if err != nil {
 		return 0, fmt.Errorf("failed to read pending events: %w", err)
@@ -227,19 +233,16 @@ func (in *Intake) Drain(ctx context.Context) (int, error) {
 			return 0, fmt.Errorf("failed to handle an event: %w", err)
 		}
 		in.bot.sender.Notify()
-		in.catchUps(ctx)
+		in.catchUpJoined(ctx)
 	}
 	return len(pending), nil
 }
 
-// catchUps replays the history of the circles the events handled joined.
-func (in *Intake) catchUps(ctx context.Context) {
-	in.bot.mu.Lock()
-	rooms := in.bot.catchUps
-	in.bot.catchUps = nil
-	in.bot.mu.Unlock()
-	for _, room := range rooms {
-		in.catchUp(ctx, room)
+// catchUpJoined replays the history of the circles the events handled
+// joined.
+func (in *Intake) catchUpJoined(ctx context.Context) {
+	if in.catchUp != nil {
+		in.catchUp.CatchUp(ctx)
 	}
 }
 

@@ -121,7 +121,7 @@ func TestRecordedEventsSurviveARestart(t *testing.T) {
 	}
 	cli := &fakeClient{}
 	restarted := hook(bot.New(bot.Config{UserID: "@exodus:test", Prefix: "!ex"}, cli, h.svc, h.store), cli)
-	intake := bot.NewIntake(h.store, hsToken, restarted, nil, ledger.SystemClock{})
+	intake := bot.NewIntake(h.store, hsToken, restarted, nil, ledger.SystemClock{}, nil)
 	if n, err := intake.Drain(h.ctx); err != nil || n != 1 {
 		t.Fatalf("drain after restart: %d, %v", n, err)
 	}

@@ -1,6 +1,9 @@
 package bot
 
 import (
+	"context"
+	"slices"
+
 	"maunium.net/go/mautrix/id"
 )
 
@@ -67,11 +70,6 @@ func (b *Bot) rebuilding(members replayMembers) *Bot {
 	return b.with(mode{silent: true, rebuilding: true, replay: members})
 }
 
-// Rebuilding returns the bot replaying a room's history into an empty
-// ledger: everything is handled silently, and the bot's own cards and
-// records of web actions are followed as another bot's would be.
-func (b *Bot) Rebuilding() *Bot { return b.rebuilding(replayMembers{}) }
-
 // fromOutside is the bot handling an event in no circle room.
 func (b *Bot) fromOutside() *Bot {
 	m := b.mode
@@ -96,3 +94,28 @@ func (b *Bot) onClock() *Bot {
 // replayMembers is, during a rebuild, who the history replayed so far
 // shows in each room (true) or gone from it (false).
 type replayMembers map[id.RoomID]map[id.UserID]bool
+
+// membersThen is who was in a room at the point of the replay: those the
+// history shows joined, and those in it now the history shows nothing of
+// (it may not show events before the bot joined). Live, it is who is in it
+// now.
+func (b *Bot) membersThen(ctx context.Context, room id.RoomID) ([]id.UserID, error) {
+	resp, err := b.cli.JoinedMembers(ctx, room)
+	if err != nil {
+		return nil, err
+	}
+	then := b.mode.replay
+	var out []id.UserID
+	for u := range resp.Joined {
+		if in, seen := then[room][u]; !seen || in {
+			out = append(out, u)
+		}
+	}
+	for u, in := range then[room] {
+		if _, now := resp.Joined[u]; in && !now {
+			out = append(out, u)
+		}
+	}
+	slices.Sort(out)
+	return out, nil
+}

@@ -66,7 +66,7 @@ func (b *Bot) after(ctx context.Context, out *ledger.Outcome) {
 // the fate of later ones, their authors are told, even if the op itself was
 // refused.
 func (b *Bot) apply(ctx context.Context, op ledger.Op) (*ledger.Outcome, error) {
-	if err := b.unrelayable(ctx, op.Actor); err != nil {
+	if err := (relays{b}).unrelayable(ctx, op.Actor); err != nil {
 		return nil, err
 	}
 	if b.mode.dryRun {
@@ -82,7 +82,7 @@ func (b *Bot) apply(ctx context.Context, op ledger.Op) (*ledger.Outcome, error) 
 		return nil, err
 	}
 	if err == nil && b.mode.outside && !b.mode.silent {
-		b.relay(ctx, "relay.op", op)
+		relays{b}.relay(ctx, "relay.op", op)
 	}
 	return out, err
 }

@@ -55,7 +55,7 @@ func (b *Bot) mayPost(ctx context.Context, room id.RoomID) bool {
 	if room == "" {
 		return !b.mode.silent && !b.mode.rebuilding
 	}
-	return b.answers(ctx, room) && b.mayWrite(ctx, room)
+	return peers{b}.answers(ctx, room) && b.mayWrite(ctx, room)
 }
 
 // enqueue writes a message to the outbox, in the transaction ctx carries;

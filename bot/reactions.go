@@ -192,10 +192,10 @@ func relayRemoved(ctx context.Context, b *Bot, room id.RoomID, by id.UserID, tar
 		return
 	}
 	if undo != nil {
-		b.relay(ctx, "relay.unreact", *orig, *undo)
+		relays{b}.relay(ctx, "relay.unreact", *orig, *undo)
 		return
 	}
-	b.relay(ctx, "relay.removed", *orig)
+	relays{b}.relay(ctx, "relay.removed", *orig)
 }
 
 // mayRedactOthers reports whether a user may remove other users' events in

@@ -18,9 +18,14 @@ import (
 // it keyed by the original event, exactly as the relaying bot did. Like
 // records of web actions, relays count only from a circle's answering bot.
 
+// relays is the bot's role of relaying ops from outside the circles, and
+// following the relays of other bots. It acts in its bot's mode.
+type relays struct{ b *Bot }
+
 // relay records ops applied from outside the circles in each circle of
 // their actor that this bot answers in; key names the notice's words.
-func (b *Bot) relay(ctx context.Context, key string, ops ...ledger.Op) {
+func (r relays) relay(ctx context.Context, key string, ops ...ledger.Op) {
+	b := r.b
 	op := ops[0]
 	if op.Actor == ledger.ClockActor {
 		return
@@ -32,7 +37,7 @@ func (b *Bot) relay(ctx context.Context, key string, ops ...ledger.Op) {
 	}
 	for _, cid := range circles {
 		c, err := b.ledger.Circle(ctx, cid)
-		if err != nil || !b.answers(ctx, id.RoomID(cid)) {
+		if err != nil || !(peers{b}).answers(ctx, id.RoomID(cid)) {
 			continue
 		}
 		md := text(c.Lang, key, op.Actor, opVerbs[op.Kind])
@@ -44,7 +49,8 @@ func (b *Bot) relay(ctx context.Context, key string, ops ...ledger.Op) {
 // bot answers in none of the member's circles: its relay would reach none
 // of them, and the bots there would never count it. Rebuilding decides the
 // same as live.
-func (b *Bot) unrelayable(ctx context.Context, actor ledger.UserID) error {
+func (r relays) unrelayable(ctx context.Context, actor ledger.UserID) error {
+	b := r.b
 	if !b.mode.outside || actor == ledger.ClockActor {
 		return nil
 	}
@@ -58,11 +64,11 @@ func (b *Bot) unrelayable(ctx context.Context, actor ledger.UserID) error {
 		if err != nil {
 			continue
 		}
-		if b.answerer(c) == b.cfg.UserID {
+		if (peers{b}).answerer(c) == b.cfg.UserID {
 			return nil
 		}
 		if other == "" {
-			other = b.answerer(c)
+			other = peers{b}.answerer(c)
 		}
 	}
 	if other == "" {
@@ -73,7 +79,8 @@ func (b *Bot) unrelayable(ctx context.Context, actor ledger.UserID) error {
 
 // followRelay applies the ops another bot relayed in circle c, silently,
 // keyed by the member's original events; only ops of c's members count.
-func (b *Bot) followRelay(ctx context.Context, c *ledger.Circle, data map[string]any) error {
+func (r relays) followRelay(ctx context.Context, c *ledger.Circle, data map[string]any) error {
+	b := r.b
 	raw, err := json.Marshal(data["ops"])
 	if err != nil {
 		return nil
@@ -83,7 +90,7 @@ func (b *Bot) followRelay(ctx context.Context, c *ledger.Circle, data map[string
 		return nil
 	}
 	for _, op := range ops {
-		if op.Event == "" || op.Actor == "" || op.Kind == "" || op.Actor == ledger.ClockActor || !b.inCircle(ctx, c.ID, op.Actor) {
+		if op.Event == "" || op.Actor == "" || op.Kind == "" || op.Actor == ledger.ClockActor || !(peers{b}).inCircle(ctx, c.ID, op.Actor) {
 			continue
 		}
 		var out *ledger.Outcome

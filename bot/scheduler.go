@@ -151,5 +151,5 @@ func (b *Bot) speaksFor(ctx context.Context, u ledger.UserID) bool {
 	if err != nil || len(cs) == 0 {
 		return b.ledger.DirectRoomOf(ctx, u) != ""
 	}
-	return b.answers(ctx, id.RoomID(cs[0]))
+	return peers{b}.answers(ctx, id.RoomID(cs[0]))
 }

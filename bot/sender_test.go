@@ -25,7 +25,7 @@ func (w *aidWorld) restart(cli bot.Client, fake *fakeClient) {
 	w.svc = ledger.NewService(w.store, ledger.NewManualClock(w.svc.Now()), ledger.DefaultConfig())
 	w.bot = hook(bot.New(bot.Config{UserID: "@exodus:test", Prefix: "!ex", CommandsPerMinute: 1000,
 		BotUsers: []*regexp.Regexp{regexp.MustCompile(`^@exodus:`)}}, cli, w.svc, w.store), fake)
-	w.intake = bot.NewIntake(w.store, hsToken, w.bot, nil, w.svc)
+	w.intake = bot.NewIntake(w.store, hsToken, w.bot, nil, w.svc, nil)
 }
 
 // backlog is how many messages wait in the outbox.

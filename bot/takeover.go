@@ -20,10 +20,15 @@ import (
 // names itself in the circle's state event and says so in the room; every
 // bot, the old one too when it is back, follows the new state.
 
+// takeovers is the bot's role of noticing an answering bot that stopped
+// and taking over from it. It acts in its bot's mode.
+type takeovers struct{ b *Bot }
+
 // markUnanswered notes that a member addressed the bot in a circle another
 // bot answers in: if that bot says nothing for TakeoverAfter, it has
 // stopped answering.
-func (b *Bot) markUnanswered(room id.RoomID) {
+func (t takeovers) markUnanswered(room id.RoomID) {
+	b := t.b
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if _, ok := b.unanswered[room]; !ok {
@@ -32,36 +37,16 @@ func (b *Bot) markUnanswered(room id.RoomID) {
 }
 
 // markAnswered notes that the answering bot spoke in a room.
-func (b *Bot) markAnswered(room id.RoomID) {
+func (t takeovers) markAnswered(room id.RoomID) {
+	b := t.b
 	b.mu.Lock()
 	delete(b.unanswered, room)
 	b.mu.Unlock()
 }
 
-// RunTakeovers checks for circles to take over until ctx ends, often
-// enough that a takeover by silence comes within TakeoverAfter and a few
-// seconds, whatever the scheduler's tick.
-func (b *Bot) RunTakeovers(ctx context.Context) error {
-	tick := time.NewTicker(takeoverPoll(b.cfg.TakeoverAfter))
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-tick.C:
-			b.CheckTakeovers(ctx)
-		}
-	}
-}
-
-// takeoverPoll is how often RunTakeovers looks: a tenth of the wait, from
-// a quarter of a second to five seconds.
-func takeoverPoll(after time.Duration) time.Duration {
-	return min(max(after/10, 250*time.Millisecond), 5*time.Second)
-}
-
 // CheckTakeovers takes over the circles whose answering bot has left
-// unanswered commands for TakeoverAfter, where the rule picks this bot.
+// unanswered commands for TakeoverAfter, where the rule picks this bot
+// (replica.RunTakeovers calls it on a clock of its own).
 func (b *Bot) CheckTakeovers(ctx context.Context) {
 	now := b.ledger.Now()
 	var due []id.RoomID
@@ -74,11 +59,11 @@ func (b *Bot) CheckTakeovers(ctx context.Context) {
 	b.mu.Unlock()
 	for _, room := range due {
 		c, err := b.ledger.Circle(ctx, ledger.CircleID(room))
-		if err != nil || b.answers(ctx, room) {
-			b.markAnswered(room)
+		if err != nil || (peers{b}).answers(ctx, room) {
+			takeovers{b}.markAnswered(room)
 			continue
 		}
-		b.takeOver(ctx, c, "circle.takeover_silent")
+		takeovers{b}.takeOver(ctx, c, "circle.takeover_silent")
 	}
 }
 
@@ -86,7 +71,8 @@ func (b *Bot) CheckTakeovers(ctx context.Context) {
 // bot gives a joining bot the power to name itself in the circle's state
 // (so it can take over one day); when the answering bot leaves, the rule
 // picks who takes over at once.
-func (b *Bot) botMembership(ctx context.Context, evt *event.Event) error {
+func (t takeovers) botMembership(ctx context.Context, evt *event.Event) error {
+	b := t.b
 	target := id.UserID(evt.GetStateKey())
 	c, err := b.ledger.Circle(ctx, ledger.CircleID(evt.RoomID))
 	if err != nil || target == b.cfg.UserID {
@@ -94,12 +80,12 @@ func (b *Bot) botMembership(ctx context.Context, evt *event.Event) error {
 	}
 	switch evt.Content.AsMember().Membership {
 	case event.MembershipJoin:
-		if b.answers(ctx, evt.RoomID) && !b.mode.rebuilding {
-			b.grantStatePower(ctx, evt.RoomID, target)
+		if (peers{b}).answers(ctx, evt.RoomID) && !b.mode.rebuilding {
+			t.grantStatePower(ctx, evt.RoomID, target)
 		}
 	case event.MembershipLeave, event.MembershipBan:
-		if target == b.answerer(c) && !b.mode.rebuilding {
-			b.takeOver(ctx, c, "circle.takeover_left")
+		if target == (peers{b}).answerer(c) && !b.mode.rebuilding {
+			t.takeOver(ctx, c, "circle.takeover_left")
 		}
 	}
 	return nil
@@ -110,7 +96,8 @@ func (b *Bot) botMembership(ctx context.Context, evt *event.Event) error {
 // rewrite the power levels: where the circle's state needs that much (a
 // circle made before this rule), the state's level is lowered below it in
 // the same change.
-func (b *Bot) grantStatePower(ctx context.Context, room id.RoomID, bot id.UserID) {
+func (t takeovers) grantStatePower(ctx context.Context, room id.RoomID, bot id.UserID) {
+	b := t.b
 	if !b.trusted(bot) {
 		return
 	}
@@ -144,7 +131,8 @@ func (b *Bot) grantStatePower(ctx context.Context, room id.RoomID, bot id.UserID
 // takeOver applies the rule in a circle whose answering bot stopped: if
 // this bot is the first of the other bots in the room, it names itself in
 // the circle's state and says why.
-func (b *Bot) takeOver(ctx context.Context, c *ledger.Circle, why string) {
+func (t takeovers) takeOver(ctx context.Context, c *ledger.Circle, why string) {
+	b := t.b
 	b = b.aloud() // a member's kick of the answering bot comes silent
 	// The takeover checker and the worker (a member's kick) may both get
 	// here: one at a time, and the second finds the circle taken over.
@@ -153,11 +141,11 @@ func (b *Bot) takeOver(ctx context.Context, c *ledger.Circle, why string) {
 	if fresh, err := b.ledger.Circle(ctx, c.ID); err == nil {
 		c = fresh
 	}
-	old := b.answerer(c)
+	old := peers{b}.answerer(c)
 	if old == b.cfg.UserID {
 		return
 	}
-	if next := b.nextAnswerer(ctx, id.RoomID(c.ID), old); next != b.cfg.UserID {
+	if next := (takeovers{b}).nextAnswerer(ctx, id.RoomID(c.ID), old); next != b.cfg.UserID {
 		return
 	}
 	log := zerolog.Ctx(ctx).With().Str("circle", string(c.ID)).Str("previous_bot", old.String()).Logger()
@@ -176,7 +164,7 @@ func (b *Bot) takeOver(ctx context.Context, c *ledger.Circle, why string) {
 		log.Error().Err(err).Msg("Failed to take over a circle")
 		return
 	}
-	b.markAnswered(id.RoomID(c.ID))
+	takeovers{b}.markAnswered(id.RoomID(c.ID))
 	b.send(ctx, id.RoomID(c.ID), message(text(mine.Lang, why, old, b.cfg.UserID, durationText(mine.Lang, b.cfg.TakeoverAfter)), "takeover",
 		map[string]any{"previous": old, "answering_bot": b.cfg.UserID}))
 	log.Info().Msg("Took over answering in a circle")
@@ -184,7 +172,8 @@ func (b *Bot) takeOver(ctx context.Context, c *ledger.Circle, why string) {
 
 // nextAnswerer is the rule: the bot with the smallest user ID among the
 // trusted bots joined to the room other than the one that stopped.
-func (b *Bot) nextAnswerer(ctx context.Context, room id.RoomID, stopped id.UserID) id.UserID {
+func (t takeovers) nextAnswerer(ctx context.Context, room id.RoomID, stopped id.UserID) id.UserID {
+	b := t.b
 	resp, err := b.cli.JoinedMembers(ctx, room)
 	if err != nil {
 		return ""

@@ -22,7 +22,7 @@ func newWebWorld(t *testing.T, url string) *aidWorld {
 	w.bot = bot.New(bot.Config{UserID: "@exodus:test", Prefix: "!ex", CommandsPerMinute: 1000, WebURL: url,
 		BotUsers: []*regexp.Regexp{regexp.MustCompile(`^@exodus:`)}}, w.cli, w.svc, w.store)
 	hook(w.bot, w.cli)
-	w.intake = bot.NewIntake(w.store, hsToken, w.bot, nil, w.svc)
+	w.intake = bot.NewIntake(w.store, hsToken, w.bot, nil, w.svc, nil)
 	return w
 }
 
@@ -206,7 +206,7 @@ func TestRebuildDoesNotReplaySecrets(t *testing.T) {
 			t.Fatal(err)
 		}
 		k := w.sentCount()
-		if err := w.bot.Rebuilding().HandleEvent(w.ctx, evt); err != nil {
+		if err := w.bot.Replaying().Handle(w.ctx, evt); err != nil {
 			t.Fatal(err)
 		}
 		if sent := w.sentSince(k); len(sent) != 0 {

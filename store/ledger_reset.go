@@ -6,7 +6,7 @@ import (
 )
 
 // ledgerTables are the tables a rebuild from the rooms' history makes
-// again (`exodus rebuild`, bot.Intake.RebuildFromRooms): everything the
+// again (`exodus rebuild`, replica.Replica.Rebuild): everything the
 // bot derived from Matrix events. Circles and their members, invitations,
 // guarantees and blocks; members' records (language, direct chat),
 // profiles and the rate-limit history (actions); the mutual-aid ops and

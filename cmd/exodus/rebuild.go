@@ -14,7 +14,7 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"github.com/exodus-matrix/exodus/bot"
+	"github.com/exodus-matrix/exodus/bot/replica"
 	"github.com/exodus-matrix/exodus/ledger"
 	"github.com/exodus-matrix/exodus/store"
 )
@@ -27,7 +27,7 @@ func rebuildMain(cfgPath string, args []string) int {
 	fs := flag.NewFlagSet("exodus rebuild", flag.ContinueOnError)
 	path := fs.String("c", cfgPath, "path to the configuration file")
 	force := fs.Bool("force", false, "clear a ledger that is not empty first (everything the rooms make again, the web's sessions and API tokens too)")
-	maxEvents := fs.Int("max-events", bot.DefaultRebuildMaxEvents, "the most events read from one room's history (a room with more fails the rebuild)")
+	maxEvents := fs.Int("max-events", replica.DefaultMaxEvents, "the most events read from one room's history (a room with more fails the rebuild)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -83,11 +83,11 @@ func rebuildCommand(ctx context.Context, cfg *Config, force bool, maxEvents int,
 	if err != nil {
 		return err
 	}
-	clock, svc, intake := w.clock, w.svc, w.intake
+	clock, svc, rep := w.clock, w.svc, w.replica
 	if err := registerBot(ctx, newBotLink(cfg, w.intent, "")); err != nil {
 		return err
 	}
-	report, err := intake.RebuildFromRooms(ctx, bot.RebuildOptions{MaxEventsPerRoom: maxEvents, TickEvery: cfg.tick, Clock: clock})
+	report, err := rep.Rebuild(ctx, replica.Options{MaxEventsPerRoom: maxEvents, TickEvery: cfg.tick, Clock: clock})
 	if err != nil {
 		return err
 	}
@@ -96,7 +96,7 @@ func rebuildCommand(ctx context.Context, cfg *Config, force bool, maxEvents int,
 
 // printRebuild writes what a rebuild did and each circle's digest, the
 // figure to compare with another bot's (GET /api/v1/circles/{id}/digest).
-func printRebuild(ctx context.Context, out io.Writer, svc *ledger.Service, r *bot.RebuildReport) error {
+func printRebuild(ctx context.Context, out io.Writer, svc *ledger.Service, r *replica.Report) error {
 	fmt.Fprintf(out, "Rebuilt the ledger from %d rooms: %d events replayed, %d skipped (before the bot joined), %d failed, %d clock ops.\n",
 		len(r.Rooms), r.Events, r.Skipped, r.Failed, r.ClockOps)
 	for _, c := range r.Circles {
@@ -116,13 +116,13 @@ func printRebuild(ctx context.Context, out io.Writer, svc *ledger.Service, r *bo
 // already in, before the bot serves: a start with a lost or new database
 // recomputes the ledger instead of beginning a new one. The bot must be
 // registered (registerBot).
-func rebuildOnStart(ctx context.Context, cfg *Config, st *store.Store, intake *bot.Intake, clock *bot.ReplayClock) error {
+func rebuildOnStart(ctx context.Context, cfg *Config, st *store.Store, rep *replica.Replica, clock *replica.ReplayClock) error {
 	log := zerolog.Ctx(ctx)
 	empty, err := st.LedgerEmpty(ctx)
 	if err != nil || !empty {
 		return err
 	}
-	report, err := intake.RebuildFromRooms(ctx, bot.RebuildOptions{TickEvery: cfg.tick, Clock: clock})
+	report, err := rep.Rebuild(ctx, replica.Options{TickEvery: cfg.tick, Clock: clock})
 	if err != nil {
 		return fmt.Errorf("failed to rebuild the empty ledger from the rooms: %w", err)
 	}

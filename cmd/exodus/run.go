@@ -14,6 +14,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/exodus-matrix/exodus/bot"
+	"github.com/exodus-matrix/exodus/bot/replica"
 	"github.com/exodus-matrix/exodus/ledger"
 	"github.com/exodus-matrix/exodus/web"
 )
@@ -72,7 +73,7 @@ func run(ctx context.Context, cfg *Config, regPath string) error {
 		return err
 	}
 	hl.record(probe{at: time.Now(), reachable: yes(), tokenOK: yes(), registered: yes()}) // what registerBot checked
-	if err := rebuildOnStart(ctx, cfg, st, w.intake, w.clock); err != nil {
+	if err := rebuildOnStart(ctx, cfg, st, w.replica, w.clock); err != nil {
 		return err
 	}
 	var site *web.Server
@@ -118,9 +119,9 @@ func serve(ctx context.Context, cfg *Config, w *parts, s served) error {
 	errs := ls.errs
 	go func() { errs <- w.intake.Run(ctx) }()
 	go func() { errs <- w.bot.Sender().Run(ctx) }()
-	go func() { errs <- w.intake.RunReconcile(ctx, cfg.reconcile) }()
+	go func() { errs <- w.reconciler.Run(ctx, cfg.reconcile) }()
 	go func() { errs <- w.bot.RunScheduler(ctx, cfg.tick) }()
-	go func() { errs <- w.bot.RunTakeovers(ctx) }()
+	go func() { errs <- replica.RunTakeovers(ctx, w.bot, cfg.takeover) }()
 	go func() { errs <- s.health.watch(ctx, s.link.probeHomeserver, healthEvery) }()
 	log.Info().Str("bot", w.as.BotMXID().String()).Msg("Exodus is running")
 	var err error

@@ -10,6 +10,7 @@ import (
 	"maunium.net/go/mautrix/sqlstatestore"
 
 	"github.com/exodus-matrix/exodus/bot"
+	"github.com/exodus-matrix/exodus/bot/replica"
 	"github.com/exodus-matrix/exodus/ledger"
 	"github.com/exodus-matrix/exodus/store"
 )
@@ -20,15 +21,18 @@ type parts struct {
 	stateStore *sqlstatestore.SQLStateStore
 	as         *appservice.AppService
 	intent     *appservice.IntentAPI
-	clock      *bot.ReplayClock
+	clock      *replica.ReplayClock
 	svc        *ledger.Service
 	bot        *bot.Bot
+	replica    *replica.Replica
+	reconciler *replica.Reconciler
 	intake     *bot.Intake
 }
 
 // wire builds the Matrix state store (in the same database), the
-// appservice, the ledger service on the store and the bot with its intake,
-// counting in metrics (nil: nothing).
+// appservice, the ledger service on the store, the bot with its intake,
+// and its replication (rebuild, catch-up, reconciliation), counting in
+// metrics (nil: nothing).
 func wire(ctx context.Context, cfg *Config, st *store.Store, metrics bot.Metrics) (*parts, error) {
 	log := zerolog.Ctx(ctx)
 	p := &parts{}
@@ -48,10 +52,12 @@ func wire(ctx context.Context, cfg *Config, st *store.Store, metrics bot.Metrics
 	}
 	as.Log = log.With().Str("component", "appservice").Logger()
 	p.as, p.intent = as, as.BotIntent()
-	p.clock = bot.NewReplayClock(ledger.SystemClock{}) // the wall clock; during a rebuild, the replayed event's time
+	p.clock = replica.NewReplayClock(ledger.SystemClock{}) // the wall clock; during a rebuild, the replayed event's time
 	p.svc = ledger.NewService(st, p.clock, cfg.rules)
 	p.bot = bot.New(bot.Config{UserID: p.intent.UserID, Prefix: cfg.Bot.Prefix, BotUsers: cfg.otherBots, TrustedBots: cfg.trusted,
 		CommandsPerMinute: cfg.Bot.CommandsPerMinute, WebURL: cfg.Web.PublicURL, TakeoverAfter: cfg.takeover, Metrics: metrics}, p.intent, p.svc, st)
-	p.intake = bot.NewIntake(st, cfg.AppService.HSToken, p.bot, p.stateStore, p.clock)
+	p.replica = replica.New(p.bot, p.intent.UserID, p.intent, st, p.stateStore)
+	p.intake = bot.NewIntake(st, cfg.AppService.HSToken, p.bot, p.stateStore, p.clock, p.replica)
+	p.reconciler = replica.NewReconciler(p.svc, p.intent, st, p.intent.UserID, p.clock, p.intake.Notify, p.bot)
 	return p, nil
 }

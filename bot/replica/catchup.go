@@ -1,4 +1,4 @@
-package bot
+package replica
 
 import (
 	"context"
@@ -14,26 +14,34 @@ import (
 // and replays it silently, as a rebuild does for every room. Events it
 // replays again later change nothing: every change is keyed by its event.
 
+// CatchUp replays the history of the circles the bot joined since the last
+// call, where another bot answers. The intake calls it between events
+// (bot.CatchUp), once the handling that joined them is committed.
+func (r *Replica) CatchUp(ctx context.Context) {
+	for _, room := range r.bot.JoinedCircles() {
+		r.catchUp(ctx, room)
+	}
+}
+
 // catchUp replays the history of a circle the bot just joined, where
 // another bot answers.
-func (in *Intake) catchUp(ctx context.Context, room id.RoomID) {
+func (r *Replica) catchUp(ctx context.Context, room id.RoomID) {
 	log := zerolog.Ctx(ctx).With().Str("room_id", room.String()).Logger()
-	history, err := in.readHistory(ctx, room, RebuildOptions{}.withDefaults())
+	history, err := r.readHistory(ctx, room, Options{}.withDefaults())
 	if err != nil {
 		log.Warn().Err(err).Msg("Failed to read the history of a circle joined")
 		return
 	}
 	// Each replayed event decides for itself whether it is from outside
 	// the circles: the replaying bot's mode is fresh.
-	rb := in.bot.rebuilding(replayMembers{})
-	joined := map[id.RoomID]bool{}
+	rp := r.bot.Replaying()
 	replayed, failed := 0, 0
 	for _, evt := range history {
 		raw, err := json.Marshal(evt)
 		if err != nil {
 			continue
 		}
-		handled, err := in.replay(ctx, rb, raw, joined)
+		handled, err := r.replay(ctx, rp, raw)
 		switch {
 		case err != nil:
 			failed++

@@ -1,4 +1,4 @@
-package bot_test
+package replica_test
 
 import (
 	"encoding/json"
@@ -10,7 +10,7 @@ import (
 	"maunium.net/go/mautrix/event"
 	"maunium.net/go/mautrix/id"
 
-	"github.com/exodus-matrix/exodus/bot"
+	"github.com/exodus-matrix/exodus/bot/replica"
 	"github.com/exodus-matrix/exodus/ledger"
 )
 
@@ -60,18 +60,18 @@ func rebuildHistory(b *testing.B, n int) map[id.RoomID][]*event.Event {
 }
 
 // BenchmarkRebuild replays a 2,000-event circle room into an empty ledger
-// through RebuildFromRooms (paged /messages from a fake homeserver, real
+// through Replica.Rebuild (paged /messages from a fake homeserver, real
 // SQLite): the rate of a rebuild, in events per second.
 func BenchmarkRebuild(b *testing.B) {
 	const n = 2000
 	history := rebuildHistory(b, n)
 	for b.Loop() {
 		b.StopTimer()
-		rc := bot.NewReplayClock(ledger.NewManualClock(time.UnixMilli(rebuildStart + 10_000_000).UTC()))
+		rc := replica.NewReplayClock(ledger.NewManualClock(time.UnixMilli(rebuildStart + 10_000_000).UTC()))
 		h := newBareHarness(b, rc, 1000)
 		h.cli.timeline = history
 		b.StartTimer()
-		report, err := h.intake.RebuildFromRooms(h.ctx, bot.RebuildOptions{PageSize: 100, Clock: rc})
+		report, err := h.replica.Rebuild(h.ctx, replica.Options{PageSize: 100, Clock: rc})
 		if err != nil {
 			b.Fatal(err)
 		}
