@@ -45,21 +45,21 @@ func (a *WebActor) Act(ctx context.Context, req ledger.Request) (*ledger.Reply, 
 	cmd := req.Command
 	lang := req.Lang
 	if lang != ledger.LangEN && lang != ledger.LangRU {
-		lang = b.replyLang(ctx, id.UserID(req.Member), "")
+		lang = replyLang(ctx, b.ledger, id.UserID(req.Member), "")
 	}
 	if !b.commands.fromWeb(cmd.Verb) {
 		err := ledger.Errorf(ledger.EInvalid, "web.chat_only", cmd.Verb)
-		return &ledger.Reply{Text: plain(b.errorText(lang, err, cmd.Verb))}, err
+		return &ledger.Reply{Text: plain(b.commands.explain(lang, err, cmd.Verb))}, err
 	}
 	// The chat's bound on a member's commands holds for the web too (however
 	// many sessions and tokens they hold): each action posts into a room.
 	if ok, _ := b.limiter.allow(string(req.Member), b.ledger.Now()); !ok {
 		err := ledger.Errorf(ledger.ERateLimited, "ratelimit", b.cfg.CommandsPerMinute)
-		return &ledger.Reply{Text: plain(b.errorText(lang, err, cmd.Verb))}, err
+		return &ledger.Reply{Text: plain(b.commands.explain(lang, err, cmd.Verb))}, err
 	}
 	r, err := a.request(ctx, req, lang)
 	if err != nil {
-		return &ledger.Reply{Text: plain(b.errorText(lang, err, cmd.Verb))}, err
+		return &ledger.Reply{Text: plain(b.commands.explain(lang, err, cmd.Verb))}, err
 	}
 	reply := &ledger.Reply{Room: ledger.RoomID(r.evt.RoomID)}
 	if r.circle == nil {
@@ -77,7 +77,7 @@ func (a *WebActor) Act(ctx context.Context, req ledger.Request) (*ledger.Reply, 
 		evt := a.announce(ctx, b, r, req)
 		if evt == "" {
 			err := ledger.Errorf(ledger.EInternal, "web.post_failed")
-			return &ledger.Reply{Text: plain(b.errorText(lang, err, cmd.Verb))}, err
+			return &ledger.Reply{Text: plain(b.commands.explain(lang, err, cmd.Verb))}, err
 		}
 		reply.Event = ledger.EventID(evt)
 		r.evt.ID = evt
@@ -131,7 +131,7 @@ func (a *WebActor) inOneTx(ctx context.Context, fn func(ctx context.Context) (*l
 // that event.
 func (a *WebActor) done(ctx context.Context, b *Bot, r *request, reply *ledger.Reply, err error) (*ledger.Reply, error) {
 	if err != nil {
-		md := b.errorText(r.lang, err, r.cmd.Verb)
+		md := b.commands.explain(r.lang, err, r.cmd.Verb)
 		reply.Text = plain(md)
 		if reply.Event != "" {
 			b.send(ctx, r.evt.RoomID, replyTo(message(md, "error", nil), r.evt))
@@ -316,5 +316,5 @@ func commandLine(cmd ledger.Command, l ledger.Lang) string {
 // Explain renders a refusal in a language, as the chat answers it (the
 // web shows the ledger's refusals in the same words), as plain text.
 func (a *WebActor) Explain(l ledger.Lang, err error) string {
-	return plain(a.bot.errorText(l, err, ""))
+	return plain(a.bot.commands.explain(l, err, ""))
 }

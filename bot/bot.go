@@ -121,7 +121,7 @@ func New(cfg Config, cli Client, svc *ledger.Service, out Outbox) *Bot {
 	b := &Bot{
 		cfg: cfg, raw: cli, ledger: svc, out: out,
 		limiter: newLimiter(cfg.CommandsPerMinute, time.Minute),
-		onEvent: eventHandlers, commands: newCommandSet(),
+		onEvent: eventHandlers, commands: newCommandSet(cfg.Prefix),
 		shared: &shared{
 			directRooms: map[id.RoomID]bool{},
 			warned:      map[id.RoomID]time.Time{},

@@ -24,9 +24,11 @@ type circleState struct {
 	SchemaVersion int    `json:"version"`
 }
 
-func (b *Bot) stateOf(c *ledger.Circle) *circleState {
+// newCircleState is the state event of circle c, answered in by the bot
+// answering.
+func newCircleState(c *ledger.Circle, answering id.UserID) *circleState {
 	return &circleState{Name: c.Name, PledgeMinor: c.Pledge.Minor, Currency: string(c.Pledge.Currency),
-		Lang: string(c.Lang), Owner: string(c.Owner), AnsweringBot: b.cfg.UserID.String(), SchemaVersion: 1}
+		Lang: string(c.Lang), Owner: string(c.Owner), AnsweringBot: answering.String(), SchemaVersion: 1}
 }
 
 // moderatorLevel is the power level needed to make a room a circle.
@@ -75,7 +77,7 @@ func circleNew(ctx context.Context, b *Bot, r *request) error {
 	if err != nil {
 		return err
 	}
-	b.send(ctx, resp.RoomID, message(text(c.Lang, "circle.welcome", c.Name, c.Pledge, b.cfg.Prefix), "circle", b.stateOf(c)))
+	b.send(ctx, resp.RoomID, message(text(c.Lang, "circle.welcome", c.Name, c.Pledge, b.cfg.Prefix), "circle", newCircleState(c, b.cfg.UserID)))
 	b.reply(ctx, r, message(text(r.lang, "circle.created", c.Name, c.Pledge), "circle_created",
 		map[string]any{"room_id": resp.RoomID}))
 	return nil
@@ -109,7 +111,7 @@ func circleHere(ctx context.Context, b *Bot, r *request) error {
 	if err := b.recordMembers(ctx, c); err != nil {
 		zerolog.Ctx(ctx).Warn().Err(err).Msg("Failed to record the members of a new circle")
 	}
-	b.reply(ctx, r, message(text(c.Lang, "circle.here_done", c.Name, c.Pledge, b.cfg.Prefix), "circle", b.stateOf(c)))
+	b.reply(ctx, r, message(text(c.Lang, "circle.here_done", c.Name, c.Pledge, b.cfg.Prefix), "circle", newCircleState(c, b.cfg.UserID)))
 	return nil
 }
 
@@ -140,14 +142,14 @@ func circleSet(ctx context.Context, b *Bot, r *request) error {
 		return err
 	}
 	publishState(ctx, b, c)
-	b.reply(ctx, r, message(text(r.lang, "circle.updated", c.Name, c.Pledge, c.Lang), "circle", b.stateOf(c)))
+	b.reply(ctx, r, message(text(r.lang, "circle.updated", c.Name, c.Pledge, c.Lang), "circle", newCircleState(c, b.cfg.UserID)))
 	return nil
 }
 
 // publishState writes the circle state event (best effort: the bot may lack
 // the power level in a room it did not create).
 func publishState(ctx context.Context, b *Bot, c *ledger.Circle) {
-	if _, err := b.cli.SendStateEvent(ctx, id.RoomID(c.ID), CircleStateType, "", b.stateOf(c)); err != nil {
+	if _, err := b.cli.SendStateEvent(ctx, id.RoomID(c.ID), CircleStateType, "", newCircleState(c, b.cfg.UserID)); err != nil {
 		zerolog.Ctx(ctx).Warn().Err(err).Msg("Failed to publish the circle state event")
 	}
 }

@@ -288,15 +288,16 @@ func commandSections() []commandSection {
 	}
 }
 
-// commandSet is the commands indexed for the bot.
+// commandSet is the commands indexed for the bot, typed after prefix.
 type commandSet struct {
+	prefix   string
 	sections []commandSection
 	byVerb   map[ledger.Verb]*command
 }
 
-// newCommandSet indexes commandSections.
-func newCommandSet() *commandSet {
-	s := &commandSet{sections: commandSections(), byVerb: map[ledger.Verb]*command{}}
+// newCommandSet indexes commandSections, typed after prefix.
+func newCommandSet(prefix string) *commandSet {
+	s := &commandSet{prefix: prefix, sections: commandSections(), byVerb: map[ledger.Verb]*command{}}
 	for i := range s.sections {
 		for j := range s.sections[i].commands {
 			c := &s.sections[i].commands[j]

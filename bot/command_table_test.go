@@ -12,7 +12,7 @@ import (
 // every verb the parser knows is declared once, with a handler, words and
 // help in each language; every command is a verb of the grammar.
 func TestEveryVerbIsACommand(t *testing.T) {
-	s := newCommandSet()
+	s := newCommandSet("!ex")
 	declared := map[ledger.Verb]int{}
 	for _, sec := range s.sections {
 		if sec.en == "" || sec.ru == "" {
@@ -46,9 +46,9 @@ func TestEveryVerbIsACommand(t *testing.T) {
 }
 
 func TestHelpListsEveryVerbOnce(t *testing.T) {
-	s := newCommandSet()
+	s := newCommandSet("!ex")
 	for _, l := range ledger.Langs {
-		full := s.helpText(l, "", "!ex")
+		full := s.helpText(l, "")
 		for _, v := range ledger.AllVerbs() {
 			if n := strings.Count(full, "`!ex "+verbWord(v, l)+" ") + strings.Count(full, "`!ex "+verbWord(v, l)+"`"); n != 1 {
 				t.Errorf("help %s lists %q %d times, want 1", l, v, n)

@@ -44,7 +44,7 @@ func handleMessage(ctx context.Context, b *Bot, evt *event.Event, c *ledger.Circ
 		return nil
 	}
 	r := &request{evt: evt, cmd: cmd, act: action(evt), direct: direct, circle: c, card: card}
-	r.lang = b.replyLang(ctx, evt.Sender, cmd.Lang)
+	r.lang = replyLang(ctx, b.ledger, evt.Sender, cmd.Lang)
 	if ok, warn := b.limiter.allow(limitKey(evt.Sender, evt.RoomID), r.act.At); !ok {
 		if warn {
 			b.reply(ctx, r, notice(r.lang, "ratelimit", b.cfg.CommandsPerMinute))
@@ -150,17 +150,17 @@ func defaultCurrency(ctx context.Context, b *Bot, evt *event.Event, c *ledger.Ci
 // replyLang is the language to answer a command in: the one the member
 // chose with `lang`; else the language of the command word they typed
 // (remembered for notifications); else their last one, or the default.
-func (b *Bot) replyLang(ctx context.Context, u id.UserID, typed ledger.Lang) ledger.Lang {
-	if m, err := b.ledger.Member(ctx, ledger.UserID(u)); err == nil && m.LangChosen && m.Lang != "" {
+func replyLang(ctx context.Context, svc *ledger.Service, u id.UserID, typed ledger.Lang) ledger.Lang {
+	if m, err := svc.Member(ctx, ledger.UserID(u)); err == nil && m.LangChosen && m.Lang != "" {
 		return m.Lang
 	}
 	if typed != "" {
-		if err := b.ledger.InferLang(ctx, ledger.UserID(u), typed); err != nil {
+		if err := svc.InferLang(ctx, ledger.UserID(u), typed); err != nil {
 			zerolog.Ctx(ctx).Warn().Err(err).Msg("Failed to remember a member's language")
 		}
 		return typed
 	}
-	return b.ledger.LangOf(ctx, ledger.UserID(u))
+	return svc.LangOf(ctx, ledger.UserID(u))
 }
 
 // mentions are the users a message mentions, the bot excluded.
@@ -212,7 +212,7 @@ func (b *Bot) fail(ctx context.Context, r *request, err error) {
 	} else {
 		log.Info().Err(err).Str("verb", string(r.cmd.Verb)).Msg("Refused a command")
 	}
-	md := b.errorText(r.lang, err, r.cmd.Verb)
+	md := b.commands.explain(r.lang, err, r.cmd.Verb)
 	key := "error"
 	if e := ledger.AsError(err); e != nil {
 		key = e.Key
@@ -229,7 +229,7 @@ func needCircle(b *Bot, r *request) error {
 }
 
 func cmdHelp(ctx context.Context, b *Bot, r *request) error {
-	b.reply(ctx, r, message(b.commands.helpText(r.lang, r.cmd.Topic, b.cfg.Prefix), "help", nil))
+	b.reply(ctx, r, message(b.commands.helpText(r.lang, r.cmd.Topic), "help", nil))
 	return nil
 }
 

@@ -15,8 +15,8 @@ func (c *command) help(l ledger.Lang) helpEntry {
 }
 
 // usage renders how to type a verb, e.g. "`!ex invite [@user:server]`".
-func (s *commandSet) usage(l ledger.Lang, v ledger.Verb, prefix string) string {
-	str := prefix + " " + verbWord(v, l)
+func (s *commandSet) usage(l ledger.Lang, v ledger.Verb) string {
+	str := s.prefix + " " + verbWord(v, l)
 	if c := s.byVerb[v]; c != nil && c.help(l).args != "" {
 		str += " " + c.help(l).args
 	}
@@ -32,10 +32,11 @@ func (s *commandSet) what(l ledger.Lang, v ledger.Verb) string {
 }
 
 // helpText renders the whole help, or one command's.
-func (s *commandSet) helpText(l ledger.Lang, topic ledger.Verb, prefix string) string {
+func (s *commandSet) helpText(l ledger.Lang, topic ledger.Verb) string {
+	prefix := s.prefix
 	var sb strings.Builder
 	if topic != "" && topic != ledger.VerbHelp {
-		sb.WriteString(s.usage(l, topic, prefix) + " — " + s.what(l, topic))
+		sb.WriteString(s.usage(l, topic) + " — " + s.what(l, topic))
 		if alt := ledger.VerbWords(topic, other(l)); len(alt) > 0 {
 			sb.WriteString(" (" + strings.Join(ledger.VerbWords(topic, l), ", ") + " / " + strings.Join(alt, ", ") + ")")
 		}
@@ -53,7 +54,7 @@ func (s *commandSet) helpText(l ledger.Lang, topic ledger.Verb, prefix string) s
 		}
 		sb.WriteString("**" + title + "**\n\n")
 		for _, c := range sec.commands {
-			sb.WriteString("- " + s.usage(l, c.verb, prefix) + " — " + c.help(l).what + "\n")
+			sb.WriteString("- " + s.usage(l, c.verb) + " — " + c.help(l).what + "\n")
 		}
 		sb.WriteString("\n")
 	}
@@ -65,4 +66,24 @@ func other(l ledger.Lang) ledger.Lang {
 		return ledger.LangEN
 	}
 	return ledger.LangRU
+}
+
+// explain explains a refusal in the member's language: why, and what to
+// type instead (the verb's usage). A failure that is not the member's is
+// not explained.
+func (s *commandSet) explain(l ledger.Lang, err error, verb ledger.Verb) string {
+	e := ledger.AsError(err)
+	if e == nil || e.Code == ledger.EInternal {
+		return text(l, "error.internal")
+	}
+	msg := text(l, e.Key, e.Args...)
+	switch {
+	case verb != "" && strings.HasPrefix(e.Key, "cmd.") && e.Key != "cmd.unknown":
+		return text(l, "understood", s.prefix+" "+verbWord(verb, l), markdown(msg)) + "\n\n" + text(l, "type_usage", markdown(s.usage(l, verb)))
+	case verb != "" && (strings.HasPrefix(e.Key, "amount.") || strings.HasPrefix(e.Key, "user.")):
+		return msg + "\n\n" + text(l, "type_usage", markdown(s.usage(l, verb)))
+	case e.Key == "cmd.unknown" || e.Key == "cmd.too_long":
+		return msg + " " + text(l, "type_help", s.prefix)
+	}
+	return msg
 }

@@ -34,7 +34,7 @@ func (b *Bot) FindInvites(ctx context.Context) (int, error) {
 	}
 	n := 0
 	for room, inv := range resp.Rooms.Invite {
-		evt := b.inviteOf(room, inv.State.Events)
+		evt := inviteOf(b.cfg.UserID, room, inv.State.Events)
 		if evt == nil || slices.Contains(joined.JoinedRooms, room) || !b.firstTry(room) {
 			continue
 		}
@@ -65,10 +65,11 @@ func (b *Bot) firstTry(room id.RoomID) bool {
 	return true
 }
 
-// inviteOf is the bot's own invite event among a room's invite state.
-func (b *Bot) inviteOf(room id.RoomID, state []*event.Event) *event.Event {
+// inviteOf is the bot's (self's) own invite event among a room's invite
+// state.
+func inviteOf(self id.UserID, room id.RoomID, state []*event.Event) *event.Event {
 	for _, evt := range state {
-		if evt.Type != event.StateMember || evt.GetStateKey() != b.cfg.UserID.String() {
+		if evt.Type != event.StateMember || evt.GetStateKey() != self.String() {
 			continue
 		}
 		_ = evt.Content.ParseRaw(evt.Type)

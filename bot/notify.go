@@ -118,7 +118,7 @@ func (b *Bot) afterReapplied(ctx context.Context, reapplied []ledger.Reapplied) 
 		if r.Op.Need != "" {
 			b.showNeeds(ctx, []*ledger.Need{{ID: r.Op.Need}})
 		}
-		why := b.errorText(l, r.Err, "")
+		why := b.commands.explain(l, r.Err, "")
 		b.sendDirect(ctx, idOf(r.Op.Actor), notice(l, "notify.late_undone", opVerbs[r.Op.Kind], markdown(why)))
 	}
 }

@@ -154,25 +154,6 @@ func replyTo(content *event.Content, evt *event.Event) *event.Content {
 	return content
 }
 
-// errorText explains a refusal in the member's language: why, and what to
-// type instead. A failure that is not the member's is not explained.
-func (b *Bot) errorText(l ledger.Lang, err error, verb ledger.Verb) string {
-	e := ledger.AsError(err)
-	if e == nil || e.Code == ledger.EInternal {
-		return text(l, "error.internal")
-	}
-	msg := text(l, e.Key, e.Args...)
-	switch {
-	case verb != "" && strings.HasPrefix(e.Key, "cmd.") && e.Key != "cmd.unknown":
-		return text(l, "understood", b.cfg.Prefix+" "+verbWord(verb, l), markdown(msg)) + "\n\n" + text(l, "type_usage", markdown(b.commands.usage(l, verb, b.cfg.Prefix)))
-	case verb != "" && (strings.HasPrefix(e.Key, "amount.") || strings.HasPrefix(e.Key, "user.")):
-		return msg + "\n\n" + text(l, "type_usage", markdown(b.commands.usage(l, verb, b.cfg.Prefix)))
-	case e.Key == "cmd.unknown" || e.Key == "cmd.too_long":
-		return msg + " " + text(l, "type_help", b.cfg.Prefix)
-	}
-	return msg
-}
-
 // durationText writes a duration the way a person says it, in whole
 // units: "20 s", "5 min", "1 h 30 min" ("20 с", "5 мин", "1 ч 30 мин").
 func durationText(l ledger.Lang, d time.Duration) string {

@@ -184,7 +184,7 @@ func (r *Replayer) followDirectWebAction(ctx context.Context, evt *event.Event, 
 		return nil
 	}
 	fake := &event.Event{ID: evt.ID, RoomID: evt.RoomID, Sender: id.UserID(member), Timestamp: int64(at)}
-	req := &request{evt: fake, cmd: cmd, act: action(fake), lang: b.replyLang(ctx, fake.Sender, ""), direct: true, web: &webReply{}}
+	req := &request{evt: fake, cmd: cmd, act: action(fake), lang: replyLang(ctx, b.ledger, fake.Sender, ""), direct: true, web: &webReply{}}
 	if need, _ := data["need"].(string); need != "" && !b.commands.personal(cmd.Verb) {
 		req.card = &ledger.Card{Need: ledger.NeedID(need)}
 	}
