@@ -79,15 +79,15 @@ func TestCatalogueNotEmpty(t *testing.T) {
 // internalKeys are error keys of the ledger that never reach a member in
 // their own words, so the catalogues need not have them.
 var internalKeys = map[string]string{
-	"action.incomplete":     "EInternal: errorText answers error.internal",
-	"circle.no_room":        "EInternal: errorText answers error.internal",
+	"action.incomplete":     "EInternal: explain answers error.internal",
+	"circle.no_room":        "EInternal: explain answers error.internal",
 	"event.already_applied": "a replayed event is dropped silently, never answered",
 	"profile.not_found":     "a member without a profile gets an empty one",
 	"card.not_found":        "a reaction to a message that is no card is ignored",
 	"op.clock_only":         "only the scheduler makes clock ops; its refusals are logged",
 	"cycle.month_done":      "a month rolled over already: the scheduler logs it",
 	"cycle.deadline_moot":   "a deadline moved or the collection ended: the scheduler logs it",
-	"web.post_failed":       "EInternal: errorText answers error.internal",
+	"web.post_failed":       "EInternal: explain answers error.internal",
 	"auth.bad_token":        "web only: the web's catalogue answers it",
 	"auth.bad_link":         "web only: the web's catalogue answers it",
 	"auth.used_link":        "web only: the web's catalogue answers it",
