@@ -186,10 +186,9 @@ func (b *Bot) reply(ctx context.Context, r *request, content *event.Content) {
 		}
 		return
 	}
-	// mayPost for the request's own room, decided from the circle read
-	// once for the request (nil: the room is no circle), not read again.
-	ours := r.circle == nil || peers{b}.answerer(r.circle) == b.cfg.UserID
-	if !ours || b.mode.rebuilding || b.mode.silent && r.circle == nil {
+	// mayPost for the request's own room, from the circle read once for
+	// the request (nil: the room is no circle), not read again.
+	if !b.mode.mayPostIn(peers{b}.answersIn(r.circle), r.circle != nil) {
 		return
 	}
 	b.write(ctx, outgoing{room: r.evt.RoomID, typ: event.EventMessage, content: replyTo(content, r.evt), cause: r.evt.ID})

@@ -37,6 +37,12 @@ func (p peers) answers(ctx context.Context, room id.RoomID) bool {
 	return p.answerer(c) == b.cfg.UserID
 }
 
+// answersIn is answers for a room whose circle is known (nil: the room is
+// no circle).
+func (p peers) answersIn(c *ledger.Circle) bool {
+	return c == nil || p.answerer(c) == p.b.cfg.UserID
+}
+
 // mayWrite reports whether the bot may write into a room in its mode:
 // never while rebuilding; silent (an event of a circle another bot answers
 // in), only into circles it answers itself (the need's cards there), not

@@ -36,6 +36,13 @@ type mode struct {
 	clock bool
 }
 
+// mayPostIn is the rule of Bot.mayPost for a room: ours tells whether
+// this bot answers there, circle whether the room is a circle. Nothing is
+// posted while rebuilding; silent, only into circles this bot answers.
+func (m mode) mayPostIn(ours, circle bool) bool {
+	return ours && !m.rebuilding && (!m.silent || circle)
+}
+
 // with returns the bot handling in mode m: a copy sharing everything but
 // the mode.
 func (b *Bot) with(m mode) *Bot {

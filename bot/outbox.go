@@ -55,7 +55,11 @@ func (b *Bot) mayPost(ctx context.Context, room id.RoomID) bool {
 	if room == "" {
 		return !b.mode.silent && !b.mode.rebuilding
 	}
-	return peers{b}.answers(ctx, room) && b.mayWrite(ctx, room)
+	c, err := b.ledger.Circle(ctx, ledger.CircleID(room))
+	if err != nil {
+		c = nil
+	}
+	return b.mode.mayPostIn(peers{b}.answersIn(c), c != nil)
 }
 
 // enqueue writes a message to the outbox, in the transaction ctx carries;
