@@ -24,8 +24,8 @@ func codeOf(t *testing.T, key []byte, evt ledger.EventID) string {
 	t.Cleanup(func() { st.Close() })
 	cfg := ledger.DefaultConfig()
 	cfg.CodeKey = key
-	svc := ledger.NewService(st, ledger.NewManualClock(time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)), cfg)
-	inv, err := svc.CreateCode(ctx, ledger.Action{Event: evt, Actor: "@a:t"}, "")
+	svc := ledger.NewService(st.Ledger(), ledger.NewManualClock(time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)), cfg)
+	inv, err := svc.Trust.CreateCode(ctx, ledger.Action{Event: evt, Actor: "@a:t"}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
