@@ -3,17 +3,14 @@ package ledger_test
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/rs/zerolog"
-
 	"github.com/exodus-matrix/exodus/ledger"
-	"github.com/exodus-matrix/exodus/store"
+	"github.com/exodus-matrix/exodus/ledger/memstore"
 )
 
-// world is a ledger service on a real migrated SQLite with a manual clock.
+// world is a ledger service on the in-memory store with a manual clock.
 type world struct {
 	t     *testing.T
 	ctx   context.Context
@@ -27,13 +24,9 @@ const circle ledger.CircleID = "!circle:test"
 func newWorld(t *testing.T) *world {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, store.Config{URI: "file:" + filepath.Join(t.TempDir(), "l.db") + "?_txlock=immediate"}, zerolog.Nop())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := memstore.New()
 	clock := ledger.NewManualClock(time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC))
-	w := &world{t: t, ctx: ctx, svc: ledger.NewService(st.Ledger(), clock, ledger.DefaultConfig()), clock: clock}
+	w := &world{t: t, ctx: ctx, svc: ledger.NewService(st.Stores(), clock, ledger.DefaultConfig()), clock: clock}
 	if _, err := w.svc.Circles.Create(ctx, w.act("@owner:t"), ledger.CircleSpec{ID: circle, Name: "C"}); err != nil {
 		t.Fatal(err)
 	}
