@@ -21,7 +21,7 @@ func (b *Bot) op(ctx context.Context, r *request, k ledger.OpKind) ledger.Op {
 // of the card's circle (the ledger caps it at what is missing).
 func (b *Bot) defaultAmount(ctx context.Context, card *ledger.Card) ledger.Amount {
 	if card.Circle != "" {
-		if c, err := b.ledger.Circle(ctx, card.Circle); err == nil {
+		if c, err := b.ledger.Circles.Get(ctx, card.Circle); err == nil {
 			return c.Pledge
 		}
 	}
@@ -65,7 +65,7 @@ func (b *Bot) cmdStatus(ctx context.Context, r *request) error {
 	if err != nil {
 		return err
 	}
-	if cs, err := b.ledger.CirclesOf(ctx, op.Actor); err == nil && len(cs) == 0 && op.Status != ledger.StatusGreen {
+	if cs, err := b.ledger.Circles.Of(ctx, op.Actor); err == nil && len(cs) == 0 && op.Status != ledger.StatusGreen {
 		b.replyText(ctx, r, "status.no_circles", op.Amount)
 		b.after(ctx, out)
 		return nil
@@ -118,7 +118,7 @@ func (b *Bot) cmdGot(ctx context.Context, r *request) error {
 	op := b.op(ctx, r, ledger.OpGot)
 	op.Giver = r.cmd.User
 	if op.Giver == "" && r.card != nil && r.card.Promise != "" {
-		if v, err := b.ledger.Need(ctx, r.card.Need); err == nil {
+		if v, err := b.ledger.Aid.Need(ctx, r.card.Need); err == nil {
 			for _, p := range v.Promises {
 				if p.ID == r.card.Promise {
 					op.Giver = p.Giver
@@ -148,7 +148,7 @@ func (b *Bot) cmdForgive(ctx context.Context, r *request) error {
 }
 
 func (b *Bot) cmdRemind(ctx context.Context, r *request) error {
-	rem, err := b.ledger.Remind(ctx, r.act, r.cmd.User)
+	rem, err := b.ledger.Aid.Remind(ctx, r.act, r.cmd.User)
 	if err != nil {
 		return err
 	}
@@ -180,7 +180,7 @@ func (b *Bot) cmdLeave(ctx context.Context, r *request) error {
 	b.replyText(ctx, r, "leave.done")
 	b.after(ctx, d.Outcome)
 	for _, g := range d.Guarantors {
-		b.sendDirect(ctx, idOf(g), b.notice(b.ledger.LangOf(ctx, g), "notify.left_guarantee", r.act.Actor))
+		b.sendDirect(ctx, idOf(g), b.notice(b.ledger.Members.LangOf(ctx, g), "notify.left_guarantee", r.act.Actor))
 	}
 	return nil
 }

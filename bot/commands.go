@@ -105,7 +105,7 @@ func (b *Bot) handleMessage(ctx context.Context, evt *event.Event) error {
 		b.fail(ctx, r, perr)
 		return nil
 	}
-	if c, err := b.ledger.Circle(ctx, ledger.CircleID(evt.RoomID)); err == nil {
+	if c, err := b.ledger.Circles.Get(ctx, ledger.CircleID(evt.RoomID)); err == nil {
 		r.circle = c
 	}
 	zerolog.Ctx(ctx).Debug().Str("verb", string(cmd.Verb)).Str("sender", evt.Sender.String()).Msg("Handling a command")
@@ -166,7 +166,7 @@ func (b *Bot) relatedCard(ctx context.Context, evt *event.Event, target id.Event
 	if target == "" {
 		return nil
 	}
-	card, err := b.ledger.CardByEvent(ctx, ledger.EventID(target))
+	card, err := b.ledger.Aid.CardByEvent(ctx, ledger.EventID(target))
 	if err != nil || card.Room != ledger.RoomID(evt.RoomID) {
 		return nil
 	}
@@ -174,7 +174,7 @@ func (b *Bot) relatedCard(ctx context.Context, evt *event.Event, target id.Event
 		return card // a need card, in a circle room
 	}
 	var party bool
-	_ = b.ledger.View(ctx, func(bk *ledger.Book) error {
+	_ = b.ledger.Aid.View(ctx, func(bk *ledger.Book) error {
 		p, ok := bk.Promise(card.Promise)
 		party = ok && (p.Giver == ledger.UserID(evt.Sender) || p.Beneficiary == ledger.UserID(evt.Sender))
 		return nil
@@ -190,15 +190,15 @@ func (b *Bot) relatedCard(ctx context.Context, evt *event.Event, target id.Event
 // the sender's first circle, else the configured default.
 func (b *Bot) defaultCurrency(ctx context.Context, evt *event.Event, card *ledger.Card) ledger.Currency {
 	if card != nil {
-		if v, err := b.ledger.Need(ctx, card.Need); err == nil {
+		if v, err := b.ledger.Aid.Need(ctx, card.Need); err == nil {
 			return v.Need.Target.Currency
 		}
 	}
-	if c, err := b.ledger.Circle(ctx, ledger.CircleID(evt.RoomID)); err == nil {
+	if c, err := b.ledger.Circles.Get(ctx, ledger.CircleID(evt.RoomID)); err == nil {
 		return c.Pledge.Currency
 	}
-	if cs, err := b.ledger.CirclesOf(ctx, ledger.UserID(evt.Sender)); err == nil && len(cs) > 0 {
-		if c, err := b.ledger.Circle(ctx, cs[0]); err == nil {
+	if cs, err := b.ledger.Circles.Of(ctx, ledger.UserID(evt.Sender)); err == nil && len(cs) > 0 {
+		if c, err := b.ledger.Circles.Get(ctx, cs[0]); err == nil {
 			return c.Pledge.Currency
 		}
 	}
@@ -209,16 +209,16 @@ func (b *Bot) defaultCurrency(ctx context.Context, evt *event.Event, card *ledge
 // chose with `lang`; else the language of the command word they typed
 // (remembered for notifications); else their last one, or the default.
 func (b *Bot) replyLang(ctx context.Context, u id.UserID, typed ledger.Lang) ledger.Lang {
-	if m, err := b.ledger.Member(ctx, ledger.UserID(u)); err == nil && m.LangChosen && m.Lang != "" {
+	if m, err := b.ledger.Members.Member(ctx, ledger.UserID(u)); err == nil && m.LangChosen && m.Lang != "" {
 		return m.Lang
 	}
 	if typed != "" {
-		if err := b.ledger.InferLang(ctx, ledger.UserID(u), typed); err != nil {
+		if err := b.ledger.Members.InferLang(ctx, ledger.UserID(u), typed); err != nil {
 			zerolog.Ctx(ctx).Warn().Err(err).Msg("Failed to remember a member's language")
 		}
 		return typed
 	}
-	return b.ledger.LangOf(ctx, ledger.UserID(u))
+	return b.ledger.Members.LangOf(ctx, ledger.UserID(u))
 }
 
 // mentions are the users a message mentions, the bot excluded.
@@ -286,7 +286,7 @@ func (b *Bot) cmdHelp(ctx context.Context, r *request) error {
 }
 
 func (b *Bot) cmdLang(ctx context.Context, r *request) error {
-	if err := b.ledger.SetLang(ctx, r.act, r.cmd.Target); err != nil {
+	if err := b.ledger.Members.SetLang(ctx, r.act, r.cmd.Target); err != nil {
 		return err
 	}
 	r.lang = r.cmd.Target

@@ -56,7 +56,7 @@ func (b *Bot) HandleEvent(ctx context.Context, evt *event.Event) error {
 	if h == nil {
 		return nil
 	}
-	if c, err := b.ledger.Circle(ctx, ledger.CircleID(evt.RoomID)); err != nil {
+	if c, err := b.ledger.Circles.Get(ctx, ledger.CircleID(evt.RoomID)); err != nil {
 		b = b.fromOutside() // its ops are relayed into the member's circles
 	} else if (peers{b}).answerer(c) != b.cfg.UserID {
 		b = b.silently()
@@ -102,7 +102,7 @@ func (b *Bot) handleMember(ctx context.Context, evt *event.Event) error {
 	} else if !joined {
 		return nil
 	}
-	err := b.ledger.SetCircleMembership(ctx, ledger.CircleID(evt.RoomID), ledger.UserID(target), joined)
+	err := b.ledger.Circles.SetMembership(ctx, ledger.CircleID(evt.RoomID), ledger.UserID(target), joined)
 	if err != nil {
 		log.Error().Err(err).Msg("Failed to record circle membership")
 		return err
@@ -119,7 +119,7 @@ func (b *Bot) handleMember(ctx context.Context, evt *event.Event) error {
 // membership event, which every bot in the room sees, and recorded for
 // every leave, whatever the book holds: so all of them record the same ops.
 func (b *Bot) leftCircle(ctx context.Context, evt *event.Event, u ledger.UserID) error {
-	if _, err := b.ledger.Circle(ctx, ledger.CircleID(evt.RoomID)); err != nil {
+	if _, err := b.ledger.Circles.Get(ctx, ledger.CircleID(evt.RoomID)); err != nil {
 		return nil // not a circle
 	}
 	act := action(evt)
@@ -155,12 +155,12 @@ func (b *Bot) acceptRoomInvite(ctx context.Context, evt *event.Event, direct boo
 	}
 	inviter := ledger.UserID(evt.Sender)
 	if direct {
-		if err := b.ledger.SetDirectRoom(ctx, inviter, ledger.RoomID(evt.RoomID)); err != nil {
+		if err := b.ledger.Members.SetDirectRoom(ctx, inviter, ledger.RoomID(evt.RoomID)); err != nil {
 			log.Error().Err(err).Msg("Failed to record a direct chat")
 		}
 		b.setRoomKind(evt.RoomID, true)
 	}
-	lang := b.ledger.LangOf(ctx, inviter)
+	lang := b.ledger.Members.LangOf(ctx, inviter)
 	if b.roomEncrypted(ctx, evt.RoomID) {
 		return b.warnEncrypted(ctx, evt.RoomID, evt.Sender)
 	}
@@ -202,7 +202,7 @@ func (b *Bot) warnEncrypted(ctx context.Context, room id.RoomID, member id.UserI
 	}
 	b.warned[room] = now
 	b.mu.Unlock()
-	lang := b.ledger.LangOf(ctx, ledger.UserID(member))
+	lang := b.ledger.Members.LangOf(ctx, ledger.UserID(member))
 	b.send(ctx, room, b.notice(lang, "encrypted.room", member))
 	dm, err := b.openDirect(ctx, member, room)
 	if err != nil {

@@ -102,7 +102,7 @@ func (b *Bot) enqueueDirect(ctx context.Context, member id.UserID, m outgoing) b
 		return false // the answering bot tells the member
 	}
 	m.to = member
-	if r := b.ledger.DirectRoomOf(ctx, ledger.UserID(member)); r != "" {
+	if r := b.ledger.Members.DirectRoomOf(ctx, ledger.UserID(member)); r != "" {
 		m.room = id.RoomID(r)
 	}
 	return b.enqueue(ctx, m)

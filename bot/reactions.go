@@ -57,7 +57,7 @@ func (b *Bot) handleReaction(ctx context.Context, evt *event.Event) error {
 		if warn {
 			onCard := *evt
 			onCard.ID = rel.EventID
-			lang := b.ledger.LangOf(ctx, ledger.UserID(evt.Sender))
+			lang := b.ledger.Members.LangOf(ctx, ledger.UserID(evt.Sender))
 			b.send(ctx, evt.RoomID, replyTo(b.notice(lang, "ratelimit_reaction", b.cfg.CommandsPerMinute, evt.Sender), &onCard))
 		}
 		return nil
@@ -65,7 +65,7 @@ func (b *Bot) handleReaction(ctx context.Context, evt *event.Event) error {
 	// Answers reply to the card, not to the reaction.
 	onCard := *evt
 	onCard.ID = rel.EventID
-	r := &request{evt: &onCard, act: action(evt), lang: b.ledger.LangOf(ctx, ledger.UserID(evt.Sender)), card: card}
+	r := &request{evt: &onCard, act: action(evt), lang: b.ledger.Members.LangOf(ctx, ledger.UserID(evt.Sender)), card: card}
 	op := b.op(ctx, r, ledger.OpIntend)
 	op.Reaction = op.Event
 	switch {
@@ -99,7 +99,7 @@ func (b *Bot) handleReaction(ctx context.Context, evt *event.Event) error {
 // giverOf is the giver of the promise a notice card is about.
 func (b *Bot) giverOf(ctx context.Context, card *ledger.Card) ledger.UserID {
 	var giver ledger.UserID
-	_ = b.ledger.View(ctx, func(bk *ledger.Book) error {
+	_ = b.ledger.Aid.View(ctx, func(bk *ledger.Book) error {
 		if p, ok := bk.Promise(card.Promise); ok {
 			giver = p.Giver
 		}
@@ -123,16 +123,16 @@ func (b *Bot) refuseReaction(ctx context.Context, r *request, err error) error {
 
 // acceptByReaction accepts the invitation whose card was reacted to.
 func (b *Bot) acceptByReaction(ctx context.Context, evt *event.Event, card string) error {
-	acc, err := b.ledger.AcceptCard(ctx, action(evt), ledger.EventID(card))
+	acc, err := b.ledger.Trust.AcceptCard(ctx, action(evt), ledger.EventID(card))
 	if err != nil {
 		if e := ledger.AsError(err); e != nil && e.Key == "invitation.not_found" {
 			return nil
 		}
-		r := &request{evt: evt, act: action(evt), lang: b.ledger.LangOf(ctx, ledger.UserID(evt.Sender))}
+		r := &request{evt: evt, act: action(evt), lang: b.ledger.Members.LangOf(ctx, ledger.UserID(evt.Sender))}
 		return b.refuseReaction(ctx, r, err)
 	}
 	zerolog.Ctx(ctx).Info().Str("invitation", string(acc.Invitation.ID)).Msg("Invitation accepted by reaction")
-	b.announceAcceptance(ctx, evt, acc, b.ledger.LangOf(ctx, ledger.UserID(evt.Sender)))
+	b.announceAcceptance(ctx, evt, acc, b.ledger.Members.LangOf(ctx, ledger.UserID(evt.Sender)))
 	return nil
 }
 
@@ -147,7 +147,7 @@ func (b *Bot) handleRedaction(ctx context.Context, evt *event.Event) error {
 		target = evt.Content.AsRedaction().Redacts
 	}
 	var p *ledger.Promise
-	_ = b.ledger.View(ctx, func(bk *ledger.Book) error {
+	_ = b.ledger.Aid.View(ctx, func(bk *ledger.Book) error {
 		p, _ = bk.PromiseByReaction(ledger.EventID(target))
 		return nil
 	})
@@ -161,7 +161,7 @@ func (b *Bot) handleRedaction(ctx context.Context, evt *event.Event) error {
 	if err != nil {
 		plain := *evt
 		plain.ID = "" // the reaction is gone: answer without a reply
-		r := &request{evt: &plain, act: action(evt), lang: b.ledger.LangOf(ctx, p.Giver), cmd: ledger.Command{Verb: ledger.VerbWithdraw}}
+		r := &request{evt: &plain, act: action(evt), lang: b.ledger.Members.LangOf(ctx, p.Giver), cmd: ledger.Command{Verb: ledger.VerbWithdraw}}
 		if !ledger.IsDuplicate(err) {
 			b.relayRemoved(ctx, evt.RoomID, evt.Sender, target, nil) // the reaction's op stays
 		}
@@ -187,7 +187,7 @@ func (b *Bot) relayRemoved(ctx context.Context, room id.RoomID, by id.UserID, ta
 	if b.mode.silent || b.mode.outside {
 		return
 	}
-	orig, err := b.ledger.RecordedOp(ctx, ledger.EventID(target))
+	orig, err := b.ledger.Aid.RecordedOp(ctx, ledger.EventID(target))
 	if err != nil || orig.Actor != ledger.UserID(by) && !b.mayRedactOthers(ctx, room, by) {
 		return
 	}
