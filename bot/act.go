@@ -184,7 +184,7 @@ func (a *WebActor) request(ctx context.Context, req ledger.Request, lang ledger.
 	evt := &event.Event{ID: id.EventID("$web-" + hex.EncodeToString(nonce[:])), RoomID: room,
 		Sender: id.UserID(req.Member), Timestamp: now.UnixMilli()}
 	r := &request{evt: evt, cmd: req.Command, act: action(evt), lang: lang, card: card, web: &webReply{}}
-	if c, err := b.ledger.Circle(ctx, ledger.CircleID(room)); err == nil {
+	if c, err := b.ledger.Circles.Get(ctx, ledger.CircleID(room)); err == nil {
 		r.circle = c
 	} else {
 		r.direct = true
@@ -199,7 +199,7 @@ func (a *WebActor) request(ctx context.Context, req ledger.Request, lang ledger.
 // their direct chat.
 func (a *WebActor) room(ctx context.Context, req ledger.Request) (id.RoomID, *ledger.Card, error) {
 	b := a.bot
-	mine, err := b.ledger.CirclesOf(ctx, req.Member)
+	mine, err := b.ledger.Circles.Of(ctx, req.Member)
 	if err != nil {
 		return "", nil, err
 	}
@@ -223,10 +223,10 @@ func (a *WebActor) room(ctx context.Context, req ledger.Request) (id.RoomID, *le
 	room := req.Circle
 	var card *ledger.Card
 	if req.Need != "" {
-		if _, err := b.ledger.Need(ctx, req.Need); err != nil {
+		if _, err := b.ledger.Aid.Need(ctx, req.Need); err != nil {
 			return "", nil, err
 		}
-		cards, err := b.ledger.CardsOf(ctx, req.Need)
+		cards, err := b.ledger.Aid.CardsOf(ctx, req.Need)
 		if err != nil {
 			return "", nil, err
 		}

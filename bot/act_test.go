@@ -27,11 +27,11 @@ func (w *aidWorld) command(text string) ledger.Command {
 func (w *aidWorld) carolsNeed() (ledger.NeedID, id.EventID) {
 	w.t.Helper()
 	w.say(w.circle, carol, "!ex status orange 300")
-	st, err := w.svc.StatusOf(w.ctx, carol)
+	st, err := w.svc.Aid.StatusOf(w.ctx, carol)
 	if err != nil || st.Need == "" {
 		w.t.Fatalf("carol's status %+v, %v", st, err)
 	}
-	cards, err := w.svc.CardsOf(w.ctx, st.Need)
+	cards, err := w.svc.Aid.CardsOf(w.ctx, st.Need)
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -46,7 +46,7 @@ func (w *aidWorld) carolsNeed() (ledger.NeedID, id.EventID) {
 
 func (w *aidWorld) opCount() int {
 	w.t.Helper()
-	ops, err := w.store.Ops(w.ctx)
+	ops, err := w.store.Aid.Ops(w.ctx)
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -137,7 +137,7 @@ func TestActRefusedPostsNothing(t *testing.T) {
 		{"initiative outside a circle", ledger.Request{Member: "@erin:test", Command: w.command(`initiative "Roof" 500 by 2026-12-20`)}, ""},
 		{"an unknown need", ledger.Request{Member: bob, Need: "$nope", Command: w.command("intend 50")}, "need.not_found"},
 	}
-	if err := w.svc.SetDirectRoom(w.ctx, "@erin:test", "!dm-erin:test"); err != nil {
+	if err := w.svc.Members.SetDirectRoom(w.ctx, "@erin:test", "!dm-erin:test"); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range cases {
@@ -203,7 +203,7 @@ func TestActViewsPostNothing(t *testing.T) {
 
 func TestActOtherChangesArePostedAfterwards(t *testing.T) {
 	w := newWebWorld(t, webURL)
-	if err := w.svc.SetDirectRoom(w.ctx, bob, "!dm-bob:test"); err != nil {
+	if err := w.svc.Members.SetDirectRoom(w.ctx, bob, "!dm-bob:test"); err != nil {
 		t.Fatal(err)
 	}
 	// A profile change goes to bob's direct chat, where he would type it,
@@ -228,7 +228,7 @@ func TestActOtherChangesArePostedAfterwards(t *testing.T) {
 			}
 		}
 	}
-	if p, err := w.svc.Profile(w.ctx, bob); err != nil || p.About != "I mend bikes" {
+	if p, err := w.svc.Members.Profile(w.ctx, bob); err != nil || p.About != "I mend bikes" {
 		t.Errorf("profile %+v, %v", p, err)
 	}
 
@@ -243,7 +243,7 @@ func TestActOtherChangesArePostedAfterwards(t *testing.T) {
 
 	// A member in no circle acts in the direct chat.
 	const erin = "@erin:test"
-	if err := w.svc.SetDirectRoom(w.ctx, erin, "!dm-erin:test"); err != nil {
+	if err := w.svc.Members.SetDirectRoom(w.ctx, erin, "!dm-erin:test"); err != nil {
 		t.Fatal(err)
 	}
 	k = w.sentCount()
@@ -278,7 +278,7 @@ func TestActRefusesChatOnlyVerbsAndOtherCircles(t *testing.T) {
 	if sent := w.sentSince(k); len(sent) != 0 {
 		t.Errorf("posted %v; want nothing", sent)
 	}
-	if st, _ := w.svc.StatusOf(w.ctx, bob); st.Status != ledger.StatusGreen {
+	if st, _ := w.svc.Aid.StatusOf(w.ctx, bob); st.Status != ledger.StatusGreen {
 		t.Errorf("bob's status changed: %+v", st)
 	}
 }
@@ -307,17 +307,17 @@ func TestActAnswersInTheMembersLanguage(t *testing.T) {
 func TestActOnANeedWithoutCardUsesTheRoomsPledge(t *testing.T) {
 	w := newWebWorld(t, webURL)
 	const cheap, erin ledger.CircleID = "!cheap:test", "@erin:test"
-	_, err := w.svc.CreateCircle(w.ctx, ledger.Action{Event: "$create-cheap", Actor: "@owner:test", At: w.svc.Now()},
+	_, err := w.svc.Circles.Create(w.ctx, ledger.Action{Event: "$create-cheap", Actor: "@owner:test", At: w.svc.Now()},
 		ledger.CircleSpec{ID: cheap, Name: "Cheap", Pledge: ledger.Amount{Minor: 700, Currency: "EUR"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, u := range []ledger.UserID{dave, ledger.UserID(erin)} {
-		if err := w.svc.SetCircleMembership(w.ctx, cheap, u, true); err != nil {
+		if err := w.svc.Circles.SetMembership(w.ctx, cheap, u, true); err != nil {
 			t.Fatal(err)
 		}
 	}
-	out, err := w.svc.Do(w.ctx, ledger.Op{Kind: ledger.OpStatus, Event: "$dave-orange", Actor: dave,
+	out, err := w.svc.Aid.Do(w.ctx, ledger.Op{Kind: ledger.OpStatus, Event: "$dave-orange", Actor: dave,
 		Status: ledger.StatusOrange, Amount: ledger.Amount{Minor: 30000, Currency: "EUR"}, At: w.svc.Now().Add(-time.Minute)})
 	if err != nil {
 		t.Fatal(err)
@@ -339,7 +339,7 @@ func TestActOnANeedWithoutCardUsesTheRoomsPledge(t *testing.T) {
 // never go to a circle room.
 func TestActPersonalVerbInACircleGoesToTheDirectChat(t *testing.T) {
 	w := newWebWorld(t, webURL)
-	if err := w.svc.SetDirectRoom(w.ctx, bob, "!dm-bob:test"); err != nil {
+	if err := w.svc.Members.SetDirectRoom(w.ctx, bob, "!dm-bob:test"); err != nil {
 		t.Fatal(err)
 	}
 	need, _ := w.carolsNeed()
@@ -384,7 +384,7 @@ func TestActSharesTheChatsRateLimit(t *testing.T) {
 	if sent := w.sentSince(k); len(sent) != 0 {
 		t.Errorf("posted %v; want nothing", sent)
 	}
-	if st, _ := w.svc.StatusOf(w.ctx, bob); st.Status != ledger.StatusGreen {
+	if st, _ := w.svc.Aid.StatusOf(w.ctx, bob); st.Status != ledger.StatusGreen {
 		t.Errorf("bob's status changed: %+v", st)
 	}
 	// carol has her own budget.

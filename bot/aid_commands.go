@@ -26,7 +26,7 @@ func defaultAmount(ctx context.Context, b *Bot, r *request) ledger.Amount {
 		return r.circle.Pledge
 	}
 	if card.Circle != "" {
-		if c, err := b.ledger.Circle(ctx, card.Circle); err == nil {
+		if c, err := b.ledger.Circles.Get(ctx, card.Circle); err == nil {
 			return c.Pledge
 		}
 	}
@@ -70,7 +70,7 @@ func cmdStatus(ctx context.Context, b *Bot, r *request) error {
 	if err != nil {
 		return err
 	}
-	if cs, err := b.ledger.CirclesOf(ctx, op.Actor); err == nil && len(cs) == 0 && op.Status != ledger.StatusGreen {
+	if cs, err := b.ledger.Circles.Of(ctx, op.Actor); err == nil && len(cs) == 0 && op.Status != ledger.StatusGreen {
 		b.replyText(ctx, r, "status.no_circles", op.Amount)
 		b.after(ctx, out)
 		return nil
@@ -123,7 +123,7 @@ func cmdGot(ctx context.Context, b *Bot, r *request) error {
 	op := newOp(ctx, b, r, ledger.OpGot)
 	op.Giver = r.cmd.User
 	if op.Giver == "" && r.card != nil && r.card.Promise != "" {
-		if v, err := b.ledger.Need(ctx, r.card.Need); err == nil {
+		if v, err := b.ledger.Aid.Need(ctx, r.card.Need); err == nil {
 			for _, p := range v.Promises {
 				if p.ID == r.card.Promise {
 					op.Giver = p.Giver
@@ -153,7 +153,7 @@ func cmdForgive(ctx context.Context, b *Bot, r *request) error {
 }
 
 func cmdRemind(ctx context.Context, b *Bot, r *request) error {
-	rem, err := b.ledger.Remind(ctx, r.act, r.cmd.User)
+	rem, err := b.ledger.Aid.Remind(ctx, r.act, r.cmd.User)
 	if err != nil {
 		return err
 	}
@@ -185,7 +185,7 @@ func cmdLeave(ctx context.Context, b *Bot, r *request) error {
 	b.replyText(ctx, r, "leave.done")
 	b.after(ctx, d.Outcome)
 	for _, g := range d.Guarantors {
-		b.sendDirect(ctx, idOf(g), notice(b.ledger.LangOf(ctx, g), "notify.left_guarantee", r.act.Actor))
+		b.sendDirect(ctx, idOf(g), notice(b.ledger.Members.LangOf(ctx, g), "notify.left_guarantee", r.act.Actor))
 	}
 	return nil
 }

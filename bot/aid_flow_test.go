@@ -27,7 +27,7 @@ func timelineEvent(t *testing.T, raw json.RawMessage) *event.Event {
 func (w *aidWorld) reconcile() int {
 	w.t.Helper()
 	if w.reconciler == nil {
-		w.reconciler = replica.NewReconciler(w.svc, w.cli, w.store, "@exodus:test", w.svc, w.intake.Notify, w.bot)
+		w.reconciler = replica.NewReconciler(w.svc.Aid, w.cli, w.store, "@exodus:test", w.svc, w.intake.Notify, w.bot)
 	}
 	n, err := w.reconciler.Reconcile(w.ctx)
 	if err != nil {

@@ -33,13 +33,13 @@ type aidWorld struct {
 func newAidWorld(t *testing.T, opts ...func(*bot.Config)) *aidWorld {
 	t.Helper()
 	w := &aidWorld{harness: newHarness(t, opts...), t: t, circle2: "!circle2:test"}
-	_, err := w.svc.CreateCircle(w.ctx, ledger.Action{Event: "$create2", Actor: "@owner:test", At: w.svc.Now()},
+	_, err := w.svc.Circles.Create(w.ctx, ledger.Action{Event: "$create2", Actor: "@owner:test", At: w.svc.Now()},
 		ledger.CircleSpec{ID: w.circle2, Name: "Second"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	join := func(c ledger.CircleID, u ledger.UserID) {
-		if err := w.svc.SetCircleMembership(w.ctx, c, u, true); err != nil {
+		if err := w.svc.Circles.SetMembership(w.ctx, c, u, true); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -49,7 +49,7 @@ func newAidWorld(t *testing.T, opts ...func(*bot.Config)) *aidWorld {
 		join(w.circle, u)
 	}
 	for _, u := range []ledger.UserID{alice, bob, carol, dave} {
-		if err := w.svc.SetDirectRoom(w.ctx, u, dm(u)); err != nil {
+		if err := w.svc.Members.SetDirectRoom(w.ctx, u, dm(u)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -120,11 +120,11 @@ func (w *aidWorld) redaction(room any, sender string, target id.EventID) (id.Eve
 func (w *aidWorld) openNeed() (ledger.NeedID, map[ledger.CircleID]id.EventID) {
 	w.t.Helper()
 	w.say(w.circle, alice, "!ex status orange 300")
-	st, err := w.svc.StatusOf(w.ctx, alice)
+	st, err := w.svc.Aid.StatusOf(w.ctx, alice)
 	if err != nil || st.Need == "" {
 		w.t.Fatalf("no need after status: %+v %v", st, err)
 	}
-	cards, err := w.svc.CardsOf(w.ctx, st.Need)
+	cards, err := w.svc.Aid.CardsOf(w.ctx, st.Need)
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -140,7 +140,7 @@ func (w *aidWorld) openNeed() (ledger.NeedID, map[ledger.CircleID]id.EventID) {
 // promise is the giver's latest promise toward need, or nil.
 func (w *aidWorld) promise(need ledger.NeedID, giver ledger.UserID) *ledger.Promise {
 	var found *ledger.Promise
-	_ = w.svc.View(w.ctx, func(b *ledger.Book) error {
+	_ = w.svc.Aid.View(w.ctx, func(b *ledger.Book) error {
 		for _, p := range b.PromisesToward(need) {
 			if p.Giver == giver {
 				cp := *p
@@ -155,7 +155,7 @@ func (w *aidWorld) promise(need ledger.NeedID, giver ledger.UserID) *ledger.Prom
 // snapshot is the ledger's promises toward a need, as text.
 func (w *aidWorld) snapshot(need ledger.NeedID) string {
 	var sb strings.Builder
-	_ = w.svc.View(w.ctx, func(b *ledger.Book) error {
+	_ = w.svc.Aid.View(w.ctx, func(b *ledger.Book) error {
 		for _, p := range b.PromisesToward(need) {
 			fmt.Fprintf(&sb, "%s %s %s; ", p.Giver, p.State, p.Amount)
 		}

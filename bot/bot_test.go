@@ -237,7 +237,7 @@ func newHarness(tb testing.TB, opts ...func(*bot.Config)) *harness {
 	}
 	tb.Cleanup(func() { st.Close() })
 	clock := ledger.NewManualClock(time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC))
-	svc := ledger.NewService(st, clock, ledger.DefaultConfig())
+	svc := ledger.NewService(st.Ledger(), clock, ledger.DefaultConfig())
 	cli := &fakeClient{}
 	cfg := bot.Config{UserID: "@exodus:test", Prefix: "!ex", CommandsPerMinute: 1000,
 		BotUsers: []*regexp.Regexp{regexp.MustCompile(`^@exodus:`), regexp.MustCompile(`^@telegram_`)}}
@@ -246,7 +246,7 @@ func newHarness(tb testing.TB, opts ...func(*bot.Config)) *harness {
 	}
 	b := hook(bot.New(cfg, cli, svc, st), cli)
 	h := &harness{ctx: ctx, store: st, svc: svc, cli: cli, bot: b, intake: bot.NewIntake(st, hsToken, b, nil, clock, nil), circle: "!circle:test"}
-	_, err = svc.CreateCircle(ctx, ledger.Action{Event: "$create", Actor: "@owner:test", At: clock.Now()},
+	_, err = svc.Circles.Create(ctx, ledger.Action{Event: "$create", Actor: "@owner:test", At: clock.Now()},
 		ledger.CircleSpec{ID: h.circle, Name: "Test"})
 	if err != nil {
 		tb.Fatal(err)

@@ -45,11 +45,11 @@ func (b *Bot) showNeeds(ctx context.Context, needs []*ledger.Need) {
 }
 
 func (b *Bot) showNeed(ctx context.Context, need ledger.NeedID) error {
-	v, err := b.ledger.Need(ctx, need)
+	v, err := b.ledger.Aid.Need(ctx, need)
 	if err != nil {
 		return err
 	}
-	cards, err := b.ledger.CardsOf(ctx, need)
+	cards, err := b.ledger.Aid.CardsOf(ctx, need)
 	if err != nil {
 		return err
 	}
@@ -59,13 +59,13 @@ func (b *Bot) showNeed(ctx context.Context, need ledger.NeedID) error {
 			continue
 		}
 		posted[c.Circle] = true
-		circle, _ := b.ledger.Circle(ctx, c.Circle)
+		circle, _ := b.ledger.Circles.Get(ctx, c.Circle)
 		b.edit(ctx, id2room(c.Room), id.EventID(c.Event), cardKey(need, c.Circle), b.needCard(ctx, v, circle))
 	}
 	if v.Need.State != ledger.NeedOpen && v.Need.State != ledger.NeedProposed {
 		return nil
 	}
-	circles, err := b.ledger.CirclesOf(ctx, v.Need.Owner)
+	circles, err := b.ledger.Circles.Of(ctx, v.Need.Owner)
 	if err != nil {
 		return err
 	}
@@ -76,7 +76,7 @@ func (b *Bot) showNeed(ctx context.Context, need ledger.NeedID) error {
 		if posted[cid] {
 			continue
 		}
-		circle, err := b.ledger.Circle(ctx, cid)
+		circle, err := b.ledger.Circles.Get(ctx, cid)
 		if err != nil {
 			continue
 		}

@@ -73,7 +73,7 @@ func circleNew(ctx context.Context, b *Bot, r *request) error {
 		return fmt.Errorf("failed to create the circle room: %w", err)
 	}
 	spec.ID = ledger.CircleID(resp.RoomID)
-	c, err := b.ledger.CreateCircle(ctx, r.act, spec)
+	c, err := b.ledger.Circles.Create(ctx, r.act, spec)
 	if err != nil {
 		return err
 	}
@@ -102,7 +102,7 @@ func circleHere(ctx context.Context, b *Bot, r *request) error {
 		name.Name = "Exodus"
 	}
 	def := b.ledger.Config()
-	c, err := b.ledger.CreateCircle(ctx, r.act, ledger.CircleSpec{
+	c, err := b.ledger.Circles.Create(ctx, r.act, ledger.CircleSpec{
 		ID: ledger.CircleID(r.evt.RoomID), Name: name.Name, Pledge: def.DefaultPledge, Lang: r.lang})
 	if err != nil {
 		return err
@@ -125,7 +125,7 @@ func (b *Bot) recordMembers(ctx context.Context, c *ledger.Circle) error {
 		if b.IsBot(u) {
 			continue
 		}
-		if err := b.ledger.SetCircleMembership(ctx, c.ID, ledger.UserID(u), true); err != nil {
+		if err := b.ledger.Circles.SetMembership(ctx, c.ID, ledger.UserID(u), true); err != nil {
 			return err
 		}
 	}
@@ -137,7 +137,7 @@ func circleSet(ctx context.Context, b *Bot, r *request) error {
 	if err := needCircle(b, r); err != nil {
 		return err
 	}
-	c, err := b.ledger.UpdateCircle(ctx, r.act, r.circle.ID, r.cmd.Setting, r.cmd.Amount, r.cmd.Target)
+	c, err := b.ledger.Circles.Update(ctx, r.act, r.circle.ID, r.cmd.Setting, r.cmd.Amount, r.cmd.Target)
 	if err != nil {
 		return err
 	}

@@ -218,12 +218,12 @@ func debtSum(c ledger.Currency, ds []ledger.Debt) ledger.Amount {
 // circleMates are the members of every circle u is in, u included.
 func circleMates(ctx context.Context, b *Bot, u ledger.UserID) (map[ledger.UserID]bool, error) {
 	mates := map[ledger.UserID]bool{u: true}
-	circles, err := b.ledger.CirclesOf(ctx, u)
+	circles, err := b.ledger.Circles.Of(ctx, u)
 	if err != nil {
 		return nil, err
 	}
 	for _, c := range circles {
-		members, err := b.ledger.CircleMembers(ctx, c)
+		members, err := b.ledger.Circles.Members(ctx, c)
 		if err != nil {
 			return nil, err
 		}
@@ -237,7 +237,7 @@ func circleMates(ctx context.Context, b *Bot, u ledger.UserID) (map[ledger.UserI
 // openDebts are every open commitment (promised, not yet sent) as debts.
 func openDebts(ctx context.Context, b *Bot) ([]ledger.Debt, error) {
 	var debts []ledger.Debt
-	err := b.ledger.View(ctx, func(bk *ledger.Book) error {
+	err := b.ledger.Aid.View(ctx, func(bk *ledger.Book) error {
 		for _, p := range bk.AllPromises() {
 			if p.State == ledger.PromiseCommitment {
 				debts = append(debts, ledger.Debt{ID: p.ID, From: p.Giver, To: p.Beneficiary, Amount: p.Amount})
@@ -312,7 +312,7 @@ func agreeClearing(ctx context.Context, b *Bot, r *request, plans []ledger.Clear
 		return err
 	}
 	var agreed []ledger.UserID
-	_ = b.ledger.View(ctx, func(bk *ledger.Book) error {
+	_ = b.ledger.Aid.View(ctx, func(bk *ledger.Book) error {
 		agreed = bk.Agreed(out.Clearing)
 		return nil
 	})

@@ -14,11 +14,11 @@ import (
 func (w *aidWorld) orangeCard(u ledger.UserID) (ledger.NeedID, id.EventID) {
 	w.t.Helper()
 	w.say(w.circle, string(u), "!ex status orange 300")
-	st, err := w.svc.StatusOf(w.ctx, u)
+	st, err := w.svc.Aid.StatusOf(w.ctx, u)
 	if err != nil || st.Need == "" {
 		w.t.Fatalf("%s has no need after status: %+v %v", u, st, err)
 	}
-	cards, err := w.svc.CardsOf(w.ctx, st.Need)
+	cards, err := w.svc.Aid.CardsOf(w.ctx, st.Need)
 	if err != nil {
 		w.t.Fatal(err)
 	}

@@ -107,7 +107,7 @@ func relatedCard(ctx context.Context, b *Bot, evt *event.Event, target id.EventI
 	if target == "" {
 		return nil
 	}
-	card, err := b.ledger.CardByEvent(ctx, ledger.EventID(target))
+	card, err := b.ledger.Aid.CardByEvent(ctx, ledger.EventID(target))
 	if err != nil || card.Room != ledger.RoomID(evt.RoomID) {
 		return nil
 	}
@@ -115,7 +115,7 @@ func relatedCard(ctx context.Context, b *Bot, evt *event.Event, target id.EventI
 		return card // a need card, in a circle room
 	}
 	var party bool
-	_ = b.ledger.View(ctx, func(bk *ledger.Book) error {
+	_ = b.ledger.Aid.View(ctx, func(bk *ledger.Book) error {
 		p, ok := bk.Promise(card.Promise)
 		party = ok && (p.Giver == ledger.UserID(evt.Sender) || p.Beneficiary == ledger.UserID(evt.Sender))
 		return nil
@@ -132,15 +132,15 @@ func relatedCard(ctx context.Context, b *Bot, evt *event.Event, target id.EventI
 // default.
 func defaultCurrency(ctx context.Context, b *Bot, evt *event.Event, c *ledger.Circle, card *ledger.Card) ledger.Currency {
 	if card != nil {
-		if v, err := b.ledger.Need(ctx, card.Need); err == nil {
+		if v, err := b.ledger.Aid.Need(ctx, card.Need); err == nil {
 			return v.Need.Target.Currency
 		}
 	}
 	if c != nil {
 		return c.Pledge.Currency
 	}
-	if cs, err := b.ledger.CirclesOf(ctx, ledger.UserID(evt.Sender)); err == nil && len(cs) > 0 {
-		if c, err := b.ledger.Circle(ctx, cs[0]); err == nil {
+	if cs, err := b.ledger.Circles.Of(ctx, ledger.UserID(evt.Sender)); err == nil && len(cs) > 0 {
+		if c, err := b.ledger.Circles.Get(ctx, cs[0]); err == nil {
 			return c.Pledge.Currency
 		}
 	}
@@ -151,16 +151,16 @@ func defaultCurrency(ctx context.Context, b *Bot, evt *event.Event, c *ledger.Ci
 // chose with `lang`; else the language of the command word they typed
 // (remembered for notifications); else their last one, or the default.
 func replyLang(ctx context.Context, svc *ledger.Service, u id.UserID, typed ledger.Lang) ledger.Lang {
-	if m, err := svc.Member(ctx, ledger.UserID(u)); err == nil && m.LangChosen && m.Lang != "" {
+	if m, err := svc.Members.Member(ctx, ledger.UserID(u)); err == nil && m.LangChosen && m.Lang != "" {
 		return m.Lang
 	}
 	if typed != "" {
-		if err := svc.InferLang(ctx, ledger.UserID(u), typed); err != nil {
+		if err := svc.Members.InferLang(ctx, ledger.UserID(u), typed); err != nil {
 			zerolog.Ctx(ctx).Warn().Err(err).Msg("Failed to remember a member's language")
 		}
 		return typed
 	}
-	return svc.LangOf(ctx, ledger.UserID(u))
+	return svc.Members.LangOf(ctx, ledger.UserID(u))
 }
 
 // mentions are the users a message mentions, the bot excluded.
@@ -233,7 +233,7 @@ func cmdHelp(ctx context.Context, b *Bot, r *request) error {
 }
 
 func cmdLang(ctx context.Context, b *Bot, r *request) error {
-	if err := b.ledger.SetLang(ctx, r.act, r.cmd.Target); err != nil {
+	if err := b.ledger.Members.SetLang(ctx, r.act, r.cmd.Target); err != nil {
 		return err
 	}
 	r.lang = r.cmd.Target

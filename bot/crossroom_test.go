@@ -17,10 +17,10 @@ const erin = "@erin:test"
 func crossWorld(t *testing.T) *aidWorld {
 	t.Helper()
 	w := newAidWorld(t)
-	if err := w.svc.SetCircleMembership(w.ctx, w.circle2, erin, true); err != nil {
+	if err := w.svc.Circles.SetMembership(w.ctx, w.circle2, erin, true); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.svc.SetDirectRoom(w.ctx, erin, dm(erin)); err != nil {
+	if err := w.svc.Members.SetDirectRoom(w.ctx, erin, dm(erin)); err != nil {
 		t.Fatal(err)
 	}
 	return w
@@ -50,7 +50,7 @@ func TestApproveCountsOnlyOnTheCardsOwnRoom(t *testing.T) {
 	card, claim := w.cardOf(w.circle, "claim", k)
 	proposed := func(who string) {
 		t.Helper()
-		if v, err := w.svc.Need(w.ctx, claim); err != nil || v.Need.State != ledger.NeedProposed || len(v.Promises) != 0 {
+		if v, err := w.svc.Aid.Need(w.ctx, claim); err != nil || v.Need.State != ledger.NeedProposed || len(v.Promises) != 0 {
 			t.Fatalf("after %s: the claim %+v, %v; want it still proposed", who, v, err)
 		}
 	}
@@ -67,7 +67,7 @@ func TestApproveCountsOnlyOnTheCardsOwnRoom(t *testing.T) {
 	proposed("alice's approval from her direct chat")
 
 	w.reply(w.circle, bob, card, "approve")
-	if v, _ := w.svc.Need(w.ctx, claim); v.Need.State != ledger.NeedOpen {
+	if v, _ := w.svc.Aid.Need(w.ctx, claim); v.Need.State != ledger.NeedOpen {
 		t.Fatalf("bob's approval in the claim's circle: %+v", v.Need)
 	}
 }
@@ -148,7 +148,7 @@ func TestAMemberBannedByABotLeavesTheCircle(t *testing.T) {
 	_, raw := w.event("m.room.member", w.circle, "@telegram_mod:test", map[string]any{"membership": "ban"},
 		map[string]any{"state_key": dave})
 	w.deliver(raw)
-	cs, err := w.svc.CirclesOf(w.ctx, dave)
+	cs, err := w.svc.Circles.Of(w.ctx, dave)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,7 +21,7 @@ import (
 // crashingStore fails recording one op once, as a crash in the middle of
 // that op's transaction would: the transaction is rolled back.
 type crashingStore struct {
-	*store.Store
+	*store.Aid
 	crashOn ledger.EventID
 	crashed bool
 }
@@ -31,7 +31,7 @@ func (s *crashingStore) AppendOp(ctx context.Context, op ledger.Op) error {
 		s.crashed = true
 		return errors.New("crash")
 	}
-	return s.Store.AppendOp(ctx, op)
+	return s.Aid.AppendOp(ctx, op)
 }
 
 // yearWorld is a bot whose clock the test moves, restartable over one store.
@@ -49,10 +49,12 @@ type yearWorld struct {
 const yearCircle ledger.CircleID = "!year:test"
 
 // start (re)starts the service and bot over the store, as after a restart.
-func (w *yearWorld) start(st ledger.Store) {
-	w.svc = ledger.NewService(st, w.clock, ledger.DefaultConfig())
+func (w *yearWorld) start(st *store.Store, aid ledger.AidStore) {
+	stores := st.Ledger()
+	stores.Aid = aid
+	w.svc = ledger.NewService(stores, w.clock, ledger.DefaultConfig())
 	w.bot = bot.New(bot.Config{UserID: "@exodus:test", Prefix: "!ex", CommandsPerMinute: 1000,
-		BotUsers: []*regexp.Regexp{regexp.MustCompile(`^@exodus:`)}}, w.cli, w.svc, st.(bot.Outbox))
+		BotUsers: []*regexp.Regexp{regexp.MustCompile(`^@exodus:`)}}, w.cli, w.svc, st)
 	hook(w.bot, w.cli)
 }
 
@@ -64,15 +66,15 @@ func newYearWorld(t *testing.T) *yearWorld {
 	}
 	t.Cleanup(func() { st.Close() })
 	w := &yearWorld{t: t, ctx: ctx, st: st, clock: ledger.NewManualClock(time.Date(2027, 1, 1, 9, 0, 0, 0, time.UTC)), cli: &fakeClient{}}
-	w.start(st)
-	if _, err := w.svc.CreateCircle(ctx, w.act("@owner:test"), ledger.CircleSpec{ID: yearCircle, Name: "Year"}); err != nil {
+	w.start(st, st.Aid)
+	if _, err := w.svc.Circles.Create(ctx, w.act("@owner:test"), ledger.CircleSpec{ID: yearCircle, Name: "Year"}); err != nil {
 		t.Fatal(err)
 	}
 	for _, u := range []ledger.UserID{alice, bob, carol, dave} {
-		if err := w.svc.SetCircleMembership(ctx, yearCircle, u, true); err != nil {
+		if err := w.svc.Circles.SetMembership(ctx, yearCircle, u, true); err != nil {
 			t.Fatal(err)
 		}
-		if err := w.svc.SetDirectRoom(ctx, u, dm(u)); err != nil {
+		if err := w.svc.Members.SetDirectRoom(ctx, u, dm(u)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -89,7 +91,7 @@ func (w *yearWorld) do(op ledger.Op) {
 	w.t.Helper()
 	act := w.act(op.Actor)
 	op.Event, op.At = act.Event, act.At
-	if _, err := w.svc.Do(w.ctx, op); err != nil {
+	if _, err := w.svc.Aid.Do(w.ctx, op); err != nil {
 		w.t.Fatalf("%s on %s: %v", op.Kind, w.clock.Now().Format("2006-01-02"), err)
 	}
 }
@@ -115,9 +117,9 @@ func (w *yearWorld) noticesTo(u ledger.UserID, kind string) int {
 func TestSimulatedYear(t *testing.T) {
 	w := newYearWorld(t)
 	w.do(ledger.Op{Kind: ledger.OpStatus, Actor: alice, Status: ledger.StatusOrange, Amount: ledger.Amount{Minor: 10000, Currency: "EUR"}})
-	st, _ := w.svc.StatusOf(w.ctx, alice)
+	st, _ := w.svc.Aid.StatusOf(w.ctx, alice)
 	need := st.Need
-	crash := &crashingStore{Store: w.st, crashOn: "tick:rollover:2027-06"}
+	crash := &crashingStore{Aid: w.st.Aid, crashOn: "tick:rollover:2027-06"}
 	for day := 0; day <= 365; day++ { // 2027-01-01 to 2028-01-01
 		now := w.clock.Now()
 		if now.Day() == 5 {
@@ -128,14 +130,14 @@ func TestSimulatedYear(t *testing.T) {
 		}
 		switch now.Format("01-02") {
 		case "05-31": // the next tick crashes in the middle of the rollover
-			w.start(crash)
+			w.start(w.st, crash)
 		case "06-01":
 			if err := w.bot.Tick(w.ctx); err == nil || !strings.Contains(err.Error(), "crash") {
 				t.Fatalf("the crashing tick: %v", err)
 			}
-			w.start(w.st) // restart after the crash
+			w.start(w.st, w.st.Aid) // restart after the crash
 		case "09-15":
-			w.start(w.st) // an ordinary restart
+			w.start(w.st, w.st.Aid) // an ordinary restart
 		}
 		if err := w.bot.Tick(w.ctx); err != nil {
 			t.Fatalf("tick on %s: %v", now.Format("2006-01-02"), err)
@@ -143,7 +145,7 @@ func TestSimulatedYear(t *testing.T) {
 		w.clock.Advance(24 * time.Hour)
 	}
 
-	ops, err := w.st.Ops(w.ctx)
+	ops, err := w.st.Aid.Ops(w.ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,7 +175,7 @@ func TestSimulatedYear(t *testing.T) {
 		t.Errorf("bob's support was renewed %d times, want 12", got)
 	}
 	var expired, fulfilled int
-	_ = w.svc.View(w.ctx, func(b *ledger.Book) error {
+	_ = w.svc.Aid.View(w.ctx, func(b *ledger.Book) error {
 		for _, p := range b.PromisesToward(need) {
 			switch {
 			case p.Giver == carol && p.State == ledger.PromiseExpired:
@@ -195,7 +197,7 @@ func TestSimulatedYear(t *testing.T) {
 func TestReminderAndRenewalSurviveACrashBeforeTheirSend(t *testing.T) {
 	w := newYearWorld(t)
 	w.do(ledger.Op{Kind: ledger.OpStatus, Actor: alice, Status: ledger.StatusOrange, Amount: ledger.Amount{Minor: 10000, Currency: "EUR"}})
-	st, _ := w.svc.StatusOf(w.ctx, alice)
+	st, _ := w.svc.Aid.StatusOf(w.ctx, alice)
 	w.do(ledger.Op{Kind: ledger.OpCommit, Actor: bob, Need: st.Need, Amount: ledger.Amount{Minor: 6000, Currency: "EUR"}})
 	w.do(ledger.Op{Kind: ledger.OpSent, Actor: bob, Need: st.Need})
 	w.do(ledger.Op{Kind: ledger.OpGot, Actor: alice, Need: st.Need, Giver: bob})
@@ -210,7 +212,7 @@ func TestReminderAndRenewalSurviveACrashBeforeTheirSend(t *testing.T) {
 		if w.cli.count() != k {
 			t.Fatalf("%s: sent before the crash", day.Format("2006-01-02"))
 		}
-		w.start(w.st) // kill -9 before the sender ran, then start again
+		w.start(w.st, w.st.Aid) // kill -9 before the sender ran, then start again
 	}
 	crashAfterTick(time.Date(2027, 1, 29, 9, 0, 0, 0, time.UTC)) // the reminder is due
 	if got := w.noticesTo(carol, "digest"); got != 1 {

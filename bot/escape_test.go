@@ -338,7 +338,7 @@ func TestMemberTextIsShownLiterally(t *testing.T) {
 func TestRoomUserIDPingsNobody(t *testing.T) {
 	w := newAidWorld(t)
 	const room = "@room:test"
-	if err := w.svc.SetCircleMembership(w.ctx, w.circle, room, true); err != nil {
+	if err := w.svc.Circles.SetMembership(w.ctx, w.circle, room, true); err != nil {
 		t.Fatal(err)
 	}
 	k := w.sentCount()

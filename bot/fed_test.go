@@ -170,7 +170,7 @@ func newPeer(t *testing.T, user id.UserID, base int, members ...id.UserID) *peer
 	}
 	t.Cleanup(func() { st.Close() })
 	clock := ledger.NewManualClock(fedStart)
-	svc := ledger.NewService(st, clock, ledger.DefaultConfig())
+	svc := ledger.NewService(st.Ledger(), clock, ledger.DefaultConfig())
 	cli := newPeerClient(base, members...)
 	b := bot.New(bot.Config{UserID: user, Prefix: "!ex", CommandsPerMinute: 1000,
 		TrustedBots: []id.UserID{botA, botB, botC}}, cli, svc, st)
@@ -180,7 +180,7 @@ func newPeer(t *testing.T, user id.UserID, base int, members ...id.UserID) *peer
 
 // circle is the peer's record of a circle (nil if unknown).
 func (p *peer) circle(c ledger.CircleID) *ledger.Circle {
-	got, err := p.svc.Circle(p.ctx, c)
+	got, err := p.svc.Circles.Get(p.ctx, c)
 	if err != nil {
 		return nil
 	}
@@ -190,7 +190,7 @@ func (p *peer) circle(c ledger.CircleID) *ledger.Circle {
 // digest is the peer's digest of a circle's ledger.
 func (p *peer) digest(t *testing.T, c ledger.CircleID) string {
 	t.Helper()
-	l, err := p.svc.CircleLedger(p.ctx, c)
+	l, err := p.svc.Aid.CircleLedger(p.ctx, c)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,7 +200,7 @@ func (p *peer) digest(t *testing.T, c ledger.CircleID) string {
 // promise is the giver's latest promise toward need in the peer's ledger.
 func (p *peer) promise(need ledger.NeedID, giver ledger.UserID) *ledger.Promise {
 	var found *ledger.Promise
-	_ = p.svc.View(p.ctx, func(b *ledger.Book) error {
+	_ = p.svc.Aid.View(p.ctx, func(b *ledger.Book) error {
 		for _, q := range b.PromisesToward(need) {
 			if q.Giver == giver {
 				cp := *q
@@ -228,7 +228,7 @@ func newFedWorld(t *testing.T) *fedWorld {
 	t.Helper()
 	w := &fedWorld{t: t, circle: "!fed:a.test",
 		a: newPeer(t, botA, 0, fedMembers...), b: newPeer(t, botB, 5000, fedMembers...)}
-	_, err := w.a.svc.CreateCircle(w.a.ctx, ledger.Action{Event: "$create", Actor: owner, At: fedStart},
+	_, err := w.a.svc.Circles.Create(w.a.ctx, ledger.Action{Event: "$create", Actor: owner, At: fedStart},
 		ledger.CircleSpec{ID: w.circle, Name: "Garden", Pledge: ledger.Amount{Minor: 3000, Currency: "EUR"}})
 	if err != nil {
 		t.Fatal(err)
@@ -347,7 +347,7 @@ func (w *fedWorld) relay(from *peer, to ...*peer) {
 // needOf is the member's open need in a peer's ledger.
 func (w *fedWorld) needOf(p *peer, u ledger.UserID) ledger.NeedID {
 	w.t.Helper()
-	st, err := p.svc.StatusOf(p.ctx, u)
+	st, err := p.svc.Aid.StatusOf(p.ctx, u)
 	if err != nil || st.Need == "" {
 		w.t.Fatalf("%s: no need of %s: %+v %v", p.user, u, st, err)
 	}
@@ -370,8 +370,8 @@ func (w *fedWorld) cardIn(p *peer, need ledger.NeedID) id.EventID {
 func (w *fedWorld) sameLedger() {
 	w.t.Helper()
 	if da, db := w.a.digest(w.t, w.circle), w.b.digest(w.t, w.circle); da != db {
-		la, _ := w.a.svc.CircleLedger(w.a.ctx, w.circle)
-		lb, _ := w.b.svc.CircleLedger(w.b.ctx, w.circle)
+		la, _ := w.a.svc.Aid.CircleLedger(w.a.ctx, w.circle)
+		lb, _ := w.b.svc.Aid.CircleLedger(w.b.ctx, w.circle)
 		w.t.Fatalf("the bots' ledgers differ:\n%s:\n%s\n%s:\n%s", botA, la.Canonical(), botB, lb.Canonical())
 	}
 }

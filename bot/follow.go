@@ -30,7 +30,7 @@ type peers struct{ b *Bot }
 // no bot at all.
 func (p peers) answers(ctx context.Context, room id.RoomID) bool {
 	b := p.b
-	c, err := b.ledger.Circle(ctx, ledger.CircleID(room))
+	c, err := b.ledger.Circles.Get(ctx, ledger.CircleID(room))
 	if err != nil {
 		return true
 	}
@@ -54,7 +54,7 @@ func (b *Bot) mayWrite(ctx context.Context, room id.RoomID) bool {
 	case !b.mode.silent:
 		return true
 	}
-	c, err := b.ledger.Circle(ctx, ledger.CircleID(room))
+	c, err := b.ledger.Circles.Get(ctx, ledger.CircleID(room))
 	return err == nil && peers{b}.answerer(c) == b.cfg.UserID
 }
 
@@ -120,8 +120,8 @@ func (p peers) handleCircleState(ctx context.Context, evt *event.Event) error {
 // in the room.
 func (p peers) adoptCircle(ctx context.Context, room id.RoomID, act ledger.Action, st circleState) error {
 	b := p.b
-	_, known := b.ledger.Circle(ctx, ledger.CircleID(room))
-	c, err := b.ledger.AdoptCircle(ctx, act, ledger.CircleID(room), ledger.CircleState{
+	_, known := b.ledger.Circles.Get(ctx, ledger.CircleID(room))
+	c, err := b.ledger.Circles.Adopt(ctx, act, ledger.CircleID(room), ledger.CircleState{
 		Name: st.Name, Pledge: ledger.Amount{Minor: st.PledgeMinor, Currency: ledger.Currency(st.Currency)},
 		Lang: ledger.Lang(st.Lang), Owner: ledger.UserID(st.Owner), AnsweringBot: ledger.UserID(st.AnsweringBot)})
 	if ledger.IsDuplicate(err) {
@@ -150,7 +150,7 @@ func (p peers) adoptJoinedCircle(ctx context.Context, room id.RoomID, at time.Ti
 			Msg("Joined a circle whose answering bot is not in bot.trusted_bots: not following it; list that bot there to follow it")
 		return
 	}
-	known, unknown := b.ledger.Circle(ctx, ledger.CircleID(room))
+	known, unknown := b.ledger.Circles.Get(ctx, ledger.CircleID(room))
 	if unknown == nil {
 		// The state read here comes without its sender, so of a circle
 		// already known only the answering bot is taken (a trusted one):
@@ -193,7 +193,7 @@ func (p peers) followBot(ctx context.Context, evt *event.Event) error {
 	if evt.Type == event.StateMember {
 		return takeovers{b}.botMembership(ctx, evt)
 	}
-	c, err := b.ledger.Circle(ctx, ledger.CircleID(evt.RoomID))
+	c, err := b.ledger.Circles.Get(ctx, ledger.CircleID(evt.RoomID))
 	if err != nil || evt.Sender != p.answerer(c) {
 		return nil
 	}
@@ -215,13 +215,13 @@ func (p peers) followBot(ctx context.Context, evt *event.Event) error {
 		if kind == "initiative_poll" {
 			card.Kind = CardPoll
 		}
-		return b.ledger.AddCard(ctx, card)
+		return b.ledger.Aid.AddCard(ctx, card)
 	case "invitation":
 		inv, _ := data["id"].(string)
 		if inv == "" {
 			return nil
 		}
-		if err := b.ledger.AttachCard(ctx, ledger.InvitationID(inv), ledger.EventID(evt.ID)); ledger.ErrorCode(err) != ledger.ENotFound {
+		if err := b.ledger.Trust.AttachCard(ctx, ledger.InvitationID(inv), ledger.EventID(evt.ID)); ledger.ErrorCode(err) != ledger.ENotFound {
 			return err
 		}
 		return nil
@@ -253,7 +253,7 @@ func (p peers) inCircle(ctx context.Context, c ledger.CircleID, u ledger.UserID)
 	if b.IsBot(id.UserID(u)) {
 		return false
 	}
-	cs, err := b.ledger.CirclesOf(ctx, u)
+	cs, err := b.ledger.Circles.Of(ctx, u)
 	return err == nil && slices.Contains(cs, c)
 }
 
@@ -278,7 +278,7 @@ func (p peers) followWebAction(ctx context.Context, evt *event.Event, c *ledger.
 	r := &request{evt: fake, cmd: cmd, act: action(fake), lang: c.Lang, circle: c, web: &webReply{}}
 	if need != "" {
 		r.card = &ledger.Card{Need: ledger.NeedID(need), Circle: c.ID, Room: ledger.RoomID(c.ID)}
-		if cards, err := b.ledger.CardsOf(ctx, ledger.NeedID(need)); err == nil {
+		if cards, err := b.ledger.Aid.CardsOf(ctx, ledger.NeedID(need)); err == nil {
 			for i := range cards {
 				if cards[i].Room == ledger.RoomID(c.ID) {
 					r.card = &cards[i]

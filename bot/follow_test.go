@@ -27,7 +27,7 @@ func TestFollowerIsSilentAndKeepsTheSameLedger(t *testing.T) {
 		t.Fatalf("botB's need of alice %s; botA's %s", got, need)
 	}
 	card := w.cardIn(w.a, need)
-	if c, err := w.b.svc.CardByEvent(w.b.ctx, ledger.EventID(card)); err != nil || c.Need != need {
+	if c, err := w.b.svc.Aid.CardByEvent(w.b.ctx, ledger.EventID(card)); err != nil || c.Need != need {
 		t.Fatalf("botB did not learn botA's card %s: %+v %v", card, c, err)
 	}
 	w.sameLedger()
@@ -69,7 +69,7 @@ func TestCircleStateAdoptsAndHandsOver(t *testing.T) {
 		c.Owner != owner || c.AnsweringBot != ledger.UserID(botA) {
 		t.Fatalf("botB adopted %+v", c)
 	}
-	members, err := w.b.svc.CircleMembers(w.b.ctx, w.circle)
+	members, err := w.b.svc.Circles.Members(w.b.ctx, w.circle)
 	if err != nil || strings.Join(ledgerUsers(members), " ") != strings.Join([]string{alice, bob, owner}, " ") {
 		t.Fatalf("botB's members of the circle %v %v", members, err)
 	}
@@ -103,7 +103,7 @@ func TestCircleStateAdoptsAndHandsOver(t *testing.T) {
 	w.relay(w.b, w.a)
 	need := w.needOf(w.b, alice)
 	card := w.cardIn(w.b, need)
-	if c, err := w.a.svc.CardByEvent(w.a.ctx, ledger.EventID(card)); err != nil || c.Need != need {
+	if c, err := w.a.svc.Aid.CardByEvent(w.a.ctx, ledger.EventID(card)); err != nil || c.Need != need {
 		t.Fatalf("botA did not learn botB's card %s: %+v %v", card, c, err)
 	}
 	w.sameLedger()
@@ -243,7 +243,7 @@ func TestCardsInEachCircleFromItsAnsweringBot(t *testing.T) {
 func (w *fedWorld) direct(p *peer, sender string, body string, others ...*peer) id.EventID {
 	w.t.Helper()
 	dm := ledger.RoomID("!dm-" + strings.TrimPrefix(strings.Split(sender, ":")[0], "@") + ":" + string(p.user))
-	if err := p.svc.SetDirectRoom(p.ctx, ledger.UserID(sender), dm); err != nil {
+	if err := p.svc.Members.SetDirectRoom(p.ctx, ledger.UserID(sender), dm); err != nil {
 		w.t.Fatal(err)
 	}
 	evt := w.event("m.room.message", sender, map[string]any{"msgtype": "m.text", "body": body}, map[string]any{"room_id": dm})
@@ -273,7 +273,7 @@ func TestLeaveOnTheWebIsRelayed(t *testing.T) {
 	w.say(alice, "", "!ex status orange 150")
 	need := w.needOf(w.a, alice)
 	w.react(bob, w.cardIn(w.a, need), "❤️")
-	if err := w.a.svc.SetDirectRoom(w.a.ctx, bob, "!dm-bob:a.test"); err != nil {
+	if err := w.a.svc.Members.SetDirectRoom(w.a.ctx, bob, "!dm-bob:a.test"); err != nil {
 		t.Fatal(err)
 	}
 	cmd, _, err := ledger.ParseCommand("leave confirm", ledger.ParseOptions{Direct: true})
@@ -325,7 +325,7 @@ func TestRateLimitIsTheSameOnEveryBot(t *testing.T) {
 		w.feed(evt, w.b)
 	}
 	w.relay(w.a, w.b)
-	if st, _ := w.a.svc.StatusOf(w.a.ctx, alice); st.Status != ledger.StatusGreen {
+	if st, _ := w.a.svc.Aid.StatusOf(w.a.ctx, alice); st.Status != ledger.StatusGreen {
 		t.Fatalf("botA: alice is %s; want green after her fourth command", st.Status)
 	}
 	w.sameLedger()
@@ -391,7 +391,7 @@ func TestRelayedNeedGetsItsCardFromEveryAnsweringBot(t *testing.T) {
 func TestOpOutsideRefusedByABotAnsweringNoneOfTheMembersCircles(t *testing.T) {
 	w := newFedWorld(t)
 	w.direct(w.b, bob, "status orange 100", w.a)
-	if st, _ := w.b.svc.StatusOf(w.b.ctx, bob); st.Status != ledger.StatusGreen {
+	if st, _ := w.b.svc.Aid.StatusOf(w.b.ctx, bob); st.Status != ledger.StatusGreen {
 		t.Fatalf("botB applied bob's status from its direct chat: %+v", st)
 	}
 	var refused bool

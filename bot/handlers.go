@@ -57,7 +57,7 @@ func (b *Bot) HandleEvent(ctx context.Context, evt *event.Event) error {
 	if h == nil {
 		return nil
 	}
-	c, err := b.ledger.Circle(ctx, ledger.CircleID(evt.RoomID))
+	c, err := b.ledger.Circles.Get(ctx, ledger.CircleID(evt.RoomID))
 	if err != nil {
 		c = nil
 		b = b.fromOutside() // its ops are relayed into the member's circles
@@ -105,7 +105,7 @@ func handleMember(ctx context.Context, b *Bot, evt *event.Event, c *ledger.Circl
 	} else if !joined {
 		return nil
 	}
-	err := b.ledger.SetCircleMembership(ctx, ledger.CircleID(evt.RoomID), ledger.UserID(target), joined)
+	err := b.ledger.Circles.SetMembership(ctx, ledger.CircleID(evt.RoomID), ledger.UserID(target), joined)
 	if err != nil {
 		log.Error().Err(err).Msg("Failed to record circle membership")
 		return err
@@ -158,12 +158,12 @@ func acceptRoomInvite(ctx context.Context, b *Bot, evt *event.Event, direct bool
 	}
 	inviter := ledger.UserID(evt.Sender)
 	if direct {
-		if err := b.ledger.SetDirectRoom(ctx, inviter, ledger.RoomID(evt.RoomID)); err != nil {
+		if err := b.ledger.Members.SetDirectRoom(ctx, inviter, ledger.RoomID(evt.RoomID)); err != nil {
 			log.Error().Err(err).Msg("Failed to record a direct chat")
 		}
 		b.setRoomKind(evt.RoomID, true)
 	}
-	lang := b.ledger.LangOf(ctx, inviter)
+	lang := b.ledger.Members.LangOf(ctx, inviter)
 	if roomEncrypted(ctx, b, evt.RoomID) {
 		return warnEncrypted(ctx, b, evt.RoomID, evt.Sender)
 	}
@@ -205,7 +205,7 @@ func warnEncrypted(ctx context.Context, b *Bot, room id.RoomID, member id.UserID
 	}
 	b.warned[room] = now
 	b.mu.Unlock()
-	lang := b.ledger.LangOf(ctx, ledger.UserID(member))
+	lang := b.ledger.Members.LangOf(ctx, ledger.UserID(member))
 	b.send(ctx, room, notice(lang, "encrypted.room", member))
 	dm, err := b.openDirect(ctx, member, room)
 	if err != nil {

@@ -30,7 +30,7 @@ func cmdInitiative(ctx context.Context, b *Bot, r *request) error {
 	}
 	b.replyText(ctx, r, "initiative.created", op.Text, op.Amount, showDeadline(b, until))
 	b.after(ctx, out)
-	if v, err := b.ledger.Need(ctx, out.Need.ID); err == nil {
+	if v, err := b.ledger.Aid.Need(ctx, out.Need.ID); err == nil {
 		postPoll(ctx, b, v, r.circle)
 	}
 	return nil
@@ -93,7 +93,7 @@ func cmdDone(ctx context.Context, b *Bot, r *request) error {
 // onlyInitiativeOf is the member's one open initiative, or "".
 func onlyInitiativeOf(ctx context.Context, b *Bot, u ledger.UserID) ledger.NeedID {
 	var found []ledger.NeedID
-	_ = b.ledger.View(ctx, func(bk *ledger.Book) error {
+	_ = b.ledger.Aid.View(ctx, func(bk *ledger.Book) error {
 		for _, n := range bk.NeedsOf(u) {
 			if n.Kind == ledger.NeedInitiative && n.State == ledger.NeedOpen {
 				found = append(found, n.ID)
@@ -164,7 +164,7 @@ func handlePollResponse(ctx context.Context, b *Bot, evt *event.Event, c *ledger
 	}
 	onPoll := *evt
 	onPoll.ID = content.RelatesTo.EventID
-	r := &request{evt: &onPoll, act: action(evt), lang: b.ledger.LangOf(ctx, ledger.UserID(evt.Sender)), circle: c, card: card}
+	r := &request{evt: &onPoll, act: action(evt), lang: b.ledger.Members.LangOf(ctx, ledger.UserID(evt.Sender)), circle: c, card: card}
 	op := newOp(ctx, b, r, ledger.OpWithdraw)
 	r.cmd.Verb = ledger.VerbWithdraw
 	if answers := content.Response.Answers; len(answers) > 0 {
@@ -172,7 +172,7 @@ func handlePollResponse(ctx context.Context, b *Bot, evt *event.Event, c *ledger
 		if err != nil || !strings.HasPrefix(answers[0], pollAnswerPrefix) {
 			return nil // not one of our answers
 		}
-		v, err := b.ledger.Need(ctx, card.Need)
+		v, err := b.ledger.Aid.Need(ctx, card.Need)
 		if err != nil {
 			return nil
 		}
@@ -220,14 +220,14 @@ func (b *Bot) afterInitiative(ctx context.Context, out *ledger.Outcome) {
 	if n == nil || n.Kind != ledger.NeedInitiative {
 		return
 	}
-	v, err := b.ledger.Need(ctx, n.ID)
+	v, err := b.ledger.Aid.Need(ctx, n.ID)
 	if err != nil {
 		return
 	}
 	for _, p := range v.Promises {
 		switch {
 		case out.Reached && !out.Funded && p.State == ledger.PromiseIntention:
-			l := b.ledger.LangOf(ctx, p.Giver)
+			l := b.ledger.Members.LangOf(ctx, p.Giver)
 			b.sendCard(ctx, p.Giver, ledger.CardNotice, p, message(text(l, "notify.initiative_reached", n.Title, p.Amount), "conversion", promiseData(p)))
 		case out.Funded && p.State.Live():
 			b.tell(ctx, p.Giver, ledger.NoticeClosed, "notify.initiative_funded", n.Title)

@@ -52,7 +52,7 @@ func TestRetriedTransactionIsHandledOnce(t *testing.T) {
 	if got := len(h.cli.messages()); got != 1 {
 		t.Fatalf("bot sent %d messages, want 1 invitation card", got)
 	}
-	pending, err := h.store.PendingInvitations(h.ctx, h.circle, "@bob:test")
+	pending, err := h.store.Trust.PendingInvitations(h.ctx, h.circle, "@bob:test")
 	if err != nil || len(pending) != 1 {
 		t.Fatalf("pending invitations = %d (%v), want 1", len(pending), err)
 	}
@@ -83,7 +83,7 @@ func TestBotsEventsNeverCount(t *testing.T) {
 	if got := len(h.cli.messages()); got != 0 {
 		t.Fatalf("bot acted on a bot's message: %v", h.cli.messages())
 	}
-	pending, _ := h.store.PendingInvitations(h.ctx, h.circle, "@bob:test")
+	pending, _ := h.store.Trust.PendingInvitations(h.ctx, h.circle, "@bob:test")
 	if len(pending) != 0 {
 		t.Fatalf("a bot's command made %d invitations", len(pending))
 	}
@@ -106,7 +106,7 @@ func TestCardsCarryMachineReadableContent(t *testing.T) {
 	if c["body"] == "" || c["formatted_body"] == "" || c["format"] != "org.matrix.custom.html" {
 		t.Fatalf("card lacks a body or an HTML body: %v", c)
 	}
-	if inv, err := h.svc.InvitationByCard(h.ctx, ledger.EventID("$bot1")); err != nil || inv.Invitee != "@bob:test" {
+	if inv, err := h.svc.Trust.InvitationByCard(h.ctx, ledger.EventID("$bot1")); err != nil || inv.Invitee != "@bob:test" {
 		t.Fatalf("card not attached to the invitation: %v %v", inv, err)
 	}
 }

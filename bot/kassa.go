@@ -17,7 +17,7 @@ func cmdKassa(ctx context.Context, b *Bot, r *request) error {
 	if err != nil {
 		return err
 	}
-	before, err := b.ledger.StatusOf(ctx, r.act.Actor)
+	before, err := b.ledger.Aid.StatusOf(ctx, r.act.Actor)
 	if err != nil {
 		return err
 	}
@@ -44,7 +44,7 @@ func kassaCircle(ctx context.Context, b *Bot, r *request) (*ledger.Circle, error
 	if r.circle != nil {
 		return r.circle, nil
 	}
-	ids, err := b.ledger.CirclesOf(ctx, r.act.Actor)
+	ids, err := b.ledger.Circles.Of(ctx, r.act.Actor)
 	if err != nil {
 		return nil, err
 	}
@@ -52,11 +52,11 @@ func kassaCircle(ctx context.Context, b *Bot, r *request) (*ledger.Circle, error
 	case 0:
 		return nil, ledger.Errorf(ledger.EConflict, "kassa.no_circle")
 	case 1:
-		return b.ledger.Circle(ctx, ids[0])
+		return b.ledger.Circles.Get(ctx, ids[0])
 	}
 	names := make([]string, 0, len(ids))
 	for _, id := range ids {
-		if c, err := b.ledger.Circle(ctx, id); err == nil {
+		if c, err := b.ledger.Circles.Get(ctx, id); err == nil {
 			names = append(names, "**"+literal(c.Name)+"**")
 		}
 	}
@@ -72,7 +72,7 @@ func showKassa(ctx context.Context, b *Bot, r *request) error {
 	if r.circle != nil {
 		only = r.circle.ID
 	}
-	funds, err := b.ledger.KassaFunds(ctx, r.act.Actor, only)
+	funds, err := b.ledger.Aid.KassaFunds(ctx, r.act.Actor, only)
 	if err != nil {
 		return err
 	}
@@ -157,11 +157,11 @@ func (b *Bot) tellShares(ctx context.Context, out *ledger.Outcome) {
 		key = "kassa.share_now" // another member's share came back to be shared
 	}
 	for _, p := range out.Shares {
-		v, err := b.ledger.Need(ctx, p.Need)
+		v, err := b.ledger.Aid.Need(ctx, p.Need)
 		if err != nil {
 			continue
 		}
-		l := b.ledger.LangOf(ctx, p.Giver)
+		l := b.ledger.Members.LangOf(ctx, p.Giver)
 		b.sendCard(ctx, p.Giver, ledger.CardNotice, p,
 			message(text(l, key, p.Beneficiary, p.Amount, v.Need.Title), "kassa_share", promiseData(p)))
 	}

@@ -12,7 +12,7 @@ import (
 // kassaOf is a member's kassa maxima, "circle=amount" by circle.
 func (w *aidWorld) kassaOf(u ledger.UserID) string {
 	w.t.Helper()
-	st, err := w.svc.StatusOf(w.ctx, u)
+	st, err := w.svc.Aid.StatusOf(w.ctx, u)
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -69,7 +69,7 @@ func TestKassaDeclaredPerCircle(t *testing.T) {
 
 	// A member in no circle has no kassa to declare for.
 	const erin = "@erin:test"
-	if err := w.svc.SetDirectRoom(w.ctx, erin, dm(erin)); err != nil {
+	if err := w.svc.Members.SetDirectRoom(w.ctx, erin, dm(erin)); err != nil {
 		t.Fatal(err)
 	}
 	w.say(dm(erin), erin, "kassa 10")
@@ -124,7 +124,7 @@ func TestKassaView(t *testing.T) {
 func (w *aidWorld) claimOf(u ledger.UserID) ledger.NeedID {
 	w.t.Helper()
 	var id ledger.NeedID
-	_ = w.svc.View(w.ctx, func(b *ledger.Book) error {
+	_ = w.svc.Aid.View(w.ctx, func(b *ledger.Book) error {
 		for _, n := range b.NeedsOf(u) {
 			if n.Kind == ledger.NeedClaim {
 				id = n.ID
@@ -171,7 +171,7 @@ func TestKassaClaimSharedInItsCircleAndLeavingDropsTheMaximum(t *testing.T) {
 // cardIn is the need's card in a circle's room.
 func (w *aidWorld) cardIn(need ledger.NeedID, c ledger.CircleID) id.EventID {
 	w.t.Helper()
-	cards, err := w.svc.CardsOf(w.ctx, need)
+	cards, err := w.svc.Aid.CardsOf(w.ctx, need)
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -187,7 +187,7 @@ func (w *aidWorld) cardIn(need ledger.NeedID, c ledger.CircleID) id.EventID {
 // shares lists the claim's shares, "giver=amount state" by giver.
 func (w *aidWorld) shares(claim ledger.NeedID) string {
 	w.t.Helper()
-	v, err := w.svc.Need(w.ctx, claim)
+	v, err := w.svc.Aid.Need(w.ctx, claim)
 	if err != nil {
 		w.t.Fatal(err)
 	}

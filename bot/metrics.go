@@ -57,7 +57,7 @@ const (
 	OpFailed OpResult = "failed"
 )
 
-// opResult classifies the error of ledger.Service.Do.
+// opResult classifies the error of ledger.Aid.Do.
 func opResult(err error) OpResult {
 	switch {
 	case err == nil:

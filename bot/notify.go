@@ -38,8 +38,8 @@ func (b *Bot) after(ctx context.Context, out *ledger.Outcome) {
 		b.tell(ctx, p.Beneficiary, ledger.NoticeCommitment, "notify.commitment", p.Giver, p.Amount)
 		b.sendRequisites(ctx, p)
 	case ledger.OpSent:
-		if b.ledger.Wants(ctx, p.Beneficiary, ledger.NoticeSent) {
-			l := b.ledger.LangOf(ctx, p.Beneficiary)
+		if b.ledger.Members.Wants(ctx, p.Beneficiary, ledger.NoticeSent) {
+			l := b.ledger.Members.LangOf(ctx, p.Beneficiary)
 			b.sendCard(ctx, p.Beneficiary, ledger.CardSent, p,
 				message(text(l, "notify.sent", p.Giver, p.Amount, b.cfg.Prefix), "sent", promiseData(p)))
 		}
@@ -70,12 +70,12 @@ func (b *Bot) apply(ctx context.Context, op ledger.Op) (*ledger.Outcome, error) 
 		return nil, err
 	}
 	if b.mode.dryRun {
-		if err := b.ledger.Check(ctx, op); err != nil {
+		if err := b.ledger.Aid.Check(ctx, op); err != nil {
 			return nil, err
 		}
 		return nil, errDryRun
 	}
-	out, err := b.ledger.Do(ctx, op)
+	out, err := b.ledger.Aid.Do(ctx, op)
 	b.cfg.Metrics.LedgerOp(op.Kind, opResult(err))
 	if err != nil && out != nil {
 		b.afterReapplied(ctx, out.Reapplied)
@@ -109,7 +109,7 @@ func (b *Bot) afterReapplied(ctx context.Context, reapplied []ledger.Reapplied) 
 			}
 			continue
 		}
-		l := b.ledger.LangOf(ctx, r.Op.Actor)
+		l := b.ledger.Members.LangOf(ctx, r.Op.Actor)
 		if r.Outcome != nil {
 			b.after(ctx, r.Outcome)
 			b.sendDirect(ctx, idOf(r.Op.Actor), notice(l, "notify.late_counts", opVerbs[r.Op.Kind]))
@@ -126,19 +126,19 @@ func (b *Bot) afterReapplied(ctx context.Context, reapplied []ledger.Reapplied) 
 // tell sends a member a catalogue notice in their direct chat, unless they
 // muted kind k.
 func (b *Bot) tell(ctx context.Context, to ledger.UserID, k ledger.NoticeKind, key string, args ...any) {
-	if !b.ledger.Wants(ctx, to, k) {
+	if !b.ledger.Members.Wants(ctx, to, k) {
 		return
 	}
 	if b.clockSpeaksNot(ctx, to) {
 		return // another bot tells this member what the clock did
 	}
-	l := b.ledger.LangOf(ctx, to)
+	l := b.ledger.Members.LangOf(ctx, to)
 	b.sendDirect(ctx, idOf(to), message(text(l, key, args...), key, map[string]any{"notice": k}))
 }
 
 // coGivers are the other members with a live promise toward the same need.
 func (b *Bot) coGivers(ctx context.Context, p *ledger.Promise) []ledger.UserID {
-	v, err := b.ledger.Need(ctx, p.Need)
+	v, err := b.ledger.Aid.Need(ctx, p.Need)
 	if err != nil {
 		return nil
 	}
@@ -154,12 +154,12 @@ func (b *Bot) coGivers(ctx context.Context, p *ledger.Promise) []ledger.UserID {
 // sendRequisites gives a giver who committed the beneficiary's payment
 // details, as a notice they can reply `sent` to.
 func (b *Bot) sendRequisites(ctx context.Context, p *ledger.Promise) {
-	prof, err := b.ledger.Profile(ctx, p.Beneficiary)
+	prof, err := b.ledger.Members.Profile(ctx, p.Beneficiary)
 	if err != nil {
 		zerolog.Ctx(ctx).Error().Err(err).Msg("Failed to read requisites")
 		return
 	}
-	l := b.ledger.LangOf(ctx, p.Giver)
+	l := b.ledger.Members.LangOf(ctx, p.Giver)
 	var req any = prof.DefaultRequisite() // shown literally, its lines inside the quote
 	if prof.DefaultRequisite() == "" {
 		req = markdown(text(l, "requisites.ask"))
@@ -174,13 +174,13 @@ func (b *Bot) tellNetwork(ctx context.Context, u ledger.UserID, st *ledger.Membe
 	if st == nil {
 		return
 	}
-	tl, err := b.ledger.TrustListOf(ctx, u)
+	tl, err := b.ledger.Trust.TrustListOf(ctx, u)
 	if err != nil {
 		zerolog.Ctx(ctx).Error().Err(err).Msg("Failed to read the trust list")
 		return
 	}
 	var helpers []ledger.UserID
-	_ = b.ledger.View(ctx, func(bk *ledger.Book) error {
+	_ = b.ledger.Aid.View(ctx, func(bk *ledger.Book) error {
 		helpers = bk.NetworkOf(u).HelpsMe
 		return nil
 	})
@@ -188,7 +188,7 @@ func (b *Bot) tellNetwork(ctx context.Context, u ledger.UserID, st *ledger.Membe
 	key := "notify.status_" + string(st.Status)
 	var target ledger.Amount
 	if st.Need != "" {
-		if v, err := b.ledger.Need(ctx, st.Need); err == nil {
+		if v, err := b.ledger.Aid.Need(ctx, st.Need); err == nil {
 			target = v.Need.Target
 		}
 	}
@@ -203,7 +203,7 @@ func (b *Bot) tellNetwork(ctx context.Context, u ledger.UserID, st *ledger.Membe
 // tellClosed thanks the givers of a red collection that closed, and tells
 // those whose commitments it released.
 func (b *Bot) tellClosed(ctx context.Context, n *ledger.Need, out *ledger.Outcome) {
-	v, err := b.ledger.Need(ctx, n.ID)
+	v, err := b.ledger.Aid.Need(ctx, n.ID)
 	if err != nil {
 		return
 	}
@@ -234,7 +234,7 @@ func (b *Bot) tellLeave(ctx context.Context, u ledger.UserID, affected []*ledger
 			continue
 		}
 		told[other] = true
-		l := b.ledger.LangOf(ctx, other)
+		l := b.ledger.Members.LangOf(ctx, other)
 		b.sendDirect(ctx, idOf(other), notice(l, key, u))
 	}
 }
@@ -242,14 +242,14 @@ func (b *Bot) tellLeave(ctx context.Context, u ledger.UserID, affected []*ledger
 // sendReminder asks the other member to act on each promise between them:
 // convert an intention, fulfil a commitment, or confirm a receipt.
 func (b *Bot) sendReminder(ctx context.Context, from ledger.UserID, rem *ledger.Reminder) {
-	l := b.ledger.LangOf(ctx, rem.To)
+	l := b.ledger.Members.LangOf(ctx, rem.To)
 	for _, p := range rem.Convert {
-		if b.ledger.Wants(ctx, rem.To, ledger.NoticeConversion) {
+		if b.ledger.Members.Wants(ctx, rem.To, ledger.NoticeConversion) {
 			b.sendCard(ctx, rem.To, ledger.CardNotice, p,
 				message(text(l, "notify.convert", from, p.Amount, b.cfg.Prefix), "conversion", promiseData(p)))
 		}
 	}
-	if !b.ledger.Wants(ctx, rem.To, ledger.NoticeReminder) {
+	if !b.ledger.Members.Wants(ctx, rem.To, ledger.NoticeReminder) {
 		return
 	}
 	for _, p := range rem.Fulfil {

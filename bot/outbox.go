@@ -55,7 +55,7 @@ func (b *Bot) mayPost(ctx context.Context, room id.RoomID) bool {
 	if room == "" {
 		return !b.mode.silent && !b.mode.rebuilding
 	}
-	c, err := b.ledger.Circle(ctx, ledger.CircleID(room))
+	c, err := b.ledger.Circles.Get(ctx, ledger.CircleID(room))
 	if err != nil {
 		c = nil
 	}
@@ -114,7 +114,7 @@ func (b *Bot) enqueueDirect(ctx context.Context, member id.UserID, m outgoing) b
 		return false // the answering bot tells the member
 	}
 	m.to = member
-	if r := b.ledger.DirectRoomOf(ctx, ledger.UserID(member)); r != "" {
+	if r := b.ledger.Members.DirectRoomOf(ctx, ledger.UserID(member)); r != "" {
 		m.room = id.RoomID(r)
 	}
 	return b.enqueue(ctx, m)

@@ -57,7 +57,7 @@ func handleReaction(ctx context.Context, b *Bot, evt *event.Event, c *ledger.Cir
 		if warn {
 			onCard := *evt
 			onCard.ID = rel.EventID
-			lang := b.ledger.LangOf(ctx, ledger.UserID(evt.Sender))
+			lang := b.ledger.Members.LangOf(ctx, ledger.UserID(evt.Sender))
 			b.send(ctx, evt.RoomID, replyTo(notice(lang, "ratelimit_reaction", b.cfg.CommandsPerMinute, evt.Sender), &onCard))
 		}
 		return nil
@@ -65,7 +65,7 @@ func handleReaction(ctx context.Context, b *Bot, evt *event.Event, c *ledger.Cir
 	// Answers reply to the card, not to the reaction.
 	onCard := *evt
 	onCard.ID = rel.EventID
-	r := &request{evt: &onCard, act: action(evt), lang: b.ledger.LangOf(ctx, ledger.UserID(evt.Sender)), circle: c, card: card}
+	r := &request{evt: &onCard, act: action(evt), lang: b.ledger.Members.LangOf(ctx, ledger.UserID(evt.Sender)), circle: c, card: card}
 	op := newOp(ctx, b, r, ledger.OpIntend)
 	op.Reaction = op.Event
 	switch {
@@ -99,7 +99,7 @@ func handleReaction(ctx context.Context, b *Bot, evt *event.Event, c *ledger.Cir
 // giverOf is the giver of the promise a notice card is about.
 func giverOf(ctx context.Context, b *Bot, card *ledger.Card) ledger.UserID {
 	var giver ledger.UserID
-	_ = b.ledger.View(ctx, func(bk *ledger.Book) error {
+	_ = b.ledger.Aid.View(ctx, func(bk *ledger.Book) error {
 		if p, ok := bk.Promise(card.Promise); ok {
 			giver = p.Giver
 		}
@@ -123,16 +123,16 @@ func refuseReaction(ctx context.Context, b *Bot, r *request, err error) error {
 
 // acceptByReaction accepts the invitation whose card was reacted to.
 func acceptByReaction(ctx context.Context, b *Bot, evt *event.Event, c *ledger.Circle, card string) error {
-	acc, err := b.ledger.AcceptCard(ctx, action(evt), ledger.EventID(card))
+	acc, err := b.ledger.Trust.AcceptCard(ctx, action(evt), ledger.EventID(card))
 	if err != nil {
 		if e := ledger.AsError(err); e != nil && e.Key == "invitation.not_found" {
 			return nil
 		}
-		r := &request{evt: evt, act: action(evt), lang: b.ledger.LangOf(ctx, ledger.UserID(evt.Sender)), circle: c}
+		r := &request{evt: evt, act: action(evt), lang: b.ledger.Members.LangOf(ctx, ledger.UserID(evt.Sender)), circle: c}
 		return refuseReaction(ctx, b, r, err)
 	}
 	zerolog.Ctx(ctx).Info().Str("invitation", string(acc.Invitation.ID)).Msg("Invitation accepted by reaction")
-	announceAcceptance(ctx, b, evt, acc, b.ledger.LangOf(ctx, ledger.UserID(evt.Sender)))
+	announceAcceptance(ctx, b, evt, acc, b.ledger.Members.LangOf(ctx, ledger.UserID(evt.Sender)))
 	return nil
 }
 
@@ -147,7 +147,7 @@ func handleRedaction(ctx context.Context, b *Bot, evt *event.Event, c *ledger.Ci
 		target = evt.Content.AsRedaction().Redacts
 	}
 	var p *ledger.Promise
-	_ = b.ledger.View(ctx, func(bk *ledger.Book) error {
+	_ = b.ledger.Aid.View(ctx, func(bk *ledger.Book) error {
 		p, _ = bk.PromiseByReaction(ledger.EventID(target))
 		return nil
 	})
@@ -161,7 +161,7 @@ func handleRedaction(ctx context.Context, b *Bot, evt *event.Event, c *ledger.Ci
 	if err != nil {
 		plain := *evt
 		plain.ID = "" // the reaction is gone: answer without a reply
-		r := &request{evt: &plain, act: action(evt), lang: b.ledger.LangOf(ctx, p.Giver), circle: c, cmd: ledger.Command{Verb: ledger.VerbWithdraw}}
+		r := &request{evt: &plain, act: action(evt), lang: b.ledger.Members.LangOf(ctx, p.Giver), circle: c, cmd: ledger.Command{Verb: ledger.VerbWithdraw}}
 		if !ledger.IsDuplicate(err) {
 			relayRemoved(ctx, b, evt.RoomID, evt.Sender, target, nil) // the reaction's op stays
 		}
@@ -187,7 +187,7 @@ func relayRemoved(ctx context.Context, b *Bot, room id.RoomID, by id.UserID, tar
 	if b.mode.silent || b.mode.outside {
 		return
 	}
-	orig, err := b.ledger.RecordedOp(ctx, ledger.EventID(target))
+	orig, err := b.ledger.Aid.RecordedOp(ctx, ledger.EventID(target))
 	if err != nil || orig.Actor != ledger.UserID(by) && !mayRedactOthers(ctx, b, room, by) {
 		return
 	}

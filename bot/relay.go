@@ -30,13 +30,13 @@ func (r relays) relay(ctx context.Context, key string, ops ...ledger.Op) {
 	if op.Actor == ledger.ClockActor {
 		return
 	}
-	circles, err := b.ledger.CirclesOf(ctx, op.Actor)
+	circles, err := b.ledger.Circles.Of(ctx, op.Actor)
 	if err != nil {
 		zerolog.Ctx(ctx).Warn().Err(err).Msg("Failed to list the circles to relay an op to")
 		return
 	}
 	for _, cid := range circles {
-		c, err := b.ledger.Circle(ctx, cid)
+		c, err := b.ledger.Circles.Get(ctx, cid)
 		if err != nil || !(peers{b}).answers(ctx, id.RoomID(cid)) {
 			continue
 		}
@@ -54,13 +54,13 @@ func (r relays) unrelayable(ctx context.Context, actor ledger.UserID) error {
 	if !b.mode.outside || actor == ledger.ClockActor {
 		return nil
 	}
-	circles, err := b.ledger.CirclesOf(ctx, actor)
+	circles, err := b.ledger.Circles.Of(ctx, actor)
 	if err != nil {
 		return nil
 	}
 	var other id.UserID
 	for _, cid := range circles {
-		c, err := b.ledger.Circle(ctx, cid)
+		c, err := b.ledger.Circles.Get(ctx, cid)
 		if err != nil {
 			continue
 		}

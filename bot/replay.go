@@ -68,10 +68,10 @@ func (r *Replayer) Settle(ctx context.Context, rooms []id.RoomID) ([]ledger.Circ
 	b := r.b
 	var circles []ledger.CircleID
 	for _, room := range rooms {
-		if _, err := b.ledger.Circle(ctx, ledger.CircleID(room)); err != nil {
+		if _, err := b.ledger.Circles.Get(ctx, ledger.CircleID(room)); err != nil {
 			peers{b}.adoptJoinedCircle(ctx, room, b.ledger.Now())
 		}
-		if _, err := b.ledger.Circle(ctx, ledger.CircleID(room)); err == nil {
+		if _, err := b.ledger.Circles.Get(ctx, ledger.CircleID(room)); err == nil {
 			circles = append(circles, ledger.CircleID(room))
 		}
 	}
@@ -85,7 +85,7 @@ func (r *Replayer) Settle(ctx context.Context, rooms []id.RoomID) ([]ledger.Circ
 // in, which handled its events while this bot was not there.
 func (r *Replayer) seenByAnotherBot(ctx context.Context, room id.RoomID) bool {
 	b := r.b
-	c, err := b.ledger.Circle(ctx, ledger.CircleID(room))
+	c, err := b.ledger.Circles.Get(ctx, ledger.CircleID(room))
 	return err == nil && peers{b}.answerer(c) != b.cfg.UserID
 }
 
@@ -115,7 +115,7 @@ func (r *Replayer) replayAside(ctx context.Context, evt *event.Event) (done bool
 	if evt.Sender != b.cfg.UserID || evt.Type.IsState() {
 		return false, nil
 	}
-	if _, err := b.ledger.Circle(ctx, ledger.CircleID(evt.RoomID)); err == nil {
+	if _, err := b.ledger.Circles.Get(ctx, ledger.CircleID(evt.RoomID)); err == nil {
 		return false, nil // followBot reads the bot's messages in circles
 	}
 	return true, r.followOwnDirect(ctx, evt)
@@ -124,7 +124,7 @@ func (r *Replayer) replayAside(ctx context.Context, evt *event.Event) (done bool
 // replayDirectRoom records a member's direct chat with the bot.
 func (r *Replayer) replayDirectRoom(ctx context.Context, member id.UserID, room id.RoomID) error {
 	b := r.b
-	if err := b.ledger.SetDirectRoom(ctx, ledger.UserID(member), ledger.RoomID(room)); err != nil {
+	if err := b.ledger.Members.SetDirectRoom(ctx, ledger.UserID(member), ledger.RoomID(room)); err != nil {
 		return fmt.Errorf("failed to record a direct chat: %w", err)
 	}
 	b.setRoomKind(room, true)
@@ -164,7 +164,7 @@ func (r *Replayer) followOwnDirect(ctx context.Context, evt *event.Event) error 
 			cardKind = ledger.CardSent
 		}
 	}
-	return b.ledger.AddCard(ctx, ledger.Card{Event: ledger.EventID(evt.ID), Room: ledger.RoomID(evt.RoomID), Kind: cardKind,
+	return b.ledger.Aid.AddCard(ctx, ledger.Card{Event: ledger.EventID(evt.ID), Room: ledger.RoomID(evt.RoomID), Kind: cardKind,
 		Need: ledger.NeedID(need), Promise: ledger.PromiseID(promise)})
 }
 
@@ -199,7 +199,7 @@ func (r *Replayer) followDirectWebAction(ctx context.Context, evt *event.Event, 
 // as Tick does, and returns how many it applied.
 func (r *Replayer) ApplyClockOps(ctx context.Context, now time.Time) (int, error) {
 	b := r.b
-	ops, err := b.ledger.DueClockOps(ctx, now)
+	ops, err := b.ledger.Aid.DueClockOps(ctx, now)
 	if err != nil {
 		return 0, fmt.Errorf("failed to list clock ops: %w", err)
 	}

@@ -17,15 +17,15 @@ import (
 	"github.com/exodus-matrix/exodus/store"
 )
 
-// countingStore counts the circle reads of the ledger.
-type countingStore struct {
-	*store.Store
-	circles atomic.Int64
+// countingCircles counts the circle reads of the ledger.
+type countingCircles struct {
+	ledger.CircleStore
+	reads atomic.Int64
 }
 
-func (s *countingStore) GetCircle(ctx context.Context, c ledger.CircleID) (*ledger.Circle, error) {
-	s.circles.Add(1)
-	return s.Store.GetCircle(ctx, c)
+func (s *countingCircles) GetCircle(ctx context.Context, c ledger.CircleID) (*ledger.Circle, error) {
+	s.reads.Add(1)
+	return s.CircleStore.GetCircle(ctx, c)
 }
 
 // TestOneCommandReadsTheCircleOnce: handling one command reads the circle
@@ -39,14 +39,16 @@ func TestOneCommandReadsTheCircleOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	cs := &countingStore{Store: st}
 	clock := ledger.NewManualClock(time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC))
-	svc := ledger.NewService(cs, clock, ledger.DefaultConfig())
+	stores := st.Ledger()
+	cs := &countingCircles{CircleStore: stores.Circles}
+	stores.Circles = cs
+	svc := ledger.NewService(stores, clock, ledger.DefaultConfig())
 	cfg := bot.Config{UserID: "@exodus:test", Prefix: "!ex", CommandsPerMinute: 1000,
 		BotUsers: []*regexp.Regexp{regexp.MustCompile(`^@exodus:`)}}
 	b := bot.New(cfg, &fakeClient{}, svc, st)
 	const room = "!circle:test"
-	if _, err := svc.CreateCircle(ctx, ledger.Action{Event: "$create", Actor: "@owner:test", At: clock.Now()},
+	if _, err := svc.Circles.Create(ctx, ledger.Action{Event: "$create", Actor: "@owner:test", At: clock.Now()},
 		ledger.CircleSpec{ID: room, Name: "Test"}); err != nil {
 		t.Fatal(err)
 	}
@@ -63,11 +65,11 @@ func TestOneCommandReadsTheCircleOnce(t *testing.T) {
 		if err := evt.Content.ParseRaw(evt.Type); err != nil {
 			t.Fatal(err)
 		}
-		cs.circles.Store(0)
+		cs.reads.Store(0)
 		if err := b.HandleEvent(ctx, &evt); err != nil {
 			t.Fatal(err)
 		}
-		if n := cs.circles.Load(); n != 1 {
+		if n := cs.reads.Load(); n != 1 {
 			t.Errorf("%q in %s read a circle %d times, want 1", body, c.room, n)
 		}
 	}

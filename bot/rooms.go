@@ -16,7 +16,7 @@ func (b *Bot) openDirect(ctx context.Context, member id.UserID, avoid id.RoomID)
 	if b.mode.silent {
 		return "", nil // nothing is sent anyway
 	}
-	m, err := b.ledger.Member(ctx, ledger.UserID(member))
+	m, err := b.ledger.Members.Member(ctx, ledger.UserID(member))
 	if err != nil {
 		return "", fmt.Errorf("failed to get member: %w", err)
 	}
@@ -32,7 +32,7 @@ func (b *Bot) openDirect(ctx context.Context, member id.UserID, avoid id.RoomID)
 	if err != nil {
 		return "", fmt.Errorf("failed to create a direct chat: %w", err)
 	}
-	if err := b.ledger.SetDirectRoom(ctx, ledger.UserID(member), ledger.RoomID(resp.RoomID)); err != nil {
+	if err := b.ledger.Members.SetDirectRoom(ctx, ledger.UserID(member), ledger.RoomID(resp.RoomID)); err != nil {
 		return "", fmt.Errorf("failed to record the direct chat: %w", err)
 	}
 	b.setRoomKind(resp.RoomID, true)
@@ -41,11 +41,11 @@ func (b *Bot) openDirect(ctx context.Context, member id.UserID, avoid id.RoomID)
 
 // forgetDirectRoom drops a direct chat the member left.
 func (b *Bot) forgetDirectRoom(ctx context.Context, member id.UserID, room id.RoomID) error {
-	m, err := b.ledger.Member(ctx, ledger.UserID(member))
+	m, err := b.ledger.Members.Member(ctx, ledger.UserID(member))
 	if err != nil || m.DirectRoom != ledger.RoomID(room) {
 		return err
 	}
-	return b.ledger.SetDirectRoom(ctx, ledger.UserID(member), "")
+	return b.ledger.Members.SetDirectRoom(ctx, ledger.UserID(member), "")
 }
 
 // isDirect reports whether a room is the member's direct chat with the bot:
@@ -58,7 +58,7 @@ func (b *Bot) isDirect(ctx context.Context, room id.RoomID, member id.UserID) bo
 	if ok {
 		return known
 	}
-	direct := b.ledger.DirectRoomOf(ctx, ledger.UserID(member)) == ledger.RoomID(room)
+	direct := b.ledger.Members.DirectRoomOf(ctx, ledger.UserID(member)) == ledger.RoomID(room)
 	if direct {
 		b.setRoomKind(room, true)
 	}

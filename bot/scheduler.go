@@ -20,7 +20,7 @@ func (b *Bot) Tick(ctx context.Context) error {
 	b = b.onClock()
 	defer b.sender.Notify() // what its transactions wrote is committed by then
 	now := b.ledger.Now()
-	ops, err := b.ledger.DueClockOps(ctx, now)
+	ops, err := b.ledger.Aid.DueClockOps(ctx, now)
 	if err != nil {
 		return fmt.Errorf("failed to list clock ops: %w", err)
 	}
@@ -32,7 +32,7 @@ func (b *Bot) Tick(ctx context.Context) error {
 	// The month's reminders are marked sent in the transaction that
 	// writes them to the outbox: both happen, or neither.
 	return b.out.InTx(ctx, func(ctx context.Context) error {
-		digests, err := b.ledger.MonthlyDigests(ctx, now)
+		digests, err := b.ledger.Aid.MonthlyDigests(ctx, now)
 		if err != nil {
 			return fmt.Errorf("failed to make the monthly digests: %w", err)
 		}
@@ -88,10 +88,10 @@ func (b *Bot) RunScheduler(ctx context.Context, every time.Duration) error {
 // sendDigest tells a member, in one message, what they still owe this
 // month, unless they muted digests.
 func (b *Bot) sendDigest(ctx context.Context, d ledger.Digest) {
-	if !b.ledger.Wants(ctx, d.Member, ledger.NoticeDigest) || !b.speaksFor(ctx, d.Member) {
+	if !b.ledger.Members.Wants(ctx, d.Member, ledger.NoticeDigest) || !b.speaksFor(ctx, d.Member) {
 		return
 	}
-	l := b.ledger.LangOf(ctx, d.Member)
+	l := b.ledger.Members.LangOf(ctx, d.Member)
 	parts := []string{text(l, "digest.header")}
 	if len(d.Convert) > 0 {
 		parts = append(parts, text(l, "digest.convert", len(d.Convert), sums(d.Convert))+"\n"+promiseList(d.Convert, true))
@@ -112,10 +112,10 @@ func (b *Bot) sendDigest(ctx context.Context, d ledger.Digest) {
 // owe.
 func (b *Bot) afterClock(ctx context.Context, out *ledger.Outcome) {
 	for _, p := range out.Renewed {
-		if !b.ledger.Wants(ctx, p.Giver, ledger.NoticeRenewal) {
+		if !b.ledger.Members.Wants(ctx, p.Giver, ledger.NoticeRenewal) {
 			continue
 		}
-		l := b.ledger.LangOf(ctx, p.Giver)
+		l := b.ledger.Members.LangOf(ctx, p.Giver)
 		b.sendCard(ctx, p.Giver, ledger.CardNotice, p,
 			message(text(l, "notify.renewed", p.Beneficiary, p.Amount), "renewal", promiseData(p)))
 	}
@@ -123,7 +123,7 @@ func (b *Bot) afterClock(ctx context.Context, out *ledger.Outcome) {
 		return
 	}
 	n := out.Need
-	v, err := b.ledger.Need(ctx, n.ID)
+	v, err := b.ledger.Aid.Need(ctx, n.ID)
 	if err != nil {
 		return
 	}
@@ -147,9 +147,9 @@ func (b *Bot) clockSpeaksNot(ctx context.Context, u ledger.UserID) bool {
 // circle, the bot with a direct chat with them. Every bot computes the
 // same answer, so a member hears once however many bots follow them.
 func (b *Bot) speaksFor(ctx context.Context, u ledger.UserID) bool {
-	cs, err := b.ledger.CirclesOf(ctx, u)
+	cs, err := b.ledger.Circles.Of(ctx, u)
 	if err != nil || len(cs) == 0 {
-		return b.ledger.DirectRoomOf(ctx, u) != ""
+		return b.ledger.Members.DirectRoomOf(ctx, u) != ""
 	}
 	return peers{b}.answers(ctx, id.RoomID(cs[0]))
 }

@@ -236,12 +236,12 @@ func (b *Bot) recordSent(ctx context.Context, then afterSend, room id.RoomID, ev
 	if then.Card != nil {
 		card := *then.Card
 		card.Event, card.Room = ledger.EventID(evt), ledger.RoomID(room)
-		if err := b.ledger.AddCard(ctx, card); err != nil {
+		if err := b.ledger.Aid.AddCard(ctx, card); err != nil {
 			return fmt.Errorf("failed to record a card: %w", err)
 		}
 	}
 	if then.Invitation != "" {
-		err := b.ledger.AttachCard(ctx, then.Invitation, ledger.EventID(evt))
+		err := b.ledger.Trust.AttachCard(ctx, then.Invitation, ledger.EventID(evt))
 		if err != nil && ledger.ErrorCode(err) != ledger.ENotFound {
 			return fmt.Errorf("failed to record an invitation's card: %w", err)
 		}

@@ -22,7 +22,7 @@ import (
 // intake; cli stands for the same homeserver.
 func (w *aidWorld) restart(cli bot.Client, fake *fakeClient) {
 	w.t.Helper()
-	w.svc = ledger.NewService(w.store, ledger.NewManualClock(w.svc.Now()), ledger.DefaultConfig())
+	w.svc = ledger.NewService(w.store.Ledger(), ledger.NewManualClock(w.svc.Now()), ledger.DefaultConfig())
 	w.bot = hook(bot.New(bot.Config{UserID: "@exodus:test", Prefix: "!ex", CommandsPerMinute: 1000,
 		BotUsers: []*regexp.Regexp{regexp.MustCompile(`^@exodus:`)}}, cli, w.svc, w.store), fake)
 	w.intake = bot.NewIntake(w.store, hsToken, w.bot, nil, w.svc, nil)
@@ -227,11 +227,11 @@ func TestSenderPostTakenThenReplaced(t *testing.T) {
 	if len(posts) != 1 {
 		t.Fatalf("bob's card was posted %d times, want once", len(posts))
 	}
-	st, err := w.svc.StatusOf(w.ctx, bob)
+	st, err := w.svc.Aid.StatusOf(w.ctx, bob)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cards, err := w.svc.CardsOf(w.ctx, st.Need)
+	cards, err := w.svc.Aid.CardsOf(w.ctx, st.Need)
 	if err != nil || len(cards) != 1 || id.EventID(cards[0].Event) != posts[0].ID {
 		t.Fatalf("the ledger's cards of bob's need: %+v (%v), want the one posted, %s", cards, err, posts[0].ID)
 	}

@@ -58,7 +58,7 @@ func (b *Bot) CheckTakeovers(ctx context.Context) {
 	}
 	b.mu.Unlock()
 	for _, room := range due {
-		c, err := b.ledger.Circle(ctx, ledger.CircleID(room))
+		c, err := b.ledger.Circles.Get(ctx, ledger.CircleID(room))
 		if err != nil || (peers{b}).answers(ctx, room) {
 			takeovers{b}.markAnswered(room)
 			continue
@@ -74,7 +74,7 @@ func (b *Bot) CheckTakeovers(ctx context.Context) {
 func (t takeovers) botMembership(ctx context.Context, evt *event.Event) error {
 	b := t.b
 	target := id.UserID(evt.GetStateKey())
-	c, err := b.ledger.Circle(ctx, ledger.CircleID(evt.RoomID))
+	c, err := b.ledger.Circles.Get(ctx, ledger.CircleID(evt.RoomID))
 	if err != nil || target == b.cfg.UserID {
 		return nil
 	}
@@ -138,7 +138,7 @@ func (t takeovers) takeOver(ctx context.Context, c *ledger.Circle, why string) {
 	// here: one at a time, and the second finds the circle taken over.
 	b.takeoverMu.Lock()
 	defer b.takeoverMu.Unlock()
-	if fresh, err := b.ledger.Circle(ctx, c.ID); err == nil {
+	if fresh, err := b.ledger.Circles.Get(ctx, c.ID); err == nil {
 		c = fresh
 	}
 	old := peers{b}.answerer(c)
@@ -159,7 +159,7 @@ func (t takeovers) takeOver(ctx context.Context, c *ledger.Circle, why string) {
 		log.Warn().Err(err).Msg("Failed to name this bot in the circle's state: not taking over")
 		return
 	}
-	mine, err := b.ledger.AdoptCircle(ctx, act, c.ID, ledger.CircleState{AnsweringBot: ledger.UserID(b.cfg.UserID)})
+	mine, err := b.ledger.Circles.Adopt(ctx, act, c.ID, ledger.CircleState{AnsweringBot: ledger.UserID(b.cfg.UserID)})
 	if err != nil {
 		log.Error().Err(err).Msg("Failed to take over a circle")
 		return

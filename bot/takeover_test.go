@@ -287,7 +287,7 @@ func TestFindInvitesJoinsAndAdoptsCircles(t *testing.T) {
 		c.Pledge != (ledger.Amount{Minor: 3000, Currency: "USD"}) || c.Owner != owner {
 		t.Fatalf("adopted circle %+v", c)
 	}
-	members, _ := p.svc.CircleMembers(p.ctx, ledger.CircleID(circle))
+	members, _ := p.svc.Circles.Members(p.ctx, ledger.CircleID(circle))
 	if strings.Join(ledgerUsers(members), " ") != alice+" "+owner {
 		t.Fatalf("members of the adopted circle %v", members)
 	}
@@ -341,26 +341,26 @@ func TestClockNoticesComeFromOneBot(t *testing.T) {
 		n++
 		op.Event, op.At = ledger.EventID("$op"+string(rune('a'+n))), fedStart
 		for _, p := range []*peer{w.a, w.b} {
-			if _, err := p.svc.Do(p.ctx, op); err != nil {
+			if _, err := p.svc.Aid.Do(p.ctx, op); err != nil {
 				t.Fatalf("%s: %s: %v", p.user, op.Kind, err)
 			}
 		}
 	}
 	for _, p := range []*peer{w.a, w.b} {
 		act := ledger.Action{Event: "$zed", Actor: ledger.UserID(botB), At: fedStart}
-		if _, err := p.svc.AdoptCircle(p.ctx, act, second, ledger.CircleState{Name: "Zed", Owner: owner, AnsweringBot: ledger.UserID(botB)}); err != nil {
+		if _, err := p.svc.Circles.Adopt(p.ctx, act, second, ledger.CircleState{Name: "Zed", Owner: owner, AnsweringBot: ledger.UserID(botB)}); err != nil {
 			t.Fatal(err)
 		}
 		for _, u := range []ledger.UserID{alice, carol} {
-			if err := p.svc.SetCircleMembership(p.ctx, second, u, true); err != nil {
+			if err := p.svc.Circles.SetMembership(p.ctx, second, u, true); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if err := p.svc.SetCircleMembership(p.ctx, w.circle, dave, true); err != nil {
+		if err := p.svc.Circles.SetMembership(p.ctx, w.circle, dave, true); err != nil {
 			t.Fatal(err)
 		}
 		for _, u := range []ledger.UserID{alice, bob, carol, dave} {
-			if err := p.svc.SetDirectRoom(p.ctx, u, dmOf(p, u)); err != nil {
+			if err := p.svc.Members.SetDirectRoom(p.ctx, u, dmOf(p, u)); err != nil {
 				t.Fatal(err)
 			}
 		}

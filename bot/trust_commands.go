@@ -23,7 +23,7 @@ func cmdInvite(ctx context.Context, b *Bot, r *request) error {
 	if err := needCircle(b, r); err != nil {
 		return err
 	}
-	inv, err := b.ledger.Invite(ctx, r.act, r.circle.ID, r.cmd.User)
+	inv, err := b.ledger.Trust.Invite(ctx, r.act, r.circle.ID, r.cmd.User)
 	if err != nil {
 		return err
 	}
@@ -52,7 +52,7 @@ func inviteCode(ctx context.Context, b *Bot, r *request) error {
 	if r.circle != nil {
 		circle = r.circle.ID
 	}
-	inv, err := b.ledger.CreateCode(ctx, r.act, circle)
+	inv, err := b.ledger.Trust.CreateCode(ctx, r.act, circle)
 	if err != nil {
 		return err
 	}
@@ -73,14 +73,14 @@ func cmdAccept(ctx context.Context, b *Bot, r *request) error {
 	content := r.evt.Content.AsMessage()
 	switch {
 	case r.cmd.Code != "":
-		acc, err = b.ledger.AcceptCode(ctx, r.act, r.cmd.Code)
+		acc, err = b.ledger.Trust.AcceptCode(ctx, r.act, r.cmd.Code)
 	case content.RelatesTo.GetReplyTo() != "":
-		acc, err = b.ledger.AcceptCard(ctx, r.act, ledger.EventID(content.RelatesTo.GetReplyTo()))
+		acc, err = b.ledger.Trust.AcceptCard(ctx, r.act, ledger.EventID(content.RelatesTo.GetReplyTo()))
 		if ledger.ErrorCode(err) == ledger.ENotFound {
-			acc, err = b.ledger.AcceptPending(ctx, r.act, circleID(r))
+			acc, err = b.ledger.Trust.AcceptPending(ctx, r.act, circleID(r))
 		}
 	default:
-		acc, err = b.ledger.AcceptPending(ctx, r.act, circleID(r))
+		acc, err = b.ledger.Trust.AcceptPending(ctx, r.act, circleID(r))
 	}
 	if err != nil {
 		return err
@@ -108,7 +108,7 @@ func announceAcceptance(ctx context.Context, b *Bot, cause *event.Event, acc *le
 		replyEvt = cause
 	}
 	inv := acc.Invitation
-	tl, err := b.ledger.TrustListOf(ctx, inv.Invitee)
+	tl, err := b.ledger.Trust.TrustListOf(ctx, inv.Invitee)
 	if err != nil {
 		zerolog.Ctx(ctx).Warn().Err(err).Msg("Failed to compute a trust list")
 	}
@@ -119,19 +119,19 @@ func announceAcceptance(ctx context.Context, b *Bot, cause *event.Event, acc *le
 		key = "accept.again"
 	}
 	if ledger.RoomID(room) == ledger.RoomID(inv.Circle) {
-		if c, err := b.ledger.Circle(ctx, inv.Circle); err == nil {
+		if c, err := b.ledger.Circles.Get(ctx, inv.Circle); err == nil {
 			lang = c.Lang
 		}
 		b.send(ctx, room, replyTo(message(text(lang, key, inv.Invitee, inv.Inviter, inv.Pledge, tl.Count()), "guarantee", data, notify...), replyEvt))
 		return
 	}
 	b.send(ctx, room, replyTo(message(text(lang, key, inv.Invitee, inv.Inviter, inv.Pledge, tl.Count()), "guarantee", data), replyEvt))
-	il := b.ledger.LangOf(ctx, inv.Inviter)
+	il := b.ledger.Members.LangOf(ctx, inv.Inviter)
 	b.sendDirect(ctx, id.UserID(inv.Inviter), message(text(il, "accept.told", inv.Invitee, inv.Pledge), "guarantee", data))
 	if inv.Circle == "" {
 		return
 	}
-	c, err := b.ledger.Circle(ctx, inv.Circle)
+	c, err := b.ledger.Circles.Get(ctx, inv.Circle)
 	if err != nil {
 		return
 	}
@@ -141,7 +141,7 @@ func announceAcceptance(ctx context.Context, b *Bot, cause *event.Event, acc *le
 }
 
 func cmdDecline(ctx context.Context, b *Bot, r *request) error {
-	inv, err := b.ledger.Decline(ctx, r.act, circleID(r))
+	inv, err := b.ledger.Trust.Decline(ctx, r.act, circleID(r))
 	if err != nil {
 		return err
 	}
@@ -150,7 +150,7 @@ func cmdDecline(ctx context.Context, b *Bot, r *request) error {
 }
 
 func cmdList(ctx context.Context, b *Bot, r *request) error {
-	tl, err := b.ledger.TrustListOf(ctx, ledger.UserID(r.evt.Sender))
+	tl, err := b.ledger.Trust.TrustListOf(ctx, ledger.UserID(r.evt.Sender))
 	if err != nil {
 		return err
 	}
@@ -194,7 +194,7 @@ func writeSection(sb *strings.Builder, l ledger.Lang, key string, us []ledger.Us
 }
 
 func cmdChain(ctx context.Context, b *Bot, r *request) error {
-	chain, err := b.ledger.Chain(ctx, ledger.UserID(r.evt.Sender), r.cmd.User)
+	chain, err := b.ledger.Trust.Chain(ctx, ledger.UserID(r.evt.Sender), r.cmd.User)
 	if err != nil {
 		return err
 	}
@@ -204,7 +204,7 @@ func cmdChain(ctx context.Context, b *Bot, r *request) error {
 }
 
 func cmdPool(ctx context.Context, b *Bot, r *request) error {
-	rep, err := b.ledger.Pool(ctx, r.act)
+	rep, err := b.ledger.Trust.Pool(ctx, r.act)
 	if err != nil {
 		return err
 	}
@@ -221,7 +221,7 @@ func cmdPool(ctx context.Context, b *Bot, r *request) error {
 }
 
 func cmdBlock(ctx context.Context, b *Bot, r *request) error {
-	res, err := b.ledger.Block(ctx, r.act, r.cmd.User)
+	res, err := b.ledger.Trust.Block(ctx, r.act, r.cmd.User)
 	if err != nil {
 		return err
 	}
@@ -237,7 +237,7 @@ func cmdBlock(ctx context.Context, b *Bot, r *request) error {
 }
 
 func cmdUnblock(ctx context.Context, b *Bot, r *request) error {
-	res, err := b.ledger.Unblock(ctx, r.act, r.cmd.User)
+	res, err := b.ledger.Trust.Unblock(ctx, r.act, r.cmd.User)
 	if err != nil {
 		return err
 	}
@@ -259,13 +259,13 @@ func tellConnected(ctx context.Context, b *Bot, to []ledger.UserID, key string, 
 		if id.UserID(u) == actor {
 			continue
 		}
-		l := b.ledger.LangOf(ctx, u)
+		l := b.ledger.Members.LangOf(ctx, u)
 		b.sendDirect(ctx, id.UserID(u), message(text(l, key, actor, target), key, map[string]any{"actor": actor, "target": target}))
 	}
 }
 
 func cmdSOS(ctx context.Context, b *Bot, r *request) error {
-	tl, err := b.ledger.SOS(ctx, r.act)
+	tl, err := b.ledger.Trust.SOS(ctx, r.act)
 	if err != nil {
 		return err
 	}
@@ -282,18 +282,18 @@ func broadcast(ctx context.Context, b *Bot, r *request, tl ledger.TrustList) (re
 	for _, u := range tl.All() {
 		want[u] = true
 	}
-	circles, err := b.ledger.CirclesOf(ctx, sender)
+	circles, err := b.ledger.Circles.Of(ctx, sender)
 	if err != nil {
 		zerolog.Ctx(ctx).Warn().Err(err).Msg("Failed to list the sender's circles")
 	}
 	data := map[string]any{"from": sender, "text": r.cmd.Text}
 	for _, c := range circles {
-		members, err := b.ledger.CircleMembers(ctx, c)
+		members, err := b.ledger.Circles.Members(ctx, c)
 		if err != nil {
 			continue
 		}
 		lang := r.lang
-		if circle, err := b.ledger.Circle(ctx, c); err == nil {
+		if circle, err := b.ledger.Circles.Get(ctx, c); err == nil {
 			lang = circle.Lang
 		}
 		if b.send(ctx, id.RoomID(c), message(text(lang, "sos.message", sender, r.cmd.Text), "sos", data)) {
@@ -310,11 +310,11 @@ func broadcast(ctx context.Context, b *Bot, r *request, tl ledger.TrustList) (re
 		if !want[u] {
 			continue
 		}
-		m, err := b.ledger.Member(ctx, u)
+		m, err := b.ledger.Members.Member(ctx, u)
 		if err != nil || m.DirectRoom == "" {
 			continue
 		}
-		l := b.ledger.LangOf(ctx, u)
+		l := b.ledger.Members.LangOf(ctx, u)
 		if b.send(ctx, id.RoomID(m.DirectRoom), message(text(l, "sos.message", sender, r.cmd.Text), "sos", data, id.UserID(u))) {
 			reached++
 			rooms++

@@ -52,7 +52,7 @@ func stateIs(s ledger.PromiseState) func(*ledger.Promise) bool {
 // cmdView answers my, tome and pending.
 func cmdView(ctx context.Context, b *Bot, r *request) error {
 	var ps []*ledger.Promise
-	err := b.ledger.View(ctx, func(bk *ledger.Book) error {
+	err := b.ledger.Aid.View(ctx, func(bk *ledger.Book) error {
 		if r.cmd.Verb == ledger.VerbMy {
 			ps = bk.PromisesBy(r.act.Actor)
 		} else {
@@ -92,7 +92,7 @@ func cmdView(ctx context.Context, b *Bot, r *request) error {
 // ways.
 func cmdArchive(ctx context.Context, b *Bot, r *request) error {
 	var given, received []*ledger.Promise
-	err := b.ledger.View(ctx, func(bk *ledger.Book) error {
+	err := b.ledger.Aid.View(ctx, func(bk *ledger.Book) error {
 		keep := func(p *ledger.Promise) bool {
 			if r.cmd.Verb == ledger.VerbArchive {
 				return p.State == ledger.PromiseFulfilled || p.State == ledger.PromiseForgiven
@@ -160,7 +160,7 @@ func promisesData(ps []*ledger.Promise) []map[string]any {
 
 func cmdNetwork(ctx context.Context, b *Bot, r *request) error {
 	var nw ledger.Network
-	err := b.ledger.View(ctx, func(bk *ledger.Book) error {
+	err := b.ledger.Aid.View(ctx, func(bk *ledger.Book) error {
 		nw = bk.NetworkOf(r.act.Actor)
 		return nil
 	})
@@ -185,17 +185,17 @@ func orNone(l ledger.Lang, us []ledger.UserID) markdown {
 
 func cmdAbout(ctx context.Context, b *Bot, r *request) error {
 	if r.cmd.Text != "" {
-		if _, err := b.ledger.SetAbout(ctx, r.act, r.cmd.Text); err != nil {
+		if _, err := b.ledger.Members.SetAbout(ctx, r.act, r.cmd.Text); err != nil {
 			return err
 		}
 		b.replyText(ctx, r, "about.done")
 		return nil
 	}
-	prof, err := b.ledger.Profile(ctx, r.act.Actor)
+	prof, err := b.ledger.Members.Profile(ctx, r.act.Actor)
 	if err != nil {
 		return err
 	}
-	st, err := b.ledger.StatusOf(ctx, r.act.Actor)
+	st, err := b.ledger.Aid.StatusOf(ctx, r.act.Actor)
 	if err != nil {
 		return err
 	}
@@ -240,13 +240,13 @@ func cmdRequisites(ctx context.Context, b *Bot, r *request) error {
 	var err error
 	switch r.cmd.Requisites {
 	case ledger.RequisitesAdd:
-		prof, err = b.ledger.AddRequisite(ctx, r.act, r.cmd.Text)
+		prof, err = b.ledger.Members.AddRequisite(ctx, r.act, r.cmd.Text)
 	case ledger.RequisitesDefault:
-		prof, err = b.ledger.SetDefaultRequisite(ctx, r.act, r.cmd.Index)
+		prof, err = b.ledger.Members.SetDefaultRequisite(ctx, r.act, r.cmd.Index)
 	case ledger.RequisitesRemove:
-		prof, err = b.ledger.RemoveRequisite(ctx, r.act, r.cmd.Index)
+		prof, err = b.ledger.Members.RemoveRequisite(ctx, r.act, r.cmd.Index)
 	default:
-		prof, err = b.ledger.Profile(ctx, r.act.Actor)
+		prof, err = b.ledger.Members.Profile(ctx, r.act.Actor)
 	}
 	if err != nil {
 		return err
@@ -257,7 +257,7 @@ func cmdRequisites(ctx context.Context, b *Bot, r *request) error {
 
 func cmdMute(ctx context.Context, b *Bot, r *request) error {
 	if r.cmd.Notice == "" {
-		prof, err := b.ledger.Profile(ctx, r.act.Actor)
+		prof, err := b.ledger.Members.Profile(ctx, r.act.Actor)
 		if err != nil {
 			return err
 		}
@@ -269,7 +269,7 @@ func cmdMute(ctx context.Context, b *Bot, r *request) error {
 		return nil
 	}
 	muted := r.cmd.Verb == ledger.VerbMute
-	if _, err := b.ledger.SetMuted(ctx, r.act, r.cmd.Notice, muted); err != nil {
+	if _, err := b.ledger.Members.SetMuted(ctx, r.act, r.cmd.Notice, muted); err != nil {
 		return err
 	}
 	key := "unmute.done"

@@ -21,7 +21,7 @@ func cmdWeb(ctx context.Context, b *Bot, r *request) error {
 	if b.cfg.WebURL == "" {
 		return ledger.Errorf(ledger.EConflict, "web.off")
 	}
-	secret, link, err := b.ledger.NewLoginLink(ctx, r.act)
+	secret, link, err := b.ledger.Access.NewLoginLink(ctx, r.act)
 	if err != nil {
 		return err
 	}
@@ -48,7 +48,7 @@ func cmdToken(ctx context.Context, b *Bot, r *request) error {
 		if b.cfg.WebURL == "" {
 			return ledger.Errorf(ledger.EConflict, "web.off") // no API to use it with
 		}
-		secret, t, err := b.ledger.NewToken(ctx, r.act, r.cmd.Name, r.cmd.Scope)
+		secret, t, err := b.ledger.Access.NewToken(ctx, r.act, r.cmd.Name, r.cmd.Scope)
 		if err != nil {
 			return err
 		}
@@ -57,13 +57,13 @@ func cmdToken(ctx context.Context, b *Bot, r *request) error {
 			"token", map[string]any{"name": t.Name, "scope": t.Scope}))
 		return nil
 	case ledger.TokenRevoke:
-		if err := b.ledger.RevokeToken(ctx, r.act, r.cmd.Name); err != nil {
+		if err := b.ledger.Access.RevokeToken(ctx, r.act, r.cmd.Name); err != nil {
 			return err
 		}
 		b.replyText(ctx, r, "token.revoked", r.cmd.Name)
 		return nil
 	}
-	ts, err := b.ledger.Tokens(ctx, r.act.Actor)
+	ts, err := b.ledger.Access.Tokens(ctx, r.act.Actor)
 	if err != nil {
 		return err
 	}

@@ -103,9 +103,18 @@ func validTokenName(name string) bool {
 	return true
 }
 
+// Access is the web and API access of members: API tokens, login links
+// and web sessions.
+type Access struct {
+	store   AccessStore
+	actions ActionStore
+	ap      applier
+	clock   Clock
+}
+
 // NewToken makes a personal API token for the actor and returns its secret,
 // which is not kept and cannot be shown again.
-func (s *Service) NewToken(ctx context.Context, act Action, name string, scope TokenScope) (string, *Token, error) {
+func (s *Access) NewToken(ctx context.Context, act Action, name string, scope TokenScope) (string, *Token, error) {
 	if !validTokenName(name) {
 		return "", nil, Errorf(EInvalid, "token.bad_name", MaxTokenNameRunes)
 	}
@@ -116,8 +125,8 @@ func (s *Service) NewToken(ctx context.Context, act Action, name string, scope T
 	if err != nil {
 		return "", nil, err
 	}
-	t := &Token{Member: act.Actor, Name: name, Scope: scope, Hash: hash, CreatedAt: s.at(act)}
-	err = s.apply(ctx, act, false, func(ctx context.Context) error {
+	t := &Token{Member: act.Actor, Name: name, Scope: scope, Hash: hash, CreatedAt: s.ap.at(act)}
+	err = s.ap.apply(ctx, act, func(ctx context.Context) error {
 		have, err := s.store.TokensOf(ctx, act.Actor)
 		if err != nil {
 			return fmt.Errorf("failed to list tokens: %w", err)
@@ -143,8 +152,8 @@ func (s *Service) NewToken(ctx context.Context, act Action, name string, scope T
 
 // RevokeToken deletes the actor's token of that name. Names compare as
 // NewToken compares them, without regard to case.
-func (s *Service) RevokeToken(ctx context.Context, act Action, name string) error {
-	return s.apply(ctx, act, false, func(ctx context.Context) error {
+func (s *Access) RevokeToken(ctx context.Context, act Action, name string) error {
+	return s.ap.apply(ctx, act, func(ctx context.Context) error {
 		have, err := s.store.TokensOf(ctx, act.Actor)
 		if err != nil {
 			return fmt.Errorf("failed to list tokens: %w", err)
@@ -168,7 +177,7 @@ func (s *Service) RevokeToken(ctx context.Context, act Action, name string) erro
 
 // Tokens lists a member's tokens, by name (in byte order, whatever the
 // database's collation).
-func (s *Service) Tokens(ctx context.Context, u UserID) ([]Token, error) {
+func (s *Access) Tokens(ctx context.Context, u UserID) ([]Token, error) {
 	ts, err := s.store.TokensOf(ctx, u)
 	if err != nil {
 		return nil, fmt.Errorf("failed to list tokens: %w", err)
@@ -179,7 +188,7 @@ func (s *Service) Tokens(ctx context.Context, u UserID) ([]Token, error) {
 
 // TokenBySecret returns the token a secret stands for; an unknown secret is
 // an EUnauthorized error.
-func (s *Service) TokenBySecret(ctx context.Context, secret string) (*Token, error) {
+func (s *Access) TokenBySecret(ctx context.Context, secret string) (*Token, error) {
 	if !strings.HasPrefix(secret, tokenPrefix) || len(secret) > 100 {
 		return nil, Errorf(EUnauthorized, "auth.bad_token")
 	}
@@ -198,22 +207,22 @@ func (s *Service) TokenBySecret(ctx context.Context, secret string) (*Token, err
 // service's clock, as UseLoginLink's check does, not on the event's
 // timestamp: a delayed event must not give a link already expired, nor a
 // homeserver's clock a link that lives longer or escapes the limit.
-func (s *Service) NewLoginLink(ctx context.Context, act Action) (string, *LoginLink, error) {
+func (s *Access) NewLoginLink(ctx context.Context, act Action) (string, *LoginLink, error) {
 	secret, hash, err := newSecret(linkPrefix)
 	if err != nil {
 		return "", nil, err
 	}
 	now := s.clock.Now()
 	l := &LoginLink{Hash: hash, Member: act.Actor, ExpiresAt: now.Add(LoginLinkTTL)}
-	err = s.apply(ctx, act, false, func(ctx context.Context) error {
-		n, err := s.store.CountActions(ctx, act.Actor, "web_link", now.Add(-time.Hour))
+	err = s.ap.apply(ctx, act, func(ctx context.Context) error {
+		n, err := s.actions.CountActions(ctx, act.Actor, "web_link", now.Add(-time.Hour))
 		if err != nil {
 			return fmt.Errorf("failed to count login links: %w", err)
 		}
 		if n >= LoginLinksPerHour {
 			return Errorf(ERateLimited, "web.too_many_links", LoginLinksPerHour)
 		}
-		if err := s.store.RecordAction(ctx, act.Actor, "web_link", now); err != nil {
+		if err := s.actions.RecordAction(ctx, act.Actor, "web_link", now); err != nil {
 			return fmt.Errorf("failed to record login link: %w", err)
 		}
 		if err := s.store.PutLoginLink(ctx, *l); err != nil {
@@ -230,7 +239,7 @@ func (s *Service) NewLoginLink(ctx context.Context, act Action) (string, *LoginL
 // UseLoginLink spends a login link and opens a session for its member; it
 // returns the session's secret. A link used before, expired or unknown is
 // refused with EUnauthorized.
-func (s *Service) UseLoginLink(ctx context.Context, secret string) (string, *Session, error) {
+func (s *Access) UseLoginLink(ctx context.Context, secret string) (string, *Session, error) {
 	if !strings.HasPrefix(secret, linkPrefix) || len(secret) > 100 {
 		return "", nil, Errorf(EUnauthorized, "auth.bad_link")
 	}
@@ -240,7 +249,7 @@ func (s *Service) UseLoginLink(ctx context.Context, secret string) (string, *Ses
 	}
 	now := s.clock.Now()
 	var sess *Session
-	err = s.store.InTx(ctx, func(ctx context.Context) error {
+	err = s.ap.tx.InTx(ctx, func(ctx context.Context) error {
 		l, err := s.store.LoginLink(ctx, HashSecret(secret))
 		if ErrorCode(err) == ENotFound {
 			return Errorf(EUnauthorized, "auth.bad_link")
@@ -257,7 +266,7 @@ func (s *Service) UseLoginLink(ctx context.Context, secret string) (string, *Ses
 		// Two uses at once both read the link unused; only one may spend
 		// it. The insert of the same key waits for the other transaction
 		// and then finds it there (Postgres reads committed rows only).
-		fresh, err := s.store.MarkApplied(ctx, EventID("login-link:"+l.Hash), now)
+		fresh, err := s.ap.tx.MarkApplied(ctx, EventID("login-link:"+l.Hash), now)
 		if err != nil {
 			return fmt.Errorf("failed to spend login link: %w", err)
 		}
@@ -280,7 +289,7 @@ func (s *Service) UseLoginLink(ctx context.Context, secret string) (string, *Ses
 }
 
 // SessionBySecret returns the live session a secret stands for.
-func (s *Service) SessionBySecret(ctx context.Context, secret string) (*Session, error) {
+func (s *Access) SessionBySecret(ctx context.Context, secret string) (*Session, error) {
 	if !strings.HasPrefix(secret, sessionPrefix) || len(secret) > 100 {
 		return nil, Errorf(EUnauthorized, "auth.no_session")
 	}
@@ -298,7 +307,7 @@ func (s *Service) SessionBySecret(ctx context.Context, secret string) (*Session,
 }
 
 // EndSession logs a session out.
-func (s *Service) EndSession(ctx context.Context, secret string) error {
+func (s *Access) EndSession(ctx context.Context, secret string) error {
 	if err := s.store.DeleteSession(ctx, HashSecret(secret)); err != nil {
 		return fmt.Errorf("failed to delete session: %w", err)
 	}

@@ -4,12 +4,27 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 )
 
 // MaxClockSkew is how far ahead of the bot's clock an event's timestamp may
 // be; a homeserver whose clock runs further ahead gets its events refused.
 const MaxClockSkew = 10 * time.Minute
+
+// Aid is the mutual-aid ledger: it records ops, applies them to the book
+// it keeps in memory, and answers from the book.
+type Aid struct {
+	store   AidStore
+	circles CircleReader
+	actions ActionStore
+	ap      applier
+	clock   Clock
+	cfg     Config
+
+	aidMu sync.Mutex // serialises the mutual-aid ledger
+	book  *Book      // nil until loaded, or when it must be reloaded
+}
 
 // Do applies one op of the mutual-aid ledger: it checks the rules that need
 // more than the book (circles shared with the need's owner), resolves which
@@ -24,15 +39,21 @@ const MaxClockSkew = 10 * time.Minute
 // Outcome.Reapplied, and the Outcome comes back even with the op's own
 // refusal when there are any. An event applied before returns
 // ErrAlreadyApplied.
-func (s *Service) Do(ctx context.Context, op Op) (*Outcome, error) {
+func (s *Aid) Do(ctx context.Context, op Op) (*Outcome, error) {
+	return s.doWith(ctx, op, nil)
+}
+
+// doWith is Do that also runs also, when not nil, in the same transaction
+// after the op, if the op was applied.
+func (s *Aid) doWith(ctx context.Context, op Op, also func(ctx context.Context) error) (*Outcome, error) {
 	s.aidMu.Lock()
 	defer s.aidMu.Unlock()
-	return s.doLocked(ctx, op, nil)
+	return s.doLocked(ctx, op, also)
 }
 
 // doLocked is Do with aidMu held; also, when not nil, runs in the same
 // transaction after the op, if the op was applied.
-func (s *Service) doLocked(ctx context.Context, op Op, also func(ctx context.Context) error) (*Outcome, error) {
+func (s *Aid) doLocked(ctx context.Context, op Op, also func(ctx context.Context) error) (*Outcome, error) {
 	if op.Event == "" || op.Actor == "" {
 		return nil, fmt.Errorf("failed to apply op: %w", Errorf(EInternal, "action.incomplete"))
 	}
@@ -52,8 +73,8 @@ func (s *Service) doLocked(ctx context.Context, op Op, also func(ctx context.Con
 	var out *Outcome
 	var refused error
 	touched := false // whether the book may hold what the store does not
-	err = s.store.InTx(ctx, func(ctx context.Context) error {
-		fresh, err := s.store.MarkApplied(ctx, op.Event, op.At)
+	err = s.ap.tx.InTx(ctx, func(ctx context.Context) error {
+		fresh, err := s.ap.tx.MarkApplied(ctx, op.Event, op.At)
 		if err != nil {
 			return fmt.Errorf("failed to mark event applied: %w", err)
 		}
@@ -88,7 +109,7 @@ func (s *Service) doLocked(ctx context.Context, op Op, also func(ctx context.Con
 }
 
 // RecordedOp returns the op recorded for an event, if any (ENotFound).
-func (s *Service) RecordedOp(ctx context.Context, evt EventID) (*Op, error) {
+func (s *Aid) RecordedOp(ctx context.Context, evt EventID) (*Op, error) {
 	op, err := s.store.OpByEvent(ctx, evt)
 	if err != nil {
 		return nil, fmt.Errorf("failed to get the op of %s: %w", evt, err)
@@ -99,7 +120,7 @@ func (s *Service) RecordedOp(ctx context.Context, evt EventID) (*Op, error) {
 // Check tells whether Do would accept op now, without recording or
 // changing anything: the web asks before the bot posts a member's action
 // into the room. The event ID may be a placeholder.
-func (s *Service) Check(ctx context.Context, op Op) error {
+func (s *Aid) Check(ctx context.Context, op Op) error {
 	s.aidMu.Lock()
 	defer s.aidMu.Unlock()
 	if op.Actor == "" {
@@ -130,7 +151,7 @@ func (s *Service) Check(ctx context.Context, op Op) error {
 // applied in its canonical place by taking back the ops after it (from
 // the book's journal) or, if it is older than the journal reaches, by
 // replaying every recorded op. refused is the book's answer to op.
-func (s *Service) applyToBook(ctx context.Context, book *Book, op Op) (out *Outcome, refused error, err error) {
+func (s *Aid) applyToBook(ctx context.Context, book *Book, op Op) (out *Outcome, refused error, err error) {
 	last := book.Last()
 	switch {
 	case last.Event == "" || last.Before(&op):
@@ -152,7 +173,7 @@ func (s *Service) applyToBook(ctx context.Context, book *Book, op Op) (out *Outc
 
 // replayWith rebuilds the book from every recorded op (op among them) and
 // rewrites the projection; it returns op's outcome in the replay.
-func (s *Service) replayWith(ctx context.Context, op Op) (out *Outcome, refused error, err error) {
+func (s *Aid) replayWith(ctx context.Context, op Op) (out *Outcome, refused error, err error) {
 	ops, err := s.store.Ops(ctx)
 	if err != nil {
 		return nil, nil, fmt.Errorf("failed to load ops: %w", err)
@@ -195,7 +216,7 @@ func replay(ops []Op, limit int, seen func(Op, *Outcome, error)) *Book {
 
 // loadBook returns the book, replaying every recorded op on first use.
 // The caller holds aidMu.
-func (s *Service) loadBook(ctx context.Context) (*Book, error) {
+func (s *Aid) loadBook(ctx context.Context) (*Book, error) {
 	if s.book != nil {
 		return s.book, nil
 	}
@@ -212,7 +233,7 @@ func (s *Service) loadBook(ctx context.Context) (*Book, error) {
 // (an initiative, a claim) is in that circle, and that one declaring a
 // kassa maximum for a circle is in it; and fills in the need of a sent or
 // got typed without one.
-func (s *Service) gate(ctx context.Context, b *Book, op *Op) error {
+func (s *Aid) gate(ctx context.Context, b *Book, op *Op) error {
 	switch op.Kind {
 	case OpIntend, OpCommit:
 		if op.Need == "" {
@@ -231,7 +252,7 @@ func (s *Service) gate(ctx context.Context, b *Book, op *Op) error {
 			if err := s.checkInCircle(ctx, op.Actor, n.Circle); err != nil {
 				return err
 			}
-			members, err := s.store.CircleMembers(ctx, n.Circle)
+			members, err := s.circles.CircleMembers(ctx, n.Circle)
 			if err != nil {
 				return fmt.Errorf("failed to list the members of a claim's circle: %w", err)
 			}
@@ -262,12 +283,12 @@ func (s *Service) gate(ctx context.Context, b *Book, op *Op) error {
 }
 
 // checkSharedCircle refuses a promise between members who share no circle.
-func (s *Service) checkSharedCircle(ctx context.Context, a, b UserID) error {
-	ca, err := s.store.CirclesOf(ctx, a)
+func (s *Aid) checkSharedCircle(ctx context.Context, a, b UserID) error {
+	ca, err := s.circles.CirclesOf(ctx, a)
 	if err != nil {
 		return fmt.Errorf("failed to list circles: %w", err)
 	}
-	cb, err := s.store.CirclesOf(ctx, b)
+	cb, err := s.circles.CirclesOf(ctx, b)
 	if err != nil {
 		return fmt.Errorf("failed to list circles: %w", err)
 	}
@@ -282,8 +303,8 @@ func (s *Service) checkSharedCircle(ctx context.Context, a, b UserID) error {
 // checkInCircle refuses an act on a circle's own need (an initiative, a
 // kassa claim) by someone who is not in that circle's room: only members
 // of a circle act on its needs.
-func (s *Service) checkInCircle(ctx context.Context, u UserID, c CircleID) error {
-	cs, err := s.store.CirclesOf(ctx, u)
+func (s *Aid) checkInCircle(ctx context.Context, u UserID, c CircleID) error {
+	cs, err := s.circles.CirclesOf(ctx, u)
 	if err != nil {
 		return fmt.Errorf("failed to list circles: %w", err)
 	}
@@ -338,7 +359,7 @@ func resolveGot(b *Book, op *Op) error {
 }
 
 // View runs fn with the book, read-only, under the service's lock.
-func (s *Service) View(ctx context.Context, fn func(b *Book) error) error {
+func (s *Aid) View(ctx context.Context, fn func(b *Book) error) error {
 	s.aidMu.Lock()
 	defer s.aidMu.Unlock()
 	b, err := s.loadBook(ctx)
@@ -356,7 +377,7 @@ type NeedView struct {
 }
 
 // Need returns a need with its figures and promises.
-func (s *Service) Need(ctx context.Context, id NeedID) (*NeedView, error) {
+func (s *Aid) Need(ctx context.Context, id NeedID) (*NeedView, error) {
 	var v *NeedView
 	err := s.View(ctx, func(b *Book) error {
 		n, ok := b.Need(id)
@@ -370,7 +391,7 @@ func (s *Service) Need(ctx context.Context, id NeedID) (*NeedView, error) {
 }
 
 // StatusOf returns a member's status.
-func (s *Service) StatusOf(ctx context.Context, u UserID) (MemberStatus, error) {
+func (s *Aid) StatusOf(ctx context.Context, u UserID) (MemberStatus, error) {
 	var st MemberStatus
 	err := s.View(ctx, func(b *Book) error {
 		st = b.StatusOf(u)
@@ -379,19 +400,16 @@ func (s *Service) StatusOf(ctx context.Context, u UserID) (MemberStatus, error) 
 	return st, err
 }
 
-// Forget drops what the service holds in memory (the mutual-aid book, the
-// trust graph), to be read back from the store on next use: the caller's
-// transaction that the service's changes joined was rolled back.
-func (s *Service) Forget() {
+// forget drops the book, to be replayed from the store on next use.
+func (s *Aid) forget() {
 	s.aidMu.Lock()
 	s.book = nil
 	s.aidMu.Unlock()
-	s.invalidateGraph()
 }
 
 // Rebuild replays every recorded op into a fresh book and rewrites the
 // projection: the ledger as the events say it is.
-func (s *Service) Rebuild(ctx context.Context) error {
+func (s *Aid) Rebuild(ctx context.Context) error {
 	s.aidMu.Lock()
 	defer s.aidMu.Unlock()
 	s.book = nil
@@ -400,7 +418,7 @@ func (s *Service) Rebuild(ctx context.Context) error {
 		return err
 	}
 	needs, promises, statuses := b.Snapshot()
-	return s.store.InTx(ctx, func(ctx context.Context) error {
+	return s.ap.tx.InTx(ctx, func(ctx context.Context) error {
 		if err := s.store.ClearAid(ctx); err != nil {
 			return fmt.Errorf("failed to clear aid projection: %w", err)
 		}

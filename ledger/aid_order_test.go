@@ -41,8 +41,8 @@ func newAidWorld(t *testing.T, members ...ledger.UserID) *aidWorld {
 	}
 	t.Cleanup(func() { _ = st.Close() })
 	clock := ledger.NewManualClock(time.Date(2027, 3, 1, 8, 0, 0, 0, time.UTC))
-	w := &aidWorld{t: t, ctx: ctx, st: st, svc: ledger.NewService(st, clock, ledger.DefaultConfig()), clock: clock}
-	if _, err := w.svc.CreateCircle(ctx, w.act("@founder:t"), ledger.CircleSpec{ID: aidCircle, Name: "Aid"}); err != nil {
+	w := &aidWorld{t: t, ctx: ctx, st: st, svc: ledger.NewService(st.Ledger(), clock, ledger.DefaultConfig()), clock: clock}
+	if _, err := w.svc.Circles.Create(ctx, w.act("@founder:t"), ledger.CircleSpec{ID: aidCircle, Name: "Aid"}); err != nil {
 		t.Fatal(err)
 	}
 	for _, u := range members {
@@ -53,7 +53,7 @@ func newAidWorld(t *testing.T, members ...ledger.UserID) *aidWorld {
 
 func (w *aidWorld) join(u ledger.UserID) {
 	w.t.Helper()
-	if err := w.svc.SetCircleMembership(w.ctx, aidCircle, u, true); err != nil {
+	if err := w.svc.Circles.SetMembership(w.ctx, aidCircle, u, true); err != nil {
 		w.t.Fatal(err)
 	}
 }
@@ -66,7 +66,7 @@ func (w *aidWorld) act(u ledger.UserID) ledger.Action {
 
 // reopen returns a new service over the same store, as after a restart.
 func (w *aidWorld) reopen() *ledger.Service {
-	return ledger.NewService(w.st, w.clock, ledger.DefaultConfig())
+	return ledger.NewService(w.st.Ledger(), w.clock, ledger.DefaultConfig())
 }
 
 // flatLedger is a ledger with times in milliseconds, as the store keeps
@@ -135,7 +135,7 @@ func flatten(b *ledger.Book) flatLedger {
 func viewFlat(t *testing.T, svc *ledger.Service) flatLedger {
 	t.Helper()
 	var f flatLedger
-	if err := svc.View(context.Background(), func(b *ledger.Book) error { f = flatten(b); return nil }); err != nil {
+	if err := svc.Aid.View(context.Background(), func(b *ledger.Book) error { f = flatten(b); return nil }); err != nil {
 		t.Fatal(err)
 	}
 	return f
@@ -246,7 +246,7 @@ func deliver(t *testing.T, svc *ledger.Service, ops []ledger.Op) {
 	for len(pending) > 0 {
 		var again []ledger.Op
 		for _, op := range pending {
-			_, err := svc.Do(ctx, op)
+			_, err := svc.Aid.Do(ctx, op)
 			if err != nil && ledger.AsError(err) == nil {
 				t.Fatalf("%+v: %v", op, err)
 			}
@@ -298,7 +298,7 @@ func TestAidOrderIndependence(t *testing.T) {
 			// full replay.
 			cfg := ledger.DefaultConfig()
 			cfg.AidJournalOps = []int{0, 3, -1}[sh%3]
-			w.svc = ledger.NewService(w.st, w.clock, cfg)
+			w.svc = ledger.NewService(w.st.Ledger(), w.clock, cfg)
 			deliver(t, w.svc, order)
 
 			what := fmt.Sprintf("set %d shuffle %d", set, sh)
@@ -321,7 +321,7 @@ func (w *aidWorld) sameAfterRestart(what string, want flatLedger) {
 	if got := viewFlat(w.t, restarted); !reflect.DeepEqual(got, want) {
 		w.t.Fatalf("%s: book replayed after a restart differs:\n got %+v\nwant %+v", what, got, want)
 	}
-	if err := restarted.Rebuild(w.ctx); err != nil {
+	if err := restarted.Aid.Rebuild(w.ctx); err != nil {
 		w.t.Fatal(err)
 	}
 	if got := projection(w.t, w.st); !reflect.DeepEqual(got, want) {
@@ -357,9 +357,9 @@ func TestAidLatePromiseIsKept(t *testing.T) {
 	com := ledger.Op{Kind: ledger.OpCommit, Event: "$commit", Actor: giver, At: t0.Add(time.Minute), Need: "$red", Amount: mEUR(40)}
 	want := canonical([]ledger.Op{red, com})
 
-	_, err := w.svc.Do(w.ctx, com) // arrives first
+	_, err := w.svc.Aid.Do(w.ctx, com) // arrives first
 	t.Logf("the commitment arriving first: %v", err)
-	if _, err := w.svc.Do(w.ctx, red); err != nil {
+	if _, err := w.svc.Aid.Do(w.ctx, red); err != nil {
 		t.Fatal(err)
 	}
 	if got := viewFlat(t, w.svc); !reflect.DeepEqual(got, want) {

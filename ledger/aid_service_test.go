@@ -14,7 +14,7 @@ func (w *aidWorld) do(op ledger.Op) (*ledger.Outcome, error) {
 	act := w.act(op.Actor)
 	op.Event, op.At = act.Event, act.At
 	w.clock.Advance(time.Minute)
-	return w.svc.Do(w.ctx, op)
+	return w.svc.Aid.Do(w.ctx, op)
 }
 
 // must applies an op and fails the test if it is refused.
@@ -40,7 +40,7 @@ func (w *aidWorld) status(u ledger.UserID, euros int64, days int) ledger.NeedID 
 func (w *aidWorld) promise(id ledger.PromiseID) *ledger.Promise {
 	w.t.Helper()
 	var p *ledger.Promise
-	if err := w.svc.View(w.ctx, func(b *ledger.Book) error {
+	if err := w.svc.Aid.View(w.ctx, func(b *ledger.Book) error {
 		p, _ = b.Promise(id)
 		return nil
 	}); err != nil {
@@ -63,15 +63,15 @@ func TestAidDoIsIdempotent(t *testing.T) {
 	w := newAidWorld(t, sAnn, sBen)
 	need := w.status(sAnn, 200, 5)
 	com := ledger.Op{Kind: ledger.OpCommit, Event: "$commit", Actor: sBen, Need: need, Amount: mEUR(50), At: w.clock.Now()}
-	if _, err := w.svc.Do(w.ctx, com); err != nil {
+	if _, err := w.svc.Aid.Do(w.ctx, com); err != nil {
 		t.Fatal(err)
 	}
 	refused := ledger.Op{Kind: ledger.OpSent, Event: "$sent-of-nothing", Actor: sAnn, Need: need, At: w.clock.Now()}
-	if _, err := w.svc.Do(w.ctx, refused); key(err) != "promise.none_open" {
+	if _, err := w.svc.Aid.Do(w.ctx, refused); key(err) != "promise.none_open" {
 		t.Fatalf("sent by the beneficiary: %v", err)
 	}
 	book, table := viewFlat(t, w.svc), projection(t, w.st)
-	ops, err := w.st.Ops(w.ctx)
+	ops, err := w.st.Aid.Ops(w.ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +79,7 @@ func TestAidDoIsIdempotent(t *testing.T) {
 	again := com
 	again.Amount, again.At = mEUR(90), com.At.Add(time.Hour)
 	for _, op := range []ledger.Op{com, again, refused} {
-		if _, err := w.svc.Do(w.ctx, op); !ledger.IsDuplicate(err) {
+		if _, err := w.svc.Aid.Do(w.ctx, op); !ledger.IsDuplicate(err) {
 			t.Errorf("%s again: %v, want ErrAlreadyApplied", op.Event, err)
 		}
 	}
@@ -89,7 +89,7 @@ func TestAidDoIsIdempotent(t *testing.T) {
 	if got := projection(t, w.st); !reflect.DeepEqual(got, table) {
 		t.Errorf("projection changed:\n got %+v\nwant %+v", got, table)
 	}
-	if got, _ := w.st.Ops(w.ctx); len(got) != len(ops) {
+	if got, _ := w.st.Aid.Ops(w.ctx); len(got) != len(ops) {
 		t.Errorf("%d ops recorded, want %d", len(got), len(ops))
 	}
 }
@@ -102,15 +102,15 @@ func TestAidGate(t *testing.T) {
 	// A member who shares no circle with the owner may not promise; the
 	// event is not recorded, so it counts once they share one.
 	op := ledger.Op{Kind: ledger.OpIntend, Event: "$stranger-heart", Actor: stranger, Need: need, Default: mEUR(100), At: w.clock.Now()}
-	if _, err := w.svc.Do(w.ctx, op); key(err) != "need.not_in_circle" || ledger.ErrorCode(err) != ledger.EForbidden {
+	if _, err := w.svc.Aid.Do(w.ctx, op); key(err) != "need.not_in_circle" || ledger.ErrorCode(err) != ledger.EForbidden {
 		t.Fatalf("stranger intends: %v", err)
 	}
 	op.Kind = ledger.OpCommit
-	if _, err := w.svc.Do(w.ctx, op); key(err) != "need.not_in_circle" {
+	if _, err := w.svc.Aid.Do(w.ctx, op); key(err) != "need.not_in_circle" {
 		t.Fatalf("stranger commits: %v", err)
 	}
 	w.join(stranger)
-	if _, err := w.svc.Do(w.ctx, op); err != nil {
+	if _, err := w.svc.Aid.Do(w.ctx, op); err != nil {
 		t.Fatalf("after joining: %v", err)
 	}
 	if p := w.promise("$stranger-heart"); p.State != ledger.PromiseCommitment || p.Amount != mEUR(100) {
@@ -133,7 +133,7 @@ func TestAidGate(t *testing.T) {
 			t.Errorf("%s: %v, want %q", c.name, err, c.want)
 		}
 	}
-	if _, err := w.svc.Do(w.ctx, ledger.Op{Kind: ledger.OpLeave, Actor: sBen}); ledger.ErrorCode(err) != ledger.EInternal {
+	if _, err := w.svc.Aid.Do(w.ctx, ledger.Op{Kind: ledger.OpLeave, Actor: sBen}); ledger.ErrorCode(err) != ledger.EInternal {
 		t.Errorf("op without an event: %v", err)
 	}
 }
@@ -243,24 +243,24 @@ func TestAidGotWithoutNeed(t *testing.T) {
 func TestAidProfileAbout(t *testing.T) {
 	w := newAidWorld(t, sAnn)
 	long := strings.Repeat("ж", ledger.MaxAboutRunes) // more bytes than runes
-	p, err := w.svc.SetAbout(w.ctx, w.act(sAnn), long)
+	p, err := w.svc.Members.SetAbout(w.ctx, w.act(sAnn), long)
 	if err != nil || p.About != long {
 		t.Fatalf("about of %d runes: %v", ledger.MaxAboutRunes, err)
 	}
-	if _, err := w.svc.SetAbout(w.ctx, w.act(sAnn), long+"ж"); key(err) != "cmd.text_too_long" {
+	if _, err := w.svc.Members.SetAbout(w.ctx, w.act(sAnn), long+"ж"); key(err) != "cmd.text_too_long" {
 		t.Errorf("about too long: %v", err)
 	}
 	act := w.act(sAnn)
-	if _, err := w.svc.SetAbout(w.ctx, act, "hello"); err != nil {
+	if _, err := w.svc.Members.SetAbout(w.ctx, act, "hello"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.svc.SetAbout(w.ctx, act, "again"); !ledger.IsDuplicate(err) {
+	if _, err := w.svc.Members.SetAbout(w.ctx, act, "again"); !ledger.IsDuplicate(err) {
 		t.Errorf("same event twice: %v", err)
 	}
-	if p, err := w.svc.Profile(w.ctx, sAnn); err != nil || p.About != "hello" {
+	if p, err := w.svc.Members.Profile(w.ctx, sAnn); err != nil || p.About != "hello" {
 		t.Errorf("profile %+v %v", p, err)
 	}
-	if p, err := w.svc.Profile(w.ctx, sBen); err != nil || p.Member != sBen || p.About != "" || len(p.Requisites) != 0 {
+	if p, err := w.svc.Members.Profile(w.ctx, sBen); err != nil || p.Member != sBen || p.About != "" || len(p.Requisites) != 0 {
 		t.Errorf("empty profile %+v %v", p, err)
 	}
 }
@@ -284,26 +284,28 @@ func TestAidRequisites(t *testing.T) {
 		want string // the requisites after, the default starred
 		err  string
 	}{
-		{"first is the default", func() (*ledger.Profile, error) { return w.svc.AddRequisite(w.ctx, w.act(sAnn), "r1") }, "*r1", ""},
-		{"empty", func() (*ledger.Profile, error) { return w.svc.AddRequisite(w.ctx, w.act(sAnn), "") }, "*r1", "cmd.usage"},
+		{"first is the default", func() (*ledger.Profile, error) { return w.svc.Members.AddRequisite(w.ctx, w.act(sAnn), "r1") }, "*r1", ""},
+		{"empty", func() (*ledger.Profile, error) { return w.svc.Members.AddRequisite(w.ctx, w.act(sAnn), "") }, "*r1", "cmd.usage"},
 		{"too long", func() (*ledger.Profile, error) {
-			return w.svc.AddRequisite(w.ctx, w.act(sAnn), strings.Repeat("x", ledger.MaxRequisiteRunes+1))
+			return w.svc.Members.AddRequisite(w.ctx, w.act(sAnn), strings.Repeat("x", ledger.MaxRequisiteRunes+1))
 		}, "*r1", "cmd.text_too_long"},
-		{"second", func() (*ledger.Profile, error) { return w.svc.AddRequisite(w.ctx, w.act(sAnn), "r2") }, "*r1 r2", ""},
-		{"third", func() (*ledger.Profile, error) { return w.svc.AddRequisite(w.ctx, w.act(sAnn), "r3") }, "*r1 r2 r3", ""},
-		{"fourth", func() (*ledger.Profile, error) { return w.svc.AddRequisite(w.ctx, w.act(sAnn), "r4") }, "*r1 r2 r3 r4", ""},
-		{"fifth", func() (*ledger.Profile, error) { return w.svc.AddRequisite(w.ctx, w.act(sAnn), "r5") }, "*r1 r2 r3 r4 r5", ""},
-		{"one too many", func() (*ledger.Profile, error) { return w.svc.AddRequisite(w.ctx, w.act(sAnn), "r6") }, "*r1 r2 r3 r4 r5", "requisites.full"},
-		{"default the third", func() (*ledger.Profile, error) { return w.svc.SetDefaultRequisite(w.ctx, w.act(sAnn), 3) }, "r1 r2 *r3 r4 r5", ""},
-		{"default of none", func() (*ledger.Profile, error) { return w.svc.SetDefaultRequisite(w.ctx, w.act(sAnn), 6) }, "r1 r2 *r3 r4 r5", "requisites.no_such"},
-		{"default zero", func() (*ledger.Profile, error) { return w.svc.SetDefaultRequisite(w.ctx, w.act(sAnn), 0) }, "r1 r2 *r3 r4 r5", "requisites.no_such"},
-		{"remove one not default", func() (*ledger.Profile, error) { return w.svc.RemoveRequisite(w.ctx, w.act(sAnn), 1) }, "r2 *r3 r4 r5", ""},
-		{"remove the default", func() (*ledger.Profile, error) { return w.svc.RemoveRequisite(w.ctx, w.act(sAnn), 2) }, "*r2 r4 r5", ""},
-		{"remove none", func() (*ledger.Profile, error) { return w.svc.RemoveRequisite(w.ctx, w.act(sAnn), 4) }, "*r2 r4 r5", "requisites.no_such"},
-		{"remove the first default", func() (*ledger.Profile, error) { return w.svc.RemoveRequisite(w.ctx, w.act(sAnn), 1) }, "*r4 r5", ""},
-		{"remove the last but one", func() (*ledger.Profile, error) { return w.svc.RemoveRequisite(w.ctx, w.act(sAnn), 2) }, "*r4", ""},
-		{"remove the last", func() (*ledger.Profile, error) { return w.svc.RemoveRequisite(w.ctx, w.act(sAnn), 1) }, "", ""},
-		{"first again is the default", func() (*ledger.Profile, error) { return w.svc.AddRequisite(w.ctx, w.act(sAnn), "IBAN DE00 ✓") }, "*IBAN DE00 ✓", ""},
+		{"second", func() (*ledger.Profile, error) { return w.svc.Members.AddRequisite(w.ctx, w.act(sAnn), "r2") }, "*r1 r2", ""},
+		{"third", func() (*ledger.Profile, error) { return w.svc.Members.AddRequisite(w.ctx, w.act(sAnn), "r3") }, "*r1 r2 r3", ""},
+		{"fourth", func() (*ledger.Profile, error) { return w.svc.Members.AddRequisite(w.ctx, w.act(sAnn), "r4") }, "*r1 r2 r3 r4", ""},
+		{"fifth", func() (*ledger.Profile, error) { return w.svc.Members.AddRequisite(w.ctx, w.act(sAnn), "r5") }, "*r1 r2 r3 r4 r5", ""},
+		{"one too many", func() (*ledger.Profile, error) { return w.svc.Members.AddRequisite(w.ctx, w.act(sAnn), "r6") }, "*r1 r2 r3 r4 r5", "requisites.full"},
+		{"default the third", func() (*ledger.Profile, error) { return w.svc.Members.SetDefaultRequisite(w.ctx, w.act(sAnn), 3) }, "r1 r2 *r3 r4 r5", ""},
+		{"default of none", func() (*ledger.Profile, error) { return w.svc.Members.SetDefaultRequisite(w.ctx, w.act(sAnn), 6) }, "r1 r2 *r3 r4 r5", "requisites.no_such"},
+		{"default zero", func() (*ledger.Profile, error) { return w.svc.Members.SetDefaultRequisite(w.ctx, w.act(sAnn), 0) }, "r1 r2 *r3 r4 r5", "requisites.no_such"},
+		{"remove one not default", func() (*ledger.Profile, error) { return w.svc.Members.RemoveRequisite(w.ctx, w.act(sAnn), 1) }, "r2 *r3 r4 r5", ""},
+		{"remove the default", func() (*ledger.Profile, error) { return w.svc.Members.RemoveRequisite(w.ctx, w.act(sAnn), 2) }, "*r2 r4 r5", ""},
+		{"remove none", func() (*ledger.Profile, error) { return w.svc.Members.RemoveRequisite(w.ctx, w.act(sAnn), 4) }, "*r2 r4 r5", "requisites.no_such"},
+		{"remove the first default", func() (*ledger.Profile, error) { return w.svc.Members.RemoveRequisite(w.ctx, w.act(sAnn), 1) }, "*r4 r5", ""},
+		{"remove the last but one", func() (*ledger.Profile, error) { return w.svc.Members.RemoveRequisite(w.ctx, w.act(sAnn), 2) }, "*r4", ""},
+		{"remove the last", func() (*ledger.Profile, error) { return w.svc.Members.RemoveRequisite(w.ctx, w.act(sAnn), 1) }, "", ""},
+		{"first again is the default", func() (*ledger.Profile, error) {
+			return w.svc.Members.AddRequisite(w.ctx, w.act(sAnn), "IBAN DE00 ✓")
+		}, "*IBAN DE00 ✓", ""},
 	}
 	for _, s := range steps {
 		p, err := s.do()
@@ -313,7 +315,7 @@ func TestAidRequisites(t *testing.T) {
 		if err == nil && texts(p) != s.want {
 			t.Errorf("%s: returned %q, want %q", s.name, texts(p), s.want)
 		}
-		stored, err := w.svc.Profile(w.ctx, sAnn)
+		stored, err := w.svc.Members.Profile(w.ctx, sAnn)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -321,7 +323,7 @@ func TestAidRequisites(t *testing.T) {
 			t.Errorf("%s: stored %q, want %q", s.name, texts(stored), s.want)
 		}
 	}
-	if p, _ := w.svc.Profile(w.ctx, sAnn); p.DefaultRequisite() != "IBAN DE00 ✓" {
+	if p, _ := w.svc.Members.Profile(w.ctx, sAnn); p.DefaultRequisite() != "IBAN DE00 ✓" {
 		t.Errorf("default requisite %q", p.DefaultRequisite())
 	}
 }
@@ -329,13 +331,13 @@ func TestAidRequisites(t *testing.T) {
 func TestAidMuted(t *testing.T) {
 	w := newAidWorld(t, sAnn)
 	for _, k := range ledger.NoticeKinds {
-		if !w.svc.Wants(w.ctx, sAnn, k) {
+		if !w.svc.Members.Wants(w.ctx, sAnn, k) {
 			t.Errorf("a new member does not want %s", k)
 		}
 	}
 	mute := func(k ledger.NoticeKind, on bool) []ledger.NoticeKind {
 		t.Helper()
-		p, err := w.svc.SetMuted(w.ctx, w.act(sAnn), k, on)
+		p, err := w.svc.Members.SetMuted(w.ctx, w.act(sAnn), k, on)
 		if err != nil {
 			t.Fatalf("mute %s %v: %v", k, on, err)
 		}
@@ -350,35 +352,35 @@ func TestAidMuted(t *testing.T) {
 	}
 	for _, k := range ledger.NoticeKinds {
 		want := k != ledger.NoticeStatus && k != ledger.NoticeIntention
-		if got := w.svc.Wants(w.ctx, sAnn, k); got != want {
+		if got := w.svc.Members.Wants(w.ctx, sAnn, k); got != want {
 			t.Errorf("wants %s = %v, want %v", k, got, want)
 		}
 	}
 	if got := mute(ledger.NoticeStatus, false); !reflect.DeepEqual(got, []ledger.NoticeKind{ledger.NoticeIntention}) {
 		t.Errorf("after unmuting: %v", got)
 	}
-	if !w.svc.Wants(w.ctx, sAnn, ledger.NoticeStatus) || w.svc.Wants(w.ctx, sAnn, ledger.NoticeIntention) {
+	if !w.svc.Members.Wants(w.ctx, sAnn, ledger.NoticeStatus) || w.svc.Members.Wants(w.ctx, sAnn, ledger.NoticeIntention) {
 		t.Error("unmuting status changed the wrong kind")
 	}
-	if !w.svc.Wants(w.ctx, sBen, ledger.NoticeIntention) {
+	if !w.svc.Members.Wants(w.ctx, sBen, ledger.NoticeIntention) {
 		t.Error("another member's mute applies to ben")
 	}
-	if _, err := w.svc.SetMuted(w.ctx, w.act(sAnn), "gossip", true); key(err) != "cmd.bad_notice" {
+	if _, err := w.svc.Members.SetMuted(w.ctx, w.act(sAnn), "gossip", true); key(err) != "cmd.bad_notice" {
 		t.Errorf("unknown kind: %v", err)
 	}
 }
 
 func TestAidRemind(t *testing.T) {
 	w := newAidWorld(t, sAnn, sBen)
-	if _, err := w.svc.Remind(w.ctx, w.act(sAnn), sAnn); key(err) != "remind.self" {
+	if _, err := w.svc.Aid.Remind(w.ctx, w.act(sAnn), sAnn); key(err) != "remind.self" {
 		t.Errorf("remind self: %v", err)
 	}
-	if _, err := w.svc.Remind(w.ctx, w.act(sAnn), sBen); key(err) != "remind.nothing" || ledger.ErrorCode(err) != ledger.ENotFound {
+	if _, err := w.svc.Aid.Remind(w.ctx, w.act(sAnn), sBen); key(err) != "remind.nothing" || ledger.ErrorCode(err) != ledger.ENotFound {
 		t.Fatalf("nothing to remind: %v", err)
 	}
 	need := w.status(sAnn, 100, 0)
 	w.must(ledger.Op{Kind: ledger.OpIntend, Actor: sBen, Need: need, Amount: mEUR(30)})
-	r, err := w.svc.Remind(w.ctx, w.act(sAnn), sBen)
+	r, err := w.svc.Aid.Remind(w.ctx, w.act(sAnn), sBen)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -386,17 +388,17 @@ func TestAidRemind(t *testing.T) {
 		t.Errorf("reminder %+v", r)
 	}
 	w.clock.Advance(time.Hour)
-	if _, err := w.svc.Remind(w.ctx, w.act(sAnn), sBen); key(err) != "remind.too_soon" || ledger.ErrorCode(err) != ledger.ERateLimited {
+	if _, err := w.svc.Aid.Remind(w.ctx, w.act(sAnn), sBen); key(err) != "remind.too_soon" || ledger.ErrorCode(err) != ledger.ERateLimited {
 		t.Fatalf("second reminder within the interval: %v", err)
 	}
 	// The giver may remind the beneficiary all the same: another pair.
 	w.must(ledger.Op{Kind: ledger.OpCommit, Actor: sBen, Need: need})
 	w.must(ledger.Op{Kind: ledger.OpSent, Actor: sBen, Need: need})
-	if r, err := w.svc.Remind(w.ctx, w.act(sBen), sAnn); err != nil || len(r.Confirm) != 1 {
+	if r, err := w.svc.Aid.Remind(w.ctx, w.act(sBen), sAnn); err != nil || len(r.Confirm) != 1 {
 		t.Fatalf("giver reminds to confirm: %+v %v", r, err)
 	}
 	w.clock.Advance(w.svc.Config().RemindInterval)
-	r, err = w.svc.Remind(w.ctx, w.act(sAnn), sBen)
+	r, err = w.svc.Aid.Remind(w.ctx, w.act(sAnn), sBen)
 	if err != nil {
 		t.Fatalf("after the interval: %v", err)
 	}
@@ -407,16 +409,16 @@ func TestAidRemind(t *testing.T) {
 
 func TestAidLeave(t *testing.T) {
 	w := newAidWorld(t, sAnn, sBen, sCid, sDora)
-	if _, err := w.svc.Invite(w.ctx, w.act(sAnn), aidCircle, sBen); err != nil {
+	if _, err := w.svc.Trust.Invite(w.ctx, w.act(sAnn), aidCircle, sBen); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.svc.AcceptPending(w.ctx, w.act(sBen), aidCircle); err != nil {
+	if _, err := w.svc.Trust.AcceptPending(w.ctx, w.act(sBen), aidCircle); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.svc.SetAbout(w.ctx, w.act(sAnn), "about ann"); err != nil {
+	if _, err := w.svc.Members.SetAbout(w.ctx, w.act(sAnn), "about ann"); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.svc.SetLang(w.ctx, w.act(sAnn), ledger.LangRU); err != nil {
+	if err := w.svc.Members.SetLang(w.ctx, w.act(sAnn), ledger.LangRU); err != nil {
 		t.Fatal(err)
 	}
 	annNeed, benNeed, doraNeed := w.status(sAnn, 300, 0), w.status(sBen, 300, 0), w.status(sDora, 100, 7)
@@ -449,27 +451,27 @@ func TestAidLeave(t *testing.T) {
 	if !affected[benToAnn] || !affected[cidToAnn] || !affected[annToBen] || affected[annToDora] {
 		t.Errorf("affected %v: those affected must be told", affected)
 	}
-	if st, _ := w.svc.StatusOf(w.ctx, sAnn); st.Status != ledger.StatusGreen || st.Need != "" {
+	if st, _ := w.svc.Aid.StatusOf(w.ctx, sAnn); st.Status != ledger.StatusGreen || st.Need != "" {
 		t.Errorf("status %+v", st)
 	}
-	if v, _ := w.svc.Need(w.ctx, annNeed); v.Need.State != ledger.NeedArchived {
+	if v, _ := w.svc.Aid.Need(w.ctx, annNeed); v.Need.State != ledger.NeedArchived {
 		t.Errorf("her need is %s", v.Need.State)
 	}
 	// Personal data is erased.
-	if _, err := w.st.GetProfile(w.ctx, sAnn); key(err) != "profile.not_found" {
+	if _, err := w.st.Members.GetProfile(w.ctx, sAnn); key(err) != "profile.not_found" {
 		t.Errorf("profile: %v", err)
 	}
-	if m, err := w.st.GetMember(w.ctx, sAnn); err != nil || m.Lang != "" || m.LangChosen || m.PoolSeenAt != (time.Time{}) {
+	if m, err := w.st.Members.GetMember(w.ctx, sAnn); err != nil || m.Lang != "" || m.LangChosen || m.PoolSeenAt != (time.Time{}) {
 		t.Errorf("member after leaving: %+v %v", m, err)
 	}
-	if gs, err := w.st.Guarantees(w.ctx); err != nil || len(gs) != 0 {
+	if gs, err := w.st.Trust.Guarantees(w.ctx); err != nil || len(gs) != 0 {
 		t.Errorf("guarantees %+v %v", gs, err)
 	}
 	// She is still in the room: she stays a member of the circle.
-	if cs, err := w.st.CirclesOf(w.ctx, sAnn); err != nil || len(cs) != 1 {
+	if cs, err := w.st.Circles.CirclesOf(w.ctx, sAnn); err != nil || len(cs) != 1 {
 		t.Errorf("circles %v %v", cs, err)
 	}
-	if tl, _ := w.svc.TrustListOf(w.ctx, sBen); tl.Count() != 0 {
+	if tl, _ := w.svc.Trust.TrustListOf(w.ctx, sBen); tl.Count() != 0 {
 		t.Errorf("ben's trust list %+v", tl)
 	}
 }
@@ -483,7 +485,7 @@ func TestAidRestartReplays(t *testing.T) {
 	w.must(ledger.Op{Kind: ledger.OpSent, Actor: sCid, Need: red})
 	w.must(ledger.Op{Kind: ledger.OpGot, Actor: sAnn, Need: red}) // closes the collection
 	before := viewFlat(t, w.svc)
-	if st, _ := w.svc.StatusOf(w.ctx, sAnn); st.Status != ledger.StatusOrange || st.Need != orange {
+	if st, _ := w.svc.Aid.StatusOf(w.ctx, sAnn); st.Status != ledger.StatusOrange || st.Need != orange {
 		t.Fatalf("after the collection, status %+v", st)
 	}
 	if got := projection(t, w.st); !reflect.DeepEqual(got, before) {
@@ -494,10 +496,10 @@ func TestAidRestartReplays(t *testing.T) {
 		t.Errorf("after a restart:\n got %+v\nwant %+v", got, before)
 	}
 	// The restarted service goes on from the replayed book.
-	if _, err := restarted.Do(w.ctx, ledger.Op{Kind: ledger.OpWithdraw, Event: "$bye", Actor: sBen, Need: orange, At: w.clock.Now()}); err != nil {
+	if _, err := restarted.Aid.Do(w.ctx, ledger.Op{Kind: ledger.OpWithdraw, Event: "$bye", Actor: sBen, Need: orange, At: w.clock.Now()}); err != nil {
 		t.Fatal(err)
 	}
-	v, err := restarted.Need(w.ctx, orange)
+	v, err := restarted.Aid.Need(w.ctx, orange)
 	if err != nil || v.Totals.Intended.Minor != 0 || v.Totals.Givers != 0 {
 		t.Errorf("orange need after withdrawal %+v %v", v, err)
 	}
@@ -509,14 +511,14 @@ func TestAidRefusesEventsFromTheFuture(t *testing.T) {
 	w := newAidWorld(t, sAnn)
 	op := ledger.Op{Kind: ledger.OpStatus, Event: "$ahead", Actor: sAnn, Status: ledger.StatusOrange,
 		Amount: mEUR(100), At: w.clock.Now().Add(ledger.MaxClockSkew + time.Minute)}
-	if _, err := w.svc.Do(w.ctx, op); key(err) != "event.future" {
+	if _, err := w.svc.Aid.Do(w.ctx, op); key(err) != "event.future" {
 		t.Fatalf("future event: %v, want event.future", err)
 	}
-	if ops, err := w.st.Ops(w.ctx); err != nil || len(ops) != 0 {
+	if ops, err := w.st.Aid.Ops(w.ctx); err != nil || len(ops) != 0 {
 		t.Fatalf("recorded %v %v", ops, err)
 	}
 	op.At = w.clock.Now().Add(ledger.MaxClockSkew - time.Minute) // a clock a little ahead is fine
-	if _, err := w.svc.Do(w.ctx, op); err != nil {
+	if _, err := w.svc.Aid.Do(w.ctx, op); err != nil {
 		t.Fatalf("the same event in time: %v", err)
 	}
 }

@@ -34,11 +34,11 @@ func TestWhoMayActOnACirclesNeeds(t *testing.T) {
 	const other ledger.CircleID = "!other:test"
 	setup := func(t *testing.T) world {
 		w := newAidWorld(t, sOwner, sMember, sBoth)
-		if _, err := w.svc.CreateCircle(w.ctx, w.act("@founder:t"), ledger.CircleSpec{ID: other, Name: "Other"}); err != nil {
+		if _, err := w.svc.Circles.Create(w.ctx, w.act("@founder:t"), ledger.CircleSpec{ID: other, Name: "Other"}); err != nil {
 			t.Fatal(err)
 		}
 		for _, u := range []ledger.UserID{sBoth, sAway} {
-			if err := w.svc.SetCircleMembership(w.ctx, other, u, true); err != nil {
+			if err := w.svc.Circles.SetMembership(w.ctx, other, u, true); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -311,16 +311,16 @@ func newAidBench(b *testing.B, ops int) *aidBench {
 	}
 	b.Cleanup(func() { _ = st.Close() })
 	clock := ledger.NewManualClock(aidBenchStart.AddDate(1, 0, 0)) // the history lies in its past
-	w := &aidBench{ctx: ctx, st: st, svc: ledger.NewService(st, clock, ledger.DefaultConfig()), clock: clock,
+	w := &aidBench{ctx: ctx, st: st, svc: ledger.NewService(st.Ledger(), clock, ledger.DefaultConfig()), clock: clock,
 		stream: newAidStream(max(ops/10, aidBenchGivers*10), 2)}
 	const circle ledger.CircleID = "!aid:example.org"
 	err = st.InTx(ctx, func(ctx context.Context) error {
-		if _, err := w.svc.CreateCircle(ctx, ledger.Action{Event: "$circle", Actor: "@founder:example.org", At: aidBenchStart},
+		if _, err := w.svc.Circles.Create(ctx, ledger.Action{Event: "$circle", Actor: "@founder:example.org", At: aidBenchStart},
 			ledger.CircleSpec{ID: circle, Name: "Aid"}); err != nil {
 			return err
 		}
 		for _, u := range w.stream.members {
-			if err := w.svc.SetCircleMembership(ctx, circle, u, true); err != nil {
+			if err := w.svc.Circles.SetMembership(ctx, circle, u, true); err != nil {
 				return err
 			}
 		}
@@ -329,7 +329,7 @@ func newAidBench(b *testing.B, ops int) *aidBench {
 			if _, err := st.MarkApplied(ctx, op.Event, op.At); err != nil {
 				return err
 			}
-			if err := st.AppendOp(ctx, op); err != nil {
+			if err := st.Aid.AppendOp(ctx, op); err != nil {
 				return err
 			}
 		}
@@ -338,7 +338,7 @@ func newAidBench(b *testing.B, ops int) *aidBench {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := w.svc.Rebuild(ctx); err != nil {
+	if err := w.svc.Aid.Rebuild(ctx); err != nil {
 		b.Fatal(err)
 	}
 	w.recorded = ops
@@ -348,7 +348,7 @@ func newAidBench(b *testing.B, ops int) *aidBench {
 // do applies op through Service.Do; a refusal by the rules counts, any
 // other failure stops the benchmark.
 func (w *aidBench) do(b *testing.B, op ledger.Op) (refused bool) {
-	_, err := w.svc.Do(w.ctx, op)
+	_, err := w.svc.Aid.Do(w.ctx, op)
 	if !ledger.IsDuplicate(err) && ledger.ErrorCode(err) != ledger.EForbidden {
 		w.recorded++ // recorded, even when the book refused it
 	}
@@ -387,7 +387,7 @@ func BenchmarkAidDo(b *testing.B) {
 				recorded := w.recorded
 				b.ReportAllocs()
 				for b.Loop() {
-					w.svc = ledger.NewService(w.st, w.clock, ledger.DefaultConfig())
+					w.svc = ledger.NewService(w.st.Ledger(), w.clock, ledger.DefaultConfig())
 					if w.do(b, w.stream.next()) {
 						b.Fatalf("op refused")
 					}

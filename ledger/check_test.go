@@ -19,7 +19,7 @@ type stored struct {
 
 func (w *aidWorld) stored() stored {
 	w.t.Helper()
-	ops, err := w.st.Ops(w.ctx)
+	ops, err := w.st.Aid.Ops(w.ctx)
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -42,7 +42,7 @@ func TestCheckChangesNothing(t *testing.T) {
 	for _, op := range checks {
 		before := w.stored()
 		op.At = w.clock.Now()
-		if err := w.svc.Check(w.ctx, op); err != nil {
+		if err := w.svc.Aid.Check(w.ctx, op); err != nil {
 			t.Fatalf("Check(%s): %v", op.Event, err)
 		}
 		if after := w.stored(); !reflect.DeepEqual(after, before) {
@@ -54,7 +54,7 @@ func TestCheckChangesNothing(t *testing.T) {
 	for _, op := range []ledger.Op{checks[0], checks[2]} {
 		op.At = w.clock.Now()
 		w.clock.Advance(time.Minute)
-		if _, err := w.svc.Do(w.ctx, op); err != nil {
+		if _, err := w.svc.Aid.Do(w.ctx, op); err != nil {
 			t.Fatalf("Do(%s) after Check: %v", op.Event, err)
 		}
 	}
@@ -96,11 +96,11 @@ func TestCheckRefusesAsDoWould(t *testing.T) {
 			op.At = w.clock.Now()
 		}
 		before := w.stored()
-		checkErr := w.svc.Check(w.ctx, op)
+		checkErr := w.svc.Aid.Check(w.ctx, op)
 		if after := w.stored(); !reflect.DeepEqual(after, before) {
 			t.Errorf("%s: the refused Check changed something", c.name)
 		}
-		_, doErr := w.svc.Do(w.ctx, op)
+		_, doErr := w.svc.Aid.Do(w.ctx, op)
 		ce, de := ledger.AsError(checkErr), ledger.AsError(doErr)
 		if ce == nil || de == nil || !reflect.DeepEqual(*ce, *de) {
 			t.Errorf("%s: Check = %v, Do = %v; want the same refusal", c.name, checkErr, doErr)
@@ -110,7 +110,7 @@ func TestCheckRefusesAsDoWould(t *testing.T) {
 			t.Errorf("%s: refused with %s; want %s", c.name, ce.Key, c.key)
 		}
 	}
-	if err := w.svc.Check(w.ctx, ledger.Op{Kind: ledger.OpStatus, Status: ledger.StatusGreen}); ledger.ErrorCode(err) != ledger.EInternal {
+	if err := w.svc.Aid.Check(w.ctx, ledger.Op{Kind: ledger.OpStatus, Status: ledger.StatusGreen}); ledger.ErrorCode(err) != ledger.EInternal {
 		t.Errorf("Check without an actor: %v; want an internal error", err)
 	}
 }

@@ -7,6 +7,15 @@ import (
 	"unicode/utf8"
 )
 
+// Circles keeps circles and who is in them.
+type Circles struct {
+	store   CircleStore
+	members *Members
+	ap      applier
+	clock   Clock
+	cfg     Config
+}
+
 // CircleSpec is what a member asks for when making a circle.
 type CircleSpec struct {
 	ID     CircleID
@@ -15,9 +24,9 @@ type CircleSpec struct {
 	Lang   Lang   // "": the configured default
 }
 
-// CreateCircle records a new circle owned by the actor, who becomes its
+// Create records a new circle owned by the actor, who becomes its
 // first member.
-func (s *Service) CreateCircle(ctx context.Context, act Action, spec CircleSpec) (*Circle, error) {
+func (s *Circles) Create(ctx context.Context, act Action, spec CircleSpec) (*Circle, error) {
 	name := strings.TrimSpace(spec.Name)
 	if spec.ID == "" {
 		return nil, Errorf(EInternal, "circle.no_room")
@@ -26,20 +35,20 @@ func (s *Service) CreateCircle(ctx context.Context, act Action, spec CircleSpec)
 		return nil, Errorf(EInvalid, "cmd.name_too_long", MaxCircleNameRunes)
 	}
 	c := &Circle{ID: spec.ID, Name: name, Pledge: spec.Pledge, Lang: spec.Lang,
-		Owner: act.Actor, CreatedAt: s.at(act), CreatedBy: act.Event}
+		Owner: act.Actor, CreatedAt: s.ap.at(act), CreatedBy: act.Event}
 	if c.Pledge.IsZero() {
 		c.Pledge = s.cfg.DefaultPledge
 	}
 	if c.Lang == "" {
 		c.Lang = s.cfg.DefaultLang
 	}
-	err := s.apply(ctx, act, false, func(ctx context.Context) error {
+	err := s.ap.apply(ctx, act, func(ctx context.Context) error {
 		if _, err := s.store.GetCircle(ctx, spec.ID); err == nil {
 			return Errorf(EConflict, "circle.exists")
 		} else if ErrorCode(err) != ENotFound {
 			return fmt.Errorf("failed to look up circle: %w", err)
 		}
-		if _, err := s.Member(ctx, act.Actor); err != nil {
+		if _, err := s.members.Member(ctx, act.Actor); err != nil {
 			return err
 		}
 		if err := s.store.PutCircle(ctx, c); err != nil {
@@ -63,20 +72,20 @@ type CircleState struct {
 	AnsweringBot UserID
 }
 
-// AdoptCircle records what a circle's state event says: a bot that joins a
+// Adopt records what a circle's state event says: a bot that joins a
 // circle another bot made learns it this way, and every bot follows later
 // changes (the pledge, the language, which bot answers). It creates the
 // circle if unknown and returns it.
-func (s *Service) AdoptCircle(ctx context.Context, act Action, id CircleID, st CircleState) (*Circle, error) {
+func (s *Circles) Adopt(ctx context.Context, act Action, id CircleID, st CircleState) (*Circle, error) {
 	if id == "" {
 		return nil, Errorf(EInternal, "circle.no_room")
 	}
 	var out *Circle
-	err := s.apply(ctx, act, false, func(ctx context.Context) error {
+	err := s.ap.apply(ctx, act, func(ctx context.Context) error {
 		c, err := s.store.GetCircle(ctx, id)
 		switch {
 		case ErrorCode(err) == ENotFound:
-			c = &Circle{ID: id, CreatedAt: s.at(act), CreatedBy: act.Event}
+			c = &Circle{ID: id, CreatedAt: s.ap.at(act), CreatedBy: act.Event}
 		case err != nil:
 			return fmt.Errorf("failed to look up circle: %w", err)
 		}
@@ -113,25 +122,25 @@ func (s *Service) AdoptCircle(ctx context.Context, act Action, id CircleID, st C
 	return out, nil
 }
 
-// Circle returns a circle.
-func (s *Service) Circle(ctx context.Context, id CircleID) (*Circle, error) {
+// Get returns a circle.
+func (s *Circles) Get(ctx context.Context, id CircleID) (*Circle, error) {
 	return s.store.GetCircle(ctx, id)
 }
 
-// CirclesOf lists the circles a member belongs to.
-func (s *Service) CirclesOf(ctx context.Context, u UserID) ([]CircleID, error) {
+// Of lists the circles a member belongs to.
+func (s *Circles) Of(ctx context.Context, u UserID) ([]CircleID, error) {
 	return s.store.CirclesOf(ctx, u)
 }
 
-// CircleMembers lists a circle's members.
-func (s *Service) CircleMembers(ctx context.Context, id CircleID) ([]UserID, error) {
+// Members lists a circle's members.
+func (s *Circles) Members(ctx context.Context, id CircleID) ([]UserID, error) {
 	return s.store.CircleMembers(ctx, id)
 }
 
-// UpdateCircle changes a circle's pledge or language. Only the owner may.
-func (s *Service) UpdateCircle(ctx context.Context, act Action, id CircleID, setting CircleSetting, pledge Amount, lang Lang) (*Circle, error) {
+// Update changes a circle's pledge or language. Only the owner may.
+func (s *Circles) Update(ctx context.Context, act Action, id CircleID, setting CircleSetting, pledge Amount, lang Lang) (*Circle, error) {
 	var out *Circle
-	err := s.apply(ctx, act, false, func(ctx context.Context) error {
+	err := s.ap.apply(ctx, act, func(ctx context.Context) error {
 		c, err := s.store.GetCircle(ctx, id)
 		if err != nil {
 			return err
@@ -156,10 +165,10 @@ func (s *Service) UpdateCircle(ctx context.Context, act Action, id CircleID, set
 	return out, err
 }
 
-// SetCircleMembership records that a user joined or left a circle's room.
+// SetMembership records that a user joined or left a circle's room.
 // It is a no-op for rooms that are not circles.
-func (s *Service) SetCircleMembership(ctx context.Context, id CircleID, u UserID, joined bool) error {
-	return s.store.InTx(ctx, func(ctx context.Context) error {
+func (s *Circles) SetMembership(ctx context.Context, id CircleID, u UserID, joined bool) error {
+	return s.ap.tx.InTx(ctx, func(ctx context.Context) error {
 		if _, err := s.store.GetCircle(ctx, id); err != nil {
 			if ErrorCode(err) == ENotFound {
 				return nil
@@ -167,7 +176,7 @@ func (s *Service) SetCircleMembership(ctx context.Context, id CircleID, u UserID
 			return err
 		}
 		if joined {
-			if _, err := s.Member(ctx, u); err != nil {
+			if _, err := s.members.Member(ctx, u); err != nil {
 				return err
 			}
 		}

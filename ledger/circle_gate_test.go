@@ -13,11 +13,11 @@ import (
 func TestOnlyMembersActOnACirclesInitiativeOrClaim(t *testing.T) {
 	w := newAidWorld(t, sAnn, sBen, sCid)
 	const other ledger.CircleID = "!other:test"
-	if _, err := w.svc.CreateCircle(w.ctx, w.act("@founder:t"), ledger.CircleSpec{ID: other, Name: "Other"}); err != nil {
+	if _, err := w.svc.Circles.Create(w.ctx, w.act("@founder:t"), ledger.CircleSpec{ID: other, Name: "Other"}); err != nil {
 		t.Fatal(err)
 	}
 	for _, u := range []ledger.UserID{sAnn, sEve} {
-		if err := w.svc.SetCircleMembership(w.ctx, other, u, true); err != nil {
+		if err := w.svc.Circles.SetMembership(w.ctx, other, u, true); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -20,7 +20,7 @@ func TestClearingCycleAppliesWhenEveryoneAgrees(t *testing.T) {
 	}
 	annBen, benCid, cidAnn := commit(sAnn, sBen, 50), commit(sBen, sCid, 80), commit(sCid, sAnn, 50)
 	var debts []ledger.Debt
-	_ = w.svc.View(w.ctx, func(b *ledger.Book) error {
+	_ = w.svc.Aid.View(w.ctx, func(b *ledger.Book) error {
 		for _, p := range b.AllPromises() {
 			debts = append(debts, ledger.Debt{ID: p.ID, From: p.Giver, To: p.Beneficiary, Amount: p.Amount})
 		}
@@ -60,7 +60,7 @@ func TestClearingCycleAppliesWhenEveryoneAgrees(t *testing.T) {
 	if p := w.promise(benCid); p.State != ledger.PromiseCommitment || p.Amount != mEUR(30) {
 		t.Errorf("ben's rest to cid: %+v, want a 30 EUR commitment", p)
 	}
-	v, _ := w.svc.Need(w.ctx, needs[sCid])
+	v, _ := w.svc.Aid.Need(w.ctx, needs[sCid])
 	if v.Totals.Committed != mEUR(80) || v.Totals.Confirmed != mEUR(50) {
 		t.Errorf("cid's need after clearing: %+v, want 80 committed of which 50 confirmed", v.Totals)
 	}

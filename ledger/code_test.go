@@ -2,14 +2,11 @@ package ledger_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/rs/zerolog"
-
 	"github.com/exodus-matrix/exodus/ledger"
-	"github.com/exodus-matrix/exodus/store"
+	"github.com/exodus-matrix/exodus/ledger/memstore"
 )
 
 // codeOf makes a one-time code with event evt on a fresh service with key
@@ -17,15 +14,10 @@ import (
 func codeOf(t *testing.T, key []byte, evt ledger.EventID) string {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, store.Config{URI: "file:" + filepath.Join(t.TempDir(), "c.db") + "?_txlock=immediate"}, zerolog.Nop())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
 	cfg := ledger.DefaultConfig()
 	cfg.CodeKey = key
-	svc := ledger.NewService(st, ledger.NewManualClock(time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)), cfg)
-	inv, err := svc.CreateCode(ctx, ledger.Action{Event: evt, Actor: "@a:t"}, "")
+	svc := ledger.NewService(memstore.New().Stores(), ledger.NewManualClock(time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)), cfg)
+	inv, err := svc.Trust.CreateCode(ctx, ledger.Action{Event: evt, Actor: "@a:t"}, "")
 	if err != nil {
 		t.Fatal(err)
 	}

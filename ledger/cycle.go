@@ -63,7 +63,7 @@ func (c CycleConfig) RemindAt(key string) (time.Time, error) {
 // deadline for every red collection whose days passed; in time order. Each
 // has a synthetic event ID, so applying it twice changes nothing: a tick
 // missed while the bot was down happens once when it is back, never twice.
-func (s *Service) DueClockOps(ctx context.Context, now time.Time) ([]Op, error) {
+func (s *Aid) DueClockOps(ctx context.Context, now time.Time) ([]Op, error) {
 	var period string
 	var first time.Time
 	var due []*Need
@@ -121,7 +121,7 @@ type Digest struct {
 // MonthlyDigests returns, once per month when its reminder time has come,
 // a digest for every member who still owes something; members with nothing
 // pending get none. A second call for the same month returns nothing.
-func (s *Service) MonthlyDigests(ctx context.Context, now time.Time) ([]Digest, error) {
+func (s *Aid) MonthlyDigests(ctx context.Context, now time.Time) ([]Digest, error) {
 	month := s.cfg.Cycle.MonthKey(now)
 	at, err := s.cfg.Cycle.RemindAt(month)
 	if err != nil || now.Before(at) {
@@ -136,7 +136,7 @@ func (s *Service) MonthlyDigests(ctx context.Context, now time.Time) ([]Digest, 
 		return nil, err
 	}
 	act := Action{Event: EventID("tick:remind:" + month), Actor: ClockActor, At: at}
-	if err := s.apply(ctx, act, false, func(context.Context) error { return nil }); err != nil {
+	if err := s.ap.apply(ctx, act, func(context.Context) error { return nil }); err != nil {
 		if IsDuplicate(err) {
 			return nil, nil
 		}

@@ -10,12 +10,12 @@ import (
 // clockOps applies every clock op due now and returns them.
 func (w *aidWorld) clockOps() []ledger.Op {
 	w.t.Helper()
-	ops, err := w.svc.DueClockOps(w.ctx, w.clock.Now())
+	ops, err := w.svc.Aid.DueClockOps(w.ctx, w.clock.Now())
 	if err != nil {
 		w.t.Fatal(err)
 	}
 	for _, op := range ops {
-		if _, err := w.svc.Do(w.ctx, op); err != nil && !ledger.IsDuplicate(err) {
+		if _, err := w.svc.Aid.Do(w.ctx, op); err != nil && !ledger.IsDuplicate(err) {
 			w.t.Fatalf("%+v: %v", op, err)
 		}
 	}
@@ -66,7 +66,7 @@ func TestRolloverExpiresRenewsAndMarksOverdue(t *testing.T) {
 	if renewed == nil || renewed.State != ledger.PromiseIntention || !renewed.Renewed || renewed.Amount != mEUR(50) || renewed.Period != "2027-04" {
 		t.Fatalf("renewed intention %+v, want cid's 50 EUR as this month's intention", renewed)
 	}
-	v, err := w.svc.Need(w.ctx, need)
+	v, err := w.svc.Aid.Need(w.ctx, need)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,14 +109,14 @@ func TestClockOpsCatchUpOnceEach(t *testing.T) {
 	if again := w.clockOps(); len(again) != 0 {
 		t.Fatalf("caught up twice: %+v", again)
 	}
-	v, _ := w.svc.Need(w.ctx, red)
+	v, _ := w.svc.Aid.Need(w.ctx, red)
 	if v.Need.State != ledger.NeedExpired {
 		t.Errorf("red collection is %s, want expired", v.Need.State)
 	}
 	if p := w.promise(com); p.State != ledger.PromiseCommitment || !p.Overdue {
 		t.Errorf("commitment %+v, want owed and overdue", p)
 	}
-	if st, _ := w.svc.StatusOf(w.ctx, sAnn); st.Status != ledger.StatusOrange {
+	if st, _ := w.svc.Aid.StatusOf(w.ctx, sAnn); st.Status != ledger.StatusOrange {
 		t.Errorf("status after the deadline %+v, want orange again", st)
 	}
 }
@@ -129,11 +129,11 @@ func TestMonthlyDigestsGoOnceToThoseWhoOwe(t *testing.T) {
 	w.must(ledger.Op{Kind: ledger.OpIntend, Actor: sBen, Need: need, Amount: mEUR(30)})
 	w.must(ledger.Op{Kind: ledger.OpCommit, Actor: sCid, Need: need, Amount: mEUR(40)})
 	w.must(ledger.Op{Kind: ledger.OpSent, Actor: sCid, Need: need})
-	if ds, err := w.svc.MonthlyDigests(w.ctx, w.clock.Now()); err != nil || len(ds) != 0 {
+	if ds, err := w.svc.Aid.MonthlyDigests(w.ctx, w.clock.Now()); err != nil || len(ds) != 0 {
 		t.Fatalf("digests before the reminder day: %+v %v", ds, err)
 	}
 	w.advanceTo(time.Date(2027, 3, 29, 0, 0, 0, 0, time.UTC)) // 3 days before April
-	ds, err := w.svc.MonthlyDigests(w.ctx, w.clock.Now())
+	ds, err := w.svc.Aid.MonthlyDigests(w.ctx, w.clock.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +154,7 @@ func TestMonthlyDigestsGoOnceToThoseWhoOwe(t *testing.T) {
 	if len(got) != len(want) || got[sBen] != want[sBen] || got[sAnn] != want[sAnn] {
 		t.Fatalf("digests %v, want %v (cid sent already, dora owes nothing)", got, want)
 	}
-	if again, err := w.svc.MonthlyDigests(w.ctx, w.clock.Now()); err != nil || len(again) != 0 {
+	if again, err := w.svc.Aid.MonthlyDigests(w.ctx, w.clock.Now()); err != nil || len(again) != 0 {
 		t.Fatalf("second reminder in the same month: %+v %v", again, err)
 	}
 }

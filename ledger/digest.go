@@ -35,11 +35,11 @@ type CircleLedger struct {
 
 // CircleLedger returns a circle's part of the ledger, in canonical order
 // (members, needs and promises by ID).
-func (s *Service) CircleLedger(ctx context.Context, c CircleID) (*CircleLedger, error) {
-	if _, err := s.Circle(ctx, c); err != nil {
+func (s *Aid) CircleLedger(ctx context.Context, c CircleID) (*CircleLedger, error) {
+	if _, err := s.circles.GetCircle(ctx, c); err != nil {
 		return nil, fmt.Errorf("failed to get the circle: %w", err)
 	}
-	members, err := s.CircleMembers(ctx, c)
+	members, err := s.circles.CircleMembers(ctx, c)
 	if err != nil {
 		return nil, fmt.Errorf("failed to list the circle's members: %w", err)
 	}
@@ -158,7 +158,7 @@ type MemberLedger struct {
 }
 
 // MemberLedger returns a member's own ledger, needs and promises by ID.
-func (s *Service) MemberLedger(ctx context.Context, u UserID) (*MemberLedger, error) {
+func (s *Aid) MemberLedger(ctx context.Context, u UserID) (*MemberLedger, error) {
 	l := &MemberLedger{Member: u}
 	err := s.View(ctx, func(b *Book) error {
 		l.Status = b.StatusOf(u)

@@ -7,12 +7,12 @@ import "testing"
 // circle has every member of a 100,000-op history (10,000 members).
 func BenchmarkCircleDigest(b *testing.B) {
 	w := newAidBench(b, 100_000)
-	l, err := w.svc.CircleLedger(w.ctx, "!aid:example.org")
+	l, err := w.svc.Aid.CircleLedger(w.ctx, "!aid:example.org")
 	if err != nil {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		l, err := w.svc.CircleLedger(w.ctx, "!aid:example.org")
+		l, err := w.svc.Aid.CircleLedger(w.ctx, "!aid:example.org")
 		if err != nil {
 			b.Fatal(err)
 		}

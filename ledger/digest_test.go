@@ -19,11 +19,11 @@ const otherCircle ledger.CircleID = "!other:test"
 func newDigestWorld(t *testing.T) *aidWorld {
 	t.Helper()
 	w := newAidWorld(t, sAnn, sBen, sCid)
-	if _, err := w.svc.CreateCircle(w.ctx, w.act("@founder:t"), ledger.CircleSpec{ID: otherCircle, Name: "Other"}); err != nil {
+	if _, err := w.svc.Circles.Create(w.ctx, w.act("@founder:t"), ledger.CircleSpec{ID: otherCircle, Name: "Other"}); err != nil {
 		t.Fatal(err)
 	}
 	for _, u := range []ledger.UserID{sAnn, sDora} {
-		if err := w.svc.SetCircleMembership(w.ctx, otherCircle, u, true); err != nil {
+		if err := w.svc.Circles.SetMembership(w.ctx, otherCircle, u, true); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -57,7 +57,7 @@ func digestOps(now time.Time) []ledger.Op {
 func (w *aidWorld) feed(ops []ledger.Op) {
 	w.t.Helper()
 	for _, op := range ops {
-		if _, err := w.svc.Do(w.ctx, op); err != nil && ledger.ErrorCode(err) == ledger.EInternal {
+		if _, err := w.svc.Aid.Do(w.ctx, op); err != nil && ledger.ErrorCode(err) == ledger.EInternal {
 			w.t.Fatalf("%s: %v", op.Event, err)
 		}
 	}
@@ -65,7 +65,7 @@ func (w *aidWorld) feed(ops []ledger.Op) {
 
 func (w *aidWorld) circleLedger(c ledger.CircleID) *ledger.CircleLedger {
 	w.t.Helper()
-	l, err := w.svc.CircleLedger(w.ctx, c)
+	l, err := w.svc.Aid.CircleLedger(w.ctx, c)
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -173,7 +173,7 @@ func TestCanonicalForm(t *testing.T) {
 	if want := "kassa\t" + string(sAnn) + "\t" + string(otherCircle) + "\t30 EUR\n"; !strings.Contains(string(other.Canonical()), want) {
 		t.Errorf("the other circle's canonical form lacks %q:\n%s", want, other.Canonical())
 	}
-	if _, err := w.svc.CircleLedger(w.ctx, "!none:test"); ledger.ErrorCode(err) != ledger.ENotFound {
+	if _, err := w.svc.Aid.CircleLedger(w.ctx, "!none:test"); ledger.ErrorCode(err) != ledger.ENotFound {
 		t.Errorf("ledger of an unknown circle: %v", err)
 	}
 }
@@ -190,7 +190,7 @@ func hasNeed(ns []ledger.Need, id ledger.NeedID) bool {
 func TestMemberLedger(t *testing.T) {
 	w := newDigestWorld(t)
 	w.feed(digestOps(w.clock.Now()))
-	ann, err := w.svc.MemberLedger(w.ctx, sAnn)
+	ann, err := w.svc.Aid.MemberLedger(w.ctx, sAnn)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,7 +25,7 @@ func (w *aidWorld) initiative(u ledger.UserID, title string, euros int64, until 
 // need returns the view of need id.
 func (w *aidWorld) need(id ledger.NeedID) *ledger.NeedView {
 	w.t.Helper()
-	v, err := w.svc.Need(w.ctx, id)
+	v, err := w.svc.Aid.Need(w.ctx, id)
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -136,7 +136,7 @@ func TestInitiativeReachedFundedDone(t *testing.T) {
 	}
 
 	// Everything survives a restart (the book is replayed from the ops).
-	v2, err := w.reopen().Need(w.ctx, n.ID)
+	v2, err := w.reopen().Aid.Need(w.ctx, n.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,7 +185,7 @@ func TestInitiativeExpiresUnfunded(t *testing.T) {
 	if _, err := w.do(ledger.Op{Kind: ledger.OpCommit, Actor: sCid, Need: n.ID}); key(err) != "need.past_deadline" {
 		t.Errorf("commit after expiry: %v", err)
 	}
-	if st, _ := w.svc.StatusOf(w.ctx, sAnn); st.Status != ledger.StatusGreen {
+	if st, _ := w.svc.Aid.StatusOf(w.ctx, sAnn); st.Status != ledger.StatusGreen {
 		t.Errorf("an initiative changed the initiator's status: %+v", st)
 	}
 }
@@ -229,7 +229,7 @@ func TestInitiativeFundedOutlivesDeadline(t *testing.T) {
 	}
 	// A deadline op recorded anyway (by an older bot) is moot.
 	late := ledger.Op{Kind: ledger.OpDeadline, Event: "tick:deadline:late", Actor: ledger.ClockActor, At: until, Need: n.ID}
-	if _, err := w.svc.Do(w.ctx, late); key(err) != "cycle.deadline_moot" {
+	if _, err := w.svc.Aid.Do(w.ctx, late); key(err) != "cycle.deadline_moot" {
 		t.Errorf("deadline of a funded initiative: %v", err)
 	}
 	v := w.need(n.ID)

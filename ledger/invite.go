@@ -10,13 +10,13 @@ import (
 )
 
 // Invite records a personal invitation from the actor to invitee in a circle.
-func (s *Service) Invite(ctx context.Context, act Action, circle CircleID, invitee UserID) (*Invitation, error) {
+func (s *Trust) Invite(ctx context.Context, act Action, circle CircleID, invitee UserID) (*Invitation, error) {
 	if invitee == act.Actor {
 		return nil, Errorf(EInvalid, "invite.self")
 	}
 	var inv *Invitation
-	err := s.apply(ctx, act, false, func(ctx context.Context) error {
-		c, err := s.store.GetCircle(ctx, circle)
+	err := s.ap.apply(ctx, act, func(ctx context.Context) error {
+		c, err := s.circles.GetCircle(ctx, circle)
 		if err != nil {
 			return err
 		}
@@ -28,16 +28,16 @@ func (s *Service) Invite(ctx context.Context, act Action, circle CircleID, invit
 			return fmt.Errorf("failed to list pending invitations: %w", err)
 		}
 		for _, p := range pending {
-			if p.Inviter == act.Actor && !p.Expired(s.at(act)) {
+			if p.Inviter == act.Actor && !p.Expired(s.ap.at(act)) {
 				return Errorf(EConflict, "invite.pending", invitee)
 			}
 		}
-		if _, err := s.Member(ctx, act.Actor); err != nil {
+		if _, err := s.members.Member(ctx, act.Actor); err != nil {
 			return err
 		}
 		inv = &Invitation{ID: InvitationID(act.Event), Circle: circle, Inviter: act.Actor,
 			Invitee: invitee, Pledge: c.Pledge, Status: InvitationPending,
-			CreatedAt: s.at(act), ExpiresAt: s.at(act).Add(s.cfg.InviteTTL)}
+			CreatedAt: s.ap.at(act), ExpiresAt: s.ap.at(act).Add(s.cfg.InviteTTL)}
 		return s.store.PutInvitation(ctx, inv)
 	})
 	return inv, err
@@ -45,7 +45,7 @@ func (s *Service) Invite(ctx context.Context, act Action, circle CircleID, invit
 
 // checkCanInvite refuses an invitation to someone who blocked the inviter
 // or who is already a direct guarantor.
-func (s *Service) checkCanInvite(ctx context.Context, inviter, invitee UserID) error {
+func (s *Trust) checkCanInvite(ctx context.Context, inviter, invitee UserID) error {
 	blocks, err := s.store.Blocks(ctx)
 	if err != nil {
 		return fmt.Errorf("failed to load blocks: %w", err)
@@ -69,23 +69,23 @@ func (s *Service) checkCanInvite(ctx context.Context, inviter, invitee UserID) e
 
 // CreateCode records a one-time invitation code from the actor. circle may
 // be empty when the code is asked for outside any circle.
-func (s *Service) CreateCode(ctx context.Context, act Action, circle CircleID) (*Invitation, error) {
+func (s *Trust) CreateCode(ctx context.Context, act Action, circle CircleID) (*Invitation, error) {
 	var inv *Invitation
-	err := s.apply(ctx, act, false, func(ctx context.Context) error {
+	err := s.ap.apply(ctx, act, func(ctx context.Context) error {
 		pledge := s.cfg.DefaultPledge
 		if circle != "" {
-			c, err := s.store.GetCircle(ctx, circle)
+			c, err := s.circles.GetCircle(ctx, circle)
 			if err != nil {
 				return err
 			}
 			pledge = c.Pledge
 		}
-		if _, err := s.Member(ctx, act.Actor); err != nil {
+		if _, err := s.members.Member(ctx, act.Actor); err != nil {
 			return err
 		}
 		inv = &Invitation{ID: InvitationID(act.Event), Circle: circle, Inviter: act.Actor,
 			Code: s.newCode(act.Event), Pledge: pledge, Status: InvitationPending,
-			CreatedAt: s.at(act), ExpiresAt: s.at(act).Add(s.cfg.CodeTTL)}
+			CreatedAt: s.ap.at(act), ExpiresAt: s.ap.at(act).Add(s.cfg.CodeTTL)}
 		return s.store.PutInvitation(ctx, inv)
 	})
 	return inv, err
@@ -98,7 +98,7 @@ const codeAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 // such as "K7Q2-M9XD" (40 bits): derived from the event with the
 // configured CodeKey, so that a rebuild from the rooms makes the same code
 // again and a later `accept <code>` still finds it; random without a key.
-func (s *Service) newCode(evt EventID) string {
+func (s *Trust) newCode(evt EventID) string {
 	var b [8]byte
 	if len(s.cfg.CodeKey) > 0 {
 		mac := hmac.New(sha256.New, s.cfg.CodeKey)
@@ -118,8 +118,8 @@ func (s *Service) newCode(evt EventID) string {
 }
 
 // AttachCard records the event ID of the card the bot posted for an invitation.
-func (s *Service) AttachCard(ctx context.Context, id InvitationID, card EventID) error {
-	return s.store.InTx(ctx, func(ctx context.Context) error {
+func (s *Trust) AttachCard(ctx context.Context, id InvitationID, card EventID) error {
+	return s.ap.tx.InTx(ctx, func(ctx context.Context) error {
 		inv, err := s.store.GetInvitation(ctx, id)
 		if err != nil {
 			return err
@@ -130,12 +130,12 @@ func (s *Service) AttachCard(ctx context.Context, id InvitationID, card EventID)
 }
 
 // Invitation returns an invitation.
-func (s *Service) Invitation(ctx context.Context, id InvitationID) (*Invitation, error) {
+func (s *Trust) Invitation(ctx context.Context, id InvitationID) (*Invitation, error) {
 	return s.store.GetInvitation(ctx, id)
 }
 
 // InvitationByCard returns the invitation whose card is the given event.
-func (s *Service) InvitationByCard(ctx context.Context, card EventID) (*Invitation, error) {
+func (s *Trust) InvitationByCard(ctx context.Context, card EventID) (*Invitation, error) {
 	return s.store.InvitationByCard(ctx, card)
 }
 
@@ -148,14 +148,14 @@ type Acceptance struct {
 }
 
 // AcceptCard accepts the invitation whose card the actor reacted to.
-func (s *Service) AcceptCard(ctx context.Context, act Action, card EventID) (*Acceptance, error) {
+func (s *Trust) AcceptCard(ctx context.Context, act Action, card EventID) (*Acceptance, error) {
 	return s.accept(ctx, act, func(ctx context.Context) (*Invitation, error) {
 		return s.store.InvitationByCard(ctx, card)
 	})
 }
 
 // AcceptCode accepts a one-time code.
-func (s *Service) AcceptCode(ctx context.Context, act Action, code string) (*Acceptance, error) {
+func (s *Trust) AcceptCode(ctx context.Context, act Action, code string) (*Acceptance, error) {
 	return s.accept(ctx, act, func(ctx context.Context) (*Invitation, error) {
 		inv, err := s.store.InvitationByCode(ctx, strings.ToUpper(code))
 		if ErrorCode(err) == ENotFound {
@@ -167,28 +167,28 @@ func (s *Service) AcceptCode(ctx context.Context, act Action, code string) (*Acc
 
 // AcceptPending accepts the newest pending invitation to the actor in the
 // circle (in any circle if circle is empty).
-func (s *Service) AcceptPending(ctx context.Context, act Action, circle CircleID) (*Acceptance, error) {
+func (s *Trust) AcceptPending(ctx context.Context, act Action, circle CircleID) (*Acceptance, error) {
 	return s.accept(ctx, act, func(ctx context.Context) (*Invitation, error) {
 		return s.newestPending(ctx, circle, act)
 	})
 }
 
-func (s *Service) newestPending(ctx context.Context, circle CircleID, act Action) (*Invitation, error) {
+func (s *Trust) newestPending(ctx context.Context, circle CircleID, act Action) (*Invitation, error) {
 	pending, err := s.store.PendingInvitations(ctx, circle, act.Actor)
 	if err != nil {
 		return nil, fmt.Errorf("failed to list pending invitations: %w", err)
 	}
 	for _, p := range pending {
-		if !p.Expired(s.at(act)) {
+		if !p.Expired(s.ap.at(act)) {
 			return p, nil
 		}
 	}
 	return nil, Errorf(ENotFound, "invite.none_pending")
 }
 
-func (s *Service) accept(ctx context.Context, act Action, find func(context.Context) (*Invitation, error)) (*Acceptance, error) {
+func (s *Trust) accept(ctx context.Context, act Action, find func(context.Context) (*Invitation, error)) (*Acceptance, error) {
 	var out *Acceptance
-	err := s.apply(ctx, act, true, func(ctx context.Context) error {
+	err := s.applyGraph(ctx, act, func(ctx context.Context) error {
 		inv, err := find(ctx)
 		if err != nil {
 			return err
@@ -196,15 +196,15 @@ func (s *Service) accept(ctx context.Context, act Action, find func(context.Cont
 		if err := s.checkAcceptable(ctx, act, inv); err != nil {
 			return err
 		}
-		if _, err := s.Member(ctx, act.Actor); err != nil {
+		if _, err := s.members.Member(ctx, act.Actor); err != nil {
 			return err
 		}
 		inv.Invitee, inv.Status = act.Actor, InvitationAccepted
-		inv.ResolvedBy, inv.ResolvedAt = act.Event, s.at(act)
+		inv.ResolvedBy, inv.ResolvedAt = act.Event, s.ap.at(act)
 		if err := s.store.PutInvitation(ctx, inv); err != nil {
 			return fmt.Errorf("failed to save invitation: %w", err)
 		}
-		g := NewGuarantee(inv.Inviter, act.Actor, inv.Circle, inv.Pledge, act.Event, s.at(act))
+		g := NewGuarantee(inv.Inviter, act.Actor, inv.Circle, inv.Pledge, act.Event, s.ap.at(act))
 		added, err := s.store.AddGuarantee(ctx, g)
 		if err != nil {
 			return fmt.Errorf("failed to add guarantee: %w", err)
@@ -215,7 +215,7 @@ func (s *Service) accept(ctx context.Context, act Action, find func(context.Cont
 	return out, err
 }
 
-func (s *Service) checkAcceptable(ctx context.Context, act Action, inv *Invitation) error {
+func (s *Trust) checkAcceptable(ctx context.Context, act Action, inv *Invitation) error {
 	switch {
 	case inv.Inviter == act.Actor:
 		return Errorf(EInvalid, "invite.self")
@@ -223,7 +223,7 @@ func (s *Service) checkAcceptable(ctx context.Context, act Action, inv *Invitati
 		return Errorf(EForbidden, "invite.not_yours", inv.Invitee)
 	case inv.Status != InvitationPending:
 		return Errorf(EConflict, "invite.not_pending", string(inv.Status))
-	case inv.Expired(s.at(act)):
+	case inv.Expired(s.ap.at(act)):
 		return Errorf(EConflict, "invite.expired")
 	}
 	blocks, err := s.store.Blocks(ctx)
@@ -240,14 +240,14 @@ func (s *Service) checkAcceptable(ctx context.Context, act Action, inv *Invitati
 
 // Decline declines the newest pending invitation to the actor in the circle
 // (any circle if empty).
-func (s *Service) Decline(ctx context.Context, act Action, circle CircleID) (*Invitation, error) {
+func (s *Trust) Decline(ctx context.Context, act Action, circle CircleID) (*Invitation, error) {
 	var out *Invitation
-	err := s.apply(ctx, act, false, func(ctx context.Context) error {
+	err := s.ap.apply(ctx, act, func(ctx context.Context) error {
 		inv, err := s.newestPending(ctx, circle, act)
 		if err != nil {
 			return err
 		}
-		inv.Status, inv.ResolvedBy, inv.ResolvedAt = InvitationDeclined, act.Event, s.at(act)
+		inv.Status, inv.ResolvedBy, inv.ResolvedAt = InvitationDeclined, act.Event, s.ap.at(act)
 		out = inv
 		return s.store.PutInvitation(ctx, inv)
 	})

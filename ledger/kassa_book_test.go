@@ -44,7 +44,7 @@ func TestKassaClaimNeedsApprovalAndSharesExactly(t *testing.T) {
 	if len(out.Shares) != 1 || out.Shares[0].Giver != sBen || out.Shares[0].Amount != mEUR(50) {
 		t.Fatalf("redistributed %+v, want ben's share raised to his 50 EUR maximum", out.Shares)
 	}
-	v, _ := w.svc.Need(w.ctx, claim)
+	v, _ := w.svc.Aid.Need(w.ctx, claim)
 	if v.Totals.Intended != mEUR(50) || v.Totals.Committed.Minor != 4001 || v.Totals.Missing.Minor != 6000 {
 		t.Fatalf("claim figures %+v, want 50 intended, 40.01 committed, 60 missing", v.Totals)
 	}

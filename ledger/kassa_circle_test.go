@@ -11,10 +11,10 @@ import (
 func newKassaWorld(t *testing.T) *aidWorld {
 	t.Helper()
 	w := newAidWorld(t, sAnn, sBen, sCid, sDora)
-	if _, err := w.svc.CreateCircle(w.ctx, w.act("@founder:t"), ledger.CircleSpec{ID: otherCircle, Name: "Other"}); err != nil {
+	if _, err := w.svc.Circles.Create(w.ctx, w.act("@founder:t"), ledger.CircleSpec{ID: otherCircle, Name: "Other"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.svc.SetCircleMembership(w.ctx, otherCircle, sEve, true); err != nil {
+	if err := w.svc.Circles.SetMembership(w.ctx, otherCircle, sEve, true); err != nil {
 		t.Fatal(err)
 	}
 	return w
@@ -46,7 +46,7 @@ func sharesOf(out *ledger.Outcome) map[ledger.UserID]int64 {
 // euros by member.
 func (w *aidWorld) liveShares(claim ledger.NeedID) map[ledger.UserID]int64 {
 	w.t.Helper()
-	v, err := w.svc.Need(w.ctx, claim)
+	v, err := w.svc.Aid.Need(w.ctx, claim)
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -86,7 +86,7 @@ func TestKassaClaimIsSharedInItsCircleOnly(t *testing.T) {
 		t.Fatalf("shares %v; want ben's 30 alone (eve declared in another circle)", shares)
 	}
 	// The other circle's claim is hers alone.
-	if err := w.svc.SetCircleMembership(w.ctx, otherCircle, sDora, true); err != nil {
+	if err := w.svc.Circles.SetMembership(w.ctx, otherCircle, sDora, true); err != nil {
 		t.Fatal(err)
 	}
 	_, shares = w.approvedClaim(sDora, sEve, otherCircle, 10)
@@ -112,12 +112,12 @@ func TestKassaMaximumHoldsAcrossTheMonthsClaims(t *testing.T) {
 	}
 	w.must(ledger.Op{Kind: ledger.OpCommit, Actor: sBen, Need: second})
 	w.must(ledger.Op{Kind: ledger.OpCommit, Actor: sCid, Need: second})
-	v, _ := w.svc.Need(w.ctx, second)
+	v, _ := w.svc.Aid.Need(w.ctx, second)
 	if v.Totals.Committed != mEUR(60) || v.Totals.Missing != mEUR(20) {
 		t.Fatalf("second claim's figures %+v; want 60 committed, 20 missing", v.Totals)
 	}
 	var asked ledger.Amount
-	_ = w.svc.View(w.ctx, func(b *ledger.Book) error { asked = b.KassaAsked(sBen, aidCircle); return nil })
+	_ = w.svc.Aid.View(w.ctx, func(b *ledger.Book) error { asked = b.KassaAsked(sBen, aidCircle); return nil })
 	if asked != mEUR(50) {
 		t.Errorf("ben asked %v this month; want 50 EUR", asked)
 	}
@@ -147,7 +147,7 @@ func TestKassaRedistributionRespectsWhatIsLeft(t *testing.T) {
 	if got := sharesOf(out); !sameShares(got, map[ledger.UserID]int64{sBen: 30, sCid: 30}) {
 		t.Fatalf("redistributed %v; want ben and cid raised to the 30 left of their maxima", got)
 	}
-	v, _ := w.svc.Need(w.ctx, second)
+	v, _ := w.svc.Aid.Need(w.ctx, second)
 	if v.Totals.Intended != mEUR(60) || v.Totals.Missing != mEUR(100) {
 		t.Fatalf("second claim's figures %+v", v.Totals)
 	}
@@ -206,7 +206,7 @@ func TestKassaLeavingACircleDropsTheMaximum(t *testing.T) {
 	}
 
 	// Leaving the ledger drops the maxima of every circle.
-	if err := w.svc.SetCircleMembership(w.ctx, otherCircle, sCid, true); err != nil {
+	if err := w.svc.Circles.SetMembership(w.ctx, otherCircle, sCid, true); err != nil {
 		t.Fatal(err)
 	}
 	w.declare(sCid, otherCircle, 20)

@@ -26,8 +26,8 @@ type KassaFund struct {
 // KassaFunds returns the kassa of each of u's circles, in the order of
 // CirclesOf; only, if not empty, keeps that circle's alone (it must be one
 // of theirs).
-func (s *Service) KassaFunds(ctx context.Context, u UserID, only CircleID) ([]KassaFund, error) {
-	ids, err := s.store.CirclesOf(ctx, u)
+func (s *Aid) KassaFunds(ctx context.Context, u UserID, only CircleID) ([]KassaFund, error) {
+	ids, err := s.circles.CirclesOf(ctx, u)
 	if err != nil {
 		return nil, fmt.Errorf("failed to list circles: %w", err)
 	}
@@ -37,11 +37,11 @@ func (s *Service) KassaFunds(ctx context.Context, u UserID, only CircleID) ([]Ka
 		if only != "" && id != only {
 			continue
 		}
-		c, err := s.store.GetCircle(ctx, id)
+		c, err := s.circles.GetCircle(ctx, id)
 		if err != nil {
 			return nil, fmt.Errorf("failed to get circle: %w", err)
 		}
-		if members[id], err = s.store.CircleMembers(ctx, id); err != nil {
+		if members[id], err = s.circles.CircleMembers(ctx, id); err != nil {
 			return nil, fmt.Errorf("failed to list the circle's members: %w", err)
 		}
 		funds = append(funds, KassaFund{Circle: c})

@@ -72,7 +72,7 @@ func TestKassaOrderIndependence(t *testing.T) {
 		w := newKassaWorld(t)
 		cfg := ledger.DefaultConfig()
 		cfg.AidJournalOps = []int{0, 3, -1}[sh%3]
-		w.svc = ledger.NewService(w.st, w.clock, cfg)
+		w.svc = ledger.NewService(w.st.Ledger(), w.clock, cfg)
 		deliver(t, w.svc, order)
 		what := fmt.Sprintf("shuffle %d", sh)
 		if got := viewFlat(t, w.svc); !reflect.DeepEqual(got, want) {
@@ -95,7 +95,7 @@ func TestKassaOrderSpotCheck(t *testing.T) {
 	w := newKassaWorld(t)
 	deliver(t, w.svc, kassaOps(w.clock.Now()))
 	shares := func(claim ledger.NeedID) string {
-		v, err := w.svc.Need(w.ctx, claim)
+		v, err := w.svc.Aid.Need(w.ctx, claim)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -122,7 +122,7 @@ func TestKassaOrderSpotCheck(t *testing.T) {
 		}
 	}
 	for u, want := range map[ledger.UserID]string{sBen: string(aidCircle) + "=80 EUR", sCid: string(aidCircle) + "=50 EUR", sDora: ""} {
-		st, _ := w.svc.StatusOf(w.ctx, u)
+		st, _ := w.svc.Aid.StatusOf(w.ctx, u)
 		if got := kassaText(st.Kassa); got != want {
 			t.Errorf("%s's maxima %q; want %q", u, got, want)
 		}
@@ -140,7 +140,7 @@ func TestKassaOldCirclelessOpsReplay(t *testing.T) {
 		t.Fatalf("first claim's shares %v; want the circle-less maxima to count", first)
 	}
 	w.declare(sBen, aidCircle, 20)
-	st, _ := w.svc.StatusOf(w.ctx, sBen)
+	st, _ := w.svc.Aid.StatusOf(w.ctx, sBen)
 	if got := kassaText(st.Kassa); got != string(aidCircle)+"=20 EUR" {
 		t.Fatalf("ben's maxima %q; want the circle's alone, the circle-less one dropped", got)
 	}

@@ -73,10 +73,10 @@ func (w *aidWorld) dbFiles() []string {
 func TestLeaveErasesEverythingPersonal(t *testing.T) {
 	w := newAidWorld(t, sAnn, sBen, sCid)
 	const about, iban, reason = "Gardener-ABOUT-TEXT", "IBAN-DE-SECRET-0000", "chemotherapy-REASON"
-	if _, err := w.svc.SetAbout(w.ctx, w.act(sAnn), about); err != nil {
+	if _, err := w.svc.Members.SetAbout(w.ctx, w.act(sAnn), about); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.svc.AddRequisite(w.ctx, w.act(sAnn), iban); err != nil {
+	if _, err := w.svc.Members.AddRequisite(w.ctx, w.act(sAnn), iban); err != nil {
 		t.Fatal(err)
 	}
 	w.must(ledger.Op{Kind: ledger.OpKassa, Actor: sBen, Amount: mEUR(50), Circle: aidCircle})
@@ -123,7 +123,7 @@ func TestLeaveErasesEverythingPersonal(t *testing.T) {
 	}
 	// A replay of the recorded ops gives the same erased ledger.
 	fresh := w.reopen()
-	if got, err := fresh.Need(w.ctx, claim); err != nil || got.Need.Title != "" {
+	if got, err := fresh.Aid.Need(w.ctx, claim); err != nil || got.Need.Title != "" {
 		t.Fatalf("the claim after a replay: %+v, %v", got, err)
 	}
 }

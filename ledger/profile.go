@@ -4,12 +4,11 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"time"
 	"unicode/utf8"
 )
 
 // Profile returns a member's profile (empty if they wrote none).
-func (s *Service) Profile(ctx context.Context, u UserID) (*Profile, error) {
+func (s *Members) Profile(ctx context.Context, u UserID) (*Profile, error) {
 	p, err := s.store.GetProfile(ctx, u)
 	if ErrorCode(err) == ENotFound {
 		return &Profile{Member: u}, nil
@@ -21,9 +20,9 @@ func (s *Service) Profile(ctx context.Context, u UserID) (*Profile, error) {
 }
 
 // editProfile changes the actor's profile with fn, once per event.
-func (s *Service) editProfile(ctx context.Context, act Action, fn func(p *Profile) error) (*Profile, error) {
+func (s *Members) editProfile(ctx context.Context, act Action, fn func(p *Profile) error) (*Profile, error) {
 	var out *Profile
-	err := s.apply(ctx, act, false, func(ctx context.Context) error {
+	err := s.ap.apply(ctx, act, func(ctx context.Context) error {
 		p, err := s.Profile(ctx, act.Actor)
 		if err != nil {
 			return err
@@ -38,7 +37,7 @@ func (s *Service) editProfile(ctx context.Context, act Action, fn func(p *Profil
 }
 
 // SetAbout sets what the actor tells about themself.
-func (s *Service) SetAbout(ctx context.Context, act Action, text string) (*Profile, error) {
+func (s *Members) SetAbout(ctx context.Context, act Action, text string) (*Profile, error) {
 	if utf8.RuneCountInString(text) > MaxAboutRunes {
 		return nil, Errorf(EInvalid, "cmd.text_too_long", MaxAboutRunes)
 	}
@@ -49,7 +48,7 @@ func (s *Service) SetAbout(ctx context.Context, act Action, text string) (*Profi
 }
 
 // AddRequisite adds payment details; the first become the default.
-func (s *Service) AddRequisite(ctx context.Context, act Action, text string) (*Profile, error) {
+func (s *Members) AddRequisite(ctx context.Context, act Action, text string) (*Profile, error) {
 	if text == "" {
 		return nil, Errorf(EInvalid, "cmd.usage", VerbRequisites)
 	}
@@ -66,7 +65,7 @@ func (s *Service) AddRequisite(ctx context.Context, act Action, text string) (*P
 }
 
 // SetDefaultRequisite makes the i-th (1-based) requisite the default.
-func (s *Service) SetDefaultRequisite(ctx context.Context, act Action, i int) (*Profile, error) {
+func (s *Members) SetDefaultRequisite(ctx context.Context, act Action, i int) (*Profile, error) {
 	return s.editProfile(ctx, act, func(p *Profile) error {
 		if i < 1 || i > len(p.Requisites) {
 			return Errorf(ENotFound, "requisites.no_such", i, len(p.Requisites))
@@ -80,7 +79,7 @@ func (s *Service) SetDefaultRequisite(ctx context.Context, act Action, i int) (*
 
 // RemoveRequisite removes the i-th (1-based) requisite; if it was the
 // default, the first one left becomes the default.
-func (s *Service) RemoveRequisite(ctx context.Context, act Action, i int) (*Profile, error) {
+func (s *Members) RemoveRequisite(ctx context.Context, act Action, i int) (*Profile, error) {
 	return s.editProfile(ctx, act, func(p *Profile) error {
 		if i < 1 || i > len(p.Requisites) {
 			return Errorf(ENotFound, "requisites.no_such", i, len(p.Requisites))
@@ -95,7 +94,7 @@ func (s *Service) RemoveRequisite(ctx context.Context, act Action, i int) (*Prof
 }
 
 // SetMuted mutes (or unmutes) one kind of notification for the actor.
-func (s *Service) SetMuted(ctx context.Context, act Action, k NoticeKind, muted bool) (*Profile, error) {
+func (s *Members) SetMuted(ctx context.Context, act Action, k NoticeKind, muted bool) (*Profile, error) {
 	if !slices.Contains(NoticeKinds, k) {
 		return nil, Errorf(EInvalid, "cmd.bad_notice", string(k))
 	}
@@ -110,7 +109,7 @@ func (s *Service) SetMuted(ctx context.Context, act Action, k NoticeKind, muted 
 }
 
 // Wants reports whether member u wants notifications of kind k.
-func (s *Service) Wants(ctx context.Context, u UserID, k NoticeKind) bool {
+func (s *Members) Wants(ctx context.Context, u UserID, k NoticeKind) bool {
 	p, err := s.Profile(ctx, u)
 	return err != nil || !p.IsMuted(k)
 }
@@ -129,45 +128,44 @@ const ErasedText = "…"
 
 // Leave erases the actor's personal data (profile, payment details, the
 // reasons of their kassa claims, language, pool views, guarantees, web
-// access) and cancels intentions both ways, in one transaction. The member stays known as a member of the rooms they
-// are in, and their rate limits stay, so leaving does not reset them.
+// access) and cancels intentions both ways, in one transaction. The member
+// stays known as a member of the rooms they are in, and their rate limits
+// stay, so leaving does not reset them.
 func (s *Service) Leave(ctx context.Context, act Action) (*Departure, error) {
-	g, err := s.Graph(ctx)
+	g, err := s.Trust.Graph(ctx)
 	if err != nil {
 		return nil, err
 	}
 	d := &Departure{Guarantors: g.Direct(act.Actor)}
-	s.aidMu.Lock()
-	defer s.aidMu.Unlock()
-	op := Op{Kind: OpLeave, Event: act.Event, Actor: act.Actor, At: s.at(act)}
-	d.Outcome, err = s.doLocked(ctx, op, func(ctx context.Context) error {
-		if err := s.store.DeleteProfile(ctx, act.Actor); err != nil {
+	op := Op{Kind: OpLeave, Event: act.Event, Actor: act.Actor, At: s.Aid.ap.at(act)}
+	d.Outcome, err = s.Aid.doWith(ctx, op, func(ctx context.Context) error {
+		if err := s.Members.store.DeleteProfile(ctx, act.Actor); err != nil {
 			return fmt.Errorf("failed to delete profile: %w", err)
 		}
-		if err := s.store.DeleteGuaranteesOf(ctx, act.Actor); err != nil {
+		if err := s.Trust.store.DeleteGuaranteesOf(ctx, act.Actor); err != nil {
 			return fmt.Errorf("failed to delete guarantees: %w", err)
 		}
-		if err := s.store.DeleteAccessOf(ctx, act.Actor); err != nil {
+		if err := s.Access.store.DeleteAccessOf(ctx, act.Actor); err != nil {
 			return fmt.Errorf("failed to delete web access: %w", err)
 		}
-		if err := s.store.EraseOpTexts(ctx, act.Actor, OpClaim); err != nil {
+		if err := s.Aid.store.EraseOpTexts(ctx, act.Actor, OpClaim); err != nil {
 			return fmt.Errorf("failed to erase claim reasons: %w", err)
 		}
-		return s.forget(ctx, act.Actor)
+		return s.Members.forget(ctx, act.Actor)
 	})
 	if err != nil {
 		return nil, err
 	}
-	s.invalidateGraph()
+	s.Trust.invalidateGraph()
 	// Best effort: the departure is saved; what it erased leaves the
 	// storage's log here, or at the intake's next hourly prune.
-	_ = s.store.Flush(ctx)
+	_ = s.tx.Flush(ctx)
 	return d, nil
 }
 
 // forget erases what the member record holds about a member but the direct
 // chat the bot answers them in.
-func (s *Service) forget(ctx context.Context, u UserID) error {
+func (s *Members) forget(ctx context.Context, u UserID) error {
 	m, err := s.store.GetMember(ctx, u)
 	if ErrorCode(err) == ENotFound {
 		return nil
@@ -179,97 +177,4 @@ func (s *Service) forget(ctx context.Context, u UserID) error {
 		return fmt.Errorf("failed to erase member: %w", err)
 	}
 	return nil
-}
-
-// AddCard records an event the bot posted that members act on.
-func (s *Service) AddCard(ctx context.Context, c Card) error {
-	if err := s.store.PutCard(ctx, c); err != nil {
-		return fmt.Errorf("failed to record card: %w", err)
-	}
-	return nil
-}
-
-// CardByEvent finds the card the bot posted as evt (ENotFound if it is
-// none).
-func (s *Service) CardByEvent(ctx context.Context, evt EventID) (*Card, error) {
-	return s.store.CardByEvent(ctx, evt)
-}
-
-// CardsOf lists the cards of a need.
-func (s *Service) CardsOf(ctx context.Context, n NeedID) ([]Card, error) {
-	return s.store.CardsOf(ctx, n)
-}
-
-// Reminder is what a member asks another to do.
-type Reminder struct {
-	To UserID
-	// Convert are the other's intentions toward the actor's needs (the
-	// actor asks to turn them into commitments); Fulfil their open
-	// commitments to the actor; Confirm the actor's commitments marked sent
-	// that the other has not confirmed.
-	Convert, Fulfil, Confirm []*Promise
-}
-
-// Remind asks another member to act on the promises between them. It is
-// allowed once per RemindInterval for the same pair.
-func (s *Service) Remind(ctx context.Context, act Action, to UserID) (*Reminder, error) {
-	if to == act.Actor {
-		return nil, Errorf(EInvalid, "remind.self")
-	}
-	r := &Reminder{To: to}
-	err := s.View(ctx, func(b *Book) error {
-		for _, p := range b.PromisesBy(to) {
-			switch {
-			case p.Beneficiary != act.Actor:
-			case p.State == PromiseIntention:
-				r.Convert = append(r.Convert, p)
-			case p.State.Open():
-				r.Fulfil = append(r.Fulfil, p)
-			}
-		}
-		for _, p := range b.PromisesBy(act.Actor) {
-			if p.Beneficiary == to && p.State == PromiseSent {
-				r.Confirm = append(r.Confirm, p)
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	if len(r.Convert)+len(r.Fulfil)+len(r.Confirm) == 0 {
-		return nil, Errorf(ENotFound, "remind.nothing", to)
-	}
-	kind := "remind:" + string(to)
-	err = s.apply(ctx, act, false, func(ctx context.Context) error {
-		n, err := s.store.CountActions(ctx, act.Actor, kind, s.at(act).Add(-s.cfg.RemindInterval))
-		if err != nil {
-			return fmt.Errorf("failed to count reminders: %w", err)
-		}
-		if n > 0 {
-			return Errorf(ERateLimited, "remind.too_soon", to, int(s.cfg.RemindInterval.Hours()))
-		}
-		return s.store.RecordAction(ctx, act.Actor, kind, s.at(act))
-	})
-	if err != nil {
-		return nil, err
-	}
-	return r, nil
-}
-
-// CardRoom is a room that holds cards of open needs, and when the oldest of
-// those needs opened: nothing older in the room can concern them.
-type CardRoom struct {
-	Room  RoomID
-	Since time.Time
-}
-
-// OpenCardRooms lists the rooms that hold a card of an open need, sorted:
-// the rooms to reconcile from.
-func (s *Service) OpenCardRooms(ctx context.Context) ([]CardRoom, error) {
-	rooms, err := s.store.OpenCardRooms(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("failed to list rooms with open cards: %w", err)
-	}
-	return rooms, nil
 }

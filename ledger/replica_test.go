@@ -40,7 +40,7 @@ func TestReplicasAgreeOnDigests(t *testing.T) {
 			w := newAidWorld(t, users...)
 			cfg := ledger.DefaultConfig()
 			cfg.AidJournalOps = []int{0, 4}[replica] // the second replica replays late ops in full more often
-			w.svc = ledger.NewService(w.st, w.clock, cfg)
+			w.svc = ledger.NewService(w.st.Ledger(), w.clock, cfg)
 			deliver(t, w.svc, replicaOrder(r, ops))
 			if got := w.circleLedger(aidCircle).Digest(); got != want {
 				t.Fatalf("set %d, replica %d: digest %s, want %s\n got:\n%s\nwant:\n%s", set, replica, got, want,

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 )
 
@@ -70,23 +69,39 @@ func DefaultConfig() Config {
 	}
 }
 
-// Service applies the rules of the trust network to the store. It is safe
-// for concurrent use.
+// Service is the rules of the trust network over the stores, one service
+// per role: callers name the role they use (svc.Trust.Invite, svc.Aid.Do).
+// It is safe for concurrent use.
 type Service struct {
-	store Store
+	// Members keeps member records and profiles.
+	Members *Members
+	// Circles keeps circles and who is in them.
+	Circles *Circles
+	// Trust is the trust network: invitations, guarantees, blocks.
+	Trust *Trust
+	// Aid is the mutual-aid ledger: ops, needs, promises, cards.
+	Aid *Aid
+	// Access is the web and API access: tokens, login links, sessions.
+	Access *Access
+
+	tx    TxStore
 	clock Clock
 	cfg   Config
-
-	mu    sync.Mutex
-	graph *Graph // nil when it must be rebuilt
-
-	aidMu sync.Mutex // serialises the mutual-aid ledger
-	book  *Book      // nil until loaded, or when it must be reloaded
 }
 
-// NewService returns a Service over store, reading time from clock.
-func NewService(store Store, clock Clock, cfg Config) *Service {
-	return &Service{store: store, clock: clock, cfg: cfg}
+// NewService returns a Service over the stores, reading time from clock.
+func NewService(st Stores, clock Clock, cfg Config) *Service {
+	ap := applier{tx: st.Tx, clock: clock}
+	members := &Members{store: st.Members, ap: ap, clock: clock, cfg: cfg}
+	return &Service{
+		Members: members,
+		Circles: &Circles{store: st.Circles, members: members, ap: ap, clock: clock, cfg: cfg},
+		Trust: &Trust{store: st.Trust, circles: st.Circles, actions: st.Actions, members: members,
+			ap: ap, cfg: cfg},
+		Aid:    &Aid{store: st.Aid, circles: st.Circles, actions: st.Actions, ap: ap, clock: clock, cfg: cfg},
+		Access: &Access{store: st.Access, actions: st.Actions, ap: ap, clock: clock},
+		tx:     st.Tx, clock: clock, cfg: cfg,
+	}
 }
 
 // Config returns the service's configuration.
@@ -95,14 +110,28 @@ func (s *Service) Config() Config { return s.cfg }
 // Now returns the service clock's time.
 func (s *Service) Now() time.Time { return s.clock.Now() }
 
+// Forget drops what the service holds in memory (the mutual-aid book, the
+// trust graph), to be read back from the store on next use: the caller's
+// transaction that the service's changes joined was rolled back.
+func (s *Service) Forget() {
+	s.Aid.forget()
+	s.Trust.invalidateGraph()
+}
+
+// applier applies actions once each: what every role service shares.
+type applier struct {
+	tx    TxStore
+	clock Clock
+}
+
 // apply runs fn in one transaction after recording act's event as applied;
 // an event applied before changes nothing and yields ErrAlreadyApplied.
-func (s *Service) apply(ctx context.Context, act Action, graphChanges bool, fn func(ctx context.Context) error) error {
+func (a applier) apply(ctx context.Context, act Action, fn func(ctx context.Context) error) error {
 	if act.Event == "" || act.Actor == "" {
 		return fmt.Errorf("failed to apply action: %w", Errorf(EInternal, "action.incomplete"))
 	}
-	err := s.store.InTx(ctx, func(ctx context.Context) error {
-		fresh, err := s.store.MarkApplied(ctx, act.Event, s.at(act))
+	return a.tx.InTx(ctx, func(ctx context.Context) error {
+		fresh, err := a.tx.MarkApplied(ctx, act.Event, a.at(act))
 		if err != nil {
 			return fmt.Errorf("failed to mark event applied: %w", err)
 		}
@@ -111,121 +140,14 @@ func (s *Service) apply(ctx context.Context, act Action, graphChanges bool, fn f
 		}
 		return fn(ctx)
 	})
-	if err == nil && graphChanges {
-		s.invalidateGraph()
-	}
-	return err
 }
 
 // at is the time of an action: its event's time, or now if it has none.
-func (s *Service) at(act Action) time.Time {
+func (a applier) at(act Action) time.Time {
 	if act.At.IsZero() {
-		return s.clock.Now()
+		return a.clock.Now()
 	}
 	return act.At
-}
-
-func (s *Service) invalidateGraph() {
-	s.mu.Lock()
-	s.graph = nil
-	s.mu.Unlock()
-}
-
-// Graph returns the current trust network.
-func (s *Service) Graph(ctx context.Context) (*Graph, error) {
-	s.mu.Lock()
-	g := s.graph
-	s.mu.Unlock()
-	if g != nil {
-		return g, nil
-	}
-	gs, err := s.store.Guarantees(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("failed to load guarantees: %w", err)
-	}
-	bs, err := s.store.Blocks(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("failed to load blocks: %w", err)
-	}
-	g = NewGraph(gs, bs)
-	s.mu.Lock()
-	s.graph = g
-	s.mu.Unlock()
-	return g, nil
-}
-
-// Member returns the member, creating a record with defaults for a user the
-// bot has not seen before.
-func (s *Service) Member(ctx context.Context, u UserID) (*Member, error) {
-	m, err := s.store.GetMember(ctx, u)
-	if err == nil {
-		return m, nil
-	}
-	if ErrorCode(err) != ENotFound {
-		return nil, fmt.Errorf("failed to get member: %w", err)
-	}
-	m = &Member{ID: u, CreatedAt: s.clock.Now()}
-	if err := s.store.PutMember(ctx, m); err != nil {
-		return nil, fmt.Errorf("failed to create member: %w", err)
-	}
-	return m, nil
-}
-
-// LangOf returns the member's language, or the default if they chose none.
-func (s *Service) LangOf(ctx context.Context, u UserID) Lang {
-	m, err := s.store.GetMember(ctx, u)
-	if err != nil || m.Lang == "" {
-		return s.cfg.DefaultLang
-	}
-	return m.Lang
-}
-
-// SetLang sets the language a member reads in.
-func (s *Service) SetLang(ctx context.Context, act Action, l Lang) error {
-	if _, ok := ParseLang(string(l)); !ok {
-		return Errorf(EInvalid, "cmd.bad_lang", string(l))
-	}
-	return s.apply(ctx, act, false, func(ctx context.Context) error {
-		m, err := s.Member(ctx, act.Actor)
-		if err != nil {
-			return err
-		}
-		m.Lang, m.LangChosen = l, true
-		return s.store.PutMember(ctx, m)
-	})
-}
-
-// InferLang sets the member's language to that of the words they type,
-// unless they chose one with `lang`.
-func (s *Service) InferLang(ctx context.Context, u UserID, l Lang) error {
-	m, err := s.Member(ctx, u)
-	if err != nil || m.LangChosen || m.Lang == l || l == "" {
-		return err
-	}
-	m.Lang = l
-	return s.store.PutMember(ctx, m)
-}
-
-// DirectRoomOf returns the bot's direct chat with a member, or "" (it does
-// not create a member record).
-func (s *Service) DirectRoomOf(ctx context.Context, u UserID) RoomID {
-	m, err := s.store.GetMember(ctx, u)
-	if err != nil {
-		return ""
-	}
-	return m.DirectRoom
-}
-
-// SetDirectRoom records the bot's direct chat with a member.
-func (s *Service) SetDirectRoom(ctx context.Context, u UserID, room RoomID) error {
-	return s.store.InTx(ctx, func(ctx context.Context) error {
-		m, err := s.Member(ctx, u)
-		if err != nil {
-			return err
-		}
-		m.DirectRoom = room
-		return s.store.PutMember(ctx, m)
-	})
 }
 
 // IsDuplicate reports whether err says the event was applied before.

@@ -5,39 +5,71 @@ import (
 	"time"
 )
 
-// Store is the persistence the service needs. The store package implements it
-// on SQL; every method returns an *Error with ENotFound when a single thing
-// asked for does not exist, and wraps any other failure.
-type Store interface {
+// The persistence the services need, one small interface per role. The
+// store package implements them on SQL and ledger/memstore in memory; every
+// method returns an *Error with ENotFound when a single thing asked for
+// does not exist, and wraps any other failure.
+
+// TxStore is the database itself: transactions, the events applied, and
+// flushing what was erased.
+type TxStore interface {
 	// InTx runs fn in one transaction carried by the context; a nested
 	// call joins the outer transaction, and its fn's error takes back only
 	// what that fn wrote.
 	InTx(ctx context.Context, fn func(ctx context.Context) error) error
-
 	// MarkApplied records that the event was applied to the ledger. It
 	// returns false if the event had been applied before (then the caller
 	// changes nothing).
 	MarkApplied(ctx context.Context, evt EventID, at time.Time) (fresh bool, err error)
+	// Flush makes what was erased leave the storage's own logs too (for
+	// SQLite: the write-ahead log is checkpointed into the file, where
+	// erased content is zeroed). Leave calls it once a departure is saved.
+	Flush(ctx context.Context) error
+}
 
+// ActionStore counts members' actions, for rate limits.
+type ActionStore interface {
+	// CountActions counts the actions of kind by u at or after since.
+	CountActions(ctx context.Context, u UserID, kind string, since time.Time) (int, error)
+	// RecordAction records one action of kind by u at time at.
+	RecordAction(ctx context.Context, u UserID, kind string, at time.Time) error
+}
+
+// MemberStore keeps member records and profiles.
+type MemberStore interface {
 	GetMember(ctx context.Context, id UserID) (*Member, error)
 	// PutMember inserts or replaces a member.
 	PutMember(ctx context.Context, m *Member) error
-	// DeleteMember erases a member's personal data.
-	DeleteMember(ctx context.Context, id UserID) error
 
+	// GetProfile returns a member's profile (ENotFound if none).
+	GetProfile(ctx context.Context, u UserID) (*Profile, error)
+	// PutProfile inserts or replaces a profile.
+	PutProfile(ctx context.Context, p *Profile) error
+	// DeleteProfile erases a member's profile.
+	DeleteProfile(ctx context.Context, u UserID) error
+}
+
+// CircleReader reads circles and who is in them.
+type CircleReader interface {
 	GetCircle(ctx context.Context, id CircleID) (*Circle, error)
-	// PutCircle inserts or replaces a circle.
-	PutCircle(ctx context.Context, c *Circle) error
-	// Circles lists every circle, ordered by ID.
-	Circles(ctx context.Context) ([]*Circle, error)
-	// SetCircleMember records that the user is (joined=true) or is no longer
-	// (joined=false) a member of the circle's room.
-	SetCircleMember(ctx context.Context, c CircleID, u UserID, joined bool, at time.Time) error
 	// CircleMembers lists the joined members of a circle, ordered by ID.
 	CircleMembers(ctx context.Context, c CircleID) ([]UserID, error)
 	// CirclesOf lists the circles the user is a member of, ordered by ID.
 	CirclesOf(ctx context.Context, u UserID) ([]CircleID, error)
+}
 
+// CircleStore keeps circles and their members.
+type CircleStore interface {
+	CircleReader
+	// PutCircle inserts or replaces a circle.
+	PutCircle(ctx context.Context, c *Circle) error
+	// SetCircleMember records that the user is (joined=true) or is no longer
+	// (joined=false) a member of the circle's room.
+	SetCircleMember(ctx context.Context, c CircleID, u UserID, joined bool, at time.Time) error
+}
+
+// TrustStore keeps the trust network: invitations, guarantees and blocks.
+type TrustStore interface {
 	GetInvitation(ctx context.Context, id InvitationID) (*Invitation, error)
 	// PutInvitation inserts or replaces an invitation.
 	PutInvitation(ctx context.Context, inv *Invitation) error
@@ -63,12 +95,11 @@ type Store interface {
 	DeleteBlock(ctx context.Context, blocker, blocked UserID) error
 	// Blocks lists every block, ordered by (Blocker, Blocked).
 	Blocks(ctx context.Context) ([]Block, error)
+}
 
-	// CountActions counts the actions of kind by u at or after since.
-	CountActions(ctx context.Context, u UserID, kind string, since time.Time) (int, error)
-	// RecordAction records one action of kind by u at time at.
-	RecordAction(ctx context.Context, u UserID, kind string, at time.Time) error
-
+// AidStore keeps the mutual-aid ledger: its ops, their projection (needs,
+// promises, statuses) and the cards the bot posted.
+type AidStore interface {
 	// AppendOp records an op of the mutual-aid ledger (its event was marked
 	// applied in the same transaction).
 	AppendOp(ctx context.Context, op Op) error
@@ -76,6 +107,10 @@ type Store interface {
 	OpByEvent(ctx context.Context, evt EventID) (Op, error)
 	// Ops lists every recorded op in canonical order (time, then event ID).
 	Ops(ctx context.Context) ([]Op, error)
+	// EraseOpTexts replaces the text (Op.Text) of a member's recorded ops
+	// of a kind by ErasedText: what they wrote is erased, the rest of the
+	// op stays (and still replays).
+	EraseOpTexts(ctx context.Context, u UserID, kind OpKind) error
 	// SaveAid inserts or replaces needs, promises and statuses: the
 	// projection of the ops, for queries.
 	SaveAid(ctx context.Context, needs []*Need, promises []*Promise, statuses []*MemberStatus) error
@@ -86,13 +121,6 @@ type Store interface {
 	// writes them all again.
 	ClearAid(ctx context.Context) error
 
-	// GetProfile returns a member's profile (ENotFound if none).
-	GetProfile(ctx context.Context, u UserID) (*Profile, error)
-	// PutProfile inserts or replaces a profile.
-	PutProfile(ctx context.Context, p *Profile) error
-	// DeleteProfile erases a member's profile.
-	DeleteProfile(ctx context.Context, u UserID) error
-
 	// PutCard records an event the bot posted that members act on.
 	PutCard(ctx context.Context, c Card) error
 	// CardByEvent finds the card posted as the given event.
@@ -102,7 +130,10 @@ type Store interface {
 	// OpenCardRooms lists the rooms holding need cards of open needs, each
 	// with when the oldest of those needs opened, ordered by room.
 	OpenCardRooms(ctx context.Context) ([]CardRoom, error)
+}
 
+// AccessStore keeps the web and API access: tokens, login links, sessions.
+type AccessStore interface {
 	// PutToken inserts an API token.
 	PutToken(ctx context.Context, t Token) error
 	// TokensOf lists a member's API tokens, by name.
@@ -125,12 +156,16 @@ type Store interface {
 	DeleteSession(ctx context.Context, hash string) error
 	// DeleteAccessOf deletes a member's tokens, login links and sessions.
 	DeleteAccessOf(ctx context.Context, u UserID) error
-	// Flush makes what was erased leave the storage's own logs too (for
-	// SQLite: the write-ahead log is checkpointed into the file, where
-	// erased content is zeroed). Leave calls it once a departure is saved.
-	Flush(ctx context.Context) error
-	// EraseOpTexts replaces the text (Op.Text) of a member's recorded ops
-	// of a kind by ErasedText: what they wrote is erased, the rest of the
-	// op stays (and still replays).
-	EraseOpTexts(ctx context.Context, u UserID, kind OpKind) error
+}
+
+// Stores are the stores a Service is built over, one per role; all share
+// the transactions of Tx.
+type Stores struct {
+	Tx      TxStore
+	Actions ActionStore
+	Members MemberStore
+	Circles CircleStore
+	Trust   TrustStore
+	Aid     AidStore
+	Access  AccessStore
 }

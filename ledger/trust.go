@@ -3,11 +3,65 @@ package ledger
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 )
 
+// Trust is the trust network: invitations, guarantees, blocks, and the
+// graph they make, kept in memory until a change invalidates it.
+type Trust struct {
+	store   TrustStore
+	circles CircleReader
+	actions ActionStore
+	members *Members
+	ap      applier
+	cfg     Config
+
+	mu    sync.Mutex
+	graph *Graph // nil when it must be rebuilt
+}
+
+// applyGraph is apply for a change of the graph: it invalidates the graph
+// once the change is saved.
+func (s *Trust) applyGraph(ctx context.Context, act Action, fn func(ctx context.Context) error) error {
+	err := s.ap.apply(ctx, act, fn)
+	if err == nil {
+		s.invalidateGraph()
+	}
+	return err
+}
+
+func (s *Trust) invalidateGraph() {
+	s.mu.Lock()
+	s.graph = nil
+	s.mu.Unlock()
+}
+
+// Graph returns the current trust network.
+func (s *Trust) Graph(ctx context.Context) (*Graph, error) {
+	s.mu.Lock()
+	g := s.graph
+	s.mu.Unlock()
+	if g != nil {
+		return g, nil
+	}
+	gs, err := s.store.Guarantees(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("failed to load guarantees: %w", err)
+	}
+	bs, err := s.store.Blocks(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("failed to load blocks: %w", err)
+	}
+	g = NewGraph(gs, bs)
+	s.mu.Lock()
+	s.graph = g
+	s.mu.Unlock()
+	return g, nil
+}
+
 // TrustListOf returns a member's trust list.
-func (s *Service) TrustListOf(ctx context.Context, u UserID) (TrustList, error) {
+func (s *Trust) TrustListOf(ctx context.Context, u UserID) (TrustList, error) {
 	g, err := s.Graph(ctx)
 	if err != nil {
 		return TrustList{}, err
@@ -17,7 +71,7 @@ func (s *Service) TrustListOf(ctx context.Context, u UserID) (TrustList, error) 
 
 // Chain returns the shortest chain of guarantees from one member to another,
 // both ends included.
-func (s *Service) Chain(ctx context.Context, from, to UserID) ([]UserID, error) {
+func (s *Trust) Chain(ctx context.Context, from, to UserID) ([]UserID, error) {
 	if from == to {
 		return nil, Errorf(EInvalid, "chain.self")
 	}
@@ -44,15 +98,15 @@ type PoolReport struct {
 // Pool returns the pool of the actor's trust list and remembers it, so the
 // next call can say how it changed. Asking twice with the same event changes
 // nothing.
-func (s *Service) Pool(ctx context.Context, act Action) (*PoolReport, error) {
+func (s *Trust) Pool(ctx context.Context, act Action) (*PoolReport, error) {
 	g, err := s.Graph(ctx)
 	if err != nil {
 		return nil, err
 	}
 	tl := g.TrustList(act.Actor)
 	rep := &PoolReport{Count: tl.Count(), Current: g.Pool(act.Actor)}
-	err = s.apply(ctx, act, false, func(ctx context.Context) error {
-		m, err := s.Member(ctx, act.Actor)
+	err = s.ap.apply(ctx, act, func(ctx context.Context) error {
+		m, err := s.members.Member(ctx, act.Actor)
 		if err != nil {
 			return err
 		}
@@ -62,8 +116,8 @@ func (s *Service) Pool(ctx context.Context, act Action) (*PoolReport, error) {
 				rep.Previous = []Amount{}
 			}
 		}
-		m.PoolSeen, m.PoolSeenCount, m.PoolSeenAt = rep.Current, rep.Count, s.at(act)
-		return s.store.PutMember(ctx, m)
+		m.PoolSeen, m.PoolSeenCount, m.PoolSeenAt = rep.Current, rep.Count, s.ap.at(act)
+		return s.members.store.PutMember(ctx, m)
 	})
 	if err != nil {
 		return nil, err
@@ -83,7 +137,7 @@ type BlockResult struct {
 
 // Block cuts the actor's guarantee with target; target can no longer invite
 // the actor directly.
-func (s *Service) Block(ctx context.Context, act Action, target UserID) (*BlockResult, error) {
+func (s *Trust) Block(ctx context.Context, act Action, target UserID) (*BlockResult, error) {
 	if target == act.Actor {
 		return nil, Errorf(EInvalid, "block.self")
 	}
@@ -92,14 +146,14 @@ func (s *Service) Block(ctx context.Context, act Action, target UserID) (*BlockR
 		return nil, err
 	}
 	res := blockResult(g, act.Actor, target)
-	err = s.apply(ctx, act, true, func(ctx context.Context) error {
+	err = s.applyGraph(ctx, act, func(ctx context.Context) error {
 		if blocked, err := s.isBlocked(ctx, act.Actor, target); err != nil || blocked {
 			if err == nil {
 				err = Errorf(EConflict, "block.already", target)
 			}
 			return err
 		}
-		return s.store.PutBlock(ctx, Block{Blocker: act.Actor, Blocked: target, CreatedBy: act.Event, CreatedAt: s.at(act)})
+		return s.store.PutBlock(ctx, Block{Blocker: act.Actor, Blocked: target, CreatedBy: act.Event, CreatedAt: s.ap.at(act)})
 	})
 	if err != nil {
 		return nil, err
@@ -109,8 +163,8 @@ func (s *Service) Block(ctx context.Context, act Action, target UserID) (*BlockR
 
 // Unblock lifts the actor's block of target, restoring their guarantee if
 // they had one and target does not block the actor.
-func (s *Service) Unblock(ctx context.Context, act Action, target UserID) (*BlockResult, error) {
-	err := s.apply(ctx, act, true, func(ctx context.Context) error {
+func (s *Trust) Unblock(ctx context.Context, act Action, target UserID) (*BlockResult, error) {
+	err := s.applyGraph(ctx, act, func(ctx context.Context) error {
 		blocked, err := s.isBlocked(ctx, act.Actor, target)
 		if err != nil {
 			return err
@@ -142,7 +196,7 @@ func blockResult(g *Graph, actor, target UserID) *BlockResult {
 	return res
 }
 
-func (s *Service) isBlocked(ctx context.Context, blocker, blocked UserID) (bool, error) {
+func (s *Trust) isBlocked(ctx context.Context, blocker, blocked UserID) (bool, error) {
 	bs, err := s.store.Blocks(ctx)
 	if err != nil {
 		return false, fmt.Errorf("failed to load blocks: %w", err)
@@ -157,7 +211,7 @@ func (s *Service) isBlocked(ctx context.Context, blocker, blocked UserID) (bool,
 
 // SOS checks that the actor may send an sos message now, records it against
 // their rate limit, and returns the trust list to send it to.
-func (s *Service) SOS(ctx context.Context, act Action) (TrustList, error) {
+func (s *Trust) SOS(ctx context.Context, act Action) (TrustList, error) {
 	g, err := s.Graph(ctx)
 	if err != nil {
 		return TrustList{}, err
@@ -166,16 +220,16 @@ func (s *Service) SOS(ctx context.Context, act Action) (TrustList, error) {
 	if tl.Count() == 0 {
 		return TrustList{}, Errorf(EConflict, "sos.empty")
 	}
-	err = s.apply(ctx, act, false, func(ctx context.Context) error {
-		since := s.at(act).Add(-s.cfg.SOSWindow)
-		n, err := s.store.CountActions(ctx, act.Actor, "sos", since)
+	err = s.ap.apply(ctx, act, func(ctx context.Context) error {
+		since := s.ap.at(act).Add(-s.cfg.SOSWindow)
+		n, err := s.actions.CountActions(ctx, act.Actor, "sos", since)
 		if err != nil {
 			return fmt.Errorf("failed to count sos messages: %w", err)
 		}
 		if n >= s.cfg.SOSLimit {
 			return Errorf(ERateLimited, "sos.rate_limited", s.cfg.SOSLimit, int(s.cfg.SOSWindow.Hours()))
 		}
-		return s.store.RecordAction(ctx, act.Actor, "sos", s.at(act))
+		return s.actions.RecordAction(ctx, act.Actor, "sos", s.ap.at(act))
 	})
 	if err != nil {
 		return TrustList{}, err

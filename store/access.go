@@ -10,8 +10,14 @@ import (
 	"github.com/exodus-matrix/exodus/ledger"
 )
 
+// Access keeps API tokens, login links and web sessions:
+// ledger.AccessStore.
+type Access struct{ db *dbutil.Database }
+
+var _ ledger.AccessStore = (*Access)(nil)
+
 // PutToken inserts an API token.
-func (s *Store) PutToken(ctx context.Context, t ledger.Token) error {
+func (s *Access) PutToken(ctx context.Context, t ledger.Token) error {
 	_, err := s.db.Exec(ctx, `
 		INSERT INTO api_tokens (token_hash, user_id, name, scope, created_at) VALUES ($1, $2, $3, $4, $5)`,
 		t.Hash, string(t.Member), t.Name, string(t.Scope), toMS(t.CreatedAt))
@@ -35,13 +41,13 @@ func scanToken(row dbutil.Scannable) (ledger.Token, error) {
 }
 
 // TokensOf lists a member's API tokens, by name.
-func (s *Store) TokensOf(ctx context.Context, u ledger.UserID) ([]ledger.Token, error) {
-	return queryList(ctx, s, scanToken, "tokens",
+func (s *Access) TokensOf(ctx context.Context, u ledger.UserID) ([]ledger.Token, error) {
+	return queryList(ctx, s.db, scanToken, "tokens",
 		`SELECT `+tokenColumns+` FROM api_tokens WHERE user_id = $1 ORDER BY name`, string(u))
 }
 
 // TokenByHash finds a token by the hash of its secret.
-func (s *Store) TokenByHash(ctx context.Context, hash string) (*ledger.Token, error) {
+func (s *Access) TokenByHash(ctx context.Context, hash string) (*ledger.Token, error) {
 	t, err := scanToken(s.db.QueryRow(ctx, `SELECT `+tokenColumns+` FROM api_tokens WHERE token_hash = $1`, hash))
 	if err != nil {
 		return nil, notFound(err, "token.not_found", "get token")
@@ -50,7 +56,7 @@ func (s *Store) TokenByHash(ctx context.Context, hash string) (*ledger.Token, er
 }
 
 // DeleteToken deletes a member's token by name; false if there was none.
-func (s *Store) DeleteToken(ctx context.Context, u ledger.UserID, name string) (bool, error) {
+func (s *Access) DeleteToken(ctx context.Context, u ledger.UserID, name string) (bool, error) {
 	res, err := s.db.Exec(ctx, `DELETE FROM api_tokens WHERE user_id = $1 AND name = $2`, string(u), name)
 	if err != nil {
 		return false, fmt.Errorf("failed to delete token: %w", err)
@@ -63,7 +69,7 @@ func (s *Store) DeleteToken(ctx context.Context, u ledger.UserID, name string) (
 }
 
 // PutLoginLink inserts a login link.
-func (s *Store) PutLoginLink(ctx context.Context, l ledger.LoginLink) error {
+func (s *Access) PutLoginLink(ctx context.Context, l ledger.LoginLink) error {
 	_, err := s.db.Exec(ctx, `INSERT INTO login_links (link_hash, user_id, expires_at, used_at) VALUES ($1, $2, $3, $4)`,
 		l.Hash, string(l.Member), toMS(l.ExpiresAt), toMS(l.UsedAt))
 	if err != nil {
@@ -73,7 +79,7 @@ func (s *Store) PutLoginLink(ctx context.Context, l ledger.LoginLink) error {
 }
 
 // LoginLink finds a login link by the hash of its secret.
-func (s *Store) LoginLink(ctx context.Context, hash string) (*ledger.LoginLink, error) {
+func (s *Access) LoginLink(ctx context.Context, hash string) (*ledger.LoginLink, error) {
 	l := &ledger.LoginLink{Hash: hash}
 	var u string
 	var exp, used int64
@@ -87,7 +93,7 @@ func (s *Store) LoginLink(ctx context.Context, hash string) (*ledger.LoginLink, 
 }
 
 // UseLoginLink marks a login link used.
-func (s *Store) UseLoginLink(ctx context.Context, hash string, at time.Time) error {
+func (s *Access) UseLoginLink(ctx context.Context, hash string, at time.Time) error {
 	if _, err := s.db.Exec(ctx, `UPDATE login_links SET used_at = $2 WHERE link_hash = $1`, hash, toMS(at)); err != nil {
 		return fmt.Errorf("failed to mark login link used: %w", err)
 	}
@@ -95,7 +101,7 @@ func (s *Store) UseLoginLink(ctx context.Context, hash string, at time.Time) err
 }
 
 // PutSession inserts a web session.
-func (s *Store) PutSession(ctx context.Context, sess ledger.Session) error {
+func (s *Access) PutSession(ctx context.Context, sess ledger.Session) error {
 	_, err := s.db.Exec(ctx, `
 		INSERT INTO web_sessions (session_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)`,
 		sess.Hash, string(sess.Member), toMS(sess.CreatedAt), toMS(sess.ExpiresAt))
@@ -106,7 +112,7 @@ func (s *Store) PutSession(ctx context.Context, sess ledger.Session) error {
 }
 
 // SessionByHash finds a session by the hash of its secret.
-func (s *Store) SessionByHash(ctx context.Context, hash string) (*ledger.Session, error) {
+func (s *Access) SessionByHash(ctx context.Context, hash string) (*ledger.Session, error) {
 	sess := &ledger.Session{Hash: hash}
 	var u string
 	var created, exp int64
@@ -120,7 +126,7 @@ func (s *Store) SessionByHash(ctx context.Context, hash string) (*ledger.Session
 }
 
 // DeleteSession deletes a session.
-func (s *Store) DeleteSession(ctx context.Context, hash string) error {
+func (s *Access) DeleteSession(ctx context.Context, hash string) error {
 	if _, err := s.db.Exec(ctx, `DELETE FROM web_sessions WHERE session_hash = $1`, hash); err != nil {
 		return fmt.Errorf("failed to delete session: %w", err)
 	}
@@ -128,7 +134,7 @@ func (s *Store) DeleteSession(ctx context.Context, hash string) error {
 }
 
 // DeleteAccessOf deletes a member's tokens, login links and sessions.
-func (s *Store) DeleteAccessOf(ctx context.Context, u ledger.UserID) error {
+func (s *Access) DeleteAccessOf(ctx context.Context, u ledger.UserID) error {
 	for _, table := range []string{"api_tokens", "login_links", "web_sessions"} {
 		if _, err := s.db.Exec(ctx, `DELETE FROM `+table+` WHERE user_id = $1`, string(u)); err != nil {
 			return fmt.Errorf("failed to delete from %s: %w", table, err)

@@ -10,8 +10,14 @@ import (
 	"github.com/exodus-matrix/exodus/ledger"
 )
 
+// Aid keeps the mutual-aid ledger (ops, needs, promises, statuses) and
+// the cards: ledger.AidStore.
+type Aid struct{ db *dbutil.Database }
+
+var _ ledger.AidStore = (*Aid)(nil)
+
 // AppendOp records an op of the mutual-aid ledger, its fields as JSON.
-func (s *Store) AppendOp(ctx context.Context, op ledger.Op) error {
+func (s *Aid) AppendOp(ctx context.Context, op ledger.Op) error {
 	body, err := json.Marshal(op)
 	if err != nil {
 		return fmt.Errorf("failed to encode op: %w", err)
@@ -27,8 +33,8 @@ func (s *Store) AppendOp(ctx context.Context, op ledger.Op) error {
 
 // EraseOpTexts replaces the text of a member's recorded ops of a kind by
 // ledger.ErasedText.
-func (s *Store) EraseOpTexts(ctx context.Context, u ledger.UserID, kind ledger.OpKind) error {
-	ops, err := queryList(ctx, s, scanOp, "ops of a member", `
+func (s *Aid) EraseOpTexts(ctx context.Context, u ledger.UserID, kind ledger.OpKind) error {
+	ops, err := queryList(ctx, s.db, scanOp, "ops of a member", `
 		SELECT body FROM aid_ops WHERE actor = $1 AND kind = $2`, string(u), string(kind))
 	if err != nil {
 		return err
@@ -63,7 +69,7 @@ func scanOp(row dbutil.Scannable) (ledger.Op, error) {
 }
 
 // OpByEvent returns the op recorded for an event.
-func (s *Store) OpByEvent(ctx context.Context, evt ledger.EventID) (ledger.Op, error) {
+func (s *Aid) OpByEvent(ctx context.Context, evt ledger.EventID) (ledger.Op, error) {
 	op, err := scanOp(s.db.QueryRow(ctx, `SELECT body FROM aid_ops WHERE event_id = $1`, string(evt)))
 	if err != nil {
 		return ledger.Op{}, notFound(err, "op.not_found", "get op")
@@ -72,13 +78,13 @@ func (s *Store) OpByEvent(ctx context.Context, evt ledger.EventID) (ledger.Op, e
 }
 
 // Ops lists every recorded op in canonical order.
-func (s *Store) Ops(ctx context.Context) ([]ledger.Op, error) {
-	return queryList(ctx, s, scanOp, "ops", `SELECT body FROM aid_ops ORDER BY at, event_id`)
+func (s *Aid) Ops(ctx context.Context) ([]ledger.Op, error) {
+	return queryList(ctx, s.db, scanOp, "ops", `SELECT body FROM aid_ops ORDER BY at, event_id`)
 }
 
 // SaveAid inserts or replaces needs, promises and statuses; a status's
 // kassa maxima (the kassa_maxima table) replace the member's former ones.
-func (s *Store) SaveAid(ctx context.Context, needs []*ledger.Need, promises []*ledger.Promise,
+func (s *Aid) SaveAid(ctx context.Context, needs []*ledger.Need, promises []*ledger.Promise,
 	statuses []*ledger.MemberStatus) error {
 	for _, n := range needs {
 		if err := s.putNeed(ctx, n); err != nil {
@@ -99,7 +105,7 @@ func (s *Store) SaveAid(ctx context.Context, needs []*ledger.Need, promises []*l
 }
 
 // putStatus inserts or replaces a status and the member's kassa maxima.
-func (s *Store) putStatus(ctx context.Context, st *ledger.MemberStatus) error {
+func (s *Aid) putStatus(ctx context.Context, st *ledger.MemberStatus) error {
 	_, err := s.db.Exec(ctx, `
 		INSERT INTO statuses (user_id, status, previous, need_id, changed_at)
 		VALUES ($1, $2, $3, $4, $5)
@@ -123,7 +129,7 @@ func (s *Store) putStatus(ctx context.Context, st *ledger.MemberStatus) error {
 	return nil
 }
 
-func (s *Store) putNeed(ctx context.Context, n *ledger.Need) error {
+func (s *Aid) putNeed(ctx context.Context, n *ledger.Need) error {
 	_, err := s.db.Exec(ctx, `
 		INSERT INTO needs (need_id, kind, owner, target_minor, target_currency, deadline, state,
 			opened_at, closed_at, closed_by, title, circle_id, report, reached_at, funded_at)
@@ -143,7 +149,7 @@ func (s *Store) putNeed(ctx context.Context, n *ledger.Need) error {
 	return nil
 }
 
-func (s *Store) putPromise(ctx context.Context, p *ledger.Promise) error {
+func (s *Aid) putPromise(ctx context.Context, p *ledger.Promise) error {
 	_, err := s.db.Exec(ctx, `
 		INSERT INTO promises (promise_id, need_id, giver, beneficiary, amount_minor, currency, state,
 			reaction, overdue, created_at, updated_at, updated_by, period, renewed, cleared)
@@ -165,7 +171,7 @@ func (s *Store) putPromise(ctx context.Context, p *ledger.Promise) error {
 
 // DeleteAid deletes the needs, promises and statuses named (a status with
 // its kassa maxima).
-func (s *Store) DeleteAid(ctx context.Context, needs []ledger.NeedID, promises []ledger.PromiseID, statuses []ledger.UserID) error {
+func (s *Aid) DeleteAid(ctx context.Context, needs []ledger.NeedID, promises []ledger.PromiseID, statuses []ledger.UserID) error {
 	for _, id := range needs {
 		if _, err := s.db.Exec(ctx, `DELETE FROM needs WHERE need_id = $1`, string(id)); err != nil {
 			return fmt.Errorf("failed to delete need: %w", err)
@@ -188,67 +194,11 @@ func (s *Store) DeleteAid(ctx context.Context, needs []ledger.NeedID, promises [
 }
 
 // ClearAid deletes every need, promise and status (and kassa maximum).
-func (s *Store) ClearAid(ctx context.Context) error {
+func (s *Aid) ClearAid(ctx context.Context) error {
 	for _, table := range []string{"needs", "promises", "statuses", "kassa_maxima"} {
 		if _, err := s.db.Exec(ctx, `DELETE FROM `+table); err != nil {
 			return fmt.Errorf("failed to clear %s: %w", table, err)
 		}
-	}
-	return nil
-}
-
-// GetProfile returns a member's profile, or an ENotFound error
-// "profile.not_found".
-func (s *Store) GetProfile(ctx context.Context, u ledger.UserID) (*ledger.Profile, error) {
-	var about, reqs, muted string
-	err := s.db.QueryRow(ctx, `SELECT about, requisites, muted FROM profiles WHERE user_id = $1`,
-		string(u)).Scan(&about, &reqs, &muted)
-	if err != nil {
-		return nil, notFound(err, "profile.not_found", "get profile")
-	}
-	p := &ledger.Profile{Member: u, About: about}
-	if err := json.Unmarshal([]byte(reqs), &p.Requisites); err != nil {
-		return nil, fmt.Errorf("failed to decode requisites: %w", err)
-	}
-	if err := json.Unmarshal([]byte(muted), &p.Muted); err != nil {
-		return nil, fmt.Errorf("failed to decode muted kinds: %w", err)
-	}
-	return p, nil
-}
-
-// PutProfile inserts or replaces a profile.
-func (s *Store) PutProfile(ctx context.Context, p *ledger.Profile) error {
-	reqs, err := json.Marshal(nonNil(p.Requisites))
-	if err != nil {
-		return fmt.Errorf("failed to encode requisites: %w", err)
-	}
-	muted, err := json.Marshal(nonNil(p.Muted))
-	if err != nil {
-		return fmt.Errorf("failed to encode muted kinds: %w", err)
-	}
-	_, err = s.db.Exec(ctx, `
-		INSERT INTO profiles (user_id, about, requisites, muted) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (user_id) DO UPDATE SET about = excluded.about,
-			requisites = excluded.requisites, muted = excluded.muted`,
-		string(p.Member), p.About, string(reqs), string(muted))
-	if err != nil {
-		return fmt.Errorf("failed to save profile: %w", err)
-	}
-	return nil
-}
-
-// nonNil turns a nil slice into an empty one, so it encodes as [].
-func nonNil[T any](s []T) []T {
-	if s == nil {
-		return []T{}
-	}
-	return s
-}
-
-// DeleteProfile erases a member's profile.
-func (s *Store) DeleteProfile(ctx context.Context, u ledger.UserID) error {
-	if _, err := s.db.Exec(ctx, `DELETE FROM profiles WHERE user_id = $1`, string(u)); err != nil {
-		return fmt.Errorf("failed to delete profile: %w", err)
 	}
 	return nil
 }
@@ -268,7 +218,7 @@ func scanCard(row dbutil.Scannable) (ledger.Card, error) {
 }
 
 // PutCard records a card; a card already recorded is kept.
-func (s *Store) PutCard(ctx context.Context, c ledger.Card) error {
+func (s *Aid) PutCard(ctx context.Context, c ledger.Card) error {
 	_, err := s.db.Exec(ctx, `INSERT INTO cards (`+cardColumns+`) VALUES ($1, $2, $3, $4, $5, $6)
 		ON CONFLICT (event_id) DO NOTHING`,
 		string(c.Event), string(c.Room), string(c.Kind), string(c.Circle), string(c.Need), string(c.Promise))
@@ -279,7 +229,7 @@ func (s *Store) PutCard(ctx context.Context, c ledger.Card) error {
 }
 
 // CardByEvent finds a card, or returns an ENotFound error "card.not_found".
-func (s *Store) CardByEvent(ctx context.Context, evt ledger.EventID) (*ledger.Card, error) {
+func (s *Aid) CardByEvent(ctx context.Context, evt ledger.EventID) (*ledger.Card, error) {
 	c, err := scanCard(s.db.QueryRow(ctx, `SELECT `+cardColumns+` FROM cards WHERE event_id = $1`, string(evt)))
 	if err != nil {
 		return nil, notFound(err, "card.not_found", "get card")
@@ -288,15 +238,15 @@ func (s *Store) CardByEvent(ctx context.Context, evt ledger.EventID) (*ledger.Ca
 }
 
 // CardsOf lists the cards of a need, ordered by room then event.
-func (s *Store) CardsOf(ctx context.Context, n ledger.NeedID) ([]ledger.Card, error) {
-	return queryList(ctx, s, scanCard, "cards",
+func (s *Aid) CardsOf(ctx context.Context, n ledger.NeedID) ([]ledger.Card, error) {
+	return queryList(ctx, s.db, scanCard, "cards",
 		`SELECT `+cardColumns+` FROM cards WHERE need_id = $1 ORDER BY room_id, event_id`, string(n))
 }
 
 // OpenCardRooms lists the rooms holding need cards of open needs, each with
 // when the oldest of those needs opened, in one query over the projection.
-func (s *Store) OpenCardRooms(ctx context.Context) ([]ledger.CardRoom, error) {
-	return queryList(ctx, s, func(row dbutil.Scannable) (ledger.CardRoom, error) {
+func (s *Aid) OpenCardRooms(ctx context.Context) ([]ledger.CardRoom, error) {
+	return queryList(ctx, s.db, func(row dbutil.Scannable) (ledger.CardRoom, error) {
 		var room string
 		var since int64
 		if err := row.Scan(&room, &since); err != nil {

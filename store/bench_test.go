@@ -52,7 +52,7 @@ func BenchmarkGuaranteesLoad(b *testing.B) {
 		ctx := context.Background()
 		insertGuarantees(b, s, total)
 		for b.Loop() {
-			list, err := s.Guarantees(ctx)
+			list, err := s.Trust.Guarantees(ctx)
 			if err != nil || len(list) != total {
 				b.Fatalf("Guarantees = %d, %v", len(list), err)
 			}

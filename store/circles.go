@@ -10,6 +10,11 @@ import (
 	"github.com/exodus-matrix/exodus/ledger"
 )
 
+// Circles keeps circles and their members: ledger.CircleStore.
+type Circles struct{ db *dbutil.Database }
+
+var _ ledger.CircleStore = (*Circles)(nil)
+
 const circleColumns = `circle_id, name, pledge_minor, pledge_currency, lang, owner, created_at, created_by, answering_bot`
 
 // scanCircle reads one row of circleColumns.
@@ -31,7 +36,7 @@ func scanCircle(row dbutil.Scannable) (*ledger.Circle, error) {
 
 // GetCircle returns the circle with the given ID, or an ENotFound error
 // "circle.not_found".
-func (s *Store) GetCircle(ctx context.Context, id ledger.CircleID) (*ledger.Circle, error) {
+func (s *Circles) GetCircle(ctx context.Context, id ledger.CircleID) (*ledger.Circle, error) {
 	c, err := scanCircle(s.db.QueryRow(ctx,
 		`SELECT `+circleColumns+` FROM circles WHERE circle_id = $1`, string(id)))
 	if err != nil {
@@ -41,7 +46,7 @@ func (s *Store) GetCircle(ctx context.Context, id ledger.CircleID) (*ledger.Circ
 }
 
 // PutCircle inserts or replaces a circle.
-func (s *Store) PutCircle(ctx context.Context, c *ledger.Circle) error {
+func (s *Circles) PutCircle(ctx context.Context, c *ledger.Circle) error {
 	_, err := s.db.Exec(ctx, `
 		INSERT INTO circles (`+circleColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 		ON CONFLICT (circle_id) DO UPDATE SET
@@ -58,14 +63,14 @@ func (s *Store) PutCircle(ctx context.Context, c *ledger.Circle) error {
 }
 
 // Circles lists every circle, ordered by ID.
-func (s *Store) Circles(ctx context.Context) ([]*ledger.Circle, error) {
-	return queryList(ctx, s, scanCircle, "circles",
+func (s *Circles) Circles(ctx context.Context) ([]*ledger.Circle, error) {
+	return queryList(ctx, s.db, scanCircle, "circles",
 		`SELECT `+circleColumns+` FROM circles ORDER BY circle_id`)
 }
 
 // SetCircleMember records that u is (joined=true) or is no longer
 // (joined=false) a member of the circle's room, as of at.
-func (s *Store) SetCircleMember(ctx context.Context, c ledger.CircleID, u ledger.UserID, joined bool, at time.Time) error {
+func (s *Circles) SetCircleMember(ctx context.Context, c ledger.CircleID, u ledger.UserID, joined bool, at time.Time) error {
 	_, err := s.db.Exec(ctx, `
 		INSERT INTO circle_members (circle_id, user_id, joined, changed_at) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (circle_id, user_id) DO UPDATE SET
@@ -78,15 +83,15 @@ func (s *Store) SetCircleMember(ctx context.Context, c ledger.CircleID, u ledger
 }
 
 // CircleMembers lists the joined members of a circle, ordered by ID.
-func (s *Store) CircleMembers(ctx context.Context, c ledger.CircleID) ([]ledger.UserID, error) {
-	return queryList(ctx, s, dbutil.ScanSingleColumn[ledger.UserID], "circle members", `
+func (s *Circles) CircleMembers(ctx context.Context, c ledger.CircleID) ([]ledger.UserID, error) {
+	return queryList(ctx, s.db, dbutil.ScanSingleColumn[ledger.UserID], "circle members", `
 		SELECT user_id FROM circle_members WHERE circle_id = $1 AND joined = $2
 		ORDER BY user_id`, string(c), true)
 }
 
 // CirclesOf lists the circles u is a joined member of, ordered by ID.
-func (s *Store) CirclesOf(ctx context.Context, u ledger.UserID) ([]ledger.CircleID, error) {
-	return queryList(ctx, s, dbutil.ScanSingleColumn[ledger.CircleID], "circles of member", `
+func (s *Circles) CirclesOf(ctx context.Context, u ledger.UserID) ([]ledger.CircleID, error) {
+	return queryList(ctx, s.db, dbutil.ScanSingleColumn[ledger.CircleID], "circles of member", `
 		SELECT circle_id FROM circle_members WHERE user_id = $1 AND joined = $2
 		ORDER BY circle_id`, string(u), true)
 }

@@ -71,7 +71,7 @@ func (s *Store) Pending(ctx context.Context, limit int) ([]ledger.InboxEvent, er
 	if limit <= 0 {
 		return nil, nil
 	}
-	return queryList(ctx, s, scanInboxEvent, "pending inbox events", `
+	return queryList(ctx, s.db, scanInboxEvent, "pending inbox events", `
 		SELECT seq, event_id, room_id, raw, received_at FROM inbox
 		WHERE done_at IS NULL ORDER BY seq LIMIT $1`, limit)
 }

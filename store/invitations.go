@@ -10,6 +10,12 @@ import (
 	"github.com/exodus-matrix/exodus/ledger"
 )
 
+// Trust keeps the trust network (invitations here, guarantees and blocks
+// in network.go): ledger.TrustStore.
+type Trust struct{ db *dbutil.Database }
+
+var _ ledger.TrustStore = (*Trust)(nil)
+
 const invitationColumns = `invitation_id, circle_id, inviter, invitee, code, pledge_minor,
 	pledge_currency, card, status, created_at, expires_at, resolved_by, resolved_at`
 
@@ -38,7 +44,7 @@ func scanInvitation(row dbutil.Scannable) (*ledger.Invitation, error) {
 
 // getInvitation returns the single invitation matching where (a condition
 // on $1), or an ENotFound error "invitation.not_found".
-func (s *Store) getInvitation(ctx context.Context, where string, arg any) (*ledger.Invitation, error) {
+func (s *Trust) getInvitation(ctx context.Context, where string, arg any) (*ledger.Invitation, error) {
 	if arg == "" {
 		return nil, ledger.Errorf(ledger.ENotFound, "invitation.not_found")
 	}
@@ -52,27 +58,27 @@ func (s *Store) getInvitation(ctx context.Context, where string, arg any) (*ledg
 
 // GetInvitation returns the invitation with the given ID, or an ENotFound
 // error "invitation.not_found".
-func (s *Store) GetInvitation(ctx context.Context, id ledger.InvitationID) (*ledger.Invitation, error) {
+func (s *Trust) GetInvitation(ctx context.Context, id ledger.InvitationID) (*ledger.Invitation, error) {
 	return s.getInvitation(ctx, `invitation_id = $1`, string(id))
 }
 
 // InvitationByCode finds the invitation with a one-time code, compared
 // exactly (codes are stored upper case), or returns an ENotFound error
 // "invitation.not_found".
-func (s *Store) InvitationByCode(ctx context.Context, code string) (*ledger.Invitation, error) {
+func (s *Trust) InvitationByCode(ctx context.Context, code string) (*ledger.Invitation, error) {
 	return s.getInvitation(ctx, `code = $1`, code)
 }
 
 // InvitationByCard finds the invitation whose card is the given event, or
 // returns an ENotFound error "invitation.not_found". Should several share a
 // card, the oldest is returned.
-func (s *Store) InvitationByCard(ctx context.Context, card ledger.EventID) (*ledger.Invitation, error) {
+func (s *Trust) InvitationByCard(ctx context.Context, card ledger.EventID) (*ledger.Invitation, error) {
 	return s.getInvitation(ctx, `card = $1 ORDER BY created_at, invitation_id LIMIT 1`, string(card))
 }
 
 // PutInvitation inserts or replaces an invitation. A code already used by
 // another invitation is refused with an error.
-func (s *Store) PutInvitation(ctx context.Context, inv *ledger.Invitation) error {
+func (s *Trust) PutInvitation(ctx context.Context, inv *ledger.Invitation) error {
 	_, err := s.db.Exec(ctx, `
 		INSERT INTO invitations (`+invitationColumns+`)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
@@ -96,14 +102,14 @@ func (s *Store) PutInvitation(ctx context.Context, inv *ledger.Invitation) error
 // PendingInvitations lists the pending personal invitations (those without
 // a code) to invitee in circle c, or in any circle if c is "", newest first.
 // Expired invitations are included: the caller checks Expired.
-func (s *Store) PendingInvitations(ctx context.Context, c ledger.CircleID, invitee ledger.UserID) ([]*ledger.Invitation, error) {
+func (s *Trust) PendingInvitations(ctx context.Context, c ledger.CircleID, invitee ledger.UserID) ([]*ledger.Invitation, error) {
 	where := `invitee = $1 AND status = $2 AND code IS NULL`
 	args := []any{string(invitee), string(ledger.InvitationPending)}
 	if c != "" {
 		where += ` AND circle_id = $3`
 		args = append(args, string(c))
 	}
-	return queryList(ctx, s, scanInvitation, "pending invitations",
+	return queryList(ctx, s.db, scanInvitation, "pending invitations",
 		`SELECT `+invitationColumns+` FROM invitations WHERE `+where+
 			` ORDER BY created_at DESC, invitation_id DESC`, args...)
 }

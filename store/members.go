@@ -10,6 +10,11 @@ import (
 	"github.com/exodus-matrix/exodus/ledger"
 )
 
+// Members keeps member records and profiles: ledger.MemberStore.
+type Members struct{ db *dbutil.Database }
+
+var _ ledger.MemberStore = (*Members)(nil)
+
 // amountJSON is how one Amount of Member.PoolSeen is stored in JSON.
 type amountJSON struct {
 	Minor    int64  `json:"minor"`
@@ -71,7 +76,7 @@ func scanMember(row dbutil.Scannable) (*ledger.Member, error) {
 
 // GetMember returns the member with the given ID, or an ENotFound error
 // "member.not_found".
-func (s *Store) GetMember(ctx context.Context, id ledger.UserID) (*ledger.Member, error) {
+func (s *Members) GetMember(ctx context.Context, id ledger.UserID) (*ledger.Member, error) {
 	m, err := scanMember(s.db.QueryRow(ctx,
 		`SELECT `+memberColumns+` FROM members WHERE user_id = $1`, string(id)))
 	if err != nil {
@@ -81,7 +86,7 @@ func (s *Store) GetMember(ctx context.Context, id ledger.UserID) (*ledger.Member
 }
 
 // PutMember inserts or replaces a member.
-func (s *Store) PutMember(ctx context.Context, m *ledger.Member) error {
+func (s *Members) PutMember(ctx context.Context, m *ledger.Member) error {
 	poolSeen, err := encodeAmounts(m.PoolSeen)
 	if err != nil {
 		return err
@@ -100,22 +105,58 @@ func (s *Store) PutMember(ctx context.Context, m *ledger.Member) error {
 	return nil
 }
 
-// DeleteMember erases a member's personal data: the member row (language,
-// direct room, pool views), their circle memberships and their recorded
-// actions, in one transaction. Guarantees, blocks and invitations are the
-// shared history of the trust network and stay (see DeleteGuaranteesOf).
-// Deleting a member that does not exist is not an error.
-func (s *Store) DeleteMember(ctx context.Context, id ledger.UserID) error {
-	return s.InTx(ctx, func(ctx context.Context) error {
-		for _, q := range []string{
-			`DELETE FROM members WHERE user_id = $1`,
-			`DELETE FROM circle_members WHERE user_id = $1`,
-			`DELETE FROM actions WHERE user_id = $1`,
-		} {
-			if _, err := s.db.Exec(ctx, q, string(id)); err != nil {
-				return fmt.Errorf("failed to delete member: %w", err)
-			}
-		}
-		return nil
-	})
+// GetProfile returns a member's profile, or an ENotFound error
+// "profile.not_found".
+func (s *Members) GetProfile(ctx context.Context, u ledger.UserID) (*ledger.Profile, error) {
+	var about, reqs, muted string
+	err := s.db.QueryRow(ctx, `SELECT about, requisites, muted FROM profiles WHERE user_id = $1`,
+		string(u)).Scan(&about, &reqs, &muted)
+	if err != nil {
+		return nil, notFound(err, "profile.not_found", "get profile")
+	}
+	p := &ledger.Profile{Member: u, About: about}
+	if err := json.Unmarshal([]byte(reqs), &p.Requisites); err != nil {
+		return nil, fmt.Errorf("failed to decode requisites: %w", err)
+	}
+	if err := json.Unmarshal([]byte(muted), &p.Muted); err != nil {
+		return nil, fmt.Errorf("failed to decode muted kinds: %w", err)
+	}
+	return p, nil
+}
+
+// PutProfile inserts or replaces a profile.
+func (s *Members) PutProfile(ctx context.Context, p *ledger.Profile) error {
+	reqs, err := json.Marshal(nonNil(p.Requisites))
+	if err != nil {
+		return fmt.Errorf("failed to encode requisites: %w", err)
+	}
+	muted, err := json.Marshal(nonNil(p.Muted))
+	if err != nil {
+		return fmt.Errorf("failed to encode muted kinds: %w", err)
+	}
+	_, err = s.db.Exec(ctx, `
+		INSERT INTO profiles (user_id, about, requisites, muted) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (user_id) DO UPDATE SET about = excluded.about,
+			requisites = excluded.requisites, muted = excluded.muted`,
+		string(p.Member), p.About, string(reqs), string(muted))
+	if err != nil {
+		return fmt.Errorf("failed to save profile: %w", err)
+	}
+	return nil
+}
+
+// nonNil turns a nil slice into an empty one, so it encodes as [].
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+// DeleteProfile erases a member's profile.
+func (s *Members) DeleteProfile(ctx context.Context, u ledger.UserID) error {
+	if _, err := s.db.Exec(ctx, `DELETE FROM profiles WHERE user_id = $1`, string(u)); err != nil {
+		return fmt.Errorf("failed to delete profile: %w", err)
+	}
+	return nil
 }

@@ -30,7 +30,7 @@ func scanGuarantee(row dbutil.Scannable) (ledger.Guarantee, error) {
 // AddGuarantee records a guarantee; it returns false (and changes nothing)
 // if the two members already had one. Ends given in the wrong order are
 // swapped, so (x, y) and (y, x) are the same guarantee.
-func (s *Store) AddGuarantee(ctx context.Context, g ledger.Guarantee) (bool, error) {
+func (s *Trust) AddGuarantee(ctx context.Context, g ledger.Guarantee) (bool, error) {
 	if g.B < g.A {
 		g.A, g.B = g.B, g.A
 	}
@@ -47,13 +47,13 @@ func (s *Store) AddGuarantee(ctx context.Context, g ledger.Guarantee) (bool, err
 }
 
 // Guarantees lists every guarantee, ordered by (A, B).
-func (s *Store) Guarantees(ctx context.Context) ([]ledger.Guarantee, error) {
-	return queryList(ctx, s, scanGuarantee, "guarantees",
+func (s *Trust) Guarantees(ctx context.Context) ([]ledger.Guarantee, error) {
+	return queryList(ctx, s.db, scanGuarantee, "guarantees",
 		`SELECT `+guaranteeColumns+` FROM guarantees ORDER BY a, b`)
 }
 
 // DeleteGuaranteesOf removes every guarantee that has u as an end.
-func (s *Store) DeleteGuaranteesOf(ctx context.Context, u ledger.UserID) error {
+func (s *Trust) DeleteGuaranteesOf(ctx context.Context, u ledger.UserID) error {
 	_, err := s.db.Exec(ctx, `DELETE FROM guarantees WHERE a = $1 OR b = $1`, string(u))
 	if err != nil {
 		return fmt.Errorf("failed to delete guarantees: %w", err)
@@ -63,7 +63,7 @@ func (s *Store) DeleteGuaranteesOf(ctx context.Context, u ledger.UserID) error {
 
 // PutBlock records a block; an existing one for the same pair is kept as
 // it was.
-func (s *Store) PutBlock(ctx context.Context, b ledger.Block) error {
+func (s *Trust) PutBlock(ctx context.Context, b ledger.Block) error {
 	_, err := s.db.Exec(ctx, `
 		INSERT INTO blocks (blocker, blocked, created_by, created_at) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (blocker, blocked) DO NOTHING`,
@@ -75,7 +75,7 @@ func (s *Store) PutBlock(ctx context.Context, b ledger.Block) error {
 }
 
 // DeleteBlock removes the block of blocked by blocker, if any.
-func (s *Store) DeleteBlock(ctx context.Context, blocker, blocked ledger.UserID) error {
+func (s *Trust) DeleteBlock(ctx context.Context, blocker, blocked ledger.UserID) error {
 	_, err := s.db.Exec(ctx, `DELETE FROM blocks WHERE blocker = $1 AND blocked = $2`,
 		string(blocker), string(blocked))
 	if err != nil {
@@ -100,7 +100,7 @@ func scanBlock(row dbutil.Scannable) (ledger.Block, error) {
 }
 
 // Blocks lists every block, ordered by (Blocker, Blocked).
-func (s *Store) Blocks(ctx context.Context) ([]ledger.Block, error) {
-	return queryList(ctx, s, scanBlock, "blocks", `
+func (s *Trust) Blocks(ctx context.Context) ([]ledger.Block, error) {
+	return queryList(ctx, s.db, scanBlock, "blocks", `
 		SELECT blocker, blocked, created_by, created_at FROM blocks ORDER BY blocker, blocked`)
 }

@@ -71,7 +71,7 @@ func (s *Store) PendingOutbox(ctx context.Context, limit int) ([]ledger.OutboxMe
 	if limit <= 0 {
 		return nil, nil
 	}
-	return queryList(ctx, s, scanOutbox, "outbox messages", `
+	return queryList(ctx, s.db, scanOutbox, "outbox messages", `
 		SELECT id, version, room_id, to_user, event_type, content, edits, msg_key, then_do, cause,
 			created_at, attempts, next_at
 		FROM outbox ORDER BY id LIMIT $1`, limit)

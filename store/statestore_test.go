@@ -22,9 +22,9 @@ func testStateStoreSharesDB(t *testing.T, s *store.Store) {
 	must(t, ss.Upgrade(ctx))
 	must(t, s.InTx(ctx, func(ctx context.Context) error {
 		must(t, ss.SetMembership(ctx, "!room:x", id.UserID(alice), "join"))
-		return s.PutMember(ctx, &ledger.Member{ID: alice, CreatedAt: at(0)})
+		return s.Members.PutMember(ctx, &ledger.Member{ID: alice, CreatedAt: at(0)})
 	}))
 	eq(t, "state store membership", ss.IsInRoom(ctx, "!room:x", id.UserID(alice)), true)
-	_, err := s.GetMember(ctx, alice)
+	_, err := s.Members.GetMember(ctx, alice)
 	must(t, err)
 }

@@ -1,7 +1,8 @@
 // Package store persists the ledger in SQL through go.mau.fi/util/dbutil.
 // SQLite (driver "sqlite3-fk-wal", cgo) is the default; Postgres (type
 // "postgres") runs the same code and the same migrations. *Store implements
-// ledger.Store and ledger.Inbox.
+// ledger.TxStore, ledger.Inbox and ledger.Outbox, and holds one store per
+// role of the ledger (Store.Ledger hands them to ledger.NewService).
 //
 // Amounts are stored as BIGINT minor units plus a TEXT currency, times as
 // BIGINT unix milliseconds (0 for an unset time), so times round-trip at
@@ -72,17 +73,44 @@ type Config struct {
 	MaxOpenConns, MaxIdleConns int
 }
 
-// Store is the SQL implementation of ledger.Store and ledger.Inbox. It is
-// safe for concurrent use.
+// Store is the SQL database: its transactions, the inbox and the outbox,
+// and one store per role of the ledger over the same database (Members,
+// Circles, Trust, Aid, Access), which join its transactions. It is safe
+// for concurrent use.
 type Store struct {
+	// Members keeps member records and profiles.
+	Members *Members
+	// Circles keeps circles and their members.
+	Circles *Circles
+	// Trust keeps invitations, guarantees and blocks.
+	Trust *Trust
+	// Aid keeps the mutual-aid ledger and the cards.
+	Aid *Aid
+	// Access keeps API tokens, login links and web sessions.
+	Access *Access
+
 	db  *dbutil.Database
 	now func() time.Time // stamps inbox done_at
 }
 
 var (
-	_ ledger.Store = (*Store)(nil)
-	_ ledger.Inbox = (*Store)(nil)
+	_ ledger.TxStore     = (*Store)(nil)
+	_ ledger.ActionStore = (*Store)(nil)
+	_ ledger.Inbox       = (*Store)(nil)
+	_ ledger.Outbox      = (*Store)(nil)
 )
+
+// newStore returns the Store over an open database.
+func newStore(db *dbutil.Database) *Store {
+	return &Store{Members: &Members{db}, Circles: &Circles{db}, Trust: &Trust{db}, Aid: &Aid{db},
+		Access: &Access{db}, db: db, now: time.Now}
+}
+
+// Ledger returns the stores a ledger.Service is built over.
+func (s *Store) Ledger() ledger.Stores {
+	return ledger.Stores{Tx: s, Actions: s, Members: s.Members, Circles: s.Circles, Trust: s.Trust,
+		Aid: s.Aid, Access: s.Access}
+}
 
 // Open connects to the database, brings its schema up to date and returns
 // the Store. The caller must Close it.
@@ -116,7 +144,7 @@ func Open(ctx context.Context, cfg Config, log zerolog.Logger) (*Store, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("failed to upgrade database schema: %w", err)
 	}
-	return &Store{db: db, now: time.Now}, nil
+	return newStore(db), nil
 }
 
 // withSecureDelete turns SQLite's secure_delete on in a URI (unless it says
@@ -271,9 +299,9 @@ func rowsAffected(res sql.Result, what string) (int64, error) {
 }
 
 // queryList runs a query and converts every row with scan.
-func queryList[T any](ctx context.Context, s *Store, scan func(dbutil.Scannable) (T, error),
+func queryList[T any](ctx context.Context, db *dbutil.Database, scan func(dbutil.Scannable) (T, error),
 	what, query string, args ...any) ([]T, error) {
-	list, err := dbutil.ConvertRowFn[T](scan).NewRowIter(s.db.Query(ctx, query, args...)).AsList()
+	list, err := dbutil.ConvertRowFn[T](scan).NewRowIter(db.Query(ctx, query, args...)).AsList()
 	if err != nil {
 		return nil, fmt.Errorf("failed to list %s: %w", what, err)
 	}

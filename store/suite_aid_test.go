@@ -100,8 +100,8 @@ func testSaveAid(t *testing.T, s *store.Store) {
 	s2 := &ledger.MemberStatus{Member: bob, Status: ledger.StatusRed, Previous: ledger.StatusOrange, Need: "$bobred", ChangedAt: at(4),
 		Kassa: []ledger.KassaMax{{Circle: "", Max: eur(20_00)}, {Circle: "!c:x", Max: eur(50_00)}}}
 
-	must(t, s.SaveAid(ctx, nil, nil, nil))
-	must(t, s.SaveAid(ctx, []*ledger.Need{red, orange}, []*ledger.Promise{p1, p2}, []*ledger.MemberStatus{s1, s2}))
+	must(t, s.Aid.SaveAid(ctx, nil, nil, nil))
+	must(t, s.Aid.SaveAid(ctx, []*ledger.Need{red, orange}, []*ledger.Promise{p1, p2}, []*ledger.MemberStatus{s1, s2}))
 	rowsOf := func() []string {
 		n, p, st := aidRows(t, s)
 		return append(append(n, p...), st...)
@@ -132,27 +132,27 @@ func testSaveAid(t *testing.T, s *store.Store) {
 	p2.State, p2.Amount, p2.Reaction, p2.UpdatedAt, p2.UpdatedBy, p2.Overdue = ledger.PromiseReleased, eur(1), "$r2", at(40), "$green", true
 	s2.Status, s2.Previous, s2.Need, s2.ChangedAt = ledger.StatusGreen, "", "", at(40)
 	s2.Kassa = []ledger.KassaMax{{Circle: "!c:x", Max: eur(70_00)}, {Circle: "!d:x", Max: ledger.Amount{Minor: 900, Currency: "JPY"}}}
-	must(t, s.SaveAid(ctx, []*ledger.Need{orange}, []*ledger.Promise{p2}, []*ledger.MemberStatus{s2}))
+	must(t, s.Aid.SaveAid(ctx, []*ledger.Need{orange}, []*ledger.Promise{p2}, []*ledger.MemberStatus{s2}))
 	eq(t, "upserted", rowsOf(), want([]*ledger.Need{red, orange}, []*ledger.Promise{p1, p2}, []*ledger.MemberStatus{s1, s2}))
 	s1.Kassa = []ledger.KassaMax{{Circle: "!c:x", Max: eur(10_00)}}
-	must(t, s.SaveAid(ctx, nil, nil, []*ledger.MemberStatus{s1}))
+	must(t, s.Aid.SaveAid(ctx, nil, nil, []*ledger.MemberStatus{s1}))
 	eq(t, "a status's maxima", rowsOf(), want([]*ledger.Need{red, orange}, []*ledger.Promise{p1, p2}, []*ledger.MemberStatus{s1, s2}))
 
 	// Taking an op back removes what it created; unknown IDs are no error.
-	must(t, s.DeleteAid(ctx, []ledger.NeedID{orange.ID, "$nothing"}, []ledger.PromiseID{p2.ID}, []ledger.UserID{bob}))
+	must(t, s.Aid.DeleteAid(ctx, []ledger.NeedID{orange.ID, "$nothing"}, []ledger.PromiseID{p2.ID}, []ledger.UserID{bob}))
 	eq(t, "deleted", rowsOf(), want([]*ledger.Need{red}, []*ledger.Promise{p1}, []*ledger.MemberStatus{s1}))
-	must(t, s.DeleteAid(ctx, nil, nil, nil))
+	must(t, s.Aid.DeleteAid(ctx, nil, nil, nil))
 
-	must(t, s.ClearAid(ctx))
+	must(t, s.Aid.ClearAid(ctx))
 	eq(t, "cleared", len(rowsOf()), 0)
-	must(t, s.ClearAid(ctx))
+	must(t, s.Aid.ClearAid(ctx))
 
 	// A rebuild: clear and save in one transaction; a failure keeps the old.
-	must(t, s.SaveAid(ctx, []*ledger.Need{red}, nil, nil))
+	must(t, s.Aid.SaveAid(ctx, []*ledger.Need{red}, nil, nil))
 	boom := errors.New("boom")
 	err := s.InTx(ctx, func(ctx context.Context) error {
-		must(t, s.ClearAid(ctx))
-		must(t, s.SaveAid(ctx, []*ledger.Need{orange}, nil, nil))
+		must(t, s.Aid.ClearAid(ctx))
+		must(t, s.Aid.SaveAid(ctx, []*ledger.Need{orange}, nil, nil))
 		return boom
 	})
 	eq(t, "rolled back error", errors.Is(err, boom), true)

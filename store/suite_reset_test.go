@@ -30,31 +30,31 @@ var ledgerFillers = map[string]func(ctx context.Context, s *store.Store) error{
 		return err
 	},
 	"circles": func(ctx context.Context, s *store.Store) error {
-		return s.PutCircle(ctx, &ledger.Circle{ID: "!c:x", Name: "C", Pledge: eur(1000), Lang: ledger.LangEN, Owner: alice,
+		return s.Circles.PutCircle(ctx, &ledger.Circle{ID: "!c:x", Name: "C", Pledge: eur(1000), Lang: ledger.LangEN, Owner: alice,
 			CreatedAt: at(0), CreatedBy: "$create", AnsweringBot: "@exodus:x"})
 	},
 	"circle_members": func(ctx context.Context, s *store.Store) error {
-		return s.SetCircleMember(ctx, "!c:x", alice, true, at(0))
+		return s.Circles.SetCircleMember(ctx, "!c:x", alice, true, at(0))
 	},
 	"members": func(ctx context.Context, s *store.Store) error {
-		return s.PutMember(ctx, &ledger.Member{ID: bob, Lang: ledger.LangRU, DirectRoom: "!dm:x", CreatedAt: at(0)})
+		return s.Members.PutMember(ctx, &ledger.Member{ID: bob, Lang: ledger.LangRU, DirectRoom: "!dm:x", CreatedAt: at(0)})
 	},
 	"invitations": func(ctx context.Context, s *store.Store) error {
-		return s.PutInvitation(ctx, &ledger.Invitation{ID: "$inv", Circle: "!c:x", Inviter: alice, Code: "K7Q2-M9XD",
+		return s.Trust.PutInvitation(ctx, &ledger.Invitation{ID: "$inv", Circle: "!c:x", Inviter: alice, Code: "K7Q2-M9XD",
 			Pledge: eur(1000), Status: ledger.InvitationPending, CreatedAt: at(0), ExpiresAt: at(60)})
 	},
 	"guarantees": func(ctx context.Context, s *store.Store) error {
-		_, err := s.AddGuarantee(ctx, ledger.NewGuarantee(alice, bob, "!c:x", eur(1000), "$acc", at(1)))
+		_, err := s.Trust.AddGuarantee(ctx, ledger.NewGuarantee(alice, bob, "!c:x", eur(1000), "$acc", at(1)))
 		return err
 	},
 	"blocks": func(ctx context.Context, s *store.Store) error {
-		return s.PutBlock(ctx, ledger.Block{Blocker: alice, Blocked: zed, CreatedBy: "$block", CreatedAt: at(1)})
+		return s.Trust.PutBlock(ctx, ledger.Block{Blocker: alice, Blocked: zed, CreatedBy: "$block", CreatedAt: at(1)})
 	},
 	"actions": func(ctx context.Context, s *store.Store) error {
 		return s.RecordAction(ctx, alice, "sos", at(1))
 	},
 	"aid_ops": func(ctx context.Context, s *store.Store) error {
-		return s.AppendOp(ctx, ledger.Op{Kind: ledger.OpStatus, Event: "$st", Actor: alice, At: at(2), Status: ledger.StatusOrange})
+		return s.Aid.AppendOp(ctx, ledger.Op{Kind: ledger.OpStatus, Event: "$st", Actor: alice, At: at(2), Status: ledger.StatusOrange})
 	},
 	"needs, promises, statuses": func(ctx context.Context, s *store.Store) error {
 		n := &ledger.Need{ID: "$st", Kind: ledger.NeedOrange, Owner: alice, Target: eur(300_00), State: ledger.NeedOpen, OpenedAt: at(2)}
@@ -62,22 +62,22 @@ var ledgerFillers = map[string]func(ctx context.Context, s *store.Store) error{
 			State: ledger.PromiseIntention, Reaction: "$heart", CreatedAt: at(3), UpdatedAt: at(3), UpdatedBy: "$heart"}
 		st := &ledger.MemberStatus{Member: alice, Status: ledger.StatusOrange, Need: n.ID, ChangedAt: at(2),
 			Kassa: []ledger.KassaMax{{Circle: "!c:x", Max: eur(5000)}}}
-		return s.SaveAid(ctx, []*ledger.Need{n}, []*ledger.Promise{p}, []*ledger.MemberStatus{st})
+		return s.Aid.SaveAid(ctx, []*ledger.Need{n}, []*ledger.Promise{p}, []*ledger.MemberStatus{st})
 	},
 	"profiles": func(ctx context.Context, s *store.Store) error {
-		return s.PutProfile(ctx, &ledger.Profile{Member: alice, About: "hi", Requisites: []ledger.Requisite{{Text: "IBAN", Default: true}}})
+		return s.Members.PutProfile(ctx, &ledger.Profile{Member: alice, About: "hi", Requisites: []ledger.Requisite{{Text: "IBAN", Default: true}}})
 	},
 	"cards": func(ctx context.Context, s *store.Store) error {
-		return s.PutCard(ctx, ledger.Card{Event: "$card", Room: "!c:x", Kind: ledger.CardNeed, Circle: "!c:x", Need: "$st"})
+		return s.Aid.PutCard(ctx, ledger.Card{Event: "$card", Room: "!c:x", Kind: ledger.CardNeed, Circle: "!c:x", Need: "$st"})
 	},
 	"api_tokens": func(ctx context.Context, s *store.Store) error {
-		return s.PutToken(ctx, ledger.Token{Member: alice, Name: "ci", Scope: ledger.ScopeRead, Hash: "h-ci", CreatedAt: at(4)})
+		return s.Access.PutToken(ctx, ledger.Token{Member: alice, Name: "ci", Scope: ledger.ScopeRead, Hash: "h-ci", CreatedAt: at(4)})
 	},
 	"login_links": func(ctx context.Context, s *store.Store) error {
-		return s.PutLoginLink(ctx, ledger.LoginLink{Hash: "h-link", Member: alice, ExpiresAt: at(14)})
+		return s.Access.PutLoginLink(ctx, ledger.LoginLink{Hash: "h-link", Member: alice, ExpiresAt: at(14)})
 	},
 	"web_sessions": func(ctx context.Context, s *store.Store) error {
-		return s.PutSession(ctx, ledger.Session{Hash: "h-sess", Member: alice, CreatedAt: at(4), ExpiresAt: at(600)})
+		return s.Access.PutSession(ctx, ledger.Session{Hash: "h-sess", Member: alice, CreatedAt: at(4), ExpiresAt: at(600)})
 	},
 }
 
@@ -110,14 +110,14 @@ func testClearLedger(t *testing.T, s *store.Store) {
 	empty("empty after clearing everything", true)
 
 	// Nothing is left to read, and the tables take rows again.
-	_, err := s.GetCircle(ctx, "!c:x")
+	_, err := s.Circles.GetCircle(ctx, "!c:x")
 	wantNotFound(t, err, "circle.not_found")
-	_, err = s.GetMember(ctx, bob)
+	_, err = s.Members.GetMember(ctx, bob)
 	wantNotFound(t, err, "member.not_found")
-	ops, err := s.Ops(ctx)
+	ops, err := s.Aid.Ops(ctx)
 	must(t, err)
 	eq(t, "ops after clearing", len(ops), 0)
-	cards, err := s.CardsOf(ctx, "$st")
+	cards, err := s.Aid.CardsOf(ctx, "$st")
 	must(t, err)
 	eq(t, "cards after clearing", len(cards), 0)
 	pending, err := s.Pending(ctx, 10)
@@ -126,7 +126,7 @@ func testClearLedger(t *testing.T, s *store.Store) {
 	fresh, err := s.MarkApplied(ctx, "$applied", at(9))
 	must(t, err)
 	eq(t, "an event applied before the clearing is fresh", fresh, true)
-	_, err = s.TokenByHash(ctx, "h-ci")
+	_, err = s.Access.TokenByHash(ctx, "h-ci")
 	wantNotFound(t, err, "token.not_found")
 	for _, fill := range ledgerFillers {
 		must(t, fill(ctx, s))

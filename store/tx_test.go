@@ -19,8 +19,8 @@ func writeSome(ctx context.Context, t *testing.T, s *store.Store, tag string) {
 	t.Helper()
 	_, err := s.MarkApplied(ctx, ledger.EventID("$"+tag), at(0))
 	must(t, err)
-	must(t, s.PutMember(ctx, &ledger.Member{ID: ledger.UserID("@" + tag + ":x"), CreatedAt: at(0)}))
-	_, err = s.AddGuarantee(ctx, ledger.NewGuarantee(alice, ledger.UserID("@"+tag+":x"), "!c", eur(1), "$g", at(0)))
+	must(t, s.Members.PutMember(ctx, &ledger.Member{ID: ledger.UserID("@" + tag + ":x"), CreatedAt: at(0)}))
+	_, err = s.Trust.AddGuarantee(ctx, ledger.NewGuarantee(alice, ledger.UserID("@"+tag+":x"), "!c", eur(1), "$g", at(0)))
 	must(t, err)
 	_, err = s.Enqueue(ctx, []ledger.InboxEvent{{ID: ledger.EventID("$in-" + tag), Room: "!r", Raw: []byte("{}")}})
 	must(t, err)
@@ -33,9 +33,9 @@ func wrote(t *testing.T, s *store.Store, tag string) bool {
 	ctx := context.Background()
 	fresh, err := s.MarkApplied(ctx, ledger.EventID("$"+tag), at(0))
 	must(t, err)
-	_, err = s.GetMember(ctx, ledger.UserID("@"+tag+":x"))
+	_, err = s.Members.GetMember(ctx, ledger.UserID("@"+tag+":x"))
 	member := err == nil
-	gs, err := s.Guarantees(ctx)
+	gs, err := s.Trust.Guarantees(ctx)
 	must(t, err)
 	guarantee := false
 	for _, g := range gs {
@@ -84,7 +84,7 @@ func testInTxNested(t *testing.T, s *store.Store) {
 		writeSome(ctx, t, s, "outer1")
 		return s.InTx(ctx, func(ctx context.Context) error {
 			writeSome(ctx, t, s, "inner1")
-			if _, err := s.GetMember(ctx, "@outer1:x"); err != nil {
+			if _, err := s.Members.GetMember(ctx, "@outer1:x"); err != nil {
 				t.Errorf("inner transaction does not see the outer's write: %v", err)
 			}
 			return errBoom
@@ -102,7 +102,7 @@ func testInTxNested(t *testing.T, s *store.Store) {
 			writeSome(ctx, t, s, "inner2")
 			return nil
 		}))
-		_, err := s.GetMember(ctx, "@inner2:x")
+		_, err := s.Members.GetMember(ctx, "@inner2:x")
 		must(t, err)
 		writeSome(ctx, t, s, "outer2")
 		return nil

@@ -48,7 +48,7 @@ func TestUpgradeMovesKassaMaximaToTheirTable(t *testing.T) {
 	if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM kassa_maxima`).Scan(&n); err != nil || n != 1 {
 		t.Fatalf("%d maxima (%v); want one", n, err)
 	}
-	s := &Store{db: db}
+	s := &Aid{db: db}
 	st := &ledger.MemberStatus{Member: "@b:x", Status: ledger.StatusGreen, Kassa: []ledger.KassaMax{{Circle: "!c:x", Max: ledger.Amount{Minor: 100, Currency: "EUR"}}}}
 	if err := s.SaveAid(ctx, nil, nil, []*ledger.MemberStatus{st}); err != nil {
 		t.Fatalf("saving a status after the upgrade: %v", err)

@@ -36,7 +36,7 @@ func (g *gate) api(rt Route) http.Handler {
 			return
 		}
 		r = r.WithContext(withCaller(r.Context(), c))
-		if !g.limiter.allow("token:"+ledger.HashSecret(c.Session), g.store.Now()) {
+		if !g.limiter.allow("token:"+ledger.HashSecret(c.Session), g.clock.Now()) {
 			w.Header().Set("Retry-After", "60")
 			g.errs.writeError(w, r, ledger.Errorf(ledger.ERateLimited, "api.rate_limited", g.perMinute), "")
 			return
@@ -61,7 +61,7 @@ func (g *gate) bearer(r *http.Request) (*caller, error) {
 		return nil, err
 	}
 	// Session holds the token's secret here: the rate limit's key.
-	return &caller{Member: t.Member, Lang: g.store.LangOf(r.Context(), t.Member), Scope: t.Scope, Session: secret}, nil
+	return &caller{Member: t.Member, Lang: g.members.LangOf(r.Context(), t.Member), Scope: t.Scope, Session: secret}, nil
 }
 
 // apiNotFound answers a path under /api/ that is no route.

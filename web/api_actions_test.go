@@ -25,11 +25,11 @@ type kassaT struct {
 func TestAPIKassaAndClaims(t *testing.T) {
 	h := newHarness(t)
 	const second ledger.CircleID = "!second:test"
-	if _, err := h.svc.CreateCircle(h.ctx, h.act(alice), ledger.CircleSpec{ID: second, Name: "Garden"}); err != nil {
+	if _, err := h.svc.Circles.Create(h.ctx, h.act(alice), ledger.CircleSpec{ID: second, Name: "Garden"}); err != nil {
 		t.Fatal(err)
 	}
 	for _, u := range []ledger.UserID{alice, dave} {
-		if err := h.svc.SetCircleMembership(h.ctx, second, u, true); err != nil {
+		if err := h.svc.Circles.SetMembership(h.ctx, second, u, true); err != nil {
 			t.Fatal(err)
 		}
 	}

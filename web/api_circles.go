@@ -13,19 +13,19 @@ import (
 // apiCircles answers the circles the member is in.
 func (api *apiReads) apiCircles(w http.ResponseWriter, r *http.Request) {
 	c := callerOf(r.Context())
-	ids, err := api.svc.CirclesOf(r.Context(), c.Member)
+	ids, err := api.circles.Of(r.Context(), c.Member)
 	if err != nil {
 		api.errs.writeError(w, r, err, "")
 		return
 	}
 	out := []*circleJSON{}
 	for _, id := range ids {
-		circle, err := api.svc.Circle(r.Context(), id)
+		circle, err := api.circles.Get(r.Context(), id)
 		if err != nil {
 			api.errs.writeError(w, r, err, "")
 			return
 		}
-		members, err := api.svc.CircleMembers(r.Context(), id)
+		members, err := api.circles.Members(r.Context(), id)
 		if err != nil {
 			api.errs.writeError(w, r, err, "")
 			return

@@ -52,7 +52,7 @@ func (api *apiReads) apiClearing(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := []clearingJSON{}
-	err = api.svc.View(r.Context(), func(b *ledger.Book) error {
+	err = api.aid.View(r.Context(), func(b *ledger.Book) error {
 		for _, p := range ledger.PlanClearing(apiOpenDebts(b)) {
 			if v, ok := apiVisiblePlan(b, p, rc.peers, c.Member); ok {
 				out = append(out, v)

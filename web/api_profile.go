@@ -13,11 +13,11 @@ import (
 // apiFreshProfile fills in the caller's profile.
 func (api *apiWrites) apiFreshProfile(u ledger.UserID) func(context.Context, *ledger.Reply, *actionJSON) error {
 	return func(ctx context.Context, _ *ledger.Reply, out *actionJSON) error {
-		p, err := api.svc.Profile(ctx, u)
+		p, err := api.members.Profile(ctx, u)
 		if err != nil {
 			return err
 		}
-		out.Profile = profileOf(p, api.svc.LangOf(ctx, u))
+		out.Profile = profileOf(p, api.members.LangOf(ctx, u))
 		return nil
 	}
 }

@@ -16,17 +16,17 @@ import (
 // list.
 func (api *apiReads) apiMe(w http.ResponseWriter, r *http.Request) {
 	c := callerOf(r.Context())
-	st, err := api.svc.StatusOf(r.Context(), c.Member)
+	st, err := api.aid.StatusOf(r.Context(), c.Member)
 	if err != nil {
 		api.errs.writeError(w, r, err, "")
 		return
 	}
-	circles, err := api.svc.CirclesOf(r.Context(), c.Member)
+	circles, err := api.circles.Of(r.Context(), c.Member)
 	if err != nil {
 		api.errs.writeError(w, r, err, "")
 		return
 	}
-	tl, err := api.svc.TrustListOf(r.Context(), c.Member)
+	tl, err := api.trust.TrustListOf(r.Context(), c.Member)
 	if err != nil {
 		api.errs.writeError(w, r, err, "")
 		return
@@ -47,7 +47,7 @@ func apiCircles0(cs []ledger.CircleID) []ledger.CircleID {
 // everyone reachable through guarantees.
 func (api *apiReads) apiTrust(w http.ResponseWriter, r *http.Request) {
 	c := callerOf(r.Context())
-	tl, err := api.svc.TrustListOf(r.Context(), c.Member)
+	tl, err := api.trust.TrustListOf(r.Context(), c.Member)
 	if err != nil {
 		api.errs.writeError(w, r, err, "")
 		return
@@ -59,7 +59,7 @@ func (api *apiReads) apiTrust(w http.ResponseWriter, r *http.Request) {
 // the chat's pool, it does not record what the member saw.
 func (api *apiReads) apiPool(w http.ResponseWriter, r *http.Request) {
 	c := callerOf(r.Context())
-	g, err := api.svc.Graph(r.Context())
+	g, err := api.trust.Graph(r.Context())
 	if err != nil {
 		api.errs.writeError(w, r, err, "")
 		return
@@ -76,7 +76,7 @@ func (api *apiReads) apiChain(w http.ResponseWriter, r *http.Request) {
 		api.errs.writeError(w, r, err, "")
 		return
 	}
-	chain, err := api.svc.Chain(r.Context(), c.Member, to)
+	chain, err := api.trust.Chain(r.Context(), c.Member, to)
 	if err != nil {
 		api.errs.writeError(w, r, err, "")
 		return
@@ -100,7 +100,7 @@ func (api *apiReads) apiNetworkNeeds(w http.ResponseWriter, r *http.Request, key
 		return
 	}
 	out := []needJSON{}
-	err = api.svc.View(r.Context(), func(b *ledger.Book) error {
+	err = api.aid.View(r.Context(), func(b *ledger.Book) error {
 		for _, n := range rc.apiNetworkNeeds(b) {
 			if keep(n) {
 				j := needOf(n)
@@ -154,7 +154,7 @@ func apiStateFilter(r *http.Request) (func(*ledger.Promise) bool, error) {
 func (api *apiReads) apiPromiseList(w http.ResponseWriter, r *http.Request, mine bool, keep func(*ledger.Promise) bool) {
 	c := callerOf(r.Context())
 	var ps []*ledger.Promise
-	err := api.svc.View(r.Context(), func(b *ledger.Book) error {
+	err := api.aid.View(r.Context(), func(b *ledger.Book) error {
 		all := b.PromisesTo(c.Member)
 		if mine {
 			all = b.PromisesBy(c.Member)
@@ -219,7 +219,7 @@ func (api *apiReads) apiArchive(w http.ResponseWriter, r *http.Request) {
 // need is no longer open or whose deadline passed, both ways (chat:
 // overdue).
 func (api *apiReads) apiOverdue(w http.ResponseWriter, r *http.Request) {
-	now := api.svc.Now()
+	now := api.clock.Now()
 	api.apiBothWays(w, r, func(b *ledger.Book, p *ledger.Promise) bool {
 		if !p.State.Open() {
 			return false
@@ -235,7 +235,7 @@ func (api *apiReads) apiOverdue(w http.ResponseWriter, r *http.Request) {
 func (api *apiReads) apiBothWays(w http.ResponseWriter, r *http.Request, keep func(*ledger.Book, *ledger.Promise) bool) {
 	c := callerOf(r.Context())
 	var given, received []*ledger.Promise
-	err := api.svc.View(r.Context(), func(b *ledger.Book) error {
+	err := api.aid.View(r.Context(), func(b *ledger.Book) error {
 		k := func(p *ledger.Promise) bool { return keep(b, p) }
 		given, received = apiFilter(b.PromisesBy(c.Member), k), apiFilter(b.PromisesTo(c.Member), k)
 		return nil
@@ -251,7 +251,7 @@ func (api *apiReads) apiBothWays(w http.ResponseWriter, r *http.Request, keep fu
 func (api *apiReads) apiNetwork(w http.ResponseWriter, r *http.Request) {
 	c := callerOf(r.Context())
 	var nw ledger.Network
-	err := api.svc.View(r.Context(), func(b *ledger.Book) error {
+	err := api.aid.View(r.Context(), func(b *ledger.Book) error {
 		nw = b.NetworkOf(c.Member)
 		return nil
 	})
@@ -297,7 +297,7 @@ func (api *apiReads) apiKassa(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	funds, err := api.svc.KassaFunds(r.Context(), c.Member, only)
+	funds, err := api.aid.KassaFunds(r.Context(), c.Member, only)
 	if err != nil {
 		api.errs.writeError(w, r, err, "")
 		return
@@ -317,10 +317,10 @@ func (api *apiReads) apiKassa(w http.ResponseWriter, r *http.Request) {
 // notifications, language.
 func (api *apiReads) apiProfile(w http.ResponseWriter, r *http.Request) {
 	c := callerOf(r.Context())
-	p, err := api.svc.Profile(r.Context(), c.Member)
+	p, err := api.members.Profile(r.Context(), c.Member)
 	if err != nil {
 		api.errs.writeError(w, r, err, "")
 		return
 	}
-	writeJSON(w, http.StatusOK, profileOf(p, api.svc.LangOf(r.Context(), c.Member)))
+	writeJSON(w, http.StatusOK, profileOf(p, api.members.LangOf(r.Context(), c.Member)))
 }

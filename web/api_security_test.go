@@ -95,11 +95,11 @@ func (h *harness) sampleOf(rt web.Route) sample {
 func TestAPIEveryRouteNeedsAValidToken(t *testing.T) {
 	h := newHarness(t)
 	revoked := h.token(alice, ledger.ScopeWrite)
-	tokens, err := h.svc.Tokens(h.ctx, alice)
+	tokens, err := h.svc.Access.Tokens(h.ctx, alice)
 	if err != nil || len(tokens) != 1 {
 		t.Fatalf("tokens %v, %v", tokens, err)
 	}
-	if err := h.svc.RevokeToken(h.ctx, h.act(alice), tokens[0].Name); err != nil {
+	if err := h.svc.Access.RevokeToken(h.ctx, h.act(alice), tokens[0].Name); err != nil {
 		t.Fatal(err)
 	}
 	creds := []struct{ name, header, key string }{
@@ -199,7 +199,7 @@ func TestAPIOnlyTheOwnerConfirms(t *testing.T) {
 	h.do(ledger.Op{Kind: ledger.OpSent, Actor: bob, Need: h.need})
 	h.expectError("POST", needPath(h.need, "got"), bt, `{"giver":"@bob:test"}`, 403, "promise.not_beneficiary")
 	h.expectError("POST", "/api/v1/commands", bt, `{"command":"got @bob:test","need":"`+string(h.need)+`"}`, 403, "promise.not_beneficiary")
-	v, err := h.svc.Need(h.ctx, h.need)
+	v, err := h.svc.Aid.Need(h.ctx, h.need)
 	if err != nil || v.Promises[0].State != ledger.PromiseSent {
 		t.Fatalf("bob's promise: %+v, %v", v.Promises[0], err)
 	}
@@ -244,14 +244,14 @@ func TestAPIRateLimit(t *testing.T) {
 func TestAPIOutsidersCannotActOnACirclesClaimOrInitiative(t *testing.T) {
 	h := newHarness(t)
 	const other ledger.CircleID = "!other:test"
-	if _, err := h.svc.CreateCircle(h.ctx, h.act(dave), ledger.CircleSpec{ID: other, Name: "Other"}); err != nil {
+	if _, err := h.svc.Circles.Create(h.ctx, h.act(dave), ledger.CircleSpec{ID: other, Name: "Other"}); err != nil {
 		t.Fatal(err)
 	}
 	// dave shares the other circle with the claimant and the initiator,
 	// yet a circle's own need is not his to see: not found (and, were it
 	// found, the ledger would refuse him: TestWhoMayActOnACirclesNeeds).
 	for _, u := range []ledger.UserID{dave, carol, alice} {
-		if err := h.svc.SetCircleMembership(h.ctx, other, u, true); err != nil {
+		if err := h.svc.Circles.SetMembership(h.ctx, other, u, true); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -268,10 +268,10 @@ func TestAPIOutsidersCannotActOnACirclesClaimOrInitiative(t *testing.T) {
 	}{{claim, "approve", ""}, {roof, "intend", `{"amount":"10"}`}, {roof, "commit", `{"amount":"10"}`}} {
 		h.expectError("POST", needPath(c.need, c.verb), dt, c.body, 404, "need.not_found")
 	}
-	if v, err := h.svc.Need(h.ctx, claim); err != nil || v.Need.State != ledger.NeedProposed {
+	if v, err := h.svc.Aid.Need(h.ctx, claim); err != nil || v.Need.State != ledger.NeedProposed {
 		t.Fatalf("the claim after dave's approval: %+v, %v", v, err)
 	}
-	if v, err := h.svc.Need(h.ctx, roof); err != nil || len(v.Promises) != 0 {
+	if v, err := h.svc.Aid.Need(h.ctx, roof); err != nil || len(v.Promises) != 0 {
 		t.Fatalf("the initiative after dave's promises: %+v, %v", v, err)
 	}
 }

@@ -163,7 +163,7 @@ func TestAPINeedsShowFiguresAndAnIntentionChangesThem(t *testing.T) {
 	if n.ID != string(h.need) || n.Owner != string(carol) || n.Kind != "orange" || n.State != "open" || *n.Progress != want {
 		t.Fatalf("carol's need: %+v %+v", n, n.Progress)
 	}
-	if v, _ := h.svc.Need(h.ctx, h.need); n.OpenedAt != v.Need.OpenedAt.UTC().Format(time.RFC3339Nano) || n.Deadline != "" {
+	if v, _ := h.svc.Aid.Need(h.ctx, h.need); n.OpenedAt != v.Need.OpenedAt.UTC().Format(time.RFC3339Nano) || n.Deadline != "" {
 		t.Fatalf("opened_at %q, deadline %q", n.OpenedAt, n.Deadline)
 	}
 

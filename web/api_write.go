@@ -40,7 +40,7 @@ func (api *apiWrites) apiPerform(w http.ResponseWriter, r *http.Request, req led
 // apiFreshNeed fills in need id with its figures and promises.
 func (api *apiWrites) apiFreshNeed(id ledger.NeedID) func(context.Context, *ledger.Reply, *actionJSON) error {
 	return func(ctx context.Context, _ *ledger.Reply, out *actionJSON) error {
-		v, err := api.svc.Need(ctx, id)
+		v, err := api.aid.Need(ctx, id)
 		if err != nil {
 			return err
 		}
@@ -52,7 +52,7 @@ func (api *apiWrites) apiFreshNeed(id ledger.NeedID) func(context.Context, *ledg
 // apiFreshStatus fills in the caller's status and their open need, if any.
 func (api *apiWrites) apiFreshStatus(u ledger.UserID) func(context.Context, *ledger.Reply, *actionJSON) error {
 	return func(ctx context.Context, _ *ledger.Reply, out *actionJSON) error {
-		st, err := api.svc.StatusOf(ctx, u)
+		st, err := api.aid.StatusOf(ctx, u)
 		if err != nil {
 			return err
 		}
@@ -368,7 +368,7 @@ func (api *apiWrites) apiInitiativeCommand(circle *ledger.Circle, title, price, 
 	if err := apiRequired("deadline", deadline); err != nil {
 		return cmd, err
 	}
-	by, clock, err := apiDeadline(deadline, api.svc.Config().Cycle.Location)
+	by, clock, err := apiDeadline(deadline, api.cfg.Cycle.Location)
 	if err != nil {
 		return cmd, err
 	}
@@ -390,7 +390,7 @@ func (api *apiWrites) apiClearingAgree(w http.ResponseWriter, r *http.Request) {
 	}
 	cmd := ledger.Command{Verb: ledger.VerbClearing, Confirm: true, Text: id}
 	api.apiPerform(w, r, ledger.Request{Command: cmd}, http.StatusOK, func(ctx context.Context, _ *ledger.Reply, out *actionJSON) error {
-		return api.svc.View(ctx, func(b *ledger.Book) error {
+		return api.aid.View(ctx, func(b *ledger.Book) error {
 			out.Cycle = &clearingCycleID{ID: id, Agreed: usersOf(b.Agreed(id))}
 			return nil
 		})

@@ -37,7 +37,7 @@ func (g *gate) page(h pageFunc) http.Handler {
 			return
 		}
 		r = r.WithContext(withCaller(r.Context(), c))
-		if !g.limiter.allow("session:"+ledger.HashSecret(c.Session), g.store.Now()) {
+		if !g.limiter.allow("session:"+ledger.HashSecret(c.Session), g.clock.Now()) {
 			w.Header().Set("Retry-After", "60")
 			g.view.pageError(w, r, c, ledger.Errorf(ledger.ERateLimited, "api.rate_limited", g.perMinute))
 			return
@@ -74,7 +74,7 @@ func (g *gate) pageLang(r *http.Request, u ledger.UserID) ledger.Lang {
 	if l, ok := cookieLang(r); ok {
 		return l
 	}
-	return g.store.LangOf(r.Context(), u)
+	return g.members.LangOf(r.Context(), u)
 }
 
 // browserLang is the language of the pages for a visitor not logged in:
@@ -185,7 +185,7 @@ func (g *gate) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: secret, Path: "/", Expires: sess.ExpiresAt,
-		MaxAge: int(sess.ExpiresAt.Sub(g.store.Now()) / time.Second), HttpOnly: true, Secure: g.secure, SameSite: http.SameSiteLaxMode})
+		MaxAge: int(sess.ExpiresAt.Sub(g.clock.Now()) / time.Second), HttpOnly: true, Secure: g.secure, SameSite: http.SameSiteLaxMode})
 	logOf(r).Info().Str("member", string(sess.Member)).Msg("Member logged in to the web organizer")
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }

@@ -16,13 +16,13 @@ func benchCircle(b *testing.B, n int) *harness {
 	h := newHarness(b)
 	for i := range n {
 		u := ledger.UserID(fmt.Sprintf("@m%05d:test", i))
-		if err := h.svc.SetCircleMembership(h.ctx, circle, u, true); err != nil {
+		if err := h.svc.Circles.SetMembership(h.ctx, circle, u, true); err != nil {
 			b.Fatal(err)
 		}
-		if _, err := h.svc.Invite(h.ctx, h.act(alice), circle, u); err != nil {
+		if _, err := h.svc.Trust.Invite(h.ctx, h.act(alice), circle, u); err != nil {
 			b.Fatal(err)
 		}
-		if _, err := h.svc.AcceptPending(h.ctx, h.act(u), circle); err != nil {
+		if _, err := h.svc.Trust.AcceptPending(h.ctx, h.act(u), circle); err != nil {
 			b.Fatal(err)
 		}
 		if i%3 == 0 {

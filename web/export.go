@@ -226,7 +226,7 @@ func (x *exports) apiCircleExport(format string) http.HandlerFunc {
 func (x *exports) apiExport(format string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		c := callerOf(r.Context())
-		l, err := x.svc.MemberLedger(r.Context(), c.Member)
+		l, err := x.aid.MemberLedger(r.Context(), c.Member)
 		if err != nil {
 			x.errs.writeError(w, r, err, "")
 			return
@@ -245,7 +245,7 @@ func exportFormat(path string) string {
 
 // pageMemberExport serves the member's own ledger as CSV or JSON.
 func (x *exports) pageMemberExport(w http.ResponseWriter, r *http.Request, c *caller) {
-	l, err := x.svc.MemberLedger(r.Context(), c.Member)
+	l, err := x.aid.MemberLedger(r.Context(), c.Member)
 	if err != nil {
 		x.view.pageError(w, r, c, err)
 		return
@@ -261,7 +261,7 @@ func (x *exports) pageCircleExport(w http.ResponseWriter, r *http.Request, c *ca
 		x.view.pageError(w, r, c, err)
 		return
 	}
-	l, err := x.svc.CircleLedger(ctx, circle.ID)
+	l, err := x.aid.CircleLedger(ctx, circle.ID)
 	if err != nil {
 		x.view.pageError(w, r, c, err)
 		return

@@ -76,7 +76,7 @@ func TestExportCircleCSVGuardsFormulas(t *testing.T) {
 	h := newHarness(t)
 	h.do(ledger.Op{Kind: ledger.OpClaim, Actor: bob, Amount: eur(30), Text: `=HYPERLINK("http://evil")`, Circle: circle})
 	rows := readCSV(t, h.expect("GET", circlePath(circle, "/export.csv"), h.token(alice, ledger.ScopeRead), "", 200))
-	l, err := h.svc.CircleLedger(h.ctx, circle)
+	l, err := h.svc.Aid.CircleLedger(h.ctx, circle)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,7 +168,7 @@ func TestExportMemberJSONRoundTrips(t *testing.T) {
 		t.Fatalf("content disposition %q", cd)
 	}
 	got := decodeAs[memberExportT](t, r)
-	want, err := h.svc.MemberLedger(h.ctx, carol)
+	want, err := h.svc.Aid.MemberLedger(h.ctx, carol)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -217,7 +217,7 @@ func TestExportCircleJSONCarriesTheDigest(t *testing.T) {
 		Needs    []needT
 		Promises []promiseT
 	}](t, r)
-	l, err := h.svc.CircleLedger(h.ctx, circle)
+	l, err := h.svc.Aid.CircleLedger(h.ctx, circle)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -247,7 +247,7 @@ func TestDigestAgreesAndChanges(t *testing.T) {
 	at, bt := h.token(alice, ledger.ScopeRead), h.token(bob, ledger.ScopeRead)
 	first := decodeAs[digestT](t, h.expect("GET", path, at, "", 200))
 	want := digestT{Circle: string(circle), Version: ledger.DigestVersion, Members: 3, Needs: 1, Promises: 1}
-	l, err := h.svc.CircleLedger(h.ctx, circle)
+	l, err := h.svc.Aid.CircleLedger(h.ctx, circle)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -261,7 +261,7 @@ func (f *forms) kassaClaim(w http.ResponseWriter, r *http.Request, c *caller) {
 		f.refuse(w, r, c, "/kassa", ledger.Errorf(ledger.EForbidden, "page.not_member"))
 		return
 	}
-	circle, err := f.circles.Circle(ctx, id)
+	circle, err := f.circles.Get(ctx, id)
 	if err != nil {
 		f.refuse(w, r, c, "/kassa", err)
 		return

@@ -69,7 +69,7 @@ func newHarnessWith(t testing.TB, cfg web.Config) *harness {
 	}
 	t.Cleanup(func() { st.Close() })
 	clock := ledger.NewManualClock(time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC))
-	h := &harness{t: t, ctx: ctx, svc: ledger.NewService(st, clock, ledger.DefaultConfig()), clock: clock}
+	h := &harness{t: t, ctx: ctx, svc: ledger.NewService(st.Ledger(), clock, ledger.DefaultConfig()), clock: clock}
 	h.actor = &fakeActor{h: h}
 	s, err := web.New(cfg, h.svc, h.actor)
 	if err != nil {
@@ -94,7 +94,7 @@ func (h *harness) do(op ledger.Op) *ledger.Outcome {
 	h.t.Helper()
 	act := h.act(op.Actor)
 	op.Event, op.At = act.Event, act.At
-	out, err := h.svc.Do(h.ctx, op)
+	out, err := h.svc.Aid.Do(h.ctx, op)
 	if err != nil {
 		h.t.Fatalf("%+v: %v", op, err)
 	}
@@ -103,19 +103,19 @@ func (h *harness) do(op ledger.Op) *ledger.Outcome {
 
 func (h *harness) setup() {
 	t := h.t
-	if _, err := h.svc.CreateCircle(h.ctx, h.act(alice), ledger.CircleSpec{ID: circle, Name: "Friends"}); err != nil {
+	if _, err := h.svc.Circles.Create(h.ctx, h.act(alice), ledger.CircleSpec{ID: circle, Name: "Friends"}); err != nil {
 		t.Fatal(err)
 	}
 	for _, u := range []ledger.UserID{alice, bob, carol} {
-		if err := h.svc.SetCircleMembership(h.ctx, circle, u, true); err != nil {
+		if err := h.svc.Circles.SetMembership(h.ctx, circle, u, true); err != nil {
 			t.Fatal(err)
 		}
 	}
 	for _, u := range []ledger.UserID{bob, carol} {
-		if _, err := h.svc.Invite(h.ctx, h.act(alice), circle, u); err != nil {
+		if _, err := h.svc.Trust.Invite(h.ctx, h.act(alice), circle, u); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := h.svc.AcceptPending(h.ctx, h.act(u), circle); err != nil {
+		if _, err := h.svc.Trust.AcceptPending(h.ctx, h.act(u), circle); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -127,7 +127,7 @@ func (h *harness) setup() {
 // token makes an API token of u and returns its secret.
 func (h *harness) token(u ledger.UserID, scope ledger.TokenScope) string {
 	h.t.Helper()
-	secret, _, err := h.svc.NewToken(h.ctx, h.act(u), fmt.Sprintf("t%d", h.n), scope)
+	secret, _, err := h.svc.Access.NewToken(h.ctx, h.act(u), fmt.Sprintf("t%d", h.n), scope)
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -137,7 +137,7 @@ func (h *harness) token(u ledger.UserID, scope ledger.TokenScope) string {
 // link makes a login link of u and returns its secret.
 func (h *harness) link(u ledger.UserID) string {
 	h.t.Helper()
-	secret, _, err := h.svc.NewLoginLink(h.ctx, h.act(u))
+	secret, _, err := h.svc.Access.NewLoginLink(h.ctx, h.act(u))
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -274,7 +274,7 @@ func (a *fakeActor) Act(ctx context.Context, req ledger.Request) (*ledger.Reply,
 	if kind == ledger.OpInitiative {
 		op.Until = cmd.ByDate
 	}
-	if _, err := a.h.svc.Do(ctx, op); err != nil {
+	if _, err := a.h.svc.Aid.Do(ctx, op); err != nil {
 		return &ledger.Reply{Text: "refused: " + a.Explain(ledger.LangEN, err)}, err
 	}
 	return &ledger.Reply{Text: "done: " + string(cmd.Verb), Room: ledger.RoomID(req.Circle), Event: act.Event}, nil

@@ -29,8 +29,8 @@ var monthParam = regexp.MustCompile(`^[0-9]{4}-(0[1-9]|1[0-2])$`)
 // commitments (due at their month's end) and the monthly reminder's day.
 func (pg *pages) calendarPage(w http.ResponseWriter, r *http.Request, c *caller) {
 	ctx := r.Context()
-	cycle, loc := pg.svc.Config().Cycle, pg.loc()
-	now := pg.svc.Now()
+	cycle, loc := pg.cfg.Cycle, pg.loc()
+	now := pg.clock.Now()
 	key := r.URL.Query().Get("month")
 	if key == "" {
 		key = cycle.MonthKey(now)
@@ -73,10 +73,10 @@ func (pg *pages) calendarPage(w http.ResponseWriter, r *http.Request, c *caller)
 // the red collections and initiatives the member sees, and the member's
 // open commitments (due when their month ends).
 func (pg *pages) calendarEvents(ctx context.Context, rc *viewer) (map[string][]calEvent, error) {
-	cycle, loc := pg.svc.Config().Cycle, pg.loc()
+	cycle, loc := pg.cfg.Cycle, pg.loc()
 	events := map[string][]calEvent{}
 	add := func(day string, e calEvent) { events[day] = append(events[day], e) }
-	err := pg.svc.View(ctx, func(b *ledger.Book) error {
+	err := pg.aid.View(ctx, func(b *ledger.Book) error {
 		for _, n := range b.OpenNeeds() {
 			if !rc.sees(n) || n.Deadline.IsZero() {
 				continue

@@ -35,17 +35,17 @@ func (pg *pages) circlePage(w http.ResponseWriter, r *http.Request, c *caller) {
 		pg.view.pageError(w, r, c, err)
 		return
 	}
-	members, err := pg.svc.CircleMembers(ctx, circle.ID)
+	members, err := pg.circles.Members(ctx, circle.ID)
 	if err != nil {
 		pg.view.pageError(w, r, c, err)
 		return
 	}
-	g, err := pg.svc.Graph(ctx)
+	g, err := pg.trust.Graph(ctx)
 	if err != nil {
 		pg.view.pageError(w, r, c, err)
 		return
 	}
-	l, err := pg.svc.CircleLedger(ctx, circle.ID)
+	l, err := pg.aid.CircleLedger(ctx, circle.ID)
 	if err != nil {
 		pg.view.pageError(w, r, c, err)
 		return
@@ -53,7 +53,7 @@ func (pg *pages) circlePage(w http.ResponseWriter, r *http.Request, c *caller) {
 	direct := g.Direct(c.Member)
 	p := &circlePage{Circle: circle, Href: circleHref(circle.ID), Digest: l.Digest()}
 	in := map[ledger.UserID]bool{}
-	err = pg.svc.View(ctx, func(b *ledger.Book) error {
+	err = pg.aid.View(ctx, func(b *ledger.Book) error {
 		for _, m := range members {
 			in[m] = true
 			row := memberRow{ID: m, Me: m == c.Member, Direct: slices.Contains(direct, m), Status: b.StatusOf(m).Status}

@@ -169,7 +169,7 @@ func step5(part, whole int64) int {
 
 // loc is the time zone of the cycle: dates are shown in it.
 func (pg *pages) loc() *time.Location {
-	if l := pg.svc.Config().Cycle.Location; l != nil {
+	if l := pg.cfg.Cycle.Location; l != nil {
 		return l
 	}
 	return time.UTC
@@ -211,7 +211,7 @@ func (pg *pages) cardOf(b *ledger.Book, n *ledger.Need, me ledger.UserID) needCa
 	nc := needCard{ID: n.ID, Href: needHref(n.ID, n.Kind), Kind: n.Kind, State: n.State, Owner: n.Owner,
 		Mine: n.Owner == me, Title: n.Title, Circle: n.Circle, Totals: t, Promised: promised, Deadline: pg.day(n.Deadline)}
 	if !n.Deadline.IsZero() {
-		if left := n.Deadline.Sub(pg.svc.Now()); left > 0 {
+		if left := n.Deadline.Sub(pg.clock.Now()); left > 0 {
 			nc.DaysLeft = int((left + 24*time.Hour - 1) / (24 * time.Hour))
 		}
 	}

@@ -55,7 +55,7 @@ func (pg *pages) dashboard(w http.ResponseWriter, r *http.Request, c *caller) {
 		pg.view.pageError(w, r, c, err)
 		return
 	}
-	g, err := pg.svc.Graph(ctx)
+	g, err := pg.trust.Graph(ctx)
 	if err != nil {
 		pg.view.pageError(w, r, c, err)
 		return
@@ -66,8 +66,8 @@ func (pg *pages) dashboard(w http.ResponseWriter, r *http.Request, c *caller) {
 		pg.view.pageError(w, r, c, err)
 		return
 	}
-	now := pg.svc.Now()
-	err = pg.svc.View(ctx, func(b *ledger.Book) error {
+	now := pg.clock.Now()
+	err = pg.aid.View(ctx, func(b *ledger.Book) error {
 		p.Status = b.StatusOf(c.Member)
 		for _, n := range b.OpenNeeds() {
 			if rc.sees(n) {

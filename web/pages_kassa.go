@@ -32,7 +32,7 @@ func (pg *pages) kassaPage(w http.ResponseWriter, r *http.Request, c *caller) {
 		pg.view.pageError(w, r, c, err)
 		return
 	}
-	if p.Funds, err = pg.svc.KassaFunds(ctx, c.Member, ""); err != nil {
+	if p.Funds, err = pg.aid.KassaFunds(ctx, c.Member, ""); err != nil {
 		pg.view.pageError(w, r, c, err)
 		return
 	}
@@ -41,7 +41,7 @@ func (pg *pages) kassaPage(w http.ResponseWriter, r *http.Request, c *caller) {
 		peers = append(peers, u)
 	}
 	slices.Sort(peers)
-	err = pg.svc.View(ctx, func(b *ledger.Book) error {
+	err = pg.aid.View(ctx, func(b *ledger.Book) error {
 		for _, u := range peers {
 			for _, n := range b.NeedsOf(u) {
 				if n.Kind != ledger.NeedClaim || !(rc.in(n.Circle) || u == c.Member) {

@@ -56,8 +56,8 @@ func (pg *pages) needPage(w http.ResponseWriter, r *http.Request, c *caller) {
 	}
 	n := v.Need
 	p := &needPage{Need: n, Back: needHref(n.ID, n.Kind), Reached: pg.day(n.ReachedAt), Funded: pg.day(n.FundedAt), Closed: pg.day(n.ClosedAt)}
-	now := pg.svc.Now()
-	err = pg.svc.View(ctx, func(b *ledger.Book) error {
+	now := pg.clock.Now()
+	err = pg.aid.View(ctx, func(b *ledger.Book) error {
 		p.Card = pg.cardOf(b, n, c.Member)
 		for _, pr := range b.PromisesToward(n.ID) {
 			row := pg.rowOf(b, pr, c.Member, now)
@@ -73,12 +73,12 @@ func (pg *pages) needPage(w http.ResponseWriter, r *http.Request, c *caller) {
 		pg.view.pageError(w, r, c, err)
 		return
 	}
-	if prof, err := pg.svc.Profile(ctx, n.Owner); err == nil {
+	if prof, err := pg.members.Profile(ctx, n.Owner); err == nil {
 		p.OwnerAbout = prof.About
 		p.Requisite = prof.DefaultRequisite()
 	}
 	if n.Circle != "" {
-		if circle, err := pg.svc.Circle(ctx, n.Circle); err == nil {
+		if circle, err := pg.circles.Get(ctx, n.Circle); err == nil {
 			p.Circle = &circleLink{ID: circle.ID, Href: circleHref(circle.ID), Name: circle.Name, Pledge: circle.Pledge}
 		}
 	}

@@ -17,14 +17,14 @@ type networkPage struct {
 // networkPage shows the picture of the trust network with its lists.
 func (pg *pages) networkPage(w http.ResponseWriter, r *http.Request, c *caller) {
 	ctx := r.Context()
-	g, err := pg.svc.Graph(ctx)
+	g, err := pg.trust.Graph(ctx)
 	if err != nil {
 		pg.view.pageError(w, r, c, err)
 		return
 	}
 	tl := g.TrustList(c.Member)
 	p := &networkPage{Direct: tl.Direct, Indirect: tl.Indirect, Total: tl.Count(), Pool: g.Pool(c.Member)}
-	err = pg.svc.View(ctx, func(b *ledger.Book) error {
+	err = pg.aid.View(ctx, func(b *ledger.Book) error {
 		p.Network = b.NetworkOf(c.Member)
 		return nil
 	})

@@ -40,17 +40,17 @@ func (pg *pages) profilePage(w http.ResponseWriter, r *http.Request, c *caller) 
 		pg.view.pageError(w, r, c, err)
 		return
 	}
-	prof, err := pg.svc.Profile(ctx, c.Member)
+	prof, err := pg.members.Profile(ctx, c.Member)
 	if err != nil {
 		pg.view.pageError(w, r, c, err)
 		return
 	}
-	st, err := pg.svc.StatusOf(ctx, c.Member)
+	st, err := pg.aid.StatusOf(ctx, c.Member)
 	if err != nil {
 		pg.view.pageError(w, r, c, err)
 		return
 	}
-	p := &profilePage{Status: st, Currency: pg.vis.typedCurrency(ctx, rc), About: prof.About, ChatLang: pg.svc.LangOf(ctx, c.Member),
+	p := &profilePage{Status: st, Currency: pg.vis.typedCurrency(ctx, rc), About: prof.About, ChatLang: pg.members.LangOf(ctx, c.Member),
 		MaxAbout: ledger.MaxAboutRunes, MaxRequisite: ledger.MaxRequisiteRunes, CanAddRequisite: len(prof.Requisites) < ledger.MaxRequisites}
 	for i, q := range prof.Requisites {
 		p.Requisites = append(p.Requisites, requisiteRow{N: i + 1, Requisite: q})

@@ -110,8 +110,8 @@ var byState = []struct {
 func (pg *pages) promisesView(w http.ResponseWriter, r *http.Request, c *caller, nav string,
 	fn func(b *ledger.Book, now time.Time) []section) {
 	p := &promisesPage{Heading: nav + ".title", Intro: nav + ".intro", Back: r.URL.Path}
-	now := pg.svc.Now()
-	err := pg.svc.View(r.Context(), func(b *ledger.Book) error {
+	now := pg.clock.Now()
+	err := pg.aid.View(r.Context(), func(b *ledger.Book) error {
 		for _, sec := range fn(b, now) {
 			if len(sec.Rows) > 0 {
 				p.Sections = append(p.Sections, sec)

@@ -120,7 +120,7 @@ func TestPagesInRussian(t *testing.T) {
 
 func TestLanguageFollowsTheChat(t *testing.T) {
 	h := newHarness(t)
-	if err := h.svc.SetLang(h.ctx, h.act(bob), ledger.LangRU); err != nil {
+	if err := h.svc.Members.SetLang(h.ctx, h.act(bob), ledger.LangRU); err != nil {
 		t.Fatal(err)
 	}
 	mustShow(t, "bob's dashboard", h.login(bob).get("/"), `lang="ru"`, "Главная")
@@ -151,7 +151,7 @@ func TestCirclePage(t *testing.T) {
 	page := h.login(alice).get(circlePageURL)
 	mustShow(t, "circle page", page, "Friends", "100.00 EUR", string(bob), string(carol),
 		"your guarantor", circlePageURL+"/export.csv", circlePageURL+"/export.json", "100.00 EUR of 150.00 EUR")
-	l, err := h.svc.CircleLedger(h.ctx, circle)
+	l, err := h.svc.Aid.CircleLedger(h.ctx, circle)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -259,7 +259,7 @@ func TestRefusedActionShowsWhy(t *testing.T) {
 		t.Fatalf("carol intends on her own need: status %d\n%s", r.StatusCode, r.Body)
 	}
 	mustShow(t, "refusal", r, `class="flash error"`, "refused: en:")
-	if v, _ := h.svc.Need(h.ctx, h.need); v.Totals.Intended != cents(10000) {
+	if v, _ := h.svc.Aid.Need(h.ctx, h.need); v.Totals.Intended != cents(10000) {
 		t.Errorf("the need changed: %+v", v.Totals)
 	}
 }
@@ -436,7 +436,7 @@ func TestKassaPage(t *testing.T) {
 	page := b.get("/kassa")
 	mustShow(t, "alice's kassa", page, "Claims awaiting approval", "/approve")
 	var id ledger.NeedID
-	_ = h.svc.View(h.ctx, func(bk *ledger.Book) error {
+	_ = h.svc.Aid.View(h.ctx, func(bk *ledger.Book) error {
 		for _, n := range bk.NeedsOf(carol) {
 			if n.Kind == ledger.NeedClaim {
 				id = n.ID

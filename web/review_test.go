@@ -46,11 +46,11 @@ func TestFormBackWithATabIsIgnored(t *testing.T) {
 func TestInitiativeOfAnotherCircleIsHidden(t *testing.T) {
 	h := newHarness(t)
 	const other ledger.CircleID = "!other:test"
-	if _, err := h.svc.CreateCircle(h.ctx, h.act(alice), ledger.CircleSpec{ID: other, Name: "Neighbours"}); err != nil {
+	if _, err := h.svc.Circles.Create(h.ctx, h.act(alice), ledger.CircleSpec{ID: other, Name: "Neighbours"}); err != nil {
 		t.Fatal(err)
 	}
 	for _, u := range []ledger.UserID{alice, dave} {
-		if err := h.svc.SetCircleMembership(h.ctx, other, u, true); err != nil {
+		if err := h.svc.Circles.SetMembership(h.ctx, other, u, true); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -95,7 +95,7 @@ func TestPageFormBodyIsBounded(t *testing.T) {
 	if r.StatusCode != http.StatusBadRequest {
 		t.Errorf("a 1 MB form: %d; want 400", r.StatusCode)
 	}
-	if p, err := h.svc.Profile(h.ctx, alice); err != nil || p.About == "hello" {
+	if p, err := h.svc.Members.Profile(h.ctx, alice); err != nil || p.About == "hello" {
 		t.Errorf("the oversized form was carried out: %+v, %v", p, err)
 	}
 	r = h.browser().post("/login", url.Values{"t": {h.link(alice)}, "pad": {strings.Repeat("x", 1<<20)}})

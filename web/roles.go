@@ -27,78 +27,44 @@ type clock interface {
 	Now() time.Time
 }
 
-// sessionStore is what the gate asks of the ledger: sessions, login
-// links, API tokens and a member's language.
+// sessionStore is what the gate asks of the ledger's access role:
+// sessions, login links and API tokens (ledger.Access).
 type sessionStore interface {
-	Now() time.Time
 	SessionBySecret(ctx context.Context, secret string) (*ledger.Session, error)
 	UseLoginLink(ctx context.Context, secret string) (string, *ledger.Session, error)
 	EndSession(ctx context.Context, secret string) error
 	TokenBySecret(ctx context.Context, secret string) (*ledger.Token, error)
-	LangOf(ctx context.Context, u ledger.UserID) ledger.Lang
 }
 
-// circleReader is what visibility reads: circles, their members, needs.
-type circleReader interface {
-	Config() ledger.Config
-	View(ctx context.Context, fn func(b *ledger.Book) error) error
-	Need(ctx context.Context, id ledger.NeedID) (*ledger.NeedView, error)
-	Circle(ctx context.Context, id ledger.CircleID) (*ledger.Circle, error)
-	CirclesOf(ctx context.Context, u ledger.UserID) ([]ledger.CircleID, error)
-	CircleMembers(ctx context.Context, id ledger.CircleID) ([]ledger.UserID, error)
-	CircleLedger(ctx context.Context, c ledger.CircleID) (*ledger.CircleLedger, error)
-}
-
-// pageReader is what the pages read besides what visibility answers.
-type pageReader interface {
-	Now() time.Time
-	Config() ledger.Config
-	View(ctx context.Context, fn func(b *ledger.Book) error) error
-	Graph(ctx context.Context) (*ledger.Graph, error)
-	Circle(ctx context.Context, id ledger.CircleID) (*ledger.Circle, error)
-	CircleMembers(ctx context.Context, id ledger.CircleID) ([]ledger.UserID, error)
-	CircleLedger(ctx context.Context, c ledger.CircleID) (*ledger.CircleLedger, error)
-	KassaFunds(ctx context.Context, u ledger.UserID, only ledger.CircleID) ([]ledger.KassaFund, error)
+// memberReader reads members' profiles and languages (ledger.Members).
+type memberReader interface {
 	Profile(ctx context.Context, u ledger.UserID) (*ledger.Profile, error)
-	StatusOf(ctx context.Context, u ledger.UserID) (ledger.MemberStatus, error)
 	LangOf(ctx context.Context, u ledger.UserID) ledger.Lang
 }
 
-// circleFinder finds a circle.
-type circleFinder interface {
-	Circle(ctx context.Context, id ledger.CircleID) (*ledger.Circle, error)
+// circleReader reads circles and who is in them (ledger.Circles).
+type circleReader interface {
+	Get(ctx context.Context, id ledger.CircleID) (*ledger.Circle, error)
+	Of(ctx context.Context, u ledger.UserID) ([]ledger.CircleID, error)
+	Members(ctx context.Context, id ledger.CircleID) ([]ledger.UserID, error)
 }
 
-// apiReader is what the API's read routes read.
-type apiReader interface {
-	Now() time.Time
-	View(ctx context.Context, fn func(b *ledger.Book) error) error
+// trustReader reads the trust graph (ledger.Trust).
+type trustReader interface {
 	Graph(ctx context.Context) (*ledger.Graph, error)
 	Chain(ctx context.Context, from, to ledger.UserID) ([]ledger.UserID, error)
 	TrustListOf(ctx context.Context, u ledger.UserID) (ledger.TrustList, error)
-	StatusOf(ctx context.Context, u ledger.UserID) (ledger.MemberStatus, error)
-	Circle(ctx context.Context, id ledger.CircleID) (*ledger.Circle, error)
-	CirclesOf(ctx context.Context, u ledger.UserID) ([]ledger.CircleID, error)
-	CircleMembers(ctx context.Context, id ledger.CircleID) ([]ledger.UserID, error)
-	KassaFunds(ctx context.Context, u ledger.UserID, only ledger.CircleID) ([]ledger.KassaFund, error)
-	Profile(ctx context.Context, u ledger.UserID) (*ledger.Profile, error)
-	LangOf(ctx context.Context, u ledger.UserID) ledger.Lang
 }
 
-// apiWriter is what the API's write routes read back after an action.
-type apiWriter interface {
-	Config() ledger.Config
+// aidReader reads the mutual-aid book and the ledgers built on it
+// (ledger.Aid).
+type aidReader interface {
 	View(ctx context.Context, fn func(b *ledger.Book) error) error
 	Need(ctx context.Context, id ledger.NeedID) (*ledger.NeedView, error)
 	StatusOf(ctx context.Context, u ledger.UserID) (ledger.MemberStatus, error)
-	Profile(ctx context.Context, u ledger.UserID) (*ledger.Profile, error)
-	LangOf(ctx context.Context, u ledger.UserID) ledger.Lang
-}
-
-// exportReader reads the ledgers the exports write.
-type exportReader interface {
-	MemberLedger(ctx context.Context, u ledger.UserID) (*ledger.MemberLedger, error)
 	CircleLedger(ctx context.Context, c ledger.CircleID) (*ledger.CircleLedger, error)
+	MemberLedger(ctx context.Context, u ledger.UserID) (*ledger.MemberLedger, error)
+	KassaFunds(ctx context.Context, u ledger.UserID, only ledger.CircleID) ([]ledger.KassaFund, error)
 }
 
 // explainer words an error in the member's language, for a page or as
@@ -123,6 +89,8 @@ type renderer struct {
 // checks of form posts (auth.go, api.go).
 type gate struct {
 	store     sessionStore
+	members   memberReader
+	clock     clock
 	limiter   *limiter
 	perMinute int
 	lock      *lockout
@@ -146,14 +114,21 @@ type lockout struct {
 // visibility answers what a member may see, for the pages and the API
 // alike (api_scope.go, pages_common.go).
 type visibility struct {
-	svc circleReader
+	cfg     ledger.Config
+	circles circleReader
+	aid     aidReader
 }
 
 // pages are the pages a member reads (pages_*.go).
 type pages struct {
-	svc  pageReader
-	vis  *visibility
-	view *renderer
+	cfg     ledger.Config
+	clock   clock
+	members memberReader
+	circles circleReader
+	trust   trustReader
+	aid     aidReader
+	vis     *visibility
+	view    *renderer
 	// note is set on a copy of the pages that shows one again after a
 	// refused form (forms.again), with the refusal and the form's values.
 	note *note
@@ -162,7 +137,7 @@ type pages struct {
 // forms carry out the actions posted from the pages through the actor.
 type forms struct {
 	actor   acting
-	circles circleFinder
+	circles circleReader
 	vis     *visibility
 	// pages are shown again, with the refusal, after a refused form.
 	pages  *pages
@@ -174,18 +149,25 @@ type forms struct {
 // apiReads answers the API's routes that only read (api_read.go,
 // api_circles.go, api_clearing.go).
 type apiReads struct {
-	svc  apiReader
-	vis  *visibility
-	errs *explainer
+	cfg     ledger.Config
+	clock   clock
+	members memberReader
+	circles circleReader
+	trust   trustReader
+	aid     aidReader
+	vis     *visibility
+	errs    *explainer
 }
 
 // apiWrites answers the API's routes that act, through the actor
 // (api_write.go, api_profile.go).
 type apiWrites struct {
-	actor acting
-	svc   apiWriter
-	vis   *visibility
-	errs  *explainer
+	actor   acting
+	cfg     ledger.Config
+	members memberReader
+	aid     aidReader
+	vis     *visibility
+	errs    *explainer
 	// prefix is the bot's command prefix, for /api/v1/commands.
 	prefix string
 }
@@ -193,7 +175,7 @@ type apiWrites struct {
 // exports writes the CSV and JSON exports of a member and of a circle,
 // for the pages and the API (export.go).
 type exports struct {
-	svc  exportReader
+	aid  aidReader
 	vis  *visibility
 	view *renderer
 	errs *explainer

@@ -171,10 +171,10 @@ func TestLogoutEndsTheSession(t *testing.T) {
 func TestEveryValueIsEscaped(t *testing.T) {
 	h := newHarness(t)
 	const evil = `<script>alert(1)</script>`
-	if _, err := h.svc.SetAbout(h.ctx, h.act(carol), evil); err != nil {
+	if _, err := h.svc.Members.SetAbout(h.ctx, h.act(carol), evil); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := h.svc.AddRequisite(h.ctx, h.act(carol), evil+" IBAN"); err != nil {
+	if _, err := h.svc.Members.AddRequisite(h.ctx, h.act(carol), evil+" IBAN"); err != nil {
 		t.Fatal(err)
 	}
 	out := h.do(ledger.Op{Kind: ledger.OpInitiative, Actor: carol, Amount: cents(10000), Text: evil + `"><img src=x onerror=alert(2)>`,

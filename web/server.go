@@ -94,8 +94,10 @@ func New(cfg Config, svc *ledger.Service, actor Actor) (*Server, error) {
 	}
 	errs := &explainer{actor: actor}
 	view := &renderer{byName: templates, bot: cfg.BotUserID, prefix: cfg.Prefix, errs: errs}
-	vis := &visibility{svc: svc}
-	g := &gate{store: svc, limiter: newLimiter(cfg.RequestsPerMinute, time.Minute), perMinute: cfg.RequestsPerMinute,
+	cfgL := svc.Config()
+	vis := &visibility{cfg: cfgL, circles: svc.Circles, aid: svc.Aid}
+	g := &gate{store: svc.Access, members: svc.Members, clock: svc,
+		limiter: newLimiter(cfg.RequestsPerMinute, time.Minute), perMinute: cfg.RequestsPerMinute,
 		lock: &lockout{failures: newLimiter(cfg.FailedAuthLimit, cfg.FailedAuthWindow), limit: cfg.FailedAuthLimit,
 			window: cfg.FailedAuthWindow, proxies: cfg.TrustedProxies, clock: svc},
 		view: view, errs: errs}
@@ -103,14 +105,17 @@ func New(cfg Config, svc *ledger.Service, actor Actor) (*Server, error) {
 		g.origin = u.Scheme + "://" + u.Host
 		g.secure = u.Scheme == "https"
 	}
-	pg := &pages{svc: svc, vis: vis, view: view}
+	pg := &pages{cfg: cfgL, clock: svc, members: svc.Members, circles: svc.Circles, trust: svc.Trust, aid: svc.Aid,
+		vis: vis, view: view}
 	return &Server{
-		gate:    g,
-		pages:   pg,
-		forms:   &forms{actor: actor, circles: svc, vis: vis, pages: pg, view: view, errs: errs, secure: g.secure},
-		reads:   &apiReads{svc: svc, vis: vis, errs: errs},
-		writes:  &apiWrites{actor: actor, svc: svc, vis: vis, errs: errs, prefix: cfg.Prefix},
-		exports: &exports{svc: svc, vis: vis, view: view, errs: errs},
+		gate:  g,
+		pages: pg,
+		forms: &forms{actor: actor, circles: svc.Circles, vis: vis, pages: pg, view: view, errs: errs, secure: g.secure},
+		reads: &apiReads{cfg: cfgL, clock: svc, members: svc.Members, circles: svc.Circles, trust: svc.Trust, aid: svc.Aid,
+			vis: vis, errs: errs},
+		writes: &apiWrites{actor: actor, cfg: cfgL, members: svc.Members, aid: svc.Aid, vis: vis, errs: errs,
+			prefix: cfg.Prefix},
+		exports: &exports{aid: svc.Aid, vis: vis, view: view, errs: errs},
 	}, nil
 }
 

@@ -161,7 +161,7 @@ func esc(s string) string {
 
 // networkSVG serves the picture of the member's trust network.
 func (pg *pages) networkSVG(w http.ResponseWriter, r *http.Request, c *caller) {
-	g, err := pg.svc.Graph(r.Context())
+	g, err := pg.trust.Graph(r.Context())
 	if err != nil {
 		pg.view.pageError(w, r, c, err)
 		return

@@ -51,7 +51,7 @@ func (vis *visibility) visibleNeed(ctx context.Context, u ledger.UserID, id ledg
 		return nil, err
 	}
 	var v *ledger.NeedView
-	err = vis.svc.View(ctx, func(b *ledger.Book) error {
+	err = vis.aid.View(ctx, func(b *ledger.Book) error {
 		n, ok := b.Need(id)
 		if !ok || !rc.seesAny(b, n) {
 			return ledger.Errorf(ledger.ENotFound, "need.not_found")
@@ -65,11 +65,11 @@ func (vis *visibility) visibleNeed(ctx context.Context, u ledger.UserID, id ledg
 // memberCircle returns circle c if the member is in it: not found for an
 // unknown circle, forbidden for a circle of which they are no member.
 func (vis *visibility) memberCircle(ctx context.Context, u ledger.UserID, c ledger.CircleID) (*ledger.Circle, error) {
-	circle, err := vis.svc.Circle(ctx, c)
+	circle, err := vis.circles.Get(ctx, c)
 	if err != nil {
 		return nil, err
 	}
-	mine, err := vis.svc.CirclesOf(ctx, u)
+	mine, err := vis.circles.Of(ctx, u)
 	if err != nil {
 		return nil, err
 	}
@@ -84,16 +84,16 @@ func (vis *visibility) memberCircle(ctx context.Context, u ledger.UserID, c ledg
 // first circle, else the configured default pledge's.
 func (vis *visibility) apiCurrency(ctx context.Context, u ledger.UserID, c ledger.CircleID) ledger.Currency {
 	if c == "" {
-		if cs, err := vis.svc.CirclesOf(ctx, u); err == nil && len(cs) > 0 {
+		if cs, err := vis.circles.Of(ctx, u); err == nil && len(cs) > 0 {
 			c = cs[0]
 		}
 	}
 	if c != "" {
-		if circle, err := vis.svc.Circle(ctx, c); err == nil && circle.Pledge.Currency != "" {
+		if circle, err := vis.circles.Get(ctx, c); err == nil && circle.Pledge.Currency != "" {
 			return circle.Pledge.Currency
 		}
 	}
-	return vis.svc.Config().DefaultPledge.Currency
+	return vis.cfg.DefaultPledge.Currency
 }
 
 // circleLedger reads the ledger of the circle in the path, for one of its
@@ -104,7 +104,7 @@ func (vis *visibility) circleLedger(r *http.Request) (*ledger.Circle, *ledger.Ci
 	if err != nil {
 		return nil, nil, err
 	}
-	l, err := vis.svc.CircleLedger(r.Context(), circle.ID)
+	l, err := vis.aid.CircleLedger(r.Context(), circle.ID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -129,13 +129,13 @@ type viewer struct {
 
 // viewerOf returns what u may see.
 func (vis *visibility) viewerOf(ctx context.Context, u ledger.UserID) (*viewer, error) {
-	cs, err := vis.svc.CirclesOf(ctx, u)
+	cs, err := vis.circles.Of(ctx, u)
 	if err != nil {
 		return nil, err
 	}
 	rc := &viewer{me: u, circles: cs, peers: map[ledger.UserID]bool{u: true}, members: map[ledger.CircleID][]ledger.UserID{}}
 	for _, c := range cs {
-		ms, err := vis.svc.CircleMembers(ctx, c)
+		ms, err := vis.circles.Members(ctx, c)
 		if err != nil {
 			return nil, err
 		}
@@ -176,7 +176,7 @@ func (rc *viewer) seesAny(b *ledger.Book, n *ledger.Need) bool {
 func (vis *visibility) circlesOf(ctx context.Context, rc *viewer) ([]circleLink, error) {
 	out := make([]circleLink, 0, len(rc.circles))
 	for _, id := range rc.circles {
-		c, err := vis.svc.Circle(ctx, id)
+		c, err := vis.circles.Get(ctx, id)
 		if err != nil {
 			return nil, err
 		}
@@ -190,18 +190,18 @@ func (vis *visibility) circlesOf(ctx context.Context, rc *viewer) ([]circleLink,
 // chat's direct commands read it).
 func (vis *visibility) typedCurrency(ctx context.Context, rc *viewer) ledger.Currency {
 	if len(rc.circles) > 0 {
-		if c, err := vis.svc.Circle(ctx, rc.circles[0]); err == nil {
+		if c, err := vis.circles.Get(ctx, rc.circles[0]); err == nil {
 			return c.Pledge.Currency
 		}
 	}
-	return vis.svc.Config().DefaultPledge.Currency
+	return vis.cfg.DefaultPledge.Currency
 }
 
 // openableNeed returns need id if the member may open it: a need in their
 // network or one they promised toward (else not found, as for a need that
 // does not exist).
 func (vis *visibility) openableNeed(ctx context.Context, rc *viewer, id ledger.NeedID) (*ledger.NeedView, error) {
-	v, err := vis.svc.Need(ctx, id)
+	v, err := vis.aid.Need(ctx, id)
 	if err != nil {
 		if ledger.ErrorCode(err) == ledger.ENotFound {
 			return nil, ledger.Errorf(ledger.ENotFound, "page.no_need")
@@ -219,12 +219,12 @@ func (vis *visibility) openableNeed(ctx context.Context, rc *viewer, id ledger.N
 func (vis *visibility) pledgeFor(ctx context.Context, rc *viewer, n *ledger.Need) ledger.Amount {
 	for _, id := range rc.circles {
 		if id == n.Circle || (n.Circle == "" && slices.Contains(rc.members[id], n.Owner)) {
-			if c, err := vis.svc.Circle(ctx, id); err == nil {
+			if c, err := vis.circles.Get(ctx, id); err == nil {
 				return c.Pledge
 			}
 		}
 	}
-	return vis.svc.Config().DefaultPledge
+	return vis.cfg.DefaultPledge
 }
 
 // kassaCircle is the circle a maximum is declared for: the one named,
@@ -234,7 +234,7 @@ func (vis *visibility) kassaCircle(ctx context.Context, u ledger.UserID, id ledg
 	if id != "" {
 		return vis.memberCircle(ctx, u, id)
 	}
-	mine, err := vis.svc.CirclesOf(ctx, u)
+	mine, err := vis.circles.Of(ctx, u)
 	if err != nil {
 		return nil, err
 	}
@@ -242,7 +242,7 @@ func (vis *visibility) kassaCircle(ctx context.Context, u ledger.UserID, id ledg
 	case 0:
 		return nil, ledger.Errorf(ledger.EConflict, "kassa.no_circle")
 	case 1:
-		return vis.svc.Circle(ctx, mine[0])
+		return vis.circles.Get(ctx, mine[0])
 	}
 	return nil, apiRequired("circle", "")
 }

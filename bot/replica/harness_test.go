@@ -187,7 +187,7 @@ func newBareHarness(tb testing.TB, clock ledger.Clock, perMinute int) *harness {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { st.Close() })
-	svc := ledger.NewService(st, clock, ledger.DefaultConfig())
+	svc := ledger.NewService(st.Ledger(), clock, ledger.DefaultConfig())
 	cli := &fakeClient{}
 	b := bot.New(bot.Config{UserID: botUser, Prefix: "!ex", CommandsPerMinute: perMinute,
 		BotUsers: []*regexp.Regexp{regexp.MustCompile(`^@exodus:`), regexp.MustCompile(`^@telegram_`)}}, cli, svc, st)

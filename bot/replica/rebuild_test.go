@@ -56,12 +56,12 @@ func TestRebuildFromRoomsGivesTheLiveLedger(t *testing.T) {
 
 	// Ann's need, ❤️ on its card, a commitment.
 	w.say(circle, ann, "!ex status orange 300", "")
-	st, err := w.svc.StatusOf(w.ctx, ann)
+	st, err := w.svc.Aid.StatusOf(w.ctx, ann)
 	if err != nil || st.Need == "" {
 		t.Fatalf("no need after status: %+v %v", st, err)
 	}
 	need := st.Need
-	cards, err := w.svc.CardsOf(w.ctx, need)
+	cards, err := w.svc.Aid.CardsOf(w.ctx, need)
 	if err != nil || len(cards) != 1 {
 		t.Fatalf("cards of the need: %v %v", cards, err)
 	}
@@ -78,7 +78,7 @@ func TestRebuildFromRoomsGivesTheLiveLedger(t *testing.T) {
 	requisites := w.cardOf(need, ben, ledger.CardCommitment)
 	w.say(dmBen, ben, "!ex sent", requisites)
 	sentCard := w.cardOf(need, ann, ledger.CardSent)
-	dmAnn := id.RoomID(w.svc.DirectRoomOf(w.ctx, ann))
+	dmAnn := id.RoomID(w.svc.Members.DirectRoomOf(w.ctx, ann))
 	w.react(dmAnn, ann, sentCard, "👍")
 	if p := promiseOf(w.harness, need, ben); p == nil || p.State != ledger.PromiseFulfilled {
 		t.Fatalf("ben's promise: %+v", p)
@@ -88,7 +88,7 @@ func TestRebuildFromRoomsGivesTheLiveLedger(t *testing.T) {
 	// his direct chat.
 	w.act(ledger.Request{Member: cat, Need: need, Command: ledger.Command{Verb: ledger.VerbCommit, Amount: ledger.Amount{Minor: 1500, Currency: "EUR"}}})
 	w.act(ledger.Request{Member: ben, Command: ledger.Command{Verb: ledger.VerbAbout, Text: "I bake bread"}})
-	if p, err := w.svc.Profile(w.ctx, ben); err != nil || p.About != "I bake bread" {
+	if p, err := w.svc.Members.Profile(w.ctx, ben); err != nil || p.About != "I bake bread" {
 		t.Fatalf("ben's profile: %+v %v", p, err)
 	}
 
@@ -103,7 +103,7 @@ func TestRebuildFromRoomsGivesTheLiveLedger(t *testing.T) {
 
 	var dmCards []id.EventID
 	for _, m := range w.cli.messages() {
-		if c, err := w.svc.CardByEvent(w.ctx, ledger.EventID(m.ID)); err == nil && c.Kind != ledger.CardNeed {
+		if c, err := w.svc.Aid.CardByEvent(w.ctx, ledger.EventID(m.ID)); err == nil && c.Kind != ledger.CardNeed {
 			dmCards = append(dmCards, m.ID)
 		}
 	}
@@ -186,7 +186,7 @@ func TestRebuildReplaysOnTheEventsClock(t *testing.T) {
 	for i, body := range []string{"!ex status orange 100", "!ex status green", "!ex status orange 200", "!ex status green", "!ex status orange 300"} {
 		w.ts += 60_000
 		w.say(circle, ann, body, "")
-		if st, _ := w.svc.StatusOf(w.ctx, ann); (i%2 == 0) != (st.Status == ledger.StatusOrange) {
+		if st, _ := w.svc.Aid.StatusOf(w.ctx, ann); (i%2 == 0) != (st.Status == ledger.StatusOrange) {
 			t.Fatalf("after %q ann is %s", body, st.Status)
 		}
 	}
@@ -250,8 +250,8 @@ func TestRebuildAfterRemovedEventsThatStillCount(t *testing.T) {
 	w.member(circle, ann, ann, "join", false)
 	w.member(circle, ben, ben, "join", false)
 	status := w.say(circle, ann, "!ex status orange 300", "")
-	st, _ := w.svc.StatusOf(w.ctx, ann)
-	cards, err := w.svc.CardsOf(w.ctx, st.Need)
+	st, _ := w.svc.Aid.StatusOf(w.ctx, ann)
+	cards, err := w.svc.Aid.CardsOf(w.ctx, st.Need)
 	if err != nil || len(cards) != 1 {
 		t.Fatalf("cards of ann's need: %v %v", cards, err)
 	}
@@ -288,8 +288,8 @@ func TestRebuildKnowsWhoWasInTheCircleThen(t *testing.T) {
 	w.happen(true, bot.CircleStateType.Type, circle, botUser, ptr(""), map[string]any{"name": "Then", "pledge_minor": 1000,
 		"currency": "EUR", "lang": "en", "owner": ann, "answering_bot": botUser, "version": 1})
 	w.say(circle, ann, "!ex status orange 300", "")
-	st, _ := w.svc.StatusOf(w.ctx, ann)
-	cards, err := w.svc.CardsOf(w.ctx, st.Need)
+	st, _ := w.svc.Aid.StatusOf(w.ctx, ann)
+	cards, err := w.svc.Aid.CardsOf(w.ctx, st.Need)
 	if err != nil || len(cards) != 1 {
 		t.Fatalf("cards of ann's need: %v %v", cards, err)
 	}

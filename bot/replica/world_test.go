@@ -144,7 +144,7 @@ func (w *rebuildWorld) keepSent(at int64) {
 // directMember is the member whose direct chat the bot opened as room.
 func (w *rebuildWorld) directMember(room id.RoomID) string {
 	for _, u := range []string{ann, ben, cat} {
-		if w.svc.DirectRoomOf(w.ctx, ledger.UserID(u)) == ledger.RoomID(room) {
+		if w.svc.Members.DirectRoomOf(w.ctx, ledger.UserID(u)) == ledger.RoomID(room) {
 			return u
 		}
 	}
@@ -170,42 +170,42 @@ func snapshot(t *testing.T, h *harness, circles []ledger.CircleID, needs []ledge
 	ctx := h.ctx
 	out := map[string]string{}
 	for _, c := range circles {
-		l, err := h.svc.CircleLedger(ctx, c)
+		l, err := h.svc.Aid.CircleLedger(ctx, c)
 		if err != nil {
 			t.Fatal(err)
 		}
 		out["digest "+string(c)] = l.Digest()
 		out["canonical "+string(c)] = string(l.Canonical())
-		circle, err := h.svc.Circle(ctx, c)
+		circle, err := h.svc.Circles.Get(ctx, c)
 		if err != nil {
 			t.Fatal(err)
 		}
 		out["circle "+string(c)] = fmt.Sprintf("%+v", *circle)
 	}
 	for _, u := range []ledger.UserID{ann, ben, cat} {
-		ml, err := h.svc.MemberLedger(ctx, u)
+		ml, err := h.svc.Aid.MemberLedger(ctx, u)
 		if err != nil {
 			t.Fatal(err)
 		}
 		out["member ledger "+string(u)] = fmt.Sprintf("%+v", *ml)
-		out["direct room "+string(u)] = string(h.svc.DirectRoomOf(ctx, u))
-		if p, err := h.svc.Profile(ctx, u); err == nil {
+		out["direct room "+string(u)] = string(h.svc.Members.DirectRoomOf(ctx, u))
+		if p, err := h.svc.Members.Profile(ctx, u); err == nil {
 			out["profile "+string(u)] = fmt.Sprintf("%+v", *p)
 		}
-		tl, err := h.svc.TrustListOf(ctx, u)
+		tl, err := h.svc.Trust.TrustListOf(ctx, u)
 		if err != nil {
 			t.Fatal(err)
 		}
 		out["trust "+string(u)] = fmt.Sprint(tl.Count())
 	}
 	for _, n := range needs {
-		v, err := h.svc.Need(ctx, n)
+		v, err := h.svc.Aid.Need(ctx, n)
 		if err != nil {
 			t.Fatal(err)
 		}
 		out["need "+string(n)] = fmt.Sprintf("%+v %+v", v.Need, v.Totals)
 		var ps []string
-		_ = h.svc.View(ctx, func(b *ledger.Book) error {
+		_ = h.svc.Aid.View(ctx, func(b *ledger.Book) error {
 			for _, p := range b.PromisesToward(n) {
 				ps = append(ps, fmt.Sprintf("%+v", *p))
 			}
@@ -213,7 +213,7 @@ func snapshot(t *testing.T, h *harness, circles []ledger.CircleID, needs []ledge
 		})
 		slices.Sort(ps)
 		out["promises "+string(n)] = strings.Join(ps, "\n")
-		cards, err := h.svc.CardsOf(ctx, n)
+		cards, err := h.svc.Aid.CardsOf(ctx, n)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -225,10 +225,10 @@ func snapshot(t *testing.T, h *harness, circles []ledger.CircleID, needs []ledge
 		out["cards "+string(n)] = strings.Join(cs, "\n")
 	}
 	for _, e := range dmCards {
-		c, err := h.svc.CardByEvent(ctx, ledger.EventID(e))
+		c, err := h.svc.Aid.CardByEvent(ctx, ledger.EventID(e))
 		out["card "+string(e)] = fmt.Sprintf("%+v %v", c, err)
 	}
-	ops, err := h.store.Ops(ctx)
+	ops, err := h.store.Aid.Ops(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -237,7 +237,7 @@ func snapshot(t *testing.T, h *harness, circles []ledger.CircleID, needs []ledge
 		os = append(os, fmt.Sprintf("%s %s %s %d %s %s", op.Event, op.Kind, op.Actor, op.At.UnixMilli(), op.Need, op.Amount))
 	}
 	out["ops"] = strings.Join(os, "\n")
-	guarantees, err := h.store.Guarantees(ctx)
+	guarantees, err := h.store.Trust.Guarantees(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -295,10 +295,10 @@ func (w *rebuildWorld) lastSentIn(room id.RoomID) id.EventID {
 // cardOf is the latest notice card of kind about member's side of need.
 func (w *rebuildWorld) cardOf(need ledger.NeedID, member string, kind ledger.CardKind) id.EventID {
 	w.t.Helper()
-	dm := w.svc.DirectRoomOf(w.ctx, ledger.UserID(member))
+	dm := w.svc.Members.DirectRoomOf(w.ctx, ledger.UserID(member))
 	var found id.EventID
 	for _, m := range inRoom(w.cli.messages(), dm) {
-		if c, err := w.svc.CardByEvent(w.ctx, ledger.EventID(m.ID)); err == nil && c.Need == need && c.Kind == kind {
+		if c, err := w.svc.Aid.CardByEvent(w.ctx, ledger.EventID(m.ID)); err == nil && c.Need == need && c.Kind == kind {
 			found = m.ID
 		}
 	}
@@ -311,7 +311,7 @@ func (w *rebuildWorld) cardOf(need ledger.NeedID, member string, kind ledger.Car
 // promiseOf is the giver's latest promise toward need, or nil.
 func promiseOf(h *harness, need ledger.NeedID, giver ledger.UserID) *ledger.Promise {
 	var found *ledger.Promise
-	_ = h.svc.View(h.ctx, func(b *ledger.Book) error {
+	_ = h.svc.Aid.View(h.ctx, func(b *ledger.Book) error {
 		for _, p := range b.PromisesToward(need) {
 			if p.Giver == giver {
 				cp := *p

@@ -62,12 +62,12 @@ func TestMetricsScrape(t *testing.T) {
 	observeHomeserver(w.as.HTTPClient, m.homeserverAnswer)
 	ctx := quietCtx()
 	circle := ledger.CircleID("!circle:localhost")
-	if _, err := w.svc.CreateCircle(ctx, ledger.Action{Event: "$create", Actor: "@owner:localhost", At: w.svc.Now()},
+	if _, err := w.svc.Circles.Create(ctx, ledger.Action{Event: "$create", Actor: "@owner:localhost", At: w.svc.Now()},
 		ledger.CircleSpec{ID: circle, Name: "Test"}); err != nil {
 		t.Fatal(err)
 	}
 	for _, u := range []ledger.UserID{"@alice:localhost", "@bob:localhost"} {
-		if err := w.svc.SetCircleMembership(ctx, circle, u, true); err != nil {
+		if err := w.svc.Circles.SetMembership(ctx, circle, u, true); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -100,7 +100,7 @@ func printRebuild(ctx context.Context, out io.Writer, svc *ledger.Service, r *re
 	fmt.Fprintf(out, "Rebuilt the ledger from %d rooms: %d events replayed, %d skipped (before the bot joined), %d failed, %d clock ops.\n",
 		len(r.Rooms), r.Events, r.Skipped, r.Failed, r.ClockOps)
 	for _, c := range r.Circles {
-		l, err := svc.CircleLedger(ctx, c)
+		l, err := svc.Aid.CircleLedger(ctx, c)
 		if err != nil {
 			return err
 		}

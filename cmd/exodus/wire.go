@@ -53,11 +53,11 @@ func wire(ctx context.Context, cfg *Config, st *store.Store, metrics bot.Metrics
 	as.Log = log.With().Str("component", "appservice").Logger()
 	p.as, p.intent = as, as.BotIntent()
 	p.clock = replica.NewReplayClock(ledger.SystemClock{}) // the wall clock; during a rebuild, the replayed event's time
-	p.svc = ledger.NewService(st, p.clock, cfg.rules)
+	p.svc = ledger.NewService(st.Ledger(), p.clock, cfg.rules)
 	p.bot = bot.New(bot.Config{UserID: p.intent.UserID, Prefix: cfg.Bot.Prefix, BotUsers: cfg.otherBots, TrustedBots: cfg.trusted,
 		CommandsPerMinute: cfg.Bot.CommandsPerMinute, WebURL: cfg.Web.PublicURL, TakeoverAfter: cfg.takeover, Metrics: metrics}, p.intent, p.svc, st)
 	p.replica = replica.New(p.bot, p.intent.UserID, p.intent, st, p.stateStore)
 	p.intake = bot.NewIntake(st, cfg.AppService.HSToken, p.bot, p.stateStore, p.clock, p.replica)
-	p.reconciler = replica.NewReconciler(p.svc, p.intent, st, p.intent.UserID, p.clock, p.intake.Notify, p.bot)
+	p.reconciler = replica.NewReconciler(p.svc.Aid, p.intent, st, p.intent.UserID, p.clock, p.intake.Notify, p.bot)
 	return p, nil
 }
