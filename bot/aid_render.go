@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/exodus-matrix/exodus/ledger"
+	"github.com/exodus-matrix/exodus/locale"
 )
 
 // barWidth is the number of cells of a progress bar.
@@ -51,13 +52,13 @@ func needCardText(l ledger.Lang, v *ledger.NeedView, pledge ledger.Amount, prefi
 	n, t := v.Need, v.Totals
 	var sb strings.Builder
 	if n.Kind == ledger.NeedRed {
-		sb.WriteString(text(l, "card.red", n.Owner, n.Target, n.Deadline.Format("2006-01-02")))
+		sb.WriteString(text(l, "card.red", n.Owner, n.Target, locale.Date(l, n.Deadline)))
 	} else {
 		sb.WriteString(text(l, "card.orange", n.Owner, n.Target))
 	}
 	sb.WriteString("\n\n" + text(l, "card.figures", t.Target, t.Intended, t.Committed, t.Confirmed, t.Missing))
 	sb.WriteString("\n\n" + progressBar(t.Committed.Minor, t.Target.Minor))
-	if lines := promiseLines(v.Promises); lines != "" {
+	if lines := promiseLines(l, v.Promises); lines != "" {
 		sb.WriteString("\n\n" + lines)
 	}
 	sb.WriteString("\n\n")
@@ -83,11 +84,11 @@ func needCardText(l ledger.Lang, v *ledger.NeedView, pledge ledger.Amount, prefi
 }
 
 // promiseLines lists the live promises of a card, one short line each.
-func promiseLines(ps []*ledger.Promise) string {
+func promiseLines(l ledger.Lang, ps []*ledger.Promise) string {
 	var parts []string
 	for _, p := range ps {
 		if p.State.Live() {
-			parts = append(parts, fmt.Sprintf("%s %s %s", promiseIcon(p.State), pill(idOf(p.Giver)), p.Amount))
+			parts = append(parts, fmt.Sprintf("%s %s %s", promiseIcon(p.State), pill(idOf(p.Giver)), locale.Amount(l, p.Amount)))
 		}
 	}
 	return strings.Join(parts, " · ")
@@ -124,8 +125,9 @@ func promiseData(p *ledger.Promise) map[string]any {
 		"amount": amountData(p.Amount), "state": p.State}
 }
 
-// sums adds amounts up per currency, in the order the currencies appear.
-func sums(ps []*ledger.Promise) string {
+// sums adds amounts up per currency, in the order the currencies appear,
+// in language l.
+func sums(l ledger.Lang, ps []*ledger.Promise) string {
 	var order []ledger.Currency
 	total := map[ledger.Currency]int64{}
 	for _, p := range ps {
@@ -136,7 +138,7 @@ func sums(ps []*ledger.Promise) string {
 	}
 	parts := make([]string, len(order))
 	for i, c := range order {
-		parts[i] = ledger.Amount{Minor: total[c], Currency: c}.String()
+		parts[i] = locale.Amount(l, ledger.Amount{Minor: total[c], Currency: c})
 	}
 	return strings.Join(parts, " + ")
 }

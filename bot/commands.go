@@ -10,6 +10,7 @@ import (
 	"maunium.net/go/mautrix/id"
 
 	"github.com/exodus-matrix/exodus/ledger"
+	"github.com/exodus-matrix/exodus/locale"
 )
 
 // request is one command being answered.
@@ -238,5 +239,34 @@ func cmdLang(ctx context.Context, b *Bot, r *request) error {
 	}
 	r.lang = r.cmd.Target
 	b.replyText(ctx, r, "lang.done")
+	return nil
+}
+
+// cmdZone sets, resets or shows the time zone the member reads times in.
+func cmdZone(ctx context.Context, b *Bot, r *request) error {
+	def := b.ledger.Config().Cycle.Location
+	var prof *ledger.Profile
+	var err error
+	switch {
+	case r.cmd.ZoneReset:
+		prof, err = b.ledger.Members.SetTimeZone(ctx, r.act, "")
+	case r.cmd.Zone != "":
+		prof, err = b.ledger.Members.SetTimeZone(ctx, r.act, r.cmd.Zone)
+	default:
+		prof, err = b.ledger.Members.Profile(ctx, r.act.Actor)
+	}
+	if err != nil {
+		return err
+	}
+	loc := prof.Zone(def)
+	now := locale.DateTime(r.lang, b.ledger.Now(), loc)
+	key := "zone.show"
+	if r.cmd.Zone != "" || r.cmd.ZoneReset {
+		key = "zone.done"
+	}
+	if prof.TimeZone == "" {
+		key += "_default"
+	}
+	b.replyText(ctx, r, key, loc.String(), now)
 	return nil
 }

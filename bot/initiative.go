@@ -10,6 +10,7 @@ import (
 	"maunium.net/go/mautrix/id"
 
 	"github.com/exodus-matrix/exodus/ledger"
+	"github.com/exodus-matrix/exodus/locale"
 )
 
 // CardPoll is an initiative's native Matrix poll (MSC3381): an answer is an
@@ -28,7 +29,7 @@ func cmdInitiative(ctx context.Context, b *Bot, r *request) error {
 	if err != nil {
 		return err
 	}
-	b.replyText(ctx, r, "initiative.created", op.Text, op.Amount, showDeadline(b, until))
+	b.replyText(ctx, r, "initiative.created", op.Text, op.Amount, showDeadline(b, r.lang, until))
 	b.after(ctx, out)
 	if v, err := b.ledger.Aid.Need(ctx, out.Need.ID); err == nil {
 		postPoll(ctx, b, v, r.circle)
@@ -38,16 +39,16 @@ func cmdInitiative(ctx context.Context, b *Bot, r *request) error {
 
 // showDeadline renders an initiative's deadline in the cycle's time zone:
 // the last day for one that ends at midnight, else the day and time.
-func showDeadline(b *Bot, t time.Time) string {
+func showDeadline(b *Bot, l ledger.Lang, t time.Time) string {
 	loc := b.ledger.Config().Cycle.Location
 	if loc == nil {
 		loc = time.UTC
 	}
 	t = t.In(loc)
 	if t.Hour() == 0 && t.Minute() == 0 {
-		return t.AddDate(0, 0, -1).Format("2006-01-02")
+		return locale.Date(l, t.AddDate(0, 0, -1))
 	}
-	return t.Format("2006-01-02 15:04")
+	return locale.DateTime(l, t, loc)
 }
 
 // deadlineOf is when an initiative "by <date> [HH:MM]" ends, in the cycle's
@@ -131,7 +132,7 @@ func pollAmounts(price ledger.Amount) []ledger.Amount {
 func postPoll(ctx context.Context, b *Bot, v *ledger.NeedView, c *ledger.Circle) {
 	answers := []map[string]any{}
 	for _, a := range pollAmounts(v.Need.Target) {
-		answers = append(answers, map[string]any{"id": pollAnswerPrefix + strconv.FormatInt(a.Minor, 10), "org.matrix.msc1767.text": a.String()})
+		answers = append(answers, map[string]any{"id": pollAnswerPrefix + strconv.FormatInt(a.Minor, 10), "org.matrix.msc1767.text": locale.Amount(c.Lang, a)})
 	}
 	if len(answers) == 0 {
 		return
@@ -195,7 +196,7 @@ func initiativeCardText(l ledger.Lang, v *ledger.NeedView, now time.Time, deadli
 	sb.WriteString("\n\n" + text(l, "card.figures", t.Target, t.Intended, t.Committed, t.Confirmed, t.Missing))
 	sb.WriteString("\n\n" + text(l, "card.votes", markdown(progressBar(t.Intended.Minor+t.Committed.Minor, t.Target.Minor)), t.Givers))
 	sb.WriteString("\n\n" + text(l, "card.funding", markdown(progressBar(t.Committed.Minor, t.Target.Minor))))
-	if lines := promiseLines(v.Promises); lines != "" {
+	if lines := promiseLines(l, v.Promises); lines != "" {
 		sb.WriteString("\n\n" + lines)
 	}
 	sb.WriteString("\n\n")

@@ -19,6 +19,7 @@ const (
 	VerbUnblock Verb = "unblock"
 	VerbSOS     Verb = "sos"
 	VerbLang    Verb = "lang"
+	VerbZone    Verb = "timezone"
 
 	VerbStatus     Verb = "status"
 	VerbIntend     Verb = "intend"
@@ -154,6 +155,11 @@ type Command struct {
 	// and Scope (read unless write is asked for).
 	TokenAction TokenAction
 	Scope       TokenScope
+
+	// timezone [<zone> | default]: Zone, the IANA name as typed ("" with
+	// ZoneReset: back to the cycle's; "" alone shows the zone).
+	Zone      string
+	ZoneReset bool
 }
 
 // TokenAction is what `token` does: list (""), make or revoke a token.

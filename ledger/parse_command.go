@@ -199,6 +199,7 @@ const (
 	argClaim                       // <amount> <reason>
 	argToken                       // [new <name> [read|write] | revoke <name>]
 	argClearing                    // [agree <cycle>]
+	argZone                        // [<time zone> | default]
 )
 
 // parse reads the arguments of cmd.Verb from cmd.Rest.
@@ -238,6 +239,8 @@ func (k argKind) parse(cmd *Command, opt ParseOptions) error {
 		return parseToken(cmd)
 	case argClearing:
 		return parseClearing(cmd)
+	case argZone:
+		parseZoneArg(cmd)
 	}
 	return nil
 }

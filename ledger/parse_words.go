@@ -28,6 +28,7 @@ var grammar = []syntax{
 	{VerbUnblock, []string{"unblock"}, []string{"разблок"}, argUserRequired},
 	{VerbSOS, []string{"sos"}, []string{"сос"}, argMessage},
 	{VerbLang, []string{"lang", "language"}, []string{"язык"}, argLang},
+	{VerbZone, []string{"timezone", "tz"}, []string{"пояс", "часовой-пояс"}, argZone},
 	{VerbStatus, []string{"status"}, []string{"статус"}, argStatus},
 	{VerbIntend, []string{"intend"}, []string{"намерение", "намерен"}, argAmount},
 	{VerbWithdraw, []string{"withdraw"}, []string{"отозвать"}, argNone},

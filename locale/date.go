@@ -54,17 +54,3 @@ func DateTime(l ledger.Lang, t time.Time, loc *time.Location) string {
 	t = t.In(loc)
 	return Date(l, t) + ", " + Clock(l, t)
 }
-
-// Zone resolves a time zone name of the IANA database ("Europe/Belgrade");
-// ok is false for anything else. "UTC" and "" name UTC; "Local" is refused
-// (it means the server's, not the member's).
-func Zone(name string) (*time.Location, bool) {
-	if name == "Local" {
-		return nil, false
-	}
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		return nil, false
-	}
-	return loc, true
-}

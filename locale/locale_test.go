@@ -83,9 +83,9 @@ func TestAmount(t *testing.T) {
 }
 
 func TestDates(t *testing.T) {
-	belgrade, ok := Zone("Europe/Belgrade")
-	if !ok {
-		t.Fatal("no Europe/Belgrade")
+	belgrade, err := time.LoadLocation("Europe/Belgrade")
+	if err != nil {
+		t.Fatal(err)
 	}
 	at := time.Date(2026, 12, 2, 13, 30, 0, 0, time.UTC)
 	cases := []struct {
@@ -102,11 +102,6 @@ func TestDates(t *testing.T) {
 	for _, c := range cases {
 		if c.got != c.want {
 			t.Errorf("%q, want %q", c.got, c.want)
-		}
-	}
-	for _, bad := range []string{"Mars/Olympus", "Local", "../etc/passwd"} {
-		if _, ok := Zone(bad); ok {
-			t.Errorf("zone %q accepted", bad)
 		}
 	}
 }
