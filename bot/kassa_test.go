@@ -109,7 +109,7 @@ func TestKassaView(t *testing.T) {
 	w.say(dm(alice), alice, "kassa")
 	got = w.answer(dm(alice))
 	for _, want := range []string{"each of your circles", "**Test** (EUR): 2 members declared €80", "Yours: nothing yet",
-		"**Second** (EUR): 1 members declared €40", "Yours: €40 a month"} {
+		"**Second** (EUR): 1 member declared €40", "Yours: €40 a month"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("alice's view in the direct chat lacks %q: %q", want, got)
 		}
