@@ -212,7 +212,7 @@ func (b *Bot) fail(ctx context.Context, r *request, err error) {
 	} else {
 		log.Info().Err(err).Str("verb", string(r.cmd.Verb)).Msg("Refused a command")
 	}
-	md := b.commands.explain(r.lang, err, r.cmd.Verb)
+	md := b.commands.explainIn(r.lang, err, r.cmd.Verb, r.direct)
 	key := "error"
 	if e := ledger.AsError(err); e != nil {
 		key = e.Key
@@ -229,7 +229,7 @@ func needCircle(b *Bot, r *request) error {
 }
 
 func cmdHelp(ctx context.Context, b *Bot, r *request) error {
-	b.reply(ctx, r, message(b.commands.helpText(r.lang, r.cmd.Topic), "help", nil))
+	b.reply(ctx, r, message(b.commands.helpText(r.lang, r.cmd.Topic, r.cmd.All, r.direct), "help", nil))
 	return nil
 }
 

@@ -67,7 +67,12 @@ var coreEN = map[string]string{
 	"zone.show":          "Your time zone is %[1]v: there it is now %[2]v. Change it with `timezone <zone>`, such as `timezone Europe/Belgrade`.",
 	"zone.show_default":  "I show you times in the circle's time zone, %[1]v: there it is now %[2]v. Choose your own with `timezone <zone>`, such as `timezone Europe/Belgrade`.",
 	"profile.bad_zone":   "I don't know the time zone `%[1]v`. Write its name from the time zone database, such as Europe/Belgrade, America/New_York or UTC.",
-	"type_help":          "Type `%[1]v help` to see the commands.",
+	"type_help":          "Type `%[1]v` to see the commands.",
+	"did_you_mean":       "Did you mean %[1]v?",
+	"help.first":         "**Exodus — mutual aid among people who know each other.** The commands you need most:",
+	"help.more":          "All commands: `%[2]v`; how to use one: `%[1]v <command>`.",
+	"help.all_word":      "all",
+	"help.all":           "**Exodus — mutual aid among people who know each other.** Every command (no prefix needed in our direct chat):",
 	"type_usage":         "Type: %[1]v",
 	"understood":         "I understood `%[1]v`, but: %[2]v",
 

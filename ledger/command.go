@@ -124,6 +124,7 @@ type Command struct {
 	Text    string        // sos <text>
 	Target  Lang          // lang <ru|en>, circle lang <ru|en>
 	Topic   Verb          // help <command>
+	All     bool          // help all
 
 	// status green | orange <amount> | red <amount> <days>
 	Status Status

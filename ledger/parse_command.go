@@ -245,12 +245,19 @@ func (k argKind) parse(cmd *Command, opt ParseOptions) error {
 	return nil
 }
 
-// parseHelp reads `help [command-word]`.
+// helpAllWords ask for the help of every command.
+var helpAllWords = map[string]struct{}{"all": {}, "все": {}}
+
+// parseHelp reads `help [command-word | all]`.
 func parseHelp(cmd *Command) error {
 	if cmd.Rest == "" {
 		return nil
 	}
 	word, _, _ := firstToken(cmd.Rest)
+	if _, all := helpAllWords[normWord(word)]; all {
+		cmd.All = true
+		return nil
+	}
 	v, _, ok := LookupVerb(word)
 	if !ok {
 		return Errorf(EInvalid, "cmd.unknown", clip(word))
