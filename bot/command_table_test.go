@@ -91,7 +91,7 @@ func TestDidYouMean(t *testing.T) {
 		{ledger.LangRU, "статс", ledger.VerbStatus},
 		{ledger.LangRU, "спсок", ledger.VerbList},
 		{ledger.LangRU, "stauts", ledger.VerbStatus}, // the other language's word
-		{ledger.LangEN, "hello", ledger.VerbHelp}, // two edits from a five-letter word
+		{ledger.LangEN, "hello", ledger.VerbHelp},    // two edits from a five-letter word
 		{ledger.LangEN, "banana", ""},
 		{ledger.LangEN, "x", ""},
 	} {
