@@ -310,6 +310,12 @@ func commandLine(cmd ledger.Command, l ledger.Lang) string {
 	if cmd.Text != "" {
 		parts = append(parts, cmd.Text)
 	}
+	if cmd.Zone != "" {
+		parts = append(parts, cmd.Zone)
+	}
+	if cmd.ZoneReset {
+		parts = append(parts, text(l, "zone.reset_word"))
+	}
 	return strings.Join(parts, " ")
 }
 

@@ -62,6 +62,7 @@ var coreEN = map[string]string{
 	"sos.sent":           "Your message went to %[1]v {1:member|members} of your trust list (%[2]v {2:room|rooms}).",
 	"sos.message":        "🆘 **SOS from %[1]v:**\n\n%[2]v",
 	"lang.done":          "I will speak English with you.",
+	"zone.reset_word":    "default",
 	"zone.done":          "I will show you times in the time zone %[1]v: there it is now %[2]v.",
 	"zone.done_default":  "I will show you times in the circle's time zone, %[1]v: there it is now %[2]v.",
 	"zone.show":          "Your time zone is %[1]v: there it is now %[2]v. Change it with `timezone <zone>`, such as `timezone Europe/Belgrade`.",
