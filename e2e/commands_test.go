@@ -13,7 +13,7 @@ func TestBadCommandsGetClearAnswers(t *testing.T) {
 	cases := []struct{ say, want string }{
 		{"frobnicate", "don't know the command `frobnicate`"},
 		{"chain bob", "is not a Matrix user ID"},
-		{"chain bob", "!ex chain @user:server"},
+		{"chain bob", "`chain @user:server`"}, // no prefix in a direct chat
 		{"lang klingon", "choose ru or en"},
 		{"circle here", "direct chat cannot be a circle"},
 		{"invite @bob:localhost", "not a circle"},
@@ -26,7 +26,7 @@ func TestBadCommandsGetClearAnswers(t *testing.T) {
 	}
 	// Russian words get Russian answers until the member chooses a
 	// language with `lang`; from then on that language wins.
-	mustContain(t, say(t, alice, dm, "цепочка кто-то"), "не идентификатор пользователя Matrix", "!ex цепочка @user:server")
+	mustContain(t, say(t, alice, dm, "цепочка кто-то"), "не идентификатор пользователя Matrix", "`цепочка @user:server`")
 	mustContain(t, say(t, alice, dm, "список"), "трастовый список пуст")
 	mustContain(t, say(t, alice, dm, "?"), "Команды")
 	mustContain(t, say(t, alice, dm, "lang en"), "English")

@@ -41,18 +41,18 @@ func TestInitiativeFunded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mustContain(t, replyTo(t, nina, circle, sent), "Playground", "100 EUR")
+	mustContain(t, replyTo(t, nina, circle, sent), "Playground", "€100")
 	card, poll := initiativeCard(t, omar, circle, sent)
-	mustContain(t, card, "Playground", "100 EUR", "days left")
+	mustContain(t, card, "Playground", "€100", "days left")
 	answers := poll.Content.Raw["org.matrix.msc3381.poll.start"].(map[string]any)["answers"].([]any)
 	var half string
 	for _, a := range answers {
-		if a.(map[string]any)["org.matrix.msc1767.text"] == "50 EUR" {
+		if a.(map[string]any)["org.matrix.msc1767.text"] == "€50" {
 			half = a.(map[string]any)["id"].(string)
 		}
 	}
 	if half == "" {
-		t.Fatalf("no 50 EUR answer in the poll: %v", answers)
+		t.Fatalf("no €50 answer in the poll: %v", answers)
 	}
 
 	// omar answers the poll; pia replies with an amount: reached.
@@ -63,14 +63,14 @@ func TestInitiativeFunded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cardShows(t, omar, circle, card.ID, vote.EventID, "intended 50 EUR")
+	cardShows(t, omar, circle, card.ID, vote.EventID, "intended €50")
 	wantPromises(t, omar.ID, nina.ID, promiseRow{"intention", 5000})
-	mustContain(t, replyCmd(t, pia, circle, card.ID, "50"), "Your intention: 50 EUR")
+	mustContain(t, replyCmd(t, pia, circle, card.ID, "50"), "Your intention: €50")
 	reached := botSays(t, omar, omarDM, "have reached its price")
 	botSays(t, pia, piaDM, "have reached its price")
 
 	// They convert: omar by replying to his notice, pia with 🤝: funded.
-	mustContain(t, replyCmd(t, omar, omarDM, reached.ID, "commit"), "Your commitment: 50 EUR")
+	mustContain(t, replyCmd(t, omar, omarDM, reached.ID, "commit"), "Your commitment: €50")
 	shake := react(t, pia, circle, card.ID, "🤝")
 	d := cardShows(t, omar, circle, card.ID, shake, "Funded.")
 	if minor(d, "committed") != 10000 {
@@ -99,7 +99,7 @@ func TestInitiativeExpires(t *testing.T) {
 	}
 	card, _ := initiativeCard(t, sam, circle, sent)
 	heart := react(t, sam, circle, card.ID, "❤️")
-	cardShows(t, sam, circle, card.ID, heart, "intended 100 EUR")
+	cardShows(t, sam, circle, card.ID, heart, "intended €100")
 	ctx, cancel := contextFor(t, 3*time.Minute) // the deadline is up to 90 s away
 	defer cancel()
 	if _, err := sam.WaitMessage(ctx, samDM, env.BotID, devnet.BodyContains("was not funded by its deadline")); err != nil {
