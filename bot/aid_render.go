@@ -52,7 +52,7 @@ func needCardText(l ledger.Lang, v *ledger.NeedView, pledge ledger.Amount, prefi
 	n, t := v.Need, v.Totals
 	var sb strings.Builder
 	if n.Kind == ledger.NeedRed {
-		sb.WriteString(text(l, "card.red", n.Owner, n.Target, locale.Date(l, n.Deadline)))
+		sb.WriteString(text(l, "card.red", n.Owner, n.Target, markdown(locale.Date(l, n.Deadline))))
 	} else {
 		sb.WriteString(text(l, "card.orange", n.Owner, n.Target))
 	}
@@ -127,7 +127,7 @@ func promiseData(p *ledger.Promise) map[string]any {
 
 // sums adds amounts up per currency, in the order the currencies appear,
 // in language l.
-func sums(l ledger.Lang, ps []*ledger.Promise) string {
+func sums(l ledger.Lang, ps []*ledger.Promise) markdown {
 	var order []ledger.Currency
 	total := map[ledger.Currency]int64{}
 	for _, p := range ps {
@@ -140,7 +140,7 @@ func sums(l ledger.Lang, ps []*ledger.Promise) string {
 	for i, c := range order {
 		parts[i] = locale.Amount(l, ledger.Amount{Minor: total[c], Currency: c})
 	}
-	return strings.Join(parts, " + ")
+	return markdown(strings.Join(parts, " + "))
 }
 
 // statusWord is the word a member types for a status in a language.

@@ -68,7 +68,7 @@ func cmdClearing(ctx context.Context, b *Bot, r *request) error {
 		for i, p := range plans {
 			open[i] = locale.Amount(r.lang, debtSum(p.Currency, p.Before))
 		}
-		sb.WriteString("\n\n" + text(r.lang, "clearing.nothing", len(debts), strings.Join(open, ", ")))
+		sb.WriteString("\n\n" + text(r.lang, "clearing.nothing", len(debts), markdown(strings.Join(open, ", "))))
 	default:
 		sb.WriteString("\n\n" + text(r.lang, "clearing.proposal"))
 		for i := range views {

@@ -267,6 +267,6 @@ func cmdZone(ctx context.Context, b *Bot, r *request) error {
 	if prof.TimeZone == "" {
 		key += "_default"
 	}
-	b.replyText(ctx, r, key, loc.String(), now)
+	b.replyText(ctx, r, key, loc.String(), markdown(now))
 	return nil
 }

@@ -29,7 +29,7 @@ func cmdInitiative(ctx context.Context, b *Bot, r *request) error {
 	if err != nil {
 		return err
 	}
-	b.replyText(ctx, r, "initiative.created", op.Text, op.Amount, showDeadline(b, r.lang, until))
+	b.replyText(ctx, r, "initiative.created", op.Text, op.Amount, markdown(showDeadline(b, r.lang, until)))
 	b.after(ctx, out)
 	if v, err := b.ledger.Aid.Need(ctx, out.Need.ID); err == nil {
 		postPoll(ctx, b, v, r.circle)
@@ -192,7 +192,7 @@ func initiativeCardText(l ledger.Lang, v *ledger.NeedView, now time.Time, deadli
 	n, t := v.Need, v.Totals
 	days := int(n.Deadline.Sub(now).Hours()/24 + 0.999)
 	var sb strings.Builder
-	sb.WriteString(text(l, "card.initiative", n.Title, n.Owner, n.Target, deadline, max(days, 0)))
+	sb.WriteString(text(l, "card.initiative", n.Title, n.Owner, n.Target, markdown(deadline), max(days, 0)))
 	sb.WriteString("\n\n" + text(l, "card.figures", t.Target, t.Intended, t.Committed, t.Confirmed, t.Missing))
 	sb.WriteString("\n\n" + text(l, "card.votes", markdown(progressBar(t.Intended.Minor+t.Committed.Minor, t.Target.Minor)), t.Givers))
 	sb.WriteString("\n\n" + text(l, "card.funding", markdown(progressBar(t.Committed.Minor, t.Target.Minor))))

@@ -77,6 +77,9 @@ func TestPluralsInMessages(t *testing.T) {
 		{ledger.LangRU, "web.link", []any{"x", 10}, "действует 10 минут"},
 		{ledger.LangRU, "cmd.text_too_long", []any{180}, "не больше 180 символов"},
 		{ledger.LangRU, "cmd.text_too_long", []any{1}, "не больше 1 символа"},
+		{ledger.LangRU, "forgive.done", []any{ledger.UserID("@c:x"), sums(ledger.LangRU, []*ledger.Promise{
+			{Amount: ledger.Amount{Minor: 4000, Currency: "EUR"}}, {Amount: ledger.Amount{Minor: 123450, Currency: "EUR"}}})},
+			"(1\u00a0274,50\u00a0€)"}, // the no-break spaces stay
 	} {
 		if got := text(c.l, c.key, c.args...); !strings.Contains(got, c.wants) {
 			t.Errorf("%s %s %v: %q, want it to contain %q", c.l, c.key, c.args, got, c.wants)

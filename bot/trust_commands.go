@@ -57,7 +57,7 @@ func inviteCode(ctx context.Context, b *Bot, r *request) error {
 	if err != nil {
 		return err
 	}
-	md := text(r.lang, "invite.code", inv.Code, locale.DateTime(r.lang, inv.ExpiresAt, b.zoneOf(ctx, r.act.Actor)), b.cfg.UserID)
+	md := text(r.lang, "invite.code", inv.Code, markdown(locale.DateTime(r.lang, inv.ExpiresAt, b.zoneOf(ctx, r.act.Actor))), b.cfg.UserID)
 	content := message(md, "invitation_code", map[string]any{"code": inv.Code, "expires_at": inv.ExpiresAt.UnixMilli()})
 	if r.direct {
 		b.reply(ctx, r, content)
@@ -209,12 +209,12 @@ func cmdPool(ctx context.Context, b *Bot, r *request) error {
 	if err != nil {
 		return err
 	}
-	md := text(r.lang, "pool.result", amounts(r.lang, rep.Current), rep.Count)
+	md := text(r.lang, "pool.result", markdown(amounts(r.lang, rep.Current)), rep.Count)
 	if rep.Previous == nil {
 		md += "\n\n" + text(r.lang, "pool.first")
 	} else {
-		md += "\n\n" + text(r.lang, "pool.change", locale.DateTime(r.lang, rep.PrevAt, b.zoneOf(ctx, r.act.Actor)), amounts(r.lang, rep.Previous),
-			rep.PrevCount, signedDiff(r.lang, rep.Current, rep.Previous), signed(int64(rep.Count-rep.PrevCount)))
+		md += "\n\n" + text(r.lang, "pool.change", markdown(locale.DateTime(r.lang, rep.PrevAt, b.zoneOf(ctx, r.act.Actor))), markdown(amounts(r.lang, rep.Previous)),
+			rep.PrevCount, markdown(signedDiff(r.lang, rep.Current, rep.Previous)), signed(int64(rep.Count-rep.PrevCount)))
 	}
 	data := map[string]any{"count": rep.Count, "pool": rep.Current, "previous": rep.Previous, "previous_count": rep.PrevCount}
 	b.reply(ctx, r, message(md, "pool", data))

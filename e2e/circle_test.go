@@ -40,6 +40,6 @@ func TestCircleHereDeclineAndSOS(t *testing.T) {
 	// sos reaches the circle; the third within a day is refused (limit 2 in these tests).
 	mustContain(t, say(t, alice, room, "!ex sos the roof is leaking"), "went to 1 member of")
 	botSays(t, carol, room, "SOS from")
-	mustContain(t, say(t, alice, room, "!ex сос ещё раз"), "получили 1")
+	mustContain(t, say(t, alice, room, "!ex сос ещё раз"), "отправлено 1 участнику")
 	mustContain(t, say(t, alice, room, "!ex sos again"), "at most 2 SOS messages")
 }

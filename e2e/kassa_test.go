@@ -16,7 +16,7 @@ func TestKassaClaim(t *testing.T) {
 	circle := circleOf(t, "Kassa", vic, tara, uma)
 	taraDM, umaDM := openDM(t, tara), openDM(t, uma)
 	mustContain(t, say(t, tara, circle, "!ex kassa 50"), "at most €50 a month", "**Kassa**")
-	mustContain(t, say(t, uma, umaDM, "касса 100"), "€100", "**Kassa**") // her only circle
+	mustContain(t, say(t, uma, umaDM, "касса 100"), "100\u00a0€", "**Kassa**") // her only circle
 	mustContain(t, say(t, vic, circle, "!ex kassa"), "The kassa of Kassa", "2 members", "€150")
 
 	sent, err := vic.Send(testCtx(t), circle, "!ex claim 30 medicine")
@@ -38,7 +38,7 @@ func TestKassaClaim(t *testing.T) {
 	approval := replyCmd(t, tara, circle, card.ID, "approve")
 	mustContain(t, approval, "approved")
 	share := botSays(t, uma, umaDM, "Ваша доля") // uma wrote Russian
-	mustContain(t, share, "**€20**")
+	mustContain(t, share, "**20\u00a0€**")
 	botSays(t, tara, taraDM, "**€10**")
 	wantPromises(t, uma.ID, vic.ID, promiseRow{"intention", 2000})
 	mustContain(t, replyCmd(t, uma, umaDM, share.ID, "commit"), "Your commitment: €20")
@@ -61,7 +61,7 @@ func TestKassaClaim(t *testing.T) {
 	}
 	approval = replyCmd(t, tara, circle, card.ID, "approve")
 	mustContain(t, approval, "approved")
-	botSays(t, uma, umaDM, "**€80**")
+	botSays(t, uma, umaDM, "**80\u00a0€**")
 	botSays(t, tara, taraDM, "**€40**")
 	cardShows(t, vic, circle, card.ID, approval.ID, "intended €120", "€30 of it is beyond what the members' maxima had left")
 }
