@@ -231,7 +231,7 @@ var pageWordsRU = map[string]string{
 	"circle.pledge_label": "Поручительство",
 	"circle.members":      "Участники",
 	"circle.your_direct":  "Ваших прямых поручителей здесь",
-	"circle.owner":        "Создал(а)",
+	"circle.owner":        "Создатель",
 	"circle.you":          "вы",
 	"circle.direct":       "ваш поручитель",
 	"circle.needs":        "Открытые нужды и инициативы",
