@@ -163,7 +163,7 @@ func (b *Bot) tellShares(ctx context.Context, out *ledger.Outcome) {
 		}
 		l := b.ledger.Members.LangOf(ctx, p.Giver)
 		b.sendCard(ctx, p.Giver, ledger.CardNotice, p,
-			message(text(l, key, p.Beneficiary, p.Amount, v.Need.Title), "kassa_share", promiseData(p)))
+			ask(idOf(p.Giver), text(l, key, p.Beneficiary, p.Amount, v.Need.Title), "kassa_share", promiseData(p)))
 	}
 }
 

@@ -41,7 +41,7 @@ func (b *Bot) after(ctx context.Context, out *ledger.Outcome) {
 		if b.ledger.Members.Wants(ctx, p.Beneficiary, ledger.NoticeSent) {
 			l := b.ledger.Members.LangOf(ctx, p.Beneficiary)
 			b.sendCard(ctx, p.Beneficiary, ledger.CardSent, p,
-				message(text(l, "notify.sent", p.Giver, p.Amount, b.cfg.Prefix), "sent", promiseData(p)))
+				ask(idOf(p.Beneficiary), text(l, "notify.sent", p.Giver, p.Amount, b.cfg.Prefix), "sent", promiseData(p)))
 		}
 	case ledger.OpGot:
 		b.tell(ctx, p.Giver, ledger.NoticeReceived, "notify.received", p.Beneficiary, p.Amount)
@@ -123,9 +123,21 @@ func (b *Bot) afterReapplied(ctx context.Context, reapplied []ledger.Reapplied) 
 	}
 }
 
-// tell sends a member a catalogue notice in their direct chat, unless they
-// muted kind k.
+// tell sends a member a quiet catalogue notice in their direct chat, unless
+// they muted kind k.
 func (b *Bot) tell(ctx context.Context, to ledger.UserID, k ledger.NoticeKind, key string, args ...any) {
+	b.say(ctx, to, k, key, false, args...)
+}
+
+// prompt is tell for a message that asks the member to act: it notifies
+// them (see reach.go).
+func (b *Bot) prompt(ctx context.Context, to ledger.UserID, k ledger.NoticeKind, key string, args ...any) {
+	b.say(ctx, to, k, key, true, args...)
+}
+
+// say sends a member a catalogue message in their direct chat, asking them
+// to act or quiet, unless they muted kind k.
+func (b *Bot) say(ctx context.Context, to ledger.UserID, k ledger.NoticeKind, key string, asking bool, args ...any) {
 	if !b.ledger.Members.Wants(ctx, to, k) {
 		return
 	}
@@ -133,7 +145,12 @@ func (b *Bot) tell(ctx context.Context, to ledger.UserID, k ledger.NoticeKind, k
 		return // another bot tells this member what the clock did
 	}
 	l := b.ledger.Members.LangOf(ctx, to)
-	b.sendDirect(ctx, idOf(to), message(text(l, key, args...), key, map[string]any{"notice": k}))
+	md, data := text(l, key, args...), map[string]any{"notice": k}
+	content := message(md, key, data)
+	if asking {
+		content = ask(idOf(to), md, key, data)
+	}
+	b.sendDirect(ctx, idOf(to), content)
 }
 
 // coGivers are the other members with a live promise toward the same need.
@@ -165,7 +182,7 @@ func (b *Bot) sendRequisites(ctx context.Context, p *ledger.Promise) {
 		req = markdown(text(l, "requisites.ask"))
 	}
 	b.sendCard(ctx, p.Giver, ledger.CardCommitment, p,
-		message(text(l, "notify.requisites", p.Beneficiary, p.Amount, req, b.cfg.Prefix), "commitment", promiseData(p)))
+		ask(idOf(p.Giver), text(l, "notify.requisites", p.Beneficiary, p.Amount, req, b.cfg.Prefix), "commitment", promiseData(p)))
 }
 
 // tellNetwork tells the member's network of a status change: their direct
@@ -246,7 +263,7 @@ func (b *Bot) sendReminder(ctx context.Context, from ledger.UserID, rem *ledger.
 	for _, p := range rem.Convert {
 		if b.ledger.Members.Wants(ctx, rem.To, ledger.NoticeConversion) {
 			b.sendCard(ctx, rem.To, ledger.CardNotice, p,
-				message(text(l, "notify.convert", from, p.Amount, b.cfg.Prefix), "conversion", promiseData(p)))
+				ask(idOf(rem.To), text(l, "notify.convert", from, p.Amount, b.cfg.Prefix), "conversion", promiseData(p)))
 		}
 	}
 	if !b.ledger.Members.Wants(ctx, rem.To, ledger.NoticeReminder) {
@@ -254,10 +271,10 @@ func (b *Bot) sendReminder(ctx context.Context, from ledger.UserID, rem *ledger.
 	}
 	for _, p := range rem.Fulfil {
 		b.sendCard(ctx, rem.To, ledger.CardCommitment, p,
-			message(text(l, "notify.remind_fulfil", from, p.Amount, b.cfg.Prefix), "reminder", promiseData(p)))
+			ask(idOf(rem.To), text(l, "notify.remind_fulfil", from, p.Amount, b.cfg.Prefix), "reminder", promiseData(p)))
 	}
 	for _, p := range rem.Confirm {
 		b.sendCard(ctx, rem.To, ledger.CardSent, p,
-			message(text(l, "notify.remind_confirm", from, p.Amount, b.cfg.Prefix), "reminder", promiseData(p)))
+			ask(idOf(rem.To), text(l, "notify.remind_confirm", from, p.Amount, b.cfg.Prefix), "reminder", promiseData(p)))
 	}
 }

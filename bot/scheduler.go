@@ -103,7 +103,7 @@ func (b *Bot) sendDigest(ctx context.Context, d ledger.Digest) {
 		parts = append(parts, text(l, "digest.confirm", len(d.Confirm), sums(d.Confirm))+"\n"+promiseList(d.Confirm, false))
 	}
 	all := append(append(append([]*ledger.Promise(nil), d.Convert...), d.Fulfil...), d.Confirm...)
-	b.sendDirect(ctx, idOf(d.Member), message(strings.Join(parts, "\n\n"), "digest", map[string]any{"promises": promisesData(all)}))
+	b.sendDirect(ctx, idOf(d.Member), ask(idOf(d.Member), strings.Join(parts, "\n\n"), "digest", map[string]any{"promises": promisesData(all)}))
 }
 
 // afterClock tells members what a clock op did: the givers whose monthly
@@ -117,7 +117,7 @@ func (b *Bot) afterClock(ctx context.Context, out *ledger.Outcome) {
 		}
 		l := b.ledger.Members.LangOf(ctx, p.Giver)
 		b.sendCard(ctx, p.Giver, ledger.CardNotice, p,
-			message(text(l, "notify.renewed", p.Beneficiary, p.Amount), "renewal", promiseData(p)))
+			ask(idOf(p.Giver), text(l, "notify.renewed", p.Beneficiary, p.Amount), "renewal", promiseData(p)))
 	}
 	if out.Op.Kind != ledger.OpDeadline || out.Need == nil || out.Need.Kind == ledger.NeedInitiative {
 		return
@@ -130,7 +130,7 @@ func (b *Bot) afterClock(ctx context.Context, out *ledger.Outcome) {
 	b.tell(ctx, n.Owner, ledger.NoticeClosed, "notify.deadline_owner", v.Totals.Confirmed, n.Target)
 	for _, p := range v.Promises { // every giver who still has to send
 		if p.State == ledger.PromiseCommitment {
-			b.tell(ctx, p.Giver, ledger.NoticeClosed, "notify.deadline_giver", n.Owner, p.Amount)
+			b.prompt(ctx, p.Giver, ledger.NoticeClosed, "notify.deadline_giver", n.Owner, p.Amount)
 		}
 	}
 	b.tellNetwork(ctx, n.Owner, out.Status)
