@@ -78,27 +78,36 @@ func quietBody(body string, keep id.UserID) string {
 		}
 		if n := localpartLen(body); n > 0 {
 			_, size := utf8.DecodeRuneInString(body)
-			sb.WriteString(body[:size] + wordJoiner)
+			sb.WriteString(body[:size])
 			body = body[size:]
+			if !strings.HasPrefix(body, wordJoiner) { // broken already (an edit's fallback)
+				sb.WriteString(wordJoiner)
+			}
 		}
 	}
 }
 
 // localpartLen is the length of the localpart s starts with, when s starts
-// with a user ID's localpart and its colon (0 otherwise).
+// with a user ID's localpart (letters, digits and ._=-/+) and its colon
+// followed by more (0 otherwise).
 func localpartLen(s string) int {
-	for i, r := range s {
-		switch {
-		case r == ':':
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == ':':
 			if i == 0 || i+1 >= len(s) {
 				return 0
 			}
 			return i
-		case r == '@' || r == ' ' || r == '\n' || r == '\t' || r == '\u00a0':
+		case !wordByte(c) && strings.IndexByte("._=-/+", c) < 0:
 			return 0
 		}
 	}
 	return 0
+}
+
+// wordByte reports whether c is an ASCII letter or digit.
+func wordByte(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
 
 // idChar reports whether s[i] continues a user ID (a server name's
@@ -109,6 +118,5 @@ func idChar(s string, i int) bool {
 		return false
 	}
 	c := s[i]
-	return c == '-' || c == '_' || c == '.' && i+1 < len(s) && s[i+1] != ' ' && s[i+1] != '\n' ||
-		c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+	return wordByte(c) || c == '-' || c == '_' || c == '.' && i+1 < len(s) && wordByte(s[i+1])
 }
