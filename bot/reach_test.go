@@ -1,0 +1,130 @@
+package bot_test
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+
+	"maunium.net/go/mautrix/event"
+	"maunium.net/go/mautrix/id"
+
+	"github.com/exodus-matrix/exodus/internal/pushcheck"
+)
+
+// Each kind of message notifies whom it asks to act, and nobody else: the
+// push rules of every member of the room are evaluated on what the bot sent
+// (mautrix-go's evaluator), the spec's defaults and those of a server
+// without intentional mentions alike.
+func TestMessagesNotifyOnlyWhomTheyAsk(t *testing.T) {
+	w := newAidWorld(t)
+	k := w.sentCount()
+	_, cards := w.openNeed()
+	w.reply(w.circle, bob, cards[w.circle], "commit 50")  // payment details ask bob to pay
+	w.reply(dm(bob), bob, w.lastEventIn(dm(bob)), "sent") // alice is asked to confirm
+	w.say(w.circle, carol, "!ex invite "+dave)            // dave is asked to accept
+	w.say(w.circle, dave, "!ex accept")                   // the answer names both
+	w.say(w.circle, carol, "!ex list")                    // an answer naming others
+	w.say(w.circle, dave, "!ex chain "+alice)
+	w.say(w.circle, dave, "!ex sos @room please, @carol:test") // an SOS: a message of the room
+	sent := w.sentSince(k)
+
+	asks := map[string]id.UserID{} // type of an asking message → whom it asks
+	for _, m := range sent {
+		mentioned := mentionsOf(t, m)
+		msgtype, _ := m.Content["msgtype"].(string)
+		typ, _ := ns(m)
+		if msgtype == string(event.MsgText) {
+			if len(mentioned) == 1 {
+				asks[typ] = mentioned[0]
+			} else {
+				asks[typ] = ""
+			}
+		}
+		for _, u := range membersOf(m.Room) {
+			checkReach(t, m, u, slices.Contains(mentioned, u), msgtype == string(event.MsgNotice))
+		}
+	}
+	want := map[string]id.UserID{"commitment": bob, "sent": alice, "invitation": dave, "sos": ""}
+	for typ, to := range want {
+		if got, ok := asks[typ]; !ok || got != to {
+			t.Errorf("%s asks %q (asking: %v); want it to ask %q", typ, got, ok, to)
+		}
+	}
+	for typ := range asks {
+		if _, ok := want[typ]; !ok {
+			t.Errorf("%s is an m.text; want a quiet notice", typ)
+		}
+	}
+}
+
+// checkReach fails unless message m does to member u what its kind says:
+// the member it mentions is notified and highlighted; nobody else is
+// highlighted, and a quiet message notifies nobody.
+func checkReach(t *testing.T, m sentMessage, u id.UserID, asked, quiet bool) {
+	t.Helper()
+	evt := &event.Event{Type: event.EventMessage, Sender: "@exodus:test", RoomID: m.Room, ID: m.ID}
+	raw, _ := json.Marshal(m.Content)
+	if err := json.Unmarshal(raw, &evt.Content); err != nil {
+		t.Fatal(err)
+	}
+	room := pushcheck.Room{Members: len(membersOf(m.Room)) + 1, OwnName: u.Localpart(),
+		PowerLevels: &event.PowerLevelsEventContent{Users: map[id.UserID]int{"@exodus:test": 100}}}
+	typ, _ := ns(m)
+	for _, c := range []struct {
+		name                 string
+		intentional, notices bool
+	}{{"spec defaults", true, false}, {"no intentional mentions", false, false},
+		{"no intentional mentions, bots' notices shown", false, true}} {
+		rules := pushcheck.SpecDefaults(u)
+		if !c.intentional {
+			rules = pushcheck.WithoutIntentionalMentions(u)
+		}
+		if c.notices { // Element's setting "Messages sent by bots" turned on
+			pushcheck.Disable(rules, ".m.rule.suppress_notices")
+		}
+		v := pushcheck.Evaluate(rules, c.intentional, room, evt)
+		switch {
+		case asked && !(v.Notify && v.Highlight):
+			t.Errorf("%s: %s to %s does not notify them (%v): %q", c.name, typ, u, v, body(m))
+		case !asked && v.Highlight:
+			t.Errorf("%s: %s highlights bystander %s (%v): %q", c.name, typ, u, v, body(m))
+		case quiet && v.Notify && !c.notices:
+			t.Errorf("%s: quiet %s notifies %s (%v): %q", c.name, typ, u, v, body(m))
+		}
+	}
+}
+
+// mentionsOf is whom a sent message mentions (m.mentions.user_ids); it
+// fails if the message carries no m.mentions or mentions the room.
+func mentionsOf(t *testing.T, m sentMessage) []id.UserID {
+	t.Helper()
+	mentions, ok := m.Content["m.mentions"].(map[string]any)
+	if !ok || mentions["room"] != nil {
+		t.Fatalf("message without m.mentions, or mentioning the room: %v", m.Content)
+	}
+	var us []id.UserID
+	for _, u := range ids(mentions["user_ids"]) {
+		us = append(us, id.UserID(u))
+	}
+	return us
+}
+
+// ids reads a JSON list of strings.
+func ids(v any) []string {
+	list, _ := v.([]any)
+	out := make([]string, 0, len(list))
+	for _, x := range list {
+		s, _ := x.(string)
+		out = append(out, s)
+	}
+	return out
+}
+
+// membersOf are the members (not the bot) of a room of the aid tests.
+func membersOf(room id.RoomID) []id.UserID {
+	if u, ok := strings.CutPrefix(string(room), "!dm-"); ok {
+		return []id.UserID{id.UserID("@" + strings.TrimSuffix(u, ":test") + ":test")}
+	}
+	return []id.UserID{alice, bob, carol, dave}
+}
