@@ -16,7 +16,7 @@ import (
 // rules Dendrite serves each member (a server without intentional
 // mentions) and with the spec's current default rules. A message asking a
 // member to act (payment details after committing, "sent, please confirm",
-// an invitation to vouch) notifies and highlights that member; answers,
+// a reminder, an invitation to vouch) notifies and highlights that member; answers,
 // cards and their edits notify nobody; no message highlights a bystander,
 // and a member's "@room" pings nobody.
 func TestNotificationsReachWhoMustAct(t *testing.T) {
@@ -58,6 +58,11 @@ func TestNotificationsReachWhoMustAct(t *testing.T) {
 	// carol says she sent it: bob is asked to confirm, and notified.
 	mustContain(t, replyCmd(t, carol, carolDM, details.ID, "sent"), "as sent")
 	expectReach(t, botSays(t, bob, bobDM, "says they sent you 50 EUR"), bob.ID, bob)
+	// carol reminds him: the answer is quiet, the reminder notifies bob.
+	reminded := say(t, carol, carolDM, "remind "+bob.ID.String())
+	mustContain(t, reminded, "reminded")
+	expectReach(t, reminded, "", carol)
+	expectReach(t, botSays(t, bob, bobDM, "reminds you that they sent you 50 EUR"), bob.ID, bob)
 
 	// carol invites dave to vouch: the card notifies dave, highlights no other.
 	sent, err := carol.Send(testCtx(t), circle, "!ex invite "+dave.ID.String())
