@@ -32,7 +32,7 @@ func handleMessage(ctx context.Context, b *Bot, evt *event.Event, c *ledger.Circ
 	if content.MsgType != event.MsgText || content.RelatesTo.GetReplaceID() != "" {
 		return nil
 	}
-	direct := b.isDirect(ctx, evt.RoomID, evt.Sender)
+	direct := directChats{b}.is(ctx, evt.RoomID, evt.Sender)
 	card := repliedCard(ctx, b, evt, content)
 	msg, addressed := ledger.Address(content.Body, ledger.ParseOptions{Prefix: b.cfg.Prefix, Direct: direct,
 		Mentions: mentions(b, content), ReplyToBot: card != nil, DefaultCurrency: b.ledger.Config().DefaultPledge.Currency})

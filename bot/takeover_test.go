@@ -20,7 +20,7 @@ import (
 func (p *peer) tick(t *testing.T) {
 	t.Helper()
 	p.bot.CheckTakeovers(p.ctx)
-	if err := p.bot.Tick(p.ctx); err != nil {
+	if err := p.bot.Clock().Tick(p.ctx); err != nil {
 		t.Fatalf("%s: Tick: %v", p.user, err)
 	}
 }
