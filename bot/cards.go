@@ -50,6 +50,7 @@ func (cd cards) showNeeds(ctx context.Context, needs []*ledger.Need) {
 	}
 }
 
+// showNeed brings the cards of one need up to date (showNeeds).
 func (cd cards) showNeed(ctx context.Context, need ledger.NeedID) error {
 	b := cd.b
 	v, err := b.ledger.Aid.Need(ctx, need)

@@ -72,6 +72,7 @@ func (dc directChats) is(ctx context.Context, room id.RoomID, member id.UserID) 
 	return direct
 }
 
+// setKind notes whether a room is a direct chat (true) or not.
 func (dc directChats) setKind(room id.RoomID, direct bool) {
 	b := dc.b
 	b.mu.Lock()
@@ -79,6 +80,8 @@ func (dc directChats) setKind(room id.RoomID, direct bool) {
 	b.mu.Unlock()
 }
 
+// forgetKind drops what is known of a room's kind, to be learnt again
+// (its members changed).
 func (dc directChats) forgetKind(room id.RoomID) {
 	b := dc.b
 	b.mu.Lock()

@@ -118,11 +118,10 @@ func (c Clock) sendDigest(ctx context.Context, d ledger.Digest) {
 	b.sendDirect(ctx, idOf(d.Member), message(strings.Join(parts, "\n\n"), "digest", map[string]any{"promises": promisesData(all)}))
 }
 
-// speaksNot reports whether ctx is the clock's and another bot tells
-// member u what it did.
+// speaksNot reports whether the bot is doing the clock's work (its mode)
+// and another bot tells member u what it did.
 func (c Clock) speaksNot(ctx context.Context, u ledger.UserID) bool {
-	b := c.b
-	return b.mode.clock && !c.speaksFor(ctx, u)
+	return c.b.mode.clock && !c.speaksFor(ctx, u)
 }
 
 // speaksFor reports whether this bot sends a member the clock's notices:
