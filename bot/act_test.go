@@ -10,14 +10,15 @@ import (
 
 	"github.com/exodus-matrix/exodus/bot"
 	"github.com/exodus-matrix/exodus/ledger"
+	"github.com/exodus-matrix/exodus/ledger/grammar"
 )
 
 // command parses what a member would type in the direct chat.
 func (w *aidWorld) command(text string) ledger.Command {
 	w.t.Helper()
-	cmd, _, err := ledger.ParseCommand(text, ledger.ParseOptions{Direct: true, DefaultCurrency: "EUR"})
+	cmd, _, err := grammar.Parse(text, grammar.Options{Direct: true, DefaultCurrency: "EUR"})
 	if err != nil {
-		w.t.Fatalf("ParseCommand(%q): %v", text, err)
+		w.t.Fatalf("grammar.Parse(%q): %v", text, err)
 	}
 	return cmd
 }

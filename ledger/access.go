@@ -87,9 +87,9 @@ func HashSecret(secret string) string {
 	return hex.EncodeToString(h[:])
 }
 
-// validTokenName reports whether a token name is 1..MaxTokenNameRunes of
+// ValidTokenName reports whether a token name is 1..MaxTokenNameRunes of
 // letters, digits, '-', '_' and '.'.
-func validTokenName(name string) bool {
+func ValidTokenName(name string) bool {
 	if name == "" || len([]rune(name)) > MaxTokenNameRunes {
 		return false
 	}
@@ -115,7 +115,7 @@ type Access struct {
 // NewToken makes a personal API token for the actor and returns its secret,
 // which is not kept and cannot be shown again.
 func (s *Access) NewToken(ctx context.Context, act Action, name string, scope TokenScope) (string, *Token, error) {
-	if !validTokenName(name) {
+	if !ValidTokenName(name) {
 		return "", nil, Errorf(EInvalid, "token.bad_name", MaxTokenNameRunes)
 	}
 	if scope != ScopeRead && scope != ScopeWrite {
