@@ -12,6 +12,7 @@ import (
 
 	"github.com/exodus-matrix/exodus/bot"
 	"github.com/exodus-matrix/exodus/ledger"
+	"github.com/exodus-matrix/exodus/ledger/access"
 	"github.com/exodus-matrix/exodus/ledger/grammar"
 )
 
@@ -300,7 +301,7 @@ func TestLeaveOnTheWebIsRelayed(t *testing.T) {
 // limited makes the peer's bot anew with a limit of n commands a minute.
 func (p *peer) limited(n int) {
 	p.bot = bot.New(bot.Config{UserID: p.user, Prefix: "!ex", CommandsPerMinute: n,
-		BotUsers: []*regexp.Regexp{regexp.MustCompile(`^@exodus:`)}}, p.cli, p.svc, p.st)
+		BotUsers: []*regexp.Regexp{regexp.MustCompile(`^@exodus:`)}}, p.cli, p.svc, access.New(p.st.Ledger(), p.svc), p.st)
 	hook(p.bot, p.cli.fakeClient)
 }
 
