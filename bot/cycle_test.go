@@ -15,6 +15,7 @@ import (
 
 	"github.com/exodus-matrix/exodus/bot"
 	"github.com/exodus-matrix/exodus/ledger"
+	"github.com/exodus-matrix/exodus/ledger/access"
 	"github.com/exodus-matrix/exodus/store"
 )
 
@@ -54,7 +55,7 @@ func (w *yearWorld) start(st *store.Store, aid ledger.AidStore) {
 	stores.Aid = aid
 	w.svc = ledger.NewService(stores, w.clock, ledger.DefaultConfig())
 	w.bot = bot.New(bot.Config{UserID: "@exodus:test", Prefix: "!ex", CommandsPerMinute: 1000,
-		BotUsers: []*regexp.Regexp{regexp.MustCompile(`^@exodus:`)}}, w.cli, w.svc, st)
+		BotUsers: []*regexp.Regexp{regexp.MustCompile(`^@exodus:`)}}, w.cli, w.svc, access.New(st.Ledger(), w.svc), st)
 	hook(w.bot, w.cli)
 }
 
