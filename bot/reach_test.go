@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"encoding/json"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -22,9 +23,12 @@ func TestMessagesNotifyOnlyWhomTheyAsk(t *testing.T) {
 	_, cards := w.openNeed()
 	w.reply(w.circle, bob, cards[w.circle], "commit 50")  // payment details ask bob to pay
 	w.reply(dm(bob), bob, w.lastEventIn(dm(bob)), "sent") // alice is asked to confirm
-	w.say(w.circle, carol, "!ex invite "+dave)            // dave is asked to accept
-	w.say(w.circle, dave, "!ex accept")                   // the answer names both
-	w.say(w.circle, carol, "!ex list")                    // an answer naming others
+	w.reply(w.circle, carol, cards[w.circle], "intend 20")
+	w.say(dm(alice), alice, "remind "+carol)   // carol is asked to commit
+	w.say(dm(bob), bob, "remind "+alice)       // alice is reminded to confirm
+	w.say(w.circle, carol, "!ex invite "+dave) // dave is asked to accept
+	w.say(w.circle, dave, "!ex accept")        // the answer names both
+	w.say(w.circle, carol, "!ex list")         // an answer naming others
 	w.say(w.circle, dave, "!ex chain "+alice)
 	w.say(w.circle, dave, "!ex sos @room please, @carol:test") // an SOS: a message of the room
 	sent := w.sentSince(k)
@@ -45,7 +49,8 @@ func TestMessagesNotifyOnlyWhomTheyAsk(t *testing.T) {
 			checkReach(t, m, u, slices.Contains(mentioned, u), msgtype == string(event.MsgNotice))
 		}
 	}
-	want := map[string]id.UserID{"commitment": bob, "sent": alice, "invitation": dave, "sos": ""}
+	want := map[string]id.UserID{"commitment": bob, "sent": alice, "conversion": carol, "reminder": alice,
+		"invitation": dave, "sos": ""}
 	for typ, to := range want {
 		if got, ok := asks[typ]; !ok || got != to {
 			t.Errorf("%s asks %q (asking: %v); want it to ask %q", typ, got, ok, to)
@@ -127,4 +132,51 @@ func membersOf(room id.RoomID) []id.UserID {
 		return []id.UserID{id.UserID("@" + strings.TrimSuffix(u, ":test") + ":test")}
 	}
 	return []id.UserID{alice, bob, carol, dave}
+}
+
+// plainUserID is a user ID in a plain body that a push rule can read: its
+// localpart (two characters or more) unbroken by a word joiner.
+var plainUserID = regexp.MustCompile(`@[A-Za-z0-9._=/+-]{2,}:[A-Za-z0-9.-]+`)
+
+// reachViolation says how a message the bot sent breaks the rule of whom
+// it reaches (reach.go), or "": a quiet notice mentions nobody, an asking
+// m.text one member at most, an edit's outer content is a quiet notice, and
+// no user ID but the one mentioned is readable in the plain body. Every
+// message of every harness is checked (fakeClient.record).
+func reachViolation(m map[string]any) string {
+	msgtype, ok := m["msgtype"].(string)
+	if !ok {
+		return "" // no message (a poll, a reaction)
+	}
+	mentions, ok := m["m.mentions"].(map[string]any)
+	if !ok || mentions["room"] != nil {
+		return "no m.mentions, or one with room"
+	}
+	users := ids(mentions["user_ids"])
+	switch {
+	case msgtype == string(event.MsgNotice) && len(users) > 0:
+		return "a notice that mentions someone"
+	case msgtype == string(event.MsgText) && len(users) > 1:
+		return "an m.text that mentions several members"
+	case msgtype != string(event.MsgNotice) && m["m.new_content"] != nil:
+		return "an edit that may notify again"
+	}
+	body, _ := m["body"].(string)
+	for _, u := range plainUserID.FindAllString(body, -1) {
+		if !slices.Contains(users, strings.TrimRight(u, ".-")) {
+			return "user ID " + u + " readable in the plain body"
+		}
+	}
+	return ""
+}
+
+// checkReach fails tb for every message sent through f that breaks the
+// rule of whom it reaches.
+func (f *fakeClient) checkReach(tb testing.TB) {
+	tb.Helper()
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, v := range f.unreached {
+		tb.Errorf("a message breaks the rule of whom it reaches: %s", v)
+	}
 }
