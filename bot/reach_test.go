@@ -11,6 +11,7 @@ import (
 	"maunium.net/go/mautrix/id"
 
 	"github.com/exodus-matrix/exodus/internal/pushcheck"
+	"github.com/exodus-matrix/exodus/ledger"
 )
 
 // Each kind of message notifies whom it asks to act, and nobody else: the
@@ -134,6 +135,15 @@ func membersOf(room id.RoomID) []id.UserID {
 	return []id.UserID{alice, bob, carol, dave}
 }
 
+// asking are the kinds of message (their type under org.exodus) that ask
+// the member of the direct chat they go to to act (reach.go); an
+// invitation asks its invitee (its card) or nobody (the answer to decline),
+// an sos asks the member of a direct chat or nobody (in a circle).
+var asking = map[string]bool{
+	"commitment": true, "sent": true, "conversion": true, "reminder": true, "renewal": true, "digest": true,
+	"kassa_share": true, "notify.deadline_giver": true, "clearing.agreed_told": true, "encrypted.direct": true,
+}
+
 // plainUserID is a user ID in a plain body that a push rule can read: its
 // localpart (two characters or more) unbroken by a word joiner.
 var plainUserID = regexp.MustCompile(`@[A-Za-z0-9._=/+-]{2,}:[A-Za-z0-9.-]+`)
@@ -161,6 +171,14 @@ func reachViolation(m map[string]any) string {
 	case msgtype != string(event.MsgNotice) && m["m.new_content"] != nil:
 		return "an edit that may notify again"
 	}
+	ns, _ := m["org.exodus"].(map[string]any)
+	typ, _ := ns["type"].(string)
+	switch {
+	case asking[typ] && (msgtype != string(event.MsgText) || len(users) != 1) && m["m.new_content"] == nil:
+		return typ + " asks a member to act: an m.text mentioning them"
+	case !asking[typ] && typ != "invitation" && typ != "sos" && msgtype != string(event.MsgNotice):
+		return typ + " asks nothing: a quiet notice"
+	}
 	body, _ := m["body"].(string)
 	for _, u := range plainUserID.FindAllString(body, -1) {
 		if !slices.Contains(users, strings.TrimRight(u, ".-")) {
@@ -178,5 +196,43 @@ func (f *fakeClient) checkReach(tb testing.TB) {
 	defer f.mu.Unlock()
 	for _, v := range f.unreached {
 		tb.Errorf("a message breaks the rule of whom it reaches: %s", v)
+	}
+}
+
+// The prompts the clearing and an encrypted message bring ask their
+// member: another member's agreement to a cycle asks the others to agree
+// too; the direct chat opened for a member whose messages the bot cannot
+// read asks them to write there.
+func TestPromptsAskTheirMember(t *testing.T) {
+	w := newAidWorld(t)
+	members := []ledger.UserID{alice, bob, carol}
+	cards := map[ledger.UserID]id.EventID{}
+	for _, u := range members {
+		_, cards[u] = w.orangeCard(u)
+	}
+	for i, u := range members {
+		w.reply(w.circle, string(u), cards[members[(i+1)%len(members)]], "commit 50")
+	}
+	k := w.sentCount()
+	w.say(dm(alice), alice, "clearing")
+	_, data := clearingMessage(t, w, dm(alice), k)
+	plan, _ := data["plans"].([]any)[0].(map[string]any)
+	cycle, _ := plan["cycles"].([]any)[0].(map[string]any)
+	k = w.sentCount()
+	w.say(dm(alice), alice, "clearing agree "+cycle["id"].(string))
+	_, raw := w.event("m.room.encrypted", w.circle, dave, map[string]any{"algorithm": "m.megolm.v1.aes-sha2", "ciphertext": "x"}, nil)
+	w.deliver(raw)
+	prompts := map[string][]id.UserID{}
+	for _, m := range w.sentSince(k) {
+		if typ, _ := ns(m); m.Content["msgtype"] == string(event.MsgText) {
+			prompts[typ] = append(prompts[typ], mentionsOf(t, m)...)
+		}
+	}
+	slices.Sort(prompts["clearing.agreed_told"])
+	if got := prompts["clearing.agreed_told"]; !slices.Equal(got, []id.UserID{bob, carol}) {
+		t.Errorf("alice's agreement asks %v to agree; want bob and carol (all prompts: %v)", got, prompts)
+	}
+	if got := prompts["encrypted.direct"]; !slices.Equal(got, []id.UserID{dave}) {
+		t.Errorf("the direct chat for an encrypted message asks %v; want dave (all prompts: %v)", got, prompts)
 	}
 }
