@@ -136,9 +136,10 @@ var pageWordsEN = map[string]string{
 	"need_state.proposed":  "awaiting approval",
 	"need_state.suspended": "paused",
 
-	"card.promised":  "%[1]v of %[2]v promised",
-	"card.figures":   "committed %[1]v · confirmed %[2]v · missing %[3]v",
-	"card.deadline":  "until %[1]v",
+	"card.committed_of": "%[1]v of %[2]v committed",
+	"card.intended":     "intended %[1]v (%[2]v%% with intentions)",
+	"card.figures":      "confirmed %[1]v · missing %[2]v",
+	"card.deadline":     "by %[1]v",
 	"card.days_left": "%[1]v days left",
 	"card.yours":     "yours",
 

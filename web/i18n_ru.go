@@ -125,9 +125,10 @@ var pageWordsRU = map[string]string{
 	"need_state.proposed":  "ждёт одобрения",
 	"need_state.suspended": "на паузе",
 
-	"card.promised":  "обещано %[1]v из %[2]v",
-	"card.figures":   "обязательства %[1]v · подтверждено %[2]v · не хватает %[3]v",
-	"card.deadline":  "до %[1]v",
+	"card.committed_of": "обязательства: %[1]v из %[2]v",
+	"card.intended":     "намерения %[1]v (%[2]v%% вместе с намерениями)",
+	"card.figures":      "подтверждено %[1]v · не хватает %[2]v",
+	"card.deadline":     "до %[1]v включительно",
 	"card.days_left": "осталось дней: %[1]v",
 	"card.yours":     "ваша",
 
