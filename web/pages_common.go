@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -219,4 +220,46 @@ func (pg *pages) cardOf(b *ledger.Book, n *ledger.Need, me ledger.UserID) needCa
 	nc.CommittedW = step5(p.Percent)
 	nc.IntendedW = step5(p.PercentPromised) - nc.CommittedW
 	return nc
+}
+
+// statusNow is what the status form shows: the member's current status,
+// the amount of its need as one would type it, and the days left of a red
+// collection, so that submitting the form unchanged keeps what is.
+type statusNow struct {
+	Status ledger.Status
+	Amount string
+	Days   string
+}
+
+// statusNowOf is the current state of a member's status st for the status
+// form; typed is the currency an amount without one means.
+func (pg *pages) statusNowOf(b *ledger.Book, st ledger.MemberStatus, typed ledger.Currency) statusNow {
+	now := statusNow{Status: st.Status}
+	if now.Status == "" {
+		now.Status = ledger.StatusGreen
+	}
+	if st.Status == ledger.StatusGreen || st.Need == "" {
+		return now
+	}
+	p := b.ProgressOf(st.Need, pg.loc())
+	if p.Target.Currency == typed {
+		now.Amount = p.Target.Number()
+	} else {
+		now.Amount = p.Target.String()
+	}
+	if st.Status == ledger.StatusRed {
+		if days := p.DaysLeft(pg.clock.Now()); days > 0 {
+			now.Days = strconv.Itoa(days)
+		}
+	}
+	return now
+}
+
+// StatusShown is what the status form shows: the refused status form's
+// values to correct them, else now, the member's current status.
+func (d *pageData) StatusShown(now statusNow) statusNow {
+	if d.Form == nil || d.Form.Get("form") != "status" {
+		return now
+	}
+	return statusNow{Status: ledger.Status(d.Form.Get("status")), Amount: d.Form.Get("amount"), Days: d.Form.Get("days")}
 }
