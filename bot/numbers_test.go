@@ -149,7 +149,9 @@ func newWebReader(w *aidWorld, u ledger.UserID) *webReader {
 	}
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
-	act := func(n string) ledger.Action { return ledger.Action{Event: ledger.EventID("$web-" + n), Actor: u, At: w.svc.Now()} }
+	act := func(n string) ledger.Action {
+		return ledger.Action{Event: ledger.EventID("$web-" + n), Actor: u, At: w.svc.Now()}
+	}
 	link, _, err := w.svc.Access.NewLoginLink(w.ctx, act("link"))
 	if err != nil {
 		t.Fatal(err)
