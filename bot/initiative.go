@@ -33,7 +33,7 @@ func cmdInitiative(ctx context.Context, b *Bot, r *request) error {
 		return err
 	}
 	b.replyText(ctx, r, "initiative.created", op.Text, op.Amount, dueText(r.lang, v.Progress))
-	b.after(ctx, out)
+	notices{b}.after(ctx, out)
 	postPoll(ctx, b, v, r.circle)
 	return nil
 }
@@ -74,7 +74,7 @@ func cmdDone(ctx context.Context, b *Bot, r *request) error {
 		return err
 	}
 	b.replyText(ctx, r, "initiative.done", out.Need.Title)
-	b.after(ctx, out)
+	notices{b}.after(ctx, out)
 	return nil
 }
 
@@ -170,7 +170,7 @@ func handlePollResponse(ctx context.Context, b *Bot, evt *event.Event, c *ledger
 	if err != nil {
 		return refuseReaction(ctx, b, r, err)
 	}
-	b.after(ctx, out)
+	notices{b}.after(ctx, out)
 	return nil
 }
 
@@ -202,7 +202,8 @@ func initiativeCardText(l ledger.Lang, v *ledger.NeedView, now time.Time, prefix
 
 // afterInitiative tells the backers of an initiative what an op did to it:
 // reached by intentions (asking them to commit), funded, done, expired.
-func (b *Bot) afterInitiative(ctx context.Context, out *ledger.Outcome) {
+func (nt notices) afterInitiative(ctx context.Context, out *ledger.Outcome) {
+	b := nt.b
 	n := out.Need
 	if n == nil || n.Kind != ledger.NeedInitiative {
 		return
@@ -215,16 +216,16 @@ func (b *Bot) afterInitiative(ctx context.Context, out *ledger.Outcome) {
 		switch {
 		case out.Reached && !out.Funded && p.State == ledger.PromiseIntention:
 			l := b.ledger.Members.LangOf(ctx, p.Giver)
-			b.sendCard(ctx, p.Giver, ledger.CardNotice, p, message(text(l, "notify.initiative_reached", n.Title, p.Amount), "conversion", promiseData(p)))
+			cards{b}.sendCard(ctx, p.Giver, ledger.CardNotice, p, message(text(l, "notify.initiative_reached", n.Title, p.Amount), "conversion", promiseData(p)))
 		case out.Funded && p.State.Live():
-			b.tell(ctx, p.Giver, ledger.NoticeClosed, "notify.initiative_funded", n.Title)
+			nt.tell(ctx, p.Giver, ledger.NoticeClosed, "notify.initiative_funded", n.Title)
 		case out.Op.Kind == ledger.OpDone && p.State.Binding():
-			b.tell(ctx, p.Giver, ledger.NoticeClosed, "notify.initiative_done", n.Title, n.Report)
+			nt.tell(ctx, p.Giver, ledger.NoticeClosed, "notify.initiative_done", n.Title, n.Report)
 		case out.Op.Kind == ledger.OpDeadline && p.State == ledger.PromiseReleased && p.UpdatedBy == out.Op.Event:
-			b.tell(ctx, p.Giver, ledger.NoticeClosed, "notify.initiative_expired", n.Title, p.Amount)
+			nt.tell(ctx, p.Giver, ledger.NoticeClosed, "notify.initiative_expired", n.Title, p.Amount)
 		}
 	}
 	if out.Funded {
-		b.tell(ctx, n.Owner, ledger.NoticeClosed, "notify.initiative_funded", n.Title)
+		nt.tell(ctx, n.Owner, ledger.NoticeClosed, "notify.initiative_funded", n.Title)
 	}
 }

@@ -143,7 +143,7 @@ type webReader struct {
 
 func newWebReader(w *aidWorld, u ledger.UserID) *webReader {
 	t := w.t
-	s, err := web.New(web.Config{BotUserID: "@exodus:test", RequestsPerMinute: 1000, FailedAuthLimit: 1000}, w.svc, w.bot.WebActor())
+	s, err := web.New(web.Config{BotUserID: "@exodus:test", RequestsPerMinute: 1000, FailedAuthLimit: 1000}, w.svc, w.webAccess(), w.bot.WebActor())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,11 +152,11 @@ func newWebReader(w *aidWorld, u ledger.UserID) *webReader {
 	act := func(n string) ledger.Action {
 		return ledger.Action{Event: ledger.EventID("$web-" + n), Actor: u, At: w.svc.Now()}
 	}
-	link, _, err := w.svc.Access.NewLoginLink(w.ctx, act("link"))
+	link, _, err := w.webAccess().NewLoginLink(w.ctx, act("link"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	token, _, err := w.svc.Access.NewToken(w.ctx, act("token"), "numbers", ledger.ScopeRead)
+	token, _, err := w.webAccess().NewToken(w.ctx, act("token"), "numbers", ledger.ScopeRead)
 	if err != nil {
 		t.Fatal(err)
 	}
