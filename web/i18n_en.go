@@ -140,6 +140,7 @@ var pageWordsEN = map[string]string{
 	"card.intended":     "intended %[1]v (%[2]v%% with intentions)",
 	"card.figures":      "confirmed %[1]v · missing %[2]v",
 	"card.deadline":     "by %[1]v",
+	"card.deadline_at":  "by %[1]v",
 	"card.days_left":    "%[1]v days left",
 	"card.yours":        "yours",
 

@@ -129,6 +129,7 @@ var pageWordsRU = map[string]string{
 	"card.intended":     "намерения %[1]v (%[2]v%% вместе с намерениями)",
 	"card.figures":      "подтверждено %[1]v · не хватает %[2]v",
 	"card.deadline":     "до %[1]v включительно",
+	"card.deadline_at":  "до %[1]v",
 	"card.days_left":    "осталось дней: %[1]v",
 	"card.yours":        "ваша",
 
