@@ -17,8 +17,10 @@ func progressBar(pct int) string {
 	return "`" + strings.Repeat("█", filled) + strings.Repeat("░", barWidth-filled) + fmt.Sprintf("` %d%%", pct)
 }
 
-// dueText renders the deadline of a need's Progress as members read it:
-// its last day, and the time on that day when it ends within the day.
+// dueText renders the deadline of a need's Progress as members read it in
+// language l: its last day (the day a member typed in "by <date>"), and
+// the time on that day when it ends within the day. The web's pages.due
+// renders the same.
 func dueText(l ledger.Lang, p ledger.Progress) string {
 	if p.LastDay.IsZero() {
 		return ""
