@@ -47,6 +47,7 @@ type fakeClient struct {
 type sentMessage struct {
 	ID      id.EventID
 	Room    id.RoomID
+	Type    string // the event type
 	Content map[string]any
 }
 
@@ -59,7 +60,7 @@ func (f *fakeClient) messages() []sentMessage {
 	return append([]sentMessage(nil), f.sent...)
 }
 
-func (f *fakeClient) SendMessageEvent(_ context.Context, room id.RoomID, _ event.Type, content any, extra ...mautrix.ReqSendEvent) (*mautrix.RespSendEvent, error) {
+func (f *fakeClient) SendMessageEvent(_ context.Context, room id.RoomID, typ event.Type, content any, extra ...mautrix.ReqSendEvent) (*mautrix.RespSendEvent, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	var txn string
@@ -74,7 +75,7 @@ func (f *fakeClient) SendMessageEvent(_ context.Context, room id.RoomID, _ event
 	var m map[string]any
 	_ = json.Unmarshal(data, &m)
 	evt := id.EventID(fmt.Sprintf("$bot%d", f.n))
-	f.sent = append(f.sent, sentMessage{ID: evt, Room: room, Content: m})
+	f.sent = append(f.sent, sentMessage{ID: evt, Room: room, Type: typ.Type, Content: m})
 	if txn != "" {
 		if f.txns == nil {
 			f.txns = map[string]id.EventID{}
