@@ -217,10 +217,9 @@ func TestFederatedCircle(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustContain(t, replyFrom(t, alice, aliceDM, one.BotID, reply), "as sent")
-	if _, err := bob.WaitMessageAfter(testCtx(t), circle, status, one.BotID, func(e *event.Event) bool {
-		ns, _ := e.Content.Raw["org.exodus"].(map[string]any)
-		d, _ := ns["data"].(map[string]any)
-		ops, _ := d["ops"].([]any)
+	// The record is an event clients do not render, not a message.
+	record, err := bob.WaitMessageAfter(testCtx(t), circle, status, one.BotID, func(e *event.Event) bool {
+		ops, _ := e.Content.Raw["ops"].([]any)
 		op, _ := func() (map[string]any, bool) {
 			if len(ops) == 0 {
 				return nil, false
@@ -228,9 +227,13 @@ func TestFederatedCircle(t *testing.T) {
 			m, ok := ops[0].(map[string]any)
 			return m, ok
 		}()
-		return ns["type"] == "relay" && op["event"] == reply.String()
-	}); err != nil {
-		t.Fatalf("the relay of alice's sent: %v", err)
+		return e.Type.Type == recordType && op["event"] == reply.String()
+	})
+	if err != nil {
+		t.Fatalf("the record of alice's sent: %v", err)
+	}
+	if c := record.Content.Raw; c["actor"] != alice.ID.String() || c["verb"] != "sent" || c["event"] != reply.String() || c["msgtype"] != nil {
+		t.Fatalf("the record's content: %v", c)
 	}
 	mustContain(t, sayTo(t, bob, circle, one.BotID, "!ex got "+alice.ID.String()), "60 EUR")
 
@@ -245,11 +248,11 @@ func TestFederatedCircle(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := bob.WaitMessageAfter(testCtx(t), circle, again, one.BotID, func(e *event.Event) bool {
-		ns, _ := e.Content.Raw["org.exodus"].(map[string]any)
-		return ns["type"] == "relay" && strings.Contains(devnet.Body(e), "removed a reaction")
+		return e.Type.Type == recordType && e.Content.Raw["kind"] == "relay.unreact" && strings.Contains(devnet.Body(e), "removed a reaction")
 	}); err != nil {
 		t.Fatalf("the record of the removed ❤️: %v", err)
 	}
+	noRelayMessages(t, bob, circle)
 
 	// The trust list spans every circle a bot sees: bob's own circle on
 	// server two, with carol, joins the graph of the circle from server
@@ -319,6 +322,30 @@ func TestFederatedCircle(t *testing.T) {
 	}
 	if got, _ := digestOf(t, two, tokenOf(t, bob, bobDM, two.BotID), circle); got != digest {
 		t.Errorf("after a start on an empty database, bot two's digest is %s, want %s", got, digest)
+	}
+}
+
+// recordType is the event type of a bot's records of ops taken in a
+// direct chat (bot.RecordType), which clients do not render.
+const recordType = "org.exodus.record"
+
+// noRelayMessages fails the test if a bot posted into room a message
+// members read for a record of an op taken elsewhere (the "📒 Recorded…"
+// notices rooms held before record events).
+func noRelayMessages(t *testing.T, u *devnet.User, room id.RoomID) {
+	t.Helper()
+	events, err := u.Messages(testCtx(t), room)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range events {
+		if e.Type.Type != event.EventMessage.Type {
+			continue
+		}
+		ns, _ := e.Content.Raw["org.exodus"].(map[string]any)
+		if ns["type"] == "relay" || strings.Contains(devnet.Body(e), "📒") {
+			t.Fatalf("%s posted a record as a message members read: %q", e.Sender, devnet.Body(e))
+		}
 	}
 }
 
