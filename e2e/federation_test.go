@@ -235,6 +235,12 @@ func TestFederatedCircle(t *testing.T) {
 	if c := record.Content.Raw; c["actor"] != alice.ID.String() || c["verb"] != "sent" || c["event"] != reply.String() || c["msgtype"] != nil {
 		t.Fatalf("the record's content: %v", c)
 	}
+	// Bot two applies it: only through the record does it know of alice's
+	// sent, and until it applies it the two ledgers differ.
+	bobDM := dmWith(t, bob, two.BotID)
+	tokOne := tokenOf(t, alice, aliceDM, one.BotID)
+	tokTwo := tokenOf(t, bob, bobDM, two.BotID)
+	sameDigest(t, one, two, tokOne, tokTwo, circle, 1)
 	mustContain(t, sayTo(t, bob, circle, one.BotID, "!ex got "+alice.ID.String()), "60 EUR")
 
 	// alice ❤️ again, then takes the ❤️ back: bot one finds the removal in
@@ -258,13 +264,10 @@ func TestFederatedCircle(t *testing.T) {
 	// server two, with carol, joins the graph of the circle from server
 	// one, so carol's list reaches alice through bob.
 	carol := fedMember(t, two, "carol")
-	bobDM := dmWith(t, bob, two.BotID)
 	home := fedCircle(t, two, "Home", bob, bobDM, carol)
 	mustContain(t, sayTo(t, carol, home, two.BotID, "!ex list"), bob.ID.Localpart(), alice.ID.Localpart())
 
 	// Both bots computed the same ledger.
-	tokOne := tokenOf(t, alice, aliceDM, one.BotID)
-	tokTwo := tokenOf(t, bob, bobDM, two.BotID)
 	digest := sameDigest(t, one, two, tokOne, tokTwo, circle, 2)
 	t.Logf("both bots: %s", digest)
 
