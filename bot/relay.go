@@ -171,7 +171,7 @@ func (r relays) followOps(ctx context.Context, c *ledger.Circle, ops []ledger.Op
 		if err == nil && out != nil {
 			// The cards in the circles this bot answers show it (silent:
 			// nothing else is sent).
-			b.silently().after(ctx, out)
+			notices{b.silently()}.after(ctx, out)
 		}
 	}
 	return nil
