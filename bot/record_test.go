@@ -44,6 +44,11 @@ func TestDirectActionIsRecordedAsARecordEvent(t *testing.T) {
 		!strings.Contains(body(records[0]), "status") || c["msgtype"] != nil {
 		t.Fatalf("record content %v", c)
 	}
+	// Its body names no member (push rules read bodies for names), and it
+	// mentions nobody.
+	if m, ok := c["m.mentions"].(map[string]any); !ok || len(m) != 0 || strings.Contains(body(records[0]), "bob") {
+		t.Fatalf("record content %v", c)
+	}
 	if need := w.needOf(w.b, bob); need == "" {
 		t.Fatal("botB did not apply the record")
 	}

@@ -34,8 +34,12 @@ var RecordType = event.Type{Type: Namespace + ".record", Class: event.MessageEve
 // record is the content of a RecordType event.
 type record struct {
 	// Body says in words what is recorded, in the circle's language: for
-	// whoever reads the raw event, never shown by clients.
+	// whoever reads the raw event, never shown by clients. It names no
+	// member: push rules read a body for members' names.
 	Body string `json:"body"`
+	// Mentions is empty: the record mentions nobody (and on servers with
+	// intentional mentions, the body is read for none).
+	Mentions struct{} `json:"m.mentions"`
 	// Kind is what happened: relay.op (an op taken in a direct chat),
 	// relay.unreact (a reaction removed, which withdrew an intention),
 	// relay.removed (a message removed whose op still counts).
@@ -79,8 +83,8 @@ func (r relays) relay(ctx context.Context, key string, ops ...ledger.Op) {
 		if err != nil || !(peers{b}).answers(ctx, id.RoomID(cid)) {
 			continue
 		}
-		rec := record{Body: plain(text(c.Lang, key, op.Actor, opVerbs[op.Kind])), Kind: key, Actor: op.Actor,
-			Verb: opVerbs[op.Kind], Need: op.Need, Event: op.Event, Ops: ops, Version: 1}
+		rec := record{Body: plain(text(c.Lang, key, opVerbs[op.Kind])), Kind: key, Actor: op.Actor,
+			Verb: opVerbs[op.Kind], Need: op.Need, Event: op.Event, Ops: ops, Version: 1, Mentions: struct{}{}}
 		b.enqueue(ctx, outgoing{room: id.RoomID(cid), typ: RecordType, content: rec})
 	}
 }

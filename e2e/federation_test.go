@@ -232,7 +232,10 @@ func TestFederatedCircle(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the record of alice's sent: %v", err)
 	}
-	if c := record.Content.Raw; c["actor"] != alice.ID.String() || c["verb"] != "sent" || c["event"] != reply.String() || c["msgtype"] != nil {
+	// Its body, for whoever reads the raw event, names no member: push
+	// rules read a body for members' names.
+	if c := record.Content.Raw; c["actor"] != alice.ID.String() || c["verb"] != "sent" || c["event"] != reply.String() ||
+		c["msgtype"] != nil || devnet.Body(record) == "" || strings.Contains(devnet.Body(record), alice.ID.Localpart()) {
 		t.Fatalf("the record's content: %v", c)
 	}
 	// Bot two applies it: only through the record does it know of alice's
@@ -254,7 +257,7 @@ func TestFederatedCircle(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := bob.WaitMessageAfter(testCtx(t), circle, again, one.BotID, func(e *event.Event) bool {
-		return e.Type.Type == recordType && e.Content.Raw["kind"] == "relay.unreact" && strings.Contains(devnet.Body(e), "removed a reaction")
+		return e.Type.Type == recordType && e.Content.Raw["kind"] == "relay.unreact"
 	}); err != nil {
 		t.Fatalf("the record of the removed ❤️: %v", err)
 	}
