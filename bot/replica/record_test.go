@@ -1,6 +1,8 @@
 package replica_test
 
 import (
+	"encoding/json"
+	"slices"
 	"testing"
 
 	"maunium.net/go/mautrix/event"
@@ -11,14 +13,16 @@ import (
 	"github.com/exodus-matrix/exodus/ledger"
 )
 
-// A "sent" said in a direct chat reaches a rebuild of the circle only by
-// the bot's record in the circle. Rebuilt from the circle alone, the
-// promise is sent whether the record is a record event or, as in rooms
-// from before record events, an m.notice relay; a record a member posted
-// counts for nothing.
-func TestRebuildFollowsRecordsOldAndNew(t *testing.T) {
+// recordCircle is the circle of recordWorld.
+const recordCircle = id.RoomID("!c:test")
+
+// recordWorld is a live bot's circle where ann needs help and ben, who
+// committed, said "sent" in his direct chat: the bot recorded it in the
+// circle (the record event it returns).
+func recordWorld(t *testing.T) (*rebuildWorld, ledger.NeedID, *event.Event) {
+	t.Helper()
 	w := newRebuildWorld(t, 1000)
-	const circle = id.RoomID("!c:test")
+	const circle = recordCircle
 	w.happen(true, "m.room.create", circle, botUser, ptr(""), map[string]any{"creator": botUser})
 	w.member(circle, botUser, botUser, "join", false)
 	w.happen(true, bot.CircleStateType.Type, circle, botUser, ptr(""), map[string]any{"name": "Records", "pledge_minor": 1000,
@@ -43,8 +47,6 @@ func TestRebuildFollowsRecordsOldAndNew(t *testing.T) {
 	if p := promiseOf(w.harness, need, ben); p == nil || p.State != ledger.PromiseSent {
 		t.Fatalf("ben's live promise: %+v", p)
 	}
-
-	// The circle's history alone, its record in each form.
 	var record *event.Event
 	for _, e := range w.history[circle] {
 		if e.Type.Type == bot.RecordType.Type {
@@ -54,7 +56,18 @@ func TestRebuildFollowsRecordsOldAndNew(t *testing.T) {
 	if record == nil {
 		t.Fatal("the bot recorded ben's sent in no record event")
 	}
+	return w, need, record
+}
+
+// A "sent" said in a direct chat reaches a rebuild of the circle only by
+// the bot's record in the circle. Rebuilt from the circle alone, the
+// promise is sent whether the record is a record event or, as in rooms
+// from before record events, an m.notice relay; a record a member posted
+// counts for nothing.
+func TestRebuildFollowsRecordsOldAndNew(t *testing.T) {
+	w, need, record := recordWorld(t)
 	newForm := record.Content.Raw
+	// The circle's history alone, its record in each form.
 	oldForm := map[string]any{"msgtype": "m.notice", "body": "📒 Recorded for every bot of this circle: " + ben + ", in a direct chat: `sent`.",
 		bot.Namespace: map[string]any{"type": "relay", "data": map[string]any{"ops": newForm["ops"]}}}
 	cases := []struct {
@@ -71,12 +84,12 @@ func TestRebuildFollowsRecordsOldAndNew(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			history := map[id.RoomID][]*event.Event{}
-			for _, e := range w.history[circle] {
+			for _, e := range w.history[recordCircle] {
 				if e.ID == record.ID {
 					e = &event.Event{ID: e.ID, RoomID: e.RoomID, Sender: id.UserID(tc.sender), Timestamp: e.Timestamp,
 						Type: event.Type{Type: tc.typ}, Content: event.Content{Raw: tc.content}}
 				}
-				history[circle] = append([]*event.Event{e}, history[circle]...) // newest first
+				history[recordCircle] = append([]*event.Event{e}, history[recordCircle]...) // newest first
 			}
 			rc := replica.NewReplayClock(ledger.NewManualClock(w.clock.Now()))
 			h := newBareHarness(t, rc, 1000)
@@ -88,7 +101,7 @@ func TestRebuildFollowsRecordsOldAndNew(t *testing.T) {
 				t.Fatalf("ben's rebuilt promise: %+v, want %s", p, tc.want)
 			}
 			if tc.want == ledger.PromiseSent {
-				l, err := h.svc.Aid.CircleLedger(h.ctx, ledger.CircleID(circle))
+				l, err := h.svc.Aid.CircleLedger(h.ctx, ledger.CircleID(recordCircle))
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -98,5 +111,41 @@ func TestRebuildFollowsRecordsOldAndNew(t *testing.T) {
 	}
 	if len(digests) != 2 || digests[0] != digests[1] {
 		t.Fatalf("the two forms rebuilt different ledgers: %v", digests)
+	}
+}
+
+// A bot invited into a circle another (trusted) bot answers in catches up
+// with its history: ben's "sent", said in a direct chat it never sees,
+// counts for it through the answering bot's record, and both bots hold
+// the same ledger of the circle.
+func TestCatchUpFollowsRecords(t *testing.T) {
+	w, need, _ := recordWorld(t)
+	const follower = id.UserID("@exodus:other.test")
+	rc := replica.NewReplayClock(ledger.NewManualClock(w.clock.Now()))
+	h := newHarnessAs(t, rc, 1000, follower, botUser)
+	history := slices.Clone(w.history[recordCircle])
+	slices.Reverse(history) // newest first
+	h.cli.timeline = map[id.RoomID][]*event.Event{recordCircle: history}
+	h.cli.state = map[id.RoomID]map[string]any{recordCircle: {bot.CircleStateType.Type: map[string]any{"name": "Records",
+		"pledge_minor": 1000, "currency": "EUR", "lang": "en", "owner": ann, "answering_bot": botUser, "version": 1}}}
+	invite, _ := w.build(w.ts+1000, "m.room.member", recordCircle, ann, ptr(string(follower)), map[string]any{"membership": "invite"})
+	raw, _ := json.Marshal(invite)
+	if code := h.put(t, hsToken, "invite", raw); code != 200 {
+		t.Fatalf("transaction refused: %d", code)
+	}
+	h.drain(t)
+	if p := promiseOf(h, need, ben); p == nil || p.State != ledger.PromiseSent {
+		t.Fatalf("ben's promise for the bot that caught up: %+v", p)
+	}
+	live, err := w.svc.Aid.CircleLedger(w.ctx, ledger.CircleID(recordCircle))
+	if err != nil {
+		t.Fatal(err)
+	}
+	caught, err := h.svc.Aid.CircleLedger(h.ctx, ledger.CircleID(recordCircle))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if live.Digest() != caught.Digest() {
+		t.Fatalf("the ledgers differ:\nlive:\n%s\ncaught up:\n%s", live.Canonical(), caught.Canonical())
 	}
 }
