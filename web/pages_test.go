@@ -3,6 +3,7 @@ package web_test
 import (
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -159,6 +160,23 @@ func TestCirclePage(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustShow(t, "circle page", page, l.Digest())
+	// The room ID and the digest are for the curious: in a section folded
+	// away ("advanced"), nowhere else but in links.
+	start := strings.Index(page.Body, `<details class="panel advanced"`)
+	end := strings.Index(page.Body[max(start, 0):], `</details>`) + max(start, 0)
+	if start < 0 || end < start {
+		t.Fatalf("no advanced section on the circle page:\n%s", page.Body)
+	}
+	advanced := page.Body[start:end]
+	if strings.Contains(page.Body[start:strings.Index(page.Body[start:], ">")+start], " open") {
+		t.Error("the advanced section is open by default")
+	}
+	outside := regexp.MustCompile(`href="[^"]*"`).ReplaceAllString(page.Body[:start]+page.Body[end:], "")
+	for _, v := range []string{string(circle), l.Digest()} {
+		if !strings.Contains(advanced, v) || strings.Contains(outside, v) {
+			t.Errorf("%s should show in the advanced section only:\n%s", v, page.Body)
+		}
+	}
 	// bob's direct guarantor is alice, not carol.
 	bobs := h.login(bob).get(circlePageURL)
 	if strings.Count(bobs.Body, `class="tag direct"`) != 1 {
