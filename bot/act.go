@@ -140,7 +140,7 @@ func (a *WebActor) done(ctx context.Context, b *Bot, r *request, reply *ledger.R
 	}
 	texts := make([]string, len(r.web.answers))
 	for i, a := range r.web.answers {
-		texts[i] = a.Body
+		texts[i] = strings.ReplaceAll(a.Body, wordJoiner, "") // the web shows text, read by no push rule
 	}
 	reply.Text = strings.Join(texts, "\n\n")
 	if reply.Event != "" && reply.Text != "" {
@@ -217,7 +217,7 @@ func (a *WebActor) room(ctx context.Context, req ledger.Request) (id.RoomID, *le
 		// takes both): typed in the direct chat, never in a circle room. A
 		// kassa maximum for no circle named is declared as typed there: for
 		// the member's only circle, else they are asked which.
-		direct, err := b.openDirect(ctx, id.UserID(req.Member), "")
+		direct, err := directChats{b}.open(ctx, id.UserID(req.Member), "")
 		return direct, nil, err
 	}
 	room := req.Circle
@@ -247,7 +247,7 @@ func (a *WebActor) room(ctx context.Context, req ledger.Request) (id.RoomID, *le
 		card = &ledger.Card{Need: req.Need, Circle: room, Room: ledger.RoomID(room)}
 	}
 	if room == "" {
-		direct, err := b.openDirect(ctx, id.UserID(req.Member), "")
+		direct, err := directChats{b}.open(ctx, id.UserID(req.Member), "")
 		return direct, card, err
 	}
 	return id.RoomID(room), card, nil

@@ -21,6 +21,7 @@ import (
 	"github.com/exodus-matrix/exodus/bot"
 	"github.com/exodus-matrix/exodus/bot/replica"
 	"github.com/exodus-matrix/exodus/ledger"
+	"github.com/exodus-matrix/exodus/ledger/access"
 	"github.com/exodus-matrix/exodus/store"
 )
 
@@ -49,15 +50,19 @@ type fakeClient struct {
 	// lose, when set, tells the sends that are taken but answered with an
 	// error, as when the answer is lost.
 	lose func(sentMessage) bool
+	// unreached are the sent messages that break the rule of whom a
+	// message reaches (reachViolation); the harness fails on any.
+	unreached []string
 }
 
 type sentMessage struct {
 	ID      id.EventID
 	Room    id.RoomID
+	Type    string // the event type: m.room.message unless told
 	Content map[string]any
 }
 
-func (f *fakeClient) record(room id.RoomID, content any) id.EventID {
+func (f *fakeClient) record(room id.RoomID, typ event.Type, content any) id.EventID {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.n++
@@ -65,7 +70,10 @@ func (f *fakeClient) record(room id.RoomID, content any) id.EventID {
 	var m map[string]any
 	_ = json.Unmarshal(data, &m)
 	evt := id.EventID(fmt.Sprintf("$bot%d", f.n))
-	f.sent = append(f.sent, sentMessage{ID: evt, Room: room, Content: m})
+	f.sent = append(f.sent, sentMessage{ID: evt, Room: room, Type: typ.Type, Content: m})
+	if v := reachViolation(typ.Type, m); v != "" {
+		f.unreached = append(f.unreached, fmt.Sprintf("%s in %s: %s: %v", evt, room, v, m))
+	}
 	return evt
 }
 
@@ -78,7 +86,7 @@ func (f *fakeClient) messages() []sentMessage {
 	return append([]sentMessage(nil), f.sent...)
 }
 
-func (f *fakeClient) SendMessageEvent(_ context.Context, room id.RoomID, _ event.Type, content any, extra ...mautrix.ReqSendEvent) (*mautrix.RespSendEvent, error) {
+func (f *fakeClient) SendMessageEvent(_ context.Context, room id.RoomID, typ event.Type, content any, extra ...mautrix.ReqSendEvent) (*mautrix.RespSendEvent, error) {
 	f.mu.Lock()
 	fail := f.fail
 	var txn string
@@ -95,7 +103,7 @@ func (f *fakeClient) SendMessageEvent(_ context.Context, room id.RoomID, _ event
 			return nil, err
 		}
 	}
-	evt := f.record(room, content)
+	evt := f.record(room, typ, content)
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if txn != "" {
@@ -244,7 +252,8 @@ func newHarness(tb testing.TB, opts ...func(*bot.Config)) *harness {
 	for _, opt := range opts {
 		opt(&cfg)
 	}
-	b := hook(bot.New(cfg, cli, svc, st), cli)
+	tb.Cleanup(func() { cli.checkReach(tb) })
+	b := hook(bot.New(cfg, cli, svc, access.New(st.Ledger(), svc), st), cli)
 	h := &harness{ctx: ctx, store: st, svc: svc, cli: cli, bot: b, intake: bot.NewIntake(st, hsToken, b, nil, clock, nil), circle: "!circle:test"}
 	_, err = svc.Circles.Create(ctx, ledger.Action{Event: "$create", Actor: "@owner:test", At: clock.Now()},
 		ledger.CircleSpec{ID: h.circle, Name: "Test"})

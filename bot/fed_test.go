@@ -21,6 +21,7 @@ import (
 
 	"github.com/exodus-matrix/exodus/bot"
 	"github.com/exodus-matrix/exodus/ledger"
+	"github.com/exodus-matrix/exodus/ledger/access"
 	"github.com/exodus-matrix/exodus/store"
 )
 
@@ -172,8 +173,9 @@ func newPeer(t *testing.T, user id.UserID, base int, members ...id.UserID) *peer
 	clock := ledger.NewManualClock(fedStart)
 	svc := ledger.NewService(st.Ledger(), clock, ledger.DefaultConfig())
 	cli := newPeerClient(base, members...)
+	t.Cleanup(func() { cli.checkReach(t) })
 	b := bot.New(bot.Config{UserID: user, Prefix: "!ex", CommandsPerMinute: 1000,
-		TrustedBots: []id.UserID{botA, botB, botC}}, cli, svc, st)
+		TrustedBots: []id.UserID{botA, botB, botC}}, cli, svc, access.New(st.Ledger(), svc), st)
 	hook(b, cli.fakeClient)
 	return &peer{user: user, ctx: ctx, clock: clock, svc: svc, st: st, cli: cli, bot: b}
 }
@@ -339,7 +341,7 @@ func (w *fedWorld) relay(from *peer, to ...*peer) {
 		if m.Room != id.RoomID(w.circle) {
 			continue // direct chats: only that bot is in them
 		}
-		w.feed(w.eventID(m.ID, "m.room.message", from.user, m.Content, nil), to...)
+		w.feed(w.eventID(m.ID, m.Type, from.user, m.Content, nil), to...)
 	}
 	from.fed = len(msgs)
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/exodus-matrix/exodus/ledger"
+	"github.com/exodus-matrix/exodus/ledger/grammar"
 )
 
 // firstScreen are the commands `help` shows first: the ten a member needs
@@ -61,8 +62,8 @@ func (s *commandSet) what(l ledger.Lang, v ledger.Verb) string {
 func (s *commandSet) helpText(l ledger.Lang, topic ledger.Verb, all, direct bool) string {
 	if topic != "" && topic != ledger.VerbHelp {
 		str := s.usageIn(l, topic, direct) + " — " + s.what(l, topic)
-		if alt := ledger.VerbWords(topic, other(l)); len(alt) > 0 {
-			str += " (" + strings.Join(ledger.VerbWords(topic, l), ", ") + " / " + strings.Join(alt, ", ") + ")"
+		if alt := grammar.VerbWords(topic, other(l)); len(alt) > 0 {
+			str += " (" + strings.Join(grammar.VerbWords(topic, l), ", ") + " / " + strings.Join(alt, ", ") + ")"
 		}
 		return str
 	}

@@ -29,26 +29,14 @@ func cmdInitiative(ctx context.Context, b *Bot, r *request) error {
 	if err != nil {
 		return err
 	}
-	b.replyText(ctx, r, "initiative.created", op.Text, op.Amount, markdown(showDeadline(b, r.lang, until)))
-	b.after(ctx, out)
-	if v, err := b.ledger.Aid.Need(ctx, out.Need.ID); err == nil {
-		postPoll(ctx, b, v, r.circle)
+	v, err := b.ledger.Aid.Need(ctx, out.Need.ID)
+	if err != nil {
+		return err
 	}
+	b.replyText(ctx, r, "initiative.created", op.Text, op.Amount, dueText(r.lang, v.Progress))
+	notices{b}.after(ctx, out)
+	postPoll(ctx, b, v, r.circle)
 	return nil
-}
-
-// showDeadline renders an initiative's deadline in the cycle's time zone:
-// the last day for one that ends at midnight, else the day and time.
-func showDeadline(b *Bot, l ledger.Lang, t time.Time) string {
-	loc := b.ledger.Config().Cycle.Location
-	if loc == nil {
-		loc = time.UTC
-	}
-	t = t.In(loc)
-	if t.Hour() == 0 && t.Minute() == 0 {
-		return locale.Date(l, t.AddDate(0, 0, -1))
-	}
-	return locale.DateTime(l, t, loc)
 }
 
 // deadlineOf is when an initiative "by <date> [HH:MM]" ends, in the cycle's
@@ -87,7 +75,7 @@ func cmdDone(ctx context.Context, b *Bot, r *request) error {
 		return err
 	}
 	b.replyText(ctx, r, "initiative.done", out.Need.Title)
-	b.after(ctx, out)
+	notices{b}.after(ctx, out)
 	return nil
 }
 
@@ -183,19 +171,18 @@ func handlePollResponse(ctx context.Context, b *Bot, evt *event.Event, c *ledger
 	if err != nil {
 		return refuseReaction(ctx, b, r, err)
 	}
-	b.after(ctx, out)
+	notices{b}.after(ctx, out)
 	return nil
 }
 
 // initiativeCardText renders an initiative's card in Markdown.
-func initiativeCardText(l ledger.Lang, v *ledger.NeedView, now time.Time, deadline, prefix string) string {
+func initiativeCardText(l ledger.Lang, v *ledger.NeedView, now time.Time, prefix string) string {
 	n, t := v.Need, v.Totals
-	days := int(n.Deadline.Sub(now).Hours()/24 + 0.999)
 	var sb strings.Builder
-	sb.WriteString(text(l, "card.initiative", n.Title, n.Owner, n.Target, markdown(deadline), max(days, 0)))
+	sb.WriteString(text(l, "card.initiative", n.Title, n.Owner, n.Target, dueText(l, v.Progress), v.DaysLeft(now)))
 	sb.WriteString("\n\n" + text(l, "card.figures", t.Target, t.Intended, t.Committed, t.Confirmed, t.Missing))
-	sb.WriteString("\n\n" + text(l, "card.votes", markdown(progressBar(t.Intended.Minor+t.Committed.Minor, t.Target.Minor)), t.Givers))
-	sb.WriteString("\n\n" + text(l, "card.funding", markdown(progressBar(t.Committed.Minor, t.Target.Minor))))
+	sb.WriteString("\n\n" + text(l, "card.votes", markdown(progressBar(v.PercentPromised)), t.Givers))
+	sb.WriteString("\n\n" + text(l, "card.funding", markdown(progressBar(v.Percent))))
 	if lines := promiseLines(l, v.Promises); lines != "" {
 		sb.WriteString("\n\n" + lines)
 	}
@@ -216,7 +203,8 @@ func initiativeCardText(l ledger.Lang, v *ledger.NeedView, now time.Time, deadli
 
 // afterInitiative tells the backers of an initiative what an op did to it:
 // reached by intentions (asking them to commit), funded, done, expired.
-func (b *Bot) afterInitiative(ctx context.Context, out *ledger.Outcome) {
+func (nt notices) afterInitiative(ctx context.Context, out *ledger.Outcome) {
+	b := nt.b
 	n := out.Need
 	if n == nil || n.Kind != ledger.NeedInitiative {
 		return
@@ -229,16 +217,16 @@ func (b *Bot) afterInitiative(ctx context.Context, out *ledger.Outcome) {
 		switch {
 		case out.Reached && !out.Funded && p.State == ledger.PromiseIntention:
 			l := b.ledger.Members.LangOf(ctx, p.Giver)
-			b.sendCard(ctx, p.Giver, ledger.CardNotice, p, message(text(l, "notify.initiative_reached", n.Title, p.Amount), "conversion", promiseData(p)))
+			cards{b}.sendCard(ctx, p.Giver, ledger.CardNotice, p, ask(idOf(p.Giver), text(l, "notify.initiative_reached", n.Title, p.Amount), "conversion", promiseData(p)))
 		case out.Funded && p.State.Live():
-			b.tell(ctx, p.Giver, ledger.NoticeClosed, "notify.initiative_funded", n.Title)
+			nt.tell(ctx, p.Giver, ledger.NoticeClosed, "notify.initiative_funded", n.Title)
 		case out.Op.Kind == ledger.OpDone && p.State.Binding():
-			b.tell(ctx, p.Giver, ledger.NoticeClosed, "notify.initiative_done", n.Title, n.Report)
+			nt.tell(ctx, p.Giver, ledger.NoticeClosed, "notify.initiative_done", n.Title, n.Report)
 		case out.Op.Kind == ledger.OpDeadline && p.State == ledger.PromiseReleased && p.UpdatedBy == out.Op.Event:
-			b.tell(ctx, p.Giver, ledger.NoticeClosed, "notify.initiative_expired", n.Title, p.Amount)
+			nt.tell(ctx, p.Giver, ledger.NoticeClosed, "notify.initiative_expired", n.Title, p.Amount)
 		}
 	}
 	if out.Funded {
-		b.tell(ctx, n.Owner, ledger.NoticeClosed, "notify.initiative_funded", n.Title)
+		nt.tell(ctx, n.Owner, ledger.NoticeClosed, "notify.initiative_funded", n.Title)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"maunium.net/go/mautrix/id"
 
 	"github.com/exodus-matrix/exodus/ledger"
+	"github.com/exodus-matrix/exodus/ledger/grammar"
 	"github.com/exodus-matrix/exodus/locale"
 )
 
@@ -107,7 +108,7 @@ func argument(l ledger.Lang, a any) (prose, code any) {
 
 // verbWord is the command word of a verb in a language.
 func verbWord(v ledger.Verb, l ledger.Lang) string {
-	if words := ledger.VerbWords(v, l); len(words) > 0 {
+	if words := grammar.VerbWords(v, l); len(words) > 0 {
 		return words[0]
 	}
 	return string(v)
@@ -132,13 +133,26 @@ func pills(us []ledger.UserID) string {
 	return strings.Join(parts, ", ")
 }
 
-// message builds a notice from Markdown, with machine-readable content under
-// the project's namespace (kind names what it is; data may be nil) and the
-// users it means to notify (none by default: pills alone do not ping).
-func message(md, kind string, data any, notify ...id.UserID) *event.Content {
+// message builds a quiet message from Markdown: an m.notice mentioning
+// nobody (an empty m.mentions), whose plain body highlights nobody either
+// (see reach.go), with machine-readable content under the project's
+// namespace (kind names what it is; data may be nil). Answers to what a
+// member typed, cards and their edits, and news that asks nothing of its
+// reader are quiet; a message that asks a member to act is built with ask.
+func message(md, kind string, data any) *event.Content {
+	return build(md, kind, data, event.MsgNotice, "", false)
+}
+
+// build renders a message of msgtype t from Markdown; to is the member it
+// asks to act ("" for none), mentioned when mention is set.
+func build(md, kind string, data any, t event.MessageType, to id.UserID, mention bool) *event.Content {
 	msg := format.RenderMarkdown(md, true, false)
-	msg.MsgType = event.MsgNotice
-	msg.Mentions = &event.Mentions{UserIDs: notify}
+	msg.MsgType = t
+	msg.Mentions = &event.Mentions{}
+	if mention {
+		msg.Mentions.UserIDs = []id.UserID{to}
+	}
+	msg.Body = quietBody(msg.Body, to)
 	ns := map[string]any{"type": kind}
 	if data != nil {
 		ns["data"] = data

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/exodus-matrix/exodus/ledger"
+	"github.com/exodus-matrix/exodus/ledger/grammar"
 )
 
 // nearest is the verb whose word, in language l (else in the other
@@ -23,7 +24,7 @@ func (s *commandSet) nearest(l ledger.Lang, word string) (ledger.Verb, bool) {
 		best, bestD, tie := ledger.Verb(""), limit+1, false
 		for _, sec := range s.sections {
 			for _, c := range sec.commands {
-				for _, cand := range ledger.VerbWords(c.verb, lang) {
+				for _, cand := range grammar.VerbWords(c.verb, lang) {
 					d := editDistance(w, []rune(cand))
 					switch {
 					case d < bestD:

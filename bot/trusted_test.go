@@ -10,6 +10,7 @@ import (
 
 	"github.com/exodus-matrix/exodus/bot"
 	"github.com/exodus-matrix/exodus/ledger"
+	"github.com/exodus-matrix/exodus/ledger/grammar"
 )
 
 // A bot is followed only if the operator listed it by exact user ID. The
@@ -42,7 +43,7 @@ func TestRecordsOfAnUnlistedBotChangeNothing(t *testing.T) {
 	w := newFedWorld(t)
 	w.say(alice, "", "!ex status orange 150")
 	need := w.needOf(w.a, alice)
-	cmd, _, _ := ledger.ParseCommand("intend 20", ledger.ParseOptions{Direct: true, DefaultCurrency: "EUR"})
+	cmd, _, _ := grammar.Parse("intend 20", grammar.Options{Direct: true, DefaultCurrency: "EUR"})
 	k := len(w.a.cli.messages())
 	if _, err := w.a.bot.WebActor().Act(w.a.ctx, ledger.Request{Member: bob, Need: need, Command: cmd}); err != nil {
 		t.Fatal(err)
@@ -120,7 +121,7 @@ func TestForeignRedactionWithoutPowerRepeatsNothing(t *testing.T) {
 	k := len(w.a.cli.messages())
 	w.feed(w.event("m.room.redaction", alice, map[string]any{"redacts": heart}, map[string]any{"redacts": heart}), w.a)
 	for _, m := range w.a.cli.messages()[k:] {
-		if typ, _ := ns(m); typ == "relay" {
+		if isRecord(m) {
 			t.Fatalf("a powerless member's redaction of bob's ❤️ was recorded: %v", m)
 		}
 	}
@@ -128,7 +129,7 @@ func TestForeignRedactionWithoutPowerRepeatsNothing(t *testing.T) {
 	w.feed(w.event("m.room.redaction", owner, map[string]any{"redacts": heart}, map[string]any{"redacts": heart}), w.a)
 	var relayed bool
 	for _, m := range w.a.cli.messages()[k:] {
-		if typ, _ := ns(m); typ == "relay" {
+		if isRecord(m) {
 			relayed = true
 		}
 	}

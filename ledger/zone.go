@@ -5,20 +5,6 @@ import (
 	"time"
 )
 
-// zoneResetWords bring a member's time zone back to the cycle's.
-var zoneResetWords = map[string]struct{}{"default": {}, "reset": {}, "по-умолчанию": {}, "сброс": {}, "сбросить": {}}
-
-// parseZoneArg reads `timezone [<zone> | default]`; the zone is checked
-// when it is set (Members.SetTimeZone).
-func parseZoneArg(cmd *Command) {
-	word, _ := cutWord(cmd.Rest)
-	if _, ok := zoneResetWords[normWord(word)]; ok {
-		cmd.ZoneReset = true
-		return
-	}
-	cmd.Zone = word
-}
-
 // ParseZone resolves a time zone name of the IANA database
 // ("Europe/Belgrade", "UTC"), in any letter case ("europe/belgrade"); ok
 // is false for anything else, for "" and for "Local" (the server's zone,
