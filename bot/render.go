@@ -209,7 +209,7 @@ func (b *Bot) zoneOf(ctx context.Context, u ledger.UserID) *time.Location {
 	def := b.ledger.Config().Cycle.Location
 	p, err := b.ledger.Members.Profile(ctx, u)
 	if err != nil {
-		return p.Zone(def) // nil profile: the cycle's
+		p = nil // the cycle's
 	}
 	return p.Zone(def)
 }
