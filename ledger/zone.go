@@ -3,6 +3,7 @@ package ledger
 import (
 	"strings"
 	"time"
+	_ "time/tzdata" // members' time zones resolve on a machine without a zone database
 )
 
 // ParseZone resolves a time zone name of the IANA database

@@ -6,8 +6,6 @@
 package locale
 
 import (
-	_ "time/tzdata" // member time zones resolve on a machine without a zone database
-
 	"golang.org/x/text/language"
 
 	"github.com/exodus-matrix/exodus/ledger"
