@@ -25,6 +25,7 @@ var eventHandlers = map[event.Type]handlerFunc{
 	event.EventRedaction: handleRedaction,
 
 	event.EventUnstablePollResponse: handlePollResponse,
+	EventPollResponse:               handlePollResponse,
 	event.EventEncrypted:            handleEncrypted,
 	event.StateEncryption:           handleEncryptionState,
 }
