@@ -54,10 +54,11 @@ type fakeClient struct {
 type sentMessage struct {
 	ID      id.EventID
 	Room    id.RoomID
+	Type    string // the event type: "" for m.room.message
 	Content map[string]any
 }
 
-func (f *fakeClient) record(room id.RoomID, content any) id.EventID {
+func (f *fakeClient) record(room id.RoomID, typ event.Type, content any) id.EventID {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.n++
@@ -65,7 +66,10 @@ func (f *fakeClient) record(room id.RoomID, content any) id.EventID {
 	var m map[string]any
 	_ = json.Unmarshal(data, &m)
 	evt := id.EventID(fmt.Sprintf("$bot%d", f.n))
-	f.sent = append(f.sent, sentMessage{ID: evt, Room: room, Content: m})
+	if typ == event.EventMessage {
+		typ.Type = ""
+	}
+	f.sent = append(f.sent, sentMessage{ID: evt, Room: room, Type: typ.Type, Content: m})
 	return evt
 }
 
@@ -78,7 +82,7 @@ func (f *fakeClient) messages() []sentMessage {
 	return append([]sentMessage(nil), f.sent...)
 }
 
-func (f *fakeClient) SendMessageEvent(_ context.Context, room id.RoomID, _ event.Type, content any, extra ...mautrix.ReqSendEvent) (*mautrix.RespSendEvent, error) {
+func (f *fakeClient) SendMessageEvent(_ context.Context, room id.RoomID, typ event.Type, content any, extra ...mautrix.ReqSendEvent) (*mautrix.RespSendEvent, error) {
 	f.mu.Lock()
 	fail := f.fail
 	var txn string
@@ -95,7 +99,7 @@ func (f *fakeClient) SendMessageEvent(_ context.Context, room id.RoomID, _ event
 			return nil, err
 		}
 	}
-	evt := f.record(room, content)
+	evt := f.record(room, typ, content)
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if txn != "" {
@@ -221,6 +225,7 @@ type harness struct {
 	bot    *bot.Bot
 	intake *bot.Intake
 	circle ledger.CircleID
+	clock  *ledger.ManualClock
 	// reconciler reads the rooms for what the homeserver did not push
 	// (made on first use).
 	reconciler *replica.Reconciler
@@ -245,7 +250,7 @@ func newHarness(tb testing.TB, opts ...func(*bot.Config)) *harness {
 		opt(&cfg)
 	}
 	b := hook(bot.New(cfg, cli, svc, st), cli)
-	h := &harness{ctx: ctx, store: st, svc: svc, cli: cli, bot: b, intake: bot.NewIntake(st, hsToken, b, nil, clock, nil), circle: "!circle:test"}
+	h := &harness{ctx: ctx, store: st, svc: svc, cli: cli, bot: b, intake: bot.NewIntake(st, hsToken, b, nil, clock, nil), circle: "!circle:test", clock: clock}
 	_, err = svc.Circles.Create(ctx, ledger.Action{Event: "$create", Actor: "@owner:test", At: clock.Now()},
 		ledger.CircleSpec{ID: h.circle, Name: "Test"})
 	if err != nil {
