@@ -164,3 +164,24 @@ func pollEnded(t *testing.T, u *devnet.User, room id.RoomID, poll *event.Event, 
 		t.Fatalf("the poll's end %v; want an end block and a text saying %q", end.Content.Raw, why)
 	}
 }
+
+// TestInitiativeDoneEndsItsPoll: an initiative its initiator marks done
+// before it was funded has its poll ended too, with the stable answer
+// given before counted.
+func TestInitiativeDoneEndsItsPoll(t *testing.T) {
+	tom, uma := member(t, "tom"), member(t, "uma")
+	circle := circleOf(t, "Shed", tom, uma)
+	by := time.Now().UTC().AddDate(0, 0, 30).Format("2006-01-02")
+	sent, err := tom.Send(testCtx(t), circle, `!ex initiative "Shed" 200 by `+by)
+	if err != nil {
+		t.Fatal(err)
+	}
+	card, poll := initiativeCard(t, uma, circle, sent)
+	vote := answerPoll(t, uma, circle, poll.ID, true, answerOf(t, poll, "20 EUR"))
+	cardShows(t, uma, circle, card.ID, vote, "intended 20 EUR")
+	done, err := tom.Send(testCtx(t), circle, "!ex done We built it with what we had")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pollEnded(t, uma, circle, poll, done, "is done")
+}
