@@ -126,7 +126,7 @@ func handlePollResponse(ctx context.Context, b *Bot, evt *event.Event, c *ledger
 	if err != nil {
 		return refuseReaction(ctx, b, r, err)
 	}
-	b.after(ctx, out)
+	notices{b}.after(ctx, out)
 	return nil
 }
 
@@ -146,7 +146,8 @@ func endsPoll(out *ledger.Outcome) bool {
 // poll's form referencing its start, with a text fallback. It goes through
 // the outbox in the op's transaction, once (a newer end of the same poll
 // not sent yet replaces it), and only where this bot answers.
-func (b *Bot) endPoll(ctx context.Context, out *ledger.Outcome) {
+func (nt notices) endPoll(ctx context.Context, out *ledger.Outcome) {
+	b := nt.b
 	if !endsPoll(out) {
 		return
 	}

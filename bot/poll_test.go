@@ -201,7 +201,7 @@ func TestDoneAndExpiryEndThePoll(t *testing.T) {
 	w.answerPoll("org.matrix.msc3381.poll.response", bob, bench, "a10000")
 	k = w.sentCount()
 	w.clock.Set(time.Date(2026, 12, 22, 0, 0, 0, 0, time.UTC))
-	if err := w.bot.Tick(w.ctx); err != nil {
+	if err := w.bot.Clock().Tick(w.ctx); err != nil {
 		t.Fatal(err)
 	}
 	if v, err := w.svc.Aid.Need(w.ctx, need); err != nil || v.Need.State != ledger.NeedExpired {
