@@ -39,6 +39,8 @@ type fakeClient struct {
 	invites map[id.RoomID]*event.Event
 	// joined, when set for a room, is who JoinedMembers says is in it.
 	joined map[id.RoomID][]id.UserID
+	// encrypted are the rooms whose state has encryption on.
+	encrypted map[id.RoomID]bool
 	// created are the rooms the bot asked to create.
 	created []*mautrix.ReqCreateRoom
 	// txns are the transaction IDs sent, by room: a send with one seen
@@ -197,7 +199,13 @@ func (f *fakeClient) JoinedRooms(context.Context) (*mautrix.RespJoinedRooms, err
 	return &mautrix.RespJoinedRooms{JoinedRooms: rooms}, nil
 }
 
-func (f *fakeClient) StateEvent(context.Context, id.RoomID, event.Type, string, any) error {
+func (f *fakeClient) StateEvent(_ context.Context, room id.RoomID, typ event.Type, _ string, out any) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if c, ok := out.(*event.EncryptionEventContent); ok && typ == event.StateEncryption && f.encrypted[room] {
+		c.Algorithm = id.AlgorithmMegolmV1
+		return nil
+	}
 	return mautrix.MNotFound
 }
 
