@@ -4,7 +4,6 @@ import (
 	"context"
 	"strconv"
 	"strings"
-	"time"
 
 	"maunium.net/go/mautrix/event"
 	"maunium.net/go/mautrix/id"
@@ -84,16 +83,11 @@ func ParsePollAnswer(evt *event.Event) (PollAnswer, bool) {
 	return PollAnswer{Start: id.EventID(start), Answers: answers}, true
 }
 
-// pollEnded reports whether an initiative's poll has ended by the time at:
-// once it is funded (its poll is ended then), or closed.
-func pollEnded(n *ledger.Need, at time.Time) bool {
-	return n.State != ledger.NeedOpen || !n.FundedAt.IsZero() && !at.Before(n.FundedAt)
-}
-
 // handlePollResponse turns an answer to an initiative's poll into an
 // intention of that amount (a changed answer replaces it; no answer
 // withdraws it). An answer sent after the poll ended changes nothing, as
-// clients show it: the member is told how to back the initiative now.
+// clients show it (the ledger refuses it: ledger.Op.Poll), and the member
+// is told how to back the initiative now.
 func handlePollResponse(ctx context.Context, b *Bot, evt *event.Event, c *ledger.Circle) error {
 	pa, ok := ParsePollAnswer(evt)
 	if !ok {
@@ -111,16 +105,13 @@ func handlePollResponse(ctx context.Context, b *Bot, evt *event.Event, c *ledger
 	onPoll.ID = pa.Start
 	r := &request{evt: &onPoll, act: action(evt), lang: b.ledger.Members.LangOf(ctx, ledger.UserID(evt.Sender)), circle: c, card: card}
 	op := newOp(ctx, b, r, ledger.OpWithdraw)
-	r.cmd.Verb = ledger.VerbWithdraw
+	op.Poll, r.cmd.Verb = true, ledger.VerbWithdraw
 	if len(pa.Answers) > 0 {
 		minor, err := strconv.ParseInt(strings.TrimPrefix(pa.Answers[0], pollAnswerPrefix), 10, 64)
 		if err != nil || !strings.HasPrefix(pa.Answers[0], pollAnswerPrefix) {
 			return nil // not one of our answers
 		}
 		op.Kind, op.Amount, r.cmd.Verb = ledger.OpIntend, ledger.Amount{Minor: minor, Currency: v.Need.Target.Currency}, ledger.VerbIntend
-	}
-	if pollEnded(v.Need, r.act.At) {
-		return refuseReaction(ctx, b, r, ledger.Errorf(ledger.EConflict, "poll.ended", v.Need.Title))
 	}
 	out, err := b.apply(ctx, op)
 	if err != nil {
