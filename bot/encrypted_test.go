@@ -69,7 +69,17 @@ func TestEncryptedDirectChatIsAnsweredOnceWithAnUnencryptedOne(t *testing.T) {
 		t.Fatalf("in the unencrypted chat: %v; want one greeting", greetings)
 	}
 
-	// In the unencrypted chat the command works.
+	// The invitation handled again (as when found by a sync and then
+	// pushed) changes nothing; erin joins the unencrypted chat, where the
+	// command works.
+	_, raw = w.event("m.room.member", enc, erin, map[string]any{"membership": "invite", "is_direct": true},
+		map[string]any{"state_key": "@exodus:test"})
+	w.deliver(raw)
+	_, raw = w.event("m.room.member", opened, erin, map[string]any{"membership": "join"}, map[string]any{"state_key": erin})
+	w.deliver(raw)
+	if got := w.svc.Members.DirectRoomOf(w.ctx, erin); got != opened || len(w.cli.created) != 1 {
+		t.Fatalf("after the invitation again erin's direct chat is %q (%d rooms created); want %q", got, len(w.cli.created), opened)
+	}
 	k = w.sentCount()
 	w.say(opened, erin, "help")
 	if got := inRoom(w.sentSince(k), opened); len(got) != 1 || typeOf(got[0]) != "help" {

@@ -158,6 +158,11 @@ func acceptRoomInvite(ctx context.Context, b *Bot, evt *event.Event, direct bool
 			return nil // another bot answers here: no greeting
 		}
 	}
+	if roomEncrypted(ctx, b, evt.RoomID) {
+		// Not the member's direct chat: the bot reads nothing there. (An
+		// invitation handled again must not take the chat opened instead.)
+		return warnEncrypted(ctx, b, evt.RoomID, evt.Sender)
+	}
 	inviter := ledger.UserID(evt.Sender)
 	if direct {
 		if err := b.ledger.Members.SetDirectRoom(ctx, inviter, ledger.RoomID(evt.RoomID)); err != nil {
@@ -166,9 +171,6 @@ func acceptRoomInvite(ctx context.Context, b *Bot, evt *event.Event, direct bool
 		directChats{b}.setKind(evt.RoomID, true)
 	}
 	lang := b.ledger.Members.LangOf(ctx, inviter)
-	if roomEncrypted(ctx, b, evt.RoomID) {
-		return warnEncrypted(ctx, b, evt.RoomID, evt.Sender)
-	}
 	key := "greet.room"
 	if direct {
 		key = "greet.direct"
