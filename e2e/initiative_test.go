@@ -78,6 +78,19 @@ func TestInitiativeFunded(t *testing.T) {
 	}
 	wantPromises(t, omar.ID, nina.ID, promiseRow{"commitment", 5000})
 
+	// As Element's SDK sees it: ended by the bot; omar's unstable answer read
+	// with its amount.
+	seen := pollAsElementSeesIt(t, omar, circle, poll.ID)
+	var omars []string
+	for _, r := range seen.Responses {
+		if r.Sender == omar.ID.String() && !r.Spoiled && r.Type == "org.matrix.msc3381.poll.response" {
+			omars = append(omars, strings.Join(r.Answers, ","))
+		}
+	}
+	if !seen.Found || !seen.Ended || seen.EndedBy != env.BotID.String() || len(omars) == 0 || omars[0] != half {
+		t.Fatalf("the poll as matrix-js-sdk holds it: %+v", seen)
+	}
+
 	// nina marks it done with a report; the backers read it.
 	mustContain(t, say(t, nina, circle, "!ex done Built it, thank you all"), "is done")
 	cardShows(t, omar, circle, card.ID, card.ID, "Done.", "Built it")
@@ -184,4 +197,14 @@ func TestInitiativeDoneEndsItsPoll(t *testing.T) {
 		t.Fatal(err)
 	}
 	pollEnded(t, uma, circle, poll, done, "is done")
+
+	// Element's SDK shows the poll ended by the bot, and uma's answer among
+	// its responses. (matrix-js-sdk 43 reads responses in the unstable
+	// form only: it counts the stable m.selections as spoiled, while the
+	// bot counts it. TestInitiativeFunded's poll has an answer in each form.)
+	seen := pollAsElementSeesIt(t, uma, circle, poll.ID)
+	if !seen.Found || !seen.Ended || seen.EndedBy != env.BotID.String() || len(seen.Responses) != 1 ||
+		seen.Responses[0].Sender != uma.ID.String() || seen.Responses[0].Type != "m.poll.response" {
+		t.Fatalf("the poll as matrix-js-sdk holds it: %+v", seen)
+	}
 }
