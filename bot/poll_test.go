@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"maunium.net/go/mautrix/event"
 	"maunium.net/go/mautrix/id"
 
 	"github.com/exodus-matrix/exodus/bot"
@@ -260,5 +261,23 @@ func TestFollowerCountsPollAnswersOfBothForms(t *testing.T) {
 	w.sameLedger()
 	if said := w.b.cli.said(); said != "" {
 		t.Fatalf("the silent bot said: %s", said)
+	}
+}
+
+// A stable poll answer the homeserver did not push is found by the
+// reconciliation in the poll's room and counts like a pushed one.
+func TestReconcileFindsAStablePollAnswer(t *testing.T) {
+	w := newAidWorld(t)
+	k := w.sentCount()
+	w.say(w.circle, alice, `!ex initiative "Roof" 100 by 2026-12-20`)
+	poll, need := w.cardOf(w.circle, "initiative_poll", k)
+	_, raw := w.event("m.poll.response", w.circle, carol, map[string]any{
+		"m.relates_to": map[string]any{"rel_type": "m.reference", "event_id": poll}, "m.selections": []string{"a2500"}}, nil)
+	w.cli.timeline = map[id.RoomID][]*event.Event{id.RoomID(w.circle): {timelineEvent(t, raw)}}
+	if n := w.reconcile(); n != 1 {
+		t.Fatalf("reconcile added %d events; want carol's answer", n)
+	}
+	if p := w.promise(need, carol); p == nil || p.State != ledger.PromiseIntention || p.Amount.Minor != 2500 {
+		t.Fatalf("carol's answer found by reconciliation: %+v", p)
 	}
 }
