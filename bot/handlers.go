@@ -207,8 +207,8 @@ type warning struct {
 // cannot read what they write there: it has no device and no keys yet,
 // so a command typed there is not read at all, and nothing can answer it
 // later. The member is asked to type it again in an unencrypted direct
-// chat, which is opened for them (once: the chat is kept) and greeted
-// when it is new. Once holds across restarts: the bot's earlier warning
+// chat, which is opened for them if they have none (once: the chat is
+// kept), and where they are asked to write. Once holds across restarts: the bot's earlier warning
 // in the room's recent history counts. Where another bot answers, that
 // bot tells the member.
 func warnEncrypted(ctx context.Context, b *Bot, room id.RoomID, member id.UserID) error {
@@ -237,9 +237,7 @@ func warnEncrypted(ctx context.Context, b *Bot, room id.RoomID, member id.UserID
 		key = "encrypted.room_known" // the member has that chat already
 	}
 	b.send(ctx, room, message(text(lang, key, member), "encrypted.room", map[string]any{"member": member}))
-	if key == "encrypted.room" {
-		b.send(ctx, dm, notice(lang, "encrypted.direct", b.cfg.Prefix))
-	}
+	b.send(ctx, dm, ask(member, text(lang, "encrypted.direct", b.cfg.Prefix), "encrypted.direct", nil))
 	return nil
 }
 
