@@ -4,10 +4,10 @@ import "maps"
 
 // messagesEN is the English catalogue: its parts joined. Placeholders are
 // fmt verbs with explicit argument indexes; the text is Markdown.
-var messagesEN = joined(coreEN, aidEN, webEN, followEN, kassaEN)
+var messagesEN = joined(coreEN, aidEN, webEN, followEN, kassaEN, pollEN, encryptedEN)
 
 // messagesRU is the Russian catalogue; its keys are those of messagesEN.
-var messagesRU = joined(coreRU, aidRU, webRU, followRU, kassaRU)
+var messagesRU = joined(coreRU, aidRU, webRU, followRU, kassaRU, pollRU, encryptedRU)
 
 // joined is one catalogue of the keys of every part (a key of a later part
 // replaces an earlier one).
@@ -23,8 +23,6 @@ func joined(parts ...map[string]string) map[string]string {
 var coreEN = map[string]string{
 	"greet.room":         "Hello! I am Exodus, a mutual-aid bot for people who know each other. Type `%[1]v circle here` to make this room a trust circle, or `%[1]v help` to see everything I can do.",
 	"greet.direct":       "Hello! I am Exodus. In this chat you can type commands without a prefix: `help`, `list`, `pool`, `circle <name>`, `accept <code>`…",
-	"encrypted.room":     "%[1]v, this room is end-to-end encrypted and I cannot read encrypted messages yet. I have opened a direct chat with you without encryption: talk to me there.",
-	"encrypted.direct":   "Here I can read you. Type `help` to see what I can do.",
 	"ratelimit":          "You are sending commands faster than I take them (at most %[1]v a minute). Wait a minute and try again; nothing was changed.",
 	"error.internal":     "Something went wrong on my side and nothing was changed. Please try again in a while.",
 	"not_circle":         "This room is not a circle, so `%[2]v` has nothing to act on here. Type `%[1]v circle here` to make this room a circle, or use the command in a circle.",
