@@ -19,7 +19,8 @@ WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
-RUN CGO_ENABLED=1 go build -trimpath -ldflags="-s -w" -o /out/exodus ./cmd/exodus
+# -tags goolm: pure-Go olm for the bot's encryption (cgo is for SQLite only).
+RUN CGO_ENABLED=1 go build -tags goolm -trimpath -ldflags="-s -w" -o /out/exodus ./cmd/exodus
 
 FROM debian:bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates \

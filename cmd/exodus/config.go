@@ -87,6 +87,13 @@ type Config struct {
 		MinLevel string `yaml:"min_level"`
 		Format   string `yaml:"format"`
 	} `yaml:"logging"`
+	// Encryption is the bot's end-to-end encryption (added after the
+	// first release: off when pickle_key is empty).
+	Encryption struct {
+		// PickleKey encrypts the bot's olm keys and recovery key in the
+		// database; the same for the life of the database.
+		PickleKey string `yaml:"pickle_key"`
+	} `yaml:"encryption"`
 	// Metrics is the opt-in Prometheus listener (metrics_config.go).
 	Metrics MetricsConfig `yaml:"metrics"`
 
@@ -143,7 +150,7 @@ func keyError(key, expected string, got any) error {
 func (c *Config) Validate() error {
 	checks := []func() error{c.validateHomeserver, c.validateAppService, c.validateBot, c.validateLedger,
 		c.validateCycle, c.validateWeb, c.validateDatabase, c.validateLogging,
-		c.validateMetrics} // metrics_config.go
+		c.validateEncryption, c.validateMetrics} // metrics_config.go
 	for _, check := range checks {
 		if err := check(); err != nil {
 			return err
@@ -200,6 +207,23 @@ func (c *Config) validateAppService() error {
 	}
 	return nil
 }
+
+// pickleKeyExpected is what encryption.pickle_key must be.
+const pickleKeyExpected = `a random key of at least 32 characters (set it to "generate" and run exodus -g to make one; ` +
+	`never change it once the bot has run), or nothing for no encryption`
+
+// validateEncryption checks the pickle key; without one the bot has no
+// device and cannot read encrypted rooms, as before encryption existed.
+func (c *Config) validateEncryption() error {
+	k := c.Encryption.PickleKey
+	if k != "" && (len(k) < 32 || k == "generate") {
+		return keyError("encryption.pickle_key", pickleKeyExpected, k)
+	}
+	return nil
+}
+
+// encrypts reports whether the bot has an encryption device.
+func (c *Config) encrypts() bool { return c.Encryption.PickleKey != "" }
 
 func (c *Config) validateBot() error {
 	if c.Bot.Prefix == "" || strings.ContainsAny(c.Bot.Prefix, " \t\n") || len(c.Bot.Prefix) > 16 {

@@ -20,12 +20,23 @@ import (
 const (
 	testASToken = "as-token-0123456789abcdefghijklmnopqrstuvwxyz"
 	testHSToken = "hs-token-zyxwvutsrqponmlkjihgfedcba9876543210"
+	// testPickleKey is the test configs' encryption.pickle_key.
+	testPickleKey = "pickle-key-0123456789abcdefghijklmnopqrstuvwxyz"
 )
+
+// testExample is the example config with the test tokens and pickle key.
+func testExample() ([]byte, error) {
+	doc, err := setTokens(exodus.ExampleConfig, testASToken, testHSToken)
+	if err != nil {
+		return nil, err
+	}
+	return setPickleKey(doc, testPickleKey)
+}
 
 // testConfig is the example config with tokens, validated.
 func testConfig(t *testing.T) *Config {
 	t.Helper()
-	doc, err := setTokens(exodus.ExampleConfig, testASToken, testHSToken)
+	doc, err := testExample()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"regexp"
 
+	"go.mau.fi/util/random"
 	"gopkg.in/yaml.v3"
 	"maunium.net/go/mautrix/appservice"
 	"maunium.net/go/mautrix/id"
@@ -21,7 +22,7 @@ type generated struct {
 	// the example, with fresh tokens, and no registration was written.
 	createdConfig bool
 	// newTokens is set when the config's tokens were "generate" (or
-	// missing) and fresh ones were put in.
+	// missing), or its pickle key "generate", and fresh ones were put in.
 	newTokens bool
 	// bot and url are the bot user and the push URL of the registration.
 	bot, url string
@@ -80,26 +81,41 @@ func generateRegistration(cfgPath, regPath string) (*generated, error) {
 }
 
 // fillTokens returns the config with fresh tokens in place of those that
-// are "generate", empty or missing, and whether it made any; a config
-// with both tokens set comes back as it was, byte for byte.
+// are "generate", empty or missing, and a fresh encryption.pickle_key in
+// place of "generate" (empty or missing: no encryption), and whether it
+// made any; a config with all of them set comes back as it was, byte for
+// byte.
 func fillTokens(doc []byte) ([]byte, bool, error) {
 	var cfg Config
 	if err := decodeConfig(doc, &cfg); err != nil {
 		return nil, false, err
 	}
 	as, hs := cfg.AppService.ASToken, cfg.AppService.HSToken
+	newPickle := cfg.Encryption.PickleKey == "generate"
 	fresh := appservice.CreateRegistration()
-	if as != "" && as != "generate" && hs != "" && hs != "generate" {
+	newTokens := as == "" || as == "generate" || hs == "" || hs == "generate"
+	if !newTokens && !newPickle {
 		return doc, false, nil
 	}
-	if as == "" || as == "generate" {
-		as = fresh.AppToken
+	out := doc
+	var err error
+	if newTokens {
+		if as == "" || as == "generate" {
+			as = fresh.AppToken
+		}
+		if hs == "" || hs == "generate" {
+			hs = fresh.ServerToken
+		}
+		if out, err = setTokens(out, as, hs); err != nil {
+			return nil, false, err
+		}
 	}
-	if hs == "" || hs == "generate" {
-		hs = fresh.ServerToken
+	if newPickle {
+		if out, err = setPickleKey(out, random.String(64)); err != nil {
+			return nil, false, err
+		}
 	}
-	out, err := setTokens(doc, as, hs)
-	return out, true, err
+	return out, true, nil
 }
 
 // fillRegistration sets everything but the tokens from the config.
@@ -124,6 +140,18 @@ func registrationFromConfig(cfg *Config) *appservice.Registration {
 // setTokens returns the YAML document with appservice.as_token and
 // appservice.hs_token replaced, comments kept.
 func setTokens(doc []byte, asToken, hsToken string) ([]byte, error) {
+	return setValues(doc, "appservice", map[string]string{"as_token": asToken, "hs_token": hsToken})
+}
+
+// setPickleKey returns the YAML document with encryption.pickle_key
+// replaced, comments kept.
+func setPickleKey(doc []byte, key string) ([]byte, error) {
+	return setValues(doc, "encryption", map[string]string{"pickle_key": key})
+}
+
+// setValues returns the YAML document with the keys of one section set
+// to quoted strings (added when missing), comments kept.
+func setValues(doc []byte, section string, values map[string]string) ([]byte, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(doc, &root); err != nil {
 		return nil, fmt.Errorf("failed to parse config: %w", err)
@@ -131,15 +159,15 @@ func setTokens(doc []byte, asToken, hsToken string) ([]byte, error) {
 	if len(root.Content) == 0 {
 		return nil, fmt.Errorf("the file is empty; remove it and run exodus -g again to write it from the example")
 	}
-	as := mapValue(root.Content[0], "appservice")
-	if as == nil {
-		return nil, fmt.Errorf("appservice: expected a section, found none")
+	sec := mapValue(root.Content[0], section)
+	if sec == nil {
+		return nil, fmt.Errorf("%s: expected a section, found none", section)
 	}
-	for key, val := range map[string]string{"as_token": asToken, "hs_token": hsToken} {
-		node := mapValue(as, key)
+	for key, val := range values {
+		node := mapValue(sec, key)
 		if node == nil {
-			as.Content = append(as.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: key}, &yaml.Node{Kind: yaml.ScalarNode})
-			node = as.Content[len(as.Content)-1]
+			sec.Content = append(sec.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: key}, &yaml.Node{Kind: yaml.ScalarNode})
+			node = sec.Content[len(sec.Content)-1]
 		}
 		node.Kind, node.Tag, node.Style, node.Value = yaml.ScalarNode, "!!str", yaml.DoubleQuotedStyle, val
 	}

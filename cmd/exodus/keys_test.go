@@ -3,15 +3,13 @@ package main
 import (
 	"strings"
 	"testing"
-
-	"github.com/exodus-matrix/exodus"
 )
 
 // withLine returns the example config with the line that is exactly from
 // (spaces included) replaced by to.
 func withLine(t *testing.T, from, to string) []byte {
 	t.Helper()
-	doc, err := setTokens(exodus.ExampleConfig, testASToken, testHSToken)
+	doc, err := testExample()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +61,7 @@ func TestConfigKeysAreNamed(t *testing.T) {
 func TestConfigKeysAcceptTheExample(t *testing.T) {
 	cfg := testConfig(t) // decoded with yaml.Unmarshal
 	var walked Config
-	doc, err := setTokens(exodus.ExampleConfig, testASToken, testHSToken)
+	doc, err := testExample()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -32,7 +32,7 @@ var secretShapes = []struct {
 	// /login/..., also percent-encoded.
 	{regexp.MustCompile(`(?i)(/login(?:\?|%3F)t(?:=|%3D)|/login/)[^\s"'&<>\\]+`), "${1}" + redacted},
 	// Tokens in a query string, a JSON or YAML field, key=value.
-	{regexp.MustCompile(`(?i)((?:access_token|as_token|hs_token|password)\\?"?\s*[:=]\s*\\?"?)[^\s"'\\,;&}]+`), "${1}" + redacted},
+	{regexp.MustCompile(`(?i)((?:access_token|as_token|hs_token|pickle_key|password)\\?"?\s*[:=]\s*\\?"?)[^\s"'\\,;&}]+`), "${1}" + redacted},
 	// An Authorization header, to the end of the JSON string holding its
 	// value (over-redacting a header map printed with %v in one string).
 	{regexp.MustCompile(`(?i)(authorization\\?"?\s*[:=]\s*\[?\s*\\?"?)[^"\\\n]+`), "${1}" + redacted},
@@ -47,7 +47,7 @@ var secretShapes = []struct {
 // zerolog writes (one event a write) and passes the line on.
 type redactor struct {
 	next io.Writer
-	// known are the configured secrets (the appservice tokens), as they
+	// known are the configured secrets (the appservice tokens, the pickle key), as they
 	// are and as JSON writes them.
 	known [][]byte
 }
@@ -108,5 +108,5 @@ func dbPassword(uri string) string {
 // prints) so that the config's secrets and any URI password are blanked,
 // as in the log.
 func secretsRedacted(w io.Writer, cfg *Config) io.Writer {
-	return newRedactor(w, cfg.AppService.ASToken, cfg.AppService.HSToken, dbPassword(cfg.Database.URI))
+	return newRedactor(w, cfg.AppService.ASToken, cfg.AppService.HSToken, cfg.Encryption.PickleKey, dbPassword(cfg.Database.URI))
 }

@@ -73,6 +73,9 @@ func run(ctx context.Context, cfg *Config, regPath string) error {
 		return err
 	}
 	hl.record(probe{at: time.Now(), reachable: yes(), tokenOK: yes(), registered: yes()}) // what registerBot checked
+	if w.device, err = openDevice(ctx, cfg, st, w); err != nil {
+		return err
+	}
 	if err := rebuildOnStart(ctx, cfg, st, w.replica, w.clock); err != nil {
 		return err
 	}
@@ -123,6 +126,9 @@ func serve(ctx context.Context, cfg *Config, w *parts, s served) error {
 	go func() { errs <- w.bot.Clock().Run(ctx, cfg.tick) }()
 	go func() { errs <- replica.RunTakeovers(ctx, w.bot, cfg.takeover) }()
 	go func() { errs <- s.health.watch(ctx, s.link.probeHomeserver, healthEvery) }()
+	if w.device != nil {
+		go func() { errs <- w.device.Run(ctx) }() // the room keys: before any encrypted event is read
+	}
 	log.Info().Str("bot", w.as.BotMXID().String()).Msg("Exodus is running")
 	var err error
 	select {

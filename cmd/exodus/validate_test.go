@@ -14,8 +14,6 @@ import (
 	"testing"
 
 	"gopkg.in/yaml.v3"
-
-	"github.com/exodus-matrix/exodus"
 )
 
 // removed is the value of an edit that deletes its key from the example.
@@ -29,7 +27,7 @@ type edit struct{ path, value string }
 // made and loads it with LoadConfig; path is the file it wrote.
 func loadEdited(t *testing.T, edits ...edit) (cfg *Config, path string, err error) {
 	t.Helper()
-	doc, err := setTokens(exodus.ExampleConfig, testASToken, testHSToken)
+	doc, err := testExample()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,6 +129,8 @@ var expected = map[string]string{
 	"logging.min_level":        "trace, debug, info, warn or error",
 	"logging.format":           "pretty or json",
 	"metrics.listen":           "a host:port to listen on, such as 127.0.0.1:8001",
+	"encryption.pickle_key": `a random key of at least 32 characters (set it to "generate" and run exodus -g to make one; ` +
+		`never change it once the bot has run), or nothing for no encryption`,
 }
 
 // ledgerDuration is what the ledger's durations expect.
@@ -207,6 +207,7 @@ var refusals = []refusal{
 	{path: "database.max_idle_conns", bad: []string{"-1", "6"}},
 	{path: "logging.min_level", bad: []string{"loud", "INFO", `""`, removed}},
 	{path: "logging.format", bad: []string{"text", `""`, removed}},
+	{path: "encryption.pickle_key", bad: []string{"generate", "short", "0123456789012345678901234567890"}},
 	{path: "metrics.listen", bad: []string{"8001", "127.0.0.1:http", "127.0.0.1:0", "'[::1]:70000'", "'127.0.0.1:'"}, also: metricsOn,
 		want: "a host:port to listen on, such as 127.0.0.1:8001"},
 	{path: "metrics.listen", bad: []string{"127.0.0.1:8009", "127.0.0.1:29330"}, also: metricsOn, // web.listen, the appservice's

@@ -10,6 +10,7 @@ import (
 	"maunium.net/go/mautrix/sqlstatestore"
 
 	"github.com/exodus-matrix/exodus/bot"
+	"github.com/exodus-matrix/exodus/bot/e2ee"
 	"github.com/exodus-matrix/exodus/bot/replica"
 	"github.com/exodus-matrix/exodus/ledger"
 	"github.com/exodus-matrix/exodus/ledger/access"
@@ -29,6 +30,9 @@ type parts struct {
 	replica    *replica.Replica
 	reconciler *replica.Reconciler
 	intake     *bot.Intake
+	// device is the bot's encryption device (nil without encryption);
+	// run opens it, after the bot user is registered.
+	device *e2ee.Device
 }
 
 // wire builds the Matrix state store (in the same database), the

@@ -110,7 +110,8 @@ func BuildExodusTo(ctx context.Context, progress io.Writer) (string, error) {
 	if progress != nil {
 		fmt.Fprintf(progress, "Building the bot into %s (seconds with a warm Go build cache, minutes with a cold one).\n", out)
 	}
-	if err := devnet.GoBuild(ctx, "the bot", root, nil, progress, "-o", out, "./cmd/exodus"); err != nil {
+	// -tags goolm: the bot's encryption uses pure-Go olm (bot/e2ee), whatever GOFLAGS says.
+	if err := devnet.GoBuild(ctx, "the bot", root, nil, progress, "-tags", "goolm", "-o", out, "./cmd/exodus"); err != nil {
 		return "", fmt.Errorf("stack: %w", err)
 	}
 	buildOnce.path = out

@@ -1,0 +1,149 @@
+//go:build goolm
+
+package e2ee
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/lib/pq"
+	"github.com/rs/zerolog"
+	"go.mau.fi/util/dbutil"
+	"maunium.net/go/mautrix"
+	"maunium.net/go/mautrix/crypto"
+	"maunium.net/go/mautrix/id"
+)
+
+func init() {
+	// Postgres: one query with ANY($1) instead of one a user, as mautrix's
+	// bridges do (the store is SQLite or Postgres; SQLite ignores it).
+	crypto.PostgresArrayWrapper = pq.Array
+}
+
+// Config is what the device needs besides the database.
+type Config struct {
+	// PickleKey encrypts the olm account, the sessions and the stored
+	// secrets (the recovery key) in the database. Required; it must stay
+	// the same for the life of the database.
+	PickleKey []byte
+	// DeviceName is the device's display name for a new device.
+	DeviceName string
+}
+
+// StateStore is what the olm machine reads of the rooms: the bot's Matrix
+// state store (sqlstatestore) is one.
+type StateStore = crypto.StateStore
+
+// Device is the bot's logged-in device with its olm machine.
+type Device struct {
+	cli   *mautrix.Client
+	store *crypto.SQLCryptoStore
+	mach  *crypto.OlmMachine
+	log   zerolog.Logger
+}
+
+// Open opens the crypto store in db (tables crypto_*, version table
+// crypto_version), logs the bot in with an appservice login (cli carries
+// the appservice token and the bot's user ID; on return it carries the
+// device's own token) under the device ID the store remembers, if any,
+// uploads the device's keys when they are new or gone from the server,
+// and cross-signs the device on its first start (crosssign.go). Logging in
+// again revokes the token of the previous start: one bot process per
+// database.
+func Open(ctx context.Context, db *dbutil.Database, cli *mautrix.Client, states StateStore, cfg Config) (*Device, error) {
+	if len(cfg.PickleKey) == 0 {
+		return nil, errors.New("e2ee: no pickle key")
+	}
+	log := zerolog.Ctx(ctx).With().Str("component", "e2ee").Logger()
+	store, err := OpenStore(ctx, db, cli.UserID, cfg.PickleKey)
+	if err != nil {
+		return nil, err
+	}
+	known, err := store.FindDeviceID(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("failed to read the device ID: %w", err)
+	}
+	if err := login(ctx, cli, known, cfg.DeviceName); err != nil {
+		return nil, err
+	}
+	if known != "" && cli.DeviceID != known {
+		return nil, fmt.Errorf("the homeserver gave device %s instead of the bot's device %s", cli.DeviceID, known)
+	}
+	store.DeviceID = cli.DeviceID
+	d := &Device{cli: cli, store: store, log: log}
+	d.mach = crypto.NewOlmMachine(cli, &d.log, store, states)
+	if err := d.mach.Load(ctx); err != nil {
+		return nil, fmt.Errorf("failed to load the olm account: %w", err)
+	}
+	if err := d.shareKeys(ctx); err != nil {
+		return nil, err
+	}
+	if err := d.crossSign(ctx); err != nil {
+		return nil, err
+	}
+	log.Info().Stringer("device_id", cli.DeviceID).Str("fingerprint", d.mach.Fingerprint()).Msg("The bot's device is ready")
+	return d, nil
+}
+
+// OpenStore opens (creating or upgrading) the crypto store of the bot
+// userID in db: the crypto_* tables beside the bot's own, with their own
+// version table, crypto_version. Its writes join a transaction that ctx
+// carries (the store's InTx), like the bot's own.
+func OpenStore(ctx context.Context, db *dbutil.Database, userID id.UserID, pickleKey []byte) (*crypto.SQLCryptoStore, error) {
+	log := zerolog.Ctx(ctx).With().Str("component", "e2ee").Str("db_section", "crypto").Logger()
+	store := crypto.NewSQLCryptoStore(db, dbutil.ZeroLogger(log), userID.String(), "", pickleKey)
+	if err := store.DB.Upgrade(ctx); err != nil {
+		return nil, fmt.Errorf("failed to upgrade the crypto store: %w", err)
+	}
+	return store, nil
+}
+
+// login logs in with the appservice token as the bot, under deviceID (a
+// new device when empty), and keeps the device's token in cli.
+func login(ctx context.Context, cli *mautrix.Client, deviceID id.DeviceID, name string) error {
+	_, err := cli.Login(ctx, &mautrix.ReqLogin{
+		Type:                     mautrix.AuthTypeAppservice,
+		Identifier:               mautrix.UserIdentifier{Type: mautrix.IdentifierTypeUser, User: cli.UserID.String()},
+		DeviceID:                 deviceID,
+		InitialDeviceDisplayName: name,
+		StoreCredentials:         true,
+	})
+	if err != nil {
+		return fmt.Errorf("failed to log the bot in for its encryption device (m.login.application_service): %w", err)
+	}
+	return nil
+}
+
+// shareKeys uploads the device's identity and one-time keys unless the
+// server already has them; keys the server lost (a device deleted by an
+// admin) are uploaded again, keys that differ are refused.
+func (d *Device) shareKeys(ctx context.Context) error {
+	acc := d.mach.GetAccount()
+	if acc.Shared {
+		resp, err := d.cli.QueryKeys(ctx, &mautrix.ReqQueryKeys{DeviceKeys: map[id.UserID]mautrix.DeviceIDList{d.cli.UserID: {d.cli.DeviceID}}})
+		if err != nil {
+			return fmt.Errorf("failed to query the device's keys: %w", err)
+		}
+		keys, ok := resp.DeviceKeys[d.cli.UserID][d.cli.DeviceID]
+		switch {
+		case !ok:
+			d.log.Warn().Msg("The homeserver lost the bot device's keys; uploading them again")
+			acc.Shared = false
+		case keys.Keys.GetEd25519(d.cli.DeviceID) != acc.SigningKey():
+			return fmt.Errorf("the homeserver has other keys for the bot's device %s than its database", d.cli.DeviceID)
+		default:
+			return nil
+		}
+	}
+	if err := d.mach.ShareKeys(ctx, -1); err != nil {
+		return fmt.Errorf("failed to upload the device's keys: %w", err)
+	}
+	return nil
+}
+
+// DeviceID is the bot's device.
+func (d *Device) DeviceID() id.DeviceID { return d.cli.DeviceID }
+
+// Machine is the olm machine (decryption and encryption, later steps).
+func (d *Device) Machine() *crypto.OlmMachine { return d.mach }

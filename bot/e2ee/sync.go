@@ -1,0 +1,91 @@
+//go:build goolm
+
+package e2ee
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"maunium.net/go/mautrix"
+	"maunium.net/go/mautrix/event"
+)
+
+// syncTimeout is how long one /sync waits for something new.
+const syncTimeout = 30 * time.Second
+
+// toDeviceOnly is the filter of the device's /sync: to-device messages,
+// device-list changes and one-time key counts come whatever the filter;
+// everything else (room events reach the bot in transactions) is left out.
+func toDeviceOnly() *mautrix.Filter {
+	none := mautrix.FilterPart{NotTypes: []event.Type{{Type: "*"}}}
+	return &mautrix.Filter{
+		Presence:    &none,
+		AccountData: &none,
+		Room: &mautrix.RoomFilter{IncludeLeave: false, Ephemeral: &none, AccountData: &none,
+			State: &none, Timeline: &none},
+	}
+}
+
+// Run is the device's /sync loop until ctx ends: it receives the room keys
+// and other to-device messages, device-list changes and one-time key
+// counts, and hands each response to the olm machine before it saves the
+// sync token. Dendrite deletes a to-device message only when the device
+// syncs past it, so a crash between the two gets the same messages again:
+// no room key is lost. A revoked token (another process logged in as the
+// device) ends the loop with an error; other failures are retried.
+func (d *Device) Run(ctx context.Context) error {
+	since, err := d.store.GetNextBatch(ctx) // cached by Load: crypto_account.sync_token
+	if err != nil {
+		return fmt.Errorf("failed to read the device's sync token: %w", err)
+	}
+	filterID := ""
+	wait := time.Second
+	for ctx.Err() == nil {
+		if filterID == "" {
+			f, err := d.cli.CreateFilter(ctx, toDeviceOnly())
+			if err == nil {
+				filterID = f.FilterID
+			}
+		}
+		resp, err := d.cli.FullSyncRequest(ctx, mautrix.ReqSync{Since: since, Timeout: int(syncTimeout / time.Millisecond), FilterID: filterID})
+		if err != nil {
+			if ctx.Err() != nil {
+				break
+			}
+			if errors.Is(err, mautrix.MUnknownToken) {
+				return fmt.Errorf("the bot's device %s was logged in again elsewhere (another exodus on this database?): %w", d.cli.DeviceID, err)
+			}
+			d.log.Warn().Err(err).Dur("retry_in", wait).Msg("The device's /sync failed")
+			if !sleep(ctx, wait) {
+				break
+			}
+			wait = min(2*wait, time.Minute)
+			continue
+		}
+		wait = time.Second
+		d.mach.ProcessSyncResponse(ctx, resp, since)
+		if err := d.store.PutNextBatch(ctx, resp.NextBatch); err != nil {
+			d.log.Warn().Err(err).Msg("Failed to save the device's sync token; the next /sync repeats the last one")
+			if !sleep(ctx, wait) {
+				break
+			}
+			continue
+		}
+		since = resp.NextBatch
+	}
+	return ctx.Err()
+}
+
+// sleep waits for d or until ctx ends; it reports whether d passed.
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}

@@ -1,0 +1,34 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/rs/zerolog"
+	"maunium.net/go/mautrix"
+
+	"github.com/exodus-matrix/exodus/bot/e2ee"
+	"github.com/exodus-matrix/exodus/store"
+)
+
+// openDevice logs the bot's encryption device in and readies its keys
+// (bot/e2ee), when the config has a pickle key; nil when it has none.
+// Its client is its own, not the appservice's: its long /sync requests
+// and its device token stay out of the homeserver health checks, which
+// watch the appservice token.
+func openDevice(ctx context.Context, cfg *Config, st *store.Store, w *parts) (*e2ee.Device, error) {
+	if !cfg.encrypts() {
+		return nil, nil
+	}
+	cli, err := mautrix.NewClient(cfg.Homeserver.Address, w.intent.UserID, cfg.AppService.ASToken)
+	if err != nil {
+		return nil, fmt.Errorf("failed to set up the encryption device's client: %w", err)
+	}
+	cli.Log = zerolog.Ctx(ctx).With().Str("component", "e2ee_client").Logger()
+	dev, err := e2ee.Open(ctx, st.DB(), cli, w.stateStore, e2ee.Config{
+		PickleKey: []byte(cfg.Encryption.PickleKey), DeviceName: cfg.AppService.BotDisplayname})
+	if err != nil {
+		return nil, fmt.Errorf("encryption: %w", err)
+	}
+	return dev, nil
+}
