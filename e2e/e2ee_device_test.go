@@ -1,0 +1,171 @@
+//go:build goolm
+
+package e2e_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"go.mau.fi/util/dbutil"
+	_ "go.mau.fi/util/dbutil/litestream" // the sqlite3-fk-wal driver of the member's crypto store
+	"gopkg.in/yaml.v3"
+	"maunium.net/go/mautrix"
+	"maunium.net/go/mautrix/crypto"
+	"maunium.net/go/mautrix/crypto/cryptohelper"
+	"maunium.net/go/mautrix/id"
+
+	"github.com/exodus-matrix/exodus/internal/devnet"
+	"github.com/exodus-matrix/exodus/internal/stack"
+)
+
+// botKeys is what a member's /keys/query says of the bot: its one device
+// with keys, the device's signing key, and its cross-signing keys.
+type botKeys struct {
+	device              id.DeviceID
+	signing             id.Ed25519
+	master, selfSigning id.Ed25519
+	signedBySelfSigning bool
+}
+
+// queryBotKeys asks the homeserver, as member u, for the bot's keys.
+func queryBotKeys(t *testing.T, u *devnet.User, bot id.UserID) botKeys {
+	t.Helper()
+	resp, err := u.Client.QueryKeys(testCtx(t), &mautrix.ReqQueryKeys{DeviceKeys: mautrix.DeviceKeysRequest{bot: {}}})
+	if err != nil {
+		t.Fatalf("keys/query: %v", err)
+	}
+	devices := resp.DeviceKeys[bot]
+	if len(devices) != 1 {
+		t.Fatalf("the bot has %d devices with keys, want 1: %v", len(devices), devices)
+	}
+	var k botKeys
+	for dev, keys := range devices {
+		k.device, k.signing = dev, keys.Keys.GetEd25519(dev)
+		if k.signing == "" || keys.Keys.GetCurve25519(dev) == "" {
+			t.Fatalf("the bot's device %s has no identity keys: %v", dev, keys.Keys)
+		}
+		master, selfSigning := resp.MasterKeys[bot], resp.SelfSigningKeys[bot]
+		k.master, k.selfSigning = master.FirstKey(), selfSigning.FirstKey()
+		_, k.signedBySelfSigning = keys.Signatures[bot][id.NewKeyID(id.KeyAlgorithmEd25519, string(k.selfSigning))]
+	}
+	return k
+}
+
+// TestBotDevice: the bot has one encryption device, with keys, that its
+// own cross-signing keys sign, so that a member's client trusts it as the
+// bot's own (cross-signed, trust on first use); a restart keeps the
+// device, its keys and the cross-signing keys; neither the pickle key nor
+// any key reaches the log.
+func TestBotDevice(t *testing.T) {
+	dir, err := os.MkdirTemp("", "exodus-device-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	s, err := stack.Start(ctx, stack.Options{Dir: dir})
+	if err != nil {
+		t.Fatalf("files kept in %s: %v", dir, err)
+	}
+	t.Cleanup(func() {
+		s.Stop()
+		if t.Failed() || os.Getenv("EXODUS_E2E_KEEP") == "1" {
+			t.Logf("files of the stack kept in %s (exodus.log, dendrite/dendrite.log)", dir)
+		} else {
+			_ = os.RemoveAll(dir)
+		}
+	})
+	alice, err := s.HS.Register(ctx, "alice", "alice-password")
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := queryBotKeys(t, alice, s.BotID)
+	if first.master == "" || first.selfSigning == "" || !first.signedBySelfSigning {
+		t.Fatalf("the bot's device is not cross-signed: %+v", first)
+	}
+	mach := encryptingMember(t, s, dir, "alice", "alice-password")
+	if trust := resolveTrust(t, mach, s.BotID, first.device); trust != id.TrustStateCrossSignedTOFU {
+		t.Errorf("a member's client trusts the bot's device as %s, want %s", trust, id.TrustStateCrossSignedTOFU)
+	}
+
+	s.StopBot()
+	if err := s.StartBot(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if again := queryBotKeys(t, alice, s.BotID); again != first {
+		t.Errorf("after a restart the bot's keys changed:\nbefore %+v\nafter  %+v", first, again)
+	}
+	log, err := os.ReadFile(filepath.Join(dir, "exodus.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(log), "Made the bot's cross-signing keys"); n != 1 {
+		t.Errorf("the bot made cross-signing keys %d times, want once", n)
+	}
+	if key := pickleKey(t, s.ConfigPath); strings.Contains(string(log), key) {
+		t.Error("the pickle key reached the bot's log")
+	}
+}
+
+// encryptingMember logs localpart in again as a new device with
+// mautrix's crypto (its store in dir) and returns its olm machine.
+func encryptingMember(t *testing.T, s *stack.Stack, dir, localpart, password string) *crypto.OlmMachine {
+	t.Helper()
+	cli, err := mautrix.NewClient(s.HS.URL, "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := dbutil.NewWithDialect("file:"+filepath.Join(dir, localpart+"-crypto.db")+"?_txlock=immediate", "sqlite3-fk-wal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	helper, err := cryptohelper.NewCryptoHelper(cli, []byte(localpart+"-pickle"), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	helper.LoginAs = &mautrix.ReqLogin{Type: mautrix.AuthTypePassword,
+		Identifier: mautrix.UserIdentifier{Type: mautrix.IdentifierTypeUser, User: localpart}, Password: password}
+	if err := helper.Init(testCtx(t)); err != nil {
+		t.Fatalf("%s's crypto: %v", localpart, err)
+	}
+	t.Cleanup(func() { _ = helper.Close() })
+	return helper.Machine()
+}
+
+// resolveTrust is how far the member's machine trusts a device of user.
+func resolveTrust(t *testing.T, mach *crypto.OlmMachine, user id.UserID, device id.DeviceID) id.TrustState {
+	t.Helper()
+	ctx := testCtx(t)
+	dev, err := mach.GetOrFetchDevice(ctx, user, device)
+	if err != nil {
+		t.Fatalf("fetch the bot's device: %v", err)
+	}
+	trust, err := mach.ResolveTrustContext(ctx, dev)
+	if err != nil {
+		t.Fatalf("resolve trust: %v", err)
+	}
+	return trust
+}
+
+// pickleKey reads encryption.pickle_key from the bot's config.
+func pickleKey(t *testing.T, path string) string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cfg struct {
+		Encryption struct {
+			PickleKey string `yaml:"pickle_key"`
+		} `yaml:"encryption"`
+	}
+	if err := yaml.Unmarshal(data, &cfg); err != nil || len(cfg.Encryption.PickleKey) < 32 {
+		t.Fatalf("pickle key in %s: %v", path, err)
+	}
+	return cfg.Encryption.PickleKey
+}
