@@ -16,6 +16,7 @@ import (
 	"maunium.net/go/mautrix"
 	"maunium.net/go/mautrix/crypto"
 	"maunium.net/go/mautrix/crypto/cryptohelper"
+	"maunium.net/go/mautrix/event"
 	"maunium.net/go/mautrix/id"
 
 	"github.com/exodus-matrix/exodus/internal/devnet"
@@ -87,7 +88,7 @@ func TestBotDevice(t *testing.T) {
 	if first.master == "" || first.selfSigning == "" || !first.signedBySelfSigning {
 		t.Fatalf("the bot's device is not cross-signed: %+v", first)
 	}
-	mach := encryptingMember(t, s, dir, "alice", "alice-password")
+	cli, mach := encryptingMember(t, s, dir, "alice", "alice-password")
 	if trust := resolveTrust(t, mach, s.BotID, first.device); trust != id.TrustStateCrossSignedTOFU {
 		t.Errorf("a member's client trusts the bot's device as %s, want %s", trust, id.TrustStateCrossSignedTOFU)
 	}
@@ -109,11 +110,52 @@ func TestBotDevice(t *testing.T) {
 	if key := pickleKey(t, s.ConfigPath); strings.Contains(string(log), key) {
 		t.Error("the pickle key reached the bot's log")
 	}
+	roomKeyArrives(t, s, alice, cli)
+}
+
+// roomKeyArrives: a member's encrypted message in a room with the bot
+// sends the bot's device the room key (a to-device message), which its
+// /sync loop stores in the bot's database before it saves its sync token.
+func roomKeyArrives(t *testing.T, s *stack.Stack, alice *devnet.User, cli *mautrix.Client) {
+	t.Helper()
+	ctx := testCtx(t)
+	room, err := alice.CreateRoom(ctx, "keys", []id.UserID{s.BotID}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for { // the member's client must see the bot joined before it shares the room key
+		m, err := cli.StateStore.GetMember(ctx, room, s.BotID)
+		if err == nil && m.Membership == event.MembershipJoin {
+			break
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("the member's client never saw the bot join: %v", err)
+		}
+		time.Sleep(devnet.PollInterval)
+	}
+	if _, err := cli.SendMessageEvent(ctx, room, event.EventMessage, &event.MessageEventContent{MsgType: event.MsgText, Body: "hello"}); err != nil {
+		t.Fatal(err)
+	}
+	db := openRO(t, s.DBPath)
+	for {
+		var sessions int
+		var token string
+		err := db.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM crypto_megolm_inbound_session WHERE room_id = ?),
+			(SELECT sync_token FROM crypto_account)`, room).Scan(&sessions, &token)
+		if err == nil && sessions > 0 && token != "" {
+			return
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("the room key never reached the bot's database: %d sessions, sync token %q, %v", sessions, token, err)
+		}
+		time.Sleep(devnet.PollInterval)
+	}
 }
 
 // encryptingMember logs localpart in again as a new device with
-// mautrix's crypto (its store in dir) and returns its olm machine.
-func encryptingMember(t *testing.T, s *stack.Stack, dir, localpart, password string) *crypto.OlmMachine {
+// mautrix's crypto (its store in dir), syncing until the test ends, and
+// returns its client (which encrypts in encrypted rooms) and olm machine.
+func encryptingMember(t *testing.T, s *stack.Stack, dir, localpart, password string) (*mautrix.Client, *crypto.OlmMachine) {
 	t.Helper()
 	cli, err := mautrix.NewClient(s.HS.URL, "", "")
 	if err != nil {
@@ -133,8 +175,12 @@ func encryptingMember(t *testing.T, s *stack.Stack, dir, localpart, password str
 	if err := helper.Init(testCtx(t)); err != nil {
 		t.Fatalf("%s's crypto: %v", localpart, err)
 	}
-	t.Cleanup(func() { _ = helper.Close() })
-	return helper.Machine()
+	cli.Crypto = helper
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); _ = cli.SyncWithContext(ctx) }()
+	t.Cleanup(func() { cancel(); <-done; _ = helper.Close() })
+	return cli, helper.Machine()
 }
 
 // resolveTrust is how far the member's machine trusts a device of user.
