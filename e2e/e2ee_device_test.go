@@ -19,6 +19,7 @@ import (
 	"maunium.net/go/mautrix/event"
 	"maunium.net/go/mautrix/id"
 
+	"github.com/exodus-matrix/exodus/bot/e2ee"
 	"github.com/exodus-matrix/exodus/internal/devnet"
 	"github.com/exodus-matrix/exodus/internal/stack"
 )
@@ -107,8 +108,13 @@ func TestBotDevice(t *testing.T) {
 	if n := strings.Count(string(log), "Made the bot's cross-signing keys"); n != 1 {
 		t.Errorf("the bot made cross-signing keys %d times, want once", n)
 	}
-	if key := pickleKey(t, s.ConfigPath); strings.Contains(string(log), key) {
+	key := pickleKey(t, s.ConfigPath)
+	if strings.Contains(string(log), key) {
 		t.Error("the pickle key reached the bot's log")
+	}
+	recovery := recoveryKey(t, s, key)
+	if strings.Contains(string(log), recovery) || strings.Contains(string(log), strings.ReplaceAll(recovery, " ", "")) {
+		t.Error("the recovery key reached the bot's log")
 	}
 	roomKeyArrives(t, s, alice, cli)
 }
@@ -196,6 +202,26 @@ func resolveTrust(t *testing.T, mach *crypto.OlmMachine, user id.UserID, device 
 		t.Fatalf("resolve trust: %v", err)
 	}
 	return trust
+}
+
+// recoveryKey reads the bot's recovery key from its database with the
+// pickle key: it is stored there, encrypted.
+func recoveryKey(t *testing.T, s *stack.Stack, pickleKey string) string {
+	t.Helper()
+	db, err := dbutil.NewWithDialect("file:"+s.DBPath+"?_txlock=immediate", "sqlite3-fk-wal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	cs, err := e2ee.OpenStore(testCtx(t), db, s.BotID, []byte(pickleKey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := cs.GetSecret(testCtx(t), "org.exodus.recovery_key")
+	if err != nil || len(key) < 40 {
+		t.Fatalf("the bot's recovery key: %q, %v", key, err)
+	}
+	return key
 }
 
 // pickleKey reads encryption.pickle_key from the bot's config.
