@@ -12,6 +12,7 @@ import (
 	"go.mau.fi/util/dbutil"
 	"maunium.net/go/mautrix"
 	"maunium.net/go/mautrix/crypto"
+	"maunium.net/go/mautrix/crypto/olm"
 	"maunium.net/go/mautrix/id"
 )
 
@@ -20,6 +21,10 @@ func init() {
 	// bridges do (the store is SQLite or Postgres; SQLite ignores it).
 	crypto.PostgresArrayWrapper = pq.Array
 }
+
+// ErrPickleKey is the error of a pickle key that does not open the olm
+// account in the database: not the key the database was made with.
+var ErrPickleKey = errors.New("the pickle key does not open the keys in the database")
 
 // Config is what the device needs besides the database.
 type Config struct {
@@ -59,6 +64,11 @@ func Open(ctx context.Context, db *dbutil.Database, cli *mautrix.Client, states 
 	store, err := OpenStore(ctx, db, cli.UserID, cfg.PickleKey)
 	if err != nil {
 		return nil, err
+	}
+	if _, err := store.GetAccount(ctx); errors.Is(err, olm.ErrBadMAC) {
+		return nil, fmt.Errorf("%w: %w", ErrPickleKey, err)
+	} else if err != nil {
+		return nil, fmt.Errorf("failed to read the olm account: %w", err)
 	}
 	known, err := store.FindDeviceID(ctx)
 	if err != nil {

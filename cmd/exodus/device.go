@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/rs/zerolog"
@@ -27,6 +28,10 @@ func openDevice(ctx context.Context, cfg *Config, st *store.Store, w *parts) (*e
 	cli.Log = zerolog.Ctx(ctx).With().Str("component", "e2ee_client").Logger()
 	dev, err := e2ee.Open(ctx, st.DB(), cli, w.stateStore, e2ee.Config{
 		PickleKey: []byte(cfg.Encryption.PickleKey), DeviceName: cfg.AppService.BotDisplayname})
+	if errors.Is(err, e2ee.ErrPickleKey) {
+		return nil, fmt.Errorf("encryption.pickle_key: it does not open the keys in the database; " +
+			"set it back to the key the database was made with (from the config's backup)")
+	}
 	if err != nil {
 		return nil, fmt.Errorf("encryption: %w", err)
 	}

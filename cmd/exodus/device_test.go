@@ -12,6 +12,7 @@ import (
 
 	"github.com/rs/zerolog"
 	"go.mau.fi/util/dbutil"
+	"maunium.net/go/mautrix"
 	"maunium.net/go/mautrix/crypto"
 	"maunium.net/go/mautrix/id"
 	"maunium.net/go/mautrix/sqlstatestore"
@@ -72,7 +73,8 @@ func testCryptoStore(t *testing.T, cfg store.Config) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	if err := sqlstatestore.NewSQLStateStore(st.DB(), dbutil.NoopLogger, false).Upgrade(ctx); err != nil {
+	states := sqlstatestore.NewSQLStateStore(st.DB(), dbutil.NoopLogger, false)
+	if err := states.Upgrade(ctx); err != nil {
 		t.Fatal(err)
 	}
 	const bot = id.UserID("@exodus:example.org")
@@ -134,6 +136,14 @@ func testCryptoStore(t *testing.T, cfg store.Config) {
 	}
 	if got, err := wrong.GetSecret(ctx, "org.exodus.recovery_key"); err == nil && got == recovery {
 		t.Error("another pickle key opened the recovery key")
+	}
+	// Another pickle key is refused before the bot logs in (nothing listens at the homeserver's address).
+	cli, err := mautrix.NewClient("http://127.0.0.1:9", bot, testASToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e2ee.Open(ctx, st.DB(), cli, states, e2ee.Config{PickleKey: []byte("another-pickle-key-0123456789abcdef")}); !errors.Is(err, e2ee.ErrPickleKey) {
+		t.Errorf("opening the device with another pickle key: %v", err)
 	}
 	for _, table := range []string{"version", "mx_version", "crypto_version"} {
 		var n int
