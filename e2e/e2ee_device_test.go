@@ -117,6 +117,32 @@ func TestBotDevice(t *testing.T) {
 		t.Error("the recovery key reached the bot's log")
 	}
 	roomKeyArrives(t, s, alice, cli)
+
+	// A new database for the same bot: it starts (the rooms rebuild its
+	// ledger) with a new, unsigned device and says so; the cross-signing
+	// keys stay the ones made at the first start.
+	s.StopBot()
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		_ = os.Remove(s.DBPath + suffix)
+	}
+	if err := s.StartBot(ctx); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := alice.Client.QueryKeys(testCtx(t), &mautrix.ReqQueryKeys{DeviceKeys: mautrix.DeviceKeysRequest{s.BotID: {}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if master := resp.MasterKeys[s.BotID]; master.FirstKey() != first.master || len(resp.DeviceKeys[s.BotID]) != 2 {
+		t.Errorf("on a new database: master key %s (want %s), %d devices (want the old and a new one)",
+			master.FirstKey(), first.master, len(resp.DeviceKeys[s.BotID]))
+	}
+	log, err = os.ReadFile(filepath.Join(dir, "exodus.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(log), "its database has no recovery key") || strings.Count(string(log), "Made the bot's cross-signing keys") != 1 {
+		t.Error("on a new database the bot did not warn of its unsigned device, or made cross-signing keys again")
+	}
 }
 
 // roomKeyArrives: a member's encrypted message in a room with the bot

@@ -21,7 +21,9 @@ const recoveryKeyName id.Secret = "org.exodus.recovery_key"
 // keys kept encrypted in the account data, SSSS) is stored before
 // anything is published. With keys on the server and the device not yet
 // signed (a new device), the stored recovery key signs it; without the
-// recovery key the bot refuses to start.
+// recovery key (a new database for an old bot) the device stays unsigned
+// and a warning says so: the bot starts all the same, since the rooms
+// rebuild its ledger.
 func (d *Device) crossSign(ctx context.Context) error {
 	hasKeys, verified, err := d.mach.GetOwnVerificationStatus(ctx)
 	if err != nil {
@@ -38,8 +40,13 @@ func (d *Device) crossSign(ctx context.Context) error {
 		return fmt.Errorf("failed to read the recovery key: %w", err)
 	}
 	if recovery == "" {
-		return fmt.Errorf("the bot %s has cross-signing keys on the homeserver but its database has no recovery key, so it cannot sign its device %s; "+
-			"restore the database the bot ran with (docs/encryption.md)", d.cli.UserID, d.cli.DeviceID)
+		// A new database for an old bot (the rooms rebuild the ledger): the
+		// bot still starts, its device unsigned, rather than not at all.
+		d.log.Warn().Stringer("device_id", d.cli.DeviceID).
+			Msg("The bot has cross-signing keys on the homeserver but its database has no recovery key: its new device stays " +
+				"unsigned, and members' clients show it as not verified by its owner. Restore the database the bot ran with " +
+				"(docs/encryption.md)")
+		return nil
 	}
 	if err := d.mach.VerifyWithRecoveryKey(ctx, recovery); err != nil {
 		return fmt.Errorf("failed to sign the bot's device with its recovery key: %w", err)
