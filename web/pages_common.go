@@ -51,6 +51,13 @@ func (d *pageData) Kept(form, field string) string {
 	return d.Form.Get(field)
 }
 
+// Bad tells whether field of the refused form named form is the one the
+// refusal is about: the page marks it aria-invalid, ties it to the message
+// and puts the focus on it.
+func (d *pageData) Bad(form, field string) bool {
+	return d.Error && d.Invalid == field && d.Form != nil && d.Form.Get("form") == form
+}
+
 // localPath returns p if it is a path of this site, else fallback: a form's
 // "back" field or the language switch's must not send the member
 // elsewhere. Browsers read a backslash as a slash and drop tabs and line

@@ -140,7 +140,7 @@ func (s *Server) Handler() http.Handler {
 	}
 	mux.Handle("/api/", s.gate.api(Route{handler: s.gate.apiNotFound, Public: true}))
 	s.pageRoutes(mux)
-	return securityHeaders(mux)
+	return compress(securityHeaders(mux))
 }
 
 // securityHeaders sets the headers every answer carries.
