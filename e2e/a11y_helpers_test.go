@@ -2,12 +2,14 @@ package e2e_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -125,12 +127,13 @@ func tabUntil(t *testing.T, ctx context.Context, max int, match func(focused) bo
 	return nil
 }
 
-// visible tells whether the element sel matches is laid out on the page.
+// visible tells whether the element sel matches is laid out on the page,
+// larger than the one pixel of a visually hidden text.
 func visible(t *testing.T, ctx context.Context, sel string) bool {
 	t.Helper()
 	var shown bool
 	run(t, ctx, "is "+sel+" shown", chromedp.Evaluate(
-		`(() => { const e = document.querySelector(`+"`"+sel+"`"+`); return !!e && e.getClientRects().length > 0 && getComputedStyle(e).visibility !== "hidden"; })()`,
+		`(() => { const e = document.querySelector(`+"`"+sel+"`"+`); if (!e) return false; const r = e.getBoundingClientRect(); return r.width > 1 && r.height > 1 && getComputedStyle(e).visibility !== "hidden"; })()`,
 		&shown))
 	return shown
 }
@@ -151,4 +154,39 @@ func mustHave(t *testing.T, what, text string, wants ...string) {
 			t.Errorf("%s lacks %q:\n%s", what, w, text)
 		}
 	}
+}
+
+// accessibleNames are the names the browser's accessibility tree gives the
+// elements of a role ("button", "link") on the page shown: what a screen
+// reader announces. The tree is read raw, as Chromium sends it: the
+// protocol's typed decoder refuses values newer than it knows.
+func accessibleNames(t *testing.T, ctx context.Context, role string) []string {
+	t.Helper()
+	type value struct {
+		Value any `json:"value"`
+	}
+	var tree struct {
+		Nodes []struct {
+			Ignored bool   `json:"ignored"`
+			Role    *value `json:"role"`
+			Name    *value `json:"name"`
+		} `json:"nodes"`
+	}
+	run(t, ctx, "the accessibility tree", chromedp.ActionFunc(func(ctx context.Context) error {
+		var raw json.RawMessage
+		if err := cdp.Execute(ctx, "Accessibility.getFullAXTree", nil, &raw); err != nil {
+			return err
+		}
+		return json.Unmarshal(raw, &tree)
+	}))
+	var names []string
+	for _, n := range tree.Nodes {
+		if n.Ignored || n.Role == nil || n.Name == nil || n.Role.Value != role {
+			continue
+		}
+		if name, ok := n.Name.Value.(string); ok {
+			names = append(names, name)
+		}
+	}
+	return names
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
@@ -95,6 +96,47 @@ func TestPagesEveryoneCanUse(t *testing.T) {
 				audit(t, ctx, src, p+" ("+at+")")
 			}
 		}
+	}
+	namesTellApart(t, ctx, by[:7])
+}
+
+// namesTellApart reads the names a screen reader gives: the profile's
+// buttons are told apart ("Mute: Someone reminds me to act", not eleven
+// "Mute"), and on a phone a calendar link is named by its words, not an
+// emoji alone.
+func namesTellApart(t *testing.T, ctx context.Context, month string) {
+	t.Helper()
+	run(t, ctx, "profile in English", chromedp.EmulateViewport(desktop.width, desktop.height),
+		chromedp.Navigate(env.WebURL+"/lang?lang=en&back=/profile"), chromedp.WaitVisible(`#notices`, chromedp.ByQuery))
+	seen := map[string]int{}
+	for _, name := range accessibleNames(t, ctx, "button") {
+		seen[name]++
+	}
+	if seen["Mute: Someone reminds me to act"] != 1 {
+		t.Errorf("no one button to mute reminders among %v", seen)
+	}
+	for name, n := range seen {
+		if n > 1 && !strings.HasPrefix(name, "Save") {
+			t.Errorf("%d buttons are called %q", n, name)
+		}
+	}
+	run(t, ctx, "calendar on a phone", chromedp.EmulateViewport(phone.width, phone.height),
+		chromedp.Navigate(env.WebURL+"/calendar?month="+month), chromedp.WaitVisible(`.cal`, chromedp.ByQuery))
+	if visible(t, ctx, `.cal .ev-text`) {
+		t.Error("on a phone the calendar shows the events' words in its cells")
+	}
+	found := false
+	for _, name := range accessibleNames(t, ctx, "link") {
+		if strings.Contains(name, "💡") {
+			found = true
+			mustHave(t, "the initiative's calendar link", name, "Bench")
+		}
+		if !strings.ContainsFunc(name, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
+			t.Errorf("a link is named %q: no word a screen reader can say", name)
+		}
+	}
+	if !found {
+		t.Error("no link of the initiative in the calendar")
 	}
 }
 

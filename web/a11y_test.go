@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -67,11 +68,14 @@ func TestRefusedFieldIsMarkedAndFocused(t *testing.T) {
 	}
 }
 
-// buttonName is a button's text as a screen reader reads it: its words
-// without tags, spaces folded.
-func buttonName(inner string) string {
+// buttonName is a button's name as a screen reader reads it: its
+// aria-label if it has one, else its words without tags, spaces folded.
+func buttonName(attrs, inner string) string {
+	if m := regexp.MustCompile(`aria-label="([^"]*)"`).FindStringSubmatch(attrs); m != nil {
+		return html.UnescapeString(m[1])
+	}
 	text := regexp.MustCompile(`<[^>]+>`).ReplaceAllString(inner, "")
-	return strings.Join(strings.Fields(text), " ")
+	return strings.Join(strings.Fields(html.UnescapeString(text)), " ")
 }
 
 func TestButtonsOfAListHaveDistinctNames(t *testing.T) {
@@ -84,9 +88,9 @@ func TestButtonsOfAListHaveDistinctNames(t *testing.T) {
 	for _, p := range []string{"/profile", "/my"} {
 		page := b.get(p).Body
 		seen := map[string]bool{}
-		buttons := regexp.MustCompile(`(?s)<button type="submit"[^>]*>(.*?)</button>`).FindAllStringSubmatch(page, -1)
+		buttons := regexp.MustCompile(`(?s)<button type="submit"([^>]*)>(.*?)</button>`).FindAllStringSubmatch(page, -1)
 		for _, m := range buttons {
-			name := buttonName(m[1])
+			name := buttonName(m[1], m[2])
 			if seen[name] && !strings.Contains(name, "Save") {
 				t.Errorf("%s: two buttons are called %q", p, name)
 			}
