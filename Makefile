@@ -48,8 +48,8 @@ FUZZTIME ?= 1000000x
 fuzz:
 	$(GO) test ./ledger/ -run '^$$' -fuzz '^FuzzParseAmount$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./ledger/ -run '^$$' -fuzz '^FuzzParseUserID$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./ledger/ -run '^$$' -fuzz '^FuzzParseCommand$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./ledger/ -run '^$$' -fuzz '^FuzzParseAid$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./ledger/grammar/ -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./ledger/grammar/ -run '^$$' -fuzz '^FuzzParseAid$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./bot/ -run '^$$' -fuzz '^FuzzLiteral$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./bot/ -run '^$$' -fuzz '^FuzzInboxEvent$$' -fuzztime $(FUZZTIME)
 

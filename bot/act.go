@@ -217,7 +217,7 @@ func (a *WebActor) room(ctx context.Context, req ledger.Request) (id.RoomID, *le
 		// takes both): typed in the direct chat, never in a circle room. A
 		// kassa maximum for no circle named is declared as typed there: for
 		// the member's only circle, else they are asked which.
-		direct, err := b.openDirect(ctx, id.UserID(req.Member), "")
+		direct, err := directChats{b}.open(ctx, id.UserID(req.Member), "")
 		return direct, nil, err
 	}
 	room := req.Circle
@@ -247,7 +247,7 @@ func (a *WebActor) room(ctx context.Context, req ledger.Request) (id.RoomID, *le
 		card = &ledger.Card{Need: req.Need, Circle: room, Room: ledger.RoomID(room)}
 	}
 	if room == "" {
-		direct, err := b.openDirect(ctx, id.UserID(req.Member), "")
+		direct, err := directChats{b}.open(ctx, id.UserID(req.Member), "")
 		return direct, card, err
 	}
 	return id.RoomID(room), card, nil

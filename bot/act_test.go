@@ -10,14 +10,16 @@ import (
 
 	"github.com/exodus-matrix/exodus/bot"
 	"github.com/exodus-matrix/exodus/ledger"
+	"github.com/exodus-matrix/exodus/ledger/access"
+	"github.com/exodus-matrix/exodus/ledger/grammar"
 )
 
 // command parses what a member would type in the direct chat.
 func (w *aidWorld) command(text string) ledger.Command {
 	w.t.Helper()
-	cmd, _, err := ledger.ParseCommand(text, ledger.ParseOptions{Direct: true, DefaultCurrency: "EUR"})
+	cmd, _, err := grammar.Parse(text, grammar.Options{Direct: true, DefaultCurrency: "EUR"})
 	if err != nil {
-		w.t.Fatalf("ParseCommand(%q): %v", text, err)
+		w.t.Fatalf("grammar.Parse(%q): %v", text, err)
 	}
 	return cmd
 }
@@ -369,7 +371,7 @@ func TestActPersonalVerbInACircleGoesToTheDirectChat(t *testing.T) {
 func TestActSharesTheChatsRateLimit(t *testing.T) {
 	w := newWebWorld(t, webURL)
 	w.bot = bot.New(bot.Config{UserID: "@exodus:test", Prefix: "!ex", CommandsPerMinute: 3, WebURL: webURL,
-		BotUsers: []*regexp.Regexp{regexp.MustCompile(`^@exodus:`)}}, w.cli, w.svc, w.store)
+		BotUsers: []*regexp.Regexp{regexp.MustCompile(`^@exodus:`)}}, w.cli, w.svc, access.New(w.store.Ledger(), w.svc), w.store)
 	hook(w.bot, w.cli)
 	for i := range 3 {
 		if _, err := w.bot.WebActor().Act(w.ctx, ledger.Request{Member: bob, Command: w.command("about hello")}); err != nil {

@@ -59,7 +59,7 @@ func do(ctx context.Context, b *Bot, r *request, op ledger.Op, key string) error
 		}
 		b.replyText(ctx, r, key, amount, owner)
 	}
-	b.after(ctx, out)
+	notices{b}.after(ctx, out)
 	return nil
 }
 
@@ -72,7 +72,7 @@ func cmdStatus(ctx context.Context, b *Bot, r *request) error {
 	}
 	if cs, err := b.ledger.Circles.Of(ctx, op.Actor); err == nil && len(cs) == 0 && op.Status != ledger.StatusGreen {
 		b.replyText(ctx, r, "status.no_circles", op.Amount)
-		b.after(ctx, out)
+		notices{b}.after(ctx, out)
 		return nil
 	}
 	switch {
@@ -86,7 +86,7 @@ func cmdStatus(ctx context.Context, b *Bot, r *request) error {
 	default:
 		b.replyText(ctx, r, "status.red_done", op.Amount, op.Days)
 	}
-	b.after(ctx, out)
+	notices{b}.after(ctx, out)
 	return nil
 }
 
@@ -136,7 +136,7 @@ func cmdGot(ctx context.Context, b *Bot, r *request) error {
 		return err
 	}
 	b.replyText(ctx, r, "got.done", out.Promise.Amount, out.Promise.Giver)
-	b.after(ctx, out)
+	notices{b}.after(ctx, out)
 	return nil
 }
 
@@ -148,7 +148,7 @@ func cmdForgive(ctx context.Context, b *Bot, r *request) error {
 		return err
 	}
 	b.replyText(ctx, r, "forgive.done", op.Giver, sums(out.Affected))
-	b.after(ctx, out)
+	notices{b}.after(ctx, out)
 	return nil
 }
 
@@ -158,7 +158,7 @@ func cmdRemind(ctx context.Context, b *Bot, r *request) error {
 		return err
 	}
 	b.replyText(ctx, r, "remind.done", rem.To)
-	b.sendReminder(ctx, r.act.Actor, rem)
+	notices{b}.sendReminder(ctx, r.act.Actor, rem)
 	return nil
 }
 
@@ -183,7 +183,7 @@ func cmdLeave(ctx context.Context, b *Bot, r *request) error {
 		relays{b}.relay(ctx, "relay.op", d.Outcome.Op)
 	}
 	b.replyText(ctx, r, "leave.done")
-	b.after(ctx, d.Outcome)
+	notices{b}.after(ctx, d.Outcome)
 	for _, g := range d.Guarantors {
 		b.sendDirect(ctx, idOf(g), notice(b.ledger.Members.LangOf(ctx, g), "notify.left_guarantee", r.act.Actor))
 	}

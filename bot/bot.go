@@ -15,6 +15,7 @@ import (
 	"maunium.net/go/mautrix/id"
 
 	"github.com/exodus-matrix/exodus/ledger"
+	"github.com/exodus-matrix/exodus/ledger/access"
 )
 
 // Namespace is the key under which every message the bot posts carries its
@@ -75,8 +76,9 @@ type Bot struct {
 	raw    Client // the homeserver
 	cli    Client // raw, less the writes the mode refuses (quietClient)
 	ledger *ledger.Service
-	out    Outbox  // what the bot must say, written with the change that calls for it
-	sender *Sender // delivers out
+	access *access.Service // tokens and login links (bot/web.go)
+	out    Outbox          // what the bot must say, written with the change that calls for it
+	sender *Sender         // delivers out
 
 	limiter *limiter
 	// onEvent are the event handlers; commands, the chat's commands.
@@ -102,10 +104,10 @@ type shared struct {
 	joinedCircles []id.RoomID
 }
 
-// New returns a bot keeping its books in svc, writing what it says to out
-// (in the transaction of the change that calls for it), and sending it
-// through cli (Sender).
-func New(cfg Config, cli Client, svc *ledger.Service, out Outbox) *Bot {
+// New returns a bot keeping its books in svc, handing out web access
+// through acc, writing what it says to out (in the transaction of the
+// change that calls for it), and sending it through cli (Sender).
+func New(cfg Config, cli Client, svc *ledger.Service, acc *access.Service, out Outbox) *Bot {
 	if cfg.Prefix == "" {
 		cfg.Prefix = "!ex"
 	}
@@ -119,7 +121,7 @@ func New(cfg Config, cli Client, svc *ledger.Service, out Outbox) *Bot {
 		cfg.Metrics = NoMetrics{}
 	}
 	b := &Bot{
-		cfg: cfg, raw: cli, ledger: svc, out: out,
+		cfg: cfg, raw: cli, ledger: svc, access: acc, out: out,
 		limiter: newLimiter(cfg.CommandsPerMinute, time.Minute),
 		onEvent: eventHandlers, commands: newCommandSet(cfg.Prefix),
 		shared: &shared{

@@ -21,6 +21,7 @@ import (
 	"github.com/exodus-matrix/exodus/bot"
 	"github.com/exodus-matrix/exodus/bot/replica"
 	"github.com/exodus-matrix/exodus/ledger"
+	"github.com/exodus-matrix/exodus/ledger/access"
 	"github.com/exodus-matrix/exodus/store"
 )
 
@@ -244,7 +245,7 @@ func newHarness(tb testing.TB, opts ...func(*bot.Config)) *harness {
 	for _, opt := range opts {
 		opt(&cfg)
 	}
-	b := hook(bot.New(cfg, cli, svc, st), cli)
+	b := hook(bot.New(cfg, cli, svc, access.New(st.Ledger(), svc), st), cli)
 	h := &harness{ctx: ctx, store: st, svc: svc, cli: cli, bot: b, intake: bot.NewIntake(st, hsToken, b, nil, clock, nil), circle: "!circle:test"}
 	_, err = svc.Circles.Create(ctx, ledger.Action{Event: "$create", Actor: "@owner:test", At: clock.Now()},
 		ledger.CircleSpec{ID: h.circle, Name: "Test"})

@@ -14,8 +14,14 @@ import (
 // idOf converts a ledger user to a Matrix user.
 func idOf(u ledger.UserID) id.UserID { return id.UserID(u) }
 
+// cards is the bot's role of keeping the cards up to date: the card of each
+// need in its circles, and the notices about a promise sent to a member's
+// direct chat that a reply or reaction acts on.
+type cards struct{ b *Bot }
+
 // needCard renders the current card of a need for a circle.
-func (b *Bot) needCard(ctx context.Context, v *ledger.NeedView, c *ledger.Circle) *event.Content {
+func (cd cards) needCard(ctx context.Context, v *ledger.NeedView, c *ledger.Circle) *event.Content {
+	b := cd.b
 	l, pledge := b.ledger.Config().DefaultLang, b.ledger.Config().DefaultPledge
 	if c != nil {
 		l, pledge = c.Lang, c.Pledge
@@ -36,15 +42,17 @@ func (b *Bot) needCard(ctx context.Context, v *ledger.NeedView, c *ledger.Circle
 // showNeeds posts the cards of needs that have none yet (in each circle of
 // the owner) and edits the cards of the others, so every card shows the
 // live figures.
-func (b *Bot) showNeeds(ctx context.Context, needs []*ledger.Need) {
+func (cd cards) showNeeds(ctx context.Context, needs []*ledger.Need) {
 	for _, n := range needs {
-		if err := b.showNeed(ctx, n.ID); err != nil {
+		if err := cd.showNeed(ctx, n.ID); err != nil {
 			zerolog.Ctx(ctx).Error().Err(err).Str("need", string(n.ID)).Msg("Failed to update need cards")
 		}
 	}
 }
 
-func (b *Bot) showNeed(ctx context.Context, need ledger.NeedID) error {
+// showNeed brings the cards of one need up to date (showNeeds).
+func (cd cards) showNeed(ctx context.Context, need ledger.NeedID) error {
+	b := cd.b
 	v, err := b.ledger.Aid.Need(ctx, need)
 	if err != nil {
 		return err
@@ -60,7 +68,7 @@ func (b *Bot) showNeed(ctx context.Context, need ledger.NeedID) error {
 		}
 		posted[c.Circle] = true
 		circle, _ := b.ledger.Circles.Get(ctx, c.Circle)
-		b.edit(ctx, id2room(c.Room), id.EventID(c.Event), cardKey(need, c.Circle), b.needCard(ctx, v, circle))
+		cd.edit(ctx, id2room(c.Room), id.EventID(c.Event), cardKey(need, c.Circle), cd.needCard(ctx, v, circle))
 	}
 	if v.Need.State != ledger.NeedOpen && v.Need.State != ledger.NeedProposed {
 		return nil
@@ -82,7 +90,7 @@ func (b *Bot) showNeed(ctx context.Context, need ledger.NeedID) error {
 		}
 		// Posted once: until the card is sent, a newer text replaces the
 		// pending one (same key), and once sent it is recorded.
-		b.enqueue(ctx, outgoing{room: id.RoomID(cid), typ: event.EventMessage, content: b.needCard(ctx, v, circle),
+		b.enqueue(ctx, outgoing{room: id.RoomID(cid), typ: event.EventMessage, content: cd.needCard(ctx, v, circle),
 			key: cardKey(need, cid), then: &afterSend{Card: &ledger.Card{Kind: ledger.CardNeed, Circle: cid, Need: need}}})
 	}
 	return nil
@@ -99,7 +107,8 @@ func id2room(r ledger.RoomID) id.RoomID { return id.RoomID(r) }
 // edit replaces the message evt in room with content (an m.replace edit
 // whose new content carries the machine-readable part too, made when it is
 // sent); a newer edit with the same key replaces one not sent yet.
-func (b *Bot) edit(ctx context.Context, room id.RoomID, evt id.EventID, key string, content *event.Content) {
+func (cd cards) edit(ctx context.Context, room id.RoomID, evt id.EventID, key string, content *event.Content) {
+	b := cd.b
 	if !(peers{b}).answers(ctx, room) {
 		return // another bot's card: only its sender may edit it
 	}
@@ -119,8 +128,9 @@ func contentMap(content *event.Content) (map[string]any, error) {
 
 // sendCard sends a notice about a promise to a member's direct chat and
 // records it once sent, so a reply or reaction to it acts on that promise.
-func (b *Bot) sendCard(ctx context.Context, to ledger.UserID, kind ledger.CardKind, p *ledger.Promise, content *event.Content) {
-	if b.clockSpeaksNot(ctx, to) {
+func (cd cards) sendCard(ctx context.Context, to ledger.UserID, kind ledger.CardKind, p *ledger.Promise, content *event.Content) {
+	b := cd.b
+	if (Clock{b}).speaksNot(ctx, to) {
 		return // another bot tells this member what the clock did
 	}
 	b.enqueueDirect(ctx, idOf(to), outgoing{typ: event.EventMessage, content: content,

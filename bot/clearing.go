@@ -325,11 +325,11 @@ func agreeClearing(ctx context.Context, b *Bot, r *request, plans []ledger.Clear
 		switch {
 		case m == r.act.Actor:
 		case out.Cleared:
-			b.tell(ctx, m, ledger.NoticeClosed, "clearing.applied_told", out.Clearing, cycle.Reduce)
+			notices{b}.tell(ctx, m, ledger.NoticeClosed, "clearing.applied_told", out.Clearing, cycle.Reduce)
 		default:
-			b.tell(ctx, m, ledger.NoticeReminder, "clearing.agreed_told", r.act.Actor, out.Clearing, len(agreed), len(cycle.Members))
+			notices{b}.tell(ctx, m, ledger.NoticeReminder, "clearing.agreed_told", r.act.Actor, out.Clearing, len(agreed), len(cycle.Members))
 		}
 	}
-	b.after(ctx, out)
+	notices{b}.after(ctx, out)
 	return nil
 }

@@ -10,7 +10,7 @@ import (
 // command is one verb of the chat, declared once: its help in each
 // language, where it may be used, how a reply and the web may use it, and
 // its handler. Its words and arguments are its syntax in the ledger's
-// grammar (ledger/parse_words.go); TestEveryVerbIsACommand ties the two.
+// grammar (ledger/grammar/words.go); TestEveryVerbIsACommand ties the two.
 type command struct {
 	verb ledger.Verb
 	// en and ru are the help: the arguments and what the command does.

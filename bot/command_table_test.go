@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/exodus-matrix/exodus/ledger"
+	"github.com/exodus-matrix/exodus/ledger/grammar"
 )
 
 // TestEveryVerbIsACommand ties the ledger's grammar to the bot's commands:
@@ -20,12 +21,12 @@ func TestEveryVerbIsACommand(t *testing.T) {
 		}
 		for _, c := range sec.commands {
 			declared[c.verb]++
-			if !slices.Contains(ledger.AllVerbs(), c.verb) {
+			if !slices.Contains(grammar.AllVerbs(), c.verb) {
 				t.Errorf("the command %q is no verb of the ledger's grammar", c.verb)
 			}
 		}
 	}
-	for _, v := range ledger.AllVerbs() {
+	for _, v := range grammar.AllVerbs() {
 		if declared[v] != 1 {
 			t.Errorf("the verb %q is declared as a command %d times, want 1 (bot/command_table.go)", v, declared[v])
 			continue
@@ -35,7 +36,7 @@ func TestEveryVerbIsACommand(t *testing.T) {
 			t.Errorf("the command %q has no handler", v)
 		}
 		for _, l := range ledger.Langs {
-			if len(ledger.VerbWords(v, l)) == 0 {
+			if len(grammar.VerbWords(v, l)) == 0 {
 				t.Errorf("the verb %q has no word in %s", v, l)
 			}
 			if c.help(l).what == "" {
@@ -49,7 +50,7 @@ func TestHelpListsEveryVerbOnce(t *testing.T) {
 	s := newCommandSet("!ex")
 	for _, l := range ledger.Langs {
 		full := s.helpText(l, "")
-		for _, v := range ledger.AllVerbs() {
+		for _, v := range grammar.AllVerbs() {
 			if n := strings.Count(full, "`!ex "+verbWord(v, l)+" ") + strings.Count(full, "`!ex "+verbWord(v, l)+"`"); n != 1 {
 				t.Errorf("help %s lists %q %d times, want 1", l, v, n)
 			}

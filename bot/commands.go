@@ -10,6 +10,7 @@ import (
 	"maunium.net/go/mautrix/id"
 
 	"github.com/exodus-matrix/exodus/ledger"
+	"github.com/exodus-matrix/exodus/ledger/grammar"
 )
 
 // request is one command being answered.
@@ -32,9 +33,9 @@ func handleMessage(ctx context.Context, b *Bot, evt *event.Event, c *ledger.Circ
 	if content.MsgType != event.MsgText || content.RelatesTo.GetReplaceID() != "" {
 		return nil
 	}
-	direct := b.isDirect(ctx, evt.RoomID, evt.Sender)
+	direct := directChats{b}.is(ctx, evt.RoomID, evt.Sender)
 	card := repliedCard(ctx, b, evt, content)
-	msg, addressed := ledger.Address(content.Body, ledger.ParseOptions{Prefix: b.cfg.Prefix, Direct: direct,
+	msg, addressed := grammar.Address(content.Body, grammar.Options{Prefix: b.cfg.Prefix, Direct: direct,
 		Mentions: mentions(b, content), ReplyToBot: card != nil, DefaultCurrency: b.ledger.Config().DefaultPledge.Currency})
 	if !addressed {
 		return nil // chatter: no lookups for it
@@ -69,7 +70,7 @@ func handleMessage(ctx context.Context, b *Bot, evt *event.Event, c *ledger.Circ
 // it has the prefix; or it is a command a reply may use (command.reply)
 // that parses. Anything else is discussion ("got it, thanks") and gets no
 // answer.
-func meantForBot(b *Bot, msg ledger.Addressed, cmd ledger.Command, perr error) bool {
+func meantForBot(b *Bot, msg grammar.Addressed, cmd ledger.Command, perr error) bool {
 	if msg.Prefixed() {
 		return true
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/exodus-matrix/exodus/bot"
 	"github.com/exodus-matrix/exodus/ledger"
+	"github.com/exodus-matrix/exodus/ledger/access"
 	"github.com/exodus-matrix/exodus/store"
 )
 
@@ -54,7 +55,7 @@ func (w *yearWorld) start(st *store.Store, aid ledger.AidStore) {
 	stores.Aid = aid
 	w.svc = ledger.NewService(stores, w.clock, ledger.DefaultConfig())
 	w.bot = bot.New(bot.Config{UserID: "@exodus:test", Prefix: "!ex", CommandsPerMinute: 1000,
-		BotUsers: []*regexp.Regexp{regexp.MustCompile(`^@exodus:`)}}, w.cli, w.svc, st)
+		BotUsers: []*regexp.Regexp{regexp.MustCompile(`^@exodus:`)}}, w.cli, w.svc, access.New(st.Ledger(), w.svc), st)
 	hook(w.bot, w.cli)
 }
 
@@ -132,14 +133,14 @@ func TestSimulatedYear(t *testing.T) {
 		case "05-31": // the next tick crashes in the middle of the rollover
 			w.start(w.st, crash)
 		case "06-01":
-			if err := w.bot.Tick(w.ctx); err == nil || !strings.Contains(err.Error(), "crash") {
+			if err := w.bot.Clock().Tick(w.ctx); err == nil || !strings.Contains(err.Error(), "crash") {
 				t.Fatalf("the crashing tick: %v", err)
 			}
 			w.start(w.st, w.st.Aid) // restart after the crash
 		case "09-15":
 			w.start(w.st, w.st.Aid) // an ordinary restart
 		}
-		if err := w.bot.Tick(w.ctx); err != nil {
+		if err := w.bot.Clock().Tick(w.ctx); err != nil {
 			t.Fatalf("tick on %s: %v", now.Format("2006-01-02"), err)
 		}
 		w.clock.Advance(24 * time.Hour)
@@ -206,7 +207,7 @@ func TestReminderAndRenewalSurviveACrashBeforeTheirSend(t *testing.T) {
 		t.Helper()
 		w.clock.Set(day)
 		k := w.cli.count()
-		if err := w.bot.Tick(w.ctx); err != nil {
+		if err := w.bot.Clock().Tick(w.ctx); err != nil {
 			t.Fatal(err)
 		}
 		if w.cli.count() != k {
@@ -222,7 +223,7 @@ func TestReminderAndRenewalSurviveACrashBeforeTheirSend(t *testing.T) {
 	if got := w.noticesTo(bob, "renewal"); got != 1 {
 		t.Fatalf("bob's renewals after the restart: %d, want 1", got)
 	}
-	if err := w.bot.Tick(w.ctx); err != nil {
+	if err := w.bot.Clock().Tick(w.ctx); err != nil {
 		t.Fatal(err)
 	}
 	if r, d := w.noticesTo(bob, "renewal"), w.noticesTo(carol, "digest"); r != 1 || d != 1 {

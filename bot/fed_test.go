@@ -21,6 +21,7 @@ import (
 
 	"github.com/exodus-matrix/exodus/bot"
 	"github.com/exodus-matrix/exodus/ledger"
+	"github.com/exodus-matrix/exodus/ledger/access"
 	"github.com/exodus-matrix/exodus/store"
 )
 
@@ -173,7 +174,7 @@ func newPeer(t *testing.T, user id.UserID, base int, members ...id.UserID) *peer
 	svc := ledger.NewService(st.Ledger(), clock, ledger.DefaultConfig())
 	cli := newPeerClient(base, members...)
 	b := bot.New(bot.Config{UserID: user, Prefix: "!ex", CommandsPerMinute: 1000,
-		TrustedBots: []id.UserID{botA, botB, botC}}, cli, svc, st)
+		TrustedBots: []id.UserID{botA, botB, botC}}, cli, svc, access.New(st.Ledger(), svc), st)
 	hook(b, cli.fakeClient)
 	return &peer{user: user, ctx: ctx, clock: clock, svc: svc, st: st, cli: cli, bot: b}
 }

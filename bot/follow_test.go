@@ -12,6 +12,8 @@ import (
 
 	"github.com/exodus-matrix/exodus/bot"
 	"github.com/exodus-matrix/exodus/ledger"
+	"github.com/exodus-matrix/exodus/ledger/access"
+	"github.com/exodus-matrix/exodus/ledger/grammar"
 )
 
 // 1. A bot that does not answer in a circle follows a whole promise's life
@@ -131,7 +133,7 @@ func TestFollowerAppliesWebActionRecords(t *testing.T) {
 	w := newFedWorld(t)
 	w.say(alice, "", "!ex status orange 150")
 	need := w.needOf(w.a, alice)
-	cmd, _, err := ledger.ParseCommand("intend 20", ledger.ParseOptions{Direct: true, DefaultCurrency: "EUR"})
+	cmd, _, err := grammar.Parse("intend 20", grammar.Options{Direct: true, DefaultCurrency: "EUR"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,7 +198,7 @@ func TestWebActionRefusedWhereAnotherBotAnswers(t *testing.T) {
 	w := newFedWorld(t)
 	w.say(alice, "", "!ex status orange 150")
 	need := w.needOf(w.b, alice)
-	cmd, _, _ := ledger.ParseCommand("intend 20", ledger.ParseOptions{Direct: true, DefaultCurrency: "EUR"})
+	cmd, _, _ := grammar.Parse("intend 20", grammar.Options{Direct: true, DefaultCurrency: "EUR"})
 	_, err := w.b.bot.WebActor().Act(w.b.ctx, ledger.Request{Member: bob, Need: need, Circle: w.circle, Command: cmd})
 	if ledger.ErrorCode(err) != ledger.EConflict {
 		t.Fatalf("Act in botA's circle on botB: %v; want a conflict", err)
@@ -276,7 +278,7 @@ func TestLeaveOnTheWebIsRelayed(t *testing.T) {
 	if err := w.a.svc.Members.SetDirectRoom(w.a.ctx, bob, "!dm-bob:a.test"); err != nil {
 		t.Fatal(err)
 	}
-	cmd, _, err := ledger.ParseCommand("leave confirm", ledger.ParseOptions{Direct: true})
+	cmd, _, err := grammar.Parse("leave confirm", grammar.Options{Direct: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -299,7 +301,7 @@ func TestLeaveOnTheWebIsRelayed(t *testing.T) {
 // limited makes the peer's bot anew with a limit of n commands a minute.
 func (p *peer) limited(n int) {
 	p.bot = bot.New(bot.Config{UserID: p.user, Prefix: "!ex", CommandsPerMinute: n,
-		BotUsers: []*regexp.Regexp{regexp.MustCompile(`^@exodus:`)}}, p.cli, p.svc, p.st)
+		BotUsers: []*regexp.Regexp{regexp.MustCompile(`^@exodus:`)}}, p.cli, p.svc, access.New(p.st.Ledger(), p.svc), p.st)
 	hook(p.bot, p.cli.fakeClient)
 }
 
@@ -401,7 +403,7 @@ func TestOpOutsideRefusedByABotAnsweringNoneOfTheMembersCircles(t *testing.T) {
 	if !refused {
 		t.Fatalf("botB did not name the bot to write to: %v", w.b.cli.messages())
 	}
-	cmd, _, _ := ledger.ParseCommand("status orange 100", ledger.ParseOptions{Direct: true, DefaultCurrency: "EUR"})
+	cmd, _, _ := grammar.Parse("status orange 100", grammar.Options{Direct: true, DefaultCurrency: "EUR"})
 	if _, err := w.b.bot.WebActor().Act(w.b.ctx, ledger.Request{Member: bob, Command: cmd}); ledger.ErrorCode(err) != ledger.EConflict {
 		t.Fatalf("Act on botB for bob: %v; want a conflict", err)
 	}

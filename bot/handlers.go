@@ -96,10 +96,10 @@ func handleMember(ctx context.Context, b *Bot, evt *event.Event, c *ledger.Circl
 	if b.IsBot(target) {
 		return takeovers{b}.botMembership(ctx, evt) // a member invited or kicked a bot
 	}
-	b.forgetRoomKind(evt.RoomID)
+	directChats{b}.forgetKind(evt.RoomID)
 	joined := content.Membership == event.MembershipJoin
 	if content.Membership == event.MembershipLeave || content.Membership == event.MembershipBan {
-		if err := b.forgetDirectRoom(ctx, target, evt.RoomID); err != nil {
+		if err := (directChats{b}).forget(ctx, target, evt.RoomID); err != nil {
 			log.Warn().Err(err).Msg("Failed to forget a direct chat")
 		}
 	} else if !joined {
@@ -137,7 +137,7 @@ func leftCircle(ctx context.Context, b *Bot, evt *event.Event, c *ledger.Circle,
 		zerolog.Ctx(ctx).Warn().Err(err).Msg("The ledger refused a member leaving a circle")
 		return nil
 	}
-	b.after(ctx, out)
+	notices{b}.after(ctx, out)
 	return nil
 }
 
@@ -161,7 +161,7 @@ func acceptRoomInvite(ctx context.Context, b *Bot, evt *event.Event, direct bool
 		if err := b.ledger.Members.SetDirectRoom(ctx, inviter, ledger.RoomID(evt.RoomID)); err != nil {
 			log.Error().Err(err).Msg("Failed to record a direct chat")
 		}
-		b.setRoomKind(evt.RoomID, true)
+		directChats{b}.setKind(evt.RoomID, true)
 	}
 	lang := b.ledger.Members.LangOf(ctx, inviter)
 	if roomEncrypted(ctx, b, evt.RoomID) {
@@ -207,7 +207,7 @@ func warnEncrypted(ctx context.Context, b *Bot, room id.RoomID, member id.UserID
 	b.mu.Unlock()
 	lang := b.ledger.Members.LangOf(ctx, ledger.UserID(member))
 	b.send(ctx, room, notice(lang, "encrypted.room", member))
-	dm, err := b.openDirect(ctx, member, room)
+	dm, err := directChats{b}.open(ctx, member, room)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/exodus-matrix/exodus/ledger"
+	"github.com/exodus-matrix/exodus/ledger/grammar"
 )
 
 // help is the command's help entry in language l.
@@ -37,8 +38,8 @@ func (s *commandSet) helpText(l ledger.Lang, topic ledger.Verb) string {
 	var sb strings.Builder
 	if topic != "" && topic != ledger.VerbHelp {
 		sb.WriteString(s.usage(l, topic) + " — " + s.what(l, topic))
-		if alt := ledger.VerbWords(topic, other(l)); len(alt) > 0 {
-			sb.WriteString(" (" + strings.Join(ledger.VerbWords(topic, l), ", ") + " / " + strings.Join(alt, ", ") + ")")
+		if alt := grammar.VerbWords(topic, other(l)); len(alt) > 0 {
+			sb.WriteString(" (" + strings.Join(grammar.VerbWords(topic, l), ", ") + " / " + strings.Join(alt, ", ") + ")")
 		}
 		return sb.String()
 	}

@@ -29,7 +29,7 @@ func cmdInitiative(ctx context.Context, b *Bot, r *request) error {
 		return err
 	}
 	b.replyText(ctx, r, "initiative.created", op.Text, op.Amount, showDeadline(b, until))
-	b.after(ctx, out)
+	notices{b}.after(ctx, out)
 	if v, err := b.ledger.Aid.Need(ctx, out.Need.ID); err == nil {
 		postPoll(ctx, b, v, r.circle)
 	}
@@ -86,7 +86,7 @@ func cmdDone(ctx context.Context, b *Bot, r *request) error {
 		return err
 	}
 	b.replyText(ctx, r, "initiative.done", out.Need.Title)
-	b.after(ctx, out)
+	notices{b}.after(ctx, out)
 	return nil
 }
 
@@ -182,7 +182,7 @@ func handlePollResponse(ctx context.Context, b *Bot, evt *event.Event, c *ledger
 	if err != nil {
 		return refuseReaction(ctx, b, r, err)
 	}
-	b.after(ctx, out)
+	notices{b}.after(ctx, out)
 	return nil
 }
 
@@ -215,7 +215,8 @@ func initiativeCardText(l ledger.Lang, v *ledger.NeedView, now time.Time, deadli
 
 // afterInitiative tells the backers of an initiative what an op did to it:
 // reached by intentions (asking them to commit), funded, done, expired.
-func (b *Bot) afterInitiative(ctx context.Context, out *ledger.Outcome) {
+func (nt notices) afterInitiative(ctx context.Context, out *ledger.Outcome) {
+	b := nt.b
 	n := out.Need
 	if n == nil || n.Kind != ledger.NeedInitiative {
 		return
@@ -228,16 +229,16 @@ func (b *Bot) afterInitiative(ctx context.Context, out *ledger.Outcome) {
 		switch {
 		case out.Reached && !out.Funded && p.State == ledger.PromiseIntention:
 			l := b.ledger.Members.LangOf(ctx, p.Giver)
-			b.sendCard(ctx, p.Giver, ledger.CardNotice, p, message(text(l, "notify.initiative_reached", n.Title, p.Amount), "conversion", promiseData(p)))
+			cards{b}.sendCard(ctx, p.Giver, ledger.CardNotice, p, message(text(l, "notify.initiative_reached", n.Title, p.Amount), "conversion", promiseData(p)))
 		case out.Funded && p.State.Live():
-			b.tell(ctx, p.Giver, ledger.NoticeClosed, "notify.initiative_funded", n.Title)
+			nt.tell(ctx, p.Giver, ledger.NoticeClosed, "notify.initiative_funded", n.Title)
 		case out.Op.Kind == ledger.OpDone && p.State.Binding():
-			b.tell(ctx, p.Giver, ledger.NoticeClosed, "notify.initiative_done", n.Title, n.Report)
+			nt.tell(ctx, p.Giver, ledger.NoticeClosed, "notify.initiative_done", n.Title, n.Report)
 		case out.Op.Kind == ledger.OpDeadline && p.State == ledger.PromiseReleased && p.UpdatedBy == out.Op.Event:
-			b.tell(ctx, p.Giver, ledger.NoticeClosed, "notify.initiative_expired", n.Title, p.Amount)
+			nt.tell(ctx, p.Giver, ledger.NoticeClosed, "notify.initiative_expired", n.Title, p.Amount)
 		}
 	}
 	if out.Funded {
-		b.tell(ctx, n.Owner, ledger.NoticeClosed, "notify.initiative_funded", n.Title)
+		nt.tell(ctx, n.Owner, ledger.NoticeClosed, "notify.initiative_funded", n.Title)
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/exodus-matrix/exodus/bot"
 	"github.com/exodus-matrix/exodus/ledger"
+	"github.com/exodus-matrix/exodus/ledger/access"
 )
 
 // put sends a transaction to the intake and returns the HTTP status.
@@ -120,7 +121,7 @@ func TestRecordedEventsSurviveARestart(t *testing.T) {
 		t.Fatalf("status %d", code)
 	}
 	cli := &fakeClient{}
-	restarted := hook(bot.New(bot.Config{UserID: "@exodus:test", Prefix: "!ex"}, cli, h.svc, h.store), cli)
+	restarted := hook(bot.New(bot.Config{UserID: "@exodus:test", Prefix: "!ex"}, cli, h.svc, access.New(h.store.Ledger(), h.svc), h.store), cli)
 	intake := bot.NewIntake(h.store, hsToken, restarted, nil, ledger.SystemClock{}, nil)
 	if n, err := intake.Drain(h.ctx); err != nil || n != 1 {
 		t.Fatalf("drain after restart: %d, %v", n, err)

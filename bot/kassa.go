@@ -32,7 +32,7 @@ func cmdKassa(ctx context.Context, b *Bot, r *request) error {
 		md += "\n\n" + text(r.lang, "kassa.legacy_dropped", b.cfg.Prefix)
 	}
 	b.reply(ctx, r, message(md, "kassa.declared", map[string]any{"circle": c.ID, "max": amountData(op.Amount)}))
-	b.after(ctx, out)
+	notices{b}.after(ctx, out)
 	return nil
 }
 
@@ -130,7 +130,7 @@ func cmdClaim(ctx context.Context, b *Bot, r *request) error {
 		return err
 	}
 	b.replyText(ctx, r, "kassa.claimed", op.Amount)
-	b.after(ctx, out)
+	notices{b}.after(ctx, out)
 	return nil
 }
 
@@ -144,13 +144,14 @@ func cmdApprove(ctx context.Context, b *Bot, r *request) error {
 		return err
 	}
 	b.replyText(ctx, r, "kassa.approved", out.Need.Owner)
-	b.after(ctx, out)
+	notices{b}.after(ctx, out)
 	return nil
 }
 
 // tellShares sends each member their (new) share of a claim, as a notice
 // they commit or decline by replying to it.
-func (b *Bot) tellShares(ctx context.Context, out *ledger.Outcome) {
+func (nt notices) tellShares(ctx context.Context, out *ledger.Outcome) {
+	b := nt.b
 	key := "kassa.your_share"
 	switch out.Op.Kind {
 	case ledger.OpWithdraw, ledger.OpUnreact, ledger.OpLeave, ledger.OpLeaveCircle:
@@ -162,7 +163,7 @@ func (b *Bot) tellShares(ctx context.Context, out *ledger.Outcome) {
 			continue
 		}
 		l := b.ledger.Members.LangOf(ctx, p.Giver)
-		b.sendCard(ctx, p.Giver, ledger.CardNotice, p,
+		cards{b}.sendCard(ctx, p.Giver, ledger.CardNotice, p,
 			message(text(l, key, p.Beneficiary, p.Amount, v.Need.Title), "kassa_share", promiseData(p)))
 	}
 }

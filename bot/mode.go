@@ -32,7 +32,7 @@ type mode struct {
 	// are relayed into the member's circles.
 	outside bool
 	// clock: what the scheduler made due. Every bot applies it, but only
-	// one tells each member (clockSpeaksNot).
+	// one tells each member (Clock.speaksNot).
 	clock bool
 }
 

@@ -8,58 +8,64 @@ import (
 	"github.com/exodus-matrix/exodus/ledger"
 )
 
+// notices is the bot's role of telling members what an op did: the cards
+// it touched brought up to date, and a notice in the direct chat of each
+// member concerned, in their language, unless they muted that kind.
+type notices struct{ b *Bot }
+
 // after brings the room up to date with an op's outcome: the cards of the
 // needs it touched are posted or edited, and the members concerned are
 // told in their direct chats, each in their language, unless they muted
 // that kind of notification.
-func (b *Bot) after(ctx context.Context, out *ledger.Outcome) {
+func (nt notices) after(ctx context.Context, out *ledger.Outcome) {
+	b := nt.b
 	if out == nil {
 		return
 	}
-	b.showNeeds(ctx, out.Needs)
+	cards{b}.showNeeds(ctx, out.Needs)
 	if out.NoChange {
 		return
 	}
-	b.afterInitiative(ctx, out)
-	b.tellShares(ctx, out)
+	nt.afterInitiative(ctx, out)
+	nt.tellShares(ctx, out)
 	op, p := out.Op, out.Promise
 	switch op.Kind {
 	case ledger.OpStatus:
-		b.tellNetwork(ctx, op.Actor, out.Status)
+		nt.tellNetwork(ctx, op.Actor, out.Status)
 	case ledger.OpIntend:
 		if out.Need != nil && out.Need.Kind == ledger.NeedInitiative {
 			break // backers hear of the initiative's milestones instead
 		}
-		b.tell(ctx, p.Beneficiary, ledger.NoticeIntention, "notify.intention", p.Giver, p.Amount)
-		for _, q := range b.coGivers(ctx, p) {
-			b.tell(ctx, q, ledger.NoticeIntention, "notify.cohelper", p.Giver, p.Amount, p.Beneficiary)
+		nt.tell(ctx, p.Beneficiary, ledger.NoticeIntention, "notify.intention", p.Giver, p.Amount)
+		for _, q := range nt.coGivers(ctx, p) {
+			nt.tell(ctx, q, ledger.NoticeIntention, "notify.cohelper", p.Giver, p.Amount, p.Beneficiary)
 		}
 	case ledger.OpCommit:
-		b.tell(ctx, p.Beneficiary, ledger.NoticeCommitment, "notify.commitment", p.Giver, p.Amount)
-		b.sendRequisites(ctx, p)
+		nt.tell(ctx, p.Beneficiary, ledger.NoticeCommitment, "notify.commitment", p.Giver, p.Amount)
+		nt.sendRequisites(ctx, p)
 	case ledger.OpSent:
 		if b.ledger.Members.Wants(ctx, p.Beneficiary, ledger.NoticeSent) {
 			l := b.ledger.Members.LangOf(ctx, p.Beneficiary)
-			b.sendCard(ctx, p.Beneficiary, ledger.CardSent, p,
+			cards{b}.sendCard(ctx, p.Beneficiary, ledger.CardSent, p,
 				message(text(l, "notify.sent", p.Giver, p.Amount, b.cfg.Prefix), "sent", promiseData(p)))
 		}
 	case ledger.OpGot:
-		b.tell(ctx, p.Giver, ledger.NoticeReceived, "notify.received", p.Beneficiary, p.Amount)
+		nt.tell(ctx, p.Giver, ledger.NoticeReceived, "notify.received", p.Beneficiary, p.Amount)
 	case ledger.OpForgive:
 		for _, q := range out.Affected {
-			b.tell(ctx, q.Giver, ledger.NoticeForgiven, "notify.forgiven", q.Beneficiary, q.Amount)
+			nt.tell(ctx, q.Giver, ledger.NoticeForgiven, "notify.forgiven", q.Beneficiary, q.Amount)
 		}
 	case ledger.OpLeave:
-		b.tellLeave(ctx, op.Actor, out.Affected)
+		nt.tellLeave(ctx, op.Actor, out.Affected)
 	case ledger.OpRollover, ledger.OpDeadline:
-		b.afterClock(ctx, out)
+		nt.afterClock(ctx, out)
 	}
 	for _, n := range out.Closed {
 		if n.State == ledger.NeedClosed {
-			b.tellClosed(ctx, n, out)
+			nt.tellClosed(ctx, n, out)
 		}
 	}
-	b.afterReapplied(ctx, out.Reapplied)
+	nt.afterReapplied(ctx, out.Reapplied)
 }
 
 // apply runs an op through the ledger. When it was a late op that changed
@@ -78,7 +84,7 @@ func (b *Bot) apply(ctx context.Context, op ledger.Op) (*ledger.Outcome, error) 
 	out, err := b.ledger.Aid.Do(ctx, op)
 	b.cfg.Metrics.LedgerOp(op.Kind, opResult(err))
 	if err != nil && out != nil {
-		b.afterReapplied(ctx, out.Reapplied)
+		notices{b}.afterReapplied(ctx, out.Reapplied)
 		return nil, err
 	}
 	if err == nil && b.mode.outside && !b.mode.silent {
@@ -99,37 +105,70 @@ var opVerbs = map[ledger.OpKind]ledger.Verb{
 // afterReapplied brings the rooms up to date with ops whose fate a late
 // event changed, and tells their authors: an op refused when it arrived
 // that counts now, or one that counted and no longer does (and why).
-func (b *Bot) afterReapplied(ctx context.Context, reapplied []ledger.Reapplied) {
+func (nt notices) afterReapplied(ctx context.Context, reapplied []ledger.Reapplied) {
+	b := nt.b
 	for _, r := range reapplied {
 		if r.Op.Actor == ledger.ClockActor { // the clock is told nothing; its changes show on the cards
 			if r.Outcome != nil {
-				b.after(ctx, r.Outcome)
+				nt.after(ctx, r.Outcome)
 			} else if r.Op.Need != "" {
-				b.showNeeds(ctx, []*ledger.Need{{ID: r.Op.Need}})
+				cards{b}.showNeeds(ctx, []*ledger.Need{{ID: r.Op.Need}})
 			}
 			continue
 		}
 		l := b.ledger.Members.LangOf(ctx, r.Op.Actor)
 		if r.Outcome != nil {
-			b.after(ctx, r.Outcome)
+			nt.after(ctx, r.Outcome)
 			b.sendDirect(ctx, idOf(r.Op.Actor), notice(l, "notify.late_counts", opVerbs[r.Op.Kind]))
 			continue
 		}
 		if r.Op.Need != "" {
-			b.showNeeds(ctx, []*ledger.Need{{ID: r.Op.Need}})
+			cards{b}.showNeeds(ctx, []*ledger.Need{{ID: r.Op.Need}})
 		}
 		why := b.commands.explain(l, r.Err, "")
 		b.sendDirect(ctx, idOf(r.Op.Actor), notice(l, "notify.late_undone", opVerbs[r.Op.Kind], markdown(why)))
 	}
 }
 
+// afterClock tells members what a clock op did: the givers whose monthly
+// support was renewed (each may withdraw by replying to the notice), and,
+// when a red collection's days passed, its owner and its givers who still
+// owe.
+func (nt notices) afterClock(ctx context.Context, out *ledger.Outcome) {
+	b := nt.b
+	for _, p := range out.Renewed {
+		if !b.ledger.Members.Wants(ctx, p.Giver, ledger.NoticeRenewal) {
+			continue
+		}
+		l := b.ledger.Members.LangOf(ctx, p.Giver)
+		cards{b}.sendCard(ctx, p.Giver, ledger.CardNotice, p,
+			message(text(l, "notify.renewed", p.Beneficiary, p.Amount), "renewal", promiseData(p)))
+	}
+	if out.Op.Kind != ledger.OpDeadline || out.Need == nil || out.Need.Kind == ledger.NeedInitiative {
+		return
+	}
+	n := out.Need
+	v, err := b.ledger.Aid.Need(ctx, n.ID)
+	if err != nil {
+		return
+	}
+	nt.tell(ctx, n.Owner, ledger.NoticeClosed, "notify.deadline_owner", v.Totals.Confirmed, n.Target)
+	for _, p := range v.Promises { // every giver who still has to send
+		if p.State == ledger.PromiseCommitment {
+			nt.tell(ctx, p.Giver, ledger.NoticeClosed, "notify.deadline_giver", n.Owner, p.Amount)
+		}
+	}
+	nt.tellNetwork(ctx, n.Owner, out.Status)
+}
+
 // tell sends a member a catalogue notice in their direct chat, unless they
 // muted kind k.
-func (b *Bot) tell(ctx context.Context, to ledger.UserID, k ledger.NoticeKind, key string, args ...any) {
+func (nt notices) tell(ctx context.Context, to ledger.UserID, k ledger.NoticeKind, key string, args ...any) {
+	b := nt.b
 	if !b.ledger.Members.Wants(ctx, to, k) {
 		return
 	}
-	if b.clockSpeaksNot(ctx, to) {
+	if (Clock{b}).speaksNot(ctx, to) {
 		return // another bot tells this member what the clock did
 	}
 	l := b.ledger.Members.LangOf(ctx, to)
@@ -137,7 +176,8 @@ func (b *Bot) tell(ctx context.Context, to ledger.UserID, k ledger.NoticeKind, k
 }
 
 // coGivers are the other members with a live promise toward the same need.
-func (b *Bot) coGivers(ctx context.Context, p *ledger.Promise) []ledger.UserID {
+func (nt notices) coGivers(ctx context.Context, p *ledger.Promise) []ledger.UserID {
+	b := nt.b
 	v, err := b.ledger.Aid.Need(ctx, p.Need)
 	if err != nil {
 		return nil
@@ -153,7 +193,8 @@ func (b *Bot) coGivers(ctx context.Context, p *ledger.Promise) []ledger.UserID {
 
 // sendRequisites gives a giver who committed the beneficiary's payment
 // details, as a notice they can reply `sent` to.
-func (b *Bot) sendRequisites(ctx context.Context, p *ledger.Promise) {
+func (nt notices) sendRequisites(ctx context.Context, p *ledger.Promise) {
+	b := nt.b
 	prof, err := b.ledger.Members.Profile(ctx, p.Beneficiary)
 	if err != nil {
 		zerolog.Ctx(ctx).Error().Err(err).Msg("Failed to read requisites")
@@ -164,13 +205,14 @@ func (b *Bot) sendRequisites(ctx context.Context, p *ledger.Promise) {
 	if prof.DefaultRequisite() == "" {
 		req = markdown(text(l, "requisites.ask"))
 	}
-	b.sendCard(ctx, p.Giver, ledger.CardCommitment, p,
+	cards{b}.sendCard(ctx, p.Giver, ledger.CardCommitment, p,
 		message(text(l, "notify.requisites", p.Beneficiary, p.Amount, req, b.cfg.Prefix), "commitment", promiseData(p)))
 }
 
 // tellNetwork tells the member's network of a status change: their direct
 // guarantors and the members who help them.
-func (b *Bot) tellNetwork(ctx context.Context, u ledger.UserID, st *ledger.MemberStatus) {
+func (nt notices) tellNetwork(ctx context.Context, u ledger.UserID, st *ledger.MemberStatus) {
+	b := nt.b
 	if st == nil {
 		return
 	}
@@ -195,14 +237,15 @@ func (b *Bot) tellNetwork(ctx context.Context, u ledger.UserID, st *ledger.Membe
 	for _, g := range append(tl.Direct, helpers...) {
 		if !told[g] {
 			told[g] = true
-			b.tell(ctx, g, ledger.NoticeStatus, key, u, target)
+			nt.tell(ctx, g, ledger.NoticeStatus, key, u, target)
 		}
 	}
 }
 
 // tellClosed thanks the givers of a red collection that closed, and tells
 // those whose commitments it released.
-func (b *Bot) tellClosed(ctx context.Context, n *ledger.Need, out *ledger.Outcome) {
+func (nt notices) tellClosed(ctx context.Context, n *ledger.Need, out *ledger.Outcome) {
+	b := nt.b
 	v, err := b.ledger.Aid.Need(ctx, n.ID)
 	if err != nil {
 		return
@@ -210,20 +253,21 @@ func (b *Bot) tellClosed(ctx context.Context, n *ledger.Need, out *ledger.Outcom
 	for _, p := range v.Promises {
 		switch {
 		case p.State == ledger.PromiseFulfilled || p.State == ledger.PromiseSent:
-			b.tell(ctx, p.Giver, ledger.NoticeClosed, "notify.closed_thanks", n.Owner, n.Target)
+			nt.tell(ctx, p.Giver, ledger.NoticeClosed, "notify.closed_thanks", n.Owner, n.Target)
 		case p.State == ledger.PromiseReleased && p.UpdatedBy == out.Op.Event:
-			b.tell(ctx, p.Giver, ledger.NoticeClosed, "notify.closed_released", n.Owner, p.Amount)
+			nt.tell(ctx, p.Giver, ledger.NoticeClosed, "notify.closed_released", n.Owner, p.Amount)
 		}
 	}
 	if out.Op.Kind != ledger.OpStatus { // a status op told the network already
-		b.tellNetwork(ctx, n.Owner, out.Status)
+		nt.tellNetwork(ctx, n.Owner, out.Status)
 	}
 }
 
 // tellLeave tells the other side of every promise a member's leaving
 // cancelled: givers toward their needs owe nothing now; beneficiaries of
 // their intentions lose them.
-func (b *Bot) tellLeave(ctx context.Context, u ledger.UserID, affected []*ledger.Promise) {
+func (nt notices) tellLeave(ctx context.Context, u ledger.UserID, affected []*ledger.Promise) {
+	b := nt.b
 	told := map[ledger.UserID]bool{}
 	for _, p := range affected {
 		other, key := p.Giver, "notify.left_released"
@@ -241,11 +285,12 @@ func (b *Bot) tellLeave(ctx context.Context, u ledger.UserID, affected []*ledger
 
 // sendReminder asks the other member to act on each promise between them:
 // convert an intention, fulfil a commitment, or confirm a receipt.
-func (b *Bot) sendReminder(ctx context.Context, from ledger.UserID, rem *ledger.Reminder) {
+func (nt notices) sendReminder(ctx context.Context, from ledger.UserID, rem *ledger.Reminder) {
+	b := nt.b
 	l := b.ledger.Members.LangOf(ctx, rem.To)
 	for _, p := range rem.Convert {
 		if b.ledger.Members.Wants(ctx, rem.To, ledger.NoticeConversion) {
-			b.sendCard(ctx, rem.To, ledger.CardNotice, p,
+			cards{b}.sendCard(ctx, rem.To, ledger.CardNotice, p,
 				message(text(l, "notify.convert", from, p.Amount, b.cfg.Prefix), "conversion", promiseData(p)))
 		}
 	}
@@ -253,11 +298,11 @@ func (b *Bot) sendReminder(ctx context.Context, from ledger.UserID, rem *ledger.
 		return
 	}
 	for _, p := range rem.Fulfil {
-		b.sendCard(ctx, rem.To, ledger.CardCommitment, p,
+		cards{b}.sendCard(ctx, rem.To, ledger.CardCommitment, p,
 			message(text(l, "notify.remind_fulfil", from, p.Amount, b.cfg.Prefix), "reminder", promiseData(p)))
 	}
 	for _, p := range rem.Confirm {
-		b.sendCard(ctx, rem.To, ledger.CardSent, p,
+		cards{b}.sendCard(ctx, rem.To, ledger.CardSent, p,
 			message(text(l, "notify.remind_confirm", from, p.Amount, b.cfg.Prefix), "reminder", promiseData(p)))
 	}
 }

@@ -92,7 +92,7 @@ func handleReaction(ctx context.Context, b *Bot, evt *event.Event, c *ledger.Cir
 		}
 		b.replyText(ctx, r, string(r.cmd.Verb)+".done", out.Promise.Amount, other)
 	}
-	b.after(ctx, out)
+	notices{b}.after(ctx, out)
 	return nil
 }
 
@@ -171,7 +171,7 @@ func handleRedaction(ctx context.Context, b *Bot, evt *event.Event, c *ledger.Ci
 		return refuseReaction(ctx, b, r, err)
 	}
 	zerolog.Ctx(ctx).Info().Str("need", string(p.Need)).Msg("Withdrew an intention whose reaction was removed")
-	b.after(ctx, out)
+	notices{b}.after(ctx, out)
 	relayRemoved(ctx, b, evt.RoomID, evt.Sender, target, &op)
 	return nil
 }

@@ -109,7 +109,7 @@ func (r relays) followRelay(ctx context.Context, c *ledger.Circle, data map[stri
 		if err == nil && out != nil {
 			// The cards in the circles this bot answers show it (silent:
 			// nothing else is sent).
-			b.silently().after(ctx, out)
+			notices{b.silently()}.after(ctx, out)
 		}
 	}
 	return nil

@@ -11,6 +11,7 @@ import (
 	"maunium.net/go/mautrix/id"
 
 	"github.com/exodus-matrix/exodus/ledger"
+	"github.com/exodus-matrix/exodus/ledger/grammar"
 )
 
 // catalogue returns the message catalogue of a language.
@@ -96,7 +97,7 @@ func argument(l ledger.Lang, a any) (prose, code any) {
 
 // verbWord is the command word of a verb in a language.
 func verbWord(v ledger.Verb, l ledger.Lang) string {
-	if words := ledger.VerbWords(v, l); len(words) > 0 {
+	if words := grammar.VerbWords(v, l); len(words) > 0 {
 		return words[0]
 	}
 	return string(v)

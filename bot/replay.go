@@ -75,7 +75,7 @@ func (r *Replayer) Settle(ctx context.Context, rooms []id.RoomID) ([]ledger.Circ
 			circles = append(circles, ledger.CircleID(room))
 		}
 	}
-	if err := b.Tick(ctx); err != nil {
+	if err := (Clock{b}).Tick(ctx); err != nil {
 		return circles, fmt.Errorf("failed to do the clock's work after the rebuild: %w", err)
 	}
 	return circles, nil
@@ -127,7 +127,7 @@ func (r *Replayer) replayDirectRoom(ctx context.Context, member id.UserID, room 
 	if err := b.ledger.Members.SetDirectRoom(ctx, ledger.UserID(member), ledger.RoomID(room)); err != nil {
 		return fmt.Errorf("failed to record a direct chat: %w", err)
 	}
-	b.setRoomKind(room, true)
+	directChats{b}.setKind(room, true)
 	return nil
 }
 
@@ -215,7 +215,7 @@ func (r *Replayer) ApplyClockOps(ctx context.Context, now time.Time) (int, error
 			continue // the op changed nothing
 		}
 		n++
-		b.after(ctx, out)
+		notices{b}.after(ctx, out)
 	}
 	return n, nil
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/exodus-matrix/exodus/bot"
 	"github.com/exodus-matrix/exodus/ledger"
+	"github.com/exodus-matrix/exodus/ledger/access"
 	"github.com/exodus-matrix/exodus/store"
 )
 
@@ -46,7 +47,7 @@ func TestOneCommandReadsTheCircleOnce(t *testing.T) {
 	svc := ledger.NewService(stores, clock, ledger.DefaultConfig())
 	cfg := bot.Config{UserID: "@exodus:test", Prefix: "!ex", CommandsPerMinute: 1000,
 		BotUsers: []*regexp.Regexp{regexp.MustCompile(`^@exodus:`)}}
-	b := bot.New(cfg, &fakeClient{}, svc, st)
+	b := bot.New(cfg, &fakeClient{}, svc, access.New(st.Ledger(), svc), st)
 	const room = "!circle:test"
 	if _, err := svc.Circles.Create(ctx, ledger.Action{Event: "$create", Actor: "@owner:test", At: clock.Now()},
 		ledger.CircleSpec{ID: room, Name: "Test"}); err != nil {

@@ -10,9 +10,14 @@ import (
 	"github.com/exodus-matrix/exodus/ledger"
 )
 
-// openDirect returns the bot's unencrypted direct chat with a member,
+// directChats is the bot's role of knowing its direct chats with members:
+// opening one, telling one from a group room, forgetting one left.
+type directChats struct{ b *Bot }
+
+// open returns the bot's unencrypted direct chat with a member,
 // creating one (and inviting the member) if there is none other than avoid.
-func (b *Bot) openDirect(ctx context.Context, member id.UserID, avoid id.RoomID) (id.RoomID, error) {
+func (dc directChats) open(ctx context.Context, member id.UserID, avoid id.RoomID) (id.RoomID, error) {
+	b := dc.b
 	if b.mode.silent {
 		return "", nil // nothing is sent anyway
 	}
@@ -35,12 +40,13 @@ func (b *Bot) openDirect(ctx context.Context, member id.UserID, avoid id.RoomID)
 	if err := b.ledger.Members.SetDirectRoom(ctx, ledger.UserID(member), ledger.RoomID(resp.RoomID)); err != nil {
 		return "", fmt.Errorf("failed to record the direct chat: %w", err)
 	}
-	b.setRoomKind(resp.RoomID, true)
+	dc.setKind(resp.RoomID, true)
 	return resp.RoomID, nil
 }
 
-// forgetDirectRoom drops a direct chat the member left.
-func (b *Bot) forgetDirectRoom(ctx context.Context, member id.UserID, room id.RoomID) error {
+// forget drops a direct chat the member left.
+func (dc directChats) forget(ctx context.Context, member id.UserID, room id.RoomID) error {
+	b := dc.b
 	m, err := b.ledger.Members.Member(ctx, ledger.UserID(member))
 	if err != nil || m.DirectRoom != ledger.RoomID(room) {
 		return err
@@ -48,10 +54,11 @@ func (b *Bot) forgetDirectRoom(ctx context.Context, member id.UserID, room id.Ro
 	return b.ledger.Members.SetDirectRoom(ctx, ledger.UserID(member), "")
 }
 
-// isDirect reports whether a room is the member's direct chat with the bot:
+// is reports whether a room is the member's direct chat with the bot:
 // one the member opened with is_direct, or one the bot opened for them. A
 // group room of two is not a direct chat (it may become a circle).
-func (b *Bot) isDirect(ctx context.Context, room id.RoomID, member id.UserID) bool {
+func (dc directChats) is(ctx context.Context, room id.RoomID, member id.UserID) bool {
+	b := dc.b
 	b.mu.Lock()
 	known, ok := b.directRooms[room]
 	b.mu.Unlock()
@@ -60,18 +67,23 @@ func (b *Bot) isDirect(ctx context.Context, room id.RoomID, member id.UserID) bo
 	}
 	direct := b.ledger.Members.DirectRoomOf(ctx, ledger.UserID(member)) == ledger.RoomID(room)
 	if direct {
-		b.setRoomKind(room, true)
+		dc.setKind(room, true)
 	}
 	return direct
 }
 
-func (b *Bot) setRoomKind(room id.RoomID, direct bool) {
+// setKind notes whether a room is a direct chat (true) or not.
+func (dc directChats) setKind(room id.RoomID, direct bool) {
+	b := dc.b
 	b.mu.Lock()
 	b.directRooms[room] = direct
 	b.mu.Unlock()
 }
 
-func (b *Bot) forgetRoomKind(room id.RoomID) {
+// forgetKind drops what is known of a room's kind, to be learnt again
+// (its members changed).
+func (dc directChats) forgetKind(room id.RoomID) {
+	b := dc.b
 	b.mu.Lock()
 	delete(b.directRooms, room)
 	b.mu.Unlock()

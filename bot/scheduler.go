@@ -12,12 +12,22 @@ import (
 	"github.com/exodus-matrix/exodus/ledger"
 )
 
+// Clock is the bot's role of doing the clock's work: the ops that came due
+// (month rollovers, deadlines) applied, the monthly digests sent, and the
+// rule of which bot tells a member what the clock did.
+type Clock struct{ b *Bot }
+
+// Clock returns the bot's role for the clock: run it (Clock.Run) beside
+// the intake.
+func (b *Bot) Clock() Clock { return Clock{b: b} }
+
 // Tick does what the clock has made due: month rollovers and red deadlines
 // (ledger ops keyed to happen once, so a tick missed while the bot was down
 // happens when it is back, and never twice), then the monthly reminder to
 // each member who still owes something.
-func (b *Bot) Tick(ctx context.Context) error {
-	b = b.onClock()
+func (c Clock) Tick(ctx context.Context) error {
+	c = Clock{c.b.onClock()}
+	b := c.b
 	defer b.sender.Notify() // what its transactions wrote is committed by then
 	now := b.ledger.Now()
 	ops, err := b.ledger.Aid.DueClockOps(ctx, now)
@@ -25,7 +35,7 @@ func (b *Bot) Tick(ctx context.Context) error {
 		return fmt.Errorf("failed to list clock ops: %w", err)
 	}
 	for _, op := range ops {
-		if err := b.tickOp(ctx, op); err != nil {
+		if err := c.tick(ctx, op); err != nil {
 			return err
 		}
 	}
@@ -37,15 +47,16 @@ func (b *Bot) Tick(ctx context.Context) error {
 			return fmt.Errorf("failed to make the monthly digests: %w", err)
 		}
 		for _, d := range digests {
-			b.sendDigest(ctx, d)
+			c.sendDigest(ctx, d)
 		}
 		return nil
 	})
 }
 
-// tickOp applies one op the clock made due and writes what members are
+// tick applies one op the clock made due and writes what members are
 // told of it (renewals, a red collection's end) in the same transaction.
-func (b *Bot) tickOp(ctx context.Context, op ledger.Op) error {
+func (c Clock) tick(ctx context.Context, op ledger.Op) error {
+	b := c.b
 	log := zerolog.Ctx(ctx)
 	var failed error
 	err := b.out.InTx(ctx, func(ctx context.Context) error {
@@ -58,7 +69,7 @@ func (b *Bot) tickOp(ctx context.Context, op ledger.Op) error {
 			log.Info().Err(err).Str("op", string(op.Event)).Msg("The clock's op changed nothing")
 		default:
 			log.Info().Str("op", string(op.Event)).Msg("Applied a clock op")
-			b.after(ctx, out)
+			notices{b}.after(ctx, out)
 		}
 		return nil // what the ledger recorded stays, refused or not
 	})
@@ -69,12 +80,12 @@ func (b *Bot) tickOp(ctx context.Context, op ledger.Op) error {
 	return failed
 }
 
-// RunScheduler ticks every interval until ctx ends.
-func (b *Bot) RunScheduler(ctx context.Context, every time.Duration) error {
+// Run ticks every interval until ctx ends.
+func (c Clock) Run(ctx context.Context, every time.Duration) error {
 	tick := time.NewTicker(every)
 	defer tick.Stop()
 	for {
-		if err := b.Tick(ctx); err != nil && ctx.Err() == nil {
+		if err := c.Tick(ctx); err != nil && ctx.Err() == nil {
 			zerolog.Ctx(ctx).Error().Err(err).Msg("Failed to run the scheduler")
 		}
 		select {
@@ -87,8 +98,9 @@ func (b *Bot) RunScheduler(ctx context.Context, every time.Duration) error {
 
 // sendDigest tells a member, in one message, what they still owe this
 // month, unless they muted digests.
-func (b *Bot) sendDigest(ctx context.Context, d ledger.Digest) {
-	if !b.ledger.Members.Wants(ctx, d.Member, ledger.NoticeDigest) || !b.speaksFor(ctx, d.Member) {
+func (c Clock) sendDigest(ctx context.Context, d ledger.Digest) {
+	b := c.b
+	if !b.ledger.Members.Wants(ctx, d.Member, ledger.NoticeDigest) || !c.speaksFor(ctx, d.Member) {
 		return
 	}
 	l := b.ledger.Members.LangOf(ctx, d.Member)
@@ -106,47 +118,18 @@ func (b *Bot) sendDigest(ctx context.Context, d ledger.Digest) {
 	b.sendDirect(ctx, idOf(d.Member), message(strings.Join(parts, "\n\n"), "digest", map[string]any{"promises": promisesData(all)}))
 }
 
-// afterClock tells members what a clock op did: the givers whose monthly
-// support was renewed (each may withdraw by replying to the notice), and,
-// when a red collection's days passed, its owner and its givers who still
-// owe.
-func (b *Bot) afterClock(ctx context.Context, out *ledger.Outcome) {
-	for _, p := range out.Renewed {
-		if !b.ledger.Members.Wants(ctx, p.Giver, ledger.NoticeRenewal) {
-			continue
-		}
-		l := b.ledger.Members.LangOf(ctx, p.Giver)
-		b.sendCard(ctx, p.Giver, ledger.CardNotice, p,
-			message(text(l, "notify.renewed", p.Beneficiary, p.Amount), "renewal", promiseData(p)))
-	}
-	if out.Op.Kind != ledger.OpDeadline || out.Need == nil || out.Need.Kind == ledger.NeedInitiative {
-		return
-	}
-	n := out.Need
-	v, err := b.ledger.Aid.Need(ctx, n.ID)
-	if err != nil {
-		return
-	}
-	b.tell(ctx, n.Owner, ledger.NoticeClosed, "notify.deadline_owner", v.Totals.Confirmed, n.Target)
-	for _, p := range v.Promises { // every giver who still has to send
-		if p.State == ledger.PromiseCommitment {
-			b.tell(ctx, p.Giver, ledger.NoticeClosed, "notify.deadline_giver", n.Owner, p.Amount)
-		}
-	}
-	b.tellNetwork(ctx, n.Owner, out.Status)
-}
-
-// clockSpeaksNot reports whether ctx is the clock's and another bot tells
-// member u what it did.
-func (b *Bot) clockSpeaksNot(ctx context.Context, u ledger.UserID) bool {
-	return b.mode.clock && !b.speaksFor(ctx, u)
+// speaksNot reports whether the bot is doing the clock's work (its mode)
+// and another bot tells member u what it did.
+func (c Clock) speaksNot(ctx context.Context, u ledger.UserID) bool {
+	return c.b.mode.clock && !c.speaksFor(ctx, u)
 }
 
 // speaksFor reports whether this bot sends a member the clock's notices:
 // the bot answering in the member's first circle, or, for a member in no
 // circle, the bot with a direct chat with them. Every bot computes the
 // same answer, so a member hears once however many bots follow them.
-func (b *Bot) speaksFor(ctx context.Context, u ledger.UserID) bool {
+func (c Clock) speaksFor(ctx context.Context, u ledger.UserID) bool {
+	b := c.b
 	cs, err := b.ledger.Circles.Of(ctx, u)
 	if err != nil || len(cs) == 0 {
 		return b.ledger.Members.DirectRoomOf(ctx, u) != ""

@@ -163,7 +163,7 @@ func (s *Sender) deliver(ctx context.Context, m ledger.OutboxMessage) bool {
 func (s *Sender) send(ctx context.Context, m ledger.OutboxMessage) (id.EventID, id.RoomID, error) {
 	room := id.RoomID(m.Room)
 	if room == "" {
-		r, err := s.bot.openDirect(ctx, id.UserID(m.To), "")
+		r, err := directChats{s.bot}.open(ctx, id.UserID(m.To), "")
 		if err != nil {
 			return "", "", fmt.Errorf("failed to open a direct chat: %w", err)
 		}

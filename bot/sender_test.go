@@ -15,6 +15,7 @@ import (
 
 	"github.com/exodus-matrix/exodus/bot"
 	"github.com/exodus-matrix/exodus/ledger"
+	"github.com/exodus-matrix/exodus/ledger/access"
 )
 
 // restart is the bot anew over the same database, as after kill -9: a new
@@ -24,7 +25,7 @@ func (w *aidWorld) restart(cli bot.Client, fake *fakeClient) {
 	w.t.Helper()
 	w.svc = ledger.NewService(w.store.Ledger(), ledger.NewManualClock(w.svc.Now()), ledger.DefaultConfig())
 	w.bot = hook(bot.New(bot.Config{UserID: "@exodus:test", Prefix: "!ex", CommandsPerMinute: 1000,
-		BotUsers: []*regexp.Regexp{regexp.MustCompile(`^@exodus:`)}}, cli, w.svc, w.store), fake)
+		BotUsers: []*regexp.Regexp{regexp.MustCompile(`^@exodus:`)}}, cli, w.svc, access.New(w.store.Ledger(), w.svc), w.store), fake)
 	w.intake = bot.NewIntake(w.store, hsToken, w.bot, nil, w.svc, nil)
 }
 

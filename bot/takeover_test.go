@@ -14,13 +14,14 @@ import (
 
 	"github.com/exodus-matrix/exodus/bot"
 	"github.com/exodus-matrix/exodus/ledger"
+	"github.com/exodus-matrix/exodus/ledger/access"
 )
 
 // tick runs a bot's takeover check and its scheduler once.
 func (p *peer) tick(t *testing.T) {
 	t.Helper()
 	p.bot.CheckTakeovers(p.ctx)
-	if err := p.bot.Tick(p.ctx); err != nil {
+	if err := p.bot.Clock().Tick(p.ctx); err != nil {
 		t.Fatalf("%s: Tick: %v", p.user, err)
 	}
 }
@@ -424,7 +425,7 @@ func TestNoTakeoverWithoutTheState(t *testing.T) {
 	w := newFedWorld(t)
 	w.b.cli.setMembers(owner, alice, bob, botB)
 	w.b.bot = bot.New(bot.Config{UserID: botB, Prefix: "!ex", CommandsPerMinute: 1000,
-		BotUsers: []*regexp.Regexp{regexp.MustCompile(`^@exodus:`)}}, noStateClient{w.b.cli}, w.b.svc, w.b.st)
+		BotUsers: []*regexp.Regexp{regexp.MustCompile(`^@exodus:`)}}, noStateClient{w.b.cli}, w.b.svc, access.New(w.b.st.Ledger(), w.b.svc), w.b.st)
 	hook(w.b.bot, w.b.cli.fakeClient)
 	w.feed(w.membership(botA, botA, event.MembershipLeave), w.b)
 	w.stillA(w.b)

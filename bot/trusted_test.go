@@ -10,6 +10,7 @@ import (
 
 	"github.com/exodus-matrix/exodus/bot"
 	"github.com/exodus-matrix/exodus/ledger"
+	"github.com/exodus-matrix/exodus/ledger/grammar"
 )
 
 // A bot is followed only if the operator listed it by exact user ID. The
@@ -42,7 +43,7 @@ func TestRecordsOfAnUnlistedBotChangeNothing(t *testing.T) {
 	w := newFedWorld(t)
 	w.say(alice, "", "!ex status orange 150")
 	need := w.needOf(w.a, alice)
-	cmd, _, _ := ledger.ParseCommand("intend 20", ledger.ParseOptions{Direct: true, DefaultCurrency: "EUR"})
+	cmd, _, _ := grammar.Parse("intend 20", grammar.Options{Direct: true, DefaultCurrency: "EUR"})
 	k := len(w.a.cli.messages())
 	if _, err := w.a.bot.WebActor().Act(w.a.ctx, ledger.Request{Member: bob, Need: need, Command: cmd}); err != nil {
 		t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 	"maunium.net/go/mautrix/id"
 
 	"github.com/exodus-matrix/exodus/ledger"
+	"github.com/exodus-matrix/exodus/ledger/access"
 )
 
 // cmdWeb sends a one-time login link to the web organizer. The link goes
@@ -21,14 +22,14 @@ func cmdWeb(ctx context.Context, b *Bot, r *request) error {
 	if b.cfg.WebURL == "" {
 		return ledger.Errorf(ledger.EConflict, "web.off")
 	}
-	secret, link, err := b.ledger.Access.NewLoginLink(ctx, r.act)
+	secret, link, err := b.access.NewLoginLink(ctx, r.act)
 	if err != nil {
 		return err
 	}
 	url := strings.TrimRight(b.cfg.WebURL, "/") + "/login?t=" + secret
 	mins := int(link.ExpiresAt.Sub(b.ledger.Now()).Round(time.Minute) / time.Minute)
-	if mins <= 0 || mins > int(ledger.LoginLinkTTL/time.Minute) {
-		mins = int(ledger.LoginLinkTTL / time.Minute)
+	if mins <= 0 || mins > int(access.LoginLinkTTL/time.Minute) {
+		mins = int(access.LoginLinkTTL / time.Minute)
 	}
 	// An autolink: bare, the secret's '_' and '-' could turn part of it
 	// into emphasis in the HTML body, and the link shown would be wrong.
@@ -48,7 +49,7 @@ func cmdToken(ctx context.Context, b *Bot, r *request) error {
 		if b.cfg.WebURL == "" {
 			return ledger.Errorf(ledger.EConflict, "web.off") // no API to use it with
 		}
-		secret, t, err := b.ledger.Access.NewToken(ctx, r.act, r.cmd.Name, r.cmd.Scope)
+		secret, t, err := b.access.NewToken(ctx, r.act, r.cmd.Name, r.cmd.Scope)
 		if err != nil {
 			return err
 		}
@@ -57,13 +58,13 @@ func cmdToken(ctx context.Context, b *Bot, r *request) error {
 			"token", map[string]any{"name": t.Name, "scope": t.Scope}))
 		return nil
 	case ledger.TokenRevoke:
-		if err := b.ledger.Access.RevokeToken(ctx, r.act, r.cmd.Name); err != nil {
+		if err := b.access.RevokeToken(ctx, r.act, r.cmd.Name); err != nil {
 			return err
 		}
 		b.replyText(ctx, r, "token.revoked", r.cmd.Name)
 		return nil
 	}
-	ts, err := b.ledger.Access.Tokens(ctx, r.act.Actor)
+	ts, err := b.access.Tokens(ctx, r.act.Actor)
 	if err != nil {
 		return err
 	}

@@ -10,9 +10,13 @@ import (
 
 	"github.com/exodus-matrix/exodus/bot"
 	"github.com/exodus-matrix/exodus/ledger"
+	"github.com/exodus-matrix/exodus/ledger/access"
 )
 
 const webURL = "https://exodus.example"
+
+// webAccess is the access service over the world's store, as the bot's.
+func (w *aidWorld) webAccess() *access.Service { return access.New(w.store.Ledger(), w.svc) }
 
 // newWebWorld is the aid world with a bot whose web organizer is at url
 // ("" turns it off).
@@ -20,7 +24,7 @@ func newWebWorld(t *testing.T, url string) *aidWorld {
 	t.Helper()
 	w := newAidWorld(t)
 	w.bot = bot.New(bot.Config{UserID: "@exodus:test", Prefix: "!ex", CommandsPerMinute: 1000, WebURL: url,
-		BotUsers: []*regexp.Regexp{regexp.MustCompile(`^@exodus:`)}}, w.cli, w.svc, w.store)
+		BotUsers: []*regexp.Regexp{regexp.MustCompile(`^@exodus:`)}}, w.cli, w.svc, access.New(w.store.Ledger(), w.svc), w.store)
 	hook(w.bot, w.cli)
 	w.intake = bot.NewIntake(w.store, hsToken, w.bot, nil, w.svc, nil)
 	return w
@@ -72,7 +76,7 @@ func TestWebLinkInDirectChat(t *testing.T) {
 		t.Errorf("formatted body %q does not link to %s", html, m[0])
 	}
 	// The link works now, on the bot's clock, and logs bob in.
-	_, sess, err := w.svc.Access.UseLoginLink(w.ctx, m[1])
+	_, sess, err := w.webAccess().UseLoginLink(w.ctx, m[1])
 	if err != nil || sess.Member != bob {
 		t.Fatalf("UseLoginLink = %+v, %v; want bob's session", sess, err)
 	}
@@ -119,7 +123,7 @@ func TestWebOff(t *testing.T) {
 			t.Errorf("answer %q; want web.off", body(m))
 		}
 	}
-	if ts, _ := w.svc.Access.Tokens(w.ctx, bob); len(ts) != 0 {
+	if ts, _ := w.webAccess().Tokens(w.ctx, bob); len(ts) != 0 {
 		t.Errorf("a token was made with the web off: %v", ts)
 	}
 }
@@ -139,7 +143,7 @@ func TestTokenCommands(t *testing.T) {
 	if typ, data := ns(sent[0]); typ != "token" || data["name"] != "ci" || data["scope"] != "write" || strings.Contains(raw(sentMessage{Content: data}), "ext_") {
 		t.Errorf("machine-readable part %s %v", typ, data)
 	}
-	tok, err := w.svc.Access.TokenBySecret(w.ctx, secret)
+	tok, err := w.webAccess().TokenBySecret(w.ctx, secret)
 	if err != nil || tok.Member != bob || tok.Name != "ci" || tok.Scope != ledger.ScopeWrite {
 		t.Fatalf("TokenBySecret = %+v, %v; want bob's write token ci", tok, err)
 	}
@@ -163,7 +167,7 @@ func TestTokenCommands(t *testing.T) {
 	if got := w.sentSince(k); len(got) != 1 || !strings.Contains(body(got[0]), "revoked") {
 		t.Errorf("revoke answered %v", got)
 	}
-	if _, err := w.svc.Access.TokenBySecret(w.ctx, secret); ledger.ErrorCode(err) != ledger.EUnauthorized {
+	if _, err := w.webAccess().TokenBySecret(w.ctx, secret); ledger.ErrorCode(err) != ledger.EUnauthorized {
 		t.Errorf("revoked token: %v", err)
 	}
 	k = w.sentCount()
@@ -183,7 +187,7 @@ func TestTokenNewInCircleShowsTheSecretOnlyInDirectChat(t *testing.T) {
 		t.Fatalf("sent %v; want one message in bob's direct chat and one in the circle", sent)
 	}
 	secret := tokenRe.FindString(body(direct[0]))
-	if tok, err := w.svc.Access.TokenBySecret(w.ctx, secret); err != nil || tok.Member != bob || tok.Scope != ledger.ScopeRead {
+	if tok, err := w.webAccess().TokenBySecret(w.ctx, secret); err != nil || tok.Member != bob || tok.Scope != ledger.ScopeRead {
 		t.Fatalf("the secret in the direct chat: %+v, %v", tok, err)
 	}
 	if leaked := holding(inRoom(w.cli.messages(), w.circle), "ext_"); len(leaked) != 0 {
@@ -213,7 +217,7 @@ func TestRebuildDoesNotReplaySecrets(t *testing.T) {
 			t.Errorf("%q replayed sent %v", body, sent)
 		}
 	}
-	if ts, err := w.svc.Access.Tokens(w.ctx, bob); err != nil || len(ts) != 0 {
+	if ts, err := w.webAccess().Tokens(w.ctx, bob); err != nil || len(ts) != 0 {
 		t.Errorf("tokens after the replay: %v, %v", ts, err)
 	}
 }

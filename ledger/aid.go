@@ -18,7 +18,7 @@ type Aid struct {
 	store   AidStore
 	circles CircleReader
 	actions ActionStore
-	ap      applier
+	ap      Applier
 	clock   Clock
 	cfg     Config
 

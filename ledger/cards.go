@@ -66,15 +66,15 @@ func (s *Aid) Remind(ctx context.Context, act Action, to UserID) (*Reminder, err
 		return nil, Errorf(ENotFound, "remind.nothing", to)
 	}
 	kind := "remind:" + string(to)
-	err = s.ap.apply(ctx, act, func(ctx context.Context) error {
-		n, err := s.actions.CountActions(ctx, act.Actor, kind, s.ap.at(act).Add(-s.cfg.RemindInterval))
+	err = s.ap.Apply(ctx, act, func(ctx context.Context) error {
+		n, err := s.actions.CountActions(ctx, act.Actor, kind, s.ap.At(act).Add(-s.cfg.RemindInterval))
 		if err != nil {
 			return fmt.Errorf("failed to count reminders: %w", err)
 		}
 		if n > 0 {
 			return Errorf(ERateLimited, "remind.too_soon", to, int(s.cfg.RemindInterval.Hours()))
 		}
-		return s.actions.RecordAction(ctx, act.Actor, kind, s.ap.at(act))
+		return s.actions.RecordAction(ctx, act.Actor, kind, s.ap.At(act))
 	})
 	if err != nil {
 		return nil, err

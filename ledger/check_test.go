@@ -188,3 +188,22 @@ func TestTryKeepsPendingChanges(t *testing.T) {
 		t.Errorf("Changed after Try = %+v; want ben's status and need only", c)
 	}
 }
+
+// wantErr fails the test unless err is a ledger error of code and key.
+func wantErr(t *testing.T, what string, err error, code ledger.Code, key string) {
+	t.Helper()
+	e := ledger.AsError(err)
+	if e == nil || e.Code != code || e.Key != key {
+		t.Errorf("%s: error %v; want %s %s", what, err, code, key)
+	}
+}
+
+// count runs a COUNT(*) query on the world's database.
+func (w *aidWorld) count(query string, args ...any) int {
+	w.t.Helper()
+	var n int
+	if err := w.st.DB().QueryRow(w.ctx, query, args...).Scan(&n); err != nil {
+		w.t.Fatal(err)
+	}
+	return n
+}

@@ -11,7 +11,7 @@ import (
 type Circles struct {
 	store   CircleStore
 	members *Members
-	ap      applier
+	ap      Applier
 	clock   Clock
 	cfg     Config
 }
@@ -35,14 +35,14 @@ func (s *Circles) Create(ctx context.Context, act Action, spec CircleSpec) (*Cir
 		return nil, Errorf(EInvalid, "cmd.name_too_long", MaxCircleNameRunes)
 	}
 	c := &Circle{ID: spec.ID, Name: name, Pledge: spec.Pledge, Lang: spec.Lang,
-		Owner: act.Actor, CreatedAt: s.ap.at(act), CreatedBy: act.Event}
+		Owner: act.Actor, CreatedAt: s.ap.At(act), CreatedBy: act.Event}
 	if c.Pledge.IsZero() {
 		c.Pledge = s.cfg.DefaultPledge
 	}
 	if c.Lang == "" {
 		c.Lang = s.cfg.DefaultLang
 	}
-	err := s.ap.apply(ctx, act, func(ctx context.Context) error {
+	err := s.ap.Apply(ctx, act, func(ctx context.Context) error {
 		if _, err := s.store.GetCircle(ctx, spec.ID); err == nil {
 			return Errorf(EConflict, "circle.exists")
 		} else if ErrorCode(err) != ENotFound {
@@ -81,11 +81,11 @@ func (s *Circles) Adopt(ctx context.Context, act Action, id CircleID, st CircleS
 		return nil, Errorf(EInternal, "circle.no_room")
 	}
 	var out *Circle
-	err := s.ap.apply(ctx, act, func(ctx context.Context) error {
+	err := s.ap.Apply(ctx, act, func(ctx context.Context) error {
 		c, err := s.store.GetCircle(ctx, id)
 		switch {
 		case ErrorCode(err) == ENotFound:
-			c = &Circle{ID: id, CreatedAt: s.ap.at(act), CreatedBy: act.Event}
+			c = &Circle{ID: id, CreatedAt: s.ap.At(act), CreatedBy: act.Event}
 		case err != nil:
 			return fmt.Errorf("failed to look up circle: %w", err)
 		}
@@ -140,7 +140,7 @@ func (s *Circles) Members(ctx context.Context, id CircleID) ([]UserID, error) {
 // Update changes a circle's pledge or language. Only the owner may.
 func (s *Circles) Update(ctx context.Context, act Action, id CircleID, setting CircleSetting, pledge Amount, lang Lang) (*Circle, error) {
 	var out *Circle
-	err := s.ap.apply(ctx, act, func(ctx context.Context) error {
+	err := s.ap.Apply(ctx, act, func(ctx context.Context) error {
 		c, err := s.store.GetCircle(ctx, id)
 		if err != nil {
 			return err

@@ -53,14 +53,15 @@ const (
 
 // Bounds on what a member may type.
 const (
-	MaxCommandRunes    = 4000 // a whole command message
-	MaxCircleNameRunes = 80   // circle <name>
-	MaxSOSRunes        = 2000 // sos <text>
-	MaxUserIDBytes     = 255  // the Matrix limit on a user ID
-	MaxAboutRunes      = 180  // about <text>
-	MaxRequisiteRunes  = 300  // requisites <text>
-	MaxRequisites      = 5    // requisites a member may keep
-	MaxRedDays         = 31   // status red <amount> <days>
+	MaxCommandRunes     = 4000 // a whole command message
+	MaxCircleNameRunes  = 80   // circle <name>
+	MaxSOSRunes         = 2000 // sos <text>
+	MaxUserIDBytes      = 255  // the Matrix limit on a user ID
+	MaxAboutRunes       = 180  // about <text>
+	MaxRequisiteRunes   = 300  // requisites <text>
+	MaxRequisites       = 5    // requisites a member may keep
+	MaxRedDays          = 31   // status red <amount> <days>
+	MaxClaimReasonRunes = 300  // the reason of a kassa claim
 )
 
 // RequisiteAction names what `requisites ...` does.
@@ -84,27 +85,6 @@ const (
 	SettingPledge CircleSetting = "pledge"
 	SettingLang   CircleSetting = "lang"
 )
-
-// ParseOptions tell ParseCommand where a message was written.
-type ParseOptions struct {
-	// Prefix is the command prefix, such as "!ex".
-	Prefix string
-	// Direct is true in a direct chat with the bot, where the prefix may be
-	// left out.
-	Direct bool
-	// Mentions are the users the message mentions (m.mentions or pills),
-	// the bot excluded. A user argument that is a display name rather than an
-	// ID resolves to the single mentioned user.
-	Mentions []UserID
-	// DefaultCurrency applies to an amount typed without one.
-	DefaultCurrency Currency
-	// ReplyToBot is true when the message replies to one of the bot's
-	// events (a need card, a notice). The prefix may then be left out; but
-	// without the prefix, a message whose first word is no command word and
-	// which is not an amount is not addressed to the bot (it is discussion).
-	// A reply that is just an amount means `intend <amount>`.
-	ReplyToBot bool
-}
 
 // Command is a parsed chat command. Only the fields of its verb are set.
 type Command struct {

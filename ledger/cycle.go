@@ -136,7 +136,7 @@ func (s *Aid) MonthlyDigests(ctx context.Context, now time.Time) ([]Digest, erro
 		return nil, err
 	}
 	act := Action{Event: EventID("tick:remind:" + month), Actor: ClockActor, At: at}
-	if err := s.ap.apply(ctx, act, func(context.Context) error { return nil }); err != nil {
+	if err := s.ap.Apply(ctx, act, func(context.Context) error { return nil }); err != nil {
 		if IsDuplicate(err) {
 			return nil, nil
 		}

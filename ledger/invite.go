@@ -15,7 +15,7 @@ func (s *Trust) Invite(ctx context.Context, act Action, circle CircleID, invitee
 		return nil, Errorf(EInvalid, "invite.self")
 	}
 	var inv *Invitation
-	err := s.ap.apply(ctx, act, func(ctx context.Context) error {
+	err := s.ap.Apply(ctx, act, func(ctx context.Context) error {
 		c, err := s.circles.GetCircle(ctx, circle)
 		if err != nil {
 			return err
@@ -28,7 +28,7 @@ func (s *Trust) Invite(ctx context.Context, act Action, circle CircleID, invitee
 			return fmt.Errorf("failed to list pending invitations: %w", err)
 		}
 		for _, p := range pending {
-			if p.Inviter == act.Actor && !p.Expired(s.ap.at(act)) {
+			if p.Inviter == act.Actor && !p.Expired(s.ap.At(act)) {
 				return Errorf(EConflict, "invite.pending", invitee)
 			}
 		}
@@ -37,7 +37,7 @@ func (s *Trust) Invite(ctx context.Context, act Action, circle CircleID, invitee
 		}
 		inv = &Invitation{ID: InvitationID(act.Event), Circle: circle, Inviter: act.Actor,
 			Invitee: invitee, Pledge: c.Pledge, Status: InvitationPending,
-			CreatedAt: s.ap.at(act), ExpiresAt: s.ap.at(act).Add(s.cfg.InviteTTL)}
+			CreatedAt: s.ap.At(act), ExpiresAt: s.ap.At(act).Add(s.cfg.InviteTTL)}
 		return s.store.PutInvitation(ctx, inv)
 	})
 	return inv, err
@@ -71,7 +71,7 @@ func (s *Trust) checkCanInvite(ctx context.Context, inviter, invitee UserID) err
 // be empty when the code is asked for outside any circle.
 func (s *Trust) CreateCode(ctx context.Context, act Action, circle CircleID) (*Invitation, error) {
 	var inv *Invitation
-	err := s.ap.apply(ctx, act, func(ctx context.Context) error {
+	err := s.ap.Apply(ctx, act, func(ctx context.Context) error {
 		pledge := s.cfg.DefaultPledge
 		if circle != "" {
 			c, err := s.circles.GetCircle(ctx, circle)
@@ -85,7 +85,7 @@ func (s *Trust) CreateCode(ctx context.Context, act Action, circle CircleID) (*I
 		}
 		inv = &Invitation{ID: InvitationID(act.Event), Circle: circle, Inviter: act.Actor,
 			Code: s.newCode(act.Event), Pledge: pledge, Status: InvitationPending,
-			CreatedAt: s.ap.at(act), ExpiresAt: s.ap.at(act).Add(s.cfg.CodeTTL)}
+			CreatedAt: s.ap.At(act), ExpiresAt: s.ap.At(act).Add(s.cfg.CodeTTL)}
 		return s.store.PutInvitation(ctx, inv)
 	})
 	return inv, err
@@ -179,7 +179,7 @@ func (s *Trust) newestPending(ctx context.Context, circle CircleID, act Action) 
 		return nil, fmt.Errorf("failed to list pending invitations: %w", err)
 	}
 	for _, p := range pending {
-		if !p.Expired(s.ap.at(act)) {
+		if !p.Expired(s.ap.At(act)) {
 			return p, nil
 		}
 	}
@@ -200,11 +200,11 @@ func (s *Trust) accept(ctx context.Context, act Action, find func(context.Contex
 			return err
 		}
 		inv.Invitee, inv.Status = act.Actor, InvitationAccepted
-		inv.ResolvedBy, inv.ResolvedAt = act.Event, s.ap.at(act)
+		inv.ResolvedBy, inv.ResolvedAt = act.Event, s.ap.At(act)
 		if err := s.store.PutInvitation(ctx, inv); err != nil {
 			return fmt.Errorf("failed to save invitation: %w", err)
 		}
-		g := NewGuarantee(inv.Inviter, act.Actor, inv.Circle, inv.Pledge, act.Event, s.ap.at(act))
+		g := NewGuarantee(inv.Inviter, act.Actor, inv.Circle, inv.Pledge, act.Event, s.ap.At(act))
 		added, err := s.store.AddGuarantee(ctx, g)
 		if err != nil {
 			return fmt.Errorf("failed to add guarantee: %w", err)
@@ -223,7 +223,7 @@ func (s *Trust) checkAcceptable(ctx context.Context, act Action, inv *Invitation
 		return Errorf(EForbidden, "invite.not_yours", inv.Invitee)
 	case inv.Status != InvitationPending:
 		return Errorf(EConflict, "invite.not_pending", string(inv.Status))
-	case inv.Expired(s.ap.at(act)):
+	case inv.Expired(s.ap.At(act)):
 		return Errorf(EConflict, "invite.expired")
 	}
 	blocks, err := s.store.Blocks(ctx)
@@ -242,12 +242,12 @@ func (s *Trust) checkAcceptable(ctx context.Context, act Action, inv *Invitation
 // (any circle if empty).
 func (s *Trust) Decline(ctx context.Context, act Action, circle CircleID) (*Invitation, error) {
 	var out *Invitation
-	err := s.ap.apply(ctx, act, func(ctx context.Context) error {
+	err := s.ap.Apply(ctx, act, func(ctx context.Context) error {
 		inv, err := s.newestPending(ctx, circle, act)
 		if err != nil {
 			return err
 		}
-		inv.Status, inv.ResolvedBy, inv.ResolvedAt = InvitationDeclined, act.Event, s.ap.at(act)
+		inv.Status, inv.ResolvedBy, inv.ResolvedAt = InvitationDeclined, act.Event, s.ap.At(act)
 		out = inv
 		return s.store.PutInvitation(ctx, inv)
 	})

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/exodus-matrix/exodus/ledger"
+	"github.com/exodus-matrix/exodus/ledger/access"
 )
 
 // dumpDB is every value of every table of the world's SQLite database, as
@@ -83,7 +84,10 @@ func TestLeaveErasesEverythingPersonal(t *testing.T) {
 	claim := w.must(ledger.Op{Kind: ledger.OpClaim, Actor: sAnn, Amount: mEUR(30), Text: reason, Circle: aidCircle}).Need.ID
 	w.must(ledger.Op{Kind: ledger.OpApprove, Actor: sCid, Need: claim})
 	w.must(ledger.Op{Kind: ledger.OpCommit, Actor: sBen, Need: claim})
-	token, _ := w.newToken(sAnn, "ci", ledger.ScopeWrite)
+	token, _, err := access.New(w.st.Ledger(), w.clock).NewToken(w.ctx, w.act(sAnn), "ci", ledger.ScopeWrite)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, s := range []string{about, iban, reason} {
 		if !strings.Contains(w.dumpDB(), s) {
 			t.Fatalf("%q is not in the database before leaving: the scan sees nothing", s)
@@ -94,7 +98,7 @@ func TestLeaveErasesEverythingPersonal(t *testing.T) {
 		t.Fatal(err)
 	}
 	dump := w.dumpDB()
-	for _, s := range []string{about, iban, reason, token, ledger.HashSecret(token)} {
+	for _, s := range []string{about, iban, reason, token, access.HashSecret(token)} {
 		if strings.Contains(dump, s) {
 			t.Errorf("%q is still in the database after leaving", s)
 		}

@@ -8,7 +8,7 @@ import (
 // Members keeps member records (language, direct chat) and profiles.
 type Members struct {
 	store MemberStore
-	ap    applier
+	ap    Applier
 	clock Clock
 	cfg   Config
 }
@@ -44,7 +44,7 @@ func (s *Members) SetLang(ctx context.Context, act Action, l Lang) error {
 	if _, ok := ParseLang(string(l)); !ok {
 		return Errorf(EInvalid, "cmd.bad_lang", string(l))
 	}
-	return s.ap.apply(ctx, act, func(ctx context.Context) error {
+	return s.ap.Apply(ctx, act, func(ctx context.Context) error {
 		m, err := s.Member(ctx, act.Actor)
 		if err != nil {
 			return err

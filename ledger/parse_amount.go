@@ -59,7 +59,7 @@ var currencyWords = map[string]Currency{
 // so "1,000" has three decimals and is refused as too precise.
 func ParseAmount(s string, def Currency) (Amount, error) {
 	if len(s) > MaxAmountBytes || !utf8.ValidString(s) {
-		return Amount{}, Errorf(EInvalid, "amount.malformed", clip(s))
+		return Amount{}, Errorf(EInvalid, "amount.malformed", Clip(s))
 	}
 	text := strings.TrimSpace(s)
 	malformed := Errorf(EInvalid, "amount.malformed", text)
@@ -245,8 +245,13 @@ func foldYo(s string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(s, "ё", "е"), "Ё", "Е")
 }
 
-// clip shortens text echoed back in an error message to maxEchoRunes runes.
-func clip(s string) string {
+// normWord lower-cases a word and folds "ё" into "е".
+func normWord(s string) string {
+	return foldYo(strings.ToLower(s))
+}
+
+// Clip shortens text echoed back in an error message to maxEchoRunes runes.
+func Clip(s string) string {
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "\uFFFD")
 	}

@@ -22,7 +22,7 @@ func (s *Members) Profile(ctx context.Context, u UserID) (*Profile, error) {
 // editProfile changes the actor's profile with fn, once per event.
 func (s *Members) editProfile(ctx context.Context, act Action, fn func(p *Profile) error) (*Profile, error) {
 	var out *Profile
-	err := s.ap.apply(ctx, act, func(ctx context.Context) error {
+	err := s.ap.Apply(ctx, act, func(ctx context.Context) error {
 		p, err := s.Profile(ctx, act.Actor)
 		if err != nil {
 			return err
@@ -137,7 +137,7 @@ func (s *Service) Leave(ctx context.Context, act Action) (*Departure, error) {
 		return nil, err
 	}
 	d := &Departure{Guarantors: g.Direct(act.Actor)}
-	op := Op{Kind: OpLeave, Event: act.Event, Actor: act.Actor, At: s.Aid.ap.at(act)}
+	op := Op{Kind: OpLeave, Event: act.Event, Actor: act.Actor, At: s.Aid.ap.At(act)}
 	d.Outcome, err = s.Aid.doWith(ctx, op, func(ctx context.Context) error {
 		if err := s.Members.store.DeleteProfile(ctx, act.Actor); err != nil {
 			return fmt.Errorf("failed to delete profile: %w", err)
@@ -145,7 +145,7 @@ func (s *Service) Leave(ctx context.Context, act Action) (*Departure, error) {
 		if err := s.Trust.store.DeleteGuaranteesOf(ctx, act.Actor); err != nil {
 			return fmt.Errorf("failed to delete guarantees: %w", err)
 		}
-		if err := s.Access.store.DeleteAccessOf(ctx, act.Actor); err != nil {
+		if err := s.access.DeleteAccessOf(ctx, act.Actor); err != nil {
 			return fmt.Errorf("failed to delete web access: %w", err)
 		}
 		if err := s.Aid.store.EraseOpTexts(ctx, act.Actor, OpClaim); err != nil {

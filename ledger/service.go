@@ -81,8 +81,9 @@ type Service struct {
 	Trust *Trust
 	// Aid is the mutual-aid ledger: ops, needs, promises, cards.
 	Aid *Aid
-	// Access is the web and API access: tokens, login links, sessions.
-	Access *Access
+	// access is the web and API access that Leave erases; the access
+	// service (ledger/access) keeps it.
+	access AccessStore
 
 	tx    TxStore
 	clock Clock
@@ -91,7 +92,7 @@ type Service struct {
 
 // NewService returns a Service over the stores, reading time from clock.
 func NewService(st Stores, clock Clock, cfg Config) *Service {
-	ap := applier{tx: st.Tx, clock: clock}
+	ap := Applier{tx: st.Tx, clock: clock}
 	members := &Members{store: st.Members, ap: ap, clock: clock, cfg: cfg}
 	return &Service{
 		Members: members,
@@ -99,7 +100,7 @@ func NewService(st Stores, clock Clock, cfg Config) *Service {
 		Trust: &Trust{store: st.Trust, circles: st.Circles, actions: st.Actions, members: members,
 			ap: ap, cfg: cfg},
 		Aid:    &Aid{store: st.Aid, circles: st.Circles, actions: st.Actions, ap: ap, clock: clock, cfg: cfg},
-		Access: &Access{store: st.Access, actions: st.Actions, ap: ap, clock: clock},
+		access: st.Access,
 		tx:     st.Tx, clock: clock, cfg: cfg,
 	}
 }
@@ -118,20 +119,25 @@ func (s *Service) Forget() {
 	s.Trust.invalidateGraph()
 }
 
-// applier applies actions once each: what every role service shares.
-type applier struct {
+// Applier applies actions once each: what every role service shares, the
+// ledger's and its sub-packages' (access).
+type Applier struct {
 	tx    TxStore
 	clock Clock
 }
 
-// apply runs fn in one transaction after recording act's event as applied;
+// NewApplier returns an Applier recording events in tx, reading the time
+// of an action without one from clock.
+func NewApplier(tx TxStore, clock Clock) Applier { return Applier{tx: tx, clock: clock} }
+
+// Apply runs fn in one transaction after recording act's event as applied;
 // an event applied before changes nothing and yields ErrAlreadyApplied.
-func (a applier) apply(ctx context.Context, act Action, fn func(ctx context.Context) error) error {
+func (a Applier) Apply(ctx context.Context, act Action, fn func(ctx context.Context) error) error {
 	if act.Event == "" || act.Actor == "" {
 		return fmt.Errorf("failed to apply action: %w", Errorf(EInternal, "action.incomplete"))
 	}
 	return a.tx.InTx(ctx, func(ctx context.Context) error {
-		fresh, err := a.tx.MarkApplied(ctx, act.Event, a.at(act))
+		fresh, err := a.tx.MarkApplied(ctx, act.Event, a.At(act))
 		if err != nil {
 			return fmt.Errorf("failed to mark event applied: %w", err)
 		}
@@ -142,8 +148,8 @@ func (a applier) apply(ctx context.Context, act Action, fn func(ctx context.Cont
 	})
 }
 
-// at is the time of an action: its event's time, or now if it has none.
-func (a applier) at(act Action) time.Time {
+// At is the time of an action: its event's time, or now if it has none.
+func (a Applier) At(act Action) time.Time {
 	if act.At.IsZero() {
 		return a.clock.Now()
 	}

@@ -14,7 +14,7 @@ type Trust struct {
 	circles CircleReader
 	actions ActionStore
 	members *Members
-	ap      applier
+	ap      Applier
 	cfg     Config
 
 	mu    sync.Mutex
@@ -24,7 +24,7 @@ type Trust struct {
 // applyGraph is apply for a change of the graph: it invalidates the graph
 // once the change is saved.
 func (s *Trust) applyGraph(ctx context.Context, act Action, fn func(ctx context.Context) error) error {
-	err := s.ap.apply(ctx, act, fn)
+	err := s.ap.Apply(ctx, act, fn)
 	if err == nil {
 		s.invalidateGraph()
 	}
@@ -105,7 +105,7 @@ func (s *Trust) Pool(ctx context.Context, act Action) (*PoolReport, error) {
 	}
 	tl := g.TrustList(act.Actor)
 	rep := &PoolReport{Count: tl.Count(), Current: g.Pool(act.Actor)}
-	err = s.ap.apply(ctx, act, func(ctx context.Context) error {
+	err = s.ap.Apply(ctx, act, func(ctx context.Context) error {
 		m, err := s.members.Member(ctx, act.Actor)
 		if err != nil {
 			return err
@@ -116,7 +116,7 @@ func (s *Trust) Pool(ctx context.Context, act Action) (*PoolReport, error) {
 				rep.Previous = []Amount{}
 			}
 		}
-		m.PoolSeen, m.PoolSeenCount, m.PoolSeenAt = rep.Current, rep.Count, s.ap.at(act)
+		m.PoolSeen, m.PoolSeenCount, m.PoolSeenAt = rep.Current, rep.Count, s.ap.At(act)
 		return s.members.store.PutMember(ctx, m)
 	})
 	if err != nil {
@@ -153,7 +153,7 @@ func (s *Trust) Block(ctx context.Context, act Action, target UserID) (*BlockRes
 			}
 			return err
 		}
-		return s.store.PutBlock(ctx, Block{Blocker: act.Actor, Blocked: target, CreatedBy: act.Event, CreatedAt: s.ap.at(act)})
+		return s.store.PutBlock(ctx, Block{Blocker: act.Actor, Blocked: target, CreatedBy: act.Event, CreatedAt: s.ap.At(act)})
 	})
 	if err != nil {
 		return nil, err
@@ -220,8 +220,8 @@ func (s *Trust) SOS(ctx context.Context, act Action) (TrustList, error) {
 	if tl.Count() == 0 {
 		return TrustList{}, Errorf(EConflict, "sos.empty")
 	}
-	err = s.ap.apply(ctx, act, func(ctx context.Context) error {
-		since := s.ap.at(act).Add(-s.cfg.SOSWindow)
+	err = s.ap.Apply(ctx, act, func(ctx context.Context) error {
+		since := s.ap.At(act).Add(-s.cfg.SOSWindow)
 		n, err := s.actions.CountActions(ctx, act.Actor, "sos", since)
 		if err != nil {
 			return fmt.Errorf("failed to count sos messages: %w", err)
@@ -229,7 +229,7 @@ func (s *Trust) SOS(ctx context.Context, act Action) (TrustList, error) {
 		if n >= s.cfg.SOSLimit {
 			return Errorf(ERateLimited, "sos.rate_limited", s.cfg.SOSLimit, int(s.cfg.SOSWindow.Hours()))
 		}
-		return s.actions.RecordAction(ctx, act.Actor, "sos", s.ap.at(act))
+		return s.actions.RecordAction(ctx, act.Actor, "sos", s.ap.At(act))
 	})
 	if err != nil {
 		return TrustList{}, err

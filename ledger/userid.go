@@ -27,7 +27,7 @@ var matrixToPrefixes = []string{"https://matrix.to/#/", "http://matrix.to/#/", "
 //	user.too_long  [MaxUserIDBytes]  longer than MaxUserIDBytes bytes
 func ParseUserID(s string) (UserID, error) {
 	text := strings.TrimSpace(s)
-	malformed := Errorf(EInvalid, "user.malformed", clip(text))
+	malformed := Errorf(EInvalid, "user.malformed", Clip(text))
 	id, ok := unlinkUserID(text)
 	if !ok || !strings.HasPrefix(id, "@") {
 		return "", malformed

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/exodus-matrix/exodus/ledger"
+	"github.com/exodus-matrix/exodus/ledger/access"
 )
 
 // maxBody bounds a request body.
@@ -36,7 +37,7 @@ func (g *gate) api(rt Route) http.Handler {
 			return
 		}
 		r = r.WithContext(withCaller(r.Context(), c))
-		if !g.limiter.allow("token:"+ledger.HashSecret(c.Session), g.clock.Now()) {
+		if !g.limiter.allow("token:"+access.HashSecret(c.Session), g.clock.Now()) {
 			w.Header().Set("Retry-After", "60")
 			g.errs.writeError(w, r, ledger.Errorf(ledger.ERateLimited, "api.rate_limited", g.perMinute), "")
 			return

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/exodus-matrix/exodus/ledger"
+	"github.com/exodus-matrix/exodus/ledger/grammar"
 )
 
 // This file holds the writes of a member's profile and settings, and the
@@ -183,7 +184,7 @@ func (api *apiWrites) apiCommandRequest(ctx context.Context, u ledger.UserID, te
 	}
 	// About a need, it is read as a reply to its card: a bare amount is an
 	// intention, as in chat.
-	cmd, addressed, err := ledger.ParseCommand(text, ledger.ParseOptions{Prefix: api.prefix, Direct: true,
+	cmd, addressed, err := grammar.Parse(text, grammar.Options{Prefix: api.prefix, Direct: true,
 		ReplyToBot: n != "", DefaultCurrency: cur})
 	switch {
 	case err != nil:

@@ -19,7 +19,7 @@ type sample struct{ path, body string }
 // routes returns the API's route table.
 func (h *harness) routes() []web.Route {
 	h.t.Helper()
-	s, err := web.New(web.Config{}, h.svc, h.actor)
+	s, err := web.New(web.Config{}, h.svc, h.access, h.actor)
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -95,11 +95,11 @@ func (h *harness) sampleOf(rt web.Route) sample {
 func TestAPIEveryRouteNeedsAValidToken(t *testing.T) {
 	h := newHarness(t)
 	revoked := h.token(alice, ledger.ScopeWrite)
-	tokens, err := h.svc.Access.Tokens(h.ctx, alice)
+	tokens, err := h.access.Tokens(h.ctx, alice)
 	if err != nil || len(tokens) != 1 {
 		t.Fatalf("tokens %v, %v", tokens, err)
 	}
-	if err := h.svc.Access.RevokeToken(h.ctx, h.act(alice), tokens[0].Name); err != nil {
+	if err := h.access.RevokeToken(h.ctx, h.act(alice), tokens[0].Name); err != nil {
 		t.Fatal(err)
 	}
 	creds := []struct{ name, header, key string }{
@@ -207,7 +207,7 @@ func TestAPIOnlyTheOwnerConfirms(t *testing.T) {
 
 func TestAPIRateLimit(t *testing.T) {
 	h := newHarness(t)
-	s, err := web.New(web.Config{RequestsPerMinute: 3}, h.svc, h.actor)
+	s, err := web.New(web.Config{RequestsPerMinute: 3}, h.svc, h.access, h.actor)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/exodus-matrix/exodus/ledger"
+	"github.com/exodus-matrix/exodus/ledger/access"
 )
 
 // sessionCookie names the web session's cookie.
@@ -37,7 +38,7 @@ func (g *gate) page(h pageFunc) http.Handler {
 			return
 		}
 		r = r.WithContext(withCaller(r.Context(), c))
-		if !g.limiter.allow("session:"+ledger.HashSecret(c.Session), g.clock.Now()) {
+		if !g.limiter.allow("session:"+access.HashSecret(c.Session), g.clock.Now()) {
 			w.Header().Set("Retry-After", "60")
 			g.view.pageError(w, r, c, ledger.Errorf(ledger.ERateLimited, "api.rate_limited", g.perMinute))
 			return
@@ -116,7 +117,7 @@ func (g *gate) checkForm(r *http.Request, c *caller) error {
 	if err := r.ParseForm(); err != nil {
 		return ledger.Errorf(ledger.EInvalid, "api.bad_form")
 	}
-	if !ledger.SameSecret(r.PostForm.Get("csrf"), csrfToken(c.Session)) {
+	if !access.SameSecret(r.PostForm.Get("csrf"), csrfToken(c.Session)) {
 		return ledger.Errorf(ledger.EForbidden, "auth.cross_site")
 	}
 	return nil

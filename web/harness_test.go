@@ -17,6 +17,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/exodus-matrix/exodus/ledger"
+	"github.com/exodus-matrix/exodus/ledger/access"
 	"github.com/exodus-matrix/exodus/store"
 	"github.com/exodus-matrix/exodus/web"
 )
@@ -34,12 +35,13 @@ const (
 // harness is the web server over a real migrated SQLite, with a manual
 // clock and a fake actor that applies requests straight to the ledger.
 type harness struct {
-	t     testing.TB
-	ctx   context.Context
-	svc   *ledger.Service
-	clock *ledger.ManualClock
-	actor *fakeActor
-	srv   *httptest.Server
+	t      testing.TB
+	ctx    context.Context
+	svc    *ledger.Service
+	access *access.Service
+	clock  *ledger.ManualClock
+	actor  *fakeActor
+	srv    *httptest.Server
 	// handler is the server's handler, for requests made in process (from
 	// another client address than the test server's loopback).
 	handler http.Handler
@@ -69,9 +71,10 @@ func newHarnessWith(t testing.TB, cfg web.Config) *harness {
 	}
 	t.Cleanup(func() { st.Close() })
 	clock := ledger.NewManualClock(time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC))
-	h := &harness{t: t, ctx: ctx, svc: ledger.NewService(st.Ledger(), clock, ledger.DefaultConfig()), clock: clock}
+	h := &harness{t: t, ctx: ctx, svc: ledger.NewService(st.Ledger(), clock, ledger.DefaultConfig()),
+		access: access.New(st.Ledger(), clock), clock: clock}
 	h.actor = &fakeActor{h: h}
-	s, err := web.New(cfg, h.svc, h.actor)
+	s, err := web.New(cfg, h.svc, h.access, h.actor)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +130,7 @@ func (h *harness) setup() {
 // token makes an API token of u and returns its secret.
 func (h *harness) token(u ledger.UserID, scope ledger.TokenScope) string {
 	h.t.Helper()
-	secret, _, err := h.svc.Access.NewToken(h.ctx, h.act(u), fmt.Sprintf("t%d", h.n), scope)
+	secret, _, err := h.access.NewToken(h.ctx, h.act(u), fmt.Sprintf("t%d", h.n), scope)
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -137,7 +140,7 @@ func (h *harness) token(u ledger.UserID, scope ledger.TokenScope) string {
 // link makes a login link of u and returns its secret.
 func (h *harness) link(u ledger.UserID) string {
 	h.t.Helper()
-	secret, _, err := h.svc.Access.NewLoginLink(h.ctx, h.act(u))
+	secret, _, err := h.access.NewLoginLink(h.ctx, h.act(u))
 	if err != nil {
 		h.t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/exodus-matrix/exodus/ledger"
+	"github.com/exodus-matrix/exodus/ledger/access"
 )
 
 // The language switch is a GET anyone can link to: its back parameter
@@ -126,7 +127,7 @@ func TestSessionCookieLifeFollowsTheServiceClock(t *testing.T) {
 	r := h.browser().post("/login", url.Values{"t": {h.link(alice)}})
 	for _, c := range (&http.Response{Header: r.Header}).Cookies() {
 		if c.Name == "exodus_session" {
-			if want := int(ledger.SessionTTL / time.Second); c.MaxAge < want-60 || c.MaxAge > want {
+			if want := int(access.SessionTTL / time.Second); c.MaxAge < want-60 || c.MaxAge > want {
 				t.Errorf("Max-Age %d; want about %d (the session's life)", c.MaxAge, want)
 			}
 			return

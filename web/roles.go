@@ -28,7 +28,7 @@ type clock interface {
 }
 
 // sessionStore is what the gate asks of the ledger's access role:
-// sessions, login links and API tokens (ledger.Access).
+// sessions, login links and API tokens (access.Service).
 type sessionStore interface {
 	SessionBySecret(ctx context.Context, secret string) (*ledger.Session, error)
 	UseLoginLink(ctx context.Context, secret string) (string, *ledger.Session, error)

@@ -64,7 +64,7 @@ func TestSessionCookieIsHttpOnlyAndSameSite(t *testing.T) {
 	}
 
 	// Behind https, the cookie is Secure too.
-	s, err := web.New(web.Config{PublicURL: "https://exodus.example", BotUserID: "@exodus:test"}, h.svc, h.actor)
+	s, err := web.New(web.Config{PublicURL: "https://exodus.example", BotUserID: "@exodus:test"}, h.svc, h.access, h.actor)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/exodus-matrix/exodus/ledger"
+	"github.com/exodus-matrix/exodus/ledger/access"
 )
 
 // Actor carries out a member's action the way the chat does: checked by
@@ -74,8 +75,9 @@ type Server struct {
 	exports *exports
 }
 
-// New returns a server reading from svc and acting through actor.
-func New(cfg Config, svc *ledger.Service, actor Actor) (*Server, error) {
+// New returns a server reading from svc, letting members in through acc
+// (sessions, login links, API tokens), and acting through actor.
+func New(cfg Config, svc *ledger.Service, acc *access.Service, actor Actor) (*Server, error) {
 	if cfg.RequestsPerMinute <= 0 {
 		cfg.RequestsPerMinute = 120
 	}
@@ -96,7 +98,7 @@ func New(cfg Config, svc *ledger.Service, actor Actor) (*Server, error) {
 	view := &renderer{byName: templates, bot: cfg.BotUserID, prefix: cfg.Prefix, errs: errs}
 	cfgL := svc.Config()
 	vis := &visibility{cfg: cfgL, circles: svc.Circles, aid: svc.Aid}
-	g := &gate{store: svc.Access, members: svc.Members, clock: svc,
+	g := &gate{store: acc, members: svc.Members, clock: svc,
 		limiter: newLimiter(cfg.RequestsPerMinute, time.Minute), perMinute: cfg.RequestsPerMinute,
 		lock: &lockout{failures: newLimiter(cfg.FailedAuthLimit, cfg.FailedAuthWindow), limit: cfg.FailedAuthLimit,
 			window: cfg.FailedAuthWindow, proxies: cfg.TrustedProxies, clock: svc},

@@ -22,6 +22,7 @@ import (
 	"github.com/exodus-matrix/exodus/bot"
 	"github.com/exodus-matrix/exodus/bot/replica"
 	"github.com/exodus-matrix/exodus/ledger"
+	"github.com/exodus-matrix/exodus/ledger/access"
 	"github.com/exodus-matrix/exodus/store"
 )
 
@@ -190,7 +191,7 @@ func newBareHarness(tb testing.TB, clock ledger.Clock, perMinute int) *harness {
 	svc := ledger.NewService(st.Ledger(), clock, ledger.DefaultConfig())
 	cli := &fakeClient{}
 	b := bot.New(bot.Config{UserID: botUser, Prefix: "!ex", CommandsPerMinute: perMinute,
-		BotUsers: []*regexp.Regexp{regexp.MustCompile(`^@exodus:`), regexp.MustCompile(`^@telegram_`)}}, cli, svc, st)
+		BotUsers: []*regexp.Regexp{regexp.MustCompile(`^@exodus:`), regexp.MustCompile(`^@telegram_`)}}, cli, svc, access.New(st.Ledger(), svc), st)
 	cli.deliver = func() { deliver(b) }
 	rep := replica.New(b, botUser, cli, st, nil)
 	return &harness{ctx: ctx, store: st, svc: svc, cli: cli, bot: b, replica: rep,

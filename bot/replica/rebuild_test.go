@@ -95,7 +95,7 @@ func TestRebuildFromRoomsGivesTheLiveLedger(t *testing.T) {
 	// Two months later the clock has rolled the months over.
 	w.ts = time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC).UnixMilli()
 	w.clock.Set(time.UnixMilli(w.ts).UTC())
-	if err := w.bot.Tick(w.ctx); err != nil {
+	if err := w.bot.Clock().Tick(w.ctx); err != nil {
 		t.Fatal(err)
 	}
 	w.keepSent(w.ts)
@@ -193,7 +193,7 @@ func TestRebuildReplaysOnTheEventsClock(t *testing.T) {
 	w.ts += 60_000
 	w.say(circle, ben, `!ex initiative "Roof" 500 by 01.10`, "") // the coming 1 October
 	w.clock.Set(time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC))
-	if err := w.bot.Tick(w.ctx); err != nil {
+	if err := w.bot.Clock().Tick(w.ctx); err != nil {
 		t.Fatal(err)
 	}
 	w.keepSent(w.clock.Now().UnixMilli())

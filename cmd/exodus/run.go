@@ -80,7 +80,7 @@ func run(ctx context.Context, cfg *Config, regPath string) error {
 	if cfg.Web.Listen != "" {
 		site, err = web.New(web.Config{PublicURL: cfg.Web.PublicURL, BotUserID: ledger.UserID(w.intent.UserID),
 			Prefix: cfg.Bot.Prefix, RequestsPerMinute: cfg.Web.RequestsPerMinute, FailedAuthLimit: cfg.Web.FailedAuthLimit,
-			FailedAuthWindow: cfg.authWindow, TrustedProxies: cfg.trustedProxies}, w.svc, w.bot.WebActor())
+			FailedAuthWindow: cfg.authWindow, TrustedProxies: cfg.trustedProxies}, w.svc, w.access, w.bot.WebActor())
 		if err != nil {
 			return fmt.Errorf("failed to set up the web organizer: %w", err)
 		}
@@ -120,7 +120,7 @@ func serve(ctx context.Context, cfg *Config, w *parts, s served) error {
 	go func() { errs <- w.intake.Run(ctx) }()
 	go func() { errs <- w.bot.Sender().Run(ctx) }()
 	go func() { errs <- w.reconciler.Run(ctx, cfg.reconcile) }()
-	go func() { errs <- w.bot.RunScheduler(ctx, cfg.tick) }()
+	go func() { errs <- w.bot.Clock().Run(ctx, cfg.tick) }()
 	go func() { errs <- replica.RunTakeovers(ctx, w.bot, cfg.takeover) }()
 	go func() { errs <- s.health.watch(ctx, s.link.probeHomeserver, healthEvery) }()
 	log.Info().Str("bot", w.as.BotMXID().String()).Msg("Exodus is running")

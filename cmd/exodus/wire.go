@@ -12,6 +12,7 @@ import (
 	"github.com/exodus-matrix/exodus/bot"
 	"github.com/exodus-matrix/exodus/bot/replica"
 	"github.com/exodus-matrix/exodus/ledger"
+	"github.com/exodus-matrix/exodus/ledger/access"
 	"github.com/exodus-matrix/exodus/store"
 )
 
@@ -23,6 +24,7 @@ type parts struct {
 	intent     *appservice.IntentAPI
 	clock      *replica.ReplayClock
 	svc        *ledger.Service
+	access     *access.Service
 	bot        *bot.Bot
 	replica    *replica.Replica
 	reconciler *replica.Reconciler
@@ -30,7 +32,7 @@ type parts struct {
 }
 
 // wire builds the Matrix state store (in the same database), the
-// appservice, the ledger service on the store, the bot with its intake,
+// appservice, the ledger and access services on the store, the bot with its intake,
 // and its replication (rebuild, catch-up, reconciliation), counting in
 // metrics (nil: nothing).
 func wire(ctx context.Context, cfg *Config, st *store.Store, metrics bot.Metrics) (*parts, error) {
@@ -54,8 +56,9 @@ func wire(ctx context.Context, cfg *Config, st *store.Store, metrics bot.Metrics
 	p.as, p.intent = as, as.BotIntent()
 	p.clock = replica.NewReplayClock(ledger.SystemClock{}) // the wall clock; during a rebuild, the replayed event's time
 	p.svc = ledger.NewService(st.Ledger(), p.clock, cfg.rules)
+	p.access = access.New(st.Ledger(), p.clock)
 	p.bot = bot.New(bot.Config{UserID: p.intent.UserID, Prefix: cfg.Bot.Prefix, BotUsers: cfg.otherBots, TrustedBots: cfg.trusted,
-		CommandsPerMinute: cfg.Bot.CommandsPerMinute, WebURL: cfg.Web.PublicURL, TakeoverAfter: cfg.takeover, Metrics: metrics}, p.intent, p.svc, st)
+		CommandsPerMinute: cfg.Bot.CommandsPerMinute, WebURL: cfg.Web.PublicURL, TakeoverAfter: cfg.takeover, Metrics: metrics}, p.intent, p.svc, p.access, st)
 	p.replica = replica.New(p.bot, p.intent.UserID, p.intent, st, p.stateStore)
 	p.intake = bot.NewIntake(st, cfg.AppService.HSToken, p.bot, p.stateStore, p.clock, p.replica)
 	p.reconciler = replica.NewReconciler(p.svc.Aid, p.intent, st, p.intent.UserID, p.clock, p.intake.Notify, p.bot)

@@ -1,4 +1,4 @@
-package ledger
+package grammar
 
 import (
 	"go/ast"
@@ -6,21 +6,23 @@ import (
 	"go/token"
 	"strconv"
 	"testing"
+
+	"github.com/exodus-matrix/exodus/ledger"
 )
 
-// TestGrammarHasEveryVerb: each Verb constant of command.go has one syntax
+// TestGrammarHasEveryVerb: each Verb constant of ledger/command.go has one syntax
 // in the grammar, with words in each language, normalised, and no word
 // names two verbs.
 func TestGrammarHasEveryVerb(t *testing.T) {
 	declared := verbConstants(t)
-	if len(declared) != len(grammar) {
-		t.Errorf("command.go declares %d verbs, the grammar has %d", len(declared), len(grammar))
+	if len(declared) != len(syntaxes) {
+		t.Errorf("ledger/command.go declares %d verbs, the grammar has %d", len(declared), len(syntaxes))
 	}
-	seen := map[Verb]bool{}
-	words := map[string]Verb{}
-	for _, e := range grammar {
+	seen := map[ledger.Verb]bool{}
+	words := map[string]ledger.Verb{}
+	for _, e := range syntaxes {
 		if !declared[e.verb] {
-			t.Errorf("the grammar's verb %q is no constant of command.go", e.verb)
+			t.Errorf("the grammar's verb %q is no constant of ledger/command.go", e.verb)
 		}
 		if seen[e.verb] {
 			t.Errorf("the verb %q has two syntaxes", e.verb)
@@ -41,19 +43,19 @@ func TestGrammarHasEveryVerb(t *testing.T) {
 	}
 	for v := range declared {
 		if !seen[v] {
-			t.Errorf("the verb %q has no syntax in the grammar (parse_words.go)", v)
+			t.Errorf("the verb %q has no syntax in the grammar (words.go)", v)
 		}
 	}
 }
 
-// verbConstants reads the Verb constants declared in command.go.
-func verbConstants(t *testing.T) map[Verb]bool {
+// verbConstants reads the Verb constants declared in ledger/command.go.
+func verbConstants(t *testing.T) map[ledger.Verb]bool {
 	t.Helper()
-	f, err := parser.ParseFile(token.NewFileSet(), "command.go", nil, 0)
+	f, err := parser.ParseFile(token.NewFileSet(), "../command.go", nil, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := map[Verb]bool{}
+	out := map[ledger.Verb]bool{}
 	for _, d := range f.Decls {
 		g, ok := d.(*ast.GenDecl)
 		if !ok || g.Tok != token.CONST {
@@ -67,10 +69,10 @@ func verbConstants(t *testing.T) map[Verb]bool {
 			for _, val := range vs.Values {
 				lit, ok := val.(*ast.BasicLit)
 				if !ok {
-					t.Fatalf("a Verb constant that is no literal: %T", val)
+					t.Fatalf("a ledger.Verb constant that is no literal: %T", val)
 				}
 				v, _ := strconv.Unquote(lit.Value)
-				out[Verb(v)] = true
+				out[ledger.Verb(v)] = true
 			}
 		}
 	}

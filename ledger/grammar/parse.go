@@ -1,12 +1,38 @@
-package ledger
+// Package grammar is the chat's command language: the words of each verb in
+// English and Russian, and the parser that reads a member's message as a
+// ledger.Command. It imports the standard library and the ledger only.
+package grammar
 
 import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/exodus-matrix/exodus/ledger"
 )
 
-// ParseCommand reads a chat message as a command to the bot.
+// Options tell Parse where a message was written.
+type Options struct {
+	// Prefix is the command prefix, such as "!ex".
+	Prefix string
+	// Direct is true in a direct chat with the bot, where the prefix may be
+	// left out.
+	Direct bool
+	// Mentions are the users the message mentions (m.mentions or pills),
+	// the bot excluded. A user argument that is a display name rather than an
+	// ID resolves to the single mentioned user.
+	Mentions []ledger.UserID
+	// DefaultCurrency applies to an amount typed without one.
+	DefaultCurrency ledger.Currency
+	// ReplyToBot is true when the message replies to one of the bot's
+	// events (a need card, a notice). The prefix may then be left out; but
+	// without the prefix, a message whose first word is no command word and
+	// which is not an amount is not addressed to the bot (it is discussion).
+	// A reply that is just an amount means `intend <amount>`.
+	ReplyToBot bool
+}
+
+// Parse reads a chat message as a command to the bot.
 //
 // A message is addressed to the bot if it starts with opt.Prefix (in any
 // case) followed by a space or the end, or if opt.Direct is set (in a direct
@@ -17,7 +43,7 @@ import (
 //
 // A reply to one of the bot's events (opt.ReplyToBot) without the prefix is
 // addressed to the bot only if its first word is a command word (including
-// "?"), or if the whole message is an amount (ParseAmount), which means
+// "?"), or if the whole message is an amount (ledger.ParseAmount), which means
 // `intend <amount>`: cmd.Verb is VerbIntend, cmd.Lang "", cmd.Rest the
 // amount text. Any other such reply is discussion, not addressed. In a
 // direct chat every message stays addressed, and a reply to the bot that is
@@ -25,11 +51,11 @@ import (
 //
 // The first word names the verb, in English or Russian, in any case, with
 // "ё" and "е" alike (see VerbWords); cmd.Lang is the language of that word
-// ("" for "?"). The arguments follow the verb's rules, described on Command's
+// ("" for "?"). The arguments follow the verb's rules, described on ledger.Command's
 // fields; a name or other argument may be quoted with "...", «...», “...” or
 // „...“.
 //
-// Any error is an *Error of code EInvalid and comes with addressed == true.
+// Any error is a *ledger.Error of code EInvalid and comes with addressed == true.
 // When the verb was recognised, cmd.Verb, cmd.Lang, cmd.Rest (and
 // cmd.Setting for circle settings) are still set, so the bot can answer
 // with the verb's usage in the member's language; other fields are zero.
@@ -57,7 +83,7 @@ import (
 //	cmd.bad_notice        [word]                mute/unmute: not a notification kind (NoticeKinds)
 //	cmd.bad_date          [text]                initiative: the date after by/до/к is not one of
 //	                                            YYYY-MM-DD, DD.MM.YYYY, DD/MM/YYYY, DD.MM, or no such day
-//	amount.*                                    from ParseAmount, for circle pledge,
+//	amount.*                                    from ledger.ParseAmount, for circle pledge,
 //	                                            status orange/red, intend, commit and initiative
 //
 // An initiative's title must be quoted, and a price and a by-word (by, до,
@@ -67,10 +93,10 @@ import (
 //
 // For an unknown command word cmd.Verb is empty and cmd.Lang is LangRU if
 // the word is Cyrillic, else "".
-func ParseCommand(body string, opt ParseOptions) (cmd Command, addressed bool, err error) {
+func Parse(body string, opt Options) (cmd ledger.Command, addressed bool, err error) {
 	a, addressed := Address(body, opt)
 	if !addressed {
-		return Command{}, false, nil
+		return ledger.Command{}, false, nil
 	}
 	cmd, err = a.Parse(opt.DefaultCurrency)
 	return cmd, true, err
@@ -83,13 +109,13 @@ type Addressed struct {
 	message  string // the whole message, reply fallback removed, trimmed
 	text     string // the message without the prefix
 	prefixed bool
-	opt      ParseOptions
+	opt      Options
 }
 
-// Address tells whether a message is addressed to the bot, as ParseCommand
+// Address tells whether a message is addressed to the bot, as Parse
 // does, and returns it ready to parse. An amount in a reply to the bot is
 // recognised in opt.DefaultCurrency.
-func Address(body string, opt ParseOptions) (a Addressed, ok bool) {
+func Address(body string, opt Options) (a Addressed, ok bool) {
 	message, text, prefixed, ok := address(body, opt)
 	return Addressed{message: message, text: text, prefixed: prefixed, opt: opt}, ok
 }
@@ -98,29 +124,29 @@ func Address(body string, opt ParseOptions) (a Addressed, ok bool) {
 func (a Addressed) Prefixed() bool { return a.prefixed }
 
 // Parse reads the addressed message as a command, with def the currency of
-// an amount typed without one. Its results are those of ParseCommand.
-func (a Addressed) Parse(def Currency) (Command, error) {
+// an amount typed without one. Its results are those of Parse.
+func (a Addressed) Parse(def ledger.Currency) (ledger.Command, error) {
 	opt := a.opt
 	opt.DefaultCurrency = def
-	if utf8.RuneCountInString(a.message) > MaxCommandRunes {
-		return Command{}, Errorf(EInvalid, "cmd.too_long", MaxCommandRunes)
+	if utf8.RuneCountInString(a.message) > ledger.MaxCommandRunes {
+		return ledger.Command{}, ledger.Errorf(ledger.EInvalid, "cmd.too_long", ledger.MaxCommandRunes)
 	}
 	if opt.ReplyToBot && !a.prefixed {
-		if amt, err := ParseAmount(a.text, def); err == nil {
-			return Command{Verb: VerbIntend, Rest: a.text, Amount: amt}, nil
+		if amt, err := ledger.ParseAmount(a.text, def); err == nil {
+			return ledger.Command{Verb: ledger.VerbIntend, Rest: a.text, Amount: amt}, nil
 		}
 	}
 	word, rest := cutWord(a.text)
 	if word == "" {
-		return Command{Verb: VerbHelp}, nil
+		return ledger.Command{Verb: ledger.VerbHelp}, nil
 	}
 	w, ok := verbWords[normWord(word)]
 	if !ok {
-		return Command{Lang: scriptLang(word)}, Errorf(EInvalid, "cmd.unknown", clip(word))
+		return ledger.Command{Lang: scriptLang(word)}, ledger.Errorf(ledger.EInvalid, "cmd.unknown", ledger.Clip(word))
 	}
-	cmd := Command{Verb: w.verb, Lang: w.lang, Rest: rest}
+	cmd := ledger.Command{Verb: w.verb, Lang: w.lang, Rest: rest}
 	if err := w.syntax.args.parse(&cmd, opt); err != nil {
-		return Command{Verb: w.verb, Lang: w.lang, Rest: rest, Setting: cmd.Setting}, err
+		return ledger.Command{Verb: w.verb, Lang: w.lang, Rest: rest, Setting: cmd.Setting}, err
 	}
 	return cmd, nil
 }
@@ -128,7 +154,7 @@ func (a Addressed) Parse(def Currency) (Command, error) {
 // address returns the message (body without reply fallback, trimmed), its
 // command text (the message without any prefix), whether it had the prefix,
 // and whether the message is addressed to the bot at all.
-func address(body string, opt ParseOptions) (message, text string, prefixed, ok bool) {
+func address(body string, opt Options) (message, text string, prefixed, ok bool) {
 	message = strings.TrimSpace(stripReplyFallback(body))
 	if message == "" {
 		return "", "", false, false
@@ -149,12 +175,12 @@ func address(body string, opt ParseOptions) (message, text string, prefixed, ok 
 
 // repliesToBot reports whether a reply to the bot without the prefix is
 // meant for the bot: its first word is a command word, or it is an amount.
-func repliesToBot(message string, def Currency) bool {
+func repliesToBot(message string, def ledger.Currency) bool {
 	word, _ := cutWord(message)
 	if _, _, ok := LookupVerb(word); ok {
 		return true
 	}
-	_, err := ParseAmount(message, def)
+	_, err := ledger.ParseAmount(message, def)
 	return err == nil
 }
 
@@ -202,7 +228,7 @@ const (
 )
 
 // parse reads the arguments of cmd.Verb from cmd.Rest.
-func (k argKind) parse(cmd *Command, opt ParseOptions) error {
+func (k argKind) parse(cmd *ledger.Command, opt Options) error {
 	switch k {
 	case argTopic:
 		return parseHelp(cmd)
@@ -243,14 +269,14 @@ func (k argKind) parse(cmd *Command, opt ParseOptions) error {
 }
 
 // parseHelp reads `help [command-word]`.
-func parseHelp(cmd *Command) error {
+func parseHelp(cmd *ledger.Command) error {
 	if cmd.Rest == "" {
 		return nil
 	}
 	word, _, _ := firstToken(cmd.Rest)
 	v, _, ok := LookupVerb(word)
 	if !ok {
-		return Errorf(EInvalid, "cmd.unknown", clip(word))
+		return ledger.Errorf(ledger.EInvalid, "cmd.unknown", ledger.Clip(word))
 	}
 	cmd.Topic = v
 	return nil
@@ -259,7 +285,7 @@ func parseHelp(cmd *Command) error {
 // parseCircle reads `circle here`, `circle pledge <amount>`,
 // `circle lang <ru|en>` or `circle <name>`. A quoted argument is always a
 // name; "here" followed by more words is a name too.
-func parseCircle(cmd *Command, opt ParseOptions) error {
+func parseCircle(cmd *ledger.Command, opt Options) error {
 	if cmd.Rest == "" {
 		return usage(cmd.Verb)
 	}
@@ -271,11 +297,11 @@ func parseCircle(cmd *Command, opt ParseOptions) error {
 			return nil
 		}
 		if _, ok := circlePledgeWords[w]; ok {
-			cmd.Setting = SettingPledge
+			cmd.Setting = ledger.SettingPledge
 			return parsePledge(cmd, arg, opt.DefaultCurrency)
 		}
 		if _, ok := circleLangWords[w]; ok {
-			cmd.Setting = SettingLang
+			cmd.Setting = ledger.SettingLang
 			return parseLangArg(cmd, arg)
 		}
 	}
@@ -288,11 +314,11 @@ func parseCircle(cmd *Command, opt ParseOptions) error {
 }
 
 // parsePledge reads the amount of `circle pledge <amount>`.
-func parsePledge(cmd *Command, arg string, def Currency) error {
+func parsePledge(cmd *ledger.Command, arg string, def ledger.Currency) error {
 	if arg == "" {
 		return usage(cmd.Verb)
 	}
-	a, err := ParseAmount(arg, def)
+	a, err := ledger.ParseAmount(arg, def)
 	if err != nil {
 		return err
 	}
@@ -301,14 +327,14 @@ func parsePledge(cmd *Command, arg string, def Currency) error {
 }
 
 // parseLangArg reads the language of `lang <ru|en>` or `circle lang <ru|en>`.
-func parseLangArg(cmd *Command, arg string) error {
+func parseLangArg(cmd *ledger.Command, arg string) error {
 	if arg == "" {
 		return usage(cmd.Verb)
 	}
 	word, _, _ := firstToken(arg)
-	l, ok := ParseLang(word)
+	l, ok := ledger.ParseLang(word)
 	if !ok {
-		return Errorf(EInvalid, "cmd.bad_lang", clip(word))
+		return ledger.Errorf(ledger.EInvalid, "cmd.bad_lang", ledger.Clip(word))
 	}
 	cmd.Target = l
 	return nil
@@ -323,13 +349,13 @@ func circleName(rest string) (string, error) {
 	}
 	name = strings.Join(strings.Fields(name), " ")
 	if name == "" {
-		return "", usage(VerbCircle)
+		return "", usage(ledger.VerbCircle)
 	}
 	if !utf8.ValidString(name) || strings.IndexFunc(name, badNameRune) >= 0 {
-		return "", Errorf(EInvalid, "cmd.bad_name", clip(name))
+		return "", ledger.Errorf(ledger.EInvalid, "cmd.bad_name", ledger.Clip(name))
 	}
-	if utf8.RuneCountInString(name) > MaxCircleNameRunes {
-		return "", Errorf(EInvalid, "cmd.name_too_long", MaxCircleNameRunes)
+	if utf8.RuneCountInString(name) > ledger.MaxCircleNameRunes {
+		return "", ledger.Errorf(ledger.EInvalid, "cmd.name_too_long", ledger.MaxCircleNameRunes)
 	}
 	return name, nil
 }
@@ -345,7 +371,7 @@ func badNameRune(r rune) bool {
 // remind or got: a user ID
 // or matrix.to link; or, if it is not one (a display name from a pill) or is
 // missing, the one user the message mentions.
-func parseUserArg(cmd *Command, opt ParseOptions, required bool) error {
+func parseUserArg(cmd *ledger.Command, opt Options, required bool) error {
 	if cmd.Rest == "" {
 		switch {
 		case len(opt.Mentions) == 1:
@@ -356,7 +382,7 @@ func parseUserArg(cmd *Command, opt ParseOptions, required bool) error {
 		return nil
 	}
 	word, _, _ := firstToken(cmd.Rest)
-	if u, err := ParseUserID(strings.TrimRight(word, ".,;!?")); err == nil {
+	if u, err := ledger.ParseUserID(strings.TrimRight(word, ".,;!?")); err == nil {
 		cmd.User = u
 		return nil
 	}
@@ -364,17 +390,17 @@ func parseUserArg(cmd *Command, opt ParseOptions, required bool) error {
 		cmd.User = opt.Mentions[0]
 		return nil
 	}
-	return Errorf(EInvalid, "cmd.bad_user", clip(cmd.Rest), cmd.Verb)
+	return ledger.Errorf(ledger.EInvalid, "cmd.bad_user", ledger.Clip(cmd.Rest), cmd.Verb)
 }
 
 // parseAccept reads the optional invitation code of `accept [code]`.
-func parseAccept(cmd *Command) error {
+func parseAccept(cmd *ledger.Command) error {
 	if cmd.Rest == "" {
 		return nil
 	}
 	code, _, _ := firstToken(cmd.Rest)
 	if !validCode(code) {
-		return Errorf(EInvalid, "cmd.bad_code", clip(code))
+		return ledger.Errorf(ledger.EInvalid, "cmd.bad_code", ledger.Clip(code))
 	}
 	cmd.Code = strings.ToUpper(code)
 	return nil
@@ -396,20 +422,20 @@ func validCode(s string) bool {
 }
 
 // parseSOS reads the text of `sos <text>`.
-func parseSOS(cmd *Command) error {
+func parseSOS(cmd *ledger.Command) error {
 	switch n := utf8.RuneCountInString(cmd.Rest); {
 	case n == 0:
 		return usage(cmd.Verb)
-	case n > MaxSOSRunes:
-		return Errorf(EInvalid, "cmd.text_too_long", MaxSOSRunes)
+	case n > ledger.MaxSOSRunes:
+		return ledger.Errorf(ledger.EInvalid, "cmd.text_too_long", ledger.MaxSOSRunes)
 	}
 	cmd.Text = cmd.Rest
 	return nil
 }
 
 // usage is the error of a command missing a required argument.
-func usage(v Verb) *Error {
-	return Errorf(EInvalid, "cmd.usage", v)
+func usage(v ledger.Verb) *ledger.Error {
+	return ledger.Errorf(ledger.EInvalid, "cmd.usage", v)
 }
 
 // cutWord splits s at its first run of white space; rest is trimmed.
@@ -422,7 +448,7 @@ func cutWord(s string) (word, rest string) {
 	return s[:i], strings.TrimSpace(s[i:])
 }
 
-// closingQuotes maps the opening quotes ParseCommand honours to their closers.
+// closingQuotes maps the opening quotes Parse honours to their closers.
 var closingQuotes = map[rune]rune{'"': '"', '«': '»', '“': '”', '„': '“'}
 
 // firstToken returns the first argument of s: the text inside a leading
@@ -445,9 +471,25 @@ func firstToken(s string) (tok, after string, quoted bool) {
 // scriptLang guesses the language of an unknown word: LangRU if it has a
 // Cyrillic letter, else "" (Latin letters say little: Russian speakers type
 // them too, and the bot remembers the language it infers).
-func scriptLang(word string) Lang {
+func scriptLang(word string) ledger.Lang {
 	if strings.IndexFunc(word, func(r rune) bool { return unicode.Is(unicode.Cyrillic, r) }) >= 0 {
-		return LangRU
+		return ledger.LangRU
 	}
 	return ""
+}
+
+// isDigit reports whether b is an ASCII digit.
+func isDigit(b byte) bool { return b >= '0' && b <= '9' }
+
+// allDigits reports whether s is one or more ASCII digits.
+func allDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return false
+		}
+	}
+	return true
 }

@@ -1,4 +1,4 @@
-package ledger_test
+package grammar_test
 
 import (
 	"fmt"
@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/exodus-matrix/exodus/ledger"
+	"github.com/exodus-matrix/exodus/ledger/grammar"
 )
 
 func TestParseToken(t *testing.T) {
@@ -13,7 +14,7 @@ func TestParseToken(t *testing.T) {
 	long := strings.Repeat("n", ledger.MaxTokenNameRunes+1)
 	cases := []struct {
 		body   string
-		opt    ledger.ParseOptions
+		opt    grammar.Options
 		lang   ledger.Lang
 		action ledger.TokenAction
 		name   string
@@ -61,30 +62,30 @@ func TestParseToken(t *testing.T) {
 		{"токен новый бот?", direct, ru, "", "", "", "token.bad_name"},
 	}
 	for _, c := range cases {
-		cmd, addressed, err := ledger.ParseCommand(c.body, c.opt)
+		cmd, addressed, err := grammar.Parse(c.body, c.opt)
 		if !addressed || cmd.Verb != ledger.VerbToken || cmd.Lang != c.lang {
-			t.Errorf("ParseCommand(%.40q) = %+v, addressed %v; want verb token in %s", c.body, cmd, addressed, c.lang)
+			t.Errorf("Parse(%.40q) = %+v, addressed %v; want verb token in %s", c.body, cmd, addressed, c.lang)
 			continue
 		}
 		if c.key != "" {
 			e := ledger.AsError(err)
 			if e == nil || e.Code != ledger.EInvalid || e.Key != c.key {
-				t.Errorf("ParseCommand(%.40q) error %v; want %s", c.body, err, c.key)
+				t.Errorf("Parse(%.40q) error %v; want %s", c.body, err, c.key)
 			}
 			if c.key == "cmd.usage" && (e == nil || fmt.Sprint(e.Args) != fmt.Sprint([]any{ledger.VerbToken})) {
-				t.Errorf("ParseCommand(%.40q) usage args %v; want the verb", c.body, err)
+				t.Errorf("Parse(%.40q) usage args %v; want the verb", c.body, err)
 			}
 			if cmd.TokenAction != "" || cmd.Name != "" || cmd.Scope != "" {
-				t.Errorf("ParseCommand(%.40q) refused but set %q %q %q", c.body, cmd.TokenAction, cmd.Name, cmd.Scope)
+				t.Errorf("Parse(%.40q) refused but set %q %q %q", c.body, cmd.TokenAction, cmd.Name, cmd.Scope)
 			}
 			continue
 		}
 		if err != nil {
-			t.Errorf("ParseCommand(%.40q): %v", c.body, err)
+			t.Errorf("Parse(%.40q): %v", c.body, err)
 			continue
 		}
 		if cmd.TokenAction != c.action || cmd.Name != c.name || cmd.Scope != c.scope {
-			t.Errorf("ParseCommand(%.40q) = action %q name %q scope %q; want %q %q %q",
+			t.Errorf("Parse(%.40q) = action %q name %q scope %q; want %q %q %q",
 				c.body, cmd.TokenAction, cmd.Name, cmd.Scope, c.action, c.name, c.scope)
 		}
 	}
@@ -96,9 +97,9 @@ func TestParseWeb(t *testing.T) {
 		if strings.HasPrefix(body, "!ex") {
 			opt = room
 		}
-		cmd, addressed, err := ledger.ParseCommand(body, opt)
+		cmd, addressed, err := grammar.Parse(body, opt)
 		if err != nil || !addressed || cmd.Verb != ledger.VerbWeb || cmd.Lang != lang {
-			t.Errorf("ParseCommand(%q) = %+v, %v, %v; want verb web in %s", body, cmd, addressed, err, lang)
+			t.Errorf("Parse(%q) = %+v, %v, %v; want verb web in %s", body, cmd, addressed, err, lang)
 		}
 	}
 }

@@ -1,9 +1,11 @@
-package ledger
+package grammar
 
 import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/exodus-matrix/exodus/ledger"
 )
 
 // This file reads the arguments of the mutual-aid verbs: status, intend,
@@ -13,27 +15,27 @@ import (
 
 // parseStatus reads `status green`, `status orange <amount>` or
 // `status red <amount> <days>`.
-func parseStatus(cmd *Command, def Currency) error {
+func parseStatus(cmd *ledger.Command, def ledger.Currency) error {
 	if cmd.Rest == "" {
 		return usage(cmd.Verb)
 	}
 	word, arg := cutWord(cmd.Rest)
 	st, ok := statusWords[normWord(strings.TrimRight(word, ".,;!?"))]
 	if !ok {
-		return Errorf(EInvalid, "cmd.bad_status", clip(word))
+		return ledger.Errorf(ledger.EInvalid, "cmd.bad_status", ledger.Clip(word))
 	}
 	var (
-		a    Amount
+		a    ledger.Amount
 		days int
 		err  error
 	)
 	switch st {
-	case StatusOrange:
+	case ledger.StatusOrange:
 		if arg == "" {
 			return usage(cmd.Verb)
 		}
-		a, err = ParseAmount(arg, def)
-	case StatusRed:
+		a, err = ledger.ParseAmount(arg, def)
+	case ledger.StatusRed:
 		a, days, err = parseRed(cmd.Verb, arg, def)
 	}
 	if err != nil {
@@ -46,12 +48,12 @@ func parseStatus(cmd *Command, def Currency) error {
 // parseRed reads the `<amount> <days>` of `status red`. The days are the
 // last word, or the last but one when a unit ("days", "дней"...) follows;
 // the amount is everything before them, so it may be "300 EUR" or "€300".
-func parseRed(v Verb, arg string, def Currency) (Amount, int, error) {
+func parseRed(v ledger.Verb, arg string, def ledger.Currency) (ledger.Amount, int, error) {
 	if arg == "" {
-		return Amount{}, 0, usage(v)
+		return ledger.Amount{}, 0, usage(v)
 	}
-	if _, err := ParseAmount(arg, def); err == nil {
-		return Amount{}, 0, usage(v) // an amount, but no days
+	if _, err := ledger.ParseAmount(arg, def); err == nil {
+		return ledger.Amount{}, 0, usage(v) // an amount, but no days
 	}
 	fields := strings.Fields(arg)
 	n := len(fields)
@@ -61,15 +63,15 @@ func parseRed(v Verb, arg string, def Currency) (Amount, int, error) {
 	daysText := fields[n-1]
 	amountText := strings.Join(fields[:n-1], " ")
 	if amountText == "" {
-		return Amount{}, 0, usage(v)
+		return ledger.Amount{}, 0, usage(v)
 	}
-	a, err := ParseAmount(amountText, def)
+	a, err := ledger.ParseAmount(amountText, def)
 	if err != nil {
-		return Amount{}, 0, err
+		return ledger.Amount{}, 0, err
 	}
 	days, ok := parseDays(daysText)
 	if !ok {
-		return Amount{}, 0, Errorf(EInvalid, "cmd.bad_days", clip(daysText), MaxRedDays)
+		return ledger.Amount{}, 0, ledger.Errorf(ledger.EInvalid, "cmd.bad_days", ledger.Clip(daysText), ledger.MaxRedDays)
 	}
 	return a, days, nil
 }
@@ -84,7 +86,7 @@ func parseDays(s string) (int, bool) {
 	if unit := s[i:]; unit != "" && !dayWords[normWord(unit)] {
 		return 0, false
 	}
-	return smallNumber(s[:i], MaxRedDays)
+	return smallNumber(s[:i], ledger.MaxRedDays)
 }
 
 // smallNumber reads s, ASCII digits, as a number from 1 to max.
@@ -105,11 +107,11 @@ func smallNumber(s string, max int) (int, bool) {
 
 // parseOptionalAmount reads the optional amount of `intend [amount]` and
 // `commit [amount]`; without one, cmd.Amount stays zero.
-func parseOptionalAmount(cmd *Command, def Currency) error {
+func parseOptionalAmount(cmd *ledger.Command, def ledger.Currency) error {
 	if cmd.Rest == "" {
 		return nil
 	}
-	a, err := ParseAmount(cmd.Rest, def)
+	a, err := ledger.ParseAmount(cmd.Rest, def)
 	if err != nil {
 		return err
 	}
@@ -118,8 +120,8 @@ func parseOptionalAmount(cmd *Command, def Currency) error {
 }
 
 // parseAbout reads the optional text of `about [text]`.
-func parseAbout(cmd *Command) error {
-	if err := checkText(cmd.Rest, MaxAboutRunes); err != nil {
+func parseAbout(cmd *ledger.Command) error {
+	if err := checkText(cmd.Rest, ledger.MaxAboutRunes); err != nil {
 		return err
 	}
 	cmd.Text = cmd.Rest
@@ -130,9 +132,9 @@ func parseAbout(cmd *Command) error {
 // `requisites remove <n>` or `requisites <text>` (add). A sub-command word
 // followed by several words of which the first is no number is the start of
 // a requisite's text ("основные реквизиты: ...").
-func parseRequisites(cmd *Command) error {
+func parseRequisites(cmd *ledger.Command) error {
 	if cmd.Rest == "" {
-		cmd.Requisites = RequisitesList
+		cmd.Requisites = ledger.RequisitesList
 		return nil
 	}
 	word, arg := cutWord(cmd.Rest)
@@ -142,12 +144,12 @@ func parseRequisites(cmd *Command) error {
 			w, arg = "по-умолчанию", after
 		}
 	}
-	var action RequisiteAction
+	var action ledger.RequisiteAction
 	switch {
 	case requisitesDefaultWords[w]:
-		action = RequisitesDefault
+		action = ledger.RequisitesDefault
 	case requisitesRemoveWords[w]:
-		action = RequisitesRemove
+		action = ledger.RequisitesRemove
 	}
 	if action != "" {
 		tok, more := cutWord(arg)
@@ -155,18 +157,18 @@ func parseRequisites(cmd *Command) error {
 			return usage(cmd.Verb)
 		}
 		if more == "" || allDigits(tok) {
-			n, ok := smallNumber(tok, MaxRequisites)
+			n, ok := smallNumber(tok, ledger.MaxRequisites)
 			if !ok {
-				return Errorf(EInvalid, "cmd.bad_index", clip(tok), MaxRequisites)
+				return ledger.Errorf(ledger.EInvalid, "cmd.bad_index", ledger.Clip(tok), ledger.MaxRequisites)
 			}
 			cmd.Requisites, cmd.Index = action, n
 			return nil
 		}
 	}
-	if err := checkText(cmd.Rest, MaxRequisiteRunes); err != nil {
+	if err := checkText(cmd.Rest, ledger.MaxRequisiteRunes); err != nil {
 		return err
 	}
-	cmd.Requisites, cmd.Text = RequisitesAdd, cmd.Rest
+	cmd.Requisites, cmd.Text = ledger.RequisitesAdd, cmd.Rest
 	return nil
 }
 
@@ -174,10 +176,10 @@ func parseRequisites(cmd *Command) error {
 // characters other than tabs and line breaks, or longer than max runes.
 func checkText(s string, max int) error {
 	if !utf8.ValidString(s) || strings.IndexFunc(s, badTextRune) >= 0 {
-		return Errorf(EInvalid, "cmd.bad_text")
+		return ledger.Errorf(ledger.EInvalid, "cmd.bad_text")
 	}
 	if utf8.RuneCountInString(s) > max {
-		return Errorf(EInvalid, "cmd.text_too_long", max)
+		return ledger.Errorf(ledger.EInvalid, "cmd.text_too_long", max)
 	}
 	return nil
 }
@@ -193,21 +195,21 @@ func badTextRune(r rune) bool {
 }
 
 // parseLeave reads `leave [confirm]`.
-func parseLeave(cmd *Command) {
+func parseLeave(cmd *ledger.Command) {
 	word, _, _ := firstToken(cmd.Rest)
 	cmd.Confirm = confirmWords[normWord(strings.TrimRight(word, ".,;!?"))]
 }
 
 // parseNotice reads the optional notification kind of `mute [kind]` and
 // `unmute [kind]`.
-func parseNotice(cmd *Command) error {
+func parseNotice(cmd *ledger.Command) error {
 	if cmd.Rest == "" {
 		return nil
 	}
 	word, _, _ := firstToken(cmd.Rest)
-	k, ok := ParseNoticeKind(strings.TrimRight(word, ".,;!?"))
+	k, ok := ledger.ParseNoticeKind(strings.TrimRight(word, ".,;!?"))
 	if !ok {
-		return Errorf(EInvalid, "cmd.bad_notice", clip(word))
+		return ledger.Errorf(ledger.EInvalid, "cmd.bad_notice", ledger.Clip(word))
 	}
 	cmd.Notice = k
 	return nil
@@ -220,7 +222,7 @@ func parseNotice(cmd *Command) error {
 // DD.MM. A DD.MM date has year 0 in cmd.ByDate: the bot fills in the year
 // (the next such date not in the past) and must check the day again then
 // (29.02 is accepted here, as year 0 is a leap year).
-func parseInitiative(cmd *Command, def Currency) error {
+func parseInitiative(cmd *ledger.Command, def ledger.Currency) error {
 	tok, after, quoted := firstToken(cmd.Rest)
 	title := strings.TrimSpace(tok)
 	if !quoted || title == "" {
@@ -238,19 +240,19 @@ func parseInitiative(cmd *Command, def Currency) error {
 		return usage(cmd.Verb)
 	}
 	if !utf8.ValidString(title) || strings.IndexFunc(title, badNameRune) >= 0 {
-		return Errorf(EInvalid, "cmd.bad_text")
+		return ledger.Errorf(ledger.EInvalid, "cmd.bad_text")
 	}
-	if utf8.RuneCountInString(title) > MaxInitiativeTitleRunes {
-		return Errorf(EInvalid, "cmd.text_too_long", MaxInitiativeTitleRunes)
+	if utf8.RuneCountInString(title) > ledger.MaxInitiativeTitleRunes {
+		return ledger.Errorf(ledger.EInvalid, "cmd.text_too_long", ledger.MaxInitiativeTitleRunes)
 	}
-	a, err := ParseAmount(strings.Join(fields[:by], " "), def)
+	a, err := ledger.ParseAmount(strings.Join(fields[:by], " "), def)
 	if err != nil {
 		return err
 	}
 	dateText := fields[by+1]
 	date, ok := parseDate(strings.TrimRight(dateText, ".,;!?"))
 	if !ok {
-		return Errorf(EInvalid, "cmd.bad_date", clip(dateText))
+		return ledger.Errorf(ledger.EInvalid, "cmd.bad_date", ledger.Clip(dateText))
 	}
 	if by+2 < len(fields) {
 		if h, m, ok := parseClock(strings.TrimRight(fields[by+2], ".,;!?")); ok {
@@ -329,34 +331,31 @@ func dateNumber(s string, minLen, maxLen int) (int, bool) {
 }
 
 // parseDone reads the optional report of `done [report]`.
-func parseDone(cmd *Command) error {
-	if err := checkText(cmd.Rest, MaxInitiativeReportRunes); err != nil {
+func parseDone(cmd *ledger.Command) error {
+	if err := checkText(cmd.Rest, ledger.MaxInitiativeReportRunes); err != nil {
 		return err
 	}
 	cmd.Text = cmd.Rest
 	return nil
 }
 
-// MaxClaimReasonRunes bounds the reason of a kassa claim.
-const MaxClaimReasonRunes = 300
-
 // parseClaim reads `claim <amount> <reason>`: the amount is the first word,
 // or the first two when they make one ("300 EUR"); the reason is the rest.
-func parseClaim(cmd *Command, def Currency) error {
+func parseClaim(cmd *ledger.Command, def ledger.Currency) error {
 	words := strings.Fields(cmd.Rest)
 	if len(words) < 2 {
 		return usage(cmd.Verb)
 	}
 	n := 1
-	a, err := ParseAmount(words[0], def)
-	if two, err2 := ParseAmount(words[0]+" "+words[1], def); err2 == nil && len(words) > 2 {
+	a, err := ledger.ParseAmount(words[0], def)
+	if two, err2 := ledger.ParseAmount(words[0]+" "+words[1], def); err2 == nil && len(words) > 2 {
 		a, err, n = two, nil, 2
 	}
 	if err != nil {
 		return err
 	}
 	reason := strings.Join(words[n:], " ")
-	if err := checkText(reason, MaxClaimReasonRunes); err != nil {
+	if err := checkText(reason, ledger.MaxClaimReasonRunes); err != nil {
 		return err
 	}
 	cmd.Amount, cmd.Text = a, reason
@@ -368,7 +367,7 @@ var clearingAgreeWords = map[string]bool{"agree": true, "согласен": true
 
 // parseClearing reads `clearing [agree <ID>]`: with agree, Confirm is set
 // and Text is the cycle's ID (upper case).
-func parseClearing(cmd *Command) error {
+func parseClearing(cmd *ledger.Command) error {
 	word, rest := cutWord(cmd.Rest)
 	if word == "" || !clearingAgreeWords[normWord(word)] {
 		return nil
@@ -386,15 +385,15 @@ func isHexRune(r rune) bool {
 }
 
 // parseToken reads `token [new <name> [read|write] | revoke <name>]`.
-func parseToken(cmd *Command) error {
+func parseToken(cmd *ledger.Command) error {
 	word, rest := cutWord(cmd.Rest)
 	switch w := normWord(word); {
 	case word == "":
 		return nil
 	case tokenNewWords[w]:
-		cmd.TokenAction, cmd.Scope = TokenNew, ScopeRead
+		cmd.TokenAction, cmd.Scope = ledger.TokenNew, ledger.ScopeRead
 	case tokenRevokeWords[w]:
-		cmd.TokenAction = TokenRevoke
+		cmd.TokenAction = ledger.TokenRevoke
 	default:
 		return usage(cmd.Verb)
 	}
@@ -402,14 +401,14 @@ func parseToken(cmd *Command) error {
 	if name == "" {
 		return usage(cmd.Verb)
 	}
-	if !validTokenName(name) {
-		return Errorf(EInvalid, "token.bad_name", MaxTokenNameRunes)
+	if !ledger.ValidTokenName(name) {
+		return ledger.Errorf(ledger.EInvalid, "token.bad_name", ledger.MaxTokenNameRunes)
 	}
 	cmd.Name = name
 	scope, rest := cutWord(rest)
 	if scope != "" {
 		sc, ok := tokenScopeWords[normWord(scope)]
-		if !ok || cmd.TokenAction != TokenNew || rest != "" {
+		if !ok || cmd.TokenAction != ledger.TokenNew || rest != "" {
 			return usage(cmd.Verb)
 		}
 		cmd.Scope = sc

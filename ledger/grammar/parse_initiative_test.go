@@ -1,4 +1,4 @@
-package ledger_test
+package grammar_test
 
 import (
 	"fmt"
@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/exodus-matrix/exodus/ledger"
+	"github.com/exodus-matrix/exodus/ledger/grammar"
 )
 
 // day is midnight UTC of a calendar date.
@@ -59,13 +60,13 @@ func TestParseInitiativeValid(t *testing.T) {
 		{"!ex done " + report1000, done(en, report1000)},
 	}
 	for _, c := range cases {
-		cmd, addressed, err := ledger.ParseCommand(c.body, room)
+		cmd, addressed, err := grammar.Parse(c.body, room)
 		if err != nil || !addressed {
-			t.Errorf("ParseCommand(%.60q) = %v, %v", c.body, addressed, err)
+			t.Errorf("Parse(%.60q) = %v, %v", c.body, addressed, err)
 			continue
 		}
 		if !reflect.DeepEqual(cmd, c.want) {
-			t.Errorf("ParseCommand(%.60q)\n got %+v\nwant %+v", c.body, cmd, c.want)
+			t.Errorf("Parse(%.60q)\n got %+v\nwant %+v", c.body, cmd, c.want)
 		}
 	}
 }
@@ -135,18 +136,18 @@ func TestParseInitiativeErrors(t *testing.T) {
 		{"!ex готово \u2066скрыто\u2069", vd, ru, "cmd.bad_text", nil},
 	}
 	for _, c := range cases {
-		cmd, addressed, err := ledger.ParseCommand(c.body, room)
+		cmd, addressed, err := grammar.Parse(c.body, room)
 		e := ledger.AsError(err)
 		if !addressed || e == nil {
-			t.Errorf("ParseCommand(%.60q) = %+v, %v, %v; want error %s", c.body, cmd, addressed, err, c.key)
+			t.Errorf("Parse(%.60q) = %+v, %v, %v; want error %s", c.body, cmd, addressed, err, c.key)
 			continue
 		}
 		if e.Code != ledger.EInvalid || e.Key != c.key || fmt.Sprint(e.Args) != fmt.Sprint(c.args) {
-			t.Errorf("ParseCommand(%.60q) error = %s %s %v; want %s %v", c.body, e.Code, e.Key, e.Args, c.key, c.args)
+			t.Errorf("Parse(%.60q) error = %s %s %v; want %s %v", c.body, e.Code, e.Key, e.Args, c.key, c.args)
 		}
 		want := ledger.Command{Verb: c.verb, Lang: c.lang, Rest: cmd.Rest}
 		if !reflect.DeepEqual(cmd, want) {
-			t.Errorf("ParseCommand(%.60q) failed with %+v; want only verb %q, lang %q and rest", c.body, cmd, c.verb, c.lang)
+			t.Errorf("Parse(%.60q) failed with %+v; want only verb %q, lang %q and rest", c.body, cmd, c.verb, c.lang)
 		}
 	}
 }
@@ -157,11 +158,11 @@ func TestParseInitiativeWords(t *testing.T) {
 		"done": ledger.VerbDone, "выполнено": ledger.VerbDone, "Готово": ledger.VerbDone,
 	}
 	for w, want := range words {
-		if v, _, ok := ledger.LookupVerb(w); v != want || !ok {
+		if v, _, ok := grammar.LookupVerb(w); v != want || !ok {
 			t.Errorf("LookupVerb(%q) = %q, %v; want %q", w, v, ok, want)
 		}
 	}
-	if got := ledger.VerbWords(ledger.VerbDone, ledger.LangRU); len(got) != 2 || got[0] != "выполнено" {
+	if got := grammar.VerbWords(ledger.VerbDone, ledger.LangRU); len(got) != 2 || got[0] != "выполнено" {
 		t.Errorf("VerbWords(done, ru) = %v", got)
 	}
 }
@@ -178,7 +179,7 @@ func TestParseInitiativeTimeOfDay(t *testing.T) {
 		{`!ex initiative "Roof" 300 by 2027-03-31 please`, time.Date(2027, 3, 31, 0, 0, 0, 0, time.UTC), false},
 	}
 	for _, c := range cases {
-		cmd, _, err := ledger.ParseCommand(c.body, room)
+		cmd, _, err := grammar.Parse(c.body, room)
 		if err != nil || !cmd.ByDate.Equal(c.want) || cmd.ByClock != c.clock {
 			t.Errorf("%q: ByDate %v ByClock %v err %v; want %v %v", c.body, cmd.ByDate, cmd.ByClock, err, c.want, c.clock)
 		}
@@ -205,9 +206,20 @@ func TestParseKassaAndClaim(t *testing.T) {
 		{"!ex клиринг", ledger.VerbClearing, ledger.Amount{}, "", ""},
 	}
 	for _, c := range cases {
-		cmd, _, err := ledger.ParseCommand(c.body, room)
+		cmd, _, err := grammar.Parse(c.body, room)
 		if key(err) != c.key || cmd.Verb != c.verb || (c.key == "" && (cmd.Amount != c.amount || cmd.Text != c.text)) {
 			t.Errorf("%q: %+v %v; want %s %v %q %q", c.body, cmd, err, c.verb, c.amount, c.text, c.key)
 		}
 	}
+}
+
+// key is the key of a refusal, the text of another error, or "".
+func key(err error) string {
+	if e := ledger.AsError(err); e != nil {
+		return e.Key
+	}
+	if err != nil {
+		return err.Error()
+	}
+	return ""
 }

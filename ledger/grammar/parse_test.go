@@ -1,4 +1,4 @@
-package ledger_test
+package grammar_test
 
 import (
 	"fmt"
@@ -8,24 +8,25 @@ import (
 	"testing"
 
 	"github.com/exodus-matrix/exodus/ledger"
+	"github.com/exodus-matrix/exodus/ledger/grammar"
 )
 
-// room and direct are the ParseOptions of a circle room and a direct chat.
+// room and direct are the Options of a circle room and a direct chat.
 var (
-	room   = ledger.ParseOptions{Prefix: "!ex", DefaultCurrency: "EUR"}
-	direct = ledger.ParseOptions{Prefix: "!ex", Direct: true, DefaultCurrency: "EUR"}
+	room   = grammar.Options{Prefix: "!ex", DefaultCurrency: "EUR"}
+	direct = grammar.Options{Prefix: "!ex", Direct: true, DefaultCurrency: "EUR"}
 )
 
 // mention returns room options with the given mentions.
-func mention(opt ledger.ParseOptions, users ...ledger.UserID) ledger.ParseOptions {
+func mention(opt grammar.Options, users ...ledger.UserID) grammar.Options {
 	opt.Mentions = users
 	return opt
 }
 
-func TestParseCommandAddressing(t *testing.T) {
+func TestParseAddressing(t *testing.T) {
 	cases := []struct {
 		body      string
-		opt       ledger.ParseOptions
+		opt       grammar.Options
 		addressed bool
 		verb      ledger.Verb
 	}{
@@ -46,35 +47,35 @@ func TestParseCommandAddressing(t *testing.T) {
 		{"!ex help", direct, true, ledger.VerbHelp},
 		{"!ex", direct, true, ledger.VerbHelp},
 		{"помощь", direct, true, ledger.VerbHelp},
-		{"!ex help", ledger.ParseOptions{Prefix: " !ex "}, true, ledger.VerbHelp},
-		{"!ex help", ledger.ParseOptions{}, false, ""},
+		{"!ex help", grammar.Options{Prefix: " !ex "}, true, ledger.VerbHelp},
+		{"!ex help", grammar.Options{}, false, ""},
 		{"> <@bob:x.y> !ex help\n\nhello", room, false, ""},
 		{"> <@bob:x.y> hi\n> there\n\n!ex list", room, true, ledger.VerbList},
 		{"> * <@bob:x.y> waves\n\n!ex list", room, true, ledger.VerbList},
 		{"> <@bob:x.y> only a quote", direct, false, ""},
 	}
 	for _, c := range cases {
-		cmd, addressed, err := ledger.ParseCommand(c.body, c.opt)
+		cmd, addressed, err := grammar.Parse(c.body, c.opt)
 		if err != nil || addressed != c.addressed || cmd.Verb != c.verb {
-			t.Errorf("ParseCommand(%q, direct=%v) = %+v, %v, %v; want verb %q, addressed %v",
+			t.Errorf("Parse(%q, direct=%v) = %+v, %v, %v; want verb %q, addressed %v",
 				c.body, c.opt.Direct, cmd, addressed, err, c.verb, c.addressed)
 		}
 		if !addressed && !reflect.DeepEqual(cmd, ledger.Command{}) {
-			t.Errorf("ParseCommand(%q): not addressed but %+v", c.body, cmd)
+			t.Errorf("Parse(%q): not addressed but %+v", c.body, cmd)
 		}
 	}
 }
 
-func TestParseCommandVerbs(t *testing.T) {
-	for _, v := range ledger.AllVerbs() {
+func TestParseVerbs(t *testing.T) {
+	for _, v := range grammar.AllVerbs() {
 		for _, l := range ledger.Langs {
-			words := ledger.VerbWords(v, l)
+			words := grammar.VerbWords(v, l)
 			if len(words) == 0 {
 				t.Errorf("VerbWords(%s, %s) is empty", v, l)
 			}
 			for _, w := range words {
 				for _, typed := range []string{w, strings.ToUpper(w), " " + w + " "} {
-					cmd, addressed, err := ledger.ParseCommand("!ex "+typed, room)
+					cmd, addressed, err := grammar.Parse("!ex "+typed, room)
 					if !addressed || cmd.Verb != v || cmd.Lang != l {
 						t.Errorf("%q: got %s/%s addressed=%v (err %v); want %s/%s", typed, cmd.Verb, cmd.Lang, addressed, err, v, l)
 					}
@@ -82,25 +83,25 @@ func TestParseCommandVerbs(t *testing.T) {
 			}
 		}
 	}
-	if got := ledger.AllVerbs(); len(got) < 39 || got[0] != ledger.VerbHelp || !slices.Contains(got, ledger.VerbWeb) {
+	if got := grammar.AllVerbs(); len(got) < 39 || got[0] != ledger.VerbHelp || !slices.Contains(got, ledger.VerbWeb) {
 		t.Errorf("AllVerbs() = %v", got)
 	}
-	if ledger.VerbWords("nope", ledger.LangEN) != nil || ledger.VerbWords(ledger.VerbHelp, "fr") != nil {
+	if grammar.VerbWords("nope", ledger.LangEN) != nil || grammar.VerbWords(ledger.VerbHelp, "fr") != nil {
 		t.Error("VerbWords of an unknown verb or language is not nil")
 	}
-	ws := ledger.VerbWords(ledger.VerbHelp, ledger.LangRU)
+	ws := grammar.VerbWords(ledger.VerbHelp, ledger.LangRU)
 	ws[0] = "changed"
-	if ledger.VerbWords(ledger.VerbHelp, ledger.LangRU)[0] != "помощь" {
+	if grammar.VerbWords(ledger.VerbHelp, ledger.LangRU)[0] != "помощь" {
 		t.Error("VerbWords returns its own slice")
 	}
 }
 
-func TestParseCommandValid(t *testing.T) {
+func TestParseValid(t *testing.T) {
 	alice := ledger.UserID("@alice:example.org")
 	bob := ledger.UserID("@bob:example.org")
 	cases := []struct {
 		body string
-		opt  ledger.ParseOptions
+		opt  grammar.Options
 		want ledger.Command
 	}{
 		{"!ex ?", room, ledger.Command{Verb: ledger.VerbHelp}},
@@ -178,35 +179,35 @@ func TestParseCommandValid(t *testing.T) {
 		{"!ex язык русский", room, ledger.Command{Verb: ledger.VerbLang, Lang: ledger.LangRU, Rest: "русский", Target: ledger.LangRU}},
 	}
 	for _, c := range cases {
-		cmd, addressed, err := ledger.ParseCommand(c.body, c.opt)
+		cmd, addressed, err := grammar.Parse(c.body, c.opt)
 		if err != nil || !addressed {
-			t.Errorf("ParseCommand(%.60q) = %v, %v", c.body, addressed, err)
+			t.Errorf("Parse(%.60q) = %v, %v", c.body, addressed, err)
 			continue
 		}
 		if !reflect.DeepEqual(cmd, c.want) {
-			t.Errorf("ParseCommand(%.60q)\n got %+v\nwant %+v", c.body, cmd, c.want)
+			t.Errorf("Parse(%.60q)\n got %+v\nwant %+v", c.body, cmd, c.want)
 		}
 	}
 }
 
-func TestParseCommandYo(t *testing.T) {
+func TestParseYo(t *testing.T) {
 	// "ё" and "е" are the same letter to the parser; no command word has one
 	// today, so check the folding on a circle name left alone and a verb.
-	cmd, _, err := ledger.ParseCommand("!ex круг Ёлки", room)
+	cmd, _, err := grammar.Parse("!ex круг Ёлки", room)
 	if err != nil || cmd.Name != "Ёлки" {
 		t.Errorf("circle name with ё: %+v, %v", cmd, err)
 	}
-	if v, l, ok := ledger.LookupVerb("ПОМОЩЬ"); !ok || v != ledger.VerbHelp || l != ledger.LangRU {
+	if v, l, ok := grammar.LookupVerb("ПОМОЩЬ"); !ok || v != ledger.VerbHelp || l != ledger.LangRU {
 		t.Errorf("LookupVerb(ПОМОЩЬ) = %s %s %v", v, l, ok)
 	}
 }
 
-func TestParseCommandErrors(t *testing.T) {
+func TestParseErrors(t *testing.T) {
 	alice := ledger.UserID("@alice:example.org")
 	bob := ledger.UserID("@bob:example.org")
 	cases := []struct {
 		body string
-		opt  ledger.ParseOptions
+		opt  grammar.Options
 		verb ledger.Verb
 		lang ledger.Lang
 		key  string
@@ -261,32 +262,32 @@ func TestParseCommandErrors(t *testing.T) {
 		{"!ex язык немецкий", room, ledger.VerbLang, ledger.LangRU, "cmd.bad_lang", []any{"немецкий"}},
 	}
 	for _, c := range cases {
-		cmd, addressed, err := ledger.ParseCommand(c.body, c.opt)
+		cmd, addressed, err := grammar.Parse(c.body, c.opt)
 		e := ledger.AsError(err)
 		if !addressed || e == nil {
-			t.Errorf("ParseCommand(%.60q) = %+v, %v, %v; want error %s", c.body, cmd, addressed, err, c.key)
+			t.Errorf("Parse(%.60q) = %+v, %v, %v; want error %s", c.body, cmd, addressed, err, c.key)
 			continue
 		}
 		if e.Code != ledger.EInvalid || e.Key != c.key || fmt.Sprint(e.Args) != fmt.Sprint(c.args) {
-			t.Errorf("ParseCommand(%.60q) error = %s %s %v; want %s %v", c.body, e.Code, e.Key, e.Args, c.key, c.args)
+			t.Errorf("Parse(%.60q) error = %s %s %v; want %s %v", c.body, e.Code, e.Key, e.Args, c.key, c.args)
 		}
 		if cmd.Verb != c.verb || cmd.Lang != c.lang {
-			t.Errorf("ParseCommand(%.60q) verb/lang = %q/%q; want %q/%q", c.body, cmd.Verb, cmd.Lang, c.verb, c.lang)
+			t.Errorf("Parse(%.60q) verb/lang = %q/%q; want %q/%q", c.body, cmd.Verb, cmd.Lang, c.verb, c.lang)
 		}
 		if cmd.User != "" || cmd.Name != "" || cmd.Here || cmd.Code != "" || cmd.Text != "" || cmd.Target != "" || !cmd.Amount.IsZero() {
-			t.Errorf("ParseCommand(%.60q) failed but set argument fields: %+v", c.body, cmd)
+			t.Errorf("Parse(%.60q) failed but set argument fields: %+v", c.body, cmd)
 		}
 	}
 }
 
-func TestParseCommandReplyToBot(t *testing.T) {
+func TestParseReplyToBot(t *testing.T) {
 	reply := room
 	reply.ReplyToBot = true
 	directReply := direct
 	directReply.ReplyToBot = true
 	cases := []struct {
 		body      string
-		opt       ledger.ParseOptions
+		opt       grammar.Options
 		addressed bool
 		want      ledger.Command
 		key       string // error key, if any
@@ -339,7 +340,7 @@ func TestParseCommandReplyToBot(t *testing.T) {
 			Amount: ledger.Amount{Minor: 3000, Currency: "EUR"}}, ""},
 	}
 	for _, c := range cases {
-		cmd, addressed, err := ledger.ParseCommand(c.body, c.opt)
+		cmd, addressed, err := grammar.Parse(c.body, c.opt)
 		key := ""
 		if e := ledger.AsError(err); e != nil {
 			key = e.Key
@@ -347,27 +348,27 @@ func TestParseCommandReplyToBot(t *testing.T) {
 			key = err.Error()
 		}
 		if addressed != c.addressed || key != c.key || !reflect.DeepEqual(cmd, c.want) {
-			t.Errorf("ParseCommand(%.60q, direct=%v reply=%v) = %+v, %v, %v\nwant %+v, %v, %q",
+			t.Errorf("Parse(%.60q, direct=%v reply=%v) = %+v, %v, %v\nwant %+v, %v, %q",
 				c.body, c.opt.Direct, c.opt.ReplyToBot, cmd, addressed, err, c.want, c.addressed, c.key)
 		}
 	}
 }
 
-func TestParseCommandErrorKeepsSetting(t *testing.T) {
-	cmd, _, err := ledger.ParseCommand("!ex circle pledge nope", room)
+func TestParseErrorKeepsSetting(t *testing.T) {
+	cmd, _, err := grammar.Parse("!ex circle pledge nope", room)
 	if err == nil || cmd.Setting != ledger.SettingPledge || cmd.Rest != "pledge nope" {
 		t.Errorf("got %+v, %v", cmd, err)
 	}
 }
 
 // TestAddressThenParse: a message is addressed once and parsed once, with
-// the default currency known only then; the result is ParseCommand's.
+// the default currency known only then; the result is Parse's.
 func TestAddressThenParse(t *testing.T) {
-	reply := ledger.ParseOptions{Prefix: "!ex", ReplyToBot: true, DefaultCurrency: "EUR"}
-	if _, ok := ledger.Address("thanks, got it", reply); ok {
+	reply := grammar.Options{Prefix: "!ex", ReplyToBot: true, DefaultCurrency: "EUR"}
+	if _, ok := grammar.Address("thanks, got it", reply); ok {
 		t.Error("discussion in a reply to the bot is addressed")
 	}
-	a, ok := ledger.Address("20", reply)
+	a, ok := grammar.Address("20", reply)
 	if !ok || a.Prefixed() {
 		t.Fatalf("a bare amount replying to the bot: addressed %v, prefixed %v", ok, a.Prefixed())
 	}
@@ -375,12 +376,12 @@ func TestAddressThenParse(t *testing.T) {
 	if err != nil || cmd.Verb != ledger.VerbIntend || cmd.Amount != (ledger.Amount{Minor: 2000, Currency: "RUB"}) {
 		t.Errorf("Parse(RUB) = %+v, %v; want intend 20 RUB", cmd, err)
 	}
-	a, ok = ledger.Address("!EX commit 5", reply)
+	a, ok = grammar.Address("!EX commit 5", reply)
 	if !ok || !a.Prefixed() {
 		t.Fatalf("a prefixed command: addressed %v, prefixed %v", ok, a.Prefixed())
 	}
-	want, _, wantErr := ledger.ParseCommand("!EX commit 5", reply)
+	want, _, wantErr := grammar.Parse("!EX commit 5", reply)
 	if got, err := a.Parse("EUR"); !reflect.DeepEqual(got, want) || (err == nil) != (wantErr == nil) {
-		t.Errorf("Parse = %+v, %v; ParseCommand = %+v, %v", got, err, want, wantErr)
+		t.Errorf("Parse = %+v, %v; Parse = %+v, %v", got, err, want, wantErr)
 	}
 }

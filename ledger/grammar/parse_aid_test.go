@@ -1,4 +1,4 @@
-package ledger_test
+package grammar_test
 
 import (
 	"fmt"
@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/exodus-matrix/exodus/ledger"
+	"github.com/exodus-matrix/exodus/ledger/grammar"
 )
 
 // eur and rub are amounts in euro and roubles, in major units.
@@ -23,7 +24,7 @@ func TestParseAidValid(t *testing.T) {
 	req300 := strings.Repeat("z", ledger.MaxRequisiteRunes)
 	cases := []struct {
 		body string
-		opt  ledger.ParseOptions
+		opt  grammar.Options
 		want ledger.Command
 	}{
 		// status
@@ -159,13 +160,13 @@ func TestParseAidValid(t *testing.T) {
 		{"!ex включить обязательства", room, ledger.Command{Verb: ledger.VerbUnmute, Lang: ru, Rest: "обязательства", Notice: ledger.NoticeCommitment}},
 	}
 	for _, c := range cases {
-		cmd, addressed, err := ledger.ParseCommand(c.body, c.opt)
+		cmd, addressed, err := grammar.Parse(c.body, c.opt)
 		if err != nil || !addressed {
-			t.Errorf("ParseCommand(%.60q) = %v, %v", c.body, addressed, err)
+			t.Errorf("Parse(%.60q) = %v, %v", c.body, addressed, err)
 			continue
 		}
 		if !reflect.DeepEqual(cmd, c.want) {
-			t.Errorf("ParseCommand(%.60q)\n got %+v\nwant %+v", c.body, cmd, c.want)
+			t.Errorf("Parse(%.60q)\n got %+v\nwant %+v", c.body, cmd, c.want)
 		}
 	}
 }
@@ -176,7 +177,7 @@ func TestParseAidErrors(t *testing.T) {
 	en, ru := ledger.LangEN, ledger.LangRU
 	cases := []struct {
 		body string
-		opt  ledger.ParseOptions
+		opt  grammar.Options
 		verb ledger.Verb
 		lang ledger.Lang
 		key  string
@@ -258,24 +259,24 @@ func TestParseAidErrors(t *testing.T) {
 		{"!ex включить всё", room, ledger.VerbUnmute, ru, "cmd.bad_notice", []any{"всё"}},
 	}
 	for _, c := range cases {
-		cmd, addressed, err := ledger.ParseCommand(c.body, c.opt)
+		cmd, addressed, err := grammar.Parse(c.body, c.opt)
 		e := ledger.AsError(err)
 		if !addressed || e == nil {
-			t.Errorf("ParseCommand(%.60q) = %+v, %v, %v; want error %s", c.body, cmd, addressed, err, c.key)
+			t.Errorf("Parse(%.60q) = %+v, %v, %v; want error %s", c.body, cmd, addressed, err, c.key)
 			continue
 		}
 		if e.Code != ledger.EInvalid || e.Key != c.key || fmt.Sprint(e.Args) != fmt.Sprint(c.args) {
-			t.Errorf("ParseCommand(%.60q) error = %s %s %v; want %s %v", c.body, e.Code, e.Key, e.Args, c.key, c.args)
+			t.Errorf("Parse(%.60q) error = %s %s %v; want %s %v", c.body, e.Code, e.Key, e.Args, c.key, c.args)
 		}
 		want := ledger.Command{Verb: c.verb, Lang: c.lang, Rest: cmd.Rest}
 		if !reflect.DeepEqual(cmd, want) {
-			t.Errorf("ParseCommand(%.60q) failed with %+v; want only verb %q, lang %q and rest", c.body, cmd, c.verb, c.lang)
+			t.Errorf("Parse(%.60q) failed with %+v; want only verb %q, lang %q and rest", c.body, cmd, c.verb, c.lang)
 		}
 	}
 }
 
 func TestParseAidWords(t *testing.T) {
-	// Every new word is unique to its verb (TestParseCommandVerbs checks
+	// Every new word is unique to its verb (TestParseVerbs checks
 	// each resolves to its own verb); here, the variants the spec names.
 	words := map[string]ledger.Verb{
 		"ЗЕЛЁНЫЙ": "", "намерен": ledger.VerbIntend, "обязуюсь": ledger.VerbCommit,
@@ -284,14 +285,14 @@ func TestParseAidWords(t *testing.T) {
 		"тихо": ledger.VerbMute, "включить": ledger.VerbUnmute, "статус": ledger.VerbStatus,
 	}
 	for w, want := range words {
-		v, _, ok := ledger.LookupVerb(w)
+		v, _, ok := grammar.LookupVerb(w)
 		if v != want || ok != (want != "") {
 			t.Errorf("LookupVerb(%q) = %q, %v; want %q", w, v, ok, want)
 		}
 	}
-	for _, v := range ledger.AllVerbs() {
+	for _, v := range grammar.AllVerbs() {
 		for _, l := range ledger.Langs {
-			for _, w := range ledger.VerbWords(v, l) {
+			for _, w := range grammar.VerbWords(v, l) {
 				if w != strings.ToLower(w) || strings.Contains(w, "ё") || strings.IndexFunc(w, func(r rune) bool { return r == ' ' }) >= 0 {
 					t.Errorf("verb word %q is not normalised", w)
 				}
@@ -316,8 +317,8 @@ func FuzzParseAid(f *testing.F) {
 		f.Add(s, true, true)
 	}
 	f.Fuzz(func(t *testing.T, body string, direct, reply bool) {
-		opt := ledger.ParseOptions{Prefix: "!ex", Direct: direct, ReplyToBot: reply, DefaultCurrency: "EUR"}
-		cmd, addressed, err := ledger.ParseCommand(body, opt)
+		opt := grammar.Options{Prefix: "!ex", Direct: direct, ReplyToBot: reply, DefaultCurrency: "EUR"}
+		cmd, addressed, err := grammar.Parse(body, opt)
 		if !addressed {
 			if err != nil || cmd != (ledger.Command{}) {
 				t.Fatalf("%q: not addressed but %+v, %v", body, cmd, err)
