@@ -98,6 +98,33 @@ func TestPagesEveryoneCanUse(t *testing.T) {
 		}
 	}
 	namesTellApart(t, ctx, by[:7])
+	servedCompressed(t, ctx)
+}
+
+// servedCompressed checks, in the browser's own record of what it
+// fetched, that the page, its style and its script came gzipped: fewer
+// bytes over the wire than they hold.
+func servedCompressed(t *testing.T, ctx context.Context) {
+	t.Helper()
+	var sizes []struct {
+		Name    string `json:"name"`
+		Encoded int    `json:"encoded"`
+		Decoded int    `json:"decoded"`
+	}
+	run(t, ctx, "what the browser fetched", chromedp.Navigate(env.WebURL+"/profile"), chromedp.WaitVisible(`#notices`, chromedp.ByQuery),
+		chromedp.Evaluate(`[...performance.getEntriesByType("navigation"), ...performance.getEntriesByType("resource")]
+  .map(e => ({name: new URL(e.name).pathname, encoded: e.encodedBodySize, decoded: e.decodedBodySize}))`, &sizes))
+	got := map[string]bool{}
+	for _, s := range sizes {
+		if s.Decoded > 0 && s.Encoded < s.Decoded {
+			got[s.Name] = true
+		}
+	}
+	for _, p := range []string{"/profile", "/static/style.css", "/static/menu.js"} {
+		if !got[p] {
+			t.Errorf("%s came uncompressed: %+v", p, sizes)
+		}
+	}
 }
 
 // namesTellApart reads the names a screen reader gives: the profile's
