@@ -10,14 +10,25 @@ import (
 // barWidth is the number of cells of a progress bar.
 const barWidth = 20
 
-// progressBar draws part/whole as a bar of cells with a percentage.
-func progressBar(part, whole int64) string {
-	if whole <= 0 {
-		whole = 1
-	}
-	filled := int(min(part, whole) * barWidth / whole)
-	pct := part * 100 / whole
+// progressBar draws a percentage of a need's Progress as a bar of cells
+// followed by the number.
+func progressBar(pct int) string {
+	filled := max(0, min(pct, 100)) * barWidth / 100
 	return "`" + strings.Repeat("█", filled) + strings.Repeat("░", barWidth-filled) + fmt.Sprintf("` %d%%", pct)
+}
+
+// dueText renders the deadline of a need's Progress as members read it in
+// language l: its last day (the day a member typed in "by <date>"), and
+// the time on that day when it ends within the day. The web's pages.due
+// renders the same.
+func dueText(l ledger.Lang, p ledger.Progress) string {
+	if p.LastDay.IsZero() {
+		return ""
+	}
+	if p.AtClock {
+		return p.LastDay.Format("2006-01-02") + " " + p.Deadline.Format("15:04")
+	}
+	return p.LastDay.Format("2006-01-02")
 }
 
 // statusIcon is the traffic light of a status or need kind.
@@ -51,12 +62,12 @@ func needCardText(l ledger.Lang, v *ledger.NeedView, pledge ledger.Amount, prefi
 	n, t := v.Need, v.Totals
 	var sb strings.Builder
 	if n.Kind == ledger.NeedRed {
-		sb.WriteString(text(l, "card.red", n.Owner, n.Target, n.Deadline.Format("2006-01-02")))
+		sb.WriteString(text(l, "card.red", n.Owner, n.Target, dueText(l, v.Progress)))
 	} else {
 		sb.WriteString(text(l, "card.orange", n.Owner, n.Target))
 	}
 	sb.WriteString("\n\n" + text(l, "card.figures", t.Target, t.Intended, t.Committed, t.Confirmed, t.Missing))
-	sb.WriteString("\n\n" + progressBar(t.Committed.Minor, t.Target.Minor))
+	sb.WriteString("\n\n" + progressBar(v.Percent))
 	if lines := promiseLines(v.Promises); lines != "" {
 		sb.WriteString("\n\n" + lines)
 	}
@@ -93,7 +104,8 @@ func promiseLines(ps []*ledger.Promise) string {
 	return strings.Join(parts, " · ")
 }
 
-// needData is the machine-readable content of a need card.
+// needData is the machine-readable content of a need card: its figures
+// and deadline as the ledger's Progress defines them.
 func needData(v *ledger.NeedView) map[string]any {
 	n, t := v.Need, v.Totals
 	promises := make([]map[string]any, 0, len(v.Promises))
@@ -106,9 +118,11 @@ func needData(v *ledger.NeedView) map[string]any {
 		"need": n.ID, "kind": n.Kind, "owner": n.Owner, "state": n.State,
 		"target": amountData(t.Target), "intended": amountData(t.Intended), "committed": amountData(t.Committed),
 		"confirmed": amountData(t.Confirmed), "missing": amountData(t.Missing), "promises": promises,
+		"percent": v.Percent, "percent_promised": v.PercentPromised,
 	}
-	if !n.Deadline.IsZero() {
-		d["deadline"] = n.Deadline.UnixMilli()
+	if !v.Deadline.IsZero() {
+		d["deadline"] = v.Deadline.UnixMilli()
+		d["last_day"] = v.LastDay.Format("2006-01-02")
 	}
 	return d
 }

@@ -176,6 +176,10 @@ func ns(m sentMessage) (string, map[string]any) {
 	return typ, data
 }
 
+// isRecord reports whether m is a record event (bot.RecordType) of ops
+// taken outside the circles.
+func isRecord(m sentMessage) bool { return m.Type == bot.RecordType.Type }
+
 func body(m sentMessage) string { s, _ := m.Content["body"].(string); return s }
 
 // minor is the minor units of an amount in card data.

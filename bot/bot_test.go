@@ -55,10 +55,11 @@ type fakeClient struct {
 type sentMessage struct {
 	ID      id.EventID
 	Room    id.RoomID
+	Type    string // the event type: m.room.message unless told
 	Content map[string]any
 }
 
-func (f *fakeClient) record(room id.RoomID, content any) id.EventID {
+func (f *fakeClient) record(room id.RoomID, typ event.Type, content any) id.EventID {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.n++
@@ -66,7 +67,7 @@ func (f *fakeClient) record(room id.RoomID, content any) id.EventID {
 	var m map[string]any
 	_ = json.Unmarshal(data, &m)
 	evt := id.EventID(fmt.Sprintf("$bot%d", f.n))
-	f.sent = append(f.sent, sentMessage{ID: evt, Room: room, Content: m})
+	f.sent = append(f.sent, sentMessage{ID: evt, Room: room, Type: typ.Type, Content: m})
 	return evt
 }
 
@@ -79,7 +80,7 @@ func (f *fakeClient) messages() []sentMessage {
 	return append([]sentMessage(nil), f.sent...)
 }
 
-func (f *fakeClient) SendMessageEvent(_ context.Context, room id.RoomID, _ event.Type, content any, extra ...mautrix.ReqSendEvent) (*mautrix.RespSendEvent, error) {
+func (f *fakeClient) SendMessageEvent(_ context.Context, room id.RoomID, typ event.Type, content any, extra ...mautrix.ReqSendEvent) (*mautrix.RespSendEvent, error) {
 	f.mu.Lock()
 	fail := f.fail
 	var txn string
@@ -96,7 +97,7 @@ func (f *fakeClient) SendMessageEvent(_ context.Context, room id.RoomID, _ event
 			return nil, err
 		}
 	}
-	evt := f.record(room, content)
+	evt := f.record(room, typ, content)
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if txn != "" {

@@ -34,7 +34,7 @@ func (cd cards) needCard(ctx context.Context, v *ledger.NeedView, c *ledger.Circ
 	if v.Need.Kind == ledger.NeedInitiative {
 		d := needData(v)
 		d["title"], d["backers"] = v.Need.Title, v.Totals.Givers
-		return message(initiativeCardText(l, v, b.ledger.Now(), showDeadline(b, v.Need.Deadline), b.cfg.Prefix), "initiative", d)
+		return message(initiativeCardText(l, v, b.ledger.Now(), b.cfg.Prefix), "initiative", d)
 	}
 	return message(needCardText(l, v, pledge, b.cfg.Prefix), "need", needData(v))
 }

@@ -340,7 +340,7 @@ func (w *fedWorld) relay(from *peer, to ...*peer) {
 		if m.Room != id.RoomID(w.circle) {
 			continue // direct chats: only that bot is in them
 		}
-		w.feed(w.eventID(m.ID, "m.room.message", from.user, m.Content, nil), to...)
+		w.feed(w.eventID(m.ID, m.Type, from.user, m.Content, nil), to...)
 	}
 	from.fed = len(msgs)
 }

@@ -198,6 +198,9 @@ func (p peers) followBot(ctx context.Context, evt *event.Event) error {
 		return nil
 	}
 	takeovers{b}.markAnswered(evt.RoomID)
+	if evt.Type == RecordType {
+		return relays{b}.followRecord(ctx, c, evt)
+	}
 	ns, _ := evt.Content.Raw[Namespace].(map[string]any)
 	kind, _ := ns["type"].(string)
 	data, _ := ns["data"].(map[string]any)
@@ -227,7 +230,7 @@ func (p peers) followBot(ctx context.Context, evt *event.Event) error {
 		return nil
 	case "web_action":
 		return p.followWebAction(ctx, evt, c, data)
-	case "relay":
+	case "relay": // the m.notice form of a record, in rooms from before RecordType
 		return relays{b}.followRelay(ctx, c, data)
 	}
 	return nil

@@ -28,26 +28,14 @@ func cmdInitiative(ctx context.Context, b *Bot, r *request) error {
 	if err != nil {
 		return err
 	}
-	b.replyText(ctx, r, "initiative.created", op.Text, op.Amount, showDeadline(b, until))
+	v, err := b.ledger.Aid.Need(ctx, out.Need.ID)
+	if err != nil {
+		return err
+	}
+	b.replyText(ctx, r, "initiative.created", op.Text, op.Amount, dueText(r.lang, v.Progress))
 	notices{b}.after(ctx, out)
-	if v, err := b.ledger.Aid.Need(ctx, out.Need.ID); err == nil {
-		postPoll(ctx, b, v, r.circle)
-	}
+	postPoll(ctx, b, v, r.circle)
 	return nil
-}
-
-// showDeadline renders an initiative's deadline in the cycle's time zone:
-// the last day for one that ends at midnight, else the day and time.
-func showDeadline(b *Bot, t time.Time) string {
-	loc := b.ledger.Config().Cycle.Location
-	if loc == nil {
-		loc = time.UTC
-	}
-	t = t.In(loc)
-	if t.Hour() == 0 && t.Minute() == 0 {
-		return t.AddDate(0, 0, -1).Format("2006-01-02")
-	}
-	return t.Format("2006-01-02 15:04")
 }
 
 // deadlineOf is when an initiative "by <date> [HH:MM]" ends, in the cycle's
@@ -187,14 +175,13 @@ func handlePollResponse(ctx context.Context, b *Bot, evt *event.Event, c *ledger
 }
 
 // initiativeCardText renders an initiative's card in Markdown.
-func initiativeCardText(l ledger.Lang, v *ledger.NeedView, now time.Time, deadline, prefix string) string {
+func initiativeCardText(l ledger.Lang, v *ledger.NeedView, now time.Time, prefix string) string {
 	n, t := v.Need, v.Totals
-	days := int(n.Deadline.Sub(now).Hours()/24 + 0.999)
 	var sb strings.Builder
-	sb.WriteString(text(l, "card.initiative", n.Title, n.Owner, n.Target, deadline, max(days, 0)))
+	sb.WriteString(text(l, "card.initiative", n.Title, n.Owner, n.Target, dueText(l, v.Progress), v.DaysLeft(now)))
 	sb.WriteString("\n\n" + text(l, "card.figures", t.Target, t.Intended, t.Committed, t.Confirmed, t.Missing))
-	sb.WriteString("\n\n" + text(l, "card.votes", markdown(progressBar(t.Intended.Minor+t.Committed.Minor, t.Target.Minor)), t.Givers))
-	sb.WriteString("\n\n" + text(l, "card.funding", markdown(progressBar(t.Committed.Minor, t.Target.Minor))))
+	sb.WriteString("\n\n" + text(l, "card.votes", markdown(progressBar(v.PercentPromised)), t.Givers))
+	sb.WriteString("\n\n" + text(l, "card.funding", markdown(progressBar(v.Percent))))
 	if lines := promiseLines(v.Promises); lines != "" {
 		sb.WriteString("\n\n" + lines)
 	}

@@ -176,7 +176,7 @@ func claimCardText(l ledger.Lang, v *ledger.NeedView) string {
 		return strings.Join(append(parts, text(l, "card.claim_wait")), "\n\n")
 	}
 	parts = append(parts, text(l, "card.figures", t.Target, t.Intended, t.Committed, t.Confirmed, t.Missing),
-		progressBar(t.Committed.Minor, t.Target.Minor))
+		progressBar(v.Percent))
 	if open := t.Target.Minor - t.Intended.Minor - t.Committed.Minor; open > 0 {
 		// What the maxima left this month could not cover: nobody is asked
 		// for it.

@@ -93,7 +93,7 @@ const OtherEventType = "other"
 // EventLabel is the label an event type is counted under: the type itself
 // when the bot handles it, OtherEventType otherwise.
 func (b *Bot) EventLabel(eventType string) string {
-	if eventType == CircleStateType.Type {
+	if eventType == CircleStateType.Type || eventType == RecordType.Type {
 		return eventType
 	}
 	for t := range b.onEvent {

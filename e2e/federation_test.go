@@ -217,10 +217,9 @@ func TestFederatedCircle(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustContain(t, replyFrom(t, alice, aliceDM, one.BotID, reply), "as sent")
-	if _, err := bob.WaitMessageAfter(testCtx(t), circle, status, one.BotID, func(e *event.Event) bool {
-		ns, _ := e.Content.Raw["org.exodus"].(map[string]any)
-		d, _ := ns["data"].(map[string]any)
-		ops, _ := d["ops"].([]any)
+	// The record is an event clients do not render, not a message.
+	record, err := bob.WaitMessageAfter(testCtx(t), circle, status, one.BotID, func(e *event.Event) bool {
+		ops, _ := e.Content.Raw["ops"].([]any)
 		op, _ := func() (map[string]any, bool) {
 			if len(ops) == 0 {
 				return nil, false
@@ -228,10 +227,23 @@ func TestFederatedCircle(t *testing.T) {
 			m, ok := ops[0].(map[string]any)
 			return m, ok
 		}()
-		return ns["type"] == "relay" && op["event"] == reply.String()
-	}); err != nil {
-		t.Fatalf("the relay of alice's sent: %v", err)
+		return e.Type.Type == recordType && op["event"] == reply.String()
+	})
+	if err != nil {
+		t.Fatalf("the record of alice's sent: %v", err)
 	}
+	// Its body, for whoever reads the raw event, names no member: push
+	// rules read a body for members' names.
+	if c := record.Content.Raw; c["actor"] != alice.ID.String() || c["verb"] != "sent" || c["event"] != reply.String() ||
+		c["msgtype"] != nil || devnet.Body(record) == "" || strings.Contains(devnet.Body(record), alice.ID.Localpart()) {
+		t.Fatalf("the record's content: %v", c)
+	}
+	// Bot two applies it: only through the record does it know of alice's
+	// sent, and until it applies it the two ledgers differ.
+	bobDM := dmWith(t, bob, two.BotID)
+	tokOne := tokenOf(t, alice, aliceDM, one.BotID)
+	tokTwo := tokenOf(t, bob, bobDM, two.BotID)
+	sameDigest(t, one, two, tokOne, tokTwo, circle, 1)
 	mustContain(t, sayTo(t, bob, circle, one.BotID, "!ex got "+alice.ID.String()), "60 EUR")
 
 	// alice ❤️ again, then takes the ❤️ back: bot one finds the removal in
@@ -245,23 +257,20 @@ func TestFederatedCircle(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := bob.WaitMessageAfter(testCtx(t), circle, again, one.BotID, func(e *event.Event) bool {
-		ns, _ := e.Content.Raw["org.exodus"].(map[string]any)
-		return ns["type"] == "relay" && strings.Contains(devnet.Body(e), "removed a reaction")
+		return e.Type.Type == recordType && e.Content.Raw["kind"] == "relay.unreact"
 	}); err != nil {
 		t.Fatalf("the record of the removed ❤️: %v", err)
 	}
+	noRelayMessages(t, bob, circle)
 
 	// The trust list spans every circle a bot sees: bob's own circle on
 	// server two, with carol, joins the graph of the circle from server
 	// one, so carol's list reaches alice through bob.
 	carol := fedMember(t, two, "carol")
-	bobDM := dmWith(t, bob, two.BotID)
 	home := fedCircle(t, two, "Home", bob, bobDM, carol)
 	mustContain(t, sayTo(t, carol, home, two.BotID, "!ex list"), bob.ID.Localpart(), alice.ID.Localpart())
 
 	// Both bots computed the same ledger.
-	tokOne := tokenOf(t, alice, aliceDM, one.BotID)
-	tokTwo := tokenOf(t, bob, bobDM, two.BotID)
 	digest := sameDigest(t, one, two, tokOne, tokTwo, circle, 2)
 	t.Logf("both bots: %s", digest)
 
@@ -319,6 +328,30 @@ func TestFederatedCircle(t *testing.T) {
 	}
 	if got, _ := digestOf(t, two, tokenOf(t, bob, bobDM, two.BotID), circle); got != digest {
 		t.Errorf("after a start on an empty database, bot two's digest is %s, want %s", got, digest)
+	}
+}
+
+// recordType is the event type of a bot's records of ops taken in a
+// direct chat (bot.RecordType), which clients do not render.
+const recordType = "org.exodus.record"
+
+// noRelayMessages fails the test if a bot posted into room a message
+// members read for a record of an op taken elsewhere (the "📒 Recorded…"
+// notices rooms held before record events).
+func noRelayMessages(t *testing.T, u *devnet.User, room id.RoomID) {
+	t.Helper()
+	events, err := u.Messages(testCtx(t), room)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range events {
+		if e.Type.Type != event.EventMessage.Type {
+			continue
+		}
+		ns, _ := e.Content.Raw["org.exodus"].(map[string]any)
+		if ns["type"] == "relay" || strings.Contains(devnet.Body(e), "📒") {
+			t.Fatalf("%s posted a record as a message members read: %q", e.Sender, devnet.Body(e))
+		}
 	}
 }
 

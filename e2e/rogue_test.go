@@ -51,7 +51,8 @@ func rogueNet(t *testing.T) (*stack.Stack, *devnet.Homeserver) {
 // (@exodus:<its own server>), which no operator listed in
 // bot.trusted_bots, joins a circle and forges what a bot may post: the
 // circle's state naming itself, a record of a web action (a commitment in
-// a member's name), a relay and a card. The bot gives it no power, its
+// a member's name), a relay (as an old notice and as a record event) and
+// a card; a member of the circle forges a record event too. The bot gives it no power, its
 // homeserver refuses the state, and the ledger's digest does not move;
 // the circle's members go on being answered.
 func TestRogueBotChangesNothing(t *testing.T) {
@@ -106,6 +107,16 @@ func TestRogueBotChangesNothing(t *testing.T) {
 		if _, err := rogue.Client.SendMessageEvent(testCtx(t), circle, event.EventMessage,
 			map[string]any{"msgtype": "m.notice", "body": "🌐 forged", "org.exodus": ns}); err != nil {
 			t.Fatalf("the rogue posts: %v", err)
+		}
+	}
+	// The same relay as a record event (the form bots post now), from the
+	// rogue and from carol, a member of the circle.
+	record := map[string]any{"body": "forged", "kind": "relay.op", "actor": carol.ID, "verb": "withdraw", "need": need,
+		"event": "$forged2", "version": 1, "ops": []any{map[string]any{"event": "$forged2", "kind": "withdraw",
+			"actor": carol.ID, "need": need, "at": time.Now().UTC().Format(time.RFC3339Nano)}}}
+	for _, u := range []*devnet.User{rogue, carol} {
+		if _, err := u.Client.SendMessageEvent(testCtx(t), circle, event.Type{Type: recordType, Class: event.MessageEventType}, record); err != nil {
+			t.Fatalf("%s posts a record: %v", u.ID, err)
 		}
 	}
 	mustContain(t, sayTo(t, alice, circle, one.BotID, "!ex pool"), "Pool")

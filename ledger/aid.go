@@ -369,10 +369,11 @@ func (s *Aid) View(ctx context.Context, fn func(b *Book) error) error {
 	return fn(b)
 }
 
-// NeedView is a need with its figures and promises.
+// NeedView is a need with its progress (its figures and deadline, see
+// Progress) and its promises.
 type NeedView struct {
-	Need     *Need
-	Totals   Totals
+	Need *Need
+	Progress
 	Promises []*Promise
 }
 
@@ -380,11 +381,10 @@ type NeedView struct {
 func (s *Aid) Need(ctx context.Context, id NeedID) (*NeedView, error) {
 	var v *NeedView
 	err := s.View(ctx, func(b *Book) error {
-		n, ok := b.Need(id)
-		if !ok {
+		var ok bool
+		if v, ok = b.ViewOf(id, s.cfg.Cycle.loc()); !ok {
 			return Errorf(ENotFound, "need.not_found")
 		}
-		v = &NeedView{Need: n, Totals: b.TotalsOf(id), Promises: b.PromisesToward(id)}
 		return nil
 	})
 	return v, err

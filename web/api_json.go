@@ -49,19 +49,28 @@ func timeText(t time.Time) string {
 	return t.UTC().Format(time.RFC3339Nano)
 }
 
-// progressJSON are a need's figures.
+// progressJSON is a need's progress as the ledger defines it
+// (ledger.Progress), the same the chat card and the web pages show.
 type progressJSON struct {
-	Target    amountJSON `json:"target"`
-	Intended  amountJSON `json:"intended"`
-	Committed amountJSON `json:"committed"`
-	Confirmed amountJSON `json:"confirmed"`
-	Missing   amountJSON `json:"missing"`
-	Givers    int        `json:"givers"`
+	Target          amountJSON `json:"target"`
+	Intended        amountJSON `json:"intended"`
+	Committed       amountJSON `json:"committed"`
+	Confirmed       amountJSON `json:"confirmed"`
+	Missing         amountJSON `json:"missing"`
+	Givers          int        `json:"givers"`
+	Percent         int        `json:"percent"`
+	PercentPromised int        `json:"percent_promised"`
+	LastDay         string     `json:"last_day,omitempty"`
 }
 
-func progressOf(t ledger.Totals) *progressJSON {
-	return &progressJSON{Target: amountOf(t.Target), Intended: amountOf(t.Intended), Committed: amountOf(t.Committed),
-		Confirmed: amountOf(t.Confirmed), Missing: amountOf(t.Missing), Givers: t.Givers}
+func progressOf(p ledger.Progress) *progressJSON {
+	j := &progressJSON{Target: amountOf(p.Target), Intended: amountOf(p.Intended), Committed: amountOf(p.Committed),
+		Confirmed: amountOf(p.Confirmed), Missing: amountOf(p.Missing), Givers: p.Givers,
+		Percent: p.Percent, PercentPromised: p.PercentPromised}
+	if !p.LastDay.IsZero() {
+		j.LastDay = p.LastDay.Format("2006-01-02")
+	}
+	return j
 }
 
 // needJSON is a need; Progress and Promises are set where the route says.
@@ -94,7 +103,7 @@ func needOf(n *ledger.Need) needJSON {
 // needViewOf is a need with its figures and its promises.
 func needViewOf(v *ledger.NeedView) *needJSON {
 	j := needOf(v.Need)
-	j.Progress = progressOf(v.Totals)
+	j.Progress = progressOf(v.Progress)
 	j.Promises = promisesOf(v.Promises)
 	if j.Promises == nil {
 		j.Promises = []promiseJSON{}

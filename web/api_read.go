@@ -104,7 +104,7 @@ func (api *apiReads) apiNetworkNeeds(w http.ResponseWriter, r *http.Request, key
 		for _, n := range rc.apiNetworkNeeds(b) {
 			if keep(n) {
 				j := needOf(n)
-				j.Progress = progressOf(b.TotalsOf(n.ID))
+				j.Progress = progressOf(b.ProgressOf(n.ID, api.cfg.Cycle.Location))
 				out = append(out, j)
 			}
 		}

@@ -83,10 +83,10 @@ func (pg *pages) calendarEvents(ctx context.Context, rc *viewer) (map[string][]c
 			}
 			switch n.Kind {
 			case ledger.NeedRed:
-				add(dueDay(n.Deadline, loc), calEvent{Kind: "red", Href: needHref(n.ID, n.Kind),
+				add(b.ProgressOf(n.ID, loc).LastDay.Format("2006-01-02"), calEvent{Kind: "red", Href: needHref(n.ID, n.Kind),
 					Text: fmt.Sprintf("%s · %s", n.Owner.Localpart(), money(n.Target))})
 			case ledger.NeedInitiative:
-				add(dueDay(n.Deadline, loc), calEvent{Kind: "initiative", Href: needHref(n.ID, n.Kind),
+				add(b.ProgressOf(n.ID, loc).LastDay.Format("2006-01-02"), calEvent{Kind: "initiative", Href: needHref(n.ID, n.Kind),
 					Text: fmt.Sprintf("%s · %s", n.Title, money(n.Target))})
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -162,16 +163,10 @@ func lightIcon(s string) string {
 	return "🟢"
 }
 
-// step5 is part of whole in percent, rounded down to a multiple of 5, from
-// 0 to 100: the width class of a bar.
-func step5(part, whole int64) int {
-	if whole <= 0 || part <= 0 {
-		return 0
-	}
-	if part >= whole {
-		return 100
-	}
-	return int(part*100/whole) / 5 * 5
+// step5 is a percentage rounded down to a multiple of 5, from 0 to 100:
+// the width class of a bar.
+func step5(pct int) int {
+	return max(0, min(pct, 100)) / 5 * 5
 }
 
 // loc is the time zone of the cycle: dates are shown in it.
@@ -190,7 +185,21 @@ func (pg *pages) day(t time.Time) string {
 	return t.In(pg.loc()).Format("2006-01-02")
 }
 
-// needCard is a need as a list shows it: its figures and a bar.
+// due renders the deadline of a need's Progress: its last day, and the
+// time on that day when it ends within the day ("" if none).
+func (pg *pages) due(p ledger.Progress) string {
+	if p.LastDay.IsZero() {
+		return ""
+	}
+	if p.AtClock {
+		return pg.day(p.LastDay) + " " + p.Deadline.In(pg.loc()).Format("15:04")
+	}
+	return pg.day(p.LastDay)
+}
+
+// needCard is a need as a list shows it: its progress (the ledger's
+// figures, percentages and deadline, as the chat card shows them) and a
+// bar.
 type needCard struct {
 	ID     ledger.NeedID
 	Href   string
@@ -200,32 +209,64 @@ type needCard struct {
 	Mine   bool
 	Title  string
 	Circle ledger.CircleID
-	ledger.Totals
-	// Promised is what intentions and commitments together promise.
-	Promised ledger.Amount
-	Deadline string
+	ledger.Progress
+	// Due is the deadline as shown: its last day (and time).
+	Due string
 	// DaysLeft is the whole days until the deadline (initiatives, red).
 	DaysLeft int
 	// CommittedW and IntendedW are the widths of the bar's parts, in
-	// steps of 5%; Percent is what is promised, of the target.
-	CommittedW, IntendedW, Percent int
+	// steps of 5%: commitments (the progress), then intentions.
+	CommittedW, IntendedW int
 }
 
 // cardOf builds the card of need n from the book.
 func (pg *pages) cardOf(b *ledger.Book, n *ledger.Need, me ledger.UserID) needCard {
-	t := b.TotalsOf(n.ID)
-	promised := ledger.Amount{Minor: t.Intended.Minor + t.Committed.Minor, Currency: n.Target.Currency}
+	p := b.ProgressOf(n.ID, pg.loc())
 	nc := needCard{ID: n.ID, Href: needHref(n.ID, n.Kind), Kind: n.Kind, State: n.State, Owner: n.Owner,
-		Mine: n.Owner == me, Title: n.Title, Circle: n.Circle, Totals: t, Promised: promised, Deadline: pg.day(n.Deadline)}
-	if !n.Deadline.IsZero() {
-		if left := n.Deadline.Sub(pg.clock.Now()); left > 0 {
-			nc.DaysLeft = int((left + 24*time.Hour - 1) / (24 * time.Hour))
+		Mine: n.Owner == me, Title: n.Title, Circle: n.Circle, Progress: p, Due: pg.due(p), DaysLeft: p.DaysLeft(pg.clock.Now())}
+	nc.CommittedW = step5(p.Percent)
+	nc.IntendedW = step5(p.PercentPromised) - nc.CommittedW
+	return nc
+}
+
+// statusNow is what the status form shows: the member's current status,
+// the amount of its need as one would type it, and the days left of a red
+// collection, so that submitting the form unchanged keeps what is.
+type statusNow struct {
+	Status ledger.Status
+	Amount string
+	Days   string
+}
+
+// statusNowOf is the current state of a member's status st for the status
+// form; typed is the currency an amount without one means.
+func (pg *pages) statusNowOf(b *ledger.Book, st ledger.MemberStatus, typed ledger.Currency) statusNow {
+	now := statusNow{Status: st.Status}
+	if now.Status == "" {
+		now.Status = ledger.StatusGreen
+	}
+	if st.Status == ledger.StatusGreen || st.Need == "" {
+		return now
+	}
+	p := b.ProgressOf(st.Need, pg.loc())
+	if p.Target.Currency == typed {
+		now.Amount = p.Target.Number()
+	} else {
+		now.Amount = p.Target.String()
+	}
+	if st.Status == ledger.StatusRed {
+		if days := p.DaysLeft(pg.clock.Now()); days > 0 {
+			now.Days = strconv.Itoa(days)
 		}
 	}
-	nc.CommittedW = step5(t.Committed.Minor, t.Target.Minor)
-	nc.IntendedW = step5(promised.Minor, t.Target.Minor) - nc.CommittedW
-	if t.Target.Minor > 0 {
-		nc.Percent = int(promised.Minor * 100 / t.Target.Minor)
+	return now
+}
+
+// StatusShown is what the status form shows: the refused status form's
+// values to correct them, else now, the member's current status.
+func (d *pageData) StatusShown(now statusNow) statusNow {
+	if d.Form == nil || d.Form.Get("form") != "status" {
+		return now
 	}
-	return nc
+	return statusNow{Status: ledger.Status(d.Form.Get("status")), Amount: d.Form.Get("amount"), Days: d.Form.Get("days")}
 }

@@ -45,6 +45,8 @@ type dashboardPage struct {
 	// Owing counts the member's open commitments, Pending what awaits
 	// their confirmation, Overdue what is overdue either way.
 	Owing, Pending, Overdue int
+	// StatusNow is what the status form shows.
+	StatusNow statusNow
 }
 
 // dashboard is the member's home page.
@@ -69,6 +71,7 @@ func (pg *pages) dashboard(w http.ResponseWriter, r *http.Request, c *caller) {
 	now := pg.clock.Now()
 	err = pg.aid.View(ctx, func(b *ledger.Book) error {
 		p.Status = b.StatusOf(c.Member)
+		p.StatusNow = pg.statusNowOf(b, p.Status, p.Currency)
 		for _, n := range b.OpenNeeds() {
 			if rc.sees(n) {
 				p.Needs = append(p.Needs, pg.cardOf(b, n, c.Member))

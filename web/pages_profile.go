@@ -30,6 +30,8 @@ type profilePage struct {
 	MaxAbout, MaxRequisite int
 	CanAddRequisite        bool
 	Circles                []circleLink
+	// StatusNow is what the status form shows.
+	StatusNow statusNow
 }
 
 // profilePage shows the member's profile and its forms.
@@ -45,12 +47,19 @@ func (pg *pages) profilePage(w http.ResponseWriter, r *http.Request, c *caller) 
 		pg.view.pageError(w, r, c, err)
 		return
 	}
-	st, err := pg.aid.StatusOf(ctx, c.Member)
+	var st ledger.MemberStatus
+	var now statusNow
+	typed := pg.vis.typedCurrency(ctx, rc)
+	err = pg.aid.View(ctx, func(b *ledger.Book) error {
+		st = b.StatusOf(c.Member)
+		now = pg.statusNowOf(b, st, typed)
+		return nil
+	})
 	if err != nil {
 		pg.view.pageError(w, r, c, err)
 		return
 	}
-	p := &profilePage{Status: st, Currency: pg.vis.typedCurrency(ctx, rc), About: prof.About, ChatLang: pg.members.LangOf(ctx, c.Member),
+	p := &profilePage{Status: st, StatusNow: now, Currency: typed, About: prof.About, ChatLang: pg.members.LangOf(ctx, c.Member),
 		MaxAbout: ledger.MaxAboutRunes, MaxRequisite: ledger.MaxRequisiteRunes, CanAddRequisite: len(prof.Requisites) < ledger.MaxRequisites}
 	for i, q := range prof.Requisites {
 		p.Requisites = append(p.Requisites, requisiteRow{N: i + 1, Requisite: q})

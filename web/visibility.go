@@ -56,7 +56,7 @@ func (vis *visibility) visibleNeed(ctx context.Context, u ledger.UserID, id ledg
 		if !ok || !rc.seesAny(b, n) {
 			return ledger.Errorf(ledger.ENotFound, "need.not_found")
 		}
-		v = &ledger.NeedView{Need: n, Totals: b.TotalsOf(id), Promises: b.PromisesToward(id)}
+		v, _ = b.ViewOf(id, vis.cfg.Cycle.Location)
 		return nil
 	})
 	return v, err

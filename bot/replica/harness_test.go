@@ -43,11 +43,14 @@ type fakeClient struct {
 	// before returns its event again and records nothing, as a homeserver
 	// does.
 	txns map[string]id.EventID
+	// state is the rooms' state StateEvent serves, by room and type.
+	state map[id.RoomID]map[string]any
 }
 
 type sentMessage struct {
 	ID      id.EventID
 	Room    id.RoomID
+	Type    string // the event type
 	Content map[string]any
 }
 
@@ -60,7 +63,7 @@ func (f *fakeClient) messages() []sentMessage {
 	return append([]sentMessage(nil), f.sent...)
 }
 
-func (f *fakeClient) SendMessageEvent(_ context.Context, room id.RoomID, _ event.Type, content any, extra ...mautrix.ReqSendEvent) (*mautrix.RespSendEvent, error) {
+func (f *fakeClient) SendMessageEvent(_ context.Context, room id.RoomID, typ event.Type, content any, extra ...mautrix.ReqSendEvent) (*mautrix.RespSendEvent, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	var txn string
@@ -75,7 +78,7 @@ func (f *fakeClient) SendMessageEvent(_ context.Context, room id.RoomID, _ event
 	var m map[string]any
 	_ = json.Unmarshal(data, &m)
 	evt := id.EventID(fmt.Sprintf("$bot%d", f.n))
-	f.sent = append(f.sent, sentMessage{ID: evt, Room: room, Content: m})
+	f.sent = append(f.sent, sentMessage{ID: evt, Room: room, Type: typ.Type, Content: m})
 	if txn != "" {
 		if f.txns == nil {
 			f.txns = map[string]id.EventID{}
@@ -150,8 +153,15 @@ func (f *fakeClient) JoinedRooms(context.Context) (*mautrix.RespJoinedRooms, err
 	return &mautrix.RespJoinedRooms{JoinedRooms: rooms}, nil
 }
 
-func (f *fakeClient) StateEvent(context.Context, id.RoomID, event.Type, string, any) error {
-	return mautrix.MNotFound
+func (f *fakeClient) StateEvent(_ context.Context, room id.RoomID, typ event.Type, _ string, out any) error {
+	f.mu.Lock()
+	content, ok := f.state[room][typ.Type]
+	f.mu.Unlock()
+	if !ok {
+		return mautrix.MNotFound
+	}
+	raw, _ := json.Marshal(content)
+	return json.Unmarshal(raw, out)
 }
 
 // deliver sends everything in b's outbox that is due.
@@ -182,6 +192,13 @@ const hsToken = "hs-token-for-tests-0123456789"
 // applied. Its service runs on clock.
 func newBareHarness(tb testing.TB, clock ledger.Clock, perMinute int) *harness {
 	tb.Helper()
+	return newHarnessAs(tb, clock, perMinute, botUser)
+}
+
+// newHarnessAs is newBareHarness for the bot user, which follows the
+// trusted bots.
+func newHarnessAs(tb testing.TB, clock ledger.Clock, perMinute int, user id.UserID, trusted ...id.UserID) *harness {
+	tb.Helper()
 	ctx := zerolog.Nop().WithContext(tb.Context())
 	st, err := store.Open(ctx, store.Config{URI: "file:" + filepath.Join(tb.TempDir(), "exodus.db") + "?_txlock=immediate"}, zerolog.Nop())
 	if err != nil {
@@ -190,10 +207,10 @@ func newBareHarness(tb testing.TB, clock ledger.Clock, perMinute int) *harness {
 	tb.Cleanup(func() { st.Close() })
 	svc := ledger.NewService(st.Ledger(), clock, ledger.DefaultConfig())
 	cli := &fakeClient{}
-	b := bot.New(bot.Config{UserID: botUser, Prefix: "!ex", CommandsPerMinute: perMinute,
+	b := bot.New(bot.Config{UserID: user, Prefix: "!ex", CommandsPerMinute: perMinute, TrustedBots: trusted,
 		BotUsers: []*regexp.Regexp{regexp.MustCompile(`^@exodus:`), regexp.MustCompile(`^@telegram_`)}}, cli, svc, access.New(st.Ledger(), svc), st)
 	cli.deliver = func() { deliver(b) }
-	rep := replica.New(b, botUser, cli, st, nil)
+	rep := replica.New(b, user, cli, st, nil)
 	return &harness{ctx: ctx, store: st, svc: svc, cli: cli, bot: b, replica: rep,
 		intake: bot.NewIntake(st, hsToken, b, nil, clock, rep)}
 }

@@ -134,7 +134,7 @@ func (w *rebuildWorld) keepSent(at int64) {
 			invite, _ := w.build(at, "m.room.member", m.Room, botUser, &member, map[string]any{"membership": "invite", "is_direct": true})
 			w.history[m.Room] = append(w.history[m.Room], create, join, invite)
 		}
-		evt := &event.Event{ID: m.ID, RoomID: m.Room, Sender: botUser, Type: event.EventMessage, Timestamp: at,
+		evt := &event.Event{ID: m.ID, RoomID: m.Room, Sender: botUser, Type: event.Type{Type: m.Type}, Timestamp: at,
 			Content: event.Content{Raw: m.Content}}
 		w.history[m.Room] = append(w.history[m.Room], evt)
 	}
