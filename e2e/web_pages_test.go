@@ -53,7 +53,8 @@ func pagesShow(t *testing.T, ctx context.Context, circle, carol, alice string) {
 
 	// The circle: its name, both members, carol's need with its figures.
 	mustHave(t, "the circle", open("/circles/"+circle, "circle"), "⭕ Web", "Members 2", alice, carol)
-	mustHave(t, "the circle's need", textOf(t, ctx, "article.card"), carolName, "20.00 EUR of 150.00 EUR promised")
+	mustHave(t, "the circle's need", textOf(t, ctx, "article.card"), carolName, "0.00 EUR of 150.00 EUR committed",
+		"intended 20.00 EUR (13% with intentions)", "missing 150.00 EUR")
 
 	// The kassa: Web's fund, nothing declared by anyone yet, the circle to
 	// declare in (the fund's label is shown in capitals).
@@ -77,7 +78,8 @@ func pagesShow(t *testing.T, ctx context.Context, circle, carol, alice string) {
 
 	// In Russian: the page is Russian, with carol's need in Russian words.
 	ru := open("/lang?lang=ru&back=/", "dashboard-ru")
-	mustHave(t, "the Russian dashboard", ru, "Главная", "обещано 20.00 EUR из 150.00 EUR")
+	ruCard := []string{"обязательства: 0.00 EUR из 150.00 EUR", "намерения 20.00 EUR (13% вместе с намерениями)", "не хватает 150.00 EUR"}
+	mustHave(t, "the Russian dashboard", ru, append([]string{"Главная", "Нужды в вашей сети"}, ruCard...)...)
 	var htmlLang string
 	run(t, ctx, "page language", chromedp.Evaluate(`document.documentElement.lang`, &htmlLang))
 	if htmlLang != "ru" {
@@ -86,7 +88,7 @@ func pagesShow(t *testing.T, ctx context.Context, circle, carol, alice string) {
 
 	// On a phone: the need's figures, the menu folded behind its button.
 	run(t, ctx, "phone", chromedp.EmulateViewport(390, 844))
-	mustHave(t, "the phone's dashboard", open("/", "dashboard-phone"), "обещано 20.00 EUR из 150.00 EUR")
+	mustHave(t, "the phone's dashboard", open("/", "dashboard-phone"), ruCard...)
 	if !visible(t, ctx, ".menu-toggle") || visible(t, ctx, "nav.main") {
 		t.Errorf("on a phone: the menu button shown %v, the menu open %v", visible(t, ctx, ".menu-toggle"), visible(t, ctx, "nav.main"))
 	}
