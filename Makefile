@@ -35,7 +35,7 @@ e2e: js-tools
 	$(GO) test -count=1 -v ./e2e/
 
 ## screenshots: run the browser end-to-end test and save its screenshots into docs/screenshots.
-screenshots: js-tools
+screenshots:
 	EXODUS_SCREENSHOTS=$(CURDIR)/docs/screenshots $(GO) test -count=1 -run '^TestWebOrganizer$$' -v ./e2e/
 
 ## bench: the benchmarks quoted in docs/performance.md.
