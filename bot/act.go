@@ -140,7 +140,7 @@ func (a *WebActor) done(ctx context.Context, b *Bot, r *request, reply *ledger.R
 	}
 	texts := make([]string, len(r.web.answers))
 	for i, a := range r.web.answers {
-		texts[i] = a.Body
+		texts[i] = strings.ReplaceAll(a.Body, wordJoiner, "") // the web shows text, read by no push rule
 	}
 	reply.Text = strings.Join(texts, "\n\n")
 	if reply.Event != "" && reply.Text != "" {

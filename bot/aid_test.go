@@ -180,7 +180,12 @@ func ns(m sentMessage) (string, map[string]any) {
 // taken outside the circles.
 func isRecord(m sentMessage) bool { return m.Type == bot.RecordType.Type }
 
-func body(m sentMessage) string { s, _ := m.Content["body"].(string); return s }
+// body is the plain body of a sent message as a member reads it: without
+// the invisible word joiners that keep user IDs from matching push rules.
+func body(m sentMessage) string {
+	s, _ := m.Content["body"].(string)
+	return strings.ReplaceAll(s, "\u2060", "")
+}
 
 // minor is the minor units of an amount in card data.
 func minor(data map[string]any, key string) float64 {

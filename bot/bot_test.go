@@ -50,6 +50,9 @@ type fakeClient struct {
 	// lose, when set, tells the sends that are taken but answered with an
 	// error, as when the answer is lost.
 	lose func(sentMessage) bool
+	// unreached are the sent messages that break the rule of whom a
+	// message reaches (reachViolation); the harness fails on any.
+	unreached []string
 }
 
 type sentMessage struct {
@@ -68,6 +71,9 @@ func (f *fakeClient) record(room id.RoomID, typ event.Type, content any) id.Even
 	_ = json.Unmarshal(data, &m)
 	evt := id.EventID(fmt.Sprintf("$bot%d", f.n))
 	f.sent = append(f.sent, sentMessage{ID: evt, Room: room, Type: typ.Type, Content: m})
+	if v := reachViolation(typ.Type, m); v != "" {
+		f.unreached = append(f.unreached, fmt.Sprintf("%s in %s: %s: %v", evt, room, v, m))
+	}
 	return evt
 }
 
@@ -246,6 +252,7 @@ func newHarness(tb testing.TB, opts ...func(*bot.Config)) *harness {
 	for _, opt := range opts {
 		opt(&cfg)
 	}
+	tb.Cleanup(func() { cli.checkReach(tb) })
 	b := hook(bot.New(cfg, cli, svc, access.New(st.Ledger(), svc), st), cli)
 	h := &harness{ctx: ctx, store: st, svc: svc, cli: cli, bot: b, intake: bot.NewIntake(st, hsToken, b, nil, clock, nil), circle: "!circle:test"}
 	_, err = svc.Circles.Create(ctx, ledger.Action{Event: "$create", Actor: "@owner:test", At: clock.Now()},

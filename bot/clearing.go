@@ -327,7 +327,7 @@ func agreeClearing(ctx context.Context, b *Bot, r *request, plans []ledger.Clear
 		case out.Cleared:
 			notices{b}.tell(ctx, m, ledger.NoticeClosed, "clearing.applied_told", out.Clearing, cycle.Reduce)
 		default:
-			notices{b}.tell(ctx, m, ledger.NoticeReminder, "clearing.agreed_told", r.act.Actor, out.Clearing, len(agreed), len(cycle.Members))
+			notices{b}.prompt(ctx, m, ledger.NoticeReminder, "clearing.agreed_told", r.act.Actor, out.Clearing, len(agreed), len(cycle.Members))
 		}
 	}
 	notices{b}.after(ctx, out)

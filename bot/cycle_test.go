@@ -67,6 +67,7 @@ func newYearWorld(t *testing.T) *yearWorld {
 	}
 	t.Cleanup(func() { st.Close() })
 	w := &yearWorld{t: t, ctx: ctx, st: st, clock: ledger.NewManualClock(time.Date(2027, 1, 1, 9, 0, 0, 0, time.UTC)), cli: &fakeClient{}}
+	t.Cleanup(func() { w.cli.checkReach(t) })
 	w.start(st, st.Aid)
 	if _, err := w.svc.Circles.Create(ctx, w.act("@owner:test"), ledger.CircleSpec{ID: yearCircle, Name: "Year"}); err != nil {
 		t.Fatal(err)

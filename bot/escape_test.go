@@ -3,6 +3,7 @@ package bot_test
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -150,7 +151,10 @@ func runEscapeSteps(t *testing.T, s string) escapeRun {
 
 // shownText is a text of a sent event a member sees: a body and its
 // formatted body (those of an edit's new content too), or a poll's question.
-type shownText struct{ where, body, formatted string }
+// shownText is a text of a message: its plain body as a member reads it
+// (body) and as sent (sent, with the bot's word joiners), and its
+// formatted body.
+type shownText struct{ where, body, formatted, sent string }
 
 func shownTexts(m sentMessage) []shownText {
 	var out []shownText
@@ -160,7 +164,7 @@ func shownTexts(m sentMessage) []shownText {
 		if q, ok := c["org.matrix.msc1767.text"].(string); ok {
 			body = q
 		}
-		out = append(out, shownText{where, body, formatted})
+		out = append(out, shownText{where, botJoiners.ReplaceAllString(body, "$1"), formatted, body})
 	}
 	add("content", m.Content)
 	if fresh, ok := m.Content["m.new_content"].(map[string]any); ok {
@@ -197,6 +201,11 @@ func clip(s string) string {
 	return s
 }
 
+// botJoiners are the word joiners the bot writes into user IDs in plain
+// bodies (after the first character of the localpart), so that push rules
+// do not read them as mentions: the one invisible character it writes.
+var botJoiners = regexp.MustCompile("(@[^@\\s])\u2060")
+
 // checkSafeText fails if a text a member sees could ping the room or
 // holds an invisible character. A formatted body is checked as HTML: its
 // text, not the addresses of its links (a pill of @room:server links to
@@ -210,7 +219,7 @@ func checkSafeText(t *testing.T, label, s string, formatted bool) {
 	if strings.Contains(strings.ToLower(seen), "@room") {
 		t.Errorf("%s: %q holds @room", label, clip(s))
 	}
-	for _, r := range s {
+	for _, r := range botJoiners.ReplaceAllString(s, "$1") {
 		if unicode.Is(unicode.Cf, r) || (unicode.Is(unicode.Cc, r) && r != '\n') {
 			t.Errorf("%s: %q holds the invisible character %U", label, clip(s), r)
 			return
@@ -276,7 +285,7 @@ func checkStep(t *testing.T, st escapeStep, s string, got, harmless []sentMessag
 			t.Errorf("%s: %d bytes, over the 64 KiB of a Matrix event", label, len(data))
 		}
 		for _, txt := range shownTexts(m) {
-			checkSafeText(t, label+" "+txt.where+" body", txt.body, false)
+			checkSafeText(t, label+" "+txt.where+" body", txt.sent, false)
 			checkSafeText(t, label+" "+txt.where+" formatted body", txt.formatted, true)
 			switch {
 			case want == "":
@@ -351,7 +360,7 @@ func TestRoomUserIDPingsNobody(t *testing.T) {
 	for i, m := range sent {
 		checkMentions(t, fmt.Sprint(i), m)
 		for _, txt := range shownTexts(m) {
-			checkSafeText(t, fmt.Sprint(i, " ", txt.where, " body"), txt.body, false)
+			checkSafeText(t, fmt.Sprint(i, " ", txt.where, " body"), txt.sent, false)
 			checkSafeText(t, fmt.Sprint(i, " ", txt.where, " formatted body"), txt.formatted, true)
 		}
 	}

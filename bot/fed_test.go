@@ -173,6 +173,7 @@ func newPeer(t *testing.T, user id.UserID, base int, members ...id.UserID) *peer
 	clock := ledger.NewManualClock(fedStart)
 	svc := ledger.NewService(st.Ledger(), clock, ledger.DefaultConfig())
 	cli := newPeerClient(base, members...)
+	t.Cleanup(func() { cli.checkReach(t) })
 	b := bot.New(bot.Config{UserID: user, Prefix: "!ex", CommandsPerMinute: 1000,
 		TrustedBots: []id.UserID{botA, botB, botC}}, cli, svc, access.New(st.Ledger(), svc), st)
 	hook(b, cli.fakeClient)

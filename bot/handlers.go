@@ -211,6 +211,6 @@ func warnEncrypted(ctx context.Context, b *Bot, room id.RoomID, member id.UserID
 	if err != nil {
 		return err
 	}
-	b.send(ctx, dm, notice(lang, "encrypted.direct", b.cfg.Prefix))
+	b.send(ctx, dm, ask(member, text(lang, "encrypted.direct", b.cfg.Prefix), "encrypted.direct", nil))
 	return nil
 }

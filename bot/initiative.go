@@ -216,7 +216,7 @@ func (nt notices) afterInitiative(ctx context.Context, out *ledger.Outcome) {
 		switch {
 		case out.Reached && !out.Funded && p.State == ledger.PromiseIntention:
 			l := b.ledger.Members.LangOf(ctx, p.Giver)
-			cards{b}.sendCard(ctx, p.Giver, ledger.CardNotice, p, message(text(l, "notify.initiative_reached", n.Title, p.Amount), "conversion", promiseData(p)))
+			cards{b}.sendCard(ctx, p.Giver, ledger.CardNotice, p, ask(idOf(p.Giver), text(l, "notify.initiative_reached", n.Title, p.Amount), "conversion", promiseData(p)))
 		case out.Funded && p.State.Live():
 			nt.tell(ctx, p.Giver, ledger.NoticeClosed, "notify.initiative_funded", n.Title)
 		case out.Op.Kind == ledger.OpDone && p.State.Binding():

@@ -164,7 +164,7 @@ func (nt notices) tellShares(ctx context.Context, out *ledger.Outcome) {
 		}
 		l := b.ledger.Members.LangOf(ctx, p.Giver)
 		cards{b}.sendCard(ctx, p.Giver, ledger.CardNotice, p,
-			message(text(l, key, p.Beneficiary, p.Amount, v.Need.Title), "kassa_share", promiseData(p)))
+			ask(idOf(p.Giver), text(l, key, p.Beneficiary, p.Amount, v.Need.Title), "kassa_share", promiseData(p)))
 	}
 }
 

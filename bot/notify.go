@@ -47,7 +47,7 @@ func (nt notices) after(ctx context.Context, out *ledger.Outcome) {
 		if b.ledger.Members.Wants(ctx, p.Beneficiary, ledger.NoticeSent) {
 			l := b.ledger.Members.LangOf(ctx, p.Beneficiary)
 			cards{b}.sendCard(ctx, p.Beneficiary, ledger.CardSent, p,
-				message(text(l, "notify.sent", p.Giver, p.Amount, b.cfg.Prefix), "sent", promiseData(p)))
+				ask(idOf(p.Beneficiary), text(l, "notify.sent", p.Giver, p.Amount, b.cfg.Prefix), "sent", promiseData(p)))
 		}
 	case ledger.OpGot:
 		nt.tell(ctx, p.Giver, ledger.NoticeReceived, "notify.received", p.Beneficiary, p.Amount)
@@ -142,7 +142,7 @@ func (nt notices) afterClock(ctx context.Context, out *ledger.Outcome) {
 		}
 		l := b.ledger.Members.LangOf(ctx, p.Giver)
 		cards{b}.sendCard(ctx, p.Giver, ledger.CardNotice, p,
-			message(text(l, "notify.renewed", p.Beneficiary, p.Amount), "renewal", promiseData(p)))
+			ask(idOf(p.Giver), text(l, "notify.renewed", p.Beneficiary, p.Amount), "renewal", promiseData(p)))
 	}
 	if out.Op.Kind != ledger.OpDeadline || out.Need == nil || out.Need.Kind == ledger.NeedInitiative {
 		return
@@ -155,15 +155,27 @@ func (nt notices) afterClock(ctx context.Context, out *ledger.Outcome) {
 	nt.tell(ctx, n.Owner, ledger.NoticeClosed, "notify.deadline_owner", v.Totals.Confirmed, n.Target)
 	for _, p := range v.Promises { // every giver who still has to send
 		if p.State == ledger.PromiseCommitment {
-			nt.tell(ctx, p.Giver, ledger.NoticeClosed, "notify.deadline_giver", n.Owner, p.Amount)
+			nt.prompt(ctx, p.Giver, ledger.NoticeClosed, "notify.deadline_giver", n.Owner, p.Amount)
 		}
 	}
 	nt.tellNetwork(ctx, n.Owner, out.Status)
 }
 
-// tell sends a member a catalogue notice in their direct chat, unless they
-// muted kind k.
+// tell sends a member a quiet catalogue notice in their direct chat, unless
+// they muted kind k.
 func (nt notices) tell(ctx context.Context, to ledger.UserID, k ledger.NoticeKind, key string, args ...any) {
+	nt.say(ctx, to, k, key, false, args...)
+}
+
+// prompt is tell for a message that asks the member to act: it notifies
+// them (see reach.go).
+func (nt notices) prompt(ctx context.Context, to ledger.UserID, k ledger.NoticeKind, key string, args ...any) {
+	nt.say(ctx, to, k, key, true, args...)
+}
+
+// say sends a member a catalogue message in their direct chat, asking them
+// to act or quiet, unless they muted kind k.
+func (nt notices) say(ctx context.Context, to ledger.UserID, k ledger.NoticeKind, key string, asking bool, args ...any) {
 	b := nt.b
 	if !b.ledger.Members.Wants(ctx, to, k) {
 		return
@@ -172,7 +184,12 @@ func (nt notices) tell(ctx context.Context, to ledger.UserID, k ledger.NoticeKin
 		return // another bot tells this member what the clock did
 	}
 	l := b.ledger.Members.LangOf(ctx, to)
-	b.sendDirect(ctx, idOf(to), message(text(l, key, args...), key, map[string]any{"notice": k}))
+	md, data := text(l, key, args...), map[string]any{"notice": k}
+	content := message(md, key, data)
+	if asking {
+		content = ask(idOf(to), md, key, data)
+	}
+	b.sendDirect(ctx, idOf(to), content)
 }
 
 // coGivers are the other members with a live promise toward the same need.
@@ -206,7 +223,7 @@ func (nt notices) sendRequisites(ctx context.Context, p *ledger.Promise) {
 		req = markdown(text(l, "requisites.ask"))
 	}
 	cards{b}.sendCard(ctx, p.Giver, ledger.CardCommitment, p,
-		message(text(l, "notify.requisites", p.Beneficiary, p.Amount, req, b.cfg.Prefix), "commitment", promiseData(p)))
+		ask(idOf(p.Giver), text(l, "notify.requisites", p.Beneficiary, p.Amount, req, b.cfg.Prefix), "commitment", promiseData(p)))
 }
 
 // tellNetwork tells the member's network of a status change: their direct
@@ -291,7 +308,7 @@ func (nt notices) sendReminder(ctx context.Context, from ledger.UserID, rem *led
 	for _, p := range rem.Convert {
 		if b.ledger.Members.Wants(ctx, rem.To, ledger.NoticeConversion) {
 			cards{b}.sendCard(ctx, rem.To, ledger.CardNotice, p,
-				message(text(l, "notify.convert", from, p.Amount, b.cfg.Prefix), "conversion", promiseData(p)))
+				ask(idOf(rem.To), text(l, "notify.convert", from, p.Amount, b.cfg.Prefix), "conversion", promiseData(p)))
 		}
 	}
 	if !b.ledger.Members.Wants(ctx, rem.To, ledger.NoticeReminder) {
@@ -299,10 +316,10 @@ func (nt notices) sendReminder(ctx context.Context, from ledger.UserID, rem *led
 	}
 	for _, p := range rem.Fulfil {
 		cards{b}.sendCard(ctx, rem.To, ledger.CardCommitment, p,
-			message(text(l, "notify.remind_fulfil", from, p.Amount, b.cfg.Prefix), "reminder", promiseData(p)))
+			ask(idOf(rem.To), text(l, "notify.remind_fulfil", from, p.Amount, b.cfg.Prefix), "reminder", promiseData(p)))
 	}
 	for _, p := range rem.Confirm {
 		cards{b}.sendCard(ctx, rem.To, ledger.CardSent, p,
-			message(text(l, "notify.remind_confirm", from, p.Amount, b.cfg.Prefix), "reminder", promiseData(p)))
+			ask(idOf(rem.To), text(l, "notify.remind_confirm", from, p.Amount, b.cfg.Prefix), "reminder", promiseData(p)))
 	}
 }

@@ -122,13 +122,26 @@ func pills(us []ledger.UserID) string {
 	return strings.Join(parts, ", ")
 }
 
-// message builds a notice from Markdown, with machine-readable content under
-// the project's namespace (kind names what it is; data may be nil) and the
-// users it means to notify (none by default: pills alone do not ping).
-func message(md, kind string, data any, notify ...id.UserID) *event.Content {
+// message builds a quiet message from Markdown: an m.notice mentioning
+// nobody (an empty m.mentions), whose plain body highlights nobody either
+// (see reach.go), with machine-readable content under the project's
+// namespace (kind names what it is; data may be nil). Answers to what a
+// member typed, cards and their edits, and news that asks nothing of its
+// reader are quiet; a message that asks a member to act is built with ask.
+func message(md, kind string, data any) *event.Content {
+	return build(md, kind, data, event.MsgNotice, "", false)
+}
+
+// build renders a message of msgtype t from Markdown; to is the member it
+// asks to act ("" for none), mentioned when mention is set.
+func build(md, kind string, data any, t event.MessageType, to id.UserID, mention bool) *event.Content {
 	msg := format.RenderMarkdown(md, true, false)
-	msg.MsgType = event.MsgNotice
-	msg.Mentions = &event.Mentions{UserIDs: notify}
+	msg.MsgType = t
+	msg.Mentions = &event.Mentions{}
+	if mention {
+		msg.Mentions.UserIDs = []id.UserID{to}
+	}
+	msg.Body = quietBody(msg.Body, to)
 	ns := map[string]any{"type": kind}
 	if data != nil {
 		ns["data"] = data

@@ -115,7 +115,7 @@ func (c Clock) sendDigest(ctx context.Context, d ledger.Digest) {
 		parts = append(parts, text(l, "digest.confirm", len(d.Confirm), sums(d.Confirm))+"\n"+promiseList(d.Confirm, false))
 	}
 	all := append(append(append([]*ledger.Promise(nil), d.Convert...), d.Fulfil...), d.Confirm...)
-	b.sendDirect(ctx, idOf(d.Member), message(strings.Join(parts, "\n\n"), "digest", map[string]any{"promises": promisesData(all)}))
+	b.sendDirect(ctx, idOf(d.Member), ask(idOf(d.Member), strings.Join(parts, "\n\n"), "digest", map[string]any{"promises": promisesData(all)}))
 }
 
 // speaksNot reports whether the bot is doing the clock's work (its mode)

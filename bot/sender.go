@@ -263,8 +263,11 @@ func refusedForGood(err error) bool {
 }
 
 // editOf wraps a message's content as an m.replace edit of evt: the new
-// content under m.new_content (machine-readable part included), and a
-// fallback body starting with "* ".
+// content under m.new_content (machine-readable part included, its msgtype
+// and m.mentions as the message was built), and a fallback body starting
+// with "* ". An edit notifies nobody again: its outer content is an m.notice
+// with an empty m.mentions and a plain body in which no user ID matches a
+// push rule (reach.go).
 func editOf(content []byte, evt id.EventID) (json.RawMessage, error) {
 	var fresh map[string]any
 	if err := json.Unmarshal(content, &fresh); err != nil {
@@ -275,8 +278,12 @@ func editOf(content []byte, evt id.EventID) (json.RawMessage, error) {
 		outer[k] = v
 	}
 	if body, ok := fresh["body"].(string); ok {
-		outer["body"] = "* " + body
+		outer["body"] = "* " + quietBody(body, "")
 	}
+	if _, ok := fresh["msgtype"]; ok {
+		outer["msgtype"] = event.MsgNotice
+	}
+	outer["m.mentions"] = map[string]any{}
 	if html, ok := fresh["formatted_body"].(string); ok {
 		outer["formatted_body"] = "* " + html
 	}

@@ -30,7 +30,7 @@ func cmdInvite(ctx context.Context, b *Bot, r *request) error {
 	invitee := id.UserID(inv.Invitee)
 	md := text(r.circle.Lang, "invite.card", inv.Inviter, inv.Invitee, inv.Pledge, b.cfg.Prefix)
 	b.enqueue(ctx, outgoing{room: r.evt.RoomID, typ: event.EventMessage, cause: r.evt.ID,
-		content: message(md, "invitation", invitationData(inv), invitee), then: &afterSend{Invitation: inv.ID}})
+		content: ask(invitee, md, "invitation", invitationData(inv)), then: &afterSend{Invitation: inv.ID}})
 	_, err = b.cli.InviteUser(ctx, r.evt.RoomID, &mautrix.ReqInviteUser{UserID: invitee})
 	if err != nil {
 		zerolog.Ctx(ctx).Info().Err(err).Msg("Could not invite the invitee into the room (maybe already there)")
@@ -113,7 +113,6 @@ func announceAcceptance(ctx context.Context, b *Bot, cause *event.Event, acc *le
 		zerolog.Ctx(ctx).Warn().Err(err).Msg("Failed to compute a trust list")
 	}
 	data := map[string]any{"invitation": invitationData(inv), "new": acc.New}
-	notify := []id.UserID{id.UserID(inv.Inviter), id.UserID(inv.Invitee)}
 	key := "accept.done"
 	if !acc.New {
 		key = "accept.again"
@@ -122,7 +121,7 @@ func announceAcceptance(ctx context.Context, b *Bot, cause *event.Event, acc *le
 		if c, err := b.ledger.Circles.Get(ctx, inv.Circle); err == nil {
 			lang = c.Lang
 		}
-		b.send(ctx, room, replyTo(message(text(lang, key, inv.Invitee, inv.Inviter, inv.Pledge, tl.Count()), "guarantee", data, notify...), replyEvt))
+		b.send(ctx, room, replyTo(message(text(lang, key, inv.Invitee, inv.Inviter, inv.Pledge, tl.Count()), "guarantee", data), replyEvt))
 		return
 	}
 	b.send(ctx, room, replyTo(message(text(lang, key, inv.Invitee, inv.Inviter, inv.Pledge, tl.Count()), "guarantee", data), replyEvt))
@@ -145,7 +144,7 @@ func cmdDecline(ctx context.Context, b *Bot, r *request) error {
 	if err != nil {
 		return err
 	}
-	b.reply(ctx, r, message(text(r.lang, "decline.done", inv.Invitee, inv.Inviter), "invitation", invitationData(inv), id.UserID(inv.Inviter)))
+	b.reply(ctx, r, message(text(r.lang, "decline.done", inv.Invitee, inv.Inviter), "invitation", invitationData(inv)))
 	return nil
 }
 
@@ -296,7 +295,7 @@ func broadcast(ctx context.Context, b *Bot, r *request, tl ledger.TrustList) (re
 		if circle, err := b.ledger.Circles.Get(ctx, c); err == nil {
 			lang = circle.Lang
 		}
-		if b.send(ctx, id.RoomID(c), message(text(lang, "sos.message", sender, r.cmd.Text), "sos", data)) {
+		if b.send(ctx, id.RoomID(c), ask("", text(lang, "sos.message", sender, r.cmd.Text), "sos", data)) {
 			rooms++
 			for _, m := range members {
 				if want[m] {
@@ -315,7 +314,7 @@ func broadcast(ctx context.Context, b *Bot, r *request, tl ledger.TrustList) (re
 			continue
 		}
 		l := b.ledger.Members.LangOf(ctx, u)
-		if b.send(ctx, id.RoomID(m.DirectRoom), message(text(l, "sos.message", sender, r.cmd.Text), "sos", data, id.UserID(u))) {
+		if b.send(ctx, id.RoomID(m.DirectRoom), ask(id.UserID(u), text(l, "sos.message", sender, r.cmd.Text), "sos", data)) {
 			reached++
 			rooms++
 		}

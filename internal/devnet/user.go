@@ -389,13 +389,15 @@ func (u *User) describeRecent(roomID id.RoomID, n int) string {
 	return b.String()
 }
 
-// Body returns the body of a message event ("" for other events).
+// Body returns the body of a message event ("" for other events) as a
+// member reads it: without the invisible word joiners (U+2060) the bot
+// writes into user IDs so that push rules do not read them as mentions.
 func Body(evt *event.Event) string {
 	if msg, ok := evt.Content.Parsed.(*event.MessageEventContent); ok {
-		return msg.Body
+		return strings.ReplaceAll(msg.Body, "\u2060", "")
 	}
 	if b, ok := evt.Content.Raw["body"].(string); ok {
-		return b
+		return strings.ReplaceAll(b, "\u2060", "")
 	}
 	return ""
 }

@@ -382,6 +382,10 @@ func parseUserArg(cmd *ledger.Command, opt Options, required bool) error {
 		return nil
 	}
 	word, _, _ := firstToken(cmd.Rest)
+	// A user ID copied from the plain body of a bot's message carries the
+	// WORD JOINER (U+2060) the bot writes into it so that push rules do not
+	// read it as a mention.
+	word = strings.ReplaceAll(word, "\u2060", "")
 	if u, err := ledger.ParseUserID(strings.TrimRight(word, ".,;!?")); err == nil {
 		cmd.User = u
 		return nil

@@ -151,6 +151,7 @@ func TestParseValid(t *testing.T) {
 		{"!ex invite Alice Liddell", mention(room, alice), ledger.Command{Verb: ledger.VerbInvite, Lang: ledger.LangEN, Rest: "Alice Liddell", User: alice}},
 		{"!ex invite @alice:example.org", mention(room, bob), ledger.Command{Verb: ledger.VerbInvite, Lang: ledger.LangEN, Rest: "@alice:example.org", User: alice}},
 		{"!ex chain @alice:example.org", room, ledger.Command{Verb: ledger.VerbChain, Lang: ledger.LangEN, Rest: "@alice:example.org", User: alice}},
+		{"!ex chain @a\u2060lice:example.org", room, ledger.Command{Verb: ledger.VerbChain, Lang: ledger.LangEN, Rest: "@a\u2060lice:example.org", User: alice}},
 		{"!ex цепочка Боб", mention(room, bob), ledger.Command{Verb: ledger.VerbChain, Lang: ledger.LangRU, Rest: "Боб", User: bob}},
 		{"!ex block", mention(room, bob), ledger.Command{Verb: ledger.VerbBlock, Lang: ledger.LangEN, User: bob}},
 		{"!ex блок @bob:example.org", room, ledger.Command{Verb: ledger.VerbBlock, Lang: ledger.LangRU, Rest: "@bob:example.org", User: bob}},
