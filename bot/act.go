@@ -131,7 +131,7 @@ func (a *WebActor) inOneTx(ctx context.Context, fn func(ctx context.Context) (*l
 // that event.
 func (a *WebActor) done(ctx context.Context, b *Bot, r *request, reply *ledger.Reply, err error) (*ledger.Reply, error) {
 	if err != nil {
-		md := b.commands.explain(r.lang, err, r.cmd.Verb)
+		md := b.commands.explainIn(r.lang, err, r.cmd.Verb, r.direct)
 		reply.Text = plain(md)
 		if reply.Event != "" {
 			b.send(ctx, r.evt.RoomID, replyTo(message(md, "error", nil), r.evt))
@@ -309,6 +309,12 @@ func commandLine(cmd ledger.Command, l ledger.Lang) string {
 	}
 	if cmd.Text != "" {
 		parts = append(parts, cmd.Text)
+	}
+	if cmd.Zone != "" {
+		parts = append(parts, cmd.Zone)
+	}
+	if cmd.ZoneReset {
+		parts = append(parts, text(l, "zone.reset_word"))
 	}
 	return strings.Join(parts, " ")
 }

@@ -102,7 +102,7 @@ func TestActPostsTheActionThenAppliesItKeyedByThePost(t *testing.T) {
 	}
 
 	// The answer is the reply's text, and is posted under the notice.
-	if !strings.Contains(reply.Text, "Your intention: 50") {
+	if !strings.Contains(reply.Text, "Your intention: €50") {
 		t.Errorf("reply text %q", reply.Text)
 	}
 	var answers []sentMessage
@@ -332,7 +332,7 @@ func TestActOnANeedWithoutCardUsesTheRoomsPledge(t *testing.T) {
 		t.Errorf("posted in %s; want erin's circle", reply.Room)
 	}
 	if p := w.promise(out.Need.ID, ledger.UserID(erin)); p == nil || p.Amount.Minor != 700 {
-		t.Errorf("erin's promise %+v; want the circle's pledge, 7 EUR", p)
+		t.Errorf("erin's promise %+v; want the circle's pledge, €7", p)
 	}
 }
 

@@ -147,7 +147,7 @@ func cmdForgive(ctx context.Context, b *Bot, r *request) error {
 	if err != nil {
 		return err
 	}
-	b.replyText(ctx, r, "forgive.done", op.Giver, sums(out.Affected))
+	b.replyText(ctx, r, "forgive.done", op.Giver, sums(r.lang, out.Affected))
 	notices{b}.after(ctx, out)
 	return nil
 }

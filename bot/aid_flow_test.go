@@ -111,7 +111,7 @@ func TestRepliesToCards(t *testing.T) {
 		t.Fatalf("bob's promise after replying 50: %+v", p)
 	}
 	answers := inRoom(w.sentSince(k), w.circle)
-	if len(answers) == 0 || !strings.Contains(body(answers[0]), "Your intention: 50 EUR") || !repliesTo(answers[0], msg) {
+	if len(answers) == 0 || !strings.Contains(body(answers[0]), "Your intention: €50") || !repliesTo(answers[0], msg) {
 		t.Fatalf("answer to 50: %v", answers)
 	}
 	expectEdited(t, w.sentSince(k), cards, 5000)
@@ -227,7 +227,7 @@ func TestViewAnswersInDirectChat(t *testing.T) {
 		t.Fatalf("answers %v, want one view in bob's direct chat", got)
 	}
 	if typ, data := ns(there[0]); typ != "view" || data["view"] != string(ledger.VerbMy) ||
-		!strings.Contains(body(there[0]), "What you promised") || !strings.Contains(body(there[0]), "100 EUR") {
+		!strings.Contains(body(there[0]), "What you promised") || !strings.Contains(body(there[0]), "€100") {
 		t.Fatalf("view in the direct chat: %s %v %q", typ, data, body(there[0]))
 	}
 }

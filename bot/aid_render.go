@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/exodus-matrix/exodus/ledger"
+	"github.com/exodus-matrix/exodus/locale"
 )
 
 // barWidth is the number of cells of a progress bar.
@@ -21,14 +22,14 @@ func progressBar(pct int) string {
 // language l: its last day (the day a member typed in "by <date>"), and
 // the time on that day when it ends within the day. The web's pages.due
 // renders the same.
-func dueText(l ledger.Lang, p ledger.Progress) string {
+func dueText(l ledger.Lang, p ledger.Progress) markdown {
 	if p.LastDay.IsZero() {
 		return ""
 	}
 	if p.AtClock {
-		return p.LastDay.Format("2006-01-02") + " " + p.Deadline.Format("15:04")
+		return markdown(locale.Date(l, p.LastDay) + ", " + locale.Clock(l, p.Deadline))
 	}
-	return p.LastDay.Format("2006-01-02")
+	return markdown(locale.Date(l, p.LastDay))
 }
 
 // statusIcon is the traffic light of a status or need kind.
@@ -68,7 +69,7 @@ func needCardText(l ledger.Lang, v *ledger.NeedView, pledge ledger.Amount, prefi
 	}
 	sb.WriteString("\n\n" + text(l, "card.figures", t.Target, t.Intended, t.Committed, t.Confirmed, t.Missing))
 	sb.WriteString("\n\n" + progressBar(v.Percent))
-	if lines := promiseLines(v.Promises); lines != "" {
+	if lines := promiseLines(l, v.Promises); lines != "" {
 		sb.WriteString("\n\n" + lines)
 	}
 	sb.WriteString("\n\n")
@@ -94,11 +95,11 @@ func needCardText(l ledger.Lang, v *ledger.NeedView, pledge ledger.Amount, prefi
 }
 
 // promiseLines lists the live promises of a card, one short line each.
-func promiseLines(ps []*ledger.Promise) string {
+func promiseLines(l ledger.Lang, ps []*ledger.Promise) string {
 	var parts []string
 	for _, p := range ps {
 		if p.State.Live() {
-			parts = append(parts, fmt.Sprintf("%s %s %s", promiseIcon(p.State), pill(idOf(p.Giver)), p.Amount))
+			parts = append(parts, fmt.Sprintf("%s %s %s", promiseIcon(p.State), pill(idOf(p.Giver)), locale.Amount(l, p.Amount)))
 		}
 	}
 	return strings.Join(parts, " · ")
@@ -138,8 +139,9 @@ func promiseData(p *ledger.Promise) map[string]any {
 		"amount": amountData(p.Amount), "state": p.State}
 }
 
-// sums adds amounts up per currency, in the order the currencies appear.
-func sums(ps []*ledger.Promise) string {
+// sums adds amounts up per currency, in the order the currencies appear,
+// in language l.
+func sums(l ledger.Lang, ps []*ledger.Promise) markdown {
 	var order []ledger.Currency
 	total := map[ledger.Currency]int64{}
 	for _, p := range ps {
@@ -150,9 +152,9 @@ func sums(ps []*ledger.Promise) string {
 	}
 	parts := make([]string, len(order))
 	for i, c := range order {
-		parts[i] = ledger.Amount{Minor: total[c], Currency: c}.String()
+		parts[i] = locale.Amount(l, ledger.Amount{Minor: total[c], Currency: c})
 	}
-	return strings.Join(parts, " + ")
+	return markdown(strings.Join(parts, " + "))
 }
 
 // statusWord is the word a member types for a status in a language.

@@ -260,7 +260,7 @@ func TestStatusPostsNeedCardsAndReactionEditsThem(t *testing.T) {
 		}
 		_, data := ns(posted[0])
 		if minor(data, "target") != 30000 || minor(data, "missing") != 30000 || data["need"] != string(need) {
-			t.Errorf("card %s data %v, want target and missing 300 EUR", card, data)
+			t.Errorf("card %s data %v, want target and missing €300", card, data)
 		}
 	}
 	k := w.sentCount()

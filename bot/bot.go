@@ -95,7 +95,7 @@ type shared struct {
 
 	mu          sync.Mutex
 	directRooms map[id.RoomID]bool      // rooms known to be direct chats (true) or not (false)
-	warned      map[id.RoomID]time.Time // rooms told the bot cannot read encrypted messages
+	warned      map[warning]bool        // members told in a room the bot cannot read encrypted messages
 	unanswered  map[id.RoomID]time.Time // circles whose answering bot owes an answer since
 	inviteTried map[id.RoomID]time.Time // rooms joined on an invitation FindInvites found, when
 	// joinedCircles are the circles joined whose history must be
@@ -126,7 +126,7 @@ func New(cfg Config, cli Client, svc *ledger.Service, acc *access.Service, out O
 		onEvent: eventHandlers, commands: newCommandSet(cfg.Prefix),
 		shared: &shared{
 			directRooms: map[id.RoomID]bool{},
-			warned:      map[id.RoomID]time.Time{},
+			warned:      map[warning]bool{},
 			unanswered:  map[id.RoomID]time.Time{},
 			inviteTried: map[id.RoomID]time.Time{},
 		},

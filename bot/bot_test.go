@@ -39,6 +39,8 @@ type fakeClient struct {
 	invites map[id.RoomID]*event.Event
 	// joined, when set for a room, is who JoinedMembers says is in it.
 	joined map[id.RoomID][]id.UserID
+	// encrypted are the rooms whose state has encryption on.
+	encrypted map[id.RoomID]bool
 	// created are the rooms the bot asked to create.
 	created []*mautrix.ReqCreateRoom
 	// txns are the transaction IDs sent, by room: a send with one seen
@@ -200,7 +202,13 @@ func (f *fakeClient) JoinedRooms(context.Context) (*mautrix.RespJoinedRooms, err
 	return &mautrix.RespJoinedRooms{JoinedRooms: rooms}, nil
 }
 
-func (f *fakeClient) StateEvent(context.Context, id.RoomID, event.Type, string, any) error {
+func (f *fakeClient) StateEvent(_ context.Context, room id.RoomID, typ event.Type, _ string, out any) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if c, ok := out.(*event.EncryptionEventContent); ok && typ == event.StateEncryption && f.encrypted[room] {
+		c.Algorithm = id.AlgorithmMegolmV1
+		return nil
+	}
 	return mautrix.MNotFound
 }
 
@@ -229,6 +237,7 @@ type harness struct {
 	bot    *bot.Bot
 	intake *bot.Intake
 	circle ledger.CircleID
+	clock  *ledger.ManualClock
 	// reconciler reads the rooms for what the homeserver did not push
 	// (made on first use).
 	reconciler *replica.Reconciler
@@ -254,7 +263,7 @@ func newHarness(tb testing.TB, opts ...func(*bot.Config)) *harness {
 	}
 	tb.Cleanup(func() { cli.checkReach(tb) })
 	b := hook(bot.New(cfg, cli, svc, access.New(st.Ledger(), svc), st), cli)
-	h := &harness{ctx: ctx, store: st, svc: svc, cli: cli, bot: b, intake: bot.NewIntake(st, hsToken, b, nil, clock, nil), circle: "!circle:test"}
+	h := &harness{ctx: ctx, store: st, svc: svc, cli: cli, bot: b, intake: bot.NewIntake(st, hsToken, b, nil, clock, nil), circle: "!circle:test", clock: clock}
 	_, err = svc.Circles.Create(ctx, ledger.Action{Event: "$create", Actor: "@owner:test", At: clock.Now()},
 		ledger.CircleSpec{ID: h.circle, Name: "Test"})
 	if err != nil {

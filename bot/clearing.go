@@ -8,6 +8,7 @@ import (
 	"maunium.net/go/mautrix/id"
 
 	"github.com/exodus-matrix/exodus/ledger"
+	"github.com/exodus-matrix/exodus/locale"
 )
 
 // clearingShown bounds how many cycles, and how many chains, one clearing
@@ -65,9 +66,9 @@ func cmdClearing(ctx context.Context, b *Bot, r *request) error {
 	case !clearable:
 		open := make([]string, len(plans))
 		for i, p := range plans {
-			open[i] = debtSum(p.Currency, p.Before).String()
+			open[i] = locale.Amount(r.lang, debtSum(p.Currency, p.Before))
 		}
-		sb.WriteString("\n\n" + text(r.lang, "clearing.nothing", len(debts), strings.Join(open, ", ")))
+		sb.WriteString("\n\n" + text(r.lang, "clearing.nothing", len(debts), markdown(strings.Join(open, ", "))))
 	default:
 		sb.WriteString("\n\n" + text(r.lang, "clearing.proposal"))
 		for i := range views {

@@ -77,13 +77,13 @@ func TestClearingProposesCycle(t *testing.T) {
 	cycles, _ := plan["cycles"].([]any)
 	if plan["currency"] != "EUR" || len(cycles) != 1 || minor(plan, "before") != 15000 ||
 		minor(plan, "after") != 0 || minor(plan, "removed") != 15000 {
-		t.Fatalf("plan %v, want one EUR cycle clearing 150 EUR", plan)
+		t.Fatalf("plan %v, want one EUR cycle clearing €150", plan)
 	}
 	cycle, _ := cycles[0].(map[string]any)
 	got, _ := cycle["members"].([]any)
 	if len(got) != 3 || got[0] != alice || got[1] != bob || got[2] != carol || minor(cycle, "reduce") != 5000 ||
 		cycle["yours"] != true {
-		t.Errorf("cycle %v, want alice → bob → carol removing 50 EUR, marked yours", cycle)
+		t.Errorf("cycle %v, want alice → bob → carol removing €50, marked yours", cycle)
 	}
 	if debts, _ := cycle["debts"].([]any); len(debts) != 3 {
 		t.Errorf("cycle debts %v, want 3 promises", cycle["debts"])
@@ -122,7 +122,7 @@ func TestClearingNothingToClear(t *testing.T) {
 	k = w.sentCount()
 	w.say(dm(bob), bob, "!ex clearing")
 	msg, data = clearingMessage(t, w, dm(bob), k)
-	if !strings.Contains(body(msg), "nothing to clear") || !strings.Contains(body(msg), "50 EUR") {
+	if !strings.Contains(body(msg), "nothing to clear") || !strings.Contains(body(msg), "€50") {
 		t.Errorf("with one commitment: %q", body(msg))
 	}
 	plans, _ := data["plans"].([]any)
@@ -130,6 +130,6 @@ func TestClearingNothingToClear(t *testing.T) {
 		t.Fatalf("plans %v, want one", data["plans"])
 	}
 	if plan, _ := plans[0].(map[string]any); minor(plan, "removed") != 0 || minor(plan, "before") != 5000 {
-		t.Errorf("plan %v, want nothing removed from 50 EUR", plan)
+		t.Errorf("plan %v, want nothing removed from €50", plan)
 	}
 }

@@ -101,6 +101,7 @@ func hasAmount(cmd ledger.Command) bool         { return !cmd.Amount.IsZero() }
 func confirmed(cmd ledger.Command) bool         { return cmd.Confirm }
 func hasText(cmd ledger.Command) bool           { return cmd.Text != "" }
 func hasNotice(cmd ledger.Command) bool         { return cmd.Notice != "" }
+func setsZone(cmd ledger.Command) bool          { return cmd.Zone != "" || cmd.ZoneReset }
 func changesRequisites(cmd ledger.Command) bool { return cmd.Requisites != ledger.RequisitesList }
 
 // commandSection is a group of commands in the help.
@@ -270,6 +271,10 @@ func commandSections() []commandSection {
 				en:  helpEntry{"ru | en", "the language I speak with you"},
 				ru:  helpEntry{"ru | en", "язык, на котором я говорю с вами"},
 				web: always(webChange), personal: true, run: cmdLang},
+			{verb: ledger.VerbZone,
+				en:  helpEntry{"[<zone> | default]", "the time zone I show times in, such as Europe/Belgrade; default: the circle's"},
+				ru:  helpEntry{"[<пояс> | сброс]", "часовой пояс, в котором я показываю время, например Europe/Belgrade; сброс — пояс круга"},
+				web: changeOrView(setsZone), personal: true, run: cmdZone},
 			{verb: ledger.VerbLeave,
 				en:  helpEntry{"[confirm]", "leave Exodus: erase your data and cancel intentions to and from you"},
 				ru:  helpEntry{"[подтверждаю]", "выйти из Exodus: удалить ваши данные и отменить намерения — ваши и в вашу пользу"},

@@ -11,6 +11,7 @@ import (
 
 	"github.com/exodus-matrix/exodus/ledger"
 	"github.com/exodus-matrix/exodus/ledger/grammar"
+	"github.com/exodus-matrix/exodus/locale"
 )
 
 // request is one command being answered.
@@ -212,7 +213,7 @@ func (b *Bot) fail(ctx context.Context, r *request, err error) {
 	} else {
 		log.Info().Err(err).Str("verb", string(r.cmd.Verb)).Msg("Refused a command")
 	}
-	md := b.commands.explain(r.lang, err, r.cmd.Verb)
+	md := b.commands.explainIn(r.lang, err, r.cmd.Verb, r.direct)
 	key := "error"
 	if e := ledger.AsError(err); e != nil {
 		key = e.Key
@@ -229,7 +230,7 @@ func needCircle(b *Bot, r *request) error {
 }
 
 func cmdHelp(ctx context.Context, b *Bot, r *request) error {
-	b.reply(ctx, r, message(b.commands.helpText(r.lang, r.cmd.Topic), "help", nil))
+	b.reply(ctx, r, message(b.commands.helpText(r.lang, r.cmd.Topic, r.cmd.All, r.direct), "help", nil))
 	return nil
 }
 
@@ -239,5 +240,34 @@ func cmdLang(ctx context.Context, b *Bot, r *request) error {
 	}
 	r.lang = r.cmd.Target
 	b.replyText(ctx, r, "lang.done")
+	return nil
+}
+
+// cmdZone sets, resets or shows the time zone the member reads times in.
+func cmdZone(ctx context.Context, b *Bot, r *request) error {
+	def := b.ledger.Config().Cycle.Location
+	var prof *ledger.Profile
+	var err error
+	switch {
+	case r.cmd.ZoneReset:
+		prof, err = b.ledger.Members.SetTimeZone(ctx, r.act, "")
+	case r.cmd.Zone != "":
+		prof, err = b.ledger.Members.SetTimeZone(ctx, r.act, r.cmd.Zone)
+	default:
+		prof, err = b.ledger.Members.Profile(ctx, r.act.Actor)
+	}
+	if err != nil {
+		return err
+	}
+	loc := prof.Zone(def)
+	now := locale.DateTime(r.lang, b.ledger.Now(), loc)
+	key := "zone.show"
+	if r.cmd.Zone != "" || r.cmd.ZoneReset {
+		key = "zone.done"
+	}
+	if prof.TimeZone == "" {
+		key += "_default"
+	}
+	b.replyText(ctx, r, key, loc.String(), markdown(now))
 	return nil
 }

@@ -70,7 +70,7 @@ var escapeSteps = []escapeStep{
 		card := w.lastOfType(w.circle, "initiative")
 		w.reply(w.circle, dave, card, "100")
 		w.reply(w.circle, dave, card, "commit")
-	}, whole, false, []string{"initiative.created", "initiative", "initiative_poll", "conversion", "notify.initiative_funded"}},
+	}, whole, false, []string{"initiative.created", "initiative", "initiative_poll", "initiative_poll_end", "conversion", "notify.initiative_funded"}},
 	{"initiative report", func(w *aidWorld, s string) { w.say(w.circle, carol, "!ex done "+s) }, whole, false, []string{"initiative", "notify.initiative_done"}},
 	{"initiative on the web", func(w *aidWorld, s string) {
 		by := time.Date(2026, 12, 20, 0, 0, 0, 0, time.UTC)

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/rs/zerolog"
+	"maunium.net/go/mautrix"
 	"maunium.net/go/mautrix/event"
 	"maunium.net/go/mautrix/id"
 
@@ -25,6 +26,7 @@ var eventHandlers = map[event.Type]handlerFunc{
 	event.EventRedaction: handleRedaction,
 
 	event.EventUnstablePollResponse: handlePollResponse,
+	EventPollResponse:               handlePollResponse,
 	event.EventEncrypted:            handleEncrypted,
 	event.StateEncryption:           handleEncryptionState,
 }
@@ -156,6 +158,11 @@ func acceptRoomInvite(ctx context.Context, b *Bot, evt *event.Event, direct bool
 			return nil // another bot answers here: no greeting
 		}
 	}
+	if roomEncrypted(ctx, b, evt.RoomID) {
+		// Not the member's direct chat: the bot reads nothing there. (An
+		// invitation handled again must not take the chat opened instead.)
+		return warnEncrypted(ctx, b, evt.RoomID, evt.Sender)
+	}
 	inviter := ledger.UserID(evt.Sender)
 	if direct {
 		if err := b.ledger.Members.SetDirectRoom(ctx, inviter, ledger.RoomID(evt.RoomID)); err != nil {
@@ -164,9 +171,6 @@ func acceptRoomInvite(ctx context.Context, b *Bot, evt *event.Event, direct bool
 		directChats{b}.setKind(evt.RoomID, true)
 	}
 	lang := b.ledger.Members.LangOf(ctx, inviter)
-	if roomEncrypted(ctx, b, evt.RoomID) {
-		return warnEncrypted(ctx, b, evt.RoomID, evt.Sender)
-	}
 	key := "greet.room"
 	if direct {
 		key = "greet.direct"
@@ -192,25 +196,67 @@ func handleEncrypted(ctx context.Context, b *Bot, evt *event.Event, _ *ledger.Ci
 	return warnEncrypted(ctx, b, evt.RoomID, evt.Sender)
 }
 
-// warnEncrypted says, at most once an hour per room, that the bot cannot
-// read encrypted messages yet, and opens an unencrypted direct chat with
-// the member where everything works.
+// warning is a member told, in a room, that the bot cannot read what they
+// write there.
+type warning struct {
+	room   id.RoomID
+	member id.UserID
+}
+
+// warnEncrypted tells a member, once per encrypted room, that the bot
+// cannot read what they write there: it has no device and no keys yet,
+// so a command typed there is not read at all, and nothing can answer it
+// later. The member is asked to type it again in an unencrypted direct
+// chat, which is opened for them if they have none (once: the chat is
+// kept), and where they are asked to write. Once holds across restarts: the bot's earlier warning
+// in the room's recent history counts. Where another bot answers, that
+// bot tells the member.
 func warnEncrypted(ctx context.Context, b *Bot, room id.RoomID, member id.UserID) error {
-	now := b.ledger.Now()
-	b.mu.Lock()
-	last, seen := b.warned[room]
-	if seen && now.Sub(last) < time.Hour {
-		b.mu.Unlock()
+	if b.mode.silent {
 		return nil
 	}
-	b.warned[room] = now
+	w := warning{room: room, member: member}
+	b.mu.Lock()
+	seen := b.warned[w]
+	b.warned[w] = true
 	b.mu.Unlock()
-	lang := b.ledger.Members.LangOf(ctx, ledger.UserID(member))
-	b.send(ctx, room, notice(lang, "encrypted.room", member))
+	if seen || warnedBefore(ctx, b, w) {
+		return nil
+	}
+	before := b.ledger.Members.DirectRoomOf(ctx, ledger.UserID(member))
 	dm, err := directChats{b}.open(ctx, member, room)
 	if err != nil {
+		b.mu.Lock()
+		delete(b.warned, w) // told nothing yet: the next message tries again
+		b.mu.Unlock()
 		return err
 	}
+	lang := b.ledger.Members.LangOf(ctx, ledger.UserID(member))
+	key := "encrypted.room"
+	if dm == id.RoomID(before) {
+		key = "encrypted.room_known" // the member has that chat already
+	}
+	b.send(ctx, room, message(text(lang, key, member), "encrypted.room", map[string]any{"member": member}))
 	b.send(ctx, dm, ask(member, text(lang, "encrypted.direct", b.cfg.Prefix), "encrypted.direct", nil))
 	return nil
+}
+
+// warnedBefore reports whether the room's recent history holds the bot's
+// warning to the member (one of an earlier version, naming nobody, counts
+// for everyone).
+func warnedBefore(ctx context.Context, b *Bot, w warning) bool {
+	resp, err := b.cli.Messages(ctx, w.room, "", "", mautrix.DirectionBackward, nil, 50)
+	if err != nil {
+		return false
+	}
+	for _, evt := range resp.Chunk {
+		ns, _ := evt.Content.Raw[Namespace].(map[string]any)
+		if evt.Sender != b.cfg.UserID || ns["type"] != "encrypted.room" {
+			continue
+		}
+		if data, ok := ns["data"].(map[string]any); !ok || data["member"] == w.member.String() {
+			return true
+		}
+	}
+	return false
 }

@@ -6,10 +6,10 @@ import (
 	"strings"
 	"time"
 
-	"maunium.net/go/mautrix/event"
 	"maunium.net/go/mautrix/id"
 
 	"github.com/exodus-matrix/exodus/ledger"
+	"github.com/exodus-matrix/exodus/locale"
 )
 
 // CardPoll is an initiative's native Matrix poll (MSC3381): an answer is an
@@ -119,7 +119,7 @@ func pollAmounts(price ledger.Amount) []ledger.Amount {
 func postPoll(ctx context.Context, b *Bot, v *ledger.NeedView, c *ledger.Circle) {
 	answers := []map[string]any{}
 	for _, a := range pollAmounts(v.Need.Target) {
-		answers = append(answers, map[string]any{"id": pollAnswerPrefix + strconv.FormatInt(a.Minor, 10), "org.matrix.msc1767.text": a.String()})
+		answers = append(answers, map[string]any{"id": pollAnswerPrefix + strconv.FormatInt(a.Minor, 10), "org.matrix.msc1767.text": locale.Amount(c.Lang, a)})
 	}
 	if len(answers) == 0 {
 		return
@@ -134,44 +134,8 @@ func postPoll(ctx context.Context, b *Bot, v *ledger.NeedView, c *ledger.Circle)
 		"m.mentions":              map[string]any{},
 		Namespace:                 map[string]any{"type": "initiative_poll", "data": map[string]any{"need": v.Need.ID}},
 	}
-	b.enqueue(ctx, outgoing{room: id.RoomID(c.ID), typ: event.EventUnstablePollStart, content: content,
+	b.enqueue(ctx, outgoing{room: id.RoomID(c.ID), typ: pollStartType, content: content,
 		then: &afterSend{Card: &ledger.Card{Kind: CardPoll, Circle: c.ID, Need: v.Need.ID}}})
-}
-
-// handlePollResponse turns an answer to an initiative's poll into an
-// intention of that amount (a changed answer replaces it; no answer
-// withdraws it).
-func handlePollResponse(ctx context.Context, b *Bot, evt *event.Event, c *ledger.Circle) error {
-	content, ok := evt.Content.Parsed.(*event.PollResponseEventContent)
-	if !ok {
-		return nil
-	}
-	card := relatedCard(ctx, b, evt, content.RelatesTo.EventID)
-	if card == nil || card.Kind != CardPoll {
-		return nil
-	}
-	onPoll := *evt
-	onPoll.ID = content.RelatesTo.EventID
-	r := &request{evt: &onPoll, act: action(evt), lang: b.ledger.Members.LangOf(ctx, ledger.UserID(evt.Sender)), circle: c, card: card}
-	op := newOp(ctx, b, r, ledger.OpWithdraw)
-	r.cmd.Verb = ledger.VerbWithdraw
-	if answers := content.Response.Answers; len(answers) > 0 {
-		minor, err := strconv.ParseInt(strings.TrimPrefix(answers[0], pollAnswerPrefix), 10, 64)
-		if err != nil || !strings.HasPrefix(answers[0], pollAnswerPrefix) {
-			return nil // not one of our answers
-		}
-		v, err := b.ledger.Aid.Need(ctx, card.Need)
-		if err != nil {
-			return nil
-		}
-		op.Kind, op.Amount, r.cmd.Verb = ledger.OpIntend, ledger.Amount{Minor: minor, Currency: v.Need.Target.Currency}, ledger.VerbIntend
-	}
-	out, err := b.apply(ctx, op)
-	if err != nil {
-		return refuseReaction(ctx, b, r, err)
-	}
-	notices{b}.after(ctx, out)
-	return nil
 }
 
 // initiativeCardText renders an initiative's card in Markdown.
@@ -182,7 +146,7 @@ func initiativeCardText(l ledger.Lang, v *ledger.NeedView, now time.Time, prefix
 	sb.WriteString("\n\n" + text(l, "card.figures", t.Target, t.Intended, t.Committed, t.Confirmed, t.Missing))
 	sb.WriteString("\n\n" + text(l, "card.votes", markdown(progressBar(v.PercentPromised)), t.Givers))
 	sb.WriteString("\n\n" + text(l, "card.funding", markdown(progressBar(v.Percent))))
-	if lines := promiseLines(v.Promises); lines != "" {
+	if lines := promiseLines(l, v.Promises); lines != "" {
 		sb.WriteString("\n\n" + lines)
 	}
 	sb.WriteString("\n\n")
@@ -195,7 +159,11 @@ func initiativeCardText(l ledger.Lang, v *ledger.NeedView, now time.Time, prefix
 		if !n.FundedAt.IsZero() {
 			sb.WriteString(text(l, "card.initiative_funded") + " ")
 		}
-		sb.WriteString(text(l, "card.initiative_howto", prefix))
+		howto := "card.initiative_howto"
+		if !n.FundedAt.IsZero() {
+			howto = "card.initiative_howto_no_poll" // its poll ended
+		}
+		sb.WriteString(text(l, howto, prefix))
 	}
 	return sb.String()
 }
@@ -208,6 +176,7 @@ func (nt notices) afterInitiative(ctx context.Context, out *ledger.Outcome) {
 	if n == nil || n.Kind != ledger.NeedInitiative {
 		return
 	}
+	nt.endPoll(ctx, out)
 	v, err := b.ledger.Aid.Need(ctx, n.ID)
 	if err != nil {
 		return

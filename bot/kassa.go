@@ -182,7 +182,7 @@ func claimCardText(l ledger.Lang, v *ledger.NeedView) string {
 		// for it.
 		parts = append(parts, text(l, "card.claim_uncovered", ledger.Amount{Minor: open, Currency: t.Target.Currency}))
 	}
-	if lines := promiseLines(v.Promises); lines != "" {
+	if lines := promiseLines(l, v.Promises); lines != "" {
 		parts = append(parts, lines)
 	}
 	return strings.Join(append(parts, text(l, "card.claim_open")), "\n\n")

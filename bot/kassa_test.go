@@ -36,7 +36,7 @@ func (w *aidWorld) answer(room any) string {
 func TestKassaDeclaredPerCircle(t *testing.T) {
 	w := newAidWorld(t)
 	w.say(w.circle, bob, "!ex kassa 50")
-	if got := w.answer(w.circle); !strings.Contains(got, "at most 50 EUR a month") || !strings.Contains(got, "**Test**") {
+	if got := w.answer(w.circle); !strings.Contains(got, "at most €50 a month") || !strings.Contains(got, "**Test**") {
 		t.Fatalf("declared in the circle: %q", got)
 	}
 	if got := w.kassaOf(bob); got != string(w.circle)+"=50 EUR" {
@@ -45,7 +45,7 @@ func TestKassaDeclaredPerCircle(t *testing.T) {
 
 	// carol is in one circle: her direct chat declares for it.
 	w.say(dm(carol), carol, "kassa 30")
-	if got := w.answer(dm(carol)); !strings.Contains(got, "at most 30 EUR a month") || !strings.Contains(got, "**Test**") {
+	if got := w.answer(dm(carol)); !strings.Contains(got, "at most €30 a month") || !strings.Contains(got, "**Test**") {
 		t.Fatalf("declared in the direct chat: %q", got)
 	}
 	if got := w.kassaOf(carol); got != string(w.circle)+"=30 EUR" {
@@ -89,7 +89,7 @@ func TestKassaView(t *testing.T) {
 
 	w.say(w.circle, bob, "!ex kassa")
 	got := w.answer(w.circle)
-	for _, want := range []string{"The kassa of Test", "2 members declared 80 EUR", "Yours: 50 EUR a month; asked this month 0 EUR, 50 EUR left"} {
+	for _, want := range []string{"The kassa of Test", "2 members declared €80", "Yours: €50 a month; asked this month €0, €50 left"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("bob's view in the circle lacks %q: %q", want, got)
 		}
@@ -108,15 +108,15 @@ func TestKassaView(t *testing.T) {
 	w.reply(w.circle, alice, w.cardIn(claim, w.circle), "approve")
 	w.say(dm(alice), alice, "kassa")
 	got = w.answer(dm(alice))
-	for _, want := range []string{"each of your circles", "**Test** (EUR): 2 members declared 80 EUR", "Yours: nothing yet",
-		"**Second** (EUR): 1 members declared 40 EUR", "Yours: 40 EUR a month"} {
+	for _, want := range []string{"each of your circles", "**Test** (EUR): 2 members declared €80", "Yours: nothing yet",
+		"**Second** (EUR): 1 member declared €40", "Yours: €40 a month"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("alice's view in the direct chat lacks %q: %q", want, got)
 		}
 	}
 	w.say(dm(bob), bob, "kassa")
-	if got := w.answer(dm(bob)); !strings.Contains(got, "asked this month 25 EUR, 25 EUR left") {
-		t.Errorf("bob's view after his share of 25 EUR: %q", got)
+	if got := w.answer(dm(bob)); !strings.Contains(got, "asked this month €25, €25 left") {
+		t.Errorf("bob's view after his share of €25: %q", got)
 	}
 }
 
@@ -163,7 +163,7 @@ func TestKassaClaimSharedInItsCircleAndLeavingDropsTheMaximum(t *testing.T) {
 		t.Fatalf("shares after bob left: %s; want his share declined and carol's raised", got)
 	}
 	told := inRoom(w.sentSince(k), dm(carol))
-	if len(told) != 1 || !strings.Contains(body(told[0]), "**40 EUR**") {
+	if len(told) != 1 || !strings.Contains(body(told[0]), "**€40**") {
 		t.Fatalf("carol told %v; want her new share", told)
 	}
 }

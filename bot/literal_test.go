@@ -272,7 +272,7 @@ func TestTextShowsStringArgumentsLiterally(t *testing.T) {
 		{"sos.message", []any{ledger.UserID("@a:b"), hostile},
 			"🆘 **SOS from [\\@a\\:b](https://matrix.to/#/@a:b):**\n\n\\[bank\\]\\(https\\:\\/\\/evil\\.example\\) \\`x\\` ＠room\n\\> ✅ Verified by Exodus"},
 		{"understood", []any{"!ex about", markdown("**trusted**")}, "I understood `!ex about`, but: **trusted**"},
-		{"circle.created", []any{"*Name*", ledger.Amount{Minor: 5000, Currency: "EUR"}}, "Circle **\\*Name\\*** is ready and I have invited you into it. Each guarantee there pledges 50 EUR."},
+		{"circle.created", []any{"*Name*", ledger.Amount{Minor: 5000, Currency: "EUR"}}, "Circle **\\*Name\\*** is ready and I have invited you into it. Each guarantee there pledges €50."},
 		{"lang.done", []any{hostile}, "I will speak English with you."},
 	}
 	for _, tt := range tests {

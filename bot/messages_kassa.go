@@ -4,8 +4,8 @@ package bot
 var kassaEN = map[string]string{
 	"kassa.declared":       "🏦 You will give the kassa of **%[2]v** at most %[1]v a month. A claim there is shared in proportion to what its members declared, and all its claims of a month together never ask you for more.",
 	"kassa.legacy_dropped": "Your former maximum for the whole kassa no longer counts: a maximum is declared for each circle, in its room (`%[1]v kassa <amount>`).",
-	"kassa.view":           "**The kassa of %[1]v** (%[2]v): %[3]v members declared %[4]v a month in all. Yours: %[5]v.",
-	"kassa.view_line":      "**%[1]v** (%[2]v): %[3]v members declared %[4]v a month in all. Yours: %[5]v.",
+	"kassa.view":           "**The kassa of %[1]v** (%[2]v): %[3]v {3:member|members} declared %[4]v a month in all. Yours: %[5]v.",
+	"kassa.view_line":      "**%[1]v** (%[2]v): %[3]v {3:member|members} declared %[4]v a month in all. Yours: %[5]v.",
 	"kassa.view_all":       "🏦 **The kassa** of each of your circles:",
 	"kassa.view_no_circle": "🏦 You are in no circle yet, so you have no kassa: a maximum is declared in a circle's room.",
 	"kassa.view_outsider":  "🏦 You are not a member of this circle, so its kassa is not yours.",
@@ -42,8 +42,8 @@ var kassaEN = map[string]string{
 var kassaRU = map[string]string{
 	"kassa.declared":       "🏦 Вы готовы давать в кассу круга **%[2]v** не больше %[1]v в месяц. Заявка в нём делится пропорционально заявленным суммам, и все его заявки за месяц вместе не попросят у вас больше.",
 	"kassa.legacy_dropped": "Ваш прежний максимум для всей кассы больше не действует: максимум заявляется для каждого круга, в его комнате (`%[1]v касса <сумма>`).",
-	"kassa.view":           "**Касса круга %[1]v** (%[2]v): участников — %[3]v, всего заявлено %[4]v в месяц. Ваша сумма: %[5]v.",
-	"kassa.view_line":      "**%[1]v** (%[2]v): участников — %[3]v, всего заявлено %[4]v в месяц. Ваша сумма: %[5]v.",
+	"kassa.view":           "**Касса круга %[1]v** (%[2]v): %[3]v {3:участник|участника|участников}, всего заявлено %[4]v в месяц. Ваша сумма: %[5]v.",
+	"kassa.view_line":      "**%[1]v** (%[2]v): %[3]v {3:участник|участника|участников}, всего заявлено %[4]v в месяц. Ваша сумма: %[5]v.",
 	"kassa.view_all":       "🏦 **Касса** каждого из ваших кругов:",
 	"kassa.view_no_circle": "🏦 Вы пока не состоите ни в одном круге, поэтому кассы у вас нет: максимум заявляется в комнате круга.",
 	"kassa.view_outsider":  "🏦 Вы не участник этого круга, его касса не ваша.",

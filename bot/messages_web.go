@@ -3,7 +3,7 @@ package bot
 // webEN and webRU are the catalogues of the web organizer and the API
 // tokens, as the chat shows them.
 var webEN = map[string]string{
-	"web.link":           "🌐 Your login link to the web organizer (one use, valid for %[2]v minutes; do not share it):\n\n%[1]v",
+	"web.link":           "🌐 Your login link to the web organizer (one use, valid for %[2]v {2:minute|minutes}; do not share it):\n\n%[1]v",
 	"web.sent_direct":    "I sent it to our direct chat: it is personal.",
 	"web.off":            "The web organizer is not set up on this bot (`web.public_url` in its configuration).",
 	"web.too_many_links": "You asked for %[1]v login links within an hour; wait a little and ask again.",
@@ -25,7 +25,7 @@ var webEN = map[string]string{
 }
 
 var webRU = map[string]string{
-	"web.link":           "🌐 Ваша ссылка для входа в веб-органайзер (одноразовая, действует %[2]v минут; никому её не передавайте):\n\n%[1]v",
+	"web.link":           "🌐 Ваша ссылка для входа в веб-органайзер (одноразовая, действует %[2]v {2:минуту|минуты|минут}; никому её не передавайте):\n\n%[1]v",
 	"web.sent_direct":    "Отправил в наш личный чат: это личное.",
 	"web.off":            "Веб-органайзер на этом боте не настроен (`web.public_url` в конфигурации).",
 	"web.too_many_links": "Вы запросили %[1]v ссылок для входа за час; подождите немного и попросите снова.",

@@ -15,10 +15,12 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"maunium.net/go/mautrix/id"
 
 	"github.com/exodus-matrix/exodus/ledger"
+	"github.com/exodus-matrix/exodus/locale"
 	"github.com/exodus-matrix/exodus/web"
 )
 
@@ -62,12 +64,16 @@ func chatNumbers(t *testing.T, text string, data map[string]any, kind ledger.Nee
 	last, _ := data["last_day"].(string)
 	n := shownNumbers{Percent: int(pct), PercentPromised: int(promised), Missing: int64(minor(data, "missing")), LastDay: last}
 	missing := ledger.Amount{Minor: n.Missing, Currency: "EUR"}
-	wants := []string{fmt.Sprintf("` %d%%", n.Percent), "missing " + missing.String()}
+	wants := []string{fmt.Sprintf("` %d%%", n.Percent), "missing " + locale.Amount(ledger.LangEN, missing)}
 	if kind == ledger.NeedInitiative {
 		wants = append(wants, fmt.Sprintf("` %d%%", n.PercentPromised))
 	}
 	if last != "" {
-		wants = append(wants, "by "+last)
+		day, err := time.Parse("2006-01-02", last)
+		if err != nil {
+			t.Fatalf("last day %q: %v", last, err)
+		}
+		wants = append(wants, "by "+locale.Date(ledger.LangEN, day))
 	}
 	for _, w := range wants {
 		if !strings.Contains(text, w) {
@@ -80,9 +86,9 @@ func chatNumbers(t *testing.T, text string, data map[string]any, kind ledger.Nee
 var (
 	pagePercentRe  = regexp.MustCompile(`class="percent">(\d+)%<`)
 	pagePromisedRe = regexp.MustCompile(`\((\d+)% with intentions\)`)
-	pageMissingRe  = regexp.MustCompile(`id="fig-missing">(\d+)\.(\d\d) EUR<`)
-	pageDeadlineRe = regexp.MustCompile(`id="fig-deadline">(\d{4}-\d\d-\d\d)`)
-	pageDueRe      = regexp.MustCompile(`class="due">by (\d{4}-\d\d-\d\d)`)
+	pageMissingRe  = regexp.MustCompile(`id="fig-missing">€([\d,]+)(?:\.(\d\d))?<`)
+	pageDeadlineRe = regexp.MustCompile(`id="fig-deadline">([A-Z][a-z]+ \d+, \d{4})`)
+	pageDueRe      = regexp.MustCompile(`class="due">by ([A-Z][a-z]+ \d+, \d{4})`)
 )
 
 // pageNumbers reads the numbers off a need's web page.
@@ -99,8 +105,10 @@ func pageNumbers(t *testing.T, page string) shownNumbers {
 	}
 	if m := pageMissingRe.FindStringSubmatch(page); m != nil {
 		var whole, cents int64
-		fmt.Sscan(m[1], &whole)
-		fmt.Sscan(m[2], &cents)
+		fmt.Sscan(strings.ReplaceAll(m[1], ",", ""), &whole)
+		if m[2] != "" {
+			fmt.Sscan(m[2], &cents)
+		}
 		n.Missing = whole*100 + cents
 	} else {
 		t.Errorf("no missing amount on the page:\n%s", page)
@@ -110,7 +118,11 @@ func pageNumbers(t *testing.T, page string) shownNumbers {
 		t.Errorf("the page shows deadline %v in its figures and %v under its bar", dl, due)
 	}
 	if dl != nil {
-		n.LastDay = dl[1]
+		day, err := time.Parse("January 2, 2006", dl[1])
+		if err != nil {
+			t.Fatalf("deadline %q: %v", dl[1], err)
+		}
+		n.LastDay = day.Format("2006-01-02")
 	}
 	return n
 }

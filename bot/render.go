@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"fmt"
 	"reflect"
 	"strings"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/exodus-matrix/exodus/ledger"
 	"github.com/exodus-matrix/exodus/ledger/grammar"
+	"github.com/exodus-matrix/exodus/locale"
 )
 
 // catalogue returns the message catalogue of a language.
@@ -31,7 +33,10 @@ func catalogue(l ledger.Lang) map[string]string {
 // normalised, with the span's fence made longer than any backticks in it.
 // Markdown the bot wrote itself goes in as a markdown value. Verbs are shown
 // as that language's command word, users as pills, amounts, languages and
-// statuses as their words; other values as fmt's %v.
+// statuses as their words, amounts and integers in the member's language
+// (locale: "1 234,50 €" in Russian; inside a code span, as typed); other
+// values as fmt's %v. A plural selector "{N:form|…}" takes the form of the
+// count N in the language (locale.Plurals): "{1:member|members}".
 func text(l ledger.Lang, key string, args ...any) string {
 	tmpl, ok := catalogue(l)[key]
 	if !ok {
@@ -39,6 +44,7 @@ func text(l ledger.Lang, key string, args ...any) string {
 			return key
 		}
 	}
+	tmpl = locale.Plurals(l, tmpl, args)
 	if !strings.Contains(tmpl, "%") {
 		return tmpl // extra arguments must not show as %!(EXTRA ...)
 	}
@@ -80,8 +86,13 @@ func argument(l ledger.Lang, a any) (prose, code any) {
 	case id.UserID:
 		return pill(v), normalise(string(v))
 	case ledger.Amount:
-		s := v.String()
-		return s, s
+		return locale.Amount(l, v), v.String()
+	case int:
+		return locale.Int(l, int64(v)), v
+	case int64:
+		return locale.Int(l, v), v
+	case locale.Number:
+		return locale.Int(l, int64(v)), int64(v)
 	case ledger.Lang:
 		s := text(l, "lang."+string(v))
 		return s, s
@@ -190,4 +201,15 @@ func durationText(l ledger.Lang, d time.Duration) string {
 		return durationText(l, time.Second)
 	}
 	return strings.Join(parts, " ")
+}
+
+// zoneOf is the time zone member u reads times in: their own (the
+// `timezone` setting), else the cycle's.
+func (b *Bot) zoneOf(ctx context.Context, u ledger.UserID) *time.Location {
+	def := b.ledger.Config().Cycle.Location
+	p, err := b.ledger.Members.Profile(ctx, u)
+	if err != nil {
+		p = nil // the cycle's
+	}
+	return p.Zone(def)
 }

@@ -103,16 +103,16 @@ func (c Clock) sendDigest(ctx context.Context, d ledger.Digest) {
 	if !b.ledger.Members.Wants(ctx, d.Member, ledger.NoticeDigest) || !c.speaksFor(ctx, d.Member) {
 		return
 	}
-	l := b.ledger.Members.LangOf(ctx, d.Member)
+	l, loc := b.ledger.Members.LangOf(ctx, d.Member), b.zoneOf(ctx, d.Member)
 	parts := []string{text(l, "digest.header")}
 	if len(d.Convert) > 0 {
-		parts = append(parts, text(l, "digest.convert", len(d.Convert), sums(d.Convert))+"\n"+promiseList(d.Convert, true))
+		parts = append(parts, text(l, "digest.convert", len(d.Convert), sums(l, d.Convert))+"\n"+promiseList(l, loc, d.Convert, true))
 	}
 	if len(d.Fulfil) > 0 {
-		parts = append(parts, text(l, "digest.fulfil", len(d.Fulfil), sums(d.Fulfil))+"\n"+promiseList(d.Fulfil, true))
+		parts = append(parts, text(l, "digest.fulfil", len(d.Fulfil), sums(l, d.Fulfil))+"\n"+promiseList(l, loc, d.Fulfil, true))
 	}
 	if len(d.Confirm) > 0 {
-		parts = append(parts, text(l, "digest.confirm", len(d.Confirm), sums(d.Confirm))+"\n"+promiseList(d.Confirm, false))
+		parts = append(parts, text(l, "digest.confirm", len(d.Confirm), sums(l, d.Confirm))+"\n"+promiseList(l, loc, d.Confirm, false))
 	}
 	all := append(append(append([]*ledger.Promise(nil), d.Convert...), d.Fulfil...), d.Confirm...)
 	b.sendDirect(ctx, idOf(d.Member), ask(idOf(d.Member), strings.Join(parts, "\n\n"), "digest", map[string]any{"promises": promisesData(all)}))

@@ -241,7 +241,7 @@ func TestSenderPostTakenThenReplaced(t *testing.T) {
 		t.Fatalf("bob's card was never edited: %v", sent)
 	}
 	fresh, _ := edits[len(edits)-1].Content["m.new_content"].(map[string]any)
-	if body, _ := fresh["body"].(string); !strings.Contains(body, "250 EUR") {
-		t.Fatalf("the card's latest edit: %v, want it to show 250 EUR", edits[len(edits)-1].Content)
+	if body, _ := fresh["body"].(string); !strings.Contains(body, "€250") {
+		t.Fatalf("the card's latest edit: %v, want it to show €250", edits[len(edits)-1].Content)
 	}
 }

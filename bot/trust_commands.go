@@ -11,6 +11,7 @@ import (
 	"maunium.net/go/mautrix/id"
 
 	"github.com/exodus-matrix/exodus/ledger"
+	"github.com/exodus-matrix/exodus/locale"
 )
 
 // maxListed bounds how many names one list reply shows per section.
@@ -56,7 +57,7 @@ func inviteCode(ctx context.Context, b *Bot, r *request) error {
 	if err != nil {
 		return err
 	}
-	md := text(r.lang, "invite.code", inv.Code, inv.ExpiresAt.Format("2006-01-02 15:04 MST"), b.cfg.UserID)
+	md := text(r.lang, "invite.code", inv.Code, markdown(locale.DateTime(r.lang, inv.ExpiresAt, b.zoneOf(ctx, r.act.Actor))), b.cfg.UserID)
 	content := message(md, "invitation_code", map[string]any{"code": inv.Code, "expires_at": inv.ExpiresAt.UnixMilli()})
 	if r.direct {
 		b.reply(ctx, r, content)
@@ -207,12 +208,12 @@ func cmdPool(ctx context.Context, b *Bot, r *request) error {
 	if err != nil {
 		return err
 	}
-	md := text(r.lang, "pool.result", amounts(r.lang, rep.Current), rep.Count)
+	md := text(r.lang, "pool.result", markdown(amounts(r.lang, rep.Current)), rep.Count)
 	if rep.Previous == nil {
 		md += "\n\n" + text(r.lang, "pool.first")
 	} else {
-		md += "\n\n" + text(r.lang, "pool.change", rep.PrevAt.Format("2006-01-02 15:04"), amounts(r.lang, rep.Previous),
-			rep.PrevCount, signedDiff(rep.Current, rep.Previous), signed(int64(rep.Count-rep.PrevCount)))
+		md += "\n\n" + text(r.lang, "pool.change", markdown(locale.DateTime(r.lang, rep.PrevAt, b.zoneOf(ctx, r.act.Actor))), markdown(amounts(r.lang, rep.Previous)),
+			rep.PrevCount, markdown(signedDiff(r.lang, rep.Current, rep.Previous)), signed(int64(rep.Count-rep.PrevCount)))
 	}
 	data := map[string]any{"count": rep.Count, "pool": rep.Current, "previous": rep.Previous, "previous_count": rep.PrevCount}
 	b.reply(ctx, r, message(md, "pool", data))
@@ -329,13 +330,13 @@ func amounts(l ledger.Lang, as []ledger.Amount) string {
 	}
 	parts := make([]string, len(as))
 	for i, a := range as {
-		parts[i] = a.String()
+		parts[i] = locale.Amount(l, a)
 	}
 	return strings.Join(parts, " + ")
 }
 
 // signedDiff renders current − previous per currency, e.g. "+200 EUR".
-func signedDiff(cur, prev []ledger.Amount) string {
+func signedDiff(l ledger.Lang, cur, prev []ledger.Amount) string {
 	diff := map[ledger.Currency]int64{}
 	var order []ledger.Currency
 	for _, a := range cur {
@@ -355,9 +356,9 @@ func signedDiff(cur, prev []ledger.Amount) string {
 	for _, c := range order {
 		a := ledger.Amount{Minor: diff[c], Currency: c}
 		if a.Minor >= 0 {
-			parts = append(parts, "+"+a.String())
+			parts = append(parts, "+"+locale.Amount(l, a))
 		} else {
-			parts = append(parts, a.String())
+			parts = append(parts, locale.Amount(l, a))
 		}
 	}
 	return strings.Join(parts, ", ")

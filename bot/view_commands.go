@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"maunium.net/go/mautrix/event"
 
 	"github.com/exodus-matrix/exodus/ledger"
+	"github.com/exodus-matrix/exodus/locale"
 )
 
 // answerDirect answers a personal view in the member's direct chat; asked in
@@ -78,7 +80,7 @@ func cmdView(ctx context.Context, b *Bot, r *request) error {
 			continue
 		}
 		shown = append(shown, list...)
-		sb.WriteString("\n\n" + text(r.lang, sec.key, len(list), sums(list)) + "\n" + promiseList(list, mine))
+		sb.WriteString("\n\n" + text(r.lang, sec.key, len(list), sums(r.lang, list)) + "\n" + promiseList(r.lang, b.zoneOf(ctx, r.act.Actor), list, mine))
 	}
 	if len(shown) == 0 {
 		sb.WriteString("\n\n" + text(r.lang, "view.empty"))
@@ -114,10 +116,10 @@ func cmdArchive(ctx context.Context, b *Bot, r *request) error {
 		byKey, toKey = "view.owed_by", "view.owed_to"
 	}
 	if len(given) > 0 {
-		sb.WriteString("\n\n" + text(r.lang, byKey, len(given), sums(given)) + "\n" + promiseList(given, true))
+		sb.WriteString("\n\n" + text(r.lang, byKey, len(given), sums(r.lang, given)) + "\n" + promiseList(r.lang, b.zoneOf(ctx, r.act.Actor), given, true))
 	}
 	if len(received) > 0 {
-		sb.WriteString("\n\n" + text(r.lang, toKey, len(received), sums(received)) + "\n" + promiseList(received, false))
+		sb.WriteString("\n\n" + text(r.lang, toKey, len(received), sums(r.lang, received)) + "\n" + promiseList(r.lang, b.zoneOf(ctx, r.act.Actor), received, false))
 	}
 	if len(given)+len(received) == 0 {
 		sb.WriteString("\n\n" + text(r.lang, "view.empty"))
@@ -138,14 +140,14 @@ func filter(ps []*ledger.Promise, keep func(*ledger.Promise) bool) []*ledger.Pro
 }
 
 // promiseList renders promises one per line: the amount and the other side.
-func promiseList(ps []*ledger.Promise, mine bool) string {
+func promiseList(l ledger.Lang, loc *time.Location, ps []*ledger.Promise, mine bool) string {
 	lines := make([]string, len(ps))
 	for i, p := range ps {
 		other, arrow := p.Beneficiary, "→"
 		if !mine {
 			other, arrow = p.Giver, "←"
 		}
-		lines[i] = fmt.Sprintf("- %s %s %s %s (%s)", promiseIcon(p.State), p.Amount, arrow, pill(idOf(other)), p.CreatedAt.Format("2006-01-02"))
+		lines[i] = fmt.Sprintf("- %s %s %s %s (%s)", promiseIcon(p.State), locale.Amount(l, p.Amount), arrow, pill(idOf(other)), locale.Date(l, p.CreatedAt.In(loc)))
 	}
 	return strings.Join(lines, "\n")
 }

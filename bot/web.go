@@ -10,6 +10,7 @@ import (
 
 	"github.com/exodus-matrix/exodus/ledger"
 	"github.com/exodus-matrix/exodus/ledger/access"
+	"github.com/exodus-matrix/exodus/locale"
 )
 
 // cmdWeb sends a one-time login link to the web organizer. The link goes
@@ -75,7 +76,7 @@ func cmdToken(ctx context.Context, b *Bot, r *request) error {
 	var sb strings.Builder
 	sb.WriteString(text(r.lang, "token.list"))
 	for _, t := range ts {
-		sb.WriteString("\n- " + literalCode(t.Name) + " — " + text(r.lang, "token.scope_"+string(t.Scope)) + ", " + t.CreatedAt.UTC().Format("2006-01-02"))
+		sb.WriteString("\n- " + literalCode(t.Name) + " — " + text(r.lang, "token.scope_"+string(t.Scope)) + ", " + locale.Date(r.lang, t.CreatedAt.In(b.zoneOf(ctx, r.act.Actor))))
 	}
 	b.reply(ctx, r, message(sb.String(), "tokens", nil))
 	return nil

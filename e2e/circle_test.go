@@ -28,18 +28,18 @@ func TestCircleHereDeclineAndSOS(t *testing.T) {
 	mustContain(t, say(t, bob, room, "!ex circle pledge 50"), "Only the owner")
 	mustContain(t, say(t, bob, room, "!ex decline"), "declined the invitation")
 	mustContain(t, say(t, bob, room, "!ex accept"), "no open invitation")
-	mustContain(t, say(t, alice, room, "!ex circle pledge 50 EUR"), "50 EUR")
+	mustContain(t, say(t, alice, room, "!ex circle pledge 50 EUR"), "€50")
 
 	// carol accepts; the pledge on the new card is the new one.
-	card := inviteAndJoinPledge(t, alice, carol, room, "50 EUR")
+	card := inviteAndJoinPledge(t, alice, carol, room, "€50")
 	if _, err := carol.React(testCtx(t), room, card.ID, "✅"); err != nil {
 		t.Fatal(err)
 	}
 	botSays(t, carol, room, "accepted the invitation")
 
 	// sos reaches the circle; the third within a day is refused (limit 2 in these tests).
-	mustContain(t, say(t, alice, room, "!ex sos the roof is leaking"), "went to 1 members")
+	mustContain(t, say(t, alice, room, "!ex sos the roof is leaking"), "went to 1 member of")
 	botSays(t, carol, room, "SOS from")
-	mustContain(t, say(t, alice, room, "!ex сос ещё раз"), "получили 1")
+	mustContain(t, say(t, alice, room, "!ex сос ещё раз"), "отправлено 1 участнику")
 	mustContain(t, say(t, alice, room, "!ex sos again"), "at most 2 SOS messages")
 }

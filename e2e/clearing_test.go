@@ -30,7 +30,7 @@ func TestClearingCycle(t *testing.T) {
 		next := users[(i+1)%len(users)]
 		mustContain(t, replyCmd(t, u, circle, cards[next.ID], "commit "+amounts[i]), "Your commitment")
 	}
-	mustContain(t, say(t, wes, dms[wes.ID], "clearing"), "Clearing of open commitments", "40 EUR less on each debt")
+	mustContain(t, say(t, wes, dms[wes.ID], "clearing"), "Clearing of open commitments", "€40 less on each debt")
 	proposal := say(t, wes, dms[wes.ID], "clearing")
 	_, d := data(t, proposal)
 	plans, _ := d["plans"].([]any)
@@ -52,6 +52,6 @@ func TestClearingCycle(t *testing.T) {
 	// xia owed yan 60: 40 cleared, 20 still owed.
 	got := promisesOf(t, xia.ID, yan.ID)
 	if len(got) != 2 || got[0] != (promiseRow{"commitment", 2000}) || got[1] != (promiseRow{"fulfilled", 4000}) {
-		t.Fatalf("xia's promises to yan %v, want 20 EUR still committed and 40 cleared", got)
+		t.Fatalf("xia's promises to yan %v, want €20 still committed and 40 cleared", got)
 	}
 }

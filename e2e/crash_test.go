@@ -57,7 +57,7 @@ func TestCrashBeforeSend(t *testing.T) {
 	c.crash(t)
 
 	all := settled(t, c.BotID, alice, circle, "!ex pool", time.Minute)
-	mustContain(t, onlyOnce(t, all, c.BotID, cmd), "120 EUR a month")
+	mustContain(t, onlyOnce(t, all, c.BotID, cmd), "€120 a month")
 	cards := 0
 	var card *event.Event
 	for _, e := range all {
@@ -74,7 +74,7 @@ func TestCrashBeforeSend(t *testing.T) {
 	tok := tokenOf(t, alice, dm, c.BotID)
 	apiGet(t, c.Stack, tok, "/api/v1/needs", &needs)
 	if len(needs.Needs) != 1 || needs.Needs[0].Owner != bob.ID.String() || needs.Needs[0].Progress.Target.Minor != 12000 {
-		t.Fatalf("the ledger's needs after the crash: %+v, want bob's one of 120 EUR", needs.Needs)
+		t.Fatalf("the ledger's needs after the crash: %+v, want bob's one of €120", needs.Needs)
 	}
 	if d := cardData(card); d["need"] != needs.Needs[0].ID {
 		t.Fatalf("the card shows need %v, the ledger holds %s", d["need"], needs.Needs[0].ID)
@@ -101,9 +101,9 @@ func TestCrashBeforeCardEdit(t *testing.T) {
 	c.heldReply(t, cmd)
 	c.crash(t)
 
-	cardShowsFrom(t, alice, circle, c.BotID, card.ID, cmd, "intended 40 EUR")
+	cardShowsFrom(t, alice, circle, c.BotID, card.ID, cmd, "intended €40")
 	all := settled(t, c.BotID, alice, circle, "!ex pool", time.Minute)
-	mustContain(t, onlyOnce(t, all, c.BotID, cmd), "Your intention: 40 EUR")
+	mustContain(t, onlyOnce(t, all, c.BotID, cmd), "Your intention: €40")
 	after := editsOf(all, c.BotID, card.ID)
 	if len(after) != edits+1 {
 		t.Fatalf("%d edits of the card after the intention, want %d", len(after), edits+1)
@@ -113,7 +113,7 @@ func TestCrashBeforeCardEdit(t *testing.T) {
 		t.Fatalf("the card's latest edit differs from the ledger: %s", diff)
 	}
 	if len(n.Promises) != 1 || n.Promises[0].Giver != alice.ID.String() || n.Promises[0].Amount.Minor != 4000 {
-		t.Fatalf("the need's promises: %+v, want alice's one intention of 40 EUR", n.Promises)
+		t.Fatalf("the need's promises: %+v, want alice's one intention of €40", n.Promises)
 	}
 	noneTwice(t, c.Stack)
 }
@@ -134,7 +134,7 @@ func TestCrashAfterHomeserverTook(t *testing.T) {
 	c.crash(t)
 
 	all := settled(t, c.BotID, alice, circle, "!ex pool", time.Minute)
-	mustContain(t, onlyOnce(t, all, c.BotID, cmd), "80 EUR a month")
+	mustContain(t, onlyOnce(t, all, c.BotID, cmd), "€80 a month")
 	if n := c.proxy.SendsOf(path); n != 2 {
 		t.Fatalf("the answer's send (%s) reached the homeserver %d times, want twice (before and after the crash)", path, n)
 	}

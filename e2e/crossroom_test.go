@@ -34,7 +34,7 @@ func TestRelationsAcrossRoomsCountNowhere(t *testing.T) {
 	far := circleOf(t, "Far", pete, olga)
 	peteDM := openDM(t, pete)
 
-	mustContain(t, say(t, olga, near, "!ex kassa 50"), "50 EUR")
+	mustContain(t, say(t, olga, near, "!ex kassa 50"), "€50")
 	sent, err := nora.Send(testCtx(t), near, "!ex claim 30 roof")
 	if err != nil {
 		t.Fatal(err)

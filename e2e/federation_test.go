@@ -186,7 +186,7 @@ func TestFederatedCircle(t *testing.T) {
 	}
 	card := cardAfter(t, alice, circle, one.BotID, status, "need")
 	heart := react(t, alice, circle, card.ID, "❤️")
-	if _, err := bob.WaitMessageAfter(testCtx(t), circle, heart, one.BotID, devnet.BodyContains("intended 100 EUR")); err != nil {
+	if _, err := bob.WaitMessageAfter(testCtx(t), circle, heart, one.BotID, devnet.BodyContains("intended €100")); err != nil {
 		t.Fatalf("card after ❤️: %v", err)
 	}
 	// Only now does bob's community bring its bot into the circle: bot two
@@ -201,7 +201,7 @@ func TestFederatedCircle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mustContain(t, replyFrom(t, alice, circle, one.BotID, reply), "Your commitment: 60 EUR")
+	mustContain(t, replyFrom(t, alice, circle, one.BotID, reply), "Your commitment: €60")
 	// alice says "sent" in her direct chat, replying to the commitment
 	// notice there: bot two never sees that room, so bot one records the
 	// op in the circle for every bot.
@@ -244,13 +244,13 @@ func TestFederatedCircle(t *testing.T) {
 	tokOne := tokenOf(t, alice, aliceDM, one.BotID)
 	tokTwo := tokenOf(t, bob, bobDM, two.BotID)
 	sameDigest(t, one, two, tokOne, tokTwo, circle, 1)
-	mustContain(t, sayTo(t, bob, circle, one.BotID, "!ex got "+alice.ID.String()), "60 EUR")
+	mustContain(t, sayTo(t, bob, circle, one.BotID, "!ex got "+alice.ID.String()), "€60")
 
 	// alice ❤️ again, then takes the ❤️ back: bot one finds the removal in
 	// the room and records both ops there (a redacted reaction keeps no
 	// trace of its card, and a rebuild needs them).
 	again := react(t, alice, circle, card.ID, "❤️")
-	if _, err := bob.WaitMessageAfter(testCtx(t), circle, again, one.BotID, devnet.BodyContains("intended 90 EUR")); err != nil {
+	if _, err := bob.WaitMessageAfter(testCtx(t), circle, again, one.BotID, devnet.BodyContains("intended €90")); err != nil {
 		t.Fatalf("card after the second ❤️: %v", err)
 	}
 	if _, err := alice.Redact(testCtx(t), circle, again, ""); err != nil {

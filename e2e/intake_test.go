@@ -81,7 +81,7 @@ func TestRetriedTransactionAndReplay(t *testing.T) {
 	}
 	mustContain(t, replyTo(t, bob, circle, accept), "accepted the invitation")
 	before := say(t, alice, circle, "!ex list")
-	mustContain(t, before, "1 members")
+	mustContain(t, before, "1 member**")
 
 	// The events that changed the ledger: the invite command, the card
 	// reaction-free acceptance, and a pool question.
@@ -99,7 +99,7 @@ func TestRetriedTransactionAndReplay(t *testing.T) {
 	// The bot handles events in arrival order: once it answers this marker,
 	// it has handled the replayed events too.
 	marker := say(t, alice, circle, "!ex list")
-	mustContain(t, marker, "1 members")
+	mustContain(t, marker, "1 member**")
 	for _, e := range botMessagesSince(t, alice, circle, before.ID) {
 		if e.ID != marker.ID {
 			t.Fatalf("the replay made the bot say something: %q", devnet.Body(e))

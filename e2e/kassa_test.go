@@ -15,15 +15,15 @@ func TestKassaClaim(t *testing.T) {
 	vic, tara, uma := member(t, "vic"), member(t, "tara"), member(t, "uma")
 	circle := circleOf(t, "Kassa", vic, tara, uma)
 	taraDM, umaDM := openDM(t, tara), openDM(t, uma)
-	mustContain(t, say(t, tara, circle, "!ex kassa 50"), "at most 50 EUR a month", "**Kassa**")
-	mustContain(t, say(t, uma, umaDM, "касса 100"), "100 EUR", "**Kassa**") // her only circle
-	mustContain(t, say(t, vic, circle, "!ex kassa"), "The kassa of Kassa", "2 members", "150 EUR")
+	mustContain(t, say(t, tara, circle, "!ex kassa 50"), "at most €50 a month", "**Kassa**")
+	mustContain(t, say(t, uma, umaDM, "касса 100"), "100\u00a0€", "**Kassa**") // her only circle
+	mustContain(t, say(t, vic, circle, "!ex kassa"), "The kassa of Kassa", "2 members", "€150")
 
 	sent, err := vic.Send(testCtx(t), circle, "!ex claim 30 medicine")
 	if err != nil {
 		t.Fatal(err)
 	}
-	mustContain(t, replyTo(t, vic, circle, sent), "30 EUR", "approve")
+	mustContain(t, replyTo(t, vic, circle, sent), "€30", "approve")
 	card, err := vic.WaitMessageAfter(testCtx(t), circle, sent, env.BotID, func(e *event.Event) bool {
 		ns, _ := e.Content.Raw["org.exodus"].(map[string]any)
 		return ns["type"] == "claim"
@@ -38,13 +38,13 @@ func TestKassaClaim(t *testing.T) {
 	approval := replyCmd(t, tara, circle, card.ID, "approve")
 	mustContain(t, approval, "approved")
 	share := botSays(t, uma, umaDM, "Ваша доля") // uma wrote Russian
-	mustContain(t, share, "**20 EUR**")
-	botSays(t, tara, taraDM, "**10 EUR**")
+	mustContain(t, share, "**20\u00a0€**")
+	botSays(t, tara, taraDM, "**€10**")
 	wantPromises(t, uma.ID, vic.ID, promiseRow{"intention", 2000})
-	mustContain(t, replyCmd(t, uma, umaDM, share.ID, "commit"), "Your commitment: 20 EUR")
-	cardShows(t, vic, circle, card.ID, approval.ID, "committed 20 EUR", "missing 10 EUR")
+	mustContain(t, replyCmd(t, uma, umaDM, share.ID, "commit"), "Your commitment: €20")
+	cardShows(t, vic, circle, card.ID, approval.ID, "committed €20", "missing €10")
 	wantPromises(t, uma.ID, vic.ID, promiseRow{"commitment", 2000})
-	mustContain(t, say(t, uma, umaDM, "касса"), "**Kassa**", "попрошено 20 EUR, осталось 80 EUR")
+	mustContain(t, say(t, uma, umaDM, "касса"), "**Kassa**", "попрошено 20\u00a0€, осталось 80\u00a0€")
 
 	// A second claim this month: tara has 40 of her 50 left, uma 80 of her
 	// 100; the 30 EUR beyond is asked of nobody.
@@ -61,7 +61,7 @@ func TestKassaClaim(t *testing.T) {
 	}
 	approval = replyCmd(t, tara, circle, card.ID, "approve")
 	mustContain(t, approval, "approved")
-	botSays(t, uma, umaDM, "**80 EUR**")
-	botSays(t, tara, taraDM, "**40 EUR**")
-	cardShows(t, vic, circle, card.ID, approval.ID, "intended 120 EUR", "30 EUR of it is beyond what the members' maxima had left")
+	botSays(t, uma, umaDM, "**80\u00a0€**")
+	botSays(t, tara, taraDM, "**€40**")
+	cardShows(t, vic, circle, card.ID, approval.ID, "intended €120", "€30 of it is beyond what the members' maxima had left")
 }

@@ -48,7 +48,7 @@ func TestNotificationsReachWhoMustAct(t *testing.T) {
 
 	// carol commits: the answer is quiet; her payment details notify her.
 	answer := replyCmd(t, carol, circle, card.ID, "commit 50")
-	mustContain(t, answer, "Your commitment: 50 EUR")
+	mustContain(t, answer, "Your commitment: €50")
 	expectReach(t, answer, "", everyone...)
 	expectReach(t, cardEdit(t, alice, circle, card.ID, answer.ID), "", everyone...)
 	carolDM := dmOf(t, carol, "")
@@ -57,12 +57,12 @@ func TestNotificationsReachWhoMustAct(t *testing.T) {
 
 	// carol says she sent it: bob is asked to confirm, and notified.
 	mustContain(t, replyCmd(t, carol, carolDM, details.ID, "sent"), "as sent")
-	expectReach(t, botSays(t, bob, bobDM, "says they sent you 50 EUR"), bob.ID, bob)
+	expectReach(t, botSays(t, bob, bobDM, "says they sent you €50"), bob.ID, bob)
 	// carol reminds him: the answer is quiet, the reminder notifies bob.
 	reminded := say(t, carol, carolDM, "remind "+bob.ID.String())
 	mustContain(t, reminded, "reminded")
 	expectReach(t, reminded, "", carol)
-	expectReach(t, botSays(t, bob, bobDM, "reminds you that they sent you 50 EUR"), bob.ID, bob)
+	expectReach(t, botSays(t, bob, bobDM, "reminds you that they sent you €50"), bob.ID, bob)
 
 	// carol invites dave to vouch: the card notifies dave, highlights no other.
 	sent, err := carol.Send(testCtx(t), circle, "!ex invite "+dave.ID.String())

@@ -70,7 +70,7 @@ func TestRogueBotChangesNothing(t *testing.T) {
 	}
 	card := cardAfter(t, carol, circle, one.BotID, status, "need")
 	heart := react(t, carol, circle, card.ID, "❤️")
-	if _, err := alice.WaitMessageAfter(testCtx(t), circle, heart, one.BotID, devnet.BodyContains("intended 100 EUR")); err != nil {
+	if _, err := alice.WaitMessageAfter(testCtx(t), circle, heart, one.BotID, devnet.BodyContains("intended €100")); err != nil {
 		t.Fatalf("card after ❤️: %v", err)
 	}
 	token := tokenOf(t, alice, aliceDM, one.BotID)

@@ -30,7 +30,7 @@ func TestNoSecretOrErasedTextAtRest(t *testing.T) {
 	if token == "" || link == "" {
 		t.Fatalf("token %q, link %q", token, link)
 	}
-	mustContain(t, say(t, lena, circle, "!ex claim 20 "+reason), "20 EUR")
+	mustContain(t, say(t, lena, circle, "!ex claim 20 "+reason), "€20")
 	if !filesContain(t, env.DBPath+"*", iban) {
 		t.Fatal("the payment details are not in the database files before leaving: the scan sees nothing")
 	}

@@ -16,7 +16,7 @@ func TestTrustNetwork(t *testing.T) {
 
 	// alice creates a circle from her direct chat and joins it.
 	reply := say(t, alice, aliceDM, "circle Friends")
-	mustContain(t, reply, "Friends", "100 EUR")
+	mustContain(t, reply, "Friends", "€100")
 	if kind, _ := data(t, reply); kind != "circle_created" {
 		t.Fatalf("reply kind = %q, want circle_created", kind)
 	}
@@ -55,7 +55,7 @@ func TestTrustNetwork(t *testing.T) {
 	}
 
 	pool := say(t, alice, circle, "!ex pool")
-	mustContain(t, pool, "200 EUR", "2 members", "first time")
+	mustContain(t, pool, "€200", "2 members", "first time")
 
 	// bob asks for a one-time code; dave uses it in a direct chat.
 	say(t, bob, circle, "!ex invite")
@@ -73,7 +73,7 @@ func TestTrustNetwork(t *testing.T) {
 	mustContain(t, say(t, dave, daveDM, "accept "+code), "no longer open")
 
 	pool = say(t, alice, circle, "!ex pool")
-	mustContain(t, pool, "300 EUR", "3 members", "+100 EUR")
+	mustContain(t, pool, "€300", "3 members", "+€100")
 
 	// alice blocks bob: her list empties, and bob is told.
 	block := say(t, alice, circle, "!ex block "+bob.ID.String())
@@ -90,7 +90,7 @@ func TestTrustNetwork(t *testing.T) {
 // card, and has the invitee join the room. It returns the card.
 func inviteAndJoin(t *testing.T, inviter, invitee *devnet.User, circle id.RoomID) *event.Event {
 	t.Helper()
-	return inviteAndJoinPledge(t, inviter, invitee, circle, "100 EUR")
+	return inviteAndJoinPledge(t, inviter, invitee, circle, "€100")
 }
 
 // inviteAndJoinPledge is inviteAndJoin for a circle whose pledge is pledge.

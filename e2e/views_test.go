@@ -15,17 +15,17 @@ func TestOrganizerViewsAndLeave(t *testing.T) {
 	hanaDM, ivanDM, janaDM := openDM(t, hana), openDM(t, ivan), openDM(t, jana)
 
 	mustContain(t, say(t, hana, hanaDM, "about I teach maths and fix bikes"), "Saved")
-	mustContain(t, say(t, hana, hanaDM, "status orange 120"), "120 EUR a month")
+	mustContain(t, say(t, hana, hanaDM, "status orange 120"), "€120 a month")
 	card := needCard(t, ivan, circle, "", hana.ID)
 
 	// ivan commits 60 and it is confirmed; jana intends 30.
-	mustContain(t, replyCmd(t, ivan, circle, card.ID, "commit 60"), "Your commitment: 60 EUR")
+	mustContain(t, replyCmd(t, ivan, circle, card.ID, "commit 60"), "Your commitment: €60")
 	mustContain(t, say(t, ivan, ivanDM, "sent"), "as sent")
-	mustContain(t, say(t, hana, hanaDM, "pending"), "Awaiting your confirmation", "60 EUR", ivan.ID.String())
-	mustContain(t, say(t, hana, hanaDM, "got"), "confirmed receiving 60 EUR")
+	mustContain(t, say(t, hana, hanaDM, "pending"), "Awaiting your confirmation", "€60", ivan.ID.String())
+	mustContain(t, say(t, hana, hanaDM, "got"), "confirmed receiving €60")
 	mustContain(t, say(t, jana, janaDM, "mute intention"), "Muted")
-	mustContain(t, replyCmd(t, jana, circle, card.ID, "30"), "Your intention: 30 EUR")
-	botSays(t, hana, hanaDM, "intends to help you with 30 EUR")
+	mustContain(t, replyCmd(t, jana, circle, card.ID, "30"), "Your intention: €30")
+	botSays(t, hana, hanaDM, "intends to help you with €30")
 	// ivan helps the same need, so he is told of jana's intention.
 	botSays(t, ivan, ivanDM, "joined you in helping")
 
@@ -33,13 +33,13 @@ func TestOrganizerViewsAndLeave(t *testing.T) {
 	my := say(t, ivan, circle, "!ex my")
 	mustContain(t, my, "direct chat")
 	view := botSays(t, ivan, ivanDM, "What you promised")
-	mustContain(t, view, "Fulfilled (1, 60 EUR)", hana.ID.String())
+	mustContain(t, view, "Fulfilled (1, €60)", hana.ID.String())
 	if kind, d := data(t, view); kind != "view" || len(d["promises"].([]any)) != 1 {
 		t.Fatalf("my view = %s %v", kind, d)
 	}
 	tome := say(t, hana, hanaDM, "tome")
-	mustContain(t, tome, "What others promised you", "Intentions (1, 30 EUR)", "Fulfilled (1, 60 EUR)")
-	mustContain(t, say(t, ivan, ivanDM, "archive"), "Archive", "Given by you (1, 60 EUR)")
+	mustContain(t, tome, "What others promised you", "Intentions (1, €30)", "Fulfilled (1, €60)")
+	mustContain(t, say(t, ivan, ivanDM, "archive"), "Archive", "Given by you (1, €60)")
 	mustContain(t, say(t, ivan, ivanDM, "overdue"), "Nothing here")
 	network := say(t, jana, janaDM, "network")
 	mustContain(t, network, "Whom you help (1)", hana.ID.String(), "same people (1)", ivan.ID.String())
@@ -54,9 +54,9 @@ func TestOrganizerViewsAndLeave(t *testing.T) {
 	wantPromises(t, ivan.ID, hana.ID, promiseRow{"fulfilled", 6000})
 
 	// jana goes orange; ivan intends, then jana leaves.
-	mustContain(t, say(t, jana, janaDM, "status orange 80"), "80 EUR")
+	mustContain(t, say(t, jana, janaDM, "status orange 80"), "€80")
 	janaCard := needCard(t, ivan, circle, "", jana.ID)
-	mustContain(t, replyCmd(t, ivan, circle, janaCard.ID, "intend 20"), "Your intention: 20 EUR")
+	mustContain(t, replyCmd(t, ivan, circle, janaCard.ID, "intend 20"), "Your intention: €20")
 	mustContain(t, say(t, jana, janaDM, "leave"), "leave confirm")
 	// jana muted intention notices: ivan's intention was not announced to
 	// her (the worker handled it before her last command).

@@ -46,7 +46,7 @@ func TestWebOrganizer(t *testing.T) {
 		chromedp.WaitVisible(`a[href="/needs/`+need+`"]`, chromedp.ByQuery),
 		chromedp.Text(`main`, &dashboard, chromedp.ByQuery),
 	)
-	for _, want := range []string{carol.ID.Localpart(), "0.00 EUR of 150.00 EUR"} {
+	for _, want := range []string{carol.ID.Localpart(), "€0 of €150"} {
 		if !strings.Contains(dashboard, want) {
 			t.Fatalf("dashboard lacks %q:\n%s", want, dashboard)
 		}
@@ -77,7 +77,7 @@ func TestWebOrganizer(t *testing.T) {
 		chromedp.Text(`.flash`, &flash, chromedp.ByQuery),
 		chromedp.Text(`#act`, &actions, chromedp.ByQuery),
 	)
-	if !strings.Contains(flash, "intention") || !strings.Contains(actions, "20.00 EUR") {
+	if !strings.Contains(flash, "intention") || !strings.Contains(actions, "€20") {
 		t.Fatalf("the page did not confirm the intention: flash %q, actions %q", flash, actions)
 	}
 	screenshot(t, ctx, "need")
@@ -93,7 +93,7 @@ func TestWebOrganizer(t *testing.T) {
 		t.Fatalf("waiting for the web action in the circle: %v", err)
 	}
 	mustContain(t, posted, "on the web", "intend 20 EUR")
-	cardShows(t, carol, circle, card.ID, posted.ID, "intended 20 EUR")
+	cardShows(t, carol, circle, card.ID, posted.ID, "intended €20")
 	wantPromises(t, alice.ID, carol.ID, promiseRow{"intention", 2000})
 	if by := promiseUpdatedBy(t, alice.ID, carol.ID); by != posted.ID.String() {
 		t.Fatalf("the intention is keyed by %s, want the posted event %s", by, posted.ID)
@@ -106,7 +106,7 @@ func TestWebOrganizer(t *testing.T) {
 		chromedp.WaitVisible(`main`, chromedp.ByQuery),
 		chromedp.Text(`main`, &mine, chromedp.ByQuery),
 	)
-	if !strings.Contains(mine, "20.00 EUR") {
+	if !strings.Contains(mine, "€20") {
 		t.Fatalf("my promises lack the intention:\n%s", mine)
 	}
 	screenshot(t, ctx, "promises")

@@ -69,6 +69,10 @@ type Op struct {
 	// maximum declared for no circle (before maxima were per circle) is
 	// shared only among them.
 	Members []UserID `json:"members,omitempty"`
+	// Poll marks an intention or a withdrawal made by answering an
+	// initiative's poll: the poll ends when the initiative is funded, and
+	// an answer after that counts for nothing (pollOpen).
+	Poll bool `json:"poll,omitempty"`
 }
 
 // Before reports whether op o comes before p in canonical order: by the

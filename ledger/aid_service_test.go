@@ -240,6 +240,25 @@ func TestAidGotWithoutNeed(t *testing.T) {
 	}
 }
 
+func TestProfileTimeZone(t *testing.T) {
+	w := newAidWorld(t, sAnn)
+	p, err := w.svc.Members.SetTimeZone(w.ctx, w.act(sAnn), "europe/belgrade")
+	if err != nil || p.TimeZone != "Europe/Belgrade" {
+		t.Fatalf("zone set: %+v %v", p, err)
+	}
+	if loc := p.Zone(time.UTC); loc.String() != "Europe/Belgrade" {
+		t.Errorf("zone %v", loc)
+	}
+	for _, bad := range []string{"Mars/Olympus", "Local", "../../etc/passwd", "Europe/"} {
+		if _, err := w.svc.Members.SetTimeZone(w.ctx, w.act(sAnn), bad); key(err) != "profile.bad_zone" {
+			t.Errorf("zone %q: %v", bad, err)
+		}
+	}
+	if p, err = w.svc.Members.SetTimeZone(w.ctx, w.act(sAnn), ""); err != nil || p.TimeZone != "" || p.Zone(time.UTC) != time.UTC {
+		t.Errorf("zone reset: %+v %v", p, err)
+	}
+}
+
 func TestAidProfileAbout(t *testing.T) {
 	w := newAidWorld(t, sAnn)
 	long := strings.Repeat("ж", ledger.MaxAboutRunes) // more bytes than runes

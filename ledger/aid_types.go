@@ -260,6 +260,9 @@ type Profile struct {
 	About      string
 	Requisites []Requisite
 	Muted      []NoticeKind
+	// TimeZone is the IANA name of the time zone the member reads times
+	// in ("Europe/Belgrade"); "" for the cycle's.
+	TimeZone string
 }
 
 // DefaultRequisite returns the text givers see: the default requisite, or

@@ -104,3 +104,16 @@ func (ir initiativeRules) expireInitiative(n *Need, op Op, out *Outcome) error {
 	out.Need = copyNeed(n)
 	return nil
 }
+
+// pollOpen refuses an answer to an initiative's poll (op.Poll) made after
+// the poll ended: once the initiative was funded (when the bot ends its
+// poll), or closed. By the op's time, so every bot decides alike.
+func pollOpen(n *Need, op Op) error {
+	if !op.Poll || n == nil || n.Kind != NeedInitiative {
+		return nil
+	}
+	if n.State != NeedOpen || !n.FundedAt.IsZero() && !op.At.Before(n.FundedAt) {
+		return Errorf(EConflict, "poll.ended", n.Title)
+	}
+	return nil
+}

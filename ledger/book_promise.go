@@ -106,6 +106,9 @@ func (pr promiseRules) amountFor(op Op, n *Need, fallback Amount) (Amount, error
 
 // applyIntend creates or changes the actor's intention toward a need.
 func (pr promiseRules) applyIntend(op Op, out *Outcome) error {
+	if err := pollOpen(pr.rec.needs[op.Need], op); err != nil {
+		return err
+	}
 	n, err := pr.openNeedFor(op)
 	if err != nil {
 		return err
@@ -138,6 +141,9 @@ func (pr promiseRules) applyIntend(op Op, out *Outcome) error {
 // applyWithdraw withdraws the actor's intention (OpWithdraw), or the one
 // the removed reaction set (OpUnreact).
 func (pr promiseRules) applyWithdraw(op Op, out *Outcome) error {
+	if err := pollOpen(pr.rec.needs[op.Need], op); err != nil {
+		return err
+	}
 	p := pr.rec.livePromise(op.Need, op.Actor)
 	if p == nil || (op.Kind == OpUnreact && p.Reaction != op.Target) {
 		return Errorf(ENotFound, "promise.none")

@@ -19,6 +19,7 @@ const (
 	VerbUnblock Verb = "unblock"
 	VerbSOS     Verb = "sos"
 	VerbLang    Verb = "lang"
+	VerbZone    Verb = "timezone"
 
 	VerbStatus     Verb = "status"
 	VerbIntend     Verb = "intend"
@@ -103,6 +104,7 @@ type Command struct {
 	Text    string        // sos <text>
 	Target  Lang          // lang <ru|en>, circle lang <ru|en>
 	Topic   Verb          // help <command>
+	All     bool          // help all
 
 	// status green | orange <amount> | red <amount> <days>
 	Status Status
@@ -134,6 +136,11 @@ type Command struct {
 	// and Scope (read unless write is asked for).
 	TokenAction TokenAction
 	Scope       TokenScope
+
+	// timezone [<zone> | default]: Zone, the IANA name as typed ("" with
+	// ZoneReset: back to the cycle's; "" alone shows the zone).
+	Zone      string
+	ZoneReset bool
 }
 
 // TokenAction is what `token` does: list (""), make or revoke a token.

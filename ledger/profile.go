@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 	"unicode/utf8"
 )
 
@@ -177,4 +178,35 @@ func (s *Members) forget(ctx context.Context, u UserID) error {
 		return fmt.Errorf("failed to erase member: %w", err)
 	}
 	return nil
+}
+
+// SetTimeZone sets the time zone the actor reads times in: an IANA name
+// ("Europe/Belgrade"), or "" for the cycle's. An unknown name is refused
+// with "profile.bad_zone".
+func (s *Members) SetTimeZone(ctx context.Context, act Action, name string) (*Profile, error) {
+	if name != "" {
+		loc, ok := ParseZone(name)
+		if !ok {
+			return nil, Errorf(EInvalid, "profile.bad_zone", name)
+		}
+		name = loc.String()
+	}
+	return s.editProfile(ctx, act, func(p *Profile) error {
+		p.TimeZone = name
+		return nil
+	})
+}
+
+// Zone is the time zone the member reads times in: their own, else the
+// cycle's (def).
+func (p *Profile) Zone(def *time.Location) *time.Location {
+	if p != nil && p.TimeZone != "" {
+		if loc, ok := ParseZone(p.TimeZone); ok {
+			return loc
+		}
+	}
+	if def == nil {
+		return time.UTC
+	}
+	return def
 }

@@ -108,13 +108,13 @@ func (s *Members) PutMember(ctx context.Context, m *ledger.Member) error {
 // GetProfile returns a member's profile, or an ENotFound error
 // "profile.not_found".
 func (s *Members) GetProfile(ctx context.Context, u ledger.UserID) (*ledger.Profile, error) {
-	var about, reqs, muted string
-	err := s.db.QueryRow(ctx, `SELECT about, requisites, muted FROM profiles WHERE user_id = $1`,
-		string(u)).Scan(&about, &reqs, &muted)
+	var about, reqs, muted, zone string
+	err := s.db.QueryRow(ctx, `SELECT about, requisites, muted, timezone FROM profiles WHERE user_id = $1`,
+		string(u)).Scan(&about, &reqs, &muted, &zone)
 	if err != nil {
 		return nil, notFound(err, "profile.not_found", "get profile")
 	}
-	p := &ledger.Profile{Member: u, About: about}
+	p := &ledger.Profile{Member: u, About: about, TimeZone: zone}
 	if err := json.Unmarshal([]byte(reqs), &p.Requisites); err != nil {
 		return nil, fmt.Errorf("failed to decode requisites: %w", err)
 	}
@@ -135,10 +135,10 @@ func (s *Members) PutProfile(ctx context.Context, p *ledger.Profile) error {
 		return fmt.Errorf("failed to encode muted kinds: %w", err)
 	}
 	_, err = s.db.Exec(ctx, `
-		INSERT INTO profiles (user_id, about, requisites, muted) VALUES ($1, $2, $3, $4)
+		INSERT INTO profiles (user_id, about, requisites, muted, timezone) VALUES ($1, $2, $3, $4, $5)
 		ON CONFLICT (user_id) DO UPDATE SET about = excluded.about,
-			requisites = excluded.requisites, muted = excluded.muted`,
-		string(p.Member), p.About, string(reqs), string(muted))
+			requisites = excluded.requisites, muted = excluded.muted, timezone = excluded.timezone`,
+		string(p.Member), p.About, string(reqs), string(muted), p.TimeZone)
 	if err != nil {
 		return fmt.Errorf("failed to save profile: %w", err)
 	}

@@ -335,7 +335,7 @@ func testProfiles(t *testing.T, s *store.Store) {
 
 	p := &ledger.Profile{Member: alice, About: "Помогаю «всем» ✓",
 		Requisites: []ledger.Requisite{{Text: "IBAN DE00 1234"}, {Text: "PayPal a@b.c", Default: true}},
-		Muted:      []ledger.NoticeKind{ledger.NoticeIntention, ledger.NoticeStatus}}
+		Muted:      []ledger.NoticeKind{ledger.NoticeIntention, ledger.NoticeStatus}, TimeZone: "Europe/Belgrade"}
 	must(t, s.Members.PutProfile(ctx, p))
 	got, err := s.Members.GetProfile(ctx, alice)
 	must(t, err)

@@ -86,7 +86,7 @@ func TestAPIKassaAndClaims(t *testing.T) {
 	}
 	k = decodeAs[kassaT](t, h.expect("GET", "/api/v1/kassa?circle=%21circle%3Atest", at, "", 200))
 	if len(k.Circles) != 1 || k.Circles[0].Asked == nil || k.Circles[0].Asked.Minor != 2500 || k.Circles[0].Left.Minor != 2500 {
-		t.Fatalf("alice's kassa after her share of 25 EUR: %+v", k)
+		t.Fatalf("alice's kassa after her share of €25: %+v", k)
 	}
 	list := decodeAs[struct{ Needs []needT }](t, h.expect("GET", "/api/v1/needs", bt, "", 200))
 	if len(list.Needs) != 2 || list.Needs[1].ID != string(claim) {
@@ -135,6 +135,8 @@ func TestAPIProfileWritesBecomeChatCommands(t *testing.T) {
 		{"PUT", "/api/v1/profile/requisites/2/default", ``, ledger.Command{Verb: ledger.VerbRequisites, Requisites: ledger.RequisitesDefault, Index: 2}, 200},
 		{"DELETE", "/api/v1/profile/requisites/1", ``, ledger.Command{Verb: ledger.VerbRequisites, Requisites: ledger.RequisitesRemove, Index: 1}, 200},
 		{"PUT", "/api/v1/profile/lang", `{"lang":"ru"}`, ledger.Command{Verb: ledger.VerbLang, Target: ledger.LangRU}, 200},
+		{"PUT", "/api/v1/profile/timezone", `{"timezone":"Europe/Belgrade"}`, ledger.Command{Verb: ledger.VerbZone, Zone: "Europe/Belgrade"}, 200},
+		{"PUT", "/api/v1/profile/timezone", `{"timezone":""}`, ledger.Command{Verb: ledger.VerbZone, ZoneReset: true}, 200},
 		{"PUT", "/api/v1/profile/notices/status", `{"muted":true}`, ledger.Command{Verb: ledger.VerbMute, Notice: ledger.NoticeStatus}, 200},
 		{"PUT", "/api/v1/profile/notices/digest", `{"muted":false}`, ledger.Command{Verb: ledger.VerbUnmute, Notice: ledger.NoticeDigest}, 200},
 		{"POST", "/api/v1/remind", `{"user":"@carol:test"}`, ledger.Command{Verb: ledger.VerbRemind, User: carol}, 200},
@@ -148,14 +150,15 @@ func TestAPIProfileWritesBecomeChatCommands(t *testing.T) {
 		req := h.lastRequest()
 		if req.Member != alice || req.Command.Verb != c.want.Verb || req.Command.Text != c.want.Text || req.Command.User != c.want.User ||
 			req.Command.Requisites != c.want.Requisites || req.Command.Index != c.want.Index || req.Command.Target != c.want.Target ||
-			req.Command.Notice != c.want.Notice || req.Command.Confirm != c.want.Confirm {
+			req.Command.Notice != c.want.Notice || req.Command.Confirm != c.want.Confirm ||
+			req.Command.Zone != c.want.Zone || req.Command.ZoneReset != c.want.ZoneReset {
 			t.Errorf("%s %s: request %+v, want %+v", c.method, c.path, req.Command, c.want)
 		}
 		if a := decodeAs[actionT](t, r); a.Message == "" {
 			t.Errorf("%s %s: no message: %s", c.method, c.path, r.Body)
 		}
 	}
-	if req := h.actor.requests()[10]; req.Circle != circle {
+	if req := h.actor.requests()[12]; req.Circle != circle {
 		t.Errorf("invite went to circle %q", req.Circle)
 	}
 	p := decodeAs[struct {

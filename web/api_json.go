@@ -202,13 +202,14 @@ type profileJSON struct {
 	Member     ledger.UserID       `json:"member"`
 	About      string              `json:"about"`
 	Lang       ledger.Lang         `json:"lang"`
+	TimeZone   string              `json:"timezone"`
 	Requisites []requisiteJSON     `json:"requisites"`
 	Muted      []ledger.NoticeKind `json:"muted"`
 	Notices    []ledger.NoticeKind `json:"notices"`
 }
 
 func profileOf(p *ledger.Profile, l ledger.Lang) *profileJSON {
-	j := &profileJSON{Member: p.Member, About: p.About, Lang: l, Requisites: []requisiteJSON{},
+	j := &profileJSON{Member: p.Member, About: p.About, Lang: l, TimeZone: p.TimeZone, Requisites: []requisiteJSON{},
 		Muted: append([]ledger.NoticeKind{}, p.Muted...), Notices: ledger.NoticeKinds}
 	for i, q := range p.Requisites {
 		j.Requisites = append(j.Requisites, requisiteJSON{Index: i + 1, Text: q.Text, Default: q.Default})

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"strings"
 
 	"github.com/exodus-matrix/exodus/ledger"
 	"github.com/exodus-matrix/exodus/ledger/grammar"
@@ -102,6 +103,25 @@ func (api *apiWrites) apiLang(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	api.apiProfileAction(w, r, ledger.Command{Verb: ledger.VerbLang, Target: l}, http.StatusOK)
+}
+
+// apiZone sets the time zone the member reads times in ("" for the
+// cycle's).
+func (api *apiWrites) apiZone(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		TimeZone string `json:"timezone"`
+	}
+	if err := decode(r, &body); err != nil {
+		api.errs.writeError(w, r, err, "")
+		return
+	}
+	api.apiProfileAction(w, r, zoneCommand(body.TimeZone), http.StatusOK)
+}
+
+// zoneCommand is `timezone <zone>`, or `timezone default` for "".
+func zoneCommand(zone string) ledger.Command {
+	zone = strings.TrimSpace(zone)
+	return ledger.Command{Verb: ledger.VerbZone, Zone: zone, ZoneReset: zone == ""}
 }
 
 // apiNotice mutes or unmutes one kind of notification.

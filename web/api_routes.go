@@ -77,6 +77,7 @@ func (api *apiWrites) writeRoutes() []Route {
 		{Method: "PUT", Path: "/api/v1/profile/requisites/{n}/default", Write: true, handler: api.apiRequisite(ledger.RequisitesDefault)},
 		{Method: "DELETE", Path: "/api/v1/profile/requisites/{n}", Write: true, handler: api.apiRequisite(ledger.RequisitesRemove)},
 		{Method: "PUT", Path: "/api/v1/profile/lang", Write: true, handler: api.apiLang},
+		{Method: "PUT", Path: "/api/v1/profile/timezone", Write: true, handler: api.apiZone},
 		{Method: "PUT", Path: "/api/v1/profile/notices/{kind}", Write: true, handler: api.apiNotice},
 		{Method: "POST", Path: "/api/v1/circles/{id}/invite", Write: true, handler: api.apiInvite},
 		{Method: "POST", Path: "/api/v1/block", Write: true, handler: api.apiUserAction(ledger.VerbBlock)},

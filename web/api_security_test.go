@@ -74,6 +74,7 @@ func (h *harness) samples() map[string]sample {
 		"PUT /api/v1/profile/requisites/{n}/default": {"/api/v1/profile/requisites/1/default", ``},
 		"DELETE /api/v1/profile/requisites/{n}":      {"/api/v1/profile/requisites/1", ``},
 		"PUT /api/v1/profile/lang":                   {"/api/v1/profile/lang", `{"lang":"ru"}`},
+		"PUT /api/v1/profile/timezone":               {"/api/v1/profile/timezone", `{"timezone":"Europe/Belgrade"}`},
 		"PUT /api/v1/profile/notices/{kind}":         {"/api/v1/profile/notices/status", `{"muted":true}`},
 		"POST /api/v1/circles/{id}/invite":           {c("/invite"), `{"user":"@erin:test"}`},
 		"POST /api/v1/block":                         {"/api/v1/block", `{"user":"@dave:test"}`},

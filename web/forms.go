@@ -340,6 +340,17 @@ func (f *forms) requisitesAction(w http.ResponseWriter, r *http.Request, c *call
 	f.act(w, r, c, "/profile", "requisites_"+string(cmd.Requisites), ledger.Request{Command: cmd})
 }
 
+// zoneAction sets the time zone the member reads times in: `timezone
+// <zone>`, or the cycle's when the field is empty.
+func (f *forms) zoneAction(w http.ResponseWriter, r *http.Request, c *caller) {
+	zone, err := formText(r, "timezone", 64, false)
+	if err != nil {
+		f.refuse(w, r, c, "/profile", err)
+		return
+	}
+	f.act(w, r, c, "/profile", "zone", ledger.Request{Command: zoneCommand(zone)})
+}
+
 // langAction sets the member's language: the bot's (`lang ru|en`) and the
 // pages'.
 func (f *forms) langAction(w http.ResponseWriter, r *http.Request, c *caller) {

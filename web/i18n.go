@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/exodus-matrix/exodus/ledger"
+	"github.com/exodus-matrix/exodus/locale"
 )
 
 // catalogues hold the words of the pages and of the web's own errors.
@@ -31,5 +32,5 @@ func trf(l ledger.Lang, key string, args ...any) string {
 	if len(args) == 0 {
 		return tr(l, key)
 	}
-	return fmt.Sprintf(tr(l, key), args...)
+	return fmt.Sprintf(locale.Plurals(l, tr(l, key), args), args...)
 }

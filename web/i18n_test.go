@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/exodus-matrix/exodus/ledger"
+	"github.com/exodus-matrix/exodus/locale"
 )
 
 // placeholder matches a fmt verb of a message: %[1]v, %[2]q, %v...
@@ -155,6 +156,37 @@ func TestWebErrorsAreExplained(t *testing.T) {
 			if m == "" || placeholder.MatchString(m) || regexp.MustCompile(`%!`).MatchString(m) {
 				t.Errorf("%s %v: %q", l, err, m)
 			}
+		}
+	}
+}
+
+// TestPluralSelectors: every plural selector of the pages' catalogues
+// gives the forms of its language's CLDR categories, and renders a count.
+func TestPluralSelectors(t *testing.T) {
+	for l, cat := range catalogues {
+		for k, m := range cat {
+			for _, sel := range locale.Selectors(m) {
+				if len(sel) != locale.Forms(l) {
+					t.Errorf("%s %q: selector %v has %d forms, want %d", l, k, sel, len(sel), locale.Forms(l))
+				}
+			}
+		}
+	}
+	for _, c := range []struct {
+		l    ledger.Lang
+		key  string
+		n    int
+		want string
+	}{
+		{ledger.LangRU, "kassa.members", 21, "21 участник"},
+		{ledger.LangRU, "kassa.members", 3, "3 участника"},
+		{ledger.LangRU, "card.days_left", 5, "осталось 5 дней"},
+		{ledger.LangRU, "card.days_left", 1, "остался 1 день"},
+		{ledger.LangEN, "card.days_left", 1, "1 day left"},
+		{ledger.LangEN, "kassa.members", 2, "2 members"},
+	} {
+		if got := trf(c.l, c.key, c.n); got != c.want {
+			t.Errorf("%s %s %d: %q, want %q", c.l, c.key, c.n, got, c.want)
 		}
 	}
 }

@@ -175,6 +175,7 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 	mux.Handle("POST /profile/about", s.gate.page(s.forms.aboutAction))
 	mux.Handle("POST /profile/requisites", s.gate.page(s.forms.requisitesAction))
 	mux.Handle("POST /profile/lang", s.gate.page(s.forms.langAction))
+	mux.Handle("POST /profile/timezone", s.gate.page(s.forms.zoneAction))
 	mux.Handle("POST /profile/notices", s.gate.page(s.forms.noticeAction))
 }
 

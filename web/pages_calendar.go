@@ -8,6 +8,7 @@ import (
 	"sort"
 
 	"github.com/exodus-matrix/exodus/ledger"
+	"github.com/exodus-matrix/exodus/locale"
 )
 
 // calendarPage is a month of what is due.
@@ -47,7 +48,7 @@ func (pg *pages) calendarPage(w http.ResponseWriter, r *http.Request, c *caller)
 	}
 	p := &calendarPage{Month: key, Year: start.Year(), MonthNum: int(start.Month()),
 		Prev: cycle.MonthKey(start.AddDate(0, 0, -1)), Next: cycle.MonthKey(start.AddDate(0, 1, 0))}
-	events, err := pg.calendarEvents(ctx, rc)
+	events, err := pg.calendarEvents(ctx, rc, c.Lang)
 	if err != nil {
 		pg.view.pageError(w, r, c, err)
 		return
@@ -72,7 +73,7 @@ func (pg *pages) calendarPage(w http.ResponseWriter, r *http.Request, c *caller)
 // calendarEvents are what is due, by day ("2006-01-02"): the deadlines of
 // the red collections and initiatives the member sees, and the member's
 // open commitments (due when their month ends).
-func (pg *pages) calendarEvents(ctx context.Context, rc *viewer) (map[string][]calEvent, error) {
+func (pg *pages) calendarEvents(ctx context.Context, rc *viewer, lang ledger.Lang) (map[string][]calEvent, error) {
 	cycle, loc := pg.cfg.Cycle, pg.loc()
 	events := map[string][]calEvent{}
 	add := func(day string, e calEvent) { events[day] = append(events[day], e) }
@@ -84,10 +85,10 @@ func (pg *pages) calendarEvents(ctx context.Context, rc *viewer) (map[string][]c
 			switch n.Kind {
 			case ledger.NeedRed:
 				add(b.ProgressOf(n.ID, loc).LastDay.Format("2006-01-02"), calEvent{Kind: "red", Href: needHref(n.ID, n.Kind),
-					Text: fmt.Sprintf("%s · %s", n.Owner.Localpart(), money(n.Target))})
+					Text: fmt.Sprintf("%s · %s", n.Owner.Localpart(), locale.Amount(lang, n.Target))})
 			case ledger.NeedInitiative:
 				add(b.ProgressOf(n.ID, loc).LastDay.Format("2006-01-02"), calEvent{Kind: "initiative", Href: needHref(n.ID, n.Kind),
-					Text: fmt.Sprintf("%s · %s", n.Title, money(n.Target))})
+					Text: fmt.Sprintf("%s · %s", n.Title, locale.Amount(lang, n.Target))})
 			}
 		}
 		for _, pr := range b.PromisesBy(rc.me) {
@@ -107,7 +108,7 @@ func (pg *pages) calendarEvents(ctx context.Context, rc *viewer) (map[string][]c
 				href = needHref(n.ID, n.Kind)
 			}
 			add(dueDay(ms.AddDate(0, 1, 0), loc), calEvent{Kind: "commitment", Href: href,
-				Text: fmt.Sprintf("%s → %s", money(pr.Amount), pr.Beneficiary.Localpart())})
+				Text: fmt.Sprintf("%s → %s", locale.Amount(lang, pr.Amount), pr.Beneficiary.Localpart())})
 		}
 		return nil
 	})

@@ -11,13 +11,16 @@ import (
 	"unicode"
 
 	"github.com/exodus-matrix/exodus/ledger"
+	"github.com/exodus-matrix/exodus/locale"
 )
 
 // funcs are the template functions.
 var funcs = template.FuncMap{
 	"t":          func(l ledger.Lang, key string, args ...any) string { return trf(l, key, args...) },
-	"money":      money,
-	"moneys":     moneys,
+	"money":      locale.Amount,
+	"moneys":     locale.Amounts,
+	"typed":      func(a ledger.Amount) string { return a.String() },
+	"date":       date,
 	"who":        func(u ledger.UserID) string { return u.Localpart() },
 	"needHref":   needHref,
 	"circleHref": circleHref,
@@ -71,36 +74,18 @@ func localPath(p, fallback string) string {
 	return p
 }
 
-// money renders an amount with all its decimals: "100.00 EUR".
-func money(a ledger.Amount) string {
-	if a.Currency == "" {
-		return "—"
+// date renders a day ("2006-01-02", as the pages keep it, or "2006-01-02
+// 15:04" with a time) in the member's language: "December 2, 2026",
+// "2 декабря 2026 г., 14:30"; anything else as it is.
+func date(l ledger.Lang, day string) string {
+	if t, err := time.Parse("2006-01-02 15:04", day); err == nil {
+		return locale.DateYear(l, t) + ", " + locale.Clock(l, t)
 	}
-	exp := a.Exponent()
-	sign, m := "", a.Minor
-	if m < 0 {
-		sign, m = "-", -m
+	t, err := time.Parse("2006-01-02", day)
+	if err != nil {
+		return day
 	}
-	if exp == 0 {
-		return fmt.Sprintf("%s%d %s", sign, m, a.Currency)
-	}
-	div := int64(1)
-	for range exp {
-		div *= 10
-	}
-	return fmt.Sprintf("%s%d.%0*d %s", sign, m/div, exp, m%div, a.Currency)
-}
-
-// moneys renders amounts in several currencies: "100.00 EUR + 5.00 USD".
-func moneys(as []ledger.Amount) string {
-	if len(as) == 0 {
-		return "—"
-	}
-	parts := make([]string, len(as))
-	for i, a := range as {
-		parts[i] = money(a)
-	}
-	return strings.Join(parts, " + ")
+	return locale.DateYear(l, t)
 }
 
 // sum adds up the amounts of promises per currency, in order of

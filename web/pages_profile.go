@@ -26,7 +26,9 @@ type profilePage struct {
 	Requisites []requisiteRow
 	Notices    []noticeRow
 	// ChatLang is the language the bot writes to the member in.
-	ChatLang               ledger.Lang
+	ChatLang ledger.Lang
+	// Zone is the member's time zone ("" for the cycle's, CycleZone).
+	Zone, CycleZone        string
 	MaxAbout, MaxRequisite int
 	CanAddRequisite        bool
 	Circles                []circleLink
@@ -60,6 +62,7 @@ func (pg *pages) profilePage(w http.ResponseWriter, r *http.Request, c *caller) 
 		return
 	}
 	p := &profilePage{Status: st, StatusNow: now, Currency: typed, About: prof.About, ChatLang: pg.members.LangOf(ctx, c.Member),
+		Zone: prof.TimeZone, CycleZone: pg.loc().String(),
 		MaxAbout: ledger.MaxAboutRunes, MaxRequisite: ledger.MaxRequisiteRunes, CanAddRequisite: len(prof.Requisites) < ledger.MaxRequisites}
 	for i, q := range prof.Requisites {
 		p.Requisites = append(p.Requisites, requisiteRow{N: i + 1, Requisite: q})

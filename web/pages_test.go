@@ -75,17 +75,17 @@ func TestDashboardShowsTheRealNumbers(t *testing.T) {
 	h := newHarness(t)
 	page := h.login(alice).get("/")
 	mustShow(t, "alice's dashboard", page,
-		`id="trust-size">2<`,                        // bob and carol
-		"200.00 EUR",                                // the pool: their two pledges
-		"0.00 EUR of 150.00 EUR committed",          // carol's need: the progress is commitments
-		`class="percent">0%<`,                       // as the chat card's bar says
-		"intended 100.00 EUR (66% with intentions)", // intentions beside it, not in it
-		"missing 150.00 EUR",                        // what still needs a commitment
-		`href="`+pageOfNeed(h.need)+`"`,             // its page
-		`class="seg committed w0"`,                  // nothing committed yet
-		`class="seg intended w65"`,                  // 100 of 150 intended: 66% in 5% steps
-		"Friends",                                   // the circle
-		"monthly support",                           // carol's need's kind
+		`id="trust-size">2<`,                  // bob and carol
+		"€200",                                // the pool: their two pledges
+		"€0 of €150 committed",                // carol's need: the progress is commitments
+		`class="percent">0%<`,                 // as the chat card's bar says
+		"intended €100 (66% with intentions)", // intentions beside it, not in it
+		"missing €150",                        // what still needs a commitment
+		`href="`+pageOfNeed(h.need)+`"`,       // its page
+		`class="seg committed w0"`,            // nothing committed yet
+		`class="seg intended w65"`,            // 100 of 150 intended: 66% in 5% steps
+		"Friends",                             // the circle
+		"monthly support",                     // carol's need's kind
 	)
 	// bob's trust list is alice directly and carol through her.
 	mustShow(t, "bob's dashboard", h.login(bob).get("/"), `id="trust-size">2<`, "1 direct")
@@ -105,7 +105,7 @@ func TestPagesInRussian(t *testing.T) {
 		t.Fatalf("switch: %d %q", sw.StatusCode, sw.Header.Get("Location"))
 	}
 	mustShow(t, "dashboard in Russian", b.get("/"), `lang="ru"`, "Главная", "Трастовый список",
-		"обязательства: 0.00 EUR из 150.00 EUR", "намерения 100.00 EUR (66% вместе с намерениями)", "Нужды в вашей сети", "Выйти")
+		"обязательства: 0\u00a0€ из 150\u00a0€", "намерения 100\u00a0€ (66% вместе с намерениями)", "Нужды в вашей сети", "Выйти")
 	mustShow(t, "need in Russian", b.get(pageOfNeed(h.need)), "Намерение", "Обязаться")
 	mustShow(t, "calendar in Russian", b.get("/calendar"), "Ноябрь 2026", "Пн")
 	mustShow(t, "profile in Russian", b.get("/profile"), "Реквизиты", "Уведомления")
@@ -153,8 +153,8 @@ func TestPagesNeedASession(t *testing.T) {
 func TestCirclePage(t *testing.T) {
 	h := newHarness(t)
 	page := h.login(alice).get(circlePageURL)
-	mustShow(t, "circle page", page, "Friends", "100.00 EUR", string(bob), string(carol),
-		"your guarantor", circlePageURL+"/export.csv", circlePageURL+"/export.json", "0.00 EUR of 150.00 EUR committed")
+	mustShow(t, "circle page", page, "Friends", "€100", string(bob), string(carol),
+		"your guarantor", circlePageURL+"/export.csv", circlePageURL+"/export.json", "€0 of €150 committed")
 	l, err := h.svc.Aid.CircleLedger(h.ctx, circle)
 	if err != nil {
 		t.Fatal(err)
@@ -225,7 +225,7 @@ func TestIntendFromTheNeedPage(t *testing.T) {
 	b := h.login(alice)
 	page := b.get(pageOfNeed(h.need))
 	mustShow(t, "need page", page, `action="`+pageOfNeed(h.need)+`/intend"`, `name="amount"`, "Intend", "Commit",
-		"0.00 EUR of 150.00 EUR committed", "intended 100.00 EUR (66% with intentions)", `id="fig-missing">150.00 EUR<`)
+		"€0 of €150 committed", "intended €100 (66% with intentions)", `id="fig-missing">€150<`)
 	r := b.postForm(pageOfNeed(h.need)+"/intend", url.Values{"amount": {"20"}})
 	if r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("intend: status %d\n%s", r.StatusCode, r.Body)
@@ -239,8 +239,8 @@ func TestIntendFromTheNeedPage(t *testing.T) {
 		t.Errorf("request %+v, want %+v", req, want)
 	}
 	after := b.get(r.Header.Get("Location"))
-	mustShow(t, "need page after", after, "intended 120.00 EUR (80% with intentions)", "Your intention is recorded",
-		"Your promise: 20.00 EUR (intention)")
+	mustShow(t, "need page after", after, "intended €120 (80% with intentions)", "Your intention is recorded",
+		"Your promise: €20 (intention)")
 	// An empty amount is the default: the fake's 100 EUR, capped at what is
 	// missing.
 	r = b.postForm(pageOfNeed(h.need)+"/intend", url.Values{"amount": {""}})
@@ -258,7 +258,7 @@ func TestBadAmountIsRefusedOnThePage(t *testing.T) {
 			t.Errorf("amount %q: status %d", bad, r.StatusCode)
 			continue
 		}
-		mustShow(t, "bad amount "+bad, r, `class="flash error"`, "0.00 EUR of 150.00 EUR committed")
+		mustShow(t, "bad amount "+bad, r, `class="flash error"`, "€0 of €150 committed")
 	}
 	r := b.postForm(pageOfNeed(h.need)+"/intend", url.Values{"amount": {"abc"}, "form": {"intend"}})
 	mustShow(t, "bad amount", r, "“abc” is not an amount", `value="abc"`)
@@ -289,7 +289,7 @@ func TestPromiseLifecycleFromThePages(t *testing.T) {
 	h := newHarness(t)
 	bb := h.login(bob)
 	// bob commits his intention from his list, then marks it sent.
-	mustShow(t, "bob's promises", bb.get("/my"), "Intentions", "100.00 EUR", `action="`+pageOfNeed(h.need)+`/commit"`)
+	mustShow(t, "bob's promises", bb.get("/my"), "Intentions", "€100", `action="`+pageOfNeed(h.need)+`/commit"`)
 	r := bb.postForm(pageOfNeed(h.need)+"/commit", url.Values{"back": {"/my"}})
 	if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/my?done=commit" {
 		t.Fatalf("commit: %d %q\n%s", r.StatusCode, r.Header.Get("Location"), r.Body)
@@ -313,7 +313,7 @@ func TestPromiseLifecycleFromThePages(t *testing.T) {
 		t.Errorf("got request %+v", req)
 	}
 	mustShow(t, "carol's pending after", cb.get("/pending?done=got"), "Receipt confirmed", "Nothing here.")
-	mustShow(t, "bob's archive", bb.get("/archive"), "Given by you", "100.00 EUR")
+	mustShow(t, "bob's archive", bb.get("/archive"), "Given by you", "€100")
 	// A giver who made no promise cannot be named.
 	r = cb.postForm(pageOfNeed(h.need)+"/got", url.Values{"giver": {string(dave)}})
 	if r.StatusCode != http.StatusBadRequest {
@@ -333,7 +333,7 @@ func TestStatusForm(t *testing.T) {
 		t.Errorf("status request %+v", req)
 	}
 	mustShow(t, "bob's dashboard", b.get("/?done=status"), "Your status is changed", "red (I need emergency help)",
-		"0.00 EUR of 300.00 EUR committed")
+		"€0 of €300 committed")
 	// Bad days or a missing amount are refused on the page.
 	n := len(h.actor.requests())
 	r = b.postForm("/status", url.Values{"status": {"red"}, "amount": {"300"}, "days": {"99"}, "back": {"/profile"}, "form": {"status"}})
@@ -389,6 +389,15 @@ func TestProfileForms(t *testing.T) {
 	if req.Command.Verb != ledger.VerbUnmute || req.Command.Notice != ledger.NoticeReminder {
 		t.Errorf("unmute: %+v", req)
 	}
+	req = post("/profile/timezone", url.Values{"timezone": {"Europe/Belgrade"}})
+	if req.Command.Verb != ledger.VerbZone || req.Command.Zone != "Europe/Belgrade" || req.Command.ZoneReset {
+		t.Errorf("timezone: %+v", req)
+	}
+	req = post("/profile/timezone", url.Values{"timezone": {""}})
+	if req.Command.Verb != ledger.VerbZone || !req.Command.ZoneReset {
+		t.Errorf("timezone reset: %+v", req)
+	}
+	mustShow(t, "profile after timezone", b.get("/profile?done=zone"), "Time zone changed", `name="timezone"`)
 	req = post("/profile/lang", url.Values{"lang": {"ru"}})
 	if req.Command.Verb != ledger.VerbLang || req.Command.Target != ledger.LangRU {
 		t.Errorf("lang: %+v", req)
@@ -436,8 +445,8 @@ func TestKassaPage(t *testing.T) {
 	if req := h.lastAct(); req.Circle != circle {
 		t.Errorf("bob's declare request %+v", req)
 	}
-	mustShow(t, "kassa after", b.get("/kassa"), "Friends, declared (EUR)", "80.00 EUR", "2 members",
-		"<strong>50.00 EUR</strong>, asked this month 0.00 EUR, 50.00 EUR left")
+	mustShow(t, "kassa after", b.get("/kassa"), "Friends, declared (EUR)", "€80", "2 members",
+		"<strong>€50</strong>, asked this month €0, €50 left")
 	// dave is in no circle: nothing to declare for.
 	if r := h.login(dave).postForm("/kassa/declare", url.Values{"amount": {"30"}}); r.StatusCode != http.StatusConflict {
 		t.Errorf("dave declares: %d", r.StatusCode)
@@ -472,7 +481,7 @@ func TestKassaPage(t *testing.T) {
 	if req := h.lastAct(); req.Command.Verb != ledger.VerbApprove || req.Need != id || req.Circle != circle {
 		t.Errorf("approve request %+v", req)
 	}
-	mustShow(t, "alice's kassa after", b.get("/kassa"), "Claims being shared", "asked this month 25.00 EUR, 25.00 EUR left")
+	mustShow(t, "alice's kassa after", b.get("/kassa"), "Claims being shared", "asked this month €25, €25 left")
 	// A claim in a circle one is not in is refused.
 	r = h.login(dave).postForm("/kassa/claim", url.Values{"circle": {string(circle)}, "amount": {"40"}, "reason": {"rent"}})
 	if r.StatusCode != http.StatusForbidden {
@@ -489,14 +498,14 @@ func TestInitiativePage(t *testing.T) {
 	b := h.login(alice)
 	mustShow(t, "dashboard", b.get("/"), "A new roof", path)
 	page := b.get(path)
-	mustShow(t, "initiative", page, "A new roof", "500.00 EUR", "16 days left", "Not funded yet.", "Intend")
+	mustShow(t, "initiative", page, "A new roof", "€500", "16 days left", "Not funded yet.", "Intend")
 	if r := b.postForm(path+"/intend", url.Values{"amount": {"500"}}); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("intend: %d\n%s", r.StatusCode, r.Body)
 	}
 	mustShow(t, "initiative after", b.get(path), "Intentions reached the price")
 	// The calendar shows its deadline (the 9th, its last day).
 	cal := b.get("/calendar?month=2026-12")
-	mustShow(t, "calendar", cal, `data-day="2026-12-09"`, "A new roof · 500.00 EUR", "Initiative deadline")
+	mustShow(t, "calendar", cal, `data-day="2026-12-09"`, "A new roof · €500", "Initiative deadline")
 	// Its initiator marks it done with a report.
 	bb := h.login(bob)
 	mustShow(t, "initiator's page", bb.get(path), `action="`+path+`/done"`)
@@ -520,7 +529,7 @@ func TestCalendar(t *testing.T) {
 	b := h.login(bob)
 	page := b.get("/calendar")
 	mustShow(t, "calendar", page, "November 2026", `href="/calendar?month=2026-10"`, `href="/calendar?month=2026-12"`,
-		"Your commitment is due: ", "100.00 EUR → carol", "Monthly reminder", `day today" data-day="2026-11-24"`)
+		"Your commitment is due: ", "€100 → carol", "Monthly reminder", `day today" data-day="2026-11-24"`)
 	// The commitment is on the 30th, the reminder 3 days before the month ends.
 	i := strings.Index(page.Body, `data-day="2026-11-30"`)
 	j := strings.Index(page.Body, `data-day="2026-12-01"`)

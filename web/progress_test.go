@@ -22,9 +22,9 @@ func TestInitiativeShowsTheDayTyped(t *testing.T) {
 	h.do(ledger.Op{Kind: ledger.OpCommit, Actor: carol, Need: ini, Amount: cents(5000)})
 	b := h.login(bob)
 	page := "/initiatives/" + url.PathEscape(string(ini))
-	mustShow(t, "dashboard", b.get("/"), `class="due">by 2026-12-20<`, "50.00 EUR of 500.00 EUR committed", `class="percent">10%<`,
-		"intended 100.00 EUR (30% with intentions)", "missing 450.00 EUR")
-	mustShow(t, "initiative page", b.get(page), `id="fig-deadline">2026-12-20`, `class="due">by 2026-12-20<`, `id="fig-missing">450.00 EUR<`)
+	mustShow(t, "dashboard", b.get("/"), `class="due">by December 20, 2026<`, "€50 of €500 committed", `class="percent">10%<`,
+		"intended €100 (30% with intentions)", "missing €450")
+	mustShow(t, "initiative page", b.get(page), `id="fig-deadline">December 20, 2026`, `class="due">by December 20, 2026<`, `id="fig-missing">€450<`)
 	cal := b.get("/calendar?month=2026-12").Body
 	if m := regexp.MustCompile(`(?s)data-day="2026-12-20"[^>]*>(.*?)</td>`).FindStringSubmatch(cal); m == nil || !strings.Contains(m[1], "Roof") {
 		t.Errorf("the calendar's 20th lacks the initiative:\n%s", cal)
@@ -35,7 +35,7 @@ func TestInitiativeShowsTheDayTyped(t *testing.T) {
 		}
 	}
 	b.get("/lang?lang=ru&back=/")
-	mustShow(t, "dashboard in Russian", b.get("/"), `class="due">до 2026-12-20 включительно<`, `class="percent">10%<`)
+	mustShow(t, "dashboard in Russian", b.get("/"), `class="due">до 20 декабря 2026 г. включительно<`, `class="percent">10%<`)
 	var api struct {
 		Progress struct {
 			Percent         int    `json:"percent"`

@@ -113,7 +113,7 @@ func TestAPICommandBareAmountOnANeedIsAnIntention(t *testing.T) {
 	h.expect("POST", "/api/v1/commands", h.token(alice, ledger.ScopeWrite), body, 200)
 	req := h.lastRequest()
 	if req.Command.Verb != ledger.VerbIntend || req.Command.Amount != eur(20) || req.Need != h.need || req.Member != alice {
-		t.Errorf("request %+v; want alice's intention of 20 EUR toward carol's need", req)
+		t.Errorf("request %+v; want alice's intention of €20 toward carol's need", req)
 	}
 	// Without a need, a bare amount is no command.
 	h.expectError("POST", "/api/v1/commands", h.token(alice, ledger.ScopeWrite), `{"command":"20"}`, 400, "cmd.unknown")

@@ -225,6 +225,7 @@ const (
 	argClaim                       // <amount> <reason>
 	argToken                       // [new <name> [read|write] | revoke <name>]
 	argClearing                    // [agree <cycle>]
+	argZone                        // [<time zone> | default]
 )
 
 // parse reads the arguments of cmd.Verb from cmd.Rest.
@@ -264,16 +265,25 @@ func (k argKind) parse(cmd *ledger.Command, opt Options) error {
 		return parseToken(cmd)
 	case argClearing:
 		return parseClearing(cmd)
+	case argZone:
+		parseZoneArg(cmd)
 	}
 	return nil
 }
 
-// parseHelp reads `help [command-word]`.
+// helpAllWords ask for the help of every command.
+var helpAllWords = map[string]struct{}{"all": {}, "все": {}}
+
+// parseHelp reads `help [command-word | all]`.
 func parseHelp(cmd *ledger.Command) error {
 	if cmd.Rest == "" {
 		return nil
 	}
 	word, _, _ := firstToken(cmd.Rest)
+	if _, all := helpAllWords[normWord(word)]; all {
+		cmd.All = true
+		return nil
+	}
 	v, _, ok := LookupVerb(word)
 	if !ok {
 		return ledger.Errorf(ledger.EInvalid, "cmd.unknown", ledger.Clip(word))

@@ -32,6 +32,7 @@ var syntaxes = []syntax{
 	{ledger.VerbUnblock, []string{"unblock"}, []string{"разблок"}, argUserRequired},
 	{ledger.VerbSOS, []string{"sos"}, []string{"сос"}, argMessage},
 	{ledger.VerbLang, []string{"lang", "language"}, []string{"язык"}, argLang},
+	{ledger.VerbZone, []string{"timezone", "tz"}, []string{"пояс", "часовой-пояс"}, argZone},
 	{ledger.VerbStatus, []string{"status"}, []string{"статус"}, argStatus},
 	{ledger.VerbIntend, []string{"intend"}, []string{"намерение", "намерен"}, argAmount},
 	{ledger.VerbWithdraw, []string{"withdraw"}, []string{"отозвать"}, argNone},

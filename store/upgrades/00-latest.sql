@@ -1,4 +1,4 @@
--- v0 -> v6: Latest schema
+-- v0 -> v7: Latest schema
 -- This file is the whole latest schema: a fresh database is created from it
 -- in one step (dbutil runs the upgrade "v0 -> vN" and lands at vN), while a
 -- database at an older version goes through the numbered files from its own
@@ -193,7 +193,8 @@ CREATE TABLE profiles (
 	user_id    id_text PRIMARY KEY,
 	about      TEXT    NOT NULL,
 	requisites TEXT    NOT NULL, -- JSON array of {text, default}
-	muted      TEXT    NOT NULL  -- JSON array of notice kinds
+	muted      TEXT    NOT NULL, -- JSON array of notice kinds
+	timezone   TEXT    NOT NULL DEFAULT '' -- IANA name; '' for the cycle's
 );
 
 CREATE TABLE cards (

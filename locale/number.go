@@ -1,0 +1,111 @@
+package locale
+
+import (
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/currency"
+	"golang.org/x/text/message"
+	"golang.org/x/text/number"
+
+	"github.com/exodus-matrix/exodus/ledger"
+)
+
+// Number is a count shown to a member: grouped by the CLDR rules of their
+// language ("1,234"; "1 234" with a no-break space).
+type Number int64
+
+// Int renders an integer with the digit grouping of language l.
+func Int(l ledger.Lang, n int64) string {
+	return message.NewPrinter(tag(lang(l))).Sprint(number.Decimal(n))
+}
+
+// decimalSep is the CLDR decimal separator of each language, read once
+// from x/text's number format ("." in English, "," in Russian).
+var decimalSep = sync.OnceValue(func() map[ledger.Lang]string {
+	out := map[ledger.Lang]string{}
+	for l := range forms {
+		// A constant, not an amount: only its separator is kept.
+		s := message.NewPrinter(tag(l)).Sprint(number.Decimal(1.5, number.Scale(1)))
+		out[l] = strings.TrimSuffix(strings.TrimPrefix(s, "1"), "5")
+	}
+	return out
+})
+
+// symbol is the CLDR symbol of a currency in language l ("€"; "₽" in
+// Russian but "RUB" in English), or its code when CLDR has none.
+func symbol(l ledger.Lang, c ledger.Currency) string {
+	u, err := currency.ParseISO(string(c))
+	if err != nil {
+		return string(c)
+	}
+	return message.NewPrinter(tag(l)).Sprint(currency.Symbol(u))
+}
+
+// Amount renders an amount in language l by the CLDR currency formats:
+// "€1,234.50" in English, "1 234,50 €" in Russian (grouped and spaced with
+// no-break spaces). Whole amounts show no decimals ("€100"). The amount
+// stays an integer throughout: its whole part is grouped by x/text, its
+// minor units follow the language's decimal separator.
+func Amount(l ledger.Lang, a ledger.Amount) string {
+	l = lang(l)
+	if a.Currency == "" {
+		return "—"
+	}
+	neg, m := a.Minor < 0, a.Minor
+	if neg {
+		m = -m
+	}
+	num := amountNumber(l, m, a.Exponent())
+	sym := symbol(l, a.Currency)
+	var s string
+	if l == ledger.LangRU {
+		// CLDR ru: "#,##0.00 ¤", the symbol after a no-break space.
+		s = num + "\u00a0" + sym
+	} else {
+		// CLDR en: "¤#,##0.00", a letter symbol spaced off the digits
+		// (currencySpacing): "RSD 1,234".
+		s = sym + num
+		if r, _ := utf8.DecodeLastRuneInString(sym); unicode.IsLetter(r) {
+			s = sym + "\u00a0" + num
+		}
+	}
+	if neg {
+		return "-" + s
+	}
+	return s
+}
+
+// amountNumber renders m minor units of exp digits: the grouped whole part,
+// and the fraction unless it is zero.
+func amountNumber(l ledger.Lang, m int64, exp int) string {
+	div := int64(1)
+	for range exp {
+		div *= 10
+	}
+	whole, frac := m/div, m%div
+	s := Int(l, whole)
+	if frac == 0 || exp == 0 {
+		return s
+	}
+	f := []byte(strings.Repeat("0", exp))
+	for i := exp - 1; i >= 0; i-- {
+		f[i] = byte('0' + frac%10)
+		frac /= 10
+	}
+	return s + decimalSep()[l] + string(f)
+}
+
+// Amounts renders amounts in several currencies: "€100 + $5".
+func Amounts(l ledger.Lang, as []ledger.Amount) string {
+	if len(as) == 0 {
+		return "—"
+	}
+	parts := make([]string, len(as))
+	for i, a := range as {
+		parts[i] = Amount(l, a)
+	}
+	return strings.Join(parts, " + ")
+}
