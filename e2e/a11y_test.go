@@ -198,7 +198,7 @@ func refusedForm(t *testing.T, ctx context.Context, src, need string) {
 		chromedp.WaitVisible(`.flash:not(.error)`, chromedp.ByQuery),
 		chromedp.Text(`#act`, &actions, chromedp.ByQuery),
 	)
-	mustHave(t, "the need's actions", actions, "20.00 EUR")
+	mustHave(t, "the need's actions", actions, "Your promise: €20 (intention)")
 }
 
 // TestMenuByKeyboard walks the navigation with the keyboard alone: on a

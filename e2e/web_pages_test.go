@@ -28,7 +28,7 @@ func pagesShow(t *testing.T, ctx context.Context, circle, carol, alice string) {
 	// Promised to me: nothing promised to alice; her own intention is not there.
 	tome := open("/tome", "tome")
 	mustHave(t, "promised to me", tome, "Promised to me", "Nothing here.")
-	if strings.Contains(tome, "20.00 EUR") {
+	if strings.Contains(tome, "€20") {
 		t.Errorf("alice's own intention is shown as promised to her:\n%s", tome)
 	}
 
@@ -53,13 +53,13 @@ func pagesShow(t *testing.T, ctx context.Context, circle, carol, alice string) {
 
 	// The circle: its name, both members, carol's need with its figures.
 	mustHave(t, "the circle", open("/circles/"+circle, "circle"), "⭕ Web", "Members 2", alice, carol)
-	mustHave(t, "the circle's need", textOf(t, ctx, "article.card"), carolName, "0.00 EUR of 150.00 EUR committed",
-		"intended 20.00 EUR (13% with intentions)", "missing 150.00 EUR")
+	mustHave(t, "the circle's need", textOf(t, ctx, "article.card"), carolName, "€0 of €150 committed",
+		"intended €20 (13% with intentions)", "missing €150")
 
 	// The kassa: Web's fund, nothing declared by anyone yet, the circle to
 	// declare in (the fund's label is shown in capitals).
 	kassa := open("/kassa", "kassa")
-	mustHave(t, "the kassa", strings.ToLower(textOf(t, ctx, ".kassa-fund")), "web, declared (eur)", "0.00 eur", "0 members",
+	mustHave(t, "the kassa", strings.ToLower(textOf(t, ctx, ".kassa-fund")), "web, declared (eur)", "€0", "0 members",
 		"your monthly maximum: nothing yet")
 	mustHave(t, "the kassa's circles", kassa, "Declare your maximum")
 	mustHave(t, "the kassa's circles", textOf(t, ctx, `form[action="/kassa/declare"] select`), "Web (EUR)")
@@ -78,7 +78,7 @@ func pagesShow(t *testing.T, ctx context.Context, circle, carol, alice string) {
 
 	// In Russian: the page is Russian, with carol's need in Russian words.
 	ru := open("/lang?lang=ru&back=/", "dashboard-ru")
-	ruCard := []string{"обязательства: 0.00 EUR из 150.00 EUR", "намерения 20.00 EUR (13% вместе с намерениями)", "не хватает 150.00 EUR"}
+	ruCard := []string{"обязательства: 0 € из 150 €", "намерения 20 € (13% вместе с намерениями)", "не хватает 150 €"}
 	mustHave(t, "the Russian dashboard", ru, append([]string{"Главная", "Нужды в вашей сети"}, ruCard...)...)
 	var htmlLang string
 	run(t, ctx, "page language", chromedp.Evaluate(`document.documentElement.lang`, &htmlLang))
