@@ -162,24 +162,25 @@ func (pg *pages) loc() *time.Location {
 	return time.UTC
 }
 
-// day renders a time's date in the cycle's time zone ("" if zero).
-func (pg *pages) day(t time.Time) string {
+// day renders a time's date in time zone loc, the member's ("" if zero).
+func day(t time.Time, loc *time.Location) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(pg.loc()).Format("2006-01-02")
+	return t.In(loc).Format("2006-01-02")
 }
 
 // due renders the deadline of a need's Progress: its last day, and the
-// time on that day when it ends within the day ("" if none).
-func (pg *pages) due(p ledger.Progress) string {
+// time on that day when it ends within the day ("" if none), both in the
+// zone the Progress was computed in (the member's), as the chat does.
+func due(p ledger.Progress) string {
 	if p.LastDay.IsZero() {
 		return ""
 	}
 	if p.AtClock {
-		return pg.day(p.LastDay) + " " + p.Deadline.In(pg.loc()).Format("15:04")
+		return p.LastDay.Format("2006-01-02") + " " + p.Deadline.Format("15:04")
 	}
-	return pg.day(p.LastDay)
+	return p.LastDay.Format("2006-01-02")
 }
 
 // needCard is a need as a list shows it: its progress (the ledger's
@@ -204,11 +205,12 @@ type needCard struct {
 	CommittedW, IntendedW int
 }
 
-// cardOf builds the card of need n from the book.
-func (pg *pages) cardOf(b *ledger.Book, n *ledger.Need, me ledger.UserID) needCard {
-	p := b.ProgressOf(n.ID, pg.loc())
+// cardOf builds the card of need n from the book, its dates in time zone
+// loc (the member's).
+func (pg *pages) cardOf(b *ledger.Book, n *ledger.Need, me ledger.UserID, loc *time.Location) needCard {
+	p := b.ProgressOf(n.ID, loc)
 	nc := needCard{ID: n.ID, Href: needHref(n.ID, n.Kind), Kind: n.Kind, State: n.State, Owner: n.Owner,
-		Mine: n.Owner == me, Title: n.Title, Circle: n.Circle, Progress: p, Due: pg.due(p), DaysLeft: p.DaysLeft(pg.clock.Now())}
+		Mine: n.Owner == me, Title: n.Title, Circle: n.Circle, Progress: p, Due: due(p), DaysLeft: p.DaysLeft(pg.clock.Now())}
 	nc.CommittedW = step5(p.Percent)
 	nc.IntendedW = step5(p.PercentPromised) - nc.CommittedW
 	return nc
