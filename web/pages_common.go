@@ -27,6 +27,7 @@ var funcs = template.FuncMap{
 	"icon":       promiseIcon,
 	"light":      lightIcon,
 	"dict":       dict,
+	"num":        num,
 }
 
 // dict makes a map of its arguments, key then value, for a shared
