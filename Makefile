@@ -8,7 +8,7 @@ GO ?= go
 # `go env -w GOFLAGS="$(go env GOFLAGS) -tags=goolm"`.
 export GOFLAGS := $(strip $(filter-out -tags=goolm,$(shell $(GO) env GOFLAGS)) -tags=goolm)
 
-.PHONY: demo test build tools vet unit e2e postgres-test bench fuzz clean screenshots
+.PHONY: demo test build tools js-tools vet unit e2e postgres-test bench fuzz clean screenshots
 
 ## demo: build everything, start Dendrite, the bot and a demo circle; print how to connect.
 ## The launcher runs directly, with no `go run` between make and it, so Ctrl-C and SIGTERM reach it.
@@ -19,7 +19,7 @@ demo:
 
 ## test: every test — vet, unit and property tests, fuzz seeds, end-to-end on Dendrite, and the store suite
 ## and the crypto store on Postgres.
-test: vet
+test: vet js-tools
 	$(GO) test -count=1 ./...
 	bash scripts/with-postgres.sh $(GO) test -count=1 -run '^TestPostgres$$' ./store/ ./cmd/exodus/
 
@@ -31,10 +31,14 @@ build:
 tools:
 	bash tools/dendrite/build.sh
 
+## js-tools: the npm packages the browser tests inject (axe-core, exact versions from tools/axe/package-lock.json).
+js-tools:
+	cd tools/axe && npm ci --no-audit --no-fund
+
 vet:
 	$(GO) vet ./...
 
-e2e:
+e2e: js-tools
 	$(GO) test -count=1 -v ./e2e/
 
 ## screenshots: run the browser end-to-end test and save its screenshots into docs/screenshots.
@@ -57,4 +61,4 @@ fuzz:
 	$(GO) test ./bot/ -run '^$$' -fuzz '^FuzzInboxEvent$$' -fuzztime $(FUZZTIME)
 
 clean:
-	rm -rf bin .demo tools/dendrite/bin
+	rm -rf bin .demo tools/dendrite/bin tools/axe/node_modules

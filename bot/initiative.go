@@ -21,7 +21,7 @@ const CardPoll ledger.CardKind = "poll"
 const pollAnswerPrefix = "a"
 
 func cmdInitiative(ctx context.Context, b *Bot, r *request) error {
-	until := deadlineOf(b, r.cmd.ByDate, r.cmd.ByClock)
+	until := deadlineOf(b, r.cmd.ByDate, r.cmd.ByClock, b.zoneOf(ctx, r.act.Actor))
 	op := newOp(ctx, b, r, ledger.OpInitiative)
 	op.Need, op.Text, op.Amount, op.Until, op.Circle = "", r.cmd.Text, r.cmd.Amount, until, r.circle.ID
 	out, err := b.apply(ctx, op)
@@ -32,17 +32,21 @@ func cmdInitiative(ctx context.Context, b *Bot, r *request) error {
 	if err != nil {
 		return err
 	}
-	b.replyText(ctx, r, "initiative.created", op.Text, op.Amount, dueText(r.lang, v.Progress))
+	mine := b.needFor(ctx, out.Need.ID, r.act.Actor)
+	if mine == nil {
+		mine = v
+	}
+	b.replyText(ctx, r, "initiative.created", op.Text, op.Amount, dueText(r.lang, mine.Progress))
 	notices{b}.after(ctx, out)
 	postPoll(ctx, b, v, r.circle)
 	return nil
 }
 
-// deadlineOf is when an initiative "by <date> [HH:MM]" ends, in the cycle's
-// time zone: at that time, or when that day ends. A date without a year is
-// the next such date.
-func deadlineOf(b *Bot, d time.Time, clock bool) time.Time {
-	loc := b.ledger.Config().Cycle.Location
+// deadlineOf is when an initiative "by <date> [HH:MM]" ends, in time zone
+// loc, the one its author reads times in (their own, else the cycle's): at
+// that time, or when that day ends. A date without a year is the next such
+// date.
+func deadlineOf(b *Bot, d time.Time, clock bool, loc *time.Location) time.Time {
 	if loc == nil {
 		loc = time.UTC
 	}

@@ -268,3 +268,50 @@ func TestChatWebAndAPIShowTheSameNumbers(t *testing.T) {
 		})
 	}
 }
+
+var pageDeadlineAtRe = regexp.MustCompile(`id="fig-deadline">([A-Z][a-z]+ \d+, \d{4}, \d+:\d\d\x{202f}[AP]M)`)
+
+// TestChatAndWebShowAMembersDeadlineInTheirZone has carol, whose time
+// zone is Pacific/Auckland (the cycle's is UTC), open an initiative "by
+// 2026-12-21 08:00": her time, which is 19:00 UTC on December 20. The
+// chat's answer to her and her web page show the same day and time, her
+// own (December 21, 8:00 AM); the circle's card, read by everyone, shows
+// it in the cycle's zone (December 20, 7:00 PM), as does the API's
+// last_day (documented so).
+func TestChatAndWebShowAMembersDeadlineInTheirZone(t *testing.T) {
+	w := newAidWorld(t)
+	w.say(dm(carol), carol, "!ex timezone Pacific/Auckland")
+	k := w.sentCount()
+	w.say(w.circle, carol, `!ex initiative "Boat" 500 by 2026-12-21 08:00`)
+	initCard, initiative := w.cardOf(w.circle, "initiative", k)
+	v, err := w.svc.Aid.Need(w.ctx, initiative)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := time.Date(2026, 12, 20, 19, 0, 0, 0, time.UTC); !v.Need.Deadline.Equal(want) {
+		t.Fatalf("deadline %v, want %v (08:00 in Auckland)", v.Need.Deadline, want)
+	}
+	const herDue = "December 21, 8:00\u202fAM"
+	var reply string
+	for _, m := range w.cli.messages()[k:] {
+		if body, _ := m.Content["body"].(string); strings.Contains(body, "Boat") && strings.Contains(body, "is open") {
+			reply = body
+		}
+	}
+	if !strings.Contains(reply, "by "+herDue) {
+		t.Errorf("the chat's answer to carol lacks %q:\n%s", "by "+herDue, reply)
+	}
+	card, _ := latestCard(w.cli.messages(), initCard)
+	if !strings.Contains(card, "by December 20, 7:00\u202fPM") {
+		t.Errorf("the circle's card does not show the cycle's day and time:\n%s", card)
+	}
+	reader := newWebReader(w, carol)
+	page := reader.page(initiative, ledger.NeedInitiative)
+	m := pageDeadlineAtRe.FindStringSubmatch(page)
+	if m == nil || m[1] != "December 21, 2026, "+strings.TrimPrefix(herDue, "December 21, ") {
+		t.Errorf("carol's web page shows deadline %v, want her day and time %q:\n%s", m, herDue, page)
+	}
+	if api := apiNumbers(t, reader.api(initiative)); api.LastDay != "2026-12-20" {
+		t.Errorf("API last_day %q, want the cycle's 2026-12-20", api.LastDay)
+	}
+}

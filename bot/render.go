@@ -203,6 +203,19 @@ func durationText(l ledger.Lang, d time.Duration) string {
 	return strings.Join(parts, " ")
 }
 
+// needFor is need id as member u reads it: its dates (last day and time of
+// its deadline) in u's time zone, as the web pages show it to u; nil if
+// there is no such need.
+func (b *Bot) needFor(ctx context.Context, id ledger.NeedID, u ledger.UserID) *ledger.NeedView {
+	loc := b.zoneOf(ctx, u)
+	var v *ledger.NeedView
+	_ = b.ledger.Aid.View(ctx, func(bk *ledger.Book) error {
+		v, _ = bk.ViewOf(id, loc)
+		return nil
+	})
+	return v
+}
+
 // zoneOf is the time zone member u reads times in: their own (the
 // `timezone` setting), else the cycle's.
 func (b *Bot) zoneOf(ctx context.Context, u ledger.UserID) *time.Location {

@@ -16,7 +16,8 @@ import (
 // CLDR plural forms ("2 участника"), amounts and dates as Russian writes
 // them ("1 234,50 €", "2 декабря"), a short help without the prefix in her
 // direct chat, "did you mean" for a mistyped verb, and times in the time
-// zone she chose by chat, which the web profile shows too.
+// zone she chose by chat, which the web profile shows too, and in which
+// the web shows her the day and time her red collection ends.
 func TestLanguageInChat(t *testing.T) {
 	ana, boris, vera := member(t, "ana"), member(t, "boris"), member(t, "vera")
 	dm := openDM(t, ana)
@@ -79,6 +80,18 @@ func TestLanguageInChat(t *testing.T) {
 	}
 	mustContain(t, code, "до "+locale.DateTime(ledger.LangRU, time.UnixMilli(int64(ms)), belgrade))
 
+	// The deadline of her red collection (3 days from the moment it
+	// opened), as her zone reads it.
+	_, cd := data(t, card)
+	dms, _ := cd["deadline"].(float64)
+	need, _ := cd["need"].(string)
+	if dms == 0 || need == "" {
+		t.Fatalf("the card has no deadline or need: %v", cd)
+	}
+	deadline := time.UnixMilli(int64(dms)).In(belgrade)
+	wantDue := locale.DateYear(ledger.LangRU, deadline) + ", " + locale.Clock(ledger.LangRU, deadline)
+	utcDue := locale.DateYear(ledger.LangRU, deadline.UTC()) + ", " + locale.Clock(ledger.LangRU, deadline.UTC())
+
 	// The web profile shows the zone she chose in chat.
 	link := loginLinkRe.FindString(devnet.Body(say(t, ana, dm, "веб")))
 	if link == "" {
@@ -97,5 +110,16 @@ func TestLanguageInChat(t *testing.T) {
 	)
 	if zone != "Europe/Belgrade" {
 		t.Fatalf("the web profile shows the time zone %q, want Europe/Belgrade", zone)
+	}
+
+	// Her need's page shows when it ends in her zone, not the cycle's (UTC).
+	var due string
+	run(t, ctx, "need page",
+		chromedp.Navigate(env.WebURL+"/needs/"+need),
+		chromedp.WaitVisible(`#fig-deadline`, chromedp.ByQuery),
+		chromedp.Text(`#fig-deadline`, &due, chromedp.ByQuery),
+	)
+	if !strings.HasPrefix(due, wantDue) || strings.HasPrefix(due, utcDue) {
+		t.Fatalf("the need page shows the deadline %q, want %q (Europe/Belgrade), not %q (UTC)", due, wantDue, utcDue)
 	}
 }

@@ -34,7 +34,7 @@ func TestCirclePageFoldsRoomIDAndDigest(t *testing.T) {
 		chromedp.Navigate(link),
 		chromedp.WaitVisible(`#login`, chromedp.ByQuery),
 		chromedp.Click(`#login`, chromedp.ByQuery),
-		chromedp.WaitVisible(`main h1`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#trust-size`, chromedp.ByQuery), // the dashboard: the login page has a main h1 too
 		chromedp.Navigate(env.WebURL+"/circles/"+circle.String()),
 		chromedp.WaitVisible(`#advanced summary`, chromedp.ByQuery),
 		chromedp.Text(`main`, &page, chromedp.ByQuery),

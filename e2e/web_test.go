@@ -110,17 +110,7 @@ func TestWebOrganizer(t *testing.T) {
 		t.Fatalf("my promises lack the intention:\n%s", mine)
 	}
 	screenshot(t, ctx, "promises")
-	for _, p := range []struct{ path, name string }{
-		{"/tome", "tome"}, {"/calendar", "calendar"}, {"/network", "network"}, {"/circles/" + circle.String(), "circle"},
-		{"/kassa", "kassa"}, {"/profile", "profile"},
-	} {
-		run(t, ctx, p.name, chromedp.Navigate(env.WebURL+p.path), chromedp.WaitVisible(`main h1`, chromedp.ByQuery))
-		screenshot(t, ctx, p.name)
-	}
-	run(t, ctx, "russian", chromedp.Navigate(env.WebURL+"/lang?lang=ru&back=/"), chromedp.WaitVisible(`main h1`, chromedp.ByQuery))
-	screenshot(t, ctx, "dashboard-ru")
-	run(t, ctx, "phone", chromedp.EmulateViewport(390, 844), chromedp.Navigate(env.WebURL+"/"), chromedp.WaitVisible(`main h1`, chromedp.ByQuery))
-	screenshot(t, ctx, "dashboard-phone")
+	pagesShow(t, ctx, circle.String(), carol.ID.String(), alice.ID.String())
 }
 
 // promiseUpdatedBy is the event that last changed giver's promise toward

@@ -122,7 +122,8 @@ type Command struct {
 	Notice NoticeKind
 	// initiative "<title>" <price> [currency] by <date>: Text (the title),
 	// Amount (the price) and ByDate (the calendar date, at midnight UTC;
-	// the initiative ends when that day ends in the cycle's time zone).
+	// the initiative ends when that day ends in its author's time zone, their
+	// own or else the cycle's).
 	// "by <date> <HH:MM>" sets the time of day in ByDate and ByClock: the
 	// initiative ends at that moment instead.
 	// done [report]: Text.

@@ -26,8 +26,10 @@ import "time"
 //
 // The deadline (a red collection's days, an initiative's "by <date>") is
 // an instant: promises are taken strictly before Deadline. What a member
-// reads is LastDay, the last day on which promises are taken, in the
-// cycle's time zone (the zone a typed date is read in): "by 2026-12-20"
+// reads is LastDay, the last day on which promises are taken, in the time
+// zone given to ProgressOf: the reader's (their own, else the cycle's; a
+// circle's card and the API use the cycle's), in which the author's typed
+// date was read too, so the author sees the day typed: "by 2026-12-20"
 // takes promises through December 20 and shows 2026-12-20 everywhere,
 // never the 21st. AtClock is set when Deadline is not at the start of a
 // day (a time was typed, or a red collection's days run from the moment
@@ -36,7 +38,7 @@ type Progress struct {
 	Totals
 	Percent, PercentPromised int
 	Deadline                 time.Time // zero: none
-	LastDay                  time.Time // midnight of the last day, in the cycle's zone; zero: none
+	LastDay                  time.Time // midnight of the last day, in the zone given; zero: none
 	AtClock                  bool
 }
 

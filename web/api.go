@@ -62,7 +62,8 @@ func (g *gate) bearer(r *http.Request) (*caller, error) {
 		return nil, err
 	}
 	// Session holds the token's secret here: the rate limit's key.
-	return &caller{Member: t.Member, Lang: g.members.LangOf(r.Context(), t.Member), Scope: t.Scope, Session: secret}, nil
+	return &caller{Member: t.Member, Lang: g.members.LangOf(r.Context(), t.Member), Scope: t.Scope, Session: secret,
+		Zone: g.zoneOf(r, t.Member)}, nil
 }
 
 // apiNotFound answers a path under /api/ that is no route.

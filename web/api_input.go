@@ -101,10 +101,11 @@ func apiIndex(s string) (int, error) {
 }
 
 // apiDeadline reads an initiative's deadline: a date (YYYY-MM-DD; the
-// initiative ends when that day ends in the cycle's time zone) or an RFC
-// 3339 moment (it ends then, to the minute). It returns the fields of a
-// Command: the date (with the time of day, in the cycle's zone, written
-// on UTC) and whether a time of day was given.
+// initiative ends when that day ends in the member's time zone, loc) or
+// an RFC 3339 moment (it ends then, to the minute). It returns the fields
+// of a Command: the date (with the time of day, in loc, written on UTC)
+// and whether a time of day was given; the bot reads them in the same
+// zone.
 func apiDeadline(s string, loc *time.Location) (time.Time, bool, error) {
 	bad := ledger.Errorf(ledger.EInvalid, "api.bad_date", s)
 	if loc == nil {

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"time"
 
 	"github.com/exodus-matrix/exodus/ledger"
 )
@@ -343,7 +344,7 @@ func (api *apiWrites) apiInitiative(w http.ResponseWriter, r *http.Request) {
 		api.errs.writeError(w, r, err, "")
 		return
 	}
-	cmd, err := api.apiInitiativeCommand(circle, body.Title, body.Price, body.Deadline)
+	cmd, err := api.apiInitiativeCommand(circle, body.Title, body.Price, body.Deadline, c.zone())
 	if err != nil {
 		api.errs.writeError(w, r, err, "")
 		return
@@ -352,8 +353,9 @@ func (api *apiWrites) apiInitiative(w http.ResponseWriter, r *http.Request) {
 }
 
 // apiInitiativeCommand checks the fields of an initiative and makes its
-// command; the price is in the circle's currency unless written.
-func (api *apiWrites) apiInitiativeCommand(circle *ledger.Circle, title, price, deadline string) (ledger.Command, error) {
+// command; the price is in the circle's currency unless written, the
+// deadline read in loc, the member's time zone (as the bot reads it).
+func (api *apiWrites) apiInitiativeCommand(circle *ledger.Circle, title, price, deadline string, loc *time.Location) (ledger.Command, error) {
 	cmd := ledger.Command{Verb: ledger.VerbInitiative}
 	if err := apiRequired("title", title); err != nil {
 		return cmd, err
@@ -368,7 +370,7 @@ func (api *apiWrites) apiInitiativeCommand(circle *ledger.Circle, title, price, 
 	if err := apiRequired("deadline", deadline); err != nil {
 		return cmd, err
 	}
-	by, clock, err := apiDeadline(deadline, api.cfg.Cycle.Location)
+	by, clock, err := apiDeadline(deadline, loc)
 	if err != nil {
 		return cmd, err
 	}

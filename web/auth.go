@@ -66,7 +66,22 @@ func (g *gate) session(r *http.Request) *caller {
 		}
 		return nil
 	}
-	return &caller{Member: sess.Member, Lang: g.pageLang(r, sess.Member), Scope: ledger.ScopeWrite, Session: ck.Value}
+	return &caller{Member: sess.Member, Lang: g.pageLang(r, sess.Member), Scope: ledger.ScopeWrite, Session: ck.Value,
+		Zone: g.zoneOf(r, sess.Member)}
+}
+
+// zoneOf is the time zone member u reads times in: their own (the
+// `timezone` setting, as in the chat), else the cycle's.
+func (g *gate) zoneOf(r *http.Request, u ledger.UserID) *time.Location {
+	def := g.cycle
+	if def == nil {
+		def = time.UTC
+	}
+	p, err := g.members.Profile(r.Context(), u)
+	if err != nil {
+		return def
+	}
+	return p.Zone(def)
 }
 
 // pageLang is the language of the pages: the one the member switched to

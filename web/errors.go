@@ -3,7 +3,6 @@ package web
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 
 	"github.com/exodus-matrix/exodus/ledger"
@@ -99,8 +98,8 @@ func (ex *explainer) errorMessage(l ledger.Lang, err error) string {
 	if e == nil || e.Code == ledger.EInternal {
 		return tr(l, "error.internal")
 	}
-	if m, ok := lookup(l, e.Key); ok {
-		return fmt.Sprintf(m, e.Args...)
+	if _, ok := lookup(l, e.Key); ok {
+		return trf(l, e.Key, e.Args...)
 	}
 	if ex.actor != nil {
 		return ex.actor.Explain(l, err)

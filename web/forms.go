@@ -16,12 +16,32 @@ import (
 // command would, and returns to the page it was posted from; a refused one
 // shows that page again with the refusal and the form's values.
 
-// note is a refused form's message, status and values.
+// note is a refused form's message, status and values, and the field the
+// refusal is about ("" if not known: see invalidField).
 type note struct {
 	msg    string
 	err    bool
 	status int
 	form   url.Values
+	field  string
+}
+
+// typedFields are the fields a member types or picks, in the order a
+// refusal that names none is taken to be about the first one posted.
+var typedFields = []string{"amount", "days", "reason", "text", "about", "report", "giver", "circle"}
+
+// invalidField is the field of a refused form to mark invalid and focus:
+// the one the refusal named, else the first typed field it posted.
+func invalidField(form url.Values, named string) string {
+	if named != "" {
+		return named
+	}
+	for _, f := range typedFields {
+		if form.Has(f) {
+			return f
+		}
+	}
+	return ""
 }
 
 // backOf is where a form returns to: its "back" field if local, else
@@ -43,15 +63,20 @@ func withDone(p, key string) string {
 }
 
 // again shows the page at back once more, with the form's values and a
-// refusal: nothing changed. The page is served by a copy of the pages
-// that holds the refusal as its note.
+// refusal: nothing changed.
 func (f *forms) again(w http.ResponseWriter, r *http.Request, c *caller, back, msg string, status int) {
+	f.againAt(w, r, c, back, "", msg, status)
+}
+
+// againAt is again with the field the refusal is about. The page is served
+// by a copy of the pages that holds the refusal as its note.
+func (f *forms) againAt(w http.ResponseWriter, r *http.Request, c *caller, back, field, msg string, status int) {
 	u, err := url.Parse(back)
 	if err != nil {
 		u = &url.URL{Path: "/"}
 	}
 	shown := *f.pages
-	shown.note = &note{msg: msg, err: true, status: status, form: r.PostForm}
+	shown.note = &note{msg: msg, err: true, status: status, form: r.PostForm, field: invalidField(r.PostForm, field)}
 	views := shown.viewMux(c)
 	r2 := r.Clone(r.Context())
 	r2.Method, r2.URL, r2.RequestURI, r2.Body = http.MethodGet, u, u.RequestURI(), http.NoBody
@@ -64,11 +89,16 @@ func (f *forms) again(w http.ResponseWriter, r *http.Request, c *caller, back, m
 
 // refuse shows the form's page again with the explanation of err.
 func (f *forms) refuse(w http.ResponseWriter, r *http.Request, c *caller, back string, err error) {
+	f.refuseAt(w, r, c, back, "", err)
+}
+
+// refuseAt is refuse for a refusal about the form's field named field.
+func (f *forms) refuseAt(w http.ResponseWriter, r *http.Request, c *caller, back, field string, err error) {
 	status := statusOf(err)
 	if status == http.StatusInternalServerError {
 		logOf(r).Error().Err(err).Str("path", r.URL.Path).Msg("Failed to carry out a form")
 	}
-	f.again(w, r, c, back, f.errs.errorMessage(c.Lang, err), status)
+	f.againAt(w, r, c, back, field, f.errs.errorMessage(c.Lang, err), status)
 }
 
 // act carries out a member's action through the actor, as the chat
@@ -152,13 +182,13 @@ func (f *forms) statusAction(w http.ResponseWriter, r *http.Request, c *caller) 
 	case ledger.StatusGreen:
 	case ledger.StatusOrange, ledger.StatusRed:
 		if cmd.Amount, err = formAmount(r, "amount", f.vis.typedCurrency(ctx, rc), true); err != nil {
-			f.refuse(w, r, c, back, err)
+			f.refuseAt(w, r, c, back, "amount", err)
 			return
 		}
 		if cmd.Status == ledger.StatusRed {
 			days, err := formIndex(r, "days", ledger.MaxRedDays)
 			if err != nil {
-				f.refuse(w, r, c, back, ledger.Errorf(ledger.EInvalid, "cmd.bad_days", r.PostForm.Get("days"), ledger.MaxRedDays))
+				f.refuseAt(w, r, c, back, "days", ledger.Errorf(ledger.EInvalid, "cmd.bad_days", r.PostForm.Get("days"), ledger.MaxRedDays))
 				return
 			}
 			cmd.Days = days
@@ -204,7 +234,7 @@ func (f *forms) needAction(w http.ResponseWriter, r *http.Request, c *caller) {
 	switch verb {
 	case ledger.VerbIntend, ledger.VerbCommit:
 		if cmd.Amount, err = formAmount(r, "amount", n.Target.Currency, false); err != nil {
-			f.refuse(w, r, c, back, err)
+			f.refuseAt(w, r, c, back, "amount", err)
 			return
 		}
 	case ledger.VerbGot, ledger.VerbForgive:
@@ -220,7 +250,7 @@ func (f *forms) needAction(w http.ResponseWriter, r *http.Request, c *caller) {
 		cmd.User = giver
 	case ledger.VerbDone:
 		if cmd.Text, err = formText(r, "report", ledger.MaxInitiativeReportRunes, false); err != nil {
-			f.refuse(w, r, c, back, err)
+			f.refuseAt(w, r, c, back, "report", err)
 			return
 		}
 	case ledger.VerbApprove:
@@ -236,12 +266,12 @@ func (f *forms) kassaDeclare(w http.ResponseWriter, r *http.Request, c *caller) 
 	ctx := r.Context()
 	circle, err := f.vis.kassaCircle(ctx, c.Member, ledger.CircleID(r.PostForm.Get("circle")))
 	if err != nil {
-		f.refuse(w, r, c, "/kassa", err)
+		f.refuseAt(w, r, c, "/kassa", "circle", err)
 		return
 	}
 	a, err := formAmount(r, "amount", circle.Pledge.Currency, true)
 	if err != nil {
-		f.refuse(w, r, c, "/kassa", err)
+		f.refuseAt(w, r, c, "/kassa", "amount", err)
 		return
 	}
 	f.act(w, r, c, "/kassa", "kassa", ledger.Request{Circle: circle.ID, Command: ledger.Command{Verb: ledger.VerbKassa, Amount: a}})
@@ -258,7 +288,7 @@ func (f *forms) kassaClaim(w http.ResponseWriter, r *http.Request, c *caller) {
 	}
 	id := ledger.CircleID(r.PostForm.Get("circle"))
 	if !rc.in(id) {
-		f.refuse(w, r, c, "/kassa", ledger.Errorf(ledger.EForbidden, "page.not_member"))
+		f.refuseAt(w, r, c, "/kassa", "circle", ledger.Errorf(ledger.EForbidden, "page.not_member"))
 		return
 	}
 	circle, err := f.circles.Get(ctx, id)
@@ -268,12 +298,12 @@ func (f *forms) kassaClaim(w http.ResponseWriter, r *http.Request, c *caller) {
 	}
 	a, err := formAmount(r, "amount", circle.Pledge.Currency, true)
 	if err != nil {
-		f.refuse(w, r, c, "/kassa", err)
+		f.refuseAt(w, r, c, "/kassa", "amount", err)
 		return
 	}
 	reason, err := formText(r, "reason", ledger.MaxClaimReasonRunes, true)
 	if err != nil {
-		f.refuse(w, r, c, "/kassa", err)
+		f.refuseAt(w, r, c, "/kassa", "reason", err)
 		return
 	}
 	f.act(w, r, c, "/kassa", "claim", ledger.Request{Circle: id,
@@ -284,7 +314,7 @@ func (f *forms) kassaClaim(w http.ResponseWriter, r *http.Request, c *caller) {
 func (f *forms) aboutAction(w http.ResponseWriter, r *http.Request, c *caller) {
 	text, err := formText(r, "about", ledger.MaxAboutRunes, true)
 	if err != nil {
-		f.refuse(w, r, c, "/profile", err)
+		f.refuseAt(w, r, c, "/profile", "about", err)
 		return
 	}
 	f.act(w, r, c, "/profile", "about", ledger.Request{Command: ledger.Command{Verb: ledger.VerbAbout, Text: text}})

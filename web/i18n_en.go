@@ -76,6 +76,7 @@ var pageWordsEN = map[string]string{
 	"login.intro":         "This link logs you in to your web organizer. It works once.",
 	"login.button":        "Log in",
 
+	"nav.skip":      "Skip to the content",
 	"nav.menu":      "Menu",
 	"nav.label":     "Pages",
 	"nav.language":  "Language",
@@ -289,6 +290,7 @@ var pageWordsEN = map[string]string{
 	"profile.requisites_hint": "Your payment details, shown to those who commit to help you. Without any, givers are told to ask you personally.",
 	"profile.default":         "default",
 	"profile.make_default":    "Make default",
+	"profile.requisite_n":     "(requisites no. %[1]v)",
 	"profile.remove":          "Remove",
 	"profile.no_requisites":   "None: givers are told to ask you personally.",
 	"profile.add_requisite":   "New requisite (at most %[1]v {1:character|characters})",

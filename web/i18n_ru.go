@@ -65,6 +65,7 @@ var pageWordsRU = map[string]string{
 	"login.intro":         "Эта ссылка открывает ваш веб-органайзер. Она работает один раз.",
 	"login.button":        "Войти",
 
+	"nav.skip":      "Перейти к содержанию",
 	"nav.menu":      "Меню",
 	"nav.label":     "Страницы",
 	"nav.language":  "Язык",
@@ -278,6 +279,7 @@ var pageWordsRU = map[string]string{
 	"profile.requisites_hint": "Ваши платёжные данные; их видят те, кто обязался вам помочь. Без них дающим предложат спросить вас лично.",
 	"profile.default":         "по умолчанию",
 	"profile.make_default":    "Сделать основными",
+	"profile.requisite_n":     "(реквизиты № %[1]v)",
 	"profile.remove":          "Удалить",
 	"profile.no_requisites":   "Нет: дающим предложат спросить вас лично.",
 	"profile.add_requisite":   "Новые реквизиты (не больше %[1]v {1:символа|символов|символов})",

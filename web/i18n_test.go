@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/exodus-matrix/exodus/ledger"
@@ -188,5 +189,22 @@ func TestPluralSelectors(t *testing.T) {
 		if got := trf(c.l, c.key, c.n); got != c.want {
 			t.Errorf("%s %s %d: %q, want %q", c.l, c.key, c.n, got, c.want)
 		}
+	}
+}
+
+// Counts on the pages are grouped as in the chat ("1,234"; "1 234"), in
+// messages (plural forms still chosen by the number) and by num.
+func TestCountsAreGrouped(t *testing.T) {
+	if got, want := trf(ledger.LangEN, "api.too_large", 1048576), "The request body is too large (at most 1,048,576 bytes)."; got != want {
+		t.Errorf("EN: %q, want %q", got, want)
+	}
+	if got := trf(ledger.LangRU, "card.days_left", 1234); !strings.Contains(got, "1\u00a0234") {
+		t.Errorf("RU: %q lacks a grouped 1 234", got)
+	}
+	if got := trf(ledger.LangEN, "card.days_left", 1); got != "1 day left" {
+		t.Errorf("EN singular: %q", got)
+	}
+	if got := num(ledger.LangEN, 12345); got != "12,345" {
+		t.Errorf("num: %q", got)
 	}
 }

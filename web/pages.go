@@ -63,8 +63,10 @@ type pageData struct {
 	Error bool
 	// Status is the HTTP status of the answer (200 if zero).
 	Status int
-	// Form holds the values of a refused form, to fill it again.
-	Form url.Values
+	// Form holds the values of a refused form, to fill it again; Invalid
+	// names its field the refusal is about.
+	Form    url.Values
+	Invalid string
 	// Link is the login link's secret, on the login page.
 	Link string
 	// BotUserID and Prefix tell how to ask the bot for a link.
@@ -217,7 +219,7 @@ func (pg *pages) viewMux(c *caller) *http.ServeMux {
 // again after a refused form.
 func (pg *pages) render(w http.ResponseWriter, r *http.Request, name string, data *pageData) {
 	if n := pg.note; n != nil && data.Flash == "" {
-		data.Flash, data.Error, data.Form = n.msg, n.err, n.form
+		data.Flash, data.Error, data.Form, data.Invalid = n.msg, n.err, n.form, n.field
 		if data.Status == 0 {
 			data.Status = n.status
 		}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"regexp"
 	"sort"
+	"time"
 
 	"github.com/exodus-matrix/exodus/ledger"
 	"github.com/exodus-matrix/exodus/locale"
@@ -30,7 +31,7 @@ var monthParam = regexp.MustCompile(`^[0-9]{4}-(0[1-9]|1[0-2])$`)
 // commitments (due at their month's end) and the monthly reminder's day.
 func (pg *pages) calendarPage(w http.ResponseWriter, r *http.Request, c *caller) {
 	ctx := r.Context()
-	cycle, loc := pg.cfg.Cycle, pg.loc()
+	cycle, loc := pg.cfg.Cycle, c.zone()
 	now := pg.clock.Now()
 	key := r.URL.Query().Get("month")
 	if key == "" {
@@ -48,7 +49,7 @@ func (pg *pages) calendarPage(w http.ResponseWriter, r *http.Request, c *caller)
 	}
 	p := &calendarPage{Month: key, Year: start.Year(), MonthNum: int(start.Month()),
 		Prev: cycle.MonthKey(start.AddDate(0, 0, -1)), Next: cycle.MonthKey(start.AddDate(0, 1, 0))}
-	events, err := pg.calendarEvents(ctx, rc, c.Lang)
+	events, err := pg.calendarEvents(ctx, rc, c.Lang, loc)
 	if err != nil {
 		pg.view.pageError(w, r, c, err)
 		return
@@ -73,8 +74,8 @@ func (pg *pages) calendarPage(w http.ResponseWriter, r *http.Request, c *caller)
 // calendarEvents are what is due, by day ("2006-01-02"): the deadlines of
 // the red collections and initiatives the member sees, and the member's
 // open commitments (due when their month ends).
-func (pg *pages) calendarEvents(ctx context.Context, rc *viewer, lang ledger.Lang) (map[string][]calEvent, error) {
-	cycle, loc := pg.cfg.Cycle, pg.loc()
+func (pg *pages) calendarEvents(ctx context.Context, rc *viewer, lang ledger.Lang, loc *time.Location) (map[string][]calEvent, error) {
+	cycle := pg.cfg.Cycle
 	events := map[string][]calEvent{}
 	add := func(day string, e calEvent) { events[day] = append(events[day], e) }
 	err := pg.aid.View(ctx, func(b *ledger.Book) error {

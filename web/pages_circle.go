@@ -64,7 +64,7 @@ func (pg *pages) circlePage(w http.ResponseWriter, r *http.Request, c *caller) {
 		}
 		for _, n := range b.OpenNeeds() {
 			if (in[n.Owner] && (n.Circle == "" || n.Circle == circle.ID)) || n.Circle == circle.ID {
-				p.Needs = append(p.Needs, pg.cardOf(b, n, c.Member))
+				p.Needs = append(p.Needs, pg.cardOf(b, n, c.Member, c.zone()))
 			}
 		}
 		return nil

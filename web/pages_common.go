@@ -27,6 +27,7 @@ var funcs = template.FuncMap{
 	"icon":       promiseIcon,
 	"light":      lightIcon,
 	"dict":       dict,
+	"num":        num,
 }
 
 // dict makes a map of its arguments, key then value, for a shared
@@ -53,6 +54,13 @@ func (d *pageData) Kept(form, field string) string {
 		return ""
 	}
 	return d.Form.Get(field)
+}
+
+// Bad tells whether field of the refused form named form is the one the
+// refusal is about: the page marks it aria-invalid, ties it to the message
+// and puts the focus on it.
+func (d *pageData) Bad(form, field string) bool {
+	return d.Error && d.Invalid == field && d.Form != nil && d.Form.Get("form") == form
 }
 
 // localPath returns p if it is a path of this site, else fallback: a form's
@@ -155,24 +163,25 @@ func (pg *pages) loc() *time.Location {
 	return time.UTC
 }
 
-// day renders a time's date in the cycle's time zone ("" if zero).
-func (pg *pages) day(t time.Time) string {
+// day renders a time's date in time zone loc, the member's ("" if zero).
+func day(t time.Time, loc *time.Location) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(pg.loc()).Format("2006-01-02")
+	return t.In(loc).Format("2006-01-02")
 }
 
 // due renders the deadline of a need's Progress: its last day, and the
-// time on that day when it ends within the day ("" if none).
-func (pg *pages) due(p ledger.Progress) string {
+// time on that day when it ends within the day ("" if none), both in the
+// zone the Progress was computed in (the member's), as the chat does.
+func due(p ledger.Progress) string {
 	if p.LastDay.IsZero() {
 		return ""
 	}
 	if p.AtClock {
-		return pg.day(p.LastDay) + " " + p.Deadline.In(pg.loc()).Format("15:04")
+		return p.LastDay.Format("2006-01-02") + " " + p.Deadline.Format("15:04")
 	}
-	return pg.day(p.LastDay)
+	return p.LastDay.Format("2006-01-02")
 }
 
 // needCard is a need as a list shows it: its progress (the ledger's
@@ -197,11 +206,12 @@ type needCard struct {
 	CommittedW, IntendedW int
 }
 
-// cardOf builds the card of need n from the book.
-func (pg *pages) cardOf(b *ledger.Book, n *ledger.Need, me ledger.UserID) needCard {
-	p := b.ProgressOf(n.ID, pg.loc())
+// cardOf builds the card of need n from the book, its dates in time zone
+// loc (the member's).
+func (pg *pages) cardOf(b *ledger.Book, n *ledger.Need, me ledger.UserID, loc *time.Location) needCard {
+	p := b.ProgressOf(n.ID, loc)
 	nc := needCard{ID: n.ID, Href: needHref(n.ID, n.Kind), Kind: n.Kind, State: n.State, Owner: n.Owner,
-		Mine: n.Owner == me, Title: n.Title, Circle: n.Circle, Progress: p, Due: pg.due(p), DaysLeft: p.DaysLeft(pg.clock.Now())}
+		Mine: n.Owner == me, Title: n.Title, Circle: n.Circle, Progress: p, Due: due(p), DaysLeft: p.DaysLeft(pg.clock.Now())}
 	nc.CommittedW = step5(p.Percent)
 	nc.IntendedW = step5(p.PercentPromised) - nc.CommittedW
 	return nc

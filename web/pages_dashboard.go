@@ -74,7 +74,7 @@ func (pg *pages) dashboard(w http.ResponseWriter, r *http.Request, c *caller) {
 		p.StatusNow = pg.statusNowOf(b, p.Status, p.Currency)
 		for _, n := range b.OpenNeeds() {
 			if rc.sees(n) {
-				p.Needs = append(p.Needs, pg.cardOf(b, n, c.Member))
+				p.Needs = append(p.Needs, pg.cardOf(b, n, c.Member, c.zone()))
 			}
 		}
 		for _, pr := range b.PromisesBy(c.Member) {

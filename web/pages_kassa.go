@@ -47,7 +47,7 @@ func (pg *pages) kassaPage(w http.ResponseWriter, r *http.Request, c *caller) {
 				if n.Kind != ledger.NeedClaim || !(rc.in(n.Circle) || u == c.Member) {
 					continue
 				}
-				card := pg.cardOf(b, n, c.Member)
+				card := pg.cardOf(b, n, c.Member, c.zone())
 				switch {
 				case u == c.Member:
 					p.MyClaims = append(p.MyClaims, card)

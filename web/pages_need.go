@@ -55,12 +55,12 @@ func (pg *pages) needPage(w http.ResponseWriter, r *http.Request, c *caller) {
 		return
 	}
 	n := v.Need
-	p := &needPage{Need: n, Back: needHref(n.ID, n.Kind), Reached: pg.day(n.ReachedAt), Funded: pg.day(n.FundedAt), Closed: pg.day(n.ClosedAt)}
+	p := &needPage{Need: n, Back: needHref(n.ID, n.Kind), Reached: day(n.ReachedAt, c.zone()), Funded: day(n.FundedAt, c.zone()), Closed: day(n.ClosedAt, c.zone())}
 	now := pg.clock.Now()
 	err = pg.aid.View(ctx, func(b *ledger.Book) error {
-		p.Card = pg.cardOf(b, n, c.Member)
+		p.Card = pg.cardOf(b, n, c.Member, c.zone())
 		for _, pr := range b.PromisesToward(n.ID) {
-			row := pg.rowOf(b, pr, c.Member, now)
+			row := pg.rowOf(b, pr, c, now)
 			if pr.State.Live() {
 				p.Live = append(p.Live, row)
 			} else {

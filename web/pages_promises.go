@@ -53,9 +53,10 @@ func overdue(b *ledger.Book, p *ledger.Promise, now time.Time) bool {
 		(!n.Deadline.IsZero() && now.After(n.Deadline))
 }
 
-// rowOf builds the row of promise p for member me.
-func (pg *pages) rowOf(b *ledger.Book, p *ledger.Promise, me ledger.UserID, now time.Time) promiseRow {
-	row := promiseRow{Promise: p, Mine: p.Giver == me, Other: p.Giver, Date: pg.day(p.CreatedAt), Late: overdue(b, p, now)}
+// rowOf builds the row of promise p for member c, its date in c's zone.
+func (pg *pages) rowOf(b *ledger.Book, p *ledger.Promise, c *caller, now time.Time) promiseRow {
+	me := c.Member
+	row := promiseRow{Promise: p, Mine: p.Giver == me, Other: p.Giver, Date: day(p.CreatedAt, c.zone()), Late: overdue(b, p, now)}
 	if row.Mine {
 		row.Other = p.Beneficiary
 	}
@@ -76,14 +77,14 @@ func (pg *pages) rowOf(b *ledger.Book, p *ledger.Promise, me ledger.UserID, now 
 }
 
 // sectionOf lists the promises matching keep under a heading.
-func (pg *pages) sectionOf(b *ledger.Book, key string, ps []*ledger.Promise, me ledger.UserID, now time.Time,
+func (pg *pages) sectionOf(b *ledger.Book, key string, ps []*ledger.Promise, c *caller, now time.Time,
 	keep func(*ledger.Promise) bool) section {
 	sec := section{Key: key}
 	var kept []*ledger.Promise
 	for _, p := range ps {
 		if keep(p) {
 			kept = append(kept, p)
-			sec.Rows = append(sec.Rows, pg.rowOf(b, p, me, now))
+			sec.Rows = append(sec.Rows, pg.rowOf(b, p, c, now))
 		}
 	}
 	sec.Total = sum(kept)
@@ -132,7 +133,7 @@ func (pg *pages) myPage(w http.ResponseWriter, r *http.Request, c *caller) {
 		ps := b.PromisesBy(c.Member)
 		var out []section
 		for _, st := range byState {
-			out = append(out, pg.sectionOf(b, st.key, ps, c.Member, now, stateIs(st.state)))
+			out = append(out, pg.sectionOf(b, st.key, ps, c, now, stateIs(st.state)))
 		}
 		return out
 	})
@@ -144,7 +145,7 @@ func (pg *pages) toMePage(w http.ResponseWriter, r *http.Request, c *caller) {
 		ps := b.PromisesTo(c.Member)
 		var out []section
 		for _, st := range byState {
-			out = append(out, pg.sectionOf(b, st.key, ps, c.Member, now, stateIs(st.state)))
+			out = append(out, pg.sectionOf(b, st.key, ps, c, now, stateIs(st.state)))
 		}
 		return out
 	})
@@ -154,7 +155,7 @@ func (pg *pages) toMePage(w http.ResponseWriter, r *http.Request, c *caller) {
 // their confirmation.
 func (pg *pages) pendingPage(w http.ResponseWriter, r *http.Request, c *caller) {
 	pg.promisesView(w, r, c, "pending", func(b *ledger.Book, now time.Time) []section {
-		return []section{pg.sectionOf(b, "section.awaiting", b.PromisesTo(c.Member), c.Member, now, stateIs(ledger.PromiseSent))}
+		return []section{pg.sectionOf(b, "section.awaiting", b.PromisesTo(c.Member), c, now, stateIs(ledger.PromiseSent))}
 	})
 }
 
@@ -168,10 +169,10 @@ func (pg *pages) archivePage(w http.ResponseWriter, r *http.Request, c *caller) 
 		}
 		late := func(p *ledger.Promise) bool { return overdue(b, p, now) }
 		return []section{
-			pg.sectionOf(b, "section.owed_by", by, c.Member, now, late),
-			pg.sectionOf(b, "section.owed_to", to, c.Member, now, late),
-			pg.sectionOf(b, "section.given", by, c.Member, now, done),
-			pg.sectionOf(b, "section.received", to, c.Member, now, done),
+			pg.sectionOf(b, "section.owed_by", by, c, now, late),
+			pg.sectionOf(b, "section.owed_to", to, c, now, late),
+			pg.sectionOf(b, "section.given", by, c, now, done),
+			pg.sectionOf(b, "section.received", to, c, now, done),
 		}
 	})
 }

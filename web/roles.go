@@ -88,6 +88,8 @@ type renderer struct {
 // bearer tokens, the rate limit per session or token, and the cross-site
 // checks of form posts (auth.go, api.go).
 type gate struct {
+	// cycle is the cycle's time zone: a member's without their own.
+	cycle     *time.Location
 	store     sessionStore
 	members   memberReader
 	clock     clock

@@ -98,7 +98,7 @@ func New(cfg Config, svc *ledger.Service, acc *access.Service, actor Actor) (*Se
 	view := &renderer{byName: templates, bot: cfg.BotUserID, prefix: cfg.Prefix, errs: errs}
 	cfgL := svc.Config()
 	vis := &visibility{cfg: cfgL, circles: svc.Circles, aid: svc.Aid}
-	g := &gate{store: acc, members: svc.Members, clock: svc,
+	g := &gate{cycle: cfgL.Cycle.Location, store: acc, members: svc.Members, clock: svc,
 		limiter: newLimiter(cfg.RequestsPerMinute, time.Minute), perMinute: cfg.RequestsPerMinute,
 		lock: &lockout{failures: newLimiter(cfg.FailedAuthLimit, cfg.FailedAuthWindow), limit: cfg.FailedAuthLimit,
 			window: cfg.FailedAuthWindow, proxies: cfg.TrustedProxies, clock: svc},
@@ -142,7 +142,7 @@ func (s *Server) Handler() http.Handler {
 	}
 	mux.Handle("/api/", s.gate.api(Route{handler: s.gate.apiNotFound, Public: true}))
 	s.pageRoutes(mux)
-	return securityHeaders(mux)
+	return compress(securityHeaders(mux))
 }
 
 // securityHeaders sets the headers every answer carries.
@@ -171,6 +171,17 @@ type caller struct {
 	Scope ledger.TokenScope
 	// Session is the session's secret (pages only), for the forms' token.
 	Session string
+	// Zone is the time zone the member reads times in on the pages: their
+	// own (the `timezone` setting), else the cycle's; nil means UTC.
+	Zone *time.Location
+}
+
+// zone is the time zone the caller reads times in (UTC if unset).
+func (c *caller) zone() *time.Location {
+	if c == nil || c.Zone == nil {
+		return time.UTC
+	}
+	return c.Zone
 }
 
 func withCaller(ctx context.Context, c *caller) context.Context {
