@@ -17,7 +17,7 @@ import (
 // EXODUS_WEB_LISTEN=0.0.0.0:8009, so the bot and the web organizer listen
 // where a published port reaches them; docker-compose.yml sets the
 // addresses of the other service. An existing config is never changed but
-// for its tokens, and a running bot reads only its config.
+// for its tokens and pickle key, and a running bot reads only its config.
 
 // envKeys are the keys the environment may set when -g creates a config.
 var envKeys = []string{
