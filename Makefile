@@ -1,6 +1,11 @@
 # Exodus: the two commands are `make demo` (run everything locally) and
 # `make test` (run every test). Everything else is a helper.
 GO ?= go
+# The bot's end-to-end encryption uses mautrix-go's pure-Go olm, chosen by the build tag goolm
+# (without it the crypto package wants libolm through cgo). Every go command make runs gets the
+# tag through GOFLAGS, added to what the environment's GOFLAGS already says. By hand, see
+# docs/contributing.md: `go env -w GOFLAGS=-tags=goolm` once, or -tags goolm on each command.
+export GOFLAGS := $(strip $(GOFLAGS) -tags=goolm)
 
 .PHONY: demo test build tools vet unit e2e postgres-test bench fuzz clean screenshots
 

@@ -29,6 +29,9 @@ type User struct {
 	mu    sync.Mutex
 	rooms map[id.RoomID]*roomLog
 
+	// e2ee is set for an encrypting member (NewEncryptedUser), nil otherwise.
+	e2ee Encryption
+
 	syncMu          sync.Mutex
 	syncSince       string
 	invites         map[id.RoomID]id.UserID // pending invites: room -> inviter
@@ -41,6 +44,9 @@ type roomLog struct {
 	events []*event.Event
 	index  map[id.EventID]int
 	cursor int // WaitMessage looks at events[cursor:]
+	// undecrypted holds, for an encrypting member, why each m.room.encrypted
+	// event of events is not decrypted yet.
+	undecrypted map[id.EventID]error
 }
 
 // Register creates the account localpart with open registration (the
@@ -148,6 +154,9 @@ func (u *User) Redact(ctx context.Context, roomID id.RoomID, target id.EventID, 
 }
 
 func (u *User) send(ctx context.Context, roomID id.RoomID, typ event.Type, content any) (id.EventID, error) {
+	if err := u.prepareSend(ctx, roomID); err != nil {
+		return "", err
+	}
 	resp, err := u.Client.SendMessageEvent(ctx, roomID, typ, content)
 	if err != nil {
 		return "", fmt.Errorf("devnet: %s sending %s to %s: %w", u.ID, typ.Type, roomID, err)
@@ -200,39 +209,66 @@ func (u *User) CreateRoom(ctx context.Context, name string, invite []id.UserID, 
 // (any inviter if from is "") that no earlier WaitInvite call returned, and
 // returns its room. Invites pending before the first call count too.
 func (u *User) WaitInvite(ctx context.Context, from id.UserID) (id.RoomID, error) {
-	u.syncMu.Lock()
-	defer u.syncMu.Unlock()
 	for {
-		for room, inviter := range u.invites {
-			if !u.returnedInvites[room] && (from == "" || inviter == from) {
-				u.returnedInvites[room] = true
-				return room, nil
-			}
+		if room, ok := u.takeInvite(from); ok {
+			return room, nil
 		}
-		resp, err := u.Client.SyncRequest(ctx, 1000, u.syncSince, "", false, event.PresenceOffline)
-		if err != nil {
+		if err := u.syncOnce(ctx, 1000); err != nil {
 			if ctx.Err() != nil {
 				return "", fmt.Errorf("devnet: %s waiting for an invite from %q: %w", u.ID, from, ctx.Err())
 			}
-			return "", fmt.Errorf("devnet: %s syncing: %w", u.ID, err)
-		}
-		u.syncSince = resp.NextBatch
-		for room, inv := range resp.Rooms.Invite {
-			inviter := id.UserID("")
-			for _, evt := range inv.State.Events {
-				if evt.Type.Type == event.StateMember.Type && evt.GetStateKey() == u.ID.String() {
-					inviter = evt.Sender
-				}
-			}
-			u.invites[room] = inviter
-		}
-		for room := range resp.Rooms.Join {
-			delete(u.invites, room)
-		}
-		for room := range resp.Rooms.Leave {
-			delete(u.invites, room)
+			return "", err
 		}
 	}
+}
+
+// takeInvite returns a pending invite from from (anyone if "") that no
+// earlier call returned.
+func (u *User) takeInvite(from id.UserID) (id.RoomID, bool) {
+	u.syncMu.Lock()
+	defer u.syncMu.Unlock()
+	for room, inviter := range u.invites {
+		if !u.returnedInvites[room] && (from == "" || inviter == from) {
+			u.returnedInvites[room] = true
+			return room, true
+		}
+	}
+	return "", false
+}
+
+// syncOnce makes one /sync request (long-polling up to timeoutMS), notes the
+// invites it brings and, for an encrypting member, hands the response to its
+// Encryption before the sync token moves past it (so no to-device key is
+// skipped).
+func (u *User) syncOnce(ctx context.Context, timeoutMS int) error {
+	u.syncMu.Lock()
+	defer u.syncMu.Unlock()
+	resp, err := u.Client.FullSyncRequest(ctx, mautrix.ReqSync{Since: u.syncSince, Timeout: timeoutMS, SetPresence: event.PresenceOffline})
+	if err != nil {
+		return fmt.Errorf("devnet: %s syncing: %w", u.ID, err)
+	}
+	if u.e2ee != nil {
+		if err := u.e2ee.ProcessSync(ctx, resp, u.syncSince); err != nil {
+			return fmt.Errorf("devnet: %s processing a sync: %w", u.ID, err)
+		}
+	}
+	u.syncSince = resp.NextBatch
+	for room, inv := range resp.Rooms.Invite {
+		inviter := id.UserID("")
+		for _, evt := range inv.State.Events {
+			if evt.Type.Type == event.StateMember.Type && evt.GetStateKey() == u.ID.String() {
+				inviter = evt.Sender
+			}
+		}
+		u.invites[room] = inviter
+	}
+	for room := range resp.Rooms.Join {
+		delete(u.invites, room)
+	}
+	for room := range resp.Rooms.Leave {
+		delete(u.invites, room)
+	}
+	return nil
 }
 
 // WaitMessage polls the room timeline until an event from sender (any sender
@@ -274,17 +310,19 @@ func (u *User) waitMessage(ctx context.Context, roomID id.RoomID, after id.Event
 	}
 }
 
-// scan refreshes the room log once and looks for a matching event.
+// scan refreshes the room log once and looks for a matching event. For an
+// encrypting member it syncs first (room keys) and does not look past an
+// event from sender whose key has not arrived yet.
 func (u *User) scan(ctx context.Context, roomID id.RoomID, after id.EventID, sender id.UserID, match func(*event.Event) bool) (*event.Event, error) {
-	u.mu.Lock()
-	defer u.mu.Unlock()
-	log, err := u.refresh(ctx, roomID)
+	log, err := u.fetch(ctx, roomID)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, nil // reported by the caller with context
 		}
 		return nil, err
 	}
+	u.mu.Lock()
+	defer u.mu.Unlock()
 	start := log.cursor
 	if after != "" {
 		i, ok := log.index[after]
@@ -295,7 +333,13 @@ func (u *User) scan(ctx context.Context, roomID id.RoomID, after id.EventID, sen
 	}
 	for i := start; i < len(log.events); i++ {
 		evt := log.events[i]
-		if (sender == "" || evt.Sender == sender) && match(evt) {
+		if sender != "" && evt.Sender != sender {
+			continue
+		}
+		if u.waitsForKeys(log, i) {
+			return nil, nil
+		}
+		if match(evt) {
 			log.cursor = max(log.cursor, i+1)
 			return evt, nil
 		}
@@ -307,13 +351,31 @@ func (u *User) scan(ctx context.Context, roomID id.RoomID, after id.EventID, sen
 // first (state events included), paginating /messages as needed. It does not
 // move the WaitMessage cursor.
 func (u *User) Messages(ctx context.Context, roomID id.RoomID) ([]*event.Event, error) {
+	log, err := u.fetch(ctx, roomID)
+	if err != nil {
+		return nil, err
+	}
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return append([]*event.Event(nil), log.events...), nil
+}
+
+// fetch brings the room log up to date: for an encrypting member, one sync
+// (room keys), then new events, then decryption of what can be decrypted.
+func (u *User) fetch(ctx context.Context, roomID id.RoomID) (*roomLog, error) {
+	if u.e2ee != nil {
+		if err := u.syncOnce(ctx, 0); err != nil {
+			return nil, err
+		}
+	}
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	log, err := u.refresh(ctx, roomID)
 	if err != nil {
 		return nil, err
 	}
-	return append([]*event.Event(nil), log.events...), nil
+	u.decryptLog(ctx, log)
+	return log, nil
 }
 
 // refresh pages backwards from the newest event until a page holds one
@@ -384,7 +446,11 @@ func (u *User) describeRecent(roomID id.RoomID, n int) string {
 		if i < log.cursor {
 			mark = "x" // already consumed by WaitMessage
 		}
-		fmt.Fprintf(&b, "  %s %s %s %s %q\n", mark, evt.ID, evt.Sender, evt.Type.Type, Body(evt))
+		fmt.Fprintf(&b, "  %s %s %s %s %q", mark, evt.ID, evt.Sender, evt.Type.Type, Body(evt))
+		if err := log.undecrypted[evt.ID]; err != nil {
+			fmt.Fprintf(&b, " (not decrypted: %v)", err)
+		}
+		b.WriteString("\n")
 	}
 	return b.String()
 }
