@@ -31,6 +31,8 @@ type User struct {
 
 	// e2ee is set for an encrypting member (NewEncryptedUser), nil otherwise.
 	e2ee Encryption
+	// e2eeSince is when e2ee's client started, in Unix milliseconds.
+	e2eeSince int64
 
 	syncMu          sync.Mutex
 	syncSince       string

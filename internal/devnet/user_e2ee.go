@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"maunium.net/go/mautrix"
 	"maunium.net/go/mautrix/event"
@@ -43,6 +44,7 @@ var errNotEncrypting = errors.New("devnet: not an encrypting member (see NewEncr
 func NewEncryptedUser(cli *mautrix.Client, password string, enc Encryption) *User {
 	u := newUser(cli, password)
 	u.e2ee = enc
+	u.e2eeSince = time.Now().UnixMilli()
 	return u
 }
 
@@ -125,12 +127,14 @@ func (u *User) decryptLog(ctx context.Context, log *roomLog) {
 }
 
 // waitsForKeys reports whether the scan of log must stop at event i: it is
-// still encrypted, its key may yet arrive (it was sent after the user was
-// invited or joined: earlier ones stay unreadable), and a later event must
-// not be returned before it. Caller holds u.mu.
+// still encrypted, its key may yet arrive, and a later event must not be
+// returned before it. A key may arrive for an event sent after the user was
+// invited or joined and after this client started (its device and keys
+// were on the server by then); earlier ones stay unreadable to a new device,
+// and a restarted client's missed keys arrive with its first sync. Caller holds u.mu.
 func (u *User) waitsForKeys(log *roomLog, i int) bool {
 	evt := log.events[i]
-	if u.e2ee == nil || log.undecrypted[evt.ID] == nil {
+	if u.e2ee == nil || log.undecrypted[evt.ID] == nil || evt.Timestamp < u.e2eeSince {
 		return false
 	}
 	for j := 0; j < i; j++ {

@@ -119,9 +119,9 @@ func (m *member) ProcessSync(ctx context.Context, resp *mautrix.RespSync, since 
 
 // PrepareSend fetches the room's state (the state store then knows whether
 // the room is encrypted and who is in it) and drops the outbound megolm
-// session when the members changed since the last send, so that the next
-// message's key goes to every member's devices (a member who joined between
-// two syncs included).
+// session when the members or their devices changed since the last send,
+// so that the next message's key goes to every member's devices (a member
+// who joined between two syncs included).
 func (m *member) PrepareSend(ctx context.Context, roomID id.RoomID) error {
 	if _, err := m.cli.State(ctx, roomID); err != nil {
 		return fmt.Errorf("fetching the room state: %w", err)
@@ -136,6 +136,12 @@ func (m *member) PrepareSend(ctx context.Context, roomID id.RoomID) error {
 	}
 	slices.Sort(names)
 	key := strings.Join(names, " ")
+	// A device added since the last send (a member's new client, the bot's
+	// device after its keys were uploaded) renews the session too: the sync
+	// may not have told us yet, the server's key list does.
+	if _, err := m.helper.Machine().FetchKeys(ctx, users, true); err != nil {
+		return fmt.Errorf("fetching the members' devices: %w", err)
+	}
 	m.mu.Lock()
 	changed := m.members[roomID] != key
 	m.members[roomID] = key

@@ -142,6 +142,23 @@ func TestEncryptedMembers(t *testing.T) {
 	if readable(all, hello, "the secret is 4711") {
 		t.Fatal("carol reads a message sent before she was invited")
 	}
+
+	// Bob opens a second client, a new device: alice's next message reaches
+	// it (her session is renewed for the new device) and the history it has
+	// no keys for does not hold it up.
+	bob2 := login(ctx, t, hs, "bob", t.TempDir())
+	if bob2.Client.DeviceID == bob.Client.DeviceID {
+		t.Fatal("bob's second client has his first device")
+	}
+	both, err := alice.Send(ctx, room, "to both of bob's devices")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []*devnet.User{bob, bob2} {
+		if got := wait(ctx, t, u, room, alice.ID, devnet.BodyContains("both")); got.ID != both {
+			t.Fatalf("%s on %s read %s %q, want %s", u.ID, u.Client.DeviceID, got.ID, devnet.Body(got), both)
+		}
+	}
 }
 
 func register(ctx context.Context, t *testing.T, hs *devnet.Homeserver, name, dir string) *devnet.User {
