@@ -177,11 +177,26 @@ func (u *User) Join(ctx context.Context, roomID id.RoomID) error {
 // CreateDM creates an unencrypted direct-message room with one other user:
 // preset trusted_private_chat, is_direct, and an invite for with.
 func (u *User) CreateDM(ctx context.Context, with id.UserID) (id.RoomID, error) {
-	resp, err := u.Client.CreateRoom(ctx, &mautrix.ReqCreateRoom{
+	return u.createDM(ctx, with, false)
+}
+
+// CreateEncryptedDM creates a direct-message room as Element does by
+// default: CreateDM's, with m.room.encryption (m.megolm.v1.aes-sha2) in the
+// initial state.
+func (u *User) CreateEncryptedDM(ctx context.Context, with id.UserID) (id.RoomID, error) {
+	return u.createDM(ctx, with, true)
+}
+
+func (u *User) createDM(ctx context.Context, with id.UserID, encrypted bool) (id.RoomID, error) {
+	req := &mautrix.ReqCreateRoom{
 		Preset:   "trusted_private_chat",
 		IsDirect: true,
 		Invite:   []id.UserID{with},
-	})
+	}
+	if encrypted {
+		req.InitialState = append(req.InitialState, encryptionState())
+	}
+	resp, err := u.Client.CreateRoom(ctx, req)
 	if err != nil {
 		return "", fmt.Errorf("devnet: %s creating DM with %s: %w", u.ID, with, err)
 	}
@@ -194,17 +209,23 @@ func (u *User) CreateDM(ctx context.Context, with id.UserID) (id.RoomID, error) 
 func (u *User) CreateRoom(ctx context.Context, name string, invite []id.UserID, encrypted bool) (id.RoomID, error) {
 	req := &mautrix.ReqCreateRoom{Preset: "private_chat", Name: name, Invite: invite}
 	if encrypted {
-		req.InitialState = append(req.InitialState, &event.Event{
-			Type:     event.StateEncryption,
-			StateKey: new(string),
-			Content:  event.Content{Parsed: &event.EncryptionEventContent{Algorithm: id.AlgorithmMegolmV1}},
-		})
+		req.InitialState = append(req.InitialState, encryptionState())
 	}
 	resp, err := u.Client.CreateRoom(ctx, req)
 	if err != nil {
 		return "", fmt.Errorf("devnet: %s creating room %q: %w", u.ID, name, err)
 	}
 	return resp.RoomID, nil
+}
+
+// encryptionState is the m.room.encryption state event (m.megolm.v1.aes-sha2)
+// for a new room's initial state.
+func encryptionState() *event.Event {
+	return &event.Event{
+		Type:     event.StateEncryption,
+		StateKey: new(string),
+		Content:  event.Content{Parsed: &event.EncryptionEventContent{Algorithm: id.AlgorithmMegolmV1}},
+	}
 }
 
 // WaitInvite polls /sync until the user has a pending invite sent by from

@@ -96,6 +96,25 @@ func TestEncryptedMembers(t *testing.T) {
 		t.Fatalf("alice read %s (was encrypted: %v), want the clear reaction %s", got.ID, got.Mautrix.WasEncrypted, thumb)
 	}
 
+	// An encrypted direct chat, as Element makes them.
+	dm, err := bob.CreateEncryptedDM(ctx, alice.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := alice.WaitInvite(ctx, bob.ID); err != nil || got != dm {
+		t.Fatalf("alice: DM invite %s, %v; want %s", got, err, dm)
+	}
+	if err := alice.Join(ctx, dm); err != nil {
+		t.Fatal(err)
+	}
+	psst, err := bob.Send(ctx, dm, "psst, 4711")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got = wait(ctx, t, alice, dm, bob.ID, nil); got.ID != psst || !got.Mautrix.WasEncrypted || devnet.Body(got) != "psst, 4711" {
+		t.Fatalf("alice read %s %q in the DM (was encrypted: %v), want %s", got.ID, devnet.Body(got), got.Mautrix.WasEncrypted, psst)
+	}
+
 	// Alice restarts her client: same device, same keys, and she reads on.
 	device := alice.Client.DeviceID
 	if err := alice.Close(); err != nil {
