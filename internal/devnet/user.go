@@ -16,7 +16,10 @@ import (
 const PollInterval = 150 * time.Millisecond
 
 // User is a logged-in account on a devnet Homeserver with test helpers. Its
-// methods are safe for concurrent use.
+// methods are safe for concurrent use. Register and Login make a plain
+// client (no encryption: what it sends goes out in clear, encrypted events
+// stay m.room.encrypted to it); NewEncryptedUser (through package
+// internal/devnet/encrypted) an encrypting one.
 type User struct {
 	// ID is the full Matrix user ID, e.g. @alice:localhost.
 	ID id.UserID
@@ -299,7 +302,9 @@ func (u *User) syncOnce(ctx context.Context, timeoutMS int) error {
 // event WaitMessage or WaitMessageAfter returned for this room (from the start
 // of the room on the first call), and returns it with its content parsed.
 // Each event is returned at most once; non-matching events stay available to
-// later calls. Use a ctx with a timeout.
+// later calls. Use a ctx with a timeout. An encrypting member sees events
+// decrypted, and an event from sender whose key has not arrived yet holds
+// the wait until it has (see waitsForKeys).
 func (u *User) WaitMessage(ctx context.Context, roomID id.RoomID, sender id.UserID, match func(*event.Event) bool) (*event.Event, error) {
 	return u.waitMessage(ctx, roomID, "", sender, match)
 }
@@ -372,7 +377,8 @@ func (u *User) scan(ctx context.Context, roomID id.RoomID, after id.EventID, sen
 
 // Messages returns the whole room timeline visible to the user, oldest
 // first (state events included), paginating /messages as needed. It does not
-// move the WaitMessage cursor.
+// move the WaitMessage cursor. An encrypting member gets the events it can
+// decrypt decrypted, the others as m.room.encrypted.
 func (u *User) Messages(ctx context.Context, roomID id.RoomID) ([]*event.Event, error) {
 	log, err := u.fetch(ctx, roomID)
 	if err != nil {
