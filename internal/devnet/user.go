@@ -16,7 +16,10 @@ import (
 const PollInterval = 150 * time.Millisecond
 
 // User is a logged-in account on a devnet Homeserver with test helpers. Its
-// methods are safe for concurrent use.
+// methods are safe for concurrent use. Register and Login make a plain
+// client (no encryption: what it sends goes out in clear, encrypted events
+// stay m.room.encrypted to it); NewEncryptedUser (through package
+// internal/devnet/encrypted) an encrypting one.
 type User struct {
 	// ID is the full Matrix user ID, e.g. @alice:localhost.
 	ID id.UserID
@@ -28,6 +31,11 @@ type User struct {
 
 	mu    sync.Mutex
 	rooms map[id.RoomID]*roomLog
+
+	// e2ee is set for an encrypting member (NewEncryptedUser), nil otherwise.
+	e2ee Encryption
+	// e2eeSince is when e2ee's client started, in Unix milliseconds.
+	e2eeSince int64
 
 	syncMu          sync.Mutex
 	syncSince       string
@@ -41,6 +49,9 @@ type roomLog struct {
 	events []*event.Event
 	index  map[id.EventID]int
 	cursor int // WaitMessage looks at events[cursor:]
+	// undecrypted holds, for an encrypting member, why each m.room.encrypted
+	// event of events is not decrypted yet.
+	undecrypted map[id.EventID]error
 }
 
 // Register creates the account localpart with open registration (the
@@ -148,6 +159,9 @@ func (u *User) Redact(ctx context.Context, roomID id.RoomID, target id.EventID, 
 }
 
 func (u *User) send(ctx context.Context, roomID id.RoomID, typ event.Type, content any) (id.EventID, error) {
+	if err := u.prepareSend(ctx, roomID); err != nil {
+		return "", err
+	}
 	resp, err := u.Client.SendMessageEvent(ctx, roomID, typ, content)
 	if err != nil {
 		return "", fmt.Errorf("devnet: %s sending %s to %s: %w", u.ID, typ.Type, roomID, err)
@@ -166,11 +180,26 @@ func (u *User) Join(ctx context.Context, roomID id.RoomID) error {
 // CreateDM creates an unencrypted direct-message room with one other user:
 // preset trusted_private_chat, is_direct, and an invite for with.
 func (u *User) CreateDM(ctx context.Context, with id.UserID) (id.RoomID, error) {
-	resp, err := u.Client.CreateRoom(ctx, &mautrix.ReqCreateRoom{
+	return u.createDM(ctx, with, false)
+}
+
+// CreateEncryptedDM creates a direct-message room as Element does by
+// default: CreateDM's, with m.room.encryption (m.megolm.v1.aes-sha2) in the
+// initial state.
+func (u *User) CreateEncryptedDM(ctx context.Context, with id.UserID) (id.RoomID, error) {
+	return u.createDM(ctx, with, true)
+}
+
+func (u *User) createDM(ctx context.Context, with id.UserID, encrypted bool) (id.RoomID, error) {
+	req := &mautrix.ReqCreateRoom{
 		Preset:   "trusted_private_chat",
 		IsDirect: true,
 		Invite:   []id.UserID{with},
-	})
+	}
+	if encrypted {
+		req.InitialState = append(req.InitialState, encryptionState())
+	}
+	resp, err := u.Client.CreateRoom(ctx, req)
 	if err != nil {
 		return "", fmt.Errorf("devnet: %s creating DM with %s: %w", u.ID, with, err)
 	}
@@ -183,11 +212,7 @@ func (u *User) CreateDM(ctx context.Context, with id.UserID) (id.RoomID, error) 
 func (u *User) CreateRoom(ctx context.Context, name string, invite []id.UserID, encrypted bool) (id.RoomID, error) {
 	req := &mautrix.ReqCreateRoom{Preset: "private_chat", Name: name, Invite: invite}
 	if encrypted {
-		req.InitialState = append(req.InitialState, &event.Event{
-			Type:     event.StateEncryption,
-			StateKey: new(string),
-			Content:  event.Content{Parsed: &event.EncryptionEventContent{Algorithm: id.AlgorithmMegolmV1}},
-		})
+		req.InitialState = append(req.InitialState, encryptionState())
 	}
 	resp, err := u.Client.CreateRoom(ctx, req)
 	if err != nil {
@@ -196,43 +221,80 @@ func (u *User) CreateRoom(ctx context.Context, name string, invite []id.UserID, 
 	return resp.RoomID, nil
 }
 
+// encryptionState is the m.room.encryption state event (m.megolm.v1.aes-sha2)
+// for a new room's initial state.
+func encryptionState() *event.Event {
+	return &event.Event{
+		Type:     event.StateEncryption,
+		StateKey: new(string),
+		Content:  event.Content{Parsed: &event.EncryptionEventContent{Algorithm: id.AlgorithmMegolmV1}},
+	}
+}
+
 // WaitInvite polls /sync until the user has a pending invite sent by from
 // (any inviter if from is "") that no earlier WaitInvite call returned, and
 // returns its room. Invites pending before the first call count too.
 func (u *User) WaitInvite(ctx context.Context, from id.UserID) (id.RoomID, error) {
-	u.syncMu.Lock()
-	defer u.syncMu.Unlock()
 	for {
-		for room, inviter := range u.invites {
-			if !u.returnedInvites[room] && (from == "" || inviter == from) {
-				u.returnedInvites[room] = true
-				return room, nil
-			}
+		if room, ok := u.takeInvite(from); ok {
+			return room, nil
 		}
-		resp, err := u.Client.SyncRequest(ctx, 1000, u.syncSince, "", false, event.PresenceOffline)
-		if err != nil {
+		if err := u.syncOnce(ctx, 1000); err != nil {
 			if ctx.Err() != nil {
 				return "", fmt.Errorf("devnet: %s waiting for an invite from %q: %w", u.ID, from, ctx.Err())
 			}
-			return "", fmt.Errorf("devnet: %s syncing: %w", u.ID, err)
-		}
-		u.syncSince = resp.NextBatch
-		for room, inv := range resp.Rooms.Invite {
-			inviter := id.UserID("")
-			for _, evt := range inv.State.Events {
-				if evt.Type.Type == event.StateMember.Type && evt.GetStateKey() == u.ID.String() {
-					inviter = evt.Sender
-				}
-			}
-			u.invites[room] = inviter
-		}
-		for room := range resp.Rooms.Join {
-			delete(u.invites, room)
-		}
-		for room := range resp.Rooms.Leave {
-			delete(u.invites, room)
+			return "", err
 		}
 	}
+}
+
+// takeInvite returns a pending invite from from (anyone if "") that no
+// earlier call returned.
+func (u *User) takeInvite(from id.UserID) (id.RoomID, bool) {
+	u.syncMu.Lock()
+	defer u.syncMu.Unlock()
+	for room, inviter := range u.invites {
+		if !u.returnedInvites[room] && (from == "" || inviter == from) {
+			u.returnedInvites[room] = true
+			return room, true
+		}
+	}
+	return "", false
+}
+
+// syncOnce makes one /sync request (long-polling up to timeoutMS), notes the
+// invites it brings and, for an encrypting member, hands the response to its
+// Encryption before the sync token moves past it (so no to-device key is
+// skipped).
+func (u *User) syncOnce(ctx context.Context, timeoutMS int) error {
+	u.syncMu.Lock()
+	defer u.syncMu.Unlock()
+	resp, err := u.Client.FullSyncRequest(ctx, mautrix.ReqSync{Since: u.syncSince, Timeout: timeoutMS, SetPresence: event.PresenceOffline})
+	if err != nil {
+		return fmt.Errorf("devnet: %s syncing: %w", u.ID, err)
+	}
+	if u.e2ee != nil {
+		if err := u.e2ee.ProcessSync(ctx, resp, u.syncSince); err != nil {
+			return fmt.Errorf("devnet: %s processing a sync: %w", u.ID, err)
+		}
+	}
+	u.syncSince = resp.NextBatch
+	for room, inv := range resp.Rooms.Invite {
+		inviter := id.UserID("")
+		for _, evt := range inv.State.Events {
+			if evt.Type.Type == event.StateMember.Type && evt.GetStateKey() == u.ID.String() {
+				inviter = evt.Sender
+			}
+		}
+		u.invites[room] = inviter
+	}
+	for room := range resp.Rooms.Join {
+		delete(u.invites, room)
+	}
+	for room := range resp.Rooms.Leave {
+		delete(u.invites, room)
+	}
+	return nil
 }
 
 // WaitMessage polls the room timeline until an event from sender (any sender
@@ -240,7 +302,9 @@ func (u *User) WaitInvite(ctx context.Context, from id.UserID) (id.RoomID, error
 // event WaitMessage or WaitMessageAfter returned for this room (from the start
 // of the room on the first call), and returns it with its content parsed.
 // Each event is returned at most once; non-matching events stay available to
-// later calls. Use a ctx with a timeout.
+// later calls. Use a ctx with a timeout. An encrypting member sees events
+// decrypted, and an event from sender whose key has not arrived yet holds
+// the wait until it has (see waitsForKeys).
 func (u *User) WaitMessage(ctx context.Context, roomID id.RoomID, sender id.UserID, match func(*event.Event) bool) (*event.Event, error) {
 	return u.waitMessage(ctx, roomID, "", sender, match)
 }
@@ -274,17 +338,19 @@ func (u *User) waitMessage(ctx context.Context, roomID id.RoomID, after id.Event
 	}
 }
 
-// scan refreshes the room log once and looks for a matching event.
+// scan refreshes the room log once and looks for a matching event. For an
+// encrypting member it syncs first (room keys) and does not look past an
+// event from sender whose key has not arrived yet.
 func (u *User) scan(ctx context.Context, roomID id.RoomID, after id.EventID, sender id.UserID, match func(*event.Event) bool) (*event.Event, error) {
-	u.mu.Lock()
-	defer u.mu.Unlock()
-	log, err := u.refresh(ctx, roomID)
+	log, err := u.fetch(ctx, roomID)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, nil // reported by the caller with context
 		}
 		return nil, err
 	}
+	u.mu.Lock()
+	defer u.mu.Unlock()
 	start := log.cursor
 	if after != "" {
 		i, ok := log.index[after]
@@ -295,7 +361,13 @@ func (u *User) scan(ctx context.Context, roomID id.RoomID, after id.EventID, sen
 	}
 	for i := start; i < len(log.events); i++ {
 		evt := log.events[i]
-		if (sender == "" || evt.Sender == sender) && match(evt) {
+		if sender != "" && evt.Sender != sender {
+			continue
+		}
+		if u.waitsForKeys(log, i) {
+			return nil, nil
+		}
+		if match(evt) {
 			log.cursor = max(log.cursor, i+1)
 			return evt, nil
 		}
@@ -305,15 +377,34 @@ func (u *User) scan(ctx context.Context, roomID id.RoomID, after id.EventID, sen
 
 // Messages returns the whole room timeline visible to the user, oldest
 // first (state events included), paginating /messages as needed. It does not
-// move the WaitMessage cursor.
+// move the WaitMessage cursor. An encrypting member gets the events it can
+// decrypt decrypted, the others as m.room.encrypted.
 func (u *User) Messages(ctx context.Context, roomID id.RoomID) ([]*event.Event, error) {
+	log, err := u.fetch(ctx, roomID)
+	if err != nil {
+		return nil, err
+	}
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return append([]*event.Event(nil), log.events...), nil
+}
+
+// fetch brings the room log up to date: for an encrypting member, one sync
+// (room keys), then new events, then decryption of what can be decrypted.
+func (u *User) fetch(ctx context.Context, roomID id.RoomID) (*roomLog, error) {
+	if u.e2ee != nil {
+		if err := u.syncOnce(ctx, 0); err != nil {
+			return nil, err
+		}
+	}
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	log, err := u.refresh(ctx, roomID)
 	if err != nil {
 		return nil, err
 	}
-	return append([]*event.Event(nil), log.events...), nil
+	u.decryptLog(ctx, log)
+	return log, nil
 }
 
 // refresh pages backwards from the newest event until a page holds one
@@ -384,7 +475,11 @@ func (u *User) describeRecent(roomID id.RoomID, n int) string {
 		if i < log.cursor {
 			mark = "x" // already consumed by WaitMessage
 		}
-		fmt.Fprintf(&b, "  %s %s %s %s %q\n", mark, evt.ID, evt.Sender, evt.Type.Type, Body(evt))
+		fmt.Fprintf(&b, "  %s %s %s %s %q", mark, evt.ID, evt.Sender, evt.Type.Type, Body(evt))
+		if err := log.undecrypted[evt.ID]; err != nil {
+			fmt.Fprintf(&b, " (not decrypted: %v)", err)
+		}
+		b.WriteString("\n")
 	}
 	return b.String()
 }
