@@ -1,3 +1,5 @@
+//go:build goolm
+
 package e2e_test
 
 import (

@@ -6,6 +6,6 @@
 // cross-signing, and the device's /sync loop for to-device messages
 // (room keys), which Dendrite does not push in transactions.
 //
-// It needs the goolm build tag (pure-Go olm); see needs_goolm.go.
+// It needs the goolm build tag (pure-Go olm); without it the package is nogoolm.go, which refuses to open a device.
 // docs/encryption.md describes what it does and what it does not yet.
 package e2ee

@@ -1,3 +1,5 @@
+//go:build goolm
+
 // Package encrypted makes devnet users that are encrypting members, as
 // Element users are: each has its own device with mautrix's crypto
 // (cryptohelper, logged in with the password) and a crypto store in a SQLite
