@@ -51,6 +51,7 @@ func (in *Intake) SetDecrypter(d Decrypter) { in.decrypter = d }
 // KeyArrived wakes the events parked waiting for the room key of session
 // (bot/e2ee calls it when a key arrives); "" wakes every parked event.
 func (in *Intake) KeyArrived(ctx context.Context, session id.SessionID) {
+	in.keys.Add(1)
 	n, err := in.inbox.Unpark(ctx, string(session))
 	if err != nil {
 		zerolog.Ctx(ctx).Error().Err(err).Str("session_id", string(session)).Msg("Failed to wake the events waiting for a room key")
@@ -108,10 +109,17 @@ func (in *Intake) ready(ctx context.Context, ie ledger.InboxEvent) readied {
 	return readied{evt: dec}
 }
 
-// park sets a pending event aside until its key arrives.
-func (in *Intake) park(ctx context.Context, ie ledger.InboxEvent, session id.SessionID) error {
+// park sets a pending event aside until its key arrives. If a key arrived
+// since keys was read (before the decryption), it may be the one: the
+// event is woken again at once.
+func (in *Intake) park(ctx context.Context, ie ledger.InboxEvent, session id.SessionID, keys int64) error {
 	if err := in.inbox.Park(ctx, ie.Seq, string(session), in.clock.Now()); err != nil {
 		return fmt.Errorf("failed to park an encrypted event: %w", err)
+	}
+	if in.keys.Load() != keys {
+		if _, err := in.inbox.Unpark(ctx, string(session)); err != nil {
+			return fmt.Errorf("failed to wake an encrypted event: %w", err)
+		}
 	}
 	return nil
 }

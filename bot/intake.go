@@ -40,6 +40,9 @@ type Intake struct {
 	// lostTold are the senders told, per room, of an encrypted event the
 	// bot never got the key of (guarded by bot.mu).
 	lostTold map[warning]bool
+	// keys counts the KeyArrived calls: a key that arrives while an event
+	// is being decrypted wakes it right after it is parked.
+	keys atomic.Int64
 	// lastTxn is when the last transaction was recorded (unix ms, 0 for
 	// none since the start).
 	lastTxn atomic.Int64
@@ -232,9 +235,10 @@ func (in *Intake) Drain(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("failed to read pending events: %w", err)
 	}
 	for _, ie := range pending {
+		keys := in.keys.Load()
 		r := in.ready(ctx, ie)
 		if r.park != "" {
-			if err := in.park(ctx, ie, r.park); err != nil {
+			if err := in.park(ctx, ie, r.park, keys); err != nil {
 				return 0, err
 			}
 			continue
