@@ -147,3 +147,33 @@ func TestEncryptedEventGivenUpAfterADay(t *testing.T) {
 		t.Fatalf("pending = %d (%v), want 0", n, err)
 	}
 }
+
+// racingDecrypter is a fakeDecrypter whose key for a session arrives (and
+// KeyArrived is called) while the event is being decrypted, too late for
+// that decryption.
+type racingDecrypter struct {
+	*fakeDecrypter
+	intake *bot.Intake
+	ctx    context.Context
+}
+
+func (d racingDecrypter) Decrypt(ctx context.Context, evt *event.Event) (*event.Event, error) {
+	dec, err := d.fakeDecrypter.Decrypt(ctx, evt)
+	if err != nil {
+		d.give(evt.Content.AsEncrypted().SessionID)
+		d.intake.KeyArrived(d.ctx, evt.Content.AsEncrypted().SessionID) // nothing parked yet
+	}
+	return dec, err
+}
+
+// TestKeyArrivingDuringDecryptionWakesTheEvent: a key that arrives while its
+// event is being decrypted, just before the event is parked, still wakes it.
+func TestKeyArrivingDuringDecryptionWakesTheEvent(t *testing.T) {
+	h, d := decryptingHarness(t, id.TrustStateCrossSignedTOFU)
+	h.intake.SetDecrypter(racingDecrypter{fakeDecrypter: d, intake: h.intake, ctx: h.ctx})
+	h.put(t, hsToken, "t1", encrypted("$e1", string(h.circle), "@alice:test", "s1", "!ex invite @bob:test"))
+	h.drain(t)
+	if n := invitations(t, h, "@bob:test"); n != 1 {
+		t.Fatalf("pending invitations = %d, want 1: the event stayed parked", n)
+	}
+}
