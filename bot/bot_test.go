@@ -43,6 +43,9 @@ type fakeClient struct {
 	encrypted map[id.RoomID]bool
 	// created are the rooms the bot asked to create.
 	created []*mautrix.ReqCreateRoom
+	// onCreate, when set, runs while a room is being created (what happens
+	// meanwhile elsewhere).
+	onCreate func()
 	// txns are the transaction IDs sent, by room: a send with one seen
 	// before returns its event again and records nothing, as a homeserver
 	// does.
@@ -133,6 +136,9 @@ func (f *fakeClient) SendStateEvent(_ context.Context, room id.RoomID, _ event.T
 }
 
 func (f *fakeClient) CreateRoom(_ context.Context, req *mautrix.ReqCreateRoom) (*mautrix.RespCreateRoom, error) {
+	if f.onCreate != nil {
+		f.onCreate()
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.n++

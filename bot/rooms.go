@@ -37,10 +37,17 @@ func (dc directChats) open(ctx context.Context, member id.UserID, avoid id.RoomI
 	if err != nil {
 		return "", fmt.Errorf("failed to create a direct chat: %w", err)
 	}
+	dc.setKind(resp.RoomID, true)
+	// While the room was being created the member may have opened a direct
+	// chat with the bot herself (her invitation is recorded by the intake):
+	// hers is kept, and the message goes there.
+	if now, err := b.ledger.Members.Member(ctx, ledger.UserID(member)); err == nil &&
+		now.DirectRoom != m.DirectRoom && id.RoomID(now.DirectRoom) != avoid && now.DirectRoom != "" {
+		return id.RoomID(now.DirectRoom), nil
+	}
 	if err := b.ledger.Members.SetDirectRoom(ctx, ledger.UserID(member), ledger.RoomID(resp.RoomID)); err != nil {
 		return "", fmt.Errorf("failed to record the direct chat: %w", err)
 	}
-	dc.setKind(resp.RoomID, true)
 	return resp.RoomID, nil
 }
 
