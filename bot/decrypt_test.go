@@ -23,6 +23,14 @@ type fakeDecrypter struct {
 	keys  map[id.SessionID]bool
 	trust id.TrustState
 	calls int
+	asked []id.SessionID
+}
+
+func (d *fakeDecrypter) RequestKey(_ context.Context, evt *event.Event) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.asked = append(d.asked, evt.Content.AsEncrypted().SessionID)
+	return nil
 }
 
 func (d *fakeDecrypter) Decrypt(_ context.Context, evt *event.Event) (*event.Event, error) {
@@ -175,5 +183,31 @@ func TestKeyArrivingDuringDecryptionWakesTheEvent(t *testing.T) {
 	h.drain(t)
 	if n := invitations(t, h, "@bob:test"); n != 1 {
 		t.Fatalf("pending invitations = %d, want 1: the event stayed parked", n)
+	}
+}
+
+// TestMissingKeyIsAskedForAgain: an event still without its key when it is
+// woken a minute or more after it was parked has its key asked for again;
+// not before.
+func TestMissingKeyIsAskedForAgain(t *testing.T) {
+	h, d := decryptingHarness(t, id.TrustStateCrossSignedTOFU)
+	h.put(t, hsToken, "t1", encrypted("$e1", string(h.circle), "@alice:test", "s1", "!ex invite @bob:test"))
+	h.drain(t)
+	h.intake.KeyArrived(h.ctx, "")
+	h.drain(t)
+	if len(d.asked) != 0 {
+		t.Fatalf("asked for %v within a minute", d.asked)
+	}
+	h.clock.Advance(2 * time.Minute)
+	h.intake.KeyArrived(h.ctx, "")
+	h.drain(t)
+	if len(d.asked) != 1 || d.asked[0] != "s1" {
+		t.Fatalf("asked for %v, want s1 once", d.asked)
+	}
+	d.give("s1")
+	h.intake.KeyArrived(h.ctx, "s1")
+	h.drain(t)
+	if n := invitations(t, h, "@bob:test"); n != 1 {
+		t.Fatalf("pending invitations = %d, want 1", n)
 	}
 }

@@ -50,3 +50,24 @@ func (d *Device) OnRoomKey(f func(ctx context.Context, session id.SessionID)) {
 		f(ctx, session)
 	}
 }
+
+// RequestKey asks the sender's devices again for the room key of an
+// encrypted event (m.room_key_request). A member's client answers with the
+// key if it shared the session with this device before (the key was lost
+// on its way); the answer arrives through Run and wakes the event like any
+// key (OnRoomKey). Forwarded by the sender's own device, the key keeps the
+// trust of that device.
+func (d *Device) RequestKey(ctx context.Context, evt *event.Event) error {
+	if evt.Content.Parsed == nil {
+		if err := evt.Content.ParseRaw(evt.Type); err != nil {
+			return fmt.Errorf("failed to parse the encrypted content: %w", err)
+		}
+	}
+	c := evt.Content.AsEncrypted()
+	err := d.mach.SendRoomKeyRequest(ctx, evt.RoomID, c.SenderKey, c.SessionID, "",
+		map[id.UserID][]id.DeviceID{evt.Sender: {"*"}})
+	if err != nil {
+		return fmt.Errorf("failed to ask for the room key: %w", err)
+	}
+	return nil
+}

@@ -15,6 +15,8 @@ import (
 // room key (e2ee.ErrNoKey) is bot.ErrNoKey, so the intake parks the event.
 type decrypter struct{ dev *e2ee.Device }
 
+var _ bot.KeyRequester = decrypter{}
+
 func (d decrypter) Decrypt(ctx context.Context, evt *event.Event) (*event.Event, error) {
 	dec, err := d.dev.Decrypt(ctx, evt)
 	if errors.Is(err, e2ee.ErrNoKey) {
@@ -28,4 +30,9 @@ func (d decrypter) Decrypt(ctx context.Context, evt *event.Event) (*event.Event,
 func readEncrypted(dev *e2ee.Device, intake *bot.Intake) {
 	intake.SetDecrypter(decrypter{dev})
 	dev.OnRoomKey(intake.KeyArrived)
+}
+
+// RequestKey asks the sender's devices again for the event's room key.
+func (d decrypter) RequestKey(ctx context.Context, evt *event.Event) error {
+	return d.dev.RequestKey(ctx, evt)
 }
