@@ -68,10 +68,11 @@ func TestEncryptedDirectChat(t *testing.T) {
 }
 
 // TestEncryptedCircle: in an encrypted room, an encrypting member makes it a
-// circle, invites another encrypting member, who accepts with ✅, and their
-// encrypted commands are answered.
+// circle, invites two other encrypting members, who accept with ✅ (one as
+// Element sends it, in clear; one encrypted, as other clients may), and
+// their encrypted commands are answered.
 func TestEncryptedCircle(t *testing.T) {
-	erin, fred := encryptedMember(t, "erin"), encryptedMember(t, "fred")
+	erin, fred, gina := encryptedMember(t, "erin"), encryptedMember(t, "fred"), encryptedMember(t, "gina")
 	room, err := erin.CreateRoom(testCtx(t), "Our secrets", []id.UserID{env.BotID}, true)
 	if err != nil {
 		t.Fatal(err)
@@ -84,4 +85,13 @@ func TestEncryptedCircle(t *testing.T) {
 	}
 	botSays(t, fred, room, "accepted the invitation")
 	mustContain(t, sayEncrypted(t, fred, room, "!ex help"), "Commands")
+	card = inviteAndJoin(t, fred, gina, room)
+	reaction, err := gina.ReactEncrypted(testCtx(t), room, card.ID, "✅")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustBeEncrypted(t, gina, room, reaction)
+	if _, err := gina.WaitMessageAfter(testCtx(t), room, reaction, env.BotID, devnet.BodyContains("accepted the invitation")); err != nil {
+		t.Fatalf("waiting for gina's acceptance: %v", err)
+	}
 }
