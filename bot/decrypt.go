@@ -96,29 +96,42 @@ func (in *Intake) ready(ctx context.Context, ie ledger.InboxEvent) readied {
 		return readied{evt: evt}
 	}
 	log := zerolog.Ctx(ctx).With().Str("event_id", string(ie.ID)).Str("room_id", string(ie.Room)).Logger()
+	r := in.decrypt(ctx, log, ie, evt)
+	in.bot.cfg.Metrics.EventDecrypted(r.result)
+	return r.readied
+}
+
+// decryption is what came of decrypting an event.
+type decryption struct {
+	readied
+	result DecryptResult
+}
+
+// decrypt decrypts an encrypted event and applies the trust policy.
+func (in *Intake) decrypt(ctx context.Context, log zerolog.Logger, ie ledger.InboxEvent, evt *event.Event) decryption {
 	dec, err := in.decrypter.Decrypt(ctx, evt)
 	switch {
 	case errors.Is(err, ErrNoKey) && !ie.WaitingSince.IsZero() && in.clock.Now().Sub(ie.WaitingSince) >= KeyWait:
 		log.Warn().Stringer("sender", evt.Sender).Time("waiting_since", ie.WaitingSince).
 			Msg("Gave up on an encrypted event: its room key did not arrive within a day; its sender is told to send it again")
-		return readied{evt: evt, err: fmt.Errorf("no room key within %v: %w", KeyWait, err), lost: true}
+		return decryption{readied{evt: evt, err: fmt.Errorf("no room key within %v: %w", KeyWait, err), lost: true}, DecryptGivenUp}
 	case errors.Is(err, ErrNoKey):
 		session := evt.Content.AsEncrypted().SessionID
 		log.Debug().Str("session_id", string(session)).Msg("Parked an encrypted event until its room key arrives")
 		in.requestKey(ctx, ie, evt)
-		return readied{park: session}
+		return decryption{readied{park: session}, DecryptParked}
 	case err != nil:
 		log.Warn().Err(err).Stringer("sender", evt.Sender).Msg("Dropped an encrypted event that does not decrypt")
-		return readied{err: fmt.Errorf("failed to decrypt: %w", err)}
+		return decryption{readied{err: fmt.Errorf("failed to decrypt: %w", err)}, DecryptFailed}
 	case !trustedStates[dec.Mautrix.TrustState] || dec.Sender != evt.Sender || dec.RoomID != evt.RoomID:
 		log.Warn().Stringer("sender", evt.Sender).Stringer("trust", dec.Mautrix.TrustState).
 			Msg("Dropped an encrypted event not proven to come from a device of its sender")
-		return readied{err: fmt.Errorf("decrypted with trust %s: not from a device of %s", dec.Mautrix.TrustState, evt.Sender)}
+		return decryption{readied{err: fmt.Errorf("decrypted with trust %s: not from a device of %s", dec.Mautrix.TrustState, evt.Sender)}, DecryptRefused}
 	case dec.StateKey != nil || dec.Type == event.EventEncrypted:
-		return readied{err: fmt.Errorf("decrypted into a %s event, which is never encrypted", dec.Type.Type)}
+		return decryption{readied{err: fmt.Errorf("decrypted into a %s event, which is never encrypted", dec.Type.Type)}, DecryptRefused}
 	}
 	log.Debug().Stringer("trust", dec.Mautrix.TrustState).Msg("Decrypted an event")
-	return readied{evt: dec}
+	return decryption{readied{evt: dec}, DecryptOK}
 }
 
 // requestKey asks the sender's devices again for the key of an event that

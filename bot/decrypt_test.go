@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -209,5 +210,23 @@ func TestMissingKeyIsAskedForAgain(t *testing.T) {
 	h.drain(t)
 	if n := invitations(t, h, "@bob:test"); n != 1 {
 		t.Fatalf("pending invitations = %d, want 1", n)
+	}
+}
+
+// TestDecryptionsAreCounted: each attempt at an encrypted event is counted
+// by what came of it.
+func TestDecryptionsAreCounted(t *testing.T) {
+	m := &recordedMetrics{}
+	h := newHarness(t, func(c *bot.Config) { c.Metrics = m })
+	d := &fakeDecrypter{keys: map[id.SessionID]bool{}, trust: id.TrustStateCrossSignedTOFU}
+	h.intake.SetDecrypter(d)
+	h.put(t, hsToken, "t1", encrypted("$e1", string(h.circle), "@alice:test", "s1", "!ex invite @bob:test"))
+	h.drain(t)
+	d.give("s1")
+	h.intake.KeyArrived(h.ctx, "s1")
+	h.drain(t)
+	want := []bot.DecryptResult{bot.DecryptParked, bot.DecryptOK}
+	if !slices.Equal(m.decrypts, want) {
+		t.Fatalf("counted %v, want %v", m.decrypts, want)
 	}
 }
