@@ -115,6 +115,8 @@ func (in *Intake) decrypt(ctx context.Context, log zerolog.Logger, ie ledger.Inb
 		log.Warn().Stringer("sender", evt.Sender).Time("waiting_since", ie.WaitingSince).
 			Msg("Gave up on an encrypted event: its room key did not arrive within a day; its sender is told to send it again")
 		return decryption{readied{evt: evt, err: fmt.Errorf("no room key within %v: %w", KeyWait, err), lost: true}, DecryptGivenUp}
+	case errors.Is(err, ErrNoKey) && evt.Content.AsEncrypted().SessionID == "":
+		return decryption{readied{err: fmt.Errorf("no room key, and no session to wait for: %w", err)}, DecryptFailed}
 	case errors.Is(err, ErrNoKey):
 		session := evt.Content.AsEncrypted().SessionID
 		log.Debug().Str("session_id", string(session)).Msg("Parked an encrypted event until its room key arrives")

@@ -230,3 +230,14 @@ func TestDecryptionsAreCounted(t *testing.T) {
 		t.Fatalf("counted %v, want %v", m.decrypts, want)
 	}
 }
+
+// TestEncryptedEventWithoutSessionIsNotParked: an event with no session to
+// wait for is recorded as failed, not parked forever nor handled.
+func TestEncryptedEventWithoutSessionIsNotParked(t *testing.T) {
+	h, _ := decryptingHarness(t, id.TrustStateCrossSignedTOFU)
+	h.put(t, hsToken, "t1", encrypted("$e1", string(h.circle), "@alice:test", "", "!ex invite @bob:test"))
+	h.drain(t)
+	if n, err := h.store.CountPending(h.ctx); err != nil || n != 0 {
+		t.Fatalf("pending = %d (%v), want 0", n, err)
+	}
+}
