@@ -68,6 +68,10 @@ type Config struct {
 	// Metrics receives what the bot and its intake count; nil counts
 	// nothing (NoMetrics).
 	Metrics Metrics
+	// Decrypts is set when the intake reads encrypted events (it has a
+	// Decrypter): the bot then answers in encrypted rooms as in others,
+	// instead of telling members it cannot read them.
+	Decrypts bool
 }
 
 // Bot turns Matrix events into ledger calls and answers.

@@ -142,3 +142,28 @@ func TestEncryptedRoomTellsEachMemberOnce(t *testing.T) {
 		t.Fatalf("carol, who wrote only now: %v", named)
 	}
 }
+
+// A bot that decrypts (Config.Decrypts) takes an encrypted direct chat as
+// the member's direct chat, greets there and opens no other; encryption
+// turned on in a room brings no warning.
+func TestDecryptingBotTakesAnEncryptedDirectChat(t *testing.T) {
+	w := newAidWorld(t, func(c *bot.Config) { c.Decrypts = true })
+	const erin, enc = "@erin:test", "!enc-erin:test"
+	w.cli.encrypted = map[id.RoomID]bool{enc: true}
+	k := w.sentCount()
+	_, raw := w.event("m.room.member", enc, erin, map[string]any{"membership": "invite", "is_direct": true},
+		map[string]any{"state_key": "@exodus:test"})
+	w.deliver(raw)
+	_, raw = w.event("m.room.encryption", enc, erin, map[string]any{"algorithm": "m.megolm.v1.aes-sha2"},
+		map[string]any{"state_key": ""})
+	w.deliver(raw)
+	if got := w.svc.Members.DirectRoomOf(w.ctx, erin); got != enc || len(w.cli.created) != 0 {
+		t.Fatalf("erin's direct chat is %q (%d rooms created); want the encrypted one", got, len(w.cli.created))
+	}
+	if named := w.warningsIn(enc, k); len(named) != 0 {
+		t.Fatalf("warnings: %v", named)
+	}
+	if got := inRoom(w.sentSince(k), enc); len(got) != 1 || !strings.Contains(body(got[0]), "without a prefix") {
+		t.Fatalf("in the encrypted chat: %v; want one greeting", got)
+	}
+}

@@ -158,7 +158,7 @@ func acceptRoomInvite(ctx context.Context, b *Bot, evt *event.Event, direct bool
 			return nil // another bot answers here: no greeting
 		}
 	}
-	if roomEncrypted(ctx, b, evt.RoomID) {
+	if !b.cfg.Decrypts && roomEncrypted(ctx, b, evt.RoomID) {
 		// Not the member's direct chat: the bot reads nothing there. (An
 		// invitation handled again must not take the chat opened instead.)
 		return warnEncrypted(ctx, b, evt.RoomID, evt.Sender)
@@ -188,11 +188,18 @@ func roomEncrypted(ctx context.Context, b *Bot, room id.RoomID) bool {
 
 // handleEncryptionState answers encryption being turned on in a room.
 func handleEncryptionState(ctx context.Context, b *Bot, evt *event.Event, _ *ledger.Circle) error {
+	if b.cfg.Decrypts {
+		return nil
+	}
 	return warnEncrypted(ctx, b, evt.RoomID, evt.Sender)
 }
 
-// handleEncrypted answers a message the bot cannot read.
+// handleEncrypted answers a message the bot cannot read, when it has no
+// decrypter (with one, the intake hands it only decrypted events).
 func handleEncrypted(ctx context.Context, b *Bot, evt *event.Event, _ *ledger.Circle) error {
+	if b.cfg.Decrypts {
+		return nil
+	}
 	return warnEncrypted(ctx, b, evt.RoomID, evt.Sender)
 }
 

@@ -35,6 +35,14 @@ type Intake struct {
 	clock   ledger.Clock
 	catchUp CatchUp
 	wake    chan struct{}
+	// decrypter reads encrypted events (nil: none; SetDecrypter).
+	decrypter Decrypter
+	// lostTold are the senders told, per room, of an encrypted event the
+	// bot never got the key of (guarded by bot.mu).
+	lostTold map[warning]bool
+	// keys counts the KeyArrived calls: a key that arrives while an event
+	// is being decrypted wakes it right after it is parked.
+	keys atomic.Int64
 	// lastTxn is when the last transaction was recorded (unix ms, 0 for
 	// none since the start).
 	lastTxn atomic.Int64
@@ -53,7 +61,7 @@ type CatchUp interface {
 // between events with catchUp (nil: no catching up).
 func NewIntake(inbox ledger.Inbox, hsToken string, b *Bot, state mautrix.StateStore, clock ledger.Clock, catchUp CatchUp) *Intake {
 	return &Intake{inbox: inbox, hsToken: hsToken, bot: b, state: state, clock: clock, catchUp: catchUp,
-		wake: make(chan struct{}, 1)}
+		wake: make(chan struct{}, 1), lostTold: map[warning]bool{}}
 }
 
 // Register mounts the transaction endpoint on mux (both the current and the
@@ -173,7 +181,9 @@ func (in *Intake) Notify() {
 const InboxKeep = 90 * 24 * time.Hour
 
 // Run hands pending events to the bot until ctx ends, and prunes the
-// inbox when it starts and every hour.
+// inbox when it starts and every hour; then too it wakes the encrypted
+// events parked waiting for their keys (a key may have come just before a
+// crash; one that waited too long is given up).
 func (in *Intake) Run(ctx context.Context) error {
 	tick := time.NewTicker(5 * time.Second)
 	defer tick.Stop()
@@ -181,6 +191,7 @@ func (in *Intake) Run(ctx context.Context) error {
 	for {
 		if now := in.clock.Now(); now.Sub(pruned) >= time.Hour {
 			in.prune(ctx, now)
+			in.KeyArrived(ctx, "")
 			pruned = now
 		}
 		n, err := in.Drain(ctx)
@@ -213,7 +224,10 @@ func (in *Intake) prune(ctx context.Context, now time.Time) {
 // handled. Each event is handled in one transaction: what it changes in the
 // ledger, what the bot must say about it (the outbox) and its mark as done
 // are kept together or not at all, so a crash at any point leaves it to be
-// handled again from the start.
+// handled again from the start. An encrypted event is decrypted first,
+// outside the transaction, and handled decrypted in its place; one whose
+// room key has not arrived is parked (counted as handled) until KeyArrived
+// wakes it.
 func (in *Intake) Drain(ctx context.Context) (int, error) {
 	in.catchUpJoined(ctx)
 	pending, err := in.inbox.Pending(ctx, 100)
@@ -221,9 +235,17 @@ func (in *Intake) Drain(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("failed to read pending events: %w", err)
 	}
 	for _, ie := range pending {
+		keys := in.keys.Load()
+		r := in.ready(ctx, ie)
+		if r.park != "" {
+			if err := in.park(ctx, ie, r.park, keys); err != nil {
+				return 0, err
+			}
+			continue
+		}
 		err := in.bot.out.InTx(ctx, func(ctx context.Context) error {
 			errText := ""
-			if err := in.handle(ctx, ie); err != nil {
+			if err := in.handle(ctx, ie, r); err != nil {
 				errText = err.Error()
 			}
 			return in.inbox.MarkDone(ctx, ie.Seq, errText)
@@ -246,10 +268,10 @@ func (in *Intake) catchUpJoined(ctx context.Context) {
 	}
 }
 
-// handle parses one recorded event, updates the state store and hands it to
-// the bot; a panic in a handler is turned into an error. The handling is
+// handle hands one readied event to the bot, after updating the state
+// store; a panic in a handler is turned into an error. The handling is
 // counted (Config.Metrics) under the event's type.
-func (in *Intake) handle(ctx context.Context, ie ledger.InboxEvent) (err error) {
+func (in *Intake) handle(ctx context.Context, ie ledger.InboxEvent, r readied) (err error) {
 	log := zerolog.Ctx(ctx).With().Str("event_id", string(ie.ID)).Str("room_id", string(ie.Room)).Logger()
 	ctx = log.WithContext(ctx)
 	start, label := time.Now(), OtherEventType
@@ -260,11 +282,16 @@ func (in *Intake) handle(ctx context.Context, ie ledger.InboxEvent) (err error) 
 		}
 		in.bot.cfg.Metrics.EventHandled(label, max(in.clock.Now().Sub(ie.ReceivedAt), 0), time.Since(start), err)
 	}()
-	evt, err := ParseEvent(ie.Raw)
-	if err != nil {
-		log.Warn().Err(err).Msg("Dropped an event that does not parse")
-		return err
+	if r.lost {
+		in.tellLost(ctx, r.evt)
 	}
+	if r.err != nil {
+		if r.evt == nil {
+			log.Warn().Err(r.err).Msg("Dropped an event that does not parse")
+		}
+		return r.err
+	}
+	evt := r.evt
 	label = in.bot.EventLabel(evt.Type.Type)
 	if evt.Type.IsState() && in.state != nil {
 		mautrix.UpdateStateStore(ctx, in.state, evt)

@@ -27,7 +27,27 @@ type Metrics interface {
 	// of the outbox, with what came of it; waited is the time from its
 	// writing to the attempt's end.
 	MessageSent(result SendResult, waited time.Duration)
+	// EventDecrypted is called once per attempt of the intake at an
+	// encrypted event, with what came of it (a Decrypt* result).
+	EventDecrypted(result DecryptResult)
 }
+
+// DecryptResult is what came of an attempt to decrypt an encrypted event.
+type DecryptResult string
+
+// The results of a decryption.
+const (
+	// DecryptOK: decrypted, from a device of its sender, and handled.
+	DecryptOK DecryptResult = "decrypted"
+	// DecryptParked: its room key has not arrived; it waits for it.
+	DecryptParked DecryptResult = "parked"
+	// DecryptGivenUp: its key did not come within KeyWait.
+	DecryptGivenUp DecryptResult = "given_up"
+	// DecryptRefused: decrypted with keys not proven to be its sender's.
+	DecryptRefused DecryptResult = "refused"
+	// DecryptFailed: it does not decrypt (corrupt, unknown algorithm).
+	DecryptFailed DecryptResult = "failed"
+)
 
 // SendResult is what came of an attempt to send a message of the outbox.
 type SendResult string
@@ -84,6 +104,9 @@ func (NoMetrics) LedgerOp(ledger.OpKind, OpResult) {}
 
 // MessageSent does nothing.
 func (NoMetrics) MessageSent(SendResult, time.Duration) {}
+
+// EventDecrypted does nothing.
+func (NoMetrics) EventDecrypted(DecryptResult) {}
 
 // OtherEventType is the label of every event type the bot has no handler
 // for: any user may send events of any type, and a label per type would

@@ -18,12 +18,19 @@ type recordedMetrics struct {
 	failed   []string
 	ops      []string
 	sends    []bot.SendResult
+	decrypts []bot.DecryptResult
 }
 
 func (m *recordedMetrics) MessageSent(result bot.SendResult, _ time.Duration) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.sends = append(m.sends, result)
+}
+
+func (m *recordedMetrics) EventDecrypted(result bot.DecryptResult) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.decrypts = append(m.decrypts, result)
 }
 
 func (m *recordedMetrics) EventsReceived(types []string) {

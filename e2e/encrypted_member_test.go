@@ -29,30 +29,71 @@ func encryptedMember(t *testing.T, name string) *devnet.User {
 	return u
 }
 
-// TestEncryptingMember: a member whose client really encrypts invites the
-// bot to an encrypted room and types a command there. The homeserver (and
-// so the bot) holds only ciphertext; the bot, which has no device yet, says
-// it cannot read the room and opens a direct chat, where the member's
-// commands work through the usual helpers.
-func TestEncryptingMember(t *testing.T) {
-	erin := encryptedMember(t, "erin")
-	room, err := erin.CreateRoom(testCtx(t), "our secrets", []id.UserID{env.BotID}, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	botSays(t, erin, room, "cannot read encrypted messages")
-	sent, err := erin.Send(testCtx(t), room, "help")
-	if err != nil {
-		t.Fatal(err)
-	}
-	onServer, err := erin.Client.GetEvent(testCtx(t), room, sent)
+// mustBeEncrypted fails unless the homeserver holds the event as
+// m.room.encrypted.
+func mustBeEncrypted(t *testing.T, u *devnet.User, room id.RoomID, evt id.EventID) {
+	t.Helper()
+	onServer, err := u.Client.GetEvent(testCtx(t), room, evt)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if onServer.Type != event.EventEncrypted {
-		t.Fatalf("the homeserver holds erin's command as %s, want m.room.encrypted", onServer.Type.Type)
+		t.Fatalf("the homeserver holds %s as %s, want m.room.encrypted", evt, onServer.Type.Type)
 	}
-	dm := joinInvite(t, erin, env.BotID)
-	botSays(t, erin, dm, "Here I can read you")
-	mustContain(t, say(t, erin, dm, "help"), "Commands")
+}
+
+// sayEncrypted is say for an encrypting member in an encrypted room: what
+// the member typed must reach the homeserver as ciphertext.
+func sayEncrypted(t *testing.T, u *devnet.User, room id.RoomID, body string) *event.Event {
+	t.Helper()
+	sent, err := u.Send(testCtx(t), room, body)
+	if err != nil {
+		t.Fatalf("%s says %q: %v", u.ID, body, err)
+	}
+	mustBeEncrypted(t, u, room, sent)
+	return replyTo(t, u, room, sent)
+}
+
+// TestEncryptedDirectChat: a member whose client really encrypts opens an
+// encrypted direct chat with the bot (Element's default) and types a
+// command there; the homeserver holds only ciphertext, and the bot, which
+// decrypts it, answers it there.
+func TestEncryptedDirectChat(t *testing.T) {
+	erin := encryptedMember(t, "erin")
+	dm, err := erin.CreateEncryptedDM(testCtx(t), env.BotID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	botSays(t, erin, dm, "you can type commands without a prefix")
+	answer := sayEncrypted(t, erin, dm, "help")
+	mustContain(t, answer, "Commands")
+}
+
+// TestEncryptedCircle: in an encrypted room, an encrypting member makes it a
+// circle, invites two other encrypting members, who accept with ✅ (one as
+// Element sends it, in clear; one encrypted, as other clients may), and
+// their encrypted commands are answered.
+func TestEncryptedCircle(t *testing.T) {
+	erin, fred, gina := encryptedMember(t, "erin"), encryptedMember(t, "fred"), encryptedMember(t, "gina")
+	room, err := erin.CreateRoom(testCtx(t), "Our secrets", []id.UserID{env.BotID}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	botSays(t, erin, room, "circle here")
+	mustContain(t, sayEncrypted(t, erin, room, "!ex circle here"), "now the circle", "Our secrets")
+	card := inviteAndJoin(t, erin, fred, room)
+	if _, err := fred.React(testCtx(t), room, card.ID, "✅"); err != nil {
+		t.Fatal(err)
+	}
+	botSays(t, fred, room, "accepted the invitation")
+	mustContain(t, sayEncrypted(t, fred, room, "!ex help"), "Commands")
+	card = inviteAndJoin(t, fred, gina, room)
+	reaction, err := gina.ReactEncrypted(testCtx(t), room, card.ID, "✅")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustBeEncrypted(t, gina, room, reaction)
+	if _, err := gina.WaitMessageAfter(testCtx(t), room, reaction, env.BotID, devnet.BodyContains("accepted the invitation")); err != nil {
+		t.Fatalf("waiting for gina's acceptance: %v", err)
+	}
 }

@@ -13,6 +13,9 @@ type InboxEvent struct {
 	Room       RoomID
 	Raw        []byte // the event as the homeserver sent it (JSON); empty once handled
 	ReceivedAt time.Time
+	// WaitingSince is when the event was first parked waiting for its
+	// room key (Inbox.Park); zero if it never was.
+	WaitingSince time.Time
 }
 
 // Inbox is the durable queue between the homeserver and the ledger: a
@@ -32,4 +35,11 @@ type Inbox interface {
 	// time, and any raw body a handled event still holds; it returns how
 	// many events it forgot.
 	PruneInbox(ctx context.Context, receivedBefore time.Time) (int, error)
+	// Park sets a pending encrypted event aside until the key of session
+	// arrives: Pending skips it until Unpark wakes it. The first park's
+	// time is kept (WaitingSince) when it is parked again.
+	Park(ctx context.Context, seq int64, session string, at time.Time) error
+	// Unpark wakes the events waiting for session ("": every parked
+	// event) and returns how many it woke.
+	Unpark(ctx context.Context, session string) (int, error)
 }

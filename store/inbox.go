@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -57,23 +58,27 @@ func scanInboxEvent(row dbutil.Scannable) (ledger.InboxEvent, error) {
 		e        ledger.InboxEvent
 		id, room string
 		received int64
+		waiting  sql.NullInt64
 	)
-	if err := row.Scan(&e.Seq, &id, &room, &e.Raw, &received); err != nil {
+	if err := row.Scan(&e.Seq, &id, &room, &e.Raw, &received, &waiting); err != nil {
 		return e, err
 	}
 	e.ID, e.Room, e.ReceivedAt = ledger.EventID(id), ledger.RoomID(room), fromMS(received)
+	if waiting.Valid {
+		e.WaitingSince = fromMS(waiting.Int64)
+	}
 	return e, nil
 }
 
-// Pending returns up to limit events not yet marked done, oldest (lowest
-// Seq) first. A limit of zero or less returns nothing.
+// Pending returns up to limit events not yet marked done nor parked,
+// oldest (lowest Seq) first. A limit of zero or less returns nothing.
 func (s *Store) Pending(ctx context.Context, limit int) ([]ledger.InboxEvent, error) {
 	if limit <= 0 {
 		return nil, nil
 	}
 	return queryList(ctx, s.db, scanInboxEvent, "pending inbox events", `
-		SELECT seq, event_id, room_id, raw, received_at FROM inbox
-		WHERE done_at IS NULL ORDER BY seq LIMIT $1`, limit)
+		SELECT seq, event_id, room_id, raw, received_at, wait_since FROM inbox
+		WHERE done_at IS NULL AND wait_session IS NULL ORDER BY seq LIMIT $1`, limit)
 }
 
 // MarkDone records that the event with the given Seq was handled, stamping
@@ -83,7 +88,7 @@ func (s *Store) Pending(ctx context.Context, limit int) ([]ledger.InboxEvent, er
 // diagnosis otherwise. Marking an event done again overwrites the stamp
 // and the error. An unknown seq gives an ENotFound error "inbox.not_found".
 func (s *Store) MarkDone(ctx context.Context, seq int64, errText string) error {
-	res, err := s.db.Exec(ctx, `UPDATE inbox SET done_at = $1, error = $2, raw = $3 WHERE seq = $4`,
+	res, err := s.db.Exec(ctx, `UPDATE inbox SET done_at = $1, error = $2, raw = $3, wait_session = NULL WHERE seq = $4`,
 		s.now().UnixMilli(), errText, []byte{}, seq)
 	if err != nil {
 		return fmt.Errorf("failed to mark inbox event done: %w", err)
@@ -142,4 +147,41 @@ func (s *Store) CountPending(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("failed to count pending inbox events: %w", err)
 	}
 	return n, nil
+}
+
+// Park sets the pending event with the given Seq aside until the key of
+// session arrives: Pending skips it until Unpark wakes it. It stays
+// recorded, raw body and all. The time of its first park is kept when it
+// is parked again. An unknown seq gives an ENotFound error
+// "inbox.not_found".
+func (s *Store) Park(ctx context.Context, seq int64, session string, at time.Time) error {
+	res, err := s.db.Exec(ctx, `
+		UPDATE inbox SET wait_session = $1, wait_since = COALESCE(wait_since, $2)
+		WHERE seq = $3 AND done_at IS NULL`, session, toMS(at), seq)
+	if err != nil {
+		return fmt.Errorf("failed to park an inbox event: %w", err)
+	}
+	n, err := rowsAffected(res, "inbox event")
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return ledger.Errorf(ledger.ENotFound, "inbox.not_found")
+	}
+	return nil
+}
+
+// Unpark wakes the events waiting for session, or every parked event when
+// session is "", and returns how many it woke.
+func (s *Store) Unpark(ctx context.Context, session string) (int, error) {
+	q, args := `UPDATE inbox SET wait_session = NULL WHERE wait_session = $1`, []any{session}
+	if session == "" {
+		q, args = `UPDATE inbox SET wait_session = NULL WHERE wait_session IS NOT NULL`, nil
+	}
+	res, err := s.db.Exec(ctx, q, args...)
+	if err != nil {
+		return 0, fmt.Errorf("failed to wake parked inbox events: %w", err)
+	}
+	n, err := rowsAffected(res, "inbox event")
+	return int(n), err
 }

@@ -272,6 +272,7 @@ func runSuite(t *testing.T, open func(t *testing.T) *store.Store) {
 		{"Inbox", testInbox},
 		{"InboxInTx", testInboxInTx},
 		{"InboxPrune", testInboxPrune},
+		{"InboxPark", testInboxPark},
 		{"StateStoreSharesDB", testStateStoreSharesDB},
 		{"AidOps", testAidOps},
 		{"SaveAid", testSaveAid},

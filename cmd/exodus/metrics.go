@@ -31,6 +31,7 @@ type promMetrics struct {
 	handle   prometheus.Histogram
 	hsErrors *prometheus.CounterVec
 	ops      *prometheus.CounterVec
+	decrypts *prometheus.CounterVec
 }
 
 var _ bot.Metrics = (*promMetrics)(nil)
@@ -59,8 +60,10 @@ func newPromMetrics(pending func(context.Context) (int, error),
 			Help: "Failed requests to the homeserver, by kind: unreachable, the Matrix errcode, or http_<status>."}, []string{"kind"}),
 		ops: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "exodus_ledger_ops_total",
 			Help: "Mutual-aid ops the bot asked the ledger to apply, by kind and result (applied, refused, duplicate, failed)."}, []string{"kind", "result"}),
+		decrypts: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "exodus_encrypted_events_total",
+			Help: "Attempts at decrypting an encrypted event, by result (decrypted, parked, given_up, refused, failed)."}, []string{"result"}),
 	}
-	m.reg.MustRegister(m.received, m.handled, m.failures, m.answer, m.delivery, m.sends, m.handle, m.hsErrors, m.ops,
+	m.reg.MustRegister(m.received, m.handled, m.failures, m.answer, m.delivery, m.sends, m.handle, m.hsErrors, m.ops, m.decrypts,
 		pendingCollector{count: pending, desc: prometheus.NewDesc("exodus_inbox_pending",
 			"Events recorded in the inbox and not handled yet.", nil, nil)},
 		newOutboxCollector(outbox),
@@ -97,6 +100,11 @@ func (m *promMetrics) MessageSent(result bot.SendResult, waited time.Duration) {
 	if result == bot.SendAccepted {
 		m.delivery.Observe(waited.Seconds())
 	}
+}
+
+// EventDecrypted counts an attempt at decrypting an event by result.
+func (m *promMetrics) EventDecrypted(result bot.DecryptResult) {
+	m.decrypts.WithLabelValues(string(result)).Inc()
 }
 
 // homeserverAnswer counts a failed request to the homeserver.

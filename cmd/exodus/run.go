@@ -76,6 +76,9 @@ func run(ctx context.Context, cfg *Config, regPath string) error {
 	if w.device, err = openDevice(ctx, cfg, st, w); err != nil {
 		return err
 	}
+	if w.device != nil {
+		readEncrypted(w.device, w.intake)
+	}
 	if err := rebuildOnStart(ctx, cfg, st, w.replica, w.clock); err != nil {
 		return err
 	}

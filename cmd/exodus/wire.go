@@ -62,7 +62,8 @@ func wire(ctx context.Context, cfg *Config, st *store.Store, metrics bot.Metrics
 	p.svc = ledger.NewService(st.Ledger(), p.clock, cfg.rules)
 	p.access = access.New(st.Ledger(), p.clock)
 	p.bot = bot.New(bot.Config{UserID: p.intent.UserID, Prefix: cfg.Bot.Prefix, BotUsers: cfg.otherBots, TrustedBots: cfg.trusted,
-		CommandsPerMinute: cfg.Bot.CommandsPerMinute, WebURL: cfg.Web.PublicURL, TakeoverAfter: cfg.takeover, Metrics: metrics}, p.intent, p.svc, p.access, st)
+		CommandsPerMinute: cfg.Bot.CommandsPerMinute, WebURL: cfg.Web.PublicURL, TakeoverAfter: cfg.takeover, Metrics: metrics,
+		Decrypts: cfg.encrypts()}, p.intent, p.svc, p.access, st)
 	p.replica = replica.New(p.bot, p.intent.UserID, p.intent, st, p.stateStore)
 	p.intake = bot.NewIntake(st, cfg.AppService.HSToken, p.bot, p.stateStore, p.clock, p.replica)
 	p.reconciler = replica.NewReconciler(p.svc.Aid, p.intent, st, p.intent.UserID, p.clock, p.intake.Notify, p.bot)

@@ -1,4 +1,4 @@
--- v0 -> v7: Latest schema
+-- v0 -> v8: Latest schema
 -- This file is the whole latest schema: a fresh database is created from it
 -- in one step (dbutil runs the upgrade "v0 -> vN" and lands at vN), while a
 -- database at an older version goes through the numbered files from its own
@@ -122,9 +122,14 @@ CREATE TABLE inbox (
 	raw         BLOB    NOT NULL,
 	received_at BIGINT  NOT NULL,
 	done_at     BIGINT, -- NULL while pending
-	error       TEXT    NOT NULL DEFAULT ''
+	error       TEXT    NOT NULL DEFAULT '',
+	-- an encrypted event waiting for its room key: the megolm session it
+	-- waits for (NULL: not waiting), and when it first waited (unix ms)
+	wait_session TEXT,
+	wait_since   BIGINT
 );
-CREATE INDEX inbox_pending_idx ON inbox (seq) WHERE done_at IS NULL;
+CREATE INDEX inbox_pending_idx ON inbox (seq) WHERE done_at IS NULL AND wait_session IS NULL;
+CREATE INDEX inbox_parked_idx ON inbox (wait_session) WHERE wait_session IS NOT NULL;
 
 -- Mutual aid (ops, needs, promises, statuses, profiles, cards): aid_ops is
 -- the source of truth of the mutual-aid ledger: every op, keyed by the

@@ -1,0 +1,38 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"maunium.net/go/mautrix/event"
+
+	"github.com/exodus-matrix/exodus/bot"
+	"github.com/exodus-matrix/exodus/bot/e2ee"
+)
+
+// decrypter is the bot's device as the intake's bot.Decrypter: a missing
+// room key (e2ee.ErrNoKey) is bot.ErrNoKey, so the intake parks the event.
+type decrypter struct{ dev *e2ee.Device }
+
+var _ bot.KeyRequester = decrypter{}
+
+func (d decrypter) Decrypt(ctx context.Context, evt *event.Event) (*event.Event, error) {
+	dec, err := d.dev.Decrypt(ctx, evt)
+	if errors.Is(err, e2ee.ErrNoKey) {
+		return nil, fmt.Errorf("%w: %w", bot.ErrNoKey, err)
+	}
+	return dec, err
+}
+
+// readEncrypted makes the intake decrypt with the device, and wake the
+// events waiting for a room key when it arrives.
+func readEncrypted(dev *e2ee.Device, intake *bot.Intake) {
+	intake.SetDecrypter(decrypter{dev})
+	dev.OnRoomKey(intake.KeyArrived)
+}
+
+// RequestKey asks the sender's devices again for the event's room key.
+func (d decrypter) RequestKey(ctx context.Context, evt *event.Event) error {
+	return d.dev.RequestKey(ctx, evt)
+}
