@@ -8,6 +8,8 @@ import (
 
 	"go.mau.fi/util/dbutil"
 	"maunium.net/go/mautrix"
+	"maunium.net/go/mautrix/event"
+	"maunium.net/go/mautrix/id"
 )
 
 // This file is the package without the build tag goolm: mautrix-go's
@@ -19,6 +21,10 @@ import (
 // ErrPickleKey is the error of a pickle key that does not open the olm
 // account in the database: not the key the database was made with.
 var ErrPickleKey = errors.New("the pickle key does not open the keys in the database")
+
+// ErrNoKey is the error of an event whose room key the device does not
+// have (yet).
+var ErrNoKey = errors.New("the device has no room key for the event")
 
 // ErrNotBuilt is Open's answer in a binary built without the tag goolm.
 var ErrNotBuilt = errors.New("this exodus binary was built without encryption (the build tag goolm): " +
@@ -48,3 +54,14 @@ func Open(context.Context, *dbutil.Database, *mautrix.Client, StateStore, Config
 
 // Run returns at once: there is no device to run.
 func (d *Device) Run(context.Context) error { return ErrNotBuilt }
+
+// Decrypt refuses: there is no device (Open never returns one here).
+func (d *Device) Decrypt(context.Context, *event.Event) (*event.Event, error) {
+	return nil, ErrNotBuilt
+}
+
+// OnRoomKey does nothing: no key ever arrives without a device.
+func (d *Device) OnRoomKey(func(ctx context.Context, session id.SessionID)) {}
+
+// RequestKey refuses: there is no device to ask with.
+func (d *Device) RequestKey(context.Context, *event.Event) error { return ErrNotBuilt }
