@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/lib/pq"
 	"github.com/rs/zerolog"
@@ -16,11 +17,11 @@ import (
 	"maunium.net/go/mautrix/id"
 )
 
-func init() {
-	// Postgres: one query with ANY($1) instead of one a user, as mautrix's
-	// bridges do (the store is SQLite or Postgres; SQLite ignores it).
-	crypto.PostgresArrayWrapper = pq.Array
-}
+// postgresArrays makes mautrix's crypto store on Postgres ask with one
+// ANY($1) query instead of one a user, as mautrix's bridges do. It is
+// mautrix's package setting, set once when the first store is opened (not
+// at import: importing the package changes nothing).
+var postgresArrays sync.Once
 
 // ErrPickleKey is the error of a pickle key that does not open the olm
 // account in the database: not the key the database was made with.
@@ -101,6 +102,9 @@ func Open(ctx context.Context, db *dbutil.Database, cli *mautrix.Client, states 
 // version table, crypto_version. Its writes join a transaction that ctx
 // carries (the store's InTx), like the bot's own.
 func OpenStore(ctx context.Context, db *dbutil.Database, userID id.UserID, pickleKey []byte) (*crypto.SQLCryptoStore, error) {
+	if db.Dialect == dbutil.Postgres {
+		postgresArrays.Do(func() { crypto.PostgresArrayWrapper = pq.Array })
+	}
 	log := zerolog.Ctx(ctx).With().Str("component", "e2ee").Str("db_section", "crypto").Logger()
 	store := crypto.NewSQLCryptoStore(db, dbutil.ZeroLogger(log), userID.String(), "", pickleKey)
 	if err := store.DB.Upgrade(ctx); err != nil {
