@@ -37,6 +37,8 @@ type Intake struct {
 	wake    chan struct{}
 	// decrypter reads encrypted events (nil: none; SetDecrypter).
 	decrypter Decrypter
+	// members hears of membership changes (nil: none; SetMemberWatcher).
+	members MemberWatcher
 	// lostTold are the senders told, per room, of an encrypted event the
 	// bot never got the key of (guarded by bot.mu).
 	lostTold map[warning]bool
@@ -295,6 +297,9 @@ func (in *Intake) handle(ctx context.Context, ie ledger.InboxEvent, r readied) (
 	label = in.bot.EventLabel(evt.Type.Type)
 	if evt.Type.IsState() && in.state != nil {
 		mautrix.UpdateStateStore(ctx, in.state, evt)
+	}
+	if evt.Type == event.StateMember && in.members != nil {
+		in.members.HandleMemberEvent(ctx, evt)
 	}
 	return in.bot.HandleEvent(ctx, evt)
 }

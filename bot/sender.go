@@ -30,6 +30,9 @@ type Sender struct {
 	MaxBackoff time.Duration
 	// Now tells the time attempts are put off from (time.Now when nil).
 	Now func() time.Time
+
+	enc       Encrypter // nil: nothing is encrypted (SetEncrypter)
+	encrypted encryptedRooms
 }
 
 // now is the sender's time.
@@ -184,7 +187,14 @@ func (s *Sender) send(ctx context.Context, m ledger.OutboxMessage) (id.EventID, 
 	// One attempt per call: the sender's own backoff spaces the retries,
 	// so a homeserver that is down holds up no other room meanwhile.
 	once := context.WithValue(ctx, mautrix.MaxAttemptsContextKey, 1)
-	resp, err := s.bot.cli.SendMessageEvent(once, room, typ, content, mautrix.ReqSendEvent{TransactionID: txnID(m)})
+	// Encrypted anew on each attempt, under the same transaction ID: a
+	// retry the homeserver had taken already is answered with the event
+	// taken then, its other ciphertext dropped.
+	typ, sealed, err := s.seal(once, room, typ, content)
+	if err != nil {
+		return "", room, err
+	}
+	resp, err := s.bot.cli.SendMessageEvent(once, room, typ, sealed, mautrix.ReqSendEvent{TransactionID: txnID(m)})
 	if err != nil {
 		return "", room, err
 	}

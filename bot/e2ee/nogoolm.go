@@ -4,6 +4,7 @@ package e2ee
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 
 	"go.mau.fi/util/dbutil"
@@ -65,3 +66,11 @@ func (d *Device) OnRoomKey(func(ctx context.Context, session id.SessionID)) {}
 
 // RequestKey refuses: there is no device to ask with.
 func (d *Device) RequestKey(context.Context, *event.Event) error { return ErrNotBuilt }
+
+// Encrypt refuses: there is no device to encrypt with.
+func (d *Device) Encrypt(context.Context, id.RoomID, event.Type, json.RawMessage) (*event.EncryptedEventContent, error) {
+	return nil, ErrNotBuilt
+}
+
+// HandleMemberEvent does nothing: there is no session to rotate.
+func (d *Device) HandleMemberEvent(context.Context, *event.Event) {}

@@ -36,3 +36,11 @@ func readEncrypted(dev *e2ee.Device, intake *bot.Intake) {
 func (d decrypter) RequestKey(ctx context.Context, evt *event.Event) error {
 	return d.dev.RequestKey(ctx, evt)
 }
+
+// sendEncrypted makes the sender encrypt into encrypted rooms with the
+// device, and the intake tell it of membership changes (the room key is
+// shared anew).
+func sendEncrypted(dev *e2ee.Device, b *bot.Bot, intake *bot.Intake) {
+	b.Sender().SetEncrypter(dev)
+	intake.SetMemberWatcher(dev)
+}

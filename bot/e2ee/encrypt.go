@@ -1,0 +1,99 @@
+//go:build goolm
+
+package e2ee
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"maunium.net/go/mautrix/crypto"
+	"maunium.net/go/mautrix/event"
+	"maunium.net/go/mautrix/id"
+)
+
+// encryptionSetter is a state store that can be told a room's encryption
+// (the bot's sqlstatestore is one).
+type encryptionSetter interface {
+	SetEncryptionEvent(ctx context.Context, room id.RoomID, content *event.EncryptionEventContent) error
+}
+
+// Encrypt encrypts content, an event of type typ, for room with the
+// device's outbound megolm session there. A room without one (or whose
+// session expired, or was dropped on a membership change:
+// HandleMemberEvent) gets a new session, shared first with every device
+// of the room's joined and invited members, as the homeserver lists them
+// now. Each call takes the next message index: a retried send is
+// encrypted anew (the homeserver drops a retry it took already by its
+// transaction ID). Call it outside transactions.
+func (d *Device) Encrypt(ctx context.Context, room id.RoomID, typ event.Type, content json.RawMessage) (*event.EncryptedEventContent, error) {
+	if err := d.learnEncryption(ctx, room); err != nil {
+		return nil, err
+	}
+	enc, err := d.mach.EncryptMegolmEvent(ctx, room, typ, content)
+	if err == nil {
+		return enc, nil
+	}
+	if !errors.Is(err, crypto.ErrSessionExpired) && !errors.Is(err, crypto.ErrNoGroupSession) &&
+		!errors.Is(err, crypto.ErrSessionNotShared) {
+		return nil, err
+	}
+	members, err := d.members(ctx, room)
+	if err != nil {
+		return nil, err
+	}
+	if err := d.mach.ShareGroupSession(ctx, room, members); err != nil {
+		return nil, fmt.Errorf("failed to share the room key: %w", err)
+	}
+	return d.mach.EncryptMegolmEvent(ctx, room, typ, content)
+}
+
+// learnEncryption makes the state store know room's encryption settings
+// (the session's rotation) when it does not yet: a room whose
+// m.room.encryption came before the bot joined.
+func (d *Device) learnEncryption(ctx context.Context, room id.RoomID) error {
+	on, err := d.mach.StateStore.IsEncrypted(ctx, room)
+	if err != nil || on {
+		return err
+	}
+	set, ok := d.mach.StateStore.(encryptionSetter)
+	if !ok {
+		return nil
+	}
+	var content event.EncryptionEventContent
+	if err := d.cli.StateEvent(ctx, room, event.StateEncryption, "", &content); err != nil {
+		return fmt.Errorf("failed to read the room's encryption: %w", err)
+	}
+	return set.SetEncryptionEvent(ctx, room, &content)
+}
+
+// members lists the joined and invited members of room, from the
+// homeserver.
+func (d *Device) members(ctx context.Context, room id.RoomID) ([]id.UserID, error) {
+	resp, err := d.cli.Members(ctx, room)
+	if err != nil {
+		return nil, fmt.Errorf("failed to list the room's members: %w", err)
+	}
+	var users []id.UserID
+	for _, evt := range resp.Chunk {
+		m := evt.Content.AsMember()
+		if evt.StateKey != nil && (m.Membership == event.MembershipJoin || m.Membership == event.MembershipInvite) {
+			users = append(users, id.UserID(*evt.StateKey))
+		}
+	}
+	return users, nil
+}
+
+// HandleMemberEvent drops the device's outbound session in an encrypted
+// room when a member joins, is invited or leaves: the next message is
+// encrypted with a new session, shared with the members then (a leaver
+// cannot read it, a newcomer can).
+func (d *Device) HandleMemberEvent(ctx context.Context, evt *event.Event) {
+	if evt.Content.Parsed == nil {
+		if err := evt.Content.ParseRaw(evt.Type); err != nil {
+			return
+		}
+	}
+	d.mach.HandleMemberEvent(ctx, evt)
+}
