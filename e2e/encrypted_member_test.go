@@ -67,6 +67,7 @@ func TestEncryptedDirectChat(t *testing.T) {
 	botSays(t, erin, dm, "you can type commands without a prefix")
 	answer := sayEncrypted(t, erin, dm, "help")
 	mustContain(t, answer, "Commands")
+	mustBeEncrypted(t, erin, dm, answer.ID) // the bot's answer too
 }
 
 // TestEncryptedCircle: in an encrypted room, an encrypting member makes it a
@@ -96,4 +97,20 @@ func TestEncryptedCircle(t *testing.T) {
 	if _, err := gina.WaitMessageAfter(testCtx(t), room, reaction, env.BotID, devnet.BodyContains("accepted the invitation")); err != nil {
 		t.Fatalf("waiting for gina's acceptance: %v", err)
 	}
+
+	// The bot writes encrypted too: its cards and their edits reach the
+	// homeserver as ciphertext, and the members' clients read them.
+	mustBeEncrypted(t, gina, room, card.ID)
+	status, err := fred.Send(testCtx(t), room, "!ex status orange 300")
+	if err != nil {
+		t.Fatal(err)
+	}
+	need := needCard(t, gina, room, status, fred.ID)
+	mustBeEncrypted(t, gina, room, need.ID)
+	answer := replyCmd(t, gina, room, need.ID, "commit 50")
+	mustContain(t, answer, "Your commitment: €50")
+	mustBeEncrypted(t, gina, room, answer.ID)
+	edit := cardEdit(t, erin, room, need.ID, answer.ID)
+	mustContain(t, edit, "50")
+	mustBeEncrypted(t, erin, room, edit.ID)
 }

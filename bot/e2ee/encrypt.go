@@ -31,6 +31,13 @@ func (d *Device) Encrypt(ctx context.Context, room id.RoomID, typ event.Type, co
 	if err := d.learnEncryption(ctx, room); err != nil {
 		return nil, err
 	}
+	members, err := d.members(ctx, room)
+	if err != nil {
+		return nil, err
+	}
+	if err := d.coverMembers(ctx, room, members); err != nil {
+		return nil, err
+	}
 	enc, err := d.mach.EncryptMegolmEvent(ctx, room, typ, content)
 	if err == nil {
 		return enc, nil
@@ -39,14 +46,38 @@ func (d *Device) Encrypt(ctx context.Context, room id.RoomID, typ event.Type, co
 		!errors.Is(err, crypto.ErrSessionNotShared) {
 		return nil, err
 	}
-	members, err := d.members(ctx, room)
-	if err != nil {
-		return nil, err
-	}
 	if err := d.mach.ShareGroupSession(ctx, room, members); err != nil {
 		return nil, fmt.Errorf("failed to share the room key: %w", err)
 	}
 	return d.mach.EncryptMegolmEvent(ctx, room, typ, content)
+}
+
+// coverMembers drops the room's outbound session when one of members has
+// a device it was not shared with (a member the bot itself just invited:
+// its invitation card must be readable by the invitee, whose membership
+// event the intake has not read yet). A member whose devices the store
+// does not know yet counts as such; one with no device at all does not.
+func (d *Device) coverMembers(ctx context.Context, room id.RoomID, members []id.UserID) error {
+	session, err := d.mach.CryptoStore.GetOutboundGroupSession(ctx, room)
+	if err != nil || session == nil {
+		return err
+	}
+	for _, user := range members {
+		devices, err := d.mach.CryptoStore.GetDevices(ctx, user)
+		if err != nil {
+			return fmt.Errorf("failed to read a member's devices: %w", err)
+		}
+		missing := devices == nil
+		for dev := range devices {
+			if _, ok := session.Users[crypto.UserDevice{UserID: user, DeviceID: dev}]; !ok && dev != d.cli.DeviceID {
+				missing = true
+			}
+		}
+		if missing {
+			return d.mach.CryptoStore.RemoveOutboundGroupSession(ctx, room)
+		}
+	}
+	return nil
 }
 
 // learnEncryption makes the state store know room's encryption settings
