@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"html"
@@ -74,7 +75,7 @@ func (a *WebActor) Act(ctx context.Context, req ledger.Request) (*ledger.Reply, 
 			return a.done(ctx, b, r, reply, err)
 		}
 		r.web.answers = nil
-		evt := a.announce(ctx, b, r, req)
+		evt := a.announce(ctx, b, r, req, true)
 		if evt == "" {
 			err := ledger.Errorf(ledger.EInternal, "web.post_failed")
 			return &ledger.Reply{Text: plain(b.commands.explain(lang, err, cmd.Verb))}, err
@@ -94,7 +95,7 @@ func (a *WebActor) Act(ctx context.Context, req ledger.Request) (*ledger.Reply, 
 	return a.inOneTx(ctx, func(ctx context.Context) (*ledger.Reply, error) {
 		err := run(b, ctx)
 		if err == nil {
-			if evt := a.announce(ctx, b, r, req); evt != "" {
+			if evt := a.announce(ctx, b, r, req, false); evt != "" {
 				reply.Event = ledger.EventID(evt)
 				r.evt.ID = evt
 			}
@@ -255,8 +256,8 @@ func (a *WebActor) room(ctx context.Context, req ledger.Request) (id.RoomID, *le
 
 // announce posts an action taken on the web into its room, as b in its
 // mode: a notice naming the member, with the action under the project's
-// namespace.
-func (a *WebActor) announce(ctx context.Context, b *Bot, r *request, req ledger.Request) id.EventID {
+// namespace; outsideTx tells whether it may be encrypted (post).
+func (a *WebActor) announce(ctx context.Context, b *Bot, r *request, req ledger.Request, outsideTx bool) id.EventID {
 	l := b.ledger.Config().DefaultLang
 	if r.circle != nil && r.circle.Lang != "" {
 		l = r.circle.Lang
@@ -271,19 +272,39 @@ func (a *WebActor) announce(ctx context.Context, b *Bot, r *request, req ledger.
 	if !req.Command.Amount.IsZero() {
 		data["amount"] = amountData(req.Command.Amount)
 	}
-	return post(ctx, b, r.evt.RoomID, message(md, "web_action", data))
+	return post(ctx, b, r.evt.RoomID, message(md, "web_action", data), outsideTx)
 }
 
 // post sends a message at once and returns its event ID ("" if it failed,
 // which is logged): only for the record of a web action, whose event ID
-// the op is keyed by. Everything else goes through the outbox.
-func post(ctx context.Context, b *Bot, room id.RoomID, content *event.Content) id.EventID {
+// the op is keyed by. Everything else goes through the outbox. Into an
+// encrypted room it is encrypted when sent outside a transaction
+// (outsideTx), and not sent at all within one: megolm state must not roll
+// back with a transaction.
+func post(ctx context.Context, b *Bot, room id.RoomID, content *event.Content, outsideTx bool) id.EventID {
 	if !b.mayPost(ctx, room) {
 		return ""
 	}
-	resp, err := b.cli.SendMessageEvent(ctx, room, event.EventMessage, content)
+	log := zerolog.Ctx(ctx).With().Str("to_room", room.String()).Logger()
+	typ, sealed := event.EventMessage, any(content)
+	if b.sender.enc != nil {
+		on, err := b.sender.encryptionOn(ctx, room)
+		if err != nil || (on && !outsideTx) {
+			log.Info().Err(err).Msg("Did not post a web action into an encrypted room")
+			return ""
+		}
+		raw, err := json.Marshal(content)
+		if err == nil {
+			typ, sealed, err = b.sender.seal(ctx, room, typ, raw)
+		}
+		if err != nil {
+			log.Error().Err(err).Msg("Failed to encrypt a web action")
+			return ""
+		}
+	}
+	resp, err := b.cli.SendMessageEvent(ctx, room, typ, sealed)
 	if err != nil {
-		zerolog.Ctx(ctx).Error().Err(err).Str("to_room", room.String()).Msg("Failed to post a web action")
+		log.Error().Err(err).Msg("Failed to post a web action")
 		return ""
 	}
 	return resp.EventID

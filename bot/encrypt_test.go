@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"maunium.net/go/mautrix/id"
 
 	"github.com/exodus-matrix/exodus/bot"
+	"github.com/exodus-matrix/exodus/ledger"
 )
 
 // sealer stands for the bot's device: it "encrypts" by wrapping the
@@ -102,6 +104,30 @@ func TestUnknownEncryptionHoldsTheMessage(t *testing.T) {
 	for _, m := range got {
 		if m.Type != "m.room.encrypted" {
 			t.Fatalf("plaintext into the encrypted chat: %v", m)
+		}
+	}
+}
+
+// A web action in an encrypted circle is not posted in plaintext (its
+// record is sent inside the action's transaction, where nothing is
+// encrypted): it is applied all the same, and everything the bot says
+// about it there goes out encrypted.
+func TestWebActionInAnEncryptedCircleIsNotPostedInPlaintext(t *testing.T) {
+	w := newWebWorld(t, webURL)
+	need, _ := w.carolsNeed()
+	w.cli.encrypted = map[id.RoomID]bool{id.RoomID(w.circle): true}
+	w.bot.Sender().SetEncrypter(&sealer{})
+	k, ops := w.sentCount(), w.opCount()
+	reply, err := w.bot.WebActor().Act(w.ctx, ledger.Request{Member: bob, Need: need, Command: w.command("intend 50")})
+	if err != nil {
+		t.Fatalf("Act: %v (%+v)", err, reply)
+	}
+	if w.opCount() != ops+1 || !strings.Contains(reply.Text, "Your intention: €50") {
+		t.Fatalf("ops %d (want %d), reply %q", w.opCount(), ops+1, reply.Text)
+	}
+	for _, m := range inRoom(w.sentSince(k), w.circle) {
+		if m.Type != "m.room.encrypted" {
+			t.Errorf("plaintext %s into the encrypted circle: %v", m.Type, m.Content)
 		}
 	}
 }
