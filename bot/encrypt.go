@@ -21,6 +21,21 @@ type Encrypter interface {
 	Encrypt(ctx context.Context, room id.RoomID, typ event.Type, content json.RawMessage) (*event.EncryptedEventContent, error)
 }
 
+// InviteWatcher is an Encrypter told of the members the bot invites, at
+// once: the homeserver may list them as invited only a moment later, and
+// the invitation card that follows must reach the invitee's devices.
+type InviteWatcher interface {
+	Invited(room id.RoomID, user id.UserID)
+}
+
+// invited tells the encrypter (if it listens) that the bot invited user
+// into room.
+func (s *Sender) invited(room id.RoomID, user id.UserID) {
+	if w, ok := s.enc.(InviteWatcher); ok {
+		w.Invited(room, user)
+	}
+}
+
 // MemberWatcher hears of membership changes in the rooms, so the room key
 // the bot encrypts with is shared anew when someone joins or leaves.
 type MemberWatcher interface {
@@ -94,5 +109,6 @@ func (s *Sender) encryptionOn(ctx context.Context, room id.RoomID) (bool, error)
 }
 
 // SetMemberWatcher makes the intake tell w of every membership event it
-// reads, after the state store has it. Call it before the intake runs.
+// reads, before handling it (outside its transaction). Call it before the
+// intake runs.
 func (in *Intake) SetMemberWatcher(w MemberWatcher) { in.members = w }

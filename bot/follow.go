@@ -95,7 +95,11 @@ func (q quietClient) InviteUser(ctx context.Context, roomID id.RoomID, req *maut
 	if q.bot.mode.silent {
 		return &mautrix.RespInviteUser{}, nil
 	}
-	return q.Client.InviteUser(ctx, roomID, req, extraContent...)
+	resp, err := q.Client.InviteUser(ctx, roomID, req, extraContent...)
+	if err == nil {
+		q.bot.sender.invited(roomID, req.UserID)
+	}
+	return resp, err
 }
 
 // errSilent is what a silent bot gets for an action it must not take.

@@ -245,6 +245,10 @@ func (in *Intake) Drain(ctx context.Context) (int, error) {
 			}
 			continue
 		}
+		if r.evt != nil && r.evt.Type == event.StateMember && in.members != nil {
+			// Outside the transaction: a dropped room key stays dropped.
+			in.members.HandleMemberEvent(ctx, r.evt)
+		}
 		err := in.bot.out.InTx(ctx, func(ctx context.Context) error {
 			errText := ""
 			if err := in.handle(ctx, ie, r); err != nil {
@@ -297,9 +301,6 @@ func (in *Intake) handle(ctx context.Context, ie ledger.InboxEvent, r readied) (
 	label = in.bot.EventLabel(evt.Type.Type)
 	if evt.Type.IsState() && in.state != nil {
 		mautrix.UpdateStateStore(ctx, in.state, evt)
-	}
-	if evt.Type == event.StateMember && in.members != nil {
-		in.members.HandleMemberEvent(ctx, evt)
 	}
 	return in.bot.HandleEvent(ctx, evt)
 }

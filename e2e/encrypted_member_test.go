@@ -3,10 +3,12 @@
 package e2e_test
 
 import (
+	"errors"
 	"fmt"
 	"testing"
 	"time"
 
+	"maunium.net/go/mautrix"
 	"maunium.net/go/mautrix/event"
 	"maunium.net/go/mautrix/id"
 
@@ -30,15 +32,28 @@ func encryptedMember(t *testing.T, name string) *devnet.User {
 }
 
 // mustBeEncrypted fails unless the homeserver holds the event as
-// m.room.encrypted.
+// m.room.encrypted. Dendrite may answer M_NOT_FOUND for an event just
+// sent, until it has it in the room: asked again until the test's context
+// ends.
 func mustBeEncrypted(t *testing.T, u *devnet.User, room id.RoomID, evt id.EventID) {
 	t.Helper()
-	onServer, err := u.Client.GetEvent(testCtx(t), room, evt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if onServer.Type != event.EventEncrypted {
-		t.Fatalf("the homeserver holds %s as %s, want m.room.encrypted", evt, onServer.Type.Type)
+	ctx := testCtx(t)
+	for {
+		onServer, err := u.Client.GetEvent(ctx, room, evt)
+		if errors.Is(err, mautrix.MNotFound) && ctx.Err() == nil {
+			select {
+			case <-ctx.Done():
+			case <-time.After(devnet.PollInterval):
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if onServer.Type != event.EventEncrypted {
+			t.Fatalf("the homeserver holds %s as %s, want m.room.encrypted", evt, onServer.Type.Type)
+		}
+		return
 	}
 }
 

@@ -47,6 +47,8 @@ type Device struct {
 	store *crypto.SQLCryptoStore
 	mach  *crypto.OlmMachine
 	log   zerolog.Logger
+	// shares is what the outbound sessions were shared with (encrypt.go).
+	shares shares
 }
 
 // Open opens the crypto store in db (tables crypto_*, version table

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 
 	"maunium.net/go/mautrix/crypto"
 	"maunium.net/go/mautrix/event"
@@ -49,35 +50,104 @@ func (d *Device) Encrypt(ctx context.Context, room id.RoomID, typ event.Type, co
 	if err := d.mach.ShareGroupSession(ctx, room, members); err != nil {
 		return nil, fmt.Errorf("failed to share the room key: %w", err)
 	}
+	session, err := d.mach.CryptoStore.GetOutboundGroupSession(ctx, room)
+	if err != nil {
+		return nil, err
+	}
+	if session != nil {
+		d.shares.record(room, session.ID(), members)
+	}
 	return d.mach.EncryptMegolmEvent(ctx, room, typ, content)
 }
 
-// coverMembers drops the room's outbound session when one of members has
-// a device it was not shared with (a member the bot itself just invited:
-// its invitation card must be readable by the invitee, whose membership
-// event the intake has not read yet). A member whose devices the store
-// does not know yet counts as such; one with no device at all does not.
+// coverMembers drops the room's outbound session unless the device shared
+// it, in this process, with every one of members (a member the bot itself
+// just invited: its invitation card must be readable by the invitee, whose
+// membership event the intake has not read yet). After a restart, the
+// first message into each room starts a new session.
 func (d *Device) coverMembers(ctx context.Context, room id.RoomID, members []id.UserID) error {
 	session, err := d.mach.CryptoStore.GetOutboundGroupSession(ctx, room)
 	if err != nil || session == nil {
 		return err
 	}
-	for _, user := range members {
-		devices, err := d.mach.CryptoStore.GetDevices(ctx, user)
-		if err != nil {
-			return fmt.Errorf("failed to read a member's devices: %w", err)
-		}
-		missing := devices == nil
-		for dev := range devices {
-			if _, ok := session.Users[crypto.UserDevice{UserID: user, DeviceID: dev}]; !ok && dev != d.cli.DeviceID {
-				missing = true
-			}
-		}
-		if missing {
-			return d.mach.CryptoStore.RemoveOutboundGroupSession(ctx, room)
+	if d.shares.covers(room, session.ID(), members) {
+		return nil
+	}
+	return d.mach.CryptoStore.RemoveOutboundGroupSession(ctx, room)
+}
+
+// Invited notes that the bot invited user into room: the room key is
+// shared with the invitee even before the homeserver lists them.
+func (d *Device) Invited(room id.RoomID, user id.UserID) { d.shares.invite(room, user) }
+
+// shares is what the device shared its outbound sessions with, and whom
+// the bot invited, in this process.
+type shares struct {
+	mu      sync.Mutex
+	with    map[id.RoomID]sharedWith
+	invited map[id.RoomID]map[id.UserID]bool
+}
+
+// sharedWith is a room's outbound session and the members it was shared
+// with.
+type sharedWith struct {
+	session id.SessionID
+	users   map[id.UserID]bool
+}
+
+func (s *shares) record(room id.RoomID, session id.SessionID, members []id.UserID) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	users := make(map[id.UserID]bool, len(members))
+	for _, u := range members {
+		users[u] = true
+	}
+	if s.with == nil {
+		s.with = map[id.RoomID]sharedWith{}
+	}
+	s.with[room] = sharedWith{session: session, users: users}
+}
+
+func (s *shares) covers(room id.RoomID, session id.SessionID, members []id.UserID) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	w, ok := s.with[room]
+	if !ok || w.session != session {
+		return false
+	}
+	for _, u := range members {
+		if !w.users[u] {
+			return false
 		}
 	}
-	return nil
+	return true
+}
+
+func (s *shares) invite(room id.RoomID, user id.UserID) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.invited == nil {
+		s.invited = map[id.RoomID]map[id.UserID]bool{}
+	}
+	if s.invited[room] == nil {
+		s.invited[room] = map[id.UserID]bool{}
+	}
+	s.invited[room][user] = true
+}
+
+// withInvited adds to members those the bot invited into room that are not
+// among them, and forgets the invitations the homeserver lists now.
+func (s *shares) withInvited(room id.RoomID, members []id.UserID) []id.UserID {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	pending := s.invited[room]
+	for _, u := range members {
+		delete(pending, u)
+	}
+	for u := range pending {
+		members = append(members, u)
+	}
+	return members
 }
 
 // learnEncryption makes the state store know room's encryption settings
@@ -113,7 +183,7 @@ func (d *Device) members(ctx context.Context, room id.RoomID) ([]id.UserID, erro
 			users = append(users, id.UserID(*evt.StateKey))
 		}
 	}
-	return users, nil
+	return d.shares.withInvited(room, users), nil
 }
 
 // HandleMemberEvent drops the device's outbound session in an encrypted
