@@ -128,4 +128,30 @@ func TestEncryptedCircle(t *testing.T) {
 	edit := cardEdit(t, erin, room, need.ID, answer.ID)
 	mustContain(t, edit, "50")
 	mustBeEncrypted(t, erin, room, edit.ID)
+	noPlaintextFromBot(t, erin, room)
+}
+
+// noPlaintextFromBot fails if the homeserver holds any message event from
+// the bot in room other than m.room.encrypted and reactions: the guard
+// against the top risk of encryption, sending in plaintext into an
+// encrypted room.
+func noPlaintextFromBot(t *testing.T, u *devnet.User, room id.RoomID) {
+	t.Helper()
+	resp, err := u.Client.Messages(testCtx(t), room, "", "", mautrix.DirectionBackward, nil, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, evt := range resp.Chunk {
+		if evt.Sender != env.BotID || evt.StateKey != nil {
+			continue
+		}
+		n++
+		if evt.Type != event.EventEncrypted && evt.Type != event.EventReaction {
+			t.Errorf("the bot sent %s in plaintext into an encrypted room: %s", evt.ID, evt.Type.Type)
+		}
+	}
+	if n == 0 {
+		t.Fatal("the homeserver holds no message from the bot in the room")
+	}
 }
