@@ -3,7 +3,6 @@
 package e2e_test
 
 import (
-	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -32,28 +31,15 @@ func encryptedMember(t *testing.T, name string) *devnet.User {
 }
 
 // mustBeEncrypted fails unless the homeserver holds the event as
-// m.room.encrypted. Dendrite may answer M_NOT_FOUND for an event just
-// sent, until it has it in the room: asked again until the test's context
-// ends.
+// m.room.encrypted.
 func mustBeEncrypted(t *testing.T, u *devnet.User, room id.RoomID, evt id.EventID) {
 	t.Helper()
-	ctx := testCtx(t)
-	for {
-		onServer, err := u.Client.GetEvent(ctx, room, evt)
-		if errors.Is(err, mautrix.MNotFound) && ctx.Err() == nil {
-			select {
-			case <-ctx.Done():
-			case <-time.After(devnet.PollInterval):
-			}
-			continue
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		if onServer.Type != event.EventEncrypted {
-			t.Fatalf("the homeserver holds %s as %s, want m.room.encrypted", evt, onServer.Type.Type)
-		}
-		return
+	onServer, err := u.Event(testCtx(t), room, evt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if onServer.Type != event.EventEncrypted {
+		t.Fatalf("the homeserver holds %s as %s, want m.room.encrypted", evt, onServer.Type.Type)
 	}
 }
 

@@ -99,7 +99,7 @@ func TestNotificationsReachWhoMustAct(t *testing.T) {
 // fetch reads event evt of room as u's client gets it from Dendrite.
 func fetch(t *testing.T, u *devnet.User, room id.RoomID, evt id.EventID) *event.Event {
 	t.Helper()
-	got, err := u.Client.GetEvent(testCtx(t), room, evt)
+	got, err := u.Event(testCtx(t), room, evt)
 	if err != nil {
 		t.Fatalf("%s reading %s: %v", u.ID, evt, err)
 	}

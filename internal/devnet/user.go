@@ -2,6 +2,7 @@ package devnet
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -140,13 +141,30 @@ func (u *User) React(ctx context.Context, roomID id.RoomID, target id.EventID, k
 // Reply sends an m.text message replying (m.in_reply_to) to the event to,
 // mentioning its sender.
 func (u *User) Reply(ctx context.Context, roomID id.RoomID, to id.EventID, body string) (id.EventID, error) {
-	orig, err := u.Client.GetEvent(ctx, roomID, to)
+	orig, err := u.Event(ctx, roomID, to)
 	if err != nil {
 		return "", fmt.Errorf("devnet: fetching %s to reply to: %w", to, err)
 	}
 	content := &event.MessageEventContent{MsgType: event.MsgText, Body: body}
 	content.SetReply(orig)
 	return u.send(ctx, roomID, event.EventMessage, content)
+}
+
+// Event reads event evt of roomID as u's client gets it. Dendrite may
+// answer M_NOT_FOUND for an event that was just sent (it is not persisted
+// yet), so Event asks again until ctx ends.
+func (u *User) Event(ctx context.Context, roomID id.RoomID, evt id.EventID) (*event.Event, error) {
+	for {
+		got, err := u.Client.GetEvent(ctx, roomID, evt)
+		if !errors.Is(err, mautrix.MNotFound) || ctx.Err() != nil {
+			return got, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, err
+		case <-time.After(PollInterval):
+		}
+	}
 }
 
 // Redact redacts an event (for example to remove a reaction).

@@ -219,7 +219,7 @@ func wait(ctx context.Context, t *testing.T, u *devnet.User, room id.RoomID, fro
 // (if not "").
 func onServer(ctx context.Context, t *testing.T, eve *devnet.User, room id.RoomID, evtID id.EventID, secret string) {
 	t.Helper()
-	evt, err := eve.Client.GetEvent(ctx, room, evtID)
+	evt, err := eve.Event(ctx, room, evtID)
 	if err != nil {
 		t.Fatal(err)
 	}
