@@ -38,9 +38,11 @@ func (d decrypter) RequestKey(ctx context.Context, evt *event.Event) error {
 }
 
 // sendEncrypted makes the sender encrypt into encrypted rooms with the
-// device, and the intake tell it of membership changes (the room key is
-// shared anew).
-func sendEncrypted(dev *e2ee.Device, b *bot.Bot, intake *bot.Intake) {
+// device, reading which rooms are from states (the Matrix state store the
+// intake keeps), and the intake tell the device of membership changes (the
+// room key is shared anew).
+func sendEncrypted(dev *e2ee.Device, b *bot.Bot, intake *bot.Intake, states bot.EncryptionStates) {
 	b.Sender().SetEncrypter(dev)
+	b.Sender().SetEncryptionStates(states)
 	intake.SetMemberWatcher(dev)
 }
