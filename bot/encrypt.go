@@ -214,8 +214,8 @@ func (in *Intake) markEncrypted(ctx context.Context, raws []json.RawMessage) err
 	}
 	for _, raw := range raws {
 		var evt struct {
-			RoomID   id.RoomID                   `json:"room_id"`
-			StateKey *string                     `json:"state_key"`
+			RoomID   id.RoomID                    `json:"room_id"`
+			StateKey *string                      `json:"state_key"`
 			Content  event.EncryptionEventContent `json:"content"`
 		}
 		if json.Unmarshal(raw, &evt) != nil || evt.StateKey == nil || *evt.StateKey != "" || evt.RoomID == "" {

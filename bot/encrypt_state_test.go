@@ -133,7 +133,9 @@ func (brokenStates) IsEncrypted(context.Context, id.RoomID) (bool, error) {
 	return false, errors.New("database is locked")
 }
 
-func (brokenStates) SetEncryptionEvent(context.Context, id.RoomID, *event.EncryptionEventContent) error { return nil }
+func (brokenStates) SetEncryptionEvent(context.Context, id.RoomID, *event.EncryptionEventContent) error {
+	return nil
+}
 
 // A state store that cannot tell holds the message (it is not sent in
 // plaintext on a guess), even in a room checked before.
