@@ -95,3 +95,44 @@ func TestEncryptedReactionsAndPolls(t *testing.T) {
 	mustBeEncrypted(t, gina, room, end.ID)
 	noPlaintextFromBot(t, erin, room)
 }
+
+// TestEncryptionTurnedOnInACircle: a circle made in an unencrypted room,
+// where the bot answered in clear (it asked the homeserver once, and reads
+// its state store since), is then encrypted by a member. Dendrite pushes
+// the bot the m.room.encryption event: from then on its answers and card
+// edits there go out encrypted, and nothing from it in plaintext.
+func TestEncryptionTurnedOnInACircle(t *testing.T) {
+	erin, fred := encryptedMember(t, "erin"), encryptedMember(t, "fred")
+	room, err := erin.CreateRoom(testCtx(t), "Open at first", []id.UserID{env.BotID}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	botSays(t, erin, room, "circle here")
+	mustContain(t, say(t, erin, room, "!ex circle here"), "now the circle")
+	inviteAndJoin(t, erin, fred, room)
+	accepted := say(t, fred, room, "!ex accept")
+	mustContain(t, accepted, "accepted the invitation")
+	if onServer, err := fred.Event(testCtx(t), room, accepted.ID); err != nil || onServer.Type != event.EventMessage {
+		t.Fatalf("before encryption the bot's answer is %v (%v), want a plaintext m.room.message", onServer, err)
+	}
+
+	switched, err := erin.Client.SendStateEvent(testCtx(t), room, event.StateEncryption, "",
+		&event.EncryptionEventContent{Algorithm: id.AlgorithmMegolmV1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	answer := sayEncrypted(t, fred, room, "!ex help")
+	mustContain(t, answer, "Commands")
+	mustBeEncrypted(t, fred, room, answer.ID)
+	status, err := erin.Send(testCtx(t), room, "!ex status orange 300")
+	if err != nil {
+		t.Fatal(err)
+	}
+	need := needCard(t, fred, room, status, erin.ID)
+	mustBeEncrypted(t, fred, room, need.ID)
+	heart := react(t, fred, room, need.ID, "❤️")
+	edit := cardEdit(t, erin, room, need.ID, heart)
+	mustContain(t, edit, "intended €100")
+	mustBeEncrypted(t, erin, room, edit.ID)
+	noPlaintextFromBotAfter(t, erin, room, switched.EventID)
+}
