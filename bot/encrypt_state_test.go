@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"testing"
 	"time"
@@ -123,6 +124,31 @@ func TestRejoinedRoomIsAskedAgain(t *testing.T) {
 	mustBeSealed(t, inRoom(w.sentSince(k), w.circle), true)
 	if n := w.cli.asked(w.circle); n != 2 {
 		t.Fatalf("asked the homeserver %d times, want twice (before and after the rejoin)", n)
+	}
+}
+
+// A direct chat the bot opens to say something is asked about before the
+// first message goes in: the state store knows nothing of a room just
+// created (one created encrypted gets an encrypted first message).
+func TestNewDirectChatIsAsked(t *testing.T) {
+	w := statefulWorld(t)
+	if err := w.svc.Members.SetDirectRoom(w.ctx, bob, ""); err != nil {
+		t.Fatal(err)
+	}
+	var room id.RoomID
+	w.cli.onCreate = func() {
+		room = id.RoomID(fmt.Sprintf("!room%d:test", w.cli.n+1)) // the ID the fake gives it
+		w.cli.encrypted[room] = true
+	}
+	_, card := w.carolsNeed()
+	k := w.sentCount()
+	w.reply(w.circle, bob, card, "commit 10") // carol's payment details go to bob's direct chat
+	if len(w.cli.created) != 1 {
+		t.Fatalf("rooms created: %d, want 1", len(w.cli.created))
+	}
+	mustBeSealed(t, inRoom(w.sentSince(k), room), true)
+	if n := w.cli.asked(room); n != 1 {
+		t.Fatalf("asked the homeserver %d times about the new chat, want once", n)
 	}
 }
 
