@@ -218,8 +218,9 @@ func (in *Intake) markEncrypted(ctx context.Context, raws []json.RawMessage) err
 			StateKey *string                      `json:"state_key"`
 			Content  event.EncryptionEventContent `json:"content"`
 		}
-		if json.Unmarshal(raw, &evt) != nil || evt.StateKey == nil || *evt.StateKey != "" || evt.RoomID == "" {
-			continue
+		if json.Unmarshal(raw, &evt) != nil || evt.StateKey == nil || *evt.StateKey != "" || evt.RoomID == "" ||
+			evt.Content.Algorithm == "" {
+			continue // not an encryption the store can record (the intake handles it in its turn)
 		}
 		if err := in.state.SetEncryptionEvent(ctx, evt.RoomID, &evt.Content); err != nil {
 			return fmt.Errorf("failed to record the encryption of a room: %w", err)
