@@ -17,7 +17,8 @@ import (
 // reactions) or encrypted (as other clients may; here with its relation in
 // clear only, as matrix-rust-sdk sends it), and the card edit, encrypted,
 // shows both; a reply `commit 50` to the card is answered encrypted and the
-// edit shows it. An initiative's poll answered encrypted in both forms
+// edit shows it, as it shows a 🤝 encrypted by mautrix's crypto (the
+// relation in clear and inside). An initiative's poll answered encrypted in both forms
 // (Element's unstable one, its relation in clear only; the stable one from
 // mautrix's crypto) counts, and the bot ends the poll encrypted.
 func TestEncryptedReactionsAndPolls(t *testing.T) {
@@ -60,6 +61,16 @@ func TestEncryptedReactionsAndPolls(t *testing.T) {
 	mustContain(t, answer, "Your commitment: €50")
 	mustBeEncrypted(t, gina, room, answer.ID)
 	cardShows(t, erin, room, need.ID, answer.ID, "committed €50", "intended €100")
+
+	// fred turns his ❤️ into a commitment with 🤝, encrypted as mautrix's
+	// crypto does (the relation in clear and inside).
+	shake, err := fred.ReactEncrypted(testCtx(t), room, need.ID, "🤝")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustBeEncrypted(t, fred, room, shake)
+	cardShows(t, gina, room, need.ID, shake, "committed €150")
+	wantPromises(t, fred.ID, erin.ID, promiseRow{"commitment", 10000})
 
 	// fred's initiative: its poll answered encrypted by erin (Element's
 	// form) and gina (the stable form); both count.
