@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"maunium.net/go/mautrix"
+	"maunium.net/go/mautrix/event"
 	"maunium.net/go/mautrix/id"
 
 	"github.com/exodus-matrix/exodus/ledger"
@@ -14,8 +15,10 @@ import (
 // opening one, telling one from a group room, forgetting one left.
 type directChats struct{ b *Bot }
 
-// open returns the bot's unencrypted direct chat with a member,
-// creating one (and inviting the member) if there is none other than avoid.
+// open returns the bot's direct chat with a member, creating one (and
+// inviting the member) if there is none other than avoid. A chat it
+// creates is encrypted when the bot's sender encrypts (it has a device):
+// the first message into it goes out encrypted, readable by the invitee.
 func (dc directChats) open(ctx context.Context, member id.UserID, avoid id.RoomID) (id.RoomID, error) {
 	b := dc.b
 	if b.mode.silent {
@@ -28,16 +31,24 @@ func (dc directChats) open(ctx context.Context, member id.UserID, avoid id.RoomI
 	if m.DirectRoom != "" && id.RoomID(m.DirectRoom) != avoid {
 		return id.RoomID(m.DirectRoom), nil
 	}
-	resp, err := b.cli.CreateRoom(ctx, &mautrix.ReqCreateRoom{
+	encrypted := b.sender.encrypts()
+	req := &mautrix.ReqCreateRoom{
 		Preset:   "trusted_private_chat",
 		IsDirect: true,
 		Invite:   []id.UserID{member},
 		Name:     "Exodus",
-	})
+	}
+	if encrypted {
+		req.InitialState = []*event.Event{encryptionOn()}
+	}
+	resp, err := b.cli.CreateRoom(ctx, req)
 	if err != nil {
 		return "", fmt.Errorf("failed to create a direct chat: %w", err)
 	}
 	dc.setKind(resp.RoomID, true)
+	if encrypted {
+		b.sender.openedEncrypted(resp.RoomID, member)
+	}
 	// While the room was being created the member may have opened a direct
 	// chat with the bot herself (her invitation is recorded by the intake):
 	// hers is kept, and the message goes there.
@@ -94,4 +105,32 @@ func (dc directChats) forgetKind(room id.RoomID) {
 	b.mu.Lock()
 	delete(b.directRooms, room)
 	b.mu.Unlock()
+}
+
+// encryptionOn is the m.room.encryption state of a room the bot creates
+// encrypted: megolm, the rotation left to clients' defaults.
+func encryptionOn() *event.Event {
+	return &event.Event{
+		Type:     event.StateEncryption,
+		StateKey: new(string),
+		Content:  event.Content{Parsed: &event.EncryptionEventContent{Algorithm: id.AlgorithmMegolmV1}},
+	}
+}
+
+// encrypts reports whether the sender encrypts (SetEncrypter): the direct
+// chats the bot opens are then made encrypted.
+func (s *Sender) encrypts() bool { return s.enc != nil }
+
+// openedEncrypted notes a direct chat the bot just created encrypted with
+// member invited: the room is known encrypted without asking, and the room
+// key is shared with the invitee's devices before the homeserver may list
+// them, so the first message is readable by them.
+func (s *Sender) openedEncrypted(room id.RoomID, member id.UserID) {
+	s.encrypted.mu.Lock()
+	if s.encrypted.rooms == nil {
+		s.encrypted.rooms = map[id.RoomID]bool{}
+	}
+	s.encrypted.rooms[room] = true
+	s.encrypted.mu.Unlock()
+	s.invited(room, member)
 }

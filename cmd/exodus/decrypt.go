@@ -38,8 +38,8 @@ func (d decrypter) RequestKey(ctx context.Context, evt *event.Event) error {
 }
 
 // sendEncrypted makes the sender encrypt into encrypted rooms with the
-// device, and the intake tell it of membership changes (the room key is
-// shared anew).
+// device (and the direct chats the bot opens be created encrypted), and the
+// intake tell it of membership changes (the room key is shared anew).
 func sendEncrypted(dev *e2ee.Device, b *bot.Bot, intake *bot.Intake) {
 	b.Sender().SetEncrypter(dev)
 	intake.SetMemberWatcher(dev)
