@@ -17,8 +17,9 @@ type directChats struct{ b *Bot }
 
 // open returns the bot's direct chat with a member, creating one (and
 // inviting the member) if there is none other than avoid. A chat it
-// creates is encrypted when the bot's sender encrypts (it has a device):
-// the first message into it goes out encrypted, readable by the invitee.
+// creates is encrypted when the bot's sender encrypts (it has a device)
+// and the member's client does too (they have a device with keys): the
+// first message into it goes out encrypted, readable by the invitee.
 func (dc directChats) open(ctx context.Context, member id.UserID, avoid id.RoomID) (id.RoomID, error) {
 	b := dc.b
 	if b.mode.silent {
@@ -31,7 +32,10 @@ func (dc directChats) open(ctx context.Context, member id.UserID, avoid id.RoomI
 	if m.DirectRoom != "" && id.RoomID(m.DirectRoom) != avoid {
 		return id.RoomID(m.DirectRoom), nil
 	}
-	encrypted := b.sender.encrypts()
+	encrypted, err := b.sender.encryptsFor(ctx, member)
+	if err != nil {
+		return "", err
+	}
 	req := &mautrix.ReqCreateRoom{
 		Preset:   "trusted_private_chat",
 		IsDirect: true,
@@ -117,9 +121,30 @@ func encryptionOn() *event.Event {
 	}
 }
 
-// encrypts reports whether the sender encrypts (SetEncrypter): the direct
-// chats the bot opens are then made encrypted.
-func (s *Sender) encrypts() bool { return s.enc != nil }
+// RecipientChecker is an Encrypter that tells whether a member has a
+// device to encrypt for: a member whose client does not encrypt has none.
+type RecipientChecker interface {
+	CanEncryptTo(ctx context.Context, user id.UserID) (bool, error)
+}
+
+// encryptsFor reports whether a direct chat the bot opens with member is
+// made encrypted: when the sender encrypts (SetEncrypter) and the member
+// has a device with keys (when the encrypter can tell), so that they can
+// read it.
+func (s *Sender) encryptsFor(ctx context.Context, member id.UserID) (bool, error) {
+	if s.enc == nil {
+		return false, nil
+	}
+	c, ok := s.enc.(RecipientChecker)
+	if !ok {
+		return true, nil
+	}
+	can, err := c.CanEncryptTo(ctx, member)
+	if err != nil {
+		return false, fmt.Errorf("failed to learn whether the member's client encrypts: %w", err)
+	}
+	return can, nil
+}
 
 // openedEncrypted notes a direct chat the bot just created encrypted with
 // member invited: the room is known encrypted without asking, and the room

@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"context"
 	"testing"
 
 	"maunium.net/go/mautrix"
@@ -124,6 +125,35 @@ func TestDirectChatOpenedUnencryptedWithoutADevice(t *testing.T) {
 	for _, m := range got {
 		if m.Type == "m.room.encrypted" {
 			t.Errorf("encrypted without a device: %v", m.Content)
+		}
+	}
+}
+
+// keyless is the inviteSealer of a device that finds no keys for some
+// members (their clients do not encrypt).
+type keyless struct {
+	inviteSealer
+	without map[id.UserID]bool
+}
+
+func (k *keyless) CanEncryptTo(_ context.Context, user id.UserID) (bool, error) {
+	return !k.without[user], nil
+}
+
+// With a device, a direct chat the bot opens for a member whose client
+// does not encrypt (no device with keys) is created unencrypted, so they
+// can read it, and written in the clear.
+func TestDirectChatOpenedUnencryptedForAMemberWithoutKeys(t *testing.T) {
+	w := newAidWorld(t, func(c *bot.Config) { c.Decrypts = true })
+	s := &keyless{without: map[id.UserID]bool{id.UserID(bob): true}}
+	w.bot.Sender().SetEncrypter(s)
+	req, room, got := openBobsChat(t, w)
+	if len(req.InitialState) != 0 || len(s.invited[room]) != 0 {
+		t.Fatalf("initial state of the chat: %+v; invitees told to the device: %v", req.InitialState, s.invited[room])
+	}
+	for _, m := range got {
+		if m.Type == "m.room.encrypted" {
+			t.Errorf("encrypted for a member without keys: %v", m.Content)
 		}
 	}
 }
