@@ -20,7 +20,8 @@ import (
 // room key it got before the crash (her client shares a session with a
 // device once: the key came back from the bot's database), and erin and
 // fred read its encrypted answer and card edit. The waiting command is
-// handled once its key arrives.
+// handled once its key arrives, and the direct chat the bot opens for
+// erin's payment details is encrypted and readable.
 func TestEncryptedCircleRestartInTheMiddle(t *testing.T) {
 	c := crashStack(t, "e2ee-restart", nil)
 	erin, fred := encryptedOn(t, c.HS, "erin"), encryptedOn(t, c.HS, "fred")
@@ -75,6 +76,15 @@ func TestEncryptedCircleRestartInTheMiddle(t *testing.T) {
 	}
 	mustContain(t, edit, "50")
 	mustBeEncrypted(t, fred, room, edit.ID)
+	// Her payment details come in a direct chat the restarted bot opens,
+	// encrypted.
+	dm := joinInvite(t, erin, c.BotID)
+	mustBeEncryptedRoom(t, erin, dm)
+	details, err := erin.WaitMessage(testCtx(t), dm, c.BotID, devnet.BodyContains("payment details"))
+	if err != nil {
+		t.Fatalf("erin waiting for the payment details: %v", err)
+	}
+	mustBeEncrypted(t, erin, dm, details.ID)
 
 	sendKey(testCtx(t), t, encrypted.Machine(fred), c.BotID, key)
 	mustContain(t, botAnswer(t, c.BotID, fred, room, waiting), "Pool of your trust list")
