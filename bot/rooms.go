@@ -51,7 +51,9 @@ func (dc directChats) open(ctx context.Context, member id.UserID, avoid id.RoomI
 	}
 	dc.setKind(resp.RoomID, true)
 	if encrypted {
-		b.sender.openedEncrypted(resp.RoomID, member)
+		// The room key is shared with the invitee's devices even before the
+		// homeserver lists them: the first message is readable by them.
+		b.sender.invited(resp.RoomID, member)
 	}
 	// While the room was being created the member may have opened a direct
 	// chat with the bot herself (her invitation is recorded by the intake):
@@ -144,18 +146,4 @@ func (s *Sender) encryptsFor(ctx context.Context, member id.UserID) (bool, error
 		return false, fmt.Errorf("failed to learn whether the member's client encrypts: %w", err)
 	}
 	return can, nil
-}
-
-// openedEncrypted notes a direct chat the bot just created encrypted with
-// member invited: the room is known encrypted without asking, and the room
-// key is shared with the invitee's devices before the homeserver may list
-// them, so the first message is readable by them.
-func (s *Sender) openedEncrypted(room id.RoomID, member id.UserID) {
-	s.encrypted.mu.Lock()
-	if s.encrypted.rooms == nil {
-		s.encrypted.rooms = map[id.RoomID]bool{}
-	}
-	s.encrypted.rooms[room] = true
-	s.encrypted.mu.Unlock()
-	s.invited(room, member)
 }

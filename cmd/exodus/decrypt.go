@@ -17,6 +17,10 @@ type decrypter struct{ dev *e2ee.Device }
 
 var _ bot.KeyRequester = decrypter{}
 
+// The device tells which members have keys: a direct chat the bot opens
+// for a member whose client does not encrypt stays readable to them.
+var _ bot.RecipientChecker = (*e2ee.Device)(nil)
+
 func (d decrypter) Decrypt(ctx context.Context, evt *event.Event) (*event.Event, error) {
 	dec, err := d.dev.Decrypt(ctx, evt)
 	if errors.Is(err, e2ee.ErrNoKey) {
