@@ -145,7 +145,16 @@ func (f *fakeClient) CreateRoom(_ context.Context, req *mautrix.ReqCreateRoom) (
 	defer f.mu.Unlock()
 	f.n++
 	f.created = append(f.created, req)
-	return &mautrix.RespCreateRoom{RoomID: id.RoomID(fmt.Sprintf("!room%d:test", f.n))}, nil
+	room := id.RoomID(fmt.Sprintf("!room%d:test", f.n))
+	for _, st := range req.InitialState {
+		if st.Type == event.StateEncryption {
+			if f.encrypted == nil {
+				f.encrypted = map[id.RoomID]bool{}
+			}
+			f.encrypted[room] = true
+		}
+	}
+	return &mautrix.RespCreateRoom{RoomID: room}, nil
 }
 
 func (f *fakeClient) JoinRoomByID(_ context.Context, room id.RoomID, _ ...map[string]any) (*mautrix.RespJoinRoom, error) {

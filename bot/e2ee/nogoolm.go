@@ -77,3 +77,6 @@ func (d *Device) HandleMemberEvent(context.Context, *event.Event) {}
 
 // Invited does nothing: there is no room key to share.
 func (d *Device) Invited(id.RoomID, id.UserID) {}
+
+// CanEncryptTo refuses: there is no device to encrypt with.
+func (d *Device) CanEncryptTo(context.Context, id.UserID) (bool, error) { return false, ErrNotBuilt }
