@@ -68,10 +68,8 @@ func Open(ctx context.Context, db *dbutil.Database, cli *mautrix.Client, states 
 	if err != nil {
 		return nil, err
 	}
-	if _, err := store.GetAccount(ctx); errors.Is(err, olm.ErrBadMAC) {
-		return nil, fmt.Errorf("%w: %w", ErrPickleKey, err)
-	} else if err != nil {
-		return nil, fmt.Errorf("failed to read the olm account: %w", err)
+	if err := checkPickleKey(ctx, store); err != nil {
+		return nil, err
 	}
 	known, err := store.FindDeviceID(ctx)
 	if err != nil {
@@ -113,6 +111,17 @@ func OpenStore(ctx context.Context, db *dbutil.Database, userID id.UserID, pickl
 		return nil, fmt.Errorf("failed to upgrade the crypto store: %w", err)
 	}
 	return store, nil
+}
+
+// checkPickleKey fails with ErrPickleKey unless the pickle key opens the
+// olm account in the store (a store without one passes).
+func checkPickleKey(ctx context.Context, store *crypto.SQLCryptoStore) error {
+	if _, err := store.GetAccount(ctx); errors.Is(err, olm.ErrBadMAC) {
+		return fmt.Errorf("%w: %w", ErrPickleKey, err)
+	} else if err != nil {
+		return fmt.Errorf("failed to read the olm account: %w", err)
+	}
+	return nil
 }
 
 // login logs in with the appservice token as the bot, under deviceID (a

@@ -77,3 +77,13 @@ func (d *Device) HandleMemberEvent(context.Context, *event.Event) {}
 
 // Invited does nothing: there is no room key to share.
 func (d *Device) Invited(id.RoomID, id.UserID) {}
+
+// OpenHistory refuses: this binary has no encryption.
+func OpenHistory(context.Context, *dbutil.Database, *mautrix.Client, StateStore, Config) (*Device, error) {
+	return nil, ErrNotBuilt
+}
+
+// DecryptHistory refuses: there is no device (OpenHistory never returns one here).
+func (d *Device) DecryptHistory(context.Context, *event.Event) (*event.Event, error) {
+	return nil, ErrNotBuilt
+}
