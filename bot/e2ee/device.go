@@ -49,6 +49,9 @@ type Device struct {
 	log   zerolog.Logger
 	// shares is what the outbound sessions were shared with (encrypt.go).
 	shares shares
+	// backup is the server-side key backup the room keys go to (nil:
+	// none, backup.go).
+	backup *keyBackup
 }
 
 // Open opens the crypto store in db (tables crypto_*, version table
@@ -92,6 +95,9 @@ func Open(ctx context.Context, db *dbutil.Database, cli *mautrix.Client, states 
 	}
 	if err := d.crossSign(ctx); err != nil {
 		return nil, err
+	}
+	if err := d.setUpBackup(ctx); err != nil {
+		log.Warn().Err(err).Msg("The bot's room keys are not backed up on the homeserver; a lost database loses them (docs/encryption.md)")
 	}
 	log.Info().Stringer("device_id", cli.DeviceID).Str("fingerprint", d.mach.Fingerprint()).Msg("The bot's device is ready")
 	return d, nil

@@ -74,6 +74,11 @@ func (d *Device) Run(ctx context.Context) error {
 			continue
 		}
 		since = resp.NextBatch
+		if n, err := d.backUp(ctx); err != nil {
+			d.log.Warn().Err(err).Msg("Failed to back up room keys; trying again after the next /sync")
+		} else if n > 0 {
+			d.log.Debug().Int("keys", n).Msg("Backed up room keys")
+		}
 	}
 	return ctx.Err()
 }
