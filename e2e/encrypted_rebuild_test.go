@@ -31,7 +31,8 @@ import (
 //     room keys and gives the live ledger, nothing undecryptable;
 //   - the bot's database lost, `exodus keys restore` with the recovery key
 //     (`exodus keys show` printed it) signs the bot's new device with the
-//     same cross-signing keys (members see no identity change) and restores
+//     same cross-signing keys (a member who verified the bot sees its new
+//     device verified: no identity change) and restores
 //     the room keys from the server-side key backup; `exodus rebuild` then
 //     gives the live ledger again, nothing undecryptable, and the bot,
 //     started again, answers an encrypted command.
@@ -104,8 +105,20 @@ func TestEncryptedCircleRebuild(t *testing.T) {
 		t.Fatalf("a rebuild from the encrypted rooms gives %s (live %s), or read not all:\n%s", got, live, out)
 	}
 
-	// The database lost: the recovery key restores the keys.
+	// The database lost: the recovery key restores the keys. Erin has
+	// verified the bot: its new device must be as verified to her client.
 	before := queryKeysOf(t, erin, s.BotID)
+	if _, err := encrypted.CrossSign(testCtx(t), erin); err != nil {
+		t.Fatal(err)
+	}
+	if err := encrypted.VerifyUser(testCtx(t), erin, s.BotID); err != nil {
+		t.Fatal(err)
+	}
+	for dev := range before.devices {
+		if trust, err := encrypted.Trust(testCtx(t), erin, s.BotID, dev); err != nil || trust != id.TrustStateCrossSignedVerified {
+			t.Fatalf("erin verified the bot; its device %s: %s, %v", dev, trust, err)
+		}
+	}
 	recovery := recoveryIn(t, runExodus(t, "keys", "show", "-c", s.ConfigPath))
 	for _, suffix := range []string{"", "-wal", "-shm"} {
 		_ = os.Remove(s.DBPath + suffix)
@@ -115,7 +128,11 @@ func TestEncryptedCircleRebuild(t *testing.T) {
 		t.Fatalf("exodus keys restore printed the recovery key:\n%s", restored)
 	}
 	after := queryKeysOf(t, erin, s.BotID)
-	checkSameIdentity(t, before, after)
+	newDevice := checkSameIdentity(t, before, after)
+	if trust, err := encrypted.Trust(testCtx(t), erin, s.BotID, newDevice); err != nil || trust != id.TrustStateCrossSignedVerified {
+		t.Errorf("erin's client trusts the bot's restored device %s as %s (%v), want %s: an identity change",
+			newDevice, trust, err, id.TrustStateCrossSignedVerified)
+	}
 	out = runExodus(t, "rebuild", "-c", s.ConfigPath)
 	if got := digestIn(t, out, room); got != live || !strings.Contains(out, " 0 undecryptable") {
 		t.Fatalf("after a restore, a rebuild gives %s (live %s), or read not all:\n%s", got, live, out)
@@ -313,23 +330,25 @@ func queryKeysOf(t *testing.T, u *devnet.User, user id.UserID) keysOf {
 }
 
 // checkSameIdentity fails unless after has the master key of before and a
-// new device, which the bot's self-signing key signs.
-func checkSameIdentity(t *testing.T, before, after keysOf) {
+// new device, which the bot's self-signing key signs; it returns the new
+// device.
+func checkSameIdentity(t *testing.T, before, after keysOf) (added id.DeviceID) {
 	t.Helper()
 	if after.master == "" || after.master != before.master {
 		t.Errorf("the bot's master key changed in the restore: %s, was %s", after.master, before.master)
 	}
-	added := 0
+	n := 0
 	for dev, signed := range after.devices {
 		if _, old := before.devices[dev]; old {
 			continue
 		}
-		added++
+		n, added = n+1, dev
 		if !signed {
 			t.Errorf("the bot's new device %s is not signed by its self-signing key", dev)
 		}
 	}
-	if added != 1 {
-		t.Errorf("the restore added %d devices, want 1: before %v, after %v", added, before.devices, after.devices)
+	if n != 1 {
+		t.Fatalf("the restore added %d devices, want 1: before %v, after %v", n, before.devices, after.devices)
 	}
+	return added
 }
