@@ -139,7 +139,7 @@ func rebuildOnStart(ctx context.Context, cfg *Config, st *store.Store, rep *repl
 	}
 	if len(report.Rooms) > 0 {
 		log.Info().Int("rooms", len(report.Rooms)).Int("circles", len(report.Circles)).Int("events", report.Events).
-			Msg("The ledger was empty: rebuilt it from the rooms the bot is in")
+			Int("undecryptable", report.Undecryptable).Msg("The ledger was empty: rebuilt it from the rooms the bot is in")
 	}
 	return nil
 }
