@@ -39,6 +39,55 @@ import (
 func TestEncryptedCircleRebuild(t *testing.T) {
 	s := ownStack(t, "exodus-erebuild-")
 	erin, fred := stackMember(t, s, "erin"), stackMember(t, s, "fred")
+	room := encryptedCircleLife(t, s, erin, fred)
+	dm, err := erin.CreateEncryptedDM(testCtx(t), s.BotID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := erin.WaitMessage(testCtx(t), dm, s.BotID, devnet.BodyContains("without a prefix")); err != nil {
+		t.Fatal(err)
+	}
+	live, promises := digestOf(t, s, tokenOf(t, erin, dm, s.BotID), room)
+	if promises != 1 {
+		t.Fatalf("live: %d promises, want 1", promises)
+	}
+	backupHolds(t, s, erin, room, dm)
+	s.StopBot()
+
+	out := runExodus(t, "rebuild", "-c", s.ConfigPath, "-force")
+	if got := digestIn(t, out, room); got != live || !strings.Contains(out, " 0 undecryptable") {
+		t.Fatalf("a rebuild from the encrypted rooms gives %s (live %s), or read not all:\n%s", got, live, out)
+	}
+
+	recovery := restoreLostDatabase(t, s, erin)
+	out = runExodus(t, "rebuild", "-c", s.ConfigPath)
+	if got := digestIn(t, out, room); got != live || !strings.Contains(out, " 0 undecryptable") {
+		t.Fatalf("after a restore, a rebuild gives %s (live %s), or read not all:\n%s", got, live, out)
+	}
+	if err := s.StartBot(testCtx(t)); err != nil {
+		t.Fatal(err)
+	}
+	help, err := fred.Send(testCtx(t), room, "!ex help")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustBeEncrypted(t, fred, room, help)
+	mustContain(t, replyFrom(t, fred, room, s.BotID, help), "Commands")
+	log, err := os.ReadFile(filepath.Join(filepath.Dir(s.ConfigPath), "exodus.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(log), recovery) || strings.Contains(string(log), strings.ReplaceAll(recovery, " ", "")) {
+		t.Error("the recovery key reached the bot's log")
+	}
+}
+
+// encryptedCircleLife: in an encrypted room erin makes a circle and
+// invites fred, who accepts with an encrypted ✅; fred posts a need, erin
+// ❤️s it (encrypted) and commits in an encrypted reply. It returns the
+// circle.
+func encryptedCircleLife(t *testing.T, s *stack.Stack, erin, fred *devnet.User) id.RoomID {
+	t.Helper()
 	room, err := erin.CreateRoom(testCtx(t), "Our books", []id.UserID{s.BotID}, true)
 	if err != nil {
 		t.Fatal(err)
@@ -85,28 +134,16 @@ func TestEncryptedCircleRebuild(t *testing.T) {
 	}
 	mustContain(t, replyFrom(t, erin, room, s.BotID, commit), "Your commitment: €50")
 	mustBeEncrypted(t, erin, room, commit)
+	return room
+}
 
-	dm, err := erin.CreateEncryptedDM(testCtx(t), s.BotID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := erin.WaitMessage(testCtx(t), dm, s.BotID, devnet.BodyContains("without a prefix")); err != nil {
-		t.Fatal(err)
-	}
-	live, promises := digestOf(t, s, tokenOf(t, erin, dm, s.BotID), room)
-	if promises != 1 {
-		t.Fatalf("live: %d promises, want 1", promises)
-	}
-	backupHolds(t, s, erin, room, dm)
-	s.StopBot()
-
-	out := runExodus(t, "rebuild", "-c", s.ConfigPath, "-force")
-	if got := digestIn(t, out, room); got != live || !strings.Contains(out, " 0 undecryptable") {
-		t.Fatalf("a rebuild from the encrypted rooms gives %s (live %s), or read not all:\n%s", got, live, out)
-	}
-
-	// The database lost: the recovery key restores the keys. Erin has
-	// verified the bot: its new device must be as verified to her client.
+// restoreLostDatabase, with the bot stopped: erin verifies the bot; its
+// database is deleted and `exodus keys restore` runs with the recovery key
+// `exodus keys show` printed (which it does not print back). The bot's
+// new device is signed by the same cross-signing keys: erin's client
+// trusts it as verified, no identity change. It returns the recovery key.
+func restoreLostDatabase(t *testing.T, s *stack.Stack, erin *devnet.User) string {
+	t.Helper()
 	before := queryKeysOf(t, erin, s.BotID)
 	if _, err := encrypted.CrossSign(testCtx(t), erin); err != nil {
 		t.Fatal(err)
@@ -127,32 +164,12 @@ func TestEncryptedCircleRebuild(t *testing.T) {
 	if strings.Contains(restored, recovery) || strings.Contains(restored, strings.ReplaceAll(recovery, " ", "")) {
 		t.Fatalf("exodus keys restore printed the recovery key:\n%s", restored)
 	}
-	after := queryKeysOf(t, erin, s.BotID)
-	newDevice := checkSameIdentity(t, before, after)
+	newDevice := checkSameIdentity(t, before, queryKeysOf(t, erin, s.BotID))
 	if trust, err := encrypted.Trust(testCtx(t), erin, s.BotID, newDevice); err != nil || trust != id.TrustStateCrossSignedVerified {
 		t.Errorf("erin's client trusts the bot's restored device %s as %s (%v), want %s: an identity change",
 			newDevice, trust, err, id.TrustStateCrossSignedVerified)
 	}
-	out = runExodus(t, "rebuild", "-c", s.ConfigPath)
-	if got := digestIn(t, out, room); got != live || !strings.Contains(out, " 0 undecryptable") {
-		t.Fatalf("after a restore, a rebuild gives %s (live %s), or read not all:\n%s", got, live, out)
-	}
-	if err := s.StartBot(testCtx(t)); err != nil {
-		t.Fatal(err)
-	}
-	help, err := fred.Send(testCtx(t), room, "!ex help")
-	if err != nil {
-		t.Fatal(err)
-	}
-	mustBeEncrypted(t, fred, room, help)
-	mustContain(t, replyFrom(t, fred, room, s.BotID, help), "Commands")
-	log, err := os.ReadFile(filepath.Join(filepath.Dir(s.ConfigPath), "exodus.log"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if strings.Contains(string(log), recovery) || strings.Contains(string(log), strings.ReplaceAll(recovery, " ", "")) {
-		t.Error("the recovery key reached the bot's log")
-	}
+	return recovery
 }
 
 // ownStack starts a homeserver and a bot of the test's own (files in a
