@@ -65,6 +65,15 @@ func (d *Device) Run(ctx context.Context) error {
 			continue
 		}
 		wait = time.Second
+		if since == "" {
+			// Dendrite's initial /sync counts no one-time keys, whatever the
+			// server holds: -1 makes mautrix ask the server. Trusting the 0
+			// would upload keys on top of those uploaded by another process
+			// (`exodus keys restore`), pushing the oldest out of the account
+			// while the server still hands them out: a member's first
+			// message to the device would not decrypt.
+			resp.DeviceOTKCount.SignedCurve25519 = -1
+		}
 		d.mach.ProcessSyncResponse(ctx, resp, since)
 		if err := d.store.PutNextBatch(ctx, resp.NextBatch); err != nil {
 			d.log.Warn().Err(err).Msg("Failed to save the device's sync token; the next /sync repeats the last one")
@@ -74,6 +83,11 @@ func (d *Device) Run(ctx context.Context) error {
 			continue
 		}
 		since = resp.NextBatch
+		if n, err := d.backUp(ctx); err != nil {
+			d.log.Warn().Err(err).Msg("Failed to back up room keys; trying again after the next /sync")
+		} else if n > 0 {
+			d.log.Debug().Int("keys", n).Msg("Backed up room keys")
+		}
 	}
 	return ctx.Err()
 }

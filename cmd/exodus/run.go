@@ -79,6 +79,7 @@ func run(ctx context.Context, cfg *Config, regPath string) error {
 	if w.device != nil {
 		readEncrypted(w.device, w.intake)
 		sendEncrypted(w.device, w.bot, w.intake, w.stateStore)
+		readHistoryEncrypted(w.device, w)
 	}
 	if err := rebuildOnStart(ctx, cfg, st, w.replica, w.clock); err != nil {
 		return err
