@@ -28,6 +28,7 @@ type Graph struct {
 	pledges []pledge   // sorted by currency within each member
 
 	comp  []int32   // connected component of each member
+	cSize []int32   // number of members of each component
 	cOff  []int32   // sums of component c are cSums[cOff[c]:cOff[c+1]]
 	cSums []compSum // sorted by currency within each component
 
@@ -45,83 +46,6 @@ type pledge struct {
 type compSum struct {
 	cur, count int32
 	sum        wide
-}
-
-// NewGraph builds the trust network from the guarantees and blocks.
-//
-// An edge A-B counts only if neither A blocked B nor B blocked A
-// (Block{Blocker, Blocked}). Duplicate guarantees for the same pair are one
-// edge. A guarantee whose two ends are the same member is ignored entirely.
-// The ends of a guarantee need not be ordered. Blocks naming a member who
-// appears in no guarantee have no effect. Building takes O(E + V log V)
-// time for E guarantees between V members.
-func NewGraph(guarantees []Guarantee, blocks []Block) *Graph {
-	g := &Graph{}
-	ends := g.intern(guarantees)
-	n := len(g.ids)
-	g.dropBlocked(ends, blocks)
-	g.buildAdjacency(n, ends)
-	g.buildPledges(n, guarantees, ends)
-	g.buildComponents(n)
-	g.scratch.New = func() any {
-		s := &scratch{d: [2][]int32{make([]int32, n), make([]int32, n)}, good: make([]bool, n)}
-		for i := range n {
-			s.d[0][i], s.d[1][i] = -1, -1
-		}
-		return s
-	}
-	return g
-}
-
-// inactive marks a self-guarantee or a blocked one in the edge keys
-// NewGraph works with.
-const inactive = math.MaxUint64
-
-// edgeKey packs an unordered pair of member indices into one key.
-func edgeKey(a, b int32) uint64 { return uint64(min(a, b))<<32 | uint64(uint32(max(a, b))) }
-
-// edgeEnds unpacks an edge key.
-func edgeEnds(k uint64) (a, b int32) { return int32(k >> 32), int32(uint32(k)) }
-
-// intern numbers the members of the non-self guarantees in ID order and
-// returns, per guarantee, its edge key (inactive for a self-guarantee).
-func (g *Graph) intern(guarantees []Guarantee) []uint64 {
-	index := make(map[UserID]int32, len(guarantees)/2+1)
-	var ids []UserID
-	id := func(u UserID) int32 {
-		i, ok := index[u]
-		if !ok {
-			i = int32(len(ids))
-			index[u] = i
-			ids = append(ids, u)
-		}
-		return i
-	}
-	ends := make([]uint64, len(guarantees))
-	for i, gu := range guarantees {
-		ends[i] = inactive
-		if gu.A != gu.B {
-			ends[i] = edgeKey(id(gu.A), id(gu.B))
-		}
-	}
-	// Renumber so that index order is ID order.
-	g.ids = slices.Clone(ids)
-	slices.Sort(g.ids)
-	for r, u := range g.ids {
-		index[u] = int32(r)
-	}
-	rank := make([]int32, len(ids))
-	for t, u := range ids {
-		rank[t] = index[u]
-	}
-	g.index = index
-	for i, k := range ends {
-		if k != inactive {
-			a, b := edgeEnds(k)
-			ends[i] = edgeKey(rank[a], rank[b])
-		}
-	}
-	return ends
 }
 
 // dropBlocked marks inactive the edge keys that a block cuts. Blocks are
@@ -164,35 +88,15 @@ func (g *Graph) buildAdjacency(n int, ends []uint64) {
 }
 
 // buildPledges keeps, for every member and currency, the largest pledge
-// among the member's active guarantees. Pledges without a currency (the
-// zero Amount) are ignored.
-func (g *Graph) buildPledges(n int, guarantees []Guarantee, ends []uint64) {
-	curOf := make([]int32, len(guarantees)) // -1: no pledge counts
-	curIndex := map[Currency]int32{}
-	for i, gu := range guarantees {
-		curOf[i] = -1
-		if ends[i] == inactive || gu.Pledge.Currency == "" {
-			continue
-		}
-		c, ok := curIndex[gu.Pledge.Currency]
-		if !ok {
-			c = int32(len(g.curs))
-			curIndex[gu.Pledge.Currency] = c
-			g.curs = append(g.curs, gu.Pledge.Currency)
-		}
-		curOf[i] = c
-	}
-	// Renumber currencies in code order.
-	sorted := slices.Sorted(slices.Values(g.curs))
-	rank := make([]int32, len(g.curs))
-	for i, c := range g.curs {
-		rank[i] = int32(slices.Index(sorted, c))
-	}
-	g.curs = sorted
-	g.pOff, g.pledges = groupByMember(n, ends,
-		func(i int) bool { return curOf[i] >= 0 },
-		func(i int, _ int32) pledge { return pledge{rank[curOf[i]], guarantees[i].Pledge.Minor} },
+// among the member's active guarantees; cur[i] and minor[i] are the
+// pledge of the guarantee with edge key ends[i] (cur -1: none counts).
+// The table is copied to its final size, so the working array is freed.
+func (g *Graph) buildPledges(n int, ends []uint64, cur []int32, minor []int64) {
+	off, ps := groupByMember(n, ends,
+		func(i int) bool { return cur[i] >= 0 },
+		func(i int, _ int32) pledge { return pledge{cur[i], minor[i]} },
 		maxPerCurrency)
+	g.pOff, g.pledges = off, slices.Clone(ps)
 }
 
 // groupByMember builds a compressed sparse row table: for every active edge
@@ -254,8 +158,9 @@ func maxPerCurrency(ps []pledge) []pledge {
 	return ps
 }
 
-// buildComponents labels the connected components of the active edges and
-// sums the pledges of each, so that Pool need not search. A breadth-first
+// buildComponents labels the connected components of the active edges,
+// counts their members and sums the pledges of each, so that neither
+// TrustSize nor Pool need search. A breadth-first
 // search from each unlabelled member visits its component contiguously.
 func (g *Graph) buildComponents(n int) {
 	g.comp = make([]int32, n)
@@ -296,6 +201,7 @@ func (g *Graph) buildComponents(n int) {
 		}
 		touched = touched[:0]
 		g.cOff = append(g.cOff, int32(len(g.cSums)))
+		g.cSize = append(g.cSize, int32(len(q)))
 	}
 }
 

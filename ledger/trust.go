@@ -17,8 +17,10 @@ type Trust struct {
 	ap      Applier
 	cfg     Config
 
-	mu    sync.Mutex
-	graph *Graph // nil when it must be rebuilt
+	loading sync.Mutex // held while the graph loads
+	mu      sync.Mutex // guards graph and gen
+	graph   *Graph     // nil when it must be rebuilt
+	gen     uint64     // counts invalidations
 }
 
 // applyGraph is apply for a change of the graph: it invalidates the graph
@@ -34,30 +36,42 @@ func (s *Trust) applyGraph(ctx context.Context, act Action, fn func(ctx context.
 func (s *Trust) invalidateGraph() {
 	s.mu.Lock()
 	s.graph = nil
+	s.gen++
 	s.mu.Unlock()
 }
 
-// Graph returns the current trust network.
+// Graph returns the current trust network, loading it if a change
+// invalidated it. One load runs at a time: callers arriving meanwhile wait
+// for it rather than load a copy of their own.
 func (s *Trust) Graph(ctx context.Context) (*Graph, error) {
+	if g := s.cached(); g != nil {
+		return g, nil
+	}
+	s.loading.Lock()
+	defer s.loading.Unlock()
 	s.mu.Lock()
-	g := s.graph
+	g, gen := s.graph, s.gen
 	s.mu.Unlock()
 	if g != nil {
 		return g, nil
 	}
-	gs, err := s.store.Guarantees(ctx)
+	g, err := LoadGraph(ctx, s.store)
 	if err != nil {
-		return nil, fmt.Errorf("failed to load guarantees: %w", err)
+		return nil, err
 	}
-	bs, err := s.store.Blocks(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("failed to load blocks: %w", err)
-	}
-	g = NewGraph(gs, bs)
 	s.mu.Lock()
-	s.graph = g
+	if s.gen == gen { // no change since the load began
+		s.graph = g
+	}
 	s.mu.Unlock()
 	return g, nil
+}
+
+// cached returns the graph in memory, nil if there is none.
+func (s *Trust) cached() *Graph {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.graph
 }
 
 // TrustListOf returns a member's trust list.
@@ -67,6 +81,27 @@ func (s *Trust) TrustListOf(ctx context.Context, u UserID) (TrustList, error) {
 		return TrustList{}, err
 	}
 	return g.TrustList(u), nil
+}
+
+// TrustSizeOf returns how many members a member's trust list holds, in
+// constant time once the graph is loaded.
+func (s *Trust) TrustSizeOf(ctx context.Context, u UserID) (TrustSize, error) {
+	g, err := s.Graph(ctx)
+	if err != nil {
+		return TrustSize{}, err
+	}
+	return g.TrustSize(u), nil
+}
+
+// TrustListHeadOf returns the first n members of each part of a member's
+// trust list, and the size of the whole list (Graph.TrustListHead).
+func (s *Trust) TrustListHeadOf(ctx context.Context, u UserID, n int) (TrustList, TrustSize, error) {
+	g, err := s.Graph(ctx)
+	if err != nil {
+		return TrustList{}, TrustSize{}, err
+	}
+	t, size := g.TrustListHead(u, n)
+	return t, size, nil
 }
 
 // Chain returns the shortest chain of guarantees from one member to another,
@@ -103,8 +138,7 @@ func (s *Trust) Pool(ctx context.Context, act Action) (*PoolReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	tl := g.TrustList(act.Actor)
-	rep := &PoolReport{Count: tl.Count(), Current: g.Pool(act.Actor)}
+	rep := &PoolReport{Count: g.TrustSize(act.Actor).Count(), Current: g.Pool(act.Actor)}
 	err = s.ap.Apply(ctx, act, func(ctx context.Context) error {
 		m, err := s.members.Member(ctx, act.Actor)
 		if err != nil {
@@ -216,8 +250,7 @@ func (s *Trust) SOS(ctx context.Context, act Action) (TrustList, error) {
 	if err != nil {
 		return TrustList{}, err
 	}
-	tl := g.TrustList(act.Actor)
-	if tl.Count() == 0 {
+	if g.TrustSize(act.Actor).Count() == 0 {
 		return TrustList{}, Errorf(EConflict, "sos.empty")
 	}
 	err = s.ap.Apply(ctx, act, func(ctx context.Context) error {
@@ -234,5 +267,5 @@ func (s *Trust) SOS(ctx context.Context, act Action) (TrustList, error) {
 	if err != nil {
 		return TrustList{}, err
 	}
-	return tl, nil
+	return g.TrustList(act.Actor), nil
 }

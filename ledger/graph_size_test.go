@@ -1,0 +1,137 @@
+package ledger_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/exodus-matrix/exodus/ledger"
+	"github.com/exodus-matrix/exodus/ledger/memstore"
+)
+
+// checkTrustSize compares TrustSize and TrustListHead for u with tl, the
+// whole trust list found by search; it returns the first difference, or "".
+func checkTrustSize(g *ledger.Graph, u ledger.UserID, tl ledger.TrustList) string {
+	want := ledger.TrustSize{Direct: len(tl.Direct), Indirect: len(tl.Indirect)}
+	if got := g.TrustSize(u); got != want || got.Count() != tl.Count() {
+		return fmt.Sprintf("TrustSize(%s) = %+v, want %+v", u, got, want)
+	}
+	for _, n := range []int{0, 1, 2, 3, 5, 8, tl.Count(), tl.Count() + 1} {
+		head, size := g.TrustListHead(u, n)
+		if size != want || head.Member != u ||
+			!grSameIDs(head.Direct, tl.Direct[:min(n, len(tl.Direct))]) ||
+			!grSameIDs(head.Indirect, tl.Indirect[:min(n, len(tl.Indirect))]) {
+			return fmt.Sprintf("TrustListHead(%s, %d) = %v, %+v; whole list %v", u, n, head, size, tl)
+		}
+	}
+	return ""
+}
+
+// TestGraphTrustSizeUnderChanges drives a trust network through random
+// changes (guarantees made, members blocking and unblocking each other,
+// members leaving with their guarantees) and checks after each that the
+// graph LoadGraph reads from the store counts every member's trust list
+// exactly as the full search does, and lists its head the same. Member
+// status plays no part: the graph reads guarantees and blocks only.
+func TestGraphTrustSizeUnderChanges(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for trial := range sized(200, 30) {
+		r := rand.New(rand.NewPCG(20261203, uint64(trial)))
+		names := randomGraphNames(r, 2+r.IntN(30))
+		st := memstore.New()
+		for step := range sized(60, 25) {
+			change := randomTrustChange(ctx, t, r, st, names)
+			g, err := ledger.LoadGraph(ctx, st)
+			if err != nil {
+				t.Fatal(err)
+			}
+			gs, _ := st.Guarantees(ctx)
+			bs, _ := st.Blocks(ctx)
+			full := ledger.NewGraph(gs, bs)
+			for _, u := range append(names, grID("nobody")) {
+				if msg := checkTrustSize(g, u, full.TrustList(u)); msg != "" {
+					t.Fatalf("trial %d step %d after %s: %s", trial, step, change, msg)
+				}
+				if got, want := g.Pool(u), full.Pool(u); !grSameAmounts(got, want) {
+					t.Fatalf("trial %d step %d after %s: Pool(%s) = %v, want %v", trial, step, change, u, got, want)
+				}
+			}
+		}
+	}
+}
+
+// randomTrustChange applies one random change to the network in st and
+// describes it.
+func randomTrustChange(ctx context.Context, t *testing.T, r *rand.Rand, st *memstore.Store, names []ledger.UserID) string {
+	t.Helper()
+	x, y := names[r.IntN(len(names))], names[r.IntN(len(names))]
+	var err error
+	var what string
+	switch k := r.IntN(10); {
+	case k < 6:
+		p := ledger.Amount{Minor: 1 + r.Int64N(1000), Currency: []ledger.Currency{"EUR", "USD"}[r.IntN(2)]}
+		_, err = st.AddGuarantee(ctx, ledger.NewGuarantee(x, y, "!c:x", p, "$e", time.Time{}))
+		what = fmt.Sprintf("vouch %s %s", x, y)
+	case k < 8:
+		err = st.PutBlock(ctx, ledger.Block{Blocker: x, Blocked: y})
+		what = fmt.Sprintf("block %s %s", x, y)
+	case k < 9:
+		bs, _ := st.Blocks(ctx)
+		if len(bs) > 0 {
+			b := bs[r.IntN(len(bs))]
+			err = st.DeleteBlock(ctx, b.Blocker, b.Blocked)
+			x, y = b.Blocker, b.Blocked
+		}
+		what = fmt.Sprintf("unblock %s %s", x, y)
+	default:
+		err = st.DeleteGuaranteesOf(ctx, x)
+		what = fmt.Sprintf("leave %s", x)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return what
+}
+
+// TestLoadGraphMatchesNewGraph checks that the graph LoadGraph streams
+// from a store answers as NewGraph's from the same guarantees and blocks.
+func TestLoadGraphMatchesNewGraph(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for trial := range sized(300, 50) {
+		r := rand.New(rand.NewPCG(20261204, uint64(trial)))
+		names := randomGraphNames(r, 2+r.IntN(30))
+		gs, bs := randomGraph(r, names)
+		st := memstore.New()
+		for _, g := range gs {
+			if _, err := st.AddGuarantee(ctx, g); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, b := range bs {
+			if err := st.PutBlock(ctx, b); err != nil {
+				t.Fatal(err)
+			}
+		}
+		stored, _ := st.Guarantees(ctx)
+		want := ledger.NewGraph(stored, bs)
+		got, err := ledger.LoadGraph(ctx, st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Members() != want.Members() {
+			t.Fatalf("trial %d: Members = %d, want %d", trial, got.Members(), want.Members())
+		}
+		for _, u := range names {
+			g, w := got.TrustList(u), want.TrustList(u)
+			if !slices.Equal(g.All(), w.All()) || !grSameAmounts(got.Pool(u), want.Pool(u)) ||
+				!grSameAmounts(got.PledgeOf(u), want.PledgeOf(u)) {
+				t.Fatalf("trial %d: %s: loaded %v pool %v, built %v pool %v", trial, u, g, got.Pool(u), w, want.Pool(u))
+			}
+		}
+	}
+}
