@@ -93,6 +93,16 @@ func (s *Trust) TrustSizeOf(ctx context.Context, u UserID) (TrustSize, error) {
 	return g.TrustSize(u), nil
 }
 
+// DirectOf returns a member's direct guarantors, sorted by ID, without
+// searching further.
+func (s *Trust) DirectOf(ctx context.Context, u UserID) ([]UserID, error) {
+	g, err := s.Graph(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return g.Direct(u), nil
+}
+
 // TrustListHeadOf returns the first n members of each part of a member's
 // trust list, and the size of the whole list (Graph.TrustListHead).
 func (s *Trust) TrustListHeadOf(ctx context.Context, u UserID, n int) (TrustList, TrustSize, error) {
