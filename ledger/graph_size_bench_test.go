@@ -47,12 +47,22 @@ func graphSizes() []int {
 // BenchmarkGraphTrustSize measures how many members a random member's trust
 // list holds (what pool, list, the API and the dashboard count): "search"
 // counts the whole list found by breadth-first search, as every caller did
-// before; "size" reads it from the graph. Each op is timed alone, and the
+// before; "size" reads it from the graph; "list-head" is what the list
+// command reads: the sizes and the first 200 members of each part. Each op is timed alone, and the
 // median and 99th percentile reported.
 func BenchmarkGraphTrustSize(b *testing.B) {
 	for _, n := range graphSizes() {
 		b.Run(fmt.Sprintf("members=%d/search", n), func(b *testing.B) {
 			benchTrustSize(b, n, func(g *ledger.Graph, u ledger.UserID) int { return g.TrustList(u).Count() })
+		})
+		b.Run(fmt.Sprintf("members=%d/size", n), func(b *testing.B) {
+			benchTrustSize(b, n, func(g *ledger.Graph, u ledger.UserID) int { return g.TrustSize(u).Count() })
+		})
+		b.Run(fmt.Sprintf("members=%d/list-head", n), func(b *testing.B) {
+			benchTrustSize(b, n, func(g *ledger.Graph, u ledger.UserID) int {
+				t, size := g.TrustListHead(u, 200) // what `list` shows and carries
+				return size.Count() + 0*len(t.Indirect)
+			})
 		})
 	}
 }

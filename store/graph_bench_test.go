@@ -1,0 +1,212 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"runtime"
+	"runtime/metrics"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/exodus-matrix/exodus/ledger"
+	"github.com/exodus-matrix/exodus/store"
+)
+
+// Environment of BenchmarkGraphLoad: graphBench1MEnv adds the network of
+// 1,000,000 members (about 3,000,000 guarantees; writing it takes minutes),
+// and graphBenchDBEnv names a SQLite file to keep the network in between
+// runs (written if missing, reused if present).
+const (
+	graphBench1MEnv = "EXODUS_BENCH_1M"
+	graphBenchDBEnv = "EXODUS_BENCH_GRAPH_DB"
+)
+
+// BenchmarkGraphLoad measures a cold load of the trust graph from SQLite,
+// what the service does after a guarantee or block changes: "rows" reads
+// every guarantee and block whole and builds the graph from them, as
+// Trust.Graph did before; "stream" is ledger.LoadGraph, which reads only
+// the ends and pledges and reduces each row as it comes. Besides time and
+// allocation per load, it reports the peak of the heap during a load above
+// the heap before it (sampled every millisecond after a collection).
+func BenchmarkGraphLoad(b *testing.B) {
+	sizes := []int{100_000}
+	if os.Getenv(graphBench1MEnv) != "" {
+		sizes = append(sizes, 1_000_000)
+	}
+	loads := []struct {
+		name string
+		load func(ctx context.Context, s *store.Store) (*ledger.Graph, error)
+	}{
+		{"rows", loadGraphRows},
+		{"stream", func(ctx context.Context, s *store.Store) (*ledger.Graph, error) { return ledger.LoadGraph(ctx, s.Trust) }},
+	}
+	for _, n := range sizes {
+		for _, l := range loads {
+			b.Run(fmt.Sprintf("members=%d/%s", n, l.name), func(b *testing.B) {
+				s := graphBenchStore(b, n)
+				ctx := context.Background()
+				var peak float64
+				var g *ledger.Graph
+				b.ReportAllocs()
+				for b.Loop() {
+					g = nil
+					b.StopTimer()
+					runtime.GC()
+					stop := sampleHeapPeak()
+					b.StartTimer()
+					var err error
+					if g, err = l.load(ctx, s); err != nil {
+						b.Fatal(err)
+					}
+					peak = max(peak, stop())
+				}
+				b.ReportMetric(peak/(1<<20), "peak-heap-MB")
+				b.ReportMetric(float64(g.Members()), "members")
+			})
+		}
+	}
+}
+
+// loadGraphRows is the load before LoadGraph: every column of every
+// guarantee read into a slice, then the graph built from it.
+func loadGraphRows(ctx context.Context, s *store.Store) (*ledger.Graph, error) {
+	gs, err := s.Trust.Guarantees(ctx)
+	if err != nil {
+		return nil, err
+	}
+	bs, err := s.Trust.Blocks(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return ledger.NewGraph(gs, bs), nil
+}
+
+// sampleHeapPeak samples the bytes of heap objects (live or not yet
+// swept) every millisecond until the returned function is called, which
+// returns the peak above the first sample.
+func sampleHeapPeak() func() float64 {
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	read := func() uint64 { metrics.Read(sample); return sample[0].Value.Uint64() }
+	base := read()
+	var peak atomic.Uint64
+	done, finished := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(time.Millisecond)
+		defer t.Stop()
+		for {
+			peak.Store(max(peak.Load(), read()))
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() float64 {
+		close(done)
+		<-finished
+		return float64(max(peak.Load(), base) - base)
+	}
+}
+
+// graphBenchStore opens a SQLite store holding the synthetic network of n
+// members: the file graphBenchDBEnv names when set (written the first time),
+// else a new one.
+func graphBenchStore(b *testing.B, n int) *store.Store {
+	b.Helper()
+	cfg := sqliteConfig(b)
+	path := os.Getenv(graphBenchDBEnv)
+	if path != "" {
+		path = fmt.Sprintf("%s.%d", path, n)
+		cfg.URI = "file:" + path + "?_txlock=immediate"
+	}
+	_, statErr := os.Stat(path)
+	s, err := store.Open(context.Background(), cfg, zerolog.Nop())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = s.Close() })
+	if path == "" || statErr != nil {
+		writeSyntheticNetwork(b, s, n)
+	}
+	return s
+}
+
+// writeSyntheticNetwork writes, deterministically, n members where each
+// guarantees one to five (three on average) earlier members, most often a
+// recent one, with pledges mostly in EUR, some in USD, and about one
+// guarantee in two hundred blocked: the network of
+// ledger/graph_bench_test.go.
+func writeSyntheticNetwork(b *testing.B, s *store.Store, n int) {
+	b.Helper()
+	r := rand.New(rand.NewPCG(1, 2))
+	id := func(i int) string { return fmt.Sprintf("@u%08x:example.org", uint32(i)*2654435761) }
+	const batch = 1000
+	var rows, blocks []any
+	flush := func(ctx context.Context, table, cols string, per int, args []any) error {
+		if len(args) == 0 {
+			return nil
+		}
+		var sb strings.Builder
+		sb.WriteString("INSERT INTO " + table + " (" + cols + ") VALUES ")
+		for k := 0; k < len(args); k += per {
+			if k > 0 {
+				sb.WriteString(", ")
+			}
+			sb.WriteString("(")
+			for c := range per {
+				fmt.Fprintf(&sb, "%s$%d", map[bool]string{true: ", "}[c > 0], k+c+1)
+			}
+			sb.WriteString(")")
+		}
+		_, err := s.DB().Exec(ctx, sb.String()+" ON CONFLICT DO NOTHING", args...)
+		return err
+	}
+	err := s.InTx(context.Background(), func(ctx context.Context) error {
+		for i := 1; i < n; i++ {
+			for range 1 + r.IntN(5) {
+				j := r.IntN(i)
+				if r.IntN(10) < 6 {
+					j = max(0, i-1-r.IntN(100))
+				}
+				cur := "EUR"
+				minor := 1000 * (1 + r.Int64N(5))
+				if r.IntN(5) == 0 {
+					cur = "USD"
+				}
+				g := ledger.NewGuarantee(ledger.UserID(id(i)), ledger.UserID(id(j)), "!c:example.org",
+					ledger.Amount{Minor: minor, Currency: ledger.Currency(cur)}, ledger.EventID(fmt.Sprintf("$accept%d_%d", i, j)), at(i))
+				rows = append(rows, string(g.A), string(g.B), "!c:example.org", minor, cur, string(g.CreatedBy), g.CreatedAt.UnixMilli())
+				if r.IntN(200) == 0 {
+					blocks = append(blocks, id(i), id(j), "$block", int64(0))
+				}
+				if len(blocks) >= batch*4 {
+					if err := flush(ctx, "blocks", "blocker, blocked, created_by, created_at", 4, blocks); err != nil {
+						return err
+					}
+					blocks = blocks[:0]
+				}
+				if len(rows) >= batch*7 {
+					if err := flush(ctx, "guarantees", "a, b, circle_id, pledge_minor, pledge_currency, created_by, created_at", 7, rows); err != nil {
+						return err
+					}
+					rows = rows[:0]
+				}
+			}
+		}
+		if err := flush(ctx, "guarantees", "a, b, circle_id, pledge_minor, pledge_currency, created_by, created_at", 7, rows); err != nil {
+			return err
+		}
+		return flush(ctx, "blocks", "blocker, blocked, created_by, created_at", 4, blocks)
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+}
