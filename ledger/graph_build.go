@@ -59,6 +59,8 @@ type GraphBuilder struct {
 	cur      []int32          // per guarantee: its pledge's currency, -1 if none
 	curIndex map[Currency]int32
 	curs     []Currency // number -> currency, in order of first appearance
+	lastX    UserID     // the first end of the guarantee added last
+	lastNum  int32      // their number
 }
 
 // NewGraphBuilder returns an empty builder with room for about hint
@@ -76,7 +78,7 @@ func NewGraphBuilder(hint int) *GraphBuilder {
 func (b *GraphBuilder) Add(x, y UserID, pledge Amount) {
 	key, c := uint64(inactive), int32(-1)
 	if x != y {
-		key = edgeKey(b.member(x), b.member(y))
+		key = edgeKey(b.firstEnd(x), b.member(y))
 		if pledge.Currency != "" {
 			c = b.currency(pledge.Currency)
 		}
@@ -84,6 +86,16 @@ func (b *GraphBuilder) Add(x, y UserID, pledge Amount) {
 	b.ends = append(b.ends, key)
 	b.minor = append(b.minor, pledge.Minor)
 	b.cur = append(b.cur, c)
+}
+
+// firstEnd returns the number of x, the first end of a guarantee.
+// Guarantees read in (A, B) order come with the same A several times in a
+// row, so the last one is remembered.
+func (b *GraphBuilder) firstEnd(x UserID) int32 {
+	if x != b.lastX || len(b.ids) == 0 {
+		b.lastX, b.lastNum = x, b.member(x)
+	}
+	return b.lastNum
 }
 
 // member returns u's number, numbering u if it is new.
