@@ -111,6 +111,12 @@ func (b *GraphBuilder) member(u UserID) int32 {
 
 // currency returns c's number, numbering c if it is new.
 func (b *GraphBuilder) currency(c Currency) int32 {
+	if n := len(b.curs); n > 0 && b.curs[n-1] == c {
+		return int32(n - 1)
+	}
+	if len(b.curs) > 0 && b.curs[0] == c {
+		return 0
+	}
 	i, ok := b.curIndex[c]
 	if !ok {
 		i = int32(len(b.curs))
