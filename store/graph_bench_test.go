@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -44,7 +45,9 @@ func BenchmarkGraphLoad(b *testing.B) {
 		load func(ctx context.Context, s *store.Store) (*ledger.Graph, error)
 	}{
 		{"rows", loadGraphRows},
-		{"stream", func(ctx context.Context, s *store.Store) (*ledger.Graph, error) { return ledger.LoadGraph(ctx, s.Trust) }},
+		{"stream", func(ctx context.Context, s *store.Store) (*ledger.Graph, error) {
+			return ledger.LoadGraph(ctx, s.Trust)
+		}},
 	}
 	for _, n := range sizes {
 		for _, l := range loads {
@@ -139,74 +142,92 @@ func graphBenchStore(b *testing.B, n int) *store.Store {
 	return s
 }
 
-// writeSyntheticNetwork writes, deterministically, n members where each
-// guarantees one to five (three on average) earlier members, most often a
-// recent one, with pledges mostly in EUR, some in USD, and about one
-// guarantee in two hundred blocked: the network of
-// ledger/graph_bench_test.go.
+// writeSyntheticNetwork writes the network of syntheticNetwork into s,
+// in one transaction, with multi-row INSERTs.
 func writeSyntheticNetwork(b *testing.B, s *store.Store, n int) {
 	b.Helper()
-	r := rand.New(rand.NewPCG(1, 2))
-	id := func(i int) string { return fmt.Sprintf("@u%08x:example.org", uint32(i)*2654435761) }
-	const batch = 1000
-	var rows, blocks []any
-	flush := func(ctx context.Context, table, cols string, per int, args []any) error {
-		if len(args) == 0 {
-			return nil
-		}
-		var sb strings.Builder
-		sb.WriteString("INSERT INTO " + table + " (" + cols + ") VALUES ")
-		for k := 0; k < len(args); k += per {
-			if k > 0 {
-				sb.WriteString(", ")
-			}
-			sb.WriteString("(")
-			for c := range per {
-				fmt.Fprintf(&sb, "%s$%d", map[bool]string{true: ", "}[c > 0], k+c+1)
-			}
-			sb.WriteString(")")
-		}
-		_, err := s.DB().Exec(ctx, sb.String()+" ON CONFLICT DO NOTHING", args...)
-		return err
-	}
 	err := s.InTx(context.Background(), func(ctx context.Context) error {
-		for i := 1; i < n; i++ {
-			for range 1 + r.IntN(5) {
-				j := r.IntN(i)
-				if r.IntN(10) < 6 {
-					j = max(0, i-1-r.IntN(100))
-				}
-				cur := "EUR"
-				minor := 1000 * (1 + r.Int64N(5))
-				if r.IntN(5) == 0 {
-					cur = "USD"
-				}
-				g := ledger.NewGuarantee(ledger.UserID(id(i)), ledger.UserID(id(j)), "!c:example.org",
-					ledger.Amount{Minor: minor, Currency: ledger.Currency(cur)}, ledger.EventID(fmt.Sprintf("$accept%d_%d", i, j)), at(i))
-				rows = append(rows, string(g.A), string(g.B), "!c:example.org", minor, cur, string(g.CreatedBy), g.CreatedAt.UnixMilli())
-				if r.IntN(200) == 0 {
-					blocks = append(blocks, id(i), id(j), "$block", int64(0))
-				}
-				if len(blocks) >= batch*4 {
-					if err := flush(ctx, "blocks", "blocker, blocked, created_by, created_at", 4, blocks); err != nil {
-						return err
-					}
-					blocks = blocks[:0]
-				}
-				if len(rows) >= batch*7 {
-					if err := flush(ctx, "guarantees", "a, b, circle_id, pledge_minor, pledge_currency, created_by, created_at", 7, rows); err != nil {
-						return err
-					}
-					rows = rows[:0]
-				}
+		gs := &batchInsert{s: s, head: "guarantees (a, b, circle_id, pledge_minor, pledge_currency, created_by, created_at)", per: 7}
+		bs := &batchInsert{s: s, head: "blocks (blocker, blocked, created_by, created_at)", per: 4}
+		syntheticNetwork(n, func(i int, x, y ledger.UserID, p ledger.Amount, blocked bool) {
+			g := ledger.NewGuarantee(x, y, "!c:example.org", p, ledger.EventID(fmt.Sprintf("$accept%d_%s", i, y)), at(i))
+			gs.add(ctx, string(g.A), string(g.B), string(g.Circle), p.Minor, string(p.Currency), string(g.CreatedBy), g.CreatedAt.UnixMilli())
+			if blocked {
+				bs.add(ctx, string(x), string(y), "$block", int64(0))
 			}
-		}
-		if err := flush(ctx, "guarantees", "a, b, circle_id, pledge_minor, pledge_currency, created_by, created_at", 7, rows); err != nil {
-			return err
-		}
-		return flush(ctx, "blocks", "blocker, blocked, created_by, created_at", 4, blocks)
+		})
+		return errors.Join(gs.flush(ctx), bs.flush(ctx))
 	})
 	if err != nil {
 		b.Fatal(err)
 	}
+}
+
+// syntheticNetwork generates, deterministically, n members where each
+// guarantees one to five (three on average) earlier members, most often a
+// recent one, with pledges mostly in EUR, some in USD, and about one
+// guarantee in two hundred blocked: the network of
+// ledger/graph_bench_test.go. It calls fn with the i-th member, the member
+// guaranteed, the pledge, and whether i blocks them.
+func syntheticNetwork(n int, fn func(i int, x, y ledger.UserID, p ledger.Amount, blocked bool)) {
+	r := rand.New(rand.NewPCG(1, 2))
+	id := func(i int) ledger.UserID {
+		return ledger.UserID(fmt.Sprintf("@u%08x:example.org", uint32(i)*2654435761))
+	}
+	for i := 1; i < n; i++ {
+		for range 1 + r.IntN(5) {
+			j := r.IntN(i)
+			if r.IntN(10) < 6 {
+				j = max(0, i-1-r.IntN(100))
+			}
+			p := ledger.Amount{Minor: 1000 * (1 + r.Int64N(5)), Currency: "EUR"}
+			if r.IntN(5) == 0 {
+				p.Currency = "USD"
+			}
+			fn(i, id(i), id(j), p, r.IntN(200) == 0)
+		}
+	}
+}
+
+// batchInsert writes rows into a table 1,000 at a time, skipping those
+// that conflict; it keeps the first error.
+type batchInsert struct {
+	s    *store.Store
+	head string // table (columns)
+	per  int    // values per row
+	args []any
+	err  error
+}
+
+// add queues one row, writing the batch when it is full.
+func (bi *batchInsert) add(ctx context.Context, values ...any) {
+	bi.args = append(bi.args, values...)
+	if len(bi.args) >= 1000*bi.per {
+		bi.err = errors.Join(bi.err, bi.flush(ctx))
+	}
+}
+
+// flush writes the queued rows.
+func (bi *batchInsert) flush(ctx context.Context) error {
+	if len(bi.args) == 0 || bi.err != nil {
+		return bi.err
+	}
+	var sb strings.Builder
+	sb.WriteString("INSERT INTO " + bi.head + " VALUES ")
+	for k := 0; k < len(bi.args); k += bi.per {
+		if k > 0 {
+			sb.WriteString(", ")
+		}
+		sb.WriteString("(")
+		for c := range bi.per {
+			if c > 0 {
+				sb.WriteString(", ")
+			}
+			fmt.Fprintf(&sb, "$%d", k+c+1)
+		}
+		sb.WriteString(")")
+	}
+	_, err := bi.s.DB().Exec(ctx, sb.String()+" ON CONFLICT DO NOTHING", bi.args...)
+	bi.args = bi.args[:0]
+	return err
 }
