@@ -78,36 +78,17 @@ func (g *Graph) dropBlocked(ends []uint64, blocks []Block) {
 	}
 }
 
-// buildAdjacency fills off and adj from the active edge keys, each
-// member's neighbour list sorted and free of duplicates.
-func (g *Graph) buildAdjacency(n int, ends []uint64) {
-	g.off, g.adj = groupByMember(n, ends,
-		func(int) bool { return true },
-		func(_ int, other int32) int32 { return other },
-		func(nb []int32) []int32 { slices.Sort(nb); return slices.Compact(nb) })
-}
-
-// buildPledges keeps, for every member and currency, the largest pledge
-// among the member's active guarantees; cur[i] and minor[i] are the
-// pledge of the guarantee with edge key ends[i] (cur -1: none counts).
-// The table is copied to its final size, so the working array is freed.
-func (g *Graph) buildPledges(n int, ends []uint64, cur []int32, minor []int64) {
-	off, ps := groupByMember(n, ends,
-		func(i int) bool { return cur[i] >= 0 },
-		func(i int, _ int32) pledge { return pledge{cur[i], minor[i]} },
-		maxPerCurrency)
-	g.pOff, g.pledges = off, slices.Clone(ps)
-}
-
-// groupByMember builds a compressed sparse row table: for every active edge
-// key ends[i] with keep(i), it files item(i, other end) under each end;
-// then it reduces each member's group in place and packs the results. It
-// returns the offsets (len n+1) and the items.
-func groupByMember[T any](n int, ends []uint64, keep func(i int) bool,
-	item func(i int, other int32) T, reduce func([]T) []T) ([]int32, []T) {
+// buildEdges fills the adjacency (off, adj) and the pledges (pOff,
+// pledges) from the active edge keys; cur[i] and minor[i] are the pledge
+// of the guarantee with key ends[i] (cur -1: none counts). It files each
+// guarantee's number under both its ends once, reduces each member's group
+// to their largest pledge per currency, then turns the group in place into
+// the member's neighbours, sorted and free of duplicates: one table of
+// 4 bytes per end serves both.
+func (g *Graph) buildEdges(n int, ends []uint64, cur []int32, minor []int64) {
 	start := make([]int32, n+1)
-	for i, k := range ends {
-		if k != inactive && keep(i) {
+	for _, k := range ends {
+		if k != inactive {
 			a, b := edgeEnds(k)
 			start[a+1]++
 			start[b+1]++
@@ -116,23 +97,49 @@ func groupByMember[T any](n int, ends []uint64, keep func(i int) bool,
 	for m := range n {
 		start[m+1] += start[m]
 	}
-	items := make([]T, start[n])
+	items := make([]int32, start[n])
 	next := slices.Clone(start[:n])
 	for i, k := range ends {
-		if k != inactive && keep(i) {
+		if k != inactive {
 			a, b := edgeEnds(k)
-			items[next[a]], items[next[b]] = item(i, b), item(i, a)
+			items[next[a]], items[next[b]] = int32(i), int32(i)
 			next[a]++
 			next[b]++
 		}
 	}
-	off := make([]int32, n+1)
+	g.buildPledges(n, start, items, cur, minor)
+	g.off = make([]int32, n+1)
 	w := int32(0)
-	for m := range n {
-		w += int32(copy(items[w:], reduce(items[start[m]:start[m+1]])))
-		off[m+1] = w
+	for m := range int32(n) {
+		group := items[start[m]:start[m+1]]
+		for j, e := range group {
+			a, b := edgeEnds(ends[e])
+			group[j] = a ^ b ^ m // the other end
+		}
+		slices.Sort(group)
+		w += int32(copy(items[w:], slices.Compact(group)))
+		g.off[m+1] = w
 	}
-	return off, slices.Clip(items[:w])
+	g.adj = slices.Clip(items[:w])
+}
+
+// buildPledges keeps, for every member and currency, the largest pledge
+// among the member's active guarantees, whose numbers are
+// items[start[m]:start[m+1]] for member m.
+func (g *Graph) buildPledges(n int, start, items, cur []int32, minor []int64) {
+	g.pOff = make([]int32, n+1)
+	var ps []pledge
+	for m := range n {
+		ps = ps[:0]
+		for _, e := range items[start[m]:start[m+1]] {
+			if cur[e] >= 0 {
+				ps = append(ps, pledge{cur[e], minor[e]})
+			}
+		}
+		g.pledges = append(g.pledges, maxPerCurrency(ps)...)
+		g.pOff[m+1] = int32(len(g.pledges))
+	}
+	g.pledges = slices.Clip(g.pledges)
 }
 
 // maxPerCurrency reduces ps in place to the largest pledge per currency,

@@ -133,8 +133,7 @@ func (b *GraphBuilder) Build(blocks []Block) *Graph {
 	b.renumber(g)
 	n := len(g.ids)
 	g.dropBlocked(b.ends, blocks)
-	g.buildAdjacency(n, b.ends)
-	g.buildPledges(n, b.ends, b.cur, b.minor)
+	g.buildEdges(n, b.ends, b.cur, b.minor)
 	*b = GraphBuilder{} // free the working arrays before the components
 	g.buildComponents(n)
 	g.scratch.New = func() any {
