@@ -34,10 +34,36 @@ type GraphSource interface {
 
 // LoadGraph builds the trust network from src as NewGraph would, without
 // holding the guarantees in memory: each is reduced to its two member
-// numbers and its pledge as it is read.
+// numbers and its pledge as it is read. Reading (in the caller's goroutine)
+// and numbering (in another) overlap, a few thousand guarantees at a time.
 func LoadGraph(ctx context.Context, src GraphSource) (*Graph, error) {
 	b := NewGraphBuilder(0)
-	if err := src.ScanGuarantees(ctx, b.Add); err != nil {
+	const batch, inFlight = 4096, 4
+	full, free := make(chan []scannedGuarantee, inFlight), make(chan []scannedGuarantee, inFlight)
+	for range inFlight {
+		free <- make([]scannedGuarantee, 0, batch)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for gs := range full {
+			for _, gu := range gs {
+				b.Add(gu.a, gu.b, gu.pledge)
+			}
+			free <- gs[:0]
+		}
+	}()
+	gs := <-free
+	err := src.ScanGuarantees(ctx, func(x, y UserID, pledge Amount) {
+		if gs = append(gs, scannedGuarantee{x, y, pledge}); len(gs) == batch {
+			full <- gs
+			gs = <-free
+		}
+	})
+	full <- gs
+	close(full)
+	<-done
+	if err != nil {
 		return nil, fmt.Errorf("failed to load guarantees: %w", err)
 	}
 	bs, err := src.Blocks(ctx)
@@ -45,6 +71,12 @@ func LoadGraph(ctx context.Context, src GraphSource) (*Graph, error) {
 		return nil, fmt.Errorf("failed to load blocks: %w", err)
 	}
 	return b.Build(bs), nil
+}
+
+// scannedGuarantee is what LoadGraph reads of a guarantee.
+type scannedGuarantee struct {
+	a, b   UserID
+	pledge Amount
 }
 
 // GraphBuilder collects guarantees one at a time for a Graph, keeping of
