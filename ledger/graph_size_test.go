@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -133,5 +134,43 @@ func TestLoadGraphMatchesNewGraph(t *testing.T) {
 				t.Fatalf("trial %d: %s: loaded %v pool %v, built %v pool %v", trial, u, g, got.Pool(u), w, want.Pool(u))
 			}
 		}
+	}
+}
+
+// TestTrustGraphLoadsOnce checks that callers asking for the graph at the
+// same time share one load.
+func TestTrustGraphLoadsOnce(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st := memstore.New()
+	r := rand.New(rand.NewPCG(7, 8))
+	names := randomGraphNames(r, 30)
+	gs, _ := randomGraph(r, names)
+	for _, g := range gs {
+		if _, err := st.AddGuarantee(ctx, g); err != nil {
+			t.Fatal(err)
+		}
+	}
+	svc := ledger.NewService(st.Stores(), ledger.NewManualClock(time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)), ledger.DefaultConfig())
+	got := make([]*ledger.Graph, 8)
+	var wg sync.WaitGroup
+	for i := range got {
+		wg.Go(func() {
+			g, err := svc.Trust.Graph(ctx)
+			if err != nil {
+				t.Error(err)
+			}
+			got[i] = g
+		})
+	}
+	wg.Wait()
+	for _, g := range got[1:] {
+		if g != got[0] {
+			t.Fatal("concurrent callers got different graphs: the graph was loaded more than once")
+		}
+	}
+	size, err := svc.Trust.TrustSizeOf(ctx, names[0])
+	if err != nil || size != got[0].TrustSize(names[0]) {
+		t.Fatalf("TrustSizeOf = %+v, %v; graph says %+v", size, err, got[0].TrustSize(names[0]))
 	}
 }
