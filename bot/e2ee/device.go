@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"github.com/lib/pq"
 	"github.com/rs/zerolog"
@@ -49,6 +50,11 @@ type Device struct {
 	log   zerolog.Logger
 	// shares is what the outbound sessions were shared with (encrypt.go).
 	shares shares
+	// rooms is what the device knows of the rooms' members (members.go).
+	rooms roomMembers
+	// asked counts the homeserver's member lists asked for (a test's
+	// and a benchmark's measure).
+	asked atomic.Int64
 	// backup is the server-side key backup the room keys go to (nil:
 	// none, backup.go).
 	backup *keyBackup

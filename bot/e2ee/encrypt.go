@@ -168,33 +168,3 @@ func (d *Device) learnEncryption(ctx context.Context, room id.RoomID) error {
 	}
 	return set.SetEncryptionEvent(ctx, room, &content)
 }
-
-// members lists the joined and invited members of room, from the
-// homeserver.
-func (d *Device) members(ctx context.Context, room id.RoomID) ([]id.UserID, error) {
-	resp, err := d.cli.Members(ctx, room)
-	if err != nil {
-		return nil, fmt.Errorf("failed to list the room's members: %w", err)
-	}
-	var users []id.UserID
-	for _, evt := range resp.Chunk {
-		m := evt.Content.AsMember()
-		if evt.StateKey != nil && (m.Membership == event.MembershipJoin || m.Membership == event.MembershipInvite) {
-			users = append(users, id.UserID(*evt.StateKey))
-		}
-	}
-	return d.shares.withInvited(room, users), nil
-}
-
-// HandleMemberEvent drops the device's outbound session in an encrypted
-// room when a member joins, is invited or leaves: the next message is
-// encrypted with a new session, shared with the members then (a leaver
-// cannot read it, a newcomer can).
-func (d *Device) HandleMemberEvent(ctx context.Context, evt *event.Event) {
-	if evt.Content.Parsed == nil {
-		if err := evt.Content.ParseRaw(evt.Type); err != nil {
-			return
-		}
-	}
-	d.mach.HandleMemberEvent(ctx, evt)
-}

@@ -1,0 +1,224 @@
+//go:build goolm
+
+package e2ee
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/rs/zerolog"
+	"go.mau.fi/util/dbutil"
+	"maunium.net/go/mautrix"
+	"maunium.net/go/mautrix/crypto"
+	"maunium.net/go/mautrix/event"
+	"maunium.net/go/mautrix/id"
+	"maunium.net/go/mautrix/sqlstatestore"
+)
+
+// fakeRoomServer is a homeserver for one encrypted room: it lists the
+// room's members (counting the lists asked for), knows no device keys,
+// and takes to-device messages and room keys for the backup.
+type fakeRoomServer struct {
+	mu      sync.Mutex
+	members []id.UserID
+	// during, if set, runs while a member list is asked for.
+	during func()
+	// backedUp are the sessions uploaded to the key backup.
+	backedUp []id.SessionID
+}
+
+func (f *fakeRoomServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	path := r.URL.Path
+	switch {
+	case strings.HasSuffix(path, "/members"):
+		f.mu.Lock()
+		during := f.during
+		f.during = nil
+		chunk := make([]map[string]any, 0, len(f.members))
+		for _, u := range f.members {
+			chunk = append(chunk, map[string]any{"type": "m.room.member", "state_key": u, "sender": u, "room_id": testRoom,
+				"event_id": "$join-" + string(u), "content": map[string]any{"membership": "join"}})
+		}
+		f.mu.Unlock()
+		if during != nil {
+			during()
+		}
+		_ = json.NewEncoder(w).Encode(map[string]any{"chunk": chunk})
+	case strings.HasSuffix(path, "/keys/query"):
+		_ = json.NewEncoder(w).Encode(map[string]any{"device_keys": map[string]any{}})
+	case strings.Contains(path, "/room_keys/keys"):
+		var req mautrix.ReqKeyBackup
+		_ = json.NewDecoder(r.Body).Decode(&req)
+		f.mu.Lock()
+		for _, room := range req.Rooms {
+			for s := range room.Sessions {
+				f.backedUp = append(f.backedUp, s)
+			}
+		}
+		f.mu.Unlock()
+		_ = json.NewEncoder(w).Encode(map[string]any{"etag": "1", "count": 1})
+	default:
+		_, _ = w.Write([]byte("{}"))
+	}
+}
+
+// roomDevice is a bot device on a fresh SQLite database, with the Matrix
+// state store in the same database knowing testRoom encrypted, against
+// the homeserver at url. withStore false hides the store's members from
+// the device (it then asks the homeserver before every message).
+func roomDevice(tb testing.TB, ctx context.Context, url string, withStore bool) *Device {
+	tb.Helper()
+	db, err := dbutil.NewWithDialect("file:"+filepath.Join(tb.TempDir(), "bot.db")+"?_txlock=immediate", "sqlite3-fk-wal")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { _ = db.Close() })
+	states := sqlstatestore.NewSQLStateStore(db, dbutil.ZeroLogger(zerolog.Nop()), false)
+	if err := states.Upgrade(ctx); err != nil {
+		tb.Fatal(err)
+	}
+	if err := states.SetEncryptionEvent(ctx, testRoom, &event.EncryptionEventContent{Algorithm: id.AlgorithmMegolmV1}); err != nil {
+		tb.Fatal(err)
+	}
+	pickle := []byte("a pickle key of thirty-two bytes")
+	store, err := OpenStore(ctx, db, testBot, pickle)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	store.DeviceID = "BOT"
+	if err := store.PutAccount(ctx, crypto.NewOlmAccount()); err != nil {
+		tb.Fatal(err)
+	}
+	cli, err := mautrix.NewClient(url, testBot, "device-token")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var s StateStore = states
+	if !withStore {
+		s = struct{ crypto.StateStore }{states}
+	}
+	d, err := OpenHistory(ctx, db, cli, s, Config{PickleKey: pickle})
+	if err != nil || d == nil {
+		tb.Fatalf("open the device: %v %v", d, err)
+	}
+	return d
+}
+
+// memberEvent is a membership event of user in testRoom.
+func memberEvent(user id.UserID, membership event.Membership, prev event.Membership) *event.Event {
+	key := string(user)
+	evt := &event.Event{Type: event.StateMember, RoomID: testRoom, StateKey: &key, Sender: user, ID: id.EventID("$" + key + string(membership)),
+		Content: event.Content{Parsed: &event.MemberEventContent{Membership: membership}}}
+	if prev != "" {
+		evt.Unsigned.PrevContent = &event.Content{VeryRaw: json.RawMessage(`{"membership":"` + string(prev) + `"}`)}
+	}
+	return evt
+}
+
+// TestMembersFromTheStore: the room's members are asked of the homeserver
+// the first time, then read from the state store, which the membership
+// events the device hears keep up to date (a newcomer is among them at
+// once); a member the bot invited is among them before any list has them;
+// the bot's own membership change, or a membership event heard while the
+// homeserver was asked, makes the next message ask again.
+func TestMembersFromTheStore(t *testing.T) {
+	ctx := zerolog.Nop().WithContext(context.Background())
+	hs := &fakeRoomServer{members: []id.UserID{testBot, testAlice}}
+	srv := httptest.NewServer(hs)
+	defer srv.Close()
+	d := roomDevice(t, ctx, srv.URL, true)
+	bob, carol, dave := id.UserID("@bob:test"), id.UserID("@carol:test"), id.UserID("@dave:test")
+
+	want := func(step string, asks int64, users ...id.UserID) {
+		t.Helper()
+		got, err := d.members(ctx, testRoom)
+		if err != nil {
+			t.Fatal(err)
+		}
+		slices.Sort(got)
+		slices.Sort(users)
+		if !slices.Equal(got, users) || d.asked.Load() != asks {
+			t.Errorf("%s: members %v after %d lists asked; want %v after %d", step, got, d.asked.Load(), users, asks)
+		}
+	}
+	want("first message", 1, testBot, testAlice)
+	want("second message", 1, testBot, testAlice)
+
+	d.HandleMemberEvent(ctx, memberEvent(bob, event.MembershipJoin, ""))
+	want("bob joined", 1, testBot, testAlice, bob)
+	d.HandleMemberEvent(ctx, memberEvent(testAlice, event.MembershipLeave, event.MembershipJoin))
+	want("alice left", 1, testBot, bob)
+
+	d.Invited(testRoom, carol)
+	want("the bot invited carol", 1, testBot, bob, carol)
+
+	hs.mu.Lock()
+	hs.members = []id.UserID{testBot, bob, carol, dave} // dave joined while the bot was out
+	hs.mu.Unlock()
+	d.HandleMemberEvent(ctx, memberEvent(testBot, event.MembershipLeave, event.MembershipJoin))
+	d.HandleMemberEvent(ctx, memberEvent(testBot, event.MembershipJoin, event.MembershipLeave))
+	want("the bot rejoined", 2, testBot, bob, carol, dave)
+	want("after the rejoin", 2, testBot, bob, carol, dave)
+
+	d.HandleMemberEvent(ctx, memberEvent(testBot, event.MembershipJoin, event.MembershipJoin)) // a profile change counts too
+	hs.mu.Lock()
+	hs.during = func() { d.HandleMemberEvent(ctx, memberEvent(dave, event.MembershipLeave, event.MembershipJoin)) }
+	hs.mu.Unlock()
+	want("dave left while the homeserver was asked", 3, testBot, bob, carol, dave)
+	want("the answer was not kept", 4, testBot, bob, carol, dave)
+	want("the next answer was", 4, testBot, bob, carol, dave)
+}
+
+// TestMembersWithoutStore: a device whose state store holds no members asks
+// the homeserver before every message.
+func TestMembersWithoutStore(t *testing.T) {
+	ctx := zerolog.Nop().WithContext(context.Background())
+	srv := httptest.NewServer(&fakeRoomServer{members: []id.UserID{testBot, testAlice}})
+	defer srv.Close()
+	d := roomDevice(t, ctx, srv.URL, false)
+	for i := 0; i < 3; i++ {
+		if _, err := d.members(ctx, testRoom); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := d.asked.Load(); n != 3 {
+		t.Errorf("asked the homeserver %d times for 3 messages, want 3", n)
+	}
+}
+
+// TestEncryptAsksOnce: encrypting messages into a room asks the homeserver
+// for its members once; a newcomer then gets a new room key (the session is
+// replaced) without another question.
+func TestEncryptAsksOnce(t *testing.T) {
+	ctx := zerolog.Nop().WithContext(context.Background())
+	srv := httptest.NewServer(&fakeRoomServer{members: []id.UserID{testBot, testAlice}})
+	defer srv.Close()
+	d := roomDevice(t, ctx, srv.URL, true)
+	content := json.RawMessage(`{"msgtype":"m.notice","body":"Your intention: €50"}`)
+	first, err := d.Encrypt(ctx, testRoom, event.EventMessage, content)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := d.Encrypt(ctx, testRoom, event.EventMessage, content)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.HandleMemberEvent(ctx, memberEvent("@bob:test", event.MembershipJoin, ""))
+	third, err := d.Encrypt(ctx, testRoom, event.EventMessage, content)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.SessionID != second.SessionID || third.SessionID == second.SessionID {
+		t.Errorf("sessions %s, %s, %s: want the first two the same, a new one after bob joined", first.SessionID, second.SessionID, third.SessionID)
+	}
+	if n := d.asked.Load(); n != 1 {
+		t.Errorf("asked the homeserver for the members %d times, want once", n)
+	}
+}
