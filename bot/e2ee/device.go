@@ -58,6 +58,8 @@ type Device struct {
 	// backup is the server-side key backup the room keys go to (nil:
 	// none, backup.go).
 	backup *keyBackup
+	// backingUp is held during an upload to the key backup.
+	backingUp sync.Mutex
 }
 
 // Open opens the crypto store in db (tables crypto_*, version table

@@ -27,7 +27,8 @@ type encryptionSetter interface {
 // of the room's joined and invited members, as the homeserver lists them
 // now. Each call takes the next message index: a retried send is
 // encrypted anew (the homeserver drops a retry it took already by its
-// transaction ID). Call it outside transactions.
+// transaction ID). A new session's key goes to the key backup before it
+// returns. Call it outside transactions.
 func (d *Device) Encrypt(ctx context.Context, room id.RoomID, typ event.Type, content json.RawMessage) (*event.EncryptedEventContent, error) {
 	if err := d.learnEncryption(ctx, room); err != nil {
 		return nil, err
@@ -57,7 +58,24 @@ func (d *Device) Encrypt(ctx context.Context, room id.RoomID, typ event.Type, co
 	if session != nil {
 		d.shares.record(room, session.ID(), members)
 	}
-	return d.mach.EncryptMegolmEvent(ctx, room, typ, content)
+	enc, err = d.mach.EncryptMegolmEvent(ctx, room, typ, content)
+	if err != nil {
+		return nil, err
+	}
+	d.backUpNew(ctx)
+	return enc, nil
+}
+
+// backUpNew uploads the key of the session just made to the key backup
+// at once, rather than after the next /sync (a lost database right after
+// would lose it). A failure does not stop the message: the key is tried
+// again after the next /sync.
+func (d *Device) backUpNew(ctx context.Context) {
+	if n, err := d.backUp(ctx); err != nil {
+		d.log.Warn().Err(err).Msg("Failed to back up the new room key; trying again after the next /sync")
+	} else if n > 0 {
+		d.log.Debug().Int("keys", n).Msg("Backed up room keys")
+	}
 }
 
 // coverMembers drops the room's outbound session unless the device shared

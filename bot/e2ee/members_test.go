@@ -17,6 +17,7 @@ import (
 	"go.mau.fi/util/dbutil"
 	"maunium.net/go/mautrix"
 	"maunium.net/go/mautrix/crypto"
+	"maunium.net/go/mautrix/crypto/backup"
 	"maunium.net/go/mautrix/event"
 	"maunium.net/go/mautrix/id"
 	"maunium.net/go/mautrix/sqlstatestore"
@@ -32,6 +33,8 @@ type fakeRoomServer struct {
 	during func()
 	// backedUp are the sessions uploaded to the key backup.
 	backedUp []id.SessionID
+	// failBackup makes uploads to the key backup fail.
+	failBackup bool
 }
 
 func (f *fakeRoomServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -54,6 +57,13 @@ func (f *fakeRoomServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case strings.HasSuffix(path, "/keys/query"):
 		_ = json.NewEncoder(w).Encode(map[string]any{"device_keys": map[string]any{}})
 	case strings.Contains(path, "/room_keys/keys"):
+		f.mu.Lock()
+		fail := f.failBackup
+		f.mu.Unlock()
+		if fail {
+			mautrix.MUnknown.WithMessage("down").Write(w)
+			return
+		}
 		var req mautrix.ReqKeyBackup
 		_ = json.NewDecoder(r.Body).Decode(&req)
 		f.mu.Lock()
@@ -220,5 +230,55 @@ func TestEncryptAsksOnce(t *testing.T) {
 	}
 	if n := d.asked.Load(); n != 1 {
 		t.Errorf("asked the homeserver for the members %d times, want once", n)
+	}
+}
+
+// TestNewSessionBackedUp: the key of a session the device makes to
+// encrypt is in the key backup when Encrypt returns, without a /sync; one
+// whose upload failed is uploaded at the next try.
+func TestNewSessionBackedUp(t *testing.T) {
+	ctx := zerolog.Nop().WithContext(context.Background())
+	hs := &fakeRoomServer{members: []id.UserID{testBot, testAlice}}
+	srv := httptest.NewServer(hs)
+	defer srv.Close()
+	d := roomDevice(t, ctx, srv.URL, true)
+	key, err := backup.NewMegolmBackupKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.backup = &keyBackup{key: key, version: "1"}
+	enc, err := d.Encrypt(ctx, testRoom, event.EventMessage, json.RawMessage(`{"msgtype":"m.notice","body":"hello"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs.mu.Lock()
+	backedUp := slices.Clone(hs.backedUp)
+	hs.mu.Unlock()
+	if !slices.Contains(backedUp, enc.SessionID) {
+		t.Fatalf("the new session %s is not in the backup (%v)", enc.SessionID, backedUp)
+	}
+	left, err := d.store.GetGroupSessionsWithoutKeyBackupVersion(ctx, "1").AsList()
+	if err != nil || len(left) != 0 {
+		t.Errorf("%d room keys not marked backed up (%v)", len(left), err)
+	}
+
+	hs.mu.Lock()
+	hs.failBackup = true
+	hs.mu.Unlock()
+	d.HandleMemberEvent(ctx, memberEvent("@bob:test", event.MembershipJoin, "")) // a new session for the next message
+	next, err := d.Encrypt(ctx, testRoom, event.EventMessage, json.RawMessage(`{"msgtype":"m.notice","body":"hello bob"}`))
+	if err != nil {
+		t.Fatalf("a failed backup stopped the message: %v", err)
+	}
+	hs.mu.Lock()
+	hs.failBackup = false
+	hs.mu.Unlock()
+	if n, err := d.backUp(ctx); err != nil || n != 1 {
+		t.Fatalf("the next /sync's backup uploaded %d keys (%v), want the one that failed", n, err)
+	}
+	hs.mu.Lock()
+	defer hs.mu.Unlock()
+	if !slices.Contains(hs.backedUp, next.SessionID) {
+		t.Errorf("the session %s whose upload failed is not in the backup after the next try", next.SessionID)
 	}
 }
