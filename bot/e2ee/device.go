@@ -60,6 +60,10 @@ type Device struct {
 	backup *keyBackup
 	// backingUp is held during an upload to the key backup.
 	backingUp sync.Mutex
+	// crossSigned: the bot's cross-signing keys sign the device.
+	crossSigned bool
+	// sync is how the /sync loop fares (status.go).
+	sync syncHealth
 }
 
 // Open opens the crypto store in db (tables crypto_*, version table

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"time"
 
 	"go.mau.fi/util/dbutil"
 	"maunium.net/go/mautrix"
@@ -114,3 +115,18 @@ func RecoveryKey(context.Context, *dbutil.Database, id.UserID, []byte) (string, 
 func Restore(context.Context, *dbutil.Database, *mautrix.Client, StateStore, Config, string) (*Restored, error) {
 	return nil, ErrNotBuilt
 }
+
+// SyncTimeout is how long one /sync of a device waits for something new.
+const SyncTimeout = 30 * time.Second
+
+// Status is how a device stands (never, in this binary).
+type Status struct {
+	Device                             string
+	CrossSigned, Backup                bool
+	SyncStarted, LastSync, SyncErrorAt time.Time
+	SyncError                          string
+	SyncFailures                       int
+}
+
+// Status is the zero status: there is no device.
+func (d *Device) Status() Status { return Status{} }
