@@ -98,7 +98,22 @@ func (in *Intake) ready(ctx context.Context, ie ledger.InboxEvent) readied {
 	log := zerolog.Ctx(ctx).With().Str("event_id", string(ie.ID)).Str("room_id", string(ie.Room)).Logger()
 	r := in.decrypt(ctx, log, ie, evt)
 	in.bot.cfg.Metrics.EventDecrypted(r.result)
+	if r.result == DecryptGivenUp {
+		in.givenUp.Add(1)
+		in.lastGivenUp.Store(in.clock.Now().UnixMilli())
+	}
 	return r.readied
+}
+
+// GivenUp counts the encrypted events the intake gave up on since the
+// start, their room keys never having come (KeyWait), and tells when it
+// last did (zero: never).
+func (in *Intake) GivenUp() (int, time.Time) {
+	n, ms := in.givenUp.Load(), in.lastGivenUp.Load()
+	if ms == 0 {
+		return int(n), time.Time{}
+	}
+	return int(n), time.UnixMilli(ms).UTC()
 }
 
 // decryption is what came of decrypting an event.

@@ -181,9 +181,15 @@ func TestEncryptedEventGivenUpAfterADay(t *testing.T) {
 	if len(h.cli.messages()) != 0 {
 		t.Fatalf("the bot spoke before giving up: %v", h.cli.messages())
 	}
+	if n, last := h.intake.GivenUp(); n != 0 || !last.IsZero() {
+		t.Fatalf("given up on %d events (last %v) before a day", n, last)
+	}
 	h.clock.Advance(2 * time.Minute)
 	h.intake.KeyArrived(h.ctx, "")
 	h.drain(t)
+	if n, last := h.intake.GivenUp(); n != 2 || !last.Equal(h.clock.Now()) {
+		t.Errorf("given up on %d events, last at %v; want 2, at %v", n, last, h.clock.Now())
+	}
 	msgs := h.cli.messages()
 	if len(msgs) != 1 || !strings.Contains(fmt.Sprint(msgs[0].Content["body"]), "could not read a message") {
 		t.Fatalf("want one message telling alice, got %v", msgs)

@@ -48,6 +48,9 @@ type Intake struct {
 	// lastTxn is when the last transaction was recorded (unix ms, 0 for
 	// none since the start).
 	lastTxn atomic.Int64
+	// givenUp counts the encrypted events given up on since the start
+	// (their keys never came), the last at lastGivenUp (unix ms).
+	givenUp, lastGivenUp atomic.Int64
 }
 
 // CatchUp is what the intake does before and after each event it hands
