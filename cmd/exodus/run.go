@@ -80,6 +80,7 @@ func run(ctx context.Context, cfg *Config, regPath string) error {
 		readEncrypted(w.device, w.intake)
 		sendEncrypted(w.device, w.bot, w.intake, w.stateStore)
 		readHistoryEncrypted(w.device, w)
+		watchEncryption(w.device, w.intake, st, hl, metrics)
 	}
 	if err := rebuildOnStart(ctx, cfg, st, w.replica, w.clock); err != nil {
 		return err
