@@ -63,6 +63,6 @@ func (d *Device) Status() Status {
 	d.sync.mu.Lock()
 	s := d.sync.s
 	d.sync.mu.Unlock()
-	s.Device, s.CrossSigned, s.Backup = d.cli.DeviceID.String(), d.crossSigned, d.backup != nil
+	s.Device, s.CrossSigned, s.Backup = d.store.DeviceID.String(), d.crossSigned, d.backup != nil
 	return s
 }
