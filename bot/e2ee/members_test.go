@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -85,11 +84,7 @@ func (f *fakeRoomServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // the device (it then asks the homeserver before every message).
 func roomDevice(tb testing.TB, ctx context.Context, url string, withStore bool) *Device {
 	tb.Helper()
-	db, err := dbutil.NewWithDialect("file:"+filepath.Join(tb.TempDir(), "bot.db")+"?_txlock=immediate", "sqlite3-fk-wal")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { _ = db.Close() })
+	db := openDB(tb)
 	states := sqlstatestore.NewSQLStateStore(db, dbutil.ZeroLogger(zerolog.Nop()), false)
 	if err := states.Upgrade(ctx); err != nil {
 		tb.Fatal(err)
