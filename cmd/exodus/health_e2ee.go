@@ -44,8 +44,8 @@ func watchEncryption(dev *e2ee.Device, intake *bot.Intake, st *store.Store, h *h
 // the age of the oldest, in whole seconds; the events given up on since
 // the start (their keys never came within a day) and when the last was.
 // It is critical when the bot has a device, and fails when the /sync loop
-// has not succeeded for syncLate. Without a device it says only
-// enabled: false.
+// runs and has not succeeded for syncLate since it started or since its
+// last success. Without a device it says only enabled: false.
 type encryptionCheck struct {
 	OK                      bool       `json:"ok"`
 	Critical                bool       `json:"critical"`
@@ -93,7 +93,7 @@ func (h *health) encryption(ctx context.Context, now time.Time) encryptionCheck 
 	if !s.LastSync.IsZero() {
 		c.LastSync = &s.LastSync
 	}
-	if since := later(later(s.LastSync, s.SyncStarted), h.started); now.Sub(since) > syncLate {
+	if since := later(s.LastSync, s.SyncStarted); !s.SyncStarted.IsZero() && now.Sub(since) > syncLate {
 		c.OK = false
 		c.Detail = "the encryption device's /sync has not succeeded for " + strconv.Itoa(int(now.Sub(since)/time.Second)) +
 			" seconds: room keys do not arrive, and encrypted messages wait for them"

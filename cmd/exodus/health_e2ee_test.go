@@ -63,7 +63,13 @@ func TestHealthEncryption(t *testing.T) {
 	th := newTestHealth(false)
 	th.record(allYes(th.now))
 	te := &testEncryption{status: e2ee.Status{Device: "BOTDEVICE", CrossSigned: true, Backup: true, SyncStarted: th.now}}
+	te.status.SyncStarted = time.Time{}
 	th.setEncryption(te.source())
+	th.now = th.now.Add(syncLate + time.Second)
+	if code, raw, _ := th.get(t); code != http.StatusOK {
+		t.Fatalf("a device whose /sync loop has not started yet: %d %s", code, encryptionJSON(t, raw))
+	}
+	te.status.SyncStarted = th.now
 	code, raw, rep := th.get(t)
 	want := `{"critical":true,"cross_signed":true,"device_id":"BOTDEVICE","enabled":true,"given_up":0,"key_backup":true,` +
 		`"last_given_up":null,"last_sync":null,"ok":true,"oldest_waiting_age_seconds":0,"waiting_events":0}`
