@@ -44,6 +44,16 @@ type MemberWatcher interface {
 	HandleMemberEvent(ctx context.Context, evt *event.Event)
 }
 
+// MemberArrivals is a MemberWatcher told of membership events as soon as
+// their transaction is received, before it is acknowledged and before the
+// intake reaches them in its turn (when it is told again, through
+// HandleMemberEvent): the room key then reaches a newcomer, and not a
+// leaver, in a message sent meanwhile from elsewhere (the web organizer, a
+// reminder).
+type MemberArrivals interface {
+	MemberArrived(ctx context.Context, evt *event.Event)
+}
+
 // SetEncrypter makes the sender encrypt every message into a room with
 // encryption on, through e; from then on nothing goes out in plaintext into
 // such a room (a message whose room's encryption the homeserver cannot
@@ -189,6 +199,20 @@ func (in *Intake) memberChanged(ctx context.Context, evt *event.Event) {
 	}
 	if evt.GetStateKey() == in.bot.cfg.UserID.String() {
 		in.bot.sender.membershipChanged(evt.RoomID)
+	}
+}
+
+// membersArrived tells the member watcher, if it listens for arrivals, of
+// the membership events a transaction carries, in their order.
+func (in *Intake) membersArrived(ctx context.Context, raws []json.RawMessage) {
+	w, ok := in.members.(MemberArrivals)
+	if !ok {
+		return
+	}
+	for _, raw := range raws {
+		if evt, err := ParseEvent(raw); err == nil && evt.Type == event.StateMember && evt.StateKey != nil {
+			w.MemberArrived(ctx, evt)
+		}
 	}
 }
 

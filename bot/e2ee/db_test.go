@@ -40,6 +40,7 @@ func TestPostgres(t *testing.T) {
 	defer func() { openDB = openSQLite }()
 	for name, test := range map[string]func(*testing.T){
 		"MembersFromTheStore":            TestMembersFromTheStore,
+		"MembersArrived":                 TestMembersArrived,
 		"EncryptAsksOnce":                TestEncryptAsksOnce,
 		"NewSessionBackedUp":             TestNewSessionBackedUp,
 		"DecryptHistoryChecksBackupKeys": TestDecryptHistoryChecksBackupKeys,

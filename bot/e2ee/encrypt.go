@@ -22,10 +22,11 @@ type encryptionSetter interface {
 
 // Encrypt encrypts content, an event of type typ, for room with the
 // device's outbound megolm session there. A room without one (or whose
-// session expired, or was dropped on a membership change:
-// HandleMemberEvent) gets a new session, shared first with every device
-// of the room's joined and invited members, as the homeserver lists them
-// now. Each call takes the next message index: a retried send is
+// session expired, or was dropped on a membership change: MemberArrived,
+// HandleMemberEvent; or was not shared with one of the members) gets a new
+// session, shared first with every device of the room's joined and invited
+// members (members.go: the state store, once the homeserver was asked).
+// Each call takes the next message index: a retried send is
 // encrypted anew (the homeserver drops a retry it took already by its
 // transaction ID). A new session's key goes to the key backup before it
 // returns. Call it outside transactions.

@@ -5,6 +5,7 @@ package e2ee
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 
 	"maunium.net/go/mautrix/event"
@@ -24,6 +25,11 @@ import (
 // encryption: bot/roomcheck), and its answer replaces the room's members in
 // the store; from then on the store is read. A member the bot just invited
 // is added at once (Invited), before the store or the homeserver lists them.
+// A membership event is known as soon as its transaction is received
+// (MemberArrived), before the intake reaches it in its turn and records it
+// in the store (HandleMemberEvent): until then it overlays the store's
+// members (a newcomer in, a leaver out), so a message the bot sends
+// meanwhile from elsewhere (the web organizer, a reminder) misses no one.
 
 // memberStore is a state store that holds the rooms' members (the bot's
 // sqlstatestore is one). A device whose state store is not one asks the
@@ -42,6 +48,36 @@ type roomMembers struct {
 	fresh  roomcheck.Rooms
 	mu     sync.Mutex // held while the store's members of a room are written
 	events map[id.RoomID]uint64
+	// arrived are the memberships received and not recorded by the intake
+	// yet, the latest of each member.
+	arrived map[id.RoomID]map[id.UserID]arrival
+}
+
+// arrival is a membership event received before the intake reached it.
+type arrival struct {
+	evt        id.EventID
+	membership event.Membership
+}
+
+// overlay applies to users the memberships of room that arrived and are not
+// in the store yet; call with mu held.
+func (r *roomMembers) overlay(room id.RoomID, users []id.UserID) []id.UserID {
+	arrived := r.arrived[room]
+	if len(arrived) == 0 {
+		return users
+	}
+	out := make([]id.UserID, 0, len(users)+len(arrived))
+	for _, u := range users {
+		if a, ok := arrived[u]; !ok || a.membership == event.MembershipJoin || a.membership == event.MembershipInvite {
+			out = append(out, u)
+		}
+	}
+	for u, a := range arrived {
+		if (a.membership == event.MembershipJoin || a.membership == event.MembershipInvite) && !slices.Contains(users, u) {
+			out = append(out, u)
+		}
+	}
+	return out
 }
 
 // heard counts a membership event in room; call with mu held.
@@ -60,6 +96,9 @@ func (d *Device) members(ctx context.Context, room id.RoomID) ([]id.UserID, erro
 	if err != nil {
 		return nil, err
 	}
+	d.rooms.mu.Lock()
+	users = d.rooms.overlay(room, users)
+	d.rooms.mu.Unlock()
 	return d.shares.withInvited(room, users), nil
 }
 
@@ -115,32 +154,78 @@ func (d *Device) askMembers(ctx context.Context, room id.RoomID) ([]id.UserID, [
 	return users, resp.Chunk, nil
 }
 
-// HandleMemberEvent takes a membership event the intake read, before it
-// handles it: the membership is recorded in the state store (the intake
-// records it again in its transaction), and the device's outbound session
-// in an encrypted room is dropped when a member joins, is invited or
-// leaves, so the next message is encrypted with a new session, shared with
-// the members then (a leaver cannot read it, a newcomer can). The bot's own
-// membership change makes the room's members asked of the homeserver
-// again. Call it outside transactions.
-func (d *Device) HandleMemberEvent(ctx context.Context, evt *event.Event) {
-	if evt.Content.Parsed == nil {
-		if err := evt.Content.ParseRaw(evt.Type); err != nil {
-			return
-		}
+// MemberArrived takes a membership event as soon as its transaction is
+// received, before the intake reaches it: the member counts as in (joined,
+// invited) or out (left, banned) at once, and the device's outbound session
+// in an encrypted room is dropped on a join, an invitation or a leave, as
+// HandleMemberEvent does, which then does not drop it again for the same
+// event. Call it outside transactions.
+func (d *Device) MemberArrived(ctx context.Context, evt *event.Event) {
+	m, user, ok := memberOf(evt)
+	if !ok {
+		return
 	}
-	m := evt.Content.AsMember()
-	user := id.UserID(evt.GetStateKey())
-	if store, ok := d.mach.StateStore.(memberStore); ok && user != "" && evt.RoomID != "" {
-		d.rooms.mu.Lock()
-		d.rooms.heard(evt.RoomID)
-		if err := store.SetMember(ctx, evt.RoomID, user, m); err != nil {
-			d.rooms.fresh.Forget(evt.RoomID) // the store may miss it: ask the homeserver next time
-		}
-		d.rooms.mu.Unlock()
+	d.rooms.mu.Lock()
+	d.rooms.heard(evt.RoomID)
+	if d.rooms.arrived == nil {
+		d.rooms.arrived = map[id.RoomID]map[id.UserID]arrival{}
 	}
+	if d.rooms.arrived[evt.RoomID] == nil {
+		d.rooms.arrived[evt.RoomID] = map[id.UserID]arrival{}
+	}
+	d.rooms.arrived[evt.RoomID][user] = arrival{evt: evt.ID, membership: m.Membership}
+	d.rooms.mu.Unlock()
 	if user == d.cli.UserID {
 		d.rooms.fresh.Forget(evt.RoomID)
 	}
 	d.mach.HandleMemberEvent(ctx, evt)
+}
+
+// HandleMemberEvent takes a membership event the intake read, before it
+// handles it: the membership is recorded in the state store (the intake
+// records it again in its transaction), and the device's outbound session
+// in an encrypted room is dropped when a member joins, is invited or
+// leaves (unless MemberArrived did for this event), so the next message is
+// encrypted with a new session, shared with the members then (a leaver
+// cannot read it, a newcomer can). The bot's own membership change makes
+// the room's members asked of the homeserver again. Call it outside
+// transactions.
+func (d *Device) HandleMemberEvent(ctx context.Context, evt *event.Event) {
+	m, user, ok := memberOf(evt)
+	if !ok {
+		return
+	}
+	store, hasStore := d.mach.StateStore.(memberStore)
+	d.rooms.mu.Lock()
+	d.rooms.heard(evt.RoomID)
+	a, arrived := d.rooms.arrived[evt.RoomID][user]
+	seen := arrived && a.evt == evt.ID
+	if seen {
+		delete(d.rooms.arrived[evt.RoomID], user) // the store has it now: a later one stays over it
+	}
+	if hasStore {
+		if err := store.SetMember(ctx, evt.RoomID, user, m); err != nil {
+			d.rooms.fresh.Forget(evt.RoomID) // the store may miss it: ask the homeserver next time
+		}
+	}
+	d.rooms.mu.Unlock()
+	if user == d.cli.UserID {
+		d.rooms.fresh.Forget(evt.RoomID)
+	}
+	if !seen {
+		d.mach.HandleMemberEvent(ctx, evt)
+	}
+}
+
+// memberOf is the membership and the member of a membership event, parsed
+// if needed; ok is false for one that is not.
+func memberOf(evt *event.Event) (*event.MemberEventContent, id.UserID, bool) {
+	if evt.Content.Parsed == nil {
+		if err := evt.Content.ParseRaw(evt.Type); err != nil {
+			return nil, "", false
+		}
+	}
+	m, ok := evt.Content.Parsed.(*event.MemberEventContent)
+	user := id.UserID(evt.GetStateKey())
+	return m, user, ok && user != "" && evt.RoomID != ""
 }

@@ -277,3 +277,68 @@ func TestNewSessionBackedUp(t *testing.T) {
 		t.Errorf("the session %s whose upload failed is not in the backup after the next try", next.SessionID)
 	}
 }
+
+// TestMembersArrived: a membership event counts as soon as its transaction
+// is received: a newcomer is among the members, and a leaver not, before
+// the intake reaches their events; the room key is replaced then, and not
+// again when the intake reaches the same event. An older event the intake
+// reaches does not undo a later one received.
+func TestMembersArrived(t *testing.T) {
+	ctx := zerolog.Nop().WithContext(context.Background())
+	hs := &fakeRoomServer{members: []id.UserID{testBot, testAlice}}
+	srv := httptest.NewServer(hs)
+	defer srv.Close()
+	d := roomDevice(t, ctx, srv.URL, true)
+	bob := id.UserID("@bob:test")
+	content := json.RawMessage(`{"msgtype":"m.notice","body":"a reminder"}`)
+	want := func(step string, users ...id.UserID) {
+		t.Helper()
+		got, err := d.members(ctx, testRoom)
+		if err != nil {
+			t.Fatal(err)
+		}
+		slices.Sort(got)
+		slices.Sort(users)
+		if !slices.Equal(got, users) || d.asked.Load() != 1 {
+			t.Errorf("%s: members %v after %d lists asked; want %v after one", step, got, d.asked.Load(), users)
+		}
+	}
+	first, err := d.Encrypt(ctx, testRoom, event.EventMessage, content)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	join := memberEvent(bob, event.MembershipJoin, "")
+	d.MemberArrived(ctx, join)
+	want("bob's join received", testBot, testAlice, bob)
+	second, err := d.Encrypt(ctx, testRoom, event.EventMessage, content)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.HandleMemberEvent(ctx, join)
+	want("bob's join read by the intake", testBot, testAlice, bob)
+	third, err := d.Encrypt(ctx, testRoom, event.EventMessage, content)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second.SessionID == first.SessionID || third.SessionID != second.SessionID {
+		t.Errorf("sessions %s, %s, %s: want a new one once bob's join is received, the same after the intake reads it",
+			first.SessionID, second.SessionID, third.SessionID)
+	}
+
+	leave := memberEvent(testAlice, event.MembershipLeave, event.MembershipJoin)
+	d.MemberArrived(ctx, leave)
+	want("alice's leave received", testBot, bob)
+	fourth, err := d.Encrypt(ctx, testRoom, event.EventMessage, content)
+	if err != nil || fourth.SessionID == third.SessionID {
+		t.Errorf("after alice's leave was received: session %s (was %s), %v", fourth.SessionID, third.SessionID, err)
+	}
+
+	rejoin := memberEvent(testAlice, event.MembershipJoin, event.MembershipLeave)
+	rejoin.ID = "$alice-rejoin"
+	d.MemberArrived(ctx, rejoin)
+	d.HandleMemberEvent(ctx, leave) // the intake reaches the leave; the rejoin is received already
+	want("alice's rejoin received, her leave read", testBot, testAlice, bob)
+	d.HandleMemberEvent(ctx, rejoin)
+	want("alice's rejoin read", testBot, testAlice, bob)
+}

@@ -76,6 +76,9 @@ func (d *Device) Encrypt(context.Context, id.RoomID, event.Type, json.RawMessage
 // HandleMemberEvent does nothing: there is no session to rotate.
 func (d *Device) HandleMemberEvent(context.Context, *event.Event) {}
 
+// MemberArrived does nothing: there is no session to rotate.
+func (d *Device) MemberArrived(context.Context, *event.Event) {}
+
 // Invited does nothing: there is no room key to share.
 func (d *Device) Invited(id.RoomID, id.UserID) {}
 

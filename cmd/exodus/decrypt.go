@@ -21,6 +21,11 @@ var _ bot.KeyRequester = decrypter{}
 // for a member whose client does not encrypt stays readable to them.
 var _ bot.RecipientChecker = (*e2ee.Device)(nil)
 
+// The device hears of membership events as their transactions come, before
+// the intake reads them: a room key reaches a newcomer, and not a leaver, in
+// a message sent meanwhile.
+var _ bot.MemberArrivals = (*e2ee.Device)(nil)
+
 func (d decrypter) Decrypt(ctx context.Context, evt *event.Event) (*event.Event, error) {
 	dec, err := d.dev.Decrypt(ctx, evt)
 	if errors.Is(err, e2ee.ErrNoKey) {
