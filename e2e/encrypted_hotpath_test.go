@@ -3,7 +3,10 @@
 package e2e_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httputil"
@@ -23,21 +26,63 @@ import (
 )
 
 // memberLists is a reverse proxy between the bot and its homeserver that
-// counts the member lists (GET /rooms/{room}/members) asked for, by room.
+// counts the member lists (GET /rooms/{room}/members) asked for, by room,
+// and watches the bot's encrypted messages: each names the session (room
+// key) it is encrypted with, which should be in the key backup before.
 type memberLists struct {
 	rp *httputil.ReverseProxy
 	mu sync.Mutex
 	by map[string]int
+	// backedUp are the sessions uploaded to the key backup so far.
+	backedUp map[string]bool
+	// sent counts the encrypted messages sent; early lists those sent
+	// before their session was backed up.
+	sent  int
+	early []string
 }
 
 func (m *memberLists) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/members") {
+	switch {
+	case r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/members"):
 		room, _ := url.PathUnescape(strings.TrimSuffix(r.URL.Path[strings.Index(r.URL.Path, "/rooms/")+len("/rooms/"):], "/members"))
 		m.mu.Lock()
 		m.by[room]++
 		m.mu.Unlock()
+	case r.Method == http.MethodPut && strings.HasSuffix(r.URL.Path, "/room_keys/keys"):
+		var req struct {
+			Rooms map[string]struct {
+				Sessions map[string]json.RawMessage `json:"sessions"`
+			} `json:"rooms"`
+		}
+		m.peek(r, &req)
+		m.mu.Lock()
+		for _, room := range req.Rooms {
+			for session := range room.Sessions {
+				m.backedUp[session] = true
+			}
+		}
+		m.mu.Unlock()
+	case r.Method == http.MethodPut && strings.Contains(r.URL.Path, "/send/m.room.encrypted/"):
+		var msg struct {
+			SessionID string `json:"session_id"`
+		}
+		m.peek(r, &msg)
+		m.mu.Lock()
+		m.sent++
+		if !m.backedUp[msg.SessionID] {
+			m.early = append(m.early, msg.SessionID)
+		}
+		m.mu.Unlock()
 	}
 	m.rp.ServeHTTP(w, r)
+}
+
+// peek decodes the request's JSON body into v, leaving the body to be
+// forwarded.
+func (m *memberLists) peek(r *http.Request, v any) {
+	body, _ := io.ReadAll(r.Body)
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	_ = json.Unmarshal(body, v)
 }
 
 func (m *memberLists) of(room id.RoomID) int {
@@ -48,9 +93,10 @@ func (m *memberLists) of(room id.RoomID) int {
 
 // TestEncryptedAnswersAskMembersOnce: the bot's answers into an encrypted
 // circle ask the homeserver for the room's members after the bot joined,
-// and then read them from its state store: members invited and joining later read the bot's answers (the
-// room key reaches them), and neither they nor a member leaving make the
-// bot ask again.
+// and then read them from its state store: members invited and joining
+// later read the bot's answers (the room key reaches them), and neither
+// they nor a member leaving make the bot ask again. Each encrypted message
+// goes out after its room key is in the key backup, not a /sync later.
 func TestEncryptedAnswersAskMembersOnce(t *testing.T) {
 	dir, err := os.MkdirTemp("", "exodus-hotpath-")
 	if err != nil {
@@ -63,7 +109,7 @@ func TestEncryptedAnswersAskMembersOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	target, _ := url.Parse("http://127.0.0.1:" + strconv.Itoa(hsPort))
-	lists := &memberLists{rp: httputil.NewSingleHostReverseProxy(target), by: map[string]int{}}
+	lists := &memberLists{rp: httputil.NewSingleHostReverseProxy(target), by: map[string]int{}, backedUp: map[string]bool{}}
 	front := &http.Server{Handler: lists, ReadHeaderTimeout: 10 * time.Second}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -121,5 +167,11 @@ func TestEncryptedAnswersAskMembersOnce(t *testing.T) {
 	mustContain(t, sayEncrypted(t, fred, room, "!ex help"), "Commands")
 	if n := lists.of(room); n != joined {
 		t.Errorf("the bot asked the homeserver for the circle's members %d times, %d of them after it joined; want none after", n, n-joined)
+	}
+	lists.mu.Lock()
+	defer lists.mu.Unlock()
+	if lists.sent < 5 || len(lists.early) > 0 {
+		t.Errorf("of %d encrypted messages the bot sent, %d went out before their room key was in the key backup: %v",
+			lists.sent, len(lists.early), lists.early)
 	}
 }
