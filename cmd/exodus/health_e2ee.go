@@ -95,7 +95,8 @@ func (h *health) encryption(ctx context.Context, now time.Time) encryptionCheck 
 	}
 	if since := later(s.LastSync, s.SyncStarted); !s.SyncStarted.IsZero() && now.Sub(since) > syncLate {
 		c.OK = false
-		c.Detail = "the encryption device's /sync has not succeeded for " + strconv.Itoa(int(now.Sub(since)/time.Second)) +
+		// A fixed text: the health watch logs each change of the failing checks.
+		c.Detail = "the encryption device's /sync has not succeeded for more than " + strconv.Itoa(int(syncLate/time.Second)) +
 			" seconds: room keys do not arrive, and encrypted messages wait for them"
 	}
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)

@@ -88,7 +88,7 @@ func TestHealthEncryption(t *testing.T) {
 	th.now = te.status.LastSync.Add(syncLate + time.Second)
 	code, raw, rep = th.get(t)
 	if code != http.StatusServiceUnavailable || rep.Status != "failing" || rep.Checks.Encryption.OK ||
-		!strings.Contains(rep.Checks.Encryption.Detail, "has not succeeded for 91 seconds") ||
+		!strings.Contains(rep.Checks.Encryption.Detail, "has not succeeded for more than 90 seconds") ||
 		rep.Checks.Encryption.SyncError != te.status.SyncError {
 		t.Fatalf("no /sync for %s: %d %s", syncLate+time.Second, code, encryptionJSON(t, raw))
 	}
