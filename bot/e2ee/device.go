@@ -14,6 +14,7 @@ import (
 	"maunium.net/go/mautrix"
 	"maunium.net/go/mautrix/crypto"
 	"maunium.net/go/mautrix/crypto/olm"
+	"maunium.net/go/mautrix/event"
 	"maunium.net/go/mautrix/id"
 )
 
@@ -52,6 +53,11 @@ type Device struct {
 	// backup is the server-side key backup the room keys go to (nil:
 	// none, backup.go).
 	backup *keyBackup
+	// peers are the trusted bots room keys go to and come from for
+	// history; defaultShare is mautrix's answer to everyone else's key
+	// requests (peers.go).
+	peers        Peers
+	defaultShare func(context.Context, *id.Device, event.RequestedKeyInfo) *crypto.KeyShareRejection
 }
 
 // Open opens the crypto store in db (tables crypto_*, version table
