@@ -129,4 +129,6 @@ type Peers struct {
 func (d *Device) SetPeers(Peers) {}
 
 // RequestHistoryKey refuses: there is no device to ask with.
-func (d *Device) RequestHistoryKey(context.Context, *event.Event) (bool, error) { return false, ErrNotBuilt }
+func (d *Device) RequestHistoryKey(context.Context, *event.Event) (bool, error) {
+	return false, ErrNotBuilt
+}
