@@ -28,7 +28,8 @@ import (
 // in), and bot two replays the history: both bots hold the same ledger.
 // Then, live, both read the members' encrypted commands and bot two follows
 // bot one's encrypted cards: erin's need and fred's encrypted commitment
-// to it are in both ledgers.
+// to it are in both ledgers. Bot two, stopped, rebuilds the same ledger
+// from the room's history with the keys it was forwarded.
 func TestEncryptedCircleOfTwoBots(t *testing.T) {
 	one, two := fedStacks(t)
 	erin, fred := stackMember(t, one, "erin"), stackMember(t, two, "fred")
@@ -83,6 +84,14 @@ func TestEncryptedCircleOfTwoBots(t *testing.T) {
 		t.Fatal("the digest did not change with erin's need and fred's commitment")
 	}
 	noPlaintextFromBotOf(t, erin, room, two.BotID)
+
+	// The forwarded keys are bot two's: stopped, it rebuilds the circle
+	// from the room's history, from before it joined, with them.
+	two.StopBot()
+	out := runExodus(t, "rebuild", "-c", two.ConfigPath, "-force")
+	if got := digestIn(t, out, room); got != live || !strings.Contains(out, " 0 undecryptable") {
+		t.Fatalf("bot two's rebuild gives %s (live %s), or read not all:\n%s", got, live, out)
+	}
 }
 
 // sameDigestOf waits until both bots show the same digest of the circle
