@@ -58,7 +58,8 @@ func OpenHistory(ctx context.Context, db *dbutil.Database, cli *mautrix.Client, 
 // its key came directly or, after a lost database, from the backup. A key
 // forwarded by a trusted bot (peers.go) is checked the same way, once its
 // forwarder is known to be a trusted bot's device cross-signed by its
-// owner; any other forwarded key stays marked as forwarded (refused).
+// owner (also when it was restored from the backup); any other forwarded
+// key is marked as forwarded (refused).
 func (d *Device) DecryptHistory(ctx context.Context, evt *event.Event) (*event.Event, error) {
 	dec, err := d.Decrypt(ctx, evt)
 	if err != nil {
@@ -72,9 +73,10 @@ func (d *Device) DecryptHistory(ctx context.Context, evt *event.Event) (*event.E
 	if err != nil || sess == nil {
 		return nil, fmt.Errorf("failed to read the session of a decrypted event: %w", err)
 	}
-	if dec.Mautrix.TrustState == id.TrustStateForwarded {
+	if len(sess.ForwardingChains) > 0 {
 		if err := d.peerForwarded(ctx, sess); err != nil {
 			d.log.Debug().Err(err).Stringer("event_id", evt.ID).Msg("A forwarded room key of the history is refused")
+			dec.Mautrix.TrustState = id.TrustStateForwarded
 			return dec, nil
 		}
 	}
@@ -86,9 +88,6 @@ func (d *Device) DecryptHistory(ctx context.Context, evt *event.Event) (*event.E
 // forwarded by a trusted bot: that of the sender's device whose keys it
 // carries.
 func (d *Device) claimedTrust(ctx context.Context, sender id.UserID, sess *crypto.InboundGroupSession) (id.TrustState, error) {
-	if sess.KeySource != id.KeySourceForward && len(sess.ForwardingChains) > 0 {
-		return id.TrustStateForwarded, nil
-	}
 	signing, identity := d.mach.GetAccount().Keys()
 	if sender == d.cli.UserID && sess.SigningKey == signing && sess.SenderKey == identity {
 		return id.TrustStateVerified, nil

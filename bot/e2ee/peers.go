@@ -105,20 +105,36 @@ func (d *Device) RequestHistoryKey(ctx context.Context, evt *event.Event) (bool,
 // cross-signed device forwarded.
 var errNotPeer = errors.New("not forwarded by a trusted bot's cross-signed device")
 
-// peerForwarded checks a session forwarded to this device: it must come
-// straight from a device of a trusted bot (the last and only link of its
-// forwarding chain), cross-signed by its owner. Keys forwarded by anyone
-// else, or forwarded again, are refused.
+// peerForwarded checks a forwarded session: it must come straight from a
+// device of a trusted bot (the last and only link of its forwarding
+// chain), cross-signed by its owner. The forwarder is the user the key
+// came from; for a key restored from the key backup, which does not say,
+// any trusted bot whose device has the chain's identity key. Keys
+// forwarded by anyone else, or forwarded again, are refused.
 func (d *Device) peerForwarded(ctx context.Context, sess *crypto.InboundGroupSession) error {
-	if sess.KeySource != id.KeySourceForward || len(sess.ForwardingChains) != 1 || !d.isPeer(sess.SourceUser) {
+	if len(sess.ForwardingChains) != 1 {
 		return errNotPeer
 	}
-	device, err := d.mach.GetOrFetchDeviceByKey(ctx, sess.SourceUser, id.Curve25519(sess.ForwardingChains[0]))
-	if err != nil || device == nil {
-		return fmt.Errorf("%w: %s has no such device", errNotPeer, sess.SourceUser)
+	var from []id.UserID
+	switch {
+	case sess.KeySource == id.KeySourceForward && d.isPeer(sess.SourceUser):
+		from = []id.UserID{sess.SourceUser}
+	case sess.KeySource == id.KeySourceBackup || sess.KeySource == id.KeySourceImport:
+		from = d.peers.Bots
 	}
-	if trust, err := d.mach.ResolveTrustContext(ctx, device); err != nil || trust < minPeerTrust {
-		return fmt.Errorf("%w: %s's device %s is %s", errNotPeer, sess.SourceUser, device.DeviceID, trust)
+	key := id.Curve25519(sess.ForwardingChains[0])
+	for _, bot := range from {
+		if !d.isPeer(bot) {
+			continue
+		}
+		device, err := d.mach.GetOrFetchDeviceByKey(ctx, bot, key)
+		if err != nil || device == nil {
+			continue
+		}
+		if trust, err := d.mach.ResolveTrustContext(ctx, device); err != nil || trust < minPeerTrust {
+			return fmt.Errorf("%w: %s's device %s is %s", errNotPeer, bot, device.DeviceID, trust)
+		}
+		return nil
 	}
-	return nil
+	return errNotPeer
 }

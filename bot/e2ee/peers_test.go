@@ -118,7 +118,9 @@ func sessionOf(t *testing.T, ctx context.Context, d *Device) id.SessionID {
 // forwarded by a trusted bot's cross-signed device reads history with the
 // trust of alice's device whose keys it carries; forwarded by anyone else,
 // by a trusted bot's device its owner did not sign, or forwarded again, it
-// stays marked as forwarded (the trust policy refuses it). The live
+// stays marked as forwarded (the trust policy refuses it). Restored from
+// the key backup (which does not say who forwarded it), it is taken when
+// the forwarder's key is a trusted bot's cross-signed device's. The live
 // decryption never takes a forwarded key.
 func TestDecryptHistoryTakesTrustedBotsForwardedKeys(t *testing.T) {
 	ctx := zerolog.Nop().WithContext(context.Background())
@@ -127,18 +129,22 @@ func TestDecryptHistoryTakesTrustedBotsForwardedKeys(t *testing.T) {
 	unsigned := peerDevice(t, ctx, d, testPeer, "PEER2", false)
 	mallory := peerDevice(t, ctx, d, testMallory, "MALLORY", true)
 	for _, c := range []struct {
-		name  string
-		from  id.UserID
-		chain []id.Curve25519
-		want  id.TrustState
+		name   string
+		source id.KeySource
+		from   id.UserID
+		chain  []id.Curve25519
+		want   id.TrustState
 	}{
-		{"a trusted bot's cross-signed device", testPeer, []id.Curve25519{signed.IdentityKey}, id.TrustStateUnset},
-		{"a trusted bot's device not signed by its owner", testPeer, []id.Curve25519{unsigned.IdentityKey}, id.TrustStateForwarded},
-		{"another user's cross-signed device", testMallory, []id.Curve25519{mallory.IdentityKey}, id.TrustStateForwarded},
-		{"a trusted bot, forwarded again", testPeer, []id.Curve25519{mallory.IdentityKey, signed.IdentityKey}, id.TrustStateForwarded},
+		{"a trusted bot's cross-signed device", id.KeySourceForward, testPeer, []id.Curve25519{signed.IdentityKey}, id.TrustStateUnset},
+		{"a trusted bot's device not signed by its owner", id.KeySourceForward, testPeer, []id.Curve25519{unsigned.IdentityKey}, id.TrustStateForwarded},
+		{"another user's cross-signed device", id.KeySourceForward, testMallory, []id.Curve25519{mallory.IdentityKey}, id.TrustStateForwarded},
+		{"another user, naming a trusted bot's device", id.KeySourceForward, testMallory, []id.Curve25519{signed.IdentityKey}, id.TrustStateForwarded},
+		{"a trusted bot, forwarded again", id.KeySourceForward, testPeer, []id.Curve25519{mallory.IdentityKey, signed.IdentityKey}, id.TrustStateForwarded},
+		{"from the backup, a trusted bot's cross-signed device", id.KeySourceBackup, "", []id.Curve25519{signed.IdentityKey}, id.TrustStateUnset},
+		{"from the backup, another user's device", id.KeySourceBackup, "", []id.Curve25519{mallory.IdentityKey}, id.TrustStateForwarded},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			evt := forwardedEvent(t, ctx, d, alice, c.from, c.chain)
+			evt := forwardedEvent(t, ctx, d, alice, c.source, c.from, c.chain)
 			dec, err := d.DecryptHistory(ctx, evt)
 			if err != nil {
 				t.Fatal(err)
@@ -150,17 +156,17 @@ func TestDecryptHistoryTakesTrustedBotsForwardedKeys(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if live.Mautrix.TrustState != id.TrustStateForwarded {
-				t.Errorf("live: trust %s, want %s", live.Mautrix.TrustState, id.TrustStateForwarded)
+			if ts := live.Mautrix.TrustState; ts != id.TrustStateForwarded && ts != id.TrustStateBackup {
+				t.Errorf("live: trust %s, want %s or %s (refused)", ts, id.TrustStateForwarded, id.TrustStateBackup)
 			}
 		})
 	}
 }
 
 // forwardedEvent stores alice's room key in d as forwarded by from along
-// chain, and returns alice's event encrypted with it, as the homeserver
-// serves it.
-func forwardedEvent(t *testing.T, ctx context.Context, d *Device, alice *crypto.OlmAccount, from id.UserID, chain []id.Curve25519) *event.Event {
+// chain (received so, or restored from the backup), and returns alice's
+// event encrypted with it, as the homeserver serves it.
+func forwardedEvent(t *testing.T, ctx context.Context, d *Device, alice *crypto.OlmAccount, source id.KeySource, from id.UserID, chain []id.Curve25519) *event.Event {
 	t.Helper()
 	out, err := olm.NewOutboundGroupSession()
 	if err != nil {
@@ -171,7 +177,7 @@ func forwardedEvent(t *testing.T, ctx context.Context, d *Device, alice *crypto.
 	if err != nil {
 		t.Fatal(err)
 	}
-	igs.KeySource, igs.SourceUser = id.KeySourceForward, from
+	igs.KeySource, igs.SourceUser = source, from
 	for _, k := range chain {
 		igs.ForwardingChains = append(igs.ForwardingChains, k.String())
 	}
