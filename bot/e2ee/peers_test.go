@@ -5,6 +5,7 @@ package e2ee
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http/httptest"
 	"testing"
 
@@ -198,4 +199,34 @@ func forwardedEvent(t *testing.T, ctx context.Context, d *Device, alice *crypto.
 		t.Fatal(err)
 	}
 	return &evt
+}
+
+// TestWithheldKeyMayStillCome: a room key another device withheld (a
+// trusted bot that has it not) is a key that has not come yet: the event
+// waits for it, and decrypts when it comes.
+func TestWithheldKeyMayStillCome(t *testing.T) {
+	ctx := zerolog.Nop().WithContext(context.Background())
+	d, alice := peersDevice(t, ctx)
+	evt := forwardedEvent(t, ctx, d, alice, id.KeySourceDirect, "", nil)
+	session := id.SessionID(evt.Content.Raw["session_id"].(string))
+	stored, err := d.store.GetGroupSession(ctx, testRoom, session)
+	if err != nil || stored == nil {
+		t.Fatalf("the session: %v %v", stored, err)
+	}
+	if _, err := d.store.DB.Exec(ctx, "DELETE FROM crypto_megolm_inbound_session WHERE session_id=$1", session); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.store.PutWithheldGroupSession(ctx, event.RoomKeyWithheldEventContent{RoomID: testRoom, Algorithm: id.AlgorithmMegolmV1,
+		SessionID: session, SenderKey: stored.SenderKey, Code: event.RoomKeyWithheldUnavailable}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Decrypt(ctx, evt); !errors.Is(err, ErrNoKey) {
+		t.Fatalf("withheld: %v, want ErrNoKey", err)
+	}
+	if err := d.mach.StoreGroupSession(ctx, stored); err != nil {
+		t.Fatal(err)
+	}
+	if dec, err := d.Decrypt(ctx, evt); err != nil || dec.Content.AsMessage().Body != "!ex status orange 300" {
+		t.Fatalf("once the key came: %v", err)
+	}
 }
