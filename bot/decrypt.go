@@ -137,6 +137,14 @@ func (in *Intake) decrypt(ctx context.Context, log zerolog.Logger, ie ledger.Inb
 		log.Debug().Str("session_id", string(session)).Msg("Parked an encrypted event until its room key arrives")
 		in.requestKey(ctx, ie, evt)
 		return decryption{readied{park: session}, DecryptParked}
+	case err == nil && dec.Mautrix.TrustState == id.TrustStateForwarded && dec.Sender == evt.Sender &&
+		(ie.WaitingSince.IsZero() || in.clock.Now().Sub(ie.WaitingSince) < KeyWait):
+		// Only a forwarded key (a trusted bot's, for a catch-up): the
+		// sender's client shares its own before it sends, and it may still
+		// be on its way. The event waits for it as for a missing key.
+		session := evt.Content.AsEncrypted().SessionID
+		log.Debug().Str("session_id", string(session)).Msg("Parked an encrypted event until its sender's own room key arrives")
+		return decryption{readied{park: session}, DecryptParked}
 	case err != nil:
 		log.Warn().Err(err).Stringer("sender", evt.Sender).Msg("Dropped an encrypted event that does not decrypt")
 		return decryption{readied{err: fmt.Errorf("failed to decrypt: %w", err)}, DecryptFailed}

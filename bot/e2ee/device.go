@@ -15,6 +15,7 @@ import (
 	"maunium.net/go/mautrix"
 	"maunium.net/go/mautrix/crypto"
 	"maunium.net/go/mautrix/crypto/olm"
+	"maunium.net/go/mautrix/event"
 	"maunium.net/go/mautrix/id"
 )
 
@@ -64,6 +65,11 @@ type Device struct {
 	crossSigned bool
 	// sync is how the /sync loop fares (status.go).
 	sync syncHealth
+	// peers are the trusted bots room keys go to and come from for
+	// history; defaultShare is mautrix's answer to everyone else's key
+	// requests (peers.go).
+	peers        Peers
+	defaultShare func(context.Context, *id.Device, event.RequestedKeyInfo) *crypto.KeyShareRejection
 }
 
 // Open opens the crypto store in db (tables crypto_*, version table

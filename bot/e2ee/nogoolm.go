@@ -133,3 +133,21 @@ type Status struct {
 
 // Status is the zero status: there is no device.
 func (d *Device) Status() Status { return Status{} }
+
+// Peers are the other bots the device forwards room keys to, and takes
+// forwarded room keys from, for history.
+type Peers struct {
+	// Bots are the trusted bots, by user ID.
+	Bots []id.UserID
+	// Share reports whether a room's keys may go to (and come from) the
+	// trusted bot: a circle both bots are in.
+	Share func(ctx context.Context, room id.RoomID, bot id.UserID) bool
+}
+
+// SetPeers does nothing: there are no room keys to forward.
+func (d *Device) SetPeers(Peers) {}
+
+// RequestHistoryKey refuses: there is no device to ask with.
+func (d *Device) RequestHistoryKey(context.Context, *event.Event) (bool, error) {
+	return false, ErrNotBuilt
+}
