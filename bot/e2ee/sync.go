@@ -42,6 +42,7 @@ func (d *Device) Run(ctx context.Context) error {
 	}
 	filterID := ""
 	wait := time.Second
+	d.sync.started(time.Now())
 	for ctx.Err() == nil {
 		if filterID == "" {
 			f, err := d.cli.CreateFilter(ctx, toDeviceOnly())
@@ -57,6 +58,7 @@ func (d *Device) Run(ctx context.Context) error {
 			if errors.Is(err, mautrix.MUnknownToken) {
 				return fmt.Errorf("the bot's device %s was logged in again elsewhere (another exodus on this database?): %w", d.cli.DeviceID, err)
 			}
+			d.sync.failed(err, time.Now())
 			d.log.Warn().Err(err).Dur("retry_in", wait).Msg("The device's /sync failed")
 			if !sleep(ctx, wait) {
 				break
@@ -76,6 +78,7 @@ func (d *Device) Run(ctx context.Context) error {
 		}
 		d.mach.ProcessSyncResponse(ctx, resp, since)
 		if err := d.store.PutNextBatch(ctx, resp.NextBatch); err != nil {
+			d.sync.failed(fmt.Errorf("failed to save the sync token: %w", err), time.Now())
 			d.log.Warn().Err(err).Msg("Failed to save the device's sync token; the next /sync repeats the last one")
 			if !sleep(ctx, wait) {
 				break
@@ -83,6 +86,7 @@ func (d *Device) Run(ctx context.Context) error {
 			continue
 		}
 		since = resp.NextBatch
+		d.sync.synced(time.Now())
 		if n, err := d.backUp(ctx); err != nil {
 			d.log.Warn().Err(err).Msg("Failed to back up room keys; trying again after the next /sync")
 		} else if n > 0 {

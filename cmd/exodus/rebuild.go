@@ -89,7 +89,7 @@ func rebuildCommand(ctx context.Context, cfg *Config, force bool, maxEvents int,
 		return err
 	}
 	if dev != nil {
-		readHistoryEncrypted(dev, w)
+		readHistoryEncrypted(cfg, dev, w)
 	}
 	if err := registerBot(ctx, newBotLink(cfg, w.intent, "")); err != nil {
 		return err
