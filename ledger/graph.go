@@ -18,8 +18,9 @@ import (
 // borrow their working memory from a pool, so the breadth-first searches do
 // not touch maps or allocate per visited member.
 type Graph struct {
-	ids   []UserID         // index -> ID, sorted
-	index map[UserID]int32 // ID -> index
+	ids   []UserID // index -> ID, sorted
+	index *idIndex // ID -> number in order of first appearance
+	rank  []int32  // number -> index
 	off   []int32          // neighbours of i are adj[off[i]:off[i+1]]
 	adj   []int32          // sorted within each member
 
@@ -33,6 +34,15 @@ type Graph struct {
 	cSums []compSum // sorted by currency within each component
 
 	scratch sync.Pool // of *scratch
+}
+
+// lookup returns u's index, false if u is not a member.
+func (g *Graph) lookup(u UserID) (int32, bool) {
+	t, ok := g.index.number(u)
+	if !ok {
+		return 0, false
+	}
+	return g.rank[t], true
 }
 
 // pledge is one member's largest pledge in one currency; cur indexes Graph.curs.
@@ -55,8 +65,8 @@ func (g *Graph) dropBlocked(ends []uint64, blocks []Block) {
 	var keys []uint64
 	involved := make([]bool, len(g.ids))
 	for _, b := range blocks {
-		x, ok1 := g.index[b.Blocker]
-		y, ok2 := g.index[b.Blocked]
+		x, ok1 := g.lookup(b.Blocker)
+		y, ok2 := g.lookup(b.Blocked)
 		if ok1 && ok2 && x != y {
 			keys = append(keys, edgeKey(x, y))
 			involved[x], involved[y] = true, true
@@ -216,7 +226,7 @@ func (g *Graph) buildComponents(n int) {
 // guarantees, sorted by currency; nil if there is none. Pledges without a
 // currency (the zero Amount) are ignored.
 func (g *Graph) PledgeOf(u UserID) []Amount {
-	i, ok := g.index[u]
+	i, ok := g.lookup(u)
 	if !ok || g.pOff[i] == g.pOff[i+1] {
 		return nil
 	}
@@ -239,7 +249,7 @@ func (g *Graph) PledgeOf(u UserID) []Amount {
 // 9.2*10^18. Should absurd pledges get in anyway, sums are computed exactly
 // in 128 bits and clamped to the int64 range rather than wrapping around.
 func (g *Graph) Pool(u UserID) []Amount {
-	i, ok := g.index[u]
+	i, ok := g.lookup(u)
 	if !ok {
 		return nil
 	}

@@ -84,8 +84,7 @@ type scannedGuarantee struct {
 // stored once) and its pledge. The zero value is not ready; use
 // NewGraphBuilder.
 type GraphBuilder struct {
-	index    map[UserID]int32 // ID -> number, in order of first appearance
-	ids      []UserID         // number -> ID
+	ids      *idIndex // ID -> number, in order of first appearance
 	ends     []uint64         // per guarantee: edgeKey of its ends, or inactive
 	minor    []int64          // per guarantee: its pledge
 	cur      []int32          // per guarantee: its pledge's currency, -1 if none
@@ -99,7 +98,7 @@ type GraphBuilder struct {
 // guarantees.
 func NewGraphBuilder(hint int) *GraphBuilder {
 	return &GraphBuilder{
-		index: make(map[UserID]int32, hint/2+1), curIndex: map[Currency]int32{},
+		ids: newIDIndex(), curIndex: map[Currency]int32{},
 		ends: make([]uint64, 0, hint), minor: make([]int64, 0, hint), cur: make([]int32, 0, hint),
 	}
 }
@@ -124,22 +123,14 @@ func (b *GraphBuilder) Add(x, y UserID, pledge Amount) {
 // Guarantees read in (A, B) order come with the same A several times in a
 // row, so the last one is remembered.
 func (b *GraphBuilder) firstEnd(x UserID) int32 {
-	if x != b.lastX || len(b.ids) == 0 {
+	if x != b.lastX || b.ids.n == 0 {
 		b.lastX, b.lastNum = x, b.member(x)
 	}
 	return b.lastNum
 }
 
 // member returns u's number, numbering u if it is new.
-func (b *GraphBuilder) member(u UserID) int32 {
-	i, ok := b.index[u]
-	if !ok {
-		i = int32(len(b.ids))
-		b.index[u] = i
-		b.ids = append(b.ids, u)
-	}
-	return i
-}
+func (b *GraphBuilder) member(u UserID) int32 { return b.ids.intern(u) }
 
 // currency returns c's number, numbering c if it is new.
 func (b *GraphBuilder) currency(c Currency) int32 {
@@ -181,16 +172,14 @@ func (b *GraphBuilder) Build(blocks []Block) *Graph {
 // renumber moves the members and currencies into g, numbered in ID and
 // code order, and rewrites the builder's edge keys and currencies to match.
 func (b *GraphBuilder) renumber(g *Graph) {
-	g.ids = slices.Clone(b.ids)
+	g.ids = b.ids.freeze()
 	slices.Sort(g.ids)
+	rank := make([]int32, len(g.ids)) // number -> index
 	for r, u := range g.ids {
-		b.index[u] = int32(r)
+		t, _ := b.ids.number(u)
+		rank[t] = int32(r)
 	}
-	rank := make([]int32, len(b.ids))
-	for t, u := range b.ids {
-		rank[t] = b.index[u]
-	}
-	g.index, b.ids = b.index, nil
+	g.index, g.rank, b.ids = b.ids, rank, nil
 	for i, k := range b.ends {
 		if k != inactive {
 			x, y := edgeEnds(k)

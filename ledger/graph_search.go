@@ -41,7 +41,7 @@ func (g *Graph) userIDs(is []int32) []UserID {
 // Direct returns u's neighbours through active edges, sorted by ID; nil if
 // u has none or is unknown.
 func (g *Graph) Direct(u UserID) []UserID {
-	i, ok := g.index[u]
+	i, ok := g.lookup(u)
 	if !ok {
 		return nil
 	}
@@ -87,7 +87,7 @@ func (s TrustSize) Count() int { return s.Direct + s.Indirect }
 // the trust list is u's connected component without u, whose size
 // NewGraph has counted.
 func (g *Graph) TrustSize(u UserID) TrustSize {
-	i, ok := g.index[u]
+	i, ok := g.lookup(u)
 	if !ok {
 		return TrustSize{}
 	}
@@ -102,7 +102,7 @@ func (g *Graph) TrustSize(u UserID) TrustSize {
 // costs a small part of the whole search.
 func (g *Graph) TrustListHead(u UserID, n int) (TrustList, TrustSize) {
 	t := TrustList{Member: u}
-	src, ok := g.index[u]
+	src, ok := g.lookup(u)
 	if !ok || n <= 0 {
 		return t, g.TrustSize(u)
 	}
@@ -164,8 +164,8 @@ func (g *Graph) Distance(from, to UserID) int {
 	if from == to {
 		return 0
 	}
-	a, ok1 := g.index[from]
-	b, ok2 := g.index[to]
+	a, ok1 := g.lookup(from)
+	b, ok2 := g.lookup(to)
 	if !ok1 || !ok2 {
 		return -1
 	}
@@ -180,8 +180,8 @@ func (g *Graph) Distance(from, to UserID) int {
 // smallest sequence of IDs. It returns nil if from == to, if either member
 // is unknown, or if to cannot be reached.
 func (g *Graph) Chain(from, to UserID) []UserID {
-	a, ok1 := g.index[from]
-	b, ok2 := g.index[to]
+	a, ok1 := g.lookup(from)
+	b, ok2 := g.lookup(to)
 	if !ok1 || !ok2 || a == b {
 		return nil
 	}

@@ -174,3 +174,38 @@ func TestTrustGraphLoadsOnce(t *testing.T) {
 		t.Fatalf("TrustSizeOf = %+v, %v; graph says %+v", size, err, got[0].TrustSize(names[0]))
 	}
 }
+
+// TestGraphManyMembers checks the numbering of members past the sizes the
+// random graphs reach: a path of thousands of members, each of whom must be
+// found with exactly their two neighbours.
+func TestGraphManyMembers(t *testing.T) {
+	t.Parallel()
+	n := sized(20_000, 3_000)
+	id := func(i int) ledger.UserID { return ledger.UserID(fmt.Sprintf("@p%d:x", i)) }
+	var gs []ledger.Guarantee
+	for i := 1; i < n; i++ {
+		gs = append(gs, ledger.NewGuarantee(id(i-1), id(i), "!c:x", grEUR(1), "$e", time.Time{}))
+	}
+	g := ledger.NewGraph(gs, nil)
+	if g.Members() != n {
+		t.Fatalf("Members() = %d, want %d", g.Members(), n)
+	}
+	for i := range n {
+		want := []ledger.UserID{}
+		for _, j := range []int{i - 1, i + 1} {
+			if j >= 0 && j < n {
+				want = append(want, id(j))
+			}
+		}
+		slices.Sort(want)
+		if got := g.Direct(id(i)); !grSameIDs(got, want) {
+			t.Fatalf("Direct(%s) = %v, want %v", id(i), got, want)
+		}
+		if got := g.TrustSize(id(i)); got.Count() != n-1 || got.Direct != len(want) {
+			t.Fatalf("TrustSize(%s) = %+v, want %d in all", id(i), got, n-1)
+		}
+	}
+	if got := g.TrustSize(id(n)); got.Count() != 0 || g.Direct(id(n)) != nil {
+		t.Fatalf("a stranger has a trust list: %+v", got)
+	}
+}
