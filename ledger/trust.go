@@ -17,10 +17,18 @@ type Trust struct {
 	ap      Applier
 	cfg     Config
 
-	loading sync.Mutex // held while the graph loads
-	mu      sync.Mutex // guards graph and gen
+	mu      sync.Mutex // guards graph, gen and loading
 	graph   *Graph     // nil when it must be rebuilt
 	gen     uint64     // counts invalidations
+	loading *graphLoad // the load in progress, if any
+}
+
+// graphLoad is one load of the graph, which callers arriving meanwhile
+// wait for; g and err are set before done is closed.
+type graphLoad struct {
+	done chan struct{}
+	g    *Graph
+	err  error
 }
 
 // applyGraph is apply for a change of the graph: it invalidates the graph
@@ -42,36 +50,50 @@ func (s *Trust) invalidateGraph() {
 
 // Graph returns the current trust network, loading it if a change
 // invalidated it. One load runs at a time: callers arriving meanwhile wait
-// for it rather than load a copy of their own.
+// for it (or for their context to end) rather than load a copy each; if
+// it fails, they try again themselves.
 func (s *Trust) Graph(ctx context.Context) (*Graph, error) {
-	if g := s.cached(); g != nil {
-		return g, nil
+	for {
+		s.mu.Lock()
+		g, l, gen := s.graph, s.loading, s.gen
+		mine := g == nil && l == nil
+		if mine {
+			l = &graphLoad{done: make(chan struct{})}
+			s.loading = l
+		}
+		s.mu.Unlock()
+		switch {
+		case g != nil:
+			return g, nil
+		case mine:
+			return s.load(ctx, l, gen)
+		}
+		select {
+		case <-l.done:
+			if l.err == nil {
+				return l.g, nil
+			}
+		case <-ctx.Done():
+			return nil, fmt.Errorf("failed to wait for the trust graph: %w", ctx.Err())
+		}
 	}
-	s.loading.Lock()
-	defer s.loading.Unlock()
-	s.mu.Lock()
-	g, gen := s.graph, s.gen
-	s.mu.Unlock()
-	if g != nil {
-		return g, nil
-	}
-	g, err := LoadGraph(ctx, s.store)
-	if err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	if s.gen == gen { // no change since the load began
-		s.graph = g
-	}
-	s.mu.Unlock()
-	return g, nil
 }
 
-// cached returns the graph in memory, nil if there is none.
-func (s *Trust) cached() *Graph {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.graph
+// load runs l, keeping the graph unless a change came since generation
+// gen began. Waiters are released however the load ends, a panic included.
+func (s *Trust) load(ctx context.Context, l *graphLoad, gen uint64) (*Graph, error) {
+	l.err = fmt.Errorf("the trust graph's load did not finish")
+	defer func() {
+		s.mu.Lock()
+		s.loading = nil
+		if l.err == nil && s.gen == gen {
+			s.graph = l.g
+		}
+		s.mu.Unlock()
+		close(l.done)
+	}()
+	l.g, l.err = LoadGraph(ctx, s.store)
+	return l.g, l.err
 }
 
 // TrustListOf returns a member's trust list.
