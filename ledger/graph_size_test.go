@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -207,5 +209,68 @@ func TestGraphManyMembers(t *testing.T) {
 	}
 	if got := g.TrustSize(id(n)); got.Count() != 0 || g.Direct(id(n)) != nil {
 		t.Fatalf("a stranger has a trust list: %+v", got)
+	}
+}
+
+// pausedTrustStore holds the answer of its first Blocks until release is
+// closed, telling started when it has read it.
+type pausedTrustStore struct {
+	ledger.TrustStore
+	started, release chan struct{}
+	calls            atomic.Int32
+}
+
+func (p *pausedTrustStore) Blocks(ctx context.Context) ([]ledger.Block, error) {
+	bs, err := p.TrustStore.Blocks(ctx)
+	if p.calls.Add(1) == 1 {
+		close(p.started)
+		<-p.release
+	}
+	return bs, err
+}
+
+// TestTrustGraphAfterChangeDuringLoad checks that a caller who asks for the
+// graph after a change made while a load was running gets a graph with the
+// change, not the load's older one.
+func TestTrustGraphAfterChangeDuringLoad(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st := memstore.New()
+	alice, bob := grID("alice"), grID("bob")
+	if _, err := st.AddGuarantee(ctx, ledger.NewGuarantee(alice, bob, "!c:x", grEUR(100), "$g", time.Time{})); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.PutBlock(ctx, ledger.Block{Blocker: alice, Blocked: bob}); err != nil {
+		t.Fatal(err)
+	}
+	paused := &pausedTrustStore{TrustStore: st, started: make(chan struct{}), release: make(chan struct{})}
+	stores := st.Stores()
+	stores.Trust = paused
+	svc := ledger.NewService(stores, ledger.NewManualClock(time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)), ledger.DefaultConfig())
+
+	first := make(chan *ledger.Graph)
+	go func() {
+		g, _ := svc.Trust.Graph(ctx) // reads the block, then pauses
+		first <- g
+	}()
+	<-paused.started
+	unblocked := make(chan *ledger.BlockResult)
+	go func() {
+		res, err := svc.Trust.Unblock(ctx, ledger.Action{Event: "$unblock", Actor: alice}, bob)
+		if err != nil {
+			t.Error(err)
+		}
+		unblocked <- res
+	}()
+	// Unblock saves the change, then waits for the paused load to end.
+	for blocks, _ := st.Blocks(ctx); len(blocks) > 0; blocks, _ = st.Blocks(ctx) {
+		runtime.Gosched()
+	}
+	close(paused.release)
+	if g := <-first; g.TrustSize(alice).Count() != 0 {
+		t.Fatalf("the first load saw %d members on alice's list, want 0 (blocked)", g.TrustSize(alice).Count())
+	}
+	if res := <-unblocked; res == nil || !res.HadGuarantee {
+		t.Fatalf("Unblock = %+v, want the restored guarantee with bob (a graph from after the change)", res)
 	}
 }

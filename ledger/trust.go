@@ -26,6 +26,7 @@ type Trust struct {
 // graphLoad is one load of the graph, which callers arriving meanwhile
 // wait for; g and err are set before done is closed.
 type graphLoad struct {
+	gen  uint64 // the generation it began in
 	done chan struct{}
 	g    *Graph
 	err  error
@@ -50,15 +51,16 @@ func (s *Trust) invalidateGraph() {
 
 // Graph returns the current trust network, loading it if a change
 // invalidated it. One load runs at a time: callers arriving meanwhile wait
-// for it (or for their context to end) rather than load a copy each; if
-// it fails, they try again themselves.
+// for it (or for their context to end) rather than load a copy each. A
+// caller who arrived after a change the load may have missed, or whose
+// load failed, waits for it to end and tries again.
 func (s *Trust) Graph(ctx context.Context) (*Graph, error) {
 	for {
 		s.mu.Lock()
 		g, l, gen := s.graph, s.loading, s.gen
 		mine := g == nil && l == nil
 		if mine {
-			l = &graphLoad{done: make(chan struct{})}
+			l = &graphLoad{gen: gen, done: make(chan struct{})}
 			s.loading = l
 		}
 		s.mu.Unlock()
@@ -66,11 +68,11 @@ func (s *Trust) Graph(ctx context.Context) (*Graph, error) {
 		case g != nil:
 			return g, nil
 		case mine:
-			return s.load(ctx, l, gen)
+			return s.load(ctx, l)
 		}
 		select {
 		case <-l.done:
-			if l.err == nil {
+			if l.err == nil && l.gen == gen {
 				return l.g, nil
 			}
 		case <-ctx.Done():
@@ -79,14 +81,14 @@ func (s *Trust) Graph(ctx context.Context) (*Graph, error) {
 	}
 }
 
-// load runs l, keeping the graph unless a change came since generation
-// gen began. Waiters are released however the load ends, a panic included.
-func (s *Trust) load(ctx context.Context, l *graphLoad, gen uint64) (*Graph, error) {
+// load runs l, keeping the graph unless a change came since l began.
+// Waiters are released however the load ends, a panic included.
+func (s *Trust) load(ctx context.Context, l *graphLoad) (*Graph, error) {
 	l.err = fmt.Errorf("the trust graph's load did not finish")
 	defer func() {
 		s.mu.Lock()
 		s.loading = nil
-		if l.err == nil && s.gen == gen {
+		if l.err == nil && s.gen == l.gen {
 			s.graph = l.g
 		}
 		s.mu.Unlock()
