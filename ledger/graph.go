@@ -21,8 +21,8 @@ type Graph struct {
 	ids   []UserID // index -> ID, sorted
 	index *idIndex // ID -> number in order of first appearance
 	rank  []int32  // number -> index
-	off   []int32          // neighbours of i are adj[off[i]:off[i+1]]
-	adj   []int32          // sorted within each member
+	off   []int32  // neighbours of i are adj[off[i]:off[i+1]]
+	adj   []int32  // sorted within each member
 
 	curs    []Currency // distinct pledge currencies, sorted
 	pOff    []int32    // pledges of i are pledges[pOff[i]:pOff[i+1]]

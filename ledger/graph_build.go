@@ -16,7 +16,7 @@ import (
 // appears in no guarantee have no effect. Building takes O(E + V log V)
 // time for E guarantees between V members.
 func NewGraph(guarantees []Guarantee, blocks []Block) *Graph {
-	b := NewGraphBuilder(len(guarantees))
+	b := newGraphBuilder(len(guarantees))
 	for _, gu := range guarantees {
 		b.Add(gu.A, gu.B, gu.Pledge)
 	}
@@ -37,7 +37,7 @@ type GraphSource interface {
 // numbers and its pledge as it is read. Reading (in the caller's goroutine)
 // and numbering (in another) overlap, a few thousand guarantees at a time.
 func LoadGraph(ctx context.Context, src GraphSource) (*Graph, error) {
-	b := NewGraphBuilder(0)
+	b := newGraphBuilder(0)
 	const batch, inFlight = 4096, 4
 	full, free := make(chan []scannedGuarantee, inFlight), make(chan []scannedGuarantee, inFlight)
 	for range inFlight {
@@ -79,25 +79,25 @@ type scannedGuarantee struct {
 	pledge Amount
 }
 
-// GraphBuilder collects guarantees one at a time for a Graph, keeping of
+// graphBuilder collects guarantees one at a time for a Graph, keeping of
 // each only what the graph needs: its ends as member numbers (each ID
 // stored once) and its pledge. The zero value is not ready; use
-// NewGraphBuilder.
-type GraphBuilder struct {
+// newGraphBuilder.
+type graphBuilder struct {
 	ids      *idIndex // ID -> number, in order of first appearance
-	ends     []uint64         // per guarantee: edgeKey of its ends, or inactive
-	minor    []int64          // per guarantee: its pledge
-	cur      []int32          // per guarantee: its pledge's currency, -1 if none
+	ends     []uint64 // per guarantee: edgeKey of its ends, or inactive
+	minor    []int64  // per guarantee: its pledge
+	cur      []int32  // per guarantee: its pledge's currency, -1 if none
 	curIndex map[Currency]int32
 	curs     []Currency // number -> currency, in order of first appearance
 	lastX    UserID     // the first end of the guarantee added last
 	lastNum  int32      // their number
 }
 
-// NewGraphBuilder returns an empty builder with room for about hint
+// newGraphBuilder returns an empty builder with room for about hint
 // guarantees.
-func NewGraphBuilder(hint int) *GraphBuilder {
-	return &GraphBuilder{
+func newGraphBuilder(hint int) *graphBuilder {
+	return &graphBuilder{
 		ids: newIDIndex(), curIndex: map[Currency]int32{},
 		ends: make([]uint64, 0, hint), minor: make([]int64, 0, hint), cur: make([]int32, 0, hint),
 	}
@@ -106,7 +106,7 @@ func NewGraphBuilder(hint int) *GraphBuilder {
 // Add records a guarantee between x and y (in either order) with its
 // pledge. A guarantee of a member with themself counts for nothing, and
 // neither does a pledge without a currency.
-func (b *GraphBuilder) Add(x, y UserID, pledge Amount) {
+func (b *graphBuilder) Add(x, y UserID, pledge Amount) {
 	key, c := uint64(inactive), int32(-1)
 	if x != y {
 		key = edgeKey(b.firstEnd(x), b.member(y))
@@ -122,7 +122,7 @@ func (b *GraphBuilder) Add(x, y UserID, pledge Amount) {
 // firstEnd returns the number of x, the first end of a guarantee.
 // Guarantees read in (A, B) order come with the same A several times in a
 // row, so the last one is remembered.
-func (b *GraphBuilder) firstEnd(x UserID) int32 {
+func (b *graphBuilder) firstEnd(x UserID) int32 {
 	if x != b.lastX || b.ids.n == 0 {
 		b.lastX, b.lastNum = x, b.member(x)
 	}
@@ -130,10 +130,10 @@ func (b *GraphBuilder) firstEnd(x UserID) int32 {
 }
 
 // member returns u's number, numbering u if it is new.
-func (b *GraphBuilder) member(u UserID) int32 { return b.ids.intern(u) }
+func (b *graphBuilder) member(u UserID) int32 { return b.ids.intern(u) }
 
 // currency returns c's number, numbering c if it is new.
-func (b *GraphBuilder) currency(c Currency) int32 {
+func (b *graphBuilder) currency(c Currency) int32 {
 	if n := len(b.curs); n > 0 && b.curs[n-1] == c {
 		return int32(n - 1)
 	}
@@ -151,13 +151,13 @@ func (b *GraphBuilder) currency(c Currency) int32 {
 
 // Build returns the graph of the guarantees added, with blocks applied as
 // NewGraph describes. The builder must not be used afterwards.
-func (b *GraphBuilder) Build(blocks []Block) *Graph {
+func (b *graphBuilder) Build(blocks []Block) *Graph {
 	g := &Graph{}
 	b.renumber(g)
 	n := len(g.ids)
 	g.dropBlocked(b.ends, blocks)
 	g.buildEdges(n, b.ends, b.cur, b.minor)
-	*b = GraphBuilder{} // free the working arrays before the components
+	*b = graphBuilder{} // free the working arrays before the components
 	g.buildComponents(n)
 	g.scratch.New = func() any {
 		s := &scratch{d: [2][]int32{make([]int32, n), make([]int32, n)}, good: make([]bool, n)}
@@ -171,7 +171,7 @@ func (b *GraphBuilder) Build(blocks []Block) *Graph {
 
 // renumber moves the members and currencies into g, numbered in ID and
 // code order, and rewrites the builder's edge keys and currencies to match.
-func (b *GraphBuilder) renumber(g *Graph) {
+func (b *graphBuilder) renumber(g *Graph) {
 	g.ids = b.ids.freeze()
 	slices.Sort(g.ids)
 	rank := make([]int32, len(g.ids)) // number -> index
