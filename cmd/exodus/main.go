@@ -120,6 +120,15 @@ func generateMain(cfgPath, regPath string, stdout, stderr io.Writer) int {
 			cfgPath, cfgPath, regPath)
 		return 0
 	}
+	if res.botMode {
+		secrets := ""
+		if res.newTokens {
+			secrets = "; put fresh secrets into it"
+		}
+		fmt.Fprintf(stdout, "%s is of mode: bot (%s logs in as an ordinary account): no registration to write%s. Start exodus with `exodus -c %s`.\n",
+			cfgPath, res.bot, secrets, cfgPath)
+		return 0
+	}
 	tokens := ""
 	if res.newTokens {
 		tokens = " (and put fresh tokens into " + cfgPath + ")"
@@ -137,11 +146,13 @@ func runMain(cfgPath, regPath string, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "exodus:", err)
 		return 2
 	}
-	stderr = secretsRedacted(stderr, cfg)           // an error may quote a database URI
-	warning, err := checkRegistration(cfg, regPath) // needs no network: first
-	if err != nil {
-		fmt.Fprintln(stderr, "exodus:", err)
-		return 2
+	stderr = secretsRedacted(stderr, cfg) // an error may quote a database URI
+	warning := ""
+	if !cfg.botMode() { // an ordinary account has no registration
+		if warning, err = checkRegistration(cfg, regPath); err != nil { // needs no network: first
+			fmt.Fprintln(stderr, "exodus:", err)
+			return 2
+		}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -149,7 +160,9 @@ func runMain(cfgPath, regPath string, stderr io.Writer) int {
 	if warning != "" {
 		log.Warn().Msg(warning)
 	}
-	if err := checkHomeserver(ctx, &log, cfg, regPath, &http.Client{Timeout: 30 * time.Second}, 2*time.Minute); err != nil {
+	if cfg.botMode() {
+		// The login at start (account.go) checks the homeserver and the account.
+	} else if err := checkHomeserver(ctx, &log, cfg, regPath, &http.Client{Timeout: 30 * time.Second}, 2*time.Minute); err != nil {
 		if ctx.Err() == nil {
 			fmt.Fprintln(stderr, "exodus:", err)
 		}

@@ -108,5 +108,6 @@ func dbPassword(uri string) string {
 // prints) so that the config's secrets and any URI password are blanked,
 // as in the log.
 func secretsRedacted(w io.Writer, cfg *Config) io.Writer {
-	return newRedactor(w, cfg.AppService.ASToken, cfg.AppService.HSToken, cfg.Encryption.PickleKey, dbPassword(cfg.Database.URI))
+	return newRedactor(w, cfg.AppService.ASToken, cfg.AppService.HSToken, cfg.Encryption.PickleKey,
+		cfg.Bot.Password, cfg.Bot.AccessToken, dbPassword(cfg.Database.URI))
 }
