@@ -1,0 +1,186 @@
+package bot_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"testing"
+
+	"maunium.net/go/mautrix"
+	"maunium.net/go/mautrix/event"
+	"maunium.net/go/mautrix/id"
+
+	"github.com/exodus-matrix/exodus/bot"
+	"github.com/exodus-matrix/exodus/ledger"
+	"github.com/exodus-matrix/exodus/store"
+)
+
+// tokenCrashStore is the store, whose token write fails (a crash before the
+// batch's transaction commits) while crash is set.
+type tokenCrashStore struct {
+	*store.Store
+	crash bool
+}
+
+var errCrash = errors.New("crashed before the commit")
+
+func (c *tokenCrashStore) SetSyncValue(ctx context.Context, name, value string) error {
+	if c.crash {
+		return errCrash
+	}
+	return c.Store.SetSyncValue(ctx, name, value)
+}
+
+// syncServer is a homeserver's /sync and /messages for the syncer.
+type syncServer struct {
+	// gap is what /messages answers, newest first.
+	gap []*event.Event
+}
+
+func (s *syncServer) CreateFilter(context.Context, *mautrix.Filter) (*mautrix.RespCreateFilter, error) {
+	return &mautrix.RespCreateFilter{FilterID: "1"}, nil
+}
+
+func (s *syncServer) FullSyncRequest(context.Context, mautrix.ReqSync) (*mautrix.RespSync, error) {
+	return nil, errors.New("not used: the test applies its batches")
+}
+
+func (s *syncServer) Messages(_ context.Context, _ id.RoomID, _, _ string, _ mautrix.Direction, _ *mautrix.FilterPart, _ int) (*mautrix.RespMessages, error) {
+	return &mautrix.RespMessages{Chunk: s.gap}, nil
+}
+
+// syncEvent parses a raw event as /sync gives it (no room ID).
+func syncEvent(t *testing.T, raw json.RawMessage) *event.Event {
+	var evt event.Event
+	if err := json.Unmarshal(raw, &evt); err != nil {
+		t.Fatal(err)
+	}
+	evt.RoomID = ""
+	return &evt
+}
+
+// batch is a /sync answer with a timeline in room.
+func batch(next string, room id.RoomID, events ...*event.Event) *mautrix.RespSync {
+	resp := &mautrix.RespSync{NextBatch: next}
+	resp.Rooms.Join = map[id.RoomID]*mautrix.SyncJoinedRoom{room: {Timeline: mautrix.SyncTimeline{SyncEventsList: mautrix.SyncEventsList{Events: events}}}}
+	return resp
+}
+
+func TestSyncBatchIsRecordedWithItsTokenOrNotAtAll(t *testing.T) {
+	h := newHarness(t)
+	st := &tokenCrashStore{Store: h.store}
+	if err := st.SetSyncValue(h.ctx, bot.SyncTokenName, "s0"); err != nil {
+		t.Fatal(err)
+	}
+	room := id.RoomID(h.circle)
+	m1 := message("$m1", string(room), "@alice:test", "!ex invite @bob:test")
+	first := batch("s1", room, syncEvent(t, m1))
+
+	st.crash = true
+	syncer := bot.NewSyncer(h.intake, &syncServer{}, st)
+	if err := syncer.Apply(h.ctx, "s0", first); !errors.Is(err, errCrash) {
+		t.Fatalf("a crash before the commit: %v", err)
+	}
+	if n, _ := h.store.KnownEvents(h.ctx, []ledger.EventID{"$m1"}); n != 0 {
+		t.Fatal("the batch's events are recorded without its token")
+	}
+	if tok, _ := h.store.SyncValue(h.ctx, bot.SyncTokenName); tok != "s0" {
+		t.Fatalf("token %q after the crash, want s0 (the same batch again)", tok)
+	}
+
+	st.crash = false // the restart syncs since s0 again, and is given the same batch
+	if err := syncer.Apply(h.ctx, "s0", first); err != nil {
+		t.Fatal(err)
+	}
+	if tok, _ := h.store.SyncValue(h.ctx, bot.SyncTokenName); tok != "s1" {
+		t.Fatalf("token %q, want s1", tok)
+	}
+	// A crash after the commit, before the worker handled anything: the
+	// next start syncs since s1, and the homeserver gives $m1 again with a
+	// new event.
+	restarted := bot.NewSyncer(h.intake, &syncServer{}, st)
+	m2 := message("$m2", string(room), "@alice:test", "!ex invite @carol:test")
+	if err := restarted.Apply(h.ctx, "s1", batch("s2", room, syncEvent(t, m1), syncEvent(t, m2))); err != nil {
+		t.Fatal(err)
+	}
+	h.drain(t)
+	if got := len(h.cli.messages()); got != 2 {
+		t.Fatalf("bot sent %d messages, want 2 invitation cards (one per command, none twice)", got)
+	}
+	for _, who := range []ledger.UserID{"@bob:test", "@carol:test"} {
+		pending, err := h.store.Trust.PendingInvitations(h.ctx, h.circle, who)
+		if err != nil || len(pending) != 1 {
+			t.Errorf("pending invitations of %s = %d (%v), want 1", who, len(pending), err)
+		}
+	}
+}
+
+func TestFirstSyncRecordsNoHistory(t *testing.T) {
+	h := newHarness(t)
+	room := id.RoomID(h.circle)
+	old := message("$old", string(room), "@alice:test", "!ex invite @bob:test")
+	if err := bot.NewSyncer(h.intake, &syncServer{}, h.store).Apply(h.ctx, "", batch("s1", room, syncEvent(t, old))); err != nil {
+		t.Fatal(err)
+	}
+	if tok, _ := h.store.SyncValue(h.ctx, bot.SyncTokenName); tok != "s1" {
+		t.Fatalf("token %q, want s1", tok)
+	}
+	if n, _ := h.store.KnownEvents(h.ctx, []ledger.EventID{"$old"}); n != 0 {
+		t.Fatal("the first sync recorded history (the rebuild's and the catch-up's)")
+	}
+}
+
+func TestSyncedInvitationIsAcceptedOnce(t *testing.T) {
+	h := newHarness(t)
+	room := id.RoomID("!new:test")
+	invite := func() *mautrix.RespSync {
+		var evt event.Event
+		raw := `{"type":"m.room.member","state_key":"@exodus:test","sender":"@alice:test","content":{"membership":"invite"}}`
+		if err := json.Unmarshal([]byte(raw), &evt); err != nil {
+			t.Fatal(err)
+		}
+		resp := &mautrix.RespSync{NextBatch: "s2"}
+		resp.Rooms.Invite = map[id.RoomID]*mautrix.SyncInvitedRoom{room: {State: mautrix.SyncEventsList{Events: []*event.Event{&evt}}}}
+		return resp
+	}
+	syncer := bot.NewSyncer(h.intake, &syncServer{}, h.store)
+	for i := 0; i < 2; i++ { // the same batch twice: a crash before the token moved on
+		if err := syncer.Apply(h.ctx, "s1", invite()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.drain(t)
+	greetings := 0
+	for _, m := range h.cli.messages() {
+		if m.Room == room {
+			greetings++
+		}
+	}
+	if greetings != 1 {
+		t.Fatalf("%d greetings in the room the bot was invited to, want 1", greetings)
+	}
+}
+
+func TestGapBeforeALimitedTimelineIsReadBack(t *testing.T) {
+	h := newHarness(t)
+	room := id.RoomID(h.circle)
+	seen := message("$seen", string(room), "@alice:test", "hello")
+	if _, err := h.store.Enqueue(h.ctx, []ledger.InboxEvent{bot.InboxRecord("@exodus:test", seen, h.clock.Now())}); err != nil {
+		t.Fatal(err)
+	}
+	h.drain(t)
+	missed := message("$missed", string(room), "@alice:test", "!ex invite @bob:test")
+	srv := &syncServer{gap: []*event.Event{syncEvent(t, missed), syncEvent(t, seen)}}
+	resp := batch("s2", room, syncEvent(t, message("$last", string(room), "@alice:test", "!ex invite @carol:test")))
+	resp.Rooms.Join[room].Timeline.Limited, resp.Rooms.Join[room].Timeline.PrevBatch = true, "p1"
+	if err := bot.NewSyncer(h.intake, srv, h.store).Apply(h.ctx, "s1", resp); err != nil {
+		t.Fatal(err)
+	}
+	h.drain(t)
+	for _, who := range []ledger.UserID{"@bob:test", "@carol:test"} {
+		pending, err := h.store.Trust.PendingInvitations(h.ctx, h.circle, who)
+		if err != nil || len(pending) != 1 {
+			t.Errorf("pending invitations of %s = %d (%v), want 1 (the gap's command too)", who, len(pending), err)
+		}
+	}
+}
