@@ -78,6 +78,14 @@ func (d *Device) Run(ctx context.Context) error {
 	return ctx.Err()
 }
 
+// ProcessSync hands the to-device part of a /sync answer (since since) to
+// the olm machine: the room keys are stored when it returns. For the
+// bot's own /sync (mode: bot), which replaces Run; ctx must carry no SQL
+// transaction.
+func (d *Device) ProcessSync(ctx context.Context, resp *mautrix.RespSync, since string) {
+	d.mach.ProcessSyncResponse(ctx, resp, since)
+}
+
 // sleep waits for d or until ctx ends; it reports whether d passed.
 func sleep(ctx context.Context, d time.Duration) bool {
 	t := time.NewTimer(d)

@@ -84,7 +84,7 @@ func rebuildCommand(ctx context.Context, cfg *Config, force bool, maxEvents int,
 		return err
 	}
 	clock, svc, rep := w.clock, w.svc, w.replica
-	if err := registerBot(ctx, newBotLink(cfg, w.intent, "")); err != nil {
+	if _, err := connect(ctx, cfg, st, w, ""); err != nil {
 		return err
 	}
 	report, err := rep.Rebuild(ctx, replica.Options{MaxEventsPerRoom: maxEvents, TickEvery: cfg.tick, Clock: clock})
