@@ -1,0 +1,144 @@
+package e2e_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"maunium.net/go/mautrix/id"
+
+	"github.com/exodus-matrix/exodus/internal/devnet"
+	"github.com/exodus-matrix/exodus/internal/stack"
+)
+
+// The bot as an ordinary account (mode: bot): a user registered with a
+// password on Dendrite, no appservice registration, its events from its
+// own /sync. Each test runs a stack of its own.
+
+// accountStack starts a stack whose bot runs in mode: bot.
+func accountStack(t *testing.T, name string) *crashNet {
+	t.Helper()
+	return crashStackOf(t, name, stack.Options{Account: true})
+}
+
+// accountCircle: in a room alice made, with the bot invited, alice makes
+// the room a circle (`circle here`), invites bob, who joins and accepts
+// with ✅; it returns the room.
+func accountCircle(t *testing.T, c *crashNet, alice, bob *devnet.User) id.RoomID {
+	t.Helper()
+	room, err := alice.CreateRoom(testCtx(t), "Neighbours", []id.UserID{c.BotID}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := alice.WaitMessage(testCtx(t), room, c.BotID, devnet.BodyContains("circle here")); err != nil {
+		t.Fatalf("the bot's greeting in the room: %v", err)
+	}
+	mustContain(t, sayTo(t, alice, room, c.BotID, "!ex circle here"), "now the circle", "Neighbours")
+	invite := sent(t, alice, room, "!ex invite "+bob.ID.String())
+	card, err := alice.WaitMessageAfter(testCtx(t), room, invite, c.BotID, devnet.BodyContains("Invitation"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := bob.WaitInvite(testCtx(t), c.BotID); err != nil || got != room {
+		t.Fatalf("bob's invitation: %s %v", got, err)
+	}
+	if err := bob.Join(testCtx(t), room); err != nil {
+		t.Fatal(err)
+	}
+	ack, err := bob.React(testCtx(t), room, card.ID, "✅")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := alice.WaitMessageAfter(testCtx(t), room, ack, c.BotID, devnet.BodyContains("accepted the invitation")); err != nil {
+		t.Fatalf("bob's acceptance: %v", err)
+	}
+	return room
+}
+
+// TestBotAccountCircle: the bot, an ordinary account, joins a member's
+// room when invited, makes it a circle, invites a member who accepts with
+// ✅, posts a need's card, takes a reply `commit` to it and edits the
+// card: the whole core of Exodus without an appservice.
+func TestBotAccountCircle(t *testing.T) {
+	c := accountStack(t, "account")
+	alice, bob := fedMember(t, c.Stack, "alice"), fedMember(t, c.Stack, "bob")
+	dm := dmWith(t, alice, c.BotID) // an invitation the bot's /sync brought
+	mustContain(t, sayTo(t, alice, dm, c.BotID, "help"), "Commands")
+	room := accountCircle(t, c, alice, bob)
+
+	status := sent(t, bob, room, "!ex status orange 300")
+	need := cardAfter(t, alice, room, c.BotID, status, "need")
+	commit := replied(t, alice, room, need.ID, "commit 50")
+	mustContain(t, replyFrom(t, alice, room, c.BotID, commit), "Your commitment: €50")
+	cardShowsFrom(t, bob, room, c.BotID, need.ID, commit, "50")
+	all := settled(t, c.BotID, alice, room, "!ex pool", time.Minute)
+	onlyOnce(t, all, c.BotID, status)
+	onlyOnce(t, all, c.BotID, commit)
+	noneTwice(t, c.Stack)
+}
+
+// TestBotAccountCrashMidBatch kills the bot (SIGKILL) twice in the middle
+// of its /sync intake: once after the homeserver gave it a batch with a
+// member's command and before the bot recorded it, once after it recorded
+// and handled a command whose answer it had not sent yet, with another
+// command recorded behind it. Started again, the bot answers each command
+// once, and its need card is posted once.
+func TestBotAccountCrashMidBatch(t *testing.T) {
+	c := accountStack(t, "account-crash")
+	alice, bob := fedMember(t, c.Stack, "alice"), fedMember(t, c.Stack, "bob")
+	room := accountCircle(t, c, alice, bob)
+
+	// A batch given, not recorded: the restart syncs from the token
+	// before it and is given it again.
+	c.proxy.HoldSyncWith("status orange 120")
+	c.proxy.SetMode(stack.ProxyHoldSyncs)
+	first := sent(t, bob, room, "!ex status orange 120")
+	if _, err := c.proxy.WaitHeld(testCtx(t), 1); err != nil {
+		t.Fatalf("the batch with the command: %v", err)
+	}
+	c.crash(t)
+	need := cardAfter(t, alice, room, c.BotID, first, "need")
+	replyFrom(t, alice, room, c.BotID, first) // nothing left to send before the next crash
+
+	// Recorded and handled, not sent; a second command recorded behind.
+	c.proxy.HoldOnly(func(h stack.Held) bool { return strings.Contains(h.Path, room.String()) })
+	c.proxy.SetMode(stack.ProxyHoldSends)
+	commit := replied(t, alice, room, need.ID, "commit 30")
+	c.heldReply(t, commit)
+	second := sent(t, alice, room, "!ex pool")
+	waitRecorded(t, c, second)
+	c.crash(t)
+
+	all := settled(t, c.BotID, alice, room, "!ex pool", time.Minute)
+	mustContain(t, onlyOnce(t, all, c.BotID, first), "€120 a month")
+	mustContain(t, onlyOnce(t, all, c.BotID, commit), "Your commitment: €30")
+	onlyOnce(t, all, c.BotID, second)
+	cards := 0
+	for _, e := range all {
+		if ns, _ := e.Content.Raw["org.exodus"].(map[string]any); e.Sender == c.BotID && ns["type"] == "need" && e.Content.Raw["m.relates_to"] == nil {
+			cards++
+		}
+	}
+	if cards != 1 {
+		t.Fatalf("%d need cards after the crashes, want one", cards)
+	}
+	noneTwice(t, c.Stack)
+}
+
+// waitRecorded waits until the bot's inbox holds the event.
+func waitRecorded(t *testing.T, c *crashNet, evt id.EventID) {
+	t.Helper()
+	db := openRO(t, c.DBPath)
+	ctx := testCtx(t)
+	for {
+		var n int
+		if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM inbox WHERE event_id = ?`, evt.String()).Scan(&n); err == nil && n == 1 {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("the bot never recorded %s", evt)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
