@@ -1,0 +1,103 @@
+//go:build goolm
+
+package e2e_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"maunium.net/go/mautrix"
+	"maunium.net/go/mautrix/event"
+	"maunium.net/go/mautrix/id"
+
+	"github.com/exodus-matrix/exodus/internal/devnet"
+	"github.com/exodus-matrix/exodus/internal/devnet/encrypted"
+)
+
+// accountMember registers an encrypting member on a stack's homeserver.
+func accountMember(t *testing.T, c *crashNet, name string) *devnet.User {
+	t.Helper()
+	local := fmt.Sprintf("%s%d", name, time.Now().UnixNano()%1_000_000_000)
+	u, err := encrypted.Register(testCtx(t), c.HS, local, "password-"+local, t.TempDir())
+	if err != nil {
+		t.Fatalf("register %s with encryption: %v", name, err)
+	}
+	t.Cleanup(func() { _ = u.Close() })
+	return u
+}
+
+// TestBotAccountEncryptedCircle: the bot in mode: bot, its device the
+// account's login and its room keys from the same /sync as the events,
+// in an encrypted room of encrypting members: `circle here`, an
+// invitation accepted with ✅, a need, a reply `commit` and the card's
+// edit, all read and written encrypted.
+func TestBotAccountEncryptedCircle(t *testing.T) {
+	c := accountStack(t, "account-e2ee")
+	erin, fred := accountMember(t, c, "erin"), accountMember(t, c, "fred")
+	room, err := erin.CreateRoom(testCtx(t), "Our secrets", []id.UserID{c.BotID}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	greeting, err := erin.WaitMessage(testCtx(t), room, c.BotID, devnet.BodyContains("circle here"))
+	if err != nil {
+		t.Fatalf("the bot's greeting: %v", err)
+	}
+	mustBeEncrypted(t, erin, room, greeting.ID)
+	here := sent(t, erin, room, "!ex circle here")
+	mustBeEncrypted(t, erin, room, here)
+	mustContain(t, replyFrom(t, erin, room, c.BotID, here), "now the circle")
+
+	invite := sent(t, erin, room, "!ex invite "+fred.ID.String())
+	card, err := erin.WaitMessageAfter(testCtx(t), room, invite, c.BotID, devnet.BodyContains("Invitation"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := fred.WaitInvite(testCtx(t), c.BotID); err != nil || got != room {
+		t.Fatalf("fred's invitation: %s %v", got, err)
+	}
+	if err := fred.Join(testCtx(t), room); err != nil {
+		t.Fatal(err)
+	}
+	ack, err := fred.React(testCtx(t), room, card.ID, "✅")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fred.WaitMessageAfter(testCtx(t), room, ack, c.BotID, devnet.BodyContains("accepted the invitation")); err != nil {
+		t.Fatalf("fred's acceptance: %v", err)
+	}
+
+	status := sent(t, fred, room, "!ex status orange 300")
+	mustBeEncrypted(t, fred, room, status)
+	need := cardAfter(t, erin, room, c.BotID, status, "need")
+	mustBeEncrypted(t, erin, room, need.ID)
+	commit := replied(t, erin, room, need.ID, "commit 50")
+	answer := replyFrom(t, erin, room, c.BotID, commit)
+	mustContain(t, answer, "Your commitment: €50")
+	mustBeEncrypted(t, erin, room, answer.ID)
+	cardShowsFrom(t, fred, room, c.BotID, need.ID, commit, "50")
+	botSentOnlyCiphertext(t, erin, room, c.BotID)
+}
+
+// botSentOnlyCiphertext fails if the homeserver holds a message event of
+// bot's in room other than m.room.encrypted and reactions.
+func botSentOnlyCiphertext(t *testing.T, u *devnet.User, room id.RoomID, bot id.UserID) {
+	t.Helper()
+	resp, err := u.Client.Messages(testCtx(t), room, "", "", mautrix.DirectionBackward, nil, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, evt := range resp.Chunk {
+		if evt.Sender != bot || evt.StateKey != nil {
+			continue
+		}
+		n++
+		if evt.Type != event.EventEncrypted && evt.Type != event.EventReaction {
+			t.Errorf("the bot sent %s in plaintext into an encrypted room: %s", evt.ID, evt.Type.Type)
+		}
+	}
+	if n == 0 {
+		t.Fatal("the homeserver holds no message from the bot in the room")
+	}
+}
