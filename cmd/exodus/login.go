@@ -64,7 +64,7 @@ func loginAccount(ctx context.Context, cfg *Config, st *store.Store, cli *mautri
 	deadline := time.Now().Add(2 * time.Minute)
 	for attempt := 1; ; attempt++ {
 		err = loginOnce(ctx, cfg, cli, id.DeviceID(known))
-		if classify(err) != faultUnreachable {
+		if classify(err) != faultUnreachable || errors.Is(err, errWrongLogin) {
 			break
 		}
 		if ctx.Err() != nil {

@@ -121,7 +121,7 @@ func serve(ctx context.Context, cfg *Config, w *parts, s served) error {
 	if w.as != nil {
 		w.as.Ready = true
 	}
-	up := startup{homeserver: cfg.Homeserver.Address, bot: w.self.String(), web: cfg.Web.Listen}
+	up := startup{homeserver: cfg.Homeserver.Address, bot: w.self.String(), web: cfg.Web.Listen, account: w.account != nil}
 	if s.metrics != nil {
 		up.metrics = cfg.Metrics.Listen
 	}
