@@ -31,7 +31,8 @@ func accountMember(t *testing.T, c *crashNet, name string) *devnet.User {
 // account's login and its room keys from the same /sync as the events,
 // in an encrypted room of encrypting members: `circle here`, an
 // invitation accepted with ✅, a need, a reply `commit` and the card's
-// edit, all read and written encrypted.
+// edit, all read and written encrypted; and again after a restart, with
+// the same device.
 func TestBotAccountEncryptedCircle(t *testing.T) {
 	c := accountStack(t, "account-e2ee")
 	erin, fred := accountMember(t, c, "erin"), accountMember(t, c, "fred")
@@ -76,6 +77,20 @@ func TestBotAccountEncryptedCircle(t *testing.T) {
 	mustContain(t, answer, "Your commitment: €50")
 	mustBeEncrypted(t, erin, room, answer.ID)
 	cardShowsFrom(t, fred, room, c.BotID, need.ID, commit, "50")
+
+	// Restarted, the bot logs in again under the same device: its keys,
+	// and the members' trust in them, stay.
+	c.crash(t)
+	pool := sent(t, fred, room, "!ex pool")
+	mustBeEncrypted(t, fred, room, pool)
+	mustBeEncrypted(t, fred, room, replyFrom(t, fred, room, c.BotID, pool).ID)
+	devices, err := fred.Client.QueryKeys(testCtx(t), &mautrix.ReqQueryKeys{DeviceKeys: map[id.UserID]mautrix.DeviceIDList{c.BotID: nil}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(devices.DeviceKeys[c.BotID]); n != 1 {
+		t.Fatalf("the bot's account has %d devices with keys after a restart, want its one", n)
+	}
 	botSentOnlyCiphertext(t, erin, room, c.BotID)
 }
 

@@ -49,6 +49,7 @@ func newAccount(ctx context.Context, cfg *Config, states mautrix.StateStore) (*m
 	}
 	cli.Log = zerolog.Ctx(ctx).With().Str("component", "client").Logger()
 	cli.StateStore = states
+	cli.DefaultHTTPRetries = 4 // as the appservice's: a 429 waits for the Retry-After the server asks
 	return cli, nil
 }
 
