@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"maunium.net/go/mautrix"
+	"maunium.net/go/mautrix/event"
 	"maunium.net/go/mautrix/id"
 
 	"github.com/exodus-matrix/exodus/internal/devnet"
@@ -140,5 +142,45 @@ func waitRecorded(t *testing.T, c *crashNet, evt id.EventID) {
 			t.Fatalf("the bot never recorded %s", evt)
 		case <-time.After(100 * time.Millisecond):
 		}
+	}
+}
+
+// TestBotAccountFederatedCircle: a circle of alice's, answered by her
+// community's appservice bot, with bob of another server, whose
+// community's bot is an ordinary account (mode: bot). Invited once the
+// circle has a past, the account bot catches up, follows in silence and
+// computes the same ledger; stopped, it rebuilds the same from the rooms.
+func TestBotAccountFederatedCircle(t *testing.T) {
+	one, two := fedStacksWith(t, func(i int, opt *stack.Options) { opt.Account = i == 1 })
+	alice, bob := fedMember(t, one, "alice"), fedMember(t, two, "bob")
+	aliceDM := dmWith(t, alice, one.BotID)
+	circle := fedCircle(t, one, "Bridge", alice, aliceDM, bob)
+	status := sent(t, bob, circle, "!ex status orange 150")
+	card := cardAfter(t, alice, circle, one.BotID, status, "need")
+	heart := react(t, alice, circle, card.ID, "❤️")
+	if _, err := bob.WaitMessageAfter(testCtx(t), circle, heart, one.BotID, devnet.BodyContains("intended €100")); err != nil {
+		t.Fatalf("card after ❤️: %v", err)
+	}
+
+	if _, err := alice.Client.InviteUser(testCtx(t), circle, &mautrix.ReqInviteUser{UserID: two.BotID}); err != nil {
+		t.Fatalf("invite the account bot: %v", err)
+	}
+	waitJoined(t, alice, circle, two.BotID)
+	commit := replied(t, alice, circle, card.ID, "commit 60")
+	mustContain(t, replyFrom(t, alice, circle, one.BotID, commit), "Your commitment: €60")
+	bobDM := dmWith(t, bob, two.BotID)
+	digest := sameDigest(t, one, two, tokenOf(t, alice, aliceDM, one.BotID), tokenOf(t, bob, bobDM, two.BotID), circle, 1)
+	all, err := alice.Messages(testCtx(t), circle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range all {
+		if e.Sender == two.BotID && e.Type == event.EventMessage {
+			t.Errorf("the following bot spoke in the circle: %q", devnet.Body(e))
+		}
+	}
+	two.StopBot()
+	if got := rebuiltDigest(t, two, circle); got != digest {
+		t.Errorf("the account bot rebuilt the circle's digest as %s, want %s", got, digest)
 	}
 }

@@ -43,7 +43,9 @@ func rebuildMain(cfgPath string, args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	log := newLogger(cfg)
-	if err := checkHomeserver(ctx, &log, cfg, defaultRegistration(*path), &http.Client{Timeout: 30 * time.Second}, 2*time.Minute); err != nil {
+	if cfg.botMode() {
+		// The login (connect) checks the homeserver and the account.
+	} else if err := checkHomeserver(ctx, &log, cfg, defaultRegistration(*path), &http.Client{Timeout: 30 * time.Second}, 2*time.Minute); err != nil {
 		fmt.Fprintln(os.Stderr, "exodus rebuild:", err)
 		return 1
 	}

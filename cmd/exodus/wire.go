@@ -70,12 +70,14 @@ func wire(ctx context.Context, cfg *Config, st *store.Store, metrics bot.Metrics
 		Decrypts: cfg.encrypts()}, cli, p.svc, p.access, st)
 	p.replica = replica.New(p.bot, p.self, cli, st, p.stateStore)
 	p.intake = bot.NewIntake(st, cfg.AppService.HSToken, p.bot, p.stateStore, p.clock, p.replica)
-	var invites replica.Invites = p.bot
 	if p.account != nil {
 		p.syncer = bot.NewSyncer(p.intake, p.account, st)
-		invites = noInvites{} // its /sync brings them
 	}
-	p.reconciler = replica.NewReconciler(p.svc.Aid, cli, st, p.self, p.clock, p.intake.Notify, invites)
+	// Invitations the bot did not act on are looked for in both modes: in
+	// mode: bot its /sync brings each one once, and a join refused then
+	// (Dendrite refuses one made at once on an invitation over federation)
+	// is tried again so.
+	p.reconciler = replica.NewReconciler(p.svc.Aid, cli, st, p.self, p.clock, p.intake.Notify, p.bot)
 	return p, nil
 }
 
@@ -114,12 +116,6 @@ func (p *parts) httpClient() *http.Client {
 	}
 	return p.as.HTTPClient
 }
-
-// noInvites looks for no invitations: in mode: bot the bot's /sync brings
-// every one.
-type noInvites struct{}
-
-func (noInvites) FindInvites(context.Context) (int, error) { return 0, nil }
 
 // connect makes sure the homeserver knows the bot and lets it act: the
 // appservice registers its bot user (registerBot), an ordinary account
