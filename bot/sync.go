@@ -217,9 +217,10 @@ func (s *Syncer) timelines(ctx context.Context, resp *mautrix.RespSync, now time
 	}
 	slices.SortFunc(tls, func(a, b timeline) int { return cmp.Compare(a.room, b.room) })
 	var out []ledger.InboxEvent
+	self := s.in.bot.cfg.UserID
 	for _, t := range tls {
-		evts := t.tl.Events
-		if t.tl.Limited && t.tl.PrevBatch != "" {
+		evts, joined := sinceOwnJoin(self, t.tl.Events)
+		if !joined && t.tl.Limited && t.tl.PrevBatch != "" {
 			gap, err := s.backfill(ctx, t.room, t.tl.PrevBatch)
 			if err != nil {
 				return nil, err
@@ -246,16 +247,17 @@ func (s *Syncer) backfill(ctx context.Context, room id.RoomID, from string) ([]*
 		if err != nil {
 			return nil, fmt.Errorf("failed to read a gap in %s: %w", room, err)
 		}
-		ids := make([]ledger.EventID, 0, len(resp.Chunk))
-		for _, evt := range resp.Chunk {
+		chunk, joined := untilOwnJoin(s.in.bot.cfg.UserID, resp.Chunk)
+		ids := make([]ledger.EventID, 0, len(chunk))
+		for _, evt := range chunk {
 			ids = append(ids, ledger.EventID(evt.ID))
 		}
 		known, err := s.store.KnownEvents(ctx, ids)
 		if err != nil {
 			return nil, err
 		}
-		gap = append(gap, resp.Chunk...)
-		if known > 0 || resp.End == "" || len(resp.Chunk) < backfillPage {
+		gap = append(gap, chunk...)
+		if joined || known > 0 || resp.End == "" || len(resp.Chunk) < backfillPage {
 			slices.Reverse(gap)
 			return gap, nil
 		}
@@ -265,6 +267,47 @@ func (s *Syncer) backfill(ctx context.Context, room id.RoomID, from string) ([]*
 		Msg("A gap in a room's timeline is longer than the bot reads back; older events of it are not handled")
 	slices.Reverse(gap)
 	return gap, nil
+}
+
+// ownJoin reports whether an event is self joining a room (not a change
+// of its profile, which is a join after a join).
+func ownJoin(self id.UserID, evt *event.Event) bool {
+	if evt.Type != event.StateMember || evt.GetStateKey() != self.String() {
+		return false
+	}
+	membership := func(c *event.Content) event.Membership {
+		m, _ := c.Raw["membership"].(string)
+		return event.Membership(m)
+	}
+	if membership(&evt.Content) != event.MembershipJoin {
+		return false
+	}
+	prev := evt.Unsigned.PrevContent
+	return prev == nil || membership(prev) != event.MembershipJoin
+}
+
+// sinceOwnJoin is a timeline (oldest first) from the bot's latest join
+// on, and whether it holds one: what came before the bot joined is
+// history (the catch-up's), not events to answer, as the homeserver
+// pushes an appservice none of it.
+func sinceOwnJoin(self id.UserID, evts []*event.Event) ([]*event.Event, bool) {
+	for i := len(evts) - 1; i >= 0; i-- {
+		if ownJoin(self, evts[i]) {
+			return evts[i:], true
+		}
+	}
+	return evts, false
+}
+
+// untilOwnJoin is a page read back (newest first) down to the bot's join,
+// and whether it holds one: nothing older is read back.
+func untilOwnJoin(self id.UserID, page []*event.Event) ([]*event.Event, bool) {
+	for i, evt := range page {
+		if ownJoin(self, evt) {
+			return page[:i+1], true
+		}
+	}
+	return page, false
 }
 
 // record is the inbox record of a timeline event of room.

@@ -184,3 +184,74 @@ func TestGapBeforeALimitedTimelineIsReadBack(t *testing.T) {
 		}
 	}
 }
+
+// memberEvent is a raw m.room.member event of who, with prev's membership
+// before it ("" for none).
+func memberEvent(evtID, room, who, membership, prev string) json.RawMessage {
+	evt := map[string]any{"event_id": evtID, "room_id": room, "sender": who, "type": "m.room.member", "state_key": who,
+		"origin_server_ts": 1_790_000_000_000, "content": map[string]any{"membership": membership}}
+	if prev != "" {
+		evt["unsigned"] = map[string]any{"prev_content": map[string]any{"membership": prev}}
+	}
+	raw, _ := json.Marshal(evt)
+	return raw
+}
+
+// TestHistoryBeforeTheBotJoinedIsNotAnswered: the batch in which the bot
+// joins a room shows what was said there before (the homeserver's recent
+// timeline of a room newly joined), and the gap before it reaches further
+// back: neither is handled as new, only what follows the join.
+func TestHistoryBeforeTheBotJoinedIsNotAnswered(t *testing.T) {
+	h := newHarness(t)
+	room := id.RoomID(h.circle)
+	before := message("$before", string(room), "@alice:test", "!ex invite @bob:test")
+	older := message("$older", string(room), "@alice:test", "!ex invite @dan:test")
+	join := memberEvent("$join", string(room), "@exodus:test", "join", "invite")
+	after := message("$after", string(room), "@alice:test", "!ex invite @carol:test")
+	srv := &syncServer{gap: []*event.Event{syncEvent(t, older)}}
+	resp := batch("s2", room, syncEvent(t, before), syncEvent(t, join), syncEvent(t, after))
+	resp.Rooms.Join[room].Timeline.Limited, resp.Rooms.Join[room].Timeline.PrevBatch = true, "p1"
+	if err := bot.NewSyncer(h.intake, srv, h.store).Apply(h.ctx, "s1", resp); err != nil {
+		t.Fatal(err)
+	}
+	h.drain(t)
+	for who, want := range map[ledger.UserID]int{"@bob:test": 0, "@dan:test": 0, "@carol:test": 1} {
+		pending, err := h.store.Trust.PendingInvitations(h.ctx, h.circle, who)
+		if err != nil || len(pending) != want {
+			t.Errorf("pending invitations of %s = %d (%v), want %d", who, len(pending), err, want)
+		}
+	}
+	// A profile change of the bot's (a join after a join) cuts nothing.
+	mid := message("$mid", string(room), "@alice:test", "!ex invite @erin:test")
+	rename := memberEvent("$rename", string(room), "@exodus:test", "join", "join")
+	if err := bot.NewSyncer(h.intake, srv, h.store).Apply(h.ctx, "s2", batch("s3", room, syncEvent(t, mid), syncEvent(t, rename))); err != nil {
+		t.Fatal(err)
+	}
+	h.drain(t)
+	if pending, _ := h.store.Trust.PendingInvitations(h.ctx, h.circle, "@erin:test"); len(pending) != 1 {
+		t.Errorf("a command before the bot's profile change was not handled")
+	}
+}
+
+// TestGapStopsAtTheBotsJoin: a gap read back ends at the bot's join; what
+// came before it is history.
+func TestGapStopsAtTheBotsJoin(t *testing.T) {
+	h := newHarness(t)
+	room := id.RoomID(h.circle)
+	old := message("$old", string(room), "@alice:test", "!ex invite @bob:test")
+	join := memberEvent("$join", string(room), "@exodus:test", "join", "invite")
+	missed := message("$missed", string(room), "@alice:test", "!ex invite @carol:test")
+	srv := &syncServer{gap: []*event.Event{syncEvent(t, missed), syncEvent(t, join), syncEvent(t, old)}}
+	resp := batch("s2", room, syncEvent(t, message("$last", string(room), "@alice:test", "!ex invite @dan:test")))
+	resp.Rooms.Join[room].Timeline.Limited, resp.Rooms.Join[room].Timeline.PrevBatch = true, "p1"
+	if err := bot.NewSyncer(h.intake, srv, h.store).Apply(h.ctx, "s1", resp); err != nil {
+		t.Fatal(err)
+	}
+	h.drain(t)
+	for who, want := range map[ledger.UserID]int{"@bob:test": 0, "@carol:test": 1, "@dan:test": 1} {
+		pending, err := h.store.Trust.PendingInvitations(h.ctx, h.circle, who)
+		if err != nil || len(pending) != want {
+			t.Errorf("pending invitations of %s = %d (%v), want %d", who, len(pending), err, want)
+		}
+	}
+}
