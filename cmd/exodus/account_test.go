@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -114,5 +116,44 @@ func TestAccountSecretsNeverReachTheLog(t *testing.T) {
 		if out := buf.String(); strings.Contains(out, secret) || !strings.Contains(out, "login with [REDACTED] failed") {
 			t.Errorf("the log shows the account's secret:\n%s", out)
 		}
+	}
+}
+
+// TestGenerateInModeBot: for an ordinary account, -g writes no
+// registration, keeps the account's keys as written, makes the secrets set
+// to "generate", and the config stays private.
+func TestGenerateInModeBot(t *testing.T) {
+	dir := t.TempDir()
+	cfgPath, regPath := filepath.Join(dir, "config.yaml"), filepath.Join(dir, "registration.yaml")
+	if _, err := generateRegistration(cfgPath, regPath); err != nil {
+		t.Fatal(err)
+	}
+	editConfig(t, cfgPath, "mode: appservice", "mode: bot")
+	editConfig(t, cfgPath, `user_id: ""`, `user_id: "@helper:localhost"`)
+	editConfig(t, cfgPath, `password: ""`, `password: "correct-horse-battery"`)
+	editConfig(t, cfgPath, `pickle_key: `, `pickle_key: "generate" #`)
+	res, err := generateRegistration(cfgPath, regPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.botMode || res.bot != "@helper:localhost" || !res.newTokens {
+		t.Errorf("-g in mode bot: %+v", res)
+	}
+	if _, err := os.Stat(regPath); !os.IsNotExist(err) {
+		t.Fatalf("-g wrote a registration for an ordinary account: %v", err)
+	}
+	cfg, err := LoadConfig(cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Bot.Password != "correct-horse-battery" || len(cfg.Encryption.PickleKey) < 32 || cfg.Encryption.PickleKey == "generate" {
+		t.Errorf("after -g: password %q, pickle key %q", cfg.Bot.Password, cfg.Encryption.PickleKey)
+	}
+	if fi, err := os.Stat(cfgPath); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("config mode %v (%v), want 0600", fi.Mode().Perm(), err)
+	}
+	var out bytes.Buffer
+	if code := generateMain(cfgPath, regPath, &out, &out); code != 0 || !strings.Contains(out.String(), "no registration to write") {
+		t.Errorf("-g said (%d): %s", code, out.String())
 	}
 }
