@@ -1,6 +1,8 @@
 package e2e_test
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -77,6 +79,18 @@ func TestBotAccountCircle(t *testing.T) {
 	onlyOnce(t, all, c.BotID, status)
 	onlyOnce(t, all, c.BotID, commit)
 	noneTwice(t, c.Stack)
+
+	// The account's password is in the config only: not in the log (at
+	// debug, which shows the login request), not in the database.
+	for _, path := range []string{filepath.Join(c.dir, "exodus.log"), c.DBPath, c.DBPath + "-wal"} {
+		data, err := os.ReadFile(path)
+		if err != nil && !os.IsNotExist(err) {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(data), stack.AccountPassword) {
+			t.Errorf("%s holds the account's password", path)
+		}
+	}
 }
 
 // TestBotAccountCrashMidBatch kills the bot (SIGKILL) twice in the middle

@@ -69,7 +69,11 @@ type Options struct {
 
 // accountPassword is the password of the bot's account with
 // Options.Account.
-const accountPassword = "exodus-account-password"
+const accountPassword = AccountPassword
+
+// AccountPassword is the password of the bot's account with
+// Options.Account (a test checks it is nowhere but in the config).
+const AccountPassword = "exodus-account-password"
 
 // Stack is a running homeserver with the bot attached.
 type Stack struct {
