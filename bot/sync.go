@@ -119,7 +119,7 @@ func (s *Syncer) Run(ctx context.Context) error {
 		case ctx.Err() != nil:
 			return ctx.Err()
 		case errors.Is(err, mautrix.MUnknownToken):
-			return fmt.Errorf("the homeserver no longer knows the bot's login (logged out elsewhere?): %w", err)
+			return fmt.Errorf("the homeserver no longer knows the bot's login (logged out elsewhere?); start exodus again to log in: %w", err)
 		}
 		log.Warn().Err(err).Dur("retry_in", wait).Msg("The bot's /sync failed; retrying")
 		select {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 
 	"maunium.net/go/mautrix"
@@ -35,14 +36,23 @@ func (c *tokenCrashStore) SetSyncValue(ctx context.Context, name, value string) 
 type syncServer struct {
 	// gap is what /messages answers, newest first.
 	gap []*event.Event
+	// batches are what /sync answers, by since; a since without one
+	// answers with end's error (the test's end).
+	batches map[string]*mautrix.RespSync
+	end     error
+	asked   []string
 }
 
 func (s *syncServer) CreateFilter(context.Context, *mautrix.Filter) (*mautrix.RespCreateFilter, error) {
 	return &mautrix.RespCreateFilter{FilterID: "1"}, nil
 }
 
-func (s *syncServer) FullSyncRequest(context.Context, mautrix.ReqSync) (*mautrix.RespSync, error) {
-	return nil, errors.New("not used: the test applies its batches")
+func (s *syncServer) FullSyncRequest(_ context.Context, req mautrix.ReqSync) (*mautrix.RespSync, error) {
+	s.asked = append(s.asked, req.Since)
+	if resp, ok := s.batches[req.Since]; ok {
+		return resp, nil
+	}
+	return nil, s.end
 }
 
 func (s *syncServer) Messages(_ context.Context, _ id.RoomID, _, _ string, _ mautrix.Direction, _ *mautrix.FilterPart, _ int) (*mautrix.RespMessages, error) {
@@ -253,5 +263,28 @@ func TestGapStopsAtTheBotsJoin(t *testing.T) {
 		if err != nil || len(pending) != want {
 			t.Errorf("pending invitations of %s = %d (%v), want %d", who, len(pending), err, want)
 		}
+	}
+}
+
+// TestSyncLoopGoesOnFromTheStoredToken: started again, the loop asks
+// from the token recorded last, and a login the homeserver no longer
+// knows ends it with an error saying so.
+func TestSyncLoopGoesOnFromTheStoredToken(t *testing.T) {
+	h := newHarness(t)
+	room := id.RoomID(h.circle)
+	if err := h.store.SetSyncValue(h.ctx, bot.SyncTokenName, "s5"); err != nil {
+		t.Fatal(err)
+	}
+	srv := &syncServer{end: mautrix.MUnknownToken,
+		batches: map[string]*mautrix.RespSync{"s5": batch("s6", room, syncEvent(t, message("$m", string(room), "@alice:test", "hello")))}}
+	err := bot.NewSyncer(h.intake, srv, h.store).Run(h.ctx)
+	if !errors.Is(err, mautrix.MUnknownToken) || !strings.Contains(err.Error(), "no longer knows the bot's login") {
+		t.Fatalf("a revoked login: %v", err)
+	}
+	if strings.Join(srv.asked, ",") != "s5,s6" {
+		t.Fatalf("the loop asked since %v, want s5 then s6", srv.asked)
+	}
+	if n, _ := h.store.KnownEvents(h.ctx, []ledger.EventID{"$m"}); n != 1 {
+		t.Fatal("the batch was not recorded")
 	}
 }
