@@ -4,6 +4,9 @@ package e2e_test
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -13,6 +16,7 @@ import (
 
 	"github.com/exodus-matrix/exodus/internal/devnet"
 	"github.com/exodus-matrix/exodus/internal/devnet/encrypted"
+	"github.com/exodus-matrix/exodus/internal/stack"
 )
 
 // accountMember registers an encrypting member on a stack's homeserver.
@@ -115,4 +119,83 @@ func botSentOnlyCiphertext(t *testing.T, u *devnet.User, room id.RoomID, bot id.
 	if n == 0 {
 		t.Fatal("the homeserver holds no message from the bot in the room")
 	}
+}
+
+// forgetDatabase removes the bot's database (the bot stopped): its next
+// start is a first one.
+func forgetDatabase(t *testing.T, c *crashNet) {
+	t.Helper()
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		if err := os.Remove(c.DBPath + suffix); err != nil && !os.IsNotExist(err) {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestBotAccountToken: the bot of an access token (bot.access_token)
+// takes the token's device as its own, keys and all, and answers an
+// encrypted direct chat; a token of a device that has another client's
+// keys is refused at start, in one line naming the key and the fix.
+func TestBotAccountToken(t *testing.T) {
+	c := accountStack(t, "account-token")
+	c.StopBot()
+	forgetDatabase(t, c)
+	login, err := c.HS.Login(testCtx(t), c.BotID.Localpart(), stack.AccountPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.SetAccountToken(login.Client.AccessToken); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.StartBot(testCtx(t)); err != nil {
+		t.Fatal(err)
+	}
+	erin := accountMember(t, c, "erin")
+	dm, err := erin.CreateEncryptedDM(testCtx(t), c.BotID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := erin.WaitMessage(testCtx(t), dm, c.BotID, devnet.BodyContains("Exodus")); err != nil {
+		t.Fatalf("greeting: %v", err)
+	}
+	help := sent(t, erin, dm, "help")
+	mustBeEncrypted(t, erin, dm, help)
+	mustBeEncrypted(t, erin, dm, replyFrom(t, erin, dm, c.BotID, help).ID)
+	keys, err := erin.Client.QueryKeys(testCtx(t), &mautrix.ReqQueryKeys{DeviceKeys: map[id.UserID]mautrix.DeviceIDList{c.BotID: nil}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := keys.DeviceKeys[c.BotID][login.Client.DeviceID]; !ok {
+		t.Fatalf("the token's device %s has no keys of the bot's", login.Client.DeviceID)
+	}
+
+	// A client's own login, keys uploaded, given to the bot.
+	c.StopBot()
+	forgetDatabase(t, c)
+	other, err := encrypted.Login(testCtx(t), c.HS, c.BotID.Localpart(), stack.AccountPassword, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = other.Close() })
+	if err := c.SetAccountToken(other.Client.AccessToken); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.StartBot(testCtx(t)); err == nil {
+		t.Fatal("the bot started on a device with another client's keys")
+	}
+	log, err := os.ReadFile(filepath.Join(c.dir, "exodus.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(log), "exodus: bot.access_token: the device has another client's encryption keys: device "+other.Client.DeviceID.String()+"; make a fresh login") {
+		t.Fatalf("the refusal does not name bot.access_token:\n%s", tail(string(log), 2000))
+	}
+}
+
+// tail is the end of s, at most n bytes.
+func tail(s string, n int) string {
+	if len(s) > n {
+		return s[len(s)-n:]
+	}
+	return s
 }

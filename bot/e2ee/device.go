@@ -181,9 +181,9 @@ func (d *Device) refuseForeignKeys(ctx context.Context) error {
 	return nil
 }
 
-// ErrForeignDevice is the error of a device that has encryption keys of
-// another client's on the server.
-var ErrForeignDevice = errors.New("the device has encryption keys of another client's")
+// ErrForeignDevice is the error of a device that has another client's
+// encryption keys on the server.
+var ErrForeignDevice = errors.New("the device has another client's encryption keys")
 
 // DeviceID is the bot's device.
 func (d *Device) DeviceID() id.DeviceID { return d.cli.DeviceID }

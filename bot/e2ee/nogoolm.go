@@ -42,9 +42,9 @@ type Config struct {
 	LoggedIn bool
 }
 
-// ErrForeignDevice is the error of a device that has encryption keys of
-// another client's on the server.
-var ErrForeignDevice = errors.New("the device has encryption keys of another client's")
+// ErrForeignDevice is the error of a device that has another client's
+// encryption keys on the server.
+var ErrForeignDevice = errors.New("the device has another client's encryption keys")
 
 // StateStore is what the olm machine reads of the rooms (any state store,
 // in a binary without encryption).

@@ -33,8 +33,7 @@ func openDevice(ctx context.Context, cfg *Config, st *store.Store, w *parts) (*e
 	dev, err := e2ee.Open(ctx, st.DB(), cli, w.stateStore, e2ee.Config{
 		PickleKey: []byte(cfg.Encryption.PickleKey), DeviceName: cfg.AppService.BotDisplayname, LoggedIn: loggedIn})
 	if errors.Is(err, e2ee.ErrForeignDevice) {
-		return nil, fmt.Errorf("bot.access_token: its device has encryption keys of another client (%w); "+
-			"make a fresh login for the bot (or use bot.password) and put its token there", err)
+		return nil, fmt.Errorf("bot.access_token: %w; make a fresh login for the bot (or use bot.password) and put its token there", err)
 	}
 	if errors.Is(err, e2ee.ErrPickleKey) {
 		return nil, fmt.Errorf("encryption.pickle_key: it does not open the keys in the database; " +

@@ -32,8 +32,8 @@ type parts struct {
 	intent *appservice.IntentAPI
 	// account is the ordinary account's client in mode: bot (nil for an
 	// appservice); run logs it in, and syncer reads its /sync.
-	account *mautrix.Client
-	syncer  *bot.Syncer
+	account    *mautrix.Client
+	syncer     *bot.Syncer
 	clock      *replica.ReplayClock
 	svc        *ledger.Service
 	access     *access.Service

@@ -298,6 +298,31 @@ func (s *Stack) configure(ctx context.Context, opt Options) error {
 	return err
 }
 
+// SetAccountToken makes the bot of Options.Account log in with an
+// access token instead of its password, from its next start.
+func (s *Stack) SetAccountToken(token string) error {
+	data, err := os.ReadFile(s.ConfigPath)
+	if err != nil {
+		return fmt.Errorf("stack: %w", err)
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return fmt.Errorf("stack: %w", err)
+	}
+	for k, v := range map[string]any{"bot.password": "", "bot.access_token": token} {
+		if err := devnet.SetYAMLPath(&doc, k, v); err != nil {
+			return fmt.Errorf("stack: %s: %w", k, err)
+		}
+	}
+	if data, err = yaml.Marshal(&doc); err != nil {
+		return fmt.Errorf("stack: %w", err)
+	}
+	if err := os.WriteFile(s.ConfigPath, data, 0o600); err != nil {
+		return fmt.Errorf("stack: %w", err)
+	}
+	return nil
+}
+
 // privateDir makes dir, readable by its owner only: besides the bot's
 // config and registration, Dendrite's databases under it hold the
 // appservice's token.
