@@ -41,6 +41,8 @@ type fakeClient struct {
 	joined map[id.RoomID][]id.UserID
 	// encrypted are the rooms whose state has encryption on.
 	encrypted map[id.RoomID]bool
+	// askedEncryption counts, per room, the requests for its encryption state.
+	askedEncryption map[id.RoomID]int
 	// created are the rooms the bot asked to create.
 	created []*mautrix.ReqCreateRoom
 	// onCreate, when set, runs while a room is being created (what happens
@@ -143,7 +145,16 @@ func (f *fakeClient) CreateRoom(_ context.Context, req *mautrix.ReqCreateRoom) (
 	defer f.mu.Unlock()
 	f.n++
 	f.created = append(f.created, req)
-	return &mautrix.RespCreateRoom{RoomID: id.RoomID(fmt.Sprintf("!room%d:test", f.n))}, nil
+	room := id.RoomID(fmt.Sprintf("!room%d:test", f.n))
+	for _, st := range req.InitialState {
+		if st.Type == event.StateEncryption {
+			if f.encrypted == nil {
+				f.encrypted = map[id.RoomID]bool{}
+			}
+			f.encrypted[room] = true
+		}
+	}
+	return &mautrix.RespCreateRoom{RoomID: room}, nil
 }
 
 func (f *fakeClient) JoinRoomByID(_ context.Context, room id.RoomID, _ ...map[string]any) (*mautrix.RespJoinRoom, error) {
@@ -211,11 +222,24 @@ func (f *fakeClient) JoinedRooms(context.Context) (*mautrix.RespJoinedRooms, err
 func (f *fakeClient) StateEvent(_ context.Context, room id.RoomID, typ event.Type, _ string, out any) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if typ == event.StateEncryption {
+		if f.askedEncryption == nil {
+			f.askedEncryption = map[id.RoomID]int{}
+		}
+		f.askedEncryption[room]++
+	}
 	if c, ok := out.(*event.EncryptionEventContent); ok && typ == event.StateEncryption && f.encrypted[room] {
 		c.Algorithm = id.AlgorithmMegolmV1
 		return nil
 	}
 	return mautrix.MNotFound
+}
+
+// asked is how many times the bot asked for room's encryption state.
+func (f *fakeClient) asked(room any) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.askedEncryption[id.RoomID(fmt.Sprint(room))]
 }
 
 // hook makes cli deliver b's outbox whenever a test reads what was sent.

@@ -2,7 +2,9 @@ package bot_test
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -42,9 +44,43 @@ func (d *fakeDecrypter) Decrypt(_ context.Context, evt *event.Event) (*event.Eve
 	if !d.keys[c.SessionID] {
 		return nil, bot.ErrNoKey
 	}
+	if payload, ok := strings.CutPrefix(string(c.MegolmCiphertext), "event:"); ok {
+		return d.asMautrix(evt, payload)
+	}
 	return &event.Event{ID: evt.ID, RoomID: evt.RoomID, Sender: evt.Sender, Timestamp: evt.Timestamp,
 		Type: event.EventMessage, Content: event.Content{Parsed: &event.MessageEventContent{MsgType: event.MsgText, Body: string(c.MegolmCiphertext)}},
 		Mautrix: event.MautrixInfo{TrustState: d.trust, WasEncrypted: true}}, nil
+}
+
+// asMautrix is the event a payload (base64 of {"type", "content"}) decrypts into, as
+// mautrix's DecryptMegolmEvent makes it: the relation sent in clear beside
+// the ciphertext is put back into a content without one (the Rust SDK
+// sends it only there), the content is parsed when its type is known.
+func (d *fakeDecrypter) asMautrix(evt *event.Event, payload string) (*event.Event, error) {
+	var inner struct {
+		Type    string         `json:"type"`
+		Content map[string]any `json:"content"`
+	}
+	plain, err := base64.StdEncoding.DecodeString(payload)
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(plain, &inner); err != nil {
+		return nil, err
+	}
+	if rel, ok := evt.Content.Raw["m.relates_to"]; ok && inner.Content["m.relates_to"] == nil {
+		inner.Content["m.relates_to"] = rel
+	}
+	raw, _ := json.Marshal(inner.Content)
+	dec := &event.Event{ID: evt.ID, RoomID: evt.RoomID, Sender: evt.Sender, Timestamp: evt.Timestamp,
+		Type: event.Type{Type: inner.Type, Class: evt.Type.Class}, Mautrix: event.MautrixInfo{TrustState: d.trust, WasEncrypted: true}}
+	if err := json.Unmarshal(raw, &dec.Content); err != nil {
+		return nil, err
+	}
+	if err := dec.Content.ParseRaw(dec.Type); err != nil && !errors.Is(err, event.ErrUnsupportedContentType) {
+		return nil, err
+	}
+	return dec, nil
 }
 
 func (d *fakeDecrypter) give(session id.SessionID) {

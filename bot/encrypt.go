@@ -48,11 +48,83 @@ type MemberWatcher interface {
 // tell is retried, not sent). Call it before the sender runs.
 func (s *Sender) SetEncrypter(e Encrypter) { s.enc = e }
 
-// encryptedRooms remembers the rooms known to have encryption on: it is
-// never turned off again.
-type encryptedRooms struct {
-	mu    sync.Mutex
-	rooms map[id.RoomID]bool
+// EncryptionStates is what the sender reads and writes of the rooms'
+// encryption: the bot's Matrix state store, which the intake keeps up to
+// date with the state events of the rooms the bot is in (m.room.encryption
+// included, as soon as a transaction brings it).
+type EncryptionStates interface {
+	IsEncrypted(ctx context.Context, room id.RoomID) (bool, error)
+	SetEncryptionEvent(ctx context.Context, room id.RoomID, content *event.EncryptionEventContent) error
+}
+
+// SetEncryptionStates makes the sender read whether a room is encrypted
+// from states, asking the homeserver only once per room while the bot
+// stays in it (nil: it asks the homeserver before every message into a
+// room not known to be encrypted). The intake must feed the same store
+// (NewIntake). Call it before the sender runs.
+func (s *Sender) SetEncryptionStates(states EncryptionStates) { s.states = states }
+
+// roomEncryption is what the sender learnt of the rooms' encryption in
+// this process.
+type roomEncryption struct {
+	mu sync.Mutex
+	// on are the rooms known to have encryption on: it is never turned
+	// off again.
+	on map[id.RoomID]bool
+	// checked are the rooms the homeserver said had no encryption, asked
+	// since the bot's last membership change there. The bot has been in
+	// them since, so the intake brings any m.room.encryption sent later to
+	// the state store, which is then enough to read.
+	checked map[id.RoomID]bool
+	// changes counts the bot's membership changes seen: an answer asked
+	// for before one is not kept as a check.
+	changes uint64
+}
+
+// lookup tells whether room is known to be encrypted, whether it was
+// checked, and the count of membership changes to check it under.
+func (r *roomEncryption) lookup(room id.RoomID) (on, checked bool, changes uint64) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.on[room], r.checked[room], r.changes
+}
+
+// learn keeps what the homeserver said of room, asked for under changes.
+func (r *roomEncryption) learn(room id.RoomID, on bool, changes uint64) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if on {
+		if r.on == nil {
+			r.on = map[id.RoomID]bool{}
+		}
+		r.on[room] = true
+		return
+	}
+	if changes != r.changes {
+		return // the bot left, was invited or joined meanwhile: ask again
+	}
+	if r.checked == nil {
+		r.checked = map[id.RoomID]bool{}
+	}
+	r.checked[room] = true
+}
+
+// forget drops the check of room: the bot's membership there changed (it
+// may have been out while encryption was turned on).
+func (r *roomEncryption) forget(room id.RoomID) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	delete(r.checked, room)
+	r.changes++
+}
+
+// membershipChanged tells the sender that the bot's own membership in
+// room changed (the intake read it): the room's encryption is asked of
+// the homeserver again before the next message there.
+func (s *Sender) membershipChanged(room id.RoomID) {
+	if s != nil {
+		s.rooms.forget(room)
+	}
 }
 
 // seal returns the event type and content to send into room: encrypted
@@ -76,39 +148,83 @@ func (s *Sender) seal(ctx context.Context, room id.RoomID, typ event.Type, conte
 	return event.EventEncrypted, enc, nil
 }
 
-// encryptionOn tells whether room has encryption on, asking the homeserver
-// for its m.room.encryption state until it has (a room the bot just joined
-// or opened is known at once, whatever events it has read). An answer other
-// than "no such state" is an error: the message waits rather than going out
-// in plaintext.
+// encryptionOn tells whether room has encryption on. Known encrypted, or
+// so in the state store: on. Checked with the homeserver since the bot's
+// last membership change there, and not so in the state store: off (the
+// hot path: no round trip). Otherwise (a room the bot just joined or
+// opened, or first written to since the start) the homeserver is asked
+// for its m.room.encryption state. An error (from the store, or any answer
+// of the homeserver other than "no such state") leaves the message
+// waiting rather than going out in plaintext.
 func (s *Sender) encryptionOn(ctx context.Context, room id.RoomID) (bool, error) {
-	s.encrypted.mu.Lock()
-	on := s.encrypted.rooms[room]
-	s.encrypted.mu.Unlock()
+	on, checked, changes := s.rooms.lookup(room)
 	if on {
 		return true, nil
 	}
+	if s.states != nil {
+		on, err := s.states.IsEncrypted(ctx, room)
+		if err != nil {
+			return false, fmt.Errorf("failed to read whether the room is encrypted: %w", err)
+		}
+		if on || checked {
+			s.rooms.learn(room, on, changes)
+			return on, nil
+		}
+	}
 	var content event.EncryptionEventContent
 	err := s.bot.raw.StateEvent(ctx, room, event.StateEncryption, "", &content)
-	if errors.Is(err, mautrix.MNotFound) {
-		return false, nil
-	}
-	if err != nil {
+	if err != nil && !errors.Is(err, mautrix.MNotFound) {
 		return false, fmt.Errorf("failed to learn whether the room is encrypted: %w", err)
 	}
-	if content.Algorithm == "" {
-		return false, nil
+	on = err == nil && content.Algorithm != ""
+	s.rooms.learn(room, on, changes)
+	if on && s.states != nil {
+		// Only a shortcut for the device (it reads the settings from the
+		// store, or else asks the homeserver): a failure changes nothing.
+		_ = s.states.SetEncryptionEvent(ctx, room, &content)
 	}
-	s.encrypted.mu.Lock()
-	if s.encrypted.rooms == nil {
-		s.encrypted.rooms = map[id.RoomID]bool{}
-	}
-	s.encrypted.rooms[room] = true
-	s.encrypted.mu.Unlock()
-	return true, nil
+	return on, nil
 }
 
 // SetMemberWatcher makes the intake tell w of every membership event it
 // reads, before handling it (outside its transaction). Call it before the
 // intake runs.
 func (in *Intake) SetMemberWatcher(w MemberWatcher) { in.members = w }
+
+// memberChanged tells the member watcher of a membership event the intake
+// read, and the sender when it is the bot's own.
+func (in *Intake) memberChanged(ctx context.Context, evt *event.Event) {
+	if in.members != nil {
+		in.members.HandleMemberEvent(ctx, evt)
+	}
+	if evt.GetStateKey() == in.bot.cfg.UserID.String() {
+		in.bot.sender.membershipChanged(evt.RoomID)
+	}
+}
+
+// markEncrypted records in the state store, before the transaction is
+// acknowledged, that the rooms of the m.room.encryption events it carries
+// are encrypted: the sender reads the store, and must not wait for the
+// intake to reach these events in its turn (messages from elsewhere, such
+// as the web organizer and reminders, are sent meanwhile). Encryption is
+// never turned off, so recording it early is never wrong.
+func (in *Intake) markEncrypted(ctx context.Context, raws []json.RawMessage) error {
+	if in.state == nil {
+		return nil
+	}
+	for _, raw := range raws {
+		var evt struct {
+			RoomID   id.RoomID                    `json:"room_id"`
+			StateKey *string                      `json:"state_key"`
+			Content  event.EncryptionEventContent `json:"content"`
+		}
+		if json.Unmarshal(raw, &evt) != nil || evt.StateKey == nil || *evt.StateKey != "" || evt.RoomID == "" ||
+			evt.Content.Algorithm == "" {
+			continue // not an encryption the store can record (the intake handles it in its turn)
+		}
+		if err := in.state.SetEncryptionEvent(ctx, evt.RoomID, &evt.Content); err != nil {
+			return fmt.Errorf("failed to record the encryption of a room: %w", err)
+		}
+	}
+	return nil
+}

@@ -166,4 +166,11 @@ func TestDecryptingBotTakesAnEncryptedDirectChat(t *testing.T) {
 	if got := inRoom(w.sentSince(k), enc); len(got) != 1 || !strings.Contains(body(got[0]), "without a prefix") {
 		t.Fatalf("in the encrypted chat: %v; want one greeting", got)
 	}
+	// An encrypted event reaching the handlers (the bot's own, passed on
+	// undecrypted) brings no warning either, and opens no chat.
+	k = w.sentCount()
+	w.encryptedMessage(w.circle, carol)
+	if named := w.warningsIn(w.circle, k); len(named) != 0 || len(w.cli.created) != 0 {
+		t.Fatalf("warnings %v, %d rooms created", named, len(w.cli.created))
+	}
 }

@@ -186,20 +186,16 @@ func roomEncrypted(ctx context.Context, b *Bot, room id.RoomID) bool {
 	return err == nil && content.Algorithm != ""
 }
 
-// handleEncryptionState answers encryption being turned on in a room.
+// handleEncryptionState answers encryption being turned on in a room: a
+// bot without a device warns the member who did it.
 func handleEncryptionState(ctx context.Context, b *Bot, evt *event.Event, _ *ledger.Circle) error {
-	if b.cfg.Decrypts {
-		return nil
-	}
 	return warnEncrypted(ctx, b, evt.RoomID, evt.Sender)
 }
 
-// handleEncrypted answers a message the bot cannot read, when it has no
-// decrypter (with one, the intake hands it only decrypted events).
+// handleEncrypted answers a message the bot cannot read: a bot without a
+// device warns its sender. (With a device, the intake hands the handlers
+// decrypted events; an encrypted one reaching them is the bot's own.)
 func handleEncrypted(ctx context.Context, b *Bot, evt *event.Event, _ *ledger.Circle) error {
-	if b.cfg.Decrypts {
-		return nil
-	}
 	return warnEncrypted(ctx, b, evt.RoomID, evt.Sender)
 }
 
@@ -211,15 +207,17 @@ type warning struct {
 }
 
 // warnEncrypted tells a member, once per encrypted room, that the bot
-// cannot read what they write there: it has no device and no keys yet,
-// so a command typed there is not read at all, and nothing can answer it
-// later. The member is asked to type it again in an unencrypted direct
-// chat, which is opened for them if they have none (once: the chat is
-// kept), and where they are asked to write. Once holds across restarts: the bot's earlier warning
-// in the room's recent history counts. Where another bot answers, that
-// bot tells the member.
+// cannot read what they write there. Only a bot without a device does
+// (Config.Decrypts unset: encryption is off): it has no keys, so a command
+// typed there is not read at all, and nothing can answer it later. The
+// member is asked to type it again in an unencrypted direct chat, which is
+// opened for them if they have none (once: the chat is kept; without a
+// device the bot opens it unencrypted), and where they are asked to write.
+// Once holds across restarts: the bot's earlier warning in the room's
+// recent history counts. Where another bot answers, that bot tells the
+// member.
 func warnEncrypted(ctx context.Context, b *Bot, room id.RoomID, member id.UserID) error {
-	if b.mode.silent {
+	if b.mode.silent || b.cfg.Decrypts {
 		return nil
 	}
 	w := warning{room: room, member: member}

@@ -131,12 +131,21 @@ func (in *Intake) ServeTransaction(w http.ResponseWriter, r *http.Request) {
 	}
 	events := make([]ledger.InboxEvent, 0, len(txn.Events))
 	types := make([]string, 0, len(txn.Events))
+	var encryption []json.RawMessage
 	now := in.clock.Now()
 	for _, raw := range txn.Events {
 		if ie, typ := typedInboxEvent(in.bot.cfg.UserID, raw, now); ie.ID != "" {
 			events = append(events, ie)
 			types = append(types, in.bot.EventLabel(typ))
+			if typ == event.StateEncryption.Type {
+				encryption = append(encryption, raw)
+			}
 		}
+	}
+	if err := in.markEncrypted(r.Context(), encryption); err != nil {
+		log.Error().Err(err).Msg("Failed to record that a room is encrypted; the homeserver will retry")
+		mautrix.MUnknown.WithMessage("Failed to record the transaction").Write(w)
+		return
 	}
 	added, err := in.inbox.Enqueue(r.Context(), events)
 	if err != nil {
@@ -245,9 +254,8 @@ func (in *Intake) Drain(ctx context.Context) (int, error) {
 			}
 			continue
 		}
-		if r.evt != nil && r.evt.Type == event.StateMember && in.members != nil {
-			// Outside the transaction: a dropped room key stays dropped.
-			in.members.HandleMemberEvent(ctx, r.evt)
+		if r.evt != nil && r.evt.Type == event.StateMember {
+			in.memberChanged(ctx, r.evt) // outside the transaction: a dropped room key stays dropped
 		}
 		err := in.bot.out.InTx(ctx, func(ctx context.Context) error {
 			errText := ""

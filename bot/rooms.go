@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"maunium.net/go/mautrix"
+	"maunium.net/go/mautrix/event"
 	"maunium.net/go/mautrix/id"
 
 	"github.com/exodus-matrix/exodus/ledger"
@@ -14,8 +15,11 @@ import (
 // opening one, telling one from a group room, forgetting one left.
 type directChats struct{ b *Bot }
 
-// open returns the bot's unencrypted direct chat with a member,
-// creating one (and inviting the member) if there is none other than avoid.
+// open returns the bot's direct chat with a member, creating one (and
+// inviting the member) if there is none other than avoid. A chat it
+// creates is encrypted when the bot's sender encrypts (it has a device)
+// and the member's client does too (they have a device with keys): the
+// first message into it goes out encrypted, readable by the invitee.
 func (dc directChats) open(ctx context.Context, member id.UserID, avoid id.RoomID) (id.RoomID, error) {
 	b := dc.b
 	if b.mode.silent {
@@ -28,16 +32,29 @@ func (dc directChats) open(ctx context.Context, member id.UserID, avoid id.RoomI
 	if m.DirectRoom != "" && id.RoomID(m.DirectRoom) != avoid {
 		return id.RoomID(m.DirectRoom), nil
 	}
-	resp, err := b.cli.CreateRoom(ctx, &mautrix.ReqCreateRoom{
+	encrypted, err := b.sender.encryptsFor(ctx, member)
+	if err != nil {
+		return "", err
+	}
+	req := &mautrix.ReqCreateRoom{
 		Preset:   "trusted_private_chat",
 		IsDirect: true,
 		Invite:   []id.UserID{member},
 		Name:     "Exodus",
-	})
+	}
+	if encrypted {
+		req.InitialState = []*event.Event{encryptionOn()}
+	}
+	resp, err := b.cli.CreateRoom(ctx, req)
 	if err != nil {
 		return "", fmt.Errorf("failed to create a direct chat: %w", err)
 	}
 	dc.setKind(resp.RoomID, true)
+	if encrypted {
+		// The room key is shared with the invitee's devices even before the
+		// homeserver lists them: the first message is readable by them.
+		b.sender.invited(resp.RoomID, member)
+	}
 	// While the room was being created the member may have opened a direct
 	// chat with the bot herself (her invitation is recorded by the intake):
 	// hers is kept, and the message goes there.
@@ -94,4 +111,39 @@ func (dc directChats) forgetKind(room id.RoomID) {
 	b.mu.Lock()
 	delete(b.directRooms, room)
 	b.mu.Unlock()
+}
+
+// encryptionOn is the m.room.encryption state of a room the bot creates
+// encrypted: megolm, the rotation left to clients' defaults.
+func encryptionOn() *event.Event {
+	return &event.Event{
+		Type:     event.StateEncryption,
+		StateKey: new(string),
+		Content:  event.Content{Parsed: &event.EncryptionEventContent{Algorithm: id.AlgorithmMegolmV1}},
+	}
+}
+
+// RecipientChecker is an Encrypter that tells whether a member has a
+// device to encrypt for: a member whose client does not encrypt has none.
+type RecipientChecker interface {
+	CanEncryptTo(ctx context.Context, user id.UserID) (bool, error)
+}
+
+// encryptsFor reports whether a direct chat the bot opens with member is
+// made encrypted: when the sender encrypts (SetEncrypter) and the member
+// has a device with keys (when the encrypter can tell), so that they can
+// read it.
+func (s *Sender) encryptsFor(ctx context.Context, member id.UserID) (bool, error) {
+	if s.enc == nil {
+		return false, nil
+	}
+	c, ok := s.enc.(RecipientChecker)
+	if !ok {
+		return true, nil
+	}
+	can, err := c.CanEncryptTo(ctx, member)
+	if err != nil {
+		return false, fmt.Errorf("failed to learn whether the member's client encrypts: %w", err)
+	}
+	return can, nil
 }

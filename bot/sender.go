@@ -31,8 +31,9 @@ type Sender struct {
 	// Now tells the time attempts are put off from (time.Now when nil).
 	Now func() time.Time
 
-	enc       Encrypter // nil: nothing is encrypted (SetEncrypter)
-	encrypted encryptedRooms
+	enc    Encrypter        // nil: nothing is encrypted (SetEncrypter)
+	states EncryptionStates // nil: the homeserver is asked (SetEncryptionStates)
+	rooms  roomEncryption
 }
 
 // now is the sender's time.

@@ -123,12 +123,22 @@ func TestEncryptedCircle(t *testing.T) {
 // encrypted room.
 func noPlaintextFromBot(t *testing.T, u *devnet.User, room id.RoomID) {
 	t.Helper()
+	noPlaintextFromBotAfter(t, u, room, "")
+}
+
+// noPlaintextFromBotAfter is noPlaintextFromBot for the events after the
+// event after ("" for all).
+func noPlaintextFromBotAfter(t *testing.T, u *devnet.User, room id.RoomID, after id.EventID) {
+	t.Helper()
 	resp, err := u.Client.Messages(testCtx(t), room, "", "", mautrix.DirectionBackward, nil, 1000)
 	if err != nil {
 		t.Fatal(err)
 	}
 	n := 0
 	for _, evt := range resp.Chunk {
+		if evt.ID == after {
+			break
+		}
 		if evt.Sender != env.BotID || evt.StateKey != nil {
 			continue
 		}

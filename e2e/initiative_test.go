@@ -159,8 +159,8 @@ func answerPoll(t *testing.T, u *devnet.User, room id.RoomID, poll id.EventID, s
 // pollEnded waits for the bot's end of a poll after the event after: the
 // end type of the poll's form (the unstable one, as the bot starts its
 // polls unstable), referencing the poll, with a text fallback that says
-// why.
-func pollEnded(t *testing.T, u *devnet.User, room id.RoomID, poll *event.Event, after id.EventID, why string) {
+// why. It returns the end.
+func pollEnded(t *testing.T, u *devnet.User, room id.RoomID, poll *event.Event, after id.EventID, why string) *event.Event {
 	t.Helper()
 	if poll.Type.Type != event.EventUnstablePollStart.Type {
 		t.Fatalf("the poll was started as %s", poll.Type.Type)
@@ -176,6 +176,7 @@ func pollEnded(t *testing.T, u *devnet.User, room id.RoomID, poll *event.Event, 
 	if _, ok := end.Content.Raw["org.matrix.msc3381.poll.end"].(map[string]any); !ok || !strings.Contains(text, why) {
 		t.Fatalf("the poll's end %v; want an end block and a text saying %q", end.Content.Raw, why)
 	}
+	return end
 }
 
 // TestInitiativeDoneEndsItsPoll: an initiative its initiator marks done

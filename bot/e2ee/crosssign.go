@@ -44,8 +44,8 @@ func (d *Device) crossSign(ctx context.Context) error {
 		// bot still starts, its device unsigned, rather than not at all.
 		d.log.Warn().Stringer("device_id", d.cli.DeviceID).
 			Msg("The bot has cross-signing keys on the homeserver but its database has no recovery key: its new device stays " +
-				"unsigned, and members' clients show it as not verified by its owner. Restore the database the bot ran with " +
-				"(docs/encryption.md)")
+				"unsigned, and members' clients show it as not verified by its owner. Stop it and restore its keys with " +
+				"`exodus keys restore` and the recovery key, or restore the database the bot ran with (docs/encryption.md)")
 		return nil
 	}
 	if err := d.mach.VerifyWithRecoveryKey(ctx, recovery); err != nil {
@@ -89,7 +89,8 @@ func (d *Device) makeCrossSigningKeys(ctx context.Context) error {
 		return fmt.Errorf("failed to sign the bot's master key: %w", err)
 	}
 	d.log.Info().Str("master_key", string(keys.MasterKey.PublicKey())).
-		Msg("Made the bot's cross-signing keys and signed its device; the recovery key is stored encrypted in the database")
+		Msg("Made the bot's cross-signing keys and signed its device; the recovery key is stored encrypted in the database: " +
+			"keep a copy of it apart from the database (`exodus keys show`)")
 	return nil
 }
 

@@ -53,6 +53,9 @@ type Device struct {
 	log   zerolog.Logger
 	// shares is what the outbound sessions were shared with (encrypt.go).
 	shares shares
+	// backup is the server-side key backup the room keys go to (nil:
+	// none, backup.go).
+	backup *keyBackup
 }
 
 // Open opens the crypto store in db (tables crypto_*, version table
@@ -72,10 +75,8 @@ func Open(ctx context.Context, db *dbutil.Database, cli *mautrix.Client, states 
 	if err != nil {
 		return nil, err
 	}
-	if _, err := store.GetAccount(ctx); errors.Is(err, olm.ErrBadMAC) {
-		return nil, fmt.Errorf("%w: %w", ErrPickleKey, err)
-	} else if err != nil {
-		return nil, fmt.Errorf("failed to read the olm account: %w", err)
+	if err := checkPickleKey(ctx, store); err != nil {
+		return nil, err
 	}
 	known, err := store.FindDeviceID(ctx)
 	if err != nil {
@@ -101,6 +102,9 @@ func Open(ctx context.Context, db *dbutil.Database, cli *mautrix.Client, states 
 	if err := d.crossSign(ctx); err != nil {
 		return nil, err
 	}
+	if err := d.setUpBackup(ctx); err != nil {
+		log.Warn().Err(err).Msg("The bot's room keys are not backed up on the homeserver; a lost database loses them (docs/encryption.md)")
+	}
 	log.Info().Stringer("device_id", cli.DeviceID).Str("fingerprint", d.mach.Fingerprint()).Msg("The bot's device is ready")
 	return d, nil
 }
@@ -119,6 +123,17 @@ func OpenStore(ctx context.Context, db *dbutil.Database, userID id.UserID, pickl
 		return nil, fmt.Errorf("failed to upgrade the crypto store: %w", err)
 	}
 	return store, nil
+}
+
+// checkPickleKey fails with ErrPickleKey unless the pickle key opens the
+// olm account in the store (a store without one passes).
+func checkPickleKey(ctx context.Context, store *crypto.SQLCryptoStore) error {
+	if _, err := store.GetAccount(ctx); errors.Is(err, olm.ErrBadMAC) {
+		return fmt.Errorf("%w: %w", ErrPickleKey, err)
+	} else if err != nil {
+		return fmt.Errorf("failed to read the olm account: %w", err)
+	}
+	return nil
 }
 
 // login logs in with the appservice token as the bot, under deviceID (a

@@ -86,3 +86,40 @@ func (d *Device) HandleMemberEvent(context.Context, *event.Event) {}
 
 // Invited does nothing: there is no room key to share.
 func (d *Device) Invited(id.RoomID, id.UserID) {}
+
+// CanEncryptTo refuses: there is no device to encrypt with.
+func (d *Device) CanEncryptTo(context.Context, id.UserID) (bool, error) { return false, ErrNotBuilt }
+
+// OpenHistory refuses: this binary has no encryption.
+func OpenHistory(context.Context, *dbutil.Database, *mautrix.Client, StateStore, Config) (*Device, error) {
+	return nil, ErrNotBuilt
+}
+
+// DecryptHistory refuses: there is no device (OpenHistory never returns one here).
+func (d *Device) DecryptHistory(context.Context, *event.Event) (*event.Event, error) {
+	return nil, ErrNotBuilt
+}
+
+// ErrNoRecoveryKey is the error of a database that holds no recovery key.
+var ErrNoRecoveryKey = errors.New("the database holds no recovery key")
+
+// ErrRecoveryKey is the error of a recovery key that does not open the
+// bot's secret storage.
+var ErrRecoveryKey = errors.New("the recovery key does not open the bot's secret storage")
+
+// Restored is what Restore did.
+type Restored struct {
+	Device    id.DeviceID
+	MasterKey id.Ed25519
+	RoomKeys  int
+}
+
+// RecoveryKey refuses: this binary has no encryption.
+func RecoveryKey(context.Context, *dbutil.Database, id.UserID, []byte) (string, error) {
+	return "", ErrNotBuilt
+}
+
+// Restore refuses: this binary has no encryption.
+func Restore(context.Context, *dbutil.Database, *mautrix.Client, StateStore, Config, string) (*Restored, error) {
+	return nil, ErrNotBuilt
+}

@@ -65,7 +65,7 @@ func (d *Device) Run(ctx context.Context) error {
 			continue
 		}
 		wait = time.Second
-		d.mach.ProcessSyncResponse(ctx, resp, since)
+		d.process(ctx, resp, since)
 		if err := d.store.PutNextBatch(ctx, resp.NextBatch); err != nil {
 			d.log.Warn().Err(err).Msg("Failed to save the device's sync token; the next /sync repeats the last one")
 			if !sleep(ctx, wait) {
@@ -74,16 +74,42 @@ func (d *Device) Run(ctx context.Context) error {
 			continue
 		}
 		since = resp.NextBatch
+		d.backUpNew(ctx)
 	}
 	return ctx.Err()
 }
 
-// ProcessSync hands the to-device part of a /sync answer (since since) to
-// the olm machine: the room keys are stored when it returns. For the
-// bot's own /sync (mode: bot), which replaces Run; ctx must carry no SQL
-// transaction.
-func (d *Device) ProcessSync(ctx context.Context, resp *mautrix.RespSync, since string) {
+// process hands a /sync answer (since since) to the olm machine.
+func (d *Device) process(ctx context.Context, resp *mautrix.RespSync, since string) {
+	if since == "" {
+		// Dendrite's initial /sync counts no one-time keys, whatever the
+		// server holds: -1 makes mautrix ask the server. Trusting the 0
+		// would upload keys on top of those uploaded by another process
+		// (`exodus keys restore`), pushing the oldest out of the account
+		// while the server still hands them out: a member's first
+		// message to the device would not decrypt.
+		resp.DeviceOTKCount.SignedCurve25519 = -1
+	}
 	d.mach.ProcessSyncResponse(ctx, resp, since)
+}
+
+// backUpNew uploads the room keys not in the backup yet; a failure is
+// tried again after the next /sync.
+func (d *Device) backUpNew(ctx context.Context) {
+	if n, err := d.backUp(ctx); err != nil {
+		d.log.Warn().Err(err).Msg("Failed to back up room keys; trying again after the next /sync")
+	} else if n > 0 {
+		d.log.Debug().Int("keys", n).Msg("Backed up room keys")
+	}
+}
+
+// ProcessSync hands the to-device part of a /sync answer (since since) to
+// the olm machine, as Run does: the room keys are stored when it returns,
+// and the new ones backed up. For the bot's own /sync (mode: bot), which
+// replaces Run; ctx must carry no SQL transaction.
+func (d *Device) ProcessSync(ctx context.Context, resp *mautrix.RespSync, since string) {
+	d.process(ctx, resp, since)
+	d.backUpNew(ctx)
 }
 
 // sleep waits for d or until ctx ends; it reports whether d passed.

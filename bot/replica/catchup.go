@@ -35,20 +35,18 @@ func (r *Replica) catchUp(ctx context.Context, room id.RoomID) {
 	// Each replayed event decides for itself whether it is from outside
 	// the circles: the replaying bot's mode is fresh.
 	rp := r.bot.Replaying()
-	replayed, failed := 0, 0
+	count := map[replayed]int{}
 	for _, evt := range history {
 		raw, err := json.Marshal(evt)
 		if err != nil {
 			continue
 		}
-		handled, err := r.replay(ctx, rp, raw)
-		switch {
-		case err != nil:
-			failed++
+		got, err := r.replay(ctx, rp, raw)
+		count[got]++
+		if got == failed {
 			log.Debug().Err(err).Str("event_id", evt.ID.String()).Msg("A replayed event of a circle joined failed")
-		case handled:
-			replayed++
 		}
 	}
-	log.Info().Int("events", replayed).Int("failed", failed).Msg("Caught up with the history of a circle joined")
+	log.Info().Int("events", count[handled]).Int("failed", count[failed]).Int("undecryptable", count[unreadable]).
+		Msg("Caught up with the history of a circle joined")
 }

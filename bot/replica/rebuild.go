@@ -80,6 +80,11 @@ type Report struct {
 	// circle another bot answers in); Failed those whose handler failed
 	// (their error is kept in the inbox, as for live events).
 	Events, Skipped, Failed int
+	// Undecryptable counts the encrypted events a bot followed that this
+	// one could not read: no room key in its store (nor restored from the
+	// key backup), or a key refused by the trust policy. They are recorded
+	// with the reason, and the rebuild goes on without them.
+	Undecryptable int
 	// ClockOps counts the month rollovers and deadlines applied.
 	ClockOps int
 	// Circles are the rooms that are circles after the rebuild.
@@ -170,11 +175,14 @@ func (r *Replica) Rebuild(ctx context.Context, opt Options) (*Report, error) {
 				}
 				nextTick = evt.Timestamp + opt.TickEvery.Milliseconds()
 			}
-			handled, err := r.replay(ctx, rp, raw)
-			switch {
-			case !handled:
+			got, err := r.replay(ctx, rp, raw)
+			switch got {
+			case skipped:
 				report.Skipped++
-			case err != nil:
+			case unreadable:
+				report.Undecryptable++
+				errs[ledger.EventID(evt.ID)] = err.Error()
+			case failed:
 				report.Failed++
 				errs[ledger.EventID(evt.ID)] = err.Error()
 			default:
@@ -192,7 +200,7 @@ func (r *Replica) Rebuild(ctx context.Context, opt Options) (*Report, error) {
 		return report, err
 	}
 	log.Info().Int("events", report.Events).Int("skipped", report.Skipped).Int("failed", report.Failed).
-		Int("clock_ops", report.ClockOps).Int("circles", len(report.Circles)).Msg("Rebuilt the ledger from the rooms")
+		Int("undecryptable", report.Undecryptable).Int("clock_ops", report.ClockOps).Int("circles", len(report.Circles)).Msg("Rebuilt the ledger from the rooms")
 	return report, nil
 }
 
@@ -278,30 +286,54 @@ func (h *heads) Pop() any {
 	return x
 }
 
-// replay parses one event of the history as the inbox worker does and hands
-// it to rp; handled is false for an event no bot would have been given
-// live.
-func (r *Replica) replay(ctx context.Context, rp *bot.Replayer, raw []byte) (handled bool, err error) {
+// replayed is what came of replaying one event of the history.
+type replayed int
+
+const (
+	handled    replayed = iota // handed to the bot, which took it
+	skipped                    // no bot would have been given it live
+	failed                     // its handler failed
+	unreadable                 // encrypted, and this bot cannot read it
+)
+
+// replay parses one event of the history as the inbox worker does,
+// decrypts it if it is encrypted (with the decrypter, outside any
+// transaction), and hands it to rp.
+func (r *Replica) replay(ctx context.Context, rp *bot.Replayer, raw []byte) (got replayed, err error) {
 	evt, err := bot.ParseEvent(raw)
 	if err != nil {
-		return true, err
+		return failed, err
 	}
 	log := zerolog.Ctx(ctx).With().Str("event_id", evt.ID.String()).Str("room_id", evt.RoomID.String()).Logger()
 	ctx = log.WithContext(ctx)
 	defer func() {
 		if p := recover(); p != nil {
 			log.Error().Any("panic", p).Msg("Event handler panicked during the rebuild")
-			err = fmt.Errorf("handler panicked: %v", p)
+			got, err = failed, fmt.Errorf("handler panicked: %v", p)
 		}
 	}()
 	if !rp.Follows(ctx, evt) {
 		// Before the bot joined (or after it left): no bot handled it.
-		return false, nil
+		return skipped, nil
+	}
+	if evt.Type == event.EventEncrypted {
+		if r.decrypter == nil {
+			return unreadable, errors.New("encrypted, and the bot has no encryption device")
+		}
+		dec, err := bot.DecryptHistory(ctx, r.decrypter, evt)
+		if err != nil {
+			log.Debug().Err(err).Msg("An encrypted event of the history cannot be read")
+			return unreadable, err
+		}
+		evt = dec
 	}
 	if evt.Type.IsState() && r.state != nil {
 		mautrix.UpdateStateStore(ctx, r.state, evt)
 	}
-	return true, rp.Handle(ctx, evt)
+	if err := rp.Handle(ctx, evt); err != nil {
+		return failed, err
+	}
+	return handled, nil
 }
 
 // recordReplayed records the replayed events in the inbox as handled (with

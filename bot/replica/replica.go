@@ -41,7 +41,14 @@ type Replica struct {
 	cli   Client
 	inbox ledger.Inbox
 	state mautrix.StateStore
+	// decrypter reads the encrypted events of the history (nil: none
+	// can be read).
+	decrypter bot.Decrypter
 }
+
+// SetDecrypter makes rebuilds and catch-ups read encrypted history with d
+// (bot.DecryptHistory: the intake's trust policy). Call it before any.
+func (r *Replica) SetDecrypter(d bot.Decrypter) { r.decrypter = d }
 
 // New returns a replica replaying into b (the bot self) what cli reads,
 // recording the replayed events in inbox and their state in state (nil:

@@ -17,6 +17,10 @@ type decrypter struct{ dev *e2ee.Device }
 
 var _ bot.KeyRequester = decrypter{}
 
+// The device tells which members have keys: a direct chat the bot opens
+// for a member whose client does not encrypt stays readable to them.
+var _ bot.RecipientChecker = (*e2ee.Device)(nil)
+
 func (d decrypter) Decrypt(ctx context.Context, evt *event.Event) (*event.Event, error) {
 	dec, err := d.dev.Decrypt(ctx, evt)
 	if errors.Is(err, e2ee.ErrNoKey) {
@@ -38,9 +42,12 @@ func (d decrypter) RequestKey(ctx context.Context, evt *event.Event) error {
 }
 
 // sendEncrypted makes the sender encrypt into encrypted rooms with the
-// device, and the intake tell it of membership changes (the room key is
+// device (and the direct chats the bot opens be created encrypted), reading
+// which rooms are from states (the Matrix state store the intake keeps),
+// and the intake tell the device of membership changes (the room key is
 // shared anew).
-func sendEncrypted(dev *e2ee.Device, b *bot.Bot, intake *bot.Intake) {
+func sendEncrypted(dev *e2ee.Device, b *bot.Bot, intake *bot.Intake, states bot.EncryptionStates) {
 	b.Sender().SetEncrypter(dev)
+	b.Sender().SetEncryptionStates(states)
 	intake.SetMemberWatcher(dev)
 }

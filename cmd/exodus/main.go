@@ -41,6 +41,7 @@ func newFlags(opt *options, stderr io.Writer) *flag.FlagSet {
   exodus [run] [-c config.yaml] [-r registration.yaml]     start the bot (the default command)
   exodus -g [-c config.yaml] [-r registration.yaml]        write the config from the example, or the registration from the config
   exodus rebuild [-c config.yaml] [-force] [-max-events N] rebuild the ledger from the rooms (with the bot stopped; -h for more)
+  exodus keys show|restore [-c config.yaml]                the bot's recovery key: print it, or restore the bot's keys with it (-h for more)
   exodus version                                           print the version and the commit (also: exodus --version)
 
 Flags:
@@ -67,6 +68,10 @@ func cli(args []string, stdout, stderr io.Writer) int {
 		if !opt.version {
 			return rebuildMain(opt.cfgPath, rest)
 		}
+	case "keys":
+		if !opt.version {
+			return keysMain(opt.cfgPath, rest, os.Stdin, stdout, stderr)
+		}
 	case "version":
 		opt.version = true
 		if err := fs.Parse(rest); err != nil {
@@ -81,7 +86,7 @@ func cli(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return 2
 	}
-	if fs.NArg() > 0 && cmd != "rebuild" {
+	if fs.NArg() > 0 && cmd != "rebuild" && cmd != "keys" {
 		fmt.Fprintf(stderr, "exodus: unexpected argument %q\n", fs.Arg(0))
 		fs.Usage()
 		return 2

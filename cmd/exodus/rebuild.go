@@ -89,6 +89,13 @@ func rebuildCommand(ctx context.Context, cfg *Config, force bool, maxEvents int,
 	if _, err := connect(ctx, cfg, st, w, ""); err != nil {
 		return err
 	}
+	dev, err := openHistoryDevice(ctx, cfg, st, w)
+	if err != nil {
+		return err
+	}
+	if dev != nil {
+		readHistoryEncrypted(dev, w)
+	}
 	report, err := rep.Rebuild(ctx, replica.Options{MaxEventsPerRoom: maxEvents, TickEvery: cfg.tick, Clock: clock})
 	if err != nil {
 		return err
@@ -99,8 +106,8 @@ func rebuildCommand(ctx context.Context, cfg *Config, force bool, maxEvents int,
 // printRebuild writes what a rebuild did and each circle's digest, the
 // figure to compare with another bot's (GET /api/v1/circles/{id}/digest).
 func printRebuild(ctx context.Context, out io.Writer, svc *ledger.Service, r *replica.Report) error {
-	fmt.Fprintf(out, "Rebuilt the ledger from %d rooms: %d events replayed, %d skipped (before the bot joined), %d failed, %d clock ops.\n",
-		len(r.Rooms), r.Events, r.Skipped, r.Failed, r.ClockOps)
+	fmt.Fprintf(out, "Rebuilt the ledger from %d rooms: %d events replayed, %d skipped (before the bot joined), %d failed, %d undecryptable, %d clock ops.\n",
+		len(r.Rooms), r.Events, r.Skipped, r.Failed, r.Undecryptable, r.ClockOps)
 	for _, c := range r.Circles {
 		l, err := svc.Aid.CircleLedger(ctx, c)
 		if err != nil {
@@ -110,6 +117,10 @@ func printRebuild(ctx context.Context, out io.Writer, svc *ledger.Service, r *re
 	}
 	if r.Failed > 0 {
 		fmt.Fprintln(out, "Some events failed; their errors are in the inbox table (column error).")
+	}
+	if r.Undecryptable > 0 {
+		fmt.Fprintln(out, "Some encrypted events could not be read (no room key, or a key not proven to be the sender's); "+
+			"the reason of each is in the inbox table (column error). docs/encryption.md says what a rebuild reads.")
 	}
 	return nil
 }
@@ -130,7 +141,7 @@ func rebuildOnStart(ctx context.Context, cfg *Config, st *store.Store, rep *repl
 	}
 	if len(report.Rooms) > 0 {
 		log.Info().Int("rooms", len(report.Rooms)).Int("circles", len(report.Circles)).Int("events", report.Events).
-			Msg("The ledger was empty: rebuilt it from the rooms the bot is in")
+			Int("undecryptable", report.Undecryptable).Msg("The ledger was empty: rebuilt it from the rooms the bot is in")
 	}
 	return nil
 }

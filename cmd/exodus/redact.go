@@ -42,6 +42,9 @@ var secretShapes = []struct {
 	// Credentials after an auth scheme anywhere.
 	{regexp.MustCompile(`(?i)(bearer\s+)[A-Za-z0-9._~+/=-]{8,}`), "${1}" + redacted},
 	{regexp.MustCompile(`(Basic\s+)[A-Za-z0-9+/=]{8,}`), "${1}" + redacted},
+	// The bot's recovery key (twelve groups of base58 characters, four
+	// each, separated by spaces; a word before it may go too).
+	{regexp.MustCompile(`\b(?:[1-9A-HJ-NP-Za-km-z]{4} ){11,12}[1-9A-HJ-NP-Za-km-z]{1,4}\b`), redacted},
 	// The password in a database URI: postgres://user:password@host.
 	{regexp.MustCompile(`(://[^:/\s"'@\\]+:)[^@\s"'/\\?#]+@`), "${1}" + redacted + "@"},
 }

@@ -78,7 +78,8 @@ func run(ctx context.Context, cfg *Config, regPath string) error {
 	}
 	if w.device != nil {
 		readEncrypted(w.device, w.intake)
-		sendEncrypted(w.device, w.bot, w.intake)
+		sendEncrypted(w.device, w.bot, w.intake, w.stateStore)
+		readHistoryEncrypted(w.device, w)
 		if w.syncer != nil {
 			w.syncer.SetCrypto(w.device.ProcessSync) // one /sync for the keys and the events
 		}

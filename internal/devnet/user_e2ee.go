@@ -2,6 +2,7 @@ package devnet
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -83,6 +84,45 @@ func (u *User) ReactEncrypted(ctx context.Context, roomID id.RoomID, target id.E
 	resp, err := u.Client.SendMessageEvent(ctx, roomID, event.EventEncrypted, enc)
 	if err != nil {
 		return "", fmt.Errorf("devnet: %s sending an encrypted reaction to %s: %w", u.ID, roomID, err)
+	}
+	return resp.EventID, nil
+}
+
+// SendEncryptedRelationInClear sends content, an event of type typ,
+// encrypted the way Element's crypto (matrix-rust-sdk) does: its
+// m.relates_to is taken out of the ciphertext and travels only in clear
+// beside it (mautrix's crypto, behind SendEvent and ReactEncrypted, keeps
+// it in both places). The reader's client puts it back when it decrypts.
+func (u *User) SendEncryptedRelationInClear(ctx context.Context, roomID id.RoomID, typ event.Type, content map[string]any) (id.EventID, error) {
+	if u.e2ee == nil {
+		return "", errNotEncrypting
+	}
+	if err := u.prepareSend(ctx, roomID); err != nil {
+		return "", err
+	}
+	inner := make(map[string]any, len(content))
+	for k, v := range content {
+		if k != "m.relates_to" {
+			inner[k] = v
+		}
+	}
+	enc, err := u.e2ee.Encrypt(ctx, roomID, typ, inner)
+	if err != nil {
+		return "", fmt.Errorf("devnet: %s encrypting %s in %s: %w", u.ID, typ.Type, roomID, err)
+	}
+	if rel, ok := content["m.relates_to"]; ok {
+		data, err := json.Marshal(rel)
+		if err != nil {
+			return "", err
+		}
+		enc.RelatesTo = &event.RelatesTo{}
+		if err := json.Unmarshal(data, enc.RelatesTo); err != nil {
+			return "", fmt.Errorf("devnet: reading the relation of %s: %w", typ.Type, err)
+		}
+	}
+	resp, err := u.Client.SendMessageEvent(ctx, roomID, event.EventEncrypted, enc)
+	if err != nil {
+		return "", fmt.Errorf("devnet: %s sending an encrypted %s to %s: %w", u.ID, typ.Type, roomID, err)
 	}
 	return resp.EventID, nil
 }
