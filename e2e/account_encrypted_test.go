@@ -199,3 +199,52 @@ func tail(s string, n int) string {
 	}
 	return s
 }
+
+// TestBotAccountEncryptedRemindAndRebuild: the rest of the encrypted
+// scenario with the bot in mode: bot. In an encrypted circle (an encrypted
+// ✅ and ❤️ among the rest), the bot opens encrypted direct chats with
+// the giver and the receiver of a commitment, the giver's reminder reaches
+// the receiver encrypted; then, the bot stopped, `exodus rebuild`, logged
+// in as the account, decrypts the history into the live ledger.
+func TestBotAccountEncryptedRemindAndRebuild(t *testing.T) {
+	c := accountStack(t, "account-e2ee-rebuild")
+	erin, fred := accountMember(t, c, "erin"), accountMember(t, c, "fred")
+	room := encryptedCircleLife(t, c.Stack, erin, fred)
+
+	erinDM := joinInvite(t, erin, c.BotID)
+	mustBeEncryptedRoom(t, erin, erinDM)
+	details, err := erin.WaitMessage(testCtx(t), erinDM, c.BotID, devnet.BodyContains("payment details"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustBeEncrypted(t, erin, erinDM, details.ID)
+	fredDM := joinInvite(t, fred, c.BotID)
+	mustBeEncryptedRoom(t, fred, fredDM)
+	sentIt := replied(t, erin, erinDM, details.ID, "sent")
+	mustContain(t, replyFrom(t, erin, erinDM, c.BotID, sentIt), "as sent")
+	remind := sent(t, erin, erinDM, "remind "+fred.ID.String())
+	mustBeEncrypted(t, erin, erinDM, remind)
+	mustContain(t, replyFrom(t, erin, erinDM, c.BotID, remind), "reminded")
+	reminder, err := fred.WaitMessage(testCtx(t), fredDM, c.BotID, devnet.BodyContains("reminds you that they sent you €50"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustBeEncrypted(t, fred, fredDM, reminder.ID)
+	botSentOnlyCiphertext(t, fred, fredDM, c.BotID)
+
+	live, promises := digestOf(t, c.Stack, tokenOf(t, erin, erinDM, c.BotID), room)
+	if promises != 1 {
+		t.Fatalf("live: %d promises, want 1", promises)
+	}
+	c.StopBot()
+	out := runExodus(t, "rebuild", "-c", c.ConfigPath, "-force")
+	if got := digestIn(t, out, room); got != live || !strings.Contains(out, " 0 undecryptable") {
+		t.Fatalf("a rebuild from the encrypted rooms gives %s (live %s), or read not all:\n%s", got, live, out)
+	}
+	if err := c.StartBot(testCtx(t)); err != nil {
+		t.Fatal(err)
+	}
+	help := sent(t, fred, room, "!ex help")
+	mustBeEncrypted(t, fred, room, help)
+	mustContain(t, replyFrom(t, fred, room, c.BotID, help), "Commands")
+}
