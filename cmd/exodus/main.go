@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/rs/zerolog"
+
 	// Time zone data for cycle.time_zone on machines without it.
 	_ "time/tzdata"
 )
@@ -104,6 +106,16 @@ func cli(args []string, stdout, stderr io.Writer) int {
 	return runMain(opt.cfgPath, opt.regPath, stderr)
 }
 
+// checkAppService asks the homeserver whom the appservice's token is
+// (checkHomeserver); in mode: bot there is none, and the login at start
+// (login.go) checks the homeserver and the account instead.
+func checkAppService(ctx context.Context, log *zerolog.Logger, cfg *Config, regPath string) error {
+	if cfg.botMode() {
+		return nil
+	}
+	return checkHomeserver(ctx, log, cfg, regPath, &http.Client{Timeout: 30 * time.Second}, 2*time.Minute)
+}
+
 // parseStatus is the exit status of a command line the flags refused: 0
 // for -h, which printed the usage.
 func parseStatus(err error) int {
@@ -165,9 +177,7 @@ func runMain(cfgPath, regPath string, stderr io.Writer) int {
 	if warning != "" {
 		log.Warn().Msg(warning)
 	}
-	if cfg.botMode() {
-		// The login at start (account.go) checks the homeserver and the account.
-	} else if err := checkHomeserver(ctx, &log, cfg, regPath, &http.Client{Timeout: 30 * time.Second}, 2*time.Minute); err != nil {
+	if err := checkAppService(ctx, &log, cfg, regPath); err != nil {
 		if ctx.Err() == nil {
 			fmt.Fprintln(stderr, "exodus:", err)
 		}

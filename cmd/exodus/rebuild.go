@@ -6,11 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
 	"github.com/rs/zerolog"
 
@@ -43,9 +41,7 @@ func rebuildMain(cfgPath string, args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	log := newLogger(cfg)
-	if cfg.botMode() {
-		// The login (connect) checks the homeserver and the account.
-	} else if err := checkHomeserver(ctx, &log, cfg, defaultRegistration(*path), &http.Client{Timeout: 30 * time.Second}, 2*time.Minute); err != nil {
+	if err := checkAppService(ctx, &log, cfg, defaultRegistration(*path)); err != nil {
 		fmt.Fprintln(os.Stderr, "exodus rebuild:", err)
 		return 1
 	}
