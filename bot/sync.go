@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 	"time"
 
@@ -244,7 +245,14 @@ func (s *Syncer) backfill(ctx context.Context, room id.RoomID, from string) ([]*
 	var gap []*event.Event // newest first
 	for page := 0; page < backfillMaxPages; page++ {
 		resp, err := s.cli.Messages(ctx, room, from, "", mautrix.DirectionBackward, nil, backfillPage)
-		if err != nil {
+		if refused(err) {
+			// Reported, not retried: a room the bot may no longer read
+			// (one it left) must not hold up every batch after it.
+			zerolog.Ctx(ctx).Warn().Err(err).Str("room_id", room.String()).Int("events", len(gap)).
+				Msg("The homeserver refused to show a gap in a room's timeline; the events in it are not handled")
+			break
+		}
+		if err != nil { // the homeserver out of reach: the batch is tried again
 			return nil, fmt.Errorf("failed to read a gap in %s: %w", room, err)
 		}
 		chunk, joined := untilOwnJoin(s.in.bot.cfg.UserID, resp.Chunk)
@@ -262,9 +270,11 @@ func (s *Syncer) backfill(ctx context.Context, room id.RoomID, from string) ([]*
 			return gap, nil
 		}
 		from = resp.End
+		if page == backfillMaxPages-1 {
+			zerolog.Ctx(ctx).Warn().Str("room_id", room.String()).Int("events", len(gap)).
+				Msg("A gap in a room's timeline is longer than the bot reads back; older events of it are not handled")
+		}
 	}
-	zerolog.Ctx(ctx).Warn().Str("room_id", room.String()).Int("events", len(gap)).
-		Msg("A gap in a room's timeline is longer than the bot reads back; older events of it are not handled")
 	slices.Reverse(gap)
 	return gap, nil
 }
@@ -308,6 +318,14 @@ func untilOwnJoin(self id.UserID, page []*event.Event) ([]*event.Event, bool) {
 		}
 	}
 	return page, false
+}
+
+// refused reports whether err is the homeserver's answer refusing a
+// request (4xx but 429), not a failure to reach it.
+func refused(err error) bool {
+	var he mautrix.HTTPError
+	return errors.As(err, &he) && he.Response != nil && he.Response.StatusCode >= 400 && he.Response.StatusCode < 500 &&
+		he.Response.StatusCode != http.StatusTooManyRequests
 }
 
 // record is the inbox record of a timeline event of room.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -286,5 +287,31 @@ func TestSyncLoopGoesOnFromTheStoredToken(t *testing.T) {
 	}
 	if n, _ := h.store.KnownEvents(h.ctx, []ledger.EventID{"$m"}); n != 1 {
 		t.Fatal("the batch was not recorded")
+	}
+}
+
+// gapRefused is a homeserver that refuses to show a room's history.
+type gapRefused struct{ syncServer }
+
+func (*gapRefused) Messages(context.Context, id.RoomID, string, string, mautrix.Direction, *mautrix.FilterPart, int) (*mautrix.RespMessages, error) {
+	return nil, mautrix.HTTPError{Response: &http.Response{StatusCode: http.StatusForbidden}, RespError: &mautrix.RespError{ErrCode: "M_FORBIDDEN"}}
+}
+
+// TestGapRefusedIsReportedNotRetried: a gap the homeserver refuses to
+// show (a room the bot left) does not hold the batch up: its timeline is
+// recorded, and the token moves on.
+func TestGapRefusedIsReportedNotRetried(t *testing.T) {
+	h := newHarness(t)
+	room := id.RoomID(h.circle)
+	resp := batch("s2", room, syncEvent(t, message("$last", string(room), "@alice:test", "!ex invite @dan:test")))
+	resp.Rooms.Join[room].Timeline.Limited, resp.Rooms.Join[room].Timeline.PrevBatch = true, "p1"
+	if err := bot.NewSyncer(h.intake, &gapRefused{}, h.store).Apply(h.ctx, "s1", resp); err != nil {
+		t.Fatal(err)
+	}
+	if tok, _ := h.store.SyncValue(h.ctx, bot.SyncTokenName); tok != "s2" {
+		t.Fatalf("token %q, want s2", tok)
+	}
+	if n, _ := h.store.KnownEvents(h.ctx, []ledger.EventID{"$last"}); n != 1 {
+		t.Fatal("the batch's timeline was not recorded")
 	}
 }
