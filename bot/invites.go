@@ -17,11 +17,20 @@ import (
 // heals from its own sync: FindInvites lists the rooms it is invited to
 // and joins them as if the invitation had been pushed.
 
+// invitesOnly is the /sync filter of FindInvites, inline (the spec lets
+// a filter's JSON stand for its ID): an initial sync holds every joined
+// room's state and recent timeline, which it leaves out, while the rooms
+// the bot is invited to come whatever the filter. On a public homeserver
+// a mode: bot account may be in many rooms.
+const invitesOnly = `{"presence":{"not_types":["*"]},"account_data":{"not_types":["*"]},` +
+	`"room":{"state":{"not_types":["*"]},"timeline":{"limit":0,"not_types":["*"]},` +
+	`"ephemeral":{"not_types":["*"]},"account_data":{"not_types":["*"]}}}`
+
 // FindInvites joins the rooms the bot is invited to and was not told of;
 // it returns how many it handled. An invitation into a room the bot is in
 // already is not acted on again, nor one it tried within the last hour.
 func (b *Bot) FindInvites(ctx context.Context) (int, error) {
-	resp, err := b.cli.SyncRequest(ctx, 0, "", "", false, event.PresenceOffline)
+	resp, err := b.cli.SyncRequest(ctx, 0, "", invitesOnly, false, event.PresenceOffline)
 	if err != nil {
 		return 0, fmt.Errorf("failed to sync for invitations: %w", err)
 	}

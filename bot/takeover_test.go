@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -282,6 +283,22 @@ func TestFindInvitesJoinsAndAdoptsCircles(t *testing.T) {
 	}
 	if len(p.cli.joins) != 1 || p.cli.joins[0] != circle {
 		t.Fatalf("joined %v", p.cli.joins)
+	}
+	// The sync for invitations asks for nothing but them: no room's state
+	// nor timeline (a mode: bot account on a public server may be in many).
+	var filter struct {
+		Room struct {
+			State struct {
+				NotTypes []string `json:"not_types"`
+			} `json:"state"`
+			Timeline struct {
+				Limit *int `json:"limit"`
+			} `json:"timeline"`
+		} `json:"room"`
+	}
+	if f := p.cli.syncFilters; len(f) != 1 || json.Unmarshal([]byte(f[0]), &filter) != nil ||
+		filter.Room.Timeline.Limit == nil || *filter.Room.Timeline.Limit != 0 || !slices.Equal(filter.Room.State.NotTypes, []string{"*"}) {
+		t.Fatalf("the sync for invitations was asked with the filters %q", p.cli.syncFilters)
 	}
 	c := p.circle(ledger.CircleID(circle))
 	if c == nil || c.Name != "Garden" || c.AnsweringBot != ledger.UserID(botA) || c.Lang != ledger.LangRU ||
