@@ -3,7 +3,12 @@
 package e2e_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -247,4 +252,104 @@ func TestBotAccountEncryptedRemindAndRebuild(t *testing.T) {
 	help := sent(t, fred, room, "!ex help")
 	mustBeEncrypted(t, fred, room, help)
 	mustContain(t, replyFrom(t, fred, room, c.BotID, help), "Commands")
+}
+
+// signOut deletes the bot account's device dev, as a member of the
+// community signing the bot's session out from Element would (the
+// account's password, through user-interactive auth).
+func signOut(t *testing.T, c *crashNet, dev id.DeviceID) {
+	t.Helper()
+	owner, err := c.HS.Login(testCtx(t), c.BotID.Localpart(), stack.AccountPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	del := func(body any) (int, []byte) {
+		data, _ := json.Marshal(body)
+		req, _ := http.NewRequestWithContext(testCtx(t), http.MethodDelete, c.HS.URL+"/_matrix/client/v3/devices/"+url.PathEscape(dev.String()), bytes.NewReader(data))
+		req.Header.Set("Authorization", "Bearer "+owner.Client.AccessToken)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		out, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, out
+	}
+	var uia struct {
+		Session string `json:"session"`
+	}
+	if code, body := del(map[string]any{}); code != http.StatusUnauthorized || json.Unmarshal(body, &uia) != nil || uia.Session == "" {
+		t.Fatalf("deleting the bot's device without auth: %d %s", code, body)
+	}
+	auth := map[string]any{"type": mautrix.AuthTypePassword, "session": uia.Session, "password": stack.AccountPassword,
+		"identifier": map[string]any{"type": mautrix.IdentifierTypeUser, "user": c.BotID.Localpart()}}
+	if code, body := del(map[string]any{"auth": auth}); code != http.StatusOK {
+		t.Fatalf("deleting the bot's device: %d %s", code, body)
+	}
+	if _, err := owner.Client.Logout(testCtx(t)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestBotAccountSignedOut: the bot's session of mode: bot is signed out
+// (its device deleted, keys and all) while it runs: it stops, saying so;
+// started again, it logs in under the same device, puts its keys back and
+// signs them with its cross-signing keys, and a member's encrypted direct
+// chat goes on, the bot's device trusted as before.
+func TestBotAccountSignedOut(t *testing.T) {
+	c := accountStack(t, "account-signout")
+	erin := accountMember(t, c, "erin")
+	dm, err := erin.CreateEncryptedDM(testCtx(t), c.BotID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := erin.WaitMessage(testCtx(t), dm, c.BotID, devnet.BodyContains("Exodus")); err != nil {
+		t.Fatalf("greeting: %v", err)
+	}
+	devices := botDevices(t, erin, c.BotID)
+	if len(devices) != 1 {
+		t.Fatalf("the bot's account has devices %v, want its one", devices)
+	}
+	dev := devices[0]
+	signOut(t, c, dev)
+	logPath := filepath.Join(c.dir, "exodus.log")
+	for {
+		log, _ := os.ReadFile(logPath)
+		if strings.Contains(string(log), "no longer knows the bot's login") {
+			break
+		}
+		select {
+		case <-testCtx(t).Done():
+			t.Fatalf("the bot did not stop on its revoked login:\n%s", tail(string(log), 2000))
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+	c.KillBot() // gone already: reaped
+	if err := c.StartBot(testCtx(t)); err != nil {
+		t.Fatal(err)
+	}
+	if got := botDevices(t, erin, c.BotID); len(got) != 1 || got[0] != dev {
+		t.Fatalf("after the restart the bot's devices are %v, want %s again", got, dev)
+	}
+	if trust, err := encrypted.Trust(testCtx(t), erin, c.BotID, dev); err != nil || trust != id.TrustStateCrossSignedTOFU {
+		t.Fatalf("erin's client trusts the bot's device as %s (%v), want %s", trust, err, id.TrustStateCrossSignedTOFU)
+	}
+	help := sent(t, erin, dm, "help")
+	mustBeEncrypted(t, erin, dm, help)
+	mustBeEncrypted(t, erin, dm, replyFrom(t, erin, dm, c.BotID, help).ID)
+}
+
+// botDevices are the bot's devices with keys, as u's client asks the
+// homeserver.
+func botDevices(t *testing.T, u *devnet.User, bot id.UserID) []id.DeviceID {
+	t.Helper()
+	resp, err := u.Client.QueryKeys(testCtx(t), &mautrix.ReqQueryKeys{DeviceKeys: map[id.UserID]mautrix.DeviceIDList{bot: nil}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []id.DeviceID
+	for dev := range resp.DeviceKeys[bot] {
+		out = append(out, dev)
+	}
+	return out
 }
