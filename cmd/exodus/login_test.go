@@ -1,12 +1,16 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/rs/zerolog"
 )
 
 // accountServer is a homeserver's login and whoami for one account.
@@ -115,5 +119,25 @@ func TestLoginRefusedNamesTheKey(t *testing.T) {
 				t.Fatalf("the error shows the secret: %v", err)
 			}
 		})
+	}
+}
+
+// TestStartupLineNamesTheAccount: in mode: bot the start-up line speaks of
+// the login and the account, not of an as_token and a registered user.
+func TestStartupLineNamesTheAccount(t *testing.T) {
+	th := newTestHealth(true)
+	th.record(probe{at: th.now, reachable: yes(), tokenOK: yes(), registered: yes()})
+	th.setWebListening()
+	var buf bytes.Buffer
+	ctx := zerolog.New(&buf).WithContext(context.Background())
+	th.logStartup(ctx, startup{homeserver: "https://matrix.example.org", bot: "@helper:example.org", web: "127.0.0.1:8009", account: true})
+	out := buf.String()
+	for _, want := range []string{"login accepted", "bot account @helper:example.org logged in (mode: bot)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the start-up line lacks %q: %s", want, out)
+		}
+	}
+	if strings.Contains(out, "as_token") {
+		t.Errorf("the start-up line of mode: bot speaks of an as_token: %s", out)
 	}
 }
