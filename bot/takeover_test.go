@@ -461,3 +461,24 @@ func TestCircleStateOfAnotherKeyIsIgnored(t *testing.T) {
 		t.Fatalf("botB's circle after a state of another key: %+v", c)
 	}
 }
+
+// A join the homeserver refused (Dendrite does, made at once on an
+// invitation over federation) is tried again after a pause, doubling.
+func TestFindInvitesTriesARefusedJoinAgain(t *testing.T) {
+	p := newPeer(t, botB, 5000, owner, alice, botA, botB)
+	plain := id.RoomID("!plain:a.test")
+	p.cli.invites = map[id.RoomID]*event.Event{plain: inviteEvent(t, plain, botB)}
+	p.cli.refuseJoins = 2
+	for _, step := range []struct {
+		wait   time.Duration
+		joined int
+	}{{0, 0}, {time.Second, 0}, {5 * time.Second, 0}, {5 * time.Second, 0}, {5 * time.Second, 1}} {
+		p.clock.Advance(step.wait)
+		if n, err := p.bot.FindInvites(p.ctx); err != nil || n != step.joined {
+			t.Fatalf("after %s: FindInvites joined %d (%v), want %d", step.wait, n, err, step.joined)
+		}
+	}
+	if len(p.cli.joins) != 1 {
+		t.Fatalf("joined %v, want the room once", p.cli.joins)
+	}
+}
