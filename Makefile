@@ -21,7 +21,7 @@ demo:
 ## and the crypto store on Postgres.
 test: vet js-tools
 	$(GO) test -count=1 ./...
-	bash scripts/with-postgres.sh $(GO) test -count=1 -run '^TestPostgres$$' ./store/ ./cmd/exodus/
+	bash scripts/with-postgres.sh $(GO) test -count=1 -run '^TestPostgres$$' ./store/ ./cmd/exodus/ ./bot/e2ee/
 
 # The commit is stamped by hand too: Go does not stamp it with -buildvcs=false or in a git worktree.
 COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null)

@@ -98,7 +98,22 @@ func (in *Intake) ready(ctx context.Context, ie ledger.InboxEvent) readied {
 	log := zerolog.Ctx(ctx).With().Str("event_id", string(ie.ID)).Str("room_id", string(ie.Room)).Logger()
 	r := in.decrypt(ctx, log, ie, evt)
 	in.bot.cfg.Metrics.EventDecrypted(r.result)
+	if r.result == DecryptGivenUp {
+		in.givenUp.Add(1)
+		in.lastGivenUp.Store(in.clock.Now().UnixMilli())
+	}
 	return r.readied
+}
+
+// GivenUp counts the encrypted events the intake gave up on since the
+// start, their room keys never having come (KeyWait), and tells when it
+// last did (zero: never).
+func (in *Intake) GivenUp() (int, time.Time) {
+	n, ms := in.givenUp.Load(), in.lastGivenUp.Load()
+	if ms == 0 {
+		return int(n), time.Time{}
+	}
+	return int(n), time.UnixMilli(ms).UTC()
 }
 
 // decryption is what came of decrypting an event.
@@ -121,6 +136,14 @@ func (in *Intake) decrypt(ctx context.Context, log zerolog.Logger, ie ledger.Inb
 		session := evt.Content.AsEncrypted().SessionID
 		log.Debug().Str("session_id", string(session)).Msg("Parked an encrypted event until its room key arrives")
 		in.requestKey(ctx, ie, evt)
+		return decryption{readied{park: session}, DecryptParked}
+	case err == nil && dec.Mautrix.TrustState == id.TrustStateForwarded && dec.Sender == evt.Sender &&
+		(ie.WaitingSince.IsZero() || in.clock.Now().Sub(ie.WaitingSince) < KeyWait):
+		// Only a forwarded key (a trusted bot's, for a catch-up): the
+		// sender's client shares its own before it sends, and it may still
+		// be on its way. The event waits for it as for a missing key.
+		session := evt.Content.AsEncrypted().SessionID
+		log.Debug().Str("session_id", string(session)).Msg("Parked an encrypted event until its sender's own room key arrives")
 		return decryption{readied{park: session}, DecryptParked}
 	case err != nil:
 		log.Warn().Err(err).Stringer("sender", evt.Sender).Msg("Dropped an encrypted event that does not decrypt")

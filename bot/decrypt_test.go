@@ -168,6 +168,27 @@ func TestEncryptedEventOfAnotherDeviceIsRefused(t *testing.T) {
 	}
 }
 
+// TestEncryptedEventWithAForwardedKeyWaits: an event whose session the bot
+// holds only as forwarded (by a trusted bot, for a catch-up) is not acted
+// on; it waits for the sender's own key, and is handled when it arrives.
+func TestEncryptedEventWithAForwardedKeyWaits(t *testing.T) {
+	h, d := decryptingHarness(t, id.TrustStateForwarded)
+	d.give("s1")
+	h.put(t, hsToken, "t1", encrypted("$e1", string(h.circle), "@alice:test", "s1", "!ex invite @bob:test"))
+	h.drain(t)
+	if n := invitations(t, h, "@bob:test"); n != 0 {
+		t.Fatal("the command was acted on with a forwarded key")
+	}
+	d.mu.Lock()
+	d.trust = id.TrustStateCrossSignedTOFU // alice's own key came
+	d.mu.Unlock()
+	h.intake.KeyArrived(h.ctx, "s1")
+	h.drain(t)
+	if n := invitations(t, h, "@bob:test"); n != 1 {
+		t.Fatalf("pending invitations of bob = %d, want 1 once alice's own key came", n)
+	}
+}
+
 // TestEncryptedEventGivenUpAfterADay: an event whose key never comes is
 // given up after KeyWait, and its sender told once.
 func TestEncryptedEventGivenUpAfterADay(t *testing.T) {
@@ -181,9 +202,15 @@ func TestEncryptedEventGivenUpAfterADay(t *testing.T) {
 	if len(h.cli.messages()) != 0 {
 		t.Fatalf("the bot spoke before giving up: %v", h.cli.messages())
 	}
+	if n, last := h.intake.GivenUp(); n != 0 || !last.IsZero() {
+		t.Fatalf("given up on %d events (last %v) before a day", n, last)
+	}
 	h.clock.Advance(2 * time.Minute)
 	h.intake.KeyArrived(h.ctx, "")
 	h.drain(t)
+	if n, last := h.intake.GivenUp(); n != 2 || !last.Equal(h.clock.Now()) {
+		t.Errorf("given up on %d events, last at %v; want 2, at %v", n, last, h.clock.Now())
+	}
 	msgs := h.cli.messages()
 	if len(msgs) != 1 || !strings.Contains(fmt.Sprint(msgs[0].Content["body"]), "could not read a message") {
 		t.Fatalf("want one message telling alice, got %v", msgs)

@@ -10,6 +10,8 @@ import (
 	"maunium.net/go/mautrix"
 	"maunium.net/go/mautrix/event"
 	"maunium.net/go/mautrix/id"
+
+	"github.com/exodus-matrix/exodus/bot/roomcheck"
 )
 
 // Encrypter encrypts the bot's messages for the devices of a room's
@@ -40,6 +42,16 @@ func (s *Sender) invited(room id.RoomID, user id.UserID) {
 // the bot encrypts with is shared anew when someone joins or leaves.
 type MemberWatcher interface {
 	HandleMemberEvent(ctx context.Context, evt *event.Event)
+}
+
+// MemberArrivals is a MemberWatcher told of membership events as soon as
+// their transaction is received, before it is acknowledged and before the
+// intake reaches them in its turn (when it is told again, through
+// HandleMemberEvent): the room key then reaches a newcomer, and not a
+// leaver, in a message sent meanwhile from elsewhere (the web organizer, a
+// reminder).
+type MemberArrivals interface {
+	MemberArrived(ctx context.Context, evt *event.Event)
 }
 
 // SetEncrypter makes the sender encrypt every message into a room with
@@ -75,48 +87,36 @@ type roomEncryption struct {
 	// since the bot's last membership change there. The bot has been in
 	// them since, so the intake brings any m.room.encryption sent later to
 	// the state store, which is then enough to read.
-	checked map[id.RoomID]bool
-	// changes counts the bot's membership changes seen: an answer asked
-	// for before one is not kept as a check.
-	changes uint64
+	checked roomcheck.Rooms
 }
 
 // lookup tells whether room is known to be encrypted, whether it was
-// checked, and the count of membership changes to check it under.
-func (r *roomEncryption) lookup(room id.RoomID) (on, checked bool, changes uint64) {
+// checked, and the ticket to check it under.
+func (r *roomEncryption) lookup(room id.RoomID) (on, checked bool, t roomcheck.Ticket) {
 	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.on[room], r.checked[room], r.changes
+	on = r.on[room]
+	r.mu.Unlock()
+	checked, t = r.checked.Lookup(room)
+	return on, checked, t
 }
 
-// learn keeps what the homeserver said of room, asked for under changes.
-func (r *roomEncryption) learn(room id.RoomID, on bool, changes uint64) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if on {
-		if r.on == nil {
-			r.on = map[id.RoomID]bool{}
-		}
-		r.on[room] = true
+// learn keeps what the homeserver said of room, asked for under t.
+func (r *roomEncryption) learn(room id.RoomID, on bool, t roomcheck.Ticket) {
+	if !on {
+		r.checked.Learn(room, t) // unless the bot left, was invited or joined meanwhile: asked again
 		return
 	}
-	if changes != r.changes {
-		return // the bot left, was invited or joined meanwhile: ask again
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.on == nil {
+		r.on = map[id.RoomID]bool{}
 	}
-	if r.checked == nil {
-		r.checked = map[id.RoomID]bool{}
-	}
-	r.checked[room] = true
+	r.on[room] = true
 }
 
 // forget drops the check of room: the bot's membership there changed (it
 // may have been out while encryption was turned on).
-func (r *roomEncryption) forget(room id.RoomID) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	delete(r.checked, room)
-	r.changes++
-}
+func (r *roomEncryption) forget(room id.RoomID) { r.checked.Forget(room) }
 
 // membershipChanged tells the sender that the bot's own membership in
 // room changed (the intake read it): the room's encryption is asked of
@@ -157,7 +157,7 @@ func (s *Sender) seal(ctx context.Context, room id.RoomID, typ event.Type, conte
 // of the homeserver other than "no such state") leaves the message
 // waiting rather than going out in plaintext.
 func (s *Sender) encryptionOn(ctx context.Context, room id.RoomID) (bool, error) {
-	on, checked, changes := s.rooms.lookup(room)
+	on, checked, ticket := s.rooms.lookup(room)
 	if on {
 		return true, nil
 	}
@@ -167,7 +167,7 @@ func (s *Sender) encryptionOn(ctx context.Context, room id.RoomID) (bool, error)
 			return false, fmt.Errorf("failed to read whether the room is encrypted: %w", err)
 		}
 		if on || checked {
-			s.rooms.learn(room, on, changes)
+			s.rooms.learn(room, on, ticket)
 			return on, nil
 		}
 	}
@@ -177,7 +177,7 @@ func (s *Sender) encryptionOn(ctx context.Context, room id.RoomID) (bool, error)
 		return false, fmt.Errorf("failed to learn whether the room is encrypted: %w", err)
 	}
 	on = err == nil && content.Algorithm != ""
-	s.rooms.learn(room, on, changes)
+	s.rooms.learn(room, on, ticket)
 	if on && s.states != nil {
 		// Only a shortcut for the device (it reads the settings from the
 		// store, or else asks the homeserver): a failure changes nothing.
@@ -199,6 +199,20 @@ func (in *Intake) memberChanged(ctx context.Context, evt *event.Event) {
 	}
 	if evt.GetStateKey() == in.bot.cfg.UserID.String() {
 		in.bot.sender.membershipChanged(evt.RoomID)
+	}
+}
+
+// membersArrived tells the member watcher, if it listens for arrivals, of
+// the membership events a transaction carries, in their order.
+func (in *Intake) membersArrived(ctx context.Context, raws []json.RawMessage) {
+	w, ok := in.members.(MemberArrivals)
+	if !ok {
+		return
+	}
+	for _, raw := range raws {
+		if evt, err := ParseEvent(raw); err == nil && evt.Type == event.StateMember && evt.StateKey != nil {
+			w.MemberArrived(ctx, evt)
+		}
 	}
 }
 

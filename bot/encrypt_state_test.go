@@ -177,3 +177,40 @@ func TestUnreadableStateStoreHoldsTheMessage(t *testing.T) {
 		t.Fatalf("sent %v while the store could not be read; waiting %d", got, w.backlog())
 	}
 }
+
+// arrivalsWatcher records what a member watcher that listens for arrivals
+// is told, in order.
+type arrivalsWatcher struct{ told []string }
+
+func (a *arrivalsWatcher) MemberArrived(_ context.Context, evt *event.Event) {
+	a.told = append(a.told, "arrived "+evt.GetStateKey()+" "+string(evt.Content.AsMember().Membership))
+}
+
+func (a *arrivalsWatcher) HandleMemberEvent(_ context.Context, evt *event.Event) {
+	a.told = append(a.told, "read "+evt.GetStateKey()+" "+string(evt.Content.AsMember().Membership))
+}
+
+// A member watcher that listens for arrivals is told of a transaction's
+// membership events when it is received, in their order, before the intake
+// reads them (and tells it again).
+func TestMembersArriveBeforeTheIntakeReadsThem(t *testing.T) {
+	w := statefulWorld(t)
+	watcher := &arrivalsWatcher{}
+	w.intake.SetMemberWatcher(watcher)
+	_, join := w.event("m.room.member", w.circle, "@dave:test", map[string]any{"membership": "join"},
+		map[string]any{"state_key": "@dave:test"})
+	_, leave := w.event("m.room.member", w.circle, bob, map[string]any{"membership": "leave"}, map[string]any{"state_key": bob})
+	_, msg := w.event("m.room.message", w.circle, bob, map[string]any{"msgtype": "m.text", "body": "bye"}, nil)
+	if code := w.put(t, hsToken, "arrivals", join, msg, leave); code != http.StatusOK {
+		t.Fatalf("transaction refused: %d", code)
+	}
+	want := fmt.Sprint([]string{"arrived @dave:test join", "arrived " + bob + " leave"})
+	if got := fmt.Sprint(watcher.told); got != want {
+		t.Fatalf("told before the intake read them: %s, want %s", got, want)
+	}
+	w.drain(t)
+	want = fmt.Sprint([]string{"arrived @dave:test join", "arrived " + bob + " leave", "read @dave:test join", "read " + bob + " leave"})
+	if got := fmt.Sprint(watcher.told); got != want {
+		t.Errorf("told: %s, want %s", got, want)
+	}
+}

@@ -48,6 +48,9 @@ type Intake struct {
 	// lastTxn is when the last transaction was recorded (unix ms, 0 for
 	// none since the start).
 	lastTxn atomic.Int64
+	// givenUp counts the encrypted events given up on since the start
+	// (their keys never came), the last at lastGivenUp (unix ms).
+	givenUp, lastGivenUp atomic.Int64
 }
 
 // CatchUp is what the intake does before and after each event it hands
@@ -131,14 +134,17 @@ func (in *Intake) ServeTransaction(w http.ResponseWriter, r *http.Request) {
 	}
 	events := make([]ledger.InboxEvent, 0, len(txn.Events))
 	types := make([]string, 0, len(txn.Events))
-	var encryption []json.RawMessage
+	var encryption, members []json.RawMessage
 	now := in.clock.Now()
 	for _, raw := range txn.Events {
 		if ie, typ := typedInboxEvent(in.bot.cfg.UserID, raw, now); ie.ID != "" {
 			events = append(events, ie)
 			types = append(types, in.bot.EventLabel(typ))
-			if typ == event.StateEncryption.Type {
+			switch typ {
+			case event.StateEncryption.Type:
 				encryption = append(encryption, raw)
+			case event.StateMember.Type:
+				members = append(members, raw)
 			}
 		}
 	}
@@ -147,6 +153,7 @@ func (in *Intake) ServeTransaction(w http.ResponseWriter, r *http.Request) {
 		mautrix.MUnknown.WithMessage("Failed to record the transaction").Write(w)
 		return
 	}
+	in.membersArrived(r.Context(), members)
 	added, err := in.inbox.Enqueue(r.Context(), events)
 	if err != nil {
 		log.Error().Err(err).Msg("Failed to record a transaction; the homeserver will retry")

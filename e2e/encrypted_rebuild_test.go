@@ -88,6 +88,15 @@ func TestEncryptedCircleRebuild(t *testing.T) {
 // circle.
 func encryptedCircleLife(t *testing.T, s *stack.Stack, erin, fred *devnet.User) id.RoomID {
 	t.Helper()
+	room := encryptedRoomWith(t, s, erin)
+	circleLifeIn(t, s, room, erin, fred)
+	return room
+}
+
+// encryptedRoomWith: erin creates an encrypted room with s's bot, which
+// joins and says how to make it a circle.
+func encryptedRoomWith(t *testing.T, s *stack.Stack, erin *devnet.User) id.RoomID {
+	t.Helper()
 	room, err := erin.CreateRoom(testCtx(t), "Our books", []id.UserID{s.BotID}, true)
 	if err != nil {
 		t.Fatal(err)
@@ -95,6 +104,13 @@ func encryptedCircleLife(t *testing.T, s *stack.Stack, erin, fred *devnet.User) 
 	if _, err := erin.WaitMessage(testCtx(t), room, s.BotID, devnet.BodyContains("circle here")); err != nil {
 		t.Fatal(err)
 	}
+	return room
+}
+
+// circleLifeIn is encryptedCircleLife in erin's encrypted room with s's
+// bot.
+func circleLifeIn(t *testing.T, s *stack.Stack, room id.RoomID, erin, fred *devnet.User) {
+	t.Helper()
 	mustContain(t, saidTo(t, erin, room, s.BotID, "!ex circle here"), "now the circle")
 	invite, err := erin.Send(testCtx(t), room, "!ex invite "+fred.ID.String())
 	if err != nil {
@@ -134,7 +150,6 @@ func encryptedCircleLife(t *testing.T, s *stack.Stack, erin, fred *devnet.User) 
 	}
 	mustContain(t, replyFrom(t, erin, room, s.BotID, commit), "Your commitment: €50")
 	mustBeEncrypted(t, erin, room, commit)
-	return room
 }
 
 // restoreLostDatabase, with the bot stopped: erin verifies the bot; its

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"gopkg.in/yaml.v3"
 
@@ -83,11 +84,14 @@ func writeConfig(t *testing.T, path string, settings map[string]any) {
 }
 
 // TestHealthAndMetrics reads the bot's health on both listeners and its
-// metrics after a member's command, and the start-up line in its log.
+// metrics after a member's command, and the start-up line in its log. The
+// bot has an encryption device: its check names it, cross-signed, with a
+// key backup, and tells its /sync loop's last success, once it had one.
 func TestHealthAndMetrics(t *testing.T) {
 	alice := member(t, "health")
 	dm := openDM(t, alice)
 	say(t, alice, dm, "help")
+	device := deviceSynced(t)
 
 	for _, url := range []string{env.BotURL + "/_exodus/health", env.WebURL + "/health"} {
 		code, body := get(t, url)
@@ -98,7 +102,7 @@ func TestHealthAndMetrics(t *testing.T) {
 		if err := json.Unmarshal([]byte(body), &rep); err != nil {
 			t.Fatalf("%s: %v\n%s", url, err, body)
 		}
-		if code != http.StatusOK || rep.Status != "ok" || len(rep.Checks) != 7 {
+		if code != http.StatusOK || rep.Status != "ok" || len(rep.Checks) != 8 {
 			t.Fatalf("%s: %d %s", url, code, body)
 		}
 		for name, c := range rep.Checks {
@@ -110,14 +114,23 @@ func TestHealthAndMetrics(t *testing.T) {
 			rep.Checks["outbox"]["messages"] == nil {
 			t.Errorf("%s: %s", url, body)
 		}
+		enc := rep.Checks["encryption"]
+		if enc["enabled"] != true || enc["critical"] != true || enc["device_id"] != device || enc["cross_signed"] != true ||
+			enc["key_backup"] != true || enc["last_sync"] == nil || enc["waiting_events"] != 0.0 || enc["given_up"] != 0.0 {
+			t.Errorf("%s: encryption %v", url, enc)
+		}
 	}
 
 	_, text := get(t, metricsURL)
 	if n := metricValue(text, `exodus_events_received_total{type="m.room.message"}`); n < 1 {
 		t.Fatalf("no message received in the metrics:\n%s", text)
 	}
+	if last := metricValue(text, "exodus_device_last_sync_timestamp_seconds"); last <= 0 {
+		t.Errorf("the device's last /sync in the metrics: %v", last)
+	}
 	for _, name := range []string{"exodus_inbox_pending ", "exodus_outbox_pending ", "exodus_outbox_oldest_age_seconds ",
-		"exodus_event_answer_seconds_count ", "exodus_events_handled_total{"} {
+		"exodus_event_answer_seconds_count ", "exodus_events_handled_total{", "exodus_encrypted_events_waiting ",
+		"exodus_encrypted_events_oldest_waiting_seconds ", "exodus_device_sync_failures_total "} {
 		if !strings.Contains(text, "\n"+name) {
 			t.Errorf("no %s in the metrics", name)
 		}
@@ -129,9 +142,39 @@ func TestHealthAndMetrics(t *testing.T) {
 	}
 	want := "Start-up checks: database ok; homeserver " + env.HS.URL + " reachable; as_token accepted; bot user " + env.BotID.String() +
 		" registered; web organizer listening on " + strings.TrimPrefix(env.WebURL, "http://") + "; metrics listening on " +
-		strings.TrimSuffix(strings.TrimPrefix(metricsURL, "http://"), "/metrics")
+		strings.TrimSuffix(strings.TrimPrefix(metricsURL, "http://"), "/metrics") + "; encryption device " + device +
+		" cross-signed, key backup on"
 	if !strings.Contains(string(log), want) {
 		t.Fatalf("no start-up line %q in the log", want)
+	}
+}
+
+// deviceSynced waits until the bot's health tells a success of its
+// encryption device's /sync loop, and returns the device's ID.
+func deviceSynced(t *testing.T) string {
+	t.Helper()
+	ctx := testCtx(t)
+	for {
+		_, body := get(t, env.BotURL+"/_exodus/health")
+		var rep struct {
+			Checks struct {
+				Encryption struct {
+					DeviceID string  `json:"device_id"`
+					LastSync *string `json:"last_sync"`
+				} `json:"encryption"`
+			} `json:"checks"`
+		}
+		if err := json.Unmarshal([]byte(body), &rep); err != nil {
+			t.Fatalf("%v\n%s", err, body)
+		}
+		if rep.Checks.Encryption.LastSync != nil {
+			return rep.Checks.Encryption.DeviceID
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("the device's /sync never succeeded: %s", body)
+		case <-time.After(100 * time.Millisecond):
+		}
 	}
 }
 

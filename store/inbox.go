@@ -185,3 +185,29 @@ func (s *Store) Unpark(ctx context.Context, session string) (int, error) {
 	n, err := rowsAffected(res, "inbox event")
 	return int(n), err
 }
+
+// Parked is how the events waiting for their room keys stand.
+type Parked struct {
+	// Events counts the parked events.
+	Events int
+	// Oldest is when the longest-waiting one was first parked (zero when
+	// none).
+	Oldest time.Time
+}
+
+// CountParked counts the events parked waiting for their room keys, and
+// finds when the oldest was first parked.
+func (s *Store) CountParked(ctx context.Context) (Parked, error) {
+	var (
+		p      Parked
+		oldest sql.NullInt64
+	)
+	err := s.db.QueryRow(ctx, `SELECT COUNT(*), MIN(wait_since) FROM inbox WHERE wait_session IS NOT NULL`).Scan(&p.Events, &oldest)
+	if err != nil {
+		return Parked{}, fmt.Errorf("failed to count the events waiting for room keys: %w", err)
+	}
+	if oldest.Valid {
+		p.Oldest = fromMS(oldest.Int64)
+	}
+	return p, nil
+}

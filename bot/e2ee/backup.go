@@ -146,12 +146,14 @@ func openSecretStorage(ctx context.Context, s *ssss.Machine, recovery string) (*
 
 // backUp uploads the room keys not in the backup yet and marks them
 // uploaded; it returns how many. A failed upload is tried again at the
-// next call.
+// next call. Call it outside transactions.
 func (d *Device) backUp(ctx context.Context) (int, error) {
 	b := d.backup
 	if b == nil {
 		return 0, nil
 	}
+	d.backingUp.Lock() // the /sync loop's and a new session's: one upload of a key
+	defer d.backingUp.Unlock()
 	total := 0
 	for {
 		sessions, err := d.store.GetGroupSessionsWithoutKeyBackupVersion(ctx, b.version).AsList()

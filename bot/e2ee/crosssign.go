@@ -30,10 +30,15 @@ func (d *Device) crossSign(ctx context.Context) error {
 		return fmt.Errorf("failed to read the bot's cross-signing status: %w", err)
 	}
 	if verified {
+		d.crossSigned = true
 		return nil
 	}
 	if !hasKeys {
-		return d.makeCrossSigningKeys(ctx)
+		if err := d.makeCrossSigningKeys(ctx); err != nil {
+			return err
+		}
+		d.crossSigned = true
+		return nil
 	}
 	recovery, err := d.store.GetSecret(ctx, recoveryKeyName)
 	if err != nil {
@@ -51,6 +56,7 @@ func (d *Device) crossSign(ctx context.Context) error {
 	if err := d.mach.VerifyWithRecoveryKey(ctx, recovery); err != nil {
 		return fmt.Errorf("failed to sign the bot's device with its recovery key: %w", err)
 	}
+	d.crossSigned = true
 	d.log.Info().Msg("Signed the bot's device with its cross-signing keys (from the recovery key)")
 	return nil
 }

@@ -14,8 +14,8 @@ import (
 )
 
 // ErrNoKey is the error of an event whose room key the device does not
-// have (yet), or not from the event's message index on: the key may still
-// come.
+// have (yet), or not from the event's message index on, or that was
+// withheld from it: the key may still come.
 var ErrNoKey = errors.New("the device has no room key for the event")
 
 // Decrypt decrypts a megolm event with the room keys in the store. The
@@ -36,7 +36,11 @@ func (d *Device) Decrypt(ctx context.Context, evt *event.Event) (*event.Event, e
 		}
 	}
 	dec, err := d.mach.DecryptMegolmEvent(ctx, evt)
-	if errors.Is(err, crypto.ErrNoSessionFound) || errors.Is(err, olm.ErrUnknownMessageIndex) {
+	// A withheld key (m.room_key.withheld: a device that was asked for it,
+	// another bot or a member's client, has it not or gives it not) is no
+	// answer for good: the sender's own key, or another bot's, replaces it.
+	if errors.Is(err, crypto.ErrNoSessionFound) || errors.Is(err, olm.ErrUnknownMessageIndex) ||
+		errors.Is(err, crypto.ErrGroupSessionWithheld) {
 		return nil, fmt.Errorf("%w: %w", ErrNoKey, err)
 	}
 	return dec, err

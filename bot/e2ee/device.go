@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"github.com/lib/pq"
 	"github.com/rs/zerolog"
@@ -14,6 +15,7 @@ import (
 	"maunium.net/go/mautrix"
 	"maunium.net/go/mautrix/crypto"
 	"maunium.net/go/mautrix/crypto/olm"
+	"maunium.net/go/mautrix/event"
 	"maunium.net/go/mautrix/id"
 )
 
@@ -53,9 +55,25 @@ type Device struct {
 	log   zerolog.Logger
 	// shares is what the outbound sessions were shared with (encrypt.go).
 	shares shares
+	// rooms is what the device knows of the rooms' members (members.go).
+	rooms roomMembers
+	// asked counts the homeserver's member lists asked for (a test's
+	// and a benchmark's measure).
+	asked atomic.Int64
 	// backup is the server-side key backup the room keys go to (nil:
 	// none, backup.go).
 	backup *keyBackup
+	// backingUp is held during an upload to the key backup.
+	backingUp sync.Mutex
+	// crossSigned: the bot's cross-signing keys sign the device.
+	crossSigned bool
+	// sync is how the /sync loop fares (status.go).
+	sync syncHealth
+	// peers are the trusted bots room keys go to and come from for
+	// history; defaultShare is mautrix's answer to everyone else's key
+	// requests (peers.go).
+	peers        Peers
+	defaultShare func(context.Context, *id.Device, event.RequestedKeyInfo) *crypto.KeyShareRejection
 }
 
 // Open opens the crypto store in db (tables crypto_*, version table

@@ -22,12 +22,14 @@ type encryptionSetter interface {
 
 // Encrypt encrypts content, an event of type typ, for room with the
 // device's outbound megolm session there. A room without one (or whose
-// session expired, or was dropped on a membership change:
-// HandleMemberEvent) gets a new session, shared first with every device
-// of the room's joined and invited members, as the homeserver lists them
-// now. Each call takes the next message index: a retried send is
+// session expired, or was dropped on a membership change: MemberArrived,
+// HandleMemberEvent; or was not shared with one of the members) gets a new
+// session, shared first with every device of the room's joined and invited
+// members (members.go: the state store, once the homeserver was asked).
+// Each call takes the next message index: a retried send is
 // encrypted anew (the homeserver drops a retry it took already by its
-// transaction ID). Call it outside transactions.
+// transaction ID). A new session's key goes to the key backup before it
+// returns. Call it outside transactions.
 func (d *Device) Encrypt(ctx context.Context, room id.RoomID, typ event.Type, content json.RawMessage) (*event.EncryptedEventContent, error) {
 	if err := d.learnEncryption(ctx, room); err != nil {
 		return nil, err
@@ -57,7 +59,24 @@ func (d *Device) Encrypt(ctx context.Context, room id.RoomID, typ event.Type, co
 	if session != nil {
 		d.shares.record(room, session.ID(), members)
 	}
-	return d.mach.EncryptMegolmEvent(ctx, room, typ, content)
+	enc, err = d.mach.EncryptMegolmEvent(ctx, room, typ, content)
+	if err != nil {
+		return nil, err
+	}
+	d.backUpNew(ctx)
+	return enc, nil
+}
+
+// backUpNew uploads the key of the session just made to the key backup
+// at once, rather than after the next /sync (a lost database right after
+// would lose it). A failure does not stop the message: the key is tried
+// again after the next /sync.
+func (d *Device) backUpNew(ctx context.Context) {
+	if n, err := d.backUp(ctx); err != nil {
+		d.log.Warn().Err(err).Msg("Failed to back up the new room key; trying again after the next /sync")
+	} else if n > 0 {
+		d.log.Debug().Int("keys", n).Msg("Backed up room keys")
+	}
 }
 
 // coverMembers drops the room's outbound session unless the device shared
@@ -167,34 +186,4 @@ func (d *Device) learnEncryption(ctx context.Context, room id.RoomID) error {
 		return fmt.Errorf("failed to read the room's encryption: %w", err)
 	}
 	return set.SetEncryptionEvent(ctx, room, &content)
-}
-
-// members lists the joined and invited members of room, from the
-// homeserver.
-func (d *Device) members(ctx context.Context, room id.RoomID) ([]id.UserID, error) {
-	resp, err := d.cli.Members(ctx, room)
-	if err != nil {
-		return nil, fmt.Errorf("failed to list the room's members: %w", err)
-	}
-	var users []id.UserID
-	for _, evt := range resp.Chunk {
-		m := evt.Content.AsMember()
-		if evt.StateKey != nil && (m.Membership == event.MembershipJoin || m.Membership == event.MembershipInvite) {
-			users = append(users, id.UserID(*evt.StateKey))
-		}
-	}
-	return d.shares.withInvited(room, users), nil
-}
-
-// HandleMemberEvent drops the device's outbound session in an encrypted
-// room when a member joins, is invited or leaves: the next message is
-// encrypted with a new session, shared with the members then (a leaver
-// cannot read it, a newcomer can).
-func (d *Device) HandleMemberEvent(ctx context.Context, evt *event.Event) {
-	if evt.Content.Parsed == nil {
-		if err := evt.Content.ParseRaw(evt.Type); err != nil {
-			return
-		}
-	}
-	d.mach.HandleMemberEvent(ctx, evt)
 }

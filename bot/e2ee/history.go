@@ -55,27 +55,39 @@ func OpenHistory(ctx context.Context, db *dbutil.Database, cli *mautrix.Client, 
 // session's identity key must be one of the sender's devices as the
 // homeserver lists them, with the same signing key, and the event gets
 // that device's trust. So history passes the same trust policy whether
-// its key came directly or, after a lost database, from the backup.
+// its key came directly or, after a lost database, from the backup. A key
+// forwarded by a trusted bot (peers.go) is checked the same way, once its
+// forwarder is known to be a trusted bot's device cross-signed by its
+// owner (also when it was restored from the backup); any other forwarded
+// key is marked as forwarded (refused).
 func (d *Device) DecryptHistory(ctx context.Context, evt *event.Event) (*event.Event, error) {
 	dec, err := d.Decrypt(ctx, evt)
-	if err != nil || dec.Mautrix.TrustState != id.TrustStateBackup {
+	if err != nil {
 		return dec, err
+	}
+	if ts := dec.Mautrix.TrustState; ts != id.TrustStateBackup && ts != id.TrustStateForwarded {
+		return dec, nil
 	}
 	c := evt.Content.AsEncrypted()
 	sess, err := d.store.GetGroupSession(ctx, evt.RoomID, c.SessionID)
 	if err != nil || sess == nil {
 		return nil, fmt.Errorf("failed to read the session of a decrypted event: %w", err)
 	}
-	dec.Mautrix.TrustState, err = d.backupTrust(ctx, evt.Sender, sess)
+	if len(sess.ForwardingChains) > 0 {
+		if err := d.peerForwarded(ctx, sess); err != nil {
+			d.log.Debug().Err(err).Stringer("event_id", evt.ID).Msg("A forwarded room key of the history is refused")
+			dec.Mautrix.TrustState = id.TrustStateForwarded
+			return dec, nil
+		}
+	}
+	dec.Mautrix.TrustState, err = d.claimedTrust(ctx, evt.Sender, sess)
 	return dec, err
 }
 
-// backupTrust is the trust of a session restored from the backup: that
-// of the sender's device whose keys it carries.
-func (d *Device) backupTrust(ctx context.Context, sender id.UserID, sess *crypto.InboundGroupSession) (id.TrustState, error) {
-	if len(sess.ForwardingChains) > 0 {
-		return id.TrustStateForwarded, nil
-	}
+// claimedTrust is the trust of a session restored from the backup or
+// forwarded by a trusted bot: that of the sender's device whose keys it
+// carries.
+func (d *Device) claimedTrust(ctx context.Context, sender id.UserID, sess *crypto.InboundGroupSession) (id.TrustState, error) {
 	signing, identity := d.mach.GetAccount().Keys()
 	if sender == d.cli.UserID && sess.SigningKey == signing && sess.SenderKey == identity {
 		return id.TrustStateVerified, nil

@@ -7,12 +7,9 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"testing"
 
 	"github.com/rs/zerolog"
-	"go.mau.fi/util/dbutil"
-	_ "go.mau.fi/util/dbutil/litestream" // the sqlite3-fk-wal driver
 	"maunium.net/go/mautrix"
 	"maunium.net/go/mautrix/crypto"
 	"maunium.net/go/mautrix/crypto/backup"
@@ -91,11 +88,7 @@ func keysQuery(t *testing.T, alice *crypto.OlmAccount) http.HandlerFunc {
 // history against the homeserver at url.
 func historyDevice(t *testing.T, ctx context.Context, url string) *Device {
 	t.Helper()
-	db, err := dbutil.NewWithDialect("file:"+filepath.Join(t.TempDir(), "bot.db")+"?_txlock=immediate", "sqlite3-fk-wal")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = db.Close() })
+	db := openDB(t)
 	pickle := []byte("a pickle key of thirty-two bytes")
 	store, err := OpenStore(ctx, db, testBot, pickle)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"time"
 
 	"go.mau.fi/util/dbutil"
 	"maunium.net/go/mautrix"
@@ -84,6 +85,9 @@ func (d *Device) Encrypt(context.Context, id.RoomID, event.Type, json.RawMessage
 // HandleMemberEvent does nothing: there is no session to rotate.
 func (d *Device) HandleMemberEvent(context.Context, *event.Event) {}
 
+// MemberArrived does nothing: there is no session to rotate.
+func (d *Device) MemberArrived(context.Context, *event.Event) {}
+
 // Invited does nothing: there is no room key to share.
 func (d *Device) Invited(id.RoomID, id.UserID) {}
 
@@ -122,4 +126,37 @@ func RecoveryKey(context.Context, *dbutil.Database, id.UserID, []byte) (string, 
 // Restore refuses: this binary has no encryption.
 func Restore(context.Context, *dbutil.Database, *mautrix.Client, StateStore, Config, string) (*Restored, error) {
 	return nil, ErrNotBuilt
+}
+
+// SyncTimeout is how long one /sync of a device waits for something new.
+const SyncTimeout = 30 * time.Second
+
+// Status is how a device stands (never, in this binary).
+type Status struct {
+	Device                             string
+	CrossSigned, Backup                bool
+	SyncStarted, LastSync, SyncErrorAt time.Time
+	SyncError                          string
+	SyncFailures                       int
+}
+
+// Status is the zero status: there is no device.
+func (d *Device) Status() Status { return Status{} }
+
+// Peers are the other bots the device forwards room keys to, and takes
+// forwarded room keys from, for history.
+type Peers struct {
+	// Bots are the trusted bots, by user ID.
+	Bots []id.UserID
+	// Share reports whether a room's keys may go to (and come from) the
+	// trusted bot: a circle both bots are in.
+	Share func(ctx context.Context, room id.RoomID, bot id.UserID) bool
+}
+
+// SetPeers does nothing: there are no room keys to forward.
+func (d *Device) SetPeers(Peers) {}
+
+// RequestHistoryKey refuses: there is no device to ask with.
+func (d *Device) RequestHistoryKey(context.Context, *event.Event) (bool, error) {
+	return false, ErrNotBuilt
 }

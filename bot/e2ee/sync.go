@@ -42,6 +42,7 @@ func (d *Device) Run(ctx context.Context) error {
 	}
 	filterID := ""
 	wait := time.Second
+	d.sync.started(time.Now())
 	for ctx.Err() == nil {
 		if filterID == "" {
 			f, err := d.cli.CreateFilter(ctx, toDeviceOnly())
@@ -57,6 +58,7 @@ func (d *Device) Run(ctx context.Context) error {
 			if errors.Is(err, mautrix.MUnknownToken) {
 				return fmt.Errorf("the bot's device %s was logged in again elsewhere (another exodus on this database?): %w", d.cli.DeviceID, err)
 			}
+			d.sync.failed(err, time.Now())
 			d.log.Warn().Err(err).Dur("retry_in", wait).Msg("The device's /sync failed")
 			if !sleep(ctx, wait) {
 				break
@@ -67,6 +69,7 @@ func (d *Device) Run(ctx context.Context) error {
 		wait = time.Second
 		d.process(ctx, resp, since)
 		if err := d.store.PutNextBatch(ctx, resp.NextBatch); err != nil {
+			d.sync.failed(fmt.Errorf("failed to save the sync token: %w", err), time.Now())
 			d.log.Warn().Err(err).Msg("Failed to save the device's sync token; the next /sync repeats the last one")
 			if !sleep(ctx, wait) {
 				break
@@ -74,7 +77,8 @@ func (d *Device) Run(ctx context.Context) error {
 			continue
 		}
 		since = resp.NextBatch
-		d.backUpNew(ctx)
+		d.sync.synced(time.Now())
+		d.backUpSynced(ctx)
 	}
 	return ctx.Err()
 }
@@ -93,9 +97,9 @@ func (d *Device) process(ctx context.Context, resp *mautrix.RespSync, since stri
 	d.mach.ProcessSyncResponse(ctx, resp, since)
 }
 
-// backUpNew uploads the room keys not in the backup yet; a failure is
+// backUpSynced uploads the room keys not in the backup yet; a failure is
 // tried again after the next /sync.
-func (d *Device) backUpNew(ctx context.Context) {
+func (d *Device) backUpSynced(ctx context.Context) {
 	if n, err := d.backUp(ctx); err != nil {
 		d.log.Warn().Err(err).Msg("Failed to back up room keys; trying again after the next /sync")
 	} else if n > 0 {
@@ -105,11 +109,16 @@ func (d *Device) backUpNew(ctx context.Context) {
 
 // ProcessSync hands the to-device part of a /sync answer (since since) to
 // the olm machine, as Run does: the room keys are stored when it returns,
-// and the new ones backed up. For the bot's own /sync (mode: bot), which
-// replaces Run; ctx must carry no SQL transaction.
+// the new ones backed up, and the device's status (Status) says the /sync
+// succeeded. For the bot's own /sync (mode: bot), which replaces Run; ctx
+// must carry no SQL transaction.
 func (d *Device) ProcessSync(ctx context.Context, resp *mautrix.RespSync, since string) {
+	if d.Status().SyncStarted.IsZero() {
+		d.sync.started(time.Now())
+	}
 	d.process(ctx, resp, since)
-	d.backUpNew(ctx)
+	d.sync.synced(time.Now()) // the health: a stalled /sync shows as no success for long
+	d.backUpSynced(ctx)
 }
 
 // sleep waits for d or until ctx ends; it reports whether d passed.

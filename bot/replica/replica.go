@@ -44,6 +44,14 @@ type Replica struct {
 	// decrypter reads the encrypted events of the history (nil: none
 	// can be read).
 	decrypter bot.Decrypter
+
+	// notify wakes the intake (nil: nothing); now tells the time.
+	notify func()
+	now    func() time.Time
+	mu     sync.Mutex
+	// waits are the circles joined whose history waits for room keys
+	// asked of the trusted bots (catchup.go).
+	waits map[id.RoomID]*keyWait
 }
 
 // SetDecrypter makes rebuilds and catch-ups read encrypted history with d
@@ -54,7 +62,7 @@ func (r *Replica) SetDecrypter(d bot.Decrypter) { r.decrypter = d }
 // recording the replayed events in inbox and their state in state (nil:
 // none).
 func New(b Bot, self id.UserID, cli Client, inbox ledger.Inbox, state mautrix.StateStore) *Replica {
-	return &Replica{bot: b, self: self, cli: cli, inbox: inbox, state: state}
+	return &Replica{bot: b, self: self, cli: cli, inbox: inbox, state: state, now: time.Now, waits: map[id.RoomID]*keyWait{}}
 }
 
 // ReplayClock is a ledger.Clock for a bot that may rebuild: it tells the

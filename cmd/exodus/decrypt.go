@@ -6,9 +6,11 @@ import (
 	"fmt"
 
 	"maunium.net/go/mautrix/event"
+	"maunium.net/go/mautrix/id"
 
 	"github.com/exodus-matrix/exodus/bot"
 	"github.com/exodus-matrix/exodus/bot/e2ee"
+	"github.com/exodus-matrix/exodus/bot/replica"
 )
 
 // decrypter is the bot's device as the intake's bot.Decrypter: a missing
@@ -21,6 +23,11 @@ var _ bot.KeyRequester = decrypter{}
 // for a member whose client does not encrypt stays readable to them.
 var _ bot.RecipientChecker = (*e2ee.Device)(nil)
 
+// The device hears of membership events as their transactions come, before
+// the intake reads them: a room key reaches a newcomer, and not a leaver, in
+// a message sent meanwhile.
+var _ bot.MemberArrivals = (*e2ee.Device)(nil)
+
 func (d decrypter) Decrypt(ctx context.Context, evt *event.Event) (*event.Event, error) {
 	dec, err := d.dev.Decrypt(ctx, evt)
 	if errors.Is(err, e2ee.ErrNoKey) {
@@ -30,10 +37,14 @@ func (d decrypter) Decrypt(ctx context.Context, evt *event.Event) (*event.Event,
 }
 
 // readEncrypted makes the intake decrypt with the device, and wake the
-// events waiting for a room key when it arrives.
-func readEncrypted(dev *e2ee.Device, intake *bot.Intake) {
+// events waiting for a room key when it arrives, and the circles' history
+// waiting for the keys the trusted bots forward (rep).
+func readEncrypted(dev *e2ee.Device, intake *bot.Intake, rep *replica.Replica) {
 	intake.SetDecrypter(decrypter{dev})
-	dev.OnRoomKey(intake.KeyArrived)
+	dev.OnRoomKey(func(ctx context.Context, session id.SessionID) {
+		intake.KeyArrived(ctx, session)
+		rep.KeyArrived(ctx, session)
+	})
 }
 
 // RequestKey asks the sender's devices again for the event's room key.

@@ -91,6 +91,7 @@ type healthChecks struct {
 	Transactions        transactionsCheck `json:"transactions"`
 	Outbox              outboxCheck       `json:"outbox"`
 	Web                 webCheck          `json:"web"`
+	Encryption          encryptionCheck   `json:"encryption"`
 }
 
 // health keeps the results of the checks. The homeserver is never asked
@@ -110,6 +111,7 @@ type health struct {
 	token      check
 	registered check
 	web        webCheck
+	enc        *encryptionSource // nil: no encryption device (health_e2ee.go)
 }
 
 // newHealth returns the health of a bot whose database answers ping,
@@ -167,11 +169,12 @@ func (h *health) report(ctx context.Context) healthReport {
 		h.mu.Unlock()
 	}
 	outbox := h.outbox(ctx, now)
+	enc := h.encryption(ctx, now)
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	r := healthReport{Status: "ok", Checks: healthChecks{Database: h.database, HomeserverReachable: h.reachable,
 		ASTokenAccepted: h.token, BotRegistered: h.registered, Web: h.web, Transactions: transactionsCheck{OK: true},
-		Outbox: outbox}}
+		Outbox: outbox, Encryption: enc}}
 	if last := h.lastTxn(); !last.IsZero() {
 		r.Checks.Transactions.LastReceived = &last
 	}
@@ -180,7 +183,8 @@ func (h *health) report(ctx context.Context) healthReport {
 			r.Status = "failing"
 		}
 	}
-	if (r.Checks.Outbox.Critical && !r.Checks.Outbox.OK) || (r.Checks.Web.Critical && !r.Checks.Web.OK) {
+	if (r.Checks.Outbox.Critical && !r.Checks.Outbox.OK) || (r.Checks.Web.Critical && !r.Checks.Web.OK) ||
+		(r.Checks.Encryption.Critical && !r.Checks.Encryption.OK) {
 		r.Status = "failing"
 	}
 	return r
@@ -232,6 +236,7 @@ func (h *health) ServePublic(w http.ResponseWriter, r *http.Request) {
 		c.Detail = ""
 	}
 	rep.Checks.Outbox.Detail = ""
+	rep.Checks.Encryption.SyncError = ""
 	h.serve(w, rep)
 }
 
@@ -264,6 +269,9 @@ func (r healthReport) failing() []string {
 	if r.Checks.Web.Critical && !r.Checks.Web.OK {
 		out = append(out, "web (not listening)")
 	}
+	if r.Checks.Encryption.Critical && !r.Checks.Encryption.OK {
+		out = append(out, "encryption ("+r.Checks.Encryption.Detail+")")
+	}
 	return out
 }
 
@@ -292,6 +300,7 @@ func (h *health) logStartup(ctx context.Context, s startup) {
 		token, user,
 		"web organizer " + listening(s.web),
 		"metrics " + listening(s.metrics),
+		encryptionLine(c.Encryption),
 	}
 	evt := zerolog.Ctx(ctx).Info()
 	if rep.Status != "ok" {

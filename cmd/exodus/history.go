@@ -7,22 +7,38 @@ import (
 
 	"maunium.net/go/mautrix/event"
 
+	"github.com/exodus-matrix/exodus/bot"
 	"github.com/exodus-matrix/exodus/bot/e2ee"
+	"github.com/exodus-matrix/exodus/bot/replica"
 	"github.com/exodus-matrix/exodus/store"
 )
 
 // historyDecrypter is the bot's device as the replica's bot.Decrypter:
 // rebuilds and catch-ups read encrypted history with it (keys restored
 // from the key backup are checked against the sender's devices).
+// A missing room key (e2ee.ErrNoKey) is bot.ErrNoKey: a catch-up asks the
+// trusted bots for it (replica.HistoryKeyRequester).
 type historyDecrypter struct{ dev *e2ee.Device }
 
+var _ replica.HistoryKeyRequester = historyDecrypter{}
+
 func (h historyDecrypter) Decrypt(ctx context.Context, evt *event.Event) (*event.Event, error) {
-	return h.dev.DecryptHistory(ctx, evt)
+	dec, err := h.dev.DecryptHistory(ctx, evt)
+	if errors.Is(err, e2ee.ErrNoKey) {
+		return nil, fmt.Errorf("%w: %w", bot.ErrNoKey, err)
+	}
+	return dec, err
+}
+
+// RequestHistoryKey asks the trusted bots of the event's room for its key.
+func (h historyDecrypter) RequestHistoryKey(ctx context.Context, evt *event.Event) (bool, error) {
+	return h.dev.RequestHistoryKey(ctx, evt)
 }
 
 // readHistoryEncrypted makes the replica decrypt the history it replays
-// with dev.
-func readHistoryEncrypted(dev *e2ee.Device, w *parts) {
+// with dev, which takes the room keys the trusted bots forward.
+func readHistoryEncrypted(cfg *Config, dev *e2ee.Device, w *parts) {
+	dev.SetPeers(peersOf(cfg, w))
 	w.replica.SetDecrypter(historyDecrypter{dev})
 }
 

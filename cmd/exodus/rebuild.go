@@ -90,7 +90,7 @@ func rebuildCommand(ctx context.Context, cfg *Config, force bool, maxEvents int,
 		return err
 	}
 	if dev != nil {
-		readHistoryEncrypted(dev, w)
+		readHistoryEncrypted(cfg, dev, w)
 	}
 	report, err := rep.Rebuild(ctx, replica.Options{MaxEventsPerRoom: maxEvents, TickEvery: cfg.tick, Clock: clock})
 	if err != nil {

@@ -77,9 +77,11 @@ func run(ctx context.Context, cfg *Config, regPath string) error {
 		return err
 	}
 	if w.device != nil {
-		readEncrypted(w.device, w.intake)
+		readEncrypted(w.device, w.intake, w.replica)
 		sendEncrypted(w.device, w.bot, w.intake, w.stateStore)
-		readHistoryEncrypted(w.device, w)
+		readHistoryEncrypted(cfg, w.device, w)
+		w.replica.SetNotify(w.intake.Notify)
+		watchEncryption(w.device, w.intake, st, hl, metrics)
 		if w.syncer != nil {
 			w.syncer.SetCrypto(w.device.ProcessSync) // one /sync for the keys and the events
 		}
