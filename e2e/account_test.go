@@ -1,6 +1,8 @@
 package e2e_test
 
 import (
+	"encoding/json"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -79,6 +81,21 @@ func TestBotAccountCircle(t *testing.T) {
 	onlyOnce(t, all, c.BotID, status)
 	onlyOnce(t, all, c.BotID, commit)
 	noneTwice(t, c.Stack)
+
+	// The health (on the web listener: nothing listens for a homeserver)
+	// tells the account's /sync, for the events and for the device alike.
+	code, body := get(t, c.WebURL+"/health")
+	var rep struct {
+		Status string                    `json:"status"`
+		Checks map[string]map[string]any `json:"checks"`
+	}
+	if err := json.Unmarshal([]byte(body), &rep); err != nil || code != http.StatusOK || rep.Status != "ok" {
+		t.Fatalf("health: %d %s (%v)", code, body, err)
+	}
+	if enc := rep.Checks["encryption"]; rep.Checks["transactions"]["last_received"] == nil || enc["ok"] != true ||
+		enc["enabled"] != true || enc["cross_signed"] != true || enc["last_sync"] == nil {
+		t.Errorf("health of mode: bot: %s", body)
+	}
 
 	// The account's password is in the config only: not in the log (at
 	// debug, which shows the login request), not in the database.
