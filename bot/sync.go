@@ -154,6 +154,9 @@ func (s *Syncer) Apply(ctx context.Context, since string, resp *mautrix.RespSync
 		}
 	}
 	events = append(events, s.invitations(since, resp, now)...)
+	if err := s.early(ctx, events); err != nil {
+		return err
+	}
 	err := s.in.bot.out.InTx(ctx, func(ctx context.Context) error {
 		if _, err := s.in.inbox.Enqueue(ctx, events); err != nil {
 			return err
@@ -172,6 +175,28 @@ func (s *Syncer) Apply(ctx context.Context, since string, resp *mautrix.RespSync
 		s.in.bot.cfg.Metrics.EventsReceived(types)
 		s.in.Notify()
 	}
+	return nil
+}
+
+// early tells the state store and the encryption device of the
+// encryption and membership events of a batch before it is recorded, as
+// the appservice intake does on receipt: messages sent from elsewhere (the
+// web organizer, reminders) before the worker reaches these events are
+// encrypted, and reach a newcomer, all the same.
+func (s *Syncer) early(ctx context.Context, events []ledger.InboxEvent) error {
+	var encryption, members []json.RawMessage
+	for _, e := range events {
+		switch eventType(e.Raw) {
+		case event.StateEncryption.Type:
+			encryption = append(encryption, e.Raw)
+		case event.StateMember.Type:
+			members = append(members, e.Raw)
+		}
+	}
+	if err := s.in.markEncrypted(ctx, encryption); err != nil {
+		return err
+	}
+	s.in.membersArrived(ctx, members)
 	return nil
 }
 
