@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -127,7 +126,6 @@ func (in *Intake) decrypt(ctx context.Context, log zerolog.Logger, ie ledger.Inb
 		session := evt.Content.AsEncrypted().SessionID
 		log.Debug().Str("session_id", string(session)).Msg("Parked an encrypted event until its room key arrives")
 		in.requestKey(ctx, ie, evt)
-		in.keyReqs.schedule(session, cmp.Or(ie.WaitingSince, in.clock.Now()), in.clock.Now())
 		return decryption{readied{park: session}, DecryptParked}
 	case err == nil && dec.Mautrix.TrustState == id.TrustStateForwarded && dec.Sender == evt.Sender &&
 		(ie.WaitingSince.IsZero() || in.clock.Now().Sub(ie.WaitingSince) < KeyWait):

@@ -49,10 +49,10 @@ func newKeyRequests() *keyRequests {
 // (DefaultKeyRequestAfter unless set). Call it before Run.
 func (in *Intake) SetKeyRequestAfter(d time.Duration) { in.keyReqs.after = d }
 
-// schedule schedules the wake of a session's events parked at
-// parkedAt (their first park), at which the key is asked for, unless it
-// is due already (then the decryption just asked) or the session's key was
-// asked for lately (its answer wakes every event of the session).
+// schedule schedules the wake of a session's events parked at parkedAt
+// (their first park), at which the key is asked for, unless it is due
+// already or the session's key was asked for lately (its answer wakes
+// every event of the session).
 func (k *keyRequests) schedule(session id.SessionID, parkedAt, now time.Time) {
 	at := parkedAt.Add(k.after)
 	k.mu.Lock()
@@ -138,14 +138,25 @@ func (in *Intake) keyRequestTimer() (*time.Timer, <-chan time.Time) {
 	return t, t.C
 }
 
-// requestKey asks the sender's devices for the key of an event that has
-// waited for it for the intake's key request delay, if the decrypter can,
-// once per session in KeyRequestEvery.
+// requestKey asks the sender's devices for the key of an event parked
+// for it, if the decrypter can: now if the event has waited the intake's
+// key request delay since it was first parked (once per session in
+// KeyRequestEvery), else at a wake scheduled for then.
 func (in *Intake) requestKey(ctx context.Context, ie ledger.InboxEvent, evt *event.Event) {
 	r, ok := in.decrypter.(KeyRequester)
-	now := in.clock.Now()
-	if !ok || ie.WaitingSince.IsZero() || now.Sub(ie.WaitingSince) < in.keyReqs.after ||
-		!in.keyReqs.ask(evt.Content.AsEncrypted().SessionID, now) {
+	if !ok {
+		return
+	}
+	now, session := in.clock.Now(), evt.Content.AsEncrypted().SessionID
+	parkedAt := ie.WaitingSince
+	if parkedAt.IsZero() {
+		parkedAt = now // parked for the first time
+	}
+	if now.Sub(parkedAt) < in.keyReqs.after {
+		in.keyReqs.schedule(session, parkedAt, now)
+		return
+	}
+	if !in.keyReqs.ask(session, now) {
 		return
 	}
 	if err := r.RequestKey(ctx, evt); err != nil {
