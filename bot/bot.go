@@ -101,7 +101,7 @@ type shared struct {
 	directRooms map[id.RoomID]bool      // rooms known to be direct chats (true) or not (false)
 	warned      map[warning]bool        // members told in a room the bot cannot read encrypted messages
 	unanswered  map[id.RoomID]time.Time // circles whose answering bot owes an answer since
-	inviteTried map[id.RoomID]time.Time // rooms joined on an invitation FindInvites found, when
+	inviteTried map[id.RoomID]inviteTry // rooms joined on an invitation FindInvites found: when to try again
 	// joinedCircles are the circles joined whose history must be
 	// replayed, once the handling that joined them is committed
 	// (JoinedCircles).
@@ -132,7 +132,7 @@ func New(cfg Config, cli Client, svc *ledger.Service, acc *access.Service, out O
 			directRooms: map[id.RoomID]bool{},
 			warned:      map[warning]bool{},
 			unanswered:  map[id.RoomID]time.Time{},
-			inviteTried: map[id.RoomID]time.Time{},
+			inviteTried: map[id.RoomID]inviteTry{},
 		},
 	}
 	b.cli = quietClient{Client: cli, bot: b}

@@ -35,8 +35,10 @@ type fakeClient struct {
 	sent    []sentMessage
 	// timeline is what Messages returns per room, newest first.
 	timeline map[id.RoomID][]*event.Event
-	// invites are the bot's pending invitations SyncRequest serves.
-	invites map[id.RoomID]*event.Event
+	// invites are the bot's pending invitations SyncRequest serves;
+	// syncFilters the filters it was asked with.
+	syncFilters []string
+	invites     map[id.RoomID]*event.Event
 	// joined, when set for a room, is who JoinedMembers says is in it.
 	joined map[id.RoomID][]id.UserID
 	// encrypted are the rooms whose state has encryption on.
@@ -196,8 +198,9 @@ func (f *fakeClient) Messages(_ context.Context, room id.RoomID, from, _ string,
 
 // SyncRequest serves the invitations the homeserver did not push (none
 // unless a test sets f.invites).
-func (f *fakeClient) SyncRequest(context.Context, int, string, string, bool, event.Presence) (*mautrix.RespSync, error) {
+func (f *fakeClient) SyncRequest(_ context.Context, _ int, _, filter string, _ bool, _ event.Presence) (*mautrix.RespSync, error) {
 	f.mu.Lock()
+	f.syncFilters = append(f.syncFilters, filter)
 	defer f.mu.Unlock()
 	resp := &mautrix.RespSync{}
 	resp.Rooms.Invite = map[id.RoomID]*mautrix.SyncInvitedRoom{}

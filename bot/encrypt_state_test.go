@@ -214,3 +214,30 @@ func TestMembersArriveBeforeTheIntakeReadsThem(t *testing.T) {
 		t.Errorf("told: %s, want %s", got, want)
 	}
 }
+
+// The same in mode: bot: an m.room.encryption event in a /sync batch is
+// recorded in the state store with the batch, before the worker reaches it.
+func TestSyncedEncryptionIsSeenAtOnce(t *testing.T) {
+	w := statefulWorld(t)
+	w.say(w.circle, bob, "!ex help") // the circle checked: unencrypted
+	k := w.cli.count()
+	_, cmd := w.event("m.room.message", w.circle, bob, map[string]any{"msgtype": "m.text", "body": "!ex help"}, nil)
+	room := id.RoomID(w.circle)
+	syncer := bot.NewSyncer(w.intake, &syncServer{}, w.store)
+	if err := syncer.Apply(w.ctx, "s0", batch("s1", room, syncEvent(t, cmd))); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.intake.Drain(w.ctx); err != nil { // the answer waits in the outbox
+		t.Fatal(err)
+	}
+	w.cli.mu.Lock()
+	w.cli.encrypted[room] = true
+	w.cli.mu.Unlock()
+	if err := syncer.Apply(w.ctx, "s1", batch("s2", room, syncEvent(t, w.encryptionEvent(w.circle, alice)))); err != nil {
+		t.Fatal(err)
+	}
+	mustBeSealed(t, inRoom(w.sentSince(k), w.circle), true) // sent, the batch not drained yet
+	if n := w.cli.asked(w.circle); n != 1 {
+		t.Fatalf("asked the homeserver %d times, want once", n)
+	}
+}

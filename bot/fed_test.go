@@ -46,6 +46,8 @@ type peerClient struct {
 	states  []stateSent
 	joins   []id.RoomID
 	creates int
+	// refuseJoins is how many joins the homeserver refuses from now on.
+	refuseJoins int
 }
 
 // stateSent is a state event the bot sent.
@@ -126,6 +128,10 @@ func (c *peerClient) JoinedRooms(context.Context) (*mautrix.RespJoinedRooms, err
 func (c *peerClient) JoinRoomByID(_ context.Context, room id.RoomID, _ ...map[string]any) (*mautrix.RespJoinRoom, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.refuseJoins > 0 {
+		c.refuseJoins--
+		return nil, mautrix.MForbidden.WithMessage("InputWasRejected")
+	}
 	c.joins = append(c.joins, room)
 	return &mautrix.RespJoinRoom{RoomID: room}, nil
 }

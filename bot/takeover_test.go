@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -283,6 +284,22 @@ func TestFindInvitesJoinsAndAdoptsCircles(t *testing.T) {
 	if len(p.cli.joins) != 1 || p.cli.joins[0] != circle {
 		t.Fatalf("joined %v", p.cli.joins)
 	}
+	// The sync for invitations asks for nothing but them: no room's state
+	// nor timeline (a mode: bot account on a public server may be in many).
+	var filter struct {
+		Room struct {
+			State struct {
+				NotTypes []string `json:"not_types"`
+			} `json:"state"`
+			Timeline struct {
+				Limit *int `json:"limit"`
+			} `json:"timeline"`
+		} `json:"room"`
+	}
+	if f := p.cli.syncFilters; len(f) != 1 || json.Unmarshal([]byte(f[0]), &filter) != nil ||
+		filter.Room.Timeline.Limit == nil || *filter.Room.Timeline.Limit != 0 || !slices.Equal(filter.Room.State.NotTypes, []string{"*"}) {
+		t.Fatalf("the sync for invitations was asked with the filters %q", p.cli.syncFilters)
+	}
 	c := p.circle(ledger.CircleID(circle))
 	if c == nil || c.Name != "Garden" || c.AnsweringBot != ledger.UserID(botA) || c.Lang != ledger.LangRU ||
 		c.Pledge != (ledger.Amount{Minor: 3000, Currency: "USD"}) || c.Owner != owner {
@@ -442,5 +459,26 @@ func TestCircleStateOfAnotherKeyIsIgnored(t *testing.T) {
 	w.stillA(w.b)
 	if c := w.b.circle(w.circle); c.Pledge.Minor != 3000 {
 		t.Fatalf("botB's circle after a state of another key: %+v", c)
+	}
+}
+
+// A join the homeserver refused (Dendrite does, made at once on an
+// invitation over federation) is tried again after a pause, doubling.
+func TestFindInvitesTriesARefusedJoinAgain(t *testing.T) {
+	p := newPeer(t, botB, 5000, owner, alice, botA, botB)
+	plain := id.RoomID("!plain:a.test")
+	p.cli.invites = map[id.RoomID]*event.Event{plain: inviteEvent(t, plain, botB)}
+	p.cli.refuseJoins = 2
+	for _, step := range []struct {
+		wait   time.Duration
+		joined int
+	}{{0, 0}, {time.Second, 0}, {5 * time.Second, 0}, {5 * time.Second, 0}, {5 * time.Second, 1}} {
+		p.clock.Advance(step.wait)
+		if n, err := p.bot.FindInvites(p.ctx); err != nil || n != step.joined {
+			t.Fatalf("after %s: FindInvites joined %d (%v), want %d", step.wait, n, err, step.joined)
+		}
+	}
+	if len(p.cli.joins) != 1 {
+		t.Fatalf("joined %v, want the room once", p.cli.joins)
 	}
 }

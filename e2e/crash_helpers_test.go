@@ -37,6 +37,14 @@ type crashNet struct {
 // EXODUS_E2E_KEEP=1).
 func crashStack(t *testing.T, name string, settings map[string]any) *crashNet {
 	t.Helper()
+	return crashStackOf(t, name, stack.Options{Settings: settings})
+}
+
+// crashStackOf is crashStack with more options (opt.Settings as
+// crashStack's settings; Dir and Proxy are set here).
+func crashStackOf(t *testing.T, name string, opt stack.Options) *crashNet {
+	t.Helper()
+	settings := opt.Settings
 	dir, err := os.MkdirTemp("", "exodus-"+name+"-")
 	if err != nil {
 		t.Fatal(err)
@@ -51,7 +59,8 @@ func crashStack(t *testing.T, name string, settings map[string]any) *crashNet {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	s, err := stack.Start(ctx, stack.Options{Dir: dir, Proxy: proxy, Settings: all})
+	opt.Dir, opt.Proxy, opt.Settings = dir, proxy, all
+	s, err := stack.Start(ctx, opt)
 	if err != nil {
 		_ = proxy.Close()
 		t.Fatalf("files kept in %s: %v", dir, err)

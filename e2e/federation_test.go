@@ -28,6 +28,13 @@ import (
 // and 127.0.0.2:<p>), each with its own bot and database.
 func fedStacks(t *testing.T) (one, two *stack.Stack) {
 	t.Helper()
+	return fedStacksWith(t, nil)
+}
+
+// fedStacksWith is fedStacks, with more options for the stack of host i
+// (nil: none).
+func fedStacksWith(t *testing.T, more func(i int, opt *stack.Options)) (one, two *stack.Stack) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	hosts := []string{"127.0.0.1", "127.0.0.2"}
@@ -59,8 +66,12 @@ func fedStacks(t *testing.T) (one, two *stack.Stack) {
 				_ = os.RemoveAll(dir)
 			}
 		})
+		opt := stack.Options{Dir: dir, Host: host, Federate: true, FederationPort: ports[i], Settings: settings}
+		if more != nil {
+			more(i, &opt)
+		}
 		wg.Go(func() {
-			stacks[i], errs[i] = stack.Start(ctx, stack.Options{Dir: dir, Host: host, Federate: true, FederationPort: ports[i], Settings: settings})
+			stacks[i], errs[i] = stack.Start(ctx, opt)
 		})
 	}
 	wg.Wait()

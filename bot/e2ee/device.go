@@ -37,6 +37,10 @@ type Config struct {
 	PickleKey []byte
 	// DeviceName is the device's display name for a new device.
 	DeviceName string
+	// LoggedIn is set when the client is logged in already, as an
+	// ordinary account (mode: bot): Open then logs nothing in, and the
+	// client's device must be the one the store remembers, if any.
+	LoggedIn bool
 }
 
 // StateStore is what the olm machine reads of the rooms: the bot's Matrix
@@ -96,8 +100,10 @@ func Open(ctx context.Context, db *dbutil.Database, cli *mautrix.Client, states 
 	if err != nil {
 		return nil, fmt.Errorf("failed to read the device ID: %w", err)
 	}
-	if err := login(ctx, cli, known, cfg.DeviceName); err != nil {
-		return nil, err
+	if !cfg.LoggedIn {
+		if err := login(ctx, cli, known, cfg.DeviceName); err != nil {
+			return nil, err
+		}
 	}
 	if known != "" && cli.DeviceID != known {
 		return nil, fmt.Errorf("the homeserver gave device %s instead of the bot's device %s", cli.DeviceID, known)
@@ -184,12 +190,33 @@ func (d *Device) shareKeys(ctx context.Context) error {
 		default:
 			return nil
 		}
+	} else if err := d.refuseForeignKeys(ctx); err != nil {
+		return err
 	}
 	if err := d.mach.ShareKeys(ctx, -1); err != nil {
 		return fmt.Errorf("failed to upload the device's keys: %w", err)
 	}
 	return nil
 }
+
+// refuseForeignKeys refuses a new olm account for a device that has other
+// keys on the server already: another client's (the login of an access token
+// a client made and used), which the bot's keys must not replace.
+func (d *Device) refuseForeignKeys(ctx context.Context) error {
+	resp, err := d.cli.QueryKeys(ctx, &mautrix.ReqQueryKeys{DeviceKeys: map[id.UserID]mautrix.DeviceIDList{d.cli.UserID: {d.cli.DeviceID}}})
+	if err != nil {
+		return fmt.Errorf("failed to query the device's keys: %w", err)
+	}
+	keys, ok := resp.DeviceKeys[d.cli.UserID][d.cli.DeviceID]
+	if ok && keys.Keys.GetEd25519(d.cli.DeviceID) != d.mach.GetAccount().SigningKey() {
+		return fmt.Errorf("%w: device %s", ErrForeignDevice, d.cli.DeviceID)
+	}
+	return nil
+}
+
+// ErrForeignDevice is the error of a device that has another client's
+// encryption keys on the server.
+var ErrForeignDevice = errors.New("the device has another client's encryption keys")
 
 // DeviceID is the bot's device.
 func (d *Device) DeviceID() id.DeviceID { return d.cli.DeviceID }

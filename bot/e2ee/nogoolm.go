@@ -39,7 +39,13 @@ type Config struct {
 	PickleKey []byte
 	// DeviceName is the device's display name for a new device.
 	DeviceName string
+	// LoggedIn is set when the client is logged in already (mode: bot).
+	LoggedIn bool
 }
+
+// ErrForeignDevice is the error of a device that has another client's
+// encryption keys on the server.
+var ErrForeignDevice = errors.New("the device has another client's encryption keys")
 
 // StateStore is what the olm machine reads of the rooms (any state store,
 // in a binary without encryption).
@@ -56,6 +62,9 @@ func Open(context.Context, *dbutil.Database, *mautrix.Client, StateStore, Config
 
 // Run returns at once: there is no device to run.
 func (d *Device) Run(context.Context) error { return ErrNotBuilt }
+
+// ProcessSync does nothing: there is no device.
+func (d *Device) ProcessSync(context.Context, *mautrix.RespSync, string) {}
 
 // Decrypt refuses: there is no device (Open never returns one here).
 func (d *Device) Decrypt(context.Context, *event.Event) (*event.Event, error) {

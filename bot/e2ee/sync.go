@@ -67,16 +67,7 @@ func (d *Device) Run(ctx context.Context) error {
 			continue
 		}
 		wait = time.Second
-		if since == "" {
-			// Dendrite's initial /sync counts no one-time keys, whatever the
-			// server holds: -1 makes mautrix ask the server. Trusting the 0
-			// would upload keys on top of those uploaded by another process
-			// (`exodus keys restore`), pushing the oldest out of the account
-			// while the server still hands them out: a member's first
-			// message to the device would not decrypt.
-			resp.DeviceOTKCount.SignedCurve25519 = -1
-		}
-		d.mach.ProcessSyncResponse(ctx, resp, since)
+		d.process(ctx, resp, since)
 		if err := d.store.PutNextBatch(ctx, resp.NextBatch); err != nil {
 			d.sync.failed(fmt.Errorf("failed to save the sync token: %w", err), time.Now())
 			d.log.Warn().Err(err).Msg("Failed to save the device's sync token; the next /sync repeats the last one")
@@ -87,13 +78,47 @@ func (d *Device) Run(ctx context.Context) error {
 		}
 		since = resp.NextBatch
 		d.sync.synced(time.Now())
-		if n, err := d.backUp(ctx); err != nil {
-			d.log.Warn().Err(err).Msg("Failed to back up room keys; trying again after the next /sync")
-		} else if n > 0 {
-			d.log.Debug().Int("keys", n).Msg("Backed up room keys")
-		}
+		d.backUpSynced(ctx)
 	}
 	return ctx.Err()
+}
+
+// process hands a /sync answer (since since) to the olm machine.
+func (d *Device) process(ctx context.Context, resp *mautrix.RespSync, since string) {
+	if since == "" {
+		// Dendrite's initial /sync counts no one-time keys, whatever the
+		// server holds: -1 makes mautrix ask the server. Trusting the 0
+		// would upload keys on top of those uploaded by another process
+		// (`exodus keys restore`), pushing the oldest out of the account
+		// while the server still hands them out: a member's first
+		// message to the device would not decrypt.
+		resp.DeviceOTKCount.SignedCurve25519 = -1
+	}
+	d.mach.ProcessSyncResponse(ctx, resp, since)
+}
+
+// backUpSynced uploads the room keys not in the backup yet; a failure is
+// tried again after the next /sync.
+func (d *Device) backUpSynced(ctx context.Context) {
+	if n, err := d.backUp(ctx); err != nil {
+		d.log.Warn().Err(err).Msg("Failed to back up room keys; trying again after the next /sync")
+	} else if n > 0 {
+		d.log.Debug().Int("keys", n).Msg("Backed up room keys")
+	}
+}
+
+// ProcessSync hands the to-device part of a /sync answer (since since) to
+// the olm machine, as Run does: the room keys are stored when it returns,
+// the new ones backed up, and the device's status (Status) says the /sync
+// succeeded. For the bot's own /sync (mode: bot), which replaces Run; ctx
+// must carry no SQL transaction.
+func (d *Device) ProcessSync(ctx context.Context, resp *mautrix.RespSync, since string) {
+	if d.Status().SyncStarted.IsZero() {
+		d.sync.started(time.Now())
+	}
+	d.process(ctx, resp, since)
+	d.sync.synced(time.Now()) // the health: a stalled /sync shows as no success for long
+	d.backUpSynced(ctx)
 }
 
 // sleep waits for d or until ctx ends; it reports whether d passed.

@@ -21,6 +21,10 @@ import (
 
 // Config is the whole configuration file.
 type Config struct {
+	// Mode is how the bot reaches its homeserver: "appservice" (the
+	// default: a registered appservice, pushed transactions) or "bot" (an
+	// ordinary account, its own /sync; added later: optional).
+	Mode       string `yaml:"mode"`
 	Homeserver struct {
 		Address string `yaml:"address"`
 		Domain  string `yaml:"domain"`
@@ -48,6 +52,11 @@ type Config struct {
 		// TakeoverAfter is how long a command in a circle may go unanswered
 		// by the circle's answering bot before another bot takes over.
 		TakeoverAfter string `yaml:"takeover_after"`
+		// UserID, Password and AccessToken are the account of mode: bot
+		// (password or token), unused by an appservice.
+		UserID      string `yaml:"user_id"`
+		Password    string `yaml:"password"`
+		AccessToken string `yaml:"access_token"`
 	} `yaml:"bot"`
 	Cycle struct {
 		TimeZone     string `yaml:"time_zone"`
@@ -93,6 +102,10 @@ type Config struct {
 		// PickleKey encrypts the bot's olm keys and recovery key in the
 		// database; the same for the life of the database.
 		PickleKey string `yaml:"pickle_key"`
+		// KeyRequestAfter is how long an encrypted event waits for its
+		// room key before the bot asks the sender's devices for it (added
+		// later: optional).
+		KeyRequestAfter string `yaml:"key_request_after"`
 	} `yaml:"encryption"`
 	// Metrics is the opt-in Prometheus listener (metrics_config.go).
 	Metrics MetricsConfig `yaml:"metrics"`
@@ -107,6 +120,7 @@ type Config struct {
 	reconcile      time.Duration
 	takeover       time.Duration
 	tick           time.Duration
+	keyRequest     time.Duration
 	authWindow     time.Duration
 	trustedProxies []netip.Prefix
 }
@@ -148,7 +162,7 @@ func keyError(key, expected string, got any) error {
 // Validate checks every value and fills in the parsed ones; the first
 // problem found is returned, naming its key.
 func (c *Config) Validate() error {
-	checks := []func() error{c.validateHomeserver, c.validateAppService, c.validateBot, c.validateLedger,
+	checks := []func() error{c.validateHomeserver, c.validateMode, c.validateAppService, c.validateBot, c.validateLedger,
 		c.validateCycle, c.validateWeb, c.validateDatabase, c.validateLogging,
 		c.validateEncryption, c.validateMetrics} // metrics_config.go
 	for _, check := range checks {
@@ -189,6 +203,9 @@ var localpartRe = regexp.MustCompile(`^[a-z0-9._=/+-]+$`)
 
 func (c *Config) validateAppService() error {
 	as := &c.AppService
+	if c.botMode() {
+		return nil // account.go: the account is in bot.*
+	}
 	switch {
 	case !validURL(as.Address):
 		return keyError("appservice.address", "the http(s) URL where the homeserver reaches the bot", as.Address)
@@ -219,6 +236,14 @@ func (c *Config) validateEncryption() error {
 	if k != "" && (len(k) < 32 || k == "generate") {
 		return keyError("encryption.pickle_key", pickleKeyExpected, k)
 	}
+	if c.Encryption.KeyRequestAfter == "" { // added later: optional
+		c.Encryption.KeyRequestAfter = "1m"
+	}
+	v, err := time.ParseDuration(c.Encryption.KeyRequestAfter)
+	if err != nil || v < 100*time.Millisecond || v > time.Hour {
+		return keyError("encryption.key_request_after", "a duration from 100ms to 1h, such as 1m", c.Encryption.KeyRequestAfter)
+	}
+	c.keyRequest = v
 	return nil
 }
 
@@ -266,7 +291,7 @@ func (c *Config) validateBotUsers() error {
 		c.otherBots = append(c.otherBots, re)
 	}
 	c.trusted = nil
-	self := id.NewUserID(c.AppService.BotLocalpart, c.Homeserver.Domain)
+	self := c.botUserID()
 	for i, s := range c.Bot.TrustedBots {
 		u, err := ledger.ParseUserID(s)
 		if err != nil || id.UserID(u) == self {
@@ -309,7 +334,9 @@ func (c *Config) validateLedger() error {
 		return keyError("ledger.sos_limit", "a number from 1 to 100", l.SOSLimit)
 	}
 	rules.SOSLimit = l.SOSLimit
-	rules.CodeKey = []byte("exodus-codes:" + c.AppService.ASToken) // secret and stable: codes survive a rebuild
+	if key := c.codeSecret(); key != "" {
+		rules.CodeKey = []byte("exodus-codes:" + key) // secret and stable: codes survive a rebuild
+	}
 	c.rules = rules
 	return nil
 }

@@ -11,7 +11,6 @@ import (
 	"go.mau.fi/util/random"
 	"gopkg.in/yaml.v3"
 	"maunium.net/go/mautrix/appservice"
-	"maunium.net/go/mautrix/id"
 
 	"github.com/exodus-matrix/exodus"
 )
@@ -26,6 +25,8 @@ type generated struct {
 	newTokens bool
 	// bot and url are the bot user and the push URL of the registration.
 	bot, url string
+	// botMode is set for a config of mode: bot: no registration written.
+	botMode bool
 }
 
 // generateRegistration is `exodus -g`. With no config at cfgPath, it
@@ -56,9 +57,9 @@ func generateRegistration(cfgPath, regPath string) (*generated, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("config %s: %w", cfgPath, err)
 	}
-	res := &generated{createdConfig: created, newTokens: newTokens,
-		bot: id.NewUserID(cfg.AppService.BotLocalpart, cfg.Homeserver.Domain).String(), url: cfg.AppService.Address}
-	if !created {
+	res := &generated{createdConfig: created, newTokens: newTokens, botMode: cfg.botMode(),
+		bot: cfg.botUserID().String(), url: cfg.AppService.Address}
+	if !created && !cfg.botMode() { // an ordinary account needs no registration
 		regYAML, err := registrationFromConfig(&cfg).YAML()
 		if err != nil {
 			return nil, fmt.Errorf("failed to write registration: %w", err)
@@ -94,6 +95,9 @@ func fillTokens(doc []byte) ([]byte, bool, error) {
 	newPickle := cfg.Encryption.PickleKey == "generate"
 	fresh := appservice.CreateRegistration()
 	newTokens := as == "" || as == "generate" || hs == "" || hs == "generate"
+	if cfg.Mode == modeBot { // only the invitation codes' secret, when asked for
+		newTokens = as == "generate" || hs == "generate"
+	}
 	if !newTokens && !newPickle {
 		return doc, false, nil
 	}

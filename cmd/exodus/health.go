@@ -279,6 +279,9 @@ func (r healthReport) failing() []string {
 // bot user, and the listeners' addresses ("" for one that is off).
 type startup struct {
 	homeserver, bot, web, metrics string // addresses; web and metrics "" when off
+	// account is set in mode: bot: the token checked is the account's
+	// login, not an as_token.
+	account bool
 }
 
 // logStartup says, in one line, what was checked at start and the result
@@ -287,11 +290,14 @@ type startup struct {
 func (h *health) logStartup(ctx context.Context, s startup) {
 	rep := h.report(ctx)
 	c := rep.Checks
+	token, user := "as_token "+verdict(c.ASTokenAccepted, "accepted"), fmt.Sprintf("bot user %s %s", s.bot, verdict(c.BotRegistered, "registered"))
+	if s.account {
+		token, user = "login "+verdict(c.ASTokenAccepted, "accepted"), fmt.Sprintf("bot account %s %s (mode: bot)", s.bot, verdict(c.BotRegistered, "logged in"))
+	}
 	parts := []string{
 		"database " + verdict(c.Database, "ok"),
 		fmt.Sprintf("homeserver %s %s", s.homeserver, verdict(c.HomeserverReachable, "reachable")),
-		"as_token " + verdict(c.ASTokenAccepted, "accepted"),
-		fmt.Sprintf("bot user %s %s", s.bot, verdict(c.BotRegistered, "registered")),
+		token, user,
 		"web organizer " + listening(s.web),
 		"metrics " + listening(s.metrics),
 		encryptionLine(c.Encryption),

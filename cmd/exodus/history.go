@@ -50,7 +50,11 @@ func openHistoryDevice(ctx context.Context, cfg *Config, st *store.Store, w *par
 	if !cfg.encrypts() {
 		return nil, nil
 	}
-	dev, err := e2ee.OpenHistory(ctx, st.DB(), w.intent.Client, w.stateStore, e2ee.Config{PickleKey: []byte(cfg.Encryption.PickleKey)})
+	cli := w.account // mode: bot: the account's login (connect)
+	if cli == nil {
+		cli = w.intent.Client
+	}
+	dev, err := e2ee.OpenHistory(ctx, st.DB(), cli, w.stateStore, e2ee.Config{PickleKey: []byte(cfg.Encryption.PickleKey)})
 	if errors.Is(err, e2ee.ErrPickleKey) {
 		return nil, fmt.Errorf("encryption.pickle_key: it does not open the keys in the database; " +
 			"set it back to the key the database was made with (from the config's backup)")

@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/rs/zerolog"
+
 	// Time zone data for cycle.time_zone on machines without it.
 	_ "time/tzdata"
 )
@@ -104,6 +106,16 @@ func cli(args []string, stdout, stderr io.Writer) int {
 	return runMain(opt.cfgPath, opt.regPath, stderr)
 }
 
+// checkAppService asks the homeserver whom the appservice's token is
+// (checkHomeserver); in mode: bot there is none, and the login at start
+// (login.go) checks the homeserver and the account instead.
+func checkAppService(ctx context.Context, log *zerolog.Logger, cfg *Config, regPath string) error {
+	if cfg.botMode() {
+		return nil
+	}
+	return checkHomeserver(ctx, log, cfg, regPath, &http.Client{Timeout: 30 * time.Second}, 2*time.Minute)
+}
+
 // parseStatus is the exit status of a command line the flags refused: 0
 // for -h, which printed the usage.
 func parseStatus(err error) int {
@@ -125,6 +137,15 @@ func generateMain(cfgPath, regPath string, stdout, stderr io.Writer) int {
 			cfgPath, cfgPath, regPath)
 		return 0
 	}
+	if res.botMode {
+		secrets := ""
+		if res.newTokens {
+			secrets = "; put fresh secrets into it"
+		}
+		fmt.Fprintf(stdout, "%s is of mode: bot (%s logs in as an ordinary account): no registration to write%s. Start exodus with `exodus -c %s`.\n",
+			cfgPath, res.bot, secrets, cfgPath)
+		return 0
+	}
 	tokens := ""
 	if res.newTokens {
 		tokens = " (and put fresh tokens into " + cfgPath + ")"
@@ -142,11 +163,13 @@ func runMain(cfgPath, regPath string, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "exodus:", err)
 		return 2
 	}
-	stderr = secretsRedacted(stderr, cfg)           // an error may quote a database URI
-	warning, err := checkRegistration(cfg, regPath) // needs no network: first
-	if err != nil {
-		fmt.Fprintln(stderr, "exodus:", err)
-		return 2
+	stderr = secretsRedacted(stderr, cfg) // an error may quote a database URI
+	warning := ""
+	if !cfg.botMode() { // an ordinary account has no registration
+		if warning, err = checkRegistration(cfg, regPath); err != nil { // needs no network: first
+			fmt.Fprintln(stderr, "exodus:", err)
+			return 2
+		}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -154,7 +177,7 @@ func runMain(cfgPath, regPath string, stderr io.Writer) int {
 	if warning != "" {
 		log.Warn().Msg(warning)
 	}
-	if err := checkHomeserver(ctx, &log, cfg, regPath, &http.Client{Timeout: 30 * time.Second}, 2*time.Minute); err != nil {
+	if err := checkAppService(ctx, &log, cfg, regPath); err != nil {
 		if ctx.Err() == nil {
 			fmt.Fprintln(stderr, "exodus:", err)
 		}

@@ -6,11 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
 	"github.com/rs/zerolog"
 
@@ -43,7 +41,7 @@ func rebuildMain(cfgPath string, args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	log := newLogger(cfg)
-	if err := checkHomeserver(ctx, &log, cfg, defaultRegistration(*path), &http.Client{Timeout: 30 * time.Second}, 2*time.Minute); err != nil {
+	if err := checkAppService(ctx, &log, cfg, defaultRegistration(*path)); err != nil {
 		fmt.Fprintln(os.Stderr, "exodus rebuild:", err)
 		return 1
 	}
@@ -84,15 +82,15 @@ func rebuildCommand(ctx context.Context, cfg *Config, force bool, maxEvents int,
 		return err
 	}
 	clock, svc, rep := w.clock, w.svc, w.replica
+	if _, err := connect(ctx, cfg, st, w, ""); err != nil {
+		return err
+	}
 	dev, err := openHistoryDevice(ctx, cfg, st, w)
 	if err != nil {
 		return err
 	}
 	if dev != nil {
 		readHistoryEncrypted(cfg, dev, w)
-	}
-	if err := registerBot(ctx, newBotLink(cfg, w.intent, "")); err != nil {
-		return err
 	}
 	report, err := rep.Rebuild(ctx, replica.Options{MaxEventsPerRoom: maxEvents, TickEvery: cfg.tick, Clock: clock})
 	if err != nil {

@@ -31,8 +31,11 @@ var secretShapes = []struct {
 	// A login link's secret, whatever it looks like: /login?t=... or
 	// /login/..., also percent-encoded.
 	{regexp.MustCompile(`(?i)(/login(?:\?|%3F)t(?:=|%3D)|/login/)[^\s"'&<>\\]+`), "${1}" + redacted},
-	// Tokens in a query string, a JSON or YAML field, key=value.
-	{regexp.MustCompile(`(?i)((?:access_token|as_token|hs_token|pickle_key|password)\\?"?\s*[:=]\s*\\?"?)[^\s"'\\,;&}]+`), "${1}" + redacted},
+	// Tokens in a query string or key=value, a JSON field (escaped too),
+	// a quoted YAML value: not after "key: " unquoted, which is how the
+	// operator's one-line errors name a config key ("bot.password: the
+	// homeserver refuses ...").
+	{regexp.MustCompile(`(?i)((?:access_token|as_token|hs_token|pickle_key|password)(?:\\?"\s*:\s*\\?"|\s*=\s*\\?"?|\s*:\s*\\?"))[^\s"'\\,;&}]+`), "${1}" + redacted},
 	// An Authorization header, to the end of the JSON string holding its
 	// value (over-redacting a header map printed with %v in one string).
 	{regexp.MustCompile(`(?i)(authorization\\?"?\s*[:=]\s*\[?\s*\\?"?)[^"\\\n]+`), "${1}" + redacted},
@@ -111,5 +114,6 @@ func dbPassword(uri string) string {
 // prints) so that the config's secrets and any URI password are blanked,
 // as in the log.
 func secretsRedacted(w io.Writer, cfg *Config) io.Writer {
-	return newRedactor(w, cfg.AppService.ASToken, cfg.AppService.HSToken, cfg.Encryption.PickleKey, dbPassword(cfg.Database.URI))
+	return newRedactor(w, cfg.AppService.ASToken, cfg.AppService.HSToken, cfg.Encryption.PickleKey,
+		cfg.Bot.Password, cfg.Bot.AccessToken, dbPassword(cfg.Database.URI))
 }

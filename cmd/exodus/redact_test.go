@@ -113,6 +113,21 @@ func TestMautrixRequestLogsCarryNoSecret(t *testing.T) {
 	checkNoSecret(t, buf.String(), "Request completed", "req_body", "/login?t=[REDACTED]", "ext_[REDACTED]")
 }
 
+func TestRedactorBlanksSecretFields(t *testing.T) {
+	r := newRedactor(io.Discard)
+	for line, want := range map[string]string{
+		`{"req_body":{"type":"m.login.password","password":"hunter2-x"}}`: `{"req_body":{"type":"m.login.password","password":"[REDACTED]"}}`,
+		`{"req_body":"{\"password\": \"hunter2-x\"}"}`:                    `{"req_body":"{\"password\": \"[REDACTED]\"}"}`,
+		`bot:\n    access_token: "syt_abc_def"`:                           `bot:\n    access_token: "[REDACTED]"`,
+		`GET /sync?access_token=syt_abc&since=s1`:                         `GET /sync?access_token=[REDACTED]&since=s1`,
+		`{"response":{"access_token":"syt_abc_def","device_id":"DEV"}}`:   `{"response":{"access_token":"[REDACTED]","device_id":"DEV"}}`,
+	} {
+		if got := string(r.redact([]byte(line))); got != want {
+			t.Errorf("redacted\n%s\nas\n%s\nwant\n%s", line, got, want)
+		}
+	}
+}
+
 func TestRedactorLeavesOrdinaryLinesAlone(t *testing.T) {
 	r := newRedactor(io.Discard, testASToken, testHSToken, "", "short")
 	for _, line := range []string{
@@ -122,6 +137,11 @@ func TestRedactorLeavesOrdinaryLinesAlone(t *testing.T) {
 		`{"level":"warn","remote_addr":"[::1]:5000","message":"Refused a transaction with a wrong hs_token"}`,
 		`{"level":"info","path":"/login","message":"Refused a request: no Authorization header, ext_ tokens only"}`,
 		`{"level":"info","message":"short is too short to be taken for a secret"}`,
+		// The operator's one-line errors name config keys.
+		"exodus: bot.access_token: the device has another client's encryption keys: device ABC; make a fresh login",
+		"exodus: bot.password: the homeserver at http://hs refuses the password of @bot:hs (M_FORBIDDEN)",
+		"exodus: encryption.pickle_key: it does not open the keys in the database",
+		`{"level":"error","error":"bot.password: the homeserver refuses it","message":"Failed"}`,
 	} {
 		if got := string(r.redact([]byte(line))); got != line {
 			t.Errorf("changed:\n%s\n%s", line, got)

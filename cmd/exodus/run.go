@@ -62,40 +62,43 @@ func run(ctx context.Context, cfg *Config, regPath string) error {
 		return err
 	}
 	hl := newHealth(st.Ping, w.intake.LastTransaction, st.OutboxBacklog, cfg.Web.Listen != "", time.Now)
-	observeHomeserver(w.as.HTTPClient, func(a hsAnswer) {
+	observeHomeserver(w.httpClient(), func(a hsAnswer) {
 		hl.record(a.probe(time.Now()))
 		if metrics != nil {
 			metrics.homeserverAnswer(a)
 		}
 	})
-	link := newBotLink(cfg, w.intent, regPath)
-	if err := registerBot(ctx, link); err != nil {
+	ask, err := connect(ctx, cfg, st, w, regPath)
+	if err != nil {
 		return err
 	}
-	hl.record(probe{at: time.Now(), reachable: yes(), tokenOK: yes(), registered: yes()}) // what registerBot checked
+	hl.record(probe{at: time.Now(), reachable: yes(), tokenOK: yes(), registered: yes()}) // what connect checked
 	if w.device, err = openDevice(ctx, cfg, st, w); err != nil {
 		return err
 	}
 	if w.device != nil {
-		readEncrypted(w.device, w.intake, w.replica)
+		readEncrypted(w.device, w.intake, w.replica, cfg.keyRequest)
 		sendEncrypted(w.device, w.bot, w.intake, w.stateStore)
 		readHistoryEncrypted(cfg, w.device, w)
 		w.replica.SetNotify(w.intake.Notify)
 		watchEncryption(w.device, w.intake, st, hl, metrics)
+		if w.syncer != nil {
+			w.syncer.SetCrypto(w.device.ProcessSync) // one /sync for the keys and the events
+		}
 	}
 	if err := rebuildOnStart(ctx, cfg, st, w.replica, w.clock); err != nil {
 		return err
 	}
 	var site *web.Server
 	if cfg.Web.Listen != "" {
-		site, err = web.New(web.Config{PublicURL: cfg.Web.PublicURL, BotUserID: ledger.UserID(w.intent.UserID),
+		site, err = web.New(web.Config{PublicURL: cfg.Web.PublicURL, BotUserID: ledger.UserID(w.self),
 			Prefix: cfg.Bot.Prefix, RequestsPerMinute: cfg.Web.RequestsPerMinute, FailedAuthLimit: cfg.Web.FailedAuthLimit,
 			FailedAuthWindow: cfg.authWindow, TrustedProxies: cfg.trustedProxies}, w.svc, w.access, w.bot.WebActor())
 		if err != nil {
 			return fmt.Errorf("failed to set up the web organizer: %w", err)
 		}
 	}
-	return serve(ctx, cfg, w, served{site: site, health: hl, metrics: metrics, link: link})
+	return serve(ctx, cfg, w, served{site: site, health: hl, metrics: metrics, ask: ask})
 }
 
 // served is what serve serves besides the appservice: the web organizer
@@ -104,7 +107,8 @@ type served struct {
 	site    *web.Server
 	health  *health
 	metrics *promMetrics
-	link    botLink
+	// ask asks the homeserver again who the bot is (health).
+	ask func(context.Context, time.Time) probe
 }
 
 // serve listens for the homeserver (and on the web and metrics listeners
@@ -117,14 +121,18 @@ func serve(ctx context.Context, cfg *Config, w *parts, s served) error {
 	if err := ls.listenAll(cfg, w, s); err != nil {
 		return err
 	}
-	w.as.Ready = true
-	up := startup{homeserver: cfg.Homeserver.Address, bot: w.intent.UserID.String(), web: cfg.Web.Listen}
+	if w.as != nil {
+		w.as.Ready = true
+	}
+	up := startup{homeserver: cfg.Homeserver.Address, bot: w.self.String(), web: cfg.Web.Listen, account: w.account != nil}
 	if s.metrics != nil {
 		up.metrics = cfg.Metrics.Listen
 	}
 	s.health.logStartup(ctx, up)
-	if msg := checkReach(ctx, cfg, &http.Client{}); msg != "" {
-		log.Warn().Msg(msg)
+	if w.as != nil {
+		if msg := checkReach(ctx, cfg, &http.Client{}); msg != "" {
+			log.Warn().Msg(msg)
+		}
 	}
 	errs := ls.errs
 	go func() { errs <- w.intake.Run(ctx) }()
@@ -132,11 +140,14 @@ func serve(ctx context.Context, cfg *Config, w *parts, s served) error {
 	go func() { errs <- w.reconciler.Run(ctx, cfg.reconcile) }()
 	go func() { errs <- w.bot.Clock().Run(ctx, cfg.tick) }()
 	go func() { errs <- replica.RunTakeovers(ctx, w.bot, cfg.takeover) }()
-	go func() { errs <- s.health.watch(ctx, s.link.probeHomeserver, healthEvery) }()
-	if w.device != nil {
+	go func() { errs <- s.health.watch(ctx, s.ask, healthEvery) }()
+	switch {
+	case w.syncer != nil:
+		go func() { errs <- w.syncer.Run(ctx) }() // the events, and the room keys with them
+	case w.device != nil:
 		go func() { errs <- w.device.Run(ctx) }() // the room keys: before any encrypted event is read
 	}
-	log.Info().Str("bot", w.as.BotMXID().String()).Msg("Exodus is running")
+	log.Info().Str("bot", w.self.String()).Str("mode", cfg.Mode).Msg("Exodus is running")
 	var err error
 	select {
 	case <-ctx.Done():
@@ -152,13 +163,15 @@ func serve(ctx context.Context, cfg *Config, w *parts, s served) error {
 // the web organizer's (with the health under /health) and the metrics',
 // the last two when on.
 func (ls *listeners) listenAll(cfg *Config, w *parts, s served) error {
-	mux := http.NewServeMux()
-	w.intake.Register(mux)
-	mux.Handle("GET "+healthPath, s.health)
-	mux.Handle("/", w.as.Router)
-	addr := net.JoinHostPort(cfg.AppService.Hostname, strconv.Itoa(int(cfg.AppService.Port)))
-	if err := ls.listen("the homeserver", addr, "appservice.hostname and appservice.port", mux); err != nil {
-		return err
+	if w.as != nil { // an ordinary account is pushed nothing
+		mux := http.NewServeMux()
+		w.intake.Register(mux)
+		mux.Handle("GET "+healthPath, s.health)
+		mux.Handle("/", w.as.Router)
+		addr := net.JoinHostPort(cfg.AppService.Hostname, strconv.Itoa(int(cfg.AppService.Port)))
+		if err := ls.listen("the homeserver", addr, "appservice.hostname and appservice.port", mux); err != nil {
+			return err
+		}
 	}
 	if s.site != nil {
 		webMux := http.NewServeMux()

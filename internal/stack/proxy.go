@@ -39,6 +39,14 @@ const (
 	// ProxyDown answers 502 Bad Gateway to every request, as a reverse
 	// proxy in front of a dead homeserver does.
 	ProxyDown
+	// ProxyHoldSyncs forwards each /sync of the bot's (mode: bot) but
+	// holds the homeserver's answer, if it comes in this mode (a /sync
+	// asked before included), when it holds the text HoldSyncWith names,
+	// until Release, which answers 502 Bad Gateway instead. Other
+	// requests pass. With the bot killed while a batch is held, this is a
+	// crash after the homeserver gave a batch and before the bot recorded
+	// it.
+	ProxyHoldSyncs
 )
 
 // Proxy is an HTTP reverse proxy on loopback that a test puts between the
@@ -54,6 +62,7 @@ type Proxy struct {
 	rp      *httputil.ReverseProxy // nil until SetTarget
 	mode    ProxyMode
 	only    func(Held) bool // which sends a hold mode holds; nil: all
+	syncHas string          // the text of a /sync answer ProxyHoldSyncs holds
 	held    []*heldRequest  // waiting for Release, oldest first
 	changed chan struct{}   // closed (and replaced) when held grows or out shrinks
 	sends   map[string]int  // sends forwarded to the homeserver, by path
@@ -128,6 +137,18 @@ func (p *Proxy) HoldOnly(match func(Held) bool) {
 	p.only = match
 	p.mu.Unlock()
 }
+
+// HoldSyncWith names the text whose /sync answers ProxyHoldSyncs holds
+// (an event ID, say).
+func (p *Proxy) HoldSyncWith(text string) {
+	p.mu.Lock()
+	p.syncHas = text
+	p.mu.Unlock()
+}
+
+// holdSyncKey marks, in a request's context, a /sync whose answer may be
+// held.
+type holdSyncKey struct{}
 
 // SetMode switches the proxy's mode for the requests that arrive from now
 // on; requests held already stay held until Release.
@@ -218,6 +239,9 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if rp == nil || mode == ProxyDown {
 			w.WriteHeader(http.StatusBadGateway)
 			return
+		}
+		if strings.HasSuffix(r.URL.Path, "/sync") { // held or not by the mode when it answers: a /sync waits long
+			r = r.WithContext(context.WithValue(r.Context(), holdSyncKey{}, true))
 		}
 		rp.ServeHTTP(w, r)
 		return
@@ -325,11 +349,33 @@ func (p *Proxy) modifyResponse(resp *http.Response) error {
 	if resp.Request == nil {
 		return nil
 	}
+	if resp.Request.Context().Value(holdSyncKey{}) != nil {
+		return p.holdSync(resp)
+	}
 	held, ok := resp.Request.Context().Value(holdAnswerKey{}).(Held)
 	if !ok {
 		return nil
 	}
 	p.hold(held)
+	return errReleased
+}
+
+// holdSync holds, then drops, the homeserver's answer to a /sync when it
+// holds the text of HoldSyncWith; it passes the others on.
+func (p *Proxy) holdSync(resp *http.Response) error {
+	body, err := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	if err != nil {
+		return err
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	p.mu.Lock()
+	text, mode := p.syncHas, p.mode
+	p.mu.Unlock()
+	if mode != ProxyHoldSyncs || text == "" || !bytes.Contains(body, []byte(text)) {
+		return nil
+	}
+	p.hold(Held{Path: resp.Request.URL.Path, Body: body})
 	return errReleased
 }
 

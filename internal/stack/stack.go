@@ -55,12 +55,25 @@ type Options struct {
 	// Settings are extra config values for the bot, by dotted key
 	// (e.g. "ledger.sos_limit": 1).
 	Settings map[string]any
+	// Account runs the bot in mode: bot: an ordinary account (@exodus,
+	// registered with a password on the homeserver) reading its own
+	// /sync, instead of the homeserver's appservice. Its readiness is the
+	// web organizer's /health.
+	Account bool
 	// Proxy, when set, stands between the bot and the homeserver: the
 	// bot's homeserver.address is the proxy's, and Start points the
 	// proxy at Dendrite. Dendrite still pushes transactions straight to
 	// the bot, and members talk to Dendrite directly.
 	Proxy *Proxy
 }
+
+// accountPassword is the password of the bot's account with
+// Options.Account.
+const accountPassword = AccountPassword
+
+// AccountPassword is the password of the bot's account with
+// Options.Account (a test checks it is nowhere but in the config).
+const AccountPassword = "exodus-account-password"
 
 // Stack is a running homeserver with the bot attached.
 type Stack struct {
@@ -75,6 +88,8 @@ type Stack struct {
 	ConfigPath, RegistrationPath, DBPath string
 	// HSToken is the token the homeserver presents to the bot.
 	HSToken string
+	// Account is set when the bot is an ordinary account (mode: bot).
+	Account bool
 
 	binary string
 	botLog io.Writer
@@ -164,18 +179,32 @@ func Start(ctx context.Context, opt Options) (*Stack, error) {
 	if opt.WebPort, err = freePort("127.0.0.1", opt.WebPort, opt.BotPort); err != nil {
 		return nil, err
 	}
-	s := &Stack{botLog: opt.BotLog}
+	s := &Stack{botLog: opt.BotLog, Account: opt.Account}
 	if s.binary, err = BuildExodus(ctx); err != nil {
 		return nil, err
 	}
 	if err := s.configure(ctx, opt); err != nil {
 		return nil, err
 	}
+	regs := []string{s.RegistrationPath}
+	if opt.Account {
+		regs = nil // an ordinary account: no appservice
+	}
 	s.HS, err = devnet.Start(ctx, devnet.Options{Dir: filepath.Join(opt.Dir, "dendrite"), ServerName: opt.ServerName,
 		Host: opt.Host, Port: opt.HSPort, Federate: opt.Federate, FederationPort: opt.FederationPort,
-		Registrations: []string{s.RegistrationPath}})
+		Registrations: regs})
 	if err != nil {
 		return nil, err
+	}
+	if opt.Account {
+		u, err := s.HS.Register(ctx, s.BotID.Localpart(), accountPassword)
+		if err == nil {
+			_, err = u.Client.Logout(ctx) // the bot's login is its only device
+		}
+		if err != nil {
+			s.Stop()
+			return nil, fmt.Errorf("stack: register the bot's account: %w", err)
+		}
 	}
 	if err := s.StartBot(ctx); err != nil {
 		s.Stop()
@@ -228,6 +257,11 @@ func (s *Stack) configure(ctx context.Context, opt Options) error {
 		"web.listen":         "127.0.0.1:" + strconv.Itoa(opt.WebPort),
 		"web.public_url":     s.WebURL,
 	}
+	if opt.Account {
+		settings["mode"] = "bot"
+		settings["bot.user_id"] = s.BotID.String()
+		settings["bot.password"] = accountPassword
+	}
 	for k, v := range opt.Settings {
 		settings[k] = v
 	}
@@ -262,6 +296,31 @@ func (s *Stack) configure(ctx context.Context, opt Options) error {
 	}
 	s.HSToken = cfg.AppService.HSToken
 	return err
+}
+
+// SetAccountToken makes the bot of Options.Account log in with an
+// access token instead of its password, from its next start.
+func (s *Stack) SetAccountToken(token string) error {
+	data, err := os.ReadFile(s.ConfigPath)
+	if err != nil {
+		return fmt.Errorf("stack: %w", err)
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return fmt.Errorf("stack: %w", err)
+	}
+	for k, v := range map[string]any{"bot.password": "", "bot.access_token": token} {
+		if err := devnet.SetYAMLPath(&doc, k, v); err != nil {
+			return fmt.Errorf("stack: %s: %w", k, err)
+		}
+	}
+	if data, err = yaml.Marshal(&doc); err != nil {
+		return fmt.Errorf("stack: %w", err)
+	}
+	if err := os.WriteFile(s.ConfigPath, data, 0o600); err != nil {
+		return fmt.Errorf("stack: %w", err)
+	}
+	return nil
 }
 
 // privateDir makes dir, readable by its owner only: besides the bot's
@@ -308,6 +367,9 @@ func (s *Stack) StartBot(ctx context.Context) error {
 		close(end)
 	}()
 	s.bot, s.botEnd = cmd, end
+	if s.Account {
+		return waitReady(ctx, s.WebURL+"/health", end) // nothing listens for the homeserver
+	}
 	return waitReady(ctx, s.BotURL+"/_matrix/mau/ready", end)
 }
 

@@ -1,4 +1,4 @@
--- v0 -> v8: Latest schema
+-- v0 -> v9: Latest schema
 -- This file is the whole latest schema: a fresh database is created from it
 -- in one step (dbutil runs the upgrade "v0 -> vN" and lands at vN), while a
 -- database at an older version goes through the numbered files from its own
@@ -282,3 +282,10 @@ CREATE TABLE outbox (
 );
 
 CREATE INDEX outbox_key_idx ON outbox (msg_key) WHERE msg_key <> '';
+
+-- The state of the bot's own /sync (mode: bot): the device ID of its login,
+-- and the sync token of the last batch recorded in the inbox.
+CREATE TABLE sync_state (
+	name  TEXT PRIMARY KEY,
+	value TEXT NOT NULL
+);
