@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/metrics"
 	"strings"
@@ -25,7 +26,8 @@ import (
 // Environment of BenchmarkGraphLoad: graphBench1MEnv adds the network of
 // 1,000,000 members (about 3,000,000 guarantees; writing it takes minutes),
 // and graphBenchDBEnv names a SQLite file to keep the network in between
-// runs (written if missing, reused if present).
+// runs (written if missing, reused if present; else the benchmark writes
+// each network once into a temporary directory).
 const (
 	graphBench1MEnv = "EXODUS_BENCH_1M"
 	graphBenchDBEnv = "EXODUS_BENCH_GRAPH_DB"
@@ -53,10 +55,11 @@ func BenchmarkGraphLoad(b *testing.B) {
 			return ledger.LoadGraph(ctx, s.Trust)
 		}},
 	}
+	dir := b.TempDir()
 	for _, n := range sizes {
 		for _, l := range loads {
 			b.Run(fmt.Sprintf("members=%d/%s", n, l.name), func(b *testing.B) {
-				s := graphBenchStore(b, n)
+				s := graphBenchStore(b, dir, n)
 				ctx := context.Background()
 				var peak, cpu float64
 				var g *ledger.Graph
@@ -137,23 +140,23 @@ func sampleHeapPeak() func() float64 {
 }
 
 // graphBenchStore opens a SQLite store holding the synthetic network of n
-// members: the file graphBenchDBEnv names when set (written the first time),
-// else a new one.
-func graphBenchStore(b *testing.B, n int) *store.Store {
+// members in the file dir/graph.db.n, writing it if it is missing. dir is
+// where graphBenchDBEnv says, else a directory of the whole benchmark, so
+// that its loads share one file.
+func graphBenchStore(b *testing.B, dir string, n int) *store.Store {
 	b.Helper()
-	cfg := sqliteConfig(b)
-	path := os.Getenv(graphBenchDBEnv)
-	if path != "" {
-		path = fmt.Sprintf("%s.%d", path, n)
-		cfg.URI = "file:" + path + "?_txlock=immediate"
+	path := fmt.Sprintf("%s.%d", filepath.Join(dir, "graph.db"), n)
+	if env := os.Getenv(graphBenchDBEnv); env != "" {
+		path = fmt.Sprintf("%s.%d", env, n)
 	}
 	_, statErr := os.Stat(path)
+	cfg := store.Config{Type: store.TypeSQLite, URI: "file:" + path + "?_txlock=immediate"}
 	s, err := store.Open(context.Background(), cfg, zerolog.Nop())
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { _ = s.Close() })
-	if path == "" || statErr != nil {
+	if statErr != nil {
 		writeSyntheticNetwork(b, s, n)
 	}
 	return s
