@@ -3,6 +3,7 @@ package ledger
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 )
@@ -32,22 +33,34 @@ type graphLoad struct {
 	err  error
 }
 
-// applyGraph is apply for a change of the graph: it invalidates the graph
-// once the change is saved.
-func (s *Trust) applyGraph(ctx context.Context, act Action, fn func(ctx context.Context) error) error {
+// applyGraph is apply for a change of the graph: once the change is
+// saved, patch (if not nil) makes it to the graph in memory, else the
+// graph is dropped to be loaded anew. Should the caller's transaction that
+// the change joined roll back later, Service.Forget drops the graph.
+func (s *Trust) applyGraph(ctx context.Context, act Action, fn func(ctx context.Context) error, patch func(*Graph) *Graph) error {
 	err := s.ap.Apply(ctx, act, fn)
 	if err == nil {
-		s.invalidateGraph()
+		s.changeGraph(patch)
 	}
 	return err
 }
 
-func (s *Trust) invalidateGraph() {
+// changeGraph makes a saved change to the graph in memory with patch,
+// which returns the changed copy of the graph it is given, or nil if it
+// cannot make the change; with no patch, or no graph in memory, the
+// graph is dropped to be loaded anew. A load in progress is not kept.
+func (s *Trust) changeGraph(patch func(*Graph) *Graph) {
 	s.mu.Lock()
-	s.graph = nil
+	defer s.mu.Unlock()
 	s.gen++
-	s.mu.Unlock()
+	if s.graph != nil && patch != nil {
+		s.graph = patch(s.graph)
+	} else {
+		s.graph = nil
+	}
 }
+
+func (s *Trust) invalidateGraph() { s.changeGraph(nil) }
 
 // Graph returns the current trust network, loading it if a change
 // invalidated it. One load runs at a time: callers arriving meanwhile wait
@@ -222,7 +235,7 @@ func (s *Trust) Block(ctx context.Context, act Action, target UserID) (*BlockRes
 			return err
 		}
 		return s.store.PutBlock(ctx, Block{Blocker: act.Actor, Blocked: target, CreatedBy: act.Event, CreatedAt: s.ap.At(act)})
-	})
+	}, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -241,7 +254,7 @@ func (s *Trust) Unblock(ctx context.Context, act Action, target UserID) (*BlockR
 			return Errorf(EConflict, "block.not_blocked", target)
 		}
 		return s.store.DeleteBlock(ctx, act.Actor, target)
-	})
+	}, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -265,16 +278,23 @@ func blockResult(g *Graph, actor, target UserID) *BlockResult {
 }
 
 func (s *Trust) isBlocked(ctx context.Context, blocker, blocked UserID) (bool, error) {
+	return s.anyBlock(ctx, func(b Block) bool { return b.Blocker == blocker && b.Blocked == blocked })
+}
+
+// blockedEither reports whether x blocks y or y blocks x.
+func (s *Trust) blockedEither(ctx context.Context, x, y UserID) (bool, error) {
+	return s.anyBlock(ctx, func(b Block) bool {
+		return (b.Blocker == x && b.Blocked == y) || (b.Blocker == y && b.Blocked == x)
+	})
+}
+
+// anyBlock reports whether some block is one that match accepts.
+func (s *Trust) anyBlock(ctx context.Context, match func(Block) bool) (bool, error) {
 	bs, err := s.store.Blocks(ctx)
 	if err != nil {
 		return false, fmt.Errorf("failed to load blocks: %w", err)
 	}
-	for _, b := range bs {
-		if b.Blocker == blocker && b.Blocked == blocked {
-			return true, nil
-		}
-	}
-	return false, nil
+	return slices.ContainsFunc(bs, match), nil
 }
 
 // SOS checks that the actor may send an sos message now, records it against

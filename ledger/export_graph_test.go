@@ -1,0 +1,13 @@
+package ledger
+
+import "context"
+
+// AddGuaranteeForTest saves g as an accepted invitation does, in act's
+// event, and makes the same change to the graph in memory.
+func (s *Trust) AddGuaranteeForTest(ctx context.Context, act Action, g Guarantee) error {
+	var patch func(*Graph) *Graph
+	return s.applyGraph(ctx, act, func(ctx context.Context) error {
+		_, err := s.addGuarantee(ctx, g, &patch)
+		return err
+	}, func(gr *Graph) *Graph { return patch(gr) })
+}
