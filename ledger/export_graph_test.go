@@ -11,3 +11,8 @@ func (s *Trust) AddGuaranteeForTest(ctx context.Context, act Action, g Guarantee
 		return err
 	}, func(gr *Graph) *Graph { return patch(gr) })
 }
+
+// WithGuaranteeForTest is withGuarantee, for the benchmarks.
+func (g *Graph) WithGuaranteeForTest(a, b UserID, pledge Amount) *Graph {
+	return g.withGuarantee(a, b, pledge)
+}

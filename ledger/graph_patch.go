@@ -140,19 +140,16 @@ func (g *Graph) addEdge(x, y int32, sums map[int32][]compSum) {
 	if _, found := slices.BinarySearch(g.neighbours(x), y); found {
 		return
 	}
-	n := int32(len(g.ids))
-	adj := make([]int32, 0, len(g.adj)+2)
-	off := make([]int32, n+1)
-	for m := range n {
-		nb := g.neighbours(m)
-		switch m {
-		case x:
-			nb = insertSorted(nb, y)
-		case y:
-			nb = insertSorted(nb, x)
-		}
-		adj = append(adj, nb...)
-		off[m+1] = int32(len(adj))
+	lo, hi := min(x, y), max(x, y)
+	adj := make([]int32, len(g.adj)+2)
+	w := copy(adj, g.adj[:g.off[lo]])
+	w += copyInserting(adj[w:], g.neighbours(lo), hi)
+	w += copy(adj[w:], g.adj[g.off[lo+1]:g.off[hi]])
+	w += copyInserting(adj[w:], g.neighbours(hi), lo)
+	copy(adj[w:], g.adj[g.off[hi+1]:])
+	off := make([]int32, len(g.off))
+	for m, o := range g.off {
+		off[m] = o + b2i(int32(m) > lo) + b2i(int32(m) > hi)
 	}
 	g.adj, g.off = adj, off
 	cx, cy := g.comp[x], g.comp[y]
@@ -177,10 +174,14 @@ func (g *Graph) addEdge(x, y int32, sums map[int32][]compSum) {
 	sums[small] = nil
 }
 
-// insertSorted returns a new sorted slice of s and v.
-func insertSorted(s []int32, v int32) []int32 {
+// copyInserting copies the sorted s into dst with v at its place, and
+// returns how many it wrote.
+func copyInserting(dst, s []int32, v int32) int {
 	i, _ := slices.BinarySearch(s, v)
-	return slices.Insert(slices.Clone(s), i, v)
+	copy(dst, s[:i])
+	dst[i] = v
+	copy(dst[i+1:], s[i:])
+	return len(s) + 1
 }
 
 // sumsOf returns a copy of component c's sums.
@@ -252,22 +253,50 @@ func (g *Graph) raisePledges(ends [2]int32, cur int32, minor int64, sums map[int
 }
 
 // replacePledges gives the members ends[k] for which raised[k] the pledges
-// seg[k].
+// seg[k], copying the others' in blocks.
 func (g *Graph) replacePledges(ends [2]int32, raised [2]bool, seg [2][]pledge) {
-	n := int32(len(g.ids))
-	out := make([]pledge, 0, len(g.pledges)+2)
-	pOff := make([]int32, n+1)
-	for m := range n {
-		ps := g.pledges[g.pOff[m]:g.pOff[m+1]]
-		for k := range ends {
-			if raised[k] && ends[k] == m {
-				ps = seg[k]
-			}
-		}
-		out = append(out, ps...)
-		pOff[m+1] = int32(len(out))
+	if ends[0] > ends[1] {
+		ends[0], ends[1] = ends[1], ends[0]
+		raised[0], raised[1] = raised[1], raised[0]
+		seg[0], seg[1] = seg[1], seg[0]
 	}
-	g.pledges, g.pOff = out, pOff
+	var reps []replaced[pledge]
+	for k := range ends {
+		if raised[k] {
+			reps = append(reps, replaced[pledge]{ends[k], seg[k]})
+		}
+	}
+	g.pledges, g.pOff = replaceSegments(g.pledges, g.pOff, reps)
+}
+
+// replaced is the new segment of one member or component.
+type replaced[T any] struct {
+	at  int32
+	seg []T
+}
+
+// replaceSegments returns a copy of the packed segments (those of i are
+// items[off[i]:off[i+1]]) with the segments of reps (sorted by at)
+// replaced, and the offsets of the copy.
+func replaceSegments[T any](items []T, off []int32, reps []replaced[T]) ([]T, []int32) {
+	out := make([]T, 0, len(items)+8)
+	prev := int32(0)
+	for _, r := range reps {
+		out = append(out, items[off[prev]:off[r.at]]...)
+		out = append(out, r.seg...)
+		prev = r.at + 1
+	}
+	out = append(out, items[off[prev]:]...)
+	newOff := make([]int32, len(off))
+	d, k := int32(0), 0
+	for i, o := range off {
+		newOff[i] = o + d
+		if k < len(reps) && reps[k].at == int32(i) {
+			d += int32(len(reps[k].seg)) - (off[i+1] - o)
+			k++
+		}
+	}
+	return out, newOff
 }
 
 // replaceSums gives each component c in sums the sums sums[c].
@@ -275,16 +304,10 @@ func (g *Graph) replaceSums(sums map[int32][]compSum) {
 	if len(sums) == 0 {
 		return
 	}
-	nc := int32(len(g.cSize))
-	out := make([]compSum, 0, len(g.cSums)+len(sums))
-	cOff := make([]int32, nc+1)
-	for c := range nc {
-		s, ok := sums[c]
-		if !ok {
-			s = g.cSums[g.cOff[c]:g.cOff[c+1]]
-		}
-		out = append(out, s...)
-		cOff[c+1] = int32(len(out))
+	reps := make([]replaced[compSum], 0, len(sums))
+	for c, s := range sums {
+		reps = append(reps, replaced[compSum]{c, s})
 	}
-	g.cSums, g.cOff = out, cOff
+	slices.SortFunc(reps, func(x, y replaced[compSum]) int { return int(x.at - y.at) })
+	g.cSums, g.cOff = replaceSegments(g.cSums, g.cOff, reps)
 }
