@@ -116,3 +116,56 @@ func sameGraphs(got, want *ledger.Graph, us []ledger.UserID) string {
 	}
 	return ""
 }
+
+// countingTrustStore counts the full reads of the guarantees.
+type countingTrustStore struct {
+	ledger.TrustStore
+	scans int
+}
+
+func (c *countingTrustStore) ScanGuarantees(ctx context.Context, fn func(a, b ledger.UserID, pledge ledger.Amount)) error {
+	c.scans++
+	return c.TrustStore.ScanGuarantees(ctx, fn)
+}
+
+// TestVouchKeepsGraphLoaded checks that a vouch changes the graph in
+// memory rather than have it loaded anew, and that a rollback the caller
+// reports with Forget does have it loaded anew, without the change.
+func TestVouchKeepsGraphLoaded(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st := memstore.New()
+	counting := &countingTrustStore{TrustStore: st}
+	stores := st.Stores()
+	stores.Trust = counting
+	svc := ledger.NewService(stores, ledger.NewManualClock(time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)), ledger.DefaultConfig())
+	alice, bob, carol := grID("alice"), grID("bob"), grID("carol")
+	vouch := func(ctx context.Context, ev ledger.EventID, x, y ledger.UserID) error {
+		return svc.Trust.AddGuaranteeForTest(ctx, ledger.Action{Event: ev, Actor: x},
+			ledger.NewGuarantee(x, y, "!c:x", grEUR(100), ev, time.Time{}))
+	}
+	if err := vouch(ctx, "$1", alice, bob); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Trust.Graph(ctx); err != nil || counting.scans != 1 {
+		t.Fatalf("first load: %v, %d scans", err, counting.scans)
+	}
+	if err := vouch(ctx, "$2", bob, carol); err != nil {
+		t.Fatal(err)
+	}
+	g, err := svc.Trust.Graph(ctx)
+	if err != nil || counting.scans != 1 || g.TrustSize(alice).Count() != 2 {
+		t.Fatalf("after a vouch: %v, %d scans, alice's list %+v; want 1 scan, 2 members", err, counting.scans, g.TrustSize(alice))
+	}
+	err = st.InTx(ctx, func(ctx context.Context) error {
+		if err := vouch(ctx, "$3", carol, grID("dave")); err != nil {
+			return err
+		}
+		return errRolledBack
+	})
+	svc.Forget()
+	g, _ = svc.Trust.Graph(ctx)
+	if !errors.Is(err, errRolledBack) || counting.scans != 2 || g.TrustSize(alice).Count() != 2 {
+		t.Fatalf("after a rollback: %v, %d scans, alice's list %+v; want 2 scans, 2 members", err, counting.scans, g.TrustSize(alice))
+	}
+}
