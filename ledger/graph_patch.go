@@ -49,6 +49,17 @@ func (g *Graph) withGuarantee(a, b UserID, pledge Amount) *Graph {
 	return h
 }
 
+// linked reports whether a and b are linked by an active guarantee.
+func (g *Graph) linked(a, b UserID) bool {
+	x, ok1 := g.lookup(a)
+	y, ok2 := g.lookup(b)
+	if !ok1 || !ok2 {
+		return false
+	}
+	_, found := slices.BinarySearch(g.neighbours(x), y)
+	return found
+}
+
 // copyShared returns a new Graph sharing g's arrays.
 func (g *Graph) copyShared() *Graph {
 	return &Graph{

@@ -38,29 +38,42 @@ type graphLoad struct {
 // graph is dropped to be loaded anew. Should the caller's transaction that
 // the change joined roll back later, Service.Forget drops the graph.
 func (s *Trust) applyGraph(ctx context.Context, act Action, fn func(ctx context.Context) error, patch func(*Graph) *Graph) error {
+	since := s.generation()
 	err := s.ap.Apply(ctx, act, fn)
 	if err == nil {
-		s.changeGraph(patch)
+		s.changeGraph(since, patch)
 	}
 	return err
 }
 
-// changeGraph makes a saved change to the graph in memory with patch,
-// which returns the changed copy of the graph it is given, or nil if it
-// cannot make the change; with no patch, or no graph in memory, the
-// graph is dropped to be loaded anew. A load in progress is not kept.
-func (s *Trust) changeGraph(patch func(*Graph) *Graph) {
+// generation returns the count of the graph's changes so far, to pass to
+// changeGraph.
+func (s *Trust) generation() uint64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.gen++
-	if s.graph != nil && patch != nil {
+	return s.gen
+}
+
+// changeGraph makes a saved change to the graph in memory with patch,
+// which returns the changed copy of the graph it is given, or nil if it
+// cannot make the change. The graph is dropped, to be loaded anew, when
+// there is no patch or no graph, or when another change came since the
+// generation since, read before the change's transaction began: the order
+// in which concurrent changes reach the graph need not be the order of
+// their transactions, and a patch knows only what its transaction saw. A
+// load in progress is not kept.
+func (s *Trust) changeGraph(since uint64, patch func(*Graph) *Graph) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.graph != nil && patch != nil && s.gen == since {
 		s.graph = patch(s.graph)
 	} else {
 		s.graph = nil
 	}
+	s.gen++
 }
 
-func (s *Trust) invalidateGraph() { s.changeGraph(nil) }
+func (s *Trust) invalidateGraph() { s.changeGraph(0, nil) }
 
 // Graph returns the current trust network, loading it if a change
 // invalidated it. One load runs at a time: callers arriving meanwhile wait
@@ -235,7 +248,12 @@ func (s *Trust) Block(ctx context.Context, act Action, target UserID) (*BlockRes
 			return err
 		}
 		return s.store.PutBlock(ctx, Block{Blocker: act.Actor, Blocked: target, CreatedBy: act.Event, CreatedAt: s.ap.At(act)})
-	}, nil)
+	}, func(gr *Graph) *Graph {
+		if gr.linked(act.Actor, target) {
+			return nil // it cuts an edge, which may split a component
+		}
+		return gr // it cuts nothing the graph counts
+	})
 	if err != nil {
 		return nil, err
 	}
