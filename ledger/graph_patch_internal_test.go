@@ -38,3 +38,27 @@ func TestGraphPatchPastReindex(t *testing.T) {
 		}
 	}
 }
+
+// TestChangeGraphOutOfOrder checks that a patch reaching the graph after
+// another change that came since its transaction began drops the graph
+// rather than apply what its transaction saw over a newer state.
+func TestChangeGraphOutOfOrder(t *testing.T) {
+	t.Parallel()
+	a, b, c := UserID("@a:x"), UserID("@b:x"), UserID("@c:x")
+	eur := Amount{Minor: 5, Currency: "EUR"}
+	tr := &Trust{graph: NewGraph([]Guarantee{NewGuarantee(a, b, "!c:x", eur, "$e", time.Time{})}, nil)}
+	vouch := func(gr *Graph) *Graph { return gr.withGuarantee(b, c, eur) }
+	keep := func(gr *Graph) *Graph { return gr }
+
+	since := tr.generation()
+	tr.changeGraph(since, vouch)
+	if tr.graph == nil || tr.graph.TrustSize(a).Count() != 2 {
+		t.Fatalf("a patch in order: graph %v, want a's list of 2", tr.graph)
+	}
+	since = tr.generation()
+	tr.changeGraph(tr.generation(), keep) // another change reaches the graph first
+	tr.changeGraph(since, vouch)
+	if tr.graph != nil {
+		t.Fatal("a patch after another change since its transaction began was applied; want the graph dropped")
+	}
+}
