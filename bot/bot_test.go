@@ -289,7 +289,7 @@ func newHarnessOn(tb testing.TB, driver string, opts ...func(*bot.Config)) *harn
 	tb.Helper()
 	ctx := zerolog.Nop().WithContext(context.Background())
 	st, err := store.Open(ctx, store.Config{Type: driver,
-		URI: "file:" + filepath.Join(tb.TempDir(), "exodus.db") + "?_txlock=immediate&_secure_delete=on"}, zerolog.Nop())
+		URI: "file:" + filepath.Join(tb.TempDir(), "exodus.db") + "?_txlock=immediate"}, zerolog.Nop())
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -127,8 +127,8 @@ func Open(ctx context.Context, cfg Config, log zerolog.Logger) (*Store, error) {
 	if cfg.MaxIdleConns == 0 {
 		cfg.MaxIdleConns = DefaultMaxIdleConns
 	}
-	if cfg.Type == TypeSQLite {
-		cfg.URI = withSecureDelete(cfg.URI)
+	if strings.HasPrefix(cfg.Type, "sqlite") { // dbutil's test for the SQLite dialect
+		cfg.URI = withParam(withParam(cfg.URI, "_secure_delete", "on"), "_stmt_cache_size", strconv.Itoa(StmtCacheSize))
 	}
 	db, err := dbutil.NewFromConfig(owner, dbutil.Config{PoolConfig: dbutil.PoolConfig{
 		Type:         cfg.Type,
@@ -147,17 +147,23 @@ func Open(ctx context.Context, cfg Config, log zerolog.Logger) (*Store, error) {
 	return newStore(db), nil
 }
 
-// withSecureDelete turns SQLite's secure_delete on in a URI (unless it says
-// otherwise): deleted and overwritten content is zeroed in the file, so
-// what a member typed and erased is not left in free pages.
-func withSecureDelete(uri string) string {
-	if strings.Contains(uri, "_secure_delete=") {
+// StmtCacheSize is how many compiled statements each SQLite connection
+// keeps (the driver's _stmt_cache_size), so a statement run again, as
+// the intake's are for every event, is not compiled again.
+const StmtCacheSize = 64
+
+// withParam sets a parameter of a SQLite URI unless it says otherwise:
+// _secure_delete=on (deleted and overwritten content is zeroed in the
+// file, so what a member typed and erased is not left in free pages) and
+// _stmt_cache_size (StmtCacheSize).
+func withParam(uri, key, value string) string {
+	if strings.Contains(uri, key+"=") {
 		return uri
 	}
 	if strings.Contains(uri, "?") {
-		return uri + "&_secure_delete=on"
+		return uri + "&" + key + "=" + value
 	}
-	return uri + "?_secure_delete=on"
+	return uri + "?" + key + "=" + value
 }
 
 // DB returns the underlying database, so that other components (mautrix's
