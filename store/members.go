@@ -76,12 +76,18 @@ func scanMember(row dbutil.Scannable) (*ledger.Member, error) {
 
 // GetMember returns the member with the given ID, or an ENotFound error
 // "member.not_found".
+// Within a transaction a record is read once (txCache).
 func (s *Members) GetMember(ctx context.Context, id ledger.UserID) (*ledger.Member, error) {
+	cache := cacheOf(ctx, s.db)
+	if m, ok := cache.member(id); ok {
+		return m, nil
+	}
 	m, err := scanMember(s.db.QueryRow(ctx,
 		`SELECT `+memberColumns+` FROM members WHERE user_id = $1`, string(id)))
 	if err != nil {
 		return nil, notFound(err, "member.not_found", "get member")
 	}
+	cache.putMember(m)
 	return m, nil
 }
 
@@ -102,6 +108,7 @@ func (s *Members) PutMember(ctx context.Context, m *ledger.Member) error {
 	if err != nil {
 		return fmt.Errorf("failed to put member: %w", err)
 	}
+	cacheOf(ctx, s.db).putMember(m)
 	return nil
 }
 

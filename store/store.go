@@ -195,7 +195,7 @@ func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) er
 		return s.savepoint(ctx, depth+1, fn)
 	}
 	err := s.db.DoTxn(ctx, nil, func(ctx context.Context) error {
-		return fn(context.WithValue(ctx, txDepthKey{s}, 0))
+		return fn(withTxCache(context.WithValue(ctx, txDepthKey{s}, 0), s.db))
 	})
 	if errors.Is(err, dbutil.ErrTxnBegin) || errors.Is(err, dbutil.ErrTxnCommit) {
 		return fmt.Errorf("failed to run transaction: %w", err)
@@ -215,6 +215,7 @@ func (s *Store) savepoint(ctx context.Context, depth int, fn func(ctx context.Co
 		return fmt.Errorf("failed to open a savepoint: %w", err)
 	}
 	if err := fn(context.WithValue(ctx, txDepthKey{s}, depth)); err != nil {
+		cacheOf(ctx, s.db).reset() // it may hold what the savepoint takes back
 		if _, rerr := s.db.Exec(ctx, "ROLLBACK TO SAVEPOINT "+name); rerr != nil {
 			return fmt.Errorf("failed to roll back to a savepoint (%w) after: %w", rerr, err)
 		}
