@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -62,5 +63,26 @@ func TestAFailedEventOfARunIsTakenBackAlone(t *testing.T) {
 	}
 	if got := len(h.cli.messages()); got != 3 {
 		t.Fatalf("answers = %d, want one per event", got)
+	}
+}
+
+// TestARunOfEventsIsOneTransaction: the plain events a Drain finds share
+// one transaction (counted by the counting driver), and each is answered.
+func TestARunOfEventsIsOneTransaction(t *testing.T) {
+	h := newHarnessOn(t, useCountingDriver())
+	events := make([]json.RawMessage, 20)
+	for i := range events {
+		events[i] = message(fmt.Sprint("$r", i), string(h.circle), fmt.Sprintf("@m%d:test", i), "!ex pool")
+	}
+	if code := h.put(t, hsToken, "t", events...); code != http.StatusOK {
+		t.Fatalf("status %d", code)
+	}
+	_, _, before := sqlCounts.snapshot()
+	drainDurable(t, h)
+	if _, _, after := sqlCounts.snapshot(); after-before != 1 {
+		t.Fatalf("%d transactions for a run of %d events, want 1", after-before, len(events))
+	}
+	if got := len(h.cli.messages()); got != len(events) {
+		t.Fatalf("answers = %d, want %d", got, len(events))
 	}
 }

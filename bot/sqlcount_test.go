@@ -4,8 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"math"
 	"net/url"
-	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -108,7 +108,8 @@ func (d countDriver) Open(name string) (driver.Conn, error) {
 type countConn struct {
 	driver.Conn
 	cacheSize int
-	cached    []string // least recently used first
+	cached    map[string]int64 // statement: when last run (tick)
+	tick      int64
 }
 
 // compiled reports whether running q on the connection compiles it, and
@@ -117,14 +118,24 @@ func (c *countConn) compiled(q string) bool {
 	if c.cacheSize == 0 {
 		return true
 	}
-	if i := slices.Index(c.cached, q); i >= 0 {
-		c.cached = append(slices.Delete(c.cached, i, i+1), q)
+	c.tick++
+	if _, ok := c.cached[q]; ok {
+		c.cached[q] = c.tick
 		return false
 	}
-	if len(c.cached) == c.cacheSize {
-		c.cached = slices.Delete(c.cached, 0, 1)
+	if c.cached == nil {
+		c.cached = map[string]int64{}
 	}
-	c.cached = append(c.cached, q)
+	if len(c.cached) == c.cacheSize {
+		oldest, at := "", int64(math.MaxInt64)
+		for s, t := range c.cached {
+			if t < at {
+				oldest, at = s, t
+			}
+		}
+		delete(c.cached, oldest)
+	}
+	c.cached[q] = c.tick
 	return true
 }
 
