@@ -114,7 +114,24 @@ func (s *Members) PutMember(ctx context.Context, m *ledger.Member) error {
 
 // GetProfile returns a member's profile, or an ENotFound error
 // "profile.not_found".
+// Within a transaction a profile (or its absence) is read once (txCache).
 func (s *Members) GetProfile(ctx context.Context, u ledger.UserID) (*ledger.Profile, error) {
+	cache := cacheOf(ctx, s.db)
+	if p, ok := cache.profile(u); ok {
+		if p == nil {
+			return nil, ledger.Errorf(ledger.ENotFound, "profile.not_found")
+		}
+		return p, nil
+	}
+	p, err := s.readProfile(ctx, u)
+	if err == nil || ledger.ErrorCode(err) == ledger.ENotFound {
+		cache.putProfile(u, p)
+	}
+	return p, err
+}
+
+// readProfile reads a member's profile from the database.
+func (s *Members) readProfile(ctx context.Context, u ledger.UserID) (*ledger.Profile, error) {
 	var about, reqs, muted, zone string
 	err := s.db.QueryRow(ctx, `SELECT about, requisites, muted, timezone FROM profiles WHERE user_id = $1`,
 		string(u)).Scan(&about, &reqs, &muted, &zone)
@@ -149,6 +166,7 @@ func (s *Members) PutProfile(ctx context.Context, p *ledger.Profile) error {
 	if err != nil {
 		return fmt.Errorf("failed to save profile: %w", err)
 	}
+	cacheOf(ctx, s.db).putProfile(p.Member, p)
 	return nil
 }
 
@@ -165,5 +183,6 @@ func (s *Members) DeleteProfile(ctx context.Context, u ledger.UserID) error {
 	if _, err := s.db.Exec(ctx, `DELETE FROM profiles WHERE user_id = $1`, string(u)); err != nil {
 		return fmt.Errorf("failed to delete profile: %w", err)
 	}
+	cacheOf(ctx, s.db).putProfile(u, nil)
 	return nil
 }

@@ -61,3 +61,54 @@ func TestMemberReadInATransactionIsWhatTheTransactionWrote(t *testing.T) {
 		t.Fatalf("committed %q, want ru", m.Lang)
 	}
 }
+
+// TestProfileAndCircleReadInATransaction: a profile known to be absent,
+// then saved, then deleted, reads as each in the same transaction; a
+// circle written reads back as written, and a reader's change of a
+// requisite does not reach the next reader.
+func TestProfileAndCircleReadInATransaction(t *testing.T) {
+	s := openSQLite(t)
+	ctx := context.Background()
+	u := ledger.UserID("@alice:test")
+	err := s.InTx(ctx, func(ctx context.Context) error {
+		if _, err := s.Members.GetProfile(ctx, u); ledger.ErrorCode(err) != ledger.ENotFound {
+			t.Fatalf("no profile yet: %v", err)
+		}
+		p := &ledger.Profile{Member: u, About: "hi", Requisites: []ledger.Requisite{{Text: "IBAN 1", Default: true}}}
+		if err := s.Members.PutProfile(ctx, p); err != nil {
+			return err
+		}
+		got, err := s.Members.GetProfile(ctx, u)
+		if err != nil || got.About != "hi" || got.Requisites[0].Text != "IBAN 1" {
+			t.Fatalf("profile after saving it: %+v, %v", got, err)
+		}
+		got.Requisites[0].Text = "changed by a reader"
+		if again, _ := s.Members.GetProfile(ctx, u); again.Requisites[0].Text != "IBAN 1" {
+			t.Fatalf("a reader's change reached the next reader: %+v", again)
+		}
+		if err := s.Members.DeleteProfile(ctx, u); err != nil {
+			return err
+		}
+		if _, err := s.Members.GetProfile(ctx, u); ledger.ErrorCode(err) != ledger.ENotFound {
+			t.Fatalf("profile after deleting it: %v", err)
+		}
+		c := &ledger.Circle{ID: "!c:test", Name: "One", Pledge: eur(100)}
+		if err := s.Circles.PutCircle(ctx, c); err != nil {
+			return err
+		}
+		c.Name = "Two"
+		if err := s.Circles.PutCircle(ctx, c); err != nil {
+			return err
+		}
+		if got, err := s.Circles.GetCircle(ctx, c.ID); err != nil || got.Name != "Two" {
+			t.Fatalf("circle after renaming it: %+v, %v", got, err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Circles.GetCircle(ctx, "!c:test"); err != nil || got.Name != "Two" {
+		t.Fatalf("committed circle: %+v, %v", got, err)
+	}
+}
