@@ -13,6 +13,9 @@ import (
 // what mautrix's Content.MarshalJSON gives, for the bot's messages and
 // for content whose Raw and Parsed share a key.
 func TestMarshalContentIsMautrixs(t *testing.T) {
+	if f, ok := jsonFields(reflect.TypeOf(&event.MessageEventContent{})); !ok || !f["body"] || !f["m.relates_to"] {
+		t.Fatalf("the keys of a message's content are not known: %v", f)
+	}
 	reply := message("**Pool**: €100 <b>&</b> \"x\"", "pool", map[string]any{"count": 3, "ids": []string{"@a:test"}})
 	replyTo(reply, &event.Event{ID: "$cause"})
 	clash := message("hello", "x", nil)
