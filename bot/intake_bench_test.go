@@ -37,15 +37,10 @@ import (
 func BenchmarkIntake(b *testing.B) {
 	h := newHarnessOn(b, useCountingDriver())
 	raw := openRawBaseline(b)
-	const perTxn, rawPerTxn = 50, 100
-	var durable, sent, rawTime time.Duration
-	var mallocs uint64
-	var ms runtime.MemStats
-	stmt0, prep0, txn0 := sqlCounts.snapshot()
-	var stmts, preps, txns int64
+	var t intakeTotals
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		events := make([]json.RawMessage, perTxn)
+		events := make([]json.RawMessage, intakePerTxn)
 		for j := range events {
 			events[j] = message(fmt.Sprintf("$e%d_%d", i, j), string(h.circle), fmt.Sprintf("@m%d:test", j), "!ex pool")
 		}
@@ -53,41 +48,65 @@ func BenchmarkIntake(b *testing.B) {
 		if i == b.N-1 && b.N > 1 && os.Getenv("EXODUS_BENCH_SQL") != "" {
 			stop = sqlCounts.record()
 		}
-		runtime.ReadMemStats(&ms)
-		m0 := ms.Mallocs
-		stmt0, prep0, txn0 = sqlCounts.snapshot()
-		start := time.Now()
-		if code := h.put(b, hsToken, fmt.Sprintf("t%d", i), events...); code != http.StatusOK {
-			b.Fatalf("status %d", code)
-		}
-		drainDurable(b, h)
-		durable += time.Since(start)
-		s1, p1, t1 := sqlCounts.snapshot()
-		stmts, preps, txns = stmts+s1-stmt0, preps+p1-prep0, txns+t1-txn0
-		runtime.ReadMemStats(&ms)
-		mallocs += ms.Mallocs - m0
+		t.durablePath(b, h, i, events)
 		if stop != nil {
-			logStatements(b, stop(), perTxn)
+			logStatements(b, stop(), intakePerTxn)
 		}
 
-		start = time.Now()
+		start := time.Now()
 		deliver(h.bot)
-		sent += time.Since(start)
+		t.sent += time.Since(start)
 
 		start = time.Now()
-		raw.insert(b, i, events[:cap(events)], rawPerTxn)
-		rawTime += time.Since(start)
+		raw.insert(b, i, events, rawPerTxn)
+		t.raw += time.Since(start)
 	}
 	b.StopTimer()
-	n := float64(b.N * perTxn)
-	b.ReportMetric(n/durable.Seconds(), "events/s")
-	b.ReportMetric(n/(durable+sent).Seconds(), "events/s-sent")
-	b.ReportMetric(float64(b.N*rawPerTxn)/rawTime.Seconds(), "raw-rows/s")
-	b.ReportMetric((n/durable.Seconds())/(float64(b.N*rawPerTxn)/rawTime.Seconds()), "x-raw")
-	b.ReportMetric(float64(stmts)/n, "stmts/event")
-	b.ReportMetric(float64(preps)/n, "compiles/event")
-	b.ReportMetric(float64(txns)/n, "txns/event")
-	b.ReportMetric(float64(mallocs)/float64(b.N), "allocs/50-events")
+	t.report(b)
+}
+
+// The intake's transactions carry intakePerTxn events; the baseline's
+// rawPerTxn rows.
+const intakePerTxn, rawPerTxn = 50, 100
+
+// intakeTotals adds up what BenchmarkIntake measures.
+type intakeTotals struct {
+	durable, sent, raw    time.Duration
+	mallocs               uint64
+	stmts, compiles, txns int64
+}
+
+// durablePath PUTs the transaction of events and drains it, timed and
+// counted.
+func (t *intakeTotals) durablePath(b *testing.B, h *harness, i int, events []json.RawMessage) {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	m0 := ms.Mallocs
+	s0, c0, t0 := sqlCounts.snapshot()
+	start := time.Now()
+	if code := h.put(b, hsToken, fmt.Sprintf("t%d", i), events...); code != http.StatusOK {
+		b.Fatalf("status %d", code)
+	}
+	drainDurable(b, h)
+	t.durable += time.Since(start)
+	s1, c1, t1 := sqlCounts.snapshot()
+	t.stmts, t.compiles, t.txns = t.stmts+s1-s0, t.compiles+c1-c0, t.txns+t1-t0
+	runtime.ReadMemStats(&ms)
+	t.mallocs += ms.Mallocs - m0
+}
+
+// report reports the rates, the ratio to the raw baseline and the counts.
+func (t *intakeTotals) report(b *testing.B) {
+	n := float64(b.N * intakePerTxn)
+	events, rows := n/t.durable.Seconds(), float64(b.N*rawPerTxn)/t.raw.Seconds()
+	b.ReportMetric(events, "events/s")
+	b.ReportMetric(n/(t.durable+t.sent).Seconds(), "events/s-sent")
+	b.ReportMetric(rows, "raw-rows/s")
+	b.ReportMetric(events/rows, "x-raw")
+	b.ReportMetric(float64(t.stmts)/n, "stmts/event")
+	b.ReportMetric(float64(t.compiles)/n, "compiles/event")
+	b.ReportMetric(float64(t.txns)/n, "txns/event")
+	b.ReportMetric(float64(t.mallocs)/float64(b.N), "allocs/50-events")
 }
 
 // drainDurable handles everything recorded so far, without sending.
