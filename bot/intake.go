@@ -282,9 +282,18 @@ func (in *Intake) Drain(ctx context.Context) (int, error) {
 // plain events it begins, and returns how many it handled.
 func (in *Intake) handleNext(ctx context.Context, pending []ledger.InboxEvent) (int, error) {
 	if run := in.runOf(pending); len(run) > 0 {
+		for _, p := range run {
+			if pointsAtAnEvent(p.ie.Raw) {
+				in.bot.sender.posts.settle(ctx) // outside the transaction: the sender records in its own
+				break
+			}
+		}
 		return in.handleRun(ctx, run)
 	}
 	ie := pending[0]
+	if pointsAtAnEvent(ie.Raw) {
+		in.bot.sender.posts.settle(ctx)
+	}
 	keys := in.keys.Load()
 	r := in.ready(ctx, ie)
 	if r.park != "" {
