@@ -24,7 +24,8 @@ const benchDendriteEnv = "EXODUS_BENCH_DENDRITE"
 // BenchmarkRebuildDendrite rebuilds a ledger from a real Dendrite v0.15.2
 // serving a circle room of 3,000 events (pages of 100), and, interleaved in
 // the same iterations, pages the same room's /messages as a plain client
-// does (the baseline: no replay). It reports both rates and their ratio.
+// does (the baselines: no replay), backward (b) and forward (f, as the
+// rebuild reads). It reports the rates and the rebuild's ratios to each.
 // Opt-in: EXODUS_BENCH_DENDRITE=1 (EXODUS_DENDRITE_BIN may point at built
 // binaries).
 func BenchmarkRebuildDendrite(b *testing.B) {
@@ -41,8 +42,8 @@ func BenchmarkRebuildDendrite(b *testing.B) {
 	b.Cleanup(func() { _ = hs.Stop() })
 	botAcc, room := fillDendriteRoom(ctx, b, hs, n)
 	settle(ctx, b, botAcc.Client, room, page)
-	var readTime, rebuildTime time.Duration
-	var read, rebuilt int
+	var readTime, fwdTime, rebuildTime time.Duration
+	var read, fwd, rebuilt int
 	for b.Loop() {
 		b.StopTimer()
 		rc := replica.NewReplayClock(ledger.NewManualClock(time.Now().Add(time.Hour).UTC()))
@@ -50,12 +51,19 @@ func BenchmarkRebuildDendrite(b *testing.B) {
 		rep := replica.New(h.bot, botAcc.ID, botAcc.Client, h.store, nil)
 		b.StartTimer()
 		start := time.Now()
-		got, err := pageAll(ctx, botAcc.Client, room, page)
+		got, err := pageAll(ctx, botAcc.Client, room, page, mautrix.DirectionBackward)
 		if err != nil {
 			b.Fatal(err)
 		}
 		readTime += time.Since(start)
 		read += got
+		start = time.Now()
+		got, err = pageAll(ctx, botAcc.Client, room, page, mautrix.DirectionForward)
+		if err != nil {
+			b.Fatal(err)
+		}
+		fwdTime += time.Since(start)
+		fwd += got
 		start = time.Now()
 		report, err := rep.Rebuild(h.ctx, replica.Options{PageSize: page, Clock: rc})
 		if err != nil {
@@ -67,10 +75,13 @@ func BenchmarkRebuildDendrite(b *testing.B) {
 			b.Fatalf("replayed %d of %d events (%+v)", report.Events, got, report)
 		}
 	}
-	plain, rate := float64(read)/readTime.Seconds(), float64(rebuilt)/rebuildTime.Seconds()
-	b.ReportMetric(plain, "pages-events/s")
+	plain, forward := float64(read)/readTime.Seconds(), float64(fwd)/fwdTime.Seconds()
+	rate := float64(rebuilt) / rebuildTime.Seconds()
+	b.ReportMetric(plain, "pages-b-events/s")
+	b.ReportMetric(forward, "pages-f-events/s")
 	b.ReportMetric(rate, "rebuild-events/s")
-	b.ReportMetric(rate/plain, "ratio")
+	b.ReportMetric(rate/plain, "ratio-b")
+	b.ReportMetric(rate/forward, "ratio-f")
 }
 
 // settle waits until Dendrite serves the whole room (its sync API reads
@@ -78,7 +89,7 @@ func BenchmarkRebuildDendrite(b *testing.B) {
 func settle(ctx context.Context, b *testing.B, cli *mautrix.Client, room id.RoomID, page int) {
 	last := -1
 	for {
-		got, err := pageAll(ctx, cli, room, page)
+		got, err := pageAll(ctx, cli, room, page, mautrix.DirectionBackward)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -91,11 +102,13 @@ func settle(ctx context.Context, b *testing.B, cli *mautrix.Client, room id.Room
 }
 
 // pageAll reads a room's whole timeline back to its creation as a plain
-// client does, and returns how many events it read.
-func pageAll(ctx context.Context, cli *mautrix.Client, room id.RoomID, limit int) (int, error) {
+// client does (dir: backward from the newest event, as a client scrolls
+// up, or forward from the room's start), and returns how many events it
+// read.
+func pageAll(ctx context.Context, cli *mautrix.Client, room id.RoomID, limit int, dir mautrix.Direction) (int, error) {
 	n, from := 0, ""
 	for {
-		resp, err := cli.Messages(ctx, room, from, "", mautrix.DirectionBackward, nil, limit)
+		resp, err := cli.Messages(ctx, room, from, "", dir, nil, limit)
 		if err != nil {
 			return n, err
 		}
