@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rs/zerolog"
 	"maunium.net/go/mautrix"
 	"maunium.net/go/mautrix/event"
 	"maunium.net/go/mautrix/id"
@@ -65,7 +66,7 @@ func BenchmarkRebuildDendrite(b *testing.B) {
 		fwdTime += time.Since(start)
 		fwd += got
 		start = time.Now()
-		report, err := rep.Rebuild(h.ctx, replica.Options{PageSize: page, Clock: rc})
+		report, err := rep.Rebuild(zerolog.New(os.Stderr).Level(zerolog.WarnLevel).WithContext(h.ctx), replica.Options{PageSize: page, Clock: rc})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -107,6 +108,9 @@ func settle(ctx context.Context, b *testing.B, cli *mautrix.Client, room id.Room
 // read.
 func pageAll(ctx context.Context, cli *mautrix.Client, room id.RoomID, limit int, dir mautrix.Direction) (int, error) {
 	n, from := 0, ""
+	if dir == mautrix.DirectionForward {
+		from = "t0_0" // Dendrite's start of the timeline (it refuses an empty from)
+	}
 	for {
 		resp, err := cli.Messages(ctx, room, from, "", dir, nil, limit)
 		if err != nil {

@@ -15,12 +15,16 @@ import (
 
 // Streaming the rooms' history. A rebuild reads each room's timeline
 // forward from the room's creation (/messages with dir=f and no from
-// token), one page at a time, and merges the rooms' pages in canonical
+// token; Dendrite's own token for the start where it refuses that), one
+// page at a time, and merges the rooms' pages in canonical
 // order as they come: the next page of a room is fetched while the
 // current one is replayed, and no more than two pages of a room (the one
 // replayed and the one fetched) are held at once. A homeserver that does
 // not page forward from the start has the room read backward whole first,
 // as before.
+
+// dendriteStart is Dendrite's token for the start of a room's timeline.
+const dendriteStart = "t0_0"
 
 // page is one page of a room's history, oldest first, or the error that
 // ended the reading.
@@ -101,6 +105,12 @@ func (s *streams) fetch(ctx context.Context, room id.RoomID, out chan<- page) {
 	for {
 		resp, err := s.request(ctx, room, from)
 		if err != nil && from == "" {
+			// Dendrite (v0.15.2) refuses the empty from it means to
+			// accept (its start token prints as ""): ask with that token.
+			from = dendriteStart
+			resp, err = s.request(ctx, room, from)
+		}
+		if err != nil && from == dendriteStart {
 			s.readBackward(ctx, room, err, send)
 			return
 		}
