@@ -193,3 +193,34 @@ func TestRebuildTellsItsProgress(t *testing.T) {
 		t.Fatalf("%d progress lines logged for %d told:\n%s", lines, len(got), logged.String())
 	}
 }
+
+// backwardOnly is a homeserver that refuses to page a timeline forward.
+type backwardOnly struct{ *fakeClient }
+
+func (b backwardOnly) Messages(ctx context.Context, room id.RoomID, from, to string, dir mautrix.Direction, f *mautrix.FilterPart, limit int) (*mautrix.RespMessages, error) {
+	if dir == mautrix.DirectionForward {
+		return nil, mautrix.MInvalidParam
+	}
+	return b.fakeClient.Messages(ctx, room, from, to, dir, f, limit)
+}
+
+// A homeserver that pages neither from an empty from nor from Dendrite's
+// start token has each room read backward whole first: the same ledger.
+func TestRebuildFromAServerThatPagesBackwardOnly(t *testing.T) {
+	history := map[id.RoomID][]*event.Event{}
+	gen := &generatedRoom{n: 250}
+	for i := gen.n - 1; i >= 0; i-- {
+		history[bigRoom] = append(history[bigRoom], gen.event(i))
+	}
+	rc := replica.NewReplayClock(ledger.NewManualClock(time.UnixMilli(rebuildStart + 10_000_000).UTC()))
+	h := newBareHarness(t, rc, 1000)
+	h.cli.timeline = history
+	rep := replica.New(h.bot, botUser, backwardOnly{h.cli}, h.store, nil)
+	report, err := rep.Rebuild(h.ctx, replica.Options{PageSize: 30, Clock: rc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if report.Events != gen.n || report.Rooms[0].Events != gen.n || len(report.Circles) != 1 {
+		t.Fatalf("report: %+v", report)
+	}
+}
