@@ -45,6 +45,8 @@ type fakeClient struct {
 	txns map[string]id.EventID
 	// state is the rooms' state StateEvent serves, by room and type.
 	state map[id.RoomID]map[string]any
+	// pages counts the /messages requests.
+	pages int
 }
 
 type sentMessage struct {
@@ -120,16 +122,24 @@ func (f *fakeClient) JoinedMembers(_ context.Context, room id.RoomID) (*mautrix.
 	return &mautrix.RespJoinedMembers{Joined: map[id.UserID]mautrix.JoinedMember{"@a:test": {}, "@b:test": {}, "@exodus:test": {}}}, nil
 }
 
-// Messages pages through the room's timeline, newest first, as /messages
-// with dir=b does: the from and end tokens are offsets.
-func (f *fakeClient) Messages(_ context.Context, room id.RoomID, from, _ string, _ mautrix.Direction, _ *mautrix.FilterPart, limit int) (*mautrix.RespMessages, error) {
+// Messages pages through the room's timeline as /messages does: newest
+// first with dir=b, oldest first with dir=f (from the room's start when
+// from is empty). The from and end tokens are offsets.
+func (f *fakeClient) Messages(_ context.Context, room id.RoomID, from, _ string, dir mautrix.Direction, _ *mautrix.FilterPart, limit int) (*mautrix.RespMessages, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.pages++
 	all := f.timeline[room]
 	start, _ := strconv.Atoi(from)
 	start = min(start, len(all))
 	end := min(start+limit, len(all))
 	resp := &mautrix.RespMessages{Chunk: all[start:end]}
+	if dir == mautrix.DirectionForward {
+		resp.Chunk = make([]*event.Event, 0, end-start)
+		for i := start; i < end; i++ {
+			resp.Chunk = append(resp.Chunk, all[len(all)-1-i])
+		}
+	}
 	if end < len(all) {
 		resp.End = strconv.Itoa(end)
 	}

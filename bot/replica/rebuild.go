@@ -1,7 +1,6 @@
 package replica
 
 import (
-	"container/heap"
 	"context"
 	"encoding/json"
 	"errors"
@@ -30,8 +29,8 @@ import (
 // Defaults of Options.
 const (
 	DefaultPageSize  = 100
-	DefaultMaxEvents = 200_000
 	DefaultTickEvery = time.Minute
+	DefaultFetchers  = 2
 )
 
 // rebuildBatch is how many replayed events are recorded in the inbox at once.
@@ -41,10 +40,16 @@ const rebuildBatch = 500
 type Options struct {
 	// PageSize is how many events one /messages request asks for.
 	PageSize int
-	// MaxEventsPerRoom bounds the history read from one room: a room with
-	// more makes the rebuild fail before anything is changed (a ledger
-	// rebuilt from part of a room's history would be wrong).
+	// MaxEventsPerRoom, when set, bounds the history read from one room:
+	// every room is then read whole before anything is replayed, and a
+	// room with more events makes the rebuild fail before anything is
+	// changed (a ledger rebuilt from part of a room's history would be
+	// wrong). Unset (the default), the rooms' histories are streamed, with
+	// no bound on their length.
 	MaxEventsPerRoom int
+	// Fetchers is how many /messages requests may be under way at once
+	// (one room pages one at a time). Default DefaultFetchers.
+	Fetchers int
 	// TickEvery is how often, in the replayed time, the clock's ops that
 	// are due (month rollovers, deadlines) are applied, as the scheduler
 	// does live every cycle.tick_interval.
@@ -55,17 +60,25 @@ type Options struct {
 	// is decided the same. Without it the replay runs on the service's own
 	// clock.
 	Clock *ReplayClock
+	// ProgressEvery is how often the progress is logged and handed to
+	// Progress (default DefaultProgressEvery), on Now (default time.Now).
+	ProgressEvery time.Duration
+	Progress      func(Progress)
+	Now           func() time.Time
 }
 
 func (o Options) withDefaults() Options {
 	if o.PageSize <= 0 {
 		o.PageSize = DefaultPageSize
 	}
-	if o.MaxEventsPerRoom <= 0 {
-		o.MaxEventsPerRoom = DefaultMaxEvents
+	if o.Fetchers <= 0 {
+		o.Fetchers = DefaultFetchers
 	}
 	if o.TickEvery <= 0 {
 		o.TickEvery = DefaultTickEvery
+	}
+	if o.ProgressEvery <= 0 {
+		o.ProgressEvery = DefaultProgressEvery
 	}
 	return o
 }
@@ -98,16 +111,21 @@ type RoomHistory struct {
 }
 
 // Rebuild rebuilds an empty ledger from the history of every room
-// the bot is joined to. It reads each room's timeline back to the room's
-// creation (pages of opt.PageSize, at most opt.MaxEventsPerRoom events),
-// merges the rooms' events in canonical order (origin_server_ts, then event
-// ID; within a room the homeserver's order is kept, so a reaction never
-// comes before the card it is on even where servers' clocks disagree), and
-// hands each to the bot as the inbox worker does, through its Replayer:
-// nothing is sent, and the bot's own cards and records are
-// followed. The events replayed are recorded in the inbox as handled, so
-// that the homeserver's pushes and reconciliation do not handle them again.
-// Then the clock's work due now is done, silently.
+// the bot is joined to. It reads each room's timeline from the room's
+// creation (pages of opt.PageSize, streamed: stream.go), merges the rooms'
+// events in canonical order (origin_server_ts, then event ID; within a
+// room the homeserver's order is kept, so a reaction never comes before
+// the card it is on even where servers' clocks disagree), and hands each
+// to the bot as the inbox worker does, through its Replayer: nothing is
+// sent, and the bot's own cards and records are followed. The events
+// replayed are recorded in the inbox as handled, so that the homeserver's
+// pushes and reconciliation do not handle them again. Then the clock's
+// work due now is done, silently. The progress is logged (and handed to
+// opt.Progress) every opt.ProgressEvery.
+//
+// Memory: at most two pages of each room and one batch of rebuildBatch
+// events are held, whatever the histories' length (with
+// opt.MaxEventsPerRoom set, every room's history is held whole).
 //
 // The ledger must be empty (store.Store.LedgerEmpty) and nothing else may
 // use the bot or its ledger meanwhile: run it before serving.
@@ -133,70 +151,23 @@ func (r *Replica) Rebuild(ctx context.Context, opt Options) (*Report, error) {
 		return report, nil
 	}
 	log.Info().Int("rooms", len(rooms)).Msg("Rebuilding the ledger from the rooms' history")
-
-	histories := make([][]*event.Event, 0, len(rooms))
-	total := 0
-	for i, room := range rooms {
-		h, err := r.readHistory(ctx, room, opt)
-		if err != nil {
-			return nil, err
-		}
-		total += len(h)
-		report.Rooms = append(report.Rooms, RoomHistory{Room: room, Events: len(h)})
-		histories = append(histories, h)
-		log.Info().Str("room_id", room.String()).Int("events", len(h)).Int("room", i+1).Int("of", len(rooms)).
-			Msg("Read a room's history")
+	src, err := r.sources(ctx, rooms, opt)
+	if err != nil {
+		return nil, err
 	}
-	events := mergeHistories(histories)
-
-	rp := r.bot.Replaying()
-	defer opt.Clock.set(time.Time{})
-	nextTick := int64(-1 << 63)
-	for start := 0; start < len(events); start += rebuildBatch {
-		batch := events[start:min(start+rebuildBatch, len(events))]
-		recorded := make([]ledger.InboxEvent, 0, len(batch))
-		errs := map[ledger.EventID]string{}
-		for _, evt := range batch {
-			raw, err := json.Marshal(evt)
-			if err != nil {
-				log.Warn().Err(err).Str("event_id", evt.ID.String()).Msg("Skipped an event that does not encode")
-				continue
-			}
-			at := time.UnixMilli(evt.Timestamp).UTC()
-			if ie := bot.InboxRecord(r.self, raw, at); ie.ID != "" {
-				recorded = append(recorded, ie)
-			}
-			opt.Clock.set(at)
-			if evt.Timestamp >= nextTick {
-				n, err := rp.ApplyClockOps(ctx, at)
-				report.ClockOps += n
-				if err != nil {
-					return report, err
-				}
-				nextTick = evt.Timestamp + opt.TickEvery.Milliseconds()
-			}
-			got, err := r.replay(ctx, rp, raw)
-			switch got {
-			case skipped:
-				report.Skipped++
-			case unreadable:
-				report.Undecryptable++
-				errs[ledger.EventID(evt.ID)] = err.Error()
-			case failed:
-				report.Failed++
-				errs[ledger.EventID(evt.ID)] = err.Error()
-			default:
-				report.Events++
-			}
-		}
-		if err := r.recordReplayed(ctx, recorded, errs); err != nil {
-			return report, err
-		}
-		log.Info().Int("replayed", start+len(batch)).Int("of", total).Msg("Rebuilding the ledger")
+	defer src.stop()
+	report.Rooms = make([]RoomHistory, len(rooms))
+	prog := newProgress(opt, len(rooms))
+	m := &merger{done: func(s *stream) {
+		report.Rooms[s.index] = RoomHistory{Room: s.room, Events: s.read}
+		prog.p.RoomsDone++
+	}}
+	if err := r.replayAll(ctx, opt, src, m, prog, report); err != nil {
+		return report, err
 	}
-	opt.Clock.set(time.Time{})
-
-	if report.Circles, err = rp.Settle(ctx, rooms); err != nil {
+	src.stop()
+	prog.finish(ctx)
+	if report.Circles, err = r.bot.Replaying().Settle(ctx, rooms); err != nil {
 		return report, err
 	}
 	log.Info().Int("events", report.Events).Int("skipped", report.Skipped).Int("failed", report.Failed).
@@ -204,86 +175,91 @@ func (r *Replica) Rebuild(ctx context.Context, opt Options) (*Report, error) {
 	return report, nil
 }
 
-// readHistory reads a room's whole timeline, oldest event first.
-func (r *Replica) readHistory(ctx context.Context, room id.RoomID, opt Options) ([]*event.Event, error) {
-	log := zerolog.Ctx(ctx)
-	var events []*event.Event // newest first
-	seen := map[id.EventID]bool{}
-	from := ""
-	for page := 1; ; page++ {
-		resp, err := r.cli.Messages(ctx, room, from, "", mautrix.DirectionBackward, nil, opt.PageSize)
-		if err != nil {
-			return nil, fmt.Errorf("failed to read the history of %s: %w", room, err)
-		}
-		for _, evt := range resp.Chunk {
-			if evt == nil || evt.ID == "" || seen[evt.ID] {
-				continue
-			}
-			seen[evt.ID] = true
-			if evt.RoomID == "" {
-				evt.RoomID = room
-			}
-			events = append(events, evt)
-		}
-		if len(events) > opt.MaxEventsPerRoom {
-			return nil, fmt.Errorf("failed to rebuild: %s holds more than %d events (raise the limit)", room, opt.MaxEventsPerRoom)
-		}
-		if page%50 == 0 {
-			log.Info().Str("room_id", room.String()).Int("events", len(events)).Msg("Reading a room's history")
-		}
-		if resp.End == "" || resp.End == from || len(resp.Chunk) == 0 {
-			break
-		}
-		from = resp.End
+// sources opens the rooms' histories: streamed, or with
+// opt.MaxEventsPerRoom read whole first (a room over it fails the rebuild
+// before anything is changed).
+func (r *Replica) sources(ctx context.Context, rooms []id.RoomID, opt Options) (*streams, error) {
+	if opt.MaxEventsPerRoom <= 0 {
+		return r.openStreams(ctx, rooms, opt), nil
 	}
-	slices.Reverse(events)
-	return events, nil
+	histories := make([][]*event.Event, 0, len(rooms))
+	for i, room := range rooms {
+		h, err := r.readHistory(ctx, room, opt)
+		if err != nil {
+			return nil, err
+		}
+		histories = append(histories, h)
+		zerolog.Ctx(ctx).Info().Str("room_id", room.String()).Int("events", len(h)).Int("room", i+1).Int("of", len(rooms)).
+			Msg("Read a room's history")
+	}
+	return openMemory(rooms, histories, opt.PageSize), nil
 }
 
-// mergeHistories merges the rooms' histories (each oldest first) into one
-// sequence: the earliest head by (origin_server_ts, event ID) comes next.
-func mergeHistories(histories [][]*event.Event) []*event.Event {
-	h := &heads{}
-	n := 0
-	for _, events := range histories {
-		n += len(events)
-		if len(events) > 0 {
-			*h = append(*h, events)
-		}
+// replayAll replays the merged histories in batches, each recorded in the
+// inbox once replayed.
+func (r *Replica) replayAll(ctx context.Context, opt Options, src *streams, m *merger, prog *progress, report *Report) error {
+	if err := m.start(src.all); err != nil {
+		return err
 	}
-	heap.Init(h)
-	out := make([]*event.Event, 0, n)
-	for h.Len() > 0 {
-		events := (*h)[0]
-		out = append(out, events[0])
-		if len(events) == 1 {
-			heap.Pop(h)
+	rp := r.bot.Replaying()
+	defer opt.Clock.set(time.Time{})
+	nextTick := int64(-1 << 63)
+	recorded := make([]ledger.InboxEvent, 0, rebuildBatch)
+	errs := map[ledger.EventID]string{}
+	for {
+		evt, err := m.next()
+		if err != nil {
+			return err
+		}
+		if evt == nil || len(recorded) == rebuildBatch {
+			if err := r.recordReplayed(ctx, recorded, errs); err != nil {
+				return err
+			}
+			recorded, errs = recorded[:0], map[ledger.EventID]string{}
+		}
+		if evt == nil {
+			return nil
+		}
+		raw, err := json.Marshal(evt)
+		if err != nil {
+			zerolog.Ctx(ctx).Warn().Err(err).Str("event_id", evt.ID.String()).Msg("Skipped an event that does not encode")
 			continue
 		}
-		(*h)[0] = events[1:]
-		heap.Fix(h, 0)
+		at := time.UnixMilli(evt.Timestamp).UTC()
+		if ie := bot.InboxRecord(r.self, raw, at); ie.ID != "" {
+			recorded = append(recorded, ie)
+		}
+		opt.Clock.set(at)
+		if evt.Timestamp >= nextTick {
+			n, err := rp.ApplyClockOps(ctx, at)
+			report.ClockOps += n
+			if err != nil {
+				return err
+			}
+			nextTick = evt.Timestamp + opt.TickEvery.Milliseconds()
+		}
+		got, err := r.replay(ctx, rp, raw)
+		report.count(got)
+		if got != handled && got != skipped {
+			errs[ledger.EventID(evt.ID)] = err.Error()
+		}
+		prog.p.Read = m.read
+		prog.applied(ctx, evt.Timestamp)
 	}
-	return out
 }
 
-// heads is a heap of the rooms' remaining histories by their first event.
-type heads [][]*event.Event
-
-func (h heads) Len() int { return len(h) }
-func (h heads) Less(i, j int) bool {
-	a, b := h[i][0], h[j][0]
-	if a.Timestamp != b.Timestamp {
-		return a.Timestamp < b.Timestamp
+// count counts what came of replaying one event.
+func (rep *Report) count(got replayed) {
+	switch got {
+	case skipped:
+		rep.Skipped++
+	case unreadable:
+		rep.Undecryptable++
+	case failed:
+		rep.Failed++
+	default:
+		rep.Events++
 	}
-	return a.ID < b.ID
-}
-func (h heads) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
-func (h *heads) Push(x any)   { *h = append(*h, x.([]*event.Event)) }
-func (h *heads) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return x
 }
 
 // replayed is what came of replaying one event of the history.
@@ -337,23 +313,35 @@ func (r *Replica) replay(ctx context.Context, rp *bot.Replayer, raw []byte) (got
 }
 
 // recordReplayed records the replayed events in the inbox as handled (with
-// the error of those that failed).
+// the error of those that failed), in one transaction when the inbox can
+// run one.
 func (r *Replica) recordReplayed(ctx context.Context, events []ledger.InboxEvent, errs map[ledger.EventID]string) error {
-	if _, err := r.inbox.Enqueue(ctx, events); err != nil {
-		return fmt.Errorf("failed to record the replayed events: %w", err)
+	if len(events) == 0 {
+		return nil
 	}
-	for {
-		pending, err := r.inbox.Pending(ctx, rebuildBatch)
-		if err != nil {
-			return fmt.Errorf("failed to read the inbox: %w", err)
+	record := func(ctx context.Context) error {
+		if _, err := r.inbox.Enqueue(ctx, events); err != nil {
+			return fmt.Errorf("failed to record the replayed events: %w", err)
 		}
-		if len(pending) == 0 {
-			return nil
-		}
-		for _, ie := range pending {
-			if err := r.inbox.MarkDone(ctx, ie.Seq, errs[ie.ID]); err != nil {
-				return fmt.Errorf("failed to mark a replayed event done: %w", err)
+		for {
+			pending, err := r.inbox.Pending(ctx, rebuildBatch)
+			if err != nil {
+				return fmt.Errorf("failed to read the inbox: %w", err)
+			}
+			if len(pending) == 0 {
+				return nil
+			}
+			for _, ie := range pending {
+				if err := r.inbox.MarkDone(ctx, ie.Seq, errs[ie.ID]); err != nil {
+					return fmt.Errorf("failed to mark a replayed event done: %w", err)
+				}
 			}
 		}
 	}
+	if tx, ok := r.inbox.(interface {
+		InTx(ctx context.Context, fn func(ctx context.Context) error) error
+	}); ok {
+		return tx.InTx(ctx, record)
+	}
+	return record(ctx)
 }

@@ -25,7 +25,7 @@ func rebuildMain(cfgPath string, args []string) int {
 	fs := flag.NewFlagSet("exodus rebuild", flag.ContinueOnError)
 	path := fs.String("c", cfgPath, "path to the configuration file")
 	force := fs.Bool("force", false, "clear a ledger that is not empty first (everything the rooms make again, the web's sessions and API tokens too)")
-	maxEvents := fs.Int("max-events", replica.DefaultMaxEvents, "the most events read from one room's history (a room with more fails the rebuild)")
+	maxEvents := fs.Int("max-events", 0, "the most events read from one room's history: every room is then read whole first, and a room with more fails the rebuild before anything is changed (0: no limit; histories are streamed)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -45,7 +45,7 @@ func rebuildMain(cfgPath string, args []string) int {
 		fmt.Fprintln(os.Stderr, "exodus rebuild:", err)
 		return 1
 	}
-	if err := rebuildCommand(ctx, cfg, *force, *maxEvents, os.Stdout); err != nil {
+	if err := rebuildCommand(ctx, cfg, *force, *maxEvents, os.Stdout, newProgressLine(os.Stderr)); err != nil {
 		fmt.Fprintln(os.Stderr, "exodus rebuild:", err)
 		return 1
 	}
@@ -55,8 +55,9 @@ func rebuildMain(cfgPath string, args []string) int {
 // rebuildCommand opens the database, clears the ledger if force (or
 // refuses a ledger that is not empty), connects to the homeserver as the
 // appservice's bot, rebuilds the ledger from the rooms and writes a
-// summary to out.
-func rebuildCommand(ctx context.Context, cfg *Config, force bool, maxEvents int, out io.Writer) error {
+// summary to out. progress (nil: none) is told the progress every few
+// seconds.
+func rebuildCommand(ctx context.Context, cfg *Config, force bool, maxEvents int, out io.Writer, progress func(replica.Progress)) error {
 	log := newLogger(cfg)
 	ctx = log.WithContext(ctx)
 	st, err := openStore(ctx, cfg, log)
@@ -92,7 +93,7 @@ func rebuildCommand(ctx context.Context, cfg *Config, force bool, maxEvents int,
 	if dev != nil {
 		readHistoryEncrypted(cfg, dev, w)
 	}
-	report, err := rep.Rebuild(ctx, replica.Options{MaxEventsPerRoom: maxEvents, TickEvery: cfg.tick, Clock: clock})
+	report, err := rep.Rebuild(ctx, replica.Options{MaxEventsPerRoom: maxEvents, TickEvery: cfg.tick, Clock: clock, Progress: progress})
 	if err != nil {
 		return err
 	}
@@ -123,8 +124,8 @@ func printRebuild(ctx context.Context, out io.Writer, svc *ledger.Service, r *re
 
 // rebuildOnStart rebuilds an empty ledger from the rooms the bot is
 // already in, before the bot serves: a start with a lost or new database
-// recomputes the ledger instead of beginning a new one. The bot must be
-// registered (registerBot).
+// recomputes the ledger instead of beginning a new one; its progress is
+// logged every few seconds. The bot must be registered (registerBot).
 func rebuildOnStart(ctx context.Context, cfg *Config, st *store.Store, rep *replica.Replica, clock *replica.ReplayClock) error {
 	log := zerolog.Ctx(ctx)
 	empty, err := st.LedgerEmpty(ctx)
