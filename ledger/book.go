@@ -187,14 +187,19 @@ func (b *Book) Changed() Changes {
 			c.GoneStatuses = append(c.GoneStatuses, id)
 		}
 	}
+	sortChanges(&c)
+	b.rec.resetDirty()
+	return c
+}
+
+// sortChanges sorts each list of c by ID.
+func sortChanges(c *Changes) {
 	sort.Slice(c.Needs, func(i, j int) bool { return c.Needs[i].ID < c.Needs[j].ID })
 	sort.Slice(c.Promises, func(i, j int) bool { return c.Promises[i].ID < c.Promises[j].ID })
 	sort.Slice(c.Statuses, func(i, j int) bool { return c.Statuses[i].Member < c.Statuses[j].Member })
 	slices.Sort(c.GoneNeeds)
 	slices.Sort(c.GonePromises)
 	slices.Sort(c.GoneStatuses)
-	b.rec.resetDirty()
-	return c
 }
 
 // sortNeeds sorts needs by ID.
