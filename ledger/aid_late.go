@@ -11,9 +11,16 @@ import (
 // book replayed from every recorded op. That replay runs outside aidMu, on
 // a fresh book, while the other calls go on with the current one; then,
 // under aidMu and in one short transaction, the late op is recorded, the
-// ops applied meanwhile are applied again to the fresh book, the rows that
-// differ between the two books are written, and the fresh book is swapped
-// in. No call waits behind the replay, only behind the swap.
+// rows that differ are written and the fresh book is swapped in.
+//
+// The replay makes two books from the ops read: one with the late op
+// (fresh) and one without (old: what the current book and the projection
+// hold, since the book is the same whatever order its ops came in). Both
+// catch up with the ops recorded meanwhile, outside the lock, a batch at
+// a time; the rows that differ are found among what changed from the late
+// op's place on (marked dirty), outside the lock too. The swap applies the
+// last few ops recorded meanwhile and compares what they changed: no call
+// waits behind the replay, only behind that short swap.
 
 // watch collects the ops recorded while a replay runs outside the lock.
 type watch struct {
@@ -54,53 +61,116 @@ func (s *Aid) doLate(ctx context.Context, op Op, also func(ctx context.Context) 
 	w := &watch{}
 	s.watches = append(s.watches, w)
 	s.aidMu.Unlock()
-	r, err := s.replayOutside(ctx, op)
+	r, err := s.replayOutside(ctx, op, w)
 	s.aidMu.Lock()
 	s.watches = slices.DeleteFunc(s.watches, func(x *watch) bool { return x == w })
-	if err != nil {
-		return nil, err
+	if err == nil && s.book != base {
+		err = errStale // dropped or rebuilt meanwhile
 	}
-	if s.book != base {
-		return s.doSlow(ctx, op, also) // dropped or rebuilt meanwhile
+	var out *Outcome
+	if err == nil {
+		out, err = s.swapIn(ctx, r, w.ops[r.caught:], op, also)
 	}
-	out, err := s.swapIn(ctx, r, w.ops, op, also)
 	if errors.Is(err, errStale) {
 		return s.doSlow(ctx, op, also)
 	}
 	return out, err
 }
 
-// replayed is a fresh book replayed outside the lock, with the ops read
-// (in canonical order, the late op among them) and the late op's result.
+// replayed is what a replay outside the lock made: the book with the late
+// op (fresh) and without it (old: what the current book holds, and the
+// projection too), both with what changed since the late op's place
+// marked dirty; the ops read, in canonical order; the late op's result;
+// how many of the ops recorded meanwhile both books caught up with; and
+// the rows that differ between them so far.
 type replayed struct {
-	book    *Book
-	ops     []Op
-	out     *Outcome
-	refused error
+	fresh, old *Book
+	ops        []Op
+	out        *Outcome
+	refused    error
+	caught     int
+	diff       Changes
 }
 
-// replayOutside reads every recorded op and replays them, op inserted in
-// its canonical place, into a fresh book. The caller does not hold aidMu;
-// replays run one at a time.
-func (s *Aid) replayOutside(ctx context.Context, op Op) (*replayed, error) {
+// replayOutside reads every recorded op and replays them twice, with and
+// without op, into fresh books; it applies to both the ops recorded
+// meanwhile (w) and finds the rows that differ. The caller does not hold
+// aidMu; replays run one at a time.
+func (s *Aid) replayOutside(ctx context.Context, op Op, w *watch) (*replayed, error) {
 	s.replayMu.Lock()
 	defer s.replayMu.Unlock()
 	ops, err := s.store.Ops(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("failed to load ops: %w", err)
 	}
-	i, found := slices.BinarySearchFunc(ops, op, compareOps)
+	at, found := slices.BinarySearchFunc(ops, op, compareOps)
 	if found {
 		return nil, ErrAlreadyApplied
 	}
-	ops = slices.Insert(ops, i, op)
 	r := &replayed{ops: ops}
-	r.book = replay(ops, s.cfg.journalOps(), func(o Op, res *Outcome, rerr error) {
+	limit := s.cfg.journalOps()
+	r.old = replayFrom(ops, limit, at, nil)
+	r.fresh = replayFrom(slices.Insert(slices.Clone(ops), at, op), limit, at, func(o Op, res *Outcome, rerr error) {
 		if o.Event == op.Event {
 			r.out, r.refused = res, rerr
 		}
 	})
+	// Catch up with the ops recorded meanwhile, a batch at a time, until
+	// few are left for the swap, under the lock.
+	for range 8 {
+		s.aidMu.Lock()
+		batch := w.ops[r.caught:]
+		s.aidMu.Unlock()
+		if err := r.catchUp(batch); err != nil {
+			return nil, err
+		}
+		if len(batch) <= catchUpLeft {
+			break
+		}
+	}
+	r.diff = diffDirty(r.old, r.fresh)
 	return r, nil
+}
+
+// catchUpLeft is how many ops recorded during a replay may be left for the
+// swap, which applies them under the lock.
+const catchUpLeft = 32
+
+// catchUp applies ops recorded since the replay began (and not read by it)
+// to both books.
+func (r *replayed) catchUp(since []Op) error {
+	for _, m := range since {
+		if _, found := slices.BinarySearchFunc(r.ops, m, compareOps); !found {
+			if err := applyInPlace(r.fresh, m); err != nil {
+				return err
+			}
+			if err := applyInPlace(r.old, m); err != nil {
+				return err
+			}
+		}
+		r.caught++
+	}
+	return nil
+}
+
+// replayFrom is replay with what changed from ops[from] on marked dirty.
+func replayFrom(ops []Op, limit, from int, seen func(Op, *Outcome, error)) *Book {
+	b := NewBook()
+	b.SetJournalLimit(0)
+	for i, o := range ops {
+		if i == max(len(ops)-limit, 0) {
+			b.SetJournalLimit(limit)
+		}
+		if i == from {
+			b.rec.resetDirty()
+		}
+		res, err := b.Apply(o)
+		if seen != nil {
+			seen(o, res, err)
+		}
+	}
+	b.SetJournalLimit(limit)
+	return b
 }
 
 // compareOps orders ops canonically (Op.Before).
@@ -114,24 +184,18 @@ func compareOps(a, b Op) int {
 	return 0
 }
 
-// swapIn records op, applies to the fresh book the ops recorded since the
-// replay read them, writes what differs from the current book and swaps
-// the fresh one in, all in one transaction. The caller holds aidMu.
+// swapIn records op, applies to both replayed books the last ops recorded
+// since (few), writes what differs between them and swaps the fresh book
+// in, all in one transaction. The caller holds aidMu.
 func (s *Aid) swapIn(ctx context.Context, r *replayed, since []Op, op Op, also func(ctx context.Context) error) (*Outcome, error) {
 	err := s.ap.tx.InTx(ctx, func(ctx context.Context) error {
 		if err := s.record(ctx, op); err != nil {
 			return err
 		}
-		for _, m := range since {
-			if _, found := slices.BinarySearchFunc(r.ops, m, compareOps); found {
-				continue // the replay read it
-			}
-			if err := applyInPlace(r.book, m); err != nil {
-				return err
-			}
+		if err := r.catchUp(since); err != nil {
+			return err
 		}
-		c := diffBooks(s.book, r.book)
-		r.book.rec.resetDirty()
+		c := mergeChanges(r.diff, diffDirty(r.old, r.fresh))
 		if err := s.store.SaveAid(ctx, c.Needs, c.Promises, c.Statuses); err != nil {
 			return fmt.Errorf("failed to save the replayed ledger: %w", err)
 		}
@@ -146,7 +210,8 @@ func (s *Aid) swapIn(ctx context.Context, r *replayed, since []Op, op Op, also f
 	if err != nil {
 		return nil, err
 	}
-	s.book = r.book
+	r.fresh.rec.resetDirty()
+	s.book = r.fresh
 	s.noteRecorded(op)
 	if r.refused != nil {
 		return nil, r.refused
@@ -190,38 +255,111 @@ func (s *Aid) record(ctx context.Context, op Op) error {
 	return nil
 }
 
-// diffBooks returns what differs between the projections of two books:
-// the needs, promises and statuses of b that a differs in or lacks, and
-// those a holds that b does not.
-func diffBooks(a, b *Book) Changes {
+// diffDirty returns what differs between the projections of two books
+// among what either marked dirty (and forgets those marks): the needs,
+// promises and statuses b holds that a differs in or lacks, and those a
+// holds that b does not.
+func diffDirty(a, b *Book) Changes {
 	var c Changes
-	for id, n := range b.rec.needs {
-		if o, ok := a.rec.needs[id]; !ok || !sameNeed(o, n) {
+	for id := range mergeKeys(a.rec.dirty.needs, b.rec.dirty.needs) {
+		n, inB := b.rec.needs[id]
+		o, inA := a.rec.needs[id]
+		switch {
+		case inB && (!inA || !sameNeed(o, n)):
 			c.Needs = append(c.Needs, copyNeed(n))
-		}
-	}
-	for id := range a.rec.needs {
-		if _, ok := b.rec.needs[id]; !ok {
+		case !inB && inA:
 			c.GoneNeeds = append(c.GoneNeeds, id)
 		}
 	}
-	for id, p := range b.rec.promises {
-		if o, ok := a.rec.promises[id]; !ok || *o != *p {
+	for id := range mergeKeys(a.rec.dirty.promises, b.rec.dirty.promises) {
+		p, inB := b.rec.promises[id]
+		o, inA := a.rec.promises[id]
+		switch {
+		case inB && (!inA || *o != *p):
 			c.Promises = append(c.Promises, copyPromise(p))
-		}
-	}
-	for id := range a.rec.promises {
-		if _, ok := b.rec.promises[id]; !ok {
+		case !inB && inA:
 			c.GonePromises = append(c.GonePromises, id)
 		}
 	}
-	for id, st := range b.rec.statuses {
-		if o, ok := a.rec.statuses[id]; !ok || !sameStatus(o, st) {
+	for id := range mergeKeys(a.rec.dirty.statuses, b.rec.dirty.statuses) {
+		st, inB := b.rec.statuses[id]
+		o, inA := a.rec.statuses[id]
+		switch {
+		case inB && (!inA || !sameStatus(o, st)):
 			c.Statuses = append(c.Statuses, copyStatus(st))
+		case !inB && inA:
+			c.GoneStatuses = append(c.GoneStatuses, id)
 		}
 	}
-	for id := range a.rec.statuses {
-		if _, ok := b.rec.statuses[id]; !ok {
+	a.rec.resetDirty()
+	b.rec.resetDirty()
+	return c
+}
+
+// mergeKeys returns the keys of both sets, in a set.
+func mergeKeys[K comparable](a, b map[K]bool) map[K]bool {
+	m := make(map[K]bool, len(a)+len(b))
+	for k := range a {
+		m[k] = true
+	}
+	for k := range b {
+		m[k] = true
+	}
+	return m
+}
+
+// mergeChanges returns earlier's changes overridden by later's (what
+// later saves or deletes, earlier does not also), sorted.
+func mergeChanges(earlier, later Changes) Changes {
+	needs := map[NeedID]bool{}
+	for _, n := range later.Needs {
+		needs[n.ID] = true
+	}
+	for _, id := range later.GoneNeeds {
+		needs[id] = true
+	}
+	promises := map[PromiseID]bool{}
+	for _, p := range later.Promises {
+		promises[p.ID] = true
+	}
+	for _, id := range later.GonePromises {
+		promises[id] = true
+	}
+	statuses := map[UserID]bool{}
+	for _, st := range later.Statuses {
+		statuses[st.Member] = true
+	}
+	for _, id := range later.GoneStatuses {
+		statuses[id] = true
+	}
+	c := later
+	for _, n := range earlier.Needs {
+		if !needs[n.ID] {
+			c.Needs = append(c.Needs, n)
+		}
+	}
+	for _, id := range earlier.GoneNeeds {
+		if !needs[id] {
+			c.GoneNeeds = append(c.GoneNeeds, id)
+		}
+	}
+	for _, p := range earlier.Promises {
+		if !promises[p.ID] {
+			c.Promises = append(c.Promises, p)
+		}
+	}
+	for _, id := range earlier.GonePromises {
+		if !promises[id] {
+			c.GonePromises = append(c.GonePromises, id)
+		}
+	}
+	for _, st := range earlier.Statuses {
+		if !statuses[st.Member] {
+			c.Statuses = append(c.Statuses, st)
+		}
+	}
+	for _, id := range earlier.GoneStatuses {
+		if !statuses[id] {
 			c.GoneStatuses = append(c.GoneStatuses, id)
 		}
 	}

@@ -409,6 +409,7 @@ func BenchmarkAidDo(b *testing.B) {
 			b.Run("late", func(b *testing.B) {
 				w.runLate(b, func() time.Time { return aidBenchStart.Add(-24*time.Hour + time.Duration(w.late)*time.Millisecond) })
 			})
+			b.Run("late-wait", func(b *testing.B) { w.runLateWait(b) })
 			b.Run("late-recent", func(b *testing.B) {
 				w.runLate(b, func() time.Time { return w.stream.at.Add(-30 * time.Second) })
 			})
@@ -472,4 +473,50 @@ func (w *aidBench) runRead(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(w.recorded), "recorded")
+}
+
+// runLateWait applies, per iteration, a very late op (as late does) while
+// this goroutine applies the history's next ops one after the other until
+// the late op is done: wait-max-ms is the longest any of those calls took
+// (what a call waits behind the late op, at worst), late-ms how long the
+// late op took, meanwhile how many ops were applied during it.
+func (w *aidBench) runLateWait(b *testing.B) {
+	recorded := w.recorded
+	var longest, total time.Duration
+	meanwhile := 0
+	b.ReportAllocs()
+	for b.Loop() {
+		w.late++
+		op := ledger.Op{Kind: ledger.OpStatus, Event: ledger.EventID(fmt.Sprintf("$late%d", w.late)),
+			Actor:  ledger.UserID(fmt.Sprintf("@late%d:example.org", w.late)),
+			At:     aidBenchStart.Add(-24*time.Hour + time.Duration(w.late)*time.Millisecond),
+			Status: ledger.StatusOrange, Amount: ledger.Amount{Minor: 30_000, Currency: "EUR"}}
+		done := make(chan error, 1)
+		start := time.Now()
+		go func() {
+			_, err := w.svc.Aid.Do(w.ctx, op)
+			done <- err
+		}()
+		for finished := false; !finished; {
+			select {
+			case err := <-done:
+				if err != nil {
+					b.Fatalf("late op: %v", err)
+				}
+				finished = true
+				continue
+			default:
+			}
+			t0 := time.Now()
+			w.do(b, w.stream.next())
+			longest = max(longest, time.Since(t0))
+			meanwhile++
+		}
+		total += time.Since(start)
+		w.recorded++
+	}
+	b.ReportMetric(float64(longest.Microseconds())/1000, "wait-max-ms")
+	b.ReportMetric(float64(total.Milliseconds())/float64(b.N), "late-ms")
+	b.ReportMetric(float64(meanwhile)/float64(b.N), "meanwhile")
+	b.ReportMetric(float64(recorded), "recorded")
 }
