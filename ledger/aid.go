@@ -207,21 +207,18 @@ func (s *Aid) replayWith(ctx context.Context, op Op) (out *Outcome, refused erro
 // replay applies ops (in canonical order) to a fresh book, journaling only
 // the last limit of them; seen, if not nil, sees each result.
 func replay(ops []Op, limit int, seen func(Op, *Outcome, error)) *Book {
-	b := NewBook()
-	start := len(ops) - limit // the first op worth journaling
-	b.SetJournalLimit(0)
-	for i, o := range ops {
-		if i == max(start, 0) {
-			b.SetJournalLimit(limit)
-		}
-		res, err := b.Apply(o) // refusals were answered when the op arrived
-		if seen != nil {
-			seen(o, res, err)
-		}
-	}
-	b.SetJournalLimit(limit)
+	b, _ := replayFrom(ops, limit, len(ops), seen)
 	b.rec.resetDirty()
 	return b
+}
+
+// Replay builds a book from ops in canonical order as the service does
+// after a restart (the journal kept for the last DefaultJournalOps ops, no
+// outcome made for anyone) and counts the ops the book refused.
+func Replay(ops []Op) (*Book, int) {
+	b, refused := replayFrom(ops, DefaultJournalOps, len(ops), nil)
+	b.rec.resetDirty()
+	return b, refused
 }
 
 // loadBook returns the book, replaying every recorded op on first use.

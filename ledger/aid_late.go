@@ -109,8 +109,8 @@ func (s *Aid) replayOutside(ctx context.Context, op Op, w *watch) (*replayed, er
 	}
 	r := &replayed{ops: ops}
 	limit := s.cfg.journalOps()
-	r.old = replayFrom(ops, limit, at, nil)
-	r.fresh = replayFrom(slices.Insert(slices.Clone(ops), at, op), limit, at, func(o Op, res *Outcome, rerr error) {
+	r.old, _ = replayFrom(ops, limit, at, nil)
+	r.fresh, _ = replayFrom(slices.Insert(slices.Clone(ops), at, op), limit, at, func(o Op, res *Outcome, rerr error) {
 		if o.Event == op.Event {
 			r.out, r.refused = res, rerr
 		}
@@ -153,10 +153,14 @@ func (r *replayed) catchUp(since []Op) error {
 	return nil
 }
 
-// replayFrom is replay with what changed from ops[from] on marked dirty.
-func replayFrom(ops []Op, limit, from int, seen func(Op, *Outcome, error)) *Book {
+// replayFrom is replay with what changed from ops[from] on marked dirty;
+// it also counts the ops the book refused. With no seen, the book makes no
+// outcome for anyone while it replays (Book.quiet).
+func replayFrom(ops []Op, limit, from int, seen func(Op, *Outcome, error)) (*Book, int) {
 	b := NewBook()
+	b.quiet = seen == nil
 	b.SetJournalLimit(0)
+	refused := 0
 	for i, o := range ops {
 		if i == max(len(ops)-limit, 0) {
 			b.SetJournalLimit(limit)
@@ -165,12 +169,17 @@ func replayFrom(ops []Op, limit, from int, seen func(Op, *Outcome, error)) *Book
 			b.rec.resetDirty()
 		}
 		res, err := b.Apply(o)
+		if err != nil {
+			refused++
+		}
 		if seen != nil {
 			seen(o, res, err)
 		}
 	}
+	b.quiet = false
+	b.scratch = Outcome{}
 	b.SetJournalLimit(limit)
-	return b
+	return b, refused
 }
 
 // compareOps orders ops canonically (Op.Before).

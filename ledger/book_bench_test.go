@@ -187,24 +187,10 @@ var aidBenchHistory = sync.OnceValue(func() []ledger.Op {
 	return newAidStream(aidBenchMembers, 1).take(aidBenchOps)
 })
 
-// replay folds ops into a fresh book and counts the refusals. Like the
-// service's replay, it journals only the last DefaultJournalOps ops: the
-// journal of older ones would be dropped at once.
+// replay folds ops into a fresh book and counts the refusals, as the
+// service does after a restart (ledger.Replay).
 func replay(ops []ledger.Op) (*ledger.Book, int) {
-	b := ledger.NewBook()
-	b.SetJournalLimit(0)
-	start := max(len(ops)-ledger.DefaultJournalOps, 0)
-	refused := 0
-	for i, op := range ops {
-		if i == start {
-			b.SetJournalLimit(ledger.DefaultJournalOps)
-		}
-		if _, err := b.Apply(op); err != nil {
-			refused++
-		}
-	}
-	b.SetJournalLimit(ledger.DefaultJournalOps)
-	return b, refused
+	return ledger.Replay(ops)
 }
 
 // aidApplyBatch is how many ops one iteration of BenchmarkBookApply
