@@ -18,9 +18,11 @@ demo:
 	bin/exodus-demo
 
 ## test: every test — vet, unit and property tests, fuzz seeds, end-to-end on Dendrite, and the store suite
-## and the crypto store on Postgres.
+## and the crypto store on Postgres. The end-to-end package takes about 6 minutes on a quiet 2-core machine,
+## more on a loaded one: go test's default limit of 10 minutes a package is raised (CI allows 90 in all).
+TEST_TIMEOUT ?= 40m
 test: vet js-tools
-	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) ./...
 	bash scripts/with-postgres.sh $(GO) test -count=1 -run '^TestPostgres$$' ./store/ ./cmd/exodus/ ./bot/e2ee/
 
 # The commit is stamped by hand too: Go does not stamp it with -buildvcs=false or in a git worktree.
@@ -39,7 +41,7 @@ vet:
 	$(GO) vet ./...
 
 e2e: js-tools
-	$(GO) test -count=1 -v ./e2e/
+	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) -v ./e2e/
 
 ## screenshots: run the browser end-to-end test and save its screenshots into docs/screenshots.
 screenshots:

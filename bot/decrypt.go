@@ -23,17 +23,6 @@ type Decrypter interface {
 	Decrypt(ctx context.Context, evt *event.Event) (*event.Event, error)
 }
 
-// KeyRequester is a Decrypter that can ask again for a missing room key
-// (an m.room_key_request to the sender's devices): a key lost on its way
-// is sent again by the sender's client.
-type KeyRequester interface {
-	RequestKey(ctx context.Context, evt *event.Event) error
-}
-
-// keyRequestAfter is how long an event waits for its key before the key
-// is asked for again, at its next wake (at start, or hourly).
-const keyRequestAfter = time.Minute
-
 // ErrNoKey is the error of an encrypted event whose room key has not
 // arrived: the intake parks the event until it does.
 var ErrNoKey = errors.New("the room key of the event has not arrived")
@@ -63,6 +52,7 @@ func (in *Intake) SetDecrypter(d Decrypter) { in.decrypter = d }
 // (bot/e2ee calls it when a key arrives); "" wakes every parked event.
 func (in *Intake) KeyArrived(ctx context.Context, session id.SessionID) {
 	in.keys.Add(1)
+	in.keyReqs.forget(in.clock.Now(), session)
 	n, err := in.inbox.Unpark(ctx, string(session))
 	if err != nil {
 		zerolog.Ctx(ctx).Error().Err(err).Str("session_id", string(session)).Msg("Failed to wake the events waiting for a room key")
@@ -157,18 +147,6 @@ func (in *Intake) decrypt(ctx context.Context, log zerolog.Logger, ie ledger.Inb
 	}
 	log.Debug().Stringer("trust", dec.Mautrix.TrustState).Msg("Decrypted an event")
 	return decryption{readied{evt: dec}, DecryptOK}
-}
-
-// requestKey asks the sender's devices again for the key of an event that
-// has waited for it for keyRequestAfter, if the decrypter can.
-func (in *Intake) requestKey(ctx context.Context, ie ledger.InboxEvent, evt *event.Event) {
-	r, ok := in.decrypter.(KeyRequester)
-	if !ok || ie.WaitingSince.IsZero() || in.clock.Now().Sub(ie.WaitingSince) < keyRequestAfter {
-		return
-	}
-	if err := r.RequestKey(ctx, evt); err != nil {
-		zerolog.Ctx(ctx).Warn().Err(err).Str("event_id", string(ie.ID)).Msg("Failed to ask for a missing room key")
-	}
 }
 
 // park sets a pending event aside until its key arrives. If a key arrived

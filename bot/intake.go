@@ -51,6 +51,8 @@ type Intake struct {
 	// givenUp counts the encrypted events given up on since the start
 	// (their keys never came), the last at lastGivenUp (unix ms).
 	givenUp, lastGivenUp atomic.Int64
+	// keyReqs schedules the key requests of the parked events.
+	keyReqs *keyRequests
 }
 
 // CatchUp is what the intake does before and after each event it hands
@@ -66,7 +68,7 @@ type CatchUp interface {
 // between events with catchUp (nil: no catching up).
 func NewIntake(inbox ledger.Inbox, hsToken string, b *Bot, state mautrix.StateStore, clock ledger.Clock, catchUp CatchUp) *Intake {
 	return &Intake{inbox: inbox, hsToken: hsToken, bot: b, state: state, clock: clock, catchUp: catchUp,
-		wake: make(chan struct{}, 1), lostTold: map[warning]bool{}}
+		wake: make(chan struct{}, 1), lostTold: map[warning]bool{}, keyReqs: newKeyRequests()}
 }
 
 // Register mounts the transaction endpoint on mux (both the current and the
@@ -201,7 +203,8 @@ const InboxKeep = 90 * 24 * time.Hour
 // Run hands pending events to the bot until ctx ends, and prunes the
 // inbox when it starts and every hour; then too it wakes the encrypted
 // events parked waiting for their keys (a key may have come just before a
-// crash; one that waited too long is given up).
+// crash; one that waited too long is given up). An event parked for its
+// key is woken again when its key request is due (SetKeyRequestAfter).
 func (in *Intake) Run(ctx context.Context) error {
 	tick := time.NewTicker(5 * time.Second)
 	defer tick.Stop()
@@ -219,11 +222,16 @@ func (in *Intake) Run(ctx context.Context) error {
 		if n > 0 {
 			continue
 		}
+		timer, due := in.keyRequestTimer()
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-in.wake:
 		case <-tick.C:
+		case <-due:
+		}
+		if timer != nil {
+			timer.Stop()
 		}
 	}
 }
@@ -245,9 +253,10 @@ func (in *Intake) prune(ctx context.Context, now time.Time) {
 // handled again from the start. An encrypted event is decrypted first,
 // outside the transaction, and handled decrypted in its place; one whose
 // room key has not arrived is parked (counted as handled) until KeyArrived
-// wakes it.
+// wakes it, or its key request is due.
 func (in *Intake) Drain(ctx context.Context) (int, error) {
 	in.catchUpJoined(ctx)
+	in.wakeDue(ctx)
 	pending, err := in.inbox.Pending(ctx, 100)
 	if err != nil {
 		return 0, fmt.Errorf("failed to read pending events: %w", err)

@@ -233,7 +233,7 @@ func (nt notices) tellNetwork(ctx context.Context, u ledger.UserID, st *ledger.M
 	if st == nil {
 		return
 	}
-	tl, err := b.ledger.Trust.TrustListOf(ctx, u)
+	direct, err := b.ledger.Trust.DirectOf(ctx, u)
 	if err != nil {
 		zerolog.Ctx(ctx).Error().Err(err).Msg("Failed to read the trust list")
 		return
@@ -251,7 +251,7 @@ func (nt notices) tellNetwork(ctx context.Context, u ledger.UserID, st *ledger.M
 			target = v.Need.Target
 		}
 	}
-	for _, g := range append(tl.Direct, helpers...) {
+	for _, g := range append(direct, helpers...) {
 		if !told[g] {
 			told[g] = true
 			nt.tell(ctx, g, ledger.NoticeStatus, key, u, target)

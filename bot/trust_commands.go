@@ -109,7 +109,7 @@ func announceAcceptance(ctx context.Context, b *Bot, cause *event.Event, acc *le
 		replyEvt = cause
 	}
 	inv := acc.Invitation
-	tl, err := b.ledger.Trust.TrustListOf(ctx, inv.Invitee)
+	tl, err := b.ledger.Trust.TrustSizeOf(ctx, inv.Invitee)
 	if err != nil {
 		zerolog.Ctx(ctx).Warn().Err(err).Msg("Failed to compute a trust list")
 	}
@@ -150,45 +150,35 @@ func cmdDecline(ctx context.Context, b *Bot, r *request) error {
 }
 
 func cmdList(ctx context.Context, b *Bot, r *request) error {
-	tl, err := b.ledger.Trust.TrustListOf(ctx, ledger.UserID(r.evt.Sender))
+	tl, size, err := b.ledger.Trust.TrustListHeadOf(ctx, ledger.UserID(r.evt.Sender), maxListed*4)
 	if err != nil {
 		return err
 	}
-	data := map[string]any{"count": tl.Count(), "direct": capped(tl.Direct), "indirect": capped(tl.Indirect)}
-	if tl.Count() == 0 {
+	data := map[string]any{"count": size.Count(), "direct": tl.Direct, "indirect": tl.Indirect}
+	if size.Count() == 0 {
 		b.reply(ctx, r, message(text(r.lang, "list.empty", b.cfg.Prefix), "trust_list", data))
 		return nil
 	}
 	var sb strings.Builder
-	sb.WriteString(text(r.lang, "list.header", tl.Count(), len(tl.Direct), len(tl.Indirect)) + "\n\n")
-	writeSection(&sb, r.lang, "list.direct", tl.Direct)
-	writeSection(&sb, r.lang, "list.indirect", tl.Indirect)
+	sb.WriteString(text(r.lang, "list.header", size.Count(), size.Direct, size.Indirect) + "\n\n")
+	writeSection(&sb, r.lang, "list.direct", tl.Direct, size.Direct)
+	writeSection(&sb, r.lang, "list.indirect", tl.Indirect, size.Indirect)
 	b.reply(ctx, r, message(sb.String(), "trust_list", data))
 	return nil
 }
 
-// capped bounds a list carried in machine-readable content.
-func capped(us []ledger.UserID) []ledger.UserID {
-	if len(us) > maxListed*4 {
-		return us[:maxListed*4]
-	}
-	return us
-}
-
-func writeSection(sb *strings.Builder, l ledger.Lang, key string, us []ledger.UserID) {
-	if len(us) == 0 {
+// writeSection writes the first maxListed of us, the head of a part of a
+// trust list of total members, and how many more there are.
+func writeSection(sb *strings.Builder, l ledger.Lang, key string, us []ledger.UserID, total int) {
+	if total == 0 {
 		return
 	}
-	sb.WriteString(text(l, key, len(us)) + "\n\n")
-	shown := us
-	if len(shown) > maxListed {
-		shown = shown[:maxListed]
-	}
-	for _, u := range shown {
+	sb.WriteString(text(l, key, total) + "\n\n")
+	for _, u := range us[:min(len(us), maxListed)] {
 		sb.WriteString("- " + pill(id.UserID(u)) + "\n")
 	}
-	if len(us) > maxListed {
-		sb.WriteString("\n" + text(l, "list.more", len(us)-maxListed) + "\n")
+	if total > maxListed {
+		sb.WriteString("\n" + text(l, "list.more", total-maxListed) + "\n")
 	}
 	sb.WriteString("\n")
 }

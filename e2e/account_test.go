@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
 	"maunium.net/go/mautrix"
 	"maunium.net/go/mautrix/event"
 	"maunium.net/go/mautrix/id"
@@ -63,8 +64,9 @@ func accountCircle(t *testing.T, c *crashNet, alice, bob *devnet.User) id.RoomID
 
 // TestBotAccountCircle: the bot, an ordinary account, joins a member's
 // room when invited, makes it a circle, invites a member who accepts with
-// ✅, posts a need's card, takes a reply `commit` to it and edits the
-// card: the whole core of Exodus without an appservice.
+// ✅, posts a need's card, takes an intention made on the web organizer
+// and a reply `commit`, and edits the card: the whole core of Exodus
+// without an appservice.
 func TestBotAccountCircle(t *testing.T) {
 	c := accountStack(t, "account")
 	alice, bob := fedMember(t, c.Stack, "alice"), fedMember(t, c.Stack, "bob")
@@ -74,6 +76,7 @@ func TestBotAccountCircle(t *testing.T) {
 
 	status := sent(t, bob, room, "!ex status orange 300")
 	need := cardAfter(t, alice, room, c.BotID, status, "need")
+	webOnAnAccount(t, c, alice, bob, room, need)
 	commit := replied(t, alice, room, need.ID, "commit 50")
 	mustContain(t, replyFrom(t, alice, room, c.BotID, commit), "Your commitment: €50")
 	cardShowsFrom(t, bob, room, c.BotID, need.ID, commit, "50")
@@ -214,4 +217,47 @@ func TestBotAccountFederatedCircle(t *testing.T) {
 	if got := rebuiltDigest(t, two, circle); got != digest {
 		t.Errorf("the account bot rebuilt the circle's digest as %s, want %s", got, digest)
 	}
+}
+
+// webOnAnAccount: the web organizer of a bot in mode: bot. alice asks for
+// a login link in her direct chat, logs in, sees bob's need on her
+// dashboard and intends €20 on its page; the bot posts the action into the
+// circle, and the need's card shows it.
+func webOnAnAccount(t *testing.T, c *crashNet, alice, bob *devnet.User, room id.RoomID, need *event.Event) {
+	t.Helper()
+	dm := dmWith(t, alice, c.BotID)
+	link := loginLinkRe.FindString(devnet.Body(sayTo(t, alice, dm, c.BotID, "web")))
+	if link == "" || !strings.HasPrefix(link, c.WebURL) {
+		t.Fatalf("no login link to %s in the bot's answer", c.WebURL)
+	}
+	_, d := data(t, need)
+	needID, _ := d["need"].(string)
+	ctx := browser(t)
+	var dashboard, flash string
+	run(t, ctx, "log in and intend",
+		chromedp.Navigate(link),
+		chromedp.WaitVisible(`#login`, chromedp.ByQuery),
+		chromedp.Click(`#login`, chromedp.ByQuery),
+		chromedp.WaitVisible(`a[href="/needs/`+needID+`"]`, chromedp.ByQuery),
+		chromedp.Text(`main`, &dashboard, chromedp.ByQuery),
+		chromedp.Navigate(c.WebURL+"/needs/"+needID),
+		chromedp.WaitVisible(`form[action$="/intend"] input[name="amount"]`, chromedp.ByQuery),
+		chromedp.SetValue(`form[action$="/intend"] input[name="amount"]`, "20", chromedp.ByQuery),
+		chromedp.Click(`form[action$="/intend"] button[type="submit"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`.flash`, chromedp.ByQuery),
+		chromedp.Text(`.flash`, &flash, chromedp.ByQuery),
+	)
+	if !strings.Contains(dashboard, bob.ID.Localpart()) || !strings.Contains(flash, "intention") {
+		t.Fatalf("the web organizer of mode: bot: dashboard %q, flash %q", dashboard, flash)
+	}
+	posted, err := bob.WaitMessageAfter(testCtx(t), room, need.ID, c.BotID, func(e *event.Event) bool {
+		ns, _ := e.Content.Raw["org.exodus"].(map[string]any)
+		d, _ := ns["data"].(map[string]any)
+		return ns["type"] == "web_action" && d["member"] == alice.ID.String() && d["verb"] == "intend"
+	})
+	if err != nil {
+		t.Fatalf("waiting for the web action in the circle: %v", err)
+	}
+	mustContain(t, posted, "on the web", "intend 20 EUR")
+	cardShowsFrom(t, bob, room, c.BotID, need.ID, posted.ID, "intended €20")
 }

@@ -18,20 +18,31 @@ import (
 // borrow their working memory from a pool, so the breadth-first searches do
 // not touch maps or allocate per visited member.
 type Graph struct {
-	ids   []UserID         // index -> ID, sorted
-	index map[UserID]int32 // ID -> index
-	off   []int32          // neighbours of i are adj[off[i]:off[i+1]]
-	adj   []int32          // sorted within each member
+	ids   []UserID // index -> ID, sorted
+	index *idIndex // ID -> number in order of first appearance
+	rank  []int32  // number -> index
+	off   []int32  // neighbours of i are adj[off[i]:off[i+1]]
+	adj   []int32  // sorted within each member
 
 	curs    []Currency // distinct pledge currencies, sorted
 	pOff    []int32    // pledges of i are pledges[pOff[i]:pOff[i+1]]
 	pledges []pledge   // sorted by currency within each member
 
 	comp  []int32   // connected component of each member
+	cSize []int32   // number of members of each component
 	cOff  []int32   // sums of component c are cSums[cOff[c]:cOff[c+1]]
 	cSums []compSum // sorted by currency within each component
 
 	scratch sync.Pool // of *scratch
+}
+
+// lookup returns u's index, false if u is not a member.
+func (g *Graph) lookup(u UserID) (int32, bool) {
+	t, ok := g.index.number(u)
+	if !ok {
+		return 0, false
+	}
+	return g.rank[t], true
 }
 
 // pledge is one member's largest pledge in one currency; cur indexes Graph.curs.
@@ -47,83 +58,6 @@ type compSum struct {
 	sum        wide
 }
 
-// NewGraph builds the trust network from the guarantees and blocks.
-//
-// An edge A-B counts only if neither A blocked B nor B blocked A
-// (Block{Blocker, Blocked}). Duplicate guarantees for the same pair are one
-// edge. A guarantee whose two ends are the same member is ignored entirely.
-// The ends of a guarantee need not be ordered. Blocks naming a member who
-// appears in no guarantee have no effect. Building takes O(E + V log V)
-// time for E guarantees between V members.
-func NewGraph(guarantees []Guarantee, blocks []Block) *Graph {
-	g := &Graph{}
-	ends := g.intern(guarantees)
-	n := len(g.ids)
-	g.dropBlocked(ends, blocks)
-	g.buildAdjacency(n, ends)
-	g.buildPledges(n, guarantees, ends)
-	g.buildComponents(n)
-	g.scratch.New = func() any {
-		s := &scratch{d: [2][]int32{make([]int32, n), make([]int32, n)}, good: make([]bool, n)}
-		for i := range n {
-			s.d[0][i], s.d[1][i] = -1, -1
-		}
-		return s
-	}
-	return g
-}
-
-// inactive marks a self-guarantee or a blocked one in the edge keys
-// NewGraph works with.
-const inactive = math.MaxUint64
-
-// edgeKey packs an unordered pair of member indices into one key.
-func edgeKey(a, b int32) uint64 { return uint64(min(a, b))<<32 | uint64(uint32(max(a, b))) }
-
-// edgeEnds unpacks an edge key.
-func edgeEnds(k uint64) (a, b int32) { return int32(k >> 32), int32(uint32(k)) }
-
-// intern numbers the members of the non-self guarantees in ID order and
-// returns, per guarantee, its edge key (inactive for a self-guarantee).
-func (g *Graph) intern(guarantees []Guarantee) []uint64 {
-	index := make(map[UserID]int32, len(guarantees)/2+1)
-	var ids []UserID
-	id := func(u UserID) int32 {
-		i, ok := index[u]
-		if !ok {
-			i = int32(len(ids))
-			index[u] = i
-			ids = append(ids, u)
-		}
-		return i
-	}
-	ends := make([]uint64, len(guarantees))
-	for i, gu := range guarantees {
-		ends[i] = inactive
-		if gu.A != gu.B {
-			ends[i] = edgeKey(id(gu.A), id(gu.B))
-		}
-	}
-	// Renumber so that index order is ID order.
-	g.ids = slices.Clone(ids)
-	slices.Sort(g.ids)
-	for r, u := range g.ids {
-		index[u] = int32(r)
-	}
-	rank := make([]int32, len(ids))
-	for t, u := range ids {
-		rank[t] = index[u]
-	}
-	g.index = index
-	for i, k := range ends {
-		if k != inactive {
-			a, b := edgeEnds(k)
-			ends[i] = edgeKey(rank[a], rank[b])
-		}
-	}
-	return ends
-}
-
 // dropBlocked marks inactive the edge keys that a block cuts. Blocks are
 // rare, so only guarantees between two members who take part in some block
 // are looked up.
@@ -131,8 +65,8 @@ func (g *Graph) dropBlocked(ends []uint64, blocks []Block) {
 	var keys []uint64
 	involved := make([]bool, len(g.ids))
 	for _, b := range blocks {
-		x, ok1 := g.index[b.Blocker]
-		y, ok2 := g.index[b.Blocked]
+		x, ok1 := g.lookup(b.Blocker)
+		y, ok2 := g.lookup(b.Blocked)
 		if ok1 && ok2 && x != y {
 			keys = append(keys, edgeKey(x, y))
 			involved[x], involved[y] = true, true
@@ -154,56 +88,17 @@ func (g *Graph) dropBlocked(ends []uint64, blocks []Block) {
 	}
 }
 
-// buildAdjacency fills off and adj from the active edge keys, each
-// member's neighbour list sorted and free of duplicates.
-func (g *Graph) buildAdjacency(n int, ends []uint64) {
-	g.off, g.adj = groupByMember(n, ends,
-		func(int) bool { return true },
-		func(_ int, other int32) int32 { return other },
-		func(nb []int32) []int32 { slices.Sort(nb); return slices.Compact(nb) })
-}
-
-// buildPledges keeps, for every member and currency, the largest pledge
-// among the member's active guarantees. Pledges without a currency (the
-// zero Amount) are ignored.
-func (g *Graph) buildPledges(n int, guarantees []Guarantee, ends []uint64) {
-	curOf := make([]int32, len(guarantees)) // -1: no pledge counts
-	curIndex := map[Currency]int32{}
-	for i, gu := range guarantees {
-		curOf[i] = -1
-		if ends[i] == inactive || gu.Pledge.Currency == "" {
-			continue
-		}
-		c, ok := curIndex[gu.Pledge.Currency]
-		if !ok {
-			c = int32(len(g.curs))
-			curIndex[gu.Pledge.Currency] = c
-			g.curs = append(g.curs, gu.Pledge.Currency)
-		}
-		curOf[i] = c
-	}
-	// Renumber currencies in code order.
-	sorted := slices.Sorted(slices.Values(g.curs))
-	rank := make([]int32, len(g.curs))
-	for i, c := range g.curs {
-		rank[i] = int32(slices.Index(sorted, c))
-	}
-	g.curs = sorted
-	g.pOff, g.pledges = groupByMember(n, ends,
-		func(i int) bool { return curOf[i] >= 0 },
-		func(i int, _ int32) pledge { return pledge{rank[curOf[i]], guarantees[i].Pledge.Minor} },
-		maxPerCurrency)
-}
-
-// groupByMember builds a compressed sparse row table: for every active edge
-// key ends[i] with keep(i), it files item(i, other end) under each end;
-// then it reduces each member's group in place and packs the results. It
-// returns the offsets (len n+1) and the items.
-func groupByMember[T any](n int, ends []uint64, keep func(i int) bool,
-	item func(i int, other int32) T, reduce func([]T) []T) ([]int32, []T) {
+// buildEdges fills the adjacency (off, adj) and the pledges (pOff,
+// pledges) from the active edge keys; cur[i] and minor[i] are the pledge
+// of the guarantee with key ends[i] (cur -1: none counts). It files each
+// guarantee's number under both its ends once, reduces each member's group
+// to their largest pledge per currency, then turns the group in place into
+// the member's neighbours, sorted and free of duplicates: one table of
+// 4 bytes per end serves both.
+func (g *Graph) buildEdges(n int, ends []uint64, cur []int32, minor []int64) {
 	start := make([]int32, n+1)
-	for i, k := range ends {
-		if k != inactive && keep(i) {
+	for _, k := range ends {
+		if k != inactive {
 			a, b := edgeEnds(k)
 			start[a+1]++
 			start[b+1]++
@@ -212,23 +107,49 @@ func groupByMember[T any](n int, ends []uint64, keep func(i int) bool,
 	for m := range n {
 		start[m+1] += start[m]
 	}
-	items := make([]T, start[n])
+	items := make([]int32, start[n])
 	next := slices.Clone(start[:n])
 	for i, k := range ends {
-		if k != inactive && keep(i) {
+		if k != inactive {
 			a, b := edgeEnds(k)
-			items[next[a]], items[next[b]] = item(i, b), item(i, a)
+			items[next[a]], items[next[b]] = int32(i), int32(i)
 			next[a]++
 			next[b]++
 		}
 	}
-	off := make([]int32, n+1)
+	g.buildPledges(n, start, items, cur, minor)
+	g.off = make([]int32, n+1)
 	w := int32(0)
-	for m := range n {
-		w += int32(copy(items[w:], reduce(items[start[m]:start[m+1]])))
-		off[m+1] = w
+	for m := range int32(n) {
+		group := items[start[m]:start[m+1]]
+		for j, e := range group {
+			a, b := edgeEnds(ends[e])
+			group[j] = a ^ b ^ m // the other end
+		}
+		slices.Sort(group)
+		w += int32(copy(items[w:], slices.Compact(group)))
+		g.off[m+1] = w
 	}
-	return off, slices.Clip(items[:w])
+	g.adj = slices.Clip(items[:w])
+}
+
+// buildPledges keeps, for every member and currency, the largest pledge
+// among the member's active guarantees, whose numbers are
+// items[start[m]:start[m+1]] for member m.
+func (g *Graph) buildPledges(n int, start, items, cur []int32, minor []int64) {
+	g.pOff = make([]int32, n+1)
+	var ps []pledge
+	for m := range n {
+		ps = ps[:0]
+		for _, e := range items[start[m]:start[m+1]] {
+			if cur[e] >= 0 {
+				ps = append(ps, pledge{cur[e], minor[e]})
+			}
+		}
+		g.pledges = append(g.pledges, maxPerCurrency(ps)...)
+		g.pOff[m+1] = int32(len(g.pledges))
+	}
+	g.pledges = slices.Clip(g.pledges)
 }
 
 // maxPerCurrency reduces ps in place to the largest pledge per currency,
@@ -254,8 +175,9 @@ func maxPerCurrency(ps []pledge) []pledge {
 	return ps
 }
 
-// buildComponents labels the connected components of the active edges and
-// sums the pledges of each, so that Pool need not search. A breadth-first
+// buildComponents labels the connected components of the active edges,
+// counts their members and sums the pledges of each, so that neither
+// TrustSize nor Pool need search. A breadth-first
 // search from each unlabelled member visits its component contiguously.
 func (g *Graph) buildComponents(n int) {
 	g.comp = make([]int32, n)
@@ -296,6 +218,7 @@ func (g *Graph) buildComponents(n int) {
 		}
 		touched = touched[:0]
 		g.cOff = append(g.cOff, int32(len(g.cSums)))
+		g.cSize = append(g.cSize, int32(len(q)))
 	}
 }
 
@@ -303,7 +226,7 @@ func (g *Graph) buildComponents(n int) {
 // guarantees, sorted by currency; nil if there is none. Pledges without a
 // currency (the zero Amount) are ignored.
 func (g *Graph) PledgeOf(u UserID) []Amount {
-	i, ok := g.index[u]
+	i, ok := g.lookup(u)
 	if !ok || g.pOff[i] == g.pOff[i+1] {
 		return nil
 	}
@@ -326,7 +249,7 @@ func (g *Graph) PledgeOf(u UserID) []Amount {
 // 9.2*10^18. Should absurd pledges get in anyway, sums are computed exactly
 // in 128 bits and clamped to the int64 range rather than wrapping around.
 func (g *Graph) Pool(u UserID) []Amount {
-	i, ok := g.index[u]
+	i, ok := g.lookup(u)
 	if !ok {
 		return nil
 	}

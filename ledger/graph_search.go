@@ -1,6 +1,9 @@
 package ledger
 
-import "slices"
+import (
+	"math"
+	"slices"
+)
 
 // The searches of the trust network: who a member's guarantors are, near
 // and far (TrustList), how far apart two members are (Distance) and the
@@ -38,7 +41,7 @@ func (g *Graph) userIDs(is []int32) []UserID {
 // Direct returns u's neighbours through active edges, sorted by ID; nil if
 // u has none or is unknown.
 func (g *Graph) Direct(u UserID) []UserID {
-	i, ok := g.index[u]
+	i, ok := g.lookup(u)
 	if !ok {
 		return nil
 	}
@@ -67,31 +70,67 @@ func (t TrustList) All() []UserID {
 // excluded, found by breadth-first search. Both lists are nil when empty,
 // as they are for an unknown member.
 func (g *Graph) TrustList(u UserID) TrustList {
-	t := TrustList{Member: u}
-	src, ok := g.index[u]
-	if !ok {
-		return t
-	}
-	s := g.scratch.Get().(*scratch)
-	q := g.bfs(s, src)
-	direct := 1 + len(g.neighbours(src))
-	t.Direct = g.userIDs(q[1:direct])
-	t.Indirect = g.userIDs(q[direct:])
-	g.release(s)
+	t, _ := g.TrustListHead(u, math.MaxInt)
 	return t
 }
 
-// bfs labels s.d[0] with the distance from src of every member it reaches
+// TrustSize is how many members a trust list holds.
+type TrustSize struct {
+	Direct   int // distance 1
+	Indirect int // distance >= 2
+}
+
+// Count returns the number of members on the list: Direct+Indirect.
+func (s TrustSize) Count() int { return s.Direct + s.Indirect }
+
+// TrustSize returns how many members TrustList(u) holds, in constant time:
+// the trust list is u's connected component without u, whose size
+// NewGraph has counted.
+func (g *Graph) TrustSize(u UserID) TrustSize {
+	i, ok := g.lookup(u)
+	if !ok {
+		return TrustSize{}
+	}
+	direct := int(g.off[i+1] - g.off[i])
+	return TrustSize{Direct: direct, Indirect: int(g.cSize[g.comp[i]]) - 1 - direct}
+}
+
+// TrustListHead returns the first n members of each part of u's trust
+// list (the first n of Direct and the first n of Indirect, in TrustList's
+// order) and the size of the whole list. The search stops at the distance
+// where the n-th indirect member stands, so a short head of a large list
+// costs a small part of the whole search.
+func (g *Graph) TrustListHead(u UserID, n int) (TrustList, TrustSize) {
+	t := TrustList{Member: u}
+	src, ok := g.lookup(u)
+	if !ok || n <= 0 {
+		return t, g.TrustSize(u)
+	}
+	size := g.TrustSize(u)
+	in := min(n, size.Indirect)
+	s := g.scratch.Get().(*scratch)
+	q := g.bfs(s, src, 1+size.Direct+in)
+	t.Direct = g.userIDs(q[1 : 1+min(n, size.Direct)])
+	t.Indirect = g.userIDs(q[1+size.Direct : 1+size.Direct+in])
+	g.release(s)
+	return t, size
+}
+
+// bfs labels s.d[0] with the distance from src of the members it reaches
 // and returns them by distance, then ID (src first); the slice is s.q[0].
 // Each distance level is complete, and gets sorted, when the search starts
-// on it. The caller must release s afterwards.
-func (g *Graph) bfs(s *scratch, src int32) []int32 {
+// on it; the search stops there once it holds at least limit members. The
+// caller must release s afterwards.
+func (g *Graph) bfs(s *scratch, src int32, limit int) []int32 {
 	d, q := s.d[0], append(s.q[0][:0], src)
 	d[src] = 0
 	for head, level := 0, 1; head < len(q); head++ {
 		if head == level {
 			slices.Sort(q[level:])
 			level = len(q)
+			if level >= limit {
+				break
+			}
 		}
 		v := q[head]
 		dv := d[v] + 1
@@ -125,8 +164,8 @@ func (g *Graph) Distance(from, to UserID) int {
 	if from == to {
 		return 0
 	}
-	a, ok1 := g.index[from]
-	b, ok2 := g.index[to]
+	a, ok1 := g.lookup(from)
+	b, ok2 := g.lookup(to)
 	if !ok1 || !ok2 {
 		return -1
 	}
@@ -141,8 +180,8 @@ func (g *Graph) Distance(from, to UserID) int {
 // smallest sequence of IDs. It returns nil if from == to, if either member
 // is unknown, or if to cannot be reached.
 func (g *Graph) Chain(from, to UserID) []UserID {
-	a, ok1 := g.index[from]
-	b, ok2 := g.index[to]
+	a, ok1 := g.lookup(from)
+	b, ok2 := g.lookup(to)
 	if !ok1 || !ok2 || a == b {
 		return nil
 	}

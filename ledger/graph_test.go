@@ -537,6 +537,9 @@ func checkGraphAgainstReference(g *ledger.Graph, ref *refGraph) string {
 		if !grSameIDs(tl.Direct, direct) || !grSameIDs(tl.Indirect, indirect) || tl.Member != un {
 			return fmt.Sprintf("TrustList(%s) = %v, want direct %v indirect %v", un, tl, direct, indirect)
 		}
+		if msg := checkTrustSize(g, un, tl); msg != "" {
+			return msg
+		}
 		if got := g.Direct(un); !grSameIDs(got, direct) {
 			return fmt.Sprintf("Direct(%s) = %v, want %v", un, got, direct)
 		}

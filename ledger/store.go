@@ -86,6 +86,10 @@ type TrustStore interface {
 	AddGuarantee(ctx context.Context, g Guarantee) (added bool, err error)
 	// Guarantees lists every guarantee, ordered by (A, B).
 	Guarantees(ctx context.Context) ([]Guarantee, error)
+	// ScanGuarantees calls fn with the ends and the pledge of every
+	// guarantee, ordered by (A, B), reading nothing else: what LoadGraph
+	// needs of a trust network of millions of guarantees.
+	ScanGuarantees(ctx context.Context, fn func(a, b UserID, pledge Amount)) error
 	// DeleteGuaranteesOf removes every guarantee that has u as an end.
 	DeleteGuaranteesOf(ctx context.Context, u UserID) error
 

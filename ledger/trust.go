@@ -17,8 +17,19 @@ type Trust struct {
 	ap      Applier
 	cfg     Config
 
-	mu    sync.Mutex
-	graph *Graph // nil when it must be rebuilt
+	mu      sync.Mutex // guards graph, gen and loading
+	graph   *Graph     // nil when it must be rebuilt
+	gen     uint64     // counts invalidations
+	loading *graphLoad // the load in progress, if any
+}
+
+// graphLoad is one load of the graph, which callers arriving meanwhile
+// wait for; g and err are set before done is closed.
+type graphLoad struct {
+	gen  uint64 // the generation it began in
+	done chan struct{}
+	g    *Graph
+	err  error
 }
 
 // applyGraph is apply for a change of the graph: it invalidates the graph
@@ -34,30 +45,57 @@ func (s *Trust) applyGraph(ctx context.Context, act Action, fn func(ctx context.
 func (s *Trust) invalidateGraph() {
 	s.mu.Lock()
 	s.graph = nil
+	s.gen++
 	s.mu.Unlock()
 }
 
-// Graph returns the current trust network.
+// Graph returns the current trust network, loading it if a change
+// invalidated it. One load runs at a time: callers arriving meanwhile wait
+// for it (or for their context to end) rather than load a copy each. A
+// caller who arrived after a change the load may have missed, or whose
+// load failed, waits for it to end and tries again.
 func (s *Trust) Graph(ctx context.Context) (*Graph, error) {
-	s.mu.Lock()
-	g := s.graph
-	s.mu.Unlock()
-	if g != nil {
-		return g, nil
+	for {
+		s.mu.Lock()
+		g, l, gen := s.graph, s.loading, s.gen
+		mine := g == nil && l == nil
+		if mine {
+			l = &graphLoad{gen: gen, done: make(chan struct{})}
+			s.loading = l
+		}
+		s.mu.Unlock()
+		switch {
+		case g != nil:
+			return g, nil
+		case mine:
+			return s.load(ctx, l)
+		}
+		select {
+		case <-l.done:
+			if l.err == nil && l.gen == gen {
+				return l.g, nil
+			}
+		case <-ctx.Done():
+			return nil, fmt.Errorf("failed to wait for the trust graph: %w", ctx.Err())
+		}
 	}
-	gs, err := s.store.Guarantees(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("failed to load guarantees: %w", err)
-	}
-	bs, err := s.store.Blocks(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("failed to load blocks: %w", err)
-	}
-	g = NewGraph(gs, bs)
-	s.mu.Lock()
-	s.graph = g
-	s.mu.Unlock()
-	return g, nil
+}
+
+// load runs l, keeping the graph unless a change came since l began.
+// Waiters are released however the load ends, a panic included.
+func (s *Trust) load(ctx context.Context, l *graphLoad) (*Graph, error) {
+	l.err = fmt.Errorf("the trust graph's load did not finish")
+	defer func() {
+		s.mu.Lock()
+		s.loading = nil
+		if l.err == nil && s.gen == l.gen {
+			s.graph = l.g
+		}
+		s.mu.Unlock()
+		close(l.done)
+	}()
+	l.g, l.err = LoadGraph(ctx, s.store)
+	return l.g, l.err
 }
 
 // TrustListOf returns a member's trust list.
@@ -67,6 +105,37 @@ func (s *Trust) TrustListOf(ctx context.Context, u UserID) (TrustList, error) {
 		return TrustList{}, err
 	}
 	return g.TrustList(u), nil
+}
+
+// TrustSizeOf returns how many members a member's trust list holds, in
+// constant time once the graph is loaded.
+func (s *Trust) TrustSizeOf(ctx context.Context, u UserID) (TrustSize, error) {
+	g, err := s.Graph(ctx)
+	if err != nil {
+		return TrustSize{}, err
+	}
+	return g.TrustSize(u), nil
+}
+
+// DirectOf returns a member's direct guarantors, sorted by ID, without
+// searching further.
+func (s *Trust) DirectOf(ctx context.Context, u UserID) ([]UserID, error) {
+	g, err := s.Graph(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return g.Direct(u), nil
+}
+
+// TrustListHeadOf returns the first n members of each part of a member's
+// trust list, and the size of the whole list (Graph.TrustListHead).
+func (s *Trust) TrustListHeadOf(ctx context.Context, u UserID, n int) (TrustList, TrustSize, error) {
+	g, err := s.Graph(ctx)
+	if err != nil {
+		return TrustList{}, TrustSize{}, err
+	}
+	t, size := g.TrustListHead(u, n)
+	return t, size, nil
 }
 
 // Chain returns the shortest chain of guarantees from one member to another,
@@ -103,8 +172,7 @@ func (s *Trust) Pool(ctx context.Context, act Action) (*PoolReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	tl := g.TrustList(act.Actor)
-	rep := &PoolReport{Count: tl.Count(), Current: g.Pool(act.Actor)}
+	rep := &PoolReport{Count: g.TrustSize(act.Actor).Count(), Current: g.Pool(act.Actor)}
 	err = s.ap.Apply(ctx, act, func(ctx context.Context) error {
 		m, err := s.members.Member(ctx, act.Actor)
 		if err != nil {
@@ -216,8 +284,7 @@ func (s *Trust) SOS(ctx context.Context, act Action) (TrustList, error) {
 	if err != nil {
 		return TrustList{}, err
 	}
-	tl := g.TrustList(act.Actor)
-	if tl.Count() == 0 {
+	if g.TrustSize(act.Actor).Count() == 0 {
 		return TrustList{}, Errorf(EConflict, "sos.empty")
 	}
 	err = s.ap.Apply(ctx, act, func(ctx context.Context) error {
@@ -234,5 +301,5 @@ func (s *Trust) SOS(ctx context.Context, act Action) (TrustList, error) {
 	if err != nil {
 		return TrustList{}, err
 	}
-	return tl, nil
+	return g.TrustList(act.Actor), nil
 }

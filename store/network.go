@@ -52,6 +52,30 @@ func (s *Trust) Guarantees(ctx context.Context) ([]ledger.Guarantee, error) {
 		`SELECT `+guaranteeColumns+` FROM guarantees ORDER BY a, b`)
 }
 
+// ScanGuarantees calls fn with the ends and the pledge of every guarantee,
+// ordered by (A, B), reading only those columns, one row at a time.
+func (s *Trust) ScanGuarantees(ctx context.Context, fn func(a, b ledger.UserID, pledge ledger.Amount)) error {
+	rows, err := s.db.Query(ctx, `SELECT a, b, pledge_minor, pledge_currency FROM guarantees ORDER BY a, b`)
+	if err != nil {
+		return fmt.Errorf("failed to scan guarantees: %w", err)
+	}
+	defer rows.Close()
+	var (
+		a, b, cur string
+		minor     int64
+	)
+	for rows.Next() {
+		if err := rows.Scan(&a, &b, &minor, &cur); err != nil {
+			return fmt.Errorf("failed to scan guarantees: %w", err)
+		}
+		fn(ledger.UserID(a), ledger.UserID(b), ledger.Amount{Minor: minor, Currency: ledger.Currency(cur)})
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("failed to scan guarantees: %w", err)
+	}
+	return nil
+}
+
 // DeleteGuaranteesOf removes every guarantee that has u as an end.
 func (s *Trust) DeleteGuaranteesOf(ctx context.Context, u ledger.UserID) error {
 	_, err := s.db.Exec(ctx, `DELETE FROM guarantees WHERE a = $1 OR b = $1`, string(u))

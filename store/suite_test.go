@@ -234,6 +234,13 @@ func testGuarantees(t *testing.T, s *store.Store) {
 	must(t, err)
 	// Ordered by (A, B) in byte order: Zed-alice, alice-bob, alice-carol, bob-carol.
 	eq(t, "guarantees", list, []ledger.Guarantee{g2, g1, g3, g4})
+	var scanned []ledger.Guarantee
+	must(t, s.Trust.ScanGuarantees(ctx, func(a, b ledger.UserID, p ledger.Amount) {
+		scanned = append(scanned, ledger.Guarantee{A: a, B: b, Pledge: p})
+	}))
+	eq(t, "scanned guarantees", scanned, []ledger.Guarantee{
+		{A: g2.A, B: g2.B, Pledge: g2.Pledge}, {A: g1.A, B: g1.B, Pledge: g1.Pledge},
+		{A: g3.A, B: g3.B, Pledge: g3.Pledge}, {A: g4.A, B: g4.B, Pledge: g4.Pledge}})
 
 	must(t, s.Trust.DeleteGuaranteesOf(ctx, carol))
 	list, err = s.Trust.Guarantees(ctx)

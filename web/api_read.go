@@ -26,14 +26,14 @@ func (api *apiReads) apiMe(w http.ResponseWriter, r *http.Request) {
 		api.errs.writeError(w, r, err, "")
 		return
 	}
-	tl, err := api.trust.TrustListOf(r.Context(), c.Member)
+	g, err := api.trust.Graph(r.Context())
 	if err != nil {
 		api.errs.writeError(w, r, err, "")
 		return
 	}
 	st.Member = c.Member
 	writeJSON(w, http.StatusOK, map[string]any{"member": c.Member, "lang": c.Lang, "scope": c.Scope,
-		"status": statusOfMember(st), "circles": apiCircles0(circles), "trust_count": tl.Count()})
+		"status": statusOfMember(st), "circles": apiCircles0(circles), "trust_count": g.TrustSize(c.Member).Count()})
 }
 
 func apiCircles0(cs []ledger.CircleID) []ledger.CircleID {
@@ -64,7 +64,7 @@ func (api *apiReads) apiPool(w http.ResponseWriter, r *http.Request) {
 		api.errs.writeError(w, r, err, "")
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"count": g.TrustList(c.Member).Count(), "pool": amountsOf(g.Pool(c.Member))})
+	writeJSON(w, http.StatusOK, map[string]any{"count": g.TrustSize(c.Member).Count(), "pool": amountsOf(g.Pool(c.Member))})
 }
 
 // apiChain answers the shortest chain of guarantees from the member to

@@ -62,8 +62,8 @@ func (pg *pages) dashboard(w http.ResponseWriter, r *http.Request, c *caller) {
 		pg.view.pageError(w, r, c, err)
 		return
 	}
-	tl := g.TrustList(c.Member)
-	p := &dashboardPage{Direct: len(tl.Direct), Total: tl.Count(), Pool: g.Pool(c.Member), Currency: pg.vis.typedCurrency(ctx, rc)}
+	size := g.TrustSize(c.Member)
+	p := &dashboardPage{Direct: size.Direct, Total: size.Count(), Pool: g.Pool(c.Member), Currency: pg.vis.typedCurrency(ctx, rc)}
 	if p.Circles, err = pg.vis.circlesOf(ctx, rc); err != nil {
 		pg.view.pageError(w, r, c, err)
 		return

@@ -14,7 +14,7 @@ import (
 // trustGraph is what the network picture reads of the trust graph
 // (*ledger.Graph).
 type trustGraph interface {
-	TrustList(u ledger.UserID) ledger.TrustList
+	TrustListHead(u ledger.UserID, n int) (ledger.TrustList, ledger.TrustSize)
 	Direct(u ledger.UserID) []ledger.UserID
 }
 
@@ -50,10 +50,10 @@ type svgNode struct {
 // line for every guarantee between two members drawn. The same graph
 // always gives the same bytes.
 func drawNetwork(g trustGraph, me ledger.UserID, w svgWords) []byte {
-	tl := g.TrustList(me)
+	tl, size := g.TrustListHead(me, svgMaxNodes)
 	direct := tl.Direct[:min(len(tl.Direct), svgMaxNodes)]
 	indirect := tl.Indirect[:min(len(tl.Indirect), svgMaxNodes-len(direct))]
-	more := tl.Count() - len(direct) - len(indirect)
+	more := size.Count() - len(direct) - len(indirect)
 
 	nodes := []svgNode{{id: me, class: "node me", x: svgCentreX, y: svgCentreY}}
 	ring := func(us []ledger.UserID, radius float64, class string) {

@@ -72,7 +72,7 @@ func TestDemoRunsAndStopsEverything(t *testing.T) {
 	select {
 	case <-term.ready:
 	case err := <-ended:
-		t.Fatalf("the demo ended before it was ready: %v\n%s", err, term)
+		t.Fatalf("the demo ended before it was ready: %v\n%s\nlogs kept in %s", err, term, keepLogs(dir))
 	}
 	if procs := processesMentioning(dir); len(procs) < 2 {
 		t.Errorf("running: %v, want the bot and Dendrite", procs)
@@ -188,4 +188,19 @@ func processesMentioning(dir string) []string {
 		}
 	}
 	return found
+}
+
+// keepLogs copies the demo's logs out of the test's temporary directory
+// (removed when the test ends) into one that stays, and returns it.
+func keepLogs(dir string) string {
+	kept, err := os.MkdirTemp("", "exodus-demo-failed-")
+	if err != nil {
+		return err.Error()
+	}
+	for _, name := range []string{"exodus.log", filepath.Join("dendrite", "dendrite.log")} {
+		if data, err := os.ReadFile(filepath.Join(dir, name)); err == nil {
+			_ = os.WriteFile(filepath.Join(kept, filepath.Base(name)), data, 0o600)
+		}
+	}
+	return kept
 }

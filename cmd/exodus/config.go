@@ -102,6 +102,10 @@ type Config struct {
 		// PickleKey encrypts the bot's olm keys and recovery key in the
 		// database; the same for the life of the database.
 		PickleKey string `yaml:"pickle_key"`
+		// KeyRequestAfter is how long an encrypted event waits for its
+		// room key before the bot asks the sender's devices for it (added
+		// later: optional).
+		KeyRequestAfter string `yaml:"key_request_after"`
 	} `yaml:"encryption"`
 	// Metrics is the opt-in Prometheus listener (metrics_config.go).
 	Metrics MetricsConfig `yaml:"metrics"`
@@ -116,6 +120,7 @@ type Config struct {
 	reconcile      time.Duration
 	takeover       time.Duration
 	tick           time.Duration
+	keyRequest     time.Duration
 	authWindow     time.Duration
 	trustedProxies []netip.Prefix
 }
@@ -231,6 +236,14 @@ func (c *Config) validateEncryption() error {
 	if k != "" && (len(k) < 32 || k == "generate") {
 		return keyError("encryption.pickle_key", pickleKeyExpected, k)
 	}
+	if c.Encryption.KeyRequestAfter == "" { // added later: optional
+		c.Encryption.KeyRequestAfter = "1m"
+	}
+	v, err := time.ParseDuration(c.Encryption.KeyRequestAfter)
+	if err != nil || v < 100*time.Millisecond || v > time.Hour {
+		return keyError("encryption.key_request_after", "a duration from 100ms to 1h, such as 1m", c.Encryption.KeyRequestAfter)
+	}
+	c.keyRequest = v
 	return nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"maunium.net/go/mautrix/event"
 	"maunium.net/go/mautrix/id"
@@ -36,11 +37,13 @@ func (d decrypter) Decrypt(ctx context.Context, evt *event.Event) (*event.Event,
 	return dec, err
 }
 
-// readEncrypted makes the intake decrypt with the device, and wake the
+// readEncrypted makes the intake decrypt with the device, ask for a room
+// key that has not come keyRequestAfter after its event, and wake the
 // events waiting for a room key when it arrives, and the circles' history
 // waiting for the keys the trusted bots forward (rep).
-func readEncrypted(dev *e2ee.Device, intake *bot.Intake, rep *replica.Replica) {
+func readEncrypted(dev *e2ee.Device, intake *bot.Intake, rep *replica.Replica, keyRequestAfter time.Duration) {
 	intake.SetDecrypter(decrypter{dev})
+	intake.SetKeyRequestAfter(keyRequestAfter)
 	dev.OnRoomKey(func(ctx context.Context, session id.SessionID) {
 		intake.KeyArrived(ctx, session)
 		rep.KeyArrived(ctx, session)

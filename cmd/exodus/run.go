@@ -77,7 +77,7 @@ func run(ctx context.Context, cfg *Config, regPath string) error {
 		return err
 	}
 	if w.device != nil {
-		readEncrypted(w.device, w.intake, w.replica)
+		readEncrypted(w.device, w.intake, w.replica, cfg.keyRequest)
 		sendEncrypted(w.device, w.bot, w.intake, w.stateStore)
 		readHistoryEncrypted(cfg, w.device, w)
 		w.replica.SetNotify(w.intake.Notify)

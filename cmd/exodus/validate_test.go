@@ -131,6 +131,7 @@ var expected = map[string]string{
 	"metrics.listen":           "a host:port to listen on, such as 127.0.0.1:8001",
 	"encryption.pickle_key": `a random key of at least 32 characters (set it to "generate" and run exodus -g to make one; ` +
 		`never change it once the bot has run), or nothing for no encryption`,
+	"encryption.key_request_after": "a duration from 100ms to 1h, such as 1m",
 }
 
 // ledgerDuration is what the ledger's durations expect.
@@ -184,6 +185,7 @@ var refusals = []refusal{
 	{path: "bot.trusted_bots", bad: []string{"['@exodus:other.example', 'nope']"}, key: "bot.trusted_bots[1]"},
 	{path: "bot.reconcile_interval", bad: []string{"soon", "30", "99ms", "-1s", "61m"}},
 	{path: "bot.takeover_after", bad: []string{"soon", "999ms", "0s", "24h1s"}},
+	{path: "encryption.key_request_after", bad: []string{"soon", "99ms", "0s", "1h1s"}},
 	{path: "ledger.default_pledge", bad: []string{`""`, "lots", "100 XYZ", "0 EUR", "-5 EUR", "12.345 EUR", removed}},
 	{path: "ledger.default_lang", bad: []string{"fr", `""`, removed}},
 	{path: "ledger.invite_ttl", bad: []string{"soon", "5", "59s", "8760h1s", `""`, removed}},
@@ -312,6 +314,8 @@ var acceptances = []acceptance{
 	{path: "bot.reconcile_interval", value: removed, got: func(c *Config) any { return c.reconcile }, want: "30s"},
 	{path: "bot.takeover_after", value: "1s", got: func(c *Config) any { return c.takeover }, want: "1s"},
 	{path: "bot.takeover_after", value: removed, got: func(c *Config) any { return c.takeover }, want: "5m0s"},
+	{path: "encryption.key_request_after", value: "100ms", got: func(c *Config) any { return c.keyRequest }, want: "100ms"},
+	{path: "encryption.key_request_after", value: removed, got: func(c *Config) any { return c.keyRequest }, want: "1m0s"},
 	{path: "ledger.default_pledge", value: "12.50 USD", got: func(c *Config) any { return c.rules.DefaultPledge }, want: "12.50 USD"},
 	{path: "ledger.default_pledge", value: "50", got: func(c *Config) any { return c.rules.DefaultPledge }, want: "50 EUR"},
 	{path: "ledger.default_lang", value: "русский", got: func(c *Config) any { return c.rules.DefaultLang }, want: "ru"},

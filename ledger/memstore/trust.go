@@ -76,6 +76,16 @@ func (s *Store) Guarantees(ctx context.Context) ([]ledger.Guarantee, error) {
 		func(a, b ledger.Guarantee) int { return cmp.Or(cmp.Compare(a.A, b.A), cmp.Compare(a.B, b.B)) }), nil
 }
 
+// ScanGuarantees calls fn with the ends and the pledge of every guarantee,
+// ordered by (A, B).
+func (s *Store) ScanGuarantees(ctx context.Context, fn func(a, b ledger.UserID, pledge ledger.Amount)) error {
+	gs, err := s.Guarantees(ctx)
+	for _, g := range gs {
+		fn(g.A, g.B, g.Pledge)
+	}
+	return err
+}
+
 // DeleteGuaranteesOf removes every guarantee that has u as an end.
 func (s *Store) DeleteGuaranteesOf(ctx context.Context, u ledger.UserID) error {
 	s.with(ctx, func(st *state) {

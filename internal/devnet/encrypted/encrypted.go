@@ -5,7 +5,8 @@
 // (cryptohelper, logged in with the password) and a crypto store in a SQLite
 // file of its own. Their messages in encrypted rooms go out as
 // m.room.encrypted, and the devnet.User helpers (WaitMessage, Messages, …)
-// see the events they read decrypted.
+// see the events they read decrypted. They answer the room key requests of
+// other users' devices as Element does (keyshare.go).
 //
 // mautrix's crypto needs the goolm build tag (pure-Go olm; without it the
 // build looks for libolm's olm/olm.h), so does every package importing this
@@ -80,6 +81,7 @@ func Login(ctx context.Context, hs *devnet.Homeserver, localpart, password, dir 
 		return nil, fmt.Errorf("encrypted: logging %s in with crypto: %w", localpart, err)
 	}
 	cli.Crypto = helper // SendMessageEvent now encrypts in encrypted rooms
+	answerKeyRequestsAsElement(helper.Machine())
 	m := &member{cli: cli, helper: helper, members: map[id.RoomID]string{}}
 	return devnet.NewEncryptedUser(cli, password, m), nil
 }
