@@ -465,13 +465,15 @@ func (w *aidBench) runRead(b *testing.B) {
 // this goroutine applies the history's next ops one after the other until
 // the late op is done: wait-max-ms is the longest any of those calls took
 // (what a call waits behind the late op, at worst), late-ms how long the
-// late op took, meanwhile how many ops were applied during it; then as
+// late op took, meanwhile how many ops were applied during it,
+// lock-wait-max-ms the longest a probe that takes the mutual-aid lock every
+// millisecond waited for it (what any call waits behind the late op); then as
 // many ops are applied with no late op running, alone-max-ms the longest
-// of those (the machine's own noise: the calls during the late op share
+// of those and lock-alone-max-ms the probe's longest wait then (the machine's own noise: the calls during the late op share
 // the two cores with its replay and its garbage collection).
 func (w *aidBench) runLateWait(b *testing.B) {
 	recorded := w.recorded
-	var longest, alone, total time.Duration
+	var longest, alone, total, lockWait, lockAlone time.Duration
 	meanwhile := 0
 	b.ReportAllocs()
 	for b.Loop() {
@@ -487,6 +489,7 @@ func (w *aidBench) runLateWait(b *testing.B) {
 			_, err := w.svc.Aid.Do(w.ctx, op)
 			done <- err
 		}()
+		stop := probeLock(w.svc)
 		for finished := false; !finished; {
 			select {
 			case err := <-done:
@@ -504,18 +507,47 @@ func (w *aidBench) runLateWait(b *testing.B) {
 		}
 		meanwhile += n
 		total += time.Since(start)
+		lockWait = max(lockWait, stop())
 		w.recorded++
 		// The same number of calls with no late op running: the slowest
 		// call's own cost, against which wait-max-ms is read.
+		stop = probeLock(w.svc)
 		for range n {
 			t0 := time.Now()
 			w.do(b, w.stream.next())
 			alone = max(alone, time.Since(t0))
 		}
+		lockAlone = max(lockAlone, stop())
 	}
 	b.ReportMetric(float64(longest.Microseconds())/1000, "wait-max-ms")
 	b.ReportMetric(float64(alone.Microseconds())/1000, "alone-max-ms")
+	b.ReportMetric(float64(lockWait.Microseconds())/1000, "lock-wait-max-ms")
+	b.ReportMetric(float64(lockAlone.Microseconds())/1000, "lock-alone-max-ms")
 	b.ReportMetric(float64(total.Milliseconds())/float64(b.N), "late-ms")
 	b.ReportMetric(float64(meanwhile)/float64(b.N), "meanwhile")
 	b.ReportMetric(float64(recorded), "recorded")
+}
+
+// probeLock starts a probe that takes the mutual-aid lock every
+// millisecond; stop ends it and returns the longest it waited for it.
+func probeLock(svc *ledger.Service) (stop func() time.Duration) {
+	done := make(chan struct{})
+	most := make(chan time.Duration, 1)
+	go func() {
+		var m time.Duration
+		for {
+			select {
+			case <-done:
+				most <- m
+				return
+			default:
+			}
+			m = max(m, ledger.AidLockWait(svc))
+			time.Sleep(time.Millisecond)
+		}
+	}()
+	return func() time.Duration {
+		close(done)
+		return <-most
+	}
 }
