@@ -89,7 +89,7 @@ type replayed struct {
 	out        *Outcome
 	refused    error
 	caught     int
-	diff       Changes
+	diff       *rowDiff
 }
 
 // replayOutside reads every recorded op and replays them twice, with and
@@ -115,20 +115,21 @@ func (s *Aid) replayOutside(ctx context.Context, op Op, w *watch) (*replayed, er
 			r.out, r.refused = res, rerr
 		}
 	})
-	// Catch up with the ops recorded meanwhile, a batch at a time, until
-	// few are left for the swap, under the lock.
-	for range 8 {
+	// Catch up with the ops recorded meanwhile and compare what changed, a
+	// batch at a time, until few are left for the swap, under the lock.
+	r.diff = newRowDiff()
+	for range 16 {
 		s.aidMu.Lock()
 		batch := w.ops[r.caught:]
 		s.aidMu.Unlock()
 		if err := r.catchUp(batch); err != nil {
 			return nil, err
 		}
+		r.diff.compare(r.old, r.fresh)
 		if len(batch) <= catchUpLeft {
 			break
 		}
 	}
-	r.diff = diffDirty(r.old, r.fresh)
 	return r, nil
 }
 
@@ -204,7 +205,8 @@ func (s *Aid) swapIn(ctx context.Context, r *replayed, since []Op, op Op, also f
 		if err := r.catchUp(since); err != nil {
 			return err
 		}
-		c := mergeChanges(r.diff, diffDirty(r.old, r.fresh))
+		r.diff.compare(r.old, r.fresh)
+		c := r.diff.changes()
 		if err := s.store.SaveAid(ctx, c.Needs, c.Promises, c.Statuses); err != nil {
 			return fmt.Errorf("failed to save the replayed ledger: %w", err)
 		}
@@ -264,44 +266,89 @@ func (s *Aid) record(ctx context.Context, op Op) error {
 	return nil
 }
 
-// diffDirty returns what differs between the projections of two books
-// among what either marked dirty (and forgets those marks): the needs,
-// promises and statuses b holds that a differs in or lacks, and those a
-// holds that b does not.
-func diffDirty(a, b *Book) Changes {
+// rowDiff is what must be written to the projection, which holds what
+// the old book does, to make it hold what the fresh one does: by ID, the
+// row to save, or nil for a row to delete.
+type rowDiff struct {
+	needs    map[NeedID]*Need
+	promises map[PromiseID]*Promise
+	statuses map[UserID]*MemberStatus
+}
+
+func newRowDiff() *rowDiff {
+	return &rowDiff{needs: map[NeedID]*Need{}, promises: map[PromiseID]*Promise{}, statuses: map[UserID]*MemberStatus{}}
+}
+
+// compare brings d up to date with what either book marked dirty since
+// the last compare (and forgets those marks): for each such ID, the row
+// of fresh where it differs from old's, nil where only old holds it, and
+// nothing where both hold the same.
+func (d *rowDiff) compare(old, fresh *Book) {
+	for id := range mergeKeys(old.rec.dirty.needs, fresh.rec.dirty.needs) {
+		n, inF := fresh.rec.needs[id]
+		o, inO := old.rec.needs[id]
+		switch {
+		case inF && (!inO || !sameNeed(o, n)):
+			d.needs[id] = copyNeed(n)
+		case !inF && inO:
+			d.needs[id] = nil
+		default:
+			delete(d.needs, id)
+		}
+	}
+	for id := range mergeKeys(old.rec.dirty.promises, fresh.rec.dirty.promises) {
+		p, inF := fresh.rec.promises[id]
+		o, inO := old.rec.promises[id]
+		switch {
+		case inF && (!inO || *o != *p):
+			d.promises[id] = copyPromise(p)
+		case !inF && inO:
+			d.promises[id] = nil
+		default:
+			delete(d.promises, id)
+		}
+	}
+	for id := range mergeKeys(old.rec.dirty.statuses, fresh.rec.dirty.statuses) {
+		st, inF := fresh.rec.statuses[id]
+		o, inO := old.rec.statuses[id]
+		switch {
+		case inF && (!inO || !sameStatus(o, st)):
+			d.statuses[id] = copyStatus(st)
+		case !inF && inO:
+			d.statuses[id] = nil
+		default:
+			delete(d.statuses, id)
+		}
+	}
+	old.rec.resetDirty()
+	fresh.rec.resetDirty()
+}
+
+// changes lists d as Changes, sorted.
+func (d *rowDiff) changes() Changes {
 	var c Changes
-	for id := range mergeKeys(a.rec.dirty.needs, b.rec.dirty.needs) {
-		n, inB := b.rec.needs[id]
-		o, inA := a.rec.needs[id]
-		switch {
-		case inB && (!inA || !sameNeed(o, n)):
-			c.Needs = append(c.Needs, copyNeed(n))
-		case !inB && inA:
+	for id, n := range d.needs {
+		if n == nil {
 			c.GoneNeeds = append(c.GoneNeeds, id)
+		} else {
+			c.Needs = append(c.Needs, n)
 		}
 	}
-	for id := range mergeKeys(a.rec.dirty.promises, b.rec.dirty.promises) {
-		p, inB := b.rec.promises[id]
-		o, inA := a.rec.promises[id]
-		switch {
-		case inB && (!inA || *o != *p):
-			c.Promises = append(c.Promises, copyPromise(p))
-		case !inB && inA:
+	for id, p := range d.promises {
+		if p == nil {
 			c.GonePromises = append(c.GonePromises, id)
+		} else {
+			c.Promises = append(c.Promises, p)
 		}
 	}
-	for id := range mergeKeys(a.rec.dirty.statuses, b.rec.dirty.statuses) {
-		st, inB := b.rec.statuses[id]
-		o, inA := a.rec.statuses[id]
-		switch {
-		case inB && (!inA || !sameStatus(o, st)):
-			c.Statuses = append(c.Statuses, copyStatus(st))
-		case !inB && inA:
+	for id, st := range d.statuses {
+		if st == nil {
 			c.GoneStatuses = append(c.GoneStatuses, id)
+		} else {
+			c.Statuses = append(c.Statuses, st)
 		}
 	}
-	a.rec.resetDirty()
-	b.rec.resetDirty()
+	sortChanges(&c)
 	return c
 }
 
@@ -315,65 +362,6 @@ func mergeKeys[K comparable](a, b map[K]bool) map[K]bool {
 		m[k] = true
 	}
 	return m
-}
-
-// mergeChanges returns earlier's changes overridden by later's (what
-// later saves or deletes, earlier does not also), sorted.
-func mergeChanges(earlier, later Changes) Changes {
-	needs := map[NeedID]bool{}
-	for _, n := range later.Needs {
-		needs[n.ID] = true
-	}
-	for _, id := range later.GoneNeeds {
-		needs[id] = true
-	}
-	promises := map[PromiseID]bool{}
-	for _, p := range later.Promises {
-		promises[p.ID] = true
-	}
-	for _, id := range later.GonePromises {
-		promises[id] = true
-	}
-	statuses := map[UserID]bool{}
-	for _, st := range later.Statuses {
-		statuses[st.Member] = true
-	}
-	for _, id := range later.GoneStatuses {
-		statuses[id] = true
-	}
-	c := later
-	for _, n := range earlier.Needs {
-		if !needs[n.ID] {
-			c.Needs = append(c.Needs, n)
-		}
-	}
-	for _, id := range earlier.GoneNeeds {
-		if !needs[id] {
-			c.GoneNeeds = append(c.GoneNeeds, id)
-		}
-	}
-	for _, p := range earlier.Promises {
-		if !promises[p.ID] {
-			c.Promises = append(c.Promises, p)
-		}
-	}
-	for _, id := range earlier.GonePromises {
-		if !promises[id] {
-			c.GonePromises = append(c.GonePromises, id)
-		}
-	}
-	for _, st := range earlier.Statuses {
-		if !statuses[st.Member] {
-			c.Statuses = append(c.Statuses, st)
-		}
-	}
-	for _, id := range earlier.GoneStatuses {
-		if !statuses[id] {
-			c.GoneStatuses = append(c.GoneStatuses, id)
-		}
-	}
-	sortChanges(&c)
-	return c
 }
 
 // sameNeed reports whether two needs project to the same row.
