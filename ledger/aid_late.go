@@ -160,6 +160,7 @@ func (r *replayed) catchUp(since []Op) error {
 func replayFrom(ops []Op, limit, from int, seen func(Op, *Outcome, error)) (*Book, int) {
 	b := NewBook()
 	b.quiet = seen == nil
+	b.rec.dirty.off = from >= len(ops) // nothing to mark
 	b.SetJournalLimit(0)
 	refused := 0
 	for i, o := range ops {
@@ -167,6 +168,7 @@ func replayFrom(ops []Op, limit, from int, seen func(Op, *Outcome, error)) (*Boo
 			b.SetJournalLimit(limit)
 		}
 		if i == from {
+			b.rec.dirty.off = false
 			b.rec.resetDirty()
 		}
 		res, err := b.Apply(o)
@@ -179,6 +181,7 @@ func replayFrom(ops []Op, limit, from int, seen func(Op, *Outcome, error)) (*Boo
 	}
 	b.quiet = false
 	b.scratch = Outcome{}
+	b.rec.dirty.off = false
 	b.SetJournalLimit(limit)
 	return b, refused
 }
