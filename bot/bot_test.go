@@ -280,8 +280,16 @@ const hsToken = "hs-token-for-tests-0123456789"
 
 func newHarness(tb testing.TB, opts ...func(*bot.Config)) *harness {
 	tb.Helper()
+	return newHarnessOn(tb, store.TypeSQLite, opts...)
+}
+
+// newHarnessOn is newHarness on a SQLite database opened with the given
+// driver (one that prefixes the real one, as a counting driver does).
+func newHarnessOn(tb testing.TB, driver string, opts ...func(*bot.Config)) *harness {
+	tb.Helper()
 	ctx := zerolog.Nop().WithContext(context.Background())
-	st, err := store.Open(ctx, store.Config{URI: "file:" + filepath.Join(tb.TempDir(), "exodus.db") + "?_txlock=immediate"}, zerolog.Nop())
+	st, err := store.Open(ctx, store.Config{Type: driver,
+		URI: "file:" + filepath.Join(tb.TempDir(), "exodus.db") + "?_txlock=immediate"}, zerolog.Nop())
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -188,6 +188,14 @@ func (b *Bot) JoinedCircles() []id.RoomID {
 	return rooms
 }
 
+// joinedCircle reports whether a circle was joined whose history is yet
+// to be caught up with (JoinedCircles).
+func (b *Bot) joinedCircle() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return len(b.joinedCircles) > 0
+}
+
 // followBot reads another bot's messages in a circle (and this bot's own,
 // when rebuilding from the rooms): the cards of the bot answering there,
 // so that reactions and replies to them name the same need for every bot,

@@ -247,13 +247,16 @@ func (in *Intake) prune(ctx context.Context, now time.Time) {
 }
 
 // Drain handles the pending events, up to a batch, and returns how many it
-// handled. Each event is handled in one transaction: what it changes in the
+// handled. Each event is handled in a transaction: what it changes in the
 // ledger, what the bot must say about it (the outbox) and its mark as done
 // are kept together or not at all, so a crash at any point leaves it to be
-// handled again from the start. An encrypted event is decrypted first,
-// outside the transaction, and handled decrypted in its place; one whose
-// room key has not arrived is parked (counted as handled) until KeyArrived
-// wakes it, or its key request is due.
+// handled again from the start. A run of plain events (see runOf) shares
+// one transaction, each in a savepoint of its own: a failure of one takes
+// back that one alone, the run before it is committed and the rest waits
+// for the next Drain. An encrypted event is decrypted first, outside the
+// transaction, and handled decrypted in its place; one whose room key has
+// not arrived is parked (counted as handled) until KeyArrived wakes it, or
+// its key request is due.
 func (in *Intake) Drain(ctx context.Context) (int, error) {
 	in.catchUpJoined(ctx)
 	in.wakeDue(ctx)
@@ -261,33 +264,60 @@ func (in *Intake) Drain(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("failed to read pending events: %w", err)
 	}
-	for _, ie := range pending {
-		keys := in.keys.Load()
-		r := in.ready(ctx, ie)
-		if r.park != "" {
-			if err := in.park(ctx, ie, r.park, keys); err != nil {
-				return 0, err
-			}
-			continue
-		}
-		if r.evt != nil && r.evt.Type == event.StateMember {
-			in.memberChanged(ctx, r.evt) // outside the transaction: a dropped room key stays dropped
-		}
-		err := in.bot.out.InTx(ctx, func(ctx context.Context) error {
-			errText := ""
-			if err := in.handle(ctx, ie, r); err != nil {
-				errText = err.Error()
-			}
-			return in.inbox.MarkDone(ctx, ie.Seq, errText)
-		})
+	for i := 0; i < len(pending); {
+		n, err := in.handleNext(ctx, pending[i:])
 		if err != nil {
 			in.bot.ledger.Forget() // it may hold what the store took back
-			return 0, fmt.Errorf("failed to handle an event: %w", err)
+			in.bot.sender.Notify() // for the events of a run committed before the failure
+			return 0, err
 		}
+		i += n
 		in.bot.sender.Notify()
 		in.catchUpJoined(ctx)
 	}
 	return len(pending), nil
+}
+
+// handleNext handles the first of the pending events, and the run of
+// plain events it begins, and returns how many it handled.
+func (in *Intake) handleNext(ctx context.Context, pending []ledger.InboxEvent) (int, error) {
+	if run := in.runOf(pending); len(run) > 0 {
+		for _, p := range run {
+			if pointsAtAnEvent(p.ie.Raw) {
+				in.bot.sender.posts.settle(ctx) // outside the transaction: the sender records in its own
+				break
+			}
+		}
+		return in.handleRun(ctx, run)
+	}
+	ie := pending[0]
+	if pointsAtAnEvent(ie.Raw) {
+		in.bot.sender.posts.settle(ctx)
+	}
+	keys := in.keys.Load()
+	r := in.ready(ctx, ie)
+	if r.park != "" {
+		return 1, in.park(ctx, ie, r.park, keys)
+	}
+	if r.evt != nil && r.evt.Type == event.StateMember {
+		in.memberChanged(ctx, r.evt) // outside the transaction: a dropped room key stays dropped
+	}
+	err := in.bot.out.InTx(ctx, func(ctx context.Context) error { return in.handleMarked(ctx, ie, r) })
+	if err != nil {
+		return 0, fmt.Errorf("failed to handle an event: %w", err)
+	}
+	return 1, nil
+}
+
+// handleMarked hands one readied event to the bot and marks it done, in
+// the transaction ctx carries; the bot's refusal or failure is recorded
+// with the mark.
+func (in *Intake) handleMarked(ctx context.Context, ie ledger.InboxEvent, r readied) error {
+	errText := ""
+	if err := in.handle(ctx, ie, r); err != nil {
+		errText = err.Error()
+	}
+	return in.inbox.MarkDone(ctx, ie.Seq, errText)
 }
 
 // catchUpJoined replays the history of the circles the events handled

@@ -34,6 +34,7 @@ type Sender struct {
 	enc    Encrypter        // nil: nothing is encrypted (SetEncrypter)
 	states EncryptionStates // nil: the homeserver is asked (SetEncryptionStates)
 	rooms  roomEncryption
+	posts  postsInFlight
 }
 
 // now is the sender's time.
@@ -134,6 +135,9 @@ func (s *Sender) backoff(n int) time.Duration {
 // message left the queue.
 func (s *Sender) deliver(ctx context.Context, m ledger.OutboxMessage) bool {
 	log := zerolog.Ctx(ctx).With().Int64("outbox_id", m.ID).Str("to_room", string(m.Room)).Logger()
+	if m.Edits == "" && len(m.Then) > 0 { // a card: reactions to it wait for its record
+		defer s.posts.end(s.posts.begin())
+	}
 	evt, room, err := s.send(ctx, m)
 	metrics := s.bot.cfg.Metrics
 	waited := max(s.now().Sub(m.CreatedAt), 0)

@@ -18,11 +18,12 @@ import (
 // borrow their working memory from a pool, so the breadth-first searches do
 // not touch maps or allocate per visited member.
 type Graph struct {
-	ids   []UserID // index -> ID, sorted
-	index *idIndex // ID -> number in order of first appearance
-	rank  []int32  // number -> index
-	off   []int32  // neighbours of i are adj[off[i]:off[i+1]]
-	adj   []int32  // sorted within each member
+	ids   []UserID         // index -> ID, sorted
+	index *idIndex         // ID -> number in order of first appearance
+	added map[UserID]int32 // numbers of members added since (graph_patch.go)
+	rank  []int32          // number -> index
+	off   []int32          // neighbours of i are adj[off[i]:off[i+1]]
+	adj   []int32          // sorted within each member
 
 	curs    []Currency // distinct pledge currencies, sorted
 	pOff    []int32    // pledges of i are pledges[pOff[i]:pOff[i+1]]
@@ -40,7 +41,9 @@ type Graph struct {
 func (g *Graph) lookup(u UserID) (int32, bool) {
 	t, ok := g.index.number(u)
 	if !ok {
-		return 0, false
+		if t, ok = g.added[u]; !ok {
+			return 0, false
+		}
 	}
 	return g.rank[t], true
 }

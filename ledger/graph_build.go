@@ -159,13 +159,7 @@ func (b *graphBuilder) Build(blocks []Block) *Graph {
 	g.buildEdges(n, b.ends, b.cur, b.minor)
 	*b = graphBuilder{} // free the working arrays before the components
 	g.buildComponents(n)
-	g.scratch.New = func() any {
-		s := &scratch{d: [2][]int32{make([]int32, n), make([]int32, n)}, good: make([]bool, n)}
-		for i := range n {
-			s.d[0][i], s.d[1][i] = -1, -1
-		}
-		return s
-	}
+	g.setScratch()
 	return g
 }
 

@@ -188,6 +188,7 @@ func (s *Trust) newestPending(ctx context.Context, circle CircleID, act Action) 
 
 func (s *Trust) accept(ctx context.Context, act Action, find func(context.Context) (*Invitation, error)) (*Acceptance, error) {
 	var out *Acceptance
+	var patch func(*Graph) *Graph // the new guarantee's change of the graph
 	err := s.applyGraph(ctx, act, func(ctx context.Context) error {
 		inv, err := find(ctx)
 		if err != nil {
@@ -205,13 +206,10 @@ func (s *Trust) accept(ctx context.Context, act Action, find func(context.Contex
 			return fmt.Errorf("failed to save invitation: %w", err)
 		}
 		g := NewGuarantee(inv.Inviter, act.Actor, inv.Circle, inv.Pledge, act.Event, s.ap.At(act))
-		added, err := s.store.AddGuarantee(ctx, g)
-		if err != nil {
-			return fmt.Errorf("failed to add guarantee: %w", err)
-		}
+		added, err := s.addGuarantee(ctx, g, &patch)
 		out = &Acceptance{Invitation: inv, Guarantee: g, New: added}
-		return nil
-	})
+		return err
+	}, func(gr *Graph) *Graph { return patch(gr) })
 	return out, err
 }
 
@@ -252,4 +250,30 @@ func (s *Trust) Decline(ctx context.Context, act Action, circle CircleID) (*Invi
 		return s.store.PutInvitation(ctx, inv)
 	})
 	return out, err
+}
+
+// addGuarantee saves g and sets *patch to the change it makes to the
+// graph: none if g's pair had a guarantee already, a reload if a block
+// cuts it (its ends may be members the graph does not know yet), else
+// the new edge.
+func (s *Trust) addGuarantee(ctx context.Context, g Guarantee, patch *func(*Graph) *Graph) (bool, error) {
+	added, err := s.store.AddGuarantee(ctx, g)
+	if err != nil {
+		return false, fmt.Errorf("failed to add guarantee: %w", err)
+	}
+	*patch = func(gr *Graph) *Graph { return gr }
+	if !added {
+		return false, nil
+	}
+	cut, err := s.blockedEither(ctx, g.A, g.B)
+	if err != nil {
+		return false, err
+	}
+	*patch = func(gr *Graph) *Graph {
+		if cut {
+			return nil
+		}
+		return gr.withGuarantee(g.A, g.B, g.Pledge)
+	}
+	return true, nil
 }

@@ -138,6 +138,7 @@ func (s *Service) Leave(ctx context.Context, act Action) (*Departure, error) {
 		return nil, err
 	}
 	d := &Departure{Guarantors: g.Direct(act.Actor)}
+	since := s.Trust.generation()
 	op := Op{Kind: OpLeave, Event: act.Event, Actor: act.Actor, At: s.Aid.ap.At(act)}
 	d.Outcome, err = s.Aid.doWith(ctx, op, func(ctx context.Context) error {
 		if err := s.Members.store.DeleteProfile(ctx, act.Actor); err != nil {
@@ -157,7 +158,12 @@ func (s *Service) Leave(ctx context.Context, act Action) (*Departure, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.Trust.invalidateGraph()
+	s.Trust.changeGraph(since, func(gr *Graph) *Graph {
+		if _, known := gr.lookup(act.Actor); known {
+			return nil // their guarantees are gone, which may split a component
+		}
+		return gr // they had no guarantee: the graph does not know them
+	})
 	// Best effort: the departure is saved; what it erased leaves the
 	// storage's log here, or at the intake's next hourly prune.
 	_ = s.tx.Flush(ctx)

@@ -3,6 +3,7 @@ package ledger
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 )
@@ -32,22 +33,47 @@ type graphLoad struct {
 	err  error
 }
 
-// applyGraph is apply for a change of the graph: it invalidates the graph
-// once the change is saved.
-func (s *Trust) applyGraph(ctx context.Context, act Action, fn func(ctx context.Context) error) error {
+// applyGraph is apply for a change of the graph: once the change is
+// saved, patch (if not nil) makes it to the graph in memory, else the
+// graph is dropped to be loaded anew. Should the caller's transaction that
+// the change joined roll back later, Service.Forget drops the graph.
+func (s *Trust) applyGraph(ctx context.Context, act Action, fn func(ctx context.Context) error, patch func(*Graph) *Graph) error {
+	since := s.generation()
 	err := s.ap.Apply(ctx, act, fn)
 	if err == nil {
-		s.invalidateGraph()
+		s.changeGraph(since, patch)
 	}
 	return err
 }
 
-func (s *Trust) invalidateGraph() {
+// generation returns the count of the graph's changes so far, to pass to
+// changeGraph.
+func (s *Trust) generation() uint64 {
 	s.mu.Lock()
-	s.graph = nil
-	s.gen++
-	s.mu.Unlock()
+	defer s.mu.Unlock()
+	return s.gen
 }
+
+// changeGraph makes a saved change to the graph in memory with patch,
+// which returns the changed copy of the graph it is given, or nil if it
+// cannot make the change. The graph is dropped, to be loaded anew, when
+// there is no patch or no graph, or when another change came since the
+// generation since, read before the change's transaction began: the order
+// in which concurrent changes reach the graph need not be the order of
+// their transactions, and a patch knows only what its transaction saw. A
+// load in progress is not kept.
+func (s *Trust) changeGraph(since uint64, patch func(*Graph) *Graph) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.graph != nil && patch != nil && s.gen == since {
+		s.graph = patch(s.graph)
+	} else {
+		s.graph = nil
+	}
+	s.gen++
+}
+
+func (s *Trust) invalidateGraph() { s.changeGraph(0, nil) }
 
 // Graph returns the current trust network, loading it if a change
 // invalidated it. One load runs at a time: callers arriving meanwhile wait
@@ -222,6 +248,11 @@ func (s *Trust) Block(ctx context.Context, act Action, target UserID) (*BlockRes
 			return err
 		}
 		return s.store.PutBlock(ctx, Block{Blocker: act.Actor, Blocked: target, CreatedBy: act.Event, CreatedAt: s.ap.At(act)})
+	}, func(gr *Graph) *Graph {
+		if gr.linked(act.Actor, target) {
+			return nil // it cuts an edge, which may split a component
+		}
+		return gr // it cuts nothing the graph counts
 	})
 	if err != nil {
 		return nil, err
@@ -241,7 +272,7 @@ func (s *Trust) Unblock(ctx context.Context, act Action, target UserID) (*BlockR
 			return Errorf(EConflict, "block.not_blocked", target)
 		}
 		return s.store.DeleteBlock(ctx, act.Actor, target)
-	})
+	}, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -265,16 +296,23 @@ func blockResult(g *Graph, actor, target UserID) *BlockResult {
 }
 
 func (s *Trust) isBlocked(ctx context.Context, blocker, blocked UserID) (bool, error) {
+	return s.anyBlock(ctx, func(b Block) bool { return b.Blocker == blocker && b.Blocked == blocked })
+}
+
+// blockedEither reports whether x blocks y or y blocks x.
+func (s *Trust) blockedEither(ctx context.Context, x, y UserID) (bool, error) {
+	return s.anyBlock(ctx, func(b Block) bool {
+		return (b.Blocker == x && b.Blocked == y) || (b.Blocker == y && b.Blocked == x)
+	})
+}
+
+// anyBlock reports whether some block is one that match accepts.
+func (s *Trust) anyBlock(ctx context.Context, match func(Block) bool) (bool, error) {
 	bs, err := s.store.Blocks(ctx)
 	if err != nil {
 		return false, fmt.Errorf("failed to load blocks: %w", err)
 	}
-	for _, b := range bs {
-		if b.Blocker == blocker && b.Blocked == blocked {
-			return true, nil
-		}
-	}
-	return false, nil
+	return slices.ContainsFunc(bs, match), nil
 }
 
 // SOS checks that the actor may send an sos message now, records it against

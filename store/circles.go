@@ -36,12 +36,18 @@ func scanCircle(row dbutil.Scannable) (*ledger.Circle, error) {
 
 // GetCircle returns the circle with the given ID, or an ENotFound error
 // "circle.not_found".
+// Within a transaction a circle is read once (txCache).
 func (s *Circles) GetCircle(ctx context.Context, id ledger.CircleID) (*ledger.Circle, error) {
+	cache := cacheOf(ctx, s.db)
+	if c, ok := cache.circle(id); ok {
+		return c, nil
+	}
 	c, err := scanCircle(s.db.QueryRow(ctx,
 		`SELECT `+circleColumns+` FROM circles WHERE circle_id = $1`, string(id)))
 	if err != nil {
 		return nil, notFound(err, "circle.not_found", "get circle")
 	}
+	cache.putCircle(c)
 	return c, nil
 }
 
@@ -59,6 +65,7 @@ func (s *Circles) PutCircle(ctx context.Context, c *ledger.Circle) error {
 	if err != nil {
 		return fmt.Errorf("failed to put circle: %w", err)
 	}
+	cacheOf(ctx, s.db).putCircle(c)
 	return nil
 }
 

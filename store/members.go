@@ -76,12 +76,18 @@ func scanMember(row dbutil.Scannable) (*ledger.Member, error) {
 
 // GetMember returns the member with the given ID, or an ENotFound error
 // "member.not_found".
+// Within a transaction a record is read once (txCache).
 func (s *Members) GetMember(ctx context.Context, id ledger.UserID) (*ledger.Member, error) {
+	cache := cacheOf(ctx, s.db)
+	if m, ok := cache.member(id); ok {
+		return m, nil
+	}
 	m, err := scanMember(s.db.QueryRow(ctx,
 		`SELECT `+memberColumns+` FROM members WHERE user_id = $1`, string(id)))
 	if err != nil {
 		return nil, notFound(err, "member.not_found", "get member")
 	}
+	cache.putMember(m)
 	return m, nil
 }
 
@@ -102,12 +108,30 @@ func (s *Members) PutMember(ctx context.Context, m *ledger.Member) error {
 	if err != nil {
 		return fmt.Errorf("failed to put member: %w", err)
 	}
+	cacheOf(ctx, s.db).putMember(m)
 	return nil
 }
 
 // GetProfile returns a member's profile, or an ENotFound error
 // "profile.not_found".
+// Within a transaction a profile (or its absence) is read once (txCache).
 func (s *Members) GetProfile(ctx context.Context, u ledger.UserID) (*ledger.Profile, error) {
+	cache := cacheOf(ctx, s.db)
+	if p, ok := cache.profile(u); ok {
+		if p == nil {
+			return nil, ledger.Errorf(ledger.ENotFound, "profile.not_found")
+		}
+		return p, nil
+	}
+	p, err := s.readProfile(ctx, u)
+	if err == nil || ledger.ErrorCode(err) == ledger.ENotFound {
+		cache.putProfile(u, p)
+	}
+	return p, err
+}
+
+// readProfile reads a member's profile from the database.
+func (s *Members) readProfile(ctx context.Context, u ledger.UserID) (*ledger.Profile, error) {
 	var about, reqs, muted, zone string
 	err := s.db.QueryRow(ctx, `SELECT about, requisites, muted, timezone FROM profiles WHERE user_id = $1`,
 		string(u)).Scan(&about, &reqs, &muted, &zone)
@@ -142,6 +166,7 @@ func (s *Members) PutProfile(ctx context.Context, p *ledger.Profile) error {
 	if err != nil {
 		return fmt.Errorf("failed to save profile: %w", err)
 	}
+	cacheOf(ctx, s.db).putProfile(p.Member, p)
 	return nil
 }
 
@@ -158,5 +183,6 @@ func (s *Members) DeleteProfile(ctx context.Context, u ledger.UserID) error {
 	if _, err := s.db.Exec(ctx, `DELETE FROM profiles WHERE user_id = $1`, string(u)); err != nil {
 		return fmt.Errorf("failed to delete profile: %w", err)
 	}
+	cacheOf(ctx, s.db).putProfile(u, nil)
 	return nil
 }

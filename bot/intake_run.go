@@ -1,0 +1,84 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"maunium.net/go/mautrix/event"
+
+	"github.com/exodus-matrix/exodus/ledger"
+)
+
+// A run is a sequence of pending events handled in one transaction: the
+// commit, which writes every page the events changed, is paid once for
+// the run instead of once per event.
+
+// maxRunHold bounds how long a run keeps its transaction, and with it, on
+// SQLite, the only write lock, which the web's actions, the clock and the
+// sender wait for (busy_timeout, 5 s): a run whose events are slow to
+// handle (a command that asks the homeserver something) is committed after
+// the event that passes it, and the next run begins.
+const maxRunHold = 100 * time.Millisecond
+
+// plainEvent is a parsed pending event that may share a transaction with
+// the events around it: it needs nothing done outside a transaction
+// before its handling (no decryption, no parking, no member watcher).
+type plainEvent struct {
+	ie ledger.InboxEvent
+	r  readied
+}
+
+// runOf returns the plain events pending begins with (none if its first
+// needs handling alone): those that are not encrypted (when the bot
+// decrypts) and not membership events. An event that does not parse is
+// plain: it is recorded as failed.
+func (in *Intake) runOf(pending []ledger.InboxEvent) []plainEvent {
+	var run []plainEvent
+	for _, ie := range pending {
+		evt, err := ParseEvent(ie.Raw)
+		if err != nil {
+			run = append(run, plainEvent{ie, readied{err: err}})
+			continue
+		}
+		if evt.Type == event.StateMember ||
+			evt.Type == event.EventEncrypted && in.decrypter != nil && evt.Sender != in.bot.cfg.UserID {
+			break
+		}
+		run = append(run, plainEvent{ie, readied{evt: evt}})
+	}
+	return run
+}
+
+// handleRun handles a run of plain events in one transaction, each in a
+// savepoint of its own, and returns how many it handled. It stops after
+// an event that joined a circle, whose history is caught up with before
+// the next event (catchUpJoined), and after maxRunHold. An event whose handling or mark fails is
+// taken back alone: the events before it are committed, it and those
+// after it stay pending, and the failure is returned.
+func (in *Intake) handleRun(ctx context.Context, run []plainEvent) (int, error) {
+	done := 0
+	var failed error
+	err := in.bot.out.InTx(ctx, func(ctx context.Context) error {
+		done, failed = 0, nil // in case the transaction is run again
+		start := time.Now()
+		for _, p := range run {
+			if err := in.bot.out.InTx(ctx, func(ctx context.Context) error { return in.handleMarked(ctx, p.ie, p.r) }); err != nil {
+				failed = err
+				return nil
+			}
+			done++
+			if in.catchUp != nil && in.bot.joinedCircle() || time.Since(start) > maxRunHold {
+				return nil
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("failed to handle %d events: %w", len(run), err)
+	}
+	if failed != nil {
+		return done, fmt.Errorf("failed to handle an event: %w", failed)
+	}
+	return done, nil
+}

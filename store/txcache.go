@@ -1,0 +1,127 @@
+package store
+
+import (
+	"context"
+	"slices"
+
+	"go.mau.fi/util/dbutil"
+
+	"github.com/exodus-matrix/exodus/ledger"
+)
+
+// txCache keeps, for one transaction, the member records, circles and
+// profiles read or written in it, so that the handling of one event, which
+// asks for its sender's record several times (language, direct chat, the
+// command itself), reads it once, and a run of events in one circle reads
+// the circle once. Only PutMember, PutCircle, PutProfile and DeleteProfile
+// write those tables, and they update the cache; a savepoint taken back,
+// or the ledger cleared, empties it. On SQLite the transaction holds the
+// write lock (or reads one snapshot), so a cached row is what a read would
+// return; on Postgres a row read twice in one transaction reads the same,
+// as under REPEATABLE READ.
+type txCache struct {
+	members  map[ledger.UserID]ledger.Member
+	circles  map[ledger.CircleID]ledger.Circle
+	profiles map[ledger.UserID]*ledger.Profile // nil: known to have none
+}
+
+// txCacheKey carries the cache of the transaction of a database.
+type txCacheKey struct{ db *dbutil.Database }
+
+// withTxCache returns ctx with an empty cache for the transaction it
+// carries on db.
+func withTxCache(ctx context.Context, db *dbutil.Database) context.Context {
+	return context.WithValue(ctx, txCacheKey{db}, &txCache{})
+}
+
+// cacheOf returns the cache of the transaction ctx carries on db, nil
+// outside a transaction.
+func cacheOf(ctx context.Context, db *dbutil.Database) *txCache {
+	c, _ := ctx.Value(txCacheKey{db}).(*txCache)
+	return c
+}
+
+// member returns a copy of the cached record of u.
+func (c *txCache) member(u ledger.UserID) (*ledger.Member, bool) {
+	if c == nil {
+		return nil, false
+	}
+	m, ok := c.members[u]
+	if !ok {
+		return nil, false
+	}
+	m.PoolSeen = slices.Clone(m.PoolSeen)
+	return &m, true
+}
+
+// putMember caches a copy of m.
+func (c *txCache) putMember(m *ledger.Member) {
+	if c == nil {
+		return
+	}
+	if c.members == nil {
+		c.members = map[ledger.UserID]ledger.Member{}
+	}
+	cp := *m
+	cp.PoolSeen = slices.Clone(m.PoolSeen)
+	c.members[m.ID] = cp
+}
+
+// circle returns a copy of the cached circle id.
+func (c *txCache) circle(id ledger.CircleID) (*ledger.Circle, bool) {
+	if c == nil {
+		return nil, false
+	}
+	ci, ok := c.circles[id]
+	return &ci, ok
+}
+
+// putCircle caches a copy of ci.
+func (c *txCache) putCircle(ci *ledger.Circle) {
+	if c == nil {
+		return
+	}
+	if c.circles == nil {
+		c.circles = map[ledger.CircleID]ledger.Circle{}
+	}
+	c.circles[ci.ID] = *ci
+}
+
+// profile returns a copy of the cached profile of u (nil when u is known
+// to have none), and whether it was cached.
+func (c *txCache) profile(u ledger.UserID) (*ledger.Profile, bool) {
+	if c == nil {
+		return nil, false
+	}
+	p, ok := c.profiles[u]
+	if !ok || p == nil {
+		return nil, ok
+	}
+	cp := *p
+	cp.Requisites, cp.Muted = slices.Clone(p.Requisites), slices.Clone(p.Muted)
+	return &cp, true
+}
+
+// putProfile caches a copy of p as u's profile (nil: u has none).
+func (c *txCache) putProfile(u ledger.UserID, p *ledger.Profile) {
+	if c == nil {
+		return
+	}
+	if c.profiles == nil {
+		c.profiles = map[ledger.UserID]*ledger.Profile{}
+	}
+	if p == nil {
+		c.profiles[u] = nil
+		return
+	}
+	cp := *p
+	cp.Requisites, cp.Muted = slices.Clone(p.Requisites), slices.Clone(p.Muted)
+	c.profiles[u] = &cp
+}
+
+// reset empties the cache.
+func (c *txCache) reset() {
+	if c != nil {
+		*c = txCache{}
+	}
+}
