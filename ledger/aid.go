@@ -24,14 +24,21 @@ type Aid struct {
 
 	aidMu sync.Mutex // serialises the mutual-aid ledger
 	book  *Book      // nil until loaded, or when it must be reloaded
+	// watches are the replays running outside aidMu (aid_late.go), each
+	// collecting the ops recorded meanwhile; replayMu runs them one at a
+	// time. Lock order: replayMu, then aidMu.
+	watches  []*watch
+	replayMu sync.Mutex
 }
 
 // Do applies one op of the mutual-aid ledger: it checks the rules that need
 // more than the book (circles shared with the need's owner), resolves which
 // need a `sent` or `got` means when the member named none, records the op
 // and applies it in canonical order. An op that comes before the last one
-// applied (a late event) rebuilds the book from every recorded op, so the
-// result is the same whatever order events arrived in.
+// applied (a late event) is applied in its canonical place, so the result
+// is the same whatever order events arrived in: through the book's journal,
+// or, older than the journal reaches, by a replay of every recorded op that
+// runs outside the lock (aid_late.go).
 //
 // A refused op returns an *Error; it is still recorded when it reached the
 // book, since a late event may make it valid in canonical order. A late op
@@ -70,24 +77,26 @@ func (s *Aid) doLocked(ctx context.Context, op Op, also func(ctx context.Context
 	if err := s.gate(ctx, book, &op); err != nil {
 		return nil, err
 	}
+	if veryLate(book, op) {
+		return s.doLate(ctx, op, also)
+	}
+	return s.doSlow(ctx, op, also)
+}
+
+// doSlow records op and applies it to the book (replaying every recorded
+// op if it is older than the journal reaches), in one transaction under
+// aidMu, which the caller holds.
+func (s *Aid) doSlow(ctx context.Context, op Op, also func(ctx context.Context) error) (*Outcome, error) {
+	book, err := s.loadBook(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var out *Outcome
 	var refused error
 	touched := false // whether the book may hold what the store does not
 	err = s.ap.tx.InTx(ctx, func(ctx context.Context) error {
-		fresh, err := s.ap.tx.MarkApplied(ctx, op.Event, op.At)
-		if err != nil {
-			return fmt.Errorf("failed to mark event applied: %w", err)
-		}
-		if !fresh {
-			return ErrAlreadyApplied
-		}
-		if op.At.After(s.clock.Now().Add(MaxClockSkew)) {
-			// An event from the future would stay last forever and let
-			// later events land before it: refused, not recorded.
-			return Errorf(EInvalid, "event.future")
-		}
-		if err := s.store.AppendOp(ctx, op); err != nil {
-			return fmt.Errorf("failed to record op: %w", err)
+		if err := s.record(ctx, op); err != nil {
+			return err
 		}
 		touched = true
 		out, refused, err = s.applyToBook(ctx, book, op)
@@ -102,6 +111,7 @@ func (s *Aid) doLocked(ctx context.Context, op Op, also func(ctx context.Context
 		}
 		return nil, err
 	}
+	s.noteRecorded(op)
 	if refused != nil && (out == nil || len(out.Reapplied) == 0) {
 		return nil, refused
 	}
@@ -197,21 +207,18 @@ func (s *Aid) replayWith(ctx context.Context, op Op) (out *Outcome, refused erro
 // replay applies ops (in canonical order) to a fresh book, journaling only
 // the last limit of them; seen, if not nil, sees each result.
 func replay(ops []Op, limit int, seen func(Op, *Outcome, error)) *Book {
-	b := NewBook()
-	start := len(ops) - limit // the first op worth journaling
-	b.SetJournalLimit(0)
-	for i, o := range ops {
-		if i == max(start, 0) {
-			b.SetJournalLimit(limit)
-		}
-		res, err := b.Apply(o) // refusals were answered when the op arrived
-		if seen != nil {
-			seen(o, res, err)
-		}
-	}
-	b.SetJournalLimit(limit)
+	b, _ := replayFrom(ops, limit, len(ops), seen)
 	b.rec.resetDirty()
 	return b
+}
+
+// Replay builds a book from ops in canonical order as the service does
+// after a restart (the journal kept for the last DefaultJournalOps ops, no
+// outcome made for anyone) and counts the ops the book refused.
+func Replay(ops []Op) (*Book, int) {
+	b, refused := replayFrom(ops, DefaultJournalOps, len(ops), nil)
+	b.rec.resetDirty()
+	return b, refused
 }
 
 // loadBook returns the book, replaying every recorded op on first use.

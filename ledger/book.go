@@ -19,6 +19,10 @@ type Book struct {
 	rec     *records
 	journal journal
 	last    Op // the last op applied
+	// quiet is set while a replay nobody reads the outcomes of runs: Apply
+	// then reuses one Outcome and lists no touched needs in it.
+	quiet   bool
+	scratch Outcome
 
 	status     statusRules     // the traffic lights (book_status.go)
 	promise    promiseRules    // intentions and commitments (book_promise.go)
@@ -92,7 +96,11 @@ type Outcome struct {
 // Apply applies op to the book. A refused op returns an *Error and leaves
 // the book unchanged. The op becomes Last either way.
 func (b *Book) Apply(op Op) (*Outcome, error) {
-	out := &Outcome{Op: op}
+	out := &Outcome{}
+	if b.quiet {
+		out = &b.scratch
+	}
+	*out = Outcome{Op: op}
 	b.rec.cur = b.journal.begin(op, b.last, b.rec.period)
 	defer func() {
 		b.journal.file(b.rec.cur)
@@ -144,7 +152,9 @@ func (b *Book) Apply(op Op) (*Outcome, error) {
 	if err != nil {
 		return nil, err
 	}
-	out.Needs = b.rec.touchedNeeds(out)
+	if !b.quiet {
+		out.Needs = b.rec.touchedNeeds(out)
+	}
 	return out, nil
 }
 
@@ -187,14 +197,19 @@ func (b *Book) Changed() Changes {
 			c.GoneStatuses = append(c.GoneStatuses, id)
 		}
 	}
+	sortChanges(&c)
+	b.rec.resetDirty()
+	return c
+}
+
+// sortChanges sorts each list of c by ID.
+func sortChanges(c *Changes) {
 	sort.Slice(c.Needs, func(i, j int) bool { return c.Needs[i].ID < c.Needs[j].ID })
 	sort.Slice(c.Promises, func(i, j int) bool { return c.Promises[i].ID < c.Promises[j].ID })
 	sort.Slice(c.Statuses, func(i, j int) bool { return c.Statuses[i].Member < c.Statuses[j].Member })
 	slices.Sort(c.GoneNeeds)
 	slices.Sort(c.GonePromises)
 	slices.Sort(c.GoneStatuses)
-	b.rec.resetDirty()
-	return c
 }
 
 // sortNeeds sorts needs by ID.

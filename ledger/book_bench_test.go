@@ -187,16 +187,10 @@ var aidBenchHistory = sync.OnceValue(func() []ledger.Op {
 	return newAidStream(aidBenchMembers, 1).take(aidBenchOps)
 })
 
-// replay folds ops into a fresh book and counts the refusals.
+// replay folds ops into a fresh book and counts the refusals, as the
+// service does after a restart (ledger.Replay).
 func replay(ops []ledger.Op) (*ledger.Book, int) {
-	b := ledger.NewBook()
-	refused := 0
-	for _, op := range ops {
-		if _, err := b.Apply(op); err != nil {
-			refused++
-		}
-	}
-	return b, refused
+	return ledger.Replay(ops)
 }
 
 // aidApplyBatch is how many ops one iteration of BenchmarkBookApply
@@ -383,6 +377,7 @@ func BenchmarkAidDo(b *testing.B) {
 	for _, size := range sizes {
 		b.Run(fmt.Sprintf("ops=%d", size), func(b *testing.B) {
 			w := newAidBench(b, size)
+			b.Run("read", func(b *testing.B) { w.runRead(b) })
 			b.Run("restart", func(b *testing.B) {
 				recorded := w.recorded
 				b.ReportAllocs()
@@ -400,6 +395,12 @@ func BenchmarkAidDo(b *testing.B) {
 			b.Run("late", func(b *testing.B) {
 				w.runLate(b, func() time.Time { return aidBenchStart.Add(-24*time.Hour + time.Duration(w.late)*time.Millisecond) })
 			})
+			// late-wait applies thousands of ops per iteration beyond 10,000
+			// recorded: opt-in there with the 1,000,000 sizes (make bench
+			// runs 20 iterations).
+			if size == 10_000 || os.Getenv("EXODUS_BENCH_1M") != "" {
+				b.Run("late-wait", func(b *testing.B) { w.runLateWait(b) })
+			}
 			b.Run("late-recent", func(b *testing.B) {
 				w.runLate(b, func() time.Time { return w.stream.at.Add(-30 * time.Second) })
 			})
@@ -435,4 +436,123 @@ func (w *aidBench) runLate(b *testing.B, at func() time.Time) {
 		}
 	}
 	b.ReportMetric(float64(recorded), "recorded")
+}
+
+// runRead reads every recorded op's row from SQLite, in canonical order,
+// without decoding it: the floor a restart that replays the ops cannot go
+// under, measured on the same store as restart.
+func (w *aidBench) runRead(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		rows, err := w.st.DB().Query(w.ctx, `SELECT body FROM aid_ops ORDER BY at, event_id`)
+		if err != nil {
+			b.Fatal(err)
+		}
+		n := 0
+		for rows.Next() {
+			var body string
+			if err := rows.Scan(&body); err != nil {
+				b.Fatal(err)
+			}
+			n++
+		}
+		if err := rows.Close(); err != nil {
+			b.Fatal(err)
+		}
+		if n != w.recorded {
+			b.Fatalf("read %d rows, %d recorded", n, w.recorded)
+		}
+	}
+	b.ReportMetric(float64(w.recorded), "recorded")
+}
+
+// runLateWait applies, per iteration, a very late op (as late does) while
+// this goroutine applies the history's next ops one after the other until
+// the late op is done: wait-max-ms is the longest any of those calls took
+// (what a call waits behind the late op, at worst), late-ms how long the
+// late op took, meanwhile how many ops were applied during it,
+// lock-wait-max-ms the longest a probe that takes the mutual-aid lock every
+// millisecond waited for it (what any call waits behind the late op); then as
+// many ops are applied with no late op running, alone-max-ms the longest
+// of those and lock-alone-max-ms the probe's longest wait then (the machine's own noise: the calls during the late op share
+// the two cores with its replay and its garbage collection).
+func (w *aidBench) runLateWait(b *testing.B) {
+	recorded := w.recorded
+	var longest, alone, total, lockWait, lockAlone time.Duration
+	meanwhile := 0
+	b.ReportAllocs()
+	for b.Loop() {
+		w.late++
+		op := ledger.Op{Kind: ledger.OpStatus, Event: ledger.EventID(fmt.Sprintf("$late%d", w.late)),
+			Actor:  ledger.UserID(fmt.Sprintf("@late%d:example.org", w.late)),
+			At:     aidBenchStart.Add(-24*time.Hour + time.Duration(w.late)*time.Millisecond),
+			Status: ledger.StatusOrange, Amount: ledger.Amount{Minor: 30_000, Currency: "EUR"}}
+		done := make(chan error, 1)
+		n := 0
+		start := time.Now()
+		go func() {
+			_, err := w.svc.Aid.Do(w.ctx, op)
+			done <- err
+		}()
+		stop := probeLock(w.svc)
+		for finished := false; !finished; {
+			select {
+			case err := <-done:
+				if err != nil {
+					b.Fatalf("late op: %v", err)
+				}
+				finished = true
+				continue
+			default:
+			}
+			t0 := time.Now()
+			w.do(b, w.stream.next())
+			longest = max(longest, time.Since(t0))
+			n++
+		}
+		meanwhile += n
+		total += time.Since(start)
+		lockWait = max(lockWait, stop())
+		w.recorded++
+		// The same number of calls with no late op running: the slowest
+		// call's own cost, against which wait-max-ms is read.
+		stop = probeLock(w.svc)
+		for range n {
+			t0 := time.Now()
+			w.do(b, w.stream.next())
+			alone = max(alone, time.Since(t0))
+		}
+		lockAlone = max(lockAlone, stop())
+	}
+	b.ReportMetric(float64(longest.Microseconds())/1000, "wait-max-ms")
+	b.ReportMetric(float64(alone.Microseconds())/1000, "alone-max-ms")
+	b.ReportMetric(float64(lockWait.Microseconds())/1000, "lock-wait-max-ms")
+	b.ReportMetric(float64(lockAlone.Microseconds())/1000, "lock-alone-max-ms")
+	b.ReportMetric(float64(total.Milliseconds())/float64(b.N), "late-ms")
+	b.ReportMetric(float64(meanwhile)/float64(b.N), "meanwhile")
+	b.ReportMetric(float64(recorded), "recorded")
+}
+
+// probeLock starts a probe that takes the mutual-aid lock every
+// millisecond; stop ends it and returns the longest it waited for it.
+func probeLock(svc *ledger.Service) (stop func() time.Duration) {
+	done := make(chan struct{})
+	most := make(chan time.Duration, 1)
+	go func() {
+		var m time.Duration
+		for {
+			select {
+			case <-done:
+				most <- m
+				return
+			default:
+			}
+			m = max(m, ledger.AidLockWait(svc))
+			time.Sleep(time.Millisecond)
+		}
+	}()
+	return func() time.Duration {
+		close(done)
+		return <-most
+	}
 }

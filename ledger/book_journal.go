@@ -166,7 +166,7 @@ func (r *records) rollback(u *undo) {
 		}
 	}
 	for id, n := range u.needs {
-		r.dirty.needs[id] = true
+		r.dirty.need(id)
 		if n == nil {
 			delete(r.needs, id)
 		} else {
@@ -174,7 +174,7 @@ func (r *records) rollback(u *undo) {
 		}
 	}
 	for id, p := range u.promises {
-		r.dirty.promises[id] = true
+		r.dirty.promise(id)
 		if p == nil {
 			delete(r.promises, id)
 		} else {
@@ -182,7 +182,7 @@ func (r *records) rollback(u *undo) {
 		}
 	}
 	for id, s := range u.statuses {
-		r.dirty.statuses[id] = true
+		r.dirty.status(id)
 		if s == nil {
 			delete(r.statuses, id)
 		} else {

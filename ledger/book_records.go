@@ -25,11 +25,31 @@ type records struct {
 	dirty dirtySet
 }
 
-// dirtySet names what changed since the last Changed.
+// dirtySet names what changed since the last Changed; off, nothing is
+// noted (a replay that nobody asks what changed).
 type dirtySet struct {
 	needs    map[NeedID]bool
 	promises map[PromiseID]bool
 	statuses map[UserID]bool
+	off      bool
+}
+
+func (d *dirtySet) need(id NeedID) {
+	if !d.off {
+		d.needs[id] = true
+	}
+}
+
+func (d *dirtySet) promise(id PromiseID) {
+	if !d.off {
+		d.promises[id] = true
+	}
+}
+
+func (d *dirtySet) status(id UserID) {
+	if !d.off {
+		d.statuses[id] = true
+	}
 }
 
 // newRecords returns empty records.
@@ -59,6 +79,7 @@ func (r *records) statusOf(u UserID) MemberStatus {
 // resetDirty forgets what changed: Changed reports nothing until more does.
 func (r *records) resetDirty() {
 	r.dirty = dirtySet{
+		off:      r.dirty.off,
 		needs:    make(map[NeedID]bool),
 		promises: make(map[PromiseID]bool),
 		statuses: make(map[UserID]bool),
@@ -108,7 +129,7 @@ func (r *records) touchedNeeds(out *Outcome) []*Need {
 
 // touchNeed marks n changed and remembers it as it was before the op.
 func (r *records) touchNeed(n *Need) {
-	r.dirty.needs[n.ID] = true
+	r.dirty.need(n.ID)
 	if r.cur == nil {
 		return
 	}
@@ -122,7 +143,7 @@ func (r *records) touchNeed(n *Need) {
 
 // touchPromise marks p changed and remembers it as it was before the op.
 func (r *records) touchPromise(p *Promise) {
-	r.dirty.promises[p.ID] = true
+	r.dirty.promise(p.ID)
 	if r.cur == nil {
 		return
 	}
@@ -136,7 +157,7 @@ func (r *records) touchPromise(p *Promise) {
 
 // touchStatus marks u's status changed and remembers it as it was.
 func (r *records) touchStatus(u UserID) {
-	r.dirty.statuses[u] = true
+	r.dirty.status(u)
 	if r.cur == nil {
 		return
 	}
@@ -154,7 +175,7 @@ func (r *records) touchStatus(u UserID) {
 
 // addNeed records a new need.
 func (r *records) addNeed(n *Need) {
-	r.dirty.needs[n.ID] = true
+	r.dirty.need(n.ID)
 	if r.cur != nil {
 		if r.cur.needs == nil {
 			r.cur.needs = make(map[NeedID]*Need)
@@ -168,7 +189,7 @@ func (r *records) addNeed(n *Need) {
 
 // addPromise records a new promise.
 func (r *records) addPromise(p *Promise) {
-	r.dirty.promises[p.ID] = true
+	r.dirty.promise(p.ID)
 	if r.cur != nil {
 		if r.cur.promises == nil {
 			r.cur.promises = make(map[PromiseID]*Promise)
