@@ -171,7 +171,14 @@ func inviteAndAccept(ctx context.Context, s *stack.Stack, inviter, invitee *devn
 	if err != nil {
 		return err
 	}
-	card, err := waitBot(ctx, inviter, circle, sent, s.BotID)
+	// The invitation card, not any message of the bot's: the circle's
+	// welcome may come after the command, its send racing it.
+	wait, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	card, err := inviter.WaitMessageAfter(wait, circle, sent, s.BotID, func(e *event.Event) bool {
+		ns, _ := e.Content.Raw["org.exodus"].(map[string]any)
+		return ns["type"] == "invitation"
+	})
 	if err != nil {
 		return err
 	}
@@ -189,7 +196,9 @@ func inviteAndAccept(ctx context.Context, s *stack.Stack, inviter, invitee *devn
 	if err != nil {
 		return err
 	}
-	_, err = waitBot(ctx, invitee, circle, sent, s.BotID)
+	wait2, cancel2 := context.WithTimeout(ctx, time.Minute)
+	defer cancel2()
+	_, err = invitee.WaitMessageAfter(wait2, circle, sent, s.BotID, devnet.BodyContains("accepted the invitation"))
 	return err
 }
 
