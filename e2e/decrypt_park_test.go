@@ -4,7 +4,6 @@ package e2e_test
 
 import (
 	"context"
-	"os"
 	"testing"
 	"time"
 
@@ -25,36 +24,15 @@ import (
 // with no device of the bot's, its key sent to the bot's device later), as
 // a slow to-device delivery would.
 func TestEncryptedCommandWaitsForItsKey(t *testing.T) {
-	dir, err := os.MkdirTemp("", "exodus-park-")
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
-	s, err := stack.Start(ctx, stack.Options{Dir: dir})
-	if err != nil {
-		t.Fatalf("files kept in %s: %v", dir, err)
-	}
-	t.Cleanup(func() {
-		s.Stop()
-		if t.Failed() || os.Getenv("EXODUS_E2E_KEEP") == "1" {
-			t.Logf("files of the stack kept in %s (exodus.log, dendrite/dendrite.log)", dir)
-		} else {
-			_ = os.RemoveAll(dir)
-		}
-	})
+	s := ownStack(t, "exodus-park-", stack.Options{})
 	erin, err := encrypted.Register(ctx, s.HS, "erin", "erin-password", t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = erin.Close() })
-	room, err := erin.CreateRoom(ctx, "Our secrets", []id.UserID{s.BotID}, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := erin.WaitMessage(ctx, room, s.BotID, devnet.BodyContains("circle here")); err != nil {
-		t.Fatal(err)
-	}
+	room := encryptedRoomWith(t, s, erin)
 
 	mach := encrypted.Machine(erin)
 	sent, key := sendWithoutKey(ctx, t, erin, mach, room, "!ex circle here")

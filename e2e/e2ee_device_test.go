@@ -63,24 +63,10 @@ func queryBotKeys(t *testing.T, u *devnet.User, bot id.UserID) botKeys {
 // device, its keys and the cross-signing keys; neither the pickle key nor
 // any key reaches the log.
 func TestBotDevice(t *testing.T) {
-	dir, err := os.MkdirTemp("", "exodus-device-")
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	s, err := stack.Start(ctx, stack.Options{Dir: dir})
-	if err != nil {
-		t.Fatalf("files kept in %s: %v", dir, err)
-	}
-	t.Cleanup(func() {
-		s.Stop()
-		if t.Failed() || os.Getenv("EXODUS_E2E_KEEP") == "1" {
-			t.Logf("files of the stack kept in %s (exodus.log, dendrite/dendrite.log)", dir)
-		} else {
-			_ = os.RemoveAll(dir)
-		}
-	})
+	s := ownStack(t, "exodus-device-", stack.Options{})
+	dir := filepath.Dir(s.DBPath) // the stack's files
 	alice, err := s.HS.Register(ctx, "alice", "alice-password")
 	if err != nil {
 		t.Fatal(err)

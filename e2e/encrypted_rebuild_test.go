@@ -37,7 +37,7 @@ import (
 //     gives the live ledger again, nothing undecryptable, and the bot,
 //     started again, answers an encrypted command.
 func TestEncryptedCircleRebuild(t *testing.T) {
-	s := ownStack(t, "exodus-erebuild-")
+	s := ownStack(t, "exodus-erebuild-", stack.Options{})
 	erin, fred := stackMember(t, s, "erin"), stackMember(t, s, "fred")
 	room := encryptedCircleLife(t, s, erin, fred)
 	dm, err := erin.CreateEncryptedDM(testCtx(t), s.BotID)
@@ -97,7 +97,7 @@ func encryptedCircleLife(t *testing.T, s *stack.Stack, erin, fred *devnet.User) 
 // joins and says how to make it a circle.
 func encryptedRoomWith(t *testing.T, s *stack.Stack, erin *devnet.User) id.RoomID {
 	t.Helper()
-	room, err := erin.CreateRoom(testCtx(t), "Our books", []id.UserID{s.BotID}, true)
+	room, err := erin.CreateRoom(testCtx(t), "Our secrets", []id.UserID{s.BotID}, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,9 +187,10 @@ func restoreLostDatabase(t *testing.T, s *stack.Stack, erin *devnet.User) string
 	return recovery
 }
 
-// ownStack starts a homeserver and a bot of the test's own (files in a
-// temporary directory named from prefix, kept when the test fails).
-func ownStack(t *testing.T, prefix string) *stack.Stack {
+// ownStack starts a homeserver and a bot of the test's own, with opt
+// (files in a temporary directory named from prefix, kept when the test
+// fails).
+func ownStack(t *testing.T, prefix string, opt stack.Options) *stack.Stack {
 	t.Helper()
 	dir, err := os.MkdirTemp("", prefix)
 	if err != nil {
@@ -197,7 +198,8 @@ func ownStack(t *testing.T, prefix string) *stack.Stack {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	s, err := stack.Start(ctx, stack.Options{Dir: dir})
+	opt.Dir = dir
+	s, err := stack.Start(ctx, opt)
 	if err != nil {
 		t.Fatalf("files kept in %s: %v", dir, err)
 	}

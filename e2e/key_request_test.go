@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -32,36 +31,15 @@ import (
 // and the command is handled and answered. Nothing else wakes the event:
 // no restart, no hourly wake, no new key.
 func TestLostRoomKeyIsAskedFor(t *testing.T) {
-	dir, err := os.MkdirTemp("", "exodus-keyreq-")
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
-	s, err := stack.Start(ctx, stack.Options{Dir: dir, Settings: map[string]any{"encryption.key_request_after": "1s"}})
-	if err != nil {
-		t.Fatalf("files kept in %s: %v", dir, err)
-	}
-	t.Cleanup(func() {
-		s.Stop()
-		if t.Failed() || os.Getenv("EXODUS_E2E_KEEP") == "1" {
-			t.Logf("files of the stack kept in %s (exodus.log, dendrite/dendrite.log)", dir)
-		} else {
-			_ = os.RemoveAll(dir)
-		}
-	})
+	s := ownStack(t, "exodus-keyreq-", stack.Options{Settings: map[string]any{"encryption.key_request_after": "1s"}})
 	erin, err := encrypted.Register(ctx, s.HS, "erin", "erin-password", t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = erin.Close() })
-	room, err := erin.CreateRoom(ctx, "Our secrets", []id.UserID{s.BotID}, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := erin.WaitMessage(ctx, room, s.BotID, devnet.BodyContains("circle here")); err != nil {
-		t.Fatal(err)
-	}
+	room := encryptedRoomWith(t, s, erin)
 
 	lost := loseNextRoomKey(erin, s.BotID)
 	sent, err := erin.Send(ctx, room, "!ex circle here") // a new session, its key shared with the bot's device
