@@ -287,44 +287,31 @@ func newRowDiff() *rowDiff {
 // of fresh where it differs from old's, nil where only old holds it, and
 // nothing where both hold the same.
 func (d *rowDiff) compare(old, fresh *Book) {
-	for id := range mergeKeys(old.rec.dirty.needs, fresh.rec.dirty.needs) {
-		n, inF := fresh.rec.needs[id]
-		o, inO := old.rec.needs[id]
-		switch {
-		case inF && (!inO || !sameNeed(o, n)):
-			d.needs[id] = copyNeed(n)
-		case !inF && inO:
-			d.needs[id] = nil
-		default:
-			delete(d.needs, id)
-		}
-	}
-	for id := range mergeKeys(old.rec.dirty.promises, fresh.rec.dirty.promises) {
-		p, inF := fresh.rec.promises[id]
-		o, inO := old.rec.promises[id]
-		switch {
-		case inF && (!inO || *o != *p):
-			d.promises[id] = copyPromise(p)
-		case !inF && inO:
-			d.promises[id] = nil
-		default:
-			delete(d.promises, id)
-		}
-	}
-	for id := range mergeKeys(old.rec.dirty.statuses, fresh.rec.dirty.statuses) {
-		st, inF := fresh.rec.statuses[id]
-		o, inO := old.rec.statuses[id]
-		switch {
-		case inF && (!inO || !sameStatus(o, st)):
-			d.statuses[id] = copyStatus(st)
-		case !inF && inO:
-			d.statuses[id] = nil
-		default:
-			delete(d.statuses, id)
-		}
-	}
+	diffRows(d.needs, old.rec.needs, fresh.rec.needs, mergeKeys(old.rec.dirty.needs, fresh.rec.dirty.needs), sameNeed, copyNeed)
+	diffRows(d.promises, old.rec.promises, fresh.rec.promises, mergeKeys(old.rec.dirty.promises, fresh.rec.dirty.promises),
+		func(a, b *Promise) bool { return *a == *b }, copyPromise)
+	diffRows(d.statuses, old.rec.statuses, fresh.rec.statuses, mergeKeys(old.rec.dirty.statuses, fresh.rec.dirty.statuses),
+		sameStatus, copyStatus)
 	old.rec.resetDirty()
 	fresh.rec.resetDirty()
+}
+
+// diffRows brings out up to date for the rows of ids: fresh's row (a copy)
+// where it differs from old's, nil where only old holds it, and nothing
+// where both hold the same.
+func diffRows[K comparable, V any](out, old, fresh map[K]*V, ids map[K]bool, same func(a, b *V) bool, clone func(*V) *V) {
+	for id := range ids {
+		f, inF := fresh[id]
+		o, inO := old[id]
+		switch {
+		case inF && (!inO || !same(o, f)):
+			out[id] = clone(f)
+		case !inF && inO:
+			out[id] = nil
+		default:
+			delete(out, id)
+		}
+	}
 }
 
 // changes lists d as Changes, sorted.
