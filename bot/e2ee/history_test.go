@@ -131,6 +131,13 @@ func backedUpEvent(t *testing.T, ctx context.Context, d *Device, identity id.Cur
 	if err != nil {
 		t.Fatal(err)
 	}
+	return alicesCommand(t, out, identity)
+}
+
+// alicesCommand is alice's "!ex status orange 300" encrypted with out
+// (her sender key identity), as the homeserver serves it.
+func alicesCommand(t *testing.T, out olm.OutboundGroupSession, identity id.Curve25519) *event.Event {
+	t.Helper()
 	plain, _ := json.Marshal(map[string]any{"type": "m.room.message", "room_id": testRoom,
 		"content": map[string]any{"msgtype": "m.text", "body": "!ex status orange 300"}})
 	ciphertext, err := out.Encrypt(plain)

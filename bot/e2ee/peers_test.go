@@ -4,7 +4,6 @@ package e2ee
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http/httptest"
 	"testing"
@@ -185,20 +184,7 @@ func forwardedEvent(t *testing.T, ctx context.Context, d *Device, alice *crypto.
 	if err := d.store.PutGroupSession(ctx, igs); err != nil {
 		t.Fatal(err)
 	}
-	plain, _ := json.Marshal(map[string]any{"type": "m.room.message", "room_id": testRoom,
-		"content": map[string]any{"msgtype": "m.text", "body": "!ex status orange 300"}})
-	ciphertext, err := out.Encrypt(plain)
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, _ := json.Marshal(map[string]any{"type": "m.room.encrypted", "event_id": "$" + string(out.ID()), "room_id": testRoom,
-		"sender": testAlice, "origin_server_ts": 1_790_000_000_000, "content": map[string]any{"algorithm": id.AlgorithmMegolmV1,
-			"sender_key": identity, "session_id": out.ID(), "ciphertext": string(ciphertext), "device_id": "ALICE"}})
-	var evt event.Event
-	if err := json.Unmarshal(raw, &evt); err != nil {
-		t.Fatal(err)
-	}
-	return &evt
+	return alicesCommand(t, out, identity)
 }
 
 // TestWithheldKeyMayStillCome: a room key another device withheld (a
