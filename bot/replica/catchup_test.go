@@ -2,15 +2,11 @@ package replica_test
 
 import (
 	"context"
-	"encoding/json"
-	"slices"
 	"testing"
 
 	"maunium.net/go/mautrix/event"
 	"maunium.net/go/mautrix/id"
 
-	"github.com/exodus-matrix/exodus/bot"
-	"github.com/exodus-matrix/exodus/bot/replica"
 	"github.com/exodus-matrix/exodus/ledger"
 )
 
@@ -51,21 +47,7 @@ func TestCatchUpAsksTrustedBotsForKeys(t *testing.T) {
 		delete(d.plain, e)
 	}
 
-	const follower = id.UserID("@exodus:other.test")
-	rc := replica.NewReplayClock(ledger.NewManualClock(w.clock.Now()))
-	h := newHarnessAs(t, rc, 1000, follower, botUser)
-	h.replica.SetDecrypter(d)
-	history := slices.Clone(w.history[recordCircle])
-	slices.Reverse(history) // newest first
-	h.cli.timeline = map[id.RoomID][]*event.Event{recordCircle: history}
-	h.cli.state = map[id.RoomID]map[string]any{recordCircle: {bot.CircleStateType.Type: map[string]any{"name": "Records",
-		"pledge_minor": 1000, "currency": "EUR", "lang": "en", "owner": ann, "answering_bot": botUser, "version": 1}}}
-	invite, _ := w.build(w.ts+1000, "m.room.member", recordCircle, ann, ptr(string(follower)), map[string]any{"membership": "invite"})
-	raw, _ := json.Marshal(invite)
-	if code := h.put(t, hsToken, "invite", raw); code != 200 {
-		t.Fatalf("transaction refused: %d", code)
-	}
-	h.drain(t)
+	h := followerCatchesUp(t, w, d)
 	if len(d.asked) != 1 || d.asked[0] != "s" {
 		t.Fatalf("the catch-up asked for %v, want the one session s", d.asked)
 	}

@@ -120,20 +120,7 @@ func TestRebuildFollowsRecordsOldAndNew(t *testing.T) {
 // the same ledger of the circle.
 func TestCatchUpFollowsRecords(t *testing.T) {
 	w, need, _ := recordWorld(t)
-	const follower = id.UserID("@exodus:other.test")
-	rc := replica.NewReplayClock(ledger.NewManualClock(w.clock.Now()))
-	h := newHarnessAs(t, rc, 1000, follower, botUser)
-	history := slices.Clone(w.history[recordCircle])
-	slices.Reverse(history) // newest first
-	h.cli.timeline = map[id.RoomID][]*event.Event{recordCircle: history}
-	h.cli.state = map[id.RoomID]map[string]any{recordCircle: {bot.CircleStateType.Type: map[string]any{"name": "Records",
-		"pledge_minor": 1000, "currency": "EUR", "lang": "en", "owner": ann, "answering_bot": botUser, "version": 1}}}
-	invite, _ := w.build(w.ts+1000, "m.room.member", recordCircle, ann, ptr(string(follower)), map[string]any{"membership": "invite"})
-	raw, _ := json.Marshal(invite)
-	if code := h.put(t, hsToken, "invite", raw); code != 200 {
-		t.Fatalf("transaction refused: %d", code)
-	}
-	h.drain(t)
+	h := followerCatchesUp(t, w, nil)
 	if p := promiseOf(h, need, ben); p == nil || p.State != ledger.PromiseSent {
 		t.Fatalf("ben's promise for the bot that caught up: %+v", p)
 	}
@@ -148,4 +135,29 @@ func TestCatchUpFollowsRecords(t *testing.T) {
 	if live.Digest() != caught.Digest() {
 		t.Fatalf("the ledgers differ:\nlive:\n%s\ncaught up:\n%s", live.Canonical(), caught.Canonical())
 	}
+}
+
+// followerCatchesUp starts a bot of another server that follows the
+// records circle of w (with decrypter d, if any) and has it invited into
+// the circle and catch up with its history; it returns the follower.
+func followerCatchesUp(t *testing.T, w *rebuildWorld, d bot.Decrypter) *harness {
+	t.Helper()
+	const follower = id.UserID("@exodus:other.test")
+	rc := replica.NewReplayClock(ledger.NewManualClock(w.clock.Now()))
+	h := newHarnessAs(t, rc, 1000, follower, botUser)
+	if d != nil {
+		h.replica.SetDecrypter(d)
+	}
+	history := slices.Clone(w.history[recordCircle])
+	slices.Reverse(history) // newest first
+	h.cli.timeline = map[id.RoomID][]*event.Event{recordCircle: history}
+	h.cli.state = map[id.RoomID]map[string]any{recordCircle: {bot.CircleStateType.Type: map[string]any{"name": "Records",
+		"pledge_minor": 1000, "currency": "EUR", "lang": "en", "owner": ann, "answering_bot": botUser, "version": 1}}}
+	invite, _ := w.build(w.ts+1000, "m.room.member", recordCircle, ann, ptr(string(follower)), map[string]any{"membership": "invite"})
+	raw, _ := json.Marshal(invite)
+	if code := h.put(t, hsToken, "invite", raw); code != 200 {
+		t.Fatalf("transaction refused: %d", code)
+	}
+	h.drain(t)
+	return h
 }
