@@ -29,6 +29,10 @@ type Aid struct {
 	// time. Lock order: replayMu, then aidMu.
 	watches  []*watch
 	replayMu sync.Mutex
+	// loaded tells how the book was last loaded (aid_snapshot.go);
+	// checkpointMu runs the checkpoints one at a time.
+	loaded       Loaded
+	checkpointMu sync.Mutex
 }
 
 // Do applies one op of the mutual-aid ledger: it checks the rules that need
@@ -221,17 +225,18 @@ func Replay(ops []Op) (*Book, int) {
 	return b, refused
 }
 
-// loadBook returns the book, replaying every recorded op on first use.
-// The caller holds aidMu.
+// loadBook returns the book, loading it on first use from the snapshot
+// and the ops after it, or from every recorded op (aid_snapshot.go). The
+// caller holds aidMu.
 func (s *Aid) loadBook(ctx context.Context) (*Book, error) {
 	if s.book != nil {
 		return s.book, nil
 	}
-	ops, err := s.store.Ops(ctx)
+	b, loaded, err := s.restore(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("failed to load ops: %w", err)
+		return nil, err
 	}
-	s.book = replay(ops, s.cfg.journalOps(), nil)
+	s.book, s.loaded = b, loaded
 	return s.book, nil
 }
 
@@ -414,18 +419,25 @@ func (s *Aid) forget() {
 	s.aidMu.Unlock()
 }
 
-// Rebuild replays every recorded op into a fresh book and rewrites the
-// projection: the ledger as the events say it is.
+// Rebuild replays every recorded op into a fresh book (not from the
+// snapshot, which it drops) and rewrites the projection: the ledger as the
+// events say it is.
 func (s *Aid) Rebuild(ctx context.Context) error {
 	s.aidMu.Lock()
 	defer s.aidMu.Unlock()
 	s.book = nil
-	b, err := s.loadBook(ctx)
+	ops, err := s.store.Ops(ctx)
 	if err != nil {
-		return err
+		return fmt.Errorf("failed to load ops: %w", err)
 	}
+	b := replay(ops, s.cfg.journalOps(), nil)
 	needs, promises, statuses := b.Snapshot()
-	return s.ap.tx.InTx(ctx, func(ctx context.Context) error {
+	err = s.ap.tx.InTx(ctx, func(ctx context.Context) error {
+		if sn, ok := s.store.(AidSnapshots); ok {
+			if err := sn.DropBookSnapshot(ctx); err != nil {
+				return fmt.Errorf("failed to drop the book's snapshot: %w", err)
+			}
+		}
 		if err := s.store.ClearAid(ctx); err != nil {
 			return fmt.Errorf("failed to clear aid projection: %w", err)
 		}
@@ -434,4 +446,9 @@ func (s *Aid) Rebuild(ctx context.Context) error {
 		}
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	s.book, s.loaded = b, Loaded{Replayed: len(ops), Why: "rebuilt"}
+	return nil
 }
