@@ -158,7 +158,7 @@ type Checkpointed struct {
 }
 
 // Checkpoint writes a new snapshot of the book when the store holds more
-// than SnapshotEvery ops beyond the journal's reach after the last one (or
+// than SnapshotEvery ops (Config.AidSnapshotEvery) beyond the journal's reach after the last one (or
 // there is none): it decodes the last snapshot (or starts from an empty
 // book), applies the ops recorded after it but the newest ones the journal
 // reaches, and writes it, checked against the store in one transaction.
@@ -191,7 +191,7 @@ func (s *Aid) Checkpoint(ctx context.Context) (Checkpointed, error) {
 	if err != nil {
 		return Checkpointed{}, fmt.Errorf("failed to count the ops after the snapshot: %w", err)
 	}
-	if n-keep < SnapshotEvery && from != nil || n-keep <= 0 {
+	if n-keep < s.cfg.snapshotEvery() && from != nil || n-keep <= 0 {
 		return Checkpointed{}, nil
 	}
 	ops, err := sn.OpsAfter(ctx, at, evt)

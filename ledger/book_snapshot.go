@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/crc32"
@@ -132,11 +133,15 @@ func (e *bookEncoder) list(isNil bool, n int) {
 	}
 }
 
+// op writes an op whole, as the store records it (JSON): only the last op
+// applied is kept.
 func (e *bookEncoder) op(o Op) {
-	e.str(string(o.Kind))
-	e.str(string(o.Event))
-	e.str(string(o.Actor))
-	e.time(o.At)
+	data, err := json.Marshal(o)
+	if err != nil {
+		data = []byte("{}") // an Op always encodes
+	}
+	e.uint(len(data))
+	e.body = append(e.body, data...)
 }
 
 func (e *bookEncoder) needs(r *records) {
@@ -373,9 +378,16 @@ func (d *bookDecoder) str() string {
 	return d.strs[i]
 }
 
+// The seconds a snapshot's time may hold: from the zero time to far
+// beyond any event's.
+const (
+	zeroUnix = -62135596800 // time.Time{}.Unix()
+	maxUnix  = 1 << 40
+)
+
 func (d *bookDecoder) time() time.Time {
 	sec, nsec := d.varint(), d.uvarint()
-	if d.err != nil || nsec >= 1e9 {
+	if d.err != nil || nsec >= 1e9 || sec < zeroUnix || sec > maxUnix {
 		d.fail()
 		return time.Time{}
 	}
@@ -398,7 +410,16 @@ func (d *bookDecoder) bool() bool {
 }
 
 func (d *bookDecoder) op() Op {
-	return Op{Kind: OpKind(d.str()), Event: EventID(d.str()), Actor: UserID(d.str()), At: d.time()}
+	n := d.count()
+	if d.err != nil {
+		return Op{}
+	}
+	var o Op
+	if err := json.Unmarshal(d.data[d.off:d.off+n], &o); err != nil {
+		d.fail()
+	}
+	d.off += n
+	return o
 }
 
 func (d *bookDecoder) needs(r *records) {
