@@ -29,7 +29,7 @@ func (s *Aid) BookSnapshot(ctx context.Context) (ledger.BookSnapshot, error) {
 		return ledger.BookSnapshot{}, nil
 	}
 	if err != nil {
-		return ledger.BookSnapshot{}, fmt.Errorf("failed to read the book's snapshot: %w", err)
+		return ledger.BookSnapshot{}, fmt.Errorf("failed to query aid_snapshot: %w", err)
 	}
 	snap.At, snap.Event = fromMS(at), ledger.EventID(evt)
 	return snap, nil
