@@ -1,0 +1,46 @@
+package ledger_test
+
+import (
+	"testing"
+
+	"github.com/exodus-matrix/exodus/ledger"
+)
+
+// runRestartSnapshot writes the book's snapshot (a checkpoint from every
+// op, untimed; checkpoint-ms is how long it took), then applies, per
+// iteration, the first op after a restart (a new Service), which decodes
+// the snapshot and replays the ops after it: compared with restart (every
+// op replayed) and read (the rows read, not decoded) of the same run.
+// With no more ops than the journal reaches there is no snapshot to write:
+// skipped.
+func (w *aidBench) runRestartSnapshot(b *testing.B) {
+	c, err := w.svc.Aid.Checkpoint(w.ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if !c.Wrote {
+		b.Skipf("no snapshot written at %d ops: %+v", w.recorded, c)
+	}
+	snap, err := w.st.Aid.BookSnapshot(w.ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	recorded := w.recorded
+	var loaded ledger.Loaded
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		w.svc = ledger.NewService(w.st.Ledger(), w.clock, ledger.DefaultConfig())
+		if w.do(b, w.stream.next()) {
+			b.Fatalf("op refused")
+		}
+		if loaded, err = w.svc.Aid.Load(w.ctx); err != nil || !loaded.FromSnapshot {
+			b.Fatalf("restart %+v, %v: not from the snapshot", loaded, err)
+		}
+	}
+	b.ReportMetric(float64(recorded), "recorded")
+	b.ReportMetric(float64(loaded.SnapshotOps), "snapshot-ops")
+	b.ReportMetric(float64(loaded.Replayed), "tail-ops")
+	b.ReportMetric(float64(len(snap.Data))/(1<<20), "snapshot-MB")
+	b.ReportMetric(float64(c.Took.Milliseconds()), "checkpoint-ms")
+}
