@@ -15,8 +15,8 @@ import (
 const checkpointEvery = time.Minute
 
 // runCheckpoints loads the mutual-aid book at start, logging how (from its
-// snapshot, or from every op and why), then checks every `every` whether a
-// new snapshot is due and writes it, logging what it did; a failure is
+// snapshot, or from every op and why), then checks at once and every
+// `every` whether a new snapshot is due and writes it, logging what it did; a failure is
 // logged and tried again at the next tick. It returns when ctx ends.
 func runCheckpoints(ctx context.Context, aid *ledger.Aid, every time.Duration) error {
 	log := zerolog.Ctx(ctx)
@@ -28,12 +28,12 @@ func runCheckpoints(ctx context.Context, aid *ledger.Aid, every time.Duration) e
 	tick := time.NewTicker(every)
 	defer tick.Stop()
 	for {
+		checkpointOnce(ctx, aid) // at once first: the load may have replayed many ops
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-tick.C:
 		}
-		checkpointOnce(ctx, aid)
 	}
 }
 
