@@ -112,3 +112,52 @@ func TestProfileAndCircleReadInATransaction(t *testing.T) {
 		t.Fatalf("committed circle: %+v, %v", got, err)
 	}
 }
+
+// TestMemberReadInATransactionBringsTheirProfile: within a transaction, a
+// member's record is read with their profile in one statement, so the
+// profile asked for next is the one read then (a change made behind the
+// store's back afterwards is not read), and a member without a profile is
+// known to have none; outside a transaction each is read anew.
+func TestMemberReadInATransactionBringsTheirProfile(t *testing.T) {
+	s := openSQLite(t)
+	ctx := context.Background()
+	alice, bob := ledger.UserID("@alice:test"), ledger.UserID("@bob:test")
+	for _, u := range []ledger.UserID{alice, bob} {
+		if err := s.Members.PutMember(ctx, &ledger.Member{ID: u, Lang: "en"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Members.PutProfile(ctx, &ledger.Profile{Member: alice, About: "gardener", TimeZone: "Europe/Riga",
+		Requisites: []ledger.Requisite{{Text: "IBAN LV00"}}}); err != nil {
+		t.Fatal(err)
+	}
+	behind := func(ctx context.Context, about string) { // in the transaction ctx carries, not through the store
+		t.Helper()
+		if _, err := s.DB().Exec(ctx, `UPDATE profiles SET about = $1`, about); err != nil {
+			t.Fatal(err)
+		}
+	}
+	err := s.InTx(ctx, func(ctx context.Context) error {
+		if _, err := s.Members.GetMember(ctx, alice); err != nil {
+			return err
+		}
+		if _, err := s.Members.GetMember(ctx, bob); err != nil {
+			return err
+		}
+		behind(ctx, "changed behind")
+		p, err := s.Members.GetProfile(ctx, alice)
+		if err != nil || p.About != "gardener" || p.TimeZone != "Europe/Riga" || len(p.Requisites) != 1 {
+			t.Fatalf("alice's profile = %+v (%v), want the one read with her record", p, err)
+		}
+		if _, err := s.Members.GetProfile(ctx, bob); ledger.ErrorCode(err) != ledger.ENotFound {
+			t.Fatalf("bob's profile: %v, want none", err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, err := s.Members.GetProfile(ctx, alice); err != nil || p.About != "changed behind" {
+		t.Fatalf("outside a transaction: %+v (%v), want it read anew", p, err)
+	}
+}
