@@ -82,55 +82,13 @@ func (s *Members) GetMember(ctx context.Context, id ledger.UserID) (*ledger.Memb
 	if m, ok := cache.member(id); ok {
 		return m, nil
 	}
-	if cache != nil {
-		return s.memberWithProfile(ctx, cache, id)
-	}
 	m, err := scanMember(s.db.QueryRow(ctx,
 		`SELECT `+memberColumns+` FROM members WHERE user_id = $1`, string(id)))
 	if err != nil {
 		return nil, notFound(err, "member.not_found", "get member")
 	}
+	cache.putMember(m)
 	return m, nil
-}
-
-// memberWithProfile reads member id and their profile (or its absence) in
-// one statement, within a transaction, and caches both: handling a command
-// reads its sender's record and, most often, their profile too (their time
-// zone, what they muted).
-func (s *Members) memberWithProfile(ctx context.Context, cache *txCache, id ledger.UserID) (*ledger.Member, error) {
-	var (
-		m                         ledger.Member
-		uid, lang, room, poolSeen string
-		poolSeenAt, create        int64
-		hasProfile                bool
-		about, reqs, muted, zone  string
-	)
-	err := s.db.QueryRow(ctx, `
-		SELECT m.user_id, m.lang, m.lang_chosen, m.direct_room, m.pool_seen, m.pool_seen_count, m.pool_seen_at,
-			m.created_at, p.user_id IS NOT NULL, COALESCE(p.about, ''), COALESCE(p.requisites, '[]'),
-			COALESCE(p.muted, '[]'), COALESCE(p.timezone, '')
-		FROM members m LEFT JOIN profiles p ON p.user_id = m.user_id WHERE m.user_id = $1`, string(id)).
-		Scan(&uid, &lang, &m.LangChosen, &room, &poolSeen, &m.PoolSeenCount, &poolSeenAt, &create,
-			&hasProfile, &about, &reqs, &muted, &zone)
-	if err != nil {
-		return nil, notFound(err, "member.not_found", "get member")
-	}
-	if m.PoolSeen, err = decodeAmounts(poolSeen); err != nil {
-		return nil, err
-	}
-	m.ID, m.Lang, m.DirectRoom = ledger.UserID(uid), ledger.Lang(lang), ledger.RoomID(room)
-	m.PoolSeenAt, m.CreatedAt = fromMS(poolSeenAt), fromMS(create)
-	cache.putMember(&m)
-	if _, known := cache.profile(id); !known {
-		var p *ledger.Profile
-		if hasProfile {
-			if p, err = decodeProfile(id, about, reqs, muted, zone); err != nil {
-				return nil, err
-			}
-		}
-		cache.putProfile(id, p)
-	}
-	return &m, nil
 }
 
 // PutMember inserts or replaces a member.
@@ -180,11 +138,6 @@ func (s *Members) readProfile(ctx context.Context, u ledger.UserID) (*ledger.Pro
 	if err != nil {
 		return nil, notFound(err, "profile.not_found", "get profile")
 	}
-	return decodeProfile(u, about, reqs, muted, zone)
-}
-
-// decodeProfile is the profile of u from the columns of its row.
-func decodeProfile(u ledger.UserID, about, reqs, muted, zone string) (*ledger.Profile, error) {
 	p := &ledger.Profile{Member: u, About: about, TimeZone: zone}
 	if err := json.Unmarshal([]byte(reqs), &p.Requisites); err != nil {
 		return nil, fmt.Errorf("failed to decode requisites: %w", err)

@@ -12,9 +12,8 @@ import (
 // txCache keeps, for one transaction, the member records, circles and
 // profiles read or written in it, so that the handling of one event, which
 // asks for its sender's record several times (language, direct chat, the
-// command itself), reads it once (with their profile, in one statement:
-// Members.GetMember), and a run of events in one circle reads the circle
-// once. Only PutMember, PutCircle, PutProfile and DeleteProfile
+// command itself), reads it once, and a run of events in one circle reads
+// the circle once. Only PutMember, PutCircle, PutProfile and DeleteProfile
 // write those tables, and they update the cache; a savepoint taken back,
 // or the ledger cleared, empties it. On SQLite the transaction holds the
 // write lock (or reads one snapshot), so a cached row is what a read would
