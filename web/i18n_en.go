@@ -407,6 +407,7 @@ var pageWordsEN = map[string]string{
 	"health.col_share":            "Share",
 	"health.col_median":           "Median time",
 	"health.days":                 "%[1]v {1:day|days} %[2]v h",
+	"health.days_whole":           "%[1]v {1:day|days}",
 	"health.hours":                "%[1]v h %[2]v min",
 	"health.minutes":              "%[1]v min",
 }

@@ -396,6 +396,7 @@ var pageWordsRU = map[string]string{
 	"health.col_share":            "Доля",
 	"health.col_median":           "Медианное время",
 	"health.days":                 "%[1]v {1:день|дня|дней} %[2]v ч",
+	"health.days_whole":           "%[1]v {1:день|дня|дней}",
 	"health.hours":                "%[1]v ч %[2]v мин",
 	"health.minutes":              "%[1]v мин",
 }

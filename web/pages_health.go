@@ -117,6 +117,8 @@ func (pg *pages) newHealthPage(l ledger.Lang, h *ledger.Health) *healthPage {
 // minutes, or minutes.
 func durationWords(l ledger.Lang, d time.Duration) string {
 	switch {
+	case d >= 24*time.Hour && d%(24*time.Hour) < time.Hour:
+		return trf(l, "health.days_whole", int64(d/(24*time.Hour)))
 	case d >= 24*time.Hour:
 		return trf(l, "health.days", int64(d/(24*time.Hour)), int64(d%(24*time.Hour)/time.Hour))
 	case d >= time.Hour:
