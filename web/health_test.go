@@ -114,12 +114,15 @@ func TestHealthPageShowsTheFigures(t *testing.T) {
 	if n := len(regexp.MustCompile(`<g class="bar"`).FindAllString(page.Body, -1)); n != 2*ledger.HealthMonths {
 		t.Errorf("%d bars, want %d", n, 2*ledger.HealthMonths)
 	}
+	if p := h.login(bob).get("/network/health"); !strings.Contains(p.Body, "How the commitments you gave are kept") || !strings.Contains(p.Body, `id="health-confirmed">100 %<`) {
+		t.Errorf("bob's own page lacks his figures:\n%s", p.Body)
+	}
 	ru := h.login(carol)
 	ru.get("/lang?lang=ru")
-	if p := ru.get("/health/" + url.PathEscape(string(bob))); !strings.Contains(p.Body, "1 из 1 обязательства") || !strings.Contains(p.Body, "2 дня") {
+	if p := ru.get("/network/health/" + url.PathEscape(string(bob))); !strings.Contains(p.Body, "1 из 1 обязательства") || !strings.Contains(p.Body, "2 дня") {
 		t.Errorf("bob's page in Russian lacks the figures:\n%s", p.Body)
 	}
-	if p := h.login(dave).get("/health/" + url.PathEscape(string(bob))); p.StatusCode != 403 || strings.Contains(p.Body, "chart-fulfilled") {
+	if p := h.login(dave).get("/network/health/" + url.PathEscape(string(bob))); p.StatusCode != 403 || strings.Contains(p.Body, "chart-fulfilled") {
 		t.Errorf("dave saw bob's figures: %d", p.StatusCode)
 	}
 }

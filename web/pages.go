@@ -201,8 +201,8 @@ func (pg *pages) views() []viewRoute {
 		{"/kassa", pg.kassaPage},
 		{"/profile", pg.profilePage},
 		{"/network", pg.networkPage},
-		{"/health", pg.healthPage},
-		{"/health/{user}", pg.healthPage},
+		{"/network/health", pg.healthPage},
+		{"/network/health/{user}", pg.healthPage},
 		{"/circles/{id}/health", pg.circleHealthPage},
 	}
 }
