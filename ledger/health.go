@@ -94,65 +94,76 @@ func Percent(part, whole int64) int {
 // commitments are ignored) at time now, months in loc; pledged is the
 // pool they stand against.
 func HealthOf(promises []*Promise, pledged []Amount, now time.Time, loc *time.Location) Health {
-	h := Health{Pledged: pledged}
-	thisMonth := monthStart(now, loc)
-	months := healthMonths(thisMonth, loc)
-	values := map[Currency]*HealthValue{}
-	given := map[Currency]int64{}
-	var all []time.Duration
-	byMonth := make([][]time.Duration, len(months))
+	t := healthTally{h: Health{Pledged: pledged}, loc: loc, thisMonth: monthStart(now, loc),
+		values: map[Currency]*HealthValue{}, given: map[Currency]int64{}}
+	t.h.Months = healthMonths(t.thisMonth, loc)
+	t.byMonth = make([][]time.Duration, len(t.h.Months))
 	for _, p := range promises {
-		if p.CommittedAt.IsZero() {
-			continue
+		if !p.CommittedAt.IsZero() {
+			t.add(p)
 		}
-		if p.State == PromiseReleased {
-			h.Released++
-			continue
-		}
-		h.Commitments++
-		v := values[p.Amount.Currency]
-		if v == nil {
-			v = &HealthValue{Committed: Amount{0, p.Amount.Currency}, Confirmed: Amount{0, p.Amount.Currency}}
-			values[p.Amount.Currency] = v
-		}
-		v.Committed.Minor += p.Amount.Minor
-		key := p.CommittedAt.In(loc).Format("2006-01")
-		m := slices.IndexFunc(months, func(m HealthMonth) bool { return m.Month == key })
+	}
+	t.h.Median = median(t.all)
+	for i := range t.h.Months {
+		t.h.Months[i].Median = median(t.byMonth[i])
+	}
+	t.h.Values = sortedValues(t.values)
+	t.h.Given = sortedAmounts(t.given)
+	return t.h
+}
+
+// healthTally adds commitments up into Health.
+type healthTally struct {
+	h         Health
+	loc       *time.Location
+	thisMonth time.Time
+	values    map[Currency]*HealthValue
+	given     map[Currency]int64
+	all       []time.Duration   // the times to fulfil
+	byMonth   [][]time.Duration // the same by the month of Health.Months
+}
+
+// add counts commitment p.
+func (t *healthTally) add(p *Promise) {
+	if p.State == PromiseReleased {
+		t.h.Released++
+		return
+	}
+	t.h.Commitments++
+	v := t.values[p.Amount.Currency]
+	if v == nil {
+		v = &HealthValue{Committed: Amount{0, p.Amount.Currency}, Confirmed: Amount{0, p.Amount.Currency}}
+		t.values[p.Amount.Currency] = v
+	}
+	v.Committed.Minor += p.Amount.Minor
+	key := p.CommittedAt.In(t.loc).Format("2006-01")
+	m := slices.IndexFunc(t.h.Months, func(m HealthMonth) bool { return m.Month == key })
+	if m >= 0 {
+		t.h.Months[m].Commitments++
+	}
+	switch p.State {
+	case PromiseFulfilled:
+		t.h.Confirmed++
+		v.Confirmed.Minor += p.Amount.Minor
+		took := max(p.UpdatedAt.Sub(p.CommittedAt), 0)
+		t.all = append(t.all, took)
 		if m >= 0 {
-			months[m].Commitments++
+			t.h.Months[m].Confirmed++
+			t.byMonth[m] = append(t.byMonth[m], took)
 		}
-		switch p.State {
-		case PromiseFulfilled:
-			h.Confirmed++
-			v.Confirmed.Minor += p.Amount.Minor
-			took := max(p.UpdatedAt.Sub(p.CommittedAt), 0)
-			all = append(all, took)
-			if m >= 0 {
-				months[m].Confirmed++
-				byMonth[m] = append(byMonth[m], took)
-			}
-			if !p.UpdatedAt.Before(thisMonth) {
-				given[p.Amount.Currency] += p.Amount.Minor
-			}
-		case PromiseSent:
-			h.Sent++
-		case PromiseCommitment:
-			h.Open++
-		case PromiseForgiven:
-			h.Forgiven++
+		if !p.UpdatedAt.Before(t.thisMonth) {
+			t.given[p.Amount.Currency] += p.Amount.Minor
 		}
-		if p.State.Open() && p.Overdue {
-			h.Overdue++
-		}
+	case PromiseSent:
+		t.h.Sent++
+	case PromiseCommitment:
+		t.h.Open++
+	case PromiseForgiven:
+		t.h.Forgiven++
 	}
-	h.Median = median(all)
-	for i := range months {
-		months[i].Median = median(byMonth[i])
+	if p.State.Open() && p.Overdue {
+		t.h.Overdue++
 	}
-	h.Months = months
-	h.Values = sortedValues(values)
-	h.Given = sortedAmounts(given)
-	return h
 }
 
 // monthStart is the first instant of t's month in loc.
