@@ -100,6 +100,10 @@ func TestHealthOfAStrangerRefused(t *testing.T) {
 	if got := w.answer(dm(zed)); !strings.Contains(got, "нет общего круга") {
 		t.Errorf("in Russian: %s", got)
 	}
+	w.say(w.circle, zed, "!ex health") // in the room of a circle zed is not a member of
+	if got := w.answer(w.circle); !strings.Contains(got, "not a member of this circle") || strings.Contains(got, "confirmed") {
+		t.Errorf("a non-member asked the circle's health: %s", got)
+	}
 	w.say(dm(zed), zed, "health "+alice) // alice shares circle2 with zed
 	if got := w.answer(dm(zed)); !strings.Contains(got, "No commitments yet.") {
 		t.Errorf("alice's health for zed: %s", got)
