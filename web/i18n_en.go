@@ -409,5 +409,6 @@ var pageWordsEN = map[string]string{
 	"health.days":                 "%[1]v {1:day|days} %[2]v h",
 	"health.days_whole":           "%[1]v {1:day|days}",
 	"health.hours":                "%[1]v h %[2]v min",
+	"health.under_minute":         "under a minute",
 	"health.minutes":              "%[1]v min",
 }

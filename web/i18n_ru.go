@@ -398,5 +398,6 @@ var pageWordsRU = map[string]string{
 	"health.days":                 "%[1]v {1:день|дня|дней} %[2]v ч",
 	"health.days_whole":           "%[1]v {1:день|дня|дней}",
 	"health.hours":                "%[1]v ч %[2]v мин",
+	"health.under_minute":         "меньше минуты",
 	"health.minutes":              "%[1]v мин",
 }

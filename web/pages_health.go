@@ -114,7 +114,7 @@ func (pg *pages) newHealthPage(l ledger.Lang, h *ledger.Health) *healthPage {
 }
 
 // durationWords is a time to fulfil in words: days and hours, hours and
-// minutes, or minutes.
+// minutes, minutes, or under a minute.
 func durationWords(l ledger.Lang, d time.Duration) string {
 	switch {
 	case d >= 24*time.Hour && d%(24*time.Hour) < time.Hour:
@@ -123,6 +123,8 @@ func durationWords(l ledger.Lang, d time.Duration) string {
 		return trf(l, "health.days", int64(d/(24*time.Hour)), int64(d%(24*time.Hour)/time.Hour))
 	case d >= time.Hour:
 		return trf(l, "health.hours", int64(d/time.Hour), int64(d%time.Hour/time.Minute))
+	case d < time.Minute:
+		return tr(l, "health.under_minute")
 	}
 	return trf(l, "health.minutes", int64(d/time.Minute))
 }
