@@ -178,6 +178,42 @@ func TestHealthMatchesNaiveReference(t *testing.T) {
 	}
 }
 
+// TestHealthWithOverdueMatchesNaiveReference: random histories whose
+// months end (a rollover marks the commitments still owed overdue), and go
+// on after it; the figures of the book's promises are the reference's.
+func TestHealthWithOverdueMatchesNaiveReference(t *testing.T) {
+	t.Parallel()
+	overdue := 0
+	for seq := range sized(300, 60) {
+		g := newOpGen(uint64(seq)+9000, 4+seq%2)
+		b, m := ledger.NewBook(), newRefModel()
+		for i := range 90 {
+			op := g.next(m)
+			if i < 50 {
+				_, _, _ = m.apply(op) // the model guides the generator until the month ends
+			}
+			if i == 50 {
+				g.at = g.at.Add(time.Hour)
+				month := g.at.Format("2006-01") // after the book's: it has had no month yet
+				if _, err := b.Apply(ledger.Op{Kind: ledger.OpRollover, Event: "$rollover", Actor: ledger.ClockActor, At: g.at, Month: month}); err != nil {
+					t.Fatalf("seq %d: rollover: %v", seq, err)
+				}
+			}
+			_, _ = b.Apply(op)
+		}
+		now := g.at.Add(time.Hour)
+		_, ps, _ := b.Snapshot()
+		got, want := ledger.HealthOf(ps, nil, now, time.UTC), naiveHealth(ps, now)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("seq %d:\n got  %+v\n want %+v", seq, got, want)
+		}
+		overdue += got.Overdue
+	}
+	if overdue == 0 {
+		t.Fatal("no commitment was overdue: the comparison means nothing")
+	}
+}
+
 func filter(ps []*ledger.Promise, in func(*ledger.Promise) bool) []*ledger.Promise {
 	var out []*ledger.Promise
 	for _, p := range ps {
