@@ -136,8 +136,7 @@ func (t *healthTally) add(p *Promise) {
 		t.values[p.Amount.Currency] = v
 	}
 	v.Committed.Minor += p.Amount.Minor
-	key := p.CommittedAt.In(t.loc).Format("2006-01")
-	m := slices.IndexFunc(t.h.Months, func(m HealthMonth) bool { return m.Month == key })
+	m := t.monthIndex(p.CommittedAt)
 	if m >= 0 {
 		t.h.Months[m].Commitments++
 	}
@@ -164,6 +163,18 @@ func (t *healthTally) add(p *Promise) {
 	if p.State.Open() && p.Overdue {
 		t.h.Overdue++
 	}
+}
+
+// monthIndex is the index in Health.Months of the month of t, -1 if it
+// is not among them.
+func (t *healthTally) monthIndex(at time.Time) int {
+	y, m, _ := at.In(t.loc).Date()
+	ty, tm, _ := t.thisMonth.Date()
+	back := (ty-y)*12 + int(tm-m) // months before this one
+	if back < 0 || back >= len(t.h.Months) {
+		return -1
+	}
+	return len(t.h.Months) - 1 - back
 }
 
 // monthStart is the first instant of t's month in loc.
