@@ -126,3 +126,24 @@ func TestHealthPageShowsTheFigures(t *testing.T) {
 		t.Errorf("dave saw bob's figures: %d", p.StatusCode)
 	}
 }
+
+// TestHealthPageShowsNamesLiterally: a circle's name is shown as written,
+// never as markup, and the circle's page links to its health.
+func TestHealthPageShowsNamesLiterally(t *testing.T) {
+	h := newHarness(t)
+	const loud = ledger.CircleID("!loud:test")
+	if _, err := h.svc.Circles.Create(h.ctx, h.act(alice), ledger.CircleSpec{ID: loud, Name: "<b>Loud</b> & *co*"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.svc.Circles.SetMembership(h.ctx, loud, alice, true); err != nil {
+		t.Fatal(err)
+	}
+	b := h.login(alice)
+	page := b.get("/circles/" + url.PathEscape(string(loud)) + "/health")
+	if strings.Contains(page.Body, "<b>Loud</b>") || !strings.Contains(page.Body, "How the circle &lt;b&gt;Loud&lt;/b&gt; &amp; *co* keeps its commitments") {
+		t.Errorf("the name is not shown as written:\n%s", page.Body)
+	}
+	if c := b.get("/circles/" + url.PathEscape(string(circle))); !strings.Contains(c.Body, `href="/circles/`+url.PathEscape(string(circle))+`/health" id="circle-health"`) {
+		t.Errorf("the circle's page does not link to its health:\n%s", c.Body)
+	}
+}

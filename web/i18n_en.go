@@ -376,6 +376,7 @@ var pageWordsEN = map[string]string{
 
 	// The health page (pages_health.go).
 	"nav.health":                  "Health",
+	"circle.health":               "How this circle keeps its commitments",
 	"health.title":                "Health of the network",
 	"health.circle_heading":       "How the circle %[1]v keeps its commitments",
 	"health.own_heading":          "How the commitments you gave are kept",

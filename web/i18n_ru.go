@@ -365,6 +365,7 @@ var pageWordsRU = map[string]string{
 
 	// The health page (pages_health.go).
 	"nav.health":                  "Здоровье",
+	"circle.health":               "Как этот круг исполняет обязательства",
 	"health.title":                "Здоровье сети",
 	"health.circle_heading":       "Как круг %[1]v исполняет обязательства",
 	"health.own_heading":          "Как исполняются обязательства, которые дали вы",
