@@ -185,6 +185,7 @@ func (e *bookEncoder) promises(r *records) {
 		e.str(p.Period)
 		e.bool(p.Renewed)
 		e.bool(p.Cleared)
+		e.time(p.CommittedAt)
 	}
 }
 
@@ -447,7 +448,7 @@ func (d *bookDecoder) promises(r *records) {
 		p := &Promise{ID: PromiseID(d.str()), Need: NeedID(d.str()), Giver: UserID(d.str()),
 			Beneficiary: UserID(d.str()), Amount: d.amount(), State: PromiseState(d.str()),
 			Reaction: EventID(d.str()), CreatedAt: d.time(), UpdatedAt: d.time(), UpdatedBy: EventID(d.str()),
-			Overdue: d.bool(), Period: d.str(), Renewed: d.bool(), Cleared: d.bool()}
+			Overdue: d.bool(), Period: d.str(), Renewed: d.bool(), Cleared: d.bool(), CommittedAt: d.time()}
 		r.promises[p.ID] = p
 	}
 }

@@ -3,6 +3,7 @@ package ledger_test
 import (
 	"encoding/binary"
 	"fmt"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -175,4 +176,23 @@ func FuzzDecodeBook(f *testing.F) {
 			t.Fatal(d)
 		}
 	})
+}
+
+// TestBookSnapshotKnowsEveryField fails when a record of the book gains or
+// loses a field: book_snapshot.go must then encode it, and
+// BookSnapshotVersion be raised.
+func TestBookSnapshotKnowsEveryField(t *testing.T) {
+	for _, c := range []struct {
+		v    any
+		want int
+	}{{ledger.Need{}, 15}, {ledger.Promise{}, 15}, {ledger.MemberStatus{}, 6}, {ledger.KassaMax{}, 2}} {
+		if got := reflect.TypeOf(c.v).NumField(); got != c.want {
+			t.Errorf("%T has %d fields, the snapshot knows %d: encode the new ones (book_snapshot.go) and raise BookSnapshotVersion",
+				c.v, got, c.want)
+		}
+	}
+	if records, book := ledger.BookFields(); records != 11 || book != 11 {
+		t.Errorf("the book has %d fields and its records %d, the snapshot knows 11 and 11 (of the records all but cur and dirty; "+
+			"of the book last, the rest being the journal, a replay's scratch and the rules): see book_snapshot.go", book, records)
+	}
 }

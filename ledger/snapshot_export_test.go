@@ -50,3 +50,8 @@ func JournalOps(b *Book) []EventID {
 // SnapshotChecksum is the checksum a snapshot ends with, of the bytes
 // before it.
 func SnapshotChecksum(data []byte) uint32 { return crc32.Checksum(data, castagnoli) }
+
+// BookFields is how many fields the book's records and the book have.
+func BookFields() (rec, book int) {
+	return reflect.TypeOf(records{}).NumField(), reflect.TypeOf(Book{}).NumField()
+}

@@ -1,4 +1,4 @@
--- v9 -> v10: A snapshot of the mutual-aid book, for a fast restart
+-- v10 -> v11: A snapshot of the mutual-aid book, for a fast restart
 -- At most one row (id 1): the book encoded (ledger's BookSnapshot) after
 -- the first ops recorded ops in canonical order, the last of them at
 -- (at, event_id); data is NULL when there is no snapshot. epoch counts the
