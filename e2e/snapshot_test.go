@@ -62,7 +62,7 @@ func waitLog(t *testing.T, c *crashNet, substr string) {
 	for !strings.Contains(botLog(t, c), substr) {
 		select {
 		case <-testCtx(t).Done():
-			t.Fatalf("the bot never logged %q:\n%s", substr, tail(botLog(t, c), 3000))
+			t.Fatalf("the bot never logged %q:\n%s", substr, logTail(botLog(t, c)))
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
@@ -85,8 +85,13 @@ func lastLoad(t *testing.T, c *crashNet) string {
 		}
 		select {
 		case <-testCtx(t).Done():
-			t.Fatalf("the bot did not log how it loaded the book:\n%s", tail(log, 3000))
+			t.Fatalf("the bot did not log how it loaded the book:\n%s", logTail(log))
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
+}
+
+// logTail is the end of a log, for a failure's message.
+func logTail(log string) string {
+	return log[max(0, len(log)-3000):]
 }
