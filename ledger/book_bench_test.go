@@ -392,6 +392,9 @@ func BenchmarkAidDo(b *testing.B) {
 				b.ReportMetric(float64(recorded), "recorded")
 			})
 			b.Run("restart-snapshot", func(b *testing.B) { w.runRestartSnapshot(b) }) // aid_snapshot_bench_test.go
+			if os.Getenv("EXODUS_BENCH_1M") != "" { // records 50,000 ops per iteration
+				b.Run("checkpoint", func(b *testing.B) { w.runCheckpoint(b) })
+			}
 			// late: a member turns orange a day before the history began (the
 			// event arrives last but sorts first); late-recent: 30 seconds
 			// before the newest op, about 60 ops back, within the journal.
