@@ -1,0 +1,177 @@
+package ledger
+
+import (
+	"context"
+	"slices"
+)
+
+// What can reach a member: the most help that can flow to them through the
+// trust network, as a maximum flow (the model is Circles' pathfinder's).
+//
+//   - Every other member of the member's part of the network can give at
+//     most what is left of their pledge: their pledge (PledgeOf) less what
+//     they owe on their open commitments, in the same currency.
+//   - Help travels only along guarantees, either way. A guarantee carries at
+//     most the smaller of its two members' pledges (in a circle, the
+//     circle's pledge); passing help on costs the member in between nothing
+//     of their own pledge.
+//   - The member's own pledge does not count: it is help they give, not get.
+//
+// The flow's value is the figure; the paths that carry it are a
+// decomposition of the flow, largest first.
+
+// MaxCapacityPaths bounds the paths a Capacity lists.
+const MaxCapacityPaths = 5
+
+// Capacity is the most help that can reach Member in one currency.
+type Capacity struct {
+	Member UserID
+	// Value is the maximum flow's value.
+	Value Amount
+	// Paths are the largest paths that carry it, at most MaxCapacityPaths.
+	Paths []FlowPath
+	// PathCount is the number of paths of the whole decomposition; Paths
+	// are the first of them.
+	PathCount int
+}
+
+// FlowPath is one path of help toward a member: the giver first, then the
+// members who pass it on along guarantees, the member last.
+type FlowPath struct {
+	Members []UserID
+	Amount  Amount
+}
+
+// Owed is what each member owes on their open commitments, per currency.
+type Owed map[UserID]map[Currency]int64
+
+// Capacity returns, for each currency of u's pool, the most help that can
+// reach u (see the model above) with its largest paths. It is nil when u
+// has nobody to get help from.
+func (s *Service) Capacity(ctx context.Context, u UserID) ([]Capacity, error) {
+	g, err := s.Trust.Graph(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var owed Owed
+	if err := s.Aid.View(ctx, func(b *Book) error {
+		owed = b.Owed()
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	var out []Capacity
+	for _, p := range g.Pool(u) {
+		out = append(out, g.Capacity(u, p.Currency, owed, MaxCapacityPaths))
+	}
+	return out, nil
+}
+
+// Owed sums, per giver and currency, what is still owed on their open
+// commitments (committed or sent, not yet confirmed).
+func (b *Book) Owed() Owed {
+	out := Owed{}
+	for _, p := range b.rec.promises {
+		if !p.State.Open() {
+			continue
+		}
+		if out[p.Giver] == nil {
+			out[p.Giver] = map[Currency]int64{}
+		}
+		out[p.Giver][p.Amount.Currency] += p.Amount.Minor
+	}
+	return out
+}
+
+// Capacity returns the most help in currency cur that can reach u (see
+// the model above), owed being what members owe already, with the largest
+// top paths that carry it.
+func (g *Graph) Capacity(u UserID, cur Currency, owed Owed, top int) Capacity {
+	c, paths := g.capacityFlow(u, cur, owed)
+	c.PathCount = len(paths)
+	c.Paths = slices.Clone(paths[:min(top, len(paths))])
+	return c
+}
+
+// capacityFlow computes the flow of Capacity and returns every path of its
+// decomposition, largest first.
+func (g *Graph) capacityFlow(u UserID, cur Currency, owed Owed) (Capacity, []FlowPath) {
+	c := Capacity{Member: u, Value: Amount{Currency: cur}}
+	t, ok := g.lookup(u)
+	ci, found := slices.BinarySearch(g.curs, cur)
+	if !ok || !found {
+		return c, nil
+	}
+	nodes, local := g.component(t)
+	f, s := g.capacityNet(nodes, local, int32(ci), cur, owed)
+	c.Value.Minor = f.maxFlow(s, 0)
+	var paths []FlowPath
+	for _, p := range f.decompose(s, 0) {
+		ids := make([]UserID, len(p.nodes))
+		for k, x := range p.nodes {
+			ids[k] = g.ids[nodes[x]]
+		}
+		paths = append(paths, FlowPath{Members: ids, Amount: Amount{Minor: p.amount, Currency: cur}})
+	}
+	return c, paths
+}
+
+// component returns the members of t's connected component, t first, in
+// breadth-first order, and each member's place in that order (-1: not in
+// the component), by member index.
+func (g *Graph) component(t int32) (q, local []int32) {
+	q = make([]int32, 1, g.cSize[g.comp[t]])
+	q[0] = t
+	local = make([]int32, len(g.ids))
+	for i := range local {
+		local[i] = -1
+	}
+	local[t] = 0
+	for head := 0; head < len(q); head++ {
+		for _, w := range g.neighbours(q[head]) {
+			if local[w] < 0 {
+				local[w] = int32(len(q))
+				q = append(q, w)
+			}
+		}
+	}
+	return q, local
+}
+
+// capacityNet builds the flow network of Capacity over nodes (the sink,
+// the member, is node 0; member nodes[k] is node k) and returns it with
+// its source, node len(nodes); local numbers the nodes by member index.
+func (g *Graph) capacityNet(nodes, local []int32, ci int32, cur Currency, owed Owed) (*flowNet, int32) {
+	pl := make([]int64, len(nodes))
+	arcs := 0
+	for k, m := range nodes {
+		pl[k] = g.pledgeIn(m, ci)
+		arcs += 2 + int(g.off[m+1]-g.off[m])
+	}
+	s := int32(len(nodes))
+	f := newFlowNet(len(nodes)+1, arcs)
+	for k, m := range nodes {
+		v := int32(k)
+		if left := pl[k] - owed[g.ids[m]][cur]; v != 0 && left > 0 {
+			f.edge(s, v, left, 0)
+		}
+		for _, w := range g.neighbours(m) {
+			if lw := local[w]; m < w {
+				if c := min(pl[k], pl[lw]); c > 0 {
+					f.edge(v, lw, c, c)
+				}
+			}
+		}
+	}
+	return f, s
+}
+
+// pledgeIn returns member i's pledge in the currency numbered ci, 0 if none.
+func (g *Graph) pledgeIn(i, ci int32) int64 {
+	for _, p := range g.pledges[g.pOff[i]:g.pOff[i+1]] {
+		if p.cur == ci {
+			return p.minor
+		}
+	}
+	return 0
+}
