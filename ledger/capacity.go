@@ -60,11 +60,17 @@ func (s *Service) Capacity(ctx context.Context, u UserID) ([]Capacity, error) {
 	}); err != nil {
 		return nil, err
 	}
+	return g.Capacities(u, owed), nil
+}
+
+// Capacities returns Capacity for each currency of u's pool, with at most
+// MaxCapacityPaths paths each; nil when u's pool is empty.
+func (g *Graph) Capacities(u UserID, owed Owed) []Capacity {
 	var out []Capacity
 	for _, p := range g.Pool(u) {
 		out = append(out, g.Capacity(u, p.Currency, owed, MaxCapacityPaths))
 	}
-	return out, nil
+	return out
 }
 
 // Owed sums, per giver and currency, what is still owed on their open
