@@ -108,68 +108,17 @@ func (g *Graph) capacityFlow(u UserID, cur Currency, owed Owed) (Capacity, []Flo
 	if !ok || !found {
 		return c, nil
 	}
-	nodes, local := g.component(t)
-	f, s := g.capacityNet(nodes, local, int32(ci), cur, owed)
-	c.Value.Minor = f.maxFlow(s, 0)
+	r := newReach(g, t, int32(ci), cur, owed)
+	c.Value.Minor = r.maxFlow()
 	var paths []FlowPath
-	for _, p := range f.decompose(s, 0) {
+	for _, p := range r.net.decompose(reachSource, reachSink) {
 		ids := make([]UserID, len(p.nodes))
 		for k, x := range p.nodes {
-			ids[k] = g.ids[nodes[x]]
+			ids[k] = g.ids[r.ids[x]]
 		}
 		paths = append(paths, FlowPath{Members: ids, Amount: Amount{Minor: p.amount, Currency: cur}})
 	}
 	return c, paths
-}
-
-// component returns the members of t's connected component, t first, in
-// breadth-first order, and each member's place in that order (-1: not in
-// the component), by member index.
-func (g *Graph) component(t int32) (q, local []int32) {
-	q = make([]int32, 1, g.cSize[g.comp[t]])
-	q[0] = t
-	local = make([]int32, len(g.ids))
-	for i := range local {
-		local[i] = -1
-	}
-	local[t] = 0
-	for head := 0; head < len(q); head++ {
-		for _, w := range g.neighbours(q[head]) {
-			if local[w] < 0 {
-				local[w] = int32(len(q))
-				q = append(q, w)
-			}
-		}
-	}
-	return q, local
-}
-
-// capacityNet builds the flow network of Capacity over nodes (the sink,
-// the member, is node 0; member nodes[k] is node k) and returns it with
-// its source, node len(nodes); local numbers the nodes by member index.
-func (g *Graph) capacityNet(nodes, local []int32, ci int32, cur Currency, owed Owed) (*flowNet, int32) {
-	pl := make([]int64, len(nodes))
-	arcs := 0
-	for k, m := range nodes {
-		pl[k] = g.pledgeIn(m, ci)
-		arcs += 2 + int(g.off[m+1]-g.off[m])
-	}
-	s := int32(len(nodes))
-	f := newFlowNet(len(nodes)+1, arcs)
-	for k, m := range nodes {
-		v := int32(k)
-		if left := pl[k] - owed[g.ids[m]][cur]; v != 0 && left > 0 {
-			f.edge(s, v, left, 0)
-		}
-		for _, w := range g.neighbours(m) {
-			if lw := local[w]; m < w {
-				if c := min(pl[k], pl[lw]); c > 0 {
-					f.edge(v, lw, c, c)
-				}
-			}
-		}
-	}
-	return f, s
 }
 
 // pledgeIn returns member i's pledge in the currency numbered ci, 0 if none.

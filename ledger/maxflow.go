@@ -5,11 +5,12 @@ import (
 	"slices"
 )
 
-// flowNet is a flow network in arrays, for Dinic's maximum flow and the
-// flow's decomposition into paths. Arcs come in pairs e and e^1, each the
-// other's reverse: an edge of one direction has a reverse of capacity 0,
-// an undirected edge two arcs of the same capacity. The arcs of a node are
-// a linked list (head, next).
+// flowNet is a flow network in arrays that grows a node at a time, and the
+// decomposition of a flow in it into paths (the maximum flow is found by
+// capacity.go's reach, which builds the network as it searches). Arcs come
+// in pairs e and e^1, each the other's reverse: an edge of one direction
+// has a reverse of capacity 0, an undirected edge two arcs of the same
+// capacity. The arcs of a node are a linked list (head, next).
 type flowNet struct {
 	head []int32 // first arc of each node, -1: none
 	next []int32 // next arc of the same node, -1: none
@@ -18,15 +19,10 @@ type flowNet struct {
 	res  []int64 // an arc's residual capacity
 }
 
-// newFlowNet returns a network of n nodes without arcs, with room for
-// about arcs arcs.
-func newFlowNet(n, arcs int) *flowNet {
-	f := &flowNet{head: make([]int32, n), next: make([]int32, 0, arcs), to: make([]int32, 0, arcs),
-		orig: make([]int64, 0, arcs), res: make([]int64, 0, arcs)}
-	for i := range f.head {
-		f.head[i] = -1
-	}
-	return f
+// node adds a node without arcs and returns it.
+func (f *flowNet) node() int32 {
+	f.head = append(f.head, -1)
+	return int32(len(f.head) - 1)
 }
 
 // arc adds an arc from u to v of capacity c.
@@ -48,69 +44,6 @@ func (f *flowNet) edge(u, v int32, c, back int64) {
 // flow is the net flow along arc e: positive when it carries flow, the
 // negative of its reverse's otherwise.
 func (f *flowNet) flow(e int32) int64 { return f.orig[e] - f.res[e] }
-
-// maxFlow pushes as much flow from s to t as the capacities allow, by
-// Dinic's algorithm: breadth-first levels from s in the residual network,
-// then a blocking flow along arcs that go one level up, until t is out of
-// reach. It returns the flow's value.
-func (f *flowNet) maxFlow(s, t int32) int64 {
-	n := len(f.head)
-	level, it, q := make([]int32, n), make([]int32, n), make([]int32, 0, n)
-	var total int64
-	for f.levels(s, t, level, q) {
-		copy(it, f.head)
-		for {
-			pushed := f.push(s, t, math.MaxInt64, level, it)
-			if pushed == 0 {
-				break
-			}
-			total += pushed
-		}
-	}
-	return total
-}
-
-// levels labels every node with its distance from s over arcs with
-// residual capacity (-1: out of reach) and reports whether t is reached.
-func (f *flowNet) levels(s, t int32, level, q []int32) bool {
-	for i := range level {
-		level[i] = -1
-	}
-	level[s] = 0
-	q = append(q[:0], s)
-	for head := 0; head < len(q); head++ {
-		v := q[head]
-		for e := f.head[v]; e >= 0; e = f.next[e] {
-			if w := f.to[e]; f.res[e] > 0 && level[w] < 0 {
-				level[w] = level[v] + 1
-				q = append(q, w)
-			}
-		}
-	}
-	return level[t] >= 0
-}
-
-// push sends up to limit from v toward t along arcs one level up, skipping
-// for good (it[v] moves on) the arcs that can take no more in this phase.
-// It returns what it sent.
-func (f *flowNet) push(v, t int32, limit int64, level, it []int32) int64 {
-	if v == t {
-		return limit
-	}
-	for ; it[v] >= 0; it[v] = f.next[it[v]] {
-		e := it[v]
-		w := f.to[e]
-		if f.res[e] <= 0 || level[w] != level[v]+1 {
-			continue
-		}
-		if got := f.push(w, t, min(limit, f.res[e]), level, it); got > 0 {
-			f.res[e] -= got
-			f.res[e^1] += got
-			return got
-		}
-	}
-	return 0
-}
 
 // flowPath is one path of a flow's decomposition: its nodes from the
 // source's side to the sink, and what it carries.
