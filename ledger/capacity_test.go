@@ -201,3 +201,110 @@ func checkCapPaths(t *testing.T, ref *capRef, to ledger.UserID, cur ledger.Curre
 		}
 	}
 }
+
+// minCut is the smallest cut between the source and to, by brute force
+// over every set of members on the source's side: the pledges left of the
+// members on to's side, and the guarantees from the source's side to
+// to's. By the max-flow min-cut theorem it equals the maximum flow.
+func (r *capRef) minCut(to ledger.UserID, cur ledger.Currency, owed ledger.Owed) int64 {
+	var others []ledger.UserID
+	for _, m := range r.ids {
+		if m != to {
+			others = append(others, m)
+		}
+	}
+	best := int64(-1)
+	for set := range 1 << len(others) {
+		sourceSide := map[ledger.UserID]bool{}
+		for i, m := range others {
+			if set&(1<<i) != 0 {
+				sourceSide[m] = true
+			}
+		}
+		var cut int64
+		for _, b := range r.ids {
+			if sourceSide[b] {
+				continue
+			}
+			cut += r.supply(b, to, cur, owed)
+			for a := range sourceSide {
+				cut += r.edgeCap(a, b, cur)
+			}
+		}
+		if best < 0 || cut < best {
+			best = cut
+		}
+	}
+	return best
+}
+
+// TestCapacityIsTheMinimumCut checks, on random small networks, that the
+// capacity equals the smallest cut found by trying every cut.
+func TestCapacityIsTheMinimumCut(t *testing.T) {
+	r := rand.New(rand.NewPCG(18, 37))
+	for round := range 1500 {
+		gs, bs, owed := randomCapNetwork(r)
+		g, ref := ledger.NewGraph(gs, bs), newCapRef(gs, bs)
+		for _, to := range ref.ids {
+			c := g.Capacity(to, "EUR", owed, ledger.MaxCapacityPaths)
+			if want := ref.minCut(to, "EUR", owed); c.Value.Minor != want {
+				t.Fatalf("round %d, %s: value %v, minimum cut %d\nguarantees %v\nblocks %v\nowed %v",
+					round, to, c.Value, want, gs, bs, owed)
+			}
+		}
+	}
+}
+
+// TestCapacityOnAPatchedGraph: the capacity on a graph that got its
+// guarantees one by one in memory (as a vouch makes it) is the one on the
+// graph built from them all.
+func TestCapacityOnAPatchedGraph(t *testing.T) {
+	r := rand.New(rand.NewPCG(2, 71))
+	for round := range 500 {
+		gs, _, owed := randomCapNetwork(r)
+		if len(gs) == 0 {
+			continue
+		}
+		whole := ledger.NewGraph(gs, nil)
+		patched := ledger.NewGraph(gs[:1], nil)
+		for _, gu := range gs[1:] {
+			if next := patched.WithGuaranteeForTest(gu.A, gu.B, gu.Pledge); next != nil {
+				patched = next
+			} else {
+				patched = ledger.NewGraph(append([]ledger.Guarantee{gu}, gs...), nil)
+			}
+		}
+		for _, m := range newCapRef(gs, nil).ids {
+			a, b := whole.Capacity(m, "EUR", owed, 3), patched.Capacity(m, "EUR", owed, 3)
+			if a.Value != b.Value {
+				t.Fatalf("round %d, %s: patched %v, whole %v\nguarantees %v", round, m, b.Value, a.Value, gs)
+			}
+		}
+	}
+}
+
+// TestCapacityPathsLargestFirst: Capacity lists at most top paths, the
+// largest first, and counts them all; an unknown member or currency gets
+// nothing.
+func TestCapacityPathsLargestFirst(t *testing.T) {
+	// a star: five members vouch for hub, each with a different pledge.
+	var gs []ledger.Guarantee
+	for i := range 5 {
+		gs = append(gs, grPledge("hub", fmt.Sprint("m", i), grEUR(int64(100*(i+1)))))
+	}
+	g := ledger.NewGraph(gs, nil)
+	c := g.Capacity(grID("hub"), "EUR", nil, 3)
+	if c.Value != grEUR(1500) || c.PathCount != 5 || len(c.Paths) != 3 {
+		t.Fatalf("hub's capacity: %+v", c)
+	}
+	for k, want := range []int64{500, 400, 300} {
+		if p := c.Paths[k]; p.Amount != grEUR(want) || len(p.Members) != 2 || p.Members[1] != grID("hub") {
+			t.Errorf("path %d: %+v", k, p)
+		}
+	}
+	for _, c := range []ledger.Capacity{g.Capacity(grID("nobody"), "EUR", nil, 3), g.Capacity(grID("hub"), "USD", nil, 3)} {
+		if c.Value.Minor != 0 || c.Paths != nil || c.PathCount != 0 {
+			t.Errorf("nothing expected: %+v", c)
+		}
+	}
+}
