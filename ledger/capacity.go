@@ -42,8 +42,9 @@ type FlowPath struct {
 	Amount  Amount
 }
 
-// Owed is what each member owes on their open commitments, per currency.
-type Owed map[UserID]map[Currency]int64
+// Owed tells what member u still owes on their open commitments in
+// currency cur, in minor units (Book.Owed; nil: nothing).
+type Owed func(u UserID, cur Currency) int64
 
 // Capacity returns, for each currency of u's pool, the most help that can
 // reach u (see the model above) with its largest paths. It is nil when u
@@ -53,14 +54,12 @@ func (s *Service) Capacity(ctx context.Context, u UserID) ([]Capacity, error) {
 	if err != nil {
 		return nil, err
 	}
-	var owed Owed
-	if err := s.Aid.View(ctx, func(b *Book) error {
-		owed = b.Owed()
+	var out []Capacity
+	err = s.Aid.View(ctx, func(b *Book) error {
+		out = g.Capacities(u, b.Owed)
 		return nil
-	}); err != nil {
-		return nil, err
-	}
-	return g.Capacities(u, owed), nil
+	})
+	return out, err
 }
 
 // Capacities returns Capacity for each currency of u's pool, with at most
@@ -73,20 +72,18 @@ func (g *Graph) Capacities(u UserID, owed Owed) []Capacity {
 	return out
 }
 
-// Owed sums, per giver and currency, what is still owed on their open
-// commitments (committed or sent, not yet confirmed).
-func (b *Book) Owed() Owed {
-	out := Owed{}
-	for _, p := range b.rec.promises {
-		if !p.State.Open() {
-			continue
+// Owed sums what giver still owes in currency cur on their open
+// commitments (committed or sent, not yet confirmed), in minor units. It
+// reads the giver's promises only, so a capacity asks it of the members
+// its search reaches.
+func (b *Book) Owed(giver UserID, cur Currency) int64 {
+	var sum int64
+	for _, id := range b.rec.byGiver[giver] {
+		if p := b.rec.promises[id]; p.State.Open() && p.Amount.Currency == cur {
+			sum += p.Amount.Minor
 		}
-		if out[p.Giver] == nil {
-			out[p.Giver] = map[Currency]int64{}
-		}
-		out[p.Giver][p.Amount.Currency] += p.Amount.Minor
 	}
-	return out
+	return sum
 }
 
 // Capacity returns the most help in currency cur that can reach u (see

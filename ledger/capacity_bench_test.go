@@ -11,9 +11,9 @@ import (
 
 // capacityBenchOwed is what the members of the synthetic network owe: one
 // in three has an open commitment of 5 to 40 EUR.
-func capacityBenchOwed(ids []ledger.UserID) ledger.Owed {
+func capacityBenchOwed(ids []ledger.UserID) debts {
 	r := rand.New(rand.NewPCG(5, 6))
-	owed := ledger.Owed{}
+	owed := debts{}
 	for _, id := range ids {
 		if r.IntN(3) == 0 {
 			owed[id] = map[ledger.Currency]int64{"EUR": 500 * (1 + r.Int64N(8))}
@@ -36,7 +36,7 @@ func BenchmarkGraphCapacity(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		start := time.Now()
-		c := d.graph.Capacity(d.ids[r.IntN(len(d.ids))], "EUR", owed, ledger.MaxCapacityPaths)
+		c := d.graph.Capacity(d.ids[r.IntN(len(d.ids))], "EUR", owed.of, ledger.MaxCapacityPaths)
 		times = append(times, time.Since(start))
 		value += c.Value.Minor
 		paths += int64(c.PathCount)

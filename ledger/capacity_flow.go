@@ -63,7 +63,11 @@ func (r *reach) addMember(m int32) int32 {
 	r.local[m] = v
 	r.pl[v] = r.g.pledgeIn(m, r.ci)
 	if v != reachSink {
-		if left := r.pl[v] - r.owed[r.g.ids[m]][r.cur]; left > 0 {
+		left := r.pl[v]
+		if r.owed != nil {
+			left -= r.owed(r.g.ids[m], r.cur)
+		}
+		if left > 0 {
 			r.src[v] = int32(len(r.net.to))
 			r.net.edge(reachSource, v, left, 0)
 		}

@@ -8,6 +8,12 @@ import (
 	"github.com/exodus-matrix/exodus/ledger"
 )
 
+// debts is what each member owes on open commitments, per currency.
+type debts map[ledger.UserID]map[ledger.Currency]int64
+
+// of is debts as a ledger.Owed.
+func (d debts) of(u ledger.UserID, cur ledger.Currency) int64 { return d[u][cur] }
+
 // capRef is the capacity model written out plainly, from the guarantees
 // themselves: each member's pledge per currency, the capacity of each
 // pair of members, and a maximum flow by Edmonds–Karp on a dense matrix.
@@ -59,7 +65,7 @@ func (r *capRef) edgeCap(a, b ledger.UserID, cur ledger.Currency) int64 {
 }
 
 // supply is what m can give of their own.
-func (r *capRef) supply(m, to ledger.UserID, cur ledger.Currency, owed ledger.Owed) int64 {
+func (r *capRef) supply(m, to ledger.UserID, cur ledger.Currency, owed debts) int64 {
 	if m == to {
 		return 0
 	}
@@ -68,7 +74,7 @@ func (r *capRef) supply(m, to ledger.UserID, cur ledger.Currency, owed ledger.Ow
 
 // maxFlow is Edmonds–Karp: shortest augmenting paths, found breadth first,
 // on the matrix of source (node n), members 0..n-1.
-func (r *capRef) maxFlow(to ledger.UserID, cur ledger.Currency, owed ledger.Owed) int64 {
+func (r *capRef) maxFlow(to ledger.UserID, cur ledger.Currency, owed debts) int64 {
 	n := len(r.ids)
 	res := make([][]int64, n+1)
 	for i := range res {
@@ -122,7 +128,7 @@ func (r *capRef) maxFlow(to ledger.UserID, cur ledger.Currency, owed ledger.Owed
 
 // randomCapNetwork is a small random network: up to 8 members, guarantees
 // in EUR and USD, duplicates, self-guarantees and blocks, and random debts.
-func randomCapNetwork(r *rand.Rand) ([]ledger.Guarantee, []ledger.Block, ledger.Owed) {
+func randomCapNetwork(r *rand.Rand) ([]ledger.Guarantee, []ledger.Block, debts) {
 	n := 2 + r.IntN(7)
 	id := func() ledger.UserID { return ledger.UserID(fmt.Sprintf("@m%d:x", r.IntN(n))) }
 	var gs []ledger.Guarantee
@@ -137,7 +143,7 @@ func randomCapNetwork(r *rand.Rand) ([]ledger.Guarantee, []ledger.Block, ledger.
 			bs = append(bs, ledger.Block{Blocker: id(), Blocked: id()})
 		}
 	}
-	owed := ledger.Owed{}
+	owed := debts{}
 	for range r.IntN(n) {
 		owed[id()] = map[ledger.Currency]int64{"EUR": 50 * r.Int64N(8)}
 	}
@@ -154,7 +160,7 @@ func TestCapacityMatchesReference(t *testing.T) {
 		g, ref := ledger.NewGraph(gs, bs), newCapRef(gs, bs)
 		for _, to := range ref.ids {
 			for _, cur := range []ledger.Currency{"EUR", "USD"} {
-				c, paths := g.CapacityFlowForTest(to, cur, owed)
+				c, paths := g.CapacityFlowForTest(to, cur, owed.of)
 				if want := ref.maxFlow(to, cur, owed); c.Value.Minor != want || c.Value.Currency != cur {
 					t.Fatalf("round %d, %s %s: value %v, reference %d\nguarantees %v\nblocks %v\nowed %v",
 						round, to, cur, c.Value, want, gs, bs, owed)
@@ -168,7 +174,7 @@ func TestCapacityMatchesReference(t *testing.T) {
 // checkCapPaths checks that paths carry value in all, each from a giver to
 // to along guarantees, no giver beyond their supply and no guarantee
 // beyond its capacity, each guarantee used one way only.
-func checkCapPaths(t *testing.T, ref *capRef, to ledger.UserID, cur ledger.Currency, owed ledger.Owed, value int64, paths []ledger.FlowPath) {
+func checkCapPaths(t *testing.T, ref *capRef, to ledger.UserID, cur ledger.Currency, owed debts, value int64, paths []ledger.FlowPath) {
 	t.Helper()
 	var sum int64
 	given := map[ledger.UserID]int64{}
@@ -206,7 +212,7 @@ func checkCapPaths(t *testing.T, ref *capRef, to ledger.UserID, cur ledger.Curre
 // over every set of members on the source's side: the pledges left of the
 // members on to's side, and the guarantees from the source's side to
 // to's. By the max-flow min-cut theorem it equals the maximum flow.
-func (r *capRef) minCut(to ledger.UserID, cur ledger.Currency, owed ledger.Owed) int64 {
+func (r *capRef) minCut(to ledger.UserID, cur ledger.Currency, owed debts) int64 {
 	var others []ledger.UserID
 	for _, m := range r.ids {
 		if m != to {
@@ -246,7 +252,7 @@ func TestCapacityIsTheMinimumCut(t *testing.T) {
 		gs, bs, owed := randomCapNetwork(r)
 		g, ref := ledger.NewGraph(gs, bs), newCapRef(gs, bs)
 		for _, to := range ref.ids {
-			c := g.Capacity(to, "EUR", owed, ledger.MaxCapacityPaths)
+			c := g.Capacity(to, "EUR", owed.of, ledger.MaxCapacityPaths)
 			if want := ref.minCut(to, "EUR", owed); c.Value.Minor != want {
 				t.Fatalf("round %d, %s: value %v, minimum cut %d\nguarantees %v\nblocks %v\nowed %v",
 					round, to, c.Value, want, gs, bs, owed)
@@ -275,7 +281,7 @@ func TestCapacityOnAPatchedGraph(t *testing.T) {
 			}
 		}
 		for _, m := range newCapRef(gs, nil).ids {
-			a, b := whole.Capacity(m, "EUR", owed, 3), patched.Capacity(m, "EUR", owed, 3)
+			a, b := whole.Capacity(m, "EUR", owed.of, 3), patched.Capacity(m, "EUR", owed.of, 3)
 			if a.Value != b.Value {
 				t.Fatalf("round %d, %s: patched %v, whole %v\nguarantees %v", round, m, b.Value, a.Value, gs)
 			}

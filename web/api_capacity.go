@@ -45,7 +45,7 @@ func (api *apiReads) apiCapacity(w http.ResponseWriter, r *http.Request) {
 	}
 	var cs []ledger.Capacity
 	err = api.aid.View(r.Context(), func(b *ledger.Book) error {
-		cs = g.Capacities(c.Member, b.Owed())
+		cs = g.Capacities(c.Member, b.Owed)
 		return nil
 	})
 	if err != nil {

@@ -44,6 +44,12 @@ func TestAPICapacity(t *testing.T) {
 	if p := c.Paths[1]; strings.Join(p.Members, " ") != "@alice:test @bob:test" || p.Amount.Minor != 4000 {
 		t.Errorf("second path: %+v", p)
 	}
+	// bob's €100 toward carol is an intention, which binds nobody: his
+	// pledge still reaches carol through alice, with alice's €40.
+	carols := h.expect("GET", "/api/v1/capacity", h.token(carol, ledger.ScopeRead), "", 200)
+	if !strings.Contains(carols.Body, `"text": "100 EUR"`) || !strings.Contains(carols.Body, `"@bob:test",`) {
+		t.Errorf("carol's capacity: %s", carols.Body)
+	}
 	none := decodeAs[map[string]any](t, h.expect("GET", "/api/v1/capacity", h.token(dave, ledger.ScopeRead), "", 200))
 	if cs, ok := none["capacity"].([]any); !ok || len(cs) != 0 {
 		t.Errorf("dave, without guarantees: %v", none)

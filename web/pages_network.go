@@ -30,7 +30,7 @@ func (pg *pages) networkPage(w http.ResponseWriter, r *http.Request, c *caller) 
 	p := &networkPage{Direct: tl.Direct, Indirect: tl.Indirect, Total: tl.Count(), Pool: g.Pool(c.Member)}
 	err = pg.aid.View(ctx, func(b *ledger.Book) error {
 		p.Network = b.NetworkOf(c.Member)
-		for _, cp := range g.Capacities(c.Member, b.Owed()) {
+		for _, cp := range g.Capacities(c.Member, b.Owed) {
 			if cp.Value.Minor > 0 {
 				p.Capacity = append(p.Capacity, cp)
 			}
