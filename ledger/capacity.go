@@ -115,6 +115,7 @@ func (g *Graph) capacityFlow(u UserID, cur Currency, owed Owed) (Capacity, []Flo
 		}
 		paths = append(paths, FlowPath{Members: ids, Amount: Amount{Minor: p.amount, Currency: cur}})
 	}
+	r.release()
 	return c, paths
 }
 

@@ -48,3 +48,17 @@ func BenchmarkGraphCapacity(b *testing.B) {
 	b.ReportMetric(float64(value)/float64(b.N)/100, "EUR/op")
 	b.ReportMetric(float64(paths)/float64(b.N), "paths/op")
 }
+
+// BenchmarkGraphCapacityExhausted is the worst case of BenchmarkGraphCapacity:
+// every member owes more than their pledge, so nothing can reach anyone and
+// the last search, finding nobody with anything left, covers the member's
+// whole part of the network.
+func BenchmarkGraphCapacityExhausted(b *testing.B) {
+	d, member := graphBenchSetup(b)
+	everything := func(ledger.UserID, ledger.Currency) int64 { return 1 << 40 }
+	for b.Loop() {
+		if c := d.graph.Capacity(member(), "EUR", everything, ledger.MaxCapacityPaths); c.Value.Minor != 0 {
+			b.Fatalf("capacity %v with every pledge taken", c.Value)
+		}
+	}
+}

@@ -1,5 +1,7 @@
 package ledger
 
+import "sync"
+
 // reach finds the maximum flow of Capacity by Dinic's algorithm, searching
 // from the member backwards and building the flow network only as far as
 // the search goes: on a large network, help reaches a member through the
@@ -33,16 +35,44 @@ const (
 	reachSource int32 = 1
 )
 
+// reachBuffers keeps the working memory of finished searches for the next
+// (a search over a whole network would otherwise allocate its arrays anew
+// each time). A reach in it has every entry of local at -1.
+var reachBuffers sync.Pool // of *reach
+
 // newReach returns the network of member t (a member index) in the
-// currency numbered ci, with the sink and the source only.
+// currency numbered ci, with the sink and the source only. Call release
+// when done with it.
 func newReach(g *Graph, t, ci int32, cur Currency, owed Owed) *reach {
-	r := &reach{g: g, ci: ci, cur: cur, owed: owed, local: make([]int32, len(g.ids))}
-	for i := range r.local {
-		r.local[i] = -1
+	r, _ := reachBuffers.Get().(*reach)
+	if r == nil {
+		r = &reach{}
 	}
+	r.g, r.ci, r.cur, r.owed = g, ci, cur, owed
+	if len(r.local) != len(g.ids) {
+		r.local = make([]int32, len(g.ids))
+		for i := range r.local {
+			r.local[i] = -1
+		}
+	}
+	f := &r.net
+	f.head, f.next, f.to, f.orig, f.res = f.head[:0], f.next[:0], f.to[:0], f.orig[:0], f.res[:0]
+	r.ids, r.pl, r.src, r.level, r.it = r.ids[:0], r.pl[:0], r.src[:0], r.level[:0], r.it[:0]
 	r.addMember(t)
 	r.addNode(-1)
 	return r
+}
+
+// release resets what the search touched and keeps r's memory for the
+// next search; r must not be used after.
+func (r *reach) release() {
+	for _, m := range r.ids {
+		if m >= 0 {
+			r.local[m] = -1
+		}
+	}
+	r.g, r.owed = nil, nil
+	reachBuffers.Put(r)
 }
 
 // addNode adds a node for member index m (-1: the source) and returns it.

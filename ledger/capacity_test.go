@@ -3,6 +3,7 @@ package ledger_test
 import (
 	"fmt"
 	"math/rand/v2"
+	"sync"
 	"testing"
 
 	"github.com/exodus-matrix/exodus/ledger"
@@ -313,4 +314,34 @@ func TestCapacityPathsLargestFirst(t *testing.T) {
 			t.Errorf("nothing expected: %+v", c)
 		}
 	}
+}
+
+// TestCapacityConcurrent: capacities asked at once of one graph (their
+// working memory shared through a pool) are those asked one at a time.
+func TestCapacityConcurrent(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 9))
+	gs, bs, owed := randomCapNetwork(r)
+	for len(gs) < 10 {
+		gs, bs, owed = randomCapNetwork(r)
+	}
+	g, ids := ledger.NewGraph(gs, bs), newCapRef(gs, bs).ids
+	want := map[ledger.UserID]ledger.Amount{}
+	for _, m := range ids {
+		want[m] = g.Capacity(m, "EUR", owed.of, 3).Value
+	}
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range 200 {
+				m := ids[(w+k)%len(ids)]
+				if got := g.Capacity(m, "EUR", owed.of, 3).Value; got != want[m] {
+					t.Errorf("%s: %v at once, %v alone", m, got, want[m])
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }
