@@ -7,7 +7,7 @@ import (
 
 // flowNet is a flow network in arrays that grows a node at a time, and the
 // decomposition of a flow in it into paths (the maximum flow is found by
-// capacity.go's reach, which builds the network as it searches). Arcs come
+// capacity_flow.go's reach, which builds the network as it searches). Arcs come
 // in pairs e and e^1, each the other's reverse: an edge of one direction
 // has a reverse of capacity 0, an undirected edge two arcs of the same
 // capacity. The arcs of a node are a linked list (head, next).
