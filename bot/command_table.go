@@ -253,6 +253,10 @@ func commandSections() []commandSection {
 				en:  helpEntry{"", "who helps you, whom you help, who helps the same people"},
 				ru:  helpEntry{"", "кто помогает вам, кому помогаете вы, кто помогает тем же людям"},
 				web: always(webView), run: cmdNetwork},
+			{verb: ledger.VerbHealth,
+				en:  helpEntry{"[@user:server]", "how reliably commitments are kept: in a circle's room, the circle's (answered there); with a member, or in our direct chat, the commitments that member (or you) gave"},
+				ru:  helpEntry{"[@user:server]", "насколько надёжно исполняются обязательства: в комнате круга — обязательства круга (отвечаю там же); с участником или в личном чате — обязательства, которые дал этот участник (или вы)"},
+				web: always(webView), run: cmdHealth},
 		}},
 		{en: "Profile", ru: "Профиль", commands: []command{
 			{verb: ledger.VerbAbout,

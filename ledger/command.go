@@ -47,6 +47,7 @@ const (
 	VerbClaim      Verb = "claim"
 	VerbApprove    Verb = "approve"
 	VerbClearing   Verb = "clearing"
+	VerbHealth     Verb = "health"
 
 	VerbToken Verb = "token"
 	VerbWeb   Verb = "web"

@@ -42,6 +42,9 @@ func (api *apiReads) readRoutes() []Route {
 		{Method: "GET", Path: "/api/v1/circles", handler: api.apiCircles},
 		{Method: "GET", Path: "/api/v1/circles/{id}", handler: api.apiCircle},
 		{Method: "GET", Path: "/api/v1/circles/{id}/digest", handler: api.apiDigest},
+		{Method: "GET", Path: "/api/v1/health", handler: api.apiHealth},
+		{Method: "GET", Path: "/api/v1/health/{user}", handler: api.apiHealth},
+		{Method: "GET", Path: "/api/v1/circles/{id}/health", handler: api.apiCircleHealth},
 	}
 }
 

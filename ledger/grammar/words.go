@@ -59,6 +59,7 @@ var syntaxes = []syntax{
 	{ledger.VerbClaim, []string{"claim"}, []string{"заявка"}, argClaim},
 	{ledger.VerbApprove, []string{"approve"}, []string{"одобрить"}, argNone},
 	{ledger.VerbClearing, []string{"clearing"}, []string{"клиринг"}, argClearing},
+	{ledger.VerbHealth, []string{"health"}, []string{"здоровье"}, argUser},
 	{ledger.VerbToken, []string{"token"}, []string{"токен"}, argToken},
 	{ledger.VerbWeb, []string{"web"}, []string{"веб", "сайт"}, argNone},
 }
