@@ -44,8 +44,8 @@ func TestCapacity(t *testing.T) {
 		chromedp.Navigate(link),
 		chromedp.WaitVisible(`#login`, chromedp.ByQuery),
 		chromedp.Click(`#login`, chromedp.ByQuery),
-		chromedp.WaitVisible(`main h1`, chromedp.ByQuery),
-		chromedp.Navigate(env.WebURL+"/network"),
+		chromedp.WaitVisible(`nav.main a[href="/network"]`, chromedp.ByQuery), // logged in: the menu shows
+		chromedp.Click(`nav.main a[href="/network"]`, chromedp.ByQuery),
 		chromedp.WaitVisible(`.capacity`, chromedp.ByQuery),
 	)
 	screenshot(t, ctx, "capacity")
