@@ -4,8 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	"maunium.net/go/mautrix/event"
-
 	"github.com/exodus-matrix/exodus/ledger"
 )
 
@@ -36,7 +34,7 @@ func TestCapacityText(t *testing.T) {
 				t.Errorf("%s: %q lacks %q", tc.lang, md, w)
 			}
 		}
-		msg := message(md, "capacity", nil).Parsed.(*event.MessageEventContent)
+		msg := message(md, "capacity", nil).Parsed.(*draft).rendered()
 		if !strings.Contains(msg.Body, "@_x*y_[z](http://e.vil):test") {
 			t.Errorf("%s: the name is not shown literally in the body: %q", tc.lang, msg.Body)
 		}
