@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -30,9 +31,12 @@ type Aid struct {
 	watches  []*watch
 	replayMu sync.Mutex
 	// loaded tells how the book was last loaded (aid_snapshot.go);
-	// checkpointMu runs the checkpoints one at a time.
+	// checkpointMu runs the checkpoints one at a time; pending is the
+	// snapshot a load that replayed every op made on its way, for the next
+	// checkpoint to write.
 	loaded       Loaded
 	checkpointMu sync.Mutex
+	pending      atomic.Pointer[BookSnapshot]
 }
 
 // Do applies one op of the mutual-aid ledger: it checks the rules that need

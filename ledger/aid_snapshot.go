@@ -84,7 +84,9 @@ func (s *Aid) restore(ctx context.Context) (*Book, Loaded, error) {
 	start := time.Now()
 	limit := s.cfg.journalOps()
 	why := "the store keeps no snapshot"
-	if sn, ok := s.store.(AidSnapshots); ok {
+	sn, ok := s.store.(AidSnapshots)
+	var epoch int64
+	if ok {
 		snap, err := sn.BookSnapshot(ctx)
 		if err != nil {
 			return nil, Loaded{}, fmt.Errorf("failed to read the book's snapshot: %w", err)
@@ -98,13 +100,39 @@ func (s *Aid) restore(ctx context.Context) (*Book, Loaded, error) {
 			replayOnto(b, tail, limit, false)
 			return b, Loaded{FromSnapshot: true, SnapshotOps: count, Replayed: len(tail), Took: time.Since(start)}, nil
 		}
-		why = derr.Error()
+		why, epoch = derr.Error(), snap.Epoch
 	}
 	ops, err := s.store.Ops(ctx)
 	if err != nil {
 		return nil, Loaded{}, fmt.Errorf("failed to load ops: %w", err)
 	}
-	return replay(ops, limit, nil), Loaded{Replayed: len(ops), Why: why, Took: time.Since(start)}, nil
+	if !ok {
+		return replay(ops, limit, nil), Loaded{Replayed: len(ops), Why: why, Took: time.Since(start)}, nil
+	}
+	b, pending := replayAndSnapshot(ops, limit)
+	if pending != nil {
+		pending.Epoch = epoch
+		s.pending.Store(pending)
+	}
+	return b, Loaded{Replayed: len(ops), Why: why, Took: time.Since(start)}, nil
+}
+
+// replayAndSnapshot replays ops into a fresh book as replay does and, when
+// there are more than the journal reaches, encodes the book as it stands
+// before those: the snapshot the next checkpoint writes, so that it need
+// not replay every op again.
+func replayAndSnapshot(ops []Op, limit int) (*Book, *BookSnapshot) {
+	b := NewBook()
+	fold := len(ops) - limit
+	if fold <= 0 {
+		replayOnto(b, ops, limit, false)
+		return b, nil
+	}
+	replayOnto(b, ops[:fold], 0, false)
+	last := ops[fold-1]
+	snap := &BookSnapshot{At: last.At, Event: last.Event, Ops: fold, Data: encodeBook(b, fold)}
+	replayOnto(b, ops[fold:], limit, false)
+	return b, snap
 }
 
 // decodeSnapshot decodes a snapshot read from the store, checking that it
@@ -149,22 +177,25 @@ type Checkpointed struct {
 	// Wrote is set when a new snapshot was written, of Ops ops; Applied of
 	// them were applied to the last snapshot (or to an empty book: Why
 	// says why that one was not used). Lost is set when the store changed
-	// while the snapshot was built: nothing was written.
-	Wrote, Lost bool
-	Ops         int
-	Applied     int
-	Why         string
-	Took        time.Duration
+	// while the snapshot was built: nothing was written. FromLoad is set
+	// when the snapshot was the one a load that replayed every op made.
+	Wrote, Lost, FromLoad bool
+	Ops                   int
+	Applied               int
+	Why                   string
+	Took                  time.Duration
 }
 
-// Checkpoint writes a new snapshot of the book when the store holds more
-// than SnapshotEvery ops (Config.AidSnapshotEvery) beyond the journal's reach after the last one (or
-// there is none): it decodes the last snapshot (or starts from an empty
-// book), applies the ops recorded after it but the newest ones the journal
-// reaches, and writes it, checked against the store in one transaction.
-// It never touches the live book nor takes its lock, and gives the
-// processor away now and then while it replays. Checkpoints run one at a
-// time; a call while one runs does nothing.
+// Checkpoint writes the snapshot the last load made while it replayed
+// every op, if there is one. Else it writes a new snapshot of the book
+// when the store holds more than SnapshotEvery ops
+// (Config.AidSnapshotEvery) beyond the journal's reach after the last one
+// (or there is none): it decodes the last snapshot (or starts from an
+// empty book), applies the ops recorded after it but the newest ones the
+// journal reaches, and writes it, checked against the store in one
+// transaction. It never touches the live book nor takes its lock, and
+// gives the processor away now and then while it replays. Checkpoints run
+// one at a time; a call while one runs does nothing.
 func (s *Aid) Checkpoint(ctx context.Context) (Checkpointed, error) {
 	sn, ok := s.store.(AidSnapshots)
 	if !ok || !s.checkpointMu.TryLock() {
@@ -172,46 +203,60 @@ func (s *Aid) Checkpoint(ctx context.Context) (Checkpointed, error) {
 	}
 	defer s.checkpointMu.Unlock()
 	start := time.Now()
+	if p := s.pending.Swap(nil); p != nil {
+		wrote, err := sn.PutBookSnapshot(ctx, p.Epoch, nil, *p)
+		if err != nil {
+			return Checkpointed{}, fmt.Errorf("failed to write the book's snapshot: %w", err)
+		}
+		return Checkpointed{Wrote: wrote, Lost: !wrote, Ops: p.Ops, FromLoad: true, Took: time.Since(start)}, nil
+	}
 	snap, err := sn.BookSnapshot(ctx)
 	if err != nil {
 		return Checkpointed{}, fmt.Errorf("failed to read the book's snapshot: %w", err)
 	}
-	keep := s.cfg.journalOps()
 	b, count, derr := decodeSnapshot(snap)
 	from := &snap
 	if derr != nil {
 		b, count, from = NewBook(), 0, nil
 	}
+	ops, err := s.opsToFold(ctx, sn, from)
+	if err != nil || len(ops) == 0 {
+		return Checkpointed{}, err
+	}
+	replayOnto(b, ops, 0, true)
+	last := ops[len(ops)-1]
+	next := BookSnapshot{At: last.At, Event: last.Event, Ops: count + len(ops), Data: encodeBook(b, count+len(ops))}
+	wrote, err := sn.PutBookSnapshot(ctx, snap.Epoch, from, next)
+	if err != nil {
+		return Checkpointed{}, fmt.Errorf("failed to write the book's snapshot: %w", err)
+	}
+	res := Checkpointed{Wrote: wrote, Lost: !wrote, Ops: next.Ops, Applied: len(ops), Took: time.Since(start)}
+	if derr != nil {
+		res.Why = derr.Error()
+	}
+	return res, nil
+}
+
+// opsToFold returns the ops a new snapshot adds to from (nil: none, every
+// op then), all but the newest the journal reaches; none when a new
+// snapshot is not due yet.
+func (s *Aid) opsToFold(ctx context.Context, sn AidSnapshots, from *BookSnapshot) ([]Op, error) {
 	var at time.Time
 	var evt EventID
 	if from != nil {
 		at, evt = from.At, from.Event
 	}
+	keep := s.cfg.journalOps()
 	n, err := sn.CountOpsAfter(ctx, at, evt)
 	if err != nil {
-		return Checkpointed{}, fmt.Errorf("failed to count the ops after the snapshot: %w", err)
+		return nil, fmt.Errorf("failed to count the ops after the snapshot: %w", err)
 	}
 	if n-keep < s.cfg.snapshotEvery() && from != nil || n-keep <= 0 {
-		return Checkpointed{}, nil
+		return nil, nil
 	}
 	ops, err := sn.OpsAfter(ctx, at, evt)
 	if err != nil {
-		return Checkpointed{}, fmt.Errorf("failed to load the ops after the snapshot: %w", err)
+		return nil, fmt.Errorf("failed to load the ops after the snapshot: %w", err)
 	}
-	fold := len(ops) - keep
-	if fold <= 0 {
-		return Checkpointed{}, nil
-	}
-	replayOnto(b, ops[:fold], 0, true)
-	last := ops[fold-1]
-	next := BookSnapshot{At: last.At, Event: last.Event, Ops: count + fold, Data: encodeBook(b, count+fold)}
-	wrote, err := sn.PutBookSnapshot(ctx, snap.Epoch, from, next)
-	if err != nil {
-		return Checkpointed{}, fmt.Errorf("failed to write the book's snapshot: %w", err)
-	}
-	res := Checkpointed{Wrote: wrote, Lost: !wrote, Ops: next.Ops, Applied: fold, Took: time.Since(start)}
-	if derr != nil {
-		res.Why = derr.Error()
-	}
-	return res, nil
+	return ops[:max(len(ops)-keep, 0)], nil
 }

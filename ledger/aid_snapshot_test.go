@@ -263,3 +263,41 @@ func TestCheckpointLosesToAnOpRecordedMeanwhile(t *testing.T) {
 		}
 	}
 }
+
+// TestFullReplayLeavesItsSnapshotToWrite: a load that replays every op
+// (no snapshot yet, as after an upgrade) encodes the book on its way, and
+// the next checkpoint writes that one instead of replaying every op again;
+// a restart then starts from it. A late op before its position recorded
+// between the load and the checkpoint makes the checkpoint write nothing.
+func TestFullReplayLeavesItsSnapshotToWrite(t *testing.T) {
+	w := snapWorld(t)
+	ops := sortedSet(3400, 40)
+	late := ops[3]
+	rest := slices.DeleteFunc(slices.Clone(ops), func(o ledger.Op) bool { return o.Event == late.Event })
+	deliver(t, w.svc, rest)
+
+	svc := ledger.NewService(w.st.Ledger(), w.clock, snapCfg())
+	if loaded, err := svc.Aid.Load(w.ctx); err != nil || loaded.FromSnapshot {
+		t.Fatalf("load %+v, %v: want every op replayed", loaded, err)
+	}
+	c := w.checkpoint(svc)
+	if !c.FromLoad || c.Applied != 0 || c.Ops != len(rest)-3 {
+		t.Fatalf("checkpoint %+v, want the load's snapshot of all but the journal's 3 ops", c)
+	}
+	if loaded := w.restart("from the load's snapshot", canonical(rest)); !loaded.FromSnapshot || loaded.Replayed != 3 {
+		t.Fatalf("restart %+v, want from the load's snapshot", loaded)
+	}
+
+	if _, err := w.st.DB().Exec(w.ctx, `DELETE FROM aid_snapshot`); err != nil {
+		t.Fatal(err)
+	}
+	svc = ledger.NewService(w.st.Ledger(), w.clock, snapCfg())
+	if _, err := svc.Aid.Load(w.ctx); err != nil {
+		t.Fatal(err)
+	}
+	deliver(t, svc, []ledger.Op{late})
+	if c, err := svc.Aid.Checkpoint(w.ctx); err != nil || c.Wrote || !c.Lost || !c.FromLoad {
+		t.Fatalf("checkpoint %+v, %v; want the load's snapshot not written", c, err)
+	}
+	w.restart("after the late op", canonical(ops))
+}

@@ -46,8 +46,8 @@ func checkpointOnce(ctx context.Context, aid *ledger.Aid) {
 	case err != nil:
 		log.Err(err).Msg("Failed to write the mutual-aid book's snapshot")
 	case c.Wrote:
-		log.Info().Int("ops", c.Ops).Int("applied", c.Applied).Str("rebuilt_because", c.Why).
-			Dur("took", c.Took).Msg("Wrote the mutual-aid book's snapshot")
+		log.Info().Int("ops", c.Ops).Int("applied", c.Applied).Bool("from_load", c.FromLoad).
+			Str("rebuilt_because", c.Why).Dur("took", c.Took).Msg("Wrote the mutual-aid book's snapshot")
 	case c.Lost:
 		log.Info().Int("ops", c.Ops).Msg("Did not write the mutual-aid book's snapshot: ops came before it meanwhile")
 	}

@@ -58,6 +58,18 @@ func TestCheckpointsLogHowTheBookLoadsAndSnapshots(t *testing.T) {
 
 	start()
 	wantLog(t, &out, "Loaded the mutual-aid book from its snapshot", `"snapshot_ops":6`, `"replayed":2`)
+
+	// A load that replayed every op made the snapshot on its way: the
+	// next checkpoint writes that one.
+	if _, err := st.DB().Exec(ctx, `DELETE FROM aid_snapshot`); err != nil {
+		t.Fatal(err)
+	}
+	svc = ledger.NewService(st.Ledger(), clock, cfg)
+	if _, err := svc.Aid.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	checkpointOnce(ctx, svc.Aid)
+	wantLog(t, &out, "Wrote the mutual-aid book's snapshot", `"ops":6`, `"from_load":true`)
 }
 
 // wantLog checks that what was logged since the last call holds every
