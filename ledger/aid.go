@@ -424,8 +424,9 @@ func (s *Aid) forget() {
 }
 
 // Rebuild replays every recorded op into a fresh book (not from the
-// snapshot, which it drops) and rewrites the projection: the ledger as the
-// events say it is.
+// snapshot, which it drops, leaving the one its replay made for the next
+// checkpoint) and rewrites the projection: the ledger as the events say
+// it is.
 func (s *Aid) Rebuild(ctx context.Context) error {
 	s.aidMu.Lock()
 	defer s.aidMu.Unlock()
@@ -434,13 +435,11 @@ func (s *Aid) Rebuild(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("failed to load ops: %w", err)
 	}
-	b := replay(ops, s.cfg.journalOps(), nil)
+	b, pending := s.replayAll(ops)
 	needs, promises, statuses := b.Snapshot()
 	err = s.ap.tx.InTx(ctx, func(ctx context.Context) error {
-		if sn, ok := s.store.(AidSnapshots); ok {
-			if err := sn.DropBookSnapshot(ctx); err != nil {
-				return fmt.Errorf("failed to drop the book's snapshot: %w", err)
-			}
+		if err := s.dropSnapshot(ctx, pending); err != nil {
+			return err
 		}
 		if err := s.store.ClearAid(ctx); err != nil {
 			return fmt.Errorf("failed to clear aid projection: %w", err)
@@ -452,6 +451,9 @@ func (s *Aid) Rebuild(ctx context.Context) error {
 	})
 	if err != nil {
 		return err
+	}
+	if pending != nil {
+		s.pending.Store(pending)
 	}
 	s.book, s.loaded = b, Loaded{Replayed: len(ops), Why: "rebuilt"}
 	return nil

@@ -106,15 +106,43 @@ func (s *Aid) restore(ctx context.Context) (*Book, Loaded, error) {
 	if err != nil {
 		return nil, Loaded{}, fmt.Errorf("failed to load ops: %w", err)
 	}
-	if !ok {
-		return replay(ops, limit, nil), Loaded{Replayed: len(ops), Why: why, Took: time.Since(start)}, nil
-	}
-	b, pending := replayAndSnapshot(ops, limit)
+	b, pending := s.replayAll(ops)
 	if pending != nil {
 		pending.Epoch = epoch
 		s.pending.Store(pending)
 	}
 	return b, Loaded{Replayed: len(ops), Why: why, Took: time.Since(start)}, nil
+}
+
+// replayAll replays every op into a fresh book and, if the store keeps
+// snapshots, makes one on its way (replayAndSnapshot).
+func (s *Aid) replayAll(ops []Op) (*Book, *BookSnapshot) {
+	if _, ok := s.store.(AidSnapshots); !ok {
+		return replay(ops, s.cfg.journalOps(), nil), nil
+	}
+	return replayAndSnapshot(ops, s.cfg.journalOps())
+}
+
+// dropSnapshot drops the store's snapshot, if it keeps one, in the
+// caller's transaction, and gives pending (if not nil) the epoch after
+// that drop.
+func (s *Aid) dropSnapshot(ctx context.Context, pending *BookSnapshot) error {
+	sn, ok := s.store.(AidSnapshots)
+	if !ok {
+		return nil
+	}
+	if err := sn.DropBookSnapshot(ctx); err != nil {
+		return fmt.Errorf("failed to drop the book's snapshot: %w", err)
+	}
+	if pending == nil {
+		return nil
+	}
+	snap, err := sn.BookSnapshot(ctx)
+	if err != nil {
+		return fmt.Errorf("failed to read the book's snapshot: %w", err)
+	}
+	pending.Epoch = snap.Epoch
+	return nil
 }
 
 // replayAndSnapshot replays ops into a fresh book as replay does and, when

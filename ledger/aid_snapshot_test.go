@@ -300,4 +300,19 @@ func TestFullReplayLeavesItsSnapshotToWrite(t *testing.T) {
 		t.Fatalf("checkpoint %+v, %v; want the load's snapshot not written", c, err)
 	}
 	w.restart("after the late op", canonical(ops))
+
+	// A rebuild drops the snapshot and leaves the one its replay made.
+	w.checkpoint(svc)
+	if err := svc.Aid.Rebuild(w.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if w.snapshotData() != nil {
+		t.Fatal("the rebuild left the snapshot")
+	}
+	if c := w.checkpoint(svc); !c.FromLoad || c.Ops != len(ops)-3 {
+		t.Fatalf("checkpoint after the rebuild %+v, want the rebuild's snapshot", c)
+	}
+	if loaded := w.restart("after the rebuild", canonical(ops)); !loaded.FromSnapshot {
+		t.Fatalf("restart %+v", loaded)
+	}
 }
