@@ -271,6 +271,7 @@ func runSuite(t *testing.T, open func(t *testing.T) *store.Store) {
 		{"InTxConcurrent", testInTxConcurrent},
 		{"Inbox", testInbox},
 		{"InboxInTx", testInboxInTx},
+		{"InboxLargeBatch", testInboxLargeBatch},
 		{"InboxPrune", testInboxPrune},
 		{"InboxPark", testInboxPark},
 		{"StateStoreSharesDB", testStateStoreSharesDB},
