@@ -137,6 +137,53 @@ func (s *Store) MarkDone(ctx context.Context, seq int64, errText string) error {
 	return nil
 }
 
+// MarkAllDone marks the events with the given Seqs done with no error, as
+// MarkDone does one by one, in UPDATEs of up to enqueueChunk events each (a
+// power of two, so that few statement texts are compiled and cached). The
+// Seqs are distinct; when one is unknown, an ENotFound error
+// "inbox.not_found" is returned (within a transaction, the caller takes
+// the marks back).
+func (s *Store) MarkAllDone(ctx context.Context, seqs []int64) error {
+	now := s.now().UnixMilli()
+	for rest := seqs; len(rest) > 0; {
+		n := chunkOf(len(rest))
+		if err := s.markRowsDone(ctx, rest[:n], now); err != nil {
+			return err
+		}
+		rest = rest[n:]
+	}
+	return nil
+}
+
+// markRowsDone marks the events with the given Seqs done at now, in one
+// statement.
+func (s *Store) markRowsDone(ctx context.Context, seqs []int64, now int64) error {
+	var q strings.Builder
+	q.WriteString(`UPDATE inbox SET done_at = $1, error = '', raw = $2, wait_session = NULL WHERE seq IN (`)
+	args := make([]any, 0, 2+len(seqs))
+	args = append(args, now, []byte{})
+	for i, seq := range seqs {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		fmt.Fprintf(&q, "$%d", i+3)
+		args = append(args, seq)
+	}
+	q.WriteString(`)`)
+	res, err := s.db.Exec(ctx, q.String(), args...)
+	if err != nil {
+		return fmt.Errorf("failed to mark inbox events done: %w", err)
+	}
+	n, err := rowsAffected(res, "inbox event")
+	if err != nil {
+		return err
+	}
+	if n != int64(len(seqs)) {
+		return ledger.Errorf(ledger.ENotFound, "inbox.not_found")
+	}
+	return nil
+}
+
 // PruneInbox drops the raw body of every handled event still holding one
 // (rows from before bodies were dropped on MarkDone), then deletes the
 // handled events received before the given time; it returns how many were

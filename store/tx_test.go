@@ -246,7 +246,8 @@ func testInbox(t *testing.T, s *store.Store) {
 
 // testInboxLargeBatch checks that a batch longer than one INSERT carries
 // (several chunks, a repeated ID within a chunk and across chunks, IDs held
-// before) is recorded whole, in its order, with the new ones counted.
+// before) is recorded whole, in its order, with the new ones counted, and
+// that MarkAllDone marks such a batch done (an unknown Seq: not found).
 func testInboxLargeBatch(t *testing.T, s *store.Store) {
 	ctx := context.Background()
 	added, err := s.Enqueue(ctx, []ledger.InboxEvent{inboxEvent("$e7", 0)})
@@ -273,6 +274,17 @@ func testInboxLargeBatch(t *testing.T, s *store.Store) {
 		eq(t, "order", p.ID, ledger.EventID(fmt.Sprintf("$e%d", want)))
 		want++
 	}
+
+	seqs := make([]int64, 0, len(pending))
+	for _, p := range pending[1:] {
+		seqs = append(seqs, p.Seq)
+	}
+	must(t, s.MarkAllDone(ctx, seqs)) // several chunks
+	rest, err := s.Pending(ctx, 200)
+	must(t, err)
+	eq(t, "pending after MarkAllDone", rest, pending[:1])
+	must(t, s.MarkAllDone(ctx, nil))
+	wantNotFound(t, s.MarkAllDone(ctx, []int64{pending[0].Seq, 999_999}), "inbox.not_found")
 }
 
 // testInboxInTx checks that Enqueue joins the caller's transaction.
