@@ -48,7 +48,10 @@ func (s *Store) LedgerEmpty(ctx context.Context) (bool, error) {
 // The caller drops what it keeps in memory (a new ledger.Service).
 func (s *Store) ClearLedger(ctx context.Context) error {
 	return s.InTx(ctx, func(ctx context.Context) error {
-		cacheOf(ctx, s.db).reset()
+		cache := cacheOf(ctx, s.db)
+		cache.reset()
+		cache.ends.cleared = true // the profiles kept between transactions go at its end
+		s.profiles.clear()
 		for _, table := range ledgerTables {
 			if _, err := s.db.Exec(ctx, `DELETE FROM `+table); err != nil {
 				return fmt.Errorf("failed to clear %s: %w", table, err)

@@ -11,7 +11,11 @@ import (
 )
 
 // Members keeps member records and profiles: ledger.MemberStore.
-type Members struct{ db *dbutil.Database }
+// Profiles are kept in memory between transactions too (profileCache).
+type Members struct {
+	db       *dbutil.Database
+	profiles *profileCache
+}
 
 var _ ledger.MemberStore = (*Members)(nil)
 
@@ -113,21 +117,40 @@ func (s *Members) PutMember(ctx context.Context, m *ledger.Member) error {
 }
 
 // GetProfile returns a member's profile, or an ENotFound error
-// "profile.not_found".
-// Within a transaction a profile (or its absence) is read once (txCache).
+// "profile.not_found". Within a transaction a profile (or its absence) is
+// read once (txCache); between transactions it is kept in memory
+// (profileCache), except for a transaction that wrote a profile, which
+// reads the table.
 func (s *Members) GetProfile(ctx context.Context, u ledger.UserID) (*ledger.Profile, error) {
 	cache := cacheOf(ctx, s.db)
 	if p, ok := cache.profile(u); ok {
-		if p == nil {
-			return nil, ledger.Errorf(ledger.ENotFound, "profile.not_found")
-		}
-		return p, nil
+		return profileOrNotFound(p)
+	}
+	gen, shared := s.profiles.generation(), true
+	if cache != nil {
+		gen, shared = cache.ends.gen, len(cache.ends.wrote) == 0 && !cache.ends.cleared
+	}
+	if p, ok := s.profiles.get(u); ok && shared {
+		cache.putProfile(u, p)
+		return profileOrNotFound(p)
 	}
 	p, err := s.readProfile(ctx, u)
 	if err == nil || ledger.ErrorCode(err) == ledger.ENotFound {
 		cache.putProfile(u, p)
+		if shared {
+			s.profiles.offer(u, p, gen)
+		}
 	}
 	return p, err
+}
+
+// profileOrNotFound returns p, or an ENotFound error "profile.not_found"
+// when p is nil.
+func profileOrNotFound(p *ledger.Profile) (*ledger.Profile, error) {
+	if p == nil {
+		return nil, ledger.Errorf(ledger.ENotFound, "profile.not_found")
+	}
+	return p, nil
 }
 
 // readProfile reads a member's profile from the database.
@@ -166,8 +189,19 @@ func (s *Members) PutProfile(ctx context.Context, p *ledger.Profile) error {
 	if err != nil {
 		return fmt.Errorf("failed to save profile: %w", err)
 	}
-	cacheOf(ctx, s.db).putProfile(p.Member, p)
+	s.wrote(ctx, p.Member, p)
 	return nil
+}
+
+// wrote notes that u's profile was written (p, nil when deleted): in the
+// transaction's cache, and dropped from the profiles kept between
+// transactions, now and again when the transaction ends.
+func (s *Members) wrote(ctx context.Context, u ledger.UserID, p *ledger.Profile) {
+	if cache := cacheOf(ctx, s.db); cache != nil {
+		cache.putProfile(u, p)
+		cache.ends.wrote = append(cache.ends.wrote, u)
+	}
+	s.profiles.drop(u)
 }
 
 // nonNil turns a nil slice into an empty one, so it encodes as [].
@@ -183,6 +217,6 @@ func (s *Members) DeleteProfile(ctx context.Context, u ledger.UserID) error {
 	if _, err := s.db.Exec(ctx, `DELETE FROM profiles WHERE user_id = $1`, string(u)); err != nil {
 		return fmt.Errorf("failed to delete profile: %w", err)
 	}
-	cacheOf(ctx, s.db).putProfile(u, nil)
+	s.wrote(ctx, u, nil)
 	return nil
 }

@@ -89,8 +89,9 @@ type Store struct {
 	// Access keeps API tokens, login links and web sessions.
 	Access *Access
 
-	db  *dbutil.Database
-	now func() time.Time // stamps inbox done_at
+	db       *dbutil.Database
+	now      func() time.Time // stamps inbox done_at
+	profiles *profileCache    // shared with Members
 }
 
 var (
@@ -102,8 +103,9 @@ var (
 
 // newStore returns the Store over an open database.
 func newStore(db *dbutil.Database) *Store {
-	return &Store{Members: &Members{db}, Circles: &Circles{db}, Trust: &Trust{db}, Aid: &Aid{db},
-		Access: &Access{db}, db: db, now: time.Now}
+	profiles := &profileCache{}
+	return &Store{Members: &Members{db: db, profiles: profiles}, Circles: &Circles{db}, Trust: &Trust{db},
+		Aid: &Aid{db}, Access: &Access{db}, db: db, now: time.Now, profiles: profiles}
 }
 
 // Ledger returns the stores a ledger.Service is built over.
@@ -194,9 +196,13 @@ func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) er
 	if depth, ok := ctx.Value(txDepthKey{s}).(int); ok {
 		return s.savepoint(ctx, depth+1, fn)
 	}
+	tc := &txCache{}
 	err := s.db.DoTxn(ctx, nil, func(ctx context.Context) error {
-		return fn(withTxCache(context.WithValue(ctx, txDepthKey{s}, 0), s.db))
+		ctx = withTxCache(context.WithValue(ctx, txDepthKey{s}, 0), s.db, tc)
+		tc.ends.gen = s.profiles.generation()
+		return fn(ctx)
 	})
+	s.profiles.ended(tc.ends)
 	if errors.Is(err, dbutil.ErrTxnBegin) || errors.Is(err, dbutil.ErrTxnCommit) {
 		return fmt.Errorf("failed to run transaction: %w", err)
 	}

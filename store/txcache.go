@@ -23,15 +23,28 @@ type txCache struct {
 	members  map[ledger.UserID]ledger.Member
 	circles  map[ledger.CircleID]ledger.Circle
 	profiles map[ledger.UserID]*ledger.Profile // nil: known to have none
+	// ends is what the transaction's end tells the profiles kept between
+	// transactions (profileCache); a savepoint taken back keeps it.
+	ends txEnd
+}
+
+// txEnd is what a transaction did to profiles, for profileCache: the
+// generation it began in, the profiles it wrote, whether it cleared them
+// all.
+type txEnd struct {
+	gen     uint64
+	wrote   []ledger.UserID
+	cleared bool
 }
 
 // txCacheKey carries the cache of the transaction of a database.
 type txCacheKey struct{ db *dbutil.Database }
 
-// withTxCache returns ctx with an empty cache for the transaction it
-// carries on db.
-func withTxCache(ctx context.Context, db *dbutil.Database) context.Context {
-	return context.WithValue(ctx, txCacheKey{db}, &txCache{})
+// withTxCache returns ctx with c, emptied, as the cache of the
+// transaction it carries on db.
+func withTxCache(ctx context.Context, db *dbutil.Database, c *txCache) context.Context {
+	c.reset()
+	return context.WithValue(ctx, txCacheKey{db}, c)
 }
 
 // cacheOf returns the cache of the transaction ctx carries on db, nil
@@ -97,9 +110,7 @@ func (c *txCache) profile(u ledger.UserID) (*ledger.Profile, bool) {
 	if !ok || p == nil {
 		return nil, ok
 	}
-	cp := *p
-	cp.Requisites, cp.Muted = slices.Clone(p.Requisites), slices.Clone(p.Muted)
-	return &cp, true
+	return copyProfile(p), true
 }
 
 // putProfile caches a copy of p as u's profile (nil: u has none).
@@ -110,18 +121,12 @@ func (c *txCache) putProfile(u ledger.UserID, p *ledger.Profile) {
 	if c.profiles == nil {
 		c.profiles = map[ledger.UserID]*ledger.Profile{}
 	}
-	if p == nil {
-		c.profiles[u] = nil
-		return
-	}
-	cp := *p
-	cp.Requisites, cp.Muted = slices.Clone(p.Requisites), slices.Clone(p.Muted)
-	c.profiles[u] = &cp
+	c.profiles[u] = copyProfile(p)
 }
 
-// reset empties the cache.
+// reset empties the cache; what the transaction did to profiles stays.
 func (c *txCache) reset() {
 	if c != nil {
-		*c = txCache{}
+		*c = txCache{ends: c.ends}
 	}
 }
