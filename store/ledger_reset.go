@@ -50,8 +50,9 @@ func (s *Store) ClearLedger(ctx context.Context) error {
 	return s.InTx(ctx, func(ctx context.Context) error {
 		cache := cacheOf(ctx, s.db)
 		cache.reset()
-		cache.ends.cleared = true // the profiles kept between transactions go at its end
-		s.profiles.clear()
+		cache.keptMembers.cleared, cache.keptProfiles.cleared = true, true // cleared again at its end
+		s.Members.members.clear()
+		s.Members.profiles.clear()
 		for _, table := range ledgerTables {
 			if _, err := s.db.Exec(ctx, `DELETE FROM `+table); err != nil {
 				return fmt.Errorf("failed to clear %s: %w", table, err)

@@ -23,18 +23,10 @@ type txCache struct {
 	members  map[ledger.UserID]ledger.Member
 	circles  map[ledger.CircleID]ledger.Circle
 	profiles map[ledger.UserID]*ledger.Profile // nil: known to have none
-	// ends is what the transaction's end tells the profiles kept between
-	// transactions (profileCache); a savepoint taken back keeps it.
-	ends txEnd
-}
-
-// txEnd is what a transaction did to profiles, for profileCache: the
-// generation it began in, the profiles it wrote, whether it cleared them
-// all.
-type txEnd struct {
-	gen     uint64
-	wrote   []ledger.UserID
-	cleared bool
+	// What the transaction wrote, for the rows kept between transactions
+	// (kept); a savepoint taken back keeps it (marking its writes undone).
+	keptMembers  keptTx[ledger.UserID, *ledger.Member]
+	keptProfiles keptTx[ledger.UserID, *ledger.Profile]
 }
 
 // txCacheKey carries the cache of the transaction of a database.
@@ -124,9 +116,29 @@ func (c *txCache) putProfile(u ledger.UserID, p *ledger.Profile) {
 	c.profiles[u] = copyProfile(p)
 }
 
-// reset empties the cache; what the transaction did to profiles stays.
+// reset empties the cache; what the transaction wrote stays.
 func (c *txCache) reset() {
 	if c != nil {
-		*c = txCache{ends: c.ends}
+		*c = txCache{keptMembers: c.keptMembers, keptProfiles: c.keptProfiles}
 	}
+}
+
+// marks returns how many writes of each kind the transaction made so far,
+// for undoSince.
+func (c *txCache) marks() (members, profiles int) {
+	if c == nil {
+		return 0, 0
+	}
+	return len(c.keptMembers.writes), len(c.keptProfiles.writes)
+}
+
+// undoSince empties the cache and marks the writes made after marks as
+// taken back (a savepoint rolled back).
+func (c *txCache) undoSince(members, profiles int) {
+	if c == nil {
+		return
+	}
+	c.reset()
+	c.keptMembers.undoSince(members)
+	c.keptProfiles.undoSince(profiles)
 }

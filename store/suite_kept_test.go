@@ -8,13 +8,16 @@ import (
 	"github.com/exodus-matrix/exodus/store"
 )
 
-// profileCacheCases are the suite's tests of the profiles kept in memory
-// between transactions.
-var profileCacheCases = []suiteCase{
+// keptCases are the suite's tests of the members' records and profiles
+// kept in memory between transactions.
+var keptCases = []suiteCase{
 	{"ProfileKeptBetweenTransactions", testProfileKeptBetweenTransactions},
 	{"ProfileWriteTakenBack", testProfileWriteTakenBack},
 	{"ProfileReadDuringAWrite", testProfileReadDuringAWrite},
 	{"ProfilesCleared", testProfilesCleared},
+	{"MemberKeptBetweenTransactions", testMemberKeptBetweenTransactions},
+	{"MemberWriteTakenBack", testMemberWriteTakenBack},
+	{"MemberReadDuringAWrite", testMemberReadDuringAWrite},
 }
 
 // aboutOf reads u's profile and returns its About ("-" when u has none).
@@ -116,4 +119,105 @@ func testProfilesCleared(t *testing.T, s *store.Store) {
 	eq(t, "before", aboutOf(t, ctx, s, alice), "one")
 	must(t, s.ClearLedger(ctx))
 	eq(t, "after clearing", aboutOf(t, ctx, s, alice), "-")
+}
+
+// countOf reads u's record and returns its PoolSeenCount (-1 when u has
+// none).
+func countOf(t *testing.T, ctx context.Context, s *store.Store, u ledger.UserID) int {
+	t.Helper()
+	m, err := s.Members.GetMember(ctx, u)
+	if ledger.ErrorCode(err) == ledger.ENotFound {
+		return -1
+	}
+	must(t, err)
+	return m.PoolSeenCount
+}
+
+// putCount writes u's record with PoolSeenCount n.
+func putCount(t *testing.T, ctx context.Context, s *store.Store, u ledger.UserID, n int) {
+	t.Helper()
+	must(t, s.Members.PutMember(ctx, &ledger.Member{ID: u, Lang: "en", PoolSeenCount: n, PoolSeen: []ledger.Amount{eur(int64(n))}}))
+}
+
+// testMemberKeptBetweenTransactions: a record read once, or written, is
+// served from memory afterwards (a change made behind the store's back is
+// not seen), in a transaction too, as a copy; a write through the store
+// is seen at once.
+func testMemberKeptBetweenTransactions(t *testing.T, s *store.Store) {
+	ctx := context.Background()
+	putCount(t, ctx, s, alice, 1)
+	eq(t, "no record", countOf(t, ctx, s, bob), -1)
+	_, err := s.DB().Exec(ctx, `UPDATE members SET pool_seen_count = 7 WHERE user_id = $1`, string(alice))
+	must(t, err)
+	_, err = s.DB().Exec(ctx, `INSERT INTO members (user_id, lang, lang_chosen, direct_room, pool_seen, pool_seen_count, pool_seen_at, created_at)
+		VALUES ($1, 'en', false, '', '[]', 7, 0, 0)`, string(bob))
+	must(t, err)
+	eq(t, "kept", countOf(t, ctx, s, alice), 1)
+	eq(t, "kept absent", countOf(t, ctx, s, bob), -1)
+	must(t, s.InTx(ctx, func(ctx context.Context) error {
+		eq(t, "kept, in a transaction", countOf(t, ctx, s, alice), 1)
+		return nil
+	}))
+	m, err := s.Members.GetMember(ctx, alice)
+	must(t, err)
+	m.PoolSeen[0] = eur(99)
+	again, err := s.Members.GetMember(ctx, alice)
+	must(t, err)
+	eq(t, "a copy", again.PoolSeen, []ledger.Amount{eur(1)})
+	must(t, s.InTx(ctx, func(ctx context.Context) error {
+		putCount(t, ctx, s, alice, 2)
+		return nil
+	}))
+	eq(t, "written", countOf(t, ctx, s, alice), 2)
+}
+
+// testMemberWriteTakenBack: a record written in a transaction taken back,
+// or in a savepoint taken back within a transaction that commits, is read
+// as it was before; the transaction's own writes are read within it.
+func testMemberWriteTakenBack(t *testing.T, s *store.Store) {
+	ctx := context.Background()
+	putCount(t, ctx, s, alice, 1)
+	err := s.InTx(ctx, func(ctx context.Context) error {
+		putCount(t, ctx, s, alice, 2)
+		eq(t, "in the writing transaction", countOf(t, ctx, s, alice), 2)
+		return errBoom
+	})
+	eq(t, "rolled back", err, errBoom)
+	eq(t, "after the rollback", countOf(t, ctx, s, alice), 1)
+	must(t, s.InTx(ctx, func(ctx context.Context) error {
+		putCount(t, ctx, s, alice, 3)
+		_ = s.InTx(ctx, func(ctx context.Context) error {
+			putCount(t, ctx, s, alice, 4)
+			putCount(t, ctx, s, bob, 4)
+			return errBoom
+		})
+		eq(t, "after a savepoint taken back", countOf(t, ctx, s, alice), 3)
+		return nil
+	}))
+	eq(t, "committed, without the savepoint's write", countOf(t, ctx, s, alice), 3)
+	eq(t, "nothing of the savepoint", countOf(t, ctx, s, bob), -1)
+}
+
+// testMemberReadDuringAWrite: a record read outside a transaction while
+// another transaction writes it reads the committed one, and once that
+// transaction commits, its write is read.
+func testMemberReadDuringAWrite(t *testing.T, s *store.Store) {
+	ctx := context.Background()
+	putCount(t, ctx, s, alice, 1)
+	written, commit, done := make(chan struct{}), make(chan struct{}), make(chan error)
+	go func() {
+		done <- s.InTx(ctx, func(ctx context.Context) error {
+			if err := s.Members.PutMember(ctx, &ledger.Member{ID: alice, Lang: "en", PoolSeenCount: 2}); err != nil {
+				return err
+			}
+			close(written)
+			<-commit
+			return nil
+		})
+	}()
+	<-written
+	eq(t, "during the write", countOf(t, ctx, s, alice), 1)
+	close(commit)
+	must(t, <-done)
+	eq(t, "after the commit", countOf(t, ctx, s, alice), 2)
 }
