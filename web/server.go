@@ -126,8 +126,8 @@ func New(cfg Config, svc *ledger.Service, acc *access.Service, actor Actor) (*Se
 	return &Server{
 		frames: cfg.FrameOrigins,
 		gate:   g,
-		pages: pg,
-		forms: &forms{actor: actor, circles: svc.Circles, vis: vis, pages: pg, view: view, errs: errs, secure: g.secure},
+		pages:  pg,
+		forms:  &forms{actor: actor, circles: svc.Circles, vis: vis, pages: pg, view: view, errs: errs, secure: g.secure},
 		reads: &apiReads{cfg: cfgL, clock: svc, members: svc.Members, circles: svc.Circles, trust: svc.Trust, aid: svc.Aid,
 			health: svc, vis: vis, errs: errs},
 		writes: &apiWrites{actor: actor, cfg: cfgL, members: svc.Members, aid: svc.Aid, vis: vis, errs: errs,
