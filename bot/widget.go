@@ -54,6 +54,9 @@ func cmdWidget(ctx context.Context, b *Bot, r *request) error {
 	if b.cfg.WebURL == "" {
 		return ledger.Errorf(ledger.EConflict, "web.off")
 	}
+	if !b.cfg.Framed && !r.cmd.Off {
+		return ledger.Errorf(ledger.EConflict, "widget.not_framed")
+	}
 	if r.circle.Owner != r.act.Actor {
 		return ledger.Errorf(ledger.EForbidden, "widget.not_owner", r.circle.Owner)
 	}

@@ -3,6 +3,7 @@ package bot_test
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -10,6 +11,7 @@ import (
 	"maunium.net/go/mautrix/id"
 
 	"github.com/exodus-matrix/exodus/bot"
+	"github.com/exodus-matrix/exodus/ledger/access"
 )
 
 // widgetOf is the widget state event the fake homeserver holds for room
@@ -20,8 +22,21 @@ func (w *aidWorld) widgetOf(room any) string {
 	return string(w.cli.state[fmt.Sprint(room)+"|"+bot.WidgetStateType.Type+"|"+bot.WidgetID])
 }
 
+// newWidgetWorld is the aid world with a web organizer at webURL that
+// Element may frame, and a homeserver that keeps state events.
+func newWidgetWorld(t *testing.T, framed bool) *aidWorld {
+	t.Helper()
+	w := newAidWorld(t)
+	w.bot = bot.New(bot.Config{UserID: "@exodus:test", Prefix: "!ex", CommandsPerMinute: 1000, WebURL: webURL, Framed: framed,
+		BotUsers: []*regexp.Regexp{regexp.MustCompile(`^@exodus:`)}}, w.cli, w.svc, access.New(w.store.Ledger(), w.svc), w.store)
+	hook(w.bot, w.cli)
+	w.intake = bot.NewIntake(w.store, hsToken, w.bot, nil, w.svc, nil)
+	w.cli.state = map[string][]byte{}
+	return w
+}
+
 func TestWidgetAddedOnceAndRemovedByOwner(t *testing.T) {
-	w := newWebWorld(t, webURL)
+	w := newWidgetWorld(t, true)
 	w.cli.state = map[string][]byte{}
 	const owner = "@owner:test"
 	w.say(w.circle, owner, "!ex widget")
@@ -55,8 +70,7 @@ func TestWidgetAddedOnceAndRemovedByOwner(t *testing.T) {
 }
 
 func TestWidgetRefusals(t *testing.T) {
-	w := newWebWorld(t, webURL)
-	w.cli.state = map[string][]byte{}
+	w := newWidgetWorld(t, true)
 	for _, c := range []struct {
 		room   any
 		sender string
@@ -86,6 +100,13 @@ func TestWidgetRefusals(t *testing.T) {
 	}
 	if st := w.widgetOf(w.circle); st != "" {
 		t.Errorf("without power the widget was set: %s", st)
+	}
+
+	// A web organizer Element may not frame would show nothing there.
+	unframed := newWidgetWorld(t, false)
+	unframed.say(unframed.circle, "@owner:test", "!ex widget")
+	if got := body(unframed.lastIn(unframed.circle)); !strings.Contains(got, "web.frame_origins") || unframed.widgetOf(unframed.circle) != "" {
+		t.Errorf("unframed: %q, state %q", got, unframed.widgetOf(unframed.circle))
 	}
 
 	// Without a web organizer there is nothing to show.

@@ -24,22 +24,16 @@ import (
 // widgetType is the state event Element reads a room's widgets from.
 var widgetType = event.Type{Type: "im.vector.modular.widgets", Class: event.StateEventType}
 
-// TestWidget: alice, owner of a circle, types `widget`; the room's state
-// then holds the web organizer's widget, read back through the client API,
-// once however often she asks; `widget off` removes it.
+// TestWidget: the shared stack's web organizer lists no Element that may
+// frame it, so the owner's `widget` is answered with what the operator
+// must set, and the room gets no widget.
 func TestWidget(t *testing.T) {
 	alice := member(t, "alice")
 	circle := circleOf(t, "Widgets", alice)
-	mustContain(t, say(t, alice, circle, "!ex widget"), "now a widget of this room")
-	st := widgetState(t, alice, circle)
-	wantURL := env.WebURL + "/widget?room=$matrix_room_id&user=$matrix_user_id&lang=$org.matrix.msc2873.client_language&widgetId=$matrix_widget_id"
-	if st["type"] != "m.custom" || st["url"] != wantURL || st["name"] != "Exodus" {
-		t.Fatalf("widget state %v", st)
-	}
-	mustContain(t, say(t, alice, circle, "!ex widget"), "already has the web organizer's widget")
-	mustContain(t, say(t, alice, circle, "!ex виджет выкл"), "Виджет веб-органайзера убран")
-	if st := widgetState(t, alice, circle); len(st) != 0 {
-		t.Errorf("after widget off the state is %v", st)
+	mustContain(t, say(t, alice, circle, "!ex widget"), "web.frame_origins")
+	var st map[string]any
+	if err := alice.Client.StateEvent(testCtx(t), circle, widgetType, "org.exodus.organizer", &st); err == nil && len(st) != 0 {
+		t.Errorf("an unframed widget was added: %v", st)
 	}
 }
 
@@ -53,10 +47,12 @@ func widgetState(t *testing.T, u *devnet.User, room id.RoomID) map[string]any {
 	return st
 }
 
-// TestWidgetSignsInInsideTheFrame: a host page playing Element frames the
-// widget alice added, answers its widget API and hands it a real OpenID
+// TestWidgetSignsInInsideTheFrame: alice, owner of a circle, types
+// `widget`; the room's state then holds the web organizer's widget, read
+// back through the client API, once however often she asks. A host page
+// playing Element frames the widget she added, answers its widget API and hands it a real OpenID
 // token from Dendrite: alice is signed in and sees her circle's page
-// inside the frame. The homeserver federates here: Dendrite serves the
+// inside the frame. `виджет выкл` removes the widget. The homeserver federates here: Dendrite serves the
 // federation API (and so /_matrix/federation/v1/openid/userinfo) only with
 // federation on, which the shared stack has off.
 func TestWidgetSignsInInsideTheFrame(t *testing.T) {
@@ -78,6 +74,11 @@ func TestWidgetSignsInInsideTheFrame(t *testing.T) {
 	circle := fedCircle(t, s, "Widgets", alice, dmWith(t, alice, s.BotID))
 	mustContain(t, sayTo(t, alice, circle, s.BotID, "!ex widget"), "now a widget of this room")
 	st := widgetState(t, alice, circle)
+	wantURL := s.WebURL + "/widget?room=$matrix_room_id&user=$matrix_user_id&lang=$org.matrix.msc2873.client_language&widgetId=$matrix_widget_id"
+	if st["type"] != "m.custom" || st["url"] != wantURL || st["name"] != "Exodus" {
+		t.Fatalf("widget state %v", st)
+	}
+	mustContain(t, sayTo(t, alice, circle, s.BotID, "!ex widget"), "already has the web organizer's widget")
 
 	page := widgetHostPage(t, host, alice, circle, st["url"].(string))
 	bctx := browser(t)
@@ -88,6 +89,11 @@ func TestWidgetSignsInInsideTheFrame(t *testing.T) {
 	run(t, bctx, "read the host", chromedp.Text(`#host-status`, &log, chromedp.ByQuery))
 	mustHave(t, "the host's log", log, "answered:capabilities", "openid")
 	screenshot(t, bctx, "widget")
+
+	mustContain(t, sayTo(t, alice, circle, s.BotID, "!ex виджет выкл"), "Виджет веб-органайзера убран")
+	if st := widgetState(t, alice, circle); len(st) != 0 {
+		t.Errorf("after widget off the state is %v", st)
+	}
 }
 
 // frameText waits until the widget's frame shows want in its main part,

@@ -478,10 +478,12 @@ func (c *Config) validateWidget() error {
 	return nil
 }
 
-// validOrigin reports whether s is a web origin: http(s), a host, no path.
+// validOrigin reports whether s is an origin a client frames pages from:
+// http(s) (Element Web) or vector (Element Desktop, vector://vector), a
+// host, no path.
 func validOrigin(s string) bool {
 	u, err := url.Parse(s)
-	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && u.User == nil &&
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https" || u.Scheme == "vector") && u.Host != "" && u.User == nil &&
 		u.Path == "" && u.RawQuery == "" && u.Fragment == "" && s == u.Scheme+"://"+u.Host
 }
 

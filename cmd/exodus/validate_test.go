@@ -346,8 +346,8 @@ var acceptances = []acceptance{
 	{path: "web.openid_servers", value: removed, got: func(c *Config) any { return c.openIDServers() }, want: "map[localhost:http://127.0.0.1:8008]"},
 	{path: "web.openid_servers", value: "{example.org: 'https://matrix.example.org'}", got: func(c *Config) any { return c.openIDServers() },
 		want: "map[example.org:https://matrix.example.org localhost:http://127.0.0.1:8008]"},
-	{path: "web.frame_origins", value: "['https://app.element.io', 'http://127.0.0.1:8080']", got: func(c *Config) any { return c.Web.FrameOrigins },
-		want: "[https://app.element.io http://127.0.0.1:8080]"},
+	{path: "web.frame_origins", value: "['https://app.element.io', 'http://127.0.0.1:8080', 'vector://vector']", got: func(c *Config) any { return c.Web.FrameOrigins },
+		want: "[https://app.element.io http://127.0.0.1:8080 vector://vector]"},
 	{path: "web.failed_auth_window", value: "24h", got: func(c *Config) any { return c.authWindow }, want: "24h0m0s"},
 	{path: "web.trusted_proxies", value: "['10.1.2.3/8', '::ffff:192.0.2.1']", got: func(c *Config) any { return c.trustedProxies }, want: "[10.0.0.0/8 192.0.2.1/32]"},
 	{path: "web.public_url", value: "not a URL", got: func(c *Config) any { return c.Web.PublicURL }, want: "not a URL", // web off: not read
