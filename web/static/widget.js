@@ -134,7 +134,8 @@
     say("alone");
     return;
   }
-  post({ api: "fromWidget", widgetId: widgetId, requestId: "exodus-loaded", action: "content_loaded", data: {} });
+  // The widget state says waitForIframeLoad: the client starts with
+  // "capabilities" once the page has loaded (no content_loaded is sent).
   // A client that negotiates no capabilities still answers get_openid.
   window.setTimeout(askOpenID, 2000);
 })();
