@@ -90,6 +90,11 @@ func TestWidgetSignsInInsideTheFrame(t *testing.T) {
 	mustHave(t, "the host's log", log, "answered:capabilities", "openid")
 	screenshot(t, bctx, "widget")
 
+	// A member who does not let the client confirm their ID is told so.
+	blocked := browser(t)
+	run(t, blocked, "open the host page, blocking", chromedp.Navigate(page+"?blocked"), chromedp.WaitVisible(`#widget`, chromedp.ByQuery))
+	mustHave(t, "the blocked widget", frameText(t, blocked, "did not let Exodus confirm"), "you are not signed in")
+
 	mustContain(t, sayTo(t, alice, circle, s.BotID, "!ex виджет выкл"), "Виджет веб-органайзера убран")
 	if st := widgetState(t, alice, circle); len(st) != 0 {
 		t.Errorf("after widget off the state is %v", st)
@@ -123,7 +128,8 @@ func frameText(t *testing.T, ctx context.Context, want string) string {
 // frames the widget URL (its template variables filled in as Element
 // does), asks the widget for its capabilities, and answers its get_openid
 // with an OpenID token Dendrite issued to u
-// (POST /_matrix/client/v3/user/{userId}/openid/request_token).
+// (POST /_matrix/client/v3/user/{userId}/openid/request_token), or, opened
+// with "?blocked", as a member who refused it.
 func widgetHostPage(t *testing.T, widgetHost string, u *devnet.User, room id.RoomID, template string) string {
 	t.Helper()
 	tok, err := u.Client.RequestOpenIDToken(testCtx(t))
@@ -149,7 +155,8 @@ window.addEventListener("message", (ev) => {
   const m = ev.data;
   if (m.api === "fromWidget" && !m.response) {
     let response = {};
-    if (m.action === "get_openid") { response = Object.assign({state: "allowed"}, token); log("openid"); }
+    if (m.action === "get_openid" && location.search === "?blocked") { response = {state: "blocked"}; log("blocked"); }
+    else if (m.action === "get_openid") { response = Object.assign({state: "allowed"}, token); log("openid"); }
     frame.contentWindow.postMessage(Object.assign({}, m, {response: response}), origin);
   } else if (m.api === "toWidget" && m.response) {
     log("answered:" + m.action);
