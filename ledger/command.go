@@ -143,6 +143,9 @@ type Command struct {
 	// ZoneReset: back to the cycle's; "" alone shows the zone).
 	Zone      string
 	ZoneReset bool
+
+	// widget [off]: Off (remove the circle's widget instead of adding it).
+	Off bool
 }
 
 // TokenAction is what `token` does: list (""), make or revoke a token.
@@ -157,3 +160,7 @@ const (
 // VerbCapacity asks for the most help that can reach the member through
 // the trust network (capacity.go).
 const VerbCapacity Verb = "capacity"
+
+// VerbWidget adds the web organizer to a circle's room as a widget, or
+// removes it (`widget off`).
+const VerbWidget Verb = "widget"
