@@ -29,6 +29,9 @@ type Aid struct {
 	// time. Lock order: replayMu, then aidMu.
 	watches  []*watch
 	replayMu sync.Mutex
+	// page is how many ops a replay outside the lock reads per query
+	// (0: opsPage).
+	page int
 }
 
 // Do applies one op of the mutual-aid ledger: it checks the rules that need

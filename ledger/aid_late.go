@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -99,9 +100,9 @@ type replayed struct {
 func (s *Aid) replayOutside(ctx context.Context, op Op, w *watch) (*replayed, error) {
 	s.replayMu.Lock()
 	defer s.replayMu.Unlock()
-	ops, err := s.store.Ops(ctx)
+	ops, err := s.readOps(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("failed to load ops: %w", err)
+		return nil, err
 	}
 	at, found := slices.BinarySearchFunc(ops, op, compareOps)
 	if found {
@@ -131,6 +132,33 @@ func (s *Aid) replayOutside(ctx context.Context, op Op, w *watch) (*replayed, er
 		}
 	}
 	return r, nil
+}
+
+// opsPage is how many ops a replay outside the lock reads per query.
+const opsPage = 10_000
+
+// readOps reads every recorded op, in canonical order, a page at a time:
+// each page is a short read, so the other calls' commits keep
+// checkpointing SQLite's log meanwhile. An op recorded meanwhile is read
+// if it sorts after the page read last, else it is among the watch's;
+// catchUp tells the two apart.
+func (s *Aid) readOps(ctx context.Context) ([]Op, error) {
+	size := cmp.Or(s.page, opsPage)
+	var ops []Op
+	for {
+		var after Op
+		if len(ops) > 0 {
+			after = ops[len(ops)-1]
+		}
+		page, err := s.store.OpsPage(ctx, after, size)
+		if err != nil {
+			return nil, fmt.Errorf("failed to load ops: %w", err)
+		}
+		ops = append(ops, page...)
+		if len(page) < size {
+			return ops, nil
+		}
+	}
 }
 
 // catchUpLeft is how many ops recorded during a replay may be left for the

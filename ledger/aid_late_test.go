@@ -12,31 +12,33 @@ import (
 	"github.com/exodus-matrix/exodus/ledger"
 )
 
-// pausingAid is an AidStore whose Ops, once armed, stops before or after
-// reading (as set) until the test lets it go: the point where a replay of
-// a very late op runs.
+// pausingAid is an AidStore whose OpsPage, once armed, stops before or
+// after reading its first page (as set) until the test lets it go: the
+// point where a replay of a very late op runs. The replay reads a few ops
+// per page, so ops recorded meanwhile fall on both sides of the pages
+// already read.
 type pausingAid struct {
 	ledger.AidStore
 	afterRead bool
 	armed     bool
-	reading   chan struct{} // closed when the armed Ops is reached
+	reading   chan struct{} // closed when the armed OpsPage is reached
 	resume    chan struct{} // closed by the test to let it go on
 }
 
-func (p *pausingAid) Ops(ctx context.Context) ([]ledger.Op, error) {
+func (p *pausingAid) OpsPage(ctx context.Context, after ledger.Op, limit int) ([]ledger.Op, error) {
 	if !p.armed {
-		return p.AidStore.Ops(ctx)
+		return p.AidStore.OpsPage(ctx, after, limit)
 	}
 	p.armed = false
 	var ops []ledger.Op
 	var err error
 	if p.afterRead {
-		ops, err = p.AidStore.Ops(ctx)
+		ops, err = p.AidStore.OpsPage(ctx, after, limit)
 	}
 	close(p.reading)
 	<-p.resume
 	if !p.afterRead {
-		ops, err = p.AidStore.Ops(ctx)
+		ops, err = p.AidStore.OpsPage(ctx, after, limit)
 	}
 	return ops, err
 }
@@ -66,6 +68,7 @@ func TestVeryLateOpReplaysOutsideTheLock(t *testing.T) {
 		cfg := ledger.DefaultConfig()
 		cfg.AidJournalOps = 3
 		w.svc = ledger.NewService(stores, w.clock, cfg)
+		ledger.SetAidOpsPage(w.svc, 2+set%3)
 		deliver(t, w.svc, first)
 
 		what := fmt.Sprintf("set %d (pause after read: %v)", set, pause.afterRead)

@@ -21,3 +21,7 @@ func AidLockWait(s *Service) time.Duration {
 	s.Aid.aidMu.Unlock()
 	return d
 }
+
+// SetAidOpsPage sets how many ops a replay of a very late op reads per
+// query, so that a test's few ops span several pages.
+func SetAidOpsPage(s *Service, n int) { s.Aid.page = n }
