@@ -30,8 +30,11 @@ type Aid struct {
 	watches  []*watch
 	replayMu sync.Mutex
 	// page is how many ops a replay outside the lock reads per query
-	// (0: opsPage).
-	page int
+	// (0: opsPage), chunk how many rows it compares per hold of aidMu (0:
+	// compareChunk); beforeCompare, if set, runs before each such hold
+	// (tests set them).
+	page, chunk   int
+	beforeCompare func()
 }
 
 // Do applies one op of the mutual-aid ledger: it checks the rules that need
@@ -175,6 +178,7 @@ func (s *Aid) applyToBook(ctx context.Context, book *Book, op Op) (out *Outcome,
 		return s.replayWith(ctx, op)
 	}
 	c := book.Changed()
+	s.noteChanged(c)
 	if err := s.store.SaveAid(ctx, c.Needs, c.Promises, c.Statuses); err != nil {
 		return nil, nil, fmt.Errorf("failed to save changes: %w", err)
 	}
