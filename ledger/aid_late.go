@@ -89,9 +89,10 @@ func (s *Aid) doLate(ctx context.Context, op Op, also func(ctx context.Context) 
 }
 
 // replayed is what a replay outside the lock made: the book with the late
-// op (fresh); the ops read, in canonical order; the late op's result; how
-// many of the ops recorded meanwhile the book caught up with; the rows
-// that differ from the current book's so far, and those to compare again.
+// op (fresh); the ops read and the late op, in canonical order; the late
+// op's result; how many of the ops recorded meanwhile the book caught up
+// with; the rows that differ from the current book's so far, and those to
+// compare again.
 type replayed struct {
 	fresh   *Book
 	ops     []Op
@@ -117,13 +118,21 @@ func (s *Aid) replayOutside(ctx context.Context, op Op, w *watch, base *Book) (*
 	if found {
 		return nil, ErrAlreadyApplied
 	}
+	// The late op joins the ops read (not copied: a million of them are a
+	// few hundred megabytes); catchUp never meets it among those recorded
+	// meanwhile, since it is recorded at the swap.
+	ops = slices.Insert(ops, at, op)
 	r := &replayed{ops: ops, diff: newRowDiff(), pending: newRowIDs()}
-	r.fresh, r.out, r.refused = replayLate(slices.Insert(slices.Clone(ops), at, op), s.cfg.journalOps(), at)
-	// The first comparison covers every row of either book.
+	r.fresh, r.out, r.refused = replayLate(ops, s.cfg.journalOps(), at)
+	// The first comparison covers every row of either book. The current
+	// book's keys are taken under the lock by cloning its maps (a copy of
+	// their memory, much faster than walking them), and walked outside.
 	r.pending.addBook(r.fresh)
-	if err := s.underLock(base, func() { r.pending.addBook(base) }); err != nil {
+	var cur *records
+	if err := s.underLock(base, func() { cur = base.rec.cloneRows() }); err != nil {
 		return nil, err
 	}
+	r.pending.addRows(cur)
 	// Catch up with the ops recorded meanwhile and compare what changed, a
 	// batch at a time, until few are left for the swap, under the lock.
 	for range 16 {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -474,11 +475,14 @@ func (w *aidBench) runRead(b *testing.B) {
 // lock-wait-max-ms the longest a probe that takes the mutual-aid lock every
 // millisecond waited for it (what any call waits behind the late op); then as
 // many ops are applied with no late op running, alone-max-ms the longest
-// of those and lock-alone-max-ms the probe's longest wait then (the machine's own noise: the calls during the late op share
-// the two cores with its replay and its garbage collection).
+// of those and lock-alone-max-ms the probe's longest wait then (the
+// machine's own noise: the calls during the late op share the two cores
+// with its replay and its garbage collection); wait-p99-ms and
+// alone-p99-ms are the 99th percentiles of the calls' times in both.
 func (w *aidBench) runLateWait(b *testing.B) {
 	recorded := w.recorded
 	var longest, alone, total, lockWait, lockAlone time.Duration
+	var during, calm []time.Duration // every call's time, for the 99th percentile
 	meanwhile := 0
 	b.ReportAllocs()
 	for b.Loop() {
@@ -508,6 +512,7 @@ func (w *aidBench) runLateWait(b *testing.B) {
 			t0 := time.Now()
 			w.do(b, w.stream.next())
 			longest = max(longest, time.Since(t0))
+			during = append(during, time.Since(t0))
 			n++
 		}
 		meanwhile += n
@@ -521,16 +526,28 @@ func (w *aidBench) runLateWait(b *testing.B) {
 			t0 := time.Now()
 			w.do(b, w.stream.next())
 			alone = max(alone, time.Since(t0))
+			calm = append(calm, time.Since(t0))
 		}
 		lockAlone = max(lockAlone, stop())
 	}
 	b.ReportMetric(float64(longest.Microseconds())/1000, "wait-max-ms")
 	b.ReportMetric(float64(alone.Microseconds())/1000, "alone-max-ms")
+	b.ReportMetric(float64(p99(during).Microseconds())/1000, "wait-p99-ms")
+	b.ReportMetric(float64(p99(calm).Microseconds())/1000, "alone-p99-ms")
 	b.ReportMetric(float64(lockWait.Microseconds())/1000, "lock-wait-max-ms")
 	b.ReportMetric(float64(lockAlone.Microseconds())/1000, "lock-alone-max-ms")
 	b.ReportMetric(float64(total.Milliseconds())/float64(b.N), "late-ms")
 	b.ReportMetric(float64(meanwhile)/float64(b.N), "meanwhile")
 	b.ReportMetric(float64(recorded), "recorded")
+}
+
+// p99 returns the 99th percentile of ds (zero if empty).
+func p99(ds []time.Duration) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	slices.Sort(ds)
+	return ds[len(ds)*99/100]
 }
 
 // probeLock starts a probe that takes the mutual-aid lock every
