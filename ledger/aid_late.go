@@ -1,7 +1,6 @@
 package ledger
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -89,13 +88,13 @@ func (s *Aid) doLate(ctx context.Context, op Op, also func(ctx context.Context) 
 }
 
 // replayed is what a replay outside the lock made: the book with the late
-// op (fresh); the ops read and the late op, in canonical order; the late
-// op's result; how many of the ops recorded meanwhile the book caught up
+// op (fresh); where the ops read sort, in canonical order; the late op's
+// result; how many of the ops recorded meanwhile the book caught up
 // with; the rows that differ from the current book's so far, and those to
 // compare again.
 type replayed struct {
 	fresh   *Book
-	ops     []Op
+	keys    []opKey
 	out     *Outcome
 	refused error
 	caught  int
@@ -110,20 +109,10 @@ type replayed struct {
 func (s *Aid) replayOutside(ctx context.Context, op Op, w *watch, base *Book) (*replayed, error) {
 	s.replayMu.Lock()
 	defer s.replayMu.Unlock()
-	ops, err := s.readOps(ctx)
-	if err != nil {
+	r := &replayed{diff: newRowDiff(), pending: newRowIDs()}
+	if err := s.foldOps(ctx, op, r); err != nil {
 		return nil, err
 	}
-	at, found := slices.BinarySearchFunc(ops, op, compareOps)
-	if found {
-		return nil, ErrAlreadyApplied
-	}
-	// The late op joins the ops read (not copied: a million of them are a
-	// few hundred megabytes); catchUp never meets it among those recorded
-	// meanwhile, since it is recorded at the swap.
-	ops = slices.Insert(ops, at, op)
-	r := &replayed{ops: ops, diff: newRowDiff(), pending: newRowIDs()}
-	r.fresh, r.out, r.refused = replayLate(ops, s.cfg.journalOps(), at)
 	// The first comparison covers every row of either book. The current
 	// book's keys are taken under the lock by cloning its maps (a copy of
 	// their memory, much faster than walking them), and walked outside.
@@ -175,33 +164,6 @@ func (r *replayed) take(w *watch) []Op {
 	return batch
 }
 
-// opsPage is how many ops a replay outside the lock reads per query.
-const opsPage = 10_000
-
-// readOps reads every recorded op, in canonical order, a page at a time:
-// each page is a short read, so the other calls' commits keep
-// checkpointing SQLite's log meanwhile. An op recorded meanwhile is read
-// if it sorts after the page read last, else it is among the watch's;
-// catchUp tells the two apart.
-func (s *Aid) readOps(ctx context.Context) ([]Op, error) {
-	size := cmp.Or(s.page, opsPage)
-	var ops []Op
-	for {
-		var after Op
-		if len(ops) > 0 {
-			after = ops[len(ops)-1]
-		}
-		page, err := s.store.OpsPage(ctx, after, size)
-		if err != nil {
-			return nil, fmt.Errorf("failed to load ops: %w", err)
-		}
-		ops = append(ops, page...)
-		if len(page) < size {
-			return ops, nil
-		}
-	}
-}
-
 // catchUpLeft is how many ops recorded during a replay may be left for the
 // swap, which applies them under the lock.
 const catchUpLeft = 32
@@ -211,7 +173,7 @@ const catchUpLeft = 32
 // compare.
 func (r *replayed) catchUp(since []Op) error {
 	for _, m := range since {
-		if _, found := slices.BinarySearchFunc(r.ops, m, compareOps); !found {
+		if !r.read(&m) {
 			if err := applyInPlace(r.fresh, m); err != nil {
 				return err
 			}
@@ -220,34 +182,6 @@ func (r *replayed) catchUp(since []Op) error {
 	}
 	r.pending.addDirty(r.fresh)
 	return nil
-}
-
-// replayLate folds ops into a fresh book as a quiet replay does, but for
-// ops[want] (the late op), whose outcome it keeps; nothing is marked
-// dirty: every row is compared first.
-func replayLate(ops []Op, limit, want int) (b *Book, out *Outcome, refused error) {
-	b = NewBook()
-	b.quiet = true
-	b.rec.dirty.off = true
-	b.SetJournalLimit(0)
-	for i, o := range ops {
-		if i == max(len(ops)-limit, 0) {
-			b.SetJournalLimit(limit)
-		}
-		if i != want {
-			_, _ = b.Apply(o)
-			continue
-		}
-		b.quiet = false
-		out, refused = b.Apply(o)
-		b.quiet = true
-	}
-	b.quiet = false
-	b.scratch = Outcome{}
-	b.rec.dirty.off = false
-	b.rec.resetDirty()
-	b.SetJournalLimit(limit)
-	return b, out, refused
 }
 
 // replayFrom is replay with what changed from ops[from] on marked dirty;
@@ -280,17 +214,6 @@ func replayFrom(ops []Op, limit, from int, seen func(Op, *Outcome, error)) (*Boo
 	b.rec.dirty.off = false
 	b.SetJournalLimit(limit)
 	return b, refused
-}
-
-// compareOps orders ops canonically (Op.Before).
-func compareOps(a, b Op) int {
-	switch {
-	case a.Before(&b):
-		return -1
-	case b.Before(&a):
-		return 1
-	}
-	return 0
 }
 
 // swapIn records op, applies to the replayed book the last ops recorded
