@@ -38,6 +38,7 @@ type lateFold struct {
 	late    Op
 	placed  bool // whether the late op has joined the tail
 	tail    []Op
+	head    int
 	limit   int
 	out     *Outcome
 	refused error
@@ -60,15 +61,20 @@ func (f *lateFold) add(o Op) {
 	f.push(o)
 }
 
-// push appends o to the tail, applying the oldest op of the tail beyond
-// limit.
+// push adds o to the tail, applying the oldest op of the tail beyond
+// limit. The tail is a ring (head is its oldest op once full): sliding a
+// slice along would copy it again and again.
 func (f *lateFold) push(o Op) {
-	f.tail = append(f.tail, o)
-	if len(f.tail) > f.limit {
-		f.apply(f.tail[0])
-		f.tail[0] = Op{}
-		f.tail = f.tail[1:]
+	if len(f.tail) <= f.limit {
+		f.tail = append(f.tail, o)
+		if len(f.tail) <= f.limit {
+			return
+		}
+	} else {
+		f.tail[f.head] = o
+		f.head = (f.head + 1) % len(f.tail)
 	}
+	f.apply(f.tail[f.head]) // the oldest: the next to be overwritten
 }
 
 // apply applies o to the book, keeping the outcome if it is the late op.
@@ -89,8 +95,16 @@ func (f *lateFold) finish() *Book {
 		f.push(f.late)
 	}
 	f.b.SetJournalLimit(f.limit)
-	for _, o := range f.tail {
-		f.apply(o)
+	// Once full, the ring holds limit+1 ops of which the one at head was
+	// applied already.
+	if len(f.tail) > f.limit {
+		for i := 1; i < len(f.tail); i++ {
+			f.apply(f.tail[(f.head+i)%len(f.tail)])
+		}
+	} else {
+		for _, o := range f.tail {
+			f.apply(o)
+		}
 	}
 	f.tail = nil
 	b := f.b
