@@ -45,7 +45,7 @@ e2e: js-tools
 
 ## screenshots: run the browser end-to-end test and save its screenshots into docs/screenshots.
 screenshots:
-	EXODUS_SCREENSHOTS=$(CURDIR)/docs/screenshots $(GO) test -count=1 -run '^TestWebOrganizer$$' -v ./e2e/
+	EXODUS_SCREENSHOTS=$(CURDIR)/docs/screenshots $(GO) test -count=1 -run '^(TestWebOrganizer|TestHealthInChatAndOnTheWeb)$$' -v ./e2e/
 
 ## bench: the benchmarks quoted in docs/performance.md.
 bench:

@@ -84,7 +84,7 @@ type flatNeed struct {
 
 type flatPromise struct {
 	ID, Need, Giver, Beneficiary, Currency, State, Reaction, UpdatedBy, Period string
-	Amount, CreatedAt, UpdatedAt                                               int64
+	Amount, CreatedAt, UpdatedAt, CommittedAt                                  int64
 	Overdue                                                                    bool
 }
 
@@ -122,7 +122,7 @@ func flatten(b *ledger.Book) flatLedger {
 	for _, p := range promises {
 		f.Promises = append(f.Promises, flatPromise{string(p.ID), string(p.Need), string(p.Giver), string(p.Beneficiary),
 			string(p.Amount.Currency), string(p.State), string(p.Reaction), string(p.UpdatedBy), p.Period,
-			p.Amount.Minor, ms(p.CreatedAt), ms(p.UpdatedAt), p.Overdue})
+			p.Amount.Minor, ms(p.CreatedAt), ms(p.UpdatedAt), ms(p.CommittedAt), p.Overdue})
 	}
 	for _, s := range statuses {
 		f.Statuses = append(f.Statuses, flatStatus{string(s.Member), string(s.Status), string(s.Previous),
@@ -168,11 +168,11 @@ func projection(t *testing.T, st *store.Store) flatLedger {
 			f.Needs = append(f.Needs, n)
 			return err
 		})
-	query(`SELECT promise_id, need_id, giver, beneficiary, currency, state, reaction, updated_by, period, amount_minor, created_at, updated_at, overdue FROM promises`,
+	query(`SELECT promise_id, need_id, giver, beneficiary, currency, state, reaction, updated_by, period, amount_minor, created_at, updated_at, committed_at, overdue FROM promises`,
 		func(r interface{ Scan(...any) error }) error {
 			var p flatPromise
 			err := r.Scan(&p.ID, &p.Need, &p.Giver, &p.Beneficiary, &p.Currency, &p.State, &p.Reaction, &p.UpdatedBy,
-				&p.Period, &p.Amount, &p.CreatedAt, &p.UpdatedAt, &p.Overdue)
+				&p.Period, &p.Amount, &p.CreatedAt, &p.UpdatedAt, &p.CommittedAt, &p.Overdue)
 			f.Promises = append(f.Promises, p)
 			return err
 		})

@@ -133,6 +133,10 @@ type Promise struct {
 	CreatedAt time.Time
 	UpdatedAt time.Time
 	UpdatedBy EventID
+	// CommittedAt is when the promise first became a commitment (zero for
+	// one that never did): the start of the time to fulfil it. A fulfilled
+	// promise changes no more, so its UpdatedAt is when it was confirmed.
+	CommittedAt time.Time
 	// Overdue is set when the promise's deadline passed while still open:
 	// its month ended, or its red collection's days passed.
 	Overdue bool

@@ -106,7 +106,7 @@ func (cr clearingRules) clearPair(ps []*Promise, amount Amount, op Op, out *Outc
 			part := &Promise{
 				ID: PromiseID(string(op.Event) + "/" + string(p.ID)), Need: p.Need, Giver: p.Giver, Beneficiary: p.Beneficiary,
 				Amount: Amount{take, p.Amount.Currency}, State: PromiseFulfilled, Period: p.Period, Cleared: true,
-				CreatedAt: op.At, UpdatedAt: op.At, UpdatedBy: op.Event,
+				CreatedAt: op.At, UpdatedAt: op.At, UpdatedBy: op.Event, CommittedAt: p.CommittedAt,
 			}
 			cr.rec.addPromise(part)
 			out.Affected = append(out.Affected, out.promise(part))

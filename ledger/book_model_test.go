@@ -130,6 +130,9 @@ func (m *refModel) totals(n *ledger.Need) ledger.Totals {
 // touch moves promise p to state st as a consequence of op.
 func touch(p *ledger.Promise, st ledger.PromiseState, op ledger.Op) {
 	p.State, p.UpdatedAt, p.UpdatedBy = st, op.At, op.Event
+	if p.CommittedAt.IsZero() && (st == ledger.PromiseCommitment || st == ledger.PromiseSent || st == ledger.PromiseFulfilled) {
+		p.CommittedAt = op.At // when it first became a commitment
+	}
 }
 
 // end closes or archives need n: intentions toward it (set aside ones too)
@@ -384,10 +387,14 @@ func (m *refModel) amount(op ledger.Op, n *ledger.Need, fallback ledger.Amount) 
 }
 
 func (m *refModel) newPromise(op ledger.Op, n *ledger.Need, a ledger.Amount, st ledger.PromiseState) {
-	m.promises = append(m.promises, &ledger.Promise{
+	p := &ledger.Promise{
 		ID: ledger.PromiseID(op.Event), Need: n.ID, Giver: op.Actor, Beneficiary: n.Owner,
 		Amount: a, State: st, Reaction: op.Reaction, CreatedAt: op.At, UpdatedAt: op.At, UpdatedBy: op.Event,
-	})
+	}
+	if st == ledger.PromiseCommitment {
+		p.CommittedAt = op.At
+	}
+	m.promises = append(m.promises, p)
 }
 
 func (m *refModel) doIntend(op ledger.Op) (string, bool, error) {

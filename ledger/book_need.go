@@ -40,6 +40,7 @@ func (r *records) endNeed(n *Need, st NeedState, op Op, out *Outcome) {
 func (r *records) setState(p *Promise, st PromiseState, op Op, out *Outcome) {
 	r.touchPromise(p)
 	p.State, p.UpdatedAt, p.UpdatedBy = st, op.At, op.Event
+	noteCommitted(p, op)
 	out.Affected = append(out.Affected, out.promise(p))
 }
 
@@ -94,6 +95,7 @@ func (r *records) changePromise(p *Promise, op Op, a Amount, st PromiseState, ou
 	out.Before = out.promise(p)
 	r.touchPromise(p)
 	p.Amount, p.State, p.UpdatedAt, p.UpdatedBy = a, st, op.At, op.Event
+	noteCommitted(p, op)
 	if op.Kind == OpIntend || op.Kind == OpCommit {
 		p.Reaction = op.Reaction
 		r.setReaction(op.Reaction, p.ID)
@@ -120,4 +122,13 @@ func (r *records) returnFromRed(owner UserID, op Op, out *Outcome) *MemberStatus
 	}
 	r.putStatus(st)
 	return copyStatus(&st)
+}
+
+// noteCommitted records when p first became a commitment: the time of the
+// op that made it binding (canonical order makes it the same whatever
+// order the events arrived in).
+func noteCommitted(p *Promise, op Op) {
+	if p.CommittedAt.IsZero() && p.State.Binding() {
+		p.CommittedAt = op.At
+	}
 }

@@ -335,6 +335,7 @@ func (pr promiseRules) newPromise(op Op, n *Need, a Amount, st PromiseState, out
 		Amount: a, State: st, Reaction: op.Reaction, Period: pr.rec.period,
 		CreatedAt: op.At, UpdatedAt: op.At, UpdatedBy: op.Event,
 	}
+	noteCommitted(p, op)
 	pr.rec.addPromise(p)
 	out.Promise = out.promise(p)
 }

@@ -47,6 +47,7 @@ const (
 	VerbClaim      Verb = "claim"
 	VerbApprove    Verb = "approve"
 	VerbClearing   Verb = "clearing"
+	VerbHealth     Verb = "health"
 
 	VerbToken Verb = "token"
 	VerbWeb   Verb = "web"
@@ -152,3 +153,7 @@ const (
 	TokenNew    TokenAction = "new"
 	TokenRevoke TokenAction = "revoke"
 )
+
+// VerbCapacity asks for the most help that can reach the member through
+// the trust network (capacity.go).
+const VerbCapacity Verb = "capacity"

@@ -125,12 +125,14 @@ type promiseJSON struct {
 	Cleared     bool                `json:"cleared"`
 	CreatedAt   string              `json:"created_at,omitempty"`
 	UpdatedAt   string              `json:"updated_at,omitempty"`
+	// CommittedAt is when it first became a commitment (none if never).
+	CommittedAt string `json:"committed_at,omitempty"`
 }
 
 func promiseOf(p *ledger.Promise) promiseJSON {
 	return promiseJSON{ID: p.ID, Need: p.Need, Giver: p.Giver, Beneficiary: p.Beneficiary, Amount: amountOf(p.Amount),
 		State: p.State, Overdue: p.Overdue, Period: p.Period, Renewed: p.Renewed, Cleared: p.Cleared,
-		CreatedAt: timeText(p.CreatedAt), UpdatedAt: timeText(p.UpdatedAt)}
+		CreatedAt: timeText(p.CreatedAt), UpdatedAt: timeText(p.UpdatedAt), CommittedAt: timeText(p.CommittedAt)}
 }
 
 // promisesOf renders promises; never nil.

@@ -36,6 +36,7 @@ type promiseT struct {
 	Cleared     bool    `json:"cleared"`
 	CreatedAt   string  `json:"created_at"`
 	UpdatedAt   string  `json:"updated_at"`
+	CommittedAt string  `json:"committed_at"`
 }
 
 type needT struct {

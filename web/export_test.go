@@ -135,7 +135,7 @@ func needBack(t *testing.T, n needT) ledger.Need {
 func promiseBack(t *testing.T, p promiseT) ledger.Promise {
 	return ledger.Promise{ID: ledger.PromiseID(p.ID), Need: ledger.NeedID(p.Need), Giver: ledger.UserID(p.Giver),
 		Beneficiary: ledger.UserID(p.Beneficiary), Amount: amountBack(p.Amount), State: ledger.PromiseState(p.State),
-		CreatedAt: parseTime(t, p.CreatedAt), UpdatedAt: parseTime(t, p.UpdatedAt), Overdue: p.Overdue, Period: p.Period,
+		CreatedAt: parseTime(t, p.CreatedAt), UpdatedAt: parseTime(t, p.UpdatedAt), CommittedAt: parseTime(t, p.CommittedAt), Overdue: p.Overdue, Period: p.Period,
 		Renewed: p.Renewed, Cleared: p.Cleared}
 }
 
@@ -154,6 +154,9 @@ func inUTC(n ledger.Need) ledger.Need {
 func exported(p ledger.Promise) ledger.Promise {
 	p.Reaction, p.UpdatedBy = "", ""
 	p.CreatedAt, p.UpdatedAt = p.CreatedAt.UTC(), p.UpdatedAt.UTC()
+	if !p.CommittedAt.IsZero() {
+		p.CommittedAt = p.CommittedAt.UTC()
+	}
 	return p
 }
 

@@ -201,6 +201,9 @@ func (pg *pages) views() []viewRoute {
 		{"/kassa", pg.kassaPage},
 		{"/profile", pg.profilePage},
 		{"/network", pg.networkPage},
+		{"/network/health", pg.healthPage},
+		{"/network/health/{user}", pg.healthPage},
+		{"/circles/{id}/health", pg.circleHealthPage},
 	}
 }
 

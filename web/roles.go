@@ -67,6 +67,14 @@ type aidReader interface {
 	KassaFunds(ctx context.Context, u ledger.UserID, only ledger.CircleID) ([]ledger.KassaFund, error)
 }
 
+// healthReader computes the health figures (ledger.Service), each with
+// the ledger's own access rule: a circle's for its members, a member's for
+// themself and their circle mates.
+type healthReader interface {
+	CircleHealth(ctx context.Context, asker ledger.UserID, c ledger.CircleID) (*ledger.Health, error)
+	MemberHealth(ctx context.Context, asker, u ledger.UserID) (*ledger.Health, error)
+}
+
 // explainer words an error in the member's language, for a page or as
 // the API's JSON error (errors.go).
 type explainer struct {
@@ -129,6 +137,7 @@ type pages struct {
 	circles circleReader
 	trust   trustReader
 	aid     aidReader
+	health  healthReader
 	vis     *visibility
 	view    *renderer
 	// note is set on a copy of the pages that shows one again after a
@@ -157,6 +166,7 @@ type apiReads struct {
 	circles circleReader
 	trust   trustReader
 	aid     aidReader
+	health  healthReader
 	vis     *visibility
 	errs    *explainer
 }

@@ -108,13 +108,13 @@ func New(cfg Config, svc *ledger.Service, acc *access.Service, actor Actor) (*Se
 		g.secure = u.Scheme == "https"
 	}
 	pg := &pages{cfg: cfgL, clock: svc, members: svc.Members, circles: svc.Circles, trust: svc.Trust, aid: svc.Aid,
-		vis: vis, view: view}
+		health: svc, vis: vis, view: view}
 	return &Server{
 		gate:  g,
 		pages: pg,
 		forms: &forms{actor: actor, circles: svc.Circles, vis: vis, pages: pg, view: view, errs: errs, secure: g.secure},
 		reads: &apiReads{cfg: cfgL, clock: svc, members: svc.Members, circles: svc.Circles, trust: svc.Trust, aid: svc.Aid,
-			vis: vis, errs: errs},
+			health: svc, vis: vis, errs: errs},
 		writes: &apiWrites{actor: actor, cfg: cfgL, members: svc.Members, aid: svc.Aid, vis: vis, errs: errs,
 			prefix: cfg.Prefix},
 		exports: &exports{aid: svc.Aid, vis: vis, view: view, errs: errs},
