@@ -148,9 +148,29 @@ func (rr roomRoles) setLevel(ctx context.Context, room id.RoomID, u id.UserID, o
 	}
 }
 
-// kicker is a client that may kick (the homeserver's; a test's may not).
+// kicker is a client that may kick: mautrix's (an account's); an
+// appservice's intent takes extra content too (intentKicker). A client
+// that is neither (a test's) may not.
 type kicker interface {
 	KickUser(ctx context.Context, roomID id.RoomID, req *mautrix.ReqKickUser) (*mautrix.RespKickUser, error)
+}
+
+// intentKicker is the appservice intent's kick.
+type intentKicker interface {
+	KickUser(ctx context.Context, roomID id.RoomID, req *mautrix.ReqKickUser, extra ...map[string]any) (*mautrix.RespKickUser, error)
+}
+
+// kickWith kicks through cli if it may; ok says whether it could try.
+func kickWith(ctx context.Context, cli Client, room id.RoomID, req *mautrix.ReqKickUser) (ok bool, err error) {
+	switch k := cli.(type) {
+	case intentKicker:
+		_, err = k.KickUser(ctx, room, req)
+	case kicker:
+		_, err = k.KickUser(ctx, room, req)
+	default:
+		return false, nil
+	}
+	return true, err
 }
 
 // kick takes u out of the room, and reports whether it did (or, in a mode
@@ -160,15 +180,11 @@ func (rr roomRoles) kick(ctx context.Context, room id.RoomID, u id.UserID, reaso
 	if !b.mayWrite(ctx, room) {
 		return true // another bot, or the history, does it
 	}
-	k, ok := b.raw.(kicker)
-	if !ok {
-		return false
-	}
-	if _, err := k.KickUser(ctx, room, &mautrix.ReqKickUser{UserID: u, Reason: reason}); err != nil {
+	ok, err := kickWith(ctx, b.raw, room, &mautrix.ReqKickUser{UserID: u, Reason: reason})
+	if err != nil {
 		zerolog.Ctx(ctx).Info().Err(err).Msg("Could not kick a member removed from a circle")
-		return false
 	}
-	return true
+	return ok && err == nil
 }
 
 // coOwners are the co-owners a circle state names (nil: it names none,

@@ -94,7 +94,13 @@ func TestCircleRolesAndRebuild(t *testing.T) {
 	mustContain(t, sayTo(t, alice, dms[alice.ID], s.BotID, "circle Bridge"), "Bridge")
 	circle := joinInvite(t, alice, s.BotID)
 	for _, u := range []*devnet.User{bob, carol, dave} {
-		sayTo(t, alice, circle, s.BotID, "!ex invite "+u.ID.String())
+		sent, err := alice.Send(testCtx(t), circle, "!ex invite "+u.ID.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := alice.WaitMessageAfter(testCtx(t), circle, sent, s.BotID, devnet.BodyContains("Invitation")); err != nil {
+			t.Fatal(err)
+		}
 		if got := joinInvite(t, u, s.BotID); got != circle {
 			t.Fatalf("%s invited into %s, want %s", u.ID, got, circle)
 		}
