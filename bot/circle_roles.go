@@ -72,6 +72,7 @@ func cmdRemove(ctx context.Context, b *Bot, r *request) error {
 		return err
 	}
 	rr := roomRoles{b}
+	rr.publish(ctx, r.circle) // a co-owner removed is one no longer
 	rr.setLevel(ctx, r.evt.RoomID, idOf(u), false)
 	key := "roles.removed"
 	if !rr.kick(ctx, r.evt.RoomID, idOf(u), plain(text(r.circle.Lang, "roles.kick_reason", r.act.Actor))) {

@@ -189,8 +189,8 @@ func TestOwnersControlsInTheBrowser(t *testing.T) {
 		}
 	}
 	run(t, ctx, "name bob a co-owner",
-		chromedp.Click(button("Make "+bob.ID.String()+" a co-owner"), chromedp.ByQuery),
-		chromedp.WaitVisible(button("Dismiss "+bob.ID.String()+" as co-owner"), chromedp.ByQuery),
+		chromedp.Click(button("Make co-owner: "+bob.ID.String()), chromedp.ByQuery),
+		chromedp.WaitVisible(button("Dismiss as co-owner: "+bob.ID.String()), chromedp.ByQuery),
 		chromedp.Text(`main`, &page, chromedp.ByQuery),
 	)
 	if !strings.Contains(page, "Named a co-owner; they are told.") || !strings.Contains(page, "co-owner") {

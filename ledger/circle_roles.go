@@ -99,15 +99,15 @@ func (s *Circles) HandOver(ctx context.Context, act Action, id CircleID, to User
 		if err := s.mustBeMember(ctx, id, to); err != nil {
 			return err
 		}
-		old := *c
-		old.Owner = to
-		if err := s.store.PutCircle(ctx, &old); err != nil {
+		next := *c
+		next.Owner = to
+		if err := s.store.PutCircle(ctx, &next); err != nil {
 			return fmt.Errorf("failed to save circle: %w", err)
 		}
 		if err := s.store.SetCircleRole(ctx, id, to, RoleMember); err != nil {
 			return fmt.Errorf("failed to set circle role: %w", err)
 		}
-		out = &old
+		out = &next
 		return s.store.SetCircleRole(ctx, id, act.Actor, RoleCoOwner)
 	})
 	return out, err
