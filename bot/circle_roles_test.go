@@ -170,3 +170,20 @@ func TestRemoveWithoutThePowerToKick(t *testing.T) {
 		t.Fatalf("carol was told %q", got)
 	}
 }
+
+// The owner removes a co-owner: the circle state names her no longer, and
+// she goes back to the members' level; the roles read the same.
+func TestOwnerRemovesACoOwner(t *testing.T) {
+	w := newRolesWorld(t)
+	w.say(w.circle, owner, "!ex coowner @carol:test")
+	if w.level(carol) != 50 {
+		t.Fatalf("carol's level %d", w.level(carol))
+	}
+	w.say(w.circle, owner, "!ex remove @carol:test")
+	if got := body(w.lastIn(w.circle)); !strings.Contains(got, "was removed from **Test**") {
+		t.Fatalf("the removal answered %q", got)
+	}
+	if r := w.roles(); len(r.CoOwners) != 0 || !r.IsRemoved(carol) || len(w.lastCoOwners()) != 0 || w.level(carol) != 0 {
+		t.Fatalf("after removing a co-owner: %+v, state %v, level %d", r, w.lastCoOwners(), w.level(carol))
+	}
+}
