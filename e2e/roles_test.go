@@ -199,6 +199,7 @@ func TestOwnersControlsInTheBrowser(t *testing.T) {
 	botSays(t, bob, bobDM, "named you a co-owner of the circle **Roles**")
 	run(t, ctx, "remove carol",
 		chromedp.Click(button("Remove "+carol.ID.String()+" from the circle"), chromedp.ByQuery),
+		chromedp.WaitNotPresent(button("Remove "+carol.ID.String()+" from the circle"), chromedp.ByQuery),
 		chromedp.WaitVisible(`#roles-hint`, chromedp.ByQuery),
 		chromedp.Text(`main`, &flash, chromedp.ByQuery),
 	)

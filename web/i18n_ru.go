@@ -243,7 +243,7 @@ var pageWordsRU = map[string]string{
 	"role.demote":          "Снять роль совладельца",
 	"role.remove":          "Исключить",
 	"role.owner_label":     "Передать круг участнику %[1]v",
-	"role.coowner_label":   "Сделать участника %[1]v совладельцем",
+	"role.coowner_label":   "Сделать совладельцем: %[1]v",
 	"role.demote_label":    "Снять роль совладельца с участника %[1]v",
 	"role.remove_label":    "Исключить участника %[1]v из круга",
 	"done.role_owner":      "Круг передан; вы остаётесь совладельцем.",
