@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"encoding/json"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -9,6 +10,7 @@ import (
 	"maunium.net/go/mautrix/event"
 	"maunium.net/go/mautrix/id"
 
+	"github.com/exodus-matrix/exodus/bot"
 	"github.com/exodus-matrix/exodus/ledger"
 )
 
@@ -185,5 +187,33 @@ func TestOwnerRemovesACoOwner(t *testing.T) {
 	}
 	if r := w.roles(); len(r.CoOwners) != 0 || !r.IsRemoved(carol) || len(w.lastCoOwners()) != 0 || w.level(carol) != 0 {
 		t.Fatalf("after removing a co-owner: %+v, state %v, level %d", r, w.lastCoOwners(), w.level(carol))
+	}
+}
+
+// In a circle two bots share, the roles' commands change both ledgers the
+// same; only the answering bot kicks and publishes the circle state with
+// its co-owners, which the follower follows.
+func TestFollowerKeepsTheCircleRoles(t *testing.T) {
+	w := newFedWorld(t)
+	w.say(owner, "", "!ex coowner "+alice)
+	w.say(alice, "", "!ex remove "+bob)
+	var last map[string]any
+	for _, s := range w.a.cli.sentStates() {
+		if s.Type == bot.CircleStateType.Type {
+			last = s.Content
+		}
+	}
+	if co, _ := last["co_owners"].([]any); len(co) != 1 || co[0] != alice {
+		t.Fatalf("the answering bot's circle state: %v", last)
+	}
+	w.feed(w.state(botA, last), w.b)
+	want := &ledger.CircleRoles{Owner: owner, CoOwners: []ledger.UserID{alice}, Removed: []ledger.UserID{bob}}
+	for _, p := range []*peer{w.a, w.b} {
+		if got, err := p.svc.Circles.Roles(p.ctx, w.circle); err != nil || !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s's roles %+v (%v), want %+v", p.user, got, err, want)
+		}
+	}
+	if got := w.a.cli.kicked[id.RoomID(w.circle)]; !slices.Equal(got, []id.UserID{bob}) || len(w.b.cli.kicked) != 0 {
+		t.Fatalf("kicks: botA %v, botB %v", got, w.b.cli.kicked)
 	}
 }
