@@ -217,3 +217,23 @@ func TestFollowerKeepsTheCircleRoles(t *testing.T) {
 		t.Fatalf("kicks: botA %v, botB %v", got, w.b.cli.kicked)
 	}
 }
+
+// `invite` typed by a co-owner lifts a removal (the member is back once
+// they join); typed by a plain member, it does not.
+func TestInviteByACoOwnerReadmits(t *testing.T) {
+	w := newRolesWorld(t)
+	w.say(w.circle, owner, "!ex coowner @bob:test")
+	w.say(w.circle, owner, "!ex remove @dave:test")
+	w.say(w.circle, carol, "!ex invite @dave:test")
+	if !w.roles().IsRemoved(dave) {
+		t.Fatal("a plain member's invitation lifted the removal")
+	}
+	w.say(w.circle, bob, "!ex invite @dave:test")
+	if w.roles().IsRemoved(dave) {
+		t.Fatal("the co-owner's invitation did not lift the removal")
+	}
+	w.membership(w.circle, dave, dave, "join")
+	if ms, _ := w.svc.Circles.Members(w.ctx, w.circle); !slices.Contains(ms, dave) {
+		t.Fatal("dave, invited again, is not back")
+	}
+}
