@@ -65,6 +65,20 @@ type fakeClient struct {
 	// unreached are the sent messages that break the rule of whom a
 	// message reaches (reachViolation); the harness fails on any.
 	unreached []string
+	// states are the state events sent; powerLevels, when set for a room,
+	// is its power levels (kept up to date by the power levels sent).
+	states      []sentState
+	powerLevels map[id.RoomID]*event.PowerLevelsEventContent
+	// kicked are the members kicked, by room; noKick refuses kicks.
+	kicked map[id.RoomID][]id.UserID
+	noKick bool
+}
+
+// sentState is one state event the bot sent.
+type sentState struct {
+	Room    id.RoomID
+	Type    event.Type
+	Content any
 }
 
 type sentMessage struct {
@@ -140,7 +154,27 @@ func (f *fakeClient) count() int {
 
 func (f *fakeClient) SendStateEvent(_ context.Context, room id.RoomID, typ event.Type, key string, content any, _ ...mautrix.ReqSendEvent) (*mautrix.RespSendEvent, error) {
 	f.putState(room, typ, key, content)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.states = append(f.states, sentState{Room: room, Type: typ, Content: content})
+	if pl, ok := content.(*event.PowerLevelsEventContent); ok && f.powerLevels[room] != nil {
+		f.powerLevels[room] = pl
+	}
 	return &mautrix.RespSendEvent{EventID: "$state"}, nil
+}
+
+// KickUser records a kick, unless noKick refuses it.
+func (f *fakeClient) KickUser(_ context.Context, room id.RoomID, req *mautrix.ReqKickUser) (*mautrix.RespKickUser, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.noKick {
+		return nil, mautrix.MForbidden
+	}
+	if f.kicked == nil {
+		f.kicked = map[id.RoomID][]id.UserID{}
+	}
+	f.kicked[room] = append(f.kicked[room], req.UserID)
+	return &mautrix.RespKickUser{}, nil
 }
 
 func (f *fakeClient) CreateRoom(_ context.Context, req *mautrix.ReqCreateRoom) (*mautrix.RespCreateRoom, error) {
@@ -234,6 +268,10 @@ func (f *fakeClient) StateEvent(_ context.Context, room id.RoomID, typ event.Typ
 			f.askedEncryption = map[id.RoomID]int{}
 		}
 		f.askedEncryption[room]++
+	}
+	if c, ok := out.(*event.PowerLevelsEventContent); ok && typ == event.StatePowerLevels && f.powerLevels[room] != nil {
+		*c = *f.powerLevels[room].Clone()
+		return nil
 	}
 	if c, ok := out.(*event.EncryptionEventContent); ok && typ == event.StateEncryption && f.encrypted[room] {
 		c.Algorithm = id.AlgorithmMegolmV1

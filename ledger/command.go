@@ -21,6 +21,12 @@ const (
 	VerbLang    Verb = "lang"
 	VerbZone    Verb = "timezone"
 
+	// The roles in a circle (owner or co-owner only).
+	VerbOwner   Verb = "owner"
+	VerbCoOwner Verb = "coowner"
+	VerbDemote  Verb = "demote"
+	VerbRemove  Verb = "remove"
+
 	VerbStatus     Verb = "status"
 	VerbIntend     Verb = "intend"
 	VerbWithdraw   Verb = "withdraw"

@@ -66,6 +66,11 @@ type CircleStore interface {
 	// SetCircleMember records that the user is (joined=true) or is no longer
 	// (joined=false) a member of the circle's room.
 	SetCircleMember(ctx context.Context, c CircleID, u UserID, joined bool, at time.Time) error
+	// CircleRoles lists the members of a circle with a role (co-owners and
+	// members removed), ordered by ID.
+	CircleRoles(ctx context.Context, c CircleID) ([]MemberRole, error)
+	// SetCircleRole records a member's role in a circle (RoleMember: none).
+	SetCircleRole(ctx context.Context, c CircleID, u UserID, r CircleRole) error
 }
 
 // TrustStore keeps the trust network: invitations, guarantees and blocks.

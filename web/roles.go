@@ -48,6 +48,7 @@ type circleReader interface {
 	Get(ctx context.Context, id ledger.CircleID) (*ledger.Circle, error)
 	Of(ctx context.Context, u ledger.UserID) ([]ledger.CircleID, error)
 	Members(ctx context.Context, id ledger.CircleID) ([]ledger.UserID, error)
+	Roles(ctx context.Context, id ledger.CircleID) (*ledger.CircleRoles, error)
 }
 
 // trustReader reads the trust graph (ledger.Trust).

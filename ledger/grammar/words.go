@@ -22,6 +22,10 @@ type syntax struct {
 var syntaxes = []syntax{
 	{ledger.VerbHelp, []string{"help"}, []string{"помощь", "справка"}, argTopic},
 	{ledger.VerbCircle, []string{"circle"}, []string{"круг"}, argCircle},
+	{ledger.VerbOwner, []string{"owner"}, []string{"владелец"}, argUserRequired},
+	{ledger.VerbCoOwner, []string{"coowner", "co-owner"}, []string{"совладелец"}, argUserRequired},
+	{ledger.VerbDemote, []string{"demote"}, []string{"разжаловать"}, argUserRequired},
+	{ledger.VerbRemove, []string{"remove", "kick"}, []string{"исключить"}, argUserRequired},
 	{ledger.VerbInvite, []string{"invite"}, []string{"пригласить"}, argUser},
 	{ledger.VerbAccept, []string{"accept"}, []string{"принять"}, argCode},
 	{ledger.VerbDecline, []string{"decline"}, []string{"отклонить"}, argNone},
