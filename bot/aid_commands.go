@@ -65,7 +65,7 @@ func do(ctx context.Context, b *Bot, r *request, op ledger.Op, key string) error
 
 func cmdStatus(ctx context.Context, b *Bot, r *request) error {
 	op := newOp(ctx, b, r, ledger.OpStatus)
-	op.Need, op.Status, op.Amount, op.Days = "", r.cmd.Status, r.cmd.Amount, r.cmd.Days
+	op.Need, op.Status, op.Amount, op.Days, op.Text = "", r.cmd.Status, r.cmd.Amount, r.cmd.Days, r.cmd.Text
 	out, err := b.apply(ctx, op)
 	if err != nil {
 		return err

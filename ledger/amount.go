@@ -22,6 +22,10 @@ const (
 // IsMoney reports whether c is a currency (not a unit of help in kind).
 func (c Currency) IsMoney() bool { return c != Hours && c != Items }
 
+// MaxThingRunes bounds the text of a thing or service asked for in kind
+// (a need's title): "a lift to the hospital".
+const MaxThingRunes = 120
+
 // MaxHours and MaxItems bound amounts in kind, as MaxMajorUnits bounds
 // money: more than a thousand hours or things at once is absurd.
 const (

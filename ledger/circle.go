@@ -153,6 +153,9 @@ func (s *Circles) Update(ctx context.Context, act Action, id CircleID, setting C
 			if pledge.Minor <= 0 {
 				return Errorf(EInvalid, "amount.zero")
 			}
+			if !pledge.IsMoney() {
+				return Errorf(EInvalid, "amount.money_only", pledge.Currency)
+			}
 			c.Pledge = pledge
 		case SettingLang:
 			c.Lang = lang
