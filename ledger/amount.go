@@ -112,5 +112,8 @@ func (a Amount) Number() string {
 // clearing, pledges and initiatives take money only.
 func (a Amount) IsMoney() bool { return a.Currency.IsMoney() }
 
+// One is one whole unit of c: one euro, one hour, one thing.
+func One(c Currency) Amount { return Amount{pow10(Amount{Currency: c}.Exponent()), c} }
+
 // IsZero reports whether the amount is zero.
 func (a Amount) IsZero() bool { return a.Minor == 0 }

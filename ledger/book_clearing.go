@@ -40,7 +40,7 @@ func (cr clearingRules) applyAgree(op Op, out *Outcome) error {
 		return Errorf(EInvalid, "clearing.stale")
 	}
 	if !c.Reduce.IsMoney() {
-		return Errorf(EInvalid, "amount.money_only", c.Reduce.Currency)
+		return Errorf(EInvalid, "amount.money_only")
 	}
 	if !slices.Contains(c.Members, op.Actor) {
 		return Errorf(EForbidden, "clearing.not_member")

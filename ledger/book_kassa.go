@@ -24,7 +24,7 @@ func (kr kassaRules) applyKassa(op Op, out *Outcome) error {
 		return Errorf(EInvalid, "amount.zero")
 	}
 	if !op.Amount.IsMoney() {
-		return Errorf(EInvalid, "amount.money_only", op.Amount.Currency)
+		return Errorf(EInvalid, "amount.money_only")
 	}
 	st := kr.rec.statusOf(op.Actor)
 	if cur, ok := st.KassaDeclared(op.Circle); ok && cur == op.Amount {
@@ -101,7 +101,7 @@ func (kr kassaRules) applyClaim(op Op, out *Outcome) error {
 		return Errorf(EInvalid, "kassa.claim_not_positive")
 	}
 	if !op.Amount.IsMoney() {
-		return Errorf(EInvalid, "amount.money_only", op.Amount.Currency)
+		return Errorf(EInvalid, "amount.money_only")
 	}
 	switch n := utf8.RuneCountInString(op.Text); {
 	case n == 0:

@@ -107,13 +107,11 @@ func (pr promiseRules) amountFor(op Op, n *Need, fallback Amount) (Amount, error
 
 // defaultFor is the amount a bare intend or commit (or a ❤️) means toward
 // n, before it is capped at what is missing: the circle's pledge for money,
-// one thing for a need of things; hours must be written.
+// one hour or one thing in kind.
 func defaultFor(op Op, n *Need) (Amount, error) {
 	switch c := n.Target.Currency; {
-	case c == Items:
-		return Amount{1, Items}, nil
-	case c == Hours:
-		return Amount{}, Errorf(EInvalid, "promise.in_hours")
+	case !c.IsMoney():
+		return One(c), nil
 	case op.Default.Currency != c || op.Default.Minor <= 0:
 		return Amount{}, Errorf(EInvalid, "promise.amount_needed", c)
 	}

@@ -154,7 +154,7 @@ func (s *Circles) Update(ctx context.Context, act Action, id CircleID, setting C
 				return Errorf(EInvalid, "amount.zero")
 			}
 			if !pledge.IsMoney() {
-				return Errorf(EInvalid, "amount.money_only", pledge.Currency)
+				return Errorf(EInvalid, "amount.money_only")
 			}
 			c.Pledge = pledge
 		case SettingLang:

@@ -48,6 +48,14 @@ func TestHoursNeedProgressesWithHours(t *testing.T) {
 	}
 }
 
+func TestHeartMeansOneHour(t *testing.T) {
+	s := kindScene(t)
+	s.must(ledger.Op{Kind: ledger.OpIntend, Actor: rGiver, Need: rOrange, Default: mEUR(100), Reaction: "$heart"})
+	if p := s.last.Promise; p == nil || p.Amount != hrs(1) {
+		t.Errorf("a heart made %+v; want an intention of 1 h", s.last.Promise)
+	}
+}
+
 func TestThingNeedIsCountedAndCloses(t *testing.T) {
 	s := kindScene(t)
 	n, _ := s.b.Need(rRedN)
@@ -78,7 +86,6 @@ func TestMixingUnitsIsRefused(t *testing.T) {
 	}{
 		{"money toward an hours need", intend(rGiver, rOrange, 20), "promise.in_hours"},
 		{"things toward an hours need", ledger.Op{Kind: ledger.OpIntend, Actor: rGiver, Need: rOrange, Amount: things(1)}, "promise.in_hours"},
-		{"bare heart toward an hours need", ledger.Op{Kind: ledger.OpIntend, Actor: rGiver, Need: rOrange, Default: mEUR(100)}, "promise.in_hours"},
 		{"hours toward a need of things", ledger.Op{Kind: ledger.OpCommit, Actor: rGiver, Need: rRedN, Amount: hrs(1)}, "promise.in_items"},
 		{"two lifts toward one", ledger.Op{Kind: ledger.OpCommit, Actor: rGiver, Need: rRedN, Amount: things(2)}, "promise.over_target"},
 		{"more hours than asked", ledger.Op{Kind: ledger.OpIntend, Actor: rGiver, Need: rOrange, Amount: hrs(5)}, "promise.over_target"},

@@ -59,6 +59,15 @@ func Amount(l ledger.Lang, a ledger.Amount) string {
 		m = -m
 	}
 	num := amountNumber(l, m, a.Exponent())
+	if !a.IsMoney() {
+		if exp := a.Exponent(); exp > 0 && m%10 == 0 {
+			num = amountNumber(l, m/10, exp-1) // hours: "1.5 h", not "1.50 h"
+		}
+		if neg {
+			return "-" + inKind(l, a.Currency, m, num)
+		}
+		return inKind(l, a.Currency, m, num)
+	}
 	sym := symbol(l, a.Currency)
 	var s string
 	if l == ledger.LangRU {
@@ -76,6 +85,24 @@ func Amount(l ledger.Lang, a ledger.Amount) string {
 		return "-" + s
 	}
 	return s
+}
+
+// inKind renders num (m minor units) of a unit of help in kind in language
+// l: hours abbreviated ("4 h", "1,5 ч"), things counted with the plural
+// form of their count ("2 items", "5 штук").
+func inKind(l ledger.Lang, c ledger.Currency, m int64, num string) string {
+	w := unitWords[lang(l)]
+	if c == ledger.Hours {
+		return num + "\u00a0" + w[0]
+	}
+	return num + "\u00a0" + Select(l, m, w[1:]...)
+}
+
+// unitWords are the words of the units in kind, by language: the hour's
+// abbreviation, then the plural forms (Forms) of "item".
+var unitWords = map[ledger.Lang][]string{
+	ledger.LangEN: {"h", "item", "items"},
+	ledger.LangRU: {"ч", "штука", "штуки", "штук"},
 }
 
 // amountNumber renders m minor units of exp digits: the grouped whole part,

@@ -68,6 +68,7 @@ var pageWordsEN = map[string]string{
 	"amount.negative":         "The amount cannot be negative.",
 	"amount.too_large":        "The amount is too large (at most %[1]v).",
 	"amount.unknown_currency": "The currency “%[1]v” is unknown. Use a code such as EUR, USD, RUB, UAH, ILS.",
+	"amount.money_only":       "Only money here: the kassa, clearing, pledges and initiatives count in a currency, not in hours or things. Give an amount such as 20 EUR.",
 	"amount.too_precise":      "%[1]v has at most %[2]v {2:digit|digits} after the point.",
 
 	"welcome.lead":        "A ledger of promises among people who know each other: needs, intentions and commitments in your trust circles.",
