@@ -98,6 +98,20 @@ func inKind(l ledger.Lang, c ledger.Currency, m int64, num string) string {
 	return num + "\u00a0" + Select(l, m, w[1:]...)
 }
 
+// Unit names currency or unit c in language l, as a form's label says what
+// to type in: the code of a currency ("EUR"), the word of a unit in kind
+// ("h", "items"; "ч", "штук").
+func Unit(l ledger.Lang, c ledger.Currency) string {
+	switch c {
+	case ledger.Hours:
+		return unitWords[lang(l)][0]
+	case ledger.Items:
+		w := unitWords[lang(l)]
+		return w[len(w)-1]
+	}
+	return string(c)
+}
+
 // unitWords are the words of the units in kind, by language: the hour's
 // abbreviation, then the plural forms (Forms) of "item".
 var unitWords = map[ledger.Lang][]string{

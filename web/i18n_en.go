@@ -235,11 +235,13 @@ var pageWordsEN = map[string]string{
 	"done.mute":               "Muted.",
 	"done.unmute":             "Unmuted.",
 
-	"status.choose": "Status",
-	"status.amount": "Amount (%[1]v)",
-	"status.days":   "Days (red)",
-	"status.hint":   "Orange needs a monthly amount; red needs an amount and the days to collect it in.",
-	"status.save":   "Set status",
+	"status.choose":        "Status",
+	"status.amount":        "Amount (%[1]v)",
+	"status.days":          "Days (red)",
+	"status.thing":         "Or a thing or service, in kind",
+	"status.thing_example": "a lift to the hospital",
+	"status.hint":          "Orange needs a monthly amount; red needs an amount and the days to collect it in. Help in kind: hours as an amount (4 h), or a thing or service instead of the amount.",
+	"status.save":          "Set status",
 
 	"circle.title":        "Circle",
 	"circle.pledge":       "pledge %[1]v",

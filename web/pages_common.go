@@ -18,6 +18,7 @@ import (
 var funcs = template.FuncMap{
 	"t":          func(l ledger.Lang, key string, args ...any) string { return trf(l, key, args...) },
 	"money":      locale.Amount,
+	"unit":       locale.Unit,
 	"moneys":     locale.Amounts,
 	"typed":      func(a ledger.Amount) string { return a.String() },
 	"date":       date,
@@ -223,6 +224,7 @@ func (pg *pages) cardOf(b *ledger.Book, n *ledger.Need, me ledger.UserID, loc *t
 type statusNow struct {
 	Status ledger.Status
 	Amount string
+	Thing  string // the thing or service asked for in kind, instead of Amount
 	Days   string
 }
 
@@ -237,9 +239,14 @@ func (pg *pages) statusNowOf(b *ledger.Book, st ledger.MemberStatus, typed ledge
 		return now
 	}
 	p := b.ProgressOf(st.Need, pg.loc())
-	if p.Target.Currency == typed {
+	switch n, _ := b.Need(st.Need); {
+	case n != nil && n.Target.Currency == ledger.Items && n.Title != "":
+		now.Thing = n.Title
+	case p.Target.Currency == typed:
 		now.Amount = p.Target.Number()
-	} else {
+	case p.Target.Currency == ledger.Hours:
+		now.Amount = p.Target.Number() + " h"
+	default:
 		now.Amount = p.Target.String()
 	}
 	if st.Status == ledger.StatusRed {
@@ -256,5 +263,6 @@ func (d *pageData) StatusShown(now statusNow) statusNow {
 	if d.Form == nil || d.Form.Get("form") != "status" {
 		return now
 	}
-	return statusNow{Status: ledger.Status(d.Form.Get("status")), Amount: d.Form.Get("amount"), Days: d.Form.Get("days")}
+	return statusNow{Status: ledger.Status(d.Form.Get("status")), Amount: d.Form.Get("amount"), Thing: d.Form.Get("thing"),
+		Days: d.Form.Get("days")}
 }

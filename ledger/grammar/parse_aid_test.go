@@ -13,8 +13,8 @@ import (
 )
 
 // eur and rub are amounts in euro and roubles, in major units.
-func eur(n int64) ledger.Amount { return ledger.Amount{Minor: n * 100, Currency: "EUR"} }
-func rub(n int64) ledger.Amount { return ledger.Amount{Minor: n * 100, Currency: "RUB"} }
+func eur(n int64) ledger.Amount   { return ledger.Amount{Minor: n * 100, Currency: "EUR"} }
+func rub(n int64) ledger.Amount   { return ledger.Amount{Minor: n * 100, Currency: "RUB"} }
 func hours(n int64) ledger.Amount { return ledger.Amount{Minor: n * 100, Currency: ledger.Hours} }
 func items(n int64) ledger.Amount { return ledger.Amount{Minor: n, Currency: ledger.Items} }
 
