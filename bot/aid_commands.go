@@ -82,9 +82,9 @@ func cmdStatus(ctx context.Context, b *Bot, r *request) error {
 	case op.Status == ledger.StatusGreen:
 		b.replyText(ctx, r, "status.green_done")
 	case op.Status == ledger.StatusOrange:
-		b.replyText(ctx, r, "status.orange_done", op.Amount)
+		b.replyText(ctx, r, "status.orange_done", needTarget(&ledger.Need{Target: op.Amount, Title: op.Text}))
 	default:
-		b.replyText(ctx, r, "status.red_done", op.Amount, op.Days)
+		b.replyText(ctx, r, "status.red_done", needTarget(&ledger.Need{Target: op.Amount, Title: op.Text}), op.Days)
 	}
 	notices{b}.after(ctx, out)
 	return nil
