@@ -52,6 +52,11 @@ func TestHelpInHoursThroughTheChat(t *testing.T) {
 	if target, _ := data["target"].(map[string]any); target["currency"] != string(ledger.Hours) {
 		t.Errorf("card data target %v; want in HOUR", data["target"])
 	}
+	// The health figures count hours by value of their own.
+	w.say(w.circle, carol, "!ex health")
+	if got := w.answer(w.circle); !strings.Contains(got, "By value, in hours: **100 %**, 2\u00a0h confirmed of 2\u00a0h committed") {
+		t.Errorf("health answered %q", got)
+	}
 }
 
 // TestAThingThroughTheChat: carol asks for a lift to the hospital; dave

@@ -142,6 +142,13 @@ func TestMoneyOnlyPlaces(t *testing.T) {
 	}
 }
 
+func TestCircleCreatedWithAPledgeInKindIsRefused(t *testing.T) {
+	w := newAidWorld(t)
+	_, err := w.svc.Circles.Create(w.ctx, ledger.Action{Event: "$c", Actor: "@a:t", At: w.svc.Now()},
+		ledger.CircleSpec{ID: "!kind:t", Name: "Kind", Pledge: hrs(2)})
+	wantErr(t, "a circle pledging hours", err, ledger.EInvalid, "amount.money_only")
+}
+
 func TestClearingLeavesHelpInKindOut(t *testing.T) {
 	a, b, c := ledger.UserID("@a:t"), ledger.UserID("@b:t"), ledger.UserID("@c:t")
 	plans := ledger.PlanClearing([]ledger.Debt{

@@ -111,3 +111,28 @@ func TestDates(t *testing.T) {
 		}
 	}
 }
+
+func TestUnitNames(t *testing.T) {
+	cases := []struct {
+		l              ledger.Lang
+		c              ledger.Currency
+		unit, name, in string
+	}{
+		{ledger.LangEN, "EUR", "EUR", "EUR", "EUR"},
+		{ledger.LangEN, ledger.Hours, "h", "hours", "hours"},
+		{ledger.LangRU, ledger.Hours, "ч", "часы", "часах"},
+		{ledger.LangEN, ledger.Items, "items", "items", "items"},
+		{ledger.LangRU, ledger.Items, "штук", "штуки", "штуках"},
+	}
+	for _, c := range cases {
+		if got := Unit(c.l, c.c); got != c.unit {
+			t.Errorf("Unit(%s, %s) = %q; want %q", c.l, c.c, got, c.unit)
+		}
+		if got := UnitName(c.l, c.c); got != c.name {
+			t.Errorf("UnitName(%s, %s) = %q; want %q", c.l, c.c, got, c.name)
+		}
+		if got := UnitIn(c.l, c.c); got != c.in {
+			t.Errorf("UnitIn(%s, %s) = %q; want %q", c.l, c.c, got, c.in)
+		}
+	}
+}

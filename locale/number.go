@@ -112,6 +112,30 @@ func Unit(l ledger.Lang, c ledger.Currency) string {
 	return string(c)
 }
 
+// UnitName names currency or unit c in language l as a heading does: the
+// code of a currency ("EUR"), else "hours", "items" ("часы", "штуки").
+func UnitName(l ledger.Lang, c ledger.Currency) string {
+	return unitNames(l, c, 0)
+}
+
+// UnitIn names currency or unit c in language l after "in" ("в"): the
+// code of a currency, else "hours", "items" ("часах", "штуках").
+func UnitIn(l ledger.Lang, c ledger.Currency) string {
+	return unitNames(l, c, 1)
+}
+
+// unitNames is form i (0 nominative, 1 after "in") of the name of c.
+func unitNames(l ledger.Lang, c ledger.Currency, i int) string {
+	names := map[ledger.Lang]map[ledger.Currency][2]string{
+		ledger.LangEN: {ledger.Hours: {"hours", "hours"}, ledger.Items: {"items", "items"}},
+		ledger.LangRU: {ledger.Hours: {"часы", "часах"}, ledger.Items: {"штуки", "штуках"}},
+	}
+	if n, ok := names[lang(l)][c]; ok {
+		return n[i]
+	}
+	return string(c)
+}
+
 // unitWords are the words of the units in kind, by language: the hour's
 // abbreviation, then the plural forms (Forms) of "item".
 var unitWords = map[ledger.Lang][]string{

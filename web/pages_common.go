@@ -19,6 +19,7 @@ var funcs = template.FuncMap{
 	"t":          func(l ledger.Lang, key string, args ...any) string { return trf(l, key, args...) },
 	"money":      locale.Amount,
 	"unit":       locale.Unit,
+	"unitName":   locale.UnitName,
 	"moneys":     locale.Amounts,
 	"typed":      func(a ledger.Amount) string { return a.String() },
 	"date":       date,
