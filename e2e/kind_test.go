@@ -18,13 +18,14 @@ func TestHelpInKind(t *testing.T) {
 	alice, bob, carol, dave := member(t, "alice"), member(t, "bob"), member(t, "carol"), member(t, "dave")
 	circle := circleOf(t, "Hands", alice, bob, carol, dave)
 
+	aliceDM := openDM(t, alice)
 	carolDM := openDM(t, carol)
 	mustContain(t, say(t, carol, carolDM, `status red "a lift to the hospital" 2 days`),
 		"you need a lift to the hospital within 2 days")
+	botSays(t, alice, aliceDM, "needs emergency help: a lift to the hospital.") // alice guarantees carol
 	lift := needCard(t, dave, circle, "", carol.ID)
 	mustContain(t, lift, "a lift to the hospital")
 
-	aliceDM := openDM(t, alice)
 	mustContain(t, say(t, alice, aliceDM, "status orange 4 h"), "you need 4\u00a0h a month")
 	hours := needCard(t, bob, circle, "", alice.ID)
 	mustContain(t, hours, "4\u00a0h a month")
