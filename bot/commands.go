@@ -183,7 +183,7 @@ func mentions(b *Bot, content *event.MessageEventContent) []ledger.UserID {
 // the transaction of the command's handling).
 func (b *Bot) reply(ctx context.Context, r *request, content *event.Content) {
 	if r.web != nil {
-		if msg, ok := content.Parsed.(*event.MessageEventContent); ok {
+		if msg := messageOf(content); msg != nil {
 			r.web.answers = append(r.web.answers, msg)
 		}
 		return

@@ -16,15 +16,16 @@ func TestMarshalContentIsMautrixs(t *testing.T) {
 	if f, ok := jsonFields(reflect.TypeOf(&event.MessageEventContent{})); !ok || !f["body"] || !f["m.relates_to"] {
 		t.Fatalf("the keys of a message's content are not known: %v", f)
 	}
+	rendered := func(c *event.Content) *event.Content { return c.Parsed.(*draft).content() }
 	reply := message("**Pool**: €100 <b>&</b> \"x\"", "pool", map[string]any{"count": 3, "ids": []string{"@a:test"}})
 	replyTo(reply, &event.Event{ID: "$cause"})
-	clash := message("hello", "x", nil)
+	clash := rendered(message("hello", "x", nil))
 	clash.Raw["body"] = "from raw"
 	clash.Raw["m.relates_to"] = map[string]any{"rel_type": "m.thread", "event_id": "$t"}
 	for name, v := range map[string]any{
-		"notice":     notice("en", "help.pool"),
-		"reply":      reply,
-		"mentioning": build("hi", "ask", nil, event.MsgText, id.UserID("@bob:test"), true),
+		"notice":     rendered(notice("en", "help.pool")),
+		"reply":      rendered(reply),
+		"mentioning": rendered(build("hi", "ask", nil, event.MsgText, id.UserID("@bob:test"), true)),
 		"parsed":     &event.Content{Parsed: &event.MessageEventContent{MsgType: event.MsgText, Body: "b"}},
 		"raw":        &event.Content{Raw: map[string]any{"a": 1}},
 		"clash":      clash,

@@ -20,11 +20,12 @@ import (
 // Each iteration:
 //   - intake: a transaction of 50 `pool` commands of different members in
 //     a circle is PUT to the transaction endpoint (recorded in the inbox),
-//     then drained: each command applied to the ledger and its answer
-//     rendered and written to the outbox, the event marked done; timed up
-//     to the commit of the last one (the durable path: what a crash keeps);
-//   - send: the outbox delivered to a recording fake client, as the Sender
-//     does asynchronously (timed apart; "events/s-sent" adds it);
+//     then drained: each event marked done, the command applied to the
+//     ledger and its answer written to the outbox as a draft; timed up to
+//     the commit of the last one (the durable path: what a crash keeps);
+//   - send: the outbox delivered to a recording fake client, each draft
+//     rendered, as the Sender does asynchronously (timed apart;
+//     "events/s-sent" adds it);
 //   - raw: 100 rows shaped like inbox rows (the same event JSON) inserted
 //     into a bare SQLite table in one transaction through one prepared
 //     statement, on the same driver (WAL, synchronous=NORMAL).

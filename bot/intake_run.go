@@ -50,12 +50,16 @@ func (in *Intake) runOf(pending []ledger.InboxEvent) []plainEvent {
 	return run
 }
 
-// handleRun handles a run of plain events in one transaction, each in a
-// savepoint of its own, and returns how many it handled. It stops after
-// an event that joined a circle, whose history is caught up with before
-// the next event (catchUpJoined), and after maxRunHold. An event whose handling or mark fails is
-// taken back alone: the events before it are committed, it and those
-// after it stay pending, and the failure is returned.
+// handleRun handles a run of plain events in one transaction and returns
+// how many it handled. Each event is marked done first, then handled
+// (markThenHandle), so no savepoint of its own is needed: a failure to mark
+// an event leaves nothing of it written, and the bot's refusal or failure
+// is recorded with the mark, as ever (the ledger's services take back what
+// they wrote in savepoints of their own). It stops after an event that
+// joined a circle, whose history is caught up with before the next event
+// (catchUpJoined), and after maxRunHold. An event that fails to be marked is
+// taken back alone: the events before it are committed, it and those after
+// it stay pending, and the failure is returned.
 func (in *Intake) handleRun(ctx context.Context, run []plainEvent) (int, error) {
 	done := 0
 	var failed error
@@ -63,9 +67,13 @@ func (in *Intake) handleRun(ctx context.Context, run []plainEvent) (int, error) 
 		done, failed = 0, nil // in case the transaction is run again
 		start := time.Now()
 		for _, p := range run {
-			if err := in.bot.out.InTx(ctx, func(ctx context.Context) error { return in.handleMarked(ctx, p.ie, p.r) }); err != nil {
+			marked, err := in.markThenHandle(ctx, p.ie, p.r)
+			if err != nil && !marked {
 				failed = err
 				return nil
+			}
+			if err != nil {
+				return err // its failure could not be recorded: the run is taken back
 			}
 			done++
 			if in.catchUp != nil && in.bot.joinedCircle() || time.Since(start) > maxRunHold {
@@ -81,4 +89,19 @@ func (in *Intake) handleRun(ctx context.Context, run []plainEvent) (int, error) 
 		return done, fmt.Errorf("failed to handle an event: %w", failed)
 	}
 	return done, nil
+}
+
+// markThenHandle marks one readied event done, then hands it to the bot,
+// in the transaction ctx carries; the bot's refusal or failure is recorded
+// with the mark. marked is false when the first mark failed (nothing of
+// the event was written); an error with marked true is the failure to
+// record the handling's failure.
+func (in *Intake) markThenHandle(ctx context.Context, ie ledger.InboxEvent, r readied) (marked bool, err error) {
+	if err := in.inbox.MarkDone(ctx, ie.Seq, ""); err != nil {
+		return false, err
+	}
+	if err := in.handle(ctx, ie, r); err != nil {
+		return true, in.inbox.MarkDone(ctx, ie.Seq, err.Error())
+	}
+	return true, nil
 }

@@ -14,14 +14,16 @@ import (
 )
 
 // failingInbox is the store's inbox, whose MarkDone fails for one event
-// (by Seq) while fail holds it.
+// (by Seq) while fail holds it; with onlyFailures, only a mark that records
+// a failure fails.
 type failingInbox struct {
 	*store.Store
-	fail atomic.Int64
+	fail         atomic.Int64
+	onlyFailures bool
 }
 
 func (f *failingInbox) MarkDone(ctx context.Context, seq int64, errText string) error {
-	if seq == f.fail.Load() {
+	if seq == f.fail.Load() && (errText != "" || !f.onlyFailures) {
 		return errors.New("disk full")
 	}
 	return f.Store.MarkDone(ctx, seq, errText)
@@ -84,5 +86,40 @@ func TestARunOfEventsIsOneTransaction(t *testing.T) {
 	}
 	if got := len(h.cli.messages()); got != len(events) {
 		t.Fatalf("answers = %d, want %d", got, len(events))
+	}
+}
+
+// TestARunIsTakenBackWhenAFailureCannotBeRecorded: each event of a run is
+// marked done before it is handled; when an event fails (it does not
+// parse) and its failure cannot be recorded, the whole run is taken back
+// (nothing answered, everything pending), and the next Drain handles each
+// event once.
+func TestARunIsTakenBackWhenAFailureCannotBeRecorded(t *testing.T) {
+	h := newHarness(t)
+	events := []json.RawMessage{message("$q0", string(h.circle), "@a:test", "!ex pool"),
+		json.RawMessage(`{"event_id":"$q1","room_id":"` + string(h.circle) + `","type":"m.room.message","content":7}`),
+		message("$q2", string(h.circle), "@c:test", "!ex pool")}
+	if code := h.put(t, hsToken, "t", events...); code != http.StatusOK {
+		t.Fatalf("status %d", code)
+	}
+	pending, err := h.store.Pending(h.ctx, 10)
+	if err != nil || len(pending) != 3 {
+		t.Fatalf("pending = %d, %v", len(pending), err)
+	}
+	inbox := &failingInbox{Store: h.store, onlyFailures: true}
+	inbox.fail.Store(pending[1].Seq)
+	intake := bot.NewIntake(inbox, hsToken, h.bot, nil, h.clock, nil)
+	if _, err := intake.Drain(h.ctx); err == nil {
+		t.Fatal("Drain did not report the failure it could not record")
+	}
+	if n, err := h.store.CountPending(h.ctx); err != nil || n != 3 || len(h.cli.messages()) != 0 {
+		t.Fatalf("pending = %d (%v), answers %d; want the run taken back", n, err, len(h.cli.messages()))
+	}
+	inbox.fail.Store(0)
+	if n, err := intake.Drain(h.ctx); err != nil || n != 3 {
+		t.Fatalf("Drain after the failure = %d, %v, want 3", n, err)
+	}
+	if got := len(h.cli.messages()); got != 2 {
+		t.Fatalf("answers = %d, want one per command", got)
 	}
 }

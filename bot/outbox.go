@@ -77,7 +77,7 @@ func (b *Bot) write(ctx context.Context, m outgoing) bool {
 	if b.out == nil {
 		return false
 	}
-	content, err := marshalContent(m.content)
+	content, err := outboxContent(m.content)
 	var then []byte
 	if err == nil && m.then != nil {
 		then, err = json.Marshal(m.then)

@@ -143,21 +143,11 @@ func message(md, kind string, data any) *event.Content {
 	return build(md, kind, data, event.MsgNotice, "", false)
 }
 
-// build renders a message of msgtype t from Markdown; to is the member it
-// asks to act ("" for none), mentioned when mention is set.
+// build makes a message of msgtype t from Markdown; to is the member it
+// asks to act ("" for none), mentioned when mention is set. It is a draft,
+// rendered when it is sent (draft.go).
 func build(md, kind string, data any, t event.MessageType, to id.UserID, mention bool) *event.Content {
-	msg := format.RenderMarkdown(md, true, false)
-	msg.MsgType = t
-	msg.Mentions = &event.Mentions{}
-	if mention {
-		msg.Mentions.UserIDs = []id.UserID{to}
-	}
-	msg.Body = quietBody(msg.Body, to)
-	ns := map[string]any{"type": kind}
-	if data != nil {
-		ns["data"] = data
-	}
-	return &event.Content{Parsed: &msg, Raw: map[string]any{Namespace: ns}}
+	return &event.Content{Parsed: &draft{md: md, kind: kind, data: data, msgtype: t, to: to, mention: mention}}
 }
 
 // notice builds a plain catalogue notice.
@@ -173,8 +163,14 @@ func plain(md string) string {
 
 // replyTo makes content a reply to evt.
 func replyTo(content *event.Content, evt *event.Event) *event.Content {
-	if evt != nil && evt.ID != "" {
-		content.Parsed.(*event.MessageEventContent).RelatesTo = (&event.RelatesTo{}).SetReplyTo(evt.ID)
+	if evt == nil || evt.ID == "" {
+		return content
+	}
+	switch p := content.Parsed.(type) {
+	case *draft:
+		p.replyTo = evt.ID
+	case *event.MessageEventContent:
+		p.RelatesTo = (&event.RelatesTo{}).SetReplyTo(evt.ID)
 	}
 	return content
 }

@@ -180,9 +180,13 @@ func (s *Sender) send(ctx context.Context, m ledger.OutboxMessage) (id.EventID, 
 		}
 		room = r
 	}
-	content := json.RawMessage(m.Content)
+	raw, err := sendable(m.Content)
+	if err != nil {
+		return "", room, err
+	}
+	content := json.RawMessage(raw)
 	if m.Edits != "" {
-		edit, err := editOf(m.Content, id.EventID(m.Edits))
+		edit, err := editOf(raw, id.EventID(m.Edits))
 		if err != nil {
 			return "", "", fmt.Errorf("failed to render an edit: %w", err)
 		}

@@ -245,3 +245,28 @@ func TestSenderPostTakenThenReplaced(t *testing.T) {
 		t.Fatalf("the card's latest edit: %v, want it to show €250", edits[len(edits)-1].Content)
 	}
 }
+
+// TestSenderSendsARowRenderedByAnOlderVersion: a message an older version
+// wrote to the outbox already rendered (before drafts) is sent as it was
+// kept, after the drafts written since render theirs.
+func TestSenderSendsARowRenderedByAnOlderVersion(t *testing.T) {
+	h := newHarness(t)
+	k := len(h.cli.messages())
+	old := `{"body":"Pool: **x**","format":"org.matrix.custom.html","formatted_body":"<p>Pool</p>",` +
+		`"m.mentions":{},"msgtype":"m.notice","org.exodus":{"type":"pool"}}`
+	if err := h.store.PutOutbox(h.ctx, ledger.OutboxMessage{Room: ledger.RoomID(h.circle),
+		EventType: event.EventMessage.Type, Content: []byte(old)}); err != nil {
+		t.Fatal(err)
+	}
+	if code := h.put(t, hsToken, "t1", message("$help", string(h.circle), alice, "!ex help")); code != http.StatusOK {
+		t.Fatalf("status %d", code)
+	}
+	h.drain(t)
+	sent := h.cli.messages()[k:]
+	if len(sent) != 2 || sent[0].Content["body"] != "Pool: **x**" || sent[0].Content["formatted_body"] != "<p>Pool</p>" {
+		t.Fatalf("sent %v; want the old row as it was kept, then the answer", sent)
+	}
+	if html, _ := sent[1].Content["formatted_body"].(string); !strings.Contains(html, "<") {
+		t.Fatalf("answer sent as %v; want it rendered", sent[1].Content)
+	}
+}

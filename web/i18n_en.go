@@ -376,6 +376,12 @@ var pageWordsEN = map[string]string{
 	"network.helps_me":        "Who helps you (%[1]v):",
 	"network.i_help":          "Whom you help (%[1]v):",
 	"network.co":              "Who helps the same people (%[1]v):",
+	"capacity.title":          "What can reach you",
+	"capacity.value":          "At most %[1]v can reach you through guarantees now.",
+	"capacity.you":            "you",
+	"capacity.count":          "%[1]v {1:path carries|paths carry} it in all; the largest are shown.",
+	"capacity.none":           "No help can reach you through guarantees now: you have no guarantees yet, or the pledges of your trust list are taken by open commitments.",
+	"capacity.model":          "Each member gives at most what is left of their pledge after their open commitments; a guarantee carries at most the smaller pledge of its two members; passing help on costs nothing of one's own pledge. The first member of a path gives, the others pass it on.",
 
 	// The health page (pages_health.go).
 	"nav.health":                  "Health",

@@ -28,6 +28,7 @@ var syntaxes = []syntax{
 	{ledger.VerbList, []string{"list"}, []string{"список"}, argNone},
 	{ledger.VerbChain, []string{"chain"}, []string{"цепочка"}, argUserRequired},
 	{ledger.VerbPool, []string{"pool"}, []string{"пул"}, argNone},
+	{ledger.VerbCapacity, []string{"capacity"}, []string{"емкость", "поток"}, argNone},
 	{ledger.VerbBlock, []string{"block"}, []string{"блок"}, argUserRequired},
 	{ledger.VerbUnblock, []string{"unblock"}, []string{"разблок"}, argUserRequired},
 	{ledger.VerbSOS, []string{"sos"}, []string{"сос"}, argMessage},
