@@ -99,3 +99,26 @@ func TestMoneyOnlyRefusalsInTheChat(t *testing.T) {
 		t.Errorf("things without a name answered %q", got)
 	}
 }
+
+// TestHelpInKindInRussian: typed in Russian, a status in hours and a thing
+// are answered in Russian, with the units and the thing as written.
+func TestHelpInKindInRussian(t *testing.T) {
+	w := newAidWorld(t)
+	w.say(dm(alice), alice, "!ex статус оранжевый 4 ч")
+	if got := w.answer(dm(alice)); !strings.Contains(got, "вам нужно 4\u00a0ч в месяц") {
+		t.Errorf("оранжевый 4 ч answered %q", got)
+	}
+	w.say(dm(carol), carol, "!ex статус красный «подвезти в больницу» 2 дня")
+	if got := w.answer(dm(carol)); !strings.Contains(got, "вам нужно подвезти в больницу в течение 2 дней") {
+		t.Errorf("красный «подвезти в больницу» answered %q", got)
+	}
+	st, _ := w.svc.Aid.StatusOf(w.ctx, alice)
+	w.reply(w.circle, bob, w.cardIn(st.Need, w.circle), "!ex намерение 20 EUR")
+	if got := w.answer(w.circle); !strings.Contains(got, "Здесь просят часы помощи") {
+		t.Errorf("намерение 20 EUR toward hours answered %q", got)
+	}
+	w.say(dm(bob), bob, "!ex статус оранжевый 5000 ч")
+	if got := w.answer(dm(bob)); !strings.Contains(got, "не больше 1\u00a0000\u00a0ч") {
+		t.Errorf("5000 ч answered %q", got)
+	}
+}

@@ -80,3 +80,29 @@ func TestFormsHelpInKind(t *testing.T) {
 	mustNotShow(t, "the hours need's page", page, "HOUR")
 	mustShow(t, "the hours need's page for carol", cb.get(needPath(out.Need.ID, "")[len("/api/v1"):]), "Amount (h)")
 }
+
+// Exports keep help in kind: the CSV's amount, currency and title, and the
+// JSON's amounts and the thing, read back as they were.
+func TestExportsOfHelpInKind(t *testing.T) {
+	h := newHarness(t)
+	hours := h.do(ledger.Op{Kind: ledger.OpStatus, Actor: alice, Status: ledger.StatusOrange,
+		Amount: ledger.Amount{Minor: 450, Currency: ledger.Hours}}).Need
+	h.do(ledger.Op{Kind: ledger.OpIntend, Actor: bob, Need: hours.ID, Amount: ledger.Amount{Minor: 150, Currency: ledger.Hours}})
+	rows := readCSV(t, h.expect("GET", "/api/v1/export.csv", h.token(alice, ledger.ScopeRead), "", 200))
+	if len(rows) != 2 || rows[0]["amount"] != "4.50" || rows[0]["currency"] != "HOUR" || rows[0]["amount_minor"] != "450" ||
+		rows[1]["amount"] != "1.50" || rows[1]["currency"] != "HOUR" {
+		t.Fatalf("alice's rows: %v", rows)
+	}
+	lift := h.do(ledger.Op{Kind: ledger.OpStatus, Actor: alice, Status: ledger.StatusRed, Days: 2,
+		Amount: ledger.One(ledger.Items), Text: "a lift, \"urgent\""}).Need
+	got := decodeAs[memberExportT](t, h.expect("GET", "/api/v1/export.json", h.token(alice, ledger.ScopeRead), "", 200))
+	found := false
+	for _, n := range got.Needs {
+		if b := needBack(t, n); b.ID == lift.ID {
+			found = b.Target == ledger.One(ledger.Items) && b.Title == "a lift, \"urgent\""
+		}
+	}
+	if !found {
+		t.Fatalf("the lift is not exported as asked: %+v", got.Needs)
+	}
+}
