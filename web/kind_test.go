@@ -45,6 +45,8 @@ func TestAPIHelpInKind(t *testing.T) {
 	if got := len(h.actor.requests()); got != n {
 		t.Errorf("the actor got %d more requests for bad input", got-n)
 	}
+	// The kassa takes money only: the ledger's refusal, answered 400.
+	h.expectError("POST", "/api/v1/kassa", at, `{"circle":"!circle:test","amount":"3 h"}`, 400, "amount.money_only")
 }
 
 // The status form takes a thing instead of an amount and shows it back;
