@@ -117,6 +117,10 @@ func TestHelpInKindInRussian(t *testing.T) {
 	if got := w.answer(w.circle); !strings.Contains(got, "Здесь просят часы помощи") {
 		t.Errorf("намерение 20 EUR toward hours answered %q", got)
 	}
+	w.say(dm(bob), bob, "!ex статус оранжевый 1,234 ч")
+	if got := w.answer(dm(bob)); !strings.Contains(got, "Часы считаются до сотых") {
+		t.Errorf("1,234 ч answered %q", got)
+	}
 	w.say(dm(bob), bob, "!ex статус оранжевый 5000 ч")
 	if got := w.answer(dm(bob)); !strings.Contains(got, "не больше 1\u00a0000\u00a0ч") {
 		t.Errorf("5000 ч answered %q", got)

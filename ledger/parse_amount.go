@@ -59,6 +59,9 @@ var currencyWords = map[string]Currency{
 //	amount.too_precise      [code, exponent]  "12.345 EUR", "1.5 JPY", "1,000"
 //	amount.zero             []                "0", "0.00"
 //	amount.too_large        [MaxMajorUnits]   over MaxMajorUnits major units
+//	                        [Amount]          (in kind) over MaxHours or MaxItems
+//	amount.hours_precision  []                "1.234 h": hours to the hundredth
+//	amount.items_whole      []                "1.5 items": things are whole
 //
 // A comma is always a decimal separator: there are no thousands separators,
 // so "1,000" has three decimals and is refused as too precise.
@@ -194,7 +197,7 @@ func amountOf(whole, frac string, neg bool, info CurrencyInfo) (Amount, error) {
 		return Amount{}, Errorf(EInvalid, "amount.negative")
 	}
 	if len(frac) > info.Exponent {
-		return Amount{}, Errorf(EInvalid, "amount.too_precise", string(info.Code), info.Exponent)
+		return Amount{}, tooPrecise(info)
 	}
 	if !nonZero {
 		return Amount{}, Errorf(EInvalid, "amount.zero")
@@ -228,6 +231,18 @@ func maxMajor(c Currency) int64 {
 		return MaxItems
 	}
 	return MaxMajorUnits
+}
+
+// tooPrecise refuses an amount with more decimals than its currency has:
+// hours are counted to the hundredth, things whole.
+func tooPrecise(info CurrencyInfo) error {
+	switch info.Code {
+	case Hours:
+		return Errorf(EInvalid, "amount.hours_precision")
+	case Items:
+		return Errorf(EInvalid, "amount.items_whole")
+	}
+	return Errorf(EInvalid, "amount.too_precise", string(info.Code), info.Exponent)
 }
 
 // tooLargeFor refuses an amount of c over its bound, naming the bound.

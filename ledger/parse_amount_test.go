@@ -151,8 +151,8 @@ func TestParseAmountInvalid(t *testing.T) {
 		{"99999999999999 ч", "EUR", "amount.too_large", []any{ledger.Amount{Minor: 100_000, Currency: ledger.Hours}}},
 		{"1000.01 h", "EUR", "amount.too_large", []any{ledger.Amount{Minor: 100_000, Currency: ledger.Hours}}},
 		{"1001 items", "EUR", "amount.too_large", []any{ledger.Amount{Minor: 1000, Currency: ledger.Items}}},
-		{"1.234 h", "EUR", "amount.too_precise", []any{"HOUR", 2}},
-		{"1.5 items", "EUR", "amount.too_precise", []any{"ITEM", 0}},
+		{"1.234 h", "EUR", "amount.hours_precision", nil},
+		{"1.5 items", "EUR", "amount.items_whole", nil},
 		{"0 h", "EUR", "amount.zero", nil},
 		{"-2 h", "EUR", "amount.negative", nil},
 	}
