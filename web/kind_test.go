@@ -80,7 +80,8 @@ func TestFormsHelpInKind(t *testing.T) {
 	page = h.login(alice).get(needPath(out.Need.ID, "")[len("/api/v1"):])
 	mustShow(t, "the hours need's page", page, "2\u00a0h of 4.5\u00a0h committed", "4.5\u00a0h a month")
 	mustNotShow(t, "the hours need's page", page, "HOUR")
-	mustShow(t, "the hours need's page for carol", cb.get(needPath(out.Need.ID, "")[len("/api/v1"):]), "Amount (h)")
+	mustShow(t, "the hours need's page for carol", cb.get(needPath(out.Need.ID, "")[len("/api/v1"):]), "Amount (h)", `placeholder="1 h"`)
+	mustShow(t, "bob's status form", h.login(bob).get("/profile"), `value="orange" checked`, `value="4.50 h"`)
 }
 
 // Exports keep help in kind: the CSV's amount, currency and title, and the

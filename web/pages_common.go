@@ -21,7 +21,7 @@ var funcs = template.FuncMap{
 	"unit":       locale.Unit,
 	"unitName":   locale.UnitName,
 	"moneys":     locale.Amounts,
-	"typed":      func(a ledger.Amount) string { return a.String() },
+	"typed":      typedAmount,
 	"date":       date,
 	"who":        func(u ledger.UserID) string { return u.Localpart() },
 	"needHref":   needHref,
@@ -229,6 +229,19 @@ type statusNow struct {
 	Days   string
 }
 
+// typedAmount is an amount as a member would type it in a form: "12.50
+// EUR", and hours or things with the words the chat reads ("1.5 h", "2
+// items").
+func typedAmount(a ledger.Amount) string {
+	switch a.Currency {
+	case ledger.Hours:
+		return a.Number() + " h"
+	case ledger.Items:
+		return a.Number() + " items"
+	}
+	return a.String()
+}
+
 // statusNowOf is the current state of a member's status st for the status
 // form; typed is the currency an amount without one means.
 func (pg *pages) statusNowOf(b *ledger.Book, st ledger.MemberStatus, typed ledger.Currency) statusNow {
@@ -246,7 +259,7 @@ func (pg *pages) statusNowOf(b *ledger.Book, st ledger.MemberStatus, typed ledge
 	case p.Target.Currency == typed:
 		now.Amount = p.Target.Number()
 	case p.Target.Currency == ledger.Hours:
-		now.Amount = p.Target.Number() + " h"
+		now.Amount = typedAmount(p.Target)
 	default:
 		now.Amount = p.Target.String()
 	}
