@@ -48,7 +48,11 @@ func (s *Store) LedgerEmpty(ctx context.Context) (bool, error) {
 // The caller drops what it keeps in memory (a new ledger.Service).
 func (s *Store) ClearLedger(ctx context.Context) error {
 	return s.InTx(ctx, func(ctx context.Context) error {
-		cacheOf(ctx, s.db).reset()
+		cache := cacheOf(ctx, s.db)
+		cache.reset()
+		cache.keptMembers.cleared, cache.keptProfiles.cleared = true, true // cleared again at its end
+		s.Members.members.clear()
+		s.Members.profiles.clear()
 		for _, table := range ledgerTables {
 			if _, err := s.db.Exec(ctx, `DELETE FROM `+table); err != nil {
 				return fmt.Errorf("failed to clear %s: %w", table, err)
