@@ -82,6 +82,11 @@ func TestFormsHelpInKind(t *testing.T) {
 	mustNotShow(t, "the hours need's page", page, "HOUR")
 	mustShow(t, "the hours need's page for carol", cb.get(needPath(out.Need.ID, "")[len("/api/v1"):]), "Amount (h)", `placeholder="1 h"`)
 	mustShow(t, "bob's status form", h.login(bob).get("/profile"), `value="orange" checked`, `value="4.50 h"`)
+	if err := h.svc.Members.SetLang(h.ctx, h.act(carol), ledger.LangRU); err != nil {
+		t.Fatal(err)
+	}
+	mustShow(t, "the hours need's page in Russian", h.login(carol).get(needPath(out.Need.ID, "")[len("/api/v1"):]),
+		"4,5\u00a0ч в месяц", "Сумма (ч)")
 }
 
 // Exports keep help in kind: the CSV's amount, currency and title, and the
