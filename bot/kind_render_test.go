@@ -8,8 +8,8 @@ import (
 	"github.com/exodus-matrix/exodus/ledger"
 )
 
-// kindView is a need in kind with one promise toward it, as the card of
-// lang renders it.
+// kindCard is the card of a need in kind with one commitment toward it, as
+// language l renders it.
 func kindCard(l ledger.Lang, n *ledger.Need, promised ledger.Amount) string {
 	b := ledger.NewBook()
 	at := time.Date(2026, 5, 1, 8, 0, 0, 0, time.UTC)

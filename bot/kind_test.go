@@ -94,6 +94,11 @@ func TestMoneyOnlyRefusalsInTheChat(t *testing.T) {
 	if got := w.kassaOf(bob); got != "" {
 		t.Errorf("bob's kassa %q; want none", got)
 	}
+	w.say(dm(dave), dave, `!ex status orange "a weekly *lift*"`)
+	w.say(dm(dave), dave, `!ex status orange "a weekly *lift*"`)
+	if got := w.answer(dm(dave)); !strings.Contains(got, "already orange with a weekly *lift* a month") {
+		t.Errorf("the same thing again answered %q", got)
+	}
 	w.say(w.circle, carol, "!ex status orange 2 items")
 	if got := w.answer(w.circle); !strings.Contains(got, "Say what you need in quotes") {
 		t.Errorf("things without a name answered %q", got)

@@ -63,6 +63,9 @@ func (sr statusRules) applyStatus(op Op, out *Outcome) error {
 func (sr statusRules) checkStatusOp(op Op, cur MemberStatus) error {
 	if op.Status == StatusOrange && cur.Status == StatusOrange {
 		if n, ok := sr.rec.needs[cur.Need]; ok && n.Target == op.Amount && n.Title == op.Text {
+			if op.Text != "" {
+				return Errorf(EConflict, "status.unchanged", op.Text) // the thing, as written
+			}
 			return Errorf(EConflict, "status.unchanged", op.Amount)
 		}
 	}
