@@ -184,8 +184,8 @@ func commandSections() []commandSection {
 		}},
 		{en: "Mutual aid", ru: "Взаимопомощь", commands: []command{
 			{verb: ledger.VerbStatus,
-				en:  helpEntry{"green | orange <amount> | red <amount> <days>", "your status: green, you only help; orange, you need this much a month; red, an emergency collection within so many days"},
-				ru:  helpEntry{"зелёный | оранжевый <сумма> | красный <сумма> <дней>", "ваш статус: зелёный — вы только помогаете; оранжевый — вам нужна эта сумма в месяц; красный — срочный сбор за столько-то дней"},
+				en:  helpEntry{"green | orange <amount> | red <amount> <days>", "your status: green, you only help; orange, you need this much a month; red, an emergency collection within so many days. Help in kind: hours as the amount (`4 h`), or a thing in quotes (`red \"a lift to the hospital\" 2 days`)"},
+				ru:  helpEntry{"зелёный | оранжевый <сумма> | красный <сумма> <дней>", "ваш статус: зелёный — вы только помогаете; оранжевый — вам нужна эта сумма в месяц; красный — срочный сбор за столько-то дней. Помощь делом: часы вместо суммы (`4 ч`) или вещь в кавычках (`красный «подвезти в больницу» 2 дня`)"},
 				web: always(webOp), run: cmdStatus},
 			{verb: ledger.VerbIntend,
 				en:    helpEntry{"[amount]", "reply to a need card (or react ❤️): intend to help with an amount; reply again to change it"},

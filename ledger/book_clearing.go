@@ -39,6 +39,9 @@ func (cr clearingRules) applyAgree(op Op, out *Outcome) error {
 	if c == nil || len(c.Members) < 2 || c.Reduce.Minor <= 0 {
 		return Errorf(EInvalid, "clearing.stale")
 	}
+	if !c.Reduce.IsMoney() {
+		return Errorf(EInvalid, "amount.money_only")
+	}
 	if !slices.Contains(c.Members, op.Actor) {
 		return Errorf(EForbidden, "clearing.not_member")
 	}

@@ -28,6 +28,9 @@ func (ir initiativeRules) applyInitiative(op Op, out *Outcome) error {
 	if op.Amount.Minor <= 0 || op.Amount.Currency == "" {
 		return Errorf(EInvalid, "amount.zero")
 	}
+	if !op.Amount.IsMoney() {
+		return Errorf(EInvalid, "amount.money_only")
+	}
 	// In milliseconds, as op times are: the deadline op must fall on it.
 	until := op.Until.Truncate(time.Millisecond).UTC()
 	if !until.After(op.At) {

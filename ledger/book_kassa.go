@@ -23,6 +23,9 @@ func (kr kassaRules) applyKassa(op Op, out *Outcome) error {
 	if op.Amount.Minor <= 0 || op.Amount.Currency == "" {
 		return Errorf(EInvalid, "amount.zero")
 	}
+	if !op.Amount.IsMoney() {
+		return Errorf(EInvalid, "amount.money_only")
+	}
 	st := kr.rec.statusOf(op.Actor)
 	if cur, ok := st.KassaDeclared(op.Circle); ok && cur == op.Amount {
 		return Errorf(EConflict, "kassa.unchanged", op.Amount)
@@ -96,6 +99,9 @@ func (kr kassaRules) applyLeaveCircle(op Op, out *Outcome) error {
 func (kr kassaRules) applyClaim(op Op, out *Outcome) error {
 	if op.Amount.Minor <= 0 || op.Amount.Currency == "" {
 		return Errorf(EInvalid, "kassa.claim_not_positive")
+	}
+	if !op.Amount.IsMoney() {
+		return Errorf(EInvalid, "amount.money_only")
 	}
 	switch n := utf8.RuneCountInString(op.Text); {
 	case n == 0:

@@ -83,17 +83,18 @@ func (pr promiseRules) amountFor(op Op, n *Need, fallback Amount) (Amount, error
 		a = fallback
 	}
 	if a.IsZero() {
-		if op.Default.Currency != n.Target.Currency || op.Default.Minor <= 0 {
-			return Amount{}, Errorf(EInvalid, "promise.amount_needed", n.Target.Currency)
+		def, err := defaultFor(op, n)
+		if err != nil {
+			return Amount{}, err
 		}
 		missing := pr.rec.totals(n.ID).Missing
 		if missing.Minor <= 0 {
 			return Amount{}, Errorf(EConflict, "need.covered", n.Owner)
 		}
-		a = Amount{min(op.Default.Minor, missing.Minor), n.Target.Currency}
+		a = Amount{min(def.Minor, missing.Minor), n.Target.Currency}
 	}
 	if a.Currency != n.Target.Currency {
-		return Amount{}, Errorf(EInvalid, "promise.currency", n.Target.Currency)
+		return Amount{}, unitMismatch(n)
 	}
 	if a.Minor <= 0 {
 		return Amount{}, Errorf(EInvalid, "amount.zero")
@@ -102,6 +103,32 @@ func (pr promiseRules) amountFor(op Op, n *Need, fallback Amount) (Amount, error
 		return Amount{}, Errorf(EInvalid, "promise.over_target", n.Target)
 	}
 	return a, nil
+}
+
+// defaultFor is the amount a bare intend or commit (or a ❤️) means toward
+// n, before it is capped at what is missing: the circle's pledge for money,
+// one hour or one thing in kind.
+func defaultFor(op Op, n *Need) (Amount, error) {
+	switch c := n.Target.Currency; {
+	case !c.IsMoney():
+		return One(c), nil
+	case op.Default.Currency != c || op.Default.Minor <= 0:
+		return Amount{}, Errorf(EInvalid, "promise.amount_needed", c)
+	}
+	return op.Default, nil
+}
+
+// unitMismatch refuses an amount in another currency or unit than need n's:
+// an hours need takes hours, a need of things takes things, money the
+// need's currency.
+func unitMismatch(n *Need) error {
+	switch n.Target.Currency {
+	case Hours:
+		return Errorf(EInvalid, "promise.in_hours")
+	case Items:
+		return Errorf(EInvalid, "promise.in_items", n.Title)
+	}
+	return Errorf(EInvalid, "promise.currency", n.Target.Currency)
 }
 
 // applyIntend creates or changes the actor's intention toward a need.

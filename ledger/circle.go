@@ -34,6 +34,9 @@ func (s *Circles) Create(ctx context.Context, act Action, spec CircleSpec) (*Cir
 	if utf8.RuneCountInString(name) > MaxCircleNameRunes {
 		return nil, Errorf(EInvalid, "cmd.name_too_long", MaxCircleNameRunes)
 	}
+	if !spec.Pledge.IsZero() && !spec.Pledge.IsMoney() {
+		return nil, Errorf(EInvalid, "amount.money_only")
+	}
 	c := &Circle{ID: spec.ID, Name: name, Pledge: spec.Pledge, Lang: spec.Lang,
 		Owner: act.Actor, CreatedAt: s.ap.At(act), CreatedBy: act.Event}
 	if c.Pledge.IsZero() {
@@ -156,6 +159,9 @@ func (s *Circles) Update(ctx context.Context, act Action, id CircleID, setting C
 		case SettingPledge:
 			if pledge.Minor <= 0 {
 				return Errorf(EInvalid, "amount.zero")
+			}
+			if !pledge.IsMoney() {
+				return Errorf(EInvalid, "amount.money_only")
 			}
 			c.Pledge = pledge
 		case SettingLang:

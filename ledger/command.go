@@ -113,7 +113,9 @@ type Command struct {
 	Topic   Verb          // help <command>
 	All     bool          // help all
 
-	// status green | orange <amount> | red <amount> <days>
+	// status green | orange <amount> | red <amount> <days>; a quoted thing
+	// instead of the amount (`status red "a lift" 2 days`) is one Items in
+	// Amount and the thing in Text.
 	Status Status
 	Days   int
 	// intend [amount], commit [amount]: Amount (zero = the default amount);

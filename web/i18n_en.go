@@ -68,6 +68,9 @@ var pageWordsEN = map[string]string{
 	"amount.negative":         "The amount cannot be negative.",
 	"amount.too_large":        "The amount is too large (at most %[1]v).",
 	"amount.unknown_currency": "The currency “%[1]v” is unknown. Use a code such as EUR, USD, RUB, UAH, ILS.",
+	"amount.hours_precision":  "Hours are counted to the hundredth: at most 2 digits after the point, such as 1.25 h.",
+	"amount.items_whole":      "Things and services are counted whole: 1 item, 2 items.",
+	"amount.money_only":       "Only money here: the kassa, clearing, pledges and initiatives count in a currency, not in hours or things. Give an amount such as 20 EUR.",
 	"amount.too_precise":      "%[1]v has at most %[2]v {2:digit|digits} after the point.",
 
 	"welcome.lead":        "A ledger of promises among people who know each other: needs, intentions and commitments in your trust circles.",
@@ -234,11 +237,13 @@ var pageWordsEN = map[string]string{
 	"done.mute":               "Muted.",
 	"done.unmute":             "Unmuted.",
 
-	"status.choose": "Status",
-	"status.amount": "Amount (%[1]v)",
-	"status.days":   "Days (red)",
-	"status.hint":   "Orange needs a monthly amount; red needs an amount and the days to collect it in.",
-	"status.save":   "Set status",
+	"status.choose":        "Status",
+	"status.amount":        "Amount (%[1]v)",
+	"status.days":          "Days (red)",
+	"status.thing":         "Or a thing or service, in kind",
+	"status.thing_example": "a lift to the hospital",
+	"status.hint":          "Orange needs a monthly amount; red needs an amount and the days to collect it in. Help in kind: hours as an amount (4 h), or a thing or service instead of the amount.",
+	"status.save":          "Set status",
 
 	"circle.title":         "Circle",
 	"circle.pledge":        "pledge %[1]v",

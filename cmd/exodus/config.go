@@ -320,8 +320,8 @@ func (c *Config) validateLedger() error {
 	l := &c.Ledger
 	rules := ledger.DefaultConfig()
 	pledge, err := ledger.ParseAmount(l.DefaultPledge, "EUR")
-	if err != nil {
-		return keyError("ledger.default_pledge", "an amount with a currency, such as 100 EUR", l.DefaultPledge)
+	if err != nil || !pledge.IsMoney() {
+		return keyError("ledger.default_pledge", "an amount with a currency, such as 100 EUR", l.DefaultPledge) // money only: not hours or things
 	}
 	rules.DefaultPledge = pledge
 	lang, ok := ledger.ParseLang(l.DefaultLang)

@@ -190,7 +190,7 @@ var refusals = []refusal{
 	{path: "bot.reconcile_interval", bad: []string{"soon", "30", "99ms", "-1s", "61m"}},
 	{path: "bot.takeover_after", bad: []string{"soon", "999ms", "0s", "24h1s"}},
 	{path: "encryption.key_request_after", bad: []string{"soon", "99ms", "0s", "1h1s"}},
-	{path: "ledger.default_pledge", bad: []string{`""`, "lots", "100 XYZ", "0 EUR", "-5 EUR", "12.345 EUR", removed}},
+	{path: "ledger.default_pledge", bad: []string{`""`, "lots", "100 XYZ", "0 EUR", "-5 EUR", "12.345 EUR", "4 h", removed}},
 	{path: "ledger.default_lang", bad: []string{"fr", `""`, removed}},
 	{path: "ledger.invite_ttl", bad: []string{"soon", "5", "59s", "8760h1s", `""`, removed}},
 	{path: "ledger.code_ttl", bad: []string{"soon", "30s", "9000h", removed}},
