@@ -15,6 +15,8 @@ var months = map[ledger.Lang][12]string{
 		"August", "September", "October", "November", "December"},
 	ledger.LangRU: {"января", "февраля", "марта", "апреля", "мая", "июня", "июля",
 		"августа", "сентября", "октября", "ноября", "декабря"},
+	ledger.LangSR: {"januar", "februar", "mart", "april", "maj", "jun", "jul",
+		"avgust", "septembar", "oktobar", "novembar", "decembar"},
 }
 
 // Date renders the day of t, in t's time zone, as CLDR's long date without
@@ -22,16 +24,22 @@ var months = map[ledger.Lang][12]string{
 func Date(l ledger.Lang, t time.Time) string {
 	l = lang(l)
 	m := months[l][t.Month()-1]
-	if l == ledger.LangRU {
+	switch l {
+	case ledger.LangRU:
 		return fmt.Sprintf("%d %s", t.Day(), m)
+	case ledger.LangSR:
+		return fmt.Sprintf("%d. %s", t.Day(), m)
 	}
 	return fmt.Sprintf("%s %d", m, t.Day())
 }
 
 // DateYear is Date with the year: "December 2, 2026", "2 декабря 2026 г.".
 func DateYear(l ledger.Lang, t time.Time) string {
-	if lang(l) == ledger.LangRU {
+	switch lang(l) {
+	case ledger.LangRU:
 		return fmt.Sprintf("%s %d г.", Date(l, t), t.Year())
+	case ledger.LangSR:
+		return fmt.Sprintf("%s %d.", Date(l, t), t.Year())
 	}
 	return fmt.Sprintf("%s, %d", Date(l, t), t.Year())
 }
@@ -39,7 +47,7 @@ func DateYear(l ledger.Lang, t time.Time) string {
 // Clock renders the time of day of t as CLDR's short time: "2:30 PM" in
 // English, "14:30" in Russian.
 func Clock(l ledger.Lang, t time.Time) string {
-	if lang(l) == ledger.LangRU {
+	if l := lang(l); l == ledger.LangRU || l == ledger.LangSR {
 		return t.Format("15:04")
 	}
 	return t.Format("3:04\u202fPM")

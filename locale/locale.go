@@ -11,10 +11,16 @@ import (
 	"github.com/exodus-matrix/exodus/ledger"
 )
 
+// serbianLatin is Serbian in the Latin script, the script Exodus writes it in.
+var serbianLatin = language.MustParse("sr-Latn")
+
 // tag is the CLDR language of a member's language.
 func tag(l ledger.Lang) language.Tag {
-	if l == ledger.LangRU {
+	switch l {
+	case ledger.LangRU:
 		return language.Russian
+	case ledger.LangSR:
+		return serbianLatin
 	}
 	return language.English
 }

@@ -136,3 +136,53 @@ func TestUnitNames(t *testing.T) {
 		}
 	}
 }
+
+func TestSerbian(t *testing.T) {
+	sr := ledger.LangSR
+	forms := []string{"član", "člana", "članova"}
+	for n, want := range map[int64]string{0: "članova", 1: "član", 2: "člana", 4: "člana", 5: "članova",
+		11: "članova", 12: "članova", 14: "članova", 21: "član", 22: "člana", 25: "članova", 101: "član", 111: "članova"} {
+		if got := Select(sr, n, forms...); got != want {
+			t.Errorf("SR %d: %q, want %q", n, got, want)
+		}
+	}
+	if got := Plurals(sr, "%[1]v {1:član|člana|članova}", []any{3}); got != "%[1]v člana" {
+		t.Errorf("SR plural selector: %q", got)
+	}
+	if Forms(sr) != 3 {
+		t.Errorf("SR has %d forms, want 3 (one, few, other)", Forms(sr))
+	}
+	amounts := []struct {
+		a    ledger.Amount
+		want string
+	}{
+		{ledger.Amount{Minor: 123450, Currency: "EUR"}, "1.234,50\u00a0€"},
+		{ledger.Amount{Minor: 10000, Currency: "EUR"}, "100\u00a0€"},
+		{ledger.Amount{Minor: -250, Currency: "EUR"}, "-2,50\u00a0€"},
+		{ledger.Amount{Minor: 150, Currency: ledger.Hours}, "1,5\u00a0h"},
+		{ledger.Amount{Minor: 1, Currency: ledger.Items}, "1\u00a0komad"},
+		{ledger.Amount{Minor: 3, Currency: ledger.Items}, "3\u00a0komada"},
+		{ledger.Amount{Minor: 5, Currency: ledger.Items}, "5\u00a0komada"},
+	}
+	for _, c := range amounts {
+		if got := Amount(sr, c.a); got != c.want {
+			t.Errorf("SR %v: %q, want %q", c.a, got, c.want)
+		}
+	}
+	if got := Int(sr, 1234567); got != "1.234.567" {
+		t.Errorf("SR 1234567: %q", got)
+	}
+	at := time.Date(2026, 12, 2, 13, 30, 0, 0, time.UTC)
+	for got, want := range map[string]string{
+		Date(sr, at):                   "2. decembar",
+		DateYear(sr, at):               "2. decembar 2026.",
+		DateTime(sr, at, nil):          "2. decembar, 13:30",
+		Date(sr, at.AddDate(0, -9, 0)): "2. mart",
+		UnitName(sr, ledger.Hours):     "sati",
+		UnitIn(sr, ledger.Items):       "komadima",
+	} {
+		if got != want {
+			t.Errorf("SR: %q, want %q", got, want)
+		}
+	}
+}

@@ -70,8 +70,8 @@ func Amount(l ledger.Lang, a ledger.Amount) string {
 	}
 	sym := symbol(l, a.Currency)
 	var s string
-	if l == ledger.LangRU {
-		// CLDR ru: "#,##0.00 ¤", the symbol after a no-break space.
+	if l == ledger.LangRU || l == ledger.LangSR {
+		// CLDR ru and sr: "#,##0.00 ¤", the symbol after a no-break space.
 		s = num + "\u00a0" + sym
 	} else {
 		// CLDR en: "¤#,##0.00", a letter symbol spaced off the digits
@@ -129,6 +129,7 @@ func unitNames(l ledger.Lang, c ledger.Currency, i int) string {
 	names := map[ledger.Lang]map[ledger.Currency][2]string{
 		ledger.LangEN: {ledger.Hours: {"hours", "hours"}, ledger.Items: {"items", "items"}},
 		ledger.LangRU: {ledger.Hours: {"часы", "часах"}, ledger.Items: {"штуки", "штуках"}},
+		ledger.LangSR: {ledger.Hours: {"sati", "satima"}, ledger.Items: {"komadi", "komadima"}},
 	}
 	if n, ok := names[lang(l)][c]; ok {
 		return n[i]
@@ -141,6 +142,7 @@ func unitNames(l ledger.Lang, c ledger.Currency, i int) string {
 var unitWords = map[ledger.Lang][]string{
 	ledger.LangEN: {"h", "item", "items"},
 	ledger.LangRU: {"ч", "штука", "штуки", "штук"},
+	ledger.LangSR: {"h", "komad", "komada", "komada"},
 }
 
 // amountNumber renders m minor units of exp digits: the grouped whole part,

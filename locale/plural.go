@@ -14,10 +14,12 @@ import (
 // the order a plural selector lists them. They are the CLDR categories of
 // whole numbers: English one|other ("1 member", "2 members"), Russian
 // one|few|many ("1 участник", "2 участника", "5 участников"). Russian's
-// "other" is for fractions only and takes the "few" form.
+// "other" is for fractions only and takes the "few" form. Serbian
+// one|few|other ("1 član", "2 člana", "5 članova").
 var forms = map[ledger.Lang][]plural.Form{
 	ledger.LangEN: {plural.One, plural.Other},
 	ledger.LangRU: {plural.One, plural.Few, plural.Many},
+	ledger.LangSR: {plural.One, plural.Few, plural.Other},
 }
 
 // Forms is how many forms a plural selector gives in language l.

@@ -94,6 +94,9 @@ func buildVerbWords() map[string]verbWord {
 		for _, w := range e.ru {
 			m[w] = verbWord{e.verb, ledger.LangRU, e}
 		}
+		for _, w := range srWords[e.verb] {
+			m[w] = verbWord{e.verb, ledger.LangSR, e}
+		}
 	}
 	for w, v := range neutralVerbWords {
 		for i := range syntaxes {
@@ -105,11 +108,18 @@ func buildVerbWords() map[string]verbWord {
 	return m
 }
 
+// srWords are the Serbian words (Latin script, normalised) of the verbs that
+// have them; a Serbian member types the English word of any other verb.
+var srWords = map[ledger.Verb][]string{
+	ledger.VerbLang: {"jezik"},
+	ledger.VerbHelp: {"pomoć", "pomoc"},
+}
+
 // The words of the circle settings and of "circle here", normalised.
 var (
 	circleHereWords   = map[string]ledger.Lang{"here": ledger.LangEN, "здесь": ledger.LangRU}
 	circlePledgeWords = map[string]ledger.Lang{"pledge": ledger.LangEN, "сумма": ledger.LangRU}
-	circleLangWords   = map[string]ledger.Lang{"lang": ledger.LangEN, "language": ledger.LangEN, "язык": ledger.LangRU}
+	circleLangWords   = map[string]ledger.Lang{"lang": ledger.LangEN, "language": ledger.LangEN, "язык": ledger.LangRU, "jezik": ledger.LangSR}
 )
 
 // widgetOffWords are the words of `widget off`, normalised.
@@ -152,8 +162,9 @@ var (
 var confirmWords = map[string]bool{"confirm": true, "yes": true, "подтверждаю": true, "да": true}
 
 // VerbWords returns the command words for verb v in language l, the
-// canonical one first ("help"; "помощь", "справка"). It returns nil for an
-// unknown verb or language. Language-neutral words ("?") are not included.
+// canonical one first ("help"; "помощь", "справка"). Serbian has words of
+// its own for a few verbs (srWords) and takes the English ones for the rest.
+// It returns nil for an unknown verb or language. Language-neutral words ("?") are not included.
 func VerbWords(v ledger.Verb, l ledger.Lang) []string {
 	for _, e := range syntaxes {
 		if e.verb != v {
@@ -164,6 +175,11 @@ func VerbWords(v ledger.Verb, l ledger.Lang) []string {
 			return append([]string(nil), e.en...)
 		case ledger.LangRU:
 			return append([]string(nil), e.ru...)
+		case ledger.LangSR:
+			if sr := srWords[v]; len(sr) > 0 {
+				return append([]string(nil), sr...)
+			}
+			return append([]string(nil), e.en...)
 		}
 	}
 	return nil
