@@ -45,7 +45,7 @@ func (a *WebActor) Act(ctx context.Context, req ledger.Request) (*ledger.Reply, 
 	b := a.bot
 	cmd := req.Command
 	lang := req.Lang
-	if lang != ledger.LangEN && lang != ledger.LangRU {
+	if !slices.Contains(ledger.Langs, lang) {
 		lang = replyLang(ctx, b.ledger, id.UserID(req.Member), "")
 	}
 	if !b.commands.fromWeb(cmd.Verb) {

@@ -33,41 +33,84 @@ func placeholders(s string) []string {
 	return out
 }
 
-func TestCatalogueKeysMatch(t *testing.T) {
-	for k := range messagesEN {
-		if _, ok := messagesRU[k]; !ok {
-			t.Errorf("key %q is in messagesEN but not in messagesRU", k)
+// catalogues are the catalogues of every language, by language.
+var catalogues = map[ledger.Lang]map[string]string{
+	ledger.LangEN: messagesEN, ledger.LangRU: messagesRU, ledger.LangSR: messagesSR,
+}
+
+// TestEveryLanguageHasACatalogue: each language of ledger.Langs has a
+// catalogue, and the bot renders in it.
+func TestEveryLanguageHasACatalogue(t *testing.T) {
+	for _, l := range ledger.Langs {
+		cat, ok := catalogues[l]
+		if !ok {
+			t.Errorf("the language %q has no catalogue", l)
+			continue
+		}
+		if got := catalogue(l)["lang.done"]; got != cat["lang.done"] {
+			t.Errorf("catalogue(%q) is not its catalogue: lang.done %q", l, got)
 		}
 	}
-	for k := range messagesRU {
-		if _, ok := messagesEN[k]; !ok {
-			t.Errorf("key %q is in messagesRU but not in messagesEN", k)
+}
+
+func TestCatalogueKeysMatch(t *testing.T) {
+	for l, cat := range catalogues {
+		if l == ledger.LangEN {
+			continue
+		}
+		for k := range messagesEN {
+			if _, ok := cat[k]; !ok {
+				t.Errorf("key %q is in messagesEN but not in the %s catalogue", k, l)
+			}
+		}
+		for k := range cat {
+			if _, ok := messagesEN[k]; !ok {
+				t.Errorf("key %q is in the %s catalogue but not in messagesEN", k, l)
+			}
 		}
 	}
 }
 
 func TestCataloguePlaceholdersMatch(t *testing.T) {
 	indexed := regexp.MustCompile(`^%\[\d+\]`)
-	for k, en := range messagesEN {
-		ru, ok := messagesRU[k]
-		if !ok {
-			continue // reported by TestCatalogueKeysMatch
+	for l, cat := range catalogues {
+		for k, en := range messagesEN {
+			tr, ok := cat[k]
+			if !ok {
+				continue // reported by TestCatalogueKeysMatch
+			}
+			pe, pt := placeholders(en), placeholders(tr)
+			if !slices.Equal(pe, pt) {
+				t.Errorf("key %q: placeholders differ: en %v, %s %v", k, pe, l, pt)
+			}
+			// Translations reorder words, so every placeholder names its argument.
+			for _, p := range pt {
+				if !indexed.MatchString(p) {
+					t.Errorf("%s key %q: placeholder %q has no explicit argument index", l, k, p)
+				}
+			}
 		}
-		pe, pr := placeholders(en), placeholders(ru)
-		if !slices.Equal(pe, pr) {
-			t.Errorf("key %q: placeholders differ: en %v, ru %v", k, pe, pr)
+	}
+}
+
+// TestCatalogueTranslated: a translation is not the English text copied,
+// save for messages with no words of a language (a code, a placeholder).
+func TestCatalogueTranslated(t *testing.T) {
+	same := map[string]bool{"capacity.path": true, "zone.reset_word": true, "help.all_word": true}
+	for l, cat := range catalogues {
+		if l == ledger.LangEN {
+			continue
 		}
-		// Translations reorder words, so every placeholder names its argument.
-		for _, p := range append(pe, pr...) {
-			if !indexed.MatchString(p) {
-				t.Errorf("key %q: placeholder %q has no explicit argument index", k, p)
+		for k, en := range messagesEN {
+			if cat[k] == en && !same[k] {
+				t.Errorf("%s key %q is the English text: %q", l, k, en)
 			}
 		}
 	}
 }
 
 func TestCatalogueNotEmpty(t *testing.T) {
-	for _, cat := range []map[string]string{messagesEN, messagesRU} {
+	for _, cat := range catalogues {
 		for k, v := range cat {
 			if strings.TrimSpace(v) == "" {
 				t.Errorf("key %q has an empty message", k)
@@ -144,7 +187,7 @@ func TestCatalogueHasLedgerErrors(t *testing.T) {
 				if _, ok := internalKeys[k]; ok {
 					continue
 				}
-				for l, cat := range map[string]map[string]string{"en": messagesEN, "ru": messagesRU} {
+				for l, cat := range catalogues {
 					if _, ok := cat[k]; !ok {
 						t.Errorf("%s/%s: error key %q is missing from the %s catalogue", dir, name, k, l)
 					}
@@ -178,11 +221,11 @@ func TestCatalogueHasBotKeys(t *testing.T) {
 		keys["light."+string(s)] = true
 		keys["notify.status_"+string(s)] = true
 	}
-	for _, l := range []ledger.Lang{ledger.LangEN, ledger.LangRU} {
+	for _, l := range ledger.Langs {
 		keys["lang."+string(l)] = true
 	}
 	for k := range keys {
-		for l, cat := range map[string]map[string]string{"en": messagesEN, "ru": messagesRU} {
+		for l, cat := range catalogues {
 			if _, ok := cat[k]; !ok {
 				t.Errorf("message key %q is missing from the %s catalogue", k, l)
 			}

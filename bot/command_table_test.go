@@ -19,6 +19,9 @@ func TestEveryVerbIsACommand(t *testing.T) {
 		if sec.en == "" || sec.ru == "" {
 			t.Errorf("a help section lacks a title: %q / %q", sec.en, sec.ru)
 		}
+		if sectionsSR[sec.en] == "" {
+			t.Errorf("the help section %q has no Serbian title (bot/help_sr.go)", sec.en)
+		}
 		for _, c := range sec.commands {
 			declared[c.verb]++
 			if !slices.Contains(grammar.AllVerbs(), c.verb) {
@@ -42,6 +45,14 @@ func TestEveryVerbIsACommand(t *testing.T) {
 			if c.help(l).what == "" {
 				t.Errorf("the command %q has no help in %s", v, l)
 			}
+		}
+		if sr, ok := helpSR[v]; !ok || sr.what == "" || sr.what == c.en.what {
+			t.Errorf("the command %q has no Serbian help (bot/help_sr.go): %q", v, sr.what)
+		}
+	}
+	for v := range helpSR {
+		if declared[v] != 1 {
+			t.Errorf("helpSR has the verb %q, which is not a command", v)
 		}
 	}
 }

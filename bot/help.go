@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/exodus-matrix/exodus/ledger"
@@ -18,8 +19,13 @@ var firstScreen = []ledger.Verb{
 
 // help is the command's help entry in language l.
 func (c *command) help(l ledger.Lang) helpEntry {
-	if l == ledger.LangRU {
+	switch l {
+	case ledger.LangRU:
 		return c.ru
+	case ledger.LangSR:
+		if h, ok := helpSR[c.verb]; ok {
+			return h
+		}
 	}
 	return c.en
 }
@@ -62,7 +68,7 @@ func (s *commandSet) what(l ledger.Lang, v ledger.Verb) string {
 func (s *commandSet) helpText(l ledger.Lang, topic ledger.Verb, all, direct bool) string {
 	if topic != "" && topic != ledger.VerbHelp {
 		str := s.usageIn(l, topic, direct) + " — " + s.what(l, topic)
-		if alt := grammar.VerbWords(topic, other(l)); len(alt) > 0 {
+		if alt := grammar.VerbWords(topic, other(l)); len(alt) > 0 && !slices.Equal(alt, grammar.VerbWords(topic, l)) {
 			str += " (" + strings.Join(grammar.VerbWords(topic, l), ", ") + " / " + strings.Join(alt, ", ") + ")"
 		}
 		return str
@@ -80,8 +86,13 @@ func (s *commandSet) helpText(l ledger.Lang, topic ledger.Verb, all, direct bool
 	sb.WriteString(text(l, "help.all") + "\n\n")
 	for _, sec := range s.sections {
 		title := sec.en
-		if l == ledger.LangRU {
+		switch l {
+		case ledger.LangRU:
 			title = sec.ru
+		case ledger.LangSR:
+			if t, ok := sectionsSR[sec.en]; ok {
+				title = t
+			}
 		}
 		sb.WriteString("**" + title + "**\n\n")
 		for _, c := range sec.commands {
@@ -93,10 +104,10 @@ func (s *commandSet) helpText(l ledger.Lang, topic ledger.Verb, all, direct bool
 }
 
 func other(l ledger.Lang) ledger.Lang {
-	if l == ledger.LangRU {
-		return ledger.LangEN
+	if l == ledger.LangEN {
+		return ledger.LangRU
 	}
-	return ledger.LangRU
+	return ledger.LangEN
 }
 
 // explain explains a refusal in the member's language: why, and what to

@@ -79,7 +79,7 @@ var coreEN = map[string]string{
 	"cmd.too_long":              "The message is too long for a command (at most %[1]v {1:character|characters}).",
 	"cmd.usage":                 "the command needs more.",
 	"cmd.bad_user":              "`%[1]v` is not a Matrix user ID. Write it as @name:server, or mention the person.",
-	"cmd.bad_lang":              "I don't know the language `%[1]v`: choose ru or en.",
+	"cmd.bad_lang":              "I don't know the language `%[1]v`: choose ru, en or sr.",
 	"cmd.bad_code":              "`%[1]v` does not look like an invitation code (letters and digits, like K7Q2-M9XD).",
 	"cmd.name_too_long":         "The name is too long (at most %[1]v {1:character|characters}).",
 	"cmd.text_too_long":         "The text is too long (at most %[1]v {1:character|characters}).",
@@ -123,4 +123,5 @@ var coreEN = map[string]string{
 	"status.revoked":  "revoked",
 	"lang.en":         "English",
 	"lang.ru":         "Russian",
+	"lang.sr":         "Serbian",
 }

@@ -1,6 +1,8 @@
 package bot
 
 import (
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -10,14 +12,40 @@ import (
 
 // TestCataloguePluralSelectors: every plural selector of a catalogue gives
 // the forms of its language's CLDR categories (EN one|other, RU
-// one|few|many).
+// one|few|many, SR one|few|other), and the selectors of a translation are
+// those of the English message (the same counts).
 func TestCataloguePluralSelectors(t *testing.T) {
-	for l, cat := range map[ledger.Lang]map[string]string{ledger.LangEN: messagesEN, ledger.LangRU: messagesRU} {
+	for l, cat := range catalogues {
 		for k, m := range cat {
 			for _, sel := range locale.Selectors(m) {
 				if len(sel) != locale.Forms(l) {
 					t.Errorf("%s %q: selector %v has %d forms, want %d", l, k, sel, len(sel), locale.Forms(l))
 				}
+			}
+		}
+	}
+}
+
+// TestSelectorsMatchEnglish: a translation counts every argument the
+// English message counts (it may count more: Russian "реквизиты" agree with
+// a number English leaves alone).
+func TestSelectorsMatchEnglish(t *testing.T) {
+	sel := regexp.MustCompile(`\{(\d+):`)
+	indexes := func(m string) []string {
+		var out []string
+		for _, x := range sel.FindAllStringSubmatch(m, -1) {
+			if !slices.Contains(out, x[1]) {
+				out = append(out, x[1])
+			}
+		}
+		slices.Sort(out)
+		return out
+	}
+	for l, cat := range catalogues {
+		for k, en := range messagesEN {
+			got, want := indexes(cat[k]), indexes(en)
+			if missing := slices.DeleteFunc(slices.Clone(want), func(i string) bool { return slices.Contains(got, i) }); len(missing) > 0 {
+				t.Errorf("%s %q: plural selectors of %v, English has %v", l, k, got, want)
 			}
 		}
 	}

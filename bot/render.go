@@ -18,8 +18,11 @@ import (
 
 // catalogue returns the message catalogue of a language.
 func catalogue(l ledger.Lang) map[string]string {
-	if l == ledger.LangRU {
+	switch l {
+	case ledger.LangRU:
 		return messagesRU
+	case ledger.LangSR:
+		return messagesSR
 	}
 	return messagesEN
 }
@@ -179,15 +182,18 @@ func replyTo(content *event.Content, evt *event.Event) *event.Content {
 // units: "20 s", "5 min", "1 h 30 min" ("20 с", "5 мин", "1 ч 30 мин").
 func durationText(l ledger.Lang, d time.Duration) string {
 	units := []struct {
-		size   time.Duration
-		en, ru string
-	}{{time.Hour, "h", "ч"}, {time.Minute, "min", "мин"}, {time.Second, "s", "с"}}
+		size       time.Duration
+		en, ru, sr string
+	}{{time.Hour, "h", "ч", "h"}, {time.Minute, "min", "мин", "min"}, {time.Second, "s", "с", "s"}}
 	var parts []string
 	for _, u := range units {
 		if n := d / u.size; n > 0 {
 			name := u.en
-			if l == ledger.LangRU {
+			switch l {
+			case ledger.LangRU:
 				name = u.ru
+			case ledger.LangSR:
+				name = u.sr
 			}
 			parts = append(parts, fmt.Sprintf("%d %s", n, name))
 			d -= n * u.size
