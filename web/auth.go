@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -99,8 +100,11 @@ func browserLang(r *http.Request) ledger.Lang {
 	if l, ok := cookieLang(r); ok {
 		return l
 	}
-	if strings.HasPrefix(strings.ToLower(r.Header.Get("Accept-Language")), "ru") {
+	switch al := strings.ToLower(r.Header.Get("Accept-Language")); {
+	case strings.HasPrefix(al, "ru"):
 		return ledger.LangRU
+	case strings.HasPrefix(al, "sr"):
+		return ledger.LangSR
 	}
 	return ledger.LangEN
 }
@@ -108,7 +112,7 @@ func browserLang(r *http.Request) ledger.Lang {
 // cookieLang is the language a visitor switched the pages to, if any.
 func cookieLang(r *http.Request) (ledger.Lang, bool) {
 	if ck, err := r.Cookie(langCookie); err == nil {
-		if l := ledger.Lang(ck.Value); l == ledger.LangEN || l == ledger.LangRU {
+		if l := ledger.Lang(ck.Value); slices.Contains(ledger.Langs, l) {
 			return l, true
 		}
 	}
@@ -224,7 +228,7 @@ func (g *gate) logout(w http.ResponseWriter, r *http.Request, c *caller) {
 // setLang switches the pages' language (a cookie; the chat's stays).
 func (g *gate) setLang(w http.ResponseWriter, r *http.Request) {
 	l := ledger.Lang(r.URL.Query().Get("lang"))
-	if l != ledger.LangEN && l != ledger.LangRU {
+	if !slices.Contains(ledger.Langs, l) {
 		l = ledger.LangEN
 	}
 	http.SetCookie(w, langCookieOf(l, g.secure))

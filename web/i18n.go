@@ -8,7 +8,7 @@ import (
 )
 
 // catalogues hold the words of the pages and of the web's own errors.
-var catalogues = map[ledger.Lang]map[string]string{ledger.LangEN: wordsEN, ledger.LangRU: wordsRU}
+var catalogues = map[ledger.Lang]map[string]string{ledger.LangEN: wordsEN, ledger.LangRU: wordsRU, ledger.LangSR: wordsSR}
 
 // lookup returns the message of key in a language, if it has one.
 func lookup(l ledger.Lang, key string) (string, bool) {

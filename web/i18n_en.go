@@ -61,7 +61,7 @@ var pageWordsEN = map[string]string{
 	"cmd.bad_index":           "%[1]q is not a number from 1 to %[2]v.",
 	"cmd.bad_days":            "%[1]q is not a number of days from 1 to %[2]v.",
 	"cmd.bad_status":          "%[1]q is not a status: choose green, orange or red.",
-	"cmd.bad_lang":            "%[1]q is not a language: choose English or Russian.",
+	"cmd.bad_lang":            "%[1]q is not a language: choose English, Russian or Serbian.",
 	"cmd.bad_notice":          "%[1]q is not a kind of notification.",
 	"amount.malformed":        "“%[1]v” is not an amount. Write it like 100, 100 EUR, €100 or 12.50.",
 	"amount.zero":             "The amount must be more than zero.",

@@ -24,23 +24,49 @@ func placeholders(m string) []string {
 }
 
 func TestCataloguesMatch(t *testing.T) {
-	for k, en := range wordsEN {
-		ru, ok := wordsRU[k]
-		if !ok {
-			t.Errorf("%q has no Russian", k)
-			continue
-		}
-		if pe, pr := placeholders(en), placeholders(ru); !slices.Equal(pe, pr) {
-			t.Errorf("%q: placeholders %v in English, %v in Russian", k, pe, pr)
-		}
-		if en == "" || ru == "" {
-			t.Errorf("%q is empty", k)
+	for _, l := range ledger.Langs {
+		if _, ok := catalogues[l]; !ok {
+			t.Errorf("the language %q has no words", l)
 		}
 	}
-	for k := range wordsRU {
-		if _, ok := wordsEN[k]; !ok {
-			t.Errorf("%q has no English", k)
+	for l, words := range catalogues {
+		for k, en := range wordsEN {
+			tr, ok := words[k]
+			if !ok {
+				t.Errorf("%q has no %s", k, l)
+				continue
+			}
+			if pe, pt := placeholders(en), placeholders(tr); !slices.Equal(pe, pt) {
+				t.Errorf("%q: placeholders %v in English, %v in %s", k, pe, pt, l)
+			}
+			if tr == "" {
+				t.Errorf("%s %q is empty", l, k)
+			}
 		}
+		for k := range words {
+			if _, ok := wordsEN[k]; !ok {
+				t.Errorf("%s %q has no English", l, k)
+			}
+		}
+	}
+}
+
+// TestSerbianIsTranslated: the Serbian words are not the English ones
+// copied, save for the few that are the same in both (a name, a symbol, a
+// placeholder alone).
+func TestSerbianIsTranslated(t *testing.T) {
+	same := 0
+	for k, en := range wordsEN {
+		if wordsSR[k] == en {
+			same++
+			if words := placeholder.ReplaceAllString(en, ""); !strings.ContainsAny(words, "aeiou") || len([]rune(words)) <= 7 {
+				continue // "Exodus", "Status", "🔴", "%[1]v min", "Bot: %[1]v"
+			}
+			t.Errorf("%q is the English text in Serbian: %q", k, en)
+		}
+	}
+	if same > 20 {
+		t.Errorf("%d Serbian words are the English ones", same)
 	}
 }
 
@@ -185,6 +211,13 @@ func TestPluralSelectors(t *testing.T) {
 		{ledger.LangRU, "card.days_left", 1, "остался 1 день"},
 		{ledger.LangEN, "card.days_left", 1, "1 day left"},
 		{ledger.LangEN, "kassa.members", 2, "2 members"},
+		{ledger.LangSR, "kassa.members", 1, "1 član"},
+		{ledger.LangSR, "kassa.members", 21, "21 član"},
+		{ledger.LangSR, "kassa.members", 3, "3 člana"},
+		{ledger.LangSR, "kassa.members", 12, "12 članova"},
+		{ledger.LangSR, "kassa.members", 5, "5 članova"},
+		{ledger.LangSR, "card.days_left", 1, "još 1 dan"},
+		{ledger.LangSR, "card.days_left", 1234, "još 1.234 dana"},
 	} {
 		if got := trf(c.l, c.key, c.n); got != c.want {
 			t.Errorf("%s %s %d: %q, want %q", c.l, c.key, c.n, got, c.want)

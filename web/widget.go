@@ -26,6 +26,8 @@ func (g *gate) widgetPage(w http.ResponseWriter, r *http.Request) {
 	lang := browserLang(r)
 	if l := strings.ToLower(q.Get("lang")); strings.HasPrefix(l, "ru") {
 		lang = ledger.LangRU
+	} else if strings.HasPrefix(l, "sr") {
+		lang = ledger.LangSR
 	} else if strings.HasPrefix(l, "en") {
 		lang = ledger.LangEN
 	}
