@@ -3,6 +3,8 @@ package web
 import (
 	"fmt"
 	"io/fs"
+	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"slices"
 	"sort"
@@ -239,5 +241,19 @@ func TestCountsAreGrouped(t *testing.T) {
 	}
 	if got := num(ledger.LangEN, 12345); got != "12,345" {
 		t.Errorf("num: %q", got)
+	}
+}
+
+// TestBrowserAsksForSerbian: a visitor whose browser asks for Serbian (in
+// either script) reads the pages in Serbian before logging in.
+func TestBrowserAsksForSerbian(t *testing.T) {
+	for header, want := range map[string]ledger.Lang{
+		"sr-Latn-RS,sr;q=0.9": ledger.LangSR, "sr": ledger.LangSR, "ru-RU": ledger.LangRU, "de": ledger.LangEN,
+	} {
+		req := httptest.NewRequest(http.MethodGet, "/", nil)
+		req.Header.Set("Accept-Language", header)
+		if l := browserLang(req); l != want {
+			t.Errorf("Accept-Language %q: %q, want %q", header, l, want)
+		}
 	}
 }
