@@ -326,7 +326,7 @@ func (c *Config) validateLedger() error {
 	rules.DefaultPledge = pledge
 	lang, ok := ledger.ParseLang(l.DefaultLang)
 	if !ok {
-		return keyError("ledger.default_lang", "en or ru", l.DefaultLang)
+		return keyError("ledger.default_lang", "en, ru or sr", l.DefaultLang)
 	}
 	rules.DefaultLang = lang
 	if l.RemindEvery == "" { // added after the first release: optional

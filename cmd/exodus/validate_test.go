@@ -107,7 +107,7 @@ var expected = map[string]string{
 	"bot.reconcile_interval":   "a duration from 100ms to 1h, such as 30s",
 	"bot.takeover_after":       "a duration from 1s to 24h, such as 5m",
 	"ledger.default_pledge":    "an amount with a currency, such as 100 EUR",
-	"ledger.default_lang":      "en or ru",
+	"ledger.default_lang":      "en, ru or sr",
 	"ledger.invite_ttl":        ledgerDuration,
 	"ledger.code_ttl":          ledgerDuration,
 	"ledger.sos_window":        ledgerDuration,
