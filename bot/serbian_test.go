@@ -41,3 +41,23 @@ func TestSerbianAnswers(t *testing.T) {
 		t.Errorf("back to English: %q", got)
 	}
 }
+
+// TestCircleInSerbian: the owner sets a circle's language to Serbian with
+// the Serbian setting word, and the circle's need cards are then in
+// Serbian, with their amounts as Serbian writes them.
+func TestCircleInSerbian(t *testing.T) {
+	w := newAidWorld(t)
+	w.say(w.circle, "@owner:test", "!ex circle jezik sr")
+	if got := body(w.lastIn(w.circle)); !strings.Contains(got, "speaks Serbian") {
+		t.Fatalf("circle jezik sr answered %q", got)
+	}
+	k := w.sentCount()
+	w.say(w.circle, carol, "!ex status orange 1500")
+	var all []string
+	for _, m := range w.sentSince(k) {
+		all = append(all, body(m))
+	}
+	if got := strings.Join(all, "\n---\n"); !strings.Contains(got, "treba redovnu podršku: 1.500\u00a0€ mesečno.") {
+		t.Errorf("the card in a Serbian circle: %q", got)
+	}
+}
