@@ -43,7 +43,7 @@ func TestSerbianInChatAndOnTheWeb(t *testing.T) {
 	if lang != "sr" || active != "SR" {
 		t.Fatalf("the dashboard is in %q with %q marked, want sr and SR", lang, active)
 	}
-	for _, want := range []string{"Pregled", "Lista poverenja", "Moja obećanja", "Odjava"} {
+	for _, want := range []string{"Pregled", "Potrebe u vašoj mreži", "obavezano 0\u00a0€ od 1.234,50\u00a0€", "Moja obećanja", "Odjava"} {
 		if !strings.Contains(nav, want) {
 			t.Fatalf("the dashboard does not show %q:\n%s", want, nav)
 		}
