@@ -97,7 +97,7 @@ var coreEN = map[string]string{
 	"user.too_long":             "That user ID is too long.",
 	"circle.exists":             "This room is already a circle.",
 	"circle.not_found":          "This room is not a circle.",
-	"circle.not_owner":          "Only the owner of this circle (%[1]v) can change it.",
+	"circle.not_owner":          "Only the owner of this circle (%[1]v) or a co-owner can change it.",
 	"invite.self":               "You cannot invite yourself or accept your own invitation.",
 	"invite.blocked":            "%[1]v has blocked you, so you cannot invite them directly.",
 	"invite.already_guaranteed": "You and %[1]v already guarantee each other.",
