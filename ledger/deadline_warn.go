@@ -6,9 +6,10 @@ import (
 	"time"
 )
 
-// WarnBefore is how long before a red collection's deadline its givers
-// and its owner are warned that it ends.
-const WarnBefore = 24 * time.Hour
+// DefaultWarnBefore is how long before a red collection's deadline its
+// givers and its owner are warned that it ends, unless the cycle's
+// configuration says otherwise (CycleConfig.WarnBefore).
+const DefaultWarnBefore = 24 * time.Hour
 
 // DeadlineWarning is the warning, a day before its deadline, that a red
 // collection still lacks commitments: sent once to its owner and to each
@@ -21,8 +22,8 @@ type DeadlineWarning struct {
 
 // DeadlineWarnings returns the warnings due at now, each once: for every
 // red collection still open, not complete (something is missing), whose
-// deadline is less than WarnBefore away and which was opened before that
-// day began (a collection of one day is not warned of at once). Each
+// deadline is less than the cycle's WarnBefore away and which was opened
+// before that time began (a collection of one day is not warned of at once). Each
 // warning is marked given under a synthetic event ID, in the caller's
 // transaction, so a second call, a restart or a tick repeated returns it
 // no more. Which bot tells whom is the bot's rule, as for the monthly
@@ -30,7 +31,7 @@ type DeadlineWarning struct {
 func (s *Aid) DeadlineWarnings(ctx context.Context, now time.Time) ([]DeadlineWarning, error) {
 	var due []DeadlineWarning
 	err := s.View(ctx, func(b *Book) error {
-		due = b.deadlineWarnings(now)
+		due = b.deadlineWarnings(now, s.cfg.Cycle.warnBefore())
 		return nil
 	})
 	if err != nil {
@@ -38,7 +39,7 @@ func (s *Aid) DeadlineWarnings(ctx context.Context, now time.Time) ([]DeadlineWa
 	}
 	out := due[:0]
 	for _, w := range due {
-		act := Action{Event: warnEvent(w.Need), Actor: ClockActor, At: w.Need.Deadline.Add(-WarnBefore)}
+		act := Action{Event: warnEvent(w.Need), Actor: ClockActor, At: now}
 		err := s.ap.Apply(ctx, act, func(context.Context) error { return nil })
 		switch {
 		case IsDuplicate(err):
@@ -57,15 +58,15 @@ func warnEvent(n *Need) EventID {
 	return EventID(fmt.Sprintf("tick:warn:%s:%d", n.ID, n.Deadline.UnixMilli()))
 }
 
-// deadlineWarnings lists the warnings due at now, in the order of the
-// needs.
-func (b *Book) deadlineWarnings(now time.Time) []DeadlineWarning {
+// deadlineWarnings lists the warnings due at now, before the deadlines,
+// in the order of the needs.
+func (b *Book) deadlineWarnings(now time.Time, before time.Duration) []DeadlineWarning {
 	var out []DeadlineWarning
 	for _, n := range b.rec.sortedNeeds() {
 		if n.Kind != NeedRed || n.State != NeedOpen || n.Deadline.IsZero() {
 			continue
 		}
-		warnAt := n.Deadline.Add(-WarnBefore)
+		warnAt := n.Deadline.Add(-before)
 		if now.Before(warnAt) || !now.Before(n.Deadline) || !n.OpenedAt.Before(warnAt) {
 			continue
 		}
