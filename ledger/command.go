@@ -48,6 +48,7 @@ const (
 	VerbApprove    Verb = "approve"
 	VerbClearing   Verb = "clearing"
 	VerbHealth     Verb = "health"
+	VerbReport     Verb = "report"
 
 	VerbToken Verb = "token"
 	VerbWeb   Verb = "web"
@@ -143,6 +144,9 @@ type Command struct {
 	// ZoneReset: back to the cycle's; "" alone shows the zone).
 	Zone      string
 	ZoneReset bool
+
+	// report [YYYY-MM]: Month ("" for the current one).
+	Month string
 }
 
 // TokenAction is what `token` does: list (""), make or revoke a token.

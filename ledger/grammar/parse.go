@@ -226,6 +226,7 @@ const (
 	argToken                       // [new <name> [read|write] | revoke <name>]
 	argClearing                    // [agree <cycle>]
 	argZone                        // [<time zone> | default]
+	argMonth                       // [YYYY-MM]
 )
 
 // parse reads the arguments of cmd.Verb from cmd.Rest.
@@ -267,6 +268,8 @@ func (k argKind) parse(cmd *ledger.Command, opt Options) error {
 		return parseClearing(cmd)
 	case argZone:
 		parseZoneArg(cmd)
+	case argMonth:
+		return parseMonth(cmd)
 	}
 	return nil
 }
