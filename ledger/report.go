@@ -93,7 +93,7 @@ func (c CycleConfig) ReportMonth(month string, now time.Time) (string, error) {
 	}
 	start, err := c.MonthStart(month)
 	if err != nil || c.MonthKey(start) != month {
-		return "", Errorf(EInvalid, "report.bad_month", month)
+		return "", Errorf(EInvalid, "report.bad_month", Clip(month))
 	}
 	if month > this {
 		return "", Errorf(EInvalid, "report.future", month)
