@@ -3,6 +3,7 @@ package ledger
 import (
 	"context"
 	"fmt"
+	"sort"
 	"time"
 )
 
@@ -23,8 +24,8 @@ type DeadlineWarning struct {
 // DeadlineWarnings returns the warnings due at now, each once: for every
 // red collection still open, not complete (something is missing), whose
 // deadline is less than the cycle's WarnBefore away and which was opened
-// before that time began (a collection of one day is not warned of at once). Each
-// warning is marked given under a synthetic event ID, in the caller's
+// before that time began (a collection of one day is not warned of at
+// once). Each warning is marked given under a synthetic event ID, in the caller's
 // transaction, so a second call, a restart or a tick repeated returns it
 // no more. Which bot tells whom is the bot's rule, as for the monthly
 // reminder.
@@ -59,10 +60,10 @@ func warnEvent(n *Need) EventID {
 }
 
 // deadlineWarnings lists the warnings due at now, before the deadlines,
-// in the order of the needs.
+// by need ID.
 func (b *Book) deadlineWarnings(now time.Time, before time.Duration) []DeadlineWarning {
 	var out []DeadlineWarning
-	for _, n := range b.rec.sortedNeeds() {
+	for _, n := range b.rec.needs { // sorted below: only the few due
 		if n.Kind != NeedRed || n.State != NeedOpen || n.Deadline.IsZero() {
 			continue
 		}
@@ -84,5 +85,6 @@ func (b *Book) deadlineWarnings(now time.Time, before time.Duration) []DeadlineW
 		w.Givers = sortedUsers(givers, n.Owner)
 		out = append(out, w)
 	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Need.ID < out[j].Need.ID })
 	return out
 }
