@@ -251,9 +251,9 @@ func (in *Intake) prune(ctx context.Context, now time.Time) {
 // ledger, what the bot must say about it (the outbox) and its mark as done
 // are kept together or not at all, so a crash at any point leaves it to be
 // handled again from the start. A run of plain events (see runOf) shares
-// one transaction (handleRun): an event that fails to be marked done is
-// taken back alone, the run before it is committed and the rest waits for
-// the next Drain. An encrypted event is decrypted first, outside the
+// one transaction (handleRun), its events marked done together at its end:
+// a mark that fails takes the run back, to be handled again by the next
+// Drain. An encrypted event is decrypted first, outside the
 // transaction, and handled decrypted in its place; one whose room key has
 // not arrived is parked (counted as handled) until KeyArrived wakes it, or
 // its key request is due.

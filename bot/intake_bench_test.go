@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"syscall"
 	"testing"
 	"time"
 
@@ -20,8 +21,8 @@ import (
 // Each iteration:
 //   - intake: a transaction of 50 `pool` commands of different members in
 //     a circle is PUT to the transaction endpoint (recorded in the inbox),
-//     then drained: each event marked done, the command applied to the
-//     ledger and its answer written to the outbox as a draft; timed up to
+//     then drained: each command applied to the ledger and its answer
+//     written to the outbox as a draft, the events marked done together; timed up to
 //     the commit of the last one (the durable path: what a crash keeps);
 //   - send: the outbox delivered to a recording fake client, each draft
 //     rendered, as the Sender does asynchronously (timed apart;
@@ -31,7 +32,8 @@ import (
 //     statement, on the same driver (WAL, synchronous=NORMAL).
 //
 // It reports events/s of the durable path, raw-rows/s, their ratio
-// (x-raw), the SQL statements, statement compilations and transactions per
+// (x-raw), the same ratio on the process's CPU time (x-raw-cpu, with the
+// CPU µs per event and per raw row), the SQL statements, statement compilations and transactions per
 // event (counted by a wrapping driver), and the allocations per 50 events
 // of the durable path. EXODUS_BENCH_SQL=1 logs the statements of one
 // iteration by text.
@@ -58,9 +60,10 @@ func BenchmarkIntake(b *testing.B) {
 		deliver(h.bot)
 		t.sent += time.Since(start)
 
-		start = time.Now()
+		start, cpu := time.Now(), cpuTime()
 		raw.insert(b, i, events, rawPerTxn)
 		t.raw += time.Since(start)
+		t.rawCPU += cpuTime() - cpu
 	}
 	b.StopTimer()
 	t.report(b)
@@ -73,6 +76,7 @@ const intakePerTxn, rawPerTxn = 50, 100
 // intakeTotals adds up what BenchmarkIntake measures.
 type intakeTotals struct {
 	durable, sent, raw    time.Duration
+	durableCPU, rawCPU    time.Duration // the process's CPU time (user and system)
 	mallocs               uint64
 	stmts, compiles, txns int64
 }
@@ -84,12 +88,13 @@ func (t *intakeTotals) durablePath(b *testing.B, h *harness, i int, events []jso
 	runtime.ReadMemStats(&ms)
 	m0 := ms.Mallocs
 	s0, c0, t0 := sqlCounts.snapshot()
-	start := time.Now()
+	start, cpu := time.Now(), cpuTime()
 	if code := h.put(b, hsToken, fmt.Sprintf("t%d", i), events...); code != http.StatusOK {
 		b.Fatalf("status %d", code)
 	}
 	drainDurable(b, h)
 	t.durable += time.Since(start)
+	t.durableCPU += cpuTime() - cpu
 	s1, c1, t1 := sqlCounts.snapshot()
 	t.stmts, t.compiles, t.txns = t.stmts+s1-s0, t.compiles+c1-c0, t.txns+t1-t0
 	runtime.ReadMemStats(&ms)
@@ -104,10 +109,25 @@ func (t *intakeTotals) report(b *testing.B) {
 	b.ReportMetric(n/(t.durable+t.sent).Seconds(), "events/s-sent")
 	b.ReportMetric(rows, "raw-rows/s")
 	b.ReportMetric(events/rows, "x-raw")
+	// The same ratio on the process's CPU time: what the machine's other
+	// work (waiting for a core) adds to the wall time is left out.
+	cpuEvents, cpuRows := n/t.durableCPU.Seconds(), float64(b.N*rawPerTxn)/t.rawCPU.Seconds()
+	b.ReportMetric(float64(t.durableCPU.Microseconds())/n, "cpu-µs/event")
+	b.ReportMetric(float64(t.rawCPU.Microseconds())/float64(b.N*rawPerTxn), "raw-cpu-µs/row")
+	b.ReportMetric(cpuEvents/cpuRows, "x-raw-cpu")
 	b.ReportMetric(float64(t.stmts)/n, "stmts/event")
 	b.ReportMetric(float64(t.compiles)/n, "compiles/event")
 	b.ReportMetric(float64(t.txns)/n, "txns/event")
 	b.ReportMetric(float64(t.mallocs)/float64(b.N), "allocs/50-events")
+}
+
+// cpuTime returns the CPU time (user and system) the process used so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // drainDurable handles everything recorded so far, without sending.

@@ -51,57 +51,40 @@ func (in *Intake) runOf(pending []ledger.InboxEvent) []plainEvent {
 }
 
 // handleRun handles a run of plain events in one transaction and returns
-// how many it handled. Each event is marked done first, then handled
-// (markThenHandle), so no savepoint of its own is needed: a failure to mark
-// an event leaves nothing of it written, and the bot's refusal or failure
-// is recorded with the mark, as ever (the ledger's services take back what
-// they wrote in savepoints of their own). It stops after an event that
-// joined a circle, whose history is caught up with before the next event
-// (catchUpJoined), and after maxRunHold. An event that fails to be marked is
-// taken back alone: the events before it are committed, it and those after
-// it stay pending, and the failure is returned.
+// how many it handled. Each event is handled, and the events handled
+// without error are marked done together at the end of the run
+// (Inbox.MarkAllDone: a few statements for the run instead of one per
+// event), in the same transaction; an event whose handling fails is marked
+// at once with its failure's text. No event needs a savepoint of its own:
+// the ledger's services take back what they wrote in savepoints of their
+// own. It stops after an event that joined a circle, whose history is
+// caught up with before the next event (catchUpJoined), and after
+// maxRunHold. When a mark fails (the database fails), the whole run is
+// taken back: nothing of it is kept, every event of it stays pending for
+// the next Drain, and the failure is returned.
 func (in *Intake) handleRun(ctx context.Context, run []plainEvent) (int, error) {
 	done := 0
-	var failed error
 	err := in.bot.out.InTx(ctx, func(ctx context.Context) error {
-		done, failed = 0, nil // in case the transaction is run again
+		handled := make([]int64, 0, len(run))
+		done = 0 // in case the transaction is run again
 		start := time.Now()
 		for _, p := range run {
-			marked, err := in.markThenHandle(ctx, p.ie, p.r)
-			if err != nil && !marked {
-				failed = err
-				return nil
-			}
-			if err != nil {
-				return err // its failure could not be recorded: the run is taken back
+			if err := in.handle(ctx, p.ie, p.r); err != nil {
+				if err := in.inbox.MarkDone(ctx, p.ie.Seq, err.Error()); err != nil {
+					return err
+				}
+			} else {
+				handled = append(handled, p.ie.Seq)
 			}
 			done++
 			if in.catchUp != nil && in.bot.joinedCircle() || time.Since(start) > maxRunHold {
-				return nil
+				break
 			}
 		}
-		return nil
+		return in.inbox.MarkAllDone(ctx, handled)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("failed to handle %d events: %w", len(run), err)
 	}
-	if failed != nil {
-		return done, fmt.Errorf("failed to handle an event: %w", failed)
-	}
 	return done, nil
-}
-
-// markThenHandle marks one readied event done, then hands it to the bot,
-// in the transaction ctx carries; the bot's refusal or failure is recorded
-// with the mark. marked is false when the first mark failed (nothing of
-// the event was written); an error with marked true is the failure to
-// record the handling's failure.
-func (in *Intake) markThenHandle(ctx context.Context, ie ledger.InboxEvent, r readied) (marked bool, err error) {
-	if err := in.inbox.MarkDone(ctx, ie.Seq, ""); err != nil {
-		return false, err
-	}
-	if err := in.handle(ctx, ie, r); err != nil {
-		return true, in.inbox.MarkDone(ctx, ie.Seq, err.Error())
-	}
-	return true, nil
 }

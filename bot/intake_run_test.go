@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -13,9 +15,9 @@ import (
 	"github.com/exodus-matrix/exodus/store"
 )
 
-// failingInbox is the store's inbox, whose MarkDone fails for one event
-// (by Seq) while fail holds it; with onlyFailures, only a mark that records
-// a failure fails.
+// failingInbox is the store's inbox, whose marks fail for one event (by
+// Seq) while fail holds it; with onlyFailures, only a mark that records a
+// failure fails.
 type failingInbox struct {
 	*store.Store
 	fail         atomic.Int64
@@ -29,11 +31,18 @@ func (f *failingInbox) MarkDone(ctx context.Context, seq int64, errText string) 
 	return f.Store.MarkDone(ctx, seq, errText)
 }
 
-// TestAFailedEventOfARunIsTakenBackAlone: plain events share a
-// transaction; when the second of three fails to be marked done, the
-// first stays handled (committed, answered once), the second and third
-// stay pending, and the next Drain handles them, each answered once.
-func TestAFailedEventOfARunIsTakenBackAlone(t *testing.T) {
+func (f *failingInbox) MarkAllDone(ctx context.Context, seqs []int64) error {
+	if slices.Contains(seqs, f.fail.Load()) && !f.onlyFailures {
+		return errors.New("disk full")
+	}
+	return f.Store.MarkAllDone(ctx, seqs)
+}
+
+// TestARunIsTakenBackWhenItsMarkFails: plain events share a transaction
+// and are marked done together at its end; when that mark fails, the
+// whole run is taken back (nothing answered, every event pending), and the
+// next Drain handles each event once, each answered once.
+func TestARunIsTakenBackWhenItsMarkFails(t *testing.T) {
 	h := newHarness(t)
 	for i, who := range []string{"@a:test", "@b:test", "@c:test"} {
 		if code := h.put(t, hsToken, fmt.Sprint("t", i), message(fmt.Sprint("$p", i), string(h.circle), who, "!ex pool")); code != http.StatusOK {
@@ -48,23 +57,48 @@ func TestAFailedEventOfARunIsTakenBackAlone(t *testing.T) {
 	inbox.fail.Store(pending[1].Seq)
 	intake := bot.NewIntake(inbox, hsToken, h.bot, nil, h.clock, nil)
 	if _, err := intake.Drain(h.ctx); err == nil {
-		t.Fatal("Drain did not report the failed event")
+		t.Fatal("Drain did not report the failed mark")
 	}
-	if n, err := h.store.CountPending(h.ctx); err != nil || n != 2 {
-		t.Fatalf("pending after the failure = %d (%v), want the failed event and the one after it", n, err)
-	}
-	if got := len(h.cli.messages()); got != 1 {
-		t.Fatalf("answers after the failure = %d, want the first event's", got)
+	if n, err := h.store.CountPending(h.ctx); err != nil || n != 3 || len(h.cli.messages()) != 0 {
+		t.Fatalf("pending after the failure = %d (%v), answers %d; want the run taken back", n, err, len(h.cli.messages()))
 	}
 	inbox.fail.Store(0)
-	if n, err := intake.Drain(h.ctx); err != nil || n != 2 {
-		t.Fatalf("Drain after the failure = %d, %v, want the two left", n, err)
+	if n, err := intake.Drain(h.ctx); err != nil || n != 3 {
+		t.Fatalf("Drain after the failure = %d, %v, want 3", n, err)
 	}
 	if n, _ := intake.Drain(h.ctx); n != 0 {
 		t.Fatalf("events handled again: %d", n)
 	}
 	if got := len(h.cli.messages()); got != 3 {
 		t.Fatalf("answers = %d, want one per event", got)
+	}
+}
+
+// TestARunIsMarkedDoneInFewStatements: the 20 events of a run are marked
+// done by two UPDATEs (16 and 4 events), not one per event, and none is
+// left pending.
+func TestARunIsMarkedDoneInFewStatements(t *testing.T) {
+	h := newHarnessOn(t, useCountingDriver())
+	events := make([]json.RawMessage, 20)
+	for i := range events {
+		events[i] = message(fmt.Sprint("$d", i), string(h.circle), fmt.Sprintf("@m%d:test", i), "!ex pool")
+	}
+	if code := h.put(t, hsToken, "t", events...); code != http.StatusOK {
+		t.Fatalf("status %d", code)
+	}
+	stop := sqlCounts.record()
+	drainDurable(t, h)
+	marks := 0
+	for q, n := range stop() {
+		if strings.HasPrefix(q, "UPDATE inbox SET done_at") {
+			marks += n
+		}
+	}
+	if marks != 2 {
+		t.Fatalf("%d statements marked the run done, want 2", marks)
+	}
+	if n, err := h.store.CountPending(h.ctx); err != nil || n != 0 {
+		t.Fatalf("pending = %d, %v", n, err)
 	}
 }
 

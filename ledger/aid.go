@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -29,6 +30,13 @@ type Aid struct {
 	// time. Lock order: replayMu, then aidMu.
 	watches  []*watch
 	replayMu sync.Mutex
+	// loaded tells how the book was last loaded (aid_snapshot.go);
+	// checkpointMu runs the checkpoints one at a time; pending is the
+	// snapshot a load that replayed every op made on its way, for the next
+	// checkpoint to write.
+	loaded       Loaded
+	checkpointMu sync.Mutex
+	pending      atomic.Pointer[BookSnapshot]
 }
 
 // Do applies one op of the mutual-aid ledger: it checks the rules that need
@@ -221,17 +229,18 @@ func Replay(ops []Op) (*Book, int) {
 	return b, refused
 }
 
-// loadBook returns the book, replaying every recorded op on first use.
-// The caller holds aidMu.
+// loadBook returns the book, loading it on first use from the snapshot
+// and the ops after it, or from every recorded op (aid_snapshot.go). The
+// caller holds aidMu.
 func (s *Aid) loadBook(ctx context.Context) (*Book, error) {
 	if s.book != nil {
 		return s.book, nil
 	}
-	ops, err := s.store.Ops(ctx)
+	b, loaded, err := s.restore(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("failed to load ops: %w", err)
+		return nil, err
 	}
-	s.book = replay(ops, s.cfg.journalOps(), nil)
+	s.book, s.loaded = b, loaded
 	return s.book, nil
 }
 
@@ -414,18 +423,24 @@ func (s *Aid) forget() {
 	s.aidMu.Unlock()
 }
 
-// Rebuild replays every recorded op into a fresh book and rewrites the
-// projection: the ledger as the events say it is.
+// Rebuild replays every recorded op into a fresh book (not from the
+// snapshot, which it drops, leaving the one its replay made for the next
+// checkpoint) and rewrites the projection: the ledger as the events say
+// it is.
 func (s *Aid) Rebuild(ctx context.Context) error {
 	s.aidMu.Lock()
 	defer s.aidMu.Unlock()
 	s.book = nil
-	b, err := s.loadBook(ctx)
+	ops, err := s.store.Ops(ctx)
 	if err != nil {
-		return err
+		return fmt.Errorf("failed to load ops: %w", err)
 	}
+	b, pending := s.replayAll(ops)
 	needs, promises, statuses := b.Snapshot()
-	return s.ap.tx.InTx(ctx, func(ctx context.Context) error {
+	err = s.ap.tx.InTx(ctx, func(ctx context.Context) error {
+		if err := s.dropSnapshot(ctx, pending); err != nil {
+			return err
+		}
 		if err := s.store.ClearAid(ctx); err != nil {
 			return fmt.Errorf("failed to clear aid projection: %w", err)
 		}
@@ -434,4 +449,12 @@ func (s *Aid) Rebuild(ctx context.Context) error {
 		}
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	if pending != nil {
+		s.pending.Store(pending)
+	}
+	s.book, s.loaded = b, Loaded{Replayed: len(ops), Why: "rebuilt"}
+	return nil
 }

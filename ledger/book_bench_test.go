@@ -357,7 +357,9 @@ func (w *aidBench) do(b *testing.B, op ledger.Op) (refused bool) {
 // set: over a minute of setup and half a minute per late op, kept out of
 // make bench):
 //   - restart: the first op after a restart (a new Service), which first
-//     reads every op back and replays it;
+//     reads every op back and replays it (there is no snapshot);
+//   - restart-snapshot: the same once a checkpoint wrote the book's
+//     snapshot: decoded, with the ops after it replayed;
 //   - late: an op that sorts before every op recorded, older than the
 //     journal reaches: it reads every op back, replays it and rewrites the
 //     whole projection;
@@ -389,6 +391,12 @@ func BenchmarkAidDo(b *testing.B) {
 				}
 				b.ReportMetric(float64(recorded), "recorded")
 			})
+			// restart-snapshot and checkpoint: aid_snapshot_bench_test.go;
+			// checkpoint records 50,000 ops per iteration: opt-in.
+			b.Run("restart-snapshot", func(b *testing.B) { w.runRestartSnapshot(b) })
+			if os.Getenv("EXODUS_BENCH_1M") != "" {
+				b.Run("checkpoint", func(b *testing.B) { w.runCheckpoint(b) })
+			}
 			// late: a member turns orange a day before the history began (the
 			// event arrives last but sorts first); late-recent: 30 seconds
 			// before the newest op, about 60 ops back, within the journal.

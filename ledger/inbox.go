@@ -31,6 +31,9 @@ type Inbox interface {
 	// (what a member typed is not kept once handled); errText is empty on
 	// success and kept for diagnosis otherwise.
 	MarkDone(ctx context.Context, seq int64, errText string) error
+	// MarkAllDone marks the events with the given (distinct) Seqs done
+	// with no error, as MarkDone does one by one, in fewer statements.
+	MarkAllDone(ctx context.Context, seqs []int64) error
 	// PruneInbox forgets the handled events received before the given
 	// time, and any raw body a handled event still holds; it returns how
 	// many events it forgot.

@@ -39,6 +39,18 @@ type Config struct {
 	// back to apply a late op in its place: 0 means DefaultJournalOps, a
 	// negative number none (every late op is a full replay).
 	AidJournalOps int
+	// AidSnapshotEvery is how many ops beyond the journal's reach may
+	// follow the book's snapshot before Aid.Checkpoint writes a new one: 0
+	// means SnapshotEvery.
+	AidSnapshotEvery int
+}
+
+// snapshotEvery is the checkpoint interval AidSnapshotEvery asks for.
+func (c Config) snapshotEvery() int {
+	if c.AidSnapshotEvery <= 0 {
+		return SnapshotEvery
+	}
+	return c.AidSnapshotEvery
 }
 
 // journalOps is the journal size AidJournalOps asks for.

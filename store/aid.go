@@ -16,7 +16,8 @@ type Aid struct{ db *dbutil.Database }
 
 var _ ledger.AidStore = (*Aid)(nil)
 
-// AppendOp records an op of the mutual-aid ledger, its fields as JSON.
+// AppendOp records an op of the mutual-aid ledger, its fields as JSON, and
+// drops the book's snapshot if the op sorts before its position.
 func (s *Aid) AppendOp(ctx context.Context, op ledger.Op) error {
 	body, err := json.Marshal(op)
 	if err != nil {
@@ -28,17 +29,18 @@ func (s *Aid) AppendOp(ctx context.Context, op ledger.Op) error {
 	if err != nil {
 		return fmt.Errorf("failed to insert op: %w", err)
 	}
-	return nil
+	return s.dropSnapshotBefore(ctx, op)
 }
 
 // EraseOpTexts replaces the text of a member's recorded ops of a kind by
-// ledger.ErasedText.
+// ledger.ErasedText, and drops the book's snapshot if it erased any.
 func (s *Aid) EraseOpTexts(ctx context.Context, u ledger.UserID, kind ledger.OpKind) error {
 	ops, err := queryList(ctx, s.db, scanOp, "ops of a member", `
 		SELECT body FROM aid_ops WHERE actor = $1 AND kind = $2`, string(u), string(kind))
 	if err != nil {
 		return err
 	}
+	erased := false
 	for _, op := range ops {
 		if op.Text == "" || op.Text == ledger.ErasedText {
 			continue
@@ -51,6 +53,10 @@ func (s *Aid) EraseOpTexts(ctx context.Context, u ledger.UserID, kind ledger.OpK
 		if _, err := s.db.Exec(ctx, `UPDATE aid_ops SET body = $1 WHERE event_id = $2`, string(body), string(op.Event)); err != nil {
 			return fmt.Errorf("failed to erase an op's text: %w", err)
 		}
+		erased = true
+	}
+	if erased {
+		return s.DropBookSnapshot(ctx)
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"go.mau.fi/util/dbutil"
@@ -15,6 +16,8 @@ import (
 // ctx carries one), in the order given, which becomes their Seq order.
 // Events whose ID was seen before, even in the same call, are ignored;
 // added counts the new ones. The Seq of the given events is not filled in.
+// The rows go in multi-row INSERTs of enqueueChunk rows or fewer (a power
+// of two, so that few statement texts are compiled and cached).
 func (s *Store) Enqueue(ctx context.Context, events []ledger.InboxEvent) (int, error) {
 	if len(events) == 0 {
 		return 0, nil
@@ -22,19 +25,13 @@ func (s *Store) Enqueue(ctx context.Context, events []ledger.InboxEvent) (int, e
 	added := 0
 	err := s.InTx(ctx, func(ctx context.Context) error {
 		added = 0 // in case the transaction is retried
-		for _, e := range events {
-			res, err := s.db.Exec(ctx, `
-				INSERT INTO inbox (event_id, room_id, raw, received_at) VALUES ($1, $2, $3, $4)
-				ON CONFLICT (event_id) DO NOTHING`,
-				string(e.ID), string(e.Room), rawBytes(e.Raw), toMS(e.ReceivedAt))
-			if err != nil {
-				return fmt.Errorf("failed to enqueue event: %w", err)
-			}
-			n, err := rowsAffected(res, "inbox event")
+		for rest := events; len(rest) > 0; {
+			n := chunkOf(len(rest))
+			k, err := s.enqueueRows(ctx, rest[:n])
 			if err != nil {
 				return err
 			}
-			added += int(n)
+			added, rest = added+k, rest[n:]
 		}
 		return nil
 	})
@@ -42,6 +39,43 @@ func (s *Store) Enqueue(ctx context.Context, events []ledger.InboxEvent) (int, e
 		return 0, err
 	}
 	return added, nil
+}
+
+// enqueueChunk is the most rows one INSERT of Enqueue carries (4
+// parameters each, far below SQLite's and Postgres's bounds).
+const enqueueChunk = 64
+
+// chunkOf returns how many of n rows the next INSERT carries: the largest
+// power of two not above n nor enqueueChunk.
+func chunkOf(n int) int {
+	c := enqueueChunk
+	for c > n {
+		c /= 2
+	}
+	return c
+}
+
+// enqueueRows inserts events in one statement, in their order (the rows
+// of a VALUES list are inserted in turn, so Seq follows it), skipping the
+// IDs already held, and returns how many it added.
+func (s *Store) enqueueRows(ctx context.Context, events []ledger.InboxEvent) (int, error) {
+	var q strings.Builder
+	q.WriteString(`INSERT INTO inbox (event_id, room_id, raw, received_at) VALUES `)
+	args := make([]any, 0, 4*len(events))
+	for i, e := range events {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		fmt.Fprintf(&q, "($%d, $%d, $%d, $%d)", 4*i+1, 4*i+2, 4*i+3, 4*i+4)
+		args = append(args, string(e.ID), string(e.Room), rawBytes(e.Raw), toMS(e.ReceivedAt))
+	}
+	q.WriteString(` ON CONFLICT (event_id) DO NOTHING`)
+	res, err := s.db.Exec(ctx, q.String(), args...)
+	if err != nil {
+		return 0, fmt.Errorf("failed to enqueue events: %w", err)
+	}
+	n, err := rowsAffected(res, "inbox event")
+	return int(n), err
 }
 
 // rawBytes never passes nil: the raw column is NOT NULL.
@@ -98,6 +132,53 @@ func (s *Store) MarkDone(ctx context.Context, seq int64, errText string) error {
 		return err
 	}
 	if n == 0 {
+		return ledger.Errorf(ledger.ENotFound, "inbox.not_found")
+	}
+	return nil
+}
+
+// MarkAllDone marks the events with the given Seqs done with no error, as
+// MarkDone does one by one, in UPDATEs of up to enqueueChunk events each (a
+// power of two, so that few statement texts are compiled and cached). The
+// Seqs are distinct; when one is unknown, an ENotFound error
+// "inbox.not_found" is returned (within a transaction, the caller takes
+// the marks back).
+func (s *Store) MarkAllDone(ctx context.Context, seqs []int64) error {
+	now := s.now().UnixMilli()
+	for rest := seqs; len(rest) > 0; {
+		n := chunkOf(len(rest))
+		if err := s.markRowsDone(ctx, rest[:n], now); err != nil {
+			return err
+		}
+		rest = rest[n:]
+	}
+	return nil
+}
+
+// markRowsDone marks the events with the given Seqs done at now, in one
+// statement.
+func (s *Store) markRowsDone(ctx context.Context, seqs []int64, now int64) error {
+	var q strings.Builder
+	q.WriteString(`UPDATE inbox SET done_at = $1, error = '', raw = $2, wait_session = NULL WHERE seq IN (`)
+	args := make([]any, 0, 2+len(seqs))
+	args = append(args, now, []byte{})
+	for i, seq := range seqs {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		fmt.Fprintf(&q, "$%d", i+3)
+		args = append(args, seq)
+	}
+	q.WriteString(`)`)
+	res, err := s.db.Exec(ctx, q.String(), args...)
+	if err != nil {
+		return fmt.Errorf("failed to mark inbox events done: %w", err)
+	}
+	n, err := rowsAffected(res, "inbox event")
+	if err != nil {
+		return err
+	}
+	if n != int64(len(seqs)) {
 		return ledger.Errorf(ledger.ENotFound, "inbox.not_found")
 	}
 	return nil

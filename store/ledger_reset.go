@@ -27,6 +27,11 @@ var ledgerTables = []string{
 	"api_tokens", "login_links", "web_sessions",
 }
 
+// derivedTables are cleared with the ledger but do not make it non-empty:
+// the book's snapshot (aid_snapshot), whose row may stay to count its
+// invalidations.
+var derivedTables = []string{"aid_snapshot"}
+
 // LedgerEmpty reports whether the ledger holds nothing: no row in any of
 // the tables ClearLedger empties (a fresh database, or one just cleared).
 func (s *Store) LedgerEmpty(ctx context.Context) (bool, error) {
@@ -48,8 +53,12 @@ func (s *Store) LedgerEmpty(ctx context.Context) (bool, error) {
 // The caller drops what it keeps in memory (a new ledger.Service).
 func (s *Store) ClearLedger(ctx context.Context) error {
 	return s.InTx(ctx, func(ctx context.Context) error {
-		cacheOf(ctx, s.db).reset()
-		for _, table := range ledgerTables {
+		cache := cacheOf(ctx, s.db)
+		cache.reset()
+		cache.keptMembers.cleared, cache.keptProfiles.cleared = true, true // cleared again at its end
+		s.Members.members.clear()
+		s.Members.profiles.clear()
+		for _, table := range append(ledgerTables, derivedTables...) {
 			if _, err := s.db.Exec(ctx, `DELETE FROM `+table); err != nil {
 				return fmt.Errorf("failed to clear %s: %w", table, err)
 			}

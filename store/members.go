@@ -4,14 +4,20 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	"go.mau.fi/util/dbutil"
 
 	"github.com/exodus-matrix/exodus/ledger"
 )
 
-// Members keeps member records and profiles: ledger.MemberStore.
-type Members struct{ db *dbutil.Database }
+// Members keeps member records and profiles: ledger.MemberStore. Both
+// are kept in memory between transactions too (kept).
+type Members struct {
+	db       *dbutil.Database
+	members  *kept[ledger.UserID, *ledger.Member]
+	profiles *kept[ledger.UserID, *ledger.Profile]
+}
 
 var _ ledger.MemberStore = (*Members)(nil)
 
@@ -75,20 +81,56 @@ func scanMember(row dbutil.Scannable) (*ledger.Member, error) {
 }
 
 // GetMember returns the member with the given ID, or an ENotFound error
-// "member.not_found".
-// Within a transaction a record is read once (txCache).
+// "member.not_found". Within a transaction a record is read once
+// (txCache); between transactions it is kept in memory (kept), except for
+// a transaction that wrote it, which reads the table.
 func (s *Members) GetMember(ctx context.Context, id ledger.UserID) (*ledger.Member, error) {
 	cache := cacheOf(ctx, s.db)
 	if m, ok := cache.member(id); ok {
 		return m, nil
 	}
+	at, shared := s.members.clock(), true
+	if cache != nil {
+		at, shared = cache.keptMembers.start, !cache.keptMembers.wrote(id)
+	}
+	if m, ok := s.members.get(id); ok && shared {
+		return memberOrNotFound(cache, m)
+	}
 	m, err := scanMember(s.db.QueryRow(ctx,
 		`SELECT `+memberColumns+` FROM members WHERE user_id = $1`, string(id)))
 	if err != nil {
-		return nil, notFound(err, "member.not_found", "get member")
+		err = notFound(err, "member.not_found", "get member")
+		if shared && ledger.ErrorCode(err) == ledger.ENotFound {
+			s.members.offer(id, nil, at)
+		}
+		return nil, err
+	}
+	cache.putMember(m)
+	if shared {
+		s.members.offer(id, m, at)
+	}
+	return m, nil
+}
+
+// memberOrNotFound returns m, cached in the transaction's cache, or an
+// ENotFound error "member.not_found" when m is nil.
+func memberOrNotFound(cache *txCache, m *ledger.Member) (*ledger.Member, error) {
+	if m == nil {
+		return nil, ledger.Errorf(ledger.ENotFound, "member.not_found")
 	}
 	cache.putMember(m)
 	return m, nil
+}
+
+// copyMember returns a copy of m that shares nothing with it (nil for
+// nil).
+func copyMember(m *ledger.Member) *ledger.Member {
+	if m == nil {
+		return nil
+	}
+	cp := *m
+	cp.PoolSeen = slices.Clone(m.PoolSeen)
+	return &cp
 }
 
 // PutMember inserts or replaces a member.
@@ -108,26 +150,63 @@ func (s *Members) PutMember(ctx context.Context, m *ledger.Member) error {
 	if err != nil {
 		return fmt.Errorf("failed to put member: %w", err)
 	}
-	cacheOf(ctx, s.db).putMember(m)
+	cache := cacheOf(ctx, s.db)
+	cache.putMember(m)
+	num := s.members.write(m.ID)
+	if cache == nil {
+		s.members.ended(m.ID, num, m, true) // committed
+		return nil
+	}
+	cache.keptMembers.writes = append(cache.keptMembers.writes,
+		keptWrite[ledger.UserID, *ledger.Member]{key: m.ID, num: num, val: copyMember(m), put: true})
 	return nil
 }
 
 // GetProfile returns a member's profile, or an ENotFound error
-// "profile.not_found".
-// Within a transaction a profile (or its absence) is read once (txCache).
+// "profile.not_found". Within a transaction a profile (or its absence) is
+// read once (txCache); between transactions it is kept in memory (kept),
+// except for a transaction that wrote it, which reads the table.
 func (s *Members) GetProfile(ctx context.Context, u ledger.UserID) (*ledger.Profile, error) {
 	cache := cacheOf(ctx, s.db)
 	if p, ok := cache.profile(u); ok {
-		if p == nil {
-			return nil, ledger.Errorf(ledger.ENotFound, "profile.not_found")
-		}
-		return p, nil
+		return profileOrNotFound(p)
+	}
+	at, shared := s.profiles.clock(), true
+	if cache != nil {
+		at, shared = cache.keptProfiles.start, !cache.keptProfiles.wrote(u)
+	}
+	if p, ok := s.profiles.get(u); ok && shared {
+		cache.putProfile(u, p)
+		return profileOrNotFound(p)
 	}
 	p, err := s.readProfile(ctx, u)
 	if err == nil || ledger.ErrorCode(err) == ledger.ENotFound {
 		cache.putProfile(u, p)
+		if shared {
+			s.profiles.offer(u, p, at)
+		}
 	}
 	return p, err
+}
+
+// profileOrNotFound returns p, or an ENotFound error "profile.not_found"
+// when p is nil.
+func profileOrNotFound(p *ledger.Profile) (*ledger.Profile, error) {
+	if p == nil {
+		return nil, ledger.Errorf(ledger.ENotFound, "profile.not_found")
+	}
+	return p, nil
+}
+
+// copyProfile returns a copy of p that shares nothing with it (nil for
+// nil).
+func copyProfile(p *ledger.Profile) *ledger.Profile {
+	if p == nil {
+		return nil
+	}
+	cp := *p
+	cp.Requisites, cp.Muted = slices.Clone(p.Requisites), slices.Clone(p.Muted)
+	return &cp
 }
 
 // readProfile reads a member's profile from the database.
@@ -166,8 +245,23 @@ func (s *Members) PutProfile(ctx context.Context, p *ledger.Profile) error {
 	if err != nil {
 		return fmt.Errorf("failed to save profile: %w", err)
 	}
-	cacheOf(ctx, s.db).putProfile(p.Member, p)
+	s.wrote(ctx, p.Member, p)
 	return nil
+}
+
+// wrote notes that u's profile was written (p, nil when deleted): in the
+// transaction's cache, and for the profiles kept between transactions
+// (dropped now, put when the transaction commits).
+func (s *Members) wrote(ctx context.Context, u ledger.UserID, p *ledger.Profile) {
+	cache := cacheOf(ctx, s.db)
+	cache.putProfile(u, p)
+	num := s.profiles.write(u)
+	if cache == nil {
+		s.profiles.ended(u, num, p, true) // committed
+		return
+	}
+	cache.keptProfiles.writes = append(cache.keptProfiles.writes,
+		keptWrite[ledger.UserID, *ledger.Profile]{key: u, num: num, val: copyProfile(p), put: true})
 }
 
 // nonNil turns a nil slice into an empty one, so it encodes as [].
@@ -183,6 +277,6 @@ func (s *Members) DeleteProfile(ctx context.Context, u ledger.UserID) error {
 	if _, err := s.db.Exec(ctx, `DELETE FROM profiles WHERE user_id = $1`, string(u)); err != nil {
 		return fmt.Errorf("failed to delete profile: %w", err)
 	}
-	cacheOf(ctx, s.db).putProfile(u, nil)
+	s.wrote(ctx, u, nil)
 	return nil
 }

@@ -102,7 +102,8 @@ var (
 
 // newStore returns the Store over an open database.
 func newStore(db *dbutil.Database) *Store {
-	return &Store{Members: &Members{db}, Circles: &Circles{db}, Trust: &Trust{db}, Aid: &Aid{db},
+	members := &Members{db: db, members: newKept[ledger.UserID](copyMember), profiles: newKept[ledger.UserID](copyProfile)}
+	return &Store{Members: members, Circles: &Circles{db}, Trust: &Trust{db}, Aid: &Aid{db},
 		Access: &Access{db}, db: db, now: time.Now}
 }
 
@@ -194,9 +195,14 @@ func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) er
 	if depth, ok := ctx.Value(txDepthKey{s}).(int); ok {
 		return s.savepoint(ctx, depth+1, fn)
 	}
+	tc := &txCache{}
 	err := s.db.DoTxn(ctx, nil, func(ctx context.Context) error {
-		return fn(withTxCache(context.WithValue(ctx, txDepthKey{s}, 0), s.db))
+		tc.undoSince(0, 0) // what an attempt before this one wrote was taken back
+		tc.keptMembers.start, tc.keptProfiles.start = s.Members.members.clock(), s.Members.profiles.clock()
+		return fn(withTxCache(context.WithValue(ctx, txDepthKey{s}, 0), s.db, tc))
 	})
+	tc.keptMembers.end(s.Members.members, err == nil)
+	tc.keptProfiles.end(s.Members.profiles, err == nil)
 	if errors.Is(err, dbutil.ErrTxnBegin) || errors.Is(err, dbutil.ErrTxnCommit) {
 		return fmt.Errorf("failed to run transaction: %w", err)
 	}
@@ -214,8 +220,10 @@ func (s *Store) savepoint(ctx context.Context, depth int, fn func(ctx context.Co
 	if _, err := s.db.Exec(ctx, "SAVEPOINT "+name); err != nil {
 		return fmt.Errorf("failed to open a savepoint: %w", err)
 	}
+	cache := cacheOf(ctx, s.db)
+	members, profiles := cache.marks()
 	if err := fn(context.WithValue(ctx, txDepthKey{s}, depth)); err != nil {
-		cacheOf(ctx, s.db).reset() // it may hold what the savepoint takes back
+		cache.undoSince(members, profiles) // it may hold what the savepoint takes back
 		if _, rerr := s.db.Exec(ctx, "ROLLBACK TO SAVEPOINT "+name); rerr != nil {
 			return fmt.Errorf("failed to roll back to a savepoint (%w) after: %w", rerr, err)
 		}

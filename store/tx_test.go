@@ -244,6 +244,49 @@ func testInbox(t *testing.T, s *store.Store) {
 	eq(t, "pending with limit 0", len(none), 0)
 }
 
+// testInboxLargeBatch checks that a batch longer than one INSERT carries
+// (several chunks, a repeated ID within a chunk and across chunks, IDs held
+// before) is recorded whole, in its order, with the new ones counted, and
+// that MarkAllDone marks such a batch done (an unknown Seq: not found).
+func testInboxLargeBatch(t *testing.T, s *store.Store) {
+	ctx := context.Background()
+	added, err := s.Enqueue(ctx, []ledger.InboxEvent{inboxEvent("$e7", 0)})
+	must(t, err)
+	eq(t, "added before", added, 1)
+	var batch []ledger.InboxEvent
+	for i := range 150 {
+		batch = append(batch, inboxEvent(fmt.Sprintf("$e%d", i), i))
+	}
+	batch = append(batch[:3], append([]ledger.InboxEvent{batch[1]}, batch[3:]...)...) // within the first chunk
+	batch = append(batch, batch[100])                                                 // in another chunk
+	added, err = s.Enqueue(ctx, batch)
+	must(t, err)
+	eq(t, "added of the batch", added, 149)
+	pending, err := s.Pending(ctx, 200)
+	must(t, err)
+	eq(t, "pending", len(pending), 150)
+	eq(t, "held before comes first", pending[0].ID, ledger.EventID("$e7"))
+	want := 0
+	for _, p := range pending[1:] {
+		if want == 7 {
+			want++
+		}
+		eq(t, "order", p.ID, ledger.EventID(fmt.Sprintf("$e%d", want)))
+		want++
+	}
+
+	seqs := make([]int64, 0, len(pending))
+	for _, p := range pending[1:] {
+		seqs = append(seqs, p.Seq)
+	}
+	must(t, s.MarkAllDone(ctx, seqs)) // several chunks
+	rest, err := s.Pending(ctx, 200)
+	must(t, err)
+	eq(t, "pending after MarkAllDone", rest, pending[:1])
+	must(t, s.MarkAllDone(ctx, nil))
+	wantNotFound(t, s.MarkAllDone(ctx, []int64{pending[0].Seq, 999_999}), "inbox.not_found")
+}
+
 // testInboxInTx checks that Enqueue joins the caller's transaction.
 func testInboxInTx(t *testing.T, s *store.Store) {
 	ctx := context.Background()

@@ -23,15 +23,20 @@ type txCache struct {
 	members  map[ledger.UserID]ledger.Member
 	circles  map[ledger.CircleID]ledger.Circle
 	profiles map[ledger.UserID]*ledger.Profile // nil: known to have none
+	// What the transaction wrote, for the rows kept between transactions
+	// (kept); a savepoint taken back keeps it (marking its writes undone).
+	keptMembers  keptTx[ledger.UserID, *ledger.Member]
+	keptProfiles keptTx[ledger.UserID, *ledger.Profile]
 }
 
 // txCacheKey carries the cache of the transaction of a database.
 type txCacheKey struct{ db *dbutil.Database }
 
-// withTxCache returns ctx with an empty cache for the transaction it
-// carries on db.
-func withTxCache(ctx context.Context, db *dbutil.Database) context.Context {
-	return context.WithValue(ctx, txCacheKey{db}, &txCache{})
+// withTxCache returns ctx with c, emptied, as the cache of the
+// transaction it carries on db.
+func withTxCache(ctx context.Context, db *dbutil.Database, c *txCache) context.Context {
+	c.reset()
+	return context.WithValue(ctx, txCacheKey{db}, c)
 }
 
 // cacheOf returns the cache of the transaction ctx carries on db, nil
@@ -97,9 +102,7 @@ func (c *txCache) profile(u ledger.UserID) (*ledger.Profile, bool) {
 	if !ok || p == nil {
 		return nil, ok
 	}
-	cp := *p
-	cp.Requisites, cp.Muted = slices.Clone(p.Requisites), slices.Clone(p.Muted)
-	return &cp, true
+	return copyProfile(p), true
 }
 
 // putProfile caches a copy of p as u's profile (nil: u has none).
@@ -110,18 +113,32 @@ func (c *txCache) putProfile(u ledger.UserID, p *ledger.Profile) {
 	if c.profiles == nil {
 		c.profiles = map[ledger.UserID]*ledger.Profile{}
 	}
-	if p == nil {
-		c.profiles[u] = nil
-		return
-	}
-	cp := *p
-	cp.Requisites, cp.Muted = slices.Clone(p.Requisites), slices.Clone(p.Muted)
-	c.profiles[u] = &cp
+	c.profiles[u] = copyProfile(p)
 }
 
-// reset empties the cache.
+// reset empties the cache; what the transaction wrote stays.
 func (c *txCache) reset() {
 	if c != nil {
-		*c = txCache{}
+		*c = txCache{keptMembers: c.keptMembers, keptProfiles: c.keptProfiles}
 	}
+}
+
+// marks returns how many writes of each kind the transaction made so far,
+// for undoSince.
+func (c *txCache) marks() (members, profiles int) {
+	if c == nil {
+		return 0, 0
+	}
+	return len(c.keptMembers.writes), len(c.keptProfiles.writes)
+}
+
+// undoSince empties the cache and marks the writes made after marks as
+// taken back (a savepoint rolled back).
+func (c *txCache) undoSince(members, profiles int) {
+	if c == nil {
+		return
+	}
+	c.reset()
+	c.keptMembers.undoSince(members)
+	c.keptProfiles.undoSince(profiles)
 }

@@ -74,6 +74,12 @@ type Config struct {
 		SOSLimit      int    `yaml:"sos_limit"`
 		SOSWindow     string `yaml:"sos_window"`
 		RemindEvery   string `yaml:"remind_interval"`
+		// JournalOps and SnapshotEvery tune the mutual-aid book (added
+		// later: optional): how many recent ops a late op is applied
+		// among without a full replay, and how many ops past that the
+		// book's snapshot may lag before a new one is written.
+		JournalOps    *int `yaml:"journal_ops"`
+		SnapshotEvery *int `yaml:"snapshot_every"`
 	} `yaml:"ledger"`
 	// Web is the web organizer and the HTTP API (added after the first
 	// release: off when listen is empty).
@@ -337,10 +343,33 @@ func (c *Config) validateLedger() error {
 		return keyError("ledger.sos_limit", "a number from 1 to 100", l.SOSLimit)
 	}
 	rules.SOSLimit = l.SOSLimit
+	if err := bookSizes(l.JournalOps, l.SnapshotEvery, &rules); err != nil {
+		return err
+	}
 	if key := c.codeSecret(); key != "" {
 		rules.CodeKey = []byte("exodus-codes:" + key) // secret and stable: codes survive a rebuild
 	}
 	c.rules = rules
+	return nil
+}
+
+// bookSizes reads ledger.journal_ops and ledger.snapshot_every (optional:
+// the ledger's defaults when missing).
+func bookSizes(journal, every *int, rules *ledger.Config) error {
+	sizes := []struct {
+		key  string
+		val  *int
+		into *int
+	}{{"ledger.journal_ops", journal, &rules.AidJournalOps}, {"ledger.snapshot_every", every, &rules.AidSnapshotEvery}}
+	for _, n := range sizes {
+		if n.val == nil {
+			continue
+		}
+		if *n.val < 1 || *n.val > 10_000_000 {
+			return keyError(n.key, "a number of ops from 1 to 10000000", *n.val)
+		}
+		*n.into = *n.val
+	}
 	return nil
 }
 

@@ -141,6 +141,7 @@ func serve(ctx context.Context, cfg *Config, w *parts, s served) error {
 	go func() { errs <- w.bot.Clock().Run(ctx, cfg.tick) }()
 	go func() { errs <- replica.RunTakeovers(ctx, w.bot, cfg.takeover) }()
 	go func() { errs <- s.health.watch(ctx, s.ask, healthEvery) }()
+	go func() { errs <- runCheckpoints(ctx, w.svc.Aid, checkpointEvery) }()
 	switch {
 	case w.syncer != nil:
 		go func() { errs <- w.syncer.Run(ctx) }() // the events, and the room keys with them

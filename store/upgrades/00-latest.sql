@@ -1,4 +1,4 @@
--- v0 -> v10: Latest schema
+-- v0 -> v11: Latest schema
 -- This file is the whole latest schema: a fresh database is created from it
 -- in one step (dbutil runs the upgrade "v0 -> vN" and lands at vN), while a
 -- database at an older version goes through the numbered files from its own
@@ -289,4 +289,19 @@ CREATE INDEX outbox_key_idx ON outbox (msg_key) WHERE msg_key <> '';
 CREATE TABLE sync_state (
 	name  TEXT PRIMARY KEY,
 	value TEXT NOT NULL
+);
+
+-- A snapshot of the mutual-aid book (at most one row, id 1): the book
+-- after the first ops recorded ops, the last of them at (at, event_id);
+-- data is NULL when there is none; epoch counts its invalidations.
+CREATE TABLE aid_snapshot (
+	id       INTEGER PRIMARY KEY,
+	epoch    BIGINT  NOT NULL,
+	at       BIGINT  NOT NULL,
+	event_id id_text NOT NULL,
+	ops      BIGINT  NOT NULL,
+	-- only: postgres
+	data     BYTEA
+	-- only: sqlite
+	data     BLOB
 );
