@@ -4,6 +4,7 @@ package web
 // page (pages_report.go, templates/report.html).
 var reportWordsEN = map[string]string{
 	"nav.report":             "Report",
+	"circle.report":          "This month's report",
 	"report.title":           "Monthly report",
 	"report.own_heading":     "My report for %[1]v",
 	"report.circle_heading":  "Report of %[1]v for %[2]v",
@@ -32,6 +33,7 @@ var reportWordsEN = map[string]string{
 
 var reportWordsRU = map[string]string{
 	"nav.report":             "Отчёт",
+	"circle.report":          "Отчёт за этот месяц",
 	"report.title":           "Отчёт за месяц",
 	"report.own_heading":     "Мой отчёт за %[1]v",
 	"report.circle_heading":  "Отчёт круга %[1]v за %[2]v",

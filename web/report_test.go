@@ -135,6 +135,9 @@ func TestReportPageShowsTheFigures(t *testing.T) {
 			t.Errorf("the circle's page lacks %q:\n%s", want, c.Body)
 		}
 	}
+	if circ := h.login(alice).get("/circles/" + url.PathEscape(string(circle))); !strings.Contains(circ.Body, `id="circle-report">This month&#39;s report</a>`) {
+		t.Errorf("the circle's page does not link to its report:\n%s", circ.Body)
+	}
 	if strings.Contains(c.Body, `data-member="@dave:test"`) {
 		t.Errorf("dave has a line on a circle he is not in")
 	}
