@@ -113,3 +113,19 @@ func needOf(w *yearWorld, u ledger.UserID) ledger.NeedID {
 	}
 	return st.Need
 }
+
+// A giver who muted reminders is not warned; the owner still is.
+func TestRedDeadlineWarningIsMutedWithReminders(t *testing.T) {
+	w := newYearWorld(t)
+	eur := func(n int64) ledger.Amount { return ledger.Amount{Minor: n * 100, Currency: "EUR"} }
+	if _, err := w.svc.Members.SetMuted(w.ctx, w.act(bob), ledger.NoticeReminder, true); err != nil {
+		t.Fatal(err)
+	}
+	w.do(ledger.Op{Kind: ledger.OpStatus, Actor: alice, Status: ledger.StatusRed, Amount: eur(100), Days: 2})
+	w.do(ledger.Op{Kind: ledger.OpCommit, Actor: bob, Need: needOf(w, alice), Amount: eur(10)})
+	w.clock.Advance(25 * time.Hour)
+	w.tick()
+	if a, b := len(w.warningsTo(alice)), len(w.warningsTo(bob)); a != 1 || b != 0 {
+		t.Errorf("warnings: alice %d, bob (muted) %d; want 1 and 0", a, b)
+	}
+}
