@@ -85,8 +85,8 @@ func TestRedDeadlineWarnsOwnerAndGiversOnce(t *testing.T) {
 	}
 }
 
-// A red collection fully committed, or closed before its last day, is
-// not warned of.
+// A red collection fully committed, closed before its last day, or whose
+// last day passed while the bot was not ticking, is not warned of.
 func TestRedDeadlineNoWarningWhenCompleteOrClosed(t *testing.T) {
 	w := newYearWorld(t)
 	eur := func(n int64) ledger.Amount { return ledger.Amount{Minor: n * 100, Currency: "EUR"} }
@@ -95,6 +95,8 @@ func TestRedDeadlineNoWarningWhenCompleteOrClosed(t *testing.T) {
 	w.do(ledger.Op{Kind: ledger.OpStatus, Actor: dave, Status: ledger.StatusRed, Amount: eur(100), Days: 3})
 	w.do(ledger.Op{Kind: ledger.OpCommit, Actor: carol, Need: needOf(w, dave), Amount: eur(10)})
 	w.do(ledger.Op{Kind: ledger.OpStatus, Actor: dave, Status: ledger.StatusGreen})
+	w.do(ledger.Op{Kind: ledger.OpStatus, Actor: carol, Status: ledger.StatusRed, Amount: eur(100), Days: 2})
+	w.do(ledger.Op{Kind: ledger.OpCommit, Actor: bob, Need: needOf(w, carol), Amount: eur(10)})
 	w.clock.Advance(2*24*time.Hour + time.Hour)
 	w.tick()
 	for _, u := range []ledger.UserID{alice, bob, carol, dave} {
