@@ -41,6 +41,9 @@ type fakeClient struct {
 	invites     map[id.RoomID]*event.Event
 	// joined, when set for a room, is who JoinedMembers says is in it.
 	joined map[id.RoomID][]id.UserID
+	// state, when set, keeps the state events sent (by room, type and
+	// state key, as JSON) and serves them back.
+	state map[string][]byte
 	// encrypted are the rooms whose state has encryption on.
 	encrypted map[id.RoomID]bool
 	// askedEncryption counts, per room, the requests for its encryption state.
@@ -135,7 +138,8 @@ func (f *fakeClient) count() int {
 	return len(f.sent)
 }
 
-func (f *fakeClient) SendStateEvent(_ context.Context, room id.RoomID, _ event.Type, _ string, _ any, _ ...mautrix.ReqSendEvent) (*mautrix.RespSendEvent, error) {
+func (f *fakeClient) SendStateEvent(_ context.Context, room id.RoomID, typ event.Type, key string, content any, _ ...mautrix.ReqSendEvent) (*mautrix.RespSendEvent, error) {
+	f.putState(room, typ, key, content)
 	return &mautrix.RespSendEvent{EventID: "$state"}, nil
 }
 
@@ -222,7 +226,7 @@ func (f *fakeClient) JoinedRooms(context.Context) (*mautrix.RespJoinedRooms, err
 	return &mautrix.RespJoinedRooms{JoinedRooms: rooms}, nil
 }
 
-func (f *fakeClient) StateEvent(_ context.Context, room id.RoomID, typ event.Type, _ string, out any) error {
+func (f *fakeClient) StateEvent(_ context.Context, room id.RoomID, typ event.Type, key string, out any) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if typ == event.StateEncryption {
@@ -235,7 +239,19 @@ func (f *fakeClient) StateEvent(_ context.Context, room id.RoomID, typ event.Typ
 		c.Algorithm = id.AlgorithmMegolmV1
 		return nil
 	}
+	if raw, ok := f.state[string(room)+"|"+typ.Type+"|"+key]; ok {
+		return json.Unmarshal(raw, out)
+	}
 	return mautrix.MNotFound
+}
+
+// putState keeps a state event sent, if the client keeps state.
+func (f *fakeClient) putState(room id.RoomID, typ event.Type, key string, content any) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.state != nil {
+		f.state[string(room)+"|"+typ.Type+"|"+key], _ = json.Marshal(content)
+	}
 }
 
 // asked is how many times the bot asked for room's encryption state.

@@ -108,7 +108,7 @@ func (kr kassaRules) applyClaim(op Op, out *Outcome) error {
 		State: NeedProposed, OpenedAt: op.At, Title: op.Text, Circle: op.Circle,
 	}
 	kr.rec.addNeed(n)
-	out.Need = copyNeed(n)
+	out.Need = out.need(n)
 	return nil
 }
 
@@ -146,7 +146,7 @@ func (kr kassaRules) applyApprove(op Op, out *Outcome) error {
 	for _, s := range shares {
 		kr.addShare(n, s, op, out)
 	}
-	out.Need = copyNeed(n)
+	out.Need = out.need(n)
 	return nil
 }
 
@@ -159,7 +159,7 @@ func (kr kassaRules) addShare(n *Need, s Share, op Op, out *Outcome) {
 		CreatedAt: op.At, UpdatedAt: op.At, UpdatedBy: op.Event,
 	}
 	kr.rec.addPromise(p)
-	out.Shares = append(out.Shares, copyPromise(p))
+	out.Shares = append(out.Shares, out.promise(p))
 }
 
 // redistribute shares again what a declined share leaves open: members who
@@ -198,7 +198,7 @@ func (kr kassaRules) redistribute(n *Need, op Op, out *Outcome) {
 			if p.Amount != s.Amount {
 				kr.rec.changePromise(p, op, s.Amount, PromiseIntention, &Outcome{})
 				p.Period = kr.rec.period
-				out.Shares = append(out.Shares, copyPromise(p))
+				out.Shares = append(out.Shares, out.promise(p))
 			}
 			continue
 		}

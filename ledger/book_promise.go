@@ -120,9 +120,9 @@ func (pr promiseRules) applyIntend(op Op, out *Outcome) error {
 	if p != nil && p.State.Binding() {
 		return Errorf(EConflict, "promise.irrevocable", p.Amount)
 	}
-	out.Need = copyNeed(n)
+	out.Need = out.need(n)
 	if p != nil && op.Amount.IsZero() {
-		out.Promise, out.NoChange = copyPromise(p), true // a second ❤️
+		out.Promise, out.NoChange = out.promise(p), true // a second ❤️
 		return nil
 	}
 	a, err := pr.amountFor(op, n, Amount{})
@@ -152,7 +152,7 @@ func (pr promiseRules) applyWithdraw(op Op, out *Outcome) error {
 		return Errorf(EConflict, "promise.irrevocable", p.Amount)
 	}
 	n := pr.rec.needs[p.Need]
-	out.Need = copyNeed(n)
+	out.Need = out.need(n)
 	pr.rec.changePromise(p, op, p.Amount, PromiseWithdrawn, out)
 	if n.Kind == NeedClaim && n.State == NeedOpen {
 		pr.kassa.redistribute(n, op, out) // a declined share goes to the others
@@ -178,7 +178,7 @@ func (pr promiseRules) applyCommit(op Op, out *Outcome) error {
 	if err != nil {
 		return err
 	}
-	out.Need = copyNeed(n)
+	out.Need = out.need(n)
 	if p == nil {
 		pr.newPromise(op, n, a, PromiseCommitment, out)
 	} else {
@@ -202,7 +202,7 @@ func (pr promiseRules) applySent(op Op, out *Outcome) error {
 	case PromiseFulfilled:
 		return Errorf(EConflict, "promise.already_fulfilled")
 	}
-	out.Need = copyNeed(pr.rec.needs[p.Need])
+	out.Need = out.need(pr.rec.needs[p.Need])
 	pr.rec.changePromise(p, op, p.Amount, PromiseSent, out)
 	return nil
 }
@@ -232,7 +232,7 @@ func (pr promiseRules) applyGot(op Op, out *Outcome) error {
 	if err != nil {
 		return err
 	}
-	out.Need = copyNeed(n)
+	out.Need = out.need(n)
 	pr.rec.changePromise(p, op, p.Amount, PromiseFulfilled, out)
 	pr.rec.closeIfConfirmed(n, op, out)
 	return nil
@@ -337,5 +337,5 @@ func (pr promiseRules) newPromise(op Op, n *Need, a Amount, st PromiseState, out
 	}
 	noteCommitted(p, op)
 	pr.rec.addPromise(p)
-	out.Promise = copyPromise(p)
+	out.Promise = out.promise(p)
 }

@@ -40,7 +40,7 @@ func (sr statusRules) applyStatus(op Op, out *Outcome) error {
 			// A target lowered to what was confirmed is reached: the
 			// collection closes and the member leaves red.
 			sr.rec.closeIfConfirmed(n, op, out)
-			out.Need = copyNeed(n)
+			out.Need = out.need(n)
 			if n.State == NeedClosed {
 				return nil
 			}
@@ -99,7 +99,7 @@ func (sr statusRules) openOrange(op Op, out *Outcome) NeedID {
 		if n.State == NeedSuspended {
 			sr.rec.resumeNeed(n, op, out)
 		}
-		out.Need = copyNeed(n)
+		out.Need = out.need(n)
 		return n.ID
 	}
 	return sr.openNeed(op, NeedOrange, out)
@@ -115,7 +115,7 @@ func (sr statusRules) openNeed(op Op, k NeedKind, out *Outcome) NeedID {
 		n.Deadline = op.At.Add(time.Duration(op.Days) * 24 * time.Hour)
 	}
 	sr.rec.addNeed(n)
-	out.Need = copyNeed(n)
+	out.Need = out.need(n)
 	return n.ID
 }
 

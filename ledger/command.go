@@ -147,6 +147,9 @@ type Command struct {
 
 	// report [YYYY-MM]: Month ("" for the current one).
 	Month string
+
+	// widget [off]: Off (remove the circle's widget instead of adding it).
+	Off bool
 }
 
 // TokenAction is what `token` does: list (""), make or revoke a token.
@@ -161,3 +164,7 @@ const (
 // VerbCapacity asks for the most help that can reach the member through
 // the trust network (capacity.go).
 const VerbCapacity Verb = "capacity"
+
+// VerbWidget adds the web organizer to a circle's room as a widget, or
+// removes it (`widget off`).
+const VerbWidget Verb = "widget"

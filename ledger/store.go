@@ -111,6 +111,11 @@ type AidStore interface {
 	OpByEvent(ctx context.Context, evt EventID) (Op, error)
 	// Ops lists every recorded op in canonical order (time, then event ID).
 	Ops(ctx context.Context) ([]Op, error)
+	// OpsPage lists up to limit recorded ops that sort after after, in
+	// canonical order (from the first when after.Event is empty): a long
+	// read in short queries, none of which keeps the database's log from
+	// being checkpointed for long.
+	OpsPage(ctx context.Context, after Op, limit int) ([]Op, error)
 	// EraseOpTexts replaces the text (Op.Text) of a member's recorded ops
 	// of a kind by ErasedText: what they wrote is erased, the rest of the
 	// op stays (and still replays).

@@ -154,6 +154,8 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /login", s.gate.loginPage)
 	mux.HandleFunc("POST /login", s.gate.login)
 	mux.HandleFunc("GET /lang", s.gate.setLang)
+	mux.HandleFunc("GET /widget", s.gate.widgetPage)
+	mux.HandleFunc("POST /widget/session", s.gate.widgetSession)
 	mux.Handle("POST /logout", s.gate.page(s.gate.logout))
 
 	// The pages a member reads.

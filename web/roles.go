@@ -34,6 +34,7 @@ type sessionStore interface {
 	UseLoginLink(ctx context.Context, secret string) (string, *ledger.Session, error)
 	EndSession(ctx context.Context, secret string) error
 	TokenBySecret(ctx context.Context, secret string) (*ledger.Token, error)
+	OpenSession(ctx context.Context, member ledger.UserID, proof string) (string, *ledger.Session, error)
 }
 
 // memberReader reads members' profiles and languages (ledger.Members).
@@ -116,6 +117,10 @@ type gate struct {
 	secure    bool   // whether cookies are Secure
 	view      *renderer
 	errs      *explainer
+	// openid verifies the OpenID tokens of the room widget (openid.go).
+	openid *openID
+	// framed is set when clients on other sites may frame the pages.
+	framed bool
 }
 
 // lockout counts failed authentications per client address and locks an

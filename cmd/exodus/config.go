@@ -94,6 +94,14 @@ type Config struct {
 		// TrustedProxies are the reverse proxies (IPs or CIDRs) whose
 		// X-Forwarded-For names the client address.
 		TrustedProxies []string `yaml:"trusted_proxies"`
+		// FrameOrigins are the origins of the Element clients allowed to
+		// show the web organizer as a room widget (added later: none when
+		// absent, and no site may frame the pages).
+		FrameOrigins []string `yaml:"frame_origins"`
+		// OpenIDServers are other homeservers, by server name, whose
+		// members may sign in through the widget, each with the base URL
+		// to ask (the bot's own homeserver always may).
+		OpenIDServers map[string]string `yaml:"openid_servers"`
 	} `yaml:"web"`
 	Database struct {
 		Type         string `yaml:"type"`
@@ -486,7 +494,46 @@ func (c *Config) validateWebAuth() error {
 		}
 		c.trustedProxies = append(c.trustedProxies, p)
 	}
+	return c.validateWidget()
+}
+
+// validateWidget checks the origins allowed to frame the pages and the
+// homeservers whose OpenID tokens sign members in through the widget.
+func (c *Config) validateWidget() error {
+	w := &c.Web
+	for i, o := range w.FrameOrigins {
+		if !validOrigin(o) {
+			return keyError(fmt.Sprintf("web.frame_origins[%d]", i), "an origin (scheme://host[:port], no path), such as https://app.element.io", o)
+		}
+	}
+	for name, base := range w.OpenIDServers {
+		if _, err := ledger.ParseUserID("@x:" + name); err != nil || name != strings.ToLower(name) {
+			return keyError("web.openid_servers", "server names in lower case, such as example.org", name)
+		}
+		if !validURL(base) {
+			return keyError("web.openid_servers."+name, "the homeserver's http(s) base URL, such as https://matrix.example.org", base)
+		}
+	}
 	return nil
+}
+
+// validOrigin reports whether s is an origin a client frames pages from:
+// http(s) (Element Web) or vector (Element Desktop, vector://vector), a
+// host, no path.
+func validOrigin(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https" || u.Scheme == "vector") && u.Host != "" && u.User == nil &&
+		u.Path == "" && u.RawQuery == "" && u.Fragment == "" && s == u.Scheme+"://"+u.Host
+}
+
+// openIDServers are the homeservers whose OpenID tokens the widget takes:
+// the bot's own, at its configured address, and those listed.
+func (c *Config) openIDServers() map[string]string {
+	out := map[string]string{strings.ToLower(c.Homeserver.Domain): c.Homeserver.Address}
+	for name, base := range c.Web.OpenIDServers {
+		out[name] = base
+	}
+	return out
 }
 
 // parseProxy reads a trusted proxy: a block, or an address (a block of

@@ -63,6 +63,7 @@ var syntaxes = []syntax{
 	{ledger.VerbReport, []string{"report"}, []string{"отчет"}, argMonth},
 	{ledger.VerbToken, []string{"token"}, []string{"токен"}, argToken},
 	{ledger.VerbWeb, []string{"web"}, []string{"веб", "сайт"}, argNone},
+	{ledger.VerbWidget, []string{"widget"}, []string{"виджет"}, argWidget},
 }
 
 // neutralVerbWords are command words of no language.
@@ -107,6 +108,9 @@ var (
 	circlePledgeWords = map[string]ledger.Lang{"pledge": ledger.LangEN, "сумма": ledger.LangRU}
 	circleLangWords   = map[string]ledger.Lang{"lang": ledger.LangEN, "language": ledger.LangEN, "язык": ledger.LangRU}
 )
+
+// widgetOffWords are the words of `widget off`, normalised.
+var widgetOffWords = map[string]bool{"off": true, "remove": true, "выкл": true, "убрать": true}
 
 // statusWords maps the colour words of `status <colour>`, normalised, to a
 // status.
