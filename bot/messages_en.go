@@ -4,10 +4,10 @@ import "maps"
 
 // messagesEN is the English catalogue: its parts joined. Placeholders are
 // fmt verbs with explicit argument indexes; the text is Markdown.
-var messagesEN = joined(coreEN, aidEN, webEN, followEN, kassaEN, pollEN, encryptedEN, healthEN, capacityEN, widgetEN, rolesEN)
+var messagesEN = joined(coreEN, aidEN, webEN, followEN, kassaEN, pollEN, encryptedEN, healthEN, capacityEN, widgetEN, rolesEN, deadlineEN)
 
 // messagesRU is the Russian catalogue; its keys are those of messagesEN.
-var messagesRU = joined(coreRU, aidRU, webRU, followRU, kassaRU, pollRU, encryptedRU, healthRU, capacityRU, widgetRU, rolesRU)
+var messagesRU = joined(coreRU, aidRU, webRU, followRU, kassaRU, pollRU, encryptedRU, healthRU, capacityRU, widgetRU, rolesRU, deadlineRU)
 
 // joined is one catalogue of the keys of every part (a key of a later part
 // replaces an earlier one).
