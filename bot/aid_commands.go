@@ -65,7 +65,7 @@ func do(ctx context.Context, b *Bot, r *request, op ledger.Op, key string) error
 
 func cmdStatus(ctx context.Context, b *Bot, r *request) error {
 	op := newOp(ctx, b, r, ledger.OpStatus)
-	op.Need, op.Status, op.Amount, op.Days = "", r.cmd.Status, r.cmd.Amount, r.cmd.Days
+	op.Need, op.Status, op.Amount, op.Days, op.Text = "", r.cmd.Status, r.cmd.Amount, r.cmd.Days, r.cmd.Text
 	out, err := b.apply(ctx, op)
 	if err != nil {
 		return err
@@ -82,9 +82,9 @@ func cmdStatus(ctx context.Context, b *Bot, r *request) error {
 	case op.Status == ledger.StatusGreen:
 		b.replyText(ctx, r, "status.green_done")
 	case op.Status == ledger.StatusOrange:
-		b.replyText(ctx, r, "status.orange_done", op.Amount)
+		b.replyText(ctx, r, "status.orange_done", needTarget(&ledger.Need{Target: op.Amount, Title: op.Text}))
 	default:
-		b.replyText(ctx, r, "status.red_done", op.Amount, op.Days)
+		b.replyText(ctx, r, "status.red_done", needTarget(&ledger.Need{Target: op.Amount, Title: op.Text}), op.Days)
 	}
 	notices{b}.after(ctx, out)
 	return nil

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/exodus-matrix/exodus/ledger"
@@ -63,9 +64,9 @@ func needCardText(l ledger.Lang, v *ledger.NeedView, pledge ledger.Amount, prefi
 	n, t := v.Need, v.Totals
 	var sb strings.Builder
 	if n.Kind == ledger.NeedRed {
-		sb.WriteString(text(l, "card.red", n.Owner, n.Target, dueText(l, v.Progress)))
+		sb.WriteString(text(l, "card.red", n.Owner, needTarget(n), dueText(l, v.Progress)))
 	} else {
-		sb.WriteString(text(l, "card.orange", n.Owner, n.Target))
+		sb.WriteString(text(l, "card.orange", n.Owner, needTarget(n)))
 	}
 	sb.WriteString("\n\n" + text(l, "card.figures", t.Target, t.Intended, t.Committed, t.Confirmed, t.Missing))
 	sb.WriteString("\n\n" + progressBar(v.Percent))
@@ -86,12 +87,28 @@ func needCardText(l ledger.Lang, v *ledger.NeedView, pledge ledger.Amount, prefi
 		sb.WriteString(text(l, "card.howto_red", prefix))
 	default:
 		def := pledge
+		if !n.Target.IsMoney() {
+			def = ledger.One(n.Target.Currency) // a ❤️ is one hour, one thing
+		}
 		if def.Currency != n.Target.Currency || def.Minor > t.Missing.Minor {
 			def = t.Missing
 		}
 		sb.WriteString(text(l, "card.howto", def, prefix))
 	}
 	return sb.String()
+}
+
+// needTarget is what a need asks for, as its card's headline says it: the
+// thing itself for a thing or service asked for in kind ("a lift to the
+// hospital", shown as written), else its target ("€300", "4 h").
+func needTarget(n *ledger.Need) any {
+	if n.Target.Currency == ledger.Items && n.Title != "" {
+		if n.Target.Minor == 1 {
+			return n.Title
+		}
+		return markdown(literal(n.Title) + " × " + strconv.FormatInt(n.Target.Minor, 10))
+	}
+	return n.Target
 }
 
 // promiseLines lists the live promises of a card, one short line each.

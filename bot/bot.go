@@ -65,6 +65,9 @@ type Config struct {
 	// WebURL is the public address of the web organizer ("" when it is
 	// off): login links and the API address start with it.
 	WebURL string
+	// Framed is set when Element may frame the web organizer
+	// (web.frame_origins): without it, `widget` says what to set.
+	Framed bool
 	// Metrics receives what the bot and its intake count; nil counts
 	// nothing (NoMetrics).
 	Metrics Metrics

@@ -41,6 +41,9 @@ type fakeClient struct {
 	invites     map[id.RoomID]*event.Event
 	// joined, when set for a room, is who JoinedMembers says is in it.
 	joined map[id.RoomID][]id.UserID
+	// state, when set, keeps the state events sent (by room, type and
+	// state key, as JSON) and serves them back.
+	state map[string][]byte
 	// encrypted are the rooms whose state has encryption on.
 	encrypted map[id.RoomID]bool
 	// askedEncryption counts, per room, the requests for its encryption state.
@@ -62,6 +65,20 @@ type fakeClient struct {
 	// unreached are the sent messages that break the rule of whom a
 	// message reaches (reachViolation); the harness fails on any.
 	unreached []string
+	// states are the state events sent; powerLevels, when set for a room,
+	// is its power levels (kept up to date by the power levels sent).
+	states      []sentState
+	powerLevels map[id.RoomID]*event.PowerLevelsEventContent
+	// kicked are the members kicked, by room; noKick refuses kicks.
+	kicked map[id.RoomID][]id.UserID
+	noKick bool
+}
+
+// sentState is one state event the bot sent.
+type sentState struct {
+	Room    id.RoomID
+	Type    event.Type
+	Content any
 }
 
 type sentMessage struct {
@@ -135,8 +152,29 @@ func (f *fakeClient) count() int {
 	return len(f.sent)
 }
 
-func (f *fakeClient) SendStateEvent(_ context.Context, room id.RoomID, _ event.Type, _ string, _ any, _ ...mautrix.ReqSendEvent) (*mautrix.RespSendEvent, error) {
+func (f *fakeClient) SendStateEvent(_ context.Context, room id.RoomID, typ event.Type, key string, content any, _ ...mautrix.ReqSendEvent) (*mautrix.RespSendEvent, error) {
+	f.putState(room, typ, key, content)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.states = append(f.states, sentState{Room: room, Type: typ, Content: content})
+	if pl, ok := content.(*event.PowerLevelsEventContent); ok && f.powerLevels[room] != nil {
+		f.powerLevels[room] = pl
+	}
 	return &mautrix.RespSendEvent{EventID: "$state"}, nil
+}
+
+// KickUser records a kick, unless noKick refuses it.
+func (f *fakeClient) KickUser(_ context.Context, room id.RoomID, req *mautrix.ReqKickUser) (*mautrix.RespKickUser, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.noKick {
+		return nil, mautrix.MForbidden
+	}
+	if f.kicked == nil {
+		f.kicked = map[id.RoomID][]id.UserID{}
+	}
+	f.kicked[room] = append(f.kicked[room], req.UserID)
+	return &mautrix.RespKickUser{}, nil
 }
 
 func (f *fakeClient) CreateRoom(_ context.Context, req *mautrix.ReqCreateRoom) (*mautrix.RespCreateRoom, error) {
@@ -222,7 +260,7 @@ func (f *fakeClient) JoinedRooms(context.Context) (*mautrix.RespJoinedRooms, err
 	return &mautrix.RespJoinedRooms{JoinedRooms: rooms}, nil
 }
 
-func (f *fakeClient) StateEvent(_ context.Context, room id.RoomID, typ event.Type, _ string, out any) error {
+func (f *fakeClient) StateEvent(_ context.Context, room id.RoomID, typ event.Type, key string, out any) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if typ == event.StateEncryption {
@@ -231,11 +269,27 @@ func (f *fakeClient) StateEvent(_ context.Context, room id.RoomID, typ event.Typ
 		}
 		f.askedEncryption[room]++
 	}
+	if c, ok := out.(*event.PowerLevelsEventContent); ok && typ == event.StatePowerLevels && f.powerLevels[room] != nil {
+		*c = *f.powerLevels[room].Clone()
+		return nil
+	}
 	if c, ok := out.(*event.EncryptionEventContent); ok && typ == event.StateEncryption && f.encrypted[room] {
 		c.Algorithm = id.AlgorithmMegolmV1
 		return nil
 	}
+	if raw, ok := f.state[string(room)+"|"+typ.Type+"|"+key]; ok {
+		return json.Unmarshal(raw, out)
+	}
 	return mautrix.MNotFound
+}
+
+// putState keeps a state event sent, if the client keeps state.
+func (f *fakeClient) putState(room id.RoomID, typ event.Type, key string, content any) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.state != nil {
+		f.state[string(room)+"|"+typ.Type+"|"+key], _ = json.Marshal(content)
+	}
 }
 
 // asked is how many times the bot asked for room's encryption state.

@@ -93,6 +93,7 @@ var internalKeys = map[string]string{
 	"auth.used_link":        "web only: the web's catalogue answers it",
 	"auth.expired_link":     "web only: the web's catalogue answers it",
 	"auth.no_session":       "web only: the web's catalogue answers it",
+	"auth.used_openid":      "web only: the web's catalogue answers it",
 	"token.not_found":       "the store's lookup; the ledger answers auth.bad_token",
 	"link.not_found":        "the store's lookup; the ledger answers auth.bad_link",
 	"session.not_found":     "the store's lookup; the ledger answers auth.no_session",

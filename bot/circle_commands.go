@@ -22,6 +22,9 @@ type circleState struct {
 	Owner         string `json:"owner"`
 	AnsweringBot  string `json:"answering_bot"`
 	SchemaVersion int    `json:"version"`
+	// CoOwners are the circle's co-owners; absent (a state from before
+	// co-owners, or written without them) leaves them as they are.
+	CoOwners *[]string `json:"co_owners,omitempty"`
 }
 
 // newCircleState is the state event of circle c, answered in by the bot
@@ -29,6 +32,20 @@ type circleState struct {
 func newCircleState(c *ledger.Circle, answering id.UserID) *circleState {
 	return &circleState{Name: c.Name, PledgeMinor: c.Pledge.Minor, Currency: string(c.Pledge.Currency),
 		Lang: string(c.Lang), Owner: string(c.Owner), AnsweringBot: answering.String(), SchemaVersion: 1}
+}
+
+// circleStateOf is the state event of circle c answered in by this bot,
+// with its co-owners.
+func (b *Bot) circleStateOf(ctx context.Context, c *ledger.Circle) *circleState {
+	st := newCircleState(c, b.cfg.UserID)
+	if roles, err := b.ledger.Circles.Roles(ctx, c.ID); err == nil {
+		co := make([]string, 0, len(roles.CoOwners))
+		for _, u := range roles.CoOwners {
+			co = append(co, string(u))
+		}
+		st.CoOwners = &co
+	}
+	return st
 }
 
 // moderatorLevel is the power level needed to make a room a circle.
@@ -149,7 +166,7 @@ func circleSet(ctx context.Context, b *Bot, r *request) error {
 // publishState writes the circle state event (best effort: the bot may lack
 // the power level in a room it did not create).
 func publishState(ctx context.Context, b *Bot, c *ledger.Circle) {
-	if _, err := b.cli.SendStateEvent(ctx, id.RoomID(c.ID), CircleStateType, "", newCircleState(c, b.cfg.UserID)); err != nil {
+	if _, err := b.cli.SendStateEvent(ctx, id.RoomID(c.ID), CircleStateType, "", b.circleStateOf(ctx, c)); err != nil {
 		zerolog.Ctx(ctx).Warn().Err(err).Msg("Failed to publish the circle state event")
 	}
 }

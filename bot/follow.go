@@ -127,7 +127,8 @@ func (p peers) adoptCircle(ctx context.Context, room id.RoomID, act ledger.Actio
 	_, known := b.ledger.Circles.Get(ctx, ledger.CircleID(room))
 	c, err := b.ledger.Circles.Adopt(ctx, act, ledger.CircleID(room), ledger.CircleState{
 		Name: st.Name, Pledge: ledger.Amount{Minor: st.PledgeMinor, Currency: ledger.Currency(st.Currency)},
-		Lang: ledger.Lang(st.Lang), Owner: ledger.UserID(st.Owner), AnsweringBot: ledger.UserID(st.AnsweringBot)})
+		Lang: ledger.Lang(st.Lang), Owner: ledger.UserID(st.Owner), AnsweringBot: ledger.UserID(st.AnsweringBot),
+		CoOwners: st.coOwners()})
 	if ledger.IsDuplicate(err) {
 		return nil
 	}

@@ -105,6 +105,9 @@ func handleMember(ctx context.Context, b *Bot, evt *event.Event, c *ledger.Circl
 			log.Warn().Err(err).Msg("Failed to forget a direct chat")
 		}
 	} else if !joined {
+		if content.Membership == event.MembershipInvite && c != nil {
+			readmit(ctx, b, evt.RoomID, ledger.UserID(evt.Sender), ledger.UserID(target))
+		}
 		return nil
 	}
 	err := b.ledger.Circles.SetMembership(ctx, ledger.CircleID(evt.RoomID), ledger.UserID(target), joined)

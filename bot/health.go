@@ -44,7 +44,7 @@ func healthText(l ledger.Lang, heading string, h *ledger.Health) string {
 	} else {
 		lines = append(lines, text(l, "health.confirmed", h.Confirmed, h.Commitments, h.ConfirmedPercent()))
 		for _, v := range h.Values {
-			lines = append(lines, text(l, "health.value", v.Confirmed, v.Committed, v.Committed.Currency, v.Percent()))
+			lines = append(lines, text(l, "health.value", v.Confirmed, v.Committed, markdown(locale.UnitIn(l, v.Committed.Currency)), v.Percent()))
 		}
 		lines = append(lines, text(l, "health.kickstarter"),
 			text(l, "health.states", h.Sent, h.Open, h.Overdue, h.OverduePercent(), h.Forgiven))

@@ -4,10 +4,10 @@ import "maps"
 
 // messagesEN is the English catalogue: its parts joined. Placeholders are
 // fmt verbs with explicit argument indexes; the text is Markdown.
-var messagesEN = joined(coreEN, aidEN, webEN, followEN, kassaEN, pollEN, encryptedEN, healthEN, capacityEN)
+var messagesEN = joined(coreEN, aidEN, webEN, followEN, kassaEN, pollEN, encryptedEN, healthEN, capacityEN, widgetEN, rolesEN, deadlineEN)
 
 // messagesRU is the Russian catalogue; its keys are those of messagesEN.
-var messagesRU = joined(coreRU, aidRU, webRU, followRU, kassaRU, pollRU, encryptedRU, healthRU, capacityRU)
+var messagesRU = joined(coreRU, aidRU, webRU, followRU, kassaRU, pollRU, encryptedRU, healthRU, capacityRU, widgetRU, rolesRU, deadlineRU)
 
 // joined is one catalogue of the keys of every part (a key of a later part
 // replaces an earlier one).
@@ -89,12 +89,15 @@ var coreEN = map[string]string{
 	"amount.negative":           "The amount cannot be negative.",
 	"amount.too_large":          "The amount is too large (at most %[1]v).",
 	"amount.unknown_currency":   "I don't know the currency `%[1]v`. Use a code such as EUR, USD, RUB, UAH, ILS.",
+	"amount.hours_precision":    "Hours are counted to the hundredth: at most 2 digits after the point, such as `1.25 h`.",
+	"amount.items_whole":        "Things and services are counted whole: `1 item`, `2 items`.",
+	"amount.money_only":         "Only money here: the kassa, clearing, pledges and initiatives count in a currency, not in hours or things. Give an amount such as `20 EUR`.",
 	"amount.too_precise":        "%[1]v has at most %[2]v {2:digit|digits} after the point.",
 	"user.malformed":            "`%[1]v` is not a Matrix user ID. Write it as @name:server.",
 	"user.too_long":             "That user ID is too long.",
 	"circle.exists":             "This room is already a circle.",
 	"circle.not_found":          "This room is not a circle.",
-	"circle.not_owner":          "Only the owner of this circle (%[1]v) can change it.",
+	"circle.not_owner":          "Only the owner of this circle (%[1]v) or a co-owner can change it.",
 	"invite.self":               "You cannot invite yourself or accept your own invitation.",
 	"invite.blocked":            "%[1]v has blocked you, so you cannot invite them directly.",
 	"invite.already_guaranteed": "You and %[1]v already guarantee each other.",

@@ -245,10 +245,10 @@ func (nt notices) tellNetwork(ctx context.Context, u ledger.UserID, st *ledger.M
 	})
 	told := map[ledger.UserID]bool{u: true}
 	key := "notify.status_" + string(st.Status)
-	var target ledger.Amount
+	var target any = ledger.Amount{}
 	if st.Need != "" {
 		if v, err := b.ledger.Aid.Need(ctx, st.Need); err == nil {
-			target = v.Need.Target
+			target = needTarget(v.Need) // the thing itself, for help in kind
 		}
 	}
 	for _, g := range append(direct, helpers...) {
@@ -270,7 +270,7 @@ func (nt notices) tellClosed(ctx context.Context, n *ledger.Need, out *ledger.Ou
 	for _, p := range v.Promises {
 		switch {
 		case p.State == ledger.PromiseFulfilled || p.State == ledger.PromiseSent:
-			nt.tell(ctx, p.Giver, ledger.NoticeClosed, "notify.closed_thanks", n.Owner, n.Target)
+			nt.tell(ctx, p.Giver, ledger.NoticeClosed, "notify.closed_thanks", n.Owner, needTarget(n))
 		case p.State == ledger.PromiseReleased && p.UpdatedBy == out.Op.Event:
 			nt.tell(ctx, p.Giver, ledger.NoticeClosed, "notify.closed_released", n.Owner, p.Amount)
 		}

@@ -155,7 +155,7 @@ func (t takeovers) takeOver(ctx context.Context, c *ledger.Circle, why string) {
 	// The state first: the other bots follow the bot it names, so a bot
 	// that cannot name itself must not answer (its records would count for
 	// itself alone). A takeover by silence is tried again at the next tick.
-	if _, err := b.cli.SendStateEvent(ctx, id.RoomID(c.ID), CircleStateType, "", newCircleState(c, b.cfg.UserID)); err != nil {
+	if _, err := b.cli.SendStateEvent(ctx, id.RoomID(c.ID), CircleStateType, "", b.circleStateOf(ctx, c)); err != nil {
 		log.Warn().Err(err).Msg("Failed to name this bot in the circle's state: not taking over")
 		return
 	}

@@ -28,6 +28,7 @@ func cmdInvite(ctx context.Context, b *Bot, r *request) error {
 	if err != nil {
 		return err
 	}
+	readmit(ctx, b, r.evt.RoomID, r.act.Actor, r.cmd.User) // invited again by an owner or a co-owner
 	invitee := id.UserID(inv.Invitee)
 	md := text(r.circle.Lang, "invite.card", inv.Inviter, inv.Invitee, inv.Pledge, b.cfg.Prefix)
 	b.enqueue(ctx, outgoing{room: r.evt.RoomID, typ: event.EventMessage, cause: r.evt.ID,

@@ -37,6 +37,12 @@ type Aid struct {
 	loaded       Loaded
 	checkpointMu sync.Mutex
 	pending      atomic.Pointer[BookSnapshot]
+	// page is how many ops a replay outside the lock reads per query
+	// (0: opsPage), chunk how many rows it compares per hold of aidMu (0:
+	// compareChunk); beforeCompare, if set, runs before each such hold
+	// (tests set them).
+	page, chunk   int
+	beforeCompare func()
 }
 
 // Do applies one op of the mutual-aid ledger: it checks the rules that need
@@ -180,6 +186,7 @@ func (s *Aid) applyToBook(ctx context.Context, book *Book, op Op) (out *Outcome,
 		return s.replayWith(ctx, op)
 	}
 	c := book.Changed()
+	s.noteChanged(c)
 	if err := s.store.SaveAid(ctx, c.Needs, c.Promises, c.Statuses); err != nil {
 		return nil, nil, fmt.Errorf("failed to save changes: %w", err)
 	}

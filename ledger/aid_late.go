@@ -13,18 +13,20 @@ import (
 // under aidMu and in one short transaction, the late op is recorded, the
 // rows that differ are written and the fresh book is swapped in.
 //
-// The replay makes two books from the ops read: one with the late op
-// (fresh) and one without (old: what the current book and the projection
-// hold, since the book is the same whatever order its ops came in). Both
-// catch up with the ops recorded meanwhile, outside the lock, a batch at
-// a time; the rows that differ are found among what changed from the late
-// op's place on (marked dirty), outside the lock too. The swap applies the
-// last few ops recorded meanwhile and compares what they changed: no call
-// waits behind the replay, only behind that short swap.
+// The replay makes one book from the ops read and the late op (fresh). It
+// catches up with the ops recorded meanwhile, outside the lock, a batch at
+// a time; its rows are compared with the current book's (which the
+// projection holds), a few thousand under the lock at a time
+// (aid_late_diff.go): first every row of either, then the rows either
+// changed since. The swap applies the last few ops recorded meanwhile and
+// compares what they changed: no call waits behind the replay, only
+// behind a chunk of comparisons or that short swap.
 
-// watch collects the ops recorded while a replay runs outside the lock.
+// watch collects the ops recorded while a replay runs outside the lock,
+// and the rows they changed in the current book.
 type watch struct {
-	ops []Op
+	ops     []Op
+	changed rowIDs
 }
 
 // errStale tells doLate that its fresh book cannot be swapped in (the book
@@ -47,6 +49,14 @@ func (s *Aid) noteRecorded(op Op) {
 	}
 }
 
+// noteChanged tells the replays running outside the lock which rows of the
+// current book an op changed. The caller holds aidMu.
+func (s *Aid) noteChanged(c Changes) {
+	for _, w := range s.watches {
+		w.changed.addChanges(c)
+	}
+}
+
 // doLate is doLocked for a very late op: it is called with aidMu held,
 // releases it for the replay, and holds it again when it returns.
 func (s *Aid) doLate(ctx context.Context, op Op, also func(ctx context.Context) error) (*Outcome, error) {
@@ -58,10 +68,10 @@ func (s *Aid) doLate(ctx context.Context, op Op, also func(ctx context.Context) 
 		return nil, fmt.Errorf("failed to look for a late op: %w", err)
 	}
 	base := s.book
-	w := &watch{}
+	w := &watch{changed: newRowIDs()}
 	s.watches = append(s.watches, w)
 	s.aidMu.Unlock()
-	r, err := s.replayOutside(ctx, op, w)
+	r, err := s.replayOutside(ctx, op, w, base)
 	s.aidMu.Lock()
 	s.watches = slices.DeleteFunc(s.watches, func(x *watch) bool { return x == w })
 	if err == nil && s.book != base {
@@ -69,7 +79,7 @@ func (s *Aid) doLate(ctx context.Context, op Op, also func(ctx context.Context) 
 	}
 	var out *Outcome
 	if err == nil {
-		out, err = s.swapIn(ctx, r, w.ops[r.caught:], op, also)
+		out, err = s.swapIn(ctx, r, w, op, also)
 	}
 	if errors.Is(err, errStale) {
 		return s.doSlow(ctx, op, also)
@@ -78,54 +88,53 @@ func (s *Aid) doLate(ctx context.Context, op Op, also func(ctx context.Context) 
 }
 
 // replayed is what a replay outside the lock made: the book with the late
-// op (fresh) and without it (old: what the current book holds, and the
-// projection too), both with what changed since the late op's place
-// marked dirty; the ops read, in canonical order; the late op's result;
-// how many of the ops recorded meanwhile both books caught up with; and
-// the rows that differ between them so far.
+// op (fresh); where the ops read sort, in canonical order; the late op's
+// result; how many of the ops recorded meanwhile the book caught up
+// with; the rows that differ from the current book's so far, and those to
+// compare again.
 type replayed struct {
-	fresh, old *Book
-	ops        []Op
-	out        *Outcome
-	refused    error
-	caught     int
-	diff       *rowDiff
+	fresh   *Book
+	keys    []opKey
+	out     *Outcome
+	refused error
+	caught  int
+	diff    *rowDiff
+	pending rowIDs
 }
 
-// replayOutside reads every recorded op and replays them twice, with and
-// without op, into fresh books; it applies to both the ops recorded
-// meanwhile (w) and finds the rows that differ. The caller does not hold
-// aidMu; replays run one at a time.
-func (s *Aid) replayOutside(ctx context.Context, op Op, w *watch) (*replayed, error) {
+// replayOutside reads every recorded op and replays them with op into a
+// fresh book; it applies the ops recorded meanwhile (w) and compares the
+// rows with the current book's (base), a chunk under the lock at a time.
+// The caller does not hold aidMu; replays run one at a time.
+func (s *Aid) replayOutside(ctx context.Context, op Op, w *watch, base *Book) (*replayed, error) {
 	s.replayMu.Lock()
 	defer s.replayMu.Unlock()
-	ops, err := s.store.Ops(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("failed to load ops: %w", err)
+	r := &replayed{diff: newRowDiff(), pending: newRowIDs()}
+	if err := s.foldOps(ctx, op, r); err != nil {
+		return nil, err
 	}
-	at, found := slices.BinarySearchFunc(ops, op, compareOps)
-	if found {
-		return nil, ErrAlreadyApplied
+	// The first comparison covers every row of either book. The current
+	// book's keys are taken under the lock by cloning its maps (a copy of
+	// their memory, much faster than walking them), and walked outside.
+	r.pending.addBook(r.fresh)
+	var cur *records
+	if err := s.underLock(base, func() { cur = base.rec.cloneRows() }); err != nil {
+		return nil, err
 	}
-	r := &replayed{ops: ops}
-	limit := s.cfg.journalOps()
-	r.old, _ = replayFrom(ops, limit, at, nil)
-	r.fresh, _ = replayFrom(slices.Insert(slices.Clone(ops), at, op), limit, at, func(o Op, res *Outcome, rerr error) {
-		if o.Event == op.Event {
-			r.out, r.refused = res, rerr
-		}
-	})
+	r.pending.addRows(cur)
 	// Catch up with the ops recorded meanwhile and compare what changed, a
 	// batch at a time, until few are left for the swap, under the lock.
-	r.diff = newRowDiff()
 	for range 16 {
-		s.aidMu.Lock()
-		batch := w.ops[r.caught:]
-		s.aidMu.Unlock()
+		var batch []Op
+		if err := s.underLock(base, func() { batch = r.take(w) }); err != nil {
+			return nil, err
+		}
 		if err := r.catchUp(batch); err != nil {
 			return nil, err
 		}
-		r.diff.compare(r.old, r.fresh)
+		if err := s.compareOutside(r, base); err != nil {
+			return nil, err
+		}
 		if len(batch) <= catchUpLeft {
 			break
 		}
@@ -133,24 +142,45 @@ func (s *Aid) replayOutside(ctx context.Context, op Op, w *watch) (*replayed, er
 	return r, nil
 }
 
+// underLock runs f under aidMu, if the current book is still base
+// (errStale if not: dropped or rebuilt meanwhile).
+func (s *Aid) underLock(base *Book, f func()) error {
+	s.aidMu.Lock()
+	defer s.aidMu.Unlock()
+	if s.book != base {
+		return errStale
+	}
+	f()
+	return nil
+}
+
+// take returns the ops recorded since the last take and adds the rows the
+// current book changed meanwhile to those to compare. The caller holds
+// aidMu.
+func (r *replayed) take(w *watch) []Op {
+	batch := w.ops[r.caught:]
+	r.pending.merge(w.changed)
+	w.changed = newRowIDs()
+	return batch
+}
+
 // catchUpLeft is how many ops recorded during a replay may be left for the
 // swap, which applies them under the lock.
 const catchUpLeft = 32
 
 // catchUp applies ops recorded since the replay began (and not read by it)
-// to both books.
+// to the fresh book, and adds the rows they changed there to those to
+// compare.
 func (r *replayed) catchUp(since []Op) error {
 	for _, m := range since {
-		if _, found := slices.BinarySearchFunc(r.ops, m, compareOps); !found {
+		if !r.read(&m) {
 			if err := applyInPlace(r.fresh, m); err != nil {
-				return err
-			}
-			if err := applyInPlace(r.old, m); err != nil {
 				return err
 			}
 		}
 		r.caught++
 	}
+	r.pending.addDirty(r.fresh)
 	return nil
 }
 
@@ -186,29 +216,18 @@ func replayFrom(ops []Op, limit, from int, seen func(Op, *Outcome, error)) (*Boo
 	return b, refused
 }
 
-// compareOps orders ops canonically (Op.Before).
-func compareOps(a, b Op) int {
-	switch {
-	case a.Before(&b):
-		return -1
-	case b.Before(&a):
-		return 1
-	}
-	return 0
-}
-
-// swapIn records op, applies to both replayed books the last ops recorded
-// since (few), writes what differs between them and swaps the fresh book
-// in, all in one transaction. The caller holds aidMu.
-func (s *Aid) swapIn(ctx context.Context, r *replayed, since []Op, op Op, also func(ctx context.Context) error) (*Outcome, error) {
+// swapIn records op, applies to the replayed book the last ops recorded
+// since (few), writes what differs between it and the current book and
+// swaps it in, all in one transaction. The caller holds aidMu.
+func (s *Aid) swapIn(ctx context.Context, r *replayed, w *watch, op Op, also func(ctx context.Context) error) (*Outcome, error) {
 	err := s.ap.tx.InTx(ctx, func(ctx context.Context) error {
 		if err := s.record(ctx, op); err != nil {
 			return err
 		}
-		if err := r.catchUp(since); err != nil {
+		if err := r.catchUp(r.take(w)); err != nil {
 			return err
 		}
-		r.diff.compare(r.old, r.fresh)
+		r.diff.compare(s.book, r.fresh, r.pending, r.pending.size())
 		c := r.diff.changes()
 		if err := s.store.SaveAid(ctx, c.Needs, c.Promises, c.Statuses); err != nil {
 			return fmt.Errorf("failed to save the replayed ledger: %w", err)
@@ -267,104 +286,4 @@ func (s *Aid) record(ctx context.Context, op Op) error {
 		return fmt.Errorf("failed to record op: %w", err)
 	}
 	return nil
-}
-
-// rowDiff is what must be written to the projection, which holds what
-// the old book does, to make it hold what the fresh one does: by ID, the
-// row to save, or nil for a row to delete.
-type rowDiff struct {
-	needs    map[NeedID]*Need
-	promises map[PromiseID]*Promise
-	statuses map[UserID]*MemberStatus
-}
-
-func newRowDiff() *rowDiff {
-	return &rowDiff{needs: map[NeedID]*Need{}, promises: map[PromiseID]*Promise{}, statuses: map[UserID]*MemberStatus{}}
-}
-
-// compare brings d up to date with what either book marked dirty since
-// the last compare (and forgets those marks): for each such ID, the row
-// of fresh where it differs from old's, nil where only old holds it, and
-// nothing where both hold the same.
-func (d *rowDiff) compare(old, fresh *Book) {
-	diffRows(d.needs, old.rec.needs, fresh.rec.needs, mergeKeys(old.rec.dirty.needs, fresh.rec.dirty.needs), sameNeed, copyNeed)
-	diffRows(d.promises, old.rec.promises, fresh.rec.promises, mergeKeys(old.rec.dirty.promises, fresh.rec.dirty.promises),
-		func(a, b *Promise) bool { return *a == *b }, copyPromise)
-	diffRows(d.statuses, old.rec.statuses, fresh.rec.statuses, mergeKeys(old.rec.dirty.statuses, fresh.rec.dirty.statuses),
-		sameStatus, copyStatus)
-	old.rec.resetDirty()
-	fresh.rec.resetDirty()
-}
-
-// diffRows brings out up to date for the rows of ids: fresh's row (a copy)
-// where it differs from old's, nil where only old holds it, and nothing
-// where both hold the same.
-func diffRows[K comparable, V any](out, old, fresh map[K]*V, ids map[K]bool, same func(a, b *V) bool, clone func(*V) *V) {
-	for id := range ids {
-		f, inF := fresh[id]
-		o, inO := old[id]
-		switch {
-		case inF && (!inO || !same(o, f)):
-			out[id] = clone(f)
-		case !inF && inO:
-			out[id] = nil
-		default:
-			delete(out, id)
-		}
-	}
-}
-
-// changes lists d as Changes, sorted.
-func (d *rowDiff) changes() Changes {
-	var c Changes
-	for id, n := range d.needs {
-		if n == nil {
-			c.GoneNeeds = append(c.GoneNeeds, id)
-		} else {
-			c.Needs = append(c.Needs, n)
-		}
-	}
-	for id, p := range d.promises {
-		if p == nil {
-			c.GonePromises = append(c.GonePromises, id)
-		} else {
-			c.Promises = append(c.Promises, p)
-		}
-	}
-	for id, st := range d.statuses {
-		if st == nil {
-			c.GoneStatuses = append(c.GoneStatuses, id)
-		} else {
-			c.Statuses = append(c.Statuses, st)
-		}
-	}
-	sortChanges(&c)
-	return c
-}
-
-// mergeKeys returns the keys of both sets, in a set.
-func mergeKeys[K comparable](a, b map[K]bool) map[K]bool {
-	m := make(map[K]bool, len(a)+len(b))
-	for k := range a {
-		m[k] = true
-	}
-	for k := range b {
-		m[k] = true
-	}
-	return m
-}
-
-// sameNeed reports whether two needs project to the same row.
-func sameNeed(a, b *Need) bool {
-	return a.ID == b.ID && a.Kind == b.Kind && a.Owner == b.Owner && a.Target == b.Target &&
-		a.Deadline.Equal(b.Deadline) && a.State == b.State && a.OpenedAt.Equal(b.OpenedAt) &&
-		a.ClosedAt.Equal(b.ClosedAt) && a.ClosedBy == b.ClosedBy && a.Title == b.Title &&
-		a.Circle == b.Circle && a.Report == b.Report && a.ReachedAt.Equal(b.ReachedAt) &&
-		a.FundedAt.Equal(b.FundedAt)
-}
-
-// sameStatus reports whether two statuses project to the same rows.
-func sameStatus(a, b *MemberStatus) bool {
-	return a.Member == b.Member && a.Status == b.Status && a.Previous == b.Previous &&
-		a.Need == b.Need && a.ChangedAt.Equal(b.ChangedAt) && slices.Equal(a.Kassa, b.Kassa)
 }

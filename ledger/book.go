@@ -91,16 +91,41 @@ type Outcome struct {
 	// reached its price (backers are asked to commit); Funded when its
 	// commitments did.
 	Reached, Funded bool
+
+	// quiet is set on the one Outcome a replay nobody reads reuses: the
+	// rules then put the book's own needs and promises in it, not copies.
+	quiet bool
+}
+
+// need returns n as the outcome holds it: a copy, or n itself when
+// nobody reads the outcome (quiet).
+func (o *Outcome) need(n *Need) *Need {
+	if o.quiet {
+		return n
+	}
+	return copyNeed(n)
+}
+
+// promise returns p as the outcome holds it: a copy, or p itself when
+// nobody reads the outcome (quiet).
+func (o *Outcome) promise(p *Promise) *Promise {
+	if o.quiet {
+		return p
+	}
+	return copyPromise(p)
 }
 
 // Apply applies op to the book. A refused op returns an *Error and leaves
 // the book unchanged. The op becomes Last either way.
 func (b *Book) Apply(op Op) (*Outcome, error) {
-	out := &Outcome{}
+	var out *Outcome
 	if b.quiet {
 		out = &b.scratch
+		*out = Outcome{Op: op, quiet: true, Affected: out.Affected[:0], Closed: out.Closed[:0],
+			Renewed: out.Renewed[:0], Shares: out.Shares[:0]}
+	} else {
+		out = &Outcome{Op: op}
 	}
-	*out = Outcome{Op: op}
 	b.rec.cur = b.journal.begin(op, b.last, b.rec.period)
 	defer func() {
 		b.journal.file(b.rec.cur)

@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/metrics"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -482,11 +484,18 @@ func (w *aidBench) runRead(b *testing.B) {
 // lock-wait-max-ms the longest a probe that takes the mutual-aid lock every
 // millisecond waited for it (what any call waits behind the late op); then as
 // many ops are applied with no late op running, alone-max-ms the longest
-// of those and lock-alone-max-ms the probe's longest wait then (the machine's own noise: the calls during the late op share
-// the two cores with its replay and its garbage collection).
+// of those and lock-alone-max-ms the probe's longest wait then (the
+// machine's own noise: the calls during the late op share the two cores
+// with its replay and its garbage collection); wait-p99-ms and
+// alone-p99-ms are the 99th percentiles of the calls' times in both;
+// gc-cpu-s and gc-assist-s the garbage collector's CPU during the late ops
+// (and in assists), alone-gc-cpu-s and alone-gc-assist-s during the calls
+// alone.
 func (w *aidBench) runLateWait(b *testing.B) {
 	recorded := w.recorded
 	var longest, alone, total, lockWait, lockAlone time.Duration
+	var during, calm []time.Duration // every call's time, for the 99th percentile
+	var gcDuring, gcAlone gcTime
 	meanwhile := 0
 	b.ReportAllocs()
 	for b.Loop() {
@@ -497,6 +506,7 @@ func (w *aidBench) runLateWait(b *testing.B) {
 			Status: ledger.StatusOrange, Amount: ledger.Amount{Minor: 30_000, Currency: "EUR"}}
 		done := make(chan error, 1)
 		n := 0
+		gc0 := gcCPU()
 		start := time.Now()
 		go func() {
 			_, err := w.svc.Aid.Do(w.ctx, op)
@@ -516,29 +526,63 @@ func (w *aidBench) runLateWait(b *testing.B) {
 			t0 := time.Now()
 			w.do(b, w.stream.next())
 			longest = max(longest, time.Since(t0))
+			during = append(during, time.Since(t0))
 			n++
 		}
 		meanwhile += n
 		total += time.Since(start)
+		gcDuring = gcDuring.add(gcCPU().sub(gc0))
 		lockWait = max(lockWait, stop())
 		w.recorded++
 		// The same number of calls with no late op running: the slowest
 		// call's own cost, against which wait-max-ms is read.
 		stop = probeLock(w.svc)
+		gc0 = gcCPU()
 		for range n {
 			t0 := time.Now()
 			w.do(b, w.stream.next())
 			alone = max(alone, time.Since(t0))
+			calm = append(calm, time.Since(t0))
 		}
 		lockAlone = max(lockAlone, stop())
+		gcAlone = gcAlone.add(gcCPU().sub(gc0))
 	}
+	b.ReportMetric(gcDuring.assist, "gc-assist-s")
+	b.ReportMetric(gcDuring.total, "gc-cpu-s")
+	b.ReportMetric(gcAlone.assist, "alone-gc-assist-s")
+	b.ReportMetric(gcAlone.total, "alone-gc-cpu-s")
 	b.ReportMetric(float64(longest.Microseconds())/1000, "wait-max-ms")
 	b.ReportMetric(float64(alone.Microseconds())/1000, "alone-max-ms")
+	b.ReportMetric(float64(p99(during).Microseconds())/1000, "wait-p99-ms")
+	b.ReportMetric(float64(p99(calm).Microseconds())/1000, "alone-p99-ms")
 	b.ReportMetric(float64(lockWait.Microseconds())/1000, "lock-wait-max-ms")
 	b.ReportMetric(float64(lockAlone.Microseconds())/1000, "lock-alone-max-ms")
 	b.ReportMetric(float64(total.Milliseconds())/float64(b.N), "late-ms")
 	b.ReportMetric(float64(meanwhile)/float64(b.N), "meanwhile")
 	b.ReportMetric(float64(recorded), "recorded")
+}
+
+// gcTime is the CPU the garbage collector took, in seconds: in all, and
+// in assists (goroutines that allocate during a collection made to mark).
+type gcTime struct{ total, assist float64 }
+
+func (g gcTime) add(o gcTime) gcTime { return gcTime{g.total + o.total, g.assist + o.assist} }
+func (g gcTime) sub(o gcTime) gcTime { return gcTime{g.total - o.total, g.assist - o.assist} }
+
+// gcCPU reads the process's garbage-collection CPU so far (runtime/metrics).
+func gcCPU() gcTime {
+	s := []metrics.Sample{{Name: "/cpu/classes/gc/total:cpu-seconds"}, {Name: "/cpu/classes/gc/mark/assist:cpu-seconds"}}
+	metrics.Read(s)
+	return gcTime{total: s[0].Value.Float64(), assist: s[1].Value.Float64()}
+}
+
+// p99 returns the 99th percentile of ds (zero if empty).
+func p99(ds []time.Duration) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	slices.Sort(ds)
+	return ds[len(ds)*99/100]
 }
 
 // probeLock starts a probe that takes the mutual-aid lock every

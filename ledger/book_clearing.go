@@ -39,6 +39,9 @@ func (cr clearingRules) applyAgree(op Op, out *Outcome) error {
 	if c == nil || len(c.Members) < 2 || c.Reduce.Minor <= 0 {
 		return Errorf(EInvalid, "clearing.stale")
 	}
+	if !c.Reduce.IsMoney() {
+		return Errorf(EInvalid, "amount.money_only")
+	}
 	if !slices.Contains(c.Members, op.Actor) {
 		return Errorf(EForbidden, "clearing.not_member")
 	}
@@ -102,14 +105,14 @@ func (cr clearingRules) clearPair(ps []*Promise, amount Amount, op Op, out *Outc
 			cr.rec.touchPromise(p)
 			p.Amount.Minor -= take
 			p.UpdatedAt, p.UpdatedBy = op.At, op.Event
-			out.Affected = append(out.Affected, copyPromise(p))
+			out.Affected = append(out.Affected, out.promise(p))
 			part := &Promise{
 				ID: PromiseID(string(op.Event) + "/" + string(p.ID)), Need: p.Need, Giver: p.Giver, Beneficiary: p.Beneficiary,
 				Amount: Amount{take, p.Amount.Currency}, State: PromiseFulfilled, Period: p.Period, Cleared: true,
 				CreatedAt: op.At, UpdatedAt: op.At, UpdatedBy: op.Event, CommittedAt: p.CommittedAt,
 			}
 			cr.rec.addPromise(part)
-			out.Affected = append(out.Affected, copyPromise(part))
+			out.Affected = append(out.Affected, out.promise(part))
 		}
 		if n := cr.rec.needs[p.Need]; n != nil {
 			cr.rec.closeIfConfirmed(n, op, out)

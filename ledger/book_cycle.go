@@ -38,7 +38,7 @@ func (cyc cycleRules) applyRollover(op Op, out *Outcome) error {
 		case p.State.Open() && !p.Overdue:
 			cyc.rec.touchPromise(p)
 			p.Overdue, p.UpdatedAt, p.UpdatedBy = true, op.At, op.Event
-			out.Affected = append(out.Affected, copyPromise(p))
+			out.Affected = append(out.Affected, out.promise(p))
 		}
 	}
 	prev := cyc.rec.period
@@ -72,7 +72,7 @@ func (cyc cycleRules) renew(n *Need, prev string, op Op, out *Outcome) {
 			CreatedAt: op.At, UpdatedAt: op.At, UpdatedBy: op.Event,
 		}
 		cyc.rec.addPromise(p)
-		out.Renewed = append(out.Renewed, copyPromise(p))
+		out.Renewed = append(out.Renewed, out.promise(p))
 	}
 	if len(givers) > 0 {
 		cyc.rec.touchNeed(n) // its figures changed: the card must show the new month
@@ -103,10 +103,10 @@ func (cyc cycleRules) applyDeadline(op Op, out *Outcome) error {
 		if p.State.Open() && !p.Overdue {
 			cyc.rec.touchPromise(p)
 			p.Overdue, p.UpdatedAt, p.UpdatedBy = true, op.At, op.Event
-			out.Affected = append(out.Affected, copyPromise(p))
+			out.Affected = append(out.Affected, out.promise(p))
 		}
 	}
-	out.Need = copyNeed(n)
+	out.Need = out.need(n)
 	out.Status = cyc.rec.returnFromRed(n.Owner, op, out)
 	return nil
 }

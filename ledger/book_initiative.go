@@ -28,6 +28,9 @@ func (ir initiativeRules) applyInitiative(op Op, out *Outcome) error {
 	if op.Amount.Minor <= 0 || op.Amount.Currency == "" {
 		return Errorf(EInvalid, "amount.zero")
 	}
+	if !op.Amount.IsMoney() {
+		return Errorf(EInvalid, "amount.money_only")
+	}
 	// In milliseconds, as op times are: the deadline op must fall on it.
 	until := op.Until.Truncate(time.Millisecond).UTC()
 	if !until.After(op.At) {
@@ -41,7 +44,7 @@ func (ir initiativeRules) applyInitiative(op Op, out *Outcome) error {
 		State: NeedOpen, OpenedAt: op.At, Title: op.Text, Circle: op.Circle,
 	}
 	ir.rec.addNeed(n)
-	out.Need = copyNeed(n)
+	out.Need = out.need(n)
 	return nil
 }
 
@@ -63,7 +66,7 @@ func (ir initiativeRules) reachInitiative(n *Need, op Op, out *Outcome) {
 		n.FundedAt = op.At
 		out.Funded = true
 	}
-	out.Need = copyNeed(n)
+	out.Need = out.need(n)
 }
 
 // applyDone closes an initiative as done, with the initiator's report:
@@ -84,7 +87,7 @@ func (ir initiativeRules) applyDone(op Op, out *Outcome) error {
 	}
 	ir.rec.endNeed(n, NeedDone, op, out)
 	n.Report = op.Text // touched by endNeed
-	out.Need = copyNeed(n)
+	out.Need = out.need(n)
 	return nil
 }
 
@@ -101,7 +104,7 @@ func (ir initiativeRules) expireInitiative(n *Need, op Op, out *Outcome) error {
 			ir.rec.setState(p, PromiseReleased, op, out)
 		}
 	}
-	out.Need = copyNeed(n)
+	out.Need = out.need(n)
 	return nil
 }
 

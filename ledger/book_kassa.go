@@ -23,6 +23,9 @@ func (kr kassaRules) applyKassa(op Op, out *Outcome) error {
 	if op.Amount.Minor <= 0 || op.Amount.Currency == "" {
 		return Errorf(EInvalid, "amount.zero")
 	}
+	if !op.Amount.IsMoney() {
+		return Errorf(EInvalid, "amount.money_only")
+	}
 	st := kr.rec.statusOf(op.Actor)
 	if cur, ok := st.KassaDeclared(op.Circle); ok && cur == op.Amount {
 		return Errorf(EConflict, "kassa.unchanged", op.Amount)
@@ -97,6 +100,9 @@ func (kr kassaRules) applyClaim(op Op, out *Outcome) error {
 	if op.Amount.Minor <= 0 || op.Amount.Currency == "" {
 		return Errorf(EInvalid, "kassa.claim_not_positive")
 	}
+	if !op.Amount.IsMoney() {
+		return Errorf(EInvalid, "amount.money_only")
+	}
 	switch n := utf8.RuneCountInString(op.Text); {
 	case n == 0:
 		return Errorf(EInvalid, "cmd.usage", VerbClaim)
@@ -108,7 +114,7 @@ func (kr kassaRules) applyClaim(op Op, out *Outcome) error {
 		State: NeedProposed, OpenedAt: op.At, Title: op.Text, Circle: op.Circle,
 	}
 	kr.rec.addNeed(n)
-	out.Need = copyNeed(n)
+	out.Need = out.need(n)
 	return nil
 }
 
@@ -146,7 +152,7 @@ func (kr kassaRules) applyApprove(op Op, out *Outcome) error {
 	for _, s := range shares {
 		kr.addShare(n, s, op, out)
 	}
-	out.Need = copyNeed(n)
+	out.Need = out.need(n)
 	return nil
 }
 
@@ -159,7 +165,7 @@ func (kr kassaRules) addShare(n *Need, s Share, op Op, out *Outcome) {
 		CreatedAt: op.At, UpdatedAt: op.At, UpdatedBy: op.Event,
 	}
 	kr.rec.addPromise(p)
-	out.Shares = append(out.Shares, copyPromise(p))
+	out.Shares = append(out.Shares, out.promise(p))
 }
 
 // redistribute shares again what a declined share leaves open: members who
@@ -198,7 +204,7 @@ func (kr kassaRules) redistribute(n *Need, op Op, out *Outcome) {
 			if p.Amount != s.Amount {
 				kr.rec.changePromise(p, op, s.Amount, PromiseIntention, &Outcome{})
 				p.Period = kr.rec.period
-				out.Shares = append(out.Shares, copyPromise(p))
+				out.Shares = append(out.Shares, out.promise(p))
 			}
 			continue
 		}

@@ -33,7 +33,7 @@ func (r *records) endNeed(n *Need, st NeedState, op Op, out *Outcome) {
 			r.setState(p, PromiseReleased, op, out)
 		}
 	}
-	out.Closed = append(out.Closed, copyNeed(n))
+	out.Closed = append(out.Closed, out.need(n))
 }
 
 // setState moves another promise to state st as a side effect of op.
@@ -41,7 +41,7 @@ func (r *records) setState(p *Promise, st PromiseState, op Op, out *Outcome) {
 	r.touchPromise(p)
 	p.State, p.UpdatedAt, p.UpdatedBy = st, op.At, op.Event
 	noteCommitted(p, op)
-	out.Affected = append(out.Affected, copyPromise(p))
+	out.Affected = append(out.Affected, out.promise(p))
 }
 
 // pendingPromise returns giver's promise toward need n that is not yet
@@ -92,7 +92,7 @@ func (r *records) closeIfConfirmed(n *Need, op Op, out *Outcome) {
 
 // changePromise moves the op's own promise to amount a and state st.
 func (r *records) changePromise(p *Promise, op Op, a Amount, st PromiseState, out *Outcome) {
-	out.Before = copyPromise(p)
+	out.Before = out.promise(p)
 	r.touchPromise(p)
 	p.Amount, p.State, p.UpdatedAt, p.UpdatedBy = a, st, op.At, op.Event
 	noteCommitted(p, op)
@@ -100,7 +100,7 @@ func (r *records) changePromise(p *Promise, op Op, a Amount, st PromiseState, ou
 		p.Reaction = op.Reaction
 		r.setReaction(op.Reaction, p.ID)
 	}
-	out.Promise = copyPromise(p)
+	out.Promise = out.promise(p)
 }
 
 // returnFromRed puts a member whose red collection ended back to the

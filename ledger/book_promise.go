@@ -83,17 +83,18 @@ func (pr promiseRules) amountFor(op Op, n *Need, fallback Amount) (Amount, error
 		a = fallback
 	}
 	if a.IsZero() {
-		if op.Default.Currency != n.Target.Currency || op.Default.Minor <= 0 {
-			return Amount{}, Errorf(EInvalid, "promise.amount_needed", n.Target.Currency)
+		def, err := defaultFor(op, n)
+		if err != nil {
+			return Amount{}, err
 		}
 		missing := pr.rec.totals(n.ID).Missing
 		if missing.Minor <= 0 {
 			return Amount{}, Errorf(EConflict, "need.covered", n.Owner)
 		}
-		a = Amount{min(op.Default.Minor, missing.Minor), n.Target.Currency}
+		a = Amount{min(def.Minor, missing.Minor), n.Target.Currency}
 	}
 	if a.Currency != n.Target.Currency {
-		return Amount{}, Errorf(EInvalid, "promise.currency", n.Target.Currency)
+		return Amount{}, unitMismatch(n)
 	}
 	if a.Minor <= 0 {
 		return Amount{}, Errorf(EInvalid, "amount.zero")
@@ -102,6 +103,32 @@ func (pr promiseRules) amountFor(op Op, n *Need, fallback Amount) (Amount, error
 		return Amount{}, Errorf(EInvalid, "promise.over_target", n.Target)
 	}
 	return a, nil
+}
+
+// defaultFor is the amount a bare intend or commit (or a ❤️) means toward
+// n, before it is capped at what is missing: the circle's pledge for money,
+// one hour or one thing in kind.
+func defaultFor(op Op, n *Need) (Amount, error) {
+	switch c := n.Target.Currency; {
+	case !c.IsMoney():
+		return One(c), nil
+	case op.Default.Currency != c || op.Default.Minor <= 0:
+		return Amount{}, Errorf(EInvalid, "promise.amount_needed", c)
+	}
+	return op.Default, nil
+}
+
+// unitMismatch refuses an amount in another currency or unit than need n's:
+// an hours need takes hours, a need of things takes things, money the
+// need's currency.
+func unitMismatch(n *Need) error {
+	switch n.Target.Currency {
+	case Hours:
+		return Errorf(EInvalid, "promise.in_hours")
+	case Items:
+		return Errorf(EInvalid, "promise.in_items", n.Title)
+	}
+	return Errorf(EInvalid, "promise.currency", n.Target.Currency)
 }
 
 // applyIntend creates or changes the actor's intention toward a need.
@@ -120,9 +147,9 @@ func (pr promiseRules) applyIntend(op Op, out *Outcome) error {
 	if p != nil && p.State.Binding() {
 		return Errorf(EConflict, "promise.irrevocable", p.Amount)
 	}
-	out.Need = copyNeed(n)
+	out.Need = out.need(n)
 	if p != nil && op.Amount.IsZero() {
-		out.Promise, out.NoChange = copyPromise(p), true // a second ❤️
+		out.Promise, out.NoChange = out.promise(p), true // a second ❤️
 		return nil
 	}
 	a, err := pr.amountFor(op, n, Amount{})
@@ -152,7 +179,7 @@ func (pr promiseRules) applyWithdraw(op Op, out *Outcome) error {
 		return Errorf(EConflict, "promise.irrevocable", p.Amount)
 	}
 	n := pr.rec.needs[p.Need]
-	out.Need = copyNeed(n)
+	out.Need = out.need(n)
 	pr.rec.changePromise(p, op, p.Amount, PromiseWithdrawn, out)
 	if n.Kind == NeedClaim && n.State == NeedOpen {
 		pr.kassa.redistribute(n, op, out) // a declined share goes to the others
@@ -178,7 +205,7 @@ func (pr promiseRules) applyCommit(op Op, out *Outcome) error {
 	if err != nil {
 		return err
 	}
-	out.Need = copyNeed(n)
+	out.Need = out.need(n)
 	if p == nil {
 		pr.newPromise(op, n, a, PromiseCommitment, out)
 	} else {
@@ -202,7 +229,7 @@ func (pr promiseRules) applySent(op Op, out *Outcome) error {
 	case PromiseFulfilled:
 		return Errorf(EConflict, "promise.already_fulfilled")
 	}
-	out.Need = copyNeed(pr.rec.needs[p.Need])
+	out.Need = out.need(pr.rec.needs[p.Need])
 	pr.rec.changePromise(p, op, p.Amount, PromiseSent, out)
 	return nil
 }
@@ -232,7 +259,7 @@ func (pr promiseRules) applyGot(op Op, out *Outcome) error {
 	if err != nil {
 		return err
 	}
-	out.Need = copyNeed(n)
+	out.Need = out.need(n)
 	pr.rec.changePromise(p, op, p.Amount, PromiseFulfilled, out)
 	pr.rec.closeIfConfirmed(n, op, out)
 	return nil
@@ -337,5 +364,5 @@ func (pr promiseRules) newPromise(op Op, n *Need, a Amount, st PromiseState, out
 	}
 	noteCommitted(p, op)
 	pr.rec.addPromise(p)
-	out.Promise = copyPromise(p)
+	out.Promise = out.promise(p)
 }

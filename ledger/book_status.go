@@ -1,6 +1,9 @@
 package ledger
 
-import "time"
+import (
+	"time"
+	"unicode/utf8"
+)
 
 // NeedSuspended is an orange need paused while its owner is red; its
 // intentions are set aside and come back when the red collection ends.
@@ -28,9 +31,9 @@ func (sr statusRules) applyStatus(op Op, out *Outcome) error {
 	case StatusRed:
 		if cur.Status == StatusRed {
 			n := sr.rec.needs[cur.Need]
-			if n.Target.Currency != op.Amount.Currency {
-				// Another currency starts a new collection, as orange does:
-				// the promises made cannot be counted in it.
+			if !sameUnit(n, op) {
+				// Another currency (or thing) starts a new collection, as
+				// orange does: the promises made cannot be counted in it.
 				sr.rec.archiveNeed(n, op, out)
 				cur.Need = sr.openNeed(op, NeedRed, out)
 				break
@@ -40,7 +43,7 @@ func (sr statusRules) applyStatus(op Op, out *Outcome) error {
 			// A target lowered to what was confirmed is reached: the
 			// collection closes and the member leaves red.
 			sr.rec.closeIfConfirmed(n, op, out)
-			out.Need = copyNeed(n)
+			out.Need = out.need(n)
 			if n.State == NeedClosed {
 				return nil
 			}
@@ -59,9 +62,15 @@ func (sr statusRules) applyStatus(op Op, out *Outcome) error {
 // checkStatusOp refuses a status op that is malformed or changes nothing.
 func (sr statusRules) checkStatusOp(op Op, cur MemberStatus) error {
 	if op.Status == StatusOrange && cur.Status == StatusOrange {
-		if n, ok := sr.rec.needs[cur.Need]; ok && n.Target == op.Amount {
+		if n, ok := sr.rec.needs[cur.Need]; ok && n.Target == op.Amount && n.Title == op.Text {
+			if op.Text != "" {
+				return Errorf(EConflict, "status.unchanged", op.Text) // the thing, as written
+			}
 			return Errorf(EConflict, "status.unchanged", op.Amount)
 		}
+	}
+	if err := checkThing(op); err != nil {
+		return err
 	}
 	switch op.Status {
 	case StatusGreen:
@@ -81,6 +90,30 @@ func (sr statusRules) checkStatusOp(op Op, cur MemberStatus) error {
 	return nil
 }
 
+// sameUnit reports whether a status op changes only the target of need n:
+// the same currency or unit, and for things the same thing.
+func sameUnit(n *Need, op Op) bool {
+	return n.Target.Currency == op.Amount.Currency && n.Title == op.Text
+}
+
+// checkThing refuses a status in kind that does not say what it is, a
+// thing too long, or a thing named beside money or hours: the thing of a
+// need in Items is its title (op.Text), and only those have one.
+func checkThing(op Op) error {
+	if op.Status == StatusGreen {
+		return nil
+	}
+	switch {
+	case op.Amount.Currency == Items && op.Text == "":
+		return Errorf(EInvalid, "status.thing_needed")
+	case op.Amount.Currency != Items && op.Text != "":
+		return Errorf(EInvalid, "cmd.usage", VerbStatus)
+	case utf8.RuneCountInString(op.Text) > MaxThingRunes:
+		return Errorf(EInvalid, "cmd.text_too_long", MaxThingRunes)
+	}
+	return nil
+}
+
 // openOrange opens the actor's orange need, or resumes (with the new
 // target) the one suspended while they were red, or changes the target of
 // the open one.
@@ -90,7 +123,7 @@ func (sr statusRules) openOrange(op Op, out *Outcome) NeedID {
 		if n.Kind != NeedOrange || (n.State != NeedOpen && n.State != NeedSuspended) {
 			continue
 		}
-		if n.Target.Currency != op.Amount.Currency {
+		if !sameUnit(n, op) {
 			sr.rec.archiveNeed(n, op, out)
 			continue
 		}
@@ -99,7 +132,7 @@ func (sr statusRules) openOrange(op Op, out *Outcome) NeedID {
 		if n.State == NeedSuspended {
 			sr.rec.resumeNeed(n, op, out)
 		}
-		out.Need = copyNeed(n)
+		out.Need = out.need(n)
 		return n.ID
 	}
 	return sr.openNeed(op, NeedOrange, out)
@@ -109,13 +142,13 @@ func (sr statusRules) openOrange(op Op, out *Outcome) NeedID {
 func (sr statusRules) openNeed(op Op, k NeedKind, out *Outcome) NeedID {
 	n := &Need{
 		ID: NeedID(op.Event), Kind: k, Owner: op.Actor, Target: op.Amount,
-		State: NeedOpen, OpenedAt: op.At,
+		State: NeedOpen, OpenedAt: op.At, Title: op.Text,
 	}
 	if k == NeedRed {
 		n.Deadline = op.At.Add(time.Duration(op.Days) * 24 * time.Hour)
 	}
 	sr.rec.addNeed(n)
-	out.Need = copyNeed(n)
+	out.Need = out.need(n)
 	return n.ID
 }
 

@@ -34,6 +34,9 @@ func (s *Circles) Create(ctx context.Context, act Action, spec CircleSpec) (*Cir
 	if utf8.RuneCountInString(name) > MaxCircleNameRunes {
 		return nil, Errorf(EInvalid, "cmd.name_too_long", MaxCircleNameRunes)
 	}
+	if !spec.Pledge.IsZero() && !spec.Pledge.IsMoney() {
+		return nil, Errorf(EInvalid, "amount.money_only")
+	}
 	c := &Circle{ID: spec.ID, Name: name, Pledge: spec.Pledge, Lang: spec.Lang,
 		Owner: act.Actor, CreatedAt: s.ap.At(act), CreatedBy: act.Event}
 	if c.Pledge.IsZero() {
@@ -70,6 +73,9 @@ type CircleState struct {
 	Lang         Lang
 	Owner        UserID
 	AnsweringBot UserID
+	// CoOwners are the circle's co-owners; nil (a state from before
+	// co-owners) leaves them as they are.
+	CoOwners []UserID
 }
 
 // Adopt records what a circle's state event says: a bot that joins a
@@ -114,7 +120,7 @@ func (s *Circles) Adopt(ctx context.Context, act Action, id CircleID, st CircleS
 		if err := s.store.PutCircle(ctx, c); err != nil {
 			return fmt.Errorf("failed to save circle: %w", err)
 		}
-		return nil
+		return s.adoptCoOwners(ctx, c, st.CoOwners)
 	})
 	if err != nil {
 		return nil, err
@@ -137,7 +143,8 @@ func (s *Circles) Members(ctx context.Context, id CircleID) ([]UserID, error) {
 	return s.store.CircleMembers(ctx, id)
 }
 
-// Update changes a circle's pledge or language. Only the owner may.
+// Update changes a circle's pledge or language. Only the owner or a
+// co-owner may.
 func (s *Circles) Update(ctx context.Context, act Action, id CircleID, setting CircleSetting, pledge Amount, lang Lang) (*Circle, error) {
 	var out *Circle
 	err := s.ap.Apply(ctx, act, func(ctx context.Context) error {
@@ -145,13 +152,16 @@ func (s *Circles) Update(ctx context.Context, act Action, id CircleID, setting C
 		if err != nil {
 			return err
 		}
-		if c.Owner != act.Actor {
-			return Errorf(EForbidden, "circle.not_owner", c.Owner)
+		if err := s.mayManage(ctx, c, act.Actor); err != nil {
+			return err
 		}
 		switch setting {
 		case SettingPledge:
 			if pledge.Minor <= 0 {
 				return Errorf(EInvalid, "amount.zero")
+			}
+			if !pledge.IsMoney() {
+				return Errorf(EInvalid, "amount.money_only")
 			}
 			c.Pledge = pledge
 		case SettingLang:
@@ -176,6 +186,9 @@ func (s *Circles) SetMembership(ctx context.Context, id CircleID, u UserID, join
 			return err
 		}
 		if joined {
+			if removed, err := s.isRemoved(ctx, id, u); err != nil || removed {
+				return err // removed: not a member until invited again
+			}
 			if _, err := s.members.Member(ctx, u); err != nil {
 				return err
 			}

@@ -67,7 +67,8 @@ type ClearingPlan struct {
 
 // PlanClearing computes one clearing plan per currency of the debts,
 // currencies sorted. Debts with From == To or a non-positive amount mean
-// nothing and are left out (they are not in Before). The plan depends only
+// nothing and are left out (they are not in Before), and so are debts in
+// kind (hours, things): clearing is for money only. The plan depends only
 // on the set of debts, not on their order.
 //
 // Cycles are cancelled first: a depth-first search from the members in ID
@@ -77,7 +78,7 @@ type ClearingPlan struct {
 func PlanClearing(debts []Debt) []ClearingPlan {
 	valid := make([]Debt, 0, len(debts))
 	for _, d := range debts {
-		if d.From != d.To && d.Amount.Minor > 0 {
+		if d.From != d.To && d.Amount.Minor > 0 && d.Amount.IsMoney() {
 			valid = append(valid, d)
 		}
 	}

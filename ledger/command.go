@@ -21,6 +21,12 @@ const (
 	VerbLang    Verb = "lang"
 	VerbZone    Verb = "timezone"
 
+	// The roles in a circle (owner or co-owner only).
+	VerbOwner   Verb = "owner"
+	VerbCoOwner Verb = "coowner"
+	VerbDemote  Verb = "demote"
+	VerbRemove  Verb = "remove"
+
 	VerbStatus     Verb = "status"
 	VerbIntend     Verb = "intend"
 	VerbWithdraw   Verb = "withdraw"
@@ -48,6 +54,7 @@ const (
 	VerbApprove    Verb = "approve"
 	VerbClearing   Verb = "clearing"
 	VerbHealth     Verb = "health"
+	VerbReport     Verb = "report"
 
 	VerbToken Verb = "token"
 	VerbWeb   Verb = "web"
@@ -107,7 +114,9 @@ type Command struct {
 	Topic   Verb          // help <command>
 	All     bool          // help all
 
-	// status green | orange <amount> | red <amount> <days>
+	// status green | orange <amount> | red <amount> <days>; a quoted thing
+	// instead of the amount (`status red "a lift" 2 days`) is one Items in
+	// Amount and the thing in Text.
 	Status Status
 	Days   int
 	// intend [amount], commit [amount]: Amount (zero = the default amount);
@@ -143,6 +152,12 @@ type Command struct {
 	// ZoneReset: back to the cycle's; "" alone shows the zone).
 	Zone      string
 	ZoneReset bool
+
+	// report [YYYY-MM]: Month ("" for the current one).
+	Month string
+
+	// widget [off]: Off (remove the circle's widget instead of adding it).
+	Off bool
 }
 
 // TokenAction is what `token` does: list (""), make or revoke a token.
@@ -157,3 +172,7 @@ const (
 // VerbCapacity asks for the most help that can reach the member through
 // the trust network (capacity.go).
 const VerbCapacity Verb = "capacity"
+
+// VerbWidget adds the web organizer to a circle's room as a widget, or
+// removes it (`widget off`).
+const VerbWidget Verb = "widget"

@@ -21,3 +21,13 @@ func AidLockWait(s *Service) time.Duration {
 	s.Aid.aidMu.Unlock()
 	return d
 }
+
+// SetAidOpsPage sets how many ops a replay of a very late op reads per
+// query, so that a test's few ops span several pages.
+func SetAidOpsPage(s *Service, n int) { s.Aid.page = n }
+
+// SetAidCompare sets how many rows a replay of a very late op compares per
+// hold of the mutual-aid lock, and a function run before each hold.
+func SetAidCompare(s *Service, chunk int, before func()) {
+	s.Aid.chunk, s.Aid.beforeCompare = chunk, before
+}

@@ -38,6 +38,11 @@ var currencyWords = map[string]Currency{
 	"франк": "CHF", "франка": "CHF", "франков": "CHF",
 	"иен": "JPY", "иена": "JPY", "иены": "JPY", "yen": "JPY",
 	"крон": "CZK", "динар": "RSD", "динара": "RSD", "динаров": "RSD",
+	// help in kind: hours, and things or services counted
+	"h": Hours, "hr": Hours, "hrs": Hours, "hour": Hours, "hours": Hours,
+	"ч": Hours, "час": Hours, "часа": Hours, "часов": Hours,
+	"item": Items, "items": Items, "thing": Items, "things": Items,
+	"шт": Items, "штука": Items, "штуки": Items, "штук": Items,
 }
 
 // ParseAmount reads a sum of money as a member types it: "100", "12.50",
@@ -54,6 +59,9 @@ var currencyWords = map[string]Currency{
 //	amount.too_precise      [code, exponent]  "12.345 EUR", "1.5 JPY", "1,000"
 //	amount.zero             []                "0", "0.00"
 //	amount.too_large        [MaxMajorUnits]   over MaxMajorUnits major units
+//	                        [Amount]          (in kind) over MaxHours or MaxItems
+//	amount.hours_precision  []                "1.234 h": hours to the hundredth
+//	amount.items_whole      []                "1.5 items": things are whole
 //
 // A comma is always a decimal separator: there are no thousands separators,
 // so "1,000" has three decimals and is refused as too precise.
@@ -189,14 +197,13 @@ func amountOf(whole, frac string, neg bool, info CurrencyInfo) (Amount, error) {
 		return Amount{}, Errorf(EInvalid, "amount.negative")
 	}
 	if len(frac) > info.Exponent {
-		return Amount{}, Errorf(EInvalid, "amount.too_precise", string(info.Code), info.Exponent)
+		return Amount{}, tooPrecise(info)
 	}
 	if !nonZero {
 		return Amount{}, Errorf(EInvalid, "amount.zero")
 	}
-	tooLarge := Errorf(EInvalid, "amount.too_large", MaxMajorUnits)
 	if len(whole) > 12 { // far beyond MaxMajorUnits, and safe from overflow below
-		return Amount{}, tooLarge
+		return Amount{}, tooLargeFor(info.Code)
 	}
 	frac += strings.Repeat("0", info.Exponent-len(frac))
 	minor := int64(0)
@@ -204,15 +211,46 @@ func amountOf(whole, frac string, neg bool, info CurrencyInfo) (Amount, error) {
 		minor = minor*10 + int64(d-'0')
 	}
 	if minor > MaxMinor(info.Code) {
-		return Amount{}, tooLarge
+		return Amount{}, tooLargeFor(info.Code)
 	}
 	return Amount{Minor: minor, Currency: info.Code}, nil
 }
 
 // MaxMinor returns the largest amount of currency c ParseAmount accepts, in
-// minor units: MaxMajorUnits major units.
+// minor units: MaxMajorUnits major units, MaxHours hours or MaxItems things.
 func MaxMinor(c Currency) int64 {
-	return MaxMajorUnits * pow10(Amount{Currency: c}.Exponent())
+	return maxMajor(c) * pow10(Amount{Currency: c}.Exponent())
+}
+
+// maxMajor is the bound of currency or unit c in whole units.
+func maxMajor(c Currency) int64 {
+	switch c {
+	case Hours:
+		return MaxHours
+	case Items:
+		return MaxItems
+	}
+	return MaxMajorUnits
+}
+
+// tooPrecise refuses an amount with more decimals than its currency has:
+// hours are counted to the hundredth, things whole.
+func tooPrecise(info CurrencyInfo) error {
+	switch info.Code {
+	case Hours:
+		return Errorf(EInvalid, "amount.hours_precision")
+	case Items:
+		return Errorf(EInvalid, "amount.items_whole")
+	}
+	return Errorf(EInvalid, "amount.too_precise", string(info.Code), info.Exponent)
+}
+
+// tooLargeFor refuses an amount of c over its bound, naming the bound.
+func tooLargeFor(c Currency) error {
+	if c.IsMoney() {
+		return Errorf(EInvalid, "amount.too_large", MaxMajorUnits)
+	}
+	return Errorf(EInvalid, "amount.too_large", Amount{MaxMinor(c), c})
 }
 
 // pow10 returns 10 to the power n, for small n.

@@ -64,6 +64,22 @@ func TestParseAmountValid(t *testing.T) {
 		{"10000000.00", "EUR", 1_000_000_000, "EUR"},
 		{"10000000 JPY", "EUR", 10_000_000, "JPY"},
 		{"9999999.99", "EUR", 999_999_999, "EUR"},
+		// help in kind: hours to the hundredth, things counted
+		{"4 h", "EUR", 400, ledger.Hours},
+		{"4h", "EUR", 400, ledger.Hours},
+		{"4 ч", "RUB", 400, ledger.Hours},
+		{"4 ч.", "RUB", 400, ledger.Hours},
+		{"2 hours", "EUR", 200, ledger.Hours},
+		{"1 hour", "EUR", 100, ledger.Hours},
+		{"1.5 h", "EUR", 150, ledger.Hours},
+		{"1,5 часа", "RUB", 150, ledger.Hours},
+		{"5 часов", "RUB", 500, ledger.Hours},
+		{"4 HOUR", "EUR", 400, ledger.Hours},
+		{"1000 h", "EUR", 100_000, ledger.Hours},
+		{"2 items", "EUR", 2, ledger.Items},
+		{"3 шт.", "RUB", 3, ledger.Items},
+		{"1 ITEM", "EUR", 1, ledger.Items},
+		{"2", ledger.Hours, 200, ledger.Hours},
 	}
 	for _, c := range cases {
 		got, err := ledger.ParseAmount(c.in, c.def)
@@ -131,6 +147,14 @@ func TestParseAmountInvalid(t *testing.T) {
 		{"10000001 JPY", "EUR", "amount.too_large", []any{ledger.MaxMajorUnits}},
 		{"99999999999999999999999", "EUR", "amount.too_large", []any{ledger.MaxMajorUnits}},
 		{"9223372036854775807", "EUR", "amount.too_large", []any{ledger.MaxMajorUnits}},
+		{"1001 h", "EUR", "amount.too_large", []any{ledger.Amount{Minor: 100_000, Currency: ledger.Hours}}},
+		{"99999999999999 ч", "EUR", "amount.too_large", []any{ledger.Amount{Minor: 100_000, Currency: ledger.Hours}}},
+		{"1000.01 h", "EUR", "amount.too_large", []any{ledger.Amount{Minor: 100_000, Currency: ledger.Hours}}},
+		{"1001 items", "EUR", "amount.too_large", []any{ledger.Amount{Minor: 1000, Currency: ledger.Items}}},
+		{"1.234 h", "EUR", "amount.hours_precision", nil},
+		{"1.5 items", "EUR", "amount.items_whole", nil},
+		{"0 h", "EUR", "amount.zero", nil},
+		{"-2 h", "EUR", "amount.negative", nil},
 	}
 	for _, c := range cases {
 		a, err := ledger.ParseAmount(c.in, c.def)
@@ -149,6 +173,9 @@ func TestParseAmountInvalid(t *testing.T) {
 func TestParseAmountRoundTrip(t *testing.T) {
 	for code, info := range ledger.Currencies {
 		for _, minor := range []int64{1, 5, 10, 99, 100, 1234, 100000, ledger.MaxMinor(code)} {
+			if minor > ledger.MaxMinor(code) {
+				continue // beyond the bound of a unit in kind
+			}
 			a := ledger.Amount{Minor: minor, Currency: code}
 			got, err := ledger.ParseAmount(a.String(), "EUR")
 			if err != nil || got != a {

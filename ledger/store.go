@@ -66,6 +66,11 @@ type CircleStore interface {
 	// SetCircleMember records that the user is (joined=true) or is no longer
 	// (joined=false) a member of the circle's room.
 	SetCircleMember(ctx context.Context, c CircleID, u UserID, joined bool, at time.Time) error
+	// CircleRoles lists the members of a circle with a role (co-owners and
+	// members removed), ordered by ID.
+	CircleRoles(ctx context.Context, c CircleID) ([]MemberRole, error)
+	// SetCircleRole records a member's role in a circle (RoleMember: none).
+	SetCircleRole(ctx context.Context, c CircleID, u UserID, r CircleRole) error
 }
 
 // TrustStore keeps the trust network: invitations, guarantees and blocks.
@@ -111,6 +116,11 @@ type AidStore interface {
 	OpByEvent(ctx context.Context, evt EventID) (Op, error)
 	// Ops lists every recorded op in canonical order (time, then event ID).
 	Ops(ctx context.Context) ([]Op, error)
+	// OpsPage lists up to limit recorded ops that sort after after, in
+	// canonical order (from the first when after.Event is empty): a long
+	// read in short queries, none of which keeps the database's log from
+	// being checkpointed for long.
+	OpsPage(ctx context.Context, after Op, limit int) ([]Op, error)
 	// EraseOpTexts replaces the text (Op.Text) of a member's recorded ops
 	// of a kind by ErasedText: what they wrote is erased, the rest of the
 	// op stays (and still replays).

@@ -68,6 +68,12 @@ func TestAmount(t *testing.T) {
 		{ledger.Amount{Minor: 123456700, Currency: "RUB"}, "RUB\u00a01,234,567", "1\u00a0234\u00a0567\u00a0₽"},
 		{ledger.Amount{Minor: 1500, Currency: "JPY"}, "¥1,500", "1\u00a0500\u00a0¥"},
 		{ledger.Amount{}, "—", "—"},
+		{ledger.Amount{Minor: 400, Currency: ledger.Hours}, "4\u00a0h", "4\u00a0ч"},
+		{ledger.Amount{Minor: 150, Currency: ledger.Hours}, "1.5\u00a0h", "1,5\u00a0ч"},
+		{ledger.Amount{Minor: 100000, Currency: ledger.Hours}, "1,000\u00a0h", "1\u00a0000\u00a0ч"},
+		{ledger.Amount{Minor: 1, Currency: ledger.Items}, "1\u00a0item", "1\u00a0штука"},
+		{ledger.Amount{Minor: 3, Currency: ledger.Items}, "3\u00a0items", "3\u00a0штуки"},
+		{ledger.Amount{Minor: 5, Currency: ledger.Items}, "5\u00a0items", "5\u00a0штук"},
 	}
 	for _, c := range cases {
 		if got := Amount(ledger.LangEN, c.a); got != c.en {
@@ -102,6 +108,31 @@ func TestDates(t *testing.T) {
 	for _, c := range cases {
 		if c.got != c.want {
 			t.Errorf("%q, want %q", c.got, c.want)
+		}
+	}
+}
+
+func TestUnitNames(t *testing.T) {
+	cases := []struct {
+		l              ledger.Lang
+		c              ledger.Currency
+		unit, name, in string
+	}{
+		{ledger.LangEN, "EUR", "EUR", "EUR", "EUR"},
+		{ledger.LangEN, ledger.Hours, "h", "hours", "hours"},
+		{ledger.LangRU, ledger.Hours, "ч", "часы", "часах"},
+		{ledger.LangEN, ledger.Items, "items", "items", "items"},
+		{ledger.LangRU, ledger.Items, "штук", "штуки", "штуках"},
+	}
+	for _, c := range cases {
+		if got := Unit(c.l, c.c); got != c.unit {
+			t.Errorf("Unit(%s, %s) = %q; want %q", c.l, c.c, got, c.unit)
+		}
+		if got := UnitName(c.l, c.c); got != c.name {
+			t.Errorf("UnitName(%s, %s) = %q; want %q", c.l, c.c, got, c.name)
+		}
+		if got := UnitIn(c.l, c.c); got != c.in {
+			t.Errorf("UnitIn(%s, %s) = %q; want %q", c.l, c.c, got, c.in)
 		}
 	}
 }

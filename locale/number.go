@@ -67,6 +67,15 @@ func Amount(l ledger.Lang, a ledger.Amount) string {
 		m = -m
 	}
 	num := amountNumber(l, m, a.Exponent())
+	if !a.IsMoney() {
+		if exp := a.Exponent(); exp > 0 && m%10 == 0 {
+			num = amountNumber(l, m/10, exp-1) // hours: "1.5 h", not "1.50 h"
+		}
+		if neg {
+			return "-" + inKind(l, a.Currency, m, num)
+		}
+		return inKind(l, a.Currency, m, num)
+	}
 	sym := symbol(l, a.Currency)
 	var s string
 	if l == ledger.LangRU {
@@ -84,6 +93,62 @@ func Amount(l ledger.Lang, a ledger.Amount) string {
 		return "-" + s
 	}
 	return s
+}
+
+// inKind renders num (m minor units) of a unit of help in kind in language
+// l: hours abbreviated ("4 h", "1,5 ч"), things counted with the plural
+// form of their count ("2 items", "5 штук").
+func inKind(l ledger.Lang, c ledger.Currency, m int64, num string) string {
+	w := unitWords[lang(l)]
+	if c == ledger.Hours {
+		return num + "\u00a0" + w[0]
+	}
+	return num + "\u00a0" + Select(l, m, w[1:]...)
+}
+
+// Unit names currency or unit c in language l, as a form's label says what
+// to type in: the code of a currency ("EUR"), the word of a unit in kind
+// ("h", "items"; "ч", "штук").
+func Unit(l ledger.Lang, c ledger.Currency) string {
+	switch c {
+	case ledger.Hours:
+		return unitWords[lang(l)][0]
+	case ledger.Items:
+		w := unitWords[lang(l)]
+		return w[len(w)-1]
+	}
+	return string(c)
+}
+
+// UnitName names currency or unit c in language l as a heading does: the
+// code of a currency ("EUR"), else "hours", "items" ("часы", "штуки").
+func UnitName(l ledger.Lang, c ledger.Currency) string {
+	return unitNames(l, c, 0)
+}
+
+// UnitIn names currency or unit c in language l after "in" ("в"): the
+// code of a currency, else "hours", "items" ("часах", "штуках").
+func UnitIn(l ledger.Lang, c ledger.Currency) string {
+	return unitNames(l, c, 1)
+}
+
+// unitNames is form i (0 nominative, 1 after "in") of the name of c.
+func unitNames(l ledger.Lang, c ledger.Currency, i int) string {
+	names := map[ledger.Lang]map[ledger.Currency][2]string{
+		ledger.LangEN: {ledger.Hours: {"hours", "hours"}, ledger.Items: {"items", "items"}},
+		ledger.LangRU: {ledger.Hours: {"часы", "часах"}, ledger.Items: {"штуки", "штуках"}},
+	}
+	if n, ok := names[lang(l)][c]; ok {
+		return n[i]
+	}
+	return string(c)
+}
+
+// unitWords are the words of the units in kind, by language: the hour's
+// abbreviation, then the plural forms (Forms) of "item".
+var unitWords = map[ledger.Lang][]string{
+	ledger.LangEN: {"h", "item", "items"},
+	ledger.LangRU: {"ч", "штука", "штуки", "штук"},
 }
 
 // amountNumber renders m minor units of exp digits: the grouped whole part,

@@ -102,3 +102,30 @@ func (s *Circles) CirclesOf(ctx context.Context, u ledger.UserID) ([]ledger.Circ
 		SELECT circle_id FROM circle_members WHERE user_id = $1 AND joined = $2
 		ORDER BY circle_id`, string(u), true)
 }
+
+// CircleRoles lists the members of a circle with a role, ordered by ID.
+func (s *Circles) CircleRoles(ctx context.Context, c ledger.CircleID) ([]ledger.MemberRole, error) {
+	return queryList(ctx, s.db, scanMemberRole, "circle roles", `
+		SELECT user_id, role FROM circle_members WHERE circle_id = $1 AND role <> ''
+		ORDER BY user_id`, string(c))
+}
+
+// scanMemberRole reads one row of user_id, role.
+func scanMemberRole(row dbutil.Scannable) (ledger.MemberRole, error) {
+	var u, r string
+	err := row.Scan(&u, &r)
+	return ledger.MemberRole{Member: ledger.UserID(u), Role: ledger.CircleRole(r)}, err
+}
+
+// SetCircleRole records a member's role in a circle; a member not yet
+// recorded is recorded as not joined.
+func (s *Circles) SetCircleRole(ctx context.Context, c ledger.CircleID, u ledger.UserID, r ledger.CircleRole) error {
+	_, err := s.db.Exec(ctx, `
+		INSERT INTO circle_members (circle_id, user_id, joined, changed_at, role) VALUES ($1, $2, $3, 0, $4)
+		ON CONFLICT (circle_id, user_id) DO UPDATE SET role = excluded.role`,
+		string(c), string(u), false, string(r))
+	if err != nil {
+		return fmt.Errorf("failed to set circle role: %w", err)
+	}
+	return nil
+}

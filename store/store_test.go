@@ -276,6 +276,7 @@ func runSuite(t *testing.T, open func(t *testing.T) *store.Store) {
 		{"InboxPark", testInboxPark},
 		{"StateStoreSharesDB", testStateStoreSharesDB},
 		{"AidOps", testAidOps},
+		{"AidOpsPage", testAidOpsPage},
 		{"SaveAid", testSaveAid},
 		{"Profiles", testProfiles},
 		{"Cards", testCards},

@@ -44,6 +44,9 @@ func (api *apiReads) apiCircle(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	j := circleOf(circle, len(l.Members))
+	if roles, err := api.circles.Roles(r.Context(), circle.ID); err == nil {
+		j.CoOwners = roles.CoOwners
+	}
 	j.Members = make([]*statusJSON, len(l.Statuses))
 	for i, st := range l.Statuses {
 		st.Member = l.Members[i]

@@ -182,6 +182,7 @@ type circleJSON struct {
 	Pledge    amountJSON      `json:"pledge"`
 	Lang      ledger.Lang     `json:"lang"`
 	Owner     ledger.UserID   `json:"owner"`
+	CoOwners  []ledger.UserID `json:"co_owners,omitempty"`
 	CreatedAt string          `json:"created_at,omitempty"`
 	Size      int             `json:"size"`
 	Members   []*statusJSON   `json:"members,omitempty"`

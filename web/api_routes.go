@@ -16,6 +16,7 @@ func (s *Server) APIRoutes() []Route {
 	routes := []Route{{Method: "GET", Path: "/api/v1/openapi.json", Public: true, handler: serveOpenAPI}}
 	routes = append(routes, s.reads.readRoutes()...)
 	routes = append(routes, s.exports.apiRoutes()...)
+	routes = append(routes, s.exports.reportRoutes()...)
 	return append(routes, s.writes.writeRoutes()...)
 }
 
@@ -84,6 +85,10 @@ func (api *apiWrites) writeRoutes() []Route {
 		{Method: "PUT", Path: "/api/v1/profile/timezone", Write: true, handler: api.apiZone},
 		{Method: "PUT", Path: "/api/v1/profile/notices/{kind}", Write: true, handler: api.apiNotice},
 		{Method: "POST", Path: "/api/v1/circles/{id}/invite", Write: true, handler: api.apiInvite},
+		{Method: "POST", Path: "/api/v1/circles/{id}/owner", Write: true, handler: api.apiCircleRole(ledger.VerbOwner)},
+		{Method: "POST", Path: "/api/v1/circles/{id}/coowners", Write: true, handler: api.apiCircleRole(ledger.VerbCoOwner)},
+		{Method: "POST", Path: "/api/v1/circles/{id}/demote", Write: true, handler: api.apiCircleRole(ledger.VerbDemote)},
+		{Method: "POST", Path: "/api/v1/circles/{id}/remove", Write: true, handler: api.apiCircleRole(ledger.VerbRemove)},
 		{Method: "POST", Path: "/api/v1/block", Write: true, handler: api.apiUserAction(ledger.VerbBlock)},
 		{Method: "DELETE", Path: "/api/v1/block/{user}", Write: true, handler: api.apiUnblock},
 		{Method: "POST", Path: "/api/v1/commands", Write: true, handler: api.apiCommand},

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/exodus-matrix/exodus/ledger"
@@ -81,6 +82,7 @@ func (api *apiWrites) apiStatus(w http.ResponseWriter, r *http.Request) {
 	var body struct {
 		Status string `json:"status"`
 		Amount string `json:"amount"`
+		Thing  string `json:"thing"`
 		Days   int    `json:"days"`
 	}
 	if err := decode(r, &body); err != nil {
@@ -88,6 +90,9 @@ func (api *apiWrites) apiStatus(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	cmd, err := apiStatusCommand(body.Status, body.Amount, body.Days, api.vis.apiCurrency(r.Context(), c.Member, ""))
+	if err == nil {
+		err = statusThing(&cmd, body.Amount, body.Thing)
+	}
 	if err != nil {
 		api.errs.writeError(w, r, err, "")
 		return
@@ -115,12 +120,39 @@ func apiStatusCommand(status, amount string, days int, def ledger.Currency) (led
 	default:
 		return cmd, ledger.Errorf(ledger.EInvalid, "api.bad_status", status)
 	}
+	if amount == "" {
+		cmd.Days = days
+		return cmd, nil // a thing, or the amount is refused by statusThing
+	}
 	a, err := apiAmount("amount", amount, def)
 	if err != nil {
 		return cmd, err
 	}
 	cmd.Amount, cmd.Days = a, days
 	return cmd, nil
+}
+
+// statusThing puts the thing or service asked for in kind (the API's and
+// the form's "thing") into a status command: one of it, named by the
+// thing. Either an amount or a thing: both, or neither for orange or red,
+// is refused.
+func statusThing(cmd *ledger.Command, amount, thing string) error {
+	thing = strings.TrimSpace(thing)
+	switch {
+	case cmd.Status == ledger.StatusGreen && thing == "":
+		return nil
+	case cmd.Status == ledger.StatusGreen:
+		return ledger.Errorf(ledger.EInvalid, "api.green_alone")
+	case thing == "":
+		return apiRequired("amount", amount)
+	case strings.TrimSpace(amount) != "":
+		return ledger.Errorf(ledger.EInvalid, "api.thing_alone")
+	}
+	if err := apiCheckName(thing, ledger.MaxThingRunes); err != nil {
+		return err
+	}
+	cmd.Amount, cmd.Text = ledger.One(ledger.Items), thing
+	return nil
 }
 
 // apiNeedBody reads the body of an action on need n into cmd.

@@ -214,6 +214,10 @@ func (g *gate) logout(w http.ResponseWriter, r *http.Request, c *caller) {
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
 		Secure: g.secure, SameSite: http.SameSiteLaxMode})
+	if g.framed && g.secure { // a session opened in a widget lives in the framing site's partition
+		http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
+			Secure: true, SameSite: http.SameSiteNoneMode, Partitioned: true})
+	}
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
 

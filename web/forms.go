@@ -181,8 +181,8 @@ func (f *forms) statusAction(w http.ResponseWriter, r *http.Request, c *caller) 
 	switch cmd.Status {
 	case ledger.StatusGreen:
 	case ledger.StatusOrange, ledger.StatusRed:
-		if cmd.Amount, err = formAmount(r, "amount", f.vis.typedCurrency(ctx, rc), true); err != nil {
-			f.refuseAt(w, r, c, back, "amount", err)
+		if field, err := f.statusAmount(r, f.vis.typedCurrency(ctx, rc), &cmd); err != nil {
+			f.refuseAt(w, r, c, back, field, err)
 			return
 		}
 		if cmd.Status == ledger.StatusRed {
@@ -198,6 +198,18 @@ func (f *forms) statusAction(w http.ResponseWriter, r *http.Request, c *caller) 
 		return
 	}
 	f.act(w, r, c, back, "status", ledger.Request{Command: cmd})
+}
+
+// statusAmount reads what an orange or red status asks for: the thing or
+// service in kind ("thing"), else the amount (in def unless written). It
+// returns the field at fault with the refusal.
+func (f *forms) statusAmount(r *http.Request, def ledger.Currency, cmd *ledger.Command) (string, error) {
+	if thing := strings.TrimSpace(r.PostForm.Get("thing")); thing != "" {
+		return "thing", statusThing(cmd, r.PostForm.Get("amount"), thing)
+	}
+	a, err := formAmount(r, "amount", def, true)
+	cmd.Amount = a
+	return "amount", err
 }
 
 // needActions are the actions of a need's page, by the path's last part.

@@ -262,6 +262,9 @@ func (a *fakeActor) Act(ctx context.Context, req ledger.Request) (*ledger.Reply,
 	a.mu.Lock()
 	a.reqs = append(a.reqs, req)
 	a.mu.Unlock()
+	if reply, err, ok := a.actOnRole(ctx, req); ok {
+		return reply, err
+	}
 	kind, ok := opKinds[req.Command.Verb]
 	if !ok {
 		return &ledger.Reply{Text: "shown: " + string(req.Command.Verb)}, nil

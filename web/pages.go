@@ -154,6 +154,8 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /login", s.gate.loginPage)
 	mux.HandleFunc("POST /login", s.gate.login)
 	mux.HandleFunc("GET /lang", s.gate.setLang)
+	mux.HandleFunc("GET /widget", s.gate.widgetPage)
+	mux.HandleFunc("POST /widget/session", s.gate.widgetSession)
 	mux.Handle("POST /logout", s.gate.page(s.gate.logout))
 
 	// The pages a member reads.
@@ -165,6 +167,10 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /export.json", s.gate.page(s.exports.pageMemberExport))
 	mux.Handle("GET /circles/{id}/export.csv", s.gate.page(s.exports.pageCircleExport))
 	mux.Handle("GET /circles/{id}/export.json", s.gate.page(s.exports.pageCircleExport))
+	mux.Handle("GET /report.csv", s.gate.page(s.exports.pageReportExport))
+	mux.Handle("GET /report.json", s.gate.page(s.exports.pageReportExport))
+	mux.Handle("GET /circles/{id}/report.csv", s.gate.page(s.exports.pageCircleReportExport))
+	mux.Handle("GET /circles/{id}/report.json", s.gate.page(s.exports.pageCircleReportExport))
 
 	// The actions: each goes to the actor, as the chat's command would.
 	mux.Handle("POST /needs/{id}/{action}", s.gate.page(s.forms.needAction))
@@ -172,6 +178,7 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 	mux.Handle("POST /status", s.gate.page(s.forms.statusAction))
 	mux.Handle("POST /kassa/declare", s.gate.page(s.forms.kassaDeclare))
 	mux.Handle("POST /kassa/claim", s.gate.page(s.forms.kassaClaim))
+	mux.Handle("POST /circles/{id}/roles", s.gate.page(s.forms.roleAction))
 	mux.Handle("POST /profile/about", s.gate.page(s.forms.aboutAction))
 	mux.Handle("POST /profile/requisites", s.gate.page(s.forms.requisitesAction))
 	mux.Handle("POST /profile/lang", s.gate.page(s.forms.langAction))
@@ -204,6 +211,8 @@ func (pg *pages) views() []viewRoute {
 		{"/network/health", pg.healthPage},
 		{"/network/health/{user}", pg.healthPage},
 		{"/circles/{id}/health", pg.circleHealthPage},
+		{"/report", pg.reportPage},
+		{"/circles/{id}/report", pg.circleReportPage},
 	}
 }
 

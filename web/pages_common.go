@@ -18,8 +18,10 @@ import (
 var funcs = template.FuncMap{
 	"t":          func(l ledger.Lang, key string, args ...any) string { return trf(l, key, args...) },
 	"money":      locale.Amount,
+	"unit":       locale.Unit,
+	"unitName":   locale.UnitName,
 	"moneys":     locale.Amounts,
-	"typed":      func(a ledger.Amount) string { return a.String() },
+	"typed":      typedAmount,
 	"date":       date,
 	"who":        func(u ledger.UserID) string { return u.Localpart() },
 	"needHref":   needHref,
@@ -223,7 +225,21 @@ func (pg *pages) cardOf(b *ledger.Book, n *ledger.Need, me ledger.UserID, loc *t
 type statusNow struct {
 	Status ledger.Status
 	Amount string
+	Thing  string // the thing or service asked for in kind, instead of Amount
 	Days   string
+}
+
+// typedAmount is an amount as a member would type it in a form: "12.50
+// EUR", and hours or things with the words the chat reads ("1.5 h", "2
+// items").
+func typedAmount(a ledger.Amount) string {
+	switch a.Currency {
+	case ledger.Hours:
+		return a.Number() + " h"
+	case ledger.Items:
+		return a.Number() + " items"
+	}
+	return a.String()
 }
 
 // statusNowOf is the current state of a member's status st for the status
@@ -237,9 +253,14 @@ func (pg *pages) statusNowOf(b *ledger.Book, st ledger.MemberStatus, typed ledge
 		return now
 	}
 	p := b.ProgressOf(st.Need, pg.loc())
-	if p.Target.Currency == typed {
+	switch n, _ := b.Need(st.Need); {
+	case n != nil && n.Target.Currency == ledger.Items && n.Title != "":
+		now.Thing = n.Title
+	case p.Target.Currency == typed:
 		now.Amount = p.Target.Number()
-	} else {
+	case p.Target.Currency == ledger.Hours:
+		now.Amount = typedAmount(p.Target)
+	default:
 		now.Amount = p.Target.String()
 	}
 	if st.Status == ledger.StatusRed {
@@ -256,5 +277,6 @@ func (d *pageData) StatusShown(now statusNow) statusNow {
 	if d.Form == nil || d.Form.Get("form") != "status" {
 		return now
 	}
-	return statusNow{Status: ledger.Status(d.Form.Get("status")), Amount: d.Form.Get("amount"), Days: d.Form.Get("days")}
+	return statusNow{Status: ledger.Status(d.Form.Get("status")), Amount: d.Form.Get("amount"), Thing: d.Form.Get("thing"),
+		Days: d.Form.Get("days")}
 }

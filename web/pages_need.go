@@ -105,6 +105,9 @@ func (pg *pages) offer(ctx context.Context, rc *viewer, p *needPage) {
 	}
 	if n.Owner != me {
 		p.Default = pg.vis.pledgeFor(ctx, rc, n)
+		if !n.Target.IsMoney() {
+			p.Default = ledger.One(n.Target.Currency) // one hour, one thing, as the chat's ❤️
+		}
 		if p.Default.Currency != n.Target.Currency || p.Default.Minor > p.Card.Missing.Minor {
 			p.Default = p.Card.Missing
 		}

@@ -34,6 +34,7 @@ type sessionStore interface {
 	UseLoginLink(ctx context.Context, secret string) (string, *ledger.Session, error)
 	EndSession(ctx context.Context, secret string) error
 	TokenBySecret(ctx context.Context, secret string) (*ledger.Token, error)
+	OpenSession(ctx context.Context, member ledger.UserID, proof string) (string, *ledger.Session, error)
 }
 
 // memberReader reads members' profiles and languages (ledger.Members).
@@ -47,6 +48,7 @@ type circleReader interface {
 	Get(ctx context.Context, id ledger.CircleID) (*ledger.Circle, error)
 	Of(ctx context.Context, u ledger.UserID) ([]ledger.CircleID, error)
 	Members(ctx context.Context, id ledger.CircleID) ([]ledger.UserID, error)
+	Roles(ctx context.Context, id ledger.CircleID) (*ledger.CircleRoles, error)
 }
 
 // trustReader reads the trust graph (ledger.Trust).
@@ -73,6 +75,14 @@ type aidReader interface {
 type healthReader interface {
 	CircleHealth(ctx context.Context, asker ledger.UserID, c ledger.CircleID) (*ledger.Health, error)
 	MemberHealth(ctx context.Context, asker, u ledger.UserID) (*ledger.Health, error)
+}
+
+// reportReader computes the monthly reports (ledger.Service), each with
+// the ledger's own access rule: a member's for themself, a circle's for its
+// members.
+type reportReader interface {
+	MemberReport(ctx context.Context, asker, u ledger.UserID, month string) (*ledger.Report, error)
+	CircleReport(ctx context.Context, asker ledger.UserID, c ledger.CircleID, month string) (*ledger.Report, error)
 }
 
 // explainer words an error in the member's language, for a page or as
@@ -108,6 +118,10 @@ type gate struct {
 	secure    bool   // whether cookies are Secure
 	view      *renderer
 	errs      *explainer
+	// openid verifies the OpenID tokens of the room widget (openid.go).
+	openid *openID
+	// framed is set when clients on other sites may frame the pages.
+	framed bool
 }
 
 // lockout counts failed authentications per client address and locks an
@@ -138,6 +152,7 @@ type pages struct {
 	trust   trustReader
 	aid     aidReader
 	health  healthReader
+	report  reportReader
 	vis     *visibility
 	view    *renderer
 	// note is set on a copy of the pages that shows one again after a
@@ -185,10 +200,12 @@ type apiWrites struct {
 }
 
 // exports writes the CSV and JSON exports of a member and of a circle,
-// for the pages and the API (export.go).
+// for the pages and the API (export.go), and their monthly reports
+// (report.go).
 type exports struct {
-	aid  aidReader
-	vis  *visibility
-	view *renderer
-	errs *explainer
+	aid    aidReader
+	report reportReader
+	vis    *visibility
+	view   *renderer
+	errs   *explainer
 }

@@ -57,6 +57,17 @@ type Config struct {
 	// the client address. Without them (the default) the address is the
 	// connection's, and the header is ignored.
 	TrustedProxies []netip.Prefix
+	// FrameOrigins are the origins (scheme://host[:port]) allowed to frame
+	// the pages: the Element clients that show the web organizer as a room
+	// widget. None by default: no site may frame them.
+	FrameOrigins []string
+	// OpenIDServers are the homeservers whose OpenID tokens sign a member
+	// in through the widget, by server name, each with the base URL it is
+	// asked at (the bot's own homeserver, and those the operator lists).
+	// None: the widget cannot sign anyone in.
+	OpenIDServers map[string]string
+	// OpenIDTimeout bounds a question to one of them (5 s by default).
+	OpenIDTimeout time.Duration
 }
 
 // Server serves the pages and the API. It only wires the routes: each
@@ -73,6 +84,8 @@ type Server struct {
 	writes *apiWrites
 	// exports are the CSV and JSON exports, of the pages and the API.
 	exports *exports
+	// frames are the origins allowed to frame the pages.
+	frames []string
 }
 
 // New returns a server reading from svc, letting members in through acc
@@ -102,22 +115,24 @@ func New(cfg Config, svc *ledger.Service, acc *access.Service, actor Actor) (*Se
 		limiter: newLimiter(cfg.RequestsPerMinute, time.Minute), perMinute: cfg.RequestsPerMinute,
 		lock: &lockout{failures: newLimiter(cfg.FailedAuthLimit, cfg.FailedAuthWindow), limit: cfg.FailedAuthLimit,
 			window: cfg.FailedAuthWindow, proxies: cfg.TrustedProxies, clock: svc},
-		view: view, errs: errs}
+		view: view, errs: errs, openid: newOpenID(cfg.OpenIDServers, cfg.OpenIDTimeout, svc.Circles),
+		framed: len(cfg.FrameOrigins) > 0}
 	if u, err := url.Parse(cfg.PublicURL); err == nil && u.Host != "" {
 		g.origin = u.Scheme + "://" + u.Host
 		g.secure = u.Scheme == "https"
 	}
 	pg := &pages{cfg: cfgL, clock: svc, members: svc.Members, circles: svc.Circles, trust: svc.Trust, aid: svc.Aid,
-		health: svc, vis: vis, view: view}
+		health: svc, report: svc, vis: vis, view: view}
 	return &Server{
-		gate:  g,
-		pages: pg,
-		forms: &forms{actor: actor, circles: svc.Circles, vis: vis, pages: pg, view: view, errs: errs, secure: g.secure},
+		frames: cfg.FrameOrigins,
+		gate:   g,
+		pages:  pg,
+		forms:  &forms{actor: actor, circles: svc.Circles, vis: vis, pages: pg, view: view, errs: errs, secure: g.secure},
 		reads: &apiReads{cfg: cfgL, clock: svc, members: svc.Members, circles: svc.Circles, trust: svc.Trust, aid: svc.Aid,
 			health: svc, vis: vis, errs: errs},
 		writes: &apiWrites{actor: actor, cfg: cfgL, members: svc.Members, aid: svc.Aid, vis: vis, errs: errs,
 			prefix: cfg.Prefix},
-		exports: &exports{aid: svc.Aid, vis: vis, view: view, errs: errs},
+		exports: &exports{aid: svc.Aid, report: svc, vis: vis, view: view, errs: errs},
 	}, nil
 }
 
@@ -142,18 +157,28 @@ func (s *Server) Handler() http.Handler {
 	}
 	mux.Handle("/api/", s.gate.api(Route{handler: s.gate.apiNotFound, Public: true}))
 	s.pageRoutes(mux)
-	return compress(securityHeaders(mux))
+	return compress(securityHeaders(mux, s.frames))
 }
 
-// securityHeaders sets the headers every answer carries.
-func securityHeaders(next http.Handler) http.Handler {
+// securityHeaders sets the headers every answer carries. The pages may be
+// framed only by the origins in frames (the Element clients of the room
+// widget), and by none when it is empty; the API is never framed.
+func securityHeaders(next http.Handler, frames []string) http.Handler {
+	ancestors := "'none'"
+	if len(frames) > 0 {
+		ancestors = strings.Join(frames, " ")
+	}
+	csp := "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors " + ancestors
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
-		h.Set("X-Frame-Options", "DENY")
-		if !strings.HasPrefix(r.URL.Path, "/api/") {
-			h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'")
+		api := strings.HasPrefix(r.URL.Path, "/api/")
+		if len(frames) == 0 || api {
+			h.Set("X-Frame-Options", "DENY") // it cannot name the origins allowed: CSP does
+		}
+		if !api {
+			h.Set("Content-Security-Policy", csp)
 		}
 		next.ServeHTTP(w, r)
 	})

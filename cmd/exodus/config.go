@@ -62,6 +62,9 @@ type Config struct {
 		TimeZone     string `yaml:"time_zone"`
 		RemindDays   *int   `yaml:"remind_days"`
 		TickInterval string `yaml:"tick_interval"`
+		// DeadlineWarning is how long before its deadline a red
+		// collection's owner and givers are warned (default 24h).
+		DeadlineWarning string `yaml:"deadline_warning"`
 	} `yaml:"cycle"`
 	Ledger struct {
 		DefaultPledge string `yaml:"default_pledge"`
@@ -91,6 +94,14 @@ type Config struct {
 		// TrustedProxies are the reverse proxies (IPs or CIDRs) whose
 		// X-Forwarded-For names the client address.
 		TrustedProxies []string `yaml:"trusted_proxies"`
+		// FrameOrigins are the origins of the Element clients allowed to
+		// show the web organizer as a room widget (added later: none when
+		// absent, and no site may frame the pages).
+		FrameOrigins []string `yaml:"frame_origins"`
+		// OpenIDServers are other homeservers, by server name, whose
+		// members may sign in through the widget, each with the base URL
+		// to ask (the bot's own homeserver always may).
+		OpenIDServers map[string]string `yaml:"openid_servers"`
 	} `yaml:"web"`
 	Database struct {
 		Type         string `yaml:"type"`
@@ -312,8 +323,8 @@ func (c *Config) validateLedger() error {
 	l := &c.Ledger
 	rules := ledger.DefaultConfig()
 	pledge, err := ledger.ParseAmount(l.DefaultPledge, "EUR")
-	if err != nil {
-		return keyError("ledger.default_pledge", "an amount with a currency, such as 100 EUR", l.DefaultPledge)
+	if err != nil || !pledge.IsMoney() {
+		return keyError("ledger.default_pledge", "an amount with a currency, such as 100 EUR", l.DefaultPledge) // money only: not hours or things
 	}
 	rules.DefaultPledge = pledge
 	lang, ok := ledger.ParseLang(l.DefaultLang)
@@ -395,7 +406,14 @@ func (c *Config) validateCycle() error {
 	if err != nil || tick < 100*time.Millisecond || tick > time.Hour {
 		return keyError("cycle.tick_interval", "a duration from 100ms to 1h, such as 1m", cy.TickInterval)
 	}
-	c.rules.Cycle = ledger.CycleConfig{Location: loc, RemindDays: days}
+	if cy.DeadlineWarning == "" {
+		cy.DeadlineWarning = "24h"
+	}
+	warn, err := time.ParseDuration(cy.DeadlineWarning)
+	if err != nil || warn < time.Second || warn > 7*24*time.Hour {
+		return keyError("cycle.deadline_warning", "a duration from 1s to 168h, such as 24h", cy.DeadlineWarning)
+	}
+	c.rules.Cycle = ledger.CycleConfig{Location: loc, RemindDays: days, WarnBefore: warn}
 	c.tick = tick
 	return nil
 }
@@ -476,7 +494,46 @@ func (c *Config) validateWebAuth() error {
 		}
 		c.trustedProxies = append(c.trustedProxies, p)
 	}
+	return c.validateWidget()
+}
+
+// validateWidget checks the origins allowed to frame the pages and the
+// homeservers whose OpenID tokens sign members in through the widget.
+func (c *Config) validateWidget() error {
+	w := &c.Web
+	for i, o := range w.FrameOrigins {
+		if !validOrigin(o) {
+			return keyError(fmt.Sprintf("web.frame_origins[%d]", i), "an origin (scheme://host[:port], no path), such as https://app.element.io", o)
+		}
+	}
+	for name, base := range w.OpenIDServers {
+		if _, err := ledger.ParseUserID("@x:" + name); err != nil || name != strings.ToLower(name) {
+			return keyError("web.openid_servers", "server names in lower case, such as example.org", name)
+		}
+		if !validURL(base) {
+			return keyError("web.openid_servers."+name, "the homeserver's http(s) base URL, such as https://matrix.example.org", base)
+		}
+	}
 	return nil
+}
+
+// validOrigin reports whether s is an origin a client frames pages from:
+// http(s) (Element Web) or vector (Element Desktop, vector://vector), a
+// host, no path.
+func validOrigin(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https" || u.Scheme == "vector") && u.Host != "" && u.User == nil &&
+		u.Path == "" && u.RawQuery == "" && u.Fragment == "" && s == u.Scheme+"://"+u.Host
+}
+
+// openIDServers are the homeservers whose OpenID tokens the widget takes:
+// the bot's own, at its configured address, and those listed.
+func (c *Config) openIDServers() map[string]string {
+	out := map[string]string{strings.ToLower(c.Homeserver.Domain): c.Homeserver.Address}
+	for name, base := range c.Web.OpenIDServers {
+		out[name] = base
+	}
+	return out
 }
 
 // parseProxy reads a trusted proxy: a block, or an address (a block of

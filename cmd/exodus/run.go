@@ -93,7 +93,8 @@ func run(ctx context.Context, cfg *Config, regPath string) error {
 	if cfg.Web.Listen != "" {
 		site, err = web.New(web.Config{PublicURL: cfg.Web.PublicURL, BotUserID: ledger.UserID(w.self),
 			Prefix: cfg.Bot.Prefix, RequestsPerMinute: cfg.Web.RequestsPerMinute, FailedAuthLimit: cfg.Web.FailedAuthLimit,
-			FailedAuthWindow: cfg.authWindow, TrustedProxies: cfg.trustedProxies}, w.svc, w.access, w.bot.WebActor())
+			FailedAuthWindow: cfg.authWindow, TrustedProxies: cfg.trustedProxies, FrameOrigins: cfg.Web.FrameOrigins,
+			OpenIDServers: cfg.openIDServers()}, w.svc, w.access, w.bot.WebActor())
 		if err != nil {
 			return fmt.Errorf("failed to set up the web organizer: %w", err)
 		}

@@ -66,7 +66,7 @@ func wire(ctx context.Context, cfg *Config, st *store.Store, metrics bot.Metrics
 	p.svc = ledger.NewService(st.Ledger(), p.clock, cfg.rules)
 	p.access = access.New(st.Ledger(), p.clock)
 	p.bot = bot.New(bot.Config{UserID: p.self, Prefix: cfg.Bot.Prefix, BotUsers: cfg.otherBots, TrustedBots: cfg.trusted,
-		CommandsPerMinute: cfg.Bot.CommandsPerMinute, WebURL: cfg.Web.PublicURL, TakeoverAfter: cfg.takeover, Metrics: metrics,
+		CommandsPerMinute: cfg.Bot.CommandsPerMinute, WebURL: cfg.Web.PublicURL, Framed: len(cfg.Web.FrameOrigins) > 0, TakeoverAfter: cfg.takeover, Metrics: metrics,
 		Decrypts: cfg.encrypts()}, cli, p.svc, p.access, st)
 	p.replica = replica.New(p.bot, p.self, cli, st, p.stateStore)
 	p.intake = bot.NewIntake(st, cfg.AppService.HSToken, p.bot, p.stateStore, p.clock, p.replica)

@@ -277,3 +277,34 @@ func (s *Service) EndSession(ctx context.Context, secret string) error {
 func SameSecret(a, b string) bool {
 	return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
 }
+
+// OpenSession opens a session for member, as a login link does (the same
+// rights, SessionTTL), for a proof of identity that may be spent once:
+// proof is a secret its issuer vouched for (a widget's OpenID token), and
+// a second use of it is refused with EUnauthorized. The caller has
+// verified the proof and that member is one of the ledger's.
+func (s *Service) OpenSession(ctx context.Context, member ledger.UserID, proof string) (string, *ledger.Session, error) {
+	sessSecret, sessHash, err := newSecret(sessionPrefix)
+	if err != nil {
+		return "", nil, err
+	}
+	now := s.clock.Now()
+	sess := &ledger.Session{Hash: sessHash, Member: member, CreatedAt: now, ExpiresAt: now.Add(SessionTTL)}
+	err = s.tx.InTx(ctx, func(ctx context.Context) error {
+		fresh, err := s.tx.MarkApplied(ctx, ledger.EventID("openid:"+HashSecret(proof)), now)
+		if err != nil {
+			return fmt.Errorf("failed to spend the proof of identity: %w", err)
+		}
+		if !fresh {
+			return ledger.Errorf(ledger.EUnauthorized, "auth.used_openid")
+		}
+		if err := s.store.PutSession(ctx, *sess); err != nil {
+			return fmt.Errorf("failed to save session: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return "", nil, err
+	}
+	return sessSecret, sess, nil
+}

@@ -226,6 +226,8 @@ const (
 	argToken                       // [new <name> [read|write] | revoke <name>]
 	argClearing                    // [agree <cycle>]
 	argZone                        // [<time zone> | default]
+	argMonth                       // [YYYY-MM]
+	argWidget                      // [off]
 )
 
 // parse reads the arguments of cmd.Verb from cmd.Rest.
@@ -267,6 +269,10 @@ func (k argKind) parse(cmd *ledger.Command, opt Options) error {
 		return parseClearing(cmd)
 	case argZone:
 		parseZoneArg(cmd)
+	case argMonth:
+		return parseMonth(cmd)
+	case argWidget:
+		return parseWidget(cmd)
 	}
 	return nil
 }
@@ -506,4 +512,18 @@ func allDigits(s string) bool {
 		}
 	}
 	return true
+}
+
+// parseWidget reads `widget [off]`; any other word is refused with the
+// command's usage.
+func parseWidget(cmd *ledger.Command) error {
+	if cmd.Rest == "" {
+		return nil
+	}
+	word, rest := cutWord(cmd.Rest)
+	if !widgetOffWords[normWord(strings.TrimRight(word, ".,;!?"))] || rest != "" {
+		return usage(cmd.Verb)
+	}
+	cmd.Off = true
+	return nil
 }

@@ -29,20 +29,67 @@ func parseStatus(cmd *ledger.Command, def ledger.Currency) error {
 		days int
 		err  error
 	)
-	switch st {
-	case ledger.StatusOrange:
+	thing, arg, err := parseThing(arg)
+	if err != nil {
+		return err
+	}
+	switch {
+	case st == ledger.StatusOrange && thing != "":
+		if arg != "" {
+			return usage(cmd.Verb)
+		}
+		a = ledger.Amount{Minor: 1, Currency: ledger.Items}
+	case st == ledger.StatusOrange:
 		if arg == "" {
 			return usage(cmd.Verb)
 		}
 		a, err = ledger.ParseAmount(arg, def)
-	case ledger.StatusRed:
+	case st == ledger.StatusRed && thing != "":
+		a = ledger.Amount{Minor: 1, Currency: ledger.Items}
+		days, err = parseThingDays(cmd.Verb, arg)
+	case st == ledger.StatusRed:
 		a, days, err = parseRed(cmd.Verb, arg, def)
 	}
 	if err != nil {
 		return err
 	}
-	cmd.Status, cmd.Amount, cmd.Days = st, a, days
+	cmd.Status, cmd.Amount, cmd.Days, cmd.Text = st, a, days, thing
 	return nil
+}
+
+// parseThing reads the quoted thing or service of `status red "a lift to
+// the hospital" 2 days` (help in kind, counted as one item): the thing
+// and the text after it, or "" and arg when arg starts with no quote.
+func parseThing(arg string) (thing, rest string, err error) {
+	tok, after, quoted := firstToken(arg)
+	if !quoted {
+		return "", arg, nil
+	}
+	thing = strings.TrimSpace(tok)
+	if thing == "" || !utf8.ValidString(thing) || strings.IndexFunc(thing, badNameRune) >= 0 {
+		return "", "", ledger.Errorf(ledger.EInvalid, "cmd.bad_text")
+	}
+	if utf8.RuneCountInString(thing) > ledger.MaxThingRunes {
+		return "", "", ledger.Errorf(ledger.EInvalid, "cmd.text_too_long", ledger.MaxThingRunes)
+	}
+	return thing, after, nil
+}
+
+// parseThingDays reads the days after the thing of `status red "<thing>"
+// <days>`: a number, optionally with a unit ("2 days", "2d", "2 дня").
+func parseThingDays(v ledger.Verb, arg string) (int, error) {
+	fields := strings.Fields(arg)
+	if len(fields) == 2 && dayWords[normWord(fields[1])] {
+		fields = fields[:1]
+	}
+	if len(fields) != 1 {
+		return 0, usage(v)
+	}
+	days, ok := parseDays(fields[0])
+	if !ok {
+		return 0, ledger.Errorf(ledger.EInvalid, "cmd.bad_days", ledger.Clip(fields[0]), ledger.MaxRedDays)
+	}
+	return days, nil
 }
 
 // parseRed reads the `<amount> <days>` of `status red`. The days are the

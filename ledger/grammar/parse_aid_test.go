@@ -13,8 +13,10 @@ import (
 )
 
 // eur and rub are amounts in euro and roubles, in major units.
-func eur(n int64) ledger.Amount { return ledger.Amount{Minor: n * 100, Currency: "EUR"} }
-func rub(n int64) ledger.Amount { return ledger.Amount{Minor: n * 100, Currency: "RUB"} }
+func eur(n int64) ledger.Amount   { return ledger.Amount{Minor: n * 100, Currency: "EUR"} }
+func rub(n int64) ledger.Amount   { return ledger.Amount{Minor: n * 100, Currency: "RUB"} }
+func hours(n int64) ledger.Amount { return ledger.Amount{Minor: n * 100, Currency: ledger.Hours} }
+func items(n int64) ledger.Amount { return ledger.Amount{Minor: n, Currency: ledger.Items} }
 
 func TestParseAidValid(t *testing.T) {
 	alice := ledger.UserID("@alice:example.org")
@@ -62,6 +64,27 @@ func TestParseAidValid(t *testing.T) {
 			Rest: "красный 500 03д", Status: ledger.StatusRed, Amount: eur(500), Days: 3}},
 		{"!ex статус красный 500\t7 д", room, ledger.Command{Verb: ledger.VerbStatus, Lang: ru,
 			Rest: "красный 500\t7 д", Status: ledger.StatusRed, Amount: eur(500), Days: 7}},
+		// help in kind: hours and a quoted thing
+		{"!ex status orange 4 h", room, ledger.Command{Verb: ledger.VerbStatus, Lang: en, Rest: "orange 4 h",
+			Status: ledger.StatusOrange, Amount: hours(4)}},
+		{"!ex статус оранжевый 4 ч", room, ledger.Command{Verb: ledger.VerbStatus, Lang: ru, Rest: "оранжевый 4 ч",
+			Status: ledger.StatusOrange, Amount: hours(4)}},
+		{"!ex status orange 2 hours", room, ledger.Command{Verb: ledger.VerbStatus, Lang: en, Rest: "orange 2 hours",
+			Status: ledger.StatusOrange, Amount: hours(2)}},
+		{"!ex status red 6 h 3 days", room, ledger.Command{Verb: ledger.VerbStatus, Lang: en, Rest: "red 6 h 3 days",
+			Status: ledger.StatusRed, Amount: hours(6), Days: 3}},
+		{`!ex status red "a lift to the hospital" 2 days`, room, ledger.Command{Verb: ledger.VerbStatus, Lang: en,
+			Rest: `red "a lift to the hospital" 2 days`, Status: ledger.StatusRed, Amount: items(1), Days: 2,
+			Text: "a lift to the hospital"}},
+		{"!ex статус красный «кровать» 3 дня", room, ledger.Command{Verb: ledger.VerbStatus, Lang: ru,
+			Rest: "красный «кровать» 3 дня", Status: ledger.StatusRed, Amount: items(1), Days: 3, Text: "кровать"}},
+		{`!ex status red "a bed" 5d`, room, ledger.Command{Verb: ledger.VerbStatus, Lang: en,
+			Rest: `red "a bed" 5d`, Status: ledger.StatusRed, Amount: items(1), Days: 5, Text: "a bed"}},
+		{`!ex status orange "a weekly lift"`, room, ledger.Command{Verb: ledger.VerbStatus, Lang: en,
+			Rest: `orange "a weekly lift"`, Status: ledger.StatusOrange, Amount: items(1), Text: "a weekly lift"}},
+		{"!ex intend 2 h", room, ledger.Command{Verb: ledger.VerbIntend, Lang: en, Rest: "2 h", Amount: hours(2)}},
+		{"!ex намерение 1,5 часа", room, ledger.Command{Verb: ledger.VerbIntend, Lang: ru, Rest: "1,5 часа",
+			Amount: ledger.Amount{Minor: 150, Currency: ledger.Hours}}},
 		// intend, commit
 		{"!ex intend", room, ledger.Command{Verb: ledger.VerbIntend, Lang: en}},
 		{"!ex intend 30", room, ledger.Command{Verb: ledger.VerbIntend, Lang: en, Rest: "30", Amount: eur(30)}},
@@ -196,6 +219,17 @@ func TestParseAidErrors(t *testing.T) {
 		{"!ex status orange 0", room, ledger.VerbStatus, en, "amount.zero", nil},
 		{"!ex status orange 5 XYZ", room, ledger.VerbStatus, en, "amount.unknown_currency", []any{"XYZ"}},
 		{"!ex status red", room, ledger.VerbStatus, en, "cmd.usage", []any{ledger.VerbStatus}},
+		{"!ex status orange 1001 h", room, ledger.VerbStatus, en, "amount.too_large",
+			[]any{ledger.Amount{Minor: 100_000, Currency: ledger.Hours}}},
+		{"!ex статус красный 5000 ч 3 дня", room, ledger.VerbStatus, ru, "amount.too_large",
+			[]any{ledger.Amount{Minor: 100_000, Currency: ledger.Hours}}},
+		{`!ex status red "a lift" 40 days`, room, ledger.VerbStatus, en, "cmd.bad_days", []any{"40", ledger.MaxRedDays}},
+		{`!ex status red "a lift"`, room, ledger.VerbStatus, en, "cmd.usage", []any{ledger.VerbStatus}},
+		{`!ex status red "a lift" 2 days please`, room, ledger.VerbStatus, en, "cmd.usage", []any{ledger.VerbStatus}},
+		{`!ex status orange "a lift" 2`, room, ledger.VerbStatus, en, "cmd.usage", []any{ledger.VerbStatus}},
+		{`!ex status red "" 2`, room, ledger.VerbStatus, en, "cmd.bad_text", nil},
+		{`!ex status red "` + strings.Repeat("x", ledger.MaxThingRunes+1) + `" 2`, room, ledger.VerbStatus, en,
+			"cmd.text_too_long", []any{ledger.MaxThingRunes}},
 		{"!ex status red 300", room, ledger.VerbStatus, en, "cmd.usage", []any{ledger.VerbStatus}},
 		{"!ex status red 300 EUR", room, ledger.VerbStatus, en, "cmd.usage", []any{ledger.VerbStatus}},
 		{"!ex статус красный €300", room, ledger.VerbStatus, ru, "cmd.usage", []any{ledger.VerbStatus}},

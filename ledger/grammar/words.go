@@ -22,6 +22,10 @@ type syntax struct {
 var syntaxes = []syntax{
 	{ledger.VerbHelp, []string{"help"}, []string{"помощь", "справка"}, argTopic},
 	{ledger.VerbCircle, []string{"circle"}, []string{"круг"}, argCircle},
+	{ledger.VerbOwner, []string{"owner"}, []string{"владелец"}, argUserRequired},
+	{ledger.VerbCoOwner, []string{"coowner", "co-owner"}, []string{"совладелец"}, argUserRequired},
+	{ledger.VerbDemote, []string{"demote"}, []string{"разжаловать"}, argUserRequired},
+	{ledger.VerbRemove, []string{"remove", "kick"}, []string{"исключить"}, argUserRequired},
 	{ledger.VerbInvite, []string{"invite"}, []string{"пригласить"}, argUser},
 	{ledger.VerbAccept, []string{"accept"}, []string{"принять"}, argCode},
 	{ledger.VerbDecline, []string{"decline"}, []string{"отклонить"}, argNone},
@@ -60,8 +64,10 @@ var syntaxes = []syntax{
 	{ledger.VerbApprove, []string{"approve"}, []string{"одобрить"}, argNone},
 	{ledger.VerbClearing, []string{"clearing"}, []string{"клиринг"}, argClearing},
 	{ledger.VerbHealth, []string{"health"}, []string{"здоровье"}, argUser},
+	{ledger.VerbReport, []string{"report"}, []string{"отчет"}, argMonth},
 	{ledger.VerbToken, []string{"token"}, []string{"токен"}, argToken},
 	{ledger.VerbWeb, []string{"web"}, []string{"веб", "сайт"}, argNone},
+	{ledger.VerbWidget, []string{"widget"}, []string{"виджет"}, argWidget},
 }
 
 // neutralVerbWords are command words of no language.
@@ -106,6 +112,9 @@ var (
 	circlePledgeWords = map[string]ledger.Lang{"pledge": ledger.LangEN, "сумма": ledger.LangRU}
 	circleLangWords   = map[string]ledger.Lang{"lang": ledger.LangEN, "language": ledger.LangEN, "язык": ledger.LangRU}
 )
+
+// widgetOffWords are the words of `widget off`, normalised.
+var widgetOffWords = map[string]bool{"off": true, "remove": true, "выкл": true, "убрать": true}
 
 // statusWords maps the colour words of `status <colour>`, normalised, to a
 // status.

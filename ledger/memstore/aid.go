@@ -146,3 +146,16 @@ func (s *Store) OpenCardRooms(ctx context.Context) ([]ledger.CardRoom, error) {
 	slices.SortFunc(out, func(a, b ledger.CardRoom) int { return cmp.Compare(a.Room, b.Room) })
 	return out, nil
 }
+
+// OpsPage lists up to limit recorded ops that sort after after, in
+// canonical order (from the first when after.Event is empty).
+func (s *Store) OpsPage(ctx context.Context, after ledger.Op, limit int) ([]ledger.Op, error) {
+	list, err := s.Ops(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if after.Event != "" {
+		list = slices.DeleteFunc(list, func(op ledger.Op) bool { return !after.Before(&op) })
+	}
+	return list[:min(limit, len(list))], nil
+}

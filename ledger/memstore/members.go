@@ -3,6 +3,7 @@ package memstore
 import (
 	"context"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/exodus-matrix/exodus/ledger"
@@ -99,4 +100,30 @@ func (s *Store) CirclesOf(ctx context.Context, u ledger.UserID) ([]ledger.Circle
 	})
 	slices.Sort(out)
 	return out, nil
+}
+
+// CircleRoles lists the members of a circle with a role, ordered by ID.
+func (s *Store) CircleRoles(ctx context.Context, c ledger.CircleID) ([]ledger.MemberRole, error) {
+	var out []ledger.MemberRole
+	s.with(ctx, func(st *state) {
+		for m, r := range st.circleRoles {
+			if m.circle == c && r != ledger.RoleMember {
+				out = append(out, ledger.MemberRole{Member: m.user, Role: r})
+			}
+		}
+	})
+	slices.SortFunc(out, func(a, b ledger.MemberRole) int { return strings.Compare(string(a.Member), string(b.Member)) })
+	return out, nil
+}
+
+// SetCircleRole records a member's role in a circle.
+func (s *Store) SetCircleRole(ctx context.Context, c ledger.CircleID, u ledger.UserID, r ledger.CircleRole) error {
+	s.with(ctx, func(st *state) {
+		if r == ledger.RoleMember {
+			delete(st.circleRoles, membership{c, u})
+		} else {
+			st.circleRoles[membership{c, u}] = r
+		}
+	})
+	return nil
 }

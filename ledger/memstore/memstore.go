@@ -32,6 +32,7 @@ type state struct {
 	profiles      map[ledger.UserID]ledger.Profile
 	circles       map[ledger.CircleID]ledger.Circle
 	circleMembers map[membership]bool
+	circleRoles   map[membership]ledger.CircleRole
 	invitations   map[ledger.InvitationID]ledger.Invitation
 	guarantees    map[[2]ledger.UserID]ledger.Guarantee
 	blocks        map[[2]ledger.UserID]ledger.Block
@@ -64,6 +65,7 @@ func New() *Store {
 		profiles:      map[ledger.UserID]ledger.Profile{},
 		circles:       map[ledger.CircleID]ledger.Circle{},
 		circleMembers: map[membership]bool{},
+		circleRoles:   map[membership]ledger.CircleRole{},
 		invitations:   map[ledger.InvitationID]ledger.Invitation{},
 		guarantees:    map[[2]ledger.UserID]ledger.Guarantee{},
 		blocks:        map[[2]ledger.UserID]ledger.Block{},
@@ -89,6 +91,7 @@ func (st state) snapshot() state {
 		applied: maps.Clone(st.applied), actions: slices.Clone(st.actions),
 		members: maps.Clone(st.members), profiles: maps.Clone(st.profiles),
 		circles: maps.Clone(st.circles), circleMembers: maps.Clone(st.circleMembers),
+		circleRoles: maps.Clone(st.circleRoles),
 		invitations: maps.Clone(st.invitations), guarantees: maps.Clone(st.guarantees),
 		blocks: maps.Clone(st.blocks), ops: maps.Clone(st.ops), needs: maps.Clone(st.needs),
 		promises: maps.Clone(st.promises), statuses: maps.Clone(st.statuses),

@@ -1,4 +1,4 @@
--- v0 -> v11: Latest schema
+-- v0 -> v12: Latest schema
 -- This file is the whole latest schema: a fresh database is created from it
 -- in one step (dbutil runs the upgrade "v0 -> vN" and lands at vN), while a
 -- database at an older version goes through the numbered files from its own
@@ -57,6 +57,7 @@ CREATE TABLE circle_members (
 	user_id    id_text NOT NULL,
 	joined     BOOLEAN NOT NULL,
 	changed_at BIGINT  NOT NULL,
+	role       TEXT    NOT NULL DEFAULT '', -- '', 'co_owner', 'removed'
 	PRIMARY KEY (circle_id, user_id)
 );
 CREATE INDEX circle_members_user_idx ON circle_members (user_id, circle_id);

@@ -1,0 +1,53 @@
+package bot
+
+// rolesEN and rolesRU are the catalogues of the circle roles
+// (circle_roles.go; the rules are ledger/circle_roles.go).
+var rolesEN = map[string]string{
+	"roles.handed_over":     "👑 %[1]v is now the owner of **%[2]v**. %[3]v stays a co-owner.",
+	"roles.you_own":         "👑 %[1]v handed the circle **%[2]v** over to you: you are its owner now. There you can name co-owners (`%[3]v coowner @user`) and remove members (`%[3]v remove @user`).",
+	"roles.coowner_named":   "🤝 %[1]v is now a co-owner of **%[2]v**: they can change its pledge and language and remove members.",
+	"roles.you_coowner":     "🤝 %[1]v named you a co-owner of the circle **%[2]v**: you can change its pledge and language and remove members (`%[3]v remove @user`) there.",
+	"roles.demoted":         "%[1]v is no longer a co-owner of **%[2]v**.",
+	"roles.you_demoted":     "%[1]v took back your co-ownership of the circle **%[2]v**; you stay a member.",
+	"roles.removed":         "🚪 %[1]v was removed from **%[2]v**. Their promises stay in the ledger as they are.",
+	"roles.removed_in_room": "🚪 %[1]v was removed from **%[2]v** and can no longer act in it, but I could not take them out of the room (I lack the power to): a room moderator can. Their promises stay in the ledger as they are.",
+	"roles.you_removed":     "🚪 %[1]v removed you from the circle **%[2]v**. You can no longer act in it. Your promises there stay in the ledger as they are: what you committed is still owed, and what was promised to you still stands. An owner or a co-owner can invite you again.",
+	"roles.kick_reason":     "removed from the circle by %[1]v",
+	"roles.owner_only":      "Only the owner of this circle (%[1]v) can hand it over or name and dismiss co-owners.",
+	"roles.managers_only":   "Only the owner of this circle (%[1]v) or a co-owner can remove a member.",
+	"roles.self":            "You own this circle already.",
+	"roles.is_owner":        "%[1]v owns this circle: the owner is not also a co-owner.",
+	"roles.already_coowner": "%[1]v is a co-owner already.",
+	"roles.not_coowner":     "%[1]v is not a co-owner of this circle.",
+	"roles.too_many":        "A circle has at most %[1]v co-owners: dismiss one first (`demote @user`).",
+	"roles.not_member":      "%[1]v is not a member of this circle: only a member who joined its room can be given a role or removed.",
+	"roles.remove_self":     "You cannot remove yourself: leave the room instead (an owner hands the circle over first: `owner @user`).",
+	"roles.remove_owner":    "%[1]v owns this circle and cannot be removed.",
+	"roles.remove_coowner":  "%[1]v is a co-owner: only the owner can remove a co-owner (or first dismiss them: `demote @user`).",
+	"roles.already_removed": "%[1]v was removed from this circle already.",
+}
+
+var rolesRU = map[string]string{
+	"roles.handed_over":     "👑 Участник %[1]v теперь владелец круга **%[2]v**. Участник %[3]v остаётся совладельцем.",
+	"roles.you_own":         "👑 Участник %[1]v передал вам круг **%[2]v**: теперь вы его владелец. Там вы можете назначать совладельцев (`%[3]v совладелец @user`) и исключать участников (`%[3]v исключить @user`).",
+	"roles.coowner_named":   "🤝 Участник %[1]v теперь совладелец круга **%[2]v**: может менять сумму поручительства и язык и исключать участников.",
+	"roles.you_coowner":     "🤝 Участник %[1]v назначил вас совладельцем круга **%[2]v**: там вы можете менять сумму поручительства и язык и исключать участников (`%[3]v исключить @user`).",
+	"roles.demoted":         "Участник %[1]v больше не совладелец круга **%[2]v**.",
+	"roles.you_demoted":     "Участник %[1]v снял с вас роль совладельца круга **%[2]v**; вы остаётесь участником.",
+	"roles.removed":         "🚪 Участник %[1]v исключён из круга **%[2]v**. Его обещания остаются в книге как есть.",
+	"roles.removed_in_room": "🚪 Участник %[1]v исключён из круга **%[2]v** и больше не может в нём действовать, но удалить его из комнаты я не смог (у меня нет на это прав): это может модератор комнаты. Его обещания остаются в книге как есть.",
+	"roles.you_removed":     "🚪 Участник %[1]v исключил вас из круга **%[2]v**. Вы больше не можете в нём действовать. Ваши обещания там остаются в книге как есть: то, что вы обязались дать, по-прежнему за вами, а обещанное вам остаётся в силе. Владелец или совладелец может пригласить вас снова.",
+	"roles.kick_reason":     "исключён из круга участником %[1]v",
+	"roles.owner_only":      "Передать круг, назначить или снять совладельца может только его владелец (%[1]v).",
+	"roles.managers_only":   "Исключить участника может только владелец круга (%[1]v) или совладелец.",
+	"roles.self":            "Вы уже владелец этого круга.",
+	"roles.is_owner":        "Участник %[1]v — владелец круга: владелец не бывает ещё и совладельцем.",
+	"roles.already_coowner": "Участник %[1]v уже совладелец.",
+	"roles.not_coowner":     "Участник %[1]v не совладелец этого круга.",
+	"roles.too_many":        "У круга может быть не больше %[1]v совладельцев: сначала снимите кого-то (`разжаловать @user`).",
+	"roles.not_member":      "Участник %[1]v не состоит в этом круге: роль можно дать или исключить только того, кто вошёл в его комнату.",
+	"roles.remove_self":     "Исключить себя нельзя: просто выйдите из комнаты (владелец сначала передаёт круг: `владелец @user`).",
+	"roles.remove_owner":    "Участник %[1]v — владелец круга, его нельзя исключить.",
+	"roles.remove_coowner":  "Участник %[1]v — совладелец: исключить совладельца может только владелец (или сначала снимите роль: `разжаловать @user`).",
+	"roles.already_removed": "Участник %[1]v уже исключён из этого круга.",
+}
