@@ -47,6 +47,7 @@ var helpSR = map[ledger.Verb]helpEntry{
 	ledger.VerbOverdue:    {"", "zakasnele obaveze, u oba smera"},
 	ledger.VerbNetwork:    {"", "ko pomaže vama, kome vi pomažete, ko pomaže istim ljudima"},
 	ledger.VerbHealth:     {"[@user:server]", "koliko se pouzdano obaveze ispunjavaju: u sobi kruga, obaveze kruga (odgovaram tamo); sa članom, ili u našem direktnom razgovoru, obaveze koje je dao taj član (ili vi)"},
+	ledger.VerbReport:     {"[GGGG-MM]", "izveštaj za mesec (ovaj, ako nije naveden): dato, primljeno, ispunjeno, zakasnelo; u sobi kruga, izveštaj kruga po članovima (odgovaram tamo); u našem direktnom razgovoru, vaš"},
 	ledger.VerbAbout:      {"[tekst]", "recite nešto o sebi (do 180 znakova); bez teksta: vaš profil"},
 	ledger.VerbRequisites: {"[<tekst> | default <br> | remove <br>]", "vaši podaci za uplatu, prikazani onima koji vam se obavežu: dodajte, izaberite podrazumevane, uklonite"},
 	ledger.VerbMute:       {"[vrsta]", "isključite jednu vrstu obaveštenja; bez vrste: vrste"},

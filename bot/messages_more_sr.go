@@ -158,3 +158,24 @@ var rolesSR = map[string]string{
 	"roles.remove_coowner":  "%[1]v je suvlasnik: samo vlasnik može ukloniti suvlasnika (ili ga prvo razrešite: `demote @user`).",
 	"roles.already_removed": "%[1]v je već uklonjen/a iz ovog kruga.",
 }
+
+// deadlineSR is the Serbian catalogue of the red collection's deadline
+// warning and of the monthly report.
+var deadlineSR = map[string]string{
+	"deadline.owner":       "⏳ **Vaše hitno prikupljanje se uskoro završava**: poslednji dan je %[1]v. Još nedostaje: **%[2]v** od %[3]v (obavezano %[4]v). Zamolite svoje krugove, ili promenite status ako je potreba prošla.",
+	"report.member":        "📅 **Vaš izveštaj za %[1]v**",
+	"report.circle":        "📅 **Izveštaj kruga %[2]v za %[1]v**",
+	"report.given":         "🤝 Dato: %[1]v {1:obaveza|obaveze|obaveza}, ispunjeno %[2]v (prijem potvrđen), zakasnelo %[3]v; po vrednosti: %[4]v.",
+	"report.given_none":    "🤝 Dato: ovog meseca nije preuzeta nijedna obaveza.",
+	"report.received":      "🎁 Primljeno: %[1]v {1:obaveza|obaveze|obaveza}, ispunjeno %[2]v (prijem potvrđen), zakasnelo %[3]v; po vrednosti: %[4]v.",
+	"report.received_none": "🎁 Primljeno: ovog meseca niko nije preuzeo obavezu prema vama.",
+	"report.total":         "Obaveze preuzete u krugu: %[1]v, ispunjeno %[2]v (prijem potvrđen), zakasnelo %[3]v; po vrednosti: %[4]v.",
+	"report.total_none":    "Ovog meseca u krugu nije preuzeta nijedna obaveza.",
+	"report.row":           "%[1]v — dao/la %[2]v (ispunjeno %[3]v, zakasnelo %[4]v); primio/la %[5]v (ispunjeno %[6]v, zakasnelo %[7]v)",
+	"report.value":         "potvrđeno %[1]v od %[2]v",
+	"report.note":          "(Računaju se obaveze preuzete u tom mesecu; ispunjeno: primalac je potvrdio; zakasnelo: još se duguje posle roka.)",
+	"report.bad_month":     "%[1]v nije mesec: napišite godinu i mesec, na primer `report 2026-11`.",
+	"report.future":        "Mesec %[1]v još nije počeo: zatražite ovaj mesec ili neki raniji.",
+	"report.not_yours":     "Izveštaj člana se prikazuje samo tom članu.",
+	"deadline.giver":       "⏳ **Hitno prikupljanje osobe %[1]v se uskoro završava**: poslednji dan je %[2]v. Još nedostaje: **%[3]v** od %[4]v (obavezano %[5]v). Odgovorite `commit <iznos>` na njegovu karticu da date još, i ispunite ono na šta ste se obavezali.",
+}

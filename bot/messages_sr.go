@@ -3,7 +3,7 @@ package bot
 // messagesSR is the Serbian catalogue, in the Latin script; its keys are
 // those of messagesEN. A Serbian member types the English command words
 // (jezik and pomoć aside), so the commands quoted here are English.
-var messagesSR = joined(coreSR, aidSR, webSR, followSR, kassaSR, pollSR, encryptedSR, healthSR, capacitySR, widgetSR, rolesSR)
+var messagesSR = joined(coreSR, aidSR, webSR, followSR, kassaSR, pollSR, encryptedSR, healthSR, capacitySR, widgetSR, rolesSR, deadlineSR)
 
 // coreSR is the Serbian catalogue of the trust network, circles and help.
 var coreSR = map[string]string{

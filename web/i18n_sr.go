@@ -2,7 +2,7 @@ package web
 
 // wordsSR are the Serbian words (Latin script) of the pages and of the
 // web's own errors, the API's included; their keys are those of wordsEN.
-var wordsSR = joined(pageWordsSR, apiWordsSR, widgetWordsSR)
+var wordsSR = joined(pageWordsSR, apiWordsSR, widgetWordsSR, reportWordsSR)
 
 // pageWordsSR are the Serbian words of the pages.
 var pageWordsSR = map[string]string{
@@ -464,4 +464,34 @@ var widgetWordsSR = map[string]string{
 	"auth.openid_refused": "Vaš homeserver nije potvrdio ko ste. Zatvorite vidžet i otvorite ga ponovo, ili napišite `web` botu za link za prijavu.",
 	"auth.openid_unknown": "%[1]v još nije član nijednog kruga ovde: prvo se pridružite nekom.",
 	"auth.used_openid":    "Ova prijava je već iskorišćena. Zatvorite vidžet i otvorite ga ponovo.",
+}
+
+// reportWordsSR are the Serbian words of the monthly report's page.
+var reportWordsSR = map[string]string{
+	"nav.report":             "Izveštaj",
+	"circle.report":          "Izveštaj za ovaj mesec",
+	"report.title":           "Mesečni izveštaj",
+	"report.own_heading":     "Moj izveštaj za %[1]v",
+	"report.circle_heading":  "Izveštaj kruga %[1]v za %[2]v",
+	"report.intro":           "Šta je dato i primljeno u mesecu: obaveze preuzete u njemu, koliko je ispunjeno (primalac je potvrdio) i koliko je zakasnelo (još se duguje posle roka).",
+	"report.scopes":          "Čiji izveštaj",
+	"report.own_link":        "Moj",
+	"report.month":           "Mesec",
+	"report.show":            "Prikaži",
+	"report.figures":         "Brojke za mesec",
+	"report.col_member":      "Član",
+	"report.col_direction":   "Smer",
+	"report.col_commitments": "Obaveze",
+	"report.col_fulfilled":   "Ispunjeno",
+	"report.col_overdue":     "Zakasnelo",
+	"report.col_value":       "Potvrđeno od obavezanog",
+	"report.total":           "Ceo krug",
+	"report.member_given":    "%[1]v je dao/la",
+	"report.member_received": "%[1]v je primio/la",
+	"report.given":           "Dato",
+	"report.received":        "Primljeno",
+	"report.value_of":        "%[1]v od %[2]v",
+	"report.note":            "Računaju se obaveze preuzete u mesecu, bez obzira na to kada su ispunjene.",
+	"report.export_csv":      "Izvezi kao CSV",
+	"report.export_json":     "Izvezi kao JSON",
 }
