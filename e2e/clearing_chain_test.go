@@ -85,7 +85,7 @@ func TestClearingPageInBrowser(t *testing.T) {
 	}
 	ctx := browser(t)
 	run(t, ctx, "log in", chromedp.Navigate(link), chromedp.WaitVisible(`#login`, chromedp.ByQuery),
-		chromedp.Click(`#login`, chromedp.ByQuery), chromedp.WaitVisible(`main h1`, chromedp.ByQuery))
+		chromedp.Click(`#login`, chromedp.ByQuery), chromedp.WaitVisible(`nav a[href="/clearing"]`, chromedp.ByQuery))
 	run(t, ctx, "the clearing page", chromedp.Navigate(env.WebURL+"/clearing"), chromedp.WaitVisible(`article.clearing`, chromedp.ByQuery))
 	screenshot(t, ctx, "clearing")
 	card := textOf(t, ctx, "article.clearing")
