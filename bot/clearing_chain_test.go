@@ -97,3 +97,45 @@ func (w *aidWorld) promiseNeedOf(u ledger.UserID) ledger.NeedID {
 	}
 	return st.Need
 }
+
+// TestChainAgreementFollowedByAnotherBot: owner owes alice 20, alice owes
+// bob 30; the three agree to the chain in their direct chats with botA,
+// which records each agreement in the circle; botB applies them, and both
+// bots' ledgers hold the shortened chain.
+func TestChainAgreementFollowedByAnotherBot(t *testing.T) {
+	w := newFedWorld(t)
+	w.say(alice, "", "!ex status orange 100")
+	w.say(bob, "", "!ex status orange 100")
+	na, nb := w.needOf(w.a, alice), w.needOf(w.a, bob)
+	w.say(owner, w.cardIn(w.a, na), "commit 20")
+	w.say(alice, w.cardIn(w.a, nb), "commit 30")
+	w.sameLedger()
+	var chain ledger.ChainCut
+	_ = w.a.svc.Aid.View(w.a.ctx, func(b *ledger.Book) error {
+		var debts []ledger.Debt
+		for _, p := range b.AllPromises() {
+			if p.State == ledger.PromiseCommitment {
+				debts = append(debts, ledger.Debt{ID: p.ID, From: p.Giver, To: p.Beneficiary, Amount: p.Amount})
+			}
+		}
+		if plans := ledger.PlanClearing(debts); len(plans) == 1 && len(plans[0].Chains) == 1 {
+			chain = plans[0].Chains[0]
+		}
+		return nil
+	})
+	if chain.From != owner || chain.Via != alice || chain.To != bob || !chain.Agreeable {
+		t.Fatalf("chain %+v, want owner → alice → bob", chain)
+	}
+	for _, u := range []ledger.UserID{owner, alice, bob} {
+		w.direct(w.a, string(u), "clearing agree "+chain.ID(), w.b)
+	}
+	for _, p := range []*peer{w.a, w.b} {
+		if got := p.promise(nb, owner); got == nil || got.State != ledger.PromiseCommitment || got.Amount.Minor != 2000 {
+			t.Errorf("%s: owner's new debt to bob %+v, want 20", p.user, got)
+		}
+		if got := p.promise(na, owner); got == nil || got.State != ledger.PromiseFulfilled || !got.Cleared {
+			t.Errorf("%s: owner's debt to alice %+v, want fulfilled by clearing", p.user, got)
+		}
+	}
+	w.sameLedger()
+}
