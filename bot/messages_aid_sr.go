@@ -164,7 +164,7 @@ var aidSR = map[string]string{
 	"clearing.header":         "**Kliring otvorenih obaveza**",
 	"clearing.no_commitments": "Nema otvorenih obaveza (obećanih, a još neposlatih), pa nema šta da se prebije.",
 	"clearing.nothing":        "Otvorene obaveze: %[1]v, ukupno %[2]v. Ne čine nijedan ciklus ni lanac koji bi se mogao skratiti: nema šta da se prebije.",
-	"clearing.proposal":       "Ovo je predlog; ništa nije promenjeno. Ciklus se prebija kada svi u njemu napišu `clearing agree <ID>` (ID stoji posle svakog ciklusa): svako tada plati i primi isti iznos, pa se toliko od svakog duga računa kao ispunjeno. Vaši su prvi.",
+	"clearing.proposal":       "Ovo je predlog; ništa nije promenjeno. Ciklus se prebija kada svi u njemu napišu `clearing agree <ID>` (ID stoji posle svakog ciklusa): svako tada plati i primi isti iznos, pa se toliko od svakog duga računa kao ispunjeno. Lanac sa ID-jem se skraćuje na isti način kada pristanu sva tri njegova člana: prvi tada duguje poslednjem direktno, a onaj između duguje toliko manje na obe strane. Vaši su prvi.",
 	"clearing.currency":       "**%[1]v**: otvorene obaveze sada %[2]v, posle kliringa %[3]v (%[4]v manje).",
 	"clearing.currency_none":  "**%[1]v**: otvorene obaveze %[2]v; nema šta da se prebije.",
 	"clearing.cycles":         "Ciklusi koji se poništavaju (%[1]v):",

@@ -83,7 +83,7 @@ var coreSR = map[string]string{
 	"user.too_long":             "Taj ID korisnika je predugačak.",
 	"circle.exists":             "Ova soba je već krug.",
 	"circle.not_found":          "Ova soba nije krug.",
-	"circle.not_owner":          "Samo vlasnik ovog kruga (%[1]v) može da ga menja.",
+	"circle.not_owner":          "Samo vlasnik ovog kruga (%[1]v) ili suvlasnik može da ga menja.",
 	"invite.self":               "Ne možete pozvati sebe niti prihvatiti sopstveni poziv.",
 	"invite.blocked":            "%[1]v vas je blokirao/la, pa tu osobu ne možete direktno pozvati.",
 	"invite.already_guaranteed": "Vi i %[1]v već jemčite jedno drugom.",

@@ -2,7 +2,7 @@ package web
 
 // wordsSR are the Serbian words (Latin script) of the pages and of the
 // web's own errors, the API's included; their keys are those of wordsEN.
-var wordsSR = joined(pageWordsSR, apiWordsSR, widgetWordsSR, reportWordsSR)
+var wordsSR = joined(pageWordsSR, apiWordsSR, widgetWordsSR, reportWordsSR, clearingWordsSR)
 
 // pageWordsSR are the Serbian words of the pages.
 var pageWordsSR = map[string]string{
@@ -494,4 +494,23 @@ var reportWordsSR = map[string]string{
 	"report.note":            "Računaju se obaveze preuzete u mesecu, bez obzira na to kada su ispunjene.",
 	"report.export_csv":      "Izvezi kao CSV",
 	"report.export_json":     "Izvezi kao JSON",
+}
+
+// clearingWordsSR are the Serbian words of the clearing page.
+var clearingWordsSR = map[string]string{
+	"nav.clearing":          "Kliring",
+	"clearing.title":        "Kliring",
+	"clearing.intro":        "Novčane obaveze koje se međusobno poništavaju. Ciklus (A duguje B, B duguje C, C duguje A) prebija se kada svi u njemu pristanu: toliko od svakog duga računa se kao ispunjeno. Lanac (A duguje B, B duguje C) skraćuje se kada pristanu sva tri njegova člana: A tada duguje C direktno, a B duguje toliko manje na obe strane. Ništa se ne menja pre nego što svi pristanu.",
+	"clearing.yours":        "Vaši ciklusi i lanci",
+	"clearing.cycle":        "Ciklus",
+	"clearing.chain":        "Lanac",
+	"clearing.cycle_amount": "%[1]v manje na svakom dugu",
+	"clearing.chain_amount": "%[1]v ide pravo od prvog do poslednjeg",
+	"clearing.agreed":       "pristalo %[1]v od %[2]v",
+	"clearing.you_agreed":   "Pristali ste; čeka se na ostale.",
+	"clearing.agree":        "Pristajem",
+	"clearing.later":        "Još ne za pristanak: jedan dug u njemu potiče od drugog skraćivanja; biće predložen kada se to završi.",
+	"clearing.none":         "Niste ni u jednom ciklusu ni lancu koji bi se mogao prebiti.",
+	"clearing.others":       "Ostali predlozi među članovima vaših krugova: %[1]v.",
+	"done.clearing":         "Vaš pristanak je zabeležen; obavešteni su oni kojih se to tiče.",
 }
