@@ -227,6 +227,8 @@ const (
 	argClearing                    // [agree <cycle>]
 	argZone                        // [<time zone> | default]
 	argWidget                      // [off]
+	argGot                         // [amount] [user]
+	argSent                        // [amount]; words with no digit are ignored
 )
 
 // parse reads the arguments of cmd.Verb from cmd.Rest.
@@ -270,6 +272,10 @@ func (k argKind) parse(cmd *ledger.Command, opt Options) error {
 		parseZoneArg(cmd)
 	case argWidget:
 		return parseWidget(cmd)
+	case argGot:
+		return parseGot(cmd, opt)
+	case argSent:
+		return parseSent(cmd, opt.DefaultCurrency)
 	}
 	return nil
 }
