@@ -178,6 +178,10 @@ func (p *Promise) Unsent() Amount {
 	return Amount{p.Amount.Minor - p.SentSoFar().Minor, p.Amount.Currency}
 }
 
+// Rest is what is still owed of the promise: all of it less what the
+// beneficiary confirmed.
+func (p *Promise) Rest() Amount { return p.Amount.Minus(p.Delivered()) }
+
 // Partial reports whether part of the promise, not all, was sent or
 // confirmed: an open commitment with a part behind it.
 func (p *Promise) Partial() bool {
