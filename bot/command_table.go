@@ -273,6 +273,10 @@ func commandSections() []commandSection {
 				en:  helpEntry{"[@user:server]", "how reliably commitments are kept: in a circle's room, the circle's (answered there); with a member, or in our direct chat, the commitments that member (or you) gave"},
 				ru:  helpEntry{"[@user:server]", "насколько надёжно исполняются обязательства: в комнате круга — обязательства круга (отвечаю там же); с участником или в личном чате — обязательства, которые дал этот участник (или вы)"},
 				web: always(webView), run: cmdHealth},
+			{verb: ledger.VerbReport,
+				en:  helpEntry{"[YYYY-MM]", "the month's report (this month unless named): given, received, fulfilled, overdue; in a circle's room, the circle's, by member (answered there); in our direct chat, yours"},
+				ru:  helpEntry{"[ГГГГ-ММ]", "отчёт за месяц (текущий, если не указан): отдано, получено, исполнено, просрочено; в комнате круга — по кругу и его участникам (отвечаю там же); в личном чате — ваш"},
+				web: always(webView), run: cmdReport},
 		}},
 		{en: "Profile", ru: "Профиль", commands: []command{
 			{verb: ledger.VerbAbout,

@@ -86,18 +86,29 @@ func (d *draft) MarshalJSON() ([]byte, error) {
 	return marshalContent(d.content())
 }
 
-// spec is the draft as the outbox keeps it.
+// spec is the draft as the outbox keeps it: draftSpec's fields, its data
+// encoded in the same pass (draftSpecOut) rather than encoded apart and
+// then checked and copied in as raw JSON.
 func (d *draft) spec() ([]byte, error) {
-	s := draftSpec{Version: draftVersion, Markdown: d.md, Kind: d.kind, MsgType: d.msgtype, To: d.to,
-		Mention: d.mention, ReplyTo: d.replyTo}
-	if d.data != nil {
-		data, err := json.Marshal(d.data)
-		if err != nil {
-			return nil, fmt.Errorf("failed to encode a message's data: %w", err)
-		}
-		s.Data = data
+	b, err := json.Marshal(draftSpecOut{Version: draftVersion, Markdown: d.md, Kind: d.kind, Data: d.data,
+		MsgType: d.msgtype, To: d.to, Mention: d.mention, ReplyTo: d.replyTo})
+	if err != nil {
+		return nil, fmt.Errorf("failed to encode a draft: %w", err)
 	}
-	return json.Marshal(s)
+	return b, nil
+}
+
+// draftSpecOut is draftSpec as it is written: the same keys in the same
+// order, the data as it is (omitted when nil).
+type draftSpecOut struct {
+	Version  int               `json:"org.exodus.draft"`
+	Markdown string            `json:"md"`
+	Kind     string            `json:"kind"`
+	Data     any               `json:"data,omitempty"`
+	MsgType  event.MessageType `json:"msgtype"`
+	To       id.UserID         `json:"to,omitempty"`
+	Mention  bool              `json:"mention,omitempty"`
+	ReplyTo  id.EventID        `json:"reply_to,omitempty"`
 }
 
 // readDraft reads a draft the outbox kept.

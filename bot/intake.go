@@ -53,6 +53,8 @@ type Intake struct {
 	givenUp, lastGivenUp atomic.Int64
 	// keyReqs schedules the key requests of the parked events.
 	keyReqs *keyRequests
+	// parsed are the plain events parsed at the PUT, for the worker.
+	parsed parsedEvents
 }
 
 // CatchUp is what the intake does before and after each event it hands
@@ -134,22 +136,9 @@ func (in *Intake) ServeTransaction(w http.ResponseWriter, r *http.Request) {
 		mautrix.MBadJSON.WithMessage("Failed to parse the transaction").Write(w)
 		return
 	}
-	events := make([]ledger.InboxEvent, 0, len(txn.Events))
-	types := make([]string, 0, len(txn.Events))
-	var encryption, members []json.RawMessage
 	now := in.clock.Now()
-	for _, raw := range txn.Events {
-		if ie, typ := typedInboxEvent(in.bot.cfg.UserID, raw, now); ie.ID != "" {
-			events = append(events, ie)
-			types = append(types, in.bot.EventLabel(typ))
-			switch typ {
-			case event.StateEncryption.Type:
-				encryption = append(encryption, raw)
-			case event.StateMember.Type:
-				members = append(members, raw)
-			}
-		}
-	}
+	rec := in.recordOf(txn.Events, now)
+	events, types, encryption, members := rec.events, rec.types, rec.encryption, rec.members
 	if err := in.markEncrypted(r.Context(), encryption); err != nil {
 		log.Error().Err(err).Msg("Failed to record that a room is encrypted; the homeserver will retry")
 		mautrix.MUnknown.WithMessage("Failed to record the transaction").Write(w)
@@ -157,6 +146,9 @@ func (in *Intake) ServeTransaction(w http.ResponseWriter, r *http.Request) {
 	}
 	in.membersArrived(r.Context(), members)
 	added, err := in.inbox.Enqueue(r.Context(), events)
+	if err != nil || added < len(events) {
+		in.parsed.drop(rec.offered) // a duplicate's row may hold other bytes
+	}
 	if err != nil {
 		log.Error().Err(err).Msg("Failed to record a transaction; the homeserver will retry")
 		mautrix.MUnknown.WithMessage("Failed to record the transaction").Write(w)

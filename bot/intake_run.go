@@ -32,11 +32,15 @@ type plainEvent struct {
 // runOf returns the plain events pending begins with (none if its first
 // needs handling alone): those that are not encrypted (when the bot
 // decrypts) and not membership events. An event that does not parse is
-// plain: it is recorded as failed.
+// plain: it is recorded as failed. An event parsed at the PUT from the
+// row's very bytes is taken parsed (parsedEvents), others are parsed here.
 func (in *Intake) runOf(pending []ledger.InboxEvent) []plainEvent {
 	var run []plainEvent
 	for _, ie := range pending {
-		evt, err := ParseEvent(ie.Raw)
+		evt, err := in.parsed.take(ie.ID, ie.Raw), error(nil)
+		if evt == nil {
+			evt, err = ParseEvent(ie.Raw)
+		}
 		if err != nil {
 			run = append(run, plainEvent{ie, readied{err: err}})
 			continue

@@ -157,3 +157,44 @@ func TestARunIsTakenBackWhenAFailureCannotBeRecorded(t *testing.T) {
 		t.Fatalf("answers = %d, want one per command", got)
 	}
 }
+
+// TestEventsParsedAtThePutAreHandledOnceWhenTheirRunIsTakenBack: the
+// events a PUT parsed are handed to the worker; when their run is taken
+// back, the next Drain parses them again from the inbox's rows and handles
+// each once, each answered once; the transaction sent again changes nothing.
+func TestEventsParsedAtThePutAreHandledOnceWhenTheirRunIsTakenBack(t *testing.T) {
+	h := newHarness(t)
+	inbox := &failingInbox{Store: h.store}
+	h.intake = bot.NewIntake(inbox, hsToken, h.bot, nil, h.clock, nil)
+	var events []json.RawMessage
+	for i, who := range []string{"@a:test", "@b:test", "@c:test"} {
+		events = append(events, message(fmt.Sprint("$q", i), string(h.circle), who, "!ex pool"))
+	}
+	if code := h.put(t, hsToken, "t1", events...); code != http.StatusOK {
+		t.Fatalf("status %d", code)
+	}
+	pending, err := h.store.Pending(h.ctx, 10)
+	if err != nil || len(pending) != 3 {
+		t.Fatalf("pending = %d, %v", len(pending), err)
+	}
+	inbox.fail.Store(pending[2].Seq)
+	if _, err := h.intake.Drain(h.ctx); err == nil {
+		t.Fatal("Drain did not report the failed mark")
+	}
+	if n, err := h.store.CountPending(h.ctx); err != nil || n != 3 || len(h.cli.messages()) != 0 {
+		t.Fatalf("pending after the failure = %d (%v), answers %d; want the run taken back", n, err, len(h.cli.messages()))
+	}
+	inbox.fail.Store(0)
+	if n, err := h.intake.Drain(h.ctx); err != nil || n != 3 {
+		t.Fatalf("Drain after the failure = %d, %v, want 3", n, err)
+	}
+	if code := h.put(t, hsToken, "t1", events...); code != http.StatusOK {
+		t.Fatalf("status %d", code)
+	}
+	if n, _ := h.intake.Drain(h.ctx); n != 0 {
+		t.Fatalf("events handled again: %d", n)
+	}
+	if got := len(h.cli.messages()); got != 3 {
+		t.Fatalf("answers = %d, want one per event", got)
+	}
+}

@@ -4,10 +4,10 @@ import "maps"
 
 // messagesEN is the English catalogue: its parts joined. Placeholders are
 // fmt verbs with explicit argument indexes; the text is Markdown.
-var messagesEN = joined(coreEN, aidEN, webEN, followEN, kassaEN, pollEN, encryptedEN, healthEN, capacityEN, widgetEN, rolesEN)
+var messagesEN = joined(coreEN, aidEN, webEN, followEN, kassaEN, pollEN, encryptedEN, healthEN, capacityEN, widgetEN, rolesEN, deadlineEN)
 
 // messagesRU is the Russian catalogue; its keys are those of messagesEN.
-var messagesRU = joined(coreRU, aidRU, webRU, followRU, kassaRU, pollRU, encryptedRU, healthRU, capacityRU, widgetRU, rolesRU)
+var messagesRU = joined(coreRU, aidRU, webRU, followRU, kassaRU, pollRU, encryptedRU, healthRU, capacityRU, widgetRU, rolesRU, deadlineRU)
 
 // joined is one catalogue of the keys of every part (a key of a later part
 // replaces an earlier one).
@@ -97,7 +97,7 @@ var coreEN = map[string]string{
 	"user.too_long":             "That user ID is too long.",
 	"circle.exists":             "This room is already a circle.",
 	"circle.not_found":          "This room is not a circle.",
-	"circle.not_owner":          "Only the owner of this circle (%[1]v) can change it.",
+	"circle.not_owner":          "Only the owner of this circle (%[1]v) or a co-owner can change it.",
 	"invite.self":               "You cannot invite yourself or accept your own invitation.",
 	"invite.blocked":            "%[1]v has blocked you, so you cannot invite them directly.",
 	"invite.already_guaranteed": "You and %[1]v already guarantee each other.",

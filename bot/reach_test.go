@@ -141,7 +141,7 @@ func membersOf(room id.RoomID) []id.UserID {
 // invitation asks its invitee (its card) or nobody (the answer to decline),
 // an sos asks the member of a direct chat or nobody (in a circle).
 var asking = map[string]bool{
-	"commitment": true, "sent": true, "conversion": true, "reminder": true, "renewal": true, "digest": true,
+	"commitment": true, "sent": true, "conversion": true, "reminder": true, "renewal": true, "digest": true, "deadline_warning": true,
 	"kassa_share": true, "notify.deadline_giver": true, "clearing.agreed_told": true, "encrypted.direct": true,
 }
 

@@ -23,8 +23,9 @@ func (b *Bot) Clock() Clock { return Clock{b: b} }
 
 // Tick does what the clock has made due: month rollovers and red deadlines
 // (ledger ops keyed to happen once, so a tick missed while the bot was down
-// happens when it is back, and never twice), then the monthly reminder to
-// each member who still owes something.
+// happens when it is back, and never twice), then the warnings of red
+// collections ending within a day (deadline_warn.go), then the monthly
+// reminder to each member who still owes something.
 func (c Clock) Tick(ctx context.Context) error {
 	c = Clock{c.b.onClock()}
 	b := c.b
@@ -38,6 +39,9 @@ func (c Clock) Tick(ctx context.Context) error {
 		if err := c.tick(ctx, op); err != nil {
 			return err
 		}
+	}
+	if err := c.warnDeadlines(ctx, now); err != nil {
+		return err
 	}
 	// The month's reminders are marked sent in the transaction that
 	// writes them to the outbox: both happen, or neither.

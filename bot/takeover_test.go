@@ -391,6 +391,11 @@ func TestClockNoticesComeFromOneBot(t *testing.T) {
 	do(ledger.Op{Kind: ledger.OpCommit, Actor: dave, Need: need, Amount: eur(30)})  // first circle: botA's
 	do(ledger.Op{Kind: ledger.OpSent, Actor: dave, Need: need})
 	do(ledger.Op{Kind: ledger.OpGot, Actor: alice, Need: need, Giver: dave})
+	// carol's emergency of three days, short of 100: its deadline warning
+	// to carol (botB tells her) and to alice, who gave (botA tells her).
+	do(ledger.Op{Kind: ledger.OpStatus, Actor: carol, Status: ledger.StatusRed, Amount: eur(100), Days: 3})
+	red := w.needOf(w.a, carol)
+	do(ledger.Op{Kind: ledger.OpCommit, Actor: alice, Need: red, Amount: eur(10)})
 
 	count := func(p *peer, u ledger.UserID, kind string) int {
 		k := 0
@@ -401,8 +406,10 @@ func TestClockNoticesComeFromOneBot(t *testing.T) {
 		}
 		return k
 	}
-	// The monthly reminders, then the rollover that renews dave's support.
-	for _, at := range []time.Time{time.Date(2026, 11, 28, 1, 0, 0, 0, time.UTC), time.Date(2026, 12, 1, 1, 0, 0, 0, time.UTC)} {
+	// The deadline warnings (twice: still once), the monthly reminders,
+	// then the rollover that renews dave's support.
+	warnAt := fedStart.Add(2*24*time.Hour + time.Hour)
+	for _, at := range []time.Time{warnAt, warnAt.Add(time.Hour), time.Date(2026, 11, 28, 1, 0, 0, 0, time.UTC), time.Date(2026, 12, 1, 1, 0, 0, 0, time.UTC)} {
 		for _, p := range []*peer{w.a, w.b} {
 			p.clock.Set(at)
 			p.tick(t)
@@ -416,6 +423,9 @@ func TestClockNoticesComeFromOneBot(t *testing.T) {
 		{bob, "digest", 1, 0},
 		{carol, "digest", 0, 1},
 		{dave, "renewal", 1, 0},
+		{carol, "deadline_warning", 0, 1},
+		{alice, "deadline_warning", 1, 0},
+		{bob, "deadline_warning", 0, 0},
 	}
 	for _, c := range checks {
 		if a, b := count(w.a, c.u, c.kind), count(w.b, c.u, c.kind); a != c.ab || b != c.bb {

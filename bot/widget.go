@@ -57,8 +57,8 @@ func cmdWidget(ctx context.Context, b *Bot, r *request) error {
 	if !b.cfg.Framed && !r.cmd.Off {
 		return ledger.Errorf(ledger.EConflict, "widget.not_framed")
 	}
-	if r.circle.Owner != r.act.Actor {
-		return ledger.Errorf(ledger.EForbidden, "widget.not_owner", r.circle.Owner)
+	if err := mayManage(ctx, b, r); err != nil {
+		return err
 	}
 	room := id.RoomID(r.circle.ID)
 	var cur widgetState
@@ -112,4 +112,17 @@ func widgetPower(ctx context.Context, b *Bot, room id.RoomID) (need, have int, o
 	}
 	need, have = pl.GetEventLevel(WidgetStateType), pl.GetUserLevel(b.cfg.UserID)
 	return need, have, have >= need
+}
+
+// mayManage refuses a widget change asked by anyone but the circle's owner
+// or a co-owner: the widget is one of the circle's settings.
+func mayManage(ctx context.Context, b *Bot, r *request) error {
+	roles, err := b.ledger.Circles.Roles(ctx, r.circle.ID)
+	if err != nil {
+		return fmt.Errorf("failed to read the circle's roles: %w", err)
+	}
+	if !roles.Manages(r.act.Actor) {
+		return ledger.Errorf(ledger.EForbidden, "widget.not_owner", r.circle.Owner)
+	}
+	return nil
 }

@@ -116,3 +116,19 @@ func TestWidgetRefusals(t *testing.T) {
 		t.Errorf("without the web: %q", got)
 	}
 }
+
+func TestCoOwnerManagesTheWidget(t *testing.T) {
+	w := newWidgetWorld(t, true)
+	w.say(w.circle, "@owner:test", "!ex coowner "+string(bob))
+	if got := body(w.lastIn(w.circle)); !strings.Contains(got, "is now a co-owner") {
+		t.Fatalf("naming a co-owner answered %q", got)
+	}
+	w.say(w.circle, string(bob), "!ex widget")
+	if got := body(w.lastIn(w.circle)); !strings.Contains(got, "now a widget of this room") || w.widgetOf(w.circle) == "" {
+		t.Fatalf("the co-owner's widget answered %q, state %q", got, w.widgetOf(w.circle))
+	}
+	w.say(w.circle, string(carol), "!ex widget off")
+	if got := body(w.lastIn(w.circle)); !strings.Contains(got, "or a co-owner can add or remove its widget") {
+		t.Fatalf("a plain member removing the widget got %q", got)
+	}
+}

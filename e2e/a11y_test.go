@@ -26,7 +26,7 @@ var (
 )
 
 // navLinks are the pages of the navigation a member must reach.
-var navLinks = []string{"/", "/my", "/tome", "/pending", "/archive", "/calendar", "/kassa", "/network", "/network/health", "/profile"}
+var navLinks = []string{"/", "/my", "/tome", "/pending", "/archive", "/calendar", "/kassa", "/network", "/network/health", "/report", "/profile"}
 
 // TestPagesEveryoneCanUse: a member with a need to help, an initiative and
 // a promise opens every page of the web organizer, in English and in
@@ -80,7 +80,7 @@ func TestPagesEveryoneCanUse(t *testing.T) {
 	refusedForm(t, ctx, src, need)
 
 	pages := append(append([]string(nil), navLinks...), "/needs/"+need, "/initiatives/"+initiative,
-		"/circles/"+circle.String(), "/circles/"+circle.String()+"/health", "/calendar?month="+by[:7], "/needs/no-such-need")
+		"/circles/"+circle.String(), "/circles/"+circle.String()+"/health", "/circles/"+circle.String()+"/report", "/calendar?month="+by[:7], "/needs/no-such-need")
 	for _, vp := range []viewport{desktop, phone} {
 		for _, lang := range []string{"en", "ru"} {
 			at := lang + ", " + vp.name

@@ -38,7 +38,7 @@ func TestMain(m *testing.M) {
 	metricsAddr := fmt.Sprintf("127.0.0.1:%d", metricsPort)
 	metricsURL = "http://" + metricsAddr + "/metrics"
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-	env, err = stack.Start(ctx, stack.Options{Dir: dir, Settings: map[string]any{"ledger.sos_limit": 2, "bot.reconcile_interval": "1s", "cycle.tick_interval": "1s",
+	env, err = stack.Start(ctx, stack.Options{Dir: dir, Settings: map[string]any{"ledger.sos_limit": 2, "bot.reconcile_interval": "1s", "cycle.tick_interval": "1s", "cycle.deadline_warning": "23h59m45s",
 		"metrics.enabled": true, "metrics.listen": metricsAddr}})
 	cancel()
 	if err != nil {

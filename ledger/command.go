@@ -54,6 +54,7 @@ const (
 	VerbApprove    Verb = "approve"
 	VerbClearing   Verb = "clearing"
 	VerbHealth     Verb = "health"
+	VerbReport     Verb = "report"
 
 	VerbToken Verb = "token"
 	VerbWeb   Verb = "web"
@@ -151,6 +152,9 @@ type Command struct {
 	// ZoneReset: back to the cycle's; "" alone shows the zone).
 	Zone      string
 	ZoneReset bool
+
+	// report [YYYY-MM]: Month ("" for the current one).
+	Month string
 
 	// widget [off]: Off (remove the circle's widget instead of adding it).
 	Off bool

@@ -15,6 +15,17 @@ type CycleConfig struct {
 	// RemindDays is how many days before a month ends the reminder goes
 	// to members who still owe something.
 	RemindDays int
+	// WarnBefore is how long before its deadline a red collection's owner
+	// and givers are warned that it ends (DefaultWarnBefore if zero).
+	WarnBefore time.Duration
+}
+
+// warnBefore is WarnBefore, or its default.
+func (c CycleConfig) warnBefore() time.Duration {
+	if c.WarnBefore <= 0 {
+		return DefaultWarnBefore
+	}
+	return c.WarnBefore
 }
 
 func (c CycleConfig) loc() *time.Location {

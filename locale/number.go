@@ -1,6 +1,7 @@
 package locale
 
 import (
+	"strconv"
 	"strings"
 	"sync"
 	"unicode"
@@ -17,8 +18,15 @@ import (
 // language ("1,234"; "1 234" with a no-break space).
 type Number int64
 
-// Int renders an integer with the digit grouping of language l.
+// Int renders an integer with the digit grouping of language l. Below
+// 1,000 no language groups digits, and a non-negative one shows as its
+// ASCII digits in every language the bot speaks (TestIntBelowAThousand):
+// those are written without building a printer, which the answers to most
+// commands would otherwise pay for each number they show.
 func Int(l ledger.Lang, n int64) string {
+	if n >= 0 && n < 1000 {
+		return strconv.FormatInt(n, 10)
+	}
 	return message.NewPrinter(tag(lang(l))).Sprint(number.Decimal(n))
 }
 

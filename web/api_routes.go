@@ -16,6 +16,7 @@ func (s *Server) APIRoutes() []Route {
 	routes := []Route{{Method: "GET", Path: "/api/v1/openapi.json", Public: true, handler: serveOpenAPI}}
 	routes = append(routes, s.reads.readRoutes()...)
 	routes = append(routes, s.exports.apiRoutes()...)
+	routes = append(routes, s.exports.reportRoutes()...)
 	return append(routes, s.writes.writeRoutes()...)
 }
 

@@ -159,14 +159,19 @@ func decimal(a ledger.Amount) string {
 	return sign + s[:len(s)-exp] + "." + s[len(s)-exp:]
 }
 
-// writeCSV answers rows under the header as a CSV attachment.
+// writeCSV answers rows under the exports' header as a CSV attachment.
 func writeCSV(w http.ResponseWriter, name string, rows [][]string) {
+	writeCSVTable(w, name, csvHeader, rows)
+}
+
+// writeCSVTable answers rows under header as a CSV attachment.
+func writeCSVTable(w http.ResponseWriter, name string, header []string, rows [][]string) {
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	attach(w, name+".csv")
 	w.WriteHeader(http.StatusOK)
 	cw := csv.NewWriter(w)
-	_ = cw.Write(csvHeader)
+	_ = cw.Write(header)
 	for _, row := range rows {
 		for i := range row {
 			row[i] = csvCell(row[i])

@@ -2,7 +2,7 @@ package web
 
 // wordsRU are the Russian words of the pages and of the web's own errors,
 // the API's included.
-var wordsRU = joined(pageWordsRU, apiWordsRU, widgetWordsRU)
+var wordsRU = joined(pageWordsRU, apiWordsRU, widgetWordsRU, reportWordsRU)
 
 // pageWordsRU are the Russian words of the pages.
 var pageWordsRU = map[string]string{

@@ -167,6 +167,10 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /export.json", s.gate.page(s.exports.pageMemberExport))
 	mux.Handle("GET /circles/{id}/export.csv", s.gate.page(s.exports.pageCircleExport))
 	mux.Handle("GET /circles/{id}/export.json", s.gate.page(s.exports.pageCircleExport))
+	mux.Handle("GET /report.csv", s.gate.page(s.exports.pageReportExport))
+	mux.Handle("GET /report.json", s.gate.page(s.exports.pageReportExport))
+	mux.Handle("GET /circles/{id}/report.csv", s.gate.page(s.exports.pageCircleReportExport))
+	mux.Handle("GET /circles/{id}/report.json", s.gate.page(s.exports.pageCircleReportExport))
 
 	// The actions: each goes to the actor, as the chat's command would.
 	mux.Handle("POST /needs/{id}/{action}", s.gate.page(s.forms.needAction))
@@ -207,6 +211,8 @@ func (pg *pages) views() []viewRoute {
 		{"/network/health", pg.healthPage},
 		{"/network/health/{user}", pg.healthPage},
 		{"/circles/{id}/health", pg.circleHealthPage},
+		{"/report", pg.reportPage},
+		{"/circles/{id}/report", pg.circleReportPage},
 	}
 }
 

@@ -77,6 +77,14 @@ type healthReader interface {
 	MemberHealth(ctx context.Context, asker, u ledger.UserID) (*ledger.Health, error)
 }
 
+// reportReader computes the monthly reports (ledger.Service), each with
+// the ledger's own access rule: a member's for themself, a circle's for its
+// members.
+type reportReader interface {
+	MemberReport(ctx context.Context, asker, u ledger.UserID, month string) (*ledger.Report, error)
+	CircleReport(ctx context.Context, asker ledger.UserID, c ledger.CircleID, month string) (*ledger.Report, error)
+}
+
 // explainer words an error in the member's language, for a page or as
 // the API's JSON error (errors.go).
 type explainer struct {
@@ -144,6 +152,7 @@ type pages struct {
 	trust   trustReader
 	aid     aidReader
 	health  healthReader
+	report  reportReader
 	vis     *visibility
 	view    *renderer
 	// note is set on a copy of the pages that shows one again after a
@@ -191,10 +200,12 @@ type apiWrites struct {
 }
 
 // exports writes the CSV and JSON exports of a member and of a circle,
-// for the pages and the API (export.go).
+// for the pages and the API (export.go), and their monthly reports
+// (report.go).
 type exports struct {
-	aid  aidReader
-	vis  *visibility
-	view *renderer
-	errs *explainer
+	aid    aidReader
+	report reportReader
+	vis    *visibility
+	view   *renderer
+	errs   *explainer
 }

@@ -122,7 +122,7 @@ func New(cfg Config, svc *ledger.Service, acc *access.Service, actor Actor) (*Se
 		g.secure = u.Scheme == "https"
 	}
 	pg := &pages{cfg: cfgL, clock: svc, members: svc.Members, circles: svc.Circles, trust: svc.Trust, aid: svc.Aid,
-		health: svc, vis: vis, view: view}
+		health: svc, report: svc, vis: vis, view: view}
 	return &Server{
 		frames: cfg.FrameOrigins,
 		gate:   g,
@@ -132,7 +132,7 @@ func New(cfg Config, svc *ledger.Service, acc *access.Service, actor Actor) (*Se
 			health: svc, vis: vis, errs: errs},
 		writes: &apiWrites{actor: actor, cfg: cfgL, members: svc.Members, aid: svc.Aid, vis: vis, errs: errs,
 			prefix: cfg.Prefix},
-		exports: &exports{aid: svc.Aid, vis: vis, view: view, errs: errs},
+		exports: &exports{aid: svc.Aid, report: svc, vis: vis, view: view, errs: errs},
 	}, nil
 }
 

@@ -62,6 +62,9 @@ type Config struct {
 		TimeZone     string `yaml:"time_zone"`
 		RemindDays   *int   `yaml:"remind_days"`
 		TickInterval string `yaml:"tick_interval"`
+		// DeadlineWarning is how long before its deadline a red
+		// collection's owner and givers are warned (default 24h).
+		DeadlineWarning string `yaml:"deadline_warning"`
 	} `yaml:"cycle"`
 	Ledger struct {
 		DefaultPledge string `yaml:"default_pledge"`
@@ -403,7 +406,14 @@ func (c *Config) validateCycle() error {
 	if err != nil || tick < 100*time.Millisecond || tick > time.Hour {
 		return keyError("cycle.tick_interval", "a duration from 100ms to 1h, such as 1m", cy.TickInterval)
 	}
-	c.rules.Cycle = ledger.CycleConfig{Location: loc, RemindDays: days}
+	if cy.DeadlineWarning == "" {
+		cy.DeadlineWarning = "24h"
+	}
+	warn, err := time.ParseDuration(cy.DeadlineWarning)
+	if err != nil || warn < time.Second || warn > 7*24*time.Hour {
+		return keyError("cycle.deadline_warning", "a duration from 1s to 168h, such as 24h", cy.DeadlineWarning)
+	}
+	c.rules.Cycle = ledger.CycleConfig{Location: loc, RemindDays: days, WarnBefore: warn}
 	c.tick = tick
 	return nil
 }

@@ -226,6 +226,7 @@ const (
 	argToken                       // [new <name> [read|write] | revoke <name>]
 	argClearing                    // [agree <cycle>]
 	argZone                        // [<time zone> | default]
+	argMonth                       // [YYYY-MM]
 	argWidget                      // [off]
 	argGot                         // [amount] [user]
 	argSent                        // [amount]; words with no digit are ignored
@@ -270,6 +271,8 @@ func (k argKind) parse(cmd *ledger.Command, opt Options) error {
 		return parseClearing(cmd)
 	case argZone:
 		parseZoneArg(cmd)
+	case argMonth:
+		return parseMonth(cmd)
 	case argWidget:
 		return parseWidget(cmd)
 	case argGot:

@@ -64,6 +64,7 @@ var syntaxes = []syntax{
 	{ledger.VerbApprove, []string{"approve"}, []string{"одобрить"}, argNone},
 	{ledger.VerbClearing, []string{"clearing"}, []string{"клиринг"}, argClearing},
 	{ledger.VerbHealth, []string{"health"}, []string{"здоровье"}, argUser},
+	{ledger.VerbReport, []string{"report"}, []string{"отчет"}, argMonth},
 	{ledger.VerbToken, []string{"token"}, []string{"токен"}, argToken},
 	{ledger.VerbWeb, []string{"web"}, []string{"веб", "сайт"}, argNone},
 	{ledger.VerbWidget, []string{"widget"}, []string{"виджет"}, argWidget},
