@@ -61,7 +61,11 @@ func partOf(a Amount, n *Need) error {
 }
 
 // awaitsConfirmation reports whether p has a part sent and not confirmed.
-func awaitsConfirmation(p *Promise) bool {
+func awaitsConfirmation(p *Promise) bool { return p.AwaitsConfirmation() }
+
+// AwaitsConfirmation reports whether the beneficiary has something of the
+// promise to confirm: it is marked sent, or a part of it is.
+func (p *Promise) AwaitsConfirmation() bool {
 	return p.State == PromiseSent || (p.State == PromiseCommitment && p.SentMinor > p.GotMinor)
 }
 

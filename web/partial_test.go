@@ -26,6 +26,7 @@ func TestPartialFulfilmentOnThePages(t *testing.T) {
 		t.Errorf("sent request %+v", req)
 	}
 	mustShow(t, "bob's list", bb.get("/my"), "€20 sent, €0 of €100 confirmed, €100 still owed")
+	mustShow(t, "carol's pending", cb.get("/pending"), "Marked sent to you", "€20 sent, €0 of €100 confirmed", `name="giver" value="@bob:test"`)
 	r := cb.postForm(pageOfNeed(h.need)+"/got", url.Values{"giver": {string(bob)}, "amount": {"30"}})
 	mustShow(t, "too much confirmed", r, `class="flash error"`, "refused: en:promise.over_got")
 	if r := cb.postForm(pageOfNeed(h.need)+"/got", url.Values{"giver": {string(bob)}, "amount": {"20"}}); r.StatusCode != http.StatusSeeOther {
