@@ -240,8 +240,8 @@ func commandSections() []commandSection {
 				ru:    helpEntry{"", "(ответом на заявку) одобрить заявку другого участника, чтобы доли были опубликованы"},
 				reply: replyBare, web: always(webOp), run: cmdApprove},
 			{verb: ledger.VerbClearing,
-				en:  helpEntry{"", "open commitments that cancel out in cycles, and chains that can be shortened, as a proposal"},
-				ru:  helpEntry{"", "открытые обязательства, которые гасят друг друга по кругу, и цепочки, которые можно сократить, — как предложение"},
+				en:  helpEntry{"", "open commitments that cancel out in cycles, and chains that can be shortened, as a proposal; `clearing agree <ID>` agrees to clear a cycle or shorten a chain"},
+				ru:  helpEntry{"", "открытые обязательства, которые гасят друг друга по кругу, и цепочки, которые можно сократить, — как предложение; `клиринг согласен <ID>` — согласиться погасить круг или сократить цепочку"},
 				web: opOrView(confirmed), run: cmdClearing},
 		}},
 		{en: "Overviews (answered in our direct chat)", ru: "Обзоры (отвечаю в личном чате)", commands: []command{

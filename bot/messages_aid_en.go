@@ -172,7 +172,7 @@ var aidEN = map[string]string{
 	"clearing.header":         "**Clearing of open commitments**",
 	"clearing.no_commitments": "There are no open commitments (promised and not yet sent), so there is nothing to clear.",
 	"clearing.nothing":        "Open commitments: %[1]v, in all %[2]v. They form no cycle and no chain that could be shortened: there is nothing to clear.",
-	"clearing.proposal":       "This is a proposal; nothing has changed. A cycle is cleared when everyone in it types `clearing agree <ID>` (the ID follows each cycle): each then pays and receives the same amount, so that much of each debt counts as fulfilled. Yours come first.",
+	"clearing.proposal":       "This is a proposal; nothing has changed. A cycle is cleared when everyone in it types `clearing agree <ID>` (the ID follows each cycle): each then pays and receives the same amount, so that much of each debt counts as fulfilled. A chain with an ID is shortened the same way when its three members agree: the first then owes the last directly, and the one between owes that much less on each side. Yours come first.",
 	"clearing.currency":       "**%[1]v**: open commitments %[2]v now, %[3]v after clearing (%[4]v less).",
 	"clearing.currency_none":  "**%[1]v**: open commitments %[2]v; nothing to clear.",
 	"clearing.cycles":         "Cycles that cancel out (%[1]v):",

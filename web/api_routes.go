@@ -84,7 +84,7 @@ func (api *apiWrites) writeRoutes() []Route {
 		{Method: "PUT", Path: "/api/v1/profile/lang", Write: true, handler: api.apiLang},
 		{Method: "PUT", Path: "/api/v1/profile/timezone", Write: true, handler: api.apiZone},
 		{Method: "PUT", Path: "/api/v1/profile/notices/{kind}", Write: true, handler: api.apiNotice},
-		{Method: "POST", Path: "/api/v1/circles/{id}/invite", Write: true, handler: api.apiInvite},
+		{Method: "POST", Path: "/api/v1/circles/{id}/invite", Write: true, handler: api.apiCircleRole(ledger.VerbInvite)},
 		{Method: "POST", Path: "/api/v1/circles/{id}/owner", Write: true, handler: api.apiCircleRole(ledger.VerbOwner)},
 		{Method: "POST", Path: "/api/v1/circles/{id}/coowners", Write: true, handler: api.apiCircleRole(ledger.VerbCoOwner)},
 		{Method: "POST", Path: "/api/v1/circles/{id}/demote", Write: true, handler: api.apiCircleRole(ledger.VerbDemote)},

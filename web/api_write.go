@@ -281,23 +281,6 @@ func (api *apiWrites) apiUnblock(w http.ResponseWriter, r *http.Request) {
 		apiFreshBlock(ledger.VerbUnblock))
 }
 
-// apiInvite invites a member into a circle of the member's: a personal
-// invitation card in the circle's room.
-func (api *apiWrites) apiInvite(w http.ResponseWriter, r *http.Request) {
-	c := callerOf(r.Context())
-	circle, err := api.vis.memberCircle(r.Context(), c.Member, ledger.CircleID(r.PathValue("id")))
-	if err != nil {
-		api.errs.writeError(w, r, err, "")
-		return
-	}
-	u, err := decodeUser(r)
-	if err != nil {
-		api.errs.writeError(w, r, err, "")
-		return
-	}
-	api.apiPerform(w, r, ledger.Request{Circle: circle.ID, Command: ledger.Command{Verb: ledger.VerbInvite, User: u}}, http.StatusOK, nil)
-}
-
 // apiKassaDeclare declares the member's monthly maximum for the kassa of
 // a circle of theirs (the one named; else their only one).
 func (api *apiWrites) apiKassaDeclare(w http.ResponseWriter, r *http.Request) {

@@ -4,7 +4,7 @@ import "maps"
 
 // wordsEN are the English words of the pages and of the web's own errors,
 // the API's included.
-var wordsEN = joined(pageWordsEN, apiWordsEN, widgetWordsEN, reportWordsEN)
+var wordsEN = joined(pageWordsEN, apiWordsEN, widgetWordsEN, reportWordsEN, clearingWordsEN)
 
 // joined is one catalogue of the keys of every part.
 func joined(parts ...map[string]string) map[string]string {

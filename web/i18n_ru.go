@@ -2,7 +2,7 @@ package web
 
 // wordsRU are the Russian words of the pages and of the web's own errors,
 // the API's included.
-var wordsRU = joined(pageWordsRU, apiWordsRU, widgetWordsRU, reportWordsRU)
+var wordsRU = joined(pageWordsRU, apiWordsRU, widgetWordsRU, reportWordsRU, clearingWordsRU)
 
 // pageWordsRU are the Russian words of the pages.
 var pageWordsRU = map[string]string{
