@@ -153,19 +153,56 @@ func amountData(a ledger.Amount) map[string]any {
 // promiseData is the machine-readable form of a promise.
 func promiseData(p *ledger.Promise) map[string]any {
 	return map[string]any{"id": p.ID, "need": p.Need, "giver": p.Giver, "beneficiary": p.Beneficiary,
-		"amount": amountData(p.Amount), "state": p.State}
+		"amount": amountData(p.Amount), "state": p.State,
+		"sent": amountData(p.SentSoFar()), "confirmed": amountData(p.Delivered())}
+}
+
+// sentPart is what a `sent` op marked sent: the part of a partial
+// fulfilment, or all that was left.
+func sentPart(out *ledger.Outcome) ledger.Amount {
+	p := out.Promise
+	if out.Before == nil || out.Before == p {
+		return p.Amount
+	}
+	return p.SentSoFar().Minus(out.Before.SentSoFar())
+}
+
+// gotPart is what a `got` op confirmed.
+func gotPart(out *ledger.Outcome) ledger.Amount {
+	p := out.Promise
+	if out.Before == nil || out.Before == p {
+		return p.Amount
+	}
+	return p.Delivered().Minus(out.Before.Delivered())
+}
+
+// sentNotice is the beneficiary's notice of a `sent`: how much, and of
+// how much when it is a part.
+func sentNotice(l ledger.Lang, out *ledger.Outcome, prefix string) string {
+	p, part := out.Promise, sentPart(out)
+	if part != p.Amount {
+		return text(l, "notify.sent_part", p.Giver, part, p.Amount, prefix)
+	}
+	return text(l, "notify.sent", p.Giver, part, prefix)
 }
 
 // sums adds amounts up per currency, in the order the currencies appear,
 // in language l.
 func sums(l ledger.Lang, ps []*ledger.Promise) markdown {
+	return sumsOf(l, ps, func(p *ledger.Promise) ledger.Amount { return p.Amount })
+}
+
+// sumsOf is sums of the part of each promise that part names (what is
+// left to send, to confirm).
+func sumsOf(l ledger.Lang, ps []*ledger.Promise, part func(*ledger.Promise) ledger.Amount) markdown {
 	var order []ledger.Currency
 	total := map[ledger.Currency]int64{}
 	for _, p := range ps {
-		if _, ok := total[p.Amount.Currency]; !ok {
-			order = append(order, p.Amount.Currency)
+		a := part(p)
+		if _, ok := total[a.Currency]; !ok {
+			order = append(order, a.Currency)
 		}
-		total[p.Amount.Currency] += p.Amount.Minor
+		total[a.Currency] += a.Minor
 	}
 	parts := make([]string, len(order))
 	for i, c := range order {

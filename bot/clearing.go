@@ -244,7 +244,7 @@ func openDebts(ctx context.Context, b *Bot) ([]ledger.Debt, error) {
 	err := b.ledger.Aid.View(ctx, func(bk *ledger.Book) error {
 		for _, p := range bk.AllPromises() {
 			if p.State == ledger.PromiseCommitment {
-				debts = append(debts, ledger.Debt{ID: p.ID, From: p.Giver, To: p.Beneficiary, Amount: p.Amount})
+				debts = append(debts, ledger.Debt{ID: p.ID, From: p.Giver, To: p.Beneficiary, Amount: p.Unsent()}) // a part sent is not owed
 			}
 		}
 		return nil

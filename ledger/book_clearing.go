@@ -101,7 +101,7 @@ func (cr clearingRules) openPair(ids []PromiseID, from, to UserID, amount Amount
 		p, ok := cr.rec.promises[id]
 		if ok && p.Giver == from && p.Beneficiary == to && p.State == PromiseCommitment && p.Amount.Currency == amount.Currency {
 			ps = append(ps, p)
-			sum += p.Amount.Minor
+			sum += p.Unsent().Minor // a part sent is not owed any more
 		}
 	}
 	return ps, sum >= amount.Minor
@@ -116,8 +116,11 @@ func (cr clearingRules) clearPair(ps []*Promise, amount Amount, op Op, out *Outc
 		if left == 0 {
 			break
 		}
-		take := min(left, p.Amount.Minor)
+		take := min(left, p.Unsent().Minor)
 		left -= take
+		if take == 0 {
+			continue
+		}
 		if take == p.Amount.Minor {
 			cr.rec.touchPromise(p)
 			p.Cleared = true
@@ -126,6 +129,12 @@ func (cr clearingRules) clearPair(ps []*Promise, amount Amount, op Op, out *Outc
 			cr.rec.touchPromise(p)
 			p.Amount.Minor -= take
 			p.UpdatedAt, p.UpdatedBy = op.At, op.Event
+			if p.SentSoFar().Minor >= p.Amount.Minor { // the rest was all sent: a part's state
+				p.State = PromiseSent
+				if p.GotMinor >= p.Amount.Minor {
+					p.State = PromiseFulfilled
+				}
+			}
 			out.Affected = append(out.Affected, out.promise(p))
 			part := &Promise{
 				ID: PromiseID(string(op.Event) + "/" + string(p.ID)), Need: p.Need, Giver: p.Giver, Beneficiary: p.Beneficiary,

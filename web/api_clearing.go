@@ -78,7 +78,7 @@ func apiOpenDebts(b *ledger.Book) []ledger.Debt {
 	var debts []ledger.Debt
 	for _, p := range b.AllPromises() {
 		if p.State == ledger.PromiseCommitment {
-			debts = append(debts, ledger.Debt{ID: p.ID, From: p.Giver, To: p.Beneficiary, Amount: p.Amount})
+			debts = append(debts, ledger.Debt{ID: p.ID, From: p.Giver, To: p.Beneficiary, Amount: p.Unsent()}) // a part sent is not owed
 		}
 	}
 	return debts

@@ -196,13 +196,25 @@ func apiAmountBody(r *http.Request, n *ledger.Need, cmd *ledger.Command) error {
 	return err
 }
 
-// apiGiverBody reads {"giver"?}: whose sending the owner confirms.
-func apiGiverBody(r *http.Request, _ *ledger.Need, cmd *ledger.Command) error {
+// apiGotBody reads {"giver"?, "amount"?}: whose sending the owner
+// confirms, and how much of it arrived.
+func apiGotBody(r *http.Request, n *ledger.Need, cmd *ledger.Command) error {
 	var body struct {
-		Giver *string `json:"giver"`
+		Giver  *string `json:"giver"`
+		Amount *string `json:"amount"`
 	}
-	if err := decodeOptional(r, &body); err != nil || body.Giver == nil {
+	if err := decodeOptional(r, &body); err != nil {
 		return err
+	}
+	if body.Amount != nil {
+		a, err := apiAmount("amount", *body.Amount, n.Target.Currency)
+		if err != nil {
+			return err
+		}
+		cmd.Amount = a
+	}
+	if body.Giver == nil {
+		return nil
 	}
 	u, err := apiUser("giver", *body.Giver)
 	cmd.User = u

@@ -147,6 +147,7 @@ var pageWordsSR = map[string]string{
 	"archive.intro": "Šta se još duguje posle roka, i šta je ispunjeno ili oprošteno, u oba smera.",
 	"list.empty":    "Ovde nema ničega.",
 	"row.overdue":   "zakasnelo",
+	"row.part":      "poslato %[1]v, potvrđeno %[2]v od %[3]v, još se duguje %[4]v",
 
 	"section.intentions":  "❤️ Namere",
 	"section.set_aside":   "⏸ Pauzirano dok član ima hitan slučaj",
@@ -198,6 +199,7 @@ var pageWordsSR = map[string]string{
 	"act.sent":          "Poslao/la sam",
 	"act.sent_hint":     "Zatvara je samo potvrda korisnika pomoći.",
 	"act.got":           "Potvrdi prijem",
+	"act.part_label":    "Deo, %[1]v (prazno: sve)",
 	"act.got_from":      "Primljeno od",
 	"act.any_giver":     "jedinog koji je poslao",
 	"act.forgive":       "Oprosti",
