@@ -65,6 +65,10 @@ type Options struct {
 	ProgressEvery time.Duration
 	Progress      func(Progress)
 	Now           func() time.Time
+
+	// oneByOne replays each event alone, as the rebuild did before it
+	// grouped them (the benchmarks' baseline: export_test.go).
+	oneByOne bool
 }
 
 func (o Options) withDefaults() Options {
@@ -253,7 +257,7 @@ func (s *replaying) group(ctx context.Context, evt *event.Event) error {
 			return err
 		}
 	}
-	if evt.Type == event.EventEncrypted {
+	if evt.Type == event.EventEncrypted || s.opt.oneByOne {
 		return s.one(ctx, evt)
 	}
 	return s.r.inTx(ctx, func(ctx context.Context) error {
