@@ -116,12 +116,25 @@ func cmdCommit(ctx context.Context, b *Bot, r *request) error {
 }
 
 func cmdSent(ctx context.Context, b *Bot, r *request) error {
-	return do(ctx, b, r, newOp(ctx, b, r, ledger.OpSent), "sent.done")
+	op := newOp(ctx, b, r, ledger.OpSent)
+	op.Amount = r.cmd.Amount
+	out, err := b.apply(ctx, op)
+	if err != nil {
+		return err
+	}
+	p := out.Promise
+	if part := sentPart(out); p.State == ledger.PromiseCommitment {
+		b.replyText(ctx, r, "sent.part_done", part, p.Amount, p.Beneficiary, p.Unsent())
+	} else {
+		b.replyText(ctx, r, "sent.done", part, p.Beneficiary)
+	}
+	notices{b}.after(ctx, out)
+	return nil
 }
 
 func cmdGot(ctx context.Context, b *Bot, r *request) error {
 	op := newOp(ctx, b, r, ledger.OpGot)
-	op.Giver = r.cmd.User
+	op.Giver, op.Amount = r.cmd.User, r.cmd.Amount
 	if op.Giver == "" && r.card != nil && r.card.Promise != "" {
 		if v, err := b.ledger.Aid.Need(ctx, r.card.Need); err == nil {
 			for _, p := range v.Promises {
@@ -135,7 +148,11 @@ func cmdGot(ctx context.Context, b *Bot, r *request) error {
 	if err != nil {
 		return err
 	}
-	b.replyText(ctx, r, "got.done", out.Promise.Amount, out.Promise.Giver)
+	if p := out.Promise; p.State != ledger.PromiseFulfilled {
+		b.replyText(ctx, r, "got.part_done", gotPart(out), p.Giver, p.Delivered(), p.Amount)
+	} else {
+		b.replyText(ctx, r, "got.done", gotPart(out), p.Giver)
+	}
 	notices{b}.after(ctx, out)
 	return nil
 }

@@ -153,7 +153,37 @@ func amountData(a ledger.Amount) map[string]any {
 // promiseData is the machine-readable form of a promise.
 func promiseData(p *ledger.Promise) map[string]any {
 	return map[string]any{"id": p.ID, "need": p.Need, "giver": p.Giver, "beneficiary": p.Beneficiary,
-		"amount": amountData(p.Amount), "state": p.State}
+		"amount": amountData(p.Amount), "state": p.State,
+		"sent": amountData(p.SentSoFar()), "confirmed": amountData(p.Delivered())}
+}
+
+// sentPart is what a `sent` op marked sent: the part of a partial
+// fulfilment, or all that was left.
+func sentPart(out *ledger.Outcome) ledger.Amount {
+	p := out.Promise
+	if out.Before == nil || out.Before == p {
+		return p.Amount
+	}
+	return p.SentSoFar().Minus(out.Before.SentSoFar())
+}
+
+// gotPart is what a `got` op confirmed.
+func gotPart(out *ledger.Outcome) ledger.Amount {
+	p := out.Promise
+	if out.Before == nil || out.Before == p {
+		return p.Amount
+	}
+	return p.Delivered().Minus(out.Before.Delivered())
+}
+
+// sentNotice is the beneficiary's notice of a `sent`: how much, and of
+// how much when it is a part.
+func sentNotice(l ledger.Lang, out *ledger.Outcome, prefix string) string {
+	p, part := out.Promise, sentPart(out)
+	if part != p.Amount {
+		return text(l, "notify.sent_part", p.Giver, part, p.Amount, prefix)
+	}
+	return text(l, "notify.sent", p.Giver, part, prefix)
 }
 
 // sums adds amounts up per currency, in the order the currencies appear,

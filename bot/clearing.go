@@ -161,7 +161,7 @@ func (v *clearingView) render(l ledger.Lang) string {
 		lines = append(lines, "", text(l, "clearing.chains", len(v.chains)))
 		for i, c := range v.chains[:v.shownChains] {
 			lines = append(lines, "- "+text(l, "clearing.chain", markdown(arrows([]ledger.UserID{c.From, c.Via, c.To})),
-				markdown(arrows([]ledger.UserID{c.From, c.To})), c.Amount)+yours(l, i < v.myChains))
+				markdown(arrows([]ledger.UserID{c.From, c.To})), c.Amount)+yours(l, i < v.myChains)+chainID(c))
 		}
 		if more := len(v.chains) - v.shownChains; more > 0 {
 			lines = append(lines, "", text(l, "clearing.more", more))
@@ -181,7 +181,10 @@ func (v *clearingView) data() map[string]any {
 	chains := make([]map[string]any, v.shownChains)
 	for i, c := range v.chains[:v.shownChains] {
 		chains[i] = map[string]any{"from": c.From, "via": c.Via, "to": c.To, "amount": amountData(c.Amount),
-			"debts": c.Debts, "yours": i < v.myChains}
+			"debts": c.Debts, "yours": i < v.myChains, "agreeable": c.Agreeable}
+		if c.Agreeable {
+			chains[i]["id"] = c.ID()
+		}
 	}
 	return map[string]any{
 		"currency": p.Currency, "cycles": cycles, "chains": chains,
@@ -241,7 +244,7 @@ func openDebts(ctx context.Context, b *Bot) ([]ledger.Debt, error) {
 	err := b.ledger.Aid.View(ctx, func(bk *ledger.Book) error {
 		for _, p := range bk.AllPromises() {
 			if p.State == ledger.PromiseCommitment {
-				debts = append(debts, ledger.Debt{ID: p.ID, From: p.Giver, To: p.Beneficiary, Amount: p.Amount})
+				debts = append(debts, ledger.Debt{ID: p.ID, From: p.Giver, To: p.Beneficiary, Amount: p.Unsent()}) // a part sent is not owed
 			}
 		}
 		return nil
@@ -291,21 +294,28 @@ func allIn(us []ledger.UserID, set map[ledger.UserID]bool) bool {
 	return true
 }
 
-// agreeClearing records the member's agreement to clear the cycle named by
-// its ID; the last agreement needed clears it. The others in the cycle are
-// told.
+// agreeClearing records the member's agreement to clear the cycle, or to
+// shorten the chain, named by its ID; the last agreement needed applies it.
 func agreeClearing(ctx context.Context, b *Bot, r *request, plans []ledger.ClearingPlan) error {
-	var cycle *ledger.Cycle
+	want := strings.ToUpper(r.cmd.Text)
 	for i := range plans {
 		for j := range plans[i].Cycles {
-			if plans[i].Cycles[j].ID() == strings.ToUpper(r.cmd.Text) {
-				cycle = &plans[i].Cycles[j]
+			if plans[i].Cycles[j].ID() == want {
+				return agreeCycle(ctx, b, r, &plans[i].Cycles[j])
+			}
+		}
+		for j := range plans[i].Chains {
+			if c := &plans[i].Chains[j]; c.Agreeable && c.ID() == want {
+				return agreeChain(ctx, b, r, c)
 			}
 		}
 	}
-	if cycle == nil {
-		return ledger.Errorf(ledger.ENotFound, "clearing.stale")
-	}
+	return ledger.Errorf(ledger.ENotFound, "clearing.stale")
+}
+
+// agreeCycle records the member's agreement to clear cycle; the last
+// agreement needed clears it. The others in the cycle are told.
+func agreeCycle(ctx context.Context, b *Bot, r *request, cycle *ledger.Cycle) error {
 	op := newOp(ctx, b, r, ledger.OpAgree)
 	op.Need, op.Cycle = "", cycle
 	out, err := b.apply(ctx, op)

@@ -82,9 +82,9 @@ func meantForBot(b *Bot, msg grammar.Addressed, cmd ledger.Command, perr error) 
 	case replyAny:
 		return true
 	case replyBare:
-		return cmd.Rest == ""
+		return cmd.Rest == "" || !cmd.Amount.IsZero() // `sent 20`: a part
 	case replyBareOrUser:
-		return cmd.Rest == "" || cmd.User != ""
+		return cmd.Rest == "" || cmd.User != "" || !cmd.Amount.IsZero()
 	}
 	return false
 }

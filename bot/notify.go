@@ -47,10 +47,14 @@ func (nt notices) after(ctx context.Context, out *ledger.Outcome) {
 		if b.ledger.Members.Wants(ctx, p.Beneficiary, ledger.NoticeSent) {
 			l := b.ledger.Members.LangOf(ctx, p.Beneficiary)
 			cards{b}.sendCard(ctx, p.Beneficiary, ledger.CardSent, p,
-				ask(idOf(p.Beneficiary), text(l, "notify.sent", p.Giver, p.Amount, b.cfg.Prefix), "sent", promiseData(p)))
+				ask(idOf(p.Beneficiary), sentNotice(l, out, b.cfg.Prefix), "sent", promiseData(p)))
 		}
 	case ledger.OpGot:
-		nt.tell(ctx, p.Giver, ledger.NoticeReceived, "notify.received", p.Beneficiary, p.Amount)
+		if p.State != ledger.PromiseFulfilled {
+			nt.tell(ctx, p.Giver, ledger.NoticeReceived, "notify.received_part", p.Beneficiary, gotPart(out), p.Amount, p.Amount.Minus(p.Delivered()))
+		} else {
+			nt.tell(ctx, p.Giver, ledger.NoticeReceived, "notify.received", p.Beneficiary, gotPart(out))
+		}
 	case ledger.OpForgive:
 		for _, q := range out.Affected {
 			nt.tell(ctx, q.Giver, ledger.NoticeForgiven, "notify.forgiven", q.Beneficiary, q.Amount)

@@ -142,7 +142,7 @@ func membersOf(room id.RoomID) []id.UserID {
 // an sos asks the member of a direct chat or nobody (in a circle).
 var asking = map[string]bool{
 	"commitment": true, "sent": true, "conversion": true, "reminder": true, "renewal": true, "digest": true, "deadline_warning": true,
-	"kassa_share": true, "notify.deadline_giver": true, "clearing.agreed_told": true, "encrypted.direct": true,
+	"kassa_share": true, "notify.deadline_giver": true, "clearing.agreed_told": true, "clearing.chain_agreed_told": true, "encrypted.direct": true,
 }
 
 // plainUserID is a user ID in a plain body that a push rule can read: its

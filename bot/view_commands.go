@@ -35,7 +35,7 @@ type promiseView struct {
 var viewSections = map[ledger.Verb][]promiseView{
 	ledger.VerbMy:      promiseSections,
 	ledger.VerbToMe:    promiseSections,
-	ledger.VerbPending: {{"view.awaiting", stateIs(ledger.PromiseSent)}},
+	ledger.VerbPending: {{"view.awaiting", (*ledger.Promise).AwaitsConfirmation}},
 }
 
 // promiseSections are the sections of my and tome, by state.

@@ -26,7 +26,7 @@ var (
 )
 
 // navLinks are the pages of the navigation a member must reach.
-var navLinks = []string{"/", "/my", "/tome", "/pending", "/archive", "/calendar", "/kassa", "/network", "/network/health", "/report", "/profile"}
+var navLinks = []string{"/", "/my", "/tome", "/pending", "/archive", "/calendar", "/kassa", "/clearing", "/network", "/network/health", "/report", "/profile"}
 
 // TestPagesEveryoneCanUse: a member with a need to help, an initiative and
 // a promise opens every page of the web organizer, in English and in

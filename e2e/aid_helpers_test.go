@@ -175,3 +175,29 @@ func wantPromises(t *testing.T, giver, owner id.UserID, want ...promiseRow) {
 		}
 	}
 }
+
+// confirmedHalf is the history the health and report tests read: in a
+// circle of alice, bob and carol, toward alice's need of €300 a month bob
+// commits 100 and carol 50; bob sends and alice confirms.
+type confirmedHalf struct {
+	alice, bob, carol *devnet.User
+	circle            id.RoomID
+	aliceDM, bobDM    id.RoomID
+}
+
+// oneOfTwoConfirmed makes that history in a new circle named name.
+func oneOfTwoConfirmed(t *testing.T, name string) confirmedHalf {
+	t.Helper()
+	f := confirmedHalf{alice: member(t, "alice"), bob: member(t, "bob"), carol: member(t, "carol")}
+	f.circle = circleOf(t, name, f.alice, f.bob, f.carol)
+	f.aliceDM = openDM(t, f.alice)
+	mustContain(t, say(t, f.alice, f.aliceDM, "status orange 300"), "€300 a month")
+	card := needCard(t, f.bob, f.circle, "", f.alice.ID)
+	mustContain(t, replyCmd(t, f.bob, f.circle, card.ID, "commit 100"), "Your commitment: €100")
+	mustContain(t, replyCmd(t, f.carol, f.circle, card.ID, "commit 50"), "Your commitment: €50")
+	f.bobDM = dmOf(t, f.bob, "")
+	mustContain(t, say(t, f.bob, f.bobDM, "sent"), "as sent")
+	botSays(t, f.alice, f.aliceDM, "says they sent you €100")
+	mustContain(t, say(t, f.alice, f.aliceDM, "got "+f.bob.ID.String()), "confirmed receiving €100")
+	return f
+}

@@ -16,17 +16,8 @@ import (
 // alice's browser shows the circle's health page: the figures, the bar of
 // this month in the chart of the share confirmed, and the table.
 func TestHealthInChatAndOnTheWeb(t *testing.T) {
-	alice, bob, carol := member(t, "alice"), member(t, "bob"), member(t, "carol")
-	circle := circleOf(t, "Steady", alice, bob, carol)
-	aliceDM := openDM(t, alice)
-	mustContain(t, say(t, alice, aliceDM, "status orange 300"), "€300 a month")
-	card := needCard(t, bob, circle, "", alice.ID)
-	mustContain(t, replyCmd(t, bob, circle, card.ID, "commit 100"), "Your commitment: €100")
-	mustContain(t, replyCmd(t, carol, circle, card.ID, "commit 50"), "Your commitment: €50")
-	bobDM := dmOf(t, bob, "")
-	mustContain(t, say(t, bob, bobDM, "sent"), "as sent")
-	botSays(t, alice, aliceDM, "says they sent you €100")
-	mustContain(t, say(t, alice, aliceDM, "got "+bob.ID.String()), "confirmed receiving €100")
+	f := oneOfTwoConfirmed(t, "Steady")
+	alice, bob, carol, circle, aliceDM := f.alice, f.bob, f.carol, f.circle, f.aliceDM
 
 	answer := say(t, carol, circle, "!ex health")
 	mustContain(t, answer, "circle Steady", "**50 %** of the commitments (1 of 2)",

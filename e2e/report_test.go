@@ -16,17 +16,8 @@ import (
 // member, and alice's browser shows her report page (received: 2
 // commitments, 1 fulfilled, €100 of €150) and the circle's (bob's line).
 func TestReportInChatAndOnTheWeb(t *testing.T) {
-	alice, bob, carol := member(t, "alice"), member(t, "bob"), member(t, "carol")
-	circle := circleOf(t, "Monthly", alice, bob, carol)
-	aliceDM := openDM(t, alice)
-	mustContain(t, say(t, alice, aliceDM, "status orange 300"), "€300 a month")
-	card := needCard(t, bob, circle, "", alice.ID)
-	mustContain(t, replyCmd(t, bob, circle, card.ID, "commit 100"), "Your commitment: €100")
-	mustContain(t, replyCmd(t, carol, circle, card.ID, "commit 50"), "Your commitment: €50")
-	bobDM := dmOf(t, bob, "")
-	mustContain(t, say(t, bob, bobDM, "sent"), "as sent")
-	botSays(t, alice, aliceDM, "says they sent you €100")
-	mustContain(t, say(t, alice, aliceDM, "got "+bob.ID.String()), "confirmed receiving €100")
+	f := oneOfTwoConfirmed(t, "Monthly")
+	alice, bob, carol, circle, aliceDM, bobDM := f.alice, f.bob, f.carol, f.circle, f.aliceDM, f.bobDM
 
 	answer := say(t, bob, bobDM, "report")
 	mustContain(t, answer, "Your report for", "Given: 1 commitment, 1 fulfilled (receipt confirmed), 0 overdue; by value: €100 confirmed of €100.",

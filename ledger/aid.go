@@ -365,7 +365,7 @@ func resolveGot(b *Book, op *Op) error {
 			op.Need = p.Need
 			return nil
 		}
-		if p.State == PromiseSent {
+		if awaitsConfirmation(p) {
 			sent = append(sent, p)
 		}
 	}

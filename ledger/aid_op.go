@@ -22,7 +22,7 @@ const (
 	OpKassa      OpKind = "kassa"      // Amount: the actor's monthly maximum, Circle: for its kassa ("" before maxima were per circle)
 	OpClaim      OpKind = "claim"      // Amount, Text (the reason), Circle
 	OpApprove    OpKind = "approve"    // Need: the claim approved
-	OpAgree      OpKind = "agree"      // Cycle: the clearing cycle agreed to
+	OpAgree      OpKind = "agree"      // Cycle: the clearing cycle agreed to, or Chain: the chain shortening
 	// OpLeaveCircle is the actor leaving (or being removed from) a circle's
 	// room, keyed by that membership event, which every bot in the room
 	// sees: their kassa maximum there is dropped and their kassa shares of
@@ -64,6 +64,8 @@ type Op struct {
 	Until  time.Time `json:"until,omitempty"`
 	Circle CircleID  `json:"circle,omitempty"`
 	Cycle  *Cycle    `json:"cycle,omitempty"`
+	// Chain, on an agree, is the chain shortening agreed to (Cycle is nil).
+	Chain *ChainCut `json:"chain,omitempty"`
 	// Members, on an approve, are the members of the claim's circle when
 	// it was approved (filled in by the service, recorded with the op): a
 	// maximum declared for no circle (before maxima were per circle) is

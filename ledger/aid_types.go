@@ -148,6 +148,44 @@ type Promise struct {
 	Renewed bool
 	// Cleared is set on a promise fulfilled by clearing a cycle of debts.
 	Cleared bool
+	// SentMinor is how much of Amount the giver said they sent, in minor
+	// units, by one `sent` or several partial ones (never less than
+	// GotMinor); GotMinor is how much the beneficiary confirmed. A
+	// commitment partly sent or confirmed stays open for the rest.
+	SentMinor, GotMinor int64
+}
+
+// Delivered is the part of the promise the beneficiary confirmed: all of
+// it once fulfilled, else what was confirmed of a partial fulfilment.
+func (p *Promise) Delivered() Amount {
+	if p.State == PromiseFulfilled {
+		return p.Amount
+	}
+	return Amount{p.GotMinor, p.Amount.Currency}
+}
+
+// SentSoFar is the part of the promise the giver said they sent.
+func (p *Promise) SentSoFar() Amount {
+	if p.State == PromiseFulfilled || p.State == PromiseSent {
+		return p.Amount
+	}
+	return Amount{max(p.SentMinor, p.GotMinor), p.Amount.Currency}
+}
+
+// Unsent is what the giver has still to send: the promise less what they
+// said they sent.
+func (p *Promise) Unsent() Amount {
+	return Amount{p.Amount.Minor - p.SentSoFar().Minor, p.Amount.Currency}
+}
+
+// Rest is what is still owed of the promise: all of it less what the
+// beneficiary confirmed.
+func (p *Promise) Rest() Amount { return p.Amount.Minus(p.Delivered()) }
+
+// Partial reports whether part of the promise, not all, was sent or
+// confirmed: an open commitment with a part behind it.
+func (p *Promise) Partial() bool {
+	return p.State.Open() && max(p.SentMinor, p.GotMinor) > 0 && p.Delivered().Minor < p.Amount.Minor
 }
 
 // MemberStatus is a member's traffic light and what red remembers.

@@ -117,3 +117,6 @@ func One(c Currency) Amount { return Amount{pow10(Amount{Currency: c}.Exponent()
 
 // IsZero reports whether the amount is zero.
 func (a Amount) IsZero() bool { return a.Minor == 0 }
+
+// Minus is a less b, in a's currency (b is taken to be in the same).
+func (a Amount) Minus(b Amount) Amount { return Amount{a.Minor - b.Minor, a.Currency} }

@@ -83,7 +83,7 @@ type Outcome struct {
 	// Shares are the kassa shares an approval or a redistribution made or
 	// changed.
 	Shares []*Promise
-	// Clearing is the cycle an agreement was to; Cleared is set when the
+	// Clearing is the cycle (or chain) an agreement was to; Cleared is set when the
 	// agreement was the last one needed and the cycle was cleared.
 	Clearing string
 	Cleared  bool

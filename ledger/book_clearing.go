@@ -30,11 +30,15 @@ func (b *Book) Agreed(id string) []UserID {
 	return sortedUsers(b.rec.agreements[id], "")
 }
 
-// applyAgree records the actor's agreement to clear a cycle; when everyone
-// in it has agreed, the cycle is cleared: Reduce of each debt in it counts
-// as fulfilled (each member pays and receives the same amount, so no money
-// needs to move), and the rest stays owed.
+// applyAgree records the actor's agreement to clear a cycle (op.Cycle) or
+// to shorten a chain (op.Chain); when everyone in it has agreed, it is
+// applied: a cycle's Reduce of each debt counts as fulfilled (each member
+// pays and receives the same amount, so no money needs to move), and the
+// rest stays owed; a chain is shortened (applyChain).
 func (cr clearingRules) applyAgree(op Op, out *Outcome) error {
+	if op.Chain != nil {
+		return cr.applyChainAgree(op, out)
+	}
 	c := op.Cycle
 	if c == nil || len(c.Members) < 2 || c.Reduce.Minor <= 0 {
 		return Errorf(EInvalid, "clearing.stale")
@@ -49,20 +53,29 @@ func (cr clearingRules) applyAgree(op Op, out *Outcome) error {
 	if err != nil {
 		return err
 	}
-	id := c.ID()
-	if cr.rec.agreements[id][op.Actor] {
-		return Errorf(EConflict, "clearing.already_agreed", id)
+	if !cr.record(c.ID(), op.Actor, len(c.Members), out) {
+		return Errorf(EConflict, "clearing.already_agreed", c.ID())
 	}
-	cr.rec.agree(id, op.Actor)
-	out.Clearing = id
-	if len(cr.rec.agreements[id]) < len(c.Members) {
+	if !out.Cleared {
 		return nil
 	}
 	for _, ps := range pairs {
 		cr.clearPair(ps, c.Reduce, op, out)
 	}
-	out.Cleared = true
 	return nil
+}
+
+// record notes u's agreement to id, of n members in all, in out, and
+// reports false when u had agreed already. out.Cleared is set when the
+// agreement was the last one needed.
+func (cr clearingRules) record(id string, u UserID, n int, out *Outcome) bool {
+	if cr.rec.agreements[id][u] {
+		return false
+	}
+	cr.rec.agree(id, u)
+	out.Clearing = id
+	out.Cleared = len(cr.rec.agreements[id]) >= n
+	return true
 }
 
 // cyclePairs checks a cycle against the book and returns, for each of its
@@ -70,20 +83,28 @@ func (cr clearingRules) applyAgree(op Op, out *Outcome) error {
 func (cr clearingRules) cyclePairs(c *Cycle) ([][]*Promise, error) {
 	pairs := make([][]*Promise, len(c.Members))
 	for i, from := range c.Members {
-		to := c.Members[(i+1)%len(c.Members)]
-		var sum int64
-		for _, id := range c.Debts {
-			p, ok := cr.rec.promises[id]
-			if ok && p.Giver == from && p.Beneficiary == to && p.State == PromiseCommitment && p.Amount.Currency == c.Reduce.Currency {
-				pairs[i] = append(pairs[i], p)
-				sum += p.Amount.Minor
-			}
-		}
-		if sum < c.Reduce.Minor {
+		ps, ok := cr.openPair(c.Debts, from, c.Members[(i+1)%len(c.Members)], c.Reduce)
+		if !ok {
 			return nil, Errorf(EConflict, "clearing.stale")
 		}
+		pairs[i] = ps
 	}
 	return pairs, nil
+}
+
+// openPair returns the open commitments among ids from from to to in the
+// currency of amount, and whether they add up to amount at least.
+func (cr clearingRules) openPair(ids []PromiseID, from, to UserID, amount Amount) ([]*Promise, bool) {
+	var ps []*Promise
+	var sum int64
+	for _, id := range ids {
+		p, ok := cr.rec.promises[id]
+		if ok && p.Giver == from && p.Beneficiary == to && p.State == PromiseCommitment && p.Amount.Currency == amount.Currency {
+			ps = append(ps, p)
+			sum += p.Unsent().Minor // a part sent is not owed any more
+		}
+	}
+	return ps, sum >= amount.Minor
 }
 
 // clearPair clears amount of one debt of a cycle, oldest commitment first:
@@ -95,8 +116,11 @@ func (cr clearingRules) clearPair(ps []*Promise, amount Amount, op Op, out *Outc
 		if left == 0 {
 			break
 		}
-		take := min(left, p.Amount.Minor)
+		take := min(left, p.Unsent().Minor)
 		left -= take
+		if take == 0 {
+			continue
+		}
 		if take == p.Amount.Minor {
 			cr.rec.touchPromise(p)
 			p.Cleared = true
@@ -105,6 +129,12 @@ func (cr clearingRules) clearPair(ps []*Promise, amount Amount, op Op, out *Outc
 			cr.rec.touchPromise(p)
 			p.Amount.Minor -= take
 			p.UpdatedAt, p.UpdatedBy = op.At, op.Event
+			if p.SentSoFar().Minor >= p.Amount.Minor { // the rest was all sent: a part's state
+				p.State = PromiseSent
+				if p.GotMinor >= p.Amount.Minor {
+					p.State = PromiseFulfilled
+				}
+			}
 			out.Affected = append(out.Affected, out.promise(p))
 			part := &Promise{
 				ID: PromiseID(string(op.Event) + "/" + string(p.ID)), Need: p.Need, Giver: p.Giver, Beneficiary: p.Beneficiary,
@@ -120,7 +150,7 @@ func (cr clearingRules) clearPair(ps []*Promise, amount Amount, op Op, out *Outc
 	}
 }
 
-// agree records u's agreement to clear cycle id (taken back with the op).
+// agree records u's agreement to clear cycle (or chain) id (taken back with the op).
 func (r *records) agree(id string, u UserID) {
 	if r.agreements[id] == nil {
 		r.agreements[id] = map[UserID]bool{}

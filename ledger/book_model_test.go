@@ -112,6 +112,7 @@ func (m *refModel) totals(n *ledger.Need) ledger.Totals {
 			givers[p.ID] = true
 		case ledger.PromiseCommitment, ledger.PromiseSent:
 			t.Committed.Minor += p.Amount.Minor
+			t.Confirmed.Minor += p.GotMinor // the confirmed part of a partial fulfilment
 			givers[p.ID] = true
 		case ledger.PromiseFulfilled:
 			t.Committed.Minor += p.Amount.Minor
@@ -219,8 +220,7 @@ func (m *refModel) do(op ledger.Op) (string, bool, error) {
 		case p.State == ledger.PromiseFulfilled:
 			return "promise.already_fulfilled", false, nil
 		}
-		touch(p, ledger.PromiseSent, op)
-		return "", false, nil
+		return m.doSent(p, op), false, nil
 	case ledger.OpGot:
 		return m.doGot(op), false, nil
 	case ledger.OpForgive:
@@ -470,10 +470,10 @@ func (m *refModel) doGot(op ledger.Op) string {
 		if p.Need != n.ID || (op.Giver != "" && p.Giver != op.Giver) {
 			continue
 		}
-		if p.State == ledger.PromiseSent {
+		switch {
+		case p.State == ledger.PromiseSent || (p.State == ledger.PromiseCommitment && p.SentMinor > p.GotMinor):
 			sent = append(sent, p)
-		}
-		if p.State == ledger.PromiseCommitment {
+		case p.State == ledger.PromiseCommitment:
 			open = append(open, p)
 		}
 	}
@@ -490,7 +490,29 @@ func (m *refModel) doGot(op ledger.Op) string {
 	default:
 		return "promise.which_giver"
 	}
-	touch(p, ledger.PromiseFulfilled, op)
+	// A partial fulfilment: what waits confirmation (else the rest) or
+	// the amount typed, never more.
+	limit, waiting := p.SentMinor-p.GotMinor, p.SentMinor > p.GotMinor
+	if !waiting {
+		limit = p.Amount.Minor - p.GotMinor
+	}
+	a := limit
+	if !op.Amount.IsZero() {
+		switch {
+		case op.Amount.Currency != p.Amount.Currency:
+			return "promise.currency"
+		case op.Amount.Minor <= 0:
+			return "amount.zero"
+		case op.Amount.Minor > limit && waiting:
+			return "promise.over_got"
+		case op.Amount.Minor > limit:
+			return "promise.over_owed"
+		}
+		a = op.Amount.Minor
+	}
+	p.GotMinor += a
+	p.SentMinor = max(p.SentMinor, p.GotMinor)
+	touch(p, partState(p), op)
 	m.closeIfConfirmed(n, op)
 	return ""
 }

@@ -32,9 +32,7 @@ func (r *records) totals(n NeedID) Totals {
 			t.Intended.Minor += p.Amount.Minor
 		case p.State.Binding():
 			t.Committed.Minor += p.Amount.Minor
-			if p.State == PromiseFulfilled {
-				t.Confirmed.Minor += p.Amount.Minor
-			}
+			t.Confirmed.Minor += p.Delivered().Minor // a partial fulfilment's confirmed part
 		}
 		if p.State.Live() {
 			t.Givers++
@@ -215,7 +213,9 @@ func (pr promiseRules) applyCommit(op Op, out *Outcome) error {
 	return nil
 }
 
-// applySent marks the actor's commitment toward a need as sent.
+// applySent marks the actor's commitment toward a need as sent: all that
+// is left to send, or op.Amount of it (a partial fulfilment, which leaves
+// the commitment open for the rest: book_partial.go).
 func (pr promiseRules) applySent(op Op, out *Outcome) error {
 	p := pr.givenPromise(op.Need, op.Actor)
 	if p == nil {
@@ -229,8 +229,13 @@ func (pr promiseRules) applySent(op Op, out *Outcome) error {
 	case PromiseFulfilled:
 		return Errorf(EConflict, "promise.already_fulfilled")
 	}
-	out.Need = out.need(pr.rec.needs[p.Need])
-	pr.rec.changePromise(p, op, p.Amount, PromiseSent, out)
+	n := pr.rec.needs[p.Need]
+	a, err := sendable(p, op.Amount, n)
+	if err != nil {
+		return err
+	}
+	out.Need = out.need(n)
+	pr.rec.fulfilPart(p, op, p.SentSoFar().Minor+a.Minor, p.GotMinor, out)
 	return nil
 }
 
@@ -246,7 +251,8 @@ func (pr promiseRules) givenPromise(n NeedID, giver UserID) *Promise {
 	return pr.rec.livePromise(n, giver)
 }
 
-// applyGot confirms receipt of a commitment toward the actor's need.
+// applyGot confirms receipt of a commitment toward the actor's need: what
+// was sent and not confirmed yet (else all that is left), or op.Amount.
 func (pr promiseRules) applyGot(op Op, out *Outcome) error {
 	n, ok := pr.rec.needs[op.Need]
 	if !ok {
@@ -259,8 +265,13 @@ func (pr promiseRules) applyGot(op Op, out *Outcome) error {
 	if err != nil {
 		return err
 	}
+	a, err := confirmable(p, op.Amount, n)
+	if err != nil {
+		return err
+	}
 	out.Need = out.need(n)
-	pr.rec.changePromise(p, op, p.Amount, PromiseFulfilled, out)
+	got := p.GotMinor + a.Minor
+	pr.rec.fulfilPart(p, op, max(p.SentSoFar().Minor, got), got, out)
 	pr.rec.closeIfConfirmed(n, op, out)
 	return nil
 }
@@ -273,10 +284,10 @@ func (pr promiseRules) receivable(n *Need, giver UserID) (*Promise, error) {
 		if giver != "" && p.Giver != giver {
 			continue
 		}
-		switch p.State {
-		case PromiseSent:
+		switch {
+		case awaitsConfirmation(p):
 			sent = append(sent, p)
-		case PromiseCommitment:
+		case p.State == PromiseCommitment:
 			open = append(open, p)
 		}
 	}

@@ -13,7 +13,7 @@ import (
 // it whenever the encoding changes, or the rules change what a replay of
 // the same ops builds: a snapshot of another version is not decoded, and
 // the book is replayed from every op instead.
-const BookSnapshotVersion = 1
+const BookSnapshotVersion = 2 // 2: a promise's SentMinor and GotMinor (partial fulfilment)
 
 // bookMagic opens every encoded snapshot.
 const bookMagic = "EXBOOK"
@@ -186,6 +186,8 @@ func (e *bookEncoder) promises(r *records) {
 		e.bool(p.Renewed)
 		e.bool(p.Cleared)
 		e.time(p.CommittedAt)
+		e.body = binary.AppendVarint(e.body, p.SentMinor)
+		e.body = binary.AppendVarint(e.body, p.GotMinor)
 	}
 }
 
@@ -448,7 +450,8 @@ func (d *bookDecoder) promises(r *records) {
 		p := &Promise{ID: PromiseID(d.str()), Need: NeedID(d.str()), Giver: UserID(d.str()),
 			Beneficiary: UserID(d.str()), Amount: d.amount(), State: PromiseState(d.str()),
 			Reaction: EventID(d.str()), CreatedAt: d.time(), UpdatedAt: d.time(), UpdatedBy: EventID(d.str()),
-			Overdue: d.bool(), Period: d.str(), Renewed: d.bool(), Cleared: d.bool(), CommittedAt: d.time()}
+			Overdue: d.bool(), Period: d.str(), Renewed: d.bool(), Cleared: d.bool(), CommittedAt: d.time(),
+			SentMinor: d.varint(), GotMinor: d.varint()}
 		r.promises[p.ID] = p
 	}
 }

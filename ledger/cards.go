@@ -53,7 +53,7 @@ func (s *Aid) Remind(ctx context.Context, act Action, to UserID) (*Reminder, err
 			}
 		}
 		for _, p := range b.PromisesBy(act.Actor) {
-			if p.Beneficiary == to && p.State == PromiseSent {
+			if p.Beneficiary == to && p.AwaitsConfirmation() {
 				r.Confirm = append(r.Confirm, p)
 			}
 		}

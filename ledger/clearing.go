@@ -41,12 +41,16 @@ type Cycle struct {
 // debts From→Via and Via→To and added to the debt From→To. Debts lists the
 // original promises From→Via and then Via→To; a debt that was itself created
 // by an earlier cut has no promises, so Debts may be short or empty.
+// Agreeable is set when Amount can be taken from the original promises of
+// each side alone (neither side was made, nor grown, by an earlier cut):
+// only such a cut can be agreed to and applied by itself (book_chain.go).
 type ChainCut struct {
-	Via    UserID
-	From   UserID
-	To     UserID
-	Amount Amount
-	Debts  []PromiseID
+	Via       UserID
+	From      UserID
+	To        UserID
+	Amount    Amount
+	Debts     []PromiseID
+	Agreeable bool
 }
 
 // ClearingPlan is the proposal for one currency.
@@ -147,6 +151,7 @@ type clearing struct {
 	ids     []PromiseID
 	pairOff []int32
 	nPairs  int
+	own     []int64 // the sum of the original debts of each pair
 	edges   []clearEdge
 	out     [][]int32 // edges leaving each member, by creditor index at first
 	removed int64
@@ -195,6 +200,10 @@ func planCurrency(debts []Debt) ClearingPlan {
 	}
 	c.pairOff = append(c.pairOff, int32(len(debts)))
 	c.nPairs = len(c.edges)
+	c.own = make([]int64, c.nPairs)
+	for e := range c.own {
+		c.own[e] = c.edges[e].amt
+	}
 
 	c.cancelCycles()
 	c.shortenChains()
@@ -221,6 +230,12 @@ func (c *clearing) promises(dst []PromiseID, e int32) []PromiseID {
 		return dst
 	}
 	return append(dst, c.ids[c.pairOff[e]:c.pairOff[e+1]]...)
+}
+
+// owns reports whether edge e is a pair of original debts adding up to m
+// at least, so that a cut of m can be taken from them alone.
+func (c *clearing) owns(e int32, m int64) bool {
+	return int(e) < c.nPairs && c.own[e] >= m
 }
 
 // cancelCycles removes every cycle with an iterative depth-first search.
@@ -362,7 +377,8 @@ func (c *clearing) shortenChains() {
 				in[to] = append(in[to], e)
 				pair[key(a, to)] = e
 			}
-			cut := ChainCut{Via: c.users[b], From: c.users[a], To: c.users[to], Amount: c.amount(m)}
+			cut := ChainCut{Via: c.users[b], From: c.users[a], To: c.users[to], Amount: c.amount(m),
+				Agreeable: c.owns(ab, m) && c.owns(bc, m)}
 			cut.Debts = c.promises(c.promises(nil, ab), bc)
 			c.plan.Chains = append(c.plan.Chains, cut)
 			c.removed += m

@@ -51,14 +51,14 @@ func TestPlanClearingTable(t *testing.T) {
 			Currency: "EUR",
 			Cycles:   []ledger.Cycle{{Members: []ledger.UserID{clrA, clrB, clrC}, Debts: []ledger.PromiseID{"p1", "p2", "p3"}, Reduce: clrEUR(5)}},
 			// Left: a→b 5, b→c 2; b passes 2 on.
-			Chains:  []ledger.ChainCut{{Via: clrB, From: clrA, To: clrC, Amount: clrEUR(2), Debts: []ledger.PromiseID{"p1", "p2"}}},
+			Chains:  []ledger.ChainCut{{Via: clrB, From: clrA, To: clrC, Amount: clrEUR(2), Debts: []ledger.PromiseID{"p1", "p2"}, Agreeable: true}},
 			Before:  unequal,
 			After:   []ledger.Debt{clrNet(clrA, clrB, clrEUR(3)), clrNet(clrA, clrC, clrEUR(2))},
 			Removed: clrEUR(17),
 		}}},
 		{"chain becomes a→c", chain, []ledger.ClearingPlan{{
 			Currency: "EUR",
-			Chains:   []ledger.ChainCut{{Via: clrB, From: clrA, To: clrC, Amount: clrEUR(4), Debts: []ledger.PromiseID{"p1", "p2"}}},
+			Chains:   []ledger.ChainCut{{Via: clrB, From: clrA, To: clrC, Amount: clrEUR(4), Debts: []ledger.PromiseID{"p1", "p2"}, Agreeable: true}},
 			Before:   chain,
 			After:    []ledger.Debt{clrNet(clrA, clrB, clrEUR(6)), clrNet(clrA, clrC, clrEUR(4))},
 			Removed:  clrEUR(4),
@@ -88,7 +88,7 @@ func TestPlanClearingTable(t *testing.T) {
 		}, []ledger.ClearingPlan{{
 			Currency: "EUR",
 			Cycles:   []ledger.Cycle{{Members: []ledger.UserID{clrA, clrB}, Debts: []ledger.PromiseID{"p1", "p2"}, Reduce: clrEUR(3)}},
-			Chains:   []ledger.ChainCut{{Via: clrB, From: clrA, To: clrD, Amount: clrEUR(1), Debts: []ledger.PromiseID{"p1", "p3"}}},
+			Chains:   []ledger.ChainCut{{Via: clrB, From: clrA, To: clrD, Amount: clrEUR(1), Debts: []ledger.PromiseID{"p1", "p3"}, Agreeable: true}},
 			Before:   []ledger.Debt{clrDebt("p1", clrA, clrB, clrEUR(5)), clrDebt("p2", clrB, clrA, clrEUR(3)), clrDebt("p3", clrB, clrD, clrEUR(1))},
 			After:    []ledger.Debt{clrNet(clrA, clrB, clrEUR(1)), clrNet(clrA, clrD, clrEUR(1))},
 			Removed:  clrEUR(7),

@@ -172,7 +172,8 @@ func (b *Book) digests() []Digest {
 				get(p.Giver).Convert = append(get(p.Giver).Convert, copyPromise(p))
 			case p.State == PromiseCommitment:
 				get(p.Giver).Fulfil = append(get(p.Giver).Fulfil, copyPromise(p))
-			case p.State == PromiseSent:
+			}
+			if p.AwaitsConfirmation() { // a part sent waits too
 				get(p.Beneficiary).Confirm = append(get(p.Beneficiary).Confirm, copyPromise(p))
 			}
 		}

@@ -17,6 +17,10 @@ import (
 //     their collection's days);
 //   - forgiven: the beneficiary let the giver off, never received.
 //
+// A commitment partly fulfilled (20 of 50 confirmed) counts by value its
+// confirmed part, by count only once whole: until then it is open (or
+// sent).
+//
 // A commitment the ledger released (its need closed or its beneficiary
 // left: nobody is owed it any more) counts in no share: it is only
 // counted apart. The time to fulfil is from the commitment to the
@@ -155,13 +159,25 @@ func (t *healthTally) add(p *Promise) {
 		}
 	case PromiseSent:
 		t.h.Sent++
+		t.addPart(p, v)
 	case PromiseCommitment:
 		t.h.Open++
+		t.addPart(p, v)
 	case PromiseForgiven:
 		t.h.Forgiven++
 	}
 	if p.State.Open() && p.Overdue {
 		t.h.Overdue++
+	}
+}
+
+// addPart counts by value the part of open commitment p already
+// confirmed (a partial fulfilment): by count it is fulfilled only once
+// whole.
+func (t *healthTally) addPart(p *Promise, v *HealthValue) {
+	v.Confirmed.Minor += p.GotMinor
+	if p.GotMinor > 0 && !p.UpdatedAt.Before(t.thisMonth) {
+		t.given[p.Amount.Currency] += p.GotMinor
 	}
 }
 

@@ -60,10 +60,16 @@ func naiveHealth(ps []*ledger.Promise, now time.Time) ledger.Health {
 		for _, p := range ps {
 			if committed(p) && string(p.Amount.Currency) == c {
 				v.Committed.Minor += p.Amount.Minor
-				if p.State == ledger.PromiseFulfilled {
+				switch p.State {
+				case ledger.PromiseFulfilled:
 					v.Confirmed.Minor += p.Amount.Minor
 					if monthOf(p.UpdatedAt) == monthOf(now) {
 						given += p.Amount.Minor
+					}
+				case ledger.PromiseCommitment, ledger.PromiseSent: // a part confirmed counts by value
+					v.Confirmed.Minor += p.GotMinor
+					if monthOf(p.UpdatedAt) == monthOf(now) {
+						given += p.GotMinor
 					}
 				}
 			}

@@ -28,6 +28,9 @@ func naiveReport(all []*ledger.Promise, month string, keep func(*ledger.Promise)
 			f.fulfilled++
 			f.confirmed[p.Amount.Currency] += p.Amount.Minor
 		}
+		if p.State == ledger.PromiseCommitment || p.State == ledger.PromiseSent {
+			f.confirmed[p.Amount.Currency] += p.GotMinor // a part confirmed counts by value
+		}
 		if (p.State == ledger.PromiseCommitment || p.State == ledger.PromiseSent) && p.Overdue {
 			f.overdue++
 		}

@@ -158,19 +158,20 @@ func (s *Aid) putNeed(ctx context.Context, n *ledger.Need) error {
 func (s *Aid) putPromise(ctx context.Context, p *ledger.Promise) error {
 	_, err := s.db.Exec(ctx, `
 		INSERT INTO promises (promise_id, need_id, giver, beneficiary, amount_minor, currency, state,
-			reaction, overdue, created_at, updated_at, updated_by, period, renewed, cleared, committed_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+			reaction, overdue, created_at, updated_at, updated_by, period, renewed, cleared, committed_at,
+			sent_minor, got_minor)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
 		ON CONFLICT (promise_id) DO UPDATE SET need_id = excluded.need_id, giver = excluded.giver,
 			beneficiary = excluded.beneficiary, amount_minor = excluded.amount_minor,
 			currency = excluded.currency, state = excluded.state, reaction = excluded.reaction,
 			overdue = excluded.overdue, created_at = excluded.created_at,
 			updated_at = excluded.updated_at, updated_by = excluded.updated_by,
 			period = excluded.period, renewed = excluded.renewed, cleared = excluded.cleared,
-			committed_at = excluded.committed_at`,
+			committed_at = excluded.committed_at, sent_minor = excluded.sent_minor, got_minor = excluded.got_minor`,
 		string(p.ID), string(p.Need), string(p.Giver), string(p.Beneficiary), p.Amount.Minor,
 		string(p.Amount.Currency), string(p.State), string(p.Reaction), p.Overdue,
 		toMS(p.CreatedAt), toMS(p.UpdatedAt), string(p.UpdatedBy), p.Period, p.Renewed, p.Cleared,
-		toMS(p.CommittedAt))
+		toMS(p.CommittedAt), p.SentSoFar().Minor, p.Delivered().Minor)
 	if err != nil {
 		return fmt.Errorf("failed to save promise: %w", err)
 	}

@@ -32,18 +32,24 @@ type cycleJSON struct {
 	Agreed  []ledger.UserID    `json:"agreed"`
 }
 
-// chainJSON shortens From→Via→To to From→To.
+// chainJSON shortens From→Via→To to From→To. An agreeable chain has an ID
+// its three members agree to with POST /clearing/{cycle}/agree, and who
+// agreed so far.
 type chainJSON struct {
-	From   ledger.UserID      `json:"from"`
-	Via    ledger.UserID      `json:"via"`
-	To     ledger.UserID      `json:"to"`
-	Amount amountJSON         `json:"amount"`
-	Debts  []ledger.PromiseID `json:"debts"`
-	Yours  bool               `json:"yours"`
+	ID        string             `json:"id,omitempty"`
+	From      ledger.UserID      `json:"from"`
+	Via       ledger.UserID      `json:"via"`
+	To        ledger.UserID      `json:"to"`
+	Amount    amountJSON         `json:"amount"`
+	Debts     []ledger.PromiseID `json:"debts"`
+	Yours     bool               `json:"yours"`
+	Agreeable bool               `json:"agreeable"`
+	Agreed    []ledger.UserID    `json:"agreed"`
 }
 
 // apiClearing answers the clearing proposal the member sees. Nothing is
-// applied; a member of a cycle agrees with POST /clearing/{cycle}/agree.
+// applied; a member of a cycle, or of an agreeable chain, agrees with POST
+// /clearing/{cycle}/agree.
 func (api *apiReads) apiClearing(w http.ResponseWriter, r *http.Request) {
 	c := callerOf(r.Context())
 	rc, err := api.vis.viewerOf(r.Context(), c.Member)
@@ -72,7 +78,7 @@ func apiOpenDebts(b *ledger.Book) []ledger.Debt {
 	var debts []ledger.Debt
 	for _, p := range b.AllPromises() {
 		if p.State == ledger.PromiseCommitment {
-			debts = append(debts, ledger.Debt{ID: p.ID, From: p.Giver, To: p.Beneficiary, Amount: p.Amount})
+			debts = append(debts, ledger.Debt{ID: p.ID, From: p.Giver, To: p.Beneficiary, Amount: p.Unsent()}) // a part sent is not owed
 		}
 	}
 	return debts
@@ -100,8 +106,12 @@ func apiVisiblePlan(b *ledger.Book, p ledger.ClearingPlan, mates map[ledger.User
 	}
 	for _, ch := range p.Chains {
 		if apiAllIn([]ledger.UserID{ch.From, ch.Via, ch.To}, mates) {
-			v.Chains = append(v.Chains, chainJSON{From: ch.From, Via: ch.Via, To: ch.To, Amount: amountOf(ch.Amount),
-				Debts: append([]ledger.PromiseID{}, ch.Debts...), Yours: ch.From == me || ch.Via == me || ch.To == me})
+			cj := chainJSON{From: ch.From, Via: ch.Via, To: ch.To, Amount: amountOf(ch.Amount), Agreeable: ch.Agreeable,
+				Debts: append([]ledger.PromiseID{}, ch.Debts...), Yours: ch.From == me || ch.Via == me || ch.To == me, Agreed: []ledger.UserID{}}
+			if ch.Agreeable {
+				cj.ID, cj.Agreed = ch.ID(), usersOf(b.Agreed(ch.ID()))
+			}
+			v.Chains = append(v.Chains, cj)
 			removed.Minor += ch.Amount.Minor
 		}
 	}

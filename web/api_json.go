@@ -127,12 +127,18 @@ type promiseJSON struct {
 	UpdatedAt   string              `json:"updated_at,omitempty"`
 	// CommittedAt is when it first became a commitment (none if never).
 	CommittedAt string `json:"committed_at,omitempty"`
+	// Sent and Confirmed are what of it was sent and confirmed (a partial
+	// fulfilment sends and confirms it in parts); Owed what is still owed.
+	Sent      amountJSON `json:"sent"`
+	Confirmed amountJSON `json:"confirmed"`
+	Owed      amountJSON `json:"owed"`
 }
 
 func promiseOf(p *ledger.Promise) promiseJSON {
 	return promiseJSON{ID: p.ID, Need: p.Need, Giver: p.Giver, Beneficiary: p.Beneficiary, Amount: amountOf(p.Amount),
 		State: p.State, Overdue: p.Overdue, Period: p.Period, Renewed: p.Renewed, Cleared: p.Cleared,
-		CreatedAt: timeText(p.CreatedAt), UpdatedAt: timeText(p.UpdatedAt), CommittedAt: timeText(p.CommittedAt)}
+		CreatedAt: timeText(p.CreatedAt), UpdatedAt: timeText(p.UpdatedAt), CommittedAt: timeText(p.CommittedAt),
+		Sent: amountOf(p.SentSoFar()), Confirmed: amountOf(p.Delivered()), Owed: amountOf(p.Rest())}
 }
 
 // promisesOf renders promises; never nil.

@@ -204,7 +204,7 @@ func (api *apiReads) apiPromisesToMe(w http.ResponseWriter, r *http.Request) {
 // apiPending answers what givers say they sent the member, awaiting the
 // member's confirmation (chat: pending).
 func (api *apiReads) apiPending(w http.ResponseWriter, r *http.Request) {
-	api.apiPromiseList(w, r, false, func(p *ledger.Promise) bool { return p.State == ledger.PromiseSent })
+	api.apiPromiseList(w, r, false, (*ledger.Promise).AwaitsConfirmation) // a part sent waits too
 }
 
 // apiArchive answers the fulfilled and forgiven promises, both ways (chat:

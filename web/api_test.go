@@ -37,6 +37,9 @@ type promiseT struct {
 	CreatedAt   string  `json:"created_at"`
 	UpdatedAt   string  `json:"updated_at"`
 	CommittedAt string  `json:"committed_at"`
+	Sent        amountT `json:"sent"`
+	Confirmed   amountT `json:"confirmed"`
+	Owed        amountT `json:"owed"`
 }
 
 type needT struct {

@@ -196,13 +196,25 @@ func apiAmountBody(r *http.Request, n *ledger.Need, cmd *ledger.Command) error {
 	return err
 }
 
-// apiGiverBody reads {"giver"?}: whose sending the owner confirms.
-func apiGiverBody(r *http.Request, _ *ledger.Need, cmd *ledger.Command) error {
+// apiGotBody reads {"giver"?, "amount"?}: whose sending the owner
+// confirms, and how much of it arrived.
+func apiGotBody(r *http.Request, n *ledger.Need, cmd *ledger.Command) error {
 	var body struct {
-		Giver *string `json:"giver"`
+		Giver  *string `json:"giver"`
+		Amount *string `json:"amount"`
 	}
-	if err := decodeOptional(r, &body); err != nil || body.Giver == nil {
+	if err := decodeOptional(r, &body); err != nil {
 		return err
+	}
+	if body.Amount != nil {
+		a, err := apiAmount("amount", *body.Amount, n.Target.Currency)
+		if err != nil {
+			return err
+		}
+		cmd.Amount = a
+	}
+	if body.Giver == nil {
+		return nil
 	}
 	u, err := apiUser("giver", *body.Giver)
 	cmd.User = u
@@ -267,23 +279,6 @@ func (api *apiWrites) apiUnblock(w http.ResponseWriter, r *http.Request) {
 	}
 	api.apiPerform(w, r, ledger.Request{Command: ledger.Command{Verb: ledger.VerbUnblock, User: u}}, http.StatusOK,
 		apiFreshBlock(ledger.VerbUnblock))
-}
-
-// apiInvite invites a member into a circle of the member's: a personal
-// invitation card in the circle's room.
-func (api *apiWrites) apiInvite(w http.ResponseWriter, r *http.Request) {
-	c := callerOf(r.Context())
-	circle, err := api.vis.memberCircle(r.Context(), c.Member, ledger.CircleID(r.PathValue("id")))
-	if err != nil {
-		api.errs.writeError(w, r, err, "")
-		return
-	}
-	u, err := decodeUser(r)
-	if err != nil {
-		api.errs.writeError(w, r, err, "")
-		return
-	}
-	api.apiPerform(w, r, ledger.Request{Circle: circle.ID, Command: ledger.Command{Verb: ledger.VerbInvite, User: u}}, http.StatusOK, nil)
 }
 
 // apiKassaDeclare declares the member's monthly maximum for the kassa of

@@ -45,8 +45,8 @@ func (f *forms) roleAction(w http.ResponseWriter, r *http.Request, c *caller) {
 	f.act(w, r, c, back, "role_"+action, ledger.Request{Circle: circle.ID, Command: ledger.Command{Verb: verb, User: u}})
 }
 
-// apiCircleRole is the API's route of one action on a member's role in a
-// circle of the caller's: {"user": "@…"}.
+// apiCircleRole is the API's route of one action on a member of a circle
+// of the caller's, {"user": "@…"}: an invitation or a change of roles.
 func (api *apiWrites) apiCircleRole(verb ledger.Verb) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		c := callerOf(r.Context())

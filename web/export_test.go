@@ -136,7 +136,7 @@ func promiseBack(t *testing.T, p promiseT) ledger.Promise {
 	return ledger.Promise{ID: ledger.PromiseID(p.ID), Need: ledger.NeedID(p.Need), Giver: ledger.UserID(p.Giver),
 		Beneficiary: ledger.UserID(p.Beneficiary), Amount: amountBack(p.Amount), State: ledger.PromiseState(p.State),
 		CreatedAt: parseTime(t, p.CreatedAt), UpdatedAt: parseTime(t, p.UpdatedAt), CommittedAt: parseTime(t, p.CommittedAt), Overdue: p.Overdue, Period: p.Period,
-		Renewed: p.Renewed, Cleared: p.Cleared}
+		Renewed: p.Renewed, Cleared: p.Cleared, SentMinor: amountBack(p.Sent).Minor, GotMinor: amountBack(p.Confirmed).Minor}
 }
 
 // inUTC is a need with its times in UTC, as an export writes them.
@@ -153,6 +153,7 @@ func inUTC(n ledger.Need) ledger.Need {
 // last changed it and the reaction that set it, times in UTC.
 func exported(p ledger.Promise) ledger.Promise {
 	p.Reaction, p.UpdatedBy = "", ""
+	p.SentMinor, p.GotMinor = p.SentSoFar().Minor, p.Delivered().Minor // exported as what they mean
 	p.CreatedAt, p.UpdatedAt = p.CreatedAt.UTC(), p.UpdatedAt.UTC()
 	if !p.CommittedAt.IsZero() {
 		p.CommittedAt = p.CommittedAt.UTC()

@@ -244,11 +244,13 @@ func (f *forms) needAction(w http.ResponseWriter, r *http.Request, c *caller) {
 	req := ledger.Request{Need: n.ID, Command: ledger.Command{Verb: verb}}
 	cmd := &req.Command
 	switch verb {
-	case ledger.VerbIntend, ledger.VerbCommit:
+	case ledger.VerbIntend, ledger.VerbCommit, ledger.VerbSent, ledger.VerbGot: // sent, got: a part, or empty
 		if cmd.Amount, err = formAmount(r, "amount", n.Target.Currency, false); err != nil {
 			f.refuseAt(w, r, c, back, "amount", err)
 			return
 		}
+	}
+	switch verb {
 	case ledger.VerbGot, ledger.VerbForgive:
 		giver := ledger.UserID(strings.TrimSpace(r.PostForm.Get("giver")))
 		if giver == "" && verb == ledger.VerbForgive {

@@ -4,7 +4,7 @@ import "maps"
 
 // wordsEN are the English words of the pages and of the web's own errors,
 // the API's included.
-var wordsEN = joined(pageWordsEN, apiWordsEN, widgetWordsEN, reportWordsEN)
+var wordsEN = joined(pageWordsEN, apiWordsEN, widgetWordsEN, reportWordsEN, clearingWordsEN)
 
 // joined is one catalogue of the keys of every part.
 func joined(parts ...map[string]string) map[string]string {
@@ -157,6 +157,7 @@ var pageWordsEN = map[string]string{
 	"archive.title": "Archive and overdue",
 	"archive.intro": "What is still owed past its time, and what was fulfilled or forgiven, both ways.",
 	"list.empty":    "Nothing here.",
+	"row.part":      "%[1]v sent, %[2]v of %[3]v confirmed, %[4]v still owed",
 	"row.overdue":   "overdue",
 
 	"section.intentions":  "❤️ Intentions",
@@ -208,6 +209,7 @@ var pageWordsEN = map[string]string{
 	"act.decline_hint":  "Declining your share gives it to the others.",
 	"act.sent":          "I sent it",
 	"act.sent_hint":     "Only the beneficiary's confirmation closes it.",
+	"act.part_label":    "Part, %[1]v (empty: all)",
 	"act.got":           "Confirm receipt",
 	"act.got_from":      "Received from",
 	"act.any_giver":     "the only one who sent",

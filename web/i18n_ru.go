@@ -2,7 +2,7 @@ package web
 
 // wordsRU are the Russian words of the pages and of the web's own errors,
 // the API's included.
-var wordsRU = joined(pageWordsRU, apiWordsRU, widgetWordsRU, reportWordsRU)
+var wordsRU = joined(pageWordsRU, apiWordsRU, widgetWordsRU, reportWordsRU, clearingWordsRU)
 
 // pageWordsRU are the Russian words of the pages.
 var pageWordsRU = map[string]string{
@@ -146,6 +146,7 @@ var pageWordsRU = map[string]string{
 	"archive.title": "Архив и просрочка",
 	"archive.intro": "Что всё ещё должно после срока, и что исполнено или прощено, в обе стороны.",
 	"list.empty":    "Здесь пусто.",
+	"row.part":      "отправлено %[1]v, подтверждено %[2]v из %[3]v, ещё в долгу %[4]v",
 	"row.overdue":   "просрочено",
 
 	"section.intentions":  "❤️ Намерения",
@@ -197,6 +198,7 @@ var pageWordsRU = map[string]string{
 	"act.decline_hint":  "Ваша отклонённая доля перейдёт к остальным.",
 	"act.sent":          "Я отправил(а)",
 	"act.sent_hint":     "Закрывает его только подтверждение получателя.",
+	"act.part_label":    "Часть, %[1]v (пусто — всё)",
 	"act.got":           "Подтвердить получение",
 	"act.got_from":      "Получено от",
 	"act.any_giver":     "единственного, кто отправил",

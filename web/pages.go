@@ -178,6 +178,7 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 	mux.Handle("POST /status", s.gate.page(s.forms.statusAction))
 	mux.Handle("POST /kassa/declare", s.gate.page(s.forms.kassaDeclare))
 	mux.Handle("POST /kassa/claim", s.gate.page(s.forms.kassaClaim))
+	mux.Handle("POST /clearing/{id}/agree", s.gate.page(s.forms.clearingAgree))
 	mux.Handle("POST /circles/{id}/roles", s.gate.page(s.forms.roleAction))
 	mux.Handle("POST /profile/about", s.gate.page(s.forms.aboutAction))
 	mux.Handle("POST /profile/requisites", s.gate.page(s.forms.requisitesAction))
@@ -206,6 +207,7 @@ func (pg *pages) views() []viewRoute {
 		{"/initiatives/{id}", pg.needPage},
 		{"/circles/{id}", pg.circlePage},
 		{"/kassa", pg.kassaPage},
+		{"/clearing", pg.clearingPage},
 		{"/profile", pg.profilePage},
 		{"/network", pg.networkPage},
 		{"/network/health", pg.healthPage},

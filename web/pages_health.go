@@ -69,11 +69,8 @@ func (pg *pages) circleHealthPage(w http.ResponseWriter, r *http.Request, c *cal
 
 // renderHealth adds the member's circles and renders the page.
 func (pg *pages) renderHealth(w http.ResponseWriter, r *http.Request, c *caller, p *healthPage) {
-	rc, err := pg.vis.viewerOf(r.Context(), c.Member)
-	if err == nil {
-		p.Circles, err = pg.vis.circlesOf(r.Context(), rc)
-	}
-	if err != nil {
+	var err error
+	if p.Circles, err = pg.vis.circlesOfMember(r.Context(), c.Member); err != nil {
 		pg.view.pageError(w, r, c, err)
 		return
 	}

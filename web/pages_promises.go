@@ -155,7 +155,7 @@ func (pg *pages) toMePage(w http.ResponseWriter, r *http.Request, c *caller) {
 // their confirmation.
 func (pg *pages) pendingPage(w http.ResponseWriter, r *http.Request, c *caller) {
 	pg.promisesView(w, r, c, "pending", func(b *ledger.Book, now time.Time) []section {
-		return []section{pg.sectionOf(b, "section.awaiting", b.PromisesTo(c.Member), c, now, stateIs(ledger.PromiseSent))}
+		return []section{pg.sectionOf(b, "section.awaiting", b.PromisesTo(c.Member), c, now, (*ledger.Promise).AwaitsConfirmation)}
 	})
 }
 

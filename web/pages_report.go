@@ -63,11 +63,8 @@ func (pg *pages) circleReportPage(w http.ResponseWriter, r *http.Request, c *cal
 // renderReport adds the member's circles and the exports' query, and
 // renders the page.
 func (pg *pages) renderReport(w http.ResponseWriter, r *http.Request, c *caller, p *reportPage) {
-	rc, err := pg.vis.viewerOf(r.Context(), c.Member)
-	if err == nil {
-		p.Circles, err = pg.vis.circlesOf(r.Context(), rc)
-	}
-	if err != nil {
+	var err error
+	if p.Circles, err = pg.vis.circlesOfMember(r.Context(), c.Member); err != nil {
 		pg.view.pageError(w, r, c, err)
 		return
 	}

@@ -259,3 +259,12 @@ func (vis *visibility) ownCircle(ctx context.Context, u ledger.UserID, id ledger
 	}
 	return circle, err
 }
+
+// circlesOfMember is circlesOf the viewer that member is.
+func (vis *visibility) circlesOfMember(ctx context.Context, member ledger.UserID) ([]circleLink, error) {
+	rc, err := vis.viewerOf(ctx, member)
+	if err != nil {
+		return nil, err
+	}
+	return vis.circlesOf(ctx, rc)
+}

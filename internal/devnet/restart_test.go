@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"maunium.net/go/mautrix/id"
+
 	"github.com/exodus-matrix/exodus/internal/devnet"
 )
 
@@ -52,16 +54,23 @@ func TestHomeserverRestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	all, err := alice.Messages(ctx, room)
-	if err != nil {
-		t.Fatal(err)
-	}
-	seen := map[string]bool{}
-	for _, e := range all {
-		seen[e.ID.String()] = true
-	}
-	if !seen[before.String()] || !seen[after.String()] {
-		t.Fatalf("after the restart the room holds %d events, without %s or %s", len(all), before, after)
+	// Dendrite answers a send before its room server has stored the event,
+	// so the history is asked again until it holds both (or the test's
+	// deadline passes).
+	var all int
+	for {
+		seen, n, err := eventsIn(ctx, alice, room)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if all = n; seen[before.String()] && seen[after.String()] {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("after the restart the room holds %d events, without %s or %s", all, before, after)
+		case <-time.After(100 * time.Millisecond):
+		}
 	}
 	if err := hs.Stop(); err != nil {
 		t.Fatal(err)
@@ -71,4 +80,18 @@ func TestHomeserverRestart(t *testing.T) {
 	case <-time.After(devnet.StopTimeout):
 		t.Fatal("Stop after Restart left Dendrite running")
 	}
+}
+
+// eventsIn returns the IDs of the events in room's history as user sees
+// it, and how many there are.
+func eventsIn(ctx context.Context, user *devnet.User, room id.RoomID) (map[string]bool, int, error) {
+	all, err := user.Messages(ctx, room)
+	if err != nil {
+		return nil, 0, err
+	}
+	seen := map[string]bool{}
+	for _, e := range all {
+		seen[e.ID.String()] = true
+	}
+	return seen, len(all), nil
 }

@@ -228,6 +228,8 @@ const (
 	argZone                        // [<time zone> | default]
 	argMonth                       // [YYYY-MM]
 	argWidget                      // [off]
+	argGot                         // [amount] [user]
+	argSent                        // [amount]; words with no digit are ignored
 )
 
 // parse reads the arguments of cmd.Verb from cmd.Rest.
@@ -273,6 +275,10 @@ func (k argKind) parse(cmd *ledger.Command, opt Options) error {
 		return parseMonth(cmd)
 	case argWidget:
 		return parseWidget(cmd)
+	case argGot:
+		return parseGot(cmd, opt)
+	case argSent:
+		return parseSent(cmd, opt.DefaultCurrency)
 	}
 	return nil
 }

@@ -462,3 +462,45 @@ func parseToken(cmd *ledger.Command) error {
 	}
 	return nil
 }
+
+// parseGot reads `got [amount] [user]`: an amount first (what arrived of
+// a partial fulfilment), then the giver as `got [user]` reads them. Text
+// that is no amount is the giver (a display name from a pill).
+func parseGot(cmd *ledger.Command, opt Options) error {
+	amount, user := splitAtUser(cmd.Rest)
+	if amount != "" {
+		a, err := ledger.ParseAmount(amount, opt.DefaultCurrency)
+		if err != nil {
+			return parseUserArg(cmd, opt, false)
+		}
+		cmd.Amount = a
+	}
+	rest := cmd.Rest
+	cmd.Rest = user
+	err := parseUserArg(cmd, opt, false)
+	cmd.Rest = rest
+	return err
+}
+
+// splitAtUser cuts s before its first word naming a user (a user ID or a
+// matrix.to link).
+func splitAtUser(s string) (before, user string) {
+	words := strings.Fields(s)
+	for i, w := range words {
+		if strings.HasPrefix(w, "@") || strings.Contains(w, "matrix.to/") {
+			return strings.Join(words[:i], " "), strings.Join(words[i:], " ")
+		}
+	}
+	return s, ""
+}
+
+// parseSent reads `sent [amount]`: a part of the commitment sent. Words
+// with no digit after the verb are ignored, as they always were ("sent
+// yesterday"); a word with one must be an amount.
+func parseSent(cmd *ledger.Command, def ledger.Currency) error {
+	word, _ := cutWord(cmd.Rest)
+	if !strings.ContainsAny(word, "0123456789") {
+		return nil
+	}
+	return parseOptionalAmount(cmd, def)
+}

@@ -105,6 +105,11 @@ func TestParseValid(t *testing.T) {
 		want ledger.Command
 	}{
 		{"!ex ?", room, ledger.Command{Verb: ledger.VerbHelp}},
+		{"!ex sent 20", room, ledger.Command{Verb: ledger.VerbSent, Lang: ledger.LangEN, Rest: "20", Amount: ledger.Amount{Minor: 2000, Currency: "EUR"}}},
+		{"!ex отправил 20 EUR", room, ledger.Command{Verb: ledger.VerbSent, Lang: ledger.LangRU, Rest: "20 EUR", Amount: ledger.Amount{Minor: 2000, Currency: "EUR"}}},
+		{"!ex got 20", room, ledger.Command{Verb: ledger.VerbGot, Lang: ledger.LangEN, Rest: "20", Amount: ledger.Amount{Minor: 2000, Currency: "EUR"}}},
+		{"!ex got 20 EUR @bob:example.org", room, ledger.Command{Verb: ledger.VerbGot, Lang: ledger.LangEN, Rest: "20 EUR @bob:example.org", Amount: ledger.Amount{Minor: 2000, Currency: "EUR"}, User: bob}},
+		{"!ex получил @bob:example.org", room, ledger.Command{Verb: ledger.VerbGot, Lang: ledger.LangRU, Rest: "@bob:example.org", User: bob}},
 		{"!ex help invite", room, ledger.Command{Verb: ledger.VerbHelp, Lang: ledger.LangEN, Rest: "invite", Topic: ledger.VerbInvite}},
 		{"!ex помощь Круг", room, ledger.Command{Verb: ledger.VerbHelp, Lang: ledger.LangRU, Rest: "Круг", Topic: ledger.VerbCircle}},
 		{"!ex справка язык", room, ledger.Command{Verb: ledger.VerbHelp, Lang: ledger.LangRU, Rest: "язык", Topic: ledger.VerbLang}},

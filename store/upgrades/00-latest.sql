@@ -1,4 +1,4 @@
--- v0 -> v12: Latest schema
+-- v0 -> v13: Latest schema
 -- This file is the whole latest schema: a fresh database is created from it
 -- in one step (dbutil runs the upgrade "v0 -> vN" and lands at vN), while a
 -- database at an older version goes through the numbered files from its own
@@ -182,7 +182,9 @@ CREATE TABLE promises (
 	created_at   BIGINT  NOT NULL,
 	updated_at   BIGINT  NOT NULL,
 	updated_by   id_text NOT NULL,
-	committed_at BIGINT  NOT NULL DEFAULT 0 -- when it first became a commitment (0: never)
+	committed_at BIGINT  NOT NULL DEFAULT 0, -- when it first became a commitment (0: never)
+	sent_minor   BIGINT  NOT NULL DEFAULT 0, -- how much of it was sent (partial fulfilment)
+	got_minor    BIGINT  NOT NULL DEFAULT 0  -- how much of it was confirmed
 );
 CREATE INDEX promises_need_idx ON promises (need_id);
 CREATE INDEX promises_giver_idx ON promises (giver);
