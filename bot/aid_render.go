@@ -189,13 +189,20 @@ func sentNotice(l ledger.Lang, out *ledger.Outcome, prefix string) string {
 // sums adds amounts up per currency, in the order the currencies appear,
 // in language l.
 func sums(l ledger.Lang, ps []*ledger.Promise) markdown {
+	return sumsOf(l, ps, func(p *ledger.Promise) ledger.Amount { return p.Amount })
+}
+
+// sumsOf is sums of the part of each promise that part names (what is
+// left to send, to confirm).
+func sumsOf(l ledger.Lang, ps []*ledger.Promise, part func(*ledger.Promise) ledger.Amount) markdown {
 	var order []ledger.Currency
 	total := map[ledger.Currency]int64{}
 	for _, p := range ps {
-		if _, ok := total[p.Amount.Currency]; !ok {
-			order = append(order, p.Amount.Currency)
+		a := part(p)
+		if _, ok := total[a.Currency]; !ok {
+			order = append(order, a.Currency)
 		}
-		total[p.Amount.Currency] += p.Amount.Minor
+		total[a.Currency] += a.Minor
 	}
 	parts := make([]string, len(order))
 	for i, c := range order {

@@ -320,10 +320,10 @@ func (nt notices) sendReminder(ctx context.Context, from ledger.UserID, rem *led
 	}
 	for _, p := range rem.Fulfil {
 		cards{b}.sendCard(ctx, rem.To, ledger.CardCommitment, p,
-			ask(idOf(rem.To), text(l, "notify.remind_fulfil", from, p.Amount, b.cfg.Prefix), "reminder", promiseData(p)))
+			ask(idOf(rem.To), text(l, "notify.remind_fulfil", from, p.Unsent(), b.cfg.Prefix), "reminder", promiseData(p)))
 	}
 	for _, p := range rem.Confirm {
 		cards{b}.sendCard(ctx, rem.To, ledger.CardSent, p,
-			ask(idOf(rem.To), text(l, "notify.remind_confirm", from, p.Amount, b.cfg.Prefix), "reminder", promiseData(p)))
+			ask(idOf(rem.To), text(l, "notify.remind_confirm", from, p.ToConfirm(), b.cfg.Prefix), "reminder", promiseData(p)))
 	}
 }

@@ -20,8 +20,9 @@ func wantIn(t *testing.T, what, text string, wants ...string) {
 // TestPartialFulfilmentThroughTheChat: bob commits €50 to alice's red
 // collection and sends €20; alice is told 20 of 50, confirms what arrived
 // (too much refused), the card shows €20 confirmed and the commitment
-// stays open; bob cannot send more than the €30 left, sends the rest,
-// alice confirms and it is fulfilled.
+// stays open; a reminder names what is left (€30 to send; after €10
+// more, €10 to confirm); bob cannot send more than the €20 left, sends
+// the rest, alice confirms and it is fulfilled.
 func TestPartialFulfilmentThroughTheChat(t *testing.T) {
 	w := newAidWorld(t)
 	need := statusNeed(w, alice, "red 50 5")
@@ -40,8 +41,13 @@ func TestPartialFulfilmentThroughTheChat(t *testing.T) {
 	}
 	text, _ := latestCard(w.cli.messages(), card)
 	wantIn(t, "card", text, "confirmed €20")
-	w.say(dm(bob), bob, "sent 31")
-	wantIn(t, "too much sent", w.answer(dm(bob)), "€30 of €50 is left to send")
+	w.say(dm(alice), alice, "remind "+bob)
+	wantIn(t, "bob's reminder", w.answer(dm(bob)), "your commitment of €30")
+	w.say(dm(bob), bob, "sent 10")
+	w.say(dm(bob), bob, "remind "+alice)
+	wantIn(t, "alice's reminder", w.answer(dm(alice)), "they sent you €10")
+	w.say(dm(bob), bob, "sent 21")
+	wantIn(t, "too much sent", w.answer(dm(bob)), "€20 of €50 is left to send")
 	w.say(dm(bob), bob, "sent")
 	w.say(dm(alice), alice, "got")
 	if p := w.promise(need, bob); p == nil || p.State != ledger.PromiseFulfilled {

@@ -113,10 +113,10 @@ func (c Clock) sendDigest(ctx context.Context, d ledger.Digest) {
 		parts = append(parts, text(l, "digest.convert", len(d.Convert), sums(l, d.Convert))+"\n"+promiseList(l, loc, d.Convert, true))
 	}
 	if len(d.Fulfil) > 0 {
-		parts = append(parts, text(l, "digest.fulfil", len(d.Fulfil), sums(l, d.Fulfil))+"\n"+promiseList(l, loc, d.Fulfil, true))
+		parts = append(parts, text(l, "digest.fulfil", len(d.Fulfil), sumsOf(l, d.Fulfil, (*ledger.Promise).Unsent))+"\n"+promiseList(l, loc, d.Fulfil, true))
 	}
 	if len(d.Confirm) > 0 {
-		parts = append(parts, text(l, "digest.confirm", len(d.Confirm), sums(l, d.Confirm))+"\n"+promiseList(l, loc, d.Confirm, false))
+		parts = append(parts, text(l, "digest.confirm", len(d.Confirm), sumsOf(l, d.Confirm, (*ledger.Promise).ToConfirm))+"\n"+promiseList(l, loc, d.Confirm, false))
 	}
 	all := append(append(append([]*ledger.Promise(nil), d.Convert...), d.Fulfil...), d.Confirm...)
 	b.sendDirect(ctx, idOf(d.Member), ask(idOf(d.Member), strings.Join(parts, "\n\n"), "digest", map[string]any{"promises": promisesData(all)}))

@@ -178,6 +178,10 @@ func (p *Promise) Unsent() Amount {
 	return Amount{p.Amount.Minor - p.SentSoFar().Minor, p.Amount.Currency}
 }
 
+// ToConfirm is what the beneficiary has still to confirm: what the giver
+// said they sent, less what was confirmed.
+func (p *Promise) ToConfirm() Amount { return p.SentSoFar().Minus(p.Delivered()) }
+
 // Rest is what is still owed of the promise: all of it less what the
 // beneficiary confirmed.
 func (p *Promise) Rest() Amount { return p.Amount.Minus(p.Delivered()) }
