@@ -65,6 +65,10 @@ type Options struct {
 	ProgressEvery time.Duration
 	Progress      func(Progress)
 	Now           func() time.Time
+
+	// oneByOne replays each event alone, as the rebuild did before it
+	// grouped them (the benchmarks' baseline: export_test.go).
+	oneByOne bool
 }
 
 func (o Options) withDefaults() Options {
@@ -195,57 +199,119 @@ func (r *Replica) sources(ctx context.Context, rooms []id.RoomID, opt Options) (
 	return openMemory(rooms, histories, opt.PageSize), nil
 }
 
-// replayAll replays the merged histories in batches, each recorded in the
-// inbox once replayed.
+// replayAll replays the merged histories: the events at hand (the pages
+// already received) in groups, each in one transaction, and each batch of
+// rebuildBatch recorded in the inbox once replayed. The wait for a page is
+// outside any transaction, so that the homeserver's transactions are
+// recorded meanwhile.
 func (r *Replica) replayAll(ctx context.Context, opt Options, src *streams, m *merger, prog *progress, report *Report) error {
 	if err := m.start(src.all); err != nil {
 		return err
 	}
-	rp := r.bot.Replaying()
 	defer opt.Clock.set(time.Time{})
-	nextTick := int64(-1 << 63)
-	recorded := make([]ledger.InboxEvent, 0, rebuildBatch)
-	errs := map[ledger.EventID]string{}
+	s := &replaying{r: r, opt: opt, m: m, prog: prog, report: report, rp: r.bot.Replaying(),
+		nextTick: -1 << 63, recorded: make([]ledger.InboxEvent, 0, rebuildBatch), errs: map[ledger.EventID]string{}}
 	for {
 		evt, err := m.next()
 		if err != nil {
 			return err
 		}
-		if evt == nil || len(recorded) == rebuildBatch {
-			if err := r.recordReplayed(ctx, recorded, errs); err != nil {
-				return err
-			}
-			recorded, errs = recorded[:0], map[ledger.EventID]string{}
-		}
 		if evt == nil {
-			return nil
+			return s.flush(ctx)
 		}
-		raw, err := json.Marshal(evt)
-		if err != nil {
-			zerolog.Ctx(ctx).Warn().Err(err).Str("event_id", evt.ID.String()).Msg("Skipped an event that does not encode")
-			continue
+		if err := s.group(ctx, evt); err != nil {
+			return err
 		}
-		at := time.UnixMilli(evt.Timestamp).UTC()
-		if ie := bot.InboxRecord(r.self, raw, at); ie.ID != "" {
-			recorded = append(recorded, ie)
+	}
+}
+
+// maxGroupHold bounds how long a group of replayed events keeps its
+// transaction, and with it, on SQLite, the only write lock, which the
+// homeserver's transactions recorded meanwhile wait for (as the intake's
+// runs: bot/intake_run.go).
+const maxGroupHold = 100 * time.Millisecond
+
+// replaying is one rebuild's replay of the merged histories.
+type replaying struct {
+	r        *Replica
+	opt      Options
+	m        *merger
+	prog     *progress
+	report   *Report
+	rp       *bot.Replayer
+	nextTick int64
+	recorded []ledger.InboxEvent // replayed, not recorded in the inbox yet
+	errs     map[ledger.EventID]string
+}
+
+// group replays evt and the events after it that are at hand in one
+// transaction (each service's writes in a savepoint of it, as in the
+// intake's runs): the statements of a member's or a circle's reads are
+// then run once per group, and the commit is paid once. It stops before
+// an event that would wait for a page, an encrypted one (decrypted
+// outside any transaction), a full batch, or after maxGroupHold. An
+// encrypted event is replayed alone.
+func (s *replaying) group(ctx context.Context, evt *event.Event) error {
+	if len(s.recorded) >= rebuildBatch {
+		if err := s.flush(ctx); err != nil {
+			return err
 		}
-		opt.Clock.set(at)
-		if evt.Timestamp >= nextTick {
-			n, err := rp.ApplyClockOps(ctx, at)
-			report.ClockOps += n
-			if err != nil {
+	}
+	if evt.Type == event.EventEncrypted || s.opt.oneByOne {
+		return s.one(ctx, evt)
+	}
+	return s.r.inTx(ctx, func(ctx context.Context) error {
+		start := time.Now()
+		for {
+			if err := s.one(ctx, evt); err != nil {
 				return err
 			}
-			nextTick = evt.Timestamp + opt.TickEvery.Milliseconds()
+			evt = s.m.ready()
+			if evt == nil || evt.Type == event.EventEncrypted || len(s.recorded) >= rebuildBatch || time.Since(start) > maxGroupHold {
+				return nil
+			}
+			s.m.next() // at hand: it does not wait, nor fail
 		}
-		got, err := r.replay(ctx, rp, raw)
-		report.count(got)
-		if got != handled && got != skipped {
-			errs[ledger.EventID(evt.ID)] = err.Error()
-		}
-		prog.p.Read = m.read
-		prog.applied(ctx, evt.Timestamp)
+	})
+}
+
+// one replays one event on its time, after the clock's ops due then.
+func (s *replaying) one(ctx context.Context, evt *event.Event) error {
+	raw, err := json.Marshal(evt)
+	if err != nil {
+		zerolog.Ctx(ctx).Warn().Err(err).Str("event_id", evt.ID.String()).Msg("Skipped an event that does not encode")
+		return nil
 	}
+	at := time.UnixMilli(evt.Timestamp).UTC()
+	if ie := bot.InboxRecord(s.r.self, raw, at); ie.ID != "" {
+		s.recorded = append(s.recorded, ie)
+	}
+	s.opt.Clock.set(at)
+	if evt.Timestamp >= s.nextTick {
+		n, err := s.rp.ApplyClockOps(ctx, at)
+		s.report.ClockOps += n
+		if err != nil {
+			return err
+		}
+		s.nextTick = evt.Timestamp + s.opt.TickEvery.Milliseconds()
+	}
+	got, err := s.r.replay(ctx, s.rp, raw)
+	s.report.count(got)
+	if got != handled && got != skipped {
+		s.errs[ledger.EventID(evt.ID)] = err.Error()
+	}
+	s.prog.p.Read = s.m.read
+	s.prog.applied(ctx, evt.Timestamp)
+	return nil
+}
+
+// flush records the events replayed so far in the inbox.
+func (s *replaying) flush(ctx context.Context) error {
+	if err := s.r.recordReplayed(ctx, s.recorded, s.errs); err != nil {
+		return err
+	}
+	s.recorded, s.errs = s.recorded[:0], map[ledger.EventID]string{}
+	return nil
 }
 
 // count counts what came of replaying one event.
@@ -338,10 +404,16 @@ func (r *Replica) recordReplayed(ctx context.Context, events []ledger.InboxEvent
 			}
 		}
 	}
+	return r.inTx(ctx, record)
+}
+
+// inTx runs fn in one transaction of the inbox's store, when the inbox can
+// run one (else as it is).
+func (r *Replica) inTx(ctx context.Context, fn func(ctx context.Context) error) error {
 	if tx, ok := r.inbox.(interface {
 		InTx(ctx context.Context, fn func(ctx context.Context) error) error
 	}); ok {
-		return tx.InTx(ctx, record)
+		return tx.InTx(ctx, fn)
 	}
-	return record(ctx)
+	return fn(ctx)
 }

@@ -62,7 +62,13 @@ func rebuildHistory(b *testing.B, n int) map[id.RoomID][]*event.Event {
 // BenchmarkRebuild replays a 2,000-event circle room into an empty ledger
 // through Replica.Rebuild (paged /messages from a fake homeserver, real
 // SQLite): the rate of a rebuild, in events per second.
-func BenchmarkRebuild(b *testing.B) {
+func BenchmarkRebuild(b *testing.B) { benchRebuild(b, false) }
+
+// BenchmarkRebuildOneByOne is BenchmarkRebuild replaying each event alone,
+// as the rebuild did before it grouped the events at hand: its baseline.
+func BenchmarkRebuildOneByOne(b *testing.B) { benchRebuild(b, true) }
+
+func benchRebuild(b *testing.B, oneByOne bool) {
 	const n = 2000
 	history := rebuildHistory(b, n)
 	for b.Loop() {
@@ -70,8 +76,12 @@ func BenchmarkRebuild(b *testing.B) {
 		rc := replica.NewReplayClock(ledger.NewManualClock(time.UnixMilli(rebuildStart + 10_000_000).UTC()))
 		h := newBareHarness(b, rc, 1000)
 		h.cli.timeline = history
+		opt := replica.Options{PageSize: 100, Clock: rc}
+		if oneByOne {
+			opt = replica.OneByOne(opt)
+		}
 		b.StartTimer()
-		report, err := h.replica.Rebuild(h.ctx, replica.Options{PageSize: 100, Clock: rc})
+		report, err := h.replica.Rebuild(h.ctx, opt)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -26,7 +26,10 @@ const benchDendriteEnv = "EXODUS_BENCH_DENDRITE"
 // serving a circle room of 3,000 events (pages of 100), and, interleaved in
 // the same iterations, pages the same room's /messages as a plain client
 // does (the baselines: no replay), backward (b) and forward (f, as the
-// rebuild reads). It reports the rates and the rebuild's ratios to each.
+// rebuild reads), and rebuilds it again replaying each event alone (the
+// code before the events at hand were grouped in one transaction:
+// x-one-by-one is the gain). It reports the rates and the rebuild's ratios
+// to each.
 // Opt-in: EXODUS_BENCH_DENDRITE=1 (EXODUS_DENDRITE_BIN may point at built
 // binaries).
 func BenchmarkRebuildDendrite(b *testing.B) {
@@ -43,13 +46,17 @@ func BenchmarkRebuildDendrite(b *testing.B) {
 	b.Cleanup(func() { _ = hs.Stop() })
 	botAcc, room := fillDendriteRoom(ctx, b, hs, n)
 	settle(ctx, b, botAcc.Client, room, page)
-	var readTime, fwdTime, rebuildTime time.Duration
-	var read, fwd, rebuilt int
+	var readTime, fwdTime time.Duration
+	var times [2]time.Duration
+	var read, fwd, iter int
+	var counts [2]int
 	for b.Loop() {
 		b.StopTimer()
 		rc := replica.NewReplayClock(ledger.NewManualClock(time.Now().Add(time.Hour).UTC()))
-		h := newHarnessAs(b, rc, 100000, botAcc.ID)
-		rep := replica.New(h.bot, botAcc.ID, botAcc.Client, h.store, nil)
+		rc2 := replica.NewReplayClock(ledger.NewManualClock(time.Now().Add(time.Hour).UTC()))
+		h, h2 := newHarnessAs(b, rc, 100000, botAcc.ID), newHarnessAs(b, rc2, 100000, botAcc.ID)
+		harnesses := [2]rebuildTarget{{h.ctx, replica.New(h.bot, botAcc.ID, botAcc.Client, h.store, nil)},
+			{h2.ctx, replica.New(h2.bot, botAcc.ID, botAcc.Client, h2.store, nil)}}
 		b.StartTimer()
 		start := time.Now()
 		got, err := pageAll(ctx, botAcc.Client, room, page, mautrix.DirectionBackward)
@@ -65,24 +72,47 @@ func BenchmarkRebuildDendrite(b *testing.B) {
 		}
 		fwdTime += time.Since(start)
 		fwd += got
-		start = time.Now()
-		report, err := rep.Rebuild(zerolog.New(os.Stderr).Level(zerolog.WarnLevel).WithContext(h.ctx), replica.Options{PageSize: page, Clock: rc})
-		if err != nil {
-			b.Fatal(err)
+		// The rebuild, and the same one replaying each event alone (the
+		// code before the events at hand were grouped: its baseline), in
+		// alternating order.
+		opts := []replica.Options{{PageSize: page, Clock: rc}, replica.OneByOne(replica.Options{PageSize: page, Clock: rc2})}
+		for k := range 2 {
+			which := (iter + k) % 2
+			start = time.Now()
+			events := rebuildOnce(b, harnesses[which], opts[which], n)
+			times[which] += time.Since(start)
+			counts[which] += events
 		}
-		rebuildTime += time.Since(start)
-		rebuilt += report.Rooms[0].Events
-		if report.Events < n/2 {
-			b.Fatalf("replayed %d of %d events (%+v)", report.Events, got, report)
-		}
+		iter++
 	}
 	plain, forward := float64(read)/readTime.Seconds(), float64(fwd)/fwdTime.Seconds()
-	rate := float64(rebuilt) / rebuildTime.Seconds()
+	rate, alone := float64(counts[0])/times[0].Seconds(), float64(counts[1])/times[1].Seconds()
 	b.ReportMetric(plain, "pages-b-events/s")
 	b.ReportMetric(forward, "pages-f-events/s")
 	b.ReportMetric(rate, "rebuild-events/s")
 	b.ReportMetric(rate/plain, "ratio-b")
 	b.ReportMetric(rate/forward, "ratio-f")
+	b.ReportMetric(alone, "one-by-one-events/s")
+	b.ReportMetric(rate/alone, "x-one-by-one")
+}
+
+// rebuildOnce rebuilds h's empty ledger with opt and returns how many
+// events the room held.
+func rebuildOnce(b *testing.B, h rebuildTarget, opt replica.Options, n int) int {
+	report, err := h.rep.Rebuild(zerolog.New(os.Stderr).Level(zerolog.WarnLevel).WithContext(h.ctx), opt)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if report.Events < n/2 {
+		b.Fatalf("replayed %d of %d events (%+v)", report.Events, n, report)
+	}
+	return report.Rooms[0].Events
+}
+
+// rebuildTarget is an empty ledger and the replica that rebuilds it.
+type rebuildTarget struct {
+	ctx context.Context
+	rep *replica.Replica
 }
 
 // settle waits until Dendrite serves the whole room (its sync API reads

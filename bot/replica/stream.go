@@ -236,6 +236,16 @@ func (m *merger) next() (*event.Event, error) {
 	return evt, nil
 }
 
+// ready returns the event next would return if it is at hand, without
+// waiting for a page (nil otherwise): the earliest head has another event
+// after it, so taking this one does not receive the room's next page.
+func (m *merger) ready() *event.Event {
+	if len(m.heads) == 0 || len(m.heads[0].head) < 2 {
+		return nil
+	}
+	return m.heads[0].head[0]
+}
+
 // heads is a heap of the rooms' streams by their first event.
 type heads []*stream
 
