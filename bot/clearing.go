@@ -316,17 +316,10 @@ func agreeClearing(ctx context.Context, b *Bot, r *request, plans []ledger.Clear
 // agreeCycle records the member's agreement to clear cycle; the last
 // agreement needed clears it. The others in the cycle are told.
 func agreeCycle(ctx context.Context, b *Bot, r *request, cycle *ledger.Cycle) error {
-	op := newOp(ctx, b, r, ledger.OpAgree)
-	op.Need, op.Cycle = "", cycle
-	out, err := b.apply(ctx, op)
+	out, agreed, err := recordAgreement(ctx, b, r, func(op *ledger.Op) { op.Cycle = cycle })
 	if err != nil {
 		return err
 	}
-	var agreed []ledger.UserID
-	_ = b.ledger.Aid.View(ctx, func(bk *ledger.Book) error {
-		agreed = bk.Agreed(out.Clearing)
-		return nil
-	})
 	if out.Cleared {
 		b.replyText(ctx, r, "clearing.applied", out.Clearing, cycle.Reduce)
 	} else {

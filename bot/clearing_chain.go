@@ -19,17 +19,10 @@ func chainID(c ledger.ChainCut) string {
 // the three agreements shortens it. The other two are told, each in their
 // language.
 func agreeChain(ctx context.Context, b *Bot, r *request, chain *ledger.ChainCut) error {
-	op := newOp(ctx, b, r, ledger.OpAgree)
-	op.Need, op.Chain = "", chain
-	out, err := b.apply(ctx, op)
+	out, agreed, err := recordAgreement(ctx, b, r, func(op *ledger.Op) { op.Chain = chain })
 	if err != nil {
 		return err
 	}
-	var agreed []ledger.UserID
-	_ = b.ledger.Aid.View(ctx, func(bk *ledger.Book) error {
-		agreed = bk.Agreed(out.Clearing)
-		return nil
-	})
 	if out.Cleared {
 		b.replyText(ctx, r, "clearing.chain_applied", out.Clearing, chain.From, chain.To, chain.Amount, chain.Via)
 	} else {
@@ -46,4 +39,23 @@ func agreeChain(ctx context.Context, b *Bot, r *request, chain *ledger.ChainCut)
 	}
 	notices{b}.after(ctx, out)
 	return nil
+}
+
+// recordAgreement records the member's agreement to the clearing that set
+// names in the op (a cycle or a chain), and returns the outcome and who
+// has agreed to it so far.
+func recordAgreement(ctx context.Context, b *Bot, r *request, set func(op *ledger.Op)) (*ledger.Outcome, []ledger.UserID, error) {
+	op := newOp(ctx, b, r, ledger.OpAgree)
+	op.Need = ""
+	set(&op)
+	out, err := b.apply(ctx, op)
+	if err != nil {
+		return nil, nil, err
+	}
+	var agreed []ledger.UserID
+	_ = b.ledger.Aid.View(ctx, func(bk *ledger.Book) error {
+		agreed = bk.Agreed(out.Clearing)
+		return nil
+	})
+	return out, agreed, nil
 }
