@@ -249,7 +249,7 @@ func TestMenuByKeyboard(t *testing.T) {
 	if f := press(t, ctx, kb.Enter); f.Expanded != "true" || !visible(t, ctx, `nav.main`) {
 		t.Fatalf("Enter did not open the menu: %v aria-expanded %q", f, f.Expanded)
 	}
-	reached := tabUntil(t, ctx, 20, func(f focused) bool { return f.Tag == "button" && f.Text == "Log out" })
+	reached := tabUntil(t, ctx, 30, func(f focused) bool { return f.Tag == "button" && f.Text == "Log out" })
 	reachesAll(t, "the phone's menu", reached)
 	if f := press(t, ctx, kb.Escape); !strings.Contains(f.Class, "menu-toggle") || f.Expanded != "false" || visible(t, ctx, `nav.main`) {
 		t.Errorf("Escape left the menu open or the focus elsewhere: %v aria-expanded %q", f, f.Expanded)
@@ -258,10 +258,10 @@ func TestMenuByKeyboard(t *testing.T) {
 	// On a desktop the button is gone: the links come right after the
 	// language switch, with no invisible stop between.
 	run(t, ctx, "desktop", chromedp.EmulateViewport(desktop.width, desktop.height), fresh)
-	reached = tabUntil(t, ctx, 20, func(f focused) bool { return f.Tag == "button" && f.Text == "Log out" })
+	reached = tabUntil(t, ctx, 30, func(f focused) bool { return f.Tag == "button" && f.Text == "Log out" })
 	reachesAll(t, "the desktop's navigation", reached)
-	if len(reached) != 5+len(navLinks) { // skip, brand, EN, RU, the links, log out
-		t.Errorf("Tab stops before log out: %d, want %d: %v", len(reached), 5+len(navLinks), reached)
+	if len(reached) != 6+len(navLinks) { // skip, brand, EN, RU, SR, the links, log out
+		t.Errorf("Tab stops before log out: %d, want %d: %v", len(reached), 6+len(navLinks), reached)
 	}
 
 	// Without scripts a phone shows the links, and no button that does nothing.

@@ -14,7 +14,7 @@ func TestBadCommandsGetClearAnswers(t *testing.T) {
 		{"frobnicate", "don't know the command `frobnicate`"},
 		{"chain bob", "is not a Matrix user ID"},
 		{"chain bob", "`chain @user:server`"}, // no prefix in a direct chat
-		{"lang klingon", "choose ru or en"},
+		{"lang klingon", "choose ru, en or sr"},
 		{"circle here", "direct chat cannot be a circle"},
 		{"invite @bob:localhost", "not a circle"},
 		{"accept NOPE-CODE", "is unknown"},

@@ -37,7 +37,7 @@ func TestConfigErrorsNameTheKey(t *testing.T) {
 	}{
 		{"type: sqlite3-fk-wal", "type: mysql", "database.type: expected sqlite3-fk-wal or postgres", false},
 		{`prefix: "!ex"`, `prefix: ""`, "bot.prefix: expected", false},
-		{"default_lang: en", "default_lang: fr", "ledger.default_lang: expected en or ru", false},
+		{"default_lang: en", "default_lang: fr", "ledger.default_lang: expected en, ru or sr", false},
 		{`default_pledge: "100 EUR"`, `default_pledge: "100 XYZ"`, "ledger.default_pledge: expected an amount", false},
 		{"invite_ttl: 336h", "invite_ttl: soon", "ledger.invite_ttl: expected a duration", false},
 		{"min_level: debug", "min_level: loud", "logging.min_level: expected", false},
