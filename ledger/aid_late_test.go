@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"reflect"
 	"slices"
 	"sort"
 	"testing"
@@ -93,13 +92,7 @@ func TestVeryLateOpReplaysOutsideTheLock(t *testing.T) {
 		}
 
 		want := canonical(ops)
-		if got := viewFlat(t, w.svc); !reflect.DeepEqual(got, want) {
-			t.Fatalf("%s: book differs from canonical order:\n got %+v\nwant %+v", what, got, want)
-		}
-		if got := projection(t, w.st); !reflect.DeepEqual(got, want) {
-			t.Fatalf("%s: SQL projection differs:\n got %+v\nwant %+v", what, got, want)
-		}
-		w.sameAfterRestart(what, want)
+		w.matchesCanonical(what, want)
 	}
 }
 
@@ -146,12 +139,6 @@ func TestVeryLateOpComparesBesideCalls(t *testing.T) {
 		}
 		deliver(t, w.svc, meanwhile[next:]) // those the compares left
 		want := canonical(ops)
-		if got := viewFlat(t, w.svc); !reflect.DeepEqual(got, want) {
-			t.Fatalf("%s: book differs from canonical order:\n got %+v\nwant %+v", what, got, want)
-		}
-		if got := projection(t, w.st); !reflect.DeepEqual(got, want) {
-			t.Fatalf("%s: SQL projection differs:\n got %+v\nwant %+v", what, got, want)
-		}
-		w.sameAfterRestart(what, want)
+		w.matchesCanonical(what, want)
 	}
 }

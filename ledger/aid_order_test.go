@@ -302,15 +302,23 @@ func TestAidOrderIndependence(t *testing.T) {
 			deliver(t, w.svc, order)
 
 			what := fmt.Sprintf("set %d shuffle %d", set, sh)
-			if got := viewFlat(t, w.svc); !reflect.DeepEqual(got, want) {
-				t.Fatalf("%s: book differs from canonical order:\n got %+v\nwant %+v", what, got, want)
-			}
-			if got := projection(t, w.st); !reflect.DeepEqual(got, want) {
-				t.Fatalf("%s: SQL projection differs:\n got %+v\nwant %+v", what, got, want)
-			}
-			w.sameAfterRestart(what, want)
+			w.matchesCanonical(what, want)
 		}
 	}
+}
+
+// matchesCanonical checks that the world's book and SQL projection are
+// want, the ledger of the ops in canonical order, and stay so after a
+// restart (sameAfterRestart).
+func (w *aidWorld) matchesCanonical(what string, want flatLedger) {
+	w.t.Helper()
+	if got := viewFlat(w.t, w.svc); !reflect.DeepEqual(got, want) {
+		w.t.Fatalf("%s: book differs from canonical order:\n got %+v\nwant %+v", what, got, want)
+	}
+	if got := projection(w.t, w.st); !reflect.DeepEqual(got, want) {
+		w.t.Fatalf("%s: SQL projection differs:\n got %+v\nwant %+v", what, got, want)
+	}
+	w.sameAfterRestart(what, want)
 }
 
 // sameAfterRestart checks that a service restarted on the world's store
