@@ -125,11 +125,15 @@ func (s *Aid) foldOps(ctx context.Context, op Op, r *replayed) error {
 	f := newLateFold(op, s.cfg.journalOps())
 	var after Op
 	for {
+		s.pace.yield(ctx)
 		page, err := s.store.OpsPage(ctx, after, size)
 		if err != nil {
 			return fmt.Errorf("failed to load ops: %w", err)
 		}
-		for _, o := range page {
+		for i, o := range page {
+			if i%paceOps == paceOps-1 {
+				s.pace.yield(ctx)
+			}
 			if o.Event == op.Event {
 				return ErrAlreadyApplied
 			}
