@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 
 	"github.com/exodus-matrix/exodus/ledger"
@@ -34,7 +33,7 @@ func (s *Aid) OpsPage(ctx context.Context, after ledger.Op, limit int) ([]ledger
 			return nil, fmt.Errorf("failed to read an op: %w", err)
 		}
 		page = append(page, ledger.Op{})
-		if err := json.Unmarshal(body, &page[len(page)-1]); err != nil {
+		if err := decodeOp(body, &page[len(page)-1]); err != nil {
 			return nil, fmt.Errorf("failed to decode op: %w", err)
 		}
 	}
