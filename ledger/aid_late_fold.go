@@ -13,8 +13,10 @@ import (
 // hundred megabytes the garbage collector marks again and again while the
 // other calls run), only where each sorts (opKey), for catchUp.
 
-// opsPage is how many ops a replay outside the lock reads per query.
-const opsPage = 10_000
+// opsPage is how many ops a replay outside the lock reads per query: a
+// step of about a millisecond, after which it gives way to the calls
+// (aid_late_pace.go).
+const opsPage = 512
 
 // opKey is where an op sorts: its time in milliseconds (the store keeps
 // no more), then its event.

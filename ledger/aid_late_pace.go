@@ -12,9 +12,10 @@ import (
 // cores a call's SQLite statements are cgo calls, after each of which the
 // call needs a processor back; a replay that never stops keeps one busy
 // and allocates meanwhile, making the collector mark while the calls run.
-// The wait is bounded (paceWait per step), so the replay still finishes
-// while calls never stop, or while one is held for long: then it makes one
-// step per call, or per bound.
+// A wait ends when a call ends leaving none in progress, even if the next
+// begins at once (calls made back to back: the replay then makes one step
+// per call), or after paceWait (a call held for long, or calls that
+// overlap without end: one step per paceWait), so the replay finishes.
 
 // paceOps is how many ops the replay folds between two looks at the calls
 // (a few hundred microseconds to a millisecond of work).
@@ -50,9 +51,18 @@ func (p *pacer) end() {
 	}
 }
 
-// yield waits while a call is in progress, at most the bound (or until ctx
-// ends).
+// yield waits, if a call is in progress, until a call ends leaving none
+// in progress, at most the bound (or until ctx ends). It does not wait for
+// none to be in progress: calls made back to back would leave it no
+// moment, and the replay makes a step beside the next call.
 func (p *pacer) yield(ctx context.Context) {
+	if p.calls.Load() == 0 {
+		return
+	}
+	select {
+	case <-p.quiet: // a stale signal, from before this call began
+	default:
+	}
 	if p.calls.Load() == 0 {
 		return
 	}
@@ -66,14 +76,10 @@ func (p *pacer) yield(ctx context.Context) {
 	}
 	t := time.NewTimer(bound)
 	defer t.Stop()
-	for p.calls.Load() > 0 {
-		select {
-		case <-p.quiet:
-		case <-t.C:
-			return
-		case <-ctx.Done():
-			return
-		}
+	select {
+	case <-p.quiet:
+	case <-t.C:
+	case <-ctx.Done():
 	}
 }
 
