@@ -126,10 +126,11 @@ func (s *Aid) foldOps(ctx context.Context, op Op, r *replayed) error {
 	size := cmp.Or(s.page, opsPage)
 	f := newLateFold(op, s.cfg.journalOps())
 	var after Op
+	var page []Op // reused page after page
 	for {
 		s.pace.yield(ctx)
-		page, err := s.store.OpsPage(ctx, after, size)
-		if err != nil {
+		var err error
+		if page, err = s.store.OpsPage(ctx, after, size, page); err != nil {
 			return fmt.Errorf("failed to load ops: %w", err)
 		}
 		for i, o := range page {

@@ -17,9 +17,9 @@ type countingAid struct {
 	pages atomic.Int64
 }
 
-func (c *countingAid) OpsPage(ctx context.Context, after ledger.Op, limit int) ([]ledger.Op, error) {
+func (c *countingAid) OpsPage(ctx context.Context, after ledger.Op, limit int, into []ledger.Op) ([]ledger.Op, error) {
 	c.pages.Add(1)
-	return c.AidStore.OpsPage(ctx, after, limit)
+	return c.AidStore.OpsPage(ctx, after, limit, into)
 }
 
 // lateWorld is a world holding every op of a history but one from its
