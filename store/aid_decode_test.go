@@ -108,3 +108,32 @@ func sameAsJSON(t *testing.T, body []byte) {
 		t.Fatalf("%q: decodeOp\n %+v\nencoding/json\n %+v", body, got, want)
 	}
 }
+
+// BenchmarkDecodeOp decodes the body of a typical op (a promise: kind,
+// event, actor, time, need, amount, the default amount and the zero
+// time AppendOp writes) by hand (decodeOp) and with encoding/json.
+func BenchmarkDecodeOp(b *testing.B) {
+	body, err := json.Marshal(ledger.Op{Kind: ledger.OpCommit, Event: "$Xk3v9aQeT0bJw1pZ:example.org", Actor: "@member1234:example.org",
+		At: time.Date(2027, 3, 1, 8, 0, 0, 123_000_000, time.UTC), Need: "$Nd8s7f6g5h4j3k2l:example.org",
+		Amount: ledger.Amount{Minor: 2_500, Currency: "EUR"}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, c := range []struct {
+		name   string
+		decode func([]byte, *ledger.Op) error
+	}{
+		{"by-hand", decodeOp},
+		{"encoding-json", func(body []byte, op *ledger.Op) error { *op = ledger.Op{}; return json.Unmarshal(body, op) }},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			var op ledger.Op
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := c.decode(body, &op); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
