@@ -385,11 +385,24 @@ func (r *Replica) replayParsed(ctx context.Context, rp *bot.Replayer, evt *event
 	return handled, nil
 }
 
+// handledRecorder is an inbox that records events handled elsewhere as
+// done at once (store.Store.RecordHandled).
+type handledRecorder interface {
+	RecordHandled(ctx context.Context, events []ledger.InboxEvent, errs map[ledger.EventID]string) error
+}
+
 // recordReplayed records the replayed events in the inbox as handled (with
-// the error of those that failed), in one transaction when the inbox can
-// run one.
+// the error of those that failed): at once when the inbox can, else
+// enqueued and marked done, in one transaction when the inbox can run
+// one.
 func (r *Replica) recordReplayed(ctx context.Context, events []ledger.InboxEvent, errs map[ledger.EventID]string) error {
 	if len(events) == 0 {
+		return nil
+	}
+	if rec, ok := r.inbox.(handledRecorder); ok {
+		if err := rec.RecordHandled(ctx, events, errs); err != nil {
+			return fmt.Errorf("failed to record the replayed events: %w", err)
+		}
 		return nil
 	}
 	record := func(ctx context.Context) error {
