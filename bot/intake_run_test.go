@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/exodus-matrix/exodus/bot"
+	"github.com/exodus-matrix/exodus/ledger"
 	"github.com/exodus-matrix/exodus/store"
 )
 
@@ -196,5 +197,73 @@ func TestEventsParsedAtThePutAreHandledOnceWhenTheirRunIsTakenBack(t *testing.T)
 	}
 	if got := len(h.cli.messages()); got != 3 {
 		t.Fatalf("answers = %d, want one per event", got)
+	}
+}
+
+// TestARunsAppliedMarksAreWrittenTogether: the ledger's applied marks of a
+// run's 20 events are written by two INSERTs (16 and 4 events) before its
+// commit, not one per event, and each is then in the table: applying one
+// of the events again is a duplicate.
+func TestARunsAppliedMarksAreWrittenTogether(t *testing.T) {
+	h := newHarnessOn(t, useCountingDriver())
+	events := make([]json.RawMessage, 20)
+	for i := range events {
+		events[i] = message(fmt.Sprint("$m", i), string(h.circle), fmt.Sprintf("@m%d:test", i), "!ex pool")
+	}
+	if code := h.put(t, hsToken, "t", events...); code != http.StatusOK {
+		t.Fatalf("status %d", code)
+	}
+	stop := sqlCounts.record()
+	drainDurable(t, h)
+	inserts := 0
+	for q, n := range stop() {
+		if strings.HasPrefix(q, "INSERT INTO applied_events") {
+			inserts += n
+		}
+	}
+	if inserts != 2 {
+		t.Fatalf("%d statements marked the run's events applied, want 2", inserts)
+	}
+	if got := len(h.cli.messages()); got != len(events) {
+		t.Fatalf("answers = %d, want %d", got, len(events))
+	}
+	for i := range events {
+		fresh, err := h.store.MarkApplied(h.ctx, ledger.EventID(fmt.Sprint("$m", i)), h.clock.Now())
+		if err != nil || fresh {
+			t.Fatalf("$m%d applied again: fresh %v, %v", i, fresh, err)
+		}
+	}
+}
+
+// TestAnEventAppliedBeforeItsRunIsADuplicate: an event another path
+// applied first (a catch-up, say) is found applied by the run's look-up:
+// it changes nothing and gets no answer, while the run's other event is
+// handled and answered.
+func TestAnEventAppliedBeforeItsRunIsADuplicate(t *testing.T) {
+	h := newHarness(t)
+	if _, err := h.svc.Trust.Pool(h.ctx, ledger.Action{Event: "$x0", Actor: "@a:test", At: h.clock.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	before, err := h.store.Members.GetMember(h.ctx, "@a:test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	events := []json.RawMessage{message("$x0", string(h.circle), "@a:test", "!ex pool"),
+		message("$x1", string(h.circle), "@b:test", "!ex pool")}
+	if code := h.put(t, hsToken, "t", events...); code != http.StatusOK {
+		t.Fatalf("status %d", code)
+	}
+	if n, err := h.intake.Drain(h.ctx); err != nil || n != 2 {
+		t.Fatalf("Drain = %d, %v, want 2", n, err)
+	}
+	if got := len(h.cli.messages()); got != 1 {
+		t.Fatalf("answers = %d, want 1 (the event applied before gets none)", got)
+	}
+	after, err := h.store.Members.GetMember(h.ctx, "@a:test")
+	if err != nil || !after.PoolSeenAt.Equal(before.PoolSeenAt) {
+		t.Fatalf("the pool seen by @a moved from %v to %v (%v)", before.PoolSeenAt, after.PoolSeenAt, err)
+	}
+	if n, err := h.store.CountPending(h.ctx); err != nil || n != 0 {
+		t.Fatalf("pending = %d, %v", n, err)
 	}
 }

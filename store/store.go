@@ -197,9 +197,13 @@ func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) er
 	}
 	tc := &txCache{}
 	err := s.db.DoTxn(ctx, nil, func(ctx context.Context) error {
-		tc.undoSince(0, 0) // what an attempt before this one wrote was taken back
+		tc.undoSince(0, 0, 0) // what an attempt before this one wrote was taken back
 		tc.keptMembers.start, tc.keptProfiles.start = s.Members.members.clock(), s.Members.profiles.clock()
-		return fn(withTxCache(context.WithValue(ctx, txDepthKey{s}, 0), s.db, tc))
+		ctx = withTxCache(context.WithValue(ctx, txDepthKey{s}, 0), s.db, tc)
+		if err := fn(ctx); err != nil {
+			return err
+		}
+		return s.flushApplied(ctx, tc)
 	})
 	tc.keptMembers.end(s.Members.members, err == nil)
 	tc.keptProfiles.end(s.Members.profiles, err == nil)
@@ -221,9 +225,9 @@ func (s *Store) savepoint(ctx context.Context, depth int, fn func(ctx context.Co
 		return fmt.Errorf("failed to open a savepoint: %w", err)
 	}
 	cache := cacheOf(ctx, s.db)
-	members, profiles := cache.marks()
+	members, profiles, applied := cache.marks()
 	if err := fn(context.WithValue(ctx, txDepthKey{s}, depth)); err != nil {
-		cache.undoSince(members, profiles) // it may hold what the savepoint takes back
+		cache.undoSince(members, profiles, applied) // it may hold what the savepoint takes back
 		if _, rerr := s.db.Exec(ctx, "ROLLBACK TO SAVEPOINT "+name); rerr != nil {
 			return fmt.Errorf("failed to roll back to a savepoint (%w) after: %w", rerr, err)
 		}
@@ -241,6 +245,11 @@ func (s *Store) savepoint(ctx context.Context, depth int, fn func(ctx context.Co
 // MarkApplied records that the event was applied; fresh is false if it had
 // been recorded before.
 func (s *Store) MarkApplied(ctx context.Context, evt ledger.EventID, at time.Time) (bool, error) {
+	if c := cacheOf(ctx, s.db); c != nil {
+		if fresh, known := c.applied.mark(evt, at); known {
+			return fresh, nil // held, written before the commit (LookUpApplied)
+		}
+	}
 	res, err := s.db.Exec(ctx, `
 		INSERT INTO applied_events (event_id, applied_at) VALUES ($1, $2)
 		ON CONFLICT (event_id) DO NOTHING`, string(evt), toMS(at))

@@ -27,6 +27,10 @@ type txCache struct {
 	// (kept); a savepoint taken back keeps it (marking its writes undone).
 	keptMembers  keptTx[ledger.UserID, *ledger.Member]
 	keptProfiles keptTx[ledger.UserID, *ledger.Profile]
+	// The applied marks of the events looked up, and those held to be
+	// written before the commit (applied.go); a savepoint taken back
+	// drops the marks it held.
+	applied appliedTx
 }
 
 // txCacheKey carries the cache of the transaction of a database.
@@ -36,6 +40,7 @@ type txCacheKey struct{ db *dbutil.Database }
 // transaction it carries on db.
 func withTxCache(ctx context.Context, db *dbutil.Database, c *txCache) context.Context {
 	c.reset()
+	c.applied = appliedTx{}
 	return context.WithValue(ctx, txCacheKey{db}, c)
 }
 
@@ -119,26 +124,27 @@ func (c *txCache) putProfile(u ledger.UserID, p *ledger.Profile) {
 // reset empties the cache; what the transaction wrote stays.
 func (c *txCache) reset() {
 	if c != nil {
-		*c = txCache{keptMembers: c.keptMembers, keptProfiles: c.keptProfiles}
+		*c = txCache{keptMembers: c.keptMembers, keptProfiles: c.keptProfiles, applied: c.applied}
 	}
 }
 
 // marks returns how many writes of each kind the transaction made so far,
-// for undoSince.
-func (c *txCache) marks() (members, profiles int) {
+// and how many applied marks it holds, for undoSince.
+func (c *txCache) marks() (members, profiles, applied int) {
 	if c == nil {
-		return 0, 0
+		return 0, 0, 0
 	}
-	return len(c.keptMembers.writes), len(c.keptProfiles.writes)
+	return len(c.keptMembers.writes), len(c.keptProfiles.writes), len(c.applied.held)
 }
 
-// undoSince empties the cache and marks the writes made after marks as
-// taken back (a savepoint rolled back).
-func (c *txCache) undoSince(members, profiles int) {
+// undoSince empties the cache, marks the writes made after marks as taken
+// back and drops the applied marks held since (a savepoint rolled back).
+func (c *txCache) undoSince(members, profiles, applied int) {
 	if c == nil {
 		return
 	}
 	c.reset()
 	c.keptMembers.undoSince(members)
 	c.keptProfiles.undoSince(profiles)
+	c.applied.undoSince(applied)
 }
