@@ -221,25 +221,20 @@ type txDepthKey struct{ s *Store }
 // savepoint runs fn inside a savepoint of the transaction ctx carries.
 func (s *Store) savepoint(ctx context.Context, depth int, fn func(ctx context.Context) error) error {
 	name := "sp" + strconv.Itoa(depth)
+	if err := s.openLight(ctx); err != nil { // a scope that writes last around it writes more
+		return err
+	}
 	if _, err := s.db.Exec(ctx, "SAVEPOINT "+name); err != nil {
 		return fmt.Errorf("failed to open a savepoint: %w", err)
 	}
 	cache := cacheOf(ctx, s.db)
 	members, profiles, applied := cache.marks()
-	if err := fn(context.WithValue(ctx, txDepthKey{s}, depth)); err != nil {
+	ctx = context.WithValue(context.WithValue(ctx, txDepthKey{s}, depth), lightKey{s}, (*lightScope)(nil))
+	err := fn(ctx)
+	if err != nil {
 		cache.undoSince(members, profiles, applied) // it may hold what the savepoint takes back
-		if _, rerr := s.db.Exec(ctx, "ROLLBACK TO SAVEPOINT "+name); rerr != nil {
-			return fmt.Errorf("failed to roll back to a savepoint (%w) after: %w", rerr, err)
-		}
-		if _, rerr := s.db.Exec(ctx, "RELEASE SAVEPOINT "+name); rerr != nil {
-			return fmt.Errorf("failed to release a savepoint (%w) after: %w", rerr, err)
-		}
-		return err
 	}
-	if _, err := s.db.Exec(ctx, "RELEASE SAVEPOINT "+name); err != nil {
-		return fmt.Errorf("failed to release a savepoint: %w", err)
-	}
-	return nil
+	return s.endSavepoint(ctx, name, err)
 }
 
 // MarkApplied records that the event was applied; fresh is false if it had
@@ -249,6 +244,9 @@ func (s *Store) MarkApplied(ctx context.Context, evt ledger.EventID, at time.Tim
 		if fresh, known := c.applied.mark(evt, at); known {
 			return fresh, nil // held, written before the commit (LookUpApplied)
 		}
+	}
+	if err := s.openLight(ctx); err != nil { // not the last write of a scope that writes last
+		return false, err
 	}
 	res, err := s.db.Exec(ctx, `
 		INSERT INTO applied_events (event_id, applied_at) VALUES ($1, $2)

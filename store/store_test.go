@@ -289,6 +289,7 @@ func runSuite(t *testing.T, open func(t *testing.T) *store.Store) {
 	cases = append(cases, keptCases...)     // suite_kept_test.go
 	cases = append(cases, snapshotCases...) // suite_snapshot_test.go
 	cases = append(cases, appliedCases...)  // suite_applied_test.go
+	cases = append(cases, scopeCases...)    // suite_scope_test.go
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { c.fn(t, open(t)) })
 	}
