@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"maunium.net/go/mautrix/id"
+
 	"github.com/exodus-matrix/exodus/bot"
 	"github.com/exodus-matrix/exodus/ledger"
 	"github.com/exodus-matrix/exodus/store"
@@ -300,6 +302,46 @@ func TestPoolCommandsOfARunOpenNoSavepoint(t *testing.T) {
 		m, err := h.store.Members.GetMember(h.ctx, ledger.UserID(fmt.Sprintf("@m%d:test", i)))
 		if err != nil || m.PoolSeenAt.IsZero() {
 			t.Fatalf("@m%d's pool not remembered: %+v, %v", i, m, err)
+		}
+	}
+}
+
+// TestARunsAnswersAreWrittenTogether: the answers of a run's 20 events
+// are held in its transaction and written to the outbox by two INSERTs
+// (16 and 4), as its done marks are, not one per event; each is sent, in
+// the order of the commands.
+func TestARunsAnswersAreWrittenTogether(t *testing.T) {
+	h := newHarnessOn(t, useCountingDriver())
+	events := make([]json.RawMessage, 20)
+	for i := range events {
+		events[i] = message(fmt.Sprint("$o", i), string(h.circle), fmt.Sprintf("@m%d:test", i), "!ex pool")
+	}
+	if code := h.put(t, hsToken, "t", events...); code != http.StatusOK {
+		t.Fatalf("status %d", code)
+	}
+	stop := sqlCounts.record()
+	drainDurable(t, h)
+	inserts, marks := 0, 0
+	for q, n := range stop() {
+		switch {
+		case strings.HasPrefix(q, "INSERT INTO outbox"):
+			inserts += n
+		case strings.HasPrefix(q, "UPDATE inbox SET done_at"):
+			marks += n
+		}
+	}
+	// Should a busy machine split the run (maxRunHold), each part is
+	// written in as many statements as it is marked done.
+	if inserts != marks || inserts > 4 {
+		t.Fatalf("%d statements wrote the run's answers (%d marked it done), want 2", inserts, marks)
+	}
+	msgs := h.cli.messages()
+	if len(msgs) != len(events) {
+		t.Fatalf("answers = %d, want %d", len(msgs), len(events))
+	}
+	for i, m := range msgs {
+		if !repliesTo(m, id.EventID(fmt.Sprint("$o", i))) {
+			t.Fatalf("answer %d does not reply to $o%d: %v", i, i, m.Content)
 		}
 	}
 }

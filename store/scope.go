@@ -44,10 +44,10 @@ func (s *Store) InTxWritingLast(ctx context.Context, fn func(ctx context.Context
 	}
 	sc := &lightScope{name: "sp" + strconv.Itoa(depth+1)}
 	cache := cacheOf(ctx, s.db)
-	members, profiles, applied := cache.marks()
+	marks := cache.marks()
 	err := fn(context.WithValue(context.WithValue(ctx, txDepthKey{s}, depth+1), lightKey{s}, sc))
 	if err != nil {
-		cache.undoSince(members, profiles, applied) // it may hold what fn's failure takes back
+		cache.undoSince(marks) // it may hold what fn's failure takes back
 	}
 	if !sc.opened {
 		return err

@@ -197,10 +197,13 @@ func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) er
 	}
 	tc := &txCache{}
 	err := s.db.DoTxn(ctx, nil, func(ctx context.Context) error {
-		tc.undoSince(0, 0, 0) // what an attempt before this one wrote was taken back
+		tc.undoSince(txMarks{}) // what an attempt before this one wrote was taken back
 		tc.keptMembers.start, tc.keptProfiles.start = s.Members.members.clock(), s.Members.profiles.clock()
 		ctx = withTxCache(context.WithValue(ctx, txDepthKey{s}, 0), s.db, tc)
 		if err := fn(ctx); err != nil {
+			return err
+		}
+		if err := s.flushOutbox(ctx); err != nil {
 			return err
 		}
 		return s.flushApplied(ctx, tc)
@@ -228,11 +231,11 @@ func (s *Store) savepoint(ctx context.Context, depth int, fn func(ctx context.Co
 		return fmt.Errorf("failed to open a savepoint: %w", err)
 	}
 	cache := cacheOf(ctx, s.db)
-	members, profiles, applied := cache.marks()
+	marks := cache.marks()
 	ctx = context.WithValue(context.WithValue(ctx, txDepthKey{s}, depth), lightKey{s}, (*lightScope)(nil))
 	err := fn(ctx)
 	if err != nil {
-		cache.undoSince(members, profiles, applied) // it may hold what the savepoint takes back
+		cache.undoSince(marks) // it may hold what the savepoint takes back
 	}
 	return s.endSavepoint(ctx, name, err)
 }

@@ -31,6 +31,12 @@ type txCache struct {
 	// written before the commit (applied.go); a savepoint taken back
 	// drops the marks it held.
 	applied appliedTx
+	// The outbox messages the transaction wrote, in order, the first
+	// outboxWritten of them in the table, the others held to be written
+	// (outbox_held.go); a savepoint taken back drops those it wrote, and
+	// holds again those written in it that it had not written.
+	outbox        []ledger.OutboxMessage
+	outboxWritten int
 }
 
 // txCacheKey carries the cache of the transaction of a database.
@@ -40,7 +46,7 @@ type txCacheKey struct{ db *dbutil.Database }
 // transaction it carries on db.
 func withTxCache(ctx context.Context, db *dbutil.Database, c *txCache) context.Context {
 	c.reset()
-	c.applied = appliedTx{}
+	c.applied, c.outbox, c.outboxWritten = appliedTx{}, nil, 0
 	return context.WithValue(ctx, txCacheKey{db}, c)
 }
 
@@ -124,27 +130,34 @@ func (c *txCache) putProfile(u ledger.UserID, p *ledger.Profile) {
 // reset empties the cache; what the transaction wrote stays.
 func (c *txCache) reset() {
 	if c != nil {
-		*c = txCache{keptMembers: c.keptMembers, keptProfiles: c.keptProfiles, applied: c.applied}
+		*c = txCache{keptMembers: c.keptMembers, keptProfiles: c.keptProfiles, applied: c.applied,
+			outbox: c.outbox, outboxWritten: c.outboxWritten}
 	}
 }
+
+// txMarks is how far a transaction's writes held in memory went, for
+// undoSince.
+type txMarks struct{ members, profiles, applied, outbox, outboxWritten int }
 
 // marks returns how many writes of each kind the transaction made so far,
-// and how many applied marks it holds, for undoSince.
-func (c *txCache) marks() (members, profiles, applied int) {
+// how many applied marks and outbox messages it holds, for undoSince.
+func (c *txCache) marks() txMarks {
 	if c == nil {
-		return 0, 0, 0
+		return txMarks{}
 	}
-	return len(c.keptMembers.writes), len(c.keptProfiles.writes), len(c.applied.held)
+	return txMarks{len(c.keptMembers.writes), len(c.keptProfiles.writes), len(c.applied.held), len(c.outbox), c.outboxWritten}
 }
 
-// undoSince empties the cache, marks the writes made after marks as taken
-// back and drops the applied marks held since (a savepoint rolled back).
-func (c *txCache) undoSince(members, profiles, applied int) {
+// undoSince empties the cache, marks the writes made after m as taken
+// back and drops the applied marks and outbox messages held since (a
+// savepoint rolled back).
+func (c *txCache) undoSince(m txMarks) {
 	if c == nil {
 		return
 	}
 	c.reset()
-	c.keptMembers.undoSince(members)
-	c.keptProfiles.undoSince(profiles)
-	c.applied.undoSince(applied)
+	c.keptMembers.undoSince(m.members)
+	c.keptProfiles.undoSince(m.profiles)
+	c.applied.undoSince(m.applied)
+	c.outbox, c.outboxWritten = c.outbox[:min(m.outbox, len(c.outbox))], min(m.outboxWritten, c.outboxWritten)
 }
