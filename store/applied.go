@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"go.mau.fi/util/dbutil"
@@ -90,23 +89,24 @@ func (s *Store) LookUpApplied(ctx context.Context, events []ledger.EventID) erro
 	return nil
 }
 
+// lookUpAppliedQuery reads which events were applied; insertAppliedQuery
+// marks events applied.
+var (
+	lookUpAppliedQuery = newMultiRow(`SELECT event_id FROM applied_events WHERE event_id IN (`, 1, 1, false, `)`)
+	insertAppliedQuery = newMultiRow(`INSERT INTO applied_events (event_id, applied_at) VALUES `, 2, 1, true,
+		` ON CONFLICT (event_id) DO NOTHING`)
+)
+
 // lookUpApplied looks the events up in one statement.
 func (s *Store) lookUpApplied(ctx context.Context, c *txCache, events []ledger.EventID) error {
-	var q strings.Builder
-	q.WriteString(`SELECT event_id FROM applied_events WHERE event_id IN (`)
 	args := make([]any, len(events))
 	for i, evt := range events {
-		if i > 0 {
-			q.WriteString(", ")
-		}
-		fmt.Fprintf(&q, "$%d", i+1)
 		args[i] = string(evt)
 	}
-	q.WriteString(`)`)
 	applied, err := queryList(ctx, s.db, func(row dbutil.Scannable) (string, error) {
 		var id string
 		return id, row.Scan(&id)
-	}, "applied events", q.String(), args...)
+	}, "applied events", lookUpAppliedQuery.text(len(events)), args...)
 	if err != nil {
 		return err
 	}
@@ -138,18 +138,11 @@ func (s *Store) flushApplied(ctx context.Context, c *txCache) error {
 
 // insertApplied writes marks in one statement.
 func (s *Store) insertApplied(ctx context.Context, marks []appliedMark) error {
-	var q strings.Builder
-	q.WriteString(`INSERT INTO applied_events (event_id, applied_at) VALUES `)
 	args := make([]any, 0, 2*len(marks))
-	for i, m := range marks {
-		if i > 0 {
-			q.WriteString(", ")
-		}
-		fmt.Fprintf(&q, "($%d, $%d)", 2*i+1, 2*i+2)
+	for _, m := range marks {
 		args = append(args, string(m.evt), m.at)
 	}
-	q.WriteString(` ON CONFLICT (event_id) DO NOTHING`)
-	res, err := s.db.Exec(ctx, q.String(), args...)
+	res, err := s.db.Exec(ctx, insertAppliedQuery.text(len(marks)), args...)
 	if err != nil {
 		return fmt.Errorf("failed to mark events applied: %w", err)
 	}

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/exodus-matrix/exodus/ledger"
 )
@@ -58,21 +57,18 @@ func (s *Store) flushOutbox(ctx context.Context) error {
 	return nil
 }
 
+// insertOutboxQuery writes outbox messages.
+var insertOutboxQuery = newMultiRow(`INSERT INTO outbox (room_id, to_user, event_type, content, edits, msg_key, then_do, cause, created_at) VALUES `,
+	9, 1, true, ``)
+
 // insertOutbox writes messages in one statement, in their order.
 func (s *Store) insertOutbox(ctx context.Context, msgs []ledger.OutboxMessage) error {
-	var q strings.Builder
-	q.WriteString(`INSERT INTO outbox (room_id, to_user, event_type, content, edits, msg_key, then_do, cause, created_at) VALUES `)
 	args := make([]any, 0, 9*len(msgs))
-	for i, m := range msgs {
-		if i > 0 {
-			q.WriteString(", ")
-		}
-		k := 9 * i
-		fmt.Fprintf(&q, "($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)", k+1, k+2, k+3, k+4, k+5, k+6, k+7, k+8, k+9)
+	for _, m := range msgs {
 		args = append(args, string(m.Room), string(m.To), m.EventType, nonNil(m.Content), string(m.Edits), m.Key,
 			nonNil(m.Then), string(m.Cause), toMS(m.CreatedAt))
 	}
-	if _, err := s.db.Exec(ctx, q.String(), args...); err != nil {
+	if _, err := s.db.Exec(ctx, insertOutboxQuery.text(len(msgs)), args...); err != nil {
 		return fmt.Errorf("failed to write outbox messages: %w", err)
 	}
 	return nil
