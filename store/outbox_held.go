@@ -24,7 +24,8 @@ import (
 // for it is.
 
 // holdOutbox holds m in the transaction ctx carries, if any, and reports
-// whether it did.
+// whether it did. m's content is kept as given, not copied: the bot
+// builds each message's bytes anew and never changes them afterwards.
 func (s *Store) holdOutbox(ctx context.Context, m ledger.OutboxMessage) bool {
 	c := cacheOf(ctx, s.db)
 	if c == nil || m.Key != "" {

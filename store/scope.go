@@ -39,8 +39,8 @@ type lightScope struct {
 // in a transaction on SQLite it opens no savepoint (see above).
 func (s *Store) InTxWritingLast(ctx context.Context, fn func(ctx context.Context) error) error {
 	depth, ok := ctx.Value(txDepthKey{s}).(int)
-	if !ok || s.db.Dialect != dbutil.SQLite {
-		return s.InTx(ctx, fn)
+	if outer, _ := ctx.Value(lightKey{s}).(*lightScope); !ok || s.db.Dialect != dbutil.SQLite || outer != nil {
+		return s.InTx(ctx, fn) // in a scope that writes last, a savepoint (which opens that scope's first)
 	}
 	sc := &lightScope{name: "sp" + strconv.Itoa(depth+1)}
 	cache := cacheOf(ctx, s.db)

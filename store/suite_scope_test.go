@@ -19,6 +19,7 @@ var scopeCases = []suiteCase{
 	{"ScopeWritingLastTakesBackAFailedLastWrite", testScopeWritingLastTakesBackAFailedLastWrite},
 	{"ScopeWritingLastTakesBackAnUnheldMark", testScopeWritingLastTakesBackAnUnheldMark},
 	{"ScopeWritingLastTakesBackASavepointInIt", testScopeWritingLastTakesBackASavepointInIt},
+	{"ScopeWritingLastInAnother", testScopeWritingLastInAnother},
 }
 
 // wantNoMember fails the test unless u has no record, read through ctx.
@@ -117,4 +118,24 @@ func testScopeWritingLastTakesBackASavepointInIt(t *testing.T, s *store.Store) {
 	}))
 	wantNoMember(t, ctx, s, carol)
 	eq(t, "$c after the commit", isApplied(t, ctx, s, "$c"), true)
+}
+
+// testScopeWritingLastInAnother: a scope that writes last nested in
+// another is a savepoint (opening the outer scope's first), so the outer
+// scope's failure takes back what the inner one wrote.
+func testScopeWritingLastInAnother(t *testing.T, s *store.Store) {
+	ctx := context.Background()
+	refused := errors.New("refused")
+	must(t, s.InTx(ctx, func(ctx context.Context) error {
+		err := s.InTxWritingLast(ctx, func(ctx context.Context) error {
+			must(t, s.InTxWritingLast(ctx, func(ctx context.Context) error {
+				return s.Members.PutMember(ctx, &ledger.Member{ID: carol, CreatedAt: at(0)})
+			}))
+			return refused
+		})
+		eq(t, "the outer scope's error", err, refused)
+		wantNoMember(t, ctx, s, carol)
+		return nil
+	}))
+	wantNoMember(t, ctx, s, carol)
 }
