@@ -21,8 +21,9 @@ import (
 //
 // In an encrypted circle the history before the bot joined was never
 // shared with its device. The catch-up asks the trusted bots of the circle
-// for those room keys (HistoryKeyRequester) and, when they arrive
-// (KeyArrived), replays the history again, now readable.
+// for those room keys (HistoryKeyRequester), again on a bounded backoff
+// while they do not come (keywait.go), and, when they arrive (KeyArrived),
+// replays the history again, now readable.
 
 // HistoryKeyRequester is a history decrypter that can ask the trusted bots
 // of an event's room for the room key of an event of its history
@@ -36,81 +37,29 @@ type HistoryKeyRequester interface {
 // come: no trusted bot had them).
 const keysSettle = 10 * time.Second
 
-// keyWait is a circle joined whose history waits for room keys asked of
-// the trusted bots.
-type keyWait struct {
-	// asked are the sessions asked for, and whether each arrived.
-	asked map[id.SessionID]bool
-	// arrived is when the last of them arrived since the last replay
-	// (zero: none).
-	arrived time.Time
-}
-
-// pending counts the sessions asked for that have not arrived.
-func (w *keyWait) pending() int {
-	n := 0
-	for _, got := range w.asked {
-		if !got {
-			n++
-		}
-	}
-	return n
-}
-
-// SetNotify makes KeyArrived wake the intake (bot.Intake.Notify) when a
-// circle's history can be replayed again. Call it before any catch-up.
+// SetNotify makes KeyArrived, and the keys awaited when an ask or a
+// replay is due (keywait.go), wake the intake (bot.Intake.Notify), which
+// then calls CatchUp. Call it before any catch-up.
 func (r *Replica) SetNotify(f func()) { r.notify = f }
-
-// KeyArrived notes the arrival of the room key of session (bot/e2ee calls
-// it when a key is stored): a circle whose history waits for it is
-// replayed again at the next CatchUp, at once when it was the last key
-// asked for.
-func (r *Replica) KeyArrived(_ context.Context, session id.SessionID) {
-	r.mu.Lock()
-	wake := false
-	for _, w := range r.waits {
-		if got, asked := w.asked[session]; asked && !got {
-			w.asked[session] = true
-			w.arrived = r.now()
-			wake = wake || w.pending() == 0
-		}
-	}
-	r.mu.Unlock()
-	if wake && r.notify != nil {
-		r.notify()
-	}
-}
 
 // CatchUp replays the history of the circles the bot joined since the last
 // call, where another bot answers, and again that of the circles whose
-// room keys arrived from the trusted bots. The intake calls it between
-// events (bot.CatchUp), once the handling that joined them is committed.
+// room keys arrived from the trusted bots; it asks the trusted bots again
+// for the keys still missing when that is due (keywait.go). The intake
+// calls it between events (bot.CatchUp), once the handling that joined
+// them is committed, and when woken.
 func (r *Replica) CatchUp(ctx context.Context) {
 	for _, room := range r.bot.JoinedCircles() {
 		r.catchUp(ctx, room)
 	}
+	if !r.isDue() {
+		return
+	}
 	for _, room := range r.keysCame() {
 		r.catchUp(ctx, room)
 	}
-}
-
-// keysCame returns the circles to replay again: every key asked for
-// arrived, or some did and the rest has not for keysSettle.
-func (r *Replica) keysCame() []id.RoomID {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	var rooms []id.RoomID
-	for room, w := range r.waits {
-		if w.arrived.IsZero() || w.pending() > 0 && r.now().Sub(w.arrived) < keysSettle {
-			continue
-		}
-		rooms = append(rooms, room)
-		w.arrived = time.Time{}
-		if w.pending() == 0 {
-			delete(r.waits, room)
-		}
-	}
-	return rooms
+	r.askAgain(ctx)
+	r.arm()
 }
 
 // catchUp replays the history of a circle the bot just joined, where
@@ -118,6 +67,7 @@ func (r *Replica) keysCame() []id.RoomID {
 // lacks.
 func (r *Replica) catchUp(ctx context.Context, room id.RoomID) {
 	log := zerolog.Ctx(ctx).With().Str("room_id", room.String()).Logger()
+	began := r.now()
 	history, err := r.readHistory(ctx, room, Options{}.withDefaults())
 	if err != nil {
 		log.Warn().Err(err).Msg("Failed to read the history of a circle joined")
@@ -142,56 +92,26 @@ func (r *Replica) catchUp(ctx context.Context, room id.RoomID) {
 			noKey = append(noKey, evt)
 		}
 	}
-	asked := r.askKeys(ctx, room, noKey)
+	asked, noBot := r.awaitKeys(ctx, room, noKey, began)
 	log.Info().Int("events", count[handled]).Int("failed", count[failed]).Int("undecryptable", count[unreadable]).
-		Int("keys_asked", asked).Msg("Caught up with the history of a circle joined")
+		Int("keys_asked", asked).Bool("no_trusted_bot", noBot).Msg("Caught up with the history of a circle joined")
 }
 
-// askKeys asks the trusted bots of room for the room keys of the events
-// of its history the bot has no key for, each session once, and returns
-// how many sessions it asked for.
-func (r *Replica) askKeys(ctx context.Context, room id.RoomID, events []*event.Event) int {
-	kr, ok := r.decrypter.(HistoryKeyRequester)
-	if !ok || len(events) == 0 {
-		return 0
+// awaitKeys makes room wait for the room keys of events (those of its
+// history the replay started at began had no key for) and asks the
+// trusted bots for those due; it returns how many it asked for, and
+// whether no trusted bot could be asked yet.
+func (r *Replica) awaitKeys(ctx context.Context, room id.RoomID, events []*event.Event, began time.Time) (int, bool) {
+	if _, ok := r.decrypter.(HistoryKeyRequester); !ok {
+		return 0, false
 	}
-	n := 0
-	for _, evt := range events {
-		session := sessionOf(evt)
-		if session == "" || r.wasAsked(room, session) {
-			continue
-		}
-		sent, err := kr.RequestHistoryKey(ctx, evt)
-		if err != nil {
-			zerolog.Ctx(ctx).Warn().Err(err).Str("event_id", evt.ID.String()).Msg("Failed to ask the trusted bots for a room key of a circle's history")
-			continue
-		}
-		if !sent {
-			return n // no trusted bot in the circle to ask
-		}
-		r.mu.Lock()
-		w := r.waits[room]
-		if w == nil {
-			w = &keyWait{asked: map[id.SessionID]bool{}}
-			r.waits[room] = w
-		}
-		w.asked[session] = false
-		r.mu.Unlock()
-		n++
+	if !r.track(room, events, began) {
+		zerolog.Ctx(ctx).Warn().Str("room_id", room.String()).Int("circles", maxWaitRooms).
+			Msg("Too many circles wait for room keys: this one's history is not asked for")
+		return 0, false
 	}
-	return n
-}
-
-// wasAsked reports whether the key of session was asked for in room.
-func (r *Replica) wasAsked(room id.RoomID, session id.SessionID) bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	w := r.waits[room]
-	if w == nil {
-		return false
-	}
-	_, asked := w.asked[session]
-	return asked
+	defer r.arm()
+	return r.askKeys(ctx, room)
 }
 
 // sessionOf is the megolm session of an encrypted event ("" if none).
