@@ -56,7 +56,10 @@ func (r *Replica) CatchUp(ctx context.Context) {
 		return
 	}
 	for _, room := range r.keysCame() {
-		r.catchUp(ctx, room)
+		if !r.catchUp(ctx, room) && r.replayFailed(room) {
+			zerolog.Ctx(ctx).Warn().Str("room_id", room.String()).
+				Msg("Gave up on replaying a circle's history with the room keys that came: it could not be read")
+		}
 	}
 	r.askAgain(ctx)
 	r.arm()
@@ -64,14 +67,14 @@ func (r *Replica) CatchUp(ctx context.Context) {
 
 // catchUp replays the history of a circle the bot just joined, where
 // another bot answers, and asks the trusted bots for the room keys it
-// lacks.
-func (r *Replica) catchUp(ctx context.Context, room id.RoomID) {
+// lacks. It reports whether the history could be read.
+func (r *Replica) catchUp(ctx context.Context, room id.RoomID) bool {
 	log := zerolog.Ctx(ctx).With().Str("room_id", room.String()).Logger()
 	began := r.now()
 	history, err := r.readHistory(ctx, room, Options{}.withDefaults())
 	if err != nil {
 		log.Warn().Err(err).Msg("Failed to read the history of a circle joined")
-		return
+		return false
 	}
 	// Each replayed event decides for itself whether it is from outside
 	// the circles: the replaying bot's mode is fresh.
@@ -95,6 +98,7 @@ func (r *Replica) catchUp(ctx context.Context, room id.RoomID) {
 	asked, noBot := r.awaitKeys(ctx, room, noKey, began)
 	log.Info().Int("events", count[handled]).Int("failed", count[failed]).Int("undecryptable", count[unreadable]).
 		Int("keys_asked", asked).Bool("no_trusted_bot", noBot).Msg("Caught up with the history of a circle joined")
+	return true
 }
 
 // awaitKeys makes room wait for the room keys of events (those of its

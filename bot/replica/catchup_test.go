@@ -248,3 +248,28 @@ func TestCatchUpStopsAskingWhenKeysCame(t *testing.T) {
 		t.Fatalf("asked again after the keys came: %v", d.asked)
 	}
 }
+
+// The keys came, but the history cannot be read when it is to be
+// replayed: the replay is tried again keysSettle later (not before), and
+// the history reads once the homeserver answers.
+func TestCatchUpReplaysAgainAfterAFailedRead(t *testing.T) {
+	w, d := keysWorld(t)
+	h, clock := followerOnClock(t, w, d)
+	d.arrive()
+	h.cli.mu.Lock()
+	h.cli.down = true
+	h.cli.mu.Unlock()
+	h.replica.KeyArrived(h.ctx, "s")
+	h.drain(t) // the replay fails
+	h.cli.mu.Lock()
+	h.cli.down = false
+	h.cli.mu.Unlock()
+	h.drain(t)
+	sameLedgers(t, w, h, false)
+	if at, armed := replica.WakeAt(h.replica); !at.Equal(clock.now().Add(replica.KeysSettle)) || !armed {
+		t.Fatalf("the replay is tried again at %v (timer set: %v), want %v", at, armed, clock.now().Add(replica.KeysSettle))
+	}
+	clock.add(replica.KeysSettle)
+	h.drain(t)
+	sameLedgers(t, w, h, true)
+}

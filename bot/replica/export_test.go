@@ -23,3 +23,7 @@ func WakeAt(r *Replica) (time.Time, bool) {
 
 // KeyBackoff is how long after each ask a missing room key is asked again.
 func KeyBackoff() []time.Duration { return keyBackoff }
+
+// KeysSettle is how long after a key came, the others not, the history
+// is replayed again.
+const KeysSettle = keysSettle

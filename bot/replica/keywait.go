@@ -47,9 +47,11 @@ type sessionWait struct {
 // the trusted bots.
 type keyWait struct {
 	sessions map[id.SessionID]*sessionWait
-	// arrived is when the last key arrived since the last replay (zero:
-	// none).
-	arrived time.Time
+	// replayAt is when the history is to be replayed again, keys having
+	// come (zero: none came since the last replay); failed counts the
+	// replays in a row that could not read the history.
+	replayAt time.Time
+	failed   int
 }
 
 // pending counts the sessions whose key has not arrived.
@@ -73,8 +75,10 @@ func (r *Replica) KeyArrived(_ context.Context, session id.SessionID) {
 	for _, w := range r.waits {
 		if s := w.sessions[session]; s != nil && s.got.IsZero() {
 			s.got = r.now()
-			w.arrived = s.got
-			wake = wake || w.pending() == 0
+			w.replayAt = s.got.Add(keysSettle)
+			if w.pending() == 0 {
+				w.replayAt, wake = s.got, true
+			}
 		}
 	}
 	r.armLocked()
@@ -102,7 +106,7 @@ func (r *Replica) track(room id.RoomID, events []*event.Event, began time.Time) 
 	}
 	w := &keyWait{sessions: map[id.SessionID]*sessionWait{}}
 	if old != nil {
-		w.arrived = old.arrived
+		w.replayAt = old.replayAt
 	}
 	for _, evt := range events {
 		session := sessionOf(evt)
@@ -232,13 +236,32 @@ func (r *Replica) keysCame() []id.RoomID {
 	defer r.mu.Unlock()
 	var rooms []id.RoomID
 	for room, w := range r.waits {
-		if w.arrived.IsZero() || w.pending() > 0 && r.now().Sub(w.arrived) < keysSettle {
+		if w.replayAt.IsZero() || r.now().Before(w.replayAt) {
 			continue
 		}
 		rooms = append(rooms, room)
-		w.arrived = time.Time{}
+		w.replayAt = time.Time{}
 	}
 	return rooms
+}
+
+// replayFailed notes that the history of room, replayed because keys
+// came, could not be read: it is replayed again keysSettle later, and the
+// wait given up after as many failures in a row as asks (it returns
+// true then).
+func (r *Replica) replayFailed(room id.RoomID) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	w := r.waits[room]
+	if w == nil {
+		return false
+	}
+	if w.failed++; w.failed >= len(keyBackoff) {
+		delete(r.waits, room)
+		return true
+	}
+	w.replayAt = r.now().Add(keysSettle)
+	return false
 }
 
 // isDue reports whether anything awaited is due: a replay, an ask or a
@@ -285,19 +308,13 @@ func (r *Replica) nextDue() time.Time {
 		}
 	}
 	for _, w := range r.waits {
-		pending := 0
 		for _, s := range w.sessions {
 			if s.got.IsZero() {
-				pending++
 				earlier(s.next)
 			}
 		}
-		switch {
-		case w.arrived.IsZero():
-		case pending == 0:
-			earlier(w.arrived)
-		default:
-			earlier(w.arrived.Add(keysSettle))
+		if !w.replayAt.IsZero() {
+			earlier(w.replayAt)
 		}
 	}
 	return next
