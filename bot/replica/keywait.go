@@ -97,11 +97,7 @@ func (r *Replica) track(room id.RoomID, events []*event.Event, began time.Time) 
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	old := r.waits[room]
-	if len(events) == 0 {
-		delete(r.waits, room)
-		return true
-	}
-	if old == nil && len(r.waits) >= maxWaitRooms {
+	if old == nil && len(events) > 0 && len(r.waits) >= maxWaitRooms {
 		return false
 	}
 	w := &keyWait{sessions: map[id.SessionID]*sessionWait{}}
@@ -121,6 +117,10 @@ func (r *Replica) track(room id.RoomID, events []*event.Event, began time.Time) 
 			}
 		}
 		w.sessions[session] = s
+	}
+	if len(w.sessions) == 0 {
+		delete(r.waits, room)
+		return true
 	}
 	r.waits[room] = w
 	return true
