@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -44,8 +45,9 @@ func (r *Replica) SetNotify(f func()) { r.notify = f }
 
 // CatchUp replays the history of the circles the bot joined since the last
 // call, where another bot answers, and again that of the circles whose
-// room keys arrived from the trusted bots; it asks the trusted bots again
-// for the keys still missing when that is due (keywait.go). The intake
+// room keys arrived from the trusted bots, or whose history could not be
+// read in full; it asks the trusted bots again for the keys still missing
+// when that is due (keywait.go). The intake
 // calls it between events (bot.CatchUp), once the handling that joined
 // them is committed, and when woken.
 func (r *Replica) CatchUp(ctx context.Context) {
@@ -55,11 +57,8 @@ func (r *Replica) CatchUp(ctx context.Context) {
 	if !r.isDue() {
 		return
 	}
-	for _, room := range r.keysCame() {
-		if !r.catchUp(ctx, room) && r.replayFailed(room) {
-			zerolog.Ctx(ctx).Warn().Str("room_id", room.String()).
-				Msg("Gave up on replaying a circle's history with the room keys that came: it could not be read")
-		}
+	for _, room := range r.replaysDue() {
+		r.catchUp(ctx, room)
 	}
 	r.askAgain(ctx)
 	r.arm()
@@ -67,20 +66,23 @@ func (r *Replica) CatchUp(ctx context.Context) {
 
 // catchUp replays the history of a circle the bot just joined, where
 // another bot answers, and asks the trusted bots for the room keys it
-// lacks. It reports whether the history could be read.
-func (r *Replica) catchUp(ctx context.Context, room id.RoomID) bool {
+// lacks. A history that could not be read, or not from the room's
+// creation (the homeserver may not show the bot joined yet), is read
+// again later (keywait.go).
+func (r *Replica) catchUp(ctx context.Context, room id.RoomID) {
 	log := zerolog.Ctx(ctx).With().Str("room_id", room.String()).Logger()
-	began := r.now()
+	rd := reading{began: r.now()}
 	history, err := r.readHistory(ctx, room, Options{}.withDefaults())
 	if err != nil {
 		log.Warn().Err(err).Msg("Failed to read the history of a circle joined")
-		return false
+		r.await(ctx, room, rd)
+		return
 	}
 	// Each replayed event decides for itself whether it is from outside
 	// the circles: the replaying bot's mode is fresh.
 	rp := r.bot.Replaying()
 	count := map[replayed]int{}
-	var noKey []*event.Event
+	rd.read, rd.full = true, fromCreation(history)
 	for _, evt := range history {
 		raw, err := json.Marshal(evt)
 		if err != nil {
@@ -92,30 +94,45 @@ func (r *Replica) catchUp(ctx context.Context, room id.RoomID) bool {
 		case got == failed:
 			log.Debug().Err(err).Str("event_id", evt.ID.String()).Msg("A replayed event of a circle joined failed")
 		case got == unreadable && errors.Is(err, bot.ErrNoKey):
-			noKey = append(noKey, evt)
+			rd.noKey = append(rd.noKey, evt)
 		}
 	}
-	asked, noBot := r.awaitKeys(ctx, room, noKey, began)
+	asked, noBot := r.await(ctx, room, rd)
 	log.Info().Int("events", count[handled]).Int("failed", count[failed]).Int("undecryptable", count[unreadable]).
-		Int("keys_asked", asked).Bool("no_trusted_bot", noBot).Msg("Caught up with the history of a circle joined")
-	return true
+		Int("keys_asked", asked).Bool("no_trusted_bot", noBot).Bool("from_creation", rd.full).
+		Msg("Caught up with the history of a circle joined")
 }
 
-// awaitKeys makes room wait for the room keys of events (those of its
-// history the replay started at began had no key for) and asks the
-// trusted bots for those due; it returns how many it asked for, and
-// whether no trusted bot could be asked yet.
-func (r *Replica) awaitKeys(ctx context.Context, room id.RoomID, events []*event.Event, began time.Time) (int, bool) {
-	if _, ok := r.decrypter.(HistoryKeyRequester); !ok {
-		return 0, false
-	}
-	if !r.track(room, events, began) {
-		zerolog.Ctx(ctx).Warn().Str("room_id", room.String()).Int("circles", maxWaitRooms).
-			Msg("Too many circles wait for room keys: this one's history is not asked for")
-		return 0, false
+// await makes room wait for what its reading lacks (the room keys of its
+// events unreadable for want of them, a read in full) and asks the trusted
+// bots for the keys due; it returns how many it asked for, and whether no
+// trusted bot could be asked yet.
+func (r *Replica) await(ctx context.Context, room id.RoomID, rd reading) (int, bool) {
+	log := zerolog.Ctx(ctx).With().Str("room_id", room.String()).Logger()
+	_, asks := r.decrypter.(HistoryKeyRequester)
+	if !asks {
+		rd.noKey = nil
 	}
 	defer r.arm()
+	tracked, gaveUp := r.track(room, rd)
+	switch {
+	case !tracked:
+		log.Warn().Int("circles", maxWaitRooms).
+			Msg("Too many circles wait for room keys or a fuller history: this one's is not asked for nor read again")
+		return 0, false
+	case gaveUp:
+		log.Warn().Int("reads", len(keyBackoff)+1).
+			Msg("Gave up reading a circle's history again: the homeserver does not show it from the room's creation")
+	}
+	if !asks {
+		return 0, false
+	}
 	return r.askKeys(ctx, room)
+}
+
+// fromCreation reports whether history goes back to the room's creation.
+func fromCreation(history []*event.Event) bool {
+	return slices.ContainsFunc(history, func(evt *event.Event) bool { return evt.Type == event.StateCreate })
 }
 
 // sessionOf is the megolm session of an encrypted event ("" if none).

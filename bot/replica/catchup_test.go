@@ -250,8 +250,8 @@ func TestCatchUpStopsAskingWhenKeysCame(t *testing.T) {
 }
 
 // The keys came, but the history cannot be read when it is to be
-// replayed: the replay is tried again keysSettle later (not before), and
-// the history reads once the homeserver answers.
+// replayed: it is read again after the backoff (not before), and reads
+// once the homeserver answers.
 func TestCatchUpReplaysAgainAfterAFailedRead(t *testing.T) {
 	w, d := keysWorld(t)
 	h, clock := followerOnClock(t, w, d)
@@ -266,10 +266,11 @@ func TestCatchUpReplaysAgainAfterAFailedRead(t *testing.T) {
 	h.cli.mu.Unlock()
 	h.drain(t)
 	sameLedgers(t, w, h, false)
-	if at, armed := replica.WakeAt(h.replica); !at.Equal(clock.now().Add(replica.KeysSettle)) || !armed {
-		t.Fatalf("the replay is tried again at %v (timer set: %v), want %v", at, armed, clock.now().Add(replica.KeysSettle))
+	again := clock.now().Add(replica.KeyBackoff()[0])
+	if at, armed := replica.WakeAt(h.replica); !at.Equal(again) || !armed {
+		t.Fatalf("the replay is tried again at %v (timer set: %v), want %v", at, armed, again)
 	}
-	clock.add(replica.KeysSettle)
+	clock.add(replica.KeyBackoff()[0])
 	h.drain(t)
 	sameLedgers(t, w, h, true)
 }

@@ -47,11 +47,21 @@ type sessionWait struct {
 // the trusted bots.
 type keyWait struct {
 	sessions map[id.SessionID]*sessionWait
-	// replayAt is when the history is to be replayed again, keys having
-	// come (zero: none came since the last replay); failed counts the
-	// replays in a row that could not read the history.
+	// replayAt is when the history is to be read and replayed again, keys
+	// having come or the last read not in full (zero: not to be); rereads
+	// counts the reads in a row not in full.
 	replayAt time.Time
-	failed   int
+	rereads  int
+}
+
+// reading is what a read of a circle's history found.
+type reading struct {
+	// began is when the read began.
+	began time.Time
+	// read: the history could be read; full: from the room's creation.
+	read, full bool
+	// noKey are its events unreadable for want of their room key.
+	noKey []*event.Event
 }
 
 // pending counts the sessions whose key has not arrived.
@@ -88,23 +98,54 @@ func (r *Replica) KeyArrived(_ context.Context, session id.SessionID) {
 	}
 }
 
-// track makes the sessions of events (the history's events the replay
-// started at began could not read for want of their key) what room waits
-// for: a session awaited already keeps its tries, a new one is due at
-// once, one that became readable is dropped. It reports whether room is
-// tracked (false: too many circles wait already).
-func (r *Replica) track(room id.RoomID, events []*event.Event, began time.Time) bool {
+// track makes what room's reading rd lacks what it waits for: the
+// sessions of its events without a key (a session awaited already keeps
+// its tries, a new one is due at once, one that became readable is
+// dropped; an unread history keeps those awaited), and a read again on the
+// backoff when it was not read in full. It reports whether room is tracked
+// (false: too many circles wait already), and whether its reads were
+// given up (too many in a row not in full).
+func (r *Replica) track(room id.RoomID, rd reading) (tracked, gaveUp bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	old := r.waits[room]
-	if old == nil && len(events) > 0 && len(r.waits) >= maxWaitRooms {
-		return false
+	if old == nil && (rd.full && len(rd.noKey) == 0) {
+		return true, false
+	}
+	if old == nil && len(r.waits) >= maxWaitRooms {
+		return false, false
 	}
 	w := &keyWait{sessions: map[id.SessionID]*sessionWait{}}
 	if old != nil {
-		w.replayAt = old.replayAt
+		w.replayAt, w.rereads = old.replayAt, old.rereads
+		if !rd.read {
+			w.sessions = old.sessions
+		}
 	}
-	for _, evt := range events {
+	r.mergeSessions(w, old, rd)
+	switch now := r.now(); {
+	case rd.full:
+		w.rereads = 0
+	case w.rereads >= len(keyBackoff):
+		gaveUp = true
+	default:
+		if at := now.Add(keyBackoff[w.rereads]); w.replayAt.IsZero() || at.Before(w.replayAt) {
+			w.replayAt = at
+		}
+		w.rereads++
+	}
+	if len(w.sessions) == 0 && w.replayAt.IsZero() {
+		delete(r.waits, room)
+		return true, gaveUp
+	}
+	r.waits[room] = w
+	return true, gaveUp
+}
+
+// mergeSessions puts in w the sessions of rd's events without a key, with
+// what old knew of each. Call it with r.mu held.
+func (r *Replica) mergeSessions(w, old *keyWait, rd reading) {
+	for _, evt := range rd.noKey {
 		session := sessionOf(evt)
 		if session == "" || w.sessions[session] != nil || len(w.sessions) >= maxWaitSessions {
 			continue
@@ -112,18 +153,12 @@ func (r *Replica) track(room id.RoomID, events []*event.Event, began time.Time) 
 		s := &sessionWait{evt: slim(evt, session)}
 		if old != nil && old.sessions[session] != nil {
 			s = old.sessions[session]
-			if s.got.Before(began) {
-				s.got = time.Time{} // came before the replay, yet unreadable: ask on
+			if s.got.Before(rd.began) {
+				s.got = time.Time{} // came before the read, yet unreadable: ask on
 			}
 		}
 		w.sessions[session] = s
 	}
-	if len(w.sessions) == 0 {
-		delete(r.waits, room)
-		return true
-	}
-	r.waits[room] = w
-	return true
 }
 
 // due are the events to ask the trusted bots for the keys of now in room,
@@ -208,7 +243,8 @@ func (r *Replica) askAgain(ctx context.Context) {
 }
 
 // giveUp forgets the sessions of room whose last ask went unanswered, and
-// room when nothing is left to wait for; it returns how many it forgot.
+// room when nothing is left to wait for (no session, no read again); it
+// returns how many sessions it forgot.
 func (r *Replica) giveUp(room id.RoomID) int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -223,15 +259,16 @@ func (r *Replica) giveUp(room id.RoomID) int {
 			n++
 		}
 	}
-	if len(w.sessions) == 0 {
+	if len(w.sessions) == 0 && w.replayAt.IsZero() {
 		delete(r.waits, room)
 	}
 	return n
 }
 
-// keysCame returns the circles to replay again: every key awaited
-// arrived, or some did and the rest has not for keysSettle.
-func (r *Replica) keysCame() []id.RoomID {
+// replaysDue returns the circles to read and replay again: every key
+// awaited arrived, or some did and the rest has not for keysSettle, or the
+// last read was not in full and the backoff passed.
+func (r *Replica) replaysDue() []id.RoomID {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	var rooms []id.RoomID
@@ -243,25 +280,6 @@ func (r *Replica) keysCame() []id.RoomID {
 		w.replayAt = time.Time{}
 	}
 	return rooms
-}
-
-// replayFailed notes that the history of room, replayed because keys
-// came, could not be read: it is replayed again keysSettle later, and the
-// wait given up after as many failures in a row as asks (it returns
-// true then).
-func (r *Replica) replayFailed(room id.RoomID) bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	w := r.waits[room]
-	if w == nil {
-		return false
-	}
-	if w.failed++; w.failed >= len(keyBackoff) {
-		delete(r.waits, room)
-		return true
-	}
-	w.replayAt = r.now().Add(keysSettle)
-	return false
 }
 
 // isDue reports whether anything awaited is due: a replay, an ask or a
