@@ -9,14 +9,17 @@ import (
 	"maunium.net/go/mautrix/id"
 )
 
-// The room keys a circle's history waits for. The catch-up asks the
-// trusted bots for the key of each megolm session it cannot read. A trusted
-// bot may not answer at once (it has not received the key yet, or does
-// not see this bot's cross-signed device yet), and none may be visible to
-// ask yet: a session whose key has not come is asked again on a bounded
-// backoff (keyBackoff), then given up with one log line. The intake calls
-// CatchUp between events; while keys are awaited a timer wakes it (notify)
-// when the next ask, or the replay after keys came, is due.
+// What a circle's history waits for: room keys, or a read in full. The
+// catch-up asks the trusted bots for the key of each megolm session it
+// cannot read. A trusted bot may not answer at once (it has not received
+// the key yet, or does not see this bot's cross-signed device yet), and
+// none may be visible to ask yet: a session whose key has not come is
+// asked again on a bounded backoff (keyBackoff), then given up with one
+// log line. A history the homeserver shows not from the room's creation
+// (Dendrite, just after a join over federation, may show only the join),
+// or not at all, is read again on the same backoff, then given up. The
+// intake calls CatchUp between events; while anything waits a timer wakes
+// it (notify) when the next ask, read or replay after keys came is due.
 
 // keyBackoff is how long after each ask of a session's key it is asked
 // again while the key has not come: after the last, it is given up. So a
@@ -44,7 +47,7 @@ type sessionWait struct {
 }
 
 // keyWait is a circle joined whose history waits for room keys asked of
-// the trusted bots.
+// the trusted bots, or to be read again.
 type keyWait struct {
 	sessions map[id.SessionID]*sessionWait
 	// replayAt is when the history is to be read and replayed again, keys
