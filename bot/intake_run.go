@@ -95,7 +95,7 @@ func (in *Intake) handleRun(ctx context.Context, run []plainEvent) (int, error) 
 				handled = append(handled, p.ie.Seq)
 			}
 			done++
-			if in.catchUp != nil && in.bot.joinedCircle() || time.Since(start) > maxRunHold {
+			if in.catchUp != nil && in.bot.joinedCircle() || time.Since(start) > in.runHold {
 				break
 			}
 		}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"maunium.net/go/mautrix/id"
 
@@ -100,6 +101,7 @@ func TestARunIsMarkedDoneInFewStatements(t *testing.T) {
 // one transaction (counted by the counting driver), and each is answered.
 func TestARunOfEventsIsOneTransaction(t *testing.T) {
 	h := newHarnessOn(t, useCountingDriver())
+	bot.SetRunHold(h.intake, time.Hour) // a busy machine must not split the run
 	events := make([]json.RawMessage, 20)
 	for i := range events {
 		events[i] = message(fmt.Sprint("$r", i), string(h.circle), fmt.Sprintf("@m%d:test", i), "!ex pool")
