@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -43,6 +44,8 @@ type fakeClient struct {
 	// before returns its event again and records nothing, as a homeserver
 	// does.
 	txns map[string]id.EventID
+	// down makes Messages fail, as a homeserver that does not answer.
+	down bool
 	// state is the rooms' state StateEvent serves, by room and type.
 	state map[id.RoomID]map[string]any
 	// pages counts the /messages requests.
@@ -130,6 +133,9 @@ func (f *fakeClient) JoinedMembers(_ context.Context, room id.RoomID) (*mautrix.
 func (f *fakeClient) Messages(_ context.Context, room id.RoomID, from, _ string, dir mautrix.Direction, _ *mautrix.FilterPart, limit int) (*mautrix.RespMessages, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.down {
+		return nil, errors.New("the homeserver does not answer")
+	}
 	f.pages++
 	all := f.timeline[room]
 	start, _ := strconv.Atoi(from)
