@@ -274,6 +274,7 @@ func runSuite(t *testing.T, open func(t *testing.T) *store.Store) {
 		{"InboxLargeBatch", testInboxLargeBatch},
 		{"InboxPrune", testInboxPrune},
 		{"InboxPark", testInboxPark},
+		{"InboxRecordHandled", testInboxRecordHandled},
 		{"StateStoreSharesDB", testStateStoreSharesDB},
 		{"AidOps", testAidOps},
 		{"AidOpsPage", testAidOpsPage},
