@@ -41,8 +41,12 @@ func (cd cards) needCard(ctx context.Context, v *ledger.NeedView, c *ledger.Circ
 
 // showNeeds posts the cards of needs that have none yet (in each circle of
 // the owner) and edits the cards of the others, so every card shows the
-// live figures.
+// live figures. While rebuilding nothing is posted (mode.mayPostIn), so
+// no card is read nor rendered.
 func (cd cards) showNeeds(ctx context.Context, needs []*ledger.Need) {
+	if cd.b.mode.rebuilding {
+		return
+	}
 	for _, n := range needs {
 		if err := cd.showNeed(ctx, n.ID); err != nil {
 			zerolog.Ctx(ctx).Error().Err(err).Str("need", string(n.ID)).Msg("Failed to update need cards")

@@ -55,6 +55,8 @@ type Intake struct {
 	keyReqs *keyRequests
 	// parsed are the plain events parsed at the PUT, for the worker.
 	parsed parsedEvents
+	// runHold bounds how long a run keeps its transaction (maxRunHold).
+	runHold time.Duration
 }
 
 // CatchUp is what the intake does before and after each event it hands
@@ -70,7 +72,7 @@ type CatchUp interface {
 // between events with catchUp (nil: no catching up).
 func NewIntake(inbox ledger.Inbox, hsToken string, b *Bot, state mautrix.StateStore, clock ledger.Clock, catchUp CatchUp) *Intake {
 	return &Intake{inbox: inbox, hsToken: hsToken, bot: b, state: state, clock: clock, catchUp: catchUp,
-		wake: make(chan struct{}, 1), lostTold: map[warning]bool{}, keyReqs: newKeyRequests()}
+		wake: make(chan struct{}, 1), lostTold: map[warning]bool{}, keyReqs: newKeyRequests(), runHold: maxRunHold}
 }
 
 // Register mounts the transaction endpoint on mux (both the current and the

@@ -54,6 +54,15 @@ func (in *Intake) runOf(pending []ledger.InboxEvent) []plainEvent {
 	return run
 }
 
+// runEvents returns the IDs of the run's events.
+func runEvents(run []plainEvent) []ledger.EventID {
+	ids := make([]ledger.EventID, len(run))
+	for i, p := range run {
+		ids[i] = p.ie.ID
+	}
+	return ids
+}
+
 // handleRun handles a run of plain events in one transaction and returns
 // how many it handled. Each event is handled, and the events handled
 // without error are marked done together at the end of the run
@@ -65,12 +74,17 @@ func (in *Intake) runOf(pending []ledger.InboxEvent) []plainEvent {
 // caught up with before the next event (catchUpJoined), and after
 // maxRunHold. When a mark fails (the database fails), the whole run is
 // taken back: nothing of it is kept, every event of it stays pending for
-// the next Drain, and the failure is returned.
+// the next Drain, and the failure is returned. The run's events are looked
+// up in the ledger's applied marks at its start (Inbox.LookUpApplied), so
+// that their marks are written together at its commit.
 func (in *Intake) handleRun(ctx context.Context, run []plainEvent) (int, error) {
 	done := 0
 	err := in.bot.out.InTx(ctx, func(ctx context.Context) error {
 		handled := make([]int64, 0, len(run))
 		done = 0 // in case the transaction is run again
+		if err := in.inbox.LookUpApplied(ctx, runEvents(run)); err != nil {
+			return err
+		}
 		start := time.Now()
 		for _, p := range run {
 			if err := in.handle(ctx, p.ie, p.r); err != nil {
@@ -81,7 +95,7 @@ func (in *Intake) handleRun(ctx context.Context, run []plainEvent) (int, error) 
 				handled = append(handled, p.ie.Seq)
 			}
 			done++
-			if in.catchUp != nil && in.bot.joinedCircle() || time.Since(start) > maxRunHold {
+			if in.catchUp != nil && in.bot.joinedCircle() || time.Since(start) > in.runHold {
 				break
 			}
 		}

@@ -10,8 +10,12 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
+
+	"maunium.net/go/mautrix/id"
 
 	"github.com/exodus-matrix/exodus/bot"
+	"github.com/exodus-matrix/exodus/ledger"
 	"github.com/exodus-matrix/exodus/store"
 )
 
@@ -86,17 +90,8 @@ func TestARunIsMarkedDoneInFewStatements(t *testing.T) {
 	if code := h.put(t, hsToken, "t", events...); code != http.StatusOK {
 		t.Fatalf("status %d", code)
 	}
-	stop := sqlCounts.record()
-	drainDurable(t, h)
-	marks := 0
-	for q, n := range stop() {
-		if strings.HasPrefix(q, "UPDATE inbox SET done_at") {
-			marks += n
-		}
-	}
-	if marks != 2 {
-		t.Fatalf("%d statements marked the run done, want 2", marks)
-	}
+	counts, runs := drainCounting(t, h, "UPDATE inbox SET done_at")
+	wantChunked(t, "marked the run done", counts[0], runs, len(events))
 	if n, err := h.store.CountPending(h.ctx); err != nil || n != 0 {
 		t.Fatalf("pending = %d, %v", n, err)
 	}
@@ -106,6 +101,7 @@ func TestARunIsMarkedDoneInFewStatements(t *testing.T) {
 // one transaction (counted by the counting driver), and each is answered.
 func TestARunOfEventsIsOneTransaction(t *testing.T) {
 	h := newHarnessOn(t, useCountingDriver())
+	bot.SetRunHold(h.intake, time.Hour) // a busy machine must not split the run
 	events := make([]json.RawMessage, 20)
 	for i := range events {
 		events[i] = message(fmt.Sprint("$r", i), string(h.circle), fmt.Sprintf("@m%d:test", i), "!ex pool")
@@ -196,5 +192,150 @@ func TestEventsParsedAtThePutAreHandledOnceWhenTheirRunIsTakenBack(t *testing.T)
 	}
 	if got := len(h.cli.messages()); got != 3 {
 		t.Fatalf("answers = %d, want one per event", got)
+	}
+}
+
+// TestARunsAppliedMarksAreWrittenTogether: the ledger's applied marks of a
+// run's 20 events are written by two INSERTs (16 and 4 events) before its
+// commit, not one per event, and each is then in the table: applying one
+// of the events again is a duplicate.
+func TestARunsAppliedMarksAreWrittenTogether(t *testing.T) {
+	h := newHarnessOn(t, useCountingDriver())
+	events := make([]json.RawMessage, 20)
+	for i := range events {
+		events[i] = message(fmt.Sprint("$m", i), string(h.circle), fmt.Sprintf("@m%d:test", i), "!ex pool")
+	}
+	if code := h.put(t, hsToken, "t", events...); code != http.StatusOK {
+		t.Fatalf("status %d", code)
+	}
+	counts, runs := drainCounting(t, h, "INSERT INTO applied_events")
+	wantChunked(t, "marked the run's events applied", counts[0], runs, len(events))
+	if got := len(h.cli.messages()); got != len(events) {
+		t.Fatalf("answers = %d, want %d", got, len(events))
+	}
+	for i := range events {
+		fresh, err := h.store.MarkApplied(h.ctx, ledger.EventID(fmt.Sprint("$m", i)), h.clock.Now())
+		if err != nil || fresh {
+			t.Fatalf("$m%d applied again: fresh %v, %v", i, fresh, err)
+		}
+	}
+}
+
+// TestAnEventAppliedBeforeItsRunIsADuplicate: an event another path
+// applied first (a catch-up, say) is found applied by the run's look-up:
+// it changes nothing and gets no answer, while the run's other event is
+// handled and answered.
+func TestAnEventAppliedBeforeItsRunIsADuplicate(t *testing.T) {
+	h := newHarness(t)
+	if _, err := h.svc.Trust.Pool(h.ctx, ledger.Action{Event: "$x0", Actor: "@a:test", At: h.clock.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	before, err := h.store.Members.GetMember(h.ctx, "@a:test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	events := []json.RawMessage{message("$x0", string(h.circle), "@a:test", "!ex pool"),
+		message("$x1", string(h.circle), "@b:test", "!ex pool")}
+	if code := h.put(t, hsToken, "t", events...); code != http.StatusOK {
+		t.Fatalf("status %d", code)
+	}
+	if n, err := h.intake.Drain(h.ctx); err != nil || n != 2 {
+		t.Fatalf("Drain = %d, %v, want 2", n, err)
+	}
+	if got := len(h.cli.messages()); got != 1 {
+		t.Fatalf("answers = %d, want 1 (the event applied before gets none)", got)
+	}
+	after, err := h.store.Members.GetMember(h.ctx, "@a:test")
+	if err != nil || !after.PoolSeenAt.Equal(before.PoolSeenAt) {
+		t.Fatalf("the pool seen by @a moved from %v to %v (%v)", before.PoolSeenAt, after.PoolSeenAt, err)
+	}
+	if n, err := h.store.CountPending(h.ctx); err != nil || n != 0 {
+		t.Fatalf("pending = %d, %v", n, err)
+	}
+}
+
+// TestPoolCommandsOfARunOpenNoSavepoint: `pool` writes only the member's
+// record, last, and its applied mark is held for the run's commit, so its
+// service opens no savepoint in the run (ApplyWritingLast); each command is
+// answered and its pool remembered.
+func TestPoolCommandsOfARunOpenNoSavepoint(t *testing.T) {
+	h := newHarnessOn(t, useCountingDriver())
+	events := make([]json.RawMessage, 5)
+	for i := range events {
+		events[i] = message(fmt.Sprint("$s", i), string(h.circle), fmt.Sprintf("@m%d:test", i), "!ex pool")
+	}
+	if code := h.put(t, hsToken, "t", events...); code != http.StatusOK {
+		t.Fatalf("status %d", code)
+	}
+	stop := sqlCounts.record()
+	drainDurable(t, h)
+	for q, n := range stop() {
+		if strings.Contains(q, "SAVEPOINT") {
+			t.Errorf("%d× %s", n, q)
+		}
+	}
+	if got := len(h.cli.messages()); got != len(events) {
+		t.Fatalf("answers = %d, want %d", got, len(events))
+	}
+	for i := range events {
+		m, err := h.store.Members.GetMember(h.ctx, ledger.UserID(fmt.Sprintf("@m%d:test", i)))
+		if err != nil || m.PoolSeenAt.IsZero() {
+			t.Fatalf("@m%d's pool not remembered: %+v, %v", i, m, err)
+		}
+	}
+}
+
+// TestARunsAnswersAreWrittenTogether: the answers of a run's 20 events
+// are held in its transaction and written to the outbox by two INSERTs
+// (16 and 4), not one per event; each is sent, in the order of the
+// commands.
+func TestARunsAnswersAreWrittenTogether(t *testing.T) {
+	h := newHarnessOn(t, useCountingDriver())
+	events := make([]json.RawMessage, 20)
+	for i := range events {
+		events[i] = message(fmt.Sprint("$o", i), string(h.circle), fmt.Sprintf("@m%d:test", i), "!ex pool")
+	}
+	if code := h.put(t, hsToken, "t", events...); code != http.StatusOK {
+		t.Fatalf("status %d", code)
+	}
+	counts, runs := drainCounting(t, h, "INSERT INTO outbox")
+	wantChunked(t, "wrote the run's answers", counts[0], runs, len(events))
+	msgs := h.cli.messages()
+	if len(msgs) != len(events) {
+		t.Fatalf("answers = %d, want %d", len(msgs), len(events))
+	}
+	for i, m := range msgs {
+		if !repliesTo(m, id.EventID(fmt.Sprint("$o", i))) {
+			t.Fatalf("answer %d does not reply to $o%d: %v", i, i, m.Content)
+		}
+	}
+}
+
+// drainCounting drains everything pending and returns how many statements
+// began with each prefix and how many transactions the drain took.
+func drainCounting(t *testing.T, h *harness, prefixes ...string) (counts []int, runs int) {
+	t.Helper()
+	stop := sqlCounts.record()
+	_, _, t0 := sqlCounts.snapshot()
+	drainDurable(t, h)
+	_, _, t1 := sqlCounts.snapshot()
+	counts = make([]int, len(prefixes))
+	for q, n := range stop() {
+		for i, p := range prefixes {
+			if strings.HasPrefix(q, p) {
+				counts[i] += n
+			}
+		}
+	}
+	return counts, int(t1 - t0)
+}
+
+// wantChunked fails the test unless the run of events was written by two
+// statements (16 and 4 rows) in one transaction, or, should a busy
+// machine split it (maxRunHold), by fewer statements than events.
+func wantChunked(t *testing.T, what string, statements, runs, events int) {
+	t.Helper()
+	if runs == 1 && statements != 2 || statements >= events {
+		t.Fatalf("%d statements %s in %d transactions, want 2 in 1", statements, what, runs)
 	}
 }

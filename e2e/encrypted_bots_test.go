@@ -5,6 +5,7 @@ package e2e_test
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -114,8 +115,9 @@ func sameDigestOf(t *testing.T, one, two *stack.Stack, tokOne, tokTwo string, ci
 	}
 }
 
-// keysAskedIn is how many room keys a stack's bot asked the trusted bots
-// for in its catch-ups of room, as its log says.
+// keysAskedIn is how many times a stack's bot asked the trusted bots for
+// room keys in its catch-ups of room, or asked again, as its log says
+// (a line with keys_asked above zero, in the console's format or JSON).
 func keysAskedIn(t *testing.T, s *stack.Stack, room id.RoomID) int {
 	t.Helper()
 	log, err := os.ReadFile(filepath.Join(filepath.Dir(s.ConfigPath), "exodus.log"))
@@ -124,13 +126,21 @@ func keysAskedIn(t *testing.T, s *stack.Stack, room id.RoomID) int {
 	}
 	n := 0
 	for _, line := range strings.Split(string(log), "\n") {
-		if strings.Contains(line, "Caught up with the history") && strings.Contains(line, room.String()) &&
-			!strings.Contains(line, `"keys_asked":0`) {
+		asked := strings.Contains(line, "Caught up with the history") || strings.Contains(line, "Asked the trusted bots again")
+		if !asked || !strings.Contains(line, room.String()) {
+			continue
+		}
+		if m := keysAskedField.FindStringSubmatch(line); m != nil && m[1] != "0" {
 			n++
 		}
 	}
 	return n
 }
+
+// keysAskedField is the keys_asked field of a log line: keys_asked=N in
+// the console's format (its value after a colour code), "keys_asked":N in
+// JSON.
+var keysAskedField = regexp.MustCompile(`keys_asked(?:=|":)(?:\x1b\[[0-9;]*m)?(\d+)`)
 
 // noPlaintextFromBotOf fails if the homeserver holds a message event from
 // bot in room other than m.room.encrypted and reactions (a following bot

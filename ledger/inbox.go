@@ -34,6 +34,13 @@ type Inbox interface {
 	// MarkAllDone marks the events with the given (distinct) Seqs done
 	// with no error, as MarkDone does one by one, in fewer statements.
 	MarkAllDone(ctx context.Context, seqs []int64) error
+	// LookUpApplied reads, inside the transaction ctx carries, which of
+	// the events were applied to the ledger (TxStore.MarkApplied), so that
+	// marking one of them applied in that transaction costs no statement
+	// of its own: the marks are written together before its commit, which
+	// fails (the transaction taken back) if another transaction marked one
+	// of them meanwhile. Outside a transaction it does nothing.
+	LookUpApplied(ctx context.Context, events []EventID) error
 	// PruneInbox forgets the handled events received before the given
 	// time, and any raw body a handled event still holds; it returns how
 	// many events it forgot.

@@ -16,18 +16,28 @@ type Members struct {
 // Member returns the member, creating a record with defaults for a user the
 // bot has not seen before.
 func (s *Members) Member(ctx context.Context, u UserID) (*Member, error) {
-	m, err := s.store.GetMember(ctx, u)
-	if err == nil {
-		return m, nil
+	m, isNew, err := s.memberOrNew(ctx, u)
+	if err != nil || !isNew {
+		return m, err
 	}
-	if ErrorCode(err) != ENotFound {
-		return nil, fmt.Errorf("failed to get member: %w", err)
-	}
-	m = &Member{ID: u, CreatedAt: s.clock.Now()}
 	if err := s.store.PutMember(ctx, m); err != nil {
 		return nil, fmt.Errorf("failed to create member: %w", err)
 	}
 	return m, nil
+}
+
+// memberOrNew returns the member's record, or, for a user the bot has not
+// seen before, a new one with defaults, not written (isNew): the caller
+// writes it.
+func (s *Members) memberOrNew(ctx context.Context, u UserID) (m *Member, isNew bool, err error) {
+	m, err = s.store.GetMember(ctx, u)
+	if err == nil {
+		return m, false, nil
+	}
+	if ErrorCode(err) != ENotFound {
+		return nil, false, fmt.Errorf("failed to get member: %w", err)
+	}
+	return &Member{ID: u, CreatedAt: s.clock.Now()}, true, nil
 }
 
 // LangOf returns the member's language, or the default if they chose none.

@@ -148,7 +148,22 @@ func (a Applier) Apply(ctx context.Context, act Action, fn func(ctx context.Cont
 	if act.Event == "" || act.Actor == "" {
 		return fmt.Errorf("failed to apply action: %w", Errorf(EInternal, "action.incomplete"))
 	}
-	return a.tx.InTx(ctx, func(ctx context.Context) error {
+	return a.tx.InTx(ctx, a.marked(act, fn))
+}
+
+// ApplyWritingLast is Apply for an fn whose only write is its last call to
+// a store (TxStore.InTxWritingLast): the same guarantees, and on SQLite, in
+// the intake's run, no savepoint.
+func (a Applier) ApplyWritingLast(ctx context.Context, act Action, fn func(ctx context.Context) error) error {
+	if act.Event == "" || act.Actor == "" {
+		return fmt.Errorf("failed to apply action: %w", Errorf(EInternal, "action.incomplete"))
+	}
+	return a.tx.InTxWritingLast(ctx, a.marked(act, fn))
+}
+
+// marked returns fn preceded by act's event marked applied.
+func (a Applier) marked(act Action, fn func(ctx context.Context) error) func(ctx context.Context) error {
+	return func(ctx context.Context) error {
 		fresh, err := a.tx.MarkApplied(ctx, act.Event, a.At(act))
 		if err != nil {
 			return fmt.Errorf("failed to mark event applied: %w", err)
@@ -157,7 +172,7 @@ func (a Applier) Apply(ctx context.Context, act Action, fn func(ctx context.Cont
 			return ErrAlreadyApplied
 		}
 		return fn(ctx)
-	})
+	}
 }
 
 // At is the time of an action: its event's time, or now if it has none.

@@ -17,6 +17,11 @@ type TxStore interface {
 	// call joins the outer transaction, and its fn's error takes back only
 	// what that fn wrote.
 	InTx(ctx context.Context, fn func(ctx context.Context) error) error
+	// InTxWritingLast runs fn as InTx does, for an fn whose only write is
+	// its last call to a store, apart from MarkApplied before it: a store
+	// may then take back fn's error without a savepoint of its own (a
+	// failing write changes nothing), which costs statements.
+	InTxWritingLast(ctx context.Context, fn func(ctx context.Context) error) error
 	// MarkApplied records that the event was applied to the ledger. It
 	// returns false if the event had been applied before (then the caller
 	// changes nothing).

@@ -199,8 +199,10 @@ func (s *Trust) Pool(ctx context.Context, act Action) (*PoolReport, error) {
 		return nil, err
 	}
 	rep := &PoolReport{Count: g.TrustSize(act.Actor).Count(), Current: g.Pool(act.Actor)}
-	err = s.ap.Apply(ctx, act, func(ctx context.Context) error {
-		m, err := s.members.Member(ctx, act.Actor)
+	// Its one write is the member's record, last (the event's applied mark
+	// aside): ApplyWritingLast.
+	err = s.ap.ApplyWritingLast(ctx, act, func(ctx context.Context) error {
+		m, _, err := s.members.memberOrNew(ctx, act.Actor)
 		if err != nil {
 			return err
 		}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 	"time"
 
 	"go.mau.fi/util/dbutil"
@@ -55,22 +54,19 @@ func chunkOf(n int) int {
 	return c
 }
 
+// enqueueQuery inserts rows into the inbox.
+var enqueueQuery = newMultiRow(`INSERT INTO inbox (event_id, room_id, raw, received_at) VALUES `, 4, 1, true,
+	` ON CONFLICT (event_id) DO NOTHING`)
+
 // enqueueRows inserts events in one statement, in their order (the rows
 // of a VALUES list are inserted in turn, so Seq follows it), skipping the
 // IDs already held, and returns how many it added.
 func (s *Store) enqueueRows(ctx context.Context, events []ledger.InboxEvent) (int, error) {
-	var q strings.Builder
-	q.WriteString(`INSERT INTO inbox (event_id, room_id, raw, received_at) VALUES `)
 	args := make([]any, 0, 4*len(events))
-	for i, e := range events {
-		if i > 0 {
-			q.WriteString(", ")
-		}
-		fmt.Fprintf(&q, "($%d, $%d, $%d, $%d)", 4*i+1, 4*i+2, 4*i+3, 4*i+4)
+	for _, e := range events {
 		args = append(args, string(e.ID), string(e.Room), rawBytes(e.Raw), toMS(e.ReceivedAt))
 	}
-	q.WriteString(` ON CONFLICT (event_id) DO NOTHING`)
-	res, err := s.db.Exec(ctx, q.String(), args...)
+	res, err := s.db.Exec(ctx, enqueueQuery.text(len(events)), args...)
 	if err != nil {
 		return 0, fmt.Errorf("failed to enqueue events: %w", err)
 	}
@@ -155,22 +151,19 @@ func (s *Store) MarkAllDone(ctx context.Context, seqs []int64) error {
 	return nil
 }
 
+// markDoneQuery marks inbox rows done.
+var markDoneQuery = newMultiRow(`UPDATE inbox SET done_at = $1, error = '', raw = $2, wait_session = NULL WHERE seq IN (`,
+	1, 3, false, `)`)
+
 // markRowsDone marks the events with the given Seqs done at now, in one
 // statement.
 func (s *Store) markRowsDone(ctx context.Context, seqs []int64, now int64) error {
-	var q strings.Builder
-	q.WriteString(`UPDATE inbox SET done_at = $1, error = '', raw = $2, wait_session = NULL WHERE seq IN (`)
 	args := make([]any, 0, 2+len(seqs))
 	args = append(args, now, []byte{})
-	for i, seq := range seqs {
-		if i > 0 {
-			q.WriteString(", ")
-		}
-		fmt.Fprintf(&q, "$%d", i+3)
+	for _, seq := range seqs {
 		args = append(args, seq)
 	}
-	q.WriteString(`)`)
-	res, err := s.db.Exec(ctx, q.String(), args...)
+	res, err := s.db.Exec(ctx, markDoneQuery.text(len(seqs)), args...)
 	if err != nil {
 		return fmt.Errorf("failed to mark inbox events done: %w", err)
 	}

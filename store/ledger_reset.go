@@ -55,6 +55,7 @@ func (s *Store) ClearLedger(ctx context.Context) error {
 	return s.InTx(ctx, func(ctx context.Context) error {
 		cache := cacheOf(ctx, s.db)
 		cache.reset()
+		cache.applied = appliedTx{}                                        // the marks held go with the table
 		cache.keptMembers.cleared, cache.keptProfiles.cleared = true, true // cleared again at its end
 		s.Members.members.clear()
 		s.Members.profiles.clear()

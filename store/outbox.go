@@ -17,7 +17,16 @@ import (
 // content, edit target and after-send record in place (its place in the
 // order stays; its version is raised, so a send of the older text in
 // flight is known to be stale).
+//
+// In a transaction, a message without a key is held and written with the
+// others before the commit (outbox_held.go).
 func (s *Store) PutOutbox(ctx context.Context, m ledger.OutboxMessage) error {
+	if s.holdOutbox(ctx, m) {
+		return nil
+	}
+	if err := s.flushOutbox(ctx); err != nil {
+		return err
+	}
 	if m.Key != "" {
 		res, err := s.db.Exec(ctx, `
 			UPDATE outbox SET content = $1, then_do = $2, version = version + 1
@@ -68,6 +77,9 @@ func scanOutbox(row dbutil.Scannable) (ledger.OutboxMessage, error) {
 
 // PendingOutbox returns up to limit pending messages, oldest first.
 func (s *Store) PendingOutbox(ctx context.Context, limit int) ([]ledger.OutboxMessage, error) {
+	if err := s.flushOutbox(ctx); err != nil {
+		return nil, err
+	}
 	if limit <= 0 {
 		return nil, nil
 	}
@@ -82,6 +94,9 @@ func (s *Store) PendingOutbox(ctx context.Context, limit int) ([]ledger.OutboxMe
 // stays, as an edit of evt when it was not one already, and replaced is
 // true.
 func (s *Store) SentOutbox(ctx context.Context, id int64, version int, evt ledger.EventID) (bool, error) {
+	if err := s.flushOutbox(ctx); err != nil {
+		return false, err
+	}
 	replaced := false
 	err := s.InTx(ctx, func(ctx context.Context) error {
 		res, err := s.db.Exec(ctx, `DELETE FROM outbox WHERE id = $1 AND version = $2`, id, version)
@@ -104,6 +119,9 @@ func (s *Store) SentOutbox(ctx context.Context, id int64, version int, evt ledge
 
 // RetryOutbox puts off message id until at and counts the failed attempt.
 func (s *Store) RetryOutbox(ctx context.Context, id int64, at time.Time) error {
+	if err := s.flushOutbox(ctx); err != nil {
+		return err
+	}
 	_, err := s.db.Exec(ctx, `UPDATE outbox SET attempts = attempts + 1, next_at = $1 WHERE id = $2`, toMS(at), id)
 	if err != nil {
 		return fmt.Errorf("failed to put off an outbox message: %w", err)
@@ -113,6 +131,9 @@ func (s *Store) RetryOutbox(ctx context.Context, id int64, at time.Time) error {
 
 // SetOutboxRoom records the room a message to a member goes to.
 func (s *Store) SetOutboxRoom(ctx context.Context, id int64, room ledger.RoomID) error {
+	if err := s.flushOutbox(ctx); err != nil {
+		return err
+	}
 	if _, err := s.db.Exec(ctx, `UPDATE outbox SET room_id = $1 WHERE id = $2`, string(room), id); err != nil {
 		return fmt.Errorf("failed to set an outbox message's room: %w", err)
 	}
@@ -121,6 +142,9 @@ func (s *Store) SetOutboxRoom(ctx context.Context, id int64, room ledger.RoomID)
 
 // DropOutbox forgets message id.
 func (s *Store) DropOutbox(ctx context.Context, id int64) error {
+	if err := s.flushOutbox(ctx); err != nil {
+		return err
+	}
 	if _, err := s.db.Exec(ctx, `DELETE FROM outbox WHERE id = $1`, id); err != nil {
 		return fmt.Errorf("failed to drop an outbox message: %w", err)
 	}
@@ -130,6 +154,9 @@ func (s *Store) DropOutbox(ctx context.Context, id int64) error {
 // OutboxBacklog counts the pending messages and finds when the oldest was
 // written.
 func (s *Store) OutboxBacklog(ctx context.Context) (ledger.OutboxBacklog, error) {
+	if err := s.flushOutbox(ctx); err != nil {
+		return ledger.OutboxBacklog{}, err
+	}
 	var (
 		b      ledger.OutboxBacklog
 		oldest sql.NullInt64

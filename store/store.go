@@ -197,9 +197,16 @@ func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) er
 	}
 	tc := &txCache{}
 	err := s.db.DoTxn(ctx, nil, func(ctx context.Context) error {
-		tc.undoSince(0, 0) // what an attempt before this one wrote was taken back
+		tc.undoSince(txMarks{}) // what an attempt before this one wrote was taken back
 		tc.keptMembers.start, tc.keptProfiles.start = s.Members.members.clock(), s.Members.profiles.clock()
-		return fn(withTxCache(context.WithValue(ctx, txDepthKey{s}, 0), s.db, tc))
+		ctx = withTxCache(context.WithValue(ctx, txDepthKey{s}, 0), s.db, tc)
+		if err := fn(ctx); err != nil {
+			return err
+		}
+		if err := s.flushOutbox(ctx); err != nil {
+			return err
+		}
+		return s.flushApplied(ctx, tc)
 	})
 	tc.keptMembers.end(s.Members.members, err == nil)
 	tc.keptProfiles.end(s.Members.profiles, err == nil)
@@ -217,30 +224,33 @@ type txDepthKey struct{ s *Store }
 // savepoint runs fn inside a savepoint of the transaction ctx carries.
 func (s *Store) savepoint(ctx context.Context, depth int, fn func(ctx context.Context) error) error {
 	name := "sp" + strconv.Itoa(depth)
+	if err := s.openLight(ctx); err != nil { // a scope that writes last around it writes more
+		return err
+	}
 	if _, err := s.db.Exec(ctx, "SAVEPOINT "+name); err != nil {
 		return fmt.Errorf("failed to open a savepoint: %w", err)
 	}
 	cache := cacheOf(ctx, s.db)
-	members, profiles := cache.marks()
-	if err := fn(context.WithValue(ctx, txDepthKey{s}, depth)); err != nil {
-		cache.undoSince(members, profiles) // it may hold what the savepoint takes back
-		if _, rerr := s.db.Exec(ctx, "ROLLBACK TO SAVEPOINT "+name); rerr != nil {
-			return fmt.Errorf("failed to roll back to a savepoint (%w) after: %w", rerr, err)
-		}
-		if _, rerr := s.db.Exec(ctx, "RELEASE SAVEPOINT "+name); rerr != nil {
-			return fmt.Errorf("failed to release a savepoint (%w) after: %w", rerr, err)
-		}
-		return err
+	marks := cache.marks()
+	ctx = context.WithValue(context.WithValue(ctx, txDepthKey{s}, depth), lightKey{s}, (*lightScope)(nil))
+	err := fn(ctx)
+	if err != nil {
+		cache.undoSince(marks) // it may hold what the savepoint takes back
 	}
-	if _, err := s.db.Exec(ctx, "RELEASE SAVEPOINT "+name); err != nil {
-		return fmt.Errorf("failed to release a savepoint: %w", err)
-	}
-	return nil
+	return s.endSavepoint(ctx, name, err)
 }
 
 // MarkApplied records that the event was applied; fresh is false if it had
 // been recorded before.
 func (s *Store) MarkApplied(ctx context.Context, evt ledger.EventID, at time.Time) (bool, error) {
+	if c := cacheOf(ctx, s.db); c != nil {
+		if fresh, known := c.applied.mark(evt, at); known {
+			return fresh, nil // held, written before the commit (LookUpApplied)
+		}
+	}
+	if err := s.openLight(ctx); err != nil { // not the last write of a scope that writes last
+		return false, err
+	}
 	res, err := s.db.Exec(ctx, `
 		INSERT INTO applied_events (event_id, applied_at) VALUES ($1, $2)
 		ON CONFLICT (event_id) DO NOTHING`, string(evt), toMS(at))

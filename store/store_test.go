@@ -274,6 +274,7 @@ func runSuite(t *testing.T, open func(t *testing.T) *store.Store) {
 		{"InboxLargeBatch", testInboxLargeBatch},
 		{"InboxPrune", testInboxPrune},
 		{"InboxPark", testInboxPark},
+		{"InboxRecordHandled", testInboxRecordHandled},
 		{"StateStoreSharesDB", testStateStoreSharesDB},
 		{"AidOps", testAidOps},
 		{"AidOpsPage", testAidOpsPage},
@@ -282,12 +283,15 @@ func runSuite(t *testing.T, open func(t *testing.T) *store.Store) {
 		{"Cards", testCards},
 		{"OpenCardRooms", testOpenCardRooms},
 	}
-	cases = append(cases, accessCases...)   // suite_access_test.go
-	cases = append(cases, resetCases...)    // suite_reset_test.go
-	cases = append(cases, healthCases...)   // suite_health_test.go
-	cases = append(cases, outboxCases...)   // suite_outbox_test.go
-	cases = append(cases, keptCases...)     // suite_kept_test.go
-	cases = append(cases, snapshotCases...) // suite_snapshot_test.go
+	cases = append(cases, accessCases...)     // suite_access_test.go
+	cases = append(cases, resetCases...)      // suite_reset_test.go
+	cases = append(cases, healthCases...)     // suite_health_test.go
+	cases = append(cases, outboxCases...)     // suite_outbox_test.go
+	cases = append(cases, keptCases...)       // suite_kept_test.go
+	cases = append(cases, snapshotCases...)   // suite_snapshot_test.go
+	cases = append(cases, appliedCases...)    // suite_applied_test.go
+	cases = append(cases, scopeCases...)      // suite_scope_test.go
+	cases = append(cases, outboxHeldCases...) // suite_outbox_held_test.go
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { c.fn(t, open(t)) })
 	}

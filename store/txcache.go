@@ -27,6 +27,16 @@ type txCache struct {
 	// (kept); a savepoint taken back keeps it (marking its writes undone).
 	keptMembers  keptTx[ledger.UserID, *ledger.Member]
 	keptProfiles keptTx[ledger.UserID, *ledger.Profile]
+	// The applied marks of the events looked up, and those held to be
+	// written before the commit (applied.go); a savepoint taken back
+	// drops the marks it held.
+	applied appliedTx
+	// The outbox messages the transaction wrote, in order, the first
+	// outboxWritten of them in the table, the others held to be written
+	// (outbox_held.go); a savepoint taken back drops those it wrote, and
+	// holds again those written in it that it had not written.
+	outbox        []ledger.OutboxMessage
+	outboxWritten int
 }
 
 // txCacheKey carries the cache of the transaction of a database.
@@ -36,6 +46,7 @@ type txCacheKey struct{ db *dbutil.Database }
 // transaction it carries on db.
 func withTxCache(ctx context.Context, db *dbutil.Database, c *txCache) context.Context {
 	c.reset()
+	c.applied, c.outbox, c.outboxWritten = appliedTx{}, nil, 0
 	return context.WithValue(ctx, txCacheKey{db}, c)
 }
 
@@ -119,26 +130,34 @@ func (c *txCache) putProfile(u ledger.UserID, p *ledger.Profile) {
 // reset empties the cache; what the transaction wrote stays.
 func (c *txCache) reset() {
 	if c != nil {
-		*c = txCache{keptMembers: c.keptMembers, keptProfiles: c.keptProfiles}
+		*c = txCache{keptMembers: c.keptMembers, keptProfiles: c.keptProfiles, applied: c.applied,
+			outbox: c.outbox, outboxWritten: c.outboxWritten}
 	}
 }
+
+// txMarks is how far a transaction's writes held in memory went, for
+// undoSince.
+type txMarks struct{ members, profiles, applied, outbox, outboxWritten int }
 
 // marks returns how many writes of each kind the transaction made so far,
-// for undoSince.
-func (c *txCache) marks() (members, profiles int) {
+// how many applied marks and outbox messages it holds, for undoSince.
+func (c *txCache) marks() txMarks {
 	if c == nil {
-		return 0, 0
+		return txMarks{}
 	}
-	return len(c.keptMembers.writes), len(c.keptProfiles.writes)
+	return txMarks{len(c.keptMembers.writes), len(c.keptProfiles.writes), len(c.applied.held), len(c.outbox), c.outboxWritten}
 }
 
-// undoSince empties the cache and marks the writes made after marks as
-// taken back (a savepoint rolled back).
-func (c *txCache) undoSince(members, profiles int) {
+// undoSince empties the cache, marks the writes made after m as taken
+// back and drops the applied marks and outbox messages held since (a
+// savepoint rolled back).
+func (c *txCache) undoSince(m txMarks) {
 	if c == nil {
 		return
 	}
 	c.reset()
-	c.keptMembers.undoSince(members)
-	c.keptProfiles.undoSince(profiles)
+	c.keptMembers.undoSince(m.members)
+	c.keptProfiles.undoSince(m.profiles)
+	c.applied.undoSince(m.applied)
+	c.outbox, c.outboxWritten = c.outbox[:min(m.outbox, len(c.outbox))], min(m.outboxWritten, c.outboxWritten)
 }

@@ -60,7 +60,7 @@ func (d *Device) allowKeyShare(ctx context.Context, device *id.Device, req event
 	}
 	log := d.log.With().Stringer("bot", device.UserID).Stringer("device_id", device.DeviceID).
 		Stringer("room_id", req.RoomID).Stringer("session_id", req.SessionID).Logger()
-	trust, err := d.mach.ResolveTrustContext(ctx, device)
+	trust, err := d.peerTrust(ctx, device)
 	if err != nil || trust < minPeerTrust {
 		log.Warn().Err(err).Stringer("trust", trust).
 			Msg("Refused a trusted bot's key request: its device is not cross-signed by its owner")
@@ -72,6 +72,28 @@ func (d *Device) allowKeyShare(ctx context.Context, device *id.Device, req event
 	}
 	log.Debug().Msg("Forwarding a room key to a trusted bot")
 	return nil
+}
+
+// peerTrust is the trust of a trusted bot's device. Found below
+// cross-signed, the bot's keys are fetched afresh and the device resolved
+// again: the store may hold the device without its owner's cross-signing
+// keys (a /keys/query under way, for another request of the same bot,
+// stores the devices first and the cross-signing keys after), or as it
+// was before its owner signed it. So a request refused only for that is
+// answered, and the next one of a bot that asks again is too.
+func (d *Device) peerTrust(ctx context.Context, device *id.Device) (id.TrustState, error) {
+	trust, err := d.mach.ResolveTrustContext(ctx, device)
+	if err == nil && trust >= minPeerTrust {
+		return trust, nil
+	}
+	fresh, ferr := d.mach.FetchKeys(ctx, []id.UserID{device.UserID}, true)
+	if ferr != nil {
+		return trust, fmt.Errorf("failed to fetch the keys of %s afresh: %w", device.UserID, ferr)
+	}
+	if dev := fresh[device.UserID][device.DeviceID]; dev != nil {
+		device = dev
+	}
+	return d.mach.ResolveTrustContext(ctx, device)
 }
 
 // RequestHistoryKey asks the trusted bots in the event's room (Peers.Share)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -21,8 +22,9 @@ import (
 //
 // In an encrypted circle the history before the bot joined was never
 // shared with its device. The catch-up asks the trusted bots of the circle
-// for those room keys (HistoryKeyRequester) and, when they arrive
-// (KeyArrived), replays the history again, now readable.
+// for those room keys (HistoryKeyRequester), again on a bounded backoff
+// while they do not come (keywait.go), and, when they arrive (KeyArrived),
+// replays the history again, now readable.
 
 // HistoryKeyRequester is a history decrypter that can ask the trusted bots
 // of an event's room for the room key of an event of its history
@@ -36,98 +38,51 @@ type HistoryKeyRequester interface {
 // come: no trusted bot had them).
 const keysSettle = 10 * time.Second
 
-// keyWait is a circle joined whose history waits for room keys asked of
-// the trusted bots.
-type keyWait struct {
-	// asked are the sessions asked for, and whether each arrived.
-	asked map[id.SessionID]bool
-	// arrived is when the last of them arrived since the last replay
-	// (zero: none).
-	arrived time.Time
-}
-
-// pending counts the sessions asked for that have not arrived.
-func (w *keyWait) pending() int {
-	n := 0
-	for _, got := range w.asked {
-		if !got {
-			n++
-		}
-	}
-	return n
-}
-
-// SetNotify makes KeyArrived wake the intake (bot.Intake.Notify) when a
-// circle's history can be replayed again. Call it before any catch-up.
+// SetNotify makes KeyArrived, and the keys awaited when an ask or a
+// replay is due (keywait.go), wake the intake (bot.Intake.Notify), which
+// then calls CatchUp. Call it before any catch-up.
 func (r *Replica) SetNotify(f func()) { r.notify = f }
-
-// KeyArrived notes the arrival of the room key of session (bot/e2ee calls
-// it when a key is stored): a circle whose history waits for it is
-// replayed again at the next CatchUp, at once when it was the last key
-// asked for.
-func (r *Replica) KeyArrived(_ context.Context, session id.SessionID) {
-	r.mu.Lock()
-	wake := false
-	for _, w := range r.waits {
-		if got, asked := w.asked[session]; asked && !got {
-			w.asked[session] = true
-			w.arrived = r.now()
-			wake = wake || w.pending() == 0
-		}
-	}
-	r.mu.Unlock()
-	if wake && r.notify != nil {
-		r.notify()
-	}
-}
 
 // CatchUp replays the history of the circles the bot joined since the last
 // call, where another bot answers, and again that of the circles whose
-// room keys arrived from the trusted bots. The intake calls it between
-// events (bot.CatchUp), once the handling that joined them is committed.
+// room keys arrived from the trusted bots, or whose history could not be
+// read in full; it asks the trusted bots again for the keys still missing
+// when that is due (keywait.go). The intake
+// calls it between events (bot.CatchUp), once the handling that joined
+// them is committed, and when woken.
 func (r *Replica) CatchUp(ctx context.Context) {
 	for _, room := range r.bot.JoinedCircles() {
 		r.catchUp(ctx, room)
 	}
-	for _, room := range r.keysCame() {
+	if !r.isDue() {
+		return
+	}
+	for _, room := range r.replaysDue() {
 		r.catchUp(ctx, room)
 	}
-}
-
-// keysCame returns the circles to replay again: every key asked for
-// arrived, or some did and the rest has not for keysSettle.
-func (r *Replica) keysCame() []id.RoomID {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	var rooms []id.RoomID
-	for room, w := range r.waits {
-		if w.arrived.IsZero() || w.pending() > 0 && r.now().Sub(w.arrived) < keysSettle {
-			continue
-		}
-		rooms = append(rooms, room)
-		w.arrived = time.Time{}
-		if w.pending() == 0 {
-			delete(r.waits, room)
-		}
-	}
-	return rooms
+	r.askAgain(ctx)
+	r.arm()
 }
 
 // catchUp replays the history of a circle the bot just joined, where
 // another bot answers, and asks the trusted bots for the room keys it
-// lacks.
+// lacks. A history that could not be read, or not from the room's
+// creation (the homeserver may not show the bot joined yet), is read
+// again later (keywait.go).
 func (r *Replica) catchUp(ctx context.Context, room id.RoomID) {
 	log := zerolog.Ctx(ctx).With().Str("room_id", room.String()).Logger()
+	rd := reading{began: r.now()}
 	history, err := r.readHistory(ctx, room, Options{}.withDefaults())
 	if err != nil {
 		log.Warn().Err(err).Msg("Failed to read the history of a circle joined")
+		r.await(ctx, room, rd)
 		return
 	}
 	// Each replayed event decides for itself whether it is from outside
 	// the circles: the replaying bot's mode is fresh.
 	rp := r.bot.Replaying()
 	count := map[replayed]int{}
-	var noKey []*event.Event
+	rd.read, rd.full = true, fromCreation(history)
 	for _, evt := range history {
 		raw, err := json.Marshal(evt)
 		if err != nil {
@@ -139,59 +94,45 @@ func (r *Replica) catchUp(ctx context.Context, room id.RoomID) {
 		case got == failed:
 			log.Debug().Err(err).Str("event_id", evt.ID.String()).Msg("A replayed event of a circle joined failed")
 		case got == unreadable && errors.Is(err, bot.ErrNoKey):
-			noKey = append(noKey, evt)
+			rd.noKey = append(rd.noKey, evt)
 		}
 	}
-	asked := r.askKeys(ctx, room, noKey)
+	asked, noBot := r.await(ctx, room, rd)
 	log.Info().Int("events", count[handled]).Int("failed", count[failed]).Int("undecryptable", count[unreadable]).
-		Int("keys_asked", asked).Msg("Caught up with the history of a circle joined")
+		Int("keys_asked", asked).Bool("no_trusted_bot", noBot).Bool("from_creation", rd.full).
+		Msg("Caught up with the history of a circle joined")
 }
 
-// askKeys asks the trusted bots of room for the room keys of the events
-// of its history the bot has no key for, each session once, and returns
-// how many sessions it asked for.
-func (r *Replica) askKeys(ctx context.Context, room id.RoomID, events []*event.Event) int {
-	kr, ok := r.decrypter.(HistoryKeyRequester)
-	if !ok || len(events) == 0 {
-		return 0
+// await makes room wait for what its reading lacks (the room keys of its
+// events unreadable for want of them, a read in full) and asks the trusted
+// bots for the keys due; it returns how many it asked for, and whether no
+// trusted bot could be asked yet.
+func (r *Replica) await(ctx context.Context, room id.RoomID, rd reading) (int, bool) {
+	log := zerolog.Ctx(ctx).With().Str("room_id", room.String()).Logger()
+	_, asks := r.decrypter.(HistoryKeyRequester)
+	if !asks {
+		rd.noKey = nil
 	}
-	n := 0
-	for _, evt := range events {
-		session := sessionOf(evt)
-		if session == "" || r.wasAsked(room, session) {
-			continue
-		}
-		sent, err := kr.RequestHistoryKey(ctx, evt)
-		if err != nil {
-			zerolog.Ctx(ctx).Warn().Err(err).Str("event_id", evt.ID.String()).Msg("Failed to ask the trusted bots for a room key of a circle's history")
-			continue
-		}
-		if !sent {
-			return n // no trusted bot in the circle to ask
-		}
-		r.mu.Lock()
-		w := r.waits[room]
-		if w == nil {
-			w = &keyWait{asked: map[id.SessionID]bool{}}
-			r.waits[room] = w
-		}
-		w.asked[session] = false
-		r.mu.Unlock()
-		n++
+	defer r.arm()
+	tracked, gaveUp := r.track(room, rd)
+	switch {
+	case !tracked:
+		log.Warn().Int("circles", maxWaitRooms).
+			Msg("Too many circles wait for room keys or a fuller history: this one's is not asked for nor read again")
+		return 0, false
+	case gaveUp:
+		log.Warn().Int("reads", len(keyBackoff)+1).
+			Msg("Gave up reading a circle's history again: the homeserver does not show it from the room's creation")
 	}
-	return n
+	if !asks {
+		return 0, false
+	}
+	return r.askKeys(ctx, room)
 }
 
-// wasAsked reports whether the key of session was asked for in room.
-func (r *Replica) wasAsked(room id.RoomID, session id.SessionID) bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	w := r.waits[room]
-	if w == nil {
-		return false
-	}
-	_, asked := w.asked[session]
-	return asked
+// fromCreation reports whether history goes back to the room's creation.
+func fromCreation(history []*event.Event) bool {
+	return slices.ContainsFunc(history, func(evt *event.Event) bool { return evt.Type == event.StateCreate })
 }
 
 // sessionOf is the megolm session of an encrypted event ("" if none).

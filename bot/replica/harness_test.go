@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -43,10 +44,14 @@ type fakeClient struct {
 	// before returns its event again and records nothing, as a homeserver
 	// does.
 	txns map[string]id.EventID
+	// down makes Messages fail, as a homeserver that does not answer.
+	down bool
 	// state is the rooms' state StateEvent serves, by room and type.
 	state map[id.RoomID]map[string]any
 	// pages counts the /messages requests.
 	pages int
+	// raw holds the bytes RawMessages served of each event.
+	raw map[*event.Event]json.RawMessage
 }
 
 type sentMessage struct {
@@ -128,6 +133,9 @@ func (f *fakeClient) JoinedMembers(_ context.Context, room id.RoomID) (*mautrix.
 func (f *fakeClient) Messages(_ context.Context, room id.RoomID, from, _ string, dir mautrix.Direction, _ *mautrix.FilterPart, limit int) (*mautrix.RespMessages, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.down {
+		return nil, errors.New("the homeserver does not answer")
+	}
 	f.pages++
 	all := f.timeline[room]
 	start, _ := strconv.Atoi(from)
@@ -145,6 +153,35 @@ func (f *fakeClient) Messages(_ context.Context, room id.RoomID, from, _ string,
 	}
 	return resp, nil
 }
+
+// RawMessages serves the same pages as Messages as the homeserver's bytes
+// of each event (replica.RawPager), each encoded once and kept, as a
+// homeserver stores them.
+func (f *fakeClient) RawMessages(ctx context.Context, room id.RoomID, from string, dir mautrix.Direction, limit int) ([]json.RawMessage, string, error) {
+	resp, err := f.Messages(ctx, room, from, "", dir, nil, limit)
+	if err != nil {
+		return nil, "", err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.raw == nil {
+		f.raw = map[*event.Event]json.RawMessage{}
+	}
+	chunk := make([]json.RawMessage, 0, len(resp.Chunk))
+	for _, evt := range resp.Chunk {
+		raw, ok := f.raw[evt]
+		if !ok {
+			if raw, err = json.Marshal(evt); err != nil {
+				return nil, "", err
+			}
+			f.raw[evt] = raw
+		}
+		chunk = append(chunk, raw)
+	}
+	return chunk, resp.End, nil
+}
+
+var _ replica.RawPager = (*fakeClient)(nil)
 
 // SyncRequest serves no invitations.
 func (f *fakeClient) SyncRequest(context.Context, int, string, string, bool, event.Presence) (*mautrix.RespSync, error) {

@@ -2,7 +2,6 @@ package replica
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -186,9 +185,13 @@ func (r *Replica) sources(ctx context.Context, rooms []id.RoomID, opt Options) (
 	if opt.MaxEventsPerRoom <= 0 {
 		return r.openStreams(ctx, rooms, opt), nil
 	}
-	histories := make([][]*event.Event, 0, len(rooms))
+	histories := make([][]*histEvent, 0, len(rooms))
 	for i, room := range rooms {
-		h, err := r.readHistory(ctx, room, opt)
+		read, err := r.readHistory(ctx, room, opt)
+		if err != nil {
+			return nil, err
+		}
+		h, err := parsed(room, read)
 		if err != nil {
 			return nil, err
 		}
@@ -251,7 +254,7 @@ type replaying struct {
 // an event that would wait for a page, an encrypted one (decrypted
 // outside any transaction), a full batch, or after maxGroupHold. An
 // encrypted event is replayed alone.
-func (s *replaying) group(ctx context.Context, evt *event.Event) error {
+func (s *replaying) group(ctx context.Context, evt *histEvent) error {
 	if len(s.recorded) >= rebuildBatch {
 		if err := s.flush(ctx); err != nil {
 			return err
@@ -275,17 +278,12 @@ func (s *replaying) group(ctx context.Context, evt *event.Event) error {
 	})
 }
 
-// one replays one event on its time, after the clock's ops due then.
-func (s *replaying) one(ctx context.Context, evt *event.Event) error {
-	raw, err := json.Marshal(evt)
-	if err != nil {
-		zerolog.Ctx(ctx).Warn().Err(err).Str("event_id", evt.ID.String()).Msg("Skipped an event that does not encode")
-		return nil
-	}
+// one replays one event on its time, after the clock's ops due then, and
+// keeps its inbox record (the event's ID and room: a replayed event's
+// body is not kept, as the intake drops a handled one's).
+func (s *replaying) one(ctx context.Context, evt *histEvent) error {
 	at := time.UnixMilli(evt.Timestamp).UTC()
-	if ie := bot.InboxRecord(s.r.self, raw, at); ie.ID != "" {
-		s.recorded = append(s.recorded, ie)
-	}
+	s.recorded = append(s.recorded, ledger.InboxEvent{ID: ledger.EventID(evt.ID), Room: ledger.RoomID(evt.RoomID), ReceivedAt: at})
 	s.opt.Clock.set(at)
 	if evt.Timestamp >= s.nextTick {
 		n, err := s.rp.ApplyClockOps(ctx, at)
@@ -295,7 +293,10 @@ func (s *replaying) one(ctx context.Context, evt *event.Event) error {
 		}
 		s.nextTick = evt.Timestamp + s.opt.TickEvery.Milliseconds()
 	}
-	got, err := s.r.replay(ctx, s.rp, raw)
+	got, err := failed, evt.err
+	if err == nil {
+		got, err = s.r.replayParsed(ctx, s.rp, evt.Event)
+	}
 	s.report.count(got)
 	if got != handled && got != skipped {
 		s.errs[ledger.EventID(evt.ID)] = err.Error()
@@ -338,14 +339,20 @@ const (
 	unreadable                 // encrypted, and this bot cannot read it
 )
 
-// replay parses one event of the history as the inbox worker does,
-// decrypts it if it is encrypted (with the decrypter, outside any
-// transaction), and hands it to rp.
-func (r *Replica) replay(ctx context.Context, rp *bot.Replayer, raw []byte) (got replayed, err error) {
+// replay parses one event of the history as the inbox worker does and
+// replays it (replayParsed).
+func (r *Replica) replay(ctx context.Context, rp *bot.Replayer, raw []byte) (replayed, error) {
 	evt, err := bot.ParseEvent(raw)
 	if err != nil {
 		return failed, err
 	}
+	return r.replayParsed(ctx, rp, evt)
+}
+
+// replayParsed decrypts one event of the history (parsed as the inbox
+// worker does: bot.ParseEvent) if it is encrypted (with the decrypter,
+// outside any transaction), and hands it to rp.
+func (r *Replica) replayParsed(ctx context.Context, rp *bot.Replayer, evt *event.Event) (got replayed, err error) {
 	log := zerolog.Ctx(ctx).With().Str("event_id", evt.ID.String()).Str("room_id", evt.RoomID.String()).Logger()
 	ctx = log.WithContext(ctx)
 	defer func() {
@@ -378,11 +385,24 @@ func (r *Replica) replay(ctx context.Context, rp *bot.Replayer, raw []byte) (got
 	return handled, nil
 }
 
+// handledRecorder is an inbox that records events handled elsewhere as
+// done at once (store.Store.RecordHandled).
+type handledRecorder interface {
+	RecordHandled(ctx context.Context, events []ledger.InboxEvent, errs map[ledger.EventID]string) error
+}
+
 // recordReplayed records the replayed events in the inbox as handled (with
-// the error of those that failed), in one transaction when the inbox can
-// run one.
+// the error of those that failed): at once when the inbox can, else
+// enqueued and marked done, in one transaction when the inbox can run
+// one.
 func (r *Replica) recordReplayed(ctx context.Context, events []ledger.InboxEvent, errs map[ledger.EventID]string) error {
 	if len(events) == 0 {
+		return nil
+	}
+	if rec, ok := r.inbox.(handledRecorder); ok {
+		if err := rec.RecordHandled(ctx, events, errs); err != nil {
+			return fmt.Errorf("failed to record the replayed events: %w", err)
+		}
 		return nil
 	}
 	record := func(ctx context.Context) error {

@@ -142,6 +142,13 @@ func TestCatchUpFollowsRecords(t *testing.T) {
 // the circle and catch up with its history; it returns the follower.
 func followerCatchesUp(t *testing.T, w *rebuildWorld, d bot.Decrypter) *harness {
 	t.Helper()
+	return followerCatchesUpWith(t, w, d, nil)
+}
+
+// followerCatchesUpWith is followerCatchesUp, with setup (nil: none)
+// called on the follower's harness before it is invited.
+func followerCatchesUpWith(t *testing.T, w *rebuildWorld, d bot.Decrypter, setup func(*harness)) *harness {
+	t.Helper()
 	const follower = id.UserID("@exodus:other.test")
 	rc := replica.NewReplayClock(ledger.NewManualClock(w.clock.Now()))
 	h := newHarnessAs(t, rc, 1000, follower, botUser)
@@ -153,6 +160,9 @@ func followerCatchesUp(t *testing.T, w *rebuildWorld, d bot.Decrypter) *harness 
 	h.cli.timeline = map[id.RoomID][]*event.Event{recordCircle: history}
 	h.cli.state = map[id.RoomID]map[string]any{recordCircle: {bot.CircleStateType.Type: map[string]any{"name": "Records",
 		"pledge_minor": 1000, "currency": "EUR", "lang": "en", "owner": ann, "answering_bot": botUser, "version": 1}}}
+	if setup != nil {
+		setup(h)
+	}
 	invite, _ := w.build(w.ts+1000, "m.room.member", recordCircle, ann, ptr(string(follower)), map[string]any{"membership": "invite"})
 	raw, _ := json.Marshal(invite)
 	if code := h.put(t, hsToken, "invite", raw); code != 200 {

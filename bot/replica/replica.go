@@ -50,8 +50,12 @@ type Replica struct {
 	now    func() time.Time
 	mu     sync.Mutex
 	// waits are the circles joined whose history waits for room keys
-	// asked of the trusted bots (catchup.go).
-	waits map[id.RoomID]*keyWait
+	// asked of the trusted bots (keywait.go); wakeAt is when the next
+	// thing awaited is due (zero: nothing waits), and timer wakes the
+	// intake then.
+	waits  map[id.RoomID]*keyWait
+	wakeAt time.Time
+	timer  *time.Timer
 }
 
 // SetDecrypter makes rebuilds and catch-ups read encrypted history with d

@@ -3,6 +3,7 @@ package replica
 import (
 	"container/heap"
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"sync"
@@ -29,7 +30,7 @@ const dendriteStart = "t0_0"
 // page is one page of a room's history, oldest first, or the error that
 // ended the reading.
 type page struct {
-	events []*event.Event
+	events []*histEvent
 	err    error
 }
 
@@ -38,7 +39,7 @@ type stream struct {
 	room  id.RoomID
 	index int         // the room's place in the report
 	pages <-chan page // closed after the last page
-	head  []*event.Event
+	head  []*histEvent
 	read  int // events received so far
 }
 
@@ -68,8 +69,9 @@ func (r *Replica) openStreams(ctx context.Context, rooms []id.RoomID, opt Option
 	return s
 }
 
-// openMemory streams histories read whole beforehand (each oldest first).
-func openMemory(rooms []id.RoomID, histories [][]*event.Event, pageSize int) *streams {
+// openMemory streams histories read whole beforehand (each oldest first,
+// parsed).
+func openMemory(rooms []id.RoomID, histories [][]*histEvent, pageSize int) *streams {
 	s := &streams{cancel: func() {}}
 	for i, room := range rooms {
 		ch := make(chan page, len(histories[i])/pageSize+1)
@@ -103,12 +105,12 @@ func (s *streams) fetch(ctx context.Context, room id.RoomID, out chan<- page) {
 	var prev map[id.EventID]bool
 	from := ""
 	for {
-		resp, err := s.request(ctx, room, from)
+		chunk, end, err := s.request(ctx, room, from)
 		if err != nil && from == "" {
 			// Dendrite (v0.15.2) refuses the empty from it means to
 			// accept (its start token prints as ""): ask with that token.
 			from = dendriteStart
-			resp, err = s.request(ctx, room, from)
+			chunk, end, err = s.request(ctx, room, from)
 		}
 		if err != nil && from == dendriteStart {
 			s.readBackward(ctx, room, err, send)
@@ -118,38 +120,41 @@ func (s *streams) fetch(ctx context.Context, room id.RoomID, out chan<- page) {
 			send(page{err: fmt.Errorf("failed to read the history of %s: %w", room, err)})
 			return
 		}
-		events, ids := make([]*event.Event, 0, len(resp.Chunk)), make(map[id.EventID]bool, len(resp.Chunk))
-		for _, evt := range resp.Chunk {
-			if evt == nil || evt.ID == "" || prev[evt.ID] || ids[evt.ID] {
+		events, ids := make([]*histEvent, 0, len(chunk)), make(map[id.EventID]bool, len(chunk))
+		for _, raw := range chunk {
+			evt, err := parseHistory(room, raw)
+			if err != nil {
+				send(page{err: err})
+				return
+			}
+			if evt.ID == "" || prev[evt.ID] || ids[evt.ID] {
 				continue
 			}
 			ids[evt.ID] = true
-			if evt.RoomID == "" {
-				evt.RoomID = room
-			}
 			events = append(events, evt)
 		}
 		prev = ids
 		if len(events) > 0 && !send(page{events: events}) {
 			return
 		}
-		if resp.End == "" || resp.End == from || len(resp.Chunk) == 0 {
+		if end == "" || end == from || len(chunk) == 0 {
 			return
 		}
-		from = resp.End
+		from = end
 	}
 }
 
 // request asks for the page of room's history after from (the start when
-// empty), holding one of the fetchers' places meanwhile.
-func (s *streams) request(ctx context.Context, room id.RoomID, from string) (*mautrix.RespMessages, error) {
+// empty), as its events' bytes, holding one of the fetchers' places
+// meanwhile.
+func (s *streams) request(ctx context.Context, room id.RoomID, from string) ([]json.RawMessage, string, error) {
 	select {
 	case s.sem <- struct{}{}:
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return nil, "", ctx.Err()
 	}
 	defer func() { <-s.sem }()
-	return s.r.cli.Messages(ctx, room, from, "", mautrix.DirectionForward, nil, s.opt.PageSize)
+	return s.r.rawMessages(ctx, room, from, mautrix.DirectionForward, s.opt.PageSize)
 }
 
 // readBackward reads room's history backward whole (the homeserver would
@@ -160,7 +165,12 @@ func (s *streams) readBackward(ctx context.Context, room id.RoomID, why error, s
 	s.mu.Lock()
 	s.fallback++
 	s.mu.Unlock()
-	events, err := s.r.readHistory(ctx, room, s.opt)
+	history, err := s.r.readHistory(ctx, room, s.opt)
+	if err != nil {
+		send(page{err: err})
+		return
+	}
+	events, err := parsed(room, history)
 	if err != nil {
 		send(page{err: err})
 		return
@@ -215,7 +225,7 @@ func (m *merger) refill(s *stream) error {
 }
 
 // next returns the next event in canonical order (nil: no more).
-func (m *merger) next() (*event.Event, error) {
+func (m *merger) next() (*histEvent, error) {
 	if len(m.heads) == 0 {
 		return nil, nil
 	}
@@ -239,7 +249,7 @@ func (m *merger) next() (*event.Event, error) {
 // ready returns the event next would return if it is at hand, without
 // waiting for a page (nil otherwise): the earliest head has another event
 // after it, so taking this one does not receive the room's next page.
-func (m *merger) ready() *event.Event {
+func (m *merger) ready() *histEvent {
 	if len(m.heads) == 0 || len(m.heads[0].head) < 2 {
 		return nil
 	}

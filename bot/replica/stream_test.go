@@ -12,12 +12,12 @@ import (
 // rebuild groups those in one transaction, and never holds one across the
 // wait for a page.
 func TestMergerReadyOnlyWithoutWaiting(t *testing.T) {
-	ev := func(ts int64, eid string) *event.Event {
-		return &event.Event{ID: id.EventID(eid), Timestamp: ts}
+	ev := func(ts int64, eid string) *histEvent {
+		return &histEvent{Event: &event.Event{ID: id.EventID(eid), Timestamp: ts}}
 	}
 	ch := make(chan page, 2)
-	ch <- page{events: []*event.Event{ev(1, "$a"), ev(2, "$b"), ev(3, "$c")}}
-	ch <- page{events: []*event.Event{ev(4, "$d")}}
+	ch <- page{events: []*histEvent{ev(1, "$a"), ev(2, "$b"), ev(3, "$c")}}
+	ch <- page{events: []*histEvent{ev(4, "$d")}}
 	close(ch)
 	m := &merger{done: func(*stream) {}}
 	if err := m.start([]*stream{{room: "!r", pages: ch}}); err != nil {

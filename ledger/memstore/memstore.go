@@ -119,6 +119,11 @@ func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) er
 	return nil
 }
 
+// InTxWritingLast runs fn as InTx does.
+func (s *Store) InTxWritingLast(ctx context.Context, fn func(ctx context.Context) error) error {
+	return s.InTx(ctx, fn)
+}
+
 // with runs fn with the state, under the lock unless ctx holds the
 // store's transaction (which holds it already).
 func (s *Store) with(ctx context.Context, fn func(st *state)) {

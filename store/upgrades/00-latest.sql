@@ -1,4 +1,4 @@
--- v0 -> v13: Latest schema
+-- v0 -> v14: Latest schema
 -- This file is the whole latest schema: a fresh database is created from it
 -- in one step (dbutil runs the upgrade "v0 -> vN" and lands at vN), while a
 -- database at an older version goes through the numbered files from its own
@@ -61,6 +61,7 @@ CREATE TABLE circle_members (
 	PRIMARY KEY (circle_id, user_id)
 );
 CREATE INDEX circle_members_user_idx ON circle_members (user_id, circle_id);
+CREATE INDEX circle_members_role_idx ON circle_members (circle_id, user_id) WHERE role <> '';
 
 CREATE TABLE invitations (
 	invitation_id   id_text PRIMARY KEY,
