@@ -43,6 +43,9 @@ type Aid struct {
 	// (tests set them).
 	page, chunk   int
 	beforeCompare func()
+	// pace counts the calls in progress, which a late op's replay gives
+	// way to (aid_late_pace.go).
+	pace *pacer
 }
 
 // Do applies one op of the mutual-aid ledger: it checks the rules that need
@@ -67,8 +70,8 @@ func (s *Aid) Do(ctx context.Context, op Op) (*Outcome, error) {
 // doWith is Do that also runs also, when not nil, in the same transaction
 // after the op, if the op was applied.
 func (s *Aid) doWith(ctx context.Context, op Op, also func(ctx context.Context) error) (*Outcome, error) {
-	s.aidMu.Lock()
-	defer s.aidMu.Unlock()
+	s.lock()
+	defer s.unlock()
 	return s.doLocked(ctx, op, also)
 }
 
@@ -145,8 +148,8 @@ func (s *Aid) RecordedOp(ctx context.Context, evt EventID) (*Op, error) {
 // changing anything: the web asks before the bot posts a member's action
 // into the room. The event ID may be a placeholder.
 func (s *Aid) Check(ctx context.Context, op Op) error {
-	s.aidMu.Lock()
-	defer s.aidMu.Unlock()
+	s.lock()
+	defer s.unlock()
 	if op.Actor == "" {
 		return fmt.Errorf("failed to check op: %w", Errorf(EInternal, "action.incomplete"))
 	}
@@ -383,8 +386,8 @@ func resolveGot(b *Book, op *Op) error {
 
 // View runs fn with the book, read-only, under the service's lock.
 func (s *Aid) View(ctx context.Context, fn func(b *Book) error) error {
-	s.aidMu.Lock()
-	defer s.aidMu.Unlock()
+	s.lock()
+	defer s.unlock()
 	b, err := s.loadBook(ctx)
 	if err != nil {
 		return err
@@ -435,8 +438,8 @@ func (s *Aid) forget() {
 // checkpoint) and rewrites the projection: the ledger as the events say
 // it is.
 func (s *Aid) Rebuild(ctx context.Context) error {
-	s.aidMu.Lock()
-	defer s.aidMu.Unlock()
+	s.lock()
+	defer s.unlock()
 	s.book = nil
 	ops, err := s.store.Ops(ctx)
 	if err != nil {

@@ -70,8 +70,11 @@ func (s *Aid) doLate(ctx context.Context, op Op, also func(ctx context.Context) 
 	base := s.book
 	w := &watch{changed: newRowIDs()}
 	s.watches = append(s.watches, w)
+	// The replay gives way to the calls in progress: this one is not.
 	s.aidMu.Unlock()
+	s.pace.end()
 	r, err := s.replayOutside(ctx, op, w, base)
+	s.pace.begin()
 	s.aidMu.Lock()
 	s.watches = slices.DeleteFunc(s.watches, func(x *watch) bool { return x == w })
 	if err == nil && s.book != base {
@@ -129,10 +132,10 @@ func (s *Aid) replayOutside(ctx context.Context, op Op, w *watch, base *Book) (*
 		if err := s.underLock(base, func() { batch = r.take(w) }); err != nil {
 			return nil, err
 		}
-		if err := r.catchUp(batch); err != nil {
+		if err := r.catchUp(batch, func() { s.pace.yield(ctx) }); err != nil {
 			return nil, err
 		}
-		if err := s.compareOutside(r, base); err != nil {
+		if err := s.compareOutside(ctx, r, base); err != nil {
 			return nil, err
 		}
 		if len(batch) <= catchUpLeft {
@@ -170,9 +173,12 @@ const catchUpLeft = 32
 
 // catchUp applies ops recorded since the replay began (and not read by it)
 // to the fresh book, and adds the rows they changed there to those to
-// compare.
-func (r *replayed) catchUp(since []Op) error {
-	for _, m := range since {
+// compare; yield, if not nil, runs every paceOps ops (not under aidMu).
+func (r *replayed) catchUp(since []Op, yield func()) error {
+	for i, m := range since {
+		if yield != nil && i%paceOps == paceOps-1 {
+			yield()
+		}
 		if !r.read(&m) {
 			if err := applyInPlace(r.fresh, m); err != nil {
 				return err
@@ -224,7 +230,7 @@ func (s *Aid) swapIn(ctx context.Context, r *replayed, w *watch, op Op, also fun
 		if err := s.record(ctx, op); err != nil {
 			return err
 		}
-		if err := r.catchUp(r.take(w)); err != nil {
+		if err := r.catchUp(r.take(w), nil); err != nil {
 			return err
 		}
 		r.diff.compare(s.book, r.fresh, r.pending, r.pending.size())

@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"cmp"
+	"context"
 	"maps"
 	"slices"
 )
@@ -94,9 +95,10 @@ func addKeys[K comparable, V any](set map[K]bool, from map[K]V) {
 // compareOutside compares the pending rows of r with the current book, a
 // chunk at a time under aidMu: errStale if the current book is no longer
 // base. The caller does not hold aidMu.
-func (s *Aid) compareOutside(r *replayed, base *Book) error {
+func (s *Aid) compareOutside(ctx context.Context, r *replayed, base *Book) error {
 	chunk := cmp.Or(s.chunk, compareChunk)
 	for r.pending.size() > 0 {
+		s.pace.yield(ctx)
 		if s.beforeCompare != nil {
 			s.beforeCompare()
 		}

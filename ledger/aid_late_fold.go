@@ -13,8 +13,10 @@ import (
 // hundred megabytes the garbage collector marks again and again while the
 // other calls run), only where each sorts (opKey), for catchUp.
 
-// opsPage is how many ops a replay outside the lock reads per query.
-const opsPage = 10_000
+// opsPage is how many ops a replay outside the lock reads per query: a
+// step of about a millisecond, after which it gives way to the calls
+// (aid_late_pace.go).
+const opsPage = 512
 
 // opKey is where an op sorts: its time in milliseconds (the store keeps
 // no more), then its event.
@@ -124,12 +126,17 @@ func (s *Aid) foldOps(ctx context.Context, op Op, r *replayed) error {
 	size := cmp.Or(s.page, opsPage)
 	f := newLateFold(op, s.cfg.journalOps())
 	var after Op
+	var page []Op // reused page after page
 	for {
-		page, err := s.store.OpsPage(ctx, after, size)
-		if err != nil {
+		s.pace.yield(ctx)
+		var err error
+		if page, err = s.store.OpsPage(ctx, after, size, page); err != nil {
 			return fmt.Errorf("failed to load ops: %w", err)
 		}
-		for _, o := range page {
+		for i, o := range page {
+			if i%paceOps == paceOps-1 {
+				s.pace.yield(ctx)
+			}
 			if o.Event == op.Event {
 				return ErrAlreadyApplied
 			}

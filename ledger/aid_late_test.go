@@ -24,20 +24,20 @@ type pausingAid struct {
 	resume    chan struct{} // closed by the test to let it go on
 }
 
-func (p *pausingAid) OpsPage(ctx context.Context, after ledger.Op, limit int) ([]ledger.Op, error) {
+func (p *pausingAid) OpsPage(ctx context.Context, after ledger.Op, limit int, into []ledger.Op) ([]ledger.Op, error) {
 	if !p.armed {
-		return p.AidStore.OpsPage(ctx, after, limit)
+		return p.AidStore.OpsPage(ctx, after, limit, into)
 	}
 	p.armed = false
 	var ops []ledger.Op
 	var err error
 	if p.afterRead {
-		ops, err = p.AidStore.OpsPage(ctx, after, limit)
+		ops, err = p.AidStore.OpsPage(ctx, after, limit, into)
 	}
 	close(p.reading)
 	<-p.resume
 	if !p.afterRead {
-		ops, err = p.AidStore.OpsPage(ctx, after, limit)
+		ops, err = p.AidStore.OpsPage(ctx, after, limit, into)
 	}
 	return ops, err
 }

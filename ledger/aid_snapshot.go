@@ -70,8 +70,8 @@ type Loaded struct {
 // Load loads the book if it is not loaded yet (as the first call after a
 // restart does) and tells how it was loaded.
 func (s *Aid) Load(ctx context.Context) (Loaded, error) {
-	s.aidMu.Lock()
-	defer s.aidMu.Unlock()
+	s.lock()
+	defer s.unlock()
 	if _, err := s.loadBook(ctx); err != nil {
 		return Loaded{}, err
 	}

@@ -31,3 +31,24 @@ func SetAidOpsPage(s *Service, n int) { s.Aid.page = n }
 func SetAidCompare(s *Service, chunk int, before func()) {
 	s.Aid.chunk, s.Aid.beforeCompare = chunk, before
 }
+
+// SetAidPace sets the longest a late op's replay waits, per step, for the
+// calls in progress, and a function run at the start of each such wait.
+func SetAidPace(s *Service, bound time.Duration, onWait func()) {
+	s.Aid.pace.bound, s.Aid.pace.onWait = bound, onWait
+}
+
+// AidPaceWaits returns how many times a late op's replay waited for calls
+// in progress.
+func AidPaceWaits(s *Service) int64 { return s.Aid.pace.waited.Load() }
+
+// HoldAidCall counts a call in progress, as a call through the mutual-aid
+// lock does from the moment it asks for it, until done is called.
+func HoldAidCall(s *Service) (done func()) {
+	s.Aid.pace.begin()
+	return s.Aid.pace.end
+}
+
+// AidCallsInProgress returns how many calls a late op's replay counts in
+// progress now.
+func AidCallsInProgress(s *Service) int32 { return s.Aid.pace.calls.Load() }

@@ -111,7 +111,7 @@ func NewService(st Stores, clock Clock, cfg Config) *Service {
 		Circles: &Circles{store: st.Circles, members: members, ap: ap, clock: clock, cfg: cfg},
 		Trust: &Trust{store: st.Trust, circles: st.Circles, actions: st.Actions, members: members,
 			ap: ap, cfg: cfg},
-		Aid:    &Aid{store: st.Aid, circles: st.Circles, actions: st.Actions, ap: ap, clock: clock, cfg: cfg},
+		Aid:    &Aid{store: st.Aid, circles: st.Circles, actions: st.Actions, ap: ap, clock: clock, cfg: cfg, pace: newPacer()},
 		access: st.Access,
 		tx:     st.Tx, clock: clock, cfg: cfg,
 	}

@@ -124,8 +124,9 @@ type AidStore interface {
 	// OpsPage lists up to limit recorded ops that sort after after, in
 	// canonical order (from the first when after.Event is empty): a long
 	// read in short queries, none of which keeps the database's log from
-	// being checkpointed for long.
-	OpsPage(ctx context.Context, after Op, limit int) ([]Op, error)
+	// being checkpointed for long. The page is into[:0] with the ops
+	// appended (into is reused: a replay reads page after page into one).
+	OpsPage(ctx context.Context, after Op, limit int, into []Op) ([]Op, error)
 	// EraseOpTexts replaces the text (Op.Text) of a member's recorded ops
 	// of a kind by ErasedText: what they wrote is erased, the rest of the
 	// op stays (and still replays).

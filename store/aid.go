@@ -68,7 +68,7 @@ func scanOp(row dbutil.Scannable) (ledger.Op, error) {
 		return ledger.Op{}, err
 	}
 	var op ledger.Op
-	if err := json.Unmarshal([]byte(body), &op); err != nil {
+	if err := decodeOp([]byte(body), &op); err != nil {
 		return ledger.Op{}, fmt.Errorf("failed to decode op: %w", err)
 	}
 	return op, nil

@@ -14,7 +14,7 @@ import (
 // same millisecond split across pages by event ID in byte order).
 func testAidOpsPage(t *testing.T, s *store.Store) {
 	ctx := context.Background()
-	page, err := s.Aid.OpsPage(ctx, ledger.Op{}, 10)
+	page, err := s.Aid.OpsPage(ctx, ledger.Op{}, 10, nil)
 	must(t, err)
 	eq(t, "no ops", len(page), 0)
 	for i, evt := range []ledger.EventID{"$c", "$a", "$B", "$d", "$b"} {
@@ -27,13 +27,13 @@ func testAidOpsPage(t *testing.T, s *store.Store) {
 	all, err := s.Aid.Ops(ctx)
 	must(t, err)
 	for _, size := range []int{1, 2, 3, 5, 6} {
-		var read []ledger.Op
+		var read, page []ledger.Op // page reused, as a replay does
 		for {
 			var after ledger.Op
 			if len(read) > 0 {
 				after = read[len(read)-1]
 			}
-			page, err := s.Aid.OpsPage(ctx, after, size)
+			page, err = s.Aid.OpsPage(ctx, after, size, page)
 			must(t, err)
 			if len(page) > size {
 				t.Fatalf("page of %d: %d ops", size, len(page))

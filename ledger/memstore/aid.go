@@ -148,8 +148,9 @@ func (s *Store) OpenCardRooms(ctx context.Context) ([]ledger.CardRoom, error) {
 }
 
 // OpsPage lists up to limit recorded ops that sort after after, in
-// canonical order (from the first when after.Event is empty).
-func (s *Store) OpsPage(ctx context.Context, after ledger.Op, limit int) ([]ledger.Op, error) {
+// canonical order (from the first when after.Event is empty), appended
+// to into[:0].
+func (s *Store) OpsPage(ctx context.Context, after ledger.Op, limit int, into []ledger.Op) ([]ledger.Op, error) {
 	list, err := s.Ops(ctx)
 	if err != nil {
 		return nil, err
@@ -157,5 +158,5 @@ func (s *Store) OpsPage(ctx context.Context, after ledger.Op, limit int) ([]ledg
 	if after.Event != "" {
 		list = slices.DeleteFunc(list, func(op ledger.Op) bool { return !after.Before(&op) })
 	}
-	return list[:min(limit, len(list))], nil
+	return append(into[:0], list[:min(limit, len(list))]...), nil
 }
