@@ -37,6 +37,13 @@ type opDecoder struct {
 
 // object reads the op's object, one known key after the other.
 func (d *opDecoder) object(op *ledger.Op) bool {
+	return d.members(func(key []byte) bool { return d.field(op, key) })
+}
+
+// members reads an object whose every key field reads the value of: false
+// when a key is not one it reads, or the object is not of the hand-read
+// form.
+func (d *opDecoder) members(field func(key []byte) bool) bool {
 	if !d.byte('{') {
 		return false
 	}
@@ -46,7 +53,7 @@ func (d *opDecoder) object(op *ledger.Op) bool {
 	}
 	for {
 		key, ok := d.raw()
-		if !ok || !d.byte(':') || !d.field(op, key) {
+		if !ok || !d.byte(':') || !field(key) {
 			return false
 		}
 		switch d.next() {
@@ -102,37 +109,15 @@ func (d *opDecoder) field(op *ledger.Op, key []byte) bool {
 
 // amount reads an Amount's object into a (in place, as encoding/json does).
 func (d *opDecoder) amount(a *ledger.Amount) bool {
-	if !d.byte('{') {
-		return false
-	}
-	if d.peek() == '}' {
-		d.i++
-		return true
-	}
-	for {
-		key, ok := d.raw()
-		if !ok || !d.byte(':') {
-			return false
-		}
+	return d.members(func(key []byte) bool {
 		switch string(key) {
 		case "Minor":
-			ok = d.int64(&a.Minor)
+			return d.int64(&a.Minor)
 		case "Currency":
-			ok = d.str((*string)(&a.Currency), currencies)
-		default:
-			ok = false
+			return d.str((*string)(&a.Currency), currencies)
 		}
-		if !ok {
-			return false
-		}
-		switch d.next() {
-		case ',':
-		case '}':
-			return true
-		default:
-			return false
-		}
-	}
+		return false
+	})
 }
 
 // raw reads a string with no escape, no control character and valid
