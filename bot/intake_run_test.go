@@ -83,13 +83,7 @@ func TestARunIsTakenBackWhenItsMarkFails(t *testing.T) {
 // left pending.
 func TestARunIsMarkedDoneInFewStatements(t *testing.T) {
 	h := newHarnessOn(t, useCountingDriver())
-	events := make([]json.RawMessage, 20)
-	for i := range events {
-		events[i] = message(fmt.Sprint("$d", i), string(h.circle), fmt.Sprintf("@m%d:test", i), "!ex pool")
-	}
-	if code := h.put(t, hsToken, "t", events...); code != http.StatusOK {
-		t.Fatalf("status %d", code)
-	}
+	events := putPoolRun(t, h, "$d", 20)
 	counts, runs := drainCounting(t, h, "UPDATE inbox SET done_at")
 	wantChunked(t, "marked the run done", counts[0], runs, len(events))
 	if n, err := h.store.CountPending(h.ctx); err != nil || n != 0 {
@@ -102,13 +96,7 @@ func TestARunIsMarkedDoneInFewStatements(t *testing.T) {
 func TestARunOfEventsIsOneTransaction(t *testing.T) {
 	h := newHarnessOn(t, useCountingDriver())
 	bot.SetRunHold(h.intake, time.Hour) // a busy machine must not split the run
-	events := make([]json.RawMessage, 20)
-	for i := range events {
-		events[i] = message(fmt.Sprint("$r", i), string(h.circle), fmt.Sprintf("@m%d:test", i), "!ex pool")
-	}
-	if code := h.put(t, hsToken, "t", events...); code != http.StatusOK {
-		t.Fatalf("status %d", code)
-	}
+	events := putPoolRun(t, h, "$r", 20)
 	_, _, before := sqlCounts.snapshot()
 	drainDurable(t, h)
 	if _, _, after := sqlCounts.snapshot(); after-before != 1 {
@@ -201,13 +189,7 @@ func TestEventsParsedAtThePutAreHandledOnceWhenTheirRunIsTakenBack(t *testing.T)
 // of the events again is a duplicate.
 func TestARunsAppliedMarksAreWrittenTogether(t *testing.T) {
 	h := newHarnessOn(t, useCountingDriver())
-	events := make([]json.RawMessage, 20)
-	for i := range events {
-		events[i] = message(fmt.Sprint("$m", i), string(h.circle), fmt.Sprintf("@m%d:test", i), "!ex pool")
-	}
-	if code := h.put(t, hsToken, "t", events...); code != http.StatusOK {
-		t.Fatalf("status %d", code)
-	}
+	events := putPoolRun(t, h, "$m", 20)
 	counts, runs := drainCounting(t, h, "INSERT INTO applied_events")
 	wantChunked(t, "marked the run's events applied", counts[0], runs, len(events))
 	if got := len(h.cli.messages()); got != len(events) {
@@ -260,13 +242,7 @@ func TestAnEventAppliedBeforeItsRunIsADuplicate(t *testing.T) {
 // answered and its pool remembered.
 func TestPoolCommandsOfARunOpenNoSavepoint(t *testing.T) {
 	h := newHarnessOn(t, useCountingDriver())
-	events := make([]json.RawMessage, 5)
-	for i := range events {
-		events[i] = message(fmt.Sprint("$s", i), string(h.circle), fmt.Sprintf("@m%d:test", i), "!ex pool")
-	}
-	if code := h.put(t, hsToken, "t", events...); code != http.StatusOK {
-		t.Fatalf("status %d", code)
-	}
+	events := putPoolRun(t, h, "$s", 5)
 	stop := sqlCounts.record()
 	drainDurable(t, h)
 	for q, n := range stop() {
@@ -291,13 +267,7 @@ func TestPoolCommandsOfARunOpenNoSavepoint(t *testing.T) {
 // commands.
 func TestARunsAnswersAreWrittenTogether(t *testing.T) {
 	h := newHarnessOn(t, useCountingDriver())
-	events := make([]json.RawMessage, 20)
-	for i := range events {
-		events[i] = message(fmt.Sprint("$o", i), string(h.circle), fmt.Sprintf("@m%d:test", i), "!ex pool")
-	}
-	if code := h.put(t, hsToken, "t", events...); code != http.StatusOK {
-		t.Fatalf("status %d", code)
-	}
+	events := putPoolRun(t, h, "$o", 20)
 	counts, runs := drainCounting(t, h, "INSERT INTO outbox")
 	wantChunked(t, "wrote the run's answers", counts[0], runs, len(events))
 	msgs := h.cli.messages()
@@ -338,4 +308,18 @@ func wantChunked(t *testing.T, what string, statements, runs, events int) {
 	if runs == 1 && statements != 2 || statements >= events {
 		t.Fatalf("%d statements %s in %d transactions, want 2 in 1", statements, what, runs)
 	}
+}
+
+// putPoolRun puts one transaction of n `!ex pool` commands, from n
+// members, with event IDs prefix0, prefix1…, and returns the events.
+func putPoolRun(t *testing.T, h *harness, prefix string, n int) []json.RawMessage {
+	t.Helper()
+	events := make([]json.RawMessage, n)
+	for i := range events {
+		events[i] = message(fmt.Sprint(prefix, i), string(h.circle), fmt.Sprintf("@m%d:test", i), "!ex pool")
+	}
+	if code := h.put(t, hsToken, "t", events...); code != http.StatusOK {
+		t.Fatalf("status %d", code)
+	}
+	return events
 }
