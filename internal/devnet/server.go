@@ -357,17 +357,11 @@ func runTool(ctx context.Context, binDir, dir, name string, args ...string) ([]b
 	return out, nil
 }
 
-// freePort returns an unused TCP port on 127.0.0.1 (FreePortOn).
+// freePort asks the kernel for an unused TCP port on 127.0.0.1.
 func freePort() (int, error) { return FreePortOn("127.0.0.1") }
 
-// FreePortOn returns an unused TCP port on the IP address host, for a
-// process started later to listen on. It picks it below the kernel's
-// ephemeral range (ports.go): a port the kernel hands out could be taken by
-// any outgoing connection on a busy machine before that process binds it.
+// FreePortOn asks the kernel for an unused TCP port on the IP address host.
 func FreePortOn(host string) (int, error) {
-	if p, ok := listenablePortBelow(host, ephemeralLow()); ok {
-		return p, nil
-	}
 	l, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
 	if err != nil {
 		return 0, fmt.Errorf("devnet: finding a free port on %s: %w", host, err)
